@@ -1,0 +1,168 @@
+// The IR: the one contract between importers, passes, the reference interpreter and codegen.
+// Activations are NHWC; weight layouts follow TFLite so int8 kernels can match TFLM bit for bit.
+
+/** Element types. Logical values of a constant live in `Tensor.data` with one of the first four;
+ *  the other encodings (fp16, int4, 1-bit, clustered) are storage choices in `Tensor.storage`. */
+export type DType = 'f32' | 'i8' | 'i32' | 'u8';
+
+/** TFLite quantization: real = scale * (q - zeroPoint). One entry = per tensor;
+ *  `axis` set and one entry per slice of that axis = per channel (weights only, zeroPoint 0). */
+export interface QuantParams {
+  scale: number[];
+  zeroPoint: number[];
+  axis?: number;
+}
+
+/** How codegen stores a constant in flash. The values in `data` are always the ones the reference
+ *  interpreter computes with; a storage choice never changes results, only bytes. */
+export type Storage =
+  | { kind: 'dense' }
+  | { kind: 'f16' } // float weights stored as IEEE half, computed in float
+  | { kind: 'int4' } // int8 values in [-8, 7], two per byte
+  | { kind: 'binary'; alpha: number[] } // sign bits, 32 per word; value = ±alpha[outChannel] (float) or ±q (int8)
+  | { kind: 'clustered'; codebook: number[]; indices: Uint8Array; huffman: boolean; sparse?: boolean };
+
+export interface Tensor {
+  name: string;
+  /** Static shape. 4-D activations are [N, H, W, C]. */
+  shape: number[];
+  dtype: DType;
+  /** Present for constants (weights, biases). Length = product of shape. */
+  data?: Float32Array | Int8Array | Int32Array | Uint8Array;
+  quant?: QuantParams;
+  storage?: Storage;
+  /** Optional mask for pruned weights (1 = kept), same length as data. Kept during fine-tuning. */
+  mask?: Uint8Array;
+}
+
+export type Activation = 'none' | 'relu' | 'relu6';
+/** Explicit padding [top, left, bottom, right]; SAME / asymmetric pads are resolved at import. */
+export type Pads = [number, number, number, number];
+
+export interface ConvAttrs {
+  strides: [number, number];
+  dilations: [number, number];
+  pads: Pads;
+  /** groups > 1 and groups < C is a grouped conv; groups == C with multiplier is DepthwiseConv2D. */
+  groups: number;
+  activation: Activation;
+}
+
+/** Attributes of every op. Weight layouts:
+ *  - Dense: inputs [x(N,in), W(out,in), b(out)?] — TFLite FULLY_CONNECTED layout.
+ *  - Conv2D: inputs [x(NHWC), W(O,KH,KW,I/groups), b(O)?] — TFLite OHWI.
+ *  - DepthwiseConv2D: inputs [x, W(1,KH,KW,C*multiplier), b(C*multiplier)?] — TFLite layout.
+ *  - BatchNormalization: inputs [x, scale, bias, mean, var], normalising the last axis (C). */
+export interface OpAttrs {
+  Dense: { activation: Activation };
+  Conv2D: ConvAttrs;
+  DepthwiseConv2D: Omit<ConvAttrs, 'groups'> & { multiplier: number };
+  MaxPool: { kernel: [number, number]; strides: [number, number]; pads: Pads; activation: Activation };
+  AveragePool: {
+    kernel: [number, number];
+    strides: [number, number];
+    pads: Pads;
+    /** ONNX count_include_pad; TFLite never counts padding. */
+    countIncludePad: boolean;
+    activation: Activation;
+  };
+  GlobalAveragePool: Record<string, never>;
+  Add: { activation: Activation };
+  Sub: { activation: Activation };
+  Mul: { activation: Activation };
+  Div: Record<string, never>;
+  Concat: { axis: number };
+  Relu: Record<string, never>;
+  Clip: { min: number; max: number };
+  LeakyRelu: { alpha: number };
+  Sigmoid: Record<string, never>;
+  Tanh: Record<string, never>;
+  Softmax: { axis: number; beta: number };
+  Reshape: { shape: number[] };
+  Transpose: { perm: number[] };
+  Pad: { pads: number[]; value: number }; // ONNX order: begins for every axis, then ends
+  BatchNormalization: { epsilon: number };
+  /** f32 → i8 with the output tensor's quant; i8 → i8 requantizes. */
+  Quantize: Record<string, never>;
+  /** i8 → f32 with the input tensor's quant. */
+  Dequantize: Record<string, never>;
+}
+
+export type OpType = keyof OpAttrs;
+export const OP_TYPES = [
+  'Dense', 'Conv2D', 'DepthwiseConv2D', 'MaxPool', 'AveragePool', 'GlobalAveragePool',
+  'Add', 'Sub', 'Mul', 'Div', 'Concat', 'Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Softmax',
+  'Reshape', 'Transpose', 'Pad', 'BatchNormalization', 'Quantize', 'Dequantize',
+] as const satisfies readonly OpType[];
+
+export type Node<T extends OpType = OpType> = {
+  [K in T]: {
+    /** Unique within the graph; the name from the model file, or a generated one. */
+    name: string;
+    op: K;
+    /** Tensor names; '' marks an absent optional input (e.g. no bias). */
+    inputs: string[];
+    outputs: string[];
+    attrs: OpAttrs[K];
+  };
+}[T];
+
+/** Input preprocessing the model expects: x = ((raw * scale) - mean[c]) / std[c]. */
+export interface Preprocess {
+  scale: number;
+  mean: number[];
+  std: number[];
+}
+
+export interface GraphMetadata {
+  /** Where the graph came from: file path and format. */
+  source?: { path: string; format: 'onnx' | 'tfjs' | 'tflite' | 'ir' };
+  preprocess?: Preprocess;
+  /** Class labels for the output, when known. */
+  labels?: string[];
+  [key: string]: unknown;
+}
+
+/** A static, topologically sorted graph. Passes return new graphs and never mutate their input. */
+export interface Graph {
+  name: string;
+  inputs: string[];
+  outputs: string[];
+  tensors: Record<string, Tensor>;
+  nodes: Node[];
+  metadata: GraphMetadata;
+}
+
+export function product(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Deep copy, so a pass can edit freely without touching its input. Typed arrays are copied. */
+export function cloneGraph(g: Graph): Graph {
+  const tensors: Record<string, Tensor> = {};
+  for (const [k, t] of Object.entries(g.tensors)) {
+    tensors[k] = {
+      ...t,
+      shape: [...t.shape],
+      data: t.data ? (t.data.slice() as Tensor['data']) : undefined,
+      quant: t.quant ? { ...t.quant, scale: [...t.quant.scale], zeroPoint: [...t.quant.zeroPoint] } : undefined,
+      mask: t.mask?.slice(),
+      storage: t.storage ? structuredClone(t.storage) : undefined,
+    };
+  }
+  return {
+    name: g.name,
+    inputs: [...g.inputs],
+    outputs: [...g.outputs],
+    tensors,
+    nodes: g.nodes.map((n) => ({ ...n, inputs: [...n.inputs], outputs: [...n.outputs], attrs: structuredClone(n.attrs) }) as Node),
+    metadata: structuredClone(g.metadata),
+  };
+}
+
+/** The constant tensors (weights and biases) of a graph. */
+export function isConstant(t: Tensor): boolean {
+  return t.data !== undefined;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // QEMU and training tests are CPU-heavy; the machine has 2 cores.
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
