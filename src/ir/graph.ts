@@ -4,6 +4,7 @@
 /** Element types. Logical values of a constant live in `Tensor.data` with one of the first four;
  *  the other encodings (fp16, int4, 1-bit, clustered) are storage choices in `Tensor.storage`. */
 export type DType = 'f32' | 'i8' | 'i32' | 'u8';
+export type TensorData = Float32Array | Int8Array | Int32Array | Uint8Array;
 
 /** TFLite quantization: real = scale * (q - zeroPoint). One entry = per tensor;
  *  `axis` set and one entry per slice of that axis = per channel (weights only, zeroPoint 0). */
@@ -28,7 +29,7 @@ export interface Tensor {
   shape: number[];
   dtype: DType;
   /** Present for constants (weights, biases). Length = product of shape. */
-  data?: Float32Array | Int8Array | Int32Array | Uint8Array;
+  data?: TensorData;
   quant?: QuantParams;
   storage?: Storage;
   /** Optional mask for pruned weights (1 = kept), same length as data. Kept during fine-tuning. */
