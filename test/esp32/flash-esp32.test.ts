@@ -73,6 +73,7 @@ describe('flashEsp32 against the ESP32 ROM/stub peer on a pty', () => {
     expect(peer.errors).toEqual([]);
 
     // The classic reset put the chip in download mode; our D0|R1|W100|R0 then rebooted it from SPI flash.
+    await new Promise((r) => setTimeout(r, 20)); // EN's RC rise time
     expect(peer.circuit.boots).toEqual(['download', 'spi-flash']);
     expect(peer.state).toBe('app');
     expect(adapter.isOpen).toBe(false);

@@ -84,6 +84,7 @@ export class RomPeer {
   }
 
   async close(): Promise<void> {
+    this.circuit.dispose();
     const port = this.port;
     this.port = null;
     if (port?.isOpen) await new Promise<void>((res) => port.close(() => res()));
