@@ -109,3 +109,36 @@ export function esp32FlashSet(appBytes = 96 * 1024): { offset: number; data: Uin
     { offset: 0x10000, data: app, file: 'app.bin' },
   ];
 }
+
+export interface ParsedImage {
+  entry: number;
+  segments: { loadAddr: number; length: number }[];
+  checksumOk: boolean;
+  /** null when no digest is appended. */
+  sha256Ok: boolean | null;
+}
+
+/** What the ROM checks before jumping into a flashed image: magic, segments in bounds, XOR checksum, SHA-256. */
+export function parseEspImage(flash: Uint8Array, at = 0): ParsedImage | null {
+  if (flash[at] !== 0xe9) return null;
+  const dv = new DataView(flash.buffer, flash.byteOffset);
+  const count = flash[at + 1];
+  let p = at + 24;
+  let check = 0xef;
+  const segments: ParsedImage['segments'] = [];
+  for (let i = 0; i < count; i++) {
+    if (p + 8 > flash.length) return null;
+    const loadAddr = dv.getUint32(p, true);
+    const length = dv.getUint32(p + 4, true);
+    if (p + 8 + length > flash.length) return null;
+    for (const b of flash.subarray(p + 8, p + 8 + length)) check ^= b;
+    segments.push({ loadAddr, length });
+    p += 8 + length;
+  }
+  const checksumAt = p + (15 - (p % 16)); // last byte of the 16-byte-aligned block
+  const hashAppended = flash[at + 23] === 1;
+  const digestOk = hashAppended
+    ? Buffer.compare(createHash('sha256').update(flash.subarray(at, checksumAt + 1)).digest(), Buffer.from(flash.subarray(checksumAt + 1, checksumAt + 33))) === 0
+    : null;
+  return { entry: dv.getUint32(at + 4, true), segments, checksumOk: flash[checksumAt] === check, sha256Ok: digestOk };
+}

@@ -1,9 +1,13 @@
 // flashEsp32 end to end: the real esptool-js client, through our serialport adapter and a socat pty, against the
 // ROM/stub peer; checks every stored byte, the reset circuit's boots, and each fault path's error code.
 import { afterEach, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { flashEsp32, type FlashProgress } from '../../src/device/flash/esp32.ts';
+import { loadFlasherArgs } from '../../src/device/flash/flasher-args.ts';
 import { SerialportWebSerial } from '../../src/device/flash/serialport-webserial.ts';
 import { TinyforgeError } from '../../src/diagnostics.ts';
+import { writeBuildDir } from './build-dir.ts';
 import { esp32FlashSet } from './esp-image.ts';
 import { openPtyPair, type PtyPair } from './pty-pair.ts';
 import { OP, RomPeer, type RomPeerOptions } from './rom-peer.ts';
@@ -40,7 +44,9 @@ async function codeOf(promise: Promise<unknown>): Promise<TinyforgeError> {
 describe('flashEsp32 against the ESP32 ROM/stub peer on a pty', () => {
   it('writes bootloader, partition table and app; the peer holds every byte; the hard reset boots the app', async () => {
     const { peer, adapter } = await rig();
-    const images = esp32FlashSet();
+    const buildDir = writeBuildDir(esp32FlashSet());
+    const { images } = await loadFlasherArgs(join(buildDir, 'flasher_args.json'));
+    rmSync(buildDir, { recursive: true, force: true });
     const progress: FlashProgress[] = [];
     const result = await flashEsp32({ port: adapter, images, chip: 'esp32', onProgress: (p) => progress.push(p) });
 
@@ -76,6 +82,8 @@ describe('flashEsp32 against the ESP32 ROM/stub peer on a pty', () => {
     await new Promise((r) => setTimeout(r, 20)); // EN's RC rise time
     expect(peer.circuit.boots).toEqual(['download', 'spi-flash']);
     expect(peer.state).toBe('app');
+    // ...and the ROM found a bootable image there: magic, checksum and SHA-256 as esptool-js left them.
+    expect(peer.bootedImage?.entry).toBe(0x40080644);
     expect(adapter.isOpen).toBe(false);
 
     const writes = progress.filter((p) => p.stage === 'write');

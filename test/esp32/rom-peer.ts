@@ -6,6 +6,7 @@ import { SerialPort } from 'serialport';
 import { getStubJsonByChipName, type Stub } from 'esptool-js';
 import { AutoResetCircuit, type BootMode } from './auto-reset-circuit.ts';
 import { Esp32Registers } from './esp32-registers.ts';
+import { parseEspImage, type ParsedImage } from './esp-image.ts';
 import { SlipDecoder, slipEncode } from './slip.ts';
 
 export const OP = {
@@ -61,6 +62,8 @@ export class RomPeer {
   readonly errors: { op: number; code: number }[] = [];
   readonly memory = new Map<number, Uint8Array>();
   spiAttached = false;
+  /** The bootloader image the ROM found at 0x1000 on its last boot from flash (null: it would not boot). */
+  bootedImage: ParsedImage | null = null;
   spiParams: number[] | null = null;
   private port: SerialPort | null = null;
   private readonly decoder = new SlipDecoder();
@@ -108,8 +111,10 @@ export class RomPeer {
       this.send(new TextEncoder().encode(ROM_BANNER + DOWNLOAD_BANNER));
     } else {
       this.state = 'app';
-      const valid = this.flash[0x1000] === 0xe9;
-      this.send(new TextEncoder().encode(ROM_BANNER + SPI_BANNER + (valid ? 'load:bootloader from 0x1000\r\n' : 'invalid header: 0xffffffff\r\n')));
+      const image = parseEspImage(this.flash, 0x1000);
+      this.bootedImage = image && image.checksumOk && image.sha256Ok !== false ? image : null;
+      const line = this.bootedImage ? `entry 0x${this.bootedImage.entry.toString(16).padStart(8, '0')}\r\n` : 'invalid header\r\n';
+      this.send(new TextEncoder().encode(ROM_BANNER + SPI_BANNER + line));
     }
   }
 
