@@ -152,3 +152,22 @@ describe('flashEsp32 against the ESP32 ROM/stub peer on a pty', () => {
     expect(err.message).toMatch(/expected ESP32-S3 .* found ESP32$/);
   });
 });
+
+describe('flashEsp32 before any byte is sent', () => {
+  it('refuses overlapping images, naming the offsets', async () => {
+    const images = [
+      { offset: 0x1000, data: new Uint8Array(0x8000) },
+      { offset: 0x8000, data: new Uint8Array(16) },
+    ];
+    const err = await codeOf(flashEsp32({ port: '/dev/tinyforge-no-such-port', images }));
+    expect(err.code).toBe('esp-image-overlap');
+    expect(err.message).toContain('0x1000');
+    expect(err.message).toContain('0x8000');
+  });
+
+  it('a port that cannot be opened gives esp-port-open with the path', async () => {
+    const err = await codeOf(flashEsp32({ port: '/dev/tinyforge-no-such-port', images: [{ offset: 0x10000, data: new Uint8Array(4) }] }));
+    expect(err.code).toBe('esp-port-open');
+    expect(err.message).toContain('/dev/tinyforge-no-such-port');
+  });
+});

@@ -11,6 +11,9 @@ import { SerialportWebSerial } from './serialport-webserial.ts';
 export const ESP_CHIP_NAMES = { esp32: 'ESP32', esp32s3: 'ESP32-S3', esp32c3: 'ESP32-C3' } as const;
 export type EspChip = keyof typeof ESP_CHIP_NAMES;
 
+/** SPI_SET_PARAMS: esptool-js has no wrapper for it (esptool.py sends it before writing). */
+const ESP_SPI_SET_PARAMS = 0x0b;
+
 export interface FlashProgress {
   stage: 'connect' | 'stub' | 'write' | 'verify' | 'reset';
   /** Index into `images` during write/verify. */
@@ -173,10 +176,11 @@ export async function flashEsp32(options: FlashEsp32Options): Promise<FlashEsp32
     const flashId = await loader.readFlashId();
     const flashSize = loader.DETECTED_FLASH_SIZES[(flashId >> 16) & 0xff];
     const flashBytes = flashSize ? loader.flashSizeBytes(flashSize as Parameters<ESPLoader['flashSizeBytes']>[0]) : 4 * 1024 * 1024;
+    // id, total size, block 64 KB, sector 4 KB, page 256 B, status mask: esptool.py's flash_set_parameters values.
     const params = new Uint8Array(24);
     const dv = new DataView(params.buffer);
     [0, flashBytes, 64 * 1024, 4096, 256, 0xffff].forEach((v, i) => dv.setUint32(i * 4, v, true));
-    await loader.checkCommand('set SPI flash parameters', 0x0b, params);
+    await loader.checkCommand('set SPI flash parameters', ESP_SPI_SET_PARAMS, params);
     for (const img of options.images) {
       if (img.offset + img.data.length > flashBytes) {
         throw new TinyforgeError('esp-image-too-big', `image at 0x${img.offset.toString(16)} (${img.data.length} bytes) ends past the ${flashBytes / 1024 / 1024} MB flash`, {
