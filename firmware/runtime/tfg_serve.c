@@ -11,6 +11,7 @@ typedef struct {
     uint32_t timer_overhead;      /* ticks between two back-to-back timer reads */
     uintptr_t stack_bottom;
     uintptr_t stack_top;
+    uintptr_t paint_limit;        /* end of the painted range */
     uint32_t stack_high_water;    /* bytes from the top, highest seen so far */
     uint32_t last_run_stack;      /* bytes the last inference used below the caller's stack pointer */
 } serve_state;
@@ -50,20 +51,18 @@ static void send_error(uint8_t seq, uint8_t code, uint8_t request_type, uint32_t
     tfg_tx_end(&tx);
 }
 
-/* Re-paints the free stack below us, after folding the previous paint's result into the high-water mark. */
-static uintptr_t repaint_stack(serve_state *s)
+/* Folds what was used since the last paint into the high-water mark, then paints the free stack again. */
+static void repaint_stack(serve_state *s)
 {
-    uintptr_t sp = tfg_port_stack_pointer();
-    uintptr_t low = tfg_stack_lowest_touched(s->stack_bottom, sp - TFG_STACK_PAINT_MARGIN);
-    uint32_t used = (uint32_t)(s->stack_top - low);
-    if (used > s->stack_high_water) s->stack_high_water = used;
-    tfg_stack_paint(s->stack_bottom, sp - TFG_STACK_PAINT_MARGIN);
-    return sp;
+    uintptr_t low = tfg_stack_lowest_touched(s->stack_bottom, s->paint_limit);
+    if ((uint32_t)(s->stack_top - low) > s->stack_high_water) s->stack_high_water = (uint32_t)(s->stack_top - low);
+    s->paint_limit = tfg_stack_paint_free(s->stack_bottom);
 }
 
+/* sp: the stack pointer where the model was called; the model's use is how far below it the paint was touched. */
 static void note_run_stack(serve_state *s, uintptr_t sp)
 {
-    uintptr_t low = tfg_stack_lowest_touched(s->stack_bottom, sp - TFG_STACK_PAINT_MARGIN);
+    uintptr_t low = tfg_stack_lowest_touched(s->stack_bottom, s->paint_limit);
     s->last_run_stack = low < sp ? (uint32_t)(sp - low) : 0u;
     if ((uint32_t)(s->stack_top - low) > s->stack_high_water) s->stack_high_water = (uint32_t)(s->stack_top - low);
 }
@@ -105,7 +104,7 @@ static void on_hello(serve_state *s, const tfg_frame *f)
     while (s->board_id[id_len] != '\0' && id_len < 255u) id_len++;
     const tfg_model_desc *m = s->model;
     tfg_tx tx;
-    tfg_tx_begin(&tx, TFG_MSG_HELLO_REPLY, f->seq, 40u + 1u + id_len);
+    tfg_tx_begin(&tx, TFG_MSG_HELLO_REPLY, f->seq, 36u + 1u + id_len);
     const uint8_t head[4] = { (uint8_t)TFG_PROTOCOL_VERSION, (uint8_t)tfg_port_timer_kind(), 0u, 0u };
     tfg_tx_bytes(&tx, head, 4u);
     tfg_tx_u32(&tx, m->hash);
@@ -141,7 +140,8 @@ static void on_run(serve_state *s, const tfg_frame *f)
     if (f->type == TFG_MSG_PROFILE) hook = profile_hook;
     if (f->type == TFG_MSG_DEBUG) hook = debug_hook;
 
-    uintptr_t sp = repaint_stack(s);
+    repaint_stack(s);
+    uintptr_t sp = tfg_port_stack_pointer();
     uint64_t t0 = tfg_port_ticks();
     h.last = t0;
     int32_t status = m->run(f->body, s->buf->output, hook, &h);
@@ -167,7 +167,7 @@ static void on_run(serve_state *s, const tfg_frame *f)
 /* STACK_REPLY body: stack bytes u32 | high-water since boot u32 | last inference's own use u32. */
 static void on_stack(serve_state *s, const tfg_frame *f)
 {
-    (void)repaint_stack(s);
+    repaint_stack(s);
     tfg_tx tx;
     tfg_tx_begin(&tx, TFG_MSG_STACK_REPLY, f->seq, 12u);
     tfg_tx_u32(&tx, (uint32_t)(s->stack_top - s->stack_bottom));
@@ -207,9 +207,8 @@ void tfg_serve(const tfg_model_desc *model, const tfg_serve_buffers *buffers, co
     s.stack_high_water = 0u;
     s.last_run_stack = 0u;
     /* first paint: nothing to scan yet (RAM below us holds whatever reset left there) */
-    uintptr_t sp = tfg_port_stack_pointer();
-    s.stack_high_water = (uint32_t)(s.stack_top - sp);
-    tfg_stack_paint(s.stack_bottom, sp - TFG_STACK_PAINT_MARGIN);
+    s.paint_limit = tfg_stack_paint_free(s.stack_bottom);
+    s.stack_high_water = (uint32_t)(s.stack_top - s.paint_limit);
 
     for (;;) {
         tfg_frame f;
