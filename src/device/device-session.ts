@@ -60,6 +60,10 @@ export class DeviceSession {
   get port(): string {
     return this.link.port;
   }
+  /** What QEMU or the host firmware wrote on stderr (sanitizer reports, QEMU warnings). */
+  processOutput(): string {
+    return this.runner.process.stderr();
+  }
 
   latency(ticks: number): Latency {
     return ticksToLatency(this.board, this.hello.timerKind, ticks);

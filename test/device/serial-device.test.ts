@@ -1,12 +1,15 @@
 // Real firmware, real QEMU / host process, real pty through serialport: the protocol end to end.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBoard } from '../../src/build/boards.ts';
+import { buildSerialFirmware } from '../../src/build/serial-firmware.ts';
 import { TimeoutError, TinyforgeError } from '../../src/diagnostics.ts';
 import { openDevice, type DeviceSession } from '../../src/device/device-session.ts';
 import { encodeFrame } from '../../src/device/framing.ts';
 import { MSG } from '../../src/device/protocol.ts';
-import { alive, buildReverseFirmware, buildSilentFirmware, sampleInput } from './device-fixture.ts';
+import { alive, buildReverseFirmware, buildSilentFirmware, FIXTURES, sampleInput } from './device-fixture.ts';
 
 /** Processes whose command line mentions `path` (to prove nothing was left running). */
 function processesUsing(path: string): number[] {
@@ -178,5 +181,42 @@ describe('failures', () => {
     const e = await openDevice(board, await buildReverseFirmware('mps2-an386')).catch((x: unknown) => x);
     expect((e as TinyforgeError).code).toBe('missing-emulator');
     expect((e as TinyforgeError).diagnostic.hint).toContain('apt-get install qemu-system-arm');
+  });
+});
+
+describe('other boards and builds', () => {
+  it('runs the host firmware clean under AddressSanitizer and UBSan (stack painting included)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfg-asan-'));
+    const san = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all'];
+    const model = join(FIXTURES, 'reverse-model');
+    const fw = await buildSerialFirmware(loadBoard('host'), {
+      modelSources: [join(model, 'model.c')],
+      includeDirs: [model],
+      outDir: dir,
+      extraCflags: san,
+      extraLdflags: san,
+    });
+    const s = await openDevice(loadBoard('host'), fw.elfPath);
+    try {
+      for (let i = 0; i < 3; i++) expect(Array.from((await s.run(sampleInput(i))).output)).toEqual(reversed(sampleInput(i)));
+      expect((await s.debug(sampleInput(5))).layers).toHaveLength(2);
+      expect((await s.stack()).highWaterBytes).toBeGreaterThan(0);
+      expect(s.processOutput()).toBe('');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('netduinoplus2: USART1 link and SysTick at 168 MHz give calibrated instructions', async () => {
+    const s = await openDevice(loadBoard('netduinoplus2'), await buildReverseFirmware('netduinoplus2'));
+    try {
+      expect(s.hello.boardId).toBe('netduinoplus2');
+      expect(Array.from((await s.run(sampleInput(9))).output)).toEqual(reversed(sampleInput(9)));
+      const l = await s.calibrate(500_000);
+      expect(l.unit).toBe('instructions');
+      expect(Math.abs((l.value as number) - 1_000_000)).toBeLessThanOrEqual(0.01 * 1_000_000);
+    } finally {
+      await s.close();
+    }
   });
 });
