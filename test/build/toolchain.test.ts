@@ -1,9 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBoard, type Board } from '../../src/build/boards.ts';
 import { elfSize } from '../../src/build/elf-size.ts';
+import { renderMakefile, renderSerialMain } from '../../src/build/render.ts';
 import { buildSerialFirmware } from '../../src/build/serial-firmware.ts';
 import { buildFirmware } from '../../src/build/toolchain.ts';
 import { TinyforgeError } from '../../src/diagnostics.ts';
@@ -65,5 +67,19 @@ describe('toolchain', () => {
     const f = join(tmp(), 'x.elf');
     writeFileSync(f, 'not an elf at all, just some text here padding padding padding');
     expect(() => elfSize(f)).toThrow(/not an ELF/);
+  });
+});
+
+describe('emitted Makefile', () => {
+  it('builds the same firmware with make in the output folder', async () => {
+    const board = loadBoard('mps2-an386');
+    const dir = tmp();
+    copyFileSync(join(FIXTURE, 'model.c'), join(dir, 'model.c'));
+    copyFileSync(join(FIXTURE, 'model.h'), join(dir, 'model.h'));
+    writeFileSync(join(dir, 'main.c'), renderSerialMain(board));
+    writeFileSync(join(dir, 'Makefile'), renderMakefile(board, dir, [join(dir, 'main.c'), join(dir, 'model.c')], [dir]));
+    execFileSync('make', ['-s', '-C', dir], { stdio: 'pipe' });
+    expect(existsSync(join(dir, 'firmware.elf'))).toBe(true);
+    expect(elfSize(join(dir, 'firmware.elf')).text).toBeGreaterThan(500);
   });
 });
