@@ -114,6 +114,15 @@ describe('flashEsp32 against the ESP32 ROM/stub peer on a pty', () => {
     }
   });
 
+  it('a block corrupted on every attempt stops with esp-write-failed naming the block, image and stub error', async () => {
+    const { peer, adapter } = await rig({ faults: { corruptCommand: { op: OP.FLASH_DEFL_DATA, nth: 2, times: 3 } } });
+    const err = await codeOf(flashEsp32({ port: adapter, images: esp32FlashSet(), chip: 'esp32' }));
+    expect(err.code).toBe('esp-write-failed');
+    // Blocks 0 (0x1000) and 0 (0x8000) went through; the third FLASH_DEFL_DATA is block 0 of the app.
+    expect(err.message).toMatch(/block 0 of the image at 0x10000 .* error 0xc1 \(bad checksum/);
+    expect(peer.errors).toEqual(Array(3).fill({ op: OP.FLASH_DEFL_DATA, code: 0xc1 }));
+  });
+
   it('a byte that flips in flash after writing is caught by MD5: esp-md5-mismatch with offset, expected and got', async () => {
     const images = esp32FlashSet();
     const { adapter } = await rig({ faults: { flipFlashByteAt: 0x10000 + 5000 } });

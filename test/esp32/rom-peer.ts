@@ -22,8 +22,8 @@ export type ChipState = 'app' | 'rom' | 'stub' | 'crashed';
 export interface PeerFaults {
   /** Never answer anything (a board without power, a wrong port, or BOOT strapping broken). */
   silent?: boolean;
-  /** Line noise host→chip: flip one payload byte of the n-th (0-based) command with this op. */
-  corruptCommand?: { op: number; nth: number };
+  /** Line noise host→chip: flip one payload byte of the n-th (0-based) command with this op, and of the `times - 1` after it. */
+  corruptCommand?: { op: number; nth: number; times?: number };
   /** A weak flash cell: this flash address reads back flipped once the write covering it has ended. */
   flipFlashByteAt?: number;
 }
@@ -149,7 +149,8 @@ export class RomPeer {
     const nth = this.seen.get(op) ?? 0;
     this.seen.set(op, nth + 1);
     const corrupt = this.options.faults?.corruptCommand;
-    if (corrupt && corrupt.op === op && corrupt.nth === nth && data.length > 20) data[data.length >> 1] ^= 0x10;
+    const hit = corrupt && corrupt.op === op && nth >= corrupt.nth && nth < corrupt.nth + (corrupt.times ?? 1);
+    if (hit && data.length > 20) data[data.length >> 1] ^= 0x10;
     this.received.push(op);
     this.options.onCommand?.(op, data, this.state);
     if (size !== data.length) return this.fail(op, ROM_INVALID_MSG, STUB_BAD_LEN);

@@ -88,10 +88,29 @@ function checkImages(images: FlashImage[], port: string): void {
   }
 }
 
+/** Stub/ROM status codes a rejected block comes back with (esptool stub_flasher.h, serial-protocol docs). */
+const BLOCK_ERRORS: Record<number, string> = {
+  0xc0: 'bad data length',
+  0xc1: 'bad checksum: bytes were corrupted on the line',
+  0xc7: 'the compressed stream did not inflate',
+  0xc9: 'more data than announced',
+  0x07: 'bad checksum: bytes were corrupted on the line',
+};
+
 /** Turns whatever esptool-js or the port threw into one of our codes, naming the port and the stage. */
-function explain(err: unknown, port: string, adapter: SerialportWebSerial, stage: string): unknown {
+function explain(err: unknown, port: string, adapter: SerialportWebSerial, stage: string, image?: FlashImage): unknown {
   if (err instanceof TinyforgeError) return err;
   const message = err instanceof Error ? err.message : String(err);
+  // esptool-js: "Failed to write compressed data to flash after seq N failed with status 1,193" once its retries are spent.
+  const block = /flash after seq (\d+) failed with status (\d+),(\d+)/.exec(message);
+  if (block && image && !adapter.lostError) {
+    const code = Number(block[3]);
+    return new TinyforgeError('esp-write-failed', `the chip rejected block ${block[1]} of the image at 0x${image.offset.toString(16)} on every attempt: error 0x${code.toString(16)} (${BLOCK_ERRORS[code] ?? 'unknown error'})`, {
+      location: { port, file: image.file },
+      notes: [`esptool-js: ${message}`],
+      hint: 'lower the baud rate (baudRate: 115200), try another USB cable or port, and flash again',
+    });
+  }
   if (adapter.lostError || (!adapter.isOpen && stage !== 'connect')) {
     return new TinyforgeError('esp-port-closed', `${port} closed during ${stage}: ${adapter.lostError?.message ?? message}`, {
       location: { port },
@@ -129,6 +148,7 @@ export async function flashEsp32(options: FlashEsp32Options): Promise<FlashEsp32
   if (options.commandTimeoutMs) loader.DEFAULT_TIMEOUT = options.commandTimeoutMs;
   const attempts = options.connectAttempts ?? 3;
   let stage: FlashProgress['stage'] = 'connect';
+  let currentImage: FlashImage | undefined;
   const lost = whenLost(adapter);
   const work = (async (): Promise<FlashEsp32Result> => {
     options.onProgress?.({ stage });
@@ -197,7 +217,10 @@ export async function flashEsp32(options: FlashEsp32Options): Promise<FlashEsp32
       flashSize: 'keep',
       eraseAll: false,
       compress: true,
-      reportProgress: (image, sent, total) => options.onProgress?.({ stage: 'write', image, offset: options.images[image].offset, sent, total }),
+      reportProgress: (image, sent, total) => {
+        currentImage = options.images[image];
+        options.onProgress?.({ stage: 'write', image, offset: currentImage.offset, sent, total });
+      },
     });
     stage = 'verify';
     const verified: FlashEsp32Result['images'] = [];
@@ -223,7 +246,7 @@ export async function flashEsp32(options: FlashEsp32Options): Promise<FlashEsp32
   try {
     return await Promise.race([work, lost.promise]);
   } catch (err) {
-    throw explain(err, port, adapter, stage);
+    throw explain(err, port, adapter, stage, currentImage);
   } finally {
     lost.stop();
     if (adapter.isOpen) await transport.disconnect().catch(() => {});
