@@ -1,7 +1,7 @@
 // Flashes ESP32-family boards over a serial port with the real esptool-js client: bootloader reset, sync, stub loader,
 // compressed writes with per-block retries, MD5 verification of every image, then our own hard reset into the app.
 import { createHash } from 'node:crypto';
-import { ESPLoader, Transport, UnexpectedChipMagicError, type IEspLoaderTerminal } from 'esptool-js';
+import { ESPError, ESPLoader, Transport, UnexpectedChipMagicError, type IEspLoaderTerminal } from 'esptool-js';
 import { TinyforgeError } from '../../diagnostics.ts';
 import type { FlashImage } from './flasher-args.ts';
 import { HARD_RESET, runResetSequence } from './reset-sequences.ts';
@@ -52,13 +52,29 @@ export interface FlashEsp32Result {
   ms: number;
 }
 
-/** esptool-js prints through console.log in Transport.trace; library code must not print, so route it to onLog. */
+/**
+ * esptool-js's Transport with two changes: trace lines go to onLog (it prints through console.log, and library code
+ * must not print), and a read gives up as soon as the port is gone instead of polling out its timeout — otherwise
+ * esptool-js's block retries keep the process alive ~10 s after an unplugged cable.
+ */
 class QuietTransport extends Transport {
-  constructor(device: SerialportWebSerial, private readonly log?: (line: string) => void) {
-    super(device as unknown as ConstructorParameters<typeof Transport>[0], false, true);
+  constructor(
+    private readonly serial: SerialportWebSerial,
+    private readonly log?: (line: string) => void,
+  ) {
+    super(serial as unknown as ConstructorParameters<typeof Transport>[0], false, true);
   }
   override trace(message: string): void {
     this.log?.(message);
+  }
+  override async read(timeout: number): Promise<Uint8Array> {
+    const deadline = Date.now() + timeout;
+    while (this.inWaiting() === 0 && Date.now() < deadline) {
+      if (this.serial.lostError) throw new ESPError(`serial port closed: ${this.serial.lostError.message}`);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    // Data is there (or the time is up): the original parser, with its per-chunk timeout, does the rest.
+    return super.read(this.inWaiting() === 0 ? 1 : timeout);
   }
 }
 
