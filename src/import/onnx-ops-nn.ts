@@ -112,9 +112,14 @@ function emitDense(n: OpCall, xIr: string, M: number, wName: string, Wt: Float64
 }
 
 export function gemm(n: OpCall): void {
-  const A = n.act(0);
+  let A = n.act(0);
   if (A.shape.length !== 2) throw new ImportProblem(`A has rank ${A.shape.length}, Gemm needs 2`);
-  if (n.a.int('transA', 0) === 1) throw new ImportProblem('transA=1 on a runtime input is not supported');
+  if (n.a.int('transA', 0) === 1) {
+    const shape = [A.shape[1], A.shape[0]];
+    const t = n.ctx.scratch(`${n.outs[0]}__At`, shape);
+    n.ctx.addNode('Transpose', `${n.name}/transA`, [A.ir], [t], { perm: [1, 0] });
+    A = { kind: 'act', ir: t, shape };
+  }
   const B = n.constIn(1, 'B (weights)');
   const alpha = n.a.float('alpha', 1), beta = n.a.float('beta', 1);
   const transB = n.a.int('transB', 0) === 1;

@@ -15,9 +15,11 @@ export function binary(n: OpCall): void {
   let irIns: string[];
   let shape: number[] | undefined;
   if (x.kind === 'act' && y.kind === 'act') {
-    if (x.shape.length !== y.shape.length) throw new ImportProblem(`runtime operands of rank ${x.shape.length} and ${y.shape.length}: broadcasting across ranks is not supported`);
-    shape = broadcastShapes(x.shape, y.shape);
-    irIns = [x.ir, y.ir];
+    // Numpy aligns ranks by prepending 1s; do it with a Reshape so both IR operands share one layout.
+    const r = Math.max(x.shape.length, y.shape.length);
+    const [xl, yl] = [liftRank(n, x, r), liftRank(n, y, r)];
+    shape = broadcastShapes(xl.shape, yl.shape);
+    irIns = [xl.ir, yl.ir];
   } else {
     const a = (x.kind === 'act' ? x : y) as Act;
     const c = (x.kind === 'const' ? x.c : (y as { c: ConstValue }).c);
@@ -30,6 +32,21 @@ export function binary(n: OpCall): void {
   const out = n.ctx.defineAct(n.outs[0], shape);
   if (op === 'Div') n.ctx.addNode('Div', n.name, irIns, [out.ir], {});
   else n.ctx.addNode(op, n.name, irIns, [out.ir], { activation: 'none' as Activation });
+}
+
+/** `a` with leading 1s up to rank r (a Reshape, plus a layout Transpose when it becomes 4-D). */
+function liftRank(n: OpCall, a: Act, r: number): Act {
+  if (a.shape.length === r) return a;
+  const dims = [...new Array(r - a.shape.length).fill(1), ...a.shape];
+  return n.ctx.fromOnnxOrder(`${a.ir}__rank${r}`, dims, (o) => n.ctx.addNode('Reshape', `${n.name}/rank${r}`, [a.ir], [o], { shape: n.ctx.tensors[o].shape }), n.name);
+}
+
+/** Neg is Mul by -1 (exact in float). */
+export function neg(n: OpCall): void {
+  const x = n.act(0);
+  const out = n.ctx.defineAct(n.outs[0], x.shape);
+  const minusOne = n.ctx.constant(`${n.name}/minus_one`, [1], [-1]);
+  n.ctx.addNode('Mul', n.name, [x.ir, minusOne], [out.ir], { activation: 'none' });
 }
 
 /** Relu, Sigmoid, Tanh, LeakyRelu, Clip: same shape in, same shape out. */
@@ -137,6 +154,12 @@ export function passThrough(n: OpCall, used: Set<string>): void {
     if (training) throw new ImportProblem('training_mode=true makes Dropout random; export in eval mode');
   }
   n.ctx.values.set(n.outs[0], n.act(0));
+}
+
+/** Shapes are static, so Size of a runtime tensor is a constant. */
+export function sizeOf(n: OpCall): void {
+  const x = n.act(0);
+  n.ctx.values.set(n.outs[0], { kind: 'const', c: { dims: [], data: Float64Array.of(x.shape.reduce((p, d) => p * d, 1)), isFloat: false } });
 }
 
 /** Shapes are static, so Shape of a runtime tensor is a constant (in ONNX dims). */

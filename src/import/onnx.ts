@@ -6,7 +6,7 @@ import { ImportContext, ImportProblem, type OnnxValue } from './onnx-context.ts'
 import { FOLDERS } from './onnx-fold.ts';
 import { OpCall } from './onnx-op-call.ts';
 import { averagePool, batchNormalization, conv, gemm, globalAveragePool, matMul, maxPool, pad } from './onnx-ops-nn.ts';
-import { binary, concat, passThrough, reshapeLike, shapeOf, softmax, transpose, unary } from './onnx-ops-tensor.ts';
+import { binary, concat, neg, passThrough, reshapeLike, shapeOf, sizeOf, softmax, transpose, unary } from './onnx-ops-tensor.ts';
 import { Attrs, dtypeName, type GraphProto, type ModelProto, onnx, readAttributes, readTensor, toNumber } from './onnx-proto-read.ts';
 
 type Handler = (n: OpCall, used: Set<string>) => void;
@@ -40,6 +40,8 @@ const OP_TABLE: Record<string, Handler> = {
   Identity: passThrough,
   Dropout: passThrough,
   Shape: shapeOf,
+  Size: sizeOf,
+  Neg: neg,
 };
 
 /** ONNX ops the importer turns into IR for runtime tensors. */
@@ -49,6 +51,7 @@ export const FOLDABLE_ONNX_OPS: readonly string[] = Object.keys(FOLDERS).sort();
 
 const MIN_OPSET = 7;
 const MAX_OPSET = 21;
+const UNCHANGED_SINCE_OPSET_1 = new Set(['GlobalAveragePool', 'Conv', 'MaxPool', 'Sigmoid', 'Tanh', 'Softmax', 'Transpose', 'Flatten', 'Identity']);
 
 function badFile(path: string, why: string): TinyforgeError {
   return new TinyforgeError('bad-model-file', `${path} is not a readable ONNX model: ${why}`, {
@@ -74,6 +77,9 @@ function decode(bytes: Uint8Array, path: string): ModelProto {
 function opsetOf(m: ModelProto, path: string): number {
   const def = m.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx');
   const v = def ? toNumber(def.version) : 0;
+  // Before opset 7 broadcasting and several attributes differ; models from then are read only when every op they use is one whose meaning has not changed since.
+  const ops = (m.graph?.node ?? []).map((n) => n.opType ?? '');
+  if (v >= 1 && v < MIN_OPSET && ops.every((op) => UNCHANGED_SINCE_OPSET_1.has(op))) return v;
   if (v < MIN_OPSET || v > MAX_OPSET) {
     throw new TinyforgeError('unsupported-opset', `${path} uses ONNX opset ${v}; tinyforge reads opsets ${MIN_OPSET}–${MAX_OPSET}`, {
       location: { file: path },

@@ -55,7 +55,7 @@ export function loadNodeCase(name: string): NodeCase {
     const { proto, value } = readPb(path.join(dataDir, `input_${k}.pb`));
     if (paramInputs.has(vi.name ?? '')) {
       proto.name = vi.name ?? '';
-      g.initializer.push(proto);
+      g.initializer = [...(g.initializer ?? []), proto];
     } else {
       inputs.push({ name: vi.name ?? '', dims: value.dims, data: Float32Array.from(value.data) });
     }
