@@ -224,4 +224,16 @@ describe('float kernels agree with onnxruntime', () => {
     const expected = await runOrt({ op: 'Transpose', attrs: { perm: [2, 0, 3, 1] }, x: { data: x, dims: [2, 3, 4, 5] }, outDims: [4, 2, 5, 3] });
     expectClose(runIr('Transpose', x, [2, 3, 4, 5], [], { perm: [2, 0, 3, 1] }), expected);
   });
+
+  it('Add, Sub, Mul, Div with numpy broadcasting, and Clip', async () => {
+    const x = random(2 * 3 * 4, 140);
+    const other = random(3 * 1, 141).map((v) => v + 2); // away from 0 for Div
+    for (const [onnxOp, irOp] of [['Add', 'Add'], ['Sub', 'Sub'], ['Mul', 'Mul'], ['Div', 'Div']] as const) {
+      const expected = await runOrt({ op: onnxOp, x: { data: x, dims: [2, 3, 4] }, inits: [{ name: 'o', data: other, dims: [3, 1] }], outDims: [2, 3, 4] });
+      expectClose(runIr(irOp, x, [2, 3, 4], [[other, [3, 1]]], {}), expected);
+    }
+    const bounds = [{ name: 'lo', data: Float32Array.of(-0.25), dims: [] }, { name: 'hi', data: Float32Array.of(0.5), dims: [] }];
+    const expected = await runOrt({ op: 'Clip', x: { data: x, dims: [24] }, inits: bounds, outDims: [24] });
+    expectClose(runIr('Clip', x, [24], [], { min: -0.25, max: 0.5 }), expected);
+  });
 });
