@@ -3,7 +3,7 @@
 // IR holds exactly the floats a .tflite file or the C side would.
 
 import type { QuantParams } from '../ir/graph.ts';
-import { clamp, roundHalfAway } from '../reference/quant.ts';
+import { clamp, quantizeValue, roundHalfAway } from '../reference/quant.ts';
 import type { TensorRange } from './calibrate.ts';
 
 /** Asymmetric int8 for an activation range: the range is widened to contain 0 (so real 0, e.g. padding, is exact),
@@ -54,9 +54,7 @@ export function quantizeBias(b: Float32Array, inputScale: number, weightScales: 
 /** A float constant used as an activation-like operand (Add/Mul/Concat input): per-tensor asymmetric int8. */
 export function quantizeConstantPerTensor(x: Float32Array): { data: Int8Array; quant: QuantParams } {
   const quant = activationQuant(rangeOf(x));
-  const s = quant.scale[0];
-  const z = quant.zeroPoint[0];
   const data = new Int8Array(x.length);
-  for (let i = 0; i < x.length; i++) data[i] = clamp(roundHalfAway(Math.fround(x[i] / s)) + z, -128, 127);
+  for (let i = 0; i < x.length; i++) data[i] = quantizeValue(x[i], quant.scale[0], quant.zeroPoint[0]);
   return { data, quant };
 }
