@@ -50,7 +50,7 @@ export function quantizeMultiplier(realMultiplier: number): QuantizedMultiplier 
   const fr = frexp(realMultiplier);
   let shift = fr.e;
   let qFixed = roundHalfAway(fr.q * 2 ** 31);
-  if (Math.abs(qFixed) === 2 ** 31) {
+  if (qFixed === 2 ** 31) {
     qFixed /= 2;
     shift += 1;
   }
