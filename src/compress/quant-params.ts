@@ -43,6 +43,16 @@ export function quantizeWeightsPerChannel(w: Float32Array, shape: readonly numbe
   return { data, quant: { scale, zeroPoint: scale.map(() => 0), axis } };
 }
 
+/** Per-tensor symmetric int8 (one scale = max|w| / 127, zero point 0), for comparison with per-channel. */
+export function quantizeWeightsPerTensor(w: Float32Array): { data: Int8Array; quant: QuantParams } {
+  let maxAbs = 0;
+  for (const v of w) maxAbs = Math.max(maxAbs, Math.abs(v));
+  const scale = maxAbs > 0 ? Math.fround(maxAbs / 127) : 1;
+  const data = new Int8Array(w.length);
+  for (let i = 0; i < w.length; i++) data[i] = clamp(roundHalfAway(w[i] / scale), -127, 127);
+  return { data, quant: { scale: [scale], zeroPoint: [0] } };
+}
+
 /** int32 bias with scale s_in · s_w[c] and zero point 0 (TFLite), one scale per output channel. */
 export function quantizeBias(b: Float32Array, inputScale: number, weightScales: readonly number[]): { data: Int32Array; quant: QuantParams } {
   const scales = Array.from(b, (_, c) => inputScale * (weightScales.length === 1 ? weightScales[0] : weightScales[c]));

@@ -9,7 +9,7 @@ import { SOFTMAX_MAX_DEPTH, SOFTMAX_OUTPUT_SCALE, SOFTMAX_OUTPUT_ZERO_POINT } fr
 import { calibrate, type TensorRange } from './calibrate.ts';
 import { fuseActivations } from './fuse-activations.ts';
 import { graphSize, type Pass, type PassReport } from './pass.ts';
-import { activationQuant, quantizeBias, quantizeConstantPerTensor, quantizeWeightsPerChannel } from './quant-params.ts';
+import { activationQuant, quantizeBias, quantizeConstantPerTensor, quantizeWeightsPerChannel, quantizeWeightsPerTensor } from './quant-params.ts';
 import { layerRows } from './quantize-int8-report.ts';
 
 /** Ops whose output keeps the input's quantization (TFLite requires it: the kernel moves or compares int8 values). */
@@ -36,7 +36,8 @@ export interface QuantizeInt8Result {
 }
 
 /** The core of the pass, usable without the pipeline: `ranges` come from `calibrate(g, …)` on the same graph `g`. */
-export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>): QuantizeInt8Result {
+export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>, opts: { perChannel?: boolean } = {}): QuantizeInt8Result {
+  const perChannel = opts.perChannel ?? true;
   const tensors: Record<string, Tensor> = {};
   const nodes: Node[] = [];
   const floatNodes: string[] = [];
@@ -47,7 +48,7 @@ export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>)
     if (!r) throw new TinyforgeError('no-calibration-data', `no calibrated range for tensor "${name}"`, { hint: 'calibrate on the same graph you quantize' });
     return r;
   };
-  const activation = (name: string, quant: QuantParams): Tensor => ({ ...g.tensors[name], dtype: 'i8', quant, data: undefined });
+  const activation = (name: string, quant: QuantParams): Tensor => ({ ...g.tensors[name], shape: [...g.tensors[name].shape], dtype: 'i8', quant, data: undefined });
 
   for (const name of g.inputs) tensors[name] = activation(name, activationQuant(rangeOf(name)));
 
@@ -57,7 +58,7 @@ export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>)
       floatNodes.push(`${node.name} (${node.op})`);
       const inputs = node.inputs.map((name) => {
         if (!name || g.tensors[name].data) {
-          if (name) tensors[name] ??= g.tensors[name];
+          if (name) tensors[name] ??= { ...g.tensors[name], shape: [...g.tensors[name].shape], data: g.tensors[name].data?.slice() };
           return name;
         }
         let f = dequantized.get(name);
@@ -71,7 +72,7 @@ export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>)
       });
       const outputs = node.outputs.map((o) => `${o}/float`);
       node.outputs.forEach((o, i) => (tensors[outputs[i]] = { ...g.tensors[o], name: outputs[i] }));
-      nodes.push({ ...node, inputs, outputs } as Node);
+      nodes.push({ ...structuredClone(node), inputs, outputs } as Node);
       node.outputs.forEach((o, i) => {
         tensors[o] = activation(o, activationQuant(rangeOf(o)));
         nodes.push({ name: `${o}/quantize`, op: 'Quantize', inputs: [outputs[i]], outputs: [o], attrs: {} });
@@ -89,15 +90,15 @@ export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>)
       if (!t.data) throw new TinyforgeError('dangling-tensor', `input "${name}" of node "${node.name}" is used before it is produced`, { location: { node: node.name, op: node.op } });
       const values = t.data as Float32Array;
       if (i === 1 && node.op in WEIGHT_AXIS) {
-        const { data, quant } = quantizeWeightsPerChannel(values, t.shape, WEIGHT_AXIS[node.op]);
-        tensors[name] = { ...t, dtype: 'i8', data, quant };
+        const { data, quant } = perChannel ? quantizeWeightsPerChannel(values, t.shape, WEIGHT_AXIS[node.op]) : quantizeWeightsPerTensor(values);
+        tensors[name] = { ...t, shape: [...t.shape], dtype: 'i8', data, quant };
       } else if (i === 2 && node.op in WEIGHT_AXIS) {
         const w = tensors[node.inputs[1]];
         const { data, quant } = quantizeBias(values, inputQuant.scale[0], w.quant!.scale);
-        tensors[name] = { ...t, dtype: 'i32', data, quant };
+        tensors[name] = { ...t, shape: [...t.shape], dtype: 'i32', data, quant };
       } else {
         const { data, quant } = quantizeConstantPerTensor(values);
-        tensors[name] = { ...t, dtype: 'i8', data, quant };
+        tensors[name] = { ...t, shape: [...t.shape], dtype: 'i8', data, quant };
       }
     });
     const out = node.outputs[0];
@@ -139,6 +140,7 @@ export const quantizeInt8: Pass = {
     percentile: { type: 'number', min: 90, max: 100, default: 100, description: 'calibration range: 100 = min/max, e.g. 99.99 clips outlier tails' },
     samples: { type: 'number', min: 1, max: 100000, integer: true, default: 100, description: 'calibration samples used (the first N given)' },
     fuse: { type: 'boolean', default: true, description: 'fold Relu/Relu6 into the preceding Dense/Conv/Add first' },
+    weights: { type: 'enum', values: ['per-channel', 'per-tensor'], default: 'per-channel', description: 'weight scale granularity (TFLite default: per-channel)' },
   },
   async run(ir, { params, data }, log) {
     const notAllFloat = Object.values(ir.tensors).filter((t) => t.dtype !== 'f32' && !(t.dtype === 'i32' && t.data));
@@ -153,7 +155,7 @@ export const quantizeInt8: Pass = {
     const g = fused.graph;
     log.progress('calibrating', 0);
     const ranges = calibrate(g, samples, { percentile, onProgress: (d, t) => log.progress('calibrating', d / t) });
-    const { graph, floatNodes } = quantizeGraphInt8(g, ranges);
+    const { graph, floatNodes } = quantizeGraphInt8(g, ranges, { perChannel: params.weights === 'per-channel' });
     graph.metadata.quantization = { scheme: 'int8', calibration_samples: samples.length, percentile };
     const before = graphSize(ir);
     const after = graphSize(graph);

@@ -22,7 +22,7 @@ function errorOf(f: () => unknown): TinyforgeError {
 
 describe('recipes', () => {
   it('fills defaults', () => {
-    expect(validateRecipe([{ step: 'quantize-int8', percentile: 99.99 }])).toEqual([{ percentile: 99.99, samples: 100, fuse: true }]);
+    expect(validateRecipe([{ step: 'quantize-int8', percentile: 99.99 }])).toEqual([{ percentile: 99.99, samples: 100, fuse: true, weights: 'per-channel' }]);
     expect(resolveRecipe('int8')).toEqual([{ step: 'quantize-int8' }]);
   });
 
@@ -31,17 +31,18 @@ describe('recipes', () => {
       validateRecipe([
         { step: 'quantize-int8', percentile: 120, samples: 2.5, colour: 'red' },
         { step: 'prune-magic' },
-        { step: 'quantize-int8', fuse: 'yes' },
+        { step: 'quantize-int8', fuse: 'yes', weights: 'per-row' },
       ]),
     );
     expect(e.code).toBe('bad-recipe');
-    expect(e.message).toMatch(/5 problems/);
+    expect(e.message).toMatch(/6 problems/);
     const notes = e.diagnostic.notes!.join('\n');
     expect(notes).toContain('percentile = 120 must be a number in [90, 100] (default 100)');
     expect(notes).toContain('samples = 2.5 must be an integer in [1, 100000]');
-    expect(notes).toContain('unknown parameter "colour"; accepted: percentile, samples, fuse');
+    expect(notes).toContain('unknown parameter "colour"; accepted: percentile, samples, fuse, weights');
     expect(notes).toContain('step 2: unknown step "prune-magic"; known steps: quantize-int8');
     expect(notes).toContain('fuse = "yes" must be true or false');
+    expect(notes).toContain(`weights = "per-row" must be one of 'per-channel', 'per-tensor' (default 'per-channel')`);
   });
 
   it('rejects before running anything, and unknown presets', async () => {

@@ -108,6 +108,19 @@ describe('quantize-int8 pass', async () => {
     expect(agree / tests.length).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('per-tensor weights: one scale per weight, int8 kernels still agree with float', async () => {
+    const { ir: t } = await runPipeline(g, [{ step: 'quantize-int8', weights: 'per-tensor' }], { data: { calibration: samplesOf(2, 64) } });
+    expect(t.tensors.w1.quant!.scale).toHaveLength(1);
+    expect(t.tensors.b1.quant!.scale).toHaveLength(6);
+    let agree = 0;
+    const tests = samplesOf(98, 30);
+    for (const s of tests) {
+      const o = runGraph(t, { x: quantizeArray(s.x, t.tensors.x.quant!) }).outputs.logits;
+      if (argmax(o) === argmax(runGraph(g, s).outputs.logits)) agree++;
+    }
+    expect(agree / tests.length).toBeGreaterThanOrEqual(0.8);
+  });
+
   it('is deterministic', async () => {
     const again = await runPipeline(g, 'int8', { data: { calibration: samplesOf(2, 64) } });
     expect(Array.from(again.ir.tensors.w3.data!)).toEqual(Array.from(q.tensors.w3.data!));
