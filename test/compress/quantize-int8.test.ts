@@ -75,6 +75,7 @@ describe('quantize-int8 pass', async () => {
     for (const t of Object.values(q.tensors)) if (t.dtype === 'i8' && !t.data) expect(Math.abs(t.quant!.zeroPoint[0])).toBeLessThanOrEqual(128);
     // the input graph is untouched
     expect(g.tensors.x.dtype).toBe('f32');
+    expect(g.tensors.w1.data).toEqual(smallCnn(1).tensors.w1.data);
     expect(g.nodes.some((n) => n.op === 'Relu')).toBe(true);
   });
 
@@ -125,6 +126,37 @@ describe('quantize-int8 pass', async () => {
     const again = await runPipeline(g, 'int8', { data: { calibration: samplesOf(2, 64) } });
     expect(Array.from(again.ir.tensors.w3.data!)).toEqual(Array.from(q.tensors.w3.data!));
     expect(again.ir.tensors.res.quant).toEqual(q.tensors.res.quant);
+  });
+});
+
+describe('data movement and elementwise ops in int8', () => {
+  it('Pad → AveragePool → Transpose → Mul(const) → Sub → Clip → Dense runs fully int8 and tracks float', async () => {
+    const r = rng(21);
+    const b = new GraphBuilder('moves');
+    const x = b.input('x', [1, 6, 6, 3]);
+    const pad = b.node('Pad', [x], { pads: [0, 1, 1, 0, 0, 1, 1, 0], value: 0 }, 'pad');
+    const avg = b.node('AveragePool', [pad], { kernel: [3, 3], strides: [1, 1], pads: [0, 0, 0, 0], countIncludePad: false, activation: 'none' }, 'avg');
+    const tr = b.node('Transpose', [avg], { perm: [0, 2, 1, 3] }, 'tr');
+    const mul = b.node('Mul', [tr, b.constant('gain', [1.5, -0.5, 2], [3])], {}, 'mul');
+    const sub = b.node('Sub', [mul, avg], {}, 'sub');
+    const clip = b.node('Clip', [sub], { min: -1, max: 1 }, 'clip');
+    const flat = b.node('Reshape', [clip], { shape: [1, 108] }, 'flat');
+    b.output(b.node('Dense', [flat, b.constant('w', randn(r, 4 * 108, 0.2), [4, 108]), ''], {}, 'logits'));
+    const g = b.build();
+    const { ir: q } = await runPipeline(g, 'int8', { data: { calibration: samplesOf(22, 64, 108) } });
+    expect(q.nodes.map((n) => n.op)).toEqual(['Pad', 'AveragePool', 'Transpose', 'Mul', 'Sub', 'Clip', 'Reshape', 'Dense']);
+    for (const t of ['pad', 'avg', 'tr']) expect(q.tensors[t].quant).toEqual(q.tensors.x.quant);
+    expect(q.tensors.gain).toMatchObject({ dtype: 'i8' });
+    const sl = q.tensors.logits.quant!.scale[0];
+    let agree = 0;
+    const tests = samplesOf(23, 40, 108);
+    for (const s of tests) {
+      const f = runGraph(g, s).outputs.logits;
+      const o = dequantizeArray(runGraph(q, { x: quantizeArray(s.x, q.tensors.x.quant!) }).outputs.logits, q.tensors.logits.quant!);
+      for (let i = 0; i < 4; i++) expect(Math.abs(o[i] - f[i]) / sl).toBeLessThanOrEqual(4);
+      if (argmax(o) === argmax(f)) agree++;
+    }
+    expect(agree / tests.length).toBeGreaterThanOrEqual(0.9);
   });
 });
 
