@@ -44,13 +44,15 @@ class Emitter {
     this.add(op, [a, ...extra], [b], attrs, name);
     this.add('Transpose', [b], [out], { perm: TO_NHWC }, `${name}/to_nhwc`);
   }
-  /** Emits the fused activation after a node: the node writes `tmp`, the activation writes `out`. */
-  activation(kind: Activation, out: string, name: string): string {
-    if (kind === 'none') return out;
+  /** The fused activation of a node: the node writes the returned name, and `done()` adds the activation after it. */
+  activation(kind: Activation, out: string, name: string): [string, () => void] {
+    if (kind === 'none') return [out, () => {}];
     const tmp = this.fresh(`${out}__pre_${kind}`);
-    if (kind === 'relu') this.add('Relu', [tmp], [out], {}, `${name}/relu`);
-    else this.add('Clip', [tmp, this.floatConst(`${name}/zero`, [], [0]), this.floatConst(`${name}/six`, [], [6])], [out], {}, `${name}/relu6`);
-    return tmp;
+    const done = () => {
+      if (kind === 'relu') this.add('Relu', [tmp], [out], {}, `${name}/relu`);
+      else this.add('Clip', [tmp, this.floatConst(`${name}/zero`, [], [0]), this.floatConst(`${name}/six`, [], [6])], [out], {}, `${name}/relu6`);
+    };
+    return [tmp, done];
   }
 }
 
@@ -75,16 +77,18 @@ function emitNode(e: Emitter, g: Graph, n: Node, name: (t: string) => string): v
       const dims = dw ? [I, 1, KH, KW] : [O, I, KH, KW];
       const wName = e.floatConst(`${n.inputs[1]}__oihw`, dims, data);
       const group = dw ? I / n.attrs.multiplier : n.attrs.groups;
-      const target = e.activation(n.attrs.activation, out, n.name);
+      const [target, done] = e.activation(n.attrs.activation, out, n.name);
       e.nchw('Conv', ins[0], [wName, ...(ins[2] ? [ins[2]] : [])], target,
         { kernel_shape: [KH, KW], strides: n.attrs.strides, dilations: n.attrs.dilations, pads: n.attrs.pads, group }, n.name);
+      done();
       return;
     }
     case 'MaxPool': case 'AveragePool': {
-      const target = e.activation(n.attrs.activation, out, n.name);
+      const [target, done] = e.activation(n.attrs.activation, out, n.name);
       const attrs: Record<string, number | number[]> = { kernel_shape: n.attrs.kernel, strides: n.attrs.strides, pads: n.attrs.pads };
       if (n.op === 'AveragePool') attrs.count_include_pad = n.attrs.countIncludePad ? 1 : 0;
       e.nchw(n.op, ins[0], [], target, attrs, n.name);
+      done();
       return;
     }
     case 'GlobalAveragePool': e.nchw('GlobalAveragePool', ins[0], [], out, {}, n.name); return;
@@ -95,12 +99,17 @@ function emitNode(e: Emitter, g: Graph, n: Node, name: (t: string) => string): v
       return;
     case 'Dense': {
       if (g.tensors[n.inputs[0]].shape.length !== 2) throw unsupported(g, n, 'Dense input must be 2-D');
-      e.add('Gemm', ins.filter((i) => i), [e.activation(n.attrs.activation, out, n.name)], { transB: 1 }, n.name);
+      const [target, done] = e.activation(n.attrs.activation, out, n.name);
+      e.add('Gemm', ins.filter((i) => i), [target], { transB: 1 }, n.name);
+      done();
       return;
     }
-    case 'Add': case 'Sub': case 'Mul':
-      e.add(n.op, ins, [e.activation(n.attrs.activation, out, n.name)], {}, n.name);
+    case 'Add': case 'Sub': case 'Mul': {
+      const [target, done] = e.activation(n.attrs.activation, out, n.name);
+      e.add(n.op, ins, [target], {}, n.name);
+      done();
       return;
+    }
     case 'Div': case 'Relu': case 'Sigmoid': case 'Tanh':
       e.add(n.op, ins, [out], {}, n.name);
       return;
@@ -153,9 +162,12 @@ export function exportOnnx(g: Graph): Uint8Array {
   const name = (t: string) => rename.get(t) ?? t;
   for (const t of Object.values(g.tensors)) if (t.data) e.inits.push(floatTensor(t.name, t.shape, t.data));
   for (const n of g.nodes) emitNode(e, g, n, name);
+  // Weights that were re-laid out (Conv OHWI → OIHW) are exported only in their new form.
+  const read = new Set(e.nodes.flatMap((n) => n.input));
+  const inits = e.inits.filter((t) => read.has(t.name));
   for (const o of g.outputs) if (rename.has(o)) e.add('Transpose', [rename.get(o)!], [o], { perm: TO_NCHW }, `${o}/to_nchw`);
   const metadata: Record<string, string> = {};
   if (g.metadata.preprocess) metadata['tinyforge.preprocess'] = JSON.stringify(g.metadata.preprocess);
   if (g.metadata.labels) metadata['tinyforge.labels'] = JSON.stringify(g.metadata.labels);
-  return encodeModel(makeModel({ name: g.name, nodes: e.nodes, initializers: e.inits, inputs, outputs, opset: 13, metadata }));
+  return encodeModel(makeModel({ name: g.name, nodes: e.nodes, initializers: inits, inputs, outputs, opset: 13, metadata }));
 }
