@@ -1,5 +1,7 @@
 // ONNX import checked against onnxruntime-node: a small CNN (grouped/depthwise conv, BN, relu6, pool, flatten, gemm,
 // softmax), PyTorch's shape arithmetic, and the opset-dependent forms of Clip, Softmax and Pad.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importOnnx } from '../../src/import/onnx.ts';
 import { encodeModel, floatTensor, int64Tensor, makeModel, node, valueInfo } from '../../src/import/onnx-proto-write.ts';
@@ -97,4 +99,19 @@ describe('importOnnx', () => {
     expect(g.nodes.map((n) => n.op)).toEqual(['Dense']);
     expect(g.tensors[g.nodes[0].inputs[1]].shape).toEqual([2, 4]); // W[out, in]
   });
+
+  // The committed example models (examples/*/model.onnx, trained by `npm run examples:train`) get the same check once they exist.
+  const examples = fs.existsSync('examples') ? fs.readdirSync('examples').map((d) => path.join('examples', d, 'model.onnx')).filter((f) => fs.existsSync(f)) : [];
+  for (const file of examples) {
+    it(`agrees with onnxruntime on ${file}`, async () => {
+      const bytes = new Uint8Array(fs.readFileSync(file));
+      const g = simplify(importOnnx(bytes, file));
+      validateGraph(g);
+      const dims = g.tensors[g.inputs[0]].shape;
+      const fileDims = dims.length === 4 ? [dims[0], dims[3], dims[1], dims[2]] : dims;
+      const x = { name: g.inputs[0], dims: fileDims, data: randn(dims.reduce((a, b) => a * b, 1), 77, 1) };
+      const [want] = await runOrt(bytes, { [x.name]: x });
+      expect(compare(runIr(g, [x])[0], want)).toBeUndefined();
+    });
+  }
 });
