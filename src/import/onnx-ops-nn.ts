@@ -7,7 +7,7 @@ import { OpCall, resolvePads, windowOut } from './onnx-op-call.ts';
 const f64 = (n: number) => new Float64Array(n);
 
 function need4d(shape: number[], op: string): void {
-  if (shape.length !== 4) throw new ImportProblem(`only 2-D ${op} (a 4-D NCHW input) is supported; this input has rank ${shape.length}`);
+  if (shape.length !== 4) throw new ImportProblem(`only 1-D and 2-D ${op} (a 3-D or 4-D NCHW input) is supported; this input has rank ${shape.length}`);
 }
 
 export function conv(n: OpCall): void {

@@ -100,6 +100,22 @@ describe('importOnnx', () => {
     expect(g.tensors[g.nodes[0].inputs[1]].shape).toEqual([2, 4]); // W[out, in]
   });
 
+  it('runs 1-D Conv and pools (keyword-spotting style [N,C,L] tensors) as 2-D ops', async () => {
+    const x = { name: 'x', dims: [1, 4, 20], data: randn(80, 15, 2) };
+    const model = encodeModel(makeModel({
+      inputs: [valueInfo('x', [1, 4, 20])], outputs: [valueInfo('y', [1, 6, 5])],
+      initializers: [floatTensor('w', [6, 2, 5], randn(60, 16, 0.4)), floatTensor('b', [6], randn(6, 17, 0.1))],
+      nodes: [
+        node('Conv', ['x', 'w', 'b'], ['c'], { group: 2, pads: [2, 1], strides: [2], dilations: [1] }),
+        node('Relu', ['c'], ['r']),
+        node('MaxPool', ['r'], ['m'], { kernel_shape: [2], strides: [2] }),
+        node('AveragePool', ['m'], ['y'], { kernel_shape: [2], strides: [1], auto_pad: 'SAME_UPPER' }),
+      ],
+    }));
+    const g = await agree(model, [x]);
+    expect(g.nodes.filter((n) => n.op === 'Conv2D' || n.op === 'MaxPool' || n.op === 'AveragePool')).toHaveLength(3);
+  });
+
   // The committed example models (examples/*/model.onnx, trained by `npm run examples:train`) get the same check once they exist.
   const examples = fs.existsSync('examples') ? fs.readdirSync('examples').map((d) => path.join('examples', d, 'model.onnx')).filter((f) => fs.existsSync(f)) : [];
   for (const file of examples) {
