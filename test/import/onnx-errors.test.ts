@@ -75,6 +75,18 @@ describe('ONNX bad input', () => {
     expect(e.diagnostic.notes?.[0]).toContain('node "pool" (MaxPool): dilations [2,2]');
   });
 
+  it('an opset outside 7–21 is unsupported-opset with a conversion hint; a custom-domain node is listed as unsupported', () => {
+    const io = { inputs: [valueInfo('x', [1, 2])], outputs: [valueInfo('y', [1, 2])] };
+    const e = caught(() => importOnnx(encodeModel(makeModel({ ...io, opset: 22, nodes: [node('Relu', ['x'], ['y'])] })), 'new.onnx'));
+    expect(e.code).toBe('unsupported-opset');
+    expect(e.diagnostic.hint).toContain('version_converter');
+    const custom = node('FusedGelu', ['x'], ['y'], {}, 'gelu');
+    custom.domain = 'com.microsoft';
+    const e2 = caught(() => importOnnx(encodeModel(makeModel({ ...io, nodes: [custom] })), 'ms.onnx'));
+    expect(e2.code).toBe('unsupported-op');
+    expect(e2.diagnostic.notes?.[0]).toContain('node "gelu" (FusedGelu): custom domain "com.microsoft"');
+  });
+
   it('NaN weights import, then validateGraph reports nan-weights naming the layer', () => {
     const model = encodeModel(makeModel({
       inputs: [valueInfo('x', [1, 3])], outputs: [valueInfo('y', [1, 2])],
