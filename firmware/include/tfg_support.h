@@ -1,0 +1,81 @@
+/* tfg_support.h: internal inline helpers shared by the kernels (requantization, clamps, N-d index walking).
+ * Requantization must match src/reference/quant.ts bit for bit: it is gemmlowp's
+ * SaturatingRoundingDoublingHighMul + RoundingDivideByPOT, exactly as TFLite's MultiplyByQuantizedMultiplier. */
+#ifndef TFG_SUPPORT_H
+#define TFG_SUPPORT_H
+
+#include <stdint.h>
+#include "tfg_kernels.h"
+
+#ifdef TFG_DEBUG
+#include <assert.h>
+#define TFG_DCHECK(cond) assert(cond)
+#else
+#define TFG_DCHECK(cond) ((void)0)
+#endif
+
+static inline int32_t tfg_min_i32(int32_t a, int32_t b) { return a < b ? a : b; }
+static inline int32_t tfg_max_i32(int32_t a, int32_t b) { return a > b ? a : b; }
+static inline int32_t tfg_clamp_i32(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
+/* NaN passes through unchanged, like the reference's Math.min/Math.max would not; activations never see NaN in practice. */
+static inline float tfg_clamp_f32(float v, float lo, float hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+/* gemmlowp SaturatingRoundingDoublingHighMul: (a*b*2 + 2^31) >> 32 with round-half-away, saturating the one overflow case. */
+static inline int32_t tfg_srdhm(int32_t a, int32_t b) {
+  if (a == b && a == INT32_MIN) return INT32_MAX;
+  const int64_t ab = (int64_t)a * (int64_t)b;
+  const int64_t nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
+  /* C99 division truncates toward zero, as gemmlowp relies on. */
+  return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+}
+
+/* gemmlowp RoundingDivideByPOT: x / 2^exponent rounded half away from zero. Assumes arithmetic >> on signed values (gcc, clang). */
+static inline int32_t tfg_rdbpot(int32_t x, int32_t exponent) {
+  const int32_t mask = (int32_t)(((uint32_t)1 << exponent) - 1u);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/* TFLite MultiplyByQuantizedMultiplier: x * multiplier * 2^shift with shift > 0 a left shift before the high mul.
+ * The left shift wraps like two's-complement int32 (done in uint32 to avoid C's signed-overflow UB). */
+static inline int32_t tfg_requantize(int32_t x, int32_t multiplier, int32_t shift) {
+  const int32_t left = shift > 0 ? shift : 0;
+  const int32_t right = shift > 0 ? 0 : -shift;
+  return tfg_rdbpot(tfg_srdhm((int32_t)((uint32_t)x << left), multiplier), right);
+}
+
+/* Offset of an N-d index under per-dimension strides (stride 0 = broadcast dimension). */
+static inline int32_t tfg_nd_offset(int32_t rank, const int32_t *idx, const int32_t *strides) {
+  int32_t off = 0;
+  for (int32_t d = 0; d < rank; ++d) off += idx[d] * strides[d];
+  return off;
+}
+
+/* Advances an N-d counter in row-major order; returns 0 after the last index wrapped. */
+static inline int32_t tfg_nd_next(int32_t rank, const int32_t *dims, int32_t *idx) {
+  for (int32_t d = rank - 1; d >= 0; --d) {
+    if (++idx[d] < dims[d]) return 1;
+    idx[d] = 0;
+  }
+  return 0;
+}
+
+/* One int8 Add (TFLite reference_integer_ops::AddFunc): shared by the same-shape and broadcasting kernels. */
+static inline int8_t tfg_add_s8_one(const tfg_add_s8_params *p, int8_t a, int8_t b) {
+  const int32_t sa = (int32_t)((uint32_t)((int32_t)a + p->a_offset) << p->left_shift);
+  const int32_t sb = (int32_t)((uint32_t)((int32_t)b + p->b_offset) << p->left_shift);
+  const int32_t ra = tfg_requantize(sa, p->a_multiplier, p->a_shift);
+  const int32_t rb = tfg_requantize(sb, p->b_multiplier, p->b_shift);
+  const int32_t raw = tfg_requantize(ra + rb, p->output_multiplier, p->output_shift) + p->output_offset;
+  return (int8_t)tfg_clamp_i32(raw, p->act_min, p->act_max);
+}
+
+/* One int8 Mul (TFLite reference_integer_ops::MulElementwise). */
+static inline int8_t tfg_mul_s8_one(const tfg_mul_s8_params *p, int8_t a, int8_t b) {
+  const int32_t prod = ((int32_t)a + p->a_offset) * ((int32_t)b + p->b_offset);
+  const int32_t raw = tfg_requantize(prod, p->output_multiplier, p->output_shift) + p->output_offset;
+  return (int8_t)tfg_clamp_i32(raw, p->act_min, p->act_max);
+}
+
+#endif /* TFG_SUPPORT_H */
