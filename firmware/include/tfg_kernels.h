@@ -80,6 +80,13 @@ typedef struct {
   int32_t begin[TFG_MAX_DIMS];
 } tfg_pad_params;
 
+/** int8 → int8 requantization (TFLite Requantize): y = clamp(requantize(x − input_zero_point, multiplier, shift)
+ *  + output_zero_point, lo, hi), (multiplier, shift) = quantizeMultiplier(s_in/s_out). identity = 1 when the quantization
+ *  is unchanged (the result then equals x, so kernels may skip the arithmetic). */
+typedef struct {
+  int32_t input_zero_point, output_zero_point, multiplier, shift, identity;
+} tfg_requant_params;
+
 /** int8 Softmax (TFLite reference, gemmlowp fixed point): input_multiplier/input_left_shift from
  *  PreprocessSoftmaxScaling(beta, s_in, 5), diff_min = −CalculateInputRadius(5, input_left_shift). Output scale 1/256, zp −128. */
 typedef struct {
@@ -123,15 +130,16 @@ tfg_status tfg_maxpool_s8(const tfg_pool_geom *g, int32_t act_min, int32_t act_m
 tfg_status tfg_avgpool_f32(const tfg_pool_geom *g, int32_t count_include_pad, float act_min, float act_max,
                            const float *in, float *out);
 /** int8 AveragePool (TFLite reference): rounded-half-away integer division of the sum; with count_include_pad,
- *  padded positions hold pad_value (the input zero point). */
+ *  padded positions hold pad_value (the zero point, shared by input and output); an empty window gives pad_value. */
 tfg_status tfg_avgpool_s8(const tfg_pool_geom *g, int32_t count_include_pad, int32_t pad_value, int32_t act_min,
                           int32_t act_max, const int8_t *in, int8_t *out);
 /** Mean over H·W per channel: in [batch,hw,channels] → out [batch,channels]. */
 tfg_status tfg_global_avgpool_f32(int32_t batch, int32_t hw, int32_t channels, const float *in, float *out);
-/** int8 global average: out = clamp(requantize(Σ (x − in_zp), multiplier, shift) + out_zp) with the multiplier
- *  from s_in/(s_out·hw), as TFLite's quantized Mean. */
-tfg_status tfg_global_avgpool_s8(int32_t batch, int32_t hw, int32_t channels, int32_t input_offset,
-                                 int32_t output_offset, int32_t multiplier, int32_t shift, const int8_t *in, int8_t *out);
+/** int8 global average as TFLite's quantized Mean: acc = requantize(Σ (x − in_zp), multiplier, shift) with
+ *  (multiplier, shift) from s_in/s_out, then the rounded-half-away division by hw, + out_zp, clamped to int8.
+ *  Ref: src/reference/int8/global-average-pool.ts */
+tfg_status tfg_global_avgpool_s8(int32_t batch, int32_t hw, int32_t channels, int32_t input_zero_point,
+                                 int32_t output_zero_point, int32_t multiplier, int32_t shift, const int8_t *in, int8_t *out);
 
 /* ---- element-wise binary (same shape: n elements; _bcast: strided broadcasting) ---- */
 tfg_status tfg_add_f32(int32_t n, const float *a, const float *b, float act_min, float act_max, float *out);
@@ -144,6 +152,9 @@ tfg_status tfg_div_f32(int32_t n, const float *a, const float *b, float *out);
 tfg_status tfg_div_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float *out);
 tfg_status tfg_add_s8(int32_t n, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 tfg_status tfg_add_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+/** int8 Sub: tfg_add_s8's arithmetic with the scaled inputs subtracted (reference_ops::SubElementwise). */
+tfg_status tfg_sub_s8(int32_t n, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+tfg_status tfg_sub_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 tfg_status tfg_mul_s8(int32_t n, const tfg_mul_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 tfg_status tfg_mul_s8_bcast(const tfg_bcast *bc, const tfg_mul_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 
@@ -156,13 +167,17 @@ tfg_status tfg_tanh_f32(int32_t n, const float *in, float *out);
 /** Softmax over the middle axis of [outer, depth, inner]: exp(beta·(x − max)) / Σ. */
 tfg_status tfg_softmax_f32(int32_t outer, int32_t depth, int32_t inner, float beta, const float *in, float *out);
 tfg_status tfg_softmax_s8(const tfg_softmax_s8_params *p, const int8_t *in, int8_t *out);
-/** int8 Relu/Clip with equal input/output quantization: clamp to [lo, hi] (quantized bounds). In place allowed. */
-tfg_status tfg_clip_s8(int32_t n, int32_t lo, int32_t hi, const int8_t *in, int8_t *out);
+/** int8 Relu/Clip (TFLM ReluQuantized): requantize to the output quantization, clamp to [lo, hi] (quantized bounds).
+ *  Ref: src/reference/int8/relu.ts. In place allowed. */
+tfg_status tfg_clip_s8(int32_t n, const tfg_requant_params *p, int32_t lo, int32_t hi, const int8_t *in, int8_t *out);
 
 /* ---- shape ---- */
 /** Concatenation: out = for each of `outer` rows, the rows of every input in turn; row_elems[k] = axis_k·inner. */
 tfg_status tfg_concat_f32(int32_t outer, int32_t n_inputs, const float *const *inputs, const int32_t *row_elems, float *out);
-tfg_status tfg_concat_s8(int32_t outer, int32_t n_inputs, const int8_t *const *inputs, const int32_t *row_elems, int8_t *out);
+/** int8 Concat: inputs with the output's quantization are copied, the others requantized (req[k], one per input).
+ *  Ref: src/reference/int8/concat.ts */
+tfg_status tfg_concat_s8(int32_t outer, int32_t n_inputs, const int8_t *const *inputs, const int32_t *row_elems,
+                         const tfg_requant_params *req, int8_t *out);
 tfg_status tfg_transpose_f32(const tfg_transpose_params *p, const float *in, float *out);
 tfg_status tfg_transpose_s8(const tfg_transpose_params *p, const int8_t *in, int8_t *out);
 tfg_status tfg_pad_f32(const tfg_pad_params *p, float value, const float *in, float *out);
@@ -176,12 +191,11 @@ tfg_status tfg_batchnorm_f32(int32_t outer, int32_t channels, float epsilon, con
                              const float *bias, const float *mean, const float *var, float *out);
 
 /* ---- quantization ---- */
-/** f32 → int8: q = clamp(round(x / scale) + zero_point, −128, 127), see quantizeValue in src/reference/quant.ts. */
-tfg_status tfg_quantize_s8(int32_t n, double scale, int32_t zero_point, const float *in, int8_t *out);
-/** int8 → int8 requantize: clamp(requantize(x − in_zp, multiplier, shift) + out_zp, −128, 127). */
-tfg_status tfg_requantize_s8(int32_t n, int32_t input_zero_point, int32_t output_zero_point, int32_t multiplier,
-                             int32_t shift, const int8_t *in, int8_t *out);
-/** int8 → f32: x = scale · (q − zero_point), see dequantizeValue in src/reference/quant.ts. */
-tfg_status tfg_dequantize_s8(int32_t n, double scale, int32_t zero_point, const int8_t *in, float *out);
+/** f32 → int8: q = clamp(roundf(x / scale) + zero_point, −128, 127) in float32, see quantizeValue in src/reference/quant.ts. */
+tfg_status tfg_quantize_s8(int32_t n, float scale, int32_t zero_point, const float *in, int8_t *out);
+/** int8 → int8 requantize (TFLite Requantize), clamped to int8. Ref: requantizeValue in src/reference/int8/quantize.ts */
+tfg_status tfg_requantize_s8(int32_t n, const tfg_requant_params *p, const int8_t *in, int8_t *out);
+/** int8 → f32: x = scale · (q − zero_point) rounded once to float, see dequantizeValue in src/reference/quant.ts. */
+tfg_status tfg_dequantize_s8(int32_t n, float scale, int32_t zero_point, const int8_t *in, float *out);
 
 #endif /* TFG_KERNELS_H */

@@ -61,14 +61,21 @@ static inline int32_t tfg_nd_next(int32_t rank, const int32_t *dims, int32_t *id
   return 0;
 }
 
-/* One int8 Add (TFLite reference_integer_ops::AddFunc): shared by the same-shape and broadcasting kernels. */
-static inline int8_t tfg_add_s8_one(const tfg_add_s8_params *p, int8_t a, int8_t b) {
+/* One int8 Add (sign 1) or Sub (sign −1), TFLite reference_integer_ops::AddFunc / SubFunc. */
+static inline int8_t tfg_addsub_s8_one(const tfg_add_s8_params *p, int8_t a, int8_t b, int32_t sign) {
   const int32_t sa = (int32_t)((uint32_t)((int32_t)a + p->a_offset) << p->left_shift);
   const int32_t sb = (int32_t)((uint32_t)((int32_t)b + p->b_offset) << p->left_shift);
   const int32_t ra = tfg_requantize(sa, p->a_multiplier, p->a_shift);
   const int32_t rb = tfg_requantize(sb, p->b_multiplier, p->b_shift);
-  const int32_t raw = tfg_requantize(ra + rb, p->output_multiplier, p->output_shift) + p->output_offset;
+  const int32_t raw = tfg_requantize(sign > 0 ? ra + rb : ra - rb, p->output_multiplier, p->output_shift) + p->output_offset;
   return (int8_t)tfg_clamp_i32(raw, p->act_min, p->act_max);
+}
+
+/* One int8 requantization, clamped to [lo, hi]; the identity case returns the clamped input. */
+static inline int8_t tfg_requant_one(const tfg_requant_params *p, int8_t x, int32_t lo, int32_t hi) {
+  if (p->identity) return (int8_t)tfg_clamp_i32(x, lo, hi);
+  const int32_t v = tfg_requantize((int32_t)x - p->input_zero_point, p->multiplier, p->shift) + p->output_zero_point;
+  return (int8_t)tfg_clamp_i32(v, lo, hi);
 }
 
 /* One int8 Mul (TFLite reference_integer_ops::MulElementwise). */

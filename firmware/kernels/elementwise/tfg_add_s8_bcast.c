@@ -5,7 +5,7 @@ tfg_status tfg_add_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, con
   int32_t idx[TFG_MAX_DIMS] = {0};
   int32_t i = 0;
   do {
-    out[i++] = tfg_add_s8_one(p, a[tfg_nd_offset(bc->rank, idx, bc->a_strides)], b[tfg_nd_offset(bc->rank, idx, bc->b_strides)]);
+    out[i++] = tfg_addsub_s8_one(p, a[tfg_nd_offset(bc->rank, idx, bc->a_strides)], b[tfg_nd_offset(bc->rank, idx, bc->b_strides)], 1);
   } while (tfg_nd_next(bc->rank, bc->dims, idx));
   return TFG_OK;
 }

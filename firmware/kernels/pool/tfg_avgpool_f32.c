@@ -7,13 +7,11 @@ tfg_status tfg_avgpool_f32(const tfg_pool_geom *g, int32_t count_include_pad, fl
     for (int32_t oy = 0; oy < g->out_h; ++oy) {
       const int32_t iy0 = oy * g->stride_h - g->pad_top;
       const int32_t ky0 = tfg_max_i32(0, -iy0), ky1 = tfg_min_i32(g->k_h, g->in_h - iy0);
-      /* window positions inside the padded input, for count_include_pad */
-      const int32_t py = tfg_min_i32(g->k_h, g->in_h + g->pad_bottom - iy0) - tfg_max_i32(0, -g->pad_top - iy0);
       for (int32_t ox = 0; ox < g->out_w; ++ox) {
         const int32_t ix0 = ox * g->stride_w - g->pad_left;
         const int32_t kx0 = tfg_max_i32(0, -ix0), kx1 = tfg_min_i32(g->k_w, g->in_w - ix0);
-        const int32_t px = tfg_min_i32(g->k_w, g->in_w + g->pad_right - ix0) - tfg_max_i32(0, -g->pad_left - ix0);
-        const int32_t count = count_include_pad ? py * px : (ky1 - ky0) * (kx1 - kx0);
+        /* ONNX count_include_pad divides by the whole kernel area, as the float reference does */
+        const int32_t count = count_include_pad ? g->k_h * g->k_w : (ky1 - ky0) * (kx1 - kx0);
         for (int32_t c = 0; c < g->channels; ++c) {
           float sum = 0.0f;
           for (int32_t ky = ky0; ky < ky1; ++ky)
