@@ -34,7 +34,9 @@ export function throwProblems(problems: GraphProblem[], graphName: string, file?
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
   const first = problems[0];
   const hint = codes.length === 1 ? HINTS[code] ?? HINTS['invalid-model'] : `${HINTS['invalid-model']} (codes: ${codes.join(', ')})`;
-  throw new TinyforgeError(code, `${count} in model "${graphName}"`, {
+  // One problem reads best as the message itself; several get a count and one note each.
+  const message = problems.length === 1 ? `model "${graphName}": ${formatProblem(first)}` : `${count} in model "${graphName}"`;
+  throw new TinyforgeError(code, message, {
     location: { file, node: first.node, op: first.op },
     notes: problems.map((p) => (codes.length > 1 ? `[${p.code}] ` : '') + formatProblem(p)),
     hint,
