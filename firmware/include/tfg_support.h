@@ -85,4 +85,82 @@ static inline int8_t tfg_mul_s8_one(const tfg_mul_s8_params *p, int8_t a, int8_t
   return (int8_t)tfg_clamp_i32(raw, p->act_min, p->act_max);
 }
 
+/* ---- SIMD helpers for the _dsp kernels: Cortex-M4/M7 DSP instructions, or the same arithmetic in portable C
+ * (so the _dsp kernels also build and are tested on the host; only the instruction count differs). ---- */
+#include <string.h>
+
+/* Unaligned little-endian 32-bit load; compiles to one LDR on Cortex-M3/M4/M7 (unaligned access allowed). */
+static inline uint32_t tfg_load32(const int8_t *p) {
+  uint32_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP == 1
+#include <arm_acle.h>
+/* bytes 0 and 2, sign-extended to two int16 */
+static inline int32_t tfg_sxtb16(uint32_t x) { return (int32_t)__sxtb16((int8x4_t)x); }
+/* bytes 1 and 3, sign-extended (SXTB16 with its free ROR #8; GCC does not fuse a C rotate into it) */
+static inline int32_t tfg_sxtb16_ror8(uint32_t x) {
+  int32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+  return r;
+}
+static inline int32_t tfg_sadd16(int32_t a, int32_t b) { return (int32_t)__sadd16((int16x2_t)a, (int16x2_t)b); }
+/* acc + a.lo·b.lo + a.hi·b.hi */
+static inline int32_t tfg_smlad(int32_t a, int32_t b, int32_t acc) { return __smlad((int16x2_t)a, (int16x2_t)b, acc); }
+#else
+static inline int32_t tfg_pack16(int32_t lo, int32_t hi) { return (int32_t)(((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16)); }
+static inline int32_t tfg_lo16(int32_t x) { return (int32_t)(int16_t)(uint16_t)((uint32_t)x & 0xFFFFu); }
+static inline int32_t tfg_hi16(int32_t x) { return (int32_t)(int16_t)(uint16_t)((uint32_t)x >> 16); }
+static inline int32_t tfg_sxtb16(uint32_t x) { return tfg_pack16((int8_t)(uint8_t)(x & 0xFFu), (int8_t)(uint8_t)((x >> 16) & 0xFFu)); }
+static inline int32_t tfg_sxtb16_ror8(uint32_t x) { return tfg_sxtb16((x >> 8) | (x << 24)); }
+static inline int32_t tfg_sadd16(int32_t a, int32_t b) { return tfg_pack16(tfg_lo16(a) + tfg_lo16(b), tfg_hi16(a) + tfg_hi16(b)); }
+static inline int32_t tfg_smlad(int32_t a, int32_t b, int32_t acc) {
+  return (int32_t)((uint32_t)acc + (uint32_t)(tfg_lo16(a) * tfg_lo16(b)) + (uint32_t)(tfg_hi16(a) * tfg_hi16(b)));
+}
+#endif
+
+/* Two dot products sharing one int8 vector: acc0 += Σ (x[i] + offset)·w0[i], acc1 += Σ (x[i] + offset)·w1[i].
+ * Four inputs per step: one load and two SXTB16 + SADD16 pairs for x, then per row one load, two SXTB16, two SMLAD
+ * (≈ 2.2 instructions per MAC). Integer sums are exact, so the order change keeps results bit-identical. */
+static inline void tfg_dot2_s8(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n, int32_t offset,
+                               int32_t *acc0, int32_t *acc1) {
+  const int32_t off2 = (int32_t)(((uint32_t)offset & 0xFFFFu) | ((uint32_t)offset << 16));
+  int32_t a0 = *acc0, a1 = *acc1;
+  int32_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const uint32_t xv = tfg_load32(x + i);
+    const int32_t xa = tfg_sadd16(tfg_sxtb16(xv), off2);      /* x0, x2 */
+    const int32_t xb = tfg_sadd16(tfg_sxtb16_ror8(xv), off2); /* x1, x3 */
+    const uint32_t v0 = tfg_load32(w0 + i);
+    a0 = tfg_smlad(xa, tfg_sxtb16(v0), a0);
+    a0 = tfg_smlad(xb, tfg_sxtb16_ror8(v0), a0);
+    const uint32_t v1 = tfg_load32(w1 + i);
+    a1 = tfg_smlad(xa, tfg_sxtb16(v1), a1);
+    a1 = tfg_smlad(xb, tfg_sxtb16_ror8(v1), a1);
+  }
+  for (; i < n; ++i) {
+    const int32_t xi = (int32_t)x[i] + offset;
+    a0 += xi * (int32_t)w0[i];
+    a1 += xi * (int32_t)w1[i];
+  }
+  *acc0 = a0;
+  *acc1 = a1;
+}
+
+/* One dot product, same arithmetic as tfg_dot2_s8. */
+static inline int32_t tfg_dot1_s8(const int8_t *x, const int8_t *w, int32_t n, int32_t offset, int32_t acc) {
+  const int32_t off2 = (int32_t)(((uint32_t)offset & 0xFFFFu) | ((uint32_t)offset << 16));
+  int32_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const uint32_t xv = tfg_load32(x + i);
+    const uint32_t v = tfg_load32(w + i);
+    acc = tfg_smlad(tfg_sadd16(tfg_sxtb16(xv), off2), tfg_sxtb16(v), acc);
+    acc = tfg_smlad(tfg_sadd16(tfg_sxtb16_ror8(xv), off2), tfg_sxtb16_ror8(v), acc);
+  }
+  for (; i < n; ++i) acc += ((int32_t)x[i] + offset) * (int32_t)w[i];
+  return acc;
+}
+
 #endif /* TFG_SUPPORT_H */

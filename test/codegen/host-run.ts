@@ -1,7 +1,8 @@
 // Test helper: generate C for a graph, compile it with the host gcc under ASan/UBSan, run it on inputs and read the outputs back.
 // Also compiles the same sources for Cortex-M4 (warnings are errors there too).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,23 @@ export function writeGenerated(dir: string, gen: GeneratedModel): void {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), text);
   }
+}
+
+// Kernel and harness objects are identical across test cases; caching them by content keeps each case to one compile.
+const OBJ_CACHE = join(tmpdir(), 'tfg-codegen-objcache');
+
+/** Compiles one C file with gcc `flags` to an object, reusing a cached object when the file and its headers are unchanged. */
+function compileCached(src: string, includeDirs: string[], headers: string[], flags: string[], compiler = 'gcc'): string {
+  const h = createHash('sha256').update(compiler).update(flags.join(' ')).update(readFileSync(src));
+  for (const hd of headers) h.update(readFileSync(hd));
+  const obj = join(OBJ_CACHE, `${h.digest('hex').slice(0, 24)}.o`);
+  if (!existsSync(obj)) {
+    mkdirSync(OBJ_CACHE, { recursive: true });
+    const tmp = `${obj}.${process.pid}.tmp`;
+    execFileSync(compiler, [...flags, ...includeDirs.flatMap((d) => ['-I', d]), '-c', src, '-o', tmp], { stdio: 'pipe' });
+    renameSync(tmp, obj);
+  }
+  return obj;
 }
 
 export interface HostRun {
@@ -35,10 +53,16 @@ export function runOnHost(g: Graph, inputs: TensorData[], opts: GenerateOptions 
     const gen = generateModel(g, opts);
     writeGenerated(dir, gen);
     const exe = join(dir, 'model');
-    execFileSync('gcc', [...HOST_FLAGS, '-I', dir, '-I', join(dir, 'tfg/include'), ...gen.sources.map((s) => join(dir, s)), HARNESS, '-o', exe, '-lm'], { stdio: 'pipe' });
+    const inc = [dir, join(dir, 'tfg/include')];
+    const headers = [join(dir, 'tfg/include/tfg_kernels.h'), join(dir, 'tfg/include/tfg_support.h')];
+    // model.c changes every case; kernels and the harness (which only needs model.h's sizes) are cached.
+    const objs = gen.sources.map((s) => (s === 'model.c' ? join(dir, s) : compileCached(join(dir, s), inc, headers, HOST_FLAGS)));
+    objs.push(compileCached(HARNESS, [], [], HOST_FLAGS));
+    execFileSync('gcc', [...HOST_FLAGS, ...inc.flatMap((d) => ['-I', d]), ...objs, '-o', exe, '-lm'], { stdio: 'pipe' });
     const inBytes = Buffer.concat(inputs.map((d) => Buffer.from(bytesOf(d))));
     writeFileSync(join(dir, 'in.bin'), inBytes);
-    const args = [join(dir, 'in.bin'), join(dir, 'out.bin')];
+    const macro = (name: string) => Number(/#define (\S+) (\d+)/.exec(gen.files['model.h'].split('\n').find((l) => l.startsWith(`#define ${name} `)) ?? '')?.[2]);
+    const args = [join(dir, 'in.bin'), join(dir, 'out.bin'), String(macro('TFG_MODEL_INPUT_BYTES')), String(macro('TFG_MODEL_OUTPUT_BYTES'))];
     if (opts.layers) args.push(join(dir, 'layers.bin'));
     execFileSync(exe, args, { stdio: 'pipe' });
     const out = readFileSync(join(dir, 'out.bin'));
