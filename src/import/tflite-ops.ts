@@ -78,15 +78,22 @@ function expectShape(c: OpContext, opName: string, got: number[], want: number[]
   }
 }
 
+/** A required input: -1 (absent) is only legal for optional inputs such as a bias. */
+function required(c: OpContext, i: number): string {
+  const index = c.op.inputs[i];
+  if (index === undefined || index === -1) c.tt.fail(`operator ${c.op.index} lacks its required input ${i}`);
+  return c.tt.use(index);
+}
+
 function tensor(c: OpContext, i: number): Tensor {
-  return c.tt.tensors[c.tt.use(c.op.inputs[i])];
+  return c.tt.tensors[required(c, i)];
 }
 
 /** A constant weight; in a hybrid op (float input, int8 weight) it is dequantized to float at import. */
 function weight(c: OpContext, i: number, opName: string, floatInput: boolean): string {
-  const name = c.tt.use(c.op.inputs[i]);
+  const name = required(c, i);
   const w = c.tt.tensors[name];
-  if (!name || !w.data) throw new UnsupportedFeature(`${opName} with a non-constant weight "${w?.name ?? ''}"`);
+  if (!w.data) throw new UnsupportedFeature(`${opName} with a non-constant weight "${name}"`);
   if (floatInput && w.dtype !== 'f32') {
     const q = w.quant;
     if (!q || w.dtype === 'i32') throw new UnsupportedFeature(`${opName} mixes float input with ${w.dtype} weight "${name}"`);
@@ -192,7 +199,7 @@ const add: Converter = (c) => {
   arity(c, 2, 2, 'ADD');
   checkOptions(c, OptionsType.AddOptions, 'ADD');
   const o = readAddOptions(c.op.options);
-  const inputs = [c.tt.use(c.op.inputs[0]), c.tt.use(c.op.inputs[1])];
+  const inputs = [required(c, 0), required(c, 1)];
   return [{ name: c.name, op: 'Add', inputs, outputs: [c.name], attrs: { activation: activation(o.activation) } }];
 };
 
@@ -217,7 +224,7 @@ const softmax: Converter = (c) => {
 
 const quantize: Converter = (c) => {
   arity(c, 1, 1, 'QUANTIZE');
-  return [{ name: c.name, op: 'Quantize', inputs: [c.tt.use(c.op.inputs[0])], outputs: [c.name], attrs: {} }];
+  return [{ name: c.name, op: 'Quantize', inputs: [required(c, 0)], outputs: [c.name], attrs: {} }];
 };
 
 /** DEQUANTIZE of a constant (int8 or fp16 weights) is folded into a float constant; otherwise it is a node. */

@@ -56,7 +56,8 @@ export class TensorTable {
   /** A name no other IR tensor uses yet. */
   fresh(base: string): string {
     let name = base || 'tensor';
-    for (let k = 1; this.taken.has(name); k++) name = `${base}_${k}`;
+    // '__proto__' would hit the object prototype instead of creating a key in Graph.tensors.
+    for (let k = 1; this.taken.has(name) || name === '__proto__'; k++) name = `${base}_${k}`;
     this.taken.add(name);
     return name;
   }
@@ -75,8 +76,9 @@ export class TensorTable {
     if (known !== undefined) return known;
     const t = this.raw(index);
     const name = this.fresh(t.name || `t${index}`);
-    this.names.set(index, name);
+    // Convert before remembering the name: an unsupported tensor must fail again for every op that uses it.
     this.tensors[name] = this.convert(t, name);
+    this.names.set(index, name);
     return name;
   }
 
