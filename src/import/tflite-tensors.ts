@@ -121,7 +121,7 @@ export class TensorTable {
       this.fail(`tensor "${t.name}" has ${q.scale.length} quantization scales but ${zp.length} zero points`);
     }
     for (const s of q.scale) {
-      if (!Number.isFinite(s)) this.fail(`tensor "${t.name}" has a non-finite quantization scale ${s}`);
+      if (!(Number.isFinite(s) && s > 0)) this.fail(`tensor "${t.name}" has quantization scale ${s}; scales must be finite and positive`);
     }
     if (q.scale.length === 1) return { scale: [...q.scale], zeroPoint: [...zp] };
     const axis = q.quantizedDimension;

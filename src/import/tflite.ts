@@ -2,6 +2,7 @@
 // and quantization is carried over exactly, so an imported int8 model can reproduce TFLM's outputs bit for bit.
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph, Node, Tensor } from '../ir/graph.ts';
+import { validateGraph } from '../ir/validate.ts';
 import { MAX_OP_VERSION, builtinOpName } from './tflite-options.ts';
 import { CONVERTERS } from './tflite-ops.ts';
 import { readTfliteModel, type TfliteModel, type TfliteSubgraph } from './tflite-schema.ts';
@@ -60,7 +61,7 @@ export function importTflite(bytes: Uint8Array, path: string): Graph {
     });
   }
   const outputs = sg.outputs.map((i) => tt.use(i));
-  return {
+  const graph: Graph = {
     name: baseName(path),
     inputs,
     outputs,
@@ -79,6 +80,9 @@ export function importTflite(bytes: Uint8Array, path: string): Graph {
       },
     },
   };
+  // The IR's own checks (shapes agree with inference, attrs well-formed, no NaN weights) on top of the file checks.
+  validateGraph(graph, path);
+  return graph;
 }
 
 /** Index ranges, opcode indices and execution order: what must hold before any op is converted. */
