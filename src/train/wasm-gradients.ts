@@ -79,6 +79,15 @@ function conv2dBackpropFilter([x, dy]: tf.Tensor[], attrs: NamedAttrMap): tf.Ten
   const filterShape = attrs.filterShape as number[];
   const g = geometry(x as tf.Tensor4D, filterShape, attrs, false);
   const co = filterShape[3]!;
+  if (g.strides[0] === 1 && g.strides[1] === 1) {
+    // One convolution instead of KH·KW slices: correlate x (batch as channels) with dy (batch as input channels).
+    // [Ci, Hp, Wp, N] ⊛ [OH, OW, N, Co] → [Ci, KH', KW', Co], cropped to the kernel size.
+    const xT = tf.transpose(g.padded, [3, 1, 2, 0]) as tf.Tensor4D;
+    const dyT = tf.transpose(dy!, [1, 2, 0, 3]) as tf.Tensor4D;
+    const full = tf.conv2d(xT, dyT, 1, 'valid');
+    const cropped = tf.slice(full, [0, 0, 0, 0], [-1, g.kh, g.kw, -1]);
+    return tf.transpose(cropped, [1, 2, 0, 3]);
+  }
   const dy2 = tf.reshape(dy!, [-1, co]);
   const taps: tf.Tensor[] = [];
   for (let i = 0; i < g.kh; i++) {
