@@ -22,7 +22,10 @@ export interface Link {
   send(frame: Frame): Promise<void>;
   /** Writes raw bytes, for tests that corrupt frames on purpose and for line flushes. */
   sendRaw(bytes: Uint8Array): Promise<void>;
-  /** The next good frame; rejects with a TimeoutError after `timeoutMs`, or 'link-error' if the port closes. */
+  /**
+   * The next good frame. Rejects with a TimeoutError after `timeoutMs`, 'link-error' if the port closes, or
+   * 'bad-frame' when a damaged frame arrives while waiting (so the caller can retry without waiting out the timeout).
+   */
   receive(timeoutMs: number): Promise<Frame>;
   /** Starts counting activity afresh (called before each request). */
   markActivity(): void;

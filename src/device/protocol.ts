@@ -210,6 +210,10 @@ export class DeviceProtocol {
             lastProblem = `no ${msgName(expect)} within ${timeoutMs} ms`;
             break;
           }
+          if (e instanceof TinyforgeError && e.code === 'bad-frame') {
+            lastProblem = e.message;
+            break;
+          }
           throw e;
         }
         if (f.type === MSG.ERROR) {

@@ -43,12 +43,15 @@ export class SerialLink implements Link {
       const r = decodeFrame(encoded);
       if (!r.ok) {
         this.bad.push(`${r.reason} (${r.bytes} bytes)`);
+        // Tell a waiting request at once, so it can retry now instead of after its whole timeout.
+        if (this.waiter) this.deliver(new TinyforgeError('bad-frame', `received a damaged frame: ${r.reason}`, { location: { port: this.port } }));
         continue;
       }
       this.deliver(r.frame);
     }
   }
 
+  /** Hands a frame (or a link failure / damaged-frame notice) to the waiting receive, else queues frames. */
   private deliver(f: Frame | Error): void {
     const w = this.waiter;
     if (w) {

@@ -7,31 +7,39 @@
 #define UART_DATA (UART0_BASE + 0x00u)
 #define UART_STATE (UART0_BASE + 0x04u)   /* bit0: TX full, bit1: RX full */
 #define UART_CTRL (UART0_BASE + 0x08u)    /* bit0: TX enable, bit1: RX enable */
+#define UART_INTCLEAR (UART0_BASE + 0x0Cu)
 #define UART_BAUDDIV (UART0_BASE + 0x10u)
+#define NVIC_ISER0 0xE000E100u
+#define UART0_RX_IRQ 0u
 
 /* The one mutable global: SysTick wraps, written only by the interrupt handler. */
 volatile uint32_t tfg_systick_wraps;
 
 void Reset_Handler(void);
 void SysTick_Handler(void);
+void Uart0Rx_Handler(void);
 void Default_Handler(void);
 
 void Reset_Handler(void) { cortex_m_reset(); }
 void SysTick_Handler(void) { tfg_systick_wraps++; }
+/* Only wakes the core from WFI in getc; the byte stays in DATA until getc reads it. */
+void Uart0Rx_Handler(void) { TFG_REG32(UART_INTCLEAR) = 2u; }
 void Default_Handler(void) { for (;;) { } }
 
-/* 16 core exceptions; the link needs no peripheral interrupts (the UART is polled). */
-__attribute__((section(".vectors"), used)) static void (*const vector_table[16])(void) = {
+/* 16 core exceptions, then IRQ 0 = UART0 RX (the only peripheral interrupt used). */
+__attribute__((section(".vectors"), used)) static void (*const vector_table[17])(void) = {
     (void (*)(void))(uintptr_t)__stack_top, Reset_Handler,
     Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
     0, 0, 0, 0,
     Default_Handler, Default_Handler, 0, Default_Handler, SysTick_Handler,
+    Uart0Rx_Handler,
 };
 
 void tfg_port_init(void)
 {
     TFG_REG32(UART_BAUDDIV) = 16u;
-    TFG_REG32(UART_CTRL) = 3u;
+    TFG_REG32(UART_CTRL) = 3u | (1u << 3);   /* TX, RX, RX interrupt */
+    TFG_REG32(NVIC_ISER0) = 1u << UART0_RX_IRQ;
     cortex_m_systick_start();
 }
 
@@ -47,9 +55,16 @@ void tfg_port_putc(uint8_t byte)
     TFG_REG32(UART_DATA) = byte;
 }
 
+/* Sleeps until a byte arrives instead of spinning: a spinning guest takes QEMU's I/O lock on every status read
+ * and starves the thread that feeds the pty, which made receiving ~30x slower. */
 uint8_t tfg_port_getc(void)
 {
-    while ((TFG_REG32(UART_STATE) & 2u) == 0u) { }
+    /* Masked check-then-WFI: a byte arriving between the check and the WFI still wakes it (pending IRQ). */
+    __asm volatile("cpsid i" ::: "memory");
+    while ((TFG_REG32(UART_STATE) & 2u) == 0u) {
+        __asm volatile("wfi\n cpsie i\n isb\n cpsid i" ::: "memory");
+    }
+    __asm volatile("cpsie i" ::: "memory");
     return (uint8_t)TFG_REG32(UART_DATA);
 }
 
