@@ -1,0 +1,11 @@
+// MaxPool over an NHWC window with explicit pads (padding never wins the max).
+import type { OpDef } from './op-def.ts';
+import { inferPool, validatePool } from './pool-window.ts';
+
+export const maxPool: OpDef<'MaxPool'> = {
+  op: 'MaxPool',
+  inputs: { min: 1, max: 1 },
+  defaults: { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], activation: 'none' },
+  validate: validatePool,
+  inferShapes: inferPool,
+};

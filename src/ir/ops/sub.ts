@@ -1,0 +1,12 @@
+// Sub: element-wise with numpy broadcasting, optional fused activation.
+import type { OpDef } from './op-def.ts';
+import { requireActivation } from './op-def.ts';
+import { inferBinary, validateBinary } from './binary-elementwise.ts';
+
+export const sub: OpDef<'Sub'> = {
+  op: 'Sub',
+  inputs: { min: 2, max: 2 },
+  defaults: { activation: 'none' },
+  validate: (inputs, a) => [...requireActivation(a.activation), ...validateBinary(inputs)],
+  inferShapes: inferBinary,
+};

@@ -1,0 +1,23 @@
+// Dense reference: y[r, o] = Σ_i x[r, i]·W[o, i] + b[o], accumulated in float64 then stored as float32.
+import type { Kernel } from '../kernel.ts';
+import { activate, attrsOf, floats } from './support.ts';
+
+export const dense: Kernel = (node, [x, w, b]) => {
+  const { activation } = attrsOf(node, 'Dense');
+  const xd = floats(x, 'input');
+  const wd = floats(w, 'weights');
+  const bd = b ? floats(b, 'bias') : undefined;
+  const [units, inner] = w!.shape;
+  const rows = xd.length / inner;
+  const y = new Float32Array(rows * units);
+  for (let r = 0; r < rows; r++) {
+    for (let o = 0; o < units; o++) {
+      let acc = bd ? bd[o] : 0;
+      const xo = r * inner;
+      const wo = o * inner;
+      for (let i = 0; i < inner; i++) acc += xd[xo + i] * wd[wo + i];
+      y[r * units + o] = activate(acc, activation);
+    }
+  }
+  return [y];
+};

@@ -1,0 +1,8 @@
+// Sub reference: x - y with numpy broadcasting, then the fused activation.
+import type { Kernel } from '../kernel.ts';
+import { activate, attrsOf, broadcastBinary } from './support.ts';
+
+export const sub: Kernel = (node, [x, y], [out]) => {
+  const { activation } = attrsOf(node, 'Sub');
+  return [broadcastBinary(x!, y!, out.shape, (a, b) => activate(a - b, activation))];
+};

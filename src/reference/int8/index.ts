@@ -1,0 +1,42 @@
+// The int8 reference kernels by op, used by the interpreter when a node's first input is 'i8'.
+// Each kernel mirrors TFLite's reference integer kernel; the file header of each gives the exact arithmetic.
+
+import type { OpType } from '../../ir/graph.ts';
+import type { Kernel } from '../kernel.ts';
+import { addInt8, subInt8 } from './add.ts';
+import { averagePoolInt8 } from './average-pool.ts';
+import { concatInt8 } from './concat.ts';
+import { conv2dInt8 } from './conv2d.ts';
+import { denseInt8 } from './dense.ts';
+import { depthwiseConv2dInt8 } from './depthwise-conv2d.ts';
+import { dequantizeInt8 } from './dequantize.ts';
+import { globalAveragePoolInt8 } from './global-average-pool.ts';
+import { maxPoolInt8 } from './max-pool.ts';
+import { mulInt8 } from './mul.ts';
+import { padInt8 } from './pad.ts';
+import { quantizeInt8 } from './quantize.ts';
+import { reluInt8 } from './relu.ts';
+import { reshapeInt8 } from './reshape.ts';
+import { softmaxInt8 } from './softmax.ts';
+import { transposeInt8 } from './transpose.ts';
+
+export const int8Kernels: Partial<Record<OpType, Kernel>> = {
+  Dense: denseInt8,
+  Conv2D: conv2dInt8,
+  DepthwiseConv2D: depthwiseConv2dInt8,
+  MaxPool: maxPoolInt8,
+  AveragePool: averagePoolInt8,
+  GlobalAveragePool: globalAveragePoolInt8,
+  Add: addInt8,
+  Sub: subInt8,
+  Mul: mulInt8,
+  Concat: concatInt8,
+  Relu: reluInt8,
+  Clip: reluInt8,
+  Softmax: softmaxInt8,
+  Reshape: reshapeInt8,
+  Transpose: transposeInt8,
+  Pad: padInt8,
+  Quantize: quantizeInt8,
+  Dequantize: dequantizeInt8,
+};
