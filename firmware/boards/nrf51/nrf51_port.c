@@ -53,6 +53,7 @@ uint8_t tfg_port_getc(void)
 }
 
 uint64_t tfg_port_ticks(void) { return 0u; }
+void tfg_port_timer_align(void) { }
 enum tfg_timer_kind tfg_port_timer_kind(void) { return TFG_TIMER_NONE; }
 
 void tfg_port_stack_bounds(uintptr_t *bottom, uintptr_t *top)

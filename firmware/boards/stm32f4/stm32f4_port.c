@@ -55,6 +55,7 @@ uint8_t tfg_port_getc(void)
 }
 
 uint64_t tfg_port_ticks(void) { return cortex_m_systick_ticks(&tfg_systick_wraps); }
+void tfg_port_timer_align(void) { }
 enum tfg_timer_kind tfg_port_timer_kind(void) { return TFG_TIMER_CORE_CLOCK; }
 
 void tfg_port_stack_bounds(uintptr_t *bottom, uintptr_t *top)
