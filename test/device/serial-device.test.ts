@@ -210,6 +210,18 @@ describe('other boards and builds', () => {
     }
   });
 
+  it('mps2-an385-armv6m: Cortex-M0 code timed on mps2-an385, aligned and calibrated', async () => {
+    const s = await openDevice(loadBoard('mps2-an385-armv6m'), await buildReverseFirmware('mps2-an385-armv6m'));
+    try {
+      const runs: (number | null)[] = [];
+      for (let i = 0; i < 3; i++) runs.push((await s.run(sampleInput(i))).latency.value);
+      expect(new Set(runs).size).toBe(1);
+      expect((await s.calibrate(100_000)).value).toBeCloseTo(200_000, -2);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('netduinoplus2: USART1 link and SysTick at 168 MHz give calibrated instructions', async () => {
     const s = await openDevice(loadBoard('netduinoplus2'), await buildReverseFirmware('netduinoplus2'));
     try {
