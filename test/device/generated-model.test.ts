@@ -20,10 +20,14 @@ async function deployAndCompare(boardId: string, g: Graph, inputs: TensorData[],
   const dir = mkdtempSync(join(tmpdir(), `tfg-e2e-${boardId}-`));
   const gen = generateModel(g, { board });
   writeGenerated(dir, gen);
+  // On host the whole firmware (model, kernels, runtime) runs under AddressSanitizer and UBSan.
+  const san = boardId === 'host' ? ['-fsanitize=address,undefined', '-fno-sanitize-recover=all'] : [];
   const fw = await buildSerialFirmware(board, {
     modelSources: gen.sources.map((s) => join(dir, s)),
     includeDirs: [dir, join(dir, 'tfg/include')],
     outDir: join(dir, 'build'),
+    extraCflags: san,
+    extraLdflags: san,
   });
   const s = await openDevice(board, fw.elfPath);
   try {
@@ -44,6 +48,7 @@ async function deployAndCompare(boardId: string, g: Graph, inputs: TensorData[],
     const d = await s.debug(bytesOf(inputs[0]));
     expect(d.layers).toHaveLength(s.hello.numLayers);
     expect(Array.from(d.layers[d.layers.length - 1].output)).toEqual(Array.from(d.output));
+    expect(s.processOutput()).toBe('');
   } finally {
     await s.close();
   }
