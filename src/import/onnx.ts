@@ -1,0 +1,250 @@
+// ONNX → IR: decodes the model, folds constants, maps each node through the op table (NCHW → NHWC), and reports every
+// unsupported node at once, so a user sees the whole list of what to change in one run.
+import type { Graph, Preprocess } from '../ir/graph.ts';
+import { TinyforgeError } from '../diagnostics.ts';
+import { ImportContext, ImportProblem, type OnnxValue } from './onnx-context.ts';
+import { FOLDERS } from './onnx-fold.ts';
+import { OpCall } from './onnx-op-call.ts';
+import { with1d } from './onnx-ops-1d.ts';
+import { averagePool, batchNormalization, conv, gemm, globalAveragePool, matMul, maxPool, pad } from './onnx-ops-nn.ts';
+import { binary, concat, neg, passThrough, reshapeLike, shapeOf, sizeOf, softmax, transpose, unary } from './onnx-ops-tensor.ts';
+import { Attrs, dtypeName, type GraphProto, type ModelProto, onnx, readAttributes, readTensor, toNumber } from './onnx-proto-read.ts';
+
+type Handler = (n: OpCall, used: Set<string>) => void;
+
+/** One row per ONNX op that becomes IR nodes (STYLE.md §2: one row per op in each importer's table). */
+const OP_TABLE: Record<string, Handler> = {
+  Conv: with1d(conv),
+  Gemm: gemm,
+  MatMul: matMul,
+  MaxPool: with1d(maxPool),
+  AveragePool: with1d(averagePool),
+  GlobalAveragePool: globalAveragePool,
+  BatchNormalization: batchNormalization,
+  Pad: pad,
+  Add: binary,
+  Sub: binary,
+  Mul: binary,
+  Div: binary,
+  Relu: unary,
+  Sigmoid: unary,
+  Tanh: unary,
+  LeakyRelu: unary,
+  Clip: unary,
+  Softmax: softmax,
+  Concat: concat,
+  Transpose: transpose,
+  Reshape: reshapeLike,
+  Flatten: reshapeLike,
+  Squeeze: reshapeLike,
+  Unsqueeze: reshapeLike,
+  Identity: passThrough,
+  Dropout: passThrough,
+  Shape: shapeOf,
+  Size: sizeOf,
+  Neg: neg,
+};
+
+/** ONNX ops the importer turns into IR for runtime tensors. */
+export const SUPPORTED_ONNX_OPS: readonly string[] = Object.keys(OP_TABLE).sort();
+/** ONNX ops folded away when all their inputs are constants (shape arithmetic, Constant, Cast, …). */
+export const FOLDABLE_ONNX_OPS: readonly string[] = Object.keys(FOLDERS).sort();
+
+const MIN_OPSET = 7;
+const MAX_OPSET = 21;
+const UNCHANGED_SINCE_OPSET_1 = new Set(['GlobalAveragePool', 'Conv', 'MaxPool', 'Sigmoid', 'Tanh', 'Softmax', 'Transpose', 'Flatten', 'Identity']);
+
+function badFile(path: string, why: string): TinyforgeError {
+  return new TinyforgeError('bad-model-file', `${path} is not a readable ONNX model: ${why}`, {
+    location: { file: path },
+    hint: 'check that the file is a complete .onnx export (not truncated, not a different format); re-export it, e.g. torch.onnx.export(model, x, "model.onnx")',
+  });
+}
+
+function decode(bytes: Uint8Array, path: string): ModelProto {
+  let m: ModelProto;
+  try {
+    m = onnx.ModelProto.decode(bytes);
+  } catch (e) {
+    throw badFile(path, (e as Error).message);
+  }
+  // Random bytes can decode as a protobuf by chance; a real model has a graph with nodes and an opset.
+  if (!m.graph || !(m.graph.node?.length) || !(m.opsetImport?.length) || !toNumber(m.irVersion)) {
+    throw badFile(path, 'no graph, nodes or opset were found');
+  }
+  return m;
+}
+
+function opsetOf(m: ModelProto, path: string): number {
+  const def = m.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx');
+  const v = def ? toNumber(def.version) : 0;
+  // Before opset 7 broadcasting and several attributes differ; models from then are read only when every op they use is one whose meaning has not changed since.
+  const ops = (m.graph?.node ?? []).map((n) => n.opType ?? '');
+  if (v >= 1 && v < MIN_OPSET && ops.every((op) => UNCHANGED_SINCE_OPSET_1.has(op))) return v;
+  if (v < MIN_OPSET || v > MAX_OPSET) {
+    throw new TinyforgeError('unsupported-opset', `${path} uses ONNX opset ${v}; tinyforge reads opsets ${MIN_OPSET}–${MAX_OPSET}`, {
+      location: { file: path },
+      hint: `convert it with onnx.version_converter.convert_version(model, 13)`,
+    });
+  }
+  return v;
+}
+
+/** Graph inputs: static float tensors; a symbolic batch dim becomes 1, any other symbolic dim is an error. */
+function defineInputs(ctx: ImportContext, g: GraphProto, path: string): string[] {
+  const initNames = new Set((g.initializer ?? []).map((t) => t.name ?? ''));
+  const names: string[] = [];
+  for (const vi of g.input ?? []) {
+    const name = vi.name ?? '';
+    if (initNames.has(name)) continue; // older exporters list initializers as inputs too
+    const tt = vi.type?.tensorType;
+    if (!tt) throw new TinyforgeError('unsupported-input', `input "${name}" is not a tensor`, { location: { file: path, node: name } });
+    if (tt.elemType !== onnx.TensorProto.DataType.FLOAT) {
+      throw new TinyforgeError('unsupported-dtype', `input "${name}" has element type ${dtypeName(tt.elemType)}; tinyforge models take float32 inputs`, {
+        location: { file: path, node: name },
+        hint: 'export the model with a float32 input (quantization is done by tinyforge itself)',
+      });
+    }
+    const dims = (tt.shape?.dim ?? []).map((d, i) => {
+      const v = d.dimValue != null ? toNumber(d.dimValue) : 0;
+      if (v > 0) return v;
+      if (i === 0) return 1; // batch: microcontrollers run one sample at a time
+      throw new TinyforgeError('dynamic-shape', `input "${name}" has a dynamic dimension ${i} (${d.dimParam || '?'}); tinyforge needs static shapes except the batch`, {
+        location: { file: path, node: name },
+        hint: 'export with fixed input sizes (torch.onnx.export without dynamic_axes other than the batch) or fix the dims with onnxruntime.tools.make_dynamic_shape_fixed',
+      });
+    });
+    ctx.defineAct(name, dims);
+    names.push(name);
+  }
+  return names;
+}
+
+function readPreprocess(m: ModelProto, path: string): Preprocess | undefined {
+  const prop = (m.metadataProps ?? []).find((p) => p.key === 'tinyforge.preprocess');
+  if (!prop) return undefined;
+  try {
+    const p = JSON.parse(prop.value ?? '') as Preprocess;
+    if (typeof p.scale !== 'number' || !Array.isArray(p.mean) || !Array.isArray(p.std)) throw new Error('needs scale, mean[] and std[]');
+    return { scale: p.scale, mean: p.mean.map(Number), std: p.std.map(Number) };
+  } catch (e) {
+    throw new TinyforgeError('bad-model-metadata', `metadata "tinyforge.preprocess" is not valid: ${(e as Error).message}`, {
+      location: { file: path, field: 'tinyforge.preprocess' },
+      hint: 'write it as JSON {"scale": 0.00392, "mean": [0.1307], "std": [0.3081]} or remove it and pass --input-scale/--mean/--std',
+    });
+  }
+}
+
+/** Imports an ONNX model (bytes of a .onnx file) into the IR. `path` names the file in errors. */
+export function importOnnx(bytes: Uint8Array, path: string): Graph {
+  const m = decode(bytes, path);
+  const opset = opsetOf(m, path);
+  const g = m.graph!;
+  const ctx = new ImportContext(path, opset);
+  for (const t of g.initializer ?? []) ctx.values.set(t.name ?? '', { kind: 'const', c: readTensor(t, path) });
+  const inputs = defineInputs(ctx, g, path);
+  const outputNames = (g.output ?? []).map((o) => o.name ?? '');
+  const used = new Set<string>([...outputNames, ...(g.node ?? []).flatMap((n) => (n.input ?? []).map(String))]);
+
+  const unsupported: string[] = [];
+  const rejected: string[] = [];
+  (g.node ?? []).forEach((node, index) => {
+    const op = node.opType ?? '';
+    const name = node.name || `${op}_${index}`;
+    const label = `node "${name}" (${op})`;
+    const ins: (OnnxValue | undefined)[] = (node.input ?? []).map((i) => (i ? ctx.values.get(i) ?? { kind: 'unknown' } : undefined));
+    const markUnknown = () => (node.output ?? []).forEach((o) => ctx.values.set(o, { kind: 'unknown' }));
+    if (node.domain && node.domain !== 'ai.onnx') {
+      unsupported.push(`${label}: custom domain "${node.domain}"`);
+      return markUnknown();
+    }
+    const handler = OP_TABLE[op];
+    const folder = FOLDERS[op];
+    if (!handler && !folder) {
+      unsupported.push(label);
+      return markUnknown();
+    }
+    if (ins.some((v) => v?.kind === 'unknown')) return markUnknown(); // downstream of a problem already reported
+    const attrs = new Attrs(readAttributes(node));
+    try {
+      if (folder && ins.every((v) => v === undefined || v.kind === 'const')) {
+        const results = folder(ins.map((v) => (v?.kind === 'const' ? v.c : undefined)), attrs, opset, path);
+        results.forEach((c, k) => node.output?.[k] && ctx.values.set(node.output[k], { kind: 'const', c }));
+      } else if (handler) {
+        handler(new OpCall(ctx, node, name, attrs, ins), used);
+      } else {
+        unsupported.push(`${label}: tinyforge folds ${op} only when its inputs are constants, here it reads a runtime tensor`);
+        markUnknown();
+      }
+    } catch (e) {
+      if (!(e instanceof ImportProblem)) throw e;
+      rejected.push(`${label}: ${e.message}`);
+      markUnknown();
+    }
+  });
+
+  if (unsupported.length > 0) {
+    throw new TinyforgeError('unsupported-op', `${unsupported.length} node${unsupported.length > 1 ? 's use ops' : ' uses an op'} tinyforge cannot compile`, {
+      location: { file: path },
+      notes: [...unsupported, ...rejected],
+      hint: `export the model without these layers; supported ops: ${SUPPORTED_ONNX_OPS.join(', ')}`,
+    });
+  }
+  if (rejected.length > 0) {
+    throw new TinyforgeError('unsupported-attribute', `${rejected.length} node${rejected.length > 1 ? 's use' : ' uses'} an op in a way tinyforge cannot compile`, {
+      location: { file: path },
+      notes: rejected,
+      hint: 'change these layers (see each note) and export again',
+    });
+  }
+  const outputs = bindOutputs(ctx, outputNames, inputs, path);
+  const preprocess = readPreprocess(m, path);
+  return {
+    name: g.name || path.replace(/^.*\//, '').replace(/\.onnx$/, ''),
+    inputs,
+    outputs,
+    tensors: ctx.tensors,
+    nodes: ctx.nodes,
+    metadata: {
+      source: { path, format: 'onnx' },
+      // 4-D inputs/outputs were NCHW in the file and are NHWC in the IR; run/conformance transpose at the boundary.
+      inputLayout: 'NCHW',
+      outputLayout: 'NCHW',
+      onnx: { opset, producer: `${m.producerName ?? ''} ${m.producerVersion ?? ''}`.trim() },
+      ...(preprocess ? { preprocess } : {}),
+    },
+  };
+}
+
+/** IR outputs keep their ONNX names; an output that aliases another tensor (Identity/Dropout) is renamed or copied. */
+function bindOutputs(ctx: ImportContext, names: string[], inputs: string[], path: string): string[] {
+  return names.map((name) => {
+    const v = ctx.values.get(name);
+    if (!v || v.kind !== 'act') {
+      throw new TinyforgeError('constant-output', `output "${name}" is a constant (it does not depend on any input)`, {
+        location: { file: path, node: name },
+        hint: 'remove this output from the model; tinyforge compiles only outputs computed from the inputs',
+      });
+    }
+    if (v.ir === name) return name;
+    const producedHere = ctx.nodes.some((n) => n.outputs.includes(v.ir));
+    const isOtherOutput = names.includes(v.ir) || inputs.includes(v.ir);
+    if (producedHere && !isOtherOutput && !(name in ctx.tensors)) {
+      renameTensor(ctx, v.ir, name);
+      return name;
+    }
+    const copy = ctx.scratch(name, ctx.tensors[v.ir].shape);
+    ctx.addNode('Reshape', `${name}/copy`, [v.ir], [copy], { shape: ctx.tensors[v.ir].shape });
+    return copy;
+  });
+}
+
+function renameTensor(ctx: ImportContext, from: string, to: string): void {
+  ctx.tensors[to] = { ...ctx.tensors[from], name: to };
+  delete ctx.tensors[from];
+  for (const n of ctx.nodes) {
+    n.inputs = n.inputs.map((i) => (i === from ? to : i));
+    n.outputs = n.outputs.map((o) => (o === from ? to : o));
+  }
+  for (const [k, v] of ctx.values) if (v.kind === 'act' && v.ir === from) ctx.values.set(k, { ...v, ir: to });
+}

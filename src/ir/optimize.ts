@@ -1,0 +1,139 @@
+// simplify: graph clean-ups that never change results — fold BatchNormalization into the layer before it, fuse Relu/Relu6
+// into the producer's activation, and fold the NHWC→NCHW transpose before a flatten into the next Dense's weights.
+import { cloneGraph, product, type Activation, type Graph, type Node, type TensorData } from './graph.ts';
+import { transposeData } from '../import/onnx-layout.ts';
+
+const WEIGHTED = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense']);
+const FUSABLE = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense', 'Add', 'Sub', 'Mul', 'MaxPool', 'AveragePool']);
+
+/** Returns a simplified copy of `g`; `g` itself is not touched. */
+export function simplify(g: Graph): Graph {
+  const out = cloneGraph(g);
+  for (let changed = true; changed; ) {
+    changed = foldBatchNorm(out) || fuseActivation(out) || foldFlattenTranspose(out);
+  }
+  dropUnusedTensors(out);
+  return out;
+}
+
+function consumers(g: Graph, tensor: string): Node[] {
+  return g.nodes.filter((n) => n.inputs.includes(tensor));
+}
+
+/** True when `tensor` feeds exactly one node and is not a graph output, so its producer may change meaning. */
+function singleUse(g: Graph, tensor: string): boolean {
+  return !g.outputs.includes(tensor) && consumers(g, tensor).length === 1;
+}
+
+function producerOf(g: Graph, tensor: string): Node | undefined {
+  return g.nodes.find((n) => n.outputs.includes(tensor));
+}
+
+/** A weight tensor the node may rewrite: its own if no one else reads it, else a fresh copy. */
+function ownedConstant(g: Graph, node: Node, index: number, suffix: string): string {
+  const name = node.inputs[index];
+  if (g.nodes.filter((n) => n.inputs.includes(name)).length === 1 && !g.inputs.includes(name)) return name;
+  let fresh = `${name}_${suffix}`;
+  for (let i = 1; fresh in g.tensors; i++) fresh = `${name}_${suffix}_${i}`;
+  const t = g.tensors[name];
+  g.tensors[fresh] = { ...t, name: fresh, shape: [...t.shape], data: t.data!.slice() as TensorData };
+  node.inputs[index] = fresh;
+  return fresh;
+}
+
+/** Replaces `remove` by wiring its output to `keep`'s output (keep's output tensor disappears). */
+function bypass(g: Graph, keep: Node, remove: Node): void {
+  const dead = keep.outputs[0];
+  keep.outputs[0] = remove.outputs[0];
+  g.nodes.splice(g.nodes.indexOf(remove), 1);
+  delete g.tensors[dead];
+}
+
+/** y = (x - mean)/sqrt(var+eps)·γ + β folded into W·s and (b - mean)·s + β, with s = γ/sqrt(var+eps), per output channel. */
+function foldBatchNorm(g: Graph): boolean {
+  for (const bn of g.nodes) {
+    if (bn.op !== 'BatchNormalization') continue;
+    const prev = producerOf(g, bn.inputs[0]);
+    if (!prev || !WEIGHTED.has(prev.op) || !singleUse(g, bn.inputs[0])) continue;
+    if ((prev.attrs as { activation: Activation }).activation !== 'none') continue;
+    const [gamma, beta, mean, variance] = bn.inputs.slice(1).map((n) => g.tensors[n]?.data);
+    if (!gamma || !beta || !mean || !variance || !g.tensors[prev.inputs[1]]?.data) continue;
+    const eps = (bn.attrs as { epsilon: number }).epsilon;
+    const channels = gamma.length;
+    const scale = Array.from(gamma, (v, c) => v / Math.sqrt(variance[c] + eps));
+    const wName = ownedConstant(g, prev, 1, 'bnfold');
+    const w = g.tensors[wName].data!;
+    // Output channel of each weight: first axis for Dense/Conv2D (O…), last axis for depthwise ([1,KH,KW,C·m]).
+    const perChannel = w.length / channels;
+    for (let i = 0; i < w.length; i++) {
+      const c = prev.op === 'DepthwiseConv2D' ? i % channels : Math.floor(i / perChannel);
+      w[i] = w[i] * scale[c];
+    }
+    let bName = prev.inputs[2];
+    if (!bName) {
+      bName = `${prev.name}_bias`;
+      for (let i = 1; bName in g.tensors; i++) bName = `${prev.name}_bias_${i}`;
+      g.tensors[bName] = { name: bName, shape: [channels], dtype: 'f32', data: new Float32Array(channels) };
+      prev.inputs[2] = bName;
+    } else bName = ownedConstant(g, prev, 2, 'bnfold');
+    const b = g.tensors[bName].data!;
+    for (let c = 0; c < channels; c++) b[c] = (b[c] - mean[c]) * scale[c] + beta[c];
+    bypass(g, prev, bn);
+    return true;
+  }
+  return false;
+}
+
+/** Relu → 'relu', Clip(0, 6) → 'relu6' on the producer when the producer's result has no other reader. */
+function fuseActivation(g: Graph): boolean {
+  for (const act of g.nodes) {
+    let kind: Activation | undefined;
+    if (act.op === 'Relu') kind = 'relu';
+    else if (act.op === 'Clip' && act.attrs.min === 0 && act.attrs.max === 6) kind = 'relu6';
+    if (!kind) continue;
+    const prev = producerOf(g, act.inputs[0]);
+    if (!prev || !FUSABLE.has(prev.op) || !singleUse(g, act.inputs[0])) continue;
+    const attrs = prev.attrs as { activation: Activation };
+    if (attrs.activation !== 'none') continue;
+    attrs.activation = kind;
+    bypass(g, prev, act);
+    return true;
+  }
+  return false;
+}
+
+/** Transpose(x) → Reshape to [N, features] → Dense: permute the Dense's input columns instead and drop the Transpose. */
+function foldFlattenTranspose(g: Graph): boolean {
+  for (const tr of g.nodes) {
+    if (tr.op !== 'Transpose') continue;
+    const perm = tr.attrs.perm;
+    const x = g.tensors[tr.inputs[0]];
+    const tOut = tr.outputs[0];
+    if (perm[0] !== 0 || !singleUse(g, tOut)) continue;
+    const rs = consumers(g, tOut)[0];
+    if (rs.op !== 'Reshape' || !singleUse(g, rs.outputs[0])) continue;
+    const flat = g.tensors[rs.outputs[0]].shape;
+    if (flat.length !== 2 || flat[0] !== x.shape[0]) continue;
+    const dense = consumers(g, rs.outputs[0])[0];
+    if (dense.op !== 'Dense' || dense.inputs[0] !== rs.outputs[0] || !g.tensors[dense.inputs[1]]?.data) continue;
+    // pos[k] = index in x's (per-sample) order of the k-th feature after the transpose.
+    const inner = x.shape.slice(1);
+    const n = product(inner);
+    const pos = transposeData(Float64Array.from({ length: n }, (_, i) => i), inner, perm.slice(1).map((p) => p - 1), (m) => new Float64Array(m));
+    const wName = ownedConstant(g, dense, 1, 'unpermuted');
+    const w = g.tensors[wName].data!;
+    const rows = w.length / n;
+    const old = w.slice();
+    for (let o = 0; o < rows; o++) for (let k = 0; k < n; k++) w[o * n + pos[k]] = old[o * n + k];
+    rs.inputs[0] = tr.inputs[0];
+    g.nodes.splice(g.nodes.indexOf(tr), 1);
+    delete g.tensors[tOut];
+    return true;
+  }
+  return false;
+}
+
+function dropUnusedTensors(g: Graph): void {
+  const used = new Set<string>([...g.inputs, ...g.outputs, ...g.nodes.flatMap((n) => [...n.inputs, ...n.outputs])]);
+  for (const name of Object.keys(g.tensors)) if (!used.has(name)) delete g.tensors[name];
+}
