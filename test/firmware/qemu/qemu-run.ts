@@ -10,7 +10,7 @@ import type { GeneratedModel } from '../../../src/codegen/generate.ts';
 import { writeGenerated } from '../../codegen/host-run.ts';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-export const M4_LINK_FLAGS = ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', '-std=c99', '-O2', '-Wall', '-Wextra', '-Werror'];
+export const M4_LINK_FLAGS = ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', '-ffreestanding', '-std=c99', '-O2', '-Wall', '-Wextra', '-Werror'];
 /** Instructions per SysTick tick at -icount shift=3 on the mps2 boards (40 ns tick / 8 ns instruction). */
 export const INSTRUCTIONS_PER_TICK = 5;
 
