@@ -4,7 +4,8 @@ import { cloneGraph, product, type Activation, type Graph, type Node, type Tenso
 import { transposeData } from '../import/onnx-layout.ts';
 
 const WEIGHTED = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense']);
-const FUSABLE = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense', 'Add', 'Sub', 'Mul', 'MaxPool', 'AveragePool']);
+// The ops whose fused activation the contract (graph.ts) lists: Dense, Conv, DepthwiseConv, Add and the pools.
+const FUSABLE = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense', 'Add', 'MaxPool', 'AveragePool']);
 
 /** Returns a simplified copy of `g`; `g` itself is not touched. */
 export function simplify(g: Graph): Graph {

@@ -71,6 +71,16 @@ describe('simplify', () => {
     expect(ops(sameResults(build(true)))).toEqual(['Transpose', 'Reshape', 'Dense', 'Sigmoid']);
   });
 
+  it('fuses Relu into pools and Add but not into Mul (no fused activation in the contract)', () => {
+    const b = new GraphBuilder('pools');
+    const x = b.input('x', [1, 4, 4, 2]);
+    const mp = b.node('Relu', [b.node('MaxPool', [x], { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0] })]);
+    const ap = b.node('Relu', [b.node('AveragePool', [x], { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], countIncludePad: false })]);
+    const sum = b.node('Relu', [b.node('Add', [mp, ap])]);
+    b.output(b.node('Relu', [b.node('Mul', [sum, sum])]));
+    expect(ops(sameResults(b.build()))).toEqual(['MaxPool', 'AveragePool', 'Add', 'Mul', 'Relu']);
+  });
+
   it('copies a weight shared by two layers instead of folding BN into both', () => {
     const b = new GraphBuilder('shared');
     const x = b.input('x', [1, 3, 3, 2]);
