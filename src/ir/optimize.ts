@@ -1,7 +1,6 @@
 // simplify: graph clean-ups that never change results — fold BatchNormalization into the layer before it, fuse Relu/Relu6
 // into the producer's activation, and fold the NHWC→NCHW transpose before a flatten into the next Dense's weights.
 import { cloneGraph, product, type Activation, type Graph, type Node, type TensorData } from './graph.ts';
-import { transposeData } from '../import/onnx-layout.ts';
 
 const WEIGHTED = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense']);
 // The ops whose fused activation the contract (graph.ts) lists: Dense, Conv, DepthwiseConv, Add and the pools.
@@ -120,7 +119,7 @@ function foldFlattenTranspose(g: Graph): boolean {
     // pos[k] = index in x's (per-sample) order of the k-th feature after the transpose.
     const inner = x.shape.slice(1);
     const n = product(inner);
-    const pos = transposeData(Float64Array.from({ length: n }, (_, i) => i), inner, perm.slice(1).map((p) => p - 1), (m) => new Float64Array(m));
+    const pos = transposedOrder(inner, perm.slice(1).map((p) => p - 1));
     const wName = ownedConstant(g, dense, 1, 'unpermuted');
     const w = g.tensors[wName].data!;
     const rows = w.length / n;
@@ -132,6 +131,22 @@ function foldFlattenTranspose(g: Graph): boolean {
     return true;
   }
   return false;
+}
+
+/** For each element of transpose(x, perm) in order, its flat index in x (x of shape `shape`). */
+function transposedOrder(shape: number[], perm: number[]): number[] {
+  const strides = shape.map((_, i) => product(shape.slice(i + 1)));
+  const outShape = perm.map((p) => shape[p]);
+  const idx = new Array<number>(shape.length).fill(0);
+  const pos: number[] = [];
+  for (let k = 0; k < product(shape); k++) {
+    pos.push(idx.reduce((s, v, d) => s + v * strides[perm[d]], 0));
+    for (let d = idx.length - 1; d >= 0; d--) {
+      if (++idx[d] < outShape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return pos;
 }
 
 function dropUnusedTensors(g: Graph): void {
