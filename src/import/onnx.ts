@@ -50,9 +50,9 @@ export const SUPPORTED_ONNX_OPS: readonly string[] = Object.keys(OP_TABLE).sort(
 /** ONNX ops folded away when all their inputs are constants (shape arithmetic, Constant, Cast, …). */
 export const FOLDABLE_ONNX_OPS: readonly string[] = Object.keys(FOLDERS).sort();
 
-const MIN_OPSET = 7;
+// Opsets 1–6 differ in legacy broadcasting (Add axis), BN is_test and Concat's default axis; the handlers check those.
+const MIN_OPSET = 1;
 const MAX_OPSET = 21;
-const UNCHANGED_SINCE_OPSET_1 = new Set(['GlobalAveragePool', 'Conv', 'MaxPool', 'Sigmoid', 'Tanh', 'Softmax', 'Transpose', 'Flatten', 'Identity']);
 
 function badFile(path: string, why: string): TinyforgeError {
   return new TinyforgeError('bad-model-file', `${path} is not a readable ONNX model: ${why}`, {
@@ -78,9 +78,6 @@ function decode(bytes: Uint8Array, path: string): ModelProto {
 function opsetOf(m: ModelProto, path: string): number {
   const def = m.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx');
   const v = def ? toNumber(def.version) : 0;
-  // Before opset 7 broadcasting and several attributes differ; models from then are read only when every op they use is one whose meaning has not changed since.
-  const ops = (m.graph?.node ?? []).map((n) => n.opType ?? '');
-  if (v >= 1 && v < MIN_OPSET && ops.every((op) => UNCHANGED_SINCE_OPSET_1.has(op))) return v;
   if (v < MIN_OPSET || v > MAX_OPSET) {
     throw new TinyforgeError('unsupported-opset', `${path} uses ONNX opset ${v}; tinyforge reads opsets ${MIN_OPSET}–${MAX_OPSET}`, {
       location: { file: path },
