@@ -20,7 +20,7 @@ const OP_TABLE: Record<string, Handler> = {
   MaxPool: with1d(maxPool),
   AveragePool: with1d(averagePool),
   GlobalAveragePool: globalAveragePool,
-  BatchNormalization: batchNormalization,
+  BatchNormalization: with1d(batchNormalization),
   Pad: pad,
   Add: binary,
   Sub: binary,

@@ -1,5 +1,6 @@
-// simplify: graph clean-ups that never change results — fold BatchNormalization into the layer before it, fuse Relu/Relu6
-// into the producer's activation, and fold the NHWC→NCHW transpose before a flatten into the next Dense's weights.
+// simplify: graph clean-ups that never change results — merge reshape chains and inverse transposes (left by layout
+// conversion at import), fold BatchNormalization into the layer before it, fuse Relu/Relu6 into the producer's
+// activation, and fold the NHWC→NCHW transpose before a flatten into the next Dense's weights.
 import { cloneGraph, product, type Activation, type Graph, type Node, type TensorData } from './graph.ts';
 
 const WEIGHTED = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense']);
@@ -10,7 +11,7 @@ const FUSABLE = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense', 'Add', 'MaxPool',
 export function simplify(g: Graph): Graph {
   const out = cloneGraph(g);
   for (let changed = true; changed; ) {
-    changed = foldBatchNorm(out) || fuseActivation(out) || foldFlattenTranspose(out);
+    changed = collapseReshapes(out) || cancelTransposes(out) || foldBatchNorm(out) || fuseActivation(out) || foldFlattenTranspose(out);
   }
   dropUnusedTensors(out);
   return out;
@@ -39,6 +40,48 @@ function ownedConstant(g: Graph, node: Node, index: number, suffix: string): str
   g.tensors[fresh] = { ...t, name: fresh, shape: [...t.shape], data: t.data!.slice() as TensorData };
   node.inputs[index] = fresh;
   return fresh;
+}
+
+/** Drops `n`, whose output equals its input: readers of the output read the input instead (not for graph outputs). */
+function dropIdentity(g: Graph, n: Node): boolean {
+  const [from, to] = [n.outputs[0], n.inputs[0]];
+  if (g.outputs.includes(from)) return false;
+  for (const m of g.nodes) m.inputs = m.inputs.map((i) => (i === from ? to : i));
+  g.nodes.splice(g.nodes.indexOf(n), 1);
+  delete g.tensors[from];
+  return true;
+}
+
+const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** Reshape of a single-use Reshape is one Reshape; a Reshape to its input's own shape is nothing. */
+function collapseReshapes(g: Graph): boolean {
+  for (const n of g.nodes) {
+    if (n.op !== 'Reshape') continue;
+    const prev = producerOf(g, n.inputs[0]);
+    if (prev?.op === 'Reshape' && singleUse(g, n.inputs[0])) {
+      n.inputs[0] = prev.inputs[0];
+      return dropIdentity(g, prev) || true;
+    }
+    if (sameShape(g.tensors[n.inputs[0]].shape, g.tensors[n.outputs[0]].shape) && dropIdentity(g, n)) return true;
+  }
+  return false;
+}
+
+/** Transpose(Transpose(x, a), b) with a∘b the identity is x (layout round trips around a reshape that went away). */
+function cancelTransposes(g: Graph): boolean {
+  for (const n of g.nodes) {
+    if (n.op !== 'Transpose') continue;
+    const prev = producerOf(g, n.inputs[0]);
+    if (prev?.op !== 'Transpose' || !singleUse(g, n.inputs[0])) continue;
+    const composed = n.attrs.perm.map((p) => prev.attrs.perm[p]);
+    if (!composed.every((p, i) => p === i) || g.outputs.includes(n.outputs[0])) continue;
+    n.inputs[0] = prev.inputs[0];
+    g.nodes.splice(g.nodes.indexOf(prev), 1);
+    delete g.tensors[prev.outputs[0]];
+    return dropIdentity(g, n) || true;
+  }
+  return false;
 }
 
 /** Replaces `remove` by wiring its output to `keep`'s output (keep's output tensor disappears). */
@@ -84,19 +127,31 @@ function foldBatchNorm(g: Graph): boolean {
   return false;
 }
 
-/** Relu → 'relu', Clip(0, 6) → 'relu6' on the producer when the producer's result has no other reader. */
+/** Relu → 'relu', Clip(0, 6) → 'relu6' on the producer when the producer's result has no other reader. Elementwise
+ *  activations commute with Transpose/Reshape, so the producer may sit behind a chain of single-use layout ops. */
 function fuseActivation(g: Graph): boolean {
   for (const act of g.nodes) {
     let kind: Activation | undefined;
     if (act.op === 'Relu') kind = 'relu';
     else if (act.op === 'Clip' && act.attrs.min === 0 && act.attrs.max === 6) kind = 'relu6';
     if (!kind) continue;
-    const prev = producerOf(g, act.inputs[0]);
-    if (!prev || !FUSABLE.has(prev.op) || !singleUse(g, act.inputs[0])) continue;
+    let prev = producerOf(g, act.inputs[0]);
+    let direct = true;
+    while (prev && (prev.op === 'Transpose' || prev.op === 'Reshape') && singleUse(g, prev.outputs[0])) {
+      prev = producerOf(g, prev.inputs[0]);
+      direct = false;
+    }
+    if (!prev || !FUSABLE.has(prev.op) || !singleUse(g, prev.outputs[0])) continue;
     const attrs = prev.attrs as { activation: Activation };
     if (attrs.activation !== 'none') continue;
+    if (direct) {
+      attrs.activation = kind;
+      bypass(g, prev, act);
+      return true;
+    }
+    if (g.outputs.includes(act.outputs[0])) continue;
     attrs.activation = kind;
-    bypass(g, prev, act);
+    dropIdentity(g, act);
     return true;
   }
   return false;
