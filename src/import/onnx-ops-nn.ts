@@ -93,7 +93,7 @@ export function batchNormalization(n: OpCall, used: Set<string>): void {
   if (n.a.int('spatial', 1) === 0) throw new ImportProblem('spatial=0 (per-activation statistics, opset < 9) is not supported');
   if (n.a.int('training_mode', 0) === 1) throw new ImportProblem('training_mode=1 (batch statistics) is not supported; export the model in eval mode');
   const x = n.act(0);
-  if (x.shape.length !== 4 && x.shape.length !== 2) throw new ImportProblem(`input rank ${x.shape.length}: only [N,C] and [N,C,H,W] are supported`);
+  if (x.shape.length !== 4 && x.shape.length !== 2) throw new ImportProblem(`input rank ${x.shape.length}: only [N,C], [N,C,L] and [N,C,H,W] are supported`);
   const C = x.shape[1];
   const names = ['scale', 'bias', 'mean', 'var'].map((what, k) => {
     const c = n.constIn(k + 1, what);
