@@ -126,6 +126,24 @@ describe('importOnnx', () => {
     expect(compare(runIr(s, [x])[0], runIr(g, [x])[0])).toBeUndefined();
   });
 
+  it('keeps an NHWC boundary (tf2onnx-style Transposes around the graph) instead of converting it twice', async () => {
+    const x = { name: 'x', dims: [1, 6, 6, 3], data: randn(108, 22, 2) };
+    const model = encodeModel(makeModel({
+      inputs: [valueInfo('x', ['N', 6, 6, 3])], outputs: [valueInfo('y', ['N', 6, 6, 4])],
+      initializers: [floatTensor('w', [4, 3, 3, 3], randn(108, 23, 0.3))],
+      nodes: [
+        node('Transpose', ['x'], ['x_nchw'], { perm: [0, 3, 1, 2] }),
+        node('Conv', ['x_nchw', 'w'], ['c'], { pads: [1, 1, 1, 1] }),
+        node('Relu', ['c'], ['r']),
+        node('Transpose', ['r'], ['y'], { perm: [0, 2, 3, 1] }),
+      ],
+    }));
+    const g = await agree(model, [x]);
+    expect(g.metadata).toMatchObject({ inputLayout: 'NHWC', outputLayout: 'NHWC' });
+    expect(g.nodes.map((n) => n.op)).toEqual(['Conv2D', 'Relu']);
+    expect([g.tensors.x.shape, g.tensors.y.shape]).toEqual([[1, 6, 6, 3], [1, 6, 6, 4]]);
+  });
+
   // The committed example models (examples/*/model.onnx, trained by `npm run examples:train`) get the same check once they exist.
   const examples = fs.existsSync('examples') ? fs.readdirSync('examples').map((d) => path.join('examples', d, 'model.onnx')).filter((f) => fs.existsSync(f)) : [];
   for (const file of examples) {
