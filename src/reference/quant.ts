@@ -50,7 +50,7 @@ export function quantizeMultiplier(realMultiplier: number): QuantizedMultiplier 
   const fr = frexp(realMultiplier);
   let shift = fr.e;
   let qFixed = roundHalfAway(fr.q * 2 ** 31);
-  if (Math.abs(qFixed) === 2 ** 31) {
+  if (qFixed === 2 ** 31) {
     qFixed /= 2;
     shift += 1;
   }
@@ -157,4 +157,18 @@ export function tensorQuant(t: Tensor, node?: { name: string; op: string }): { s
     });
   }
   return { scale: t.quant.scale[0], zeroPoint: t.quant.zeroPoint[0] ?? 0 };
+}
+
+/** Quantizes a float array with a per-tensor quant (e.g. a graph input of an int8 model). */
+export function quantizeArray(x: ArrayLike<number>, quant: { scale: number[]; zeroPoint: number[] }): Int8Array {
+  const y = new Int8Array(x.length);
+  for (let i = 0; i < x.length; i++) y[i] = quantizeValue(x[i], quant.scale[0], quant.zeroPoint[0]);
+  return y;
+}
+
+/** Dequantizes an int8 array with a per-tensor quant (e.g. a graph output of an int8 model). */
+export function dequantizeArray(q: ArrayLike<number>, quant: { scale: number[]; zeroPoint: number[] }): Float32Array {
+  const y = new Float32Array(q.length);
+  for (let i = 0; i < q.length; i++) y[i] = dequantizeValue(q[i], quant.scale[0], quant.zeroPoint[0]);
+  return y;
 }

@@ -1,0 +1,201 @@
+/* tfg_kernels.h: the public kernel API. One function per file under firmware/kernels/<family>/.
+ * Activations are NHWC. Kernels trust their arguments: shapes and params are validated by codegen (TypeScript).
+ * int8 kernels match the TS reference (src/reference/int8/, TFLite reference integer kernels) bit for bit;
+ * float kernels match src/reference/float/ up to float accumulation order. */
+#ifndef TFG_KERNELS_H
+#define TFG_KERNELS_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <float.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define TFG_ALIGN(n) __attribute__((aligned(n)))
+#else
+#define TFG_ALIGN(n)
+#endif
+
+typedef enum { TFG_OK = 0, TFG_ERR_ARG = -1 } tfg_status;
+
+#define TFG_MAX_DIMS 6
+
+/* ---- shared parameter blocks (codegen emits them as static const) ---- */
+
+/** Conv2D / DepthwiseConv2D geometry. Input [batch,in_h,in_w,in_c], output [batch,out_h,out_w,out_c].
+ *  Conv weights OHWI [out_c,k_h,k_w,in_c/groups]; depthwise weights [1,k_h,k_w,in_c*depth_multiplier]. */
+typedef struct {
+  int32_t batch, in_h, in_w, in_c, out_h, out_w, out_c;
+  int32_t k_h, k_w, stride_h, stride_w, dil_h, dil_w, pad_top, pad_left;
+  int32_t groups;           /* Conv2D only */
+  int32_t depth_multiplier; /* DepthwiseConv2D only */
+} tfg_conv_geom;
+
+/** Pool geometry: input [batch,in_h,in_w,channels], output [batch,out_h,out_w,channels]. */
+typedef struct {
+  int32_t batch, in_h, in_w, channels, out_h, out_w;
+  int32_t k_h, k_w, stride_h, stride_w, pad_top, pad_left, pad_bottom, pad_right;
+} tfg_pool_geom;
+
+/** int8 per-channel requantization (Dense, Conv2D, DepthwiseConv2D): acc = Σ (x + input_offset)·w + bias,
+ *  out = clamp(requantize(acc, multiplier[c], shift[c]) + output_offset, act_min, act_max).
+ *  input_offset = −input zero point; output_offset = output zero point; multiplier/shift from quantizeMultiplier(s_in·s_w[c]/s_out). */
+typedef struct {
+  int32_t input_offset, output_offset, act_min, act_max;
+  const int32_t *multiplier;
+  const int32_t *shift;
+} tfg_s8_channel_quant;
+
+/** Broadcasting of a binary op, dims collapsed by codegen: out index i (rank ≤ TFG_MAX_DIMS) reads a at Σ i·a_strides, b at Σ i·b_strides. */
+typedef struct {
+  int32_t rank;
+  int32_t dims[TFG_MAX_DIMS];
+  int32_t a_strides[TFG_MAX_DIMS];
+  int32_t b_strides[TFG_MAX_DIMS];
+} tfg_bcast;
+
+/** int8 Add (TFLite reference): both inputs scaled to 2·max(s_a,s_b) with left_shift 20, summed, requantized to the output. */
+typedef struct {
+  int32_t a_offset, b_offset, output_offset, left_shift;
+  int32_t a_multiplier, a_shift, b_multiplier, b_shift, output_multiplier, output_shift;
+  int32_t act_min, act_max;
+} tfg_add_s8_params;
+
+/** int8 Mul (TFLite reference): out = requantize((a + a_offset)(b + b_offset), multiplier, shift) + output_offset, clamped. */
+typedef struct {
+  int32_t a_offset, b_offset, output_offset, output_multiplier, output_shift, act_min, act_max;
+} tfg_mul_s8_params;
+
+/** Transpose: out[i] = in[Σ i_d · in_strides[d]], i walking out_dims row-major (in_strides already permuted). */
+typedef struct {
+  int32_t rank;
+  int32_t out_dims[TFG_MAX_DIMS];
+  int32_t in_strides[TFG_MAX_DIMS];
+} tfg_transpose_params;
+
+/** Constant pad: out has out_dims; in (in_dims) lands at offset begin[d]; the rest is the pad value. Pads are ≥ 0. */
+typedef struct {
+  int32_t rank;
+  int32_t in_dims[TFG_MAX_DIMS];
+  int32_t out_dims[TFG_MAX_DIMS];
+  int32_t begin[TFG_MAX_DIMS];
+} tfg_pad_params;
+
+/** int8 → int8 requantization (TFLite Requantize): y = clamp(requantize(x − input_zero_point, multiplier, shift)
+ *  + output_zero_point, lo, hi), (multiplier, shift) = quantizeMultiplier(s_in/s_out). identity = 1 when the quantization
+ *  is unchanged (the result then equals x, so kernels may skip the arithmetic). */
+typedef struct {
+  int32_t input_zero_point, output_zero_point, multiplier, shift, identity;
+} tfg_requant_params;
+
+/** int8 Softmax (TFLite reference, gemmlowp fixed point): input_multiplier/input_left_shift from
+ *  PreprocessSoftmaxScaling(beta, s_in, 5), diff_min = −CalculateInputRadius(5, input_left_shift). Output scale 1/256, zp −128. */
+typedef struct {
+  int32_t outer, depth, inner;
+  int32_t input_multiplier, input_left_shift, diff_min;
+} tfg_softmax_s8_params;
+
+/* ---- dense ---- */
+/** y[b,o] = act(Σ_i x[b,i]·w[o,i] + bias[o]); w is [out_n,in_n]; bias may be NULL. Ref: src/reference/float/dense.ts */
+tfg_status tfg_dense_f32(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const float *w, const float *bias,
+                         float act_min, float act_max, float *out);
+/** int8 Dense, per-channel requant. Ref: src/reference/int8/dense.ts. Scratch: none. */
+tfg_status tfg_dense_s8(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
+                        const int8_t *w, const int32_t *bias, int8_t *out);
+/** Same as tfg_dense_s8 using Cortex-M DSP SMLAD (2 MACs/instruction); bit-exact with tfg_dense_s8. */
+tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
+                            const int8_t *w, const int32_t *bias, int8_t *out);
+
+/* ---- conv ---- */
+/** Conv2D with groups, dilation, explicit pads; padding contributes 0. Ref: src/reference/float/conv2d.ts */
+tfg_status tfg_conv2d_f32(const tfg_conv_geom *g, const float *in, const float *w, const float *bias, float act_min,
+                          float act_max, float *out);
+/** int8 Conv2D (TFLite reference_integer_ops::ConvPerChannel, padding = input zero point). Ref: src/reference/int8/conv2d.ts */
+tfg_status tfg_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const int8_t *w,
+                         const int32_t *bias, int8_t *out);
+/** int8 Conv2D using SMLAD for the channel reduction (any geometry); bit-exact with tfg_conv2d_s8. */
+tfg_status tfg_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const int8_t *w,
+                             const int32_t *bias, int8_t *out);
+/** DepthwiseConv2D: output channel c·m + j reads input channel c. Ref: src/reference/float/depthwise-conv2d.ts */
+tfg_status tfg_depthwise_conv2d_f32(const tfg_conv_geom *g, const float *in, const float *w, const float *bias,
+                                    float act_min, float act_max, float *out);
+/** int8 DepthwiseConv2D (TFLite DepthwiseConvPerChannel). Ref: src/reference/int8/depthwise-conv2d.ts */
+tfg_status tfg_depthwise_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
+                                   const int8_t *w, const int32_t *bias, int8_t *out);
+
+/* ---- pool ---- */
+/** Max over the window's in-bounds positions, then the fused activation clamp. */
+tfg_status tfg_maxpool_f32(const tfg_pool_geom *g, float act_min, float act_max, const float *in, float *out);
+tfg_status tfg_maxpool_s8(const tfg_pool_geom *g, int32_t act_min, int32_t act_max, const int8_t *in, int8_t *out);
+/** Mean over the window's in-bounds positions; count_include_pad divides by the positions inside the padded input. */
+tfg_status tfg_avgpool_f32(const tfg_pool_geom *g, int32_t count_include_pad, float act_min, float act_max,
+                           const float *in, float *out);
+/** int8 AveragePool (TFLite reference): rounded-half-away integer division of the sum; with count_include_pad,
+ *  padded positions hold pad_value (the zero point, shared by input and output); an empty window gives pad_value. */
+tfg_status tfg_avgpool_s8(const tfg_pool_geom *g, int32_t count_include_pad, int32_t pad_value, int32_t act_min,
+                          int32_t act_max, const int8_t *in, int8_t *out);
+/** Mean over H·W per channel: in [batch,hw,channels] → out [batch,channels]. */
+tfg_status tfg_global_avgpool_f32(int32_t batch, int32_t hw, int32_t channels, const float *in, float *out);
+/** int8 global average as TFLite's quantized Mean: acc = requantize(Σ (x − in_zp), multiplier, shift) with
+ *  (multiplier, shift) from s_in/s_out, then the rounded-half-away division by hw, + out_zp, clamped to int8.
+ *  Ref: src/reference/int8/global-average-pool.ts */
+tfg_status tfg_global_avgpool_s8(int32_t batch, int32_t hw, int32_t channels, int32_t input_zero_point,
+                                 int32_t output_zero_point, int32_t multiplier, int32_t shift, const int8_t *in, int8_t *out);
+
+/* ---- element-wise binary (same shape: n elements; _bcast: strided broadcasting) ---- */
+tfg_status tfg_add_f32(int32_t n, const float *a, const float *b, float act_min, float act_max, float *out);
+tfg_status tfg_add_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float act_min, float act_max, float *out);
+tfg_status tfg_sub_f32(int32_t n, const float *a, const float *b, float act_min, float act_max, float *out);
+tfg_status tfg_sub_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float act_min, float act_max, float *out);
+tfg_status tfg_mul_f32(int32_t n, const float *a, const float *b, float act_min, float act_max, float *out);
+tfg_status tfg_mul_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float act_min, float act_max, float *out);
+tfg_status tfg_div_f32(int32_t n, const float *a, const float *b, float *out);
+tfg_status tfg_div_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float *out);
+tfg_status tfg_add_s8(int32_t n, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+tfg_status tfg_add_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+/** int8 Sub: tfg_add_s8's arithmetic with the scaled inputs subtracted (reference_ops::SubElementwise). */
+tfg_status tfg_sub_s8(int32_t n, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+tfg_status tfg_sub_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+tfg_status tfg_mul_s8(int32_t n, const tfg_mul_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+tfg_status tfg_mul_s8_bcast(const tfg_bcast *bc, const tfg_mul_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+
+/* ---- activations ---- */
+/** Clamp to [lo, hi]: Relu is [0, FLT_MAX], Clip is [min, max]. In place allowed. */
+tfg_status tfg_clip_f32(int32_t n, float lo, float hi, const float *in, float *out);
+tfg_status tfg_leaky_relu_f32(int32_t n, float alpha, const float *in, float *out);
+tfg_status tfg_sigmoid_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_tanh_f32(int32_t n, const float *in, float *out);
+/** Softmax over the middle axis of [outer, depth, inner]: exp(beta·(x − max)) / Σ. */
+tfg_status tfg_softmax_f32(int32_t outer, int32_t depth, int32_t inner, float beta, const float *in, float *out);
+tfg_status tfg_softmax_s8(const tfg_softmax_s8_params *p, const int8_t *in, int8_t *out);
+/** int8 Relu/Clip (TFLM ReluQuantized): requantize to the output quantization, clamp to [lo, hi] (quantized bounds).
+ *  Ref: src/reference/int8/relu.ts. In place allowed. */
+tfg_status tfg_clip_s8(int32_t n, const tfg_requant_params *p, int32_t lo, int32_t hi, const int8_t *in, int8_t *out);
+
+/* ---- shape ---- */
+/** Concatenation: out = for each of `outer` rows, the rows of every input in turn; row_elems[k] = axis_k·inner. */
+tfg_status tfg_concat_f32(int32_t outer, int32_t n_inputs, const float *const *inputs, const int32_t *row_elems, float *out);
+/** int8 Concat: inputs with the output's quantization are copied, the others requantized (req[k], one per input).
+ *  Ref: src/reference/int8/concat.ts */
+tfg_status tfg_concat_s8(int32_t outer, int32_t n_inputs, const int8_t *const *inputs, const int32_t *row_elems,
+                         const tfg_requant_params *req, int8_t *out);
+tfg_status tfg_transpose_f32(const tfg_transpose_params *p, const float *in, float *out);
+tfg_status tfg_transpose_s8(const tfg_transpose_params *p, const int8_t *in, int8_t *out);
+tfg_status tfg_pad_f32(const tfg_pad_params *p, float value, const float *in, float *out);
+tfg_status tfg_pad_s8(const tfg_pad_params *p, int8_t value, const int8_t *in, int8_t *out);
+/** Byte copy for Reshape when the planner could not alias; in == out is allowed (no-op). */
+tfg_status tfg_copy_x8(int32_t bytes, const void *in, void *out);
+
+/* ---- normalization ---- */
+/** BatchNormalization over the last axis: y = (x − mean[c]) / sqrt(var[c] + eps) · scale[c] + bias[c]. */
+tfg_status tfg_batchnorm_f32(int32_t outer, int32_t channels, float epsilon, const float *in, const float *scale,
+                             const float *bias, const float *mean, const float *var, float *out);
+
+/* ---- quantization ---- */
+/** f32 → int8: q = clamp(roundf(x / scale) + zero_point, −128, 127) in float32, see quantizeValue in src/reference/quant.ts. */
+tfg_status tfg_quantize_s8(int32_t n, float scale, int32_t zero_point, const float *in, int8_t *out);
+/** int8 → int8 requantize (TFLite Requantize), clamped to int8. Ref: requantizeValue in src/reference/int8/quantize.ts */
+tfg_status tfg_requantize_s8(int32_t n, const tfg_requant_params *p, const int8_t *in, int8_t *out);
+/** int8 → f32: x = scale · (q − zero_point) rounded once to float, see dequantizeValue in src/reference/quant.ts. */
+tfg_status tfg_dequantize_s8(int32_t n, float scale, int32_t zero_point, const int8_t *in, float *out);
+
+#endif /* TFG_KERNELS_H */

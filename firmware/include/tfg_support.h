@@ -1,0 +1,166 @@
+/* tfg_support.h: internal inline helpers shared by the kernels (requantization, clamps, N-d index walking).
+ * Requantization must match src/reference/quant.ts bit for bit: it is gemmlowp's
+ * SaturatingRoundingDoublingHighMul + RoundingDivideByPOT, exactly as TFLite's MultiplyByQuantizedMultiplier. */
+#ifndef TFG_SUPPORT_H
+#define TFG_SUPPORT_H
+
+#include <stdint.h>
+#include "tfg_kernels.h"
+
+#ifdef TFG_DEBUG
+#include <assert.h>
+#define TFG_DCHECK(cond) assert(cond)
+#else
+#define TFG_DCHECK(cond) ((void)0)
+#endif
+
+static inline int32_t tfg_min_i32(int32_t a, int32_t b) { return a < b ? a : b; }
+static inline int32_t tfg_max_i32(int32_t a, int32_t b) { return a > b ? a : b; }
+static inline int32_t tfg_clamp_i32(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
+/* NaN passes through unchanged, like the reference's Math.min/Math.max would not; activations never see NaN in practice. */
+static inline float tfg_clamp_f32(float v, float lo, float hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+/* gemmlowp SaturatingRoundingDoublingHighMul: (a*b*2 + 2^31) >> 32 with round-half-away, saturating the one overflow case. */
+static inline int32_t tfg_srdhm(int32_t a, int32_t b) {
+  if (a == b && a == INT32_MIN) return INT32_MAX;
+  const int64_t ab = (int64_t)a * (int64_t)b;
+  const int64_t nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
+  /* C99 division truncates toward zero, as gemmlowp relies on. */
+  return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+}
+
+/* gemmlowp RoundingDivideByPOT: x / 2^exponent rounded half away from zero. Assumes arithmetic >> on signed values (gcc, clang). */
+static inline int32_t tfg_rdbpot(int32_t x, int32_t exponent) {
+  const int32_t mask = (int32_t)(((uint32_t)1 << exponent) - 1u);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/* TFLite MultiplyByQuantizedMultiplier: x * multiplier * 2^shift with shift > 0 a left shift before the high mul.
+ * The left shift wraps like two's-complement int32 (done in uint32 to avoid C's signed-overflow UB). */
+static inline int32_t tfg_requantize(int32_t x, int32_t multiplier, int32_t shift) {
+  const int32_t left = shift > 0 ? shift : 0;
+  const int32_t right = shift > 0 ? 0 : -shift;
+  return tfg_rdbpot(tfg_srdhm((int32_t)((uint32_t)x << left), multiplier), right);
+}
+
+/* Offset of an N-d index under per-dimension strides (stride 0 = broadcast dimension). */
+static inline int32_t tfg_nd_offset(int32_t rank, const int32_t *idx, const int32_t *strides) {
+  int32_t off = 0;
+  for (int32_t d = 0; d < rank; ++d) off += idx[d] * strides[d];
+  return off;
+}
+
+/* Advances an N-d counter in row-major order; returns 0 after the last index wrapped. */
+static inline int32_t tfg_nd_next(int32_t rank, const int32_t *dims, int32_t *idx) {
+  for (int32_t d = rank - 1; d >= 0; --d) {
+    if (++idx[d] < dims[d]) return 1;
+    idx[d] = 0;
+  }
+  return 0;
+}
+
+/* One int8 Add (sign 1) or Sub (sign −1), TFLite reference_integer_ops::AddFunc / SubFunc. */
+static inline int8_t tfg_addsub_s8_one(const tfg_add_s8_params *p, int8_t a, int8_t b, int32_t sign) {
+  const int32_t sa = (int32_t)((uint32_t)((int32_t)a + p->a_offset) << p->left_shift);
+  const int32_t sb = (int32_t)((uint32_t)((int32_t)b + p->b_offset) << p->left_shift);
+  const int32_t ra = tfg_requantize(sa, p->a_multiplier, p->a_shift);
+  const int32_t rb = tfg_requantize(sb, p->b_multiplier, p->b_shift);
+  const int32_t raw = tfg_requantize(sign > 0 ? ra + rb : ra - rb, p->output_multiplier, p->output_shift) + p->output_offset;
+  return (int8_t)tfg_clamp_i32(raw, p->act_min, p->act_max);
+}
+
+/* One int8 requantization, clamped to [lo, hi]; the identity case returns the clamped input. */
+static inline int8_t tfg_requant_one(const tfg_requant_params *p, int8_t x, int32_t lo, int32_t hi) {
+  if (p->identity) return (int8_t)tfg_clamp_i32(x, lo, hi);
+  const int32_t v = tfg_requantize((int32_t)x - p->input_zero_point, p->multiplier, p->shift) + p->output_zero_point;
+  return (int8_t)tfg_clamp_i32(v, lo, hi);
+}
+
+/* One int8 Mul (TFLite reference_integer_ops::MulElementwise). */
+static inline int8_t tfg_mul_s8_one(const tfg_mul_s8_params *p, int8_t a, int8_t b) {
+  const int32_t prod = ((int32_t)a + p->a_offset) * ((int32_t)b + p->b_offset);
+  const int32_t raw = tfg_requantize(prod, p->output_multiplier, p->output_shift) + p->output_offset;
+  return (int8_t)tfg_clamp_i32(raw, p->act_min, p->act_max);
+}
+
+/* ---- SIMD helpers for the _dsp kernels: Cortex-M4/M7 DSP instructions, or the same arithmetic in portable C
+ * (so the _dsp kernels also build and are tested on the host; only the instruction count differs). ---- */
+#include <string.h>
+
+/* Unaligned little-endian 32-bit load; compiles to one LDR on Cortex-M3/M4/M7 (unaligned access allowed). */
+static inline uint32_t tfg_load32(const int8_t *p) {
+  uint32_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP == 1
+#include <arm_acle.h>
+/* bytes 0 and 2, sign-extended to two int16 */
+static inline int32_t tfg_sxtb16(uint32_t x) { return (int32_t)__sxtb16((int8x4_t)x); }
+/* bytes 1 and 3, sign-extended (SXTB16 with its free ROR #8; GCC does not fuse a C rotate into it) */
+static inline int32_t tfg_sxtb16_ror8(uint32_t x) {
+  int32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+  return r;
+}
+static inline int32_t tfg_sadd16(int32_t a, int32_t b) { return (int32_t)__sadd16((int16x2_t)a, (int16x2_t)b); }
+/* acc + a.lo·b.lo + a.hi·b.hi */
+static inline int32_t tfg_smlad(int32_t a, int32_t b, int32_t acc) { return __smlad((int16x2_t)a, (int16x2_t)b, acc); }
+#else
+static inline int32_t tfg_pack16(int32_t lo, int32_t hi) { return (int32_t)(((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16)); }
+static inline int32_t tfg_lo16(int32_t x) { return (int32_t)(int16_t)(uint16_t)((uint32_t)x & 0xFFFFu); }
+static inline int32_t tfg_hi16(int32_t x) { return (int32_t)(int16_t)(uint16_t)((uint32_t)x >> 16); }
+static inline int32_t tfg_sxtb16(uint32_t x) { return tfg_pack16((int8_t)(uint8_t)(x & 0xFFu), (int8_t)(uint8_t)((x >> 16) & 0xFFu)); }
+static inline int32_t tfg_sxtb16_ror8(uint32_t x) { return tfg_sxtb16((x >> 8) | (x << 24)); }
+static inline int32_t tfg_sadd16(int32_t a, int32_t b) { return tfg_pack16(tfg_lo16(a) + tfg_lo16(b), tfg_hi16(a) + tfg_hi16(b)); }
+static inline int32_t tfg_smlad(int32_t a, int32_t b, int32_t acc) {
+  return (int32_t)((uint32_t)acc + (uint32_t)(tfg_lo16(a) * tfg_lo16(b)) + (uint32_t)(tfg_hi16(a) * tfg_hi16(b)));
+}
+#endif
+
+/* Two dot products sharing one int8 vector: acc0 += Σ (x[i] + offset)·w0[i], acc1 += Σ (x[i] + offset)·w1[i].
+ * Four inputs per step: one load and two SXTB16 + SADD16 pairs for x, then per row one load, two SXTB16, two SMLAD
+ * (≈ 2.2 instructions per MAC). Integer sums are exact, so the order change keeps results bit-identical. */
+static inline void tfg_dot2_s8(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n, int32_t offset,
+                               int32_t *acc0, int32_t *acc1) {
+  const int32_t off2 = (int32_t)(((uint32_t)offset & 0xFFFFu) | ((uint32_t)offset << 16));
+  int32_t a0 = *acc0, a1 = *acc1;
+  int32_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const uint32_t xv = tfg_load32(x + i);
+    const int32_t xa = tfg_sadd16(tfg_sxtb16(xv), off2);      /* x0, x2 */
+    const int32_t xb = tfg_sadd16(tfg_sxtb16_ror8(xv), off2); /* x1, x3 */
+    const uint32_t v0 = tfg_load32(w0 + i);
+    a0 = tfg_smlad(xa, tfg_sxtb16(v0), a0);
+    a0 = tfg_smlad(xb, tfg_sxtb16_ror8(v0), a0);
+    const uint32_t v1 = tfg_load32(w1 + i);
+    a1 = tfg_smlad(xa, tfg_sxtb16(v1), a1);
+    a1 = tfg_smlad(xb, tfg_sxtb16_ror8(v1), a1);
+  }
+  for (; i < n; ++i) {
+    const int32_t xi = (int32_t)x[i] + offset;
+    a0 += xi * (int32_t)w0[i];
+    a1 += xi * (int32_t)w1[i];
+  }
+  *acc0 = a0;
+  *acc1 = a1;
+}
+
+/* One dot product, same arithmetic as tfg_dot2_s8. */
+static inline int32_t tfg_dot1_s8(const int8_t *x, const int8_t *w, int32_t n, int32_t offset, int32_t acc) {
+  const int32_t off2 = (int32_t)(((uint32_t)offset & 0xFFFFu) | ((uint32_t)offset << 16));
+  int32_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const uint32_t xv = tfg_load32(x + i);
+    const uint32_t v = tfg_load32(w + i);
+    acc = tfg_smlad(tfg_sadd16(tfg_sxtb16(xv), off2), tfg_sxtb16(v), acc);
+    acc = tfg_smlad(tfg_sadd16(tfg_sxtb16_ror8(xv), off2), tfg_sxtb16_ror8(v), acc);
+  }
+  for (; i < n; ++i) acc += ((int32_t)x[i] + offset) * (int32_t)w[i];
+  return acc;
+}
+
+#endif /* TFG_SUPPORT_H */

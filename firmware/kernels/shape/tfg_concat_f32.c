@@ -1,0 +1,13 @@
+/* tfg_concat_f32: float concatenation as interleaved row copies ([outer, axis_k·inner] per input). */
+#include <string.h>
+#include "tfg_support.h"
+
+tfg_status tfg_concat_f32(int32_t outer, int32_t n_inputs, const float *const *inputs, const int32_t *row_elems, float *out) {
+  for (int32_t o = 0; o < outer; ++o) {
+    for (int32_t k = 0; k < n_inputs; ++k) {
+      memcpy(out, inputs[k] + (size_t)o * row_elems[k], (size_t)row_elems[k] * sizeof(float));
+      out += row_elems[k];
+    }
+  }
+  return TFG_OK;
+}

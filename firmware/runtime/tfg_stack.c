@@ -1,0 +1,27 @@
+/* Stack painting and scanning. Reads and writes memory below the stack pointer on purpose, so the
+ * address sanitizer (host board) is told to look away from these two functions only. */
+#include "tfg_stack.h"
+#include "tfg_port.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TFG_NO_ASAN __attribute__((no_sanitize_address, noinline))
+#else
+#define TFG_NO_ASAN __attribute__((noinline))
+#endif
+
+TFG_NO_ASAN uintptr_t tfg_stack_paint_free(uintptr_t bottom)
+{
+    uintptr_t limit = (tfg_port_stack_pointer() - TFG_STACK_PAINT_MARGIN) & ~(uintptr_t)3u;
+    volatile uint32_t *p = (volatile uint32_t *)((bottom + 3u) & ~(uintptr_t)3u);
+    volatile uint32_t *end = (volatile uint32_t *)limit;
+    while (p < end) *p++ = TFG_STACK_PATTERN;
+    return limit;
+}
+
+TFG_NO_ASAN uintptr_t tfg_stack_lowest_touched(uintptr_t bottom, uintptr_t limit)
+{
+    volatile uint32_t *p = (volatile uint32_t *)((bottom + 3u) & ~(uintptr_t)3u);
+    volatile uint32_t *end = (volatile uint32_t *)(limit & ~(uintptr_t)3u);
+    while (p < end && *p == TFG_STACK_PATTERN) p++;
+    return (uintptr_t)p;
+}

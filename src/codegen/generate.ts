@@ -1,0 +1,189 @@
+// generateModel: IR graph → model.c / model.h (+ the kernel sources it calls), through the Handlebars templates.
+// Weights become const arrays, activations live in one static arena planned from tensor lifetimes.
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import { TinyforgeError } from '../diagnostics.ts';
+import { product, type Graph, type Node, type Tensor } from '../ir/graph.ts';
+import { cComment, CNames } from './c-names.ts';
+import { cFloat, cInts, cList } from './c-literals.ts';
+import { KERNEL_HEADERS, kernelSourcePath, readFirmwareFile } from './kernel-catalog.ts';
+import { DTYPE_BYTES, planMemory, tensorBytes, type MemoryPlan } from './memory-planner.ts';
+import { modelHash } from './model-hash.ts';
+import type { EmitContext, KernelSet } from './op-emitter.ts';
+import { emitterFor } from './ops/index.ts';
+import { C_TYPE, emitWeights } from './weights.ts';
+import { libFiles } from './lib-files.ts';
+
+export interface GenerateOptions {
+  /** The board's kernel choice (`boards/<id>.json` field "kernels"): 'cortex-m-dsp' picks SMLAD variants. */
+  board?: { kernels?: string };
+  /** Emit a self-contained C library folder (CMakeLists.txt, tinyforge_model.mk) instead of sources for our main. */
+  lib?: boolean;
+}
+
+export interface GeneratedModel {
+  /** Relative path → content: model.c, model.h, tfg/include/*.h, tfg/kernels/<family>/*.c (and the build files in lib mode). */
+  files: Record<string, string>;
+  /** The .c files of `files` to compile (model.c first). */
+  sources: string[];
+  arenaBytes: number;
+  naiveBytes: number;
+  lowerBound: number;
+  weightBytes: number;
+  /** Kernel functions the model calls, sorted. */
+  kernels: string[];
+  hash: number;
+  plan: MemoryPlan;
+}
+
+const TEMPLATES = new URL('../../templates/model/', import.meta.url);
+const template = (name: string) => Handlebars.compile(readFileSync(new URL(name, TEMPLATES), 'utf8'), { noEscape: true, strict: true });
+
+interface Layer {
+  index: number;
+  comment: string;
+  call: string;
+  outPtr: string;
+  outBytes: number;
+}
+
+/** Macros describing one model input or output for the header. */
+function ioMacros(prefix: string, t: Tensor): string[] {
+  const lines = [
+    `#define ${prefix}_BYTES ${product(t.shape) * DTYPE_BYTES[t.dtype]}`,
+    `#define ${prefix}_ELEMENTS ${product(t.shape)}`,
+    `#define ${prefix}_RANK ${t.shape.length}`,
+    `#define ${prefix}_SHAPE { ${t.shape.join(', ')} }`,
+    `#define ${prefix}_IS_INT8 ${t.dtype === 'i8' ? 1 : 0}`,
+  ];
+  if (t.quant) lines.push(`#define ${prefix}_SCALE ${cFloat(t.quant.scale[0])}`, `#define ${prefix}_ZERO_POINT ${t.quant.zeroPoint[0]}`);
+  return lines;
+}
+
+export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedModel {
+  const where = { file: g.metadata.source?.path };
+  if (g.inputs.length !== 1 || g.outputs.length !== 1) {
+    throw new TinyforgeError('unsupported-model', `model "${g.name}" has ${g.inputs.length} inputs and ${g.outputs.length} outputs; generated C takes exactly one of each`, {
+      location: where,
+      hint: 'export the model with a single input and a single output tensor',
+    });
+  }
+  if (g.inputs[0] === g.outputs[0]) {
+    throw new TinyforgeError('unsupported-model', `model "${g.name}" has no layers between its input and output`, { location: where });
+  }
+  const kernelSet: KernelSet = opts.board?.kernels === 'cortex-m-dsp' ? 'cortex-m-dsp' : 'reference';
+  const plan = planMemory(g);
+  const names = new CNames();
+  const weights = emitWeights(g, names);
+  const weightId = new Map(weights.map((w) => [w.tensor, w.id]));
+
+  const ptr = (name: string): string => {
+    if (!name) return 'NULL';
+    const id = weightId.get(name);
+    if (id) return id;
+    const t = g.tensors[name];
+    const buf = plan.buffers[plan.bufferOf[name]];
+    if (!buf) throw new Error(`tensor ${name} has no buffer`);
+    const ctype = C_TYPE[t.dtype];
+    if (buf.home === 'input') return `(const ${ctype} *)input`;
+    if (buf.home === 'output') return `(${ctype} *)output`;
+    return `(${ctype} *)(tfg_arena + ${plan.offsets[name]})`;
+  };
+
+  const params: string[] = [];
+  const layers: Layer[] = [];
+  const kernels = new Set<string>();
+  const problems: string[] = [];
+  g.nodes.forEach((node: Node, index) => {
+    const layerId = names.name(node.name, `l${index}_`);
+    const ctx: EmitContext = {
+      g,
+      node,
+      kernels: kernelSet,
+      input: (i) => (node.inputs[i] ? g.tensors[node.inputs[i]] : undefined),
+      output: (i = 0) => g.tensors[node.outputs[i]],
+      ptr,
+      aliased: (a, b) => plan.bufferOf[a] !== undefined && plan.bufferOf[a] === plan.bufferOf[b],
+      declare: (suffix, ctype, init) => {
+        const id = `${layerId}_${suffix}`;
+        const isArray = ctype.endsWith('[]');
+        params.push(`static const ${isArray ? ctype.slice(0, -2) : ctype} ${id}${isArray ? '[]' : ''} = ${init};`);
+        return id;
+      },
+      int32Array: (suffix, values) => {
+        const id = `${layerId}_${suffix}`;
+        params.push(`static const int32_t ${id}[${Math.max(1, values.length)}] = {\n${cList(cInts(values), 12)}\n};`);
+        return id;
+      },
+    };
+    try {
+      const e = emitterFor(node.op)(ctx);
+      if (e.kernel) kernels.add(e.kernel);
+      const out = node.outputs[0];
+      layers.push({
+        index,
+        comment: cComment(`${node.name} (${node.op}) → ${out} [${g.tensors[out].shape.join(', ')}] ${g.tensors[out].dtype}`),
+        call: e.call,
+        outPtr: ptr(out),
+        outBytes: tensorBytes(g, out),
+      });
+    } catch (err) {
+      if (!(err instanceof TinyforgeError)) throw err;
+      problems.push(`node "${node.name}" (${node.op}): ${err.message.replace(`node "${node.name}" (${node.op}): `, '')}`);
+    }
+  });
+  if (problems.length > 0) {
+    throw new TinyforgeError('unsupported-op', `${problems.length} node${problems.length > 1 ? 's' : ''} of "${g.name}" cannot be compiled to C`, {
+      location: where,
+      notes: problems,
+      hint: 'keep these layers in float (exclude them from int8 quantization) or change them in the model',
+    });
+  }
+
+  const input = g.tensors[g.inputs[0]];
+  const output = g.tensors[g.outputs[0]];
+  const hash = modelHash(g);
+  const kernelList = [...kernels].sort();
+  const view = {
+    modelName: cComment(g.name),
+    source: cComment(g.metadata.source?.path ?? 'in-memory graph'),
+    guard: 'TFG_MODEL_H',
+    hash: `0x${hash.toString(16).padStart(8, '0')}u`,
+    inputMacros: ioMacros('TFG_MODEL_INPUT', input).join('\n'),
+    outputMacros: ioMacros('TFG_MODEL_OUTPUT', output).join('\n'),
+    arenaBytes: plan.arenaBytes,
+    arenaDecl: plan.arenaBytes > 0 ? `static uint8_t tfg_arena[${plan.arenaBytes}] TFG_ALIGN(8);` : '/* no intermediate tensors: no arena */',
+    numLayers: g.nodes.length,
+    naiveBytes: plan.naiveBytes,
+    lowerBound: plan.lowerBound,
+    kernelSet,
+    weights: weights.map((w) => w.decl).join('\n\n'),
+    params: params.join('\n'),
+    layers,
+    inputName: cComment(input.name),
+    outputName: cComment(output.name),
+  };
+  const files: Record<string, string> = {
+    'model.h': template('model.h.hbs')(view),
+    'model.c': template('model.c.hbs')(view),
+  };
+  for (const h of KERNEL_HEADERS) files[`tfg/include/${h}`] = readFirmwareFile(`include/${h}`);
+  const sources = ['model.c'];
+  for (const k of kernelList) {
+    const rel = kernelSourcePath(k);
+    files[`tfg/${rel}`] = readFirmwareFile(rel);
+    sources.push(`tfg/${rel}`);
+  }
+  if (opts.lib) Object.assign(files, libFiles({ modelName: g.name, sources, hash: view.hash, arenaBytes: plan.arenaBytes }));
+  return {
+    files,
+    sources,
+    arenaBytes: plan.arenaBytes,
+    naiveBytes: plan.naiveBytes,
+    lowerBound: plan.lowerBound,
+    weightBytes: weights.reduce((s, w) => s + w.bytes, 0),
+    kernels: kernelList,
+    hash,
+    plan,
+  };
+}

@@ -1,0 +1,26 @@
+// Conv2D → tfg_conv2d_f32 / tfg_conv2d_s8 (or the SMLAD variant on cortex-m-dsp boards); groups and dilation included.
+import type { Node } from '../../ir/graph.ts';
+import { prepareConv } from '../../reference/int8/conv2d.ts';
+import { floatActivation } from '../emit-support.ts';
+import { hasKernel } from '../kernel-catalog.ts';
+import type { OpEmitter } from '../op-emitter.ts';
+import { convGeom } from './conv-geom.ts';
+
+export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
+  const { node } = ctx;
+  const x = ctx.input(0)!;
+  const w = ctx.input(1)!;
+  const geom = convGeom(ctx, w.shape[1], w.shape[2]);
+  const ptrs = [ctx.ptr(node.inputs[0]), ctx.ptr(node.inputs[1]), ctx.ptr(node.inputs[2] ?? '')];
+  const out = ctx.ptr(node.outputs[0]);
+  if (x.dtype === 'f32') {
+    const [lo, hi] = floatActivation(node.attrs.activation);
+    return { kernel: 'tfg_conv2d_f32', call: `tfg_conv2d_f32(&${geom}, ${ptrs.join(', ')}, ${lo}, ${hi}, ${out})` };
+  }
+  const p = prepareConv(node, x, w, ctx.output());
+  const mult = ctx.int32Array('multiplier', p.multiplier);
+  const shift = ctx.int32Array('shift', p.shift);
+  const q = ctx.declare('quant', 'tfg_s8_channel_quant', `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
+  const kernel = ctx.kernels === 'cortex-m-dsp' && hasKernel('tfg_conv2d_s8_dsp') ? 'tfg_conv2d_s8_dsp' : 'tfg_conv2d_s8';
+  return { kernel, call: `${kernel}(&${geom}, &${q}, ${ptrs.join(', ')}, ${out})` };
+};

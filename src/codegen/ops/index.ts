@@ -1,0 +1,57 @@
+// The op → emitter registry; `satisfies Record<OpType, …>` makes a missing op a compile error here.
+import type { Node, OpType } from '../../ir/graph.ts';
+import type { OpEmitter } from '../op-emitter.ts';
+import { add } from './add.ts';
+import { averagePool } from './average-pool.ts';
+import { batchNormalization } from './batch-normalization.ts';
+import { clip } from './clip.ts';
+import { concat } from './concat.ts';
+import { conv2d } from './conv2d.ts';
+import { dense } from './dense.ts';
+import { depthwiseConv2d } from './depthwise-conv2d.ts';
+import { dequantize } from './dequantize.ts';
+import { div } from './div.ts';
+import { globalAveragePool } from './global-average-pool.ts';
+import { leakyRelu } from './leaky-relu.ts';
+import { maxPool } from './max-pool.ts';
+import { mul } from './mul.ts';
+import { pad } from './pad.ts';
+import { quantize } from './quantize.ts';
+import { relu } from './relu.ts';
+import { reshape } from './reshape.ts';
+import { sigmoid } from './sigmoid.ts';
+import { softmax } from './softmax.ts';
+import { sub } from './sub.ts';
+import { tanh } from './tanh.ts';
+import { transpose } from './transpose.ts';
+
+export const opEmitters = {
+  Dense: dense,
+  Conv2D: conv2d,
+  DepthwiseConv2D: depthwiseConv2d,
+  MaxPool: maxPool,
+  AveragePool: averagePool,
+  GlobalAveragePool: globalAveragePool,
+  Add: add,
+  Sub: sub,
+  Mul: mul,
+  Div: div,
+  Concat: concat,
+  Relu: relu,
+  Clip: clip,
+  LeakyRelu: leakyRelu,
+  Sigmoid: sigmoid,
+  Tanh: tanh,
+  Softmax: softmax,
+  Reshape: reshape,
+  Transpose: transpose,
+  Pad: pad,
+  BatchNormalization: batchNormalization,
+  Quantize: quantize,
+  Dequantize: dequantize,
+} satisfies { [K in OpType]: OpEmitter<Node<K>> };
+
+/** The emitter of a node's op, typed for any node. */
+export function emitterFor(op: OpType): OpEmitter {
+  return opEmitters[op] as OpEmitter;
+}

@@ -1,0 +1,23 @@
+// Softmax → tfg_softmax_f32 over any axis, or tfg_softmax_s8 (last axis, gemmlowp fixed point as TFLite).
+import type { Node } from '../../ir/graph.ts';
+import { product } from '../../ir/graph.ts';
+import { prepareSoftmax } from '../../reference/int8/softmax.ts';
+import { cFloat } from '../c-literals.ts';
+import { normAxis } from '../emit-support.ts';
+import type { OpEmitter } from '../op-emitter.ts';
+
+export const softmax: OpEmitter<Node<'Softmax'>> = (ctx) => {
+  const { node } = ctx;
+  const x = ctx.input(0)!;
+  const axis = normAxis(node.attrs.axis, x.shape.length);
+  const depth = x.shape[axis];
+  const inner = product(x.shape.slice(axis + 1));
+  const outer = product(x.shape) / (depth * inner);
+  const io = `${ctx.ptr(node.inputs[0])}, ${ctx.ptr(node.outputs[0])}`;
+  if (x.dtype === 'f32') {
+    return { kernel: 'tfg_softmax_f32', call: `tfg_softmax_f32(${outer}, ${depth}, ${inner}, ${cFloat(node.attrs.beta)}, ${io})` };
+  }
+  const p = prepareSoftmax(node, x, ctx.output()); // checks last axis, output quant and depth
+  const params = ctx.declare('params', 'tfg_softmax_s8_params', `{ ${outer}, ${depth}, ${inner}, ${p.inputMultiplier}, ${p.inputLeftShift}, ${p.diffMin} }`);
+  return { kernel: 'tfg_softmax_s8', call: `tfg_softmax_s8(&${params}, ${io})` };
+};

@@ -1,0 +1,180 @@
+// Post-training int8 quantization (TFLite full-integer): float Graph + calibration samples → int8 Graph whose inputs
+// and outputs are i8, weights per-channel symmetric i8, biases i32 (s_in·s_w), activations asymmetric i8.
+// Ops without an int8 kernel run in float between a Dequantize and a Quantize node.
+
+import { TinyforgeError } from '../diagnostics.ts';
+import { cloneGraph, type Graph, type Node, type QuantParams, type Tensor } from '../ir/graph.ts';
+import { int8Kernels } from '../reference/int8/index.ts';
+import { SOFTMAX_MAX_DEPTH, SOFTMAX_OUTPUT_SCALE, SOFTMAX_OUTPUT_ZERO_POINT } from '../reference/int8/softmax.ts';
+import { calibrate, type TensorRange } from './calibrate.ts';
+import { fuseActivations } from './fuse-activations.ts';
+import { graphSize, type Pass, type PassReport } from './pass.ts';
+import { activationQuant, quantizeBias, quantizeConstantPerTensor, quantizeWeightsPerChannel, quantizeWeightsPerTensor } from './quant-params.ts';
+import { layerRows } from './quantize-int8-report.ts';
+
+/** Ops whose output keeps the input's quantization (TFLite requires it: the kernel moves or compares int8 values). */
+const INHERITS_INPUT_QUANT = new Set(['MaxPool', 'AveragePool', 'Reshape', 'Transpose', 'Pad']);
+/** Ops whose output scale is free, so a Concat consumer may impose its own (saves a requantization). */
+const FREE_OUTPUT_QUANT = new Set(['Dense', 'Conv2D', 'DepthwiseConv2D', 'Add', 'Sub', 'Mul', 'GlobalAveragePool', 'Relu', 'Clip', 'Concat']);
+/** Weight input axis of the output channel, per op. */
+const WEIGHT_AXIS: Record<string, number> = { Dense: 0, Conv2D: 0, DepthwiseConv2D: 3 };
+
+/** Can this node run on the int8 kernels? (Softmax only over the last axis and up to 511 classes.) */
+function runsInInt8(node: Node, g: Graph): boolean {
+  if (node.op === 'Quantize' || node.op === 'Dequantize' || !int8Kernels[node.op]) return false;
+  if (node.op === 'Softmax') {
+    const shape = g.tensors[node.inputs[0]].shape;
+    const axis = node.attrs.axis < 0 ? node.attrs.axis + shape.length : node.attrs.axis;
+    return axis === shape.length - 1 && shape[shape.length - 1] <= SOFTMAX_MAX_DEPTH && node.attrs.beta > 0;
+  }
+  return true;
+}
+
+export interface QuantizeInt8Result {
+  graph: Graph;
+  floatNodes: string[];
+}
+
+/** The core of the pass, usable without the pipeline: `ranges` come from `calibrate(g, …)` on the same graph `g`. */
+export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>, opts: { perChannel?: boolean } = {}): QuantizeInt8Result {
+  const perChannel = opts.perChannel ?? true;
+  const tensors: Record<string, Tensor> = {};
+  const nodes: Node[] = [];
+  const floatNodes: string[] = [];
+  const dequantized = new Map<string, string>(); // i8 tensor → its f32 copy (float-fallback inputs)
+
+  const rangeOf = (name: string): TensorRange => {
+    const r = ranges[name];
+    if (!r) throw new TinyforgeError('no-calibration-data', `no calibrated range for tensor "${name}"`, { hint: 'calibrate on the same graph you quantize' });
+    return r;
+  };
+  const activation = (name: string, quant: QuantParams): Tensor => ({ ...g.tensors[name], shape: [...g.tensors[name].shape], dtype: 'i8', quant, data: undefined });
+
+  for (const name of g.inputs) tensors[name] = activation(name, activationQuant(rangeOf(name)));
+
+  for (const node of g.nodes) {
+    if (!runsInInt8(node, g)) {
+      // Float island: Dequantize each activation input, run the op in float, Quantize its outputs back.
+      floatNodes.push(`${node.name} (${node.op})`);
+      const inputs = node.inputs.map((name) => {
+        if (!name || g.tensors[name].data) {
+          if (name) tensors[name] ??= { ...g.tensors[name], shape: [...g.tensors[name].shape], data: g.tensors[name].data?.slice() };
+          return name;
+        }
+        let f = dequantized.get(name);
+        if (!f) {
+          f = `${name}/dequantized`;
+          tensors[f] = { ...g.tensors[name], name: f, dtype: 'f32', quant: undefined };
+          nodes.push({ name: `${name}/dequantize`, op: 'Dequantize', inputs: [name], outputs: [f], attrs: {} });
+          dequantized.set(name, f);
+        }
+        return f;
+      });
+      const outputs = node.outputs.map((o) => `${o}/float`);
+      node.outputs.forEach((o, i) => (tensors[outputs[i]] = { ...g.tensors[o], name: outputs[i] }));
+      nodes.push({ ...structuredClone(node), inputs, outputs } as Node);
+      node.outputs.forEach((o, i) => {
+        tensors[o] = activation(o, activationQuant(rangeOf(o)));
+        nodes.push({ name: `${o}/quantize`, op: 'Quantize', inputs: [outputs[i]], outputs: [o], attrs: {} });
+      });
+      continue;
+    }
+
+    const inputQuant = tensors[node.inputs[0]]?.quant;
+    if (!inputQuant) {
+      throw new TinyforgeError('unsupported-graph', `node "${node.name}" (${node.op}) has a constant first input; int8 needs an activation there`, { location: { node: node.name, op: node.op } });
+    }
+    node.inputs.forEach((name, i) => {
+      if (!name || tensors[name]) return;
+      const t = g.tensors[name];
+      if (!t.data) throw new TinyforgeError('dangling-tensor', `input "${name}" of node "${node.name}" is used before it is produced`, { location: { node: node.name, op: node.op } });
+      const values = t.data as Float32Array;
+      if (i === 1 && node.op in WEIGHT_AXIS) {
+        const { data, quant } = perChannel ? quantizeWeightsPerChannel(values, t.shape, WEIGHT_AXIS[node.op]) : quantizeWeightsPerTensor(values);
+        tensors[name] = { ...t, shape: [...t.shape], dtype: 'i8', data, quant };
+      } else if (i === 2 && node.op in WEIGHT_AXIS) {
+        const w = tensors[node.inputs[1]];
+        const { data, quant } = quantizeBias(values, inputQuant.scale[0], w.quant!.scale);
+        tensors[name] = { ...t, shape: [...t.shape], dtype: 'i32', data, quant };
+      } else {
+        const { data, quant } = quantizeConstantPerTensor(values);
+        tensors[name] = { ...t, shape: [...t.shape], dtype: 'i8', data, quant };
+      }
+    });
+    const out = node.outputs[0];
+    const quant: QuantParams = INHERITS_INPUT_QUANT.has(node.op)
+      ? structuredClone(inputQuant)
+      : node.op === 'Softmax'
+        ? { scale: [SOFTMAX_OUTPUT_SCALE], zeroPoint: [SOFTMAX_OUTPUT_ZERO_POINT] }
+        : activationQuant(rangeOf(out));
+    tensors[out] = activation(out, quant);
+    nodes.push(structuredClone(node));
+  }
+
+  shareConcatScales(nodes, tensors, g.outputs);
+  const graph: Graph = { name: g.name, inputs: [...g.inputs], outputs: [...g.outputs], tensors, nodes, metadata: structuredClone(g.metadata) };
+  return { graph, floatNodes };
+}
+
+/** TFLite wants Concat inputs at the output's scale: give it to producers whose output scale is free and whose only
+ *  consumer is the Concat. Others keep their scale; the int8 Concat kernel requantizes them. */
+function shareConcatScales(nodes: Node[], tensors: Record<string, Tensor>, graphOutputs: string[]): void {
+  const consumers = new Map<string, number>();
+  for (const n of nodes) for (const i of n.inputs) consumers.set(i, (consumers.get(i) ?? 0) + 1);
+  const producer = new Map<string, Node>();
+  for (const n of nodes) for (const o of n.outputs) producer.set(o, n);
+  for (const n of [...nodes].reverse()) {
+    if (n.op !== 'Concat') continue;
+    const q = tensors[n.outputs[0]].quant!;
+    for (const i of n.inputs) {
+      const p = producer.get(i);
+      if (p && FREE_OUTPUT_QUANT.has(p.op) && consumers.get(i) === 1 && !graphOutputs.includes(i)) tensors[i].quant = structuredClone(q);
+    }
+  }
+}
+
+export const quantizeInt8: Pass = {
+  name: 'quantize-int8',
+  description: 'post-training full-integer int8 quantization (TFLite spec) calibrated on sample inputs',
+  params: {
+    percentile: { type: 'number', min: 90, max: 100, default: 100, description: 'calibration range: 100 = min/max, e.g. 99.99 clips outlier tails' },
+    samples: { type: 'number', min: 1, max: 100000, integer: true, default: 100, description: 'calibration samples used (the first N given)' },
+    fuse: { type: 'boolean', default: true, description: 'fold Relu/Relu6 into the preceding Dense/Conv/Add first' },
+    weights: { type: 'enum', values: ['per-channel', 'per-tensor'], default: 'per-channel', description: 'weight scale granularity (TFLite default: per-channel)' },
+  },
+  async run(ir, { params, data }, log) {
+    const notAllFloat = Object.values(ir.tensors).filter((t) => t.dtype !== 'f32' && !(t.dtype === 'i32' && t.data));
+    if (notAllFloat.length > 0) {
+      throw new TinyforgeError('already-quantized', `"${ir.name}" is not a float graph: ${notAllFloat.length} tensors are ${notAllFloat[0].dtype} (e.g. "${notAllFloat[0].name}")`, {
+        hint: 'quantize-int8 takes a float model; drop the step from the recipe for an already quantized model',
+      });
+    }
+    const samples = (data.calibration ?? []).slice(0, params.samples as number);
+    const percentile = params.percentile as number;
+    const fused = params.fuse ? fuseActivations(cloneGraph(ir)) : { graph: cloneGraph(ir), fused: [] };
+    const g = fused.graph;
+    log.progress('calibrating', 0);
+    const ranges = calibrate(g, samples, { percentile, onProgress: (d, t) => log.progress('calibrating', d / t) });
+    const { graph, floatNodes } = quantizeGraphInt8(g, ranges, { perChannel: params.weights === 'per-channel' });
+    graph.metadata.quantization = { scheme: 'int8', calibration_samples: samples.length, percentile };
+    const before = graphSize(ir);
+    const after = graphSize(graph);
+    const notes = [`calibrated on ${samples.length} samples, ${percentile === 100 ? 'min/max' : `${percentile}th percentile`} ranges`];
+    if (fused.fused.length) notes.push(`fused ${fused.fused.length} activations into their producers: ${fused.fused.join(', ')}`);
+    if (floatNodes.length) {
+      notes.push(`${floatNodes.length} nodes stay float between Dequantize/Quantize: ${floatNodes.join(', ')}`);
+      log.add({ code: 'float-fallback', severity: 'warning', message: `${floatNodes.length} nodes have no int8 kernel and run in float`, notes: floatNodes });
+    }
+    const report: PassReport = {
+      name: 'quantize-int8',
+      options: { ...params },
+      params_before: before.params,
+      params_after: after.params,
+      bytes_before: before.bytes,
+      bytes_after: after.bytes,
+      layers: layerRows(g, graph, samples.slice(0, 4)),
+      notes,
+    };
+    return { ir: graph, report };
+  },
+};

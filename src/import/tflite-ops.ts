@@ -1,0 +1,268 @@
+// One converter per TFLite builtin op: reads its options, resolves SAME/VALID padding exactly as TFLite does,
+// checks the file's output shape against the one the IR will infer, and emits IR nodes.
+import type { Activation, Node, Pads, Tensor } from '../ir/graph.ts';
+import { product } from '../ir/graph.ts';
+import {
+  BuiltinOp, OptionsType, readAddOptions, readConv2DOptions, readDepthwiseConv2DOptions,
+  readFullyConnectedOptions, readPool2DOptions, readReshapeOptions, readSoftmaxOptions, type Padding,
+} from './tflite-options.ts';
+import type { TfliteOperator } from './tflite-schema.ts';
+import { TensorTable, UnsupportedFeature, halfToFloat } from './tflite-tensors.ts';
+
+export interface OpContext {
+  tt: TensorTable;
+  op: TfliteOperator;
+  /** Name for the node(s): the first output tensor's IR name. */
+  name: string;
+  /** Records a weight tensor dequantized for a hybrid (float activations, int8 weights) op. */
+  dequantized: string[];
+}
+
+type Converter = (c: OpContext) => Node[];
+
+const ACTIVATIONS: Record<number, Activation> = { 0: 'none', 1: 'relu', 3: 'relu6' };
+const ACTIVATION_NAMES = ['NONE', 'RELU', 'RELU_N1_TO_1', 'RELU6', 'TANH', 'SIGN_BIT'];
+
+function activation(code: number): Activation {
+  const a = ACTIVATIONS[code];
+  if (!a) throw new UnsupportedFeature(`fused activation ${ACTIVATION_NAMES[code] ?? code} is not supported (only NONE, RELU, RELU6)`);
+  return a;
+}
+
+function checkOptions(c: OpContext, want: number, opName: string): void {
+  if (c.op.optionsType !== 0 && c.op.optionsType !== want) {
+    c.tt.fail(`operator ${c.op.index} (${opName}) carries builtin options of union type ${c.op.optionsType}, expected ${want}`);
+  }
+}
+
+function arity(c: OpContext, min: number, max: number, opName: string): void {
+  const n = c.op.inputs.length;
+  if (n < min || n > max || c.op.outputs.length !== 1) {
+    c.tt.fail(`operator ${c.op.index} (${opName}) has ${n} inputs and ${c.op.outputs.length} outputs`);
+  }
+}
+
+/** TFLite's ComputePaddingHeightWidth for one spatial axis: output size and [before, after] pads. */
+export function resolvePadding(padding: Padding, size: number, filter: number, stride: number, dilation: number) {
+  const effective = (filter - 1) * dilation + 1;
+  const out = padding === 'SAME' ? Math.floor((size + stride - 1) / stride) : Math.floor((size - effective + stride) / stride);
+  const total = Math.max((out - 1) * stride + effective - size, 0);
+  const before = Math.floor(total / 2);
+  return { out, before, after: total - before };
+}
+
+interface Window {
+  padding: Padding | number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+}
+
+/** Pads and output [N, OH, OW] for a window op over input x; validates the options first. */
+function windowGeometry(c: OpContext, opName: string, x: Tensor, kh: number, kw: number, w: Window) {
+  if (typeof w.padding === 'number') c.tt.fail(`operator ${c.op.index} (${opName}) has unknown padding ${w.padding}`);
+  for (const [k, v] of Object.entries({ stride_h: w.strideH, stride_w: w.strideW, dilation_h: w.dilationH, dilation_w: w.dilationW, filter_h: kh, filter_w: kw })) {
+    if (!(v >= 1)) c.tt.fail(`operator ${c.op.index} (${opName}) has ${k} = ${v}`);
+  }
+  if (x.shape.length !== 4) c.tt.fail(`operator ${c.op.index} (${opName}) input has shape [${x.shape}], expected 4-D NHWC`);
+  const h = resolvePadding(w.padding, x.shape[1], kh, w.strideH, w.dilationH);
+  const v = resolvePadding(w.padding, x.shape[2], kw, w.strideW, w.dilationW);
+  const pads: Pads = [h.before, v.before, h.after, v.after];
+  return { pads, out: [x.shape[0], h.out, v.out] };
+}
+
+function expectShape(c: OpContext, opName: string, got: number[], want: number[]): void {
+  if (got.length !== want.length || got.some((d, i) => d !== want[i])) {
+    c.tt.fail(`operator ${c.op.index} (${opName}) output "${c.name}" has shape [${got}], but its inputs give [${want}]`);
+  }
+}
+
+/** A required input: -1 (absent) is only legal for optional inputs such as a bias. */
+function required(c: OpContext, i: number): string {
+  const index = c.op.inputs[i];
+  if (index === undefined || index === -1) c.tt.fail(`operator ${c.op.index} lacks its required input ${i}`);
+  return c.tt.use(index);
+}
+
+function tensor(c: OpContext, i: number): Tensor {
+  return c.tt.tensors[required(c, i)];
+}
+
+/** A constant weight; in a hybrid op (float input, int8 weight) it is dequantized to float at import. */
+function weight(c: OpContext, i: number, opName: string, floatInput: boolean): string {
+  const name = required(c, i);
+  const w = c.tt.tensors[name];
+  if (!w.data) throw new UnsupportedFeature(`${opName} with a non-constant weight "${name}"`);
+  if (floatInput && w.dtype !== 'f32') {
+    const q = w.quant;
+    if (!q || w.dtype === 'i32') throw new UnsupportedFeature(`${opName} mixes float input with ${w.dtype} weight "${name}"`);
+    const inner = q.axis === undefined ? w.data.length : product(w.shape.slice(q.axis + 1));
+    const count = q.scale.length;
+    const data = new Float32Array(w.data.length);
+    for (let k = 0; k < data.length; k++) {
+      const ch = q.axis === undefined ? 0 : Math.floor(k / inner) % count;
+      data[k] = q.scale[ch] * (w.data[k] - q.zeroPoint[ch]);
+    }
+    c.tt.tensors[name] = { name, shape: w.shape, dtype: 'f32', data };
+    c.dequantized.push(name);
+  }
+  return name;
+}
+
+const conv2d: Converter = (c) => {
+  arity(c, 2, 3, 'CONV_2D');
+  checkOptions(c, OptionsType.Conv2DOptions, 'CONV_2D');
+  const o = readConv2DOptions(c.op.options);
+  if (o.biasType !== 0) throw new UnsupportedFeature(`CONV_2D with quantized_bias_type ${o.biasType}`);
+  const x = tensor(c, 0);
+  const w = c.tt.tensors[weight(c, 1, 'CONV_2D', x.dtype === 'f32')];
+  if (w.shape.length !== 4 || w.shape[3] < 1 || x.shape.length !== 4 || x.shape[3] % w.shape[3] !== 0) {
+    c.tt.fail(`operator ${c.op.index} (CONV_2D) filter [${w.shape}] does not fit input [${x.shape}]`);
+  }
+  const g = windowGeometry(c, 'CONV_2D', x, w.shape[1], w.shape[2], o);
+  const y = c.tt.tensors[c.name];
+  expectShape(c, 'CONV_2D', y.shape, [...g.out, w.shape[0]]);
+  const inputs = [x.name, w.name, c.tt.use(c.op.inputs[2] ?? -1)];
+  return [{
+    name: c.name, op: 'Conv2D', inputs, outputs: [c.name],
+    attrs: { strides: [o.strideH, o.strideW], dilations: [o.dilationH, o.dilationW], pads: g.pads, groups: x.shape[3] / w.shape[3], activation: activation(o.activation) },
+  }];
+};
+
+const depthwise: Converter = (c) => {
+  arity(c, 2, 3, 'DEPTHWISE_CONV_2D');
+  checkOptions(c, OptionsType.DepthwiseConv2DOptions, 'DEPTHWISE_CONV_2D');
+  const o = readDepthwiseConv2DOptions(c.op.options);
+  const x = tensor(c, 0);
+  const w = c.tt.tensors[weight(c, 1, 'DEPTHWISE_CONV_2D', x.dtype === 'f32')];
+  if (w.shape.length !== 4 || w.shape[0] !== 1 || x.shape.length !== 4 || x.shape[3] < 1 || w.shape[3] % x.shape[3] !== 0) {
+    c.tt.fail(`operator ${c.op.index} (DEPTHWISE_CONV_2D) filter [${w.shape}] does not fit input [${x.shape}]`);
+  }
+  const g = windowGeometry(c, 'DEPTHWISE_CONV_2D', x, w.shape[1], w.shape[2], o);
+  expectShape(c, 'DEPTHWISE_CONV_2D', c.tt.tensors[c.name].shape, [...g.out, w.shape[3]]);
+  const inputs = [x.name, w.name, c.tt.use(c.op.inputs[2] ?? -1)];
+  return [{
+    name: c.name, op: 'DepthwiseConv2D', inputs, outputs: [c.name],
+    attrs: { strides: [o.strideH, o.strideW], dilations: [o.dilationH, o.dilationW], pads: g.pads, multiplier: w.shape[3] / x.shape[3], activation: activation(o.activation) },
+  }];
+};
+
+function pool(op: 'MaxPool' | 'AveragePool', opName: string): Converter {
+  return (c) => {
+    arity(c, 1, 1, opName);
+    checkOptions(c, OptionsType.Pool2DOptions, opName);
+    const o = readPool2DOptions(c.op.options);
+    const x = tensor(c, 0);
+    const g = windowGeometry(c, opName, x, o.filterH, o.filterW, { ...o, dilationH: 1, dilationW: 1 });
+    expectShape(c, opName, c.tt.tensors[c.name].shape, [...g.out, x.shape[3]]);
+    const common = { kernel: [o.filterH, o.filterW] as [number, number], strides: [o.strideH, o.strideW] as [number, number], pads: g.pads, activation: activation(o.activation) };
+    return [op === 'MaxPool'
+      ? { name: c.name, op, inputs: [x.name], outputs: [c.name], attrs: common }
+      : { name: c.name, op, inputs: [x.name], outputs: [c.name], attrs: { ...common, countIncludePad: false } }];
+  };
+}
+
+const fullyConnected: Converter = (c) => {
+  arity(c, 2, 3, 'FULLY_CONNECTED');
+  checkOptions(c, OptionsType.FullyConnectedOptions, 'FULLY_CONNECTED');
+  const o = readFullyConnectedOptions(c.op.options);
+  if (o.weightsFormat !== 0) throw new UnsupportedFeature(`FULLY_CONNECTED with shuffled weights (format ${o.weightsFormat})`);
+  if (o.biasType !== 0) throw new UnsupportedFeature(`FULLY_CONNECTED with quantized_bias_type ${o.biasType}`);
+  const x = tensor(c, 0);
+  const w = c.tt.tensors[weight(c, 1, 'FULLY_CONNECTED', x.dtype === 'f32')];
+  const units = w.shape[0];
+  const depth = w.shape[1];
+  const total = product(x.shape);
+  if (w.shape.length !== 2 || !(depth >= 1) || total % depth !== 0) {
+    c.tt.fail(`operator ${c.op.index} (FULLY_CONNECTED) weights [${w.shape}] do not fit input [${x.shape}]`);
+  }
+  const batch = total / depth;
+  const y = c.tt.tensors[c.name];
+  if (product(y.shape) !== batch * units) expectShape(c, 'FULLY_CONNECTED', y.shape, [batch, units]);
+  const nodes: Node[] = [];
+  let input = x.name;
+  // TFLite flattens any input to [batch, depth]; the IR's Dense takes exactly 2-D.
+  if (x.shape.length !== 2 || x.shape[1] !== depth) {
+    input = c.tt.add(`${c.name}/flatten`, { shape: [batch, depth], dtype: x.dtype, quant: x.quant });
+    nodes.push({ name: input, op: 'Reshape', inputs: [x.name], outputs: [input], attrs: { shape: [batch, depth] } });
+  }
+  let out = c.name;
+  const keepDims = y.shape.length !== 2 || y.shape[0] !== batch;
+  if (keepDims) out = c.tt.add(`${c.name}/2d`, { shape: [batch, units], dtype: y.dtype, quant: y.quant });
+  nodes.push({ name: out, op: 'Dense', inputs: [input, w.name, c.tt.use(c.op.inputs[2] ?? -1)], outputs: [out], attrs: { activation: activation(o.activation) } });
+  if (keepDims) nodes.push({ name: c.name, op: 'Reshape', inputs: [out], outputs: [c.name], attrs: { shape: [...y.shape] } });
+  return nodes;
+};
+
+const add: Converter = (c) => {
+  arity(c, 2, 2, 'ADD');
+  checkOptions(c, OptionsType.AddOptions, 'ADD');
+  const o = readAddOptions(c.op.options);
+  const inputs = [required(c, 0), required(c, 1)];
+  return [{ name: c.name, op: 'Add', inputs, outputs: [c.name], attrs: { activation: activation(o.activation) } }];
+};
+
+const reshape: Converter = (c) => {
+  arity(c, 1, 2, 'RESHAPE');
+  checkOptions(c, OptionsType.ReshapeOptions, 'RESHAPE');
+  readReshapeOptions(c.op.options); // the output tensor's static shape is authoritative; read only to bounds-check
+  const x = tensor(c, 0);
+  const y = c.tt.tensors[c.name];
+  if (product(x.shape) !== product(y.shape)) {
+    c.tt.fail(`operator ${c.op.index} (RESHAPE) turns [${x.shape}] into [${y.shape}], a different element count`);
+  }
+  return [{ name: c.name, op: 'Reshape', inputs: [x.name], outputs: [c.name], attrs: { shape: [...y.shape] } }];
+};
+
+const softmax: Converter = (c) => {
+  arity(c, 1, 1, 'SOFTMAX');
+  checkOptions(c, OptionsType.SoftmaxOptions, 'SOFTMAX');
+  const x = tensor(c, 0);
+  return [{ name: c.name, op: 'Softmax', inputs: [x.name], outputs: [c.name], attrs: { axis: x.shape.length - 1, beta: readSoftmaxOptions(c.op.options).beta } }];
+};
+
+const quantize: Converter = (c) => {
+  arity(c, 1, 1, 'QUANTIZE');
+  return [{ name: c.name, op: 'Quantize', inputs: [required(c, 0)], outputs: [c.name], attrs: {} }];
+};
+
+/** DEQUANTIZE of a constant (int8 or fp16 weights) is folded into a float constant; otherwise it is a node. */
+const dequantize: Converter = (c) => {
+  arity(c, 1, 1, 'DEQUANTIZE');
+  const src = c.tt.raw(c.op.inputs[0]);
+  const bytes = c.tt.bufferOf(src);
+  const y = c.tt.tensors[c.name];
+  if (bytes && src.type === 1) {
+    const n = c.tt.checkShape(src, 2);
+    if (bytes.length !== 2 * n) c.tt.sizeMismatch(src, 2 * n, bytes.length);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const data = new Float32Array(n);
+    for (let i = 0; i < n; i++) data[i] = halfToFloat(view.getUint16(2 * i, true));
+    c.tt.tensors[c.name] = { ...y, data };
+    return [];
+  }
+  const x = tensor(c, 0);
+  if (x.data && x.quant) {
+    const folded = [...x.data].map((q, i) => {
+      const ch = x.quant!.axis === undefined ? 0 : Math.floor(i / product(x.shape.slice(x.quant!.axis + 1))) % x.quant!.scale.length;
+      return x.quant!.scale[ch] * (q - x.quant!.zeroPoint[ch]);
+    });
+    c.tt.tensors[c.name] = { ...y, data: Float32Array.from(folded) };
+    return [];
+  }
+  return [{ name: c.name, op: 'Dequantize', inputs: [x.name], outputs: [c.name], attrs: {} }];
+};
+
+export const CONVERTERS: Record<number, Converter> = {
+  [BuiltinOp.CONV_2D]: conv2d,
+  [BuiltinOp.DEPTHWISE_CONV_2D]: depthwise,
+  [BuiltinOp.FULLY_CONNECTED]: fullyConnected,
+  [BuiltinOp.AVERAGE_POOL_2D]: pool('AveragePool', 'AVERAGE_POOL_2D'),
+  [BuiltinOp.MAX_POOL_2D]: pool('MaxPool', 'MAX_POOL_2D'),
+  [BuiltinOp.ADD]: add,
+  [BuiltinOp.RESHAPE]: reshape,
+  [BuiltinOp.SOFTMAX]: softmax,
+  [BuiltinOp.QUANTIZE]: quantize,
+  [BuiltinOp.DEQUANTIZE]: dequantize,
+};

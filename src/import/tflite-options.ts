@@ -1,0 +1,151 @@
+// The TFLite builtin operators tinyforge imports, and readers for their BuiltinOptions tables (schema.fbs field order).
+import type { Table } from './tflite-flatbuffer.ts';
+
+/** BuiltinOperator enum values of the ops we import, plus names for messages. */
+export const BuiltinOp = {
+  ADD: 0,
+  AVERAGE_POOL_2D: 1,
+  CONV_2D: 3,
+  DEPTHWISE_CONV_2D: 4,
+  DEQUANTIZE: 6,
+  FULLY_CONNECTED: 9,
+  MAX_POOL_2D: 17,
+  RESHAPE: 22,
+  SOFTMAX: 25,
+  QUANTIZE: 114,
+} as const;
+
+const OP_NAMES: Record<number, string> = {
+  0: 'ADD', 1: 'AVERAGE_POOL_2D', 2: 'CONCATENATION', 3: 'CONV_2D', 4: 'DEPTHWISE_CONV_2D', 5: 'DEPTH_TO_SPACE',
+  6: 'DEQUANTIZE', 9: 'FULLY_CONNECTED', 14: 'LOGISTIC', 17: 'MAX_POOL_2D', 18: 'MUL', 19: 'RELU', 21: 'RELU6',
+  22: 'RESHAPE', 23: 'RESIZE_BILINEAR', 25: 'SOFTMAX', 28: 'TANH', 32: 'CUSTOM', 34: 'PAD', 39: 'TRANSPOSE',
+  40: 'MEAN', 41: 'SUB', 42: 'DIV', 43: 'SQUEEZE', 45: 'STRIDED_SLICE', 49: 'SPLIT', 53: 'CAST', 60: 'PADV2',
+  67: 'TRANSPOSE_CONV', 74: 'SUM', 83: 'PACK', 97: 'RESIZE_NEAREST_NEIGHBOR', 98: 'LEAKY_RELU', 114: 'QUANTIZE',
+  117: 'HARD_SWISH', 126: 'BATCH_MATMUL',
+};
+
+export function builtinOpName(code: number, customCode: string | null): string {
+  if (code === 32 && customCode) return `CUSTOM(${customCode})`;
+  return OP_NAMES[code] ?? `BUILTIN_${code}`;
+}
+
+/** Highest builtin version whose semantics the importer maps faithfully. Later versions add inputs or modes
+ *  (int16 activations, int4 filters, custom bias types) that we would silently misread. */
+export const MAX_OP_VERSION: Record<number, number> = {
+  [BuiltinOp.ADD]: 4,
+  [BuiltinOp.AVERAGE_POOL_2D]: 3,
+  [BuiltinOp.CONV_2D]: 6,
+  [BuiltinOp.DEPTHWISE_CONV_2D]: 7,
+  [BuiltinOp.DEQUANTIZE]: 5,
+  [BuiltinOp.FULLY_CONNECTED]: 9,
+  [BuiltinOp.MAX_POOL_2D]: 3,
+  [BuiltinOp.RESHAPE]: 3,
+  [BuiltinOp.SOFTMAX]: 3,
+  [BuiltinOp.QUANTIZE]: 3,
+};
+
+/** BuiltinOptions union type ids (1-based position in the union). */
+export const OptionsType = {
+  Conv2DOptions: 1,
+  DepthwiseConv2DOptions: 2,
+  Pool2DOptions: 5,
+  FullyConnectedOptions: 8,
+  SoftmaxOptions: 9,
+  AddOptions: 11,
+  ReshapeOptions: 17,
+} as const;
+
+export type Padding = 'SAME' | 'VALID';
+/** ActivationFunctionType: NONE 0, RELU 1, RELU_N1_TO_1 2, RELU6 3, TANH 4, SIGN_BIT 5. */
+export type FusedActivation = number;
+
+function padding(t: Table | null, id: number): Padding | number {
+  const p = t ? t.int8(id, 0) : 0;
+  return p === 0 ? 'SAME' : p === 1 ? 'VALID' : p;
+}
+
+export interface ConvOptions {
+  padding: Padding | number;
+  strideW: number;
+  strideH: number;
+  dilationW: number;
+  dilationH: number;
+  activation: FusedActivation;
+  /** quantized_bias_type (0 = default int32 for int8). */
+  biasType: number;
+}
+
+export function readConv2DOptions(t: Table | null): ConvOptions {
+  return {
+    padding: padding(t, 0),
+    strideW: t?.int32(1, 0) ?? 0,
+    strideH: t?.int32(2, 0) ?? 0,
+    activation: t?.int8(3, 0) ?? 0,
+    dilationW: t?.int32(4, 1) ?? 1,
+    dilationH: t?.int32(5, 1) ?? 1,
+    biasType: t?.int8(6, 0) ?? 0,
+  };
+}
+
+export function readDepthwiseConv2DOptions(t: Table | null): ConvOptions & { depthMultiplier: number } {
+  return {
+    padding: padding(t, 0),
+    strideW: t?.int32(1, 0) ?? 0,
+    strideH: t?.int32(2, 0) ?? 0,
+    depthMultiplier: t?.int32(3, 0) ?? 0,
+    activation: t?.int8(4, 0) ?? 0,
+    dilationW: t?.int32(5, 1) ?? 1,
+    dilationH: t?.int32(6, 1) ?? 1,
+    biasType: 0,
+  };
+}
+
+export interface PoolOptions {
+  padding: Padding | number;
+  strideW: number;
+  strideH: number;
+  filterW: number;
+  filterH: number;
+  activation: FusedActivation;
+}
+
+export function readPool2DOptions(t: Table | null): PoolOptions {
+  return {
+    padding: padding(t, 0),
+    strideW: t?.int32(1, 0) ?? 0,
+    strideH: t?.int32(2, 0) ?? 0,
+    filterW: t?.int32(3, 0) ?? 0,
+    filterH: t?.int32(4, 0) ?? 0,
+    activation: t?.int8(5, 0) ?? 0,
+  };
+}
+
+export interface FullyConnectedOptions {
+  activation: FusedActivation;
+  weightsFormat: number;
+  keepNumDims: boolean;
+  asymmetricQuantizeInputs: boolean;
+  biasType: number;
+}
+
+export function readFullyConnectedOptions(t: Table | null): FullyConnectedOptions {
+  return {
+    activation: t?.int8(0, 0) ?? 0,
+    weightsFormat: t?.int8(1, 0) ?? 0,
+    keepNumDims: t?.bool(2, false) ?? false,
+    asymmetricQuantizeInputs: t?.bool(3, false) ?? false,
+    biasType: t?.int8(4, 0) ?? 0,
+  };
+}
+
+export function readSoftmaxOptions(t: Table | null): { beta: number } {
+  return { beta: t?.float32(0, 0) ?? 0 };
+}
+
+export function readAddOptions(t: Table | null): { activation: FusedActivation } {
+  return { activation: t?.int8(0, 0) ?? 0 };
+}
+
+export function readReshapeOptions(t: Table | null): { newShape: number[] } {
+  return { newShape: t ? t.int32s(0, `${t.what}.new_shape`) : [] };
+}

@@ -1,0 +1,28 @@
+// On a real board only: runs when TINYFORGE_HW_PORT names its serial port (e.g. /dev/ttyUSB0); see docs/hardware.md.
+// Not a skip-when-missing: CI has no board, so these tests are declared only where a person attached one.
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ESP_CHIP_NAMES, flashEsp32, type EspChip } from '../../src/device/flash/esp32.ts';
+import { loadFlasherArgs } from '../../src/device/flash/flasher-args.ts';
+
+const port = process.env.TINYFORGE_HW_PORT;
+const chip = process.env.TINYFORGE_HW_CHIP as EspChip | undefined;
+const flasherArgs = process.env.TINYFORGE_HW_FLASHER_ARGS;
+
+describe.runIf(port)(`ESP hardware on ${port}`, () => {
+  it('writes 64 KB of random data to a scratch region near the end of flash and verifies it by MD5', async () => {
+    // 0x3F0000..0x400000 lies past ESP-IDF's default partitions on a 4 MB part: the board's app keeps working.
+    const data = new Uint8Array(randomBytes(64 * 1024));
+    const result = await flashEsp32({ port: port!, images: [{ offset: 0x3f0000, data }], chip });
+    if (chip) expect(result.chip).toBe(ESP_CHIP_NAMES[chip]);
+    expect(result.images).toHaveLength(1);
+    expect(result.images[0].bytes).toBe(data.length);
+    expect(result.mac).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+  }, 60_000);
+
+  it.runIf(flasherArgs)('flashes the ESP-IDF build named by TINYFORGE_HW_FLASHER_ARGS', async () => {
+    const args = await loadFlasherArgs(flasherArgs!);
+    const result = await flashEsp32({ port: port!, images: args.images, chip: (args.chip as EspChip | undefined) ?? chip });
+    expect(result.images.map((i) => i.offset)).toEqual(args.images.map((i) => i.offset));
+  }, 120_000);
+});

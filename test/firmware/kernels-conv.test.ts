@@ -1,0 +1,78 @@
+// Conv2D and DepthwiseConv2D kernels (float and int8, reference and DSP variants) against the TS reference:
+// strides, asymmetric pads, dilation, groups, 1×1, depth multiplier, zero points at the extremes, saturation.
+import { describe, it } from 'vitest';
+import { GraphBuilder } from '../../src/ir/builder.ts';
+import type { Activation, ConvAttrs, Graph } from '../../src/ir/graph.ts';
+import { q, qAxis, randF32, randI32, randI8, rng } from '../codegen/graphs.ts';
+import { checkAgainstReference, VARIANTS } from './kernel-check.ts';
+
+interface ConvCase {
+  name: string;
+  input: [number, number, number, number];
+  outC: number;
+  k: [number, number];
+  attrs: Partial<ConvAttrs>;
+  bias?: boolean;
+  inZp?: number;
+  outZp?: number;
+  outScale?: number;
+}
+
+function convGraph(c: ConvCase, int8: boolean, depthwise = false, multiplier = 1): Graph {
+  const r = rng(c.name.length * 31 + (int8 ? 1 : 0));
+  const b = new GraphBuilder(`${depthwise ? 'dw' : 'conv'} ${c.name} ${int8 ? 's8' : 'f32'}`);
+  const inC = c.input[3];
+  const groups = c.attrs.groups ?? 1;
+  const outC = depthwise ? inC * multiplier : c.outC;
+  const wShape = depthwise ? [1, c.k[0], c.k[1], outC] : [outC, c.k[0], c.k[1], inC / groups];
+  const wCount = wShape.reduce((a, d) => a * d, 1);
+  const act: Activation = c.attrs.activation ?? 'none';
+  const attrs = depthwise
+    ? { strides: c.attrs.strides ?? [1, 1], dilations: c.attrs.dilations ?? [1, 1], pads: c.attrs.pads ?? [0, 0, 0, 0], activation: act, multiplier }
+    : c.attrs;
+  const op = depthwise ? 'DepthwiseConv2D' : 'Conv2D';
+  if (!int8) {
+    const x = b.input('x', c.input);
+    const w = b.constant('w', randF32(r, wCount, -0.5, 0.5), wShape);
+    const bias = c.bias === false ? '' : b.constant('b', randF32(r, outC, -0.2, 0.2), [outC]);
+    b.output(b.node(op, [x, w, bias], attrs as never, 'y'));
+    return b.build();
+  }
+  const inScale = 0.05;
+  const x = b.input('x', c.input, 'i8', q(inScale, c.inZp ?? 3));
+  const wScales = Array.from({ length: outC }, () => 0.002 + 0.02 * r());
+  const w = b.constant('w', randI8(r, wCount, -127, 127), wShape, qAxis(wScales, depthwise ? 3 : 0));
+  const bias = c.bias === false ? '' : b.constant('b', randI32(r, outC, -3000, 3000), [outC], { scale: wScales.map((s) => Math.fround(s * inScale)), zeroPoint: wScales.map(() => 0), axis: 0 }, 'i32');
+  b.output(b.node(op, [x, w, bias], attrs as never, { name: 'y', dtype: 'i8', quant: q(c.outScale ?? 0.08, c.outZp ?? -7) }));
+  return b.build();
+}
+
+const CASES: ConvCase[] = [
+  { name: '3x3 same', input: [1, 6, 6, 3], outC: 4, k: [3, 3], attrs: { pads: [1, 1, 1, 1], activation: 'relu' } },
+  { name: 'stride 2 asymmetric pads', input: [1, 7, 6, 5], outC: 3, k: [3, 2], attrs: { strides: [2, 2], pads: [0, 1, 1, 0] } },
+  { name: 'dilation 2', input: [1, 8, 7, 4], outC: 5, k: [3, 3], attrs: { dilations: [2, 2], pads: [2, 1, 2, 1], activation: 'relu6' } },
+  { name: 'groups 2', input: [1, 5, 5, 8], outC: 6, k: [3, 3], attrs: { groups: 2, pads: [1, 1, 1, 1] } },
+  { name: '1x1 batch 2 no bias', input: [2, 4, 4, 12], outC: 7, k: [1, 1], attrs: {}, bias: false },
+  { name: 'extreme zero points', input: [1, 5, 5, 3], outC: 2, k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, inZp: -128, outZp: 127 },
+  { name: 'saturating', input: [1, 4, 4, 9], outC: 3, k: [2, 2], attrs: {}, inZp: 127, outZp: -128, outScale: 0.0005 },
+];
+
+describe('conv kernels', () => {
+  for (const c of CASES) {
+    it(`Conv2D ${c.name}: float and int8 (every variant)`, () => {
+      checkAgainstReference(convGraph(c, false));
+      checkAgainstReference(convGraph(c, true), { variants: VARIANTS, samples: 3, expectKernels: { reference: ['tfg_conv2d_s8'], 'cortex-m-dsp': ['tfg_conv2d_s8_dsp'] } });
+    });
+  }
+  const dw: [ConvCase, number][] = [
+    [{ name: 'dw 3x3 same', input: [1, 6, 6, 4], outC: 0, k: [3, 3], attrs: { pads: [1, 1, 1, 1], activation: 'relu' } }, 1],
+    [{ name: 'dw multiplier 2 stride 2', input: [1, 7, 7, 3], outC: 0, k: [3, 3], attrs: { strides: [2, 2], pads: [1, 0, 1, 1] } }, 2],
+    [{ name: 'dw dilation extreme zp', input: [1, 8, 8, 2], outC: 0, k: [3, 3], attrs: { dilations: [2, 2], pads: [2, 2, 2, 2] }, inZp: -128, outZp: 127 }, 1],
+  ];
+  for (const [c, m] of dw) {
+    it(`DepthwiseConv2D ${c.name}: float and int8`, () => {
+      checkAgainstReference(convGraph(c, false, true, m));
+      checkAgainstReference(convGraph(c, true, true, m), { samples: 3 });
+    });
+  }
+});

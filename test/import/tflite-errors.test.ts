@@ -1,0 +1,293 @@
+// TFLite import on hand-built flatbuffers: padding, flattening and quantization edge cases, one error listing
+// every unsupported node, and 'bad-model-file' for truncated or inconsistent files.
+import { readFileSync } from 'node:fs';
+import { Builder } from 'flatbuffers';
+import { describe, expect, it } from 'vitest';
+import { TinyforgeError } from '../../src/diagnostics.ts';
+import { importTflite } from '../../src/import/tflite.ts';
+
+interface TensorSpec {
+  name: string;
+  shape: number[];
+  type: number; // 0 FLOAT32, 2 INT32, 9 INT8, 7 INT16
+  data?: Uint8Array;
+  scale?: number[];
+  zeroPoint?: number[];
+  axis?: number;
+}
+interface OpSpec {
+  code: number;
+  version?: number;
+  inputs: number[];
+  outputs: number[];
+  /** BuiltinOptions union type and (slot, int8/int32 value) fields. */
+  options?: { type: number; int8?: [number, number][]; int32?: [number, number][]; float32?: [number, number][] };
+}
+
+/** Writes a one-subgraph TFLite model with the flatbuffers Builder, following schema.fbs field order. */
+function buildModel(tensors: TensorSpec[], operators: OpSpec[], inputs: number[], outputs: number[]): Uint8Array {
+  const b = new Builder(1024);
+  const intVec = (xs: number[]) => {
+    b.startVector(4, xs.length, 4);
+    for (let i = xs.length - 1; i >= 0; i--) b.addInt32(xs[i]);
+    return b.endVector();
+  };
+  const codes = [...new Set(operators.map((o) => `${o.code}/${o.version ?? 1}`))];
+  const codeOffsets = codes.map((k) => {
+    const [code, version] = k.split('/').map(Number);
+    b.startObject(4);
+    b.addFieldInt8(0, Math.min(code, 127), 0);
+    b.addFieldInt32(2, version, 1);
+    b.addFieldInt32(3, code, 0);
+    return b.endObject();
+  });
+  const buffers = [b.createByteVector(new Uint8Array(0))];
+  const tensorOffsets = tensors.map((t) => {
+    let buffer = 0;
+    if (t.data) {
+      buffers.push(b.createByteVector(t.data));
+      buffer = buffers.length - 1;
+    }
+    let quant = 0;
+    if (t.scale) {
+      b.startVector(4, t.scale.length, 4);
+      for (let i = t.scale.length - 1; i >= 0; i--) b.addFloat32(t.scale[i]);
+      const scale = b.endVector();
+      const zps = t.zeroPoint ?? t.scale.map(() => 0);
+      b.startVector(8, zps.length, 8);
+      for (let i = zps.length - 1; i >= 0; i--) b.addInt64(BigInt(zps[i]));
+      const zp = b.endVector();
+      b.startObject(7);
+      b.addFieldOffset(2, scale, 0);
+      b.addFieldOffset(3, zp, 0);
+      b.addFieldInt32(6, t.axis ?? 0, 0);
+      quant = b.endObject();
+    }
+    const name = b.createString(t.name);
+    const shape = intVec(t.shape);
+    b.startObject(5);
+    b.addFieldOffset(0, shape, 0);
+    b.addFieldInt8(1, t.type, 0);
+    b.addFieldInt32(2, buffer, 0);
+    b.addFieldOffset(3, name, 0);
+    if (quant) b.addFieldOffset(4, quant, 0);
+    return b.endObject();
+  });
+  const bufferTables = buffers.map((data) => {
+    b.startObject(1);
+    b.addFieldOffset(0, data, 0);
+    return b.endObject();
+  });
+  const opOffsets = operators.map((o) => {
+    let opts = 0;
+    if (o.options) {
+      const fields = [...(o.options.int8 ?? []), ...(o.options.int32 ?? []), ...(o.options.float32 ?? [])];
+      b.startObject(Math.max(0, ...fields.map(([s]) => s + 1)));
+      for (const [s, v] of o.options.int8 ?? []) b.addFieldInt8(s, v, null);
+      for (const [s, v] of o.options.int32 ?? []) b.addFieldInt32(s, v, null);
+      for (const [s, v] of o.options.float32 ?? []) b.addFieldFloat32(s, v, null);
+      opts = b.endObject();
+    }
+    const ins = intVec(o.inputs);
+    const outs = intVec(o.outputs);
+    b.startObject(5);
+    b.addFieldInt32(0, codes.indexOf(`${o.code}/${o.version ?? 1}`), 0);
+    b.addFieldOffset(1, ins, 0);
+    b.addFieldOffset(2, outs, 0);
+    if (o.options) {
+      b.addFieldInt8(3, o.options.type, 0);
+      b.addFieldOffset(4, opts, 0);
+    }
+    return b.endObject();
+  });
+  const vecOf = (offs: number[]) => {
+    b.startVector(4, offs.length, 4);
+    for (let i = offs.length - 1; i >= 0; i--) b.addOffset(offs[i]);
+    return b.endVector();
+  };
+  const tv = vecOf(tensorOffsets);
+  const iv = intVec(inputs);
+  const ov = intVec(outputs);
+  const opv = vecOf(opOffsets);
+  b.startObject(4);
+  b.addFieldOffset(0, tv, 0);
+  b.addFieldOffset(1, iv, 0);
+  b.addFieldOffset(2, ov, 0);
+  b.addFieldOffset(3, opv, 0);
+  const sg = b.endObject();
+  const codesV = vecOf(codeOffsets);
+  const sgV = vecOf([sg]);
+  const bufV = vecOf(bufferTables);
+  b.startObject(5);
+  b.addFieldInt32(0, 3, 0);
+  b.addFieldOffset(1, codesV, 0);
+  b.addFieldOffset(2, sgV, 0);
+  b.addFieldOffset(4, bufV, 0);
+  b.finish(b.endObject(), 'TFL3');
+  return b.asUint8Array().slice();
+}
+
+const i8 = (n: number, f = (i: number) => (i % 7) - 3) => new Uint8Array(Int8Array.from({ length: n }, (_, i) => f(i)).buffer);
+const i32 = (xs: number[]) => new Uint8Array(Int32Array.from(xs).buffer);
+const CONV = 3, FC = 9, SOFTMAX = 25, LOGISTIC = 14, DEQUANTIZE = 6;
+
+function catchError(fn: () => unknown): TinyforgeError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof TinyforgeError) return e;
+    throw e;
+  }
+  throw new Error('expected a TinyforgeError');
+}
+
+describe('TFLite import of hand-built models', () => {
+  it('SAME padding with an odd total puts the extra row/column after, as TFLite computes it', () => {
+    // 5x5 input, 2x2 filter, stride 2: out 3, total pad (3-1)*2+2-5 = 1 → [0 before, 1 after].
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, 5, 5, 2], type: 9, scale: [0.5], zeroPoint: [-3] },
+        { name: 'w', shape: [3, 2, 2, 2], type: 9, data: i8(24), scale: [0.1, 0.2, 0.3], zeroPoint: [0, 0, 0], axis: 0 },
+        { name: 'b', shape: [3], type: 2, data: i32([1, -2, 3]), scale: [0.05, 0.1, 0.15], axis: 0 },
+        { name: 'y', shape: [1, 3, 3, 3], type: 9, scale: [0.25], zeroPoint: [7] },
+      ],
+      [{ code: CONV, version: 3, inputs: [0, 1, 2], outputs: [3], options: { type: 1, int8: [[0, 0], [3, 3]], int32: [[1, 2], [2, 2]] } }],
+      [0], [3],
+    );
+    const g = importTflite(model, 'same.tflite');
+    expect(g.nodes[0]).toMatchObject({ op: 'Conv2D', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: { pads: [0, 0, 1, 1], strides: [2, 2], activation: 'relu6', groups: 1 } });
+    // Scales arrive as the float32 values stored in the file, zero points as integers.
+    expect(g.tensors.w.quant).toEqual({ scale: [Math.fround(0.1), Math.fround(0.2), Math.fround(0.3)], zeroPoint: [0, 0, 0], axis: 0 });
+    expect(g.tensors.x.quant).toEqual({ scale: [0.5], zeroPoint: [-3] });
+    expect([...g.tensors.b.data!]).toEqual([1, -2, 3]);
+    expect([...g.tensors.w.data!].slice(0, 8)).toEqual([-3, -2, -1, 0, 1, 2, 3, -3]);
+  });
+
+  it('FULLY_CONNECTED on a 4-D input gets a Reshape to [N, in] in front', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, 2, 2, 3], type: 0 },
+        { name: 'w', shape: [4, 12], type: 0, data: new Uint8Array(Float32Array.from({ length: 48 }, (_, i) => i / 10).buffer) },
+        { name: 'y', shape: [1, 4], type: 0 },
+      ],
+      [{ code: FC, inputs: [0, 1, -1], outputs: [2], options: { type: 8, int8: [[0, 1]] } }],
+      [0], [2],
+    );
+    const g = importTflite(model, 'fc.tflite');
+    expect(g.nodes.map((n) => n.op)).toEqual(['Reshape', 'Dense']);
+    const flat = g.nodes[0].outputs[0];
+    expect(g.tensors[flat].shape).toEqual([1, 12]);
+    expect(g.nodes[0].attrs).toEqual({ shape: [1, 12] });
+    expect(g.nodes[1]).toMatchObject({ inputs: [flat, 'w', ''], outputs: ['y'], attrs: { activation: 'relu' } });
+    expect(g.tensors.w.data![47]).toBeCloseTo(4.7, 6);
+  });
+
+  it('a DEQUANTIZE of constant int8 weights is folded into a float constant', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, 3], type: 0 },
+        { name: 'wq', shape: [2, 3], type: 9, data: i8(6, (i) => i - 2), scale: [0.5], zeroPoint: [1] },
+        { name: 'w', shape: [2, 3], type: 0 },
+        { name: 'y', shape: [1, 2], type: 0 },
+      ],
+      [
+        { code: DEQUANTIZE, version: 2, inputs: [1], outputs: [2] },
+        { code: FC, inputs: [0, 2], outputs: [3], options: { type: 8 } },
+      ],
+      [0], [3],
+    );
+    const g = importTflite(model, 'deq.tflite');
+    expect(g.nodes.map((n) => n.op)).toEqual(['Dense']);
+    expect([...g.tensors.w.data!]).toEqual([-1.5, -1, -0.5, 0, 0.5, 1]);
+    expect(g.tensors.wq).toBeUndefined();
+  });
+
+  it('reports every unsupported node at once: index, output tensor, op and why', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, 4, 4, 1], type: 0 },
+        { name: 'w', shape: [1, 1, 1, 1], type: 0, data: new Uint8Array(Float32Array.of(1).buffer) },
+        { name: 'conv_tanh', shape: [1, 4, 4, 1], type: 0 },
+        { name: 'sig', shape: [1, 4, 4, 1], type: 0 },
+        { name: 'sm', shape: [1, 4, 4, 1], type: 0 },
+      ],
+      [
+        { code: CONV, inputs: [0, 1, -1], outputs: [2], options: { type: 1, int8: [[0, 1], [3, 4]], int32: [[1, 1], [2, 1]] } },
+        { code: LOGISTIC, inputs: [2], outputs: [3] },
+        { code: SOFTMAX, version: 9, inputs: [3], outputs: [4], options: { type: 9, float32: [[0, 1]] } },
+      ],
+      [0], [4],
+    );
+    const e = catchError(() => importTflite(model, 'three-bad.tflite'));
+    expect(e.code).toBe('unsupported-op');
+    expect(e.message).toContain('3 nodes of three-bad.tflite');
+    const notes = e.diagnostic.notes!;
+    expect(notes).toHaveLength(3);
+    expect(notes[0]).toMatch(/node 0 "conv_tanh" \(CONV_2D\).*TANH/);
+    expect(notes[1]).toMatch(/node 1 "sig" \(LOGISTIC\)/);
+    expect(notes[2]).toMatch(/node 2 "sm" \(SOFTMAX\).*version 9/);
+  });
+
+  it('an INT16 activation is unsupported, not misread', () => {
+    const model = buildModel(
+      [{ name: 'x', shape: [1, 4], type: 7, scale: [0.1] }, { name: 'y', shape: [1, 4], type: 7, scale: [1 / 32768] }],
+      [{ code: SOFTMAX, version: 3, inputs: [0], outputs: [1], options: { type: 9, float32: [[0, 1]] } }],
+      [0], [1],
+    );
+    const e = catchError(() => importTflite(model, 'int16.tflite'));
+    expect(e.code).toBe('unsupported-op');
+    expect(e.diagnostic.notes!.join('\n')).toContain('INT16');
+  });
+});
+
+describe('corrupt TFLite files', () => {
+  const kwsPath = '../shared/mlperf-tiny/kws01/models/kws_ref_model.tflite';
+  const kws = new Uint8Array(readFileSync(kwsPath));
+
+  it('a truncated file names the file and the part that lies outside it', () => {
+    for (const len of [0, 6, 1000, kws.length - 100]) {
+      const e = catchError(() => importTflite(kws.subarray(0, len), 'cut.tflite'));
+      expect(e.code).toBe('bad-model-file');
+      expect(e.message).toMatch(/^cut\.tflite is not a valid TFLite model: .*(outside|identifier)/);
+      expect(e.diagnostic.location?.file).toBe('cut.tflite');
+    }
+  });
+
+  it('a wrong file identifier is rejected before anything is read', () => {
+    const bad = kws.slice();
+    bad.set([0x4f, 0x4e, 0x4e, 0x58], 4);
+    expect(catchError(() => importTflite(bad, 'x.tflite')).message).toContain('identifier is "ONNX"');
+  });
+
+  it('a root offset pointing past the end is caught', () => {
+    const bad = kws.slice();
+    new DataView(bad.buffer).setUint32(0, kws.length + 16, true);
+    const e = catchError(() => importTflite(bad, 'root.tflite'));
+    expect(e.code).toBe('bad-model-file');
+    expect(e.message).toContain('outside the');
+  });
+
+  it('a constant tensor larger than its buffer names the tensor and both sizes', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, 3], type: 0 },
+        { name: 'w', shape: [2, 300], type: 0, data: new Uint8Array(24) },
+        { name: 'y', shape: [1, 2], type: 0 },
+      ],
+      [{ code: FC, inputs: [0, 1], outputs: [2], options: { type: 8 } }],
+      [0], [2],
+    );
+    const e = catchError(() => importTflite(model, 'big.tflite'));
+    expect(e.code).toBe('bad-model-file');
+    expect(e.message).toContain('tensor "w" with shape [2,300] needs 2400 bytes, but its buffer 1 holds 24');
+  });
+
+  it('an operator reading a tensor nobody wrote is caught', () => {
+    const model = buildModel(
+      [{ name: 'x', shape: [1, 4], type: 0 }, { name: 'ghost', shape: [1, 4], type: 0 }, { name: 'y', shape: [1, 4], type: 0 }],
+      [{ code: SOFTMAX, inputs: [1], outputs: [2], options: { type: 9, float32: [[0, 1]] } }],
+      [0], [2],
+    );
+    expect(catchError(() => importTflite(model, 'order.tflite')).message).toContain('reads tensor "ghost" before any operator writes it');
+  });
+});
