@@ -115,5 +115,9 @@ describe('ONNX bad input', () => {
     const g = await loadModel(file);
     expect(g.nodes.map((n) => n.op)).toEqual(['Conv2D', 'DepthwiseConv2D', 'MaxPool', 'Reshape', 'Dense', 'Softmax']);
     expect(g.metadata.source).toEqual({ path: file, format: 'onnx' });
+    // .tflite goes to importTflite (MLPerf Tiny's anomaly-detection model, beside the repo in ../shared).
+    const ad = await loadModel('../shared/mlperf-tiny/ad01/models/ad01_fp32.tflite');
+    expect(ad.metadata.source).toMatchObject({ format: 'tflite' });
+    expect(ad.nodes.some((n) => n.op === 'Dense')).toBe(true);
   });
 });
