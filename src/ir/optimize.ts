@@ -37,7 +37,7 @@ function ownedConstant(g: Graph, node: Node, index: number, suffix: string): str
   let fresh = `${name}_${suffix}`;
   for (let i = 1; fresh in g.tensors; i++) fresh = `${name}_${suffix}_${i}`;
   const t = g.tensors[name];
-  g.tensors[fresh] = { ...t, name: fresh, shape: [...t.shape], data: t.data!.slice() as TensorData };
+  g.tensors[fresh] = { ...t, name: fresh, shape: [...t.shape], data: t.data!.slice() as TensorData, mask: t.mask?.slice() };
   node.inputs[index] = fresh;
   return fresh;
 }
@@ -101,6 +101,7 @@ function foldBatchNorm(g: Graph): boolean {
     if ((prev.attrs as { activation: Activation }).activation !== 'none') continue;
     const [gamma, beta, mean, variance] = bn.inputs.slice(1).map((n) => g.tensors[n]?.data);
     if (!gamma || !beta || !mean || !variance || !g.tensors[prev.inputs[1]]?.data) continue;
+    if (g.tensors[prev.inputs[1]].dtype !== 'f32' || (prev.inputs[2] && g.tensors[prev.inputs[2]]?.dtype !== 'f32')) continue; // quantized: scales would change
     const eps = (bn.attrs as { epsilon: number }).epsilon;
     const channels = gamma.length;
     const scale = Array.from(gamma, (v, c) => v / Math.sqrt(variance[c] + eps));
@@ -171,6 +172,7 @@ function foldFlattenTranspose(g: Graph): boolean {
     if (flat.length !== 2 || flat[0] !== x.shape[0]) continue;
     const dense = consumers(g, rs.outputs[0])[0];
     if (dense.op !== 'Dense' || dense.inputs[0] !== rs.outputs[0] || !g.tensors[dense.inputs[1]]?.data) continue;
+    if (g.tensors[dense.inputs[1]].storage && g.tensors[dense.inputs[1]].storage!.kind !== 'dense') continue; // packed: indices would move
     // pos[k] = index in x's (per-sample) order of the k-th feature after the transpose.
     const inner = x.shape.slice(1);
     const n = product(inner);
@@ -180,6 +182,11 @@ function foldFlattenTranspose(g: Graph): boolean {
     const rows = w.length / n;
     const old = w.slice();
     for (let o = 0; o < rows; o++) for (let k = 0; k < n; k++) w[o * n + pos[k]] = old[o * n + k];
+    const mask = g.tensors[wName].mask; // a pruning mask moves with its weights
+    if (mask) {
+      const m = mask.slice();
+      for (let o = 0; o < rows; o++) for (let k = 0; k < n; k++) mask[o * n + pos[k]] = m[o * n + k];
+    }
     rs.inputs[0] = tr.inputs[0];
     g.nodes.splice(g.nodes.indexOf(tr), 1);
     delete g.tensors[tOut];

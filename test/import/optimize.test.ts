@@ -68,6 +68,15 @@ describe('simplify', () => {
       return b.build();
     };
     expect(ops(sameResults(build(false)))).toEqual(['Reshape', 'Dense']);
+    // A pruning mask moves with its weights: pruned (zero) weights stay exactly where the mask says 0.
+    const g = build(false);
+    const w = g.tensors.w;
+    w.mask = Uint8Array.from(w.data!, (_, i) => (i % 3 === 0 ? 0 : 1));
+    w.data = Float32Array.from(w.data!, (v, i) => (w.mask![i] ? v : 0));
+    const s = sameResults(g);
+    const ws = s.tensors[s.nodes[1].inputs[1]];
+    expect(Array.from(ws.data!).every((v, i) => (ws.mask![i] === 0) === (v === 0))).toBe(true);
+    expect(Array.from(ws.mask!)).not.toEqual(Array.from(w.mask));
     expect(ops(sameResults(build(true)))).toEqual(['Transpose', 'Reshape', 'Dense', 'Sigmoid']);
   });
 
