@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { TinyforgeError } from '../diagnostics.ts';
-import { readIdx } from './idx.ts';
+import { readIdx, type IdxArray } from './idx.ts';
 import { limitDataset, type Dataset, type LoadOptions } from './dataset.ts';
 
 const FILES = {
@@ -22,10 +22,21 @@ export function mnistDataDir(): string {
   }
 }
 
+// The files are read once per process (47 MB for the train images); datasets are read-only views of them.
+const cache = new Map<string, IdxArray>();
+function readCached(path: string): IdxArray {
+  let a = cache.get(path);
+  if (!a) {
+    a = readIdx(path);
+    cache.set(path, a);
+  }
+  return a;
+}
+
 export function loadMnist(opts: LoadOptions, dataDir = mnistDataDir()): Dataset {
   const files = FILES[opts.split];
-  const images = readIdx(join(dataDir, files.images));
-  const labels = readIdx(join(dataDir, files.labels));
+  const images = readCached(join(dataDir, files.images));
+  const labels = readCached(join(dataDir, files.labels));
   const [n, h, w] = images.dims;
   if (images.dims.length !== 3 || labels.dims.length !== 1 || labels.dims[0] !== n) {
     throw new TinyforgeError('bad-idx-file', `MNIST ${opts.split} images [${images.dims}] and labels [${labels.dims}] do not match`, {

@@ -10,6 +10,8 @@ export class OpCall {
     readonly name: string,
     readonly a: Attrs,
     readonly ins: (OnnxValue | undefined)[],
+    /** Output names when a wrapper renames them (1-D ops run as 2-D). */
+    private readonly outNames?: string[],
   ) {}
 
   get op(): string {
@@ -19,7 +21,7 @@ export class OpCall {
     return this.ctx.opset;
   }
   get outs(): string[] {
-    return (this.node.output ?? []).map(String);
+    return this.outNames ?? (this.node.output ?? []).map(String);
   }
   inputName(i: number): string {
     return this.node.input?.[i] ?? '';

@@ -7,7 +7,7 @@ import { OpCall, resolvePads, windowOut } from './onnx-op-call.ts';
 const f64 = (n: number) => new Float64Array(n);
 
 function need4d(shape: number[], op: string): void {
-  if (shape.length !== 4) throw new ImportProblem(`only 2-D ${op} (a 4-D NCHW input) is supported; this input has rank ${shape.length}`);
+  if (shape.length !== 4) throw new ImportProblem(`only 1-D and 2-D ${op} (a 3-D or 4-D NCHW input) is supported; this input has rank ${shape.length}`);
 }
 
 export function conv(n: OpCall): void {
@@ -89,6 +89,7 @@ export function globalAveragePool(n: OpCall): void {
 
 export function batchNormalization(n: OpCall, used: Set<string>): void {
   n.onlyFirstOutputUsed(used);
+  if (n.a.int('spatial', 1) === 0) throw new ImportProblem('spatial=0 (per-activation statistics, opset < 9) is not supported');
   if (n.a.int('training_mode', 0) === 1) throw new ImportProblem('training_mode=1 (batch statistics) is not supported; export the model in eval mode');
   const x = n.act(0);
   if (x.shape.length !== 4 && x.shape.length !== 2) throw new ImportProblem(`input rank ${x.shape.length}: only [N,C] and [N,C,H,W] are supported`);

@@ -5,6 +5,7 @@ import { TinyforgeError } from '../diagnostics.ts';
 import { ImportContext, ImportProblem, type OnnxValue } from './onnx-context.ts';
 import { FOLDERS } from './onnx-fold.ts';
 import { OpCall } from './onnx-op-call.ts';
+import { with1d } from './onnx-ops-1d.ts';
 import { averagePool, batchNormalization, conv, gemm, globalAveragePool, matMul, maxPool, pad } from './onnx-ops-nn.ts';
 import { binary, concat, neg, passThrough, reshapeLike, shapeOf, sizeOf, softmax, transpose, unary } from './onnx-ops-tensor.ts';
 import { Attrs, dtypeName, type GraphProto, type ModelProto, onnx, readAttributes, readTensor, toNumber } from './onnx-proto-read.ts';
@@ -13,11 +14,11 @@ type Handler = (n: OpCall, used: Set<string>) => void;
 
 /** One row per ONNX op that becomes IR nodes (STYLE.md §2: one row per op in each importer's table). */
 const OP_TABLE: Record<string, Handler> = {
-  Conv: conv,
+  Conv: with1d(conv),
   Gemm: gemm,
   MatMul: matMul,
-  MaxPool: maxPool,
-  AveragePool: averagePool,
+  MaxPool: with1d(maxPool),
+  AveragePool: with1d(averagePool),
   GlobalAveragePool: globalAveragePool,
   BatchNormalization: batchNormalization,
   Pad: pad,

@@ -1,5 +1,5 @@
 // validateGraph: checks a whole graph before any pass or codegen runs and reports every problem at once.
-import type { Graph, Tensor } from './graph.ts';
+import type { Graph, Node, Tensor } from './graph.ts';
 import { product } from './graph.ts';
 import { opDef, opDefs, type InputInfo } from './ops/index.ts';
 import { fmtShape } from './ops/op-def.ts';
@@ -54,6 +54,28 @@ function tensorProblems(t: Tensor, users: string[], g: Graph): GraphProblem[] {
   return out;
 }
 
+const WEIGHTED: ReadonlySet<string> = new Set(['Dense', 'Conv2D', 'DepthwiseConv2D']);
+
+/** Dtype mismatches inside one node: float and int8 activations mixed, weights or bias of the wrong type, wrong output dtype. */
+function dtypeProblems(node: Node, inputs: (Tensor | undefined)[], outputs: (Tensor | undefined)[]): string[] {
+  const x = inputs[0];
+  if (!x || node.op === 'Quantize' || node.op === 'Dequantize') return [];
+  const problems: string[] = [];
+  const want = x.dtype;
+  if (WEIGHTED.has(node.op)) {
+    const [, w, b] = inputs;
+    if (w && w.dtype !== want) problems.push(`input is ${want} but weights "${w.name}" are ${w.dtype}`);
+    const biasWant = want === 'i8' ? 'i32' : 'f32';
+    if (b && b.dtype !== biasWant) problems.push(`bias "${b.name}" is ${b.dtype}; a ${want} ${node.op} needs an ${biasWant} bias`);
+  } else if (node.op !== 'BatchNormalization') {
+    inputs.forEach((t, i) => {
+      if (i > 0 && t && t.dtype !== want) problems.push(`mixes ${want} input "${x.name}" with ${t.dtype} input "${t.name}"; insert a Quantize or Dequantize`);
+    });
+  }
+  for (const o of outputs) if (o && o.dtype !== want) problems.push(`output "${o.name}" is ${o.dtype} but the input is ${want}`);
+  return problems;
+}
+
 /**
  * Throws one TinyforgeError listing every problem in `g`: unknown ops, dangling tensors, nodes out of order,
  * dynamic shapes, malformed attrs or shapes, shapes that disagree with inference, NaN/Inf weights, oversized tensors.
@@ -106,7 +128,7 @@ export function validateGraph(g: Graph, file?: string): void {
       return;
     }
     if (infos.some((t) => t && !t.shape.every(isStaticDim))) return; // reported as dynamic-shape already
-    const msgs = def.validate(infos, node.attrs);
+    const msgs = [...def.validate(infos, node.attrs), ...dtypeProblems(node, infos as (Tensor | undefined)[], node.outputs.map((o) => g.tensors[o]))];
     for (const reason of msgs) problems.push({ ...where, code: 'invalid-model', reason });
     if (msgs.length) return;
     const shapes = def.inferShapes(infos, node.attrs);

@@ -4,6 +4,7 @@ import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph, Node, OpType, Tensor, TensorData } from '../ir/graph.ts';
 import { product } from '../ir/graph.ts';
 import { floatKernels } from './float/index.ts';
+import { int8Kernels } from './int8/index.ts';
 import type { Kernel, Value } from './kernel.ts';
 
 export interface RunOptions {
@@ -16,17 +17,8 @@ export interface RunResult {
   values?: Record<string, TensorData>;
 }
 
-// The int8 table is loaded by URL so this file compiles and runs before src/reference/int8/index.ts exists.
-// TODO(quant): once int8/index.ts is on main, replace with `import { int8Kernels } from './int8/index.ts'`.
-const int8Kernels: Partial<Record<OpType, Kernel>> = await import(new URL('./int8/index.ts', import.meta.url).href)
-  .then((m: { int8Kernels?: Partial<Record<OpType, Kernel>> }) => m.int8Kernels ?? {})
-  .catch((e: unknown) => {
-    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' || /Cannot find|Failed to load|does not exist/i.test(String(e))) return {};
-    throw e;
-  });
-
-/** Ops whose float kernel is correct for any dtype (they move values, or convert between i8 and f32). */
-const DTYPE_AGNOSTIC: ReadonlySet<OpType> = new Set<OpType>(['Reshape', 'Transpose', 'Quantize', 'Dequantize']);
+/** Ops whose float kernel is also correct on i8 input (they move values, or turn i8 into f32). */
+const DTYPE_AGNOSTIC: ReadonlySet<OpType> = new Set<OpType>(['Reshape', 'Transpose', 'Dequantize']);
 
 const ARRAY_FOR = { f32: Float32Array, i8: Int8Array, i32: Int32Array, u8: Uint8Array } as const;
 

@@ -4,7 +4,7 @@
 const REASONS = {
   DTYPE: 'non-float32 data (uint8/int8/int32/double/fp16/bf16/string); tinyforge imports float32 models and quantizes them itself',
   CAST: 'Cast of a runtime tensor to a non-float32 type; Cast is folded only on constants',
-  RANK: '1-D/3-D pooling; the IR has 2-D windows only (NHWC)',
+  RANK: '3-D pooling (5-D tensors); the IR has 2-D windows (1-D ones run as 2-D)',
   BN_TRAIN: 'BatchNormalization in training mode (running mean/var outputs); export in eval mode',
   CONST_OUT: 'the output is a constant (does not depend on any runtime input); tinyforge compiles only computed outputs',
   MASK: 'Dropout mask output is used; only inference-mode Dropout (one output) is supported',
@@ -20,7 +20,6 @@ const REASONS = {
 /** test folder name → why it is expected to fail. */
 export const EXPECTED_FAILURES: Record<string, string> = {
   test_add_uint8: REASONS.DTYPE,
-  test_averagepool_1d_default: REASONS.RANK,
   test_averagepool_3d_default: REASONS.RANK,
   test_batchnorm_epsilon_training_mode: REASONS.BN_TRAIN,
   test_batchnorm_example_training_mode: REASONS.BN_TRAIN,
@@ -63,7 +62,6 @@ export const EXPECTED_FAILURES: Record<string, string> = {
   test_identity_sequence: REASONS.OPTIONAL,
   test_matmul_3d: REASONS.MATMUL,
   test_matmul_4d: REASONS.MATMUL,
-  test_maxpool_1d_default: REASONS.RANK,
   test_maxpool_2d_dilations: REASONS.DIL,
   test_maxpool_2d_uint8: REASONS.DTYPE,
   test_maxpool_3d_default: REASONS.RANK,

@@ -116,4 +116,23 @@ describe('validateGraph', () => {
     expect(e.code).toBe('invalid-model');
     expect(e.diagnostic.notes!.join('\n')).toMatch(/\[nan-weights\] node "conv1" \(Conv2D\)[^\n]*\n\[dangling-tensor\] tensor "nowhere"/);
   });
+
+  it('dtype mismatches: int8 input with float weights, float bias, mixed Add, wrong output dtype', () => {
+    const b = new GraphBuilder('mixed');
+    const q = { scale: [0.1], zeroPoint: [0] };
+    const x = b.input('x', [1, 4], 'i8', q);
+    const w = b.constant('w', new Float32Array(8), [2, 4]);
+    const bias = b.constant('b', new Float32Array(2), [2]);
+    const d = b.node('Dense', [x, w, bias], {}, { name: 'd', quant: q });
+    const f = b.input('f', [1, 2]);
+    b.output(b.node('Add', [d, f], {}, { name: 'sum', dtype: 'f32' }));
+    const e = errorOf(b.build());
+    expect(e.code).toBe('invalid-model');
+    expect(e.diagnostic.notes).toEqual([
+      'node "d" (Dense): input is i8 but weights "w" are f32',
+      'node "d" (Dense): bias "b" is f32; a i8 Dense needs an i32 bias',
+      'node "sum" (Add): mixes i8 input "d" with f32 input "f"; insert a Quantize or Dequantize',
+      'node "sum" (Add): output "sum" is f32 but the input is i8',
+    ]);
+  });
 });

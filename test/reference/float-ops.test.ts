@@ -4,6 +4,8 @@ import { GraphBuilder } from '../../src/ir/builder.ts';
 import type { OpAttrs, OpType, TensorData } from '../../src/ir/graph.ts';
 import { kernelFor, runGraph } from '../../src/reference/interpreter.ts';
 import { floatKernels } from '../../src/reference/float/index.ts';
+import { int8Kernels } from '../../src/reference/int8/index.ts';
+import { OP_TYPES } from '../../src/ir/graph.ts';
 import { TinyforgeError } from '../../src/diagnostics.ts';
 
 const f32 = (v: number[]) => Float32Array.from(v);
@@ -216,8 +218,22 @@ describe('runGraph', () => {
   it('never runs a float kernel on an i8 input for arithmetic ops; layout ops are dtype-agnostic', () => {
     const t = { name: 'x', shape: [1, 2], dtype: 'i8' as const };
     const node = (op: OpType) => ({ name: 'n', op, inputs: ['x'], outputs: ['y'], attrs: {} }) as never;
+    expect(kernelFor(node('Dense'), t)).toBe(int8Kernels.Dense);
     expect(kernelFor(node('Dense'), t)).not.toBe(floatKernels.Dense);
     expect(kernelFor(node('Reshape'), t)).toBeDefined();
     expect(kernelFor(node('Dense'), { ...t, dtype: 'f32' })).toBe(floatKernels.Dense);
+  });
+  it('an i8 node whose op has no int8 kernel is an unsupported-op error naming the node', () => {
+    const missing = OP_TYPES.find((op) => !int8Kernels[op] && ['Sigmoid', 'Tanh', 'LeakyRelu', 'Div'].includes(op));
+    expect(missing).toBeDefined();
+    const b = new GraphBuilder('i8');
+    const x = b.input('x', [1, 2], 'i8', { scale: [0.1], zeroPoint: [0] });
+    const y = b.node(missing!, missing === 'Div' ? [x, x] : [x], {}, { name: 'y', node: 'act1', quant: { scale: [0.1], zeroPoint: [0] } });
+    const g = b.output(y).build();
+    let err: unknown;
+    try { runGraph(g, { x: Int8Array.from([1, 2]) }); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(TinyforgeError);
+    expect((err as TinyforgeError).code).toBe('unsupported-op');
+    expect((err as TinyforgeError).diagnostic.location).toEqual({ node: 'act1', op: missing });
   });
 });

@@ -14,22 +14,26 @@ export const conv2d: Kernel = (node, [x, w, b], [out]) => {
   const y = new Float32Array(n * oh * ow * o);
   for (let b0 = 0; b0 < n; b0++) {
     for (let oy = 0; oy < oh; oy++) {
+      const y0 = oy * strides[0] - pads[0];
       for (let ox = 0; ox < ow; ox++) {
-        for (let oc = 0; oc < o; oc++) {
-          const g = Math.floor(oc / opg);
-          let acc = bd ? bd[oc] : 0;
-          for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * strides[0] - pads[0] + ky * dilations[0];
-            if (iy < 0 || iy >= h) continue; // padding contributes zeros
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * strides[1] - pads[1] + kx * dilations[1];
-              if (ix < 0 || ix >= wid) continue;
-              const xo = ((b0 * h + iy) * wid + ix) * c + g * ipg;
-              const wo = ((oc * kh + ky) * kw + kx) * ipg;
-              for (let i = 0; i < ipg; i++) acc += xd[xo + i] * wd[wo + i];
+        const x0 = ox * strides[1] - pads[1];
+        const yo = ((b0 * oh + oy) * ow + ox) * o;
+        for (let g = 0; g < groups; g++) {
+          for (let oc = g * opg; oc < (g + 1) * opg; oc++) {
+            let acc = bd ? bd[oc] : 0;
+            for (let ky = 0; ky < kh; ky++) {
+              const iy = y0 + ky * dilations[0];
+              if (iy < 0 || iy >= h) continue; // padding contributes zeros
+              for (let kx = 0; kx < kw; kx++) {
+                const ix = x0 + kx * dilations[1];
+                if (ix < 0 || ix >= wid) continue;
+                const xo = ((b0 * h + iy) * wid + ix) * c + g * ipg;
+                const wo = ((oc * kh + ky) * kw + kx) * ipg;
+                for (let i = 0; i < ipg; i++) acc += xd[xo + i] * wd[wo + i];
+              }
             }
+            y[yo + oc] = activate(acc, activation);
           }
-          y[((b0 * oh + oy) * ow + ox) * o + oc] = activate(acc, activation);
         }
       }
     }

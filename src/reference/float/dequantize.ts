@@ -1,5 +1,7 @@
-// Dequantize reference: i8 → f32, real = scale·(q − zeroPoint) with the input's quant (per tensor or per channel).
+// Dequantize reference: i8 → f32, float32(scale·(q − zeroPoint)) via quant.ts, per tensor or per channel
+// (the int8 table's kernel is used when present; this one also covers per-channel quant).
 import type { Kernel } from '../kernel.ts';
+import { dequantizeValue } from '../quant.ts';
 import { quantAt } from './quantize.ts';
 
 export const dequantize: Kernel = (_node, [x]) => {
@@ -7,7 +9,7 @@ export const dequantize: Kernel = (_node, [x]) => {
   const y = new Float32Array(xd.length);
   for (let i = 0; i < xd.length; i++) {
     const { scale, zeroPoint } = quantAt(x!, i);
-    y[i] = Math.fround(scale) * (xd[i] - zeroPoint);
+    y[i] = dequantizeValue(xd[i], scale, zeroPoint);
   }
   return [y];
 };

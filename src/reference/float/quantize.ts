@@ -1,14 +1,11 @@
-// Quantize reference: f32 → i8 with the output's quant, TFLite AffineQuantize (round half away from zero, float32 division).
-// TODO(quant): replace the local rounding with quantizeValue from src/reference/quant.ts once that file is on main.
+// Quantize reference for f32 → i8: TFLite AffineQuantize via quant.ts (float32 division, round half away from zero).
+// i8 → i8 requantize is the int8 table's job (the interpreter dispatches on the input dtype).
 import type { Tensor } from '../../ir/graph.ts';
 import type { Kernel } from '../kernel.ts';
+import { quantizeValue } from '../quant.ts';
+import { floats } from './support.ts';
 
-/** C round(): half away from zero, as TFLite's Quantize. */
-function roundHalfAway(x: number): number {
-  return x < 0 ? -Math.round(-x) : Math.round(x);
-}
-
-/** scale/zeroPoint of element i of a tensor (per-tensor, or per-channel along quant.axis). */
+/** scale/zeroPoint of element i of a tensor (per tensor, or per channel along quant.axis). */
 export function quantAt(t: Tensor, i: number): { scale: number; zeroPoint: number } {
   const q = t.quant;
   if (!q) throw new Error(`tensor "${t.name}" has no quant params`);
@@ -19,14 +16,11 @@ export function quantAt(t: Tensor, i: number): { scale: number; zeroPoint: numbe
 }
 
 export const quantize: Kernel = (_node, [x], [out]) => {
-  const xd = x!.data;
+  const xd = floats(x, 'input');
   const y = new Int8Array(xd.length);
   for (let i = 0; i < xd.length; i++) {
-    // An i8 input (requantize) is first taken back to real; the int8 registry's exact requantize is preferred when present.
-    const real = x!.dtype === 'i8' ? (() => { const q = quantAt(x!, i); return q.scale * (xd[i] - q.zeroPoint); })() : xd[i];
     const { scale, zeroPoint } = quantAt(out, i);
-    const q = roundHalfAway(Math.fround(Math.fround(real) / Math.fround(scale))) + zeroPoint;
-    y[i] = q < -128 ? -128 : q > 127 ? 127 : q;
+    y[i] = quantizeValue(xd[i], scale, zeroPoint);
   }
   return [y];
 };

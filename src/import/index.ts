@@ -1,0 +1,70 @@
+// loadModel: picks the importer by file extension, then simplifies and validates, so every caller gets a clean IR graph.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { TinyforgeError } from '../diagnostics.ts';
+import type { Graph } from '../ir/graph.ts';
+import { simplify } from '../ir/optimize.ts';
+import { validateGraph } from '../ir/validate.ts';
+import { importOnnx } from './onnx.ts';
+import { importTfjs } from './tfjs.ts';
+
+type TfliteImporter = (bytes: Uint8Array, path: string) => Graph;
+
+/** src/import/tflite.ts is written by another part; loaded on demand so this file compiles and runs without it. */
+async function tfliteImporter(file: string): Promise<TfliteImporter> {
+  const url = new URL('./tflite.ts', import.meta.url).href;
+  try {
+    const m = (await import(url)) as { importTflite?: TfliteImporter };
+    if (m.importTflite) return m.importTflite;
+  } catch (e) {
+    if (!/Cannot find|ERR_MODULE_NOT_FOUND|Failed to load/i.test(String((e as { code?: string }).code ?? e))) throw e;
+  }
+  throw new TinyforgeError('unsupported-format', `${file}: this build of tinyforge cannot read .tflite models yet`, {
+    location: { file },
+    hint: 'convert the model to ONNX (tf2onnx / tflite2onnx) and pass the .onnx file',
+  });
+}
+
+async function readBytes(file: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await fs.readFile(file));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new TinyforgeError('file-not-found', `model file ${file} does not exist`, {
+        location: { file },
+        hint: `check the path (relative paths start at ${process.cwd()}); tinyforge reads .onnx, TF.js model.json and .tflite files`,
+      });
+    }
+    if (code === 'EISDIR') {
+      throw new TinyforgeError('file-not-found', `${file} is a folder, not a model file`, {
+        location: { file },
+        hint: 'pass the .onnx or .tflite file itself, or the model.json of a TF.js model',
+      });
+    }
+    throw e;
+  }
+}
+
+/** Loads a model by extension (.onnx, .json for TF.js layers models, .tflite), simplified and validated. */
+export async function loadModel(file: string): Promise<Graph> {
+  const ext = path.extname(file).toLowerCase();
+  let g: Graph;
+  if (ext === '.onnx') g = importOnnx(await readBytes(file), file);
+  else if (ext === '.json') {
+    await readBytes(file); // the same file-not-found error for every format
+    g = await importTfjs(file);
+  } else if (ext === '.tflite') {
+    const bytes = await readBytes(file);
+    g = (await tfliteImporter(file))(bytes, file);
+  } else {
+    throw new TinyforgeError('unsupported-format', `${file}: unknown model format "${ext || '(no extension)'}"`, {
+      location: { file },
+      hint: 'tinyforge reads .onnx files, TF.js layers models (model.json + weight shards) and .tflite files',
+    });
+  }
+  validateGraph(g, file);
+  const s = simplify(g);
+  validateGraph(s, file);
+  return s;
+}

@@ -1,0 +1,173 @@
+// IR → ONNX (opset 13) for float graphs, so onnxruntime can run what tinyforge computes. Inside, tensors stay NHWC as in
+// the IR; window ops (Conv, pools, BN) are wrapped in Transposes because ONNX defines them on NCHW only, and 4-D graph
+// inputs/outputs are transposed back to the layout the original file had (metadata.inputLayout/outputLayout).
+import { TinyforgeError } from '../diagnostics.ts';
+import type { Activation, Graph, Node } from '../ir/graph.ts';
+import { TO_NCHW, TO_NHWC, transposeData } from './onnx-layout.ts';
+import { encodeModel, floatTensor, int64Tensor, makeModel, node as onnxNode, valueInfo } from './onnx-proto-write.ts';
+import type onnxProto from 'onnx-proto';
+
+type NodeProto = onnxProto.onnx.NodeProto;
+type TensorProto = onnxProto.onnx.TensorProto;
+
+class Emitter {
+  readonly nodes: NodeProto[] = [];
+  readonly inits: TensorProto[] = [];
+  private readonly used = new Set<string>();
+  constructor(names: Iterable<string>) {
+    for (const n of names) this.used.add(n);
+  }
+  fresh(base: string): string {
+    let n = base;
+    for (let i = 1; this.used.has(n); i++) n = `${base}_${i}`;
+    this.used.add(n);
+    return n;
+  }
+  add(op: string, inputs: string[], outputs: string[], attrs: Parameters<typeof onnxNode>[3] = {}, name?: string): void {
+    this.nodes.push(onnxNode(op, inputs, outputs, attrs, this.fresh(name ?? outputs[0])));
+  }
+  floatConst(base: string, dims: number[], data: ArrayLike<number>): string {
+    const name = this.fresh(base);
+    this.inits.push(floatTensor(name, dims, data));
+    return name;
+  }
+  intConst(base: string, data: number[]): string {
+    const name = this.fresh(base);
+    this.inits.push(int64Tensor(name, [data.length], data));
+    return name;
+  }
+  /** Runs `op` on the NCHW view of NHWC tensor `x`, writing NHWC `out`. */
+  nchw(op: string, x: string, extra: string[], out: string, attrs: Parameters<typeof onnxNode>[3], name: string): void {
+    const a = this.fresh(`${x}__nchw`);
+    const b = this.fresh(`${out}__nchw`);
+    this.add('Transpose', [x], [a], { perm: TO_NCHW }, `${name}/to_nchw`);
+    this.add(op, [a, ...extra], [b], attrs, name);
+    this.add('Transpose', [b], [out], { perm: TO_NHWC }, `${name}/to_nhwc`);
+  }
+  /** The fused activation of a node: the node writes the returned name, and `done()` adds the activation after it. */
+  activation(kind: Activation, out: string, name: string): [string, () => void] {
+    if (kind === 'none') return [out, () => {}];
+    const tmp = this.fresh(`${out}__pre_${kind}`);
+    const done = () => {
+      if (kind === 'relu') this.add('Relu', [tmp], [out], {}, `${name}/relu`);
+      else this.add('Clip', [tmp, this.floatConst(`${name}/zero`, [], [0]), this.floatConst(`${name}/six`, [], [6])], [out], {}, `${name}/relu6`);
+    };
+    return [tmp, done];
+  }
+}
+
+function unsupported(g: Graph, n: Node, why: string): TinyforgeError {
+  return new TinyforgeError('unsupported-export', `cannot export node "${n.name}" (${n.op}) to ONNX: ${why}`, {
+    location: { node: n.name, op: n.op },
+    hint: 'ONNX export covers float graphs; export before quantizing, or compare int8 results with the reference interpreter instead',
+  });
+}
+
+function emitNode(e: Emitter, g: Graph, n: Node, name: (t: string) => string): void {
+  const ins = n.inputs.map((i) => (i ? name(i) : ''));
+  const out = name(n.outputs[0]);
+  const weight = (i: number) => g.tensors[n.inputs[i]];
+  switch (n.op) {
+    case 'Conv2D': case 'DepthwiseConv2D': {
+      const w = weight(1);
+      const [O, KH, KW, I] = w.shape;
+      const dw = n.op === 'DepthwiseConv2D';
+      // OHWI → OIHW; depthwise [1,KH,KW,C·m] → [C·m,1,KH,KW] with group = C.
+      const data = transposeData(w.data as Float32Array, w.shape, dw ? [3, 0, 1, 2] : [0, 3, 1, 2], (k) => new Float32Array(k));
+      const dims = dw ? [I, 1, KH, KW] : [O, I, KH, KW];
+      const wName = e.floatConst(`${n.inputs[1]}__oihw`, dims, data);
+      const group = dw ? I / n.attrs.multiplier : n.attrs.groups;
+      const [target, done] = e.activation(n.attrs.activation, out, n.name);
+      e.nchw('Conv', ins[0], [wName, ...(ins[2] ? [ins[2]] : [])], target,
+        { kernel_shape: [KH, KW], strides: n.attrs.strides, dilations: n.attrs.dilations, pads: n.attrs.pads, group }, n.name);
+      done();
+      return;
+    }
+    case 'MaxPool': case 'AveragePool': {
+      const [target, done] = e.activation(n.attrs.activation, out, n.name);
+      const attrs: Record<string, number | number[]> = { kernel_shape: n.attrs.kernel, strides: n.attrs.strides, pads: n.attrs.pads };
+      if (n.op === 'AveragePool') attrs.count_include_pad = n.attrs.countIncludePad ? 1 : 0;
+      e.nchw(n.op, ins[0], [], target, attrs, n.name);
+      done();
+      return;
+    }
+    case 'GlobalAveragePool': e.nchw('GlobalAveragePool', ins[0], [], out, {}, n.name); return;
+    case 'BatchNormalization':
+      if (g.tensors[n.inputs[0]].shape.length === 4) e.nchw('BatchNormalization', ins[0], ins.slice(1), out, { epsilon: n.attrs.epsilon }, n.name);
+      else if (g.tensors[n.inputs[0]].shape.length === 2) e.add('BatchNormalization', ins, [out], { epsilon: n.attrs.epsilon }, n.name);
+      else throw unsupported(g, n, 'BatchNormalization of a tensor that is not [N,C] or NHWC');
+      return;
+    case 'Dense': {
+      if (g.tensors[n.inputs[0]].shape.length !== 2) throw unsupported(g, n, 'Dense input must be 2-D');
+      const [target, done] = e.activation(n.attrs.activation, out, n.name);
+      e.add('Gemm', ins.filter((i) => i), [target], { transB: 1 }, n.name);
+      done();
+      return;
+    }
+    case 'Add': case 'Sub': case 'Mul': {
+      const [target, done] = e.activation(n.attrs.activation, out, n.name);
+      e.add(n.op, ins, [target], {}, n.name);
+      done();
+      return;
+    }
+    case 'Div': case 'Relu': case 'Sigmoid': case 'Tanh':
+      e.add(n.op, ins, [out], {}, n.name);
+      return;
+    case 'LeakyRelu': e.add('LeakyRelu', ins, [out], { alpha: n.attrs.alpha }, n.name); return;
+    case 'Clip':
+      e.add('Clip', [ins[0], e.floatConst(`${n.name}/min`, [], [n.attrs.min]), e.floatConst(`${n.name}/max`, [], [n.attrs.max])], [out], {}, n.name);
+      return;
+    case 'Softmax': {
+      if (n.attrs.beta !== 1) throw unsupported(g, n, `Softmax beta ${n.attrs.beta} has no ONNX equivalent`);
+      e.add('Softmax', ins, [out], { axis: n.attrs.axis }, n.name);
+      return;
+    }
+    case 'Concat': e.add('Concat', ins, [out], { axis: n.attrs.axis }, n.name); return;
+    case 'Transpose': e.add('Transpose', ins, [out], { perm: n.attrs.perm }, n.name); return;
+    case 'Reshape': e.add('Reshape', [ins[0], e.intConst(`${n.name}/shape`, g.tensors[n.outputs[0]].shape)], [out], {}, n.name); return;
+    case 'Pad':
+      e.add('Pad', [ins[0], e.intConst(`${n.name}/pads`, n.attrs.pads), e.floatConst(`${n.name}/value`, [], [n.attrs.value])], [out], { mode: 'constant' }, n.name);
+      return;
+    default:
+      throw unsupported(g, n, 'the op has no float ONNX form');
+  }
+}
+
+/** Serialises float graph `g` as an ONNX model (opset 13). Throws 'unsupported-export' for int8 or packed graphs. */
+export function exportOnnx(g: Graph): Uint8Array {
+  for (const t of Object.values(g.tensors)) {
+    if (t.dtype !== 'f32') {
+      const n = g.nodes.find((x) => x.inputs.includes(t.name) || x.outputs.includes(t.name)) ?? g.nodes[0];
+      throw unsupported(g, n, `tensor "${t.name}" is ${t.dtype}`);
+    }
+  }
+  const e = new Emitter(Object.keys(g.tensors));
+  const inNchw = g.metadata.inputLayout === 'NCHW';
+  const outNchw = g.metadata.outputLayout === 'NCHW';
+  const rename = new Map<string, string>();
+  const inputs = g.inputs.map((i) => {
+    const shape = g.tensors[i].shape;
+    if (!inNchw || shape.length !== 4) return valueInfo(i, shape);
+    const nhwc = e.fresh(`${i}__nhwc`);
+    rename.set(i, nhwc);
+    e.add('Transpose', [i], [nhwc], { perm: TO_NHWC }, `${i}/to_nhwc`);
+    return valueInfo(i, shape.length === 4 ? [shape[0], shape[3], shape[1], shape[2]] : shape);
+  });
+  const outputs = g.outputs.map((o) => {
+    const shape = g.tensors[o].shape;
+    if (!outNchw || shape.length !== 4) return valueInfo(o, shape);
+    rename.set(o, e.fresh(`${o}__nhwc`));
+    return valueInfo(o, [shape[0], shape[3], shape[1], shape[2]]);
+  });
+  const name = (t: string) => rename.get(t) ?? t;
+  for (const t of Object.values(g.tensors)) if (t.data) e.inits.push(floatTensor(t.name, t.shape, t.data));
+  for (const n of g.nodes) emitNode(e, g, n, name);
+  // Weights that were re-laid out (Conv OHWI → OIHW) are exported only in their new form.
+  const read = new Set(e.nodes.flatMap((n) => n.input));
+  const inits = e.inits.filter((t) => read.has(t.name));
+  for (const o of g.outputs) if (rename.has(o)) e.add('Transpose', [rename.get(o)!], [o], { perm: TO_NCHW }, `${o}/to_nchw`);
+  const metadata: Record<string, string> = {};
+  if (g.metadata.preprocess) metadata['tinyforge.preprocess'] = JSON.stringify(g.metadata.preprocess);
+  if (g.metadata.labels) metadata['tinyforge.labels'] = JSON.stringify(g.metadata.labels);
+  return encodeModel(makeModel({ name: g.name, nodes: e.nodes, initializers: inits, inputs, outputs, opset: 13, metadata }));
+}

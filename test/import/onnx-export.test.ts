@@ -1,0 +1,74 @@
+// ONNX export: onnxruntime-node runs the exported model and agrees with the reference interpreter; import(export(g)) runs the same.
+import { describe, expect, it } from 'vitest';
+import { exportOnnx } from '../../src/import/onnx-export.ts';
+import { importOnnx } from '../../src/import/onnx.ts';
+import { onnx } from '../../src/import/onnx-proto-read.ts';
+import { GraphBuilder } from '../../src/ir/builder.ts';
+import { simplify } from '../../src/ir/optimize.ts';
+import { validateGraph } from '../../src/ir/validate.ts';
+import { compare } from '../conformance/run-case.ts';
+import { randn, runIr, runOrt, smallCnn } from './onnx-fixtures.ts';
+
+describe('exportOnnx', () => {
+  it('exports the imported CNN (simplified: fused relu/relu6, folded BN) so onnxruntime agrees, in NCHW at the boundary', async () => {
+    const preprocess = { scale: 1 / 255, mean: [0.1307], std: [0.3081] };
+    const g = simplify(importOnnx(smallCnn({ metadata: { 'tinyforge.preprocess': JSON.stringify(preprocess) } }), 'cnn.onnx'));
+    const bytes = exportOnnx(g);
+    const m = onnx.ModelProto.decode(bytes);
+    expect(m.graph!.input![0].type!.tensorType!.shape!.dim!.map((d) => Number(d.dimValue))).toEqual([1, 4, 12, 12]);
+    expect(m.metadataProps!.find((p) => p.key === 'tinyforge.preprocess')?.value).toBe(JSON.stringify(preprocess));
+    const x = { name: 'x', dims: [1, 4, 12, 12], data: randn(576, 21, 3) };
+    const [ort] = await runOrt(bytes, { x });
+    const ours = runIr(g, [x])[0];
+    expect(compare(ort, ours)).toBeUndefined();
+
+    const back = importOnnx(bytes, 'exported.onnx');
+    validateGraph(back);
+    expect(back.metadata.preprocess).toEqual(preprocess);
+    expect(compare(runIr(back, [x])[0], ours)).toBeUndefined();
+    expect(compare(runIr(simplify(back), [x])[0], ours)).toBeUndefined();
+  });
+
+  it('exports every float op the IR has (built with GraphBuilder, NHWC graph) and round-trips it', async () => {
+    const b = new GraphBuilder('all_ops');
+    const x = b.input('x', [1, 6, 6, 3]);
+    const c = b.node('Conv2D', [x, b.constant('w', randn(4 * 9 * 3, 1, 0.4), [4, 3, 3, 3]), b.constant('b', randn(4, 2, 0.1), [4])],
+      { strides: [1, 1], dilations: [2, 2], pads: [2, 1, 2, 2], groups: 1, activation: 'relu6' });
+    const bn = b.node('BatchNormalization', [c, ...['g', 'be', 'm', 'v'].map((n, i) => b.constant(n, randn(4, 3 + i, 0.3).map((v) => (i === 3 ? Math.abs(v) + 0.5 : v)), [4]))], { epsilon: 1e-5 });
+    const lr = b.node('LeakyRelu', [bn], { alpha: 0.2 });
+    const p = b.node('Pad', [lr], { pads: [0, 1, 0, 0, 0, 0, 1, 0], value: -0.5 });
+    const ap = b.node('AveragePool', [p], { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 1, 1], countIncludePad: true });
+    const mp = b.node('MaxPool', [ap], { kernel: [2, 2], strides: [1, 1], pads: [0, 0, 0, 0] });
+    const s = b.node('Sigmoid', [mp]);
+    const t = b.node('Tanh', [mp]);
+    const mul = b.node('Mul', [s, t]);
+    const sub = b.node('Sub', [mul, b.constant('k', [0.25, -0.5, 1, 2], [4])]);
+    const div = b.node('Div', [sub, b.constant('d', [2], [1])]);
+    const cat = b.node('Concat', [div, mp], { axis: 3 });
+    const gap = b.node('GlobalAveragePool', [cat]);
+    const tr = b.node('Transpose', [cat], { perm: [0, 3, 1, 2] });
+    const flat = b.node('Reshape', [tr], { shape: [1, -1] });
+    const d = b.node('Dense', [flat, b.constant('dw', randn(5 * 48, 9, 0.2), [5, 48])], { activation: 'relu' });
+    const clip = b.node('Clip', [d], { min: -0.1, max: 0.3 });
+    const relu = b.node('Relu', [b.node('Add', [clip, b.constant('ab', [1, 2, 3, 4, 5], [5])])]);
+    const sm = b.node('Softmax', [relu], { axis: -1, beta: 1 });
+    b.output(sm);
+    b.output(gap);
+    const g = { ...b.build(), metadata: { inputLayout: 'NCHW', outputLayout: 'NCHW' } };
+    validateGraph(g);
+    const bytes = exportOnnx(g);
+    const xin = { name: 'x', dims: [1, 3, 6, 6], data: randn(108, 31, 2) };
+    const ort = await runOrt(bytes, { x: xin });
+    const ours = runIr(g, [xin]);
+    ort.forEach((o, k) => expect(compare(o, ours[k]), `output ${k}`).toBeUndefined());
+    const back = importOnnx(bytes, 'all.onnx');
+    runIr(back, [xin]).forEach((o, k) => expect(compare(o, ours[k]), `round trip output ${k}`).toBeUndefined());
+  });
+
+  it('refuses int8 graphs with a clear error', () => {
+    const b = new GraphBuilder('q');
+    const x = b.input('x', [1, 4], 'i8', { scale: [0.1], zeroPoint: [0] });
+    b.output(b.node('Relu', [x], {}, { dtype: 'i8', quant: { scale: [0.1], zeroPoint: [0] } }));
+    expect(() => exportOnnx(b.build())).toThrow(expect.objectContaining({ code: 'unsupported-export' }));
+  });
+});
