@@ -3,9 +3,12 @@ import type { Command } from 'commander';
 import { register as inspect } from './inspect.ts';
 import { register as evaluate } from './eval.ts';
 import { register as boards } from './boards.ts';
+import { register as compile } from './compile.ts';
+import { register as deploy } from './deploy.ts';
+import { register as run } from './run.ts';
 import { register as doctor } from './doctor.ts';
 import { register as ports } from './ports.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [inspect, evaluate, boards, doctor, ports];
+export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, doctor, ports];
