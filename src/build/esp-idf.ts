@@ -159,13 +159,16 @@ export function espIdfInstallHint(target = 'esp32'): string {
   );
 }
 
-function missingSdk(message: string, board: Board, notes: string[] = []): TinyforgeError {
+/** 'missing-sdk': ESP-IDF is needed and absent; the hint says how to install it, or how to flash a build made elsewhere. */
+export function missingSdk(message: string, board: Board, notes: string[] = []): TinyforgeError {
   return new TinyforgeError('missing-sdk', message, {
     location: { file: board.file, field: 'family' },
     notes,
     hint: `${espIdfInstallHint(board.id)}; or flash a build made elsewhere with --image <ESP-IDF build folder holding flasher_args.json>`,
   });
 }
+
+export const noIdfMessage = (board: Board): string => `ESP-IDF is not installed (IDF_PATH is not set): cannot build for ${board.id}`;
 
 export interface EspIdfBuildOptions {
   /** Default: the IDF_PATH environment variable. */
@@ -191,7 +194,7 @@ export function idfBuildCommand(project: EspIdfProject, idfPath: string): string
 /** Runs `idf.py build`; 'missing-sdk' without ESP-IDF, 'build-failed' with idf.py's own output when it fails. */
 export async function buildEspIdfProject(project: EspIdfProject, opts: EspIdfBuildOptions = {}): Promise<EspIdfBuild> {
   const idfPath = opts.idfPath ?? process.env.IDF_PATH;
-  if (!idfPath) throw missingSdk(`ESP-IDF is not installed (IDF_PATH is not set): cannot build for ${project.board.id}`, project.board);
+  if (!idfPath) throw missingSdk(noIdfMessage(project.board), project.board);
   if (!existsSync(join(idfPath, 'tools', 'idf.py'))) {
     throw missingSdk(`IDF_PATH is ${idfPath}, which has no tools/idf.py: it is not an ESP-IDF checkout`, project.board);
   }

@@ -32,6 +32,11 @@ export interface RomPeerOptions {
   path: string;
   flashBytes?: number;
   faults?: PeerFaults;
+  /**
+   * Power up with BOOT held: the chip sits in the ROM's download mode from the start, as a user gets it by holding
+   * BOOT and pressing EN. For hosts that cannot drive DTR/RTS into the model (a pty path handed to the CLI).
+   */
+  powerOnInDownloadMode?: boolean;
   /** Observes each decoded command, e.g. to hang up the line mid-write. */
   onCommand?: (op: number, data: Uint8Array, state: ChipState) => void;
 }
@@ -76,6 +81,7 @@ export class RomPeer {
     port.on('data', (chunk: Buffer) => this.onBytes(chunk));
     port.on('error', () => {}); // a hang-up in a fault test is expected
     this.port = port;
+    if (this.options.powerOnInDownloadMode) this.boot('download');
   }
 
   async close(): Promise<void> {
