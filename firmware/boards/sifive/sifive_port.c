@@ -105,6 +105,8 @@ uint64_t tfg_port_ticks(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/* minstret counts single instructions: there is no tick phase to wait for. */
+void tfg_port_timer_align(void) { }
 enum tfg_timer_kind tfg_port_timer_kind(void) { return TFG_TIMER_INSTRUCTIONS; }
 
 void tfg_port_stack_bounds(uintptr_t *bottom, uintptr_t *top)
