@@ -118,6 +118,7 @@ describe('deployEsp32 with the reset lines wired to the auto-reset circuit', () 
     expect(r.flash.images).toHaveLength(3);
     expect(r.elfPath).toBeUndefined(); // the synthetic build folder has no ELF
     expect(logs.join('\n')).toContain('skipping idf.py build');
+    await new Promise((res) => setTimeout(res, 50)); // EN's RC rise time in the model, with slack for a loaded machine
     expect(p.circuit.boots).toEqual(['download', 'spi-flash']);
     expect(p.bootedImage?.checksumOk).toBe(true);
     expect(existsSync(join(r.project.dir, COMPONENT_DIR, 'model.c'))).toBe(true);
