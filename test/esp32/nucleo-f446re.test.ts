@@ -2,8 +2,8 @@
 // runtime answer over a real pty on QEMU's STM32F405 (same USART2 block at 0x40004400, QEMU's second serial port);
 // the OpenOCD command line is exact; a missing OpenOCD names the Debian package. The flash itself needs the board:
 // TINYFORGE_HW_PORT=/dev/ttyACM0 TINYFORGE_HW_BOARD=nucleo-f446re (docs/hardware.md).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ import type { DeviceSession } from '../../src/device/device-session.ts';
 import { openHardwareSession } from '../../src/device/flash/hardware-session.ts';
 import { flashWithOpenOcd, openocdArgs } from '../../src/device/flash/openocd.ts';
 import { startManaged, waitForLine, type ManagedProcess } from '../../src/device/managed-process.ts';
+import { exportOnnx } from '../../src/import/onnx-export.ts';
+import { mnistCnn } from '../../examples/models.ts';
 import { buildReverseFirmware, sampleInput } from '../device/device-fixture.ts';
 
 const board = loadBoard('nucleo-f446re');
@@ -104,6 +106,31 @@ describe('flashing with OpenOCD', () => {
     expect(e?.diagnostic.location?.field).toBe('openocd');
     const missing = await flashWithOpenOcd({ board, elfPath: '/nonexistent/fw.elf' }).catch((x: unknown) => x as TinyforgeError);
     expect((missing as TinyforgeError).code).toBe('missing-firmware');
+  });
+});
+
+describe('tinyforge deploy --board nucleo-f446re', () => {
+  it('compiles and builds the firmware, then stops with missing-toolchain naming openocd when OpenOCD is absent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfg-nucleo-deploy-'));
+    try {
+      const model = join(dir, 'cnn.onnx');
+      writeFileSync(model, exportOnnx(mnistCnn(1)));
+      // PATH with the Arm compiler only: OpenOCD is absent whether or not this machine has it.
+      const bin = join(dir, 'bin');
+      execFileSync('mkdir', [bin]);
+      symlinkSync(execFileSync('which', ['arm-none-eabi-gcc'], { encoding: 'utf8' }).trim(), join(bin, 'arm-none-eabi-gcc'));
+      const out = join(dir, 'out');
+      const args = ['bin/tinyforge.js', 'deploy', model, '--board', 'nucleo-f446re', '--port', '/dev/ttyACM0', '--quantize', 'none', '-o', out];
+      const r = await new Promise<{ code: number; stderr: string }>((resolve) =>
+        execFile(process.execPath, args, { env: { ...process.env, PATH: bin } }, (err, _o, stderr) => resolve({ code: err ? (err.code as number) : 0, stderr })),
+      );
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('error[missing-toolchain]');
+      expect(r.stderr).toContain('sudo apt-get install openocd');
+      expect(existsSync(join(out, 'build', 'firmware.elf'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import { loadProject } from '../../codegen/project.ts';
 import { buildProject } from '../../build/build-project.ts';
 import { openDevice, type DeviceSession } from '../../device/device-session.ts';
 import type { ElfSize } from '../../build/elf-size.ts';
-import { deployEsp32Step } from '../deploy-esp32.ts';
+import { deployHardwareStep, isHardwareFlasher } from '../deploy-hardware.ts';
 import { measureOnDevice } from '../../device/measure.ts';
 import { debugLayers, profileLayers } from '../../device/layer-views.ts';
 import { evaluateOnHost } from '../../reference/evaluate.ts';
@@ -63,9 +63,9 @@ export function register(program: Command): void {
     .option('--profile-layers', "report each layer's latency measured on the device")
     .option('--debug-layers', 'compare every layer output of one sample with the reference; name the first that differs')
     .option('--json', 'print report.json on stdout')
-    .option('--port <path>', 'serial port of a board flashed over serial (esp32, esp32s3, esp32c3); `tinyforge ports` lists them')
+    .option('--port <path>', 'serial port of a real board (esp32*, nucleo-f446re); `tinyforge ports` lists them')
     .option('--image <dir>', 'ESP boards: flash this prebuilt ESP-IDF build folder (flasher_args.json) instead of building')
-    .option('--flash-only', 'ESP boards: stop after flashing and MD5 verification (no measurement)')
+    .option('--flash-only', 'real boards: stop after flashing and verification (no measurement)')
     .addHelpText('after', '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 500')
     .action(async (modelPath: string, opts: DeployFlags) => {
       const outDir = opts.out ?? join('out', `${basename(modelPath).replace(/\.[^.]+$/, '')}-${opts.board}`);
@@ -77,8 +77,8 @@ export function register(program: Command): void {
       const project = loadProject(outDir);
       let session: DeviceSession;
       let elf: ElfSize;
-      if (compiled.board.flasher === 'esptool') {
-        const hw = await deployEsp32Step(compiled.board, project, outDir, opts);
+      if (isHardwareFlasher(compiled.board)) {
+        const hw = await deployHardwareStep(compiled.board, project, outDir, opts);
         if (!hw) return;
         ({ session, elf } = hw);
       } else {
