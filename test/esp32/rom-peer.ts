@@ -37,6 +37,11 @@ export interface RomPeerOptions {
    * BOOT and pressing EN. For hosts that cannot drive DTR/RTS into the model (a pty path handed to the CLI).
    */
   powerOnInDownloadMode?: boolean;
+  /**
+   * What the flashed app does with the UART once the chip has booted from flash: bytes from the host go to `app`,
+   * and the app answers through `appSend`. Tests plug a stand-in for our firmware in here (the model runs no Xtensa).
+   */
+  app?: (bytes: Uint8Array) => void;
   /** Observes each decoded command, e.g. to hang up the line mid-write. */
   onCommand?: (op: number, data: Uint8Array, state: ChipState) => void;
 }
@@ -120,8 +125,17 @@ export class RomPeer {
     if (this.port?.isOpen) this.port.write(Buffer.from(bytes));
   }
 
+  /** The app's UART output (only while the chip runs the app it booted). */
+  appSend(bytes: Uint8Array): void {
+    if (this.state === 'app' && this.bootedImage && !this.circuit.inReset) this.send(bytes);
+  }
+
   private onBytes(chunk: Buffer): void {
     if (this.circuit.inReset || this.options.faults?.silent) return;
+    if (this.state === 'app') {
+      if (this.bootedImage) this.options.app?.(new Uint8Array(chunk));
+      return;
+    }
     for (const frame of this.decoder.push(chunk)) {
       if (this.state === 'rom' || this.state === 'stub') this.onFrame(frame);
     }
