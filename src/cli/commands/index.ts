@@ -6,9 +6,10 @@ import { register as boards } from './boards.ts';
 import { register as compile } from './compile.ts';
 import { register as deploy } from './deploy.ts';
 import { register as run } from './run.ts';
+import { register as flash } from './flash.ts';
 import { register as doctor } from './doctor.ts';
 import { register as ports } from './ports.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, doctor, ports];
+export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, doctor, ports];
