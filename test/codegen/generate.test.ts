@@ -104,3 +104,34 @@ describe('generateModel', () => {
     }
   });
 });
+
+describe('several inputs and outputs', () => {
+  it('packs them at 4-byte aligned offsets in one buffer each way, copies outputs no layer writes, matches the reference', () => {
+    const r = rng(5);
+    const b = new GraphBuilder('two in three out');
+    const a = b.input('a', [1, 3]);
+    const c = b.input('c', [1, 2, 3]);
+    const s = b.node('Add', [c, a], { activation: 'none' }, 'sum');
+    const m = b.node('Mul', [s, b.constant('k', randF32(r, 3), [3])], { activation: 'relu' }, 'prod');
+    b.output(m).output(a).output(s);
+    const g = b.build();
+    const gen = generateModel(g);
+    expect(gen.io.inputs.map((x) => [x.tensor, x.offset, x.bytes])).toEqual([['a', 0, 12], ['c', 12, 24]]);
+    expect(gen.io.outputs.map((x) => [x.tensor, x.offset, x.bytes])).toEqual([['prod', 0, 24], ['a', 24, 12], ['sum', 36, 24]]);
+    expect(gen.files['model.h']).toContain('#define TFG_MODEL_INPUT_BYTES 36');
+    expect(gen.files['model.h']).toContain('#define TFG_MODEL_OUTPUT1_OFFSET 24');
+    const inputs = [0, 1, 2].map(() => {
+      const packed = new Float32Array(9);
+      packed.set(randF32(r, 9));
+      return packed;
+    });
+    const run = runOnHost(g, inputs);
+    inputs.forEach((x, i) => {
+      const ref = runGraph(g, { a: x.slice(0, 3), c: x.slice(3, 9) }).outputs;
+      const got = asF32(run.outputs[i]);
+      expect(maxFloatViolation(got.slice(0, 6), ref.prod as Float32Array)).toBeNull();
+      expect(Array.from(got.slice(6, 9))).toEqual(Array.from(ref.a));
+      expect(maxFloatViolation(got.slice(9, 15), ref.sum as Float32Array)).toBeNull();
+    });
+  });
+});
