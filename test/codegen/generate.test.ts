@@ -135,3 +135,24 @@ describe('several inputs and outputs', () => {
     });
   });
 });
+
+describe('mixed precision after the real PTQ pass', () => {
+  it('int8 layers around a float-only Sigmoid (Dequantize → Sigmoid → Quantize) give the reference bytes', async () => {
+    const { calibrate } = await import('../../src/compress/calibrate.ts');
+    const { quantizeGraphInt8 } = await import('../../src/compress/quantize-int8.ts');
+    const r = rng(3);
+    const b = new GraphBuilder('mixed');
+    const x = b.input('x', [1, 16]);
+    const h = b.node('Dense', [x, b.constant('w1', randF32(r, 16 * 12, -0.5, 0.5), [12, 16]), b.constant('b1', randF32(r, 12), [12])], {}, 'fc1');
+    const s = b.node('Sigmoid', [h], {}, 'sig');
+    b.output(b.node('Dense', [s, b.constant('w2', randF32(r, 12 * 4, -0.5, 0.5), [4, 12]), ''], {}, 'fc2'));
+    const g = b.build();
+    const qg = quantizeGraphInt8(g, calibrate(g, [1, 2, 3, 4].map((i) => ({ x: randF32(rng(i), 16) })))).graph;
+    expect(qg.nodes.map((n) => n.op)).toContain('Dequantize');
+    const q0 = qg.tensors[qg.inputs[0]].quant!;
+    const inputs = [5, 6, 7].map((i) => Int8Array.from(randF32(rng(i), 16), (v) => Math.max(-128, Math.min(127, Math.round(v / q0.scale[0]) + q0.zeroPoint[0]))));
+    const run = runOnHost(qg, inputs);
+    expect(run.gen.kernels).toEqual(expect.arrayContaining(['tfg_dense_s8', 'tfg_dequantize_s8', 'tfg_sigmoid_f32', 'tfg_quantize_s8']));
+    inputs.forEach((xq, i) => expect(run.outputs[i]).toEqual(bytes(runGraph(qg, { [qg.inputs[0]]: xq }).outputs[qg.outputs[0]])));
+  });
+});
