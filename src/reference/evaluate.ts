@@ -1,0 +1,43 @@
+// Top-1 of a model on a dataset, on the host: by the reference interpreter and, for float models, by onnxruntime-node.
+import type { Graph } from '../ir/graph.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { runGraph } from './interpreter.ts';
+import { argmax, prepareInput } from './model-input.ts';
+import { OnnxRuntimeModel } from './onnxruntime.ts';
+import { exportOnnx } from '../import/onnx-export.ts';
+
+export interface HostEvaluation {
+  samples: number;
+  referenceTop1: number;
+  onnxruntimeTop1: number | null;
+  /** Predicted class per sample by the reference interpreter. */
+  predictions: number[];
+}
+
+/**
+ * Evaluates the first `limit` samples. onnxruntime runs `onnxBytes` when given (the user's own file),
+ * else our export of a float graph; int8 graphs have no onnxruntime figure.
+ */
+export async function evaluateOnHost(
+  g: Graph,
+  data: Dataset,
+  opts: { limit?: number; onnxBytes?: Uint8Array; onProgress?: (done: number, total: number) => void } = {},
+): Promise<HostEvaluation> {
+  const n = Math.min(opts.limit ?? data.size, data.size);
+  const isFloat = g.tensors[g.inputs[0]].dtype === 'f32';
+  const ortModel = isFloat ? await OnnxRuntimeModel.load(opts.onnxBytes ?? exportOnnx(g)) : null;
+  let refCorrect = 0;
+  let ortCorrect = 0;
+  const predictions: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const { x, label } = data.get(i);
+    const input = prepareInput(g, x);
+    const out = runGraph(g, { [g.inputs[0]]: input }).outputs[g.outputs[0]];
+    const p = argmax(out);
+    predictions.push(p);
+    if (p === label) refCorrect++;
+    if (ortModel && argmax(await ortModel.run(g, input as Float32Array)) === label) ortCorrect++;
+    opts.onProgress?.(i + 1, n);
+  }
+  return { samples: n, referenceTop1: refCorrect / n, onnxruntimeTop1: ortModel ? ortCorrect / n : null, predictions };
+}

@@ -1,0 +1,29 @@
+// Turns a dataset sample into the bytes a model's input takes: preprocessing, then int8 quantization when the input is i8.
+import type { Graph, TensorData } from '../ir/graph.ts';
+import { applyPreprocess } from '../data/preprocess.ts';
+
+/** Raw sample (e.g. pixels 0..255, NHWC) → the model's first input, as the reference interpreter and the device take it. */
+export function prepareInput(g: Graph, raw: Float32Array): TensorData {
+  const t = g.tensors[g.inputs[0]];
+  const channels = t.shape.length === 4 ? t.shape[3] : 1;
+  const x = applyPreprocess(raw, g.metadata.preprocess, channels);
+  if (t.dtype === 'f32') return x;
+  if (t.dtype === 'i8' && t.quant) {
+    const { scale, zeroPoint } = t.quant;
+    const q = new Int8Array(x.length);
+    // TFLite's Quantize: round half away from zero, then clamp to int8.
+    for (let i = 0; i < x.length; i++) {
+      const v = Math.sign(x[i] / scale[0]) * Math.round(Math.abs(x[i] / scale[0])) + zeroPoint[0];
+      q[i] = Math.max(-128, Math.min(127, v));
+    }
+    return q;
+  }
+  throw new Error(`model input ${t.name} has dtype ${t.dtype}, which prepareInput does not handle`);
+}
+
+/** Index of the largest value (first on ties), the way top-1 is counted everywhere in tinyforge. */
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}

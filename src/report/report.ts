@@ -1,0 +1,67 @@
+// report.json: the one record of what a deploy or eval measured, in the DESIGN.md format.
+// Fields may be added; the names below and their meanings stay.
+
+export interface CompressionStep {
+  name: string;
+  [key: string]: unknown;
+}
+
+export interface LayerLatency {
+  layer: number;
+  node: string;
+  op: string;
+  latency: number;
+  macs: number;
+}
+
+export interface Report {
+  tool: { name: 'tinyforge'; version: string };
+  board: string;
+  /** What produced the figures: real hardware, an emulator (QEMU), or the host. Never blurred. */
+  target: { kind: 'emulator' | 'hardware' | 'host' | 'protocol-peer'; detail: string };
+  model: { name: string; path: string; params: number; macs: number; quantization: string };
+  compression: { steps: CompressionStep[]; original_bytes: number; compressed_bytes: number; ratio: number };
+  memory: {
+    flash_bytes: number;
+    ram_bytes: number;
+    arena_bytes: number;
+    stack_bytes: number | null;
+    arena_naive_bytes?: number;
+    arena_lower_bound_bytes?: number;
+    sections?: Record<string, number>;
+  };
+  latency: {
+    /** 'instructions' under QEMU -icount, 'cycles' on real cores, 'unavailable' where no honest counter exists. */
+    unit: 'instructions' | 'cycles' | 'unavailable';
+    median: number | null;
+    p90: number | null;
+    clock_hz: number;
+    /** Estimated milliseconds at clock_hz (assumes one instruction per cycle when unit is instructions). */
+    ms: number | null;
+    note?: string;
+    per_layer?: LayerLatency[];
+  };
+  accuracy: {
+    samples: number;
+    dataset: string;
+    device_top1: number | null;
+    reference_top1: number | null;
+    /** Fraction of samples whose device output bytes equal the reference interpreter's (int8) or whose top-1 equals it (float). */
+    agreement: number | null;
+    agreement_kind: 'identical-bytes' | 'same-top1';
+    float_top1?: number | null;
+  };
+  created_at: string;
+}
+
+/** Median and 90th percentile of a list (nearest-rank). */
+export function summarize(values: number[]): { median: number | null; p90: number | null } {
+  if (values.length === 0) return { median: null, p90: null };
+  const s = [...values].sort((a, b) => a - b);
+  const rank = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
+  return { median: rank(0.5), p90: rank(0.9) };
+}
+
+export function toMs(count: number | null, clockHz: number): number | null {
+  return count === null || clockHz <= 0 ? null : (count / clockHz) * 1000;
+}
