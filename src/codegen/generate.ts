@@ -5,7 +5,7 @@ import Handlebars from 'handlebars';
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph, Node } from '../ir/graph.ts';
 import { cComment, CNames } from './c-names.ts';
-import { cFloat, cInts, cList } from './c-literals.ts';
+import { cInts, cList } from './c-literals.ts';
 import { KERNEL_HEADERS, kernelSourcePath, readFirmwareFile } from './kernel-catalog.ts';
 import { ioLayout, ioMacros, type IoLayout } from './io-layout.ts';
 import { planMemory, tensorBytes, type MemoryPlan } from './memory-planner.ts';
