@@ -6,11 +6,13 @@ import type { Graph } from '../ir/graph.ts';
 import { createLog, graphSize, type Pass, type PassData, type PassLog, type PassReport, type ParamSpec } from './pass.ts';
 import { quantizeInt8 } from './quantize-int8.ts';
 import { pruneWeights } from './prune-weights.ts';
+import { pruneStructured } from './prune-structured.ts';
 
 /** Every pass a recipe can name. Adding a pass = one line here. */
 export const passes: Record<string, Pass> = {
   [quantizeInt8.name]: quantizeInt8,
   [pruneWeights.name]: pruneWeights,
+  [pruneStructured.name]: pruneStructured,
 };
 
 export interface RecipeStep {
@@ -24,6 +26,7 @@ export const presets: Record<string, Recipe> = {
   none: [],
   int8: [{ step: 'quantize-int8' }],
   'prune-weights': [{ step: 'prune-weights' }],
+  'prune-structured': [{ step: 'prune-structured' }],
 };
 
 export interface Compression {

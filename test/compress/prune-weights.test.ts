@@ -38,7 +38,7 @@ describe('prune-weights', () => {
 
   it('gradual pruning with fine-tuning keeps masks and recovers accuracy', async () => {
     const ds = await mnistSlice(2500);
-    const base = await trained(mlp(2), ds, 2);
+    const base = await trained(mlp(2), await mnistSlice(2000), 2);
     const before = cloneGraph(base);
     const { ir, report } = await pruneWeights.run(base, {
       params: { sparsity: 0.8, scope: 'per-layer', steps: 2, epochs: 3, lr: 1e-3, samples: 2000, val_samples: 500, batch_size: 64, seed: 1 },
