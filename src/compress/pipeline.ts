@@ -7,12 +7,14 @@ import { createLog, graphSize, type Pass, type PassData, type PassLog, type Pass
 import { quantizeInt8 } from './quantize-int8.ts';
 import { pruneWeights } from './prune-weights.ts';
 import { pruneStructured } from './prune-structured.ts';
+import { distill } from './distill.ts';
 
 /** Every pass a recipe can name. Adding a pass = one line here. */
 export const passes: Record<string, Pass> = {
   [quantizeInt8.name]: quantizeInt8,
   [pruneWeights.name]: pruneWeights,
   [pruneStructured.name]: pruneStructured,
+  [distill.name]: distill,
 };
 
 export interface RecipeStep {
@@ -27,6 +29,7 @@ export const presets: Record<string, Recipe> = {
   int8: [{ step: 'quantize-int8' }],
   'prune-weights': [{ step: 'prune-weights' }],
   'prune-structured': [{ step: 'prune-structured' }],
+  distill: [{ step: 'distill' }],
 };
 
 export interface Compression {
