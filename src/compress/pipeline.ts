@@ -8,6 +8,7 @@ import { quantizeInt8 } from './quantize-int8.ts';
 import { pruneWeights } from './prune-weights.ts';
 import { pruneStructured } from './prune-structured.ts';
 import { distill } from './distill.ts';
+import { lowrank } from './lowrank.ts';
 
 /** Every pass a recipe can name. Adding a pass = one line here. */
 export const passes: Record<string, Pass> = {
@@ -15,6 +16,7 @@ export const passes: Record<string, Pass> = {
   [pruneWeights.name]: pruneWeights,
   [pruneStructured.name]: pruneStructured,
   [distill.name]: distill,
+  [lowrank.name]: lowrank,
 };
 
 export interface RecipeStep {
@@ -30,6 +32,7 @@ export const presets: Record<string, Recipe> = {
   'prune-weights': [{ step: 'prune-weights' }],
   'prune-structured': [{ step: 'prune-structured' }],
   distill: [{ step: 'distill' }],
+  lowrank: [{ step: 'lowrank' }],
 };
 
 export interface Compression {
