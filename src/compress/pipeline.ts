@@ -9,6 +9,7 @@ import { pruneWeights } from './prune-weights.ts';
 import { pruneStructured } from './prune-structured.ts';
 import { distill } from './distill.ts';
 import { lowrank } from './lowrank.ts';
+import { depthwiseSeparable } from './depthwise-separable.ts';
 
 /** Every pass a recipe can name. Adding a pass = one line here. */
 export const passes: Record<string, Pass> = {
@@ -17,6 +18,7 @@ export const passes: Record<string, Pass> = {
   [pruneStructured.name]: pruneStructured,
   [distill.name]: distill,
   [lowrank.name]: lowrank,
+  [depthwiseSeparable.name]: depthwiseSeparable,
 };
 
 export interface RecipeStep {
@@ -33,6 +35,7 @@ export const presets: Record<string, Recipe> = {
   'prune-structured': [{ step: 'prune-structured' }],
   distill: [{ step: 'distill' }],
   lowrank: [{ step: 'lowrank' }],
+  depthwise: [{ step: 'depthwise' }],
 };
 
 export interface Compression {
