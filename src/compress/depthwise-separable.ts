@@ -1,14 +1,12 @@
 // Depthwise-separable conversion: a Conv k×k×I×O becomes a DepthwiseConv k×k×I and a pointwise 1×1×I×O (k²I + IO
 // parameters instead of k²IO). Initialised by a rank-1 fit of each input channel's filters, then the pointwise layer is
 // refitted by least squares to the original layer's outputs on calibration data, then recovered by distillation.
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
 import type { Graph, Node, TensorData } from '../ir/graph.ts';
 import { cloneGraph } from '../ir/graph.ts';
 import { graphStats } from '../ir/stats.ts';
 import { inferShapes } from '../ir/shape-inference.ts';
 import { validateGraph } from '../ir/validate.ts';
-import { initBackend } from '../train/backend.ts';
-import { toTfjs } from '../train/to-tfjs.ts';
 import { distillTrain } from './distill.ts';
 import { svd } from './lowrank.ts';
 import type { LayerRow, Pass } from './pass.ts';
@@ -85,7 +83,10 @@ export function solveRidge(a: Float64Array, b: Float64Array, n: number, k: numbe
 /** Refits the pointwise weights and bias of a converted conv by least squares: depthwise outputs of the converted
  *  graph (so earlier conversions' errors are absorbed) → pre-activation outputs of the original conv. */
 async function fitPointwise(orig: Graph, origNode: Node<'Conv2D'>, conv: Graph, names: { depthwise: string; pointwise: string }, samples: Record<string, TensorData>[]): Promise<void> {
-  await initBackend();
+  // Lazy: tfjs takes seconds to load and the pass registry is loaded by every CLI command.
+  const tf = await import('@tensorflow/tfjs');
+  await (await import('../train/backend.ts')).initBackend();
+  const { toTfjs } = await import('../train/to-tfjs.ts');
   const input = orig.inputs[0]!;
   const shape = orig.tensors[input]!.shape;
   const a = toTfjs(orig);
@@ -95,7 +96,7 @@ async function fitPointwise(orig: Graph, origNode: Node<'Conv2D'>, conv: Graph, 
   try {
     const [ata, atb, ci, o] = tf.tidy(() => {
       const x = tf.tensor(Float32Array.from(samples.flatMap((s) => Array.from(s[input] as Float32Array))), [samples.length, ...shape.slice(1)]);
-      const xin = a.forward({ [input]: x }, [origNode.inputs[0]!])[origNode.inputs[0]!]! as tf.Tensor4D;
+      const xin = a.forward({ [input]: x }, [origNode.inputs[0]!])[origNode.inputs[0]!]! as TF.Tensor4D;
       const wt = orig.tensors[origNode.inputs[1]!]!;
       const w = tf.transpose(tf.tensor4d(wt.data as Float32Array, wt.shape as [number, number, number, number]), [1, 2, 3, 0]);
       const p = origNode.attrs.pads;

@@ -1,16 +1,11 @@
 // Knowledge distillation (Hinton et al. 2015): a student learns the teacher's softened outputs at temperature T (loss·T²)
 // mixed with the hard labels (weight 1 − α). The teacher may be an ensemble (averaged logits); the student is a given
 // model or a thinner copy of the teacher (width multiplier, fresh initialisation).
-import * as tf from '@tensorflow/tfjs';
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { Graph } from '../ir/graph.ts';
 import { graphStats } from '../ir/stats.ts';
-import { initBackend } from '../train/backend.ts';
 import { initWeights } from '../train/init.ts';
-import { distillationLoss } from '../train/losses.ts';
-import { toTfjs } from '../train/to-tfjs.ts';
-import { logitsTensor } from '../train/train.ts';
 import type { Pass, PassData } from './pass.ts';
 import { analyzeChannels } from './prune-channel-groups.ts';
 import { removeChannels } from './prune-channel-removal.ts';
@@ -72,7 +67,12 @@ export interface DistillOptions extends FineTuneOptions {
 export async function distillTrain(student: Graph, teachers: Graph[], ds: Dataset, o: DistillOptions): Promise<Graph> {
   for (const t of teachers) checkStudentShapes(t, student);
   if (o.alpha <= 0 || o.epochs <= 0) return fineTune(student, ds, o);
-  await initBackend();
+  // Lazy: tfjs takes seconds to load and the pass registry is loaded by every CLI command.
+  const tf = await import('@tensorflow/tfjs');
+  await (await import('../train/backend.ts')).initBackend();
+  const { distillationLoss } = await import('../train/losses.ts');
+  const { toTfjs } = await import('../train/to-tfjs.ts');
+  const { logitsTensor } = await import('../train/train.ts');
   const models = teachers.map((t) => ({ m: toTfjs(t), input: t.inputs[0]!, logits: logitsTensor(t) }));
   try {
     return await fineTune(student, ds, o, {

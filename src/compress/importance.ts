@@ -1,9 +1,7 @@
 // How much each output neuron / filter of a prunable group matters: L1 or L2 norm of its weights, or (activation)
 // how often it is non-zero over calibration samples — the notes' "a neuron that is almost always 0 can go".
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
 import type { Graph, Node, TensorData } from '../ir/graph.ts';
-import { initBackend } from '../train/backend.ts';
-import { toTfjs } from '../train/to-tfjs.ts';
 import type { ChannelAnalysis } from './prune-channel-groups.ts';
 
 export type ImportanceKind = 'l1' | 'l2' | 'activation';
@@ -44,7 +42,7 @@ function observedTensor(g: Graph, node: Node): string {
 }
 
 /** Fraction of (sample, position) where each channel of `tensor` is ≤ 0, from a batch forward pass. */
-function zeroFractions(values: tf.Tensor): Float64Array {
+function zeroFractions(tf: typeof TF, values: TF.Tensor): Float64Array {
   const c = values.shape.at(-1)!;
   const m = tf.tidy(() => tf.mean(tf.cast(tf.lessEqual(tf.reshape(values, [-1, c]), 0), 'float32'), 0));
   const out = Float64Array.from(m.dataSync());
@@ -63,8 +61,9 @@ export async function channelImportance(
   const l1 = (n: Node) => normalise(rowNorms(g, n, 'l1'));
   let acts: Map<string, Float64Array> | undefined;
   if (kind === 'activation' && samples.length > 0) {
-    await initBackend();
-    const model = toTfjs(g);
+    const tf = await import('@tensorflow/tfjs');
+    await (await import('../train/backend.ts')).initBackend();
+    const model = (await import('../train/to-tfjs.ts')).toTfjs(g);
     try {
       const want = [...new Set(groups.flatMap((gr) => gr.sources.map((s) => observedTensor(g, byName.get(s)!))))];
       const input = g.inputs[0]!;
@@ -73,7 +72,7 @@ export async function channelImportance(
       tf.tidy(() => {
         const x = tf.tensor(Float32Array.from(samples.flatMap((s) => Array.from(s[input] as Float32Array))), [samples.length, ...shape.slice(1)]);
         const out = model.forward({ [input]: x }, want);
-        for (const t of want) acts!.set(t, zeroFractions(out[t]!));
+        for (const t of want) acts!.set(t, zeroFractions(tf, out[t]!));
       });
     } finally {
       model.dispose();

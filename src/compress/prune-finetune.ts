@@ -1,11 +1,11 @@
 // Fine-tuning and held-out accuracy shared by the pruning-family passes (prune, distill, low-rank, depthwise):
 // seeded slices of the caller's labelled dataset, so every pass trains on the same samples and validates on others.
+// tfjs is imported lazily: the pass registry (and so every CLI command) loads this file, and tfjs takes seconds to load.
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { Graph } from '../ir/graph.ts';
 import { graphStats } from '../ir/stats.ts';
-import { evaluate } from '../train/evaluate.ts';
-import { trainGraph, type TrainOptions } from '../train/train.ts';
+import type { TrainOptions } from '../train/train.ts';
 import type { ParamSpec, PassData, PassReport } from './pass.ts';
 
 /** Recipe parameters every fine-tuning pass accepts (snake_case like the rest of the recipe). */
@@ -60,6 +60,7 @@ export function requireDataset(data: PassData, pass: string, why: string): Datas
 /** Trains `g` (masks kept by the training bridge); returns the new graph. */
 export async function fineTune(g: Graph, ds: Dataset, o: FineTuneOptions, extra: Partial<TrainOptions> = {}): Promise<Graph> {
   if (o.epochs <= 0) return g;
+  const { trainGraph } = await import('../train/train.ts');
   const whole = Math.floor(o.epochs);
   const frac = o.epochs - whole;
   let out = g;
@@ -75,6 +76,7 @@ export async function fineTune(g: Graph, ds: Dataset, o: FineTuneOptions, extra:
 /** Top-1 on `val` (undefined when there is no held-out data). */
 export async function accuracy(g: Graph, val: Dataset | undefined): Promise<number | undefined> {
   if (!val) return undefined;
+  const { evaluate } = await import('../train/evaluate.ts');
   return (await evaluate(g, val)).top1;
 }
 
