@@ -1,6 +1,6 @@
 // Full-MNIST figures for issue 5: structured pruning of LeNet-300-100 (≥5× params/MACs, ≤0.5 pt) and of the CNN
 // (≥3× MACs), depthwise-separable + distillation (≥3× fewer conv params), and distillation vs labels-only students.
-// Usage: node --import tsx bench/prune.ts [--quick] [--seeds N] [--json out.json]   (or import { benchPrune })
+// Usage: node --import tsx bench/prune.ts [--quick] [--seeds N] [--train-samples N] [--json out.json]   (or import { benchPrune })
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { distillTrain, thinnerCopy } from '../src/compress/distill.ts';
@@ -23,6 +23,8 @@ export interface BenchPruneOptions {
   /** Small data and few epochs (smoke run); the issue's figures need the full run. */
   quick?: boolean;
   seeds?: number;
+  /** Training / fine-tuning samples from the train split (default: all 60k; the last `val` are held out). Tests always use the full 10k test set unless quick. */
+  trainSamples?: number;
   onProgress?: (m: string) => void;
 }
 
@@ -56,11 +58,11 @@ export async function benchPrune(opts: BenchPruneOptions = {}): Promise<BenchRow
   const say = opts.onProgress ?? (() => {});
   const q = opts.quick ?? false;
   await initBackend();
-  const train = await loadDataset('mnist', { split: 'train', limit: q ? 6000 : undefined });
+  const train = await loadDataset('mnist', { split: 'train', limit: q ? 6000 : opts.trainSamples });
   const test = await loadDataset('mnist', { split: 'test', limit: q ? 2000 : undefined });
   // Training runs on the first part of the train split; the pass keeps the end of it as its held-out set.
-  const samples = q ? 5000 : 55000;
-  const val = q ? 1000 : 5000;
+  const val = q ? 1000 : Math.min(5000, Math.floor(train.size / 6));
+  const samples = train.size - val;
   const fitData = sliceDataset(train, 0, samples);
   const top1 = async (g: Graph) => (await evaluate(g, test)).top1;
   const rows: BenchRow[] = [];
@@ -74,8 +76,9 @@ export async function benchPrune(opts: BenchPruneOptions = {}): Promise<BenchRow
   const log = createLog((m) => say(m));
   const data = { dataset: train };
 
-  const lenet = await baseModel('mnist-lenet300', fitData, q ? 2 : 6, say);
-  const cnn = await baseModel('mnist-cnn', fitData, q ? 2 : 6, say);
+  const lenet = await baseModel('mnist-lenet300', fitData, q ? 2 : 5, say);
+  const cnn = await baseModel('mnist-cnn', fitData, q ? 2 : 4, say);
+  say(`train ${samples} + held-out ${val} of the train split; test ${test.size}`);
   const lenetTop1 = await top1(lenet);
   const cnnTop1 = await top1(cnn);
 
@@ -129,7 +132,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
   const out = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
   const seeds = args.includes('--seeds') ? Number(args[args.indexOf('--seeds') + 1]) : undefined;
-  const rows = await benchPrune({ quick: args.includes('--quick'), seeds, onProgress: (m) => process.stderr.write(m + '\n') });
+  const trainSamples = args.includes('--train-samples') ? Number(args[args.indexOf('--train-samples') + 1]) : undefined;
+  const rows = await benchPrune({ quick: args.includes('--quick'), seeds, trainSamples, onProgress: (m) => process.stderr.write(m + '\n') });
   if (out) writeFileSync(out, JSON.stringify(rows, null, 2) + '\n');
   for (const r of rows) {
     process.stdout.write(`${r.met ? 'ok  ' : 'MISS'} ${r.name}: ${r.metric} ${r.before} → ${r.after} (${r.ratio.toFixed(2)}×), top-1 ${(r.top1_before * 100).toFixed(2)} → ${(r.top1_after * 100).toFixed(2)} (${r.loss_pt.toFixed(2)} pt)${r.note ? ` — ${r.note}` : ''}\n`);

@@ -31,10 +31,12 @@ export type Recipe = RecipeStep[];
 export const presets: Record<string, Recipe> = {
   none: [],
   int8: [{ step: 'quantize-int8' }],
-  'prune-weights': [{ step: 'prune-weights' }],
-  'prune-structured': [{ step: 'prune-structured' }],
-  distill: [{ step: 'distill' }],
-  lowrank: [{ step: 'lowrank' }],
+  // Pruning-family presets (issue 5): the pass defaults are the settings bench/prune.ts measures; distill's student
+  // is a quarter-width copy (≤ 1/4 of LeNet-300-100's parameters).
+  'prune-weights': [{ step: 'prune-weights', sparsity: 0.9, steps: 4 }],
+  'prune-structured': [{ step: 'prune-structured', target: 'macs', reduction: 5 }],
+  distill: [{ step: 'distill', width: 0.25 }],
+  lowrank: [{ step: 'lowrank', rank_by: 'params', param_fraction: 0.25 }],
   depthwise: [{ step: 'depthwise' }],
 };
 
