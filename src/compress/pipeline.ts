@@ -5,10 +5,20 @@ import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
 import { createLog, graphSize, type Pass, type PassData, type PassLog, type PassReport, type ParamSpec } from './pass.ts';
 import { quantizeInt8 } from './quantize-int8.ts';
+import { pruneWeights } from './prune-weights.ts';
+import { pruneStructured } from './prune-structured.ts';
+import { distill } from './distill.ts';
+import { lowrank } from './lowrank.ts';
+import { depthwiseSeparable } from './depthwise-separable.ts';
 
 /** Every pass a recipe can name. Adding a pass = one line here. */
 export const passes: Record<string, Pass> = {
   [quantizeInt8.name]: quantizeInt8,
+  [pruneWeights.name]: pruneWeights,
+  [pruneStructured.name]: pruneStructured,
+  [distill.name]: distill,
+  [lowrank.name]: lowrank,
+  [depthwiseSeparable.name]: depthwiseSeparable,
 };
 
 export interface RecipeStep {
@@ -21,6 +31,13 @@ export type Recipe = RecipeStep[];
 export const presets: Record<string, Recipe> = {
   none: [],
   int8: [{ step: 'quantize-int8' }],
+  // Pruning-family presets (issue 5): the pass defaults are the settings bench/prune.ts measures; distill's student
+  // is a quarter-width copy (≤ 1/4 of LeNet-300-100's parameters).
+  'prune-weights': [{ step: 'prune-weights', sparsity: 0.9, steps: 4 }],
+  'prune-structured': [{ step: 'prune-structured', target: 'macs', reduction: 5 }],
+  distill: [{ step: 'distill', width: 0.25 }],
+  lowrank: [{ step: 'lowrank', rank_by: 'params', param_fraction: 0.25 }],
+  depthwise: [{ step: 'depthwise' }],
 };
 
 export interface Compression {
