@@ -2,6 +2,7 @@
 import { isConstant, product, type Graph, type Tensor } from '../ir/graph.ts';
 import { cComment, type CNames } from './c-names.ts';
 import { cFloats, cInts, cList } from './c-literals.ts';
+import { packedWeightDecl } from './packing/pack-weights.ts';
 
 export const C_TYPE = { f32: 'float', i8: 'int8_t', i32: 'int32_t', u8: 'uint8_t' } as const;
 
@@ -30,7 +31,9 @@ export function emitWeights(g: Graph, names: CNames): WeightArray[] {
       seen.add(name);
       const t = g.tensors[name];
       const id = names.name(name, 'w_');
-      out.push({ tensor: name, id, bytes: product(t.shape) * t.data!.BYTES_PER_ELEMENT, decl: declare(t, id) });
+      const packed = packedWeightDecl(g, name, id); // Tensor.storage kinds: src/codegen/packing/
+      if (packed) out.push({ tensor: name, id, bytes: packed.bytes, decl: packed.decl });
+      else out.push({ tensor: name, id, bytes: product(t.shape) * t.data!.BYTES_PER_ELEMENT, decl: declare(t, id) });
     }
   }
   return out;

@@ -4,8 +4,11 @@ import { prepareDense } from '../../reference/int8/dense.ts';
 import { hasKernel } from '../kernel-catalog.ts';
 import { floatActivation } from '../emit-support.ts';
 import type { OpEmitter } from '../op-emitter.ts';
+import { emitPackedDense } from '../packing/emit-packed.ts';
 
 export const dense: OpEmitter<Node<'Dense'>> = (ctx) => {
+  const packed = emitPackedDense(ctx); // int4 / f16 / binary / clustered weights
+  if (packed) return packed;
   const { node } = ctx;
   const x = ctx.input(0)!;
   const w = ctx.input(1)!;
