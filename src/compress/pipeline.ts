@@ -6,11 +6,19 @@ import type { Graph } from '../ir/graph.ts';
 import { createLog, graphSize, type Pass, type PassData, type PassLog, type PassReport, type ParamSpec } from './pass.ts';
 import { quantizeInt8 } from './quantize-int8.ts';
 import { pruneWeights } from './prune-weights.ts';
+import { cluster } from './cluster.ts';
+import { huffman } from './huffman.ts';
+import { fp16 } from './fp16.ts';
+import { int4 } from './int4.ts';
 
 /** Every pass a recipe can name. Adding a pass = one line here. */
 export const passes: Record<string, Pass> = {
   [quantizeInt8.name]: quantizeInt8,
   [pruneWeights.name]: pruneWeights,
+  [cluster.name]: cluster,
+  [huffman.name]: huffman,
+  [fp16.name]: fp16,
+  [int4.name]: int4,
 };
 
 export interface RecipeStep {
@@ -24,6 +32,10 @@ export const presets: Record<string, Recipe> = {
   none: [],
   int8: [{ step: 'quantize-int8' }],
   'prune-weights': [{ step: 'prune-weights' }],
+  // Han et al. 2016: magnitude pruning with retraining → k-means weight sharing with centroid fine-tuning → Huffman.
+  'deep-compression': [{ step: 'prune-weights', sparsity: 0.92, steps: 4, epochs: 4 }, { step: 'cluster', bits: 5, epochs: 1 }, { step: 'huffman' }],
+  int4: [{ step: 'int4' }],
+  fp16: [{ step: 'fp16' }],
 };
 
 export interface Compression {

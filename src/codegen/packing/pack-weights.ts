@@ -28,6 +28,7 @@ export function packingProblem(g: Graph, name: string): string | undefined {
     if (s.kind === 'int4' && (t.dtype !== 'i8' || x.dtype !== 'i8')) return 'int4 storage needs an int8 layer';
     if (s.kind === 'f16' && (t.dtype !== 'f32' || x.dtype !== 'f32')) return 'f16 storage needs a float layer';
     if (s.kind === 'binary' && t.dtype !== x.dtype) return 'binary weights and activations must both be float or int8';
+    if (s.kind === 'binary' && t.dtype === 'i8' && !int8Magnitudes(t)) return 'int8 weights are not ±m per output channel';
     if (s.kind === 'clustered') {
       if (t.dtype !== 'f32' || x.dtype !== 'f32') return 'clustered storage is served for float layers (cluster before int8)';
       if (s.codebook.length > 256) return 'more than 256 clusters';
@@ -61,6 +62,20 @@ const hex = (xs: ArrayLike<number>, digits: number) => Array.from(xs, (v) => `0x
 /** Output-channel count and per-channel row length of a Dense [out,in] or Conv2D OHWI weight. */
 const rows = (t: Tensor) => ({ out: t.shape[0], row: product(t.shape) / t.shape[0] });
 
+/** Per-output-channel magnitudes m of int8 weights that are all ±m, else undefined. An int8 layer's binary storage is
+ *  read from its data (PTQ of ±alpha weights gives ±127 with scale alpha/127, whatever alpha the float storage held). */
+export function int8Magnitudes(t: Tensor): number[] | undefined {
+  const { out, row } = rows(t);
+  const d = t.data!;
+  const m: number[] = [];
+  for (let o = 0; o < out; o++) {
+    const a = Math.abs(d[o * row]);
+    for (let i = 1; i < row; i++) if (Math.abs(d[o * row + i]) !== a) return undefined;
+    m.push(a);
+  }
+  return m;
+}
+
 export interface PackedDecl {
   decl: string;
   bytes: number;
@@ -91,15 +106,16 @@ function packInt4(t: Tensor, id: string): PackedDecl {
 function packBinary(t: Tensor, s: Extract<Storage, { kind: 'binary' }>, id: string): PackedDecl {
   const { out, row } = rows(t);
   const d = t.data!;
-  if (s.alpha.length !== out) throw mismatch(t, `${s.alpha.length} alphas for ${out} output channels`);
-  const words = new Uint32Array(Math.ceil(d.length / 32));
   const isFloat = t.dtype === 'f32';
+  const alpha = isFloat ? s.alpha : int8Magnitudes(t)!;
+  if (alpha.length !== out) throw mismatch(t, `${s.alpha.length} alphas for ${out} output channels`);
+  const words = new Uint32Array(Math.ceil(d.length / 32));
   for (let i = 0; i < d.length; i++) {
-    const a = isFloat ? Math.fround(s.alpha[Math.floor(i / row)]) : s.alpha[Math.floor(i / row)];
+    const a = isFloat ? Math.fround(alpha[Math.floor(i / row)]) : alpha[Math.floor(i / row)];
     if (d[i] === a) words[i >> 5] |= 1 << (i & 31);
     else if (d[i] !== -a) throw mismatch(t, `value ${d[i]} at ${i} is not ±${a}`);
   }
-  const alphaDecl = isFloat ? arr('float', `${id}_alpha`, cFloats(s.alpha), 8) : arr('int32_t', `${id}_alpha`, cInts(s.alpha));
+  const alphaDecl = isFloat ? arr('float', `${id}_alpha`, cFloats(alpha), 8) : arr('int32_t', `${id}_alpha`, cInts(alpha));
   return { decl: `${arr('uint32_t', id, hex(words, 8), 8)}\n${alphaDecl}`, bytes: words.length * 4 + out * 4 };
 }
 
