@@ -56,6 +56,7 @@ export const cluster: Pass = {
   description: 'weight sharing: per-layer k-means (k = 2^bits) with centroid fine-tuning; pruned weights stay zero',
   params: {
     bits: { type: 'number', min: 2, max: 8, integer: true, default: 5, description: 'index bits per weight: k = 2^bits clusters per layer' },
+    k: { type: 'number', min: 4, max: 256, integer: true, default: 0, description: 'clusters per layer, 4..256 (default 0 = 2^bits); overrides bits' },
     conv_bits: { type: 'number', min: 0, max: 8, integer: true, default: 0, description: 'index bits for conv layers (0 = same as bits; 2..8)' },
     init: { type: 'enum', values: ['linear', 'density', 'kmeans++'], default: 'linear', description: 'centroid initialisation (Deep Compression: linear)' },
     ...fineTuneParams,
@@ -79,7 +80,8 @@ export const cluster: Pass = {
       const keptIdx: number[] = [];
       for (let i = 0; i < d.length; i++) if (!t.mask || t.mask[i]) keptIdx.push(i);
       const bits = w.op !== 'Dense' && convBits ? convBits : Number(params.bits);
-      const km = kmeans1d(Float32Array.from(keptIdx, (i) => d[i]), 2 ** bits, { init: params.init as KmeansInit, seed: ft.seed + j });
+      const k = Number(params.k) || 2 ** bits;
+      const km = kmeans1d(Float32Array.from(keptIdx, (i) => d[i]), k, { init: params.init as KmeansInit, seed: ft.seed + j });
       const index = new Int16Array(d.length).fill(-1);
       keptIdx.forEach((i, k) => (index[i] = km.assign[k]));
       log.progress(`cluster: ${w.node} k=${km.centroids.length}`, (j + 1) / weights.length);
