@@ -10,6 +10,7 @@ import { cluster } from './cluster.ts';
 import { huffman } from './huffman.ts';
 import { fp16 } from './fp16.ts';
 import { int4 } from './int4.ts';
+import { binary } from './binary.ts';
 
 /** Every pass a recipe can name. Adding a pass = one line here. */
 export const passes: Record<string, Pass> = {
@@ -19,6 +20,7 @@ export const passes: Record<string, Pass> = {
   [huffman.name]: huffman,
   [fp16.name]: fp16,
   [int4.name]: int4,
+  [binary.name]: binary,
 };
 
 export interface RecipeStep {
@@ -36,6 +38,8 @@ export const presets: Record<string, Recipe> = {
   'deep-compression': [{ step: 'prune-weights', sparsity: 0.92, steps: 4, epochs: 4 }, { step: 'cluster', bits: 5, epochs: 1 }, { step: 'huffman' }],
   int4: [{ step: 'int4' }],
   fp16: [{ step: 'fp16' }],
+  // BinaryConnect on every layer but the last, which is stored as half.
+  binary: [{ step: 'binary' }, { step: 'fp16' }],
 };
 
 export interface Compression {
