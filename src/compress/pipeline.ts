@@ -11,6 +11,7 @@ import { huffman } from './huffman.ts';
 import { fp16 } from './fp16.ts';
 import { int4 } from './int4.ts';
 import { binary } from './binary.ts';
+import { qat } from './qat.ts';
 
 /** Every pass a recipe can name. Adding a pass = one line here. */
 export const passes: Record<string, Pass> = {
@@ -21,6 +22,7 @@ export const passes: Record<string, Pass> = {
   [fp16.name]: fp16,
   [int4.name]: int4,
   [binary.name]: binary,
+  [qat.name]: qat,
 };
 
 export interface RecipeStep {
@@ -40,6 +42,7 @@ export const presets: Record<string, Recipe> = {
   fp16: [{ step: 'fp16' }],
   // BinaryConnect on every layer but the last, which is stored as half.
   binary: [{ step: 'binary' }, { step: 'fp16' }],
+  'qat-int8': [{ step: 'qat-int8' }],
 };
 
 export interface Compression {
