@@ -3,7 +3,11 @@ import type { Command } from 'commander';
 import { register as inspect } from './inspect.ts';
 import { register as evaluate } from './eval.ts';
 import { register as boards } from './boards.ts';
+import { register as compile } from './compile.ts';
+import { register as deploy } from './deploy.ts';
+import { register as run } from './run.ts';
+import { register as flash } from './flash.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [inspect, evaluate, boards];
+export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash];
