@@ -2,6 +2,7 @@
 // reference interpreter on the same graph (int8 paths byte for byte, float paths within 1e-5), and the Cortex-M4 build.
 import { describe, expect, it } from 'vitest';
 import { generateModel } from '../../src/codegen/generate.ts';
+import type { TinyforgeError } from '../../src/diagnostics.ts';
 import { calibrate } from '../../src/compress/calibrate.ts';
 import { quantizeGraphInt8 } from '../../src/compress/quantize-int8.ts';
 import { cloneGraph, type Graph, type Storage, type TensorData } from '../../src/ir/graph.ts';
@@ -99,7 +100,13 @@ describe('packed weights: float layers', () => {
     const g = cloneGraph(floatCnn());
     store(g, 'fc1.weight', 'binary');
     g.tensors['fc1.weight'].data![3] = 0.123;
-    expect(() => generateModel(g)).toThrow(/storage does not hold its values/);
+    try {
+      generateModel(g);
+      expect.unreachable();
+    } catch (e) {
+      const d = (e as TinyforgeError).diagnostic;
+      expect(`${d.message}\n${(d.notes ?? []).join('\n')}`).toMatch(/fc1.*storage does not hold its values/s);
+    }
   });
 });
 
