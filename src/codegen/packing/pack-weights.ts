@@ -119,8 +119,10 @@ function packBinary(t: Tensor, s: Extract<Storage, { kind: 'binary' }>, id: stri
   return { decl: `${arr('uint32_t', id, hex(words, 8), 8)}\n${alphaDecl}`, bytes: words.length * 4 + out * 4 };
 }
 
-function packClustered(t: Tensor, s: Extract<Storage, { kind: 'clustered' }>, id: string): PackedDecl {
+function packClustered(t: Tensor, stored: Extract<Storage, { kind: 'clustered' }>, id: string): PackedDecl {
   const d = t.data as Float32Array;
+  // A graph read back from JSON (src/ir/serialize.ts) holds indices as a plain object: accept any array-like.
+  const s = { ...stored, indices: stored.indices instanceof Uint8Array ? stored.indices : Uint8Array.from(Object.values(stored.indices as unknown as Record<string, number>)) };
   if (s.indices.length !== d.length) throw mismatch(t, `${s.indices.length} indices for ${d.length} weights`);
   for (let i = 0; i < d.length; i++) {
     if (s.sparse && d[i] === 0) continue;
