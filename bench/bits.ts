@@ -93,7 +93,7 @@ export async function benchBits(opts: BenchBitsOptions = {}): Promise<BenchBitsR
       const t0 = Date.now();
       const dense = name === 'lenet300';
       const recipe: Recipe = [
-        { step: 'prune-weights', sparsity: dense ? 0.92 : 0.75, steps: 4, epochs: ep(dense ? 3 : 4), lr: 5e-4, ...ft },
+        { step: 'prune-weights', sparsity: dense ? 0.92 : 0.75, scope: 'global', steps: 4, epochs: ep(dense ? 3 : 4), lr: 5e-4, ...ft },
         { step: 'cluster', bits: dense ? 5 : 5, conv_bits: dense ? 0 : 6, epochs: ep(1), lr: 1e-4, ...ft },
         { step: 'huffman' },
       ];
