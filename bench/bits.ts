@@ -53,8 +53,8 @@ async function floatModel(name: keyof typeof MODELS, train: Dataset, o: Required
   if (existsSync(m.example)) return importOnnx(new Uint8Array(readFileSync(m.example)), m.example);
   const cache = join(o.cacheDir, `${name}-float-${train.size}-${o.epochsScale}.tfir.json`);
   if (existsSync(cache)) return loadIrJson(cache);
-  say(`${name}: training the float model (${m.epochs} epochs on ${train.size} images)`);
   const epochs = Math.max(1, Math.round(m.epochs * o.epochsScale));
+  say(`${name}: training the float model (${epochs} epochs on ${train.size} images)`);
   const g = (await trainGraph(m.build(1), train, { epochs, batchSize: 64, learningRate: 1e-3, learningRateDecay: 0.7, seed: 1 })).graph;
   mkdirSync(o.cacheDir, { recursive: true });
   saveIrJson(g, cache);

@@ -37,7 +37,7 @@ export const presets: Record<string, Recipe> = {
   int8: [{ step: 'quantize-int8' }],
   'prune-weights': [{ step: 'prune-weights' }],
   // Han et al. 2016: magnitude pruning with retraining → k-means weight sharing with centroid fine-tuning → Huffman.
-  'deep-compression': [{ step: 'prune-weights', sparsity: 0.92, steps: 4, epochs: 4 }, { step: 'cluster', bits: 5, epochs: 1 }, { step: 'huffman' }],
+  'deep-compression': [{ step: 'prune-weights', sparsity: 0.92, scope: 'global', steps: 4, epochs: 4 }, { step: 'cluster', bits: 5, epochs: 1 }, { step: 'huffman' }],
   int4: [{ step: 'int4' }],
   fp16: [{ step: 'fp16' }],
   // BinaryConnect on every layer but the last, which is stored as half.
