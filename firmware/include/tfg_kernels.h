@@ -207,7 +207,7 @@ tfg_status tfg_dequantize_s8(int32_t n, float scale, int32_t zero_point, const i
 /** A stream failed its length/CRC check or held an invalid code; the output is not valid. */
 #define TFG_ERR_CORRUPT ((tfg_status)-2)
 /** Largest conv weight row (k_h·k_w·in_c/groups) tfg_conv2d_f32_huff decodes into its stack buffer (bytes). */
-#define TFG_HUFF_ROW_MAX 2048
+#define TFG_HUFF_ROW_MAX 1152
 
 /** int8 Dense with 4-bit weights, two per byte (flat [out,in] index j: low nibble of byte j/2 when j is even), values in [−8, 7].
  *  Same arithmetic as tfg_dense_s8. Ref: src/reference/int8/dense.ts. */

@@ -34,7 +34,10 @@ export const huffman: Pass = {
       float32_weight_bytes: r.float32_bytes,
       ratio: r.ratio,
       layers: compressionRows(g),
-      notes: [`${coded.length} layers Huffman coded; all weights ${r.float32_bytes} B float32 → ${r.deployed_bytes} B deployed (${r.ratio}×)`],
+      notes: [
+        `${coded.length} layers Huffman coded; all weights ${r.float32_bytes} B float32 → ${r.deployed_bytes} B deployed (${r.ratio}×)`,
+        'decoder RAM: Dense decodes while it computes (a 16-byte bit reader on the stack); Conv2D decodes one output channel into a TFG_HUFF_ROW_MAX (1152-byte) stack row',
+      ],
     };
     return { ir: g, report };
   },

@@ -10,7 +10,7 @@ import { f32ToHalfBits, halfBitsToF32 } from './bits.ts';
 import { encodeWeightStream, type WeightStream } from './huffman-stream.ts';
 
 /** Must equal TFG_HUFF_ROW_MAX in firmware/include/tfg_kernels.h. */
-export const HUFF_ROW_MAX = 2048;
+export const HUFF_ROW_MAX = 1152; // 3·3·128: any 3x3 conv up to 128 input channels
 
 export type PackedKind = 'f16' | 'int4' | 'binary' | 'clustered';
 
