@@ -107,6 +107,7 @@ export async function benchBits(opts: BenchBitsOptions = {}): Promise<BenchBitsR
       const t0 = Date.now();
       const { ir } = await run([{ step: 'binary', epochs: ep(3), lr: 1e-3, keep_last: true, ...ft }, { step: 'fp16' }]);
       row('binary (last layer fp16)', ir, (await evaluate(ir, test)).top1, t0, 'BinaryConnect deterministic, α per channel');
+      saveIrJson(ir, join(o.cacheDir, `${name}-binary.tfir.json`));
     }
     if (want('qat-int8')) {
       const t0 = Date.now();
