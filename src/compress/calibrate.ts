@@ -24,7 +24,7 @@ export function calibrate(g: Graph, samples: Record<string, TensorData>[], opts:
   const percentile = opts.percentile ?? 100;
   if (samples.length === 0) {
     throw new TinyforgeError('no-calibration-data', `calibrating "${g.name}" needs at least one sample input`, {
-      hint: 'pass calibration samples (e.g. --calibration-samples 100 with a dataset)',
+      hint: 'give a dataset (--dataset) so calibration samples exist; as a library, pass data.calibration to runPipeline',
     });
   }
   if (!(percentile > 50 && percentile <= 100)) {

@@ -3,6 +3,7 @@
 // report.json under compression.steps (snake_case fields, like the rest of report.json).
 
 import type { Diagnostic } from '../diagnostics.ts';
+import type { Dataset } from '../data/dataset.ts';
 import type { Graph, TensorData } from '../ir/graph.ts';
 import { graphStats } from '../ir/stats.ts';
 
@@ -16,6 +17,8 @@ export type ParamSpec =
 export interface PassData {
   /** Calibration samples: one record per sample, graph input name → float values (NHWC, already preprocessed). */
   calibration?: Record<string, TensorData>[];
+  /** Labelled samples (raw values: apply metadata.preprocess) for passes that fine-tune or evaluate. */
+  dataset?: Dataset;
 }
 
 /** What a pass receives: its validated recipe parameters (every declared param present, defaults filled in)
