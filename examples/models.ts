@@ -16,7 +16,7 @@ export function mnistLenet300(seed: number): Graph {
   h = b.node('Dense', [h, b.constant('fc2.weight', zeros(100, 300), [100, 300]), b.constant('fc2.bias', zeros(100), [100])], { activation: 'relu' }, 'fc2');
   h = b.node('Dense', [h, b.constant('fc3.weight', zeros(10, 100), [10, 100]), b.constant('fc3.bias', zeros(10), [10])], {}, 'logits');
   b.output(b.node('Softmax', [h], { axis: -1 }, 'probs'));
-  b.metadata({ preprocess: MNIST_PREPROCESS, inputLayout: 'NHWC', labels: [...'0123456789'] });
+  b.metadata({ preprocess: MNIST_PREPROCESS, inputLayout: 'NCHW', labels: [...'0123456789'] });
   return initWeights(b.build(), seed);
 }
 
@@ -33,6 +33,6 @@ export function mnistCnn(seed: number): Graph {
   h = b.node('Reshape', [h], { shape: [1, 784] }, 'flatten');
   h = b.node('Dense', [h, b.constant('fc.weight', zeros(10, 784), [10, 784]), b.constant('fc.bias', zeros(10), [10])], {}, 'logits');
   b.output(b.node('Softmax', [h], { axis: -1 }, 'probs'));
-  b.metadata({ preprocess: MNIST_PREPROCESS, inputLayout: 'NHWC', labels: [...'0123456789'] });
+  b.metadata({ preprocess: MNIST_PREPROCESS, inputLayout: 'NCHW', labels: [...'0123456789'] });
   return initWeights(b.build(), seed);
 }

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../src/data/dataset.ts';
 import type { Graph } from '../src/ir/graph.ts';
+import { exportOnnx } from '../src/import/onnx-export.ts';
 import { graphStats } from '../src/ir/stats.ts';
 import { initBackend } from '../src/train/backend.ts';
 import { evaluate } from '../src/train/evaluate.ts';
@@ -51,17 +52,6 @@ function parseArgs(argv: string[]) {
   return { names: names.length ? names : Object.keys(RECIPES), ...opts };
 }
 
-/** exportOnnx lives in src/import/onnx-export.ts (another part); loaded lazily so training works before it lands. */
-async function writeOnnx(g: Graph, path: string): Promise<boolean> {
-  try {
-    const mod = (await import('../src/import/onnx-export.ts' as string)) as { exportOnnx: (g: Graph) => Uint8Array };
-    writeFileSync(path, mod.exportOnnx(g));
-    return true;
-  } catch (e) {
-    log(`  could not write ${path}: ${(e as Error).message}`);
-    return false;
-  }
-}
 
 function readme(name: string, r: Recipe, g: Graph, top1: number, correct: number, backend: string, epochs: number, seconds: number): string {
   const s = graphStats(g);
@@ -75,7 +65,7 @@ ${r.description}
 | top-1 on the full MNIST test set (10,000 images) | **${(top1 * 100).toFixed(2)}%** (${correct} correct) |
 | parameters | ${s.totals.params.toLocaleString('en-US')} |
 | MACs per inference | ${s.totals.macs.toLocaleString('en-US')} |
-| input | \`input\` [1, 28, 28, 1] float32, NHWC (same memory order as NCHW for one channel) |
+| input | \`input\` [1, 1, 28, 28] float32 in the ONNX file (NCHW, as PyTorch exports MNIST models); tinyforge's IR holds it as NHWC [1, 28, 28, 1], the same memory order for one channel |
 | preprocessing | x = pixel / 255 (pixels 0..255; mean 0, std 1), recorded in the graph metadata |
 | output | \`probs\` [1, 10] softmax probabilities (the logits are the input of the final Softmax) |
 
@@ -105,7 +95,9 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     let g: Graph;
     if (args.fromIr) {
+      // Weights (and training record) from the saved run; metadata such as the ONNX layout from the current recipe.
       g = loadIrJson(join(args.fromIr, `${name}.json`));
+      g.metadata = { ...r.build(r.seed).metadata, training: g.metadata.training };
     } else {
       log(`${name}: training ${epochs} epochs`);
       const result = await trainGraph(r.build(r.seed), train, {
@@ -129,7 +121,7 @@ async function main(): Promise<void> {
     log(`${name}: top-1 ${(ev.top1 * 100).toFixed(2)}% on ${ev.samples} test images`);
     const dir = join(here, name);
     mkdirSync(dir, { recursive: true });
-    await writeOnnx(g, join(dir, 'model.onnx'));
+    writeFileSync(join(dir, 'model.onnx'), exportOnnx(g));
     writeFileSync(join(dir, 'README.md'), readme(name, r, g, ev.top1, ev.correct, trained.backend, trained.epochs, trained.seconds));
   }
 }

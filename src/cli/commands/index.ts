@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 import { register as inspect } from './inspect.ts';
 import { register as evaluate } from './eval.ts';
 import { register as boards } from './boards.ts';
+import { register as compile } from './compile.ts';
+import { register as deploy } from './deploy.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [inspect, evaluate, boards];
+export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy];

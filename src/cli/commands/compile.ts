@@ -1,0 +1,52 @@
+// `tinyforge compile`: model → (compress, quantize) → generated C project for a board, or a C library with --lib.
+import type { Command } from 'commander';
+import { compileModel } from '../steps.ts';
+import { log, printJson } from '../output.ts';
+
+export interface CompileFlags {
+  board: string;
+  out?: string;
+  quantize: string;
+  compress?: string;
+  dataset?: string;
+  calibrationSamples: number;
+  force?: boolean;
+}
+
+/** The options compile and deploy share. */
+export function compileOptions(cmd: Command, outDefault: string): Command {
+  return cmd
+    .requiredOption('--board <id>', 'target board (`tinyforge boards` lists them)')
+    .option('-o, --out <dir>', `output folder (default ${outDefault})`)
+    .option('--quantize <mode>', "'int8' (post-training quantization, calibrated on --dataset) or 'none'", 'int8')
+    .option('--compress <recipe>', 'a compression preset name or a recipe .json file, run before quantization')
+    .option('--dataset <name>', "calibration/evaluation data: 'mnist' or a folder of MLPerf-style .bin samples")
+    .option('--calibration-samples <n>', 'training samples used to calibrate int8 ranges', (v) => parseInt(v, 10), 200)
+    .option('--force', 'replace an output folder that tinyforge did not write');
+}
+
+export function register(program: Command): void {
+  compileOptions(
+    program
+      .command('compile')
+      .description('generate C for a model and board: model.c/h, the kernels it uses, and the deployed graph')
+      .argument('<model>', 'model file: .onnx, TF.js model.json or .tflite'),
+    'out/<model>-<board>',
+  )
+    .option('--lib', 'emit a self-contained C library (CMake and Make fragments) to embed in your own firmware')
+    .option('--json', 'print the manifest on stdout')
+    .addHelpText('after', '\nExample:\n  $ tinyforge compile examples/mnist-lenet300/model.onnx --board mps2-an386 --dataset mnist -o out/lenet')
+    .action(async (modelPath: string, opts: CompileFlags & { lib?: boolean; json?: boolean }) => {
+      const outDir = opts.out ?? `out/${modelPath.replace(/^.*\//, '').replace(/\.[^.]+$/, '')}-${opts.board}`;
+      const c = await compileModel({
+        modelPath, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
+        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: !!opts.lib,
+      });
+      if (opts.json) printJson({ out: outDir, ...c.manifest });
+      else
+        log(
+          `wrote ${outDir}: ${c.manifest.quantization}, ${c.manifest.weight_bytes.toLocaleString('en-US')} weight bytes, ` +
+            `arena ${c.manifest.arena_bytes.toLocaleString('en-US')} B (naive ${c.manifest.arena_naive_bytes.toLocaleString('en-US')} B), kernels: ${c.manifest.kernels.join(', ')}`,
+        );
+    });
+}

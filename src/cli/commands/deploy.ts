@@ -1,0 +1,104 @@
+// `tinyforge deploy`: compile → build → flash/start → measure on the device → report.json + report.html.
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { loadDataset } from '../../data/dataset.ts';
+import { loadProject } from '../../codegen/project.ts';
+import { buildProject } from '../../build/build-project.ts';
+import { openDevice } from '../../device/device-session.ts';
+import { measureOnDevice } from '../../device/measure.ts';
+import { debugLayers, profileLayers } from '../../device/layer-views.ts';
+import { evaluateOnHost } from '../../reference/evaluate.ts';
+import { prepareInput } from '../../reference/model-input.ts';
+import { makeReport } from '../../report/make-report.ts';
+import { renderHtml } from '../../report/html.ts';
+import type { Report } from '../../report/report.ts';
+import { compileModel } from '../steps.ts';
+import { log, printJson, progress, table } from '../output.ts';
+import { compileOptions, type CompileFlags } from './compile.ts';
+
+interface DeployFlags extends CompileFlags {
+  samples: number;
+  profileLayers?: boolean;
+  debugLayers?: boolean;
+  json?: boolean;
+}
+
+export function summaryTable(r: Report): string {
+  const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(2)}%`);
+  const lat = r.latency.median === null ? `unavailable` : `${r.latency.median.toLocaleString('en-US')} ${r.latency.unit} (≈ ${r.latency.ms?.toFixed(2)} ms)`;
+  return table(
+    ['figure', 'value'],
+    [
+      ['board', `${r.board} (${r.target.kind})`],
+      ['model', `${r.model.name}: ${r.model.params.toLocaleString('en-US')} params, ${r.model.macs.toLocaleString('en-US')} MACs, ${r.model.quantization}`],
+      ['latency / inference', lat],
+      ['flash', `${r.memory.flash_bytes.toLocaleString('en-US')} B`],
+      ['static RAM', `${r.memory.ram_bytes.toLocaleString('en-US')} B`],
+      ['arena', `${r.memory.arena_bytes.toLocaleString('en-US')} B (naive ${r.memory.arena_naive_bytes?.toLocaleString('en-US')} B, lower bound ${r.memory.arena_lower_bound_bytes?.toLocaleString('en-US')} B)`],
+      ['stack high-water', r.memory.stack_bytes === null ? '—' : `${r.memory.stack_bytes.toLocaleString('en-US')} B`],
+      ['weights', `${r.compression.compressed_bytes.toLocaleString('en-US')} B (${r.compression.ratio.toFixed(1)}× smaller than float32)`],
+      ['device top-1', `${pct(r.accuracy.device_top1)} on ${r.accuracy.samples} samples`],
+      ['reference top-1', pct(r.accuracy.reference_top1)],
+      ['float model top-1', pct(r.accuracy.float_top1)],
+      ['agreement', `${pct(r.accuracy.agreement)} (${r.accuracy.agreement_kind})`],
+    ],
+  );
+}
+
+export function register(program: Command): void {
+  compileOptions(
+    program
+      .command('deploy')
+      .description('compile, build, run on the board (or its emulator), measure latency, memory and accuracy, write report.json')
+      .argument('<model>', 'model file: .onnx, TF.js model.json or .tflite'),
+    'out/<model>-<board>',
+  )
+    .option('--samples <n>', 'test samples streamed to the device', (v) => parseInt(v, 10), 100)
+    .option('--profile-layers', "report each layer's latency measured on the device")
+    .option('--debug-layers', 'compare every layer output of one sample with the reference; name the first that differs')
+    .option('--json', 'print report.json on stdout')
+    .addHelpText('after', '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 500')
+    .action(async (modelPath: string, opts: DeployFlags) => {
+      const outDir = opts.out ?? join('out', `${basename(modelPath).replace(/\.[^.]+$/, '')}-${opts.board}`);
+      log(`compiling ${modelPath} for ${opts.board} …`);
+      const compiled = await compileModel({
+        modelPath, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
+        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false,
+      });
+      const project = loadProject(outDir);
+      log(`building firmware …`);
+      const fw = await buildProject(project, compiled.board);
+      log(`starting ${compiled.board.id} and saying hello …`);
+      const session = await openDevice(compiled.board, fw.elfPath);
+      const data = await loadDataset(opts.dataset ?? 'mnist', { split: 'test', limit: opts.samples });
+      let report: Report;
+      try {
+        const measurement = await measureOnDevice(session, project.graph, data, { samples: opts.samples, onProgress: progress('on device') });
+        const stack = await session.stack();
+        const first = prepareInput(project.graph, data.get(0).x);
+        const perLayer = opts.profileLayers ? await profileLayers(session, project.graph, first) : undefined;
+        if (opts.debugLayers) {
+          const d = await debugLayers(session, project.graph, first);
+          if (d.firstMismatch) {
+            const m = d.firstMismatch;
+            log(`debug-layers: first mismatch at layer ${m.layer} "${m.node}" (${m.op}): ${m.differing}/${m.elements} elements differ, max |diff| ${m.maxAbsDiff}`);
+          } else log(`debug-layers: all ${d.layers.length} layer outputs equal the reference interpreter`);
+        }
+        await session.close();
+        const floatEval = compiled.quantization === 'float32' && compiled.compression.steps.length === 0
+          ? measurement.referenceTop1
+          : (await evaluateOnHost(compiled.floatGraph, data, { limit: measurement.samples })).referenceTop1;
+        report = makeReport({
+          board: compiled.board, graph: project.graph, floatGraph: compiled.floatGraph, modelPath, manifest: project.manifest,
+          compression: compiled.compression, elf: fw.size, measurement, dataset: opts.dataset ?? 'mnist', stack, perLayer, floatTop1: floatEval,
+        });
+      } finally {
+        await session.close();
+      }
+      writeFileSync(join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+      writeFileSync(join(outDir, 'report.html'), renderHtml(report, { flash_bytes: compiled.board.flashBytes, ram_bytes: compiled.board.ramBytes }));
+      if (opts.json) printJson(report);
+      else process.stdout.write(summaryTable(report) + `\n\nwrote ${join(outDir, 'report.json')} and report.html\n`);
+    });
+}

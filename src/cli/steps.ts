@@ -1,0 +1,131 @@
+// The stages `compile`, `flash`, `eval --board` and `deploy` share: prepare the graph (load, compress, quantize),
+// generate and write the project, build it, start the device. Each step reads the previous step's output only.
+import { existsSync, readFileSync } from 'node:fs';
+import { TinyforgeError } from '../diagnostics.ts';
+import type { Graph } from '../ir/graph.ts';
+import { graphStats } from '../ir/stats.ts';
+import { loadModel } from '../import/index.ts';
+import { loadDataset, type Dataset } from '../data/dataset.ts';
+import { applyPreprocess } from '../data/preprocess.ts';
+import { runPipeline, type Compression, type Recipe } from '../compress/pipeline.ts';
+import { createLog } from '../compress/pass.ts';
+import { loadBoard, type Board } from '../build/boards.ts';
+import { checkFits } from '../build/fit-check.ts';
+import { generateModel } from '../codegen/generate.ts';
+import { writeProject, type ProjectManifest } from '../codegen/project.ts';
+import { formatDiagnostic } from '../diagnostics.ts';
+import { log } from './output.ts';
+
+export interface PrepareOptions {
+  modelPath: string;
+  /** 'int8' or 'none'. */
+  quantize: string;
+  /** A preset name or a recipe JSON file, run before quantization. */
+  compress?: string;
+  /** Dataset for calibration (and for passes that train). */
+  dataset?: string;
+  calibrationSamples: number;
+}
+
+export interface PreparedModel {
+  floatGraph: Graph;
+  graph: Graph;
+  compression: Compression;
+  quantization: string;
+}
+
+/** A preset name, or a path to a JSON recipe file (an array of steps or `{ "steps": [...] }`). */
+export function loadRecipe(spec: string): Recipe | string {
+  if (!spec.endsWith('.json')) return spec;
+  if (!existsSync(spec)) throw new TinyforgeError('file-not-found', `recipe file ${spec} does not exist`, { location: { file: spec } });
+  try {
+    const raw = JSON.parse(readFileSync(spec, 'utf8')) as Recipe | { steps: Recipe };
+    return Array.isArray(raw) ? raw : raw.steps;
+  } catch (e) {
+    throw new TinyforgeError('bad-recipe', `recipe file is not valid JSON: ${(e as Error).message}`, { location: { file: spec } });
+  }
+}
+
+function isQuantized(g: Graph): boolean {
+  return Object.values(g.tensors).some((t) => t.dtype === 'i8');
+}
+
+/** Calibration inputs: preprocessed float samples from the training split (test split for evaluation-only folders). */
+async function calibrationData(g: Graph, datasetName: string, n: number): Promise<{ data: Dataset; calibration: Record<string, Float32Array>[] }> {
+  let data: Dataset;
+  try {
+    data = await loadDataset(datasetName, { split: 'train', limit: n });
+  } catch (e) {
+    if (!(e instanceof TinyforgeError)) throw e;
+    data = await loadDataset(datasetName, { split: 'test', limit: n });
+  }
+  const input = g.tensors[g.inputs[0]];
+  const channels = input.shape.length === 4 ? input.shape[3] : 1;
+  const calibration = [];
+  for (let i = 0; i < Math.min(n, data.size); i++) calibration.push({ [g.inputs[0]]: applyPreprocess(data.get(i).x, g.metadata.preprocess, channels) });
+  return { data, calibration };
+}
+
+export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel> {
+  const floatGraph = await loadModel(opts.modelPath);
+  const recipe: Recipe = [];
+  if (opts.compress) {
+    const r = loadRecipe(opts.compress);
+    recipe.push(...(typeof r === 'string' ? (await import('../compress/pipeline.ts')).resolveRecipe(r) : r));
+  }
+  const wantsInt8 = opts.quantize === 'int8' && !isQuantized(floatGraph) && !recipe.some((s) => /int8|int4|quantize|binary/.test(s.step));
+  if (wantsInt8) recipe.push({ step: 'quantize-int8' });
+  if (opts.quantize !== 'int8' && opts.quantize !== 'none') {
+    throw new TinyforgeError('bad-argument', `--quantize ${opts.quantize} is not known`, { hint: 'use --quantize int8 or --quantize none' });
+  }
+  let compression: Compression = { steps: [], original_bytes: graphStats(floatGraph).totals.bytes, compressed_bytes: graphStats(floatGraph).totals.bytes, ratio: 1 };
+  let graph = floatGraph;
+  if (recipe.length > 0) {
+    if (!opts.dataset) {
+      throw new TinyforgeError('bad-argument', 'compression and int8 quantization need data to calibrate on', { hint: 'pass --dataset mnist (or a folder of samples), or --quantize none' });
+    }
+    const { calibration, data } = await calibrationData(floatGraph, opts.dataset, opts.calibrationSamples);
+    let last = '';
+    const plog = createLog((m) => {
+      if (m !== last) log(`  ${m}`);
+      last = m;
+    });
+    const r = await runPipeline(floatGraph, recipe, { data: { calibration, dataset: data } as never, log: plog });
+    for (const d of plog.diagnostics) log(formatDiagnostic(d));
+    graph = r.ir;
+    compression = r.compression;
+  }
+  const quantization = isQuantized(graph) ? 'int8' : 'float32';
+  return { floatGraph, graph, compression, quantization };
+}
+
+export interface CompileOptions extends PrepareOptions {
+  boardId: string;
+  outDir: string;
+  force: boolean;
+  lib: boolean;
+}
+
+export interface CompiledModel extends PreparedModel {
+  board: Board;
+  manifest: ProjectManifest;
+}
+
+export async function compileModel(opts: CompileOptions): Promise<CompiledModel> {
+  const board = loadBoard(opts.boardId);
+  const prepared = await prepareModel(opts);
+  const generated = generateModel(prepared.graph, { board, lib: opts.lib });
+  // The fit check runs before any build: weights and code estimate for flash, arena for RAM.
+  checkFits(board, { flashBytes: generated.weightBytes, ramBytes: generated.arenaBytes }, prepared.graph.name);
+  const manifest = writeProject(opts.outDir, {
+    graph: prepared.graph,
+    generated,
+    board: board.id,
+    modelPath: opts.modelPath,
+    quantization: prepared.quantization,
+    lib: opts.lib,
+    compression: prepared.compression,
+    force: opts.force,
+  });
+  return { ...prepared, board, manifest };
+}

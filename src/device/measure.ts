@@ -1,0 +1,89 @@
+// On-device measurement: streams samples to a running device, times them, and compares every output with the
+// reference interpreter (int8: identical bytes; float: same top-1, and the largest difference).
+import type { Graph, TensorData } from '../ir/graph.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { runGraph } from '../reference/interpreter.ts';
+import { argmax, prepareInput } from '../reference/model-input.ts';
+import type { DeviceSession } from './device-session.ts';
+import type { LatencyUnit } from '../build/boards.ts';
+
+export interface DeviceMeasurement {
+  samples: number;
+  unit: LatencyUnit;
+  latencies: number[];
+  deviceTop1: number;
+  referenceTop1: number;
+  /** int8: fraction with identical output bytes; float: fraction with the same top-1. */
+  agreement: number;
+  agreementKind: 'identical-bytes' | 'same-top1';
+  /** Largest |device − reference| over all outputs (float models), 0 for identical int8 outputs. */
+  maxAbsDiff: number;
+  devicePredictions: number[];
+}
+
+export const bytesOf = (d: TensorData): Uint8Array => new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+
+/** Reinterprets device output bytes as the graph output's dtype (little-endian, as every target here is). */
+export function outputValues(g: Graph, bytes: Uint8Array): TensorData {
+  const buf = bytes.slice().buffer;
+  switch (g.tensors[g.outputs[0]].dtype) {
+    case 'f32':
+      return new Float32Array(buf);
+    case 'i8':
+      return new Int8Array(buf);
+    case 'i32':
+      return new Int32Array(buf);
+    default:
+      return new Uint8Array(buf);
+  }
+}
+
+export async function measureOnDevice(
+  session: DeviceSession,
+  g: Graph,
+  data: Dataset,
+  opts: { samples: number; onProgress?: (done: number, total: number) => void },
+): Promise<DeviceMeasurement> {
+  const n = Math.min(opts.samples, data.size);
+  const int8 = g.tensors[g.outputs[0]].dtype !== 'f32';
+  const latencies: number[] = [];
+  const devicePredictions: number[] = [];
+  let unit: LatencyUnit = 'unavailable';
+  let devCorrect = 0;
+  let refCorrect = 0;
+  let agree = 0;
+  let maxAbsDiff = 0;
+  for (let i = 0; i < n; i++) {
+    const { x, label } = data.get(i);
+    const input = prepareInput(g, x);
+    const r = await session.run(bytesOf(input));
+    unit = r.latency.unit;
+    if (r.latency.value !== null) latencies.push(r.latency.value);
+    const dev = outputValues(g, r.output);
+    const ref = runGraph(g, { [g.inputs[0]]: input }).outputs[g.outputs[0]];
+    const pd = argmax(dev);
+    const pr = argmax(ref);
+    devicePredictions.push(pd);
+    if (pd === label) devCorrect++;
+    if (pr === label) refCorrect++;
+    let same = int8 ? dev.length === ref.length : pd === pr;
+    for (let k = 0; k < ref.length; k++) {
+      const d = Math.abs(Number(dev[k]) - Number(ref[k]));
+      if (d > maxAbsDiff) maxAbsDiff = d;
+      if (int8 && d !== 0) same = false;
+    }
+    if (same) agree++;
+    opts.onProgress?.(i + 1, n);
+  }
+  return {
+    samples: n,
+    unit,
+    latencies,
+    deviceTop1: devCorrect / n,
+    referenceTop1: refCorrect / n,
+    agreement: agree / n,
+    agreementKind: int8 ? 'identical-bytes' : 'same-top1',
+    maxAbsDiff,
+    devicePredictions,
+  };
+}

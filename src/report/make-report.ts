@@ -1,0 +1,83 @@
+// Assembles report.json from what each stage measured; nothing here measures, it only puts the figures together.
+import type { Graph } from '../ir/graph.ts';
+import { graphStats } from '../ir/stats.ts';
+import type { Board } from '../build/boards.ts';
+import type { ElfSize } from '../build/elf-size.ts';
+import type { ProjectManifest } from '../codegen/project.ts';
+import type { Compression } from '../compress/pipeline.ts';
+import type { DeviceMeasurement } from '../device/measure.ts';
+import type { StackReport } from '../device/protocol.ts';
+import { summarize, toMs, type LayerLatency, type Report } from './report.ts';
+
+export const TOOL_VERSION = '0.1.0';
+
+export function targetOf(board: Board): Report['target'] {
+  if (board.emulator) return { kind: 'emulator', detail: `QEMU ${board.emulator.machine} with -icount shift=${board.emulator.icountShift}: figures are emulated, not measured on hardware` };
+  if (board.flasher === 'host-process') return { kind: 'host', detail: 'native process on this machine, over a pty' };
+  return { kind: 'hardware', detail: `${board.name} over a serial port` };
+}
+
+export interface ReportInputs {
+  board: Board;
+  graph: Graph;
+  floatGraph: Graph;
+  modelPath: string;
+  manifest: ProjectManifest;
+  compression: Compression;
+  elf: ElfSize;
+  measurement: DeviceMeasurement;
+  dataset: string;
+  stack: StackReport | null;
+  perLayer?: LayerLatency[];
+  floatTop1?: number | null;
+  latencyNote?: string;
+}
+
+export function makeReport(r: ReportInputs): Report {
+  const stats = graphStats(r.floatGraph);
+  const { median, p90 } = summarize(r.measurement.latencies);
+  // Host wall-clock nanoseconds are noisy and not a device figure: kept in the note, not as the latency.
+  const unit = r.measurement.unit;
+  const original = r.compression.original_bytes || stats.totals.bytes;
+  const deployed = r.manifest.weight_bytes;
+  return {
+    tool: { name: 'tinyforge', version: TOOL_VERSION },
+    board: r.board.id,
+    target: targetOf(r.board),
+    model: { name: r.graph.name, path: r.modelPath, params: stats.totals.params, macs: stats.totals.macs, quantization: r.manifest.quantization },
+    compression: {
+      steps: r.compression.steps as unknown as Report['compression']['steps'],
+      original_bytes: original,
+      compressed_bytes: deployed,
+      ratio: deployed > 0 ? original / deployed : 1,
+    },
+    memory: {
+      flash_bytes: r.elf.flashBytes,
+      ram_bytes: r.elf.ramBytes,
+      arena_bytes: r.manifest.arena_bytes,
+      stack_bytes: r.stack ? r.stack.highWaterBytes : null,
+      arena_naive_bytes: r.manifest.arena_naive_bytes,
+      arena_lower_bound_bytes: r.manifest.arena_lower_bound_bytes,
+      sections: { text: r.elf.text, rodata: r.elf.rodata, data: r.elf.data, bss: r.elf.bss },
+    },
+    latency: {
+      unit: unit === 'nanoseconds' ? 'unavailable' : unit,
+      median: unit === 'nanoseconds' ? null : median,
+      p90: unit === 'nanoseconds' ? null : p90,
+      clock_hz: r.board.clockHz,
+      ms: unit === 'nanoseconds' ? (median === null ? null : median / 1e6) : toMs(median, r.board.clockHz),
+      note: unit === 'nanoseconds' ? `host wall-clock: median ${median} ns (not a device figure)` : r.latencyNote ?? r.board.cycleCounter.note,
+      per_layer: r.perLayer,
+    },
+    accuracy: {
+      samples: r.measurement.samples,
+      dataset: r.dataset,
+      device_top1: r.measurement.deviceTop1,
+      reference_top1: r.measurement.referenceTop1,
+      agreement: r.measurement.agreement,
+      agreement_kind: r.measurement.agreementKind,
+      float_top1: r.floatTop1 ?? null,
+    },
+    created_at: new Date().toISOString(),
+  };
+}
