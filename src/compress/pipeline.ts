@@ -5,10 +5,12 @@ import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
 import { createLog, graphSize, type Pass, type PassData, type PassLog, type PassReport, type ParamSpec } from './pass.ts';
 import { quantizeInt8 } from './quantize-int8.ts';
+import { adversarial } from './adversarial.ts';
 
 /** Every pass a recipe can name. Adding a pass = one line here. */
 export const passes: Record<string, Pass> = {
   [quantizeInt8.name]: quantizeInt8,
+  [adversarial.name]: adversarial,
 };
 
 export interface RecipeStep {

@@ -144,7 +144,7 @@ export async function measureRobustness(o: RobustnessOptions): Promise<Robustnes
           queries += r.queries;
           o.onProgress?.(`${name} ε=${eps} on ${s.model} (${s.where})`, i + 1, qn);
         }
-        rows.push({ name, norm: 'linf', eps, model: s.model, where: s.where, robust_top1: qn ? correct / qn : 0, samples: qn, crafted_against: s.model, transferred: false, mean_queries: qn ? queries / qn : 0 });
+        rows.push({ name, norm: 'linf', eps, model: s.model, where: s.where, robust_top1: qn ? correct / qn : 0, samples: qn, crafted_against: `${s.model} (${s.where})`, transferred: false, mean_queries: qn ? queries / qn : 0 });
       }
     }
   }

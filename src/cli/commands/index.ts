@@ -5,7 +5,9 @@ import { register as evaluate } from './eval.ts';
 import { register as boards } from './boards.ts';
 import { register as compile } from './compile.ts';
 import { register as deploy } from './deploy.ts';
+import { register as defend } from './defend.ts';
+import { register as robustness } from './robustness.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy];
+export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, defend, robustness];
