@@ -101,9 +101,10 @@ tfg_status tfg_dense_f32(int32_t batch, int32_t in_n, int32_t out_n, const float
 /** int8 Dense, per-channel requant. Ref: src/reference/int8/dense.ts. Scratch: none. */
 tfg_status tfg_dense_s8(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
                         const int8_t *w, const int32_t *bias, int8_t *out);
-/** Same as tfg_dense_s8 using Cortex-M DSP SMLAD (2 MACs/instruction); bit-exact with tfg_dense_s8. */
+/** tfg_dense_s8 with Cortex-M DSP SMLAD (2 MACs per instruction, ≈ 2 instructions per MAC); bit-exact with it.
+ *  folded_bias[o] = bias[o] + input_offset·Σ_i w[o,i] (never NULL; codegen computes it), so the inner loop needs no offset. */
 tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
-                            const int8_t *w, const int32_t *bias, int8_t *out);
+                            const int8_t *w, const int32_t *folded_bias, int8_t *out);
 
 /* ---- conv ---- */
 /** Conv2D with groups, dilation, explicit pads; padding contributes 0. Ref: src/reference/float/conv2d.ts */

@@ -92,7 +92,11 @@ static inline int8_t tfg_mul_s8_one(const tfg_mul_s8_params *p, int8_t a, int8_t
 /* Unaligned little-endian 32-bit load; compiles to one LDR on Cortex-M3/M4/M7 (unaligned access allowed). */
 static inline uint32_t tfg_load32(const int8_t *p) {
   uint32_t v;
+#if defined(__GNUC__)
+  __builtin_memcpy(&v, p, sizeof v); /* stays inline under -ffreestanding, where plain memcpy becomes a call */
+#else
   memcpy(&v, p, sizeof v);
+#endif
   return v;
 }
 
@@ -147,6 +151,43 @@ static inline void tfg_dot2_s8(const int8_t *x, const int8_t *w0, const int8_t *
   }
   *acc0 = a0;
   *acc1 = a1;
+}
+
+/* Four dot products Σ x[i]·w_k[i] with no input offset (the caller folded it into the accumulators):
+ * rows w, w + stride, w + 2·stride, w + 3·stride; x unpacked once per four rows, accumulated into acc[0..3]. */
+static inline void tfg_dot4_s8_nooffset(const int8_t *x, const int8_t *w, size_t stride, int32_t n, int32_t *acc) {
+  const int8_t *w0 = w, *w1 = w + stride, *w2 = w + 2 * stride, *w3 = w + 3 * stride;
+  const int8_t *const x_end = x + (n & ~3);
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  while (x < x_end) {
+    const uint32_t xv = tfg_load32(x);
+    const int32_t xa = tfg_sxtb16(xv);
+    const int32_t xb = tfg_sxtb16_ror8(xv);
+    uint32_t v = tfg_load32(w0);
+    a0 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a0));
+    v = tfg_load32(w1);
+    a1 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a1));
+    v = tfg_load32(w2);
+    a2 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a2));
+    v = tfg_load32(w3);
+    a3 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a3));
+    x += 4;
+    w0 += 4;
+    w1 += 4;
+    w2 += 4;
+    w3 += 4;
+  }
+  for (int32_t i = 0; i < (n & 3); ++i) {
+    const int32_t xi = x[i];
+    a0 += xi * (int32_t)w0[i];
+    a1 += xi * (int32_t)w1[i];
+    a2 += xi * (int32_t)w2[i];
+    a3 += xi * (int32_t)w3[i];
+  }
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
 }
 
 /* One dot product, same arithmetic as tfg_dot2_s8. */

@@ -23,6 +23,9 @@ uint8_t tfg_port_getc(void);
 /* Monotonic timer, widened to 64 bits (wraps counted by the port). */
 uint64_t tfg_port_ticks(void);
 enum tfg_timer_kind tfg_port_timer_kind(void);
+/* Waits until the timer is at a fixed phase of its tick, so timed regions repeat to the exact tick (no-op where
+ * the port cannot do that). */
+void tfg_port_timer_align(void);
 /* Lowest and one-past-highest address of the stack that tfg_port_start runs on. */
 void tfg_port_stack_bounds(uintptr_t *bottom, uintptr_t *top);
 /* Current stack pointer (approximately, for painting below it). */

@@ -28,6 +28,7 @@ static uint32_t measure_timer_overhead(void)
 {
     uint32_t best = 0xFFFFFFFFu;
     for (int32_t i = 0; i < 16; i++) {
+        tfg_port_timer_align();
         uint64_t a = tfg_port_ticks();
         uint64_t b = tfg_port_ticks();
         uint32_t d = (uint32_t)(b - a);
@@ -142,6 +143,7 @@ static void on_run(serve_state *s, const tfg_frame *f)
 
     repaint_stack(s);
     uintptr_t sp = tfg_port_stack_pointer();
+    tfg_port_timer_align();
     uint64_t t0 = tfg_port_ticks();
     h.last = t0;
     int32_t status = m->run(f->body, s->buf->output, hook, &h);
@@ -184,6 +186,7 @@ static void on_calibrate(serve_state *s, const tfg_frame *f)
         return;
     }
     uint32_t n = tfg_read_u32(f->body);
+    tfg_port_timer_align();
     uint64_t t0 = tfg_port_ticks();
     tfg_port_calibration_loop(n);
     uint64_t t1 = tfg_port_ticks();

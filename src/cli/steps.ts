@@ -12,7 +12,7 @@ import { createLog } from '../compress/pass.ts';
 import { loadBoard, type Board } from '../build/boards.ts';
 import { checkFits } from '../build/fit-check.ts';
 import { generateModel } from '../codegen/generate.ts';
-import { writeProject, type ProjectManifest } from '../codegen/project.ts';
+import { checkOutputDir, writeProject, type ProjectManifest } from '../codegen/project.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
 import { log } from './output.ts';
 
@@ -113,6 +113,7 @@ export interface CompiledModel extends PreparedModel {
 
 export async function compileModel(opts: CompileOptions): Promise<CompiledModel> {
   const board = loadBoard(opts.boardId);
+  checkOutputDir(opts.outDir, opts.force); // before any work: refuse early, lose nothing
   const prepared = await prepareModel(opts);
   const generated = generateModel(prepared.graph, { board, lib: opts.lib });
   // The fit check runs before any build: weights and code estimate for flash, arena for RAM.

@@ -11,7 +11,7 @@ import { DTYPE_BYTES, planMemory, tensorBytes, type MemoryPlan } from './memory-
 import { modelHash } from './model-hash.ts';
 import type { EmitContext, KernelSet } from './op-emitter.ts';
 import { emitterFor } from './ops/index.ts';
-import { C_TYPE, emitWeights } from './weights.ts';
+import { C_TYPE, WeightTable } from './weights.ts';
 import { libFiles } from './lib-files.ts';
 
 export interface GenerateOptions {
@@ -74,13 +74,11 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
   const kernelSet: KernelSet = opts.board?.kernels === 'cortex-m-dsp' ? 'cortex-m-dsp' : 'reference';
   const plan = planMemory(g);
   const names = new CNames();
-  const weights = emitWeights(g, names);
-  const weightId = new Map(weights.map((w) => [w.tensor, w.id]));
+  const weightTable = new WeightTable(g, names);
 
   const ptr = (name: string): string => {
     if (!name) return 'NULL';
-    const id = weightId.get(name);
-    if (id) return id;
+    if (weightTable.isWeight(name)) return weightTable.ref(name);
     const t = g.tensors[name];
     const buf = plan.buffers[plan.bufferOf[name]];
     if (!buf) throw new Error(`tensor ${name} has no buffer`);
@@ -140,6 +138,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     });
   }
 
+  const weights = weightTable.arrays();
   const input = g.tensors[g.inputs[0]];
   const output = g.tensors[g.outputs[0]];
   const hash = modelHash(g);

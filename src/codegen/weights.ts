@@ -20,18 +20,30 @@ function declare(t: Tensor, id: string): string {
   return `/* ${cComment(t.name)}: ${shape} */\nstatic const ${C_TYPE[t.dtype]} ${id}[${Math.max(1, data.length)}] TFG_ALIGN(4) = {\n${cList(values, perLine) || '  0'}\n};`;
 }
 
-/** One array per constant that a node reads, in first-use order (deterministic). Storage encodings are emitted dense. */
-export function emitWeights(g: Graph, names: CNames): WeightArray[] {
-  const seen = new Set<string>();
-  const out: WeightArray[] = [];
-  for (const node of g.nodes) {
-    for (const name of node.inputs) {
-      if (!name || seen.has(name) || !isConstant(g.tensors[name])) continue;
-      seen.add(name);
-      const t = g.tensors[name];
-      const id = names.name(name, 'w_');
-      out.push({ tensor: name, id, bytes: product(t.shape) * t.data!.BYTES_PER_ELEMENT, decl: declare(t, id) });
+/** Declares constants as the emitters reference them (first-use order, deterministic), so a weight that no kernel
+ *  reads (e.g. a bias folded into another array) never reaches flash. Storage encodings are emitted dense. */
+export class WeightTable {
+  private readonly ids = new Map<string, WeightArray>();
+
+  constructor(private readonly g: Graph, private readonly names: CNames) {}
+
+  /** The C identifier of constant `name`, declaring it on first use. */
+  ref(name: string): string {
+    let w = this.ids.get(name);
+    if (!w) {
+      const t = this.g.tensors[name];
+      const id = this.names.name(name, 'w_');
+      w = { tensor: name, id, bytes: product(t.shape) * t.data!.BYTES_PER_ELEMENT, decl: declare(t, id) };
+      this.ids.set(name, w);
     }
+    return w.id;
   }
-  return out;
+
+  isWeight(name: string): boolean {
+    return isConstant(this.g.tensors[name]);
+  }
+
+  arrays(): WeightArray[] {
+    return [...this.ids.values()];
+  }
 }

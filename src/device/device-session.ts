@@ -115,19 +115,25 @@ export class DeviceSession {
   }
 }
 
+/** How each board `flasher` starts firmware and gets a serial port to it. */
+const RUNNERS: Record<string, (board: Board, elfPath: string) => Promise<EmulatorHandle>> = {
+  qemu: (board, elfPath) => startQemu(board, elfPath),
+  'host-process': (_board, elfPath) => startHostFirmware(elfPath),
+};
+
 /** Starts `elfPath` on `board` and completes the hello; on any failure the emulator/process is stopped. */
 export async function openDevice(board: Board, elfPath: string, opts: OpenOptions = {}): Promise<DeviceSession> {
   if (!existsSync(elfPath)) {
     throw new TinyforgeError('missing-firmware', `no firmware at ${elfPath}`, { hint: '`tinyforge compile` builds it' });
   }
-  let runner: EmulatorHandle;
-  if (board.emulator) runner = await startQemu(board, elfPath);
-  else if (board.flasher === 'host-process') runner = await startHostFirmware(elfPath);
-  else {
-    throw new TinyforgeError('no-runner', `board ${board.id} needs hardware and a flasher ("${board.flasher}")`, {
+  const start = RUNNERS[board.flasher];
+  if (!start) {
+    throw new TinyforgeError('no-runner', `board ${board.id} is flashed with "${board.flasher}", which cannot be run as a session here`, {
       location: { file: board.file, field: 'flasher' },
+      notes: [`runnable flashers: ${Object.keys(RUNNERS).join(', ')}`],
     });
   }
+  const runner = await start(board, elfPath);
   const link = new SerialLink(runner.ptyPath);
   try {
     await link.open();

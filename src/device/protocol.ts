@@ -107,7 +107,7 @@ export class DeviceProtocol {
     opts: ProtocolOptions = {},
   ) {
     this.timeoutMs = opts.timeoutMs ?? 2000;
-    this.runTimeoutMs = opts.runTimeoutMs ?? 60_000;
+    this.runTimeoutMs = opts.runTimeoutMs ?? 20_000;
     this.retries = opts.retries ?? 2;
   }
 

@@ -7,23 +7,7 @@ import { simplify } from '../ir/optimize.ts';
 import { validateGraph } from '../ir/validate.ts';
 import { importOnnx } from './onnx.ts';
 import { importTfjs } from './tfjs.ts';
-
-type TfliteImporter = (bytes: Uint8Array, path: string) => Graph;
-
-/** src/import/tflite.ts is written by another part; loaded on demand so this file compiles and runs without it. */
-async function tfliteImporter(file: string): Promise<TfliteImporter> {
-  const url = new URL('./tflite.ts', import.meta.url).href;
-  try {
-    const m = (await import(url)) as { importTflite?: TfliteImporter };
-    if (m.importTflite) return m.importTflite;
-  } catch (e) {
-    if (!/Cannot find|ERR_MODULE_NOT_FOUND|Failed to load/i.test(String((e as { code?: string }).code ?? e))) throw e;
-  }
-  throw new TinyforgeError('unsupported-format', `${file}: this build of tinyforge cannot read .tflite models yet`, {
-    location: { file },
-    hint: 'convert the model to ONNX (tf2onnx / tflite2onnx) and pass the .onnx file',
-  });
-}
+import { importTflite } from './tflite.ts';
 
 async function readBytes(file: string): Promise<Uint8Array> {
   try {
@@ -55,8 +39,7 @@ export async function loadModel(file: string): Promise<Graph> {
     await readBytes(file); // the same file-not-found error for every format
     g = await importTfjs(file);
   } else if (ext === '.tflite') {
-    const bytes = await readBytes(file);
-    g = (await tfliteImporter(file))(bytes, file);
+    g = importTflite(await readBytes(file), file);
   } else {
     throw new TinyforgeError('unsupported-format', `${file}: unknown model format "${ext || '(no extension)'}"`, {
       location: { file },

@@ -1,4 +1,5 @@
-// 1-D Conv and pools ([N,C,L] tensors, common in audio models) run as the 2-D IR ops on [N,C,1,L], with reshapes around them.
+// 1-D Conv, pools and BatchNormalization ([N,C,L] tensors, common in audio models) run as the 2-D IR ops on [N,C,1,L],
+// with reshapes around them (simplify merges the reshapes between consecutive 1-D layers).
 import { ImportProblem, type Act } from './onnx-context.ts';
 import { OpCall } from './onnx-op-call.ts';
 import { Attrs, type AttrValue } from './onnx-proto-read.ts';

@@ -89,10 +89,11 @@ export function globalAveragePool(n: OpCall): void {
 
 export function batchNormalization(n: OpCall, used: Set<string>): void {
   n.onlyFirstOutputUsed(used);
+  if (n.opset < 7 && n.a.int('is_test', 0) === 0) throw new ImportProblem('is_test=0 (training mode, opset < 7) is not supported; export in eval mode');
   if (n.a.int('spatial', 1) === 0) throw new ImportProblem('spatial=0 (per-activation statistics, opset < 9) is not supported');
   if (n.a.int('training_mode', 0) === 1) throw new ImportProblem('training_mode=1 (batch statistics) is not supported; export the model in eval mode');
   const x = n.act(0);
-  if (x.shape.length !== 4 && x.shape.length !== 2) throw new ImportProblem(`input rank ${x.shape.length}: only [N,C] and [N,C,H,W] are supported`);
+  if (x.shape.length !== 4 && x.shape.length !== 2) throw new ImportProblem(`input rank ${x.shape.length}: only [N,C], [N,C,L] and [N,C,H,W] are supported`);
   const C = x.shape[1];
   const names = ['scale', 'bias', 'mean', 'var'].map((what, k) => {
     const c = n.constIn(k + 1, what);

@@ -12,6 +12,8 @@ export function binary(n: OpCall): void {
   const op = n.op as 'Add' | 'Sub' | 'Mul' | 'Div';
   const [x, y] = [n.ins[0], n.ins[1]];
   if (!x || !y) throw new ImportProblem('needs two inputs');
+  // Before opset 7, broadcast=1 with an axis aligned B at that axis instead of at the end (not numpy).
+  if (n.opset < 7 && n.a.int('broadcast', 0) === 1 && n.a.has('axis')) throw new ImportProblem('legacy broadcasting with an axis (opset < 7) is not supported; convert the model to opset 13');
   let irIns: string[];
   let shape: number[] | undefined;
   if (x.kind === 'act' && y.kind === 'act') {
@@ -93,7 +95,7 @@ export function concat(n: OpCall): void {
   const present = n.ins.filter((v) => v !== undefined);
   const acts = present.filter((v): v is Act => v.kind === 'act');
   const r = acts[0].shape.length;
-  const axis = n.a.int('axis', 0);
+  const axis = n.a.int('axis', n.opset < 4 ? 1 : 0); // Concat-1 defaulted to the channel axis
   const a = axis < 0 ? axis + r : axis;
   const irIns: string[] = [];
   const shape = [...acts[0].shape];

@@ -4,6 +4,7 @@ import type { Graph, Preprocess } from '../ir/graph.ts';
 import { TinyforgeError } from '../diagnostics.ts';
 import { ImportContext, ImportProblem, type OnnxValue } from './onnx-context.ts';
 import { FOLDERS } from './onnx-fold.ts';
+import { findBoundary } from './onnx-boundary.ts';
 import { OpCall } from './onnx-op-call.ts';
 import { with1d } from './onnx-ops-1d.ts';
 import { averagePool, batchNormalization, conv, gemm, globalAveragePool, matMul, maxPool, pad } from './onnx-ops-nn.ts';
@@ -20,7 +21,7 @@ const OP_TABLE: Record<string, Handler> = {
   MaxPool: with1d(maxPool),
   AveragePool: with1d(averagePool),
   GlobalAveragePool: globalAveragePool,
-  BatchNormalization: batchNormalization,
+  BatchNormalization: with1d(batchNormalization),
   Pad: pad,
   Add: binary,
   Sub: binary,
@@ -50,9 +51,9 @@ export const SUPPORTED_ONNX_OPS: readonly string[] = Object.keys(OP_TABLE).sort(
 /** ONNX ops folded away when all their inputs are constants (shape arithmetic, Constant, Cast, …). */
 export const FOLDABLE_ONNX_OPS: readonly string[] = Object.keys(FOLDERS).sort();
 
-const MIN_OPSET = 7;
+// Opsets 1–6 differ in legacy broadcasting (Add axis), BN is_test and Concat's default axis; the handlers check those.
+const MIN_OPSET = 1;
 const MAX_OPSET = 21;
-const UNCHANGED_SINCE_OPSET_1 = new Set(['GlobalAveragePool', 'Conv', 'MaxPool', 'Sigmoid', 'Tanh', 'Softmax', 'Transpose', 'Flatten', 'Identity']);
 
 function badFile(path: string, why: string): TinyforgeError {
   return new TinyforgeError('bad-model-file', `${path} is not a readable ONNX model: ${why}`, {
@@ -78,9 +79,6 @@ function decode(bytes: Uint8Array, path: string): ModelProto {
 function opsetOf(m: ModelProto, path: string): number {
   const def = m.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx');
   const v = def ? toNumber(def.version) : 0;
-  // Before opset 7 broadcasting and several attributes differ; models from then are read only when every op they use is one whose meaning has not changed since.
-  const ops = (m.graph?.node ?? []).map((n) => n.opType ?? '');
-  if (v >= 1 && v < MIN_OPSET && ops.every((op) => UNCHANGED_SINCE_OPSET_1.has(op))) return v;
   if (v < MIN_OPSET || v > MAX_OPSET) {
     throw new TinyforgeError('unsupported-opset', `${path} uses ONNX opset ${v}; tinyforge reads opsets ${MIN_OPSET}–${MAX_OPSET}`, {
       location: { file: path },
@@ -91,9 +89,9 @@ function opsetOf(m: ModelProto, path: string): number {
 }
 
 /** Graph inputs: static float tensors; a symbolic batch dim becomes 1, any other symbolic dim is an error. */
-function defineInputs(ctx: ImportContext, g: GraphProto, path: string): string[] {
+function readInputs(g: GraphProto, path: string): { name: string; dims: number[] }[] {
   const initNames = new Set((g.initializer ?? []).map((t) => t.name ?? ''));
-  const names: string[] = [];
+  const inputs: { name: string; dims: number[] }[] = [];
   for (const vi of g.input ?? []) {
     const name = vi.name ?? '';
     if (initNames.has(name)) continue; // older exporters list initializers as inputs too
@@ -114,10 +112,9 @@ function defineInputs(ctx: ImportContext, g: GraphProto, path: string): string[]
         hint: 'export with fixed input sizes (torch.onnx.export without dynamic_axes other than the batch) or fix the dims with onnxruntime.tools.make_dynamic_shape_fixed',
       });
     });
-    ctx.defineAct(name, dims);
-    names.push(name);
+    inputs.push({ name, dims });
   }
-  return names;
+  return inputs;
 }
 
 function readPreprocess(m: ModelProto, path: string): Preprocess | undefined {
@@ -142,7 +139,11 @@ export function importOnnx(bytes: Uint8Array, path: string): Graph {
   const g = m.graph!;
   const ctx = new ImportContext(path, opset);
   for (const t of g.initializer ?? []) ctx.values.set(t.name ?? '', { kind: 'const', c: readTensor(t, path) });
-  const inputs = defineInputs(ctx, g, path);
+  const graphInputs = readInputs(g, path);
+  const boundary = findBoundary(g, graphInputs);
+  // A 4-D input is NCHW in ONNX; when the file is NHWC at the boundary, the act's ONNX view is the transposed one.
+  for (const { name, dims } of graphInputs) ctx.defineAct(name, boundary.nhwcInputs && dims.length === 4 ? [dims[0], dims[3], dims[1], dims[2]] : dims);
+  const inputs = graphInputs.map((i) => i.name);
   const outputNames = (g.output ?? []).map((o) => o.name ?? '');
   const used = new Set<string>([...outputNames, ...(g.node ?? []).flatMap((n) => (n.input ?? []).map(String))]);
 
@@ -154,6 +155,10 @@ export function importOnnx(bytes: Uint8Array, path: string): Graph {
     const label = `node "${name}" (${op})`;
     const ins: (OnnxValue | undefined)[] = (node.input ?? []).map((i) => (i ? ctx.values.get(i) ?? { kind: 'unknown' } : undefined));
     const markUnknown = () => (node.output ?? []).forEach((o) => ctx.values.set(o, { kind: 'unknown' }));
+    if (boundary.skip.has(node)) {
+      ctx.values.set(node.output![0], ctx.values.get(node.input![0])!); // the IR tensor is NHWC already
+      return;
+    }
     if (node.domain && node.domain !== 'ai.onnx') {
       unsupported.push(`${label}: custom domain "${node.domain}"`);
       return markUnknown();
@@ -207,9 +212,9 @@ export function importOnnx(bytes: Uint8Array, path: string): Graph {
     nodes: ctx.nodes,
     metadata: {
       source: { path, format: 'onnx' },
-      // 4-D inputs/outputs were NCHW in the file and are NHWC in the IR; run/conformance transpose at the boundary.
-      inputLayout: 'NCHW',
-      outputLayout: 'NCHW',
+      // 4-D inputs/outputs in the file's layout; the IR is NHWC, so run/conformance transpose at an NCHW boundary.
+      inputLayout: boundary.nhwcInputs ? 'NHWC' : 'NCHW',
+      outputLayout: boundary.nhwcOutputs ? 'NHWC' : 'NCHW',
       onnx: { opset, producer: `${m.producerName ?? ''} ${m.producerVersion ?? ''}`.trim() },
       ...(preprocess ? { preprocess } : {}),
     },

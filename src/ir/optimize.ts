@@ -1,16 +1,17 @@
-// simplify: graph clean-ups that never change results — fold BatchNormalization into the layer before it, fuse Relu/Relu6
-// into the producer's activation, and fold the NHWC→NCHW transpose before a flatten into the next Dense's weights.
+// simplify: graph clean-ups that never change results — merge reshape chains and inverse transposes (left by layout
+// conversion at import), fold BatchNormalization into the layer before it, fuse Relu/Relu6 into the producer's
+// activation, and fold the NHWC→NCHW transpose before a flatten into the next Dense's weights.
 import { cloneGraph, product, type Activation, type Graph, type Node, type TensorData } from './graph.ts';
-import { transposeData } from '../import/onnx-layout.ts';
 
 const WEIGHTED = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense']);
-const FUSABLE = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense', 'Add', 'Sub', 'Mul', 'MaxPool', 'AveragePool']);
+// The ops whose fused activation the contract (graph.ts) lists: Dense, Conv, DepthwiseConv, Add and the pools.
+const FUSABLE = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense', 'Add', 'MaxPool', 'AveragePool']);
 
 /** Returns a simplified copy of `g`; `g` itself is not touched. */
 export function simplify(g: Graph): Graph {
   const out = cloneGraph(g);
   for (let changed = true; changed; ) {
-    changed = foldBatchNorm(out) || fuseActivation(out) || foldFlattenTranspose(out);
+    changed = collapseReshapes(out) || cancelTransposes(out) || foldBatchNorm(out) || fuseActivation(out) || foldFlattenTranspose(out);
   }
   dropUnusedTensors(out);
   return out;
@@ -36,9 +37,51 @@ function ownedConstant(g: Graph, node: Node, index: number, suffix: string): str
   let fresh = `${name}_${suffix}`;
   for (let i = 1; fresh in g.tensors; i++) fresh = `${name}_${suffix}_${i}`;
   const t = g.tensors[name];
-  g.tensors[fresh] = { ...t, name: fresh, shape: [...t.shape], data: t.data!.slice() as TensorData };
+  g.tensors[fresh] = { ...t, name: fresh, shape: [...t.shape], data: t.data!.slice() as TensorData, mask: t.mask?.slice() };
   node.inputs[index] = fresh;
   return fresh;
+}
+
+/** Drops `n`, whose output equals its input: readers of the output read the input instead (not for graph outputs). */
+function dropIdentity(g: Graph, n: Node): boolean {
+  const [from, to] = [n.outputs[0], n.inputs[0]];
+  if (g.outputs.includes(from)) return false;
+  for (const m of g.nodes) m.inputs = m.inputs.map((i) => (i === from ? to : i));
+  g.nodes.splice(g.nodes.indexOf(n), 1);
+  delete g.tensors[from];
+  return true;
+}
+
+const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** Reshape of a single-use Reshape is one Reshape; a Reshape to its input's own shape is nothing. */
+function collapseReshapes(g: Graph): boolean {
+  for (const n of g.nodes) {
+    if (n.op !== 'Reshape') continue;
+    const prev = producerOf(g, n.inputs[0]);
+    if (prev?.op === 'Reshape' && singleUse(g, n.inputs[0])) {
+      n.inputs[0] = prev.inputs[0];
+      return dropIdentity(g, prev) || true;
+    }
+    if (sameShape(g.tensors[n.inputs[0]].shape, g.tensors[n.outputs[0]].shape) && dropIdentity(g, n)) return true;
+  }
+  return false;
+}
+
+/** Transpose(Transpose(x, a), b) with a∘b the identity is x (layout round trips around a reshape that went away). */
+function cancelTransposes(g: Graph): boolean {
+  for (const n of g.nodes) {
+    if (n.op !== 'Transpose') continue;
+    const prev = producerOf(g, n.inputs[0]);
+    if (prev?.op !== 'Transpose' || !singleUse(g, n.inputs[0])) continue;
+    const composed = n.attrs.perm.map((p) => prev.attrs.perm[p]);
+    if (!composed.every((p, i) => p === i) || g.outputs.includes(n.outputs[0])) continue;
+    n.inputs[0] = prev.inputs[0];
+    g.nodes.splice(g.nodes.indexOf(prev), 1);
+    delete g.tensors[prev.outputs[0]];
+    return dropIdentity(g, n) || true;
+  }
+  return false;
 }
 
 /** Replaces `remove` by wiring its output to `keep`'s output (keep's output tensor disappears). */
@@ -58,6 +101,7 @@ function foldBatchNorm(g: Graph): boolean {
     if ((prev.attrs as { activation: Activation }).activation !== 'none') continue;
     const [gamma, beta, mean, variance] = bn.inputs.slice(1).map((n) => g.tensors[n]?.data);
     if (!gamma || !beta || !mean || !variance || !g.tensors[prev.inputs[1]]?.data) continue;
+    if (g.tensors[prev.inputs[1]].dtype !== 'f32' || (prev.inputs[2] && g.tensors[prev.inputs[2]]?.dtype !== 'f32')) continue; // quantized: scales would change
     const eps = (bn.attrs as { epsilon: number }).epsilon;
     const channels = gamma.length;
     const scale = Array.from(gamma, (v, c) => v / Math.sqrt(variance[c] + eps));
@@ -84,19 +128,31 @@ function foldBatchNorm(g: Graph): boolean {
   return false;
 }
 
-/** Relu → 'relu', Clip(0, 6) → 'relu6' on the producer when the producer's result has no other reader. */
+/** Relu → 'relu', Clip(0, 6) → 'relu6' on the producer when the producer's result has no other reader. Elementwise
+ *  activations commute with Transpose/Reshape, so the producer may sit behind a chain of single-use layout ops. */
 function fuseActivation(g: Graph): boolean {
   for (const act of g.nodes) {
     let kind: Activation | undefined;
     if (act.op === 'Relu') kind = 'relu';
     else if (act.op === 'Clip' && act.attrs.min === 0 && act.attrs.max === 6) kind = 'relu6';
     if (!kind) continue;
-    const prev = producerOf(g, act.inputs[0]);
-    if (!prev || !FUSABLE.has(prev.op) || !singleUse(g, act.inputs[0])) continue;
+    let prev = producerOf(g, act.inputs[0]);
+    let direct = true;
+    while (prev && (prev.op === 'Transpose' || prev.op === 'Reshape') && singleUse(g, prev.outputs[0])) {
+      prev = producerOf(g, prev.inputs[0]);
+      direct = false;
+    }
+    if (!prev || !FUSABLE.has(prev.op) || !singleUse(g, prev.outputs[0])) continue;
     const attrs = prev.attrs as { activation: Activation };
     if (attrs.activation !== 'none') continue;
+    if (direct) {
+      attrs.activation = kind;
+      bypass(g, prev, act);
+      return true;
+    }
+    if (g.outputs.includes(act.outputs[0])) continue;
     attrs.activation = kind;
-    bypass(g, prev, act);
+    dropIdentity(g, act);
     return true;
   }
   return false;
@@ -116,21 +172,43 @@ function foldFlattenTranspose(g: Graph): boolean {
     if (flat.length !== 2 || flat[0] !== x.shape[0]) continue;
     const dense = consumers(g, rs.outputs[0])[0];
     if (dense.op !== 'Dense' || dense.inputs[0] !== rs.outputs[0] || !g.tensors[dense.inputs[1]]?.data) continue;
+    if (g.tensors[dense.inputs[1]].storage && g.tensors[dense.inputs[1]].storage!.kind !== 'dense') continue; // packed: indices would move
     // pos[k] = index in x's (per-sample) order of the k-th feature after the transpose.
     const inner = x.shape.slice(1);
     const n = product(inner);
-    const pos = transposeData(Float64Array.from({ length: n }, (_, i) => i), inner, perm.slice(1).map((p) => p - 1), (m) => new Float64Array(m));
+    const pos = transposedOrder(inner, perm.slice(1).map((p) => p - 1));
     const wName = ownedConstant(g, dense, 1, 'unpermuted');
     const w = g.tensors[wName].data!;
     const rows = w.length / n;
     const old = w.slice();
     for (let o = 0; o < rows; o++) for (let k = 0; k < n; k++) w[o * n + pos[k]] = old[o * n + k];
+    const mask = g.tensors[wName].mask; // a pruning mask moves with its weights
+    if (mask) {
+      const m = mask.slice();
+      for (let o = 0; o < rows; o++) for (let k = 0; k < n; k++) mask[o * n + pos[k]] = m[o * n + k];
+    }
     rs.inputs[0] = tr.inputs[0];
     g.nodes.splice(g.nodes.indexOf(tr), 1);
     delete g.tensors[tOut];
     return true;
   }
   return false;
+}
+
+/** For each element of transpose(x, perm) in order, its flat index in x (x of shape `shape`). */
+function transposedOrder(shape: number[], perm: number[]): number[] {
+  const strides = shape.map((_, i) => product(shape.slice(i + 1)));
+  const outShape = perm.map((p) => shape[p]);
+  const idx = new Array<number>(shape.length).fill(0);
+  const pos: number[] = [];
+  for (let k = 0; k < product(shape); k++) {
+    pos.push(idx.reduce((s, v, d) => s + v * strides[perm[d]], 0));
+    for (let d = idx.length - 1; d >= 0; d--) {
+      if (++idx[d] < outShape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return pos;
 }
 
 function dropUnusedTensors(g: Graph): void {

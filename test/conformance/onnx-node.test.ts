@@ -1,15 +1,15 @@
-// ONNX conformance: every libonnx-testdata node test whose ops the importer knows runs through import + simplify + the
-// reference interpreter and must match output_*.pb; the expected-failures list only shrinks.
+// ONNX conformance: every libonnx-testdata test (node, pytorch-converted, pytorch-operator, simple) whose ops the importer
+// knows runs through import + simplify + the reference interpreter and must match output_*.pb; expected failures only shrink.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FOLDABLE_ONNX_OPS, SUPPORTED_ONNX_OPS } from '../../src/import/onnx.ts';
 import { simplify } from '../../src/ir/optimize.ts';
 import { EXPECTED_FAILURES } from './expected-failures.ts';
-import { listNodeTests, NODE_TEST_ROOT, opsOf } from './onnx-testdata.ts';
+import { listNodeTests, TESTDATA_ROOT, opsOf } from './onnx-testdata.ts';
 import { runNodeCase, type CaseOutcome } from './run-case.ts';
 
 const known = new Set([...SUPPORTED_ONNX_OPS, ...FOLDABLE_ONNX_OPS]);
-const all = fs.existsSync(NODE_TEST_ROOT) ? listNodeTests() : [];
+const all = fs.existsSync(TESTDATA_ROOT) ? listNodeTests() : [];
 const candidates = all.filter((t) => opsOf(t).every((op) => known.has(op)));
 const outcomes = new Map<string, CaseOutcome>();
 
@@ -21,7 +21,7 @@ const NO_RUNNABLE_NODE_TEST: Record<string, string> = {
 
 describe('ONNX node conformance (libonnx-testdata)', () => {
   it('finds the Debian test data', () => {
-    expect(all.length, `${NODE_TEST_ROOT} is missing: install libonnx-testdata (setup.sh)`).toBeGreaterThan(100);
+    expect(all.filter((t) => t.startsWith('node/')).length, `${TESTDATA_ROOT}/node is missing: install libonnx-testdata (setup.sh)`).toBeGreaterThan(100);
   });
 
   for (const name of candidates) {
@@ -41,11 +41,13 @@ describe('ONNX node conformance (libonnx-testdata)', () => {
 
   it('runs a node test for every supported op, and reports the pass count', () => {
     const passed = [...outcomes].filter(([, r]) => r.pass).map(([n]) => n);
+    const nodePassed = passed.filter((n) => n.startsWith('node/')).length;
     const opsPassing = new Set(passed.flatMap((n) => opsOf(n)));
     const missing = SUPPORTED_ONNX_OPS.filter((op) => !opsPassing.has(op) && !(op in NO_RUNNABLE_NODE_TEST));
     console.log(
-      `ONNX node conformance: ${passed.length} passed of ${candidates.length} tests using known ops ` +
-        `(${Object.keys(EXPECTED_FAILURES).length} expected failures, ${all.length} node tests in total)\n` +
+      `ONNX conformance: ${passed.length} passed of ${candidates.length} tests using known ops ` +
+        `(${Object.keys(EXPECTED_FAILURES).length} expected failures, ${all.length} tests in total); ` +
+        `node suite: ${nodePassed} passed of ${candidates.filter((n) => n.startsWith('node/')).length}\n` +
         `supported ops: ${SUPPORTED_ONNX_OPS.join(', ')}\nfolded when constant: ${FOLDABLE_ONNX_OPS.join(', ')}`,
     );
     expect(missing).toEqual([]);

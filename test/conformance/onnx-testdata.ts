@@ -5,13 +5,15 @@ import onnxProto from 'onnx-proto';
 import { readTensor } from '../../src/import/onnx-proto-read.ts';
 
 const { onnx } = onnxProto;
-export const NODE_TEST_ROOT = '/usr/share/libonnx-testdata/data/node';
+export const TESTDATA_ROOT = '/usr/share/libonnx-testdata/data';
+/** node: one ONNX op per test; pytorch-*: what PyTorch's exporter emitted for a module; simple: small hand-made graphs. */
+export const SUITES = ['node', 'pytorch-converted', 'pytorch-operator', 'simple'];
 
 /** Input slots that hold parameters (weights, shapes, axes, bounds), not data. tinyforge compiles static graphs, so a
  *  node test that feeds these as graph inputs is run with them bound as initializers, the way a deployed model has them. */
 const PARAMETER_SLOTS: Record<string, number[]> = {
   Conv: [1, 2], Gemm: [1, 2], MatMul: [1], BatchNormalization: [1, 2, 3, 4], Clip: [1, 2], Reshape: [1], Pad: [1, 2, 3],
-  Squeeze: [1], Unsqueeze: [1], Slice: [1, 2, 3, 4], Dropout: [1, 2], Gather: [1], ConstantOfShape: [0],
+  Squeeze: [1], Unsqueeze: [1], Slice: [1, 2, 3, 4], Dropout: [1, 2], ConstantOfShape: [0],
 };
 
 export interface NodeCase {
@@ -29,17 +31,22 @@ function readPb(file: string) {
   return { proto: t, value: readTensor(t, file) };
 }
 
+/** Test ids `<suite>/<folder>` of every folder with a model.onnx. */
 export function listNodeTests(): string[] {
-  return fs.readdirSync(NODE_TEST_ROOT).filter((d) => fs.existsSync(path.join(NODE_TEST_ROOT, d, 'model.onnx'))).sort();
+  return SUITES.flatMap((suite) => {
+    const dir = path.join(TESTDATA_ROOT, suite);
+    if (!fs.existsSync(dir)) return [];
+    return fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, 'model.onnx'))).sort().map((d) => `${suite}/${d}`);
+  });
 }
 
 export function opsOf(name: string): string[] {
-  const m = onnx.ModelProto.decode(fs.readFileSync(path.join(NODE_TEST_ROOT, name, 'model.onnx')));
+  const m = onnx.ModelProto.decode(fs.readFileSync(path.join(TESTDATA_ROOT, name, 'model.onnx')));
   return [...new Set((m.graph?.node ?? []).map((n) => n.opType ?? ''))].sort();
 }
 
 export function loadNodeCase(name: string): NodeCase {
-  const dir = path.join(NODE_TEST_ROOT, name);
+  const dir = path.join(TESTDATA_ROOT, name);
   const m = onnx.ModelProto.decode(fs.readFileSync(path.join(dir, 'model.onnx')));
   const g = m.graph!;
   const initNames = new Set((g.initializer ?? []).map((t) => t.name));

@@ -128,10 +128,13 @@ describe('timing on mps2-an386 (-icount shift=3, SysTick)', () => {
     }
   });
 
-  it('gives the same latency for the same inference, to one timer tick (5 instructions)', async () => {
+  it('gives exactly the same latency for the same inference (timer aligned to a tick before timing)', async () => {
     const values: number[] = [];
-    for (let i = 0; i < 8; i++) values.push((await session.run(sampleInput(4))).latency.value as number);
-    expect(Math.max(...values) - Math.min(...values)).toBeLessThanOrEqual(5);
+    for (let i = 0; i < 8; i++) values.push((await session.run(sampleInput(i))).latency.value as number);
+    expect(new Set(values).size).toBe(1);
+    const layers: string[] = [];
+    for (let i = 0; i < 4; i++) layers.push((await session.profile(sampleInput(4))).layers.map((l) => l.value).join('/'));
+    expect(new Set(layers).size).toBe(1);
     expect(session.hello.timerOverheadTicks).toBeGreaterThan(0);
   });
 });
@@ -202,6 +205,18 @@ describe('other boards and builds', () => {
       expect((await s.debug(sampleInput(5))).layers).toHaveLength(2);
       expect((await s.stack()).highWaterBytes).toBeGreaterThan(0);
       expect(s.processOutput()).toBe('');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('mps2-an385-armv6m: Cortex-M0 code timed on mps2-an385, aligned and calibrated', async () => {
+    const s = await openDevice(loadBoard('mps2-an385-armv6m'), await buildReverseFirmware('mps2-an385-armv6m'));
+    try {
+      const runs: (number | null)[] = [];
+      for (let i = 0; i < 3; i++) runs.push((await s.run(sampleInput(i))).latency.value);
+      expect(new Set(runs).size).toBe(1);
+      expect((await s.calibrate(100_000)).value).toBeCloseTo(200_000, -2);
     } finally {
       await s.close();
     }

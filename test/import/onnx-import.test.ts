@@ -104,16 +104,44 @@ describe('importOnnx', () => {
     const x = { name: 'x', dims: [1, 4, 20], data: randn(80, 15, 2) };
     const model = encodeModel(makeModel({
       inputs: [valueInfo('x', [1, 4, 20])], outputs: [valueInfo('y', [1, 6, 5])],
-      initializers: [floatTensor('w', [6, 2, 5], randn(60, 16, 0.4)), floatTensor('b', [6], randn(6, 17, 0.1))],
+      initializers: [
+        floatTensor('w', [6, 2, 5], randn(60, 16, 0.4)), floatTensor('b', [6], randn(6, 17, 0.1)),
+        floatTensor('bn.s', [6], randn(6, 18, 1)), floatTensor('bn.b', [6], randn(6, 19)),
+        floatTensor('bn.m', [6], randn(6, 20)), floatTensor('bn.v', [6], randn(6, 21).map((v) => v + 1.5)),
+      ],
       nodes: [
         node('Conv', ['x', 'w', 'b'], ['c'], { group: 2, pads: [2, 1], strides: [2], dilations: [1] }),
-        node('Relu', ['c'], ['r']),
+        node('BatchNormalization', ['c', 'bn.s', 'bn.b', 'bn.m', 'bn.v'], ['n']),
+        node('Relu', ['n'], ['r']),
         node('MaxPool', ['r'], ['m'], { kernel_shape: [2], strides: [2] }),
         node('AveragePool', ['m'], ['y'], { kernel_shape: [2], strides: [1], auto_pad: 'SAME_UPPER' }),
       ],
     }));
     const g = await agree(model, [x]);
     expect(g.nodes.filter((n) => n.op === 'Conv2D' || n.op === 'MaxPool' || n.op === 'AveragePool')).toHaveLength(3);
+    // simplify merges the reshapes/transposes between the 1-D layers, so BN folds and Relu fuses into the conv.
+    const s = simplify(g);
+    expect(s.nodes.map((n) => n.op)).toEqual(['Reshape', 'Transpose', 'Conv2D', 'MaxPool', 'AveragePool', 'Transpose', 'Reshape']);
+    expect(s.nodes[2].op === 'Conv2D' && s.nodes[2].attrs.activation).toBe('relu');
+    expect(compare(runIr(s, [x])[0], runIr(g, [x])[0])).toBeUndefined();
+  });
+
+  it('keeps an NHWC boundary (tf2onnx-style Transposes around the graph) instead of converting it twice', async () => {
+    const x = { name: 'x', dims: [1, 6, 6, 3], data: randn(108, 22, 2) };
+    const model = encodeModel(makeModel({
+      inputs: [valueInfo('x', ['N', 6, 6, 3])], outputs: [valueInfo('y', ['N', 6, 6, 4])],
+      initializers: [floatTensor('w', [4, 3, 3, 3], randn(108, 23, 0.3))],
+      nodes: [
+        node('Transpose', ['x'], ['x_nchw'], { perm: [0, 3, 1, 2] }),
+        node('Conv', ['x_nchw', 'w'], ['c'], { pads: [1, 1, 1, 1] }),
+        node('Relu', ['c'], ['r']),
+        node('Transpose', ['r'], ['y'], { perm: [0, 2, 3, 1] }),
+      ],
+    }));
+    const g = await agree(model, [x]);
+    expect(g.metadata).toMatchObject({ inputLayout: 'NHWC', outputLayout: 'NHWC' });
+    expect(g.nodes.map((n) => n.op)).toEqual(['Conv2D', 'Relu']);
+    expect([g.tensors.x.shape, g.tensors.y.shape]).toEqual([[1, 6, 6, 3], [1, 6, 6, 4]]);
   });
 
   // The committed example models (examples/*/model.onnx, trained by `npm run examples:train`) get the same check once they exist.

@@ -68,7 +68,26 @@ describe('simplify', () => {
       return b.build();
     };
     expect(ops(sameResults(build(false)))).toEqual(['Reshape', 'Dense']);
+    // A pruning mask moves with its weights: pruned (zero) weights stay exactly where the mask says 0.
+    const g = build(false);
+    const w = g.tensors.w;
+    w.mask = Uint8Array.from(w.data!, (_, i) => (i % 3 === 0 ? 0 : 1));
+    w.data = Float32Array.from(w.data!, (v, i) => (w.mask![i] ? v : 0));
+    const s = sameResults(g);
+    const ws = s.tensors[s.nodes[1].inputs[1]];
+    expect(Array.from(ws.data!).every((v, i) => (ws.mask![i] === 0) === (v === 0))).toBe(true);
+    expect(Array.from(ws.mask!)).not.toEqual(Array.from(w.mask));
     expect(ops(sameResults(build(true)))).toEqual(['Transpose', 'Reshape', 'Dense', 'Sigmoid']);
+  });
+
+  it('fuses Relu into pools and Add but not into Mul (no fused activation in the contract)', () => {
+    const b = new GraphBuilder('pools');
+    const x = b.input('x', [1, 4, 4, 2]);
+    const mp = b.node('Relu', [b.node('MaxPool', [x], { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0] })]);
+    const ap = b.node('Relu', [b.node('AveragePool', [x], { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], countIncludePad: false })]);
+    const sum = b.node('Relu', [b.node('Add', [mp, ap])]);
+    b.output(b.node('Relu', [b.node('Mul', [sum, sum])]));
+    expect(ops(sameResults(b.build()))).toEqual(['MaxPool', 'AveragePool', 'Add', 'Mul', 'Relu']);
   });
 
   it('copies a weight shared by two layers instead of folding BN into both', () => {

@@ -10,7 +10,8 @@ import { loadModel } from '../../src/import/index.ts';
 import { validateGraph } from '../../src/ir/validate.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
 import { compare } from '../conformance/run-case.ts';
-import { randn } from './onnx-fixtures.ts';
+import { exportOnnx } from '../../src/import/onnx-export.ts';
+import { randn, runOrt } from './onnx-fixtures.ts';
 
 /** Writes the model the way tf.io's file handler lays it out: model.json with a weightsManifest, one shard. */
 async function saveToFolder(model: tf.LayersModel): Promise<string> {
@@ -49,6 +50,9 @@ async function expectSame(model: tf.LayersModel, inputShape: number[], seed: num
   const simplified = await loadModel(file);
   const got2 = runGraph(simplified, { [simplified.inputs[0]]: x }).outputs[simplified.outputs[0]];
   expect(compare(got2, want, 1e-4, 1e-4)).toBeUndefined();
+  // Exported to ONNX with its NHWC boundary kept, onnxruntime gives the same prediction.
+  const [ort] = await runOrt(exportOnnx(simplified), { [simplified.inputs[0]]: { dims: inputShape, data: x } });
+  expect(compare(ort, want, 1e-4, 1e-4)).toBeUndefined();
   return { g, simplified };
 }
 

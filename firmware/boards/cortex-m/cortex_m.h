@@ -57,6 +57,48 @@ static inline uint64_t cortex_m_systick_ticks(volatile uint32_t *wraps)
     return (uint64_t)w0 * (SYST_RELOAD + 1u) + (SYST_RELOAD - value);
 }
 
+/* Aligns the caller to a fixed phase of the SysTick tick, so a timed region starts at the same point inside a
+ * tick on every run and its tick count is exactly repeatable. For a tick of 5 instructions (25 MHz core clock at
+ * -icount shift=3): two SysTick reads 4 instructions apart see the same value only when the first one fell on
+ * the tick's first instruction. Five comparisons cover every phase; the outer count (64) only bounds the loop if
+ * the clock ratio differs (then it falls through unaligned, which is harmless). */
+static inline void cortex_m_systick_align_5(void)
+{
+    uint32_t a, b, d, n = 64u;
+#if defined(__ARM_ARCH_6M__)
+    /* Thumb-1, divided syntax: 3-register "sub" and low-register "mov" set flags; the next sub resets them. */
+    __asm volatile(
+        "2: ldr %[a], [%[val]]\n"
+        "   nop\n nop\n nop\n"
+        "   ldr %[b], [%[val]]\n sub %[d], %[a], %[b]\n beq 9f\n mov %[a], %[b]\n"
+        "   ldr %[b], [%[val]]\n sub %[d], %[a], %[b]\n beq 9f\n mov %[a], %[b]\n"
+        "   ldr %[b], [%[val]]\n sub %[d], %[a], %[b]\n beq 9f\n mov %[a], %[b]\n"
+        "   ldr %[b], [%[val]]\n sub %[d], %[a], %[b]\n beq 9f\n mov %[a], %[b]\n"
+        "   ldr %[b], [%[val]]\n sub %[d], %[a], %[b]\n beq 9f\n mov %[a], %[b]\n"
+        "   sub %[n], #1\n"
+        "   bne 2b\n"
+        "9:\n"
+        : [a] "=&l"(a), [b] "=&l"(b), [d] "=&l"(d), [n] "+l"(n)
+        : [val] "l"(SYST_CVR)
+        : "cc", "memory");
+#else
+    __asm volatile(
+        "2: ldr %[a], [%[val]]\n"
+        "   nop\n nop\n nop\n"
+        "   ldr %[b], [%[val]]\n subs %[d], %[a], %[b]\n beq 9f\n mov %[a], %[b]\n"
+        "   ldr %[b], [%[val]]\n subs %[d], %[a], %[b]\n beq 9f\n mov %[a], %[b]\n"
+        "   ldr %[b], [%[val]]\n subs %[d], %[a], %[b]\n beq 9f\n mov %[a], %[b]\n"
+        "   ldr %[b], [%[val]]\n subs %[d], %[a], %[b]\n beq 9f\n mov %[a], %[b]\n"
+        "   ldr %[b], [%[val]]\n subs %[d], %[a], %[b]\n beq 9f\n mov %[a], %[b]\n"
+        "   subs %[n], %[n], #1\n"
+        "   bne 2b\n"
+        "9:\n"
+        : [a] "=&r"(a), [b] "=&r"(b), [d] "=&r"(d), [n] "+r"(n)
+        : [val] "r"(SYST_CVR)
+        : "cc", "memory");
+#endif
+}
+
 static inline uintptr_t cortex_m_stack_pointer(void)
 {
     uintptr_t sp;

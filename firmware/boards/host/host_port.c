@@ -125,6 +125,7 @@ uint64_t tfg_port_ticks(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+void tfg_port_timer_align(void) { }
 enum tfg_timer_kind tfg_port_timer_kind(void) { return TFG_TIMER_NANOSECONDS; }
 
 void tfg_port_stack_bounds(uintptr_t *bottom, uintptr_t *top)

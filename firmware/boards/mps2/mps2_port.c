@@ -69,6 +69,8 @@ uint8_t tfg_port_getc(void)
 }
 
 uint64_t tfg_port_ticks(void) { return cortex_m_systick_ticks(&tfg_systick_wraps); }
+/* SysTick ticks are 5 instructions here (25 MHz, -icount shift=3). */
+void tfg_port_timer_align(void) { cortex_m_systick_align_5(); }
 enum tfg_timer_kind tfg_port_timer_kind(void) { return TFG_TIMER_CORE_CLOCK; }
 
 void tfg_port_stack_bounds(uintptr_t *bottom, uintptr_t *top)

@@ -5,17 +5,52 @@ import { loadModel } from '../../import/index.ts';
 import { loadDataset } from '../../data/dataset.ts';
 import { evaluateOnHost } from '../../reference/evaluate.ts';
 import { log, printJson, progress } from '../output.ts';
+import { loadBoard } from '../../build/boards.ts';
+import { buildProject } from '../../build/build-project.ts';
+import { loadProject } from '../../codegen/project.ts';
+import { openDevice } from '../../device/device-session.ts';
+import { measureOnDevice } from '../../device/measure.ts';
+import { summarize } from '../../report/report.ts';
+
+/** Device evaluation of a compiled folder: top-1 on the device, the reference's, their agreement and latency. */
+async function evalOnBoard(dir: string, boardId: string, dataset: string, samples: number, json: boolean): Promise<void> {
+  const board = loadBoard(boardId);
+  const project = loadProject(dir);
+  const fw = await buildProject(project, board);
+  const data = await loadDataset(dataset, { split: 'test', limit: samples });
+  const session = await openDevice(board, fw.elfPath);
+  try {
+    const m = await measureOnDevice(session, project.graph, data, { samples, onProgress: progress('on device') });
+    const lat = summarize(m.latencies);
+    const result = {
+      board: board.id, dataset, samples: m.samples, device_top1: m.deviceTop1, reference_top1: m.referenceTop1,
+      agreement: m.agreement, agreement_kind: m.agreementKind, latency: { unit: m.unit, median: lat.median, p90: lat.p90 },
+    };
+    if (json) printJson(result);
+    else
+      process.stdout.write(
+        `device top-1 ${(m.deviceTop1 * 100).toFixed(2)}%, reference ${(m.referenceTop1 * 100).toFixed(2)}%, agreement ${(m.agreement * 100).toFixed(2)}% (${m.agreementKind}) ` +
+          `on ${m.samples} samples; latency median ${lat.median ?? 'unavailable'} ${m.unit}\n`,
+      );
+  } finally {
+    await session.close();
+  }
+}
 
 export function register(program: Command): void {
   program
     .command('eval')
     .description('measure top-1 of a model on a dataset (host reference and onnxruntime)')
-    .argument('<model>', 'model file: .onnx, TF.js model.json or .tflite')
+    .argument('<model>', 'model file (.onnx, TF.js model.json, .tflite), or with --board a folder written by `tinyforge compile`')
+    .option('--board <id>', 'measure on this board (or its emulator) instead of the host')
+    .option('--samples <n>', 'same as --limit', (v) => parseInt(v, 10))
     .requiredOption('--dataset <name>', "dataset: 'mnist' or a folder of MLPerf-style .bin samples with y_labels.csv")
     .option('--limit <n>', 'evaluate only the first n test samples', (v) => parseInt(v, 10))
     .option('--json', 'print JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ tinyforge eval examples/mnist-cnn/model.onnx --dataset mnist --limit 1000')
-    .action(async (modelPath: string, opts: { dataset: string; limit?: number; json?: boolean }) => {
+    .action(async (modelPath: string, opts: { dataset: string; limit?: number; samples?: number; board?: string; json?: boolean }) => {
+      opts.limit ??= opts.samples;
+      if (opts.board) return evalOnBoard(modelPath, opts.board, opts.dataset, opts.limit ?? 100, !!opts.json);
       const g = await loadModel(modelPath);
       const data = await loadDataset(opts.dataset, { split: 'test', limit: opts.limit });
       const onnxBytes = modelPath.endsWith('.onnx') ? new Uint8Array(await readFile(modelPath)) : undefined;

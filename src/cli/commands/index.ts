@@ -5,9 +5,11 @@ import { register as evaluate } from './eval.ts';
 import { register as boards } from './boards.ts';
 import { register as compile } from './compile.ts';
 import { register as deploy } from './deploy.ts';
+import { register as run } from './run.ts';
+import { register as flash } from './flash.ts';
 import { register as defend } from './defend.ts';
 import { register as robustness } from './robustness.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, defend, robustness];
+export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, defend, robustness];

@@ -1,9 +1,22 @@
-// Dense → tfg_dense_f32 / tfg_dense_s8 (or the SMLAD variant on cortex-m-dsp boards).
-import { product, type Node } from '../../ir/graph.ts';
+// Dense → tfg_dense_f32 / tfg_dense_s8, or tfg_dense_s8_dsp on cortex-m-dsp boards (with the input offset folded into the bias).
+import { product, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareDense } from '../../reference/int8/dense.ts';
 import { hasKernel } from '../kernel-catalog.ts';
 import { floatActivation } from '../emit-support.ts';
 import type { OpEmitter } from '../op-emitter.ts';
+
+/** bias[o] + inputOffset·Σ_i w[o,i]: exact in int32 (|Σ| ≤ in·127·255), so the DSP kernel's sums equal the reference's. */
+export function foldedBias(w: Tensor, bias: Tensor | undefined, inputOffset: number): Int32Array {
+  const [outN, inN] = w.shape;
+  const wd = w.data as Int8Array;
+  const out = new Int32Array(outN);
+  for (let o = 0; o < outN; o++) {
+    let s = 0;
+    for (let i = 0; i < inN; i++) s += wd[o * inN + i];
+    out[o] = (bias ? (bias.data as Int32Array)[o] : 0) + inputOffset * s;
+  }
+  return out;
+}
 
 export const dense: OpEmitter<Node<'Dense'>> = (ctx) => {
   const { node } = ctx;
@@ -11,17 +24,20 @@ export const dense: OpEmitter<Node<'Dense'>> = (ctx) => {
   const w = ctx.input(1)!;
   const [outN, inN] = w.shape;
   const batch = product(x.shape) / inN; // a higher-rank x is read as [size / in, in], like TFLite
-  const args = (q: string) => [batch, inN, outN, ...(q ? [q] : []), ctx.ptr(node.inputs[0]), ctx.ptr(node.inputs[1]), ctx.ptr(node.inputs[2] ?? ''), ctx.ptr(node.outputs[0])];
+  const xs = ctx.ptr(node.inputs[0]);
+  const ws = ctx.ptr(node.inputs[1]);
+  const y = ctx.ptr(node.outputs[0]);
   if (x.dtype === 'f32') {
     const [lo, hi] = floatActivation(node.attrs.activation);
-    const a = args('');
-    a.splice(6, 0, lo, hi);
-    return { kernel: 'tfg_dense_f32', call: `tfg_dense_f32(${a.join(', ')})` };
+    return { kernel: 'tfg_dense_f32', call: `tfg_dense_f32(${batch}, ${inN}, ${outN}, ${xs}, ${ws}, ${ctx.ptr(node.inputs[2] ?? '')}, ${lo}, ${hi}, ${y})` };
   }
   const p = prepareDense(node, x, w, ctx.output());
   const mult = ctx.int32Array('multiplier', p.multiplier);
   const shift = ctx.int32Array('shift', p.shift);
   const q = ctx.declare('quant', 'tfg_s8_channel_quant', `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
-  const kernel = ctx.kernels === 'cortex-m-dsp' && hasKernel('tfg_dense_s8_dsp') ? 'tfg_dense_s8_dsp' : 'tfg_dense_s8';
-  return { kernel, call: `${kernel}(${args(`&${q}`).join(', ')})` };
+  if (ctx.kernels === 'cortex-m-dsp' && hasKernel('tfg_dense_s8_dsp') && w.data) {
+    const folded = ctx.int32Array('folded_bias', foldedBias(w, ctx.input(2), p.inputOffset));
+    return { kernel: 'tfg_dense_s8_dsp', call: `tfg_dense_s8_dsp(${batch}, ${inN}, ${outN}, &${q}, ${xs}, ${ws}, ${folded}, ${y})` };
+  }
+  return { kernel: 'tfg_dense_s8', call: `tfg_dense_s8(${batch}, ${inN}, ${outN}, &${q}, ${xs}, ${ws}, ${ctx.ptr(node.inputs[2] ?? '')}, ${y})` };
 };

@@ -1,0 +1,49 @@
+// Test helper: build a generated model with arm-none-eabi-gcc for Cortex-M4F and run it on QEMU mps2-an386 with
+// semihosting (files in, files out), under -icount shift=3 so SysTick ticks give instruction counts (5 per tick).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TensorData } from '../../../src/ir/graph.ts';
+import type { GeneratedModel } from '../../../src/codegen/generate.ts';
+import { writeGenerated } from '../../codegen/host-run.ts';
+
+const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
+export const M4_LINK_FLAGS = ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', '-ffreestanding', '-std=c99', '-O2', '-Wall', '-Wextra', '-Werror'];
+/** Instructions per SysTick tick at -icount shift=3 on the mps2 boards (40 ns tick / 8 ns instruction). */
+export const INSTRUCTIONS_PER_TICK = 5;
+
+export interface QemuRun {
+  outputs: Uint8Array[];
+  /** SysTick ticks of every layer of the first inference. */
+  layerTicks: number[];
+}
+
+const macro = (gen: GeneratedModel, name: string): number =>
+  Number(gen.files['model.h'].split('\n').find((l) => l.startsWith(`#define ${name} `))!.split(' ')[2]);
+
+export function runOnQemu(gen: GeneratedModel, inputs: TensorData[], machine = 'mps2-an386'): QemuRun {
+  const dir = mkdtempSync(join(tmpdir(), 'tfg-qemu-'));
+  try {
+    writeGenerated(dir, gen);
+    const elf = join(dir, 'app.elf');
+    execFileSync('arm-none-eabi-gcc', [
+      ...M4_LINK_FLAGS, '-I', dir, '-I', join(dir, 'tfg/include'), ...gen.sources.map((s) => join(dir, s)),
+      here('./qemu-harness.c'), here('./startup.c'), '-T', here('./mps2-semihost.ld'), '--specs=rdimon.specs', '-lm', '-o', elf,
+    ], { stdio: 'pipe' });
+    writeFileSync(join(dir, 'in.bin'), Buffer.concat(inputs.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength))));
+    const args = ['app', 'in.bin', 'out.bin', String(macro(gen, 'TFG_MODEL_INPUT_BYTES')), String(macro(gen, 'TFG_MODEL_OUTPUT_BYTES'))];
+    const stdout = execFileSync('qemu-system-arm', [
+      '-M', machine, '-nographic', '-monitor', 'none', '-icount', 'shift=3',
+      '-semihosting-config', `enable=on,target=native,${args.map((a) => `arg=${a}`).join(',')}`, '-kernel', elf,
+    ], { cwd: dir, timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    const out = readFileSync(join(dir, 'out.bin'));
+    const size = out.length / inputs.length;
+    const layerTicks: number[] = [];
+    for (const m of stdout.matchAll(/^layer (\d+) ticks (\d+)$/gm)) layerTicks[Number(m[1])] = Number(m[2]);
+    return { outputs: inputs.map((_, i) => new Uint8Array(out.subarray(i * size, (i + 1) * size))), layerTicks };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
