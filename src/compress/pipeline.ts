@@ -16,6 +16,7 @@ import { fp16 } from './fp16.ts';
 import { int4 } from './int4.ts';
 import { binary } from './binary.ts';
 import { qat } from './qat.ts';
+import { adversarial } from './adversarial.ts';
 
 /** Every pass a recipe can name. Adding a pass = one line here. */
 export const passes: Record<string, Pass> = {
@@ -31,6 +32,7 @@ export const passes: Record<string, Pass> = {
   [int4.name]: int4,
   [binary.name]: binary,
   [qat.name]: qat,
+  [adversarial.name]: adversarial,
 };
 
 export interface RecipeStep {

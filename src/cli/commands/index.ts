@@ -10,7 +10,9 @@ import { register as flash } from './flash.ts';
 import { register as compress } from './compress.ts';
 import { register as doctor } from './doctor.ts';
 import { register as ports } from './ports.ts';
+import { register as defend } from './defend.ts';
+import { register as robustness } from './robustness.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, compress, doctor, ports];
+export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, compress, doctor, ports, defend, robustness];
