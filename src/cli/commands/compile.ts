@@ -11,11 +11,22 @@ export interface CompileFlags {
   dataset?: string;
   calibrationSamples: number;
   force?: boolean;
+  inputScale?: string;
+  mean?: string;
+  std?: string;
+}
+
+/** Preprocessing flags for a model trained on normalised inputs (e.g. PyTorch's MNIST transforms). */
+export function preprocessOptions(cmd: Command): Command {
+  return cmd
+    .option('--input-scale <x>', 'multiply raw inputs (e.g. pixels 0..255) by this first, e.g. 1/255 (default: from the model file, else 1)')
+    .option('--mean <m[,m…]>', 'subtract this per channel after scaling, e.g. 0.1307')
+    .option('--std <s[,s…]>', 'then divide by this per channel, e.g. 0.3081');
 }
 
 /** The options compile and deploy share. */
 export function compileOptions(cmd: Command, outDefault: string): Command {
-  return cmd
+  return preprocessOptions(cmd)
     .requiredOption('--board <id>', 'target board (`tinyforge boards` lists them)')
     .option('-o, --out <dir>', `output folder (default ${outDefault})`)
     .option('--quantize <mode>', "'int8' (post-training quantization, calibrated on --dataset) or 'none'", 'int8')
@@ -41,6 +52,7 @@ export function register(program: Command): void {
       const c = await compileModel({
         modelPath, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
         calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: !!opts.lib,
+        preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
       });
       if (opts.json) printJson({ out: outDir, ...c.manifest });
       else

@@ -73,6 +73,7 @@ export function register(program: Command): void {
       const compiled = await compileModel({
         modelPath, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
         calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false,
+        preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
       });
       const project = loadProject(outDir);
       let session: DeviceSession;
