@@ -90,7 +90,7 @@ export function register(program: Command): void {
       const summary = {
         model: modelPath, out: opts.out, dataset: opts.dataset, attack: opts.attack, eps: opts.eps, iterations: opts.iterations,
         train_samples: train.size, backend: r.backend, history: r.history,
-        eval: test ? { samples: test.size, attack: opts.attack, eps: opts.eps, pgd_steps: 20, before: { clean_top1: before!.clean, robust_top1: before!.robust }, after: { clean_top1: after!.clean, robust_top1: after!.robust } } : null,
+        eval: test ? { samples: test.size, attack: opts.attack, eps: opts.eps, steps: opts.attack === 'fgsm' ? 1 : 20, before: { clean_top1: before!.clean, robust_top1: before!.robust }, after: { clean_top1: after!.clean, robust_top1: after!.robust } } : null,
       };
       if (opts.json) printJson(summary);
       else {
