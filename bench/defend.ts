@@ -1,6 +1,6 @@
 // Defense benchmark (issue 6): MNIST CNN, 1000 test images. Undefended vs adversarially trained (PGD-L∞ and FGSM),
 // each attacked by FGSM / PGD-L∞ / PGD-L2 / Square; float vs int8 on the host (and on mps2-an386 with --board);
-// defend-then-compress vs compress-then-defend. Usage: npx tsx bench/defend.ts [--quick] [--board mps2-an386] [--json]
+// defend-then-compress vs compress-then-defend. Usage: npx tsx bench/defend.ts [--quick] [--board mps2-an386] [--samples N] [--models a,b] [--skip-order] [--json] [--out f]
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,9 @@ export interface DefendBenchOptions {
   board?: string;
   /** Smaller slices for a smoke run. */
   quick?: boolean;
+  /** Measure only these of the undefended / adv-pgd / adv-fgsm models (default all), and skip the order comparison. */
+  models?: string[];
+  skipOrder?: boolean;
   log?: (s: string) => void;
 }
 
@@ -143,6 +146,7 @@ export async function benchDefend(opts: DefendBenchOptions = {}): Promise<{ rows
     }
   };
   for (const m of models) {
+    if (opts.models && !opts.models.includes(m.name)) continue;
     log(`measuring ${m.name} …`);
     const int8 = await compress(m.graph, 'int8');
     const subjects: RobustnessSubject[] = [referenceSubject(int8, 'int8')];
@@ -155,19 +159,18 @@ export async function benchDefend(opts: DefendBenchOptions = {}): Promise<{ rows
       await device?.session.close();
     }
   }
-  // Order matters: compress (prune, when a pruning pass is registered) then defend, vs defend then compress.
-  const prune = Object.keys(passes).find((p) => p.startsWith('prune'));
-  if (prune) {
-    log(`order: ${prune} → adversarial vs adversarial → ${prune} …`);
-    const pruned = await compress(base, [{ step: prune }]);
-    const compressThenDefend = await defend(pruned, 'pgd', `prune-then-adv`);
-    const defendThenCompress = await compress(models[1]!.graph, [{ step: prune }]);
-    for (const [name, g] of [['compress-then-defend', compressThenDefend], ['defend-then-compress', defendThenCompress]] as const) {
+  // Order matters: prune then defend, vs defend then prune (both followed by int8). The pruning pass fine-tunes on
+  // clean data, which can undo part of the defence; pruning first lets adversarial training repair it.
+  if (passes['prune-weights'] && !opts.skipOrder) {
+    const pruneStep = { step: 'prune-weights', sparsity: 0.7, steps: 1, epochs: 1, samples: Math.min(trainSamples, 5000), val_samples: 500 };
+    log('order: prune-weights → adversarial vs adversarial (PGD-trained model) → prune-weights …');
+    const pruned = await compress(base, [pruneStep]);
+    const compressThenDefend = await defend(pruned, 'pgd', 'prune-then-adv');
+    const defendThenCompress = await compress(models[1]!.graph, [pruneStep]);
+    for (const [name, g] of [['prune-then-defend', compressThenDefend], ['defend-then-prune', defendThenCompress]] as const) {
       const int8 = await compress(g, 'int8');
-      await measure(name, 'pgd', `${prune}+int8`, g, [referenceSubject(int8, 'int8')]);
+      await measure(name, 'pgd', 'prune-weights 70%+int8', g, [referenceSubject(int8, 'int8')]);
     }
-  } else {
-    log('order comparison skipped: no pruning pass is registered in src/compress/pipeline.ts yet');
   }
   return { rows, training };
 }
@@ -204,7 +207,10 @@ export function defendChecks(rows: DefendBenchRow[]): string[] {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const argv = process.argv.slice(2);
   const arg = (k: string) => (argv.includes(k) ? argv[argv.indexOf(k) + 1] : undefined);
-  const result = await benchDefend({ quick: argv.includes('--quick'), board: arg('--board'), samples: arg('--samples') ? Number(arg('--samples')) : undefined });
+  const result = await benchDefend({
+    quick: argv.includes('--quick'), board: arg('--board'), samples: arg('--samples') ? Number(arg('--samples')) : undefined,
+    models: arg('--models')?.split(','), skipOrder: argv.includes('--skip-order'),
+  });
   if (argv.includes("--json")) process.stdout.write(JSON.stringify({ ...result, checks: defendChecks(result.rows) }, null, 2) + "\n");
   else process.stdout.write(markdown(result.rows) + '\n\n' + defendChecks(result.rows).map((l) => `- ${l}`).join('\n') + '\n');
   const out = arg('--out');

@@ -3,7 +3,7 @@
 import { TinyforgeError } from '../diagnostics.ts';
 import { loadDataset, type Dataset } from '../data/dataset.ts';
 import { limitDataset } from '../data/dataset.ts';
-import { adversarialTrain, TRAINING_ATTACKS } from '../defend/adversarial-training.ts';
+import { TRAINING_ATTACKS } from '../defend/names.ts';
 import { graphSize, type LayerRow, type Pass, type PassReport } from './pass.ts';
 
 /** The labelled training data: the caller's dataset, reloaded with more samples when the caller only loaded a
@@ -25,6 +25,7 @@ async function trainingData(ds: Dataset | undefined, samples: number): Promise<D
   }
   return limitDataset(ds, samples);
 }
+
 
 export const adversarial: Pass = {
   name: 'adversarial',
@@ -48,6 +49,8 @@ export const adversarial: Pass = {
       });
     }
     const ds = await trainingData(data.dataset, params.samples as number);
+    // Loaded here: the CLI imports the pass registry for every command, and training pulls in tfjs.
+    const { adversarialTrain } = await import('../defend/adversarial-training.ts');
     const result = await adversarialTrain(ir, ds, {
       attack: params.attack as string,
       eps: params.eps as number,

@@ -7,9 +7,10 @@ import { initBackend, type BackendName } from '../train/backend.ts';
 import { trainGraph } from '../train/train.ts';
 import { attackTarget, craftBatched, preprocessedSamples, type AttackParams } from './attack.ts';
 import { checkAttackName, whiteBoxAttacks } from './attacks.ts';
+import { TRAINING_ATTACKS } from './names.ts';
 import { checkCount, checkEpsilon, checkLabels, inputDomain } from './input-domain.ts';
 
-export const TRAINING_ATTACKS = ['fgsm', 'pgd', 'pgd-l2'] as const;
+export { TRAINING_ATTACKS };
 
 export interface AdversarialTrainingOptions {
   /** Attack A used to find the holes. */

@@ -5,6 +5,7 @@ import { fgsm } from './fgsm.ts';
 import { pgd } from './pgd.ts';
 import { pgdL2 } from './pgd-l2.ts';
 import type { Norm } from './input-domain.ts';
+import { ATTACK_NAMES } from './names.ts';
 
 export const whiteBoxAttacks: Record<string, WhiteBoxAttack> = {
   [fgsm.name]: fgsm,
@@ -17,7 +18,7 @@ export const queryAttacks: Record<string, { norm: Norm; description: string }> =
   square: { norm: 'linf', description: 'Square Attack: random ±ε squares kept when the score margin drops (L∞, scores only)' },
 };
 
-export const ATTACK_NAMES = [...Object.keys(whiteBoxAttacks), ...Object.keys(queryAttacks)];
+export { ATTACK_NAMES };
 
 export function attackNorm(name: string): Norm {
   return whiteBoxAttacks[name]?.norm ?? queryAttacks[name]?.norm ?? 'linf';

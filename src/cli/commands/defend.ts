@@ -7,10 +7,8 @@ import { loadDataset } from '../../data/dataset.ts';
 import type { Graph } from '../../ir/graph.ts';
 import { loadModel } from '../../import/index.ts';
 import { exportOnnx } from '../../import/onnx-export.ts';
-import { adversarialTrain, checkAdversarialOptions, TRAINING_ATTACKS } from '../../defend/adversarial-training.ts';
 import { inputDomain } from '../../defend/input-domain.ts';
-import { measureRobustness } from '../../defend/robustness.ts';
-import { floatSubject } from '../../defend/subjects.ts';
+import { TRAINING_ATTACKS } from '../../defend/names.ts';
 import type { Dataset } from '../../data/dataset.ts';
 import { log, printJson, table } from '../output.ts';
 
@@ -34,6 +32,9 @@ const num = (v: string) => Number(v);
 
 /** Clean and robust (same attack, same ε) top-1 of a float graph on a test slice. */
 async function robustTop1(g: Graph, test: Dataset, attack: string, eps: number, steps: number): Promise<{ clean: number; robust: number }> {
+  // tfjs loads only when a defence command runs, not for every CLI command.
+  const { floatSubject } = await import('../../defend/subjects.ts');
+  const { measureRobustness } = await import('../../defend/robustness.ts');
   const subject = floatSubject(g, inputDomain(g, test));
   try {
     const r = await measureRobustness({ float: g, subjects: [subject], dataset: test, attacks: [attack], eps: [eps], epsL2: [eps], samples: test.size, steps });
@@ -66,6 +67,7 @@ export function register(program: Command): void {
       if (existsSync(opts.out) && !opts.force) {
         throw new TinyforgeError('output-exists', `${opts.out} already exists`, { location: { file: opts.out }, hint: 'choose another -o file, or pass --force to overwrite it' });
       }
+      const { adversarialTrain, checkAdversarialOptions } = await import('../../defend/adversarial-training.ts');
       const g = await loadModel(modelPath);
       const train = await loadDataset(opts.dataset, { split: 'train', limit: opts.samples });
       const trainOpts = { attack: opts.attack, eps: opts.eps, iterations: opts.iterations, epochs: opts.epochs, steps: opts.steps, learningRate: opts.lr, seed: opts.seed, file: modelPath };
@@ -88,7 +90,7 @@ export function register(program: Command): void {
       const summary = {
         model: modelPath, out: opts.out, dataset: opts.dataset, attack: opts.attack, eps: opts.eps, iterations: opts.iterations,
         train_samples: train.size, backend: r.backend, history: r.history,
-        eval: test ? { samples: test.size, attack: opts.attack, eps: opts.eps, pgd_steps: 20, before: { clean_top1: before!.clean, robust_top1: before!.robust }, after: { clean_top1: after!.clean, robust_top1: after!.robust } } : null,
+        eval: test ? { samples: test.size, attack: opts.attack, eps: opts.eps, steps: opts.attack === 'fgsm' ? 1 : 20, before: { clean_top1: before!.clean, robust_top1: before!.robust }, after: { clean_top1: after!.clean, robust_top1: after!.robust } } : null,
       };
       if (opts.json) printJson(summary);
       else {

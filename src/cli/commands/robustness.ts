@@ -12,10 +12,9 @@ import { loadBoard } from '../../build/boards.ts';
 import { buildProject } from '../../build/build-project.ts';
 import { loadProject, MANIFEST, type LoadedProject } from '../../codegen/project.ts';
 import { openDevice, type DeviceSession } from '../../device/device-session.ts';
-import { ATTACK_NAMES } from '../../defend/attacks.ts';
+import { ATTACK_NAMES } from '../../defend/names.ts';
 import { inputDomain } from '../../defend/input-domain.ts';
-import { checkRobustnessOptions, measureRobustness, type RobustnessSubject } from '../../defend/robustness.ts';
-import { deviceSubject, floatSubject, referenceSubject } from '../../defend/subjects.ts';
+import type { RobustnessSubject } from '../../defend/robustness.ts';
 import { compileModel, prepareModel } from '../steps.ts';
 import { log, printJson, progress, table } from '../output.ts';
 
@@ -100,6 +99,9 @@ export function register(program: Command): void {
     .option('--json', 'print the report as JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ tinyforge robustness examples/mnist-cnn/model.onnx --dataset mnist --attack pgd,square --eps 0.1 --board mps2-an386 --json')
     .action(async (path: string, opts: RobustnessFlags) => {
+      // tfjs loads only when this command runs, not for every CLI command.
+      const { checkRobustnessOptions, measureRobustness } = await import('../../defend/robustness.ts');
+      const { deviceSubject, floatSubject, referenceSubject } = await import('../../defend/subjects.ts');
       const attacks = opts.attack.split(',').map((s) => s.trim()).filter(Boolean);
       const eps = list(opts.eps);
       const epsL2 = list(opts.epsL2);
