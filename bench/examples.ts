@@ -59,6 +59,13 @@ async function resolveExample(name: string, log: (m: string) => void): Promise<{
   return { path: cached, standIn: true };
 }
 
+/** examples/mnist-cnn/model.onnx → mnist-cnn; tiny.onnx → tiny. */
+function modelName(path: string): string {
+  const parts = path.split('/');
+  const file = parts.pop()!.replace(/\.[^.]+$/, '');
+  return file === 'model' && parts.length > 0 ? parts.pop()! : file;
+}
+
 /** Σ instructions / Σ MACs over the Dense layers of one profiled inference, and each Dense layer alone. */
 function denseFigures(layers: { op: string; node: string; latency: number; macs: number }[]): { layers: DenseLayerFigure[]; total: number | null } {
   const dense = layers.filter((l) => l.op === 'Dense' && l.macs > 0);
@@ -130,7 +137,7 @@ export async function benchExamples(opts: ExamplesOptions): Promise<ExamplesResu
   const boards = opts.boards ?? EXAMPLE_BOARDS;
   const quants = opts.quants ?? ['none', 'int8'];
   const models = opts.models
-    ? opts.models.map((p) => ({ name: p.replace(/^.*\//, '').replace(/\.[^.]+$/, ''), path: p, standIn: false }))
+    ? opts.models.map((p) => ({ name: modelName(p), path: p, standIn: false }))
     : await Promise.all(EXAMPLE_MODELS.map(async (n) => ({ name: n, ...(await resolveExample(n, log)) })));
   const data = await loadDataset('mnist', { split: 'test', limit: opts.samples });
   const rows: ExampleRow[] = [];

@@ -63,7 +63,7 @@ export const ratio = (v: number | null | undefined, digits = 2): string => (v ==
 export function formatExamplesTable(rows: ExampleRow[]): string {
   const body = rows.map((r) => {
     const model = `${r.model}${r.stand_in ? ' (stand-in)' : ''}`;
-    if (r.status !== 'ok') return [model, r.quant, r.board, `${r.status}: ${r.reason ?? ''}`, '', '', '', '', '', '', '', '', '', '', ''];
+    if (r.status !== 'ok') return [model, r.quant, r.board, r.status, '', '', '', '', '', '', '', '', '', '', r.reason ?? ''];
     const instr = r.instructions === null || r.instructions === undefined ? 'unavailable' : num(r.instructions);
     const dense = r.dense_layers && r.dense_layers.length > 0
       ? `${ratio(r.dense_instr_per_mac)} [${r.dense_layers.map((d) => ratio(d.per_mac)).join(' ')}]`

@@ -237,7 +237,7 @@ export function mlperfFigures(rows: MlperfRow[]): Figure[] {
 
 export function formatMlperfTable(rows: MlperfRow[]): string {
   const body = rows.map((r) => {
-    if (r.status !== 'ok') return [r.model, r.board, `${r.status}: ${r.reason ?? ''}`, '', '', '', '', '', '', '', '', ''];
+    if (r.status !== 'ok') return [r.model, r.board, r.status, '', '', '', '', '', '', '', '', r.reason ?? ''];
     const vs = (ours: number | null | undefined, theirs: number | null, q: number | null | undefined) => (theirs ? `${num(ours)} (${num(theirs)}, ${ratio(q)}×)` : num(ours));
     return [
       r.model, r.board, vs(r.instructions, r.tflm_instructions, r.instr_ratio), ratio(r.instr_per_mac),
