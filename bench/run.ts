@@ -14,7 +14,8 @@ const USAGE = `usage: npm run bench -- [section flags] [options]
 sections (default: --examples when none is given)
   --examples            both example MNIST models, float and int8, on the emulated boards (issue 3)
   --mlperf              the four MLPerf Tiny int8 models vs TFLM + CMSIS-NN (issue 8)
-  --prune --bits --defend   sections from bench/prune.ts, bits.ts, defend.ts (when present)
+  --prune --bits --defend   sections from bench/prune.ts, bits.ts, defend.ts (when present; they take
+                        --samples, --boards (defend: the first) and --quick when given, else their own defaults)
 options
   --samples N           test images per row (default 500)
   --boards a,b          boards (default: examples mps2-an385,mps2-an386,microbit,mps2-an385-armv6m; mlperf mps2-an386)
@@ -22,6 +23,7 @@ options
   --quant none,int8     which quantizations of the example models (default both)
   --kws-samples N       KWS samples for --mlperf (default 1000)
   --mlperf-models kws,ic,vww,ad   subset of the MLPerf models
+  --quick               --prune/--bits/--defend: their small, fast configuration
   --json                print the JSON only (nothing written)
   --out FILE            write the JSON here instead of bench/results/<section>-<date>.json`;
 
@@ -35,10 +37,13 @@ export interface BenchArgs {
   mlperfModels?: string[];
   json: boolean;
   out?: string;
+  /** --quick: the other helpers' sections run their small smoke configuration. */
+  quick: boolean;
+  samplesGiven: boolean;
 }
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const a: BenchArgs = { sections: [], samples: 500, kwsSamples: 1000, json: false };
+  const a: BenchArgs = { sections: [], samples: 500, kwsSamples: 1000, json: false, quick: false, samplesGiven: false };
   const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const int = (flag: string, v: string | undefined) => {
     const n = Number(v);
@@ -48,7 +53,10 @@ export function parseArgs(argv: string[]): BenchArgs {
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i];
     if (['--examples', '--mlperf', '--prune', '--bits', '--defend'].includes(f)) a.sections.push(f.slice(2));
-    else if (f === '--samples') a.samples = int(f, argv[++i]);
+    else if (f === '--samples') {
+      a.samples = int(f, argv[++i]);
+      a.samplesGiven = true;
+    } else if (f === '--quick') a.quick = true;
     else if (f === '--kws-samples') a.kwsSamples = int(f, argv[++i]);
     else if (f === '--boards') a.boards = list(argv[++i]);
     else if (f === '--models') a.models = list(argv[++i]);
@@ -82,12 +90,19 @@ async function otherSection(name: string, args: BenchArgs): Promise<SectionOutpu
   }
   const mod = (await import(`./${name}.ts`)) as Record<string, (opts: unknown) => Promise<unknown>>;
   if (typeof mod[fn] !== 'function') throw new TinyforgeError('bench-section-missing', `bench/${name}.ts does not export ${fn}(opts)`);
-  const result = await mod[fn]({ samples: args.samples, boards: args.boards, log });
+  // The sections take their own defaults; pass only what the user asked for (plus both progress callback names).
+  const opts: Record<string, unknown> = { log, onProgress: log, quick: args.quick };
+  if (args.samplesGiven) opts.samples = args.samples;
+  if (args.boards) {
+    opts.boards = args.boards;
+    opts.board = args.boards[0];
+  }
+  const result = await mod[fn](opts);
   // Rows, or { rows, figures } when the section checks targets too.
   const rows = (Array.isArray(result) ? result : (result as { rows?: unknown[] }).rows ?? []) as Record<string, unknown>[];
   const figures = Array.isArray(result) ? [] : ((result as { figures?: Figure[] }).figures ?? []);
   const text = formatGenericRows(rows) + (figures.length ? `\n\nfigures\n${formatFigures(figures)}` : '');
-  return { name, text, json: { rows, figures } };
+  return { name, text, json: Array.isArray(result) ? { rows } : (result as Record<string, unknown>) };
 }
 
 async function runSection(name: string, args: BenchArgs): Promise<SectionOutput> {
