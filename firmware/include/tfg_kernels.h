@@ -113,7 +113,8 @@ tfg_status tfg_conv2d_f32(const tfg_conv_geom *g, const float *in, const float *
 /** int8 Conv2D (TFLite reference_integer_ops::ConvPerChannel, padding = input zero point). Ref: src/reference/int8/conv2d.ts */
 tfg_status tfg_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const int8_t *w,
                          const int32_t *bias, int8_t *out);
-/** int8 Conv2D using SMLAD for the channel reduction (any geometry); bit-exact with tfg_conv2d_s8. */
+/** int8 Conv2D with Cortex-M DSP SMLAD (any geometry); bit-exact with tfg_conv2d_s8. Scratch: a 512-byte stack buffer
+ *  (one im2col column, used when KH·KW·in_c/groups ≤ 512; larger receptive fields use per-tap dot products). */
 tfg_status tfg_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const int8_t *w,
                              const int32_t *bias, int8_t *out);
 /** DepthwiseConv2D: output channel c·m + j reads input channel c. Ref: src/reference/float/depthwise-conv2d.ts */

@@ -87,7 +87,9 @@ static inline int8_t tfg_mul_s8_one(const tfg_mul_s8_params *p, int8_t a, int8_t
 
 /* ---- SIMD helpers for the _dsp kernels: Cortex-M4/M7 DSP instructions, or the same arithmetic in portable C
  * (so the _dsp kernels also build and are tested on the host; only the instruction count differs). ---- */
+#if !defined(__GNUC__)
 #include <string.h>
+#endif
 
 /* Unaligned little-endian 32-bit load; compiles to one LDR on Cortex-M3/M4/M7 (unaligned access allowed). */
 static inline uint32_t tfg_load32(const int8_t *p) {

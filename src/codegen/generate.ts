@@ -3,11 +3,12 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { TinyforgeError } from '../diagnostics.ts';
-import { product, type Graph, type Node, type Tensor } from '../ir/graph.ts';
+import type { Graph, Node } from '../ir/graph.ts';
 import { cComment, CNames } from './c-names.ts';
-import { cFloat, cInts, cList } from './c-literals.ts';
+import { cInts, cList } from './c-literals.ts';
 import { KERNEL_HEADERS, kernelSourcePath, readFirmwareFile } from './kernel-catalog.ts';
-import { DTYPE_BYTES, planMemory, tensorBytes, type MemoryPlan } from './memory-planner.ts';
+import { ioLayout, ioMacros, type IoLayout } from './io-layout.ts';
+import { planMemory, tensorBytes, type MemoryPlan } from './memory-planner.ts';
 import { modelHash } from './model-hash.ts';
 import type { EmitContext, KernelSet } from './op-emitter.ts';
 import { emitterFor } from './ops/index.ts';
@@ -34,6 +35,14 @@ export interface GeneratedModel {
   kernels: string[];
   hash: number;
   plan: MemoryPlan;
+  /** Where each graph input/output sits in the packed input/output buffer. */
+  io: IoLayout;
+}
+
+/** Pointer to a slot of the caller's packed input or output buffer. */
+function ioPtr(ctype: string, buffer: 'input' | 'output', offset: number): string {
+  if (offset === 0) return `(${ctype} *)${buffer}`;
+  return `(${ctype} *)((${buffer === 'input' ? 'const ' : ''}uint8_t *)${buffer} + ${offset})`;
 }
 
 const TEMPLATES = new URL('../../templates/model/', import.meta.url);
@@ -47,30 +56,15 @@ interface Layer {
   outBytes: number;
 }
 
-/** Macros describing one model input or output for the header. */
-function ioMacros(prefix: string, t: Tensor): string[] {
-  const lines = [
-    `#define ${prefix}_BYTES ${product(t.shape) * DTYPE_BYTES[t.dtype]}`,
-    `#define ${prefix}_ELEMENTS ${product(t.shape)}`,
-    `#define ${prefix}_RANK ${t.shape.length}`,
-    `#define ${prefix}_SHAPE { ${t.shape.join(', ')} }`,
-    `#define ${prefix}_IS_INT8 ${t.dtype === 'i8' ? 1 : 0}`,
-  ];
-  if (t.quant) lines.push(`#define ${prefix}_SCALE ${cFloat(t.quant.scale[0])}`, `#define ${prefix}_ZERO_POINT ${t.quant.zeroPoint[0]}`);
-  return lines;
-}
-
 export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedModel {
   const where = { file: g.metadata.source?.path };
-  if (g.inputs.length !== 1 || g.outputs.length !== 1) {
-    throw new TinyforgeError('unsupported-model', `model "${g.name}" has ${g.inputs.length} inputs and ${g.outputs.length} outputs; generated C takes exactly one of each`, {
+  if (g.inputs.length === 0 || g.outputs.length === 0) {
+    throw new TinyforgeError('unsupported-model', `model "${g.name}" has ${g.inputs.length} inputs and ${g.outputs.length} outputs; generated C needs at least one of each`, {
       location: where,
-      hint: 'export the model with a single input and a single output tensor',
+      hint: 'export the model with its input and output tensors marked as graph inputs/outputs',
     });
   }
-  if (g.inputs[0] === g.outputs[0]) {
-    throw new TinyforgeError('unsupported-model', `model "${g.name}" has no layers between its input and output`, { location: where });
-  }
+  const io = ioLayout(g);
   const kernelSet: KernelSet = opts.board?.kernels === 'cortex-m-dsp' ? 'cortex-m-dsp' : 'reference';
   const plan = planMemory(g);
   const names = new CNames();
@@ -83,8 +77,8 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     const buf = plan.buffers[plan.bufferOf[name]];
     if (!buf) throw new Error(`tensor ${name} has no buffer`);
     const ctype = C_TYPE[t.dtype];
-    if (buf.home === 'input') return `(const ${ctype} *)input`;
-    if (buf.home === 'output') return `(${ctype} *)output`;
+    if (buf.home === 'input') return ioPtr(`const ${ctype}`, 'input', io.inputs[buf.ioIndex].offset);
+    if (buf.home === 'output') return ioPtr(ctype, 'output', io.outputs[buf.ioIndex].offset);
     return `(${ctype} *)(tfg_arena + ${plan.offsets[name]})`;
   };
 
@@ -138,9 +132,15 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     });
   }
 
+  // An output that is not computed into its own slot (a graph input, a constant, a tensor listed twice) is copied there.
+  const copies: string[] = [];
+  io.outputs.forEach((slot, k) => {
+    const buf = plan.buffers[plan.bufferOf[slot.tensor]];
+    if (buf && buf.home === 'output' && buf.ioIndex === k) return;
+    kernels.add('tfg_copy_x8');
+    copies.push(`status = tfg_copy_x8(${slot.bytes}, ${ptr(slot.tensor)}, ${ioPtr('uint8_t', 'output', slot.offset)});\n  if (status != TFG_OK) return (int32_t)status;`);
+  });
   const weights = weightTable.arrays();
-  const input = g.tensors[g.inputs[0]];
-  const output = g.tensors[g.outputs[0]];
   const hash = modelHash(g);
   const kernelList = [...kernels].sort();
   const view = {
@@ -148,8 +148,8 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     source: cComment(g.metadata.source?.path ?? 'in-memory graph'),
     guard: 'TFG_MODEL_H',
     hash: `0x${hash.toString(16).padStart(8, '0')}u`,
-    inputMacros: ioMacros('TFG_MODEL_INPUT', input).join('\n'),
-    outputMacros: ioMacros('TFG_MODEL_OUTPUT', output).join('\n'),
+    inputMacros: ioMacros(g, 'INPUT', io.inputs, io.inputBytes),
+    outputMacros: ioMacros(g, 'OUTPUT', io.outputs, io.outputBytes),
     arenaBytes: plan.arenaBytes,
     arenaDecl: plan.arenaBytes > 0 ? `static uint8_t tfg_arena[${plan.arenaBytes}] TFG_ALIGN(8);` : '/* no intermediate tensors: no arena */',
     numLayers: g.nodes.length,
@@ -159,8 +159,9 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     weights: weights.map((w) => w.decl).join('\n\n'),
     params: params.join('\n'),
     layers,
-    inputName: cComment(input.name),
-    outputName: cComment(output.name),
+    inputNames: cComment(g.inputs.join('", "')),
+    outputNames: cComment(g.outputs.join('", "')),
+    copies,
   };
   const files: Record<string, string> = {
     'model.h': template('model.h.hbs')(view),
@@ -184,5 +185,6 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     kernels: kernelList,
     hash,
     plan,
+    io,
   };
 }

@@ -8,6 +8,7 @@ import { validateGraph } from '../ir/validate.ts';
 import { importOnnx } from './onnx.ts';
 import { importTfjs } from './tfjs.ts';
 import { importTflite } from './tflite.ts';
+import { graphFromJson } from '../ir/serialize.ts';
 
 async function readBytes(file: string): Promise<Uint8Array> {
   try {
@@ -30,11 +31,21 @@ async function readBytes(file: string): Promise<Uint8Array> {
   }
 }
 
+function irFile(bytes: Uint8Array, file: string): Graph {
+  try {
+    return graphFromJson(new TextDecoder().decode(bytes));
+  } catch (e) {
+    throw new TinyforgeError('bad-model-file', `${file} is not a tinyforge IR file: ${(e as Error).message}`, { location: { file } });
+  }
+}
+
 /** Loads a model by extension (.onnx, .json for TF.js layers models, .tflite), simplified and validated. */
 export async function loadModel(file: string): Promise<Graph> {
   const ext = path.extname(file).toLowerCase();
   let g: Graph;
-  if (ext === '.onnx') g = importOnnx(await readBytes(file), file);
+  // `tinyforge compress -o x.tfir.json` keeps what ONNX cannot: int8 quantization, packed storage, pruning masks.
+  if (file.toLowerCase().endsWith('.tfir.json')) g = irFile(await readBytes(file), file);
+  else if (ext === '.onnx') g = importOnnx(await readBytes(file), file);
   else if (ext === '.json') {
     await readBytes(file); // the same file-not-found error for every format
     g = await importTfjs(file);
@@ -43,7 +54,7 @@ export async function loadModel(file: string): Promise<Graph> {
   } else {
     throw new TinyforgeError('unsupported-format', `${file}: unknown model format "${ext || '(no extension)'}"`, {
       location: { file },
-      hint: 'tinyforge reads .onnx files, TF.js layers models (model.json + weight shards) and .tflite files',
+      hint: 'tinyforge reads .onnx files, TF.js layers models (model.json + weight shards), .tflite files and its own .tfir.json',
     });
   }
   validateGraph(g, file);

@@ -104,3 +104,55 @@ describe('generateModel', () => {
     }
   });
 });
+
+describe('several inputs and outputs', () => {
+  it('packs them at 4-byte aligned offsets in one buffer each way, copies outputs no layer writes, matches the reference', () => {
+    const r = rng(5);
+    const b = new GraphBuilder('two in three out');
+    const a = b.input('a', [1, 3]);
+    const c = b.input('c', [1, 2, 3]);
+    const s = b.node('Add', [c, a], { activation: 'none' }, 'sum');
+    const m = b.node('Mul', [s, b.constant('k', randF32(r, 3), [3])], { activation: 'relu' }, 'prod');
+    b.output(m).output(a).output(s);
+    const g = b.build();
+    const gen = generateModel(g);
+    expect(gen.io.inputs.map((x) => [x.tensor, x.offset, x.bytes])).toEqual([['a', 0, 12], ['c', 12, 24]]);
+    expect(gen.io.outputs.map((x) => [x.tensor, x.offset, x.bytes])).toEqual([['prod', 0, 24], ['a', 24, 12], ['sum', 36, 24]]);
+    expect(gen.files['model.h']).toContain('#define TFG_MODEL_INPUT_BYTES 36');
+    expect(gen.files['model.h']).toContain('#define TFG_MODEL_OUTPUT1_OFFSET 24');
+    const inputs = [0, 1, 2].map(() => {
+      const packed = new Float32Array(9);
+      packed.set(randF32(r, 9));
+      return packed;
+    });
+    const run = runOnHost(g, inputs);
+    inputs.forEach((x, i) => {
+      const ref = runGraph(g, { a: x.slice(0, 3), c: x.slice(3, 9) }).outputs;
+      const got = asF32(run.outputs[i]);
+      expect(maxFloatViolation(got.slice(0, 6), ref.prod as Float32Array)).toBeNull();
+      expect(Array.from(got.slice(6, 9))).toEqual(Array.from(ref.a));
+      expect(maxFloatViolation(got.slice(9, 15), ref.sum as Float32Array)).toBeNull();
+    });
+  });
+});
+
+describe('mixed precision after the real PTQ pass', () => {
+  it('int8 layers around a float-only Sigmoid (Dequantize → Sigmoid → Quantize) give the reference bytes', async () => {
+    const { calibrate } = await import('../../src/compress/calibrate.ts');
+    const { quantizeGraphInt8 } = await import('../../src/compress/quantize-int8.ts');
+    const r = rng(3);
+    const b = new GraphBuilder('mixed');
+    const x = b.input('x', [1, 16]);
+    const h = b.node('Dense', [x, b.constant('w1', randF32(r, 16 * 12, -0.5, 0.5), [12, 16]), b.constant('b1', randF32(r, 12), [12])], {}, 'fc1');
+    const s = b.node('Sigmoid', [h], {}, 'sig');
+    b.output(b.node('Dense', [s, b.constant('w2', randF32(r, 12 * 4, -0.5, 0.5), [4, 12]), ''], {}, 'fc2'));
+    const g = b.build();
+    const qg = quantizeGraphInt8(g, calibrate(g, [1, 2, 3, 4].map((i) => ({ x: randF32(rng(i), 16) })))).graph;
+    expect(qg.nodes.map((n) => n.op)).toContain('Dequantize');
+    const q0 = qg.tensors[qg.inputs[0]].quant!;
+    const inputs = [5, 6, 7].map((i) => Int8Array.from(randF32(rng(i), 16), (v) => Math.max(-128, Math.min(127, Math.round(v / q0.scale[0]) + q0.zeroPoint[0]))));
+    const run = runOnHost(qg, inputs);
+    expect(run.gen.kernels).toEqual(expect.arrayContaining(['tfg_dense_s8', 'tfg_dequantize_s8', 'tfg_sigmoid_f32', 'tfg_quantize_s8']));
+    inputs.forEach((xq, i) => expect(run.outputs[i]).toEqual(bytes(runGraph(qg, { [qg.inputs[0]]: xq }).outputs[qg.outputs[0]])));
+  });
+});

@@ -16,6 +16,8 @@ export interface CheckOptions {
   variants?: readonly string[];
   /** Extra inputs forced into the samples (edge values). */
   extra?: TensorData[];
+  /** Also compare every layer's output (through the layer hook) for the first input. */
+  layers?: boolean;
   /** Kernels that must appear in the generated code (proves the variant under test ran). */
   expectKernels?: Partial<Record<string, string[]>>;
 }
@@ -31,17 +33,23 @@ export function checkAgainstReference(g: Graph, opts: CheckOptions = {}): void {
   const inputs = [...(opts.extra ?? []), ...randomInputs(g, opts.samples ?? 4, opts.seed ?? 1)];
   const refs = inputs.map((x) => runGraph(g, { [g.inputs[0]]: x }).outputs[g.outputs[0]]);
   for (const variant of opts.variants ?? ['reference']) {
-    const run = runOnHost(g, inputs, { board: { kernels: variant } });
+    const run = runOnHost(g, inputs, { board: { kernels: variant }, layers: opts.layers });
+    if (opts.layers) {
+      const values = runGraph(g, { [g.inputs[0]]: inputs[0] }, { collect: true }).values!;
+      g.nodes.forEach((node, li) => expectSame(run.layers!.get(li)!, values[node.outputs[0]], `${g.name} [${variant}] layer ${li} ${node.name}`));
+    }
     const want = opts.expectKernels?.[variant];
     if (want) for (const k of want) expect(run.gen.kernels, `${g.name} [${variant}]`).toContain(k);
-    refs.forEach((ref, i) => {
-      const got = run.outputs[i];
-      if (ref instanceof Float32Array) {
-        const c = new Float32Array(got.buffer.slice(got.byteOffset, got.byteOffset + got.byteLength));
-        expect(maxFloatViolation(c, ref), `${g.name} [${variant}] sample ${i}`).toBeNull();
-      } else {
-        expect(Array.from(new Int8Array(got.buffer, got.byteOffset, got.byteLength)), `${g.name} [${variant}] sample ${i}`).toEqual(Array.from(ref));
-      }
-    });
+    refs.forEach((ref, i) => expectSame(run.outputs[i], ref, `${g.name} [${variant}] sample ${i}`));
+  }
+}
+
+/** C bytes vs a reference value: float within tolerance, int8 identical. */
+function expectSame(got: Uint8Array, ref: TensorData, what: string): void {
+  if (ref instanceof Float32Array) {
+    const c = new Float32Array(got.buffer.slice(got.byteOffset, got.byteOffset + got.byteLength));
+    expect(maxFloatViolation(c, ref), what).toBeNull();
+  } else {
+    expect(Array.from(new Int8Array(got.buffer, got.byteOffset, got.byteLength)), what).toEqual(Array.from(ref));
   }
 }

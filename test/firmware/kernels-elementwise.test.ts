@@ -10,20 +10,34 @@ import { checkAgainstReference } from './kernel-check.ts';
 
 type BinOp = 'Add' | 'Sub' | 'Mul' | 'Div';
 
-/** x (graph input, shape a) op constant (shape b). */
-function binGraph(op: BinOp, a: number[], bShape: number[], o: { int8: boolean; act?: 'none' | 'relu' | 'relu6'; swap?: boolean; outScale?: number }): Graph {
-  const r = rng(product(a) * 3 + product(bShape));
-  const g = new GraphBuilder(`${op} [${a}] [${bShape}] ${o.int8 ? 's8' : 'f32'}`);
+/** One chain per op and dtype, so one compile covers every broadcast kind (each layer is checked through the hook):
+ *  x[1,3,3,4] op same-shape const → op scalar → const op per-channel (operands swapped) → op general [3,3,1] broadcast. */
+function chainGraph(op: BinOp, int8: boolean, o: { act?: 'none' | 'relu' | 'relu6'; outScale?: number } = {}): Graph {
+  const r = rng(op.length * 17 + (int8 ? 1 : 0));
+  const g = new GraphBuilder(`${op} chain ${int8 ? 's8' : 'f32'}`);
   const attrs = op === 'Div' ? {} : { activation: o.act ?? 'none' };
-  if (!o.int8) {
-    const x = g.input('x', a);
-    const c = g.constant('c', op === 'Div' ? randF32(r, product(bShape), 0.5, 2) : randF32(r, product(bShape)), bShape);
-    g.output(g.node(op, o.swap ? [c, x] : [x, c], attrs as never, 'y'));
-    return g.build();
-  }
-  const x = g.input('x', a, 'i8', q(0.04, -3));
-  const c = g.constant('c', randI8(r, product(bShape)), bShape, q(0.11, 17));
-  g.output(g.node(op, o.swap ? [c, x] : [x, c], attrs as never, { name: 'y', dtype: 'i8', quant: q(o.outScale ?? 0.09, -1) }));
+  const shapes = [[1, 3, 3, 4], [1], [4], [3, 3, 1]];
+  let h = int8 ? g.input('x', [1, 3, 3, 4], 'i8', q(0.04, -3)) : g.input('x', [1, 3, 3, 4]);
+  shapes.forEach((shape, k) => {
+    const n = product(shape);
+    const c = int8
+      ? g.constant(`c${k}`, randI8(r, n), shape, q(0.11, 17))
+      : g.constant(`c${k}`, op === 'Div' ? randF32(r, n, 0.5, 2) : randF32(r, n), shape);
+    const inputs = k === 2 ? [c, h] : [h, c];
+    h = g.node(op, inputs, attrs as never, int8 ? { name: `y${k}`, dtype: 'i8', quant: q(k === 1 ? (o.outScale ?? 0.09) : 0.09, -1 + k) } : `y${k}`);
+  });
+  g.output(h);
+  return g.build();
+}
+
+/** x (graph input, shape a) op constant (shape b), for the broadcast of the input itself. */
+function binGraph(op: BinOp, a: number[], bShape: number[], int8: boolean): Graph {
+  const r = rng(product(a) * 3 + product(bShape));
+  const g = new GraphBuilder(`${op} [${a}] [${bShape}] ${int8 ? 's8' : 'f32'}`);
+  const attrs = op === 'Div' ? {} : { activation: 'none' };
+  const x = int8 ? g.input('x', a, 'i8', q(0.04, -3)) : g.input('x', a);
+  const c = int8 ? g.constant('c', randI8(r, product(bShape)), bShape, q(0.11, 17)) : g.constant('c', randF32(r, product(bShape), 0.5, 2), bShape);
+  g.output(g.node(op, [x, c], attrs as never, int8 ? { name: 'y', dtype: 'i8', quant: q(0.09, -1) } : 'y'));
   return g.build();
 }
 
@@ -37,21 +51,20 @@ describe('element-wise kernels', () => {
   });
 
   for (const op of ['Add', 'Sub', 'Mul', 'Div'] as const) {
-    it(`float ${op}: same shape, scalar, per-channel, general broadcast`, () => {
-      checkAgainstReference(binGraph(op, [1, 3, 3, 4], [1, 3, 3, 4], { int8: false, act: op === 'Add' ? 'relu' : 'none' }));
-      checkAgainstReference(binGraph(op, [1, 3, 3, 4], [1], { int8: false }));
-      checkAgainstReference(binGraph(op, [1, 3, 3, 4], [4], { int8: false, swap: true }));
-      checkAgainstReference(binGraph(op, [2, 1, 5], [3, 1], { int8: false }));
+    it(`float ${op}: same shape, scalar, per-channel (swapped), general broadcast — every layer`, () => {
+      checkAgainstReference(chainGraph(op, false, { act: op === 'Add' ? 'relu' : 'none' }), { layers: true });
     });
   }
 
   for (const op of ['Add', 'Sub', 'Mul'] as const) {
-    it(`int8 ${op}: same shape, scalar, per-channel, general broadcast, saturation`, () => {
+    it(`int8 ${op}: same shape, scalar, per-channel, general broadcast, saturation — every layer`, () => {
       const edge = [new Int8Array(36).fill(-128), new Int8Array(36).fill(127)];
-      checkAgainstReference(binGraph(op, [1, 3, 3, 4], [1, 3, 3, 4], { int8: true, act: 'relu6' }), { extra: edge });
-      checkAgainstReference(binGraph(op, [1, 3, 3, 4], [1], { int8: true, outScale: 0.01 }), { extra: edge });
-      checkAgainstReference(binGraph(op, [1, 3, 3, 4], [4], { int8: true, swap: true }));
-      checkAgainstReference(binGraph(op, [2, 1, 5], [3, 1], { int8: true }));
+      checkAgainstReference(chainGraph(op, true, { act: 'relu6', outScale: 0.01 }), { extra: edge, layers: true });
     });
   }
+
+  it('broadcasting the graph input itself (input [2,1,5] against a [3,1] constant), float and int8', () => {
+    checkAgainstReference(binGraph('Div', [2, 1, 5], [3, 1], false));
+    checkAgainstReference(binGraph('Add', [2, 1, 5], [3, 1], true));
+  });
 });

@@ -1,5 +1,4 @@
 /* tfg_concat_s8: int8 concatenation as row copies; inputs whose quantization differs from the output's are requantized. */
-#include <string.h>
 #include "tfg_support.h"
 
 tfg_status tfg_concat_s8(int32_t outer, int32_t n_inputs, const int8_t *const *inputs, const int32_t *row_elems,
@@ -8,7 +7,7 @@ tfg_status tfg_concat_s8(int32_t outer, int32_t n_inputs, const int8_t *const *i
     for (int32_t k = 0; k < n_inputs; ++k) {
       const int8_t *src = inputs[k] + (size_t)o * row_elems[k];
       if (req[k].identity) {
-        memcpy(out, src, (size_t)row_elems[k]);
+        for (int32_t i = 0; i < row_elems[k]; ++i) out[i] = src[i];
       } else {
         for (int32_t i = 0; i < row_elems[k]; ++i) out[i] = tfg_requant_one(&req[k], src[i], -128, 127);
       }

@@ -1,5 +1,4 @@
 /* tfg_pad_s8: constant N-d padding: fill with the pad value, then scatter the input rows to their offset. */
-#include <string.h>
 #include "tfg_support.h"
 
 tfg_status tfg_pad_s8(const tfg_pad_params *p, int8_t value, const int8_t *in, int8_t *out) {
@@ -18,7 +17,7 @@ tfg_status tfg_pad_s8(const tfg_pad_params *p, int8_t value, const int8_t *in, i
   do {
     int32_t dst = 0;
     for (int32_t d = 0; d < p->rank; ++d) dst += (idx[d] + p->begin[d]) * out_strides[d];
-    memcpy(out + dst, in + src, (size_t)row * sizeof(int8_t));
+    for (int32_t i = 0; i < row; ++i) out[dst + i] = in[src + i];
     src += row;
   } while (tfg_nd_next(p->rank - 1, p->in_dims, idx));
   return TFG_OK;

@@ -7,7 +7,8 @@ import { register as compile } from './compile.ts';
 import { register as deploy } from './deploy.ts';
 import { register as run } from './run.ts';
 import { register as flash } from './flash.ts';
+import { register as compress } from './compress.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash];
+export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, compress];

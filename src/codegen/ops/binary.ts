@@ -35,5 +35,5 @@ export function emitBinary(ctx: EmitContext<BinaryNode>): OpEmission {
   } else {
     throw unsupported(node, 'int8 Div has no kernel (TFLite has none either)', 'keep Div in float: exclude it from int8 quantization');
   }
-  return { kernel, call: same ? `${kernel}(${shapeArg}, &${params}, ${io})` : `${kernel}(${shapeArg}, &${params}, ${io})` };
+  return { kernel, call: `${kernel}(${shapeArg}, &${params}, ${io})` };
 }

@@ -1,0 +1,59 @@
+// `tinyforge compress`: runs a compression recipe (preset or JSON file) and writes the compressed model with a
+// per-layer table in the style of Deep Compression's.
+import type { Command } from 'commander';
+import { existsSync, writeFileSync } from 'node:fs';
+import { TinyforgeError } from '../../diagnostics.ts';
+import { exportOnnx } from '../../import/onnx-export.ts';
+import { graphToJson } from '../../ir/serialize.ts';
+import { presets } from '../../compress/pipeline.ts';
+import { prepareModel } from '../steps.ts';
+import { log, printJson, table } from '../output.ts';
+
+export function register(program: Command): void {
+  program
+    .command('compress')
+    .description('compress a model with a recipe (pruning, clustering, Huffman, int8, binary …) and write the result')
+    .argument('<model>', 'model file: .onnx, TF.js model.json, .tflite or .tfir.json')
+    .requiredOption('--recipe <preset|file.json>', `a preset (${Object.keys(presets).join(', ')}) or a JSON recipe: [{"step": "...", ...params}]`)
+    .requiredOption('-o, --out <file>', 'output: .tfir.json keeps every encoding; .onnx for float results')
+    .option('--dataset <name>', "training/calibration data: 'mnist' or a folder of samples", 'mnist')
+    .option('--calibration-samples <n>', 'samples used to calibrate int8 ranges', (v) => parseInt(v, 10), 200)
+    .option('--force', 'overwrite an existing output file')
+    .option('--json', 'print the compression report on stdout')
+    .addHelpText('after', '\nExample:\n  $ tinyforge compress examples/mnist-lenet300/model.onnx --recipe deep-compression -o out/lenet-dc.tfir.json')
+    .action(async (modelPath: string, opts: { recipe: string; out: string; dataset: string; calibrationSamples: number; force?: boolean; json?: boolean }) => {
+      if (existsSync(opts.out) && !opts.force) {
+        throw new TinyforgeError('output-exists', `${opts.out} exists`, { location: { file: opts.out }, hint: 'choose another -o, or pass --force to replace it' });
+      }
+      const isOnnx = opts.out.toLowerCase().endsWith('.onnx');
+      if (!isOnnx && !opts.out.toLowerCase().endsWith('.tfir.json')) {
+        throw new TinyforgeError('bad-argument', `-o ${opts.out}: the output must end in .tfir.json or .onnx`);
+      }
+      const p = await prepareModel({ modelPath, quantize: 'none', compress: opts.recipe, dataset: opts.dataset, calibrationSamples: opts.calibrationSamples });
+      if (isOnnx && p.quantization !== 'float32') {
+        throw new TinyforgeError('bad-argument', `the compressed model is ${p.quantization}; ONNX export here is float only`, { hint: `write it as ${opts.out.replace(/\.onnx$/i, '.tfir.json')}` });
+      }
+      writeFileSync(opts.out, isOnnx ? exportOnnx(p.graph) : graphToJson(p.graph));
+      const c = p.compression;
+      if (opts.json) {
+        printJson({ out: opts.out, ...c });
+        return;
+      }
+      for (const step of c.steps) {
+        log(`\n${step.name}: params ${step.params_before.toLocaleString('en-US')} → ${step.params_after.toLocaleString('en-US')}, bytes ${step.bytes_before.toLocaleString('en-US')} → ${step.bytes_after.toLocaleString('en-US')}`);
+        const extra = [...new Set(step.layers.flatMap((l) => Object.keys(l)))].filter((k) => !['node', 'op', 'params', 'bytes_before', 'bytes_after'].includes(k));
+        process.stdout.write(
+          table(
+            ['layer', 'op', 'params', 'bytes before', 'bytes after', 'ratio', ...extra],
+            step.layers.map((l) => [
+              l.node.length > 30 ? l.node.slice(0, 29) + '…' : l.node, l.op, l.params, l.bytes_before, l.bytes_after,
+              l.bytes_after > 0 ? `${(l.bytes_before / l.bytes_after).toFixed(1)}×` : '-',
+              ...extra.map((k) => (typeof l[k] === 'number' ? Number((l[k] as number).toPrecision(4)) : String(l[k] ?? ''))),
+            ]),
+          ) + '\n',
+        );
+        for (const n of step.notes) log(`  note: ${n}`);
+      }
+      process.stdout.write(`\n${opts.out}: ${c.original_bytes.toLocaleString('en-US')} → ${c.compressed_bytes.toLocaleString('en-US')} weight bytes (${c.ratio.toFixed(1)}×)\n`);
+    });
+}
