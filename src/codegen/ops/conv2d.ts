@@ -4,9 +4,12 @@ import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
 import { hasKernel } from '../kernel-catalog.ts';
 import type { OpEmitter } from '../op-emitter.ts';
+import { emitPackedConv } from '../packing/emit-packed.ts';
 import { convGeom } from './conv-geom.ts';
 
 export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
+  const packed = emitPackedConv(ctx); // int4 / f16 / binary / clustered weights
+  if (packed) return packed;
   const { node } = ctx;
   const x = ctx.input(0)!;
   const w = ctx.input(1)!;
