@@ -115,6 +115,9 @@ static inline int32_t tfg_sxtb16_ror8(uint32_t x) {
 static inline int32_t tfg_sadd16(int32_t a, int32_t b) { return (int32_t)__sadd16((int16x2_t)a, (int16x2_t)b); }
 /* acc + a.lo·b.lo + a.hi·b.hi */
 static inline int32_t tfg_smlad(int32_t a, int32_t b, int32_t acc) { return __smlad((int16x2_t)a, (int16x2_t)b, acc); }
+/* acc + a.lo·b.lo and acc + a.hi·b.hi (one 16×16 MAC each, for per-channel sums that SMLAD would mix) */
+static inline int32_t tfg_smlabb(int32_t a, int32_t b, int32_t acc) { return __smlabb(a, b, acc); }
+static inline int32_t tfg_smlatt(int32_t a, int32_t b, int32_t acc) { return __smlatt(a, b, acc); }
 #else
 static inline int32_t tfg_pack16(int32_t lo, int32_t hi) { return (int32_t)(((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16)); }
 static inline int32_t tfg_lo16(int32_t x) { return (int32_t)(int16_t)(uint16_t)((uint32_t)x & 0xFFFFu); }
@@ -125,6 +128,8 @@ static inline int32_t tfg_sadd16(int32_t a, int32_t b) { return tfg_pack16(tfg_l
 static inline int32_t tfg_smlad(int32_t a, int32_t b, int32_t acc) {
   return (int32_t)((uint32_t)acc + (uint32_t)(tfg_lo16(a) * tfg_lo16(b)) + (uint32_t)(tfg_hi16(a) * tfg_hi16(b)));
 }
+static inline int32_t tfg_smlabb(int32_t a, int32_t b, int32_t acc) { return (int32_t)((uint32_t)acc + (uint32_t)(tfg_lo16(a) * tfg_lo16(b))); }
+static inline int32_t tfg_smlatt(int32_t a, int32_t b, int32_t acc) { return (int32_t)((uint32_t)acc + (uint32_t)(tfg_hi16(a) * tfg_hi16(b))); }
 #endif
 
 /* Two dot products sharing one int8 vector: acc0 += Σ (x[i] + offset)·w0[i], acc1 += Σ (x[i] + offset)·w1[i].
@@ -204,6 +209,84 @@ static inline int32_t tfg_dot1_s8(const int8_t *x, const int8_t *w, int32_t n, i
   }
   for (; i < n; ++i) acc += ((int32_t)x[i] + offset) * (int32_t)w[i];
   return acc;
+}
+
+/* 2 pixels × 2 output channels, int8 inputs with no offset (folded into the accumulators by codegen):
+ * acc[0] += x0·w0, acc[1] += x0·w1, acc[2] += x1·w0, acc[3] += x1·w1 over n elements. Per 4 elements: 4 loads,
+ * 8 SXTB16, 8 SMLAD for 16 MACs (the GEMM core of the 1×1 conv). */
+static inline void tfg_mac2x2_s8(const int8_t *x0, const int8_t *x1, const int8_t *w0, const int8_t *w1, int32_t n,
+                                 int32_t *acc) {
+  int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
+  int32_t i = n >> 2;
+  while (i-- > 0) {
+    const uint32_t xv0 = tfg_load32(x0), xv1 = tfg_load32(x1);
+    const int32_t x0a = tfg_sxtb16(xv0), x0b = tfg_sxtb16_ror8(xv0);
+    const int32_t x1a = tfg_sxtb16(xv1), x1b = tfg_sxtb16_ror8(xv1);
+    uint32_t v = tfg_load32(w0);
+    int32_t wa = tfg_sxtb16(v), wb = tfg_sxtb16_ror8(v);
+    a00 = tfg_smlad(x0b, wb, tfg_smlad(x0a, wa, a00));
+    a10 = tfg_smlad(x1b, wb, tfg_smlad(x1a, wa, a10));
+    v = tfg_load32(w1);
+    wa = tfg_sxtb16(v);
+    wb = tfg_sxtb16_ror8(v);
+    a01 = tfg_smlad(x0b, wb, tfg_smlad(x0a, wa, a01));
+    a11 = tfg_smlad(x1b, wb, tfg_smlad(x1a, wa, a11));
+    x0 += 4;
+    x1 += 4;
+    w0 += 4;
+    w1 += 4;
+  }
+  for (i = 0; i < (n & 3); ++i) {
+    a00 += (int32_t)x0[i] * w0[i];
+    a01 += (int32_t)x0[i] * w1[i];
+    a10 += (int32_t)x1[i] * w0[i];
+    a11 += (int32_t)x1[i] * w1[i];
+  }
+  acc[0] = a00;
+  acc[1] = a01;
+  acc[2] = a10;
+  acc[3] = a11;
+}
+
+/* Same 2×2 block with int16 im2col columns (offset already added, each group of 4 stored as x0,x2,x1,x3 so one
+ * word pairs with SXTB16 of the weights and the other with SXTB16 ROR 8); the n & 3 tail is stored in order. */
+static inline void tfg_mac2x2_s16(const int16_t *x0, const int16_t *x1, const int8_t *w0, const int8_t *w1, int32_t n,
+                                  int32_t *acc) {
+  int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
+  int32_t i = n >> 2;
+  while (i-- > 0) {
+    const int32_t x0a = (int32_t)tfg_load32((const int8_t *)x0), x0b = (int32_t)tfg_load32((const int8_t *)(x0 + 2));
+    const int32_t x1a = (int32_t)tfg_load32((const int8_t *)x1), x1b = (int32_t)tfg_load32((const int8_t *)(x1 + 2));
+    uint32_t v = tfg_load32(w0);
+    int32_t wa = tfg_sxtb16(v), wb = tfg_sxtb16_ror8(v);
+    a00 = tfg_smlad(x0b, wb, tfg_smlad(x0a, wa, a00));
+    a10 = tfg_smlad(x1b, wb, tfg_smlad(x1a, wa, a10));
+    v = tfg_load32(w1);
+    wa = tfg_sxtb16(v);
+    wb = tfg_sxtb16_ror8(v);
+    a01 = tfg_smlad(x0b, wb, tfg_smlad(x0a, wa, a01));
+    a11 = tfg_smlad(x1b, wb, tfg_smlad(x1a, wa, a11));
+    x0 += 4;
+    x1 += 4;
+    w0 += 4;
+    w1 += 4;
+  }
+  for (i = 0; i < (n & 3); ++i) {
+    a00 += (int32_t)x0[i] * w0[i];
+    a01 += (int32_t)x0[i] * w1[i];
+    a10 += (int32_t)x1[i] * w0[i];
+    a11 += (int32_t)x1[i] * w1[i];
+  }
+  acc[0] = a00;
+  acc[1] = a01;
+  acc[2] = a10;
+  acc[3] = a11;
+}
+
+/* Per-channel requantization of one accumulator, with the output offset and the activation clamp. */
+static inline int8_t tfg_requant_channel(const tfg_s8_channel_quant *q, int32_t acc, int32_t oc) {
+  acc = tfg_requantize(acc, q->multiplier[oc], q->shift[oc]) + q->output_offset;
+  return (int8_t)tfg_clamp_i32(acc, q->act_min, q->act_max);
 }
 
 #endif /* TFG_SUPPORT_H */

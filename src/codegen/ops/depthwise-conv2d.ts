@@ -1,4 +1,5 @@
-// DepthwiseConv2D → tfg_depthwise_conv2d_f32 / tfg_depthwise_conv2d_s8 (weights [1,KH,KW,C·multiplier]).
+// DepthwiseConv2D → tfg_depthwise_conv2d_f32 / tfg_depthwise_conv2d_s8 (weights [1,KH,KW,C·multiplier]), or on
+// cortex-m-dsp boards tfg_depthwise_conv2d_s8_dsp when the multiplier and dilations are 1.
 import type { Node } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
@@ -20,5 +21,8 @@ export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
   const mult = ctx.int32Array('multiplier', p.multiplier);
   const shift = ctx.int32Array('shift', p.shift);
   const q = ctx.declare('quant', 'tfg_s8_channel_quant', `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
-  return { kernel: 'tfg_depthwise_conv2d_s8', call: `tfg_depthwise_conv2d_s8(&${geom}, &${q}, ${ptrs.join(', ')}, ${out})` };
+  const a = node.attrs;
+  const dsp = ctx.kernels === 'cortex-m-dsp' && a.multiplier === 1 && a.dilations[0] === 1 && a.dilations[1] === 1;
+  const kernel = dsp ? 'tfg_depthwise_conv2d_s8_dsp' : 'tfg_depthwise_conv2d_s8';
+  return { kernel, call: `${kernel}(&${geom}, &${q}, ${ptrs.join(', ')}, ${out})` };
 };
