@@ -217,4 +217,60 @@ tfg_status tfg_requantize_s8(int32_t n, const tfg_requant_params *p, const int8_
 /** int8 → f32: x = scale · (q − zero_point) rounded once to float, see dequantizeValue in src/reference/quant.ts. */
 tfg_status tfg_dequantize_s8(int32_t n, float scale, int32_t zero_point, const int8_t *in, float *out);
 
+
+/* ==== packed weight storage (issue 4: int4, fp16, 1-bit, clustered + Huffman); kernels under firmware/kernels/packed/.
+ * The weights' logical values equal the IR tensor's data, so results match the dense kernels on those values:
+ * int8 paths bit for bit, float paths up to accumulation order. Packing: src/codegen/packing/. ==== */
+
+/** A stream failed its length/CRC check or held an invalid code; the output is not valid. */
+#define TFG_ERR_CORRUPT ((tfg_status)-2)
+/** Largest conv weight row (k_h·k_w·in_c/groups) tfg_conv2d_f32_huff decodes into its stack buffer (bytes). */
+#define TFG_HUFF_ROW_MAX 1152
+
+/** int8 Dense with 4-bit weights, two per byte (flat [out,in] index j: low nibble of byte j/2 when j is even), values in [−8, 7].
+ *  Same arithmetic as tfg_dense_s8. Ref: src/reference/int8/dense.ts. */
+tfg_status tfg_dense_s4(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
+                        const uint8_t *w, const int32_t *bias, int8_t *out);
+/** int8 Conv2D with 4-bit OHWI weights packed as in tfg_dense_s4. Ref: src/reference/int8/conv2d.ts. */
+tfg_status tfg_conv2d_s4(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const uint8_t *w,
+                         const int32_t *bias, int8_t *out);
+/** Float Dense / Conv2D with IEEE-half weights converted exactly to float. Ref: src/reference/float/{dense,conv2d}.ts. */
+tfg_status tfg_dense_f32_f16(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const uint16_t *w,
+                             const float *bias, float act_min, float act_max, float *out);
+tfg_status tfg_conv2d_f32_f16(const tfg_conv_geom *g, const float *in, const uint16_t *w, const float *bias, float act_min,
+                              float act_max, float *out);
+/** 1-bit weights: bit j of the flat weights = word j/32, bit j%32; 1 = +, 0 = −. Float: w = ±alpha[o];
+ *  int8: w = ±magnitude[o] (bit-exact with tfg_dense_s8 / tfg_conv2d_s8 on those values). */
+tfg_status tfg_dense_f32_b1(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const uint32_t *bits,
+                            const float *alpha, const float *bias, float act_min, float act_max, float *out);
+tfg_status tfg_dense_s8_b1(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
+                           const uint32_t *bits, const int32_t *magnitude, const int32_t *bias, int8_t *out);
+tfg_status tfg_conv2d_f32_b1(const tfg_conv_geom *g, const float *in, const uint32_t *bits, const float *alpha,
+                             const float *bias, float act_min, float act_max, float *out);
+tfg_status tfg_conv2d_s8_b1(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const uint32_t *bits,
+                            const int32_t *magnitude, const int32_t *bias, int8_t *out);
+
+/** One layer's clustered weights as a canonical-Huffman bit stream (MSB first), see src/codegen/packing/huffman-stream.ts.
+ *  Dense (gap_escape = 0): `count` = all weights, one index code each, in flat weight order.
+ *  Sparse (gap_escape > 0): `count` coded weights, each a gap code (zeros skipped; the escape symbol gap_escape skips
+ *  gap_escape zeros and another gap code follows) then an index code. Code tables: *_count[len] codes of each length 1..15
+ *  (index 0 unused), *_symbols in canonical order. crc32 = CRC-32/IEEE of the `bytes` stream bytes (bits rounded up). */
+typedef struct {
+  const uint8_t *data;
+  uint32_t bytes, bits, crc32, count;
+  const uint16_t *index_count;
+  const uint8_t *index_symbols;
+  int32_t codebook_n;
+  const uint16_t *gap_count;
+  const uint8_t *gap_symbols;
+  int32_t gap_escape;
+} tfg_huff_stream;
+/** Float Dense decoding the stream while it computes (no buffer; RAM = a 16-byte bit reader). Returns TFG_ERR_CORRUPT on
+ *  a bad code, a read past `bits`, a length or CRC mismatch. Ref: src/reference/float/dense.ts on the codebook values. */
+tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const tfg_huff_stream *s,
+                              const float *codebook, const float *bias, float act_min, float act_max, float *out);
+/** Float Conv2D decoding one output channel's weights at a time into a TFG_HUFF_ROW_MAX-byte stack row. Errors as above. */
+tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tfg_huff_stream *s, const float *codebook,
+                               const float *bias, float act_min, float act_max, float *out);
+
 #endif /* TFG_KERNELS_H */

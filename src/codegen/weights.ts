@@ -2,6 +2,7 @@
 import { isConstant, product, type Graph, type Tensor } from '../ir/graph.ts';
 import { cComment, type CNames } from './c-names.ts';
 import { cFloats, cInts, cList } from './c-literals.ts';
+import { packedWeightDecl } from './packing/pack-weights.ts';
 
 export const C_TYPE = { f32: 'float', i8: 'int8_t', i32: 'int32_t', u8: 'uint8_t' } as const;
 
@@ -33,7 +34,8 @@ export class WeightTable {
     if (!w) {
       const t = this.g.tensors[name];
       const id = this.names.name(name, 'w_');
-      w = { tensor: name, id, bytes: product(t.shape) * t.data!.BYTES_PER_ELEMENT, decl: declare(t, id) };
+      const packed = packedWeightDecl(this.g, name, id); // Tensor.storage kinds: src/codegen/packing/
+      w = packed ? { tensor: name, id, bytes: packed.bytes, decl: packed.decl } : { tensor: name, id, bytes: product(t.shape) * t.data!.BYTES_PER_ELEMENT, decl: declare(t, id) };
       this.ids.set(name, w);
     }
     return w.id;

@@ -5,10 +5,34 @@ import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
 import { createLog, graphSize, type Pass, type PassData, type PassLog, type PassReport, type ParamSpec } from './pass.ts';
 import { quantizeInt8 } from './quantize-int8.ts';
+import { pruneWeights } from './prune-weights.ts';
+import { pruneStructured } from './prune-structured.ts';
+import { distill } from './distill.ts';
+import { lowrank } from './lowrank.ts';
+import { depthwiseSeparable } from './depthwise-separable.ts';
+import { cluster } from './cluster.ts';
+import { huffman } from './huffman.ts';
+import { fp16 } from './fp16.ts';
+import { int4 } from './int4.ts';
+import { binary } from './binary.ts';
+import { qat } from './qat.ts';
+import { adversarial } from './adversarial.ts';
 
 /** Every pass a recipe can name. Adding a pass = one line here. */
 export const passes: Record<string, Pass> = {
   [quantizeInt8.name]: quantizeInt8,
+  [pruneWeights.name]: pruneWeights,
+  [pruneStructured.name]: pruneStructured,
+  [distill.name]: distill,
+  [lowrank.name]: lowrank,
+  [depthwiseSeparable.name]: depthwiseSeparable,
+  [cluster.name]: cluster,
+  [huffman.name]: huffman,
+  [fp16.name]: fp16,
+  [int4.name]: int4,
+  [binary.name]: binary,
+  [qat.name]: qat,
+  [adversarial.name]: adversarial,
 };
 
 export interface RecipeStep {
@@ -21,6 +45,20 @@ export type Recipe = RecipeStep[];
 export const presets: Record<string, Recipe> = {
   none: [],
   int8: [{ step: 'quantize-int8' }],
+  // Pruning-family presets (issue 5): the pass defaults are the settings bench/prune.ts measures; distill's student
+  // is a quarter-width copy (≤ 1/4 of LeNet-300-100's parameters).
+  'prune-weights': [{ step: 'prune-weights', sparsity: 0.9, steps: 4 }],
+  'prune-structured': [{ step: 'prune-structured', target: 'macs', reduction: 5 }],
+  distill: [{ step: 'distill', width: 0.25 }],
+  lowrank: [{ step: 'lowrank', rank_by: 'params', param_fraction: 0.25 }],
+  depthwise: [{ step: 'depthwise' }],
+  // Han et al. 2016: magnitude pruning with retraining → k-means weight sharing with centroid fine-tuning → Huffman.
+  'deep-compression': [{ step: 'prune-weights', sparsity: 0.92, scope: 'global', steps: 4, epochs: 4 }, { step: 'cluster', bits: 5, epochs: 1 }, { step: 'huffman' }],
+  int4: [{ step: 'int4' }],
+  fp16: [{ step: 'fp16' }],
+  // BinaryConnect on every layer but the last, which is stored as half.
+  binary: [{ step: 'binary' }, { step: 'fp16' }],
+  'qat-int8': [{ step: 'qat-int8' }],
 };
 
 export interface Compression {

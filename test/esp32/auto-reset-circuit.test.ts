@@ -74,6 +74,23 @@ describe('reset sequences through esptool-js Transport and our adapter', () => {
     await adapter.close();
   });
 
+  it('applies line steps without a wait between them in one call, so the wire skips the in-between state', async () => {
+    const calls: string[] = [];
+    const both = {
+      setDTR: async (v: boolean) => void calls.push(`D${+v}`),
+      setRTS: async (v: boolean) => void calls.push(`R${+v}`),
+      setSignals: async (d: boolean, r: boolean) => void calls.push(`D${+d}R${+r}`),
+    };
+    await runResetSequence(both, 'D0|R1|W1|D1|R0|W1|D0');
+    expect(calls).toEqual(['D0R1', 'D1R0', 'D0R0']);
+    calls.length = 0;
+    await runResetSequence(both, 'R1|W1|R0'); // DTR unknown: one line at a time
+    expect(calls).toEqual(['R1', 'R0']);
+    calls.length = 0;
+    await runResetSequence({ setDTR: both.setDTR, setRTS: both.setRTS }, 'D1|R0');
+    expect(calls).toEqual(['D1', 'R0']);
+  });
+
   it('rejects a malformed sequence with a code', () => {
     expect(parseResetSequence('D0|R1|W100|R0')).toEqual([
       { line: 'D', value: false },

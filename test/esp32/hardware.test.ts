@@ -1,11 +1,20 @@
 // On a real board only: runs when TINYFORGE_HW_PORT names its serial port (e.g. /dev/ttyUSB0); see docs/hardware.md.
 // Not a skip-when-missing: CI has no board, so these tests are declared only where a person attached one.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadBoard } from '../../src/build/boards.ts';
+import { deployEsp32 } from '../../src/device/flash/deploy-esp32.ts';
 import { ESP_CHIP_NAMES, flashEsp32, type EspChip } from '../../src/device/flash/esp32.ts';
 import { loadFlasherArgs } from '../../src/device/flash/flasher-args.ts';
+import { openHardwareSession } from '../../src/device/flash/hardware-session.ts';
+import { int8Cnn, int8Inputs, referenceOutput } from './int8-model.ts';
 
-const port = process.env.TINYFORGE_HW_PORT;
+// TINYFORGE_HW_BOARD names another kind of board (e.g. nucleo-f446re): then this file is not for it.
+const hwBoard = process.env.TINYFORGE_HW_BOARD;
+const port = !hwBoard || hwBoard.startsWith('esp32') ? process.env.TINYFORGE_HW_PORT : undefined;
 const chip = process.env.TINYFORGE_HW_CHIP as EspChip | undefined;
 const flasherArgs = process.env.TINYFORGE_HW_FLASHER_ARGS;
 
@@ -25,4 +34,25 @@ describe.runIf(port)(`ESP hardware on ${port}`, () => {
     const result = await flashEsp32({ port: port!, images: args.images, chip: (args.chip as EspChip | undefined) ?? chip });
     expect(result.images.map((i) => i.offset)).toEqual(args.images.map((i) => i.offset));
   }, 120_000);
+
+  // With ESP-IDF installed: the whole deploy path on the board, with real cycle counts.
+  it.runIf(process.env.IDF_PATH)('builds the ESP-IDF project for an int8 CNN, flashes it, and measures cycles over the same port', async () => {
+    const board = loadBoard(chip ?? 'esp32');
+    const model = await int8Cnn();
+    const r = await deployEsp32({ board, model: model.gen, outDir: mkdtempSync(join(tmpdir(), 'tfg-hw-esp32-')), port: port! });
+    expect(r.build.kind).toBe('idf.py');
+    const s = await openHardwareSession(board, port!);
+    try {
+      expect(s.hello.boardId).toBe(board.id);
+      expect(s.hello.modelHash).toBe(model.gen.hash);
+      for (const input of int8Inputs(4)) {
+        const run = await s.run(new Uint8Array(input.buffer));
+        expect(Array.from(run.output)).toEqual(Array.from(referenceOutput(model, input)));
+        expect(run.latency.unit).toBe('cycles');
+        expect(run.latency.value).toBeGreaterThan(1000);
+      }
+    } finally {
+      await s.close();
+    }
+  }, 900_000);
 });

@@ -32,6 +32,16 @@ export interface RomPeerOptions {
   path: string;
   flashBytes?: number;
   faults?: PeerFaults;
+  /**
+   * Power up with BOOT held: the chip sits in the ROM's download mode from the start, as a user gets it by holding
+   * BOOT and pressing EN. For hosts that cannot drive DTR/RTS into the model (a pty path handed to the CLI).
+   */
+  powerOnInDownloadMode?: boolean;
+  /**
+   * What the flashed app does with the UART once the chip has booted from flash: bytes from the host go to `app`,
+   * and the app answers through `appSend`. Tests plug a stand-in for our firmware in here (the model runs no Xtensa).
+   */
+  app?: (bytes: Uint8Array) => void;
   /** Observes each decoded command, e.g. to hang up the line mid-write. */
   onCommand?: (op: number, data: Uint8Array, state: ChipState) => void;
 }
@@ -76,6 +86,7 @@ export class RomPeer {
     port.on('data', (chunk: Buffer) => this.onBytes(chunk));
     port.on('error', () => {}); // a hang-up in a fault test is expected
     this.port = port;
+    if (this.options.powerOnInDownloadMode) this.boot('download');
   }
 
   async close(): Promise<void> {
@@ -114,8 +125,17 @@ export class RomPeer {
     if (this.port?.isOpen) this.port.write(Buffer.from(bytes));
   }
 
+  /** The app's UART output (only while the chip runs the app it booted). */
+  appSend(bytes: Uint8Array): void {
+    if (this.state === 'app' && this.bootedImage && !this.circuit.inReset) this.send(bytes);
+  }
+
   private onBytes(chunk: Buffer): void {
     if (this.circuit.inReset || this.options.faults?.silent) return;
+    if (this.state === 'app') {
+      if (this.bootedImage) this.options.app?.(new Uint8Array(chunk));
+      return;
+    }
     for (const frame of this.decoder.push(chunk)) {
       if (this.state === 'rom' || this.state === 'stub') this.onFrame(frame);
     }

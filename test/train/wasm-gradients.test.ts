@@ -46,6 +46,11 @@ describe('WASM gradient kernels vs CPU', () => {
     expect(await initBackend('wasm')).toBe('wasm');
   });
 
+  it('reports the backend tfjs actually uses, once per process', async () => {
+    expect(await initBackend()).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
   it('registers the kernels the WASM package lacks', () => {
     for (const k of WASM_GRADIENT_KERNELS) expect(tf.getKernel(k, 'wasm')).toBeDefined();
   });

@@ -5,7 +5,9 @@ import { basename, join } from 'node:path';
 import { loadDataset } from '../../data/dataset.ts';
 import { loadProject } from '../../codegen/project.ts';
 import { buildProject } from '../../build/build-project.ts';
-import { openDevice } from '../../device/device-session.ts';
+import { openDevice, type DeviceSession } from '../../device/device-session.ts';
+import type { ElfSize } from '../../build/elf-size.ts';
+import { deployHardwareStep, isHardwareFlasher } from '../deploy-hardware.ts';
 import { measureOnDevice } from '../../device/measure.ts';
 import { debugLayers, profileLayers } from '../../device/layer-views.ts';
 import { evaluateOnHost } from '../../reference/evaluate.ts';
@@ -22,6 +24,9 @@ interface DeployFlags extends CompileFlags {
   profileLayers?: boolean;
   debugLayers?: boolean;
   json?: boolean;
+  port?: string;
+  image?: string;
+  flashOnly?: boolean;
 }
 
 export function summaryTable(r: Report): string {
@@ -58,6 +63,9 @@ export function register(program: Command): void {
     .option('--profile-layers', "report each layer's latency measured on the device")
     .option('--debug-layers', 'compare every layer output of one sample with the reference; name the first that differs')
     .option('--json', 'print report.json on stdout')
+    .option('--port <path>', 'serial port of a real board (esp32*, nucleo-f446re); `tinyforge ports` lists them')
+    .option('--image <dir>', 'ESP boards: flash this prebuilt ESP-IDF build folder (flasher_args.json) instead of building')
+    .option('--flash-only', 'real boards: stop after flashing and verification (no measurement)')
     .addHelpText('after', '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 500')
     .action(async (modelPath: string, opts: DeployFlags) => {
       const outDir = opts.out ?? join('out', `${basename(modelPath).replace(/\.[^.]+$/, '')}-${opts.board}`);
@@ -67,10 +75,19 @@ export function register(program: Command): void {
         calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false,
       });
       const project = loadProject(outDir);
-      log(`building firmware …`);
-      const fw = await buildProject(project, compiled.board);
-      log(`starting ${compiled.board.id} and saying hello …`);
-      const session = await openDevice(compiled.board, fw.elfPath);
+      let session: DeviceSession;
+      let elf: ElfSize;
+      if (isHardwareFlasher(compiled.board)) {
+        const hw = await deployHardwareStep(compiled.board, project, outDir, opts);
+        if (!hw) return;
+        ({ session, elf } = hw);
+      } else {
+        log(`building firmware …`);
+        const fw = await buildProject(project, compiled.board);
+        log(`starting ${compiled.board.id} and saying hello …`);
+        session = await openDevice(compiled.board, fw.elfPath);
+        elf = fw.size;
+      }
       const data = await loadDataset(opts.dataset ?? 'mnist', { split: 'test', limit: opts.samples });
       let report: Report;
       try {
@@ -91,7 +108,7 @@ export function register(program: Command): void {
           : (await evaluateOnHost(compiled.floatGraph, data, { limit: measurement.samples })).referenceTop1;
         report = makeReport({
           board: compiled.board, graph: project.graph, floatGraph: compiled.floatGraph, modelPath, manifest: project.manifest,
-          compression: compiled.compression, elf: fw.size, measurement, dataset: opts.dataset ?? 'mnist', stack, perLayer, floatTop1: floatEval,
+          compression: compiled.compression, elf, measurement, dataset: opts.dataset ?? 'mnist', stack, perLayer, floatTop1: floatEval,
         });
       } finally {
         await session.close();

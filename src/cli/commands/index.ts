@@ -8,7 +8,11 @@ import { register as deploy } from './deploy.ts';
 import { register as run } from './run.ts';
 import { register as flash } from './flash.ts';
 import { register as compress } from './compress.ts';
+import { register as doctor } from './doctor.ts';
+import { register as ports } from './ports.ts';
+import { register as defend } from './defend.ts';
+import { register as robustness } from './robustness.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, compress];
+export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, compress, doctor, ports, defend, robustness];

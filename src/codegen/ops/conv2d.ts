@@ -4,6 +4,7 @@ import { product, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
 import type { OpEmitter } from '../op-emitter.ts';
+import { emitPackedConv } from '../packing/emit-packed.ts';
 import { convGeom } from './conv-geom.ts';
 
 /** Must equal TFG_IM2COL_MAX in firmware/include/tfg_kernels.h. */
@@ -35,6 +36,8 @@ export function dspConvVariant(node: Node<'Conv2D'>, w: Tensor): DspConv {
 }
 
 export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
+  const packed = emitPackedConv(ctx); // int4 / f16 / binary / clustered weights
+  if (packed) return packed;
   const { node } = ctx;
   const x = ctx.input(0)!;
   const w = ctx.input(1)!;

@@ -4,6 +4,7 @@ import { prepareDense } from '../../reference/int8/dense.ts';
 import { hasKernel } from '../kernel-catalog.ts';
 import { floatActivation } from '../emit-support.ts';
 import type { OpEmitter } from '../op-emitter.ts';
+import { emitPackedDense } from '../packing/emit-packed.ts';
 
 /** bias[o] + inputOffset·Σ_i w[o,i]: exact in int32 (|Σ| ≤ in·127·255), so the DSP kernel's sums equal the reference's. */
 export function foldedBias(w: Tensor, bias: Tensor | undefined, inputOffset: number): Int32Array {
@@ -19,6 +20,8 @@ export function foldedBias(w: Tensor, bias: Tensor | undefined, inputOffset: num
 }
 
 export const dense: OpEmitter<Node<'Dense'>> = (ctx) => {
+  const packed = emitPackedDense(ctx); // int4 / f16 / binary / clustered weights
+  if (packed) return packed;
   const { node } = ctx;
   const x = ctx.input(0)!;
   const w = ctx.input(1)!;

@@ -4,8 +4,10 @@ import { createHash } from 'node:crypto';
 import { ESPError, ESPLoader, Transport, UnexpectedChipMagicError, type IEspLoaderTerminal } from 'esptool-js';
 import { TinyforgeError } from '../../diagnostics.ts';
 import type { FlashImage } from './flasher-args.ts';
+import { explainFlashError } from './esp-errors.ts';
 import { HARD_RESET, runResetSequence } from './reset-sequences.ts';
 import { SerialportWebSerial } from './serialport-webserial.ts';
+import { listPorts } from '../ports.ts';
 
 /** Board chip ids (boards/<id>.json "cpu"/"id") → esptool-js CHIP_NAME. */
 export const ESP_CHIP_NAMES = { esp32: 'ESP32', esp32s3: 'ESP32-S3', esp32c3: 'ESP32-C3' } as const;
@@ -104,42 +106,6 @@ function checkImages(images: FlashImage[], port: string): void {
   }
 }
 
-/** Stub/ROM status codes a rejected block comes back with (esptool stub_flasher.h, serial-protocol docs). */
-const BLOCK_ERRORS: Record<number, string> = {
-  0xc0: 'bad data length',
-  0xc1: 'bad checksum: bytes were corrupted on the line',
-  0xc7: 'the compressed stream did not inflate',
-  0xc9: 'more data than announced',
-  0x07: 'bad checksum: bytes were corrupted on the line',
-};
-
-/** Turns whatever esptool-js or the port threw into one of our codes, naming the port and the stage. */
-function explain(err: unknown, port: string, adapter: SerialportWebSerial, stage: string, image?: FlashImage): unknown {
-  if (err instanceof TinyforgeError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  // esptool-js: "Failed to write compressed data to flash after seq N failed with status 1,193" once its retries are spent.
-  const block = /flash after seq (\d+) failed with status (\d+),(\d+)/.exec(message);
-  if (block && image && !adapter.lostError) {
-    const code = Number(block[3]);
-    return new TinyforgeError('esp-write-failed', `the chip rejected block ${block[1]} of the image at 0x${image.offset.toString(16)} on every attempt: error 0x${code.toString(16)} (${BLOCK_ERRORS[code] ?? 'unknown error'})`, {
-      location: { port, file: image.file },
-      notes: [`esptool-js: ${message}`],
-      hint: 'lower the baud rate (baudRate: 115200), try another USB cable or port, and flash again',
-    });
-  }
-  if (adapter.lostError || (!adapter.isOpen && stage !== 'connect')) {
-    return new TinyforgeError('esp-port-closed', `${port} closed during ${stage}: ${adapter.lostError?.message ?? message}`, {
-      location: { port },
-      notes: ['the flash may now hold a partial image; flash again before running it'],
-      hint: 'check the USB cable and that nothing else (a serial monitor) opened the port, then flash again',
-    });
-  }
-  return new TinyforgeError('esp-protocol', `esptool-js failed during ${stage} on ${port}: ${message}`, {
-    location: { port },
-    hint: 'retry at a lower baud rate (--baud 115200); if it persists, erase the flash and power-cycle the board',
-  });
-}
-
 /** Rejects as soon as the port goes away, so a pulled cable fails now rather than after esptool-js's timeouts. */
 function whenLost(adapter: SerialportWebSerial): { promise: Promise<never>; stop: () => void } {
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -151,11 +117,59 @@ function whenLost(adapter: SerialportWebSerial): { promise: Promise<never>; stop
   return { promise, stop: () => clearInterval(timer) };
 }
 
+/**
+ * An adapter for a device path, with the USB ids esptool-js needs to pick its reset: the ESP32-S3/C3 native
+ * USB-Serial/JTAG (303a:1001) has no DTR/RTS transistors and needs esptool's USB reset instead of the classic one.
+ */
+async function adapterFor(path: string): Promise<SerialportWebSerial> {
+  const info = await listPorts().then((ports) => ports.find((p) => p.path === path)).catch(() => undefined);
+  const hex = (v?: string) => (v ? Number.parseInt(v, 16) : undefined);
+  return new SerialportWebSerial({ path, usbVendorId: hex(info?.vendorId), usbProductId: hex(info?.productId) });
+}
+
+/** Resets into the bootloader and syncs; a failure becomes no-sync, port-open or wrong-chip, naming the port. */
+async function connectChip(loader: ESPLoader, adapter: SerialportWebSerial, attempts: number): Promise<void> {
+  const port = adapter.path;
+  try {
+    await loader.connect('default_reset', attempts, true);
+  } catch (err) {
+    if (err instanceof UnexpectedChipMagicError) {
+      throw new TinyforgeError('esp-wrong-chip', `${port}: ${err.message}`, { location: { port }, hint: 'this is not an ESP32-family chip esptool-js knows' });
+    }
+    if (!adapter.isOpen && !adapter.lostError) {
+      throw new TinyforgeError('esp-port-open', `cannot open ${port}: ${err instanceof Error ? err.message : String(err)}`, {
+        location: { port },
+        hint: '`tinyforge ports` lists the serial ports; on Linux add yourself to the "dialout" group',
+      });
+    }
+    if (adapter.lostError || !(err instanceof Error) || !/connect/i.test(err.message)) throw err;
+    throw new TinyforgeError('esp-no-sync', `no sync with the ESP bootloader on ${port} after ${attempts} reset-and-sync attempts`, {
+      location: { port },
+      notes: [`esptool-js: ${err.message}`],
+      hint: 'hold BOOT while it connects (press EN once), check the cable/port (a charge-only USB cable has no data lines), and close any serial monitor',
+    });
+  }
+}
+
+/** Attaches the SPI flash, reads its JEDEC ID and tells the stub its size, as esptool.py does before writing. */
+async function configureFlash(loader: ESPLoader): Promise<{ flashId: number; flashSize?: string; flashBytes: number }> {
+  await loader.flashSpiAttach(0);
+  const flashId = await loader.readFlashId();
+  const flashSize: string | undefined = loader.DETECTED_FLASH_SIZES[(flashId >> 16) & 0xff];
+  const flashBytes = flashSize ? loader.flashSizeBytes(flashSize as Parameters<ESPLoader['flashSizeBytes']>[0]) : 4 * 1024 * 1024;
+  // id, total size, block 64 KB, sector 4 KB, page 256 B, status mask: esptool.py's flash_set_parameters values.
+  const params = new Uint8Array(24);
+  const dv = new DataView(params.buffer);
+  [0, flashBytes, 64 * 1024, 4096, 256, 0xffff].forEach((v, i) => dv.setUint32(i * 4, v, true));
+  await loader.checkCommand('set SPI flash parameters', ESP_SPI_SET_PARAMS, params);
+  return { flashId, flashSize, flashBytes };
+}
+
 export async function flashEsp32(options: FlashEsp32Options): Promise<FlashEsp32Result> {
   const started = performance.now();
-  const adapter = typeof options.port === 'string' ? new SerialportWebSerial({ path: options.port }) : options.port;
+  checkImages(options.images, typeof options.port === 'string' ? options.port : options.port.path);
+  const adapter = typeof options.port === 'string' ? await adapterFor(options.port) : options.port;
   const port = adapter.path;
-  checkImages(options.images, port);
   const log = options.onLog;
   const terminal: IEspLoaderTerminal = { clean: () => {}, writeLine: (s) => log?.(s), write: (s) => log?.(s) };
   const transport = new QuietTransport(adapter, log);
@@ -168,25 +182,7 @@ export async function flashEsp32(options: FlashEsp32Options): Promise<FlashEsp32
   const lost = whenLost(adapter);
   const work = (async (): Promise<FlashEsp32Result> => {
     options.onProgress?.({ stage });
-    try {
-      await loader.connect('default_reset', attempts, true);
-    } catch (err) {
-      if (err instanceof UnexpectedChipMagicError) {
-        throw new TinyforgeError('esp-wrong-chip', `${port}: ${err.message}`, { location: { port }, hint: 'this is not an ESP32-family chip esptool-js knows' });
-      }
-      if (!adapter.isOpen && !adapter.lostError) {
-        throw new TinyforgeError('esp-port-open', `cannot open ${port}: ${err instanceof Error ? err.message : String(err)}`, {
-          location: { port },
-          hint: '`tinyforge ports` lists the serial ports; on Linux add yourself to the "dialout" group',
-        });
-      }
-      if (adapter.lostError || !(err instanceof Error) || !/connect/i.test(err.message)) throw err;
-      throw new TinyforgeError('esp-no-sync', `no sync with the ESP bootloader on ${port} after ${attempts} reset-and-sync attempts`, {
-        location: { port },
-        notes: [`esptool-js: ${err.message}`],
-        hint: 'hold BOOT while it connects (press EN once), check the cable/port (a charge-only USB cable has no data lines), and close any serial monitor',
-      });
-    }
+    await connectChip(loader, adapter, attempts);
     const found = loader.chip.CHIP_NAME;
     const expected = options.chip ? ESP_CHIP_NAMES[options.chip] : undefined;
     if (expected && found !== expected) {
@@ -207,16 +203,8 @@ export async function flashEsp32(options: FlashEsp32Options): Promise<FlashEsp32
       });
     }
     if (baudRate !== 115200) await loader.changeBaud();
-    // esptool.py attaches the SPI flash and sets its size before writing; esptool-js relies on the stub's defaults.
-    await loader.flashSpiAttach(0);
-    const flashId = await loader.readFlashId();
-    const flashSize = loader.DETECTED_FLASH_SIZES[(flashId >> 16) & 0xff];
-    const flashBytes = flashSize ? loader.flashSizeBytes(flashSize as Parameters<ESPLoader['flashSizeBytes']>[0]) : 4 * 1024 * 1024;
-    // id, total size, block 64 KB, sector 4 KB, page 256 B, status mask: esptool.py's flash_set_parameters values.
-    const params = new Uint8Array(24);
-    const dv = new DataView(params.buffer);
-    [0, flashBytes, 64 * 1024, 4096, 256, 0xffff].forEach((v, i) => dv.setUint32(i * 4, v, true));
-    await loader.checkCommand('set SPI flash parameters', ESP_SPI_SET_PARAMS, params);
+    // esptool-js leaves SPI attach and flash parameters to the stub's defaults; esptool.py sets them, so do we.
+    const { flashId, flashSize, flashBytes } = await configureFlash(loader);
     for (const img of options.images) {
       if (img.offset + img.data.length > flashBytes) {
         throw new TinyforgeError('esp-image-too-big', `image at 0x${img.offset.toString(16)} (${img.data.length} bytes) ends past the ${flashBytes / 1024 / 1024} MB flash`, {
@@ -262,7 +250,7 @@ export async function flashEsp32(options: FlashEsp32Options): Promise<FlashEsp32
   try {
     return await Promise.race([work, lost.promise]);
   } catch (err) {
-    throw explain(err, port, adapter, stage, currentImage);
+    throw explainFlashError(err, port, adapter, stage, currentImage);
   } finally {
     lost.stop();
     if (adapter.isOpen) await transport.disconnect().catch(() => {});

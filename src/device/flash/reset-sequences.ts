@@ -18,6 +18,8 @@ export const HARD_RESET = 'D0|R1|W100|R0';
 export interface SignalDriver {
   setDTR(state: boolean): Promise<void>;
   setRTS(state: boolean): Promise<void>;
+  /** Both lines in one call (one TIOCMSET), when the driver can. */
+  setSignals?(dtr: boolean, rts: boolean): Promise<void>;
 }
 
 export type ResetStep = { line: 'D' | 'R'; value: boolean } | { wait: number };
@@ -36,10 +38,36 @@ export function parseResetSequence(sequence: string): ResetStep[] {
   });
 }
 
+/**
+ * Runs a sequence. Line steps with no wait between them ("D1|R0") are applied in one call once both lines are known,
+ * so the wire never passes through the in-between state (D1 then R0 would briefly be DTR=RTS=1, which releases EN
+ * while IO0 is still high; a slow host could then boot the app instead of the bootloader).
+ */
 export async function runResetSequence(driver: SignalDriver, sequence: string): Promise<void> {
+  const known: { dtr?: boolean; rts?: boolean } = {};
+  let group: ResetStep[] = [];
+  const flush = async () => {
+    const next = { ...known };
+    for (const s of group) if ('line' in s) next[s.line === 'D' ? 'dtr' : 'rts'] = s.value;
+    if (group.length > 0 && driver.setSignals && next.dtr !== undefined && next.rts !== undefined) {
+      await driver.setSignals(next.dtr, next.rts);
+    } else {
+      for (const s of group) {
+        if (!('line' in s)) continue;
+        if (s.line === 'D') await driver.setDTR(s.value);
+        else await driver.setRTS(s.value);
+      }
+    }
+    Object.assign(known, next);
+    group = [];
+  };
   for (const step of parseResetSequence(sequence)) {
-    if ('wait' in step) await new Promise((r) => setTimeout(r, step.wait));
-    else if (step.line === 'D') await driver.setDTR(step.value);
-    else await driver.setRTS(step.value);
+    if ('wait' in step) {
+      await flush();
+      await new Promise((r) => setTimeout(r, step.wait));
+    } else {
+      group.push(step);
+    }
   }
+  await flush();
 }

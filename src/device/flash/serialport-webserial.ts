@@ -113,7 +113,12 @@ export class SerialportWebSerial {
         }),
     });
     // Apply the idle state so the tracked lines match the wire from the first command on.
-    await this.setSignals({ dataTerminalReady: false, requestToSend: false });
+    try {
+      await this.setSignals({ dataTerminalReady: false, requestToSend: false });
+    } catch (err) {
+      await this.close().catch(() => {});
+      throw err;
+    }
   }
 
   async close(): Promise<void> {

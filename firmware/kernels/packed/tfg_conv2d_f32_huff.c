@@ -1,0 +1,121 @@
+/* tfg_conv2d_f32_huff: float NHWC convolution whose OHWI weights are codebook indices in a canonical-Huffman bit stream
+ * (Deep Compression). Each output channel's weights are decoded once into a row of indices on the stack
+ * (k_h·k_w·in_c/groups ≤ TFG_HUFF_ROW_MAX bytes, checked by codegen), then used at every output position.
+ * A damaged stream returns TFG_ERR_CORRUPT; reads never pass the declared length. */
+#include "tfg_support.h"
+
+/* CRC-32 (IEEE, reflected) by nibbles: 16 words of flash instead of 256. */
+static const uint32_t tfg_crc32_nibble[16] = {
+  0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu, 0x76DC4190u, 0x6B6B51F4u, 0x4DB26158u, 0x5005713Cu,
+  0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu, 0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu,
+};
+
+typedef struct {
+  const uint8_t *data;
+  uint32_t bits, pos, crc;
+} tfg_bit_reader;
+
+/* Next bit, MSB first; −1 past the end. Each byte enters the CRC when its first bit is read. */
+static inline int32_t tfg_next_bit(tfg_bit_reader *r) {
+  if (r->pos >= r->bits) return -1;
+  const uint32_t byte = r->data[r->pos >> 3];
+  if ((r->pos & 7u) == 0) {
+    r->crc ^= byte;
+    r->crc = (r->crc >> 4) ^ tfg_crc32_nibble[r->crc & 15u];
+    r->crc = (r->crc >> 4) ^ tfg_crc32_nibble[r->crc & 15u];
+  }
+  const int32_t bit = (int32_t)((byte >> (7u - (r->pos & 7u))) & 1u);
+  r->pos++;
+  return bit;
+}
+
+/* Canonical Huffman decode (count[len] codes of each length 1..15, symbols in code order); −1 on a bad code or overrun. */
+static int32_t tfg_huff_decode(tfg_bit_reader *r, const uint16_t *count, const uint8_t *symbols) {
+  int32_t code = 0, first = 0, index = 0;
+  for (int32_t len = 1; len <= 15; ++len) {
+    const int32_t bit = tfg_next_bit(r);
+    if (bit < 0) return -1;
+    code |= bit;
+    const int32_t n = (int32_t)count[len];
+    if (code - first < n) return (int32_t)symbols[index + code - first];
+    index += n;
+    first = (first + n) << 1;
+    code <<= 1;
+  }
+  return -1;
+}
+
+/* Decodes the next coded weight: its flat position (after *pos) and codebook index; −1 on damage. */
+static int32_t tfg_huff_next_weight(tfg_bit_reader *r, const tfg_huff_stream *s, uint32_t total, uint32_t *pos) {
+  if (s->gap_escape > 0) {
+    for (;;) {
+      const int32_t gap = tfg_huff_decode(r, s->gap_count, s->gap_symbols);
+      if (gap < 0) return -1;
+      *pos += (uint32_t)gap;
+      if (*pos >= total) return -1;
+      if (gap != s->gap_escape) break;
+    }
+  }
+  const int32_t sym = tfg_huff_decode(r, s->index_count, s->index_symbols);
+  return (sym < 0 || sym >= s->codebook_n) ? -1 : sym;
+}
+
+tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tfg_huff_stream *s, const float *codebook,
+                               const float *bias, float act_min, float act_max, float *out) {
+  const int32_t group_in = g->in_c / g->groups;
+  const int32_t group_out = g->out_c / g->groups;
+  const uint32_t row_n = (uint32_t)(g->k_h * g->k_w * group_in);
+  const uint32_t total = row_n * (uint32_t)g->out_c;
+  /* In a sparse stream, uncoded positions are zero weights; 255 marks them (codegen keeps codebook_n ≤ 255 then). */
+  const int32_t zero_mark = s->gap_escape > 0 ? 255 : 256;
+  uint8_t row[TFG_HUFF_ROW_MAX];
+  if (row_n > TFG_HUFF_ROW_MAX || s->bytes != (s->bits + 7u) / 8u || s->count > total) return TFG_ERR_CORRUPT;
+  tfg_bit_reader r = { s->data, s->bits, 0u, 0xFFFFFFFFu };
+  uint32_t next_pos = 0, decoded = 0;
+  int32_t pending = -1; /* index of a decoded weight that belongs to a later row */
+  uint32_t pending_pos = 0;
+  for (int32_t oc = 0; oc < g->out_c; ++oc) {
+    const uint32_t row_start = (uint32_t)oc * row_n;
+    for (uint32_t j = 0; j < row_n; ++j) row[j] = 255u;
+    for (;;) {
+      if (pending < 0) {
+        if (decoded == s->count) break;
+        pending_pos = next_pos;
+        pending = tfg_huff_next_weight(&r, s, total, &pending_pos);
+        if (pending < 0) return TFG_ERR_CORRUPT;
+        next_pos = pending_pos + 1u;
+        decoded++;
+      }
+      if (pending_pos >= row_start + row_n) break;
+      row[pending_pos - row_start] = (uint8_t)pending;
+      pending = -1;
+    }
+    const int32_t ic0 = (oc / group_out) * group_in;
+    for (int32_t b = 0; b < g->batch; ++b) {
+      for (int32_t oy = 0; oy < g->out_h; ++oy) {
+        for (int32_t ox = 0; ox < g->out_w; ++ox) {
+          const int32_t iy0 = oy * g->stride_h - g->pad_top;
+          const int32_t ix0 = ox * g->stride_w - g->pad_left;
+          float acc = 0.0f;
+          for (int32_t ky = 0; ky < g->k_h; ++ky) {
+            const int32_t iy = iy0 + ky * g->dil_h;
+            if (iy < 0 || iy >= g->in_h) continue; /* padding contributes 0 */
+            for (int32_t kx = 0; kx < g->k_w; ++kx) {
+              const int32_t ix = ix0 + kx * g->dil_w;
+              if (ix < 0 || ix >= g->in_w) continue;
+              const float *x = in + (((size_t)b * g->in_h + iy) * g->in_w + ix) * g->in_c + ic0;
+              const uint8_t *k = row + ((size_t)ky * g->k_w + kx) * group_in;
+              for (int32_t ic = 0; ic < group_in; ++ic) {
+                if ((int32_t)k[ic] != zero_mark) acc += x[ic] * codebook[k[ic]];
+              }
+            }
+          }
+          if (bias) acc += bias[oc];
+          out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * g->out_c + oc] = tfg_clamp_f32(acc, act_min, act_max);
+        }
+      }
+    }
+  }
+  if (pending >= 0 || decoded != s->count || r.pos != s->bits || (r.crc ^ 0xFFFFFFFFu) != s->crc32) return TFG_ERR_CORRUPT;
+  return TFG_OK;
+}

@@ -1,0 +1,102 @@
+// `tinyforge defend`: adversarial training of a float model (T iterations of craft-then-train) → a new ONNX file,
+// with clean and robust top-1 on a test slice before and after.
+import type { Command } from 'commander';
+import { existsSync, writeFileSync } from 'node:fs';
+import { TinyforgeError } from '../../diagnostics.ts';
+import { loadDataset } from '../../data/dataset.ts';
+import type { Graph } from '../../ir/graph.ts';
+import { loadModel } from '../../import/index.ts';
+import { exportOnnx } from '../../import/onnx-export.ts';
+import { adversarialTrain, checkAdversarialOptions, TRAINING_ATTACKS } from '../../defend/adversarial-training.ts';
+import { inputDomain } from '../../defend/input-domain.ts';
+import { measureRobustness } from '../../defend/robustness.ts';
+import { floatSubject } from '../../defend/subjects.ts';
+import type { Dataset } from '../../data/dataset.ts';
+import { log, printJson, table } from '../output.ts';
+
+interface DefendFlags {
+  attack: string;
+  eps: number;
+  iterations: number;
+  dataset: string;
+  out: string;
+  epochs: number;
+  steps: number;
+  samples: number;
+  evalSamples: number;
+  lr: number;
+  seed: number;
+  force?: boolean;
+  json?: boolean;
+}
+
+const num = (v: string) => Number(v);
+
+/** Clean and robust (same attack, same ε) top-1 of a float graph on a test slice. */
+async function robustTop1(g: Graph, test: Dataset, attack: string, eps: number, steps: number): Promise<{ clean: number; robust: number }> {
+  const subject = floatSubject(g, inputDomain(g, test));
+  try {
+    const r = await measureRobustness({ float: g, subjects: [subject], dataset: test, attacks: [attack], eps: [eps], epsL2: [eps], samples: test.size, steps });
+    return { clean: r.clean_top1, robust: r.attacks[0]!.robust_top1 };
+  } finally {
+    subject.dispose();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('defend')
+    .description('adversarial training: T times, attack every training image against the current model and train on clean + adversarial')
+    .argument('<model>', 'float model file: .onnx, TF.js model.json or .tflite')
+    .requiredOption('--attack <name>', `attack used to find the holes: ${TRAINING_ATTACKS.join(' | ')}`)
+    .requiredOption('--eps <e>', "budget in the model's preprocessed input space (MNIST /255: e.g. 0.1)", num)
+    .requiredOption('--iterations <T>', 'how many times the adversarial set is regenerated (≥ 1)', num)
+    .requiredOption('--dataset <name>', "labelled training data: 'mnist' or an MLPerf-style folder")
+    .requiredOption('-o, --out <file.onnx>', 'where to write the defended model (ONNX)')
+    .option('--epochs <n>', 'epochs over clean + adversarial data per iteration', num, 1)
+    .option('--steps <n>', 'PGD steps when crafting (step size 2.5·ε/steps)', num, 10)
+    .option('--samples <n>', 'training images used', num, 10000)
+    .option('--eval-samples <n>', 'test images for the before/after clean and robust top-1 (0 to skip)', num, 500)
+    .option('--lr <rate>', 'Adam learning rate', num, 1e-3)
+    .option('--seed <n>', 'seeds random starts and shuffles', num, 0)
+    .option('--force', 'overwrite --out if it exists')
+    .option('--json', 'print a JSON summary on stdout')
+    .addHelpText('after', '\nExample:\n  $ tinyforge defend examples/mnist-cnn/model.onnx --attack pgd --eps 0.1 --iterations 3 --dataset mnist -o out/mnist-cnn-pgd.onnx')
+    .action(async (modelPath: string, opts: DefendFlags) => {
+      if (existsSync(opts.out) && !opts.force) {
+        throw new TinyforgeError('output-exists', `${opts.out} already exists`, { location: { file: opts.out }, hint: 'choose another -o file, or pass --force to overwrite it' });
+      }
+      const g = await loadModel(modelPath);
+      const train = await loadDataset(opts.dataset, { split: 'train', limit: opts.samples });
+      const trainOpts = { attack: opts.attack, eps: opts.eps, iterations: opts.iterations, epochs: opts.epochs, steps: opts.steps, learningRate: opts.lr, seed: opts.seed, file: modelPath };
+      // Everything is checked before the slow parts start.
+      checkAdversarialOptions(g, train, trainOpts);
+      const test = opts.evalSamples > 0 ? await loadDataset(opts.dataset, { split: 'test', limit: opts.evalSamples }) : undefined;
+      const before = test ? await robustTop1(g, test, opts.attack, opts.eps, 20) : undefined;
+      if (before) log(`before: clean top-1 ${(before.clean * 100).toFixed(2)}%, ${opts.attack} ε=${opts.eps} robust top-1 ${(before.robust * 100).toFixed(2)}% (${test!.size} test images)`);
+      let lastLine = '';
+      const r = await adversarialTrain(g, train, {
+        ...trainOpts,
+        onProgress: (p) => {
+          const line = `iteration ${p.iteration}/${opts.iterations}: ${p.phase === 'craft' ? `crafting ${opts.attack} examples` : 'training on clean + adversarial'} ${Math.floor((p.done / p.total) * 10) * 10}%`;
+          if (line !== lastLine) log(line);
+          lastLine = line;
+        },
+      });
+      const after = test ? await robustTop1(r.graph, test, opts.attack, opts.eps, 20) : undefined;
+      writeFileSync(opts.out, exportOnnx(r.graph));
+      const summary = {
+        model: modelPath, out: opts.out, dataset: opts.dataset, attack: opts.attack, eps: opts.eps, iterations: opts.iterations,
+        train_samples: train.size, backend: r.backend, history: r.history,
+        eval: test ? { samples: test.size, attack: opts.attack, eps: opts.eps, pgd_steps: 20, before: { clean_top1: before!.clean, robust_top1: before!.robust }, after: { clean_top1: after!.clean, robust_top1: after!.robust } } : null,
+      };
+      if (opts.json) printJson(summary);
+      else {
+        const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+        process.stdout.write(table(['iteration', 'attack fooled (train)', 'train top-1 (clean+adv)', 'seconds'],
+          r.history.map((h) => [h.iteration, pct(h.attack_success), pct(h.train_acc), +h.seconds.toFixed(1)])) + '\n');
+        if (before && after) process.stdout.write(`\ntest (${test!.size}): clean ${pct(before.clean)} → ${pct(after.clean)}, ${opts.attack} ε=${opts.eps} robust ${pct(before.robust)} → ${pct(after.robust)}\n`);
+        process.stdout.write(`wrote ${opts.out}\n`);
+      }
+    });
+}

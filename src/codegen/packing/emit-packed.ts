@@ -1,0 +1,61 @@
+// Dense / Conv2D calls for packed weights (firmware/kernels/packed/): called first by the Dense and Conv2D emitters,
+// returns undefined when the weight is stored dense so the normal kernel is used.
+import type { Node } from '../../ir/graph.ts';
+import { product } from '../../ir/graph.ts';
+import { prepareConv } from '../../reference/int8/conv2d.ts';
+import { prepareDense } from '../../reference/int8/dense.ts';
+import { floatActivation } from '../emit-support.ts';
+import type { EmitContext, OpEmission } from '../op-emitter.ts';
+import { convGeom } from '../ops/conv-geom.ts';
+import { isPacked } from './pack-weights.ts';
+
+/** Declares the layer's int8 requantization block, as the int8 emitters do. */
+function quantBlock(ctx: EmitContext, p: { inputOffset: number; outputOffset: number; actMin: number; actMax: number; multiplier: ArrayLike<number>; shift: ArrayLike<number> }): string {
+  const mult = ctx.int32Array('multiplier', p.multiplier);
+  const shift = ctx.int32Array('shift', p.shift);
+  return ctx.declare('quant', 'tfg_s8_channel_quant', `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
+}
+
+export function emitPackedDense(ctx: EmitContext<Node<'Dense'>>): OpEmission | undefined {
+  const { node, g } = ctx;
+  const wName = node.inputs[1];
+  if (!isPacked(g, wName)) return undefined;
+  const x = ctx.input(0)!;
+  const w = ctx.input(1)!;
+  const kind = w.storage!.kind;
+  const [outN, inN] = w.shape;
+  const batch = product(x.shape) / inN;
+  const [xp, wp, bp, yp] = [ctx.ptr(node.inputs[0]), ctx.ptr(wName), ctx.ptr(node.inputs[2] ?? ''), ctx.ptr(node.outputs[0])];
+  const [lo, hi] = floatActivation(node.attrs.activation);
+  const head = `${batch}, ${inN}, ${outN}`;
+  const call = (kernel: string, args: string) => ({ kernel, call: `${kernel}(${head}, ${args})` });
+  if (x.dtype === 'f32') {
+    if (kind === 'f16') return call('tfg_dense_f32_f16', `${xp}, ${wp}, ${bp}, ${lo}, ${hi}, ${yp}`);
+    if (kind === 'binary') return call('tfg_dense_f32_b1', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
+    return call('tfg_dense_f32_huff', `${xp}, &${wp}_stream, ${wp}_codebook, ${bp}, ${lo}, ${hi}, ${yp}`);
+  }
+  const q = quantBlock(ctx, prepareDense(node, x, w, ctx.output()));
+  if (kind === 'int4') return call('tfg_dense_s4', `&${q}, ${xp}, ${wp}, ${bp}, ${yp}`);
+  return call('tfg_dense_s8_b1', `&${q}, ${xp}, ${wp}, ${wp}_alpha, ${bp}, ${yp}`);
+}
+
+export function emitPackedConv(ctx: EmitContext<Node<'Conv2D'>>): OpEmission | undefined {
+  const { node, g } = ctx;
+  const wName = node.inputs[1];
+  if (!isPacked(g, wName)) return undefined;
+  const x = ctx.input(0)!;
+  const w = ctx.input(1)!;
+  const kind = w.storage!.kind;
+  const geom = convGeom(ctx, w.shape[1], w.shape[2]);
+  const [xp, wp, bp, yp] = [ctx.ptr(node.inputs[0]), ctx.ptr(wName), ctx.ptr(node.inputs[2] ?? ''), ctx.ptr(node.outputs[0])];
+  const [lo, hi] = floatActivation(node.attrs.activation);
+  const call = (kernel: string, args: string) => ({ kernel, call: `${kernel}(&${geom}, ${args})` });
+  if (x.dtype === 'f32') {
+    if (kind === 'f16') return call('tfg_conv2d_f32_f16', `${xp}, ${wp}, ${bp}, ${lo}, ${hi}, ${yp}`);
+    if (kind === 'binary') return call('tfg_conv2d_f32_b1', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
+    return call('tfg_conv2d_f32_huff', `${xp}, &${wp}_stream, ${wp}_codebook, ${bp}, ${lo}, ${hi}, ${yp}`);
+  }
+  const q = quantBlock(ctx, prepareConv(node, x, w, ctx.output()));
+  if (kind === 'int4') return call('tfg_conv2d_s4', `&${q}, ${xp}, ${wp}, ${bp}, ${yp}`);
+  return call('tfg_conv2d_s8_b1', `&${q}, ${xp}, ${wp}, ${wp}_alpha, ${bp}, ${yp}`);
+}

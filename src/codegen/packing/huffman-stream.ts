@@ -1,0 +1,110 @@
+// Encodes one layer's clustered weights as the bit stream tfg_dense_f32_huff / tfg_conv2d_f32_huff decode:
+// canonical Huffman (or fixed-length) codes over cluster indices, and over the gaps between stored weights when the
+// layer is stored sparsely (zeros skipped). The gap code width is chosen per layer to minimise the stream.
+import { canonicalCode, codedBits, fixedLengths, huffmanLengths, type CanonicalCode } from '../../compress/huffman-code.ts';
+import { BitWriter, crc32 } from './bits.ts';
+
+export interface WeightStream {
+  data: Uint8Array;
+  bits: number;
+  crc32: number;
+  /** Coded weights (all weights when dense, the non-zero ones when sparse). */
+  count: number;
+  codebookN: number;
+  index: CanonicalCode;
+  /** Sparse only: gap code and its escape symbol (skip `gapEscape` zeros); gapEscape = 0 means dense. */
+  gap?: CanonicalCode;
+  gapEscape: number;
+  /** Bits spent on index codes and on gap codes (for the report). */
+  indexBits: number;
+  gapBits: number;
+  /** Flash bytes of the decode tables and the stream descriptor (the stream and codebook not included). */
+  tableBytes: number;
+}
+
+export interface StreamOptions {
+  codebookN: number;
+  /** Store only non-zero weights, with their gaps. */
+  sparse: boolean;
+  /** Canonical Huffman codes; otherwise fixed-length codes of ⌈log2 n⌉ bits. */
+  huffman: boolean;
+}
+
+const fixedBitsFor = (n: number) => Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
+const DESCRIPTOR_BYTES = 44; // tfg_huff_stream: 11 words
+const tableBytes = (c: CanonicalCode) => 32 + c.symbols.length; // uint16 count[16] + uint8 symbols
+
+/** Gap histogram for escape value E (symbols 0..E, E = "skip E and continue"). */
+function gapHistogram(gaps: number[], escape: number): number[] {
+  const h = new Array<number>(escape + 1).fill(0);
+  for (const g of gaps) {
+    h[escape] += Math.floor(g / escape);
+    h[g % escape]++;
+  }
+  return h;
+}
+
+export function encodeWeightStream(indices: ArrayLike<number>, values: ArrayLike<number>, opts: StreamOptions): WeightStream {
+  const n = indices.length;
+  const positions: number[] = [];
+  for (let i = 0; i < n; i++) if (!opts.sparse || values[i] !== 0) positions.push(i);
+  const idxHist = new Array<number>(opts.codebookN).fill(0);
+  for (const p of positions) idxHist[indices[p]]++;
+  const index = canonicalCode(opts.huffman ? huffmanLengths(idxHist) : fixedLengths(opts.codebookN, fixedBitsFor(opts.codebookN)));
+
+  let gap: CanonicalCode | undefined;
+  let gapEscape = 0;
+  const gaps: number[] = [];
+  if (opts.sparse) {
+    let next = 0;
+    for (const p of positions) {
+      gaps.push(p - next);
+      next = p + 1;
+    }
+    let best = Infinity;
+    for (let w = 1; w <= 8; w++) {
+      const escape = (1 << w) - 1;
+      const hist = gapHistogram(gaps, escape);
+      const code = canonicalCode(opts.huffman ? huffmanLengths(hist) : fixedLengths(escape + 1, w));
+      const cost = codedBits(hist, code.lengths) + 8 * tableBytes(code);
+      if (cost < best) {
+        best = cost;
+        gap = code;
+        gapEscape = escape;
+      }
+    }
+  }
+
+  const out = new BitWriter();
+  let indexBits = 0;
+  let gapBits = 0;
+  positions.forEach((p, k) => {
+    if (gap) {
+      let g = gaps[k];
+      while (g >= gapEscape) {
+        out.write(gap.codes[gapEscape], gap.lengths[gapEscape]);
+        gapBits += gap.lengths[gapEscape];
+        g -= gapEscape;
+      }
+      out.write(gap.codes[g], gap.lengths[g]);
+      gapBits += gap.lengths[g];
+    }
+    const s = indices[p];
+    out.write(index.codes[s], index.lengths[s]);
+    indexBits += index.lengths[s];
+  });
+  const data = out.finish();
+  return {
+    data,
+    bits: out.bits,
+    crc32: crc32(data),
+    count: positions.length,
+    codebookN: opts.codebookN,
+    index,
+    gap,
+    gapEscape,
+    indexBits,
+    gapBits,
+    tableBytes: DESCRIPTOR_BYTES + tableBytes(index) + (gap ? tableBytes(gap) : 0),
+  };
+}

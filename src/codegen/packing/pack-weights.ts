@@ -1,0 +1,162 @@
+// Weight packing for the IR's storage kinds (Tensor.storage): which constants codegen packs, and their flash arrays.
+// The IR's `data` stays the truth: every packed array is checked to decode to exactly those values, so the C result
+// equals the reference interpreter's (bit for bit on int8 paths). A storage the packed kernels cannot serve (another
+// consumer op, an unsupported dtype, a too-long conv row) is emitted dense instead: same results, more bytes.
+import { TinyforgeError } from '../../diagnostics.ts';
+import { product, type Graph, type Storage, type Tensor } from '../../ir/graph.ts';
+import { cComment } from '../c-names.ts';
+import { cFloats, cInts, cList } from '../c-literals.ts';
+import { f32ToHalfBits, halfBitsToF32 } from './bits.ts';
+import { encodeWeightStream, type WeightStream } from './huffman-stream.ts';
+
+/** Must equal TFG_HUFF_ROW_MAX in firmware/include/tfg_kernels.h. */
+export const HUFF_ROW_MAX = 1152; // 3·3·128: any 3x3 conv up to 128 input channels
+
+export type PackedKind = 'f16' | 'int4' | 'binary' | 'clustered';
+
+/** Why a storage is emitted dense, or undefined when it is packed. */
+export function packingProblem(g: Graph, name: string): string | undefined {
+  const t = g.tensors[name];
+  const s = t?.storage;
+  if (!s || s.kind === 'dense' || !t.data) return 'no packed storage';
+  const users = g.nodes.filter((n) => n.inputs.includes(name));
+  for (const n of users) {
+    if ((n.op !== 'Dense' && n.op !== 'Conv2D') || n.inputs.indexOf(name) !== 1 || n.inputs.lastIndexOf(name) !== 1) {
+      return `node "${n.name}" (${n.op}) reads it other than as Dense/Conv2D weights`;
+    }
+    const x = g.tensors[n.inputs[0]];
+    if (s.kind === 'int4' && (t.dtype !== 'i8' || x.dtype !== 'i8')) return 'int4 storage needs an int8 layer';
+    if (s.kind === 'f16' && (t.dtype !== 'f32' || x.dtype !== 'f32')) return 'f16 storage needs a float layer';
+    if (s.kind === 'binary' && t.dtype !== x.dtype) return 'binary weights and activations must both be float or int8';
+    if (s.kind === 'binary' && t.dtype === 'i8' && !int8Magnitudes(t)) return 'int8 weights are not ±m per output channel';
+    if (s.kind === 'clustered') {
+      if (t.dtype !== 'f32' || x.dtype !== 'f32') return 'clustered storage is served for float layers (cluster before int8)';
+      if (s.codebook.length > 256) return 'more than 256 clusters';
+      if (n.op === 'Conv2D') {
+        const row = product(t.shape.slice(1));
+        if (row > HUFF_ROW_MAX) return `conv row of ${row} weights exceeds TFG_HUFF_ROW_MAX (${HUFF_ROW_MAX})`;
+        if (s.sparse && s.codebook.length > 255) return 'sparse conv streams need ≤ 255 clusters (255 marks zeros)';
+      }
+    }
+  }
+  return users.length ? undefined : 'not read by any node';
+}
+
+export function isPacked(g: Graph, name: string): boolean {
+  return packingProblem(g, name) === undefined;
+}
+
+function mismatch(t: Tensor, what: string): TinyforgeError {
+  return new TinyforgeError('storage-mismatch', `tensor "${t.name}": its ${t.storage?.kind} storage does not hold its values (${what})`, {
+    location: { field: `tensor "${t.name}"` },
+    hint: 'a pass set Tensor.storage without making Tensor.data match it; rerun the pass that set the storage',
+  });
+}
+
+/** One array declaration, 4-byte aligned, in flash. */
+const arr = (ctype: string, id: string, values: string[], perLine = 16) =>
+  `static const ${ctype} ${id}[${Math.max(1, values.length)}] TFG_ALIGN(4) = {\n${cList(values, perLine) || '  0'}\n};`;
+
+const hex = (xs: ArrayLike<number>, digits: number) => Array.from(xs, (v) => `0x${(v >>> 0).toString(16).padStart(digits, '0')}u`);
+
+/** Output-channel count and per-channel row length of a Dense [out,in] or Conv2D OHWI weight. */
+const rows = (t: Tensor) => ({ out: t.shape[0], row: product(t.shape) / t.shape[0] });
+
+/** Per-output-channel magnitudes m of int8 weights that are all ±m, else undefined. An int8 layer's binary storage is
+ *  read from its data (PTQ of ±alpha weights gives ±127 with scale alpha/127, whatever alpha the float storage held). */
+export function int8Magnitudes(t: Tensor): number[] | undefined {
+  const { out, row } = rows(t);
+  const d = t.data!;
+  const m: number[] = [];
+  for (let o = 0; o < out; o++) {
+    const a = Math.abs(d[o * row]);
+    for (let i = 1; i < row; i++) if (Math.abs(d[o * row + i]) !== a) return undefined;
+    m.push(a);
+  }
+  return m;
+}
+
+export interface PackedDecl {
+  decl: string;
+  bytes: number;
+  /** Clustered layers: the encoded stream (for reports). */
+  stream?: WeightStream;
+}
+
+function packF16(t: Tensor, id: string): PackedDecl {
+  const d = t.data as Float32Array;
+  const h = new Uint16Array(d.length);
+  for (let i = 0; i < d.length; i++) {
+    h[i] = f32ToHalfBits(d[i]);
+    if (Math.fround(halfBitsToF32(h[i])) !== d[i] && !(Number.isNaN(d[i]))) throw mismatch(t, `value ${d[i]} at ${i} is not a half`);
+  }
+  return { decl: arr('uint16_t', id, hex(h, 4)), bytes: h.length * 2 };
+}
+
+function packInt4(t: Tensor, id: string): PackedDecl {
+  const d = t.data as Int8Array;
+  const b = new Uint8Array(Math.ceil(d.length / 2));
+  for (let i = 0; i < d.length; i++) {
+    if (d[i] < -8 || d[i] > 7) throw mismatch(t, `value ${d[i]} at ${i} is outside [-8, 7]`);
+    b[i >> 1] |= (d[i] & 0x0f) << ((i & 1) * 4);
+  }
+  return { decl: arr('uint8_t', id, hex(b, 2)), bytes: b.length };
+}
+
+function packBinary(t: Tensor, s: Extract<Storage, { kind: 'binary' }>, id: string): PackedDecl {
+  const { out, row } = rows(t);
+  const d = t.data!;
+  const isFloat = t.dtype === 'f32';
+  const alpha = isFloat ? s.alpha : int8Magnitudes(t)!;
+  if (alpha.length !== out) throw mismatch(t, `${s.alpha.length} alphas for ${out} output channels`);
+  const words = new Uint32Array(Math.ceil(d.length / 32));
+  for (let i = 0; i < d.length; i++) {
+    const a = isFloat ? Math.fround(alpha[Math.floor(i / row)]) : alpha[Math.floor(i / row)];
+    if (d[i] === a) words[i >> 5] |= 1 << (i & 31);
+    else if (d[i] !== -a) throw mismatch(t, `value ${d[i]} at ${i} is not ±${a}`);
+  }
+  const alphaDecl = isFloat ? arr('float', `${id}_alpha`, cFloats(alpha), 8) : arr('int32_t', `${id}_alpha`, cInts(alpha));
+  return { decl: `${arr('uint32_t', id, hex(words, 8), 8)}\n${alphaDecl}`, bytes: words.length * 4 + out * 4 };
+}
+
+function packClustered(t: Tensor, stored: Extract<Storage, { kind: 'clustered' }>, id: string): PackedDecl {
+  const d = t.data as Float32Array;
+  // A graph read back from JSON (src/ir/serialize.ts) holds indices as a plain object: accept any array-like.
+  const s = { ...stored, indices: stored.indices instanceof Uint8Array ? stored.indices : Uint8Array.from(Object.values(stored.indices as unknown as Record<string, number>)) };
+  if (s.indices.length !== d.length) throw mismatch(t, `${s.indices.length} indices for ${d.length} weights`);
+  for (let i = 0; i < d.length; i++) {
+    if (s.sparse && d[i] === 0) continue;
+    const c = s.codebook[s.indices[i]];
+    if (c === undefined || Math.fround(c) !== d[i]) throw mismatch(t, `weight ${i} = ${d[i]} but its cluster ${s.indices[i]} is ${c}`);
+  }
+  const st = encodeWeightStream(s.indices, d, { codebookN: s.codebook.length, sparse: !!s.sparse, huffman: s.huffman });
+  const code = (c: { count: Uint16Array; symbols: number[] } | undefined, name: string) =>
+    c ? `${arr('uint16_t', `${id}_${name}_count`, cInts(c.count))}\n${arr('uint8_t', `${id}_${name}_symbols`, cInts(c.symbols))}` : '';
+  const decls = [
+    arr('uint8_t', id, hex(st.data, 2)),
+    arr('float', `${id}_codebook`, cFloats(s.codebook), 8),
+    code(st.index, 'index'),
+    code(st.gap, 'gap'),
+    `static const tfg_huff_stream ${id}_stream = { ${id}, ${st.data.length}u, ${st.bits}u, 0x${st.crc32.toString(16).padStart(8, '0')}u, ${st.count}u, ` +
+      `${id}_index_count, ${id}_index_symbols, ${s.codebook.length}, ` +
+      (st.gap ? `${id}_gap_count, ${id}_gap_symbols, ${st.gapEscape} };` : 'NULL, NULL, 0 };'),
+  ].filter(Boolean);
+  return { decl: decls.join('\n'), bytes: st.data.length + s.codebook.length * 4 + st.tableBytes, stream: st };
+}
+
+/** The flash arrays of a packed constant (main array named `id`, helpers `id_*`), or undefined when it is emitted dense. */
+export function packedWeightDecl(g: Graph, name: string, id: string): PackedDecl | undefined {
+  if (!isPacked(g, name)) return undefined;
+  const t = g.tensors[name];
+  const s = t.storage!;
+  const header = `/* ${cComment(t.name)}: [${t.shape.join(', ')}] ${t.dtype}, stored ${s.kind}${s.kind === 'clustered' ? ` k=${s.codebook.length}${s.huffman ? ' huffman' : ''}${s.sparse ? ' sparse' : ''}` : ''} */\n`;
+  let p: PackedDecl;
+  switch (s.kind) {
+    case 'f16': p = packF16(t, id); break;
+    case 'int4': p = packInt4(t, id); break;
+    case 'binary': p = packBinary(t, s, id); break;
+    case 'clustered': p = packClustered(t, s, id); break;
+    default: return undefined;
+  }
+  return { ...p, decl: header + p.decl };
+}

@@ -1,0 +1,105 @@
+// BinaryConnect pass: trains Dense/Conv2D weights to ±α (1 bit per weight + one α per output channel) with real-valued
+// weights kept for the updates (src/train/binary-connect.ts). The first/last layer may stay at full precision
+// (keep_first / keep_last). Deployed by the 1-bit kernels (add/sub by sign bit, firmware/kernels/packed/).
+import { TinyforgeError } from '../diagnostics.ts';
+import { cloneGraph, type Graph } from '../ir/graph.ts';
+import { alphas, binarize, clipReal, initBinaryLayer, type AlphaMode, type BinarizeMode, type BinaryLayerState } from '../train/binary-connect.ts';
+import { makeRng } from '../train/prng.ts';
+import { compressionRows, weightRatio } from './deep-compression-table.ts';
+import { graphSize, type Pass, type PassReport } from './pass.ts';
+import { accuracy, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData } from './prune-finetune.ts';
+import { ArrayAdam, proxyTrain } from './proxy-train.ts';
+
+/** Dense/Conv2D layers to binarize, in graph order, after dropping the kept first/last. */
+function binaryLayers(g: Graph, keepFirst: boolean, keepLast: boolean): { node: string; tensor: string }[] {
+  const all = g.nodes.filter((n) => (n.op === 'Dense' || n.op === 'Conv2D') && g.tensors[n.inputs[1]]?.data);
+  for (const n of all) {
+    const t = g.tensors[n.inputs[1]];
+    if (t.dtype !== 'f32') {
+      throw new TinyforgeError('not-float', `weight "${t.name}" of node "${n.name}" is ${t.dtype}; BinaryConnect trains float weights`, {
+        location: { node: n.name, op: n.op },
+        hint: 'put binary before quantize-int8 in the recipe',
+      });
+    }
+  }
+  const chosen = all.filter((_, i) => !(keepFirst && i === 0) && !(keepLast && i === all.length - 1));
+  return chosen.map((n) => ({ node: n.name, tensor: n.inputs[1] }));
+}
+
+export const binary: Pass = {
+  name: 'binary',
+  description: 'BinaryConnect: ±α weights (1 bit each), trained with real-valued weights clipped to [-1, 1]',
+  params: {
+    mode: { type: 'enum', values: ['deterministic', 'stochastic'], default: 'deterministic', description: 'binarization in training: sign, or +1 with probability hard_sigmoid(w)' },
+    alpha: { type: 'enum', values: ['per-channel', 'per-layer'], default: 'per-channel', description: 'scale α = mean |w| per output channel or per layer' },
+    keep_first: { type: 'boolean', default: false, description: 'keep the first Dense/Conv2D layer at full precision' },
+    keep_last: { type: 'boolean', default: true, description: 'keep the last Dense/Conv2D layer at full precision' },
+    ...fineTuneParams,
+    epochs: { type: 'number', min: 0, max: 1000, default: 2, description: 'BinaryConnect training epochs (0 = binarize only)' },
+    lr: { type: 'number', min: 1e-7, max: 1, default: 1e-3, description: 'Adam learning rate (real weights, biases, kept layers)' },
+  },
+  async run(ir, { params, data }, log) {
+    const g = cloneGraph(ir);
+    const layers = binaryLayers(g, Boolean(params.keep_first), Boolean(params.keep_last));
+    if (layers.length === 0) {
+      throw new TinyforgeError('nothing-to-compress', `binary: no Dense/Conv2D layer of "${ir.name}" is left to binarize`, { hint: 'set keep_first / keep_last to false' });
+    }
+    const ft = fineTuneOptions(params);
+    if (ft.epochs > 0) requireDataset(data, 'binary', 'train the binary weights');
+    const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples)) : undefined;
+    const mode = params.mode as BinarizeMode;
+    const alphaMode = params.alpha as AlphaMode;
+    const rng = makeRng(ft.seed + 17);
+    const state = new Map<string, BinaryLayerState & { adam: ArrayAdam }>();
+    for (const l of layers) {
+      const t = g.tensors[l.tensor];
+      state.set(l.tensor, { ...initBinaryLayer(t.data as Float32Array, t.shape[0]), adam: new ArrayAdam(t.data!.length, ft.lr) });
+    }
+    const accBefore = await accuracy(ir, split?.val);
+    let out = g;
+    if (ft.epochs > 0) {
+      out = await proxyTrain(g, split!.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed,
+        onProgress: (e, b, loss) => void (b % 50 === 0 && log.progress(`binary: epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`)) }, {
+        proxied: layers.map((l) => l.tensor),
+        forwardWeights: (name) => {
+          const s = state.get(name)!;
+          return binarize(s, alphas(s, alphaMode), mode, rng);
+        },
+        update: (name, grad) => {
+          // BinaryConnect: the gradient at the binary weights moves the real-valued ones, which are then clipped.
+          const s = state.get(name)!;
+          s.adam.step(s.real, grad);
+          clipReal(s);
+        },
+      });
+    }
+    // Deploy the deterministic sign of the real weights (also after stochastic training).
+    for (const l of layers) {
+      const s = state.get(l.tensor)!;
+      const alpha = alphas(s, alphaMode);
+      const t = out.tensors[l.tensor];
+      t.data = binarize(s, alpha, 'deterministic');
+      t.storage = { kind: 'binary', alpha };
+    }
+    const accAfter = await accuracy(out, split?.val);
+    const before = graphSize(ir);
+    const after = graphSize(out);
+    const r = weightRatio(out);
+    const report: PassReport & Record<string, unknown> = {
+      name: 'binary',
+      options: { ...params },
+      params_before: before.params,
+      params_after: after.params,
+      bytes_before: before.bytes,
+      bytes_after: after.bytes,
+      accuracy_before: accBefore ?? null,
+      accuracy_after: accAfter ?? null,
+      ratio: r.ratio,
+      layers: compressionRows(out, ir),
+      notes: [
+        `${layers.length} layers binarized (${layers.map((l) => l.node).join(', ')}), ${mode} training, α ${alphaMode}; held-out top-1 ${pct(accBefore)} → ${pct(accAfter)}`,
+      ],
+    };
+    return { ir: out, report };
+  },
+};

@@ -1,0 +1,66 @@
+// The per-layer table of Deep Compression (Han et al., Table 1/2): weights kept, bits per weight, bits per index after
+// Huffman, deployed bytes and ratio against float32 — computed from the exact bytes codegen will pack.
+import { isConstant, product, type Graph } from '../ir/graph.ts';
+import { packedWeightDecl } from '../codegen/packing/pack-weights.ts';
+import type { LayerRow } from './pass.ts';
+
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Bytes one constant takes in the generated C (packed when its storage is served, else dense). */
+export function deployedBytes(g: Graph, name: string): number {
+  const t = g.tensors[name];
+  const p = packedWeightDecl(g, name, 'w');
+  return p ? p.bytes : product(t.shape) * t.data!.BYTES_PER_ELEMENT;
+}
+
+/** float32 bytes of every constant read by a node ÷ their deployed bytes: report.json's compression.ratio. */
+export function weightRatio(g: Graph): { float32_bytes: number; deployed_bytes: number; ratio: number } {
+  const seen = new Set<string>();
+  let f32 = 0;
+  let dep = 0;
+  for (const n of g.nodes) {
+    for (const name of n.inputs) {
+      if (!name || seen.has(name) || !isConstant(g.tensors[name])) continue;
+      seen.add(name);
+      f32 += product(g.tensors[name].shape) * 4;
+      dep += deployedBytes(g, name);
+    }
+  }
+  return { float32_bytes: f32, deployed_bytes: dep, ratio: dep > 0 ? round(f32 / dep, 2) : 1 };
+}
+
+/** One row per Dense/Conv2D/DepthwiseConv2D weight of `g`. `before` gives bytes_before (default: float32). */
+export function compressionRows(g: Graph, before?: Graph): LayerRow[] {
+  const rows: LayerRow[] = [];
+  for (const n of g.nodes) {
+    if (n.op !== 'Dense' && n.op !== 'Conv2D' && n.op !== 'DepthwiseConv2D') continue;
+    const name = n.inputs[1];
+    const t = g.tensors[name];
+    if (!t?.data) continue;
+    const count = product(t.shape);
+    let kept = 0;
+    for (let i = 0; i < count; i++) if (t.mask ? t.mask[i] : t.data[i] !== 0) kept++;
+    const p = packedWeightDecl(g, name, 'w');
+    const bytes = p ? p.bytes : count * t.data.BYTES_PER_ELEMENT;
+    const s = t.storage;
+    const bitsPerWeight =
+      s?.kind === 'clustered' ? Math.max(1, Math.ceil(Math.log2(Math.max(2, s.codebook.length))))
+        : s?.kind === 'binary' ? 1 : s?.kind === 'int4' && p ? 4 : s?.kind === 'f16' && p ? 16 : t.data.BYTES_PER_ELEMENT * 8;
+    const st = p?.stream;
+    const b0 = before?.tensors[name]?.data ? product(before.tensors[name].shape) * before.tensors[name].data!.BYTES_PER_ELEMENT : count * 4;
+    rows.push({
+      node: n.name,
+      op: n.op,
+      params: count,
+      bytes_before: b0,
+      bytes_after: bytes,
+      storage: p ? s!.kind : 'dense',
+      weights_kept_percent: round((100 * kept) / count),
+      bits_per_weight: bitsPerWeight,
+      bits_per_index_huffman: st && st.count ? round(st.indexBits / st.count) : null,
+      bits_per_gap_huffman: st && st.count && st.gap ? round(st.gapBits / st.count) : null,
+      ratio: round((count * 4) / bytes, 1),
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,143 @@
+// Structured (neuron / filter) pruning: removes whole Dense neurons and Conv filters — and the matching inputs of the
+// layers after them — step by step with fine-tuning, so the network stays regular and the generated C gets smaller and faster.
+import type { Dataset } from '../data/dataset.ts';
+import { applyPreprocess } from '../data/preprocess.ts';
+import type { Graph, TensorData } from '../ir/graph.ts';
+import { graphStats } from '../ir/stats.ts';
+import { validateGraph } from '../ir/validate.ts';
+import { channelImportance, IMPORTANCE_KINDS, leastImportant, type ImportanceKind } from './importance.ts';
+import type { LayerRow, Pass, PassData } from './pass.ts';
+import { analyzeChannels } from './prune-channel-groups.ts';
+import { removeChannels } from './prune-channel-removal.ts';
+import {
+  accuracy, compareFigures, fineTune, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData, type CompressReport,
+} from './prune-finetune.ts';
+import { runSchedule, type ScheduleStepRecord } from './schedule.ts';
+
+export const STRUCTURED_TARGETS = ['params', 'macs', 'flash', 'accuracy'] as const;
+export type StructuredTarget = (typeof STRUCTURED_TARGETS)[number];
+
+/** Graph-input records for activation importance: the caller's calibration set, else the first dataset samples. */
+export function calibrationSamples(g: Graph, data: PassData, count: number): Record<string, TensorData>[] {
+  if (data.calibration?.length) return data.calibration.slice(0, count);
+  const ds: Dataset | undefined = data.dataset;
+  if (!ds) return [];
+  const input = g.inputs[0]!;
+  const channels = g.tensors[input]!.shape.at(-1) ?? 1;
+  return Array.from({ length: Math.min(count, ds.size) }, (_, i) => ({ [input]: applyPreprocess(ds.get(i).x, g.metadata.preprocess, channels) }));
+}
+
+/** The size figure a target is measured on. */
+export function sizeMetric(target: StructuredTarget): (g: Graph) => number {
+  const key = target === 'macs' ? 'macs' : target === 'flash' ? 'bytes' : 'params';
+  return (g) => graphStats(g).totals[key];
+}
+
+/** One pruning step on `g`: removes `fraction` of each prunable group's channels, least important first. */
+export async function planStructured(g: Graph, kind: ImportanceKind, samples: Record<string, TensorData>[], minChannels: number) {
+  const analysis = analyzeChannels(g);
+  const scores = await channelImportance(g, analysis, kind, samples);
+  const groups = analysis.prunable();
+  return (fraction: number): Graph | undefined => {
+    const remove = new Map<number, number[]>();
+    for (const gr of groups) {
+      const k = Math.min(gr.size - minChannels, Math.round(fraction * gr.size));
+      if (k > 0) remove.set(gr.id, leastImportant(scores.get(gr.id)!, k));
+    }
+    return remove.size ? removeChannels(g, remove, analysis) : undefined;
+  };
+}
+
+/** Output width of every Dense / Conv2D node. */
+function widths(g: Graph): Map<string, number> {
+  return new Map(g.nodes.filter((n) => n.op === 'Dense' || n.op === 'Conv2D').map((n) => [n.name, g.tensors[n.inputs[1]!]!.shape[0]!]));
+}
+
+export interface StructuredReport extends CompressReport {
+  target_reached: boolean;
+  stop_reason: string;
+  schedule: ScheduleStepRecord[];
+}
+
+export const pruneStructured: Pass = {
+  name: 'prune-structured',
+  description: 'removes whole neurons / conv filters (and the inputs that fed on them) step by step with fine-tuning',
+  params: {
+    target: { type: 'enum', values: STRUCTURED_TARGETS, default: 'macs', description: "what to shrink: 'params', 'macs', 'flash' (weight bytes ≤ flash_bytes) or 'accuracy' (prune until accuracy_floor)" },
+    reduction: { type: 'number', min: 1, max: 10000, default: 5, description: 'target factor for params / macs (5 = five times fewer)' },
+    flash_bytes: { type: 'number', min: 0, max: 1e10, integer: true, default: 0, description: "weight bytes budget for target 'flash' (the CLI fills it from --board)" },
+    accuracy_floor: { type: 'number', min: 0, max: 1, default: 0, description: "held-out top-1 to stay above for target 'accuracy'" },
+    tolerance: { type: 'number', min: 0, max: 1, default: 0.005, description: 'largest accepted held-out top-1 drop from the original (0.005 = 0.5 pt)' },
+    step_fraction: { type: 'number', min: 0.01, max: 0.5, default: 0.2, description: 'largest fraction of each layer’s remaining channels removed per step' },
+    importance: { type: 'enum', values: IMPORTANCE_KINDS, default: 'l1', description: 'l1 / l2 weight norm, or activation (how often the neuron is non-zero)' },
+    min_channels: { type: 'number', min: 1, max: 1e6, integer: true, default: 2, description: 'fewest channels a layer keeps (pruning to zero is refused)' },
+    max_steps: { type: 'number', min: 1, max: 200, integer: true, default: 20, description: 'most prune → fine-tune steps' },
+    final_epochs: { type: 'number', min: 0, max: 1000, default: 2, description: 'fine-tuning epochs after the last step' },
+    calibration_samples: { type: 'number', min: 1, max: 100000, integer: true, default: 256, description: 'samples for activation importance' },
+    ...fineTuneParams,
+  },
+  async run(ir, { params, data }, log) {
+    const target = params.target as StructuredTarget;
+    const ft = fineTuneOptions(params);
+    const needData = ft.epochs > 0 || Number(params.final_epochs) > 0 || target === 'accuracy';
+    if (needData) requireDataset(data, 'prune-structured', target === 'accuracy' ? 'measure the accuracy floor' : 'fine-tune between pruning steps');
+    const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples)) : undefined;
+    const kind = params.importance as ImportanceKind;
+    const samples = kind === 'activation' ? calibrationSamples(ir, data, Number(params.calibration_samples)) : [];
+    const metric = sizeMetric(target);
+    const start = metric(ir);
+    const goal = target === 'accuracy' ? 0 : target === 'flash' ? Number(params.flash_bytes) : start / Number(params.reduction);
+    const base = await accuracy(ir, split?.val);
+    const floor = base === undefined ? -Infinity : target === 'accuracy' ? Number(params.accuracy_floor) : base - Number(params.tolerance);
+    const minChannels = Number(params.min_channels);
+
+    const result = await runSchedule(ir, {
+      metric,
+      target: goal,
+      maxFraction: Number(params.step_fraction),
+      plan: (g) => planStructured(g, kind, samples, minChannels),
+      recover: (g, step) => (split ? fineTune(g, split.train, { ...ft, seed: ft.seed + step }) : Promise.resolve(g)),
+      accuracy: (g) => accuracy(g, split?.val),
+      floor,
+      maxSteps: Number(params.max_steps),
+      onStep: (r) => log.progress(`prune-structured: step ${r.step}, ${target} ${r.metric}, top-1 ${pct(r.accuracy)}${r.accepted ? '' : ' (rejected)'}`),
+    }, base);
+
+    let out = result.best;
+    let accAfter = result.bestAccuracy;
+    if (split && Number(params.final_epochs) > 0 && out !== ir) {
+      const tuned = await fineTune(out, split.train, { ...ft, epochs: Number(params.final_epochs), lr: ft.lr / 2, seed: ft.seed + 1000 });
+      const a = await accuracy(tuned, split.val);
+      if (a === undefined || accAfter === undefined || a >= accAfter) { out = tuned; accAfter = a; }
+    }
+    validateGraph(out);
+
+    const notes: string[] = [];
+    if (!result.reached) {
+      const msg = `target-not-reached: ${target} ${metric(out)} > goal ${Math.round(goal)} (${result.reason === 'no-recovery' ? 'fine-tuning no longer recovered within the tolerance' : result.reason}); returning the best model found`;
+      notes.push(msg);
+      log.add({ code: 'target-not-reached', severity: 'warning', message: msg, hint: 'raise tolerance, lower reduction, or fine-tune longer (epochs, samples)' });
+    }
+    const before = graphStats(ir);
+    const after = graphStats(out);
+    const wb = widths(ir);
+    const wa = widths(out);
+    const layers: LayerRow[] = before.layers.filter((l) => wb.has(l.node)).map((l) => {
+      const a = after.layers.find((m) => m.node === l.node)!;
+      return {
+        node: l.node, op: l.op, params: a.params, bytes_before: l.bytes, bytes_after: a.bytes,
+        width_before: wb.get(l.node)!, width_after: wa.get(l.node)!, params_before: l.params, macs_before: l.macs, macs_after: a.macs,
+      };
+    });
+    const fig = compareFigures(ir, out, base, accAfter);
+    notes.push(
+      `params ${fig.params_before} → ${fig.params_after} (${(fig.params_before / fig.params_after).toFixed(2)}×), MACs ${fig.macs_before} → ${fig.macs_after} (${(fig.macs_before / Math.max(1, fig.macs_after)).toFixed(2)}×)`,
+      `held-out top-1 ${pct(base)} → ${pct(accAfter)} after ${result.steps.filter((s) => s.accepted).length} accepted step(s)`,
+    );
+    const report: StructuredReport = {
+      name: 'prune-structured', options: { ...params }, ...fig, layers, notes,
+      target_reached: result.reached, stop_reason: result.reason, schedule: result.steps,
+    };
+    return { ir: out, report };
+  },
+};

@@ -1,0 +1,103 @@
+// A damaged Huffman weight stream is detected (TFG_ERR_CORRUPT = -2), never read past its end (ASan on an exact-size heap
+// copy), for every single-bit flip, truncations, random garbage and a wrong length field, in the dense and conv decoders.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { encodeWeightStream } from '../../src/codegen/packing/huffman-stream.ts';
+import { FIRMWARE_DIR } from '../../src/codegen/kernel-catalog.ts';
+import { HOST_FLAGS } from '../codegen/host-run.ts';
+import { rng } from '../codegen/graphs.ts';
+
+const OUT = 6;
+const IN = 40; // conv: 1x1 kernel over 40 channels, so the same stream serves both decoders
+
+function harness(data: Uint8Array, bits: number, crc: number, count: number, code: { count: Uint16Array; symbols: number[] }, gap: { count: Uint16Array; symbols: number[] } | undefined, escape: number, k: number): string {
+  const list = (xs: ArrayLike<number>) => Array.from(xs).join(', ') || '0';
+  return `#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tfg_kernels.h"
+static const uint8_t good[${Math.max(1, data.length)}] = { ${list(data)} };
+static const uint16_t icount[16] = { ${list(code.count)} };
+static const uint8_t isym[${Math.max(1, code.symbols.length)}] = { ${list(code.symbols)} };
+static const uint16_t gcount[16] = { ${gap ? list(gap.count) : '0'} };
+static const uint8_t gsym[${Math.max(1, gap?.symbols.length ?? 0)}] = { ${gap ? list(gap.symbols) : '0'} };
+static int run(const uint8_t *d, uint32_t bytes, uint32_t nbits, int conv) {
+  uint8_t *copy = malloc(bytes ? bytes : 1); /* exact size: ASan flags any read past the stream */
+  memcpy(copy, d, bytes);
+  tfg_huff_stream s = { copy, bytes, nbits, ${crc}u, ${count}u, icount, isym, ${k}, gcount, gsym, ${escape} };
+  float cb[${k}], x[${IN}], y[${OUT}];
+  for (int i = 0; i < ${k}; ++i) cb[i] = (float)i;
+  for (int i = 0; i < ${IN}; ++i) x[i] = 1.0f;
+  int st;
+  if (conv) {
+    tfg_conv_geom g = { 1, 1, 1, ${IN}, 1, 1, ${OUT}, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1 };
+    st = tfg_conv2d_f32_huff(&g, x, &s, cb, NULL, -FLT_MAX, FLT_MAX, y);
+  } else {
+    st = tfg_dense_f32_huff(1, ${IN}, ${OUT}, x, &s, cb, NULL, -FLT_MAX, FLT_MAX, y);
+  }
+  free(copy);
+  return st;
+}
+int main(void) {
+  const uint32_t n = ${data.length}u, nbits = ${bits}u;
+  uint8_t buf[${Math.max(1, data.length)}];
+  for (int conv = 0; conv < 2; ++conv) {
+    printf("good %d\\n", run(good, n, nbits, conv));
+    int undetected = 0, flips = 0;
+    for (uint32_t b = 0; b < nbits; ++b) {
+      memcpy(buf, good, n);
+      buf[b >> 3] ^= (uint8_t)(0x80u >> (b & 7u));
+      flips++;
+      if (run(buf, n, nbits, conv) != -2) undetected++;
+    }
+    printf("flips %d undetected %d\\n", flips, undetected);
+    int trunc_ok = 0;
+    for (uint32_t cut = 1; cut <= 16 && cut < nbits; ++cut) {
+      const uint32_t tb = nbits - cut * 8u > nbits ? 0u : nbits - cut;
+      if (run(good, (tb + 7u) / 8u, tb, conv) != -2) trunc_ok++;
+    }
+    printf("truncations undetected %d\\n", trunc_ok);
+    srand(1);
+    int garbage_ok = 0;
+    for (int t = 0; t < 200; ++t) {
+      for (uint32_t i = 0; i < n; ++i) buf[i] = (uint8_t)rand();
+      if (run(buf, n, nbits, conv) != -2) garbage_ok++;
+    }
+    printf("garbage undetected %d\\n", garbage_ok);
+    printf("badlength %d\\n", run(good, n, nbits + 9u, conv));
+  }
+  return 0;
+}
+`;
+}
+
+describe('Huffman weight stream integrity', () => {
+  for (const sparse of [false, true]) {
+    it(`${sparse ? 'sparse' : 'dense'} stream: all damage detected, no out-of-bounds read`, () => {
+      const r = rng(sparse ? 4 : 8);
+      const k = 8;
+      const n = OUT * IN;
+      const indices = Uint8Array.from({ length: n }, () => Math.floor(k * r() * r()));
+      const values = Float32Array.from(indices, (v) => (sparse && r() < 0.6 ? 0 : v + 1));
+      const st = encodeWeightStream(indices, values, { codebookN: k, sparse, huffman: true });
+      const dir = mkdtempSync(join(tmpdir(), 'tfg-corrupt-'));
+      try {
+        writeFileSync(join(dir, 'h.c'), harness(st.data, st.bits, st.crc32, st.count, st.index, st.gap, st.gapEscape, k));
+        execFileSync('gcc', [...HOST_FLAGS, '-I', join(FIRMWARE_DIR, 'include'), join(dir, 'h.c'),
+          join(FIRMWARE_DIR, 'kernels/packed/tfg_dense_f32_huff.c'), join(FIRMWARE_DIR, 'kernels/packed/tfg_conv2d_f32_huff.c'), '-o', join(dir, 'h')], { stdio: 'pipe' });
+        const out = execFileSync(join(dir, 'h'), { encoding: 'utf8' });
+        const lines = out.trim().split('\n');
+        expect(lines.filter((l) => l.startsWith('good'))).toEqual(['good 0', 'good 0']);
+        for (const l of lines.filter((x) => x.startsWith('flips'))) expect(l).toBe(`flips ${st.bits} undetected 0`);
+        expect(lines.filter((l) => l.startsWith('truncations'))).toEqual(['truncations undetected 0', 'truncations undetected 0']);
+        expect(lines.filter((l) => l.startsWith('garbage'))).toEqual(['garbage undetected 0', 'garbage undetected 0']);
+        expect(lines.filter((l) => l.startsWith('badlength'))).toEqual(['badlength -2', 'badlength -2']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
