@@ -20,13 +20,14 @@ static inline int32_t tfg_clamp_i32(int32_t v, int32_t lo, int32_t hi) { return 
 /* NaN passes through unchanged, like the reference's Math.min/Math.max would not; activations never see NaN in practice. */
 static inline float tfg_clamp_f32(float v, float lo, float hi) { return v < lo ? lo : (v > hi ? hi : v); }
 
-/* gemmlowp SaturatingRoundingDoublingHighMul: (a*b*2 + 2^31) >> 32 with round-half-away, saturating the one overflow case. */
+/* gemmlowp SaturatingRoundingDoublingHighMul: (a*b*2 + 2^31) >> 32 with round-half-away, saturating the one overflow case.
+ * gemmlowp adds 2^30 (or 1 − 2^30 when a·b < 0) and truncates toward zero; for a·b < 0 truncating (v)/2^31 equals
+ * flooring (v + 2^31 − 1)/2^31 = (a·b + 2^30)/2^31, so one add and an arithmetic shift serve both signs
+ * (SMULL, ADDS/ADC, two shifts on Cortex-M). Assumes arithmetic >> on signed values (gcc, clang). */
 static inline int32_t tfg_srdhm(int32_t a, int32_t b) {
-  if (a == b && a == INT32_MIN) return INT32_MAX;
+  if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
   const int64_t ab = (int64_t)a * (int64_t)b;
-  const int64_t nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
-  /* C99 division truncates toward zero, as gemmlowp relies on. */
-  return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+  return (int32_t)((ab + ((int64_t)1 << 30)) >> 31);
 }
 
 /* gemmlowp RoundingDivideByPOT: x / 2^exponent rounded half away from zero. Assumes arithmetic >> on signed values (gcc, clang). */
@@ -212,35 +213,34 @@ static inline int32_t tfg_dot1_s8(const int8_t *x, const int8_t *w, int32_t n, i
 }
 
 /* 2 pixels × 2 output channels, int8 inputs with no offset (folded into the accumulators by codegen):
- * acc[0] += x0·w0, acc[1] += x0·w1, acc[2] += x1·w0, acc[3] += x1·w1 over n elements. Per 4 elements: 4 loads,
- * 8 SXTB16, 8 SMLAD for 16 MACs (the GEMM core of the 1×1 conv). */
-static inline void tfg_mac2x2_s8(const int8_t *x0, const int8_t *x1, const int8_t *w0, const int8_t *w1, int32_t n,
-                                 int32_t *acc) {
+ * acc[0] += x0·w0, acc[1] += x0·w1, acc[2] += x1·w0, acc[3] += x1·w1 over n elements, with x1 = x0 + dx and
+ * w1 = w0 + dw (two offset registers instead of two more pointers keep the loop out of the stack on Cortex-M).
+ * Per 4 elements: 4 loads, 8 SXTB16, 8 SMLAD for 16 MACs (the GEMM core of the 1×1 conv). */
+static inline void tfg_mac2x2_s8(const int8_t *x0, size_t dx, const int8_t *w0, size_t dw, int32_t n, int32_t *acc) {
   int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
-  int32_t i = n >> 2;
-  while (i-- > 0) {
-    const uint32_t xv0 = tfg_load32(x0), xv1 = tfg_load32(x1);
+  const int8_t *const end = x0 + (n & ~3);
+  while (x0 < end) {
+    const uint32_t wv0 = tfg_load32(w0);
+    const int32_t w0a = tfg_sxtb16(wv0), w0b = tfg_sxtb16_ror8(wv0);
+    const uint32_t xv0 = tfg_load32(x0);
     const int32_t x0a = tfg_sxtb16(xv0), x0b = tfg_sxtb16_ror8(xv0);
+    a00 = tfg_smlad(x0b, w0b, tfg_smlad(x0a, w0a, a00));
+    const uint32_t xv1 = tfg_load32(x0 + dx);
     const int32_t x1a = tfg_sxtb16(xv1), x1b = tfg_sxtb16_ror8(xv1);
-    uint32_t v = tfg_load32(w0);
-    int32_t wa = tfg_sxtb16(v), wb = tfg_sxtb16_ror8(v);
-    a00 = tfg_smlad(x0b, wb, tfg_smlad(x0a, wa, a00));
-    a10 = tfg_smlad(x1b, wb, tfg_smlad(x1a, wa, a10));
-    v = tfg_load32(w1);
-    wa = tfg_sxtb16(v);
-    wb = tfg_sxtb16_ror8(v);
-    a01 = tfg_smlad(x0b, wb, tfg_smlad(x0a, wa, a01));
-    a11 = tfg_smlad(x1b, wb, tfg_smlad(x1a, wa, a11));
+    a10 = tfg_smlad(x1b, w0b, tfg_smlad(x1a, w0a, a10));
+    const uint32_t wv1 = tfg_load32(w0 + dw);
+    const int32_t w1a = tfg_sxtb16(wv1), w1b = tfg_sxtb16_ror8(wv1);
+    a01 = tfg_smlad(x0b, w1b, tfg_smlad(x0a, w1a, a01));
+    a11 = tfg_smlad(x1b, w1b, tfg_smlad(x1a, w1a, a11));
     x0 += 4;
-    x1 += 4;
     w0 += 4;
-    w1 += 4;
   }
-  for (i = 0; i < (n & 3); ++i) {
-    a00 += (int32_t)x0[i] * w0[i];
-    a01 += (int32_t)x0[i] * w1[i];
-    a10 += (int32_t)x1[i] * w0[i];
-    a11 += (int32_t)x1[i] * w1[i];
+  for (int32_t i = 0; i < (n & 3); ++i) {
+    const int32_t xa = x0[i], xb = x0[dx + (size_t)i], wa = w0[i], wb = w0[dw + (size_t)i];
+    a00 += xa * wa;
+    a01 += xa * wb;
+    a10 += xb * wa;
+    a11 += xb * wb;
   }
   acc[0] = a00;
   acc[1] = a01;

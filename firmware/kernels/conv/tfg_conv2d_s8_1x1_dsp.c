@@ -27,7 +27,7 @@ tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom *g, const tfg_s8_channel_qu
     for (; oc + 2 <= n_out; oc += 2) {
       const int8_t *w0 = w + (size_t)oc * n_in;
       int32_t acc[4] = {folded_bias[oc], folded_bias[oc + 1], folded_bias[oc], folded_bias[oc + 1]};
-      tfg_mac2x2_s8(x0, x1, w0, w0 + n_in, n_in, acc);
+      tfg_mac2x2_s8(x0, (size_t)(x1 - x0), w0, (size_t)n_in, n_in, acc);
       y0[oc] = tfg_requant_channel(q, acc[0], oc);
       y0[oc + 1] = tfg_requant_channel(q, acc[1], oc + 1);
       if (pair) {
@@ -38,7 +38,7 @@ tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom *g, const tfg_s8_channel_qu
     if (oc < n_out) {
       const int8_t *w0 = w + (size_t)oc * n_in;
       int32_t acc[4] = {folded_bias[oc], folded_bias[oc], folded_bias[oc], folded_bias[oc]};
-      tfg_mac2x2_s8(x0, x1, w0, w0, n_in, acc);
+      tfg_mac2x2_s8(x0, (size_t)(x1 - x0), w0, 0, n_in, acc);
       y0[oc] = tfg_requant_channel(q, acc[0], oc);
       if (pair) y1[oc] = tfg_requant_channel(q, acc[2], oc);
     }
