@@ -249,33 +249,31 @@ static inline void tfg_mac2x2_s8(const int8_t *x0, size_t dx, const int8_t *w0, 
 }
 
 /* Same 2×2 block with int16 im2col columns (offset already added, each group of 4 stored as x0,x2,x1,x3 so one
- * word pairs with SXTB16 of the weights and the other with SXTB16 ROR 8); the n & 3 tail is stored in order. */
-static inline void tfg_mac2x2_s16(const int16_t *x0, const int16_t *x1, const int8_t *w0, const int8_t *w1, int32_t n,
-                                  int32_t *acc) {
+ * word pairs with SXTB16 of the weights and the other with SXTB16 ROR 8); the n & 3 tail is stored in order.
+ * The second column is x0 + d and the second weight row w0 + d (im2col columns and OHWI rows are both K long). */
+static inline void tfg_mac2x2_s16(const int16_t *x0, const int8_t *w0, size_t d, int32_t n, int32_t *acc) {
   int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
-  int32_t i = n >> 2;
-  while (i-- > 0) {
+  const int16_t *const end = x0 + (n & ~3);
+  while (x0 < end) {
+    const uint32_t wv0 = tfg_load32(w0);
+    const int32_t w0a = tfg_sxtb16(wv0), w0b = tfg_sxtb16_ror8(wv0);
     const int32_t x0a = (int32_t)tfg_load32((const int8_t *)x0), x0b = (int32_t)tfg_load32((const int8_t *)(x0 + 2));
-    const int32_t x1a = (int32_t)tfg_load32((const int8_t *)x1), x1b = (int32_t)tfg_load32((const int8_t *)(x1 + 2));
-    uint32_t v = tfg_load32(w0);
-    int32_t wa = tfg_sxtb16(v), wb = tfg_sxtb16_ror8(v);
-    a00 = tfg_smlad(x0b, wb, tfg_smlad(x0a, wa, a00));
-    a10 = tfg_smlad(x1b, wb, tfg_smlad(x1a, wa, a10));
-    v = tfg_load32(w1);
-    wa = tfg_sxtb16(v);
-    wb = tfg_sxtb16_ror8(v);
-    a01 = tfg_smlad(x0b, wb, tfg_smlad(x0a, wa, a01));
-    a11 = tfg_smlad(x1b, wb, tfg_smlad(x1a, wa, a11));
+    a00 = tfg_smlad(x0b, w0b, tfg_smlad(x0a, w0a, a00));
+    const int32_t x1a = (int32_t)tfg_load32((const int8_t *)(x0 + d)), x1b = (int32_t)tfg_load32((const int8_t *)(x0 + d + 2));
+    a10 = tfg_smlad(x1b, w0b, tfg_smlad(x1a, w0a, a10));
+    const uint32_t wv1 = tfg_load32(w0 + d);
+    const int32_t w1a = tfg_sxtb16(wv1), w1b = tfg_sxtb16_ror8(wv1);
+    a01 = tfg_smlad(x0b, w1b, tfg_smlad(x0a, w1a, a01));
+    a11 = tfg_smlad(x1b, w1b, tfg_smlad(x1a, w1a, a11));
     x0 += 4;
-    x1 += 4;
     w0 += 4;
-    w1 += 4;
   }
-  for (i = 0; i < (n & 3); ++i) {
-    a00 += (int32_t)x0[i] * w0[i];
-    a01 += (int32_t)x0[i] * w1[i];
-    a10 += (int32_t)x1[i] * w0[i];
-    a11 += (int32_t)x1[i] * w1[i];
+  for (int32_t i = 0; i < (n & 3); ++i) {
+    const int32_t xa = x0[i], xb = x0[d + (size_t)i], wa = w0[i], wb = w0[d + (size_t)i];
+    a00 += xa * wa;
+    a01 += xa * wb;
+    a10 += xb * wa;
+    a11 += xb * wb;
   }
   acc[0] = a00;
   acc[1] = a01;

@@ -50,16 +50,22 @@ tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom *g, const tfg_s8_channel
       const int32_t pair = p + 1 < pixels;
       tfg_im2col_s16(g, img, p / g->out_w, p % g->out_w, q->input_offset, tmp, cols);
       if (pair) tfg_im2col_s16(g, img, (p + 1) / g->out_w, (p + 1) % g->out_w, q->input_offset, tmp, cols + k);
-      const int16_t *x1 = pair ? cols + k : cols;
+      if (!pair) for (int32_t i = 0; i < k; ++i) cols[k + i] = cols[i]; /* odd last pixel: computed twice, stored once */
       int8_t *y0 = out + ((size_t)b * pixels + p) * n_out;
       int8_t *y1 = y0 + n_out;
       for (int32_t oc = 0; oc < n_out; oc += 2) {
         const int32_t two = oc + 1 < n_out;
-        const int8_t *w0 = w + (size_t)oc * k;
-        const int8_t *w1 = two ? w0 + k : w0;
         const int32_t b0 = bias ? bias[oc] : 0, b1 = bias && two ? bias[oc + 1] : 0;
         int32_t acc[4] = {b0, b1, b0, b1};
-        tfg_mac2x2_s16(cols, x1, w0, w1, k, acc);
+        if (two) tfg_mac2x2_s16(cols, w + (size_t)oc * k, (size_t)k, k, acc);
+        else { /* an odd last channel has no second row: plain sums, undoing the x0,x2,x1,x3 group order */
+          const int8_t *w0 = w + (size_t)oc * k;
+          for (int32_t i = 0; i < k; ++i) {
+            const int32_t wi = i < (k & ~3) ? (i & ~3) + ((i & 1) << 1) + ((i >> 1) & 1) : i;
+            acc[0] += (int32_t)cols[i] * w0[wi];
+            acc[2] += (int32_t)cols[k + i] * w0[wi];
+          }
+        }
         y0[oc] = tfg_requant_channel(q, acc[0], oc);
         if (two) y0[oc + 1] = tfg_requant_channel(q, acc[1], oc + 1);
         if (pair) {
