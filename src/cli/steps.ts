@@ -130,3 +130,11 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   });
   return { ...prepared, board, manifest };
 }
+
+/** out/<model>-<board>; a file named model.* takes its folder's name (examples/mnist-cnn/model.onnx → mnist-cnn). */
+export function defaultOutDir(modelPath: string, boardId: string): string {
+  const parts = modelPath.split(/[\\/]/).filter(Boolean);
+  let name = (parts.at(-1) ?? 'model').replace(/\.tfir\.json$|\.[^.]+$/i, '');
+  if (name === 'model' && parts.length > 1) name = parts.at(-2)!;
+  return `out/${name}-${boardId}`;
+}
