@@ -8,7 +8,7 @@ import { clamp, roundHalfAway } from '../reference/quant.ts';
 import { fakeQuantize } from './ste.ts';
 import type { TfjsModel } from './to-tfjs.ts';
 
-export const QAT_OPS = ['Dense', 'Conv2D', 'DepthwiseConv2D', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Add', 'Relu', 'Clip', 'Reshape', 'Softmax'] as const;
+export const QAT_OPS = ['Dense', 'Conv2D', 'DepthwiseConv2D', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Add', 'Relu', 'Clip', 'Reshape', 'Transpose', 'Softmax'] as const;
 
 export interface ActQuant {
   scale: number;
@@ -92,6 +92,7 @@ export function qatForward(model: TfjsModel, x: tf.Tensor, quant: Record<string,
         y = tf.reshape(a, shape);
         break;
       }
+      case 'Transpose': y = tf.transpose(a, n.attrs.perm); break; // ONNX imports keep NCHW⇄NHWC pairs; the batch axis stays first
       case 'Softmax': y = tf.softmax(a); break;
       default: throw new TinyforgeError('untrainable-graph', `op ${n.op} cannot run in QAT`, { location: { node: n.name, op: n.op } });
     }
