@@ -1,6 +1,6 @@
 // Full-MNIST figures for issue 5: structured pruning of LeNet-300-100 (≥5× params/MACs, ≤0.5 pt) and of the CNN
 // (≥3× MACs), depthwise-separable + distillation (≥3× fewer conv params), and distillation vs labels-only students.
-// Usage: node --import tsx bench/prune.ts [--quick] [--seeds N] [--train-samples N] [--json out.json]   (or import { benchPrune })
+// Usage: node --import tsx bench/prune.ts [--quick] [--seeds N] [--train-samples N] [--only lenet,cnn,depthwise,distill] [--json out.json]   (or import { benchPrune })
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { distillTrain, thinnerCopy } from '../src/compress/distill.ts';
@@ -25,6 +25,8 @@ export interface BenchPruneOptions {
   seeds?: number;
   /** Training / fine-tuning samples from the train split (default: all 60k; the last `val` are held out). Tests always use the full 10k test set unless quick. */
   trainSamples?: number;
+  /** Run only these parts (default all). */
+  only?: ('lenet' | 'cnn' | 'depthwise' | 'distill')[];
   onProgress?: (m: string) => void;
 }
 
@@ -76,14 +78,15 @@ export async function benchPrune(opts: BenchPruneOptions = {}): Promise<BenchRow
   const log = createLog((m) => say(m));
   const data = { dataset: train };
 
+  const want = (part: 'lenet' | 'cnn' | 'depthwise' | 'distill') => !opts.only || opts.only.includes(part);
   const lenet = await baseModel('mnist-lenet300', fitData, q ? 2 : 5, say);
-  const cnn = await baseModel('mnist-cnn', fitData, q ? 2 : 4, say);
+  const cnn = want('cnn') || want('depthwise') ? await baseModel('mnist-cnn', fitData, q ? 2 : 4, say) : lenet;
   say(`train ${samples} + held-out ${val} of the train split; test ${test.size}`);
   const lenetTop1 = await top1(lenet);
   const cnnTop1 = await top1(cnn);
 
   // 1. LeNet-300-100 structured: ≥ 5× fewer params and MACs, ≤ 0.5 pt.
-  {
+  if (want('lenet')) {
     const p = validateRecipe([{ step: 'prune-structured', target: 'params', reduction: 5.2, step_fraction: 0.25, tolerance: 0.004, epochs: q ? 1 : 1, final_epochs: q ? 1 : 3, samples, val_samples: val, lr: 5e-4 }])[0]!;
     const { ir } = await pruneStructured.run(lenet, { params: p, data }, log);
     const [a, b] = [graphStats(lenet).totals, graphStats(ir).totals];
@@ -92,19 +95,19 @@ export async function benchPrune(opts: BenchPruneOptions = {}): Promise<BenchRow
     add({ name: 'lenet300 structured (MACs)', metric: 'macs', before: a.macs, after: b.macs, top1_before: lenetTop1, top1_after: t, goal: '≥5× MACs, ≤0.5 pt' }, (r, l) => r >= 5 && l <= 0.5);
   }
   // 2. CNN structured: ≥ 3× fewer MACs, ≤ 0.5 pt.
-  {
+  if (want('cnn')) {
     const p = validateRecipe([{ step: 'prune-structured', target: 'macs', reduction: 3.1, step_fraction: 0.2, tolerance: 0.004, epochs: 1, final_epochs: q ? 1 : 3, samples, val_samples: val, lr: 1e-3 }])[0]!;
     const { ir } = await pruneStructured.run(cnn, { params: p, data }, log);
     add({ name: 'cnn structured', metric: 'macs', before: graphStats(cnn).totals.macs, after: graphStats(ir).totals.macs, top1_before: cnnTop1, top1_after: await top1(ir), goal: '≥3× MACs, ≤0.5 pt' }, (r, l) => r >= 3 && l <= 0.5);
   }
   // 3. CNN depthwise-separable + distillation: ≥ 3× fewer conv params, ≤ 0.5 pt.
-  {
+  if (want('depthwise')) {
     const p = validateRecipe([{ step: 'depthwise', epochs: q ? 1 : 4, samples, val_samples: val, lr: 1e-3, calibration_samples: 512 }])[0]!;
     const { ir } = await depthwiseSeparable.run(cnn, { params: p, data }, log);
     add({ name: 'cnn depthwise + distill', metric: 'conv params', before: convParams(cnn), after: convParams(ir), top1_before: cnnTop1, top1_after: await top1(ir), goal: '≥3× conv params, ≤0.5 pt' }, (r, l) => r >= 3 && l <= 0.5);
   }
   // 4. Distillation: a ≤ 1/4-size student beats the same student on labels alone (same epochs), over seeds.
-  {
+  if (want('distill')) {
     const seeds = opts.seeds ?? 3;
     const epochs = q ? 1 : 3;
     const kd: number[] = [];
@@ -133,7 +136,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const out = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
   const seeds = args.includes('--seeds') ? Number(args[args.indexOf('--seeds') + 1]) : undefined;
   const trainSamples = args.includes('--train-samples') ? Number(args[args.indexOf('--train-samples') + 1]) : undefined;
-  const rows = await benchPrune({ quick: args.includes('--quick'), seeds, trainSamples, onProgress: (m) => process.stderr.write(m + '\n') });
+  const only = args.includes('--only') ? (args[args.indexOf('--only') + 1]!.split(',') as BenchPruneOptions['only']) : undefined;
+  const rows = await benchPrune({ quick: args.includes('--quick'), seeds, trainSamples, only, onProgress: (m) => process.stderr.write(m + '\n') });
   if (out) writeFileSync(out, JSON.stringify(rows, null, 2) + '\n');
   for (const r of rows) {
     process.stdout.write(`${r.met ? 'ok  ' : 'MISS'} ${r.name}: ${r.metric} ${r.before} → ${r.after} (${r.ratio.toFixed(2)}×), top-1 ${(r.top1_before * 100).toFixed(2)} → ${(r.top1_after * 100).toFixed(2)} (${r.loss_pt.toFixed(2)} pt)${r.note ? ` — ${r.note}` : ''}\n`);

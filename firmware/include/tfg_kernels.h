@@ -117,12 +117,35 @@ tfg_status tfg_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, 
  *  (one im2col column, used when KH·KW·in_c/groups ≤ 512; larger receptive fields use per-tap dot products). */
 tfg_status tfg_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const int8_t *w,
                              const int32_t *bias, int8_t *out);
+/** Largest receptive field k_h·k_w·in_c of tfg_conv2d_s8_im2col_dsp (its stack scratch is 5 bytes per element).
+ *  Must equal TFG_IM2COL_MAX in src/codegen/ops/conv2d.ts. */
+#define TFG_IM2COL_MAX 576
+/** int8 Conv2D, one group, any kernel/stride/padding/dilation, K = k_h·k_w·in_c ≤ TFG_IM2COL_MAX: int16 im2col of
+ *  two output pixels, then 2 pixels × 2 channels SMLAD blocks. Scratch: 5·TFG_IM2COL_MAX bytes of stack.
+ *  Bit-exact with tfg_conv2d_s8. */
+tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
+                                    const int8_t *w, const int32_t *bias, int8_t *out);
+/** int8 pointwise Conv2D (1×1 kernel, no padding, one group, any stride) as a GEMM over pixels, 2 pixels × 2 channels
+ *  per SMLAD block. folded_bias[o] = bias[o] + input_offset·Σ_i w[o,i] (codegen computes it). No scratch.
+ *  Bit-exact with tfg_conv2d_s8. */
+tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
+                                 const int8_t *w, const int32_t *folded_bias, int8_t *out);
 /** DepthwiseConv2D: output channel c·m + j reads input channel c. Ref: src/reference/float/depthwise-conv2d.ts */
 tfg_status tfg_depthwise_conv2d_f32(const tfg_conv_geom *g, const float *in, const float *w, const float *bias,
                                     float act_min, float act_max, float *out);
 /** int8 DepthwiseConv2D (TFLite DepthwiseConvPerChannel). Ref: src/reference/int8/depthwise-conv2d.ts */
 tfg_status tfg_depthwise_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
                                    const int8_t *w, const int32_t *bias, int8_t *out);
+/** Limits of tfg_depthwise_conv2d_s8_dsp (stack: a zero-point row and a tap pointer table). Must equal
+ *  TFG_DW_MAX_CHANNELS / TFG_DW_MAX_TAPS in src/codegen/ops/depthwise-conv2d.ts. */
+#define TFG_DW_MAX_CHANNELS 512
+#define TFG_DW_MAX_TAPS 49
+/** int8 DepthwiseConv2D with Cortex-M DSP (depth multiplier 1, dilation 1): 4 channels per SXTB16/SMLABB/SMLATT
+ *  step, interior 3×3 windows unrolled. folded_bias[c] = bias[c] + input_offset·Σ_{ky,kx} w[ky,kx,c] (codegen
+ *  computes it; padded taps read the zero point). Channels ≤ TFG_DW_MAX_CHANNELS, k_h·k_w ≤ TFG_DW_MAX_TAPS.
+ *  Scratch: TFG_DW_MAX_CHANNELS bytes + TFG_DW_MAX_TAPS pointers of stack. Bit-exact with tfg_depthwise_conv2d_s8. */
+tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
+                                       const int8_t *w, const int32_t *folded_bias, int8_t *out);
 
 /* ---- pool ---- */
 /** Max over the window's in-bounds positions, then the fused activation clamp. */

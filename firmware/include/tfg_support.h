@@ -20,13 +20,14 @@ static inline int32_t tfg_clamp_i32(int32_t v, int32_t lo, int32_t hi) { return 
 /* NaN passes through unchanged, like the reference's Math.min/Math.max would not; activations never see NaN in practice. */
 static inline float tfg_clamp_f32(float v, float lo, float hi) { return v < lo ? lo : (v > hi ? hi : v); }
 
-/* gemmlowp SaturatingRoundingDoublingHighMul: (a*b*2 + 2^31) >> 32 with round-half-away, saturating the one overflow case. */
+/* gemmlowp SaturatingRoundingDoublingHighMul: (a*b*2 + 2^31) >> 32 with round-half-away, saturating the one overflow case.
+ * gemmlowp adds 2^30 (or 1 − 2^30 when a·b < 0) and truncates toward zero; for a·b < 0 truncating (v)/2^31 equals
+ * flooring (v + 2^31 − 1)/2^31 = (a·b + 2^30)/2^31, so one add and an arithmetic shift serve both signs
+ * (SMULL, ADDS/ADC, two shifts on Cortex-M). Assumes arithmetic >> on signed values (gcc, clang). */
 static inline int32_t tfg_srdhm(int32_t a, int32_t b) {
-  if (a == b && a == INT32_MIN) return INT32_MAX;
+  if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
   const int64_t ab = (int64_t)a * (int64_t)b;
-  const int64_t nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
-  /* C99 division truncates toward zero, as gemmlowp relies on. */
-  return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+  return (int32_t)((ab + ((int64_t)1 << 30)) >> 31);
 }
 
 /* gemmlowp RoundingDivideByPOT: x / 2^exponent rounded half away from zero. Assumes arithmetic >> on signed values (gcc, clang). */
@@ -115,6 +116,9 @@ static inline int32_t tfg_sxtb16_ror8(uint32_t x) {
 static inline int32_t tfg_sadd16(int32_t a, int32_t b) { return (int32_t)__sadd16((int16x2_t)a, (int16x2_t)b); }
 /* acc + a.lo·b.lo + a.hi·b.hi */
 static inline int32_t tfg_smlad(int32_t a, int32_t b, int32_t acc) { return __smlad((int16x2_t)a, (int16x2_t)b, acc); }
+/* acc + a.lo·b.lo and acc + a.hi·b.hi (one 16×16 MAC each, for per-channel sums that SMLAD would mix) */
+static inline int32_t tfg_smlabb(int32_t a, int32_t b, int32_t acc) { return __smlabb(a, b, acc); }
+static inline int32_t tfg_smlatt(int32_t a, int32_t b, int32_t acc) { return __smlatt(a, b, acc); }
 #else
 static inline int32_t tfg_pack16(int32_t lo, int32_t hi) { return (int32_t)(((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16)); }
 static inline int32_t tfg_lo16(int32_t x) { return (int32_t)(int16_t)(uint16_t)((uint32_t)x & 0xFFFFu); }
@@ -125,6 +129,8 @@ static inline int32_t tfg_sadd16(int32_t a, int32_t b) { return tfg_pack16(tfg_l
 static inline int32_t tfg_smlad(int32_t a, int32_t b, int32_t acc) {
   return (int32_t)((uint32_t)acc + (uint32_t)(tfg_lo16(a) * tfg_lo16(b)) + (uint32_t)(tfg_hi16(a) * tfg_hi16(b)));
 }
+static inline int32_t tfg_smlabb(int32_t a, int32_t b, int32_t acc) { return (int32_t)((uint32_t)acc + (uint32_t)(tfg_lo16(a) * tfg_lo16(b))); }
+static inline int32_t tfg_smlatt(int32_t a, int32_t b, int32_t acc) { return (int32_t)((uint32_t)acc + (uint32_t)(tfg_hi16(a) * tfg_hi16(b))); }
 #endif
 
 /* Two dot products sharing one int8 vector: acc0 += Σ (x[i] + offset)·w0[i], acc1 += Σ (x[i] + offset)·w1[i].
@@ -204,6 +210,81 @@ static inline int32_t tfg_dot1_s8(const int8_t *x, const int8_t *w, int32_t n, i
   }
   for (; i < n; ++i) acc += ((int32_t)x[i] + offset) * (int32_t)w[i];
   return acc;
+}
+
+/* 2 pixels × 2 output channels, int8 inputs with no offset (folded into the accumulators by codegen):
+ * acc[0] += x0·w0, acc[1] += x0·w1, acc[2] += x1·w0, acc[3] += x1·w1 over n elements, with x1 = x0 + dx and
+ * w1 = w0 + dw (two offset registers instead of two more pointers keep the loop out of the stack on Cortex-M).
+ * Per 4 elements: 4 loads, 8 SXTB16, 8 SMLAD for 16 MACs (the GEMM core of the 1×1 conv). */
+static inline void tfg_mac2x2_s8(const int8_t *x0, size_t dx, const int8_t *w0, size_t dw, int32_t n, int32_t *acc) {
+  int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
+  const int8_t *const end = x0 + (n & ~3);
+  while (x0 < end) {
+    const uint32_t wv0 = tfg_load32(w0);
+    const int32_t w0a = tfg_sxtb16(wv0), w0b = tfg_sxtb16_ror8(wv0);
+    const uint32_t xv0 = tfg_load32(x0);
+    const int32_t x0a = tfg_sxtb16(xv0), x0b = tfg_sxtb16_ror8(xv0);
+    a00 = tfg_smlad(x0b, w0b, tfg_smlad(x0a, w0a, a00));
+    const uint32_t xv1 = tfg_load32(x0 + dx);
+    const int32_t x1a = tfg_sxtb16(xv1), x1b = tfg_sxtb16_ror8(xv1);
+    a10 = tfg_smlad(x1b, w0b, tfg_smlad(x1a, w0a, a10));
+    const uint32_t wv1 = tfg_load32(w0 + dw);
+    const int32_t w1a = tfg_sxtb16(wv1), w1b = tfg_sxtb16_ror8(wv1);
+    a01 = tfg_smlad(x0b, w1b, tfg_smlad(x0a, w1a, a01));
+    a11 = tfg_smlad(x1b, w1b, tfg_smlad(x1a, w1a, a11));
+    x0 += 4;
+    w0 += 4;
+  }
+  for (int32_t i = 0; i < (n & 3); ++i) {
+    const int32_t xa = x0[i], xb = x0[dx + (size_t)i], wa = w0[i], wb = w0[dw + (size_t)i];
+    a00 += xa * wa;
+    a01 += xa * wb;
+    a10 += xb * wa;
+    a11 += xb * wb;
+  }
+  acc[0] = a00;
+  acc[1] = a01;
+  acc[2] = a10;
+  acc[3] = a11;
+}
+
+/* Same 2×2 block with int16 im2col columns (offset already added, each group of 4 stored as x0,x2,x1,x3 so one
+ * word pairs with SXTB16 of the weights and the other with SXTB16 ROR 8); the n & 3 tail is stored in order.
+ * The second column is x0 + d and the second weight row w0 + d (im2col columns and OHWI rows are both K long). */
+static inline void tfg_mac2x2_s16(const int16_t *x0, const int8_t *w0, size_t d, int32_t n, int32_t *acc) {
+  int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
+  const int16_t *const end = x0 + (n & ~3);
+  while (x0 < end) {
+    const uint32_t wv0 = tfg_load32(w0);
+    const int32_t w0a = tfg_sxtb16(wv0), w0b = tfg_sxtb16_ror8(wv0);
+    const int32_t x0a = (int32_t)tfg_load32((const int8_t *)x0), x0b = (int32_t)tfg_load32((const int8_t *)(x0 + 2));
+    a00 = tfg_smlad(x0b, w0b, tfg_smlad(x0a, w0a, a00));
+    const int32_t x1a = (int32_t)tfg_load32((const int8_t *)(x0 + d)), x1b = (int32_t)tfg_load32((const int8_t *)(x0 + d + 2));
+    a10 = tfg_smlad(x1b, w0b, tfg_smlad(x1a, w0a, a10));
+    const uint32_t wv1 = tfg_load32(w0 + d);
+    const int32_t w1a = tfg_sxtb16(wv1), w1b = tfg_sxtb16_ror8(wv1);
+    a01 = tfg_smlad(x0b, w1b, tfg_smlad(x0a, w1a, a01));
+    a11 = tfg_smlad(x1b, w1b, tfg_smlad(x1a, w1a, a11));
+    x0 += 4;
+    w0 += 4;
+  }
+  for (int32_t i = 0; i < (n & 3); ++i) {
+    const int32_t xa = x0[i], xb = x0[d + (size_t)i], wa = w0[i], wb = w0[d + (size_t)i];
+    a00 += xa * wa;
+    a01 += xa * wb;
+    a10 += xb * wa;
+    a11 += xb * wb;
+  }
+  acc[0] = a00;
+  acc[1] = a01;
+  acc[2] = a10;
+  acc[3] = a11;
+}
+
+/* Per-channel requantization of one accumulator, with the output offset and the activation clamp. */
+static inline int8_t tfg_requant_channel(const tfg_s8_channel_quant *q, int32_t acc, int32_t oc) {
+  acc = tfg_requantize(acc, q->multiplier[oc], q->shift[oc]) + q->output_offset;
+  return (int8_t)tfg_clamp_i32(acc, q->act_min, q->act_max);
 }
 
 #endif /* TFG_SUPPORT_H */

@@ -6,7 +6,7 @@ import type { Graph } from '../ir/graph.ts';
 import { graphStats } from '../ir/stats.ts';
 import { loadModel } from '../import/index.ts';
 import { loadDataset, type Dataset } from '../data/dataset.ts';
-import { applyPreprocess } from '../data/preprocess.ts';
+import { applyPreprocess, parsePreprocess } from '../data/preprocess.ts';
 import { runPipeline, type Compression, type Recipe } from '../compress/pipeline.ts';
 import { createLog } from '../compress/pass.ts';
 import { loadBoard, type Board } from '../build/boards.ts';
@@ -25,6 +25,28 @@ export interface PrepareOptions {
   /** Dataset for calibration (and for passes that train). */
   dataset?: string;
   calibrationSamples: number;
+  /** Command-line preprocessing (`--input-scale 1/255 --mean 0.1307 --std 0.3081`), over what the model file says. */
+  preprocess?: PreprocessFlags;
+}
+
+export interface PreprocessFlags {
+  inputScale?: string;
+  mean?: string;
+  std?: string;
+}
+
+/** Loads a model and applies preprocessing flags; a flag left out keeps the model file's own value. */
+export async function loadModelWithPreprocess(modelPath: string, flags: PreprocessFlags = {}): Promise<Graph> {
+  const g = await loadModel(modelPath);
+  if (flags.inputScale === undefined && flags.mean === undefined && flags.std === undefined) return g;
+  const given = parsePreprocess({ scale: flags.inputScale, mean: flags.mean, std: flags.std });
+  const own = g.metadata.preprocess;
+  g.metadata.preprocess = {
+    scale: flags.inputScale !== undefined ? given.scale : own?.scale ?? 1,
+    mean: flags.mean !== undefined ? given.mean : own?.mean ?? [0],
+    std: flags.std !== undefined ? given.std : own?.std ?? [1],
+  };
+  return g;
 }
 
 export interface PreparedModel {
@@ -67,7 +89,7 @@ async function calibrationData(g: Graph, datasetName: string, n: number): Promis
 }
 
 export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel> {
-  const floatGraph = await loadModel(opts.modelPath);
+  const floatGraph = await loadModelWithPreprocess(opts.modelPath, opts.preprocess);
   const recipe: Recipe = [];
   if (opts.compress) {
     const r = loadRecipe(opts.compress);
@@ -129,4 +151,12 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     force: opts.force,
   });
   return { ...prepared, board, manifest };
+}
+
+/** out/<model>-<board>; a file named model.* takes its folder's name (examples/mnist-cnn/model.onnx → mnist-cnn). */
+export function defaultOutDir(modelPath: string, boardId: string): string {
+  const parts = modelPath.split(/[\\/]/).filter(Boolean);
+  let name = (parts.at(-1) ?? 'model').replace(/\.tfir\.json$|\.[^.]+$/i, '');
+  if (name === 'model' && parts.length > 1) name = parts.at(-2)!;
+  return `out/${name}-${boardId}`;
 }

@@ -68,6 +68,7 @@ export const pruneStructured: Pass = {
     flash_bytes: { type: 'number', min: 0, max: 1e10, integer: true, default: 0, description: "weight bytes budget for target 'flash' (the CLI fills it from --board)" },
     accuracy_floor: { type: 'number', min: 0, max: 1, default: 0, description: "held-out top-1 to stay above for target 'accuracy'" },
     tolerance: { type: 'number', min: 0, max: 1, default: 0.005, description: 'largest accepted held-out top-1 drop from the original (0.005 = 0.5 pt)' },
+    recovery_slack: { type: 'number', min: 0, max: 1, default: 0.005, description: 'steps up to this much below the tolerance go on; the final fine-tune must bring the model back within it' },
     step_fraction: { type: 'number', min: 0.01, max: 0.5, default: 0.2, description: 'largest fraction of each layer’s remaining channels removed per step' },
     importance: { type: 'enum', values: IMPORTANCE_KINDS, default: 'l1', description: 'l1 / l2 weight norm, or activation (how often the neuron is non-zero)' },
     min_channels: { type: 'number', min: 1, max: 1e6, integer: true, default: 2, description: 'fewest channels a layer keeps (pruning to zero is refused)' },
@@ -99,22 +100,34 @@ export const pruneStructured: Pass = {
       recover: (g, step) => (split ? fineTune(g, split.train, { ...ft, seed: ft.seed + step }) : Promise.resolve(g)),
       accuracy: (g) => accuracy(g, split?.val),
       floor,
+      slack: Number(params.recovery_slack),
       maxSteps: Number(params.max_steps),
       onStep: (r) => log.progress(`prune-structured: step ${r.step}, ${target} ${r.metric}, top-1 ${pct(r.accuracy)}${r.accepted ? '' : ' (rejected)'}`),
     }, base);
 
+    // The deepest model within the slack gets the final fine-tune first; if it does not come back above the floor,
+    // the smallest model that was above it does.
     let out = result.best;
     let accAfter = result.bestAccuracy;
-    if (split && Number(params.final_epochs) > 0 && out !== ir) {
-      const tuned = await fineTune(out, split.train, { ...ft, epochs: Number(params.final_epochs), lr: ft.lr / 2, seed: ft.seed + 1000 });
-      const a = await accuracy(tuned, split.val);
-      if (a === undefined || accAfter === undefined || a >= accAfter) { out = tuned; accAfter = a; }
+    const candidates = result.last === result.best ? [result.best] : [result.last, result.best];
+    for (const c of candidates) {
+      if (c === ir) break;
+      let cand = c;
+      let a = c === result.best ? result.bestAccuracy : result.lastAccuracy;
+      if (split && Number(params.final_epochs) > 0) {
+        const tuned = await fineTune(c, split.train, { ...ft, epochs: Number(params.final_epochs), lr: ft.lr / 2, seed: ft.seed + 1000 });
+        const ta = await accuracy(tuned, split.val);
+        if (ta === undefined || a === undefined || ta >= a) { cand = tuned; a = ta; }
+      }
+      if (a === undefined || a >= floor || c === result.best) { out = cand; accAfter = a; break; }
     }
+    const reached = target === 'accuracy' ? result.reached : metric(out) <= goal;
+    const stopReason = !reached && result.reason === 'target-reached' ? 'no-recovery' : result.reason;
     validateGraph(out);
 
     const notes: string[] = [];
-    if (!result.reached) {
-      const msg = `target-not-reached: ${target} ${metric(out)} > goal ${Math.round(goal)} (${result.reason === 'no-recovery' ? 'fine-tuning no longer recovered within the tolerance' : result.reason}); returning the best model found`;
+    if (!reached) {
+      const msg = `target-not-reached: ${target} ${metric(out)} > goal ${Math.round(goal)} (${stopReason === 'no-recovery' ? 'fine-tuning no longer recovered within the tolerance' : stopReason}); returning the best model found`;
       notes.push(msg);
       log.add({ code: 'target-not-reached', severity: 'warning', message: msg, hint: 'raise tolerance, lower reduction, or fine-tune longer (epochs, samples)' });
     }
@@ -136,7 +149,7 @@ export const pruneStructured: Pass = {
     );
     const report: StructuredReport = {
       name: 'prune-structured', options: { ...params }, ...fig, layers, notes,
-      target_reached: result.reached, stop_reason: result.reason, schedule: result.steps,
+      target_reached: reached, stop_reason: stopReason, schedule: result.steps,
     };
     return { ir: out, report };
   },

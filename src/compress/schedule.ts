@@ -26,13 +26,20 @@ export interface ScheduleOptions {
   accuracy(g: Graph): Promise<number | undefined>;
   /** Lowest acceptable accuracy (baseline − tolerance, or an explicit floor). */
   floor: number;
+  /** Steps down to floor − slack still continue (a longer final fine-tune often recovers them; held-out figures are
+   *  noisy); `best` only ever holds a model at or above the floor. */
+  slack?: number;
   maxSteps: number;
   onStep?(r: ScheduleStepRecord): void;
 }
 
 export interface ScheduleResult {
+  /** The smallest model at or above the floor. */
   best: Graph;
   bestAccuracy: number | undefined;
+  /** The smallest model within floor − slack (may be `best`): worth a final fine-tune. */
+  last: Graph;
+  lastAccuracy: number | undefined;
   reached: boolean;
   /** Why the loop stopped. */
   reason: 'target-reached' | 'accuracy-floor' | 'no-recovery' | 'nothing-to-prune' | 'max-steps';
@@ -57,24 +64,31 @@ function fractionFor(prune: (f: number) => Graph | undefined, metric: (g: Graph)
 export async function runSchedule(start: Graph, o: ScheduleOptions, startAccuracy?: number): Promise<ScheduleResult> {
   let best = start;
   let bestAccuracy = startAccuracy;
+  let last = start;
+  let lastAccuracy = startAccuracy;
+  const done = (reached: boolean, reason: ScheduleResult['reason']): ScheduleResult => ({ best, bestAccuracy, last, lastAccuracy, reached, reason, steps });
   const steps: ScheduleStepRecord[] = [];
   let halvings = 0;
   let maxFraction = o.maxFraction;
   for (let step = 1; step <= o.maxSteps; step++) {
-    if (o.metric(best) <= o.target) return { best, bestAccuracy, reached: true, reason: 'target-reached', steps };
-    const prune = await o.plan(best);
+    if (o.metric(last) <= o.target) return done(true, 'target-reached');
+    const prune = await o.plan(last);
     const fraction = fractionFor(prune, o.metric, o.target, maxFraction);
     const pruned = prune(fraction);
-    if (!pruned) return { best, bestAccuracy, reached: false, reason: 'nothing-to-prune', steps };
+    if (!pruned) return done(false, 'nothing-to-prune');
     const cand = await o.recover(pruned, step);
     const acc = await o.accuracy(cand);
-    const ok = acc === undefined || acc >= o.floor;
+    const ok = acc === undefined || acc >= o.floor - (o.slack ?? 0);
     const rec = { step, fraction, metric: o.metric(cand), accuracy: acc ?? null, accepted: ok };
     steps.push(rec);
     o.onStep?.(rec);
     if (ok) {
-      best = cand;
-      bestAccuracy = acc;
+      last = cand;
+      lastAccuracy = acc;
+      if (acc === undefined || acc >= o.floor) {
+        best = cand;
+        bestAccuracy = acc;
+      }
       continue;
     }
     // Fine-tuning did not recover: try a smaller step twice, then stop with the best model so far.
@@ -84,8 +98,8 @@ export async function runSchedule(start: Graph, o: ScheduleOptions, startAccurac
       continue;
     }
     const floorTarget = o.target <= 0;
-    return { best, bestAccuracy, reached: floorTarget, reason: floorTarget ? 'accuracy-floor' : 'no-recovery', steps };
+    return done(floorTarget, floorTarget ? 'accuracy-floor' : 'no-recovery');
   }
-  const reached = o.metric(best) <= o.target;
-  return { best, bestAccuracy, reached, reason: reached ? 'target-reached' : 'max-steps', steps };
+  const reached = o.metric(last) <= o.target;
+  return done(reached, reached ? 'target-reached' : 'max-steps');
 }

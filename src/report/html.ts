@@ -19,13 +19,16 @@ interface Bar {
 }
 
 /** Horizontal bar chart; bars share one scale so lengths compare honestly. */
-export function barChart(title: string, bars: Bar[], unit: string): string {
-  const width = 720;
+export function barChart(title: string, bars: Bar[], unit: string, digits = 0): string {
+  const width = 860;
   const labelW = 190;
   const rowH = 26;
-  const max = Math.max(1, ...bars.map((b) => Math.max(b.value, b.limit ?? 0)));
-  const scale = (v: number) => ((width - labelW - 140) * v) / max;
-  const rows = bars
+  // A board limit far above the figures would flatten every bar: draw it only when it is on the same scale.
+  const maxValue = Math.max(1, ...bars.map((b) => b.value));
+  const drawn = bars.map((b) => (b.limit !== undefined && b.limit <= 5 * maxValue ? b : { ...b, limit: undefined }));
+  const max = Math.max(1, ...drawn.map((b) => Math.max(b.value, b.limit ?? 0)));
+  const scale = (v: number) => ((width - labelW - 300) * v) / max;
+  const rows = drawn
     .map((b, i) => {
       const y = 30 + i * rowH;
       const limit =
@@ -36,7 +39,7 @@ export function barChart(title: string, bars: Bar[], unit: string): string {
         `<text x="${labelW - 8}" y="${y + 13}" text-anchor="end">${esc(b.label)}</text>` +
         limit +
         `<rect x="${labelW}" y="${y}" width="${Math.max(1, scale(b.value)).toFixed(1)}" height="18" fill="#3b7dd8"/>` +
-        `<text x="${labelW + Math.max(1, scale(b.value)) + 6}" y="${y + 13}">${fmt(b.value)} ${esc(unit)}${b.note ? ' · ' + esc(b.note) : ''}</text>`
+        `<text x="${labelW + Math.max(1, scale(b.value)) + 6}" y="${y + 13}">${fmt(b.value, digits)} ${esc(unit)}${b.note ? ' · ' + esc(b.note) : ''}</text>`
       );
     })
     .join('\n');
@@ -50,8 +53,8 @@ export function renderHtml(r: Report, boardLimits?: { flash_bytes: number; ram_b
     barChart(
       'Memory on the device',
       [
-        { label: 'flash (code + weights)', value: r.memory.flash_bytes, limit: boardLimits?.flash_bytes, note: boardLimits ? `of ${fmt(boardLimits.flash_bytes)}` : undefined },
-        { label: 'static RAM', value: r.memory.ram_bytes, limit: boardLimits?.ram_bytes, note: boardLimits ? `of ${fmt(boardLimits.ram_bytes)}` : undefined },
+        { label: 'flash (code + weights)', value: r.memory.flash_bytes, limit: boardLimits?.flash_bytes, note: boardLimits ? `${fmt((100 * r.memory.flash_bytes) / boardLimits.flash_bytes, 1)}% of the board's ${fmt(boardLimits.flash_bytes)}` : undefined },
+        { label: 'static RAM', value: r.memory.ram_bytes, limit: boardLimits?.ram_bytes, note: boardLimits ? `${fmt((100 * r.memory.ram_bytes) / boardLimits.ram_bytes, 1)}% of the board's ${fmt(boardLimits.ram_bytes)}` : undefined },
         { label: 'arena (planned)', value: r.memory.arena_bytes },
         ...(r.memory.arena_naive_bytes ? [{ label: 'arena if not shared', value: r.memory.arena_naive_bytes }] : []),
         ...(r.memory.stack_bytes !== null ? [{ label: 'stack high-water', value: r.memory.stack_bytes }] : []),
@@ -72,7 +75,7 @@ export function renderHtml(r: Report, boardLimits?: { flash_bytes: number; ram_b
   if (r.accuracy.float_top1 != null) acc.push({ label: 'float model (host)', value: r.accuracy.float_top1 * 100 });
   if (r.accuracy.reference_top1 != null) acc.push({ label: 'reference interpreter', value: r.accuracy.reference_top1 * 100 });
   if (r.accuracy.device_top1 != null) acc.push({ label: `device (${r.target.kind})`, value: r.accuracy.device_top1 * 100 });
-  if (acc.length) charts.push(barChart(`Top-1 on ${r.accuracy.samples} samples of ${r.accuracy.dataset}`, acc, '%'));
+  if (acc.length) charts.push(barChart(`Top-1 on ${r.accuracy.samples} samples of ${r.accuracy.dataset}`, acc, '%', 2));
   if (r.compression.steps.length > 0) {
     charts.push(
       barChart(
@@ -91,7 +94,7 @@ export function renderHtml(r: Report, boardLimits?: { flash_bytes: number; ram_b
       : `${fmt(r.latency.median)} ${r.latency.unit} median, p90 ${fmt(r.latency.p90)} ≈ ${fmt(r.latency.ms, 2)} ms at ${fmt(r.latency.clock_hz / 1e6)} MHz`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>tinyforge report: ${esc(r.model.name)} on ${esc(r.board)}</title>
-<style>body{font-family:sans-serif;max-width:800px;margin:2em auto;color:#222}figure{margin:1.5em 0}figcaption{font-weight:bold;margin-bottom:.3em}td,th{padding:2px 10px;text-align:left}.tag{background:#fde7c7;padding:1px 6px;border-radius:3px}</style>
+<style>body{font-family:sans-serif;max-width:900px;margin:2em auto;color:#222}figure{margin:1.5em 0}figcaption{font-weight:bold;margin-bottom:.3em}td,th{padding:2px 10px;text-align:left}.tag{background:#fde7c7;padding:1px 6px;border-radius:3px}</style>
 </head><body>
 <h1>${esc(r.model.name)} on ${esc(r.board)}</h1>
 <p><span class="tag">${esc(r.target.kind)}</span> ${esc(r.target.detail)}</p>

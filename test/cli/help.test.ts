@@ -1,10 +1,41 @@
+// Every command explains itself with --help and an example; preprocessing flags reach the evaluation.
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { buildProgram } from '../../src/cli/main.ts';
+
+function cli(...args: string[]) {
+  const r = spawnSync('node', ['bin/tinyforge.js', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 
 describe('cli', () => {
   it('prints help with an example', () => {
-    const out = execFileSync('node', ['bin/tinyforge.js', '--help'], { encoding: 'utf8' });
-    expect(out).toContain('Usage: tinyforge');
-    expect(out).toContain('Example:');
+    const r = cli('--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: tinyforge');
+    expect(r.stdout).toContain('Example:');
+  });
+
+  it('every command has --help with an example that names the command', () => {
+    const commands = buildProgram().commands;
+    expect(commands.map((c) => c.name())).toEqual(expect.arrayContaining(['deploy', 'compile', 'flash', 'eval', 'boards', 'inspect', 'run', 'compress']));
+    for (const c of commands) {
+      let text = '';
+      c.configureOutput({ writeOut: (s) => (text += s), writeErr: (s) => (text += s) });
+      c.outputHelp(); // in-process: the same text `tinyforge <cmd> --help` prints, including the example
+      expect(text, c.name()).toContain(`Usage: tinyforge ${c.name()}`);
+      expect(text, c.name()).toMatch(new RegExp(`Example:\\n\\s+\\$ tinyforge ${c.name()}`));
+    }
+  });
+
+  it('--mean/--std override the model file preprocessing (and change what the model sees)', () => {
+    const base = JSON.parse(cli('eval', 'examples/mnist-lenet300/model.onnx', '--dataset', 'mnist', '--limit', '100', '--json').stdout);
+    const norm = JSON.parse(cli('eval', 'examples/mnist-lenet300/model.onnx', '--dataset', 'mnist', '--limit', '100', '--json', '--mean', '0.5', '--std', '0.25').stdout);
+    expect(base.reference_top1).toBeGreaterThan(0.95);
+    expect(base.onnxruntime_top1).toBe(base.reference_top1);
+    expect(norm.reference_top1).not.toBe(base.reference_top1);
+    const bad = cli('eval', 'examples/mnist-lenet300/model.onnx', '--dataset', 'mnist', '--std', '0');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('error[bad-preprocess]');
   });
 });

@@ -5,7 +5,7 @@ import { channelImportance } from '../../src/compress/importance.ts';
 import { createLog } from '../../src/compress/pass.ts';
 import { analyzeChannels } from '../../src/compress/prune-channel-groups.ts';
 import { pruneStructured } from '../../src/compress/prune-structured.ts';
-import { validateRecipe } from '../../src/compress/pipeline.ts';
+import { resolveRecipe, validateRecipe } from '../../src/compress/pipeline.ts';
 import { graphStats } from '../../src/ir/stats.ts';
 import { validateGraph } from '../../src/ir/validate.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
@@ -14,6 +14,14 @@ import { mlp, mnistSlice, sampleInput, trained } from './prune-fixtures.ts';
 const params = (over: Record<string, unknown>) => validateRecipe([{ step: 'prune-structured', samples: 2000, val_samples: 500, epochs: 1, final_epochs: 1, lr: 1e-3, ...over }])[0]!;
 
 describe('prune-structured', () => {
+  it('the pruning-family presets are valid recipes', () => {
+    for (const name of ['prune-structured', 'prune-weights', 'distill', 'lowrank', 'depthwise']) {
+      const [p] = validateRecipe(resolveRecipe(name));
+      expect(Object.keys(p!).length).toBeGreaterThan(3);
+    }
+    expect(() => validateRecipe([{ step: 'prune-structured', min_channels: 0 }])).toThrowError(expect.objectContaining({ code: 'bad-recipe' }));
+  });
+
   it('activation importance ranks always-zero neurons lowest', async () => {
     const ds = await mnistSlice(300);
     const g = mlp(4);

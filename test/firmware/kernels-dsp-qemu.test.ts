@@ -35,7 +35,46 @@ function int8Cnn(): Graph {
   return b.build();
 }
 
+/** A MobileNet-style int8 chain: im2col conv, depthwise (4-channel blocks, remainders, strides, borders), 1×1 GEMMs. */
+function int8DsCnn(): Graph {
+  const r = rng(33);
+  const b = new GraphBuilder('int8 ds-cnn');
+  let scale = 0.05;
+  let h = b.input('x', [1, 9, 8, 3], 'i8', q(scale, 5));
+  let c = 3;
+  const layer = (name: string, op: 'Conv2D' | 'DepthwiseConv2D', outC: number, k: number, attrs: object) => {
+    const ws = Array.from({ length: outC }, () => 0.003 + 0.01 * r());
+    const shape = op === 'Conv2D' ? [outC, k, k, c] : [1, k, k, outC];
+    const w = b.constant(`${name}.w`, randI8(r, shape.reduce((a, d) => a * d, 1), -127, 127), shape, qAxis(ws, op === 'Conv2D' ? 0 : 3));
+    const bias = b.constant(`${name}.b`, randI32(r, outC, -2000, 2000), [outC], { scale: ws.map((s) => Math.fround(s * scale)), zeroPoint: ws.map(() => 0), axis: 0 }, 'i32');
+    const outScale = 0.04 + 0.05 * r();
+    const full = op === 'Conv2D' ? { groups: 1, ...attrs } : { strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], activation: 'none', multiplier: 1, ...attrs };
+    h = b.node(op, [h, w, bias], full as never, { name, dtype: 'i8', quant: q(outScale, -10) });
+    scale = Math.fround(outScale);
+    c = outC;
+  };
+  layer('conv', 'Conv2D', 8, 3, { pads: [1, 1, 1, 1], activation: 'relu' });
+  layer('dw1', 'DepthwiseConv2D', 8, 3, { pads: [1, 1, 1, 1], activation: 'relu' });
+  layer('pw1', 'Conv2D', 6, 1, { activation: 'relu6' });
+  layer('dw2', 'DepthwiseConv2D', 6, 3, { strides: [2, 2], pads: [0, 0, 1, 1] });
+  layer('pw2', 'Conv2D', 5, 1, { strides: [2, 2] });
+  b.output(h);
+  return b.build();
+}
+
 describe('DSP kernels on QEMU mps2-an386', () => {
+  it('int8 depthwise-separable chain: every new DSP variant identical to the reference on the M4', () => {
+    const g = int8DsCnn();
+    const inputs = randomInputs(g, 3, 12);
+    const gen = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });
+    expect(gen.kernels).toEqual(['tfg_conv2d_s8_1x1_dsp', 'tfg_conv2d_s8_im2col_dsp', 'tfg_depthwise_conv2d_s8_dsp']);
+    const run = runOnQemu(gen, inputs);
+    inputs.forEach((x, i) => {
+      const ref = bytes(runGraph(g, { x }).outputs[g.outputs[0]]);
+      expect(Array.from(run.outputs[i]), `sample ${i}`).toEqual(Array.from(ref));
+    });
+  });
+
   it('int8 LeNet-300-100: identical bytes to the reference, dense layers at ≤ 3 instructions per MAC with SMLAD', () => {
     const g = int8Mlp([784, 300, 100, 10], 5);
     const inputs = randomInputs(g, 4, 3);
@@ -61,7 +100,7 @@ describe('DSP kernels on QEMU mps2-an386', () => {
     const inputs = randomInputs(g, 3, 8);
     const refs = inputs.map((x) => bytes(runGraph(g, { x }).outputs[g.outputs[0]]));
     const gen = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });
-    expect(gen.kernels).toEqual(['tfg_conv2d_s8_dsp']);
+    expect(gen.kernels).toEqual(['tfg_conv2d_s8_1x1_dsp', 'tfg_conv2d_s8_dsp', 'tfg_conv2d_s8_im2col_dsp']);
     const run = runOnQemu(gen, inputs);
     run.outputs.forEach((o, i) => expect(Array.from(o), `sample ${i}`).toEqual(Array.from(refs[i])));
   });

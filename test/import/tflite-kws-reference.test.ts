@@ -3,26 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadMlperfFolder } from '../../src/data/mlperf-folder.ts';
+import { printedLikeTflm, readTflmDeviceOutputs, sameAsTflm, type TflmDeviceRow } from '../../src/data/tflm-reference-outputs.ts';
 import { importTflite } from '../../src/import/tflite.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
 
 const KWS = '../shared/mlperf-tiny/kws01';
 
-interface DeviceRow {
-  file: string;
-  label: number;
-  argmax: number;
-  /** Dequantized outputs as printed: (q + 128) / 256 truncated to 3 decimals. */
-  values: number[];
-}
-
-function readDeviceOutputs(): DeviceRow[] {
-  const lines = readFileSync(`${KWS}/reference_outputs/tflm_v0.5_nucleo_l4r5zi_device_outputs.csv`, 'utf8').trim().split('\n');
-  expect(lines[0].startsWith('file,label,device_argmax,out0')).toBe(true);
-  return lines.slice(1).map((l) => {
-    const f = l.split(',');
-    return { file: f[0], label: Number(f[1]), argmax: Number(f[2]), values: f.slice(3).map(Number) };
-  });
+function readDeviceOutputs(): TflmDeviceRow[] {
+  return readTflmDeviceOutputs(`${KWS}/reference_outputs/tflm_v0.5_nucleo_l4r5zi_device_outputs.csv`);
 }
 
 /** First index of the maximum, like np.argmax (the MLPerf runner's tie rule). */
@@ -57,9 +45,8 @@ describe('KWS int8 through the reference interpreter vs TFLM on device', () => {
       if (ours === row.argmax) sameTop1++;
       if (row.argmax === row.label) deviceTop1++;
       // Distinct int8 codes are 1/256 apart, so after truncation to 3 decimals equal text means equal bytes.
-      const printed = [...q].map((v) => Math.trunc(((v + 128) / 256) * 1000) / 1000);
-      if (printed.every((v, k) => Math.abs(v - row.values[k]) < 1e-9)) identical++;
-      else differing.push(`${row.file}: ours [${printed}] device [${row.values}]`);
+      if (sameAsTflm(q, row)) identical++;
+      else differing.push(`${row.file}: ours [${printedLikeTflm(q)}] device [${row.values}]`);
     }
     expect(deviceTop1).toBe(901); // the published 90.1%, a check that the CSV was read right
     expect(top1 / ds.size).toBeGreaterThanOrEqual(0.9);

@@ -1,4 +1,5 @@
 /* tfg_conv2d_f32_f16: float NHWC convolution whose OHWI weights are stored as IEEE half, computed in float. */
+#include <string.h>
 #include "tfg_support.h"
 
 /* Exact half → float conversion (normals, subnormals, ±0, inf, NaN) without hardware FP16 support. */

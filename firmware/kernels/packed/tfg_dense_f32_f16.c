@@ -1,4 +1,5 @@
 /* tfg_dense_f32_f16: float fully-connected layer whose weights are stored as IEEE half (half the flash), computed in float. */
+#include <string.h>
 #include "tfg_support.h"
 
 /* Exact half → float conversion (normals, subnormals, ±0, inf, NaN) without hardware FP16 support. */

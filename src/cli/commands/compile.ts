@@ -1,6 +1,6 @@
 // `tinyforge compile`: model → (compress, quantize) → generated C project for a board, or a C library with --lib.
 import type { Command } from 'commander';
-import { compileModel } from '../steps.ts';
+import { compileModel, defaultOutDir } from '../steps.ts';
 import { log, printJson } from '../output.ts';
 
 export interface CompileFlags {
@@ -11,11 +11,22 @@ export interface CompileFlags {
   dataset?: string;
   calibrationSamples: number;
   force?: boolean;
+  inputScale?: string;
+  mean?: string;
+  std?: string;
+}
+
+/** Preprocessing flags for a model trained on normalised inputs (e.g. PyTorch's MNIST transforms). */
+export function preprocessOptions(cmd: Command): Command {
+  return cmd
+    .option('--input-scale <x>', 'multiply raw inputs (e.g. pixels 0..255) by this first, e.g. 1/255 (default: from the model file, else 1)')
+    .option('--mean <m[,m…]>', 'subtract this per channel after scaling, e.g. 0.1307')
+    .option('--std <s[,s…]>', 'then divide by this per channel, e.g. 0.3081');
 }
 
 /** The options compile and deploy share. */
 export function compileOptions(cmd: Command, outDefault: string): Command {
-  return cmd
+  return preprocessOptions(cmd)
     .requiredOption('--board <id>', 'target board (`tinyforge boards` lists them)')
     .option('-o, --out <dir>', `output folder (default ${outDefault})`)
     .option('--quantize <mode>', "'int8' (post-training quantization, calibrated on --dataset) or 'none'", 'int8')
@@ -37,10 +48,11 @@ export function register(program: Command): void {
     .option('--json', 'print the manifest on stdout')
     .addHelpText('after', '\nExample:\n  $ tinyforge compile examples/mnist-lenet300/model.onnx --board mps2-an386 --dataset mnist -o out/lenet')
     .action(async (modelPath: string, opts: CompileFlags & { lib?: boolean; json?: boolean }) => {
-      const outDir = opts.out ?? `out/${modelPath.replace(/^.*\//, '').replace(/\.[^.]+$/, '')}-${opts.board}`;
+      const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
       const c = await compileModel({
         modelPath, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
         calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: !!opts.lib,
+        preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
       });
       if (opts.json) printJson({ out: outDir, ...c.manifest });
       else

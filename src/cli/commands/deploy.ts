@@ -1,7 +1,7 @@
 // `tinyforge deploy`: compile → build → flash/start → measure on the device → report.json + report.html.
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { loadDataset } from '../../data/dataset.ts';
 import { loadProject } from '../../codegen/project.ts';
 import { buildProject } from '../../build/build-project.ts';
@@ -15,7 +15,7 @@ import { prepareInput } from '../../reference/model-input.ts';
 import { makeReport } from '../../report/make-report.ts';
 import { renderHtml } from '../../report/html.ts';
 import type { Report } from '../../report/report.ts';
-import { compileModel } from '../steps.ts';
+import { compileModel, defaultOutDir } from '../steps.ts';
 import { log, printJson, progress, table } from '../output.ts';
 import { compileOptions, type CompileFlags } from './compile.ts';
 
@@ -68,11 +68,12 @@ export function register(program: Command): void {
     .option('--flash-only', 'real boards: stop after flashing and verification (no measurement)')
     .addHelpText('after', '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 500')
     .action(async (modelPath: string, opts: DeployFlags) => {
-      const outDir = opts.out ?? join('out', `${basename(modelPath).replace(/\.[^.]+$/, '')}-${opts.board}`);
+      const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
       log(`compiling ${modelPath} for ${opts.board} …`);
       const compiled = await compileModel({
         modelPath, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
         calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false,
+        preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
       });
       const project = loadProject(outDir);
       let session: DeviceSession;

@@ -1,7 +1,8 @@
 // `tinyforge eval`: top-1 of a model on a dataset, by onnxruntime-node and by our reference interpreter.
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { loadModel } from '../../import/index.ts';
+import { loadModelWithPreprocess } from '../steps.ts';
+import { preprocessOptions } from './compile.ts';
 import { loadDataset } from '../../data/dataset.ts';
 import { evaluateOnHost } from '../../reference/evaluate.ts';
 import { log, printJson, progress } from '../output.ts';
@@ -38,8 +39,7 @@ async function evalOnBoard(dir: string, boardId: string, dataset: string, sample
 }
 
 export function register(program: Command): void {
-  program
-    .command('eval')
+  preprocessOptions(program.command('eval'))
     .description('measure top-1 of a model on a dataset (host reference and onnxruntime)')
     .argument('<model>', 'model file (.onnx, TF.js model.json, .tflite), or with --board a folder written by `tinyforge compile`')
     .option('--board <id>', 'measure on this board (or its emulator) instead of the host')
@@ -48,10 +48,10 @@ export function register(program: Command): void {
     .option('--limit <n>', 'evaluate only the first n test samples', (v) => parseInt(v, 10))
     .option('--json', 'print JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ tinyforge eval examples/mnist-cnn/model.onnx --dataset mnist --limit 1000')
-    .action(async (modelPath: string, opts: { dataset: string; limit?: number; samples?: number; board?: string; json?: boolean }) => {
+    .action(async (modelPath: string, opts: { dataset: string; limit?: number; samples?: number; board?: string; json?: boolean; inputScale?: string; mean?: string; std?: string }) => {
       opts.limit ??= opts.samples;
       if (opts.board) return evalOnBoard(modelPath, opts.board, opts.dataset, opts.limit ?? 100, !!opts.json);
-      const g = await loadModel(modelPath);
+      const g = await loadModelWithPreprocess(modelPath, opts);
       const data = await loadDataset(opts.dataset, { split: 'test', limit: opts.limit });
       const onnxBytes = modelPath.endsWith('.onnx') ? new Uint8Array(await readFile(modelPath)) : undefined;
       const r = await evaluateOnHost(g, data, { limit: opts.limit, onnxBytes, onProgress: progress('eval') });
