@@ -126,7 +126,7 @@ export async function benchDefend(opts: DefendBenchOptions = {}): Promise<{ rows
     { name: 'adv-fgsm', trainedAgainst: 'fgsm', graph: await defend(base, 'fgsm', 'adv-fgsm') },
   ];
   const rows: DefendBenchRow[] = [];
-  const measure = async (name: string, trainedAgainst: string, compression: string, float: Graph, extra: RobustnessSubject[]) => {
+  const measure = async (name: string, trainedAgainst: string, compression: string, float: Graph, extra: RobustnessSubject[], floatCompression = 'none') => {
     const fs = floatSubject(float, domain);
     try {
       const rep = await measureRobustness({
@@ -137,7 +137,7 @@ export async function benchDefend(opts: DefendBenchOptions = {}): Promise<{ rows
       const clean = new Map(rep.models.map((m) => [m.model + m.where, m.clean_top1]));
       for (const r of rep.attacks) {
         rows.push({
-          model: name, trained_against: trainedAgainst, compression: r.model === 'float' ? 'none' : compression, attack: r.name, eps: r.eps,
+          model: name, trained_against: trainedAgainst, compression: r.model === 'float' ? floatCompression : compression, attack: r.name, eps: r.eps,
           where: r.where, transferred: r.transferred, clean_top1: clean.get(r.model + r.where)!, robust_top1: r.robust_top1, samples: r.samples,
         });
       }
@@ -169,7 +169,7 @@ export async function benchDefend(opts: DefendBenchOptions = {}): Promise<{ rows
     const defendThenCompress = await compress(models[1]!.graph, [pruneStep]);
     for (const [name, g] of [['prune-then-defend', compressThenDefend], ['defend-then-prune', defendThenCompress]] as const) {
       const int8 = await compress(g, 'int8');
-      await measure(name, 'pgd', 'prune-weights 70%+int8', g, [referenceSubject(int8, 'int8')]);
+      await measure(name, 'pgd', 'prune-weights 70%+int8', g, [referenceSubject(int8, 'int8')], 'prune-weights 70%');
     }
   }
   return { rows, training };
