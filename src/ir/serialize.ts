@@ -8,7 +8,12 @@ export function graphToJson(g: Graph): string {
   const tensors = Object.fromEntries(
     Object.entries(g.tensors).map(([k, t]) => [
       k,
-      { ...t, data: t.data ? { type: t.data.constructor.name, values: Array.from(t.data) } : undefined, mask: t.mask ? Array.from(t.mask) : undefined },
+      {
+        ...t,
+        data: t.data ? { type: t.data.constructor.name, values: Array.from(t.data) } : undefined,
+        mask: t.mask ? Array.from(t.mask) : undefined,
+        storage: t.storage?.kind === 'clustered' ? { ...t.storage, indices: Array.from(t.storage.indices) } : t.storage,
+      },
     ]),
   );
   // Clip's ±Infinity bounds are not JSON; keep them as strings and restore them on load.
@@ -17,12 +22,13 @@ export function graphToJson(g: Graph): string {
 
 export function graphFromJson(text: string): Graph {
   const raw = JSON.parse(text, (_k, v) => (v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v)) as Graph & {
-    tensors: Record<string, { data?: { type: keyof typeof CTORS; values: number[] }; mask?: number[] }>;
+    tensors: Record<string, { data?: { type: keyof typeof CTORS; values: number[] }; mask?: number[]; storage?: { kind: string; indices?: number[] } }>;
   };
   for (const t of Object.values(raw.tensors)) {
     const d = t.data;
     (t as { data?: TensorData }).data = d ? (CTORS[d.type].from(d.values) as TensorData) : undefined;
     (t as { mask?: Uint8Array }).mask = t.mask ? Uint8Array.from(t.mask) : undefined;
+    if (t.storage?.kind === 'clustered' && t.storage.indices) (t.storage as unknown as { indices: Uint8Array }).indices = Uint8Array.from(t.storage.indices);
   }
   return raw as unknown as Graph;
 }
