@@ -287,4 +287,30 @@ static inline int8_t tfg_requant_channel(const tfg_s8_channel_quant *q, int32_t 
   return (int8_t)tfg_clamp_i32(acc, q->act_min, q->act_max);
 }
 
+/* Exact half → float conversion (normals, subnormals, ±0, inf, NaN) without hardware FP16 support. */
+static inline float tfg_half_to_f32(uint16_t h) {
+  const uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
+  uint32_t exp = (h >> 10) & 0x1Fu;
+  uint32_t man = h & 0x3FFu;
+  uint32_t bits;
+  if (exp == 0x1Fu) {
+    bits = sign | 0x7F800000u | (man << 13);
+  } else if (exp != 0) {
+    bits = sign | ((exp + 112u) << 23) | (man << 13);
+  } else if (man == 0) {
+    bits = sign;
+  } else { /* subnormal: normalise; at most 10 shifts */
+    exp = 113u;
+    while ((man & 0x400u) == 0) { man <<= 1; exp--; }
+    bits = sign | (exp << 23) | ((man & 0x3FFu) << 13);
+  }
+  float f;
+#if defined(__GNUC__)
+  __builtin_memcpy(&f, &bits, sizeof f); /* inline even under -ffreestanding, where there may be no libc */
+#else
+  memcpy(&f, &bits, sizeof f);
+#endif
+  return f;
+}
+
 #endif /* TFG_SUPPORT_H */

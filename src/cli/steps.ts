@@ -72,14 +72,15 @@ function isQuantized(g: Graph): boolean {
   return Object.values(g.tensors).some((t) => t.dtype === 'i8');
 }
 
-/** Calibration inputs: preprocessed float samples from the training split (test split for evaluation-only folders). */
-async function calibrationData(g: Graph, datasetName: string, n: number): Promise<{ data: Dataset; calibration: Record<string, Float32Array>[] }> {
+/** Calibration inputs (the first n preprocessed training samples) and the whole training split for passes that
+ *  fine-tune (test split for evaluation-only folders, which have no training split). */
+async function passData(g: Graph, datasetName: string, n: number): Promise<{ data: Dataset; calibration: Record<string, Float32Array>[] }> {
   let data: Dataset;
   try {
-    data = await loadDataset(datasetName, { split: 'train', limit: n });
+    data = await loadDataset(datasetName, { split: 'train' });
   } catch (e) {
     if (!(e instanceof TinyforgeError)) throw e;
-    data = await loadDataset(datasetName, { split: 'test', limit: n });
+    data = await loadDataset(datasetName, { split: 'test' });
   }
   const input = g.tensors[g.inputs[0]];
   const channels = input.shape.length === 4 ? input.shape[3] : 1;
@@ -106,7 +107,7 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
     if (!opts.dataset) {
       throw new TinyforgeError('bad-argument', 'compression and int8 quantization need data to calibrate on', { hint: 'pass --dataset mnist (or a folder of samples), or --quantize none' });
     }
-    const { calibration, data } = await calibrationData(floatGraph, opts.dataset, opts.calibrationSamples);
+    const { calibration, data } = await passData(floatGraph, opts.dataset, opts.calibrationSamples);
     let last = '';
     const plog = createLog((m) => {
       if (m !== last) log(`  ${m}`);

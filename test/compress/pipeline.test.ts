@@ -48,7 +48,7 @@ describe('recipes', () => {
   it('rejects before running anything, and unknown presets', async () => {
     // No calibration data: if the first step ran we would see 'no-calibration-data' instead.
     await expect(runPipeline(tiny(), [{ step: 'quantize-int8' }, { step: 'nope' }])).rejects.toMatchObject({ code: 'bad-recipe' });
-    expect(errorOf(() => resolveRecipe('int3')).diagnostic.notes).toEqual(['presets: none, int8']);
+    expect(errorOf(() => resolveRecipe('int3')).diagnostic.notes![0]).toMatch(/^presets: none, int8, /);
   });
 
   it('an empty recipe returns the graph with ratio 1', async () => {

@@ -44,7 +44,8 @@ export function lotteryTable(rows: LotteryRow[]): string {
 }
 
 export function register(program: Command): void {
-  const experiment = program.command('experiment').description('run a compression experiment from the lecture notes');
+  const experiment = program.command('experiment').description('run a compression experiment from the lecture notes')
+    .addHelpText('after', '\nExample:\n  $ tinyforge experiment lottery examples/mnist-lenet300/model.onnx --dataset mnist --seeds 3');
   experiment
     .command('lottery')
     .description('prune, then retrain the pruned net from its original init (lottery ticket), a fresh init (Scratch-E) and a fresh init with the same compute (Scratch-B)')

@@ -12,7 +12,8 @@ import { register as doctor } from './doctor.ts';
 import { register as ports } from './ports.ts';
 import { register as defend } from './defend.ts';
 import { register as robustness } from './robustness.ts';
+import { register as experiment } from './experiment.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, compress, doctor, ports, defend, robustness];
+export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, compress, doctor, ports, defend, robustness, experiment];
