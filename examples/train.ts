@@ -10,7 +10,7 @@ import { graphStats } from '../src/ir/stats.ts';
 import { initBackend } from '../src/train/backend.ts';
 import { evaluate } from '../src/train/evaluate.ts';
 import { trainGraph, type TrainOptions } from '../src/train/train.ts';
-import { loadIrJson, saveIrJson } from './ir-json.ts';
+import { loadIrJson, saveIrJson } from '../src/ir/serialize.ts';
 import { mnistCnn, mnistLenet300 } from './models.ts';
 import { randomShift } from './augment.ts';
 
