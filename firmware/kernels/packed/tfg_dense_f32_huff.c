@@ -4,47 +4,6 @@
  * returns TFG_ERR_CORRUPT; reads never pass the declared length. */
 #include "tfg_support.h"
 
-/* CRC-32 (IEEE, reflected) by nibbles: 16 words of flash instead of 256. */
-static const uint32_t tfg_crc32_nibble[16] = {
-  0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu, 0x76DC4190u, 0x6B6B51F4u, 0x4DB26158u, 0x5005713Cu,
-  0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu, 0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu,
-};
-
-typedef struct {
-  const uint8_t *data;
-  uint32_t bits, pos, crc;
-} tfg_bit_reader;
-
-/* Next bit, MSB first; −1 past the end. Each byte enters the CRC when its first bit is read. */
-static inline int32_t tfg_next_bit(tfg_bit_reader *r) {
-  if (r->pos >= r->bits) return -1;
-  const uint32_t byte = r->data[r->pos >> 3];
-  if ((r->pos & 7u) == 0) {
-    r->crc ^= byte;
-    r->crc = (r->crc >> 4) ^ tfg_crc32_nibble[r->crc & 15u];
-    r->crc = (r->crc >> 4) ^ tfg_crc32_nibble[r->crc & 15u];
-  }
-  const int32_t bit = (int32_t)((byte >> (7u - (r->pos & 7u))) & 1u);
-  r->pos++;
-  return bit;
-}
-
-/* Canonical Huffman decode (count[len] codes of each length 1..15, symbols in code order); −1 on a bad code or overrun. */
-static int32_t tfg_huff_decode(tfg_bit_reader *r, const uint16_t *count, const uint8_t *symbols) {
-  int32_t code = 0, first = 0, index = 0;
-  for (int32_t len = 1; len <= 15; ++len) {
-    const int32_t bit = tfg_next_bit(r);
-    if (bit < 0) return -1;
-    code |= bit;
-    const int32_t n = (int32_t)count[len];
-    if (code - first < n) return (int32_t)symbols[index + code - first];
-    index += n;
-    first = (first + n) << 1;
-    code <<= 1;
-  }
-  return -1;
-}
-
 tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const tfg_huff_stream *s,
                               const float *codebook, const float *bias, float act_min, float act_max, float *out) {
   const uint32_t total = (uint32_t)in_n * (uint32_t)out_n;
