@@ -13,7 +13,10 @@ import { rng } from '../codegen/graphs.ts';
 const OUT = 6;
 const IN = 40; // conv: 1x1 kernel over 40 channels, so the same stream serves both decoders
 
-function harness(data: Uint8Array, bits: number, crc: number, count: number, code: { count: Uint16Array; symbols: number[] }, gap: { count: Uint16Array; symbols: number[] } | undefined, escape: number, k: number): string {
+type Code = { count: Uint16Array; symbols: number[] };
+type Table = { bits: number; entries: Uint16Array };
+
+function harness(data: Uint8Array, bits: number, crc: number, count: number, code: Code, table: Table, gap: Code | undefined, gapTable: Table | undefined, escape: number, k: number): string {
   const list = (xs: ArrayLike<number>) => Array.from(xs).join(', ') || '0';
   return `#include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +27,12 @@ static const uint16_t icount[16] = { ${list(code.count)} };
 static const uint8_t isym[${Math.max(1, code.symbols.length)}] = { ${list(code.symbols)} };
 static const uint16_t gcount[16] = { ${gap ? list(gap.count) : '0'} };
 static const uint8_t gsym[${Math.max(1, gap?.symbols.length ?? 0)}] = { ${gap ? list(gap.symbols) : '0'} };
+static const uint16_t itab[${table.entries.length}] = { ${list(table.entries)} };
+static const uint16_t gtab[${gapTable?.entries.length ?? 1}] = { ${gapTable ? list(gapTable.entries) : '0'} };
 static int run(const uint8_t *d, uint32_t bytes, uint32_t nbits, int conv) {
   uint8_t *copy = malloc(bytes ? bytes : 1); /* exact size: ASan flags any read past the stream */
   memcpy(copy, d, bytes);
-  tfg_huff_stream s = { copy, bytes, nbits, ${crc}u, ${count}u, icount, isym, ${k}, gcount, gsym, ${escape} };
+  tfg_huff_stream s = { copy, bytes, nbits, ${crc}u, ${count}u, { icount, isym, itab, ${table.bits} }, ${k}, { gcount, gsym, gtab, ${gapTable?.bits ?? 1} }, ${escape} };
   float cb[${k}], x[${IN}], y[${OUT}];
   for (int i = 0; i < ${k}; ++i) cb[i] = (float)i;
   for (int i = 0; i < ${IN}; ++i) x[i] = 1.0f;
@@ -85,7 +90,7 @@ describe('Huffman weight stream integrity', () => {
       const st = encodeWeightStream(indices, values, { codebookN: k, sparse, huffman: true });
       const dir = mkdtempSync(join(tmpdir(), 'tfg-corrupt-'));
       try {
-        writeFileSync(join(dir, 'h.c'), harness(st.data, st.bits, st.crc32, st.count, st.index, st.gap, st.gapEscape, k));
+        writeFileSync(join(dir, 'h.c'), harness(st.data, st.bits, st.crc32, st.count, st.index, st.indexTable, st.gap, st.gapTable, st.gapEscape, k));
         execFileSync('gcc', [...HOST_FLAGS, '-I', join(FIRMWARE_DIR, 'include'), join(dir, 'h.c'),
           join(FIRMWARE_DIR, 'kernels/packed/tfg_dense_f32_huff.c'), join(FIRMWARE_DIR, 'kernels/packed/tfg_conv2d_f32_huff.c'), '-o', join(dir, 'h')], { stdio: 'pipe' });
         const out = execFileSync(join(dir, 'h'), { encoding: 'utf8' });

@@ -1,21 +1,22 @@
 /* tfg_conv2d_f32_huff: float NHWC convolution whose OHWI weights are codebook indices in a canonical-Huffman bit stream
  * (Deep Compression). Each output channel's weights are decoded once into a row of indices on the stack
  * (k_h·k_w·in_c/groups ≤ TFG_HUFF_ROW_MAX bytes, checked by codegen), then used at every output position.
- * A damaged stream returns TFG_ERR_CORRUPT; reads never pass the declared length. */
+ * A damaged stream (length, CRC-32, code, overrun) returns TFG_ERR_CORRUPT, checked before any output is computed where
+ * possible; reads never pass `bytes`. */
 #include "tfg_support.h"
 
 /* Decodes the next coded weight: its flat position (after *pos) and codebook index; −1 on damage. */
-static int32_t tfg_huff_next_weight(tfg_bit_reader *r, const tfg_huff_stream *s, uint32_t total, uint32_t *pos) {
+static int32_t tfg_huff_next_weight(tfg_huff_reader *r, const tfg_huff_stream *s, uint32_t total, uint32_t *pos) {
   if (s->gap_escape > 0) {
     for (;;) {
-      const int32_t gap = tfg_huff_decode(r, s->gap_count, s->gap_symbols);
+      const int32_t gap = tfg_huff_decode(r, &s->gap);
       if (gap < 0) return -1;
       *pos += (uint32_t)gap;
       if (*pos >= total) return -1;
       if (gap != s->gap_escape) break;
     }
   }
-  const int32_t sym = tfg_huff_decode(r, s->index_count, s->index_symbols);
+  const int32_t sym = tfg_huff_decode(r, &s->index);
   return (sym < 0 || sym >= s->codebook_n) ? -1 : sym;
 }
 
@@ -28,8 +29,8 @@ tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tf
   /* In a sparse stream, uncoded positions are zero weights; 255 marks them (codegen keeps codebook_n ≤ 255 then). */
   const int32_t zero_mark = s->gap_escape > 0 ? 255 : 256;
   uint8_t row[TFG_HUFF_ROW_MAX];
-  if (row_n > TFG_HUFF_ROW_MAX || s->bytes != (s->bits + 7u) / 8u || s->count > total) return TFG_ERR_CORRUPT;
-  tfg_bit_reader r = { s->data, s->bits, 0u, 0xFFFFFFFFu };
+  if (row_n > TFG_HUFF_ROW_MAX || !tfg_huff_stream_ok(s, total)) return TFG_ERR_CORRUPT;
+  tfg_huff_reader r = tfg_huff_reader_init(s);
   uint32_t next_pos = 0, decoded = 0;
   int32_t pending = -1; /* index of a decoded weight that belongs to a later row */
   uint32_t pending_pos = 0;
@@ -75,6 +76,6 @@ tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tf
       }
     }
   }
-  if (pending >= 0 || decoded != s->count || r.pos != s->bits || (r.crc ^ 0xFFFFFFFFu) != s->crc32) return TFG_ERR_CORRUPT;
+  if (pending >= 0 || decoded != s->count || r.left != 0u) return TFG_ERR_CORRUPT;
   return TFG_OK;
 }

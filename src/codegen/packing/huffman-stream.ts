@@ -3,6 +3,7 @@
 // layer is stored sparsely (zeros skipped). The gap code width is chosen per layer to minimise the stream.
 import { canonicalCode, codedBits, fixedLengths, huffmanLengths, type CanonicalCode } from '../../compress/huffman-code.ts';
 import { BitWriter, crc32 } from './bits.ts';
+import { chooseTableBits, codeBytes, lookupTable, type LookupTable } from './huffman-tables.ts';
 
 export interface WeightStream {
   data: Uint8Array;
@@ -12,13 +13,16 @@ export interface WeightStream {
   count: number;
   codebookN: number;
   index: CanonicalCode;
+  indexTable: LookupTable;
   /** Sparse only: gap code and its escape symbol (skip `gapEscape` zeros); gapEscape = 0 means dense. */
   gap?: CanonicalCode;
+  gapTable?: LookupTable;
   gapEscape: number;
   /** Bits spent on index codes and on gap codes (for the report). */
   indexBits: number;
   gapBits: number;
-  /** Flash bytes of the decode tables and the stream descriptor (the stream and codebook not included). */
+  /** Flash bytes of the decode tables (code counts, symbols, lookup tables) and the stream descriptor (the stream and
+   *  codebook not included). */
   tableBytes: number;
 }
 
@@ -31,8 +35,9 @@ export interface StreamOptions {
 }
 
 const fixedBitsFor = (n: number) => Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
-const DESCRIPTOR_BYTES = 44; // tfg_huff_stream: 11 words
-const tableBytes = (c: CanonicalCode) => 32 + c.symbols.length; // uint16 count[16] + uint8 symbols
+const DESCRIPTOR_BYTES = 60; // tfg_huff_stream: 15 words on a 32-bit target
+/** Flash bytes of the canonical-walk tables alone (used to choose the gap code, before the lookup table is sized). */
+const walkBytes = (c: CanonicalCode) => 32 + c.symbols.length;
 
 /** Gap histogram for escape value E (symbols 0..E, E = "skip E and continue"). */
 function gapHistogram(gaps: number[], escape: number): number[] {
@@ -54,6 +59,7 @@ export function encodeWeightStream(indices: ArrayLike<number>, values: ArrayLike
 
   let gap: CanonicalCode | undefined;
   let gapEscape = 0;
+  let gapHist: number[] = [];
   const gaps: number[] = [];
   if (opts.sparse) {
     let next = 0;
@@ -66,11 +72,12 @@ export function encodeWeightStream(indices: ArrayLike<number>, values: ArrayLike
       const escape = (1 << w) - 1;
       const hist = gapHistogram(gaps, escape);
       const code = canonicalCode(opts.huffman ? huffmanLengths(hist) : fixedLengths(escape + 1, w));
-      const cost = codedBits(hist, code.lengths) + 8 * tableBytes(code);
+      const cost = codedBits(hist, code.lengths) + 8 * walkBytes(code);
       if (cost < best) {
         best = cost;
         gap = code;
         gapEscape = escape;
+        gapHist = hist;
       }
     }
   }
@@ -94,6 +101,8 @@ export function encodeWeightStream(indices: ArrayLike<number>, values: ArrayLike
     indexBits += index.lengths[s];
   });
   const data = out.finish();
+  const indexTable = lookupTable(index, chooseTableBits(index, idxHist));
+  const gapTable = gap ? lookupTable(gap, chooseTableBits(gap, gapHist)) : undefined;
   return {
     data,
     bits: out.bits,
@@ -101,10 +110,12 @@ export function encodeWeightStream(indices: ArrayLike<number>, values: ArrayLike
     count: positions.length,
     codebookN: opts.codebookN,
     index,
+    indexTable,
     gap,
+    gapTable,
     gapEscape,
     indexBits,
     gapBits,
-    tableBytes: DESCRIPTOR_BYTES + tableBytes(index) + (gap ? tableBytes(gap) : 0),
+    tableBytes: DESCRIPTOR_BYTES + codeBytes(index, indexTable) + (gap && gapTable ? codeBytes(gap, gapTable) : 0),
   };
 }

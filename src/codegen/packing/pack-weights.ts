@@ -7,7 +7,9 @@ import { product, type Graph, type Storage, type Tensor } from '../../ir/graph.t
 import { cComment } from '../c-names.ts';
 import { cFloats, cInts, cList } from '../c-literals.ts';
 import { f32ToHalfBits, halfBitsToF32 } from './bits.ts';
+import type { CanonicalCode } from '../../compress/huffman-code.ts';
 import { encodeWeightStream, type WeightStream } from './huffman-stream.ts';
+import type { LookupTable } from './huffman-tables.ts';
 
 /** Must equal TFG_HUFF_ROW_MAX in firmware/include/tfg_kernels.h. */
 export const HUFF_ROW_MAX = 1152; // 3·3·128: any 3x3 conv up to 128 input channels
@@ -130,16 +132,18 @@ function packClustered(t: Tensor, stored: Extract<Storage, { kind: 'clustered' }
     if (c === undefined || Math.fround(c) !== d[i]) throw mismatch(t, `weight ${i} = ${d[i]} but its cluster ${s.indices[i]} is ${c}`);
   }
   const st = encodeWeightStream(s.indices, d, { codebookN: s.codebook.length, sparse: !!s.sparse, huffman: s.huffman });
-  const code = (c: { count: Uint16Array; symbols: number[] } | undefined, name: string) =>
-    c ? `${arr('uint16_t', `${id}_${name}_count`, cInts(c.count))}\n${arr('uint8_t', `${id}_${name}_symbols`, cInts(c.symbols))}` : '';
+  const code = (c: CanonicalCode | undefined, t: LookupTable | undefined, name: string) =>
+    c && t ? [arr('uint16_t', `${id}_${name}_count`, cInts(c.count)), arr('uint8_t', `${id}_${name}_symbols`, cInts(c.symbols)),
+      arr('uint16_t', `${id}_${name}_table`, hex(t.entries, 4), 12)].join('\n') : '';
+  const codeInit = (t: LookupTable | undefined, name: string) =>
+    t ? `{ ${id}_${name}_count, ${id}_${name}_symbols, ${id}_${name}_table, ${t.bits} }` : '{ NULL, NULL, NULL, 0 }';
   const decls = [
     arr('uint8_t', id, hex(st.data, 2)),
     arr('float', `${id}_codebook`, cFloats(s.codebook), 8),
-    code(st.index, 'index'),
-    code(st.gap, 'gap'),
+    code(st.index, st.indexTable, 'index'),
+    code(st.gap, st.gapTable, 'gap'),
     `static const tfg_huff_stream ${id}_stream = { ${id}, ${st.data.length}u, ${st.bits}u, 0x${st.crc32.toString(16).padStart(8, '0')}u, ${st.count}u, ` +
-      `${id}_index_count, ${id}_index_symbols, ${s.codebook.length}, ` +
-      (st.gap ? `${id}_gap_count, ${id}_gap_symbols, ${st.gapEscape} };` : 'NULL, NULL, 0 };'),
+      `${codeInit(st.indexTable, 'index')}, ${s.codebook.length}, ${codeInit(st.gapTable, 'gap')}, ${st.gapEscape} };`,
   ].filter(Boolean);
   return { decl: decls.join('\n'), bytes: st.data.length + s.codebook.length * 4 + st.tableBytes, stream: st };
 }
