@@ -377,36 +377,50 @@ static inline int32_t tfg_huff_stream_ok(const tfg_huff_stream *s, uint32_t tota
   return s->bytes == (s->bits + 7u) / 8u && s->count <= total && tfg_crc32(s->data, s->bytes) == s->crc32;
 }
 
-/* Decodes one symbol; −1 on an invalid code or a code running past the stream's end. */
-static inline int32_t tfg_huff_decode(tfg_huff_reader *r, const tfg_huff_code *c) {
+#if defined(__GNUC__)
+#define TFG_COLD_HELPER __attribute__((noinline, unused))
+#else
+#define TFG_COLD_HELPER
+#endif
+
+/* Canonical walk over the MSB-aligned bits of buf for a code longer than the lookup table: (length << 8) | symbol, or 0
+ * when no code of ≤ 15 bits matches. Kept out of line: it is the rare path, and inlining it costs the hot loop registers. */
+static TFG_COLD_HELPER uint32_t tfg_huff_walk(uint32_t buf, const tfg_huff_code *c) {
+  int32_t code = 0, first = 0, index = 0;
+  for (uint32_t len = 1u; len <= 15u; ++len) {
+    code |= (int32_t)((buf >> (32u - len)) & 1u);
+    const int32_t n = (int32_t)c->count[len];
+    if (code - first < n) return (len << 8) | c->symbols[index + code - first];
+    index += n;
+    first = (first + n) << 1;
+    code <<= 1;
+  }
+  return 0u;
+}
+
+/* Decodes one symbol with the code's lookup table (table, 32 − table_bits); −1 on an invalid code or a code running past
+ * the stream's end. */
+static inline int32_t tfg_huff_decode_fast(tfg_huff_reader *r, const uint16_t *table, uint32_t shift, const tfg_huff_code *c) {
   while (r->have <= 24u && r->next < r->bytes) { /* afterwards: ≥ 25 bits loaded, or the whole stream */
     r->buf |= (uint32_t)r->data[r->next++] << (24u - r->have);
     r->have += 8u;
   }
-  const uint32_t e = c->table[r->buf >> (32u - (uint32_t)c->table_bits)];
-  uint32_t len = e >> 8;
-  int32_t sym = (int32_t)(e & 0xFFu);
-  if (len == 0u) { /* longer than table_bits (or invalid): canonical walk over the buffered bits */
-    int32_t code = 0, first = 0, index = 0;
-    sym = -1;
-    for (len = 1u; len <= 15u; ++len) {
-      code |= (int32_t)((r->buf >> (32u - len)) & 1u);
-      const int32_t n = (int32_t)c->count[len];
-      if (code - first < n) {
-        sym = (int32_t)c->symbols[index + code - first];
-        break;
-      }
-      index += n;
-      first = (first + n) << 1;
-      code <<= 1;
-    }
-    if (sym < 0) return -1;
+  uint32_t e = table[r->buf >> shift];
+  if (e < 256u) { /* longer than the table (or invalid) */
+    e = tfg_huff_walk(r->buf, c);
+    if (e == 0u) return -1;
   }
+  const uint32_t len = e >> 8;
   if (len > r->left) return -1;
   r->buf <<= len;
   r->have -= len;
   r->left -= len;
-  return sym;
+  return (int32_t)(e & 0xFFu);
+}
+
+/* Decodes one symbol; −1 on an invalid code or a code running past the stream's end. */
+static inline int32_t tfg_huff_decode(tfg_huff_reader *r, const tfg_huff_code *c) {
+  return tfg_huff_decode_fast(r, c->table, 32u - (uint32_t)c->table_bits, c);
 }
 
 #endif /* TFG_SUPPORT_H */

@@ -1,5 +1,7 @@
 // A damaged Huffman weight stream is detected (TFG_ERR_CORRUPT = -2), never read past its end (ASan on an exact-size heap
 // copy), for every single-bit flip, truncations, random garbage and a wrong length field, in the dense and conv decoders.
+// With the CRC recomputed after the damage, the table-driven decoder alone must still never over-read and must catch
+// every truncation; codes longer than the lookup table (up to 15 bits) decode to the right weights.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,17 +13,19 @@ import { HOST_FLAGS } from '../codegen/host-run.ts';
 import { rng } from '../codegen/graphs.ts';
 
 const OUT = 6;
-const IN = 40; // conv: 1x1 kernel over 40 channels, so the same stream serves both decoders
+const IN = 40;
+const Y_LINE = /^y (\d) (\S+)$/; // conv: 1x1 kernel over 40 channels, so the same stream serves both decoders
 
 type Code = { count: Uint16Array; symbols: number[] };
 type Table = { bits: number; entries: Uint16Array };
 
-function harness(data: Uint8Array, bits: number, crc: number, count: number, code: Code, table: Table, gap: Code | undefined, gapTable: Table | undefined, escape: number, k: number): string {
+function harness(data: Uint8Array, bits: number, crc: number, count: number, code: Code, table: Table, gap: Code | undefined, gapTable: Table | undefined, escape: number, k: number, fixCrc = false, dims = { out: OUT, in: IN }): string {
+  const [OUT_N, IN_N] = [dims.out, dims.in];
   const list = (xs: ArrayLike<number>) => Array.from(xs).join(', ') || '0';
   return `#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "tfg_kernels.h"
+#include "tfg_support.h"
 static const uint8_t good[${Math.max(1, data.length)}] = { ${list(data)} };
 static const uint16_t icount[16] = { ${list(code.count)} };
 static const uint8_t isym[${Math.max(1, code.symbols.length)}] = { ${list(code.symbols)} };
@@ -32,18 +36,20 @@ static const uint16_t gtab[${gapTable?.entries.length ?? 1}] = { ${gapTable ? li
 static int run(const uint8_t *d, uint32_t bytes, uint32_t nbits, int conv) {
   uint8_t *copy = malloc(bytes ? bytes : 1); /* exact size: ASan flags any read past the stream */
   memcpy(copy, d, bytes);
-  tfg_huff_stream s = { copy, bytes, nbits, ${crc}u, ${count}u, { icount, isym, itab, ${table.bits} }, ${k}, { gcount, gsym, gtab, ${gapTable?.bits ?? 1} }, ${escape} };
-  float cb[${k}], x[${IN}], y[${OUT}];
+  const uint32_t crc = ${fixCrc ? 'tfg_crc32(copy, bytes)' : `${crc}u`}; /* recomputed: only the decoder's own checks remain */
+  tfg_huff_stream s = { copy, bytes, nbits, crc, ${count}u, { icount, isym, itab, ${table.bits} }, ${k}, { gcount, gsym, gtab, ${gapTable?.bits ?? 1} }, ${escape} };
+  float cb[${k}], x[${IN_N}], y[${OUT_N}];
   for (int i = 0; i < ${k}; ++i) cb[i] = (float)i;
-  for (int i = 0; i < ${IN}; ++i) x[i] = 1.0f;
+  for (int i = 0; i < ${IN_N}; ++i) x[i] = 1.0f;
   int st;
   if (conv) {
-    tfg_conv_geom g = { 1, 1, 1, ${IN}, 1, 1, ${OUT}, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1 };
+    tfg_conv_geom g = { 1, 1, 1, ${IN_N}, 1, 1, ${OUT_N}, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1 };
     st = tfg_conv2d_f32_huff(&g, x, &s, cb, NULL, -FLT_MAX, FLT_MAX, y);
   } else {
-    st = tfg_dense_f32_huff(1, ${IN}, ${OUT}, x, &s, cb, NULL, -FLT_MAX, FLT_MAX, y);
+    st = tfg_dense_f32_huff(1, ${IN_N}, ${OUT_N}, x, &s, cb, NULL, -FLT_MAX, FLT_MAX, y);
   }
   free(copy);
+  if (d == good && bytes == ${data.length}u && nbits == ${bits}u) { for (int o = 0; o < ${OUT_N}; ++o) printf("y %d %g\\n", conv, (double)y[o]); }
   return st;
 }
 int main(void) {
@@ -78,6 +84,65 @@ int main(void) {
 }
 `;
 }
+
+/** Builds and runs the harness; returns its output lines. */
+function runHarness(src: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'tfg-corrupt-'));
+  try {
+    writeFileSync(join(dir, 'h.c'), src);
+    execFileSync('gcc', [...HOST_FLAGS, '-I', join(FIRMWARE_DIR, 'include'), join(dir, 'h.c'),
+      join(FIRMWARE_DIR, 'kernels/packed/tfg_dense_f32_huff.c'), join(FIRMWARE_DIR, 'kernels/packed/tfg_conv2d_f32_huff.c'), '-o', join(dir, 'h')], { stdio: 'pipe' });
+    return execFileSync(join(dir, 'h'), { encoding: 'utf8' }).trim().split('\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Row sums of the codebook indices (codebook[i] = i, x = 1): what both decoders must output. */
+function expectedRows(indices: Uint8Array, values: Float32Array, out: number, inN: number): number[] {
+  return Array.from({ length: out }, (_, o) => {
+    let sum = 0;
+    for (let i = 0; i < inN; i++) if (values[o * inN + i] !== 0) sum += indices[o * inN + i];
+    return sum;
+  });
+}
+
+describe('Huffman decoder without the CRC: table path, long codes, truncation', () => {
+  for (const sparse of [false, true]) {
+    it(`${sparse ? 'sparse' : 'dense'} stream with codes up to 15 bits: right weights, no over-read, truncations caught`, () => {
+      // Fibonacci frequencies (987, 610, …, 1, 1 over 16 symbols) give the deepest code Huffman can build: lengths
+      // 1..15, so most symbols are longer than the lookup table and take the canonical walk.
+      const r = rng(sparse ? 21 : 22);
+      const k = 16;
+      const fib = [1, 1];
+      while (fib.length < k) fib.push(fib[fib.length - 1] + fib[fib.length - 2]);
+      const list = fib.reverse().flatMap((c, s) => new Array<number>(c).fill(s));
+      for (let i = list.length - 1; i > 0; i--) {
+        const j = Math.floor(r() * (i + 1));
+        [list[i], list[j]] = [list[j], list[i]];
+      }
+      const dims = { out: 7, in: 369 }; // 2583 weights = Σ fib
+      expect(list.length).toBe(dims.out * dims.in);
+      const indices = Uint8Array.from(list);
+      const values = Float32Array.from(indices, (v, i) => (sparse && i % 3 === 1 ? 0 : v + 1));
+      const st = encodeWeightStream(indices, values, { codebookN: k, sparse, huffman: true });
+      const maxLen = Math.max(...st.index.lengths);
+      if (!sparse) expect(maxLen).toBe(15);
+      expect(st.indexTable.bits).toBeLessThan(maxLen);
+      const lines = runHarness(harness(st.data, st.bits, st.crc32, st.count, st.index, st.indexTable, st.gap, st.gapTable, st.gapEscape, k, true, dims));
+      expect(lines.filter((l) => l.startsWith('good'))).toEqual(['good 0', 'good 0']);
+      const want = expectedRows(indices, values, dims.out, dims.in);
+      for (const conv of [0, 1]) {
+        const got = lines.map((l) => Y_LINE.exec(l)).filter((m) => m && m[1] === String(conv)).map((m) => Number(m![2]));
+        expect(got).toEqual(want);
+      }
+      // Flips with a matching CRC may decode to other valid weights; they must never crash or over-read (ASan).
+      for (const l of lines.filter((x) => x.startsWith('flips'))) expect(l).toMatch(new RegExp(`^flips ${st.bits} undetected \\d+$`));
+      expect(lines.filter((l) => l.startsWith('truncations'))).toEqual(['truncations undetected 0', 'truncations undetected 0']);
+      expect(lines.filter((l) => l.startsWith('badlength'))).toEqual(['badlength -2', 'badlength -2']);
+    });
+  }
+});
 
 describe('Huffman weight stream integrity', () => {
   for (const sparse of [false, true]) {

@@ -1,5 +1,5 @@
 /* tfg_dense_f32_huff: float fully-connected layer whose weights are codebook indices in a canonical-Huffman bit stream
- * (Deep Compression). The stream is decoded while computing, one symbol per table lookup (tfg_huff_decode): no row
+ * (Deep Compression). The stream is decoded while computing, one table lookup per symbol (tfg_huff_decode_fast): no row
  * buffer, RAM = one TFG_HUFF_READER_BYTES reader. Sparse streams code (gap, index) pairs, so pruned weights cost nothing.
  * A damaged stream (wrong length or CRC-32, bad code, overrun) returns TFG_ERR_CORRUPT; reads never pass `bytes`. */
 #include "tfg_support.h"
@@ -9,6 +9,10 @@ tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const 
   const uint32_t total = (uint32_t)in_n * (uint32_t)out_n;
   if (!tfg_huff_stream_ok(s, total)) return TFG_ERR_CORRUPT;
   const uint32_t row_n = (uint32_t)in_n;
+  /* The hot loop's constants in locals (they would be reloaded through s on every symbol otherwise). */
+  const uint16_t *const itab = s->index.table, *const gtab = s->gap.table;
+  const uint32_t ishift = 32u - (uint32_t)s->index.table_bits, gshift = 32u - (uint32_t)s->gap.table_bits;
+  const uint32_t escape = (uint32_t)s->gap_escape, count = s->count, codebook_n = (uint32_t)s->codebook_n;
   for (int32_t b = 0; b < batch; ++b) {
     const float *x = in + (size_t)b * (size_t)in_n;
     float *y = out + (size_t)b * (size_t)out_n;
@@ -16,18 +20,18 @@ tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const 
     uint32_t pos = 0, row_start = 0; /* flat position of the next weight; start of the current row */
     int32_t o = 0;
     float acc = 0.0f;
-    for (uint32_t k = 0; k < s->count; ++k) {
-      if (s->gap_escape > 0) { /* sparse: skip the zeros before this weight; an escape skips gap_escape zeros and goes on */
+    for (uint32_t k = 0; k < count; ++k) {
+      if (escape > 0u) { /* sparse: skip the zeros before this weight; an escape skips `escape` zeros and goes on */
         for (;;) {
-          const int32_t gap = tfg_huff_decode(&r, &s->gap);
+          const int32_t gap = tfg_huff_decode_fast(&r, gtab, gshift, &s->gap);
           if (gap < 0) return TFG_ERR_CORRUPT;
           pos += (uint32_t)gap;
           if (pos >= total) return TFG_ERR_CORRUPT;
-          if (gap != s->gap_escape) break;
+          if ((uint32_t)gap != escape) break;
         }
       }
-      const int32_t sym = tfg_huff_decode(&r, &s->index);
-      if (sym < 0 || sym >= s->codebook_n) return TFG_ERR_CORRUPT;
+      const int32_t sym = tfg_huff_decode_fast(&r, itab, ishift, &s->index);
+      if ((uint32_t)sym >= codebook_n) return TFG_ERR_CORRUPT; /* also −1 */
       while (pos - row_start >= row_n) { /* rows before this weight are complete */
         if (bias) acc += bias[o];
         y[o++] = tfg_clamp_f32(acc, act_min, act_max);
