@@ -255,6 +255,13 @@ tfg_status tfg_conv2d_f32_b1(const tfg_conv_geom *g, const float *in, const uint
                              const float *bias, float act_min, float act_max, float *out);
 tfg_status tfg_conv2d_s8_b1(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const uint32_t *bits,
                             const int32_t *magnitude, const int32_t *bias, int8_t *out);
+/** Largest input (in 32-bit words of signs) tfg_dense_f32_xnor packs on its stack: 64 words = 2048 inputs, 256 bytes. */
+#define TFG_XNOR_WORDS_MAX 64
+/** Float Dense on binarized inputs (sign(x), x ≥ 0 → +1) with 1-bit weights: row o = ⌈in_n/32⌉ words (rows word-aligned,
+ *  padding bits 0), y = α[o]·(in_n − 2·popcount(w XOR signs)) + bias[o] in double, rounded to float once. Bit-exact with
+ *  src/reference/float/dense.ts (binarizeInput). in_n > 32·TFG_XNOR_WORDS_MAX returns TFG_ERR_CORRUPT (codegen checks). */
+tfg_status tfg_dense_f32_xnor(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const uint32_t *bits,
+                              const float *alpha, const float *bias, float act_min, float act_max, float *out);
 
 /** One canonical code: count[len] codes of each length 1..15 (index 0 unused), symbols in canonical order, and a lookup
  *  table on the next table_bits (1..15) stream bits: entry = (code length << 8) | symbol, 0 = a longer code (or none),

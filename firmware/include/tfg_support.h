@@ -423,4 +423,23 @@ static inline int32_t tfg_huff_decode(tfg_huff_reader *r, const tfg_huff_code *c
   return tfg_huff_decode_fast(r, c->table, 32u - (uint32_t)c->table_bits, c);
 }
 
+/* ---- Binarized activations (XNOR kernels): sign packing and popcount. ---- */
+/* Packs sign bits of n floats into ⌈n/32⌉ words: bit i%32 of word i/32 = (x[i] ≥ 0); unused high bits of the last word 0. */
+static inline void tfg_pack_signs(const float *x, int32_t n, uint32_t *a) {
+  for (int32_t j = 0; j * 32 < n; ++j) {
+    const int32_t m = n - j * 32 < 32 ? n - j * 32 : 32;
+    uint32_t word = 0;
+    for (int32_t i = m - 1; i >= 0; --i) word = (word << 1) | (x[j * 32 + i] >= 0.0f ? 1u : 0u);
+    a[j] = word;
+  }
+}
+
+/* Bits set in v (SWAR: Cortex-M has no popcount instruction; ~12 instructions). */
+static inline uint32_t tfg_popcount32(uint32_t v) {
+  v = v - ((v >> 1) & 0x55555555u);
+  v = (v & 0x33333333u) + ((v >> 2) & 0x33333333u);
+  v = (v + (v >> 4)) & 0x0F0F0F0Fu;
+  return (v * 0x01010101u) >> 24;
+}
+
 #endif /* TFG_SUPPORT_H */

@@ -1,8 +1,10 @@
 // BinaryConnect pass: trains Dense/Conv2D weights to ±α (1 bit per weight + one α per output channel) with real-valued
 // weights kept for the updates (src/train/binary-connect.ts). The first/last layer may stay at full precision
 // (keep_first / keep_last). Deployed by the 1-bit kernels (add/sub by sign bit, firmware/kernels/packed/).
+// binarize_activations (XNOR-Net / BNN): binary Dense layers fed by another layer also compute on sign(x), trained with
+// the hard-tanh straight-through estimator (src/train/to-tfjs.ts), deployed by the XNOR-popcount kernel.
 import { TinyforgeError } from '../diagnostics.ts';
-import { cloneGraph, type Graph } from '../ir/graph.ts';
+import { cloneGraph, type Graph, type Node } from '../ir/graph.ts';
 import { alphas, binarize, clipReal, initBinaryLayer, type AlphaMode, type BinarizeMode, type BinaryLayerState } from '../train/binary-connect.ts';
 import { makeRng } from '../train/prng.ts';
 import { compressionRows, weightRatio } from './deep-compression-table.ts';
@@ -26,6 +28,29 @@ function binaryLayers(g: Graph, keepFirst: boolean, keepLast: boolean): { node: 
   return chosen.map((n) => ({ node: n.name, tensor: n.inputs[1] }));
 }
 
+/** Marks the binary Dense layers fed by another node as binarized-input (XNOR) layers. A fused ReLU on the producer
+ *  would make every sign +1, so it is dropped there (the sign then acts as the activation, as in BNNs). */
+function binarizeActivations(g: Graph, layers: { node: string }[]): string[] {
+  const marked: string[] = [];
+  for (const l of layers) {
+    const n = g.nodes.find((x) => x.name === l.node)!;
+    if (n.op !== 'Dense') continue; // XNOR kernel: Dense only
+    const producer = g.nodes.find((p) => p.outputs.includes(n.inputs[0]));
+    if (!producer) continue; // the graph input (pixels) keeps its values
+    let src: Node | undefined = producer;
+    while (src && src.op === 'Reshape') {
+      const inp: string = src.inputs[0];
+      src = g.nodes.find((p) => p.outputs.includes(inp));
+    }
+    if (src && 'activation' in src.attrs && (src.attrs.activation === 'relu' || src.attrs.activation === 'relu6')) {
+      (src.attrs as { activation: string }).activation = 'none';
+    }
+    (n as Node<'Dense'>).attrs = { ...(n as Node<'Dense'>).attrs, binarizeInput: true };
+    marked.push(n.name);
+  }
+  return marked;
+}
+
 export const binary: Pass = {
   name: 'binary',
   description: 'BinaryConnect: ±α weights (1 bit each), trained with real-valued weights clipped to [-1, 1]',
@@ -34,6 +59,7 @@ export const binary: Pass = {
     alpha: { type: 'enum', values: ['per-channel', 'per-layer'], default: 'per-channel', description: 'scale α = mean |w| per output channel or per layer' },
     keep_first: { type: 'boolean', default: false, description: 'keep the first Dense/Conv2D layer at full precision' },
     keep_last: { type: 'boolean', default: true, description: 'keep the last Dense/Conv2D layer at full precision' },
+    binarize_activations: { type: 'boolean', default: false, description: 'binary Dense layers fed by another layer compute on sign(x) (XNOR-popcount kernel); the producer\'s ReLU is dropped' },
     ...fineTuneParams,
     epochs: { type: 'number', min: 0, max: 1000, default: 2, description: 'BinaryConnect training epochs (0 = binarize only)' },
     lr: { type: 'number', min: 1e-7, max: 1, default: 1e-3, description: 'Adam learning rate (real weights, biases, kept layers)' },
@@ -44,6 +70,7 @@ export const binary: Pass = {
     if (layers.length === 0) {
       throw new TinyforgeError('nothing-to-compress', `binary: no Dense/Conv2D layer of "${ir.name}" is left to binarize`, { hint: 'set keep_first / keep_last to false' });
     }
+    const xnor = params.binarize_activations ? binarizeActivations(g, layers) : [];
     const ft = fineTuneOptions(params);
     if (ft.epochs > 0) requireDataset(data, 'binary', 'train the binary weights');
     const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples)) : undefined;
@@ -98,6 +125,7 @@ export const binary: Pass = {
       layers: compressionRows(out, ir),
       notes: [
         `${layers.length} layers binarized (${layers.map((l) => l.node).join(', ')}), ${mode} training, α ${alphaMode}; held-out top-1 ${pct(accBefore)} → ${pct(accAfter)}`,
+        ...(params.binarize_activations ? [`binarized inputs (XNOR-popcount): ${xnor.length ? xnor.join(', ') : 'none (no binary Dense is fed by another layer)'}`] : []),
       ],
     };
     return { ir: out, report };

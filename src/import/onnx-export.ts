@@ -99,6 +99,7 @@ function emitNode(e: Emitter, g: Graph, n: Node, name: (t: string) => string): v
       return;
     case 'Dense': {
       if (g.tensors[n.inputs[0]].shape.length !== 2) throw unsupported(g, n, 'Dense input must be 2-D');
+      if (n.attrs.binarizeInput) throw unsupported(g, n, 'a Dense on binarized (sign) inputs has no ONNX form; save as .tfir.json');
       const [target, done] = e.activation(n.attrs.activation, out, n.name);
       e.add('Gemm', ins.filter((i) => i), [target], { transB: 1 }, n.name);
       done();

@@ -55,7 +55,9 @@ export interface ConvAttrs {
  *  - DepthwiseConv2D: inputs [x, W(1,KH,KW,C*multiplier), b(C*multiplier)?] — TFLite layout.
  *  - BatchNormalization: inputs [x, scale, bias, mean, var], normalising the last axis (C). */
 export interface OpAttrs {
-  Dense: { activation: Activation };
+  /** binarizeInput: the layer computes on sign(x) (x ≥ 0 → +1, else −1) instead of x — a binarized-activation (XNOR)
+   *  layer; the dot product is exact (float64) before the bias is added. Set by the binary pass. */
+  Dense: { activation: Activation; binarizeInput?: boolean };
   Conv2D: ConvAttrs;
   DepthwiseConv2D: Omit<ConvAttrs, 'groups'> & { multiplier: number };
   MaxPool: { kernel: [number, number]; strides: [number, number]; pads: Pads; activation: Activation };

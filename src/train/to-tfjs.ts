@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Activation, Graph, Node, Pads, Tensor } from '../ir/graph.ts';
+import { signSte } from './ste.ts';
 
 /** The ops the bridge can run and differentiate. */
 export const TRAINABLE_OPS = [
@@ -120,7 +121,8 @@ export function toTfjs(g: Graph): TfjsModel {
     const x = xs[0]!;
     switch (n.op) {
       case 'Dense': {
-        const y = tf.matMul(tf.reshape(x, [x.shape[0]!, -1]), xs[1]!, false, true);
+        const xin = n.attrs.binarizeInput ? signSte(x) : x; // XNOR layers: sign with the hard-tanh straight-through gradient
+        const y = tf.matMul(tf.reshape(xin, [xin.shape[0]!, -1]), xs[1]!, false, true);
         return activate(xs[2] ? tf.add(y, xs[2]) : y, n.attrs.activation);
       }
       case 'Conv2D': {

@@ -7,7 +7,8 @@ import { prepareDense } from '../../reference/int8/dense.ts';
 import { floatActivation } from '../emit-support.ts';
 import type { EmitContext, OpEmission } from '../op-emitter.ts';
 import { convGeom } from '../ops/conv-geom.ts';
-import { isPacked } from './pack-weights.ts';
+import { unsupported } from '../emit-support.ts';
+import { isPacked, packingProblem } from './pack-weights.ts';
 
 /** Declares the layer's int8 requantization block, as the int8 emitters do. */
 function quantBlock(ctx: EmitContext, p: { inputOffset: number; outputOffset: number; actMin: number; actMax: number; multiplier: ArrayLike<number>; shift: ArrayLike<number> }): string {
@@ -19,7 +20,10 @@ function quantBlock(ctx: EmitContext, p: { inputOffset: number; outputOffset: nu
 export function emitPackedDense(ctx: EmitContext<Node<'Dense'>>): OpEmission | undefined {
   const { node, g } = ctx;
   const wName = node.inputs[1];
-  if (!isPacked(g, wName)) return undefined;
+  const problem = packingProblem(g, wName);
+  // Only the XNOR kernel computes on sign(x): a binarized-input Dense it cannot serve must not fall back to tfg_dense_f32.
+  if (problem && node.attrs.binarizeInput) throw unsupported(node, `binarized-input Dense: weights "${wName}": ${problem}`, 'binarize this layer\'s weights (binary pass) and keep it in float');
+  if (problem) return undefined;
   const x = ctx.input(0)!;
   const w = ctx.input(1)!;
   const kind = w.storage!.kind;
@@ -31,6 +35,7 @@ export function emitPackedDense(ctx: EmitContext<Node<'Dense'>>): OpEmission | u
   const call = (kernel: string, args: string) => ({ kernel, call: `${kernel}(${head}, ${args})` });
   if (x.dtype === 'f32') {
     if (kind === 'f16') return call('tfg_dense_f32_f16', `${xp}, ${wp}, ${bp}, ${lo}, ${hi}, ${yp}`);
+    if (kind === 'binary' && node.attrs.binarizeInput) return call('tfg_dense_f32_xnor', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
     if (kind === 'binary') return call('tfg_dense_f32_b1', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
     return call('tfg_dense_f32_huff', `${xp}, &${wp}_stream, ${wp}_codebook, ${bp}, ${lo}, ${hi}, ${yp}`);
   }

@@ -9,8 +9,8 @@ export interface LookupTable {
   entries: Uint16Array;
 }
 
-/** Largest table: 2^9 entries (1 KB). */
-export const MAX_TABLE_BITS = 9;
+/** Largest table: 2^8 entries (512 bytes). */
+export const MAX_TABLE_BITS = 8;
 /** Fraction of the coded symbols a table must decode in one lookup before a larger table stops paying off. */
 const COVERAGE = 0.97;
 

@@ -11,6 +11,8 @@ import type { CanonicalCode } from '../../compress/huffman-code.ts';
 import { encodeWeightStream, type WeightStream } from './huffman-stream.ts';
 import type { LookupTable } from './huffman-tables.ts';
 
+/** Must equal TFG_XNOR_WORDS_MAX in firmware/include/tfg_kernels.h. */
+export const XNOR_WORDS_MAX = 64;
 /** Must equal TFG_HUFF_ROW_MAX in firmware/include/tfg_kernels.h. */
 export const HUFF_ROW_MAX = 1152; // 3·3·128: any 3x3 conv up to 128 input channels
 
@@ -27,6 +29,13 @@ export function packingProblem(g: Graph, name: string): string | undefined {
       return `node "${n.name}" (${n.op}) reads it other than as Dense/Conv2D weights`;
     }
     const x = g.tensors[n.inputs[0]];
+    if (n.op === 'Dense' && n.attrs.binarizeInput) {
+      if (s.kind !== 'binary' || t.dtype !== 'f32' || x.dtype !== 'f32') return 'a binarized-input Dense needs float binary (±α) weights';
+      if (Math.ceil(t.shape[1] / 32) > XNOR_WORDS_MAX) return `${t.shape[1]} inputs exceed TFG_XNOR_WORDS_MAX (${XNOR_WORDS_MAX} words)`;
+    }
+    if (users.some((u) => u.op === 'Dense' && u.attrs.binarizeInput) && users.some((u) => !(u.op === 'Dense' && u.attrs.binarizeInput))) {
+      return 'shared by binarized-input and other layers (the two kernels pack the bits differently)';
+    }
     if (s.kind === 'int4' && (t.dtype !== 'i8' || x.dtype !== 'i8')) return 'int4 storage needs an int8 layer';
     if (s.kind === 'f16' && (t.dtype !== 'f32' || x.dtype !== 'f32')) return 'f16 storage needs a float layer';
     if (s.kind === 'binary' && t.dtype !== x.dtype) return 'binary weights and activations must both be float or int8';
@@ -105,16 +114,21 @@ function packInt4(t: Tensor, id: string): PackedDecl {
   return { decl: arr('uint8_t', id, hex(b, 2)), bytes: b.length };
 }
 
-function packBinary(t: Tensor, s: Extract<Storage, { kind: 'binary' }>, id: string): PackedDecl {
+/** Sign bits of binary weights: flat (bit j of the weights = word j/32), or with each row starting on a word boundary
+ *  (`rowAligned`, the XNOR kernel's layout: row o = words o·⌈row/32⌉ …, padding bits 0). */
+function packBinary(t: Tensor, s: Extract<Storage, { kind: 'binary' }>, id: string, rowAligned: boolean): PackedDecl {
   const { out, row } = rows(t);
   const d = t.data!;
   const isFloat = t.dtype === 'f32';
   const alpha = isFloat ? s.alpha : int8Magnitudes(t)!;
   if (alpha.length !== out) throw mismatch(t, `${s.alpha.length} alphas for ${out} output channels`);
-  const words = new Uint32Array(Math.ceil(d.length / 32));
+  const rowWords = Math.ceil(row / 32);
+  const words = new Uint32Array(rowAligned ? out * rowWords : Math.ceil(d.length / 32));
   for (let i = 0; i < d.length; i++) {
-    const a = isFloat ? Math.fround(alpha[Math.floor(i / row)]) : alpha[Math.floor(i / row)];
-    if (d[i] === a) words[i >> 5] |= 1 << (i & 31);
+    const o = Math.floor(i / row);
+    const a = isFloat ? Math.fround(alpha[o]) : alpha[o];
+    const bit = rowAligned ? o * rowWords * 32 + (i - o * row) : i;
+    if (d[i] === a) words[bit >> 5] |= 1 << (bit & 31);
     else if (d[i] !== -a) throw mismatch(t, `value ${d[i]} at ${i} is not ±${a}`);
   }
   const alphaDecl = isFloat ? arr('float', `${id}_alpha`, cFloats(alpha), 8) : arr('int32_t', `${id}_alpha`, cInts(alpha));
@@ -158,7 +172,7 @@ export function packedWeightDecl(g: Graph, name: string, id: string): PackedDecl
   switch (s.kind) {
     case 'f16': p = packF16(t, id); break;
     case 'int4': p = packInt4(t, id); break;
-    case 'binary': p = packBinary(t, s, id); break;
+    case 'binary': p = packBinary(t, s, id, g.nodes.some((n) => n.op === 'Dense' && n.inputs[1] === name && n.attrs.binarizeInput)); break;
     case 'clustered': p = packClustered(t, s, id); break;
     default: return undefined;
   }

@@ -1,9 +1,11 @@
 // Dense reference: y[r, o] = Σ_i x[r, i]·W[o, i] + b[o], accumulated in float64 then stored as float32.
+// binarizeInput (XNOR layers): x is replaced by sign(x) ∈ {−1, +1} and the bias is added after the sum, so with ±α
+// weights y = fround(α·(N − 2·mismatches) + b) exactly, what tfg_dense_f32_xnor computes.
 import type { Kernel } from '../kernel.ts';
 import { activate, attrsOf, floats } from './support.ts';
 
 export const dense: Kernel = (node, [x, w, b]) => {
-  const { activation } = attrsOf(node, 'Dense');
+  const { activation, binarizeInput } = attrsOf(node, 'Dense');
   const xd = floats(x, 'input');
   const wd = floats(w, 'weights');
   const bd = b ? floats(b, 'bias') : undefined;
@@ -12,10 +14,15 @@ export const dense: Kernel = (node, [x, w, b]) => {
   const y = new Float32Array(rows * units);
   for (let r = 0; r < rows; r++) {
     for (let o = 0; o < units; o++) {
-      let acc = bd ? bd[o] : 0;
+      let acc = bd && !binarizeInput ? bd[o] : 0;
       const xo = r * inner;
       const wo = o * inner;
-      for (let i = 0; i < inner; i++) acc += xd[xo + i] * wd[wo + i];
+      if (binarizeInput) {
+        for (let i = 0; i < inner; i++) acc += xd[xo + i] >= 0 ? wd[wo + i] : -wd[wo + i];
+        if (bd) acc += bd[o];
+      } else {
+        for (let i = 0; i < inner; i++) acc += xd[xo + i] * wd[wo + i];
+      }
       y[r * units + o] = activate(acc, activation);
     }
   }
