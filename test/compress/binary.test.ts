@@ -60,6 +60,33 @@ describe('BinaryConnect weights', () => {
     });
   }, 60_000);
 
+  it('binarize_activations: an XNOR hidden layer trained with the sign STE; C output matches the reference', async () => {
+    const train = await mnistSlice(3000);
+    const float = await trained(mlp(1, 64, 32), train, 2);
+    const base = { mode: 'deterministic', alpha: 'per-channel', keep_first: true, keep_last: true, binarize_activations: true, lr: 1e-3, samples: 2500, val_samples: 500, batch_size: 64, seed: 1 };
+    const only = await binary.run(float, { params: { ...base, epochs: 0 }, data: { dataset: train } }, createLog());
+    const bnn = await binary.run(float, { params: { ...base, epochs: 2 }, data: { dataset: train } }, createLog());
+    const fc2 = bnn.ir.nodes.find((n) => n.name === 'fc2')!;
+    expect(fc2.op === 'Dense' && fc2.attrs.binarizeInput).toBe(true);
+    // sign(relu(x)) would always be +1: the producer's ReLU is dropped
+    expect(bnn.ir.nodes.find((n) => n.name === 'fc1')!.attrs).toMatchObject({ activation: 'none' });
+    expect(float.nodes.find((n) => n.name === 'fc1')!.attrs).toMatchObject({ activation: 'relu' }); // input untouched
+    expect(bnn.ir.tensors['fc2.w'].storage?.kind).toBe('binary');
+    const accOnly = (only.report as unknown as { accuracy_after: number }).accuracy_after;
+    const accBnn = (bnn.report as unknown as { accuracy_after: number }).accuracy_after;
+    expect(accBnn).toBeGreaterThan(0.8);
+    expect(accBnn).toBeGreaterThan(accOnly);
+    expect(bnn.report.notes?.join(' ')).toContain('binarized inputs (XNOR-popcount): fc2');
+    const test = await mnistSlice(3, 'test');
+    const inputs = [0, 1, 2].map((i) => sampleInput(test, i).input);
+    const run = runOnHost(bnn.ir, inputs);
+    expect(run.gen.kernels).toContain('tfg_dense_f32_xnor');
+    inputs.forEach((x, i) => {
+      const ref = runGraph(bnn.ir, { input: x }).outputs[bnn.ir.outputs[0]] as Float32Array;
+      expect(maxFloatViolation(new Float32Array(run.outputs[i].buffer.slice(0)), ref)).toBeNull();
+    });
+  }, 60_000);
+
   it('binary then int8 PTQ: ±127 weights on the 1-bit int8 kernel, identical bytes', async () => {
     const g = mlp(4, 32, 16);
     const cal = await mnistSlice(20, 'test');

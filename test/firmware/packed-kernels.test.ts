@@ -8,6 +8,7 @@ import { quantizeGraphInt8 } from '../../src/compress/quantize-int8.ts';
 import { cloneGraph, type Graph, type Storage, type TensorData } from '../../src/ir/graph.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
 import { roundToHalf } from '../../src/codegen/packing/bits.ts';
+import { HUFF_READER_BYTES, HUFF_ROW_MAX, packedWeightDecl } from '../../src/codegen/packing/pack-weights.ts';
 import { compileForCortexM4, maxFloatViolation, runOnHost } from '../codegen/host-run.ts';
 import { floatCnn, int8Mlp, randF32, randI8, rng } from '../codegen/graphs.ts';
 
@@ -95,6 +96,20 @@ describe('packed weights: float layers', () => {
       else expect(run.gen.kernels).toContain('tfg_conv2d_f32');
     });
   }
+
+  it('clustered weight bytes include the lookup tables; decoder RAM is the reader (+ the conv row)', () => {
+    const g = cloneGraph(floatCnn());
+    for (const w of WEIGHTS) store(g, w, 'clustered', { huffman: true, sparse: 0.5 });
+    for (const [name, ram] of [['fc1.weight', HUFF_READER_BYTES], ['conv2.weight', HUFF_READER_BYTES + HUFF_ROW_MAX]] as const) {
+      const p = packedWeightDecl(g, name, 'w')!;
+      const st = p.stream!;
+      const code = (c: { symbols: number[] }, t: { entries: Uint16Array }) => 32 + c.symbols.length + 2 * t.entries.length;
+      expect(st.indexTable.entries.length).toBe(2 ** st.indexTable.bits);
+      expect(p.bytes).toBe(st.data.length + 16 * 4 + 60 + code(st.index, st.indexTable) + code(st.gap!, st.gapTable!));
+      expect(p.decl).toContain(`w_index_table[${2 ** st.indexTable.bits}]`);
+      expect(p.decoderRamBytes).toBe(ram);
+    }
+  });
 
   it('a storage whose values do not match data is refused at codegen', () => {
     const g = cloneGraph(floatCnn());

@@ -87,9 +87,15 @@ export function int8Magnitudes(t: Tensor): number[] | undefined {
   return m;
 }
 
+/** sizeof(tfg_huff_reader) on a 32-bit target (firmware/include/tfg_support.h): a pointer and five uint32. */
+export const HUFF_READER_BYTES = 24;
+
 export interface PackedDecl {
   decl: string;
   bytes: number;
+  /** Stack the layer's decoder needs besides the kernel's scalars: the Huffman reader (+ the conv row buffer), or the
+   *  XNOR kernel's sign words. 0 for the other kinds. */
+  decoderRamBytes: number;
   /** Clustered layers: the encoded stream (for reports). */
   stream?: WeightStream;
 }
@@ -101,7 +107,7 @@ function packF16(t: Tensor, id: string): PackedDecl {
     h[i] = f32ToHalfBits(d[i]);
     if (Math.fround(halfBitsToF32(h[i])) !== d[i] && !(Number.isNaN(d[i]))) throw mismatch(t, `value ${d[i]} at ${i} is not a half`);
   }
-  return { decl: arr('uint16_t', id, hex(h, 4)), bytes: h.length * 2 };
+  return { decl: arr('uint16_t', id, hex(h, 4)), bytes: h.length * 2, decoderRamBytes: 0 };
 }
 
 function packInt4(t: Tensor, id: string): PackedDecl {
@@ -111,7 +117,7 @@ function packInt4(t: Tensor, id: string): PackedDecl {
     if (d[i] < -8 || d[i] > 7) throw mismatch(t, `value ${d[i]} at ${i} is outside [-8, 7]`);
     b[i >> 1] |= (d[i] & 0x0f) << ((i & 1) * 4);
   }
-  return { decl: arr('uint8_t', id, hex(b, 2)), bytes: b.length };
+  return { decl: arr('uint8_t', id, hex(b, 2)), bytes: b.length, decoderRamBytes: 0 };
 }
 
 /** Sign bits of binary weights: flat (bit j of the weights = word j/32), or with each row starting on a word boundary
@@ -132,10 +138,10 @@ function packBinary(t: Tensor, s: Extract<Storage, { kind: 'binary' }>, id: stri
     else if (d[i] !== -a) throw mismatch(t, `value ${d[i]} at ${i} is not ±${a}`);
   }
   const alphaDecl = isFloat ? arr('float', `${id}_alpha`, cFloats(alpha), 8) : arr('int32_t', `${id}_alpha`, cInts(alpha));
-  return { decl: `${arr('uint32_t', id, hex(words, 8), 8)}\n${alphaDecl}`, bytes: words.length * 4 + out * 4 };
+  return { decl: `${arr('uint32_t', id, hex(words, 8), 8)}\n${alphaDecl}`, bytes: words.length * 4 + out * 4, decoderRamBytes: rowAligned ? XNOR_WORDS_MAX * 4 : 0 };
 }
 
-function packClustered(t: Tensor, stored: Extract<Storage, { kind: 'clustered' }>, id: string): PackedDecl {
+function packClustered(t: Tensor, stored: Extract<Storage, { kind: 'clustered' }>, id: string, conv: boolean): PackedDecl {
   const d = t.data as Float32Array;
   // A graph read back from JSON (src/ir/serialize.ts) holds indices as a plain object: accept any array-like.
   const s = { ...stored, indices: stored.indices instanceof Uint8Array ? stored.indices : Uint8Array.from(Object.values(stored.indices as unknown as Record<string, number>)) };
@@ -159,7 +165,7 @@ function packClustered(t: Tensor, stored: Extract<Storage, { kind: 'clustered' }
     `static const tfg_huff_stream ${id}_stream = { ${id}, ${st.data.length}u, ${st.bits}u, 0x${st.crc32.toString(16).padStart(8, '0')}u, ${st.count}u, ` +
       `${codeInit(st.indexTable, 'index')}, ${s.codebook.length}, ${codeInit(st.gapTable, 'gap')}, ${st.gapEscape} };`,
   ].filter(Boolean);
-  return { decl: decls.join('\n'), bytes: st.data.length + s.codebook.length * 4 + st.tableBytes, stream: st };
+  return { decl: decls.join('\n'), bytes: st.data.length + s.codebook.length * 4 + st.tableBytes, stream: st, decoderRamBytes: HUFF_READER_BYTES + (conv ? HUFF_ROW_MAX : 0) };
 }
 
 /** The flash arrays of a packed constant (main array named `id`, helpers `id_*`), or undefined when it is emitted dense. */
@@ -173,7 +179,7 @@ export function packedWeightDecl(g: Graph, name: string, id: string): PackedDecl
     case 'f16': p = packF16(t, id); break;
     case 'int4': p = packInt4(t, id); break;
     case 'binary': p = packBinary(t, s, id, g.nodes.some((n) => n.op === 'Dense' && n.inputs[1] === name && n.attrs.binarizeInput)); break;
-    case 'clustered': p = packClustered(t, s, id); break;
+    case 'clustered': p = packClustered(t, s, id, g.nodes.some((n) => n.op === 'Conv2D' && n.inputs[1] === name)); break;
     default: return undefined;
   }
   return { ...p, decl: header + p.decl };
