@@ -262,6 +262,11 @@ tfg_status tfg_conv2d_s8_b1(const tfg_conv_geom *g, const tfg_s8_channel_quant *
  *  src/reference/float/dense.ts (binarizeInput). in_n > 32·TFG_XNOR_WORDS_MAX returns TFG_ERR_CORRUPT (codegen checks). */
 tfg_status tfg_dense_f32_xnor(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const uint32_t *bits,
                               const float *alpha, const float *bias, float act_min, float act_max, float *out);
+/** Float Conv2D (groups = 1) on binarized inputs with 1-bit OHWI weights, rows of k_h·k_w·in_c bits word-aligned; padded
+ *  taps contribute 0 (masked). Bit-exact with src/reference/float/conv2d.ts (binarizeInput). Stack: two
+ *  TFG_XNOR_WORDS_MAX-word buffers; a larger receptive field or groups > 1 returns TFG_ERR_CORRUPT (codegen checks). */
+tfg_status tfg_conv2d_f32_xnor(const tfg_conv_geom *g, const float *in, const uint32_t *bits, const float *alpha,
+                               const float *bias, float act_min, float act_max, float *out);
 
 /** One canonical code: count[len] codes of each length 1..15 (index 0 unused), symbols in canonical order, and a lookup
  *  table on the next table_bits (1..15) stream bits: entry = (code length << 8) | symbol, 0 = a longer code (or none),

@@ -1,8 +1,8 @@
 // BinaryConnect pass: trains Dense/Conv2D weights to ±α (1 bit per weight + one α per output channel) with real-valued
 // weights kept for the updates (src/train/binary-connect.ts). The first/last layer may stay at full precision
 // (keep_first / keep_last). Deployed by the 1-bit kernels (add/sub by sign bit, firmware/kernels/packed/).
-// binarize_activations (XNOR-Net / BNN): binary Dense layers fed by another layer also compute on sign(x), trained with
-// the hard-tanh straight-through estimator (src/train/to-tfjs.ts), deployed by the XNOR-popcount kernel.
+// binarize_activations (XNOR-Net / BNN): binary Dense/Conv2D layers fed by another layer also compute on sign(x), trained
+// with the hard-tanh straight-through estimator (src/train/to-tfjs.ts), deployed by the XNOR-popcount kernels.
 import { TinyforgeError } from '../diagnostics.ts';
 import { cloneGraph, type Graph, type Node } from '../ir/graph.ts';
 import { alphas, binarize, clipReal, initBinaryLayer, type AlphaMode, type BinarizeMode, type BinaryLayerState } from '../train/binary-connect.ts';
@@ -28,24 +28,39 @@ function binaryLayers(g: Graph, keepFirst: boolean, keepLast: boolean): { node: 
   return chosen.map((n) => ({ node: n.name, tensor: n.inputs[1] }));
 }
 
-/** Marks the binary Dense layers fed by another node as binarized-input (XNOR) layers. A fused ReLU on the producer
- *  would make every sign +1, so it is dropped there (the sign then acts as the activation, as in BNNs). */
+/** Marks the binary Dense / Conv2D (groups = 1) layers fed by another node as binarized-input (XNOR) layers. A ReLU in
+ *  front (a Relu/Clip node, or fused into the producer, looking through Reshape / MaxPool, which commute with sign) would
+ *  make every sign +1, so it is bypassed or dropped: the sign then acts as the activation, as in BNNs. */
 function binarizeActivations(g: Graph, layers: { node: string }[]): string[] {
   const marked: string[] = [];
+  const producerOf = (t: string) => g.nodes.find((p) => p.outputs.includes(t));
   for (const l of layers) {
     const n = g.nodes.find((x) => x.name === l.node)!;
-    if (n.op !== 'Dense') continue; // XNOR kernel: Dense only
-    const producer = g.nodes.find((p) => p.outputs.includes(n.inputs[0]));
-    if (!producer) continue; // the graph input (pixels) keeps its values
-    let src: Node | undefined = producer;
-    while (src && src.op === 'Reshape') {
-      const inp: string = src.inputs[0];
-      src = g.nodes.find((p) => p.outputs.includes(inp));
+    if (n.op !== 'Dense' && !(n.op === 'Conv2D' && n.attrs.groups === 1)) continue; // the XNOR kernels' scope
+    let src = producerOf(n.inputs[0]);
+    let origin = src;
+    while (origin && (origin.op === 'Reshape' || origin.op === 'Transpose')) origin = producerOf(origin.inputs[0]);
+    if (!origin) continue; // fed by the graph input (pixels, maybe reshaped): those keep their values
+    while (src && (src.op === 'Relu' || (src.op === 'Clip' && src.attrs.min >= 0))) {
+      // A standalone ReLU / Clip(≥0) in front: read its input instead; drop it when nothing else reads it.
+      const relu: Node = src;
+      n.inputs[0] = relu.inputs[0];
+      if (!g.outputs.includes(relu.outputs[0]) && !g.nodes.some((u) => u.inputs.includes(relu.outputs[0]))) {
+        g.nodes.splice(g.nodes.indexOf(relu), 1);
+        delete g.tensors[relu.outputs[0]];
+      }
+      src = producerOf(n.inputs[0]);
     }
-    if (src && 'activation' in src.attrs && (src.attrs.activation === 'relu' || src.attrs.activation === 'relu6')) {
-      (src.attrs as { activation: string }).activation = 'none';
+    if (!src) continue;
+    for (;;) {
+      if ('activation' in src.attrs && (src.attrs.activation === 'relu' || src.attrs.activation === 'relu6')) {
+        (src.attrs as { activation: string }).activation = 'none';
+      }
+      const next: Node | undefined = src.op === 'Reshape' || src.op === 'MaxPool' ? producerOf(src.inputs[0]) : undefined;
+      if (!next) break;
+      src = next;
     }
-    (n as Node<'Dense'>).attrs = { ...(n as Node<'Dense'>).attrs, binarizeInput: true };
+    (n.attrs as { binarizeInput?: boolean }).binarizeInput = true;
     marked.push(n.name);
   }
   return marked;
@@ -59,7 +74,7 @@ export const binary: Pass = {
     alpha: { type: 'enum', values: ['per-channel', 'per-layer'], default: 'per-channel', description: 'scale α = mean |w| per output channel or per layer' },
     keep_first: { type: 'boolean', default: false, description: 'keep the first Dense/Conv2D layer at full precision' },
     keep_last: { type: 'boolean', default: true, description: 'keep the last Dense/Conv2D layer at full precision' },
-    binarize_activations: { type: 'boolean', default: false, description: 'binary Dense layers fed by another layer compute on sign(x) (XNOR-popcount kernel); the producer\'s ReLU is dropped' },
+    binarize_activations: { type: 'boolean', default: false, description: 'binary Dense/Conv2D layers fed by another layer compute on sign(x) (XNOR-popcount kernels); the producer\'s ReLU is dropped' },
     ...fineTuneParams,
     epochs: { type: 'number', min: 0, max: 1000, default: 2, description: 'BinaryConnect training epochs (0 = binarize only)' },
     lr: { type: 'number', min: 1e-7, max: 1, default: 1e-3, description: 'Adam learning rate (real weights, biases, kept layers)' },
@@ -125,7 +140,7 @@ export const binary: Pass = {
       layers: compressionRows(out, ir),
       notes: [
         `${layers.length} layers binarized (${layers.map((l) => l.node).join(', ')}), ${mode} training, α ${alphaMode}; held-out top-1 ${pct(accBefore)} → ${pct(accAfter)}`,
-        ...(params.binarize_activations ? [`binarized inputs (XNOR-popcount): ${xnor.length ? xnor.join(', ') : 'none (no binary Dense is fed by another layer)'}`] : []),
+        ...(params.binarize_activations ? [`binarized inputs (XNOR-popcount): ${xnor.length ? xnor.join(', ') : 'none (no binary Dense/Conv2D with groups = 1 is fed by another layer)'}`] : []),
       ],
     };
     return { ir: out, report };

@@ -69,6 +69,7 @@ function emitNode(e: Emitter, g: Graph, n: Node, name: (t: string) => string): v
   const weight = (i: number) => g.tensors[n.inputs[i]];
   switch (n.op) {
     case 'Conv2D': case 'DepthwiseConv2D': {
+      if (n.op === 'Conv2D' && n.attrs.binarizeInput) throw unsupported(g, n, 'a Conv2D on binarized (sign) inputs has no ONNX form; save as .tfir.json');
       const w = weight(1);
       const [O, KH, KW, I] = w.shape;
       const dw = n.op === 'DepthwiseConv2D';

@@ -58,7 +58,8 @@ export interface OpAttrs {
   /** binarizeInput: the layer computes on sign(x) (x ≥ 0 → +1, else −1) instead of x — a binarized-activation (XNOR)
    *  layer; the dot product is exact (float64) before the bias is added. Set by the binary pass. */
   Dense: { activation: Activation; binarizeInput?: boolean };
-  Conv2D: ConvAttrs;
+  /** binarizeInput: as on Dense — sign(x) of every in-bounds tap (padding still contributes 0), exact sum, then bias. */
+  Conv2D: ConvAttrs & { binarizeInput?: boolean };
   DepthwiseConv2D: Omit<ConvAttrs, 'groups'> & { multiplier: number };
   MaxPool: { kernel: [number, number]; strides: [number, number]; pads: Pads; activation: Activation };
   AveragePool: {

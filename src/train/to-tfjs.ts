@@ -128,7 +128,8 @@ export function toTfjs(g: Graph): TfjsModel {
       case 'Conv2D': {
         const a = n.attrs;
         const w = tf.transpose(xs[1]!, [1, 2, 3, 0]) as tf.Tensor4D; // OHWI → HWIO
-        const y = tf.conv2d(x as tf.Tensor4D, w, a.strides, hasPads(a.pads) ? tfPads(a.pads) : 'valid');
+        const xin = a.binarizeInput ? signSte(x) : x; // XNOR layers (padding stays 0: tf pads after the sign)
+        const y = tf.conv2d(xin as tf.Tensor4D, w, a.strides, hasPads(a.pads) ? tfPads(a.pads) : 'valid');
         return activate(xs[2] ? tf.add(y, xs[2]) : y, a.activation);
       }
       case 'DepthwiseConv2D': {

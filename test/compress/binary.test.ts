@@ -1,6 +1,10 @@
 // BinaryConnect: binarization rules, training with real-valued weights on an MNIST slice, and deployment as 1-bit
 // weights (float: add/sub then ×α; int8 after PTQ: bit-exact with the int8 reference).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { generateModel } from '../../src/codegen/generate.ts';
+import { importOnnx } from '../../src/import/onnx.ts';
+import { validateGraph } from '../../src/ir/validate.ts';
 import { binary } from '../../src/compress/binary.ts';
 import { createLog } from '../../src/compress/pass.ts';
 import { runPipeline } from '../../src/compress/pipeline.ts';
@@ -86,6 +90,22 @@ describe('BinaryConnect weights', () => {
       expect(maxFloatViolation(new Float32Array(run.outputs[i].buffer.slice(0)), ref)).toBeNull();
     });
   }, 60_000);
+
+  it('binarize_activations on an imported graph: standalone Relu bypassed and dropped, pixels never binarized', async () => {
+    const path = 'examples/mnist-lenet300/model.onnx';
+    const g = importOnnx(new Uint8Array(readFileSync(path)), path); // Transpose → Reshape → fc1 → Relu node → fc2 → Relu …
+    const params = { mode: 'deterministic', alpha: 'per-channel', keep_first: false, keep_last: true, binarize_activations: true, epochs: 0, lr: 1e-3, samples: 10, val_samples: 0, batch_size: 64, seed: 1 };
+    const { ir } = await binary.run(g, { params, data: {} }, createLog());
+    const byName = (name: string) => ir.nodes.find((n) => n.name === name)!;
+    expect(byName('fc1_1').attrs).not.toHaveProperty('binarizeInput'); // its input is the (reshaped) image
+    expect(byName('fc2_1').attrs).toMatchObject({ binarizeInput: true });
+    expect(byName('fc2_1').inputs[0]).toBe(byName('fc1_1').outputs[0]);
+    expect(ir.nodes.some((n) => n.name === 'fc1/relu')).toBe(false);
+    expect(ir.nodes.some((n) => n.name === 'fc2/relu')).toBe(true); // feeds the kept float layer
+    validateGraph(ir);
+    const gen = generateModel(ir);
+    expect(gen.kernels).toEqual(expect.arrayContaining(['tfg_dense_f32_b1', 'tfg_dense_f32_xnor']));
+  });
 
   it('binary then int8 PTQ: ±127 weights on the 1-bit int8 kernel, identical bytes', async () => {
     const g = mlp(4, 32, 16);

@@ -1,6 +1,7 @@
 // XNOR-popcount Dense (binarized inputs × 1-bit weights, tfg_dense_f32_xnor): identical float bytes to the reference
 // interpreter (src/reference/float/dense.ts, binarizeInput) on the host under ASan/UBSan and on QEMU mps2-an386, for
-// input sizes on and off the 32-bit word boundary, batches, bias and no bias; codegen refuses what it cannot serve.
+// input sizes on and off the 32-bit word boundary, batches, bias and no bias; the XNOR Conv2D likewise (padding
+// masked); codegen refuses what it cannot serve.
 import { describe, expect, it } from 'vitest';
 import { generateModel } from '../../src/codegen/generate.ts';
 import type { TinyforgeError } from '../../src/diagnostics.ts';
@@ -27,6 +28,29 @@ function xnorGraph(o: { batch: number; inN: number; outN: number; bias: boolean;
   if (o.binary !== false) g.tensors['fc.w'].storage = { kind: 'binary', alpha };
   return g;
 }
+
+/** x[1,H,W,C] → XNOR Conv2D (OHWI ±α) → y. */
+function xnorConv(o: { h: number; w: number; c: number; outC: number; k: number; attrs: object; bias: boolean; seed: number; groups?: number }): Graph {
+  const r = rng(o.seed);
+  const b = new GraphBuilder('xnor conv');
+  const x = b.input('x', [1, o.h, o.w, o.c]);
+  const groups = o.groups ?? 1;
+  const row = o.k * o.k * (o.c / groups);
+  const alpha = Array.from({ length: o.outC }, () => Math.fround(0.01 + 0.2 * r()));
+  const w = Float32Array.from({ length: o.outC * row }, (_, i) => (r() < 0.5 ? -1 : 1) * alpha[Math.floor(i / row)]);
+  const wn = b.constant('fc.w', w, [o.outC, o.k, o.k, o.c / groups]);
+  const bn = o.bias ? b.constant('fc.b', randF32(r, o.outC, -0.3, 0.3), [o.outC]) : '';
+  b.output(b.node('Conv2D', [x, wn, bn], { groups, ...o.attrs, binarizeInput: true }, 'fc'));
+  const g = b.build();
+  g.tensors['fc.w'].storage = { kind: 'binary', alpha };
+  return g;
+}
+
+const CONVS = [
+  { h: 7, w: 6, c: 5, outC: 6, k: 3, attrs: { pads: [1, 1, 1, 1], activation: 'relu' }, bias: true, seed: 11 },
+  // 3·3·40 = 360 bits per row: 12 words, the last one partly padding; strides, dilation, asymmetric pads
+  { h: 9, w: 8, c: 40, outC: 4, k: 3, attrs: { strides: [2, 2], dilations: [2, 1], pads: [2, 0, 1, 2] }, bias: false, seed: 12 },
+];
 
 function inputsFor(g: Graph, n: number, seed: number): Float32Array[] {
   const r = rng(seed);
@@ -79,6 +103,33 @@ describe('XNOR-popcount Dense', () => {
       const inputs = inputsFor(g, 3, 7);
       const run = runOnQemu(generateModel(g), inputs);
       inputs.forEach((x, i) => expect(Array.from(run.outputs[i]), `sample ${i}`).toEqual(bytes(runGraph(g, { x }).outputs.fc)));
+    }
+  });
+
+  it('XNOR Conv2D (padding masked out, strides, dilation, rows off the word boundary): identical bytes, host and an386', () => {
+    for (const c of CONVS) {
+      const g = xnorConv(c);
+      const inputs = inputsFor(g, 3, c.seed);
+      const host = runOnHost(g, inputs);
+      expect(host.gen.kernels).toEqual(['tfg_conv2d_f32_xnor']);
+      expect(host.gen.files['model.c']).toContain(`static const uint32_t w_fc_w[${c.outC * Math.ceil((c.k * c.k * c.c) / 32)}]`);
+      const m4 = runOnQemu(host.gen, inputs);
+      inputs.forEach((x, i) => {
+        const ref = bytes(runGraph(g, { x }).outputs.fc);
+        expect(Array.from(host.outputs[i]), `host ${c.seed}/${i}`).toEqual(ref);
+        expect(Array.from(m4.outputs[i]), `an386 ${c.seed}/${i}`).toEqual(ref);
+      });
+    }
+  });
+
+  it('a grouped binarized-input Conv2D is refused (the XNOR conv serves groups = 1)', () => {
+    const g = xnorConv({ h: 5, w: 5, c: 4, outC: 4, k: 3, attrs: { pads: [1, 1, 1, 1] }, bias: true, seed: 3, groups: 2 });
+    try {
+      generateModel(g);
+      expect.unreachable();
+    } catch (e) {
+      const d = (e as TinyforgeError).diagnostic;
+      expect(`${d.message}\n${(d.notes ?? []).join('\n')}`).toMatch(/node "fc".*binarized-input Conv2D.*groups = 1/s);
     }
   });
 

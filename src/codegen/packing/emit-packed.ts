@@ -8,7 +8,7 @@ import { floatActivation } from '../emit-support.ts';
 import type { EmitContext, OpEmission } from '../op-emitter.ts';
 import { convGeom } from '../ops/conv-geom.ts';
 import { unsupported } from '../emit-support.ts';
-import { isPacked, packingProblem } from './pack-weights.ts';
+import { packingProblem } from './pack-weights.ts';
 
 /** Declares the layer's int8 requantization block, as the int8 emitters do. */
 function quantBlock(ctx: EmitContext, p: { inputOffset: number; outputOffset: number; actMin: number; actMax: number; multiplier: ArrayLike<number>; shift: ArrayLike<number> }): string {
@@ -47,7 +47,9 @@ export function emitPackedDense(ctx: EmitContext<Node<'Dense'>>): OpEmission | u
 export function emitPackedConv(ctx: EmitContext<Node<'Conv2D'>>): OpEmission | undefined {
   const { node, g } = ctx;
   const wName = node.inputs[1];
-  if (!isPacked(g, wName)) return undefined;
+  const problem = packingProblem(g, wName);
+  if (problem && node.attrs.binarizeInput) throw unsupported(node, `binarized-input Conv2D: weights "${wName}": ${problem}`, 'binarize this layer\'s weights (binary pass), keep it in float with groups = 1');
+  if (problem) return undefined;
   const x = ctx.input(0)!;
   const w = ctx.input(1)!;
   const kind = w.storage!.kind;
@@ -57,6 +59,7 @@ export function emitPackedConv(ctx: EmitContext<Node<'Conv2D'>>): OpEmission | u
   const call = (kernel: string, args: string) => ({ kernel, call: `${kernel}(&${geom}, ${args})` });
   if (x.dtype === 'f32') {
     if (kind === 'f16') return call('tfg_conv2d_f32_f16', `${xp}, ${wp}, ${bp}, ${lo}, ${hi}, ${yp}`);
+    if (kind === 'binary' && node.attrs.binarizeInput) return call('tfg_conv2d_f32_xnor', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
     if (kind === 'binary') return call('tfg_conv2d_f32_b1', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
     return call('tfg_conv2d_f32_huff', `${xp}, &${wp}_stream, ${wp}_codebook, ${bp}, ${lo}, ${hi}, ${yp}`);
   }

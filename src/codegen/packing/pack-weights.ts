@@ -3,7 +3,7 @@
 // equals the reference interpreter's (bit for bit on int8 paths). A storage the packed kernels cannot serve (another
 // consumer op, an unsupported dtype, a too-long conv row) is emitted dense instead: same results, more bytes.
 import { TinyforgeError } from '../../diagnostics.ts';
-import { product, type Graph, type Storage, type Tensor } from '../../ir/graph.ts';
+import { product, type Graph, type Node, type Storage, type Tensor } from '../../ir/graph.ts';
 import { cComment } from '../c-names.ts';
 import { cFloats, cInts, cList } from '../c-literals.ts';
 import { f32ToHalfBits, halfBitsToF32 } from './bits.ts';
@@ -18,6 +18,9 @@ export const HUFF_ROW_MAX = 1152; // 3·3·128: any 3x3 conv up to 128 input cha
 
 export type PackedKind = 'f16' | 'int4' | 'binary' | 'clustered';
 
+/** A Dense/Conv2D computing on sign(x) (XNOR kernels). */
+export const isXnor = (n: Node): boolean => (n.op === 'Dense' || n.op === 'Conv2D') && Boolean(n.attrs.binarizeInput);
+
 /** Why a storage is emitted dense, or undefined when it is packed. */
 export function packingProblem(g: Graph, name: string): string | undefined {
   const t = g.tensors[name];
@@ -29,11 +32,13 @@ export function packingProblem(g: Graph, name: string): string | undefined {
       return `node "${n.name}" (${n.op}) reads it other than as Dense/Conv2D weights`;
     }
     const x = g.tensors[n.inputs[0]];
-    if (n.op === 'Dense' && n.attrs.binarizeInput) {
-      if (s.kind !== 'binary' || t.dtype !== 'f32' || x.dtype !== 'f32') return 'a binarized-input Dense needs float binary (±α) weights';
-      if (Math.ceil(t.shape[1] / 32) > XNOR_WORDS_MAX) return `${t.shape[1]} inputs exceed TFG_XNOR_WORDS_MAX (${XNOR_WORDS_MAX} words)`;
+    if (isXnor(n)) {
+      if (s.kind !== 'binary' || t.dtype !== 'f32' || x.dtype !== 'f32') return `a binarized-input ${n.op} needs float binary (±α) weights`;
+      if (n.op === 'Conv2D' && n.attrs.groups !== 1) return 'a binarized-input Conv2D must have groups = 1';
+      const row = product(t.shape.slice(1));
+      if (Math.ceil(row / 32) > XNOR_WORDS_MAX) return `rows of ${row} weights exceed TFG_XNOR_WORDS_MAX (${XNOR_WORDS_MAX} words)`;
     }
-    if (users.some((u) => u.op === 'Dense' && u.attrs.binarizeInput) && users.some((u) => !(u.op === 'Dense' && u.attrs.binarizeInput))) {
+    if (users.some(isXnor) && !users.every(isXnor)) {
       return 'shared by binarized-input and other layers (the two kernels pack the bits differently)';
     }
     if (s.kind === 'int4' && (t.dtype !== 'i8' || x.dtype !== 'i8')) return 'int4 storage needs an int8 layer';
@@ -178,7 +183,7 @@ export function packedWeightDecl(g: Graph, name: string, id: string): PackedDecl
   switch (s.kind) {
     case 'f16': p = packF16(t, id); break;
     case 'int4': p = packInt4(t, id); break;
-    case 'binary': p = packBinary(t, s, id, g.nodes.some((n) => n.op === 'Dense' && n.inputs[1] === name && n.attrs.binarizeInput)); break;
+    case 'binary': p = packBinary(t, s, id, g.nodes.some((n) => n.inputs[1] === name && isXnor(n))); break;
     case 'clustered': p = packClustered(t, s, id, g.nodes.some((n) => n.op === 'Conv2D' && n.inputs[1] === name)); break;
     default: return undefined;
   }

@@ -1,9 +1,11 @@
 // Conv2D reference (ONNX Conv semantics on NHWC/OHWI): groups, dilations, strides, explicit asymmetric pads; float64 accumulation.
+// binarizeInput (XNOR layers): each in-bounds input is replaced by sign(x) ∈ {−1, +1} (padding still contributes 0) and
+// the bias is added after the sum, as in dense.ts: what tfg_conv2d_f32_xnor computes bit for bit.
 import type { Kernel } from '../kernel.ts';
 import { activate, attrsOf, floats } from './support.ts';
 
 export const conv2d: Kernel = (node, [x, w, b], [out]) => {
-  const { strides, dilations, pads, groups, activation } = attrsOf(node, 'Conv2D');
+  const { strides, dilations, pads, groups, activation, binarizeInput } = attrsOf(node, 'Conv2D');
   const xd = floats(x, 'input');
   const wd = floats(w, 'weights');
   const bd = b ? floats(b, 'bias') : undefined;
@@ -20,7 +22,7 @@ export const conv2d: Kernel = (node, [x, w, b], [out]) => {
         const yo = ((b0 * oh + oy) * ow + ox) * o;
         for (let g = 0; g < groups; g++) {
           for (let oc = g * opg; oc < (g + 1) * opg; oc++) {
-            let acc = bd ? bd[oc] : 0;
+            let acc = bd && !binarizeInput ? bd[oc] : 0;
             for (let ky = 0; ky < kh; ky++) {
               const iy = y0 + ky * dilations[0];
               if (iy < 0 || iy >= h) continue; // padding contributes zeros
@@ -29,9 +31,11 @@ export const conv2d: Kernel = (node, [x, w, b], [out]) => {
                 if (ix < 0 || ix >= wid) continue;
                 const xo = ((b0 * h + iy) * wid + ix) * c + g * ipg;
                 const wo = ((oc * kh + ky) * kw + kx) * ipg;
-                for (let i = 0; i < ipg; i++) acc += xd[xo + i] * wd[wo + i];
+                if (binarizeInput) for (let i = 0; i < ipg; i++) acc += xd[xo + i] >= 0 ? wd[wo + i] : -wd[wo + i];
+                else for (let i = 0; i < ipg; i++) acc += xd[xo + i] * wd[wo + i];
               }
             }
+            if (binarizeInput && bd) acc += bd[oc];
             y[yo + oc] = activate(acc, activation);
           }
         }
