@@ -1,6 +1,6 @@
 // Encodes one layer's clustered weights as the bit stream tfg_dense_f32_huff / tfg_conv2d_f32_huff decode:
 // canonical Huffman (or fixed-length) codes over cluster indices, and over the gaps between stored weights when the
-// layer is stored sparsely (zeros skipped). The gap code width is chosen per layer to minimise the stream.
+// layer is stored sparsely (zeros skipped). The gap code width is chosen per layer to minimise stream + tables + decode time.
 import { canonicalCode, codedBits, fixedLengths, huffmanLengths, type CanonicalCode } from '../../compress/huffman-code.ts';
 import { BitWriter, crc32 } from './bits.ts';
 import { chooseTableBits, codeBytes, lookupTable, type LookupTable } from './huffman-tables.ts';
@@ -36,8 +36,19 @@ export interface StreamOptions {
 
 const fixedBitsFor = (n: number) => Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
 const DESCRIPTOR_BYTES = 60; // tfg_huff_stream: 15 words on a 32-bit target
-/** Flash bytes of the canonical-walk tables alone (used to choose the gap code, before the lookup table is sized). */
-const walkBytes = (c: CanonicalCode) => 32 + c.symbols.length;
+/** Decode time, in bits of flash it is worth: a symbol found by one table lookup (≈ 20 instructions on Cortex-M3), one
+ *  that takes the canonical walk (≈ 80). Makes the gap code trade a few bytes for fewer escape symbols. */
+const FAST_SYMBOL_BITS = 0.5;
+const SLOW_SYMBOL_BITS = 2;
+
+/** Cost of a gap code in bits: stream + tables + decode time (see above). */
+function gapCost(hist: number[], code: CanonicalCode): number {
+  const table = chooseTableBits(code, hist);
+  let fast = 0;
+  let slow = 0;
+  hist.forEach((n, s) => (code.lengths[s] <= table ? (fast += n) : (slow += n)));
+  return codedBits(hist, code.lengths) + 8 * codeBytes(code, { bits: table, entries: new Uint16Array(1 << table) }) + FAST_SYMBOL_BITS * fast + SLOW_SYMBOL_BITS * slow;
+}
 
 /** Gap histogram for escape value E (symbols 0..E, E = "skip E and continue"). */
 function gapHistogram(gaps: number[], escape: number): number[] {
@@ -72,7 +83,7 @@ export function encodeWeightStream(indices: ArrayLike<number>, values: ArrayLike
       const escape = (1 << w) - 1;
       const hist = gapHistogram(gaps, escape);
       const code = canonicalCode(opts.huffman ? huffmanLengths(hist) : fixedLengths(escape + 1, w));
-      const cost = codedBits(hist, code.lengths) + 8 * walkBytes(code);
+      const cost = gapCost(hist, code);
       if (cost < best) {
         best = cost;
         gap = code;
