@@ -258,7 +258,7 @@ tfg_status tfg_conv2d_s8_b1(const tfg_conv_geom *g, const tfg_s8_channel_quant *
 /** Largest input (in 32-bit words of signs) tfg_dense_f32_xnor packs on its stack: 64 words = 2048 inputs, 256 bytes. */
 #define TFG_XNOR_WORDS_MAX 64
 /** Float Dense on binarized inputs (sign(x), x ≥ 0 → +1) with 1-bit weights: row o = ⌈in_n/32⌉ words (rows word-aligned,
- *  padding bits 0), y = α[o]·(in_n − 2·popcount(w XOR signs)) + bias[o] in double, rounded to float once. Bit-exact with
+ *  padding bits 0), y = float(α[o]·(in_n − 2·popcount(w XOR signs))) + bias[o] in float. Bit-exact with
  *  src/reference/float/dense.ts (binarizeInput). in_n > 32·TFG_XNOR_WORDS_MAX returns TFG_ERR_CORRUPT (codegen checks). */
 tfg_status tfg_dense_f32_xnor(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const uint32_t *bits,
                               const float *alpha, const float *bias, float act_min, float act_max, float *out);

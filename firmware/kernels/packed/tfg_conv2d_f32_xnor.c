@@ -1,7 +1,8 @@
 /* tfg_conv2d_f32_xnor: float NHWC convolution (one group) with binarized inputs and 1-bit OHWI weights (XNOR-Net / BNN).
  * For each output pixel the receptive field's input signs (x ≥ 0 → 1) are packed once, in the weights' (ky, kx, ic)
  * order, with a mask of the in-bounds taps; then per output channel dot = taps − 2·popcount((w XOR a) AND mask), scaled
- * by alpha[oc] and biased in double: bit-exact with src/reference/float/conv2d.ts (binarizeInput; padding contributes 0).
+ * by alpha[oc] (one float rounding: dot is exact) and biased in float: bit-exact with src/reference/float/conv2d.ts
+ * (binarizeInput; padding contributes 0).
  * Weight rows (one per output channel, k_h·k_w·in_c bits) start on a word boundary, padding bits 0. */
 #include "tfg_support.h"
 
@@ -40,8 +41,9 @@ tfg_status tfg_conv2d_f32_xnor(const tfg_conv_geom *g, const float *in, const ui
           if (full) for (int32_t j = 0; j < words; ++j) mismatches += tfg_popcount32(w[j] ^ a[j]);
           else for (int32_t j = 0; j < words; ++j) mismatches += tfg_popcount32((w[j] ^ a[j]) & m[j]);
           const int32_t dot = taps - 2 * (int32_t)mismatches;
-          const double v = (double)dot * (double)alpha[oc] + (bias ? (double)bias[oc] : 0.0);
-          y[oc] = tfg_clamp_f32((float)v, act_min, act_max);
+          volatile float v = (float)dot * alpha[oc]; /* volatile: never fused into an FMA with the add */
+          if (bias) v += bias[oc];
+          y[oc] = tfg_clamp_f32(v, act_min, act_max);
         }
       }
     }

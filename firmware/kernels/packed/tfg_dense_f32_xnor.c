@@ -1,7 +1,8 @@
 /* tfg_dense_f32_xnor: float fully-connected layer with binarized inputs and 1-bit weights (XNOR-Net / BNN). The input
  * signs (x ≥ 0 → 1) are packed 32 per word once; each output is then dot = N − 2·popcount(w XOR a) over whole words,
- * scaled by alpha[o] and biased in double, which equals the reference's exact sum (src/reference/float/dense.ts,
- * binarizeInput) bit for bit. Weight rows start on a word boundary; padding bits are 0 in both operands. */
+ * scaled by alpha[o] (one float rounding: dot is exact) and biased in float, which equals the reference
+ * (src/reference/float/dense.ts, binarizeInput) bit for bit. Weight rows start on a word boundary; padding bits are 0
+ * in both operands. */
 #include "tfg_support.h"
 
 tfg_status tfg_dense_f32_xnor(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const uint32_t *bits,
@@ -17,8 +18,9 @@ tfg_status tfg_dense_f32_xnor(int32_t batch, int32_t in_n, int32_t out_n, const 
       uint32_t mismatches = 0;
       for (int32_t j = 0; j < words; ++j) mismatches += tfg_popcount32(w[j] ^ a[j]);
       const int32_t dot = in_n - 2 * (int32_t)mismatches;
-      const double v = (double)dot * (double)alpha[o] + (bias ? (double)bias[o] : 0.0);
-      out[(size_t)b * (size_t)out_n + (size_t)o] = tfg_clamp_f32((float)v, act_min, act_max);
+      volatile float v = (float)dot * alpha[o]; /* volatile: never fused into an FMA with the add */
+      if (bias) v += bias[o];
+      out[(size_t)b * (size_t)out_n + (size_t)o] = tfg_clamp_f32(v, act_min, act_max);
     }
   }
   return TFG_OK;

@@ -1,6 +1,6 @@
 // Conv2D reference (ONNX Conv semantics on NHWC/OHWI): groups, dilations, strides, explicit asymmetric pads; float64 accumulation.
 // binarizeInput (XNOR layers): each in-bounds input is replaced by sign(x) ∈ {−1, +1} (padding still contributes 0) and
-// the bias is added after the sum, as in dense.ts: what tfg_conv2d_f32_xnor computes bit for bit.
+// the sum is rounded to float before the float bias add, as in dense.ts: what tfg_conv2d_f32_xnor computes bit for bit.
 import type { Kernel } from '../kernel.ts';
 import { activate, attrsOf, floats } from './support.ts';
 
@@ -35,7 +35,7 @@ export const conv2d: Kernel = (node, [x, w, b], [out]) => {
                 else for (let i = 0; i < ipg; i++) acc += xd[xo + i] * wd[wo + i];
               }
             }
-            if (binarizeInput && bd) acc += bd[oc];
+            if (binarizeInput) acc = Math.fround(acc) + (bd ? bd[oc] : 0);
             y[yo + oc] = activate(acc, activation);
           }
         }

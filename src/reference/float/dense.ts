@@ -1,6 +1,6 @@
 // Dense reference: y[r, o] = Σ_i x[r, i]·W[o, i] + b[o], accumulated in float64 then stored as float32.
-// binarizeInput (XNOR layers): x is replaced by sign(x) ∈ {−1, +1} and the bias is added after the sum, so with ±α
-// weights y = fround(α·(N − 2·mismatches) + b) exactly, what tfg_dense_f32_xnor computes.
+// binarizeInput (XNOR layers): x is replaced by sign(x) ∈ {−1, +1}; the sum (exact for ±α weights) is rounded to float,
+// then the bias added in float: y = fround(fround(α·(N − 2·mismatches)) + b), what tfg_dense_f32_xnor computes.
 import type { Kernel } from '../kernel.ts';
 import { activate, attrsOf, floats } from './support.ts';
 
@@ -19,7 +19,8 @@ export const dense: Kernel = (node, [x, w, b]) => {
       const wo = o * inner;
       if (binarizeInput) {
         for (let i = 0; i < inner; i++) acc += xd[xo + i] >= 0 ? wd[wo + i] : -wd[wo + i];
-        if (bd) acc += bd[o];
+        acc = Math.fround(acc);
+        if (bd) acc += bd[o]; // a float add: a sum of two floats rounded via float64 is the float sum
       } else {
         for (let i = 0; i < inner; i++) acc += xd[xo + i] * wd[wo + i];
       }
