@@ -14,8 +14,8 @@ export const MAX_TABLE_BITS = 8;
 /** Fraction of the coded symbols a table must decode in one lookup before a larger table stops paying off. */
 const COVERAGE = 0.97;
 
-/** Smallest table width that decodes ≥ COVERAGE of the symbols in `hist` in one lookup (all of them when the longest
- *  code fits in MAX_TABLE_BITS... or less); at least 1 bit. */
+/** Smallest table width (1..MAX_TABLE_BITS) that decodes ≥ COVERAGE of the symbols in `hist` in one lookup; the longest
+ *  code's length when that is smaller, so short codes get a table with no walk at all. */
 export function chooseTableBits(code: CanonicalCode, hist: ArrayLike<number>): number {
   let total = 0;
   let maxLen = 1;
