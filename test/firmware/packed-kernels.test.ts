@@ -1,6 +1,11 @@
 // Packed weight storage (int4, f16, 1-bit, clustered + Huffman): generated C on the host under ASan/UBSan against the
 // reference interpreter on the same graph (int8 paths byte for byte, float paths within 1e-5), and the Cortex-M4 build.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FIRMWARE_DIR } from '../../src/codegen/kernel-catalog.ts';
 import { generateModel } from '../../src/codegen/generate.ts';
 import type { TinyforgeError } from '../../src/diagnostics.ts';
 import { calibrate } from '../../src/compress/calibrate.ts';
@@ -9,7 +14,7 @@ import { cloneGraph, type Graph, type Storage, type TensorData } from '../../src
 import { runGraph } from '../../src/reference/interpreter.ts';
 import { roundToHalf } from '../../src/codegen/packing/bits.ts';
 import { HUFF_READER_BYTES, HUFF_ROW_MAX, packedWeightDecl } from '../../src/codegen/packing/pack-weights.ts';
-import { compileForCortexM4, maxFloatViolation, runOnHost } from '../codegen/host-run.ts';
+import { compileForCortexM4, M4_FLAGS, maxFloatViolation, runOnHost } from '../codegen/host-run.ts';
 import { floatCnn, int8Mlp, randF32, randI8, rng } from '../codegen/graphs.ts';
 
 const asF32 = (b: Uint8Array) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
@@ -108,6 +113,17 @@ describe('packed weights: float layers', () => {
       expect(p.bytes).toBe(st.data.length + 16 * 4 + 60 + code(st.index, st.indexTable) + code(st.gap!, st.gapTable!));
       expect(p.decl).toContain(`w_index_table[${2 ** st.indexTable.bits}]`);
       expect(p.decoderRamBytes).toBe(ram);
+    }
+  });
+
+  it('HUFF_READER_BYTES is sizeof(tfg_huff_reader) on a 32-bit Cortex-M', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfg-reader-'));
+    try {
+      writeFileSync(join(dir, 's.c'), `#include "tfg_support.h"\ntypedef char reader_size[sizeof(tfg_huff_reader) == ${HUFF_READER_BYTES} ? 1 : -1];\n`);
+      // a negative array size fails the compile when the constant is wrong
+      execFileSync('arm-none-eabi-gcc', [...M4_FLAGS, '-Wno-unused-local-typedefs', '-fsyntax-only', '-I', join(FIRMWARE_DIR, 'include'), join(dir, 's.c')], { stdio: 'pipe' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
