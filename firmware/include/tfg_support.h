@@ -319,16 +319,21 @@ typedef struct {
   const uint8_t *data;
   uint32_t next, bytes; /* next byte to load; stream bytes (never loaded past) */
   uint32_t buf;         /* unread bits, MSB-aligned; zeros below the loaded ones */
-  uint32_t have;        /* loaded bits in buf */
-  uint32_t left;        /* stream bits not yet consumed (the declared length guards the padding of the last byte) */
+  int32_t have;         /* loaded bits in buf; negative once codes ran past the last byte (zeros were decoded) */
 } tfg_huff_reader;
 
 /** RAM of one reader (what a streaming decoder needs besides the kernel's locals). */
 #define TFG_HUFF_READER_BYTES ((int32_t)sizeof(tfg_huff_reader))
 
 static inline tfg_huff_reader tfg_huff_reader_init(const tfg_huff_stream *s) {
-  tfg_huff_reader r = { s->data, 0u, s->bytes, 0u, 0u, s->bits };
+  tfg_huff_reader r = { s->data, 0u, s->bytes, 0u, 0 };
   return r;
+}
+
+/* After the last symbol: did the codes use exactly the stream's `bits`? Codes running into the last byte's padding or
+ * past the end (decoded from zeros, never read from memory) fail here; the CRC already vouched for the bytes. */
+static inline int32_t tfg_huff_used_exactly(const tfg_huff_reader *r, uint32_t bits) {
+  return r->have >= 0 && r->next * 8u - (uint32_t)r->have == bits;
 }
 
 /* CRC-32/IEEE (zlib) of n bytes, one table lookup per byte (a 1 KB function-local table: only decoding kernels carry it). */
@@ -398,12 +403,12 @@ static TFG_COLD_HELPER uint32_t tfg_huff_walk(uint32_t buf, const tfg_huff_code 
   return 0u;
 }
 
-/* Decodes one symbol with the code's lookup table (table, 32 − table_bits); −1 on an invalid code or a code running past
- * the stream's end. */
+/* Decodes one symbol with the code's lookup table (table, 32 − table_bits); −1 on an invalid code. A code running past
+ * the stream's end decodes zeros: the caller bounds the symbol count and checks tfg_huff_used_exactly at the end. */
 static inline int32_t tfg_huff_decode_fast(tfg_huff_reader *r, const uint16_t *table, uint32_t shift, const tfg_huff_code *c) {
-  while (r->have <= 24u && r->next < r->bytes) { /* afterwards: ≥ 25 bits loaded, or the whole stream */
-    r->buf |= (uint32_t)r->data[r->next++] << (24u - r->have);
-    r->have += 8u;
+  while (r->have <= 24 && r->next < r->bytes) { /* afterwards: ≥ 25 bits loaded, or the whole stream (then zeros) */
+    r->buf |= (uint32_t)r->data[r->next++] << (24 - r->have);
+    r->have += 8;
   }
   uint32_t e = table[r->buf >> shift];
   if (e < 256u) { /* longer than the table (or invalid) */
@@ -411,14 +416,12 @@ static inline int32_t tfg_huff_decode_fast(tfg_huff_reader *r, const uint16_t *t
     if (e == 0u) return -1;
   }
   const uint32_t len = e >> 8;
-  if (len > r->left) return -1;
   r->buf <<= len;
-  r->have -= len;
-  r->left -= len;
+  r->have -= (int32_t)len;
   return (int32_t)(e & 0xFFu);
 }
 
-/* Decodes one symbol; −1 on an invalid code or a code running past the stream's end. */
+/* Decodes one symbol; −1 on an invalid code (see tfg_huff_decode_fast for the end of the stream). */
 static inline int32_t tfg_huff_decode(tfg_huff_reader *r, const tfg_huff_code *c) {
   return tfg_huff_decode_fast(r, c->table, 32u - (uint32_t)c->table_bits, c);
 }

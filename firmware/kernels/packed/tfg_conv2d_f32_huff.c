@@ -76,6 +76,6 @@ tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tf
       }
     }
   }
-  if (pending >= 0 || decoded != s->count || r.left != 0u) return TFG_ERR_CORRUPT;
+  if (pending >= 0 || decoded != s->count || !tfg_huff_used_exactly(&r, s->bits)) return TFG_ERR_CORRUPT;
   return TFG_OK;
 }

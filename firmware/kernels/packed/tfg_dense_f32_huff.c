@@ -46,7 +46,7 @@ tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const 
       y[o] = tfg_clamp_f32(acc, act_min, act_max);
       acc = 0.0f;
     }
-    if (r.left != 0u) return TFG_ERR_CORRUPT;
+    if (!tfg_huff_used_exactly(&r, s->bits)) return TFG_ERR_CORRUPT;
   }
   return TFG_OK;
 }

@@ -92,8 +92,8 @@ export function int8Magnitudes(t: Tensor): number[] | undefined {
   return m;
 }
 
-/** sizeof(tfg_huff_reader) on a 32-bit target (firmware/include/tfg_support.h): a pointer and five uint32. */
-export const HUFF_READER_BYTES = 24;
+/** sizeof(tfg_huff_reader) on a 32-bit target (firmware/include/tfg_support.h): a pointer and four 32-bit fields. */
+export const HUFF_READER_BYTES = 20;
 
 export interface PackedDecl {
   decl: string;
