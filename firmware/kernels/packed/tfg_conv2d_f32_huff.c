@@ -1,8 +1,8 @@
 /* tfg_conv2d_f32_huff: float NHWC convolution whose OHWI weights are codebook indices in a canonical-Huffman bit stream
  * (Deep Compression). Each output channel's weights are decoded once into a row of indices on the stack
  * (k_h·k_w·in_c/groups ≤ TFG_HUFF_ROW_MAX bytes, checked by codegen), then used at every output position.
- * A damaged stream (length, CRC-32, code, overrun) returns TFG_ERR_CORRUPT, checked before any output is computed where
- * possible; reads never pass `bytes`. */
+ * A damaged stream returns TFG_ERR_CORRUPT: length and CRC-32 before any output, bad codes while decoding, a wrong bit
+ * count at the end; reads never pass `bytes`. */
 #include "tfg_support.h"
 
 /* Decodes the next coded weight: its flat position (after *pos) and codebook index; −1 on damage. */
