@@ -34,7 +34,7 @@ function referenceTop1(g: Graph, ds: Dataset): number {
   return ok / ds.size;
 }
 
-async function onDevice(g: Graph, boardId: string, tag: string, test: Dataset, n: number) {
+export async function onDevice(g: Graph, boardId: string, tag: string, test: Dataset, n: number) {
   const board = loadBoard(boardId);
   const gen = generateModel(g, { board });
   const dir = join('out', 'bench-xnor', `${boardId}-${tag}`);

@@ -426,6 +426,24 @@ static inline int32_t tfg_huff_decode(tfg_huff_reader *r, const tfg_huff_code *c
   return tfg_huff_decode_fast(r, c->table, 32u - (uint32_t)c->table_bits, c);
 }
 
+/* ---- 1-bit weights (add/subtract kernels) ---- */
+/* −x when the low bit of bit is 1, else x: flips the float's sign bit (exact, branch-free, one EOR on Arm). The b1
+ * kernels sum −(±x) and negate once at the end, so a set weight bit (+alpha) is the cheap case. */
+static inline float tfg_f32_negate_if(float x, uint32_t bit) {
+  uint32_t u;
+  float r;
+#if defined(__GNUC__)
+  __builtin_memcpy(&u, &x, sizeof u);
+  u ^= bit << 31;
+  __builtin_memcpy(&r, &u, sizeof r);
+#else
+  memcpy(&u, &x, sizeof u);
+  u ^= bit << 31;
+  memcpy(&r, &u, sizeof r);
+#endif
+  return r;
+}
+
 /* ---- Binarized activations (XNOR kernels): sign packing and popcount. ---- */
 /* Packs sign bits of n floats into ⌈n/32⌉ words: bit i%32 of word i/32 = (x[i] ≥ 0); unused high bits of the last word 0. */
 static inline void tfg_pack_signs(const float *x, int32_t n, uint32_t *a) {
