@@ -2,7 +2,8 @@
 // example model with the binary pass (last layer kept in float), reports reference top-1 on the MNIST test set, then
 // deploys each on an emulated board: device top-1 vs the reference, instructions per inference and per layer.
 // Usage: node --import tsx bench/xnor.ts [--train 20000] [--test 10000] [--epochs 3] [--board mps2-an386] [--device 100]
-import { mkdirSync, readFileSync } from 'node:fs';
+//        [--reuse]  (load the models a previous run saved under out/bench-xnor/ instead of training them again)
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { binary } from '../src/compress/binary.ts';
 import { createLog } from '../src/compress/pass.ts';
@@ -16,7 +17,7 @@ import { openDevice } from '../src/device/device-session.ts';
 import { bytesOf, outputValues } from '../src/device/measure.ts';
 import { importOnnx } from '../src/import/onnx.ts';
 import type { Graph } from '../src/ir/graph.ts';
-import { saveIrJson } from '../src/ir/serialize.ts';
+import { loadIrJson, saveIrJson } from '../src/ir/serialize.ts';
 import { runGraph } from '../src/reference/interpreter.ts';
 import { argmax, prepareInput } from '../src/reference/model-input.ts';
 
@@ -84,12 +85,21 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const tag = xnor ? 'xnor' : 'binaryconnect';
     const t0 = Date.now();
     const params = { mode: 'deterministic', alpha: 'per-channel', keep_first: false, keep_last: true, binarize_activations: xnor, epochs, lr: 1e-3, samples: trainN, val_samples: 1000, batch_size: 64, seed: 1 };
-    const log = createLog((m) => say(m));
-    const { ir, report } = await binary.run(float, { params, data: { dataset: train } }, log);
-    saveIrJson(ir, join('out', 'bench-xnor', `lenet300-${tag}.tfir.json`));
+    const saved = join('out', 'bench-xnor', `lenet300-${tag}.tfir.json`);
+    let ir: Graph;
+    let notes: string[] = [];
+    if (process.argv.includes('--reuse') && existsSync(saved)) {
+      ir = loadIrJson(saved);
+      notes = [`reused ${saved}`];
+    } else {
+      const out = await binary.run(float, { params, data: { dataset: train } }, createLog((m) => say(m)));
+      ir = out.ir;
+      notes = out.report.notes ?? [];
+      saveIrJson(ir, saved);
+    }
     const top1 = referenceTop1(ir, test);
     say(`${tag}: top-1 ${top1} (${Math.round((Date.now() - t0) / 1000)} s); on ${boardId}…`);
-    rows.push({ variant: tag, top1, train_images: trainN, epochs, seconds: Math.round((Date.now() - t0) / 1000), ratio: weightRatio(ir).ratio, notes: report.notes,
+    rows.push({ variant: tag, top1, train_images: trainN, epochs, seconds: Math.round((Date.now() - t0) / 1000), ratio: weightRatio(ir).ratio, notes,
       device: { board: boardId, ...(await onDevice(ir, boardId, tag, test, deviceN)) } });
   }
   process.stdout.write(JSON.stringify({ test_images: testN, rows }, null, 2) + '\n');
