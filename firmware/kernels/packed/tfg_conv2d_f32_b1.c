@@ -2,8 +2,19 @@
  * then scales once per output. */
 #include "tfg_support.h"
 
-/* Bit j of the flattened weights, 32 per word, LSB first; 1 = +alpha, 0 = -alpha. */
-static inline int32_t tfg_b1_at(const uint32_t *bits, size_t j) { return (int32_t)((bits[j >> 5] >> (j & 31u)) & 1u); }
+/* −Σ ±x[i] over n inputs whose weight bits start at flat bit k (32 per word, LSB first; 1 = +alpha), added to neg: the
+ * bits are read a word at a time and the sign applied by flipping the float's sign bit (tfg_f32_negate_if). */
+static inline float tfg_b1_neg_dot(const float *x, int32_t n, const uint32_t *bits, size_t k, float neg) {
+  int32_t i = 0;
+  while (i < n) {
+    uint32_t word = bits[k >> 5] >> (k & 31u);
+    int32_t m = 32 - (int32_t)(k & 31u);
+    if (m > n - i) m = n - i;
+    for (const int32_t end = i + m; i < end; ++i, word >>= 1) neg += tfg_f32_negate_if(x[i], word & 1u);
+    k += (size_t)m;
+  }
+  return neg;
+}
 
 tfg_status tfg_conv2d_f32_b1(const tfg_conv_geom *g, const float *in, const uint32_t *bits, const float *alpha,
                              const float *bias, float act_min, float act_max, float *out) {
@@ -16,7 +27,7 @@ tfg_status tfg_conv2d_f32_b1(const tfg_conv_geom *g, const float *in, const uint
         const int32_t ix0 = ox * g->stride_w - g->pad_left;
         for (int32_t oc = 0; oc < g->out_c; ++oc) {
           const int32_t ic0 = (oc / group_out) * group_in;
-          float acc = 0.0f;
+          float neg = 0.0f; /* −Σ ±x, negated once at the end (exact) */
           for (int32_t ky = 0; ky < g->k_h; ++ky) {
             const int32_t iy = iy0 + ky * g->dil_h;
             if (iy < 0 || iy >= g->in_h) continue; /* padding contributes 0 */
@@ -25,10 +36,10 @@ tfg_status tfg_conv2d_f32_b1(const tfg_conv_geom *g, const float *in, const uint
               if (ix < 0 || ix >= g->in_w) continue;
               const float *x = in + (((size_t)b * g->in_h + iy) * g->in_w + ix) * g->in_c + ic0;
               const size_t k = (((size_t)oc * g->k_h + ky) * g->k_w + kx) * group_in;
-              for (int32_t ic = 0; ic < group_in; ++ic) acc += tfg_b1_at(bits, k + (size_t)ic) ? x[ic] : -x[ic];
+              neg = tfg_b1_neg_dot(x, group_in, bits, k, neg);
             }
           }
-          acc *= alpha[oc];
+          float acc = -neg * alpha[oc];
           if (bias) acc += bias[oc];
           out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * g->out_c + oc] = tfg_clamp_f32(acc, act_min, act_max);
         }
