@@ -385,7 +385,7 @@ static inline int32_t tfg_huff_stream_ok(const tfg_huff_stream *s, uint32_t tota
 #if defined(__GNUC__)
 #define TFG_COLD_HELPER __attribute__((noinline, unused))
 #else
-#define TFG_COLD_HELPER
+#define TFG_COLD_HELPER inline
 #endif
 
 /* Canonical walk over the MSB-aligned bits of buf for a code longer than the lookup table: (length << 8) | symbol, or 0
