@@ -1,4 +1,4 @@
-// Binarized activations (XNOR-popcount) vs BinaryConnect (add/subtract) on LeNet-300-100: trains both from the float
+// Binarized activations (XNOR-popcount) vs BinaryConnect (add/subtract) on LeNet-300-100: trains each from the float
 // example model with the binary pass (last layer kept in float), reports reference top-1 on the MNIST test set, then
 // deploys each on an emulated board: device top-1 vs the reference, instructions per inference and per layer.
 // Usage: node --import tsx bench/xnor.ts [--train 20000] [--test 10000] [--epochs 3] [--board mps2-an386] [--device 100]
@@ -81,10 +81,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const test = await loadDataset('mnist', { split: 'test', limit: testN });
   mkdirSync(join('out', 'bench-xnor'), { recursive: true });
   const rows: Record<string, unknown>[] = [{ variant: 'float', top1: referenceTop1(float, test) }];
-  for (const xnor of [false, true]) {
-    const tag = xnor ? 'xnor' : 'binaryconnect';
+  // binaryconnect: fc1, fc2 1-bit (add/subtract); xnor: the same with fc2 on binarized inputs; xnor-keep-first: fc1 float,
+  // fc2 XNOR (a BNN hidden layer between full-precision first and last layers).
+  for (const [tag, xnor, keepFirst] of [['binaryconnect', false, false], ['xnor', true, false], ['xnor-keep-first', true, true]] as const) {
     const t0 = Date.now();
-    const params = { mode: 'deterministic', alpha: 'per-channel', keep_first: false, keep_last: true, binarize_activations: xnor, epochs, lr: 1e-3, samples: trainN, val_samples: 1000, batch_size: 64, seed: 1 };
+    const params = { mode: 'deterministic', alpha: 'per-channel', keep_first: keepFirst, keep_last: true, binarize_activations: xnor, epochs, lr: 1e-3, samples: trainN, val_samples: 1000, batch_size: 64, seed: 1 };
     const saved = join('out', 'bench-xnor', `lenet300-${tag}.tfir.json`);
     let ir: Graph;
     let notes: string[] = [];
