@@ -3,7 +3,7 @@
 // layer is stored sparsely (zeros skipped). The gap code width is chosen per layer to minimise stream + tables + decode time.
 import { canonicalCode, codedBits, fixedLengths, huffmanLengths, type CanonicalCode } from '../../compress/huffman-code.ts';
 import { BitWriter, crc32 } from './bits.ts';
-import { chooseTableBits, codeBytes, lookupTable, type LookupTable } from './huffman-tables.ts';
+import { chooseTableBits, codeBytes, FAST_SYMBOL_BITS, lookupSplit, lookupTable, SLOW_SYMBOL_BITS, type LookupTable } from './huffman-tables.ts';
 
 export interface WeightStream {
   data: Uint8Array;
@@ -36,17 +36,10 @@ export interface StreamOptions {
 
 const fixedBitsFor = (n: number) => Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
 const DESCRIPTOR_BYTES = 60; // tfg_huff_stream: 15 words on a 32-bit target
-/** Decode time, in bits of flash it is worth: a symbol found by one table lookup (≈ 20 instructions on Cortex-M3), one
- *  that takes the canonical walk (≈ 80). Makes the gap code trade a few bytes for fewer escape symbols. */
-const FAST_SYMBOL_BITS = 0.5;
-const SLOW_SYMBOL_BITS = 2;
-
-/** Cost of a gap code in bits: stream + tables + decode time (see above). */
+/** Cost of a gap code in bits: stream + tables + decode time (FAST/SLOW_SYMBOL_BITS per symbol). */
 function gapCost(hist: number[], code: CanonicalCode): number {
   const table = chooseTableBits(code, hist);
-  let fast = 0;
-  let slow = 0;
-  hist.forEach((n, s) => (code.lengths[s] <= table ? (fast += n) : (slow += n)));
+  const { fast, slow } = lookupSplit(code, hist, table);
   return codedBits(hist, code.lengths) + 8 * codeBytes(code, { bits: table, entries: new Uint16Array(1 << table) }) + FAST_SYMBOL_BITS * fast + SLOW_SYMBOL_BITS * slow;
 }
 

@@ -1,7 +1,7 @@
 // Lookup tables for the firmware's Huffman decoder (tfg_huff_decode in firmware/include/tfg_support.h): one table per
 // canonical code, indexed by the next `bits` stream bits, entry = (code length << 8) | symbol, 0 = a code longer than
-// `bits` (decoded by the canonical walk). `bits` is chosen per code from the symbol histogram so that nearly every coded
-// symbol is a single lookup while the table stays small (its bytes count as weight bytes).
+// `bits` (decoded by the canonical walk). `bits` is chosen per code from the symbol histogram, trading the table's bytes
+// (they count as weight bytes) against the decode time of the symbols it leaves to the walk.
 import type { CanonicalCode } from '../../compress/huffman-code.ts';
 
 export interface LookupTable {
@@ -11,25 +11,38 @@ export interface LookupTable {
 
 /** Largest table: 2^8 entries (512 bytes). */
 export const MAX_TABLE_BITS = 8;
-/** Fraction of the coded symbols a table must decode in one lookup before a larger table stops paying off. */
-const COVERAGE = 0.97;
+/** Decode time, in bits of flash it is worth: a symbol found by one table lookup (≈ 20 instructions on Cortex-M3), one
+ *  that takes the canonical walk (≈ 80–120, 4× the lookup and more). A table is as large as the time it saves pays for. */
+export const FAST_SYMBOL_BITS = 0.5;
+export const SLOW_SYMBOL_BITS = 4;
 
-/** Smallest table width (1..MAX_TABLE_BITS) that decodes ≥ COVERAGE of the symbols in `hist` in one lookup; the longest
- *  code's length when that is smaller, so short codes get a table with no walk at all. */
-export function chooseTableBits(code: CanonicalCode, hist: ArrayLike<number>): number {
-  let total = 0;
-  let maxLen = 1;
+/** Symbols of `hist` decoded by one lookup in a table of `bits`, and by the walk. */
+export function lookupSplit(code: CanonicalCode, hist: ArrayLike<number>, bits: number): { fast: number; slow: number } {
+  let fast = 0;
+  let slow = 0;
   for (let s = 0; s < code.lengths.length; s++) {
     if (!code.lengths[s]) continue;
-    total += hist[s] ?? 0;
-    maxLen = Math.max(maxLen, code.lengths[s]);
+    if (code.lengths[s] <= bits) fast += hist[s] ?? 0;
+    else slow += hist[s] ?? 0;
   }
-  for (let b = 1; b < Math.min(maxLen, MAX_TABLE_BITS); b++) {
-    let covered = 0;
-    for (let s = 0; s < code.lengths.length; s++) if (code.lengths[s] && code.lengths[s] <= b) covered += hist[s] ?? 0;
-    if (covered >= COVERAGE * total) return b;
+  return { fast, slow };
+}
+
+/** Table width (1..min(longest code, MAX_TABLE_BITS)) minimising table bits + decode time (FAST/SLOW_SYMBOL_BITS per
+ *  symbol of `hist`): big layers get tables that catch nearly every symbol, small ones small tables. */
+export function chooseTableBits(code: CanonicalCode, hist: ArrayLike<number>): number {
+  const maxLen = Math.max(1, ...Array.from(code.lengths));
+  let best = 1;
+  let bestCost = Infinity;
+  for (let b = 1; b <= Math.min(maxLen, MAX_TABLE_BITS); b++) {
+    const { fast, slow } = lookupSplit(code, hist, b);
+    const cost = 16 * 2 ** b + FAST_SYMBOL_BITS * fast + SLOW_SYMBOL_BITS * slow;
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = b;
+    }
   }
-  return Math.min(maxLen, MAX_TABLE_BITS);
+  return best;
 }
 
 export function lookupTable(code: CanonicalCode, bits: number): LookupTable {
