@@ -22,6 +22,8 @@ const WEIGHT_AXIS: Record<string, number> = { Dense: 0, Conv2D: 0, DepthwiseConv
 /** Can this node run on the int8 kernels? (Softmax only over the last axis and up to 511 classes.) */
 function runsInInt8(node: Node, g: Graph): boolean {
   if (node.op === 'Quantize' || node.op === 'Dequantize' || !int8Kernels[node.op]) return false;
+  // XNOR layers compute on the sign of a float activation (tfg_*_f32_xnor): they stay float islands in an int8 graph.
+  if ((node.attrs as { binarizeInput?: boolean }).binarizeInput) return false;
   if (node.op === 'Softmax') {
     const shape = g.tensors[node.inputs[0]].shape;
     const axis = node.attrs.axis < 0 ? node.attrs.axis + shape.length : node.attrs.axis;

@@ -215,3 +215,27 @@ describe('calibrate', () => {
     expect(() => calibrate(g, samples, { percentile: 20 })).toThrow(/percentile/);
   });
 });
+
+describe('quantize-int8 on a layer with binarized inputs (XNOR)', () => {
+  it('keeps it a float island between Dequantize and Quantize, so the int8 graph still computes on the sign', async () => {
+    const r = rng(5);
+    const b = new GraphBuilder('xnor-island');
+    const h = b.node('Dense', [b.input('x', [1, 8]), b.constant('w1', randn(r, 6 * 8, 0.5), [6, 8]), b.constant('b1', randn(r, 6, 0.1), [6])], {}, 'hidden');
+    b.output(b.node('Dense', [h, b.constant('w2', randn(r, 3 * 6, 0.5), [3, 6]), b.constant('b2', randn(r, 3, 0.1), [3])], { binarizeInput: true }, 'out'));
+    const g = b.build();
+    const { ir: q } = await runPipeline(g, 'int8', { data: { calibration: samplesOf(6, 32, 8) } });
+    const out = q.nodes.find((n) => n.outputs.includes('out/float'));
+    expect(out?.op).toBe('Dense');
+    expect(q.tensors[out!.inputs[0]].dtype).toBe('f32');
+    expect((out!.attrs as { binarizeInput?: boolean }).binarizeInput).toBe(true);
+    // The island sees the dequantized hidden layer, so its sign pattern (and so the output) follows the float graph's.
+    for (const s of samplesOf(7, 8, 8)) {
+      const f = runGraph(g, s).outputs.out;
+      const xq = quantizeArray(s.x as Float32Array, q.tensors.x.quant!);
+      const y = runGraph(q, { x: xq }).outputs.out;
+      const yf = dequantizeArray(y as Int8Array, q.tensors.out.quant!);
+      const tol = 2 * q.tensors.out.quant!.scale[0] + 0.3 * Math.max(...Array.from(f as Float32Array, Math.abs));
+      for (let i = 0; i < 3; i++) expect(Math.abs(yf[i] - f[i])).toBeLessThanOrEqual(tol);
+    }
+  });
+});
