@@ -100,6 +100,20 @@ describe('cluster → huffman on a pruned MNIST MLP', () => {
     }
   });
 
+  it('first_bits sets the first layer\'s clusters; an unpruned layer is stored without gaps; 1 bit is refused', async () => {
+    const g = mlp(2, 16, 8);
+    applyMagnitudeMasks(g, { sparsity: 0.7, scope: 'global', skipBelow: 1000 }); // fc1 pruned; fc2 (128) and fc3 (80) not
+    const { ir } = await runPipeline(g, [{ step: 'cluster', epochs: 0, bits: 4, first_bits: 2 }, { step: 'huffman' }]);
+    const s = (n: string) => ir.tensors[n].storage as { kind: string; codebook: number[]; sparse: boolean };
+    expect([s('fc1.w').codebook.length, s('fc2.w').codebook.length, s('fc3.w').codebook.length]).toEqual([4, 16, 16]);
+    expect([s('fc1.w').sparse, s('fc2.w').sparse, s('fc3.w').sparse]).toEqual([true, false, false]);
+    // the dense layers' C streams have no gap code, so they are smaller than the same layer stored sparse
+    const rows = (await huffman.run(ir, { params: {}, data: {} }, createLog())).report.layers;
+    expect(rows.find((l) => l.node === 'fc2')!.bits_per_gap_huffman).toBeNull();
+    expect(rows.find((l) => l.node === 'fc1')!.bits_per_gap_huffman as number).toBeGreaterThan(0);
+    await expect(runPipeline(g, [{ step: 'cluster', epochs: 0, first_bits: 1 }])).rejects.toMatchObject({ code: 'bad-recipe' });
+  });
+
   it('needs labelled data to fine-tune, and a float graph', async () => {
     const g = mlp(2, 8, 8);
     await expect(runPipeline(g, [{ step: 'cluster', epochs: 1 }])).rejects.toMatchObject({ code: 'no-training-data' });
