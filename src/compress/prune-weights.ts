@@ -124,6 +124,7 @@ export const pruneWeights: Pass = {
     skip_below: { type: 'number', min: 0, max: 1e9, integer: true, default: 0, description: 'layers with fewer weights than this stay unpruned (0 = prune all)' },
     distill: { type: 'number', min: 0, max: 1, default: 0, description: 'fine-tune against the unpruned model\'s soft outputs with this weight α (0 = labels only)' },
     temperature: { type: 'number', min: 0.1, max: 100, default: 4, description: 'distillation temperature T' },
+    lr_decay: { type: 'number', min: 0.01, max: 1, default: 1, description: 'learning-rate multiplier after each pruning step (1 = constant)' },
     ...fineTuneParams,
   },
   async run(ir, { params, data }, log: PassLog) {
@@ -134,6 +135,7 @@ export const pruneWeights: Pass = {
     const scope = params.scope as MaskOptions['scope'];
     const skipBelow = Number(params.skip_below) || 0; // direct callers may leave the new params out
     const alpha = Number(params.distill) || 0;
+    const lrDecay = Number(params.lr_decay) || 1;
     const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples)) : undefined;
     if (ft.epochs > 0) requireDataset(data, 'prune-weights', 'fine-tune after pruning');
     const accBefore = await accuracy(ir, split?.val);
@@ -143,7 +145,8 @@ export const pruneWeights: Pass = {
     for (const [i, s] of schedule.entries()) {
       applyMagnitudeMasks(cur, { sparsity: s, scope, skipBelow });
       log.progress(`prune-weights: step ${i + 1}/${schedule.length}, sparsity ${pct(s)}`, (i + 1) / schedule.length);
-      const o = { ...ft, epochs: ft.epochs / schedule.length, seed: ft.seed + i };
+      // Decaying the rate lets the last, gentlest steps settle instead of bouncing around the masked optimum.
+      const o = { ...ft, epochs: ft.epochs / schedule.length, seed: ft.seed + i, lr: ft.lr * lrDecay ** i };
       // The unpruned model as teacher (Hinton distillation): its soft outputs carry more than the labels.
       if (ft.epochs > 0) cur = alpha > 0 ? await distillTrain(cur, [ir], split!.train, { ...o, alpha, temperature: Number(params.temperature) }) : await fineTune(cur, split!.train, o);
     }

@@ -8,7 +8,8 @@ import { huffman } from '../../src/compress/huffman.ts';
 import { createLog } from '../../src/compress/pass.ts';
 import { runPipeline, validateRecipe } from '../../src/compress/pipeline.ts';
 import { applyMagnitudeMasks } from '../../src/compress/prune-weights.ts';
-import { weightRatio } from '../../src/compress/deep-compression-table.ts';
+import { alignmentPadding, deployedBytes, weightRatio } from '../../src/compress/deep-compression-table.ts';
+import { packedWeightDecl } from '../../src/codegen/packing/pack-weights.ts';
 import { TinyforgeError } from '../../src/diagnostics.ts';
 import { cloneGraph } from '../../src/ir/graph.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
@@ -112,6 +113,13 @@ describe('cluster → huffman on a pruned MNIST MLP', () => {
     expect(rows.find((l) => l.node === 'fc2')!.bits_per_gap_huffman).toBeNull();
     expect(rows.find((l) => l.node === 'fc1')!.bits_per_gap_huffman as number).toBeGreaterThan(0);
     await expect(runPipeline(g, [{ step: 'cluster', epochs: 0, first_bits: 1 }])).rejects.toMatchObject({ code: 'bad-recipe' });
+    // deployed bytes count the 4-byte alignment of every flash array: whole words, at least the packer's own count
+    for (const n of ['fc1.w', 'fc2.w', 'fc3.w']) {
+      const p = packedWeightDecl(ir, n, 'w')!;
+      expect(deployedBytes(ir, n) % 4).toBe(0);
+      expect(deployedBytes(ir, n) - p.bytes).toBe(alignmentPadding(p.decl));
+    }
+    expect(alignmentPadding('static const uint8_t a[5] TFG_ALIGN(4) = {};\nstatic const uint16_t b[3] TFG_ALIGN(4) = {};\nstatic const float c[3] TFG_ALIGN(4)')).toBe(3 + 2);
   });
 
   it('needs labelled data to fine-tune, and a float graph', async () => {
