@@ -2,15 +2,18 @@
 // and int4, on LeNet-300-100 and the example CNN, then the device rows (microbit, mps2-an385 packed vs dense weights =
 // decode vs compute, mps2-an386 binary). Accuracy on the full test set; weight bytes as codegen packs them.
 // Usage: node --import tsx bench/bits.ts [--quick] [--models lenet300,cnn] [--techniques a,b] [--test N] [--train N]
-//        [--epochs-scale x] [--samples N (device)] [--no-device]      (or `npm run bench -- --bits`)
+//        [--epochs-scale x] [--samples N (device)] [--no-device] [--sequential]      (or `npm run bench -- --bits`)
+// The models run in parallel child processes unless --sequential.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadDataset, type Dataset } from '../src/data/dataset.ts';
 import { applyPreprocess } from '../src/data/preprocess.ts';
 import { importOnnx } from '../src/import/onnx.ts';
 import type { Graph, TensorData } from '../src/ir/graph.ts';
 import { loadIrJson, saveIrJson } from '../src/ir/serialize.ts';
-import { runPipeline, type Recipe } from '../src/compress/pipeline.ts';
+import { resolveRecipe, runPipeline, type Recipe } from '../src/compress/pipeline.ts';
 import { weightRatio } from '../src/compress/deep-compression-table.ts';
 import { createLog, type LayerRow, type PassReport } from '../src/compress/pass.ts';
 import { evaluateOnHost } from '../src/reference/evaluate.ts';
@@ -38,6 +41,8 @@ export interface BenchBitsOptions {
   device?: boolean;
   /** Small, fast configuration (smoke run): 5k training images, 1k test images, a tenth of the epochs, 20 device images. */
   quick?: boolean;
+  /** Run each model in its own process (default true: training is single-threaded, the machine has ≥ 2 cores). */
+  parallel?: boolean;
   cacheDir?: string;
   onProgress?: (message: string) => void;
 }
@@ -58,22 +63,11 @@ const MODELS = {
   cnn: { build: mnistCnn, example: 'examples/mnist-cnn/model.onnx', epochs: 4 },
 } as const;
 
-/** Each model's Deep Compression recipe (epochs before scaling). Global magnitude pruning lets the big, redundant
- *  fully-connected layers lose the most; layers under 100 weights stay unpruned (a gap code would cost more than it
- *  saves); few clusters where the Huffman-coded index is cheap. */
+/** Each model's Deep Compression recipe: its preset (src/compress/pipeline.ts, whose defaults are the settings these
+ *  figures are measured with), epochs scaled and the fine-tuning data slice filled in. */
 export function deepCompressionRecipe(model: ModelName, ep: (e: number) => number, ft: Record<string, number>): Recipe {
-  if (model === 'lenet300') {
-    return [
-      { step: 'prune-weights', sparsity: 0.92, scope: 'global', skip_below: 100, steps: 4, epochs: ep(6), lr: 5e-4, distill: 0.5, ...ft },
-      { step: 'cluster', bits: 5, epochs: ep(1), lr: 1e-4, ...ft },
-      { step: 'huffman' },
-    ];
-  }
-  return [
-    { step: 'prune-weights', sparsity: 0.93, scope: 'global', skip_below: 100, steps: 4, epochs: ep(6), lr: 5e-4, distill: 0.5, ...ft },
-    { step: 'cluster', bits: 3, conv_bits: 3, first_bits: 2, epochs: ep(1), lr: 1e-4, ...ft },
-    { step: 'huffman' },
-  ];
+  return resolveRecipe(model === 'lenet300' ? 'deep-compression' : 'deep-compression-cnn').map((s) =>
+    typeof s.epochs === 'number' ? { ...s, ...ft, epochs: ep(s.epochs) } : s.step === 'huffman' ? s : { ...s, ...ft });
 }
 
 /** The example model when it is committed, else trained here (seeded) and cached. */
@@ -90,10 +84,46 @@ async function floatModel(name: ModelName, train: Dataset, o: { epochsScale: num
   return g;
 }
 
+/** Runs `models` in child processes (bench/bits.ts --json-rows) and merges their results. */
+async function inChildren(models: ModelName[], opts: BenchBitsOptions): Promise<Omit<BenchBitsResult, 'figures'>[]> {
+  const flags = (m: ModelName) => [
+    '--import', 'tsx', fileURLToPath(import.meta.url), '--models', m, '--sequential',
+    ...(opts.quick ? ['--quick'] : []), ...(opts.device === false ? ['--no-device'] : []),
+    ...(opts.techniques ? ['--techniques', opts.techniques.join(',')] : []),
+    ...(opts.testLimit ? ['--test', String(opts.testLimit)] : []), ...(opts.trainLimit ? ['--train', String(opts.trainLimit)] : []),
+    ...(opts.epochsScale ? ['--epochs-scale', String(opts.epochsScale)] : []), ...(opts.samples ? ['--samples', String(opts.samples)] : []),
+  ];
+  const say = opts.onProgress ?? (() => {});
+  return Promise.all(models.map((m) => new Promise<Omit<BenchBitsResult, 'figures'>>((resolve, reject) => {
+    const child = spawn(process.execPath, flags(m), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      const lines = err.split('\n');
+      err = lines.pop()!;
+      for (const l of lines) if (l.trim()) say(`[${m}] ${l.replace(/^\[\d\d:\d\d:\d\d\] /, '')}`);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`bench/bits.ts --models ${m} exited with ${code}: ${err}`))));
+  })));
+}
+
 export async function benchBits(opts: BenchBitsOptions = {}): Promise<BenchBitsResult> {
+  const models = opts.models ?? (['lenet300', 'cnn'] as ModelName[]);
+  if ((opts.parallel ?? true) && models.length > 1) {
+    const parts = await inChildren(models, opts);
+    const merged = {
+      rows: parts.flatMap((p) => p.rows), device: parts.flatMap((p) => p.device),
+      tables: Object.assign({}, ...parts.map((p) => p.tables)), recipes: Object.assign({}, ...parts.map((p) => p.recipes)),
+      test_images: parts[0].test_images, train_images: parts[0].train_images,
+    };
+    return { ...merged, figures: bitsFigures(merged.rows, merged.device, merged.test_images) };
+  }
   const quick = !!opts.quick;
   const o = {
-    models: opts.models ?? (['lenet300', 'cnn'] as ModelName[]),
+    models,
     testLimit: opts.testLimit ?? (quick ? 1000 : 10000),
     trainLimit: opts.trainLimit ?? (quick ? 5000 : 60000),
     epochsScale: opts.epochsScale ?? (quick ? 0.1 : 1),
@@ -193,6 +223,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   const result = await benchBits({
     quick: process.argv.includes('--quick'),
+    parallel: !process.argv.includes('--sequential'),
     device: !process.argv.includes('--no-device'),
     models: arg('models')?.split(',') as ModelName[] | undefined,
     techniques: arg('techniques')?.split(','),

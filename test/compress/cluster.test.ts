@@ -6,7 +6,7 @@ import { canonicalCode, huffmanLengths } from '../../src/compress/huffman-code.t
 import { cluster } from '../../src/compress/cluster.ts';
 import { huffman } from '../../src/compress/huffman.ts';
 import { createLog } from '../../src/compress/pass.ts';
-import { runPipeline, validateRecipe } from '../../src/compress/pipeline.ts';
+import { resolveRecipe, runPipeline, validateRecipe } from '../../src/compress/pipeline.ts';
 import { applyMagnitudeMasks } from '../../src/compress/prune-weights.ts';
 import { alignmentPadding, deployedBytes, weightRatio } from '../../src/compress/deep-compression-table.ts';
 import { packedWeightDecl } from '../../src/codegen/packing/pack-weights.ts';
@@ -87,6 +87,14 @@ describe('cluster → huffman on a pruned MNIST MLP', () => {
     // 3-bit shared weights stay within 3 pt of the pruned model they came from, on unseen images
     expect((await evaluate(h.ir, testSet)).top1).toBeGreaterThan((await evaluate(pruned, testSet)).top1 - 0.03);
   }, 60_000);
+
+  it('the deep-compression presets are valid recipes: prune → cluster → huffman', () => {
+    for (const name of ['deep-compression', 'deep-compression-cnn']) {
+      const r = resolveRecipe(name);
+      expect(r.map((s) => s.step)).toEqual(['prune-weights', 'cluster', 'huffman']);
+      expect(validateRecipe(r)[0].sparsity).toBeGreaterThanOrEqual(0.9);
+    }
+  });
 
   it('rejects bits = 9, bits = 1 and k = 0 before running, naming the valid range', () => {
     for (const step of [{ step: 'cluster', bits: 9 }, { step: 'cluster', bits: 1 }, { step: 'cluster', k: 0 }]) {
