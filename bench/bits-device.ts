@@ -1,6 +1,7 @@
 // Runs a compressed model (an IR JSON saved by bench/bits.ts) on an emulated board: device top-1 on N test images vs the
 // reference interpreter, latency, flash/RAM/stack. `nodecode` deploys the same weight values stored dense (no Huffman
-// decoding), so the difference in instructions is the decode cost.
+// decoding) and runs every MAC, zeros included: its instructions per MAC times the MACs on kept weights is the compute
+// cost of the packed build, and the rest of the packed build's instructions is the decode cost.
 // Usage: node --import tsx bench/bits-device.ts <model.tfir.json> <board> [samples] [--nodecode]
 import { join } from 'node:path';
 import { buildProject } from '../src/build/build-project.ts';
@@ -10,7 +11,8 @@ import { loadProject, writeProject } from '../src/codegen/project.ts';
 import { loadDataset } from '../src/data/dataset.ts';
 import { openDevice } from '../src/device/device-session.ts';
 import { measureOnDevice } from '../src/device/measure.ts';
-import { cloneGraph } from '../src/ir/graph.ts';
+import { cloneGraph, product, type Graph } from '../src/ir/graph.ts';
+import { graphStats } from '../src/ir/stats.ts';
 import { loadIrJson } from '../src/ir/serialize.ts';
 
 export interface DeviceBitsRow {
@@ -27,6 +29,24 @@ export interface DeviceBitsRow {
   arena_bytes: number;
   weight_bytes: number;
   stack_bytes: number | null;
+  /** MACs of the graph, and MACs on nonzero weights (what a sparse kernel computes). */
+  macs: number;
+  kept_macs: number;
+}
+
+/** MACs on nonzero Dense/Conv2D weights: each conv weight is used once per output pixel. */
+export function keptMacs(g: Graph): number {
+  let m = 0;
+  for (const n of g.nodes) {
+    if (n.op !== 'Dense' && n.op !== 'Conv2D') continue;
+    const w = g.tensors[n.inputs[1]];
+    const y = g.tensors[n.outputs[0]];
+    if (!w?.data) continue;
+    let nz = 0;
+    for (const v of w.data) if (v !== 0) nz++;
+    m += nz * (product(y.shape) / w.shape[0]);
+  }
+  return m;
 }
 
 export async function deviceBits(irPath: string, boardId: string, samples = 500, nodecode = false): Promise<DeviceBitsRow> {
@@ -51,7 +71,7 @@ export async function deviceBits(irPath: string, boardId: string, samples = 500,
       board: boardId, variant: nodecode ? 'dense-weights' : 'packed', samples: m.samples, device_top1: m.deviceTop1, reference_top1: m.referenceTop1,
       agreement: m.agreement, latency_unit: m.unit, latency_median: sorted.length ? sorted[Math.floor(sorted.length / 2)] : null,
       flash_bytes: fw.size.flashBytes, ram_bytes: fw.size.ramBytes, arena_bytes: gen.arenaBytes, weight_bytes: gen.weightBytes,
-      stack_bytes: stack.highWaterBytes,
+      stack_bytes: stack.highWaterBytes, macs: graphStats(g).totals.macs, kept_macs: keptMacs(g),
     };
   } finally {
     await session.close();

@@ -47,7 +47,8 @@ function writeShared(g: Graph, layers: Shared[]): void {
       d[i] = l.index[i] < 0 ? 0 : l.codebook[l.index[i]];
       indices[i] = Math.max(0, l.index[i]);
     }
-    t.storage = { kind: 'clustered', codebook: Array.from(l.codebook), indices, huffman: false, sparse: t.mask !== undefined };
+    // Sparse (gaps coded) only when something was pruned: an all-kept layer would pay for a gap code that says nothing.
+    t.storage = { kind: 'clustered', codebook: Array.from(l.codebook), indices, huffman: false, sparse: t.mask !== undefined && t.mask.includes(0) };
   }
 }
 
@@ -58,6 +59,7 @@ export const cluster: Pass = {
     bits: { type: 'number', min: 2, max: 8, integer: true, default: 5, description: 'index bits per weight: k = 2^bits clusters per layer' },
     k: { type: 'number', min: 4, max: 256, integer: true, default: 0, description: 'clusters per layer, 4..256 (default 0 = 2^bits); overrides bits' },
     conv_bits: { type: 'number', min: 0, max: 8, integer: true, default: 0, description: 'index bits for conv layers (0 = same as bits; 2..8)' },
+    first_bits: { type: 'number', min: 0, max: 8, integer: true, default: 0, description: 'index bits for the first weighted layer (0 = as bits/conv_bits; 2..8)' },
     init: { type: 'enum', values: ['linear', 'density', 'kmeans++'], default: 'linear', description: 'centroid initialisation (Deep Compression: linear)' },
     ...fineTuneParams,
     epochs: { type: 'number', min: 0, max: 1000, default: 1, description: 'centroid fine-tuning epochs (0 = k-means only)' },
@@ -65,8 +67,9 @@ export const cluster: Pass = {
   },
   async run(ir, { params, data }, log) {
     const convBits = Number(params.conv_bits);
-    if (convBits === 1) {
-      throw new TinyforgeError('bad-recipe', 'cluster: conv_bits = 1 must be 0 (same as bits) or 2..8', { hint: 'use conv_bits: 0 or a value from 2 to 8' });
+    const firstBits = Number(params.first_bits) || 0;
+    for (const [key, v] of [['conv_bits', convBits], ['first_bits', firstBits]] as const) {
+      if (v === 1) throw new TinyforgeError('bad-recipe', `cluster: ${key} = 1 must be 0 (same as bits) or 2..8`, { hint: `use ${key}: 0 or a value from 2 to 8` });
     }
     const g = cloneGraph(ir);
     const weights = clusterableWeights(g);
@@ -79,7 +82,7 @@ export const cluster: Pass = {
       const d = t.data as Float32Array;
       const keptIdx: number[] = [];
       for (let i = 0; i < d.length; i++) if (!t.mask || t.mask[i]) keptIdx.push(i);
-      const bits = w.op !== 'Dense' && convBits ? convBits : Number(params.bits);
+      const bits = j === 0 && firstBits ? firstBits : w.op !== 'Dense' && convBits ? convBits : Number(params.bits);
       const k = Number(params.k) || 2 ** bits;
       const km = kmeans1d(Float32Array.from(keptIdx, (i) => d[i]), k, { init: params.init as KmeansInit, seed: ft.seed + j });
       const index = new Int16Array(d.length).fill(-1);
@@ -125,7 +128,7 @@ export const cluster: Pass = {
       accuracy_after: accAfter ?? null,
       layers: compressionRows(out, ir),
       notes: [
-        `k-means (${params.init} init) per layer, ${params.bits} index bits${convBits ? `, conv ${convBits}` : ''}; held-out top-1 ${pct(accBefore)} → ${pct(accKmeans)} after k-means → ${pct(accAfter)} after centroid fine-tuning`,
+        `k-means (${params.init} init) per layer, ${params.bits} index bits${convBits ? `, conv ${convBits}` : ''}${firstBits ? `, first layer ${firstBits}` : ''}; held-out top-1 ${pct(accBefore)} → ${pct(accKmeans)} after k-means → ${pct(accAfter)} after centroid fine-tuning`,
       ],
     };
     return { ir: out, report };

@@ -6,11 +6,25 @@ import type { LayerRow } from './pass.ts';
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
-/** Bytes one constant takes in the generated C (packed when its storage is served, else dense). */
+const C_SIZE: Record<string, number> = { uint8_t: 1, int8_t: 1, uint16_t: 2, int16_t: 2, uint32_t: 4, int32_t: 4, float: 4 };
+
+/** Padding the 4-byte alignment of each flash array in `decl` adds (packed byte counts leave it out). */
+export function alignmentPadding(decl: string): number {
+  let pad = 0;
+  for (const m of decl.matchAll(/static const (\w+) \w+\[(\d+)\] TFG_ALIGN\(4\)/g)) {
+    const bytes = Number(m[2]) * (C_SIZE[m[1]] ?? 4);
+    pad += (4 - (bytes % 4)) % 4;
+  }
+  return pad;
+}
+
+/** Flash bytes one constant takes in the generated C (packed when its storage is served, else dense), with every
+ *  table, codebook, stream descriptor and alignment pad the firmware holds for it. */
 export function deployedBytes(g: Graph, name: string): number {
   const t = g.tensors[name];
   const p = packedWeightDecl(g, name, 'w');
-  return p ? p.bytes : product(t.shape) * t.data!.BYTES_PER_ELEMENT;
+  const dense = product(t.shape) * t.data!.BYTES_PER_ELEMENT;
+  return p ? p.bytes + alignmentPadding(p.decl) : dense + (4 - (dense % 4)) % 4;
 }
 
 /** float32 bytes of every constant read by a node ÷ their deployed bytes: report.json's compression.ratio. */
@@ -41,7 +55,7 @@ export function compressionRows(g: Graph, before?: Graph): LayerRow[] {
     let kept = 0;
     for (let i = 0; i < count; i++) if (t.mask ? t.mask[i] : t.data[i] !== 0) kept++;
     const p = packedWeightDecl(g, name, 'w');
-    const bytes = p ? p.bytes : count * t.data.BYTES_PER_ELEMENT;
+    const bytes = deployedBytes(g, name);
     const s = t.storage;
     const bitsPerWeight =
       s?.kind === 'clustered' ? Math.max(1, Math.ceil(Math.log2(Math.max(2, s.codebook.length))))

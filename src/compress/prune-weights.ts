@@ -3,6 +3,7 @@
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph, Tensor } from '../ir/graph.ts';
 import { cloneGraph, product } from '../ir/graph.ts';
+import { distillTrain } from './distill.ts';
 import type { LayerRow, Pass, PassLog } from './pass.ts';
 import {
   accuracy, compareFigures, fineTune, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData, type CompressReport,
@@ -64,11 +65,13 @@ export interface MaskOptions {
   scope: 'per-layer' | 'global';
   /** Per-layer targets by node name (library use); override `sparsity` for those layers in per-layer scope. */
   perLayer?: Record<string, number>;
+  /** Layers with fewer weights than this are not pruned (their sparse index would cost more than it saves). */
+  skipBelow?: number;
 }
 
 /** Masks the smallest weights in place on `g` (call on a clone). A layer always keeps at least one weight. */
 export function applyMagnitudeMasks(g: Graph, o: MaskOptions): void {
-  const weights = prunableWeights(g);
+  const weights = prunableWeights(g).filter((w) => g.tensors[w.tensor]!.data!.length >= (o.skipBelow ?? 0));
   if (o.scope === 'per-layer') {
     for (const w of weights) {
       const t = g.tensors[w.tensor]!;
@@ -118,6 +121,10 @@ export const pruneWeights: Pass = {
     sparsity: { type: 'number', min: 0, max: 0.999, default: 0.9, description: 'fraction of weights set to zero' },
     scope: { type: 'enum', values: ['per-layer', 'global'], default: 'per-layer', description: 'one target per layer, or one global threshold' },
     steps: { type: 'number', min: 1, max: 100, integer: true, default: 4, description: 'pruning steps of the cubic schedule (fine-tuning between them)' },
+    skip_below: { type: 'number', min: 0, max: 1e9, integer: true, default: 0, description: 'layers with fewer weights than this stay unpruned (0 = prune all)' },
+    distill: { type: 'number', min: 0, max: 1, default: 0, description: 'fine-tune against the unpruned model\'s soft outputs with this weight α (0 = labels only)' },
+    temperature: { type: 'number', min: 0.1, max: 100, default: 4, description: 'distillation temperature T' },
+    lr_decay: { type: 'number', min: 0.01, max: 1, default: 1, description: 'learning-rate multiplier after each pruning step (1 = constant)' },
     ...fineTuneParams,
   },
   async run(ir, { params, data }, log: PassLog) {
@@ -126,6 +133,9 @@ export const pruneWeights: Pass = {
     const ft = fineTuneOptions(params);
     const sparsity = Number(params.sparsity);
     const scope = params.scope as MaskOptions['scope'];
+    const skipBelow = Number(params.skip_below) || 0; // direct callers may leave the new params out
+    const alpha = Number(params.distill) || 0;
+    const lrDecay = Number(params.lr_decay) || 1;
     const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples)) : undefined;
     if (ft.epochs > 0) requireDataset(data, 'prune-weights', 'fine-tune after pruning');
     const accBefore = await accuracy(ir, split?.val);
@@ -133,9 +143,12 @@ export const pruneWeights: Pass = {
     const schedule = ft.epochs > 0 ? cubicSchedule(sparsity, Number(params.steps)) : [sparsity];
     let cur = g;
     for (const [i, s] of schedule.entries()) {
-      applyMagnitudeMasks(cur, { sparsity: s, scope });
+      applyMagnitudeMasks(cur, { sparsity: s, scope, skipBelow });
       log.progress(`prune-weights: step ${i + 1}/${schedule.length}, sparsity ${pct(s)}`, (i + 1) / schedule.length);
-      if (ft.epochs > 0) cur = await fineTune(cur, split!.train, { ...ft, epochs: ft.epochs / schedule.length, seed: ft.seed + i });
+      // Decaying the rate lets the last, gentlest steps settle instead of bouncing around the masked optimum.
+      const o = { ...ft, epochs: ft.epochs / schedule.length, seed: ft.seed + i, lr: ft.lr * lrDecay ** i };
+      // The unpruned model as teacher (Hinton distillation): its soft outputs carry more than the labels.
+      if (ft.epochs > 0) cur = alpha > 0 ? await distillTrain(cur, [ir], split!.train, { ...o, alpha, temperature: Number(params.temperature) }) : await fineTune(cur, split!.train, o);
     }
     const accAfter = await accuracy(cur, split?.val);
     const layers: LayerRow[] = weights.map((w) => {
@@ -160,7 +173,7 @@ export const pruneWeights: Pass = {
       layers,
       notes: [
         `${kept} of ${total} weights kept (${pct(kept / Math.max(1, total))}); dense storage is unchanged until a sparse or clustered encoding packs the zeros`,
-        `held-out top-1 ${pct(accBefore)} → ${pct(accAfter)}`,
+        `held-out top-1 ${pct(accBefore)} → ${pct(accAfter)}${alpha > 0 ? ` (fine-tuned with distillation from the unpruned model, α=${alpha})` : ''}`,
         'unstructured sparsity saves flash (with sparse storage) but not time: every MAC still runs',
       ],
     };

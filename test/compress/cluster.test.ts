@@ -6,9 +6,10 @@ import { canonicalCode, huffmanLengths } from '../../src/compress/huffman-code.t
 import { cluster } from '../../src/compress/cluster.ts';
 import { huffman } from '../../src/compress/huffman.ts';
 import { createLog } from '../../src/compress/pass.ts';
-import { runPipeline, validateRecipe } from '../../src/compress/pipeline.ts';
+import { resolveRecipe, runPipeline, validateRecipe } from '../../src/compress/pipeline.ts';
 import { applyMagnitudeMasks } from '../../src/compress/prune-weights.ts';
-import { weightRatio } from '../../src/compress/deep-compression-table.ts';
+import { alignmentPadding, deployedBytes, weightRatio } from '../../src/compress/deep-compression-table.ts';
+import { packedWeightDecl } from '../../src/codegen/packing/pack-weights.ts';
 import { TinyforgeError } from '../../src/diagnostics.ts';
 import { cloneGraph } from '../../src/ir/graph.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
@@ -87,6 +88,14 @@ describe('cluster → huffman on a pruned MNIST MLP', () => {
     expect((await evaluate(h.ir, testSet)).top1).toBeGreaterThan((await evaluate(pruned, testSet)).top1 - 0.03);
   }, 60_000);
 
+  it('the deep-compression presets are valid recipes: prune → cluster → huffman', () => {
+    for (const name of ['deep-compression', 'deep-compression-cnn']) {
+      const r = resolveRecipe(name);
+      expect(r.map((s) => s.step)).toEqual(['prune-weights', 'cluster', 'huffman']);
+      expect(validateRecipe(r)[0].sparsity).toBeGreaterThanOrEqual(0.9);
+    }
+  });
+
   it('rejects bits = 9, bits = 1 and k = 0 before running, naming the valid range', () => {
     for (const step of [{ step: 'cluster', bits: 9 }, { step: 'cluster', bits: 1 }, { step: 'cluster', k: 0 }]) {
       try {
@@ -98,6 +107,27 @@ describe('cluster → huffman on a pruned MNIST MLP', () => {
         expect((e as TinyforgeError).diagnostic.notes?.join('\n')).toMatch(step.k === 0 ? /\[4, 256\]/ : /\[2, 8\]/);
       }
     }
+  });
+
+  it('first_bits sets the first layer\'s clusters; an unpruned layer is stored without gaps; 1 bit is refused', async () => {
+    const g = mlp(2, 16, 8);
+    applyMagnitudeMasks(g, { sparsity: 0.7, scope: 'global', skipBelow: 1000 }); // fc1 pruned; fc2 (128) and fc3 (80) not
+    const { ir } = await runPipeline(g, [{ step: 'cluster', epochs: 0, bits: 4, first_bits: 2 }, { step: 'huffman' }]);
+    const s = (n: string) => ir.tensors[n].storage as { kind: string; codebook: number[]; sparse: boolean };
+    expect([s('fc1.w').codebook.length, s('fc2.w').codebook.length, s('fc3.w').codebook.length]).toEqual([4, 16, 16]);
+    expect([s('fc1.w').sparse, s('fc2.w').sparse, s('fc3.w').sparse]).toEqual([true, false, false]);
+    // the dense layers' C streams have no gap code, so they are smaller than the same layer stored sparse
+    const rows = (await huffman.run(ir, { params: {}, data: {} }, createLog())).report.layers;
+    expect(rows.find((l) => l.node === 'fc2')!.bits_per_gap_huffman).toBeNull();
+    expect(rows.find((l) => l.node === 'fc1')!.bits_per_gap_huffman as number).toBeGreaterThan(0);
+    await expect(runPipeline(g, [{ step: 'cluster', epochs: 0, first_bits: 1 }])).rejects.toMatchObject({ code: 'bad-recipe' });
+    // deployed bytes count the 4-byte alignment of every flash array: whole words, at least the packer's own count
+    for (const n of ['fc1.w', 'fc2.w', 'fc3.w']) {
+      const p = packedWeightDecl(ir, n, 'w')!;
+      expect(deployedBytes(ir, n) % 4).toBe(0);
+      expect(deployedBytes(ir, n) - p.bytes).toBe(alignmentPadding(p.decl));
+    }
+    expect(alignmentPadding('static const uint8_t a[5] TFG_ALIGN(4) = {};\nstatic const uint16_t b[3] TFG_ALIGN(4) = {};\nstatic const float c[3] TFG_ALIGN(4)')).toBe(3 + 2);
   });
 
   it('needs labelled data to fine-tune, and a float graph', async () => {

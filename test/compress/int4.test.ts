@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { createLog } from '../../src/compress/pass.ts';
 import { fp16 } from '../../src/compress/fp16.ts';
-import { int4 } from '../../src/compress/int4.ts';
+import { int4, int4Scale } from '../../src/compress/int4.ts';
+import { clamp, roundHalfAway } from '../../src/reference/quant.ts';
 import { weightRatio } from '../../src/compress/deep-compression-table.ts';
 import { roundToHalf, f32ToHalfBits, halfBitsToF32 } from '../../src/codegen/packing/bits.ts';
 import { evaluateOnHost } from '../../src/reference/evaluate.ts';
@@ -22,12 +23,30 @@ describe('fp16 and int4', () => {
     expect(roundToHalf(3 * 2 ** -26)).toBe(2 ** -24);
   });
 
+  it('MSE clipping: never a larger squared error than max-abs, and clips a lone outlier', () => {
+    const err = (w: Float32Array, s: number) => w.reduce((e, x) => e + (x - s * clamp(roundHalfAway(x / s), -7, 7)) ** 2, 0);
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+    for (let t = 0; t < 20; t++) {
+      const w = Float32Array.from({ length: 64 }, () => rnd() * rnd() * rnd()); // peaked, like trained weights
+      const mse = int4Scale(w, 0, 64, 'mse');
+      const max = int4Scale(w, 0, 64, 'max');
+      expect(max).toBe(Math.fround(Math.max(...Array.from(w, Math.abs)) / 7));
+      expect(mse).toBeLessThanOrEqual(max);
+      expect(err(w, mse)).toBeLessThanOrEqual(err(w, max));
+    }
+    // 999 weights spread over ±0.1 and one at 0.3: finer steps for the many beat the outlier's clipping error
+    const w = Float32Array.from({ length: 1000 }, (_, i) => (i === 0 ? 0.3 : ((i * 37) % 200) / 1000 - 0.1));
+    expect(int4Scale(w, 0, 1000, 'mse')).toBeLessThan(int4Scale(w, 0, 1000, 'max') * 0.6);
+    expect(int4Scale(new Float32Array(8), 0, 8, 'mse')).toBe(1); // all-zero channel
+  });
+
   it('int4 stays within 2 pt of float on MNIST (small model), C bit-exact; fp16 halves the bytes, C within tolerance', async () => {
     const train = await mnistSlice(3000);
     const float = await trained(mlp(1, 64, 32), train, 2);
     const test = await mnistSlice(300, 'test');
     const calibration = Array.from({ length: 50 }, (_, i) => ({ input: prepareInput(float, train.get(i).x) }));
-    const params = { percentile: 100, samples: 50, fuse: true, weights: 'per-channel', keep_first: false, keep_last: false };
+    const params = { percentile: 100, samples: 50, fuse: true, weights: 'per-channel', keep_first: false, keep_last: false, clip: 'mse' };
     const { ir, report } = await int4.run(float, { params, data: { calibration } }, createLog());
     for (const n of ['fc1.w', 'fc2.w', 'fc3.w']) {
       expect(ir.tensors[n].storage?.kind).toBe('int4');

@@ -57,6 +57,24 @@ describe('prune-weights', () => {
     expect((await evaluate(ir, test)).top1).toBeGreaterThan(0.8);
   }, 60_000);
 
+  it('skip_below leaves small layers unpruned; distillation from the unpruned model fine-tunes with the masks kept', async () => {
+    const g = mlp(1);
+    applyMagnitudeMasks(g, { sparsity: 0.9, scope: 'global', skipBelow: 1000 });
+    expect(g.tensors['fc3.w']!.mask).toBeUndefined(); // 320 weights < 1000
+    expect(keptFraction(g, 'fc1.w')).toBeLessThan(0.2);
+    const ds = await mnistSlice(2500);
+    const base = await trained(mlp(2), await mnistSlice(2000), 2);
+    const params = { sparsity: 0.8, scope: 'global', skip_below: 1000, distill: 0.7, temperature: 4, steps: 2, epochs: 2, lr: 1e-3, samples: 2000, val_samples: 500, batch_size: 64, seed: 1 };
+    const { ir, report } = await pruneWeights.run(base, { params, data: { dataset: ds } }, createLog());
+    expect(ir.tensors['fc3.w']!.mask).toBeUndefined();
+    expect(Array.from(ir.tensors['fc3.w']!.data!)).not.toEqual(Array.from(base.tensors['fc3.w']!.data!)); // trained, not pruned
+    const { data, mask } = ir.tensors['fc1.w']!;
+    for (let i = 0; i < mask!.length; i++) if (!mask![i]) expect(data![i]).toBe(0);
+    const r = report as typeof report & { accuracy_before: number; accuracy_after: number };
+    expect(r.accuracy_after).toBeGreaterThan(r.accuracy_before - 0.05);
+    expect(report.notes.join(' ')).toMatch(/distillation/);
+  }, 60_000);
+
   it('fine-tuning needs data', async () => {
     await expect(pruneWeights.run(mlp(1), { params: { sparsity: 0.5, scope: 'global', steps: 2, epochs: 1, lr: 1e-3, samples: 10, val_samples: 0, batch_size: 8, seed: 1 }, data: {} }, createLog()))
       .rejects.toMatchObject({ code: 'no-training-data' });
