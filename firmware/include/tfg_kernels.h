@@ -45,6 +45,16 @@ typedef struct {
   const int32_t *shift;
 } tfg_s8_channel_quant;
 
+/** Per-channel requantization of the _dsp kernels: the multipliers of tfg_s8_channel_quant, and per channel the int8
+ *  code e = −1 − shift (e ≥ 0: a right shift by e + 1, the SMMULR path; e < 0: the general path); round_offset =
+ *  1 + 2·output_offset. Codegen guarantees |acc| < 2^30 for every reachable input (|bias| + 255·Σ|w| per channel),
+ *  so the doubling high multiply runs as one SMMULR on 2·acc (see tfg_requant_dsp in tfg_support.h). */
+typedef struct {
+  int32_t output_offset, round_offset, act_min, act_max;
+  const int32_t *multiplier;
+  const int8_t *shift_code;
+} tfg_s8_dsp_quant;
+
 /** Broadcasting of a binary op, dims collapsed by codegen: out index i (rank ≤ TFG_MAX_DIMS) reads a at Σ i·a_strides, b at Σ i·b_strides. */
 typedef struct {
   int32_t rank;
@@ -101,10 +111,12 @@ tfg_status tfg_dense_f32(int32_t batch, int32_t in_n, int32_t out_n, const float
 /** int8 Dense, per-channel requant. Ref: src/reference/int8/dense.ts. Scratch: none. */
 tfg_status tfg_dense_s8(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
                         const int8_t *w, const int32_t *bias, int8_t *out);
-/** tfg_dense_s8 with Cortex-M DSP SMLAD (2 MACs per instruction, ≈ 2 instructions per MAC); bit-exact with it.
- *  folded_bias[o] = bias[o] + input_offset·Σ_i w[o,i] (never NULL; codegen computes it), so the inner loop needs no offset. */
-tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
-                            const int8_t *w, const int32_t *folded_bias, int8_t *out);
+/** tfg_dense_s8 with Cortex-M DSP SMLAD, four rows per pass; bit-exact with it. w4 = W interleaved by codegen (per
+ *  4 rows: for each group of 4 inputs the 4 rows' 4 bytes, then the in_n % 4 tail as 4 row bytes per input; rows padded
+ *  to a multiple of 4 with zeros; 4-byte aligned). folded_bias[o] = bias[o] + input_offset·Σ_i w[o,i], padded like
+ *  the rows (never NULL), so the inner loop needs no offset. Ref: src/codegen/ops/dense.ts interleaveDenseRows. */
+tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_dsp_quant *q, const int8_t *in,
+                            const int8_t *w4, const int32_t *folded_bias, int8_t *out);
 
 /* ---- conv ---- */
 /** Conv2D with groups, dilation, explicit pads; padding contributes 0. Ref: src/reference/float/conv2d.ts */
@@ -121,15 +133,18 @@ tfg_status tfg_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant 
  *  Must equal TFG_IM2COL_MAX in src/codegen/ops/conv2d.ts. */
 #define TFG_IM2COL_MAX 576
 /** int8 Conv2D, one group, any kernel/stride/padding/dilation, K = k_h·k_w·in_c ≤ TFG_IM2COL_MAX: int16 im2col of
- *  two output pixels, then 2 pixels × 2 channels SMLAD blocks. Scratch: 5·TFG_IM2COL_MAX bytes of stack.
- *  Bit-exact with tfg_conv2d_s8. */
-tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
-                                    const int8_t *w, const int32_t *bias, int8_t *out);
-/** int8 pointwise Conv2D (1×1 kernel, no padding, one group, any stride) as a GEMM over pixels, 2 pixels × 2 channels
- *  per SMLAD block. folded_bias[o] = bias[o] + input_offset·Σ_i w[o,i] (codegen computes it). No scratch.
- *  Bit-exact with tfg_conv2d_s8. */
-tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
-                                 const int8_t *w, const int32_t *folded_bias, int8_t *out);
+ *  two output pixels, then 2 pixels × 2 channels SMLAD blocks. w2 = the OHWI weights interleaved by codegen (per
+ *  channel pair, per group of 4 of the K rounded up to 4: 4 bytes of each channel; zero-padded to an even channel count;
+ *  bytes of a group in order 0,2,1,3 when in_c % 4 ≠ 0; 4-byte aligned). bias2 = the bias padded to an even
+ *  count (zeros without a bias; never NULL).
+ *  Scratch: 4·(TFG_IM2COL_MAX + 3) bytes of stack. Bit-exact with tfg_conv2d_s8. Ref: src/codegen/ops/conv-gemm.ts. */
+tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+                                    const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out);
+/** int8 pointwise Conv2D (1×1 kernel, no padding, one group, any stride, in_c ≤ TFG_IM2COL_MAX) as a GEMM over
+ *  pixels, 2 pixels × 2 channels per SMLAD block; w2 and bias2 as in tfg_conv2d_s8_im2col_dsp.
+ *  Scratch: 4·(TFG_IM2COL_MAX + 3) bytes of stack. Bit-exact with tfg_conv2d_s8. */
+tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+                                 const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out);
 /** DepthwiseConv2D: output channel c·m + j reads input channel c. Ref: src/reference/float/depthwise-conv2d.ts */
 tfg_status tfg_depthwise_conv2d_f32(const tfg_conv_geom *g, const float *in, const float *w, const float *bias,
                                     float act_min, float act_max, float *out);
@@ -144,8 +159,8 @@ tfg_status tfg_depthwise_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_
  *  step, interior 3×3 windows unrolled. folded_bias[c] = bias[c] + input_offset·Σ_{ky,kx} w[ky,kx,c] (codegen
  *  computes it; padded taps read the zero point). Channels ≤ TFG_DW_MAX_CHANNELS, k_h·k_w ≤ TFG_DW_MAX_TAPS.
  *  Scratch: TFG_DW_MAX_CHANNELS bytes + TFG_DW_MAX_TAPS pointers of stack. Bit-exact with tfg_depthwise_conv2d_s8. */
-tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
-                                       const int8_t *w, const int32_t *folded_bias, int8_t *out);
+tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+                                       const int8_t *in, const int8_t *w, const int32_t *folded_bias, int8_t *out);
 
 /* ---- pool ---- */
 /** Max over the window's in-bounds positions, then the fused activation clamp. */

@@ -287,6 +287,156 @@ static inline int8_t tfg_requant_channel(const tfg_s8_channel_quant *q, int32_t 
   return (int8_t)tfg_clamp_i32(acc, q->act_min, q->act_max);
 }
 
+/* Word load from a 4-byte aligned address (codegen's interleaved weights, the kernels' int16 column buffers): lets
+ * gcc pair neighbouring loads into LDRD. */
+static inline uint32_t tfg_load32a(const void *p) {
+  uint32_t v;
+#if defined(__GNUC__)
+  __builtin_memcpy(&v, __builtin_assume_aligned(p, 4), sizeof v);
+#else
+  memcpy(&v, p, sizeof v);
+#endif
+  return v;
+}
+
+static inline void tfg_store32a(void *p, int32_t v) {
+#if defined(__GNUC__)
+  __builtin_memcpy(__builtin_assume_aligned(p, 4), &v, sizeof v);
+#else
+  memcpy(p, &v, sizeof v);
+#endif
+}
+
+#if defined(__GNUC__)
+#define TFG_LIKELY(x) __builtin_expect(!!(x), 1)
+#else
+#define TFG_LIKELY(x) (x)
+#endif
+
+/* (a·b + 2^31) >> 32, rounding high multiply (SMMULR on the DSP cores). */
+static inline int32_t tfg_smmulr(int32_t a, int32_t b) {
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP == 1
+  int32_t r;
+  __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+#else
+  return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 31)) >> 32);
+#endif
+}
+
+/* tfg_requantize + output offset + clamp for the _dsp kernels, bit-exact with tfg_requant_channel when |acc| < 2^30
+ * (codegen checks the bound). For a right shift r = −shift ≥ 1 (code e = r − 1 ≥ 0): SRDHM(acc, m) =
+ * floor((acc·m + 2^30) / 2^31) is SMMULR(2·acc, m), and RoundingDivideByPOT(v, r) + zp is
+ * ((v − [v < 0]) >> (r − 1) + 1 + 2·zp) >> 1 (half away from zero as two floors). Shift ≥ 0 channels (rare) take the
+ * general path. */
+static inline int8_t tfg_requant_dsp(const tfg_s8_dsp_quant *q, int32_t acc, int32_t c) {
+  const int32_t e = q->shift_code[c];
+  int32_t v;
+  if (TFG_LIKELY(e >= 0)) {
+    v = tfg_smmulr((int32_t)((uint32_t)acc << 1), q->multiplier[c]);
+    v = (((v + (v >> 31)) >> e) + q->round_offset) >> 1;
+  } else {
+    v = tfg_requantize(acc, q->multiplier[c], -1 - e) + q->output_offset;
+  }
+  return (int8_t)tfg_clamp_i32(v, q->act_min, q->act_max);
+}
+
+/* One output pixel's receptive field as int16 (x + offset; padded taps 0) into column j of an interleaved 2-column
+ * buffer: element k of column j sits at cols[(k / 4)·8 + 4·j + k % 4], the K rounded up to 4 zero-filled. When in_c
+ * is a multiple of 4 each group of 4 is stored in SXTB16 order (x0, x2, x1, x3), so it pairs with SXTB16 / SXTB16 ROR 8
+ * of natural weight words; otherwise it is stored in natural order and codegen permutes the weight bytes instead
+ * (TS: convColumnOrderPermuted). */
+static inline void tfg_gather_col_s16(const tfg_conv_geom *g, const int8_t *img, int32_t oy, int32_t ox, int32_t offset,
+                                      int16_t *cols, int32_t j) {
+  const int32_t in_c = g->in_c;
+  const int32_t iy0 = oy * g->stride_h - g->pad_top, ix0 = ox * g->stride_w - g->pad_left;
+  int16_t *base = cols + 4 * j;
+  if ((in_c & 3) == 0) {
+    const int32_t off2 = (int32_t)(((uint32_t)offset & 0xFFFFu) | ((uint32_t)offset << 16));
+    int16_t *dst = base;
+    for (int32_t ky = 0; ky < g->k_h; ++ky) {
+      const int32_t iy = iy0 + ky * g->dil_h;
+      for (int32_t kx = 0; kx < g->k_w; ++kx) {
+        const int32_t ix = ix0 + kx * g->dil_w;
+        if (iy < 0 || iy >= g->in_h || ix < 0 || ix >= g->in_w) {
+          for (int32_t c = 0; c < in_c; c += 4, dst += 8) {
+            tfg_store32a(dst, 0);
+            tfg_store32a(dst + 2, 0);
+          }
+        } else {
+          const int8_t *src = img + ((size_t)iy * g->in_w + ix) * in_c;
+          for (int32_t c = 0; c < in_c; c += 4, dst += 8) {
+            const uint32_t v = tfg_load32(src + c);
+            tfg_store32a(dst, tfg_sadd16(tfg_sxtb16(v), off2));
+            tfg_store32a(dst + 2, tfg_sadd16(tfg_sxtb16_ror8(v), off2));
+          }
+        }
+      }
+    }
+    return;
+  }
+  int32_t k = 0;
+  for (int32_t ky = 0; ky < g->k_h; ++ky) {
+    const int32_t iy = iy0 + ky * g->dil_h;
+    for (int32_t kx = 0; kx < g->k_w; ++kx) {
+      const int32_t ix = ix0 + kx * g->dil_w;
+      const int32_t inside = iy >= 0 && iy < g->in_h && ix >= 0 && ix < g->in_w;
+      const int8_t *src = img + ((size_t)(inside ? iy : 0) * g->in_w + (inside ? ix : 0)) * in_c;
+      for (int32_t c = 0; c < in_c; ++c, ++k) base[((k >> 2) << 3) + (k & 3)] = (int16_t)(inside ? (int32_t)src[c] + offset : 0);
+    }
+  }
+  for (; (k & 3) != 0; ++k) base[((k >> 2) << 3) + (k & 3)] = 0;
+}
+
+/* 2 columns × 2 output channels over `groups` groups of 4: cols interleaved as tfg_gather_col_s16 writes them, w the
+ * channel pair's interleaved weights (per group: 4 bytes of the first channel, then 4 of the second). Per group: 6 word
+ * loads, 4 SXTB16, 8 SMLAD for 16 MACs. acc = {ch0·col0, ch1·col0, ch0·col1, ch1·col1}. */
+static inline void tfg_gemm2x2_s16(const int16_t *cols, const int8_t *w, int32_t groups, int32_t *acc) {
+  int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
+  for (int32_t i = 0; i < groups; ++i) {
+    const uint32_t wv0 = tfg_load32a(w);
+    const int32_t w0a = tfg_sxtb16(wv0), w0b = tfg_sxtb16_ror8(wv0);
+    const int32_t x0a = (int32_t)tfg_load32a(cols), x0b = (int32_t)tfg_load32a(cols + 2);
+    a00 = tfg_smlad(x0b, w0b, tfg_smlad(x0a, w0a, a00));
+    const int32_t x1a = (int32_t)tfg_load32a(cols + 4), x1b = (int32_t)tfg_load32a(cols + 6);
+    a10 = tfg_smlad(x1b, w0b, tfg_smlad(x1a, w0a, a10));
+    const uint32_t wv1 = tfg_load32a(w + 4);
+    const int32_t w1a = tfg_sxtb16(wv1), w1b = tfg_sxtb16_ror8(wv1);
+    a01 = tfg_smlad(x0b, w1b, tfg_smlad(x0a, w1a, a01));
+    a11 = tfg_smlad(x1b, w1b, tfg_smlad(x1a, w1a, a11));
+    cols += 8;
+    w += 8;
+  }
+  acc[0] = a00;
+  acc[1] = a01;
+  acc[2] = a10;
+  acc[3] = a11;
+}
+
+/* The output channel loop shared by the im2col and 1×1 kernels: every channel pair of w2 (codegen's interleaved,
+ * zero-padded weights, `groups` groups of 4 per channel) against the two gathered columns, requantized into y0 and
+ * y1 (y1 == y0 when the second column repeats the first). bias2 is codegen's bias padded to an even count (zeros when
+ * the node has none). */
+static inline void tfg_gemm_cols_s8(const tfg_s8_dsp_quant *q, const int16_t *cols, const int8_t *w2, const int32_t *bias2,
+                                    int32_t n_out, int32_t groups, int8_t *y0, int8_t *y1) {
+  const tfg_s8_dsp_quant qv = *q; /* a local copy: the int8 stores below could alias *q, which would force reloads */
+  int32_t oc = 0;
+  for (; oc + 2 <= n_out; oc += 2, w2 += 8 * groups) {
+    int32_t acc[4] = {bias2[oc], bias2[oc + 1], bias2[oc], bias2[oc + 1]};
+    tfg_gemm2x2_s16(cols, w2, groups, acc);
+    y0[oc] = tfg_requant_dsp(&qv, acc[0], oc);
+    y0[oc + 1] = tfg_requant_dsp(&qv, acc[1], oc + 1);
+    y1[oc] = tfg_requant_dsp(&qv, acc[2], oc);
+    y1[oc + 1] = tfg_requant_dsp(&qv, acc[3], oc + 1);
+  }
+  if (oc < n_out) { /* odd last channel: its partner row is zeros */
+    int32_t acc[4] = {bias2[oc], 0, bias2[oc], 0};
+    tfg_gemm2x2_s16(cols, w2, groups, acc);
+    y0[oc] = tfg_requant_dsp(&qv, acc[0], oc);
+    y1[oc] = tfg_requant_dsp(&qv, acc[2], oc);
+  }
+}
+
 /* Exact half → float conversion (normals, subnormals, ±0, inf, NaN) without hardware FP16 support. */
 static inline float tfg_half_to_f32(uint16_t h) {
   const uint32_t sign = (uint32_t)(h & 0x8000u) << 16;

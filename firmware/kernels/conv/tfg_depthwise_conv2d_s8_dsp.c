@@ -19,10 +19,10 @@
     a3 = tfg_smlatt(x13, w13, a3);                           \
   } while (0)
 
-tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
-                                       const int8_t *w, const int32_t *folded_bias, int8_t *out) {
+tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+                                       const int8_t *in, const int8_t *w, const int32_t *folded_bias, int8_t *out) {
   const int32_t ch = g->out_c;
-  const int32_t zp = -q->input_offset;
+  const int32_t zp = -input_offset;
   const size_t x_row = (size_t)g->in_w * ch;
   const size_t w_row = (size_t)g->k_w * ch;
   const int32_t is3x3 = g->k_h == 3 && g->k_w == 3;
@@ -62,10 +62,10 @@ tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_chan
             const int8_t *wt = w + c;
             for (int32_t k = 0; k < taps; ++k, wt += ch) TFG_DW_TAP(tfg_load32(xp[k] + c), tfg_load32(wt));
           }
-          y[c] = tfg_requant_channel(q, a0, c);
-          y[c + 1] = tfg_requant_channel(q, a1, c + 1);
-          y[c + 2] = tfg_requant_channel(q, a2, c + 2);
-          y[c + 3] = tfg_requant_channel(q, a3, c + 3);
+          y[c] = tfg_requant_dsp(q, a0, c);
+          y[c + 1] = tfg_requant_dsp(q, a1, c + 1);
+          y[c + 2] = tfg_requant_dsp(q, a2, c + 2);
+          y[c + 3] = tfg_requant_dsp(q, a3, c + 3);
         }
         for (; c < ch; ++c) {
           int32_t acc = folded_bias[c];
@@ -75,7 +75,7 @@ tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_chan
             const int32_t xv = iy >= 0 && iy < g->in_h && ix >= 0 && ix < g->in_w ? img[(size_t)iy * x_row + (size_t)ix * ch + c] : zp;
             acc += xv * (int32_t)w[(size_t)k * ch + c];
           }
-          y[c] = tfg_requant_channel(q, acc, c);
+          y[c] = tfg_requant_dsp(q, acc, c);
         }
       }
     }

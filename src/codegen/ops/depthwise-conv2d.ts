@@ -5,6 +5,7 @@ import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
 import type { OpEmitter } from '../op-emitter.ts';
 import { convGeom } from './conv-geom.ts';
+import { accumulatorFits, declareDspQuant } from './dsp-weights.ts';
 
 /** Must equal TFG_DW_MAX_CHANNELS / TFG_DW_MAX_TAPS in firmware/include/tfg_kernels.h. */
 export const TFG_DW_MAX_CHANNELS = 512;
@@ -34,15 +35,19 @@ export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
     return { kernel: 'tfg_depthwise_conv2d_f32', call: `tfg_depthwise_conv2d_f32(&${geom}, ${ptrs.join(', ')}, ${biasPtr()}, ${lo}, ${hi}, ${out})` };
   }
   const p = prepareConv(node, x, w, ctx.output());
+  const a = node.attrs;
+  const [, kH, kW, ch] = w.shape;
+  const bias = ctx.input(2);
+  const dsp = ctx.kernels === 'cortex-m-dsp' && a.multiplier === 1 && a.dilations[0] === 1 && a.dilations[1] === 1 && w.data &&
+    ch <= TFG_DW_MAX_CHANNELS && kH * kW <= TFG_DW_MAX_TAPS &&
+    accumulatorFits(w.data as Int8Array, bias, p.inputOffset, ch, kH * kW, (c, i) => i * ch + c);
+  if (dsp) {
+    const folded = ctx.int32Array('folded_bias', foldedDepthwiseBias(w, bias, p.inputOffset));
+    const q = declareDspQuant(ctx, p);
+    return { kernel: 'tfg_depthwise_conv2d_s8_dsp', call: `tfg_depthwise_conv2d_s8_dsp(&${geom}, &${q}, ${p.inputOffset}, ${ptrs.join(', ')}, ${folded}, ${out})` };
+  }
   const mult = ctx.int32Array('multiplier', p.multiplier);
   const shift = ctx.int32Array('shift', p.shift);
   const q = ctx.declare('quant', 'tfg_s8_channel_quant', `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
-  const a = node.attrs;
-  const dsp = ctx.kernels === 'cortex-m-dsp' && a.multiplier === 1 && a.dilations[0] === 1 && a.dilations[1] === 1 && w.data &&
-    w.shape[3] <= TFG_DW_MAX_CHANNELS && w.shape[1] * w.shape[2] <= TFG_DW_MAX_TAPS;
-  if (dsp) {
-    const folded = ctx.int32Array('folded_bias', foldedDepthwiseBias(w, ctx.input(2), p.inputOffset));
-    return { kernel: 'tfg_depthwise_conv2d_s8_dsp', call: `tfg_depthwise_conv2d_s8_dsp(&${geom}, &${q}, ${ptrs.join(', ')}, ${folded}, ${out})` };
-  }
   return { kernel: 'tfg_depthwise_conv2d_s8', call: `tfg_depthwise_conv2d_s8(&${geom}, &${q}, ${ptrs.join(', ')}, ${biasPtr()}, ${out})` };
 };
