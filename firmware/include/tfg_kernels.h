@@ -151,16 +151,18 @@ tfg_status tfg_depthwise_conv2d_f32(const tfg_conv_geom *g, const float *in, con
 /** int8 DepthwiseConv2D (TFLite DepthwiseConvPerChannel). Ref: src/reference/int8/depthwise-conv2d.ts */
 tfg_status tfg_depthwise_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
                                    const int8_t *w, const int32_t *bias, int8_t *out);
-/** Limits of tfg_depthwise_conv2d_s8_dsp (stack: a zero-point row and a tap pointer table). Must equal
- *  TFG_DW_MAX_CHANNELS / TFG_DW_MAX_TAPS in src/codegen/ops/depthwise-conv2d.ts. */
-#define TFG_DW_MAX_CHANNELS 512
-#define TFG_DW_MAX_TAPS 49
-/** int8 DepthwiseConv2D with Cortex-M DSP (depth multiplier 1, dilation 1): 4 channels per SXTB16/SMLABB/SMLATT
- *  step, interior 3×3 windows unrolled. folded_bias[c] = bias[c] + input_offset·Σ_{ky,kx} w[ky,kx,c] (codegen
- *  computes it; padded taps read the zero point). Channels ≤ TFG_DW_MAX_CHANNELS, k_h·k_w ≤ TFG_DW_MAX_TAPS.
- *  Scratch: TFG_DW_MAX_CHANNELS bytes + TFG_DW_MAX_TAPS pointers of stack. Bit-exact with tfg_depthwise_conv2d_s8. */
+/** Stack scratch of tfg_depthwise_conv2d_s8_dsp: k_h·G·W_p·8 bytes of row buffer and G·k_h·k_w·8 bytes of weights,
+ *  G = ceil(channels / 4), W_p = (out_w − 1)·stride_w + k_w; k_h ≤ TFG_DW_MAX_KH. Must equal the constants in
+ *  src/codegen/ops/depthwise-conv2d.ts. */
+#define TFG_DW_ROWBUF_BYTES 8192
+#define TFG_DW_WBUF_BYTES 4608
+#define TFG_DW_MAX_KH 16
+/** int8 DepthwiseConv2D with Cortex-M DSP (depth multiplier 1, dilation 1): input rows and weights widened to int16
+ *  pairs on the stack (input offset added, padding 0), then per tap of 4 channels two LDRD and four SMLABB/SMLATT,
+ *  3×3 windows unrolled. bias4 = the bias padded with zeros to a multiple of 4 (never NULL). Scratch: see above.
+ *  Bit-exact with tfg_depthwise_conv2d_s8. */
 tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                       const int8_t *in, const int8_t *w, const int32_t *folded_bias, int8_t *out);
+                                       const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out);
 
 /* ---- pool ---- */
 /** Max over the window's in-bounds positions, then the fused activation clamp. */

@@ -1,24 +1,22 @@
 // DepthwiseConv2D → tfg_depthwise_conv2d_f32 / tfg_depthwise_conv2d_s8 (weights [1,KH,KW,C·multiplier]), or on
-// cortex-m-dsp boards tfg_depthwise_conv2d_s8_dsp when the multiplier and dilations are 1.
-import type { Node, Tensor } from '../../ir/graph.ts';
+// cortex-m-dsp boards tfg_depthwise_conv2d_s8_dsp when the multiplier and dilations are 1 and its stack scratch fits.
+import type { Node } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
 import type { OpEmitter } from '../op-emitter.ts';
 import { convGeom } from './conv-geom.ts';
 import { accumulatorFits, declareDspQuant } from './dsp-weights.ts';
 
-/** Must equal TFG_DW_MAX_CHANNELS / TFG_DW_MAX_TAPS in firmware/include/tfg_kernels.h. */
-export const TFG_DW_MAX_CHANNELS = 512;
-export const TFG_DW_MAX_TAPS = 49;
+/** Must equal TFG_DW_ROWBUF_BYTES / TFG_DW_WBUF_BYTES / TFG_DW_MAX_KH in firmware/include/tfg_kernels.h. */
+export const TFG_DW_ROWBUF_BYTES = 8192;
+export const TFG_DW_WBUF_BYTES = 4608;
+export const TFG_DW_MAX_KH = 16;
 
-/** bias[c] + inputOffset·Σ_{ky,kx} w[0,ky,kx,c] (weights [1,KH,KW,C]): exact in int32. */
-export function foldedDepthwiseBias(w: Tensor, bias: Tensor | undefined, inputOffset: number): Int32Array {
-  const c = w.shape[3];
-  const wd = w.data as Int8Array;
-  const out = new Int32Array(c);
-  for (let i = 0; i < c; i++) out[i] = bias ? (bias.data as Int32Array)[i] : 0;
-  for (let k = 0; k < wd.length; k++) out[k % c] += inputOffset * wd[k];
-  return out;
+/** Stack scratch tfg_depthwise_conv2d_s8_dsp needs for this geometry: [row buffer, widened weights] bytes. */
+export function depthwiseDspScratch(channels: number, kH: number, kW: number, outW: number, strideW: number): [number, number] {
+  const groups = Math.ceil(channels / 4);
+  const wp = (outW - 1) * strideW + kW;
+  return [kH * groups * wp * 8, groups * kH * kW * 8];
 }
 
 export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
@@ -38,13 +36,16 @@ export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
   const a = node.attrs;
   const [, kH, kW, ch] = w.shape;
   const bias = ctx.input(2);
+  const [rowBytes, wBytes] = depthwiseDspScratch(ch, kH, kW, ctx.output().shape[2], a.strides[1]);
   const dsp = ctx.kernels === 'cortex-m-dsp' && a.multiplier === 1 && a.dilations[0] === 1 && a.dilations[1] === 1 && w.data &&
-    ch <= TFG_DW_MAX_CHANNELS && kH * kW <= TFG_DW_MAX_TAPS &&
+    rowBytes <= TFG_DW_ROWBUF_BYTES && wBytes <= TFG_DW_WBUF_BYTES && kH <= TFG_DW_MAX_KH &&
     accumulatorFits(w.data as Int8Array, bias, p.inputOffset, ch, kH * kW, (c, i) => i * ch + c);
   if (dsp) {
-    const folded = ctx.int32Array('folded_bias', foldedDepthwiseBias(w, bias, p.inputOffset));
+    const bias4 = new Int32Array(Math.ceil(ch / 4) * 4);
+    if (bias) bias4.set(bias.data as Int32Array);
+    const b4 = ctx.int32Array('bias4', bias4);
     const q = declareDspQuant(ctx, p);
-    return { kernel: 'tfg_depthwise_conv2d_s8_dsp', call: `tfg_depthwise_conv2d_s8_dsp(&${geom}, &${q}, ${p.inputOffset}, ${ptrs.join(', ')}, ${folded}, ${out})` };
+    return { kernel: 'tfg_depthwise_conv2d_s8_dsp', call: `tfg_depthwise_conv2d_s8_dsp(&${geom}, &${q}, ${p.inputOffset}, ${ptrs.join(', ')}, ${b4}, ${out})` };
   }
   const mult = ctx.int32Array('multiplier', p.multiplier);
   const shift = ctx.int32Array('shift', p.shift);
