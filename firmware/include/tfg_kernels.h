@@ -45,10 +45,10 @@ typedef struct {
   const int32_t *shift;
 } tfg_s8_channel_quant;
 
-/** Per-channel requantization of the _dsp kernels: the multipliers of tfg_s8_channel_quant, and per channel the int8
- *  code e = −1 − shift (e ≥ 0: a right shift by e + 1, the SMMULR path; e < 0: the general path); round_offset =
- *  1 + 2·output_offset. Codegen guarantees |acc| < 2^30 for every reachable input (|bias| + 255·Σ|w| per channel),
- *  so the doubling high multiply runs as one SMMULR on 2·acc (see tfg_requant_dsp in tfg_support.h). */
+/** Per-channel requantization of the _dsp kernels: the multipliers of tfg_s8_channel_quant, and per channel an int8
+ *  code: e = −1 − shift ≥ 0 when the shift is a right shift and codegen proved |acc| < 2^30 (|bias| + 255·Σ|w|), so the
+ *  doubling high multiply runs as one SMMULR on 2·acc; otherwise e = shift − 64 (< −32, the general path).
+ *  round_offset = 1 + 2·output_offset. See tfg_requant_dsp in tfg_support.h and shiftCode in src/codegen/ops/dsp-weights.ts. */
 typedef struct {
   int32_t output_offset, round_offset, act_min, act_max;
   const int32_t *multiplier;
@@ -114,7 +114,7 @@ tfg_status tfg_dense_s8(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8
 /** tfg_dense_s8 with Cortex-M DSP SMLAD, four rows per pass; bit-exact with it. w4 = W interleaved by codegen (per
  *  4 rows: for each group of 4 inputs the 4 rows' 4 bytes, then the in_n % 4 tail as 4 row bytes per input; rows padded
  *  to a multiple of 4 with zeros; 4-byte aligned). folded_bias[o] = bias[o] + input_offset·Σ_i w[o,i], padded like
- *  the rows (never NULL), so the inner loop needs no offset. Ref: src/codegen/ops/dense.ts interleaveDenseRows. */
+ *  the rows (never NULL), so the inner loop needs no offset. Ref: interleaveDenseRows in src/codegen/ops/dsp-weights.ts. */
 tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_dsp_quant *q, const int8_t *in,
                             const int8_t *w4, const int32_t *folded_bias, int8_t *out);
 
@@ -137,7 +137,7 @@ tfg_status tfg_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant 
  *  channel pair, per group of 4 of the K rounded up to 4: 4 bytes of each channel; zero-padded to an even channel count;
  *  bytes of a group in order 0,2,1,3 when in_c % 4 ≠ 0; 4-byte aligned). bias2 = the bias padded to an even
  *  count (zeros without a bias; never NULL).
- *  Scratch: 4·(TFG_IM2COL_MAX + 3) bytes of stack. Bit-exact with tfg_conv2d_s8. Ref: src/codegen/ops/conv-gemm.ts. */
+ *  Scratch: 4·(TFG_IM2COL_MAX + 3) bytes of stack. Bit-exact with tfg_conv2d_s8. Ref: interleaveConvPairs in src/codegen/ops/dsp-weights.ts. */
 tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
                                     const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out);
 /** int8 pointwise Conv2D (1×1 kernel, no padding, one group, any stride, in_c ≤ TFG_IM2COL_MAX) as a GEMM over

@@ -324,11 +324,10 @@ static inline int32_t tfg_smmulr(int32_t a, int32_t b) {
 #endif
 }
 
-/* tfg_requantize + output offset + clamp for the _dsp kernels, bit-exact with tfg_requant_channel when |acc| < 2^30
- * (codegen checks the bound). For a right shift r = −shift ≥ 1 (code e = r − 1 ≥ 0): SRDHM(acc, m) =
+/* tfg_requantize + output offset + clamp for the _dsp kernels, bit-exact with tfg_requant_channel. For a right shift r = −shift ≥ 1 (code e = r − 1 ≥ 0): SRDHM(acc, m) =
  * floor((acc·m + 2^30) / 2^31) is SMMULR(2·acc, m), and RoundingDivideByPOT(v, r) + zp is
- * ((v − [v < 0]) >> (r − 1) + 1 + 2·zp) >> 1 (half away from zero as two floors). Shift ≥ 0 channels (rare) take the
- * general path. */
+ * ((v − [v < 0]) >> (r − 1) + 1 + 2·zp) >> 1 (half away from zero as two floors). Other channels (shift ≥ 0, or an
+ * accumulator bound codegen could not prove) carry e = shift − 64 < 0 and take the general path. */
 static inline int8_t tfg_requant_dsp(const tfg_s8_dsp_quant *q, int32_t acc, int32_t c) {
   const int32_t e = q->shift_code[c];
   int32_t v;
@@ -336,7 +335,7 @@ static inline int8_t tfg_requant_dsp(const tfg_s8_dsp_quant *q, int32_t acc, int
     v = tfg_smmulr((int32_t)((uint32_t)acc << 1), q->multiplier[c]);
     v = (((v + (v >> 31)) >> e) + q->round_offset) >> 1;
   } else {
-    v = tfg_requantize(acc, q->multiplier[c], -1 - e) + q->output_offset;
+    v = tfg_requantize(acc, q->multiplier[c], e + 64) + q->output_offset;
   }
   return (int8_t)tfg_clamp_i32(v, q->act_min, q->act_max);
 }
@@ -375,17 +374,37 @@ static inline void tfg_gather_col_s16(const tfg_conv_geom *g, const int8_t *img,
     }
     return;
   }
-  int32_t k = 0;
+  /* natural order: the field into a contiguous int16 row first (a window row that lies inside the image is one run
+   * of k_w·in_c bytes when dil_w = 1), then copied group by group into column j */
+  int16_t tmp[TFG_IM2COL_MAX + 3] TFG_ALIGN(4);
+  const int32_t run = g->k_w * in_c;
+  const int32_t row_inside = ix0 >= 0 && ix0 + (g->k_w - 1) * g->dil_w < g->in_w && g->dil_w == 1;
+  int16_t *t = tmp;
   for (int32_t ky = 0; ky < g->k_h; ++ky) {
     const int32_t iy = iy0 + ky * g->dil_h;
-    for (int32_t kx = 0; kx < g->k_w; ++kx) {
-      const int32_t ix = ix0 + kx * g->dil_w;
-      const int32_t inside = iy >= 0 && iy < g->in_h && ix >= 0 && ix < g->in_w;
-      const int8_t *src = img + ((size_t)(inside ? iy : 0) * g->in_w + (inside ? ix : 0)) * in_c;
-      for (int32_t c = 0; c < in_c; ++c, ++k) base[((k >> 2) << 3) + (k & 3)] = (int16_t)(inside ? (int32_t)src[c] + offset : 0);
+    if (iy < 0 || iy >= g->in_h) {
+      for (int32_t i = 0; i < run; ++i) *t++ = 0;
+    } else if (row_inside) {
+      const int8_t *src = img + ((size_t)iy * g->in_w + ix0) * in_c;
+      for (int32_t i = 0; i < run; ++i) *t++ = (int16_t)(src[i] + offset);
+    } else {
+      for (int32_t kx = 0; kx < g->k_w; ++kx) {
+        const int32_t ix = ix0 + kx * g->dil_w;
+        if (ix < 0 || ix >= g->in_w) {
+          for (int32_t c = 0; c < in_c; ++c) *t++ = 0;
+        } else {
+          const int8_t *src = img + ((size_t)iy * g->in_w + ix) * in_c;
+          for (int32_t c = 0; c < in_c; ++c) *t++ = (int16_t)(src[c] + offset);
+        }
+      }
     }
   }
-  for (; (k & 3) != 0; ++k) base[((k >> 2) << 3) + (k & 3)] = 0;
+  const int32_t k = g->k_h * run;
+  for (int32_t i = k; (i & 3) != 0; ++i) *t++ = 0;
+  for (int32_t i = 0; i < k; i += 4, base += 8) {
+    tfg_store32a(base, (int32_t)tfg_load32a(tmp + i));
+    tfg_store32a(base + 2, (int32_t)tfg_load32a(tmp + i + 2));
+  }
 }
 
 /* 2 columns × 2 output channels over `groups` groups of 4: cols interleaved as tfg_gather_col_s16 writes them, w the

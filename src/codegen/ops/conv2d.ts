@@ -1,13 +1,13 @@
 // Conv2D → tfg_conv2d_f32 / tfg_conv2d_s8, or on cortex-m-dsp boards the SMLAD variant picked by shape at compile time:
 // 1×1 unpadded → GEMM over pixels, one group with K ≤ TFG_IM2COL_MAX → 2-column im2col (both with interleaved weights
-// and SMMULR requantization when the accumulator bound allows), else the per-pixel one.
+// and SMMULR requantization), else the per-pixel one.
 import { product, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
 import type { OpEmitter } from '../op-emitter.ts';
 import { emitPackedConv } from '../packing/emit-packed.ts';
 import { convGeom } from './conv-geom.ts';
-import { accumulatorFits, declareAlignedI8, declareDspQuant, interleaveConvPairs } from './dsp-weights.ts';
+import { declareAlignedI8, declareDspQuant, interleaveConvPairs, smmulrChannels } from './dsp-weights.ts';
 
 /** Must equal TFG_IM2COL_MAX in firmware/include/tfg_kernels.h. */
 export const TFG_IM2COL_MAX = 576;
@@ -45,15 +45,13 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
   const k = product(w.shape) / outC;
   const variant = ctx.kernels === 'cortex-m-dsp' ? dspConvVariant(node, w) : 'tfg_conv2d_s8';
   const bias = ctx.input(2);
-  const gemm = (variant === 'tfg_conv2d_s8_1x1_dsp' || variant === 'tfg_conv2d_s8_im2col_dsp') &&
-    accumulatorFits(w.data as Int8Array, bias, p.inputOffset, outC, k, (c, i) => c * k + i);
-  if (gemm) {
+  if (variant === 'tfg_conv2d_s8_1x1_dsp' || variant === 'tfg_conv2d_s8_im2col_dsp') {
     // Interleaved channel pairs; natural-order columns (permuted weight bytes) unless in_c is a multiple of 4.
     const w2 = declareAlignedI8(ctx, 'w2', interleaveConvPairs(w.data as Int8Array, outC, k, inPerGroup % 4 !== 0));
     const bias2 = new Int32Array(outC + (outC & 1));
     if (bias) bias2.set(bias.data as Int32Array);
     const b2 = ctx.int32Array('bias2', bias2);
-    const q = declareDspQuant(ctx, p);
+    const q = declareDspQuant(ctx, p, smmulrChannels(w.data as Int8Array, bias, p.inputOffset, outC, k, (c, i) => c * k + i));
     return { kernel: variant, call: `${variant}(&${geom}, &${q}, ${p.inputOffset}, ${xPtr}, ${w2}, ${b2}, ${out})` };
   }
   const mult = ctx.int32Array('multiplier', p.multiplier);

@@ -5,7 +5,7 @@ import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
 import type { OpEmitter } from '../op-emitter.ts';
 import { convGeom } from './conv-geom.ts';
-import { accumulatorFits, declareDspQuant } from './dsp-weights.ts';
+import { declareDspQuant, smmulrChannels } from './dsp-weights.ts';
 
 /** Must equal TFG_DW_ROWBUF_BYTES / TFG_DW_WBUF_BYTES / TFG_DW_MAX_KH in firmware/include/tfg_kernels.h. */
 export const TFG_DW_ROWBUF_BYTES = 8192;
@@ -38,13 +38,12 @@ export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
   const bias = ctx.input(2);
   const [rowBytes, wBytes] = depthwiseDspScratch(ch, kH, kW, ctx.output().shape[2], a.strides[1]);
   const dsp = ctx.kernels === 'cortex-m-dsp' && a.multiplier === 1 && a.dilations[0] === 1 && a.dilations[1] === 1 && w.data &&
-    rowBytes <= TFG_DW_ROWBUF_BYTES && wBytes <= TFG_DW_WBUF_BYTES && kH <= TFG_DW_MAX_KH &&
-    accumulatorFits(w.data as Int8Array, bias, p.inputOffset, ch, kH * kW, (c, i) => i * ch + c);
+    rowBytes <= TFG_DW_ROWBUF_BYTES && wBytes <= TFG_DW_WBUF_BYTES && kH <= TFG_DW_MAX_KH;
   if (dsp) {
     const bias4 = new Int32Array(Math.ceil(ch / 4) * 4);
     if (bias) bias4.set(bias.data as Int32Array);
     const b4 = ctx.int32Array('bias4', bias4);
-    const q = declareDspQuant(ctx, p);
+    const q = declareDspQuant(ctx, p, smmulrChannels(w.data as Int8Array, bias, p.inputOffset, ch, kH * kW, (c, i) => i * ch + c));
     return { kernel: 'tfg_depthwise_conv2d_s8_dsp', call: `tfg_depthwise_conv2d_s8_dsp(&${geom}, &${q}, ${p.inputOffset}, ${ptrs.join(', ')}, ${b4}, ${out})` };
   }
   const mult = ctx.int32Array('multiplier', p.multiplier);

@@ -18,25 +18,31 @@ export interface ChannelQuant {
 export const DSP_ACC_LIMIT = 2 ** 30;
 
 /**
- * True when every channel's accumulator Σ (x + inputOffset)·w + bias stays below DSP_ACC_LIMIT in magnitude for any
- * int8 x. `rows` lists each channel's weight indices through `weightIndex(channel, i)` over `perChannel` weights.
+ * Per channel: true when its accumulator Σ (x + inputOffset)·w + bias stays below DSP_ACC_LIMIT in magnitude for any
+ * int8 x (the SMMULR path is exact). Channel c's weights are w[weightIndex(c, i)], i < perChannel. Channels that fail
+ * (e.g. dead channels whose bias alone is 2^30) take tfg_requant_dsp's general path.
  */
-export function accumulatorFits(w: Int8Array, bias: Tensor | undefined, inputOffset: number, channels: number, perChannel: number,
-  weightIndex: (c: number, i: number) => number): boolean {
+export function smmulrChannels(w: Int8Array, bias: Tensor | undefined, inputOffset: number, channels: number, perChannel: number,
+  weightIndex: (c: number, i: number) => number): boolean[] {
   const maxX = Math.max(Math.abs(-128 + inputOffset), Math.abs(127 + inputOffset));
   const b = bias?.data as Int32Array | undefined;
-  for (let c = 0; c < channels; c++) {
+  return Array.from({ length: channels }, (_, c) => {
     let s = 0;
     for (let i = 0; i < perChannel; i++) s += Math.abs(w[weightIndex(c, i)]);
-    if (Math.abs(b ? b[c] : 0) + maxX * s >= DSP_ACC_LIMIT) return false;
-  }
-  return true;
+    return Math.abs(b ? b[c] : 0) + maxX * s < DSP_ACC_LIMIT;
+  });
 }
 
-/** Declares the tfg_s8_dsp_quant block (int32 multipliers, int8 shift codes −1 − shift) and returns its identifier. */
-export function declareDspQuant(ctx: EmitContext<Node>, p: ChannelQuant): string {
+/** tfg_requant_dsp's int8 code of one channel: −1 − shift ≥ 0 for the SMMULR path (a right shift and a proven
+ *  accumulator bound), else shift − 64 (< −32) for the general path. */
+export function shiftCode(shift: number, smmulrOk: boolean): number {
+  return shift < 0 && smmulrOk ? -1 - shift : shift - 64;
+}
+
+/** Declares the tfg_s8_dsp_quant block (int32 multipliers, int8 shift codes) and returns its identifier. */
+export function declareDspQuant(ctx: EmitContext<Node>, p: ChannelQuant, smmulrOk: boolean[]): string {
   const mult = ctx.int32Array('multiplier', p.multiplier);
-  const codes = Array.from(p.shift, (s) => -1 - s);
+  const codes = Array.from(p.shift, (s, c) => shiftCode(s, smmulrOk[c]));
   for (const e of codes) if (e < -128 || e > 127) throw new Error(`shift code ${e} does not fit int8`);
   const shift = ctx.declare('shift_code', 'int8_t[]', `{\n${cList(cInts(codes), 16)}\n}`);
   return ctx.declare('quant', 'tfg_s8_dsp_quant', `{ ${p.outputOffset}, ${1 + 2 * p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
