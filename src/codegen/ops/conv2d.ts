@@ -1,7 +1,7 @@
 // Conv2D → tfg_conv2d_f32 / tfg_conv2d_s8, or on cortex-m-dsp boards the SMLAD variant picked by shape at compile time:
 // 1×1 unpadded → GEMM over pixels, one group with K ≤ TFG_IM2COL_MAX → 2-column im2col (both with interleaved weights
 // and SMMULR requantization), else the per-pixel one.
-import { product, type Node, type Tensor } from '../../ir/graph.ts';
+import { product, type Graph, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
 import type { OpEmitter } from '../op-emitter.ts';
@@ -14,14 +14,26 @@ export const TFG_IM2COL_MAX = 576;
 
 type DspConv = 'tfg_conv2d_s8_1x1_dsp' | 'tfg_conv2d_s8_im2col_dsp' | 'tfg_conv2d_s8_dsp';
 
-/** The DSP conv variant for this node's shape. */
-export function dspConvVariant(node: Node<'Conv2D'>, w: Tensor): DspConv {
+/** The DSP conv variant for this node's shape alone. */
+function variantByShape(node: Node<'Conv2D'>, w: Tensor): DspConv {
   const a = node.attrs;
   const [, kH, kW, inPerGroup] = w.shape;
   if (!w.data || a.groups !== 1 || kH * kW * inPerGroup > TFG_IM2COL_MAX) return 'tfg_conv2d_s8_dsp';
   if (kH === 1 && kW === 1 && a.pads.every((p) => p === 0)) return 'tfg_conv2d_s8_1x1_dsp';
   return 'tfg_conv2d_s8_im2col_dsp';
-  return 'tfg_conv2d_s8_dsp';
+}
+
+/** The DSP conv variant for this node. A 1×1 conv in a graph that links the im2col kernel anyway runs on it too (the
+ *  same GEMM core with a one-tap gather): one kernel in flash instead of two, at a few instructions per pixel pair. */
+export function dspConvVariant(node: Node<'Conv2D'>, w: Tensor, g?: Graph): DspConv {
+  const v = variantByShape(node, w);
+  if (v !== 'tfg_conv2d_s8_1x1_dsp' || !g) return v;
+  const im2colElsewhere = g.nodes.some((n) => {
+    if (n.op !== 'Conv2D') return false;
+    const wt = g.tensors[n.inputs[1]];
+    return g.tensors[n.inputs[0]].dtype === 'i8' && !wt.storage && variantByShape(n as Node<'Conv2D'>, wt) === 'tfg_conv2d_s8_im2col_dsp';
+  });
+  return im2colElsewhere ? 'tfg_conv2d_s8_im2col_dsp' : v;
 }
 
 export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
@@ -43,7 +55,7 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
   const p = prepareConv(node, x, w, ctx.output());
   const [outC, , , inPerGroup] = w.shape;
   const k = product(w.shape) / outC;
-  const variant = ctx.kernels === 'cortex-m-dsp' ? dspConvVariant(node, w) : 'tfg_conv2d_s8';
+  const variant = ctx.kernels === 'cortex-m-dsp' ? dspConvVariant(node, w, ctx.g) : 'tfg_conv2d_s8';
   const bias = ctx.input(2);
   if (variant === 'tfg_conv2d_s8_1x1_dsp' || variant === 'tfg_conv2d_s8_im2col_dsp') {
     // Interleaved channel pairs; natural-order columns (permuted weight bytes) unless in_c is a multiple of 4.
