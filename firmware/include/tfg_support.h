@@ -328,6 +328,17 @@ static inline int32_t tfg_smmulr(int32_t a, int32_t b) {
  * floor((acc·m + 2^30) / 2^31) is SMMULR(2·acc, m), and RoundingDivideByPOT(v, r) + zp is
  * ((v − [v < 0]) >> (r − 1) + 1 + 2·zp) >> 1 (half away from zero as two floors). Other channels (shift ≥ 0, or an
  * accumulator bound codegen could not prove) carry e = shift − 64 < 0 and take the general path. */
+#if defined(__GNUC__)
+#define TFG_NOINLINE __attribute__((noinline))
+#else
+#define TFG_NOINLINE
+#endif
+
+/* The general path of tfg_requant_dsp, out of line: rare, and inlined it would repeat in every unrolled output. */
+static TFG_NOINLINE int32_t tfg_requant_dsp_general(int32_t acc, int32_t multiplier, int32_t shift, int32_t output_offset) {
+  return tfg_requantize(acc, multiplier, shift) + output_offset;
+}
+
 static inline int8_t tfg_requant_dsp(const tfg_s8_dsp_quant *q, int32_t acc, int32_t c) {
   const int32_t e = q->shift_code[c];
   int32_t v;
@@ -335,7 +346,7 @@ static inline int8_t tfg_requant_dsp(const tfg_s8_dsp_quant *q, int32_t acc, int
     v = tfg_smmulr((int32_t)((uint32_t)acc << 1), q->multiplier[c]);
     v = (((v + (v >> 31)) >> e) + q->round_offset) >> 1;
   } else {
-    v = tfg_requantize(acc, q->multiplier[c], e + 64) + q->output_offset;
+    v = tfg_requant_dsp_general(acc, q->multiplier[c], e + 64, q->output_offset);
   }
   return (int8_t)tfg_clamp_i32(v, q->act_min, q->act_max);
 }
