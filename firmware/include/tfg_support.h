@@ -339,16 +339,43 @@ static TFG_NOINLINE int32_t tfg_requant_dsp_general(int32_t acc, int32_t multipl
   return tfg_requantize(acc, multiplier, shift) + output_offset;
 }
 
-static inline int8_t tfg_requant_dsp(const tfg_s8_dsp_quant *q, int32_t acc, int32_t c) {
+/* tfg_requant_dsp without the activation clamp (output offset included). */
+static inline int32_t tfg_requant_dsp_raw(const tfg_s8_dsp_quant *q, int32_t acc, int32_t c) {
   const int32_t e = q->shift_code[c];
-  int32_t v;
   if (TFG_LIKELY(e >= 0)) {
-    v = tfg_smmulr((int32_t)((uint32_t)acc << 1), q->multiplier[c]);
-    v = (((v + (v >> 31)) >> e) + q->round_offset) >> 1;
-  } else {
-    v = tfg_requant_dsp_general(acc, q->multiplier[c], e + 64, q->output_offset);
+    const int32_t v = tfg_smmulr((int32_t)((uint32_t)acc << 1), q->multiplier[c]);
+    return (((v + (v >> 31)) >> e) + q->round_offset) >> 1;
   }
-  return (int8_t)tfg_clamp_i32(v, q->act_min, q->act_max);
+  return tfg_requant_dsp_general(acc, q->multiplier[c], e + 64, q->output_offset);
+}
+
+static inline int8_t tfg_requant_dsp(const tfg_s8_dsp_quant *q, int32_t acc, int32_t c) {
+  return (int8_t)tfg_clamp_i32(tfg_requant_dsp_raw(q, acc, c), q->act_min, q->act_max);
+}
+
+/* Saturation to int8 (one SSAT on the DSP cores). */
+static inline int32_t tfg_ssat8(int32_t v) {
+#if defined(__ARM_FEATURE_SAT) && __ARM_FEATURE_SAT == 1
+  return __ssat(v, 8);
+#else
+  return tfg_clamp_i32(v, -128, 127);
+#endif
+}
+
+/* Four requantized outputs (raw values of tfg_requant_dsp_raw) stored as int8: one SSAT each, and the activation
+ * clamp only when the layer's range is narrower than int8 (`narrow`, a per-call constant: a branch per four outputs). */
+static inline void tfg_store4_dsp(const tfg_s8_dsp_quant *q, int32_t narrow, int32_t v0, int32_t v1, int32_t v2, int32_t v3,
+                                  int8_t *y0, int8_t *y1, int8_t *y2, int8_t *y3) {
+  if (narrow) {
+    v0 = tfg_clamp_i32(v0, q->act_min, q->act_max);
+    v1 = tfg_clamp_i32(v1, q->act_min, q->act_max);
+    v2 = tfg_clamp_i32(v2, q->act_min, q->act_max);
+    v3 = tfg_clamp_i32(v3, q->act_min, q->act_max);
+  }
+  *y0 = (int8_t)tfg_ssat8(v0);
+  *y1 = (int8_t)tfg_ssat8(v1);
+  *y2 = (int8_t)tfg_ssat8(v2);
+  *y3 = (int8_t)tfg_ssat8(v3);
 }
 
 /* One output pixel's receptive field as int16 (x + offset; padded taps 0) into column j of an interleaved 2-column
@@ -450,14 +477,14 @@ static inline void tfg_gemm2x2_s16(const int16_t *cols, const int8_t *w, int32_t
 static inline void tfg_gemm_cols_s8(const tfg_s8_dsp_quant *q, const int16_t *cols, const int8_t *w2, const int32_t *bias2,
                                     int32_t n_out, int32_t groups, int8_t *y0, int8_t *y1) {
   const tfg_s8_dsp_quant qv = *q; /* a local copy: the int8 stores below could alias *q, which would force reloads */
+  const int32_t narrow = qv.act_min > -128 || qv.act_max < 127;
   int32_t oc = 0;
   for (; oc + 2 <= n_out; oc += 2, w2 += 8 * groups) {
     int32_t acc[4] = {bias2[oc], bias2[oc + 1], bias2[oc], bias2[oc + 1]};
     tfg_gemm2x2_s16(cols, w2, groups, acc);
-    y0[oc] = tfg_requant_dsp(&qv, acc[0], oc);
-    y0[oc + 1] = tfg_requant_dsp(&qv, acc[1], oc + 1);
-    y1[oc] = tfg_requant_dsp(&qv, acc[2], oc);
-    y1[oc + 1] = tfg_requant_dsp(&qv, acc[3], oc + 1);
+    tfg_store4_dsp(&qv, narrow, tfg_requant_dsp_raw(&qv, acc[0], oc), tfg_requant_dsp_raw(&qv, acc[1], oc + 1),
+                   tfg_requant_dsp_raw(&qv, acc[2], oc), tfg_requant_dsp_raw(&qv, acc[3], oc + 1),
+                   y0 + oc, y0 + oc + 1, y1 + oc, y1 + oc + 1);
   }
   if (oc < n_out) { /* odd last channel: its partner row is zeros */
     int32_t acc[4] = {bias2[oc], 0, bias2[oc], 0};

@@ -43,6 +43,7 @@ tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom *geom, const tfg_s8_d
   const tfg_conv_geom gv = *geom; /* local copies: the int8 stores below could alias *geom and *q */
   const tfg_conv_geom *g = &gv;
   const tfg_s8_dsp_quant qv = *q;
+  const int32_t narrow = qv.act_min > -128 || qv.act_max < 127;
   const int32_t ch = g->out_c;
   const int32_t groups = (ch + 3) >> 2;
   const int32_t k_h = g->k_h;
@@ -110,10 +111,8 @@ tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom *geom, const tfg_s8_d
             }
           }
           if (n == 4) {
-            y[0] = tfg_requant_dsp(&qv, a0, c);
-            y[1] = tfg_requant_dsp(&qv, a1, c + 1);
-            y[2] = tfg_requant_dsp(&qv, a2, c + 2);
-            y[3] = tfg_requant_dsp(&qv, a3, c + 3);
+            tfg_store4_dsp(&qv, narrow, tfg_requant_dsp_raw(&qv, a0, c), tfg_requant_dsp_raw(&qv, a1, c + 1),
+                           tfg_requant_dsp_raw(&qv, a2, c + 2), tfg_requant_dsp_raw(&qv, a3, c + 3), y, y + 1, y + 2, y + 3);
           } else {
             const int32_t acc[4] = {a0, a1, a2, a3};
             for (int32_t j = 0; j < n; ++j) y[j] = tfg_requant_dsp(&qv, acc[j], c + j);

@@ -9,6 +9,8 @@
 tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_dsp_quant *q, const int8_t *in,
                             const int8_t *w4, const int32_t *folded_bias, int8_t *out) {
   const int32_t groups = in_n >> 2;
+  const tfg_s8_dsp_quant qv = *q; /* a local copy: the int8 stores below could alias *q */
+  const int32_t narrow = qv.act_min > -128 || qv.act_max < 127;
   for (int32_t b = 0; b < batch; ++b) {
     const int8_t *x0 = in + (size_t)b * (size_t)in_n;
     int8_t *y = out + (size_t)b * (size_t)out_n;
@@ -35,9 +37,13 @@ tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tf
         a2 += xi * (int32_t)wp[2];
         a3 += xi * (int32_t)wp[3];
       }
-      const int32_t acc[4] = {a0, a1, a2, a3};
-      const int32_t left = out_n - o < 4 ? out_n - o : 4;
-      for (int32_t k = 0; k < left; ++k) y[o + k] = tfg_requant_dsp(q, acc[k], o + k);
+      if (o + 4 <= out_n) {
+        tfg_store4_dsp(&qv, narrow, tfg_requant_dsp_raw(&qv, a0, o), tfg_requant_dsp_raw(&qv, a1, o + 1),
+                       tfg_requant_dsp_raw(&qv, a2, o + 2), tfg_requant_dsp_raw(&qv, a3, o + 3), y + o, y + o + 1, y + o + 2, y + o + 3);
+      } else { /* one to three rows left */
+        const int32_t acc[4] = {a0, a1, a2, a3};
+        for (int32_t k = 0; o + k < out_n; ++k) y[o + k] = tfg_requant_dsp(&qv, acc[k], o + k);
+      }
     }
   }
   return TFG_OK;
