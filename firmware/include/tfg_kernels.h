@@ -70,6 +70,15 @@ typedef struct {
   int32_t act_min, act_max;
 } tfg_add_s8_params;
 
+/** tfg_add_s8's arithmetic prepared for tfg_add_s8_dsp (codegen: src/codegen/ops/add.ts): x_base = input offset · 2^21
+ *  (the doubled left shift of 20), per requantization the multiplier, pre = 1 when its shift is 0 (else 0) and
+ *  rs = max(−shift, 1) − 1; round_offset = 1 + 2·output zero point. */
+typedef struct {
+  int32_t a_base, b_base, a_multiplier, b_multiplier, output_multiplier;
+  int32_t a_pre, b_pre, output_pre, a_rs, b_rs, output_rs;
+  int32_t round_offset, act_min, act_max;
+} tfg_add_s8_dsp_params;
+
 /** int8 Mul (TFLite reference): out = requantize((a + a_offset)(b + b_offset), multiplier, shift) + output_offset, clamped. */
 typedef struct {
   int32_t a_offset, b_offset, output_offset, output_multiplier, output_shift, act_min, act_max;
@@ -194,6 +203,8 @@ tfg_status tfg_div_f32(int32_t n, const float *a, const float *b, float *out);
 tfg_status tfg_div_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float *out);
 tfg_status tfg_add_s8(int32_t n, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 tfg_status tfg_add_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+/** int8 Add with every requantization as one SMMULR (same shapes); bit-exact with tfg_add_s8. In place allowed. */
+tfg_status tfg_add_s8_dsp(int32_t n, const tfg_add_s8_dsp_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 /** int8 Sub: tfg_add_s8's arithmetic with the scaled inputs subtracted (reference_ops::SubElementwise). */
 tfg_status tfg_sub_s8(int32_t n, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 tfg_status tfg_sub_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
