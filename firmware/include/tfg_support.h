@@ -161,43 +161,6 @@ static inline void tfg_dot2_s8(const int8_t *x, const int8_t *w0, const int8_t *
   *acc1 = a1;
 }
 
-/* Four dot products Σ x[i]·w_k[i] with no input offset (the caller folded it into the accumulators):
- * rows w, w + stride, w + 2·stride, w + 3·stride; x unpacked once per four rows, accumulated into acc[0..3]. */
-static inline void tfg_dot4_s8_nooffset(const int8_t *x, const int8_t *w, size_t stride, int32_t n, int32_t *acc) {
-  const int8_t *w0 = w, *w1 = w + stride, *w2 = w + 2 * stride, *w3 = w + 3 * stride;
-  const int8_t *const x_end = x + (n & ~3);
-  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-  while (x < x_end) {
-    const uint32_t xv = tfg_load32(x);
-    const int32_t xa = tfg_sxtb16(xv);
-    const int32_t xb = tfg_sxtb16_ror8(xv);
-    uint32_t v = tfg_load32(w0);
-    a0 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a0));
-    v = tfg_load32(w1);
-    a1 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a1));
-    v = tfg_load32(w2);
-    a2 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a2));
-    v = tfg_load32(w3);
-    a3 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a3));
-    x += 4;
-    w0 += 4;
-    w1 += 4;
-    w2 += 4;
-    w3 += 4;
-  }
-  for (int32_t i = 0; i < (n & 3); ++i) {
-    const int32_t xi = x[i];
-    a0 += xi * (int32_t)w0[i];
-    a1 += xi * (int32_t)w1[i];
-    a2 += xi * (int32_t)w2[i];
-    a3 += xi * (int32_t)w3[i];
-  }
-  acc[0] = a0;
-  acc[1] = a1;
-  acc[2] = a2;
-  acc[3] = a3;
-}
-
 /* One dot product, same arithmetic as tfg_dot2_s8. */
 static inline int32_t tfg_dot1_s8(const int8_t *x, const int8_t *w, int32_t n, int32_t offset, int32_t acc) {
   const int32_t off2 = (int32_t)(((uint32_t)offset & 0xFFFFu) | ((uint32_t)offset << 16));
@@ -210,81 +173,6 @@ static inline int32_t tfg_dot1_s8(const int8_t *x, const int8_t *w, int32_t n, i
   }
   for (; i < n; ++i) acc += ((int32_t)x[i] + offset) * (int32_t)w[i];
   return acc;
-}
-
-/* 2 pixels × 2 output channels, int8 inputs with no offset (folded into the accumulators by codegen):
- * acc[0] += x0·w0, acc[1] += x0·w1, acc[2] += x1·w0, acc[3] += x1·w1 over n elements, with x1 = x0 + dx and
- * w1 = w0 + dw (two offset registers instead of two more pointers keep the loop out of the stack on Cortex-M).
- * Per 4 elements: 4 loads, 8 SXTB16, 8 SMLAD for 16 MACs (the GEMM core of the 1×1 conv). */
-static inline void tfg_mac2x2_s8(const int8_t *x0, size_t dx, const int8_t *w0, size_t dw, int32_t n, int32_t *acc) {
-  int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
-  const int8_t *const end = x0 + (n & ~3);
-  while (x0 < end) {
-    const uint32_t wv0 = tfg_load32(w0);
-    const int32_t w0a = tfg_sxtb16(wv0), w0b = tfg_sxtb16_ror8(wv0);
-    const uint32_t xv0 = tfg_load32(x0);
-    const int32_t x0a = tfg_sxtb16(xv0), x0b = tfg_sxtb16_ror8(xv0);
-    a00 = tfg_smlad(x0b, w0b, tfg_smlad(x0a, w0a, a00));
-    const uint32_t xv1 = tfg_load32(x0 + dx);
-    const int32_t x1a = tfg_sxtb16(xv1), x1b = tfg_sxtb16_ror8(xv1);
-    a10 = tfg_smlad(x1b, w0b, tfg_smlad(x1a, w0a, a10));
-    const uint32_t wv1 = tfg_load32(w0 + dw);
-    const int32_t w1a = tfg_sxtb16(wv1), w1b = tfg_sxtb16_ror8(wv1);
-    a01 = tfg_smlad(x0b, w1b, tfg_smlad(x0a, w1a, a01));
-    a11 = tfg_smlad(x1b, w1b, tfg_smlad(x1a, w1a, a11));
-    x0 += 4;
-    w0 += 4;
-  }
-  for (int32_t i = 0; i < (n & 3); ++i) {
-    const int32_t xa = x0[i], xb = x0[dx + (size_t)i], wa = w0[i], wb = w0[dw + (size_t)i];
-    a00 += xa * wa;
-    a01 += xa * wb;
-    a10 += xb * wa;
-    a11 += xb * wb;
-  }
-  acc[0] = a00;
-  acc[1] = a01;
-  acc[2] = a10;
-  acc[3] = a11;
-}
-
-/* Same 2×2 block with int16 im2col columns (offset already added, each group of 4 stored as x0,x2,x1,x3 so one
- * word pairs with SXTB16 of the weights and the other with SXTB16 ROR 8); the n & 3 tail is stored in order.
- * The second column is x0 + d and the second weight row w0 + d (im2col columns and OHWI rows are both K long). */
-static inline void tfg_mac2x2_s16(const int16_t *x0, const int8_t *w0, size_t d, int32_t n, int32_t *acc) {
-  int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
-  const int16_t *const end = x0 + (n & ~3);
-  while (x0 < end) {
-    const uint32_t wv0 = tfg_load32(w0);
-    const int32_t w0a = tfg_sxtb16(wv0), w0b = tfg_sxtb16_ror8(wv0);
-    const int32_t x0a = (int32_t)tfg_load32((const int8_t *)x0), x0b = (int32_t)tfg_load32((const int8_t *)(x0 + 2));
-    a00 = tfg_smlad(x0b, w0b, tfg_smlad(x0a, w0a, a00));
-    const int32_t x1a = (int32_t)tfg_load32((const int8_t *)(x0 + d)), x1b = (int32_t)tfg_load32((const int8_t *)(x0 + d + 2));
-    a10 = tfg_smlad(x1b, w0b, tfg_smlad(x1a, w0a, a10));
-    const uint32_t wv1 = tfg_load32(w0 + d);
-    const int32_t w1a = tfg_sxtb16(wv1), w1b = tfg_sxtb16_ror8(wv1);
-    a01 = tfg_smlad(x0b, w1b, tfg_smlad(x0a, w1a, a01));
-    a11 = tfg_smlad(x1b, w1b, tfg_smlad(x1a, w1a, a11));
-    x0 += 4;
-    w0 += 4;
-  }
-  for (int32_t i = 0; i < (n & 3); ++i) {
-    const int32_t xa = x0[i], xb = x0[d + (size_t)i], wa = w0[i], wb = w0[d + (size_t)i];
-    a00 += xa * wa;
-    a01 += xa * wb;
-    a10 += xb * wa;
-    a11 += xb * wb;
-  }
-  acc[0] = a00;
-  acc[1] = a01;
-  acc[2] = a10;
-  acc[3] = a11;
-}
-
-/* Per-channel requantization of one accumulator, with the output offset and the activation clamp. */
-static inline int8_t tfg_requant_channel(const tfg_s8_channel_quant *q, int32_t acc, int32_t oc) {
-  acc = tfg_requantize(acc, q->multiplier[oc], q->shift[oc]) + q->output_offset;
-  return (int8_t)tfg_clamp_i32(acc, q->act_min, q->act_max);
 }
 
 /* Word load from a 4-byte aligned address (codegen's interleaved weights, the kernels' int16 column buffers): lets
@@ -324,12 +212,13 @@ static inline int32_t tfg_smmulr(int32_t a, int32_t b) {
 #endif
 }
 
-/* tfg_requantize + output offset + clamp for the _dsp kernels, bit-exact with tfg_requant_channel. For a right shift r = −shift ≥ 1 (code e = r − 1 ≥ 0): SRDHM(acc, m) =
+/* tfg_requantize + output offset + clamp for the _dsp kernels (tfg_s8_dsp_quant), bit-exact with the reference kernels'
+ * per-channel requantization. For a right shift r = −shift ≥ 1 (code e = r − 1 ≥ 0): SRDHM(acc, m) =
  * floor((acc·m + 2^30) / 2^31) is SMMULR(2·acc, m), and RoundingDivideByPOT(v, r) + zp is
  * ((v − [v < 0]) >> (r − 1) + 1 + 2·zp) >> 1 (half away from zero as two floors). Other channels (shift ≥ 0, or an
  * accumulator bound codegen could not prove) carry e = shift − 64 < 0 and take the general path. */
 #if defined(__GNUC__)
-#define TFG_NOINLINE __attribute__((noinline))
+#define TFG_NOINLINE __attribute__((noinline, unused)) /* unused: kernels that never requantize include it too */
 #else
 #define TFG_NOINLINE
 #endif
