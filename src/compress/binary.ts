@@ -6,7 +6,7 @@ import { cloneGraph, type Graph } from '../ir/graph.ts';
 import { alphas, binarize, clipReal, initBinaryLayer, type AlphaMode, type BinarizeMode, type BinaryLayerState } from '../train/binary-connect.ts';
 import { makeRng } from '../train/prng.ts';
 import { compressionRows, weightRatio } from './deep-compression-table.ts';
-import { graphSize, type Pass, type PassReport } from './pass.ts';
+import { graphSize, layerNotApplicable, type Pass, type PassReport } from './pass.ts';
 import { accuracy, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData } from './prune-finetune.ts';
 import { ArrayAdam, proxyTrain } from './proxy-train.ts';
 
@@ -38,8 +38,12 @@ export const binary: Pass = {
     epochs: { type: 'number', min: 0, max: 1000, default: 2, description: 'BinaryConnect training epochs (0 = binarize only)' },
     lr: { type: 'number', min: 1e-7, max: 1, default: 1e-3, description: 'Adam learning rate (real weights, biases, kept layers)' },
   },
-  async run(ir, { params, data }, log) {
+  async run(ir, options, log) {
+    const { params, data } = options;
     const g = cloneGraph(ir);
+    for (const n of g.nodes) {
+      if (n.op === 'DepthwiseConv2D') layerNotApplicable('binary', n, 'there is no binary depthwise kernel; it keeps its weights', options, log);
+    }
     const layers = binaryLayers(g, Boolean(params.keep_first), Boolean(params.keep_last));
     if (layers.length === 0) {
       throw new TinyforgeError('nothing-to-compress', `binary: no Dense/Conv2D layer of "${ir.name}" is left to binarize`, { hint: 'set keep_first / keep_last to false' });

@@ -9,7 +9,7 @@ import { inferShapes } from '../ir/shape-inference.ts';
 import { validateGraph } from '../ir/validate.ts';
 import { distillTrain } from './distill.ts';
 import { svd } from './lowrank.ts';
-import type { LayerRow, Pass } from './pass.ts';
+import { layerNotApplicable, type LayerRow, type Pass } from './pass.ts';
 import {
   accuracy, compareFigures, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData, type CompressReport,
 } from './prune-finetune.ts';
@@ -136,7 +136,11 @@ export const depthwiseSeparable: Pass = {
     ...fineTuneParams,
     epochs: { ...fineTuneParams.epochs, default: 3, description: 'distillation epochs from the original model (0 = none)' },
   },
-  async run(ir, { params, data }, log) {
+  async run(ir, options, log) {
+    const { params, data } = options;
+    for (const n of ir.nodes) {
+      if (n.op === 'Conv2D' && n.attrs.groups > 1) layerNotApplicable('depthwise', n, `it is already a grouped convolution (groups = ${n.attrs.groups})`, options, log);
+    }
     const ft = fineTuneOptions(params);
     if (ft.epochs > 0) requireDataset(data, 'depthwise', 'recover by distillation from the original model');
     const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples)) : undefined;

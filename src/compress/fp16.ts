@@ -3,18 +3,20 @@
 import { cloneGraph } from '../ir/graph.ts';
 import { roundToHalf } from '../codegen/packing/bits.ts';
 import { compressionRows, weightRatio } from './deep-compression-table.ts';
-import { graphSize, type Pass, type PassReport } from './pass.ts';
+import { graphSize, layerNotApplicable, type Pass, type PassReport } from './pass.ts';
 
 export const fp16: Pass = {
   name: 'fp16',
   description: 'store float Dense/Conv2D weights as IEEE half (computed in float)',
   params: {},
-  async run(ir, { params }, log) {
+  async run(ir, options, log) {
+    const { params } = options;
     const g = cloneGraph(ir);
     const done: string[] = [];
     for (const n of g.nodes) {
-      if (n.op !== 'Dense' && n.op !== 'Conv2D') continue;
       const t = g.tensors[n.inputs[1]];
+      if (n.op === 'DepthwiseConv2D' && t?.dtype === 'f32') layerNotApplicable('fp16', n, 'there is no half-precision depthwise kernel; it stays float32', options, log);
+      if (n.op !== 'Dense' && n.op !== 'Conv2D') continue;
       if (!t?.data || t.dtype !== 'f32' || t.storage || g.tensors[n.inputs[0]].dtype !== 'f32') continue;
       const d = t.data as Float32Array;
       let overflow = 0;

@@ -5,7 +5,7 @@ import { TinyforgeError } from '../diagnostics.ts';
 import { cloneGraph, type Graph } from '../ir/graph.ts';
 import { clamp, roundHalfAway } from '../reference/quant.ts';
 import { compressionRows, weightRatio } from './deep-compression-table.ts';
-import { graphSize, type Pass, type PassReport } from './pass.ts';
+import { graphSize, layerNotApplicable, type Pass, type PassReport } from './pass.ts';
 import { quantizeBias } from './quant-params.ts';
 import { quantizeInt8 } from './quantize-int8.ts';
 
@@ -51,12 +51,16 @@ export const int4: Pass = {
     keep_first: { type: 'boolean', default: false, description: 'keep the first Dense/Conv2D layer at 8-bit weights' },
     keep_last: { type: 'boolean', default: false, description: 'keep the last Dense/Conv2D layer at 8-bit weights' },
   },
-  async run(ir, { params, data }, log) {
+  async run(ir, options, log) {
+    const { params, data } = options;
     const { keep_first, keep_last, ...ptqParams } = params;
     const ptq = await quantizeInt8.run(ir, { params: ptqParams, data }, log);
     const weighted = ir.nodes.filter((n) => n.op === 'Dense' || n.op === 'Conv2D').map((n) => n.name);
     if (weighted.length === 0) {
       throw new TinyforgeError('nothing-to-compress', `int4: "${ir.name}" has no Dense or Conv2D layer`, { hint: 'use quantize-int8 for this model' });
+    }
+    for (const n of ir.nodes) {
+      if (n.op === 'DepthwiseConv2D') layerNotApplicable('int4', n, 'there is no 4-bit depthwise kernel; it stays int8', options, log);
     }
     const skip = new Set<string>();
     if (keep_first) skip.add(weighted[0]);

@@ -2,9 +2,9 @@
 // A pass is IR → IR: it never mutates its input, never prints, and says what it did in a PassReport that lands in
 // report.json under compression.steps (snake_case fields, like the rest of report.json).
 
-import type { Diagnostic } from '../diagnostics.ts';
+import { TinyforgeError, type Diagnostic } from '../diagnostics.ts';
 import type { Dataset } from '../data/dataset.ts';
-import type { Graph, TensorData } from '../ir/graph.ts';
+import type { Graph, Node, TensorData } from '../ir/graph.ts';
 import { graphStats } from '../ir/stats.ts';
 
 /** One recipe parameter a pass accepts; the pipeline validates recipes against these before anything runs. */
@@ -56,6 +56,30 @@ export interface PassReport {
 export interface PassLog {
   add(d: Diagnostic): void;
   progress(message: string, fraction?: number): void;
+}
+
+/** Recipe keys every step accepts besides its pass's own parameters (validated by the pipeline like them). */
+export const stepParams: Record<string, ParamSpec> = {
+  on_unsupported: {
+    type: 'enum',
+    values: ['stop', 'skip'],
+    default: 'stop',
+    description: "a layer this step cannot compress: 'stop' the recipe naming it, or 'skip' it (left as it is, with a warning) and go on",
+  },
+};
+
+/** A layer the step targets but cannot compress. By default the recipe stops here, naming the layer and why; with
+ *  `on_unsupported: "skip"` in the step the caller leaves the layer as it is and goes on, and a warning says so. */
+export function layerNotApplicable(step: string, node: Node, reason: string, options: PassOptions, log: PassLog): void {
+  const location = { node: node.name, op: node.op };
+  if (options.params.on_unsupported === 'skip') {
+    log.add({ code: 'layer-skipped', severity: 'warning', message: `${step}: "${node.name}" (${node.op}) left as it is: ${reason}`, location });
+    return;
+  }
+  throw new TinyforgeError('layer-not-applicable', `${step} cannot apply to "${node.name}" (${node.op}): ${reason}`, {
+    location,
+    hint: `add "on_unsupported": "skip" to the ${step} step of the recipe to leave such layers as they are and compress the rest`,
+  });
 }
 
 /** A log that keeps diagnostics in memory and forwards progress to an optional callback. */

@@ -3,7 +3,7 @@
 
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
-import { createLog, graphSize, type Pass, type PassData, type PassLog, type PassReport, type ParamSpec } from './pass.ts';
+import { createLog, graphSize, type Pass, type PassData, type PassLog, type PassReport, type ParamSpec, stepParams } from './pass.ts';
 import { quantizeInt8 } from './quantize-int8.ts';
 import { pruneWeights } from './prune-weights.ts';
 import { pruneStructured } from './prune-structured.ts';
@@ -121,12 +121,12 @@ export function validateRecipe(recipe: Recipe): Record<string, number | string |
     const params: Record<string, number | string | boolean> = {};
     for (const [key, v] of Object.entries(s)) {
       if (key === 'step') continue;
-      const spec = pass.params[key];
-      if (!spec) problems.push(`step ${i + 1} (${pass.name}): unknown parameter "${key}"; accepted: ${Object.keys(pass.params).join(', ') || 'none'}`);
+      const spec = pass.params[key] ?? stepParams[key];
+      if (!spec) problems.push(`step ${i + 1} (${pass.name}): unknown parameter "${key}"; accepted: ${[...Object.keys(pass.params), ...Object.keys(stepParams)].join(', ')}`);
       else if (!checkParam(spec, v)) problems.push(`step ${i + 1} (${pass.name}): ${key} = ${JSON.stringify(v)} must be ${describe(spec)}`);
       else params[key] = v as number | string | boolean;
     }
-    for (const [key, spec] of Object.entries(pass.params)) params[key] ??= spec.default;
+    for (const [key, spec] of Object.entries({ ...pass.params, ...stepParams })) params[key] ??= spec.default;
     resolved.push(params);
   });
   if (problems.length) {

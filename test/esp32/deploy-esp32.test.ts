@@ -95,6 +95,35 @@ describe('tinyforge deploy --board esp32 --port <pty of the ROM peer>', () => {
     expect(readFileSync(join(out, 'esp-idf', COMPONENT_DIR, 'model.h'), 'utf8')).toContain(`#define TFG_MODEL_HASH 0x${hash.toString(16).padStart(8, '0')}u`);
   });
 
+  it('tinyforge flash on a compiled folder writes the same images through the same path and verifies them', async () => {
+    const out = join(tmp('tfg-flash-esp32-'), 'out');
+    const c = await tinyforge(['compile', mnistCnnOnnx(), '--board', 'esp32', '--quantize', 'none', '-o', out]);
+    expect(c.code, c.stderr).toBe(0);
+    pair = await openPtyPair();
+    peer = new RomPeer({ path: pair.devicePath, powerOnInDownloadMode: true });
+    await peer.open();
+    const images = esp32FlashSet(24 * 1024);
+    const image = writeBuildDir(images, 'esp32');
+    dirs.push(image);
+    const r = await tinyforge(['flash', out, '--board', 'esp32', '--port', pair.hostPath, '--image', image, '--no-hello', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as { measured: boolean; images: { offset: number; md5: string }[] };
+    expect(summary.measured).toBe(false);
+    for (const [k, img] of images.entries()) {
+      expect(summary.images[k].md5).toBe(md5(img.data));
+      expect(Buffer.compare(Buffer.from(peer.flash.subarray(img.offset, img.offset + img.data.length)), Buffer.from(img.data))).toBe(0);
+    }
+  });
+
+  it('tinyforge flash on a real board without --port: exit 2, missing-port naming `tinyforge ports`', async () => {
+    const out = join(tmp('tfg-flash-noport-'), 'out');
+    expect((await tinyforge(['compile', mnistCnnOnnx(), '--board', 'esp32', '--quantize', 'none', '-o', out])).code).toBe(0);
+    const r = await tinyforge(['flash', out, '--board', 'esp32']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error[missing-port]');
+    expect(r.stderr).toContain('tinyforge ports');
+  });
+
   it('without ESP-IDF and without --image: exit 2, missing-sdk naming ESP-IDF and --image, the project left ready to build', async () => {
     const out = join(tmp('tfg-deploy-esp32-nosdk-'), 'out');
     const r = await tinyforge(['deploy', mnistCnnOnnx(), '--board', 'esp32', '--port', '/dev/null', '--quantize', 'none', '-o', out]);

@@ -1,20 +1,13 @@
 // Conv2D: NHWC input, OHWI weights [O, KH, KW, I/groups], optional bias [O]; groups, dilations, explicit pads.
 import type { OpDef } from './op-def.ts';
-import { fmtShape, requireActivation, requirePads, requirePositivePair, requireRank, requireWindowFits, windowOutSize } from './op-def.ts';
+import { fmtShape, requireConvBasics, requireWindowFits, windowOutSize } from './op-def.ts';
 
 export const conv2d: OpDef<'Conv2D'> = {
   op: 'Conv2D',
   inputs: { min: 2, max: 3 },
   defaults: { strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], groups: 1, activation: 'none' },
   validate([x, w, b], a) {
-    const problems = [
-      ...requirePositivePair('strides', a.strides),
-      ...requirePositivePair('dilations', a.dilations),
-      ...requirePads(a.pads),
-      ...requireActivation(a.activation),
-      ...requireRank('input', x, 4),
-      ...requireRank('weights', w, 4),
-    ];
+    const problems = requireConvBasics(x, w, a);
     if (!Number.isInteger(a.groups) || a.groups < 1) problems.push(`groups must be a positive integer, got ${a.groups}`);
     if (problems.length) return problems;
     const [o, kh, kw, ipg] = w!.shape;

@@ -1,20 +1,13 @@
 // DepthwiseConv2D (TFLite layout): NHWC input, weights [1, KH, KW, C*multiplier], optional bias [C*multiplier].
 import type { OpDef } from './op-def.ts';
-import { fmtShape, requireActivation, requirePads, requirePositivePair, requireRank, requireWindowFits, windowOutSize } from './op-def.ts';
+import { fmtShape, requireConvBasics, requireWindowFits, windowOutSize } from './op-def.ts';
 
 export const depthwiseConv2d: OpDef<'DepthwiseConv2D'> = {
   op: 'DepthwiseConv2D',
   inputs: { min: 2, max: 3 },
   defaults: { strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], multiplier: 1, activation: 'none' },
   validate([x, w, b], a) {
-    const problems = [
-      ...requirePositivePair('strides', a.strides),
-      ...requirePositivePair('dilations', a.dilations),
-      ...requirePads(a.pads),
-      ...requireActivation(a.activation),
-      ...requireRank('input', x, 4),
-      ...requireRank('weights', w, 4),
-    ];
+    const problems = requireConvBasics(x, w, a);
     if (!Number.isInteger(a.multiplier) || a.multiplier < 1) problems.push(`multiplier must be a positive integer, got ${a.multiplier}`);
     if (problems.length) return problems;
     const [one, kh, kw, oc] = w!.shape;

@@ -54,6 +54,18 @@ export function requireActivation(v: unknown): string[] {
   return v === 'none' || v === 'relu' || v === 'relu6' ? [] : [`activation must be 'none', 'relu' or 'relu6', got ${JSON.stringify(v)}`];
 }
 
+/** Checks every convolution shares (Conv2D, DepthwiseConv2D): window attributes, fused activation, 4-D input and weights. */
+export function requireConvBasics(x: InputInfo | undefined, w: InputInfo | undefined, a: { strides?: readonly number[]; dilations?: readonly number[]; pads?: readonly number[]; activation: unknown }): string[] {
+  return [
+    ...requirePositivePair('strides', a.strides),
+    ...requirePositivePair('dilations', a.dilations),
+    ...requirePads(a.pads),
+    ...requireActivation(a.activation),
+    ...requireRank('input', x, 4),
+    ...requireRank('weights', w, 4),
+  ];
+}
+
 /** Sliding-window output size (conv and pools): floor((in + pads - dilated kernel) / stride) + 1. */
 export function windowOutSize(inSize: number, kernel: number, stride: number, dilation: number, padBegin: number, padEnd: number): number {
   const effective = dilation * (kernel - 1) + 1;
