@@ -30,6 +30,13 @@ typedef struct {
   int32_t depth_multiplier; /* DepthwiseConv2D only */
 } tfg_conv_geom;
 
+/** tfg_conv_geom in 16-bit fields for the _dsp conv kernels (30 bytes of flash per layer instead of 68); codegen
+ *  checks every value fits. No groups / depth_multiplier: those kernels take one group and multiplier 1. */
+typedef struct {
+  int16_t batch, in_h, in_w, in_c, out_h, out_w, out_c;
+  int16_t k_h, k_w, stride_h, stride_w, dil_h, dil_w, pad_top, pad_left;
+} tfg_conv_geom16;
+
 /** Pool geometry: input [batch,in_h,in_w,channels], output [batch,out_h,out_w,channels]. */
 typedef struct {
   int32_t batch, in_h, in_w, channels, out_h, out_w;
@@ -147,12 +154,12 @@ tfg_status tfg_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant 
  *  bytes of a group in order 0,2,1,3 when in_c % 4 ≠ 0; 4-byte aligned). bias2 = the bias padded to an even
  *  count (zeros without a bias; never NULL).
  *  Scratch: 4·(TFG_IM2COL_MAX + 3) bytes of stack. Bit-exact with tfg_conv2d_s8. Ref: interleaveConvPairs in src/codegen/ops/dsp-weights.ts. */
-tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
                                     const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out);
 /** int8 pointwise Conv2D (1×1 kernel, no padding, one group, any stride, in_c ≤ TFG_IM2COL_MAX) as a GEMM over
  *  pixels, 2 pixels × 2 channels per SMLAD block; w2 and bias2 as in tfg_conv2d_s8_im2col_dsp.
  *  Scratch: 4·(TFG_IM2COL_MAX + 3) bytes of stack. Bit-exact with tfg_conv2d_s8. */
-tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
                                  const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out);
 /** DepthwiseConv2D: output channel c·m + j reads input channel c. Ref: src/reference/float/depthwise-conv2d.ts */
 tfg_status tfg_depthwise_conv2d_f32(const tfg_conv_geom *g, const float *in, const float *w, const float *bias,
@@ -170,7 +177,7 @@ tfg_status tfg_depthwise_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_
  *  pairs on the stack (input offset added, padding 0), then per tap of 4 channels two LDRD and four SMLABB/SMLATT,
  *  3×3 windows unrolled. bias4 = the bias padded with zeros to a multiple of 4 (never NULL). Scratch: see above.
  *  Bit-exact with tfg_depthwise_conv2d_s8. */
-tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
                                        const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out);
 
 /* ---- pool ---- */

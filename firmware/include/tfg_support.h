@@ -272,7 +272,7 @@ static inline void tfg_store4_dsp(const tfg_s8_dsp_quant *q, int32_t narrow, int
  * is a multiple of 4 each group of 4 is stored in SXTB16 order (x0, x2, x1, x3), so it pairs with SXTB16 / SXTB16 ROR 8
  * of natural weight words; otherwise it is stored in natural order and codegen permutes the weight bytes instead
  * (TS: convColumnOrderPermuted). */
-static inline void tfg_gather_col_s16(const tfg_conv_geom *g, const int8_t *img, int32_t oy, int32_t ox, int32_t offset,
+static inline void tfg_gather_col_s16(const tfg_conv_geom16 *g, const int8_t *img, int32_t oy, int32_t ox, int32_t offset,
                                       int16_t *cols, int32_t j) {
   const int32_t in_c = g->in_c;
   const int32_t iy0 = oy * g->stride_h - g->pad_top, ix0 = ox * g->stride_w - g->pad_left;

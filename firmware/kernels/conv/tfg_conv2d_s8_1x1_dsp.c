@@ -4,7 +4,7 @@
  * 4) bytes of stack, in_c ≤ TFG_IM2COL_MAX. Bit-exact with tfg_conv2d_s8 (exact integer sums). */
 #include "tfg_support.h"
 
-tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
                                  const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out) {
   const int32_t groups = (g->in_c + 3) >> 2;
   const int32_t n_out = g->out_c;

@@ -6,7 +6,7 @@
  * tfg_conv2d_s8_dsp above). Bit-exact with tfg_conv2d_s8 (exact integer sums). */
 #include "tfg_support.h"
 
-tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
                                     const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out) {
   const int32_t groups = (g->k_h * g->k_w * g->in_c + 3) >> 2;
   const int32_t n_out = g->out_c;

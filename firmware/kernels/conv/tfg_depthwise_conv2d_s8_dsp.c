@@ -38,10 +38,10 @@ static void tfg_dw_widen(const int8_t *src, int32_t ch, int32_t groups, int32_t 
   }
 }
 
-tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom *geom, const tfg_s8_dsp_quant *q, int32_t input_offset,
+tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *geom, const tfg_s8_dsp_quant *q, int32_t input_offset,
                                        const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out) {
-  const tfg_conv_geom gv = *geom; /* local copies: the int8 stores below could alias *geom and *q */
-  const tfg_conv_geom *g = &gv;
+  const tfg_conv_geom16 gv = *geom; /* local copies: the int8 stores below could alias *geom and *q */
+  const tfg_conv_geom16 *g = &gv;
   const tfg_s8_dsp_quant qv = *q;
   const int32_t narrow = qv.act_min > -128 || qv.act_max < 127;
   const int32_t ch = g->out_c;

@@ -6,7 +6,7 @@ import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
 import type { OpEmitter } from '../op-emitter.ts';
 import { emitPackedConv } from '../packing/emit-packed.ts';
-import { convGeom } from './conv-geom.ts';
+import { convGeom, convGeom16, fitsGeom16 } from './conv-geom.ts';
 import { declareAlignedI8, declareDspQuant, interleaveConvPairs, smmulrChannels } from './dsp-weights.ts';
 
 /** Must equal TFG_IM2COL_MAX in firmware/include/tfg_kernels.h. */
@@ -42,7 +42,6 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
   const { node } = ctx;
   const x = ctx.input(0)!;
   const w = ctx.input(1)!;
-  const geom = convGeom(ctx, w.shape[1], w.shape[2]);
   // The bias pointer is taken only where the call uses it: a referenced weight is emitted, an unused one would not compile.
   const xPtr = ctx.ptr(node.inputs[0]);
   const ptrs = () => [xPtr, ctx.ptr(node.inputs[1])];
@@ -50,6 +49,7 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
   const out = ctx.ptr(node.outputs[0]);
   if (x.dtype === 'f32') {
     const [lo, hi] = floatActivation(node.attrs.activation);
+    const geom = convGeom(ctx, w.shape[1], w.shape[2]);
     return { kernel: 'tfg_conv2d_f32', call: `tfg_conv2d_f32(&${geom}, ${ptrs().join(', ')}, ${biasPtr()}, ${lo}, ${hi}, ${out})` };
   }
   const p = prepareConv(node, x, w, ctx.output());
@@ -57,7 +57,8 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
   const k = product(w.shape) / outC;
   const variant = ctx.kernels === 'cortex-m-dsp' ? dspConvVariant(node, w, ctx.g) : 'tfg_conv2d_s8';
   const bias = ctx.input(2);
-  if (variant === 'tfg_conv2d_s8_1x1_dsp' || variant === 'tfg_conv2d_s8_im2col_dsp') {
+  if ((variant === 'tfg_conv2d_s8_1x1_dsp' || variant === 'tfg_conv2d_s8_im2col_dsp') && fitsGeom16(ctx, w.shape[1], w.shape[2])) {
+    const geom = convGeom16(ctx, w.shape[1], w.shape[2]);
     // Interleaved channel pairs; natural-order columns (permuted weight bytes) unless in_c is a multiple of 4.
     const w2 = declareAlignedI8(ctx, 'w2', interleaveConvPairs(w.data as Int8Array, outC, k, inPerGroup % 4 !== 0));
     const bias2 = new Int32Array(outC + (outC & 1));
@@ -66,6 +67,7 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
     const q = declareDspQuant(ctx, p, smmulrChannels(w.data as Int8Array, bias, p.inputOffset, outC, k, (c, i) => c * k + i));
     return { kernel: variant, call: `${variant}(&${geom}, &${q}, ${p.inputOffset}, ${xPtr}, ${w2}, ${b2}, ${out})` };
   }
+  const geom = convGeom(ctx, w.shape[1], w.shape[2]);
   const mult = ctx.int32Array('multiplier', p.multiplier);
   const shift = ctx.int32Array('shift', p.shift);
   const q = ctx.declare('quant', 'tfg_s8_channel_quant', `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);

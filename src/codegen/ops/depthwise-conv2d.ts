@@ -4,7 +4,7 @@ import type { Node } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
 import type { OpEmitter } from '../op-emitter.ts';
-import { convGeom } from './conv-geom.ts';
+import { convGeom, convGeom16, fitsGeom16 } from './conv-geom.ts';
 import { declareDspQuant, smmulrChannels } from './dsp-weights.ts';
 
 /** Must equal TFG_DW_ROWBUF_BYTES / TFG_DW_WBUF_BYTES / TFG_DW_MAX_KH in firmware/include/tfg_kernels.h. */
@@ -23,13 +23,13 @@ export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
   const { node } = ctx;
   const x = ctx.input(0)!;
   const w = ctx.input(1)!;
-  const geom = convGeom(ctx, w.shape[1], w.shape[2]);
   // The bias pointer is taken only where the call uses it: a referenced weight is emitted, an unused one would not compile.
   const ptrs = [ctx.ptr(node.inputs[0]), ctx.ptr(node.inputs[1])];
   const biasPtr = () => ctx.ptr(node.inputs[2] ?? '');
   const out = ctx.ptr(node.outputs[0]);
   if (x.dtype === 'f32') {
     const [lo, hi] = floatActivation(node.attrs.activation);
+    const geom = convGeom(ctx, w.shape[1], w.shape[2]);
     return { kernel: 'tfg_depthwise_conv2d_f32', call: `tfg_depthwise_conv2d_f32(&${geom}, ${ptrs.join(', ')}, ${biasPtr()}, ${lo}, ${hi}, ${out})` };
   }
   const p = prepareConv(node, x, w, ctx.output());
@@ -38,14 +38,16 @@ export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
   const bias = ctx.input(2);
   const [rowBytes, wBytes] = depthwiseDspScratch(ch, kH, kW, ctx.output().shape[2], a.strides[1]);
   const dsp = ctx.kernels === 'cortex-m-dsp' && a.multiplier === 1 && a.dilations[0] === 1 && a.dilations[1] === 1 && w.data &&
-    rowBytes <= TFG_DW_ROWBUF_BYTES && wBytes <= TFG_DW_WBUF_BYTES && kH <= TFG_DW_MAX_KH;
+    rowBytes <= TFG_DW_ROWBUF_BYTES && wBytes <= TFG_DW_WBUF_BYTES && kH <= TFG_DW_MAX_KH && fitsGeom16(ctx, kH, kW);
   if (dsp) {
+    const geom = convGeom16(ctx, kH, kW);
     const bias4 = new Int32Array(Math.ceil(ch / 4) * 4);
     if (bias) bias4.set(bias.data as Int32Array);
     const b4 = ctx.int32Array('bias4', bias4);
     const q = declareDspQuant(ctx, p, smmulrChannels(w.data as Int8Array, bias, p.inputOffset, ch, kH * kW, (c, i) => i * ch + c));
     return { kernel: 'tfg_depthwise_conv2d_s8_dsp', call: `tfg_depthwise_conv2d_s8_dsp(&${geom}, &${q}, ${p.inputOffset}, ${ptrs.join(', ')}, ${b4}, ${out})` };
   }
+  const geom = convGeom(ctx, kH, kW);
   const mult = ctx.int32Array('multiplier', p.multiplier);
   const shift = ctx.int32Array('shift', p.shift);
   const q = ctx.declare('quant', 'tfg_s8_channel_quant', `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
