@@ -153,12 +153,12 @@ tfg_status tfg_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant 
  *  channel pair, per group of 4 of the K rounded up to 4: 4 bytes of each channel; zero-padded to an even channel count;
  *  bytes of a group in order 0,2,1,3 when in_c % 4 ≠ 0; 4-byte aligned). bias2 = the bias padded to an even
  *  count (zeros without a bias; never NULL).
- *  Scratch: 4·(TFG_IM2COL_MAX + 3) bytes of stack. Bit-exact with tfg_conv2d_s8. Ref: interleaveConvPairs in src/codegen/ops/dsp-weights.ts. */
+ *  Scratch: 4·K + 2·K (K rounded up to 4) bytes of stack when in_c % 4 ≠ 0, else 4·K. Bit-exact with tfg_conv2d_s8. Ref: interleaveConvPairs in src/codegen/ops/dsp-weights.ts. */
 tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
                                     const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out);
 /** int8 pointwise Conv2D (1×1 kernel, no padding, one group, any stride, in_c ≤ TFG_IM2COL_MAX) as a GEMM over
  *  pixels, 2 pixels × 2 channels per SMLAD block; w2 and bias2 as in tfg_conv2d_s8_im2col_dsp.
- *  Scratch: 4·(TFG_IM2COL_MAX + 3) bytes of stack. Bit-exact with tfg_conv2d_s8. */
+ *  Scratch: as tfg_conv2d_s8_im2col_dsp with K = in_c. Bit-exact with tfg_conv2d_s8. */
 tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
                                  const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out);
 /** DepthwiseConv2D: output channel c·m + j reads input channel c. Ref: src/reference/float/depthwise-conv2d.ts */
@@ -167,7 +167,8 @@ tfg_status tfg_depthwise_conv2d_f32(const tfg_conv_geom *g, const float *in, con
 /** int8 DepthwiseConv2D (TFLite DepthwiseConvPerChannel). Ref: src/reference/int8/depthwise-conv2d.ts */
 tfg_status tfg_depthwise_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
                                    const int8_t *w, const int32_t *bias, int8_t *out);
-/** Stack scratch of tfg_depthwise_conv2d_s8_dsp: k_h·G·W_p·8 bytes of row buffer and G·k_h·k_w·8 bytes of weights,
+/** Stack scratch bounds of tfg_depthwise_conv2d_s8_dsp (it uses exactly k_h·G·W_p·8 bytes of row buffer and G·k_h·k_w·8
+ *  bytes of weights),
  *  G = ceil(channels / 4), W_p = (out_w − 1)·stride_w + k_w; k_h ≤ TFG_DW_MAX_KH. Must equal the constants in
  *  src/codegen/ops/depthwise-conv2d.ts. */
 #define TFG_DW_ROWBUF_BYTES 8192

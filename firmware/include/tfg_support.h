@@ -273,7 +273,7 @@ static inline void tfg_store4_dsp(const tfg_s8_dsp_quant *q, int32_t narrow, int
  * of natural weight words; otherwise it is stored in natural order and codegen permutes the weight bytes instead
  * (TS: convColumnOrderPermuted). */
 static inline void tfg_gather_col_s16(const tfg_conv_geom16 *g, const int8_t *img, int32_t oy, int32_t ox, int32_t offset,
-                                      int16_t *cols, int32_t j) {
+                                      int16_t *cols, int32_t j, int16_t *tmp) {
   const int32_t in_c = g->in_c;
   const int32_t iy0 = oy * g->stride_h - g->pad_top, ix0 = ox * g->stride_w - g->pad_left;
   int16_t *base = cols + 4 * j;
@@ -301,9 +301,8 @@ static inline void tfg_gather_col_s16(const tfg_conv_geom16 *g, const int8_t *im
     }
     return;
   }
-  /* natural order: the field into a contiguous int16 row first (a window row that lies inside the image is one run
-   * of k_w·in_c bytes when dil_w = 1), then copied group by group into column j */
-  int16_t tmp[TFG_IM2COL_MAX + 3] TFG_ALIGN(4);
+  /* natural order: the field into the caller's contiguous int16 row tmp (K rounded up to 4) first (a window row that
+   * lies inside the image is one run of k_w·in_c bytes when dil_w = 1), then copied group by group into column j */
   const int32_t run = g->k_w * in_c;
   const int32_t row_inside = ix0 >= 0 && ix0 + (g->k_w - 1) * g->dil_w < g->in_w && g->dil_w == 1;
   int16_t *t = tmp;

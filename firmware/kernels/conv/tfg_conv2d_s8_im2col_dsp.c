@@ -2,26 +2,37 @@
  * CMSIS-NN style: two output pixels' receptive fields are gathered as int16 columns (input offset added, padded taps
  * 0) interleaved by groups of 4, then every pair of output channels is a 2×2 block of dot products over codegen's
  * interleaved weights (one pointer, word-aligned loads; ≈ 1.2 instructions per MAC in the inner loop), requantized
- * with SMMULR. Scratch: 4·K rounded up to 4 bytes of stack, K = k_h·k_w·in_c ≤ TFG_IM2COL_MAX (codegen falls back to
+ * with SMMULR. Scratch: 4·K (rounded up to 4) bytes of stack, K = k_h·k_w·in_c ≤ TFG_IM2COL_MAX (codegen falls back to
  * tfg_conv2d_s8_dsp above). Bit-exact with tfg_conv2d_s8 (exact integer sums). */
 #include "tfg_support.h"
 
-tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                    const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out) {
+/* The kernel body, out of line from the public function that sizes the stack buffers (variable-length arrays cost the
+ * frame pointer a register). */
+static TFG_NOINLINE void tfg_gemm_body(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+                                       const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out,
+                                       int16_t *cols, int16_t *tmp) {
   const int32_t groups = (g->k_h * g->k_w * g->in_c + 3) >> 2;
   const int32_t n_out = g->out_c;
   const int32_t pixels = g->out_h * g->out_w;
-  int16_t cols[2 * (TFG_IM2COL_MAX + 3)] TFG_ALIGN(4);
   for (int32_t b = 0; b < g->batch; ++b) {
     const int8_t *img = in + (size_t)b * g->in_h * g->in_w * g->in_c;
     for (int32_t p = 0; p < pixels; p += 2) {
       const int32_t pair = p + 1 < pixels;
       const int32_t p1 = pair ? p + 1 : p; /* odd last pixel: computed twice, stored once */
-      tfg_gather_col_s16(g, img, p / g->out_w, p % g->out_w, input_offset, cols, 0);
-      tfg_gather_col_s16(g, img, p1 / g->out_w, p1 % g->out_w, input_offset, cols, 1);
+      tfg_gather_col_s16(g, img, p / g->out_w, p % g->out_w, input_offset, cols, 0, tmp);
+      tfg_gather_col_s16(g, img, p1 / g->out_w, p1 % g->out_w, input_offset, cols, 1, tmp);
       int8_t *y0 = out + ((size_t)b * pixels + p) * n_out;
       tfg_gemm_cols_s8(q, cols, w2, bias2, n_out, groups, y0, pair ? y0 + n_out : y0);
     }
   }
+}
+
+tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+                                    const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out) {
+  /* sized to this call: two interleaved int16 columns of K rounded up to 4, and the natural-order gather's row */
+  const size_t k4 = ((size_t)(g->k_h * g->k_w * g->in_c) + 3) & ~(size_t)3;
+  int16_t cols[2 * k4] TFG_ALIGN(4);
+  int16_t tmp[(g->in_c & 3) != 0 ? k4 : 1] TFG_ALIGN(4);
+  tfg_gemm_body(g, q, input_offset, in, w2, bias2, out, cols, tmp);
   return TFG_OK;
 }

@@ -3,8 +3,8 @@
  * offset; padding 0, so no bounds checks and no folded bias), channel groups of 4 stored as the SXTB16 pairs
  * (c0, c2), (c1, c3) in group-major order, so a tap's 4 channels are one LDRD at a constant offset; the weights are
  * widened the same way once per call. A tap of 4 channels is then two LDRD and four SMLABB/SMLATT; 3×3 windows are
- * fully unrolled. Requantization with SMMULR (tfg_requant_dsp). Scratch (stack): TFG_DW_ROWBUF_BYTES row buffer +
- * TFG_DW_WBUF_BYTES weights; codegen checks the limits. Bit-exact with tfg_depthwise_conv2d_s8 (exact integer sums). */
+ * fully unrolled. Requantization with SMMULR (tfg_requant_dsp). Scratch (stack, sized per call): k_h·G·W_p·8 bytes
+ * of rows + G·k_h·k_w·8 of weights, at most TFG_DW_ROWBUF_BYTES + TFG_DW_WBUF_BYTES (codegen checks). Bit-exact with tfg_depthwise_conv2d_s8 (exact integer sums). */
 #include "tfg_support.h"
 
 /* acc0..acc3 += x·w for one tap of 4 channels: xp / wp point at the (c0,c2), (c1,c3) int16 pairs */
@@ -38,8 +38,11 @@ static void tfg_dw_widen(const int8_t *src, int32_t ch, int32_t groups, int32_t 
   }
 }
 
-tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *geom, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                       const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out) {
+/* The kernel body, out of line from the public function that sizes the stack buffers (a function with variable-length
+ * arrays gives up a register to the frame pointer, which the unrolled taps need). */
+static TFG_NOINLINE void tfg_dw_body(const tfg_conv_geom16 *geom, const tfg_s8_dsp_quant *q, int32_t input_offset,
+                                     const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out, int16_t *rows,
+                                     int16_t *wts) {
   const tfg_conv_geom16 gv = *geom; /* local copies: the int8 stores below could alias *geom and *q */
   const tfg_conv_geom16 *g = &gv;
   const tfg_s8_dsp_quant qv = *q;
@@ -53,8 +56,7 @@ tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *geom, const tfg_s8
   const size_t gstride = (size_t)wp * 4;                    /* int16 between two channel groups of a row */
   const size_t xstep = 4 * (size_t)g->stride_w;
   const int32_t is3x3 = k_h == 3 && g->k_w == 3;
-  int16_t rows[TFG_DW_ROWBUF_BYTES / 2] TFG_ALIGN(8); /* a ring of k_h widened input rows */
-  int16_t wts[TFG_DW_WBUF_BYTES / 2] TFG_ALIGN(8);    /* [group][tap][4] */
+  /* rows: a ring of k_h widened input rows; wts: [group][tap][4] */
   const int16_t *rowp[TFG_DW_MAX_KH];
   int32_t held[TFG_DW_MAX_KH]; /* the input row each ring slot holds */
   for (int32_t k = 0; k < taps; ++k) tfg_dw_widen(w + (size_t)k * ch, ch, groups, 0, wts + 4 * k, (size_t)taps * 4);
@@ -121,5 +123,15 @@ tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *geom, const tfg_s8
       }
     }
   }
+}
+
+tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+                                       const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out) {
+  /* sized to this call (codegen bounds them by TFG_DW_ROWBUF_BYTES / TFG_DW_WBUF_BYTES): the stack holds what the layer needs */
+  const size_t groups = ((size_t)g->out_c + 3) >> 2;
+  const size_t wp = (size_t)((g->out_w - 1) * g->stride_w + g->k_w);
+  int16_t rows[(size_t)g->k_h * groups * wp * 4] TFG_ALIGN(8);
+  int16_t wts[groups * (size_t)(g->k_h * g->k_w) * 4] TFG_ALIGN(8);
+  tfg_dw_body(g, q, input_offset, in, w, bias4, out, rows, wts);
   return TFG_OK;
 }
