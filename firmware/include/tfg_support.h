@@ -244,8 +244,10 @@ static inline int8_t tfg_requant_dsp(const tfg_s8_dsp_quant *q, int32_t acc, int
 
 /* Saturation to int8 (one SSAT on the DSP cores). */
 static inline int32_t tfg_ssat8(int32_t v) {
-#if defined(__ARM_FEATURE_SAT) && __ARM_FEATURE_SAT == 1
-  return __ssat(v, 8);
+#if defined(__ARM_FEATURE_SAT) && __ARM_FEATURE_SAT == 1 /* Cortex-M3 too, which has no DSP extension */
+  int32_t r;
+  __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
+  return r;
 #else
   return tfg_clamp_i32(v, -128, 127);
 #endif
