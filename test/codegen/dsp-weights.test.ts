@@ -38,14 +38,19 @@ describe('DSP weight layouts', () => {
     expect(smmulrChannels(w, { data: Int32Array.from([0, 2 ** 30 - 1]) } as never, 128, 2, 2, (c, i) => 2 * c + i)).toEqual([true, true]);
   });
 
-  it('emits int8 shift codes and no copy of the original weights for a DSP dense layer', () => {
+  it('emits int8 shift codes and the weights once, re-laid for the kernel and counted as weight bytes, for a DSP dense layer', () => {
     const b = new GraphBuilder('dsp dense');
     const x = b.input('x', [1, 8], 'i8', q(0.05, 0));
     const w = b.constant('w', Int8Array.from({ length: 16 }, (_, i) => i - 8), [2, 8], qAxis([0.01, 0.02], 0));
     b.output(b.node('Dense', [x, w, ''], { activation: 'none' }, { name: 'y', dtype: 'i8', quant: q(0.1, 0) }));
-    const gen = generateModel(b.build(), { board: { kernels: 'cortex-m-dsp' } });
+    const g = b.build();
+    const gen = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });
     expect(gen.kernels).toEqual(['tfg_dense_s8_dsp']);
     expect(gen.files['model.c']).toMatch(/static const int8_t \w+_shift_code\[\]/);
-    expect(gen.files['model.c']).not.toMatch(/w_w\[/);
+    expect(gen.files['model.c']).toMatch(/re-laid for its kernel \(32 values\) \*\/\nstatic const int8_t w_w\[32\] TFG_ALIGN\(4\)/);
+    expect(gen.weightBytes).toBe(32); // 2 rows padded to 4, interleaved
+    // the same graph generated for the reference kernels gets the original layout back
+    const ref = generateModel(g, {});
+    expect(ref.files['model.c']).toMatch(/static const int8_t w_w\[16\]/);
   });
 });

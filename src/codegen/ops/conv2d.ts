@@ -7,7 +7,8 @@ import { floatActivation } from '../emit-support.ts';
 import type { OpEmitter } from '../op-emitter.ts';
 import { emitPackedConv } from '../packing/emit-packed.ts';
 import { convGeom, convGeom16, fitsGeom16 } from './conv-geom.ts';
-import { declareAlignedI8, declareDspQuant, interleaveConvPairs, smmulrChannels } from './dsp-weights.ts';
+import { declareDspQuant, interleaveConvPairs, smmulrChannels } from './dsp-weights.ts';
+import { relayWeight } from '../weights.ts';
 
 /** Must equal TFG_IM2COL_MAX in firmware/include/tfg_kernels.h. */
 export const TFG_IM2COL_MAX = 576;
@@ -60,10 +61,12 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
   if ((variant === 'tfg_conv2d_s8_1x1_dsp' || variant === 'tfg_conv2d_s8_im2col_dsp') && fitsGeom16(ctx, w.shape[1], w.shape[2])) {
     const geom = convGeom16(ctx, w.shape[1], w.shape[2]);
     // Interleaved channel pairs; natural-order columns (permuted weight bytes) unless in_c is a multiple of 4.
-    const w2 = declareAlignedI8(ctx, 'w2', interleaveConvPairs(w.data as Int8Array, outC, k, inPerGroup % 4 !== 0));
+    relayWeight(ctx.g, node.inputs[1], interleaveConvPairs(w.data as Int8Array, outC, k, inPerGroup % 4 !== 0));
+    const w2 = ctx.ptr(node.inputs[1]);
     const bias2 = new Int32Array(outC + (outC & 1));
     if (bias) bias2.set(bias.data as Int32Array);
-    const b2 = ctx.int32Array('bias2', bias2);
+    if (bias) relayWeight(ctx.g, node.inputs[2], bias2);
+    const b2 = bias ? ctx.ptr(node.inputs[2]) : ctx.int32Array('bias2', bias2);
     const q = declareDspQuant(ctx, p, smmulrChannels(w.data as Int8Array, bias, p.inputOffset, outC, k, (c, i) => c * k + i));
     return { kernel: variant, call: `${variant}(&${geom}, &${q}, ${p.inputOffset}, ${xPtr}, ${w2}, ${b2}, ${out})` };
   }

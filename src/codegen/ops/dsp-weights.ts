@@ -48,11 +48,6 @@ export function declareDspQuant(ctx: EmitContext<Node>, p: ChannelQuant, smmulrO
   return ctx.declare('quant', 'tfg_s8_dsp_quant', `{ ${p.outputOffset}, ${1 + 2 * p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
 }
 
-/** Declares a 4-byte aligned int8 array of this layer. */
-export function declareAlignedI8(ctx: EmitContext<Node>, suffix: string, data: Int8Array): string {
-  return ctx.declare(suffix, 'int8_t TFG_ALIGN(4)[]', `{\n${cList(cInts(data.length ? data : [0]), 16)}\n}`);
-}
-
 /**
  * Conv weights [outC, K] (OHWI flattened) as tfg_conv2d_s8_im2col_dsp / _1x1_dsp read them: per channel pair, per
  * group of 4 of K rounded up to 4, the 4 bytes of each channel (zeros past K and for the padding channel), bytes of
