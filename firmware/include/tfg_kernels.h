@@ -30,6 +30,13 @@ typedef struct {
   int32_t depth_multiplier; /* DepthwiseConv2D only */
 } tfg_conv_geom;
 
+/** tfg_conv_geom in 16-bit fields for the _dsp conv kernels (30 bytes of flash per layer instead of 68); codegen
+ *  checks every value fits. No groups / depth_multiplier: those kernels take one group and multiplier 1. */
+typedef struct {
+  int16_t batch, in_h, in_w, in_c, out_h, out_w, out_c;
+  int16_t k_h, k_w, stride_h, stride_w, dil_h, dil_w, pad_top, pad_left;
+} tfg_conv_geom16;
+
 /** Pool geometry: input [batch,in_h,in_w,channels], output [batch,out_h,out_w,channels]. */
 typedef struct {
   int32_t batch, in_h, in_w, channels, out_h, out_w;
@@ -45,6 +52,16 @@ typedef struct {
   const int32_t *shift;
 } tfg_s8_channel_quant;
 
+/** Per-channel requantization of the _dsp kernels: the multipliers of tfg_s8_channel_quant, and per channel an int8
+ *  code: e = −1 − shift ≥ 0 when the shift is a right shift and codegen proved |acc| < 2^30 (|bias| + 255·Σ|w|), so the
+ *  doubling high multiply runs as one SMMULR on 2·acc; otherwise e = shift − 64 (< −32, the general path).
+ *  round_offset = 1 + 2·output_offset. See tfg_requant_dsp in tfg_support.h and shiftCode in src/codegen/ops/dsp-weights.ts. */
+typedef struct {
+  int32_t output_offset, round_offset, act_min, act_max;
+  const int32_t *multiplier;
+  const int8_t *shift_code;
+} tfg_s8_dsp_quant;
+
 /** Broadcasting of a binary op, dims collapsed by codegen: out index i (rank ≤ TFG_MAX_DIMS) reads a at Σ i·a_strides, b at Σ i·b_strides. */
 typedef struct {
   int32_t rank;
@@ -59,6 +76,15 @@ typedef struct {
   int32_t a_multiplier, a_shift, b_multiplier, b_shift, output_multiplier, output_shift;
   int32_t act_min, act_max;
 } tfg_add_s8_params;
+
+/** tfg_add_s8's arithmetic prepared for tfg_add_s8_dsp (codegen: src/codegen/ops/add.ts): x_base = input offset · 2^21
+ *  (the doubled left shift of 20), per requantization the multiplier, pre = 1 when its shift is 0 (else 0) and
+ *  rs = max(−shift, 1) − 1; round_offset = 1 + 2·output zero point. */
+typedef struct {
+  int32_t a_base, b_base, a_multiplier, b_multiplier, output_multiplier;
+  int32_t a_pre, b_pre, output_pre, a_rs, b_rs, output_rs;
+  int32_t round_offset, act_min, act_max;
+} tfg_add_s8_dsp_params;
 
 /** int8 Mul (TFLite reference): out = requantize((a + a_offset)(b + b_offset), multiplier, shift) + output_offset, clamped. */
 typedef struct {
@@ -101,10 +127,12 @@ tfg_status tfg_dense_f32(int32_t batch, int32_t in_n, int32_t out_n, const float
 /** int8 Dense, per-channel requant. Ref: src/reference/int8/dense.ts. Scratch: none. */
 tfg_status tfg_dense_s8(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
                         const int8_t *w, const int32_t *bias, int8_t *out);
-/** tfg_dense_s8 with Cortex-M DSP SMLAD (2 MACs per instruction, ≈ 2 instructions per MAC); bit-exact with it.
- *  folded_bias[o] = bias[o] + input_offset·Σ_i w[o,i] (never NULL; codegen computes it), so the inner loop needs no offset. */
-tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
-                            const int8_t *w, const int32_t *folded_bias, int8_t *out);
+/** tfg_dense_s8 with Cortex-M DSP SMLAD, four rows per pass; bit-exact with it. w4 = W interleaved by codegen (per
+ *  4 rows: for each group of 4 inputs the 4 rows' 4 bytes, then the in_n % 4 tail as 4 row bytes per input; rows padded
+ *  to a multiple of 4 with zeros; 4-byte aligned). folded_bias[o] = bias[o] + input_offset·Σ_i w[o,i], padded like
+ *  the rows (never NULL), so the inner loop needs no offset. Ref: interleaveDenseRows in src/codegen/ops/dsp-weights.ts. */
+tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_dsp_quant *q, const int8_t *in,
+                            const int8_t *w4, const int32_t *folded_bias, int8_t *out);
 
 /* ---- conv ---- */
 /** Conv2D with groups, dilation, explicit pads; padding contributes 0. Ref: src/reference/float/conv2d.ts */
@@ -121,31 +149,37 @@ tfg_status tfg_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant 
  *  Must equal TFG_IM2COL_MAX in src/codegen/ops/conv2d.ts. */
 #define TFG_IM2COL_MAX 576
 /** int8 Conv2D, one group, any kernel/stride/padding/dilation, K = k_h·k_w·in_c ≤ TFG_IM2COL_MAX: int16 im2col of
- *  two output pixels, then 2 pixels × 2 channels SMLAD blocks. Scratch: 5·TFG_IM2COL_MAX bytes of stack.
- *  Bit-exact with tfg_conv2d_s8. */
-tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
-                                    const int8_t *w, const int32_t *bias, int8_t *out);
-/** int8 pointwise Conv2D (1×1 kernel, no padding, one group, any stride) as a GEMM over pixels, 2 pixels × 2 channels
- *  per SMLAD block. folded_bias[o] = bias[o] + input_offset·Σ_i w[o,i] (codegen computes it). No scratch.
- *  Bit-exact with tfg_conv2d_s8. */
-tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
-                                 const int8_t *w, const int32_t *folded_bias, int8_t *out);
+ *  two output pixels, then 2 pixels × 2 channels SMLAD blocks. w2 = the OHWI weights interleaved by codegen (per
+ *  channel pair, per group of 4 of the K rounded up to 4: 4 bytes of each channel; zero-padded to an even channel count;
+ *  bytes of a group in order 0,2,1,3 when in_c % 4 ≠ 0; 4-byte aligned). bias2 = the bias padded to an even
+ *  count (zeros without a bias; never NULL).
+ *  Scratch: 4·K + 2·K (K rounded up to 4) bytes of stack when in_c % 4 ≠ 0, else 4·K. Bit-exact with tfg_conv2d_s8. Ref: interleaveConvPairs in src/codegen/ops/dsp-weights.ts. */
+tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+                                    const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out);
+/** int8 pointwise Conv2D (1×1 kernel, no padding, one group, any stride, in_c ≤ TFG_IM2COL_MAX) as a GEMM over
+ *  pixels, 2 pixels × 2 channels per SMLAD block; w2 and bias2 as in tfg_conv2d_s8_im2col_dsp.
+ *  Scratch: as tfg_conv2d_s8_im2col_dsp with K = in_c. Bit-exact with tfg_conv2d_s8. */
+tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+                                 const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out);
 /** DepthwiseConv2D: output channel c·m + j reads input channel c. Ref: src/reference/float/depthwise-conv2d.ts */
 tfg_status tfg_depthwise_conv2d_f32(const tfg_conv_geom *g, const float *in, const float *w, const float *bias,
                                     float act_min, float act_max, float *out);
 /** int8 DepthwiseConv2D (TFLite DepthwiseConvPerChannel). Ref: src/reference/int8/depthwise-conv2d.ts */
 tfg_status tfg_depthwise_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
                                    const int8_t *w, const int32_t *bias, int8_t *out);
-/** Limits of tfg_depthwise_conv2d_s8_dsp (stack: a zero-point row and a tap pointer table). Must equal
- *  TFG_DW_MAX_CHANNELS / TFG_DW_MAX_TAPS in src/codegen/ops/depthwise-conv2d.ts. */
-#define TFG_DW_MAX_CHANNELS 512
-#define TFG_DW_MAX_TAPS 49
-/** int8 DepthwiseConv2D with Cortex-M DSP (depth multiplier 1, dilation 1): 4 channels per SXTB16/SMLABB/SMLATT
- *  step, interior 3×3 windows unrolled. folded_bias[c] = bias[c] + input_offset·Σ_{ky,kx} w[ky,kx,c] (codegen
- *  computes it; padded taps read the zero point). Channels ≤ TFG_DW_MAX_CHANNELS, k_h·k_w ≤ TFG_DW_MAX_TAPS.
- *  Scratch: TFG_DW_MAX_CHANNELS bytes + TFG_DW_MAX_TAPS pointers of stack. Bit-exact with tfg_depthwise_conv2d_s8. */
-tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
-                                       const int8_t *w, const int32_t *folded_bias, int8_t *out);
+/** Stack scratch bounds of tfg_depthwise_conv2d_s8_dsp (it uses exactly k_h·G·W_p·8 bytes of row buffer and G·k_h·k_w·8
+ *  bytes of weights),
+ *  G = ceil(channels / 4), W_p = (out_w − 1)·stride_w + k_w; k_h ≤ TFG_DW_MAX_KH. Must equal the constants in
+ *  src/codegen/ops/depthwise-conv2d.ts. */
+#define TFG_DW_ROWBUF_BYTES 8192
+#define TFG_DW_WBUF_BYTES 4608
+#define TFG_DW_MAX_KH 16
+/** int8 DepthwiseConv2D with Cortex-M DSP (depth multiplier 1, dilation 1): input rows and weights widened to int16
+ *  pairs on the stack (input offset added, padding 0), then per tap of 4 channels two LDRD and four SMLABB/SMLATT,
+ *  3×3 windows unrolled. bias4 = the bias padded with zeros to a multiple of 4 (never NULL). Scratch: see above.
+ *  Bit-exact with tfg_depthwise_conv2d_s8. */
+tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+                                       const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out);
 
 /* ---- pool ---- */
 /** Max over the window's in-bounds positions, then the fused activation clamp. */
@@ -177,6 +211,8 @@ tfg_status tfg_div_f32(int32_t n, const float *a, const float *b, float *out);
 tfg_status tfg_div_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float *out);
 tfg_status tfg_add_s8(int32_t n, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 tfg_status tfg_add_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+/** int8 Add with every requantization as one SMMULR (same shapes); bit-exact with tfg_add_s8. In place allowed. */
+tfg_status tfg_add_s8_dsp(int32_t n, const tfg_add_s8_dsp_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 /** int8 Sub: tfg_add_s8's arithmetic with the scaled inputs subtracted (reference_ops::SubElementwise). */
 tfg_status tfg_sub_s8(int32_t n, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 tfg_status tfg_sub_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);

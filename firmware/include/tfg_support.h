@@ -161,43 +161,6 @@ static inline void tfg_dot2_s8(const int8_t *x, const int8_t *w0, const int8_t *
   *acc1 = a1;
 }
 
-/* Four dot products Σ x[i]·w_k[i] with no input offset (the caller folded it into the accumulators):
- * rows w, w + stride, w + 2·stride, w + 3·stride; x unpacked once per four rows, accumulated into acc[0..3]. */
-static inline void tfg_dot4_s8_nooffset(const int8_t *x, const int8_t *w, size_t stride, int32_t n, int32_t *acc) {
-  const int8_t *w0 = w, *w1 = w + stride, *w2 = w + 2 * stride, *w3 = w + 3 * stride;
-  const int8_t *const x_end = x + (n & ~3);
-  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-  while (x < x_end) {
-    const uint32_t xv = tfg_load32(x);
-    const int32_t xa = tfg_sxtb16(xv);
-    const int32_t xb = tfg_sxtb16_ror8(xv);
-    uint32_t v = tfg_load32(w0);
-    a0 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a0));
-    v = tfg_load32(w1);
-    a1 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a1));
-    v = tfg_load32(w2);
-    a2 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a2));
-    v = tfg_load32(w3);
-    a3 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a3));
-    x += 4;
-    w0 += 4;
-    w1 += 4;
-    w2 += 4;
-    w3 += 4;
-  }
-  for (int32_t i = 0; i < (n & 3); ++i) {
-    const int32_t xi = x[i];
-    a0 += xi * (int32_t)w0[i];
-    a1 += xi * (int32_t)w1[i];
-    a2 += xi * (int32_t)w2[i];
-    a3 += xi * (int32_t)w3[i];
-  }
-  acc[0] = a0;
-  acc[1] = a1;
-  acc[2] = a2;
-  acc[3] = a3;
-}
-
 /* One dot product, same arithmetic as tfg_dot2_s8. */
 static inline int32_t tfg_dot1_s8(const int8_t *x, const int8_t *w, int32_t n, int32_t offset, int32_t acc) {
   const int32_t off2 = (int32_t)(((uint32_t)offset & 0xFFFFu) | ((uint32_t)offset << 16));
@@ -212,35 +175,184 @@ static inline int32_t tfg_dot1_s8(const int8_t *x, const int8_t *w, int32_t n, i
   return acc;
 }
 
-/* 2 pixels × 2 output channels, int8 inputs with no offset (folded into the accumulators by codegen):
- * acc[0] += x0·w0, acc[1] += x0·w1, acc[2] += x1·w0, acc[3] += x1·w1 over n elements, with x1 = x0 + dx and
- * w1 = w0 + dw (two offset registers instead of two more pointers keep the loop out of the stack on Cortex-M).
- * Per 4 elements: 4 loads, 8 SXTB16, 8 SMLAD for 16 MACs (the GEMM core of the 1×1 conv). */
-static inline void tfg_mac2x2_s8(const int8_t *x0, size_t dx, const int8_t *w0, size_t dw, int32_t n, int32_t *acc) {
+/* Word load from a 4-byte aligned address (codegen's interleaved weights, the kernels' int16 column buffers): lets
+ * gcc pair neighbouring loads into LDRD. */
+static inline uint32_t tfg_load32a(const void *p) {
+  uint32_t v;
+#if defined(__GNUC__)
+  __builtin_memcpy(&v, __builtin_assume_aligned(p, 4), sizeof v);
+#else
+  memcpy(&v, p, sizeof v);
+#endif
+  return v;
+}
+
+static inline void tfg_store32a(void *p, int32_t v) {
+#if defined(__GNUC__)
+  __builtin_memcpy(__builtin_assume_aligned(p, 4), &v, sizeof v);
+#else
+  memcpy(p, &v, sizeof v);
+#endif
+}
+
+#if defined(__GNUC__)
+#define TFG_LIKELY(x) __builtin_expect(!!(x), 1)
+#else
+#define TFG_LIKELY(x) (x)
+#endif
+
+/* (a·b + 2^31) >> 32, rounding high multiply (SMMULR on the DSP cores). */
+static inline int32_t tfg_smmulr(int32_t a, int32_t b) {
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP == 1
+  int32_t r;
+  __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+#else
+  return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 31)) >> 32);
+#endif
+}
+
+/* tfg_requantize + output offset + clamp for the _dsp kernels (tfg_s8_dsp_quant), bit-exact with the reference kernels'
+ * per-channel requantization. For a right shift r = −shift ≥ 1 (code e = r − 1 ≥ 0): SRDHM(acc, m) =
+ * floor((acc·m + 2^30) / 2^31) is SMMULR(2·acc, m), and RoundingDivideByPOT(v, r) + zp is
+ * ((v − [v < 0]) >> (r − 1) + 1 + 2·zp) >> 1 (half away from zero as two floors). Other channels (shift ≥ 0, or an
+ * accumulator bound codegen could not prove) carry e = shift − 64 < 0 and take the general path. */
+#if defined(__GNUC__)
+#define TFG_NOINLINE __attribute__((noinline, unused)) /* unused: kernels that never requantize include it too */
+#else
+#define TFG_NOINLINE
+#endif
+
+/* The general path of tfg_requant_dsp, out of line: rare, and inlined it would repeat in every unrolled output. */
+static TFG_NOINLINE int32_t tfg_requant_dsp_general(int32_t acc, int32_t multiplier, int32_t shift, int32_t output_offset) {
+  return tfg_requantize(acc, multiplier, shift) + output_offset;
+}
+
+/* tfg_requant_dsp without the activation clamp (output offset included). */
+static inline int32_t tfg_requant_dsp_raw(const tfg_s8_dsp_quant *q, int32_t acc, int32_t c) {
+  const int32_t e = q->shift_code[c];
+  if (TFG_LIKELY(e >= 0)) {
+    const int32_t v = tfg_smmulr((int32_t)((uint32_t)acc << 1), q->multiplier[c]);
+    return (((v + (v >> 31)) >> e) + q->round_offset) >> 1;
+  }
+  return tfg_requant_dsp_general(acc, q->multiplier[c], e + 64, q->output_offset);
+}
+
+static inline int8_t tfg_requant_dsp(const tfg_s8_dsp_quant *q, int32_t acc, int32_t c) {
+  return (int8_t)tfg_clamp_i32(tfg_requant_dsp_raw(q, acc, c), q->act_min, q->act_max);
+}
+
+/* Saturation to int8 (one SSAT on the DSP cores). */
+static inline int32_t tfg_ssat8(int32_t v) {
+#if defined(__ARM_FEATURE_SAT) && __ARM_FEATURE_SAT == 1 /* Cortex-M3 too, which has no DSP extension */
+  int32_t r;
+  __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
+  return r;
+#else
+  return tfg_clamp_i32(v, -128, 127);
+#endif
+}
+
+/* Four requantized outputs (raw values of tfg_requant_dsp_raw) stored as int8: one SSAT each, and the activation
+ * clamp only when the layer's range is narrower than int8 (`narrow`, a per-call constant: a branch per four outputs). */
+static inline void tfg_store4_dsp(const tfg_s8_dsp_quant *q, int32_t narrow, int32_t v0, int32_t v1, int32_t v2, int32_t v3,
+                                  int8_t *y0, int8_t *y1, int8_t *y2, int8_t *y3) {
+  if (narrow) {
+    v0 = tfg_clamp_i32(v0, q->act_min, q->act_max);
+    v1 = tfg_clamp_i32(v1, q->act_min, q->act_max);
+    v2 = tfg_clamp_i32(v2, q->act_min, q->act_max);
+    v3 = tfg_clamp_i32(v3, q->act_min, q->act_max);
+  }
+  *y0 = (int8_t)tfg_ssat8(v0);
+  *y1 = (int8_t)tfg_ssat8(v1);
+  *y2 = (int8_t)tfg_ssat8(v2);
+  *y3 = (int8_t)tfg_ssat8(v3);
+}
+
+/* One output pixel's receptive field as int16 (x + offset; padded taps 0) into column j of an interleaved 2-column
+ * buffer: element k of column j sits at cols[(k / 4)·8 + 4·j + k % 4], the K rounded up to 4 zero-filled. When in_c
+ * is a multiple of 4 each group of 4 is stored in SXTB16 order (x0, x2, x1, x3), so it pairs with SXTB16 / SXTB16 ROR 8
+ * of natural weight words; otherwise it is stored in natural order and codegen permutes the weight bytes instead
+ * (TS: convColumnOrderPermuted). */
+static inline void tfg_gather_col_s16(const tfg_conv_geom16 *g, const int8_t *img, int32_t oy, int32_t ox, int32_t offset,
+                                      int16_t *cols, int32_t j, int16_t *tmp) {
+  const int32_t in_c = g->in_c;
+  const int32_t iy0 = oy * g->stride_h - g->pad_top, ix0 = ox * g->stride_w - g->pad_left;
+  int16_t *base = cols + 4 * j;
+  if ((in_c & 3) == 0) {
+    const int32_t off2 = (int32_t)(((uint32_t)offset & 0xFFFFu) | ((uint32_t)offset << 16));
+    int16_t *dst = base;
+    for (int32_t ky = 0; ky < g->k_h; ++ky) {
+      const int32_t iy = iy0 + ky * g->dil_h;
+      for (int32_t kx = 0; kx < g->k_w; ++kx) {
+        const int32_t ix = ix0 + kx * g->dil_w;
+        if (iy < 0 || iy >= g->in_h || ix < 0 || ix >= g->in_w) {
+          for (int32_t c = 0; c < in_c; c += 4, dst += 8) {
+            tfg_store32a(dst, 0);
+            tfg_store32a(dst + 2, 0);
+          }
+        } else {
+          const int8_t *src = img + ((size_t)iy * g->in_w + ix) * in_c;
+          for (int32_t c = 0; c < in_c; c += 4, dst += 8) {
+            const uint32_t v = tfg_load32(src + c);
+            tfg_store32a(dst, tfg_sadd16(tfg_sxtb16(v), off2));
+            tfg_store32a(dst + 2, tfg_sadd16(tfg_sxtb16_ror8(v), off2));
+          }
+        }
+      }
+    }
+    return;
+  }
+  /* natural order: the field into the caller's contiguous int16 row tmp (K rounded up to 4) first (a window row that
+   * lies inside the image is one run of k_w·in_c bytes when dil_w = 1), then copied group by group into column j */
+  const int32_t run = g->k_w * in_c;
+  const int32_t row_inside = ix0 >= 0 && ix0 + (g->k_w - 1) * g->dil_w < g->in_w && g->dil_w == 1;
+  int16_t *t = tmp;
+  for (int32_t ky = 0; ky < g->k_h; ++ky) {
+    const int32_t iy = iy0 + ky * g->dil_h;
+    if (iy < 0 || iy >= g->in_h) {
+      for (int32_t i = 0; i < run; ++i) *t++ = 0;
+    } else if (row_inside) {
+      const int8_t *src = img + ((size_t)iy * g->in_w + ix0) * in_c;
+      for (int32_t i = 0; i < run; ++i) *t++ = (int16_t)(src[i] + offset);
+    } else {
+      for (int32_t kx = 0; kx < g->k_w; ++kx) {
+        const int32_t ix = ix0 + kx * g->dil_w;
+        if (ix < 0 || ix >= g->in_w) {
+          for (int32_t c = 0; c < in_c; ++c) *t++ = 0;
+        } else {
+          const int8_t *src = img + ((size_t)iy * g->in_w + ix) * in_c;
+          for (int32_t c = 0; c < in_c; ++c) *t++ = (int16_t)(src[c] + offset);
+        }
+      }
+    }
+  }
+  const int32_t k = g->k_h * run;
+  for (int32_t i = k; (i & 3) != 0; ++i) *t++ = 0;
+  for (int32_t i = 0; i < k; i += 4, base += 8) {
+    tfg_store32a(base, (int32_t)tfg_load32a(tmp + i));
+    tfg_store32a(base + 2, (int32_t)tfg_load32a(tmp + i + 2));
+  }
+}
+
+/* 2 columns × 2 output channels over `groups` groups of 4: cols interleaved as tfg_gather_col_s16 writes them, w the
+ * channel pair's interleaved weights (per group: 4 bytes of the first channel, then 4 of the second). Per group: 6 word
+ * loads, 4 SXTB16, 8 SMLAD for 16 MACs. acc = {ch0·col0, ch1·col0, ch0·col1, ch1·col1}. */
+static inline void tfg_gemm2x2_s16(const int16_t *cols, const int8_t *w, int32_t groups, int32_t *acc) {
   int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
-  const int8_t *const end = x0 + (n & ~3);
-  while (x0 < end) {
-    const uint32_t wv0 = tfg_load32(w0);
+  for (int32_t i = 0; i < groups; ++i) {
+    const uint32_t wv0 = tfg_load32a(w);
     const int32_t w0a = tfg_sxtb16(wv0), w0b = tfg_sxtb16_ror8(wv0);
-    const uint32_t xv0 = tfg_load32(x0);
-    const int32_t x0a = tfg_sxtb16(xv0), x0b = tfg_sxtb16_ror8(xv0);
+    const int32_t x0a = (int32_t)tfg_load32a(cols), x0b = (int32_t)tfg_load32a(cols + 2);
     a00 = tfg_smlad(x0b, w0b, tfg_smlad(x0a, w0a, a00));
-    const uint32_t xv1 = tfg_load32(x0 + dx);
-    const int32_t x1a = tfg_sxtb16(xv1), x1b = tfg_sxtb16_ror8(xv1);
+    const int32_t x1a = (int32_t)tfg_load32a(cols + 4), x1b = (int32_t)tfg_load32a(cols + 6);
     a10 = tfg_smlad(x1b, w0b, tfg_smlad(x1a, w0a, a10));
-    const uint32_t wv1 = tfg_load32(w0 + dw);
+    const uint32_t wv1 = tfg_load32a(w + 4);
     const int32_t w1a = tfg_sxtb16(wv1), w1b = tfg_sxtb16_ror8(wv1);
     a01 = tfg_smlad(x0b, w1b, tfg_smlad(x0a, w1a, a01));
     a11 = tfg_smlad(x1b, w1b, tfg_smlad(x1a, w1a, a11));
-    x0 += 4;
-    w0 += 4;
-  }
-  for (int32_t i = 0; i < (n & 3); ++i) {
-    const int32_t xa = x0[i], xb = x0[dx + (size_t)i], wa = w0[i], wb = w0[dw + (size_t)i];
-    a00 += xa * wa;
-    a01 += xa * wb;
-    a10 += xb * wa;
-    a11 += xb * wb;
+    cols += 8;
+    w += 8;
   }
   acc[0] = a00;
   acc[1] = a01;
@@ -248,43 +360,28 @@ static inline void tfg_mac2x2_s8(const int8_t *x0, size_t dx, const int8_t *w0, 
   acc[3] = a11;
 }
 
-/* Same 2×2 block with int16 im2col columns (offset already added, each group of 4 stored as x0,x2,x1,x3 so one
- * word pairs with SXTB16 of the weights and the other with SXTB16 ROR 8); the n & 3 tail is stored in order.
- * The second column is x0 + d and the second weight row w0 + d (im2col columns and OHWI rows are both K long). */
-static inline void tfg_mac2x2_s16(const int16_t *x0, const int8_t *w0, size_t d, int32_t n, int32_t *acc) {
-  int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
-  const int16_t *const end = x0 + (n & ~3);
-  while (x0 < end) {
-    const uint32_t wv0 = tfg_load32(w0);
-    const int32_t w0a = tfg_sxtb16(wv0), w0b = tfg_sxtb16_ror8(wv0);
-    const int32_t x0a = (int32_t)tfg_load32((const int8_t *)x0), x0b = (int32_t)tfg_load32((const int8_t *)(x0 + 2));
-    a00 = tfg_smlad(x0b, w0b, tfg_smlad(x0a, w0a, a00));
-    const int32_t x1a = (int32_t)tfg_load32((const int8_t *)(x0 + d)), x1b = (int32_t)tfg_load32((const int8_t *)(x0 + d + 2));
-    a10 = tfg_smlad(x1b, w0b, tfg_smlad(x1a, w0a, a10));
-    const uint32_t wv1 = tfg_load32(w0 + d);
-    const int32_t w1a = tfg_sxtb16(wv1), w1b = tfg_sxtb16_ror8(wv1);
-    a01 = tfg_smlad(x0b, w1b, tfg_smlad(x0a, w1a, a01));
-    a11 = tfg_smlad(x1b, w1b, tfg_smlad(x1a, w1a, a11));
-    x0 += 4;
-    w0 += 4;
+/* The output channel loop shared by the im2col and 1×1 kernels: every channel pair of w2 (codegen's interleaved,
+ * zero-padded weights, `groups` groups of 4 per channel) against the two gathered columns, requantized into y0 and
+ * y1 (y1 == y0 when the second column repeats the first). bias2 is codegen's bias padded to an even count (zeros when
+ * the node has none). */
+static inline void tfg_gemm_cols_s8(const tfg_s8_dsp_quant *q, const int16_t *cols, const int8_t *w2, const int32_t *bias2,
+                                    int32_t n_out, int32_t groups, int8_t *y0, int8_t *y1) {
+  const tfg_s8_dsp_quant qv = *q; /* a local copy: the int8 stores below could alias *q, which would force reloads */
+  const int32_t narrow = qv.act_min > -128 || qv.act_max < 127;
+  int32_t oc = 0;
+  for (; oc + 2 <= n_out; oc += 2, w2 += 8 * groups) {
+    int32_t acc[4] = {bias2[oc], bias2[oc + 1], bias2[oc], bias2[oc + 1]};
+    tfg_gemm2x2_s16(cols, w2, groups, acc);
+    tfg_store4_dsp(&qv, narrow, tfg_requant_dsp_raw(&qv, acc[0], oc), tfg_requant_dsp_raw(&qv, acc[1], oc + 1),
+                   tfg_requant_dsp_raw(&qv, acc[2], oc), tfg_requant_dsp_raw(&qv, acc[3], oc + 1),
+                   y0 + oc, y0 + oc + 1, y1 + oc, y1 + oc + 1);
   }
-  for (int32_t i = 0; i < (n & 3); ++i) {
-    const int32_t xa = x0[i], xb = x0[d + (size_t)i], wa = w0[i], wb = w0[d + (size_t)i];
-    a00 += xa * wa;
-    a01 += xa * wb;
-    a10 += xb * wa;
-    a11 += xb * wb;
+  if (oc < n_out) { /* odd last channel: its partner row is zeros */
+    int32_t acc[4] = {bias2[oc], 0, bias2[oc], 0};
+    tfg_gemm2x2_s16(cols, w2, groups, acc);
+    y0[oc] = tfg_requant_dsp(&qv, acc[0], oc);
+    y1[oc] = tfg_requant_dsp(&qv, acc[2], oc);
   }
-  acc[0] = a00;
-  acc[1] = a01;
-  acc[2] = a10;
-  acc[3] = a11;
-}
-
-/* Per-channel requantization of one accumulator, with the output offset and the activation clamp. */
-static inline int8_t tfg_requant_channel(const tfg_s8_channel_quant *q, int32_t acc, int32_t oc) {
-  acc = tfg_requantize(acc, q->multiplier[oc], q->shift[oc]) + q->output_offset;
-  return (int8_t)tfg_clamp_i32(acc, q->act_min, q->act_max);
 }
 
 /* Exact half → float conversion (normals, subnormals, ±0, inf, NaN) without hardware FP16 support. */

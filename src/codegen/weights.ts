@@ -21,12 +21,29 @@ function declare(t: Tensor, id: string): string {
   return `/* ${cComment(t.name)}: ${shape} */\nstatic const ${C_TYPE[t.dtype]} ${id}[${Math.max(1, data.length)}] TFG_ALIGN(4) = {\n${cList(values, perLine) || '  0'}\n};`;
 }
 
+/** Per generation (reset when a WeightTable is made): constant tensors an op emitter re-laid for its kernel. */
+const relaid = new WeakMap<Graph, Map<string, Int8Array | Int32Array>>();
+
+/** Makes the next `ctx.ptr(name)` of this generation emit `data` (the tensor's dtype, any length: an interleaved or
+ *  padded copy for a DSP kernel) instead of the tensor's own values, so it still counts as weight bytes. */
+export function relayWeight(g: Graph, name: string, data: Int8Array | Int32Array): void {
+  let m = relaid.get(g);
+  if (!m) relaid.set(g, (m = new Map()));
+  m.set(name, data);
+}
+
+function declareRelaid(t: Tensor, id: string, data: Int8Array | Int32Array): string {
+  return `/* ${cComment(t.name)}: [${t.shape.join(', ')}] ${t.dtype} re-laid for its kernel (${data.length} values) */\nstatic const ${C_TYPE[t.dtype]} ${id}[${Math.max(1, data.length)}] TFG_ALIGN(4) = {\n${cList(cInts(data), t.dtype === 'i8' ? 16 : 12) || '  0'}\n};`;
+}
+
 /** Declares constants as the emitters reference them (first-use order, deterministic), so a weight that no kernel
  *  reads (e.g. a bias folded into another array) never reaches flash. Storage encodings are emitted dense. */
 export class WeightTable {
   private readonly ids = new Map<string, WeightArray>();
 
-  constructor(private readonly g: Graph, private readonly names: CNames) {}
+  constructor(private readonly g: Graph, private readonly names: CNames) {
+    relaid.delete(g); // a new generation: no re-laid copies from an earlier one (e.g. another kernel set)
+  }
 
   /** The C identifier of constant `name`, declaring it on first use. */
   ref(name: string): string {
@@ -34,6 +51,11 @@ export class WeightTable {
     if (!w) {
       const t = this.g.tensors[name];
       const id = this.names.name(name, 'w_');
+      const copy = relaid.get(this.g)?.get(name);
+      if (copy) {
+        this.ids.set(name, { tensor: name, id, bytes: copy.byteLength, decl: declareRelaid(t, id, copy) });
+        return id;
+      }
       const packed = packedWeightDecl(this.g, name, id); // Tensor.storage kinds: src/codegen/packing/
       w = packed ? { tensor: name, id, bytes: packed.bytes, decl: packed.decl } : { tensor: name, id, bytes: product(t.shape) * t.data!.BYTES_PER_ELEMENT, decl: declare(t, id) };
       this.ids.set(name, w);

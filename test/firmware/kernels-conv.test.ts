@@ -18,6 +18,9 @@ interface ConvCase {
   outScale?: number;
   /** The kernel the cortex-m-dsp codegen must pick for the int8 case (proves each variant runs). */
   dsp?: string;
+  /** Channel 0 dead (zero weights, bias 2^30, as in VWW) and channel 1 with a bias near 2^30: the DSP requantization
+   *  cannot prove its SMMULR bound for them and must take the general path. */
+  hugeBias?: boolean;
 }
 
 function convGraph(c: ConvCase, int8: boolean, depthwise = false, multiplier = 1): Graph {
@@ -43,8 +46,15 @@ function convGraph(c: ConvCase, int8: boolean, depthwise = false, multiplier = 1
   const inScale = 0.05;
   const x = b.input('x', c.input, 'i8', q(inScale, c.inZp ?? 3));
   const wScales = Array.from({ length: outC }, () => 0.002 + 0.02 * r());
-  const w = b.constant('w', randI8(r, wCount, -127, 127), wShape, qAxis(wScales, depthwise ? 3 : 0));
-  const bias = c.bias === false ? '' : b.constant('b', randI32(r, outC, -3000, 3000), [outC], { scale: wScales.map((s) => Math.fround(s * inScale)), zeroPoint: wScales.map(() => 0), axis: 0 }, 'i32');
+  const wData = randI8(r, wCount, -127, 127);
+  const bData = randI32(r, outC, -3000, 3000);
+  if (c.hugeBias) {
+    for (let i = 0; i < wCount / outC; i++) wData[depthwise ? i * outC : i] = 0;
+    bData[0] = 2 ** 30;
+    bData[1] = 2 ** 30 - 2000;
+  }
+  const w = b.constant('w', wData, wShape, qAxis(wScales, depthwise ? 3 : 0));
+  const bias = c.bias === false ? '' : b.constant('b', bData, [outC], { scale: wScales.map((s) => Math.fround(s * inScale)), zeroPoint: wScales.map(() => 0), axis: 0 }, 'i32');
   b.output(b.node(op, [x, w, bias], attrs as never, { name: 'y', dtype: 'i8', quant: q(c.outScale ?? 0.08, c.outZp ?? -7) }));
   return b.build();
 }
@@ -60,6 +70,8 @@ const CASES: ConvCase[] = [
   { name: 'extreme zero points', input: [1, 5, 5, 3], outC: 2, k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, inZp: -128, outZp: 127, dsp: 'tfg_conv2d_s8_im2col_dsp' },
   { name: 'saturating', input: [1, 4, 4, 9], outC: 3, k: [2, 2], attrs: {}, inZp: 127, outZp: -128, outScale: 0.0005, dsp: 'tfg_conv2d_s8_im2col_dsp' },
   { name: 'im2col at its limit (K = 576)', input: [1, 4, 3, 64], outC: 3, k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, dsp: 'tfg_conv2d_s8_im2col_dsp' },
+  { name: '1x1 dead channel bias 2^30', input: [1, 3, 4, 8], outC: 5, k: [1, 1], attrs: {}, hugeBias: true, outScale: 10000, dsp: 'tfg_conv2d_s8_1x1_dsp' },
+  { name: '3x3 dead channel bias 2^30', input: [1, 4, 4, 3], outC: 4, k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, hugeBias: true, outScale: 10000, dsp: 'tfg_conv2d_s8_im2col_dsp' },
   { name: 'field past the im2col limit', input: [1, 3, 3, 65], outC: 2, k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, dsp: 'tfg_conv2d_s8_dsp' },
 ];
 
@@ -76,6 +88,7 @@ describe('conv kernels', () => {
     [{ name: 'dw dilation extreme zp', input: [1, 8, 8, 2], outC: 0, k: [3, 3], attrs: { dilations: [2, 2], pads: [2, 2, 2, 2] }, inZp: -128, outZp: 127 }, 1],
     [{ name: 'dw 6 channels stride 2 (4 + 2 remainder)', input: [1, 7, 6, 6], outC: 0, k: [3, 3], attrs: { strides: [2, 2], pads: [1, 1, 1, 1], activation: 'relu6' }, inZp: 127 }, 1],
     [{ name: 'dw 5x5 window over a 3x3 image', input: [1, 3, 3, 8], outC: 0, k: [5, 5], attrs: { pads: [2, 2, 2, 2] }, bias: false }, 1],
+    [{ name: 'dw dead channel bias 2^30', input: [1, 5, 5, 8], outC: 0, k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, hugeBias: true, outScale: 10000 }, 1],
     [{ name: 'dw 3x3 no pad 16 channels saturating', input: [1, 5, 4, 16], outC: 0, k: [3, 3], attrs: {}, outScale: 0.001, outZp: -128 }, 1],
   ];
   for (const [c, m] of dw) {

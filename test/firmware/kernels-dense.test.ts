@@ -6,7 +6,7 @@ import type { Activation, Graph } from '../../src/ir/graph.ts';
 import { int8Mlp, q, qAxis, randF32, randI32, randI8, rng } from '../codegen/graphs.ts';
 import { checkAgainstReference, VARIANTS } from './kernel-check.ts';
 
-function denseGraph(name: string, batch: number, inN: number, outN: number, o: { int8: boolean; bias?: boolean; act?: Activation; inZp?: number; outZp?: number; outScale?: number }): Graph {
+function denseGraph(name: string, batch: number, inN: number, outN: number, o: { int8: boolean; bias?: boolean; act?: Activation; inZp?: number; outZp?: number; outScale?: number; hugeBias?: boolean }): Graph {
   const r = rng(inN * 7 + outN);
   const b = new GraphBuilder(`dense ${name} ${o.int8 ? 's8' : 'f32'}`);
   if (!o.int8) {
@@ -19,8 +19,15 @@ function denseGraph(name: string, batch: number, inN: number, outN: number, o: {
   const inScale = 0.03;
   const x = b.input('x', [batch, inN], 'i8', q(inScale, o.inZp ?? -2));
   const ws = Array.from({ length: outN }, () => 0.001 + 0.01 * r());
-  const w = b.constant('w', randI8(r, inN * outN, -127, 127), [outN, inN], qAxis(ws, 0));
-  const bias = o.bias === false ? '' : b.constant('b', randI32(r, outN, -5000, 5000), [outN], { scale: ws.map((s) => Math.fround(s * inScale)), zeroPoint: ws.map(() => 0), axis: 0 }, 'i32');
+  const wData = randI8(r, inN * outN, -127, 127);
+  const bData = randI32(r, outN, -5000, 5000);
+  if (o.hugeBias) { // a dead row (zero weights, bias 2^30, as in VWW) and a row near 2^30: the general requantization path
+    wData.fill(0, 0, inN);
+    bData[0] = 2 ** 30;
+    bData[1] = 2 ** 30 - 2000;
+  }
+  const w = b.constant('w', wData, [outN, inN], qAxis(ws, 0));
+  const bias = o.bias === false ? '' : b.constant('b', bData, [outN], { scale: ws.map((s) => Math.fround(s * inScale)), zeroPoint: ws.map(() => 0), axis: 0 }, 'i32');
   b.output(b.node('Dense', [x, w, bias], { activation: o.act ?? 'none' }, { name: 'y', dtype: 'i8', quant: q(o.outScale ?? 0.1, o.outZp ?? 5) }));
   return b.build();
 }
@@ -37,6 +44,7 @@ describe('dense kernels', () => {
     checkAgainstReference(denseGraph('aligned', 1, 64, 8, { int8: true, act: 'relu' }), S8);
     checkAgainstReference(denseGraph('odd', 1, 37, 7, { int8: true }), S8);
     checkAgainstReference(denseGraph('tiny', 3, 3, 1, { int8: true, bias: false }), S8);
+    checkAgainstReference(denseGraph('bias 2^30', 1, 24, 6, { int8: true, hugeBias: true, outScale: 10000 }), S8);
   });
 
   it('int8: zero points at the extremes and saturating outputs, every variant', () => {

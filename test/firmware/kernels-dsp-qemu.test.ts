@@ -62,17 +62,47 @@ function int8DsCnn(): Graph {
   return b.build();
 }
 
+/** Only 1×1 convs (so they keep their own kernel): 12 → 7 channels (odd), then stride 2 over 7 × 5 pixels (odd count). */
+function int8Pointwise(): Graph {
+  const r = rng(5);
+  const b = new GraphBuilder('int8 pointwise');
+  let scale = 0.05;
+  let h = b.input('x', [1, 7, 5, 12], 'i8', q(scale, 9));
+  const pw = (name: string, inC: number, outC: number, strides: [number, number]) => {
+    const ws = Array.from({ length: outC }, () => 0.003 + 0.01 * r());
+    const w = b.constant(`${name}.w`, randI8(r, outC * inC, -127, 127), [outC, 1, 1, inC], qAxis(ws, 0));
+    const bias = b.constant(`${name}.b`, randI32(r, outC, -2000, 2000), [outC], { scale: ws.map((s) => Math.fround(s * scale)), zeroPoint: ws.map(() => 0), axis: 0 }, 'i32');
+    const outScale = 0.04 + 0.05 * r();
+    h = b.node('Conv2D', [h, w, bias], { groups: 1, strides, activation: 'relu' }, { name, dtype: 'i8', quant: q(outScale, -20) });
+    scale = Math.fround(outScale);
+  };
+  pw('p1', 12, 7, [1, 1]);
+  pw('p2', 7, 6, [2, 2]);
+  b.output(h);
+  return b.build();
+}
+
 describe('DSP kernels on QEMU mps2-an386', () => {
   it('int8 depthwise-separable chain: every new DSP variant identical to the reference on the M4', () => {
     const g = int8DsCnn();
     const inputs = randomInputs(g, 3, 12);
     const gen = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });
-    expect(gen.kernels).toEqual(['tfg_conv2d_s8_1x1_dsp', 'tfg_conv2d_s8_im2col_dsp', 'tfg_depthwise_conv2d_s8_dsp']);
+    // the 1×1 layers share the im2col kernel the 3×3 conv links anyway
+    expect(gen.kernels).toEqual(['tfg_conv2d_s8_im2col_dsp', 'tfg_depthwise_conv2d_s8_dsp']);
     const run = runOnQemu(gen, inputs);
     inputs.forEach((x, i) => {
       const ref = bytes(runGraph(g, { x }).outputs[g.outputs[0]]);
       expect(Array.from(run.outputs[i]), `sample ${i}`).toEqual(Array.from(ref));
     });
+  });
+
+  it('int8 pointwise-only chain (odd channels, stride 2): the 1×1 GEMM kernel identical to the reference on the M4', () => {
+    const g = int8Pointwise();
+    const inputs = randomInputs(g, 3, 4);
+    const gen = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });
+    expect(gen.kernels).toEqual(['tfg_conv2d_s8_1x1_dsp']);
+    const run = runOnQemu(gen, inputs);
+    inputs.forEach((x, i) => expect(Array.from(run.outputs[i]), `sample ${i}`).toEqual(Array.from(bytes(runGraph(g, { x }).outputs[g.outputs[0]]))));
   });
 
   it('int8 LeNet-300-100: identical bytes to the reference, dense layers at ≤ 3 instructions per MAC with SMLAD', () => {
@@ -100,7 +130,7 @@ describe('DSP kernels on QEMU mps2-an386', () => {
     const inputs = randomInputs(g, 3, 8);
     const refs = inputs.map((x) => bytes(runGraph(g, { x }).outputs[g.outputs[0]]));
     const gen = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });
-    expect(gen.kernels).toEqual(['tfg_conv2d_s8_1x1_dsp', 'tfg_conv2d_s8_dsp', 'tfg_conv2d_s8_im2col_dsp']);
+    expect(gen.kernels).toEqual(['tfg_conv2d_s8_dsp', 'tfg_conv2d_s8_im2col_dsp']);
     const run = runOnQemu(gen, inputs);
     run.outputs.forEach((o, i) => expect(Array.from(o), `sample ${i}`).toEqual(Array.from(refs[i])));
   });

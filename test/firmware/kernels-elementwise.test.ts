@@ -6,7 +6,7 @@ import type { Graph } from '../../src/ir/graph.ts';
 import { product } from '../../src/ir/graph.ts';
 import { collapseBroadcast } from '../../src/codegen/emit-support.ts';
 import { q, randF32, randI8, rng } from '../codegen/graphs.ts';
-import { checkAgainstReference } from './kernel-check.ts';
+import { checkAgainstReference, VARIANTS } from './kernel-check.ts';
 
 type BinOp = 'Add' | 'Sub' | 'Mul' | 'Div';
 
@@ -62,6 +62,25 @@ describe('element-wise kernels', () => {
       checkAgainstReference(chainGraph(op, true, { act: 'relu6', outScale: 0.01 }), { extra: edge, layers: true });
     });
   }
+
+  it('int8 Add on DSP boards (tfg_add_s8_dsp): either input the wider scale (zero shift), relu, extreme zero points, tiny output scale — every variant', () => {
+    // Residual-style: y = x + x1 where x1 = x + const, so both operands are activations of the same shape.
+    const cases: { sa: number; sb: number; zpa: number; zpb: number; so: number; zpo: number; act: 'none' | 'relu' }[] = [
+      { sa: 0.04, sb: 0.11, zpa: -3, zpb: 17, so: 0.09, zpo: -1, act: 'none' },
+      { sa: 0.2, sb: 0.05, zpa: -128, zpb: 127, so: 0.15, zpo: -128, act: 'relu' },
+      { sa: 0.08, sb: 0.08, zpa: 5, zpb: -5, so: 3e-7, zpo: 0, act: 'none' }, // output shift 0: every output saturates
+    ];
+    cases.forEach((c, k) => {
+      const r = rng(41 + k);
+      const g = new GraphBuilder(`dsp add ${k}`);
+      const x = g.input('x', [1, 5, 3, 4], 'i8', q(c.sa, c.zpa));
+      const cst = g.constant('c', randI8(r, 60), [1, 5, 3, 4], q(0.07, 9));
+      const x1 = g.node('Add', [x, cst], { activation: 'none' }, { name: 'x1', dtype: 'i8', quant: q(c.sb, c.zpb) });
+      g.output(g.node('Add', [x, x1], { activation: c.act }, { name: 'y', dtype: 'i8', quant: q(c.so, c.zpo) }));
+      const edge = [new Int8Array(60).fill(-128), new Int8Array(60).fill(127)];
+      checkAgainstReference(g.build(), { variants: VARIANTS, extra: edge, layers: true, expectKernels: { reference: ['tfg_add_s8'], 'cortex-m-dsp': ['tfg_add_s8_dsp'] } });
+    });
+  });
 
   it('broadcasting the graph input itself (input [2,1,5] against a [3,1] constant), float and int8', () => {
     checkAgainstReference(binGraph('Div', [2, 1, 5], [3, 1], false));

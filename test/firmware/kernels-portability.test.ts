@@ -1,4 +1,5 @@
-// Every kernel compiles warning-free for the other cores the project targets: Cortex-M0 (microbit) and Cortex-M7
+// Every kernel compiles warning-free for the other cores the project targets: Cortex-M0 (microbit), Cortex-M3 (saturation
+// instructions but no DSP extension) and Cortex-M7
 // with newlib, and — except the float kernels that need libm — RV32IMC with no libc at all (freestanding), so the
 // int8 path never depends on a C library.
 import { execFileSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import { FIRMWARE_DIR, kernelCatalog, readFirmwareFile } from '../../src/codegen
 const WARN = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O2', '-ffreestanding', '-I', join(FIRMWARE_DIR, 'include')];
 const TARGETS: Record<string, string[]> = {
   'cortex-m0': ['arm-none-eabi-gcc', '-mcpu=cortex-m0', '-mthumb'],
+  'cortex-m3': ['arm-none-eabi-gcc', '-mcpu=cortex-m3', '-mthumb'],
   'cortex-m7': ['arm-none-eabi-gcc', '-mcpu=cortex-m7', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv5-d16'],
   'rv32imc (no libc)': ['riscv64-unknown-elf-gcc', '-march=rv32imc', '-mabi=ilp32'],
 };

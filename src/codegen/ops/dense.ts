@@ -1,10 +1,12 @@
-// Dense → tfg_dense_f32 / tfg_dense_s8, or tfg_dense_s8_dsp on cortex-m-dsp boards (with the input offset folded into the bias).
+// Dense → tfg_dense_f32 / tfg_dense_s8, or tfg_dense_s8_dsp on cortex-m-dsp boards (input offset folded into the bias,
+// rows interleaved by four, int8 shifts).
 import { product, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareDense } from '../../reference/int8/dense.ts';
-import { hasKernel } from '../kernel-catalog.ts';
 import { floatActivation } from '../emit-support.ts';
 import type { OpEmitter } from '../op-emitter.ts';
 import { emitPackedDense } from '../packing/emit-packed.ts';
+import { declareDspQuant, interleaveDenseRows, smmulrChannels } from './dsp-weights.ts';
+import { relayWeight } from '../weights.ts';
 
 /** bias[o] + inputOffset·Σ_i w[o,i]: exact in int32 (|Σ| ≤ in·127·255), so the DSP kernel's sums equal the reference's. */
 export function foldedBias(w: Tensor, bias: Tensor | undefined, inputOffset: number): Int32Array {
@@ -28,19 +30,27 @@ export const dense: OpEmitter<Node<'Dense'>> = (ctx) => {
   const [outN, inN] = w.shape;
   const batch = product(x.shape) / inN; // a higher-rank x is read as [size / in, in], like TFLite
   const xs = ctx.ptr(node.inputs[0]);
-  const ws = ctx.ptr(node.inputs[1]);
+  const ws = () => ctx.ptr(node.inputs[1]); // referenced only by calls that read W itself (an unused array would not compile)
   const y = ctx.ptr(node.outputs[0]);
   if (x.dtype === 'f32') {
     const [lo, hi] = floatActivation(node.attrs.activation);
-    return { kernel: 'tfg_dense_f32', call: `tfg_dense_f32(${batch}, ${inN}, ${outN}, ${xs}, ${ws}, ${ctx.ptr(node.inputs[2] ?? '')}, ${lo}, ${hi}, ${y})` };
+    return { kernel: 'tfg_dense_f32', call: `tfg_dense_f32(${batch}, ${inN}, ${outN}, ${xs}, ${ws()}, ${ctx.ptr(node.inputs[2] ?? '')}, ${lo}, ${hi}, ${y})` };
   }
   const p = prepareDense(node, x, w, ctx.output());
+  const bias = ctx.input(2);
+  if (ctx.kernels === 'cortex-m-dsp' && w.data) {
+    const folded = foldedBias(w, bias, p.inputOffset);
+    const padded = new Int32Array(Math.ceil(outN / 4) * 4);
+    padded.set(folded);
+    if (bias) relayWeight(ctx.g, node.inputs[2], padded);
+    const fb = bias ? ctx.ptr(node.inputs[2]) : ctx.int32Array('folded_bias', padded);
+    relayWeight(ctx.g, node.inputs[1], interleaveDenseRows(w.data as Int8Array, outN, inN));
+    const w4 = ctx.ptr(node.inputs[1]);
+    const q = declareDspQuant(ctx, p, smmulrChannels(w.data as Int8Array, bias, p.inputOffset, outN, inN, (o, i) => o * inN + i));
+    return { kernel: 'tfg_dense_s8_dsp', call: `tfg_dense_s8_dsp(${batch}, ${inN}, ${outN}, &${q}, ${xs}, ${w4}, ${fb}, ${y})` };
+  }
   const mult = ctx.int32Array('multiplier', p.multiplier);
   const shift = ctx.int32Array('shift', p.shift);
   const q = ctx.declare('quant', 'tfg_s8_channel_quant', `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
-  if (ctx.kernels === 'cortex-m-dsp' && hasKernel('tfg_dense_s8_dsp') && w.data) {
-    const folded = ctx.int32Array('folded_bias', foldedBias(w, ctx.input(2), p.inputOffset));
-    return { kernel: 'tfg_dense_s8_dsp', call: `tfg_dense_s8_dsp(${batch}, ${inN}, ${outN}, &${q}, ${xs}, ${ws}, ${folded}, ${y})` };
-  }
-  return { kernel: 'tfg_dense_s8', call: `tfg_dense_s8(${batch}, ${inN}, ${outN}, &${q}, ${xs}, ${ws}, ${ctx.ptr(node.inputs[2] ?? '')}, ${y})` };
+  return { kernel: 'tfg_dense_s8', call: `tfg_dense_s8(${batch}, ${inN}, ${outN}, &${q}, ${xs}, ${ws()}, ${ctx.ptr(node.inputs[2] ?? '')}, ${y})` };
 };

@@ -1,0 +1,97 @@
+// Compile-time data of the Cortex-M DSP int8 kernels: interleaved weight copies (one pointer, word-aligned loads in
+// the inner loop), the int8-shift requantization block, and the accumulator bound that lets requantization use SMMULR.
+import type { Node, Tensor } from '../../ir/graph.ts';
+import { cInts, cList } from '../c-literals.ts';
+import type { EmitContext } from '../op-emitter.ts';
+
+/** Per-channel constants shared by Dense / Conv2D / DepthwiseConv2D (prepareDense / prepareConv). */
+export interface ChannelQuant {
+  multiplier: Int32Array;
+  shift: Int32Array;
+  outputOffset: number;
+  actMin: number;
+  actMax: number;
+  inputOffset: number;
+}
+
+/** 2^30: tfg_requant_dsp doubles the accumulator before SMMULR, so |acc| must stay below it. */
+export const DSP_ACC_LIMIT = 2 ** 30;
+
+/**
+ * Per channel: true when its accumulator Σ (x + inputOffset)·w + bias stays below DSP_ACC_LIMIT in magnitude for any
+ * int8 x (the SMMULR path is exact). Channel c's weights are w[weightIndex(c, i)], i < perChannel. Channels that fail
+ * (e.g. dead channels whose bias alone is 2^30) take tfg_requant_dsp's general path.
+ */
+export function smmulrChannels(w: Int8Array, bias: Tensor | undefined, inputOffset: number, channels: number, perChannel: number,
+  weightIndex: (c: number, i: number) => number): boolean[] {
+  const maxX = Math.max(Math.abs(-128 + inputOffset), Math.abs(127 + inputOffset));
+  const b = bias?.data as Int32Array | undefined;
+  return Array.from({ length: channels }, (_, c) => {
+    let s = 0;
+    for (let i = 0; i < perChannel; i++) s += Math.abs(w[weightIndex(c, i)]);
+    return Math.abs(b ? b[c] : 0) + maxX * s < DSP_ACC_LIMIT;
+  });
+}
+
+/** tfg_requant_dsp's int8 code of one channel: −1 − shift ≥ 0 for the SMMULR path (a right shift and a proven
+ *  accumulator bound), else shift − 64 (< −32) for the general path. */
+export function shiftCode(shift: number, smmulrOk: boolean): number {
+  return shift < 0 && smmulrOk ? -1 - shift : shift - 64;
+}
+
+/** Declares the tfg_s8_dsp_quant block (int32 multipliers, int8 shift codes) and returns its identifier. */
+export function declareDspQuant(ctx: EmitContext<Node>, p: ChannelQuant, smmulrOk: boolean[]): string {
+  const mult = ctx.int32Array('multiplier', p.multiplier);
+  const codes = Array.from(p.shift, (s, c) => shiftCode(s, smmulrOk[c]));
+  for (const e of codes) if (e < -128 || e > 127) throw new Error(`shift code ${e} does not fit int8`);
+  const shift = ctx.declare('shift_code', 'int8_t[]', `{\n${cList(cInts(codes), 16)}\n}`);
+  return ctx.declare('quant', 'tfg_s8_dsp_quant', `{ ${p.outputOffset}, ${1 + 2 * p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
+}
+
+/**
+ * Conv weights [outC, K] (OHWI flattened) as tfg_conv2d_s8_im2col_dsp / _1x1_dsp read them: per channel pair, per
+ * group of 4 of K rounded up to 4, the 4 bytes of each channel (zeros past K and for the padding channel), bytes of
+ * a group in order 0,2,1,3 when `permute` (in_c % 4 ≠ 0: the kernel's columns are then in natural order).
+ */
+export function interleaveConvPairs(w: Int8Array, outC: number, k: number, permute: boolean): Int8Array {
+  const groups = Math.ceil(k / 4);
+  const pairs = Math.ceil(outC / 2);
+  const out = new Int8Array(pairs * 2 * groups * 4);
+  const order = permute ? [0, 2, 1, 3] : [0, 1, 2, 3];
+  for (let p = 0; p < pairs; p++) {
+    for (let g = 0; g < groups; g++) {
+      for (let r = 0; r < 2; r++) {
+        const oc = 2 * p + r;
+        if (oc >= outC) continue;
+        for (let j = 0; j < 4; j++) {
+          const i = 4 * g + order[j];
+          if (i < k) out[((p * groups + g) * 2 + r) * 4 + j] = w[oc * k + i];
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Dense weights [outN, inN] as tfg_dense_s8_dsp reads them: per 4 rows (zero rows past outN), for each group of 4
+ * inputs the 4 rows' 4 bytes, then the inN % 4 tail as 4 row bytes per input.
+ */
+export function interleaveDenseRows(w: Int8Array, outN: number, inN: number): Int8Array {
+  const quads = Math.ceil(outN / 4);
+  const groups = Math.floor(inN / 4);
+  const out = new Int8Array(quads * 4 * inN);
+  let at = 0;
+  for (let q = 0; q < quads; q++) {
+    for (let g = 0; g < groups; g++) {
+      for (let r = 0; r < 4; r++, at += 4) {
+        const o = 4 * q + r;
+        if (o < outN) for (let j = 0; j < 4; j++) out[at + j] = w[o * inN + 4 * g + j];
+      }
+    }
+    for (let i = 4 * groups; i < inN; i++, at += 4) {
+      for (let r = 0; r < 4; r++) if (4 * q + r < outN) out[at + r] = w[(4 * q + r) * inN + i];
+    }
+  }
+  return out;
+}
