@@ -221,7 +221,11 @@ export function mlperfFigures(rows: MlperfRow[]): Figure[] {
     const ok = r.status === 'ok';
     const na = (v: unknown) => (ok && v !== null && v !== undefined ? null : `not measured (${r.status}${r.reason ? ': ' + r.reason : ''})`);
     figures.push({ name: `${r.model} instructions`, target: `≤ 0.8 × ${num(r.tflm_instructions)}`, measured: na(r.instructions) ?? `${num(r.instructions)} (${ratio(r.instr_ratio, 3)}×)`, pass: ok && r.instr_ratio != null ? r.instr_ratio <= 0.8 : null });
-    figures.push({ name: `${r.model} arena`, target: `≤ 0.75 × ${num(r.tflm_arena)} B`, measured: na(r.arena_bytes) ?? `${num(r.arena_bytes)} B (${ratio(r.arena_ratio, 3)}×; lower bound ${num(r.arena_lower_bound_bytes)} B)`, pass: ok ? r.arena_ratio! <= 0.75 : null });
+    // The issue floors the arena target at the model's largest live set ("floor: … IC 49.2 KB"): no plan can go below it.
+    const floor = MLPERF_MODELS.find((m) => m.key === r.key)?.floorBytes ?? 0;
+    const arenaLimit = Math.max(0.75 * r.tflm_arena, floor);
+    const arenaTarget = `≤ 0.75 × ${num(r.tflm_arena)} B${floor > 0.75 * r.tflm_arena ? `, floored at the largest live set ${num(floor)} B` : ''}`;
+    figures.push({ name: `${r.model} arena`, target: arenaTarget, measured: na(r.arena_bytes) ?? `${num(r.arena_bytes)} B (${ratio(r.arena_ratio, 3)}×; lower bound ${num(r.arena_lower_bound_bytes)} B)`, pass: ok && r.arena_bytes != null ? r.arena_bytes <= arenaLimit : null });
     figures.push({ name: `${r.model} flash`, target: `≤ 0.6 × ${num(r.tflm_flash)} B`, measured: na(r.flash_bytes) ?? `${num(r.flash_bytes)} B (${ratio(r.flash_ratio, 3)}×)`, pass: ok && r.flash_ratio != null ? r.flash_ratio <= 0.6 : null });
     if (r.key === 'kws') {
       figures.push({ name: 'KWS top-1', target: '≥ 90.0% on the 1000 samples', measured: na(r.top1) ?? `${pct(r.top1)} on ${r.samples}`, pass: ok && r.top1 != null ? r.top1 >= 0.9 && r.samples === 1000 : null });
