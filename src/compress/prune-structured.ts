@@ -10,8 +10,9 @@ import type { LayerRow, Pass, PassData } from './pass.ts';
 import { analyzeChannels } from './prune-channel-groups.ts';
 import { removeChannels } from './prune-channel-removal.ts';
 import {
-  accuracy, compareFigures, fineTune, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData, type CompressReport,
+  accuracy, compareFigures, fineTune, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData, type CompressReport, type FineTuneOptions,
 } from './prune-finetune.ts';
+import { distillTrain } from './distill.ts';
 import { runSchedule, type ScheduleStepRecord } from './schedule.ts';
 
 export const STRUCTURED_TARGETS = ['params', 'macs', 'flash', 'accuracy'] as const;
@@ -75,6 +76,9 @@ export const pruneStructured: Pass = {
     max_steps: { type: 'number', min: 1, max: 200, integer: true, default: 20, description: 'most prune → fine-tune steps' },
     final_epochs: { type: 'number', min: 0, max: 1000, default: 2, description: 'fine-tuning epochs after the last step' },
     calibration_samples: { type: 'number', min: 1, max: 100000, integer: true, default: 256, description: 'samples for activation importance' },
+    distill_alpha: { type: 'number', min: 0, max: 1, default: 0, description: 'fine-tune against the unpruned model\'s softened outputs with this weight (0 = labels only; Hinton et al. 2015)' },
+    temperature: { type: 'number', min: 0.1, max: 100, default: 4, description: 'distillation temperature T when distill_alpha > 0 (soft loss × T²)' },
+    lr_decay: { type: 'number', min: 0.01, max: 1, default: 1, description: 'learning-rate factor per epoch within each fine-tune (1 = constant)' },
     ...fineTuneParams,
   },
   async run(ir, { params, data }, log) {
@@ -91,13 +95,18 @@ export const pruneStructured: Pass = {
     const base = await accuracy(ir, split?.val);
     const floor = base === undefined ? -Infinity : target === 'accuracy' ? Number(params.accuracy_floor) : base - Number(params.tolerance);
     const minChannels = Number(params.min_channels);
+    // Fine-tuning: labels only, or distilled from the unpruned model (the teacher is the pass's input).
+    const alpha = Number(params.distill_alpha);
+    const extra = { learningRateDecay: Number(params.lr_decay) };
+    const tune = (g: Graph, o: FineTuneOptions): Promise<Graph> =>
+      alpha > 0 ? distillTrain(g, [ir], split!.train, { ...o, alpha, temperature: Number(params.temperature) }, extra) : fineTune(g, split!.train, o, extra);
 
     const result = await runSchedule(ir, {
       metric,
       target: goal,
       maxFraction: Number(params.step_fraction),
       plan: (g) => planStructured(g, kind, samples, minChannels),
-      recover: (g, step) => (split ? fineTune(g, split.train, { ...ft, seed: ft.seed + step }) : Promise.resolve(g)),
+      recover: (g, step) => (split ? tune(g, { ...ft, seed: ft.seed + step }) : Promise.resolve(g)),
       accuracy: (g) => accuracy(g, split?.val),
       floor,
       slack: Number(params.recovery_slack),
@@ -115,7 +124,7 @@ export const pruneStructured: Pass = {
       let cand = c;
       let a = c === result.best ? result.bestAccuracy : result.lastAccuracy;
       if (split && Number(params.final_epochs) > 0) {
-        const tuned = await fineTune(c, split.train, { ...ft, epochs: Number(params.final_epochs), lr: ft.lr / 2, seed: ft.seed + 1000 });
+        const tuned = await tune(c, { ...ft, epochs: Number(params.final_epochs), lr: ft.lr / 2, seed: ft.seed + 1000 });
         const ta = await accuracy(tuned, split.val);
         if (ta === undefined || a === undefined || ta >= a) { cand = tuned; a = ta; }
       }
