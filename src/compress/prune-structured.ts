@@ -34,15 +34,32 @@ export function sizeMetric(target: StructuredTarget): (g: Graph) => number {
   return (g) => graphStats(g).totals[key];
 }
 
-/** One pruning step on `g`: removes `fraction` of each prunable group's channels, least important first. */
-export async function planStructured(g: Graph, kind: ImportanceKind, samples: Record<string, TensorData>[], minChannels: number) {
+export const ALLOCATIONS = ['uniform', 'cost'] as const;
+export type Allocation = (typeof ALLOCATIONS)[number];
+
+/** How much of the target metric one channel of each group costs (metric drop when its least important channel goes). */
+function channelCosts(g: Graph, groups: { id: number; size: number }[], scores: Map<number, Float64Array>, analysis: ReturnType<typeof analyzeChannels>, metric: (g: Graph) => number): Map<number, number> {
+  const m0 = metric(g);
+  return new Map(groups.map((gr) => [gr.id, gr.size > 1 ? m0 - metric(removeChannels(g, new Map([[gr.id, leastImportant(scores.get(gr.id)!, 1)]]), analysis)) : 0]));
+}
+
+/**
+ * One pruning step on `g`: removes up to `fraction` of each prunable group's channels, least important first.
+ * 'uniform' takes the same fraction everywhere; 'cost' scales it by √(channel cost / largest channel cost), so layers
+ * whose channels carry more of the target metric (LeNet's 784-input first layer) give up more, and the cheap ones keep
+ * their width. No group ever loses more than `fraction` (the step bound holds either way).
+ */
+export async function planStructured(g: Graph, kind: ImportanceKind, samples: Record<string, TensorData>[], minChannels: number, allocation: Allocation = 'uniform', metric: (g: Graph) => number = sizeMetric('params')) {
   const analysis = analyzeChannels(g);
   const scores = await channelImportance(g, analysis, kind, samples);
   const groups = analysis.prunable();
+  const costs = allocation === 'cost' ? channelCosts(g, groups, scores, analysis, metric) : undefined;
+  const top = costs ? Math.max(...costs.values()) : 0;
+  const weight = (id: number) => (costs && top > 0 ? Math.sqrt(Math.max(0, costs.get(id)!) / top) : 1);
   return (fraction: number): Graph | undefined => {
     const remove = new Map<number, number[]>();
     for (const gr of groups) {
-      const k = Math.min(gr.size - minChannels, Math.round(fraction * gr.size));
+      const k = Math.min(gr.size - minChannels, Math.round(fraction * weight(gr.id) * gr.size));
       if (k > 0) remove.set(gr.id, leastImportant(scores.get(gr.id)!, k));
     }
     return remove.size ? removeChannels(g, remove, analysis) : undefined;
@@ -72,6 +89,7 @@ export const pruneStructured: Pass = {
     recovery_slack: { type: 'number', min: 0, max: 1, default: 0.005, description: 'steps up to this much below the tolerance go on; the final fine-tune must bring the model back within it' },
     step_fraction: { type: 'number', min: 0.01, max: 0.5, default: 0.2, description: 'largest fraction of each layer’s remaining channels removed per step' },
     importance: { type: 'enum', values: IMPORTANCE_KINDS, default: 'l1', description: 'l1 / l2 weight norm, or activation (how often the neuron is non-zero)' },
+    allocation: { type: 'enum', values: ALLOCATIONS, default: 'uniform', description: "per-layer share of a step: 'uniform', or 'cost' (layers whose channels cost more of the target metric are pruned more)" },
     min_channels: { type: 'number', min: 1, max: 1e6, integer: true, default: 2, description: 'fewest channels a layer keeps (pruning to zero is refused)' },
     max_steps: { type: 'number', min: 1, max: 200, integer: true, default: 20, description: 'most prune → fine-tune steps' },
     final_epochs: { type: 'number', min: 0, max: 1000, default: 2, description: 'fine-tuning epochs after the last step' },
@@ -105,7 +123,7 @@ export const pruneStructured: Pass = {
       metric,
       target: goal,
       maxFraction: Number(params.step_fraction),
-      plan: (g) => planStructured(g, kind, samples, minChannels),
+      plan: (g) => planStructured(g, kind, samples, minChannels, params.allocation as Allocation, target === 'accuracy' ? sizeMetric('params') : metric),
       recover: (g, step) => (split ? tune(g, { ...ft, seed: ft.seed + step }) : Promise.resolve(g)),
       accuracy: (g) => accuracy(g, split?.val),
       floor,
