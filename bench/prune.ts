@@ -3,7 +3,8 @@
 // device rows on mps2-an386 (instructions vs MACs; sparse weights save flash, not time) and the lottery table.
 // Usage: node --import tsx bench/prune.ts [--quick] [--seeds N] [--samples N] [--board id] [--train-samples N]
 //        [--only lenet,device,weights,cnn,depthwise,distill,lottery] [--use-examples] [--json out.json]   (or import { benchPrune })
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { convParams, depthwiseSeparable } from '../src/compress/depthwise-separable.ts';
 import { createLog } from '../src/compress/pass.ts';
@@ -50,6 +51,8 @@ export interface BenchPruneOptions {
   samples?: number;
   /** Board for the device rows (default mps2-an386). */
   board?: string;
+  /** Rewritten with everything measured so far after each part (default out/bench-prune-partial.json; '' = none). */
+  partialFile?: string;
   onProgress?: (m: string) => void;
 }
 
@@ -103,12 +106,20 @@ export async function benchPrune(opts: BenchPruneOptions = {}): Promise<BenchPru
   const device: DeviceModelRow[] = [];
   const extra: Partial<BenchPruneResult> = {};
   const board = opts.board ?? 'mps2-an386';
+  // A long run keeps what it has measured so far (out/ is not committed), in case it is stopped before the end.
+  const savePartial = () => {
+    const file = opts.partialFile ?? `${here}../out/bench-prune-partial.json`;
+    if (!file) return;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify({ rows, figures, device, ...extra }, null, 2) + '\n');
+  };
   const deviceSamples = opts.samples ?? (q ? 50 : 300);
   const add = (r: Omit<BenchRow, 'ratio' | 'loss_pt' | 'met'>, pass: (ratio: number, loss: number) => boolean) => {
     const ratio = r.before / Math.max(1, r.after);
     const loss = (r.top1_before - r.top1_after) * 100;
     const row = { ...r, ratio, loss_pt: loss, met: pass(ratio, loss) };
     rows.push(row);
+    savePartial();
     say(`${row.name}: ${row.metric} ${row.before} → ${row.after} (${ratio.toFixed(2)}×), top-1 ${(row.top1_before * 100).toFixed(2)} → ${(row.top1_after * 100).toFixed(2)} (${row.met ? 'met' : 'NOT met'}: ${row.goal})`);
   };
   const log = createLog((m) => say(m));
@@ -116,10 +127,8 @@ export async function benchPrune(opts: BenchPruneOptions = {}): Promise<BenchPru
 
   const want = (part: Part) => !opts.only || opts.only.includes(part);
   const lenet = await baseModel('mnist-lenet300', fitData, q ? 2 : 5, opts.useExamples ?? false, say);
-  const cnn = want('cnn') || want('depthwise') ? await baseModel('mnist-cnn', fitData, q ? 2 : 4, opts.useExamples ?? false, say) : lenet;
   say(`train ${samples} + held-out ${val} of the train split; test ${test.size}`);
   const lenetTop1 = await top1(lenet);
-  const cnnTop1 = await top1(cnn);
 
   // 1. LeNet-300-100 structured: ≥ 5× fewer params and MACs, ≤ 0.5 pt.
   let lenetPruned: Graph | undefined;
@@ -143,6 +152,7 @@ export async function benchPrune(opts: BenchPruneOptions = {}): Promise<BenchPru
       const r8 = await deviceRow(`${label} int8`, g8, g, board, test, deviceSamples, referenceTop1(g8, test), 'dense', say);
       const rf = await deviceRow(`${label} float`, g, g, board, test, deviceSamples, t, 'dense', say);
       device.push(r8, rf);
+      savePartial();
       pair.push([r8, rf]);
     }
     for (const k of [0, 1]) {
@@ -169,6 +179,7 @@ export async function benchPrune(opts: BenchPruneOptions = {}): Promise<BenchPru
     const wd = await deviceRow('lenet300 weight-pruned float', wp, wp, board, test, deviceSamples, await top1(wp), 'dense', say);
     const w8 = await deviceRow('lenet300 weight-pruned int8', wp8, wp, board, test, deviceSamples, referenceTop1(wp8, test), 'dense', say);
     device.push(ws, wd, w8);
+    savePartial();
     const ok = ws.flash_bytes !== undefined && dense.flash_bytes !== undefined && ws.instructions && dense.instructions;
     figures.push({
       name: `weight-pruned LeNet on ${board}: sparse storage saves flash, not time`,
@@ -178,18 +189,6 @@ export async function benchPrune(opts: BenchPruneOptions = {}): Promise<BenchPru
         : `not measured (${ws.reason ?? dense.reason})`,
       pass: ok ? ws.flash_bytes! < dense.flash_bytes! && ws.instructions! >= 0.95 * dense.instructions! : null,
     });
-  }
-  // 2. CNN structured: ≥ 3× fewer MACs, ≤ 0.5 pt.
-  if (want('cnn')) {
-    const p = validateRecipe([{ step: 'prune-structured', target: 'macs', reduction: 3.1, step_fraction: 0.2, tolerance: 0.004, epochs: 1, final_epochs: q ? 1 : 3, samples, val_samples: val, lr: 1e-3 }])[0]!;
-    const { ir } = await pruneStructured.run(cnn, { params: p, data }, log);
-    add({ name: 'cnn structured', metric: 'macs', before: graphStats(cnn).totals.macs, after: graphStats(ir).totals.macs, top1_before: cnnTop1, top1_after: await top1(ir), goal: '≥3× MACs, ≤0.5 pt' }, (r, l) => r >= 3 && l <= 0.5);
-  }
-  // 3. CNN depthwise-separable + distillation: ≥ 3× fewer conv params, ≤ 0.5 pt.
-  if (want('depthwise')) {
-    const p = validateRecipe([{ step: 'depthwise', epochs: q ? 1 : 4, samples, val_samples: val, lr: 1e-3, calibration_samples: 512 }])[0]!;
-    const { ir } = await depthwiseSeparable.run(cnn, { params: p, data }, log);
-    add({ name: 'cnn depthwise + distill', metric: 'conv params', before: convParams(cnn), after: convParams(ir), top1_before: cnnTop1, top1_after: await top1(ir), goal: '≥3× conv params, ≤0.5 pt' }, (r, l) => r >= 3 && l <= 0.5);
   }
   // 4. Distillation: a ≤ 1/4-size student beats the same student on labels alone (same images and epochs), over seeds.
   if (want('distill')) {
@@ -214,6 +213,22 @@ export async function benchPrune(opts: BenchPruneOptions = {}): Promise<BenchPru
     extra.lottery = { settings, rows: lrows, table };
     const minRuns = Math.min(...lrows.flatMap((r) => LOTTERY_COLUMNS.map((c) => r.runs[c].length)));
     figures.push({ name: 'lottery table (unstructured and structured)', target: '≥ 3 seeds per cell', measured: `${lrows.length} rows, ≥ ${minRuns} seeds per cell`, pass: minRuns >= 3 && lrows.some((r) => r.kind === 'structured') });
+    savePartial();
+  }
+  // 2–3. The CNN (last: both figures were met before; the base model is trained only when needed).
+  const cnn = want('cnn') || want('depthwise') ? await baseModel('mnist-cnn', fitData, q ? 2 : 4, opts.useExamples ?? false, say) : lenet;
+  const cnnTop1 = await top1(cnn);
+  // 2. CNN structured: ≥ 3× fewer MACs, ≤ 0.5 pt.
+  if (want('cnn')) {
+    const p = validateRecipe([{ step: 'prune-structured', target: 'macs', reduction: 3.1, step_fraction: 0.2, tolerance: 0.004, epochs: 1, final_epochs: q ? 1 : 3, samples, val_samples: val, lr: 1e-3 }])[0]!;
+    const { ir } = await pruneStructured.run(cnn, { params: p, data }, log);
+    add({ name: 'cnn structured', metric: 'macs', before: graphStats(cnn).totals.macs, after: graphStats(ir).totals.macs, top1_before: cnnTop1, top1_after: await top1(ir), goal: '≥3× MACs, ≤0.5 pt' }, (r, l) => r >= 3 && l <= 0.5);
+  }
+  // 3. CNN depthwise-separable + distillation: ≥ 3× fewer conv params, ≤ 0.5 pt.
+  if (want('depthwise')) {
+    const p = validateRecipe([{ step: 'depthwise', epochs: q ? 1 : 4, samples, val_samples: val, lr: 1e-3, calibration_samples: 512 }])[0]!;
+    const { ir } = await depthwiseSeparable.run(cnn, { params: p, data }, log);
+    add({ name: 'cnn depthwise + distill', metric: 'conv params', before: convParams(cnn), after: convParams(ir), top1_before: cnnTop1, top1_after: await top1(ir), goal: '≥3× conv params, ≤0.5 pt' }, (r, l) => r >= 3 && l <= 0.5);
   }
   for (const r of rows) figures.unshift({ name: r.name, target: r.goal, measured: `${r.metric} ${r.ratio.toFixed(2)}×, top-1 ${pct(r.top1_before)} → ${pct(r.top1_after)} (${r.loss_pt.toFixed(2)} pt)${r.note ? `; ${r.note}` : ''}`, pass: r.met });
   return { rows, figures, device, ...extra };
