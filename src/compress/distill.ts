@@ -6,6 +6,7 @@ import type { Dataset } from '../data/dataset.ts';
 import type { Graph } from '../ir/graph.ts';
 import { graphStats } from '../ir/stats.ts';
 import { initWeights } from '../train/init.ts';
+import type { TrainOptions } from '../train/train.ts';
 import type { Pass, PassData } from './pass.ts';
 import { analyzeChannels } from './prune-channel-groups.ts';
 import { removeChannels } from './prune-channel-removal.ts';
@@ -64,9 +65,9 @@ export interface DistillOptions extends FineTuneOptions {
 }
 
 /** Trains `student` on `ds` against the averaged logits of `teachers`. alpha = 0 is plain label training. */
-export async function distillTrain(student: Graph, teachers: Graph[], ds: Dataset, o: DistillOptions): Promise<Graph> {
+export async function distillTrain(student: Graph, teachers: Graph[], ds: Dataset, o: DistillOptions, extra: Partial<TrainOptions> = {}): Promise<Graph> {
   for (const t of teachers) checkStudentShapes(t, student);
-  if (o.alpha <= 0 || o.epochs <= 0) return fineTune(student, ds, o);
+  if (o.alpha <= 0 || o.epochs <= 0) return fineTune(student, ds, o, extra);
   // Lazy: tfjs takes seconds to load and the pass registry is loaded by every CLI command.
   const tf = await import('@tensorflow/tfjs');
   await (await import('../train/backend.ts')).initBackend();
@@ -76,6 +77,7 @@ export async function distillTrain(student: Graph, teachers: Graph[], ds: Datase
   const models = teachers.map((t) => ({ m: toTfjs(t), input: t.inputs[0]!, logits: logitsTensor(t) }));
   try {
     return await fineTune(student, ds, o, {
+      ...extra,
       loss: ({ x, labels, logits }) => {
         // The teachers' variables are not in the optimizer's list: no gradient reaches them.
         const te = tf.tidy(() => {

@@ -48,8 +48,11 @@ export const presets: Record<string, Recipe> = {
   // Pruning-family presets (issue 5): the pass defaults are the settings bench/prune.ts measures; distill's student
   // is a quarter-width copy (≤ 1/4 of LeNet-300-100's parameters).
   'prune-weights': [{ step: 'prune-weights', sparsity: 0.9, steps: 4 }],
-  'prune-structured': [{ step: 'prune-structured', target: 'macs', reduction: 5 }],
-  distill: [{ step: 'distill', width: 0.25 }],
+  'prune-structured': [{
+    step: 'prune-structured', target: 'macs', reduction: 5.2, allocation: 'cost', step_fraction: 0.3, tolerance: 0.004, recovery_slack: 0.006,
+    epochs: 0.5, final_epochs: 5, lr: 1e-3, lr_decay: 0.7, distill_alpha: 0.9, temperature: 4, samples: 55000, val_samples: 5000,
+  }],
+  distill: [{ step: 'distill', width: 0.25, temperature: 4, alpha: 0.9 }],
   lowrank: [{ step: 'lowrank', rank_by: 'params', param_fraction: 0.25 }],
   depthwise: [{ step: 'depthwise' }],
   // Han et al. 2016: magnitude pruning with retraining → k-means weight sharing with centroid fine-tuning → Huffman.

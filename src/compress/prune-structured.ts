@@ -10,8 +10,9 @@ import type { LayerRow, Pass, PassData } from './pass.ts';
 import { analyzeChannels } from './prune-channel-groups.ts';
 import { removeChannels } from './prune-channel-removal.ts';
 import {
-  accuracy, compareFigures, fineTune, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData, type CompressReport,
+  accuracy, compareFigures, fineTune, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData, type CompressReport, type FineTuneOptions,
 } from './prune-finetune.ts';
+import { distillTrain } from './distill.ts';
 import { runSchedule, type ScheduleStepRecord } from './schedule.ts';
 
 export const STRUCTURED_TARGETS = ['params', 'macs', 'flash', 'accuracy'] as const;
@@ -33,15 +34,32 @@ export function sizeMetric(target: StructuredTarget): (g: Graph) => number {
   return (g) => graphStats(g).totals[key];
 }
 
-/** One pruning step on `g`: removes `fraction` of each prunable group's channels, least important first. */
-export async function planStructured(g: Graph, kind: ImportanceKind, samples: Record<string, TensorData>[], minChannels: number) {
+export const ALLOCATIONS = ['uniform', 'cost'] as const;
+export type Allocation = (typeof ALLOCATIONS)[number];
+
+/** How much of the target metric one channel of each group costs (metric drop when its least important channel goes). */
+function channelCosts(g: Graph, groups: { id: number; size: number }[], scores: Map<number, Float64Array>, analysis: ReturnType<typeof analyzeChannels>, metric: (g: Graph) => number): Map<number, number> {
+  const m0 = metric(g);
+  return new Map(groups.map((gr) => [gr.id, gr.size > 1 ? m0 - metric(removeChannels(g, new Map([[gr.id, leastImportant(scores.get(gr.id)!, 1)]]), analysis)) : 0]));
+}
+
+/**
+ * One pruning step on `g`: removes up to `fraction` of each prunable group's channels, least important first.
+ * 'uniform' takes the same fraction everywhere; 'cost' scales it by √(channel cost / largest channel cost), so layers
+ * whose channels carry more of the target metric (LeNet's 784-input first layer) give up more, and the cheap ones keep
+ * their width. No group ever loses more than `fraction` (the step bound holds either way).
+ */
+export async function planStructured(g: Graph, kind: ImportanceKind, samples: Record<string, TensorData>[], minChannels: number, allocation: Allocation = 'uniform', metric: (g: Graph) => number = sizeMetric('params')) {
   const analysis = analyzeChannels(g);
   const scores = await channelImportance(g, analysis, kind, samples);
   const groups = analysis.prunable();
+  const costs = allocation === 'cost' ? channelCosts(g, groups, scores, analysis, metric) : undefined;
+  const top = costs ? Math.max(...costs.values()) : 0;
+  const weight = (id: number) => (costs && top > 0 ? Math.sqrt(Math.max(0, costs.get(id)!) / top) : 1);
   return (fraction: number): Graph | undefined => {
     const remove = new Map<number, number[]>();
     for (const gr of groups) {
-      const k = Math.min(gr.size - minChannels, Math.round(fraction * gr.size));
+      const k = Math.min(gr.size - minChannels, Math.round(fraction * weight(gr.id) * gr.size));
       if (k > 0) remove.set(gr.id, leastImportant(scores.get(gr.id)!, k));
     }
     return remove.size ? removeChannels(g, remove, analysis) : undefined;
@@ -71,10 +89,14 @@ export const pruneStructured: Pass = {
     recovery_slack: { type: 'number', min: 0, max: 1, default: 0.005, description: 'steps up to this much below the tolerance go on; the final fine-tune must bring the model back within it' },
     step_fraction: { type: 'number', min: 0.01, max: 0.5, default: 0.2, description: 'largest fraction of each layer’s remaining channels removed per step' },
     importance: { type: 'enum', values: IMPORTANCE_KINDS, default: 'l1', description: 'l1 / l2 weight norm, or activation (how often the neuron is non-zero)' },
+    allocation: { type: 'enum', values: ALLOCATIONS, default: 'uniform', description: "per-layer share of a step: 'uniform', or 'cost' (layers whose channels cost more of the target metric are pruned more)" },
     min_channels: { type: 'number', min: 1, max: 1e6, integer: true, default: 2, description: 'fewest channels a layer keeps (pruning to zero is refused)' },
     max_steps: { type: 'number', min: 1, max: 200, integer: true, default: 20, description: 'most prune → fine-tune steps' },
     final_epochs: { type: 'number', min: 0, max: 1000, default: 2, description: 'fine-tuning epochs after the last step' },
     calibration_samples: { type: 'number', min: 1, max: 100000, integer: true, default: 256, description: 'samples for activation importance' },
+    distill_alpha: { type: 'number', min: 0, max: 1, default: 0, description: 'fine-tune against the unpruned model\'s softened outputs with this weight (0 = labels only; Hinton et al. 2015)' },
+    temperature: { type: 'number', min: 0.1, max: 100, default: 4, description: 'distillation temperature T when distill_alpha > 0 (soft loss × T²)' },
+    lr_decay: { type: 'number', min: 0.01, max: 1, default: 1, description: 'learning-rate factor per epoch within each fine-tune (1 = constant)' },
     ...fineTuneParams,
   },
   async run(ir, { params, data }, log) {
@@ -91,13 +113,18 @@ export const pruneStructured: Pass = {
     const base = await accuracy(ir, split?.val);
     const floor = base === undefined ? -Infinity : target === 'accuracy' ? Number(params.accuracy_floor) : base - Number(params.tolerance);
     const minChannels = Number(params.min_channels);
+    // Fine-tuning: labels only, or distilled from the unpruned model (the teacher is the pass's input).
+    const alpha = Number(params.distill_alpha);
+    const extra = { learningRateDecay: Number(params.lr_decay) };
+    const tune = (g: Graph, o: FineTuneOptions): Promise<Graph> =>
+      alpha > 0 ? distillTrain(g, [ir], split!.train, { ...o, alpha, temperature: Number(params.temperature) }, extra) : fineTune(g, split!.train, o, extra);
 
     const result = await runSchedule(ir, {
       metric,
       target: goal,
       maxFraction: Number(params.step_fraction),
-      plan: (g) => planStructured(g, kind, samples, minChannels),
-      recover: (g, step) => (split ? fineTune(g, split.train, { ...ft, seed: ft.seed + step }) : Promise.resolve(g)),
+      plan: (g) => planStructured(g, kind, samples, minChannels, params.allocation as Allocation, target === 'accuracy' ? sizeMetric('params') : metric),
+      recover: (g, step) => (split ? tune(g, { ...ft, seed: ft.seed + step }) : Promise.resolve(g)),
       accuracy: (g) => accuracy(g, split?.val),
       floor,
       slack: Number(params.recovery_slack),
@@ -115,7 +142,7 @@ export const pruneStructured: Pass = {
       let cand = c;
       let a = c === result.best ? result.bestAccuracy : result.lastAccuracy;
       if (split && Number(params.final_epochs) > 0) {
-        const tuned = await fineTune(c, split.train, { ...ft, epochs: Number(params.final_epochs), lr: ft.lr / 2, seed: ft.seed + 1000 });
+        const tuned = await tune(c, { ...ft, epochs: Number(params.final_epochs), lr: ft.lr / 2, seed: ft.seed + 1000 });
         const ta = await accuracy(tuned, split.val);
         if (ta === undefined || a === undefined || ta >= a) { cand = tuned; a = ta; }
       }
