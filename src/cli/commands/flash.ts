@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .option('--image <dir>', 'ESP boards: flash this prebuilt ESP-IDF build folder (flasher_args.json) instead of building')
     .option('--no-hello', 'real boards: stop after writing and verifying the flash')
     .option('--json', 'print the hello and the firmware size on stdout')
-    .addHelpText('after', '\nExamples:\n  $ tinyforge flash out/lenet --board mps2-an386\n  $ tinyforge flash out/lenet --board esp32 --port /dev/ttyUSB0')
+    .addHelpText('after', '\nExample:\n  $ tinyforge flash out/lenet --board mps2-an386\n  $ tinyforge flash out/lenet --board esp32 --port /dev/ttyUSB0')
     .action(async (dir: string, opts: FlashFlags) => {
       const board = loadBoard(opts.board);
       const project = loadProject(dir);
