@@ -59,7 +59,7 @@ export const presets: Record<string, Recipe> = {
   // Settings of bench/bits.ts's figures: global threshold (the big layers lose the most), the unpruned model as
   // distillation teacher while pruning; layers under 100 weights stay dense (a gap code costs more there).
   'deep-compression': [
-    { step: 'prune-weights', sparsity: 0.92, scope: 'global', skip_below: 100, steps: 4, epochs: 6, lr: 5e-4, distill: 0.5 },
+    { step: 'prune-weights', sparsity: 0.93, scope: 'global', skip_below: 100, steps: 4, epochs: 6, lr: 5e-4, distill: 0.5 },
     { step: 'cluster', bits: 5, epochs: 1, lr: 1e-4 },
     { step: 'huffman' },
   ],
