@@ -126,6 +126,8 @@ export const pruneWeights: Pass = {
     temperature: { type: 'number', min: 0.1, max: 100, default: 4, description: 'distillation temperature T' },
     lr_decay: { type: 'number', min: 0.01, max: 1, default: 1, description: 'learning-rate multiplier after each pruning step (1 = constant)' },
     ...fineTuneParams,
+    // Says what the shared parameter means here: recipes that gave 1 epoch expected one per step.
+    epochs: { ...fineTuneParams.epochs, description: 'fine-tuning epochs in all, spread evenly over the pruning steps (0 = no fine-tuning)' },
   },
   async run(ir, { params, data }, log: PassLog) {
     const g = cloneGraph(ir);
