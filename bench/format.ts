@@ -101,6 +101,21 @@ export function formatGenericRows(rows: Record<string, unknown>[]): string {
   return table(keys, rows.map((r) => keys.map((k) => cell(r[k]))));
 }
 
+const isRowList = (v: unknown): v is Record<string, unknown>[] => Array.isArray(v) && v.length > 0 && v.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r));
+
+/** The other tables a section returns besides rows and figures, titled by their key: lists of rows (device rows),
+ *  maps of such lists (per-model layer tables) and preformatted `table` strings (the lottery table). */
+export function extraTables(result: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const [key, v] of Object.entries(result)) {
+    if (key === 'rows' || key === 'figures' || v === null || typeof v !== 'object') continue;
+    if (isRowList(v)) parts.push(`${key}\n${formatGenericRows(v)}`);
+    else if (typeof (v as { table?: unknown }).table === 'string') parts.push(`${key}\n${(v as { table: string }).table}`);
+    else for (const [sub, rows] of Object.entries(v)) if (isRowList(rows)) parts.push(`${key}: ${sub}\n${formatGenericRows(rows)}`);
+  }
+  return parts.map((p) => `\n\n${p}`).join('');
+}
+
 export interface RunMeta {
   date: string;
   git_commit: string;

@@ -6,7 +6,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDiagnostic, TinyforgeError } from '../src/diagnostics.ts';
 import { benchExamples } from './examples.ts';
-import { formatExamplesTable, formatFigures, formatGenericRows, runMeta, writeResults, type Figure } from './format.ts';
+import { extraTables, formatExamplesTable, formatFigures, formatGenericRows, runMeta, writeResults, type Figure } from './format.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -101,7 +101,7 @@ async function otherSection(name: string, args: BenchArgs): Promise<SectionOutpu
   // Rows, or { rows, figures } when the section checks targets too.
   const rows = (Array.isArray(result) ? result : (result as { rows?: unknown[] }).rows ?? []) as Record<string, unknown>[];
   const figures = Array.isArray(result) ? [] : ((result as { figures?: Figure[] }).figures ?? []);
-  const text = formatGenericRows(rows) + (figures.length ? `\n\nfigures\n${formatFigures(figures)}` : '');
+  const text = formatGenericRows(rows) + (Array.isArray(result) ? '' : extraTables(result as Record<string, unknown>)) + (figures.length ? `\n\nfigures\n${formatFigures(figures)}` : '');
   return { name, text, json: Array.isArray(result) ? { rows } : (result as Record<string, unknown>) };
 }
 
