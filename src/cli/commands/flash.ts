@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { loadBoard, type Board } from '../../build/boards.ts';
 import { buildProject } from '../../build/build-project.ts';
-import { loadProject } from '../../codegen/project.ts';
+import { loadProject, type LoadedProject } from '../../codegen/project.ts';
 import { openDevice, type DeviceSession } from '../../device/device-session.ts';
 import { deployHardwareStep, isHardwareFlasher } from '../deploy-hardware.ts';
 import { log, printJson } from '../output.ts';
@@ -57,14 +57,14 @@ interface Opened {
   ramBytes: number;
 }
 
-async function bootEmulated(board: Board, project: ReturnType<typeof loadProject>): Promise<Opened> {
+async function bootEmulated(board: Board, project: LoadedProject): Promise<Opened> {
   const fw = await buildProject(project, board);
   log(`built ${fw.elfPath}: ${fw.size.flashBytes.toLocaleString('en-US')} B flash, ${fw.size.ramBytes.toLocaleString('en-US')} B static RAM`);
   return { session: await openDevice(board, fw.elfPath), elf: fw.elfPath, flashBytes: fw.size.flashBytes, ramBytes: fw.size.ramBytes };
 }
 
 /** The same flashing step as `deploy` (esptool-js / OpenOCD, verified), without the measurement. */
-async function flashHardware(board: Board, project: ReturnType<typeof loadProject>, dir: string, opts: FlashFlags): Promise<Opened | null> {
+async function flashHardware(board: Board, project: LoadedProject, dir: string, opts: FlashFlags): Promise<Opened | null> {
   const step = await deployHardwareStep(board, project, dir, { port: opts.port, image: opts.image, flashOnly: opts.hello === false, json: opts.json });
   if (!step) return null;
   return { session: step.session, elf: null, flashBytes: step.elf.flashBytes, ramBytes: step.elf.ramBytes };
