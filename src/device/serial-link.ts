@@ -1,5 +1,6 @@
 // Link over a serial port via `serialport`: a pty from QEMU (-serial pty) or the host board, or a real UART.
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
+import { newSerialPort } from './serial-port.ts';
 import { TimeoutError, TinyforgeError } from '../diagnostics.ts';
 import { decodeFrame, encodeFrame, FrameSplitter, type Frame } from './framing.ts';
 import type { Link, LinkActivity } from './link.ts';
@@ -22,7 +23,7 @@ export class SerialLink implements Link {
   ) {}
 
   async open(): Promise<void> {
-    const serial = new SerialPort({ path: this.port, baudRate: this.baudRate, autoOpen: false });
+    const serial = newSerialPort(this.port, this.baudRate);
     await new Promise<void>((resolve, reject) =>
       serial.open((err) =>
         err

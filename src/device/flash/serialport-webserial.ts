@@ -1,7 +1,8 @@
 // Makes a node `serialport` port look like the Web Serial `SerialPort` that esptool-js's `Transport` drives
 // (readable/writable streams, open/close, setSignals, getInfo, setBaudRate), so the real protocol client runs in Node.
 import { realpathSync } from 'node:fs';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
+import { newSerialPort } from '../serial-port.ts';
 
 /** The two modem-control lines esptool toggles; true = asserted (esptool: RTS asserted pulls EN low, DTR pulls IO0 low). */
 export interface ControlLines {
@@ -72,7 +73,7 @@ export class SerialportWebSerial {
 
   async open(options: OpenOptions): Promise<void> {
     if (this.port?.isOpen) throw new Error(`${this.path} is already open`);
-    const port = new SerialPort({ path: this.path, baudRate: options.baudRate, autoOpen: false });
+    const port = newSerialPort(this.path, options.baudRate);
     await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
     this.port = port;
     this.lostError = null;
