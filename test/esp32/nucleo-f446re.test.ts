@@ -1,7 +1,7 @@
 // nucleo-f446re (real STM32F446RE via ST-LINK): the firmware builds with its vector table and clocks; its USART2 +
 // runtime answer over a real pty on QEMU's STM32F405 (same USART2 block at 0x40004400, QEMU's second serial port);
 // the OpenOCD command line is exact; a missing OpenOCD names the Debian package. The flash itself needs the board:
-// TINYFORGE_HW_PORT=/dev/ttyACM0 TINYFORGE_HW_BOARD=nucleo-f446re (docs/hardware.md).
+// test/hardware/nucleo-f446re.hw.test.ts (docs/hardware.md).
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,27 +130,6 @@ describe('tinyforge deploy --board nucleo-f446re', () => {
       expect(existsSync(join(out, 'build', 'firmware.elf'))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
-const hwPort = process.env.TINYFORGE_HW_BOARD === 'nucleo-f446re' ? process.env.TINYFORGE_HW_PORT : undefined;
-describe.runIf(hwPort)('real NUCLEO-F446RE on TINYFORGE_HW_PORT', () => {
-  it('flashes with OpenOCD, then answers on the ST-LINK virtual COM port with DWT cycle counts', async () => {
-    await flashWithOpenOcd({ board, elfPath: elf });
-    const s = await openHardwareSession(board, hwPort!);
-    try {
-      expect(s.hello.boardId).toBe('nucleo-f446re');
-      const r = await s.run(sampleInput(1));
-      expect(Array.from(r.output)).toEqual(Array.from(sampleInput(1)).reverse());
-      expect(r.latency.unit).toBe('cycles');
-      expect(r.latency.value).toBeGreaterThan(16);
-      const cal = await s.calibrate(1_000_000);
-      // subs + bne: 2 instructions, 3-4 cycles per iteration on a Cortex-M4 (taken-branch refill).
-      expect(cal.value).toBeGreaterThanOrEqual(2_000_000);
-      expect(cal.value).toBeLessThanOrEqual(5_000_000);
-    } finally {
-      await s.close();
     }
   });
 });
