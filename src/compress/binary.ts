@@ -9,7 +9,7 @@ import { alphas, binarize, clipReal, initBinaryLayer, type AlphaMode, type Binar
 import { makeRng } from '../train/prng.ts';
 import { compressionRows, weightRatio } from './deep-compression-table.ts';
 import { graphSize, layerNotApplicable, type Pass, type PassReport } from './pass.ts';
-import { accuracy, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData } from './prune-finetune.ts';
+import { accuracy, distillParams, distillTeacher, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData } from './prune-finetune.ts';
 import { ArrayAdam, proxyTrain } from './proxy-train.ts';
 
 /** Dense/Conv2D layers to binarize, in graph order, after dropping the kept first/last. */
@@ -78,6 +78,7 @@ export const binary: Pass = {
     ...fineTuneParams,
     epochs: { type: 'number', min: 0, max: 1000, default: 2, description: 'BinaryConnect training epochs (0 = binarize only)' },
     lr: { type: 'number', min: 1e-7, max: 1, default: 1e-3, description: 'Adam learning rate (real weights, biases, kept layers)' },
+    ...distillParams,
   },
   async run(ir, options, log) {
     const { params, data } = options;
@@ -104,7 +105,7 @@ export const binary: Pass = {
     const accBefore = await accuracy(ir, split?.val);
     let out = g;
     if (ft.epochs > 0) {
-      out = await proxyTrain(g, split!.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed,
+      out = await proxyTrain(g, split!.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed, teacher: distillTeacher(ir, params),
         onProgress: (e, b, loss) => void (b % 50 === 0 && log.progress(`binary: epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`)) }, {
         proxied: layers.map((l) => l.tensor),
         forwardWeights: (name) => {

@@ -6,7 +6,7 @@ import { cloneGraph, type Graph } from '../ir/graph.ts';
 import { compressionRows } from './deep-compression-table.ts';
 import { kmeans1d, type KmeansInit } from './kmeans.ts';
 import type { Pass, PassReport } from './pass.ts';
-import { accuracy, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData } from './prune-finetune.ts';
+import { accuracy, distillParams, distillTeacher, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData } from './prune-finetune.ts';
 import { ArrayAdam, proxyTrain } from './proxy-train.ts';
 import { graphSize } from './pass.ts';
 
@@ -64,6 +64,7 @@ export const cluster: Pass = {
     ...fineTuneParams,
     epochs: { type: 'number', min: 0, max: 1000, default: 1, description: 'centroid fine-tuning epochs (0 = k-means only)' },
     lr: { type: 'number', min: 1e-7, max: 1, default: 1e-4, description: 'Adam learning rate for centroids and biases' },
+    ...distillParams,
   },
   async run(ir, { params, data }, log) {
     const convBits = Number(params.conv_bits);
@@ -96,7 +97,7 @@ export const cluster: Pass = {
     if (ft.epochs > 0) {
       const byName = new Map(layers.map((l) => [l.tensor, l]));
       const onProgress = (e: number, b: number, loss: number) => void (b % 50 === 0 && log.progress(`cluster: fine-tuning epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`));
-      const trained = await proxyTrain(g, split!.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed, onProgress }, {
+      const trained = await proxyTrain(g, split!.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed, teacher: distillTeacher(ir, params), onProgress }, {
         proxied: layers.map((l) => l.tensor),
         forwardWeights: (name) => {
           const l = byName.get(name)!;

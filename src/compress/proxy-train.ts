@@ -8,7 +8,7 @@ import type { Graph } from '../ir/graph.ts';
 import { initBackend } from '../train/backend.ts';
 import { fitToInput, makeBatch } from '../train/batches.ts';
 import { fromTfjs } from '../train/from-tfjs.ts';
-import { crossEntropy } from '../train/losses.ts';
+import { crossEntropy, distillationLoss } from '../train/losses.ts';
 import { makeRng, shuffledIndices } from '../train/prng.ts';
 import { logitsTensor } from '../train/train.ts';
 import { toTfjs, type TfjsModel } from '../train/to-tfjs.ts';
@@ -29,6 +29,8 @@ export interface ProxyTrainOptions {
   batchSize: number;
   lr: number;
   seed: number;
+  /** Distillation (Hinton et al.): the loss mixes the teacher's softened outputs (weight alpha, ×T²) with the labels. */
+  teacher?: { graph: Graph; alpha: number; temperature: number };
   onProgress?: (epoch: number, batch: number, loss: number) => void;
 }
 
@@ -65,6 +67,7 @@ export async function proxyTrain(g: Graph, ds: Dataset, o: ProxyTrainOptions, ho
   const nameOf = new Map<string, string>();
   for (const [name, v] of model.variables) nameOf.set(v.name, name);
   const rng = makeRng(o.seed);
+  const teacher = o.teacher && o.teacher.alpha > 0 ? { ...o.teacher, model: toTfjs(o.teacher.graph), input: o.teacher.graph.inputs[0], logits: logitsTensor(o.teacher.graph) } : undefined;
   let step = 0;
   const setForward = () => {
     for (const name of hooks.proxied) {
@@ -83,8 +86,11 @@ export async function proxyTrain(g: Graph, ds: Dataset, o: ProxyTrainOptions, ho
           const batch = makeBatch(ds, idx, g.metadata.preprocess);
           const x = fitToInput(batch.x, inputShape);
           const { value, grads } = tf.variableGrads(() => {
-            const logits = hooks.logits ? hooks.logits(model, x) : model.forward({ [inputName]: x }, [logitsName], { training: true })[logitsName];
-            return crossEntropy(tf.reshape(logits, [idx.length, -1]), batch.labels);
+            const logits = tf.reshape(hooks.logits ? hooks.logits(model, x) : model.forward({ [inputName]: x }, [logitsName], { training: true })[logitsName], [idx.length, -1]);
+            if (!teacher) return crossEntropy(logits, batch.labels);
+            // The teacher's variables are not in model.trainable: no gradient reaches them.
+            const soft = tf.reshape(teacher.model.forward({ [teacher.input]: x }, [teacher.logits])[teacher.logits], logits.shape);
+            return distillationLoss(logits, soft, batch.labels, teacher);
           }, model.trainable);
           const normal: Record<string, tf.Tensor> = {};
           for (const [varName, grad] of Object.entries(grads)) {
@@ -104,5 +110,6 @@ export async function proxyTrain(g: Graph, ds: Dataset, o: ProxyTrainOptions, ho
   } finally {
     optimizer.dispose();
     model.dispose();
+    teacher?.model.dispose();
   }
 }

@@ -18,6 +18,18 @@ export const fineTuneParams = {
   seed: { type: 'number', min: 0, max: 2 ** 31, integer: true, default: 1, description: 'seeds shuffling and initialisation' },
 } satisfies Record<string, ParamSpec>;
 
+/** Distillation from the step's input model (its soft outputs carry more than the labels), shared by the passes that fine-tune. */
+export const distillParams = {
+  distill: { type: 'number', min: 0, max: 1, default: 0, description: 'fine-tune against the input model\'s soft outputs with this weight α (0 = labels only)' },
+  temperature: { type: 'number', min: 0.1, max: 100, default: 4, description: 'distillation temperature T' },
+} satisfies Record<string, ParamSpec>;
+
+/** The proxyTrain teacher for distillParams, or undefined when distill is 0. */
+export function distillTeacher(teacher: Graph, params: Record<string, unknown>): { graph: Graph; alpha: number; temperature: number } | undefined {
+  const alpha = Number(params.distill) || 0;
+  return alpha > 0 ? { graph: teacher, alpha, temperature: Number(params.temperature) } : undefined;
+}
+
 export interface FineTuneOptions {
   epochs: number;
   lr: number;

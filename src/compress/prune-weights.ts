@@ -7,6 +7,7 @@ import { distillTrain } from './distill.ts';
 import type { LayerRow, Pass, PassLog } from './pass.ts';
 import {
   accuracy, compareFigures, fineTune, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData, type CompressReport,
+  distillParams,
 } from './prune-finetune.ts';
 
 export const WEIGHT_OPS = ['Dense', 'Conv2D', 'DepthwiseConv2D'] as const;
@@ -122,8 +123,8 @@ export const pruneWeights: Pass = {
     scope: { type: 'enum', values: ['per-layer', 'global'], default: 'per-layer', description: 'one target per layer, or one global threshold' },
     steps: { type: 'number', min: 1, max: 100, integer: true, default: 4, description: 'pruning steps of the cubic schedule (fine-tuning between them)' },
     skip_below: { type: 'number', min: 0, max: 1e9, integer: true, default: 0, description: 'layers with fewer weights than this stay unpruned (0 = prune all)' },
-    distill: { type: 'number', min: 0, max: 1, default: 0, description: 'fine-tune against the unpruned model\'s soft outputs with this weight α (0 = labels only)' },
-    temperature: { type: 'number', min: 0.1, max: 100, default: 4, description: 'distillation temperature T' },
+    ...distillParams,
+    distill: { ...distillParams.distill, description: 'fine-tune against the unpruned model\'s soft outputs with this weight α (0 = labels only)' },
     lr_decay: { type: 'number', min: 0.01, max: 1, default: 1, description: 'learning-rate multiplier after each pruning step (1 = constant)' },
     ...fineTuneParams,
     // Says what the shared parameter means here: recipes that gave 1 epoch expected one per step.

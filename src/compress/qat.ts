@@ -9,7 +9,7 @@ import { logitsTensor } from '../train/train.ts';
 import { calibrate } from './calibrate.ts';
 import { fuseActivations } from './fuse-activations.ts';
 import { graphSize, type Pass, type PassReport } from './pass.ts';
-import { fineTuneOptions, fineTuneParams, pct, requireDataset, splitData } from './prune-finetune.ts';
+import { distillParams, distillTeacher, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData } from './prune-finetune.ts';
 import { ArrayAdam, proxyTrain } from './proxy-train.ts';
 import { quantizeGraphInt8 } from './quantize-int8.ts';
 import { layerRows } from './quantize-int8-report.ts';
@@ -34,6 +34,9 @@ export const qat: Pass = {
     epochs: { type: 'number', min: 0, max: 1000, default: 1, description: 'QAT epochs (0 = PTQ only)' },
     lr: { type: 'number', min: 1e-7, max: 1, default: 1e-4, description: 'Adam learning rate' },
     val_samples: { type: 'number', min: 0, max: 1_000_000, integer: true, default: 1000, description: 'held-out samples for the int8 PTQ/QAT top-1 (reference interpreter)' },
+    ...distillParams,
+    // The float model as teacher: its soft outputs keep the fake-quantized fine-tuning from drifting off what PTQ kept.
+    distill: { ...distillParams.distill, default: 0.5, description: 'fine-tune against the float model\'s soft outputs with this weight α (0 = labels only)' },
   },
   async run(ir, { params, data }, log) {
     const ds = requireDataset(data, 'qat-int8', 'fine-tune with fake quantization');
@@ -55,7 +58,7 @@ export const qat: Pass = {
       const logits = logitsTensor(fused);
       const weights = fused.nodes.filter((n) => (n.op === 'Dense' || n.op === 'Conv2D') && fused.tensors[n.inputs[1]]?.data).map((n) => n.inputs[1]);
       const real = new Map(weights.map((w) => [w, { w: Float32Array.from(fused.tensors[w].data as Float32Array), out: fused.tensors[w].shape[0], adam: new ArrayAdam(fused.tensors[w].data!.length, ft.lr) }]));
-      const trained = await proxyTrain(fused, split.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed,
+      const trained = await proxyTrain(fused, split.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed, teacher: distillTeacher(fused, params),
         onProgress: (e, b, loss) => void (b % 50 === 0 && log.progress(`qat-int8: epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`)) }, {
         proxied: weights,
         forwardWeights: (name) => fakeQuantWeights(real.get(name)!.w, real.get(name)!.out),
@@ -79,7 +82,7 @@ export const qat: Pass = {
       accuracy_ptq: accPtq ?? null,
       accuracy_qat: accQat ?? null,
       layers: layerRows(fused, result, calibration.slice(0, 4)),
-      notes: [`int8 top-1 on ${split.val?.size ?? 0} held-out samples (reference interpreter): PTQ ${pct(accPtq)} → QAT ${pct(accQat)} after ${ft.epochs} epochs`],
+      notes: [`int8 top-1 on ${split.val?.size ?? 0} held-out samples (reference interpreter): PTQ ${pct(accPtq)} → QAT ${pct(accQat)} after ${ft.epochs} epochs${Number(params.distill) > 0 ? ` (distilled from the float model, α=${params.distill})` : ''}`],
     };
     return { ir: result, report };
   },
