@@ -12,7 +12,7 @@ import { evaluate } from '../src/train/evaluate.ts';
 import { trainGraph, type TrainOptions } from '../src/train/train.ts';
 import { loadIrJson, saveIrJson } from '../src/ir/serialize.ts';
 import { mnistCnn, mnistLenet300 } from './models.ts';
-import { randomShift } from './augment.ts';
+import { randomShift } from '../src/train/augment.ts';
 
 /** One training phase; `shift` = fine-tune with random ±shift-pixel translations (seeded by the phase seed). */
 type Phase = Omit<TrainOptions, 'onProgress' | 'transformBatch'> & { seed: number; shift?: number };

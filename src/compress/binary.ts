@@ -105,7 +105,7 @@ export const binary: Pass = {
     const accBefore = await accuracy(ir, split?.val);
     let out = g;
     if (ft.epochs > 0) {
-      out = await proxyTrain(g, split!.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed, teacher: distillTeacher(ir, params),
+      out = await proxyTrain(g, split!.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed, shift: ft.shift, teacher: distillTeacher(ir, params),
         onProgress: (e, b, loss) => void (b % 50 === 0 && log.progress(`binary: epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`)) }, {
         proxied: layers.map((l) => l.tensor),
         forwardWeights: (name) => {

@@ -97,7 +97,7 @@ export const cluster: Pass = {
     if (ft.epochs > 0) {
       const byName = new Map(layers.map((l) => [l.tensor, l]));
       const onProgress = (e: number, b: number, loss: number) => void (b % 50 === 0 && log.progress(`cluster: fine-tuning epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`));
-      const trained = await proxyTrain(g, split!.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed, teacher: distillTeacher(ir, params), onProgress }, {
+      const trained = await proxyTrain(g, split!.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed, shift: ft.shift, teacher: distillTeacher(ir, params), onProgress }, {
         proxied: layers.map((l) => l.tensor),
         forwardWeights: (name) => {
           const l = byName.get(name)!;

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset.ts';
 import type { Graph } from '../ir/graph.ts';
+import { shiftTransform } from '../train/augment.ts';
 import { initBackend } from '../train/backend.ts';
 import { fitToInput, makeBatch } from '../train/batches.ts';
 import { fromTfjs } from '../train/from-tfjs.ts';
@@ -31,6 +32,8 @@ export interface ProxyTrainOptions {
   seed: number;
   /** Distillation (Hinton et al.): the loss mixes the teacher's softened outputs (weight alpha, ×T²) with the labels. */
   teacher?: { graph: Graph; alpha: number; temperature: number };
+  /** Random ±shift-pixel translations of image inputs (0 or absent = none). */
+  shift?: number;
   onProgress?: (epoch: number, batch: number, loss: number) => void;
 }
 
@@ -68,6 +71,7 @@ export async function proxyTrain(g: Graph, ds: Dataset, o: ProxyTrainOptions, ho
   for (const [name, v] of model.variables) nameOf.set(v.name, name);
   const rng = makeRng(o.seed);
   const teacher = o.teacher && o.teacher.alpha > 0 ? { ...o.teacher, model: toTfjs(o.teacher.graph), input: o.teacher.graph.inputs[0], logits: logitsTensor(o.teacher.graph) } : undefined;
+  const augment = shiftTransform(g, o.shift, o.seed + 11);
   let step = 0;
   const setForward = () => {
     for (const name of hooks.proxied) {
@@ -84,7 +88,8 @@ export async function proxyTrain(g: Graph, ds: Dataset, o: ProxyTrainOptions, ho
         tf.tidy(setForward);
         const loss = tf.tidy(() => {
           const batch = makeBatch(ds, idx, g.metadata.preprocess);
-          const x = fitToInput(batch.x, inputShape);
+          const fitted = fitToInput(batch.x, inputShape);
+          const x = augment ? augment(fitted) : fitted;
           const { value, grads } = tf.variableGrads(() => {
             const logits = tf.reshape(hooks.logits ? hooks.logits(model, x) : model.forward({ [inputName]: x }, [logitsName], { training: true })[logitsName], [idx.length, -1]);
             if (!teacher) return crossEntropy(logits, batch.labels);

@@ -16,6 +16,7 @@ export const fineTuneParams = {
   val_samples: { type: 'number', min: 0, max: 1_000_000, integer: true, default: 2000, description: 'held-out samples (end of the dataset) for the accuracy checks' },
   batch_size: { type: 'number', min: 1, max: 4096, integer: true, default: 64, description: 'fine-tuning mini-batch size' },
   seed: { type: 'number', min: 0, max: 2 ** 31, integer: true, default: 1, description: 'seeds shuffling and initialisation' },
+  shift: { type: 'number', min: 0, max: 8, integer: true, default: 0, description: 'image models: fine-tune on random ±shift-pixel translations (0 = no augmentation)' },
 } satisfies Record<string, ParamSpec>;
 
 /** Distillation from the step's input model (its soft outputs carry more than the labels), shared by the passes that fine-tune. */
@@ -35,11 +36,14 @@ export interface FineTuneOptions {
   lr: number;
   batchSize: number;
   seed: number;
+  /** Random ±shift-pixel translations of image inputs (0 or absent = none). */
+  shift?: number;
 }
 
 export function fineTuneOptions(p: Record<string, number | string | boolean>): FineTuneOptions {
-  return { epochs: Number(p.epochs), lr: Number(p.lr), batchSize: Number(p.batch_size), seed: Number(p.seed) };
+  return { epochs: Number(p.epochs), lr: Number(p.lr), batchSize: Number(p.batch_size), seed: Number(p.seed), shift: Number(p.shift) || 0 };
 }
+
 
 /** A view of `count` samples of `ds` starting at `start` (wrapping around `base`..`base+period`). */
 export function sliceDataset(ds: Dataset, start: number, count: number, period = ds.size - start): Dataset {
@@ -76,6 +80,8 @@ export async function fineTune(g: Graph, ds: Dataset, o: FineTuneOptions, extra:
   const whole = Math.floor(o.epochs);
   const frac = o.epochs - whole;
   let out = g;
+  const transformBatch = extra.transformBatch ?? (o.shift ? (await import('../train/augment.ts')).shiftTransform(g, o.shift, o.seed + 11) : undefined);
+  if (transformBatch) extra = { ...extra, transformBatch };
   if (whole > 0) out = (await trainGraph(out, ds, { epochs: whole, batchSize: o.batchSize, learningRate: o.lr, seed: o.seed, optimizer: 'adam', ...extra })).graph;
   // A fractional epoch trains on the first part of the (seeded) data once more.
   if (frac > 0) {

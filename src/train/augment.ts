@@ -1,6 +1,8 @@
-// Seeded random-shift augmentation for MNIST fine-tuning: each image moves by up to ±k pixels, zero-filled.
+// Seeded random-shift augmentation for image fine-tuning: each image moves by up to ±k pixels, zero-filled (the
+// background of preprocessed MNIST). Used by the example training and by the compress passes' `shift` parameter.
 import * as tf from '@tensorflow/tfjs';
-import { makeRng } from '../src/train/prng.ts';
+import type { Graph } from '../ir/graph.ts';
+import { makeRng } from './prng.ts';
 
 /** A transformBatch hook for trainGraph; NHWC input [n, h, w, c] (or flattened [n, h·w] with `shape` given). */
 export function randomShift(maxShift: number, seed: number, shape: [number, number, number]): (x: tf.Tensor) => tf.Tensor {
@@ -26,4 +28,11 @@ export function randomShift(maxShift: number, seed: number, shape: [number, numb
     }
     return tf.tensor(out, x.shape);
   };
+}
+
+/** randomShift for `g`'s NHWC image input, or undefined (shift 0, or an input that is not an image). */
+export function shiftTransform(g: Graph, shift: number | undefined, seed: number): ((x: tf.Tensor) => tf.Tensor) | undefined {
+  const shape = g.tensors[g.inputs[0]]?.shape ?? [];
+  if (!shift || shape.length !== 4) return undefined;
+  return randomShift(shift, seed, [shape[1], shape[2], shape[3]]);
 }
