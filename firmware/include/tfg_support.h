@@ -433,8 +433,9 @@ static inline int32_t tfg_huff_used_exactly(const tfg_huff_reader *r, uint32_t b
   return r->have >= 0 && r->next * 8u - (uint32_t)r->have == bits;
 }
 
-/* CRC-32/IEEE (zlib) of n bytes, one table lookup per byte (a 1 KB function-local table: only decoding kernels carry it). */
-static inline uint32_t tfg_crc32(const uint8_t *p, uint32_t n) {
+/* CRC-32/IEEE (zlib) of n more bytes after a CRC of `crc` (0 to start), one table lookup per byte (a 1 KB function-local
+ * table: only decoding kernels carry it). */
+static inline uint32_t tfg_crc32_update(uint32_t crc, const uint8_t *p, uint32_t n) {
   static const uint32_t t[256] = {
     0x00000000u, 0x77073096u, 0xEE0E612Cu, 0x990951BAu, 0x076DC419u, 0x706AF48Fu, 0xE963A535u, 0x9E6495A3u,
     0x0EDB8832u, 0x79DCB8A4u, 0xE0D5E91Eu, 0x97D2D988u, 0x09B64C2Bu, 0x7EB17CBDu, 0xE7B82D07u, 0x90BF1D91u,
@@ -469,14 +470,66 @@ static inline uint32_t tfg_crc32(const uint8_t *p, uint32_t n) {
     0xBDBDF21Cu, 0xCABAC28Au, 0x53B39330u, 0x24B4A3A6u, 0xBAD03605u, 0xCDD70693u, 0x54DE5729u, 0x23D967BFu,
     0xB3667A2Eu, 0xC4614AB8u, 0x5D681B02u, 0x2A6F2B94u, 0xB40BBE37u, 0xC30C8EA1u, 0x5A05DF1Bu, 0x2D02EF8Du,
   };
-  uint32_t c = 0xFFFFFFFFu;
+  uint32_t c = crc ^ 0xFFFFFFFFu;
   for (uint32_t i = 0; i < n; ++i) c = t[(c ^ p[i]) & 0xFFu] ^ (c >> 8);
   return c ^ 0xFFFFFFFFu;
 }
 
-/* Header checks before any decoding: byte length matches the bit length, at most `total` coded weights, CRC-32. */
+static inline uint32_t tfg_crc32(const uint8_t *p, uint32_t n) { return tfg_crc32_update(0u, p, n); }
+
+/* Bytes of a code's nibble lengths for n symbols. */
+#define TFG_HUFF_LENGTHS_BYTES(n) (((uint32_t)(n) + 1u) / 2u)
+
+/* Symbols of the stream's codes: codebook_n for the index, gap_escape + 1 for the gap (0 when dense). */
+static inline uint32_t tfg_huff_gap_symbols(const tfg_huff_stream *s) { return s->gap_escape > 0 ? (uint32_t)s->gap_escape + 1u : 0u; }
+
+/* Header checks before any decoding: byte length matches the bit length, at most `total` coded weights, symbol counts
+ * and table widths the decoders can hold, CRC-32 over both codes' lengths and the stream. */
 static inline int32_t tfg_huff_stream_ok(const tfg_huff_stream *s, uint32_t total) {
-  return s->bytes == (s->bits + 7u) / 8u && s->count <= total && tfg_crc32(s->data, s->bytes) == s->crc32;
+  if (s->bytes != (s->bits + 7u) / 8u || s->count > total) return 0;
+  if (s->codebook_n < 1 || s->codebook_n > 256 || s->gap_escape < 0 || s->gap_escape > 255) return 0;
+  if (s->index.table_bits < 1 || s->index.table_bits > TFG_HUFF_TABLE_BITS_MAX || !s->index.lengths) return 0;
+  if (s->gap_escape > 0 && (s->gap.table_bits < 1 || s->gap.table_bits > TFG_HUFF_TABLE_BITS_MAX || !s->gap.lengths)) return 0;
+  uint32_t crc = tfg_crc32_update(0u, s->index.lengths, TFG_HUFF_LENGTHS_BYTES(s->codebook_n));
+  if (s->gap_escape > 0) crc = tfg_crc32_update(crc, s->gap.lengths, TFG_HUFF_LENGTHS_BYTES(tfg_huff_gap_symbols(s)));
+  return tfg_crc32_update(crc, s->data, s->bytes) == s->crc32;
+}
+
+/* Builds a code's decode form from its flash lengths (n ≤ 256 symbols, table_bits checked by tfg_huff_stream_ok) into
+ * the caller's count[16], symbols[n] and table[1 << table_bits]: canonical codes in (length, symbol) order, as
+ * src/compress/huffman-code.ts assigns them. 0 when the lengths are over-subscribed (no prefix code has them). */
+static inline int32_t tfg_huff_build(const tfg_huff_lengths *l, uint32_t n, uint16_t *count, uint8_t *symbols, uint16_t *table,
+                                     tfg_huff_code *c) {
+  const uint32_t bits = (uint32_t)l->table_bits;
+  uint16_t next[16];
+  for (uint32_t len = 0; len < 16u; ++len) count[len] = 0;
+  for (uint32_t s = 0; s < n; ++s) count[(l->lengths[s >> 1] >> ((s & 1u) * 4u)) & 0xFu]++;
+  count[0] = 0;
+  uint32_t kraft = 0, at = 0; /* Σ 2^(15 − len) over the codes: ≤ 2^15 for a prefix code */
+  for (uint32_t len = 1; len < 16u; ++len) {
+    kraft += (uint32_t)count[len] << (15u - len);
+    next[len] = (uint16_t)at;
+    at += count[len];
+  }
+  if (kraft > (1u << 15)) return 0;
+  for (uint32_t s = 0; s < n; ++s) {
+    const uint32_t len = (l->lengths[s >> 1] >> ((s & 1u) * 4u)) & 0xFu;
+    if (len) symbols[next[len]++] = (uint8_t)s;
+  }
+  for (uint32_t i = 0; i < (1u << bits); ++i) table[i] = 0;
+  uint32_t code = 0, idx = 0;
+  for (uint32_t len = 1; len <= bits; ++len) { /* codes longer than the table stay 0: the walk decodes them */
+    for (uint32_t j = 0; j < count[len]; ++j, ++code, ++idx) {
+      const uint32_t first = code << (bits - len);
+      for (uint32_t e = 0; e < (1u << (bits - len)); ++e) table[first + e] = (uint16_t)((len << 8) | symbols[idx]);
+    }
+    code <<= 1;
+  }
+  c->count = count;
+  c->symbols = symbols;
+  c->table = table;
+  c->table_bits = (int32_t)bits;
+  return 1;
 }
 
 #if defined(__GNUC__)

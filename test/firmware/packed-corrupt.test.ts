@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeWeightStream } from '../../src/codegen/packing/huffman-stream.ts';
+import { encodeWeightStream, type WeightStream } from '../../src/codegen/packing/huffman-stream.ts';
 import { FIRMWARE_DIR } from '../../src/codegen/kernel-catalog.ts';
 import { HOST_FLAGS } from '../codegen/host-run.ts';
 import { rng } from '../codegen/graphs.ts';
@@ -16,10 +16,11 @@ const OUT = 6;
 const IN = 40;
 const Y_LINE = /^y (\d) (\S+)$/; // conv: 1x1 kernel over 40 channels, so the same stream serves both decoders
 
-type Code = { count: Uint16Array; symbols: number[] };
-type Table = { bits: number; entries: Uint16Array };
+type Lengths = { bytes: Uint8Array; tableBits: number };
 
-function harness(data: Uint8Array, bits: number, crc: number, count: number, code: Code, table: Table, gap: Code | undefined, gapTable: Table | undefined, escape: number, k: number, fixCrc = false, dims = { out: OUT, in: IN }): string {
+/** A C harness running both decoders on `data` and on damaged copies of it. With `fixCrc` the CRC is recomputed after
+ *  the damage (only the decoder's own checks remain). Each run also flips every bit of the index code lengths. */
+function harness(data: Uint8Array, bits: number, crc: number, count: number, index: Lengths, gap: Lengths | undefined, escape: number, k: number, fixCrc = false, dims = { out: OUT, in: IN }): string {
   const [OUT_N, IN_N] = [dims.out, dims.in];
   const list = (xs: ArrayLike<number>) => Array.from(xs).join(', ') || '0';
   return `#include <stdio.h>
@@ -27,17 +28,17 @@ function harness(data: Uint8Array, bits: number, crc: number, count: number, cod
 #include <string.h>
 #include "tfg_support.h"
 static const uint8_t good[${Math.max(1, data.length)}] = { ${list(data)} };
-static const uint16_t icount[16] = { ${list(code.count)} };
-static const uint8_t isym[${Math.max(1, code.symbols.length)}] = { ${list(code.symbols)} };
-static const uint16_t gcount[16] = { ${gap ? list(gap.count) : '0'} };
-static const uint8_t gsym[${Math.max(1, gap?.symbols.length ?? 0)}] = { ${gap ? list(gap.symbols) : '0'} };
-static const uint16_t itab[${table.entries.length}] = { ${list(table.entries)} };
-static const uint16_t gtab[${gapTable?.entries.length ?? 1}] = { ${gapTable ? list(gapTable.entries) : '0'} };
+static uint8_t ilen[${index.bytes.length}] = { ${list(index.bytes)} };
+${gap ? `static const uint8_t glen[${gap.bytes.length}] = { ${list(gap.bytes)} };\n` : ''}static int print_y = 1; /* off while the lengths are damaged */
 static int run(const uint8_t *d, uint32_t bytes, uint32_t nbits, int conv) {
   uint8_t *copy = malloc(bytes ? bytes : 1); /* exact size: ASan flags any read past the stream */
   memcpy(copy, d, bytes);
-  const uint32_t crc = ${fixCrc ? 'tfg_crc32(copy, bytes)' : `${crc}u`}; /* recomputed: only the decoder's own checks remain */
-  tfg_huff_stream s = { copy, bytes, nbits, crc, ${count}u, { icount, isym, itab, ${table.bits} }, ${k}, { gcount, gsym, gtab, ${gapTable?.bits ?? 1} }, ${escape} };
+  tfg_huff_stream s = { copy, bytes, nbits, ${crc}u, ${count}u, { ilen, ${index.tableBits} }, ${k}, { ${gap ? 'glen' : 'NULL'}, ${gap?.tableBits ?? 0} }, ${escape} };
+  ${fixCrc ? `{ /* recomputed: only the decoder's own checks remain */
+    uint32_t c = tfg_crc32_update(0u, ilen, sizeof ilen);
+    ${gap ? 'c = tfg_crc32_update(c, glen, sizeof glen);' : ''}
+    s.crc32 = tfg_crc32_update(c, copy, bytes);
+  }` : ''}
   float cb[${k}], x[${IN_N}], y[${OUT_N}];
   for (int i = 0; i < ${k}; ++i) cb[i] = (float)i;
   for (int i = 0; i < ${IN_N}; ++i) x[i] = 1.0f;
@@ -49,7 +50,7 @@ static int run(const uint8_t *d, uint32_t bytes, uint32_t nbits, int conv) {
     st = tfg_dense_f32_huff(1, ${IN_N}, ${OUT_N}, x, &s, cb, NULL, -FLT_MAX, FLT_MAX, y);
   }
   free(copy);
-  if (d == good && bytes == ${data.length}u && nbits == ${bits}u) { for (int o = 0; o < ${OUT_N}; ++o) printf("y %d %g\\n", conv, (double)y[o]); }
+  if (print_y && d == good && bytes == ${data.length}u && nbits == ${bits}u) { for (int o = 0; o < ${OUT_N}; ++o) printf("y %d %g\\n", conv, (double)y[o]); }
   return st;
 }
 int main(void) {
@@ -79,11 +80,23 @@ int main(void) {
     }
     printf("garbage undetected %d\\n", garbage_ok);
     printf("badlength %d\\n", run(good, n, nbits + 9u, conv));
+    int len_undetected = 0;
+    print_y = 0;
+    for (uint32_t b = 0; b < sizeof ilen * 8u; ++b) { /* damaged code lengths: the CRC covers them */
+      ilen[b >> 3] ^= (uint8_t)(1u << (b & 7u));
+      if (run(good, n, nbits, conv) != -2) len_undetected++;
+      ilen[b >> 3] ^= (uint8_t)(1u << (b & 7u));
+    }
+    print_y = 1;
+    printf("lengths %u undetected %d\\n", (unsigned)(sizeof ilen * 8u), len_undetected);
   }
   return 0;
 }
 `;
 }
+
+const codeOf = (st: WeightStream): Lengths => ({ bytes: st.indexLengths, tableBits: st.indexTable.bits });
+const gapOf = (st: WeightStream): Lengths | undefined => (st.gapLengths && st.gapTable ? { bytes: st.gapLengths, tableBits: st.gapTable.bits } : undefined);
 
 /** Builds and runs the harness; returns its output lines. */
 function runHarness(src: string): string[] {
@@ -129,7 +142,7 @@ describe('Huffman decoder without the CRC: table path, long codes, truncation', 
       const maxLen = Math.max(...st.index.lengths);
       if (!sparse) expect(maxLen).toBe(15);
       expect(st.indexTable.bits).toBeLessThan(maxLen);
-      const lines = runHarness(harness(st.data, st.bits, st.crc32, st.count, st.index, st.indexTable, st.gap, st.gapTable, st.gapEscape, k, true, dims));
+      const lines = runHarness(harness(st.data, st.bits, st.crc32, st.count, codeOf(st), gapOf(st), st.gapEscape, k, true, dims));
       expect(lines.filter((l) => l.startsWith('good'))).toEqual(['good 0', 'good 0']);
       const want = expectedRows(indices, values, dims.out, dims.in);
       for (const conv of [0, 1]) {
@@ -155,7 +168,7 @@ describe('Huffman weight stream integrity', () => {
       const st = encodeWeightStream(indices, values, { codebookN: k, sparse, huffman: true });
       const dir = mkdtempSync(join(tmpdir(), 'tfg-corrupt-'));
       try {
-        writeFileSync(join(dir, 'h.c'), harness(st.data, st.bits, st.crc32, st.count, st.index, st.indexTable, st.gap, st.gapTable, st.gapEscape, k));
+        writeFileSync(join(dir, 'h.c'), harness(st.data, st.bits, st.crc32, st.count, codeOf(st), gapOf(st), st.gapEscape, k));
         execFileSync('gcc', [...HOST_FLAGS, '-I', join(FIRMWARE_DIR, 'include'), join(dir, 'h.c'),
           join(FIRMWARE_DIR, 'kernels/packed/tfg_dense_f32_huff.c'), join(FIRMWARE_DIR, 'kernels/packed/tfg_conv2d_f32_huff.c'), '-o', join(dir, 'h')], { stdio: 'pipe' });
         const out = execFileSync(join(dir, 'h'), { encoding: 'utf8' });
@@ -165,6 +178,8 @@ describe('Huffman weight stream integrity', () => {
         expect(lines.filter((l) => l.startsWith('truncations'))).toEqual(['truncations undetected 0', 'truncations undetected 0']);
         expect(lines.filter((l) => l.startsWith('garbage'))).toEqual(['garbage undetected 0', 'garbage undetected 0']);
         expect(lines.filter((l) => l.startsWith('badlength'))).toEqual(['badlength -2', 'badlength -2']);
+        const lengthLine = `lengths ${st.indexLengths.length * 8} undetected 0`;
+        expect(lines.filter((l) => l.startsWith('lengths'))).toEqual([lengthLine, lengthLine]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -102,17 +102,19 @@ describe('packed weights: float layers', () => {
     });
   }
 
-  it('clustered weight bytes include the lookup tables; decoder RAM is the reader (+ the conv row)', () => {
+  it('clustered weight bytes: stream, codebook, nibble code lengths, descriptor; decoder RAM: reader, built tables (+ conv row)', () => {
     const g = cloneGraph(floatCnn());
     for (const w of WEIGHTS) store(g, w, 'clustered', { huffman: true, sparse: 0.5 });
-    for (const [name, ram] of [['fc1.weight', HUFF_READER_BYTES], ['conv2.weight', HUFF_READER_BYTES + HUFF_ROW_MAX]] as const) {
+    for (const [name, row] of [['fc1.weight', 0], ['conv2.weight', HUFF_ROW_MAX]] as const) {
       const p = packedWeightDecl(g, name, 'w')!;
       const st = p.stream!;
-      const code = (c: { symbols: number[] }, t: { entries: Uint16Array }) => 32 + c.symbols.length + 2 * t.entries.length;
+      const built = (c: { lengths: Uint8Array }, t: { entries: Uint16Array }) => 32 + c.lengths.length + 2 * t.entries.length;
       expect(st.indexTable.entries.length).toBe(2 ** st.indexTable.bits);
-      expect(p.bytes).toBe(st.data.length + 16 * 4 + 60 + code(st.index, st.indexTable) + code(st.gap!, st.gapTable!));
-      expect(p.decl).toContain(`w_index_table[${2 ** st.indexTable.bits}]`);
-      expect(p.decoderRamBytes).toBe(ram);
+      expect(st.indexLengths.length).toBe(Math.ceil(16 / 2));
+      expect(p.bytes).toBe(st.data.length + 16 * 4 + 44 + 8 + Math.ceil(st.gap!.lengths.length / 2));
+      expect(p.decl).toContain('w_index_lengths[8]');
+      expect(p.decl).not.toContain('_table[');
+      expect(p.decoderRamBytes).toBe(HUFF_READER_BYTES + built(st.index, st.indexTable) + built(st.gap!, st.gapTable!) + row);
     }
   });
 

@@ -6,17 +6,18 @@
 #include "tfg_support.h"
 
 /* Decodes the next coded weight: its flat position (after *pos) and codebook index; −1 on damage. */
-static int32_t tfg_huff_next_weight(tfg_huff_reader *r, const tfg_huff_stream *s, uint32_t total, uint32_t *pos) {
+static int32_t tfg_huff_next_weight(tfg_huff_reader *r, const tfg_huff_stream *s, const tfg_huff_code *index,
+                                    const tfg_huff_code *gap_code, uint32_t total, uint32_t *pos) {
   if (s->gap_escape > 0) {
     for (;;) {
-      const int32_t gap = tfg_huff_decode(r, &s->gap);
+      const int32_t gap = tfg_huff_decode(r, gap_code);
       if (gap < 0) return -1;
       *pos += (uint32_t)gap;
       if (*pos >= total) return -1;
       if (gap != s->gap_escape) break;
     }
   }
-  const int32_t sym = tfg_huff_decode(r, &s->index);
+  const int32_t sym = tfg_huff_decode(r, index);
   return (sym < 0 || sym >= s->codebook_n) ? -1 : sym;
 }
 
@@ -30,6 +31,15 @@ tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tf
   const int32_t zero_mark = s->gap_escape > 0 ? 255 : 256;
   uint8_t row[TFG_HUFF_ROW_MAX];
   if (row_n > TFG_HUFF_ROW_MAX || !tfg_huff_stream_ok(s, total)) return TFG_ERR_CORRUPT;
+  /* The codes' decode form on the stack, sized by the checked header (flash holds only their lengths). */
+  const uint32_t index_n = (uint32_t)s->codebook_n, gap_n = tfg_huff_gap_symbols(s);
+  uint16_t icount[16], gcount[16];
+  uint8_t isym[index_n], gsym[gap_n ? gap_n : 1u];
+  uint16_t itable[1u << s->index.table_bits], gtable[gap_n ? 1u << s->gap.table_bits : 1u];
+  tfg_huff_code index_code, gap_code;
+  if (!tfg_huff_build(&s->index, index_n, icount, isym, itable, &index_code)) return TFG_ERR_CORRUPT;
+  if (gap_n ? !tfg_huff_build(&s->gap, gap_n, gcount, gsym, gtable, &gap_code) : 0) return TFG_ERR_CORRUPT;
+  if (!gap_n) gap_code = index_code; /* unused when dense */
   tfg_huff_reader r = tfg_huff_reader_init(s);
   uint32_t next_pos = 0, decoded = 0;
   int32_t pending = -1; /* index of a decoded weight that belongs to a later row */
@@ -41,7 +51,7 @@ tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tf
       if (pending < 0) {
         if (decoded == s->count) break;
         pending_pos = next_pos;
-        pending = tfg_huff_next_weight(&r, s, total, &pending_pos);
+        pending = tfg_huff_next_weight(&r, s, &index_code, &gap_code, total, &pending_pos);
         if (pending < 0) return TFG_ERR_CORRUPT;
         next_pos = pending_pos + 1u;
         decoded++;

@@ -1,6 +1,6 @@
 /* tfg_dense_f32_huff: float fully-connected layer whose weights are codebook indices in a canonical-Huffman bit stream
  * (Deep Compression). The stream is decoded while computing, one table lookup per symbol (tfg_huff_decode_fast): no row
- * buffer, RAM = one TFG_HUFF_READER_BYTES reader. Sparse streams code (gap, index) pairs, so pruned weights cost nothing.
+ * buffer, RAM = one TFG_HUFF_READER_BYTES reader and the codes' decode tables, built from their flash lengths. Sparse streams code (gap, index) pairs, so pruned weights cost nothing.
  * A damaged stream (wrong length or CRC-32, bad code, overrun) returns TFG_ERR_CORRUPT; reads never pass `bytes`. */
 #include "tfg_support.h"
 
@@ -8,10 +8,19 @@ tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const 
                               const float *codebook, const float *bias, float act_min, float act_max, float *out) {
   const uint32_t total = (uint32_t)in_n * (uint32_t)out_n;
   if (!tfg_huff_stream_ok(s, total)) return TFG_ERR_CORRUPT;
+  /* The codes' decode form on the stack, sized by the checked header (flash holds only their lengths). */
+  const uint32_t index_n = (uint32_t)s->codebook_n, gap_n = tfg_huff_gap_symbols(s);
+  uint16_t icount[16], gcount[16];
+  uint8_t isym[index_n], gsym[gap_n ? gap_n : 1u];
+  uint16_t itable[1u << s->index.table_bits], gtable[gap_n ? 1u << s->gap.table_bits : 1u];
+  tfg_huff_code index_code, gap_code;
+  if (!tfg_huff_build(&s->index, index_n, icount, isym, itable, &index_code)) return TFG_ERR_CORRUPT;
+  if (gap_n ? !tfg_huff_build(&s->gap, gap_n, gcount, gsym, gtable, &gap_code) : 0) return TFG_ERR_CORRUPT;
+  if (!gap_n) gap_code = index_code; /* unused when dense */
   const uint32_t row_n = (uint32_t)in_n;
-  /* The hot loop's constants in locals (they would be reloaded through s on every symbol otherwise). */
-  const uint16_t *const itab = s->index.table, *const gtab = s->gap.table;
-  const uint32_t ishift = 32u - (uint32_t)s->index.table_bits, gshift = 32u - (uint32_t)s->gap.table_bits;
+  /* The hot loop's constants in locals (they would be reloaded through the codes on every symbol otherwise). */
+  const uint16_t *const itab = index_code.table, *const gtab = gap_code.table;
+  const uint32_t ishift = 32u - (uint32_t)index_code.table_bits, gshift = 32u - (uint32_t)gap_code.table_bits;
   const uint32_t escape = (uint32_t)s->gap_escape, count = s->count, codebook_n = (uint32_t)s->codebook_n;
   for (int32_t b = 0; b < batch; ++b) {
     const float *x = in + (size_t)b * (size_t)in_n;
@@ -23,14 +32,14 @@ tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const 
     for (uint32_t k = 0; k < count; ++k) {
       if (escape > 0u) { /* sparse: skip the zeros before this weight; an escape skips `escape` zeros and goes on */
         for (;;) {
-          const int32_t gap = tfg_huff_decode_fast(&r, gtab, gshift, &s->gap);
+          const int32_t gap = tfg_huff_decode_fast(&r, gtab, gshift, &gap_code);
           if (gap < 0) return TFG_ERR_CORRUPT;
           pos += (uint32_t)gap;
           if (pos >= total) return TFG_ERR_CORRUPT;
           if ((uint32_t)gap != escape) break;
         }
       }
-      const int32_t sym = tfg_huff_decode_fast(&r, itab, ishift, &s->index);
+      const int32_t sym = tfg_huff_decode_fast(&r, itab, ishift, &index_code);
       if ((uint32_t)sym >= codebook_n) return TFG_ERR_CORRUPT; /* also −1 */
       while (pos - row_start >= row_n) { /* rows before this weight are complete */
         if (bias) acc += bias[o];

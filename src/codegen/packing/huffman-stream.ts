@@ -3,17 +3,23 @@
 // layer is stored sparsely (zeros skipped). The gap code width is chosen per layer to minimise stream + tables + decode time.
 import { canonicalCode, codedBits, fixedLengths, huffmanLengths, type CanonicalCode } from '../../compress/huffman-code.ts';
 import { BitWriter, crc32 } from './bits.ts';
-import { chooseTableBits, codeBytes, FAST_SYMBOL_BITS, lookupSplit, lookupTable, SLOW_SYMBOL_BITS, type LookupTable } from './huffman-tables.ts';
+import {
+  chooseTableBits, codeRamBytes, FAST_SYMBOL_BITS, lookupSplit, lookupTable, packLengths, SLOW_SYMBOL_BITS, TABLE_ENTRY_BITS, type LookupTable,
+} from './huffman-tables.ts';
 
 export interface WeightStream {
   data: Uint8Array;
   bits: number;
+  /** CRC-32 of indexLengths, gapLengths (when sparse) and data, in that order (tfg_huff_stream_ok). */
   crc32: number;
   /** Coded weights (all weights when dense, the non-zero ones when sparse). */
   count: number;
   codebookN: number;
   index: CanonicalCode;
   indexTable: LookupTable;
+  /** The codes as flash holds them: nibble-packed lengths (packLengths). */
+  indexLengths: Uint8Array;
+  gapLengths?: Uint8Array;
   /** Sparse only: gap code and its escape symbol (skip `gapEscape` zeros); gapEscape = 0 means dense. */
   gap?: CanonicalCode;
   gapTable?: LookupTable;
@@ -21,9 +27,10 @@ export interface WeightStream {
   /** Bits spent on index codes and on gap codes (for the report). */
   indexBits: number;
   gapBits: number;
-  /** Flash bytes of the decode tables (code counts, symbols, lookup tables) and the stream descriptor (the stream and
-   *  codebook not included). */
+  /** Flash bytes of the code lengths and the stream descriptor (the stream and codebook not included). */
   tableBytes: number;
+  /** Stack bytes of the codes' decode form the decoder builds (counts, symbols, lookup tables). */
+  tableRamBytes: number;
 }
 
 export interface StreamOptions {
@@ -35,12 +42,12 @@ export interface StreamOptions {
 }
 
 const fixedBitsFor = (n: number) => Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
-const DESCRIPTOR_BYTES = 60; // tfg_huff_stream: 15 words on a 32-bit target
-/** Cost of a gap code in bits: stream + tables + decode time (FAST/SLOW_SYMBOL_BITS per symbol). */
+const DESCRIPTOR_BYTES = 44; // tfg_huff_stream: 11 words on a 32-bit target
+/** Cost of a gap code in bits: stream + lengths + table build and decode time (TABLE_ENTRY_BITS, FAST/SLOW_SYMBOL_BITS). */
 function gapCost(hist: number[], code: CanonicalCode): number {
   const table = chooseTableBits(code, hist);
   const { fast, slow } = lookupSplit(code, hist, table);
-  return codedBits(hist, code.lengths) + 8 * codeBytes(code, { bits: table, entries: new Uint16Array(1 << table) }) + FAST_SYMBOL_BITS * fast + SLOW_SYMBOL_BITS * slow;
+  return codedBits(hist, code.lengths) + 8 * Math.ceil(code.lengths.length / 2) + TABLE_ENTRY_BITS * 2 ** table + FAST_SYMBOL_BITS * fast + SLOW_SYMBOL_BITS * slow;
 }
 
 /** Gap histogram for escape value E (symbols 0..E, E = "skip E and continue"). */
@@ -107,19 +114,28 @@ export function encodeWeightStream(indices: ArrayLike<number>, values: ArrayLike
   const data = out.finish();
   const indexTable = lookupTable(index, chooseTableBits(index, idxHist));
   const gapTable = gap ? lookupTable(gap, chooseTableBits(gap, gapHist)) : undefined;
+  const indexLengths = packLengths(index);
+  const gapLengths = gap ? packLengths(gap) : undefined;
+  const checked = new Uint8Array(indexLengths.length + (gapLengths?.length ?? 0) + data.length);
+  checked.set(indexLengths);
+  if (gapLengths) checked.set(gapLengths, indexLengths.length);
+  checked.set(data, indexLengths.length + (gapLengths?.length ?? 0));
   return {
     data,
     bits: out.bits,
-    crc32: crc32(data),
+    crc32: crc32(checked),
     count: positions.length,
     codebookN: opts.codebookN,
     index,
     indexTable,
+    indexLengths,
+    gapLengths,
     gap,
     gapTable,
     gapEscape,
     indexBits,
     gapBits,
-    tableBytes: DESCRIPTOR_BYTES + codeBytes(index, indexTable) + (gap && gapTable ? codeBytes(gap, gapTable) : 0),
+    tableBytes: DESCRIPTOR_BYTES + indexLengths.length + (gapLengths?.length ?? 0),
+    tableRamBytes: codeRamBytes(index, indexTable) + (gap && gapTable ? codeRamBytes(gap, gapTable) : 0),
   };
 }

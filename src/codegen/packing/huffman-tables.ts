@@ -1,7 +1,8 @@
 // Lookup tables for the firmware's Huffman decoder (tfg_huff_decode in firmware/include/tfg_support.h): one table per
 // canonical code, indexed by the next `bits` stream bits, entry = (code length << 8) | symbol, 0 = a code longer than
-// `bits` (decoded by the canonical walk). `bits` is chosen per code from the symbol histogram, trading the table's bytes
-// (they count as weight bytes) against the decode time of the symbols it leaves to the walk.
+// `bits` (decoded by the canonical walk). Flash holds only each code's lengths (4 bits a symbol); the decoder builds the
+// table on its stack (tfg_huff_build) before a layer. `bits` is chosen per code from the symbol histogram, trading the
+// time to build the table against the decode time of the symbols it leaves to the walk.
 import type { CanonicalCode } from '../../compress/huffman-code.ts';
 
 export interface LookupTable {
@@ -9,12 +10,14 @@ export interface LookupTable {
   entries: Uint16Array;
 }
 
-/** Largest table: 2^8 entries (512 bytes). */
+/** Largest table: 2^8 entries (512 bytes of stack); = TFG_HUFF_TABLE_BITS_MAX. */
 export const MAX_TABLE_BITS = 8;
 /** Decode time, in bits of flash it is worth: a symbol found by one table lookup (≈ 20 instructions on Cortex-M3), one
- *  that takes the canonical walk (≈ 80–120, 4× the lookup and more). A table is as large as the time it saves pays for. */
+ *  that takes the canonical walk (≈ 80–120, 4× the lookup and more), one table entry built (≈ 3). A table is as large
+ *  as the time it saves pays for. */
 export const FAST_SYMBOL_BITS = 0.5;
 export const SLOW_SYMBOL_BITS = 4;
+export const TABLE_ENTRY_BITS = 0.08;
 
 /** Symbols of `hist` decoded by one lookup in a table of `bits`, and by the walk. */
 export function lookupSplit(code: CanonicalCode, hist: ArrayLike<number>, bits: number): { fast: number; slow: number } {
@@ -28,15 +31,15 @@ export function lookupSplit(code: CanonicalCode, hist: ArrayLike<number>, bits: 
   return { fast, slow };
 }
 
-/** Table width (1..min(longest code, MAX_TABLE_BITS)) minimising table bits + decode time (FAST/SLOW_SYMBOL_BITS per
- *  symbol of `hist`): big layers get tables that catch nearly every symbol, small ones small tables. */
+/** Table width (1..min(longest code, MAX_TABLE_BITS)) minimising build + decode time (TABLE_ENTRY_BITS per entry,
+ *  FAST/SLOW_SYMBOL_BITS per symbol of `hist`): big layers get tables that catch nearly every symbol, small ones small tables. */
 export function chooseTableBits(code: CanonicalCode, hist: ArrayLike<number>): number {
   const maxLen = Math.max(1, ...Array.from(code.lengths));
   let best = 1;
   let bestCost = Infinity;
   for (let b = 1; b <= Math.min(maxLen, MAX_TABLE_BITS); b++) {
     const { fast, slow } = lookupSplit(code, hist, b);
-    const cost = 16 * 2 ** b + FAST_SYMBOL_BITS * fast + SLOW_SYMBOL_BITS * slow;
+    const cost = TABLE_ENTRY_BITS * 2 ** b + FAST_SYMBOL_BITS * fast + SLOW_SYMBOL_BITS * slow;
     if (cost < bestCost) {
       bestCost = cost;
       best = b;
@@ -56,5 +59,12 @@ export function lookupTable(code: CanonicalCode, bits: number): LookupTable {
   return { bits, entries };
 }
 
-/** Flash bytes of one code: uint16 count[16], the symbols, the lookup table. */
-export const codeBytes = (code: CanonicalCode, table: LookupTable) => 32 + code.symbols.length + 2 * table.entries.length;
+/** A code's lengths as flash holds them: two symbols a byte, low nibble = even symbol (tfg_huff_lengths). */
+export function packLengths(code: CanonicalCode): Uint8Array {
+  const out = new Uint8Array(Math.ceil(code.lengths.length / 2));
+  code.lengths.forEach((len, s) => (out[s >> 1] |= len << ((s & 1) * 4)));
+  return out;
+}
+
+/** Stack bytes of one code's decode form (tfg_huff_build): uint16 count[16], one symbol byte each, the table. */
+export const codeRamBytes = (code: CanonicalCode, table: LookupTable) => 32 + code.lengths.length + 2 * table.entries.length;

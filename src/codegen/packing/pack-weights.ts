@@ -7,7 +7,6 @@ import { product, type Graph, type Node, type Storage, type Tensor } from '../..
 import { cComment } from '../c-names.ts';
 import { cFloats, cInts, cList } from '../c-literals.ts';
 import { f32ToHalfBits, halfBitsToF32 } from './bits.ts';
-import type { CanonicalCode } from '../../compress/huffman-code.ts';
 import { encodeWeightStream, type WeightStream } from './huffman-stream.ts';
 import type { LookupTable } from './huffman-tables.ts';
 
@@ -157,20 +156,17 @@ function packClustered(t: Tensor, stored: Extract<Storage, { kind: 'clustered' }
     if (c === undefined || Math.fround(c) !== d[i]) throw mismatch(t, `weight ${i} = ${d[i]} but its cluster ${s.indices[i]} is ${c}`);
   }
   const st = encodeWeightStream(s.indices, d, { codebookN: s.codebook.length, sparse: !!s.sparse, huffman: s.huffman });
-  const code = (c: CanonicalCode | undefined, t: LookupTable | undefined, name: string) =>
-    c && t ? [arr('uint16_t', `${id}_${name}_count`, cInts(c.count)), arr('uint8_t', `${id}_${name}_symbols`, cInts(c.symbols)),
-      arr('uint16_t', `${id}_${name}_table`, hex(t.entries, 4), 12)].join('\n') : '';
-  const codeInit = (t: LookupTable | undefined, name: string) =>
-    t ? `{ ${id}_${name}_count, ${id}_${name}_symbols, ${id}_${name}_table, ${t.bits} }` : '{ NULL, NULL, NULL, 0 }';
+  const lengthsInit = (lengths: Uint8Array | undefined, t: LookupTable | undefined, name: string) =>
+    lengths && t ? `{ ${id}_${name}_lengths, ${t.bits} }` : '{ NULL, 0 }';
   const decls = [
     arr('uint8_t', id, hex(st.data, 2)),
     arr('float', `${id}_codebook`, cFloats(s.codebook), 8),
-    code(st.index, st.indexTable, 'index'),
-    code(st.gap, st.gapTable, 'gap'),
+    arr('uint8_t', `${id}_index_lengths`, hex(st.indexLengths, 2)),
+    st.gapLengths ? arr('uint8_t', `${id}_gap_lengths`, hex(st.gapLengths, 2)) : '',
     `static const tfg_huff_stream ${id}_stream = { ${id}, ${st.data.length}u, ${st.bits}u, 0x${st.crc32.toString(16).padStart(8, '0')}u, ${st.count}u, ` +
-      `${codeInit(st.indexTable, 'index')}, ${s.codebook.length}, ${codeInit(st.gapTable, 'gap')}, ${st.gapEscape} };`,
+      `${lengthsInit(st.indexLengths, st.indexTable, 'index')}, ${s.codebook.length}, ${lengthsInit(st.gapLengths, st.gapTable, 'gap')}, ${st.gapEscape} };`,
   ].filter(Boolean);
-  return { decl: decls.join('\n'), bytes: st.data.length + s.codebook.length * 4 + st.tableBytes, stream: st, decoderRamBytes: HUFF_READER_BYTES + (conv ? HUFF_ROW_MAX : 0) };
+  return { decl: decls.join('\n'), bytes: st.data.length + s.codebook.length * 4 + st.tableBytes, stream: st, decoderRamBytes: HUFF_READER_BYTES + st.tableRamBytes + (conv ? HUFF_ROW_MAX : 0) };
 }
 
 /** The flash arrays of a packed constant (main array named `id`, helpers `id_*`), or undefined when it is emitted dense. */
