@@ -1,6 +1,7 @@
 // Huffman coding (Deep Compression, stage 3): marks clustered layers for canonical-Huffman coding of their cluster
 // indices (and of the gaps between kept weights when stored sparsely). The firmware decodes the stream during
 // inference; the table gives the bits per index after coding.
+import { packedWeightDecl } from '../codegen/packing/pack-weights.ts';
 import { cloneGraph } from '../ir/graph.ts';
 import { compressionRows, weightRatio } from './deep-compression-table.ts';
 import { graphSize, type Pass, type PassReport } from './pass.ts';
@@ -23,6 +24,8 @@ export const huffman: Pass = {
     const before = graphSize(ir);
     const after = graphSize(g);
     const r = weightRatio(g);
+    // Layers run one after another, so the decoder's stack need is the largest layer's (reader, built tables, conv row).
+    const decoderRam = Math.max(0, ...coded.map((name) => packedWeightDecl(g, name, 'w')?.decoderRamBytes ?? 0));
     const report: PassReport & Record<string, unknown> = {
       name: 'huffman',
       options: { ...params },
@@ -33,10 +36,11 @@ export const huffman: Pass = {
       deployed_weight_bytes: r.deployed_bytes,
       float32_weight_bytes: r.float32_bytes,
       ratio: r.ratio,
+      decoder_ram_bytes: decoderRam,
       layers: compressionRows(g),
       notes: [
         `${coded.length} layers Huffman coded; all weights ${r.float32_bytes} B float32 → ${r.deployed_bytes} B deployed (${r.ratio}×)`,
-        'decoder RAM: Dense decodes while it computes (a 16-byte bit reader on the stack); Conv2D decodes one output channel into a TFG_HUFF_ROW_MAX (1152-byte) stack row',
+        `decoder RAM: at most ${decoderRam} B of stack (a bit reader and each code's tables, built from its lengths; a Conv2D also decodes one output channel into a TFG_HUFF_ROW_MAX row); Dense decodes while it computes`,
       ],
     };
     return { ir: g, report };
