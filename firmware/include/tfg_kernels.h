@@ -338,9 +338,10 @@ typedef struct {
   tfg_huff_lengths gap;
   int32_t gap_escape;
 } tfg_huff_stream;
-/** Float Dense decoding the stream while it computes (no row buffer; RAM = a TFG_HUFF_READER_BYTES reader and each code's
- *  decode form, TFG_HUFF_CODE_RAM(n, table_bits)). Returns TFG_ERR_CORRUPT on bad code lengths, a bad code, a read past
- *  `bits`, a length or CRC mismatch. Ref: src/reference/float/dense.ts on the codebook values. */
+/** Float Dense decoding the stream while it computes (no row buffer; RAM = a TFG_HUFF_READER_BYTES reader and the codes'
+ *  decode form: 32 uint16 counts, TFG_HUFF_SYMBOLS bytes, TFG_HUFF_TABLE_ENTRIES uint16s). Returns TFG_ERR_CORRUPT on
+ *  bad code lengths, a bad code, a read past `bits`, a length or CRC mismatch. Ref: src/reference/float/dense.ts on the
+ *  codebook values. */
 tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const tfg_huff_stream *s,
                               const float *codebook, const float *bias, float act_min, float act_max, float *out);
 /** Float Conv2D decoding one output channel's weights at a time into a TFG_HUFF_ROW_MAX-byte stack row. Errors as above. */

@@ -538,6 +538,23 @@ static inline int32_t tfg_huff_build(const tfg_huff_lengths *l, uint32_t n, uint
 #define TFG_COLD_HELPER inline
 #endif
 
+/* Stack a stream's two codes need (after tfg_huff_stream_ok): symbols of both, table entries of both (1 when dense). */
+#define TFG_HUFF_SYMBOLS(s) ((uint32_t)(s)->codebook_n + (tfg_huff_gap_symbols(s) ? tfg_huff_gap_symbols(s) : 1u))
+#define TFG_HUFF_TABLE_ENTRIES(s) ((1u << (s)->index.table_bits) + ((s)->gap_escape > 0 ? 1u << (s)->gap.table_bits : 1u))
+
+/* Builds the index and (when sparse) gap codes of a checked stream into counts[32], symbols[TFG_HUFF_SYMBOLS] and
+ * tables[TFG_HUFF_TABLE_ENTRIES]; a dense stream's gap code is a copy of the index code (never used). 0 on bad lengths. */
+static inline int32_t tfg_huff_build_codes(const tfg_huff_stream *s, uint16_t *counts, uint8_t *symbols, uint16_t *tables,
+                                           tfg_huff_code *index, tfg_huff_code *gap) {
+  const uint32_t index_n = (uint32_t)s->codebook_n, gap_n = tfg_huff_gap_symbols(s);
+  if (!tfg_huff_build(&s->index, index_n, counts, symbols, tables, index)) return 0;
+  if (!gap_n) {
+    *gap = *index;
+    return 1;
+  }
+  return tfg_huff_build(&s->gap, gap_n, counts + 16, symbols + index_n, tables + (1u << s->index.table_bits), gap);
+}
+
 /* Canonical walk over the MSB-aligned bits of buf for a code longer than the lookup table: (length << 8) | symbol, or 0
  * when no code of ≤ 15 bits matches. Kept out of line: it is the rare path, and inlining it costs the hot loop registers. */
 static TFG_COLD_HELPER uint32_t tfg_huff_walk(uint32_t buf, const tfg_huff_code *c) {

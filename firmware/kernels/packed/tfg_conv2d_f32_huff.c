@@ -32,14 +32,11 @@ tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tf
   uint8_t row[TFG_HUFF_ROW_MAX];
   if (row_n > TFG_HUFF_ROW_MAX || !tfg_huff_stream_ok(s, total)) return TFG_ERR_CORRUPT;
   /* The codes' decode form on the stack, sized by the checked header (flash holds only their lengths). */
-  const uint32_t index_n = (uint32_t)s->codebook_n, gap_n = tfg_huff_gap_symbols(s);
-  uint16_t icount[16], gcount[16];
-  uint8_t isym[index_n], gsym[gap_n ? gap_n : 1u];
-  uint16_t itable[1u << s->index.table_bits], gtable[gap_n ? 1u << s->gap.table_bits : 1u];
+  uint16_t counts[32];
+  uint8_t symbols[TFG_HUFF_SYMBOLS(s)];
+  uint16_t tables[TFG_HUFF_TABLE_ENTRIES(s)];
   tfg_huff_code index_code, gap_code;
-  if (!tfg_huff_build(&s->index, index_n, icount, isym, itable, &index_code)) return TFG_ERR_CORRUPT;
-  if (gap_n ? !tfg_huff_build(&s->gap, gap_n, gcount, gsym, gtable, &gap_code) : 0) return TFG_ERR_CORRUPT;
-  if (!gap_n) gap_code = index_code; /* unused when dense */
+  if (!tfg_huff_build_codes(s, counts, symbols, tables, &index_code, &gap_code)) return TFG_ERR_CORRUPT;
   tfg_huff_reader r = tfg_huff_reader_init(s);
   uint32_t next_pos = 0, decoded = 0;
   int32_t pending = -1; /* index of a decoded weight that belongs to a later row */

@@ -9,14 +9,11 @@ tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const 
   const uint32_t total = (uint32_t)in_n * (uint32_t)out_n;
   if (!tfg_huff_stream_ok(s, total)) return TFG_ERR_CORRUPT;
   /* The codes' decode form on the stack, sized by the checked header (flash holds only their lengths). */
-  const uint32_t index_n = (uint32_t)s->codebook_n, gap_n = tfg_huff_gap_symbols(s);
-  uint16_t icount[16], gcount[16];
-  uint8_t isym[index_n], gsym[gap_n ? gap_n : 1u];
-  uint16_t itable[1u << s->index.table_bits], gtable[gap_n ? 1u << s->gap.table_bits : 1u];
+  uint16_t counts[32];
+  uint8_t symbols[TFG_HUFF_SYMBOLS(s)];
+  uint16_t tables[TFG_HUFF_TABLE_ENTRIES(s)];
   tfg_huff_code index_code, gap_code;
-  if (!tfg_huff_build(&s->index, index_n, icount, isym, itable, &index_code)) return TFG_ERR_CORRUPT;
-  if (gap_n ? !tfg_huff_build(&s->gap, gap_n, gcount, gsym, gtable, &gap_code) : 0) return TFG_ERR_CORRUPT;
-  if (!gap_n) gap_code = index_code; /* unused when dense */
+  if (!tfg_huff_build_codes(s, counts, symbols, tables, &index_code, &gap_code)) return TFG_ERR_CORRUPT;
   const uint32_t row_n = (uint32_t)in_n;
   /* The hot loop's constants in locals (they would be reloaded through the codes on every symbol otherwise). */
   const uint16_t *const itab = index_code.table, *const gtab = gap_code.table;

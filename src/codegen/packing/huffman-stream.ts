@@ -4,7 +4,7 @@
 import { canonicalCode, codedBits, fixedLengths, huffmanLengths, type CanonicalCode } from '../../compress/huffman-code.ts';
 import { BitWriter, crc32 } from './bits.ts';
 import {
-  chooseTableBits, codeRamBytes, FAST_SYMBOL_BITS, lookupSplit, lookupTable, packLengths, SLOW_SYMBOL_BITS, TABLE_ENTRY_BITS, type LookupTable,
+  chooseTableBits, codesRamBytes, FAST_SYMBOL_BITS, lookupSplit, lookupTable, packLengths, SLOW_SYMBOL_BITS, TABLE_ENTRY_BITS, type LookupTable,
 } from './huffman-tables.ts';
 
 export interface WeightStream {
@@ -136,6 +136,6 @@ export function encodeWeightStream(indices: ArrayLike<number>, values: ArrayLike
     indexBits,
     gapBits,
     tableBytes: DESCRIPTOR_BYTES + indexLengths.length + (gapLengths?.length ?? 0),
-    tableRamBytes: codeRamBytes(index, indexTable) + (gap && gapTable ? codeRamBytes(gap, gapTable) : 0),
+    tableRamBytes: codesRamBytes(index, indexTable, gap, gapTable),
   };
 }

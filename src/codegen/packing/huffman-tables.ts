@@ -66,5 +66,10 @@ export function packLengths(code: CanonicalCode): Uint8Array {
   return out;
 }
 
-/** Stack bytes of one code's decode form (tfg_huff_build): uint16 count[16], one symbol byte each, the table. */
-export const codeRamBytes = (code: CanonicalCode, table: LookupTable) => 32 + code.lengths.length + 2 * table.entries.length;
+/** Stack bytes of a stream's built codes (tfg_huff_build_codes): uint16 counts[32], one symbol byte and one uint16
+ *  table entry each (a dense stream's absent gap code still takes one of each). */
+export function codesRamBytes(index: CanonicalCode, indexTable: LookupTable, gap?: CanonicalCode, gapTable?: LookupTable): number {
+  const gapSymbols = gap ? gap.lengths.length : 1;
+  const gapEntries = gapTable ? gapTable.entries.length : 1;
+  return 64 + index.lengths.length + gapSymbols + 2 * (indexTable.entries.length + gapEntries);
+}
