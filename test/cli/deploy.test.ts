@@ -7,6 +7,10 @@ import { join } from 'node:path';
 import { writeTinyMlp } from './tiny-model.ts';
 import { writeTensorProto } from '../../src/data/tensor-proto.ts';
 import { readTensorProto } from '../../src/data/tensor-proto.ts';
+import { runPipeline } from '../../src/compress/pipeline.ts';
+import { weightRatio } from '../../src/compress/deep-compression-table.ts';
+import { importOnnx } from '../../src/import/onnx.ts';
+import { saveIrJson } from '../../src/ir/serialize.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tfg-cli-'));
 const model = join(dir, 'tiny.onnx');
@@ -38,6 +42,22 @@ describe('tinyforge deploy', () => {
     expect(report.memory.arena_bytes).toBeLessThanOrEqual(Math.ceil(report.memory.arena_lower_bound_bytes * 1.1) + 8);
     expect(report.compression.ratio).toBeGreaterThan(3.5);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
+  });
+
+  it('a model compressed beforehand (.tfir.json): the report\'s ratio is float32 weight bytes ÷ deployed bytes', async () => {
+    const g = importOnnx(new Uint8Array(readFileSync(model)), model);
+    const { ir } = await runPipeline(g, [{ step: 'prune-weights', sparsity: 0.8, epochs: 0 }, { step: 'cluster', bits: 3, epochs: 0 }, { step: 'huffman' }]);
+    const path = join(dir, 'tiny-dc.tfir.json');
+    saveIrJson(ir, path);
+    const out = join(dir, 'dc-host');
+    const r = cli('deploy', path, '--board', 'host', '--quantize', 'none', '--dataset', 'mnist', '--samples', '4', '--out', out);
+    expect(r.stderr).not.toContain('error[');
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    const want = weightRatio(ir);
+    expect(want.ratio).toBeGreaterThan(8); // 80% pruned, 3-bit clusters
+    expect(report.compression.original_bytes).toBe(want.float32_bytes);
+    expect(report.compression.ratio).toBeCloseTo(want.float32_bytes / report.compression.compressed_bytes, 6);
+    expect(Math.abs(report.compression.compressed_bytes - want.deployed_bytes)).toBeLessThanOrEqual(16);
   });
 
   it('float on host: same top-1 as the reference, and host time is not passed off as a device figure', () => {
