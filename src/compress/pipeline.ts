@@ -83,7 +83,8 @@ export interface Compression {
   ratio: number;
 }
 
-function describe(spec: ParamSpec): string {
+/** A parameter's accepted values and default, as recipe errors and `tinyforge recipes` word them. */
+export function describeParam(spec: ParamSpec): string {
   switch (spec.type) {
     case 'number':
       return `${spec.integer ? 'an integer' : 'a number'} in [${spec.min}, ${spec.max}] (default ${spec.default})`;
@@ -138,7 +139,7 @@ export function validateRecipe(recipe: Recipe): Record<string, number | string |
       if (key === 'step') continue;
       const spec = pass.params[key] ?? stepParams[key];
       if (!spec) problems.push(`step ${i + 1} (${pass.name}): unknown parameter "${key}"; accepted: ${[...Object.keys(pass.params), ...Object.keys(stepParams)].join(', ')}`);
-      else if (!checkParam(spec, v)) problems.push(`step ${i + 1} (${pass.name}): ${key} = ${JSON.stringify(v)} must be ${describe(spec)}`);
+      else if (!checkParam(spec, v)) problems.push(`step ${i + 1} (${pass.name}): ${key} = ${JSON.stringify(v)} must be ${describeParam(spec)}`);
       else params[key] = v as number | string | boolean;
     }
     for (const [key, spec] of Object.entries({ ...pass.params, ...stepParams })) params[key] ??= spec.default;

@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .command('compress')
     .description('compress a model with a recipe (pruning, clustering, Huffman, int8, binary …) and write the result')
     .argument('<model>', 'model file: .onnx, TF.js model.json, .tflite or .tfir.json')
-    .requiredOption('--recipe <preset|file.json>', `a preset (${Object.keys(presets).join(', ')}) or a JSON recipe: [{"step": "...", ...params}]`)
+    .requiredOption('--recipe <preset|file.json>', `a preset (${Object.keys(presets).join(', ')}) or a JSON recipe: [{"step": "...", ...params}] (tinyforge recipes lists the steps and their parameters)`)
     .requiredOption('-o, --out <file>', 'output: .tfir.json keeps every encoding; .onnx for float results')
     .option('--dataset <name>', "training/calibration data: 'mnist' or a folder of samples", 'mnist')
     .option('--calibration-samples <n>', 'samples used to calibrate int8 ranges', (v) => parseInt(v, 10), 200)

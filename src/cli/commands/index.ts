@@ -13,7 +13,8 @@ import { register as ports } from './ports.ts';
 import { register as defend } from './defend.ts';
 import { register as robustness } from './robustness.ts';
 import { register as experiment } from './experiment.ts';
+import { register as recipes } from './recipes.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, compress, doctor, ports, defend, robustness, experiment];
+export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, compress, recipes, doctor, ports, defend, robustness, experiment];
