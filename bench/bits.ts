@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { loadDataset, type Dataset } from '../src/data/dataset.ts';
 import { applyPreprocess } from '../src/data/preprocess.ts';
 import { importOnnx } from '../src/import/onnx.ts';
+import { simplify } from '../src/ir/optimize.ts';
 import type { Graph, TensorData } from '../src/ir/graph.ts';
 import { loadIrJson, saveIrJson } from '../src/ir/serialize.ts';
 import { resolveRecipe, runPipeline, type Recipe } from '../src/compress/pipeline.ts';
@@ -73,7 +74,8 @@ export function deepCompressionRecipe(model: ModelName, ep: (e: number) => numbe
 /** The example model when it is committed, else trained here (seeded) and cached. */
 async function floatModel(name: ModelName, train: Dataset, o: { epochsScale: number; cacheDir: string }, say: (m: string) => void): Promise<Graph> {
   const m = MODELS[name];
-  if (existsSync(m.example)) return importOnnx(new Uint8Array(readFileSync(m.example)), m.example);
+  // simplify as the CLI's loadModel does, so the bench compresses the graph a user's `tinyforge compress` gets.
+  if (existsSync(m.example)) return simplify(importOnnx(new Uint8Array(readFileSync(m.example)), m.example));
   const cache = join(o.cacheDir, `${name}-float-${train.size}-${o.epochsScale}.tfir.json`);
   if (existsSync(cache)) return loadIrJson(cache);
   const epochs = Math.max(1, Math.round(m.epochs * o.epochsScale));
