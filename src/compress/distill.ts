@@ -4,6 +4,7 @@
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { Graph } from '../ir/graph.ts';
+import { simplify } from '../ir/optimize.ts';
 import { graphStats } from '../ir/stats.ts';
 import { initWeights } from '../train/init.ts';
 import type { TrainOptions } from '../train/train.ts';
@@ -46,7 +47,8 @@ export function checkStudentShapes(teacher: Graph, student: Graph): void {
 }
 
 /** A thinner copy of `g`: every prunable layer keeps round(width·channels) (≥ 1), with fresh seeded weights. */
-export function thinnerCopy(g: Graph, width: number, seed: number): Graph {
+export function thinnerCopy(input: Graph, width: number, seed: number): Graph {
+  const g = simplify(input); // channels are not traced through an ONNX import's transpose pairs (see prune-structured)
   const a = analyzeChannels(g);
   const remove = new Map<number, number[]>();
   for (const gr of a.prunable()) {

@@ -3,6 +3,7 @@
 import type { Dataset } from '../data/dataset.ts';
 import { applyPreprocess } from '../data/preprocess.ts';
 import type { Graph, TensorData } from '../ir/graph.ts';
+import { simplify } from '../ir/optimize.ts';
 import { graphStats } from '../ir/stats.ts';
 import { validateGraph } from '../ir/validate.ts';
 import { channelImportance, IMPORTANCE_KINDS, leastImportant, type ImportanceKind } from './importance.ts';
@@ -99,7 +100,10 @@ export const pruneStructured: Pass = {
     lr_decay: { type: 'number', min: 0.01, max: 1, default: 1, description: 'learning-rate factor per epoch within each fine-tune (1 = constant)' },
     ...fineTuneParams,
   },
-  async run(ir, { params, data }, log) {
+  async run(input, { params, data }, log) {
+    // Channels are traced through Conv/Dense/Add/Concat/BN, not the NCHW⇄NHWC transpose pairs an ONNX import leaves:
+    // simplify (results unchanged) cancels them, as loadModel does, so library callers of importOnnx can prune too.
+    const ir = simplify(input);
     const target = params.target as StructuredTarget;
     const ft = fineTuneOptions(params);
     const needData = ft.epochs > 0 || Number(params.final_epochs) > 0 || target === 'accuracy';

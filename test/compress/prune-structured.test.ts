@@ -10,6 +10,8 @@ import { graphStats } from '../../src/ir/stats.ts';
 import { validateGraph } from '../../src/ir/validate.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
 import { mlp, mnistSlice, sampleInput, trained } from './prune-fixtures.ts';
+import { readFileSync } from 'node:fs';
+import { importOnnx } from '../../src/import/onnx.ts';
 
 const params = (over: Record<string, unknown>) => validateRecipe([{ step: 'prune-structured', samples: 2000, val_samples: 500, epochs: 1, final_epochs: 1, lr: 1e-3, ...over }])[0]!;
 
@@ -71,5 +73,19 @@ describe('prune-structured', () => {
     validateGraph(ir);
     // Every layer keeps at least min_channels.
     for (const l of report.layers) expect(l.width_after as number).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
+  it('prunes an ONNX import as it comes (NCHW/NHWC transpose pairs around every conv), not only loadModel\'s graph', async () => {
+    const path = 'examples/mnist-cnn/model.onnx';
+    const raw = importOnnx(new Uint8Array(readFileSync(path)), path);
+    expect(raw.nodes.filter((n) => n.op === 'Transpose').length).toBeGreaterThan(4);
+    const ds = await mnistSlice(600);
+    const { ir, report } = await pruneStructured.run(raw, {
+      params: params({ target: 'macs', reduction: 1.5, tolerance: 0.5, recovery_slack: 0.5, step_fraction: 0.3, epochs: 0, final_epochs: 0, samples: 300, val_samples: 300 }), data: { dataset: ds },
+    }, createLog());
+    expect(graphStats(raw).totals.macs / graphStats(ir).totals.macs).toBeGreaterThanOrEqual(1.5);
+    expect(report.notes.join('\n')).not.toMatch(/nothing-to-prune/);
+    validateGraph(ir);
+    expect(runGraph(ir, sampleInput(ds, 0)).outputs[ir.outputs[0]]!.length).toBe(10);
   }, 60_000);
 });
