@@ -27,19 +27,22 @@ export function deployedBytes(g: Graph, name: string): number {
   return p ? p.bytes + alignmentPadding(p.decl) : dense + (4 - (dense % 4)) % 4;
 }
 
+/** Every constant a node reads, once. */
+function weightNames(g: Graph): string[] {
+  const seen = new Set<string>();
+  for (const n of g.nodes) for (const name of n.inputs) if (name && isConstant(g.tensors[name])) seen.add(name);
+  return [...seen];
+}
+
+/** Bytes of every constant a node reads, as float32: the "before" of every compression ratio. */
+export function float32WeightBytes(g: Graph): number {
+  return weightNames(g).reduce((sum, name) => sum + product(g.tensors[name].shape) * 4, 0);
+}
+
 /** float32 bytes of every constant read by a node ÷ their deployed bytes: report.json's compression.ratio. */
 export function weightRatio(g: Graph): { float32_bytes: number; deployed_bytes: number; ratio: number } {
-  const seen = new Set<string>();
-  let f32 = 0;
-  let dep = 0;
-  for (const n of g.nodes) {
-    for (const name of n.inputs) {
-      if (!name || seen.has(name) || !isConstant(g.tensors[name])) continue;
-      seen.add(name);
-      f32 += product(g.tensors[name].shape) * 4;
-      dep += deployedBytes(g, name);
-    }
-  }
+  const f32 = float32WeightBytes(g);
+  const dep = weightNames(g).reduce((sum, name) => sum + deployedBytes(g, name), 0);
   return { float32_bytes: f32, deployed_bytes: dep, ratio: dep > 0 ? round(f32 / dep, 2) : 1 };
 }
 

@@ -4,7 +4,7 @@ import { graphStats } from '../ir/stats.ts';
 import type { Board } from '../build/boards.ts';
 import type { ElfSize } from '../build/elf-size.ts';
 import type { ProjectManifest } from '../codegen/project.ts';
-import { weightRatio } from '../compress/deep-compression-table.ts';
+import { float32WeightBytes } from '../compress/deep-compression-table.ts';
 import type { Compression } from '../compress/pipeline.ts';
 import type { DeviceMeasurement } from '../device/measure.ts';
 import type { StackReport } from '../device/protocol.ts';
@@ -41,7 +41,7 @@ export function makeReport(r: ReportInputs): Report {
   const unit = r.measurement.unit;
   // The issue's ratio: float32 weight bytes ÷ deployed weight bytes, also for a model that came in compressed (a
   // .tfir.json from `compress`, an int8 .tflite), whose own stored bytes would make the ratio look like ~1–2×.
-  const original = weightRatio(r.floatGraph).float32_bytes || r.compression.original_bytes || stats.totals.bytes;
+  const original = float32WeightBytes(r.floatGraph) || r.compression.original_bytes || stats.totals.bytes;
   const deployed = r.manifest.weight_bytes;
   return {
     tool: { name: 'tinyforge', version: TOOL_VERSION },
