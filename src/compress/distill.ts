@@ -71,28 +71,21 @@ export async function distillTrain(student: Graph, teachers: Graph[], ds: Datase
   for (const t of teachers) checkStudentShapes(t, student);
   if (o.alpha <= 0 || o.epochs <= 0) return fineTune(student, ds, o, extra);
   // Lazy: tfjs takes seconds to load and the pass registry is loaded by every CLI command.
-  const tf = await import('@tensorflow/tfjs');
   await (await import('../train/backend.ts')).initBackend();
   const { distillationLoss } = await import('../train/losses.ts');
-  const { toTfjs } = await import('../train/to-tfjs.ts');
-  const { logitsTensor } = await import('../train/train.ts');
-  const models = teachers.map((t) => ({ m: toTfjs(t), input: t.inputs[0]!, logits: logitsTensor(t) }));
+  const teacher = (await import('../train/teacher.ts')).makeTeachers(teachers);
   try {
     return await fineTune(student, ds, o, {
       ...extra,
       loss: ({ x, labels, logits }) => {
-        // The teachers' variables are not in the optimizer's list: no gradient reaches them.
-        const te = tf.tidy(() => {
-          const ls = models.map(({ m, input, logits: name }) => tf.reshape(m.forward({ [input]: x }, [name])[name]!, logits.shape));
-          return ls.length === 1 ? ls[0]! : tf.div(tf.addN(ls), ls.length);
-        });
+        const te = teacher.logits(x, logits.shape);
         const l = distillationLoss(logits, te, labels, { temperature: o.temperature, alpha: o.alpha });
         te.dispose();
         return l;
       },
     });
   } finally {
-    for (const { m } of models) m.dispose();
+    teacher.dispose();
   }
 }
 

@@ -11,6 +11,7 @@ import { fitToInput, makeBatch } from '../train/batches.ts';
 import { fromTfjs } from '../train/from-tfjs.ts';
 import { crossEntropy, distillationLoss } from '../train/losses.ts';
 import { makeRng, shuffledIndices } from '../train/prng.ts';
+import { makeTeachers } from '../train/teacher.ts';
 import { logitsTensor } from '../train/train.ts';
 import { toTfjs, type TfjsModel } from '../train/to-tfjs.ts';
 
@@ -70,7 +71,7 @@ export async function proxyTrain(g: Graph, ds: Dataset, o: ProxyTrainOptions, ho
   const nameOf = new Map<string, string>();
   for (const [name, v] of model.variables) nameOf.set(v.name, name);
   const rng = makeRng(o.seed);
-  const teacher = o.teacher && o.teacher.alpha > 0 ? { ...o.teacher, model: toTfjs(o.teacher.graph), input: o.teacher.graph.inputs[0], logits: logitsTensor(o.teacher.graph) } : undefined;
+  const teacher = o.teacher && o.teacher.alpha > 0 ? { ...o.teacher, models: makeTeachers([o.teacher.graph]) } : undefined;
   const augment = shiftTransform(g, o.shift, o.seed + 11);
   let step = 0;
   const setForward = () => {
@@ -90,12 +91,11 @@ export async function proxyTrain(g: Graph, ds: Dataset, o: ProxyTrainOptions, ho
           const batch = makeBatch(ds, idx, g.metadata.preprocess);
           const fitted = fitToInput(batch.x, inputShape);
           const x = augment ? augment(fitted) : fitted;
+          // Outside the gradient tape: the teacher is frozen, so its forward pass needs no recording.
+          const soft = teacher?.models.logits(x, [idx.length, -1]);
           const { value, grads } = tf.variableGrads(() => {
             const logits = tf.reshape(hooks.logits ? hooks.logits(model, x) : model.forward({ [inputName]: x }, [logitsName], { training: true })[logitsName], [idx.length, -1]);
-            if (!teacher) return crossEntropy(logits, batch.labels);
-            // The teacher's variables are not in model.trainable: no gradient reaches them.
-            const soft = tf.reshape(teacher.model.forward({ [teacher.input]: x }, [teacher.logits])[teacher.logits], logits.shape);
-            return distillationLoss(logits, soft, batch.labels, teacher);
+            return soft && teacher ? distillationLoss(logits, soft, batch.labels, teacher) : crossEntropy(logits, batch.labels);
           }, model.trainable);
           const normal: Record<string, tf.Tensor> = {};
           for (const [varName, grad] of Object.entries(grads)) {
@@ -115,6 +115,6 @@ export async function proxyTrain(g: Graph, ds: Dataset, o: ProxyTrainOptions, ho
   } finally {
     optimizer.dispose();
     model.dispose();
-    teacher?.model.dispose();
+    teacher?.models.dispose();
   }
 }

@@ -44,7 +44,6 @@ export function fineTuneOptions(p: Record<string, number | string | boolean>): F
   return { epochs: Number(p.epochs), lr: Number(p.lr), batchSize: Number(p.batch_size), seed: Number(p.seed), shift: Number(p.shift) || 0 };
 }
 
-
 /** A view of `count` samples of `ds` starting at `start` (wrapping around `base`..`base+period`). */
 export function sliceDataset(ds: Dataset, start: number, count: number, period = ds.size - start): Dataset {
   return { ...ds, size: count, get: (i: number) => ds.get(start + ((i % period) + period) % period) };

@@ -6,8 +6,7 @@ import { cloneGraph, product } from '../ir/graph.ts';
 import { distillTrain } from './distill.ts';
 import type { LayerRow, Pass, PassLog } from './pass.ts';
 import {
-  accuracy, compareFigures, fineTune, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData, type CompressReport,
-  distillParams,
+  accuracy, compareFigures, distillParams, fineTune, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData, type CompressReport,
 } from './prune-finetune.ts';
 
 export const WEIGHT_OPS = ['Dense', 'Conv2D', 'DepthwiseConv2D'] as const;
