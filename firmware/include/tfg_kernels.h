@@ -317,35 +317,32 @@ typedef struct {
 /** Widest lookup table a decoder builds (2^8 uint16 entries on the stack). */
 #define TFG_HUFF_TABLE_BITS_MAX 8
 
-/** One canonical code as flash holds it: the code length of every symbol (0 = unused), two per byte (low nibble =
- *  even symbol), and the width of the lookup table to build; src/codegen/packing/huffman-tables.ts chooses it. */
-typedef struct {
-  const uint8_t *lengths;
-  int32_t table_bits;
-} tfg_huff_lengths;
+/** Flags of a tfg_huff_stream. */
+#define TFG_HUFF_HALF_CODEBOOK 1u /* codebook entries are IEEE half (else float), little-endian */
+#define TFG_HUFF_HALF_BIAS 2u     /* the layer's biases, one IEEE half per output channel, follow the codebook */
 
-/** One layer's clustered weights as a canonical-Huffman bit stream (MSB first), see src/codegen/packing/huffman-stream.ts.
- *  Dense (gap_escape = 0): `count` = all weights, one index code each, in flat weight order.
+/** One layer's clustered weights as one flash array (see src/codegen/packing/huffman-stream.ts), `data` =
+ *    codebook (codebook_n1 + 1 entries) · biases (TFG_HUFF_HALF_BIAS only) · index code lengths · gap code lengths
+ *    (sparse only) · the canonical-Huffman bit stream of `bits` bits, MSB first, zero-padded to a byte.
+ *  Code lengths are 4 bits a symbol (low nibble = even symbol); the index code has codebook_n1 + 1 symbols, the gap
+ *  code gap_escape + 1. Dense (gap_escape = 0): `count` = all weights, one index code each, in flat weight order.
  *  Sparse (gap_escape > 0): `count` coded weights, each a gap code (zeros skipped; the escape symbol gap_escape skips
- *  gap_escape zeros and another gap code follows) then an index code. The index code has codebook_n symbols, the gap
- *  code gap_escape + 1 (gap.lengths = NULL when dense). crc32 = CRC-32/IEEE of the index lengths, the gap lengths and
- *  the `bytes` stream bytes (bits rounded up), in that order. */
+ *  gap_escape zeros and another gap code follows) then an index code. table_bits: width of the index code's lookup
+ *  table in the low nibble, the gap code's in the high one. `bytes` = the array's length (must match the parts, so a
+ *  damaged header cannot send a read past it); crc32 = CRC-32/IEEE of all of `data`. 24 bytes. */
 typedef struct {
   const uint8_t *data;
   uint32_t bytes, bits, crc32, count;
-  tfg_huff_lengths index;
-  int32_t codebook_n;
-  tfg_huff_lengths gap;
-  int32_t gap_escape;
+  uint8_t codebook_n1, gap_escape, table_bits, flags;
 } tfg_huff_stream;
-/** Float Dense decoding the stream while it computes (no row buffer; RAM = a TFG_HUFF_READER_BYTES reader and the codes'
- *  decode form: 32 uint16 counts, TFG_HUFF_SYMBOLS bytes, TFG_HUFF_TABLE_ENTRIES uint16s). Returns TFG_ERR_CORRUPT on
- *  bad code lengths, a bad code, a read past `bits`, a length or CRC mismatch. Ref: src/reference/float/dense.ts on the
- *  codebook values. */
+/** Float Dense decoding the stream while it computes (no row buffer; RAM = a TFG_HUFF_READER_BYTES reader, the codebook
+ *  as floats and the codes' decode form: 32 uint16 counts, TFG_HUFF_SYMBOLS bytes, TFG_HUFF_TABLE_ENTRIES uint16s).
+ *  `bias` (float, may be NULL) is used when the stream holds none. Returns TFG_ERR_CORRUPT on bad code lengths, a bad
+ *  code, a read past `bits`, a CRC mismatch. Ref: src/reference/float/dense.ts on the codebook values. */
 tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const tfg_huff_stream *s,
-                              const float *codebook, const float *bias, float act_min, float act_max, float *out);
+                              const float *bias, float act_min, float act_max, float *out);
 /** Float Conv2D decoding one output channel's weights at a time into a TFG_HUFF_ROW_MAX-byte stack row. Errors as above. */
-tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tfg_huff_stream *s, const float *codebook,
-                               const float *bias, float act_min, float act_max, float *out);
+tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tfg_huff_stream *s, const float *bias,
+                               float act_min, float act_max, float *out);
 
 #endif /* TFG_KERNELS_H */

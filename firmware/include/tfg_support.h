@@ -422,8 +422,14 @@ typedef struct {
 /** RAM of one reader (what a streaming decoder needs besides the kernel's locals). */
 #define TFG_HUFF_READER_BYTES ((int32_t)sizeof(tfg_huff_reader))
 
-static inline tfg_huff_reader tfg_huff_reader_init(const tfg_huff_stream *s) {
-  tfg_huff_reader r = { s->data, 0u, s->bytes, 0u, 0 };
+/* Where the parts of a checked stream's `data` start (tfg_huff_open); bias_half is NULL when the stream holds none. */
+typedef struct {
+  const uint8_t *bias_half, *index_lengths, *gap_lengths, *stream;
+  uint32_t stream_bytes;
+} tfg_huff_parts;
+
+static inline tfg_huff_reader tfg_huff_reader_init(const tfg_huff_parts *p) {
+  tfg_huff_reader r = { p->stream, 0u, p->stream_bytes, 0u, 0 };
   return r;
 }
 
@@ -480,30 +486,61 @@ static inline uint32_t tfg_crc32(const uint8_t *p, uint32_t n) { return tfg_crc3
 /* Bytes of a code's nibble lengths for n symbols. */
 #define TFG_HUFF_LENGTHS_BYTES(n) (((uint32_t)(n) + 1u) / 2u)
 
-/* Symbols of the stream's codes: codebook_n for the index, gap_escape + 1 for the gap (0 when dense). */
+/* Symbols of the stream's codes: codebook_n1 + 1 for the index, gap_escape + 1 for the gap (0 when dense); table widths. */
+static inline uint32_t tfg_huff_codebook_n(const tfg_huff_stream *s) { return (uint32_t)s->codebook_n1 + 1u; }
 static inline uint32_t tfg_huff_gap_symbols(const tfg_huff_stream *s) { return s->gap_escape > 0 ? (uint32_t)s->gap_escape + 1u : 0u; }
+static inline uint32_t tfg_huff_index_table_bits(const tfg_huff_stream *s) { return s->table_bits & 0xFu; }
+static inline uint32_t tfg_huff_gap_table_bits(const tfg_huff_stream *s) { return (uint32_t)s->table_bits >> 4; }
 
-/* Header checks before any decoding: byte length matches the bit length, at most `total` coded weights, symbol counts
- * and table widths the decoders can hold, CRC-32 over both codes' lengths and the stream. */
-static inline int32_t tfg_huff_stream_ok(const tfg_huff_stream *s, uint32_t total) {
-  if (s->bytes != (s->bits + 7u) / 8u || s->count > total) return 0;
-  if (s->codebook_n < 1 || s->codebook_n > 256 || s->gap_escape < 0 || s->gap_escape > 255) return 0;
-  if (s->index.table_bits < 1 || s->index.table_bits > TFG_HUFF_TABLE_BITS_MAX || !s->index.lengths) return 0;
-  if (s->gap_escape > 0 && (s->gap.table_bits < 1 || s->gap.table_bits > TFG_HUFF_TABLE_BITS_MAX || !s->gap.lengths)) return 0;
-  uint32_t crc = tfg_crc32_update(0u, s->index.lengths, TFG_HUFF_LENGTHS_BYTES(s->codebook_n));
-  if (s->gap_escape > 0) crc = tfg_crc32_update(crc, s->gap.lengths, TFG_HUFF_LENGTHS_BYTES(tfg_huff_gap_symbols(s)));
-  return tfg_crc32_update(crc, s->data, s->bytes) == s->crc32;
+/* IEEE half at p (little-endian) as float. */
+static inline float tfg_half_at(const uint8_t *p, uint32_t i) { return tfg_half_to_f32((uint16_t)(p[2u * i] | (p[2u * i + 1u] << 8))); }
+
+/* Header checks before any decoding (at most `total` coded weights, table widths the decoders can hold, parts that add
+ * up to `bytes`, CRC-32 over all of `data`), then the parts of `data` into *p and the codebook as floats into codebook[tfg_huff_codebook_n(s)].
+ * out_c: the layer's output channels (the count of biases a TFG_HUFF_HALF_BIAS stream holds). 0 when damaged. */
+static inline int32_t tfg_huff_open(const tfg_huff_stream *s, uint32_t total, uint32_t out_c, float *codebook, tfg_huff_parts *p) {
+  const uint32_t n = tfg_huff_codebook_n(s), ib = tfg_huff_index_table_bits(s), gb = tfg_huff_gap_table_bits(s);
+  if (!s->data || s->count > total || ib < 1 || ib > TFG_HUFF_TABLE_BITS_MAX) return 0;
+  if (s->gap_escape > 0 && (gb < 1 || gb > TFG_HUFF_TABLE_BITS_MAX)) return 0;
+  const int32_t half_cb = (s->flags & TFG_HUFF_HALF_CODEBOOK) != 0;
+  const uint32_t codebook_bytes = n * (half_cb ? 2u : 4u);
+  const uint32_t bias_bytes = (s->flags & TFG_HUFF_HALF_BIAS) ? 2u * out_c : 0u;
+  p->bias_half = bias_bytes ? s->data + codebook_bytes : NULL;
+  p->index_lengths = s->data + codebook_bytes + bias_bytes;
+  p->gap_lengths = p->index_lengths + TFG_HUFF_LENGTHS_BYTES(n);
+  p->stream = p->gap_lengths + TFG_HUFF_LENGTHS_BYTES(tfg_huff_gap_symbols(s));
+  p->stream_bytes = (s->bits + 7u) / 8u;
+  if ((uint32_t)(p->stream - s->data) + p->stream_bytes != s->bytes || tfg_crc32(s->data, s->bytes) != s->crc32) return 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (half_cb) {
+      codebook[i] = tfg_half_at(s->data, i);
+    } else { /* little-endian float, read bytewise (data is a byte array) */
+      const uint32_t bits = (uint32_t)s->data[4u * i] | ((uint32_t)s->data[4u * i + 1u] << 8) | ((uint32_t)s->data[4u * i + 2u] << 16) |
+                            ((uint32_t)s->data[4u * i + 3u] << 24);
+#if defined(__GNUC__)
+      __builtin_memcpy(&codebook[i], &bits, sizeof bits);
+#else
+      memcpy(&codebook[i], &bits, sizeof bits);
+#endif
+    }
+  }
+  return 1;
 }
 
-/* Builds a code's decode form from its flash lengths (n ≤ 256 symbols, table_bits checked by tfg_huff_stream_ok) into
+/* Adds output channel o's bias (the stream's half one, else the float array's, else none). */
+static inline float tfg_huff_add_bias(float acc, const tfg_huff_parts *p, const float *bias, uint32_t o) {
+  if (p->bias_half) return acc + tfg_half_at(p->bias_half, o);
+  return bias ? acc + bias[o] : acc;
+}
+
+/* Builds a code's decode form from its flash lengths (n ≤ 256 symbols, table_bits checked by tfg_huff_open) into
  * the caller's count[16], symbols[n] and table[1 << table_bits]: canonical codes in (length, symbol) order, as
  * src/compress/huffman-code.ts assigns them. 0 when the lengths are over-subscribed (no prefix code has them). */
-static inline int32_t tfg_huff_build(const tfg_huff_lengths *l, uint32_t n, uint16_t *count, uint8_t *symbols, uint16_t *table,
-                                     tfg_huff_code *c) {
-  const uint32_t bits = (uint32_t)l->table_bits;
+static inline int32_t tfg_huff_build(const uint8_t *lengths, uint32_t bits, uint32_t n, uint16_t *count, uint8_t *symbols,
+                                     uint16_t *table, tfg_huff_code *c) {
   uint16_t next[16];
   for (uint32_t len = 0; len < 16u; ++len) count[len] = 0;
-  for (uint32_t s = 0; s < n; ++s) count[(l->lengths[s >> 1] >> ((s & 1u) * 4u)) & 0xFu]++;
+  for (uint32_t s = 0; s < n; ++s) count[(lengths[s >> 1] >> ((s & 1u) * 4u)) & 0xFu]++;
   count[0] = 0;
   uint32_t kraft = 0, at = 0; /* Σ 2^(15 − len) over the codes: ≤ 2^15 for a prefix code */
   for (uint32_t len = 1; len < 16u; ++len) {
@@ -513,7 +550,7 @@ static inline int32_t tfg_huff_build(const tfg_huff_lengths *l, uint32_t n, uint
   }
   if (kraft > (1u << 15)) return 0;
   for (uint32_t s = 0; s < n; ++s) {
-    const uint32_t len = (l->lengths[s >> 1] >> ((s & 1u) * 4u)) & 0xFu;
+    const uint32_t len = (lengths[s >> 1] >> ((s & 1u) * 4u)) & 0xFu;
     if (len) symbols[next[len]++] = (uint8_t)s;
   }
   for (uint32_t i = 0; i < (1u << bits); ++i) table[i] = 0;
@@ -538,21 +575,21 @@ static inline int32_t tfg_huff_build(const tfg_huff_lengths *l, uint32_t n, uint
 #define TFG_COLD_HELPER inline
 #endif
 
-/* Stack a stream's two codes need (after tfg_huff_stream_ok): symbols of both, table entries of both (1 when dense). */
-#define TFG_HUFF_SYMBOLS(s) ((uint32_t)(s)->codebook_n + (tfg_huff_gap_symbols(s) ? tfg_huff_gap_symbols(s) : 1u))
-#define TFG_HUFF_TABLE_ENTRIES(s) ((1u << (s)->index.table_bits) + ((s)->gap_escape > 0 ? 1u << (s)->gap.table_bits : 1u))
+/* Stack a stream's two codes need (after tfg_huff_open): symbols of both, table entries of both (1 when dense). */
+#define TFG_HUFF_SYMBOLS(s) (tfg_huff_codebook_n(s) + (tfg_huff_gap_symbols(s) ? tfg_huff_gap_symbols(s) : 1u))
+#define TFG_HUFF_TABLE_ENTRIES(s) ((1u << tfg_huff_index_table_bits(s)) + ((s)->gap_escape > 0 ? 1u << tfg_huff_gap_table_bits(s) : 1u))
 
 /* Builds the index and (when sparse) gap codes of a checked stream into counts[32], symbols[TFG_HUFF_SYMBOLS] and
  * tables[TFG_HUFF_TABLE_ENTRIES]; a dense stream's gap code is a copy of the index code (never used). 0 on bad lengths. */
-static inline int32_t tfg_huff_build_codes(const tfg_huff_stream *s, uint16_t *counts, uint8_t *symbols, uint16_t *tables,
-                                           tfg_huff_code *index, tfg_huff_code *gap) {
-  const uint32_t index_n = (uint32_t)s->codebook_n, gap_n = tfg_huff_gap_symbols(s);
-  if (!tfg_huff_build(&s->index, index_n, counts, symbols, tables, index)) return 0;
+static inline int32_t tfg_huff_build_codes(const tfg_huff_stream *s, const tfg_huff_parts *p, uint16_t *counts, uint8_t *symbols,
+                                           uint16_t *tables, tfg_huff_code *index, tfg_huff_code *gap) {
+  const uint32_t index_n = tfg_huff_codebook_n(s), gap_n = tfg_huff_gap_symbols(s), index_bits = tfg_huff_index_table_bits(s);
+  if (!tfg_huff_build(p->index_lengths, index_bits, index_n, counts, symbols, tables, index)) return 0;
   if (!gap_n) {
     *gap = *index;
     return 1;
   }
-  return tfg_huff_build(&s->gap, gap_n, counts + 16, symbols + index_n, tables + (1u << s->index.table_bits), gap);
+  return tfg_huff_build(p->gap_lengths, tfg_huff_gap_table_bits(s), gap_n, counts + 16, symbols + index_n, tables + (1u << index_bits), gap);
 }
 
 /* Canonical walk over the MSB-aligned bits of buf for a code longer than the lookup table: (length << 8) | symbol, or 0

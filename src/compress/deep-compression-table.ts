@@ -1,7 +1,7 @@
 // The per-layer table of Deep Compression (Han et al., Table 1/2): weights kept, bits per weight, bits per index after
 // Huffman, deployed bytes and ratio against float32 — computed from the exact bytes codegen will pack.
 import { isConstant, product, type Graph } from '../ir/graph.ts';
-import { packedWeightDecl } from '../codegen/packing/pack-weights.ts';
+import { isFoldedBias, packedWeightDecl } from '../codegen/packing/pack-weights.ts';
 import type { LayerRow } from './pass.ts';
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
@@ -22,6 +22,7 @@ export function alignmentPadding(decl: string): number {
  *  table, codebook, stream descriptor and alignment pad the firmware holds for it. */
 export function deployedBytes(g: Graph, name: string): number {
   const t = g.tensors[name];
+  if (isFoldedBias(g, name)) return 0; // counted in its weight's stream
   const p = packedWeightDecl(g, name, 'w');
   const dense = product(t.shape) * t.data!.BYTES_PER_ELEMENT;
   return p ? p.bytes + alignmentPadding(p.decl) : dense + (4 - (dense % 4)) % 4;

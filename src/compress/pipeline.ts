@@ -55,19 +55,20 @@ export const presets: Record<string, Recipe> = {
   distill: [{ step: 'distill', width: 0.25, temperature: 4, alpha: 0.9 }],
   lowrank: [{ step: 'lowrank', rank_by: 'params', param_fraction: 0.25 }],
   depthwise: [{ step: 'depthwise' }],
-  // Han et al. 2016: magnitude pruning with retraining → k-means weight sharing with centroid fine-tuning → Huffman.
+  // Han et al. 2016: magnitude pruning with retraining → k-means weight sharing with centroid fine-tuning → Huffman
+  // (codebooks and biases as half: on small models they are a large part of what is left).
   // Settings of bench/bits.ts's figures: global threshold (the big layers lose the most), the unpruned model as
   // distillation teacher while pruning; layers under 100 weights stay dense (a gap code costs more there).
   'deep-compression': [
     { step: 'prune-weights', sparsity: 0.93, scope: 'global', skip_below: 100, steps: 4, epochs: 6, lr: 5e-4, distill: 0.5 },
     { step: 'cluster', bits: 5, epochs: 1, lr: 1e-4 },
-    { step: 'huffman' },
+    { step: 'huffman', half: true },
   ],
   // Small CNNs: few clusters (3-bit indices, 2-bit first layer) since codebooks and code tables weigh on a 9k-weight model.
   'deep-compression-cnn': [
     { step: 'prune-weights', sparsity: 0.9, scope: 'global', skip_below: 100, steps: 4, epochs: 4, lr: 1e-3, lr_decay: 0.5, distill: 0.5 },
     { step: 'cluster', bits: 3, conv_bits: 3, first_bits: 2, epochs: 1, lr: 1e-4 },
-    { step: 'huffman' },
+    { step: 'huffman', half: true },
   ],
   int4: [{ step: 'int4' }],
   fp16: [{ step: 'fp16' }],

@@ -21,7 +21,8 @@ export type Storage =
   | { kind: 'f16' } // float weights stored as IEEE half, computed in float
   | { kind: 'int4' } // int8 values in [-8, 7], two per byte
   | { kind: 'binary'; alpha: number[] } // sign bits, 32 per word; value = ±alpha[outChannel] (float) or ±q (int8)
-  | { kind: 'clustered'; codebook: number[]; indices: Uint8Array; huffman: boolean; sparse?: boolean };
+  // half: the codebook, and the consuming layer's bias, are stored as IEEE half (their values are half-exact)
+  | { kind: 'clustered'; codebook: number[]; indices: Uint8Array; huffman: boolean; sparse?: boolean; half?: boolean };
 
 export interface Tensor {
   name: string;

@@ -10,6 +10,7 @@ import { resolveRecipe, runPipeline, validateRecipe } from '../../src/compress/p
 import { applyMagnitudeMasks } from '../../src/compress/prune-weights.ts';
 import { alignmentPadding, deployedBytes, weightRatio } from '../../src/compress/deep-compression-table.ts';
 import { packedWeightDecl } from '../../src/codegen/packing/pack-weights.ts';
+import { roundToHalf } from '../../src/codegen/packing/bits.ts';
 import { TinyforgeError } from '../../src/diagnostics.ts';
 import { cloneGraph } from '../../src/ir/graph.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
@@ -141,5 +142,34 @@ describe('cluster → huffman on a pruned MNIST MLP', () => {
     const { ir } = await runPipeline(g, [{ step: 'cluster', epochs: 0, bits: 2 }, { step: 'huffman' }]);
     expect(ir.tensors['fc1.w'].storage).toMatchObject({ kind: 'clustered', huffman: true, sparse: false });
     expect(ir.tensors['fc1.w'].storage?.kind === 'clustered' && ir.tensors['fc1.w'].storage.codebook.length).toBe(4);
+  });
+
+  it('huffman half: codebooks and biases rounded to half and held in the streams; fewer bytes; C = reference', async () => {
+    const g = mlp(2, 16, 8);
+    for (const b of ['fc1.b', 'fc2.b', 'fc3.b']) g.tensors[b].data = Float32Array.from(g.tensors[b].data!, (_, i) => 0.01 * (i + 1) / 3);
+    applyMagnitudeMasks(g, { sparsity: 0.7, scope: 'global' });
+    const { ir: clustered } = await runPipeline(g, [{ step: 'cluster', epochs: 0, bits: 4 }]);
+    const full = (await huffman.run(clustered, { params: { half: false }, data: {} }, createLog())).ir;
+    const half = (await huffman.run(clustered, { params: { half: true }, data: {} }, createLog())).ir;
+    for (const [w, b] of [['fc1.w', 'fc1.b'], ['fc2.w', 'fc2.b'], ['fc3.w', 'fc3.b']]) {
+      const s = half.tensors[w].storage as { codebook: number[]; half: boolean };
+      expect(s.half).toBe(true);
+      for (const c of s.codebook) expect(roundToHalf(c)).toBe(c);
+      const bias = half.tensors[b].data as Float32Array;
+      for (const v of bias) expect(roundToHalf(v)).toBe(v);
+      expect(Array.from(bias)).not.toEqual(Array.from(full.tensors[b].data!)); // 0.01/3 is not a half: it was rounded
+      expect(deployedBytes(half, b)).toBe(0);
+      // 2 bytes a centroid and a bias instead of 4 (alignment may take back up to 3)
+      const saved = deployedBytes(full, w) + deployedBytes(full, b) - deployedBytes(half, w);
+      expect(saved).toBeGreaterThanOrEqual(2 * (s.codebook.length + bias.length) - 3);
+    }
+    const test = await mnistSlice(2, 'test');
+    const inputs = [0, 1].map((i) => sampleInput(test, i).input);
+    const run = runOnHost(half, inputs);
+    inputs.forEach((x, i) => {
+      const ref = runGraph(half, { input: x }).outputs[half.outputs[0]] as Float32Array;
+      expect(maxFloatViolation(new Float32Array(run.outputs[i].buffer.slice(0)), ref)).toBeNull();
+    });
+    expect(run.gen.files['model.c']).not.toMatch(/w_fc\d_b\[/);
   });
 });

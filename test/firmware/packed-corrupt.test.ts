@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeWeightStream, type WeightStream } from '../../src/codegen/packing/huffman-stream.ts';
+import {
+  codebookBytes, encodeWeightStream, HUFF_HALF_BIAS, HUFF_HALF_CODEBOOK, streamArray, type WeightStream,
+} from '../../src/codegen/packing/huffman-stream.ts';
 import { FIRMWARE_DIR } from '../../src/codegen/kernel-catalog.ts';
 import { HOST_FLAGS } from '../codegen/host-run.ts';
 import { rng } from '../codegen/graphs.ts';
@@ -16,50 +18,52 @@ const OUT = 6;
 const IN = 40;
 const Y_LINE = /^y (\d) (\S+)$/; // conv: 1x1 kernel over 40 channels, so the same stream serves both decoders
 
-type Lengths = { bytes: Uint8Array; tableBits: number };
+/** A layer's flash array and descriptor fields, as codegen packs them (streamArray). */
+interface Packed { data: Uint8Array; head: number; bits: number; crc: number; count: number; escape: number; k: number; tableBits: number; flags: number }
 
-/** A C harness running both decoders on `data` and on damaged copies of it. With `fixCrc` the CRC is recomputed after
- *  the damage (only the decoder's own checks remain). Each run also flips every bit of the index code lengths. */
-function harness(data: Uint8Array, bits: number, crc: number, count: number, index: Lengths, gap: Lengths | undefined, escape: number, k: number, fixCrc = false, dims = { out: OUT, in: IN }): string {
+function pack(st: WeightStream, k: number, half: boolean, bias?: number[]): Packed {
+  const head = codebookBytes(Array.from({ length: k }, (_, i) => i), half, bias);
+  const { bytes, crc32 } = streamArray(st, head);
+  const flags = (half ? HUFF_HALF_CODEBOOK : 0) | (bias ? HUFF_HALF_BIAS : 0);
+  return { data: bytes, head: bytes.length - st.data.length, bits: st.bits, crc: crc32, count: st.count, escape: st.gapEscape, k, tableBits: st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4), flags };
+}
+
+/** A C harness running both decoders on the layer's array and on damaged copies of it (every bit of the codebook,
+ *  biases, code lengths and stream flipped; truncated streams; random garbage; a wrong bit count). With `fixCrc` the
+ *  CRC is recomputed after the damage (only the decoder's own checks remain). */
+function harness(p: Packed, fixCrc = false, dims = { out: OUT, in: IN }): string {
   const [OUT_N, IN_N] = [dims.out, dims.in];
   const list = (xs: ArrayLike<number>) => Array.from(xs).join(', ') || '0';
   return `#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "tfg_support.h"
-static const uint8_t good[${Math.max(1, data.length)}] = { ${list(data)} };
-static uint8_t ilen[${index.bytes.length}] = { ${list(index.bytes)} };
-${gap ? `static const uint8_t glen[${gap.bytes.length}] = { ${list(gap.bytes)} };\n` : ''}static int print_y = 1; /* off while the lengths are damaged */
+static const uint8_t good[${p.data.length}] = { ${list(p.data)} };
 static int run(const uint8_t *d, uint32_t bytes, uint32_t nbits, int conv) {
-  uint8_t *copy = malloc(bytes ? bytes : 1); /* exact size: ASan flags any read past the stream */
+  uint8_t *copy = malloc(bytes ? bytes : 1); /* exact size: ASan flags any read past the array */
   memcpy(copy, d, bytes);
-  tfg_huff_stream s = { copy, bytes, nbits, ${crc}u, ${count}u, { ilen, ${index.tableBits} }, ${k}, { ${gap ? 'glen' : 'NULL'}, ${gap?.tableBits ?? 0} }, ${escape} };
-  ${fixCrc ? `{ /* recomputed: only the decoder's own checks remain */
-    uint32_t c = tfg_crc32_update(0u, ilen, sizeof ilen);
-    ${gap ? 'c = tfg_crc32_update(c, glen, sizeof glen);' : ''}
-    s.crc32 = tfg_crc32_update(c, copy, bytes);
-  }` : ''}
-  float cb[${k}], x[${IN_N}], y[${OUT_N}];
-  for (int i = 0; i < ${k}; ++i) cb[i] = (float)i;
+  tfg_huff_stream s = { copy, bytes, nbits, ${p.crc}u, ${p.count}u, ${p.k - 1}u, ${p.escape}u, ${p.tableBits}u, ${p.flags}u };
+  ${fixCrc ? 's.crc32 = tfg_crc32(copy, bytes); /* recomputed: only the decoder\'s own checks remain */' : ''}
+  float x[${IN_N}], y[${OUT_N}];
   for (int i = 0; i < ${IN_N}; ++i) x[i] = 1.0f;
   int st;
   if (conv) {
     tfg_conv_geom g = { 1, 1, 1, ${IN_N}, 1, 1, ${OUT_N}, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1 };
-    st = tfg_conv2d_f32_huff(&g, x, &s, cb, NULL, -FLT_MAX, FLT_MAX, y);
+    st = tfg_conv2d_f32_huff(&g, x, &s, NULL, -FLT_MAX, FLT_MAX, y);
   } else {
-    st = tfg_dense_f32_huff(1, ${IN_N}, ${OUT_N}, x, &s, cb, NULL, -FLT_MAX, FLT_MAX, y);
+    st = tfg_dense_f32_huff(1, ${IN_N}, ${OUT_N}, x, &s, NULL, -FLT_MAX, FLT_MAX, y);
   }
   free(copy);
-  if (print_y && d == good && bytes == ${data.length}u && nbits == ${bits}u) { for (int o = 0; o < ${OUT_N}; ++o) printf("y %d %g\\n", conv, (double)y[o]); }
+  if (d == good && bytes == ${p.data.length}u && nbits == ${p.bits}u) { for (int o = 0; o < ${OUT_N}; ++o) printf("y %d %g\\n", conv, (double)y[o]); }
   return st;
 }
 int main(void) {
-  const uint32_t n = ${data.length}u, nbits = ${bits}u;
-  uint8_t buf[${Math.max(1, data.length)}];
+  const uint32_t n = ${p.data.length}u, nbits = ${p.bits}u, head = ${p.head}u;
+  uint8_t buf[${p.data.length}];
   for (int conv = 0; conv < 2; ++conv) {
     printf("good %d\\n", run(good, n, nbits, conv));
     int undetected = 0, flips = 0;
-    for (uint32_t b = 0; b < nbits; ++b) {
+    for (uint32_t b = 0; b < n * 8u; ++b) {
       memcpy(buf, good, n);
       buf[b >> 3] ^= (uint8_t)(0x80u >> (b & 7u));
       flips++;
@@ -68,8 +72,8 @@ int main(void) {
     printf("flips %d undetected %d\\n", flips, undetected);
     int trunc_ok = 0;
     for (uint32_t cut = 1; cut <= 16 && cut < nbits; ++cut) {
-      const uint32_t tb = nbits - cut * 8u > nbits ? 0u : nbits - cut;
-      if (run(good, (tb + 7u) / 8u, tb, conv) != -2) trunc_ok++;
+      const uint32_t tb = nbits - cut;
+      if (run(good, head + (tb + 7u) / 8u, tb, conv) != -2) trunc_ok++;
     }
     printf("truncations undetected %d\\n", trunc_ok);
     srand(1);
@@ -80,23 +84,11 @@ int main(void) {
     }
     printf("garbage undetected %d\\n", garbage_ok);
     printf("badlength %d\\n", run(good, n, nbits + 9u, conv));
-    int len_undetected = 0;
-    print_y = 0;
-    for (uint32_t b = 0; b < sizeof ilen * 8u; ++b) { /* damaged code lengths: the CRC covers them */
-      ilen[b >> 3] ^= (uint8_t)(1u << (b & 7u));
-      if (run(good, n, nbits, conv) != -2) len_undetected++;
-      ilen[b >> 3] ^= (uint8_t)(1u << (b & 7u));
-    }
-    print_y = 1;
-    printf("lengths %u undetected %d\\n", (unsigned)(sizeof ilen * 8u), len_undetected);
   }
   return 0;
 }
 `;
 }
-
-const codeOf = (st: WeightStream): Lengths => ({ bytes: st.indexLengths, tableBits: st.indexTable.bits });
-const gapOf = (st: WeightStream): Lengths | undefined => (st.gapLengths && st.gapTable ? { bytes: st.gapLengths, tableBits: st.gapTable.bits } : undefined);
 
 /** Builds and runs the harness; returns its output lines. */
 function runHarness(src: string): string[] {
@@ -142,15 +134,17 @@ describe('Huffman decoder without the CRC: table path, long codes, truncation', 
       const maxLen = Math.max(...st.index.lengths);
       if (!sparse) expect(maxLen).toBe(15);
       expect(st.indexTable.bits).toBeLessThan(maxLen);
-      const lines = runHarness(harness(st.data, st.bits, st.crc32, st.count, codeOf(st), gapOf(st), st.gapEscape, k, true, dims));
+      // The sparse case also stores its codebook and biases as half (o + 0.5 is exact in half).
+      const bias = sparse ? Array.from({ length: dims.out }, (_, o) => o + 0.5) : undefined;
+      const lines = runHarness(harness(pack(st, k, sparse, bias), true, dims));
       expect(lines.filter((l) => l.startsWith('good'))).toEqual(['good 0', 'good 0']);
-      const want = expectedRows(indices, values, dims.out, dims.in);
+      const want = expectedRows(indices, values, dims.out, dims.in).map((y, o) => y + (bias?.[o] ?? 0));
       for (const conv of [0, 1]) {
         const got = lines.map((l) => Y_LINE.exec(l)).filter((m) => m && m[1] === String(conv)).map((m) => Number(m![2]));
         expect(got).toEqual(want);
       }
       // Flips with a matching CRC may decode to other valid weights; they must never crash or over-read (ASan).
-      for (const l of lines.filter((x) => x.startsWith('flips'))) expect(l).toMatch(new RegExp(`^flips ${st.bits} undetected \\d+$`));
+      for (const l of lines.filter((x) => x.startsWith('flips'))) expect(l).toMatch(/^flips \d+ undetected \d+$/);
       expect(lines.filter((l) => l.startsWith('truncations'))).toEqual(['truncations undetected 0', 'truncations undetected 0']);
       expect(lines.filter((l) => l.startsWith('badlength'))).toEqual(['badlength -2', 'badlength -2']);
     });
@@ -168,18 +162,18 @@ describe('Huffman weight stream integrity', () => {
       const st = encodeWeightStream(indices, values, { codebookN: k, sparse, huffman: true });
       const dir = mkdtempSync(join(tmpdir(), 'tfg-corrupt-'));
       try {
-        writeFileSync(join(dir, 'h.c'), harness(st.data, st.bits, st.crc32, st.count, codeOf(st), gapOf(st), st.gapEscape, k));
+        const p = pack(st, k, sparse, sparse ? Array.from({ length: OUT }, (_, o) => o / 4) : undefined);
+        writeFileSync(join(dir, 'h.c'), harness(p));
         execFileSync('gcc', [...HOST_FLAGS, '-I', join(FIRMWARE_DIR, 'include'), join(dir, 'h.c'),
           join(FIRMWARE_DIR, 'kernels/packed/tfg_dense_f32_huff.c'), join(FIRMWARE_DIR, 'kernels/packed/tfg_conv2d_f32_huff.c'), '-o', join(dir, 'h')], { stdio: 'pipe' });
         const out = execFileSync(join(dir, 'h'), { encoding: 'utf8' });
         const lines = out.trim().split('\n');
         expect(lines.filter((l) => l.startsWith('good'))).toEqual(['good 0', 'good 0']);
-        for (const l of lines.filter((x) => x.startsWith('flips'))) expect(l).toBe(`flips ${st.bits} undetected 0`);
+        // Every bit of the array: codebook, biases, both codes' lengths and the stream.
+        for (const l of lines.filter((x) => x.startsWith('flips'))) expect(l).toBe(`flips ${p.data.length * 8} undetected 0`);
         expect(lines.filter((l) => l.startsWith('truncations'))).toEqual(['truncations undetected 0', 'truncations undetected 0']);
         expect(lines.filter((l) => l.startsWith('garbage'))).toEqual(['garbage undetected 0', 'garbage undetected 0']);
         expect(lines.filter((l) => l.startsWith('badlength'))).toEqual(['badlength -2', 'badlength -2']);
-        const lengthLine = `lengths ${st.indexLengths.length * 8} undetected 0`;
-        expect(lines.filter((l) => l.startsWith('lengths'))).toEqual([lengthLine, lengthLine]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

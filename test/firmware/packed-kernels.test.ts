@@ -14,6 +14,8 @@ import { cloneGraph, type Graph, type Storage, type TensorData } from '../../src
 import { runGraph } from '../../src/reference/interpreter.ts';
 import { roundToHalf } from '../../src/codegen/packing/bits.ts';
 import { HUFF_READER_BYTES, HUFF_ROW_MAX, packedWeightDecl } from '../../src/codegen/packing/pack-weights.ts';
+import { HUFF_STREAM_BYTES } from '../../src/codegen/packing/huffman-stream.ts';
+import { deployedBytes } from '../../src/compress/deep-compression-table.ts';
 import { compileForCortexM4, M4_FLAGS, maxFloatViolation, runOnHost } from '../codegen/host-run.ts';
 import { floatCnn, int8Mlp, randF32, randI8, rng } from '../codegen/graphs.ts';
 
@@ -22,7 +24,7 @@ const bytes = (d: TensorData) => new Uint8Array(d.buffer, d.byteOffset, d.byteLe
 const WEIGHTS = ['conv1.weight', 'conv2.weight', 'fc1.weight', 'fc2.weight'];
 
 /** Rewrites a weight's data to fit `kind` and sets its storage (what the passes do). */
-function store(g: Graph, name: string, kind: Storage['kind'], opts: { k?: number; huffman?: boolean; sparse?: number } = {}): void {
+function store(g: Graph, name: string, kind: Storage['kind'], opts: { k?: number; huffman?: boolean; sparse?: number; half?: boolean } = {}): void {
   const t = g.tensors[name];
   const d = t.data!;
   const out = t.shape[0];
@@ -45,14 +47,17 @@ function store(g: Graph, name: string, kind: Storage['kind'], opts: { k?: number
   } else if (kind === 'clustered') {
     const k = opts.k ?? 16;
     const r = rng(5);
-    const codebook = Array.from({ length: k }, (_, c) => Math.fround(-0.5 + c / (k - 1)));
+    const codebook = Array.from({ length: k }, (_, c) => (opts.half ? roundToHalf : Math.fround)(-0.5 + c / (k - 1)));
     const indices = new Uint8Array(d.length);
     for (let i = 0; i < d.length; i++) {
       // skewed distribution so Huffman codes differ in length; a fraction `sparse` of weights pruned to 0
       indices[i] = Math.min(k - 1, Math.floor(k * r() * r()));
       d[i] = opts.sparse !== undefined && r() < opts.sparse ? 0 : codebook[indices[i]];
     }
-    t.storage = { kind, codebook, indices, huffman: opts.huffman ?? true, sparse: opts.sparse !== undefined };
+    t.storage = { kind, codebook, indices, huffman: opts.huffman ?? true, sparse: opts.sparse !== undefined, half: opts.half };
+    // What the huffman pass does with half: the layer's bias rounded to half (it is then stored in the stream).
+    const bias = opts.half ? g.nodes.find((n) => n.inputs[1] === name)?.inputs[2] : undefined;
+    if (bias) g.tensors[bias].data = Float32Array.from(g.tensors[bias].data as Float32Array, roundToHalf);
   }
 }
 
@@ -90,6 +95,7 @@ describe('packed weights: float layers', () => {
     ['Huffman indices + gaps, sparse (70% zeros)', { huffman: true, sparse: 0.7 }],
     ['fixed-length indices + gaps, sparse, k=4', { huffman: false, sparse: 0.5, k: 4 }],
     ['Huffman, sparse, k=256', { huffman: true, sparse: 0.3, k: 256 }],
+    ['Huffman, sparse, half codebooks and biases in the stream', { huffman: true, sparse: 0.6, half: true }],
   ] as const) {
     it(`clustered weights: ${label}`, () => {
       const g = cloneGraph(floatCnn());
@@ -97,25 +103,44 @@ describe('packed weights: float layers', () => {
       for (const w of WEIGHTS) store(g, w, 'clustered', opts);
       const run = checkFloat(g);
       expect(run.gen.kernels).toContain('tfg_dense_f32_huff');
+      // Half: the biases live in the streams (passed as NULL), so no bias array reaches flash.
+      if ('half' in opts) expect(run.gen.files['model.c']).not.toMatch(/w_(fc1|fc2|conv1|conv2)_bias\[/);
+      if ('half' in opts) expect(run.gen.files['model.c']).toMatch(/tfg_dense_f32_huff\([^;]*NULL, -?\w/);
       if (!('k' in opts && opts.k === 256)) expect(run.gen.kernels).toContain('tfg_conv2d_f32_huff');
       else expect(run.gen.kernels).toContain('tfg_conv2d_f32');
     });
   }
 
-  it('clustered weight bytes: stream, codebook, nibble code lengths, descriptor; decoder RAM: reader, built tables (+ conv row)', () => {
-    const g = cloneGraph(floatCnn());
-    for (const w of WEIGHTS) store(g, w, 'clustered', { huffman: true, sparse: 0.5 });
-    for (const [name, row] of [['fc1.weight', 0], ['conv2.weight', HUFF_ROW_MAX]] as const) {
-      const p = packedWeightDecl(g, name, 'w')!;
-      const st = p.stream!;
-      // counts[32] (uint16), then one symbol byte and one uint16 table entry per symbol / entry of both codes
-      const built = 64 + st.index.lengths.length + st.gap!.lengths.length + 2 * (st.indexTable.entries.length + st.gapTable!.entries.length);
-      expect(st.indexTable.entries.length).toBe(2 ** st.indexTable.bits);
-      expect(st.indexLengths.length).toBe(Math.ceil(16 / 2));
-      expect(p.bytes).toBe(st.data.length + 16 * 4 + 44 + 8 + Math.ceil(st.gap!.lengths.length / 2));
-      expect(p.decl).toContain('w_index_lengths[8]');
-      expect(p.decl).not.toContain('_table[');
-      expect(p.decoderRamBytes).toBe(HUFF_READER_BYTES + built + row);
+  for (const half of [false, true]) {
+    it(`clustered weight bytes (${half ? 'half' : 'float'} codebook): one array of codebook${half ? ', biases' : ''}, nibble code lengths and stream, and a descriptor; decoder RAM: reader, codebook, built tables (+ conv row)`, () => {
+      const g = cloneGraph(floatCnn());
+      for (const w of WEIGHTS) store(g, w, 'clustered', { huffman: true, sparse: 0.5, half });
+      for (const [name, row] of [['fc1.weight', 0], ['conv2.weight', HUFF_ROW_MAX]] as const) {
+        const bias = g.nodes.find((n) => n.inputs[1] === name)!.inputs[2];
+        const p = packedWeightDecl(g, name, 'w')!;
+        const st = p.stream!;
+        // counts[32] (uint16), then one symbol byte and one uint16 table entry per symbol / entry of both codes
+        const built = 64 + st.index.lengths.length + st.gap!.lengths.length + 2 * (st.indexTable.entries.length + st.gapTable!.entries.length);
+        expect(st.indexTable.entries.length).toBe(2 ** st.indexTable.bits);
+        expect(st.indexLengths.length).toBe(Math.ceil(16 / 2));
+        const head = half ? 16 * 2 + (bias ? 2 * g.tensors[name].shape[0] : 0) : 16 * 4; // conv2 has no bias
+        expect(p.bytes).toBe(head + 8 + Math.ceil(st.gap!.lengths.length / 2) + st.data.length + HUFF_STREAM_BYTES);
+        expect(p.decl).toContain(`w[${p.bytes - HUFF_STREAM_BYTES}]`);
+        expect(p.decl).not.toContain('_table[');
+        expect(p.decoderRamBytes).toBe(HUFF_READER_BYTES + 16 * 4 + built + row);
+        // A bias held in the stream takes no flash of its own.
+        if (bias) expect(deployedBytes(g, bias)).toBe(half ? 0 : 4 * g.tensors[bias].shape[0]);
+      }
+    });
+  }
+
+  it('HUFF_STREAM_BYTES is sizeof(tfg_huff_stream) on a 32-bit Cortex-M', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfg-stream-'));
+    try {
+      writeFileSync(join(dir, 's.c'), `#include "tfg_kernels.h"\ntypedef char stream_size[sizeof(tfg_huff_stream) == ${HUFF_STREAM_BYTES} ? 1 : -1];\n`);
+      execFileSync('arm-none-eabi-gcc', [...M4_FLAGS, '-Wno-unused-local-typedefs', '-fsyntax-only', '-I', join(FIRMWARE_DIR, 'include'), join(dir, 's.c')], { stdio: 'pipe' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

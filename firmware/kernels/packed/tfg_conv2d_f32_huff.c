@@ -18,11 +18,11 @@ static int32_t tfg_huff_next_weight(tfg_huff_reader *r, const tfg_huff_stream *s
     }
   }
   const int32_t sym = tfg_huff_decode(r, index);
-  return (sym < 0 || sym >= s->codebook_n) ? -1 : sym;
+  return (sym < 0 || (uint32_t)sym >= tfg_huff_codebook_n(s)) ? -1 : sym;
 }
 
-tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tfg_huff_stream *s, const float *codebook,
-                               const float *bias, float act_min, float act_max, float *out) {
+tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tfg_huff_stream *s, const float *bias,
+                               float act_min, float act_max, float *out) {
   const int32_t group_in = g->in_c / g->groups;
   const int32_t group_out = g->out_c / g->groups;
   const uint32_t row_n = (uint32_t)(g->k_h * g->k_w * group_in);
@@ -30,14 +30,17 @@ tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tf
   /* In a sparse stream, uncoded positions are zero weights; 255 marks them (codegen keeps codebook_n ≤ 255 then). */
   const int32_t zero_mark = s->gap_escape > 0 ? 255 : 256;
   uint8_t row[TFG_HUFF_ROW_MAX];
-  if (row_n > TFG_HUFF_ROW_MAX || !tfg_huff_stream_ok(s, total)) return TFG_ERR_CORRUPT;
-  /* The codes' decode form on the stack, sized by the checked header (flash holds only their lengths). */
+  /* The codebook as floats and the codes' decode form on the stack (flash holds the codebook, maybe as half, and
+   * only the codes' lengths). */
+  float codebook[tfg_huff_codebook_n(s)];
+  tfg_huff_parts p;
+  if (row_n > TFG_HUFF_ROW_MAX || !tfg_huff_open(s, total, (uint32_t)g->out_c, codebook, &p)) return TFG_ERR_CORRUPT;
   uint16_t counts[32];
   uint8_t symbols[TFG_HUFF_SYMBOLS(s)];
   uint16_t tables[TFG_HUFF_TABLE_ENTRIES(s)];
   tfg_huff_code index_code, gap_code;
-  if (!tfg_huff_build_codes(s, counts, symbols, tables, &index_code, &gap_code)) return TFG_ERR_CORRUPT;
-  tfg_huff_reader r = tfg_huff_reader_init(s);
+  if (!tfg_huff_build_codes(s, &p, counts, symbols, tables, &index_code, &gap_code)) return TFG_ERR_CORRUPT;
+  tfg_huff_reader r = tfg_huff_reader_init(&p);
   uint32_t next_pos = 0, decoded = 0;
   int32_t pending = -1; /* index of a decoded weight that belongs to a later row */
   uint32_t pending_pos = 0;
@@ -77,7 +80,7 @@ tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tf
               }
             }
           }
-          if (bias) acc += bias[oc];
+          acc = tfg_huff_add_bias(acc, &p, bias, (uint32_t)oc);
           out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * g->out_c + oc] = tfg_clamp_f32(acc, act_min, act_max);
         }
       }

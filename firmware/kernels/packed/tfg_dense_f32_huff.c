@@ -1,28 +1,31 @@
 /* tfg_dense_f32_huff: float fully-connected layer whose weights are codebook indices in a canonical-Huffman bit stream
  * (Deep Compression). The stream is decoded while computing, one table lookup per symbol (tfg_huff_decode_fast): no row
- * buffer, RAM = one TFG_HUFF_READER_BYTES reader and the codes' decode tables, built from their flash lengths. Sparse streams code (gap, index) pairs, so pruned weights cost nothing.
+ * buffer, RAM = one TFG_HUFF_READER_BYTES reader, the codebook as floats and the codes' decode tables, built from their flash lengths. Sparse streams code (gap, index) pairs, so pruned weights cost nothing.
  * A damaged stream (wrong length or CRC-32, bad code, overrun) returns TFG_ERR_CORRUPT; reads never pass `bytes`. */
 #include "tfg_support.h"
 
 tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const tfg_huff_stream *s,
-                              const float *codebook, const float *bias, float act_min, float act_max, float *out) {
+                              const float *bias, float act_min, float act_max, float *out) {
   const uint32_t total = (uint32_t)in_n * (uint32_t)out_n;
-  if (!tfg_huff_stream_ok(s, total)) return TFG_ERR_CORRUPT;
-  /* The codes' decode form on the stack, sized by the checked header (flash holds only their lengths). */
+  /* The codebook as floats and the codes' decode form on the stack (flash holds the codebook, maybe as half, and
+   * only the codes' lengths). */
+  float codebook[tfg_huff_codebook_n(s)];
+  tfg_huff_parts p;
+  if (!tfg_huff_open(s, total, (uint32_t)out_n, codebook, &p)) return TFG_ERR_CORRUPT;
   uint16_t counts[32];
   uint8_t symbols[TFG_HUFF_SYMBOLS(s)];
   uint16_t tables[TFG_HUFF_TABLE_ENTRIES(s)];
   tfg_huff_code index_code, gap_code;
-  if (!tfg_huff_build_codes(s, counts, symbols, tables, &index_code, &gap_code)) return TFG_ERR_CORRUPT;
+  if (!tfg_huff_build_codes(s, &p, counts, symbols, tables, &index_code, &gap_code)) return TFG_ERR_CORRUPT;
   const uint32_t row_n = (uint32_t)in_n;
   /* The hot loop's constants in locals (they would be reloaded through the codes on every symbol otherwise). */
   const uint16_t *const itab = index_code.table, *const gtab = gap_code.table;
   const uint32_t ishift = 32u - (uint32_t)index_code.table_bits, gshift = 32u - (uint32_t)gap_code.table_bits;
-  const uint32_t escape = (uint32_t)s->gap_escape, count = s->count, codebook_n = (uint32_t)s->codebook_n;
+  const uint32_t escape = (uint32_t)s->gap_escape, count = s->count, codebook_n = tfg_huff_codebook_n(s);
   for (int32_t b = 0; b < batch; ++b) {
     const float *x = in + (size_t)b * (size_t)in_n;
     float *y = out + (size_t)b * (size_t)out_n;
-    tfg_huff_reader r = tfg_huff_reader_init(s);
+    tfg_huff_reader r = tfg_huff_reader_init(&p);
     uint32_t pos = 0, row_start = 0; /* flat position of the next weight; start of the current row */
     int32_t o = 0;
     float acc = 0.0f;
@@ -39,7 +42,7 @@ tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const 
       const int32_t sym = tfg_huff_decode_fast(&r, itab, ishift, &index_code);
       if ((uint32_t)sym >= codebook_n) return TFG_ERR_CORRUPT; /* also −1 */
       while (pos - row_start >= row_n) { /* rows before this weight are complete */
-        if (bias) acc += bias[o];
+        acc = tfg_huff_add_bias(acc, &p, bias, (uint32_t)o);
         y[o++] = tfg_clamp_f32(acc, act_min, act_max);
         acc = 0.0f;
         row_start += row_n;
@@ -48,7 +51,7 @@ tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const 
       pos++;
     }
     for (; o < out_n; ++o) { /* the last rows (and any all-zero rows at the end) */
-      if (bias) acc += bias[o];
+      acc = tfg_huff_add_bias(acc, &p, bias, (uint32_t)o);
       y[o] = tfg_clamp_f32(acc, act_min, act_max);
       acc = 0.0f;
     }

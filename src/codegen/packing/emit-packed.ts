@@ -8,13 +8,18 @@ import { floatActivation } from '../emit-support.ts';
 import type { EmitContext, OpEmission } from '../op-emitter.ts';
 import { convGeom } from '../ops/conv-geom.ts';
 import { unsupported } from '../emit-support.ts';
-import { packingProblem } from './pack-weights.ts';
+import { foldedBias, packingProblem } from './pack-weights.ts';
 
 /** Declares the layer's int8 requantization block, as the int8 emitters do. */
 function quantBlock(ctx: EmitContext, p: { inputOffset: number; outputOffset: number; actMin: number; actMax: number; multiplier: ArrayLike<number>; shift: ArrayLike<number> }): string {
   const mult = ctx.int32Array('multiplier', p.multiplier);
   const shift = ctx.int32Array('shift', p.shift);
   return ctx.declare('quant', 'tfg_s8_channel_quant', `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
+}
+
+/** The bias argument: NULL when a Huffman stream holds the bias (foldedBias), so the bias array is never declared. */
+function biasPtr(ctx: EmitContext<Node<'Dense'>> | EmitContext<Node<'Conv2D'>>): string {
+  return foldedBias(ctx.g, ctx.node.inputs[1]) ? 'NULL' : ctx.ptr(ctx.node.inputs[2] ?? '');
 }
 
 export function emitPackedDense(ctx: EmitContext<Node<'Dense'>>): OpEmission | undefined {
@@ -29,7 +34,7 @@ export function emitPackedDense(ctx: EmitContext<Node<'Dense'>>): OpEmission | u
   const kind = w.storage!.kind;
   const [outN, inN] = w.shape;
   const batch = product(x.shape) / inN;
-  const [xp, wp, bp, yp] = [ctx.ptr(node.inputs[0]), ctx.ptr(wName), ctx.ptr(node.inputs[2] ?? ''), ctx.ptr(node.outputs[0])];
+  const [xp, wp, bp, yp] = [ctx.ptr(node.inputs[0]), ctx.ptr(wName), biasPtr(ctx), ctx.ptr(node.outputs[0])];
   const [lo, hi] = floatActivation(node.attrs.activation);
   const head = `${batch}, ${inN}, ${outN}`;
   const call = (kernel: string, args: string) => ({ kernel, call: `${kernel}(${head}, ${args})` });
@@ -37,7 +42,7 @@ export function emitPackedDense(ctx: EmitContext<Node<'Dense'>>): OpEmission | u
     if (kind === 'f16') return call('tfg_dense_f32_f16', `${xp}, ${wp}, ${bp}, ${lo}, ${hi}, ${yp}`);
     if (kind === 'binary' && node.attrs.binarizeInput) return call('tfg_dense_f32_xnor', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
     if (kind === 'binary') return call('tfg_dense_f32_b1', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
-    return call('tfg_dense_f32_huff', `${xp}, &${wp}_stream, ${wp}_codebook, ${bp}, ${lo}, ${hi}, ${yp}`);
+    return call('tfg_dense_f32_huff', `${xp}, &${wp}_stream, ${bp}, ${lo}, ${hi}, ${yp}`);
   }
   const q = quantBlock(ctx, prepareDense(node, x, w, ctx.output()));
   if (kind === 'int4') return call('tfg_dense_s4', `&${q}, ${xp}, ${wp}, ${bp}, ${yp}`);
@@ -54,14 +59,14 @@ export function emitPackedConv(ctx: EmitContext<Node<'Conv2D'>>): OpEmission | u
   const w = ctx.input(1)!;
   const kind = w.storage!.kind;
   const geom = convGeom(ctx, w.shape[1], w.shape[2]);
-  const [xp, wp, bp, yp] = [ctx.ptr(node.inputs[0]), ctx.ptr(wName), ctx.ptr(node.inputs[2] ?? ''), ctx.ptr(node.outputs[0])];
+  const [xp, wp, bp, yp] = [ctx.ptr(node.inputs[0]), ctx.ptr(wName), biasPtr(ctx), ctx.ptr(node.outputs[0])];
   const [lo, hi] = floatActivation(node.attrs.activation);
   const call = (kernel: string, args: string) => ({ kernel, call: `${kernel}(&${geom}, ${args})` });
   if (x.dtype === 'f32') {
     if (kind === 'f16') return call('tfg_conv2d_f32_f16', `${xp}, ${wp}, ${bp}, ${lo}, ${hi}, ${yp}`);
     if (kind === 'binary' && node.attrs.binarizeInput) return call('tfg_conv2d_f32_xnor', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
     if (kind === 'binary') return call('tfg_conv2d_f32_b1', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
-    return call('tfg_conv2d_f32_huff', `${xp}, &${wp}_stream, ${wp}_codebook, ${bp}, ${lo}, ${hi}, ${yp}`);
+    return call('tfg_conv2d_f32_huff', `${xp}, &${wp}_stream, ${bp}, ${lo}, ${hi}, ${yp}`);
   }
   const q = quantBlock(ctx, prepareConv(node, x, w, ctx.output()));
   if (kind === 'int4') return call('tfg_conv2d_s4', `&${q}, ${xp}, ${wp}, ${bp}, ${yp}`);

@@ -2,7 +2,7 @@
 // canonical Huffman (or fixed-length) codes over cluster indices, and over the gaps between stored weights when the
 // layer is stored sparsely (zeros skipped). The gap code width is chosen per layer to minimise stream + tables + decode time.
 import { canonicalCode, codedBits, fixedLengths, huffmanLengths, type CanonicalCode } from '../../compress/huffman-code.ts';
-import { BitWriter, crc32 } from './bits.ts';
+import { BitWriter, crc32, f32ToHalfBits } from './bits.ts';
 import {
   chooseTableBits, codesRamBytes, FAST_SYMBOL_BITS, lookupSplit, lookupTable, packLengths, SLOW_SYMBOL_BITS, TABLE_ENTRY_BITS, type LookupTable,
 } from './huffman-tables.ts';
@@ -10,8 +10,6 @@ import {
 export interface WeightStream {
   data: Uint8Array;
   bits: number;
-  /** CRC-32 of indexLengths, gapLengths (when sparse) and data, in that order (tfg_huff_stream_ok). */
-  crc32: number;
   /** Coded weights (all weights when dense, the non-zero ones when sparse). */
   count: number;
   codebookN: number;
@@ -27,7 +25,7 @@ export interface WeightStream {
   /** Bits spent on index codes and on gap codes (for the report). */
   indexBits: number;
   gapBits: number;
-  /** Flash bytes of the code lengths and the stream descriptor (the stream and codebook not included). */
+  /** Flash bytes of the code lengths and the stream descriptor (the stream, codebook and biases not included). */
   tableBytes: number;
   /** Stack bytes of the codes' decode form the decoder builds (counts, symbols, lookup tables). */
   tableRamBytes: number;
@@ -42,7 +40,8 @@ export interface StreamOptions {
 }
 
 const fixedBitsFor = (n: number) => Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
-const DESCRIPTOR_BYTES = 44; // tfg_huff_stream: 11 words on a 32-bit target
+/** sizeof(tfg_huff_stream) on a 32-bit target: a pointer, four words, four bytes. */
+export const HUFF_STREAM_BYTES = 24;
 /** Cost of a gap code in bits: stream + lengths + table build and decode time (TABLE_ENTRY_BITS, FAST/SLOW_SYMBOL_BITS). */
 function gapCost(hist: number[], code: CanonicalCode): number {
   const table = chooseTableBits(code, hist);
@@ -116,14 +115,9 @@ export function encodeWeightStream(indices: ArrayLike<number>, values: ArrayLike
   const gapTable = gap ? lookupTable(gap, chooseTableBits(gap, gapHist)) : undefined;
   const indexLengths = packLengths(index);
   const gapLengths = gap ? packLengths(gap) : undefined;
-  const checked = new Uint8Array(indexLengths.length + (gapLengths?.length ?? 0) + data.length);
-  checked.set(indexLengths);
-  if (gapLengths) checked.set(gapLengths, indexLengths.length);
-  checked.set(data, indexLengths.length + (gapLengths?.length ?? 0));
   return {
     data,
     bits: out.bits,
-    crc32: crc32(checked),
     count: positions.length,
     codebookN: opts.codebookN,
     index,
@@ -135,7 +129,38 @@ export function encodeWeightStream(indices: ArrayLike<number>, values: ArrayLike
     gapEscape,
     indexBits,
     gapBits,
-    tableBytes: DESCRIPTOR_BYTES + indexLengths.length + (gapLengths?.length ?? 0),
+    tableBytes: HUFF_STREAM_BYTES + indexLengths.length + (gapLengths?.length ?? 0),
     tableRamBytes: codesRamBytes(index, indexTable, gap, gapTable),
   };
+}
+
+/** The layer's flash array as tfg_huff_stream.data holds it: `head` (codebook, then half biases if any), the index and
+ *  gap code lengths, the stream; and the CRC-32 over all of it that tfg_huff_open checks. */
+export function streamArray(st: WeightStream, head: Uint8Array): { bytes: Uint8Array; crc32: number } {
+  const parts = [head, st.indexLengths, st.gapLengths ?? new Uint8Array(0), st.data];
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    bytes.set(p, at);
+    at += p.length;
+  }
+  return { bytes, crc32: crc32(bytes) };
+}
+
+/** tfg_huff_stream.flags (firmware/include/tfg_kernels.h). */
+export const HUFF_HALF_CODEBOOK = 1;
+export const HUFF_HALF_BIAS = 2;
+
+/** Codebook entries (and half biases) as little-endian bytes: IEEE half when `half`, else float. */
+export function codebookBytes(codebook: ArrayLike<number>, half: boolean, halfBias?: ArrayLike<number>): Uint8Array {
+  const n = codebook.length * (half ? 2 : 4) + (halfBias ? halfBias.length * 2 : 0);
+  const view = new DataView(new ArrayBuffer(n));
+  let at = 0;
+  for (let i = 0; i < codebook.length; i++) {
+    if (half) view.setUint16(at, f32ToHalfBits(codebook[i]), true);
+    else view.setFloat32(at, codebook[i], true);
+    at += half ? 2 : 4;
+  }
+  for (let i = 0; i < (halfBias?.length ?? 0); i++, at += 2) view.setUint16(at, f32ToHalfBits(halfBias![i]), true);
+  return new Uint8Array(view.buffer);
 }

@@ -7,8 +7,7 @@ import { product, type Graph, type Node, type Storage, type Tensor } from '../..
 import { cComment } from '../c-names.ts';
 import { cFloats, cInts, cList } from '../c-literals.ts';
 import { f32ToHalfBits, halfBitsToF32 } from './bits.ts';
-import { encodeWeightStream, type WeightStream } from './huffman-stream.ts';
-import type { LookupTable } from './huffman-tables.ts';
+import { codebookBytes, encodeWeightStream, HUFF_HALF_BIAS, HUFF_HALF_CODEBOOK, streamArray, type WeightStream } from './huffman-stream.ts';
 
 /** Must equal TFG_XNOR_WORDS_MAX in firmware/include/tfg_kernels.h. */
 export const XNOR_WORDS_MAX = 64;
@@ -145,7 +144,24 @@ function packBinary(t: Tensor, s: Extract<Storage, { kind: 'binary' }>, id: stri
   return { decl: `${arr('uint32_t', id, hex(words, 8), 8)}\n${alphaDecl}`, bytes: words.length * 4 + out * 4, decoderRamBytes: rowAligned ? XNOR_WORDS_MAX * 4 : 0 };
 }
 
-function packClustered(t: Tensor, stored: Extract<Storage, { kind: 'clustered' }>, id: string, conv: boolean): PackedDecl {
+/** The bias a half-clustered weight's stream holds (its one consumer's f32 bias, read by nothing else), if any: codegen
+ *  passes NULL for it and it takes no flash of its own. */
+export function foldedBias(g: Graph, weight: string): string | undefined {
+  const s = g.tensors[weight]?.storage;
+  if (s?.kind !== 'clustered' || !s.half || !isPacked(g, weight)) return undefined;
+  const users = g.nodes.filter((n) => n.inputs.includes(weight));
+  const b = users.length === 1 ? users[0].inputs[2] : undefined;
+  const t = b ? g.tensors[b] : undefined;
+  if (!b || !t?.data || t.dtype !== 'f32' || t.storage) return undefined;
+  return g.nodes.every((n) => n === users[0] || !n.inputs.includes(b)) ? b : undefined;
+}
+
+/** Is `name` a bias held in a clustered weight's stream (foldedBias)? */
+export function isFoldedBias(g: Graph, name: string): boolean {
+  return g.nodes.some((n) => n.inputs[2] === name && foldedBias(g, n.inputs[1]) === name);
+}
+
+function packClustered(g: Graph, t: Tensor, stored: Extract<Storage, { kind: 'clustered' }>, id: string, conv: boolean): PackedDecl {
   const d = t.data as Float32Array;
   // A graph read back from JSON (src/ir/serialize.ts) holds indices as a plain object: accept any array-like.
   const s = { ...stored, indices: stored.indices instanceof Uint8Array ? stored.indices : Uint8Array.from(Object.values(stored.indices as unknown as Record<string, number>)) };
@@ -155,18 +171,24 @@ function packClustered(t: Tensor, stored: Extract<Storage, { kind: 'clustered' }
     const c = s.codebook[s.indices[i]];
     if (c === undefined || Math.fround(c) !== d[i]) throw mismatch(t, `weight ${i} = ${d[i]} but its cluster ${s.indices[i]} is ${c}`);
   }
+  const half = !!s.half;
+  if (half) s.codebook.forEach((c, i) => { if (halfBitsToF32(f32ToHalfBits(c)) !== Math.fround(c)) throw mismatch(t, `cluster ${i} = ${c} is not a half`); });
+  const biasName = foldedBias(g, t.name);
+  const bias = biasName ? (g.tensors[biasName].data as Float32Array) : undefined;
+  if (bias) bias.forEach((b, i) => { if (halfBitsToF32(f32ToHalfBits(b)) !== b) throw mismatch(t, `bias ${i} of "${biasName}" = ${b} is not a half`); });
   const st = encodeWeightStream(s.indices, d, { codebookN: s.codebook.length, sparse: !!s.sparse, huffman: s.huffman });
-  const lengthsInit = (lengths: Uint8Array | undefined, t: LookupTable | undefined, name: string) =>
-    lengths && t ? `{ ${id}_${name}_lengths, ${t.bits} }` : '{ NULL, 0 }';
+  const head = codebookBytes(s.codebook, half, bias);
+  const { bytes, crc32 } = streamArray(st, head);
+  const flags = (half ? HUFF_HALF_CODEBOOK : 0) | (bias ? HUFF_HALF_BIAS : 0);
+  const tableBits = st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4);
   const decls = [
-    arr('uint8_t', id, hex(st.data, 2)),
-    arr('float', `${id}_codebook`, cFloats(s.codebook), 8),
-    arr('uint8_t', `${id}_index_lengths`, hex(st.indexLengths, 2)),
-    st.gapLengths ? arr('uint8_t', `${id}_gap_lengths`, hex(st.gapLengths, 2)) : '',
-    `static const tfg_huff_stream ${id}_stream = { ${id}, ${st.data.length}u, ${st.bits}u, 0x${st.crc32.toString(16).padStart(8, '0')}u, ${st.count}u, ` +
-      `${lengthsInit(st.indexLengths, st.indexTable, 'index')}, ${s.codebook.length}, ${lengthsInit(st.gapLengths, st.gapTable, 'gap')}, ${st.gapEscape} };`,
-  ].filter(Boolean);
-  return { decl: decls.join('\n'), bytes: st.data.length + s.codebook.length * 4 + st.tableBytes, stream: st, decoderRamBytes: HUFF_READER_BYTES + st.tableRamBytes + (conv ? HUFF_ROW_MAX : 0) };
+    arr('uint8_t', id, hex(bytes, 2)),
+    `/* codebook (${s.codebook.length} × ${half ? 'half' : 'float'})${bias ? `, ${bias.length} half biases` : ''}, index code lengths${st.gap ? ', gap code lengths' : ''}, ${st.bits}-bit stream */`,
+    `static const tfg_huff_stream ${id}_stream = { ${id}, ${bytes.length}u, ${st.bits}u, 0x${crc32.toString(16).padStart(8, '0')}u, ${st.count}u, ${s.codebook.length - 1}u, ${st.gapEscape}u, 0x${tableBits.toString(16)}u, ${flags}u };`,
+  ];
+  // Stack: the reader, the codebook as floats, the codes' built tables (+ the conv row).
+  const decoderRamBytes = HUFF_READER_BYTES + 4 * s.codebook.length + st.tableRamBytes + (conv ? HUFF_ROW_MAX : 0);
+  return { decl: decls.join('\n'), bytes: head.length + st.data.length + st.tableBytes, stream: st, decoderRamBytes };
 }
 
 /** The flash arrays of a packed constant (main array named `id`, helpers `id_*`), or undefined when it is emitted dense. */
@@ -180,7 +202,7 @@ export function packedWeightDecl(g: Graph, name: string, id: string): PackedDecl
     case 'f16': p = packF16(t, id); break;
     case 'int4': p = packInt4(t, id); break;
     case 'binary': p = packBinary(t, s, id, g.nodes.some((n) => n.inputs[1] === name && isXnor(n))); break;
-    case 'clustered': p = packClustered(t, s, id, g.nodes.some((n) => n.op === 'Conv2D' && n.inputs[1] === name)); break;
+    case 'clustered': p = packClustered(g, t, s, id, g.nodes.some((n) => n.op === 'Conv2D' && n.inputs[1] === name)); break;
     default: return undefined;
   }
   return { ...p, decl: header + p.decl };
