@@ -58,7 +58,7 @@ export const huffman: Pass = {
       notes: [
         `${coded.length} layers Huffman coded; all weights ${r.float32_bytes} B float32 → ${r.deployed_bytes} B deployed (${r.ratio}×)`,
         ...(params.half === true ? [`codebooks stored as half; ${halfBiases} biases stored as half inside their layer's stream`] : []),
-        `decoder RAM: at most ${decoderRam} B of stack (a bit reader and each code's tables, built from its lengths; a Conv2D also decodes one output channel into a TFG_HUFF_ROW_MAX row); Dense decodes while it computes`,
+        `decoder RAM: at most ${decoderRam} B of stack (a bit reader, the codebook as floats and each code's tables, built from its lengths; a Conv2D also decodes one output channel into a TFG_HUFF_ROW_MAX row); Dense decodes while it computes`,
       ],
     };
     return { ir: g, report };
