@@ -384,6 +384,17 @@ static inline void tfg_gemm_cols_s8(const tfg_s8_dsp_quant *q, const int16_t *co
   }
 }
 
+/* The float whose IEEE bits are `bits`. */
+static inline float tfg_f32_from_bits(uint32_t bits) {
+  float f;
+#if defined(__GNUC__)
+  __builtin_memcpy(&f, &bits, sizeof f); /* inline even under -ffreestanding, where there may be no libc */
+#else
+  memcpy(&f, &bits, sizeof f);
+#endif
+  return f;
+}
+
 /* Exact half → float conversion (normals, subnormals, ±0, inf, NaN) without hardware FP16 support. */
 static inline float tfg_half_to_f32(uint16_t h) {
   const uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
@@ -401,13 +412,7 @@ static inline float tfg_half_to_f32(uint16_t h) {
     while ((man & 0x400u) == 0) { man <<= 1; exp--; }
     bits = sign | (exp << 23) | ((man & 0x3FFu) << 13);
   }
-  float f;
-#if defined(__GNUC__)
-  __builtin_memcpy(&f, &bits, sizeof f); /* inline even under -ffreestanding, where there may be no libc */
-#else
-  memcpy(&f, &bits, sizeof f);
-#endif
-  return f;
+  return tfg_f32_from_bits(bits);
 }
 
 /* ---- Huffman bit stream shared by the packed (Deep Compression) kernels: a 32-bit bit buffer refilled byte by byte,
@@ -515,13 +520,8 @@ static inline int32_t tfg_huff_open(const tfg_huff_stream *s, uint32_t total, ui
     if (half_cb) {
       codebook[i] = tfg_half_at(s->data, i);
     } else { /* little-endian float, read bytewise (data is a byte array) */
-      const uint32_t bits = (uint32_t)s->data[4u * i] | ((uint32_t)s->data[4u * i + 1u] << 8) | ((uint32_t)s->data[4u * i + 2u] << 16) |
-                            ((uint32_t)s->data[4u * i + 3u] << 24);
-#if defined(__GNUC__)
-      __builtin_memcpy(&codebook[i], &bits, sizeof bits);
-#else
-      memcpy(&codebook[i], &bits, sizeof bits);
-#endif
+      codebook[i] = tfg_f32_from_bits((uint32_t)s->data[4u * i] | ((uint32_t)s->data[4u * i + 1u] << 8) |
+                                      ((uint32_t)s->data[4u * i + 2u] << 16) | ((uint32_t)s->data[4u * i + 3u] << 24));
     }
   }
   return 1;

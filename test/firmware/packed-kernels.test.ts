@@ -134,26 +134,20 @@ describe('packed weights: float layers', () => {
     });
   }
 
-  it('HUFF_STREAM_BYTES is sizeof(tfg_huff_stream) on a 32-bit Cortex-M', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tfg-stream-'));
+  /** Compiles for Cortex-M4 a check that sizeof(type) == bytes: a negative array size fails the compile otherwise. */
+  function expectSizeOnCortexM(type: string, bytes: number): void {
+    const dir = mkdtempSync(join(tmpdir(), 'tfg-sizeof-'));
     try {
-      writeFileSync(join(dir, 's.c'), `#include "tfg_kernels.h"\ntypedef char stream_size[sizeof(tfg_huff_stream) == ${HUFF_STREAM_BYTES} ? 1 : -1];\n`);
+      writeFileSync(join(dir, 's.c'), `#include "tfg_support.h"\ntypedef char size_check[sizeof(${type}) == ${bytes} ? 1 : -1];\n`);
       execFileSync('arm-none-eabi-gcc', [...M4_FLAGS, '-Wno-unused-local-typedefs', '-fsyntax-only', '-I', join(FIRMWARE_DIR, 'include'), join(dir, 's.c')], { stdio: 'pipe' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }
 
-  it('HUFF_READER_BYTES is sizeof(tfg_huff_reader) on a 32-bit Cortex-M', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tfg-reader-'));
-    try {
-      writeFileSync(join(dir, 's.c'), `#include "tfg_support.h"\ntypedef char reader_size[sizeof(tfg_huff_reader) == ${HUFF_READER_BYTES} ? 1 : -1];\n`);
-      // a negative array size fails the compile when the constant is wrong
-      execFileSync('arm-none-eabi-gcc', [...M4_FLAGS, '-Wno-unused-local-typedefs', '-fsyntax-only', '-I', join(FIRMWARE_DIR, 'include'), join(dir, 's.c')], { stdio: 'pipe' });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it('HUFF_STREAM_BYTES is sizeof(tfg_huff_stream) on a 32-bit Cortex-M', () => expectSizeOnCortexM('tfg_huff_stream', HUFF_STREAM_BYTES));
+
+  it('HUFF_READER_BYTES is sizeof(tfg_huff_reader) on a 32-bit Cortex-M', () => expectSizeOnCortexM('tfg_huff_reader', HUFF_READER_BYTES));
 
   it('a storage whose values do not match data is refused at codegen', () => {
     const g = cloneGraph(floatCnn());

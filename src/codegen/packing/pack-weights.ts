@@ -6,7 +6,7 @@ import { TinyforgeError } from '../../diagnostics.ts';
 import { product, type Graph, type Node, type Storage, type Tensor } from '../../ir/graph.ts';
 import { cComment } from '../c-names.ts';
 import { cFloats, cInts, cList } from '../c-literals.ts';
-import { f32ToHalfBits, halfBitsToF32 } from './bits.ts';
+import { f32ToHalfBits, halfBitsToF32, roundToHalf } from './bits.ts';
 import { codebookBytes, encodeWeightStream, HUFF_HALF_BIAS, HUFF_HALF_CODEBOOK, streamArray, type WeightStream } from './huffman-stream.ts';
 
 /** Must equal TFG_XNOR_WORDS_MAX in firmware/include/tfg_kernels.h. */
@@ -172,10 +172,10 @@ function packClustered(g: Graph, t: Tensor, stored: Extract<Storage, { kind: 'cl
     if (c === undefined || Math.fround(c) !== d[i]) throw mismatch(t, `weight ${i} = ${d[i]} but its cluster ${s.indices[i]} is ${c}`);
   }
   const half = !!s.half;
-  if (half) s.codebook.forEach((c, i) => { if (halfBitsToF32(f32ToHalfBits(c)) !== Math.fround(c)) throw mismatch(t, `cluster ${i} = ${c} is not a half`); });
+  if (half) s.codebook.forEach((c, i) => { if (roundToHalf(c) !== Math.fround(c)) throw mismatch(t, `cluster ${i} = ${c} is not a half`); });
   const biasName = foldedBias(g, t.name);
   const bias = biasName ? (g.tensors[biasName].data as Float32Array) : undefined;
-  if (bias) bias.forEach((b, i) => { if (halfBitsToF32(f32ToHalfBits(b)) !== b) throw mismatch(t, `bias ${i} of "${biasName}" = ${b} is not a half`); });
+  if (bias) bias.forEach((b, i) => { if (roundToHalf(b) !== b) throw mismatch(t, `bias ${i} of "${biasName}" = ${b} is not a half`); });
   const st = encodeWeightStream(s.indices, d, { codebookN: s.codebook.length, sparse: !!s.sparse, huffman: s.huffman });
   const head = codebookBytes(s.codebook, half, bias);
   const { bytes, crc32 } = streamArray(st, head);
