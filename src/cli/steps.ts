@@ -72,12 +72,19 @@ function isQuantized(g: Graph): boolean {
   return Object.values(g.tensors).some((t) => t.dtype === 'i8');
 }
 
-/** Calibration inputs (the first n preprocessed training samples) and the whole training split for passes that
- *  fine-tune (test split for evaluation-only folders, which have no training split). */
-async function passData(g: Graph, datasetName: string, n: number): Promise<{ data: Dataset; calibration: Record<string, Float32Array>[] }> {
+/** Calibration inputs (the first n preprocessed training samples), the whole training split for passes that
+ *  fine-tune, and the test split as the data their accuracy is measured on (samples no step trains on and the input
+ *  model has not seen). Evaluation-only folders have no training split: the passes then train on the test split and
+ *  measure on its end, which they keep out of training. */
+async function passData(g: Graph, datasetName: string, n: number): Promise<{ data: Dataset; validation?: Dataset; calibration: Record<string, Float32Array>[] }> {
   let data: Dataset;
+  let validation: Dataset | undefined;
   try {
     data = await loadDataset(datasetName, { split: 'train' });
+    validation = await loadDataset(datasetName, { split: 'test' }).catch((e: unknown) => {
+      if (e instanceof TinyforgeError) return undefined;
+      throw e;
+    });
   } catch (e) {
     if (!(e instanceof TinyforgeError)) throw e;
     data = await loadDataset(datasetName, { split: 'test' });
@@ -86,7 +93,7 @@ async function passData(g: Graph, datasetName: string, n: number): Promise<{ dat
   const channels = input.shape.length === 4 ? input.shape[3] : 1;
   const calibration = [];
   for (let i = 0; i < Math.min(n, data.size); i++) calibration.push({ [g.inputs[0]]: applyPreprocess(data.get(i).x, g.metadata.preprocess, channels) });
-  return { data, calibration };
+  return { data, validation, calibration };
 }
 
 export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel> {
@@ -107,13 +114,13 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
     if (!opts.dataset) {
       throw new TinyforgeError('bad-argument', 'compression and int8 quantization need data to calibrate on', { hint: 'pass --dataset mnist (or a folder of samples), or --quantize none' });
     }
-    const { calibration, data } = await passData(floatGraph, opts.dataset, opts.calibrationSamples);
+    const { calibration, data, validation } = await passData(floatGraph, opts.dataset, opts.calibrationSamples);
     let last = '';
     const plog = createLog((m) => {
       if (m !== last) log(`  ${m}`);
       last = m;
     });
-    const r = await runPipeline(floatGraph, recipe, { data: { calibration, dataset: data } as never, log: plog });
+    const r = await runPipeline(floatGraph, recipe, { data: { calibration, dataset: data, validation }, log: plog });
     for (const d of plog.diagnostics) log(formatDiagnostic(d));
     graph = r.ir;
     compression = r.compression;

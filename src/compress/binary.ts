@@ -93,7 +93,7 @@ export const binary: Pass = {
     const xnor = params.binarize_activations ? binarizeActivations(g, layers) : [];
     const ft = fineTuneOptions(params);
     if (ft.epochs > 0) requireDataset(data, 'binary', 'train the binary weights');
-    const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples)) : undefined;
+    const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples), data.validation) : undefined;
     const mode = params.mode as BinarizeMode;
     const alphaMode = params.alpha as AlphaMode;
     const rng = makeRng(ft.seed + 17);
@@ -144,7 +144,7 @@ export const binary: Pass = {
       ratio: r.ratio,
       layers: compressionRows(out, ir),
       notes: [
-        `${layers.length} layers binarized (${layers.map((l) => l.node).join(', ')}), ${mode} training, α ${alphaMode}; held-out top-1 ${pct(accBefore)} → ${pct(accAfter)}`,
+        `${layers.length} layers binarized (${layers.map((l) => l.node).join(', ')}), ${mode} training, α ${alphaMode}; top-1 ${pct(accBefore)} → ${pct(accAfter)} ${split?.valLabel ?? '(no labelled data to measure on)'}`,
         ...(params.binarize_activations ? [`binarized inputs (XNOR-popcount): ${xnor.length ? xnor.join(', ') : 'none (no binary Dense/Conv2D with groups = 1 is fed by another layer)'}`] : []),
       ],
     };

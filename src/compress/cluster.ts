@@ -76,7 +76,7 @@ export const cluster: Pass = {
     const weights = clusterableWeights(g);
     const ft = fineTuneOptions(params);
     if (ft.epochs > 0) requireDataset(data, 'cluster', 'fine-tune the centroids');
-    const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples)) : undefined;
+    const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples), data.validation) : undefined;
     const accBefore = await accuracy(ir, split?.val);
     const layers: Shared[] = weights.map((w, j) => {
       const t = g.tensors[w.tensor];
@@ -129,7 +129,7 @@ export const cluster: Pass = {
       accuracy_after: accAfter ?? null,
       layers: compressionRows(out, ir),
       notes: [
-        `k-means (${params.init} init) per layer, ${params.bits} index bits${convBits ? `, conv ${convBits}` : ''}${firstBits ? `, first layer ${firstBits}` : ''}; held-out top-1 ${pct(accBefore)} → ${pct(accKmeans)} after k-means → ${pct(accAfter)} after centroid fine-tuning`,
+        `k-means (${params.init} init) per layer, ${params.bits} index bits${convBits ? `, conv ${convBits}` : ''}${firstBits ? `, first layer ${firstBits}` : ''}; top-1 ${pct(accBefore)} → ${pct(accKmeans)} after k-means → ${pct(accAfter)} after centroid fine-tuning, ${split?.valLabel ?? '(no labelled data to measure on)'}`,
       ],
     };
     return { ir: out, report };

@@ -143,7 +143,7 @@ export const depthwiseSeparable: Pass = {
     }
     const ft = fineTuneOptions(params);
     if (ft.epochs > 0) requireDataset(data, 'depthwise', 'recover by distillation from the original model');
-    const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples)) : undefined;
+    const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples), data.validation) : undefined;
     const samples = params.fit === 'outputs' ? calibrationSamples(ir, data, Number(params.calibration_samples)) : [];
     let g = cloneGraph(ir);
     const layers: LayerRow[] = [];
@@ -174,7 +174,7 @@ export const depthwiseSeparable: Pass = {
     const accAfter = await accuracy(g, split?.val);
     const cb = convParams(ir);
     const ca = convParams(g);
-    notes.push(`conv parameters ${cb} → ${ca} (${(cb / Math.max(1, ca)).toFixed(2)}× fewer)`, `held-out top-1 ${pct(accBefore)} → ${pct(accFit)} after the fit → ${pct(accAfter)} after distillation`);
+    notes.push(`conv parameters ${cb} → ${ca} (${(cb / Math.max(1, ca)).toFixed(2)}× fewer)`, `top-1 ${pct(accBefore)} → ${pct(accFit)} after the fit → ${pct(accAfter)} after distillation, ${split?.valLabel ?? '(no labelled data to measure on)'}`);
     const report: CompressReport & { conv_params_before: number; conv_params_after: number } = {
       name: 'depthwise', options: { ...params }, ...compareFigures(ir, g, accBefore, accAfter), layers, notes, conv_params_before: cb, conv_params_after: ca,
     };

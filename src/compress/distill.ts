@@ -108,7 +108,7 @@ export const distill: Pass = {
     const student = d.student ?? thinnerCopy(ir, Number(params.width), o.seed);
     checkStudentShapes(ir, student);
     for (const t of d.teachers ?? []) checkStudentShapes(ir, t);
-    const split = splitData(ds, Number(params.samples), Number(params.val_samples));
+    const split = splitData(ds, Number(params.samples), Number(params.val_samples), data.validation);
     log.progress(`distill: student ${graphStats(student).totals.params} params from ${teachers.length} teacher(s), T=${o.temperature}, alpha=${o.alpha}`);
     const out = await distillTrain(student, teachers, split.train, o);
     const accT = await accuracy(ir, split.val);
@@ -119,7 +119,7 @@ export const distill: Pass = {
       layers: graphStats(out).layers.filter((l) => l.params > 0).map((l) => ({ node: l.node, op: l.op, params: l.params, bytes_before: 0, bytes_after: l.bytes, macs: l.macs })),
       notes: [
         `student ${fig.params_after} params vs teacher ${fig.params_before} (${(fig.params_before / fig.params_after).toFixed(2)}× fewer)${d.student ? ' (given student)' : `, width ${params.width}`}`,
-        `held-out top-1: teacher ${pct(accT)}, student ${pct(accS)}`,
+        `top-1 ${split.valLabel}: teacher ${pct(accT)}, student ${pct(accS)}`,
       ],
     };
     return { ir: out, report };

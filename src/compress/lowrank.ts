@@ -116,7 +116,7 @@ export const lowrank: Pass = {
   async run(ir, { params, data }, log) {
     const ft = fineTuneOptions(params);
     if (ft.epochs > 0) requireDataset(data, 'lowrank', 'fine-tune the factorized layers');
-    const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples)) : undefined;
+    const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples), data.validation) : undefined;
     let g = cloneGraph(ir);
     const layers: LayerRow[] = [];
     const notes: string[] = [];
@@ -148,7 +148,7 @@ export const lowrank: Pass = {
     const accSvd = await accuracy(g, split?.val);
     if (split && ft.epochs > 0) g = await fineTune(g, split.train, ft);
     const accAfter = await accuracy(g, split?.val);
-    notes.push(`held-out top-1 ${pct(accBefore)} → ${pct(accSvd)} right after the SVD → ${pct(accAfter)} after fine-tuning`);
+    notes.push(`top-1 ${pct(accBefore)} → ${pct(accSvd)} right after the SVD → ${pct(accAfter)} after fine-tuning, ${split?.valLabel ?? '(no labelled data to measure on)'}`);
     const report: CompressReport = { name: 'lowrank', options: { ...params }, ...compareFigures(ir, g, accBefore, accAfter), layers, notes };
     return { ir: g, report };
   },

@@ -19,6 +19,10 @@ export interface PassData {
   calibration?: Record<string, TensorData>[];
   /** Labelled samples (raw values: apply metadata.preprocess) for passes that fine-tune or evaluate. */
   dataset?: Dataset;
+  /** Labelled samples no step trains on and the input model has not seen (e.g. a test split): the accuracy a pass
+   *  reports, and any accuracy floor it keeps, is measured on the last `val_samples` of these. Absent: on the last
+   *  `val_samples` of `dataset`, which the steps then leave out of fine-tuning. */
+  validation?: Dataset;
 }
 
 /** What a pass receives: its validated recipe parameters (every declared param present, defaults filled in)

@@ -13,7 +13,7 @@ export const fineTuneParams = {
   epochs: { type: 'number', min: 0, max: 1000, default: 2, description: 'fine-tuning epochs over `samples` (0 = no fine-tuning)' },
   lr: { type: 'number', min: 1e-7, max: 1, default: 5e-4, description: 'Adam learning rate for fine-tuning' },
   samples: { type: 'number', min: 1, max: 10_000_000, integer: true, default: 10000, description: 'training samples used for fine-tuning (first of the dataset)' },
-  val_samples: { type: 'number', min: 0, max: 1_000_000, integer: true, default: 2000, description: 'held-out samples (end of the dataset) for the accuracy checks' },
+  val_samples: { type: 'number', min: 0, max: 1_000_000, integer: true, default: 2000, description: 'samples for the accuracy checks: the end of the validation data (CLI: the test split), else the end of the dataset, kept out of fine-tuning' },
   batch_size: { type: 'number', min: 1, max: 4096, integer: true, default: 64, description: 'fine-tuning mini-batch size' },
   seed: { type: 'number', min: 0, max: 2 ** 31, integer: true, default: 1, description: 'seeds shuffling and initialisation' },
   shift: { type: 'number', min: 0, max: 8, integer: true, default: 0, description: 'image models: fine-tune on random ±shift-pixel translations (0 = no augmentation)' },
@@ -52,13 +52,35 @@ export function sliceDataset(ds: Dataset, start: number, count: number, period =
 export interface DataSplit {
   train: Dataset;
   val: Dataset | undefined;
+  /** What `val` is, for the accuracy a pass reports: "on 2,000 mnist-test samples [8000, 10000), which no step trains on". */
+  valLabel: string;
 }
 
-/** Train on the first `samples`, validate on the last `valSamples` (never overlapping). */
-export function splitData(ds: Dataset, samples: number, valSamples: number): DataSplit {
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * Train on the first `samples` of `ds`; measure accuracy on the last `valSamples` of `validation` when the caller has
+ * data no step trains on (the CLI: the test split), else on the last `valSamples` of `ds`, kept out of fine-tuning.
+ * The second case is weaker: the input model may have been trained on those samples, and the label says so.
+ */
+export function splitData(ds: Dataset, samples: number, valSamples: number, validation?: Dataset): DataSplit {
+  if (validation) {
+    const val = Math.min(valSamples, validation.size);
+    const start = validation.size - val;
+    return {
+      train: sliceDataset(ds, 0, Math.max(1, Math.min(samples, ds.size))),
+      val: val > 0 ? sliceDataset(validation, start, val) : undefined,
+      valLabel: `on ${count(val)} ${validation.name} samples [${start}, ${validation.size}), which no step trains on`,
+    };
+  }
   const val = Math.min(valSamples, Math.floor(ds.size / 2));
   const train = Math.max(1, Math.min(samples, ds.size - val));
-  return { train: sliceDataset(ds, 0, train), val: val > 0 ? sliceDataset(ds, ds.size - val, val) : undefined };
+  const start = ds.size - val;
+  return {
+    train: sliceDataset(ds, 0, train),
+    val: val > 0 ? sliceDataset(ds, start, val) : undefined,
+    valLabel: `on ${count(val)} ${ds.name} samples [${start}, ${ds.size}) held out from fine-tuning (the input model may have trained on them)`,
+  };
 }
 
 /** The caller's labelled dataset, or a 'no-training-data' error naming the pass and why it needs one. */

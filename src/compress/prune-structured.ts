@@ -108,7 +108,7 @@ export const pruneStructured: Pass = {
     const ft = fineTuneOptions(params);
     const needData = ft.epochs > 0 || Number(params.final_epochs) > 0 || target === 'accuracy';
     if (needData) requireDataset(data, 'prune-structured', target === 'accuracy' ? 'measure the accuracy floor' : 'fine-tune between pruning steps');
-    const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples)) : undefined;
+    const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples), data.validation) : undefined;
     const kind = params.importance as ImportanceKind;
     const samples = kind === 'activation' ? calibrationSamples(ir, data, Number(params.calibration_samples)) : [];
     const metric = sizeMetric(target);
@@ -176,7 +176,7 @@ export const pruneStructured: Pass = {
     const fig = compareFigures(ir, out, base, accAfter);
     notes.push(
       `params ${fig.params_before} → ${fig.params_after} (${(fig.params_before / fig.params_after).toFixed(2)}×), MACs ${fig.macs_before} → ${fig.macs_after} (${(fig.macs_before / Math.max(1, fig.macs_after)).toFixed(2)}×)`,
-      `held-out top-1 ${pct(base)} → ${pct(accAfter)} after ${result.steps.filter((s) => s.accepted).length} accepted step(s)`,
+      `top-1 ${pct(base)} → ${pct(accAfter)} after ${result.steps.filter((s) => s.accepted).length} accepted step(s), ${split?.valLabel ?? '(no labelled data to measure on)'}`,
     );
     const report: StructuredReport = {
       name: 'prune-structured', options: { ...params }, ...fig, layers, notes,

@@ -138,7 +138,7 @@ export const pruneWeights: Pass = {
     const skipBelow = Number(params.skip_below) || 0; // direct callers may leave the new params out
     const alpha = Number(params.distill) || 0;
     const lrDecay = Number(params.lr_decay) || 1;
-    const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples)) : undefined;
+    const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples), data.validation) : undefined;
     if (ft.epochs > 0) requireDataset(data, 'prune-weights', 'fine-tune after pruning');
     const accBefore = await accuracy(ir, split?.val);
     // Without fine-tuning a schedule changes nothing: prune once to the target.
@@ -175,7 +175,7 @@ export const pruneWeights: Pass = {
       layers,
       notes: [
         `${kept} of ${total} weights kept (${pct(kept / Math.max(1, total))}); dense storage is unchanged until a sparse or clustered encoding packs the zeros`,
-        `held-out top-1 ${pct(accBefore)} → ${pct(accAfter)}${alpha > 0 ? ` (fine-tuned with distillation from the unpruned model, α=${alpha})` : ''}`,
+        `top-1 ${pct(accBefore)} → ${pct(accAfter)} ${split?.valLabel ?? '(no labelled data to measure on)'}${alpha > 0 ? ` (fine-tuned with distillation from the unpruned model, α=${alpha})` : ''}`,
         'unstructured sparsity saves flash (with sparse storage) but not time: every MAC still runs',
       ],
     };

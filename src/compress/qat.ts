@@ -41,7 +41,7 @@ export const qat: Pass = {
   async run(ir, { params, data }, log) {
     const ds = requireDataset(data, 'qat-int8', 'fine-tune with fake quantization');
     const ft = fineTuneOptions(params);
-    const split = splitData(ds, Number(params.samples), Number(params.val_samples));
+    const split = splitData(ds, Number(params.samples), Number(params.val_samples), data.validation);
     const fused = fuseActivations(cloneGraph(ir)).graph;
     checkQatGraph(fused);
     const nCal = Number(params.calibration_samples);
@@ -82,7 +82,7 @@ export const qat: Pass = {
       accuracy_ptq: accPtq ?? null,
       accuracy_qat: accQat ?? null,
       layers: layerRows(fused, result, calibration.slice(0, 4)),
-      notes: [`int8 top-1 on ${split.val?.size ?? 0} held-out samples (reference interpreter): PTQ ${pct(accPtq)} → QAT ${pct(accQat)} after ${ft.epochs} epochs${Number(params.distill) > 0 ? ` (distilled from the float model, α=${params.distill})` : ''}`],
+      notes: [`int8 top-1 (reference interpreter) ${split.valLabel}: PTQ ${pct(accPtq)} → QAT ${pct(accQat)} after ${ft.epochs} epochs${Number(params.distill) > 0 ? ` (distilled from the float model, α=${params.distill})` : ''}`],
     };
     return { ir: result, report };
   },
