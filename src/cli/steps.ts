@@ -7,7 +7,7 @@ import { graphStats } from '../ir/stats.ts';
 import { loadModel } from '../import/index.ts';
 import { loadDataset, type Dataset } from '../data/dataset.ts';
 import { applyPreprocess, parsePreprocess } from '../data/preprocess.ts';
-import { runPipeline, type Compression, type Recipe } from '../compress/pipeline.ts';
+import { presetFor, resolveRecipe, runPipeline, type Compression, type Recipe } from '../compress/pipeline.ts';
 import { createLog } from '../compress/pass.ts';
 import { loadBoard, type Board } from '../build/boards.ts';
 import { checkFits } from '../build/fit-check.ts';
@@ -101,7 +101,8 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
   const recipe: Recipe = [];
   if (opts.compress) {
     const r = loadRecipe(opts.compress);
-    recipe.push(...(typeof r === 'string' ? (await import('../compress/pipeline.ts')).resolveRecipe(r) : r));
+    if (typeof r === 'string' && presetFor(r, floatGraph) !== r) log(`preset ${r}: the model has convolutions, so its ${presetFor(r, floatGraph)} settings are used`);
+    recipe.push(...(typeof r === 'string' ? resolveRecipe(r, floatGraph) : r));
   }
   const wantsInt8 = opts.quantize === 'int8' && !isQuantized(floatGraph) && !recipe.some((s) => /int8|int4|quantize|binary/.test(s.step));
   if (wantsInt8) recipe.push({ step: 'quantize-int8' });

@@ -107,10 +107,20 @@ function checkParam(spec: ParamSpec, v: unknown): boolean {
   }
 }
 
-/** A preset name or a recipe → a recipe; throws 'bad-recipe' for an unknown preset. */
-export function resolveRecipe(recipe: Recipe | string): Recipe {
+/** Presets tuned separately for convolutional models: the name a user types picks the variant from the graph. */
+export const CONV_VARIANTS: Record<string, string> = { 'deep-compression': 'deep-compression-cnn' };
+
+/** The preset `name` stands for on `g`: its convolutional variant when `g` has Conv2D / DepthwiseConv2D layers. */
+export function presetFor(name: string, g?: Graph): string {
+  const variant = CONV_VARIANTS[name];
+  return variant && g?.nodes.some((n) => n.op === 'Conv2D' || n.op === 'DepthwiseConv2D') ? variant : name;
+}
+
+/** A preset name or a recipe → a recipe (a preset's conv variant for a convolutional `g`); throws 'bad-recipe' for
+ *  an unknown preset. */
+export function resolveRecipe(recipe: Recipe | string, g?: Graph): Recipe {
   if (typeof recipe !== 'string') return recipe;
-  const r = presets[recipe];
+  const r = presets[presetFor(recipe, g)];
   if (!r) {
     throw new TinyforgeError('bad-recipe', `unknown compression preset "${recipe}"`, {
       notes: [`presets: ${Object.keys(presets).join(', ')}`],
@@ -162,7 +172,7 @@ export interface PipelineOptions {
 
 /** Validates, then runs each step in order; returns the final graph and the `compression` block of report.json. */
 export async function runPipeline(g: Graph, recipe: Recipe | string, opts: PipelineOptions = {}): Promise<{ ir: Graph; compression: Compression }> {
-  const steps = resolveRecipe(recipe);
+  const steps = resolveRecipe(recipe, g);
   const params = validateRecipe(steps);
   const log = opts.log ?? createLog();
   const reports: PassReport[] = [];

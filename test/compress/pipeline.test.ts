@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/ir/builder.ts';
 import { TinyforgeError } from '../../src/diagnostics.ts';
-import { resolveRecipe, runPipeline, validateRecipe } from '../../src/compress/pipeline.ts';
+import { presets, resolveRecipe, runPipeline, validateRecipe } from '../../src/compress/pipeline.ts';
+import { cnn, mlp } from './prune-fixtures.ts';
 import { createLog } from '../../src/compress/pass.ts';
 
 const tiny = () => {
@@ -45,6 +46,13 @@ describe('recipes', () => {
     expect(notes).toContain('step 2: unknown step "prune-magic"; known steps: quantize-int8');
     expect(notes).toContain('fuse = "yes" must be true or false');
     expect(notes).toContain(`weights = "per-row" must be one of 'per-channel', 'per-tensor' (default 'per-channel')`);
+  });
+
+  it('deep-compression on a convolutional model runs the preset tuned for CNNs, on a dense one its own', () => {
+    expect(resolveRecipe('deep-compression', cnn(1))).toEqual(presets['deep-compression-cnn']);
+    expect(resolveRecipe('deep-compression', mlp(1))).toEqual(presets['deep-compression']);
+    expect(resolveRecipe('deep-compression-cnn', mlp(1))).toEqual(presets['deep-compression-cnn']);
+    expect(resolveRecipe('int8', cnn(1))).toEqual(presets.int8);
   });
 
   it('rejects before running anything, and unknown presets', async () => {
