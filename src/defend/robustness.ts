@@ -21,6 +21,8 @@ export interface RobustnessSubject {
   classify: Classifier;
   /** Optional fast path: predicted class of n flat samples (e.g. the float model batched through tfjs). */
   predict?: (x: Float32Array, n: number) => Promise<Int32Array>;
+  /** false: leave this subject out of the query attack (e.g. the host copy of the bytes a device subject runs). */
+  queryAttack?: boolean;
 }
 
 export interface RobustnessOptions {
@@ -35,9 +37,11 @@ export interface RobustnessOptions {
   epsL2?: number[];
   /** Samples for the white-box attacks (the first N of the dataset). */
   samples: number;
-  /** Samples and query budget for the query attack, which costs one inference per query (default 100, 500). */
+  /** Samples, query budget and L∞ budgets (default: eps) for the query attack, which costs one inference per query
+   *  (default 100, 500). */
   querySamples?: number;
   queries?: number;
+  queryEps?: number[];
   /** PGD steps (default 20). */
   steps?: number;
   seed?: number;
@@ -93,6 +97,7 @@ export function checkRobustnessOptions(o: RobustnessOptions): void {
   for (const a of o.attacks) {
     const norm = attackNorm(a);
     for (const e of norm === 'l2' ? (o.epsL2 ?? [1, 2]) : o.eps) checkEpsilon(e, domain, norm, norm === 'l2' ? '--eps-l2' : '--eps');
+    if (queryAttacks[a]) for (const e of o.queryEps ?? []) checkEpsilon(e, domain, norm, '--query-eps');
   }
   checkLabels(o.dataset);
 }
@@ -133,8 +138,8 @@ export async function measureRobustness(o: RobustnessOptions): Promise<Robustnes
   }
   for (const name of o.attacks.filter((a) => queryAttacks[a])) {
     const qn = Math.min(o.querySamples ?? 100, n);
-    for (const eps of o.eps) {
-      for (const s of o.subjects) {
+    for (const eps of o.queryEps ?? o.eps) {
+      for (const s of o.subjects.filter((x) => x.queryAttack !== false)) {
         let correct = 0;
         let queries = 0;
         for (let i = 0; i < qn; i++) {

@@ -72,6 +72,24 @@ describe('measureRobustness on the host', () => {
   });
 });
 
+describe('the query attack', () => {
+  it('runs at its own budgets and skips the subjects that opt out', async () => {
+    const fs = floatSubject(g, inputDomain(g, test));
+    try {
+      const r = await measureRobustness({
+        float: g, subjects: [fs, { ...referenceSubject(int8, 'int8'), queryAttack: false }], dataset: test, attacks: ['square'],
+        eps: [0.05, 0.2], queryEps: [0.2], samples: 20, querySamples: 3, queries: 20,
+      });
+      expect(r.attacks.map((a) => `${a.name} ${a.eps} ${a.model}@${a.where}`)).toEqual(['square 0.2 float@host']);
+      expect(r.models.map((m) => m.model)).toEqual(['float', 'int8']);
+    } finally {
+      fs.dispose();
+    }
+    await expect(measureRobustness({ float: g, subjects: [], dataset: test, attacks: ['square'], eps: [0.1], queryEps: [2], samples: 5 }))
+      .rejects.toMatchObject({ code: 'bad-argument', message: expect.stringContaining('--query-eps 2 is outside the valid range') });
+  });
+});
+
 describe('tinyforge robustness --board host', () => {
   it('streams transferred examples to the firmware and runs the query attack against it; --json has the contract fields', async () => {
     let stdout = '';
@@ -93,6 +111,8 @@ describe('tinyforge robustness --board host', () => {
     expect(dev.map((a: { name: string }) => a.name)).toEqual(['pgd', 'square']);
     expect(dev[0]).toMatchObject({ name: 'pgd', eps: 0.1, where: 'device', crafted_against: 'float', transferred: true });
     expect(dev[1]).toMatchObject({ name: 'square', crafted_against: 'int8 (device)', transferred: false });
+    // The query attack runs against the device, not again against the host copy of the same bytes.
+    expect(r.attacks.filter((a: { name: string }) => a.name === 'square').map((a: { model: string; where: string }) => `${a.model}@${a.where}`)).toEqual(['float@host', 'int8@device']);
     // The device runs the same int8 arithmetic as the host reference: same verdicts on the same transferred images.
     const host = r.attacks.find((a: { name: string; where: string; model: string }) => a.name === 'pgd' && a.where === 'host' && a.model === 'int8');
     expect(dev[0].robust_top1).toBe(host.robust_top1);

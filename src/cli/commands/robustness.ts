@@ -23,6 +23,7 @@ interface RobustnessFlags {
   attack: string;
   eps: string;
   epsL2: string;
+  queryEps?: string;
   samples: number;
   querySamples: number;
   queries: number;
@@ -83,13 +84,14 @@ export function register(program: Command): void {
     .description('clean and robust top-1 under attacks at several ε: float model, compressed model on the host, and on a board')
     .argument('<model>', 'float model file (.onnx, model.json, .tflite) or a folder written by `tinyforge compile`')
     .requiredOption('--dataset <name>', "labelled test data: 'mnist' or an MLPerf-style folder")
-    .option('--board <id>', 'also run the compressed model on this board: transferred examples streamed over serial + the query attack against the device')
+    .option('--board <id>', 'also run the compressed model on this board: transferred examples streamed over serial, and the query attack against the device instead of its host copy')
     .option('--attack <names>', `comma-separated attacks: ${ATTACK_NAMES.join(', ')}`, ATTACK_NAMES.join(','))
     .option('--eps <list>', 'L∞ budgets in the preprocessed input space, comma-separated', '0.05,0.1,0.2')
     .option('--eps-l2 <list>', 'L2 budgets for pgd-l2, comma-separated', '1,2')
     .option('--samples <n>', 'test images for the white-box attacks', num, 500)
-    .option('--query-samples <n>', 'test images for the query attack (one inference per query)', num, 20)
+    .option('--query-samples <n>', 'test images for the query attack (one inference per query)', num, 10)
     .option('--queries <n>', 'query budget per image for the query attack', num, 200)
+    .option('--query-eps <list>', 'L∞ budgets for the query attack (default: the middle one of --eps)')
     .option('--steps <n>', 'PGD steps', num, 20)
     .option('--quantize <mode>', "compressed model: 'int8' (PTQ calibrated on --dataset) or 'none'", 'int8')
     .option('--calibration-samples <n>', 'training samples used to calibrate int8 ranges', num, 200)
@@ -105,15 +107,18 @@ export function register(program: Command): void {
       const attacks = opts.attack.split(',').map((s) => s.trim()).filter(Boolean);
       const eps = list(opts.eps);
       const epsL2 = list(opts.epsL2);
+      // One inference per query, each over serial with --board: one budget by default keeps the command to minutes.
+      const queryEps = opts.queryEps !== undefined ? list(opts.queryEps) : [[...eps].sort((a, b) => a - b)[Math.floor((eps.length - 1) / 2)]!];
       const { float, floatPath, compressed, project } = await loadModels(path, opts);
       const test = await loadDataset(opts.dataset, { split: 'test', limit: opts.samples });
       const domain = inputDomain(float, test, floatPath);
       const floatS = floatSubject(float, domain);
       const subjects: RobustnessSubject[] = [floatS];
-      if (compressed) subjects.push(referenceSubject(compressed, 'int8'));
+      // With a board, the query attack runs against the device; the host copy of the same bytes would only repeat it.
+      if (compressed) subjects.push({ ...referenceSubject(compressed, 'int8'), queryAttack: !opts.board });
       let session: DeviceSession | undefined;
       try {
-        const base = { float, subjects, dataset: test, attacks, eps, epsL2, samples: opts.samples, querySamples: opts.querySamples, queries: opts.queries, steps: opts.steps, seed: opts.seed, file: floatPath };
+        const base = { float, subjects, dataset: test, attacks, eps, epsL2, samples: opts.samples, querySamples: opts.querySamples, queries: opts.queries, queryEps, steps: opts.steps, seed: opts.seed, file: floatPath };
         // Validate every flag before compiling or starting anything slow.
         checkRobustnessOptions(base);
         if (opts.board) {
