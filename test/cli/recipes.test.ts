@@ -31,6 +31,13 @@ describe('tinyforge recipes', () => {
     expect(text).toMatch(/distill\s+a number in \[0, 1\] \(default 0\.5\)/);
   });
 
+  it('a preset with a variant for convolutional models names it', () => {
+    const r = cli('deep-compression', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ name: 'deep-compression', recipe: presets['deep-compression'], convolutional_models: 'deep-compression-cnn' });
+    expect(JSON.parse(cli('int8', '--json').stdout)).toEqual({ name: 'int8', recipe: presets.int8 });
+  });
+
   it('an unknown name exits 2 and lists the steps and presets', () => {
     const r = cli('nope');
     expect(r.code).toBe(2);

@@ -3,7 +3,7 @@
 // recipe error to learn them.
 import type { Command } from 'commander';
 import { TinyforgeError } from '../../diagnostics.ts';
-import { describeParam, passes, presets } from '../../compress/pipeline.ts';
+import { CONV_VARIANTS, describeParam, passes, presets } from '../../compress/pipeline.ts';
 import { stepParams } from '../../compress/pass.ts';
 import { printJson, table } from '../output.ts';
 
@@ -40,8 +40,9 @@ export function register(program: Command): void {
       }
       const preset = presets[name];
       if (preset) {
-        if (opts.json) printJson({ name, recipe: preset });
-        else process.stdout.write(`${name}:\n${JSON.stringify(preset, null, 2)}\n`);
+        const conv = CONV_VARIANTS[name];
+        if (opts.json) printJson({ name, recipe: preset, ...(conv ? { convolutional_models: conv } : {}) });
+        else process.stdout.write(`${name}:\n${JSON.stringify(preset, null, 2)}\n${conv ? `on a model with convolutions it runs ${conv} (tinyforge recipes ${conv})\n` : ''}`);
         return;
       }
       throw new TinyforgeError('bad-argument', `"${name}" is neither a compression step nor a preset`, {
