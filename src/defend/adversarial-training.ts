@@ -1,6 +1,7 @@
 // Adversarial training as in the lecture notes ("Proactive Defense"): for t = 1..T, find an adversarial example for
 // every training image with attack A against the *current* model, label it with the true label, and train on the
 // clean + adversarial set. Repeating matters: each update opens new holes, so the set is regenerated every iteration.
+import { TinyforgeError } from '../diagnostics.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { Graph } from '../ir/graph.ts';
 import { initBackend, type BackendName } from '../train/backend.ts';
@@ -25,6 +26,8 @@ export interface AdversarialTrainingOptions {
   stepSize?: number;
   batchSize?: number;
   learningRate?: number;
+  /** Learning-rate factor from one iteration to the next (default 1): later iterations refine instead of jumping. */
+  learningRateDecay?: number;
   seed?: number;
   /** Model file, for error locations. */
   file?: string;
@@ -52,6 +55,11 @@ export function checkAdversarialOptions(g: Graph, ds: Dataset, opts: Adversarial
   checkCount(opts.iterations, 'iterations (T)', 1000);
   if (opts.epochs !== undefined) checkCount(opts.epochs, 'epochs', 1000);
   if (opts.steps !== undefined) checkCount(opts.steps, 'steps', 10000);
+  for (const [v, what, example] of [[opts.learningRate, 'learning rate (--lr)', '--lr 0.001'], [opts.learningRateDecay, 'learning-rate decay (--lr-decay)', '--lr-decay 0.5']] as const) {
+    if (v !== undefined && !(v > 0 && v <= 1)) {
+      throw new TinyforgeError('bad-argument', `${what} must be a number in (0, 1], got ${v}`, { hint: `pass e.g. ${example}` });
+    }
+  }
   const domain = inputDomain(g, ds, opts.file);
   checkEpsilon(opts.eps, domain, whiteBoxAttacks[opts.attack]!.norm);
   checkLabels(ds, g.tensors[g.outputs[0]!]?.shape.at(-1));
@@ -102,7 +110,7 @@ export async function adversarialTrain(g: Graph, ds: Dataset, opts: AdversarialT
     const trained = await trainGraph({ ...current, metadata: { ...current.metadata, preprocess: undefined } }, mixed, {
       epochs: opts.epochs ?? 1,
       batchSize: opts.batchSize ?? 64,
-      learningRate: opts.learningRate ?? 1e-3,
+      learningRate: (opts.learningRate ?? 1e-3) * (opts.learningRateDecay ?? 1) ** (t - 1),
       optimizer: 'adam',
       seed: (opts.seed ?? 0) + t,
       onProgress: (epoch, batch) => opts.onProgress?.({ iteration: t, phase: 'train', done: epoch * batches + batch + 1, total: (opts.epochs ?? 1) * batches }),

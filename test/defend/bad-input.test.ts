@@ -57,6 +57,8 @@ describe('library checks', () => {
     expect((await caught(() => adversarialTrain(g, train, { attack: 'pgd', eps: 0.1, iterations: 0 }))).message).toMatch(/iterations \(T\) must be an integer in \[1, 1000\], got 0/);
     expect((await caught(() => adversarialTrain(g, train, { attack: 'square', eps: 0.1, iterations: 1 }))).diagnostic.notes?.[0]).toContain('fgsm, pgd, pgd-l2');
     expect((await caught(() => adversarialTrain(g, train, { attack: 'fgsm', eps: 2, iterations: 1 }))).code).toBe('bad-argument');
+    expect((await caught(() => adversarialTrain(g, train, { attack: 'pgd', eps: 0.1, iterations: 3, learningRateDecay: 0 }))).message).toBe('learning-rate decay (--lr-decay) must be a number in (0, 1], got 0');
+    expect((await caught(() => adversarialTrain(g, train, { attack: 'pgd', eps: 0.1, iterations: 3, learningRate: Number.NaN }))).message).toBe('learning rate (--lr) must be a number in (0, 1], got NaN');
   });
 
   it('a model whose input is int8 (not continuous) cannot be attacked', async () => {

@@ -10,7 +10,7 @@ import { exportOnnx } from '../../import/onnx-export.ts';
 import { inputDomain } from '../../defend/input-domain.ts';
 import { TRAINING_ATTACKS } from '../../defend/names.ts';
 import type { Dataset } from '../../data/dataset.ts';
-import { log, printJson, table } from '../output.ts';
+import { log, printJson, progress, table } from '../output.ts';
 
 interface DefendFlags {
   attack: string;
@@ -23,6 +23,7 @@ interface DefendFlags {
   samples: number;
   evalSamples: number;
   lr: number;
+  lrDecay: number;
   seed: number;
   force?: boolean;
   json?: boolean;
@@ -31,13 +32,21 @@ interface DefendFlags {
 const num = (v: string) => Number(v);
 
 /** Clean and robust (same attack, same ε) top-1 of a float graph on a test slice. */
-async function robustTop1(g: Graph, test: Dataset, attack: string, eps: number, steps: number): Promise<{ clean: number; robust: number }> {
+async function robustTop1(g: Graph, test: Dataset, attack: string, eps: number, steps: number, when: string): Promise<{ clean: number; robust: number }> {
   // tfjs loads only when a defence command runs, not for every CLI command.
   const { floatSubject } = await import('../../defend/subjects.ts');
   const { measureRobustness } = await import('../../defend/robustness.ts');
   const subject = floatSubject(g, inputDomain(g, test));
   try {
-    const r = await measureRobustness({ float: g, subjects: [subject], dataset: test, attacks: [attack], eps: [eps], epsL2: [eps], samples: test.size, steps });
+    let label = '';
+    let bar: ((done: number, total: number) => void) | undefined;
+    const r = await measureRobustness({
+      float: g, subjects: [subject], dataset: test, attacks: [attack], eps: [eps], epsL2: [eps], samples: test.size, steps,
+      onProgress: (m, done, total) => {
+        if (m !== label) [label, bar] = [m, progress(`${when}: ${m}`)];
+        bar!(done, total);
+      },
+    });
     return { clean: r.clean_top1, robust: r.attacks[0]!.robust_top1 };
   } finally {
     subject.dispose();
@@ -58,7 +67,8 @@ export function register(program: Command): void {
     .option('--steps <n>', 'PGD steps when crafting (step size 2.5·ε/steps)', num, 10)
     .option('--samples <n>', 'training images used', num, 10000)
     .option('--eval-samples <n>', 'test images for the before/after clean and robust top-1 (0 to skip)', num, 500)
-    .option('--lr <rate>', 'Adam learning rate', num, 1e-3)
+    .option('--lr <rate>', 'Adam learning rate of the first iteration', num, 1e-3)
+    .option('--lr-decay <f>', 'learning-rate factor from one iteration to the next', num, 0.5)
     .option('--seed <n>', 'seeds random starts and shuffles', num, 0)
     .option('--force', 'overwrite --out if it exists')
     .option('--json', 'print a JSON summary on stdout')
@@ -70,26 +80,27 @@ export function register(program: Command): void {
       const { adversarialTrain, checkAdversarialOptions } = await import('../../defend/adversarial-training.ts');
       const g = await loadModel(modelPath);
       const train = await loadDataset(opts.dataset, { split: 'train', limit: opts.samples });
-      const trainOpts = { attack: opts.attack, eps: opts.eps, iterations: opts.iterations, epochs: opts.epochs, steps: opts.steps, learningRate: opts.lr, seed: opts.seed, file: modelPath };
+      const trainOpts = { attack: opts.attack, eps: opts.eps, iterations: opts.iterations, epochs: opts.epochs, steps: opts.steps, learningRate: opts.lr, learningRateDecay: opts.lrDecay, seed: opts.seed, file: modelPath };
       // Everything is checked before the slow parts start.
       checkAdversarialOptions(g, train, trainOpts);
       const test = opts.evalSamples > 0 ? await loadDataset(opts.dataset, { split: 'test', limit: opts.evalSamples }) : undefined;
-      const before = test ? await robustTop1(g, test, opts.attack, opts.eps, 20) : undefined;
+      const before = test ? await robustTop1(g, test, opts.attack, opts.eps, 20, 'before') : undefined;
       if (before) log(`before: clean top-1 ${(before.clean * 100).toFixed(2)}%, ${opts.attack} ε=${opts.eps} robust top-1 ${(before.robust * 100).toFixed(2)}% (${test!.size} test images)`);
-      let lastLine = '';
+      let label = '';
+      let bar: ((done: number, total: number) => void) | undefined;
       const r = await adversarialTrain(g, train, {
         ...trainOpts,
         onProgress: (p) => {
-          const line = `iteration ${p.iteration}/${opts.iterations}: ${p.phase === 'craft' ? `crafting ${opts.attack} examples` : 'training on clean + adversarial'} ${Math.floor((p.done / p.total) * 10) * 10}%`;
-          if (line !== lastLine) log(line);
-          lastLine = line;
+          const l = `iteration ${p.iteration}/${opts.iterations}: ${p.phase === 'craft' ? `crafting ${opts.attack} examples` : 'training on clean + adversarial'}`;
+          if (l !== label) [label, bar] = [l, progress(l)];
+          bar!(p.done, p.total);
         },
       });
-      const after = test ? await robustTop1(r.graph, test, opts.attack, opts.eps, 20) : undefined;
+      const after = test ? await robustTop1(r.graph, test, opts.attack, opts.eps, 20, 'after') : undefined;
       writeFileSync(opts.out, exportOnnx(r.graph));
       const summary = {
         model: modelPath, out: opts.out, dataset: opts.dataset, attack: opts.attack, eps: opts.eps, iterations: opts.iterations,
-        train_samples: train.size, backend: r.backend, history: r.history,
+        train_samples: train.size, settings: { epochs: opts.epochs, steps: opts.steps, lr: opts.lr, lr_decay: opts.lrDecay, seed: opts.seed }, backend: r.backend, history: r.history,
         eval: test ? { samples: test.size, attack: opts.attack, eps: opts.eps, steps: opts.attack === 'fgsm' ? 1 : 20, before: { clean_top1: before!.clean, robust_top1: before!.robust }, after: { clean_top1: after!.clean, robust_top1: after!.robust } } : null,
       };
       if (opts.json) printJson(summary);
