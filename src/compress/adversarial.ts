@@ -37,7 +37,8 @@ export const adversarial: Pass = {
     epochs: { type: 'number', min: 1, max: 1000, integer: true, default: 1, description: 'epochs over clean + adversarial data per iteration' },
     steps: { type: 'number', min: 1, max: 1000, integer: true, default: 10, description: 'PGD steps when crafting (step size 2.5·ε/steps)' },
     samples: { type: 'number', min: 1, max: 1e7, integer: true, default: 10000, description: 'training images used' },
-    lr: { type: 'number', min: 1e-7, max: 1, default: 1e-3, description: 'Adam learning rate' },
+    lr: { type: 'number', min: 1e-7, max: 1, default: 1e-3, description: 'Adam learning rate of the first iteration' },
+    lr_decay: { type: 'number', min: 0.01, max: 1, default: 0.5, description: 'learning-rate factor from one iteration to the next (as tinyforge defend)' },
     seed: { type: 'number', min: 0, max: 2 ** 31, integer: true, default: 0, description: 'seeds random starts and shuffles' },
   },
   async run(ir, { params, data }, log) {
@@ -58,6 +59,7 @@ export const adversarial: Pass = {
       epochs: params.epochs as number,
       steps: params.steps as number,
       learningRate: params.lr as number,
+      learningRateDecay: params.lr_decay as number,
       seed: params.seed as number,
       onProgress: (p) => log.progress(`adversarial T=${p.iteration}/${params.iterations}: ${p.phase}`, p.done / p.total),
     });
