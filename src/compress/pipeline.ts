@@ -57,11 +57,12 @@ export const presets: Record<string, Recipe> = {
   depthwise: [{ step: 'depthwise' }],
   // Han et al. 2016: magnitude pruning with retraining → k-means weight sharing with centroid fine-tuning → Huffman
   // (codebooks and biases as half: on small models they are a large part of what is left).
-  // Settings of bench/bits.ts's figures: global threshold (the big layers lose the most), the unpruned model as
-  // distillation teacher while pruning; layers under 100 weights stay dense (a gap code costs more there).
+  // Global threshold (the big layers lose the most), the unpruned model as distillation teacher while pruning; layers
+  // under 100 weights stay dense (a gap code costs more there). Fine-tuning reads the whole training split (the
+  // parameters' default is 10,000 samples, which loses accuracy here).
   'deep-compression': [
-    { step: 'prune-weights', sparsity: 0.93, scope: 'global', skip_below: 100, steps: 4, epochs: 6, lr: 5e-4, distill: 0.5 },
-    { step: 'cluster', bits: 5, epochs: 1, lr: 1e-4 },
+    { step: 'prune-weights', sparsity: 0.93, scope: 'global', skip_below: 100, steps: 4, epochs: 6, lr: 5e-4, distill: 0.5, samples: 60000 },
+    { step: 'cluster', bits: 5, epochs: 1, lr: 1e-4, samples: 60000 },
     { step: 'huffman', half: true },
   ],
   // Small CNNs: few clusters (3-bit indices, 2-bit first layer) since codebooks and code tables weigh on a 9k-weight model.
