@@ -55,6 +55,15 @@ describe('recipes', () => {
     expect(resolveRecipe('int8', cnn(1))).toEqual(presets.int8);
   });
 
+  it('the presets tuned on the examples fine-tune on the whole MNIST training split, not the 10,000-sample default', () => {
+    for (const name of ['prune-structured', 'deep-compression', 'deep-compression-cnn']) {
+      const steps = resolveRecipe(name);
+      validateRecipe(steps).forEach((p, i) => {
+        if (Number(p.epochs ?? 0) > 0) expect({ preset: name, step: steps[i]!.step, samples: p.samples }).toEqual({ preset: name, step: steps[i]!.step, samples: 60000 });
+      });
+    }
+  });
+
   it('rejects before running anything, and unknown presets', async () => {
     // No calibration data: if the first step ran we would see 'no-calibration-data' instead.
     await expect(runPipeline(tiny(), [{ step: 'quantize-int8' }, { step: 'nope' }])).rejects.toMatchObject({ code: 'bad-recipe' });
