@@ -2,11 +2,11 @@
 // whose errors name the file and the field, so a new board is one new file.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TinyforgeError } from '../diagnostics.ts';
+import { packagePath } from '../package.ts';
 
 /** The folder holding `<id>.json`, one per board. */
-export const BOARDS_DIR = fileURLToPath(new URL('../../boards/', import.meta.url));
+export const BOARDS_DIR = packagePath('boards');
 
 export type CycleCounterKind = 'systick-icount' | 'dwt' | 'minstret' | 'ccount' | 'monotonic-ns' | 'none';
 export type LatencyUnit = 'instructions' | 'cycles' | 'nanoseconds' | 'unavailable';

@@ -2,11 +2,11 @@
 // startup, the linker script. One list feeds both the in-process build (toolchain.ts) and the emitted Makefile.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package.ts';
 import type { Board } from './boards.ts';
 
-export const FIRMWARE_DIR = fileURLToPath(new URL('../../firmware/', import.meta.url));
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+export const FIRMWARE_DIR = packagePath('firmware');
+export const TEMPLATES_DIR = packagePath('templates');
 
 /** Flags every build uses, before the board's own. */
 export const BASE_CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O2'];

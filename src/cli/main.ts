@@ -1,6 +1,7 @@
 // The command line: parses argv with commander, runs one command, renders diagnostics, returns the exit code.
 import { Command, CommanderError } from 'commander';
 import { TinyforgeError, formatDiagnostic } from '../diagnostics.ts';
+import { TOOL_VERSION } from '../package.ts';
 import { commands } from './commands/index.ts';
 
 /** Global flags every command sees. */
@@ -12,6 +13,7 @@ export interface GlobalOptions {
 export function buildProgram(): Command {
   const program = new Command('tinyforge')
     .description('Deploy neural networks to microcontrollers: compress, generate C, build, flash, measure on the device.')
+    .version(TOOL_VERSION, '-V, --version', 'print the version')
     .option('--verbose', 'show stack traces and tool output')
     .exitOverride()
     .showHelpAfterError()

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { TinyforgeError } from '../diagnostics.ts';
+import { packagePath } from '../package.ts';
 import type { Graph, Node } from '../ir/graph.ts';
 import { cComment, CNames } from './c-names.ts';
 import { cInts, cList } from './c-literals.ts';
@@ -45,8 +46,7 @@ function ioPtr(ctype: string, buffer: 'input' | 'output', offset: number): strin
   return `(${ctype} *)((${buffer === 'input' ? 'const ' : ''}uint8_t *)${buffer} + ${offset})`;
 }
 
-const TEMPLATES = new URL('../../templates/model/', import.meta.url);
-const template = (name: string) => Handlebars.compile(readFileSync(new URL(name, TEMPLATES), 'utf8'), { noEscape: true, strict: true });
+const template = (name: string) => Handlebars.compile(readFileSync(packagePath('templates', 'model', name), 'utf8'), { noEscape: true, strict: true });
 
 interface Layer {
   index: number;

@@ -8,9 +8,8 @@ import { float32WeightBytes } from '../compress/deep-compression-table.ts';
 import type { Compression } from '../compress/pipeline.ts';
 import type { DeviceMeasurement } from '../device/measure.ts';
 import type { StackReport } from '../device/protocol.ts';
+import { TOOL_VERSION } from '../package.ts';
 import { summarize, toMs, type LayerLatency, type Report } from './report.ts';
-
-export const TOOL_VERSION = '0.1.0';
 
 export function targetOf(board: Board): Report['target'] {
   if (board.emulator) return { kind: 'emulator', detail: `QEMU ${board.emulator.machine} with -icount shift=${board.emulator.icountShift}: figures are emulated, not measured on hardware` };
