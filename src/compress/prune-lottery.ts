@@ -12,9 +12,9 @@ import { channelImportance, leastImportant } from './importance.ts';
 import { analyzeChannels } from './prune-channel-groups.ts';
 import { removeChannels } from './prune-channel-removal.ts';
 import { applyMagnitudeMasks, prunableWeights } from './prune-weights.ts';
+import type { LotteryColumn } from './lottery-columns.ts';
 
-export const LOTTERY_COLUMNS = ['unpruned', 'fine-tuned', 'lottery', 'scratch-e', 'scratch-b'] as const;
-export type LotteryColumn = (typeof LOTTERY_COLUMNS)[number];
+export { LOTTERY_COLUMNS, meanStd, type LotteryColumn } from './lottery-columns.ts';
 
 export interface LotteryOptions {
   seeds: number[];
@@ -40,12 +40,6 @@ export interface LotteryRow {
   /** Per column, top-1 of each seed. */
   runs: Record<LotteryColumn, number[]>;
 }
-
-export const meanStd = (v: number[]): { mean: number; std: number } => {
-  const mean = v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
-  const std = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0;
-  return { mean, std };
-};
 
 /** Copies `mask`s from `from` onto the same-named weights of `to`, zeroing the pruned entries. */
 function withMasks(to: Graph, from: Graph): Graph {

@@ -1,6 +1,5 @@
 // `tinyforge compile`: model → (compress, quantize) → generated C project for a board, or a C library with --lib.
 import type { Command } from 'commander';
-import { compileModel, defaultOutDir } from '../steps.ts';
 import { log, printJson } from '../output.ts';
 
 export interface CompileFlags {
@@ -48,6 +47,7 @@ export function register(program: Command): void {
     .option('--json', 'print the manifest on stdout')
     .addHelpText('after', '\nExample:\n  $ tinyforge compile examples/mnist-lenet300/model.onnx --board mps2-an386 --dataset mnist -o out/lenet')
     .action(async (modelPath: string, opts: CompileFlags & { lib?: boolean; json?: boolean }) => {
+      const { compileModel, defaultOutDir } = await import('../steps.ts');
       const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
       const c = await compileModel({
         modelPath, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,

@@ -3,10 +3,7 @@
 import type { Command } from 'commander';
 import { existsSync, writeFileSync } from 'node:fs';
 import { TinyforgeError } from '../../diagnostics.ts';
-import { exportOnnx } from '../../import/onnx-export.ts';
-import { graphToJson } from '../../ir/serialize.ts';
-import { presets } from '../../compress/pipeline.ts';
-import { prepareModel } from '../steps.ts';
+import { presets } from '../../compress/presets.ts';
 import { log, printJson, table } from '../output.ts';
 
 export function register(program: Command): void {
@@ -29,6 +26,9 @@ export function register(program: Command): void {
       if (!isOnnx && !opts.out.toLowerCase().endsWith('.tfir.json')) {
         throw new TinyforgeError('bad-argument', `-o ${opts.out}: the output must end in .tfir.json or .onnx`);
       }
+      const { prepareModel } = await import('../steps.ts');
+      const { exportOnnx } = await import('../../import/onnx-export.ts');
+      const { graphToJson } = await import('../../ir/serialize.ts');
       const p = await prepareModel({ modelPath, quantize: 'none', compress: opts.recipe, dataset: opts.dataset, calibrationSamples: opts.calibrationSamples });
       if (isOnnx && p.quantization !== 'float32') {
         throw new TinyforgeError('bad-argument', `the compressed model is ${p.quantization}; ONNX export here is float only`, { hint: `write it as ${opts.out.replace(/\.onnx$/i, '.tfir.json')}` });

@@ -5,8 +5,6 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { TinyforgeError } from '../../diagnostics.ts';
 import { loadDataset } from '../../data/dataset.ts';
 import type { Graph } from '../../ir/graph.ts';
-import { loadModel } from '../../import/index.ts';
-import { exportOnnx } from '../../import/onnx-export.ts';
 import { inputDomain } from '../../defend/input-domain.ts';
 import { TRAINING_ATTACKS } from '../../defend/names.ts';
 import type { Dataset } from '../../data/dataset.ts';
@@ -68,6 +66,8 @@ export function register(program: Command): void {
         throw new TinyforgeError('output-exists', `${opts.out} already exists`, { location: { file: opts.out }, hint: 'choose another -o file, or pass --force to overwrite it' });
       }
       const { adversarialTrain, checkAdversarialOptions } = await import('../../defend/adversarial-training.ts');
+      const { loadModel } = await import('../../import/index.ts');
+      const { exportOnnx } = await import('../../import/onnx-export.ts');
       const g = await loadModel(modelPath);
       const train = await loadDataset(opts.dataset, { split: 'train', limit: opts.samples });
       const trainOpts = { attack: opts.attack, eps: opts.eps, iterations: opts.iterations, epochs: opts.epochs, steps: opts.steps, learningRate: opts.lr, seed: opts.seed, file: modelPath };

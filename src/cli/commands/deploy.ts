@@ -3,19 +3,9 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../../data/dataset.ts';
-import { loadProject } from '../../codegen/project.ts';
-import { buildProject } from '../../build/build-project.ts';
-import { openDevice, type DeviceSession } from '../../device/device-session.ts';
+import type { DeviceSession } from '../../device/device-session.ts';
 import type { ElfSize } from '../../build/elf-size.ts';
-import { deployHardwareStep, isHardwareFlasher } from '../deploy-hardware.ts';
-import { measureOnDevice } from '../../device/measure.ts';
-import { debugLayers, profileLayers } from '../../device/layer-views.ts';
-import { evaluateOnHost } from '../../reference/evaluate.ts';
-import { prepareInput } from '../../reference/model-input.ts';
-import { makeReport } from '../../report/make-report.ts';
-import { renderHtml } from '../../report/html.ts';
 import type { Report } from '../../report/report.ts';
-import { compileModel, defaultOutDir } from '../steps.ts';
 import { log, printJson, progress, table } from '../output.ts';
 import { compileOptions, type CompileFlags } from './compile.ts';
 
@@ -68,6 +58,17 @@ export function register(program: Command): void {
     .option('--flash-only', 'real boards: stop after flashing and verification (no measurement)')
     .addHelpText('after', '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 500')
     .action(async (modelPath: string, opts: DeployFlags) => {
+      const { compileModel, defaultOutDir } = await import('../steps.ts');
+      const { loadProject } = await import('../../codegen/project.ts');
+      const { buildProject } = await import('../../build/build-project.ts');
+      const { openDevice } = await import('../../device/device-session.ts');
+      const { deployHardwareStep, isHardwareFlasher } = await import('../deploy-hardware.ts');
+      const { measureOnDevice } = await import('../../device/measure.ts');
+      const { debugLayers, profileLayers } = await import('../../device/layer-views.ts');
+      const { evaluateOnHost } = await import('../../reference/evaluate.ts');
+      const { prepareInput } = await import('../../reference/model-input.ts');
+      const { makeReport } = await import('../../report/make-report.ts');
+      const { renderHtml } = await import('../../report/html.ts');
       const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
       log(`compiling ${modelPath} for ${opts.board} …`);
       const compiled = await compileModel({

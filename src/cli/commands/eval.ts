@@ -1,20 +1,18 @@
 // `tinyforge eval`: top-1 of a model on a dataset, by onnxruntime-node and by our reference interpreter.
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { loadModelWithPreprocess } from '../steps.ts';
 import { preprocessOptions } from './compile.ts';
 import { loadDataset } from '../../data/dataset.ts';
-import { evaluateOnHost } from '../../reference/evaluate.ts';
 import { log, printJson, progress } from '../output.ts';
 import { loadBoard } from '../../build/boards.ts';
-import { buildProject } from '../../build/build-project.ts';
-import { loadProject } from '../../codegen/project.ts';
-import { openDevice } from '../../device/device-session.ts';
-import { measureOnDevice } from '../../device/measure.ts';
-import { summarize } from '../../report/report.ts';
 
 /** Device evaluation of a compiled folder: top-1 on the device, the reference's, their agreement and latency. */
 async function evalOnBoard(dir: string, boardId: string, dataset: string, samples: number, json: boolean): Promise<void> {
+  const { loadProject } = await import('../../codegen/project.ts');
+  const { buildProject } = await import('../../build/build-project.ts');
+  const { openDevice } = await import('../../device/device-session.ts');
+  const { measureOnDevice } = await import('../../device/measure.ts');
+  const { summarize } = await import('../../report/report.ts');
   const board = loadBoard(boardId);
   const project = loadProject(dir);
   const fw = await buildProject(project, board);
@@ -51,6 +49,8 @@ export function register(program: Command): void {
     .action(async (modelPath: string, opts: { dataset: string; limit?: number; samples?: number; board?: string; json?: boolean; inputScale?: string; mean?: string; std?: string }) => {
       opts.limit ??= opts.samples;
       if (opts.board) return evalOnBoard(modelPath, opts.board, opts.dataset, opts.limit ?? 100, !!opts.json);
+      const { loadModelWithPreprocess } = await import('../steps.ts');
+      const { evaluateOnHost } = await import('../../reference/evaluate.ts');
       const g = await loadModelWithPreprocess(modelPath, opts);
       const data = await loadDataset(opts.dataset, { split: 'test', limit: opts.limit });
       const onnxBytes = modelPath.endsWith('.onnx') ? new Uint8Array(await readFile(modelPath)) : undefined;

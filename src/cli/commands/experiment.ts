@@ -3,9 +3,8 @@
 import type { Command } from 'commander';
 import { TinyforgeError } from '../../diagnostics.ts';
 import { loadDataset } from '../../data/dataset.ts';
-import { loadModel } from '../../import/index.ts';
-import { initBackend } from '../../train/backend.ts';
-import { LOTTERY_COLUMNS, meanStd, runLottery, type LotteryRow } from '../../compress/prune-lottery.ts';
+import { LOTTERY_COLUMNS, meanStd } from '../../compress/lottery-columns.ts';
+import type { LotteryRow } from '../../compress/prune-lottery.ts';
 import { log, printJson, table } from '../output.ts';
 
 interface LotteryFlags {
@@ -64,6 +63,9 @@ export function register(program: Command): void {
     .option('--json', 'print JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ tinyforge experiment lottery examples/mnist-lenet300/model.onnx --dataset mnist --seeds 3')
     .action(async (modelPath: string, f: LotteryFlags) => {
+      const { loadModel } = await import('../../import/index.ts');
+      const { initBackend } = await import('../../train/backend.ts');
+      const { runLottery } = await import('../../compress/prune-lottery.ts');
       const arch = await loadModel(modelPath);
       const train = await loadDataset(f.dataset, { split: 'train', limit: f.trainSamples });
       const test = await loadDataset(f.dataset, { split: 'test', limit: f.testSamples });

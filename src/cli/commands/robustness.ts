@@ -7,15 +7,12 @@ import { basename, join } from 'node:path';
 import { TinyforgeError } from '../../diagnostics.ts';
 import { loadDataset } from '../../data/dataset.ts';
 import type { Graph } from '../../ir/graph.ts';
-import { loadModel } from '../../import/index.ts';
 import { loadBoard } from '../../build/boards.ts';
-import { buildProject } from '../../build/build-project.ts';
-import { loadProject, MANIFEST, type LoadedProject } from '../../codegen/project.ts';
-import { openDevice, type DeviceSession } from '../../device/device-session.ts';
+import type { LoadedProject } from '../../codegen/project.ts';
+import type { DeviceSession } from '../../device/device-session.ts';
 import { ATTACK_NAMES } from '../../defend/names.ts';
 import { inputDomain } from '../../defend/input-domain.ts';
 import type { RobustnessSubject } from '../../defend/robustness.ts';
-import { compileModel, prepareModel } from '../steps.ts';
 import { log, printJson, progress, table } from '../output.ts';
 
 interface RobustnessFlags {
@@ -43,6 +40,9 @@ const isFloat = (g: Graph) => !Object.values(g.tensors).some((t) => t.dtype === 
 /** The float model and the compressed one: from a compile folder (its manifest names the float model), or by
  *  quantizing a model file here. */
 async function loadModels(path: string, opts: RobustnessFlags): Promise<{ float: Graph; floatPath: string; compressed?: Graph; project?: LoadedProject }> {
+  const { loadProject, MANIFEST } = await import('../../codegen/project.ts');
+  const { loadModel } = await import('../../import/index.ts');
+  const { prepareModel } = await import('../steps.ts');
   if (existsSync(path) && statSync(path).isDirectory()) {
     if (!existsSync(join(path, MANIFEST))) {
       throw new TinyforgeError('bad-argument', `${path} is a folder but not a tinyforge compile output (no ${MANIFEST})`, {
@@ -63,6 +63,10 @@ async function loadModels(path: string, opts: RobustnessFlags): Promise<{ float:
 
 /** Compiles (unless given a compile folder for this board), builds and starts the board; returns the open session. */
 async function startDevice(path: string, boardId: string, opts: RobustnessFlags, project?: LoadedProject): Promise<{ session: DeviceSession; graph: Graph }> {
+  const { loadProject } = await import('../../codegen/project.ts');
+  const { buildProject } = await import('../../build/build-project.ts');
+  const { openDevice } = await import('../../device/device-session.ts');
+  const { compileModel } = await import('../steps.ts');
   const board = loadBoard(boardId);
   let p = project;
   if (!p || p.manifest.board !== board.id) {
