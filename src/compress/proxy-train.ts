@@ -2,7 +2,7 @@
 // sharing), real-valued BinaryConnect weights, fake-quantized weights. Each step writes the forward weights into the
 // model, takes the loss gradient at those weights, and hands it to the pass, which updates its own parameters;
 // every other variable (biases, untouched layers) trains with Adam as usual.
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../train/tf.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { Graph } from '../ir/graph.ts';
 import { shiftTransform } from '../train/augment.ts';
