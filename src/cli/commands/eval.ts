@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { preprocessOptions } from './compile.ts';
 import { loadDataset } from '../../data/dataset.ts';
+import { formatDiagnostic } from '../../diagnostics.ts';
 import { log, printJson, progress } from '../output.ts';
 import { loadBoard } from '../../build/boards.ts';
 
@@ -61,10 +62,14 @@ export function register(program: Command): void {
         samples: r.samples,
         onnxruntime_top1: r.onnxruntimeTop1,
         reference_top1: r.referenceTop1,
+        ...(r.onnxruntimeOff ? { onnxruntime_off: r.onnxruntimeOff.reason } : {}),
       };
+      if (r.onnxruntimeOff) {
+        log(formatDiagnostic({ code: 'onnxruntime-off', severity: 'warning', message: `the onnxruntime cross-check is off: ${r.onnxruntimeOff.reason}`, hint: r.onnxruntimeOff.hint }));
+      }
       if (opts.json) printJson(result);
       else {
-        const pct = (v: number | null) => (v === null ? 'n/a (not a float model)' : `${(v * 100).toFixed(2)}%`);
+        const pct = (v: number | null) => (v !== null ? `${(v * 100).toFixed(2)}%` : r.onnxruntimeOff ? 'off (see the warning above)' : 'n/a (not a float model)');
         log(`${modelPath} on ${r.samples} ${opts.dataset} test samples:`);
         process.stdout.write(`onnxruntime top-1: ${pct(r.onnxruntimeTop1)}\nreference   top-1: ${pct(r.referenceTop1)}\n`);
       }
