@@ -65,3 +65,15 @@ export function formatDiagnostic(d: Diagnostic): string {
   if (d.hint) lines.push(`  hint: ${d.hint}`);
   return lines.join('\n');
 }
+
+/** Where warnings that stop nothing (e.g. a fallback a stage took) go: the CLI prints them on stderr; elsewhere they
+ *  are dropped unless a caller sets its own sink. */
+let warningSink: (d: Diagnostic) => void = () => {};
+
+export function setWarningSink(sink: (d: Diagnostic) => void): void {
+  warningSink = sink;
+}
+
+export function warn(code: string, message: string, extra: Omit<Diagnostic, 'code' | 'message' | 'severity'> = {}): void {
+  warningSink({ code, severity: 'warning', message, ...extra });
+}
