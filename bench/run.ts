@@ -16,6 +16,7 @@ sections (default: --examples when none is given)
   --mlperf              the four MLPerf Tiny int8 models vs TFLM + CMSIS-NN (issue 8)
   --prune --bits --defend   sections from bench/prune.ts, bits.ts, defend.ts (when present; they take
                         --samples, --boards (defend: the first) and --quick when given, else their own defaults)
+  --package             the npm package: tarball and installed size, --help and inspect time (bench/package.ts)
 options
   --samples N           test images per row (default 500)
   --boards a,b          boards (default: examples mps2-an385,mps2-an386,microbit,mps2-an385-armv6m; mlperf mps2-an386)
@@ -52,7 +53,7 @@ export function parseArgs(argv: string[]): BenchArgs {
   };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i];
-    if (['--examples', '--mlperf', '--prune', '--bits', '--defend'].includes(f)) a.sections.push(f.slice(2));
+    if (['--examples', '--mlperf', '--prune', '--bits', '--defend', '--package'].includes(f)) a.sections.push(f.slice(2));
     else if (f === '--samples') {
       a.samples = int(f, argv[++i]);
       a.samplesGiven = true;
