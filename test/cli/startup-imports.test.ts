@@ -1,6 +1,6 @@
 // What a command loads before its action runs: the static imports of src/cli/main.ts (all that `--help`, `--version`
-// and `boards` load) reach none of the heavy packages, and `inspect` reaches only the ONNX/TFLite readers. esbuild's
-// metafile gives the import graph, so a failure names the chain of files that pulled a package in.
+// and `boards` load) reach none of the heavy packages, and `inspect` reaches only the reader of the model's format.
+// esbuild's metafile gives the import graph, so a failure names the chain of files that pulled a package in.
 import { describe, expect, it } from 'vitest';
 import { build, type Metafile } from 'esbuild';
 
@@ -45,8 +45,10 @@ describe('startup imports', () => {
     expect(await heavyReached(['src/cli/main.ts'])).toEqual([]);
   });
 
-  it('inspect loads the model readers (onnx-proto) and nothing heavier', async () => {
-    const reached = await heavyReached(['src/import/index.ts', 'src/ir/stats.ts']);
-    expect(reached.map((r) => r.split(' ')[0])).toEqual(['onnx-proto']);
+  it('inspect loads the reader of the model\'s format and nothing heavier: protobufjs for .onnx, none for .tflite', async () => {
+    const heavy = async (roots: string[]) => (await heavyReached(roots)).map((r) => r.split(' ')[0]);
+    expect(await heavy(['src/import/index.ts', 'src/ir/stats.ts'])).toEqual([]);
+    expect(await heavy(['src/import/onnx.ts'])).toEqual(['onnx-proto']);
+    expect(await heavy(['src/import/tflite.ts'])).toEqual([]);
   });
 });
