@@ -5,8 +5,11 @@ import { existsSync } from 'node:fs';
 
 let main;
 if (existsSync(new URL('../src/cli/main.ts', import.meta.url))) {
-  const { register } = await import('tsx/esm/api');
-  register();
+  const tsx = await import('tsx/esm/api').catch(() => {
+    process.stderr.write('error[setup]: this checkout runs its TypeScript sources through tsx, which is not installed\n  hint: run `npm ci` (or `bash setup.sh`) in the repository first\n');
+    process.exit(2);
+  });
+  tsx.register();
   ({ main } = await import('../src/cli/main.ts'));
 } else {
   ({ main } = await import('../dist/cli.js'));
