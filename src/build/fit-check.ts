@@ -1,4 +1,4 @@
-// Refuses a model that cannot fit the board before anything is built, with the figures (STYLE.md §3:
+// Refuses a model that cannot fit the board before anything is built, with the figures (e.g.
 // "needs 212 KB flash; microbit has 256 KB, the runtime uses 40 KB").
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Board } from './boards.ts';

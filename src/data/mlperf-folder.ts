@@ -12,7 +12,7 @@ import type { Dataset, LoadOptions, Sample } from './dataset.ts';
 /** How one `.bin` stores its values. */
 export type MlperfEncoding = 'int8' | 'uint8' | 'float32';
 
-/** The MLPerf Tiny benchmarks' sample formats (see shared/mlperf-tiny/README.md), keyed by folder id. */
+/** The MLPerf Tiny benchmarks' sample formats (see examples/mlperf-tiny/README.md), keyed by folder id. */
 const KNOWN: Record<string, { encoding: MlperfEncoding; inputShape: number[] }> = {
   kws01: { encoding: 'int8', inputShape: [49, 10, 1] }, // 49 frames x 10 MFCC, quantized with the model's input scale/zp
   vww01: { encoding: 'uint8', inputShape: [96, 96, 3] }, // RGB, HWC

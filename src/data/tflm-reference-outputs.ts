@@ -1,4 +1,4 @@
-// The on-device outputs TFLM + CMSIS-NN printed for the MLPerf Tiny samples (shared/mlperf-tiny/*/reference_outputs/*.csv),
+// The on-device outputs TFLM + CMSIS-NN printed for the MLPerf Tiny samples (examples/mlperf-tiny/*/reference_outputs/*.csv),
 // parsed once here so the KWS reference test and the MLPerf benchmark compare against the same reading.
 import { readFileSync } from 'node:fs';
 import { TinyforgeError } from '../diagnostics.ts';

@@ -1,4 +1,4 @@
-// report.json: the one record of what a deploy or eval measured, in the DESIGN.md format.
+// report.json: the one record of what a deploy or eval measured; docs/report-format.md describes each field.
 // Fields may be added; the names below and their meanings stay.
 
 export interface CompressionStep {

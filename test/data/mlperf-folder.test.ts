@@ -7,8 +7,9 @@ import { TinyforgeError } from '../../src/diagnostics.ts';
 import { loadDataset } from '../../src/data/dataset.ts';
 import { loadMlperfFolder } from '../../src/data/mlperf-folder.ts';
 import { importTflite } from '../../src/import/tflite.ts';
+import { mlperfTiny } from '../mlperf-tiny.ts';
 
-const KWS = '../shared/mlperf-tiny/kws01';
+const KWS = mlperfTiny('kws01');
 const SAMPLES = `${KWS}/samples`;
 
 function catchError(fn: () => unknown): TinyforgeError {
