@@ -8,7 +8,7 @@ import { loadModel } from '../import/index.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { parsePreprocess } from '../data/preprocess.ts';
 import { sampleInput } from '../reference/model-input.ts';
-import { runPipeline, type Compression, type Recipe } from '../compress/pipeline.ts';
+import { passes, runPipeline, type Compression, type Recipe } from '../compress/pipeline.ts';
 import { createLog } from '../compress/pass.ts';
 import { loadBoard, type Board } from '../build/boards.ts';
 import { checkFits } from '../build/fit-check.ts';
@@ -26,6 +26,7 @@ export interface PrepareOptions extends DatasetFlags {
   quantize: string;
   /** A preset name or a recipe JSON file, run before quantization. */
   compress?: string;
+  /** Samples int8 ranges are calibrated on (every calibrating step that does not set its own count). */
   calibrationSamples: number;
   /** Command-line preprocessing (`--input-scale 1/255 --mean 0.1307 --std 0.3081`), over what the model file says. */
   preprocess?: PreprocessFlags;
@@ -83,6 +84,20 @@ async function passData(g: Graph, flags: DatasetFlags, n: number): Promise<{ dat
   return { data, calibration };
 }
 
+/** --calibration-samples fills every calibrating step's count the recipe leaves out; the calibration set is as large
+ *  as the largest count any step asks for. */
+function applyCalibrationCount(recipe: Recipe, count: number): number {
+  let largest = count;
+  for (const step of recipe) {
+    const name = typeof step?.step === 'string' ? step.step : '';
+    const param = Object.hasOwn(passes, name) ? passes[name].calibrationParam : undefined;
+    if (!param) continue;
+    if (step[param] === undefined && count >= 1) step[param] = count;
+    else if (typeof step[param] === 'number') largest = Math.max(largest, step[param] as number);
+  }
+  return largest;
+}
+
 export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel> {
   const floatGraph = opts.model ?? (await loadModelWithPreprocess(opts.modelPath, opts.preprocess));
   const recipe: Recipe = [];
@@ -101,7 +116,8 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
     if (!opts.dataset) {
       throw new TinyforgeError('bad-argument', 'compression and int8 quantization need data to calibrate on', { hint: 'pass --dataset mnist (or a folder of samples), or --quantize none' });
     }
-    const { calibration, data } = await passData(floatGraph, opts, opts.calibrationSamples);
+    const calibrationCount = applyCalibrationCount(recipe, opts.calibrationSamples);
+    const { calibration, data } = await passData(floatGraph, opts, calibrationCount);
     let last = '';
     const plog = createLog((m) => {
       if (m !== last) log(`  ${m}`);
