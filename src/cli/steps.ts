@@ -57,6 +57,8 @@ export interface PreparedModel {
   graph: Graph;
   compression: Compression;
   quantization: string;
+  /** What the calibration / training data's loader noted (e.g. that it is the test set too). */
+  dataNotes: string[];
 }
 
 /** A preset name, or a path to a JSON recipe file (an array of steps or `{ "steps": [...] }`). */
@@ -112,12 +114,14 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
   }
   let compression: Compression = { steps: [], original_bytes: graphStats(floatGraph).totals.bytes, compressed_bytes: graphStats(floatGraph).totals.bytes, ratio: 1 };
   let graph = floatGraph;
+  let dataNotes: string[] = [];
   if (recipe.length > 0) {
     if (!opts.dataset) {
       throw new TinyforgeError('bad-argument', 'compression and int8 quantization need data to calibrate on', { hint: 'pass --dataset mnist (or a folder of samples), or --quantize none' });
     }
     const calibrationCount = applyCalibrationCount(recipe, opts.calibrationSamples);
     const { calibration, data } = await passData(floatGraph, opts, calibrationCount);
+    dataNotes = data.notes ?? [];
     let last = '';
     const plog = createLog((m) => {
       if (m !== last) log(`  ${m}`);
@@ -129,7 +133,7 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
     compression = r.compression;
   }
   const quantization = isQuantized(graph) ? 'int8' : 'float32';
-  return { floatGraph, graph, compression, quantization };
+  return { floatGraph, graph, compression, quantization, dataNotes };
 }
 
 export interface CompileOptions extends PrepareOptions {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProject } from '../../codegen/project.ts';
+import { loadBoard } from '../../build/boards.ts';
 import { buildProject } from '../../build/build-project.ts';
 import { openDevice, type DeviceSession } from '../../device/device-session.ts';
 import type { ElfSize } from '../../build/elf-size.ts';
@@ -77,7 +78,8 @@ export function register(program: Command): void {
     .action(async (modelPath: string, opts: DeployFlags) => {
       const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
       const preprocess = { inputScale: opts.inputScale, mean: opts.mean, std: opts.std };
-      // The model and the test samples are read and checked before anything is built, trained or started.
+      // The board, the model and the test samples are read and checked before anything is built, trained or started.
+      loadBoard(opts.board);
       const model = await loadModelWithPreprocess(modelPath, preprocess);
       const data = await loadDatasetFor(model, opts, { split: 'test', limit: opts.samples, fallback: 'mnist' });
       log(`compiling ${modelPath} for ${opts.board} …`);
@@ -127,7 +129,7 @@ export function register(program: Command): void {
         report = makeReport({
           board: compiled.board, graph: project.graph, floatGraph: compiled.floatGraph, modelPath, manifest: project.manifest,
           compression: compiled.compression, elf, measurement, dataset: opts.dataset ?? 'mnist', stack, perLayer, floatTop1: floatEval,
-          tflmReference: tflm?.result(), classes: data.classNames, datasetNotes: data.notes,
+          tflmReference: tflm?.result(), classes: data.classNames, datasetNotes: [...new Set([...(data.notes ?? []), ...compiled.dataNotes])],
         });
       } finally {
         await session.close();
