@@ -9,6 +9,9 @@ import type { Tensor } from '../../src/ir/graph.ts';
 import { loadDataset, type LoadOptions } from '../../src/data/dataset.ts';
 import { decodeImage, encodePng, resizeImage, toChannels } from '../../src/data/image.ts';
 import { writeNpy } from '../../src/data/npy.ts';
+import { loadModel } from '../../src/import/index.ts';
+import { prepareInput, sampleInput } from '../../src/reference/model-input.ts';
+import { readFileSync } from 'node:fs';
 import { DIGIT_FOLDERS, DIGIT_WORDS, mnistDigits, writeCsvDataset, writeImageFolder, writeNpyDataset } from './dataset-fixtures.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'tfg-datasets-'));
@@ -192,6 +195,20 @@ describe('CSV', () => {
     writeFileSync(ragged, '1,2,3\n4,5\n');
     expect((await loadError(ragged)).code).toBe('bad-dataset');
     expect((await loadError(file, { labelColumn: 'nope' })).code).toBe('bad-option');
+  });
+});
+
+describe('samples as the model takes them', () => {
+  it('KWS int8 samples reach the int8 model byte for byte; with preprocessing they are requantized', async () => {
+    const g = await loadModel('examples/mlperf-tiny/kws01/models/kws_ref_model.tflite');
+    const ds = await loadDataset('examples/mlperf-tiny/kws01/samples', { split: 'test', limit: 5, input: g.tensors[g.inputs[0]] });
+    const file = new Int8Array(readFileSync(join('examples/mlperf-tiny/kws01/samples', ds.files![4])));
+    expect(Array.from(sampleInput(g, ds.get(4)))).toEqual(Array.from(file));
+    // The features the codes stand for round-trip to the same codes here, so only the path differs…
+    expect(Array.from(prepareInput(g, ds.get(4).x))).toEqual(Array.from(file));
+    // …but a preprocessing step must be applied, so the codes are not taken as they are.
+    g.metadata.preprocess = { scale: 0.5, mean: [0], std: [1] };
+    expect(Array.from(sampleInput(g, ds.get(4)))).not.toEqual(Array.from(file));
   });
 });
 
