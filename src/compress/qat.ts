@@ -27,6 +27,7 @@ function activationQuant(f: Graph, q: Graph): Record<string, ActQuant> {
 export const qat: Pass = {
   name: 'qat-int8',
   description: 'quantization-aware training (fake-quant + STE, TFLite int8) starting from PTQ; reports PTQ vs QAT top-1',
+  calibrationParam: 'calibration_samples',
   params: {
     percentile: { type: 'number', min: 90, max: 100, default: 100, description: 'calibration range: 100 = min/max' },
     calibration_samples: { type: 'number', min: 1, max: 100000, integer: true, default: 200, description: 'calibration samples (data.calibration, else the first training samples)' },

@@ -8,6 +8,7 @@ import { float32WeightBytes } from '../compress/deep-compression-table.ts';
 import type { Compression } from '../compress/pipeline.ts';
 import type { DeviceMeasurement } from '../device/measure.ts';
 import type { StackReport } from '../device/protocol.ts';
+import type { TflmComparison } from '../data/tflm-reference-outputs.ts';
 import { summarize, toMs, type LayerLatency, type Report } from './report.ts';
 
 export const TOOL_VERSION = '0.1.0';
@@ -32,6 +33,9 @@ export interface ReportInputs {
   perLayer?: LayerLatency[];
   floatTop1?: number | null;
   latencyNote?: string;
+  tflmReference?: TflmComparison;
+  classes?: string[];
+  datasetNotes?: string[];
 }
 
 export function makeReport(r: ReportInputs): Report {
@@ -80,6 +84,9 @@ export function makeReport(r: ReportInputs): Report {
       agreement: r.measurement.agreement,
       agreement_kind: r.measurement.agreementKind,
       float_top1: r.floatTop1 ?? null,
+      ...(r.tflmReference ? { tflm_reference: r.tflmReference } : {}),
+      ...(r.classes ? { classes: r.classes } : {}),
+      ...(r.datasetNotes?.length ? { notes: r.datasetNotes } : {}),
     },
     created_at: new Date().toISOString(),
   };

@@ -50,6 +50,13 @@ export interface Report {
     agreement: number | null;
     agreement_kind: 'identical-bytes' | 'same-top1';
     float_top1?: number | null;
+    /** How the device's outputs compare with TFLM's printed device outputs for the same samples (MLPerf Tiny
+     *  `reference_outputs/` beside the dataset folder): samples matched, same top-1, identical output bytes. */
+    tflm_reference?: { file: string; samples: number; same_top1: number; identical: number | null };
+    /** Class names by index, when the dataset names its classes (image subfolders, CSV text labels). */
+    classes?: string[];
+    /** How the samples were read (e.g. calibration and test sharing them). */
+    notes?: string[];
   };
   created_at: string;
 }

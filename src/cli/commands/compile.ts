@@ -2,13 +2,13 @@
 import type { Command } from 'commander';
 import { compileModel, defaultOutDir } from '../steps.ts';
 import { log, printJson } from '../output.ts';
+import { datasetOptions, positiveInteger, type DatasetFlags } from '../dataset-options.ts';
 
-export interface CompileFlags {
+export interface CompileFlags extends DatasetFlags {
   board: string;
   out?: string;
   quantize: string;
   compress?: string;
-  dataset?: string;
   calibrationSamples: number;
   force?: boolean;
   inputScale?: string;
@@ -26,13 +26,15 @@ export function preprocessOptions(cmd: Command): Command {
 
 /** The options compile and deploy share. */
 export function compileOptions(cmd: Command, outDefault: string): Command {
-  return preprocessOptions(cmd)
-    .requiredOption('--board <id>', 'target board (`tinyforge boards` lists them)')
-    .option('-o, --out <dir>', `output folder (default ${outDefault})`)
-    .option('--quantize <mode>', "'int8' (post-training quantization, calibrated on --dataset) or 'none'", 'int8')
-    .option('--compress <recipe>', 'a compression preset name or a recipe .json file, run before quantization')
-    .option('--dataset <name>', "calibration/evaluation data: 'mnist' or a folder of MLPerf-style .bin samples")
-    .option('--calibration-samples <n>', 'training samples used to calibrate int8 ranges', (v) => parseInt(v, 10), 200)
+  return datasetOptions(
+    preprocessOptions(cmd)
+      .requiredOption('--board <id>', 'target board (`tinyforge boards` lists them)')
+      .option('-o, --out <dir>', `output folder (default ${outDefault})`)
+      .option('--quantize <mode>', "'int8' (post-training quantization, calibrated on --dataset) or 'none'", 'int8')
+      .option('--compress <recipe>', 'a compression preset name or a recipe .json file, run before quantization'),
+    'calibration, fine-tuning and evaluation data',
+  )
+    .option('--calibration-samples <n>', 'training samples int8 ranges are calibrated on (the first n of the train split)', positiveInteger('calibration-samples'), 200)
     .option('--force', 'replace an output folder that tinyforge did not write');
 }
 
@@ -51,6 +53,7 @@ export function register(program: Command): void {
       const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
       const c = await compileModel({
         modelPath, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
+        datasetEncoding: opts.datasetEncoding, labelColumn: opts.labelColumn,
         calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: !!opts.lib,
         preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
       });

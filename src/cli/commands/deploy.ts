@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDataset } from '../../data/dataset.ts';
 import { loadProject } from '../../codegen/project.ts';
+import { loadBoard } from '../../build/boards.ts';
 import { buildProject } from '../../build/build-project.ts';
 import { openDevice, type DeviceSession } from '../../device/device-session.ts';
 import type { ElfSize } from '../../build/elf-size.ts';
@@ -11,11 +11,13 @@ import { deployHardwareStep, isHardwareFlasher } from '../deploy-hardware.ts';
 import { measureOnDevice } from '../../device/measure.ts';
 import { debugLayers, profileLayers } from '../../device/layer-views.ts';
 import { evaluateOnHost } from '../../reference/evaluate.ts';
-import { prepareInput } from '../../reference/model-input.ts';
+import { sampleInput } from '../../reference/model-input.ts';
+import { tflmComparer } from '../../data/tflm-reference-outputs.ts';
 import { makeReport } from '../../report/make-report.ts';
 import { renderHtml } from '../../report/html.ts';
 import type { Report } from '../../report/report.ts';
-import { compileModel, defaultOutDir } from '../steps.ts';
+import { compileModel, defaultOutDir, loadModelWithPreprocess } from '../steps.ts';
+import { loadDatasetFor, positiveInteger } from '../dataset-options.ts';
 import { log, printJson, progress, table } from '../output.ts';
 import { compileOptions, type CompileFlags } from './compile.ts';
 
@@ -27,6 +29,11 @@ interface DeployFlags extends CompileFlags {
   port?: string;
   image?: string;
   flashOnly?: boolean;
+}
+
+function tflmRow(t: NonNullable<Report['accuracy']['tflm_reference']>): string[] {
+  const identical = t.identical === null ? '' : `${t.identical}/${t.samples} identical bytes, `;
+  return ['vs TFLM device outputs', `${identical}${t.same_top1}/${t.samples} same top-1`];
 }
 
 export function summaryTable(r: Report): string {
@@ -47,6 +54,7 @@ export function summaryTable(r: Report): string {
       ['reference top-1', pct(r.accuracy.reference_top1)],
       ['float model top-1', pct(r.accuracy.float_top1)],
       ['agreement', `${pct(r.accuracy.agreement)} (${r.accuracy.agreement_kind})`],
+      ...(r.accuracy.tflm_reference ? [tflmRow(r.accuracy.tflm_reference)] : []),
     ],
   );
 }
@@ -59,7 +67,7 @@ export function register(program: Command): void {
       .argument('<model>', 'model file: .onnx, TF.js model.json or .tflite'),
     'out/<model>-<board>',
   )
-    .option('--samples <n>', 'test samples streamed to the device', (v) => parseInt(v, 10), 100)
+    .option('--samples <n>', 'test samples streamed to the device (the first n of the test split)', positiveInteger('samples'), 100)
     .option('--profile-layers', "report each layer's latency measured on the device")
     .option('--debug-layers', 'compare every layer output of one sample with the reference; name the first that differs')
     .option('--json', 'print report.json on stdout')
@@ -69,13 +77,21 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 500')
     .action(async (modelPath: string, opts: DeployFlags) => {
       const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
+      const preprocess = { inputScale: opts.inputScale, mean: opts.mean, std: opts.std };
+      // The board, the model and the test samples are read and checked before anything is built, trained or started.
+      loadBoard(opts.board);
+      const model = await loadModelWithPreprocess(modelPath, preprocess);
+      const data = await loadDatasetFor(model, opts, { split: 'test', limit: opts.samples, fallback: 'mnist' });
       log(`compiling ${modelPath} for ${opts.board} …`);
       const compiled = await compileModel({
-        modelPath, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
-        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false,
-        preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
+        modelPath, model, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
+        datasetEncoding: opts.datasetEncoding, labelColumn: opts.labelColumn,
+        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false, preprocess,
       });
       const project = loadProject(outDir);
+      const out = project.graph.tensors[project.graph.outputs[0]];
+      const outQuant = out.dtype === 'i8' && out.quant?.scale.length === 1 ? { scale: out.quant.scale[0], zeroPoint: out.quant.zeroPoint[0] } : undefined;
+      const tflm = data.referenceOutputs && data.files ? tflmComparer(data.referenceOutputs.file, data.referenceOutputs.printing, outQuant) : undefined;
       let session: DeviceSession;
       let elf: ElfSize;
       if (isHardwareFlasher(compiled.board)) {
@@ -89,12 +105,15 @@ export function register(program: Command): void {
         session = await openDevice(compiled.board, fw.elfPath);
         elf = fw.size;
       }
-      const data = await loadDataset(opts.dataset ?? 'mnist', { split: 'test', limit: opts.samples });
       let report: Report;
       try {
-        const measurement = await measureOnDevice(session, project.graph, data, { samples: opts.samples, onProgress: progress('on device') });
+        const measurement = await measureOnDevice(session, project.graph, data, {
+          samples: opts.samples,
+          onProgress: progress('on device'),
+          onOutput: tflm ? (i, output) => tflm.add(data.files![i], output) : undefined,
+        });
         const stack = await session.stack();
-        const first = prepareInput(project.graph, data.get(0).x);
+        const first = sampleInput(project.graph, data.get(0));
         const perLayer = opts.profileLayers ? await profileLayers(session, project.graph, first) : undefined;
         if (opts.debugLayers) {
           const d = await debugLayers(session, project.graph, first);
@@ -110,6 +129,7 @@ export function register(program: Command): void {
         report = makeReport({
           board: compiled.board, graph: project.graph, floatGraph: compiled.floatGraph, modelPath, manifest: project.manifest,
           compression: compiled.compression, elf, measurement, dataset: opts.dataset ?? 'mnist', stack, perLayer, floatTop1: floatEval,
+          tflmReference: tflm?.result(), classes: data.classNames, datasetNotes: [...new Set([...(data.notes ?? []), ...compiled.dataNotes])],
         });
       } finally {
         await session.close();

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { loadModelWithPreprocess } from '../steps.ts';
 import { preprocessOptions } from './compile.ts';
-import { loadDataset } from '../../data/dataset.ts';
+import { loadDatasetFor, datasetOptions, positiveInteger, type DatasetFlags } from '../dataset-options.ts';
 import { evaluateOnHost } from '../../reference/evaluate.ts';
 import { log, printJson, progress } from '../output.ts';
 import { loadBoard } from '../../build/boards.ts';
@@ -14,17 +14,18 @@ import { measureOnDevice } from '../../device/measure.ts';
 import { summarize } from '../../report/report.ts';
 
 /** Device evaluation of a compiled folder: top-1 on the device, the reference's, their agreement and latency. */
-async function evalOnBoard(dir: string, boardId: string, dataset: string, samples: number, json: boolean): Promise<void> {
+async function evalOnBoard(dir: string, boardId: string, flags: DatasetFlags, samples: number, json: boolean): Promise<void> {
   const board = loadBoard(boardId);
   const project = loadProject(dir);
+  const data = await loadDatasetFor(project.graph, flags, { split: 'test', limit: samples });
+  const dataset = flags.dataset!;
   const fw = await buildProject(project, board);
-  const data = await loadDataset(dataset, { split: 'test', limit: samples });
   const session = await openDevice(board, fw.elfPath);
   try {
     const m = await measureOnDevice(session, project.graph, data, { samples, onProgress: progress('on device') });
     const lat = summarize(m.latencies);
     const result = {
-      board: board.id, dataset, samples: m.samples, device_top1: m.deviceTop1, reference_top1: m.referenceTop1,
+      board: board.id, dataset, samples: m.samples, ...(data.classNames ? { classes: data.classNames } : {}), device_top1: m.deviceTop1, reference_top1: m.referenceTop1,
       agreement: m.agreement, agreement_kind: m.agreementKind, latency: { unit: m.unit, median: lat.median, p90: lat.p90 },
     };
     if (json) printJson(result);
@@ -39,26 +40,26 @@ async function evalOnBoard(dir: string, boardId: string, dataset: string, sample
 }
 
 export function register(program: Command): void {
-  preprocessOptions(program.command('eval'))
+  datasetOptions(preprocessOptions(program.command('eval')), 'test data', { required: true })
     .description('measure top-1 of a model on a dataset (host reference and onnxruntime)')
     .argument('<model>', 'model file (.onnx, TF.js model.json, .tflite), or with --board a folder written by `tinyforge compile`')
     .option('--board <id>', 'measure on this board (or its emulator) instead of the host')
-    .option('--samples <n>', 'same as --limit', (v) => parseInt(v, 10))
-    .requiredOption('--dataset <name>', "dataset: 'mnist' or a folder of MLPerf-style .bin samples with y_labels.csv")
-    .option('--limit <n>', 'evaluate only the first n test samples', (v) => parseInt(v, 10))
+    .option('--samples <n>', 'same as --limit', positiveInteger('samples'))
+    .option('--limit <n>', 'evaluate only the first n test samples', positiveInteger('limit'))
     .option('--json', 'print JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ tinyforge eval examples/mnist-cnn/model.onnx --dataset mnist --limit 1000')
-    .action(async (modelPath: string, opts: { dataset: string; limit?: number; samples?: number; board?: string; json?: boolean; inputScale?: string; mean?: string; std?: string }) => {
+    .action(async (modelPath: string, opts: DatasetFlags & { dataset: string; limit?: number; samples?: number; board?: string; json?: boolean; inputScale?: string; mean?: string; std?: string }) => {
       opts.limit ??= opts.samples;
-      if (opts.board) return evalOnBoard(modelPath, opts.board, opts.dataset, opts.limit ?? 100, !!opts.json);
+      if (opts.board) return evalOnBoard(modelPath, opts.board, opts, opts.limit ?? 100, !!opts.json);
       const g = await loadModelWithPreprocess(modelPath, opts);
-      const data = await loadDataset(opts.dataset, { split: 'test', limit: opts.limit });
+      const data = await loadDatasetFor(g, opts, { split: 'test', limit: opts.limit });
       const onnxBytes = modelPath.endsWith('.onnx') ? new Uint8Array(await readFile(modelPath)) : undefined;
       const r = await evaluateOnHost(g, data, { limit: opts.limit, onnxBytes, onProgress: progress('eval') });
       const result = {
         model: modelPath,
         dataset: opts.dataset,
         samples: r.samples,
+        ...(data.classNames ? { classes: data.classNames } : {}),
         onnxruntime_top1: r.onnxruntimeTop1,
         reference_top1: r.referenceTop1,
       };
