@@ -11,8 +11,9 @@ import { runPipeline, type Compression, type Recipe } from '../compress/pipeline
 import { createLog } from '../compress/pass.ts';
 import { loadBoard, type Board } from '../build/boards.ts';
 import { checkFits } from '../build/fit-check.ts';
+import { planStack, STACK_GUARD_BYTES, type StackPlan, type UnplannedStack } from '../build/stack-plan.ts';
 import { generateModel } from '../codegen/generate.ts';
-import { checkOutputDir, writeProject, type ProjectManifest } from '../codegen/project.ts';
+import { checkOutputDir, writeProject, type ManifestStack, type ProjectManifest } from '../codegen/project.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
 import { log } from './output.ts';
 
@@ -127,6 +128,13 @@ export interface CompileOptions extends PrepareOptions {
   outDir: string;
   force: boolean;
   lib: boolean;
+  /** Reserve this much stack instead of the planned amount. */
+  stackBytes?: number;
+}
+
+function manifestStack(s: StackPlan | UnplannedStack): ManifestStack {
+  if (!s.planned) return { planned_bytes: null, limit_bytes: s.limitBytes, chain: [], interrupt_bytes: null, model_bytes: null, reason: s.reason };
+  return { planned_bytes: s.plannedBytes, limit_bytes: s.limitBytes, chain: s.chain, interrupt_bytes: s.interruptBytes, model_bytes: s.modelBytes };
 }
 
 export interface CompiledModel extends PreparedModel {
@@ -139,8 +147,14 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   checkOutputDir(opts.outDir, opts.force); // before any work: refuse early, lose nothing
   const prepared = await prepareModel(opts);
   const generated = generateModel(prepared.graph, { board, lib: opts.lib });
-  // The fit check runs before any build: weights and code estimate for flash, arena for RAM.
-  checkFits(board, { flashBytes: generated.weightBytes, ramBytes: generated.arenaBytes }, prepared.graph.name);
+  // The serial firmware's stack, planned from the cross compiler's frames (a library's stack is its host firmware's).
+  const stack = opts.lib ? undefined : await planStack(board, generated, { stackBytes: opts.stackBytes });
+  if (stack?.planned && opts.stackBytes !== undefined && stack.limitBytes < stack.plannedBytes + STACK_GUARD_BYTES) {
+    log(`warning: --stack-bytes ${opts.stackBytes} is less than the ${stack.plannedBytes.toLocaleString('en-US')} bytes planned: an inference that needs more stops with stack-overflow`);
+  }
+  // The fit check runs before any build: weights and code estimate for flash; static data, arena and stack for RAM.
+  const ramBytes = stack?.planned ? Math.max(stack.staticRamBytes, generated.arenaBytes) : generated.arenaBytes;
+  checkFits(board, { flashBytes: generated.weightBytes, ramBytes, stack: stack && { limitBytes: stack.limitBytes, plannedBytes: stack.planned ? stack.plannedBytes : null, chain: stack.planned ? stack.chain : undefined } }, prepared.graph.name);
   const manifest = writeProject(opts.outDir, {
     graph: prepared.graph,
     generated,
@@ -150,6 +164,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     lib: opts.lib,
     compression: prepared.compression,
     force: opts.force,
+    stack: stack && manifestStack(stack),
   });
   return { ...prepared, board, manifest };
 }

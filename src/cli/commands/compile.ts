@@ -1,5 +1,6 @@
 // `tinyforge compile`: model → (compress, quantize) → generated C project for a board, or a C library with --lib.
 import type { Command } from 'commander';
+import { TinyforgeError } from '../../diagnostics.ts';
 import { compileModel, defaultOutDir } from '../steps.ts';
 import { log, printJson } from '../output.ts';
 
@@ -14,6 +15,15 @@ export interface CompileFlags {
   inputScale?: string;
   mean?: string;
   std?: string;
+  stackBytes?: number;
+}
+
+function stackBytesFlag(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 256) {
+    throw new TinyforgeError('bad-argument', `--stack-bytes ${v} is not a whole number of bytes ≥ 256`, { location: { field: '--stack-bytes' }, hint: 'leave it out to reserve the planned stack' });
+  }
+  return n;
 }
 
 /** Preprocessing flags for a model trained on normalised inputs (e.g. PyTorch's MNIST transforms). */
@@ -33,7 +43,8 @@ export function compileOptions(cmd: Command, outDefault: string): Command {
     .option('--compress <recipe>', 'a compression preset name or a recipe .json file, run before quantization')
     .option('--dataset <name>', "calibration/evaluation data: 'mnist' or a folder of MLPerf-style .bin samples")
     .option('--calibration-samples <n>', 'training samples used to calibrate int8 ranges', (v) => parseInt(v, 10), 200)
-    .option('--force', 'replace an output folder that tinyforge did not write');
+    .option('--force', 'replace an output folder that tinyforge did not write')
+    .option('--stack-bytes <n>', "reserve this much stack instead of the size planned from the compiler's frames (an inference that needs more fails with stack-overflow)", stackBytesFlag);
 }
 
 export function register(program: Command): void {
@@ -51,14 +62,16 @@ export function register(program: Command): void {
       const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
       const c = await compileModel({
         modelPath, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
-        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: !!opts.lib,
+        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: !!opts.lib, stackBytes: opts.stackBytes,
         preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
       });
       if (opts.json) printJson({ out: outDir, ...c.manifest });
       else
         log(
           `wrote ${outDir}: ${c.manifest.quantization}, ${c.manifest.weight_bytes.toLocaleString('en-US')} weight bytes, ` +
-            `arena ${c.manifest.arena_bytes.toLocaleString('en-US')} B (naive ${c.manifest.arena_naive_bytes.toLocaleString('en-US')} B), kernels: ${c.manifest.kernels.join(', ')}`,
+            `arena ${c.manifest.arena_bytes.toLocaleString('en-US')} B (naive ${c.manifest.arena_naive_bytes.toLocaleString('en-US')} B), ` +
+            (c.manifest.stack ? `stack ${c.manifest.stack.limit_bytes.toLocaleString('en-US')} B (${c.manifest.stack.planned_bytes === null ? 'not planned' : `planned ${c.manifest.stack.planned_bytes.toLocaleString('en-US')} B`}), ` : '') +
+            `kernels: ${c.manifest.kernels.join(', ')}`,
         );
     });
 }
