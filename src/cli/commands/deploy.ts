@@ -9,6 +9,7 @@ import { openDevice, type DeviceSession } from '../../device/device-session.ts';
 import type { ElfSize } from '../../build/elf-size.ts';
 import { deployHardwareStep, isHardwareFlasher } from '../deploy-hardware.ts';
 import { measureOnDevice } from '../../device/measure.ts';
+import { checkStack, stackBudget } from '../../device/stack-check.ts';
 import { debugLayers, profileLayers } from '../../device/layer-views.ts';
 import { evaluateOnHost } from '../../reference/evaluate.ts';
 import { prepareInput } from '../../reference/model-input.ts';
@@ -41,7 +42,9 @@ export function summaryTable(r: Report): string {
       ['flash', `${r.memory.flash_bytes.toLocaleString('en-US')} B`],
       ['static RAM', `${r.memory.ram_bytes.toLocaleString('en-US')} B`],
       ['arena', `${r.memory.arena_bytes.toLocaleString('en-US')} B (naive ${r.memory.arena_naive_bytes?.toLocaleString('en-US')} B, lower bound ${r.memory.arena_lower_bound_bytes?.toLocaleString('en-US')} B)`],
-      ['stack high-water', r.memory.stack_bytes === null ? '—' : `${r.memory.stack_bytes.toLocaleString('en-US')} B`],
+      ['stack high-water', r.memory.stack_bytes === null ? '—' : `${r.memory.stack_bytes.toLocaleString('en-US')} B` +
+        (r.memory.stack_limit_bytes ? ` of ${r.memory.stack_limit_bytes.toLocaleString('en-US')} B reserved` : '') +
+        (r.memory.stack_planned_bytes ? ` (planned ${r.memory.stack_planned_bytes.toLocaleString('en-US')} B)` : '')],
       ['weights', `${r.compression.compressed_bytes.toLocaleString('en-US')} B (${r.compression.ratio.toFixed(1)}× smaller than float32)`],
       ['device top-1', `${pct(r.accuracy.device_top1)} on ${r.accuracy.samples} samples`],
       ['reference top-1', pct(r.accuracy.reference_top1)],
@@ -72,7 +75,7 @@ export function register(program: Command): void {
       log(`compiling ${modelPath} for ${opts.board} …`);
       const compiled = await compileModel({
         modelPath, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
-        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false,
+        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false, stackBytes: opts.stackBytes,
         preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
       });
       const project = loadProject(outDir);
@@ -86,7 +89,7 @@ export function register(program: Command): void {
         log(`building firmware …`);
         const fw = await buildProject(project, compiled.board);
         log(`starting ${compiled.board.id} and saying hello …`);
-        session = await openDevice(compiled.board, fw.elfPath);
+        session = await openDevice(compiled.board, fw.elfPath, { stack: stackBudget(project.manifest) });
         elf = fw.size;
       }
       const data = await loadDataset(opts.dataset ?? 'mnist', { split: 'test', limit: opts.samples });
@@ -94,6 +97,9 @@ export function register(program: Command): void {
       try {
         const measurement = await measureOnDevice(session, project.graph, data, { samples: opts.samples, onProgress: progress('on device') });
         const stack = await session.stack();
+        checkStack(compiled.board, stack, stackBudget(project.manifest), session.port);
+        const planned = project.manifest.stack?.planned_bytes;
+        if (planned && stack.highWaterBytes > planned) log(`warning: the device used ${stack.highWaterBytes} B of stack, more than the ${planned} B planned`);
         const first = prepareInput(project.graph, data.get(0).x);
         const perLayer = opts.profileLayers ? await profileLayers(session, project.graph, first) : undefined;
         if (opts.debugLayers) {

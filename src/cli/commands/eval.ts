@@ -11,6 +11,7 @@ import { buildProject } from '../../build/build-project.ts';
 import { loadProject } from '../../codegen/project.ts';
 import { openDevice } from '../../device/device-session.ts';
 import { measureOnDevice } from '../../device/measure.ts';
+import { stackBudget } from '../../device/stack-check.ts';
 import { summarize } from '../../report/report.ts';
 
 /** Device evaluation of a compiled folder: top-1 on the device, the reference's, their agreement and latency. */
@@ -19,7 +20,7 @@ async function evalOnBoard(dir: string, boardId: string, dataset: string, sample
   const project = loadProject(dir);
   const fw = await buildProject(project, board);
   const data = await loadDataset(dataset, { split: 'test', limit: samples });
-  const session = await openDevice(board, fw.elfPath);
+  const session = await openDevice(board, fw.elfPath, { stack: stackBudget(project.manifest) });
   try {
     const m = await measureOnDevice(session, project.graph, data, { samples, onProgress: progress('on device') });
     const lat = summarize(m.latencies);
