@@ -1,6 +1,7 @@
 // The stages `compile`, `flash`, `eval --board` and `deploy` share: prepare the graph (load, compress, quantize),
 // generate and write the project, build it, start the device. Each step reads the previous step's output only.
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
 import { graphStats } from '../ir/stats.ts';
@@ -11,6 +12,7 @@ import { runPipeline, type Compression, type Recipe } from '../compress/pipeline
 import { createLog } from '../compress/pass.ts';
 import { loadBoard, type Board } from '../build/boards.ts';
 import { checkFits } from '../build/fit-check.ts';
+import { ESP_IDF_FOLDER, espIdfProjectFiles } from '../build/esp-idf.ts';
 import { planStack, STACK_GUARD_BYTES, type StackPlan, type UnplannedStack } from '../build/stack-plan.ts';
 import { generateModel } from '../codegen/generate.ts';
 import { checkOutputDir, writeProject, type ManifestStack, type ProjectManifest } from '../codegen/project.ts';
@@ -155,6 +157,10 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   // The fit check runs before any build: weights and code estimate for flash; static data, arena and stack for RAM.
   const ramBytes = stack?.planned ? Math.max(stack.staticRamBytes, generated.arenaBytes) : generated.arenaBytes;
   checkFits(board, { flashBytes: generated.weightBytes, ramBytes, stack: stack && { limitBytes: stack.limitBytes, plannedBytes: stack.planned ? stack.plannedBytes : null, chain: stack.planned ? stack.chain : undefined } }, prepared.graph.name);
+  // ESP boards: the ESP-IDF project too, ready for `idf.py build` without a board or ESP-IDF at hand.
+  const espIdf = board.family === 'esp-idf' && !opts.lib
+    ? espIdfProjectFiles({ board, model: generated, outDir: join(opts.outDir, ESP_IDF_FOLDER), modelName: prepared.graph.name }).files
+    : undefined;
   const manifest = writeProject(opts.outDir, {
     graph: prepared.graph,
     generated,
@@ -165,6 +171,8 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     compression: prepared.compression,
     force: opts.force,
     stack: stack && manifestStack(stack),
+    extraFiles: espIdf && Object.fromEntries(Object.entries(espIdf).map(([rel, c]) => [`${ESP_IDF_FOLDER}/${rel}`, c])),
+    espIdf: espIdf && ESP_IDF_FOLDER,
   });
   return { ...prepared, board, manifest };
 }

@@ -26,6 +26,8 @@ export interface ProjectManifest {
   compression: unknown;
   /** The serial firmware's stack (absent in library mode and in projects of older versions). */
   stack?: ManifestStack;
+  /** ESP boards: the folder (relative to this one) holding the ESP-IDF project for `idf.py build`. */
+  esp_idf?: string;
 }
 
 /** The stack the build reserves: planned from the compiler's frames (src/build/stack-plan.ts), or the board's. */
@@ -81,6 +83,9 @@ export function writeProject(
   args: {
     graph: Graph; generated: GeneratedModel; board: string; modelPath: string; quantization: string; lib: boolean; compression: unknown; force: boolean;
     stack?: ManifestStack;
+    /** More files to write with the project (relative path → content), e.g. the ESP-IDF project. */
+    extraFiles?: Record<string, string | Uint8Array>;
+    espIdf?: string;
   },
 ): ProjectManifest {
   const gen = args.generated;
@@ -99,8 +104,9 @@ export function writeProject(
     lib: args.lib,
     compression: args.compression,
     ...(args.stack ? { stack: args.stack } : {}),
+    ...(args.espIdf ? { esp_idf: args.espIdf } : {}),
   };
-  writeFolderAtomically(dir, { ...gen.files, [GRAPH_FILE]: graphToJson(args.graph), [MANIFEST]: JSON.stringify(manifest, null, 2) + '\n' }, args.force);
+  writeFolderAtomically(dir, { ...gen.files, ...args.extraFiles, [GRAPH_FILE]: graphToJson(args.graph), [MANIFEST]: JSON.stringify(manifest, null, 2) + '\n' }, args.force);
   return manifest;
 }
 

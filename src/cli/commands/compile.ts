@@ -1,5 +1,6 @@
 // `tinyforge compile`: model → (compress, quantize) → generated C project for a board, or a C library with --lib.
 import type { Command } from 'commander';
+import { join } from 'node:path';
 import { TinyforgeError } from '../../diagnostics.ts';
 import { compileModel, defaultOutDir } from '../steps.ts';
 import { log, printJson } from '../output.ts';
@@ -51,13 +52,13 @@ export function register(program: Command): void {
   compileOptions(
     program
       .command('compile')
-      .description('generate C for a model and board: model.c/h, the kernels it uses, and the deployed graph')
+      .description('generate C for a model and board: model.c/h, the kernels it uses, the deployed graph, and for ESP boards an ESP-IDF project')
       .argument('<model>', 'model file: .onnx, TF.js model.json or .tflite'),
     'out/<model>-<board>',
   )
     .option('--lib', 'emit a self-contained C library (CMake and Make fragments) to embed in your own firmware')
     .option('--json', 'print the manifest on stdout')
-    .addHelpText('after', '\nExample:\n  $ tinyforge compile examples/mnist-lenet300/model.onnx --board mps2-an386 --dataset mnist -o out/lenet')
+    .addHelpText('after', '\nExample:\n  $ tinyforge compile examples/mnist-lenet300/model.onnx --board mps2-an386 --dataset mnist -o out/lenet\n  $ tinyforge compile examples/mnist-cnn/model.onnx --board esp32 --dataset mnist -o out/esp   # + out/esp/esp-idf, an ESP-IDF project')
     .action(async (modelPath: string, opts: CompileFlags & { lib?: boolean; json?: boolean }) => {
       const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
       const c = await compileModel({
@@ -73,5 +74,9 @@ export function register(program: Command): void {
             (c.manifest.stack ? `stack ${c.manifest.stack.limit_bytes.toLocaleString('en-US')} B (${c.manifest.stack.planned_bytes === null ? 'not planned' : `planned ${c.manifest.stack.planned_bytes.toLocaleString('en-US')} B`}), ` : '') +
             `kernels: ${c.manifest.kernels.join(', ')}`,
         );
+      if (c.manifest.esp_idf && !opts.json) {
+        const idf = join(outDir, c.manifest.esp_idf);
+        log(`ESP-IDF project: ${idf} (build it with ESP-IDF 5.x: idf.py -C ${idf} build; or \`tinyforge deploy … --port\`)`);
+      }
     });
 }
