@@ -32,7 +32,7 @@ interface DeployFlags extends CompileFlags {
 
 export function summaryTable(r: Report): string {
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(2)}%`);
-  const lat = r.latency.median === null ? `unavailable` : `${r.latency.median.toLocaleString('en-US')} ${r.latency.unit} (≈ ${r.latency.ms?.toFixed(2)} ms)`;
+  const lat = r.latency.median === null ? `unavailable${r.latency.note ? `: ${r.latency.note}` : ''}` : `${r.latency.median.toLocaleString('en-US')} ${r.latency.unit} (≈ ${r.latency.ms?.toFixed(2)} ms)`;
   return table(
     ['figure', 'value'],
     [
