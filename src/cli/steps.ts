@@ -17,7 +17,7 @@ import { planStack, STACK_GUARD_BYTES, type StackPlan, type UnplannedStack } fro
 import { generateModel } from '../codegen/generate.ts';
 import { checkOutputDir, writeProject, type ManifestStack, type ProjectManifest } from '../codegen/project.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
-import { log } from './output.ts';
+import { log, phaseProgress } from './output.ts';
 
 export interface PrepareOptions {
   modelPath: string;
@@ -111,11 +111,7 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
       throw new TinyforgeError('bad-argument', 'compression and int8 quantization need data to calibrate on', { hint: 'pass --dataset mnist (or a folder of samples), or --quantize none' });
     }
     const { calibration, data } = await passData(floatGraph, opts.dataset, opts.calibrationSamples);
-    let last = '';
-    const plog = createLog((m) => {
-      if (m !== last) log(`  ${m}`);
-      last = m;
-    });
+    const plog = createLog(phaseProgress({ indent: '  ' }));
     const r = await runPipeline(floatGraph, recipe, { data: { calibration, dataset: data } as never, log: plog });
     for (const d of plog.diagnostics) log(formatDiagnostic(d));
     graph = r.ir;
