@@ -143,21 +143,19 @@ class DepthWalker {
   }
 }
 
-function compile(board: Board, dir: string, sources: string[], includeDirs: string[]): Promise<void> {
+/** Compiles `sources` into `dir` with the frame and call-graph files; false when the compiler is not installed. */
+function compile(board: Board, dir: string, sources: string[], includeDirs: string[]): Promise<boolean> {
   const fw = firmwareFiles(board);
   const args = [...fw.cflags, ...includeDirs.map((d) => `-I${d}`), '-c', '-fstack-usage', '-fcallgraph-info=su', ...sources];
   return new Promise((resolve, reject) => {
     execFile(board.compiler.command, args, { cwd: dir, timeout: 300_000, maxBuffer: 16 << 20 }, (err, _stdout, stderr) => {
-      if (!err) return resolve();
-      reject(
-        (err as NodeJS.ErrnoException).code === 'ENOENT'
-          ? Object.assign(new Error('missing compiler'), { missing: true })
-          : new TinyforgeError('build-failed', `${board.compiler.command} failed compiling the firmware for its stack plan (${board.id})`, {
-            location: { file: sources[0] },
-            notes: [stderr.trimEnd() || err.message],
-            hint: 'the compiler message above names the file and line',
-          }),
-      );
+      if (!err) return resolve(true);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return resolve(false);
+      reject(new TinyforgeError('build-failed', `${board.compiler.command} failed compiling the firmware for its stack plan (${board.id})`, {
+        location: { file: sources[0] },
+        notes: [stderr.trimEnd() || err.message],
+        hint: 'the compiler message above names the file and line',
+      }));
     });
   });
 }
@@ -185,10 +183,7 @@ export async function planStack(board: Board, model: FirmwareModel, opts: PlanOp
     const names = sources.map((s) => basename(s));
     const clash = names.find((n, i) => names.indexOf(n) !== i);
     if (clash) throw planFailed(board, `two sources are named ${clash}`);
-    try {
-      await compile(board, dir, sources, [src, join(src, 'tfg/include'), ...fw.includeDirs]);
-    } catch (e) {
-      if (!(e as { missing?: boolean }).missing) throw e;
+    if (!(await compile(board, dir, sources, [src, join(src, 'tfg/include'), ...fw.includeDirs]))) {
       return {
         planned: false, limitBytes: asked ?? board.stackBytes,
         reason: `${board.compiler.command} is not installed here: the stack is not planned (install ${board.compiler.debianPackage})`,

@@ -28,7 +28,8 @@ export function stackOverflowError(board: Board, report: StackReport | null, bud
   const planned = budget?.plannedBytes ?? null;
   const notes = [
     `measured: the stack reached the bottom of its ${limit === undefined ? 'region' : b(limit)} (the ${STACK_GUARD_BYTES}-byte guard there was overwritten), so static RAM below it may have been too`,
-    planned !== null ? `planned: ${b(planned)} (the deepest call chain, from the compiler's frames)` : 'planned: none (this firmware\'s stack was not planned)',
+    planned !== null ? `planned: ${b(planned)} (the deepest call chain, from the compiler's frames)`
+      : budget ? 'planned: none (this firmware\'s stack was not planned)' : 'planned: see "stack" in the compiled folder\'s tinyforge.json',
   ];
   let hint: string;
   if (planned !== null && limit !== undefined && limit < planned + STACK_GUARD_BYTES) {
