@@ -1,6 +1,7 @@
 // The stages `compile`, `flash`, `eval --board` and `deploy` share: prepare the graph (load, compress, quantize),
 // generate and write the project, build it, start the device. Each step reads the previous step's output only.
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph, TensorData } from '../ir/graph.ts';
 import { graphStats } from '../ir/stats.ts';
@@ -12,10 +13,12 @@ import { passes, runPipeline, type Compression, type Recipe } from '../compress/
 import { createLog } from '../compress/pass.ts';
 import { loadBoard, type Board } from '../build/boards.ts';
 import { checkFits } from '../build/fit-check.ts';
+import { ESP_IDF_FOLDER, espIdfProjectFiles } from '../build/esp-idf.ts';
+import { planStack, STACK_GUARD_BYTES, type StackPlan, type UnplannedStack } from '../build/stack-plan.ts';
 import { generateModel } from '../codegen/generate.ts';
-import { checkOutputDir, writeProject, type ProjectManifest } from '../codegen/project.ts';
+import { checkOutputDir, writeProject, type ManifestStack, type ProjectManifest } from '../codegen/project.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
-import { log } from './output.ts';
+import { log, phaseProgress } from './output.ts';
 import { loadDatasetFor, type DatasetFlags } from './dataset-options.ts';
 
 export interface PrepareOptions extends DatasetFlags {
@@ -122,11 +125,7 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
     const calibrationCount = applyCalibrationCount(recipe, opts.calibrationSamples);
     const { calibration, data } = await passData(floatGraph, opts, calibrationCount);
     dataNotes = data.notes ?? [];
-    let last = '';
-    const plog = createLog((m) => {
-      if (m !== last) log(`  ${m}`);
-      last = m;
-    });
+    const plog = createLog(phaseProgress({ indent: '  ' }));
     const r = await runPipeline(floatGraph, recipe, { data: { calibration, dataset: data } as never, log: plog });
     for (const d of plog.diagnostics) log(formatDiagnostic(d));
     graph = r.ir;
@@ -141,6 +140,13 @@ export interface CompileOptions extends PrepareOptions {
   outDir: string;
   force: boolean;
   lib: boolean;
+  /** Reserve this much stack instead of the planned amount. */
+  stackBytes?: number;
+}
+
+function manifestStack(s: StackPlan | UnplannedStack): ManifestStack {
+  if (!s.planned) return { planned_bytes: null, limit_bytes: s.limitBytes, chain: [], interrupt_bytes: null, model_bytes: null, reason: s.reason };
+  return { planned_bytes: s.plannedBytes, limit_bytes: s.limitBytes, chain: s.chain, interrupt_bytes: s.interruptBytes, model_bytes: s.modelBytes };
 }
 
 export interface CompiledModel extends PreparedModel {
@@ -153,8 +159,18 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   checkOutputDir(opts.outDir, opts.force); // before any work: refuse early, lose nothing
   const prepared = await prepareModel(opts);
   const generated = generateModel(prepared.graph, { board, lib: opts.lib });
-  // The fit check runs before any build: weights and code estimate for flash, arena for RAM.
-  checkFits(board, { flashBytes: generated.weightBytes, ramBytes: generated.arenaBytes }, prepared.graph.name);
+  // The serial firmware's stack, planned from the cross compiler's frames (a library's stack is its host firmware's).
+  const stack = opts.lib ? undefined : await planStack(board, generated, { stackBytes: opts.stackBytes });
+  if (stack?.planned && opts.stackBytes !== undefined && stack.limitBytes < stack.plannedBytes + STACK_GUARD_BYTES) {
+    log(`warning: --stack-bytes ${opts.stackBytes} is less than the ${stack.plannedBytes.toLocaleString('en-US')} bytes planned: an inference that needs more stops with stack-overflow`);
+  }
+  // The fit check runs before any build: weights and code estimate for flash; static data, arena and stack for RAM.
+  const ramBytes = stack?.planned ? Math.max(stack.staticRamBytes, generated.arenaBytes) : generated.arenaBytes;
+  checkFits(board, { flashBytes: generated.weightBytes, ramBytes, stack: stack && { limitBytes: stack.limitBytes, plannedBytes: stack.planned ? stack.plannedBytes : null, chain: stack.planned ? stack.chain : undefined } }, prepared.graph.name);
+  // ESP boards: the ESP-IDF project too, ready for `idf.py build` without a board or ESP-IDF at hand.
+  const espIdf = board.family === 'esp-idf' && !opts.lib
+    ? espIdfProjectFiles({ board, model: generated, outDir: join(opts.outDir, ESP_IDF_FOLDER), modelName: prepared.graph.name }).files
+    : undefined;
   const manifest = writeProject(opts.outDir, {
     graph: prepared.graph,
     generated,
@@ -164,6 +180,9 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     lib: opts.lib,
     compression: prepared.compression,
     force: opts.force,
+    stack: stack && manifestStack(stack),
+    extraFiles: espIdf && Object.fromEntries(Object.entries(espIdf).map(([rel, c]) => [`${ESP_IDF_FOLDER}/${rel}`, c])),
+    espIdf: espIdf && ESP_IDF_FOLDER,
   });
   return { ...prepared, board, manifest };
 }

@@ -63,6 +63,8 @@ export function makeReport(r: ReportInputs): Report {
       ram_bytes: r.elf.ramBytes,
       arena_bytes: r.manifest.arena_bytes,
       stack_bytes: r.stack ? r.stack.highWaterBytes : null,
+      stack_planned_bytes: r.manifest.stack?.planned_bytes ?? null,
+      stack_limit_bytes: r.stack ? r.stack.stackBytes : r.manifest.stack?.limit_bytes ?? null,
       arena_naive_bytes: r.manifest.arena_naive_bytes,
       arena_lower_bound_bytes: r.manifest.arena_lower_bound_bytes,
       sections: { text: r.elf.text, rodata: r.elf.rodata, data: r.elf.data, bss: r.elf.bss },

@@ -25,7 +25,12 @@ export interface Report {
     flash_bytes: number;
     ram_bytes: number;
     arena_bytes: number;
+    /** Stack high-water measured on the device (painted stack), null when not measured. */
     stack_bytes: number | null;
+    /** Deepest stack planned from the compiler's frames at compile time, null when not planned. */
+    stack_planned_bytes?: number | null;
+    /** The stack region the firmware reserves (the linker script's __stack_size, as the device reports it). */
+    stack_limit_bytes?: number | null;
     arena_naive_bytes?: number;
     arena_lower_bound_bytes?: number;
     sections?: Record<string, number>;

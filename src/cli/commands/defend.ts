@@ -8,7 +8,7 @@ import { exportOnnx } from '../../import/onnx-export.ts';
 import { inputDomain } from '../../defend/input-domain.ts';
 import { TRAINING_ATTACKS } from '../../defend/names.ts';
 import type { Dataset } from '../../data/dataset.ts';
-import { log, printJson, table } from '../output.ts';
+import { log, phaseProgress, printJson, table } from '../output.ts';
 import { loadModelWithPreprocess } from '../steps.ts';
 import { datasetOptions, loadDatasetFor, positiveInteger, type DatasetFlags } from '../dataset-options.ts';
 import { preprocessOptions } from './compile.ts';
@@ -80,14 +80,11 @@ export function register(program: Command): void {
       const test = opts.evalSamples > 0 ? await loadDatasetFor(g, opts, { split: 'test', limit: opts.evalSamples }) : undefined;
       const before = test ? await robustTop1(g, test, opts.attack, opts.eps, 20) : undefined;
       if (before) log(`before: clean top-1 ${(before.clean * 100).toFixed(2)}%, ${opts.attack} ε=${opts.eps} robust top-1 ${(before.robust * 100).toFixed(2)}% (${test!.size} test images)`);
-      let lastLine = '';
+      const bar = phaseProgress();
       const r = await adversarialTrain(g, train, {
         ...trainOpts,
-        onProgress: (p) => {
-          const line = `iteration ${p.iteration}/${opts.iterations}: ${p.phase === 'craft' ? `crafting ${opts.attack} examples` : 'training on clean + adversarial'} ${Math.floor((p.done / p.total) * 10) * 10}%`;
-          if (line !== lastLine) log(line);
-          lastLine = line;
-        },
+        onProgress: (p) =>
+          bar(`iteration ${p.iteration}/${opts.iterations}: ${p.phase === 'craft' ? `crafting ${opts.attack} examples` : 'training on clean + adversarial'}`, p.done / p.total),
       });
       const after = test ? await robustTop1(r.graph, test, opts.attack, opts.eps, 20) : undefined;
       writeFileSync(opts.out, exportOnnx(r.graph));

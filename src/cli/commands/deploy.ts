@@ -9,6 +9,7 @@ import { openDevice, type DeviceSession } from '../../device/device-session.ts';
 import type { ElfSize } from '../../build/elf-size.ts';
 import { deployHardwareStep, isHardwareFlasher } from '../deploy-hardware.ts';
 import { measureOnDevice } from '../../device/measure.ts';
+import { checkStack, stackBudget } from '../../device/stack-check.ts';
 import { debugLayers, profileLayers } from '../../device/layer-views.ts';
 import { evaluateOnHost } from '../../reference/evaluate.ts';
 import { sampleInput } from '../../reference/model-input.ts';
@@ -38,7 +39,7 @@ function tflmRow(t: NonNullable<Report['accuracy']['tflm_reference']>): string[]
 
 export function summaryTable(r: Report): string {
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(2)}%`);
-  const lat = r.latency.median === null ? `unavailable` : `${r.latency.median.toLocaleString('en-US')} ${r.latency.unit} (≈ ${r.latency.ms?.toFixed(2)} ms)`;
+  const lat = r.latency.median === null ? `unavailable${r.latency.note ? `: ${r.latency.note}` : ''}` : `${r.latency.median.toLocaleString('en-US')} ${r.latency.unit} (≈ ${r.latency.ms?.toFixed(2)} ms)`;
   return table(
     ['figure', 'value'],
     [
@@ -48,7 +49,9 @@ export function summaryTable(r: Report): string {
       ['flash', `${r.memory.flash_bytes.toLocaleString('en-US')} B`],
       ['static RAM', `${r.memory.ram_bytes.toLocaleString('en-US')} B`],
       ['arena', `${r.memory.arena_bytes.toLocaleString('en-US')} B (naive ${r.memory.arena_naive_bytes?.toLocaleString('en-US')} B, lower bound ${r.memory.arena_lower_bound_bytes?.toLocaleString('en-US')} B)`],
-      ['stack high-water', r.memory.stack_bytes === null ? '—' : `${r.memory.stack_bytes.toLocaleString('en-US')} B`],
+      ['stack high-water', r.memory.stack_bytes === null ? '—' : `${r.memory.stack_bytes.toLocaleString('en-US')} B` +
+        (r.memory.stack_limit_bytes ? ` of ${r.memory.stack_limit_bytes.toLocaleString('en-US')} B reserved` : '') +
+        (r.memory.stack_planned_bytes ? ` (planned ${r.memory.stack_planned_bytes.toLocaleString('en-US')} B)` : '')],
       ['weights', `${r.compression.compressed_bytes.toLocaleString('en-US')} B (${r.compression.ratio.toFixed(1)}× smaller than float32)`],
       ['device top-1', `${pct(r.accuracy.device_top1)} on ${r.accuracy.samples} samples`],
       ['reference top-1', pct(r.accuracy.reference_top1)],
@@ -86,7 +89,7 @@ export function register(program: Command): void {
       const compiled = await compileModel({
         modelPath, model, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
         datasetEncoding: opts.datasetEncoding, labelColumn: opts.labelColumn,
-        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false, preprocess,
+        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false, stackBytes: opts.stackBytes, preprocess,
       });
       const project = loadProject(outDir);
       const out = project.graph.tensors[project.graph.outputs[0]];
@@ -102,7 +105,7 @@ export function register(program: Command): void {
         log(`building firmware …`);
         const fw = await buildProject(project, compiled.board);
         log(`starting ${compiled.board.id} and saying hello …`);
-        session = await openDevice(compiled.board, fw.elfPath);
+        session = await openDevice(compiled.board, fw.elfPath, { stack: stackBudget(project.manifest) });
         elf = fw.size;
       }
       let report: Report;
@@ -113,6 +116,9 @@ export function register(program: Command): void {
           onOutput: tflm ? (i, output) => tflm.add(data.files![i], output) : undefined,
         });
         const stack = await session.stack();
+        checkStack(compiled.board, stack, stackBudget(project.manifest), session.port);
+        const planned = project.manifest.stack?.planned_bytes;
+        if (planned && stack.highWaterBytes > planned) log(`warning: the device used ${stack.highWaterBytes} B of stack, more than the ${planned} B planned`);
         const first = sampleInput(project.graph, data.get(0));
         const perLayer = opts.profileLayers ? await profileLayers(session, project.graph, first) : undefined;
         if (opts.debugLayers) {

@@ -11,7 +11,9 @@ import { buildProject } from '../../build/build-project.ts';
 import { loadProject } from '../../codegen/project.ts';
 import { openDevice } from '../../device/device-session.ts';
 import { measureOnDevice } from '../../device/measure.ts';
+import { stackBudget } from '../../device/stack-check.ts';
 import { summarize } from '../../report/report.ts';
+import { formatNoLatency, noLatency } from '../latency-unavailable.ts';
 
 /** Device evaluation of a compiled folder: top-1 on the device, the reference's, their agreement and latency. */
 async function evalOnBoard(dir: string, boardId: string, flags: DatasetFlags, samples: number, json: boolean): Promise<void> {
@@ -20,19 +22,22 @@ async function evalOnBoard(dir: string, boardId: string, flags: DatasetFlags, sa
   const data = await loadDatasetFor(project.graph, flags, { split: 'test', limit: samples });
   const dataset = flags.dataset!;
   const fw = await buildProject(project, board);
-  const session = await openDevice(board, fw.elfPath);
+  const session = await openDevice(board, fw.elfPath, { stack: stackBudget(project.manifest) });
   try {
     const m = await measureOnDevice(session, project.graph, data, { samples, onProgress: progress('on device') });
     const lat = summarize(m.latencies);
+    const none = lat.median === null ? noLatency(board, project.manifest, dataset, samples) : undefined;
     const result = {
       board: board.id, dataset, samples: m.samples, ...(data.classNames ? { classes: data.classNames } : {}), device_top1: m.deviceTop1, reference_top1: m.referenceTop1,
-      agreement: m.agreement, agreement_kind: m.agreementKind, latency: { unit: m.unit, median: lat.median, p90: lat.p90 },
+      agreement: m.agreement, agreement_kind: m.agreementKind,
+      latency: { unit: m.unit, median: lat.median, p90: lat.p90, ...(none ? { unavailable: none } : {}) },
     };
     if (json) printJson(result);
     else
       process.stdout.write(
         `device top-1 ${(m.deviceTop1 * 100).toFixed(2)}%, reference ${(m.referenceTop1 * 100).toFixed(2)}%, agreement ${(m.agreement * 100).toFixed(2)}% (${m.agreementKind}) ` +
-          `on ${m.samples} samples; latency median ${lat.median ?? 'unavailable'} ${m.unit}\n`,
+          `on ${m.samples} samples\n` +
+          (none ? `${formatNoLatency(board, none)}\n` : `latency median ${lat.median!.toLocaleString('en-US')} ${m.unit}, p90 ${lat.p90!.toLocaleString('en-US')} ${m.unit}\n`),
       );
   } finally {
     await session.close();

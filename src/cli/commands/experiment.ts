@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { TinyforgeError } from '../../diagnostics.ts';
 import { initBackend } from '../../train/backend.ts';
 import { LOTTERY_COLUMNS, meanStd, runLottery, type LotteryRow } from '../../compress/prune-lottery.ts';
-import { log, printJson, table } from '../output.ts';
+import { log, phaseProgress, printJson, table } from '../output.ts';
 import { loadModelWithPreprocess } from '../steps.ts';
 import { datasetOptions, loadDatasetFor, type DatasetFlags } from '../dataset-options.ts';
 import { preprocessOptions } from './compile.ts';
@@ -76,7 +76,7 @@ export function register(program: Command): void {
       const rows = await runLottery(arch, train, test, {
         seeds: Array.from({ length: f.seeds }, (_, i) => i + 1),
         epochs: f.epochs, learningRate: f.lr, batchSize: f.batchSize, sparsity: f.sparsity, channelFraction: f.channelFraction,
-        fineTuneEpochs: f.fineTuneEpochs, scratchBCap: f.scratchBCap, onProgress: log,
+        fineTuneEpochs: f.fineTuneEpochs, scratchBCap: f.scratchBCap, onProgress: phaseProgress(),
       });
       if (f.json) {
         printJson({
