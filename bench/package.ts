@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../src/package.ts';
 import { packAndInstall, run } from '../scripts/install-packed.ts';
-import type { Figure } from './format.ts';
+import { formatFigures, formatGenericRows, type Figure } from './format.ts';
 
 const RUNS = 5;
 const MB = 1e6;
@@ -79,4 +79,8 @@ export async function benchPackage(opts: { log?: (m: string) => void } = {}): Pr
   } finally {
     pkg.cleanup();
   }
+}
+
+export function formatPackageBench(r: Awaited<ReturnType<typeof benchPackage>>): string {
+  return `${formatGenericRows(r.rows)}\n\nsizes\n${formatGenericRows(r.sizes)}\n\nfigures\n${formatFigures(r.figures)}\n`;
 }

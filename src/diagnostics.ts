@@ -56,7 +56,7 @@ export function formatLocation(loc: Location | undefined): string {
   return parts.join(': ');
 }
 
-/** The text form, as in STYLE.md §3: `error[code]: message`, location, notes, hint. */
+/** The text form: `error[code]: message`, location, notes, hint. */
 export function formatDiagnostic(d: Diagnostic): string {
   const lines = [`${d.severity}[${d.code}]: ${d.message}`];
   const where = formatLocation(d.location);

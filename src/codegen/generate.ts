@@ -34,6 +34,8 @@ export interface GeneratedModel {
   weightBytes: number;
   /** Kernel functions the model calls, sorted. */
   kernels: string[];
+  /** Per kernel with variable-length arrays: the most stack they take in any of its calls (OpEmission.stackBytes). */
+  kernelStack: Record<string, number>;
   hash: number;
   plan: MemoryPlan;
   /** Where each graph input/output sits in the packed input/output buffer. */
@@ -85,6 +87,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
   const params: string[] = [];
   const layers: Layer[] = [];
   const kernels = new Set<string>();
+  const kernelStack: Record<string, number> = {};
   const problems: string[] = [];
   g.nodes.forEach((node: Node, index) => {
     const layerId = names.name(node.name, `l${index}_`);
@@ -96,6 +99,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
       output: (i = 0) => g.tensors[node.outputs[i]],
       ptr,
       aliased: (a, b) => plan.bufferOf[a] !== undefined && plan.bufferOf[a] === plan.bufferOf[b],
+      packed: (name) => weightTable.packed(name),
       declare: (suffix, ctype, init) => {
         const id = `${layerId}_${suffix}`;
         const isArray = ctype.endsWith('[]');
@@ -111,6 +115,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     try {
       const e = emitterFor(node.op)(ctx);
       if (e.kernel) kernels.add(e.kernel);
+      if (e.kernel && e.stackBytes !== undefined) kernelStack[e.kernel] = Math.max(kernelStack[e.kernel] ?? 0, e.stackBytes);
       const out = node.outputs[0];
       layers.push({
         index,
@@ -183,6 +188,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     lowerBound: plan.lowerBound,
     weightBytes: weights.reduce((s, w) => s + w.bytes, 0),
     kernels: kernelList,
+    kernelStack,
     hash,
     plan,
     io,

@@ -24,6 +24,24 @@ export interface ProjectManifest {
   kernels: string[];
   lib: boolean;
   compression: unknown;
+  /** The serial firmware's stack (absent in library mode and in projects of older versions). */
+  stack?: ManifestStack;
+  /** ESP boards: the folder (relative to this one) holding the ESP-IDF project for `idf.py build`. */
+  esp_idf?: string;
+}
+
+/** The stack the build reserves: planned from the compiler's frames (src/build/stack-plan.ts), or the board's. */
+export interface ManifestStack {
+  /** Deepest stack the firmware can use; null when not planned (reason says why). */
+  planned_bytes: number | null;
+  /** The region the linker script reserves (guard words included). */
+  limit_bytes: number;
+  /** Deepest call chain, "function frame-bytes", outermost first. */
+  chain: string[];
+  interrupt_bytes: number | null;
+  /** tfg_model_run and below: what a firmware embedding the model needs for it. */
+  model_bytes: number | null;
+  reason?: string;
 }
 
 /** Refuses to replace a folder that tinyforge did not write, unless forced. */
@@ -62,7 +80,13 @@ export function writeFolderAtomically(dir: string, files: Record<string, string 
 
 export function writeProject(
   dir: string,
-  args: { graph: Graph; generated: GeneratedModel; board: string; modelPath: string; quantization: string; lib: boolean; compression: unknown; force: boolean },
+  args: {
+    graph: Graph; generated: GeneratedModel; board: string; modelPath: string; quantization: string; lib: boolean; compression: unknown; force: boolean;
+    stack?: ManifestStack;
+    /** More files to write with the project (relative path → content), e.g. the ESP-IDF project. */
+    extraFiles?: Record<string, string | Uint8Array>;
+    espIdf?: string;
+  },
 ): ProjectManifest {
   const gen = args.generated;
   const manifest: ProjectManifest = {
@@ -79,8 +103,10 @@ export function writeProject(
     kernels: gen.kernels,
     lib: args.lib,
     compression: args.compression,
+    ...(args.stack ? { stack: args.stack } : {}),
+    ...(args.espIdf ? { esp_idf: args.espIdf } : {}),
   };
-  writeFolderAtomically(dir, { ...gen.files, [GRAPH_FILE]: graphToJson(args.graph), [MANIFEST]: JSON.stringify(manifest, null, 2) + '\n' }, args.force);
+  writeFolderAtomically(dir, { ...gen.files, ...args.extraFiles, [GRAPH_FILE]: graphToJson(args.graph), [MANIFEST]: JSON.stringify(manifest, null, 2) + '\n' }, args.force);
   return manifest;
 }
 

@@ -2,7 +2,7 @@
 import { isConstant, product, type Graph, type Tensor } from '../ir/graph.ts';
 import { cComment, type CNames } from './c-names.ts';
 import { cFloats, cInts, cList } from './c-literals.ts';
-import { packedWeightDecl } from './packing/pack-weights.ts';
+import { packedWeightDecl, type PackedDecl } from './packing/pack-weights.ts';
 
 export const C_TYPE = { f32: 'float', i8: 'int8_t', i32: 'int32_t', u8: 'uint8_t' } as const;
 
@@ -40,6 +40,7 @@ function declareRelaid(t: Tensor, id: string, data: Int8Array | Int32Array): str
  *  reads (e.g. a bias folded into another array) never reaches flash. Storage encodings are emitted dense. */
 export class WeightTable {
   private readonly ids = new Map<string, WeightArray>();
+  private readonly packs = new Map<string, PackedDecl>();
 
   constructor(private readonly g: Graph, private readonly names: CNames) {
     relaid.delete(g); // a new generation: no re-laid copies from an earlier one (e.g. another kernel set)
@@ -57,10 +58,18 @@ export class WeightTable {
         return id;
       }
       const packed = packedWeightDecl(this.g, name, id); // Tensor.storage kinds: src/codegen/packing/
+      if (packed) this.packs.set(name, packed);
       w = packed ? { tensor: name, id, bytes: packed.bytes, decl: packed.decl } : { tensor: name, id, bytes: product(t.shape) * t.data!.BYTES_PER_ELEMENT, decl: declare(t, id) };
       this.ids.set(name, w);
     }
     return w.id;
+  }
+
+  /** The packed form of constant `name` (declaring it), or undefined when it is emitted dense. */
+  packed(name: string): PackedDecl | undefined {
+    if (!this.isWeight(name)) return undefined;
+    this.ref(name);
+    return this.packs.get(name);
   }
 
   isWeight(name: string): boolean {

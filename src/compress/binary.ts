@@ -106,7 +106,7 @@ export const binary: Pass = {
     let out = g;
     if (ft.epochs > 0) {
       out = await proxyTrain(g, split!.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed, shift: ft.shift, teacher: distillTeacher(ir, params),
-        onProgress: (e, b, loss) => void (b % 50 === 0 && log.progress(`binary: epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`)) }, {
+        onProgress: (e, b, loss, f) => void (b % 50 === 0 && log.progress(`binary: epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`, f)) }, {
         proxied: layers.map((l) => l.tensor),
         forwardWeights: (name) => {
           const s = state.get(name)!;

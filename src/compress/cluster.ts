@@ -96,7 +96,7 @@ export const cluster: Pass = {
     let out = g;
     if (ft.epochs > 0) {
       const byName = new Map(layers.map((l) => [l.tensor, l]));
-      const onProgress = (e: number, b: number, loss: number) => void (b % 50 === 0 && log.progress(`cluster: fine-tuning epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`));
+      const onProgress = (e: number, b: number, loss: number, f: number) => void (b % 50 === 0 && log.progress(`cluster: fine-tuning epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`, f));
       const trained = await proxyTrain(g, split!.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed, shift: ft.shift, teacher: distillTeacher(ir, params), onProgress }, {
         proxied: layers.map((l) => l.tensor),
         forwardWeights: (name) => {

@@ -35,7 +35,8 @@ export interface ProxyTrainOptions {
   teacher?: { graph: Graph; alpha: number; temperature: number };
   /** Random ±shift-pixel translations of image inputs (0 or absent = none). */
   shift?: number;
-  onProgress?: (epoch: number, batch: number, loss: number) => void;
+  /** After each batch; `fraction` = batches done ÷ all batches of all epochs. */
+  onProgress?: (epoch: number, batch: number, loss: number, fraction: number) => void;
 }
 
 /** Adam on a plain Float32Array (pass-owned parameters). */
@@ -106,7 +107,7 @@ export async function proxyTrain(g: Graph, ds: Dataset, o: ProxyTrainOptions, ho
           optimizer.applyGradients(normal as unknown as Parameters<typeof optimizer.applyGradients>[0]);
           return value.dataSync()[0];
         });
-        o.onProgress?.(epoch, b, loss);
+        o.onProgress?.(epoch, b, loss, (epoch * batches + b + 1) / (o.epochs * batches));
         step++;
       }
     }

@@ -138,6 +138,7 @@ function shareConcatScales(nodes: Node[], tensors: Record<string, Tensor>, graph
 export const quantizeInt8: Pass = {
   name: 'quantize-int8',
   description: 'post-training full-integer int8 quantization (TFLite spec) calibrated on sample inputs',
+  calibrationParam: 'samples',
   params: {
     percentile: { type: 'number', min: 90, max: 100, default: 100, description: 'calibration range: 100 = min/max, e.g. 99.99 clips outlier tails' },
     samples: { type: 'number', min: 1, max: 100000, integer: true, default: 100, description: 'calibration samples used (the first N given)' },

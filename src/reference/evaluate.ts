@@ -2,7 +2,7 @@
 import type { Graph } from '../ir/graph.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { runGraph } from './interpreter.ts';
-import { argmax, prepareInput } from './model-input.ts';
+import { argmax, sampleInput } from './model-input.ts';
 import { loadOnnxRuntime, OnnxRuntimeModel } from './onnxruntime.ts';
 import { exportOnnx } from '../import/onnx-export.ts';
 
@@ -34,8 +34,9 @@ export async function evaluateOnHost(
   let ortCorrect = 0;
   const predictions: number[] = [];
   for (let i = 0; i < n; i++) {
-    const { x, label } = data.get(i);
-    const input = prepareInput(g, x);
+    const sample = data.get(i);
+    const { label } = sample;
+    const input = sampleInput(g, sample);
     const out = runGraph(g, { [g.inputs[0]]: input }).outputs[g.outputs[0]];
     const p = argmax(out);
     predictions.push(p);

@@ -8,6 +8,7 @@ import { float32WeightBytes } from '../compress/deep-compression-table.ts';
 import type { Compression } from '../compress/pipeline.ts';
 import type { DeviceMeasurement } from '../device/measure.ts';
 import type { StackReport } from '../device/protocol.ts';
+import type { TflmComparison } from '../data/tflm-reference-outputs.ts';
 import { TOOL_VERSION } from '../package.ts';
 import { summarize, toMs, type LayerLatency, type Report } from './report.ts';
 
@@ -31,6 +32,9 @@ export interface ReportInputs {
   perLayer?: LayerLatency[];
   floatTop1?: number | null;
   latencyNote?: string;
+  tflmReference?: TflmComparison;
+  classes?: string[];
+  datasetNotes?: string[];
 }
 
 export function makeReport(r: ReportInputs): Report {
@@ -58,6 +62,8 @@ export function makeReport(r: ReportInputs): Report {
       ram_bytes: r.elf.ramBytes,
       arena_bytes: r.manifest.arena_bytes,
       stack_bytes: r.stack ? r.stack.highWaterBytes : null,
+      stack_planned_bytes: r.manifest.stack?.planned_bytes ?? null,
+      stack_limit_bytes: r.stack ? r.stack.stackBytes : r.manifest.stack?.limit_bytes ?? null,
       arena_naive_bytes: r.manifest.arena_naive_bytes,
       arena_lower_bound_bytes: r.manifest.arena_lower_bound_bytes,
       sections: { text: r.elf.text, rodata: r.elf.rodata, data: r.elf.data, bss: r.elf.bss },
@@ -79,6 +85,9 @@ export function makeReport(r: ReportInputs): Report {
       agreement: r.measurement.agreement,
       agreement_kind: r.measurement.agreementKind,
       float_top1: r.floatTop1 ?? null,
+      ...(r.tflmReference ? { tflm_reference: r.tflmReference } : {}),
+      ...(r.classes ? { classes: r.classes } : {}),
+      ...(r.datasetNotes?.length ? { notes: r.datasetNotes } : {}),
     },
     created_at: new Date().toISOString(),
   };

@@ -1,4 +1,4 @@
-// report.json: the one record of what a deploy or eval measured, in the DESIGN.md format.
+// report.json: the one record of what a deploy or eval measured; docs/report-format.md describes each field.
 // Fields may be added; the names below and their meanings stay.
 
 export interface CompressionStep {
@@ -25,7 +25,12 @@ export interface Report {
     flash_bytes: number;
     ram_bytes: number;
     arena_bytes: number;
+    /** Stack high-water measured on the device (painted stack), null when not measured. */
     stack_bytes: number | null;
+    /** Deepest stack planned from the compiler's frames at compile time, null when not planned. */
+    stack_planned_bytes?: number | null;
+    /** The stack region the firmware reserves (the linker script's __stack_size, as the device reports it). */
+    stack_limit_bytes?: number | null;
     arena_naive_bytes?: number;
     arena_lower_bound_bytes?: number;
     sections?: Record<string, number>;
@@ -50,6 +55,13 @@ export interface Report {
     agreement: number | null;
     agreement_kind: 'identical-bytes' | 'same-top1';
     float_top1?: number | null;
+    /** How the device's outputs compare with TFLM's printed device outputs for the same samples (MLPerf Tiny
+     *  `reference_outputs/` beside the dataset folder): samples matched, same top-1, identical output bytes. */
+    tflm_reference?: { file: string; samples: number; same_top1: number; identical: number | null };
+    /** Class names by index, when the dataset names its classes (image subfolders, CSV text labels). */
+    classes?: string[];
+    /** How the samples were read (e.g. calibration and test sharing them). */
+    notes?: string[];
   };
   created_at: string;
 }

@@ -5,20 +5,22 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { TinyforgeError } from '../../diagnostics.ts';
 import { presets } from '../../compress/presets.ts';
 import { log, printJson, table } from '../output.ts';
+import { datasetOptions, positiveInteger, type DatasetFlags } from '../dataset-options.ts';
+import { preprocessOptions } from './compile.ts';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('compress')
     .description('compress a model with a recipe (pruning, clustering, Huffman, int8, binary …) and write the result')
     .argument('<model>', 'model file: .onnx, TF.js model.json, .tflite or .tfir.json')
     .requiredOption('--recipe <preset|file.json>', `a preset (${Object.keys(presets).join(', ')}) or a JSON recipe: [{"step": "...", ...params}] (tinyforge recipes lists the steps and their parameters)`)
-    .requiredOption('-o, --out <file>', 'output: .tfir.json keeps every encoding; .onnx for float results')
-    .option('--dataset <name>', "training/calibration data: 'mnist' or a folder of samples", 'mnist')
-    .option('--calibration-samples <n>', 'samples used to calibrate int8 ranges', (v) => parseInt(v, 10), 200)
+    .requiredOption('-o, --out <file>', 'output: .tfir.json keeps every encoding; .onnx for float results');
+  datasetOptions(preprocessOptions(cmd), 'training and calibration data', { fallback: 'mnist' })
+    .option('--calibration-samples <n>', 'training samples int8 ranges are calibrated on (the first n of the train split)', positiveInteger('calibration-samples'), 200)
     .option('--force', 'overwrite an existing output file')
     .option('--json', 'print the compression report on stdout')
     .addHelpText('after', '\nExample:\n  $ tinyforge compress examples/mnist-lenet300/model.onnx --recipe deep-compression -o out/lenet-dc.tfir.json')
-    .action(async (modelPath: string, opts: { recipe: string; out: string; dataset: string; calibrationSamples: number; force?: boolean; json?: boolean }) => {
+    .action(async (modelPath: string, opts: DatasetFlags & { recipe: string; out: string; dataset: string; calibrationSamples: number; force?: boolean; json?: boolean; inputScale?: string; mean?: string; std?: string }) => {
       if (existsSync(opts.out) && !opts.force) {
         throw new TinyforgeError('output-exists', `${opts.out} exists`, { location: { file: opts.out }, hint: 'choose another -o, or pass --force to replace it' });
       }
@@ -29,7 +31,10 @@ export function register(program: Command): void {
       const { prepareModel } = await import('../steps.ts');
       const { exportOnnx } = await import('../../import/onnx-export.ts');
       const { graphToJson } = await import('../../ir/serialize.ts');
-      const p = await prepareModel({ modelPath, quantize: 'none', compress: opts.recipe, dataset: opts.dataset, calibrationSamples: opts.calibrationSamples });
+      const p = await prepareModel({
+        modelPath, quantize: 'none', compress: opts.recipe, dataset: opts.dataset, datasetEncoding: opts.datasetEncoding, labelColumn: opts.labelColumn,
+        calibrationSamples: opts.calibrationSamples, preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
+      });
       if (isOnnx && p.quantization !== 'float32') {
         throw new TinyforgeError('bad-argument', `the compressed model is ${p.quantization}; ONNX export here is float only`, { hint: `write it as ${opts.out.replace(/\.onnx$/i, '.tfir.json')}` });
       }

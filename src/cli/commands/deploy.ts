@@ -2,10 +2,11 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDataset } from '../../data/dataset.ts';
+import { loadBoard } from '../../build/boards.ts';
 import type { DeviceSession } from '../../device/device-session.ts';
 import type { ElfSize } from '../../build/elf-size.ts';
 import type { Report } from '../../report/report.ts';
+import { loadDatasetFor, positiveInteger } from '../dataset-options.ts';
 import { log, printJson, progress, table } from '../output.ts';
 import { compileOptions, type CompileFlags } from './compile.ts';
 
@@ -19,9 +20,14 @@ interface DeployFlags extends CompileFlags {
   flashOnly?: boolean;
 }
 
+function tflmRow(t: NonNullable<Report['accuracy']['tflm_reference']>): string[] {
+  const identical = t.identical === null ? '' : `${t.identical}/${t.samples} identical bytes, `;
+  return ['vs TFLM device outputs', `${identical}${t.same_top1}/${t.samples} same top-1`];
+}
+
 export function summaryTable(r: Report): string {
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(2)}%`);
-  const lat = r.latency.median === null ? `unavailable` : `${r.latency.median.toLocaleString('en-US')} ${r.latency.unit} (≈ ${r.latency.ms?.toFixed(2)} ms)`;
+  const lat = r.latency.median === null ? `unavailable${r.latency.note ? `: ${r.latency.note}` : ''}` : `${r.latency.median.toLocaleString('en-US')} ${r.latency.unit} (≈ ${r.latency.ms?.toFixed(2)} ms)`;
   return table(
     ['figure', 'value'],
     [
@@ -31,12 +37,15 @@ export function summaryTable(r: Report): string {
       ['flash', `${r.memory.flash_bytes.toLocaleString('en-US')} B`],
       ['static RAM', `${r.memory.ram_bytes.toLocaleString('en-US')} B`],
       ['arena', `${r.memory.arena_bytes.toLocaleString('en-US')} B (naive ${r.memory.arena_naive_bytes?.toLocaleString('en-US')} B, lower bound ${r.memory.arena_lower_bound_bytes?.toLocaleString('en-US')} B)`],
-      ['stack high-water', r.memory.stack_bytes === null ? '—' : `${r.memory.stack_bytes.toLocaleString('en-US')} B`],
+      ['stack high-water', r.memory.stack_bytes === null ? '—' : `${r.memory.stack_bytes.toLocaleString('en-US')} B` +
+        (r.memory.stack_limit_bytes ? ` of ${r.memory.stack_limit_bytes.toLocaleString('en-US')} B reserved` : '') +
+        (r.memory.stack_planned_bytes ? ` (planned ${r.memory.stack_planned_bytes.toLocaleString('en-US')} B)` : '')],
       ['weights', `${r.compression.compressed_bytes.toLocaleString('en-US')} B (${r.compression.ratio.toFixed(1)}× smaller than float32)`],
       ['device top-1', `${pct(r.accuracy.device_top1)} on ${r.accuracy.samples} samples`],
       ['reference top-1', pct(r.accuracy.reference_top1)],
       ['float model top-1', pct(r.accuracy.float_top1)],
       ['agreement', `${pct(r.accuracy.agreement)} (${r.accuracy.agreement_kind})`],
+      ...(r.accuracy.tflm_reference ? [tflmRow(r.accuracy.tflm_reference)] : []),
     ],
   );
 }
@@ -49,7 +58,7 @@ export function register(program: Command): void {
       .argument('<model>', 'model file: .onnx, TF.js model.json or .tflite'),
     'out/<model>-<board>',
   )
-    .option('--samples <n>', 'test samples streamed to the device', (v) => parseInt(v, 10), 100)
+    .option('--samples <n>', 'test samples streamed to the device (the first n of the test split)', positiveInteger('samples'), 100)
     .option('--profile-layers', "report each layer's latency measured on the device")
     .option('--debug-layers', 'compare every layer output of one sample with the reference; name the first that differs')
     .option('--json', 'print report.json on stdout')
@@ -58,25 +67,35 @@ export function register(program: Command): void {
     .option('--flash-only', 'real boards: stop after flashing and verification (no measurement)')
     .addHelpText('after', '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 500')
     .action(async (modelPath: string, opts: DeployFlags) => {
-      const { compileModel, defaultOutDir } = await import('../steps.ts');
+      const { compileModel, defaultOutDir, loadModelWithPreprocess } = await import('../steps.ts');
       const { loadProject } = await import('../../codegen/project.ts');
       const { buildProject } = await import('../../build/build-project.ts');
       const { openDevice } = await import('../../device/device-session.ts');
       const { deployHardwareStep, isHardwareFlasher } = await import('../deploy-hardware.ts');
       const { measureOnDevice } = await import('../../device/measure.ts');
+      const { checkStack, stackBudget } = await import('../../device/stack-check.ts');
       const { debugLayers, profileLayers } = await import('../../device/layer-views.ts');
       const { evaluateOnHost } = await import('../../reference/evaluate.ts');
-      const { prepareInput } = await import('../../reference/model-input.ts');
+      const { sampleInput } = await import('../../reference/model-input.ts');
+      const { tflmComparer } = await import('../../data/tflm-reference-outputs.ts');
       const { makeReport } = await import('../../report/make-report.ts');
       const { renderHtml } = await import('../../report/html.ts');
       const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
+      const preprocess = { inputScale: opts.inputScale, mean: opts.mean, std: opts.std };
+      // The board, the model and the test samples are read and checked before anything is built, trained or started.
+      loadBoard(opts.board);
+      const model = await loadModelWithPreprocess(modelPath, preprocess);
+      const data = await loadDatasetFor(model, opts, { split: 'test', limit: opts.samples, fallback: 'mnist' });
       log(`compiling ${modelPath} for ${opts.board} …`);
       const compiled = await compileModel({
-        modelPath, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
-        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false,
-        preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
+        modelPath, model, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
+        datasetEncoding: opts.datasetEncoding, labelColumn: opts.labelColumn,
+        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false, stackBytes: opts.stackBytes, preprocess,
       });
       const project = loadProject(outDir);
+      const out = project.graph.tensors[project.graph.outputs[0]];
+      const outQuant = out.dtype === 'i8' && out.quant?.scale.length === 1 ? { scale: out.quant.scale[0], zeroPoint: out.quant.zeroPoint[0] } : undefined;
+      const tflm = data.referenceOutputs && data.files ? tflmComparer(data.referenceOutputs.file, data.referenceOutputs.printing, outQuant) : undefined;
       let session: DeviceSession;
       let elf: ElfSize;
       if (isHardwareFlasher(compiled.board)) {
@@ -87,15 +106,21 @@ export function register(program: Command): void {
         log(`building firmware …`);
         const fw = await buildProject(project, compiled.board);
         log(`starting ${compiled.board.id} and saying hello …`);
-        session = await openDevice(compiled.board, fw.elfPath);
+        session = await openDevice(compiled.board, fw.elfPath, { stack: stackBudget(project.manifest) });
         elf = fw.size;
       }
-      const data = await loadDataset(opts.dataset ?? 'mnist', { split: 'test', limit: opts.samples });
       let report: Report;
       try {
-        const measurement = await measureOnDevice(session, project.graph, data, { samples: opts.samples, onProgress: progress('on device') });
+        const measurement = await measureOnDevice(session, project.graph, data, {
+          samples: opts.samples,
+          onProgress: progress('on device'),
+          onOutput: tflm ? (i, output) => tflm.add(data.files![i], output) : undefined,
+        });
         const stack = await session.stack();
-        const first = prepareInput(project.graph, data.get(0).x);
+        checkStack(compiled.board, stack, stackBudget(project.manifest), session.port);
+        const planned = project.manifest.stack?.planned_bytes;
+        if (planned && stack.highWaterBytes > planned) log(`warning: the device used ${stack.highWaterBytes} B of stack, more than the ${planned} B planned`);
+        const first = sampleInput(project.graph, data.get(0));
         const perLayer = opts.profileLayers ? await profileLayers(session, project.graph, first) : undefined;
         if (opts.debugLayers) {
           const d = await debugLayers(session, project.graph, first);
@@ -111,6 +136,7 @@ export function register(program: Command): void {
         report = makeReport({
           board: compiled.board, graph: project.graph, floatGraph: compiled.floatGraph, modelPath, manifest: project.manifest,
           compression: compiled.compression, elf, measurement, dataset: opts.dataset ?? 'mnist', stack, perLayer, floatTop1: floatEval,
+          tflmReference: tflm?.result(), classes: data.classNames, datasetNotes: [...new Set([...(data.notes ?? []), ...compiled.dataNotes])],
         });
       } finally {
         await session.close();

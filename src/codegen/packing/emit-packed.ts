@@ -42,7 +42,7 @@ export function emitPackedDense(ctx: EmitContext<Node<'Dense'>>): OpEmission | u
     if (kind === 'f16') return call('tfg_dense_f32_f16', `${xp}, ${wp}, ${bp}, ${lo}, ${hi}, ${yp}`);
     if (kind === 'binary' && node.attrs.binarizeInput) return call('tfg_dense_f32_xnor', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
     if (kind === 'binary') return call('tfg_dense_f32_b1', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
-    return call('tfg_dense_f32_huff', `${xp}, &${wp}_stream, ${bp}, ${lo}, ${hi}, ${yp}`);
+    return { ...call('tfg_dense_f32_huff', `${xp}, &${wp}_stream, ${bp}, ${lo}, ${hi}, ${yp}`), stackBytes: ctx.packed(wName)!.kernelStackBytes };
   }
   const q = quantBlock(ctx, prepareDense(node, x, w, ctx.output()));
   if (kind === 'int4') return call('tfg_dense_s4', `&${q}, ${xp}, ${wp}, ${bp}, ${yp}`);
@@ -66,7 +66,7 @@ export function emitPackedConv(ctx: EmitContext<Node<'Conv2D'>>): OpEmission | u
     if (kind === 'f16') return call('tfg_conv2d_f32_f16', `${xp}, ${wp}, ${bp}, ${lo}, ${hi}, ${yp}`);
     if (kind === 'binary' && node.attrs.binarizeInput) return call('tfg_conv2d_f32_xnor', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
     if (kind === 'binary') return call('tfg_conv2d_f32_b1', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
-    return call('tfg_conv2d_f32_huff', `${xp}, &${wp}_stream, ${bp}, ${lo}, ${hi}, ${yp}`);
+    return { ...call('tfg_conv2d_f32_huff', `${xp}, &${wp}_stream, ${bp}, ${lo}, ${hi}, ${yp}`), stackBytes: ctx.packed(wName)!.kernelStackBytes };
   }
   const q = quantBlock(ctx, prepareConv(node, x, w, ctx.output()));
   if (kind === 'int4') return call('tfg_conv2d_s4', `&${q}, ${xp}, ${wp}, ${bp}, ${yp}`);

@@ -8,6 +8,7 @@ import { cComment } from '../c-names.ts';
 import { cFloats, cInts, cList } from '../c-literals.ts';
 import { f32ToHalfBits, halfBitsToF32, roundToHalf } from './bits.ts';
 import { codebookBytes, encodeWeightStream, HUFF_HALF_BIAS, HUFF_HALF_CODEBOOK, streamArray, type WeightStream } from './huffman-stream.ts';
+import { vlaBytes } from '../op-emitter.ts';
 
 /** Must equal TFG_XNOR_WORDS_MAX in firmware/include/tfg_kernels.h. */
 export const XNOR_WORDS_MAX = 64;
@@ -99,6 +100,9 @@ export interface PackedDecl {
   /** Stack the layer's decoder needs besides the kernel's scalars: the Huffman reader (+ the conv row buffer), or the
    *  XNOR kernel's sign words. 0 for the other kinds. */
   decoderRamBytes: number;
+  /** Stack the kernel's variable-length arrays take for this layer (tfg_dense_f32_huff / tfg_conv2d_f32_huff: the
+   *  codebook as floats, both codes' symbols and lookup tables), over its fixed frame. 0 for the other kinds. */
+  kernelStackBytes: number;
   /** Clustered layers: the encoded stream (for reports). */
   stream?: WeightStream;
 }
@@ -110,7 +114,7 @@ function packF16(t: Tensor, id: string): PackedDecl {
     h[i] = f32ToHalfBits(d[i]);
     if (Math.fround(halfBitsToF32(h[i])) !== d[i] && !(Number.isNaN(d[i]))) throw mismatch(t, `value ${d[i]} at ${i} is not a half`);
   }
-  return { decl: arr('uint16_t', id, hex(h, 4)), bytes: h.length * 2, decoderRamBytes: 0 };
+  return { decl: arr('uint16_t', id, hex(h, 4)), bytes: h.length * 2, decoderRamBytes: 0, kernelStackBytes: 0 };
 }
 
 function packInt4(t: Tensor, id: string): PackedDecl {
@@ -120,7 +124,7 @@ function packInt4(t: Tensor, id: string): PackedDecl {
     if (d[i] < -8 || d[i] > 7) throw mismatch(t, `value ${d[i]} at ${i} is outside [-8, 7]`);
     b[i >> 1] |= (d[i] & 0x0f) << ((i & 1) * 4);
   }
-  return { decl: arr('uint8_t', id, hex(b, 2)), bytes: b.length, decoderRamBytes: 0 };
+  return { decl: arr('uint8_t', id, hex(b, 2)), bytes: b.length, decoderRamBytes: 0, kernelStackBytes: 0 };
 }
 
 /** Sign bits of binary weights: flat (bit j of the weights = word j/32), or with each row starting on a word boundary
@@ -141,7 +145,7 @@ function packBinary(t: Tensor, s: Extract<Storage, { kind: 'binary' }>, id: stri
     else if (d[i] !== -a) throw mismatch(t, `value ${d[i]} at ${i} is not ±${a}`);
   }
   const alphaDecl = isFloat ? arr('float', `${id}_alpha`, cFloats(alpha), 8) : arr('int32_t', `${id}_alpha`, cInts(alpha));
-  return { decl: `${arr('uint32_t', id, hex(words, 8), 8)}\n${alphaDecl}`, bytes: words.length * 4 + out * 4, decoderRamBytes: rowAligned ? XNOR_WORDS_MAX * 4 : 0 };
+  return { decl: `${arr('uint32_t', id, hex(words, 8), 8)}\n${alphaDecl}`, bytes: words.length * 4 + out * 4, decoderRamBytes: rowAligned ? XNOR_WORDS_MAX * 4 : 0, kernelStackBytes: 0 };
 }
 
 /** The bias a half-clustered weight's stream holds (its one consumer's f32 bias, read by nothing else), if any: codegen
@@ -188,7 +192,11 @@ function packClustered(g: Graph, t: Tensor, stored: Extract<Storage, { kind: 'cl
   ];
   // Stack: the reader, the codebook as floats, the codes' built tables (+ the conv row).
   const decoderRamBytes = HUFF_READER_BYTES + 4 * s.codebook.length + st.tableRamBytes + (conv ? HUFF_ROW_MAX : 0);
-  return { decl: decls.join('\n'), bytes: head.length + st.data.length + st.tableBytes, stream: st, decoderRamBytes };
+  // The kernels' arrays: float codebook[n], uint8_t symbols[TFG_HUFF_SYMBOLS], uint16_t tables[TFG_HUFF_TABLE_ENTRIES].
+  const symbols = s.codebook.length + (st.gap ? st.gap.lengths.length : 1);
+  const entries = st.indexTable.entries.length + (st.gapTable ? st.gapTable.entries.length : 1);
+  const kernelStackBytes = vlaBytes(4 * s.codebook.length) + vlaBytes(symbols) + vlaBytes(2 * entries);
+  return { decl: decls.join('\n'), bytes: head.length + st.data.length + st.tableBytes, stream: st, decoderRamBytes, kernelStackBytes };
 }
 
 /** The flash arrays of a packed constant (main array named `id`, helpers `id_*`), or undefined when it is emitted dense. */
