@@ -68,6 +68,9 @@ export function loadRecipe(spec: string): Recipe | string {
   }
 }
 
+/** Recipe steps whose output is already an int8 graph. */
+const INT8_STEPS = new Set(['quantize-int8', 'qat-int8', 'int4']);
+
 function isQuantized(g: Graph): boolean {
   return Object.values(g.tensors).some((t) => t.dtype === 'i8');
 }
@@ -96,7 +99,9 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
     const r = loadRecipe(opts.compress);
     recipe.push(...(typeof r === 'string' ? (await import('../compress/pipeline.ts')).resolveRecipe(r) : r));
   }
-  const wantsInt8 = opts.quantize === 'int8' && !isQuantized(floatGraph) && !recipe.some((s) => /int8|int4|quantize|binary/.test(s.step));
+  // Steps that leave an int8 graph themselves; after any other recipe (binary, deep-compression …) --quantize int8 adds
+  // quantize-int8, which keeps binary and clustered weights as they are stored (in int8).
+  const wantsInt8 = opts.quantize === 'int8' && !isQuantized(floatGraph) && !recipe.some((s) => INT8_STEPS.has(s.step));
   if (wantsInt8) recipe.push({ step: 'quantize-int8' });
   if (opts.quantize !== 'int8' && opts.quantize !== 'none') {
     throw new TinyforgeError('bad-argument', `--quantize ${opts.quantize} is not known`, { hint: 'use --quantize int8 or --quantize none' });

@@ -86,7 +86,12 @@ export const binary: Pass = {
     for (const n of g.nodes) {
       if (n.op === 'DepthwiseConv2D') layerNotApplicable('binary', n, 'there is no binary depthwise kernel; it keeps its weights', options, log);
     }
-    const layers = binaryLayers(g, Boolean(params.keep_first), Boolean(params.keep_last));
+    const layers = binaryLayers(g, Boolean(params.keep_first), Boolean(params.keep_last)).filter((l) => {
+      const stored = g.tensors[l.tensor].storage;
+      if (!stored || stored.kind === 'dense') return true;
+      layerNotApplicable('binary', g.nodes.find((n) => n.name === l.node)!, `its weights are already stored ${stored.kind} by an earlier step (binary would undo it)`, options, log);
+      return false;
+    });
     if (layers.length === 0) {
       throw new TinyforgeError('nothing-to-compress', `binary: no Dense/Conv2D layer of "${ir.name}" is left to binarize`, { hint: 'set keep_first / keep_last to false' });
     }

@@ -88,10 +88,15 @@ export const int4: Pass = {
     if (weighted.length === 0) {
       throw new TinyforgeError('nothing-to-compress', `int4: "${ir.name}" has no Dense or Conv2D layer`, { hint: 'use quantize-int8 for this model' });
     }
+    const skip = new Set<string>();
     for (const n of ir.nodes) {
       if (n.op === 'DepthwiseConv2D') layerNotApplicable('int4', n, 'there is no 4-bit depthwise kernel; it stays int8', options, log);
+      const stored = n.op === 'Dense' || n.op === 'Conv2D' ? ir.tensors[n.inputs[1]]?.storage : undefined;
+      if (stored && stored.kind !== 'dense') {
+        layerNotApplicable('int4', n, `its weights are already stored ${stored.kind} by an earlier step (int4 would undo it)`, options, log);
+        skip.add(n.name); // skipped: the layer keeps its storage, in int8
+      }
     }
-    const skip = new Set<string>();
     if (keep_first) skip.add(weighted[0]);
     if (keep_last) skip.add(weighted[weighted.length - 1]);
     const { graph, layers } = toInt4(ir, ptq.ir, skip, clip as ClipMode);
