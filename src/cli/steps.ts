@@ -3,11 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
-import { graphStats } from '../ir/stats.ts';
 import { loadModel } from '../import/index.ts';
 import { loadDataset, type Dataset } from '../data/dataset.ts';
 import { applyPreprocess, parsePreprocess } from '../data/preprocess.ts';
-import { runPipeline, type Compression, type Recipe } from '../compress/pipeline.ts';
+import { carriedCompression, compressionOf, runPipeline, type Compression, type Recipe } from '../compress/pipeline.ts';
 import { createLog } from '../compress/pass.ts';
 import { loadBoard, type Board } from '../build/boards.ts';
 import { checkFits } from '../build/fit-check.ts';
@@ -47,6 +46,17 @@ export async function loadModelWithPreprocess(modelPath: string, flags: Preproce
     std: flags.std !== undefined ? given.std : own?.std ?? [1],
   };
   return g;
+}
+
+/** The original float model of a loaded one: itself, or for a graph compressed earlier (a .tfir.json carrying its
+ *  steps) the model file its recipe started from, when that file is recorded and still here; else why not. */
+export async function originalFloatModel(loaded: Graph, flags: PreprocessFlags = {}): Promise<{ graph: Graph } | { note: string }> {
+  const carried = carriedCompression(loaded);
+  if (!carried) return { graph: loaded };
+  const path = carried.input.path;
+  if (!path || path.toLowerCase().endsWith('.tfir.json')) return { note: 'the compressed model does not record the float model it came from' };
+  if (!existsSync(path)) return { note: `the float model it came from (${path}) is not here` };
+  return { graph: await loadModelWithPreprocess(path, flags) };
 }
 
 export interface PreparedModel {
@@ -106,7 +116,7 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
   if (opts.quantize !== 'int8' && opts.quantize !== 'none') {
     throw new TinyforgeError('bad-argument', `--quantize ${opts.quantize} is not known`, { hint: 'use --quantize int8 or --quantize none' });
   }
-  let compression: Compression = { steps: [], original_bytes: graphStats(floatGraph).totals.bytes, compressed_bytes: graphStats(floatGraph).totals.bytes, ratio: 1 };
+  let compression: Compression = compressionOf(floatGraph); // a .tfir.json's carried steps, or none
   let graph = floatGraph;
   if (recipe.length > 0) {
     if (!opts.dataset) {

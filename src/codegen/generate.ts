@@ -14,6 +14,7 @@ import type { EmitContext, KernelSet } from './op-emitter.ts';
 import { emitterFor } from './ops/index.ts';
 import { C_TYPE, WeightTable } from './weights.ts';
 import { storageProblems } from './packing/pack-weights.ts';
+import type { WeightFlash } from './deployed-weights.ts';
 import { libFiles } from './lib-files.ts';
 
 export interface GenerateOptions {
@@ -31,7 +32,10 @@ export interface GeneratedModel {
   arenaBytes: number;
   naiveBytes: number;
   lowerBound: number;
+  /** Flash bytes of every constant array (alignment included): Σ weightArrays' bytes. */
   weightBytes: number;
+  /** Each constant in flash: bytes, deployed format, and what a kernel's own layout adds (DSP re-laid rows). */
+  weightArrays: WeightFlash[];
   /** Kernel functions the model calls, sorted. */
   kernels: string[];
   hash: number;
@@ -193,6 +197,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     naiveBytes: plan.naiveBytes,
     lowerBound: plan.lowerBound,
     weightBytes: weights.reduce((s, w) => s + w.bytes, 0),
+    weightArrays: weights.map(({ tensor, bytes, format, layoutBytes }) => ({ tensor, bytes, format, layoutBytes })),
     kernels: kernelList,
     hash,
     plan,

@@ -7,7 +7,7 @@ import { TinyforgeError } from '../diagnostics.ts';
 import { cloneGraph, type Graph, type Node } from '../ir/graph.ts';
 import { alphas, binarize, clipReal, initBinaryLayer, type AlphaMode, type BinarizeMode, type BinaryLayerState } from '../train/binary-connect.ts';
 import { makeRng } from '../train/prng.ts';
-import { compressionRows, weightRatio } from './deep-compression-table.ts';
+import { compressionRows } from './deep-compression-table.ts';
 import { graphSize, layerNotApplicable, type Pass, type PassReport } from './pass.ts';
 import { accuracy, distillParams, distillTeacher, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData } from './prune-finetune.ts';
 import { ArrayAdam, proxyTrain } from './proxy-train.ts';
@@ -136,7 +136,6 @@ export const binary: Pass = {
     const accAfter = await accuracy(out, split?.val);
     const before = graphSize(ir);
     const after = graphSize(out);
-    const r = weightRatio(out);
     const report: PassReport & Record<string, unknown> = {
       name: 'binary',
       options: { ...params },
@@ -146,7 +145,6 @@ export const binary: Pass = {
       bytes_after: after.bytes,
       accuracy_before: accBefore ?? null,
       accuracy_after: accAfter ?? null,
-      ratio: r.ratio,
       layers: compressionRows(out, ir),
       notes: [
         `${layers.length} layers binarized (${layers.map((l) => l.node).join(', ')}), ${mode} training, α ${alphaMode}; held-out top-1 ${pct(accBefore)} → ${pct(accAfter)}`,

@@ -5,7 +5,7 @@
 import { TinyforgeError } from '../diagnostics.ts';
 import { cloneGraph, type Graph } from '../ir/graph.ts';
 import { clamp, roundHalfAway } from '../reference/quant.ts';
-import { compressionRows, weightRatio } from './deep-compression-table.ts';
+import { compressionRows } from './deep-compression-table.ts';
 import { graphSize, layerNotApplicable, type Pass, type PassReport } from './pass.ts';
 import { quantizeBias } from './quant-params.ts';
 import { quantizeInt8 } from './quantize-int8.ts';
@@ -102,7 +102,6 @@ export const int4: Pass = {
     const { graph, layers } = toInt4(ir, ptq.ir, skip, clip as ClipMode);
     const before = graphSize(ir);
     const after = graphSize(graph);
-    const r = weightRatio(graph);
     const report: PassReport & Record<string, unknown> = {
       name: 'int4',
       options: { ...params },
@@ -110,7 +109,6 @@ export const int4: Pass = {
       params_after: after.params,
       bytes_before: before.bytes,
       bytes_after: after.bytes,
-      ratio: r.ratio,
       layers: compressionRows(graph, ir),
       notes: [...ptq.report.notes, `4-bit weights (${clip} clipping) in ${layers.length} layers: ${layers.join(', ')}; ${skip.size ? `8-bit kept: ${[...skip].join(', ')}` : 'no layer kept at 8 bits'}`],
     };
