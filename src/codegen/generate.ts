@@ -36,6 +36,9 @@ export interface GeneratedModel {
   weightBytes: number;
   /** Each constant in flash: bytes, deployed format, and what a kernel's own layout adds (DSP re-laid rows). */
   weightArrays: WeightFlash[];
+  /** Per layer that decodes packed weights on the fly, the stack its decoder needs on top of the kernel's own scalars
+   *  (Huffman reader, built code tables, conv row; XNOR sign words); layers run one at a time, so the largest counts. */
+  decoderStack: { node: string; tensor: string; bytes: number }[];
   /** Kernel functions the model calls, sorted. */
   kernels: string[];
   hash: number;
@@ -198,6 +201,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     lowerBound: plan.lowerBound,
     weightBytes: weights.reduce((s, w) => s + w.bytes, 0),
     weightArrays: weights.map(({ tensor, bytes, format, layoutBytes }) => ({ tensor, bytes, format, layoutBytes })),
+    decoderStack: weights.filter((w) => w.decoderRamBytes > 0).map((w) => ({ node: g.nodes.find((n) => n.inputs.includes(w.tensor))!.name, tensor: w.tensor, bytes: w.decoderRamBytes })),
     kernels: kernelList,
     hash,
     plan,

@@ -10,6 +10,8 @@ export const C_TYPE = { f32: 'float', i8: 'int8_t', i32: 'int32_t', u8: 'uint8_t
 export interface WeightArray extends WeightFlash {
   id: string;
   decl: string;
+  /** Stack the kernel reading this constant needs to decode it (PackedDecl.decoderRamBytes); 0 when stored plainly. */
+  decoderRamBytes: number;
 }
 
 function declare(t: Tensor, id: string): string {
@@ -54,13 +56,13 @@ export class WeightTable {
       const copy = relaid.get(this.g)?.get(name);
       if (copy) {
         const bytes = alignedBytes(copy.byteLength);
-        this.ids.set(name, { tensor: name, id, bytes, format, layoutBytes: bytes - denseFlashBytes(t), decl: declareRelaid(t, id, copy) });
+        this.ids.set(name, { tensor: name, id, bytes, format, layoutBytes: bytes - denseFlashBytes(t), decl: declareRelaid(t, id, copy), decoderRamBytes: 0 });
         return id;
       }
       const packed = packedWeightDecl(this.g, name, id); // Tensor.storage kinds: src/codegen/packing/
       w = packed
-        ? { tensor: name, id, bytes: packedFlashBytes(packed), format, layoutBytes: 0, decl: packed.decl }
-        : { tensor: name, id, bytes: denseFlashBytes(t), format, layoutBytes: 0, decl: declare(t, id) };
+        ? { tensor: name, id, bytes: packedFlashBytes(packed), format, layoutBytes: 0, decl: packed.decl, decoderRamBytes: packed.decoderRamBytes }
+        : { tensor: name, id, bytes: denseFlashBytes(t), format, layoutBytes: 0, decl: declare(t, id), decoderRamBytes: 0 };
       this.ids.set(name, w);
     }
     return w.id;

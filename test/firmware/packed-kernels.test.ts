@@ -274,6 +274,8 @@ describe('packed weights: int8 layers, identical bytes', () => {
       expect(p.decoderRamBytes).toBe(HUFF_READER_BYTES + st.tableRamBytes + row);
       expect(p.bytes).toBe(16 + st.indexLengths.length + (st.gapLengths?.length ?? 0) + st.data.length + HUFF_STREAM_BYTES);
       expect(deployedFormat(cnn, name)).toBe('huffman-int8');
+      // What the stack planner reads: each decoding layer's need, from the generated model.
+      expect(generateModel(cnn).decoderStack).toContainEqual({ node: name.split('.')[0], tensor: name, bytes: p.decoderRamBytes });
     }
   });
 
