@@ -9,7 +9,7 @@ import { loadModel } from '../import/index.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { parsePreprocess } from '../data/preprocess.ts';
 import { sampleInput } from '../reference/model-input.ts';
-import { passes, runPipeline, type Compression, type Recipe } from '../compress/pipeline.ts';
+import { carriedCompression, compressionOf, passes, runPipeline, type Compression, type Recipe } from '../compress/pipeline.ts';
 import { createLog } from '../compress/pass.ts';
 import { loadBoard, type Board } from '../build/boards.ts';
 import { checkFits } from '../build/fit-check.ts';
@@ -55,6 +55,17 @@ export async function loadModelWithPreprocess(modelPath: string, flags: Preproce
   return g;
 }
 
+/** The original float model of a loaded one: itself, or for a graph compressed earlier (a .tfir.json carrying its
+ *  steps) the model file its recipe started from, when that file is recorded and still here; else why not. */
+export async function originalFloatModel(loaded: Graph, flags: PreprocessFlags = {}): Promise<{ graph: Graph } | { note: string }> {
+  const carried = carriedCompression(loaded);
+  if (!carried) return { graph: loaded };
+  const path = carried.input.path;
+  if (!path || path.toLowerCase().endsWith('.tfir.json')) return { note: 'the compressed model does not record the float model it came from' };
+  if (!existsSync(path)) return { note: `the float model it came from (${path}) is not here` };
+  return { graph: await loadModelWithPreprocess(path, flags) };
+}
+
 export interface PreparedModel {
   floatGraph: Graph;
   graph: Graph;
@@ -75,6 +86,9 @@ export function loadRecipe(spec: string): Recipe | string {
     throw new TinyforgeError('bad-recipe', `recipe file is not valid JSON: ${(e as Error).message}`, { location: { file: spec } });
   }
 }
+
+/** Recipe steps whose output is already an int8 graph. */
+const INT8_STEPS = new Set(['quantize-int8', 'qat-int8', 'int4']);
 
 function isQuantized(g: Graph): boolean {
   return Object.values(g.tensors).some((t) => t.dtype === 'i8');
@@ -110,12 +124,14 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
     const r = loadRecipe(opts.compress);
     recipe.push(...(typeof r === 'string' ? (await import('../compress/pipeline.ts')).resolveRecipe(r) : r));
   }
-  const wantsInt8 = opts.quantize === 'int8' && !isQuantized(floatGraph) && !recipe.some((s) => /int8|int4|quantize|binary/.test(s.step));
+  // Steps that leave an int8 graph themselves; after any other recipe (binary, deep-compression …) --quantize int8 adds
+  // quantize-int8, which keeps binary and clustered weights as they are stored (in int8).
+  const wantsInt8 = opts.quantize === 'int8' && !isQuantized(floatGraph) && !recipe.some((s) => INT8_STEPS.has(s.step));
   if (wantsInt8) recipe.push({ step: 'quantize-int8' });
   if (opts.quantize !== 'int8' && opts.quantize !== 'none') {
     throw new TinyforgeError('bad-argument', `--quantize ${opts.quantize} is not known`, { hint: 'use --quantize int8 or --quantize none' });
   }
-  let compression: Compression = { steps: [], original_bytes: graphStats(floatGraph).totals.bytes, compressed_bytes: graphStats(floatGraph).totals.bytes, ratio: 1 };
+  let compression: Compression = compressionOf(floatGraph); // a .tfir.json's carried steps, or none
   let graph = floatGraph;
   let dataNotes: string[] = [];
   if (recipe.length > 0) {

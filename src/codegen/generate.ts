@@ -14,6 +14,8 @@ import { modelHash } from './model-hash.ts';
 import type { EmitContext, KernelSet } from './op-emitter.ts';
 import { emitterFor } from './ops/index.ts';
 import { C_TYPE, WeightTable } from './weights.ts';
+import { storageProblems } from './packing/pack-weights.ts';
+import type { WeightFlash } from './deployed-weights.ts';
 import { libFiles } from './lib-files.ts';
 
 export interface GenerateOptions {
@@ -31,7 +33,10 @@ export interface GeneratedModel {
   arenaBytes: number;
   naiveBytes: number;
   lowerBound: number;
+  /** Flash bytes of every constant array (alignment included): Σ weightArrays' bytes. */
   weightBytes: number;
+  /** Each constant in flash: bytes, deployed format, and what a kernel's own layout adds (DSP re-laid rows). */
+  weightArrays: WeightFlash[];
   /** Kernel functions the model calls, sorted. */
   kernels: string[];
   /** Per kernel with variable-length arrays: the most stack they take in any of its calls (OpEmission.stackBytes). */
@@ -64,6 +69,16 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     throw new TinyforgeError('unsupported-model', `model "${g.name}" has ${g.inputs.length} inputs and ${g.outputs.length} outputs; generated C needs at least one of each`, {
       location: where,
       hint: 'export the model with its input and output tensors marked as graph inputs/outputs',
+    });
+  }
+  // A storage a recipe step chose is deployed as such or not at all: never emitted dense behind the report's back.
+  const storage = storageProblems(g);
+  if (storage.length > 0) {
+    const first = storage[0];
+    throw new TinyforgeError('storage-not-deployable', `${storage.length} layer${storage.length > 1 ? 's' : ''} of "${g.name}" cannot be deployed with the weight storage the recipe chose`, {
+      location: { ...where, node: first.node, op: first.op },
+      notes: storage.map((p) => `layer "${p.node}" (${p.op}), weights "${p.tensor}": ${p.combination}`),
+      hint: 'change the recipe step that set this storage, or give that step "on_unsupported": "skip" so such layers stay as they are (with a warning)',
     });
   }
   const io = ioLayout(g);
@@ -187,6 +202,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     naiveBytes: plan.naiveBytes,
     lowerBound: plan.lowerBound,
     weightBytes: weights.reduce((s, w) => s + w.bytes, 0),
+    weightArrays: weights.map(({ tensor, bytes, format, layoutBytes }) => ({ tensor, bytes, format, layoutBytes })),
     kernels: kernelList,
     kernelStack,
     hash,

@@ -6,6 +6,7 @@ import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
 import { graphToJson, loadIrJson } from '../ir/serialize.ts';
 import type { GeneratedModel } from './generate.ts';
+import type { WeightFlash } from './deployed-weights.ts';
 
 export const MANIFEST = 'tinyforge.json';
 export const GRAPH_FILE = 'model.tfir.json';
@@ -21,6 +22,8 @@ export interface ProjectManifest {
   arena_naive_bytes: number;
   arena_lower_bound_bytes: number;
   weight_bytes: number;
+  /** Each constant in flash (bytes, deployed format, kernel layout bytes), as generateModel emitted it. */
+  weight_arrays: WeightFlash[];
   kernels: string[];
   lib: boolean;
   compression: unknown;
@@ -100,6 +103,7 @@ export function writeProject(
     arena_naive_bytes: gen.naiveBytes,
     arena_lower_bound_bytes: gen.lowerBound,
     weight_bytes: gen.weightBytes,
+    weight_arrays: gen.weightArrays,
     kernels: gen.kernels,
     lib: args.lib,
     compression: args.compression,

@@ -25,6 +25,14 @@ function tflmRow(t: NonNullable<Report['accuracy']['tflm_reference']>): string[]
   return ['vs TFLM device outputs', `${identical}${t.same_top1}/${t.samples} same top-1`];
 }
 
+/** ": huffman-int8 ×3, dense-int32 …" — how the layers are stored, when anything is compressed. */
+function weightFormats(r: Report): string {
+  const count = new Map<string, number>();
+  for (const l of r.compression.layers ?? []) count.set(l.format, (count.get(l.format) ?? 0) + 1);
+  const parts = [...count].map(([f, n]) => (n > 1 ? `${f} ×${n}` : f));
+  return parts.length && r.compression.steps.length ? `: ${parts.join(', ')}` : '';
+}
+
 export function summaryTable(r: Report): string {
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(2)}%`);
   const lat = r.latency.median === null ? `unavailable${r.latency.note ? `: ${r.latency.note}` : ''}` : `${r.latency.median.toLocaleString('en-US')} ${r.latency.unit} (≈ ${r.latency.ms?.toFixed(2)} ms)`;
@@ -32,7 +40,9 @@ export function summaryTable(r: Report): string {
     ['figure', 'value'],
     [
       ['board', `${r.board} (${r.target.kind})`],
-      ['model', `${r.model.name}: ${r.model.params.toLocaleString('en-US')} params, ${r.model.macs.toLocaleString('en-US')} MACs, ${r.model.quantization}`],
+      ['model', `${r.model.name}: ${r.model.params.toLocaleString('en-US')} params${r.model.kept_weights !== undefined && r.model.kept_weights < r.model.params ? ` (${r.model.kept_weights.toLocaleString('en-US')} non-zero)` : ''}, ${r.model.macs.toLocaleString('en-US')} MACs, ${r.model.quantization}`],
+      ...(r.compression.params_before !== undefined && (r.compression.params_before !== r.model.params || r.compression.macs_before !== r.model.macs)
+        ? [['input model', `${r.compression.params_before.toLocaleString('en-US')} params, ${r.compression.macs_before!.toLocaleString('en-US')} MACs`]] : []),
       ['latency / inference', lat],
       ['flash', `${r.memory.flash_bytes.toLocaleString('en-US')} B`],
       ['static RAM', `${r.memory.ram_bytes.toLocaleString('en-US')} B`],
@@ -40,10 +50,10 @@ export function summaryTable(r: Report): string {
       ['stack high-water', r.memory.stack_bytes === null ? '—' : `${r.memory.stack_bytes.toLocaleString('en-US')} B` +
         (r.memory.stack_limit_bytes ? ` of ${r.memory.stack_limit_bytes.toLocaleString('en-US')} B reserved` : '') +
         (r.memory.stack_planned_bytes ? ` (planned ${r.memory.stack_planned_bytes.toLocaleString('en-US')} B)` : '')],
-      ['weights', `${r.compression.compressed_bytes.toLocaleString('en-US')} B (${r.compression.ratio.toFixed(1)}× smaller than float32)`],
+      ['weights in flash', `${r.compression.compressed_bytes.toLocaleString('en-US')} B (${r.compression.ratio.toFixed(1)}× smaller than float32)${weightFormats(r)}`],
       ['device top-1', `${pct(r.accuracy.device_top1)} on ${r.accuracy.samples} samples`],
       ['reference top-1', pct(r.accuracy.reference_top1)],
-      ['float model top-1', pct(r.accuracy.float_top1)],
+      ['float model top-1', r.accuracy.float_top1 === null && r.accuracy.float_note ? `— (${r.accuracy.float_note})` : pct(r.accuracy.float_top1)],
       ['agreement', `${pct(r.accuracy.agreement)} (${r.accuracy.agreement_kind})`],
       ...(r.accuracy.tflm_reference ? [tflmRow(r.accuracy.tflm_reference)] : []),
     ],
@@ -67,7 +77,7 @@ export function register(program: Command): void {
     .option('--flash-only', 'real boards: stop after flashing and verification (no measurement)')
     .addHelpText('after', '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 500')
     .action(async (modelPath: string, opts: DeployFlags) => {
-      const { compileModel, defaultOutDir, loadModelWithPreprocess } = await import('../steps.ts');
+      const { compileModel, defaultOutDir, loadModelWithPreprocess, originalFloatModel } = await import('../steps.ts');
       const { loadProject } = await import('../../codegen/project.ts');
       const { buildProject } = await import('../../build/build-project.ts');
       const { openDevice } = await import('../../device/device-session.ts');
@@ -130,13 +140,17 @@ export function register(program: Command): void {
           } else log(`debug-layers: all ${d.layers.length} layer outputs equal the reference interpreter`);
         }
         await session.close();
-        const floatEval = compiled.quantization === 'float32' && compiled.compression.steps.length === 0
-          ? measurement.referenceTop1
-          : (await evaluateOnHost(compiled.floatGraph, data, { limit: measurement.samples })).referenceTop1;
+        // float_top1: the original float model's, on the same samples (for a .tfir.json, the model its recipe started from).
+        const original = await originalFloatModel(compiled.floatGraph, { inputScale: opts.inputScale, mean: opts.mean, std: opts.std });
+        const floatEval = !('graph' in original) ? null
+          : original.graph === compiled.floatGraph && compiled.quantization === 'float32' && compiled.compression.steps.length === 0
+            ? measurement.referenceTop1
+            : (await evaluateOnHost(original.graph, data, { limit: measurement.samples })).referenceTop1;
         report = makeReport({
           board: compiled.board, graph: project.graph, floatGraph: compiled.floatGraph, modelPath, manifest: project.manifest,
           compression: compiled.compression, elf, measurement, dataset: opts.dataset ?? 'mnist', stack, perLayer, floatTop1: floatEval,
           tflmReference: tflm?.result(), classes: data.classNames, datasetNotes: [...new Set([...(data.notes ?? []), ...compiled.dataNotes])],
+          floatNote: 'note' in original ? original.note : undefined,
         });
       } finally {
         await session.close();
