@@ -56,14 +56,18 @@ export async function loadModelWithPreprocess(modelPath: string, flags: Preproce
 }
 
 /** The original float model of a loaded one: itself, or for a graph compressed earlier (a .tfir.json carrying its
- *  steps) the model file its recipe started from, when that file is recorded and still here; else why not. */
+ *  steps) the model file its recipe started from, when that file is recorded and still here; else (or when that model
+ *  is int8 already, like an int8 .tflite) why there is none. */
 export async function originalFloatModel(loaded: Graph, flags: PreprocessFlags = {}): Promise<{ graph: Graph } | { note: string }> {
   const carried = carriedCompression(loaded);
-  if (!carried) return { graph: loaded };
-  const path = carried.input.path;
-  if (!path || path.toLowerCase().endsWith('.tfir.json')) return { note: 'the compressed model does not record the float model it came from' };
-  if (!existsSync(path)) return { note: `the float model it came from (${path}) is not here` };
-  return { graph: await loadModelWithPreprocess(path, flags) };
+  let original = loaded;
+  if (carried) {
+    const path = carried.input.path;
+    if (!path || path.toLowerCase().endsWith('.tfir.json')) return { note: 'the compressed model does not record the float model it came from' };
+    if (!existsSync(path)) return { note: `the float model it came from (${path}) is not here` };
+    original = await loadModelWithPreprocess(path, flags);
+  }
+  return isQuantized(original) ? { note: 'the input model is int8 already: there is no float model to compare with' } : { graph: original };
 }
 
 export interface PreparedModel {
