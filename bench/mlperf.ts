@@ -2,6 +2,7 @@
 // next to TFLM + CMSIS-NN on the same emulated board; KWS also top-1 and agreement with TFLM's device outputs.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Graph } from '../src/ir/graph.ts';
 import { graphStats } from '../src/ir/stats.ts';
 import { prepareModel } from '../src/cli/steps.ts';
@@ -16,7 +17,8 @@ import { table } from '../src/cli/output.ts';
 import { deployToBoard } from './deploy-board.ts';
 import { num, pct, ratio, type Figure } from './format.ts';
 
-const MLPERF = '../shared/mlperf-tiny';
+/** The committed MLPerf Tiny fixtures, found from this file so the bench runs from any working directory. */
+const MLPERF = fileURLToPath(new URL('../examples/mlperf-tiny/', import.meta.url));
 
 interface TflmFigures {
   instructions: number;
@@ -207,7 +209,7 @@ async function measureModel(m: MlperfModel, boardId: string, opts: MlperfOptions
 
 export async function benchMlperf(opts: MlperfOptions): Promise<{ rows: MlperfRow[]; figures: Figure[] }> {
   const log = opts.log ?? (() => undefined);
-  if (!existsSync(MLPERF)) throw new Error(`${MLPERF} is missing: --mlperf reads the MLPerf Tiny models from ../shared/mlperf-tiny beside the repo`);
+  if (!existsSync(MLPERF)) throw new Error(`${MLPERF} is missing: --mlperf reads the MLPerf Tiny models committed in examples/mlperf-tiny/ (restore it with git checkout)`);
   const models = MLPERF_MODELS.filter((m) => !opts.models || opts.models.includes(m.key));
   const rows: MlperfRow[] = [];
   for (const board of opts.boards ?? ['mps2-an386']) for (const m of models) rows.push(await measureModel(m, board, opts, log));

@@ -1,145 +1,171 @@
-// `npm run bench [-- flags]`: runs the selected benchmark sections on emulated boards through the library, prints
-// tables and PASS/FAIL figures, and writes each section's JSON (with date, commit, machine) to bench/results/.
-// Exits 0 unless something crashed: a missed figure is information, not a failure.
-import { existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { formatDiagnostic, TinyforgeError } from '../src/diagnostics.ts';
-import { benchExamples } from './examples.ts';
-import { extraTables, formatExamplesTable, formatFigures, formatGenericRows, runMeta, writeResults, type Figure } from './format.ts';
+// `npm run bench [-- flags]`: runs each benchmark row's CLI commands (exactly as printed beside its figures, plus
+// --json), prints the figures with their commands, checks the issues' targets, compares every figure with the
+// README's table, and writes the results with date, commit and machine to bench/results/.
+// Exit 1 when a command fails or a README figure is not what its command gives; a missed target is reported only.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { runCli, CLI_PREFIX, repoRoot } from './cli.ts';
+import { table } from '../src/cli/output.ts';
+import { runMeta, writeResults } from './format.ts';
+import { compareWithReadme, readReadmeRows, writeReadmeRows, type Comparison, type ReadmeRow } from './readme.ts';
+import type { BenchRow, Check, Figure } from './row.ts';
+import { ROWS } from './rows.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
+const USAGE = `usage: npm run bench -- [options]
+Runs every row's tinyforge commands (--json added) and prints the figures beside the commands.
+  --group a,b        only these groups (${[...new Set(ROWS.map((r) => r.group))].join(', ')})
+  --only id,id       only these rows (--list shows the ids)
+  --list             list the rows and their commands, run nothing
+  --json             print the results JSON on stdout (nothing written)
+  --out FILE         write the results JSON here instead of bench/results/bench-<date>.json
+  --write-readme     replace the figures of the rows that ran in README.md's figures table
+  --package          instead of the rows, the npm package (bench/package.ts): tarball and installed size,
+                     tinyforge --help and inspect of the installed CLI beside the checkout's`;
 
-const USAGE = `usage: npm run bench -- [section flags] [options]
-sections (default: --examples when none is given)
-  --examples            both example MNIST models, float and int8, on the emulated boards (issue 3)
-  --mlperf              the four MLPerf Tiny int8 models vs TFLM + CMSIS-NN (issue 8)
-  --prune --bits --defend   sections from bench/prune.ts, bits.ts, defend.ts (when present; they take
-                        --samples, --boards (defend: the first) and --quick when given, else their own defaults)
-options
-  --samples N           test images per row (default 500)
-  --boards a,b          boards (default: examples mps2-an385,mps2-an386,microbit,mps2-an385-armv6m; mlperf mps2-an386)
-  --models a.onnx,b     model files instead of the examples (ad-hoc runs)
-  --quant none,int8     which quantizations of the example models (default both)
-  --kws-samples N       KWS samples for --mlperf (default 1000)
-  --mlperf-models kws,ic,vww,ad   subset of the MLPerf models
-  --quick               --prune/--bits/--defend: their small, fast configuration
-  --json                print the JSON only (nothing written)
-  --out FILE            write the JSON here instead of bench/results/<section>-<date>.json`;
-
-export interface BenchArgs {
-  sections: string[];
-  samples: number;
-  boards?: string[];
-  models?: string[];
-  quants?: ('none' | 'int8')[];
-  kwsSamples: number;
-  mlperfModels?: string[];
+interface Args {
+  groups?: string[];
+  only?: string[];
+  list: boolean;
   json: boolean;
   out?: string;
-  /** --quick: the other helpers' sections run their small smoke configuration. */
-  quick: boolean;
-  samplesGiven: boolean;
+  writeReadme: boolean;
+  package: boolean;
 }
 
-export function parseArgs(argv: string[]): BenchArgs {
-  const a: BenchArgs = { sections: [], samples: 500, kwsSamples: 1000, json: false, quick: false, samplesGiven: false };
+function parseArgs(argv: string[]): Args {
+  const a: Args = { list: false, json: false, writeReadme: false, package: false };
   const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const int = (flag: string, v: string | undefined) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new TinyforgeError('bad-argument', `${flag} takes a positive integer, got "${v}"`, { hint: USAGE });
-    return n;
-  };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i];
-    if (['--examples', '--mlperf', '--prune', '--bits', '--defend'].includes(f)) a.sections.push(f.slice(2));
-    else if (f === '--samples') {
-      a.samples = int(f, argv[++i]);
-      a.samplesGiven = true;
-    } else if (f === '--quick') a.quick = true;
-    else if (f === '--kws-samples') a.kwsSamples = int(f, argv[++i]);
-    else if (f === '--boards') a.boards = list(argv[++i]);
-    else if (f === '--models') a.models = list(argv[++i]);
-    else if (f === '--mlperf-models') a.mlperfModels = list(argv[++i]);
-    else if (f === '--quant') a.quants = list(argv[++i]).map((q) => (q === 'float' || q === 'float32' ? 'none' : q)) as ('none' | 'int8')[];
+    if (f === '--group') a.groups = list(argv[++i]);
+    else if (f === '--only') a.only = list(argv[++i]);
+    else if (f === '--list') a.list = true;
     else if (f === '--json') a.json = true;
     else if (f === '--out') a.out = argv[++i];
+    else if (f === '--write-readme') a.writeReadme = true;
+    else if (f === '--package') a.package = true;
     else if (f === '--help' || f === '-h') {
       process.stdout.write(USAGE + '\n');
       process.exit(0);
-    } else throw new TinyforgeError('bad-argument', `unknown flag ${f}`, { hint: USAGE });
+    } else {
+      process.stderr.write(`unknown flag ${f}\n${USAGE}\n`);
+      process.exit(2);
+    }
   }
-  if (a.sections.length === 0) a.sections.push('examples');
   return a;
 }
 
+function selectRows(a: Args): BenchRow[] {
+  const unknown = [...(a.only ?? []).filter((id) => !ROWS.some((r) => r.id === id)), ...(a.groups ?? []).filter((g) => !ROWS.some((r) => r.group === g))];
+  if (unknown.length) {
+    process.stderr.write(`unknown row or group: ${unknown.join(', ')} (npm run bench -- --list)\n`);
+    process.exit(2);
+  }
+  return ROWS.filter((r) => (!a.only || a.only.includes(r.id)) && (!a.groups || a.groups.includes(r.group)));
+}
+
+export interface RowResult {
+  id: string;
+  group: string;
+  what: string;
+  commands: string[];
+  status: 'ok' | 'failed';
+  seconds: number;
+  figures: Figure[];
+  checks: Check[];
+  readme: Comparison;
+  readme_figures?: string;
+  error?: string;
+  outputs: unknown[];
+}
+
 const log = (m: string) => process.stderr.write(m + '\n');
+const commandText = (r: BenchRow) => r.commands.map((c) => `${CLI_PREFIX} ${c}`).join(' && ');
+const figuresText = (figures: Figure[]) => figures.map((f) => f.text).join(' · ');
 
-interface SectionOutput {
-  name: string;
-  text: string;
-  json: Record<string, unknown>;
+async function runRow(row: BenchRow, readme: ReadmeRow[] | undefined, index: number, total: number): Promise<RowResult> {
+  const outputs: unknown[] = [];
+  let seconds = 0;
+  for (const c of row.commands) {
+    log(`[${index}/${total}] ${row.id}: ${CLI_PREFIX} ${c}`);
+    const r = await runCli(c, (line) => log(`    ${line}`));
+    seconds += r.seconds;
+    if (r.exitCode !== 0 || r.json === undefined) {
+      return { id: row.id, group: row.group, what: row.what, commands: row.commands, status: 'failed', seconds, figures: [], checks: [], readme: 'not-in-readme', error: `exit ${r.exitCode}: ${r.stderrTail}`, outputs };
+    }
+    outputs.push(r.json);
+  }
+  const figures = row.figures(outputs);
+  const cmp = compareWithReadme({ what: row.what, figures: figuresText(figures), command: commandText(row) }, readme);
+  return { id: row.id, group: row.group, what: row.what, commands: row.commands, status: 'ok', seconds, figures, checks: row.checks?.(outputs) ?? [], readme: cmp.status, readme_figures: cmp.readme, outputs };
 }
 
-/** bench/<name>.ts written by another helper, exporting bench<Name>(opts) → rows; absent files give a clear message. */
-async function otherSection(name: string, args: BenchArgs): Promise<SectionOutput> {
-  const file = join(here, `${name}.ts`);
-  const fn = `bench${name[0].toUpperCase()}${name.slice(1)}`;
-  if (!existsSync(file)) {
-    throw new TinyforgeError('bench-section-missing', `--${name}: bench/${name}.ts is not on this branch yet`, { hint: `git merge main once the ${name} helper's work has landed` });
+function printResults(results: RowResult[]): void {
+  const out: string[] = [];
+  for (const r of results) {
+    out.push(`${r.what}  [${r.id}, ${r.seconds} s]`);
+    out.push(`  $ ${r.commands.map((c) => `${CLI_PREFIX} ${c}`).join('\n  $ ')}`);
+    if (r.status === 'failed') out.push(`  FAILED: ${r.error}`);
+    else {
+      out.push(`  ${figuresText(r.figures)}`);
+      const readme = r.readme === 'same' ? 'README: same figures' : r.readme === 'differs' ? `README DIFFERS: it says "${r.readme_figures}"` : 'README: not listed';
+      out.push(`  ${readme}`);
+    }
+    out.push('');
   }
-  const mod = (await import(`./${name}.ts`)) as Record<string, (opts: unknown) => Promise<unknown>>;
-  if (typeof mod[fn] !== 'function') throw new TinyforgeError('bench-section-missing', `bench/${name}.ts does not export ${fn}(opts)`);
-  // The sections take their own defaults; pass only what the user asked for (plus both progress callback names).
-  const opts: Record<string, unknown> = { log, onProgress: log, quick: args.quick };
-  if (args.samplesGiven) opts.samples = args.samples;
-  if (args.boards) {
-    opts.boards = args.boards;
-    opts.board = args.boards[0];
-  }
-  const result = await mod[fn](opts);
-  // Rows, or { rows, figures } when the section checks targets too.
-  const rows = (Array.isArray(result) ? result : (result as { rows?: unknown[] }).rows ?? []) as Record<string, unknown>[];
-  const figures = Array.isArray(result) ? [] : ((result as { figures?: Figure[] }).figures ?? []);
-  const text = formatGenericRows(rows) + (Array.isArray(result) ? '' : extraTables(result as Record<string, unknown>)) + (figures.length ? `\n\nfigures\n${formatFigures(figures)}` : '');
-  return { name, text, json: Array.isArray(result) ? { rows } : (result as Record<string, unknown>) };
-}
-
-async function runSection(name: string, args: BenchArgs): Promise<SectionOutput> {
-  if (name === 'examples') {
-    const r = await benchExamples({ samples: args.samples, boards: args.boards, models: args.models, quants: args.quants, log });
-    return { name, text: `${formatExamplesTable(r.rows)}\n\nfigures (issue 3)\n${formatFigures(r.figures)}`, json: { samples: args.samples, rows: r.rows, figures: r.figures } };
-  }
-  if (name === 'mlperf') {
-    const { benchMlperf, formatMlperfTable } = await import('./mlperf.ts');
-    const r = await benchMlperf({ boards: args.boards, kwsSamples: args.kwsSamples, models: args.mlperfModels, log });
-    return { name, text: `${formatMlperfTable(r.rows)}\n\nfigures (issue 8)\n${formatFigures(r.figures)}`, json: { kws_samples: args.kwsSamples, rows: r.rows, figures: r.figures } };
-  }
-  return otherSection(name, args);
+  const checks = results.flatMap((r) => r.checks.map((c) => [r.id, c.name, c.target, c.measured, c.pass === null ? 'NOT MEASURED' : c.pass ? 'PASS' : 'FAIL']));
+  if (checks.length) out.push('targets', table(['row', 'figure', 'target', 'measured', 'result'], checks), '');
+  process.stdout.write(out.join('\n') + '\n');
 }
 
 async function main(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
-  const meta = runMeta(argv);
-  const jsonOut: Record<string, unknown> = { ...meta };
-  for (const section of args.sections) {
-    const started = Date.now();
-    log(`== ${section} ==`);
-    const out = await runSection(section, args);
-    const payload = { ...meta, section, seconds: Math.round((Date.now() - started) / 1000), ...out.json };
-    if (args.json) {
-      jsonOut[section] = payload;
-      continue;
-    }
-    process.stdout.write(`\n== ${section} ==\n${out.text}\n`);
-    const path = writeResults(section, payload, args.out && args.sections.length === 1 ? args.out : undefined);
-    process.stdout.write(`\nwrote ${relative(process.cwd(), path)}\n`);
+  if (args.package) {
+    const { benchPackage, formatPackageBench } = await import('./package.ts');
+    const result = await benchPackage({ log });
+    const payload = { ...runMeta(argv), section: 'package', ...result };
+    if (args.json) process.stdout.write(JSON.stringify(payload, null, 2) + '\n');
+    else process.stdout.write(`${formatPackageBench(result)}\nwrote ${relative(process.cwd(), writeResults('package', payload, args.out))}\n`);
+    return;
   }
-  if (args.json) process.stdout.write(JSON.stringify(jsonOut, null, 2) + '\n');
+  const rows = selectRows(args);
+  if (args.list) {
+    process.stdout.write(table(['id', 'group', 'command'], rows.map((r) => [r.id, r.group, commandText(r)])) + '\n');
+    return;
+  }
+  const readmePath = join(repoRoot, 'README.md');
+  const readmeText = readFileSync(readmePath, 'utf8');
+  const readme = readReadmeRows(readmeText);
+  const results: RowResult[] = [];
+  for (const [i, row] of rows.entries()) results.push(await runRow(row, readme, i + 1, rows.length));
+  const payload = { ...runMeta(argv), rows: results };
+  if (args.json) process.stdout.write(JSON.stringify(payload, null, 2) + '\n');
+  else {
+    printResults(results);
+    const path = writeResults('bench', payload, args.out);
+    process.stdout.write(`wrote ${relative(process.cwd(), path)}\n`);
+  }
+  if (args.writeReadme) {
+    const ran = new Map(results.filter((r) => r.status === 'ok').map((r) => [r.id, r]));
+    const existing = new Map((readme ?? []).map((r) => [r.command, r]));
+    const merged: ReadmeRow[] = ROWS.flatMap((row) => {
+      const r = ran.get(row.id);
+      const command = commandText(row);
+      if (r) return [{ what: row.what, figures: figuresText(r.figures), command }];
+      const old = existing.get(command);
+      return old ? [{ ...old, what: row.what }] : [];
+    });
+    writeFileSync(readmePath, writeReadmeRows(readmeText, merged));
+    log(`README.md: figures table rewritten (${ran.size} row(s) measured now)`);
+  }
+  const failed = results.filter((r) => r.status === 'failed' || (r.readme === 'differs' && !args.writeReadme));
+  if (failed.length) {
+    log(`${failed.length} row(s) failed or differ from the README: ${failed.map((r) => r.id).join(', ')}`);
+    process.exitCode = 1;
+  }
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  if (e instanceof TinyforgeError) log(formatDiagnostic(e.diagnostic));
-  else log(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  log(e instanceof Error ? (e.stack ?? e.message) : String(e));
   process.exitCode = 1;
 });

@@ -56,7 +56,7 @@ export function formatLocation(loc: Location | undefined): string {
   return parts.join(': ');
 }
 
-/** The text form, as in STYLE.md §3: `error[code]: message`, location, notes, hint. */
+/** The text form: `error[code]: message`, location, notes, hint. */
 export function formatDiagnostic(d: Diagnostic): string {
   const lines = [`${d.severity}[${d.code}]: ${d.message}`];
   const where = formatLocation(d.location);
@@ -64,4 +64,16 @@ export function formatDiagnostic(d: Diagnostic): string {
   for (const n of d.notes ?? []) lines.push(`  ${n}`);
   if (d.hint) lines.push(`  hint: ${d.hint}`);
   return lines.join('\n');
+}
+
+/** Where warnings that stop nothing (e.g. a fallback a stage took) go: the CLI prints them on stderr; elsewhere they
+ *  are dropped unless a caller sets its own sink. */
+let warningSink: (d: Diagnostic) => void = () => {};
+
+export function setWarningSink(sink: (d: Diagnostic) => void): void {
+  warningSink = sink;
+}
+
+export function warn(code: string, message: string, extra: Omit<Diagnostic, 'code' | 'message' | 'severity'> = {}): void {
+  warningSink({ code, severity: 'warning', message, ...extra });
 }

@@ -266,7 +266,7 @@ tfg_status tfg_dequantize_s8(int32_t n, float scale, int32_t zero_point, const i
 
 /** A stream failed its length/CRC check or held an invalid code; the output is not valid. */
 #define TFG_ERR_CORRUPT ((tfg_status)-2)
-/** Largest conv weight row (k_h·k_w·in_c/groups) tfg_conv2d_f32_huff decodes into its stack buffer (bytes). */
+/** Largest conv weight row (k_h·k_w·in_c/groups) tfg_conv2d_{f32,s8}_huff decode into their stack buffer (bytes). */
 #define TFG_HUFF_ROW_MAX 1152
 
 /** int8 Dense with 4-bit weights, two per byte (flat [out,in] index j: low nibble of byte j/2 when j is even), values in [−8, 7].
@@ -320,6 +320,8 @@ typedef struct {
 /** Flags of a tfg_huff_stream. */
 #define TFG_HUFF_HALF_CODEBOOK 1u /* codebook entries are IEEE half (else float), little-endian */
 #define TFG_HUFF_HALF_BIAS 2u     /* the layer's biases, one IEEE half per output channel, follow the codebook */
+#define TFG_HUFF_INT8_CODEBOOK 4u /* codebook entries are int8 weight values, one byte each (the _s8_huff kernels) */
+#define TFG_HUFF_ONE_SCALE 8u     /* int8: the weights share one scale, so multiplier[0] / shift[0] requantize every channel */
 
 /** One layer's clustered weights as one flash array (see src/codegen/packing/huffman-stream.ts), `data` =
  *    codebook (codebook_n1 + 1 entries) · biases (TFG_HUFF_HALF_BIAS only) · index code lengths · gap code lengths
@@ -344,5 +346,16 @@ tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const 
 /** Float Conv2D decoding one output channel's weights at a time into a TFG_HUFF_ROW_MAX-byte stack row. Errors as above. */
 tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tfg_huff_stream *s, const float *bias,
                                float act_min, float act_max, float *out);
+/** int8 Dense whose weights are int8 codes in a Huffman stream (TFG_HUFF_INT8_CODEBOOK: the codebook holds the int8
+ *  values, read in place, as TFLM's LUT compression does), decoded while computing: same arithmetic as tfg_dense_s8 on
+ *  those values, so bit-exact with it (pruned weights add 0). RAM: a reader and the codes' decode form, no codebook copy.
+ *  With TFG_HUFF_ONE_SCALE, q->multiplier / q->shift hold one entry for all channels. Errors as tfg_dense_f32_huff, and
+ *  a stream without int8 codes is TFG_ERR_CORRUPT. Ref: src/reference/int8/dense.ts. */
+tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
+                             const tfg_huff_stream *s, const int32_t *bias, int8_t *out);
+/** int8 Conv2D on the same stream, one output channel's int8 weights at a time decoded into a TFG_HUFF_ROW_MAX-byte
+ *  stack row (0 for pruned weights), then tfg_conv2d_s8's arithmetic. Ref: src/reference/int8/conv2d.ts. */
+tfg_status tfg_conv2d_s8_huff(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const tfg_huff_stream *s,
+                              const int32_t *bias, int8_t *out);
 
 #endif /* TFG_KERNELS_H */

@@ -501,22 +501,30 @@ static inline uint32_t tfg_huff_gap_table_bits(const tfg_huff_stream *s) { retur
 static inline float tfg_half_at(const uint8_t *p, uint32_t i) { return tfg_half_to_f32((uint16_t)(p[2u * i] | (p[2u * i + 1u] << 8))); }
 
 /* Header checks before any decoding (at most `total` coded weights, table widths the decoders can hold, parts that add
- * up to `bytes`, CRC-32 over all of `data`), then the parts of `data` into *p and the codebook as floats into codebook[tfg_huff_codebook_n(s)].
- * out_c: the layer's output channels (the count of biases a TFG_HUFF_HALF_BIAS stream holds). 0 when damaged. */
-static inline int32_t tfg_huff_open(const tfg_huff_stream *s, uint32_t total, uint32_t out_c, float *codebook, tfg_huff_parts *p) {
+ * up to `bytes`, CRC-32 over all of `data`), then where the parts of `data` start into *p. The codebook takes 1 byte an
+ * entry (TFG_HUFF_INT8_CODEBOOK), 2 (TFG_HUFF_HALF_CODEBOOK) or 4 (float). out_c: the layer's output channels (the
+ * count of biases a TFG_HUFF_HALF_BIAS stream holds). 0 when damaged. */
+static inline int32_t tfg_huff_check(const tfg_huff_stream *s, uint32_t total, uint32_t out_c, tfg_huff_parts *p) {
   const uint32_t n = tfg_huff_codebook_n(s), ib = tfg_huff_index_table_bits(s), gb = tfg_huff_gap_table_bits(s);
   if (!s->data || s->count > total || ib < 1 || ib > TFG_HUFF_TABLE_BITS_MAX) return 0;
   if (s->gap_escape > 0 && (gb < 1 || gb > TFG_HUFF_TABLE_BITS_MAX)) return 0;
-  const int32_t half_cb = (s->flags & TFG_HUFF_HALF_CODEBOOK) != 0;
-  const uint32_t codebook_bytes = n * (half_cb ? 2u : 4u);
+  const uint32_t entry_bytes = (s->flags & TFG_HUFF_INT8_CODEBOOK) ? 1u : (s->flags & TFG_HUFF_HALF_CODEBOOK) ? 2u : 4u;
+  const uint32_t codebook_bytes = n * entry_bytes;
   const uint32_t bias_bytes = (s->flags & TFG_HUFF_HALF_BIAS) ? 2u * out_c : 0u;
   p->bias_half = bias_bytes ? s->data + codebook_bytes : NULL;
   p->index_lengths = s->data + codebook_bytes + bias_bytes;
   p->gap_lengths = p->index_lengths + TFG_HUFF_LENGTHS_BYTES(n);
   p->stream = p->gap_lengths + TFG_HUFF_LENGTHS_BYTES(tfg_huff_gap_symbols(s));
   p->stream_bytes = (s->bits + 7u) / 8u;
-  if ((uint32_t)(p->stream - s->data) + p->stream_bytes != s->bytes || tfg_crc32(s->data, s->bytes) != s->crc32) return 0;
-  for (uint32_t i = 0; i < n; ++i) {
+  return (uint32_t)(p->stream - s->data) + p->stream_bytes == s->bytes && tfg_crc32(s->data, s->bytes) == s->crc32;
+}
+
+/* A float kernel's tfg_huff_check, then the codebook as floats into codebook[tfg_huff_codebook_n(s)]. 0 when damaged or
+ * when the stream holds int8 codes (an int8 kernel's). */
+static inline int32_t tfg_huff_open(const tfg_huff_stream *s, uint32_t total, uint32_t out_c, float *codebook, tfg_huff_parts *p) {
+  if ((s->flags & (TFG_HUFF_INT8_CODEBOOK | TFG_HUFF_ONE_SCALE)) || !tfg_huff_check(s, total, out_c, p)) return 0;
+  const int32_t half_cb = (s->flags & TFG_HUFF_HALF_CODEBOOK) != 0;
+  for (uint32_t i = 0; i < tfg_huff_codebook_n(s); ++i) {
     if (half_cb) {
       codebook[i] = tfg_half_at(s->data, i);
     } else { /* little-endian float, read bytewise (data is a byte array) */
@@ -525,6 +533,13 @@ static inline int32_t tfg_huff_open(const tfg_huff_stream *s, uint32_t total, ui
     }
   }
   return 1;
+}
+
+/* An int8 kernel's tfg_huff_check: the codebook of int8 codes, read in place from flash (no copy on the stack), or NULL
+ * when damaged or when the stream is a float kernel's (half or float codebook, half biases). */
+static inline const int8_t *tfg_huff_open_s8(const tfg_huff_stream *s, uint32_t total, tfg_huff_parts *p) {
+  if ((s->flags & (TFG_HUFF_HALF_CODEBOOK | TFG_HUFF_HALF_BIAS)) || !(s->flags & TFG_HUFF_INT8_CODEBOOK)) return NULL;
+  return tfg_huff_check(s, total, 0u, p) ? (const int8_t *)s->data : NULL;
 }
 
 /* Adds output channel o's bias (the stream's half one, else the float array's, else none). */
@@ -628,6 +643,23 @@ static inline int32_t tfg_huff_decode_fast(tfg_huff_reader *r, const uint16_t *t
 /* Decodes one symbol; −1 on an invalid code (see tfg_huff_decode_fast for the end of the stream). */
 static inline int32_t tfg_huff_decode(tfg_huff_reader *r, const tfg_huff_code *c) {
   return tfg_huff_decode_fast(r, c->table, 32u - (uint32_t)c->table_bits, c);
+}
+
+/* The conv decoders' step: the next coded weight's flat position (after *pos, gaps skipped when sparse) and codebook
+ * index; −1 on damage (a bad code, a position at or past `total`, an index outside the codebook). */
+static inline int32_t tfg_huff_next_weight(tfg_huff_reader *r, const tfg_huff_stream *s, const tfg_huff_code *index,
+                                           const tfg_huff_code *gap_code, uint32_t total, uint32_t *pos) {
+  if (s->gap_escape > 0) {
+    for (;;) {
+      const int32_t gap = tfg_huff_decode(r, gap_code);
+      if (gap < 0) return -1;
+      *pos += (uint32_t)gap;
+      if (*pos >= total) return -1;
+      if (gap != s->gap_escape) break;
+    }
+  }
+  const int32_t sym = tfg_huff_decode(r, index);
+  return (sym < 0 || (uint32_t)sym >= tfg_huff_codebook_n(s)) ? -1 : sym;
 }
 
 /* ---- 1-bit weights (add/subtract kernels) ---- */

@@ -31,7 +31,8 @@ enum tfg_error_code {
     TFG_ERR_BAD_COBS = 4,
     TFG_ERR_UNKNOWN_TYPE = 5,
     TFG_ERR_BAD_VERSION = 6,
-    TFG_ERR_MODEL_FAILED = 7
+    TFG_ERR_MODEL_FAILED = 7,
+    TFG_ERR_STACK_OVERFLOW = 8    /* detail: the stack region's bytes */
 };
 
 /* Same signature as model.h's tfg_layer_hook (named apart so both headers can be included). */

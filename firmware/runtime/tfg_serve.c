@@ -1,5 +1,7 @@
 /* The request loop: hello, run, stack, profile, debug, calibrate; every bad frame gets an ERROR reply.
- * Latency is the timer delta around tfg_model_run minus the cost of reading the timer, measured at start. */
+ * Latency is the timer delta around tfg_model_run minus the cost of reading the timer, measured at start.
+ * The stack region's lowest words are a guard: an inference after which they changed gets an ERROR
+ * (TFG_ERR_STACK_OVERFLOW) instead of its result, since it may have written over static data. */
 #include "tfg_runtime.h"
 #include "tfg_port.h"
 #include "tfg_stack.h"
@@ -9,11 +11,13 @@ typedef struct {
     const tfg_serve_buffers *buf;
     const char *board_id;
     uint32_t timer_overhead;      /* ticks between two back-to-back timer reads */
-    uintptr_t stack_bottom;
+    uintptr_t stack_bottom;       /* the region's lowest address: the guard words */
+    uintptr_t paint_bottom;       /* above the guard */
     uintptr_t stack_top;
     uintptr_t paint_limit;        /* end of the painted range */
     uint32_t stack_high_water;    /* bytes from the top, highest seen so far */
     uint32_t last_run_stack;      /* bytes the last inference used below the caller's stack pointer */
+    int32_t overflowed;           /* the stack reached the guard (latched) */
 } serve_state;
 
 typedef struct {
@@ -53,19 +57,25 @@ static void send_error(uint8_t seq, uint8_t code, uint8_t request_type, uint32_t
 }
 
 /* Folds what was used since the last paint into the high-water mark, then paints the free stack again. */
+static void fold_high_water(serve_state *s, uintptr_t low)
+{
+    if (!s->overflowed && !tfg_stack_guard_intact(s->stack_bottom)) s->overflowed = 1;
+    if (s->overflowed) low = s->stack_bottom;
+    if ((uint32_t)(s->stack_top - low) > s->stack_high_water) s->stack_high_water = (uint32_t)(s->stack_top - low);
+}
+
 static void repaint_stack(serve_state *s)
 {
-    uintptr_t low = tfg_stack_lowest_touched(s->stack_bottom, s->paint_limit);
-    if ((uint32_t)(s->stack_top - low) > s->stack_high_water) s->stack_high_water = (uint32_t)(s->stack_top - low);
-    s->paint_limit = tfg_stack_paint_free(s->stack_bottom);
+    fold_high_water(s, tfg_stack_lowest_touched(s->paint_bottom, s->paint_limit));
+    s->paint_limit = tfg_stack_paint_free(s->paint_bottom);
 }
 
 /* sp: the stack pointer where the model was called; the model's use is how far below it the paint was touched. */
 static void note_run_stack(serve_state *s, uintptr_t sp)
 {
-    uintptr_t low = tfg_stack_lowest_touched(s->stack_bottom, s->paint_limit);
+    uintptr_t low = tfg_stack_lowest_touched(s->paint_bottom, s->paint_limit);
     s->last_run_stack = low < sp ? (uint32_t)(sp - low) : 0u;
-    if ((uint32_t)(s->stack_top - low) > s->stack_high_water) s->stack_high_water = (uint32_t)(s->stack_top - low);
+    fold_high_water(s, low);
 }
 
 static void profile_hook(void *ctx, int32_t layer, const void *output, uint32_t output_bytes)
@@ -149,6 +159,10 @@ static void on_run(serve_state *s, const tfg_frame *f)
     int32_t status = m->run(f->body, s->buf->output, hook, &h);
     uint64_t t1 = tfg_port_ticks();
     note_run_stack(s, sp);
+    if (s->overflowed) {
+        send_error(f->seq, TFG_ERR_STACK_OVERFLOW, f->type, (uint32_t)(s->stack_top - s->stack_bottom));
+        return;
+    }
     uint64_t ticks = minus_overhead(t1 - t0, s->timer_overhead);
 
     tfg_tx tx;
@@ -166,15 +180,17 @@ static void on_run(serve_state *s, const tfg_frame *f)
     tfg_tx_end(&tx);
 }
 
-/* STACK_REPLY body: stack bytes u32 | high-water since boot u32 | last inference's own use u32. */
+/* STACK_REPLY body: stack bytes u32 | high-water since boot u32 | last inference's own use u32 |
+ * guard u32 (0: intact; 1: the stack reached the bottom of its region, high-water = stack bytes). */
 static void on_stack(serve_state *s, const tfg_frame *f)
 {
     repaint_stack(s);
     tfg_tx tx;
-    tfg_tx_begin(&tx, TFG_MSG_STACK_REPLY, f->seq, 12u);
+    tfg_tx_begin(&tx, TFG_MSG_STACK_REPLY, f->seq, 16u);
     tfg_tx_u32(&tx, (uint32_t)(s->stack_top - s->stack_bottom));
     tfg_tx_u32(&tx, s->stack_high_water);
     tfg_tx_u32(&tx, s->last_run_stack);
+    tfg_tx_u32(&tx, s->overflowed ? 1u : 0u);
     tfg_tx_end(&tx);
 }
 
@@ -207,11 +223,16 @@ void tfg_serve(const tfg_model_desc *model, const tfg_serve_buffers *buffers, co
     s.board_id = board_id;
     s.timer_overhead = measure_timer_overhead();
     tfg_port_stack_bounds(&s.stack_bottom, &s.stack_top);
+    s.paint_bottom = s.stack_bottom + TFG_STACK_GUARD_BYTES;
     s.stack_high_water = 0u;
     s.last_run_stack = 0u;
+    /* Frames up to here may already reach below the region (a serial main whose buffers do not fit): then the
+     * guard would land inside them, so it is not written and the stack counts as overflowed from the start. */
+    s.overflowed = tfg_port_stack_pointer() < s.paint_bottom + TFG_STACK_PAINT_MARGIN;
+    if (!s.overflowed) tfg_stack_guard_set(s.stack_bottom);
     /* first paint: nothing to scan yet (RAM below us holds whatever reset left there) */
-    s.paint_limit = tfg_stack_paint_free(s.stack_bottom);
-    s.stack_high_water = (uint32_t)(s.stack_top - s.paint_limit);
+    s.paint_limit = tfg_stack_paint_free(s.paint_bottom);
+    s.stack_high_water = s.overflowed ? (uint32_t)(s.stack_top - s.stack_bottom) : (uint32_t)(s.stack_top - s.paint_limit);
 
     for (;;) {
         tfg_frame f;

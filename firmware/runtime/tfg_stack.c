@@ -1,5 +1,5 @@
-/* Stack painting and scanning. Reads and writes memory below the stack pointer on purpose, so the
- * address sanitizer (host board) is told to look away from these two functions only. */
+/* Stack painting, scanning and the guard words. Reads and writes memory below the stack pointer on purpose, so the
+ * address sanitizer (host board) is told to look away from these functions only. */
 #include "tfg_stack.h"
 #include "tfg_port.h"
 
@@ -24,4 +24,19 @@ TFG_NO_ASAN uintptr_t tfg_stack_lowest_touched(uintptr_t bottom, uintptr_t limit
     volatile uint32_t *end = (volatile uint32_t *)(limit & ~(uintptr_t)3u);
     while (p < end && *p == TFG_STACK_PATTERN) p++;
     return (uintptr_t)p;
+}
+
+TFG_NO_ASAN void tfg_stack_guard_set(uintptr_t bottom)
+{
+    volatile uint32_t *g = (volatile uint32_t *)((bottom + 3u) & ~(uintptr_t)3u);
+    for (uint32_t i = 0; i < TFG_STACK_GUARD_WORDS; i++) g[i] = TFG_STACK_GUARD_PATTERN ^ i;
+}
+
+TFG_NO_ASAN int32_t tfg_stack_guard_intact(uintptr_t bottom)
+{
+    volatile uint32_t *g = (volatile uint32_t *)((bottom + 3u) & ~(uintptr_t)3u);
+    for (uint32_t i = 0; i < TFG_STACK_GUARD_WORDS; i++) {
+        if (g[i] != (TFG_STACK_GUARD_PATTERN ^ i)) return 0;
+    }
+    return 1;
 }

@@ -2,11 +2,11 @@
 // whose errors name the file and the field, so a new board is one new file.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TinyforgeError } from '../diagnostics.ts';
+import { packagePath } from '../package.ts';
 
 /** The folder holding `<id>.json`, one per board. */
-export const BOARDS_DIR = fileURLToPath(new URL('../../boards/', import.meta.url));
+export const BOARDS_DIR = packagePath('boards');
 
 export type CycleCounterKind = 'systick-icount' | 'dwt' | 'minstret' | 'ccount' | 'monotonic-ns' | 'none';
 export type LatencyUnit = 'instructions' | 'cycles' | 'nanoseconds' | 'unavailable';
@@ -38,7 +38,11 @@ export interface Board {
   /** How the board is emulated; absent for boards that need hardware (or host). */
   emulator?: { command: string; debianPackage: string; machine: string; cpu?: string; icountShift: number };
   /** How latency is measured and in which unit the report gives it. */
-  cycleCounter: { kind: CycleCounterKind; unit: LatencyUnit; note: string };
+  cycleCounter: {
+    kind: CycleCounterKind; unit: LatencyUnit; note: string;
+    /** When unit is 'unavailable': a board that runs the same code and times it (microbit → mps2-an385-armv6m). */
+    timedOn?: string;
+  };
   /** 'reference' (plain C99) or an optimized kernel family such as 'cortex-m-dsp'. */
   kernels: string;
   /** How firmware reaches the board: 'qemu', 'host-process', 'esptool', … (`src/device/flash/<flasher>.ts`). */
@@ -156,7 +160,7 @@ export function parseBoard(raw: unknown, file: string, expectedId?: string): Boa
       stackBytes: num(reserve, 'stack_bytes', 'runtime_reserve.stack_bytes'),
     },
     emulator,
-    cycleCounter: { kind, unit, note: str(counter, 'note', 'cycle_counter.note') },
+    cycleCounter: { kind, unit, note: str(counter, 'note', 'cycle_counter.note'), timedOn: str(counter, 'timed_on', 'cycle_counter.timed_on', true) || undefined },
     kernels: str(o, 'kernels'),
     flasher: str(o, 'flasher'),
     file,

@@ -17,5 +17,6 @@ export async function buildProject(project: LoadedProject, board: Board): Promis
     modelSources: project.manifest.sources.map((s) => join(dir, s)),
     includeDirs: [dir, join(dir, 'tfg/include')],
     outDir: join(dir, 'build'),
+    stackBytes: project.manifest.stack?.limit_bytes,
   });
 }

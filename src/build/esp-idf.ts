@@ -1,9 +1,10 @@
 // ESP-IDF projects for the esp-idf boards: renders templates/esp-idf around a generated model (a `tinyforge_model`
 // component holding the model, its kernels, the serial runtime and the ESP-IDF port), and runs `idf.py build` when
-// ESP-IDF is installed; without it, a 'missing-sdk' error says how to install it.
+// ESP-IDF is installed; without it, a 'missing-sdk' error says how to install it. `compile` writes the project into
+// its output folder (ESP_IDF_FOLDER); `deploy --port` builds and flashes that one.
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import Handlebars from 'handlebars';
 import type { GeneratedModel } from '../codegen/generate.ts';
 import { TinyforgeError } from '../diagnostics.ts';
@@ -45,6 +46,8 @@ export const ESP_IDF_CHIPS: Record<string, EspIdfChip> = {
 
 /** The project's layout, relative to its folder. */
 export const COMPONENT_DIR = 'components/tinyforge_model';
+/** Where `compile` puts the ESP-IDF project inside its output folder. */
+export const ESP_IDF_FOLDER = 'esp-idf';
 
 export interface EspIdfProjectRequest {
   board: Board;
@@ -86,11 +89,11 @@ export function espIdfChip(board: Board): EspIdfChip {
   return chip;
 }
 
-/** Writes the ESP-IDF project for `model` on `board` into `outDir` and returns what it holds. */
-export function generateEspIdfProject(req: EspIdfProjectRequest): EspIdfProject {
+/** The ESP-IDF project for `model` on `board`: every file (relative path → content) and what it holds, unwritten. */
+export function espIdfProjectFiles(req: EspIdfProjectRequest): { files: Record<string, string | Uint8Array>; project: EspIdfProject } {
   const { board, model, outDir } = req;
   const chip = espIdfChip(board);
-  const files: Record<string, string> = {};
+  const files: Record<string, string | Uint8Array> = {};
   const component = (rel: string): string => `${COMPONENT_DIR}/${rel}`;
 
   // The model's own C and headers (not the library-mode build files, which would clash with the component's).
@@ -132,22 +135,39 @@ export function generateEspIdfProject(req: EspIdfProjectRequest): EspIdfProject 
   files[component('CMakeLists.txt')] = render('component/CMakeLists.txt.hbs', view);
   files[component('Kconfig')] = render('component/Kconfig.hbs', view);
 
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(outDir, rel)), { recursive: true });
-    writeFileSync(join(outDir, rel), text);
-  }
-  for (const [rel, from] of Object.entries(copied)) {
-    mkdirSync(dirname(join(outDir, rel)), { recursive: true });
-    copyFileSync(from, join(outDir, rel));
-  }
+  for (const [rel, from] of Object.entries(copied)) files[rel] = readFileSync(from);
   return {
-    dir: outDir,
-    board,
-    chip,
-    files: [...Object.keys(files), ...Object.keys(copied)].sort(),
-    portableSources,
-    portSources: port,
-    mainSources: ['main.c', 'app_main.c'],
+    files,
+    project: { dir: outDir, board, chip, files: Object.keys(files).sort(), portableSources, portSources: port, mainSources: ['main.c', 'app_main.c'] },
+  };
+}
+
+/** Writes the ESP-IDF project for `model` on `board` into `outDir` and returns what it holds. */
+export function generateEspIdfProject(req: EspIdfProjectRequest): EspIdfProject {
+  const { files, project } = espIdfProjectFiles(req);
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(req.outDir, rel)), { recursive: true });
+    writeFileSync(join(req.outDir, rel), content);
+  }
+  return project;
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
+}
+
+/** The ESP-IDF project `compile` wrote in `dir` (its build/ folder, if any, left out); undefined when there is none. */
+export function loadEspIdfProject(dir: string, board: Board): EspIdfProject | undefined {
+  const component = join(dir, COMPONENT_DIR);
+  if (!existsSync(join(dir, 'CMakeLists.txt')) || !existsSync(join(component, 'CMakeLists.txt'))) return undefined;
+  const chip = espIdfChip(board);
+  const files = walk(dir).map((f) => relative(dir, f)).filter((f) => !f.startsWith('build/')).sort();
+  const inComponent = files.filter((f) => f.startsWith(`${COMPONENT_DIR}/`) && f.endsWith('.c')).map((f) => f.slice(COMPONENT_DIR.length + 1));
+  return {
+    dir, board, chip, files,
+    portableSources: inComponent.filter((f) => !f.startsWith('port/')),
+    portSources: inComponent.filter((f) => f.startsWith('port/')),
+    mainSources: files.filter((f) => f.startsWith('main/') && f.endsWith('.c')).map((f) => f.slice('main/'.length)),
   };
 }
 

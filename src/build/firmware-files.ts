@@ -2,11 +2,11 @@
 // startup, the linker script. One list feeds both the in-process build (toolchain.ts) and the emitted Makefile.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package.ts';
 import type { Board } from './boards.ts';
 
-export const FIRMWARE_DIR = fileURLToPath(new URL('../../firmware/', import.meta.url));
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+export const FIRMWARE_DIR = packagePath('firmware');
+export const TEMPLATES_DIR = packagePath('templates');
 
 /** Flags every build uses, before the board's own. */
 export const BASE_CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O2'];
@@ -28,8 +28,9 @@ function cFilesIn(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-/** The runtime + port files and full flags for `board` (the model's own sources are added by the caller). */
-export function firmwareFiles(board: Board): FirmwareFiles {
+/** The runtime + port files and full flags for `board` (the model's own sources are added by the caller); the
+ *  linker script reserves `stackBytes` of stack (the project's planned stack; default the board's stack_bytes). */
+export function firmwareFiles(board: Board, stackBytes = board.stackBytes): FirmwareFiles {
   const runtimeDir = join(FIRMWARE_DIR, 'runtime');
   const familyDir = join(FIRMWARE_DIR, 'boards', board.family);
   const includeDirs = [runtimeDir, familyDir];
@@ -40,7 +41,7 @@ export function firmwareFiles(board: Board): FirmwareFiles {
     ldflags.unshift(
       `-T${join(familyDir, board.linkerScript)}`,
       `-L${join(FIRMWARE_DIR, 'boards', 'cortex-m')}`,
-      `-Wl,--defsym=__stack_size=${board.stackBytes}`,
+      `-Wl,--defsym=__stack_size=${stackBytes}`,
     );
   }
   return {

@@ -1,4 +1,4 @@
-// Refuses a model that cannot fit the board before anything is built, with the figures (STYLE.md §3:
+// Refuses a model that cannot fit the board before anything is built, with the figures (e.g.
 // "needs 212 KB flash; microbit has 256 KB, the runtime uses 40 KB").
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Board } from './boards.ts';
@@ -8,11 +8,11 @@ export interface Footprint {
   flashBytes: number;
   /** Static RAM of the model: the arena plus any other mutable data. */
   ramBytes: number;
-  /** Deepest stack the model needs, when known. */
-  stackBytes?: number;
+  /** The stack the firmware reserves (src/build/stack-plan.ts); the board's stack_bytes when not given. */
+  stack?: { limitBytes: number; plannedBytes: number | null; chain?: string[] };
 }
 
-const kb = (n: number): string => (n >= 10240 ? `${Math.round(n / 1024)} KB` : `${n} bytes`);
+const kb = (n: number): string => (n >= 10240 ? `${Math.round(n / 1024)} KB` : `${n.toLocaleString('en-US')} bytes`);
 
 /** Throws 'model-too-big' listing every budget the model exceeds on `board`. */
 export function checkFits(board: Board, model: Footprint, modelName = 'the model'): void {
@@ -23,20 +23,22 @@ export function checkFits(board: Board, model: Footprint, modelName = 'the model
     problems.push(`needs ${kb(flashNeed)} flash (model ${kb(model.flashBytes)} + runtime ${kb(r.flashBytes)}); ${board.id} has ${kb(board.flashBytes)}`);
   }
   // RAM holds the model's static data, the runtime's, and the whole stack the linker script reserves.
-  const ramNeed = model.ramBytes + r.ramBytes + board.stackBytes;
+  const stack = model.stack?.limitBytes ?? board.stackBytes;
+  const planned = model.stack?.plannedBytes;
+  const ramNeed = model.ramBytes + r.ramBytes + stack;
   if (ramNeed > board.ramBytes) {
+    const how = planned !== null && planned !== undefined ? `, planned from the deepest call chain (${planned.toLocaleString('en-US')} bytes)` : '';
     problems.push(
-      `needs ${kb(ramNeed)} RAM (model ${kb(model.ramBytes)} + runtime ${kb(r.ramBytes)} + stack ${kb(board.stackBytes)}); ${board.id} has ${kb(board.ramBytes)}`,
+      `needs ${kb(ramNeed)} RAM (model ${kb(model.ramBytes)} + runtime ${kb(r.ramBytes)} + stack ${kb(stack)}${how}); ${board.id} has ${kb(board.ramBytes)}`,
     );
-  }
-  if (model.stackBytes !== undefined && model.stackBytes + r.stackBytes > board.stackBytes) {
-    problems.push(`needs ${kb(model.stackBytes + r.stackBytes)} stack; ${board.id} reserves ${kb(board.stackBytes)}`);
+    if (planned && model.stack?.chain) problems.push(`deepest stack: ${model.stack.chain.join(' → ')}`);
   }
   if (problems.length > 0) {
     throw new TinyforgeError('model-too-big', `${modelName} does not fit ${board.id}`, {
       location: { file: board.file },
       notes: problems,
-      hint: 'compress it further (int8, pruning) or choose a board with more memory (`tinyforge boards`)',
+      hint: 'compress it further (int8, pruning) or choose a board with more memory (`tinyforge boards`)' +
+        (ramNeed > board.ramBytes && planned ? '; the stack holds the serial receive buffer (the input, 4× smaller in int8) and the deepest layer\'s scratch' : ''),
     });
   }
 }

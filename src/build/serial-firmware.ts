@@ -14,6 +14,8 @@ export interface SerialFirmwareRequest {
   outDir: string;
   extraCflags?: string[];
   extraLdflags?: string[];
+  /** Stack the linker script reserves; default the board's stack_bytes. */
+  stackBytes?: number;
 }
 
 export interface SerialFirmware {
@@ -34,6 +36,7 @@ export async function buildSerialFirmware(board: Board, req: SerialFirmwareReque
     output: join(req.outDir, 'firmware.elf'),
     extraCflags: req.extraCflags,
     extraLdflags: req.extraLdflags,
+    stackBytes: req.stackBytes,
   });
   return { elfPath: r.elfPath, mainPath, size: elfSize(r.elfPath), command: r.command };
 }

@@ -20,6 +20,8 @@ export interface BuildRequest {
   bare?: boolean;
   /** Milliseconds before the compiler is stopped. */
   timeoutMs?: number;
+  /** Stack the linker script reserves (the project's planned stack); default the board's stack_bytes. */
+  stackBytes?: number;
 }
 
 export interface BuildResult {
@@ -32,7 +34,7 @@ export interface BuildResult {
 
 /** The command `buildFirmware` runs, without running it. */
 export function buildCommand(req: BuildRequest): string[] {
-  const fw = firmwareFiles(req.board);
+  const fw = firmwareFiles(req.board, req.stackBytes);
   const includes = [...(req.includeDirs ?? []), ...(req.bare ? [] : fw.includeDirs)];
   const sources = [...req.sources, ...(req.bare ? [] : fw.sources)];
   const ldflags = req.bare ? req.board.ldflags.filter((f) => !f.startsWith('-nostartfiles')) : fw.ldflags;

@@ -1,8 +1,10 @@
 // deploy's step for boards on real hardware: ESP32 (ESP-IDF + esptool-js through deployEsp32, with progress bars) and
 // OpenOCD boards (build + program + verify); then, unless --flash-only, the board's serial port becomes the link,
 // checked to run the model just compiled.
+import { join } from 'node:path';
 import type { Board } from '../build/boards.ts';
 import type { ElfSize } from '../build/elf-size.ts';
+import { loadEspIdfProject } from '../build/esp-idf.ts';
 import { generateModel } from '../codegen/generate.ts';
 import type { LoadedProject } from '../codegen/project.ts';
 import { TinyforgeError } from '../diagnostics.ts';
@@ -69,8 +71,10 @@ async function openocdStep(board: Board, project: LoadedProject, port: string, f
 }
 
 async function esp32Step(board: Board, project: LoadedProject, outDir: string, port: string, flags: HardwareDeployFlags): Promise<Step> {
-  const model = generateModel(project.graph, { board });
-  const r = await deployEsp32({ board, model, modelName: project.graph.name, outDir, port, image: flags.image, onLog: log, onProgress: flashProgress() });
+  const espProject = project.manifest.esp_idf ? loadEspIdfProject(join(project.dir, project.manifest.esp_idf), board) : undefined;
+  const model = espProject ? undefined : generateModel(project.graph, { board });
+  const hash = model?.hash ?? project.manifest.hash;
+  const r = await deployEsp32({ board, project: espProject, model, modelName: project.graph.name, outDir, port, image: flags.image, onLog: log, onProgress: flashProgress() });
   const f = r.flash;
   log(`flashed ${f.images.length} images on ${f.port} (${f.description}, MAC ${f.mac}), each verified by MD5, in ${(f.ms / 1000).toFixed(1)} s`);
   if (flags.flashOnly) {
@@ -90,9 +94,9 @@ async function esp32Step(board: Board, project: LoadedProject, outDir: string, p
   }
   log(`saying hello to the firmware on ${port} …`);
   const session = await openHardwareSession(board, port);
-  if (session.hello.modelHash !== model.hash) {
+  if (session.hello.modelHash !== hash) {
     await session.close();
-    throw new TinyforgeError('image-model-mismatch', `the firmware on ${port} runs model 0x${session.hello.modelHash.toString(16)}, not the compiled 0x${model.hash.toString(16)}`, {
+    throw new TinyforgeError('image-model-mismatch', `the firmware on ${port} runs model 0x${session.hello.modelHash.toString(16)}, not the compiled 0x${hash.toString(16)}`, {
       location: { port, file: r.build.flasherArgs },
       hint: `the prebuilt --image holds another model: build ${r.project.dir} with idf.py build and flash that`,
     });

@@ -1,6 +1,7 @@
 // The command line: parses argv with commander, runs one command, renders diagnostics, returns the exit code.
 import { Command, CommanderError } from 'commander';
-import { TinyforgeError, formatDiagnostic } from '../diagnostics.ts';
+import { TinyforgeError, formatDiagnostic, setWarningSink } from '../diagnostics.ts';
+import { TOOL_VERSION } from '../package.ts';
 import { commands } from './commands/index.ts';
 
 /** Global flags every command sees. */
@@ -12,6 +13,7 @@ export interface GlobalOptions {
 export function buildProgram(): Command {
   const program = new Command('tinyforge')
     .description('Deploy neural networks to microcontrollers: compress, generate C, build, flash, measure on the device.')
+    .version(TOOL_VERSION, '-V, --version', 'print the version')
     .option('--verbose', 'show stack traces and tool output')
     .exitOverride()
     .showHelpAfterError()
@@ -24,6 +26,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   const verbose = argv.includes('--verbose');
+  setWarningSink((d) => process.stderr.write(formatDiagnostic(d) + '\n'));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

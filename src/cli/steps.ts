@@ -1,29 +1,35 @@
 // The stages `compile`, `flash`, `eval --board` and `deploy` share: prepare the graph (load, compress, quantize),
 // generate and write the project, build it, start the device. Each step reads the previous step's output only.
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TinyforgeError } from '../diagnostics.ts';
-import type { Graph } from '../ir/graph.ts';
+import type { Graph, TensorData } from '../ir/graph.ts';
 import { graphStats } from '../ir/stats.ts';
 import { loadModel } from '../import/index.ts';
-import { loadDataset, type Dataset } from '../data/dataset.ts';
-import { applyPreprocess, parsePreprocess } from '../data/preprocess.ts';
-import { presetFor, resolveRecipe, runPipeline, type Compression, type Recipe } from '../compress/pipeline.ts';
+import { isDir, type Dataset } from '../data/dataset.ts';
+import { parsePreprocess } from '../data/preprocess.ts';
+import { sampleInput } from '../reference/model-input.ts';
+import { carriedCompression, compressionOf, passes, presetFor, resolveRecipe, runPipeline, type Compression, type Recipe } from '../compress/pipeline.ts';
 import { createLog } from '../compress/pass.ts';
 import { loadBoard, type Board } from '../build/boards.ts';
 import { checkFits } from '../build/fit-check.ts';
+import { ESP_IDF_FOLDER, espIdfProjectFiles } from '../build/esp-idf.ts';
+import { planStack, STACK_GUARD_BYTES, type StackPlan, type UnplannedStack } from '../build/stack-plan.ts';
 import { generateModel } from '../codegen/generate.ts';
-import { checkOutputDir, writeProject, type ProjectManifest } from '../codegen/project.ts';
+import { checkOutputDir, writeProject, type ManifestStack, type ProjectManifest } from '../codegen/project.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
-import { log } from './output.ts';
+import { log, phaseProgress } from './output.ts';
+import { loadDatasetFor, type DatasetFlags } from './dataset-options.ts';
 
-export interface PrepareOptions {
+export interface PrepareOptions extends DatasetFlags {
   modelPath: string;
+  /** The model already loaded with its preprocessing (loadModelWithPreprocess), so it is not read twice. */
+  model?: Graph;
   /** 'int8' or 'none'. */
   quantize: string;
   /** A preset name or a recipe JSON file, run before quantization. */
   compress?: string;
-  /** Dataset for calibration (and for passes that train). */
-  dataset?: string;
+  /** Samples int8 ranges are calibrated on (every calibrating step that does not set its own count). */
   calibrationSamples: number;
   /** Command-line preprocessing (`--input-scale 1/255 --mean 0.1307 --std 0.3081`), over what the model file says. */
   preprocess?: PreprocessFlags;
@@ -49,11 +55,28 @@ export async function loadModelWithPreprocess(modelPath: string, flags: Preproce
   return g;
 }
 
+/** The original float model of a loaded one: itself, or for a graph compressed earlier (a .tfir.json carrying its
+ *  steps) the model file its recipe started from, when that file is recorded and still here; else (or when that model
+ *  is int8 already, like an int8 .tflite) why there is none. */
+export async function originalFloatModel(loaded: Graph, flags: PreprocessFlags = {}): Promise<{ graph: Graph } | { note: string }> {
+  const carried = carriedCompression(loaded);
+  let original = loaded;
+  if (carried) {
+    const path = carried.input.path;
+    if (!path || path.toLowerCase().endsWith('.tfir.json')) return { note: 'the compressed model does not record the float model it came from' };
+    if (!existsSync(path)) return { note: `the float model it came from (${path}) is not here` };
+    original = await loadModelWithPreprocess(path, flags);
+  }
+  return isQuantized(original) ? { note: 'the input model is int8 already: there is no float model to compare with' } : { graph: original };
+}
+
 export interface PreparedModel {
   floatGraph: Graph;
   graph: Graph;
   compression: Compression;
   quantization: string;
+  /** What the calibration / training data's loader noted (e.g. that it is the test set too). */
+  dataNotes: string[];
 }
 
 /** A preset name, or a path to a JSON recipe file (an array of steps or `{ "steps": [...] }`). */
@@ -68,66 +91,74 @@ export function loadRecipe(spec: string): Recipe | string {
   }
 }
 
+/** Recipe steps whose output is already an int8 graph. */
+const INT8_STEPS = new Set(['quantize-int8', 'qat-int8', 'int4']);
+
 function isQuantized(g: Graph): boolean {
   return Object.values(g.tensors).some((t) => t.dtype === 'i8');
 }
 
-/** Calibration inputs (the first n preprocessed training samples), the whole training split for passes that
- *  fine-tune, and the test split as the data their accuracy is measured on (samples no step trains on and the input
- *  model has not seen). Evaluation-only folders have no training split: the passes then train on the test split and
- *  measure on its end, which they keep out of training. */
-async function passData(g: Graph, datasetName: string, n: number): Promise<{ data: Dataset; validation?: Dataset; calibration: Record<string, Float32Array>[] }> {
-  let data: Dataset;
-  let validation: Dataset | undefined;
-  try {
-    data = await loadDataset(datasetName, { split: 'train' });
-    validation = await loadDataset(datasetName, { split: 'test' }).catch((e: unknown) => {
-      if (e instanceof TinyforgeError) return undefined;
-      throw e;
-    });
-  } catch (e) {
-    if (!(e instanceof TinyforgeError)) throw e;
-    data = await loadDataset(datasetName, { split: 'test' });
-  }
-  const input = g.tensors[g.inputs[0]];
-  const channels = input.shape.length === 4 ? input.shape[3] : 1;
+/** Whether a dataset has a test split apart from its training samples: mnist, or a folder with train/ and test/. */
+const hasTestSplit = (spec: string): boolean => spec === 'mnist' || (isDir(join(spec, 'train')) && isDir(join(spec, 'test')));
+
+/** Calibration inputs (the first n training samples as the model takes them), the whole training split for passes
+ *  that fine-tune, and the test split, when there is one, as the data their accuracy is measured on (samples no step
+ *  trains on and the input model has not seen); a dataset without a split serves its samples for both, and says so. */
+async function passData(g: Graph, flags: DatasetFlags, n: number): Promise<{ data: Dataset; validation?: Dataset; calibration: Record<string, TensorData>[] }> {
+  const data = await loadDatasetFor(g, flags, { split: 'train' });
+  const validation = flags.dataset !== undefined && hasTestSplit(flags.dataset) ? await loadDatasetFor(g, flags, { split: 'test' }) : undefined;
   const calibration = [];
-  for (let i = 0; i < Math.min(n, data.size); i++) calibration.push({ [g.inputs[0]]: applyPreprocess(data.get(i).x, g.metadata.preprocess, channels) });
+  for (let i = 0; i < Math.min(n, data.size); i++) calibration.push({ [g.inputs[0]]: sampleInput(g, data.get(i)) });
   return { data, validation, calibration };
 }
 
+/** --calibration-samples fills every calibrating step's count the recipe leaves out; the calibration set is as large
+ *  as the largest count any step asks for. */
+function applyCalibrationCount(recipe: Recipe, count: number): number {
+  let largest = count;
+  for (const step of recipe) {
+    const name = typeof step?.step === 'string' ? step.step : '';
+    const param = Object.hasOwn(passes, name) ? passes[name].calibrationParam : undefined;
+    if (!param) continue;
+    if (step[param] === undefined && count >= 1) step[param] = count;
+    else if (typeof step[param] === 'number') largest = Math.max(largest, step[param] as number);
+  }
+  return largest;
+}
+
 export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel> {
-  const floatGraph = await loadModelWithPreprocess(opts.modelPath, opts.preprocess);
+  const floatGraph = opts.model ?? (await loadModelWithPreprocess(opts.modelPath, opts.preprocess));
   const recipe: Recipe = [];
   if (opts.compress) {
     const r = loadRecipe(opts.compress);
     if (typeof r === 'string' && presetFor(r, floatGraph) !== r) log(`preset ${r}: the model has convolutions, so its ${presetFor(r, floatGraph)} settings are used`);
     recipe.push(...(typeof r === 'string' ? resolveRecipe(r, floatGraph) : r));
   }
-  const wantsInt8 = opts.quantize === 'int8' && !isQuantized(floatGraph) && !recipe.some((s) => /int8|int4|quantize|binary/.test(s.step));
+  // Steps that leave an int8 graph themselves; after any other recipe (binary, deep-compression …) --quantize int8 adds
+  // quantize-int8, which keeps binary and clustered weights as they are stored (in int8).
+  const wantsInt8 = opts.quantize === 'int8' && !isQuantized(floatGraph) && !recipe.some((s) => INT8_STEPS.has(s.step));
   if (wantsInt8) recipe.push({ step: 'quantize-int8' });
   if (opts.quantize !== 'int8' && opts.quantize !== 'none') {
     throw new TinyforgeError('bad-argument', `--quantize ${opts.quantize} is not known`, { hint: 'use --quantize int8 or --quantize none' });
   }
-  let compression: Compression = { steps: [], original_bytes: graphStats(floatGraph).totals.bytes, compressed_bytes: graphStats(floatGraph).totals.bytes, ratio: 1 };
+  let compression: Compression = compressionOf(floatGraph); // a .tfir.json's carried steps, or none
   let graph = floatGraph;
+  let dataNotes: string[] = [];
   if (recipe.length > 0) {
     if (!opts.dataset) {
       throw new TinyforgeError('bad-argument', 'compression and int8 quantization need data to calibrate on', { hint: 'pass --dataset mnist (or a folder of samples), or --quantize none' });
     }
-    const { calibration, data, validation } = await passData(floatGraph, opts.dataset, opts.calibrationSamples);
-    let last = '';
-    const plog = createLog((m) => {
-      if (m !== last) log(`  ${m}`);
-      last = m;
-    });
+    const calibrationCount = applyCalibrationCount(recipe, opts.calibrationSamples);
+    const { calibration, data, validation } = await passData(floatGraph, opts, calibrationCount);
+    dataNotes = data.notes ?? [];
+    const plog = createLog(phaseProgress({ indent: '  ' }));
     const r = await runPipeline(floatGraph, recipe, { data: { calibration, dataset: data, validation }, log: plog });
     for (const d of plog.diagnostics) log(formatDiagnostic(d));
     graph = r.ir;
     compression = r.compression;
   }
   const quantization = isQuantized(graph) ? 'int8' : 'float32';
-  return { floatGraph, graph, compression, quantization };
+  return { floatGraph, graph, compression, quantization, dataNotes };
 }
 
 export interface CompileOptions extends PrepareOptions {
@@ -135,6 +166,13 @@ export interface CompileOptions extends PrepareOptions {
   outDir: string;
   force: boolean;
   lib: boolean;
+  /** Reserve this much stack instead of the planned amount. */
+  stackBytes?: number;
+}
+
+function manifestStack(s: StackPlan | UnplannedStack): ManifestStack {
+  if (!s.planned) return { planned_bytes: null, limit_bytes: s.limitBytes, chain: [], interrupt_bytes: null, model_bytes: null, reason: s.reason };
+  return { planned_bytes: s.plannedBytes, limit_bytes: s.limitBytes, chain: s.chain, interrupt_bytes: s.interruptBytes, model_bytes: s.modelBytes };
 }
 
 export interface CompiledModel extends PreparedModel {
@@ -147,8 +185,18 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   checkOutputDir(opts.outDir, opts.force); // before any work: refuse early, lose nothing
   const prepared = await prepareModel(opts);
   const generated = generateModel(prepared.graph, { board, lib: opts.lib });
-  // The fit check runs before any build: weights and code estimate for flash, arena for RAM.
-  checkFits(board, { flashBytes: generated.weightBytes, ramBytes: generated.arenaBytes }, prepared.graph.name);
+  // The serial firmware's stack, planned from the cross compiler's frames (a library's stack is its host firmware's).
+  const stack = opts.lib ? undefined : await planStack(board, generated, { stackBytes: opts.stackBytes });
+  if (stack?.planned && opts.stackBytes !== undefined && stack.limitBytes < stack.plannedBytes + STACK_GUARD_BYTES) {
+    log(`warning: --stack-bytes ${opts.stackBytes} is less than the ${stack.plannedBytes.toLocaleString('en-US')} bytes planned: an inference that needs more stops with stack-overflow`);
+  }
+  // The fit check runs before any build: weights and code estimate for flash; static data, arena and stack for RAM.
+  const ramBytes = stack?.planned ? Math.max(stack.staticRamBytes, generated.arenaBytes) : generated.arenaBytes;
+  checkFits(board, { flashBytes: generated.weightBytes, ramBytes, stack: stack && { limitBytes: stack.limitBytes, plannedBytes: stack.planned ? stack.plannedBytes : null, chain: stack.planned ? stack.chain : undefined } }, prepared.graph.name);
+  // ESP boards: the ESP-IDF project too, ready for `idf.py build` without a board or ESP-IDF at hand.
+  const espIdf = board.family === 'esp-idf' && !opts.lib
+    ? espIdfProjectFiles({ board, model: generated, outDir: join(opts.outDir, ESP_IDF_FOLDER), modelName: prepared.graph.name }).files
+    : undefined;
   const manifest = writeProject(opts.outDir, {
     graph: prepared.graph,
     generated,
@@ -158,6 +206,9 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     lib: opts.lib,
     compression: prepared.compression,
     force: opts.force,
+    stack: stack && manifestStack(stack),
+    extraFiles: espIdf && Object.fromEntries(Object.entries(espIdf).map(([rel, c]) => [`${ESP_IDF_FOLDER}/${rel}`, c])),
+    espIdf: espIdf && ESP_IDF_FOLDER,
   });
   return { ...prepared, board, manifest };
 }

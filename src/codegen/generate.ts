@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { TinyforgeError } from '../diagnostics.ts';
+import { packagePath } from '../package.ts';
 import type { Graph, Node } from '../ir/graph.ts';
 import { cComment, CNames } from './c-names.ts';
 import { cInts, cList } from './c-literals.ts';
@@ -13,6 +14,8 @@ import { modelHash } from './model-hash.ts';
 import type { EmitContext, KernelSet } from './op-emitter.ts';
 import { emitterFor } from './ops/index.ts';
 import { C_TYPE, WeightTable } from './weights.ts';
+import { storageProblems } from './packing/pack-weights.ts';
+import type { WeightFlash } from './deployed-weights.ts';
 import { libFiles } from './lib-files.ts';
 
 export interface GenerateOptions {
@@ -30,9 +33,14 @@ export interface GeneratedModel {
   arenaBytes: number;
   naiveBytes: number;
   lowerBound: number;
+  /** Flash bytes of every constant array (alignment included): Σ weightArrays' bytes. */
   weightBytes: number;
+  /** Each constant in flash: bytes, deployed format, and what a kernel's own layout adds (DSP re-laid rows). */
+  weightArrays: WeightFlash[];
   /** Kernel functions the model calls, sorted. */
   kernels: string[];
+  /** Per kernel with variable-length arrays: the most stack they take in any of its calls (OpEmission.stackBytes). */
+  kernelStack: Record<string, number>;
   hash: number;
   plan: MemoryPlan;
   /** Where each graph input/output sits in the packed input/output buffer. */
@@ -45,8 +53,7 @@ function ioPtr(ctype: string, buffer: 'input' | 'output', offset: number): strin
   return `(${ctype} *)((${buffer === 'input' ? 'const ' : ''}uint8_t *)${buffer} + ${offset})`;
 }
 
-const TEMPLATES = new URL('../../templates/model/', import.meta.url);
-const template = (name: string) => Handlebars.compile(readFileSync(new URL(name, TEMPLATES), 'utf8'), { noEscape: true, strict: true });
+const template = (name: string) => Handlebars.compile(readFileSync(packagePath('templates', 'model', name), 'utf8'), { noEscape: true, strict: true });
 
 interface Layer {
   index: number;
@@ -62,6 +69,16 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     throw new TinyforgeError('unsupported-model', `model "${g.name}" has ${g.inputs.length} inputs and ${g.outputs.length} outputs; generated C needs at least one of each`, {
       location: where,
       hint: 'export the model with its input and output tensors marked as graph inputs/outputs',
+    });
+  }
+  // A storage a recipe step chose is deployed as such or not at all: never emitted dense behind the report's back.
+  const storage = storageProblems(g);
+  if (storage.length > 0) {
+    const first = storage[0];
+    throw new TinyforgeError('storage-not-deployable', `${storage.length} layer${storage.length > 1 ? 's' : ''} of "${g.name}" cannot be deployed with the weight storage the recipe chose`, {
+      location: { ...where, node: first.node, op: first.op },
+      notes: storage.map((p) => `layer "${p.node}" (${p.op}), weights "${p.tensor}": ${p.combination}`),
+      hint: 'change the recipe step that set this storage, or give that step "on_unsupported": "skip" so such layers stay as they are (with a warning)',
     });
   }
   const io = ioLayout(g);
@@ -85,6 +102,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
   const params: string[] = [];
   const layers: Layer[] = [];
   const kernels = new Set<string>();
+  const kernelStack: Record<string, number> = {};
   const problems: string[] = [];
   g.nodes.forEach((node: Node, index) => {
     const layerId = names.name(node.name, `l${index}_`);
@@ -96,6 +114,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
       output: (i = 0) => g.tensors[node.outputs[i]],
       ptr,
       aliased: (a, b) => plan.bufferOf[a] !== undefined && plan.bufferOf[a] === plan.bufferOf[b],
+      packed: (name) => weightTable.packed(name),
       declare: (suffix, ctype, init) => {
         const id = `${layerId}_${suffix}`;
         const isArray = ctype.endsWith('[]');
@@ -111,6 +130,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     try {
       const e = emitterFor(node.op)(ctx);
       if (e.kernel) kernels.add(e.kernel);
+      if (e.kernel && e.stackBytes !== undefined) kernelStack[e.kernel] = Math.max(kernelStack[e.kernel] ?? 0, e.stackBytes);
       const out = node.outputs[0];
       layers.push({
         index,
@@ -182,7 +202,9 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     naiveBytes: plan.naiveBytes,
     lowerBound: plan.lowerBound,
     weightBytes: weights.reduce((s, w) => s + w.bytes, 0),
+    weightArrays: weights.map(({ tensor, bytes, format, layoutBytes }) => ({ tensor, bytes, format, layoutBytes })),
     kernels: kernelList,
+    kernelStack,
     hash,
     plan,
     io,

@@ -1,10 +1,10 @@
 // Finds the C source of each kernel function under firmware/kernels/<family>/<function>.c (one public function per file).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package.ts';
 
-/** Absolute path of the repository's firmware/ folder. */
-export const FIRMWARE_DIR = fileURLToPath(new URL('../../firmware/', import.meta.url));
+/** Absolute path of the package's firmware/ folder. */
+export const FIRMWARE_DIR = packagePath('firmware');
 /** Must equal TFG_MAX_DIMS in firmware/include/tfg_kernels.h. */
 export const TFG_MAX_DIMS = 6;
 export const KERNEL_HEADERS = ['tfg_kernels.h', 'tfg_support.h'] as const;

@@ -1,6 +1,7 @@
 // The contract of src/codegen/ops/<op>.ts: given one node, pick a kernel variant, compute its constants at
 // compile time and return one C call. generate.ts builds the context and collects the declarations.
 import type { Graph, Node, Tensor } from '../ir/graph.ts';
+import type { PackedDecl } from './packing/pack-weights.ts';
 
 /** Which kernel family a board asks for: reference C everywhere, or Cortex-M DSP (SMLAD) variants where they exist. */
 export type KernelSet = 'reference' | 'cortex-m-dsp';
@@ -20,13 +21,22 @@ export interface EmitContext<N = Node> {
   int32Array(suffix: string, values: ArrayLike<number>): string;
   /** True when the memory planner put both tensors in one buffer (Reshape alias). */
   aliased(a: string, b: string): boolean;
+  /** The flash form of a packed constant (declaring it), or undefined when it is emitted dense. */
+  packed(name: string): PackedDecl | undefined;
 }
+
+/** Bytes the stack gives one variable-length array of `bytes`: gcc rounds each to the stack alignment (8 on Arm,
+ *  16 on RISC-V; the larger is taken). */
+export const vlaBytes = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
 export interface OpEmission {
   /** Kernel function called, e.g. 'tfg_conv2d_s8'; null when the op needs no code (an aliased Reshape). */
   kernel: string | null;
   /** One C statement without the trailing ';', or '' when kernel is null. */
   call: string;
+  /** Stack this call allocates sized to the layer (the kernel's variable-length arrays, each as vlaBytes gives it),
+   *  on top of the fixed frame the compiler reports (-fstack-usage). Only for kernels with such arrays. */
+  stackBytes?: number;
 }
 
 export type OpEmitter<N = Node> = (ctx: EmitContext<N>) => OpEmission;

@@ -6,6 +6,7 @@ import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
 import { graphToJson, loadIrJson } from '../ir/serialize.ts';
 import type { GeneratedModel } from './generate.ts';
+import type { WeightFlash } from './deployed-weights.ts';
 
 export const MANIFEST = 'tinyforge.json';
 export const GRAPH_FILE = 'model.tfir.json';
@@ -21,9 +22,29 @@ export interface ProjectManifest {
   arena_naive_bytes: number;
   arena_lower_bound_bytes: number;
   weight_bytes: number;
+  /** Each constant in flash (bytes, deployed format, kernel layout bytes), as generateModel emitted it. */
+  weight_arrays: WeightFlash[];
   kernels: string[];
   lib: boolean;
   compression: unknown;
+  /** The serial firmware's stack (absent in library mode and in projects of older versions). */
+  stack?: ManifestStack;
+  /** ESP boards: the folder (relative to this one) holding the ESP-IDF project for `idf.py build`. */
+  esp_idf?: string;
+}
+
+/** The stack the build reserves: planned from the compiler's frames (src/build/stack-plan.ts), or the board's. */
+export interface ManifestStack {
+  /** Deepest stack the firmware can use; null when not planned (reason says why). */
+  planned_bytes: number | null;
+  /** The region the linker script reserves (guard words included). */
+  limit_bytes: number;
+  /** Deepest call chain, "function frame-bytes", outermost first. */
+  chain: string[];
+  interrupt_bytes: number | null;
+  /** tfg_model_run and below: what a firmware embedding the model needs for it. */
+  model_bytes: number | null;
+  reason?: string;
 }
 
 /** Refuses to replace a folder that tinyforge did not write, unless forced. */
@@ -62,7 +83,13 @@ export function writeFolderAtomically(dir: string, files: Record<string, string 
 
 export function writeProject(
   dir: string,
-  args: { graph: Graph; generated: GeneratedModel; board: string; modelPath: string; quantization: string; lib: boolean; compression: unknown; force: boolean },
+  args: {
+    graph: Graph; generated: GeneratedModel; board: string; modelPath: string; quantization: string; lib: boolean; compression: unknown; force: boolean;
+    stack?: ManifestStack;
+    /** More files to write with the project (relative path → content), e.g. the ESP-IDF project. */
+    extraFiles?: Record<string, string | Uint8Array>;
+    espIdf?: string;
+  },
 ): ProjectManifest {
   const gen = args.generated;
   const manifest: ProjectManifest = {
@@ -76,11 +103,14 @@ export function writeProject(
     arena_naive_bytes: gen.naiveBytes,
     arena_lower_bound_bytes: gen.lowerBound,
     weight_bytes: gen.weightBytes,
+    weight_arrays: gen.weightArrays,
     kernels: gen.kernels,
     lib: args.lib,
     compression: args.compression,
+    ...(args.stack ? { stack: args.stack } : {}),
+    ...(args.espIdf ? { esp_idf: args.espIdf } : {}),
   };
-  writeFolderAtomically(dir, { ...gen.files, [GRAPH_FILE]: graphToJson(args.graph), [MANIFEST]: JSON.stringify(manifest, null, 2) + '\n' }, args.force);
+  writeFolderAtomically(dir, { ...gen.files, ...args.extraFiles, [GRAPH_FILE]: graphToJson(args.graph), [MANIFEST]: JSON.stringify(manifest, null, 2) + '\n' }, args.force);
   return manifest;
 }
 

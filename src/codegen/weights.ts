@@ -1,15 +1,14 @@
 // Emits the graph's constants as `static const` C arrays (flash), 4-byte aligned, with the original name in a comment.
-import { isConstant, product, type Graph, type Tensor } from '../ir/graph.ts';
+import { isConstant, type Graph, type Tensor } from '../ir/graph.ts';
 import { cComment, type CNames } from './c-names.ts';
 import { cFloats, cInts, cList } from './c-literals.ts';
-import { packedWeightDecl } from './packing/pack-weights.ts';
+import { deployedFormat, packedWeightDecl, type PackedDecl } from './packing/pack-weights.ts';
+import { alignedBytes, denseFlashBytes, packedFlashBytes, type WeightFlash } from './deployed-weights.ts';
 
 export const C_TYPE = { f32: 'float', i8: 'int8_t', i32: 'int32_t', u8: 'uint8_t' } as const;
 
-export interface WeightArray {
-  tensor: string;
+export interface WeightArray extends WeightFlash {
   id: string;
-  bytes: number;
   decl: string;
 }
 
@@ -37,9 +36,10 @@ function declareRelaid(t: Tensor, id: string, data: Int8Array | Int32Array): str
 }
 
 /** Declares constants as the emitters reference them (first-use order, deterministic), so a weight that no kernel
- *  reads (e.g. a bias folded into another array) never reaches flash. Storage encodings are emitted dense. */
+ *  reads (e.g. a bias folded into another array) never reaches flash. Bytes count each array's 4-byte alignment. */
 export class WeightTable {
   private readonly ids = new Map<string, WeightArray>();
+  private readonly packs = new Map<string, PackedDecl>();
 
   constructor(private readonly g: Graph, private readonly names: CNames) {
     relaid.delete(g); // a new generation: no re-laid copies from an earlier one (e.g. another kernel set)
@@ -51,16 +51,28 @@ export class WeightTable {
     if (!w) {
       const t = this.g.tensors[name];
       const id = this.names.name(name, 'w_');
+      const format = deployedFormat(this.g, name);
       const copy = relaid.get(this.g)?.get(name);
       if (copy) {
-        this.ids.set(name, { tensor: name, id, bytes: copy.byteLength, decl: declareRelaid(t, id, copy) });
+        const bytes = alignedBytes(copy.byteLength);
+        this.ids.set(name, { tensor: name, id, bytes, format, layoutBytes: bytes - denseFlashBytes(t), decl: declareRelaid(t, id, copy) });
         return id;
       }
       const packed = packedWeightDecl(this.g, name, id); // Tensor.storage kinds: src/codegen/packing/
-      w = packed ? { tensor: name, id, bytes: packed.bytes, decl: packed.decl } : { tensor: name, id, bytes: product(t.shape) * t.data!.BYTES_PER_ELEMENT, decl: declare(t, id) };
+      if (packed) this.packs.set(name, packed);
+      w = packed
+        ? { tensor: name, id, bytes: packedFlashBytes(packed), format, layoutBytes: 0, decl: packed.decl }
+        : { tensor: name, id, bytes: denseFlashBytes(t), format, layoutBytes: 0, decl: declare(t, id) };
       this.ids.set(name, w);
     }
     return w.id;
+  }
+
+  /** The packed form of constant `name` (declaring it), or undefined when it is emitted dense. */
+  packed(name: string): PackedDecl | undefined {
+    if (!this.isWeight(name)) return undefined;
+    this.ref(name);
+    return this.packs.get(name);
   }
 
   isWeight(name: string): boolean {

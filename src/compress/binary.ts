@@ -7,7 +7,7 @@ import { TinyforgeError } from '../diagnostics.ts';
 import { cloneGraph, type Graph, type Node } from '../ir/graph.ts';
 import { alphas, binarize, clipReal, initBinaryLayer, type AlphaMode, type BinarizeMode, type BinaryLayerState } from '../train/binary-connect.ts';
 import { makeRng } from '../train/prng.ts';
-import { compressionRows, weightRatio } from './deep-compression-table.ts';
+import { compressionRows } from './deep-compression-table.ts';
 import { graphSize, layerNotApplicable, type Pass, type PassReport } from './pass.ts';
 import { accuracy, distillParams, distillTeacher, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData } from './prune-finetune.ts';
 import { ArrayAdam, proxyTrain } from './proxy-train.ts';
@@ -86,7 +86,12 @@ export const binary: Pass = {
     for (const n of g.nodes) {
       if (n.op === 'DepthwiseConv2D') layerNotApplicable('binary', n, 'there is no binary depthwise kernel; it keeps its weights', options, log);
     }
-    const layers = binaryLayers(g, Boolean(params.keep_first), Boolean(params.keep_last));
+    const layers = binaryLayers(g, Boolean(params.keep_first), Boolean(params.keep_last)).filter((l) => {
+      const stored = g.tensors[l.tensor].storage;
+      if (!stored || stored.kind === 'dense') return true;
+      layerNotApplicable('binary', g.nodes.find((n) => n.name === l.node)!, `its weights are already stored ${stored.kind} by an earlier step (binary would undo it)`, options, log);
+      return false;
+    });
     if (layers.length === 0) {
       throw new TinyforgeError('nothing-to-compress', `binary: no Dense/Conv2D layer of "${ir.name}" is left to binarize`, { hint: 'set keep_first / keep_last to false' });
     }
@@ -106,7 +111,7 @@ export const binary: Pass = {
     let out = g;
     if (ft.epochs > 0) {
       out = await proxyTrain(g, split!.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed, shift: ft.shift, teacher: distillTeacher(ir, params),
-        onProgress: (e, b, loss) => void (b % 50 === 0 && log.progress(`binary: epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`)) }, {
+        onProgress: (e, b, loss, f) => void (b % 50 === 0 && log.progress(`binary: epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`, f)) }, {
         proxied: layers.map((l) => l.tensor),
         forwardWeights: (name) => {
           const s = state.get(name)!;
@@ -131,7 +136,6 @@ export const binary: Pass = {
     const accAfter = await accuracy(out, split?.val);
     const before = graphSize(ir);
     const after = graphSize(out);
-    const r = weightRatio(out);
     const report: PassReport & Record<string, unknown> = {
       name: 'binary',
       options: { ...params },
@@ -141,7 +145,6 @@ export const binary: Pass = {
       bytes_after: after.bytes,
       accuracy_before: accBefore ?? null,
       accuracy_after: accAfter ?? null,
-      ratio: r.ratio,
       layers: compressionRows(out, ir),
       notes: [
         `${layers.length} layers binarized (${layers.map((l) => l.node).join(', ')}), ${mode} training, α ${alphaMode}; top-1 ${pct(accBefore)} → ${pct(accAfter)} ${split?.valLabel ?? '(no labelled data to measure on)'}`,

@@ -2,10 +2,11 @@
 // their centroid; then the centroids are fine-tuned by summing the gradients of each cluster's members. Pruned weights
 // (Tensor.mask) stay zero and are stored sparsely. Storage: clustered codebook + indices (the huffman pass codes them).
 import { TinyforgeError } from '../diagnostics.ts';
-import { cloneGraph, type Graph } from '../ir/graph.ts';
+import { HUFF_ROW_MAX } from '../codegen/packing/pack-weights.ts';
+import { cloneGraph, product, type Graph } from '../ir/graph.ts';
 import { compressionRows } from './deep-compression-table.ts';
 import { kmeans1d, type KmeansInit } from './kmeans.ts';
-import type { Pass, PassReport } from './pass.ts';
+import { layerNotApplicable, type Pass, type PassLog, type PassOptions, type PassReport } from './pass.ts';
 import { accuracy, distillParams, distillTeacher, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData } from './prune-finetune.ts';
 import { ArrayAdam, proxyTrain } from './proxy-train.ts';
 import { graphSize } from './pass.ts';
@@ -19,8 +20,10 @@ interface Shared {
   adam: ArrayAdam;
 }
 
-/** The Dense/Conv2D/DepthwiseConv2D float weights of `g` (refuses int8 weights: cluster before quantizing). */
-function clusterableWeights(g: Graph): { node: string; op: string; tensor: string }[] {
+/** The Dense/Conv2D float weights of `g` a Huffman kernel can serve (refuses int8 weights: cluster before quantizing).
+ *  A layer the kernels cannot deploy clustered (DepthwiseConv2D, a conv row over TFG_HUFF_ROW_MAX, weights an earlier
+ *  step stored otherwise) stops the recipe, or with on_unsupported: 'skip' is left as it is. */
+function clusterableWeights(g: Graph, options: PassOptions, log: PassLog): { node: string; op: string; tensor: string }[] {
   const out: { node: string; op: string; tensor: string }[] = [];
   for (const n of g.nodes) {
     if (n.op !== 'Dense' && n.op !== 'Conv2D' && n.op !== 'DepthwiseConv2D') continue;
@@ -32,7 +35,11 @@ function clusterableWeights(g: Graph): { node: string; op: string; tensor: strin
         hint: 'put cluster before quantize-int8 in the recipe',
       });
     }
-    out.push({ node: n.name, op: n.op, tensor: t.name });
+    const row = product(t.shape.slice(1));
+    if (n.op === 'DepthwiseConv2D') layerNotApplicable('cluster', n, 'there is no Huffman depthwise kernel; it would be deployed dense', options, log);
+    else if (n.op === 'Conv2D' && row > HUFF_ROW_MAX) layerNotApplicable('cluster', n, `its rows of ${row} weights exceed the Huffman conv kernels' ${HUFF_ROW_MAX}`, options, log);
+    else if (t.storage && t.storage.kind !== 'dense') layerNotApplicable('cluster', n, `its weights are already stored ${t.storage.kind} by an earlier step`, options, log);
+    else out.push({ node: n.name, op: n.op, tensor: t.name });
   }
   return out;
 }
@@ -66,14 +73,15 @@ export const cluster: Pass = {
     lr: { type: 'number', min: 1e-7, max: 1, default: 1e-4, description: 'Adam learning rate for centroids and biases' },
     ...distillParams,
   },
-  async run(ir, { params, data }, log) {
+  async run(ir, options, log) {
+    const { params, data } = options;
     const convBits = Number(params.conv_bits);
     const firstBits = Number(params.first_bits) || 0;
     for (const [key, v] of [['conv_bits', convBits], ['first_bits', firstBits]] as const) {
       if (v === 1) throw new TinyforgeError('bad-recipe', `cluster: ${key} = 1 must be 0 (same as bits) or 2..8`, { hint: `use ${key}: 0 or a value from 2 to 8` });
     }
     const g = cloneGraph(ir);
-    const weights = clusterableWeights(g);
+    const weights = clusterableWeights(g, options, log);
     const ft = fineTuneOptions(params);
     if (ft.epochs > 0) requireDataset(data, 'cluster', 'fine-tune the centroids');
     const split = data.dataset ? splitData(data.dataset, Number(params.samples), Number(params.val_samples), data.validation) : undefined;
@@ -96,7 +104,7 @@ export const cluster: Pass = {
     let out = g;
     if (ft.epochs > 0) {
       const byName = new Map(layers.map((l) => [l.tensor, l]));
-      const onProgress = (e: number, b: number, loss: number) => void (b % 50 === 0 && log.progress(`cluster: fine-tuning epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`));
+      const onProgress = (e: number, b: number, loss: number, f: number) => void (b % 50 === 0 && log.progress(`cluster: fine-tuning epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`, f));
       const trained = await proxyTrain(g, split!.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed, shift: ft.shift, teacher: distillTeacher(ir, params), onProgress }, {
         proxied: layers.map((l) => l.tensor),
         forwardWeights: (name) => {

@@ -1,53 +1,32 @@
 // The per-layer table of Deep Compression (Han et al., Table 1/2): weights kept, bits per weight, bits per index after
 // Huffman, deployed bytes and ratio against float32 — computed from the exact bytes codegen will pack.
-import { isConstant, product, type Graph } from '../ir/graph.ts';
-import { isFoldedBias, packedWeightDecl } from '../codegen/packing/pack-weights.ts';
+import { product, type Graph } from '../ir/graph.ts';
+import { alignmentPadding, constantFlashBytes, constantNames } from '../codegen/deployed-weights.ts';
+import { packedWeightDecl } from '../codegen/packing/pack-weights.ts';
 import type { LayerRow } from './pass.ts';
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
-const C_SIZE: Record<string, number> = { uint8_t: 1, int8_t: 1, uint16_t: 2, int16_t: 2, uint32_t: 4, int32_t: 4, float: 4 };
-
-/** Padding the 4-byte alignment of each flash array in `decl` adds (packed byte counts leave it out). */
-export function alignmentPadding(decl: string): number {
-  let pad = 0;
-  for (const m of decl.matchAll(/static const (\w+) \w+\[(\d+)\] TFG_ALIGN\(4\)/g)) {
-    const bytes = Number(m[2]) * (C_SIZE[m[1]] ?? 4);
-    pad += (4 - (bytes % 4)) % 4;
-  }
-  return pad;
-}
-
 /** Flash bytes one constant takes in the generated C (packed when its storage is served, else dense), with every
  *  table, codebook, stream descriptor and alignment pad the firmware holds for it. */
-export function deployedBytes(g: Graph, name: string): number {
-  const t = g.tensors[name];
-  if (isFoldedBias(g, name)) return 0; // counted in its weight's stream
-  const p = packedWeightDecl(g, name, 'w');
-  const dense = product(t.shape) * t.data!.BYTES_PER_ELEMENT;
-  return p ? p.bytes + alignmentPadding(p.decl) : dense + (4 - (dense % 4)) % 4;
-}
-
-/** Every constant a node reads, once. */
-function weightNames(g: Graph): string[] {
-  const seen = new Set<string>();
-  for (const n of g.nodes) for (const name of n.inputs) if (name && isConstant(g.tensors[name])) seen.add(name);
-  return [...seen];
-}
+export const deployedBytes = constantFlashBytes;
+export { alignmentPadding };
 
 /** Bytes of every constant a node reads, as float32: the "before" of every compression ratio. */
 export function float32WeightBytes(g: Graph): number {
-  return weightNames(g).reduce((sum, name) => sum + product(g.tensors[name].shape) * 4, 0);
+  return constantNames(g).reduce((sum, name) => sum + product(g.tensors[name].shape) * 4, 0);
 }
 
 /** float32 bytes of every constant read by a node ÷ their deployed bytes: report.json's compression.ratio. */
 export function weightRatio(g: Graph): { float32_bytes: number; deployed_bytes: number; ratio: number } {
   const f32 = float32WeightBytes(g);
-  const dep = weightNames(g).reduce((sum, name) => sum + deployedBytes(g, name), 0);
+  const dep = constantNames(g).reduce((sum, name) => sum + deployedBytes(g, name), 0);
   return { float32_bytes: f32, deployed_bytes: dep, ratio: dep > 0 ? round(f32 / dep, 2) : 1 };
 }
 
-/** One row per Dense/Conv2D/DepthwiseConv2D weight of `g`. `before` gives bytes_before (default: float32). */
+/** One row per Dense/Conv2D/DepthwiseConv2D weight of `g`: weights kept, bits per weight, per Huffman index and gap; the
+ *  weight's bytes (`before` gives bytes_before, default float32). The pipeline puts each layer's deployed format and
+ *  bytes (weights and biases) over these. */
 export function compressionRows(g: Graph, before?: Graph): LayerRow[] {
   const rows: LayerRow[] = [];
   for (const n of g.nodes) {
@@ -72,12 +51,10 @@ export function compressionRows(g: Graph, before?: Graph): LayerRow[] {
       params: count,
       bytes_before: b0,
       bytes_after: bytes,
-      storage: p ? s!.kind : 'dense',
       weights_kept_percent: round((100 * kept) / count),
       bits_per_weight: bitsPerWeight,
       bits_per_index_huffman: st && st.count ? round(st.indexBits / st.count) : null,
       bits_per_gap_huffman: st && st.count && st.gap ? round(st.gapBits / st.count) : null,
-      ratio: round((count * 4) / bytes, 1),
     });
   }
   return rows;

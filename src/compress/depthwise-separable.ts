@@ -1,7 +1,7 @@
 // Depthwise-separable conversion: a Conv k×k×I×O becomes a DepthwiseConv k×k×I and a pointwise 1×1×I×O (k²I + IO
 // parameters instead of k²IO). Initialised by a rank-1 fit of each input channel's filters, then the pointwise layer is
 // refitted by least squares to the original layer's outputs on calibration data, then recovered by distillation.
-import type * as TF from '@tensorflow/tfjs';
+import type { tf as TF } from '../train/tf.ts';
 import type { Graph, Node, TensorData } from '../ir/graph.ts';
 import { cloneGraph } from '../ir/graph.ts';
 import { graphStats } from '../ir/stats.ts';
@@ -84,7 +84,7 @@ export function solveRidge(a: Float64Array, b: Float64Array, n: number, k: numbe
  *  graph (so earlier conversions' errors are absorbed) → pre-activation outputs of the original conv. */
 async function fitPointwise(orig: Graph, origNode: Node<'Conv2D'>, conv: Graph, names: { depthwise: string; pointwise: string }, samples: Record<string, TensorData>[]): Promise<void> {
   // Lazy: tfjs takes seconds to load and the pass registry is loaded by every CLI command.
-  const tf = await import('@tensorflow/tfjs');
+  const { tf } = await import('../train/tf.ts');
   await (await import('../train/backend.ts')).initBackend();
   const { toTfjs } = await import('../train/to-tfjs.ts');
   const input = orig.inputs[0]!;

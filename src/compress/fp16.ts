@@ -2,7 +2,7 @@
 // computed in float — half the flash, and the reference interpreter runs on exactly the values the device sees.
 import { cloneGraph } from '../ir/graph.ts';
 import { roundToHalf } from '../codegen/packing/bits.ts';
-import { compressionRows, weightRatio } from './deep-compression-table.ts';
+import { compressionRows } from './deep-compression-table.ts';
 import { graphSize, layerNotApplicable, type Pass, type PassReport } from './pass.ts';
 
 export const fp16: Pass = {
@@ -30,7 +30,6 @@ export const fp16: Pass = {
     }
     const before = graphSize(ir);
     const after = graphSize(g);
-    const r = weightRatio(g);
     const report: PassReport & Record<string, unknown> = {
       name: 'fp16',
       options: { ...params },
@@ -38,7 +37,6 @@ export const fp16: Pass = {
       params_after: after.params,
       bytes_before: before.bytes,
       bytes_after: after.bytes,
-      ratio: r.ratio,
       layers: compressionRows(g, ir),
       notes: [`${done.length} layers stored as half: ${done.join(', ') || 'none (no float Dense/Conv2D weights without a storage)'}`],
     };

@@ -4,7 +4,7 @@
 import { roundToHalf } from '../codegen/packing/bits.ts';
 import { foldedBias, packedWeightDecl } from '../codegen/packing/pack-weights.ts';
 import { cloneGraph } from '../ir/graph.ts';
-import { compressionRows, weightRatio } from './deep-compression-table.ts';
+import { compressionRows } from './deep-compression-table.ts';
 import { graphSize, type Pass, type PassReport } from './pass.ts';
 
 export const huffman: Pass = {
@@ -40,7 +40,6 @@ export const huffman: Pass = {
     }
     const before = graphSize(ir);
     const after = graphSize(g);
-    const r = weightRatio(g);
     // Layers run one after another, so the decoder's stack need is the largest layer's (reader, built tables, conv row).
     const decoderRam = Math.max(0, ...coded.map((name) => packedWeightDecl(g, name, 'w')?.decoderRamBytes ?? 0));
     const report: PassReport & Record<string, unknown> = {
@@ -50,13 +49,10 @@ export const huffman: Pass = {
       params_after: after.params,
       bytes_before: before.bytes,
       bytes_after: after.bytes,
-      deployed_weight_bytes: r.deployed_bytes,
-      float32_weight_bytes: r.float32_bytes,
-      ratio: r.ratio,
       decoder_ram_bytes: decoderRam,
       layers: compressionRows(g),
       notes: [
-        `${coded.length} layers Huffman coded; all weights ${r.float32_bytes} B float32 → ${r.deployed_bytes} B deployed (${r.ratio}×)`,
+        `${coded.length} layers Huffman coded: ${coded.join(', ')}`,
         ...(params.half === true ? [`codebooks stored as half; ${halfBiases} biases stored as half inside their layer's stream`] : []),
         `decoder RAM: at most ${decoderRam} B of stack (a bit reader, the codebook as floats and each code's tables, built from its lengths; a Conv2D also decodes one output channel into a TFG_HUFF_ROW_MAX row); Dense decodes while it computes`,
       ],

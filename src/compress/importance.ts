@@ -1,6 +1,6 @@
 // How much each output neuron / filter of a prunable group matters: L1 or L2 norm of its weights, or (activation)
 // how often it is non-zero over calibration samples — the notes' "a neuron that is almost always 0 can go".
-import type * as TF from '@tensorflow/tfjs';
+import type { tf as TF } from '../train/tf.ts';
 import type { Graph, Node, TensorData } from '../ir/graph.ts';
 import type { ChannelAnalysis } from './prune-channel-groups.ts';
 
@@ -61,7 +61,7 @@ export async function channelImportance(
   const l1 = (n: Node) => normalise(rowNorms(g, n, 'l1'));
   let acts: Map<string, Float64Array> | undefined;
   if (kind === 'activation' && samples.length > 0) {
-    const tf = await import('@tensorflow/tfjs');
+    const { tf } = await import('../train/tf.ts');
     await (await import('../train/backend.ts')).initBackend();
     const model = (await import('../train/to-tfjs.ts')).toTfjs(g);
     try {

@@ -5,7 +5,7 @@
 import { TinyforgeError } from '../diagnostics.ts';
 import { cloneGraph, type Graph } from '../ir/graph.ts';
 import { clamp, roundHalfAway } from '../reference/quant.ts';
-import { compressionRows, weightRatio } from './deep-compression-table.ts';
+import { compressionRows } from './deep-compression-table.ts';
 import { graphSize, layerNotApplicable, type Pass, type PassReport } from './pass.ts';
 import { quantizeBias } from './quant-params.ts';
 import { quantizeInt8 } from './quantize-int8.ts';
@@ -88,16 +88,20 @@ export const int4: Pass = {
     if (weighted.length === 0) {
       throw new TinyforgeError('nothing-to-compress', `int4: "${ir.name}" has no Dense or Conv2D layer`, { hint: 'use quantize-int8 for this model' });
     }
+    const skip = new Set<string>();
     for (const n of ir.nodes) {
       if (n.op === 'DepthwiseConv2D') layerNotApplicable('int4', n, 'there is no 4-bit depthwise kernel; it stays int8', options, log);
+      const stored = n.op === 'Dense' || n.op === 'Conv2D' ? ir.tensors[n.inputs[1]]?.storage : undefined;
+      if (stored && stored.kind !== 'dense') {
+        layerNotApplicable('int4', n, `its weights are already stored ${stored.kind} by an earlier step (int4 would undo it)`, options, log);
+        skip.add(n.name); // skipped: the layer keeps its storage, in int8
+      }
     }
-    const skip = new Set<string>();
     if (keep_first) skip.add(weighted[0]);
     if (keep_last) skip.add(weighted[weighted.length - 1]);
     const { graph, layers } = toInt4(ir, ptq.ir, skip, clip as ClipMode);
     const before = graphSize(ir);
     const after = graphSize(graph);
-    const r = weightRatio(graph);
     const report: PassReport & Record<string, unknown> = {
       name: 'int4',
       options: { ...params },
@@ -105,7 +109,6 @@ export const int4: Pass = {
       params_after: after.params,
       bytes_before: before.bytes,
       bytes_after: after.bytes,
-      ratio: r.ratio,
       layers: compressionRows(graph, ir),
       notes: [...ptq.report.notes, `4-bit weights (${clip} clipping) in ${layers.length} layers: ${layers.join(', ')}; ${skip.size ? `8-bit kept: ${[...skip].join(', ')}` : 'no layer kept at 8 bits'}`],
     };

@@ -107,6 +107,9 @@ export interface Pass {
   description: string;
   /** Accepted recipe parameters; anything else in a recipe step is rejected with 'bad-recipe'. */
   params: Record<string, ParamSpec>;
+  /** The parameter counting the samples int8 ranges are calibrated on, for a pass that calibrates: the CLI's
+   *  --calibration-samples sets it in every step that leaves it out. */
+  calibrationParam?: string;
   /** Returns a new graph (never mutates `ir`) and its report. Throws TinyforgeError on input it cannot handle. */
   run(ir: Graph, options: PassOptions, log: PassLog): Promise<{ ir: Graph; report: PassReport }>;
 }

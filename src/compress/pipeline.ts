@@ -1,9 +1,13 @@
 // Runs a compression recipe (an ordered list of `{ step, ...params }`) through the pass registry and gathers each
 // pass's report into report.json's `compression` block. Recipes are validated in full before any pass runs.
 
-import { TinyforgeError } from '../diagnostics.ts';
+import { TinyforgeError, type Diagnostic } from '../diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
-import { createLog, graphSize, type Pass, type PassData, type PassLog, type PassReport, type ParamSpec, stepParams } from './pass.ts';
+import { createLog, type Pass, type PassData, type PassLog, type PassReport, type ParamSpec, stepParams } from './pass.ts';
+import { deployedLayers, graphWeightFlash, type DeployedLayer } from '../codegen/deployed-weights.ts';
+import { storageProblems } from '../codegen/packing/pack-weights.ts';
+import { graphStats } from '../ir/stats.ts';
+import { float32WeightBytes } from './deep-compression-table.ts';
 import { quantizeInt8 } from './quantize-int8.ts';
 import { pruneWeights } from './prune-weights.ts';
 import { pruneStructured } from './prune-structured.ts';
@@ -17,6 +21,9 @@ import { int4 } from './int4.ts';
 import { binary } from './binary.ts';
 import { qat } from './qat.ts';
 import { adversarial } from './adversarial.ts';
+import { CONV_VARIANTS, presets } from './presets.ts';
+
+export { CONV_VARIANTS, presets };
 
 /** Every pass a recipe can name. Adding a pass = one line here. */
 export const passes: Record<string, Pass> = {
@@ -41,51 +48,41 @@ export interface RecipeStep {
 }
 export type Recipe = RecipeStep[];
 
-/** Named recipes, e.g. `--quantize int8` / `recipe: 'int8'`. */
-export const presets: Record<string, Recipe> = {
-  none: [],
-  int8: [{ step: 'quantize-int8' }],
-  // Pruning-family presets; distill's student is a quarter-width copy (≤ 1/4 of LeNet-300-100's parameters).
-  'prune-weights': [{ step: 'prune-weights', sparsity: 0.9, steps: 4 }],
-  // 5× fewer MACs on LeNet-300-100 (5.05 leaves room for rounding to whole neurons), distilled from the unpruned model
-  // on the whole training split. The tolerance is checked on the last 5,000 validation samples (CLI: the test split's
-  // easier half) and kept under the 0.5 pt goal: the first half of MNIST's test set loses more.
-  'prune-structured': [{
-    step: 'prune-structured', target: 'macs', reduction: 5.05, allocation: 'cost', step_fraction: 0.3, tolerance: 0.003, recovery_slack: 0.006,
-    epochs: 0.5, final_epochs: 5, lr: 1e-3, lr_decay: 0.7, distill_alpha: 0.9, temperature: 4, samples: 60000, val_samples: 5000,
-  }],
-  distill: [{ step: 'distill', width: 0.25, temperature: 4, alpha: 0.9 }],
-  lowrank: [{ step: 'lowrank', rank_by: 'params', param_fraction: 0.25 }],
-  depthwise: [{ step: 'depthwise' }],
-  // Han et al. 2016: magnitude pruning with retraining → k-means weight sharing with centroid fine-tuning → Huffman
-  // (codebooks and biases as half: on small models they are a large part of what is left).
-  // Global threshold (the big layers lose the most), the unpruned model as distillation teacher while pruning; layers
-  // under 100 weights stay dense (a gap code costs more there). Fine-tuning reads the whole training split (the
-  // parameters' default is 10,000 samples, which loses accuracy here).
-  'deep-compression': [
-    { step: 'prune-weights', sparsity: 0.93, scope: 'global', skip_below: 100, steps: 4, epochs: 6, lr: 5e-4, distill: 0.5, samples: 60000 },
-    { step: 'cluster', bits: 5, epochs: 1, lr: 1e-4, samples: 60000 },
-    { step: 'huffman', half: true },
-  ],
-  // Small CNNs: few clusters (4-bit indices, 3-bit first layer) since codebooks and code tables weigh on a 9k-weight
-  // model. Pruning costs the accuracy here: 8 epochs over the 4 steps lose 0.75 pt where 4 lost 1.35 (held-out).
-  'deep-compression-cnn': [
-    { step: 'prune-weights', sparsity: 0.9, scope: 'global', skip_below: 100, steps: 4, epochs: 8, lr: 1e-3, lr_decay: 0.7, distill: 0.5, samples: 60000 },
-    { step: 'cluster', bits: 4, conv_bits: 4, first_bits: 3, epochs: 1, lr: 1e-4, samples: 60000 },
-    { step: 'huffman', half: true },
-  ],
-  int4: [{ step: 'int4' }],
-  fp16: [{ step: 'fp16' }],
-  // BinaryConnect on every layer but the last, which is stored as half.
-  binary: [{ step: 'binary' }, { step: 'fp16' }],
-  'qat-int8': [{ step: 'qat-int8' }],
-};
+/** The model a recipe started from: its file, params, MACs and weight bytes (as deployed without compression, and as
+ *  float32: the numerator of every ratio). */
+export interface InputModel {
+  path: string | null;
+  params: number;
+  macs: number;
+  bytes: number;
+  float32_bytes: number;
+}
+
+/** What a graph carries in `metadata.compression` once a recipe ran on it, so a `.tfir.json` written by `compress`
+ *  still reports its steps and the model they started from when it is deployed later. */
+export interface CarriedCompression {
+  input: InputModel;
+  steps: PassReport[];
+}
 
 export interface Compression {
+  /** Every step that made the graph, earlier recipes' (carried in a .tfir.json) first. Each step's bytes_before /
+   *  bytes_after are the deployed weight bytes (reference kernel layout) before and after it; ratio = the input model's
+   *  float32 bytes ÷ bytes_after. */
   steps: PassReport[];
+  /** The input model's figures. */
+  params_before: number;
+  macs_before: number;
+  bytes_before: number;
+  /** Float32 bytes of the input model's constants. */
   original_bytes: number;
+  /** Deployed weight bytes after the last step, and original_bytes ÷ that. */
   compressed_bytes: number;
   ratio: number;
+  /** The input model's file (the float model a compressed .tfir.json came from), when known. */
+  source: string | null;
+  /** Per layer after the last step: deployed format and bytes. */
+  layers: DeployedLayer[];
 }
 
 /** A parameter's accepted values and default, as recipe errors and `tinyforge recipes` word them. */
@@ -110,9 +107,6 @@ function checkParam(spec: ParamSpec, v: unknown): boolean {
       return typeof v === 'boolean';
   }
 }
-
-/** Presets tuned separately for convolutional models: the name a user types picks the variant from the graph. */
-export const CONV_VARIANTS: Record<string, string> = { 'deep-compression': 'deep-compression-cnn' };
 
 /** The preset `name` stands for on `g`: its convolutional variant when `g` has Conv2D / DepthwiseConv2D layers. */
 export function presetFor(name: string, g?: Graph): string {
@@ -174,24 +168,92 @@ export interface PipelineOptions {
   log?: PassLog;
 }
 
-/** Validates, then runs each step in order; returns the final graph and the `compression` block of report.json. */
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Deployed weight bytes of a graph, in all and per layer (codegen's figure on reference-kernel boards). */
+function measure(g: Graph): { bytes: number; layers: DeployedLayer[] } {
+  const layers = deployedLayers(g, graphWeightFlash(g));
+  return { bytes: layers.reduce((s, l) => s + l.bytes, 0), layers };
+}
+
+/** The figures of a model no recipe has touched yet. */
+function inputModel(g: Graph): InputModel {
+  const t = graphStats(g).totals;
+  return { path: g.metadata.source?.path ?? null, params: t.params, macs: t.macs, bytes: measure(g).bytes, float32_bytes: float32WeightBytes(g) };
+}
+
+/** The recipe history a graph carries (metadata.compression), if any. */
+export function carriedCompression(g: Graph): CarriedCompression | undefined {
+  const c = g.metadata.compression as CarriedCompression | undefined;
+  return c && Array.isArray(c.steps) && c.input ? c : undefined;
+}
+
+/** report.json's compression block for a graph: its carried steps (none for a model straight from a file), the model
+ *  they started from, and its deployed weight bytes now. */
+export function compressionOf(g: Graph): Compression {
+  const carried = carriedCompression(g);
+  const input = carried?.input ?? inputModel(g);
+  const now = measure(g);
+  return {
+    steps: carried?.steps ?? [],
+    params_before: input.params,
+    macs_before: input.macs,
+    bytes_before: input.bytes,
+    original_bytes: input.float32_bytes,
+    compressed_bytes: now.bytes,
+    ratio: now.bytes > 0 ? input.float32_bytes / now.bytes : 1,
+    source: input.path,
+    layers: now.layers,
+  };
+}
+
+/** Puts one size figure on a step's report: deployed weight bytes before and after it, the ratio so far, and per layer
+ *  the deployed format and bytes (weights and biases) over the pass's own columns; layers the pass did not list are
+ *  added, so the rows add up to bytes_after. */
+function sizeStep(report: PassReport, before: { bytes: number; layers: DeployedLayer[] }, after: { bytes: number; layers: DeployedLayer[]; problems: string[] }, float32: number): void {
+  const was = new Map(before.layers.map((l) => [l.node, l]));
+  const now = new Map(after.layers.map((l) => [l.node, l]));
+  const listed = new Set(report.layers.map((r) => r.node));
+  for (const row of report.layers) {
+    row.format = now.get(row.node)?.format ?? 'removed';
+    row.bytes_before = was.get(row.node)?.bytes ?? 0;
+    row.bytes_after = now.get(row.node)?.bytes ?? 0;
+  }
+  for (const l of after.layers) {
+    if (!listed.has(l.node)) report.layers.push({ node: l.node, op: l.op, params: l.params, format: l.format, bytes_before: was.get(l.node)?.bytes ?? 0, bytes_after: l.bytes });
+  }
+  report.bytes_before = before.bytes;
+  report.bytes_after = after.bytes;
+  (report as PassReport & { ratio: number }).ratio = after.bytes > 0 ? round2(float32 / after.bytes) : 1;
+  if (after.problems.length) report.notes.push(`as it stands, codegen would refuse ${after.problems.length} layers: ${after.problems.join('; ')}`);
+}
+
+/** Validates, then runs each step in order; returns the final graph (carrying its steps in metadata.compression) and
+ *  the `compression` block of report.json. */
 export async function runPipeline(g: Graph, recipe: Recipe | string, opts: PipelineOptions = {}): Promise<{ ir: Graph; compression: Compression }> {
   const steps = resolveRecipe(recipe, g);
   const params = validateRecipe(steps);
+  if (steps.length === 0) return { ir: g, compression: compressionOf(g) };
   const log = opts.log ?? createLog();
+  const carried = carriedCompression(g);
+  const input = carried?.input ?? inputModel(g);
   const reports: PassReport[] = [];
   let ir = g;
+  let before = measure(g);
   for (let i = 0; i < steps.length; i++) {
     const pass = passes[steps[i].step];
     log.progress(`${pass.name} (${i + 1}/${steps.length})`);
-    const result = await pass.run(ir, { params: params[i], data: opts.data ?? {} }, log);
+    const skipped: Diagnostic[] = [];
+    const stepLog: PassLog = { add: (d) => void (d.code === 'layer-skipped' && skipped.push(d), log.add(d)), progress: (m, f) => log.progress(m, f) };
+    const result = await pass.run(ir, { params: params[i], data: opts.data ?? {} }, stepLog);
     ir = result.ir;
+    const after = { ...measure(ir), problems: storageProblems(ir).map((p) => `"${p.node}": ${p.combination}`) };
+    sizeStep(result.report, before, after, input.float32_bytes);
+    // Layers the step left as they were (on_unsupported: skip) go into its report, not only into the log.
+    if (skipped.length) (result.report as PassReport & { skipped: unknown[] }).skipped = skipped.map((d) => ({ ...d.location, reason: d.message }));
     reports.push(result.report);
+    before = after;
   }
-  const original = graphSize(g).bytes;
-  const compressed = graphSize(ir).bytes;
-  return {
-    ir,
-    compression: { steps: reports, original_bytes: original, compressed_bytes: compressed, ratio: compressed > 0 ? original / compressed : 1 },
-  };
+  ir.metadata.compression = { input, steps: [...(carried?.steps ?? []), ...reports] } satisfies CarriedCompression;
+  return { ir, compression: compressionOf(ir) };
 }

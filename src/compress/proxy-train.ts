@@ -2,7 +2,7 @@
 // sharing), real-valued BinaryConnect weights, fake-quantized weights. Each step writes the forward weights into the
 // model, takes the loss gradient at those weights, and hands it to the pass, which updates its own parameters;
 // every other variable (biases, untouched layers) trains with Adam as usual.
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../train/tf.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { Graph } from '../ir/graph.ts';
 import { shiftTransform } from '../train/augment.ts';
@@ -35,7 +35,8 @@ export interface ProxyTrainOptions {
   teacher?: { graph: Graph; alpha: number; temperature: number };
   /** Random ±shift-pixel translations of image inputs (0 or absent = none). */
   shift?: number;
-  onProgress?: (epoch: number, batch: number, loss: number) => void;
+  /** After each batch; `fraction` = batches done ÷ all batches of all epochs. */
+  onProgress?: (epoch: number, batch: number, loss: number, fraction: number) => void;
 }
 
 /** Adam on a plain Float32Array (pass-owned parameters). */
@@ -106,7 +107,7 @@ export async function proxyTrain(g: Graph, ds: Dataset, o: ProxyTrainOptions, ho
           optimizer.applyGradients(normal as unknown as Parameters<typeof optimizer.applyGradients>[0]);
           return value.dataSync()[0];
         });
-        o.onProgress?.(epoch, b, loss);
+        o.onProgress?.(epoch, b, loss, (epoch * batches + b + 1) / (o.epochs * batches));
         step++;
       }
     }

@@ -12,9 +12,9 @@ import { channelImportance, leastImportant } from './importance.ts';
 import { analyzeChannels } from './prune-channel-groups.ts';
 import { removeChannels } from './prune-channel-removal.ts';
 import { applyMagnitudeMasks, prunableWeights } from './prune-weights.ts';
+import type { LotteryColumn } from './lottery-columns.ts';
 
-export const LOTTERY_COLUMNS = ['unpruned', 'fine-tuned', 'lottery', 'scratch-e', 'scratch-b'] as const;
-export type LotteryColumn = (typeof LOTTERY_COLUMNS)[number];
+export { LOTTERY_COLUMNS, meanStd, type LotteryColumn } from './lottery-columns.ts';
 
 export interface LotteryOptions {
   seeds: number[];
@@ -29,7 +29,8 @@ export interface LotteryOptions {
   fineTuneEpochs: number;
   /** Scratch-B trains epochs × (dense MACs / pruned MACs), at most this many times the epochs (the paper caps at 2). */
   scratchBCap: number;
-  onProgress?: (message: string) => void;
+  /** What runs now, and the fraction of all training epochs done (scratch-B counted at its cap until its budget is known). */
+  onProgress?: (message: string, fraction?: number) => void;
 }
 
 export interface LotteryRow {
@@ -40,12 +41,6 @@ export interface LotteryRow {
   /** Per column, top-1 of each seed. */
   runs: Record<LotteryColumn, number[]>;
 }
-
-export const meanStd = (v: number[]): { mean: number; std: number } => {
-  const mean = v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
-  const std = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0;
-  return { mean, std };
-};
 
 /** Copies `mask`s from `from` onto the same-named weights of `to`, zeroing the pruned entries. */
 function withMasks(to: Graph, from: Graph): Graph {
@@ -77,13 +72,23 @@ export async function runLottery(arch: Graph, train: Dataset, test: Dataset, o: 
     { kind: 'unstructured', kept: 1 - o.sparsity, scratchBEpochs: 0, runs: empty() },
     { kind: 'structured', kept: 0, scratchBEpochs: 0, runs: empty() },
   ];
-  const fit = async (g: Graph, epochs: number, seed: number) =>
-    (await trainGraph(g, train, { epochs, batchSize: o.batchSize, learningRate: o.learningRate, seed, optimizer: 'adam' })).graph;
+  // Epochs of all runs: per seed the dense one, then per pruning kind fine-tuned + lottery + scratch-E + scratch-B.
+  const cap = Math.round(o.epochs * o.scratchBCap);
+  const allEpochs = () => o.seeds.length * (o.epochs + 2 * (o.fineTuneEpochs + 2 * o.epochs) + (rows[0].scratchBEpochs || cap) + (rows[1].scratchBEpochs || cap));
+  const batches = Math.max(1, Math.ceil(train.size / o.batchSize));
+  let trained = 0;
+  let now = '';
+  const fit = async (g: Graph, epochs: number, seed: number) => {
+    const onProgress = (epoch: number, b: number) => o.onProgress?.(now, Math.min(1, (trained + epoch + (b + 1) / batches) / allEpochs()));
+    const r = await trainGraph(g, train, { epochs, batchSize: o.batchSize, learningRate: o.learningRate, seed, optimizer: 'adam', onProgress });
+    trained += epochs;
+    return r.graph;
+  };
   const top1 = async (g: Graph) => (await evaluate(g, test)).top1;
   const budget = (dense: number, pruned: number) => Math.max(o.epochs, Math.round(o.epochs * Math.min(o.scratchBCap, dense / Math.max(1, pruned))));
 
   for (const seed of o.seeds) {
-    const say = (m: string) => o.onProgress?.(`seed ${seed}: ${m}`);
+    const say = (m: string) => o.onProgress?.((now = `seed ${seed}: ${m}`), trained / allEpochs());
     const init = initWeights(arch, seed);
     say(`training the dense network (${o.epochs} epochs)`);
     const dense = await fit(init, o.epochs, seed);

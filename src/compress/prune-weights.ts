@@ -162,8 +162,6 @@ export const pruneWeights: Pass = {
         node: w.node, op: w.op, params: n, bytes_before: bytes, bytes_after: bytes,
         kept_percent: Math.round(kept * 10000) / 100,
         nonzero: Math.round(kept * n),
-        // CSR-like estimate (value + 1-byte relative index, as in Deep Compression): smaller only below ~80% kept.
-        sparse_bytes_estimate: Math.round(kept * n) * 5,
       };
     });
     const kept = layers.reduce((s, l) => s + (l.nonzero as number), 0);

@@ -27,6 +27,7 @@ function activationQuant(f: Graph, q: Graph): Record<string, ActQuant> {
 export const qat: Pass = {
   name: 'qat-int8',
   description: 'quantization-aware training (fake-quant + STE, TFLite int8) starting from PTQ; reports PTQ vs QAT top-1',
+  calibrationParam: 'calibration_samples',
   params: {
     percentile: { type: 'number', min: 90, max: 100, default: 100, description: 'calibration range: 100 = min/max' },
     calibration_samples: { type: 'number', min: 1, max: 100000, integer: true, default: 200, description: 'calibration samples (data.calibration, else the first training samples)' },
@@ -59,7 +60,7 @@ export const qat: Pass = {
       const weights = fused.nodes.filter((n) => (n.op === 'Dense' || n.op === 'Conv2D') && fused.tensors[n.inputs[1]]?.data).map((n) => n.inputs[1]);
       const real = new Map(weights.map((w) => [w, { w: Float32Array.from(fused.tensors[w].data as Float32Array), out: fused.tensors[w].shape[0], adam: new ArrayAdam(fused.tensors[w].data!.length, ft.lr) }]));
       const trained = await proxyTrain(fused, split.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed, shift: ft.shift, teacher: distillTeacher(fused, params),
-        onProgress: (e, b, loss) => void (b % 50 === 0 && log.progress(`qat-int8: epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`)) }, {
+        onProgress: (e, b, loss, f) => void (b % 50 === 0 && log.progress(`qat-int8: epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`, f)) }, {
         proxied: weights,
         forwardWeights: (name) => fakeQuantWeights(real.get(name)!.w, real.get(name)!.out),
         // STE: the gradient at the fake-quantized weights updates the float ones.

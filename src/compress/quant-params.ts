@@ -2,7 +2,8 @@
 // per-channel symmetric weights, int32 biases (TFLite quantization spec). Scales are float32 (Math.fround) so the
 // IR holds exactly the floats a .tflite file or the C side would.
 
-import type { QuantParams } from '../ir/graph.ts';
+import { TinyforgeError } from '../diagnostics.ts';
+import type { QuantParams, Storage } from '../ir/graph.ts';
 import { clamp, quantizeValue, roundHalfAway } from '../reference/quant.ts';
 import type { TensorRange } from './calibrate.ts';
 
@@ -67,4 +68,30 @@ export function quantizeConstantPerTensor(x: Float32Array): { data: Int8Array; q
   const data = new Int8Array(x.length);
   for (let i = 0; i < x.length; i++) data[i] = quantizeValue(x[i], quant.scale[0], quant.zeroPoint[0]);
   return { data, quant };
+}
+
+type Clustered = Extract<Storage, { kind: 'clustered' }>;
+
+/** Clustered float weights → clustered int8 weights with one shared codebook: one symmetric scale for the tensor
+ *  (max |used centroid| / 127), the codebook becomes int8 codes (clamp(round(c / scale), −127, 127)) and each weight the
+ *  code of its cluster (pruned weights of a sparse layer stay 0). Per-channel scales would need one codebook per channel. */
+export function quantizeClusteredWeights(w: Float32Array, s: Clustered): { data: Int8Array; quant: QuantParams; storage: Clustered } {
+  const pruned = (i: number) => s.sparse === true && w[i] === 0;
+  let maxAbs = 0;
+  for (let i = 0; i < w.length; i++) {
+    if (pruned(i)) continue;
+    const c = s.codebook[s.indices[i]];
+    if (c === undefined || Math.fround(c) !== w[i]) {
+      throw new TinyforgeError('storage-mismatch', `weight ${i} = ${w[i]} is not its cluster's value ${c}: the clustered storage is stale`, {
+        hint: 'a step after cluster changed the weights; put cluster (and huffman) after the steps that train or prune',
+      });
+    }
+    maxAbs = Math.max(maxAbs, Math.abs(c));
+  }
+  const scale = maxAbs > 0 ? Math.fround(maxAbs / 127) : 1;
+  const codebook = s.codebook.map((c) => clamp(roundHalfAway(c / scale), -127, 127));
+  const data = new Int8Array(w.length);
+  for (let i = 0; i < w.length; i++) data[i] = pruned(i) ? 0 : codebook[s.indices[i]];
+  const { half: _half, ...rest } = s; // an int8 codebook has no half form
+  return { data, quant: { scale: [scale], zeroPoint: [0] }, storage: { ...rest, codebook } };
 }

@@ -9,7 +9,7 @@ import { SOFTMAX_MAX_DEPTH, SOFTMAX_OUTPUT_SCALE, SOFTMAX_OUTPUT_ZERO_POINT } fr
 import { calibrate, type TensorRange } from './calibrate.ts';
 import { fuseActivations } from './fuse-activations.ts';
 import { graphSize, type Pass, type PassReport } from './pass.ts';
-import { activationQuant, quantizeBias, quantizeConstantPerTensor, quantizeWeightsPerChannel, quantizeWeightsPerTensor } from './quant-params.ts';
+import { activationQuant, quantizeBias, quantizeClusteredWeights, quantizeConstantPerTensor, quantizeWeightsPerChannel, quantizeWeightsPerTensor } from './quant-params.ts';
 import { layerRows } from './quantize-int8-report.ts';
 
 /** Ops whose output keeps the input's quantization (TFLite requires it: the kernel moves or compares int8 values). */
@@ -35,6 +35,8 @@ function runsInInt8(node: Node, g: Graph): boolean {
 export interface QuantizeInt8Result {
   graph: Graph;
   floatNodes: string[];
+  /** Weights whose half storage became plain int8 (1 byte a weight, half of half's 2). */
+  halfToInt8: string[];
 }
 
 /** The core of the pass, usable without the pipeline: `ranges` come from `calibrate(g, …)` on the same graph `g`. */
@@ -43,6 +45,7 @@ export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>,
   const tensors: Record<string, Tensor> = {};
   const nodes: Node[] = [];
   const floatNodes: string[] = [];
+  const halfToInt8: string[] = [];
   const dequantized = new Map<string, string>(); // i8 tensor → its f32 copy (float-fallback inputs)
 
   const rangeOf = (name: string): TensorRange => {
@@ -91,9 +94,17 @@ export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>,
       const t = g.tensors[name];
       if (!t.data) throw new TinyforgeError('dangling-tensor', `input "${name}" of node "${node.name}" is used before it is produced`, { location: { node: node.name, op: node.op } });
       const values = t.data as Float32Array;
-      if (i === 1 && node.op in WEIGHT_AXIS) {
+      if (i === 1 && node.op in WEIGHT_AXIS && t.storage?.kind === 'clustered') {
+        // A clustered layer stays clustered: its codebook becomes int8 codes under one scale (the int8 Huffman kernels).
+        const { data, quant, storage } = quantizeClusteredWeights(values, t.storage);
+        tensors[name] = { ...t, shape: [...t.shape], dtype: 'i8', data, quant, storage };
+      } else if (i === 1 && node.op in WEIGHT_AXIS) {
+        // Binary weights stay binary (±α per channel quantizes to ±m per channel: tfg_*_s8_b1); half storage has no int8
+        // form and int8 takes half its bytes, so it becomes plain int8 (the report notes it).
         const { data, quant } = perChannel ? quantizeWeightsPerChannel(values, t.shape, WEIGHT_AXIS[node.op]) : quantizeWeightsPerTensor(values);
-        tensors[name] = { ...t, shape: [...t.shape], dtype: 'i8', data, quant };
+        const storage = t.storage?.kind === 'f16' ? undefined : t.storage;
+        if (t.storage?.kind === 'f16') halfToInt8.push(name);
+        tensors[name] = { ...t, shape: [...t.shape], dtype: 'i8', data, quant, storage };
       } else if (i === 2 && node.op in WEIGHT_AXIS) {
         const w = tensors[node.inputs[1]];
         const { data, quant } = quantizeBias(values, inputQuant.scale[0], w.quant!.scale);
@@ -115,7 +126,7 @@ export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>,
 
   shareConcatScales(nodes, tensors, g.outputs);
   const graph: Graph = { name: g.name, inputs: [...g.inputs], outputs: [...g.outputs], tensors, nodes, metadata: structuredClone(g.metadata) };
-  return { graph, floatNodes };
+  return { graph, floatNodes, halfToInt8 };
 }
 
 /** TFLite wants Concat inputs at the output's scale: give it to producers whose output scale is free and whose only
@@ -138,6 +149,7 @@ function shareConcatScales(nodes: Node[], tensors: Record<string, Tensor>, graph
 export const quantizeInt8: Pass = {
   name: 'quantize-int8',
   description: 'post-training full-integer int8 quantization (TFLite spec) calibrated on sample inputs',
+  calibrationParam: 'samples',
   params: {
     percentile: { type: 'number', min: 90, max: 100, default: 100, description: 'calibration range: 100 = min/max, e.g. 99.99 clips outlier tails' },
     samples: { type: 'number', min: 1, max: 100000, integer: true, default: 100, description: 'calibration samples used (the first N given)' },
@@ -157,12 +169,18 @@ export const quantizeInt8: Pass = {
     const g = fused.graph;
     log.progress('calibrating', 0);
     const ranges = calibrate(g, samples, { percentile, onProgress: (d, t) => log.progress('calibrating', d / t) });
-    const { graph, floatNodes } = quantizeGraphInt8(g, ranges, { perChannel: params.weights === 'per-channel' });
+    const { graph, floatNodes, halfToInt8 } = quantizeGraphInt8(g, ranges, { perChannel: params.weights === 'per-channel' });
     graph.metadata.quantization = { scheme: 'int8', calibration_samples: samples.length, percentile };
     const before = graphSize(ir);
     const after = graphSize(graph);
     const notes = [`calibrated on ${samples.length} samples, ${percentile === 100 ? 'min/max' : `${percentile}th percentile`} ranges`];
     if (fused.fused.length) notes.push(`fused ${fused.fused.length} activations into their producers: ${fused.fused.join(', ')}`);
+    const clustered = Object.values(graph.tensors).filter((t) => t.dtype === 'i8' && t.storage?.kind === 'clustered').map((t) => t.name);
+    if (clustered.length) notes.push(`${clustered.length} clustered weights keep their clusters as int8 codes under one scale each: ${clustered.join(', ')}`);
+    if (halfToInt8.length) {
+      notes.push(`half storage of ${halfToInt8.join(', ')} becomes int8 (1 byte a weight instead of 2)`);
+      log.add({ code: 'half-to-int8', severity: 'info', message: `quantize-int8: ${halfToInt8.length} half-stored weights become int8 (smaller)`, notes: halfToInt8 });
+    }
     if (floatNodes.length) {
       notes.push(`${floatNodes.length} nodes stay float between Dequantize/Quantize: ${floatNodes.join(', ')}`);
       log.add({ code: 'float-fallback', severity: 'warning', message: `${floatNodes.length} nodes have no int8 kernel and run in float`, notes: floatNodes });

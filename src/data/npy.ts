@@ -1,8 +1,8 @@
-// NumPy .npy read/write (format 1.0–3.0, C order, little-endian f4/i1/u1/i4) for datasets and test vectors.
+// NumPy .npy read/write (format 1.0–3.0, C order, little-endian f4/f8/i1/u1/i4/i8) for datasets and test vectors.
 import { TinyforgeError } from '../diagnostics.ts';
 
-export type NpyDtype = 'f4' | 'i1' | 'u1' | 'i4';
-export type NpyData = Float32Array | Int8Array | Uint8Array | Int32Array;
+export type NpyDtype = 'f4' | 'f8' | 'i1' | 'u1' | 'i4' | 'i8';
+export type NpyData = Float32Array | Float64Array | Int8Array | Uint8Array | Int32Array | BigInt64Array;
 
 export interface NpyArray {
   shape: number[];
@@ -11,13 +11,14 @@ export interface NpyArray {
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
-const DESCR: Record<string, NpyDtype> = { '<f4': 'f4', '|i1': 'i1', '<i1': 'i1', '|u1': 'u1', '<u1': 'u1', '<i4': 'i4' };
-const BYTES: Record<NpyDtype, number> = { f4: 4, i1: 1, u1: 1, i4: 4 };
+// float64 and int64 are what numpy makes by default (np.array of floats / ints), so datasets arrive in them.
+const DESCR: Record<string, NpyDtype> = { '<f4': 'f4', '<f8': 'f8', '|i1': 'i1', '<i1': 'i1', '|u1': 'u1', '<u1': 'u1', '<i4': 'i4', '<i8': 'i8' };
+const BYTES: Record<NpyDtype, number> = { f4: 4, f8: 8, i1: 1, u1: 1, i4: 4, i8: 8 };
 
 function fail(file: string, message: string): never {
   throw new TinyforgeError('bad-npy-file', message, {
     location: { file },
-    hint: 'save the array with numpy.save (C order, little-endian float32, int8, uint8 or int32)',
+    hint: 'save the array with numpy.save (C order, little-endian float32/64, int8, uint8, int32 or int64)',
   });
 }
 
@@ -37,7 +38,7 @@ export function readNpy(bytes: Uint8Array, file = '<bytes>'): NpyArray {
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) fail(file, `.npy header is malformed: ${header.trim()}`);
   const dtype = DESCR[descr];
-  if (!dtype) fail(file, `.npy dtype '${descr}' is not supported (float32 '<f4', int8 '|i1', uint8 '|u1', int32 '<i4')`);
+  if (!dtype) fail(file, `.npy dtype '${descr}' is not supported (float32 '<f4', float64 '<f8', int8 '|i1', uint8 '|u1', int32 '<i4', int64 '<i8')`);
   if (fortran === 'True') fail(file, '.npy array is in Fortran order; save a C-ordered array (numpy.ascontiguousarray)');
   const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) fail(file, `.npy shape (${shapeText}) is not a list of sizes`);
@@ -47,15 +48,13 @@ export function readNpy(bytes: Uint8Array, file = '<bytes>'): NpyArray {
   if (bytes.length - dataStart < need) fail(file, `.npy shape [${shape}] needs ${need} data bytes, the file has ${bytes.length - dataStart}`);
   // Copy so the typed array is aligned and independent of the file buffer.
   const raw = bytes.slice(dataStart, dataStart + need).buffer;
-  const data = dtype === 'f4' ? new Float32Array(raw) : dtype === 'i4' ? new Int32Array(raw) : dtype === 'i1' ? new Int8Array(raw) : new Uint8Array(raw);
-  return { shape, dtype, data };
+  return { shape, dtype, data: new CTORS[dtype](raw) };
 }
 
+const CTORS = { f4: Float32Array, f8: Float64Array, i1: Int8Array, u1: Uint8Array, i4: Int32Array, i8: BigInt64Array } as const;
+
 function dtypeOf(data: NpyData): NpyDtype {
-  if (data instanceof Float32Array) return 'f4';
-  if (data instanceof Int32Array) return 'i4';
-  if (data instanceof Int8Array) return 'i1';
-  return 'u1';
+  return (Object.keys(CTORS) as NpyDtype[]).find((k) => data instanceof CTORS[k])!;
 }
 
 /** Writes format 1.0 with the header padded to a multiple of 64 bytes, as numpy does. (Little-endian hosts only.) */
@@ -63,7 +62,7 @@ export function writeNpy(data: NpyData, shape: number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) throw new TinyforgeError('bad-npy-file', `shape [${shape}] has ${count} elements but the data has ${data.length}`);
   const dtype = dtypeOf(data);
-  const descr = dtype === 'f4' ? '<f4' : dtype === 'i4' ? '<i4' : `|${dtype}`;
+  const descr = BYTES[dtype] === 1 ? `|${dtype}` : `<${dtype}`;
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const total = 10 + header.length + 1;

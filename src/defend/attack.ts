@@ -1,6 +1,6 @@
 // What every white-box attack shares: the differentiable target (tfjs model + input box), the loss gradient with
 // respect to the input, the projection onto the ε-ball ∩ valid range, and batched crafting over a dataset.
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../train/tf.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { applyPreprocess } from '../data/preprocess.ts';
 import type { Graph } from '../ir/graph.ts';

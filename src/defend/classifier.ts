@@ -1,7 +1,7 @@
 // "Where" a model runs, as one function: preprocessed float input → class scores. The robustness report and the
 // query attack only see this function, so the same code measures the float model, the int8 model on the host
 // reference interpreter, and the int8 model on a board over the serial link.
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../train/tf.ts';
 import type { Graph, TensorData } from '../ir/graph.ts';
 import { runGraph } from '../reference/interpreter.ts';
 import { attackTarget, logitsOf, type AttackTarget } from './attack.ts';

@@ -1,5 +1,5 @@
 // FGSM (Goodfellow et al. 2015): one step of size ε along the sign of the input gradient, then back into the valid range.
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../train/tf.ts';
 import { clipToDomain, lossGradient, projectLinf, type WhiteBoxAttack } from './attack.ts';
 
 export const fgsm: WhiteBoxAttack = {

@@ -1,6 +1,6 @@
 // PGD under L2: steps along the normalised gradient, projected onto the L2 ε-ball ∩ valid range. A different
 // geometry from L∞ (few pixels changed a lot instead of every pixel a little), so an L∞ defence need not stop it.
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../train/tf.ts';
 import { lossGradient, projectL2, sampleNorm, type WhiteBoxAttack } from './attack.ts';
 
 export const pgdL2: WhiteBoxAttack = {

@@ -1,6 +1,6 @@
 // PGD under L∞ (Madry et al. 2018): from a random point of the ε-ball, `steps` signed-gradient steps of size α, each
 // projected back onto the ε-ball ∩ valid range. The strongest first-order L∞ attack and the one adversarial training uses.
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../train/tf.ts';
 import { lossGradient, projectLinf, type WhiteBoxAttack } from './attack.ts';
 
 export const pgd: WhiteBoxAttack = {

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Board, LatencyUnit } from '../build/boards.ts';
 import { startHostFirmware } from './host-runner.ts';
-import { DeviceProtocol, type DebugResult, type HelloReply, type ProtocolOptions, type StackReport, type TimerKind } from './protocol.ts';
+import { DeviceError, DeviceProtocol, type DebugResult, type HelloReply, type ProtocolOptions, type StackReport, type TimerKind } from './protocol.ts';
+import { stackOverflowError, type StackBudget } from './stack-check.ts';
 import { startQemu, type EmulatorHandle } from './qemu.ts';
 import { SerialLink } from './serial-link.ts';
 
@@ -27,6 +28,8 @@ export interface OpenOptions extends ProtocolOptions {
   helloTimeoutMs?: number;
   /** Extra hello attempts. */
   helloRetries?: number;
+  /** The stack the firmware was built with, for the figures of a 'stack-overflow' error. */
+  stack?: StackBudget;
 }
 
 /** Converts device timer ticks to the unit the report uses for this board (see boards/*.json cycle_counter). */
@@ -51,6 +54,7 @@ export class DeviceSession {
     readonly protocol: DeviceProtocol,
     private readonly link: SerialLink,
     private readonly runner: EmulatorHandle,
+    readonly stackBudget?: StackBudget,
   ) {}
 
   /** pid of QEMU or of the host firmware process. */
@@ -71,19 +75,30 @@ export class DeviceSession {
 
   async run(input: Uint8Array): Promise<SessionRunResult> {
     this.checkInput(input);
-    const r = await this.protocol.run(input);
+    const r = await this.inference(() => this.protocol.run(input));
     return { status: r.status, output: r.output, latency: this.latency(r.ticks) };
   }
 
   async profile(input: Uint8Array): Promise<SessionRunResult & { layers: Latency[] }> {
     this.checkInput(input);
-    const r = await this.protocol.profile(input);
+    const r = await this.inference(() => this.protocol.profile(input));
     return { status: r.status, output: r.output, latency: this.latency(r.ticks), layers: r.layerTicks.map((t) => this.latency(t)) };
   }
 
   async debug(input: Uint8Array): Promise<DebugResult> {
     this.checkInput(input);
-    return this.protocol.debug(input);
+    return this.inference(() => this.protocol.debug(input));
+  }
+
+  /** An inference the device refused because its stack overflowed becomes 'stack-overflow' with the figures. */
+  private async inference<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (e) {
+      if (!(e instanceof DeviceError) || e.deviceCode !== 'stack-overflow') throw e;
+      const report = await this.protocol.stack().catch(() => null);
+      throw stackOverflowError(this.board, report, this.stackBudget, this.link.port);
+    }
   }
 
   stack(): Promise<StackReport> {
@@ -139,7 +154,7 @@ export async function openDevice(board: Board, elfPath: string, opts: OpenOption
     await link.open();
     const protocol = new DeviceProtocol(link, opts);
     const hello = await protocol.hello(opts.helloTimeoutMs ?? 2000, opts.helloRetries ?? 2);
-    return new DeviceSession(board, hello, protocol, link, runner);
+    return new DeviceSession(board, hello, protocol, link, runner, opts.stack);
   } catch (e) {
     await link.close().catch(() => undefined);
     await runner.stop();

@@ -3,7 +3,7 @@
 import type { Graph, TensorData } from '../ir/graph.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { runGraph } from '../reference/interpreter.ts';
-import { argmax, prepareInput } from '../reference/model-input.ts';
+import { argmax, sampleInput } from '../reference/model-input.ts';
 import type { DeviceSession } from './device-session.ts';
 import type { LatencyUnit } from '../build/boards.ts';
 
@@ -42,7 +42,12 @@ export async function measureOnDevice(
   session: DeviceSession,
   g: Graph,
   data: Dataset,
-  opts: { samples: number; onProgress?: (done: number, total: number) => void },
+  opts: {
+    samples: number;
+    onProgress?: (done: number, total: number) => void;
+    /** Sees each sample's device output (e.g. to compare it with another implementation's). */
+    onOutput?: (index: number, output: TensorData) => void;
+  },
 ): Promise<DeviceMeasurement> {
   const n = Math.min(opts.samples, data.size);
   const int8 = g.tensors[g.outputs[0]].dtype !== 'f32';
@@ -54,12 +59,14 @@ export async function measureOnDevice(
   let agree = 0;
   let maxAbsDiff = 0;
   for (let i = 0; i < n; i++) {
-    const { x, label } = data.get(i);
-    const input = prepareInput(g, x);
+    const sample = data.get(i);
+    const { label } = sample;
+    const input = sampleInput(g, sample);
     const r = await session.run(bytesOf(input));
     unit = r.latency.unit;
     if (r.latency.value !== null) latencies.push(r.latency.value);
     const dev = outputValues(g, r.output);
+    opts.onOutput?.(i, dev);
     const ref = runGraph(g, { [g.inputs[0]]: input }).outputs[g.outputs[0]];
     const pd = argmax(dev);
     const pr = argmax(ref);

@@ -35,6 +35,7 @@ export const DEVICE_ERRORS: Record<number, string> = {
   5: 'unknown-type',
   6: 'bad-version',
   7: 'model-failed',
+  8: 'stack-overflow',
 };
 
 /** What tfg_port_ticks counts (enum tfg_timer_kind). */
@@ -74,6 +75,8 @@ export interface StackReport {
   highWaterBytes: number;
   /** What the last inference used below the serial loop's stack pointer. */
   lastRunBytes: number;
+  /** The guard words at the bottom of the stack changed: the stack reached its limit (highWaterBytes = stackBytes). */
+  overflowed: boolean;
 }
 
 /** A device ERROR reply that retrying will not fix. */
@@ -166,7 +169,8 @@ export class DeviceProtocol {
   async stack(): Promise<StackReport> {
     const { frame } = await this.request(MSG.STACK, new Uint8Array(0), MSG.STACK_REPLY, this.timeoutMs);
     const v = view(frame.body);
-    return { stackBytes: v.getUint32(0, true), highWaterBytes: v.getUint32(4, true), lastRunBytes: v.getUint32(8, true) };
+    if (frame.body.length < 16) throw this.malformed('STACK_REPLY', frame.body.length);
+    return { stackBytes: v.getUint32(0, true), highWaterBytes: v.getUint32(4, true), lastRunBytes: v.getUint32(8, true), overflowed: v.getUint32(12, true) !== 0 };
   }
 
   /** Times the device's 2-instructions-per-iteration loop; returns ticks with the timer overhead subtracted. */

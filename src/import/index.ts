@@ -5,9 +5,6 @@ import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
 import { simplify } from '../ir/optimize.ts';
 import { validateGraph } from '../ir/validate.ts';
-import { importOnnx } from './onnx.ts';
-import { importTfjs } from './tfjs.ts';
-import { importTflite } from './tflite.ts';
 import { graphFromJson } from '../ir/serialize.ts';
 
 async function readBytes(file: string): Promise<Uint8Array> {
@@ -44,13 +41,14 @@ export async function loadModel(file: string): Promise<Graph> {
   const ext = path.extname(file).toLowerCase();
   let g: Graph;
   // `tinyforge compress -o x.tfir.json` keeps what ONNX cannot: int8 quantization, packed storage, pruning masks.
+  // Each importer loads with its format's reader (protobufjs for ONNX, flatbuffers for TFLite) only when used.
   if (file.toLowerCase().endsWith('.tfir.json')) g = irFile(await readBytes(file), file);
-  else if (ext === '.onnx') g = importOnnx(await readBytes(file), file);
+  else if (ext === '.onnx') g = (await import('./onnx.ts')).importOnnx(await readBytes(file), file);
   else if (ext === '.json') {
     await readBytes(file); // the same file-not-found error for every format
-    g = await importTfjs(file);
+    g = await (await import('./tfjs.ts')).importTfjs(file);
   } else if (ext === '.tflite') {
-    g = importTflite(await readBytes(file), file);
+    g = (await import('./tflite.ts')).importTflite(await readBytes(file), file);
   } else {
     throw new TinyforgeError('unsupported-format', `${file}: unknown model format "${ext || '(no extension)'}"`, {
       location: { file },

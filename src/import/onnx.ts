@@ -13,7 +13,7 @@ import { Attrs, dtypeName, type GraphProto, type ModelProto, onnx, readAttribute
 
 type Handler = (n: OpCall, used: Set<string>) => void;
 
-/** One row per ONNX op that becomes IR nodes (STYLE.md §2: one row per op in each importer's table). */
+/** One row per ONNX op that becomes IR nodes: each importer keeps its ops' facts in one table. */
 const OP_TABLE: Record<string, Handler> = {
   Conv: with1d(conv),
   Gemm: gemm,

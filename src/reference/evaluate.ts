@@ -2,21 +2,24 @@
 import type { Graph } from '../ir/graph.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { runGraph } from './interpreter.ts';
-import { argmax, prepareInput } from './model-input.ts';
-import { OnnxRuntimeModel } from './onnxruntime.ts';
+import { argmax, sampleInput } from './model-input.ts';
+import { loadOnnxRuntime, OnnxRuntimeModel } from './onnxruntime.ts';
 import { exportOnnx } from '../import/onnx-export.ts';
 
 export interface HostEvaluation {
   samples: number;
   referenceTop1: number;
   onnxruntimeTop1: number | null;
+  /** Set when a float model had no onnxruntime figure because onnxruntime-node is missing: why, and how to add it. */
+  onnxruntimeOff?: { reason: string; hint: string };
   /** Predicted class per sample by the reference interpreter. */
   predictions: number[];
 }
 
 /**
  * Evaluates the first `limit` samples. onnxruntime runs `onnxBytes` when given (the user's own file),
- * else our export of a float graph; int8 graphs have no onnxruntime figure.
+ * else our export of a float graph; int8 graphs have no onnxruntime figure, and neither does anything without
+ * onnxruntime-node installed.
  */
 export async function evaluateOnHost(
   g: Graph,
@@ -25,13 +28,15 @@ export async function evaluateOnHost(
 ): Promise<HostEvaluation> {
   const n = Math.min(opts.limit ?? data.size, data.size);
   const isFloat = g.tensors[g.inputs[0]].dtype === 'f32';
-  const ortModel = isFloat ? await OnnxRuntimeModel.load(opts.onnxBytes ?? exportOnnx(g)) : null;
+  const runtime = isFloat ? await loadOnnxRuntime() : undefined;
+  const ortModel = runtime?.available ? await OnnxRuntimeModel.load(runtime.ort, opts.onnxBytes ?? exportOnnx(g)) : null;
   let refCorrect = 0;
   let ortCorrect = 0;
   const predictions: number[] = [];
   for (let i = 0; i < n; i++) {
-    const { x, label } = data.get(i);
-    const input = prepareInput(g, x);
+    const sample = data.get(i);
+    const { label } = sample;
+    const input = sampleInput(g, sample);
     const out = runGraph(g, { [g.inputs[0]]: input }).outputs[g.outputs[0]];
     const p = argmax(out);
     predictions.push(p);
@@ -39,5 +44,6 @@ export async function evaluateOnHost(
     if (ortModel && argmax(await ortModel.run(g, input as Float32Array)) === label) ortCorrect++;
     opts.onProgress?.(i + 1, n);
   }
-  return { samples: n, referenceTop1: refCorrect / n, onnxruntimeTop1: ortModel ? ortCorrect / n : null, predictions };
+  const onnxruntimeOff = runtime && !runtime.available ? { reason: runtime.reason, hint: runtime.hint } : undefined;
+  return { samples: n, referenceTop1: refCorrect / n, onnxruntimeTop1: ortModel ? ortCorrect / n : null, onnxruntimeOff, predictions };
 }

@@ -1,6 +1,23 @@
 // Turns a dataset sample into the bytes a model's input takes: preprocessing, then int8 quantization when the input is i8.
-import type { Graph, TensorData } from '../ir/graph.ts';
+import type { Graph, Preprocess, TensorData } from '../ir/graph.ts';
+import type { Sample } from '../data/dataset.ts';
 import { applyPreprocess } from '../data/preprocess.ts';
+
+const isIdentity = (p: Preprocess | undefined) => !p || (p.scale === 1 && p.mean.every((m) => m === 0) && p.std.every((s) => s === 1));
+
+/**
+ * A dataset sample → the model's first input. A sample stored as int8 codes (MLPerf KWS) reaches an int8 input with the
+ * same quantization byte for byte, with no dequantize/requantize round trip; anything else goes through prepareInput.
+ */
+export function sampleInput(g: Graph, sample: Sample): TensorData {
+  const t = g.tensors[g.inputs[0]];
+  const c = sample.codes;
+  if (c && t.dtype === 'i8' && t.quant?.scale.length === 1 && isIdentity(g.metadata.preprocess) &&
+      Math.fround(t.quant.scale[0]) === Math.fround(c.scale) && t.quant.zeroPoint[0] === c.zeroPoint) {
+    return c.data.slice();
+  }
+  return prepareInput(g, sample.x);
+}
 
 /** Raw sample (e.g. pixels 0..255, NHWC) → the model's first input, as the reference interpreter and the device take it. */
 export function prepareInput(g: Graph, raw: Float32Array): TensorData {

@@ -83,6 +83,7 @@ export function renderHtml(r: Report, boardLimits?: { flash_bytes: number; ram_b
         [
           { label: 'float32 original', value: r.compression.original_bytes },
           { label: 'deployed', value: r.compression.compressed_bytes, note: `${r.compression.ratio.toFixed(1)}× smaller` },
+          ...(r.compression.layers ?? []).map((l) => ({ label: `  ${l.node}`.slice(0, 30), value: l.bytes, note: l.format })),
         ],
         'B',
       ),

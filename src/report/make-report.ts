@@ -4,13 +4,14 @@ import { graphStats } from '../ir/stats.ts';
 import type { Board } from '../build/boards.ts';
 import type { ElfSize } from '../build/elf-size.ts';
 import type { ProjectManifest } from '../codegen/project.ts';
+import { deployedLayers, graphWeightFlash, type DeployedLayer } from '../codegen/deployed-weights.ts';
 import { float32WeightBytes } from '../compress/deep-compression-table.ts';
 import type { Compression } from '../compress/pipeline.ts';
 import type { DeviceMeasurement } from '../device/measure.ts';
 import type { StackReport } from '../device/protocol.ts';
+import type { TflmComparison } from '../data/tflm-reference-outputs.ts';
+import { TOOL_VERSION } from '../package.ts';
 import { summarize, toMs, type LayerLatency, type Report } from './report.ts';
-
-export const TOOL_VERSION = '0.1.0';
 
 export function targetOf(board: Board): Report['target'] {
   if (board.emulator) return { kind: 'emulator', detail: `QEMU ${board.emulator.machine} with -icount shift=${board.emulator.icountShift}: figures are emulated, not measured on hardware` };
@@ -31,34 +32,57 @@ export interface ReportInputs {
   stack: StackReport | null;
   perLayer?: LayerLatency[];
   floatTop1?: number | null;
+  /** Why floatTop1 is null, when it is. */
+  floatNote?: string;
   latencyNote?: string;
+  tflmReference?: TflmComparison;
+  classes?: string[];
+  datasetNotes?: string[];
+}
+
+/** What is in flash, per layer, from the compiled project (an older project without weight_arrays: from its graph). */
+export function flashLayers(graph: Graph, manifest: ProjectManifest): { layers: DeployedLayer[]; layoutBytes: number } {
+  const arrays = manifest.weight_arrays ?? graphWeightFlash(graph);
+  return { layers: deployedLayers(graph, arrays), layoutBytes: arrays.reduce((s, a) => s + (a.layoutBytes ?? 0), 0) };
 }
 
 export function makeReport(r: ReportInputs): Report {
-  const stats = graphStats(r.floatGraph);
+  const stats = graphStats(r.graph); // the deployed graph
   const { median, p90 } = summarize(r.measurement.latencies);
   // Host wall-clock nanoseconds are noisy and not a device figure: kept in the note, not as the latency.
   const unit = r.measurement.unit;
-  // The issue's ratio: float32 weight bytes ÷ deployed weight bytes, also for a model that came in compressed (a
-  // .tfir.json from `compress`, an int8 .tflite), whose own stored bytes would make the ratio look like ~1–2×.
-  const original = float32WeightBytes(r.floatGraph) || r.compression.original_bytes || stats.totals.bytes;
+  // The issue's ratio: float32 weight bytes of the input model ÷ weight bytes in flash, also for a model that came in
+  // compressed (a .tfir.json from `compress` carries its input model's figures; an int8 .tflite counts as float32).
+  const original = r.compression.original_bytes || float32WeightBytes(r.floatGraph);
   const deployed = r.manifest.weight_bytes;
+  const flash = flashLayers(r.graph, r.manifest);
   return {
     tool: { name: 'tinyforge', version: TOOL_VERSION },
     board: r.board.id,
     target: targetOf(r.board),
-    model: { name: r.graph.name, path: r.modelPath, params: stats.totals.params, macs: stats.totals.macs, quantization: r.manifest.quantization },
+    model: {
+      name: r.graph.name, path: r.modelPath, params: stats.totals.params, macs: stats.totals.macs,
+      kept_weights: flash.layers.reduce((s, l) => s + l.kept_weights, 0), quantization: r.manifest.quantization,
+    },
     compression: {
       steps: r.compression.steps as unknown as Report['compression']['steps'],
       original_bytes: original,
       compressed_bytes: deployed,
       ratio: deployed > 0 ? original / deployed : 1,
+      params_before: r.compression.params_before,
+      macs_before: r.compression.macs_before,
+      bytes_before: r.compression.bytes_before,
+      source: r.compression.source,
+      layers: flash.layers,
+      ...(flash.layoutBytes > 0 ? { layout_bytes: flash.layoutBytes } : {}),
     },
     memory: {
       flash_bytes: r.elf.flashBytes,
       ram_bytes: r.elf.ramBytes,
       arena_bytes: r.manifest.arena_bytes,
       stack_bytes: r.stack ? r.stack.highWaterBytes : null,
+      stack_planned_bytes: r.manifest.stack?.planned_bytes ?? null,
+      stack_limit_bytes: r.stack ? r.stack.stackBytes : r.manifest.stack?.limit_bytes ?? null,
       arena_naive_bytes: r.manifest.arena_naive_bytes,
       arena_lower_bound_bytes: r.manifest.arena_lower_bound_bytes,
       sections: { text: r.elf.text, rodata: r.elf.rodata, data: r.elf.data, bss: r.elf.bss },
@@ -80,6 +104,10 @@ export function makeReport(r: ReportInputs): Report {
       agreement: r.measurement.agreement,
       agreement_kind: r.measurement.agreementKind,
       float_top1: r.floatTop1 ?? null,
+      ...(r.tflmReference ? { tflm_reference: r.tflmReference } : {}),
+      ...(r.classes ? { classes: r.classes } : {}),
+      ...(r.datasetNotes?.length ? { notes: r.datasetNotes } : {}),
+      ...(r.floatNote ? { float_note: r.floatNote } : {}),
     },
     created_at: new Date().toISOString(),
   };

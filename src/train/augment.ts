@@ -1,6 +1,6 @@
 // Seeded random-shift augmentation for image fine-tuning: each image moves by up to ±k pixels, zero-filled (the
 // background of preprocessed MNIST). Used by the example training and by the compress passes' `shift` parameter.
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tf.ts';
 import type { Graph } from '../ir/graph.ts';
 import { makeRng } from './prng.ts';
 

@@ -1,7 +1,7 @@
 // Picks the fastest tfjs backend that works here: tfjs-node (native), else WASM (with our gradient kernels), else CPU.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tf.ts';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 

@@ -1,5 +1,5 @@
 // Turns dataset samples into preprocessed tfjs batches (NHWC with the batch dimension first).
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tf.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { applyPreprocess } from '../data/preprocess.ts';
 import type { Preprocess } from '../ir/graph.ts';

@@ -1,5 +1,5 @@
 // Top-1 accuracy of a float IR graph on a dataset, computed with tfjs (much faster than the reference interpreter).
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tf.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { Graph } from '../ir/graph.ts';
 import { initBackend } from './backend.ts';

@@ -1,7 +1,7 @@
 // Quantization-aware training forward: the graph run in tfjs with every int8 activation fake-quantized (TFLite int8:
 // asymmetric, ranges from calibration) and weights fake-quantized per output channel (symmetric ±127), gradients passing
 // straight through inside the range (STE). Covers the ops int8 CNN/MLP classifiers use; others are refused.
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tf.ts';
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Activation, Graph, Pads } from '../ir/graph.ts';
 import { clamp, roundHalfAway } from '../reference/quant.ts';

@@ -1,5 +1,5 @@
 // Training losses: softmax cross-entropy on logits, and Hinton distillation (KL at temperature T, scaled by T², mixed with hard labels).
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tf.ts';
 
 /** Mean softmax cross-entropy of integer labels given logits [N, K]. */
 export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor1D, numClasses = logits.shape[logits.rank - 1]!): tf.Scalar {

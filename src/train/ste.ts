@@ -1,6 +1,6 @@
 // Straight-through estimators: a non-differentiable forward (round, sign) whose backward passes the gradient through,
 // optionally zeroed outside a clip range (as in QAT fake-quantization and BinaryConnect / XNOR-Net).
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tf.ts';
 
 export interface SteRange {
   /** Gradients pass only where lo ≤ x ≤ hi (the "clipped" STE); omit for the identity STE. */

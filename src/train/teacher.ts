@@ -1,6 +1,6 @@
 // Teachers for knowledge distillation: the averaged logits of one or more frozen float models on a training batch.
 // Shared by the distill pass's training loop and proxyTrain (QAT, clustering, BinaryConnect).
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tf.ts';
 import type { Graph } from '../ir/graph.ts';
 import { toTfjs } from './to-tfjs.ts';
 import { logitsTensor } from './train.ts';

@@ -1,6 +1,6 @@
 // Turns a float IR graph into a differentiable tfjs forward function whose weights are tf.Variables in IR layout.
 // Weights stay in the IR layout (Dense [out,in], Conv OHWI, depthwise [1,KH,KW,C·M]) so writing back is a plain copy.
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tf.ts';
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Activation, Graph, Node, Pads, Tensor } from '../ir/graph.ts';
 import { signSte } from './ste.ts';

@@ -1,5 +1,5 @@
 // The custom training loop: seeded shuffling, mini-batches, Adam or SGD, cross-entropy on logits, progress callbacks.
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tf.ts';
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { Graph } from '../ir/graph.ts';

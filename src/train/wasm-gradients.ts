@@ -1,7 +1,7 @@
 // Gradient kernels the tfjs WASM backend lacks, built from ops it has (strided slices, matMul, pads), so that
 // tf.grads of CNNs (conv, depthwise conv, pooling, batch norm, softmax cross-entropy) runs on WASM.
-import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import { tf } from './tf.ts';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 type Pair = [number, number];

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { printedLikeTflm, readTflmDeviceOutputs, sameAsTflm } from '../../src/data/tflm-reference-outputs.ts';
 import { TinyforgeError } from '../../src/diagnostics.ts';
+import { mlperfTiny } from '../mlperf-tiny.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tfg-tflm-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('readTflmDeviceOutputs', () => {
   it('reads the 1000 KWS rows; 901 device answers equal the label (the published 90.1%)', () => {
-    const rows = readTflmDeviceOutputs('../shared/mlperf-tiny/kws01/reference_outputs/tflm_v0.5_nucleo_l4r5zi_device_outputs.csv');
+    const rows = readTflmDeviceOutputs(mlperfTiny('kws01/reference_outputs/tflm_v0.5_nucleo_l4r5zi_device_outputs.csv'));
     expect(rows).toHaveLength(1000);
     expect(rows[0]).toMatchObject({ file: 'tst_000000_Stop_7.bin', label: 7, argmax: 7 });
     expect(rows[0].values).toHaveLength(12);

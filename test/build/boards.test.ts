@@ -27,6 +27,18 @@ describe('boards', () => {
     }
   });
 
+  it('a board without a timer names one that runs the same code with a timer (timed_on)', () => {
+    for (const id of listBoards()) {
+      const b = loadBoard(id);
+      if (!b.cycleCounter.timedOn) continue;
+      expect(b.cycleCounter.unit).toBe('unavailable');
+      const t = loadBoard(b.cycleCounter.timedOn);
+      expect(t.cycleCounter.unit).not.toBe('unavailable');
+      expect([t.cpu, t.arch, t.cflags, t.kernels]).toEqual([b.cpu, b.arch, b.cflags, b.kernels]);
+    }
+    expect(loadBoard('microbit').cycleCounter.timedOn).toBe('mps2-an385-armv6m');
+  });
+
   it('describes the emulated boards as measured (memory, emulator, timer)', () => {
     const m4 = loadBoard('mps2-an386');
     expect(m4.emulator).toMatchObject({ machine: 'mps2-an386', icountShift: 3 });

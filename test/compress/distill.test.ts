@@ -1,5 +1,5 @@
 // Distillation: the loss math at temperature T, ensembles average logits, thinner students, and shape-mismatch errors.
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../src/train/tf.ts';
 import { describe, expect, it } from 'vitest';
 import { checkStudentShapes, distill, distillTrain, thinnerCopy } from '../../src/compress/distill.ts';
 import { createLog } from '../../src/compress/pass.ts';

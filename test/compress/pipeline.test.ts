@@ -74,7 +74,7 @@ describe('recipes', () => {
     const g = tiny();
     const { ir, compression } = await runPipeline(g, 'none');
     expect(ir).toBe(g);
-    expect(compression).toEqual({ steps: [], original_bytes: 0, compressed_bytes: 0, ratio: 1 });
+    expect(compression).toEqual({ steps: [], params_before: 0, macs_before: 0, bytes_before: 0, original_bytes: 0, compressed_bytes: 0, ratio: 1, source: null, layers: [] });
   });
 });
 

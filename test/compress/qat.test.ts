@@ -1,6 +1,6 @@
 // Quantization-aware training: per-channel weight fake-quant on the int8 grid, the fake-quant forward agreeing with the
 // int8 reference interpreter, and the qat-int8 pass (PTQ vs QAT top-1) producing an int8 model C runs bit-exact.
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../src/train/tf.ts';
 import { describe, expect, it } from 'vitest';
 import { calibrate } from '../../src/compress/calibrate.ts';
 import { fuseActivations } from '../../src/compress/fuse-activations.ts';

@@ -1,5 +1,5 @@
 // libonnx-testdata tests whose ops the importer knows but which tinyforge does not run, each with its reason.
-// An entry that starts passing fails the conformance run, so this list only shrinks (STYLE.md §5).
+// An entry that starts passing fails the conformance run, so this list only shrinks.
 
 const REASONS = {
   DTYPE: 'non-float32 data (uint8/int8/int32/int64/double/fp16/bf16/string); tinyforge imports float32 models and quantizes them itself',

@@ -6,7 +6,7 @@ import { validateGraph } from '../../src/ir/validate.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
 import { loadNodeCase } from './onnx-testdata.ts';
 
-/** STYLE.md §5 oracle tolerance: |got - want| <= ABS + REL·|want|. */
+/** Oracle tolerance for float results: |got - want| <= ABS + REL·|want|. */
 export const REL_TOL = 1e-5;
 export const ABS_TOL = 1e-6;
 

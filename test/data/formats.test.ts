@@ -97,8 +97,17 @@ describe('.npy', () => {
       const back = readNpy(bytes);
       expect(back.shape).toEqual([2, 3]);
       expect(back.data.constructor).toBe(data.constructor);
-      expect(Array.from(back.data)).toEqual(Array.from(data));
+      expect(Array.from(back.data as ArrayLike<number>)).toEqual(Array.from(data));
     }
+  });
+
+  it('reads numpy\'s default float64 and int64 arrays', () => {
+    const f8 = readNpy(writeNpy(Float64Array.from([0.1, -2, 1e300]), [3]));
+    expect(f8.dtype).toBe('f8');
+    expect(Array.from(f8.data as Float64Array)).toEqual([0.1, -2, 1e300]);
+    const i8 = readNpy(writeNpy(BigInt64Array.from([-1n, 2n ** 40n, 7n]), [3, 1]));
+    expect(i8).toMatchObject({ dtype: 'i8', shape: [3, 1] });
+    expect(Array.from(i8.data as BigInt64Array)).toEqual([-1n, 2n ** 40n, 7n]);
   });
 
   it('reads a file as numpy writes it (1-D shape tuple with a trailing comma)', () => {
@@ -112,8 +121,8 @@ describe('.npy', () => {
     expect(codeOf(() => readNpy(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])))).toBe('bad-npy-file');
     expect(codeOf(() => readNpy(good.subarray(0, 20)))).toBe('bad-npy-file');
     expect(codeOf(() => readNpy(good.subarray(0, good.length - 2)))).toBe('bad-npy-file');
-    const f8 = new TextDecoder().decode(good).replace('<f4', '<f8');
-    expect(codeOf(() => readNpy(new TextEncoder().encode(f8).map((b, i) => (i < 10 ? good[i]! : b))))).toBe('bad-npy-file');
+    const c8 = new TextDecoder().decode(good).replace('<f4', '<c8');
+    expect(codeOf(() => readNpy(new TextEncoder().encode(c8).map((b, i) => (i < 10 ? good[i]! : b))))).toBe('bad-npy-file');
     const header = new TextDecoder().decode(good.subarray(0, 64)).replace('False', 'True ');
     const fortran = good.slice();
     fortran.set(new TextEncoder().encode(header).subarray(10), 10);

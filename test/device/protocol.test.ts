@@ -116,11 +116,11 @@ describe('protocol against a scripted peer', () => {
     const { host, peer } = await setup();
     serve(peer, (req) =>
       Uint8Array.from([
-        ...encodeFrame({ type: MSG.STACK_REPLY, seq: (req.seq + 100) & 0xff, body: new Uint8Array(12).fill(0xee) }),
-        ...encodeFrame({ type: MSG.STACK_REPLY, seq: req.seq, body: Uint8Array.of(0, 1, 0, 0, 5, 0, 0, 0, 3, 0, 0, 0) }),
+        ...encodeFrame({ type: MSG.STACK_REPLY, seq: (req.seq + 100) & 0xff, body: new Uint8Array(16).fill(0xee) }),
+        ...encodeFrame({ type: MSG.STACK_REPLY, seq: req.seq, body: Uint8Array.of(0, 1, 0, 0, 5, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0) }),
       ]),
     );
     const s = await new DeviceProtocol(host, { timeoutMs: 2000 }).stack();
-    expect(s).toEqual({ stackBytes: 256, highWaterBytes: 5, lastRunBytes: 3 });
+    expect(s).toEqual({ stackBytes: 256, highWaterBytes: 5, lastRunBytes: 3, overflowed: false });
   });
 });

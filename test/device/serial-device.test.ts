@@ -82,6 +82,7 @@ for (const boardId of ['host', 'mps2-an386']) {
       expect(s.highWaterBytes).toBeLessThan(s.stackBytes);
       expect(s.lastRunBytes).toBeGreaterThan(0);
       expect(s.lastRunBytes).toBeLessThanOrEqual(s.highWaterBytes);
+      expect(s.overflowed).toBe(false);
     });
 
     it('answers a corrupted frame with an ERROR frame and keeps working', async () => {

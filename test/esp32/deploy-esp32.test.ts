@@ -79,6 +79,8 @@ describe('tinyforge deploy --board esp32 --port <pty of the ROM peer>', () => {
       '--dataset', 'mnist', '--calibration-samples', '16', '-o', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('ESP-IDF is not installed (IDF_PATH is not set): skipping idf.py build');
+    expect(r.stderr).toContain(`ESP-IDF project: ${join(out, 'esp-idf')}`); // the one compile wrote, not a second one
+    expect(r.stderr).toContain('written by compile');
     const summary = JSON.parse(r.stdout) as { chip: string; build: { kind: string }; project: string; images: { offset: number; bytes: number; md5: string }[] };
     expect(summary.chip).toBe('ESP32');
     expect(summary.build.kind).toBe('prebuilt');

@@ -115,10 +115,10 @@ describe('tinyforge deploy --board nucleo-f446re', () => {
     try {
       const model = join(dir, 'cnn.onnx');
       writeFileSync(model, exportOnnx(mnistCnn(1)));
-      // PATH with the Arm compiler only: OpenOCD is absent whether or not this machine has it.
+      // PATH with the Arm toolchain only (gcc, and objdump for the stack plan): OpenOCD is absent whether or not this machine has it.
       const bin = join(dir, 'bin');
       execFileSync('mkdir', [bin]);
-      symlinkSync(execFileSync('which', ['arm-none-eabi-gcc'], { encoding: 'utf8' }).trim(), join(bin, 'arm-none-eabi-gcc'));
+      for (const tool of ['arm-none-eabi-gcc', 'arm-none-eabi-objdump']) symlinkSync(execFileSync('which', [tool], { encoding: 'utf8' }).trim(), join(bin, tool));
       const out = join(dir, 'out');
       const args = ['bin/tinyforge.js', 'deploy', model, '--board', 'nucleo-f446re', '--port', '/dev/ttyACM0', '--quantize', 'none', '-o', out];
       const r = await new Promise<{ code: number; stderr: string }>((resolve) =>

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  codebookBytes, encodeWeightStream, HUFF_HALF_BIAS, HUFF_HALF_CODEBOOK, streamArray, type WeightStream,
+  codebookBytes, encodeWeightStream, HUFF_HALF_BIAS, HUFF_HALF_CODEBOOK, HUFF_INT8_CODEBOOK, HUFF_ONE_SCALE, int8CodebookBytes, streamArray, type WeightStream,
 } from '../../src/codegen/packing/huffman-stream.ts';
 import { FIRMWARE_DIR } from '../../src/codegen/kernel-catalog.ts';
 import { HOST_FLAGS } from '../codegen/host-run.ts';
@@ -21,10 +21,11 @@ const Y_LINE = /^y (\d) (\S+)$/; // conv: 1x1 kernel over 40 channels, so the sa
 /** A layer's flash array and descriptor fields, as codegen packs them (streamArray). */
 interface Packed { data: Uint8Array; head: number; bits: number; crc: number; count: number; escape: number; k: number; tableBits: number; flags: number }
 
-function pack(st: WeightStream, k: number, half: boolean, bias?: number[]): Packed {
-  const head = codebookBytes(Array.from({ length: k }, (_, i) => i), half, bias);
+function pack(st: WeightStream, k: number, half: boolean, bias?: number[], int8 = false): Packed {
+  const codebook = Array.from({ length: k }, (_, i) => i);
+  const head = int8 ? int8CodebookBytes(codebook) : codebookBytes(codebook, half, bias);
   const { bytes, crc32 } = streamArray(st, head);
-  const flags = (half ? HUFF_HALF_CODEBOOK : 0) | (bias ? HUFF_HALF_BIAS : 0);
+  const flags = int8 ? HUFF_INT8_CODEBOOK | HUFF_ONE_SCALE : (half ? HUFF_HALF_CODEBOOK : 0) | (bias ? HUFF_HALF_BIAS : 0);
   return { data: bytes, head: bytes.length - st.data.length, bits: st.bits, crc: crc32, count: st.count, escape: st.gapEscape, k, tableBits: st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4), flags };
 }
 
@@ -44,15 +45,19 @@ static int run(const uint8_t *d, uint32_t bytes, uint32_t nbits, int conv) {
   memcpy(copy, d, bytes);
   tfg_huff_stream s = { copy, bytes, nbits, ${p.crc}u, ${p.count}u, ${p.k - 1}u, ${p.escape}u, ${p.tableBits}u, ${p.flags}u };
   ${fixCrc ? 's.crc32 = tfg_crc32(copy, bytes); /* recomputed: only the decoder\'s own checks remain */' : ''}
+  int st;
+  tfg_conv_geom g = { 1, 1, 1, ${IN_N}, 1, 1, ${OUT_N}, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1 };
+#ifdef INT8_KERNELS /* identity requantization: y = the row sum of the int8 codes (x = 1, offset 0), clamped */
+  int8_t x[${IN_N}], y[${OUT_N}];
+  for (int i = 0; i < ${IN_N}; ++i) x[i] = 1;
+  static const int32_t mult[1] = { 1 << 30 }, shift[1] = { 1 };
+  const tfg_s8_channel_quant q = { 0, 0, -128, 127, mult, shift };
+  st = conv ? tfg_conv2d_s8_huff(&g, &q, x, &s, NULL, y) : tfg_dense_s8_huff(1, ${IN_N}, ${OUT_N}, &q, x, &s, NULL, y);
+#else
   float x[${IN_N}], y[${OUT_N}];
   for (int i = 0; i < ${IN_N}; ++i) x[i] = 1.0f;
-  int st;
-  if (conv) {
-    tfg_conv_geom g = { 1, 1, 1, ${IN_N}, 1, 1, ${OUT_N}, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1 };
-    st = tfg_conv2d_f32_huff(&g, x, &s, NULL, -FLT_MAX, FLT_MAX, y);
-  } else {
-    st = tfg_dense_f32_huff(1, ${IN_N}, ${OUT_N}, x, &s, NULL, -FLT_MAX, FLT_MAX, y);
-  }
+  st = conv ? tfg_conv2d_f32_huff(&g, x, &s, NULL, -FLT_MAX, FLT_MAX, y) : tfg_dense_f32_huff(1, ${IN_N}, ${OUT_N}, x, &s, NULL, -FLT_MAX, FLT_MAX, y);
+#endif
   free(copy);
   if (d == good && bytes == ${p.data.length}u && nbits == ${p.bits}u) { for (int o = 0; o < ${OUT_N}; ++o) printf("y %d %g\\n", conv, (double)y[o]); }
   return st;
@@ -90,13 +95,14 @@ int main(void) {
 `;
 }
 
-/** Builds and runs the harness; returns its output lines. */
-function runHarness(src: string): string[] {
+/** Builds and runs the harness on the float decoders (or the int8 ones); returns its output lines. */
+function runHarness(src: string, int8 = false): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'tfg-corrupt-'));
   try {
     writeFileSync(join(dir, 'h.c'), src);
-    execFileSync('gcc', [...HOST_FLAGS, '-I', join(FIRMWARE_DIR, 'include'), join(dir, 'h.c'),
-      join(FIRMWARE_DIR, 'kernels/packed/tfg_dense_f32_huff.c'), join(FIRMWARE_DIR, 'kernels/packed/tfg_conv2d_f32_huff.c'), '-o', join(dir, 'h')], { stdio: 'pipe' });
+    const kernels = int8 ? ['tfg_dense_s8_huff', 'tfg_conv2d_s8_huff'] : ['tfg_dense_f32_huff', 'tfg_conv2d_f32_huff'];
+    execFileSync('gcc', [...HOST_FLAGS, ...(int8 ? ['-DINT8_KERNELS'] : []), '-I', join(FIRMWARE_DIR, 'include'), join(dir, 'h.c'),
+      ...kernels.map((k) => join(FIRMWARE_DIR, `kernels/packed/${k}.c`)), '-o', join(dir, 'h')], { stdio: 'pipe' });
     return execFileSync(join(dir, 'h'), { encoding: 'utf8' }).trim().split('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -152,31 +158,34 @@ describe('Huffman decoder without the CRC: table path, long codes, truncation', 
 });
 
 describe('Huffman weight stream integrity', () => {
-  for (const sparse of [false, true]) {
-    it(`${sparse ? 'sparse' : 'dense'} stream: all damage detected, no out-of-bounds read`, () => {
+  for (const [sparse, int8] of [[false, false], [true, false], [false, true], [true, true]]) {
+    it(`${sparse ? 'sparse' : 'dense'} ${int8 ? 'int8' : 'float'} stream: all damage detected, no out-of-bounds read`, () => {
       const r = rng(sparse ? 4 : 8);
       const k = 8;
       const n = OUT * IN;
       const indices = Uint8Array.from({ length: n }, () => Math.floor(k * r() * r()));
       const values = Float32Array.from(indices, (v) => (sparse && r() < 0.6 ? 0 : v + 1));
       const st = encodeWeightStream(indices, values, { codebookN: k, sparse, huffman: true });
-      const dir = mkdtempSync(join(tmpdir(), 'tfg-corrupt-'));
-      try {
-        const p = pack(st, k, sparse, sparse ? Array.from({ length: OUT }, (_, o) => o / 4) : undefined);
-        writeFileSync(join(dir, 'h.c'), harness(p));
-        execFileSync('gcc', [...HOST_FLAGS, '-I', join(FIRMWARE_DIR, 'include'), join(dir, 'h.c'),
-          join(FIRMWARE_DIR, 'kernels/packed/tfg_dense_f32_huff.c'), join(FIRMWARE_DIR, 'kernels/packed/tfg_conv2d_f32_huff.c'), '-o', join(dir, 'h')], { stdio: 'pipe' });
-        const out = execFileSync(join(dir, 'h'), { encoding: 'utf8' });
-        const lines = out.trim().split('\n');
-        expect(lines.filter((l) => l.startsWith('good'))).toEqual(['good 0', 'good 0']);
-        // Every bit of the array: codebook, biases, both codes' lengths and the stream.
-        for (const l of lines.filter((x) => x.startsWith('flips'))) expect(l).toBe(`flips ${p.data.length * 8} undetected 0`);
-        expect(lines.filter((l) => l.startsWith('truncations'))).toEqual(['truncations undetected 0', 'truncations undetected 0']);
-        expect(lines.filter((l) => l.startsWith('garbage'))).toEqual(['garbage undetected 0', 'garbage undetected 0']);
-        expect(lines.filter((l) => l.startsWith('badlength'))).toEqual(['badlength -2', 'badlength -2']);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
+      const p = pack(st, k, sparse && !int8, sparse && !int8 ? Array.from({ length: OUT }, (_, o) => o / 4) : undefined, int8);
+      const lines = runHarness(harness(p), int8);
+      expect(lines.filter((l) => l.startsWith('good'))).toEqual(['good 0', 'good 0']);
+      // Every bit of the array: codebook, biases, both codes' lengths and the stream.
+      for (const l of lines.filter((x) => x.startsWith('flips'))) expect(l).toBe(`flips ${p.data.length * 8} undetected 0`);
+      expect(lines.filter((l) => l.startsWith('truncations'))).toEqual(['truncations undetected 0', 'truncations undetected 0']);
+      expect(lines.filter((l) => l.startsWith('garbage'))).toEqual(['garbage undetected 0', 'garbage undetected 0']);
+      expect(lines.filter((l) => l.startsWith('badlength'))).toEqual(['badlength -2', 'badlength -2']);
+      if (int8) { // x = 1 and codebook[i] = i: each output is its row's sum of kept indices
+        const want = expectedRows(indices, values, OUT, IN).map((v) => Math.min(127, v));
+        for (const conv of [0, 1]) expect(lines.map((l) => Y_LINE.exec(l)).filter((m) => m && m[1] === String(conv)).map((m) => Number(m![2]))).toEqual(want);
       }
     });
   }
+
+  it('a float kernel refuses an int8 stream and an int8 kernel a float one (TFG_ERR_CORRUPT, nothing decoded)', () => {
+    const r = rng(9);
+    const indices = Uint8Array.from({ length: OUT * IN }, () => Math.floor(8 * r()));
+    const st = encodeWeightStream(indices, Float32Array.from(indices, (v) => v + 1), { codebookN: 8, sparse: false, huffman: true });
+    expect(runHarness(harness(pack(st, 8, false, undefined, true)), false).filter((l) => l.startsWith('good'))).toEqual(['good -2', 'good -2']);
+    expect(runHarness(harness(pack(st, 8, true)), true).filter((l) => l.startsWith('good'))).toEqual(['good -2', 'good -2']);
+  });
 });

@@ -13,11 +13,12 @@ import { quantizeGraphInt8 } from '../../src/compress/quantize-int8.ts';
 import { cloneGraph, type Graph, type Storage, type TensorData } from '../../src/ir/graph.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
 import { roundToHalf } from '../../src/codegen/packing/bits.ts';
-import { HUFF_READER_BYTES, HUFF_ROW_MAX, packedWeightDecl } from '../../src/codegen/packing/pack-weights.ts';
+import { deployedFormat, HUFF_READER_BYTES, HUFF_ROW_MAX, packedWeightDecl } from '../../src/codegen/packing/pack-weights.ts';
 import { HUFF_STREAM_BYTES } from '../../src/codegen/packing/huffman-stream.ts';
 import { deployedBytes } from '../../src/compress/deep-compression-table.ts';
 import { compileForCortexM4, M4_FLAGS, maxFloatViolation, runOnHost } from '../codegen/host-run.ts';
 import { floatCnn, int8Mlp, randF32, randI8, rng } from '../codegen/graphs.ts';
+import { runOnQemu } from './qemu/qemu-run.ts';
 
 const asF32 = (b: Uint8Array) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 const bytes = (d: TensorData) => new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
@@ -99,17 +100,32 @@ describe('packed weights: float layers', () => {
   ] as const) {
     it(`clustered weights: ${label}`, () => {
       const g = cloneGraph(floatCnn());
-      // k=256 sparse is not served for conv (255 marks zeros): conv stays dense, dense layers are packed
-      for (const w of WEIGHTS) store(g, w, 'clustered', opts);
+      // k=256 sparse is not served for float conv (255 marks zeros): only the dense layers take it
+      const k256 = 'k' in opts && opts.k === 256;
+      for (const w of WEIGHTS) if (!(k256 && w.startsWith('conv'))) store(g, w, 'clustered', opts);
       const run = checkFloat(g);
       expect(run.gen.kernels).toContain('tfg_dense_f32_huff');
       // Half: the biases live in the streams (passed as NULL), so no bias array reaches flash.
       if ('half' in opts) expect(run.gen.files['model.c']).not.toMatch(/w_(fc1|fc2|conv1|conv2)_bias\[/);
       if ('half' in opts) expect(run.gen.files['model.c']).toMatch(/tfg_dense_f32_huff\([^;]*NULL, -?\w/);
-      if (!('k' in opts && opts.k === 256)) expect(run.gen.kernels).toContain('tfg_conv2d_f32_huff');
-      else expect(run.gen.kernels).toContain('tfg_conv2d_f32');
+      if (!k256) expect(run.gen.kernels).toContain('tfg_conv2d_f32_huff');
     });
   }
+
+  it('a storage no kernel serves is refused, naming the layer and the combination, never emitted dense', () => {
+    const g = cloneGraph(floatCnn());
+    store(g, 'conv2.weight', 'clustered', { huffman: true, sparse: 0.3, k: 256 });
+    store(g, 'fc1.weight', 'clustered', { huffman: true });
+    try {
+      generateModel(g);
+      expect.unreachable();
+    } catch (e) {
+      const d = (e as TinyforgeError).diagnostic;
+      expect(d.code).toBe('storage-not-deployable');
+      expect(d.location).toMatchObject({ node: 'conv2', op: 'Conv2D' });
+      expect(d.notes).toEqual([expect.stringMatching(/layer "conv2" \(Conv2D\), weights "conv2.weight": clustered \+ Huffman \(float codebook\) weights in a float Conv2D: .*255/)]);
+    }
+  });
 
   for (const half of [false, true]) {
     it(`clustered weight bytes (${half ? 'half' : 'float'} codebook): one array of codebook${half ? ', biases' : ''}, nibble code lengths and stream, and a descriptor; decoder RAM: reader, codebook, built tables (+ conv row)`, () => {
@@ -182,6 +198,86 @@ describe('packed weights: int8 layers, identical bytes', () => {
       expect(run.gen.kernels.some((k) => k.endsWith('_s4'))).toBe(true);
       expect(run.gen.kernels.some((k) => k.endsWith('_s8_b1'))).toBe(true);
       compileForCortexM4(run.gen);
+    }
+  });
+
+  /** int8 weights → clustered int8 storage (what quantize-int8 makes of a clustered layer): k int8 values as the codebook,
+   *  skewed indices, a fraction `sparse` pruned to 0; `oneScale` gives every channel the same weight scale. */
+  function storeInt8Clustered(g: Graph, name: string, opts: { k: number; huffman: boolean; sparse?: number; oneScale: boolean }, seed: number): void {
+    const t = g.tensors[name];
+    const r = rng(seed);
+    const codebook = [...new Set(Array.from({ length: 4 * opts.k }, () => -127 + Math.floor(255 * r())))].slice(0, opts.k);
+    while (codebook.length < opts.k) codebook.push(codebook.length - 128); // k = 256: fill up with the values not drawn yet
+    const d = t.data as Int8Array;
+    const indices = new Uint8Array(d.length);
+    for (let i = 0; i < d.length; i++) {
+      indices[i] = Math.min(opts.k - 1, Math.floor(opts.k * r() * r()));
+      d[i] = opts.sparse !== undefined && r() < opts.sparse ? 0 : codebook[indices[i]];
+    }
+    t.storage = { kind: 'clustered', codebook, indices, huffman: opts.huffman, sparse: opts.sparse !== undefined };
+    if (opts.oneScale) t.quant = { ...t.quant!, scale: t.quant!.scale.map(() => t.quant!.scale[0]) };
+  }
+
+  /** The int8 PTQ CNN (conv 3×3 with pads, conv with stride and dilation, two dense) and a 3-layer int8 MLP. */
+  function int8Graphs(): Graph[] {
+    const f = floatCnn();
+    const r = rng(3);
+    const samples = Array.from({ length: 8 }, () => ({ [f.inputs[0]]: randF32(r, 128) }));
+    return [quantizeGraphInt8(f, calibrate(f, samples)).graph, int8Mlp([64, 32, 16, 10])];
+  }
+
+  const int8Weights = (g: Graph) => g.nodes.filter((n) => n.op === 'Dense' || n.op === 'Conv2D').map((n) => n.inputs[1]);
+
+  for (const [label, opts] of [
+    ['Huffman, dense, one scale', { k: 16, huffman: true, oneScale: true }],
+    ['Huffman, sparse (70% zeros), per-channel scales', { k: 32, huffman: true, sparse: 0.7, oneScale: false }],
+    ['fixed-length, sparse, k=4, one scale', { k: 4, huffman: false, sparse: 0.5, oneScale: true }],
+    ['Huffman, sparse, k=256 (conv rows need no zero mark in int8)', { k: 256, huffman: true, sparse: 0.3, oneScale: true }],
+  ] as const) {
+    it(`clustered int8 weights (${label}): tfg_*_s8_huff on the host = the reference, byte for byte`, () => {
+      for (const [gi, g] of int8Graphs().entries()) {
+        int8Weights(g).forEach((w, i) => storeInt8Clustered(g, w, opts, 40 + 10 * gi + i));
+        const r = rng(11 + gi);
+        const x = g.tensors[g.inputs[0]];
+        const inputs = Array.from({ length: 6 }, () => randI8(r, x.shape.reduce((a, b) => a * b, 1)));
+        const run = runOnHost(g, inputs);
+        inputs.forEach((xi, i) => expect(run.outputs[i]).toEqual(bytes(runGraph(g, { [g.inputs[0]]: xi }).outputs[g.outputs[0]])));
+        expect(run.gen.kernels).toContain('tfg_dense_s8_huff');
+        if (gi === 0) expect(run.gen.kernels).toContain('tfg_conv2d_s8_huff');
+        expect(run.gen.kernels.filter((k) => /^tfg_(dense|conv2d)_s8$/.test(k))).toEqual([]);
+        // One scale: one multiplier and one shift per layer instead of one per channel.
+        const mult = [...run.gen.files['model.c'].matchAll(/static const int32_t l\d+_fc1_multiplier\[(\d+)\]/g)].map((m) => Number(m[1]));
+        expect(mult).toEqual([opts.oneScale ? 1 : g.tensors[int8Weights(g).find((n) => n.startsWith('fc1'))!].shape[0]]);
+        compileForCortexM4(run.gen);
+      }
+    });
+  }
+
+  it('clustered int8 weights on QEMU mps2-an386: the same bytes as the reference', () => {
+    for (const [gi, g] of int8Graphs().entries()) {
+      int8Weights(g).forEach((w, i) => storeInt8Clustered(g, w, { k: 32, huffman: true, sparse: 0.6, oneScale: i % 2 === 0 }, 70 + 10 * gi + i));
+      const r = rng(21 + gi);
+      const x = g.tensors[g.inputs[0]];
+      const inputs = Array.from({ length: 4 }, () => randI8(r, x.shape.reduce((a, b) => a * b, 1)));
+      const run = runOnQemu(generateModel(g, { board: { kernels: 'cortex-m-dsp' } }), inputs);
+      inputs.forEach((xi, i) => expect(run.outputs[i]).toEqual(bytes(runGraph(g, { [g.inputs[0]]: xi }).outputs[g.outputs[0]])));
+    }
+  });
+
+  it('clustered int8 decoder RAM: the reader and the built tables (+ the conv row), no codebook copy; one byte a cluster in flash', () => {
+    const [cnn] = int8Graphs();
+    storeInt8Clustered(cnn, 'fc1.weight', { k: 16, huffman: true, sparse: 0.5, oneScale: true }, 5);
+    storeInt8Clustered(cnn, 'conv2.weight', { k: 16, huffman: true, sparse: 0.5, oneScale: true }, 6);
+    for (const [name, row] of [['fc1.weight', 0], ['conv2.weight', HUFF_ROW_MAX]] as const) {
+      const p = packedWeightDecl(cnn, name, 'w')!;
+      const st = p.stream!;
+      expect(p.decoderRamBytes).toBe(HUFF_READER_BYTES + st.tableRamBytes + row);
+      expect(p.bytes).toBe(16 + st.indexLengths.length + (st.gapLengths?.length ?? 0) + st.data.length + HUFF_STREAM_BYTES);
+      expect(deployedFormat(cnn, name)).toBe('huffman-int8');
+      // What the stack planner reads: the decoder's variable-length arrays, per kernel, from the generated model.
+      const kernel = row ? 'tfg_conv2d_s8_huff' : 'tfg_dense_s8_huff';
+      expect(p.kernelStackBytes).toBeGreaterThan(0);
+      expect(generateModel(cnn).kernelStack[kernel]).toBe(p.kernelStackBytes);
     }
   });
 

@@ -129,7 +129,7 @@ describe('XNOR-popcount Dense', () => {
       expect.unreachable();
     } catch (e) {
       const d = (e as TinyforgeError).diagnostic;
-      expect(`${d.message}\n${(d.notes ?? []).join('\n')}`).toMatch(/node "fc".*binarized-input Conv2D.*groups = 1/s);
+      expect(`${d.message}\n${(d.notes ?? []).join('\n')}`).toMatch(/"fc".*binarized-input Conv2D.*groups = 1/s);
     }
   });
 

@@ -9,6 +9,7 @@ import { importOnnx } from '../../src/import/onnx.ts';
 import { encodeModel, floatTensor, makeModel, node, valueInfo } from '../../src/import/onnx-proto-write.ts';
 import { validateGraph } from '../../src/ir/validate.ts';
 import { rng, smallCnn } from './onnx-fixtures.ts';
+import { mlperfTiny } from '../mlperf-tiny.ts';
 
 function caught(f: () => unknown): TinyforgeError {
   try {
@@ -115,8 +116,8 @@ describe('ONNX bad input', () => {
     const g = await loadModel(file);
     expect(g.nodes.map((n) => n.op)).toEqual(['Conv2D', 'DepthwiseConv2D', 'MaxPool', 'Reshape', 'Dense', 'Softmax']);
     expect(g.metadata.source).toEqual({ path: file, format: 'onnx' });
-    // .tflite goes to importTflite (MLPerf Tiny's anomaly-detection model, beside the repo in ../shared).
-    const ad = await loadModel('../shared/mlperf-tiny/ad01/models/ad01_fp32.tflite');
+    // .tflite goes to importTflite (MLPerf Tiny's anomaly-detection model from examples/mlperf-tiny).
+    const ad = await loadModel(mlperfTiny('ad01/models/ad01_fp32.tflite'));
     expect(ad.metadata.source).toMatchObject({ format: 'tflite' });
     expect(ad.nodes.some((n) => n.op === 'Dense')).toBe(true);
   });

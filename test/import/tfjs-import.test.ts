@@ -1,9 +1,10 @@
-// TF.js layers import: models built with @tensorflow/tfjs, saved to a temp folder as model.json + weights.bin, imported
+// TF.js layers import: models built with @tensorflow/tfjs-layers, saved to a temp folder as model.json + weights.bin, imported
 // and run by the reference interpreter; predictions must match model.predict within 1e-4.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { tf } from '../../src/train/tf.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importTfjs } from '../../src/import/tfjs.ts';
 import { loadModel } from '../../src/import/index.ts';
@@ -14,7 +15,7 @@ import { exportOnnx } from '../../src/import/onnx-export.ts';
 import { randn, runOrt } from './onnx-fixtures.ts';
 
 /** Writes the model the way tf.io's file handler lays it out: model.json with a weightsManifest, one shard. */
-async function saveToFolder(model: tf.LayersModel): Promise<string> {
+async function saveToFolder(model: tfl.LayersModel): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfg-tfjs-'));
   await model.save(tf.io.withSaveHandler(async (a) => {
     const data = Array.isArray(a.weightData) ? Buffer.concat(a.weightData.map((b) => Buffer.from(b))) : Buffer.from(a.weightData as ArrayBuffer);
@@ -29,7 +30,7 @@ async function saveToFolder(model: tf.LayersModel): Promise<string> {
 }
 
 /** Gives BatchNormalization layers non-trivial statistics so folding them is really tested. */
-function randomizeBatchNorm(model: tf.LayersModel, seed: number): void {
+function randomizeBatchNorm(model: tfl.LayersModel, seed: number): void {
   for (const l of model.layers) {
     if (l.getClassName() !== 'BatchNormalization') continue;
     l.setWeights(l.getWeights().map((w, i) => {
@@ -39,7 +40,7 @@ function randomizeBatchNorm(model: tf.LayersModel, seed: number): void {
   }
 }
 
-async function expectSame(model: tf.LayersModel, inputShape: number[], seed: number) {
+async function expectSame(model: tfl.LayersModel, inputShape: number[], seed: number) {
   const file = await saveToFolder(model);
   const x = randn(inputShape.reduce((a, b) => a * b, 1), seed, 2);
   const want = (model.predict(tf.tensor(x, inputShape)) as tf.Tensor).dataSync() as Float32Array;
@@ -62,16 +63,16 @@ describe('importTfjs', () => {
   });
 
   it('imports a Sequential CNN (conv, depthwise, separable, BN, pools, flatten, dropout, dense)', async () => {
-    const m = tf.sequential();
-    m.add(tf.layers.conv2d({ inputShape: [10, 10, 3], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', seed: 1 } as never));
-    m.add(tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same' }));
-    m.add(tf.layers.batchNormalization({ epsilon: 1e-3 }));
-    m.add(tf.layers.separableConv2d({ filters: 5, kernelSize: 3, padding: 'valid', activation: 'relu6' } as never));
-    m.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 1 }));
-    m.add(tf.layers.averagePooling2d({ poolSize: 2, padding: 'same' }));
-    m.add(tf.layers.flatten());
-    m.add(tf.layers.dropout({ rate: 0.5 }));
-    m.add(tf.layers.dense({ units: 6, activation: 'softmax' }));
+    const m = tfl.sequential();
+    m.add(tfl.layers.conv2d({ inputShape: [10, 10, 3], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', seed: 1 } as never));
+    m.add(tfl.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same' }));
+    m.add(tfl.layers.batchNormalization({ epsilon: 1e-3 }));
+    m.add(tfl.layers.separableConv2d({ filters: 5, kernelSize: 3, padding: 'valid', activation: 'relu6' } as never));
+    m.add(tfl.layers.maxPooling2d({ poolSize: 2, strides: 1 }));
+    m.add(tfl.layers.averagePooling2d({ poolSize: 2, padding: 'same' }));
+    m.add(tfl.layers.flatten());
+    m.add(tfl.layers.dropout({ rate: 0.5 }));
+    m.add(tfl.layers.dense({ units: 6, activation: 'softmax' }));
     randomizeBatchNorm(m, 100);
     const { g, simplified } = await expectSame(m, [1, 10, 10, 3], 7);
     expect(g.metadata).toMatchObject({ inputLayout: 'NHWC', source: { format: 'tfjs' } });
@@ -80,26 +81,26 @@ describe('importTfjs', () => {
   });
 
   it('imports a functional model (Add, Concatenate, Activation, GlobalAveragePooling2D, Reshape)', async () => {
-    const inp = tf.input({ shape: [6, 6, 2] });
-    const a = tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }).apply(inp) as tf.SymbolicTensor;
-    const b = tf.layers.conv2d({ filters: 3, kernelSize: 1 }).apply(inp) as tf.SymbolicTensor;
-    const sum = tf.layers.add().apply([a, b]) as tf.SymbolicTensor;
-    const act = tf.layers.activation({ activation: 'tanh' }).apply(sum) as tf.SymbolicTensor;
-    const cat = tf.layers.concatenate().apply([act, inp]) as tf.SymbolicTensor;
-    const gap = tf.layers.globalAveragePooling2d({}).apply(cat) as tf.SymbolicTensor;
-    const r = tf.layers.reshape({ targetShape: [5, 1] }).apply(gap) as tf.SymbolicTensor;
-    const f = tf.layers.flatten().apply(r) as tf.SymbolicTensor;
-    const out = tf.layers.dense({ units: 4, activation: 'sigmoid' }).apply(f) as tf.SymbolicTensor;
-    const m = tf.model({ inputs: inp, outputs: out });
+    const inp = tfl.input({ shape: [6, 6, 2] });
+    const a = tfl.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }).apply(inp) as tfl.SymbolicTensor;
+    const b = tfl.layers.conv2d({ filters: 3, kernelSize: 1 }).apply(inp) as tfl.SymbolicTensor;
+    const sum = tfl.layers.add().apply([a, b]) as tfl.SymbolicTensor;
+    const act = tfl.layers.activation({ activation: 'tanh' }).apply(sum) as tfl.SymbolicTensor;
+    const cat = tfl.layers.concatenate().apply([act, inp]) as tfl.SymbolicTensor;
+    const gap = tfl.layers.globalAveragePooling2d({}).apply(cat) as tfl.SymbolicTensor;
+    const r = tfl.layers.reshape({ targetShape: [5, 1] }).apply(gap) as tfl.SymbolicTensor;
+    const f = tfl.layers.flatten().apply(r) as tfl.SymbolicTensor;
+    const out = tfl.layers.dense({ units: 4, activation: 'sigmoid' }).apply(f) as tfl.SymbolicTensor;
+    const m = tfl.model({ inputs: inp, outputs: out });
     const { g } = await expectSame(m, [1, 6, 6, 2], 9);
     expect(g.nodes.map((n) => n.op)).toContain('Concat');
   });
 
   it('names every unsupported layer in one error', async () => {
-    const m = tf.sequential();
-    m.add(tf.layers.dense({ inputShape: [4], units: 3, name: 'fc' }));
-    m.add(tf.layers.layerNormalization({ name: 'ln' }));
-    m.add(tf.layers.dense({ units: 2, activation: 'elu', name: 'head' }));
+    const m = tfl.sequential();
+    m.add(tfl.layers.dense({ inputShape: [4], units: 3, name: 'fc' }));
+    m.add(tfl.layers.layerNormalization({ name: 'ln' }));
+    m.add(tfl.layers.dense({ units: 2, activation: 'elu', name: 'head' }));
     const file = await saveToFolder(m);
     const err = await importTfjs(file).catch((e) => e);
     expect(err.code).toBe('unsupported-op');

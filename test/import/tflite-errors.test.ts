@@ -5,6 +5,7 @@ import { Builder } from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
 import { TinyforgeError } from '../../src/diagnostics.ts';
 import { importTflite } from '../../src/import/tflite.ts';
+import { mlperfTiny } from '../mlperf-tiny.ts';
 
 interface TensorSpec {
   name: string;
@@ -241,7 +242,7 @@ describe('TFLite import of hand-built models', () => {
 });
 
 describe('corrupt TFLite files', () => {
-  const kwsPath = '../shared/mlperf-tiny/kws01/models/kws_ref_model.tflite';
+  const kwsPath = mlperfTiny('kws01/models/kws_ref_model.tflite');
   const kws = new Uint8Array(readFileSync(kwsPath));
 
   it('a truncated file names the file and the part that lies outside it', () => {

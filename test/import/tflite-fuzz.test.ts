@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TinyforgeError } from '../../src/diagnostics.ts';
 import { importTflite } from '../../src/import/tflite.ts';
+import { mlperfTiny } from '../mlperf-tiny.ts';
 
 /** mulberry32: small deterministic PRNG so a failing iteration can be replayed from its number. */
 function rng(seed: number): () => number {
@@ -23,7 +24,7 @@ const ITERATIONS = 400;
 const META_FRACTION = 0.5;
 
 describe('TFLite importer fuzz', () => {
-  const model = new Uint8Array(readFileSync('../shared/mlperf-tiny/kws01/models/kws_ref_model.tflite'));
+  const model = new Uint8Array(readFileSync(mlperfTiny('kws01/models/kws_ref_model.tflite')));
 
   it(`${ITERATIONS} mutated KWS models each import or throw TinyforgeError`, () => {
     const random = rng(20261128);

@@ -6,8 +6,9 @@ import { loadMlperfFolder } from '../../src/data/mlperf-folder.ts';
 import { printedLikeTflm, readTflmDeviceOutputs, sameAsTflm, type TflmDeviceRow } from '../../src/data/tflm-reference-outputs.ts';
 import { importTflite } from '../../src/import/tflite.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
+import { mlperfTiny } from '../mlperf-tiny.ts';
 
-const KWS = '../shared/mlperf-tiny/kws01';
+const KWS = mlperfTiny('kws01');
 
 function readDeviceOutputs(): TflmDeviceRow[] {
   return readTflmDeviceOutputs(`${KWS}/reference_outputs/tflm_v0.5_nucleo_l4r5zi_device_outputs.csv`);

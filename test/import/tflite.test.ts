@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../src/ir/graph.ts';
 import { importTflite } from '../../src/import/tflite.ts';
+import { MLPERF_TINY } from '../mlperf-tiny.ts';
 
-const MLPERF = '../shared/mlperf-tiny';
 const load = (rel: string) => {
-  const path = `${MLPERF}/${rel}`;
+  const path = MLPERF_TINY + rel;
   return { path, bytes: new Uint8Array(readFileSync(path)) };
 };
 const importFile = (rel: string) => {

@@ -1,5 +1,5 @@
 // Float reference kernels vs onnxruntime-node on one-node ONNX models built here (NCHW ONNX ⇄ NHWC IR at the boundary).
-// Oracle tolerance from STYLE.md §5: 1e-5 relative, 1e-6 absolute.
+// Oracle tolerance as in the conformance runner: 1e-5 relative, 1e-6 absolute.
 import { describe, expect, it } from 'vitest';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';

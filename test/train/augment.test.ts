@@ -1,6 +1,6 @@
 // Random-shift augmentation: every image moves by at most ±k pixels (zero-filled), the draws are seeded, and inputs
 // that are not NHWC images get no transform.
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../src/train/tf.ts';
 import { describe, expect, it } from 'vitest';
 import { randomShift, shiftTransform } from '../../src/train/augment.ts';
 import { mlp, cnn } from '../compress/prune-fixtures.ts';

@@ -1,6 +1,6 @@
 // Losses and straight-through estimators: values and gradients against closed forms.
 import { describe, it, expect, beforeAll } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../src/train/tf.ts';
 import { initBackend } from '../../src/train/backend.ts';
 import { crossEntropy, distillationLoss } from '../../src/train/losses.ts';
 import { fakeQuantize, roundSte, signSte } from '../../src/train/ste.ts';

@@ -1,6 +1,6 @@
 // IR → tfjs → IR: the tfjs forward pass matches the reference interpreter on every supported op, and writing back is exact.
 import { describe, it, expect, beforeAll } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../src/train/tf.ts';
 import { GraphBuilder } from '../../src/ir/builder.ts';
 import type { Graph } from '../../src/ir/graph.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';

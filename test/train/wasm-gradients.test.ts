@@ -1,6 +1,6 @@
 // Checks every gradient the WASM backend gets from src/train/wasm-gradients.ts against the CPU backend's own kernels.
 import { describe, it, expect, beforeAll } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../src/train/tf.ts';
 import { initBackend } from '../../src/train/backend.ts';
 import { WASM_GRADIENT_KERNELS } from '../../src/train/wasm-gradients.ts';
 

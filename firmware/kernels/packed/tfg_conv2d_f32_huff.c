@@ -5,22 +5,6 @@
  * count at the end; reads never pass `bytes`. */
 #include "tfg_support.h"
 
-/* Decodes the next coded weight: its flat position (after *pos) and codebook index; −1 on damage. */
-static int32_t tfg_huff_next_weight(tfg_huff_reader *r, const tfg_huff_stream *s, const tfg_huff_code *index,
-                                    const tfg_huff_code *gap_code, uint32_t total, uint32_t *pos) {
-  if (s->gap_escape > 0) {
-    for (;;) {
-      const int32_t gap = tfg_huff_decode(r, gap_code);
-      if (gap < 0) return -1;
-      *pos += (uint32_t)gap;
-      if (*pos >= total) return -1;
-      if (gap != s->gap_escape) break;
-    }
-  }
-  const int32_t sym = tfg_huff_decode(r, index);
-  return (sym < 0 || (uint32_t)sym >= tfg_huff_codebook_n(s)) ? -1 : sym;
-}
-
 tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tfg_huff_stream *s, const float *bias,
                                float act_min, float act_max, float *out) {
   const int32_t group_in = g->in_c / g->groups;

@@ -1,19 +1,29 @@
 // `tinyforge compile`: model → (compress, quantize) → generated C project for a board, or a C library with --lib.
 import type { Command } from 'commander';
-import { compileModel, defaultOutDir } from '../steps.ts';
+import { join } from 'node:path';
+import { TinyforgeError } from '../../diagnostics.ts';
 import { log, printJson } from '../output.ts';
+import { datasetOptions, positiveInteger, type DatasetFlags } from '../dataset-options.ts';
 
-export interface CompileFlags {
+export interface CompileFlags extends DatasetFlags {
   board: string;
   out?: string;
   quantize: string;
   compress?: string;
-  dataset?: string;
   calibrationSamples: number;
   force?: boolean;
   inputScale?: string;
   mean?: string;
   std?: string;
+  stackBytes?: number;
+}
+
+function stackBytesFlag(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 256) {
+    throw new TinyforgeError('bad-argument', `--stack-bytes ${v} is not a whole number of bytes ≥ 256`, { location: { field: '--stack-bytes' }, hint: 'leave it out to reserve the planned stack' });
+  }
+  return n;
 }
 
 /** Preprocessing flags for a model trained on normalised inputs (e.g. PyTorch's MNIST transforms). */
@@ -26,39 +36,50 @@ export function preprocessOptions(cmd: Command): Command {
 
 /** The options compile and deploy share. */
 export function compileOptions(cmd: Command, outDefault: string): Command {
-  return preprocessOptions(cmd)
-    .requiredOption('--board <id>', 'target board (`tinyforge boards` lists them)')
-    .option('-o, --out <dir>', `output folder (default ${outDefault})`)
-    .option('--quantize <mode>', "'int8' (post-training quantization, calibrated on --dataset) or 'none'", 'int8')
-    .option('--compress <recipe>', 'a compression preset name or a recipe .json file, run before quantization')
-    .option('--dataset <name>', "calibration/evaluation data: 'mnist' or a folder of MLPerf-style .bin samples")
-    .option('--calibration-samples <n>', 'training samples used to calibrate int8 ranges', (v) => parseInt(v, 10), 200)
-    .option('--force', 'replace an output folder that tinyforge did not write');
+  return datasetOptions(
+    preprocessOptions(cmd)
+      .requiredOption('--board <id>', 'target board (`tinyforge boards` lists them)')
+      .option('-o, --out <dir>', `output folder (default ${outDefault})`)
+      .option('--quantize <mode>', "'int8' (post-training quantization, calibrated on --dataset) or 'none'", 'int8')
+      .option('--compress <recipe>', 'a compression preset name or a recipe .json file, run before quantization'),
+    'calibration, fine-tuning and evaluation data',
+  )
+    .option('--calibration-samples <n>', 'training samples int8 ranges are calibrated on (the first n of the train split)', positiveInteger('calibration-samples'), 200)
+    .option('--force', 'replace an output folder that tinyforge did not write')
+    .option('--stack-bytes <n>', "reserve this much stack instead of the size planned from the compiler's frames (an inference that needs more fails with stack-overflow)", stackBytesFlag);
 }
 
 export function register(program: Command): void {
   compileOptions(
     program
       .command('compile')
-      .description('generate C for a model and board: model.c/h, the kernels it uses, and the deployed graph')
+      .description('generate C for a model and board: model.c/h, the kernels it uses, the deployed graph, and for ESP boards an ESP-IDF project')
       .argument('<model>', 'model file: .onnx, TF.js model.json or .tflite'),
     'out/<model>-<board>',
   )
     .option('--lib', 'emit a self-contained C library (CMake and Make fragments) to embed in your own firmware')
     .option('--json', 'print the manifest on stdout')
-    .addHelpText('after', '\nExample:\n  $ tinyforge compile examples/mnist-lenet300/model.onnx --board mps2-an386 --dataset mnist -o out/lenet')
+    .addHelpText('after', '\nExample:\n  $ tinyforge compile examples/mnist-lenet300/model.onnx --board mps2-an386 --dataset mnist -o out/lenet\n  $ tinyforge compile examples/mnist-cnn/model.onnx --board esp32 --dataset mnist -o out/esp   # + out/esp/esp-idf, an ESP-IDF project')
     .action(async (modelPath: string, opts: CompileFlags & { lib?: boolean; json?: boolean }) => {
+      const { compileModel, defaultOutDir } = await import('../steps.ts');
       const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
       const c = await compileModel({
         modelPath, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
-        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: !!opts.lib,
+        datasetEncoding: opts.datasetEncoding, labelColumn: opts.labelColumn,
+        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: !!opts.lib, stackBytes: opts.stackBytes,
         preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
       });
       if (opts.json) printJson({ out: outDir, ...c.manifest });
       else
         log(
           `wrote ${outDir}: ${c.manifest.quantization}, ${c.manifest.weight_bytes.toLocaleString('en-US')} weight bytes, ` +
-            `arena ${c.manifest.arena_bytes.toLocaleString('en-US')} B (naive ${c.manifest.arena_naive_bytes.toLocaleString('en-US')} B), kernels: ${c.manifest.kernels.join(', ')}`,
+            `arena ${c.manifest.arena_bytes.toLocaleString('en-US')} B (naive ${c.manifest.arena_naive_bytes.toLocaleString('en-US')} B), ` +
+            (c.manifest.stack ? `stack ${c.manifest.stack.limit_bytes.toLocaleString('en-US')} B (${c.manifest.stack.planned_bytes === null ? 'not planned' : `planned ${c.manifest.stack.planned_bytes.toLocaleString('en-US')} B`}), ` : '') +
+            `kernels: ${c.manifest.kernels.join(', ')}`,
         );
+      if (c.manifest.esp_idf && !opts.json) {
+        const idf = join(outDir, c.manifest.esp_idf);
+        log(`ESP-IDF project: ${idf} (build it with ESP-IDF 5.x: idf.py -C ${idf} build; or \`tinyforge deploy … --port\`)`);
+      }
     });
 }

@@ -3,20 +3,22 @@
 import type { Command } from 'commander';
 import { existsSync, writeFileSync } from 'node:fs';
 import { TinyforgeError } from '../../diagnostics.ts';
-import { loadDataset } from '../../data/dataset.ts';
 import type { Graph } from '../../ir/graph.ts';
-import { loadModel } from '../../import/index.ts';
-import { exportOnnx } from '../../import/onnx-export.ts';
 import { inputDomain } from '../../defend/input-domain.ts';
 import { TRAINING_ATTACKS } from '../../defend/names.ts';
 import type { Dataset } from '../../data/dataset.ts';
-import { log, printJson, progress, table } from '../output.ts';
+import { log, phaseProgress, printJson, table } from '../output.ts';
+import { datasetOptions, loadDatasetFor, positiveInteger, type DatasetFlags } from '../dataset-options.ts';
+import { preprocessOptions } from './compile.ts';
 
-interface DefendFlags {
+interface DefendFlags extends DatasetFlags {
   attack: string;
   eps: number;
   iterations: number;
   dataset: string;
+  inputScale?: string;
+  mean?: string;
+  std?: string;
   out: string;
   epochs: number;
   steps: number;
@@ -38,14 +40,10 @@ async function robustTop1(g: Graph, test: Dataset, attack: string, eps: number, 
   const { measureRobustness } = await import('../../defend/robustness.ts');
   const subject = floatSubject(g, inputDomain(g, test));
   try {
-    let label = '';
-    let bar: ((done: number, total: number) => void) | undefined;
+    const bar = phaseProgress();
     const r = await measureRobustness({
       float: g, subjects: [subject], dataset: test, attacks: [attack], eps: [eps], epsL2: [eps], samples: test.size, steps,
-      onProgress: (m, done, total) => {
-        if (m !== label) [label, bar] = [m, progress(`${when}: ${m}`)];
-        bar!(done, total);
-      },
+      onProgress: (m, done, total) => bar(`${when}: ${m}`, total > 0 ? done / total : 1),
     });
     return { clean: r.clean_top1, robust: r.attacks[0]!.robust_top1 };
   } finally {
@@ -54,18 +52,18 @@ async function robustTop1(g: Graph, test: Dataset, attack: string, eps: number, 
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('defend')
     .description('adversarial training: T times, attack every training image against the current model and train on clean + adversarial')
     .argument('<model>', 'float model file: .onnx, TF.js model.json or .tflite')
     .requiredOption('--attack <name>', `attack used to find the holes: ${TRAINING_ATTACKS.join(' | ')}`)
     .requiredOption('--eps <e>', "budget in the model's preprocessed input space (MNIST /255: e.g. 0.1)", num)
     .requiredOption('--iterations <T>', 'how many times the adversarial set is regenerated (≥ 1)', num)
-    .requiredOption('--dataset <name>', "labelled training data: 'mnist' or an MLPerf-style folder")
-    .requiredOption('-o, --out <file.onnx>', 'where to write the defended model (ONNX)')
+    .requiredOption('-o, --out <file.onnx>', 'where to write the defended model (ONNX)');
+  datasetOptions(preprocessOptions(cmd), 'labelled training data (its test split for the before/after figures)', { required: true })
     .option('--epochs <n>', 'epochs over clean + adversarial data per iteration', num, 1)
     .option('--steps <n>', 'PGD steps when crafting (step size 2.5·ε/steps)', num, 10)
-    .option('--samples <n>', 'training images used', num, 10000)
+    .option('--samples <n>', 'training images used', positiveInteger('samples'), 10000)
     .option('--eval-samples <n>', 'test images for the before/after clean and robust top-1 (0 to skip)', num, 500)
     .option('--lr <rate>', 'Adam learning rate of the first iteration', num, 1e-3)
     .option('--lr-decay <f>', 'learning-rate factor from one iteration to the next', num, 0.5)
@@ -78,23 +76,21 @@ export function register(program: Command): void {
         throw new TinyforgeError('output-exists', `${opts.out} already exists`, { location: { file: opts.out }, hint: 'choose another -o file, or pass --force to overwrite it' });
       }
       const { adversarialTrain, checkAdversarialOptions } = await import('../../defend/adversarial-training.ts');
-      const g = await loadModel(modelPath);
-      const train = await loadDataset(opts.dataset, { split: 'train', limit: opts.samples });
+      const { exportOnnx } = await import('../../import/onnx-export.ts');
+      const { loadModelWithPreprocess } = await import('../steps.ts');
+      const g = await loadModelWithPreprocess(modelPath, opts);
+      const train = await loadDatasetFor(g, opts, { split: 'train', limit: opts.samples });
       const trainOpts = { attack: opts.attack, eps: opts.eps, iterations: opts.iterations, epochs: opts.epochs, steps: opts.steps, learningRate: opts.lr, learningRateDecay: opts.lrDecay, seed: opts.seed, file: modelPath };
       // Everything is checked before the slow parts start.
       checkAdversarialOptions(g, train, trainOpts);
-      const test = opts.evalSamples > 0 ? await loadDataset(opts.dataset, { split: 'test', limit: opts.evalSamples }) : undefined;
+      const test = opts.evalSamples > 0 ? await loadDatasetFor(g, opts, { split: 'test', limit: opts.evalSamples }) : undefined;
       const before = test ? await robustTop1(g, test, opts.attack, opts.eps, 20, 'before') : undefined;
       if (before) log(`before: clean top-1 ${(before.clean * 100).toFixed(2)}%, ${opts.attack} ε=${opts.eps} robust top-1 ${(before.robust * 100).toFixed(2)}% (${test!.size} test images)`);
-      let label = '';
-      let bar: ((done: number, total: number) => void) | undefined;
+      const bar = phaseProgress();
       const r = await adversarialTrain(g, train, {
         ...trainOpts,
-        onProgress: (p) => {
-          const l = `iteration ${p.iteration}/${opts.iterations}: ${p.phase === 'craft' ? `crafting ${opts.attack} examples` : 'training on clean + adversarial'}`;
-          if (l !== label) [label, bar] = [l, progress(l)];
-          bar!(p.done, p.total);
-        },
+        onProgress: (p) =>
+          bar(`iteration ${p.iteration}/${opts.iterations}: ${p.phase === 'craft' ? `crafting ${opts.attack} examples` : 'training on clean + adversarial'}`, p.done / p.total),
       });
       const after = test ? await robustTop1(r.graph, test, opts.attack, opts.eps, 20, 'after') : undefined;
       writeFileSync(opts.out, exportOnnx(r.graph));

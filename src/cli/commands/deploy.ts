@@ -2,20 +2,11 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDataset } from '../../data/dataset.ts';
-import { loadProject } from '../../codegen/project.ts';
-import { buildProject } from '../../build/build-project.ts';
-import { openDevice, type DeviceSession } from '../../device/device-session.ts';
+import { loadBoard } from '../../build/boards.ts';
+import type { DeviceSession } from '../../device/device-session.ts';
 import type { ElfSize } from '../../build/elf-size.ts';
-import { deployHardwareStep, isHardwareFlasher } from '../deploy-hardware.ts';
-import { measureOnDevice } from '../../device/measure.ts';
-import { debugLayers, profileLayers } from '../../device/layer-views.ts';
-import { evaluateOnHost } from '../../reference/evaluate.ts';
-import { prepareInput } from '../../reference/model-input.ts';
-import { makeReport } from '../../report/make-report.ts';
-import { renderHtml } from '../../report/html.ts';
 import type { Report } from '../../report/report.ts';
-import { compileModel, defaultOutDir } from '../steps.ts';
+import { loadDatasetFor, positiveInteger } from '../dataset-options.ts';
 import { log, printJson, progress, table } from '../output.ts';
 import { compileOptions, type CompileFlags } from './compile.ts';
 
@@ -29,24 +20,42 @@ interface DeployFlags extends CompileFlags {
   flashOnly?: boolean;
 }
 
+function tflmRow(t: NonNullable<Report['accuracy']['tflm_reference']>): string[] {
+  const identical = t.identical === null ? '' : `${t.identical}/${t.samples} identical bytes, `;
+  return ['vs TFLM device outputs', `${identical}${t.same_top1}/${t.samples} same top-1`];
+}
+
+/** ": huffman-int8 ×3, dense-int32 …" — how the layers are stored, when anything is compressed. */
+function weightFormats(r: Report): string {
+  const count = new Map<string, number>();
+  for (const l of r.compression.layers ?? []) count.set(l.format, (count.get(l.format) ?? 0) + 1);
+  const parts = [...count].map(([f, n]) => (n > 1 ? `${f} ×${n}` : f));
+  return parts.length && r.compression.steps.length ? `: ${parts.join(', ')}` : '';
+}
+
 export function summaryTable(r: Report): string {
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(2)}%`);
-  const lat = r.latency.median === null ? `unavailable` : `${r.latency.median.toLocaleString('en-US')} ${r.latency.unit} (≈ ${r.latency.ms?.toFixed(2)} ms)`;
+  const lat = r.latency.median === null ? `unavailable${r.latency.note ? `: ${r.latency.note}` : ''}` : `${r.latency.median.toLocaleString('en-US')} ${r.latency.unit} (≈ ${r.latency.ms?.toFixed(2)} ms)`;
   return table(
     ['figure', 'value'],
     [
       ['board', `${r.board} (${r.target.kind})`],
-      ['model', `${r.model.name}: ${r.model.params.toLocaleString('en-US')} params, ${r.model.macs.toLocaleString('en-US')} MACs, ${r.model.quantization}`],
+      ['model', `${r.model.name}: ${r.model.params.toLocaleString('en-US')} params${r.model.kept_weights !== undefined && r.model.kept_weights < r.model.params ? ` (${r.model.kept_weights.toLocaleString('en-US')} non-zero)` : ''}, ${r.model.macs.toLocaleString('en-US')} MACs, ${r.model.quantization}`],
+      ...(r.compression.params_before !== undefined && (r.compression.params_before !== r.model.params || r.compression.macs_before !== r.model.macs)
+        ? [['input model', `${r.compression.params_before.toLocaleString('en-US')} params, ${r.compression.macs_before!.toLocaleString('en-US')} MACs`]] : []),
       ['latency / inference', lat],
       ['flash', `${r.memory.flash_bytes.toLocaleString('en-US')} B`],
       ['static RAM', `${r.memory.ram_bytes.toLocaleString('en-US')} B`],
       ['arena', `${r.memory.arena_bytes.toLocaleString('en-US')} B (naive ${r.memory.arena_naive_bytes?.toLocaleString('en-US')} B, lower bound ${r.memory.arena_lower_bound_bytes?.toLocaleString('en-US')} B)`],
-      ['stack high-water', r.memory.stack_bytes === null ? '—' : `${r.memory.stack_bytes.toLocaleString('en-US')} B`],
-      ['weights', `${r.compression.compressed_bytes.toLocaleString('en-US')} B (${r.compression.ratio.toFixed(1)}× smaller than float32)`],
+      ['stack high-water', r.memory.stack_bytes === null ? '—' : `${r.memory.stack_bytes.toLocaleString('en-US')} B` +
+        (r.memory.stack_limit_bytes ? ` of ${r.memory.stack_limit_bytes.toLocaleString('en-US')} B reserved` : '') +
+        (r.memory.stack_planned_bytes ? ` (planned ${r.memory.stack_planned_bytes.toLocaleString('en-US')} B)` : '')],
+      ['weights in flash', `${r.compression.compressed_bytes.toLocaleString('en-US')} B (${r.compression.ratio.toFixed(1)}× smaller than float32)${weightFormats(r)}`],
       ['device top-1', `${pct(r.accuracy.device_top1)} on ${r.accuracy.samples} samples`],
       ['reference top-1', pct(r.accuracy.reference_top1)],
-      ['float model top-1', pct(r.accuracy.float_top1)],
+      ['float model top-1', r.accuracy.float_top1 === null && r.accuracy.float_note ? `— (${r.accuracy.float_note})` : pct(r.accuracy.float_top1)],
       ['agreement', `${pct(r.accuracy.agreement)} (${r.accuracy.agreement_kind})`],
+      ...(r.accuracy.tflm_reference ? [tflmRow(r.accuracy.tflm_reference)] : []),
     ],
   );
 }
@@ -59,7 +68,7 @@ export function register(program: Command): void {
       .argument('<model>', 'model file: .onnx, TF.js model.json or .tflite'),
     'out/<model>-<board>',
   )
-    .option('--samples <n>', 'test samples streamed to the device', (v) => parseInt(v, 10), 100)
+    .option('--samples <n>', 'test samples streamed to the device (the first n of the test split)', positiveInteger('samples'), 100)
     .option('--profile-layers', "report each layer's latency measured on the device")
     .option('--debug-layers', 'compare every layer output of one sample with the reference; name the first that differs')
     .option('--json', 'print report.json on stdout')
@@ -68,14 +77,35 @@ export function register(program: Command): void {
     .option('--flash-only', 'real boards: stop after flashing and verification (no measurement)')
     .addHelpText('after', '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 500')
     .action(async (modelPath: string, opts: DeployFlags) => {
+      const { compileModel, defaultOutDir, loadModelWithPreprocess, originalFloatModel } = await import('../steps.ts');
+      const { loadProject } = await import('../../codegen/project.ts');
+      const { buildProject } = await import('../../build/build-project.ts');
+      const { openDevice } = await import('../../device/device-session.ts');
+      const { deployHardwareStep, isHardwareFlasher } = await import('../deploy-hardware.ts');
+      const { measureOnDevice } = await import('../../device/measure.ts');
+      const { checkStack, stackBudget } = await import('../../device/stack-check.ts');
+      const { debugLayers, profileLayers } = await import('../../device/layer-views.ts');
+      const { evaluateOnHost } = await import('../../reference/evaluate.ts');
+      const { sampleInput } = await import('../../reference/model-input.ts');
+      const { tflmComparer } = await import('../../data/tflm-reference-outputs.ts');
+      const { makeReport } = await import('../../report/make-report.ts');
+      const { renderHtml } = await import('../../report/html.ts');
       const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
+      const preprocess = { inputScale: opts.inputScale, mean: opts.mean, std: opts.std };
+      // The board, the model and the test samples are read and checked before anything is built, trained or started.
+      loadBoard(opts.board);
+      const model = await loadModelWithPreprocess(modelPath, preprocess);
+      const data = await loadDatasetFor(model, opts, { split: 'test', limit: opts.samples, fallback: 'mnist' });
       log(`compiling ${modelPath} for ${opts.board} …`);
       const compiled = await compileModel({
-        modelPath, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
-        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false,
-        preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
+        modelPath, model, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
+        datasetEncoding: opts.datasetEncoding, labelColumn: opts.labelColumn,
+        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false, stackBytes: opts.stackBytes, preprocess,
       });
       const project = loadProject(outDir);
+      const out = project.graph.tensors[project.graph.outputs[0]];
+      const outQuant = out.dtype === 'i8' && out.quant?.scale.length === 1 ? { scale: out.quant.scale[0], zeroPoint: out.quant.zeroPoint[0] } : undefined;
+      const tflm = data.referenceOutputs && data.files ? tflmComparer(data.referenceOutputs.file, data.referenceOutputs.printing, outQuant) : undefined;
       let session: DeviceSession;
       let elf: ElfSize;
       if (isHardwareFlasher(compiled.board)) {
@@ -86,15 +116,21 @@ export function register(program: Command): void {
         log(`building firmware …`);
         const fw = await buildProject(project, compiled.board);
         log(`starting ${compiled.board.id} and saying hello …`);
-        session = await openDevice(compiled.board, fw.elfPath);
+        session = await openDevice(compiled.board, fw.elfPath, { stack: stackBudget(project.manifest) });
         elf = fw.size;
       }
-      const data = await loadDataset(opts.dataset ?? 'mnist', { split: 'test', limit: opts.samples });
       let report: Report;
       try {
-        const measurement = await measureOnDevice(session, project.graph, data, { samples: opts.samples, onProgress: progress('on device') });
+        const measurement = await measureOnDevice(session, project.graph, data, {
+          samples: opts.samples,
+          onProgress: progress('on device'),
+          onOutput: tflm ? (i, output) => tflm.add(data.files![i], output) : undefined,
+        });
         const stack = await session.stack();
-        const first = prepareInput(project.graph, data.get(0).x);
+        checkStack(compiled.board, stack, stackBudget(project.manifest), session.port);
+        const planned = project.manifest.stack?.planned_bytes;
+        if (planned && stack.highWaterBytes > planned) log(`warning: the device used ${stack.highWaterBytes} B of stack, more than the ${planned} B planned`);
+        const first = sampleInput(project.graph, data.get(0));
         const perLayer = opts.profileLayers ? await profileLayers(session, project.graph, first) : undefined;
         if (opts.debugLayers) {
           const d = await debugLayers(session, project.graph, first);
@@ -104,12 +140,17 @@ export function register(program: Command): void {
           } else log(`debug-layers: all ${d.layers.length} layer outputs equal the reference interpreter`);
         }
         await session.close();
-        const floatEval = compiled.quantization === 'float32' && compiled.compression.steps.length === 0
-          ? measurement.referenceTop1
-          : (await evaluateOnHost(compiled.floatGraph, data, { limit: measurement.samples })).referenceTop1;
+        // float_top1: the original float model's, on the same samples (for a .tfir.json, the model its recipe started from).
+        const original = await originalFloatModel(compiled.floatGraph, { inputScale: opts.inputScale, mean: opts.mean, std: opts.std });
+        const floatEval = !('graph' in original) ? null
+          : original.graph === compiled.floatGraph && compiled.quantization === 'float32' && compiled.compression.steps.length === 0
+            ? measurement.referenceTop1
+            : (await evaluateOnHost(original.graph, data, { limit: measurement.samples })).referenceTop1;
         report = makeReport({
           board: compiled.board, graph: project.graph, floatGraph: compiled.floatGraph, modelPath, manifest: project.manifest,
           compression: compiled.compression, elf, measurement, dataset: opts.dataset ?? 'mnist', stack, perLayer, floatTop1: floatEval,
+          tflmReference: tflm?.result(), classes: data.classNames, datasetNotes: [...new Set([...(data.notes ?? []), ...compiled.dataNotes])],
+          floatNote: 'note' in original ? original.note : undefined,
         });
       } finally {
         await session.close();

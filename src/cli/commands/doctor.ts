@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { TinyforgeError } from '../../diagnostics.ts';
 import { listBoards, loadBoard, type Board } from '../../build/boards.ts';
 import { espIdfInstallHint } from '../../build/esp-idf.ts';
 import { printJson, table } from '../output.ts';
@@ -112,9 +113,13 @@ export async function checkBoard(board: Board): Promise<BoardCheck> {
   }
   if (board.flasher === 'esptool') tools.push(esptoolJsCheck());
   if (board.flasher === 'openocd') tools.push(await commandCheck('flasher', 'openocd', 'sudo apt-get install openocd'));
-  // Ready = can build and reach the board. For ESP boards without ESP-IDF, deploy can still flash a prebuilt --image.
-  const needed = tools.filter((t) => !(board.family === 'esp-idf' && t.role === 'compiler'));
-  return { board: board.id, ready: needed.every((t) => t.found), tools };
+  return { board: board.id, ready: tools.filter((t) => countsForReady(board, t)).every((t) => t.found), tools };
+}
+
+/** Ready = can build and reach the board. For ESP boards without ESP-IDF, deploy can still flash a prebuilt --image;
+ *  their Debian compiler only serves the compile check. */
+function countsForReady(board: Board, t: ToolCheck): boolean {
+  return !(board.family === 'esp-idf' && t.role === 'compiler');
 }
 
 export async function checkBoards(ids: string[] = listBoards()): Promise<BoardCheck[]> {
@@ -130,7 +135,10 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExample:\n  $ tinyforge doctor --board esp32')
     .action(async (opts: { board?: string; json?: boolean }) => {
       const checks = await checkBoards(opts.board ? [loadBoard(opts.board).id] : undefined);
+      // One board asked for and not ready: exit 2, so that scripts can test for it before a build fails.
+      const unready = opts.board && !checks[0]!.ready ? notReady(checks[0]!) : undefined;
       if (opts.json) {
+        if (unready) throw unready;
         printJson(checks);
         return;
       }
@@ -144,7 +152,19 @@ export function register(program: Command): void {
         ]),
       );
       process.stdout.write(table(['board', 'needs', 'tool', 'status', 'version / what to install'], rows) + '\n');
-      const notReady = checks.filter((c) => !c.ready).map((c) => c.board);
-      process.stderr.write(notReady.length ? `not ready: ${notReady.join(', ')}\n` : 'every board is ready\n');
+      if (unready) throw unready;
+      const notReadyIds = checks.filter((c) => !c.ready).map((c) => c.board);
+      process.stderr.write(notReadyIds.length ? `not ready: ${notReadyIds.join(', ')}\n` : 'every board is ready\n');
     });
+}
+
+/** The error for a board that is not ready: what is missing (as `ready` counts it) and how to install each. */
+function notReady(c: BoardCheck): TinyforgeError {
+  const board = loadBoard(c.board);
+  const missing = c.tools.filter((t) => !t.found && countsForReady(board, t));
+  return new TinyforgeError('board-not-ready', `${c.board}: ${missing.map((t) => `${t.role} ${t.name}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing`, {
+    location: { file: board.file },
+    notes: missing.map((t) => `${t.name}: ${t.install ?? 'not installed'}`),
+    hint: 'install what the notes name, then run tinyforge doctor --board ' + c.board + ' again',
+  });
 }

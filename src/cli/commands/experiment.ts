@@ -2,14 +2,17 @@
 // here on a slice of the dataset (flags scale it up), for unstructured and structured pruning, mean ± std over seeds.
 import type { Command } from 'commander';
 import { TinyforgeError } from '../../diagnostics.ts';
-import { loadDataset } from '../../data/dataset.ts';
-import { loadModel } from '../../import/index.ts';
-import { initBackend } from '../../train/backend.ts';
-import { LOTTERY_COLUMNS, meanStd, runLottery, type LotteryRow } from '../../compress/prune-lottery.ts';
-import { log, printJson, table } from '../output.ts';
+import { LOTTERY_COLUMNS, meanStd } from '../../compress/lottery-columns.ts';
+import type { LotteryRow } from '../../compress/prune-lottery.ts';
+import { log, phaseProgress, printJson, table } from '../output.ts';
+import { datasetOptions, loadDatasetFor, type DatasetFlags } from '../dataset-options.ts';
+import { preprocessOptions } from './compile.ts';
 
-interface LotteryFlags {
+interface LotteryFlags extends DatasetFlags {
   dataset: string;
+  inputScale?: string;
+  mean?: string;
+  std?: string;
   seeds: number;
   epochs: number;
   trainSamples: number;
@@ -46,11 +49,11 @@ export function lotteryTable(rows: LotteryRow[]): string {
 export function register(program: Command): void {
   const experiment = program.command('experiment').description('run a compression experiment from the lecture notes')
     .addHelpText('after', '\nExample:\n  $ tinyforge experiment lottery examples/mnist-lenet300/model.onnx --dataset mnist --seeds 3');
-  experiment
+  const lottery = experiment
     .command('lottery')
     .description('prune, then retrain the pruned net from its original init (lottery ticket), a fresh init (Scratch-E) and a fresh init with the same compute (Scratch-B)')
-    .argument('<model>', 'model whose architecture is used (.onnx, model.json or .tflite); weights are re-initialised per seed')
-    .requiredOption('--dataset <name>', "dataset: 'mnist' or a folder in MLPerf Tiny format")
+    .argument('<model>', 'model whose architecture is used (.onnx, model.json or .tflite); weights are re-initialised per seed');
+  datasetOptions(preprocessOptions(lottery), 'training and test data', { required: true })
     .option('--seeds <n>', 'seeds per cell (≥ 3 for a meaningful ± std)', num('seeds', 1, 100, true), 3)
     .option('--epochs <n>', 'training epochs of the dense net and of each retraining', num('epochs', 1, 1000, true), 3)
     .option('--train-samples <n>', 'training samples (first of the train split)', num('train-samples', 100, 1e7, true), 5000)
@@ -64,15 +67,18 @@ export function register(program: Command): void {
     .option('--json', 'print JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ tinyforge experiment lottery examples/mnist-lenet300/model.onnx --dataset mnist --seeds 3')
     .action(async (modelPath: string, f: LotteryFlags) => {
-      const arch = await loadModel(modelPath);
-      const train = await loadDataset(f.dataset, { split: 'train', limit: f.trainSamples });
-      const test = await loadDataset(f.dataset, { split: 'test', limit: f.testSamples });
+      const { loadModelWithPreprocess } = await import('../steps.ts');
+      const { initBackend } = await import('../../train/backend.ts');
+      const { runLottery } = await import('../../compress/prune-lottery.ts');
+      const arch = await loadModelWithPreprocess(modelPath, f);
+      const train = await loadDatasetFor(arch, f, { split: 'train', limit: f.trainSamples });
+      const test = await loadDatasetFor(arch, f, { split: 'test', limit: f.testSamples });
       const backend = await initBackend();
       log(`lottery experiment on ${modelPath}: ${train.size} train / ${test.size} test ${f.dataset} samples, ${f.seeds} seeds, ${f.epochs} epochs (tfjs ${backend})`);
       const rows = await runLottery(arch, train, test, {
         seeds: Array.from({ length: f.seeds }, (_, i) => i + 1),
         epochs: f.epochs, learningRate: f.lr, batchSize: f.batchSize, sparsity: f.sparsity, channelFraction: f.channelFraction,
-        fineTuneEpochs: f.fineTuneEpochs, scratchBCap: f.scratchBCap, onProgress: log,
+        fineTuneEpochs: f.fineTuneEpochs, scratchBCap: f.scratchBCap, onProgress: phaseProgress(),
       });
       if (f.json) {
         printJson({

@@ -2,10 +2,8 @@
 // esptool or OpenOCD over --port, verified), then says hello.
 import type { Command } from 'commander';
 import { loadBoard, type Board } from '../../build/boards.ts';
-import { buildProject } from '../../build/build-project.ts';
-import { loadProject, type LoadedProject } from '../../codegen/project.ts';
-import { openDevice, type DeviceSession } from '../../device/device-session.ts';
-import { deployHardwareStep, isHardwareFlasher } from '../deploy-hardware.ts';
+import type { LoadedProject } from '../../codegen/project.ts';
+import type { DeviceSession } from '../../device/device-session.ts';
 import { log, printJson } from '../output.ts';
 
 interface FlashFlags {
@@ -28,6 +26,8 @@ export function register(program: Command): void {
     .option('--json', 'print the hello and the firmware size on stdout')
     .addHelpText('after', '\nExample:\n  $ tinyforge flash out/lenet --board mps2-an386\n  $ tinyforge flash out/lenet --board esp32 --port /dev/ttyUSB0')
     .action(async (dir: string, opts: FlashFlags) => {
+      const { loadProject } = await import('../../codegen/project.ts');
+      const { isHardwareFlasher } = await import('../deploy-hardware.ts');
       const board = loadBoard(opts.board);
       const project = loadProject(dir);
       const opened = isHardwareFlasher(board) ? await flashHardware(board, project, dir, opts) : await bootEmulated(board, project);
@@ -58,6 +58,8 @@ interface Opened {
 }
 
 async function bootEmulated(board: Board, project: LoadedProject): Promise<Opened> {
+  const { buildProject } = await import('../../build/build-project.ts');
+  const { openDevice } = await import('../../device/device-session.ts');
   const fw = await buildProject(project, board);
   log(`built ${fw.elfPath}: ${fw.size.flashBytes.toLocaleString('en-US')} B flash, ${fw.size.ramBytes.toLocaleString('en-US')} B static RAM`);
   return { session: await openDevice(board, fw.elfPath), elf: fw.elfPath, flashBytes: fw.size.flashBytes, ramBytes: fw.size.ramBytes };
@@ -65,6 +67,7 @@ async function bootEmulated(board: Board, project: LoadedProject): Promise<Opene
 
 /** The same flashing step as `deploy` (esptool-js / OpenOCD, verified), without the measurement. */
 async function flashHardware(board: Board, project: LoadedProject, dir: string, opts: FlashFlags): Promise<Opened | null> {
+  const { deployHardwareStep } = await import('../deploy-hardware.ts');
   const step = await deployHardwareStep(board, project, dir, { port: opts.port, image: opts.image, flashOnly: opts.hello === false, json: opts.json });
   if (!step) return null;
   return { session: step.session, elf: null, flashBytes: step.elf.flashBytes, ramBytes: step.elf.ramBytes };

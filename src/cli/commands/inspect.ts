@@ -1,7 +1,5 @@
 // `tinyforge inspect`: per-layer op, shapes, params, MACs and bytes of a model, and the totals.
 import type { Command } from 'commander';
-import { loadModel } from '../../import/index.ts';
-import { graphStats } from '../../ir/stats.ts';
 import { printJson, table } from '../output.ts';
 
 export function register(program: Command): void {
@@ -12,6 +10,8 @@ export function register(program: Command): void {
     .option('--json', 'print JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ tinyforge inspect examples/mnist-lenet300/model.onnx --json')
     .action(async (modelPath: string, opts: { json?: boolean }) => {
+      const { loadModel } = await import('../../import/index.ts');
+      const { graphStats } = await import('../../ir/stats.ts');
       const g = await loadModel(modelPath);
       const stats = graphStats(g);
       const inputs = g.inputs.map((n) => ({ name: n, shape: g.tensors[n].shape, dtype: g.tensors[n].dtype }));

@@ -1,7 +1,6 @@
 // `tinyforge ports`: the serial ports with their USB vendor/product and what board usually sits behind those ids,
 // to pick `--port` (works without udevadm: falls back to /sys/class/tty).
 import type { Command } from 'commander';
-import { listPorts } from '../../device/ports.ts';
 import { printJson, table } from '../output.ts';
 
 export function register(program: Command): void {
@@ -11,6 +10,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ tinyforge ports --json')
     .action(async (opts: { json?: boolean }) => {
+      const { listPorts } = await import('../../device/ports.ts');
       const ports = await listPorts();
       if (opts.json) {
         printJson(ports);

@@ -3,8 +3,6 @@
 // recipe error to learn them.
 import type { Command } from 'commander';
 import { TinyforgeError } from '../../diagnostics.ts';
-import { CONV_VARIANTS, describeParam, passes, presets } from '../../compress/pipeline.ts';
-import { stepParams } from '../../compress/pass.ts';
 import { printJson, table } from '../output.ts';
 
 export function register(program: Command): void {
@@ -14,7 +12,9 @@ export function register(program: Command): void {
     .argument('[name]', 'a step (e.g. cluster) or a preset (e.g. deep-compression)')
     .option('--json', 'print JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ tinyforge recipes prune-weights')
-    .action((name: string | undefined, opts: { json?: boolean }) => {
+    .action(async (name: string | undefined, opts: { json?: boolean }) => {
+      const { CONV_VARIANTS, describeParam, passes, presets } = await import('../../compress/pipeline.ts');
+      const { stepParams } = await import('../../compress/pass.ts');
       if (!name) {
         if (opts.json) {
           printJson({ steps: Object.values(passes).map((p) => ({ name: p.name, description: p.description })), presets });

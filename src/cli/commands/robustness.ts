@@ -5,20 +5,19 @@ import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { TinyforgeError } from '../../diagnostics.ts';
-import { loadDataset } from '../../data/dataset.ts';
 import type { Graph } from '../../ir/graph.ts';
-import { loadModel } from '../../import/index.ts';
 import { loadBoard } from '../../build/boards.ts';
-import { buildProject } from '../../build/build-project.ts';
-import { loadProject, MANIFEST, type LoadedProject } from '../../codegen/project.ts';
-import { openDevice, type DeviceSession } from '../../device/device-session.ts';
+import type { LoadedProject } from '../../codegen/project.ts';
+import type { DeviceSession } from '../../device/device-session.ts';
 import { ATTACK_NAMES } from '../../defend/names.ts';
 import { inputDomain } from '../../defend/input-domain.ts';
 import type { RobustnessSubject } from '../../defend/robustness.ts';
-import { compileModel, prepareModel } from '../steps.ts';
+import type { PreprocessFlags } from '../steps.ts';
 import { log, printJson, progress, table } from '../output.ts';
+import { datasetOptions, loadDatasetFor, positiveInteger, type DatasetFlags } from '../dataset-options.ts';
+import { preprocessOptions } from './compile.ts';
 
-interface RobustnessFlags {
+interface RobustnessFlags extends DatasetFlags, PreprocessFlags {
   board?: string;
   attack: string;
   eps: string;
@@ -41,9 +40,10 @@ const num = (v: string) => Number(v);
 const list = (v: string) => v.split(',').map((s) => Number(s.trim()));
 const isFloat = (g: Graph) => !Object.values(g.tensors).some((t) => t.dtype === 'i8');
 
-/** The float model and the compressed one: from a compile folder (its manifest names the float model), or by
- *  quantizing a model file here. */
-async function loadModels(path: string, opts: RobustnessFlags): Promise<{ float: Graph; floatPath: string; compressed?: Graph; project?: LoadedProject }> {
+/** The float model (and a compile folder's project): from the folder's manifest, or the model file itself. */
+async function loadFloat(path: string, opts: RobustnessFlags): Promise<{ float: Graph; floatPath: string; project?: LoadedProject }> {
+  const { loadProject, MANIFEST } = await import('../../codegen/project.ts');
+  const { loadModelWithPreprocess } = await import('../steps.ts');
   if (existsSync(path) && statSync(path).isDirectory()) {
     if (!existsSync(join(path, MANIFEST))) {
       throw new TinyforgeError('bad-argument', `${path} is a folder but not a tinyforge compile output (no ${MANIFEST})`, {
@@ -53,23 +53,39 @@ async function loadModels(path: string, opts: RobustnessFlags): Promise<{ float:
     }
     const project = loadProject(path);
     const floatPath = project.manifest.model.path;
-    const float = await loadModel(floatPath);
-    return { float, floatPath, compressed: isFloat(project.graph) ? undefined : project.graph, project };
+    return { float: await loadModelWithPreprocess(floatPath, opts), floatPath, project };
   }
-  const float = await loadModel(path);
-  if (opts.quantize === 'none') return { float, floatPath: path };
-  const prepared = await prepareModel({ modelPath: path, quantize: opts.quantize, dataset: opts.dataset, calibrationSamples: opts.calibrationSamples });
-  return { float, floatPath: path, compressed: isFloat(prepared.graph) ? undefined : prepared.graph };
+  return { float: await loadModelWithPreprocess(path, opts), floatPath: path };
+}
+
+/** The compressed model: the compile folder's, or the model file quantized here. */
+async function compressedModel(path: string, float: Graph, opts: RobustnessFlags, project?: LoadedProject): Promise<Graph | undefined> {
+  const { prepareModel } = await import('../steps.ts');
+  if (project) return isFloat(project.graph) ? undefined : project.graph;
+  if (opts.quantize === 'none') return undefined;
+  const prepared = await prepareModel({
+    modelPath: path, model: float, quantize: opts.quantize, dataset: opts.dataset, datasetEncoding: opts.datasetEncoding,
+    labelColumn: opts.labelColumn, calibrationSamples: opts.calibrationSamples,
+  });
+  return isFloat(prepared.graph) ? undefined : prepared.graph;
 }
 
 /** Compiles (unless given a compile folder for this board), builds and starts the board; returns the open session. */
 async function startDevice(path: string, boardId: string, opts: RobustnessFlags, project?: LoadedProject): Promise<{ session: DeviceSession; graph: Graph }> {
+  const { loadProject } = await import('../../codegen/project.ts');
+  const { buildProject } = await import('../../build/build-project.ts');
+  const { openDevice } = await import('../../device/device-session.ts');
+  const { compileModel } = await import('../steps.ts');
   const board = loadBoard(boardId);
   let p = project;
   if (!p || p.manifest.board !== board.id) {
     const outDir = opts.out ?? join('out', `${basename(path).replace(/\.[^.]+$/, '')}-${board.id}`);
     log(`compiling for ${board.id} into ${outDir} …`);
-    await compileModel({ modelPath: p ? p.manifest.model.path : path, boardId: board.id, quantize: opts.quantize, dataset: opts.dataset, calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false });
+    await compileModel({
+      modelPath: p ? p.manifest.model.path : path, boardId: board.id, quantize: opts.quantize, dataset: opts.dataset, datasetEncoding: opts.datasetEncoding,
+      labelColumn: opts.labelColumn, calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false,
+      preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
+    });
     p = loadProject(outDir);
   }
   log(`building firmware for ${board.id} …`);
@@ -79,22 +95,22 @@ async function startDevice(path: string, boardId: string, opts: RobustnessFlags,
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('robustness')
     .description('clean and robust top-1 under attacks at several ε: float model, compressed model on the host, and on a board')
-    .argument('<model>', 'float model file (.onnx, model.json, .tflite) or a folder written by `tinyforge compile`')
-    .requiredOption('--dataset <name>', "labelled test data: 'mnist' or an MLPerf-style folder")
+    .argument('<model>', 'float model file (.onnx, model.json, .tflite) or a folder written by `tinyforge compile`');
+  datasetOptions(preprocessOptions(cmd), 'labelled test data (its train split calibrates --quantize int8)', { required: true })
     .option('--board <id>', 'also run the compressed model on this board: transferred examples streamed over serial, and the query attack against the device instead of its host copy')
     .option('--attack <names>', `comma-separated attacks: ${ATTACK_NAMES.join(', ')}`, ATTACK_NAMES.join(','))
     .option('--eps <list>', 'L∞ budgets in the preprocessed input space, comma-separated', '0.05,0.1,0.2')
     .option('--eps-l2 <list>', 'L2 budgets for pgd-l2, comma-separated', '1,2')
-    .option('--samples <n>', 'test images for the white-box attacks', num, 500)
+    .option('--samples <n>', 'test images for the white-box attacks', positiveInteger('samples'), 500)
     .option('--query-samples <n>', 'test images for the query attack (one inference per query)', num, 10)
     .option('--queries <n>', 'query budget per image for the query attack', num, 200)
     .option('--query-eps <list>', 'L∞ budgets for the query attack (default: the middle one of --eps)')
     .option('--steps <n>', 'PGD steps', num, 20)
     .option('--quantize <mode>', "compressed model: 'int8' (PTQ calibrated on --dataset) or 'none'", 'int8')
-    .option('--calibration-samples <n>', 'training samples used to calibrate int8 ranges', num, 200)
+    .option('--calibration-samples <n>', 'training samples int8 ranges are calibrated on (the first n of the train split)', positiveInteger('calibration-samples'), 200)
     .option('-o, --out <dir>', 'compile folder for --board (default out/<model>-<board>)')
     .option('--force', 'replace a compile folder that tinyforge did not write')
     .option('--seed <n>', 'seeds random starts', num, 0)
@@ -109,8 +125,10 @@ export function register(program: Command): void {
       const epsL2 = list(opts.epsL2);
       // One inference per query, each over serial with --board: one budget by default keeps the command to minutes.
       const queryEps = opts.queryEps !== undefined ? list(opts.queryEps) : [[...eps].sort((a, b) => a - b)[Math.floor((eps.length - 1) / 2)]!];
-      const { float, floatPath, compressed, project } = await loadModels(path, opts);
-      const test = await loadDataset(opts.dataset, { split: 'test', limit: opts.samples });
+      const { float, floatPath, project } = await loadFloat(path, opts);
+      // The test samples are read and checked before anything is quantized, built or started.
+      const test = await loadDatasetFor(float, opts, { split: 'test', limit: opts.samples });
+      const compressed = await compressedModel(path, float, opts, project);
       const domain = inputDomain(float, test, floatPath);
       const floatS = floatSubject(float, domain);
       const subjects: RobustnessSubject[] = [floatS];

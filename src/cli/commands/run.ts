@@ -2,10 +2,7 @@
 import type { Command } from 'commander';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadModel } from '../../import/index.ts';
-import { readTensorProto, writeTensorProto } from '../../data/tensor-proto.ts';
 import { TinyforgeError } from '../../diagnostics.ts';
-import { runOnBoard } from '../../device/run-model.ts';
 import { log } from '../output.ts';
 
 function collect(value: string, previous: string[]): string[] {
@@ -22,6 +19,9 @@ export function register(program: Command): void {
     .requiredOption('--output-dir <dir>', 'where to write <output-name>.pb')
     .addHelpText('after', '\nExample:\n  $ tinyforge run model.onnx --board host --input x=test_data_set_0/input_0.pb --output-dir out/')
     .action(async (modelPath: string, opts: { board: string; input: string[]; outputDir: string }) => {
+      const { loadModel } = await import('../../import/index.ts');
+      const { readTensorProto, writeTensorProto } = await import('../../data/tensor-proto.ts');
+      const { runOnBoard } = await import('../../device/run-model.ts');
       const g = await loadModel(modelPath);
       const given = new Map<string, string>();
       for (const spec of opts.input) {

@@ -4,7 +4,7 @@
 import { product, type Graph, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
-import type { OpEmitter } from '../op-emitter.ts';
+import { vlaBytes, type OpEmitter } from '../op-emitter.ts';
 import { emitPackedConv } from '../packing/emit-packed.ts';
 import { convGeom, convGeom16, fitsGeom16 } from './conv-geom.ts';
 import { declareDspQuant, interleaveConvPairs, smmulrChannels } from './dsp-weights.ts';
@@ -68,7 +68,10 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
     if (bias) relayWeight(ctx.g, node.inputs[2], bias2);
     const b2 = bias ? ctx.ptr(node.inputs[2]) : ctx.int32Array('bias2', bias2);
     const q = declareDspQuant(ctx, p, smmulrChannels(w.data as Int8Array, bias, p.inputOffset, outC, k, (c, i) => c * k + i));
-    return { kernel: variant, call: `${variant}(&${geom}, &${q}, ${p.inputOffset}, ${xPtr}, ${w2}, ${b2}, ${out})` };
+    // The kernels' arrays: int16_t cols[2·K4] and tmp[K4] (tmp[1] when in_c % 4 = 0), K4 = K rounded up to 4.
+    const k4 = Math.ceil((variant === 'tfg_conv2d_s8_1x1_dsp' ? inPerGroup : k) / 4) * 4;
+    const stackBytes = vlaBytes(4 * k4) + vlaBytes(inPerGroup % 4 !== 0 ? 2 * k4 : 2);
+    return { kernel: variant, call: `${variant}(&${geom}, &${q}, ${p.inputOffset}, ${xPtr}, ${w2}, ${b2}, ${out})`, stackBytes };
   }
   const geom = convGeom(ctx, w.shape[1], w.shape[2]);
   const mult = ctx.int32Array('multiplier', p.multiplier);

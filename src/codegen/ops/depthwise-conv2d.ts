@@ -3,7 +3,7 @@
 import type { Node } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
-import type { OpEmitter } from '../op-emitter.ts';
+import { vlaBytes, type OpEmitter } from '../op-emitter.ts';
 import { convGeom, convGeom16, fitsGeom16 } from './conv-geom.ts';
 import { declareDspQuant, smmulrChannels } from './dsp-weights.ts';
 import { relayWeight } from '../weights.ts';
@@ -47,7 +47,11 @@ export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
     if (bias) relayWeight(ctx.g, node.inputs[2], bias4);
     const b4 = bias ? ctx.ptr(node.inputs[2]) : ctx.int32Array('bias4', bias4);
     const q = declareDspQuant(ctx, p, smmulrChannels(w.data as Int8Array, bias, p.inputOffset, ch, kH * kW, (c, i) => i * ch + c));
-    return { kernel: 'tfg_depthwise_conv2d_s8_dsp', call: `tfg_depthwise_conv2d_s8_dsp(&${geom}, &${q}, ${p.inputOffset}, ${ptrs.join(', ')}, ${b4}, ${out})` };
+    return {
+      kernel: 'tfg_depthwise_conv2d_s8_dsp',
+      call: `tfg_depthwise_conv2d_s8_dsp(&${geom}, &${q}, ${p.inputOffset}, ${ptrs.join(', ')}, ${b4}, ${out})`,
+      stackBytes: vlaBytes(rowBytes) + vlaBytes(wBytes), // its arrays: int16_t rows[], wts[]
+    };
   }
   const geom = convGeom(ctx, kH, kW);
   const mult = ctx.int32Array('multiplier', p.multiplier);

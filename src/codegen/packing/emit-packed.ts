@@ -1,5 +1,6 @@
 // Dense / Conv2D calls for packed weights (firmware/kernels/packed/): called first by the Dense and Conv2D emitters,
-// returns undefined when the weight is stored dense so the normal kernel is used.
+// returns undefined when the weight is stored dense so the normal kernel is used. A storage no kernel serves never
+// reaches here: generateModel refuses it first (storageProblems).
 import type { Node } from '../../ir/graph.ts';
 import { product } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
@@ -8,12 +9,13 @@ import { floatActivation } from '../emit-support.ts';
 import type { EmitContext, OpEmission } from '../op-emitter.ts';
 import { convGeom } from '../ops/conv-geom.ts';
 import { unsupported } from '../emit-support.ts';
-import { foldedBias, packingProblem } from './pack-weights.ts';
+import { foldedBias, packingProblem, sharesOneScale } from './pack-weights.ts';
 
-/** Declares the layer's int8 requantization block, as the int8 emitters do. */
-function quantBlock(ctx: EmitContext, p: { inputOffset: number; outputOffset: number; actMin: number; actMax: number; multiplier: ArrayLike<number>; shift: ArrayLike<number> }): string {
-  const mult = ctx.int32Array('multiplier', p.multiplier);
-  const shift = ctx.int32Array('shift', p.shift);
+/** Declares the layer's int8 requantization block, as the int8 emitters do; `oneScale`: the weights share one scale (a
+ *  Huffman stream flagged HUFF_ONE_SCALE), so one multiplier and shift serve every channel. */
+function quantBlock(ctx: EmitContext, p: { inputOffset: number; outputOffset: number; actMin: number; actMax: number; multiplier: ArrayLike<number>; shift: ArrayLike<number> }, oneScale = false): string {
+  const mult = ctx.int32Array('multiplier', oneScale ? [p.multiplier[0]] : p.multiplier);
+  const shift = ctx.int32Array('shift', oneScale ? [p.shift[0]] : p.shift);
   return ctx.declare('quant', 'tfg_s8_channel_quant', `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
 }
 
@@ -42,10 +44,11 @@ export function emitPackedDense(ctx: EmitContext<Node<'Dense'>>): OpEmission | u
     if (kind === 'f16') return call('tfg_dense_f32_f16', `${xp}, ${wp}, ${bp}, ${lo}, ${hi}, ${yp}`);
     if (kind === 'binary' && node.attrs.binarizeInput) return call('tfg_dense_f32_xnor', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
     if (kind === 'binary') return call('tfg_dense_f32_b1', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
-    return call('tfg_dense_f32_huff', `${xp}, &${wp}_stream, ${bp}, ${lo}, ${hi}, ${yp}`);
+    return { ...call('tfg_dense_f32_huff', `${xp}, &${wp}_stream, ${bp}, ${lo}, ${hi}, ${yp}`), stackBytes: ctx.packed(wName)!.kernelStackBytes };
   }
-  const q = quantBlock(ctx, prepareDense(node, x, w, ctx.output()));
+  const q = quantBlock(ctx, prepareDense(node, x, w, ctx.output()), kind === 'clustered' && sharesOneScale(w));
   if (kind === 'int4') return call('tfg_dense_s4', `&${q}, ${xp}, ${wp}, ${bp}, ${yp}`);
+  if (kind === 'clustered') return { ...call('tfg_dense_s8_huff', `&${q}, ${xp}, &${wp}_stream, ${bp}, ${yp}`), stackBytes: ctx.packed(wName)!.kernelStackBytes };
   return call('tfg_dense_s8_b1', `&${q}, ${xp}, ${wp}, ${wp}_alpha, ${bp}, ${yp}`);
 }
 
@@ -66,9 +69,10 @@ export function emitPackedConv(ctx: EmitContext<Node<'Conv2D'>>): OpEmission | u
     if (kind === 'f16') return call('tfg_conv2d_f32_f16', `${xp}, ${wp}, ${bp}, ${lo}, ${hi}, ${yp}`);
     if (kind === 'binary' && node.attrs.binarizeInput) return call('tfg_conv2d_f32_xnor', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
     if (kind === 'binary') return call('tfg_conv2d_f32_b1', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
-    return call('tfg_conv2d_f32_huff', `${xp}, &${wp}_stream, ${bp}, ${lo}, ${hi}, ${yp}`);
+    return { ...call('tfg_conv2d_f32_huff', `${xp}, &${wp}_stream, ${bp}, ${lo}, ${hi}, ${yp}`), stackBytes: ctx.packed(wName)!.kernelStackBytes };
   }
-  const q = quantBlock(ctx, prepareConv(node, x, w, ctx.output()));
+  const q = quantBlock(ctx, prepareConv(node, x, w, ctx.output()), kind === 'clustered' && sharesOneScale(w));
   if (kind === 'int4') return call('tfg_conv2d_s4', `&${q}, ${xp}, ${wp}, ${bp}, ${yp}`);
+  if (kind === 'clustered') return { ...call('tfg_conv2d_s8_huff', `&${q}, ${xp}, &${wp}_stream, ${bp}, ${yp}`), stackBytes: ctx.packed(wName)!.kernelStackBytes };
   return call('tfg_conv2d_s8_b1', `&${q}, ${xp}, ${wp}, ${wp}_alpha, ${bp}, ${yp}`);
 }

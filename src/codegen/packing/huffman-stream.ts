@@ -150,6 +150,15 @@ export function streamArray(st: WeightStream, head: Uint8Array): { bytes: Uint8A
 /** tfg_huff_stream.flags (firmware/include/tfg_kernels.h). */
 export const HUFF_HALF_CODEBOOK = 1;
 export const HUFF_HALF_BIAS = 2;
+/** The codebook holds int8 weight values, one byte each (the int8 kernels read it in place). */
+export const HUFF_INT8_CODEBOOK = 4;
+/** int8: the weights share one scale, so the requantization arrays hold one entry for every channel. */
+export const HUFF_ONE_SCALE = 8;
+
+/** An int8 codebook as flash holds it: one two's-complement byte an entry. */
+export function int8CodebookBytes(codebook: ArrayLike<number>): Uint8Array {
+  return Uint8Array.from(Array.from(codebook, (c) => c & 0xff));
+}
 
 /** Codebook entries (and half biases) as little-endian bytes: IEEE half when `half`, else float. */
 export function codebookBytes(codebook: ArrayLike<number>, half: boolean, halfBias?: ArrayLike<number>): Uint8Array {

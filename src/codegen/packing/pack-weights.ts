@@ -1,13 +1,17 @@
 // Weight packing for the IR's storage kinds (Tensor.storage): which constants codegen packs, and their flash arrays.
 // The IR's `data` stays the truth: every packed array is checked to decode to exactly those values, so the C result
 // equals the reference interpreter's (bit for bit on int8 paths). A storage the packed kernels cannot serve (another
-// consumer op, an unsupported dtype, a too-long conv row) is emitted dense instead: same results, more bytes.
+// consumer op, an unsupported dtype, a too-long conv row) is never emitted dense behind the recipe's back: codegen
+// refuses it (storageProblems, code storage-not-deployable), naming the layer and the combination.
 import { TinyforgeError } from '../../diagnostics.ts';
 import { product, type Graph, type Node, type Storage, type Tensor } from '../../ir/graph.ts';
 import { cComment } from '../c-names.ts';
 import { cFloats, cInts, cList } from '../c-literals.ts';
 import { f32ToHalfBits, halfBitsToF32, roundToHalf } from './bits.ts';
-import { codebookBytes, encodeWeightStream, HUFF_HALF_BIAS, HUFF_HALF_CODEBOOK, streamArray, type WeightStream } from './huffman-stream.ts';
+import {
+  codebookBytes, encodeWeightStream, HUFF_HALF_BIAS, HUFF_HALF_CODEBOOK, HUFF_INT8_CODEBOOK, HUFF_ONE_SCALE, int8CodebookBytes, streamArray, type WeightStream,
+} from './huffman-stream.ts';
+import { vlaBytes } from '../op-emitter.ts';
 
 /** Must equal TFG_XNOR_WORDS_MAX in firmware/include/tfg_kernels.h. */
 export const XNOR_WORDS_MAX = 64;
@@ -44,12 +48,12 @@ export function packingProblem(g: Graph, name: string): string | undefined {
     if (s.kind === 'binary' && t.dtype !== x.dtype) return 'binary weights and activations must both be float or int8';
     if (s.kind === 'binary' && t.dtype === 'i8' && !int8Magnitudes(t)) return 'int8 weights are not ±m per output channel';
     if (s.kind === 'clustered') {
-      if (t.dtype !== 'f32' || x.dtype !== 'f32') return 'clustered storage is served for float layers (cluster before int8)';
+      if (t.dtype !== x.dtype || (t.dtype !== 'f32' && t.dtype !== 'i8')) return `clustered ${t.dtype} weights in a layer with ${x.dtype} activations (the Huffman kernels take float or int8 on both)`;
       if (s.codebook.length > 256) return 'more than 256 clusters';
       if (n.op === 'Conv2D') {
         const row = product(t.shape.slice(1));
         if (row > HUFF_ROW_MAX) return `conv row of ${row} weights exceeds TFG_HUFF_ROW_MAX (${HUFF_ROW_MAX})`;
-        if (s.sparse && s.codebook.length > 255) return 'sparse conv streams need ≤ 255 clusters (255 marks zeros)';
+        if (t.dtype === 'f32' && s.sparse && s.codebook.length > 255) return 'sparse float conv streams need ≤ 255 clusters (255 marks zeros)';
       }
     }
   }
@@ -58,6 +62,57 @@ export function packingProblem(g: Graph, name: string): string | undefined {
 
 export function isPacked(g: Graph, name: string): boolean {
   return packingProblem(g, name) === undefined;
+}
+
+/** How a constant is deployed, as report.json names it: dense-f32 / dense-int8 / dense-int32, f16, int4, binary
+ *  (float α) / binary-int8, huffman-f32 / huffman-f16 (half codebook) / huffman-int8, or clustered-* (fixed-length codes). */
+export function deployedFormat(g: Graph, name: string): string {
+  const t = g.tensors[name];
+  const dtype = { f32: 'f32', i8: 'int8', i32: 'int32', u8: 'uint8' }[t.dtype];
+  const s = t.storage;
+  if (!s || s.kind === 'dense' || !isPacked(g, name)) return `dense-${dtype}`;
+  if (s.kind === 'binary') return t.dtype === 'i8' ? 'binary-int8' : 'binary';
+  if (s.kind === 'clustered') return `${s.huffman ? 'huffman' : 'clustered'}-${t.dtype === 'i8' ? 'int8' : s.half ? 'f16' : 'f32'}`;
+  return s.kind;
+}
+
+/** Storage kinds, as errors word them, with the weights' dtype: "clustered (int8 codebook)", "f16", … */
+function storageLabel(t: Tensor): string {
+  const s = t.storage!;
+  if (s.kind === 'clustered') return `clustered${s.huffman ? ' + Huffman' : ''} (${t.dtype === 'i8' ? 'int8' : s.half ? 'half' : 'float'} codebook)`;
+  return `${s.kind} (${t.dtype} values)`;
+}
+
+export interface StorageProblem {
+  tensor: string;
+  /** The first layer reading the tensor. */
+  node: string;
+  op: string;
+  /** "<storage> weights in a <dtype> <op>: <why>". */
+  combination: string;
+}
+
+/** Every constant whose storage (set by a recipe step) no packed kernel can serve as it stands: codegen refuses these
+ *  (storage-not-deployable) rather than emitting them dense. A storage on a constant no node reads is not a problem. */
+export function storageProblems(g: Graph): StorageProblem[] {
+  const out: StorageProblem[] = [];
+  for (const t of Object.values(g.tensors)) {
+    if (!t.storage || t.storage.kind === 'dense' || !t.data) continue;
+    const users = g.nodes.filter((n) => n.inputs.includes(t.name));
+    if (users.length === 0) continue;
+    const why = packingProblem(g, t.name);
+    if (!why) continue;
+    const n = users[0];
+    const x = g.tensors[n.inputs[0]];
+    out.push({ tensor: t.name, node: n.name, op: n.op, combination: `${storageLabel(t)} weights in ${x?.dtype === 'i8' ? 'an int8' : x?.dtype === 'f32' ? 'a float' : `a ${x?.dtype}`} ${n.op}: ${why}` });
+  }
+  return out;
+}
+
+/** Do all output channels of an int8 weight share one scale? (Then one requantization multiplier serves them all.) */
+export function sharesOneScale(t: Tensor): boolean {
+  const sc = t.quant?.scale ?? [];
+  return sc.length > 0 && sc.every((v) => v === sc[0]);
 }
 
 function mismatch(t: Tensor, what: string): TinyforgeError {
@@ -99,6 +154,9 @@ export interface PackedDecl {
   /** Stack the layer's decoder needs besides the kernel's scalars: the Huffman reader (+ the conv row buffer), or the
    *  XNOR kernel's sign words. 0 for the other kinds. */
   decoderRamBytes: number;
+  /** Stack the kernel's variable-length arrays take for this layer (tfg_dense_f32_huff / tfg_conv2d_f32_huff: the
+   *  codebook as floats, both codes' symbols and lookup tables), over its fixed frame. 0 for the other kinds. */
+  kernelStackBytes: number;
   /** Clustered layers: the encoded stream (for reports). */
   stream?: WeightStream;
 }
@@ -110,7 +168,7 @@ function packF16(t: Tensor, id: string): PackedDecl {
     h[i] = f32ToHalfBits(d[i]);
     if (Math.fround(halfBitsToF32(h[i])) !== d[i] && !(Number.isNaN(d[i]))) throw mismatch(t, `value ${d[i]} at ${i} is not a half`);
   }
-  return { decl: arr('uint16_t', id, hex(h, 4)), bytes: h.length * 2, decoderRamBytes: 0 };
+  return { decl: arr('uint16_t', id, hex(h, 4)), bytes: h.length * 2, decoderRamBytes: 0, kernelStackBytes: 0 };
 }
 
 function packInt4(t: Tensor, id: string): PackedDecl {
@@ -120,7 +178,7 @@ function packInt4(t: Tensor, id: string): PackedDecl {
     if (d[i] < -8 || d[i] > 7) throw mismatch(t, `value ${d[i]} at ${i} is outside [-8, 7]`);
     b[i >> 1] |= (d[i] & 0x0f) << ((i & 1) * 4);
   }
-  return { decl: arr('uint8_t', id, hex(b, 2)), bytes: b.length, decoderRamBytes: 0 };
+  return { decl: arr('uint8_t', id, hex(b, 2)), bytes: b.length, decoderRamBytes: 0, kernelStackBytes: 0 };
 }
 
 /** Sign bits of binary weights: flat (bit j of the weights = word j/32), or with each row starting on a word boundary
@@ -141,14 +199,14 @@ function packBinary(t: Tensor, s: Extract<Storage, { kind: 'binary' }>, id: stri
     else if (d[i] !== -a) throw mismatch(t, `value ${d[i]} at ${i} is not ±${a}`);
   }
   const alphaDecl = isFloat ? arr('float', `${id}_alpha`, cFloats(alpha), 8) : arr('int32_t', `${id}_alpha`, cInts(alpha));
-  return { decl: `${arr('uint32_t', id, hex(words, 8), 8)}\n${alphaDecl}`, bytes: words.length * 4 + out * 4, decoderRamBytes: rowAligned ? XNOR_WORDS_MAX * 4 : 0 };
+  return { decl: `${arr('uint32_t', id, hex(words, 8), 8)}\n${alphaDecl}`, bytes: words.length * 4 + out * 4, decoderRamBytes: rowAligned ? XNOR_WORDS_MAX * 4 : 0, kernelStackBytes: 0 };
 }
 
 /** The bias a half-clustered weight's stream holds (its one consumer's f32 bias, read by nothing else), if any: codegen
  *  passes NULL for it and it takes no flash of its own. */
 export function foldedBias(g: Graph, weight: string): string | undefined {
   const s = g.tensors[weight]?.storage;
-  if (s?.kind !== 'clustered' || !s.half || !isPacked(g, weight)) return undefined;
+  if (s?.kind !== 'clustered' || !s.half || g.tensors[weight].dtype !== 'f32' || !isPacked(g, weight)) return undefined;
   const users = g.nodes.filter((n) => n.inputs.includes(weight));
   const b = users.length === 1 ? users[0].inputs[2] : undefined;
   const t = b ? g.tensors[b] : undefined;
@@ -162,9 +220,9 @@ export function isFoldedBias(g: Graph, name: string): boolean {
 }
 
 function packClustered(g: Graph, t: Tensor, stored: Extract<Storage, { kind: 'clustered' }>, id: string, conv: boolean): PackedDecl {
+  if (t.dtype === 'i8') return packClusteredInt8(t, stored, id, conv);
   const d = t.data as Float32Array;
-  // A graph read back from JSON (src/ir/serialize.ts) holds indices as a plain object: accept any array-like.
-  const s = { ...stored, indices: stored.indices instanceof Uint8Array ? stored.indices : Uint8Array.from(Object.values(stored.indices as unknown as Record<string, number>)) };
+  const s = { ...stored, indices: indicesOf(stored) };
   if (s.indices.length !== d.length) throw mismatch(t, `${s.indices.length} indices for ${d.length} weights`);
   for (let i = 0; i < d.length; i++) {
     if (s.sparse && d[i] === 0) continue;
@@ -188,7 +246,48 @@ function packClustered(g: Graph, t: Tensor, stored: Extract<Storage, { kind: 'cl
   ];
   // Stack: the reader, the codebook as floats, the codes' built tables (+ the conv row).
   const decoderRamBytes = HUFF_READER_BYTES + 4 * s.codebook.length + st.tableRamBytes + (conv ? HUFF_ROW_MAX : 0);
-  return { decl: decls.join('\n'), bytes: head.length + st.data.length + st.tableBytes, stream: st, decoderRamBytes };
+  // The kernels' arrays: float codebook[n], uint8_t symbols[TFG_HUFF_SYMBOLS], uint16_t tables[TFG_HUFF_TABLE_ENTRIES].
+  const kernelStackBytes = vlaBytes(4 * s.codebook.length) + huffTableStack(st, s.codebook.length);
+  return { decl: decls.join('\n'), bytes: head.length + st.data.length + st.tableBytes, stream: st, decoderRamBytes, kernelStackBytes };
+}
+
+/** The Huffman kernels' variable-length arrays besides a float codebook: uint8_t symbols[TFG_HUFF_SYMBOLS],
+ *  uint16_t tables[TFG_HUFF_TABLE_ENTRIES] (the int8 kernels read their codebook in place). */
+function huffTableStack(st: WeightStream, codebookN: number): number {
+  const symbols = codebookN + (st.gap ? st.gap.lengths.length : 1);
+  const entries = st.indexTable.entries.length + (st.gapTable ? st.gapTable.entries.length : 1);
+  return vlaBytes(symbols) + vlaBytes(2 * entries);
+}
+
+/** A graph read back from JSON (src/ir/serialize.ts) may hold indices as a plain object: accept any array-like. */
+function indicesOf(s: Extract<Storage, { kind: 'clustered' }>): Uint8Array {
+  return s.indices instanceof Uint8Array ? s.indices : Uint8Array.from(Object.values(s.indices as unknown as Record<string, number>));
+}
+
+/** int8 clustered weights: the codebook holds the int8 values themselves (flag HUFF_INT8_CODEBOOK; the int8 kernels read
+ *  it in place and compute exactly as tfg_*_s8 on `data`), int32 biases stay their own array. */
+function packClusteredInt8(t: Tensor, s: Extract<Storage, { kind: 'clustered' }>, id: string, conv: boolean): PackedDecl {
+  const d = t.data as Int8Array;
+  const indices = indicesOf(s);
+  if (indices.length !== d.length) throw mismatch(t, `${indices.length} indices for ${d.length} weights`);
+  s.codebook.forEach((c, i) => { if (!Number.isInteger(c) || c < -128 || c > 127) throw mismatch(t, `int8 cluster ${i} = ${c} is not an int8 value`); });
+  for (let i = 0; i < d.length; i++) {
+    if (s.sparse && d[i] === 0) continue;
+    if (s.codebook[indices[i]] !== d[i]) throw mismatch(t, `weight ${i} = ${d[i]} but its cluster ${indices[i]} is ${s.codebook[indices[i]]}`);
+  }
+  const st = encodeWeightStream(indices, d, { codebookN: s.codebook.length, sparse: !!s.sparse, huffman: s.huffman });
+  const head = int8CodebookBytes(s.codebook);
+  const { bytes, crc32 } = streamArray(st, head);
+  const flags = HUFF_INT8_CODEBOOK | (sharesOneScale(t) ? HUFF_ONE_SCALE : 0);
+  const tableBits = st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4);
+  const decls = [
+    arr('uint8_t', id, hex(bytes, 2)),
+    `/* codebook (${s.codebook.length} × int8), index code lengths${st.gap ? ', gap code lengths' : ''}, ${st.bits}-bit stream */`,
+    `static const tfg_huff_stream ${id}_stream = { ${id}, ${bytes.length}u, ${st.bits}u, 0x${crc32.toString(16).padStart(8, '0')}u, ${st.count}u, ${s.codebook.length - 1}u, ${st.gapEscape}u, 0x${tableBits.toString(16)}u, ${flags}u };`,
+  ];
+  // Stack: the reader and the codes' built tables (+ the conv row); the codebook is read in place from flash.
+  const decoderRamBytes = HUFF_READER_BYTES + st.tableRamBytes + (conv ? HUFF_ROW_MAX : 0);
+  return { decl: decls.join('\n'), bytes: head.length + st.data.length + st.tableBytes, stream: st, decoderRamBytes, kernelStackBytes: huffTableStack(st, s.codebook.length) };
 }
 
 /** The flash arrays of a packed constant (main array named `id`, helpers `id_*`), or undefined when it is emitted dense. */

@@ -1,10 +1,10 @@
-// The ESP32 leg of `deploy`: generated model → ESP-IDF project → `idf.py build` (or, without ESP-IDF, a prebuilt
-// build folder given with --image) → esptool-js flash with MD5 verification on the board's port.
+// The ESP32 leg of `deploy`: the ESP-IDF project `compile` wrote (or one generated here for a model) → `idf.py build`
+// (or, without ESP-IDF, a prebuilt build folder given with --image) → esptool-js flash with MD5 verification.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Board } from '../../build/boards.ts';
 import { elfSize, type ElfSize } from '../../build/elf-size.ts';
-import { buildEspIdfProject, espIdfChip, generateEspIdfProject, missingSdk, noIdfMessage, type EspIdfProject } from '../../build/esp-idf.ts';
+import { buildEspIdfProject, ESP_IDF_FOLDER, espIdfChip, generateEspIdfProject, missingSdk, noIdfMessage, type EspIdfProject } from '../../build/esp-idf.ts';
 import type { GeneratedModel } from '../../codegen/generate.ts';
 import { TinyforgeError } from '../../diagnostics.ts';
 import type { FlashEsp32Result, FlashProgress } from './esp32.ts';
@@ -13,10 +13,12 @@ import type { SerialportWebSerial } from './serialport-webserial.ts';
 
 export interface DeployEsp32Options {
   board: Board;
-  model: GeneratedModel;
+  /** The ESP-IDF project to build (what `compile` wrote); without it one is generated for `model`. */
+  project?: EspIdfProject;
+  model?: GeneratedModel;
   /** The graph's name, for the component's header comment. */
   modelName?: string;
-  /** The ESP-IDF project is written to `<outDir>/esp-idf`. */
+  /** A generated ESP-IDF project is written to `<outDir>/esp-idf`. */
   outDir: string;
   /** The board's serial port (or an adapter already built, in tests). */
   port: string | SerialportWebSerial;
@@ -69,8 +71,13 @@ export function findAppElf(buildDir: string): string | undefined {
 export async function deployEsp32(opts: DeployEsp32Options): Promise<DeployEsp32Result> {
   const { board } = opts;
   espIdfChip(board);
-  const project = generateEspIdfProject({ board, model: opts.model, outDir: join(opts.outDir, 'esp-idf'), modelName: opts.modelName });
-  opts.onLog?.(`wrote the ESP-IDF project ${project.dir} (${project.files.length} files)`);
+  let project = opts.project;
+  if (project) opts.onLog?.(`ESP-IDF project: ${project.dir} (${project.files.length} files, written by compile)`);
+  else {
+    if (!opts.model) throw new Error('deployEsp32 needs a project or a model');
+    project = generateEspIdfProject({ board, model: opts.model, outDir: join(opts.outDir, ESP_IDF_FOLDER), modelName: opts.modelName });
+    opts.onLog?.(`wrote the ESP-IDF project ${project.dir} (${project.files.length} files)`);
+  }
   const idfPath = opts.idfPath ?? process.env.IDF_PATH;
   let build: DeployEsp32Result['build'];
   if (opts.image) {
