@@ -15,7 +15,10 @@
 #define TFG_ALIGN(n)
 #endif
 
-typedef enum { TFG_OK = 0, TFG_ERR_ARG = -1 } tfg_status;
+/** What every kernel returns. TFG_ERR_ARG: an argument the kernel checks is out of range; TFG_ERR_CORRUPT: packed
+ *  weights failed their length/CRC check or held an invalid code. Either way the output is not valid, and the generated
+ *  tfg_model_run stops at the first status other than TFG_OK and returns it. */
+typedef enum { TFG_OK = 0, TFG_ERR_ARG = -1, TFG_ERR_CORRUPT = -2 } tfg_status;
 
 #define TFG_MAX_DIMS 6
 
@@ -264,8 +267,6 @@ tfg_status tfg_dequantize_s8(int32_t n, float scale, int32_t zero_point, const i
  * The weights' logical values equal the IR tensor's data, so results match the dense kernels on those values:
  * int8 paths bit for bit, float paths up to accumulation order. Packing: src/codegen/packing/. ==== */
 
-/** A stream failed its length/CRC check or held an invalid code; the output is not valid. */
-#define TFG_ERR_CORRUPT ((tfg_status)-2)
 /** Largest conv weight row (k_h·k_w·in_c/groups) tfg_conv2d_{f32,s8}_huff decode into their stack buffer (bytes). */
 #define TFG_HUFF_ROW_MAX 1152
 
