@@ -305,16 +305,6 @@ tfg_status tfg_dense_f32_xnor(int32_t batch, int32_t in_n, int32_t out_n, const 
 tfg_status tfg_conv2d_f32_xnor(const tfg_conv_geom *g, const float *in, const uint32_t *bits, const float *alpha,
                                const float *bias, float act_min, float act_max, float *out);
 
-/** One canonical code in decode form (built on the decoder's stack by tfg_huff_build): count[len] codes of each length
- *  1..15 (index 0 unused), symbols in canonical order, and a lookup table on the next table_bits stream bits:
- *  entry = (code length << 8) | symbol, 0 = a longer code (or none), decoded by the canonical walk over count/symbols. */
-typedef struct {
-  const uint16_t *count;
-  const uint8_t *symbols;
-  const uint16_t *table;
-  int32_t table_bits;
-} tfg_huff_code;
-
 /** Widest lookup table a decoder builds (2^8 uint16 entries on the stack). */
 #define TFG_HUFF_TABLE_BITS_MAX 8
 
