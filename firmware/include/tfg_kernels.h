@@ -144,45 +144,54 @@ tfg_status tfg_conv2d_f32(const tfg_conv_geom *g, const float *in, const float *
 /** int8 Conv2D (TFLite reference_integer_ops::ConvPerChannel, padding = input zero point). Ref: src/reference/int8/conv2d.ts */
 tfg_status tfg_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const int8_t *w,
                          const int32_t *bias, int8_t *out);
-/** int8 Conv2D with Cortex-M DSP SMLAD (any geometry); bit-exact with tfg_conv2d_s8. Scratch: a 512-byte stack buffer
- *  (one im2col column, used when KH·KW·in_c/groups ≤ 512; larger receptive fields use per-tap dot products). */
+/** Largest receptive field k_h·k_w·in_c/groups tfg_conv2d_s8_dsp gathers into its scratch (larger ones use per-tap
+ *  dot products and take no scratch). */
+#define TFG_CONV_COL_MAX 512
+/** int8 Conv2D with Cortex-M DSP SMLAD (any geometry); bit-exact with tfg_conv2d_s8. Scratch: one im2col column,
+ *  tfg_conv2d_s8_dsp_scratch_bytes(g) bytes (K = k_h·k_w·in_c/groups when K ≤ TFG_CONV_COL_MAX, else 0). */
 tfg_status tfg_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const int8_t *w,
-                             const int32_t *bias, int8_t *out);
-/** Largest receptive field k_h·k_w·in_c of tfg_conv2d_s8_im2col_dsp (its stack scratch is 5 bytes per element).
- *  Must equal TFG_IM2COL_MAX in src/codegen/ops/conv2d.ts. */
+                             const int32_t *bias, int8_t *out, void *scratch, int32_t scratch_bytes);
+int32_t tfg_conv2d_s8_dsp_scratch_bytes(const tfg_conv_geom *g);
+/** Largest receptive field k_h·k_w·in_c of tfg_conv2d_s8_im2col_dsp (its scratch is 4 or 6 bytes per element). */
 #define TFG_IM2COL_MAX 576
 /** int8 Conv2D, one group, any kernel/stride/padding/dilation, K = k_h·k_w·in_c ≤ TFG_IM2COL_MAX: int16 im2col of
  *  two output pixels, then 2 pixels × 2 channels SMLAD blocks. w2 = the OHWI weights interleaved by codegen (per
  *  channel pair, per group of 4 of the K rounded up to 4: 4 bytes of each channel; zero-padded to an even channel count;
  *  bytes of a group in order 0,2,1,3 when in_c % 4 ≠ 0; 4-byte aligned). bias2 = the bias padded to an even
  *  count (zeros without a bias; never NULL).
- *  Scratch: 4·K + 2·K (K rounded up to 4) bytes of stack when in_c % 4 ≠ 0, else 4·K. Bit-exact with tfg_conv2d_s8. Ref: interleaveConvPairs in src/codegen/ops/dsp-weights.ts. */
+ *  Scratch: tfg_conv2d_s8_im2col_dsp_scratch_bytes(g) = 4·K4 bytes (two int16 columns, K4 = K rounded up to 4), 6·K4
+ *  when in_c % 4 ≠ 0. Bit-exact with tfg_conv2d_s8. Ref: interleaveConvPairs in src/codegen/ops/dsp-weights.ts. */
 tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                    const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out);
+                                    const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out, void *scratch,
+                                    int32_t scratch_bytes);
+int32_t tfg_conv2d_s8_im2col_dsp_scratch_bytes(const tfg_conv_geom16 *g);
 /** int8 pointwise Conv2D (1×1 kernel, no padding, one group, any stride, in_c ≤ TFG_IM2COL_MAX) as a GEMM over
  *  pixels, 2 pixels × 2 channels per SMLAD block; w2 and bias2 as in tfg_conv2d_s8_im2col_dsp.
- *  Scratch: as tfg_conv2d_s8_im2col_dsp with K = in_c. Bit-exact with tfg_conv2d_s8. */
+ *  Scratch: tfg_conv2d_s8_1x1_dsp_scratch_bytes(g), as tfg_conv2d_s8_im2col_dsp's with K = in_c. Bit-exact with
+ *  tfg_conv2d_s8. */
 tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                 const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out);
+                                 const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out, void *scratch,
+                                 int32_t scratch_bytes);
+int32_t tfg_conv2d_s8_1x1_dsp_scratch_bytes(const tfg_conv_geom16 *g);
 /** DepthwiseConv2D: output channel c·m + j reads input channel c. Ref: src/reference/float/depthwise-conv2d.ts */
 tfg_status tfg_depthwise_conv2d_f32(const tfg_conv_geom *g, const float *in, const float *w, const float *bias,
                                     float act_min, float act_max, float *out);
 /** int8 DepthwiseConv2D (TFLite DepthwiseConvPerChannel). Ref: src/reference/int8/depthwise-conv2d.ts */
 tfg_status tfg_depthwise_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
                                    const int8_t *w, const int32_t *bias, int8_t *out);
-/** Stack scratch bounds of tfg_depthwise_conv2d_s8_dsp (it uses exactly k_h·G·W_p·8 bytes of row buffer and G·k_h·k_w·8
- *  bytes of weights),
- *  G = ceil(channels / 4), W_p = (out_w − 1)·stride_w + k_w; k_h ≤ TFG_DW_MAX_KH. Must equal the constants in
- *  src/codegen/ops/depthwise-conv2d.ts. */
+/** Bounds codegen keeps tfg_depthwise_conv2d_s8_dsp within: its row ring (k_h·G·W_p·8 bytes) and widened weights
+ *  (G·k_h·k_w·8 bytes), G = ⌈channels / 4⌉, W_p = (out_w − 1)·stride_w + k_w; k_h ≤ TFG_DW_MAX_KH. */
 #define TFG_DW_ROWBUF_BYTES 8192
 #define TFG_DW_WBUF_BYTES 4608
 #define TFG_DW_MAX_KH 16
 /** int8 DepthwiseConv2D with Cortex-M DSP (depth multiplier 1, dilation 1): input rows and weights widened to int16
- *  pairs on the stack (input offset added, padding 0), then per tap of 4 channels two LDRD and four SMLABB/SMLATT,
- *  3×3 windows unrolled. bias4 = the bias padded with zeros to a multiple of 4 (never NULL). Scratch: see above.
- *  Bit-exact with tfg_depthwise_conv2d_s8. */
+ *  pairs in the scratch (input offset added, padding 0), then per tap of 4 channels two LDRD and four SMLABB/SMLATT,
+ *  3×3 windows unrolled. bias4 = the bias padded with zeros to a multiple of 4 (never NULL). Scratch:
+ *  tfg_depthwise_conv2d_s8_dsp_scratch_bytes(g) = the two parts above. Bit-exact with tfg_depthwise_conv2d_s8. */
 tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                       const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out);
+                                       const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out, void *scratch,
+                                       int32_t scratch_bytes);
+int32_t tfg_depthwise_conv2d_s8_dsp_scratch_bytes(const tfg_conv_geom16 *g);
 
 /* ---- pool ---- */
 /** Max over the window's in-bounds positions, then the fused activation clamp. */
@@ -267,7 +276,7 @@ tfg_status tfg_dequantize_s8(int32_t n, float scale, int32_t zero_point, const i
  * The weights' logical values equal the IR tensor's data, so results match the dense kernels on those values:
  * int8 paths bit for bit, float paths up to accumulation order. Packing: src/codegen/packing/. ==== */
 
-/** Largest conv weight row (k_h·k_w·in_c/groups) tfg_conv2d_{f32,s8}_huff decode into their stack buffer (bytes). */
+/** Largest conv weight row (k_h·k_w·in_c/groups) tfg_conv2d_{f32,s8}_huff decode into their scratch (bytes). */
 #define TFG_HUFF_ROW_MAX 1152
 
 /** int8 Dense with 4-bit weights, two per byte (flat [out,in] index j: low nibble of byte j/2 when j is even), values in [−8, 7].
@@ -292,20 +301,26 @@ tfg_status tfg_conv2d_f32_b1(const tfg_conv_geom *g, const float *in, const uint
                              const float *bias, float act_min, float act_max, float *out);
 tfg_status tfg_conv2d_s8_b1(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const uint32_t *bits,
                             const int32_t *magnitude, const int32_t *bias, int8_t *out);
-/** Largest input (in 32-bit words of signs) tfg_dense_f32_xnor packs on its stack: 64 words = 2048 inputs, 256 bytes. */
+/** Largest row of the XNOR kernels in 32-bit words of signs (64 words = 2048 inputs): codegen keeps their scratch to
+ *  one (dense) or two (conv) such rows. */
 #define TFG_XNOR_WORDS_MAX 64
 /** Float Dense on binarized inputs (sign(x), x ≥ 0 → +1) with 1-bit weights: row o = ⌈in_n/32⌉ words (rows word-aligned,
  *  padding bits 0), y = float(α[o]·(in_n − 2·popcount(w XOR signs))) + bias[o] in float. Bit-exact with
  *  src/reference/float/dense.ts (binarizeInput). in_n > 32·TFG_XNOR_WORDS_MAX returns TFG_ERR_CORRUPT (codegen checks). */
 tfg_status tfg_dense_f32_xnor(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const uint32_t *bits,
-                              const float *alpha, const float *bias, float act_min, float act_max, float *out);
+                              const float *alpha, const float *bias, float act_min, float act_max, float *out,
+                              void *scratch, int32_t scratch_bytes);
+int32_t tfg_dense_f32_xnor_scratch_bytes(int32_t in_n);
 /** Float Conv2D (groups = 1) on binarized inputs with 1-bit OHWI weights, rows of k_h·k_w·in_c bits word-aligned; padded
- *  taps contribute 0 (masked). Bit-exact with src/reference/float/conv2d.ts (binarizeInput). Stack: two
- *  TFG_XNOR_WORDS_MAX-word buffers; a larger receptive field or groups > 1 returns TFG_ERR_CORRUPT (codegen checks). */
+ *  taps contribute 0 (masked). Bit-exact with src/reference/float/conv2d.ts (binarizeInput). Scratch: the receptive
+ *  field's signs and mask, tfg_conv2d_f32_xnor_scratch_bytes(g) = 8·⌈k_h·k_w·in_c / 32⌉ bytes; a receptive field over
+ *  TFG_XNOR_WORDS_MAX words or groups > 1 returns TFG_ERR_CORRUPT (codegen checks). */
 tfg_status tfg_conv2d_f32_xnor(const tfg_conv_geom *g, const float *in, const uint32_t *bits, const float *alpha,
-                               const float *bias, float act_min, float act_max, float *out);
+                               const float *bias, float act_min, float act_max, float *out, void *scratch,
+                               int32_t scratch_bytes);
+int32_t tfg_conv2d_f32_xnor_scratch_bytes(const tfg_conv_geom *g);
 
-/** Widest lookup table a decoder builds (2^8 uint16 entries on the stack). */
+/** Widest lookup table a decoder builds (2^8 uint16 entries in its scratch). */
 #define TFG_HUFF_TABLE_BITS_MAX 8
 
 /** Flags of a tfg_huff_stream. */
@@ -328,25 +343,31 @@ typedef struct {
   uint32_t bytes, bits, crc32, count;
   uint8_t codebook_n1, gap_escape, table_bits, flags;
 } tfg_huff_stream;
-/** Float Dense decoding the stream while it computes (no row buffer; RAM = a TFG_HUFF_READER_BYTES reader, the codebook
- *  as floats and the codes' decode form: 32 uint16 counts, TFG_HUFF_SYMBOLS bytes, TFG_HUFF_TABLE_ENTRIES uint16s).
+/** Float Dense decoding the stream while it computes (no row buffer). Scratch: tfg_dense_f32_huff_scratch_bytes(s), the
+ *  codebook as floats and the codes' decode form (lookup tables and symbols, sized by the descriptor).
  *  `bias` (float, may be NULL) is used when the stream holds none. Returns TFG_ERR_CORRUPT on bad code lengths, a bad
  *  code, a read past `bits`, a CRC mismatch. Ref: src/reference/float/dense.ts on the codebook values. */
 tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const tfg_huff_stream *s,
-                              const float *bias, float act_min, float act_max, float *out);
-/** Float Conv2D decoding one output channel's weights at a time into a TFG_HUFF_ROW_MAX-byte stack row. Errors as above. */
+                              const float *bias, float act_min, float act_max, float *out, void *scratch, int32_t scratch_bytes);
+int32_t tfg_dense_f32_huff_scratch_bytes(const tfg_huff_stream *s);
+/** Float Conv2D decoding one output channel's weights at a time into a row of the scratch (rows ≤ TFG_HUFF_ROW_MAX).
+ *  Scratch: tfg_conv2d_f32_huff_scratch_bytes(g, s), tfg_dense_f32_huff's and the row. Errors as above. */
 tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tfg_huff_stream *s, const float *bias,
-                               float act_min, float act_max, float *out);
+                               float act_min, float act_max, float *out, void *scratch, int32_t scratch_bytes);
+int32_t tfg_conv2d_f32_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff_stream *s);
 /** int8 Dense whose weights are int8 codes in a Huffman stream (TFG_HUFF_INT8_CODEBOOK: the codebook holds the int8
  *  values, read in place, as TFLM's LUT compression does), decoded while computing: same arithmetic as tfg_dense_s8 on
- *  those values, so bit-exact with it (pruned weights add 0). RAM: a reader and the codes' decode form, no codebook copy.
+ *  those values, so bit-exact with it (pruned weights add 0). Scratch: tfg_dense_s8_huff_scratch_bytes(s), the codes' decode form (no codebook copy).
  *  With TFG_HUFF_ONE_SCALE, q->multiplier / q->shift hold one entry for all channels. Errors as tfg_dense_f32_huff, and
  *  a stream without int8 codes is TFG_ERR_CORRUPT. Ref: src/reference/int8/dense.ts. */
 tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
-                             const tfg_huff_stream *s, const int32_t *bias, int8_t *out);
-/** int8 Conv2D on the same stream, one output channel's int8 weights at a time decoded into a TFG_HUFF_ROW_MAX-byte
- *  stack row (0 for pruned weights), then tfg_conv2d_s8's arithmetic. Ref: src/reference/int8/conv2d.ts. */
+                             const tfg_huff_stream *s, const int32_t *bias, int8_t *out, void *scratch, int32_t scratch_bytes);
+int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s);
+/** int8 Conv2D on the same stream, one output channel's int8 weights at a time decoded into a row of the scratch
+ *  (0 for pruned weights), then tfg_conv2d_s8's arithmetic. Scratch: tfg_conv2d_s8_huff_scratch_bytes(g, s). Ref:
+ *  src/reference/int8/conv2d.ts. */
 tfg_status tfg_conv2d_s8_huff(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const tfg_huff_stream *s,
-                              const int32_t *bias, int8_t *out);
+                              const int32_t *bias, int8_t *out, void *scratch, int32_t scratch_bytes);
+int32_t tfg_conv2d_s8_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff_stream *s);
 
 #endif /* TFG_KERNELS_H */

@@ -2,7 +2,8 @@
 import { isConstant, type Graph, type Tensor } from '../ir/graph.ts';
 import { cComment, type CNames } from './c-names.ts';
 import { cFloats, cInts, cList } from './c-literals.ts';
-import { deployedFormat, packedWeightDecl, type PackedDecl } from './packing/pack-weights.ts';
+import { clusteredStream, deployedFormat, packedWeightDecl, type PackedDecl } from './packing/pack-weights.ts';
+import type { WeightStream } from './packing/huffman-stream.ts';
 import { alignedBytes, denseFlashBytes, packedFlashBytes, type WeightFlash } from './deployed-weights.ts';
 
 export const C_TYPE = { f32: 'float', i8: 'int8_t', i32: 'int32_t', u8: 'uint8_t' } as const;
@@ -40,6 +41,7 @@ function declareRelaid(t: Tensor, id: string, data: Int8Array | Int32Array): str
 export class WeightTable {
   private readonly ids = new Map<string, WeightArray>();
   private readonly packs = new Map<string, PackedDecl>();
+  private readonly streams = new Map<string, WeightStream | undefined>();
 
   constructor(private readonly g: Graph, private readonly names: CNames) {
     relaid.delete(g); // a new generation: no re-laid copies from an earlier one (e.g. another kernel set)
@@ -58,7 +60,7 @@ export class WeightTable {
         this.ids.set(name, { tensor: name, id, bytes, format, layoutBytes: bytes - denseFlashBytes(t), decl: declareRelaid(t, id, copy) });
         return id;
       }
-      const packed = packedWeightDecl(this.g, name, id); // Tensor.storage kinds: src/codegen/packing/
+      const packed = packedWeightDecl(this.g, name, id, this.stream(name)); // Tensor.storage kinds: src/codegen/packing/
       if (packed) this.packs.set(name, packed);
       w = packed
         ? { tensor: name, id, bytes: packedFlashBytes(packed), format, layoutBytes: 0, decl: packed.decl }
@@ -73,6 +75,13 @@ export class WeightTable {
     if (!this.isWeight(name)) return undefined;
     this.ref(name);
     return this.packs.get(name);
+  }
+
+  /** The bit stream clustered constant `name` is packed into (undefined when it is not packed clustered), encoded
+   *  once: the scratch rules size the Huffman decoders' scratch from it before the weight is declared. */
+  stream(name: string): WeightStream | undefined {
+    if (!this.streams.has(name)) this.streams.set(name, clusteredStream(this.g, name));
+    return this.streams.get(name);
   }
 
   isWeight(name: string): boolean {
