@@ -8,6 +8,7 @@ import { deployedLayers, graphWeightFlash, type DeployedLayer } from '../codegen
 import { storageProblems } from '../codegen/packing/pack-weights.ts';
 import { graphStats } from '../ir/stats.ts';
 import { float32WeightBytes } from './deep-compression-table.ts';
+import { validationRange } from './prune-finetune.ts';
 import { quantizeInt8 } from './quantize-int8.ts';
 import { pruneWeights } from './prune-weights.ts';
 import { pruneStructured } from './prune-structured.ts';
@@ -251,6 +252,10 @@ export async function runPipeline(g: Graph, recipe: Recipe | string, opts: Pipel
     sizeStep(result.report, before, after, input.float32_bytes);
     // Layers the step left as they were (on_unsupported: skip) go into its report, not only into the log.
     if (skipped.length) (result.report as PassReport & { skipped: unknown[] }).skipped = skipped.map((d) => ({ ...d.location, reason: d.message }));
+    const validation = opts.data?.validation;
+    if (validation && opts.data?.dataset && typeof params[i].val_samples === 'number') {
+      result.report.held_out = { dataset: validation.name, ...validationRange(params[i].val_samples as number, validation.size) };
+    }
     reports.push(result.report);
     before = after;
   }

@@ -89,6 +89,7 @@ export function register(program: Command): void {
       const { sampleInput } = await import('../../reference/model-input.ts');
       const { tflmComparer } = await import('../../data/tflm-reference-outputs.ts');
       const { makeReport } = await import('../../report/make-report.ts');
+      const { heldOutNotes } = await import('../../report/held-out.ts');
       const { renderHtml } = await import('../../report/html.ts');
       const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
       const preprocess = { inputScale: opts.inputScale, mean: opts.mean, std: opts.std };
@@ -149,7 +150,7 @@ export function register(program: Command): void {
         report = makeReport({
           board: compiled.board, graph: project.graph, floatGraph: compiled.floatGraph, modelPath, manifest: project.manifest,
           compression: compiled.compression, elf, measurement, dataset: opts.dataset ?? 'mnist', stack, perLayer, floatTop1: floatEval,
-          tflmReference: tflm?.result(), classes: data.classNames, datasetNotes: [...new Set([...(data.notes ?? []), ...compiled.dataNotes])],
+          tflmReference: tflm?.result(), classes: data.classNames, datasetNotes: [...new Set([...(data.notes ?? []), ...compiled.dataNotes, ...heldOutNotes(compiled.compression.steps, data.name, measurement.samples)])],
           floatNote: 'note' in original ? original.note : undefined,
         });
       } finally {
