@@ -36,6 +36,8 @@ export interface Dataset {
   notes?: string[];
   /** TFLM's printed device outputs for these samples (MLPerf Tiny `reference_outputs/` beside the folder). */
   referenceOutputs?: { file: string; printing: TflmPrinting };
+  /** The samples have no labels (synthetic inputs): there is no accuracy to count on them. */
+  unlabeled?: true;
 }
 
 /** How raw sample files store their values (MLPerf Tiny `.bin` samples). */
@@ -57,11 +59,11 @@ export interface LoadOptions {
 
 /** The formats `loadDataset` accepts, worded for errors and `--help`. */
 export const DATASET_FORMATS =
-  "'mnist'; an MLPerf Tiny folder (y_labels.csv + .bin samples); a folder of class subfolders of PNG/JPEG images; " +
+  "'mnist'; 'synthetic' (seeded random inputs: latency and memory only); an MLPerf Tiny folder (y_labels.csv + .bin samples); a folder of class subfolders of PNG/JPEG images; " +
   'x.npy + y.npy (a folder holding both, or the x.npy file); a .csv file, one row a sample; ' +
   'any of these folders may hold train/ and test/ subfolders';
 
-export type DatasetFormat = 'mnist' | 'mlperf' | 'images' | 'npy' | 'csv';
+export type DatasetFormat = 'mnist' | 'synthetic' | 'mlperf' | 'images' | 'npy' | 'csv';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
 
@@ -74,6 +76,10 @@ export async function loadDataset(spec: string, opts: LoadOptions): Promise<Data
     const ds = loadMnist(opts);
     if (opts.input) checkSampleFits(ds.inputShape, opts.input, { file: 'mnist' });
     return ds;
+  }
+  if (spec === 'synthetic') {
+    rejectFormatFlags(spec, 'synthetic', opts);
+    return (await import('./synthetic.ts')).loadSynthetic(opts);
   }
   if (spec === '' || !existsSync(spec)) {
     throw new TinyforgeError('unknown-dataset', `no dataset "${spec}": it is not 'mnist' and no such file or folder exists`, {
@@ -102,6 +108,8 @@ async function loadFormat(format: DatasetFormat, path: string, opts: LoadOptions
       return (await import('./csv-dataset.ts')).loadCsvDataset(path, opts);
     case 'mnist':
       return (await import('./mnist.ts')).loadMnist(opts);
+    case 'synthetic':
+      return (await import('./synthetic.ts')).loadSynthetic(opts);
   }
 }
 
@@ -157,6 +165,7 @@ function rejectFormatFlags(path: string, format: DatasetFormat, opts: LoadOption
 
 const FORMAT_NAMES: Record<DatasetFormat, string> = {
   mnist: 'MNIST',
+  synthetic: 'synthetic inputs',
   mlperf: 'an MLPerf Tiny folder',
   images: 'a folder of images',
   npy: 'an x.npy/y.npy dataset',

@@ -143,7 +143,7 @@ export function register(program: Command): void {
         await session.close();
         // float_top1: the original float model's, on the same samples (for a .tfir.json, the model its recipe started from).
         const original = await originalFloatModel(compiled.floatGraph, { inputScale: opts.inputScale, mean: opts.mean, std: opts.std });
-        const floatEval = !('graph' in original) ? null
+        const floatEval = !('graph' in original) || data.unlabeled ? null
           : original.graph === compiled.floatGraph && compiled.quantization === 'float32' && compiled.compression.steps.length === 0
             ? measurement.referenceTop1
             : (await evaluateOnHost(original.graph, data, { limit: measurement.samples })).referenceTop1;
