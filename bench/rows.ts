@@ -98,11 +98,12 @@ function decodePerKeptWeight(packed: DeployReport, dense: DeployReport): number 
   return kept > 0 ? decode / kept : null;
 }
 
+/** Device = reference: identical output bytes for an int8 model, the same top-1 for a float one. */
 const identical = (name: string, r: DeployReport): Check => ({
   name,
-  target: '100% identical bytes',
+  target: r.accuracy.agreement_kind === 'identical-bytes' ? '100% identical bytes' : '100% same top-1',
   measured: fmtPct(r.accuracy.agreement, 2),
-  pass: r.accuracy.agreement === null ? null : r.accuracy.agreement === 1 && r.accuracy.agreement_kind === 'identical-bytes',
+  pass: r.accuracy.agreement === null ? null : r.accuracy.agreement === 1,
 });
 
 const lossCheck = (r: DeployReport, bound: number): Check => atMost('top-1 loss vs the float model (pt)', lossPt(r), bound, (v) => v.toFixed(2));
@@ -203,7 +204,8 @@ function mlperfRow(key: keyof typeof MLPERF_MODELS): BenchRow {
   };
 }
 
-/** KWS on the other cores TFLM + CMSIS-NN was measured on. */
+/** KWS on another core TFLM + CMSIS-NN was measured on. (Its Cortex-M0 figure came from a build with more RAM than
+ *  mps2-an385-armv6m's micro:bit budget, which KWS's 16 KB arena and stack do not fit.) */
 function kwsOtherCore(board: keyof typeof TFLM_CMSIS_NN_OTHER_CORES, core: string): BenchRow {
   const tflm = TFLM_CMSIS_NN_OTHER_CORES[board];
   return {
@@ -226,7 +228,6 @@ function kwsOtherCore(board: keyof typeof TFLM_CMSIS_NN_OTHER_CORES, core: strin
 const MLPERF: BenchRow[] = [
   mlperfRow('kws'), mlperfRow('ic'), mlperfRow('vww'), mlperfRow('ad'),
   kwsOtherCore('mps2-an385', 'Cortex-M3, no DSP extension'),
-  kwsOtherCore('mps2-an385-armv6m', 'Cortex-M0 code'),
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
