@@ -10,7 +10,7 @@ import { convParams, depthwiseSeparable } from '../src/compress/depthwise-separa
 import { createLog } from '../src/compress/pass.ts';
 import { validateRecipe } from '../src/compress/pipeline.ts';
 import { sliceDataset } from '../src/compress/prune-finetune.ts';
-import { LOTTERY_COLUMNS, meanStd, runLottery, type LotteryRow } from '../src/compress/prune-lottery.ts';
+import { LOTTERY_COLUMNS, runLottery, type LotteryRow } from '../src/compress/prune-lottery.ts';
 import { calibrationSamples, pruneStructured } from '../src/compress/prune-structured.ts';
 import { runPipeline } from '../src/compress/pipeline.ts';
 import { loadDataset, type Dataset } from '../src/data/dataset.ts';

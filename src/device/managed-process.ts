@@ -118,7 +118,7 @@ export function waitForLine(
       reject(new TimeoutError(`${what}: nothing matching ${pattern} within ${timeoutMs} ms`, { notes: text ? [text.trim()] : [] }));
     }, timeoutMs);
     for (const s of sources) s?.on('data', onData);
-    proc.exited.then(({ code, signal }) => {
+    void proc.exited.then(({ code, signal }) => {
       done();
       reject(
         new TinyforgeError('process-failed', `${what}: the process exited (${signal ?? `code ${code}`}) after ${Date.now() - started} ms`, {
