@@ -4,7 +4,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { limitDataset, loadDataset, type Dataset } from '../src/data/dataset.ts';
+import { limitDataset, type Dataset } from '../src/data/dataset.ts';
+import { loadDataset } from '../src/data/load-dataset.ts';
 import type { Graph } from '../src/ir/graph.ts';
 import { loadModel } from '../src/import/index.ts';
 import { exportOnnx } from '../src/import/onnx-export.ts';

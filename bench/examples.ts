@@ -3,7 +3,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadDataset, type Dataset } from '../src/data/dataset.ts';
+import { type Dataset } from '../src/data/dataset.ts';
+import { loadDataset } from '../src/data/load-dataset.ts';
 import { graphStats } from '../src/ir/stats.ts';
 import { exportOnnx } from '../src/import/onnx-export.ts';
 import { prepareModel, type PreparedModel } from '../src/cli/steps.ts';

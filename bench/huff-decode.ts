@@ -9,7 +9,7 @@ import { buildProject } from '../src/build/build-project.ts';
 import { loadBoard } from '../src/build/boards.ts';
 import { generateModel } from '../src/codegen/generate.ts';
 import { loadProject, writeProject } from '../src/codegen/project.ts';
-import { loadDataset } from '../src/data/dataset.ts';
+import { loadDataset } from '../src/data/load-dataset.ts';
 import { openDevice } from '../src/device/device-session.ts';
 import { bytesOf, outputValues } from '../src/device/measure.ts';
 import { cloneGraph, product, type Graph } from '../src/ir/graph.ts';

@@ -3,7 +3,8 @@
 import { Option, type Command } from 'commander';
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
-import { DATASET_FORMATS, loadDataset, SAMPLE_ENCODINGS, type Dataset, type SampleEncoding } from '../data/dataset.ts';
+import { SAMPLE_ENCODINGS, type Dataset, type SampleEncoding } from '../data/dataset.ts';
+import { DATASET_FORMATS, loadDataset } from '../data/load-dataset.ts';
 import { log } from './output.ts';
 
 export interface DatasetFlags {

@@ -1,7 +1,8 @@
 // The `adversarial` recipe step: adversarial training (src/defend) as a pass, so it composes with pruning and
 // quantization in a recipe — and so the order (defend then compress, or compress then defend) is the user's choice.
 import { TinyforgeError } from '../diagnostics.ts';
-import { loadDataset, type Dataset } from '../data/dataset.ts';
+import { type Dataset } from '../data/dataset.ts';
+import { loadDataset } from '../data/load-dataset.ts';
 import { limitDataset } from '../data/dataset.ts';
 import { TRAINING_ATTACKS } from '../defend/names.ts';
 import { graphSize, type LayerRow, type Pass, type PassReport } from './pass.ts';
