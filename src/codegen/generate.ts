@@ -14,8 +14,8 @@ import { modelHash } from './model-hash.ts';
 import type { EmitContext, KernelSet } from './op-emitter.ts';
 import { emitterFor } from './ops/index.ts';
 import { C_TYPE, WeightTable } from './weights.ts';
-import { storageProblems } from './packing/pack-weights.ts';
-import type { WeightFlash } from './deployed-weights.ts';
+import { storageProblems } from '../packing/storage.ts';
+import type { WeightFlash } from '../packing/flash-bytes.ts';
 import { libFiles } from './lib-files.ts';
 
 export interface GenerateOptions {

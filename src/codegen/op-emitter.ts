@@ -1,7 +1,8 @@
 // The contract of src/codegen/ops/<op>.ts: given one node, pick a kernel variant, compute its constants at
 // compile time and return one C call. generate.ts builds the context and collects the declarations.
 import type { Graph, Node, Tensor } from '../ir/graph.ts';
-import type { PackedDecl } from './packing/pack-weights.ts';
+import type { PackedDecl } from './packing/weight-decl.ts';
+import { vlaBytes } from '../packing/storage.ts';
 
 /** Which kernel family a board asks for: reference C everywhere, or Cortex-M DSP (SMLAD) variants where they exist. */
 export type KernelSet = 'reference' | 'cortex-m-dsp';
@@ -25,9 +26,7 @@ export interface EmitContext<N = Node> {
   packed(name: string): PackedDecl | undefined;
 }
 
-/** Bytes the stack gives one variable-length array of `bytes`: gcc rounds each to the stack alignment (8 on Arm,
- *  16 on RISC-V; the larger is taken). */
-export const vlaBytes = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+export { vlaBytes };
 
 export interface OpEmission {
   /** Kernel function called, e.g. 'tfg_conv2d_s8'; null when the op needs no code (an aliased Reshape). */

@@ -2,8 +2,9 @@
 import { isConstant, type Graph, type Tensor } from '../ir/graph.ts';
 import { cComment, type CNames } from './c-names.ts';
 import { cFloats, cInts, cList } from './c-literals.ts';
-import { deployedFormat, packedWeightDecl, type PackedDecl } from './packing/pack-weights.ts';
-import { alignedBytes, denseFlashBytes, packedFlashBytes, type WeightFlash } from './deployed-weights.ts';
+import { deployedFormat } from '../packing/storage.ts';
+import { alignedBytes, denseFlashBytes, packedFlashBytes, type WeightFlash } from '../packing/flash-bytes.ts';
+import { packedWeightDecl, type PackedDecl } from './packing/weight-decl.ts';
 
 export const C_TYPE = { f32: 'float', i8: 'int8_t', i32: 'int32_t', u8: 'uint8_t' } as const;
 
@@ -58,7 +59,7 @@ export class WeightTable {
         this.ids.set(name, { tensor: name, id, bytes, format, layoutBytes: bytes - denseFlashBytes(t), decl: declareRelaid(t, id, copy) });
         return id;
       }
-      const packed = packedWeightDecl(this.g, name, id); // Tensor.storage kinds: src/codegen/packing/
+      const packed = packedWeightDecl(this.g, name, id); // Tensor.storage kinds: src/packing/
       if (packed) this.packs.set(name, packed);
       w = packed
         ? { tensor: name, id, bytes: packedFlashBytes(packed), format, layoutBytes: 0, decl: packed.decl }
