@@ -113,6 +113,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
       input: (i) => (node.inputs[i] ? g.tensors[node.inputs[i]] : undefined),
       output: (i = 0) => g.tensors[node.outputs[i]],
       ptr,
+      weight: (name, relaid) => weightTable.ref(name, relaid),
       aliased: (a, b) => plan.bufferOf[a] !== undefined && plan.bufferOf[a] === plan.bufferOf[b],
       packed: (name) => weightTable.packed(name),
       declare: (suffix, ctype, init) => {

@@ -14,8 +14,12 @@ export interface EmitContext<N = Node> {
   /** The tensor of input i (undefined when the name is '' = absent optional input). */
   input(i: number): Tensor | undefined;
   output(i?: number): Tensor;
-  /** C expression pointing at a tensor's data with its element type, e.g. `(const float *)(tfg_arena + 64)`. `NULL` for ''. */
+  /** C expression pointing at a tensor's data with its element type, e.g. `(const float *)(tfg_arena + 64)`. `NULL` for '';
+   *  a constant's C identifier (as `weight(name)`). */
   ptr(name: string): string;
+  /** The C identifier of constant `name`, declared in flash on first use. `relaid`: the values flash holds instead of the
+   *  tensor's own (a kernel's layout: interleaved rows, padding), counted as this constant's weight bytes. */
+  weight(name: string, relaid?: Int8Array | Int32Array): string;
   /** Declares a `static const` object for this layer and returns its identifier: `declare('geom', 'tfg_conv_geom', '{...}')`; a ctype ending in '[]' declares an array. */
   declare(suffix: string, ctype: string, init: string): string;
   /** Declares `static const int32_t <layer>_<suffix>[]` and returns its identifier. */
