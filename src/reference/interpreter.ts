@@ -1,7 +1,7 @@
 // runGraph: the TS reference interpreter. Runs nodes in graph order with the float kernels, or the int8 kernels
-// (src/reference/int8/, owned by "quant") when a node's first input is i8; the oracle for codegen and the C kernels.
+// (src/reference/int8/) when a node's first input is i8; the oracle for codegen and the C kernels.
 import { TinyforgeError } from '../diagnostics.ts';
-import type { Graph, Node, OpType, Tensor, TensorData } from '../ir/graph.ts';
+import type { Graph, Node, Tensor, TensorData } from '../ir/graph.ts';
 import { product } from '../ir/graph.ts';
 import { floatKernels } from './float/index.ts';
 import { int8Kernels } from './int8/index.ts';
@@ -17,14 +17,11 @@ export interface RunResult {
   values?: Record<string, TensorData>;
 }
 
-/** Ops whose float kernel is also correct on i8 input (they move values, or turn i8 into f32). */
-const DTYPE_AGNOSTIC: ReadonlySet<OpType> = new Set<OpType>(['Reshape', 'Transpose', 'Dequantize']);
-
 const ARRAY_FOR = { f32: Float32Array, i8: Int8Array, i32: Int32Array, u8: Uint8Array } as const;
 
-/** The kernel for a node: int8 when its first input is i8 (falling back to the float kernel for dtype-agnostic ops). */
+/** The kernel for a node: int8 when its first input is i8, else float. */
 export function kernelFor(node: Node, firstInput: Tensor | undefined): Kernel | undefined {
-  if (firstInput?.dtype === 'i8') return int8Kernels[node.op] ?? (DTYPE_AGNOSTIC.has(node.op) ? floatKernels[node.op] : undefined);
+  if (firstInput?.dtype === 'i8') return int8Kernels[node.op] ?? undefined;
   return floatKernels[node.op];
 }
 
