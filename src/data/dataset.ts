@@ -120,7 +120,7 @@ export function checkLabel(label: number, where: string, file: string): void {
 export function limitDataset(ds: Dataset, limit: number | undefined): Dataset {
   if (limit === undefined || limit >= ds.size) return ds;
   if (!Number.isInteger(limit) || limit < 0) {
-    throw new TinyforgeError('bad-limit', `limit must be a non-negative integer, got ${limit}`);
+    throw new TinyforgeError('bad-argument', `limit must be a non-negative integer, got ${limit}`);
   }
   return { ...ds, size: limit, get: ds.get, files: ds.files?.slice(0, limit) };
 }

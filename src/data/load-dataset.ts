@@ -90,13 +90,13 @@ export function detectFormat(path: string): DatasetFormat {
 /** --dataset-encoding and --label-column apply to one format each; given for another they would be ignored. */
 function rejectFormatFlags(path: string, format: DatasetFormat, opts: LoadOptions): void {
   if (opts.encoding !== undefined && format !== 'mlperf') {
-    throw new TinyforgeError('bad-option', `--dataset-encoding applies to folders of .bin samples (y_labels.csv); ${path} is ${FORMAT_NAMES[format]}`, {
+    throw new TinyforgeError('bad-argument', `--dataset-encoding applies to folders of .bin samples (y_labels.csv); ${path} is ${FORMAT_NAMES[format]}`, {
       location: { file: path },
       hint: `drop --dataset-encoding: ${FORMAT_NAMES[format]} says how its values are stored`,
     });
   }
   if (opts.labelColumn !== undefined && format !== 'csv') {
-    throw new TinyforgeError('bad-option', `--label-column applies to .csv datasets; ${path} is ${FORMAT_NAMES[format]}`, {
+    throw new TinyforgeError('bad-argument', `--label-column applies to .csv datasets; ${path} is ${FORMAT_NAMES[format]}`, {
       location: { file: path },
       hint: 'drop --label-column',
     });
@@ -113,6 +113,6 @@ const FORMAT_NAMES: Record<DatasetFormat, string> = {
 
 function checkLimit(limit: number | undefined): void {
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-    throw new TinyforgeError('bad-option', `sample count must be a positive integer, got ${limit}`, { hint: 'e.g. --samples 100' });
+    throw new TinyforgeError('bad-argument', `sample count must be a positive integer, got ${limit}`, { hint: 'e.g. --samples 100' });
   }
 }

@@ -1,7 +1,7 @@
 // Child processes that must never outlive tinyforge (QEMU, the host-board firmware): tracked, killed on stop,
 // on error, and when our own process exits or gets SIGINT/SIGTERM/SIGHUP.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { TimeoutError, TinyforgeError } from '../diagnostics.ts';
+import { TimeoutError, TinyforgeError, type ErrorCode } from '../diagnostics.ts';
 
 const live = new Set<ChildProcess>();
 let hooksInstalled = false;
@@ -47,7 +47,7 @@ export interface StartOptions {
   command: string;
   args: string[];
   /** What to say when `command` is not installed. */
-  missing: { code: string; what: string; debianPackage: string; file?: string };
+  missing: { code: ErrorCode; what: string; debianPackage: string; file?: string };
 }
 
 /** Spawns a tracked process; a missing executable becomes `missing.code` naming the Debian package. */

@@ -28,13 +28,13 @@ export function kernelFor(node: Node, firstInput: Tensor | undefined): Kernel | 
 function checkInput(g: Graph, name: string, data: TensorData | undefined): void {
   const t = g.tensors[name];
   if (!data) {
-    throw new TinyforgeError('invalid-input', `graph input "${name}" was not given`, {
+    throw new TinyforgeError('missing-input', `graph input "${name}" was not given`, {
       notes: [`the model "${g.name}" takes inputs ${g.inputs.map((i) => `"${i}" [${g.tensors[i]?.shape}] ${g.tensors[i]?.dtype}`).join(', ')}`],
       hint: 'pass one typed array per graph input, keyed by the input name',
     });
   }
   if (data.length !== product(t.shape) || !(data instanceof ARRAY_FOR[t.dtype])) {
-    throw new TinyforgeError('invalid-input', `graph input "${name}" needs ${product(t.shape)} ${t.dtype} values (shape [${t.shape}]), got ${data.length} in a ${data.constructor.name}`, {
+    throw new TinyforgeError('bad-input', `graph input "${name}" needs ${product(t.shape)} ${t.dtype} values (shape [${t.shape}]), got ${data.length} in a ${data.constructor.name}`, {
       hint: t.dtype === 'i8' ? 'the model is quantized: quantize the input with its scale and zero point first' : 'check the input shape and preprocessing',
     });
   }

@@ -92,7 +92,7 @@ export function toTfjs(g: Graph): TfjsModel {
     }
     const get = (name: string): tf.Tensor => {
       const t = env.get(name) ?? (variables.has(name) ? weight(name) : undefined);
-      if (!t) throw new TinyforgeError('missing-input', `tensor "${name}" has no value`);
+      if (!t) throw new TinyforgeError('dangling-tensor', `tensor "${name}" has no value`);
       return t;
     };
     const context = {
