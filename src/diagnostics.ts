@@ -130,7 +130,8 @@ export type WarningCode =
   | 'nothing-to-code'
   | 'target-not-reached'
   | 'onnxruntime-off'
-  | 'mnist-sample';
+  | 'mnist-sample'
+  | 'fewer-samples';
 
 export type DiagnosticCode = ErrorCode | WarningCode;
 
@@ -144,6 +145,8 @@ export interface Diagnostic {
   notes?: string[];
   /** What to do next, worded for the CLI. */
   hint?: string;
+  /** The problems this one gathers (e.g. one per layer codegen cannot compile), each whole: code, location, hint. */
+  related?: Diagnostic[];
 }
 
 /** A user-facing failure. The CLI prints it without a stack trace and exits 2. */
@@ -185,6 +188,7 @@ export function formatDiagnostic(d: Diagnostic): string {
   if (where) lines.push(`  ${where}`);
   for (const n of d.notes ?? []) lines.push(`  ${n}`);
   if (d.hint) lines.push(`  hint: ${d.hint}`);
+  for (const r of d.related ?? []) lines.push(formatDiagnostic(r).replace(/^/gm, '  '));
   return lines.join('\n');
 }
 

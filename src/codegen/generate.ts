@@ -103,7 +103,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
   const layers: Layer[] = [];
   const kernels = new Set<string>();
   const kernelStack: Record<string, number> = {};
-  const problems: string[] = [];
+  const problems: { node: Node; err: TinyforgeError }[] = [];
   g.nodes.forEach((node: Node, index) => {
     const layerId = names.name(node.name, `l${index}_`);
     const ctx: EmitContext = {
@@ -142,13 +142,16 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
       });
     } catch (err) {
       if (!(err instanceof TinyforgeError)) throw err;
-      problems.push(`node "${node.name}" (${node.op}): ${err.message.replace(`node "${node.name}" (${node.op}): `, '')}`);
+      problems.push({ node, err });
     }
   });
   if (problems.length > 0) {
-    throw new TinyforgeError('unsupported-op', `${problems.length} node${problems.length > 1 ? 's' : ''} of "${g.name}" cannot be compiled to C`, {
+    // Each emitter's own diagnostic is kept whole (code, location, hint); the summary takes their code when they share one.
+    const codes = new Set(problems.map((p) => p.err.code));
+    throw new TinyforgeError(codes.size === 1 ? problems[0].err.code : 'unsupported-graph', `${problems.length} node${problems.length > 1 ? 's' : ''} of "${g.name}" cannot be compiled to C`, {
       location: where,
-      notes: problems,
+      notes: problems.map(({ node, err }) => `node "${node.name}" (${node.op}): ${err.message.replace(`node "${node.name}" (${node.op}): `, '')}`),
+      related: problems.map((p) => p.err.diagnostic),
       hint: 'keep these layers in float (exclude them from int8 quantization) or change them in the model',
     });
   }
