@@ -4,7 +4,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph, TensorData } from '../ir/graph.ts';
-import { graphStats } from '../ir/stats.ts';
 import { loadModel } from '../import/index.ts';
 import { isDir, type Dataset } from '../data/dataset.ts';
 import { parsePreprocess } from '../data/preprocess.ts';

@@ -6,7 +6,7 @@ import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
 import { graphToJson, loadIrJson } from '../ir/serialize.ts';
 import type { GeneratedModel } from './generate.ts';
-import type { WeightFlash } from './deployed-weights.ts';
+import type { WeightFlash } from '../packing/flash-bytes.ts';
 
 export const MANIFEST = 'tinyforge.json';
 export const GRAPH_FILE = 'model.tfir.json';

@@ -4,8 +4,8 @@
 import { TinyforgeError, type Diagnostic } from '../diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
 import { createLog, type Pass, type PassData, type PassLog, type PassReport, type ParamSpec, stepParams } from './pass.ts';
-import { deployedLayers, graphWeightFlash, type DeployedLayer } from '../codegen/deployed-weights.ts';
-import { storageProblems } from '../codegen/packing/pack-weights.ts';
+import { deployedLayers, graphWeightFlash, type DeployedLayer } from '../packing/flash-bytes.ts';
+import { storageProblems } from '../packing/storage.ts';
 import { graphStats } from '../ir/stats.ts';
 import { float32WeightBytes } from './deep-compression-table.ts';
 import { validationRange } from './prune-finetune.ts';
@@ -22,9 +22,10 @@ import { int4 } from './int4.ts';
 import { binary } from './binary.ts';
 import { qat } from './qat.ts';
 import { adversarial } from './adversarial.ts';
-import { CONV_VARIANTS, presets } from './presets.ts';
+import { CONV_VARIANTS, presets, type Recipe } from './presets.ts';
 
 export { CONV_VARIANTS, presets };
+export type { Recipe, RecipeStep } from './presets.ts';
 
 /** Every pass a recipe can name. Adding a pass = one line here. */
 export const passes: Record<string, Pass> = {
@@ -42,12 +43,6 @@ export const passes: Record<string, Pass> = {
   [qat.name]: qat,
   [adversarial.name]: adversarial,
 };
-
-export interface RecipeStep {
-  step: string;
-  [param: string]: unknown;
-}
-export type Recipe = RecipeStep[];
 
 /** The model a recipe started from: its file, params, MACs and weight bytes (as deployed without compression, and as
  *  float32: the numerator of every ratio). */

@@ -1,7 +1,7 @@
 // Child processes that must never outlive tinyforge (QEMU, the host-board firmware): tracked, killed on stop,
 // on error, and when our own process exits or gets SIGINT/SIGTERM/SIGHUP.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { TimeoutError, TinyforgeError } from '../diagnostics.ts';
+import { TimeoutError, TinyforgeError, type ErrorCode } from '../diagnostics.ts';
 
 const live = new Set<ChildProcess>();
 let hooksInstalled = false;
@@ -47,7 +47,7 @@ export interface StartOptions {
   command: string;
   args: string[];
   /** What to say when `command` is not installed. */
-  missing: { code: string; what: string; debianPackage: string; file?: string };
+  missing: { code: ErrorCode; what: string; debianPackage: string; file?: string };
 }
 
 /** Spawns a tracked process; a missing executable becomes `missing.code` naming the Debian package. */
@@ -118,7 +118,7 @@ export function waitForLine(
       reject(new TimeoutError(`${what}: nothing matching ${pattern} within ${timeoutMs} ms`, { notes: text ? [text.trim()] : [] }));
     }, timeoutMs);
     for (const s of sources) s?.on('data', onData);
-    proc.exited.then(({ code, signal }) => {
+    void proc.exited.then(({ code, signal }) => {
       done();
       reject(
         new TinyforgeError('process-failed', `${what}: the process exited (${signal ?? `code ${code}`}) after ${Date.now() - started} ms`, {

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDataset } from '../../src/data/dataset.ts';
+import { loadDataset } from '../../src/data/load-dataset.ts';
 import type { Tensor } from '../../src/ir/graph.ts';
 import { sampleInput } from '../../src/reference/model-input.ts';
 import { loadModel } from '../../src/import/index.ts';

@@ -6,7 +6,7 @@ import { TinyforgeError } from '../../diagnostics.ts';
 import { presets } from '../../compress/presets.ts';
 import type { Compression } from '../../compress/pipeline.ts';
 import type { PassReport } from '../../compress/pass.ts';
-import { log, printJson, table } from '../output.ts';
+import { printJson, table } from '../output.ts';
 import { datasetOptions, positiveInteger, type DatasetFlags } from '../dataset-options.ts';
 import { preprocessOptions } from './compile.ts';
 
