@@ -161,6 +161,11 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
   return { floatGraph, graph, compression, quantization, dataNotes };
 }
 
+/** The paths a compile reads: the model, a recipe file and a dataset path (an output may be or hold none of them). */
+export function commandInputs(opts: { modelPath: string; compress?: string; dataset?: string }): string[] {
+  return [opts.modelPath, ...(opts.compress?.endsWith('.json') ? [opts.compress] : []), ...(opts.dataset !== undefined ? [opts.dataset] : [])];
+}
+
 export interface CompileOptions extends PrepareOptions {
   boardId: string;
   outDir: string;
@@ -182,7 +187,7 @@ export interface CompiledModel extends PreparedModel {
 
 export async function compileModel(opts: CompileOptions): Promise<CompiledModel> {
   const board = loadBoard(opts.boardId);
-  checkOutputDir(opts.outDir, opts.force); // before any work: refuse early, lose nothing
+  checkOutputDir(opts.outDir, { force: opts.force, inputs: commandInputs(opts) }); // before any work: refuse early, lose nothing
   const prepared = await prepareModel(opts);
   const generated = generateModel(prepared.graph, { board, lib: opts.lib });
   // The serial firmware's stack, planned from the cross compiler's frames (a library's stack is its host firmware's).
@@ -206,6 +211,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     lib: opts.lib,
     compression: prepared.compression,
     force: opts.force,
+    inputs: commandInputs(opts),
     stack: stack && manifestStack(stack),
     extraFiles: espIdf && Object.fromEntries(Object.entries(espIdf).map(([rel, c]) => [`${ESP_IDF_FOLDER}/${rel}`, c])),
     espIdf: espIdf && ESP_IDF_FOLDER,
