@@ -112,7 +112,7 @@ export function toTfjs(g: Graph): TfjsModel {
       const outs = run(n, n.inputs.map((i) => (i === '' ? undefined : get(i))), g.tensors[n.outputs[0]!]!, batch, irBatch, opts);
       env.set(n.outputs[0]!, outs);
     }
-    const result: Record<string, tf.Tensor> = {};
+    const result: Record<string, tf.Tensor> = Object.create(null);
     for (const w of want) result[w] = get(w);
     return result;
   }
