@@ -14,6 +14,8 @@ import type { DatasetFlags } from './dataset-options.ts';
 
 /** The log line a reused compression prints starts with this (sweep rows read it from a job's stderr). */
 export const CACHE_HIT_PREFIX = 'compression cache: reusing';
+/** … and one computed and stored with this. */
+export const CACHE_STORED_PREFIX = 'compression cache: stored';
 
 /** `$TINYFORGE_CACHE`, else `$XDG_CACHE_HOME/tinyforge`, else `~/.cache/tinyforge`. */
 export function cacheRoot(): string {
@@ -210,6 +212,6 @@ export async function cachedCompression(
     writeCached(key, parts, r);
     return r;
   }, () => log(`compression cache: another process is computing ${steps}; waiting for its result`));
-  log(computed ? `compression cache: stored ${steps} in ${where}` : `${CACHE_HIT_PREFIX} ${steps} from ${where} (computed meanwhile by another process)`);
+  log(computed ? `${CACHE_STORED_PREFIX} ${steps} in ${where}` : `${CACHE_HIT_PREFIX} ${steps} from ${where} (computed meanwhile by another process)`);
   return result;
 }
