@@ -15,7 +15,8 @@ import { register as robustness } from './robustness.ts';
 import { register as experiment } from './experiment.ts';
 import { register as recipes } from './recipes.ts';
 import { register as sweep } from './sweep.ts';
+import { register as worker } from './worker.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, compress, recipes, doctor, ports, defend, robustness, experiment, sweep];
+export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, compress, recipes, doctor, ports, defend, robustness, experiment, sweep, worker];
