@@ -31,7 +31,8 @@ export async function main(argv: string[]): Promise<number> {
   setWarningSink((d) => process.stderr.write(formatDiagnostic(d) + '\n'));
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    // A command that ran to the end may still report a failure of what it checked (tinyforge test: exit 1).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version are "errors" to commander; they have already printed.

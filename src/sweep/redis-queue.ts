@@ -131,7 +131,12 @@ export async function storedSpec(url: string, id: string): Promise<SweepSpec | u
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The sweep's side: queue the jobs (once: a job id already there is left alone), then poll their states. */
-export async function redisSweepQueue(opts: { url: string; sweepId: string; spec: SweepSpec; onNote: (line: string) => void; pollMs?: number }): Promise<JobQueue> {
+export async function redisSweepQueue(opts: {
+  url: string; sweepId: string;
+  /** What `--resume` starts from: a sweep's spec (a regression run stores its spec too, for the record). */
+  spec: SweepSpec | object;
+  onNote: (line: string) => void; pollMs?: number;
+}): Promise<JobQueue> {
   const conn = await connect(opts.url, opts.onNote);
   await conn.set(SPEC_KEY(opts.sweepId), JSON.stringify(opts.spec), 'EX', KEEP_SECONDS);
   const queues = new Map<string, Queue>();

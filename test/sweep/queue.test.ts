@@ -68,7 +68,7 @@ describe('sweep on a Redis queue', () => {
     const completed = workers.flatMap(doneLines).map((l) => l.job).sort();
     expect(completed).toEqual(record.jobs.map((j) => j.id).sort());
     const retried = record.jobs.find((j) => j.name === killedJob)!;
-    expect(retried.worker.endsWith(`:${victimPid}`)).toBe(false);
+    expect(retried.worker!.endsWith(`:${victimPid}`)).toBe(false);
 
     // The same sweep on this machine alone gives the same figures (QEMU -icount: instructions are deterministic).
     const local = cliProcess(['sweep', ...sweepArgs, '--workers', '2', '-o', join(dir, 'local'), '--json'], env);

@@ -16,7 +16,8 @@ import { register as experiment } from './experiment.ts';
 import { register as recipes } from './recipes.ts';
 import { register as sweep } from './sweep.ts';
 import { register as worker } from './worker.ts';
+import { register as test } from './test.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, compress, recipes, doctor, ports, defend, robustness, experiment, sweep, worker];
+export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, compress, recipes, doctor, ports, defend, robustness, experiment, sweep, worker, test];
