@@ -2,7 +2,7 @@
 // sweep compares; loaded with the command line, so it imports nothing heavy.
 import type { Command } from 'commander';
 import { TinyforgeError } from '../diagnostics.ts';
-import type { Limits } from '../sweep/pareto.ts';
+import type { Limits } from '../report/pareto.ts';
 
 /** "64K", "1.5M", "20000" → bytes (K = 1024). */
 export function byteSize(flag: string): (v: string) => number {

@@ -1,6 +1,6 @@
 // sweep.html: every job of a sweep — per board, top-1 against latency, flash and RAM with the Pareto front and the
 // limits; the recommended point and the command that reproduces it; every row, failed ones with their error.
-import type { SweepRecord, SweepRow } from '../sweep/sweep.ts';
+import type { SweepRecord, SweepRow } from './sweep-record.ts';
 import { page } from './page.ts';
 import { esc, field, fmt, pct, scatterChart, type ScatterPoint } from './svg.ts';
 

@@ -3,8 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { TinyforgeError } from '../diagnostics.ts';
-import { figuresOf, jobCommand, type JobFigures, type JobResult, type SweepJob } from './job.ts';
-import { limitFailures, type Limits } from './pareto.ts';
+import { jobCommand, type JobResult, type SweepJob } from './job.ts';
+import { figuresOf, type RunFigures } from '../report/figures.ts';
+import { limitFailures, type Limits } from '../report/pareto.ts';
 import { planJobs, type SweepSpec } from './sweep.ts';
 
 /** The limits a spec may set, as written in the file, and the sweep limit each one is. */
@@ -113,7 +114,7 @@ export interface TestOutcome {
   status: 'pass' | 'fail' | 'error';
   failures: string[];
   error?: JobResult['error'];
-  figures?: JobFigures;
+  figures?: RunFigures;
   seconds: number;
 }
 

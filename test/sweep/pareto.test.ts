@@ -1,9 +1,9 @@
 // The Pareto front, the limits and the recommendation on figures chosen so that each rule decides something.
 import { describe, expect, it } from 'vitest';
-import { dominates, limitFailures, paretoFronts, recommend, type Point } from '../../src/sweep/pareto.ts';
-import type { JobFigures } from '../../src/sweep/job.ts';
+import { dominates, limitFailures, paretoFronts, recommend, type Point } from '../../src/report/pareto.ts';
+import type { RunFigures } from '../../src/report/figures.ts';
 
-const fig = (top1: number, latency: number | null, flash: number, ram: number): JobFigures => ({
+const fig = (top1: number, latency: number | null, flash: number, ram: number): RunFigures => ({
   device_top1: top1, reference_top1: top1, float_top1: null, agreement: 1, latency_unit: latency === null ? 'unavailable' : 'instructions',
   latency, latency_ms: latency === null ? null : latency / 25_000, flash_bytes: flash, ram_bytes: ram, arena_bytes: 0, stack_bytes: null, weight_bytes: 0, ratio: 1,
 });

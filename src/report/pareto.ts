@@ -1,6 +1,6 @@
-// Which sweep points are worth having: the Pareto front per board (no other point on that board is at least as good
+// Which runs are worth having: the Pareto front per board (no other point on that board is at least as good
 // in top-1, latency, flash and RAM and better in one), the points within the user's limits, and the one recommended.
-import type { JobFigures } from './job.ts';
+import type { RunFigures } from './figures.ts';
 
 export interface Limits {
   max_flash_bytes?: number;
@@ -15,11 +15,11 @@ export interface Limits {
 export interface Point {
   id: string;
   board: string;
-  figures: JobFigures;
+  figures: RunFigures;
 }
 
 /** Each limit a point breaks, worded with both figures, e.g. "flash 275,660 B > max_flash_bytes 100,000 B". */
-export function limitFailures(f: JobFigures, limits: Limits): string[] {
+export function limitFailures(f: RunFigures, limits: Limits): string[] {
   const n = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 4 });
   const out: string[] = [];
   if (limits.max_flash_bytes !== undefined && f.flash_bytes > limits.max_flash_bytes) out.push(`max_flash_bytes: flash ${n(f.flash_bytes)} B > ${n(limits.max_flash_bytes)} B`);
@@ -34,12 +34,12 @@ export function limitFailures(f: JobFigures, limits: Limits): string[] {
 }
 
 /** Objectives as "smaller is better" numbers; a latency the board cannot measure counts as worst. */
-function costs(f: JobFigures): number[] {
+function costs(f: RunFigures): number[] {
   return [-(f.device_top1 ?? -Infinity), f.latency ?? Infinity, f.flash_bytes, f.ram_bytes];
 }
 
 /** Whether a is at least as good as b in every objective and better in one. */
-export function dominates(a: JobFigures, b: JobFigures): boolean {
+export function dominates(a: RunFigures, b: RunFigures): boolean {
   const ca = costs(a);
   const cb = costs(b);
   return ca.every((v, i) => v <= cb[i]) && ca.some((v, i) => v < cb[i]);
