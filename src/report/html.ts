@@ -33,7 +33,8 @@ function accuracy(r: Report): string {
   if (bars.length === 0) return '';
   const domain = accuracyDomain(bars.map((b) => b.value));
   const diff = r.accuracy.device_top1 != null && r.accuracy.float_top1 != null ? (r.accuracy.device_top1 - r.accuracy.float_top1) * 100 : null;
-  const note = `The axis runs from ${fmt(domain[0])}% to ${fmt(domain[1])}%${domain[0] > 0 ? ', not from 0, so that differences show' : ''}.` +
+  const end = (v: number) => fmt(v, v % 1 ? 1 : 0);
+  const note = `The axis runs from ${end(domain[0])}% to ${end(domain[1])}%${domain[0] > 0 ? ', not from 0, so that differences show' : ''}.` +
     (diff !== null ? ` Device − float model: ${diff >= 0 ? '+' : '−'}${fmt(Math.abs(diff), 2)} pt.` : '');
   return barChart({ id: 'accuracy', title: `Top-1 on ${r.accuracy.samples} samples of ${r.accuracy.dataset}`, unit: '%', bars, domain, digits: 2, note });
 }
