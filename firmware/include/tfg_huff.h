@@ -2,7 +2,7 @@
  * buffer refilled byte by byte and one lookup in a per-code table on the next table_bits bits (inline here: the
  * decoders' inner loop); before a layer, the stream's header and CRC-32 are checked and each code's decode form is
  * built from its flash lengths, and codes longer than the table take the canonical walk (out of line, in
- * firmware/support/tfg_huff.c). The stream layout: tfg_huff_stream in tfg_kernels.h, src/codegen/packing/huffman-stream.ts. */
+ * firmware/support/tfg_huff.c). The stream layout: tfg_huff_stream in tfg_kernels.h, src/packing/huffman-stream.ts. */
 #ifndef TFG_HUFF_H
 #define TFG_HUFF_H
 
@@ -74,7 +74,7 @@ typedef struct {
 
 /* Bytes of a decoder's scratch for stream s, with a float codebook or not and a decoded row of row_bytes; with base not
  * NULL, also where each part starts in it (into *parts). The descriptor alone sizes it, so codegen computes the same
- * figure from the stream it packs (huffScratchBytes in src/codegen/packing/pack-weights.ts). */
+ * figure from the stream it packs (huffScratchBytes in src/packing/huffman-stream.ts). */
 int32_t tfg_huff_scratch_layout(const tfg_huff_stream *s, int32_t float_codebook, int32_t row_bytes, void *base,
                                 tfg_huff_scratch *parts);
 

@@ -441,7 +441,7 @@ tfg_status tfg_dequantize_s8(int32_t n, float scale, int32_t zero_point, const i
 
 /* ==== packed weight storage (issue 4: int4, fp16, 1-bit, clustered + Huffman); kernels under firmware/kernels/packed/.
  * The weights' logical values equal the IR tensor's data, so results match the dense kernels on those values:
- * int8 paths bit for bit, float paths up to accumulation order. Packing: src/codegen/packing/. ==== */
+ * int8 paths bit for bit, float paths up to accumulation order. Packing: src/packing/ (C declarations: src/codegen/packing/weight-decl.ts). ==== */
 
 /** Largest conv weight row (k_h·k_w·in_c/groups) tfg_conv2d_{f32,s8}_huff decode into their scratch (bytes). */
 #define TFG_HUFF_ROW_MAX 1152
@@ -494,7 +494,7 @@ tfg_status tfg_dense_f32_xnor(int32_t batch, int32_t in_n, int32_t out_n, const 
                               const float *alpha, const float *bias, float act_min, float act_max, float *out,
                               void *scratch, int32_t scratch_bytes);
 /** Scratch of tfg_dense_f32_xnor: the input's sign words, 4·⌈in_n/32⌉ bytes. Same figure as xnorScratchBytes in
- *  src/codegen/packing/pack-weights.ts. */
+ *  src/packing/storage.ts. */
 int32_t tfg_dense_f32_xnor_scratch_bytes(int32_t in_n);
 /** Float Conv2D (groups = 1) on binarized inputs with 1-bit OHWI weights, rows of k_h·k_w·in_c bits word-aligned;
  *  padded taps contribute 0 (masked).
@@ -506,7 +506,7 @@ tfg_status tfg_conv2d_f32_xnor(const tfg_conv_geom *g, const float *in, const ui
                                const float *bias, float act_min, float act_max, float *out, void *scratch,
                                int32_t scratch_bytes);
 /** Scratch of tfg_conv2d_f32_xnor: the receptive field's sign and in-bounds mask words, 8·⌈k_h·k_w·in_c / 32⌉ bytes.
- *  Same figure as xnorScratchBytes in src/codegen/packing/pack-weights.ts. */
+ *  Same figure as xnorScratchBytes in src/packing/storage.ts. */
 int32_t tfg_conv2d_f32_xnor_scratch_bytes(const tfg_conv_geom *g);
 
 /** Widest lookup table a decoder builds (2^8 uint16 entries in its scratch). */
@@ -518,7 +518,7 @@ int32_t tfg_conv2d_f32_xnor_scratch_bytes(const tfg_conv_geom *g);
 #define TFG_HUFF_INT8_CODEBOOK 4u /* codebook entries are int8 weight values, one byte each (the _s8_huff kernels) */
 #define TFG_HUFF_ONE_SCALE 8u     /* int8: the weights share one scale, so multiplier[0] / shift[0] requantize every channel */
 
-/** One layer's clustered weights as one flash array (see src/codegen/packing/huffman-stream.ts), `data` =
+/** One layer's clustered weights as one flash array (see src/packing/huffman-stream.ts), `data` =
  *    codebook (codebook_n1 + 1 entries) · biases (TFG_HUFF_HALF_BIAS only) · index code lengths · gap code lengths
  *    (sparse only) · the canonical-Huffman bit stream of `bits` bits, MSB first, zero-padded to a byte.
  *  Code lengths are 4 bits a symbol (low nibble = even symbol); the index code has codebook_n1 + 1 symbols, the gap
@@ -544,7 +544,7 @@ tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const 
                               const float *bias, float act_min, float act_max, float *out, void *scratch, int32_t scratch_bytes);
 /** Scratch of tfg_dense_f32_huff for stream s: 4 bytes a codebook entry, both codes' lookup tables (2^table_bits uint16
  *  each; one entry for a dense stream's absent gap code) and their symbols. Same figure as huffScratchBytes in
- *  src/codegen/packing/huffman-stream.ts. */
+ *  src/packing/huffman-stream.ts. */
 int32_t tfg_dense_f32_huff_scratch_bytes(const tfg_huff_stream *s);
 /** Float Conv2D decoding one output channel's weights at a time into a row of the scratch (k_h·k_w·in_c/groups ≤
  *  TFG_HUFF_ROW_MAX, else TFG_ERR_CORRUPT; codegen checks), then tfg_conv2d_f32's arithmetic.  Other parameters and
@@ -554,7 +554,7 @@ int32_t tfg_dense_f32_huff_scratch_bytes(const tfg_huff_stream *s);
 tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tfg_huff_stream *s, const float *bias,
                                float act_min, float act_max, float *out, void *scratch, int32_t scratch_bytes);
 /** Scratch of tfg_conv2d_f32_huff: tfg_dense_f32_huff_scratch_bytes(s) + the decoded row (k_h·k_w·in_c/groups bytes).
- *  Same figure as huffScratchBytes in src/codegen/packing/huffman-stream.ts. */
+ *  Same figure as huffScratchBytes in src/packing/huffman-stream.ts. */
 int32_t tfg_conv2d_f32_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff_stream *s);
 /** int8 Dense whose weights are int8 codes in a Huffman stream (TFG_HUFF_INT8_CODEBOOK: the codebook holds the int8
  *  values, read in place, as TFLM's LUT compression does), decoded while computing; pruned weights add 0.
@@ -566,7 +566,7 @@ int32_t tfg_conv2d_f32_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff
 tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
                              const tfg_huff_stream *s, const int32_t *bias, int8_t *out, void *scratch, int32_t scratch_bytes);
 /** Scratch of tfg_dense_s8_huff for stream s: both codes' lookup tables and symbols (no codebook copy). Same figure as
- *  huffScratchBytes in src/codegen/packing/huffman-stream.ts. */
+ *  huffScratchBytes in src/packing/huffman-stream.ts. */
 int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s);
 /** int8 Conv2D on an int8 Huffman stream: one output channel's weights at a time decoded into a row of the scratch (0
  *  for pruned weights; rows ≤ TFG_HUFF_ROW_MAX, else TFG_ERR_CORRUPT), then tfg_conv2d_s8's arithmetic.  q as
@@ -576,7 +576,7 @@ int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s);
 tfg_status tfg_conv2d_s8_huff(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const tfg_huff_stream *s,
                               const int32_t *bias, int8_t *out, void *scratch, int32_t scratch_bytes);
 /** Scratch of tfg_conv2d_s8_huff: tfg_dense_s8_huff_scratch_bytes(s) + the decoded row (k_h·k_w·in_c/groups bytes).
- *  Same figure as huffScratchBytes in src/codegen/packing/huffman-stream.ts. */
+ *  Same figure as huffScratchBytes in src/packing/huffman-stream.ts. */
 int32_t tfg_conv2d_s8_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff_stream *s);
 
 #endif /* TFG_KERNELS_H */

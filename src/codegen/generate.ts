@@ -14,8 +14,8 @@ import { modelHash } from './model-hash.ts';
 import type { EmitContext, KernelSet, NodeContext } from './op-emitter.ts';
 import { emitterFor, scratchRuleFor } from './ops/index.ts';
 import { C_TYPE, WeightTable } from './weights.ts';
-import { storageProblems } from './packing/pack-weights.ts';
-import type { WeightFlash } from './deployed-weights.ts';
+import { storageProblems } from '../packing/storage.ts';
+import type { WeightFlash } from '../packing/flash-bytes.ts';
 import { libFiles } from './lib-files.ts';
 
 export interface GenerateOptions {
@@ -119,7 +119,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
   const params: string[] = [];
   const layers: Layer[] = [];
   const kernels = new Set<string>();
-  const problems: string[] = [];
+  const problems: { node: Node; err: TinyforgeError }[] = [];
   g.nodes.forEach((node: Node, index) => {
     const layerId = names.name(node.name, `l${index}_`);
     const ctx: EmitContext = {
@@ -130,6 +130,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
         const s = plan.scratch[index];
         return s ? `tfg_arena + ${s.offset}, ${s.bytes}` : 'NULL, 0';
       },
+      weight: (name, relaid) => weightTable.ref(name, relaid),
       aliased: (a, b) => plan.bufferOf[a] !== undefined && plan.bufferOf[a] === plan.bufferOf[b],
       packed: (name) => weightTable.packed(name),
       declare: (suffix, ctype, init) => {
@@ -157,13 +158,16 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
       });
     } catch (err) {
       if (!(err instanceof TinyforgeError)) throw err;
-      problems.push(`node "${node.name}" (${node.op}): ${err.message.replace(`node "${node.name}" (${node.op}): `, '')}`);
+      problems.push({ node, err });
     }
   });
   if (problems.length > 0) {
-    throw new TinyforgeError('unsupported-op', `${problems.length} node${problems.length > 1 ? 's' : ''} of "${g.name}" cannot be compiled to C`, {
+    // Each emitter's own diagnostic is kept whole (code, location, hint); the summary takes their code when they share one.
+    const codes = new Set(problems.map((p) => p.err.code));
+    throw new TinyforgeError(codes.size === 1 ? problems[0].err.code : 'unsupported-graph', `${problems.length} node${problems.length > 1 ? 's' : ''} of "${g.name}" cannot be compiled to C`, {
       location: where,
-      notes: problems,
+      notes: problems.map(({ node, err }) => `node "${node.name}" (${node.op}): ${err.message.replace(`node "${node.name}" (${node.op}): `, '')}`),
+      related: problems.map((p) => p.err.diagnostic),
       hint: 'keep these layers in float (exclude them from int8 quantization) or change them in the model',
     });
   }

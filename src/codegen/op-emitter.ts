@@ -2,8 +2,8 @@
 // compile time and return one C call; and, for ops whose kernels take scratch, the scratch rule the memory planner
 // asks first. generate.ts builds the contexts and collects the declarations.
 import type { Graph, Node, Tensor } from '../ir/graph.ts';
-import type { PackedDecl } from './packing/pack-weights.ts';
-import type { WeightStream } from './packing/huffman-stream.ts';
+import type { PackedDecl } from './packing/weight-decl.ts';
+import type { WeightStream } from '../packing/huffman-stream.ts';
 
 /** Which kernel family a board asks for: reference C everywhere, or Cortex-M DSP (SMLAD) variants where they exist. */
 export type KernelSet = 'reference' | 'cortex-m-dsp';
@@ -29,8 +29,12 @@ export interface ScratchContext<N = Node> extends NodeContext<N> {
 export type ScratchRule<N = Node> = (ctx: ScratchContext<N>) => number;
 
 export interface EmitContext<N = Node> extends NodeContext<N> {
-  /** C expression pointing at a tensor's data with its element type, e.g. `(const float *)(tfg_arena + 64)`. `NULL` for ''. */
+  /** C expression pointing at a tensor's data with its element type, e.g. `(const float *)(tfg_arena + 64)`. `NULL` for '';
+   *  a constant's C identifier (as `weight(name)`). */
   ptr(name: string): string;
+  /** The C identifier of constant `name`, declared in flash on first use. `relaid`: the values flash holds instead of the
+   *  tensor's own (a kernel's layout: interleaved rows, padding), counted as this constant's weight bytes. */
+  weight(name: string, relaid?: Int8Array | Int32Array): string;
   /** Declares a `static const` object for this layer and returns its identifier: `declare('geom', 'tfg_conv_geom', '{...}')`; a ctype ending in '[]' declares an array. */
   declare(suffix: string, ctype: string, init: string): string;
   /** Declares `static const int32_t <layer>_<suffix>[]` and returns its identifier. */

@@ -114,6 +114,10 @@ describe('generateModel', () => {
       expect((e as TinyforgeError).code).toBe('unsupported-op');
       expect((e as TinyforgeError).diagnostic.notes).toHaveLength(2);
       expect((e as TinyforgeError).diagnostic.notes![0]).toContain('node "s1" (Sigmoid)');
+      // each emitter's own diagnostic is kept whole: its code, the node, its hint
+      const related = (e as TinyforgeError).diagnostic.related!;
+      expect(related.map((d) => [d.code, d.location?.node])).toEqual([['unsupported-op', 's1'], ['unsupported-op', 't1']]);
+      expect(related[0].hint).toBeTruthy();
     }
   });
 });

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { FIRMWARE_DIR, kernelDependencies, kernelSourcePath } from '../../src/codegen/kernel-catalog.ts';
 import { convScratchBytes, TFG_CONV_COL_MAX } from '../../src/codegen/ops/conv2d.ts';
 import { depthwiseDspScratch } from '../../src/codegen/ops/depthwise-conv2d.ts';
-import { encodeWeightStream, huffScratchBytes, type WeightStream } from '../../src/codegen/packing/huffman-stream.ts';
-import { xnorScratchBytes } from '../../src/codegen/packing/pack-weights.ts';
+import { encodeWeightStream, huffScratchBytes, type WeightStream } from '../../src/packing/huffman-stream.ts';
+import { xnorScratchBytes } from '../../src/packing/storage.ts';
 import { HOST_FLAGS } from '../codegen/host-run.ts';
 import { rng } from '../codegen/graphs.ts';
 

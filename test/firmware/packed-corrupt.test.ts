@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   codebookBytes, encodeWeightStream, HUFF_HALF_BIAS, HUFF_HALF_CODEBOOK, HUFF_INT8_CODEBOOK, HUFF_ONE_SCALE, int8CodebookBytes, streamArray, type WeightStream,
-} from '../../src/codegen/packing/huffman-stream.ts';
+} from '../../src/packing/huffman-stream.ts';
 import { FIRMWARE_DIR, kernelDependencies, kernelSourcePath } from '../../src/codegen/kernel-catalog.ts';
 import { HOST_FLAGS } from '../codegen/host-run.ts';
 import { rng } from '../codegen/graphs.ts';

@@ -12,9 +12,9 @@ import { TFG_CONV_COL_MAX, TFG_IM2COL_MAX } from '../../src/codegen/ops/conv2d.t
 import { TFG_DW_MAX_KH, TFG_DW_ROWBUF_BYTES, TFG_DW_WBUF_BYTES } from '../../src/codegen/ops/depthwise-conv2d.ts';
 import {
   HUFF_HALF_BIAS, HUFF_HALF_CODEBOOK, HUFF_INT8_CODEBOOK, HUFF_ONE_SCALE, HUFF_STREAM_BYTES,
-} from '../../src/codegen/packing/huffman-stream.ts';
-import { MAX_TABLE_BITS } from '../../src/codegen/packing/huffman-tables.ts';
-import { HUFF_READER_BYTES, HUFF_ROW_MAX, XNOR_WORDS_MAX } from '../../src/codegen/packing/pack-weights.ts';
+} from '../../src/packing/huffman-stream.ts';
+import { MAX_TABLE_BITS } from '../../src/packing/huffman-tables.ts';
+import { HUFF_READER_BYTES, HUFF_ROW_MAX, XNOR_WORDS_MAX } from '../../src/packing/storage.ts';
 import { DEVICE_ERRORS, MSG, PROTOCOL_VERSION } from '../../src/device/protocol.ts';
 import { M4_FLAGS } from '../codegen/host-run.ts';
 

@@ -8,7 +8,6 @@ import type { NodeContext, OpEmitter, ScratchRule } from '../op-emitter.ts';
 import { emitPackedConv, packedScratch } from '../packing/emit-packed.ts';
 import { convGeom, convGeom16, fitsGeom16 } from './conv-geom.ts';
 import { declareDspQuant, interleaveConvPairs, smmulrChannels } from './dsp-weights.ts';
-import { relayWeight } from '../weights.ts';
 
 /** The C side's TFG_IM2COL_MAX and TFG_CONV_COL_MAX (firmware/include/tfg_kernels.h; test/firmware/shared-constants.test.ts
  *  compares them): the largest receptive field of the im2col kernel, and of the one column tfg_conv2d_s8_dsp gathers. */
@@ -94,12 +93,10 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
   if (variant === 'tfg_conv2d_s8_1x1_dsp' || variant === 'tfg_conv2d_s8_im2col_dsp') {
     const geom = convGeom16(ctx, w.shape[1], w.shape[2]);
     // Interleaved channel pairs; natural-order columns (permuted weight bytes) unless in_c is a multiple of 4.
-    relayWeight(ctx.g, node.inputs[1], interleaveConvPairs(w.data as Int8Array, outC, k, inPerGroup % 4 !== 0));
-    const w2 = ctx.ptr(node.inputs[1]);
+    const w2 = ctx.weight(node.inputs[1], interleaveConvPairs(w.data as Int8Array, outC, k, inPerGroup % 4 !== 0));
     const bias2 = new Int32Array(outC + (outC & 1));
     if (bias) bias2.set(bias.data as Int32Array);
-    if (bias) relayWeight(ctx.g, node.inputs[2], bias2);
-    const b2 = bias ? ctx.ptr(node.inputs[2]) : ctx.int32Array('bias2', bias2);
+    const b2 = bias ? ctx.weight(node.inputs[2], bias2) : ctx.int32Array('bias2', bias2);
     const q = declareDspQuant(ctx, p, smmulrChannels(w.data as Int8Array, bias, p.inputOffset, outC, k, (c, i) => c * k + i));
     return { kernel: variant, call: `${variant}(&${geom}, &${q}, ${p.inputOffset}, ${xPtr}, ${w2}, ${b2}, ${out}, ${scratch})` };
   }

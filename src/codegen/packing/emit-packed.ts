@@ -9,8 +9,8 @@ import { floatActivation } from '../emit-support.ts';
 import type { EmitContext, OpEmission, ScratchContext } from '../op-emitter.ts';
 import { convGeom } from '../ops/conv-geom.ts';
 import { unsupported } from '../emit-support.ts';
-import { huffScratchBytes, type WeightStream } from './huffman-stream.ts';
-import { foldedBias, packingProblem, sharesOneScale, xnorScratchBytes } from './pack-weights.ts';
+import { huffScratchBytes, type WeightStream } from '../../packing/huffman-stream.ts';
+import { foldedBias, packingProblem, sharesOneScale, xnorScratchBytes } from '../../packing/storage.ts';
 
 /** Declares the layer's int8 requantization block, as the int8 emitters do; `oneScale`: the weights share one scale (a
  *  Huffman stream flagged HUFF_ONE_SCALE), so one multiplier and shift serve every channel. */
