@@ -133,12 +133,11 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (args.sweep) {
-    const { benchSweep } = await import('./sweep.ts');
-    const { formatFigures, formatGenericRows } = await import('./format.ts');
+    const { benchSweep, formatSweepBench } = await import('./sweep.ts');
     const result = await benchSweep({ log });
     const payload = { ...runMeta(argv), section: 'sweep', ...result };
     if (args.json) process.stdout.write(JSON.stringify(payload, null, 2) + '\n');
-    else process.stdout.write(`${formatGenericRows(result.runs)}\n\n${formatGenericRows(result.rows)}\n\nfigures\n${formatFigures(result.figures)}\nwrote ${relative(process.cwd(), writeResults('sweep', payload, args.out))}\n`);
+    else process.stdout.write(`${formatSweepBench(result)}\nwrote ${relative(process.cwd(), writeResults('sweep', payload, args.out))}\n`);
     return;
   }
   const rows = selectRows(args);

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, CLI_PREFIX } from './cli.ts';
-import type { Figure } from './format.ts';
+import { table } from '../src/cli/output.ts';
+import type { Check } from './row.ts';
 import type { SweepRecord } from '../src/report/sweep-record.ts';
 
 export const SWEEP_MODELS = ['examples/mnist-lenet300/model.onnx', 'examples/mnist-cnn/model.onnx'];
@@ -63,7 +64,7 @@ export async function benchSweep(opts: { log?: (m: string) => void } = {}) {
       flash_bytes: j.figures?.flash_bytes ?? null, ram_bytes: j.figures?.ram_bytes ?? null, pareto: j.pareto ? '✓' : '', recommended: rec.recommended?.id === j.id ? '✓' : '',
     }));
     const front = Object.entries(rec.pareto).map(([board, ids]) => `${board}: ${ids.map((id) => rec.jobs.find((j) => j.id === id)!.name.replace(`/${board}`, '')).join(', ')}`);
-    const figures: Figure[] = [
+    const figures: Check[] = [
       { name: `12-job sweep, 1 worker (${one.command})`, target: '—', measured: `${one.wall_s.toFixed(1)} s`, pass: null },
       { name: `the same, 2 workers (${two.command})`, target: 'faster than 1 worker', measured: `${two.wall_s.toFixed(1)} s (${(one.wall_s / two.wall_s).toFixed(2)}× faster)`, pass: two.wall_s < one.wall_s },
       { name: 'every job measured the same figures with 1 and 2 workers', target: 'same', measured: same ? 'same' : 'differ', pass: same },
@@ -74,4 +75,15 @@ export async function benchSweep(opts: { log?: (m: string) => void } = {}) {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** The rows of flat objects as a table of their keys. */
+function rowsTable(rows: Record<string, unknown>[]): string {
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return table(keys, rows.map((r) => keys.map((k) => (typeof r[k] === 'number' ? (r[k] as number) : String(r[k] ?? '—')))));
+}
+
+export function formatSweepBench(r: Awaited<ReturnType<typeof benchSweep>>): string {
+  const checks = table(['figure', 'target', 'measured', 'result'], r.figures.map((f) => [f.name, f.target, f.measured, f.pass === null ? 'NOT MEASURED' : f.pass ? 'PASS' : 'FAIL']));
+  return `${rowsTable(r.runs)}\n\njobs (2-worker run)\n${rowsTable(r.rows)}\n\nfigures\n${checks}\n`;
 }

@@ -4,7 +4,7 @@ import { graphStats } from '../ir/stats.ts';
 import type { Board } from '../build/boards.ts';
 import type { ElfSize } from '../build/elf-size.ts';
 import type { ProjectManifest } from '../codegen/project.ts';
-import { deployedLayers, graphWeightFlash, type DeployedLayer } from '../codegen/deployed-weights.ts';
+import { deployedLayers, graphWeightFlash, type DeployedLayer } from '../packing/flash-bytes.ts';
 import { float32WeightBytes } from '../compress/deep-compression-table.ts';
 import type { Compression } from '../compress/pipeline.ts';
 import type { DeviceMeasurement } from '../device/measure.ts';

@@ -50,7 +50,7 @@ interface JobData {
 
 function checkUrl(url: string): void {
   if (!/^rediss?:\/\//.test(url)) {
-    throw new TinyforgeError('bad-option', `--queue ${url}: not a Redis URL`, { location: { field: '--queue' }, hint: 'e.g. --queue redis://127.0.0.1:6379' });
+    throw new TinyforgeError('bad-argument', `--queue ${url}: not a Redis URL`, { location: { field: '--queue' }, hint: 'e.g. --queue redis://127.0.0.1:6379' });
   }
 }
 

@@ -10,7 +10,7 @@ const collect = (v: string, all: string[] = []): string[] => [...all, v];
 function wholeNumber(flag: string, min: number): (v: string) => number {
   return (v) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new TinyforgeError('bad-option', `--${flag} ${v}: must be a whole number ≥ ${min}`, { hint: `e.g. --${flag} ${Math.max(min, 1)}` });
+    if (!Number.isInteger(n) || n < min) throw new TinyforgeError('bad-argument', `--${flag} ${v}: must be a whole number ≥ ${min}`, { hint: `e.g. --${flag} ${Math.max(min, 1)}` });
     return n;
   };
 }
@@ -40,13 +40,13 @@ Example:
   $ tinyforge worker --queue redis://lab:6379 --board nucleo-f446re --port /dev/ttyACM0 --concurrency 0`)
     .action(async (opts: WorkerFlags) => {
       if (opts.board.length !== opts.port.length) {
-        throw new TinyforgeError('bad-option', `${opts.board.length} --board but ${opts.port.length} --port: each real board needs its serial port`, { hint: 'e.g. --board nucleo-f446re --port /dev/ttyACM0' });
+        throw new TinyforgeError('bad-argument', `${opts.board.length} --board but ${opts.port.length} --port: each real board needs its serial port`, { hint: 'e.g. --board nucleo-f446re --port /dev/ttyACM0' });
       }
       const { loadBoard } = await import('../../build/boards.ts');
       for (const b of opts.board) {
         const board = loadBoard(b);
         if (board.flasher !== 'esptool' && board.flasher !== 'openocd') {
-          throw new TinyforgeError('bad-option', `--board ${b} is not a real board (it runs under ${board.flasher}): every worker serves emulated boards already`, { location: { file: board.file }, hint: 'give --board only for boards attached to this host' });
+          throw new TinyforgeError('bad-argument', `--board ${b} is not a real board (it runs under ${board.flasher}): every worker serves emulated boards already`, { location: { file: board.file }, hint: 'give --board only for boards attached to this host' });
         }
       }
       const { startWorker } = await import('../../sweep/redis-queue.ts');

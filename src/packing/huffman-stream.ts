@@ -1,7 +1,7 @@
 // Encodes one layer's clustered weights as the bit stream tfg_dense_f32_huff / tfg_conv2d_f32_huff decode:
 // canonical Huffman (or fixed-length) codes over cluster indices, and over the gaps between stored weights when the
 // layer is stored sparsely (zeros skipped). The gap code width is chosen per layer to minimise stream + tables + decode time.
-import { canonicalCode, codedBits, fixedLengths, huffmanLengths, type CanonicalCode } from '../../compress/huffman-code.ts';
+import { canonicalCode, codedBits, fixedLengths, huffmanLengths, type CanonicalCode } from './huffman-code.ts';
 import { BitWriter, crc32, f32ToHalfBits } from './bits.ts';
 import {
   chooseTableBits, codesRamBytes, FAST_SYMBOL_BITS, lookupSplit, lookupTable, packLengths, SLOW_SYMBOL_BITS, TABLE_ENTRY_BITS, type LookupTable,

@@ -1,17 +1,19 @@
-// Weight packing for the IR's storage kinds (Tensor.storage): which constants codegen packs, and their flash arrays.
+// The IR's storage kinds (Tensor.storage) as flash holds them: which constants are packed, and their arrays as data
+// (element type and values; codegen/packing/weight-decl.ts writes them as C, flash-bytes.ts counts them).
 // The IR's `data` stays the truth: every packed array is checked to decode to exactly those values, so the C result
 // equals the reference interpreter's (bit for bit on int8 paths). A storage the packed kernels cannot serve (another
 // consumer op, an unsupported dtype, a too-long conv row) is never emitted dense behind the recipe's back: codegen
 // refuses it (storageProblems, code storage-not-deployable), naming the layer and the combination.
-import { TinyforgeError } from '../../diagnostics.ts';
-import { product, type Graph, type Node, type Storage, type Tensor } from '../../ir/graph.ts';
-import { cComment } from '../c-names.ts';
-import { cFloats, cInts, cList } from '../c-literals.ts';
+import { TinyforgeError } from '../diagnostics.ts';
+import { product, type Graph, type Node, type Storage, type Tensor } from '../ir/graph.ts';
 import { f32ToHalfBits, halfBitsToF32, roundToHalf } from './bits.ts';
 import {
   codebookBytes, encodeWeightStream, HUFF_HALF_BIAS, HUFF_HALF_CODEBOOK, HUFF_INT8_CODEBOOK, HUFF_ONE_SCALE, int8CodebookBytes, streamArray, type WeightStream,
 } from './huffman-stream.ts';
-import { vlaBytes } from '../op-emitter.ts';
+
+/** Bytes the stack gives one variable-length array of `bytes`: gcc rounds each to the stack alignment (8 on Arm,
+ *  16 on RISC-V; the larger is taken). */
+export const vlaBytes = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
 /** Must equal TFG_XNOR_WORDS_MAX in firmware/include/tfg_kernels.h. */
 export const XNOR_WORDS_MAX = 64;
@@ -122,11 +124,35 @@ function mismatch(t: Tensor, what: string): TinyforgeError {
   });
 }
 
-/** One array declaration, 4-byte aligned, in flash. */
-const arr = (ctype: string, id: string, values: string[], perLine = 16) =>
-  `static const ${ctype} ${id}[${Math.max(1, values.length)}] TFG_ALIGN(4) = {\n${cList(values, perLine) || '  0'}\n};`;
+/** C element types of flash arrays, with their sizes on the target. */
+export const FLASH_CTYPE_BYTES = { uint8_t: 1, uint16_t: 2, uint32_t: 4, int32_t: 4, float: 4 } as const;
+export type FlashCType = keyof typeof FLASH_CTYPE_BYTES;
 
-const hex = (xs: ArrayLike<number>, digits: number) => Array.from(xs, (v) => `0x${(v >>> 0).toString(16).padStart(digits, '0')}u`);
+/** One 4-byte aligned flash array of a packed constant (unsigned types are written in hex, the others as exact literals). */
+export interface FlashArray {
+  /** Appended to the constant's C identifier: '' for the main array, e.g. '_alpha' for binary magnitudes. */
+  suffix: string;
+  ctype: FlashCType;
+  values: ArrayLike<number>;
+  /** Values per line in the C source. */
+  perLine: number;
+}
+
+/** The tfg_huff_stream descriptor of a clustered constant (firmware/include/tfg_kernels.h), beside its byte array. */
+export interface HuffDescriptor {
+  bytes: number;
+  bits: number;
+  crc32: number;
+  count: number;
+  maxIndex: number;
+  gapEscape: number;
+  tableBits: number;
+  flags: number;
+  /** What the byte array holds, in order (for a comment beside it). */
+  layout: string;
+}
+
+const arr = (suffix: string, ctype: FlashCType, values: ArrayLike<number>, perLine = 16): FlashArray => ({ suffix, ctype, values, perLine });
 
 /** Output-channel count and per-channel row length of a Dense [out,in] or Conv2D OHWI weight. */
 const rows = (t: Tensor) => ({ out: t.shape[0], row: product(t.shape) / t.shape[0] });
@@ -145,11 +171,14 @@ export function int8Magnitudes(t: Tensor): number[] | undefined {
   return m;
 }
 
-/** sizeof(tfg_huff_reader) on a 32-bit target (firmware/include/tfg_support.h): a pointer and four 32-bit fields. */
+/** sizeof(tfg_huff_reader) on a 32-bit target (firmware/include/tfg_huff.h): a pointer and four 32-bit fields. */
 export const HUFF_READER_BYTES = 20;
 
-export interface PackedDecl {
-  decl: string;
+export interface PackedWeight {
+  kind: PackedKind;
+  arrays: FlashArray[];
+  descriptor?: HuffDescriptor;
+  /** Bytes of the arrays' values and the descriptor, before alignment padding (flash-bytes.ts adds it). */
   bytes: number;
   /** Stack the layer's decoder needs besides the kernel's scalars: the Huffman reader (+ the conv row buffer), or the
    *  XNOR kernel's sign words. 0 for the other kinds. */
@@ -161,29 +190,29 @@ export interface PackedDecl {
   stream?: WeightStream;
 }
 
-function packF16(t: Tensor, id: string): PackedDecl {
+function packF16(t: Tensor): PackedWeight {
   const d = t.data as Float32Array;
   const h = new Uint16Array(d.length);
   for (let i = 0; i < d.length; i++) {
     h[i] = f32ToHalfBits(d[i]);
     if (Math.fround(halfBitsToF32(h[i])) !== d[i] && !(Number.isNaN(d[i]))) throw mismatch(t, `value ${d[i]} at ${i} is not a half`);
   }
-  return { decl: arr('uint16_t', id, hex(h, 4)), bytes: h.length * 2, decoderRamBytes: 0, kernelStackBytes: 0 };
+  return { kind: 'f16', arrays: [arr('', 'uint16_t', h)], bytes: h.length * 2, decoderRamBytes: 0, kernelStackBytes: 0 };
 }
 
-function packInt4(t: Tensor, id: string): PackedDecl {
+function packInt4(t: Tensor): PackedWeight {
   const d = t.data as Int8Array;
   const b = new Uint8Array(Math.ceil(d.length / 2));
   for (let i = 0; i < d.length; i++) {
     if (d[i] < -8 || d[i] > 7) throw mismatch(t, `value ${d[i]} at ${i} is outside [-8, 7]`);
     b[i >> 1] |= (d[i] & 0x0f) << ((i & 1) * 4);
   }
-  return { decl: arr('uint8_t', id, hex(b, 2)), bytes: b.length, decoderRamBytes: 0, kernelStackBytes: 0 };
+  return { kind: 'int4', arrays: [arr('', 'uint8_t', b)], bytes: b.length, decoderRamBytes: 0, kernelStackBytes: 0 };
 }
 
 /** Sign bits of binary weights: flat (bit j of the weights = word j/32), or with each row starting on a word boundary
  *  (`rowAligned`, the XNOR kernel's layout: row o = words o·⌈row/32⌉ …, padding bits 0). */
-function packBinary(t: Tensor, s: Extract<Storage, { kind: 'binary' }>, id: string, rowAligned: boolean): PackedDecl {
+function packBinary(t: Tensor, s: Extract<Storage, { kind: 'binary' }>, rowAligned: boolean): PackedWeight {
   const { out, row } = rows(t);
   const d = t.data!;
   const isFloat = t.dtype === 'f32';
@@ -198,8 +227,8 @@ function packBinary(t: Tensor, s: Extract<Storage, { kind: 'binary' }>, id: stri
     if (d[i] === a) words[bit >> 5] |= 1 << (bit & 31);
     else if (d[i] !== -a) throw mismatch(t, `value ${d[i]} at ${i} is not ±${a}`);
   }
-  const alphaDecl = isFloat ? arr('float', `${id}_alpha`, cFloats(alpha), 8) : arr('int32_t', `${id}_alpha`, cInts(alpha));
-  return { decl: `${arr('uint32_t', id, hex(words, 8), 8)}\n${alphaDecl}`, bytes: words.length * 4 + out * 4, decoderRamBytes: rowAligned ? XNOR_WORDS_MAX * 4 : 0, kernelStackBytes: 0 };
+  const alphaArray = isFloat ? arr('_alpha', 'float', alpha, 8) : arr('_alpha', 'int32_t', alpha);
+  return { kind: 'binary', arrays: [arr('', 'uint32_t', words, 8), alphaArray], bytes: words.length * 4 + out * 4, decoderRamBytes: rowAligned ? XNOR_WORDS_MAX * 4 : 0, kernelStackBytes: 0 };
 }
 
 /** The bias a half-clustered weight's stream holds (its one consumer's f32 bias, read by nothing else), if any: codegen
@@ -219,8 +248,8 @@ export function isFoldedBias(g: Graph, name: string): boolean {
   return g.nodes.some((n) => n.inputs[2] === name && foldedBias(g, n.inputs[1]) === name);
 }
 
-function packClustered(g: Graph, t: Tensor, stored: Extract<Storage, { kind: 'clustered' }>, id: string, conv: boolean): PackedDecl {
-  if (t.dtype === 'i8') return packClusteredInt8(t, stored, id, conv);
+function packClustered(g: Graph, t: Tensor, stored: Extract<Storage, { kind: 'clustered' }>, conv: boolean): PackedWeight {
+  if (t.dtype === 'i8') return packClusteredInt8(t, stored, conv);
   const d = t.data as Float32Array;
   const s = { ...stored, indices: indicesOf(stored) };
   if (s.indices.length !== d.length) throw mismatch(t, `${s.indices.length} indices for ${d.length} weights`);
@@ -239,16 +268,13 @@ function packClustered(g: Graph, t: Tensor, stored: Extract<Storage, { kind: 'cl
   const { bytes, crc32 } = streamArray(st, head);
   const flags = (half ? HUFF_HALF_CODEBOOK : 0) | (bias ? HUFF_HALF_BIAS : 0);
   const tableBits = st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4);
-  const decls = [
-    arr('uint8_t', id, hex(bytes, 2)),
-    `/* codebook (${s.codebook.length} × ${half ? 'half' : 'float'})${bias ? `, ${bias.length} half biases` : ''}, index code lengths${st.gap ? ', gap code lengths' : ''}, ${st.bits}-bit stream */`,
-    `static const tfg_huff_stream ${id}_stream = { ${id}, ${bytes.length}u, ${st.bits}u, 0x${crc32.toString(16).padStart(8, '0')}u, ${st.count}u, ${s.codebook.length - 1}u, ${st.gapEscape}u, 0x${tableBits.toString(16)}u, ${flags}u };`,
-  ];
+  const layout = `codebook (${s.codebook.length} × ${half ? 'half' : 'float'})${bias ? `, ${bias.length} half biases` : ''}, index code lengths${st.gap ? ', gap code lengths' : ''}, ${st.bits}-bit stream`;
+  const descriptor: HuffDescriptor = { bytes: bytes.length, bits: st.bits, crc32, count: st.count, maxIndex: s.codebook.length - 1, gapEscape: st.gapEscape, tableBits, flags, layout };
   // Stack: the reader, the codebook as floats, the codes' built tables (+ the conv row).
   const decoderRamBytes = HUFF_READER_BYTES + 4 * s.codebook.length + st.tableRamBytes + (conv ? HUFF_ROW_MAX : 0);
   // The kernels' arrays: float codebook[n], uint8_t symbols[TFG_HUFF_SYMBOLS], uint16_t tables[TFG_HUFF_TABLE_ENTRIES].
   const kernelStackBytes = vlaBytes(4 * s.codebook.length) + huffTableStack(st, s.codebook.length);
-  return { decl: decls.join('\n'), bytes: head.length + st.data.length + st.tableBytes, stream: st, decoderRamBytes, kernelStackBytes };
+  return { kind: 'clustered', arrays: [arr('', 'uint8_t', bytes)], descriptor, bytes: head.length + st.data.length + st.tableBytes, stream: st, decoderRamBytes, kernelStackBytes };
 }
 
 /** The Huffman kernels' variable-length arrays besides a float codebook: uint8_t symbols[TFG_HUFF_SYMBOLS],
@@ -266,7 +292,7 @@ function indicesOf(s: Extract<Storage, { kind: 'clustered' }>): Uint8Array {
 
 /** int8 clustered weights: the codebook holds the int8 values themselves (flag HUFF_INT8_CODEBOOK; the int8 kernels read
  *  it in place and compute exactly as tfg_*_s8 on `data`), int32 biases stay their own array. */
-function packClusteredInt8(t: Tensor, s: Extract<Storage, { kind: 'clustered' }>, id: string, conv: boolean): PackedDecl {
+function packClusteredInt8(t: Tensor, s: Extract<Storage, { kind: 'clustered' }>, conv: boolean): PackedWeight {
   const d = t.data as Int8Array;
   const indices = indicesOf(s);
   if (indices.length !== d.length) throw mismatch(t, `${indices.length} indices for ${d.length} weights`);
@@ -280,29 +306,23 @@ function packClusteredInt8(t: Tensor, s: Extract<Storage, { kind: 'clustered' }>
   const { bytes, crc32 } = streamArray(st, head);
   const flags = HUFF_INT8_CODEBOOK | (sharesOneScale(t) ? HUFF_ONE_SCALE : 0);
   const tableBits = st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4);
-  const decls = [
-    arr('uint8_t', id, hex(bytes, 2)),
-    `/* codebook (${s.codebook.length} × int8), index code lengths${st.gap ? ', gap code lengths' : ''}, ${st.bits}-bit stream */`,
-    `static const tfg_huff_stream ${id}_stream = { ${id}, ${bytes.length}u, ${st.bits}u, 0x${crc32.toString(16).padStart(8, '0')}u, ${st.count}u, ${s.codebook.length - 1}u, ${st.gapEscape}u, 0x${tableBits.toString(16)}u, ${flags}u };`,
-  ];
+  const layout = `codebook (${s.codebook.length} × int8), index code lengths${st.gap ? ', gap code lengths' : ''}, ${st.bits}-bit stream`;
+  const descriptor: HuffDescriptor = { bytes: bytes.length, bits: st.bits, crc32, count: st.count, maxIndex: s.codebook.length - 1, gapEscape: st.gapEscape, tableBits, flags, layout };
   // Stack: the reader and the codes' built tables (+ the conv row); the codebook is read in place from flash.
   const decoderRamBytes = HUFF_READER_BYTES + st.tableRamBytes + (conv ? HUFF_ROW_MAX : 0);
-  return { decl: decls.join('\n'), bytes: head.length + st.data.length + st.tableBytes, stream: st, decoderRamBytes, kernelStackBytes: huffTableStack(st, s.codebook.length) };
+  return { kind: 'clustered', arrays: [arr('', 'uint8_t', bytes)], descriptor, bytes: head.length + st.data.length + st.tableBytes, stream: st, decoderRamBytes, kernelStackBytes: huffTableStack(st, s.codebook.length) };
 }
 
-/** The flash arrays of a packed constant (main array named `id`, helpers `id_*`), or undefined when it is emitted dense. */
-export function packedWeightDecl(g: Graph, name: string, id: string): PackedDecl | undefined {
+/** The flash arrays of a packed constant, or undefined when it is stored dense. */
+export function packWeight(g: Graph, name: string): PackedWeight | undefined {
   if (!isPacked(g, name)) return undefined;
   const t = g.tensors[name];
   const s = t.storage!;
-  const header = `/* ${cComment(t.name)}: [${t.shape.join(', ')}] ${t.dtype}, stored ${s.kind}${s.kind === 'clustered' ? ` k=${s.codebook.length}${s.huffman ? ' huffman' : ''}${s.sparse ? ' sparse' : ''}` : ''} */\n`;
-  let p: PackedDecl;
   switch (s.kind) {
-    case 'f16': p = packF16(t, id); break;
-    case 'int4': p = packInt4(t, id); break;
-    case 'binary': p = packBinary(t, s, id, g.nodes.some((n) => n.inputs[1] === name && isXnor(n))); break;
-    case 'clustered': p = packClustered(g, t, s, id, g.nodes.some((n) => n.op === 'Conv2D' && n.inputs[1] === name)); break;
+    case 'f16': return packF16(t);
+    case 'int4': return packInt4(t);
+    case 'binary': return packBinary(t, s, g.nodes.some((n) => n.inputs[1] === name && isXnor(n)));
+    case 'clustered': return packClustered(g, t, s, g.nodes.some((n) => n.op === 'Conv2D' && n.inputs[1] === name));
     default: return undefined;
   }
-  return { ...p, decl: header + p.decl };
 }

@@ -2,25 +2,21 @@
 // bytes" shared by generateModel (what it emitted), the compression pipeline (each step's figure, computed here from the
 // graph alone) and report.json. Every flash array is 4-byte aligned (TFG_ALIGN(4)), so the padding counts.
 import { isConstant, product, type Graph, type Tensor } from '../ir/graph.ts';
-import { deployedFormat, isFoldedBias, packedWeightDecl, type PackedDecl } from './packing/pack-weights.ts';
-
-const C_SIZE: Record<string, number> = { uint8_t: 1, int8_t: 1, uint16_t: 2, int16_t: 2, uint32_t: 4, int32_t: 4, float: 4 };
+import { deployedFormat, FLASH_CTYPE_BYTES, isFoldedBias, packWeight, type FlashArray, type PackedWeight } from './storage.ts';
 
 /** Bytes of an array once the next one starts on a 4-byte boundary. */
 export const alignedBytes = (n: number): number => n + ((4 - (n % 4)) % 4);
 
-/** Padding the 4-byte alignment of each flash array in `decl` adds (packed byte counts leave it out). */
-export function alignmentPadding(decl: string): number {
+/** Padding the 4-byte alignment of each flash array adds (packed byte counts leave it out); an empty array is
+ *  declared with one element, as C has no empty arrays. */
+export function alignmentPadding(arrays: readonly Pick<FlashArray, 'ctype' | 'values'>[]): number {
   let pad = 0;
-  for (const m of decl.matchAll(/static const (\w+) \w+\[(\d+)\] TFG_ALIGN\(4\)/g)) {
-    const bytes = Number(m[2]) * (C_SIZE[m[1]] ?? 4);
-    pad += (4 - (bytes % 4)) % 4;
-  }
+  for (const a of arrays) pad += (4 - ((Math.max(1, a.values.length) * FLASH_CTYPE_BYTES[a.ctype]) % 4)) % 4;
   return pad;
 }
 
 /** Flash bytes of a packed constant's arrays, descriptor included. */
-export const packedFlashBytes = (p: PackedDecl): number => p.bytes + alignmentPadding(p.decl);
+export const packedFlashBytes = (p: PackedWeight): number => p.bytes + alignmentPadding(p.arrays);
 /** Flash bytes of `count` values of a constant's dtype stored plainly. */
 export const denseFlashBytes = (t: Tensor, count = product(t.shape)): number => alignedBytes(count * t.data!.BYTES_PER_ELEMENT);
 
@@ -37,7 +33,7 @@ export interface WeightFlash {
  *  bias held in its weight's Huffman stream takes none. */
 export function constantFlashBytes(g: Graph, name: string): number {
   if (isFoldedBias(g, name)) return 0;
-  const p = packedWeightDecl(g, name, 'w');
+  const p = packWeight(g, name);
   return p ? packedFlashBytes(p) : denseFlashBytes(g.tensors[name]);
 }
 
