@@ -93,6 +93,7 @@ export type ErrorCode =
   | 'job-killed' // a sweep job's process was killed
   | 'job-crashed' // a sweep job's process exited without a result
   | 'constant-output' // a model whose output does not depend on its input
+  | 'bad-report' // a file given to `tinyforge compare` is not a tinyforge report.json
   // code generation and build
   | 'storage-not-deployable'
   | 'model-too-big'

@@ -258,14 +258,33 @@ export function scatterChart(c: ScatterChart): string {
   let path = '';
   front.forEach((p, i) => (path += i === 0 ? `M${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}` : `H${px(p.x).toFixed(1)}V${py(p.y).toFixed(1)}`));
   const line = front.length > 1 ? `<path class="front" d="${path}" fill="none" stroke="#3aa66a" stroke-width="2"/>` : '';
+  // Points drawn on the same spot share one label, so their names do not print over each other.
+  const together = new Map<string, string[]>();
+  for (const p of c.points) {
+    const key = `${px(p.x).toFixed(0)},${py(p.y).toFixed(0)}`;
+    together.set(key, [...(together.get(key) ?? []), p.label]);
+  }
+  // A label goes right of its point, or left where it would leave the chart, and moves down past labels already
+  // placed that it would cover (about 5.5 px a character at 10 px).
+  const placed: { x0: number; x1: number; y: number }[] = [];
+  const label = (x: number, y: number, text: string): string => {
+    const w = text.length * 5.5;
+    const right = x + 8 + w <= WIDTH - 2;
+    const x0 = right ? x + 8 : x - 8 - w;
+    let ty = y - 7;
+    while (placed.some((b) => b.x0 < x0 + w && x0 < b.x1 && Math.abs(b.y - ty) < 11)) ty += 11;
+    placed.push({ x0, x1: x0 + w, y: ty });
+    return `<text x="${(right ? x + 8 : x - 8).toFixed(1)}" y="${ty.toFixed(1)}" font-size="10" fill="#333"${right ? '' : ' text-anchor="end"'}>${esc(text)}</text>`;
+  };
   const dots = c.points
     .map((p) => {
       const cx = px(p.x).toFixed(1);
       const cy = py(p.y).toFixed(1);
+      const names = together.get(`${px(p.x).toFixed(0)},${py(p.y).toFixed(0)}`)!;
+      const text = names[0] === p.label ? label(px(p.x), py(p.y), [...new Set(names)].join(', ')) : '';
       const fill = p.front ? (p.color ?? '#3aa66a') : '#fff';
       const ring = p.highlight ? `<circle cx="${cx}" cy="${cy}" r="10" fill="none" stroke="#e07b39" stroke-width="2"/>` : '';
-      return `${ring}<circle class="mark${p.front ? ' on-front' : ''}" cx="${cx}" cy="${cy}" r="5" fill="${fill}" stroke="${p.color ?? '#3aa66a'}" stroke-width="2"><title>${esc(p.label)}: ${fmt(p.x, 2)} ${esc(c.xLabel)}, ${fmt(p.y, 2)}${c.yPercent ? '%' : ''}</title></circle>` +
-        `<text x="${(px(p.x) + 8).toFixed(1)}" y="${(py(p.y) - 7).toFixed(1)}" font-size="10" fill="#333">${esc(p.label)}</text>`;
+      return `${ring}<circle class="mark${p.front ? ' on-front' : ''}" cx="${cx}" cy="${cy}" r="5" fill="${fill}" stroke="${p.color ?? '#3aa66a'}" stroke-width="2"><title>${esc(p.label)}: ${fmt(p.x, 2)} ${esc(c.xLabel)}, ${fmt(p.y, 2)}${c.yPercent ? '%' : ''}</title></circle>${text}`;
     })
     .join('');
   const lim = (c.xLimit ? `<line class="limit" x1="${px(c.xLimit.value).toFixed(1)}" y1="${top}" x2="${px(c.xLimit.value).toFixed(1)}" y2="${top + plotH}" stroke="#c0392b" stroke-dasharray="5 3"/><text x="${(px(c.xLimit.value) - 4).toFixed(1)}" y="${top + 12}" text-anchor="end" fill="#c0392b">${esc(c.xLimit.label)}</text>` : '') +

@@ -1,4 +1,4 @@
-// report.html and sweep.html in a real browser (Debian's chromium through puppeteer-core), made by real runs of the
+// report.html, sweep.html and compare's page in a real browser (Debian's chromium through puppeteer-core), made by real runs of the
 // tiny MLP on the emulated mps2-an386: the pages load with no console error and ask for nothing, every chart draws
 // its marks (as many as report.json / sweep.json say it should, each with a size on screen), and every figure the
 // text prints equals the one in the JSON file it came from.
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { writeTinyMlp } from '../cli/tiny-model.ts';
 import { launchChromium, openFile, type Chromium } from '../../scripts/chromium.ts';
@@ -17,12 +17,22 @@ const dir = mkdtempSync(join(tmpdir(), 'tfg-html-'));
 const model = join(dir, 'tiny.onnx');
 const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/tinyforge.js', ...args], { encoding: 'utf8', timeout: 300_000 });
 
+const deployDir = join(dir, 'deploy');
+const sweepDir = join(dir, 'sweep');
 let chromium: Chromium;
+let sweepStdout = '';
 
 beforeAll(async () => {
   writeTinyMlp(model);
+  const d = cli('deploy', model, '--board', 'mps2-an386', '--dataset', 'mnist', '--samples', '8', '--compress', 'int4', '--profile-layers', '--out', deployDir);
+  expect(d.stderr).not.toContain('error[');
+  expect(d.status).toBe(0);
+  const s = cli('sweep', model, '--recipes', 'int8,int4', '--boards', 'mps2-an386', '--samples', '8', '--calibration-samples', '10', '--workers', '2',
+    '--min-top1', '0.05', '-o', sweepDir, '--json');
+  expect(s.status).toBe(0);
+  sweepStdout = s.stdout;
   chromium = await launchChromium();
-});
+}, 600_000);
 afterAll(async () => chromium?.close());
 
 /** The value at a dotted path of a JSON object ("jobs.0.figures.flash_bytes"). */
@@ -36,9 +46,10 @@ const SHOWN_IN: Record<string, number> = { wall_ms: 1000 };
 /** Checks each [data-field] text against the JSON: "—" for null, otherwise the number within its printed precision
  *  (a percentage is the fraction × 100). Returns the fields it compared. */
 async function expectFieldsMatch(page: Page, json: unknown): Promise<string[]> {
-  const shown = await page.$$eval('[data-field]', (els) => els.map((e) => [e.getAttribute('data-field')!, e.textContent!.trim()] as [string, string]));
-  for (const [name, text] of shown) {
-    const value = at(json, name);
+  const shown = await page.$$eval('[data-field]', (els) => els.map((e) => [e.getAttribute('data-field')!, e.textContent!.trim(), e.getAttribute('data-run')] as const));
+  for (const [name, text, run] of shown) {
+    // compare.html: data-run says which of the runs' report.json (json is then their list) the figure is from.
+    const value = at(run === null ? json : (json as unknown[])[Number(run)], name);
     if (text === '—') {
       expect(value ?? null, name).toBeNull();
       continue;
@@ -51,7 +62,7 @@ async function expectFieldsMatch(page: Page, json: unknown): Promise<string[]> {
     expect(typeof value, name).toBe('number');
     expect(Math.abs(printed - (value as number)), `${name}: page says ${text}, JSON ${value}`).toBeLessThanOrEqual(halfLastDigit * (1 + 1e-9));
   }
-  return shown.map(([name]) => name);
+  return shown.map(([name, , run]) => (run === null ? name : `${run}:${name}`));
 }
 
 /** Each chart on the page with its count of marks and of marks the browser drew with no area. */
@@ -64,10 +75,7 @@ async function charts(page: Page): Promise<Record<string, { marks: number; empty
 
 describe('report.html in chromium', () => {
   it('loads cleanly; every chart has the marks report.json calls for; the printed figures are report.json\'s', async () => {
-    const out = join(dir, 'deploy');
-    const r = cli('deploy', model, '--board', 'mps2-an386', '--dataset', 'mnist', '--samples', '8', '--compress', 'int4', '--profile-layers', '--out', out);
-    expect(r.stderr).not.toContain('error[');
-    expect(r.status).toBe(0);
+    const out = deployDir;
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
     const { page, problems, requests } = await openFile(chromium.browser, join(out, 'report.html'));
     expect(problems).toEqual([]);
@@ -107,11 +115,9 @@ describe('report.html in chromium', () => {
 
 describe('sweep.html in chromium', () => {
   it('loads cleanly; each board\'s charts have a point per measured job, the front filled; the table is sweep.json\'s', async () => {
-    const out = join(dir, 'sweep');
-    const r = cli('sweep', model, '--recipes', 'int8,int4', '--boards', 'mps2-an386', '--samples', '8', '--calibration-samples', '10', '--workers', '2',
-      '--min-top1', '0.05', '-o', out, '--json');
-    expect(r.status).toBe(0);
+    const out = sweepDir;
     const record = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as SweepRecord;
+    expect(JSON.parse(sweepStdout)).toEqual(record);
     const { page, problems, requests } = await openFile(chromium.browser, join(out, 'sweep.html'));
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
@@ -141,5 +147,49 @@ describe('sweep.html in chromium', () => {
     expect(fields).toEqual(expect.arrayContaining(['done', 'total', 'wall_ms',
       ...record.jobs.flatMap((_, i) => ['device_top1', 'latency', 'flash_bytes', 'ram_bytes'].map((f) => `jobs.${i}.figures.${f}`))]));
     await page.close();
+  });
+});
+
+describe('compare.html in chromium', () => {
+  it('puts the runs side by side: every figure in the table is its run\'s report.json\'s, a bar and a point per run, links to each report', async () => {
+    const record = JSON.parse(readFileSync(join(sweepDir, 'sweep.json'), 'utf8')) as SweepRecord;
+    const files = [join(deployDir, 'report.json'), ...record.jobs.map((j) => join(sweepDir, j.report!))];
+    const reports = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Report);
+    const html = join(dir, 'cmp', 'cmp.html');
+    const r = cli('compare', ...files, '--labels', 'profiled,sweep-int8,sweep-int4', '-o', html, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as { runs: { label: string; pareto: boolean; figures: { flash_bytes: number } }[]; pareto: Record<string, string[]> };
+    expect(out.runs.map((x) => [x.label, x.figures.flash_bytes])).toEqual([['profiled', reports[0].memory.flash_bytes], ['sweep-int8', reports[1].memory.flash_bytes], ['sweep-int4', reports[2].memory.flash_bytes]]);
+    const front = out.runs.filter((x) => x.pareto).length;
+    expect(front).toBe(out.pareto['mps2-an386'].length);
+
+    const { page, problems, requests } = await openFile(chromium.browser, html);
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([]);
+    const drawn = await charts(page);
+    expect(Object.fromEntries(Object.entries(drawn).map(([k, v]) => [k, v.marks]))).toEqual({
+      accuracy: 3, flash: 3, ram: 3, latency: 3, 'pareto-latency': 3, 'pareto-flash': 3, 'pareto-ram': 3,
+      // Each run's bar for each of its layers (only the first run has per-layer latency: no latency chart for one run).
+      'layer-bytes': reports.reduce((s, x) => s + x.compression.layers!.length, 0),
+    });
+    for (const [chart, { empty }] of Object.entries(drawn)) expect(empty, `${chart}: marks drawn with no area`).toBe(0);
+    for (const chart of ['pareto-latency', 'pareto-flash', 'pareto-ram']) expect(await page.$$eval(`figure[data-chart="${chart}"] .mark.on-front`, (els) => els.length), chart).toBe(front);
+    const links = await page.$$eval('table[data-table="runs"] th a', (as) => as.map((a) => a.getAttribute('href')!));
+    expect(links).toHaveLength(3);
+    for (const [i, href] of links.entries()) expect(resolve(dirname(html), href)).toBe(join(dirname(files[i]), 'report.html'));
+
+    const fields = await expectFieldsMatch(page, reports);
+    expect(fields).toEqual(expect.arrayContaining([0, 1, 2].flatMap((i) => ['accuracy.device_top1', 'latency.median', 'memory.flash_bytes', 'memory.ram_bytes',
+      'compression.compressed_bytes', 'compression.ratio', 'model.params'].map((f) => `${i}:${f}`))));
+    await page.close();
+  });
+
+  it('a file that is not a report.json is named, with exit 2 and no page written', () => {
+    const html = join(dir, 'bad-cmp.html');
+    const r = cli('compare', join(deployDir, 'report.json'), join(sweepDir, 'sweep.json'), '-o', html);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`error[bad-report]: ${join(sweepDir, 'sweep.json')} is not a tinyforge report.json`);
+    expect(existsSync(html)).toBe(false);
   });
 });

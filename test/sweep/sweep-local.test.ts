@@ -49,7 +49,7 @@ describe('tinyforge sweep (in-process queue)', () => {
     const best = Math.max(...within.map((j) => j.figures!.device_top1!));
     expect(rec.recommended?.id).toBe(within.filter((j) => j.figures!.device_top1 === best).sort((a, b) => (a.figures!.latency_ms ?? Infinity) - (b.figures!.latency_ms ?? Infinity))[0].id);
     expect(readFileSync(join(out, 'sweep.html'), 'utf8')).toContain(rec.recommended!.command);
-  });
+  }, 300_000); // four deploys, two at a time: as long as the cli() timeout allows on a loaded machine
 
   it('--resume runs only the jobs not finished', () => {
     const file = join(out, 'sweep.json');
