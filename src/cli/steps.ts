@@ -150,6 +150,13 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
   // Steps that leave an int8 graph themselves; after any other recipe (binary, deep-compression …) --quantize int8 adds
   // quantize-int8, which keeps binary and clustered weights as they are stored (in int8).
   const wantsInt8 = opts.quantize === 'int8' && !isQuantized(floatGraph) && !recipe.some((s) => INT8_STEPS.has(s.step));
+  if (wantsInt8 && recipe.length > 0 && recipe.every((s) => s.step === 'fp16')) {
+    // quantize-int8 turns half weights into int8 (smaller), which would deploy plain int8 under the name fp16.
+    throw new TinyforgeError('bad-recipe', 'fp16 keeps weights as half floats for the float kernels; under --quantize int8 (the default) they would become plain int8, the same model as --compress int8', {
+      location: { field: '--compress' },
+      hint: 'pass --quantize none to deploy half-precision weights, or --compress int8 for int8',
+    });
+  }
   if (wantsInt8) recipe.push({ step: 'quantize-int8' });
   if (opts.quantize !== 'int8' && opts.quantize !== 'none') {
     throw new TinyforgeError('bad-argument', `--quantize ${opts.quantize} is not known`, { hint: 'use --quantize int8 or --quantize none' });

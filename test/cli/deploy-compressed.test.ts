@@ -3,7 +3,7 @@
 // report.json describes what is in flash. `compress` prints the figures deploy measures, and a .tfir.json written by
 // it carries its steps and the float model it came from into a later deploy.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -81,5 +81,16 @@ describe('deep compression, int8, on the micro:bit', () => {
     expect(later.accuracy.float_top1).toBe(direct.accuracy.float_top1); // same samples, same original float model
     expect(r.stdout).toMatch(/weights in flash\s+[\d,]+ B \([\d.]+× smaller than float32\): huffman-int8 ×3/);
     expect(c.stderr).not.toContain('error[');
+  });
+});
+
+describe('a recipe the int8 deploy would undo', () => {
+  it('--compress fp16 under --quantize int8 is refused before anything runs, naming the flag that deploys it as half', () => {
+    const out = join(dir, 'fp16');
+    const r = cli('compile', MODEL, '--board', 'host', '--compress', 'fp16', '-o', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error[bad-recipe]');
+    expect(r.stderr).toContain('--quantize none');
+    expect(existsSync(out)).toBe(false);
   });
 });
