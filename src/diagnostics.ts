@@ -88,6 +88,7 @@ export type ErrorCode =
   | 'bad-sweep' // a sweep's models, boards, recipes or limits cannot run as given
   | 'unknown-sweep' // --resume names a sweep that is not there
   | 'bad-spec' // a `tinyforge test` spec file
+  | 'missing-queue-library' // bullmq/ioredis (optional peers) not installed
   | 'queue-unreachable' // the Redis behind --queue does not answer
   | 'job-failed' // a sweep job ended with an error (its own code is in its notes)
   | 'job-killed' // a sweep job's process was killed

@@ -43,7 +43,7 @@ export interface QueueFlags {
 /** The queue to run on: BullMQ at --queue redis://…, else this process with --workers slots (one per core). */
 export async function openQueue(flags: QueueFlags, outDir: string, sweepId: string, spec: SweepSpec | object): Promise<JobQueue> {
   if (flags.queue) {
-    const { redisSweepQueue } = await import('../sweep/redis-queue.ts');
+    const { redisSweepQueue } = await (await import('../sweep/load-redis-queue.ts')).loadRedisQueue();
     return redisSweepQueue({ url: flags.queue, sweepId, spec, onNote: log });
   }
   const { defaultWorkers, localQueue } = await import('../sweep/local-queue.ts');

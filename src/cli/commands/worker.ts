@@ -49,7 +49,7 @@ Example:
           throw new TinyforgeError('bad-argument', `--board ${b} is not a real board (it runs under ${board.flasher}): every worker serves emulated boards already`, { location: { file: board.file }, hint: 'give --board only for boards attached to this host' });
         }
       }
-      const { startWorker } = await import('../../sweep/redis-queue.ts');
+      const { startWorker } = await (await import('../../sweep/load-redis-queue.ts')).loadRedisQueue();
       const concurrency = opts.concurrency ?? availableParallelism();
       const boards = opts.board.map((board, i) => ({ board, port: opts.port[i] }));
       const worker = await startWorker({
