@@ -2,6 +2,9 @@
 // prints the table (cases, results, clean errors, crashes, hangs, files lost per format), the error codes seen, the
 // first failures (replayable from the seed), then re-tries each bad-input family of the CLI probe by name.
 // Exit 1 when anything crashed, hung or lost a file.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FAMILIES, familiesFormat } from './families.ts';
 import { allFormats, loadBases } from './formats.ts';
@@ -14,6 +17,10 @@ if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed)) {
   process.stderr.write('usage: npm run fuzz -- [--runs N] [--seed S] [--format onnx,tflite,tf.js,.tfir.json,recipe,dataset,cli]\n');
   process.exit(2);
 }
+
+// Compressions the cases run are cached: in a cache of this run's own, never the user's.
+const cache = process.env.TINYFORGE_CACHE ? undefined : mkdtempSync(join(tmpdir(), 'tfg-fuzz-cache-'));
+if (cache) process.env.TINYFORGE_CACHE = cache;
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 const rows: FormatStats[] = [];
@@ -53,5 +60,6 @@ const wrong = ends.filter((e) => !e.got.startsWith(e.expect) || e.touched.length
 console.log(`\nbad-input families of the CLI probe: ${ends.length} re-tried, ${ends.filter((e) => e.got.startsWith('clean')).length} clean errors, ${ends.filter((e) => e.got === 'result').length} results, ${wrong.length} wrong`);
 for (const e of ends) console.log(`  ${e.got.startsWith(e.expect) && e.touched.length === 0 ? 'ok   ' : 'WRONG'} ${e.name.padEnd(46)} ${e.got}${e.touched.length ? `; touched ${e.touched.join(', ')}` : ''}`);
 
+if (cache) rmSync(cache, { recursive: true, force: true });
 const bad = rows.reduce((n, s) => n + s.crashes + s.hangs + s.filesLost, 0) + wrong.length;
 process.exit(bad > 0 ? 1 : 0);
