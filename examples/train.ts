@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadDataset } from '../src/data/dataset.ts';
+import { loadDataset } from '../src/data/load-dataset.ts';
 import type { Graph } from '../src/ir/graph.ts';
 import { exportOnnx } from '../src/import/onnx-export.ts';
 import { graphStats } from '../src/ir/stats.ts';

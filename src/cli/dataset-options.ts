@@ -3,7 +3,8 @@
 import { Option, type Command } from 'commander';
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
-import { DATASET_FORMATS, loadDataset, SAMPLE_ENCODINGS, type Dataset, type SampleEncoding } from '../data/dataset.ts';
+import { SAMPLE_ENCODINGS, type Dataset, type SampleEncoding } from '../data/dataset.ts';
+import { DATASET_FORMATS, loadDataset } from '../data/load-dataset.ts';
 import { log } from './output.ts';
 
 export interface DatasetFlags {
@@ -23,12 +24,12 @@ export function datasetOptions(cmd: Command, use: string, opts: { required?: boo
     .option('--label-column <name|index>', "CSV datasets: the label column, by header name or 0-based index (default: a column named 'label', else the last)");
 }
 
-/** Parser for a flag that counts samples (or anything else): a whole number ≥ 1, else a 'bad-option' error. */
+/** Parser for a flag that counts samples (or anything else): a whole number ≥ 1, else a 'bad-argument' error. */
 export function positiveInteger(flag: string): (value: string) => number {
   return (value: string) => {
     const n = Number(value.trim());
     if (value.trim() === '' || !Number.isInteger(n) || n < 1) {
-      throw new TinyforgeError('bad-option', `--${flag} ${value}: must be a whole number ≥ 1`, { hint: `e.g. --${flag} 100` });
+      throw new TinyforgeError('bad-argument', `--${flag} ${value}: must be a whole number ≥ 1`, { hint: `e.g. --${flag} 100` });
     }
     return n;
   };
@@ -50,7 +51,7 @@ export function showDatasetNotes(ds: Dataset): void {
 export async function loadDatasetFor(model: Graph, flags: DatasetFlags, opts: { split: 'train' | 'test'; limit?: number; fallback?: string }): Promise<Dataset> {
   const spec = flags.dataset ?? opts.fallback;
   if (spec === undefined) {
-    throw new TinyforgeError('bad-option', 'this needs a dataset', { hint: `pass --dataset (${DATASET_FORMATS})` });
+    throw new TinyforgeError('bad-argument', 'this needs a dataset', { hint: `pass --dataset (${DATASET_FORMATS})` });
   }
   const ds = await loadDataset(spec, {
     split: opts.split,
@@ -61,4 +62,13 @@ export async function loadDatasetFor(model: Graph, flags: DatasetFlags, opts: { 
   });
   showDatasetNotes(ds);
   return ds;
+}
+
+/** Refuses samples without labels (synthetic inputs) where a command counts top-1 on them. */
+export function requireLabels(ds: Dataset, what: string): void {
+  if (!ds.unlabeled) return;
+  throw new TinyforgeError('dataset-unlabeled', `${what} needs labelled samples; ${ds.name} inputs have no labels`, {
+    location: { file: ds.name },
+    hint: 'pass a labelled dataset with --dataset; synthetic inputs serve deploy and eval --board for latency and memory',
+  });
 }

@@ -7,15 +7,15 @@ import { packagePath } from '../package.ts';
 import type { Graph, Node } from '../ir/graph.ts';
 import { cComment, CNames } from './c-names.ts';
 import { cInts, cList } from './c-literals.ts';
-import { KERNEL_HEADERS, kernelSourcePath, readFirmwareFile } from './kernel-catalog.ts';
+import { kernelDependencies, kernelSourcePath, readFirmwareFile } from './kernel-catalog.ts';
 import { ioLayout, ioMacros, type IoLayout } from './io-layout.ts';
 import { planMemory, tensorBytes, type MemoryPlan } from './memory-planner.ts';
 import { modelHash } from './model-hash.ts';
 import type { EmitContext, KernelSet } from './op-emitter.ts';
 import { emitterFor } from './ops/index.ts';
 import { C_TYPE, WeightTable } from './weights.ts';
-import { storageProblems } from './packing/pack-weights.ts';
-import type { WeightFlash } from './deployed-weights.ts';
+import { storageProblems } from '../packing/storage.ts';
+import type { WeightFlash } from '../packing/flash-bytes.ts';
 import { libFiles } from './lib-files.ts';
 
 export interface GenerateOptions {
@@ -26,7 +26,8 @@ export interface GenerateOptions {
 }
 
 export interface GeneratedModel {
-  /** Relative path → content: model.c, model.h, tfg/include/*.h, tfg/kernels/<family>/*.c (and the build files in lib mode). */
+  /** Relative path → content: model.c, model.h, tfg/kernels/<family>/*.c for the kernels the model calls, the
+   *  tfg/include/*.h and tfg/support/*.c they need (and the build files in lib mode). */
   files: Record<string, string>;
   /** The .c files of `files` to compile (model.c first). */
   sources: string[];
@@ -103,7 +104,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
   const layers: Layer[] = [];
   const kernels = new Set<string>();
   const kernelStack: Record<string, number> = Object.create(null);
-  const problems: string[] = [];
+  const problems: { node: Node; err: TinyforgeError }[] = [];
   g.nodes.forEach((node: Node, index) => {
     const layerId = names.name(node.name, `l${index}_`);
     const ctx: EmitContext = {
@@ -113,6 +114,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
       input: (i) => (node.inputs[i] ? g.tensors[node.inputs[i]] : undefined),
       output: (i = 0) => g.tensors[node.outputs[i]],
       ptr,
+      weight: (name, relaid) => weightTable.ref(name, relaid),
       aliased: (a, b) => plan.bufferOf[a] !== undefined && plan.bufferOf[a] === plan.bufferOf[b],
       packed: (name) => weightTable.packed(name),
       declare: (suffix, ctype, init) => {
@@ -141,13 +143,16 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
       });
     } catch (err) {
       if (!(err instanceof TinyforgeError)) throw err;
-      problems.push(`node "${node.name}" (${node.op}): ${err.message.replace(`node "${node.name}" (${node.op}): `, '')}`);
+      problems.push({ node, err });
     }
   });
   if (problems.length > 0) {
-    throw new TinyforgeError('unsupported-op', `${problems.length} node${problems.length > 1 ? 's' : ''} of "${g.name}" cannot be compiled to C`, {
+    // Each emitter's own diagnostic is kept whole (code, location, hint); the summary takes their code when they share one.
+    const codes = new Set(problems.map((p) => p.err.code));
+    throw new TinyforgeError(codes.size === 1 ? problems[0].err.code : 'unsupported-graph', `${problems.length} node${problems.length > 1 ? 's' : ''} of "${g.name}" cannot be compiled to C`, {
       location: where,
-      notes: problems,
+      notes: problems.map(({ node, err }) => `node "${node.name}" (${node.op}): ${err.message.replace(`node "${node.name}" (${node.op}): `, '')}`),
+      related: problems.map((p) => p.err.diagnostic),
       hint: 'keep these layers in float (exclude them from int8 quantization) or change them in the model',
     });
   }
@@ -187,10 +192,12 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     'model.h': template('model.h.hbs')(view),
     'model.c': template('model.c.hbs')(view),
   };
-  for (const h of KERNEL_HEADERS) files[`tfg/include/${h}`] = readFirmwareFile(`include/${h}`);
+  // The kernels the model calls, the headers they include and the support code of those headers (each file once).
+  const kernelFiles = kernelList.map(kernelSourcePath);
+  const deps = kernelDependencies(kernelFiles);
+  for (const h of deps.headers) files[`tfg/${h}`] = readFirmwareFile(h);
   const sources = ['model.c'];
-  for (const k of kernelList) {
-    const rel = kernelSourcePath(k);
+  for (const rel of [...kernelFiles, ...deps.sources]) {
     files[`tfg/${rel}`] = readFirmwareFile(rel);
     sources.push(`tfg/${rel}`);
   }

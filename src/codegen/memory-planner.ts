@@ -1,13 +1,10 @@
 // Static arena planner: places every intermediate tensor at an offset in one arena from tensor lifetimes,
 // so the generated C needs no malloc and far less RAM than one buffer per tensor.
-import { isConstant, product, type DType, type Graph, type Node, type OpType } from '../ir/graph.ts';
+import { isConstant, product, type DType, type Graph, type Node } from '../ir/graph.ts';
+import { opDef } from '../ir/ops/index.ts';
 
 export const DTYPE_BYTES: Record<DType, number> = { f32: 4, i32: 4, i8: 1, u8: 1 };
 
-/** Ops whose kernels read element i before writing element i, so the output may overwrite a same-size input. */
-const IN_PLACE_OPS: ReadonlySet<OpType> = new Set<OpType>([
-  'Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'Tanh', 'BatchNormalization', 'Add', 'Sub', 'Mul', 'Div', 'Quantize',
-]);
 
 /** Where a buffer lives: the arena, or the caller's input/output buffer of tfg_model_run. */
 export type BufferHome = 'arena' | 'input' | 'output';
@@ -112,7 +109,7 @@ export function planMemory(g: Graph, opts: PlanOptions = {}): MemoryPlan {
         if (isActivation(node.inputs[0])) tryMerge(node.inputs[0], out, node, i);
         return;
       }
-      if (!IN_PLACE_OPS.has(node.op)) return;
+      if (!opDef(node.op).inPlace) return; // the kernel reads element i before writing it
       for (const x of node.inputs) if (isActivation(x) && tryMerge(x, out, node, i)) return;
     });
   }

@@ -8,7 +8,7 @@ import type { Graph } from '../ir/graph.ts';
 import { graphToJson, loadIrJson } from '../ir/serialize.ts';
 import { validateGraph } from '../ir/validate.ts';
 import type { GeneratedModel } from './generate.ts';
-import type { WeightFlash } from './deployed-weights.ts';
+import type { WeightFlash } from '../packing/flash-bytes.ts';
 
 export const MANIFEST = 'tinyforge.json';
 export const GRAPH_FILE = 'model.tfir.json';

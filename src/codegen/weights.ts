@@ -2,8 +2,9 @@
 import { isConstant, type Graph, type Tensor } from '../ir/graph.ts';
 import { cComment, type CNames } from './c-names.ts';
 import { cFloats, cInts, cList } from './c-literals.ts';
-import { deployedFormat, packedWeightDecl, type PackedDecl } from './packing/pack-weights.ts';
-import { alignedBytes, denseFlashBytes, packedFlashBytes, type WeightFlash } from './deployed-weights.ts';
+import { deployedFormat } from '../packing/storage.ts';
+import { alignedBytes, denseFlashBytes, packedFlashBytes, type WeightFlash } from '../packing/flash-bytes.ts';
+import { packedWeightDecl, type PackedDecl } from './packing/weight-decl.ts';
 
 export const C_TYPE = { f32: 'float', i8: 'int8_t', i32: 'int32_t', u8: 'uint8_t' } as const;
 
@@ -20,17 +21,6 @@ function declare(t: Tensor, id: string): string {
   return `/* ${cComment(t.name)}: ${shape} */\nstatic const ${C_TYPE[t.dtype]} ${id}[${Math.max(1, data.length)}] TFG_ALIGN(4) = {\n${cList(values, perLine) || '  0'}\n};`;
 }
 
-/** Per generation (reset when a WeightTable is made): constant tensors an op emitter re-laid for its kernel. */
-const relaid = new WeakMap<Graph, Map<string, Int8Array | Int32Array>>();
-
-/** Makes the next `ctx.ptr(name)` of this generation emit `data` (the tensor's dtype, any length: an interleaved or
- *  padded copy for a DSP kernel) instead of the tensor's own values, so it still counts as weight bytes. */
-export function relayWeight(g: Graph, name: string, data: Int8Array | Int32Array): void {
-  let m = relaid.get(g);
-  if (!m) relaid.set(g, (m = new Map()));
-  m.set(name, data);
-}
-
 function declareRelaid(t: Tensor, id: string, data: Int8Array | Int32Array): string {
   return `/* ${cComment(t.name)}: [${t.shape.join(', ')}] ${t.dtype} re-laid for its kernel (${data.length} values) */\nstatic const ${C_TYPE[t.dtype]} ${id}[${Math.max(1, data.length)}] TFG_ALIGN(4) = {\n${cList(cInts(data), t.dtype === 'i8' ? 16 : 12) || '  0'}\n};`;
 }
@@ -40,25 +30,29 @@ function declareRelaid(t: Tensor, id: string, data: Int8Array | Int32Array): str
 export class WeightTable {
   private readonly ids = new Map<string, WeightArray>();
   private readonly packs = new Map<string, PackedDecl>();
+  private readonly relaid = new Set<string>();
 
-  constructor(private readonly g: Graph, private readonly names: CNames) {
-    relaid.delete(g); // a new generation: no re-laid copies from an earlier one (e.g. another kernel set)
-  }
+  constructor(private readonly g: Graph, private readonly names: CNames) {}
 
-  /** The C identifier of constant `name`, declaring it on first use. */
-  ref(name: string): string {
+  /** The C identifier of constant `name`, declaring it on first use. With `relaid`, flash holds those values (the
+   *  tensor's dtype, any length: an interleaved or padded copy for a DSP kernel) instead of the tensor's own, and they
+   *  still count as weight bytes; a constant is declared one way only. */
+  ref(name: string, relaid?: Int8Array | Int32Array): string {
     let w = this.ids.get(name);
+    if (w && (relaid !== undefined) !== this.relaid.has(name)) {
+      throw new Error(`constant "${name}" is read both as stored and re-laid for a kernel; give the re-laid copy its own tensor`);
+    }
     if (!w) {
       const t = this.g.tensors[name];
       const id = this.names.name(name, 'w_');
       const format = deployedFormat(this.g, name);
-      const copy = relaid.get(this.g)?.get(name);
-      if (copy) {
-        const bytes = alignedBytes(copy.byteLength);
-        this.ids.set(name, { tensor: name, id, bytes, format, layoutBytes: bytes - denseFlashBytes(t), decl: declareRelaid(t, id, copy) });
+      if (relaid) {
+        this.relaid.add(name);
+        const bytes = alignedBytes(relaid.byteLength);
+        this.ids.set(name, { tensor: name, id, bytes, format, layoutBytes: bytes - denseFlashBytes(t), decl: declareRelaid(t, id, relaid) });
         return id;
       }
-      const packed = packedWeightDecl(this.g, name, id); // Tensor.storage kinds: src/codegen/packing/
+      const packed = packedWeightDecl(this.g, name, id); // Tensor.storage kinds: src/packing/
       if (packed) this.packs.set(name, packed);
       w = packed
         ? { tensor: name, id, bytes: packedFlashBytes(packed), format, layoutBytes: 0, decl: packed.decl }

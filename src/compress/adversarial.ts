@@ -1,29 +1,31 @@
 // The `adversarial` recipe step: adversarial training (src/defend) as a pass, so it composes with pruning and
 // quantization in a recipe — and so the order (defend then compress, or compress then defend) is the user's choice.
 import { TinyforgeError } from '../diagnostics.ts';
-import { loadDataset, type Dataset } from '../data/dataset.ts';
+import { type Dataset } from '../data/dataset.ts';
+import { loadDataset } from '../data/load-dataset.ts';
 import { limitDataset } from '../data/dataset.ts';
 import { TRAINING_ATTACKS } from '../defend/names.ts';
-import { graphSize, type LayerRow, type Pass, type PassReport } from './pass.ts';
+import { graphSize, type LayerRow, type Pass, type PassLog, type PassReport } from './pass.ts';
 
 /** The labelled training data: the caller's dataset, reloaded with more samples when the caller only loaded a
- *  calibration-sized slice of a named dataset. */
-async function trainingData(ds: Dataset | undefined, samples: number): Promise<Dataset> {
+ *  calibration-sized slice of MNIST (the one dataset known by name). Any other dataset smaller than `samples` is used
+ *  whole, and the report says so. */
+async function trainingData(ds: Dataset | undefined, samples: number, log: PassLog): Promise<Dataset> {
   if (!ds) {
     throw new TinyforgeError('bad-argument', 'the adversarial step needs labelled training data', {
       notes: ['adversarial training crafts an attack for every training image and trains on it with its true label'],
       hint: 'pass --dataset mnist (CLI) or data.dataset (library) to the pipeline',
     });
   }
-  const named = /^(.+)-train$/.exec(ds.name);
-  if (ds.size < samples && named) {
-    try {
-      return await loadDataset(named[1]!, { split: 'train', limit: samples });
-    } catch {
-      // A folder dataset cannot be reloaded by name; train on what was given.
-    }
-  }
-  return limitDataset(ds, samples);
+  if (ds.size >= samples) return limitDataset(ds, samples);
+  if (ds.name === 'mnist-train') return loadDataset('mnist', { split: 'train', limit: samples });
+  log.add({
+    code: 'fewer-samples',
+    severity: 'warning',
+    message: `adversarial: trains on the ${ds.size} samples of ${ds.name}, fewer than samples = ${samples}`,
+    hint: 'pass a larger dataset, or lower samples in the recipe step',
+  });
+  return ds;
 }
 
 
@@ -49,7 +51,7 @@ export const adversarial: Pass = {
         hint: 'put the adversarial step before quantize-int8 in the recipe',
       });
     }
-    const ds = await trainingData(data.dataset, params.samples as number);
+    const ds = await trainingData(data.dataset, params.samples as number, log);
     // Loaded here: the CLI imports the pass registry for every command, and training pulls in tfjs.
     const { adversarialTrain } = await import('../defend/adversarial-training.ts');
     const result = await adversarialTrain(ir, ds, {

@@ -28,7 +28,7 @@ export function calibrate(g: Graph, samples: Record<string, TensorData>[], opts:
     });
   }
   if (!(percentile > 50 && percentile <= 100)) {
-    throw new TinyforgeError('bad-option', `calibration percentile must be in (50, 100], got ${percentile}`);
+    throw new TinyforgeError('bad-argument', `calibration percentile must be in (50, 100], got ${percentile}`);
   }
   const twoPasses = percentile < 100;
   const total = samples.length * (twoPasses ? 2 : 1);

@@ -2,7 +2,7 @@
 // their centroid; then the centroids are fine-tuned by summing the gradients of each cluster's members. Pruned weights
 // (Tensor.mask) stay zero and are stored sparsely. Storage: clustered codebook + indices (the huffman pass codes them).
 import { TinyforgeError } from '../diagnostics.ts';
-import { HUFF_ROW_MAX } from '../codegen/packing/pack-weights.ts';
+import { HUFF_ROW_MAX } from '../packing/storage.ts';
 import { cloneGraph, product, type Graph } from '../ir/graph.ts';
 import { compressionRows } from './deep-compression-table.ts';
 import { kmeans1d, type KmeansInit } from './kmeans.ts';

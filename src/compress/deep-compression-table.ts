@@ -1,8 +1,8 @@
 // The per-layer table of Deep Compression (Han et al., Table 1/2): weights kept, bits per weight, bits per index after
 // Huffman, deployed bytes and ratio against float32 — computed from the exact bytes codegen will pack.
 import { product, type Graph } from '../ir/graph.ts';
-import { alignmentPadding, constantFlashBytes, constantNames } from '../codegen/deployed-weights.ts';
-import { packedWeightDecl } from '../codegen/packing/pack-weights.ts';
+import { alignmentPadding, constantFlashBytes, constantNames } from '../packing/flash-bytes.ts';
+import { packWeight } from '../packing/storage.ts';
 import type { LayerRow } from './pass.ts';
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
@@ -37,7 +37,7 @@ export function compressionRows(g: Graph, before?: Graph): LayerRow[] {
     const count = product(t.shape);
     let kept = 0;
     for (let i = 0; i < count; i++) if (t.mask ? t.mask[i] : t.data[i] !== 0) kept++;
-    const p = packedWeightDecl(g, name, 'w');
+    const p = packWeight(g, name);
     const bytes = deployedBytes(g, name);
     const s = t.storage;
     const bitsPerWeight =

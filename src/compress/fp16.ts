@@ -1,7 +1,7 @@
 // fp16 weight storage for float models: Dense/Conv2D weights rounded to IEEE half (nearest even) and stored as half,
 // computed in float — half the flash, and the reference interpreter runs on exactly the values the device sees.
 import { cloneGraph } from '../ir/graph.ts';
-import { roundToHalf } from '../codegen/packing/bits.ts';
+import { roundToHalf } from '../packing/bits.ts';
 import { compressionRows } from './deep-compression-table.ts';
 import { graphSize, layerNotApplicable, type Pass, type PassReport } from './pass.ts';
 

@@ -1,8 +1,8 @@
 // Huffman coding (Deep Compression, stage 3): marks clustered layers for canonical-Huffman coding of their cluster
 // indices (and of the gaps between kept weights when stored sparsely). The firmware decodes the stream during
 // inference; the table gives the bits per index after coding.
-import { roundToHalf } from '../codegen/packing/bits.ts';
-import { foldedBias, packedWeightDecl } from '../codegen/packing/pack-weights.ts';
+import { roundToHalf } from '../packing/bits.ts';
+import { foldedBias, packWeight } from '../packing/storage.ts';
 import { cloneGraph } from '../ir/graph.ts';
 import { compressionRows } from './deep-compression-table.ts';
 import { graphSize, type Pass, type PassReport } from './pass.ts';
@@ -41,7 +41,7 @@ export const huffman: Pass = {
     const before = graphSize(ir);
     const after = graphSize(g);
     // Layers run one after another, so the decoder's stack need is the largest layer's (reader, built tables, conv row).
-    const decoderRam = Math.max(0, ...coded.map((name) => packedWeightDecl(g, name, 'w')?.decoderRamBytes ?? 0));
+    const decoderRam = Math.max(0, ...coded.map((name) => packWeight(g, name)?.decoderRamBytes ?? 0));
     const report: PassReport & Record<string, unknown> = {
       name: 'huffman',
       options: { ...params },

@@ -4,10 +4,11 @@
 import { TinyforgeError, type Diagnostic } from '../diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
 import { createLog, type Pass, type PassData, type PassLog, type PassReport, type ParamSpec, stepParams } from './pass.ts';
-import { deployedLayers, graphWeightFlash, type DeployedLayer } from '../codegen/deployed-weights.ts';
-import { storageProblems } from '../codegen/packing/pack-weights.ts';
+import { deployedLayers, graphWeightFlash, type DeployedLayer } from '../packing/flash-bytes.ts';
+import { storageProblems } from '../packing/storage.ts';
 import { graphStats } from '../ir/stats.ts';
 import { float32WeightBytes } from './deep-compression-table.ts';
+import { validationRange } from './prune-finetune.ts';
 import { quantizeInt8 } from './quantize-int8.ts';
 import { pruneWeights } from './prune-weights.ts';
 import { pruneStructured } from './prune-structured.ts';
@@ -21,10 +22,11 @@ import { int4 } from './int4.ts';
 import { binary } from './binary.ts';
 import { qat } from './qat.ts';
 import { adversarial } from './adversarial.ts';
-import { CONV_VARIANTS, presets } from './presets.ts';
+import { CONV_VARIANTS, presets, type Recipe } from './presets.ts';
 import { checkRecipeJson } from './recipe-check.ts';
 
 export { CONV_VARIANTS, presets };
+export type { Recipe, RecipeStep } from './presets.ts';
 
 /** Every pass a recipe can name. Adding a pass = one line here. */
 export const passes: Record<string, Pass> = {
@@ -42,12 +44,6 @@ export const passes: Record<string, Pass> = {
   [qat.name]: qat,
   [adversarial.name]: adversarial,
 };
-
-export interface RecipeStep {
-  step: string;
-  [param: string]: unknown;
-}
-export type Recipe = RecipeStep[];
 
 /** The model a recipe started from: its file, params, MACs and weight bytes (as deployed without compression, and as
  *  float32: the numerator of every ratio). */
@@ -251,6 +247,10 @@ export async function runPipeline(g: Graph, recipe: Recipe | string, opts: Pipel
     sizeStep(result.report, before, after, input.float32_bytes);
     // Layers the step left as they were (on_unsupported: skip) go into its report, not only into the log.
     if (skipped.length) (result.report as PassReport & { skipped: unknown[] }).skipped = skipped.map((d) => ({ ...d.location, reason: d.message }));
+    const validation = opts.data?.validation;
+    if (validation && opts.data?.dataset && typeof params[i].val_samples === 'number') {
+      result.report.held_out = { dataset: validation.name, ...validationRange(params[i].val_samples as number, validation.size) };
+    }
     reports.push(result.report);
     before = after;
   }

@@ -1,6 +1,12 @@
 // The named recipes (`--quantize int8`, `--compress deep-compression`, `tinyforge recipes`). Kept apart from the pass
 // registry so that listing them (e.g. in `tinyforge compress --help`) loads no pass and no training code.
-import type { Recipe } from './pipeline.ts';
+
+/** One step of a recipe: a pass name and its parameters (checked by pipeline.ts's validateRecipe). */
+export interface RecipeStep {
+  step: string;
+  [param: string]: unknown;
+}
+export type Recipe = RecipeStep[];
 
 /** Named recipes, e.g. `--quantize int8` / `recipe: 'int8'`. */
 export const presets: Record<string, Recipe> = {

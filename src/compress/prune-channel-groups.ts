@@ -3,6 +3,7 @@
 // that needs a fixed width (graph outputs, Softmax, Transpose …) freezes the groups that reach it.
 import type { Graph, Node } from '../ir/graph.ts';
 import { product } from '../ir/graph.ts';
+import { opDef } from '../ir/ops/index.ts';
 
 /** A run of `count` channels of one group inside a tensor's last axis. */
 export interface Part {
@@ -36,7 +37,6 @@ export interface ChannelAnalysis {
   groupOf(node: string): number | undefined;
 }
 
-const PASS_THROUGH = new Set(['Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'Tanh']);
 const SPATIAL = new Set(['MaxPool', 'AveragePool', 'GlobalAveragePool']);
 
 export function analyzeChannels(g: Graph): ChannelAnalysis {
@@ -139,7 +139,7 @@ export function analyzeChannels(g: Graph): ChannelAnalysis {
         break;
       }
       default:
-        if (PASS_THROUGH.has(n.op)) outL = inL;
+        if (opDef(n.op).perElement) outL = inL;
         else if (SPATIAL.has(n.op) && inL?.hw === 1) outL = inL;
         else n.inputs.forEach((i) => freeze(i, why));
     }

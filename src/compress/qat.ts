@@ -2,12 +2,12 @@
 // with every int8 activation and per-channel weights fake-quantized (straight-through gradients), then quantizes the
 // trained weights with the same ranges. The report gives PTQ and QAT top-1 (int8 reference interpreter) side by side.
 import { cloneGraph, type Graph, type TensorData } from '../ir/graph.ts';
+import { fuseActivations } from '../ir/optimize.ts';
 import { evaluateOnHost } from '../reference/evaluate.ts';
 import { prepareInput } from '../reference/model-input.ts';
 import { checkQatGraph, fakeQuantWeights, qatForward, type ActQuant } from '../train/fake-quant.ts';
 import { logitsTensor } from '../train/train.ts';
 import { calibrate } from './calibrate.ts';
-import { fuseActivations } from './fuse-activations.ts';
 import { graphSize, type Pass, type PassReport } from './pass.ts';
 import { distillParams, distillTeacher, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData } from './prune-finetune.ts';
 import { ArrayAdam, proxyTrain } from './proxy-train.ts';
@@ -43,7 +43,8 @@ export const qat: Pass = {
     const ds = requireDataset(data, 'qat-int8', 'fine-tune with fake quantization');
     const ft = fineTuneOptions(params);
     const split = splitData(ds, Number(params.samples), Number(params.val_samples), data.validation);
-    const fused = fuseActivations(cloneGraph(ir)).graph;
+    const fused = cloneGraph(ir);
+    fuseActivations(fused);
     checkQatGraph(fused);
     const nCal = Number(params.calibration_samples);
     const calibration: Record<string, TensorData>[] = data.calibration?.slice(0, nCal) ??

@@ -4,20 +4,15 @@
 
 import { TinyforgeError } from '../diagnostics.ts';
 import { cloneGraph, type Graph, type Node, type QuantParams, type Tensor } from '../ir/graph.ts';
+import { opDef } from '../ir/ops/index.ts';
+import { fuseActivations } from '../ir/optimize.ts';
 import { int8Kernels } from '../reference/int8/index.ts';
 import { SOFTMAX_MAX_DEPTH, SOFTMAX_OUTPUT_SCALE, SOFTMAX_OUTPUT_ZERO_POINT } from '../reference/int8/softmax.ts';
 import { calibrate, type TensorRange } from './calibrate.ts';
-import { fuseActivations } from './fuse-activations.ts';
 import { graphSize, type Pass, type PassReport } from './pass.ts';
 import { activationQuant, quantizeBias, quantizeClusteredWeights, quantizeConstantPerTensor, quantizeWeightsPerChannel, quantizeWeightsPerTensor } from './quant-params.ts';
 import { layerRows } from './quantize-int8-report.ts';
 
-/** Ops whose output keeps the input's quantization (TFLite requires it: the kernel moves or compares int8 values). */
-const INHERITS_INPUT_QUANT = new Set(['MaxPool', 'AveragePool', 'Reshape', 'Transpose', 'Pad']);
-/** Ops whose output scale is free, so a Concat consumer may impose its own (saves a requantization). */
-const FREE_OUTPUT_QUANT = new Set(['Dense', 'Conv2D', 'DepthwiseConv2D', 'Add', 'Sub', 'Mul', 'GlobalAveragePool', 'Relu', 'Clip', 'Concat']);
-/** Weight input axis of the output channel, per op. */
-const WEIGHT_AXIS: Record<string, number> = { Dense: 0, Conv2D: 0, DepthwiseConv2D: 3 };
 
 /** Can this node run on the int8 kernels? (Softmax only over the last axis and up to 511 classes.) */
 function runsInInt8(node: Node, g: Graph): boolean {
@@ -94,18 +89,19 @@ export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>,
       const t = g.tensors[name];
       if (!t.data) throw new TinyforgeError('dangling-tensor', `input "${name}" of node "${node.name}" is used before it is produced`, { location: { node: node.name, op: node.op } });
       const values = t.data as Float32Array;
-      if (i === 1 && node.op in WEIGHT_AXIS && t.storage?.kind === 'clustered') {
+      const weightAxis = opDef(node.op).weightChannelAxis;
+      if (i === 1 && weightAxis !== null && t.storage?.kind === 'clustered') {
         // A clustered layer stays clustered: its codebook becomes int8 codes under one scale (the int8 Huffman kernels).
         const { data, quant, storage } = quantizeClusteredWeights(values, t.storage);
         tensors[name] = { ...t, shape: [...t.shape], dtype: 'i8', data, quant, storage };
-      } else if (i === 1 && node.op in WEIGHT_AXIS) {
+      } else if (i === 1 && weightAxis !== null) {
         // Binary weights stay binary (±α per channel quantizes to ±m per channel: tfg_*_s8_b1); half storage has no int8
         // form and int8 takes half its bytes, so it becomes plain int8 (the report notes it).
-        const { data, quant } = perChannel ? quantizeWeightsPerChannel(values, t.shape, WEIGHT_AXIS[node.op]) : quantizeWeightsPerTensor(values);
+        const { data, quant } = perChannel ? quantizeWeightsPerChannel(values, t.shape, weightAxis) : quantizeWeightsPerTensor(values);
         const storage = t.storage?.kind === 'f16' ? undefined : t.storage;
         if (t.storage?.kind === 'f16') halfToInt8.push(name);
         tensors[name] = { ...t, shape: [...t.shape], dtype: 'i8', data, quant, storage };
-      } else if (i === 2 && node.op in WEIGHT_AXIS) {
+      } else if (i === 2 && weightAxis !== null) {
         const w = tensors[node.inputs[1]];
         const { data, quant } = quantizeBias(values, inputQuant.scale[0], w.quant!.scale);
         tensors[name] = { ...t, shape: [...t.shape], dtype: 'i32', data, quant };
@@ -115,10 +111,11 @@ export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>,
       }
     });
     const out = node.outputs[0];
-    const quant: QuantParams = INHERITS_INPUT_QUANT.has(node.op)
+    const rule = opDef(node.op).int8Output;
+    const quant: QuantParams = rule === 'input'
       ? structuredClone(inputQuant)
-      : node.op === 'Softmax'
-        ? { scale: [SOFTMAX_OUTPUT_SCALE], zeroPoint: [SOFTMAX_OUTPUT_ZERO_POINT] }
+      : rule === 'fixed'
+        ? fixedOutputQuant(node)
         : activationQuant(rangeOf(out));
     tensors[out] = activation(out, quant);
     nodes.push(structuredClone(node));
@@ -127,6 +124,12 @@ export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>,
   shareConcatScales(nodes, tensors, g.outputs);
   const graph: Graph = { name: g.name, inputs: [...g.inputs], outputs: [...g.outputs], tensors, nodes, metadata: structuredClone(g.metadata) };
   return { graph, floatNodes, halfToInt8 };
+}
+
+/** The output quantization of an op whose OpDef says int8Output 'fixed'. */
+function fixedOutputQuant(node: Node): QuantParams {
+  if (node.op === 'Softmax') return { scale: [SOFTMAX_OUTPUT_SCALE], zeroPoint: [SOFTMAX_OUTPUT_ZERO_POINT] };
+  throw new TinyforgeError('unsupported-op', `no fixed int8 output quantization is known for ${node.op}`, { location: { node: node.name, op: node.op } });
 }
 
 /** TFLite wants Concat inputs at the output's scale: give it to producers whose output scale is free and whose only
@@ -141,7 +144,7 @@ function shareConcatScales(nodes: Node[], tensors: Record<string, Tensor>, graph
     const q = tensors[n.outputs[0]].quant!;
     for (const i of n.inputs) {
       const p = producer.get(i);
-      if (p && FREE_OUTPUT_QUANT.has(p.op) && consumers.get(i) === 1 && !graphOutputs.includes(i)) tensors[i].quant = structuredClone(q);
+      if (p && opDef(p.op).int8Output === 'free' && consumers.get(i) === 1 && !graphOutputs.includes(i)) tensors[i].quant = structuredClone(q);
     }
   }
 }
@@ -165,8 +168,8 @@ export const quantizeInt8: Pass = {
     }
     const samples = (data.calibration ?? []).slice(0, params.samples as number);
     const percentile = params.percentile as number;
-    const fused = params.fuse ? fuseActivations(cloneGraph(ir)) : { graph: cloneGraph(ir), fused: [] };
-    const g = fused.graph;
+    const g = cloneGraph(ir);
+    const fused = params.fuse ? fuseActivations(g) : [];
     log.progress('calibrating', 0);
     const ranges = calibrate(g, samples, { percentile, onProgress: (d, t) => log.progress('calibrating', d / t) });
     const { graph, floatNodes, halfToInt8 } = quantizeGraphInt8(g, ranges, { perChannel: params.weights === 'per-channel' });
@@ -174,7 +177,7 @@ export const quantizeInt8: Pass = {
     const before = graphSize(ir);
     const after = graphSize(graph);
     const notes = [`calibrated on ${samples.length} samples, ${percentile === 100 ? 'min/max' : `${percentile}th percentile`} ranges`];
-    if (fused.fused.length) notes.push(`fused ${fused.fused.length} activations into their producers: ${fused.fused.join(', ')}`);
+    if (fused.length) notes.push(`fused ${fused.length} activations into their producers: ${fused.join(', ')}`);
     const clustered = Object.values(graph.tensors).filter((t) => t.dtype === 'i8' && t.storage?.kind === 'clustered').map((t) => t.name);
     if (clustered.length) notes.push(`${clustered.length} clustered weights keep their clusters as int8 codes under one scale each: ${clustered.join(', ')}`);
     if (halfToInt8.length) {

@@ -40,7 +40,7 @@ function labelColumnOf(file: string, header: string[] | undefined, columns: numb
     if (byName >= 0) return { column: byName };
     const index = /^\d+$/.test(flag.trim()) ? Number(flag) : NaN;
     if (Number.isInteger(index) && index < columns) return { column: index };
-    throw new TinyforgeError('bad-option', `--label-column ${flag}: ${file} has ${header ? `no column named "${flag}" (columns: ${header.join(', ')})` : 'no header row'}${Number.isInteger(index) ? ` and only ${columns} columns (0..${columns - 1})` : ''}`, {
+    throw new TinyforgeError('bad-argument', `--label-column ${flag}: ${file} has ${header ? `no column named "${flag}" (columns: ${header.join(', ')})` : 'no header row'}${Number.isInteger(index) ? ` and only ${columns} columns (0..${columns - 1})` : ''}`, {
       location: { file },
       hint: header ? `name one of the columns, or give its 0-based index` : `give the label column's 0-based index (0..${columns - 1})`,
     });

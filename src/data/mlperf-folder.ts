@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { TinyforgeError } from '../diagnostics.ts';
 import type { QuantParams, Tensor } from '../ir/graph.ts';
 import { product } from '../ir/graph.ts';
-import { quantizeValue } from '../reference/quant.ts';
+import { quantizeValue } from '../ir/quantization.ts';
 import { referenceOutputsBeside } from './tflm-reference-outputs.ts';
 import {
   badDataset, benchmarkIdOf, isDir, isFile, sampleShapeOf,

@@ -123,7 +123,7 @@ export class DeviceSession {
 
   private checkInput(input: Uint8Array): void {
     if (input.length !== this.hello.inputBytes) {
-      throw new TinyforgeError('bad-input-size', `input has ${input.length} bytes, the model on ${this.board.id} takes ${this.hello.inputBytes}`, {
+      throw new TinyforgeError('bad-input', `input has ${input.length} bytes, the model on ${this.board.id} takes ${this.hello.inputBytes}`, {
         location: { port: this.link.port },
       });
     }

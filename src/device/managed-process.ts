@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { TimeoutError, TinyforgeError, warn } from '../diagnostics.ts';
+import { TimeoutError, TinyforgeError, warn, type ErrorCode } from '../diagnostics.ts';
 import { forgetSession, recordSession, staleSessions } from './session-registry.ts';
 
 const live = new Set<ChildProcess>();
@@ -52,7 +52,7 @@ export interface StartOptions {
   command: string;
   args: string[];
   /** What to say when `command` is not installed. */
-  missing: { code: string; what: string; debianPackage: string; file?: string };
+  missing: { code: ErrorCode; what: string; debianPackage: string; file?: string };
 }
 
 /** The executable `command` runs: itself when it names a path, else the first match on PATH; null when none. */
@@ -164,7 +164,7 @@ export function waitForLine(
       reject(new TimeoutError(`${what}: nothing matching ${pattern} within ${timeoutMs} ms`, { notes: text ? [text.trim()] : [] }));
     }, timeoutMs);
     for (const s of sources) s?.on('data', onData);
-    proc.exited.then(({ code, signal }) => {
+    void proc.exited.then(({ code, signal }) => {
       done();
       reject(
         new TinyforgeError('process-failed', `${what}: the process exited (${signal ?? `code ${code}`}) after ${Date.now() - started} ms`, {

@@ -11,14 +11,17 @@ export interface DeviceMeasurement {
   samples: number;
   unit: LatencyUnit;
   latencies: number[];
-  deviceTop1: number;
-  referenceTop1: number;
+  /** null when the samples have no labels (synthetic inputs). */
+  deviceTop1: number | null;
+  referenceTop1: number | null;
   /** int8: fraction with identical output bytes; float: fraction with the same top-1. */
   agreement: number;
   agreementKind: 'identical-bytes' | 'same-top1';
   /** Largest |device − reference| over all outputs (float models), 0 for identical int8 outputs. */
   maxAbsDiff: number;
   devicePredictions: number[];
+  /** Each sample's label, in the order of devicePredictions. */
+  labels: number[];
 }
 
 export const bytesOf = (d: TensorData): Uint8Array => new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
@@ -53,6 +56,7 @@ export async function measureOnDevice(
   const int8 = g.tensors[g.outputs[0]].dtype !== 'f32';
   const latencies: number[] = [];
   const devicePredictions: number[] = [];
+  const labels: number[] = [];
   let unit: LatencyUnit = 'unavailable';
   let devCorrect = 0;
   let refCorrect = 0;
@@ -71,6 +75,7 @@ export async function measureOnDevice(
     const pd = argmax(dev);
     const pr = argmax(ref);
     devicePredictions.push(pd);
+    labels.push(label);
     if (pd === label) devCorrect++;
     if (pr === label) refCorrect++;
     let same = int8 ? dev.length === ref.length : pd === pr;
@@ -86,11 +91,12 @@ export async function measureOnDevice(
     samples: n,
     unit,
     latencies,
-    deviceTop1: devCorrect / n,
-    referenceTop1: refCorrect / n,
+    deviceTop1: data.unlabeled ? null : devCorrect / n,
+    referenceTop1: data.unlabeled ? null : refCorrect / n,
     agreement: agree / n,
     agreementKind: int8 ? 'identical-bytes' : 'same-top1',
     maxAbsDiff,
     devicePredictions,
+    labels,
   };
 }

@@ -2,7 +2,7 @@
 // the IR; window ops (Conv, pools, BN) are wrapped in Transposes because ONNX defines them on NCHW only, and 4-D graph
 // inputs/outputs are transposed back to the layout the original file had (metadata.inputLayout/outputLayout).
 import { TinyforgeError } from '../diagnostics.ts';
-import type { Activation, Graph, Node } from '../ir/graph.ts';
+import type { Activation, Graph, Node, OpType } from '../ir/graph.ts';
 import { TO_NCHW, TO_NHWC, transposeData } from './onnx-layout.ts';
 import { encodeModel, floatTensor, int64Tensor, makeModel, node as onnxNode, valueInfo } from './onnx-proto-write.ts';
 import type onnxProto from 'onnx-proto';
@@ -63,76 +63,98 @@ function unsupported(g: Graph, n: Node, why: string): TinyforgeError {
   });
 }
 
+/** What an exporter is given: the emitter, the graph, the node, its input names (ONNX spelling, '' for absent) and its
+ *  output name. */
+interface ExportCall<K extends OpType> {
+  e: Emitter;
+  g: Graph;
+  n: Node<K>;
+  ins: string[];
+  out: string;
+}
+type NodeExporter<K extends OpType> = (c: ExportCall<K>) => void;
+
+function exportConv({ e, g, n, ins, out }: ExportCall<'Conv2D' | 'DepthwiseConv2D'>): void {
+  if (n.op === 'Conv2D' && n.attrs.binarizeInput) throw unsupported(g, n, 'a Conv2D on binarized (sign) inputs has no ONNX form; save as .tfir.json');
+  const w = g.tensors[n.inputs[1]];
+  const [O, KH, KW, I] = w.shape;
+  const dw = n.op === 'DepthwiseConv2D';
+  // OHWI → OIHW; depthwise [1,KH,KW,C·m] → [C·m,1,KH,KW] with group = C.
+  const data = transposeData(w.data as Float32Array, w.shape, dw ? [3, 0, 1, 2] : [0, 3, 1, 2], (k) => new Float32Array(k));
+  const dims = dw ? [I, 1, KH, KW] : [O, I, KH, KW];
+  const wName = e.floatConst(`${n.inputs[1]}__oihw`, dims, data);
+  const group = n.op === 'DepthwiseConv2D' ? I / n.attrs.multiplier : n.attrs.groups;
+  const [target, done] = e.activation(n.attrs.activation, out, n.name);
+  e.nchw('Conv', ins[0], [wName, ...(ins[2] ? [ins[2]] : [])], target,
+    { kernel_shape: [KH, KW], strides: n.attrs.strides, dilations: n.attrs.dilations, pads: n.attrs.pads, group }, n.name);
+  done();
+}
+
+function exportPool({ e, n, ins, out }: ExportCall<'MaxPool' | 'AveragePool'>): void {
+  const [target, done] = e.activation(n.attrs.activation, out, n.name);
+  const attrs: Record<string, number | number[]> = { kernel_shape: n.attrs.kernel, strides: n.attrs.strides, pads: n.attrs.pads };
+  if (n.op === 'AveragePool') attrs.count_include_pad = n.attrs.countIncludePad ? 1 : 0;
+  e.nchw(n.op, ins[0], [], target, attrs, n.name);
+  done();
+}
+
+function exportArithmetic({ e, n, ins, out }: ExportCall<'Add' | 'Sub' | 'Mul'>): void {
+  const [target, done] = e.activation(n.attrs.activation, out, n.name);
+  e.add(n.op, ins, [target], {}, n.name);
+  done();
+}
+
+/** ONNX ops of the same name taking the same inputs and no attributes. */
+const sameName: NodeExporter<'Div' | 'Relu' | 'Sigmoid' | 'Tanh'> = ({ e, n, ins, out }) => e.add(n.op, ins, [out], {}, n.name);
+
+/** One exporter per IR op, typed over every op (null: no float ONNX form). */
+const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
+  Conv2D: exportConv,
+  DepthwiseConv2D: exportConv,
+  MaxPool: exportPool,
+  AveragePool: exportPool,
+  GlobalAveragePool: ({ e, n, ins, out }) => e.nchw('GlobalAveragePool', ins[0], [], out, {}, n.name),
+  BatchNormalization: ({ e, g, n, ins, out }) => {
+    if (g.tensors[n.inputs[0]].shape.length === 4) e.nchw('BatchNormalization', ins[0], ins.slice(1), out, { epsilon: n.attrs.epsilon }, n.name);
+    else if (g.tensors[n.inputs[0]].shape.length === 2) e.add('BatchNormalization', ins, [out], { epsilon: n.attrs.epsilon }, n.name);
+    else throw unsupported(g, n, 'BatchNormalization of a tensor that is not [N,C] or NHWC');
+  },
+  Dense: ({ e, g, n, ins, out }) => {
+    if (g.tensors[n.inputs[0]].shape.length !== 2) throw unsupported(g, n, 'Dense input must be 2-D');
+    if (n.attrs.binarizeInput) throw unsupported(g, n, 'a Dense on binarized (sign) inputs has no ONNX form; save as .tfir.json');
+    const [target, done] = e.activation(n.attrs.activation, out, n.name);
+    e.add('Gemm', ins.filter((i) => i), [target], { transB: 1 }, n.name);
+    done();
+  },
+  Add: exportArithmetic,
+  Sub: exportArithmetic,
+  Mul: exportArithmetic,
+  Div: sameName,
+  Relu: sameName,
+  Sigmoid: sameName,
+  Tanh: sameName,
+  LeakyRelu: ({ e, n, ins, out }) => e.add('LeakyRelu', ins, [out], { alpha: n.attrs.alpha }, n.name),
+  Clip: ({ e, n, ins, out }) => {
+    e.add('Clip', [ins[0], e.floatConst(`${n.name}/min`, [], [n.attrs.min]), e.floatConst(`${n.name}/max`, [], [n.attrs.max])], [out], {}, n.name);
+  },
+  Softmax: ({ e, g, n, ins, out }) => {
+    if (n.attrs.beta !== 1) throw unsupported(g, n, `Softmax beta ${n.attrs.beta} has no ONNX equivalent`);
+    e.add('Softmax', ins, [out], { axis: n.attrs.axis }, n.name);
+  },
+  Concat: ({ e, n, ins, out }) => e.add('Concat', ins, [out], { axis: n.attrs.axis }, n.name),
+  Transpose: ({ e, n, ins, out }) => e.add('Transpose', ins, [out], { perm: n.attrs.perm }, n.name),
+  Reshape: ({ e, g, n, ins, out }) => e.add('Reshape', [ins[0], e.intConst(`${n.name}/shape`, g.tensors[n.outputs[0]].shape)], [out], {}, n.name),
+  Pad: ({ e, n, ins, out }) => {
+    e.add('Pad', [ins[0], e.intConst(`${n.name}/pads`, n.attrs.pads), e.floatConst(`${n.name}/value`, [], [n.attrs.value])], [out], { mode: 'constant' }, n.name);
+  },
+  Quantize: null,
+  Dequantize: null,
+};
+
 function emitNode(e: Emitter, g: Graph, n: Node, name: (t: string) => string): void {
-  const ins = n.inputs.map((i) => (i ? name(i) : ''));
-  const out = name(n.outputs[0]);
-  const weight = (i: number) => g.tensors[n.inputs[i]];
-  switch (n.op) {
-    case 'Conv2D': case 'DepthwiseConv2D': {
-      if (n.op === 'Conv2D' && n.attrs.binarizeInput) throw unsupported(g, n, 'a Conv2D on binarized (sign) inputs has no ONNX form; save as .tfir.json');
-      const w = weight(1);
-      const [O, KH, KW, I] = w.shape;
-      const dw = n.op === 'DepthwiseConv2D';
-      // OHWI → OIHW; depthwise [1,KH,KW,C·m] → [C·m,1,KH,KW] with group = C.
-      const data = transposeData(w.data as Float32Array, w.shape, dw ? [3, 0, 1, 2] : [0, 3, 1, 2], (k) => new Float32Array(k));
-      const dims = dw ? [I, 1, KH, KW] : [O, I, KH, KW];
-      const wName = e.floatConst(`${n.inputs[1]}__oihw`, dims, data);
-      const group = dw ? I / n.attrs.multiplier : n.attrs.groups;
-      const [target, done] = e.activation(n.attrs.activation, out, n.name);
-      e.nchw('Conv', ins[0], [wName, ...(ins[2] ? [ins[2]] : [])], target,
-        { kernel_shape: [KH, KW], strides: n.attrs.strides, dilations: n.attrs.dilations, pads: n.attrs.pads, group }, n.name);
-      done();
-      return;
-    }
-    case 'MaxPool': case 'AveragePool': {
-      const [target, done] = e.activation(n.attrs.activation, out, n.name);
-      const attrs: Record<string, number | number[]> = { kernel_shape: n.attrs.kernel, strides: n.attrs.strides, pads: n.attrs.pads };
-      if (n.op === 'AveragePool') attrs.count_include_pad = n.attrs.countIncludePad ? 1 : 0;
-      e.nchw(n.op, ins[0], [], target, attrs, n.name);
-      done();
-      return;
-    }
-    case 'GlobalAveragePool': e.nchw('GlobalAveragePool', ins[0], [], out, {}, n.name); return;
-    case 'BatchNormalization':
-      if (g.tensors[n.inputs[0]].shape.length === 4) e.nchw('BatchNormalization', ins[0], ins.slice(1), out, { epsilon: n.attrs.epsilon }, n.name);
-      else if (g.tensors[n.inputs[0]].shape.length === 2) e.add('BatchNormalization', ins, [out], { epsilon: n.attrs.epsilon }, n.name);
-      else throw unsupported(g, n, 'BatchNormalization of a tensor that is not [N,C] or NHWC');
-      return;
-    case 'Dense': {
-      if (g.tensors[n.inputs[0]].shape.length !== 2) throw unsupported(g, n, 'Dense input must be 2-D');
-      if (n.attrs.binarizeInput) throw unsupported(g, n, 'a Dense on binarized (sign) inputs has no ONNX form; save as .tfir.json');
-      const [target, done] = e.activation(n.attrs.activation, out, n.name);
-      e.add('Gemm', ins.filter((i) => i), [target], { transB: 1 }, n.name);
-      done();
-      return;
-    }
-    case 'Add': case 'Sub': case 'Mul': {
-      const [target, done] = e.activation(n.attrs.activation, out, n.name);
-      e.add(n.op, ins, [target], {}, n.name);
-      done();
-      return;
-    }
-    case 'Div': case 'Relu': case 'Sigmoid': case 'Tanh':
-      e.add(n.op, ins, [out], {}, n.name);
-      return;
-    case 'LeakyRelu': e.add('LeakyRelu', ins, [out], { alpha: n.attrs.alpha }, n.name); return;
-    case 'Clip':
-      e.add('Clip', [ins[0], e.floatConst(`${n.name}/min`, [], [n.attrs.min]), e.floatConst(`${n.name}/max`, [], [n.attrs.max])], [out], {}, n.name);
-      return;
-    case 'Softmax': {
-      if (n.attrs.beta !== 1) throw unsupported(g, n, `Softmax beta ${n.attrs.beta} has no ONNX equivalent`);
-      e.add('Softmax', ins, [out], { axis: n.attrs.axis }, n.name);
-      return;
-    }
-    case 'Concat': e.add('Concat', ins, [out], { axis: n.attrs.axis }, n.name); return;
-    case 'Transpose': e.add('Transpose', ins, [out], { perm: n.attrs.perm }, n.name); return;
-    case 'Reshape': e.add('Reshape', [ins[0], e.intConst(`${n.name}/shape`, g.tensors[n.outputs[0]].shape)], [out], {}, n.name); return;
-    case 'Pad':
-      e.add('Pad', [ins[0], e.intConst(`${n.name}/pads`, n.attrs.pads), e.floatConst(`${n.name}/value`, [], [n.attrs.value])], [out], { mode: 'constant' }, n.name);
-      return;
-    default:
-      throw unsupported(g, n, 'the op has no float ONNX form');
-  }
+  const exporter = EXPORTERS[n.op] as NodeExporter<OpType> | null;
+  if (!exporter) throw unsupported(g, n, 'the op has no float ONNX form');
+  exporter({ e, g, n, ins: n.inputs.map((i) => (i ? name(i) : '')), out: name(n.outputs[0]) });
 }
 
 /** Serialises float graph `g` as an ONNX model (opset 13). Throws 'unsupported-export' for int8 or packed graphs. */

@@ -1,17 +1,15 @@
 // simplify: graph clean-ups that never change results — merge reshape chains and inverse transposes (left by layout
 // conversion at import), fold BatchNormalization into the layer before it, fuse Relu/Relu6 into the producer's
-// activation, and fold the NHWC→NCHW transpose before a flatten into the next Dense's weights.
+// activation (fuseActivations, also run by int8 quantization), and fold the NHWC→NCHW transpose before a flatten into
+// the next Dense's weights.
 import { cloneGraph, product, type Activation, type Graph, type Node, type TensorData } from './graph.ts';
-
-const WEIGHTED = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense']);
-// The ops whose fused activation the contract (graph.ts) lists: Dense, Conv, DepthwiseConv, Add and the pools.
-const FUSABLE = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense', 'Add', 'MaxPool', 'AveragePool']);
+import { opDef } from './ops/index.ts';
 
 /** Returns a simplified copy of `g`; `g` itself is not touched. */
 export function simplify(g: Graph): Graph {
   const out = cloneGraph(g);
   for (let changed = true; changed; ) {
-    changed = collapseReshapes(out) || cancelTransposes(out) || foldBatchNorm(out) || fuseActivation(out) || foldFlattenTranspose(out);
+    changed = collapseReshapes(out) || cancelTransposes(out) || foldBatchNorm(out) || fuseActivation(out) !== undefined || foldFlattenTranspose(out);
   }
   dropUnusedTensors(out);
   return out;
@@ -97,7 +95,7 @@ function foldBatchNorm(g: Graph): boolean {
   for (const bn of g.nodes) {
     if (bn.op !== 'BatchNormalization') continue;
     const prev = producerOf(g, bn.inputs[0]);
-    if (!prev || !WEIGHTED.has(prev.op) || !singleUse(g, bn.inputs[0])) continue;
+    if (!prev || opDef(prev.op).weightChannelAxis === null || !singleUse(g, bn.inputs[0])) continue;
     if ((prev.attrs as { activation: Activation }).activation !== 'none') continue;
     const [gamma, beta, mean, variance] = bn.inputs.slice(1).map((n) => g.tensors[n]?.data);
     if (!gamma || !beta || !mean || !variance || !g.tensors[prev.inputs[1]]?.data) continue;
@@ -128,13 +126,29 @@ function foldBatchNorm(g: Graph): boolean {
   return false;
 }
 
-/** Relu → 'relu', Clip(0, 6) → 'relu6' on the producer when the producer's result has no other reader. Elementwise
- *  activations commute with Transpose/Reshape, so the producer may sit behind a chain of single-use layout ops. */
-function fuseActivation(g: Graph): boolean {
+/** The fused activation a standalone node amounts to: Relu and Clip(0, ∞) → 'relu', Clip(0, 6) → 'relu6'. */
+function activationOf(n: Node): Activation | undefined {
+  if (n.op === 'Relu') return 'relu';
+  if (n.op === 'Clip' && n.attrs.min === 0 && n.attrs.max === 6) return 'relu6';
+  if (n.op === 'Clip' && n.attrs.min === 0 && n.attrs.max === Infinity) return 'relu';
+  return undefined;
+}
+
+/** Folds every standalone Relu / Relu6-style Clip into the fused `activation` of the node producing its input (ops whose
+ *  OpDef says `fusedActivation`), so int8 kernels clamp in one step and the producer's output range already excludes
+ *  negatives. Edits `g` in place (callers pass a clone) and returns the names of the removed activation nodes. */
+export function fuseActivations(g: Graph): string[] {
+  const fused: string[] = [];
+  for (let name = fuseActivation(g); name !== undefined; name = fuseActivation(g)) fused.push(name);
+  return fused;
+}
+
+/** Fuses one activation into its producer when the producer's result has no other reader, and returns its name.
+ *  Elementwise activations commute with Transpose/Reshape, so the producer may sit behind a chain of single-use
+ *  layout ops. */
+function fuseActivation(g: Graph): string | undefined {
   for (const act of g.nodes) {
-    let kind: Activation | undefined;
-    if (act.op === 'Relu') kind = 'relu';
-    else if (act.op === 'Clip' && act.attrs.min === 0 && act.attrs.max === 6) kind = 'relu6';
+    const kind = activationOf(act);
     if (!kind) continue;
     let prev = producerOf(g, act.inputs[0]);
     let direct = true;
@@ -142,20 +156,20 @@ function fuseActivation(g: Graph): boolean {
       prev = producerOf(g, prev.inputs[0]);
       direct = false;
     }
-    if (!prev || !FUSABLE.has(prev.op) || !singleUse(g, prev.outputs[0])) continue;
+    if (!prev || !opDef(prev.op).fusedActivation || !singleUse(g, prev.outputs[0])) continue;
     const attrs = prev.attrs as { activation: Activation };
     if (attrs.activation !== 'none') continue;
     if (direct) {
       attrs.activation = kind;
       bypass(g, prev, act);
-      return true;
+      return act.name;
     }
     if (g.outputs.includes(act.outputs[0])) continue;
     attrs.activation = kind;
     dropIdentity(g, act);
-    return true;
+    return act.name;
   }
-  return false;
+  return undefined;
 }
 
 /** Transpose(x) → Reshape to [N, features] → Dense: permute the Dense's input columns instead and drop the Transpose. */

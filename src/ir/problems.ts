@@ -1,16 +1,19 @@
 // Collects graph problems (node, op, reason, code) and turns them into the one TinyforgeError that lists them all.
-import { TinyforgeError } from '../diagnostics.ts';
+import { TinyforgeError, type ErrorCode } from '../diagnostics.ts';
 
 export interface GraphProblem {
   /** Stable code: 'invalid-model' or a more specific one ('dangling-tensor', 'nan-weights', …). */
-  code: string;
+  code: GraphProblemCode;
   reason: string;
   node?: string;
   op?: string;
   tensor?: string;
 }
 
-const HINTS: Record<string, string> = {
+/** The codes graph validation gives; each has its hint below. */
+export type GraphProblemCode = Extract<ErrorCode, 'dynamic-shape' | 'nan-weights' | 'unknown-op' | 'dangling-tensor' | 'not-topological' | 'tensor-too-large' | 'bad-model-metadata' | 'invalid-model'>;
+
+const HINTS: Record<GraphProblemCode, string> = {
   'dynamic-shape': 'export the model with a fixed input shape (batch 1, fixed height/width); microcontroller code needs static shapes',
   'nan-weights': 'the model file holds NaN or Inf weights; retrain or re-export it (a diverged training run is the usual cause)',
   'unknown-op': 'tinyforge cannot run these ops; export the model without them (`tinyforge inspect <model>` shows where they sit)',
@@ -34,7 +37,7 @@ export function throwProblems(problems: GraphProblem[], graphName: string, file?
   const code = codes.length === 1 ? codes[0] : 'invalid-model';
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
   const first = problems[0];
-  const hint = codes.length === 1 ? HINTS[code] ?? HINTS['invalid-model'] : `${HINTS['invalid-model']} (codes: ${codes.join(', ')})`;
+  const hint = codes.length === 1 ? HINTS[code] : `${HINTS['invalid-model']} (codes: ${codes.join(', ')})`;
   // One problem reads best as the message itself; several get a count and one note each.
   const message = problems.length === 1 ? `model "${graphName}": ${formatProblem(first)}` : `${count} in model "${graphName}"`;
   throw new TinyforgeError(code, message, {

@@ -55,15 +55,13 @@ function tensorProblems(t: Tensor, users: string[], g: Graph): GraphProblem[] {
   return out;
 }
 
-const WEIGHTED: ReadonlySet<string> = new Set(['Dense', 'Conv2D', 'DepthwiseConv2D']);
-
 /** Dtype mismatches inside one node: float and int8 activations mixed, weights or bias of the wrong type, wrong output dtype. */
 function dtypeProblems(node: Node, inputs: (Tensor | undefined)[], outputs: (Tensor | undefined)[]): string[] {
   const x = inputs[0];
   if (!x || node.op === 'Quantize' || node.op === 'Dequantize') return [];
   const problems: string[] = [];
   const want = x.dtype;
-  if (WEIGHTED.has(node.op)) {
+  if (opDef(node.op).weightChannelAxis !== null) {
     const [, w, b] = inputs;
     if (w && w.dtype !== want) problems.push(`input is ${want} but weights "${w.name}" are ${w.dtype}`);
     const biasWant = want === 'i8' ? 'i32' : 'f32';

@@ -1,7 +1,7 @@
 // runGraph: the TS reference interpreter. Runs nodes in graph order with the float kernels, or the int8 kernels
-// (src/reference/int8/, owned by "quant") when a node's first input is i8; the oracle for codegen and the C kernels.
+// (src/reference/int8/) when a node's first input is i8; the oracle for codegen and the C kernels.
 import { TinyforgeError } from '../diagnostics.ts';
-import type { Graph, Node, OpType, Tensor, TensorData } from '../ir/graph.ts';
+import type { Graph, Node, Tensor, TensorData } from '../ir/graph.ts';
 import { product } from '../ir/graph.ts';
 import { floatKernels } from './float/index.ts';
 import { int8Kernels } from './int8/index.ts';
@@ -17,27 +17,24 @@ export interface RunResult {
   values?: Record<string, TensorData>;
 }
 
-/** Ops whose float kernel is also correct on i8 input (they move values, or turn i8 into f32). */
-const DTYPE_AGNOSTIC: ReadonlySet<OpType> = new Set<OpType>(['Reshape', 'Transpose', 'Dequantize']);
-
 const ARRAY_FOR = { f32: Float32Array, i8: Int8Array, i32: Int32Array, u8: Uint8Array } as const;
 
-/** The kernel for a node: int8 when its first input is i8 (falling back to the float kernel for dtype-agnostic ops). */
+/** The kernel for a node: int8 when its first input is i8, else float. */
 export function kernelFor(node: Node, firstInput: Tensor | undefined): Kernel | undefined {
-  if (firstInput?.dtype === 'i8') return int8Kernels[node.op] ?? (DTYPE_AGNOSTIC.has(node.op) ? floatKernels[node.op] : undefined);
+  if (firstInput?.dtype === 'i8') return int8Kernels[node.op] ?? undefined;
   return floatKernels[node.op];
 }
 
 function checkInput(g: Graph, name: string, data: TensorData | undefined): void {
   const t = g.tensors[name];
   if (!data) {
-    throw new TinyforgeError('invalid-input', `graph input "${name}" was not given`, {
+    throw new TinyforgeError('missing-input', `graph input "${name}" was not given`, {
       notes: [`the model "${g.name}" takes inputs ${g.inputs.map((i) => `"${i}" [${g.tensors[i]?.shape}] ${g.tensors[i]?.dtype}`).join(', ')}`],
       hint: 'pass one typed array per graph input, keyed by the input name',
     });
   }
   if (data.length !== product(t.shape) || !(data instanceof ARRAY_FOR[t.dtype])) {
-    throw new TinyforgeError('invalid-input', `graph input "${name}" needs ${product(t.shape)} ${t.dtype} values (shape [${t.shape}]), got ${data.length} in a ${data.constructor.name}`, {
+    throw new TinyforgeError('bad-input', `graph input "${name}" needs ${product(t.shape)} ${t.dtype} values (shape [${t.shape}]), got ${data.length} in a ${data.constructor.name}`, {
       hint: t.dtype === 'i8' ? 'the model is quantized: quantize the input with its scale and zero point first' : 'check the input shape and preprocessing',
     });
   }

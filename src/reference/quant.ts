@@ -14,22 +14,18 @@
 
 import type { Activation, Tensor } from '../ir/graph.ts';
 import { TinyforgeError } from '../diagnostics.ts';
+import { clamp, INT8_MAX, INT8_MIN, quantizeValue, dequantizeValue, roundHalfAway } from '../ir/quantization.ts';
+
+// The affine int8 mapping itself is the IR's (what QuantParams mean); re-exported for the kernels.
+export { clamp, INT8_MAX, INT8_MIN, quantizeValue, dequantizeValue, roundHalfAway };
 
 export const INT32_MIN = -2147483648;
 export const INT32_MAX = 2147483647;
-export const INT8_MIN = -128;
-export const INT8_MAX = 127;
-
 export interface QuantizedMultiplier {
   /** Q31 significand, in [2^30, 2^31) for a non-zero multiplier (negative for a negative multiplier). */
   multiplier: number;
   /** Power-of-two exponent, positive = left shift (TFLite convention). */
   shift: number;
-}
-
-/** C round(): half away from zero. */
-export function roundHalfAway(x: number): number {
-  return x < 0 ? -Math.round(-x) : Math.round(x);
 }
 
 /** C frexp for finite non-zero x: x = q · 2^e with |q| in [0.5, 1). Exact (only powers of two are divided). */
@@ -106,22 +102,6 @@ export function multiplyByQuantizedMultiplier(x: number, multiplier: number, shi
 /** TFLite MultiplyByQuantizedMultiplierGreaterThanOne (softmax): SRDHM(x · 2^leftShift, multiplier). */
 export function multiplyByQuantizedMultiplierGreaterThanOne(x: number, multiplier: number, leftShift: number): number {
   return saturatingRoundingDoublingHighMul(shiftLeftWrap(x, leftShift), multiplier);
-}
-
-/** Clamp to [lo, hi]. */
-export function clamp(x: number, lo: number, hi: number): number {
-  return x < lo ? lo : x > hi ? hi : x;
-}
-
-/** TFLite AffineQuantize for one value: clamp(round(float32(real / scale)) + zp, −128, 127).
- *  The division is float32 (C: roundf(x / scale) with float x and scale). */
-export function quantizeValue(real: number, scale: number, zeroPoint: number, qmin = INT8_MIN, qmax = INT8_MAX): number {
-  return clamp(roundHalfAway(Math.fround(Math.fround(real) / Math.fround(scale))) + zeroPoint, qmin, qmax);
-}
-
-/** TFLite Dequantize for one value: float32(double(scale) · (q − zp)). */
-export function dequantizeValue(q: number, scale: number, zeroPoint: number): number {
-  return Math.fround(Math.fround(scale) * (q - zeroPoint));
 }
 
 /** The quantized value of a real bound, unclamped (TFLite's lambda in CalculateActivationRangeQuantized). */

@@ -128,10 +128,10 @@ describe('bad dataset input: one error, exit 2, no board left running', () => {
 
   const cases: [string, string[], string, RegExp][] = [
     ['--dataset nosuch', ['--dataset', 'nosuch'], 'unknown-dataset', /no dataset "nosuch"/],
-    ['--samples abc', ['--dataset', 'mnist', '--samples', 'abc'], 'bad-option', /--samples abc: must be a whole number/],
-    ['--samples -3', ['--dataset', 'mnist', '--samples', '-3'], 'bad-option', /--samples -3: must be a whole number/],
-    ['--samples 0', ['--dataset', 'mnist', '--samples', '0'], 'bad-option', /--samples 0: must be a whole number/],
-    ['--calibration-samples 1.5', ['--dataset', 'mnist', '--calibration-samples', '1.5'], 'bad-option', /--calibration-samples 1\.5/],
+    ['--samples abc', ['--dataset', 'mnist', '--samples', 'abc'], 'bad-argument', /--samples abc: must be a whole number/],
+    ['--samples -3', ['--dataset', 'mnist', '--samples', '-3'], 'bad-argument', /--samples -3: must be a whole number/],
+    ['--samples 0', ['--dataset', 'mnist', '--samples', '0'], 'bad-argument', /--samples 0: must be a whole number/],
+    ['--calibration-samples 1.5', ['--dataset', 'mnist', '--calibration-samples', '1.5'], 'bad-argument', /--calibration-samples 1\.5/],
     ['an empty folder', ['--dataset', '@/empty'], 'bad-dataset', /empty is an empty folder/],
     ['y_labels.csv a folder', ['--dataset', '@/labels-dir', '--dataset-encoding', 'int8'], 'bad-dataset', /y_labels\.csv is a folder/],
     ['samples of the wrong shape', ['--dataset', '@/misshapen'], 'sample-shape-mismatch', /misshapen\/x\.npy: each sample of shape \[14, 56\] \(784 values\) does not fit the model input "input" \[28, 28, 1\] \(784 values\)/],

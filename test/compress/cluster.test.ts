@@ -2,15 +2,15 @@
 // pruned weights stay zero), the huffman pass's table, the C build bit-for-bit in float tolerance, and bad parameters.
 import { describe, expect, it } from 'vitest';
 import { kmeans1d, nearest } from '../../src/compress/kmeans.ts';
-import { canonicalCode, huffmanLengths } from '../../src/compress/huffman-code.ts';
+import { canonicalCode, huffmanLengths } from '../../src/packing/huffman-code.ts';
 import { cluster } from '../../src/compress/cluster.ts';
 import { huffman } from '../../src/compress/huffman.ts';
 import { createLog } from '../../src/compress/pass.ts';
 import { resolveRecipe, runPipeline, validateRecipe } from '../../src/compress/pipeline.ts';
 import { applyMagnitudeMasks } from '../../src/compress/prune-weights.ts';
 import { alignmentPadding, deployedBytes, weightRatio } from '../../src/compress/deep-compression-table.ts';
-import { packedWeightDecl } from '../../src/codegen/packing/pack-weights.ts';
-import { roundToHalf } from '../../src/codegen/packing/bits.ts';
+import { packedWeightDecl } from '../../src/codegen/packing/weight-decl.ts';
+import { roundToHalf } from '../../src/packing/bits.ts';
 import { TinyforgeError } from '../../src/diagnostics.ts';
 import { cloneGraph } from '../../src/ir/graph.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
@@ -131,9 +131,12 @@ describe('cluster → huffman on a pruned MNIST MLP', () => {
     for (const n of ['fc1.w', 'fc2.w', 'fc3.w']) {
       const p = packedWeightDecl(ir, n, 'w')!;
       expect(deployedBytes(ir, n) % 4).toBe(0);
-      expect(deployedBytes(ir, n) - p.bytes).toBe(alignmentPadding(p.decl));
+      expect(deployedBytes(ir, n) - p.bytes).toBe(alignmentPadding(p.arrays));
+      // the C text declares exactly the arrays counted
+      expect([...p.decl.matchAll(/\[(\d+)\] TFG_ALIGN\(4\)/g)].map((m) => Number(m[1]))).toEqual(p.arrays.map((a) => a.values.length));
     }
-    expect(alignmentPadding('static const uint8_t a[5] TFG_ALIGN(4) = {};\nstatic const uint16_t b[3] TFG_ALIGN(4) = {};\nstatic const float c[3] TFG_ALIGN(4)')).toBe(3 + 2);
+    const values = (n: number) => new Array<number>(n).fill(0);
+    expect(alignmentPadding([{ ctype: 'uint8_t', values: values(5) }, { ctype: 'uint16_t', values: values(3) }, { ctype: 'float', values: values(3) }])).toBe(3 + 2);
   });
 
   it('needs labelled data to fine-tune, and a float graph', async () => {

@@ -6,7 +6,7 @@ import { fp16 } from '../../src/compress/fp16.ts';
 import { int4, int4Scale } from '../../src/compress/int4.ts';
 import { clamp, roundHalfAway } from '../../src/reference/quant.ts';
 import { weightRatio } from '../../src/compress/deep-compression-table.ts';
-import { roundToHalf, f32ToHalfBits, halfBitsToF32 } from '../../src/codegen/packing/bits.ts';
+import { roundToHalf, f32ToHalfBits, halfBitsToF32 } from '../../src/packing/bits.ts';
 import { evaluateOnHost } from '../../src/reference/evaluate.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
 import { prepareInput } from '../../src/reference/model-input.ts';

@@ -8,7 +8,7 @@ import type { Graph, TensorData } from '../../src/ir/graph.ts';
 import { applyMagnitudeMasks } from '../../src/compress/prune-weights.ts';
 import { createLog } from '../../src/compress/pass.ts';
 import { runPipeline } from '../../src/compress/pipeline.ts';
-import { deployedFormat } from '../../src/codegen/packing/pack-weights.ts';
+import { deployedFormat } from '../../src/packing/storage.ts';
 import { generateModel } from '../../src/codegen/generate.ts';
 import { TinyforgeError } from '../../src/diagnostics.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';

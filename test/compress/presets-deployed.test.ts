@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepareModel } from '../../src/cli/steps.ts';
-import { deployedLayers } from '../../src/codegen/deployed-weights.ts';
+import { deployedLayers } from '../../src/packing/flash-bytes.ts';
 import { generateModel } from '../../src/codegen/generate.ts';
 import { passes, presets, type Recipe } from '../../src/compress/pipeline.ts';
 import { exportOnnx } from '../../src/import/onnx-export.ts';

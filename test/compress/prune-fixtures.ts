@@ -1,5 +1,6 @@
 // Small seeded models and MNIST slices shared by the pruning-family tests (kept tiny so each file stays well under 60 s).
-import { loadDataset, type Dataset } from '../../src/data/dataset.ts';
+import { type Dataset } from '../../src/data/dataset.ts';
+import { loadDataset } from '../../src/data/load-dataset.ts';
 import type { Graph } from '../../src/ir/graph.ts';
 import { GraphBuilder } from '../../src/ir/builder.ts';
 import { initWeights } from '../../src/train/init.ts';

@@ -38,6 +38,6 @@ describe('experiment lottery', () => {
     register(p);
     const lottery = p.commands.find((c) => c.name() === 'experiment')!.commands.find((c) => c.name() === 'lottery')!;
     expect(lottery.options.map((o) => o.long)).toEqual(expect.arrayContaining(['--dataset', '--seeds', '--json', '--train-samples', '--epochs']));
-    await expect(p.parseAsync(['experiment', 'lottery', 'x.onnx', '--dataset', 'mnist', '--seeds', '0'], { from: 'user' })).rejects.toMatchObject({ code: 'bad-option' });
+    await expect(p.parseAsync(['experiment', 'lottery', 'x.onnx', '--dataset', 'mnist', '--seeds', '0'], { from: 'user' })).rejects.toMatchObject({ code: 'bad-argument' });
   });
 });

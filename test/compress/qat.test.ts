@@ -3,7 +3,7 @@
 import { tf } from '../../src/train/tf.ts';
 import { describe, expect, it } from 'vitest';
 import { calibrate } from '../../src/compress/calibrate.ts';
-import { fuseActivations } from '../../src/compress/fuse-activations.ts';
+import { fuseActivations } from '../../src/ir/optimize.ts';
 import { createLog } from '../../src/compress/pass.ts';
 import { qat } from '../../src/compress/qat.ts';
 import { quantizeGraphInt8 } from '../../src/compress/quantize-int8.ts';
@@ -28,7 +28,8 @@ describe('qat-int8', () => {
     const train = await mnistSlice(3000);
     const float = await trained(mlp(1, 48, 24), train, 2);
     // fake-quant forward vs the real int8 model on 100 images
-    const fused = fuseActivations(cloneGraph(float)).graph;
+    const fused = cloneGraph(float);
+    fuseActivations(fused);
     const cal = Array.from({ length: 50 }, (_, i) => ({ input: prepareInput(fused, train.get(i).x) }));
     const ranges = calibrate(fused, cal);
     const ptq = quantizeGraphInt8(fused, ranges).graph;

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TinyforgeError } from '../../src/diagnostics.ts';
 import type { Tensor } from '../../src/ir/graph.ts';
-import { loadDataset, type LoadOptions } from '../../src/data/dataset.ts';
+import { type LoadOptions } from '../../src/data/dataset.ts';
+import { loadDataset } from '../../src/data/load-dataset.ts';
 import { decodeImage, encodePng, resizeImage, toChannels } from '../../src/data/image.ts';
 import { writeNpy } from '../../src/data/npy.ts';
 import { loadModel } from '../../src/import/index.ts';
@@ -194,7 +195,7 @@ describe('CSV', () => {
     const ragged = join(root, 'ragged.csv');
     writeFileSync(ragged, '1,2,3\n4,5\n');
     expect((await loadError(ragged)).code).toBe('bad-dataset');
-    expect((await loadError(file, { labelColumn: 'nope' })).code).toBe('bad-option');
+    expect((await loadError(file, { labelColumn: 'nope' })).code).toBe('bad-argument');
   });
 });
 
@@ -233,8 +234,8 @@ describe('formats and flags', () => {
     expect(e.diagnostic.hint).toContain('--dataset-encoding');
     const ds = await loadDataset(dir, { split: 'test', input: input([1, 3]), encoding: 'float32' });
     expect(Array.from(ds.get(0).x)).toEqual([1.5, -2, 3]);
-    expect((await loadError(join(root, 'npy'), { encoding: 'int8' })).code).toBe('bad-option');
-    expect((await loadError('mnist', { labelColumn: 'label' })).code).toBe('bad-option');
+    expect((await loadError(join(root, 'npy'), { encoding: 'int8' })).code).toBe('bad-argument');
+    expect((await loadError('mnist', { labelColumn: 'label' })).code).toBe('bad-argument');
   });
 
   it('mnist fits a flat [784] input and a [28, 28, 1] one, not a KWS input', async () => {
@@ -250,6 +251,6 @@ describe('formats and flags', () => {
     expect((await loadError(join(root, 'empty'))).message).toContain('is an empty folder');
     writeFileSync(join(root, 'notes.txt'), 'hello');
     expect((await loadError(join(root, 'notes.txt'))).code).toBe('bad-dataset');
-    expect((await loadError('mnist', { limit: 0 })).code).toBe('bad-option');
+    expect((await loadError('mnist', { limit: 0 })).code).toBe('bad-argument');
   });
 });

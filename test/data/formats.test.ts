@@ -9,7 +9,7 @@ import { parseIdx, readIdx, writeIdx } from '../../src/data/idx.ts';
 import { readNpy, writeNpy } from '../../src/data/npy.ts';
 import { readTensorProto, writeTensorProto } from '../../src/data/tensor-proto.ts';
 import { loadMnist } from '../../src/data/mnist.ts';
-import { loadDataset } from '../../src/data/dataset.ts';
+import { loadDataset } from '../../src/data/load-dataset.ts';
 
 function codeOf(f: () => unknown): string | undefined {
   try {

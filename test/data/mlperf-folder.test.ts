@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TinyforgeError } from '../../src/diagnostics.ts';
-import { loadDataset } from '../../src/data/dataset.ts';
+import { loadDataset } from '../../src/data/load-dataset.ts';
 import { loadMlperfFolder } from '../../src/data/mlperf-folder.ts';
 import { importTflite } from '../../src/import/tflite.ts';
 import { mlperfTiny } from '../mlperf-tiny.ts';

@@ -1,5 +1,6 @@
 // Shared test fixtures for src/defend: a tiny MLP trained on an MNIST slice (fixed seeds, a few seconds on WASM).
-import { loadDataset, type Dataset } from '../../src/data/dataset.ts';
+import { type Dataset } from '../../src/data/dataset.ts';
+import { loadDataset } from '../../src/data/load-dataset.ts';
 import { GraphBuilder } from '../../src/ir/builder.ts';
 import type { Graph } from '../../src/ir/graph.ts';
 import { initWeights } from '../../src/train/init.ts';

@@ -70,7 +70,7 @@ describe('emulator lifetime', () => {
       writeFileSync(join(registryDir(), `${leftover.pid}.json`), JSON.stringify({ pid: leftover.pid, owner: deadOwner, command: sleepPath, args: ['60'], started: 'earlier' }));
       writeFileSync(join(registryDir(), '999999.json'), 'not json'); // a broken record is dropped, not fatal
       expect(staleSessions().map((s) => s.pid)).toEqual([leftover.pid]);
-      const p = await startManaged({ command: 'true', args: [], missing: { code: 'missing-tool', what: 'true', debianPackage: 'coreutils' } });
+      const p = await startManaged({ command: 'true', args: [], missing: { code: 'missing-emulator', what: 'true', debianPackage: 'coreutils' } });
       await p.exited;
       expect(warnings.map((w) => w.code)).toEqual(['stale-process']);
       expect(warnings[0].message).toContain(`pid ${leftover.pid}`);

@@ -12,9 +12,10 @@ import { calibrate } from '../../src/compress/calibrate.ts';
 import { quantizeGraphInt8 } from '../../src/compress/quantize-int8.ts';
 import { cloneGraph, type Graph, type Storage, type TensorData } from '../../src/ir/graph.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
-import { roundToHalf } from '../../src/codegen/packing/bits.ts';
-import { deployedFormat, HUFF_READER_BYTES, HUFF_ROW_MAX, packedWeightDecl } from '../../src/codegen/packing/pack-weights.ts';
-import { HUFF_STREAM_BYTES } from '../../src/codegen/packing/huffman-stream.ts';
+import { roundToHalf } from '../../src/packing/bits.ts';
+import { deployedFormat, HUFF_READER_BYTES, HUFF_ROW_MAX } from '../../src/packing/storage.ts';
+import { packedWeightDecl } from '../../src/codegen/packing/weight-decl.ts';
+import { HUFF_STREAM_BYTES } from '../../src/packing/huffman-stream.ts';
 import { deployedBytes } from '../../src/compress/deep-compression-table.ts';
 import { compileForCortexM4, M4_FLAGS, maxFloatViolation, runOnHost } from '../codegen/host-run.ts';
 import { floatCnn, int8Mlp, randF32, randI8, rng } from '../codegen/graphs.ts';
@@ -154,7 +155,7 @@ describe('packed weights: float layers', () => {
   function expectSizeOnCortexM(type: string, bytes: number): void {
     const dir = mkdtempSync(join(tmpdir(), 'tfg-sizeof-'));
     try {
-      writeFileSync(join(dir, 's.c'), `#include "tfg_support.h"\ntypedef char size_check[sizeof(${type}) == ${bytes} ? 1 : -1];\n`);
+      writeFileSync(join(dir, 's.c'), `#include "tfg_huff.h"\ntypedef char size_check[sizeof(${type}) == ${bytes} ? 1 : -1];\n`);
       execFileSync('arm-none-eabi-gcc', [...M4_FLAGS, '-Wno-unused-local-typedefs', '-fsyntax-only', '-I', join(FIRMWARE_DIR, 'include'), join(dir, 's.c')], { stdio: 'pipe' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -287,6 +288,12 @@ describe('packed weights: int8 layers, identical bytes', () => {
     store(g, 'conv2.weight', 'f16');
     store(g, 'fc1.weight', 'clustered', { sparse: 0.5 });
     store(g, 'fc2.weight', 'binary');
-    compileForCortexM4(generateModel(g));
+    const gen = generateModel(g);
+    // The Huffman decoders' shared code (header checks, CRC-32, table building) ships once, as its own sources.
+    expect(gen.sources.filter((s) => s.startsWith('tfg/support/'))).toEqual(['tfg/support/tfg_crc32.c', 'tfg/support/tfg_huff.c']);
+    expect(Object.keys(gen.files).filter((f) => f.startsWith('tfg/include/')).sort()).toEqual(
+      ['tfg/include/tfg_binary.h', 'tfg/include/tfg_crc32.h', 'tfg/include/tfg_huff.h', 'tfg/include/tfg_kernels.h', 'tfg/include/tfg_support.h'],
+    );
+    compileForCortexM4(gen);
   });
 });

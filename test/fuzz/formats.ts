@@ -15,7 +15,7 @@ import { graphToJson } from '../../src/ir/serialize.ts';
 import { loadModel } from '../../src/import/index.ts';
 import { passes, presets, validateRecipe } from '../../src/compress/pipeline.ts';
 import { checkRecipeJson } from '../../src/compress/recipe-check.ts';
-import { loadDataset } from '../../src/data/dataset.ts';
+import { loadDataset } from '../../src/data/load-dataset.ts';
 import { mlperfTiny } from '../mlperf-tiny.ts';
 import { runCli } from './cli-run.ts';
 import type { FuzzFormat } from './harness.ts';

@@ -208,7 +208,7 @@ describe('runGraph', () => {
     expect([...res.outputs.r]).toEqual([8, 0]);
     expect([...g.tensors.w.data!]).toEqual([1, 1, 1, -1]);
   });
-  it('a missing or mis-sized input is an invalid-input error naming the input', () => {
+  it('a missing input is a missing-input error, a mis-sized one a bad-input error, naming the input', () => {
     const g = chain();
     expect(() => runGraph(g, {})).toThrow(TinyforgeError);
     expect(() => runGraph(g, {})).toThrow(/graph input "x" was not given/);

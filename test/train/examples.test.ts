@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { importOnnx } from '../../src/import/onnx.ts';
-import { loadDataset } from '../../src/data/dataset.ts';
+import { loadDataset } from '../../src/data/load-dataset.ts';
 import { graphStats } from '../../src/ir/stats.ts';
 import { evaluate } from '../../src/train/evaluate.ts';
 

@@ -1,6 +1,6 @@
 // The training loop on real MNIST slices: a tiny MLP learns well above chance, runs are reproducible, a small CNN trains on WASM.
 import { describe, it, expect } from 'vitest';
-import { loadDataset } from '../../src/data/dataset.ts';
+import { loadDataset } from '../../src/data/load-dataset.ts';
 import { GraphBuilder } from '../../src/ir/builder.ts';
 import type { Graph } from '../../src/ir/graph.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';

@@ -89,6 +89,7 @@ export function register(program: Command): void {
       const { sampleInput } = await import('../../reference/model-input.ts');
       const { tflmComparer } = await import('../../data/tflm-reference-outputs.ts');
       const { makeReport } = await import('../../report/make-report.ts');
+      const { heldOutNotes } = await import('../../report/held-out.ts');
       const { renderHtml } = await import('../../report/html.ts');
       const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
       const preprocess = { inputScale: opts.inputScale, mean: opts.mean, std: opts.std };
@@ -102,7 +103,7 @@ export function register(program: Command): void {
       const compiled = await compileModel({
         modelPath, model, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
         datasetEncoding: opts.datasetEncoding, labelColumn: opts.labelColumn,
-        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false, stackBytes: opts.stackBytes, preprocess,
+        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false, stackBytes: opts.stackBytes, preprocess, cache: opts.cache,
       });
       const project = loadProject(outDir);
       const out = project.graph.tensors[project.graph.outputs[0]];
@@ -144,14 +145,14 @@ export function register(program: Command): void {
         await session.close();
         // float_top1: the original float model's, on the same samples (for a .tfir.json, the model its recipe started from).
         const original = await originalFloatModel(compiled.floatGraph, { inputScale: opts.inputScale, mean: opts.mean, std: opts.std });
-        const floatEval = !('graph' in original) ? null
+        const floatEval = !('graph' in original) || data.unlabeled ? null
           : original.graph === compiled.floatGraph && compiled.quantization === 'float32' && compiled.compression.steps.length === 0
             ? measurement.referenceTop1
             : (await evaluateOnHost(original.graph, data, { limit: measurement.samples })).referenceTop1;
         report = makeReport({
           board: compiled.board, graph: project.graph, floatGraph: compiled.floatGraph, modelPath, manifest: project.manifest,
           compression: compiled.compression, elf, measurement, dataset: opts.dataset ?? 'mnist', stack, perLayer, floatTop1: floatEval,
-          tflmReference: tflm?.result(), classes: data.classNames, datasetNotes: [...new Set([...(data.notes ?? []), ...compiled.dataNotes])],
+          tflmReference: tflm?.result(), classes: data.classNames, datasetNotes: [...new Set([...(data.notes ?? []), ...compiled.dataNotes, ...heldOutNotes(compiled.compression.steps, data.name, measurement.samples)])],
           floatNote: 'note' in original ? original.note : undefined,
         });
       } finally {

@@ -29,7 +29,7 @@ interface LotteryFlags extends DatasetFlags {
 const num = (name: string, min: number, max: number, integer = false) => (v: string): number => {
   const n = Number(v);
   if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new TinyforgeError('bad-option', `--${name} ${v}: must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}]`, { hint: `e.g. --${name} ${min}` });
+    throw new TinyforgeError('bad-argument', `--${name} ${v}: must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}]`, { hint: `e.g. --${name} ${min}` });
   }
   return n;
 };

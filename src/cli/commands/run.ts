@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { TinyforgeError } from '../../diagnostics.ts';
 import type { TensorProtoValue } from '../../data/tensor-proto.ts';
 import { checkOutputPath, writeFileAtomically } from '../../safe-write.ts';
-import { log } from '../output.ts';
+import { log, printJson } from '../output.ts';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -46,8 +46,9 @@ export function register(program: Command): void {
     .option('--input <name=file.pb>', "an input tensor as an ONNX TensorProto file (repeatable); the name as the model has it, '=' included; a one-input model also takes the bare file", collect, [])
     .requiredOption('--output-dir <dir>', 'where to write <output-name>.pb')
     .option('--force', 'replace <output-name>.pb files already in --output-dir')
+    .option('--json', 'print each output (file, dims, data type, values) as JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ tinyforge run model.onnx --board host --input x=test_data_set_0/input_0.pb --output-dir out/')
-    .action(async (modelPath: string, opts: { board: string; input: string[]; outputDir: string; force?: boolean }) => {
+    .action(async (modelPath: string, opts: { board: string; input: string[]; outputDir: string; force?: boolean; json?: boolean }) => {
       const { loadModel } = await import('../../import/index.ts');
       const { readTensorProto, writeTensorProto } = await import('../../data/tensor-proto.ts');
       const { runOnBoard } = await import('../../device/run-model.ts');
@@ -80,11 +81,15 @@ export function register(program: Command): void {
         });
       }
       const outputs = await runOnBoard(g, opts.board, inputs);
-      g.outputs.forEach((name, i) => {
-        if (!Object.hasOwn(outputs, name)) return;
-        writeFileAtomically(files[i], writeTensorProto(outputs[name]), '--output-dir');
+      const written = [];
+      for (const [i, name] of g.outputs.entries()) {
+        if (!Object.hasOwn(outputs, name)) continue;
+        const t = outputs[name];
+        writeFileAtomically(files[i], writeTensorProto(t), '--output-dir');
         log(`wrote ${files[i]}`);
-      });
+        written.push({ name, file: files[i], dims: t.dims, dtype: t.dtype, values: Array.from(t.data, Number) });
+      }
+      if (opts.json) printJson({ model: modelPath, board: opts.board, outputs: written });
     });
 }
 

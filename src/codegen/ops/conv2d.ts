@@ -8,7 +8,6 @@ import { vlaBytes, type OpEmitter } from '../op-emitter.ts';
 import { emitPackedConv } from '../packing/emit-packed.ts';
 import { convGeom, convGeom16, fitsGeom16 } from './conv-geom.ts';
 import { declareDspQuant, interleaveConvPairs, smmulrChannels } from './dsp-weights.ts';
-import { relayWeight } from '../weights.ts';
 
 /** Must equal TFG_IM2COL_MAX in firmware/include/tfg_kernels.h. */
 export const TFG_IM2COL_MAX = 576;
@@ -61,12 +60,10 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
   if ((variant === 'tfg_conv2d_s8_1x1_dsp' || variant === 'tfg_conv2d_s8_im2col_dsp') && fitsGeom16(ctx, w.shape[1], w.shape[2])) {
     const geom = convGeom16(ctx, w.shape[1], w.shape[2]);
     // Interleaved channel pairs; natural-order columns (permuted weight bytes) unless in_c is a multiple of 4.
-    relayWeight(ctx.g, node.inputs[1], interleaveConvPairs(w.data as Int8Array, outC, k, inPerGroup % 4 !== 0));
-    const w2 = ctx.ptr(node.inputs[1]);
+    const w2 = ctx.weight(node.inputs[1], interleaveConvPairs(w.data as Int8Array, outC, k, inPerGroup % 4 !== 0));
     const bias2 = new Int32Array(outC + (outC & 1));
     if (bias) bias2.set(bias.data as Int32Array);
-    if (bias) relayWeight(ctx.g, node.inputs[2], bias2);
-    const b2 = bias ? ctx.ptr(node.inputs[2]) : ctx.int32Array('bias2', bias2);
+    const b2 = bias ? ctx.weight(node.inputs[2], bias2) : ctx.int32Array('bias2', bias2);
     const q = declareDspQuant(ctx, p, smmulrChannels(w.data as Int8Array, bias, p.inputOffset, outC, k, (c, i) => c * k + i));
     // The kernels' arrays: int16_t cols[2·K4] and tmp[K4] (tmp[1] when in_c % 4 = 0), K4 = K rounded up to 4.
     const k4 = Math.ceil((variant === 'tfg_conv2d_s8_1x1_dsp' ? inPerGroup : k) / 4) * 4;

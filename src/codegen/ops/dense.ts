@@ -6,7 +6,6 @@ import { floatActivation } from '../emit-support.ts';
 import type { OpEmitter } from '../op-emitter.ts';
 import { emitPackedDense } from '../packing/emit-packed.ts';
 import { declareDspQuant, interleaveDenseRows, smmulrChannels } from './dsp-weights.ts';
-import { relayWeight } from '../weights.ts';
 
 /** bias[o] + inputOffset·Σ_i w[o,i]: exact in int32 (|Σ| ≤ in·127·255), so the DSP kernel's sums equal the reference's. */
 export function foldedBias(w: Tensor, bias: Tensor | undefined, inputOffset: number): Int32Array {
@@ -42,10 +41,8 @@ export const dense: OpEmitter<Node<'Dense'>> = (ctx) => {
     const folded = foldedBias(w, bias, p.inputOffset);
     const padded = new Int32Array(Math.ceil(outN / 4) * 4);
     padded.set(folded);
-    if (bias) relayWeight(ctx.g, node.inputs[2], padded);
-    const fb = bias ? ctx.ptr(node.inputs[2]) : ctx.int32Array('folded_bias', padded);
-    relayWeight(ctx.g, node.inputs[1], interleaveDenseRows(w.data as Int8Array, outN, inN));
-    const w4 = ctx.ptr(node.inputs[1]);
+    const fb = bias ? ctx.weight(node.inputs[2], padded) : ctx.int32Array('folded_bias', padded);
+    const w4 = ctx.weight(node.inputs[1], interleaveDenseRows(w.data as Int8Array, outN, inN));
     const q = declareDspQuant(ctx, p, smmulrChannels(w.data as Int8Array, bias, p.inputOffset, outN, inN, (o, i) => o * inN + i));
     return { kernel: 'tfg_dense_s8_dsp', call: `tfg_dense_s8_dsp(${batch}, ${inN}, ${outN}, &${q}, ${xs}, ${w4}, ${fb}, ${y})` };
   }

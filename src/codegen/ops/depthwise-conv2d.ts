@@ -6,7 +6,6 @@ import { floatActivation } from '../emit-support.ts';
 import { vlaBytes, type OpEmitter } from '../op-emitter.ts';
 import { convGeom, convGeom16, fitsGeom16 } from './conv-geom.ts';
 import { declareDspQuant, smmulrChannels } from './dsp-weights.ts';
-import { relayWeight } from '../weights.ts';
 
 /** Must equal TFG_DW_ROWBUF_BYTES / TFG_DW_WBUF_BYTES / TFG_DW_MAX_KH in firmware/include/tfg_kernels.h. */
 export const TFG_DW_ROWBUF_BYTES = 8192;
@@ -44,8 +43,7 @@ export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
     const geom = convGeom16(ctx, kH, kW);
     const bias4 = new Int32Array(Math.ceil(ch / 4) * 4);
     if (bias) bias4.set(bias.data as Int32Array);
-    if (bias) relayWeight(ctx.g, node.inputs[2], bias4);
-    const b4 = bias ? ctx.ptr(node.inputs[2]) : ctx.int32Array('bias4', bias4);
+    const b4 = bias ? ctx.weight(node.inputs[2], bias4) : ctx.int32Array('bias4', bias4);
     const q = declareDspQuant(ctx, p, smmulrChannels(w.data as Int8Array, bias, p.inputOffset, ch, kH * kW, (c, i) => i * ch + c));
     return {
       kernel: 'tfg_depthwise_conv2d_s8_dsp',

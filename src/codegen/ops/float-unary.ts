@@ -1,5 +1,4 @@
 // Shared emitter of float-only unary ops (n elements in, n out); int8 inputs are refused with the fix.
-import type { Node } from '../../ir/graph.ts';
 import { product } from '../../ir/graph.ts';
 import { unsupported } from '../emit-support.ts';
 import type { EmitContext, OpEmission } from '../op-emitter.ts';

@@ -9,7 +9,7 @@ import { floatActivation } from '../emit-support.ts';
 import type { EmitContext, OpEmission } from '../op-emitter.ts';
 import { convGeom } from '../ops/conv-geom.ts';
 import { unsupported } from '../emit-support.ts';
-import { foldedBias, packingProblem, sharesOneScale } from './pack-weights.ts';
+import { foldedBias, packingProblem, sharesOneScale } from '../../packing/storage.ts';
 
 /** Declares the layer's int8 requantization block, as the int8 emitters do; `oneScale`: the weights share one scale (a
  *  Huffman stream flagged HUFF_ONE_SCALE), so one multiplier and shift serve every channel. */

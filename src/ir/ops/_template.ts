@@ -11,6 +11,12 @@ export const template: OpDef<'Relu'> = {
   op: 'Relu', // ← your op
   inputs: { min: 1, max: 1 }, // how many input names a node may list ('' marks an absent optional one)
   defaults: {}, // attribute values GraphBuilder fills in
+  // The facts later stages read (op-def.ts OpFacts says what each means).
+  inPlace: true,
+  perElement: true,
+  fusedActivation: false,
+  weightChannelAxis: null,
+  int8Output: 'free',
   // Every problem, in the user's terms, with the numbers: "weights [8,3,3,2] expect 2 input channels but …".
   validate: (inputs) => requireInput(inputs),
   // One shape per output; may assume validate() returned [].

@@ -5,6 +5,11 @@ import { inferPool, validatePool } from './pool-window.ts';
 export const averagePool: OpDef<'AveragePool'> = {
   op: 'AveragePool',
   inputs: { min: 1, max: 1 },
+  inPlace: false,
+  perElement: false,
+  fusedActivation: true,
+  weightChannelAxis: null,
+  int8Output: 'input',
   defaults: { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], countIncludePad: false, activation: 'none' },
   validate(inputs, a) {
     const problems = validatePool(inputs, a);

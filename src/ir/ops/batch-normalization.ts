@@ -7,6 +7,11 @@ const PARAMS = ['scale', 'bias', 'mean', 'var'];
 export const batchNormalization: OpDef<'BatchNormalization'> = {
   op: 'BatchNormalization',
   inputs: { min: 5, max: 5 },
+  inPlace: true,
+  perElement: false,
+  fusedActivation: false,
+  weightChannelAxis: null,
+  int8Output: 'calibrated',
   defaults: { epsilon: 1e-5 },
   validate(inputs, a) {
     const [x, ...params] = inputs;

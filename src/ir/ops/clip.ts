@@ -5,6 +5,11 @@ import { requireInput, sameShape } from './op-def.ts';
 export const clip: OpDef<'Clip'> = {
   op: 'Clip',
   inputs: { min: 1, max: 1 },
+  inPlace: true,
+  perElement: true,
+  fusedActivation: false,
+  weightChannelAxis: null,
+  int8Output: 'free',
   defaults: { min: -Infinity, max: Infinity },
   validate(inputs, a) {
     const problems = requireInput(inputs);

@@ -5,6 +5,11 @@ import { fmtShape, normalizeAxis } from './op-def.ts';
 export const concat: OpDef<'Concat'> = {
   op: 'Concat',
   inputs: { min: 1, max: Infinity },
+  inPlace: false,
+  perElement: false,
+  fusedActivation: false,
+  weightChannelAxis: null,
+  int8Output: 'free',
   defaults: { axis: -1 },
   validate(inputs, a) {
     if (inputs.some((t) => !t)) return ['every input must be present'];

@@ -5,6 +5,11 @@ import { fmtShape, requireActivation } from './op-def.ts';
 export const dense: OpDef<'Dense'> = {
   op: 'Dense',
   inputs: { min: 2, max: 3 },
+  inPlace: false,
+  perElement: false,
+  fusedActivation: true,
+  weightChannelAxis: 0,
+  int8Output: 'free',
   defaults: { activation: 'none' },
   validate([x, w, b], attrs) {
     const problems = requireActivation(attrs.activation);

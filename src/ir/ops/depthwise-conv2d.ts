@@ -5,6 +5,11 @@ import { fmtShape, requireConvBasics, requireWindowFits, windowOutSize } from '.
 export const depthwiseConv2d: OpDef<'DepthwiseConv2D'> = {
   op: 'DepthwiseConv2D',
   inputs: { min: 2, max: 3 },
+  inPlace: false,
+  perElement: false,
+  fusedActivation: true,
+  weightChannelAxis: 3,
+  int8Output: 'free',
   defaults: { strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], multiplier: 1, activation: 'none' },
   validate([x, w, b], a) {
     const problems = requireConvBasics(x, w, a);

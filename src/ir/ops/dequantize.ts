@@ -5,6 +5,11 @@ import { requireInput, sameShape } from './op-def.ts';
 export const dequantize: OpDef<'Dequantize'> = {
   op: 'Dequantize',
   inputs: { min: 1, max: 1 },
+  inPlace: false,
+  perElement: false,
+  fusedActivation: false,
+  weightChannelAxis: null,
+  int8Output: 'calibrated',
   defaults: {},
   validate(inputs) {
     const problems = requireInput(inputs);

@@ -5,6 +5,11 @@ import { requireRank } from './op-def.ts';
 export const globalAveragePool: OpDef<'GlobalAveragePool'> = {
   op: 'GlobalAveragePool',
   inputs: { min: 1, max: 1 },
+  inPlace: false,
+  perElement: false,
+  fusedActivation: false,
+  weightChannelAxis: null,
+  int8Output: 'free',
   defaults: {},
   validate: ([x]) => requireRank('input', x, 4),
   inferShapes: ([x]) => [[x!.shape[0], 1, 1, x!.shape[3]]],

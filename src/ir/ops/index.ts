@@ -25,7 +25,7 @@ import { sub } from './sub.ts';
 import { tanh } from './tanh.ts';
 import { transpose } from './transpose.ts';
 
-export type { OpDef, InputInfo } from './op-def.ts';
+export type { OpDef, OpFacts, InputInfo, Int8Output } from './op-def.ts';
 
 export const opDefs = {
   Dense: dense,

@@ -5,6 +5,11 @@ import { requireInput, sameShape } from './op-def.ts';
 export const leakyRelu: OpDef<'LeakyRelu'> = {
   op: 'LeakyRelu',
   inputs: { min: 1, max: 1 },
+  inPlace: true,
+  perElement: true,
+  fusedActivation: false,
+  weightChannelAxis: null,
+  int8Output: 'calibrated',
   defaults: { alpha: 0.01 },
   validate(inputs, a) {
     const problems = requireInput(inputs);

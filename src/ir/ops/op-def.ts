@@ -1,11 +1,40 @@
-// The OpDef interface: what every IR op declares so shape inference, validation and the builder work from one table.
+// The OpDef interface: what every IR op declares, so shape inference, validation, the builder and every later stage
+// (memory planner, activation fusion, int8 quantization, channel pruning) read an op's facts from one place.
 import type { DType, OpAttrs, OpType, Tensor } from '../graph.ts';
 
 /** The inputs an op sees during inference: shape and dtype of each, undefined where the input is absent (''). */
 export type InputInfo = Pick<Tensor, 'shape' | 'dtype'> & { data?: Tensor['data'] };
 
+/** How int8 quantization sets an op's output scale and zero point. */
+export type Int8Output =
+  /** The input's: the kernel moves or compares int8 values (TFLite requires the same quantization). */
+  | 'input'
+  /** Calibrated, and a Concat that is its only consumer may impose its own (saves a requantization). */
+  | 'free'
+  /** Calibrated. */
+  | 'calibrated'
+  /** Fixed by the op whatever the data (Softmax: 1/256, −128). */
+  | 'fixed';
+
+/** The facts later stages need about an op. Every field is required, so a new op states each one. */
+export interface OpFacts {
+  /** The kernel reads element i before writing element i: the memory planner may let the output overwrite a
+   *  same-size input. */
+  inPlace: boolean;
+  /** y[i] = f(x[i]) on one input: every channel is kept (channel pruning passes through it), and it commutes with
+   *  Reshape/Transpose. */
+  perElement: boolean;
+  /** attrs.activation is a fused Relu/Relu6 the kernel applies: the activation-fusion pass may fold a following
+   *  Relu / Clip(0, 6) / Clip(0, ∞) into it. */
+  fusedActivation: boolean;
+  /** Input 1 is a weight whose output channels lie on this axis (per-channel int8 scales, BN folding), else null. */
+  weightChannelAxis: number | null;
+  int8Output: Int8Output;
+}
+
 /**
- * One IR op. Adding an op = a new file in this folder exporting an OpDef, plus one row in `index.ts`.
+ * One IR op. Adding an op = a new file in this folder exporting an OpDef, plus one row in `index.ts`
+ * (docs/adding-an-op.md: the whole recipe).
  * - `inputs`: how many input names the node may list (absent optional inputs are '').
  * - `defaults`: attribute values the builder fills in when a caller leaves them out.
  * - `validate`: every problem with the attrs and input shapes, in the user's words; [] when fine.
@@ -13,7 +42,7 @@ export type InputInfo = Pick<Tensor, 'shape' | 'dtype'> & { data?: Tensor['data'
  * - `inferShapes`: one output shape per output, from the input shapes and the attrs.
  * - `outputDtype` (optional): the dtype of a new output tensor; default is the first input's dtype.
  */
-export interface OpDef<K extends OpType = OpType> {
+export interface OpDef<K extends OpType = OpType> extends OpFacts {
   op: K;
   inputs: { min: number; max: number };
   defaults: OpAttrs[K];

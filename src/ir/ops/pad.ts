@@ -5,6 +5,11 @@ import { requireInput } from './op-def.ts';
 export const pad: OpDef<'Pad'> = {
   op: 'Pad',
   inputs: { min: 1, max: 1 },
+  inPlace: false,
+  perElement: false,
+  fusedActivation: false,
+  weightChannelAxis: null,
+  int8Output: 'input',
   defaults: { pads: [], value: 0 },
   validate(inputs, a) {
     const problems = requireInput(inputs);

@@ -5,6 +5,11 @@ import { requireInput, sameShape } from './op-def.ts';
 export const quantize: OpDef<'Quantize'> = {
   op: 'Quantize',
   inputs: { min: 1, max: 1 },
+  inPlace: true,
+  perElement: false,
+  fusedActivation: false,
+  weightChannelAxis: null,
+  int8Output: 'calibrated',
   defaults: {},
   validate(inputs) {
     const problems = requireInput(inputs);

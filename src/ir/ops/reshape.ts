@@ -16,6 +16,11 @@ function resolveShape(shape: readonly number[], count: number): number[] | undef
 export const reshape: OpDef<'Reshape'> = {
   op: 'Reshape',
   inputs: { min: 1, max: 1 },
+  inPlace: false,
+  perElement: false,
+  fusedActivation: false,
+  weightChannelAxis: null,
+  int8Output: 'input',
   defaults: { shape: [-1] },
   validate(inputs, a) {
     const problems = requireInput(inputs);

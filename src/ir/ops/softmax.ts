@@ -5,6 +5,11 @@ import { normalizeAxis, requireInput, sameShape } from './op-def.ts';
 export const softmax: OpDef<'Softmax'> = {
   op: 'Softmax',
   inputs: { min: 1, max: 1 },
+  inPlace: false,
+  perElement: false,
+  fusedActivation: false,
+  weightChannelAxis: null,
+  int8Output: 'fixed',
   defaults: { axis: -1, beta: 1 },
   validate(inputs, a) {
     const problems = requireInput(inputs);

@@ -5,6 +5,11 @@ import { requireInput, sameShape } from './op-def.ts';
 export const tanh: OpDef<'Tanh'> = {
   op: 'Tanh',
   inputs: { min: 1, max: 1 },
+  inPlace: true,
+  perElement: true,
+  fusedActivation: false,
+  weightChannelAxis: null,
+  int8Output: 'calibrated',
   defaults: {},
   validate: requireInput,
   inferShapes: sameShape,

@@ -5,6 +5,11 @@ import { requireInput } from './op-def.ts';
 export const transpose: OpDef<'Transpose'> = {
   op: 'Transpose',
   inputs: { min: 1, max: 1 },
+  inPlace: false,
+  perElement: false,
+  fusedActivation: false,
+  weightChannelAxis: null,
+  int8Output: 'input',
   defaults: { perm: [] },
   validate(inputs, a) {
     const problems = requireInput(inputs);

@@ -21,7 +21,7 @@ export function quantOf(t: Tensor, node: Node): Quant1 {
 export function requireInput(node: Node, inputs: (Value | undefined)[], i: number): Value {
   const v = inputs[i];
   if (!v) {
-    throw new TinyforgeError('missing-input', `node "${node.name}" (${node.op}) has no value for input ${i}`, {
+    throw new TinyforgeError('dangling-tensor', `node "${node.name}" (${node.op}) has no value for input ${i}`, {
       location: { node: node.name, op: node.op },
     });
   }

@@ -1,4 +1,5 @@
-// The int8 reference kernels by op, used by the interpreter when a node's first input is 'i8'.
+// The int8 reference kernels by op, used by the interpreter when a node's first input is 'i8'. Typed over every op, so a
+// new op states here whether it has one (null: int8 quantization keeps it in float between Dequantize and Quantize).
 // Each kernel mirrors TFLite's reference integer kernel; the file header of each gives the exact arithmetic.
 
 import type { OpType } from '../../ir/graph.ts';
@@ -20,7 +21,7 @@ import { reshapeInt8 } from './reshape.ts';
 import { softmaxInt8 } from './softmax.ts';
 import { transposeInt8 } from './transpose.ts';
 
-export const int8Kernels: Partial<Record<OpType, Kernel>> = {
+export const int8Kernels = {
   Dense: denseInt8,
   Conv2D: conv2dInt8,
   DepthwiseConv2D: depthwiseConv2dInt8,
@@ -39,4 +40,9 @@ export const int8Kernels: Partial<Record<OpType, Kernel>> = {
   Pad: padInt8,
   Quantize: quantizeInt8,
   Dequantize: dequantizeInt8,
-};
+  Div: null,
+  LeakyRelu: null,
+  Sigmoid: null,
+  Tanh: null,
+  BatchNormalization: null,
+} satisfies Record<OpType, Kernel | null>;

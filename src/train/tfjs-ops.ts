@@ -1,0 +1,134 @@
+// Each IR op's differentiable tfjs forward, in one table typed over every op: a new op in graph.ts fails to compile
+// until it has a row here (null: it cannot be trained, e.g. Quantize). to-tfjs.ts runs these for training, evaluation
+// and fake-quantized (QAT) training alike. Weights arrive in the IR layout (Dense [out,in], Conv OHWI, depthwise
+// [1,KH,KW,C·M]) so writing them back is a plain copy.
+import { tf } from './tf.ts';
+import type { Activation, Node, OpType, Pads, Tensor } from '../ir/graph.ts';
+import { signSte } from './ste.ts';
+
+/** What a forward needs besides the node and its input values. */
+export interface TfjsOpContext {
+  /** The node's first output tensor (its static shape). */
+  out: Tensor;
+  /** Batch size of this run, and the IR's static batch (Reshape keeps the run-time batch where the IR has its own). */
+  batch: number;
+  irBatch: number | undefined;
+  /** BatchNormalization uses batch statistics and updates its running mean/var (`momentum`). */
+  training: boolean;
+  bnMomentum: number;
+  /** The variable behind a constant input (BatchNormalization's running statistics are updated in place). */
+  variable(name: string): tf.Variable;
+}
+
+export type TfjsOp<K extends OpType> = (n: Node<K>, xs: (tf.Tensor | undefined)[], c: TfjsOpContext) => tf.Tensor;
+
+const norm = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
+
+function activate(x: tf.Tensor, a: Activation): tf.Tensor {
+  if (a === 'relu') return tf.relu(x);
+  if (a === 'relu6') return tf.relu6(x);
+  return x;
+}
+
+const tfPads = (p: Pads): [[number, number], [number, number], [number, number], [number, number]] =>
+  [[0, 0], [p[0], p[2]], [p[1], p[3]], [0, 0]];
+const hasPads = (p: Pads) => p.some((v) => v !== 0);
+const withBias = (y: tf.Tensor, b: tf.Tensor | undefined) => (b ? tf.add(y, b) : y);
+
+export const tfjsOps = {
+  Dense: (n, xs) => {
+    const x = xs[0]!;
+    const xin = n.attrs.binarizeInput ? signSte(x) : x; // XNOR layers: sign with the hard-tanh straight-through gradient
+    const y = tf.matMul(tf.reshape(xin, [xin.shape[0]!, -1]), xs[1]!, false, true);
+    return activate(withBias(y, xs[2]), n.attrs.activation);
+  },
+  Conv2D: (n, xs) => {
+    const a = n.attrs;
+    const w = tf.transpose(xs[1]!, [1, 2, 3, 0]) as tf.Tensor4D; // OHWI → HWIO
+    const xin = a.binarizeInput ? signSte(xs[0]!) : xs[0]!; // XNOR layers (padding stays 0: tf pads after the sign)
+    const y = tf.conv2d(xin as tf.Tensor4D, w, a.strides, hasPads(a.pads) ? tfPads(a.pads) : 'valid');
+    return activate(withBias(y, xs[2]), a.activation);
+  },
+  DepthwiseConv2D: (n, xs) => {
+    const a = n.attrs;
+    const x = xs[0]!;
+    const [, kh, kw] = xs[1]!.shape as number[];
+    const w = tf.reshape(xs[1]!, [kh!, kw!, x.shape[3]!, a.multiplier]) as tf.Tensor4D; // channel index c·M+m
+    const y = tf.depthwiseConv2d(x as tf.Tensor4D, w, a.strides, hasPads(a.pads) ? tfPads(a.pads) : 'valid');
+    return activate(withBias(y, xs[2]), a.activation);
+  },
+  MaxPool: (n, xs) => {
+    const a = n.attrs;
+    const padded = hasPads(a.pads) ? tf.pad(xs[0]!, tfPads(a.pads), -3.4e38) : xs[0]!;
+    return activate(tf.maxPool(padded as tf.Tensor4D, a.kernel, a.strides, 'valid'), a.activation);
+  },
+  AveragePool: (n, xs) => {
+    const a = n.attrs;
+    const x = xs[0]!;
+    if (!hasPads(a.pads)) return activate(tf.avgPool(x as tf.Tensor4D, a.kernel, a.strides, 'valid'), a.activation);
+    const sum = tf.avgPool(tf.pad(x, tfPads(a.pads)) as tf.Tensor4D, a.kernel, a.strides, 'valid');
+    if (a.countIncludePad) return activate(sum, a.activation);
+    // Divide by the number of real (unpadded) elements in each window, as TFLite does.
+    const ones = tf.pad(tf.onesLike(tf.slice(x, [0, 0, 0, 0], [1, -1, -1, 1])), tfPads(a.pads));
+    const frac = tf.avgPool(ones as tf.Tensor4D, a.kernel, a.strides, 'valid');
+    return activate(tf.div(sum, frac), a.activation);
+  },
+  GlobalAveragePool: (_n, xs) => tf.mean(xs[0]!, [1, 2], true),
+  Add: (n, xs) => activate(tf.add(xs[0]!, xs[1]!), n.attrs.activation),
+  Sub: (n, xs) => activate(tf.sub(xs[0]!, xs[1]!), n.attrs.activation),
+  Mul: (n, xs) => activate(tf.mul(xs[0]!, xs[1]!), n.attrs.activation),
+  Div: (_n, xs) => tf.div(xs[0]!, xs[1]!),
+  Concat: (n, xs) => tf.concat(xs as tf.Tensor[], norm(n.attrs.axis, xs[0]!.rank)),
+  Relu: (_n, xs) => tf.relu(xs[0]!),
+  Clip: (n, xs) => tf.clipByValue(xs[0]!, n.attrs.min, n.attrs.max),
+  LeakyRelu: (n, xs) => tf.leakyRelu(xs[0]!, n.attrs.alpha),
+  Sigmoid: (_n, xs) => tf.sigmoid(xs[0]!),
+  Tanh: (_n, xs) => tf.tanh(xs[0]!),
+  Softmax: (n, xs) => {
+    const x = xs[0]!;
+    const axis = norm(n.attrs.axis, x.rank);
+    const scaled = n.attrs.beta === 1 ? x : tf.mul(x, n.attrs.beta);
+    if (axis === x.rank - 1) return tf.softmax(scaled);
+    const perm = [...Array(x.rank).keys()];
+    [perm[axis], perm[x.rank - 1]] = [perm[x.rank - 1]!, perm[axis]!];
+    return tf.transpose(tf.softmax(tf.transpose(scaled, perm)), perm);
+  },
+  Reshape: (_n, xs, c) => {
+    // The IR has a static batch; keep the leading dim as the run-time batch when it is the batch.
+    const shape = [...c.out.shape];
+    if (shape[0] === c.irBatch) shape[0] = c.batch;
+    return tf.reshape(xs[0]!, shape);
+  },
+  Transpose: (n, xs) => tf.transpose(xs[0]!, n.attrs.perm),
+  Pad: (n, xs) => {
+    const x = xs[0]!;
+    const r = x.rank;
+    const p = n.attrs.pads;
+    return tf.pad(x, [...Array(r).keys()].map((i) => [p[i]!, p[i + r]!] as [number, number]), n.attrs.value);
+  },
+  BatchNormalization: (n, xs, c) => {
+    const x = xs[0]!;
+    const [scale, bias, mean, variance] = xs.slice(1) as tf.Tensor[];
+    if (!c.training) return tf.batchNorm(x, mean!, variance!, bias, scale, n.attrs.epsilon);
+    const m = tf.moments(x, [...Array(x.rank - 1).keys()]);
+    const mom = c.bnMomentum;
+    // Running statistics are state, not parameters: update them outside the gradient.
+    const meanVar = c.variable(n.inputs[3]!);
+    const varVar = c.variable(n.inputs[4]!);
+    tf.tidy(() => {
+      meanVar.assign(tf.add(tf.mul(meanVar, mom), tf.mul(m.mean, 1 - mom)));
+      varVar.assign(tf.add(tf.mul(varVar, mom), tf.mul(m.variance, 1 - mom)));
+    });
+    return tf.batchNorm(x, m.mean, m.variance, bias, scale, n.attrs.epsilon);
+  },
+  Quantize: null,
+  Dequantize: null,
+} satisfies { [K in OpType]: TfjsOp<K> | null };
+
+/** The ops tfjs can run and differentiate. */
+export const TRAINABLE_OPS = (Object.keys(tfjsOps) as OpType[]).filter((op) => tfjsOps[op] !== null);
+
+/** The forward of `n`'s op, or undefined when the op cannot be trained. */
+export function tfjsOpOf(n: Node): TfjsOp<OpType> | undefined {
+  return (tfjsOps[n.op] as TfjsOp<OpType> | null) ?? undefined;
+}
