@@ -20,8 +20,19 @@ import { mlperfTiny } from '../mlperf-tiny.ts';
 import { runCli } from './cli-run.ts';
 import type { FuzzFormat } from './harness.ts';
 import {
-  byteMutation, describeBytes, hostileJson, hostileName, hostileNumber, jsonMutation, mutateBytes, mutateJson, mutateText, textMutation,
-  type ByteMutation, type JsonMutation, type TextMutation,
+  byteMutation,
+  describeBytes,
+  hostileJson,
+  hostileName,
+  hostileNumber,
+  jsonMutation,
+  mutateBytes,
+  mutateJson,
+  mutateText,
+  textMutation,
+  type ByteMutation,
+  type JsonMutation,
+  type TextMutation,
 } from './mutate.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -32,8 +43,18 @@ export function tinyGraph(): Graph {
   const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 0.5;
   const b = new GraphBuilder('tiny');
   b.input('x', [1, 8]);
-  const h = b.node('Dense', ['x', b.constant('w1', Float32Array.from({ length: 48 }, rnd), [6, 8]), b.constant('b1', Float32Array.from({ length: 6 }, rnd), [6])], { activation: 'relu' }, 'hidden');
-  const l = b.node('Dense', [h, b.constant('w2', Float32Array.from({ length: 18 }, rnd), [3, 6]), b.constant('b2', Float32Array.from({ length: 3 }, rnd), [3])], { activation: 'none' }, 'logits');
+  const h = b.node(
+    'Dense',
+    ['x', b.constant('w1', Float32Array.from({ length: 48 }, rnd), [6, 8]), b.constant('b1', Float32Array.from({ length: 6 }, rnd), [6])],
+    { activation: 'relu' },
+    'hidden',
+  );
+  const l = b.node(
+    'Dense',
+    [h, b.constant('w2', Float32Array.from({ length: 18 }, rnd), [3, 6]), b.constant('b2', Float32Array.from({ length: 3 }, rnd), [3])],
+    { activation: 'none' },
+    'logits',
+  );
   b.output(b.node('Softmax', [l], { axis: -1, beta: 1 }, 'prob'));
   b.metadata({ preprocess: { scale: 1, mean: [0], std: [1] } });
   return b.build();
@@ -70,7 +91,12 @@ export async function loadBases(): Promise<Bases> {
   const shard = new Uint8Array(4 * (48 + 6 + 18 + 3));
   const f = new Float32Array(shard.buffer);
   let o = 0;
-  for (const [name, rows, cols] of [['w1', 6, 8], ['b1', 6, 1], ['w2', 3, 6], ['b2', 3, 1]] as const) {
+  for (const [name, rows, cols] of [
+    ['w1', 6, 8],
+    ['b1', 6, 1],
+    ['w2', 3, 6],
+    ['b2', 3, 1],
+  ] as const) {
     const d = w[name].data as Float32Array;
     // Keras kernels are [in, out]: the transpose of the IR's [out, in].
     for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) f[o++] = cols === 1 ? d[r] : d[r * cols + c];
@@ -88,20 +114,31 @@ export async function loadBases(): Promise<Bases> {
         ],
       },
     },
-    weightsManifest: [{
-      paths: ['weights.bin'],
-      weights: [
-        { name: 'hidden/kernel', shape: [8, 6], dtype: 'float32' },
-        { name: 'hidden/bias', shape: [6], dtype: 'float32' },
-        { name: 'logits/kernel', shape: [6, 3], dtype: 'float32' },
-        { name: 'logits/bias', shape: [3], dtype: 'float32' },
-      ],
-    }],
+    weightsManifest: [
+      {
+        paths: ['weights.bin'],
+        weights: [
+          { name: 'hidden/kernel', shape: [8, 6], dtype: 'float32' },
+          { name: 'hidden/bias', shape: [6], dtype: 'float32' },
+          { name: 'logits/kernel', shape: [6, 3], dtype: 'float32' },
+          { name: 'logits/bias', shape: [3], dtype: 'float32' },
+        ],
+      },
+    ],
   };
   bases = {
-    onnx: [{ name: 'tiny', bytes: tinyOnnx }, { name: 'mnist-cnn', bytes: cnn }],
-    tflite: [{ name: 'kws-int8', bytes: kws }, { name: 'kws-float', bytes: kwsFloat }],
-    tfir: [{ name: 'tiny', json: JSON.parse(graphToJson(tiny)) }, { name: 'mnist-cnn', json: JSON.parse(graphToJson(cnnGraph)) }],
+    onnx: [
+      { name: 'tiny', bytes: tinyOnnx },
+      { name: 'mnist-cnn', bytes: cnn },
+    ],
+    tflite: [
+      { name: 'kws-int8', bytes: kws },
+      { name: 'kws-float', bytes: kwsFloat },
+    ],
+    tfir: [
+      { name: 'tiny', json: JSON.parse(graphToJson(tiny)) },
+      { name: 'mnist-cnn', json: JSON.parse(graphToJson(cnnGraph)) },
+    ],
     tfjs: { json: tfjs, weights: shard },
     tinyOnnx,
   };
@@ -119,42 +156,129 @@ async function compileToOut(input: string, sandbox: string): Promise<{ outDir: s
 
 // ---------------------------------------------------------------- ONNX
 
-interface GenTensor { name: string; dims: number[]; length: number }
-interface GenNode { op: string; inputs: string[]; outputs: string[]; attrs: Record<string, number | number[] | string>; name: string }
-interface GenOnnx { inputs: { name: string; dims: (number | string)[] }[]; inits: GenTensor[]; nodes: GenNode[]; outputs: string[]; opset: number }
+interface GenTensor {
+  name: string;
+  dims: number[];
+  length: number;
+}
+interface GenNode {
+  op: string;
+  inputs: string[];
+  outputs: string[];
+  attrs: Record<string, number | number[] | string>;
+  name: string;
+}
+interface GenOnnx {
+  inputs: { name: string; dims: (number | string)[] }[];
+  inits: GenTensor[];
+  nodes: GenNode[];
+  outputs: string[];
+  opset: number;
+}
 
-const tensorName = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('x', 't0', 't1', 't2', 'w', 'b', 'y') }, { weight: 1, arbitrary: hostileName });
-const smallDims = fc.array(fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 6 }) }, { weight: 1, arbitrary: hostileNumber }), { maxLength: 5 });
-const ATTR_NAMES = ['axis', 'kernel_shape', 'strides', 'pads', 'group', 'alpha', 'beta', 'perm', 'dilations', 'auto_pad', 'transB', 'epsilon', 'keepdims', 'axes', 'to', 'mode', 'constructor'];
-const attrValue = fc.oneof(hostileNumber, fc.array(hostileNumber, { maxLength: 6 }), fc.constantFrom('SAME_UPPER', 'VALID', 'NOTSET', 'constant', ''));
+const tensorName = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('x', 't0', 't1', 't2', 'w', 'b', 'y') },
+  { weight: 1, arbitrary: hostileName },
+);
+const smallDims = fc.array(fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 6 }) }, { weight: 1, arbitrary: hostileNumber }), {
+  maxLength: 5,
+});
+const ATTR_NAMES = [
+  'axis',
+  'kernel_shape',
+  'strides',
+  'pads',
+  'group',
+  'alpha',
+  'beta',
+  'perm',
+  'dilations',
+  'auto_pad',
+  'transB',
+  'epsilon',
+  'keepdims',
+  'axes',
+  'to',
+  'mode',
+  'constructor',
+];
+const attrValue = fc.oneof(
+  hostileNumber,
+  fc.array(hostileNumber, { maxLength: 6 }),
+  fc.constantFrom('SAME_UPPER', 'VALID', 'NOTSET', 'constant', ''),
+);
 
 const genOnnx: fc.Arbitrary<GenOnnx> = fc.record({
-  inputs: fc.array(fc.record({ name: tensorName, dims: fc.array(fc.oneof(fc.integer({ min: 1, max: 8 }), hostileNumber, fc.constant('N')), { maxLength: 5 }) }), { minLength: 0, maxLength: 2 }),
-  inits: fc.array(fc.record({ name: tensorName, dims: smallDims, length: fc.oneof(fc.nat({ max: 64 }), fc.constant(-1)) }), { maxLength: 4 }),
-  nodes: fc.array(fc.record({
-    op: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...SUPPORTED_ONNX_OPS) }, { weight: 1, arbitrary: hostileName }),
-    inputs: fc.array(tensorName, { maxLength: 4 }),
-    outputs: fc.array(tensorName, { minLength: 0, maxLength: 2 }),
-    attrs: fc.dictionary(fc.constantFrom(...ATTR_NAMES), attrValue, { maxKeys: 3 }),
-    name: fc.oneof(fc.constant(''), hostileName),
-  }), { minLength: 1, maxLength: 6 }),
+  inputs: fc.array(
+    fc.record({
+      name: tensorName,
+      dims: fc.array(fc.oneof(fc.integer({ min: 1, max: 8 }), hostileNumber, fc.constant('N')), { maxLength: 5 }),
+    }),
+    { minLength: 0, maxLength: 2 },
+  ),
+  inits: fc.array(fc.record({ name: tensorName, dims: smallDims, length: fc.oneof(fc.nat({ max: 64 }), fc.constant(-1)) }), {
+    maxLength: 4,
+  }),
+  nodes: fc.array(
+    fc.record({
+      op: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...SUPPORTED_ONNX_OPS) }, { weight: 1, arbitrary: hostileName }),
+      inputs: fc.array(tensorName, { maxLength: 4 }),
+      outputs: fc.array(tensorName, { minLength: 0, maxLength: 2 }),
+      attrs: fc.dictionary(fc.constantFrom(...ATTR_NAMES), attrValue, { maxKeys: 3 }),
+      name: fc.oneof(fc.constant(''), hostileName),
+    }),
+    { minLength: 1, maxLength: 6 },
+  ),
   outputs: fc.array(tensorName, { minLength: 0, maxLength: 2 }),
   opset: fc.constantFrom(7, 11, 13, 17, 0, 99),
 });
 
 function encodeGenOnnx(g: GenOnnx): Uint8Array {
   const bigOk = (d: number) => (Number.isSafeInteger(d) ? d : 2 ** 53 - 1);
-  return encodeModel(makeModel({
-    name: 'fuzz',
-    opset: g.opset,
-    inputs: g.inputs.map((i) => valueInfo(i.name, i.dims.map((d) => (typeof d === 'number' ? bigOk(d) : d)))),
-    outputs: g.outputs.map((o) => valueInfo(o, [])),
-    initializers: g.inits.map((t) => {
-      const n = t.length >= 0 ? t.length : Math.max(0, Math.min(4096, t.dims.reduce((a, b) => a * Math.max(0, b), 1)));
-      return floatTensor(t.name, t.dims.map(bigOk), Float32Array.from({ length: n }, (_, i) => Math.sin(i)));
+  return encodeModel(
+    makeModel({
+      name: 'fuzz',
+      opset: g.opset,
+      inputs: g.inputs.map((i) =>
+        valueInfo(
+          i.name,
+          i.dims.map((d) => (typeof d === 'number' ? bigOk(d) : d)),
+        ),
+      ),
+      outputs: g.outputs.map((o) => valueInfo(o, [])),
+      initializers: g.inits.map((t) => {
+        const n =
+          t.length >= 0
+            ? t.length
+            : Math.max(
+                0,
+                Math.min(
+                  4096,
+                  t.dims.reduce((a, b) => a * Math.max(0, b), 1),
+                ),
+              );
+        return floatTensor(
+          t.name,
+          t.dims.map(bigOk),
+          Float32Array.from({ length: n }, (_, i) => Math.sin(i)),
+        );
+      }),
+      nodes: g.nodes.map((n) =>
+        node(
+          n.op,
+          n.inputs,
+          n.outputs,
+          Object.fromEntries(
+            Object.entries(n.attrs).map(([k, v]) => [
+              k,
+              typeof v === 'number' && !Number.isSafeInteger(v) && Number.isInteger(v) ? 2 ** 53 - 1 : Array.isArray(v) ? v.map(bigOk) : v,
+            ]),
+          ),
+          n.name,
+        ),
+      ),
     }),
-    nodes: g.nodes.map((n) => node(n.op, n.inputs, n.outputs, Object.fromEntries(Object.entries(n.attrs).map(([k, v]) => [k, typeof v === 'number' && !Number.isSafeInteger(v) && Number.isInteger(v) ? 2 ** 53 - 1 : Array.isArray(v) ? v.map(bigOk) : v])), n.name)),
-  }));
+  );
 }
 
 type OnnxCase = { kind: 'mutated'; base: number; muts: ByteMutation[] } | { kind: 'generated'; model: GenOnnx; muts: ByteMutation[] };
@@ -163,7 +287,11 @@ export function onnxFormat(b: Bases): FuzzFormat<OnnxCase> {
   return {
     name: 'ONNX',
     arbitrary: fc.oneof(
-      fc.record({ kind: fc.constant('mutated' as const), base: fc.nat({ max: b.onnx.length - 1 }), muts: fc.array(byteMutation, { minLength: 1, maxLength: 6 }) }),
+      fc.record({
+        kind: fc.constant('mutated' as const),
+        base: fc.nat({ max: b.onnx.length - 1 }),
+        muts: fc.array(byteMutation, { minLength: 1, maxLength: 6 }),
+      }),
       fc.record({ kind: fc.constant('generated' as const), model: genOnnx, muts: fc.array(byteMutation, { maxLength: 1 }) }),
     ),
     setup(c, sandbox) {
@@ -172,7 +300,10 @@ export function onnxFormat(b: Bases): FuzzFormat<OnnxCase> {
       return join(sandbox, 'model.onnx');
     },
     run: (_c, input, sandbox) => compileToOut(input, sandbox),
-    describe: (c) => (c.kind === 'mutated' ? `${b.onnx[c.base].name} with ${describeBytes(c.muts)}` : `generated ${JSON.stringify(c.model)} then ${describeBytes(c.muts)}`),
+    describe: (c) =>
+      c.kind === 'mutated'
+        ? `${b.onnx[c.base].name} with ${describeBytes(c.muts)}`
+        : `generated ${JSON.stringify(c.model)} then ${describeBytes(c.muts)}`,
   };
 }
 
@@ -183,7 +314,11 @@ type TfliteCase = { base: number; muts: ByteMutation[]; aimAtStructure: boolean 
 export function tfliteFormat(b: Bases): FuzzFormat<TfliteCase> {
   return {
     name: 'TFLite',
-    arbitrary: fc.record({ base: fc.nat({ max: b.tflite.length - 1 }), muts: fc.array(byteMutation, { minLength: 1, maxLength: 8 }), aimAtStructure: fc.boolean() }),
+    arbitrary: fc.record({
+      base: fc.nat({ max: b.tflite.length - 1 }),
+      muts: fc.array(byteMutation, { minLength: 1, maxLength: 8 }),
+      aimAtStructure: fc.boolean(),
+    }),
     setup(c, sandbox) {
       const base = b.tflite[c.base].bytes;
       // The weight buffers fill the first half of these files; the flatbuffer tables (offsets, vector lengths,
@@ -198,18 +333,44 @@ export function tfliteFormat(b: Bases): FuzzFormat<TfliteCase> {
 
 // ---------------------------------------------------------------- TF.js
 
-type TfjsCase = { json: JsonMutation[]; text: TextMutation; shard: ByteMutation[]; extra: 'none' | 'outside-file' | 'symlink-out' | 'shard-dir' | 'no-shard' };
+type TfjsCase = {
+  json: JsonMutation[];
+  text: TextMutation;
+  shard: ByteMutation[];
+  extra: 'none' | 'outside-file' | 'symlink-out' | 'shard-dir' | 'no-shard';
+};
 
 export function tfjsFormat(b: Bases): FuzzFormat<TfjsCase> {
-  const pathValue = fc.constantFrom('../secret.bin', '../../../etc/passwd', '/etc/passwd', 'link.bin', 'sub', 'missing.bin', '', '.', 'weights.bin/..', 'constructor');
+  const pathValue = fc.constantFrom(
+    '../secret.bin',
+    '../../../etc/passwd',
+    '/etc/passwd',
+    'link.bin',
+    'sub',
+    'missing.bin',
+    '',
+    '.',
+    'weights.bin/..',
+    'constructor',
+  );
   return {
     name: 'TF.js',
     arbitrary: fc.record({
-      json: fc.array(fc.oneof(
-        { weight: 4, arbitrary: jsonMutation },
-        // Weight paths aimed at: weightsManifest[0].paths[0].
-        { weight: 1, arbitrary: fc.record({ kind: fc.constant('replace' as const), path: fc.constant([1000, 0, 0, 0] as number[]), value: pathValue }) as fc.Arbitrary<JsonMutation> },
-      ), { maxLength: 4 }),
+      json: fc.array(
+        fc.oneof(
+          { weight: 4, arbitrary: jsonMutation },
+          // Weight paths aimed at: weightsManifest[0].paths[0].
+          {
+            weight: 1,
+            arbitrary: fc.record({
+              kind: fc.constant('replace' as const),
+              path: fc.constant([1000, 0, 0, 0] as number[]),
+              value: pathValue,
+            }) as fc.Arbitrary<JsonMutation>,
+          },
+        ),
+        { maxLength: 4 },
+      ),
       text: textMutation,
       shard: fc.array(byteMutation, { maxLength: 2 }),
       extra: fc.constantFrom('none', 'none', 'outside-file', 'symlink-out', 'shard-dir', 'no-shard'),
@@ -239,7 +400,11 @@ type TfirCase = { base: number; json: JsonMutation[]; text: TextMutation };
 export function tfirFormat(b: Bases): FuzzFormat<TfirCase> {
   return {
     name: '.tfir.json',
-    arbitrary: fc.record({ base: fc.nat({ max: b.tfir.length - 1 }), json: fc.array(jsonMutation, { minLength: 1, maxLength: 4 }), text: textMutation }),
+    arbitrary: fc.record({
+      base: fc.nat({ max: b.tfir.length - 1 }),
+      json: fc.array(jsonMutation, { minLength: 1, maxLength: 4 }),
+      text: textMutation,
+    }),
     setup(c, sandbox) {
       let json = structuredClone(b.tfir[c.base].json);
       for (const m of c.json) json = mutateJson(json, m);
@@ -258,17 +423,28 @@ const PARAM_NAMES = [...new Set(Object.values(passes).flatMap((p) => Object.keys
 /** Steps that run in milliseconds on the tiny model; a recipe with others is checked but not run (they train). */
 const QUICK_STEPS = new Set(['quantize-int8', 'prune-weights', 'cluster', 'huffman', 'fp16', 'int4']);
 const isQuick = (recipe: { step: string }[]) =>
-  recipe.length <= 4 && recipe.every((s) => QUICK_STEPS.has(s.step) && Object.entries(s).every(([k, v]: [string, unknown]) => !/epoch|fine|retrain|iter/i.test(k) || v === 0 || v === false));
+  recipe.length <= 4 &&
+  recipe.every(
+    (s) =>
+      QUICK_STEPS.has(s.step) &&
+      Object.entries(s).every(([k, v]: [string, unknown]) => !/epoch|fine|retrain|iter/i.test(k) || v === 0 || v === false),
+  );
 
 type RecipeCase = { recipe: unknown; json: JsonMutation[]; text: TextMutation };
 
-const stepArb = fc.record({
-  step: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...STEP_NAMES) }, { weight: 1, arbitrary: hostileName }),
-  params: fc.dictionary(fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...PARAM_NAMES) }, { weight: 1, arbitrary: hostileName }), fc.oneof(
-    { weight: 4, arbitrary: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 16 }), fc.boolean()) },
-    { weight: 1, arbitrary: hostileJson },
-  ), { maxKeys: 3 }),
-}).map(({ step, params }) => ({ step, ...params }));
+const stepArb = fc
+  .record({
+    step: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...STEP_NAMES) }, { weight: 1, arbitrary: hostileName }),
+    params: fc.dictionary(
+      fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...PARAM_NAMES) }, { weight: 1, arbitrary: hostileName }),
+      fc.oneof(
+        { weight: 4, arbitrary: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 16 }), fc.boolean()) },
+        { weight: 1, arbitrary: hostileJson },
+      ),
+      { maxKeys: 3 },
+    ),
+  })
+  .map(({ step, params }) => ({ step, ...params }));
 
 export function recipeFormat(b: Bases): FuzzFormat<RecipeCase> {
   return {
@@ -315,7 +491,21 @@ export function recipeFormat(b: Bases): FuzzFormat<RecipeCase> {
         }
       }
       const out = join(sandbox, 'out');
-      await runCli(['compress', 'model.onnx', '--recipe', input, '--dataset', 'data.csv', '--calibration-samples', '4', '-o', join(out, 'model.tfir.json')], sandbox);
+      await runCli(
+        [
+          'compress',
+          'model.onnx',
+          '--recipe',
+          input,
+          '--dataset',
+          'data.csv',
+          '--calibration-samples',
+          '4',
+          '-o',
+          join(out, 'model.tfir.json'),
+        ],
+        sandbox,
+      );
       return { outDir: out };
     },
     describe: (c) => JSON.stringify(c).slice(0, 2000),
@@ -324,8 +514,22 @@ export function recipeFormat(b: Bases): FuzzFormat<RecipeCase> {
 
 // ---------------------------------------------------------------- dataset folders
 
-type FileSpec = { name: string; content: { kind: 'csv'; rows: string[][] } | { kind: 'bytes'; bytes: Uint8Array } | { kind: 'npy'; descr: string; shape: number[]; data: number; order: string; junk: ByteMutation[] } | { kind: 'png'; w: number; h: number; muts: ByteMutation[] } | { kind: 'dir' } };
-type DatasetCase = { layout: 'mlperf' | 'npy' | 'csv' | 'images' | 'split' | 'random'; files: FileSpec[]; encoding?: string; limit?: number; labelColumn?: string };
+type FileSpec = {
+  name: string;
+  content:
+    | { kind: 'csv'; rows: string[][] }
+    | { kind: 'bytes'; bytes: Uint8Array }
+    | { kind: 'npy'; descr: string; shape: number[]; data: number; order: string; junk: ByteMutation[] }
+    | { kind: 'png'; w: number; h: number; muts: ByteMutation[] }
+    | { kind: 'dir' };
+};
+type DatasetCase = {
+  layout: 'mlperf' | 'npy' | 'csv' | 'images' | 'split' | 'random';
+  files: FileSpec[];
+  encoding?: string;
+  limit?: number;
+  labelColumn?: string;
+};
 
 function npyBytes(descr: string, shape: number[], data: number, order: string, junk: ByteMutation[]): Uint8Array {
   let header = `{'descr': '${descr}', 'fortran_order': ${order}, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
@@ -348,52 +552,105 @@ function pngBytes(w: number, h: number, muts: ByteMutation[]): Uint8Array {
   return mutateBytes(new Uint8Array(PNG.sync.write(png)), muts);
 }
 
-const cell = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 9 }).map(String) }, { weight: 1, arbitrary: fc.constantFrom('abc', '-1', '1e999', 'NaN', '', '2.5', '99', ' ', '"x', 'constructor') });
-const fileName = (ext: string) => fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 4 }).map((i) => `s${i}${ext}`) }, { weight: 1, arbitrary: fc.constantFrom(`../escape${ext}`, `sub/s0${ext}`, `.hidden${ext}`, `a*/b${ext}`, ext, `${'n'.repeat(300)}${ext}`) });
-const binFile: fc.Arbitrary<FileSpec> = fc.record({ name: fileName('.bin'), content: fc.record({ kind: fc.constant('bytes' as const), bytes: fc.uint8Array({ maxLength: 40 }) }) });
+const cell = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 0, max: 9 }).map(String) },
+  { weight: 1, arbitrary: fc.constantFrom('abc', '-1', '1e999', 'NaN', '', '2.5', '99', ' ', '"x', 'constructor') },
+);
+const fileName = (ext: string) =>
+  fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 0, max: 4 }).map((i) => `s${i}${ext}`) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(`../escape${ext}`, `sub/s0${ext}`, `.hidden${ext}`, `a*/b${ext}`, ext, `${'n'.repeat(300)}${ext}`),
+    },
+  );
+const binFile: fc.Arbitrary<FileSpec> = fc.record({
+  name: fileName('.bin'),
+  content: fc.record({ kind: fc.constant('bytes' as const), bytes: fc.uint8Array({ maxLength: 40 }) }),
+});
 const csvRows = (cols: number) => fc.array(fc.array(cell, { minLength: Math.max(0, cols - 1), maxLength: cols + 1 }), { maxLength: 8 });
 
 const datasetArb: fc.Arbitrary<DatasetCase> = fc.oneof(
   fc.record({
     layout: fc.constant('mlperf' as const),
-    files: fc.tuple(
-      fc.oneof(
-        fc.array(fc.tuple(fileName('.bin'), cell, cell), { maxLength: 6 }).map((rows) => ({ name: 'y_labels.csv', content: { kind: 'csv' as const, rows: rows.map((r) => [...r]) } })),
-        fc.constant({ name: 'y_labels.csv', content: { kind: 'dir' as const } }),
-      ),
-      fc.array(binFile, { maxLength: 5 }),
-    ).map(([labels, bins]) => [labels as FileSpec, ...bins]),
+    files: fc
+      .tuple(
+        fc.oneof(
+          fc
+            .array(fc.tuple(fileName('.bin'), cell, cell), { maxLength: 6 })
+            .map((rows) => ({ name: 'y_labels.csv', content: { kind: 'csv' as const, rows: rows.map((r) => [...r]) } })),
+          fc.constant({ name: 'y_labels.csv', content: { kind: 'dir' as const } }),
+        ),
+        fc.array(binFile, { maxLength: 5 }),
+      )
+      .map(([labels, bins]) => [labels as FileSpec, ...bins]),
     encoding: fc.option(fc.constantFrom('int8', 'uint8', 'float32', 'int4'), { nil: undefined }),
     limit: fc.option(fc.integer({ min: -1, max: 10 }), { nil: undefined }),
   }),
   fc.record({
     layout: fc.constant('npy' as const),
-    files: fc.tuple(
-      fc.record({ descr: fc.constantFrom('<f4', '<f4', '|u1', '<i8', '>f4', '<f8', '|O', 'x'), shape: fc.array(fc.oneof(fc.integer({ min: 0, max: 12 }), hostileNumber), { maxLength: 4 }), data: fc.nat({ max: 600 }), order: fc.constantFrom('False', 'True', 'None'), junk: fc.array(byteMutation, { maxLength: 1 }) }),
-      fc.record({ descr: fc.constantFrom('<i8', '<i4', '|u1', '<f4', '<f8'), shape: fc.array(fc.oneof(fc.integer({ min: 0, max: 12 }), hostileNumber), { maxLength: 2 }), data: fc.nat({ max: 120 }), order: fc.constantFrom('False', 'True'), junk: fc.array(byteMutation, { maxLength: 1 }) }),
-    ).map(([x, y]) => [{ name: 'x.npy', content: { kind: 'npy' as const, ...x } }, { name: 'y.npy', content: { kind: 'npy' as const, ...y } }]),
+    files: fc
+      .tuple(
+        fc.record({
+          descr: fc.constantFrom('<f4', '<f4', '|u1', '<i8', '>f4', '<f8', '|O', 'x'),
+          shape: fc.array(fc.oneof(fc.integer({ min: 0, max: 12 }), hostileNumber), { maxLength: 4 }),
+          data: fc.nat({ max: 600 }),
+          order: fc.constantFrom('False', 'True', 'None'),
+          junk: fc.array(byteMutation, { maxLength: 1 }),
+        }),
+        fc.record({
+          descr: fc.constantFrom('<i8', '<i4', '|u1', '<f4', '<f8'),
+          shape: fc.array(fc.oneof(fc.integer({ min: 0, max: 12 }), hostileNumber), { maxLength: 2 }),
+          data: fc.nat({ max: 120 }),
+          order: fc.constantFrom('False', 'True'),
+          junk: fc.array(byteMutation, { maxLength: 1 }),
+        }),
+      )
+      .map(([x, y]) => [
+        { name: 'x.npy', content: { kind: 'npy' as const, ...x } },
+        { name: 'y.npy', content: { kind: 'npy' as const, ...y } },
+      ]),
     limit: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
   }),
   fc.record({
     layout: fc.constant('csv' as const),
-    files: csvRows(9).map((rows) => [{ name: 'data.csv', content: { kind: 'csv' as const, rows: [['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'label'], ...rows] } }]),
+    files: csvRows(9).map((rows) => [
+      { name: 'data.csv', content: { kind: 'csv' as const, rows: [['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'label'], ...rows] } },
+    ]),
     labelColumn: fc.option(fc.constantFrom('label', '0', '8', '9', '-1', 'constructor', 'nosuch', ''), { nil: undefined }),
     limit: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
   }),
   fc.record({
     layout: fc.constant('images' as const),
-    files: fc.array(fc.record({
-      name: fc.tuple(fc.constantFrom('cat', 'dog', 'constructor', '__proto__', '0'), fileName('.png')).map(([d, f]) => `${d}/${f}`),
-      content: fc.record({ kind: fc.constant('png' as const), w: fc.integer({ min: 1, max: 6 }), h: fc.integer({ min: 1, max: 6 }), muts: fc.array(byteMutation, { maxLength: 2 }) }),
-    }), { minLength: 1, maxLength: 5 }),
+    files: fc.array(
+      fc.record({
+        name: fc.tuple(fc.constantFrom('cat', 'dog', 'constructor', '__proto__', '0'), fileName('.png')).map(([d, f]) => `${d}/${f}`),
+        content: fc.record({
+          kind: fc.constant('png' as const),
+          w: fc.integer({ min: 1, max: 6 }),
+          h: fc.integer({ min: 1, max: 6 }),
+          muts: fc.array(byteMutation, { maxLength: 2 }),
+        }),
+      }),
+      { minLength: 1, maxLength: 5 },
+    ),
   }),
   fc.record({
     layout: fc.constant('random' as const),
-    files: fc.array(fc.oneof(
-      binFile,
-      fc.record({ name: fc.constantFrom('train', 'test', 'x.npy', 'y.npy', 'a.csv', 'b.csv', 'cls', 'y_labels.csv'), content: fc.constant({ kind: 'dir' as const }) }),
-      fc.record({ name: fc.constantFrom('a.csv', 'test/a.csv', 'train/y_labels.csv', 'test/x.npy', 'cls/img.jpg', 'cls/img.png'), content: fc.record({ kind: fc.constant('bytes' as const), bytes: fc.uint8Array({ maxLength: 64 }) }) }),
-    ), { maxLength: 5 }),
+    files: fc.array(
+      fc.oneof(
+        binFile,
+        fc.record({
+          name: fc.constantFrom('train', 'test', 'x.npy', 'y.npy', 'a.csv', 'b.csv', 'cls', 'y_labels.csv'),
+          content: fc.constant({ kind: 'dir' as const }),
+        }),
+        fc.record({
+          name: fc.constantFrom('a.csv', 'test/a.csv', 'train/y_labels.csv', 'test/x.npy', 'cls/img.jpg', 'cls/img.png'),
+          content: fc.record({ kind: fc.constant('bytes' as const), bytes: fc.uint8Array({ maxLength: 64 }) }),
+        }),
+      ),
+      { maxLength: 5 },
+    ),
   }),
 );
 
@@ -414,7 +671,8 @@ export function datasetFormat(): FuzzFormat<DatasetCase> {
           if (f.content.kind === 'dir') mkdirSync(p, { recursive: true });
           else if (f.content.kind === 'csv') writeFileSync(p, f.content.rows.map((r) => r.join(',')).join('\n') + '\n');
           else if (f.content.kind === 'bytes') writeFileSync(p, f.content.bytes);
-          else if (f.content.kind === 'npy') writeFileSync(p, npyBytes(f.content.descr, f.content.shape, f.content.data, f.content.order, f.content.junk));
+          else if (f.content.kind === 'npy')
+            writeFileSync(p, npyBytes(f.content.descr, f.content.shape, f.content.data, f.content.order, f.content.junk));
           else writeFileSync(p, pngBytes(f.content.w, f.content.h, f.content.muts));
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
@@ -425,7 +683,10 @@ export function datasetFormat(): FuzzFormat<DatasetCase> {
     },
     async run(c, dir) {
       const ds = await loadDataset(c.layout === 'csv' ? join(dir, 'data.csv') : dir, {
-        split: 'test', input: c.layout === 'images' ? imageInput : input, limit: c.limit, labelColumn: c.labelColumn,
+        split: 'test',
+        input: c.layout === 'images' ? imageInput : input,
+        limit: c.limit,
+        labelColumn: c.labelColumn,
         encoding: c.encoding as 'int8' | undefined,
       });
       for (let i = 0; i < ds.size; i++) ds.get(i);
@@ -439,13 +700,68 @@ export function datasetFormat(): FuzzFormat<DatasetCase> {
 /** What a flag is given: good values, hostile ones, and paths that point at the case's own files. */
 const flagValue = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom('1', '4', '100', '0', '-3', 'abc', '1e999', 'NaN', '1.5', '', ' ', '0x10', '99999999999') },
-  { weight: 3, arbitrary: fc.constantFrom('model.onnx', 'data.csv', 'recipe.json', 'input.pb', 'x=input.pb', 'x==input.pb', '=input.pb', 'nosuch', 'user', 'proj', 'file.txt', '.', 'out', 'out/a/b', 'file.txt/sub', 'a'.repeat(300), 'out/model.tfir.json', 'out/m.onnx', 'user/m.tfir.json', 'proj/m.tfir.json') },
-  { weight: 2, arbitrary: fc.constantFrom('host', 'reference', 'mps2-an386', 'nosuch-board', 'int8', 'none', 'int4', 'deep-compression', 'constructor', '__proto__', 'toString', 'mnist', 'float32', 'uint8') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      'model.onnx',
+      'data.csv',
+      'recipe.json',
+      'input.pb',
+      'x=input.pb',
+      'x==input.pb',
+      '=input.pb',
+      'nosuch',
+      'user',
+      'proj',
+      'file.txt',
+      '.',
+      'out',
+      'out/a/b',
+      'file.txt/sub',
+      'a'.repeat(300),
+      'out/model.tfir.json',
+      'out/m.onnx',
+      'user/m.tfir.json',
+      'proj/m.tfir.json',
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'host',
+      'reference',
+      'mps2-an386',
+      'nosuch-board',
+      'int8',
+      'none',
+      'int4',
+      'deep-compression',
+      'constructor',
+      '__proto__',
+      'toString',
+      'mnist',
+      'float32',
+      'uint8',
+    ),
+  },
   { weight: 1, arbitrary: hostileName },
 );
 
 const COMMAND_FLAGS: Record<string, string[]> = {
-  compile: ['-o', '--board', '--quantize', '--compress', '--dataset', '--calibration-samples', '--stack-bytes', '--input-scale', '--mean', '--std', '--label-column', '--dataset-encoding'],
+  compile: [
+    '-o',
+    '--board',
+    '--quantize',
+    '--compress',
+    '--dataset',
+    '--calibration-samples',
+    '--stack-bytes',
+    '--input-scale',
+    '--mean',
+    '--std',
+    '--label-column',
+    '--dataset-encoding',
+  ],
   compress: ['-o', '--recipe', '--dataset', '--calibration-samples', '--input-scale', '--mean', '--std', '--label-column'],
   eval: ['--dataset', '--limit', '--samples', '--label-column', '--input-scale', '--mean', '--std', '--dataset-encoding'],
   run: ['--input', '--output-dir', '--board'],
@@ -458,22 +774,51 @@ const COMMAND_FLAGS: Record<string, string[]> = {
 const SWITCHES = ['--force', '--json', '--lib', '--verbose', '--help', '--profile-layers', '--nosuch'];
 /** Commands that start a board or train when every flag is good: a case always gives them one flag no parser takes. */
 const HEAVY: Record<string, [string, string][]> = {
-  deploy: [['--samples', 'abc'], ['--samples', '-3'], ['--samples', '0'], ['--dataset', 'nosuch'], ['--board', 'nosuch-board'], ['-o', ''], ['--quantize', 'int4'], ['--stack-bytes', 'abc']],
-  defend: [['--samples', 'abc'], ['--epochs', 'x'], ['-o', ''], ['-o', 'model.onnx'], ['--dataset', 'nosuch']],
+  deploy: [
+    ['--samples', 'abc'],
+    ['--samples', '-3'],
+    ['--samples', '0'],
+    ['--dataset', 'nosuch'],
+    ['--board', 'nosuch-board'],
+    ['-o', ''],
+    ['--quantize', 'int4'],
+    ['--stack-bytes', 'abc'],
+  ],
+  defend: [
+    ['--samples', 'abc'],
+    ['--epochs', 'x'],
+    ['-o', ''],
+    ['-o', 'model.onnx'],
+    ['--dataset', 'nosuch'],
+  ],
 };
 
-type CliCase = { command: string; positional: string | undefined; flags: [string, string | undefined][]; poison: number; compileLib: boolean };
+type CliCase = {
+  command: string;
+  positional: string | undefined;
+  flags: [string, string | undefined][];
+  poison: number;
+  compileLib: boolean;
+};
 
-const cliArb: fc.Arbitrary<CliCase> = fc.constantFrom(...Object.keys(COMMAND_FLAGS)).chain((command) => fc.record({
-  command: fc.constant(command),
-  positional: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('model.onnx', 'tiny.tfir.json') }, { weight: 1, arbitrary: fc.option(flagValue, { nil: undefined }) }),
-  flags: fc.array(fc.oneof(
-    { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...COMMAND_FLAGS[command], '--nosuch'), flagValue) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...SWITCHES), fc.constant(undefined)) },
-  ), { maxLength: 5 }),
-  poison: fc.nat({ max: 100 }),
-  compileLib: fc.boolean(),
-}));
+const cliArb: fc.Arbitrary<CliCase> = fc.constantFrom(...Object.keys(COMMAND_FLAGS)).chain((command) =>
+  fc.record({
+    command: fc.constant(command),
+    positional: fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom('model.onnx', 'tiny.tfir.json') },
+      { weight: 1, arbitrary: fc.option(flagValue, { nil: undefined }) },
+    ),
+    flags: fc.array(
+      fc.oneof(
+        { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...COMMAND_FLAGS[command], '--nosuch'), flagValue) },
+        { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...SWITCHES), fc.constant(undefined)) },
+      ),
+      { maxLength: 5 },
+    ),
+    poison: fc.nat({ max: 100 }),
+    compileLib: fc.boolean(),
+  }),
+);
 
 export function cliFormat(b: Bases): FuzzFormat<CliCase> {
   return {
@@ -509,7 +854,10 @@ export function cliFormat(b: Bases): FuzzFormat<CliCase> {
       const at = argv.lastIndexOf('-o');
       const outFlag = argv.lastIndexOf('--output-dir');
       const given = at >= 0 ? argv[at + 1] : outFlag >= 0 ? argv[outFlag + 1] : undefined;
-      const outDir = given === undefined || given.startsWith('-') ? join(sandbox, 'out') : join(sandbox, c.command === 'compress' ? join(given, '..') : given);
+      const outDir =
+        given === undefined || given.startsWith('-')
+          ? join(sandbox, 'out')
+          : join(sandbox, c.command === 'compress' ? join(given, '..') : given);
       await runCli(argv, sandbox);
       return { outDir };
     },
@@ -523,5 +871,13 @@ function encodeTensor(): Uint8Array {
 
 export async function allFormats(): Promise<FuzzFormat<unknown>[]> {
   const b = await loadBases();
-  return [onnxFormat(b), tfliteFormat(b), tfjsFormat(b), tfirFormat(b), recipeFormat(b), datasetFormat(), cliFormat(b)] as FuzzFormat<unknown>[];
+  return [
+    onnxFormat(b),
+    tfliteFormat(b),
+    tfjsFormat(b),
+    tfirFormat(b),
+    recipeFormat(b),
+    datasetFormat(),
+    cliFormat(b),
+  ] as FuzzFormat<unknown>[];
 }

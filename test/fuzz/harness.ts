@@ -24,7 +24,8 @@ export interface FuzzFormat<C> {
   describe(c: C): string;
 }
 
-export type Outcome = { kind: 'result' } | { kind: 'clean'; code: string } | { kind: 'crash'; error: string } | { kind: 'hang'; ms: number };
+export type Outcome =
+  { kind: 'result' } | { kind: 'clean'; code: string } | { kind: 'crash'; error: string } | { kind: 'hang'; ms: number };
 
 export interface FormatStats {
   format: string;
@@ -83,7 +84,8 @@ function ownedByProjects(sandbox: string, files: Snapshot): Set<string> {
 function touchedFiles(before: Snapshot, after: Snapshot, sandbox: string, outDir: string | undefined, owned: Set<string>): string[] {
   const inOut = (p: string) => outDir !== undefined && isInside(resolve(sandbox, p), resolve(outDir));
   const bad: string[] = [];
-  for (const [p, h] of before) if (after.get(p) !== h && !(inOut(p) && owned.has(p))) bad.push(after.has(p) ? `changed ${p}` : `removed ${p}`);
+  for (const [p, h] of before)
+    if (after.get(p) !== h && !(inOut(p) && owned.has(p))) bad.push(after.has(p) ? `changed ${p}` : `removed ${p}`);
   for (const p of after.keys()) if (!inOut(p) && !before.has(p)) bad.push(`added ${p}`);
   return bad;
 }
@@ -101,7 +103,13 @@ export async function outcomeOf(run: () => Promise<unknown>, boundMs: number): P
     if (e instanceof TinyforgeError && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(e.code)) return { outcome: { kind: 'clean', code: e.code }, ms };
     if (isUsageError(e)) return { outcome: { kind: 'clean', code: `usage:${e.code.replace(/^commander\./, '')}` }, ms };
     const err = e as Error;
-    return { outcome: { kind: 'crash', error: `${err?.name ?? 'throw'}: ${err?.message ?? String(e)}\n${err?.stack?.split('\n').slice(1, 6).join('\n') ?? ''}` }, ms };
+    return {
+      outcome: {
+        kind: 'crash',
+        error: `${err?.name ?? 'throw'}: ${err?.message ?? String(e)}\n${err?.stack?.split('\n').slice(1, 6).join('\n') ?? ''}`,
+      },
+      ms,
+    };
   }
 }
 
@@ -137,7 +145,19 @@ export async function fuzzFormat<C>(format: FuzzFormat<C>, opts: FuzzOptions): P
 
 /** Runs the given cases of `format`, each in a fresh sandbox, and counts how they end. */
 export async function runCases<C>(format: FuzzFormat<C>, cases: C[], opts: Omit<FuzzOptions, 'runs'>): Promise<FormatStats> {
-  const stats: FormatStats = { format: format.name, cases: 0, results: 0, cleanErrors: 0, crashes: 0, hangs: 0, filesLost: 0, codes: {}, failures: [], slowestMs: 0, seconds: 0 };
+  const stats: FormatStats = {
+    format: format.name,
+    cases: 0,
+    results: 0,
+    cleanErrors: 0,
+    crashes: 0,
+    hangs: 0,
+    filesLost: 0,
+    codes: {},
+    failures: [],
+    slowestMs: 0,
+    seconds: 0,
+  };
   const start = performance.now();
   const root = mkdtempSync(join(sandboxParent(), `tfg-fuzz-${format.name.replace(/\W+/g, '')}-`));
   try {
@@ -145,7 +165,9 @@ export async function runCases<C>(format: FuzzFormat<C>, cases: C[], opts: Omit<
       const c = cases[i];
       const sandbox = join(root, String(i));
       mkdirSync(sandbox);
-      const fail = (what: string) => stats.failures.length < 5 && stats.failures.push(`${format.name} case ${i} (seed ${opts.seed}): ${what}\n  ${format.describe(c).slice(0, 400)}`);
+      const fail = (what: string) =>
+        stats.failures.length < 5 &&
+        stats.failures.push(`${format.name} case ${i} (seed ${opts.seed}): ${what}\n  ${format.describe(c).slice(0, 400)}`);
       let input: string;
       try {
         input = format.setup(c, sandbox);

@@ -5,8 +5,24 @@ import fc from 'fast-check';
 
 /** Names that break a prototype-backed table, a C comment, a file name or a `name=value` flag. */
 export const HOSTILE_NAMES = [
-  'constructor', '__proto__', 'toString', 'hasOwnProperty', 'prototype', 'valueOf',
-  '/*', 'a*/b', 'x/*y*/z', '\u202e', 'a\u0000b', 'line\nbreak', 'x=y', '', ' ', 'a'.repeat(300), '../../etc/passwd', 'é名',
+  'constructor',
+  '__proto__',
+  'toString',
+  'hasOwnProperty',
+  'prototype',
+  'valueOf',
+  '/*',
+  'a*/b',
+  'x/*y*/z',
+  '\u202e',
+  'a\u0000b',
+  'line\nbreak',
+  'x=y',
+  '',
+  ' ',
+  'a'.repeat(300),
+  '../../etc/passwd',
+  'é名',
 ];
 
 /** Numbers that overflow a typed array length, a rank or an int32 field. */
@@ -38,7 +54,11 @@ const position = fc.nat({ max: 2 ** 30 });
 export const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: position, bit: fc.nat({ max: 7 }) }),
   fc.record({ kind: fc.constant('set' as const), at: position, value: fc.nat({ max: 255 }) }),
-  fc.record({ kind: fc.constant('word' as const), at: position, value: fc.constantFrom(0xffffffff, 0x7fffffff, 0x80000000, 0, 1, 0xfffffffe, 0x10000, 255) }),
+  fc.record({
+    kind: fc.constant('word' as const),
+    at: position,
+    value: fc.constantFrom(0xffffffff, 0x7fffffff, 0x80000000, 0, 1, 0xfffffffe, 0x10000, 255),
+  }),
   fc.record({ kind: fc.constant('truncate' as const), at: position }),
   fc.record({ kind: fc.constant('splice' as const), from: position, to: position, length: fc.integer({ min: 1, max: 64 }) }),
   fc.record({ kind: fc.constant('insert' as const), at: position, bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
@@ -107,7 +127,13 @@ export function mutateJson(root: unknown, mutation: JsonMutation): unknown {
     if (keys.length === 0) {
       if (m.kind === 'replace' || m.kind === 'rename') {
         if (Array.isArray(parent)) parent.push(m.kind === 'replace' ? m.value : {});
-        else Object.defineProperty(parent, m.kind === 'rename' ? m.key : 'x', { value: m.kind === 'replace' ? m.value : 1, enumerable: true, writable: true, configurable: true });
+        else
+          Object.defineProperty(parent, m.kind === 'rename' ? m.key : 'x', {
+            value: m.kind === 'replace' ? m.value : 1,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
       }
       return root;
     }
@@ -130,7 +156,10 @@ export function mutateJson(root: unknown, mutation: JsonMutation): unknown {
       Object.defineProperty(parent, m.key, { value, enumerable: true, writable: true, configurable: true });
     }
   } else if (m.kind === 'wrap') p[key] = [value];
-  else p[key] = Array.isArray(value) ? Array.from({ length: value.length * m.times }, (_, i) => value[i % Math.max(1, value.length)]) : Array(m.times).fill(value);
+  else
+    p[key] = Array.isArray(value)
+      ? Array.from({ length: value.length * m.times }, (_, i) => value[i % Math.max(1, value.length)])
+      : Array(m.times).fill(value);
   return root;
 }
 
@@ -145,11 +174,21 @@ export type TextMutation =
 
 export const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
   { weight: 6, arbitrary: fc.constant({ kind: 'none' as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('number' as const), nth: fc.nat({ max: 500 }), literal: fc.constantFrom('1e999', '-1e999', 'NaN', 'Infinity', '9007199254740993', '-0', '0x10', '1e-400') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('number' as const),
+      nth: fc.nat({ max: 500 }),
+      literal: fc.constantFrom('1e999', '-1e999', 'NaN', 'Infinity', '9007199254740993', '-0', '0x10', '1e-400'),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fc.nat({ max: 100_000 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('nest' as const), depth: fc.constantFrom(100, 5000, 20_000) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'bom' as const }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('bytes' as const), muts: fc.array(byteMutation, { minLength: 1, maxLength: 3 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('bytes' as const), muts: fc.array(byteMutation, { minLength: 1, maxLength: 3 }) }),
+  },
 );
 
 export function mutateText(text: string, m: TextMutation): string | Uint8Array {

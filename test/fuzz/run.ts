@@ -10,7 +10,9 @@ import { FAMILIES, familiesFormat } from './families.ts';
 import { allFormats, loadBases } from './formats.ts';
 import { fuzzFormat, runCases, type FormatStats, type Outcome } from './harness.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '10000' }, seed: { type: 'string', default: '20261206' }, format: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '10000' }, seed: { type: 'string', default: '20261206' }, format: { type: 'string' } },
+});
 const runs = Number(values.runs);
 const seed = Number(values.seed);
 if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed)) {
@@ -25,10 +27,19 @@ if (cache) process.env.TINYFORGE_CACHE = cache;
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 const rows: FormatStats[] = [];
 for (const format of await allFormats()) {
-  if (values.format && !values.format.toLowerCase().split(',').some((f) => format.name.toLowerCase().includes(f))) continue;
+  if (
+    values.format &&
+    !values.format
+      .toLowerCase()
+      .split(',')
+      .some((f) => format.name.toLowerCase().includes(f))
+  )
+    continue;
   const start = Date.now();
   const stats = await fuzzFormat(format, {
-    runs, seed, boundMs: 10_000,
+    runs,
+    seed,
+    boundMs: 10_000,
     onCase: (done) => {
       if (done % 250 !== 0 && done !== runs) return;
       const eta = ((Date.now() - start) / done) * (runs - done);
@@ -40,25 +51,51 @@ for (const format of await allFormats()) {
 }
 
 console.log(`\nfuzz: ${runs} cases per format, seed ${seed}\n`);
-console.log(`${'format'.padEnd(16)}${pad('cases', 8)}${pad('results', 9)}${pad('clean errors', 14)}${pad('crashes', 9)}${pad('hangs', 7)}${pad('files lost', 12)}${pad('slowest', 10)}${pad('time', 8)}`);
+console.log(
+  `${'format'.padEnd(16)}${pad('cases', 8)}${pad('results', 9)}${pad('clean errors', 14)}${pad('crashes', 9)}${pad('hangs', 7)}${pad('files lost', 12)}${pad('slowest', 10)}${pad('time', 8)}`,
+);
 for (const s of rows) {
-  console.log(`${s.format.padEnd(16)}${pad(s.cases, 8)}${pad(s.results, 9)}${pad(s.cleanErrors, 14)}${pad(s.crashes, 9)}${pad(s.hangs, 7)}${pad(s.filesLost, 12)}${pad(`${Math.round(s.slowestMs)} ms`, 10)}${pad(`${Math.round(s.seconds)} s`, 8)}`);
+  console.log(
+    `${s.format.padEnd(16)}${pad(s.cases, 8)}${pad(s.results, 9)}${pad(s.cleanErrors, 14)}${pad(s.crashes, 9)}${pad(s.hangs, 7)}${pad(s.filesLost, 12)}${pad(`${Math.round(s.slowestMs)} ms`, 10)}${pad(`${Math.round(s.seconds)} s`, 8)}`,
+  );
 }
 console.log('\nclean error codes:');
-for (const s of rows) console.log(`  ${s.format}: ${Object.entries(s.codes).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ')}`);
+for (const s of rows)
+  console.log(
+    `  ${s.format}: ${Object.entries(s.codes)
+      .sort((a, b) => b[1] - a[1])
+      .map(([c, n]) => `${c} ${n}`)
+      .join(', ')}`,
+  );
 const failures = rows.flatMap((s) => s.failures);
 if (failures.length > 0) console.log(`\nfailures (first of each format):\n${failures.join('\n')}`);
 
 // The families of the probe, by name.
 const family = familiesFormat((await loadBases()).tinyOnnx);
 const ends: { name: string; expect: string; got: string; touched: string[] }[] = [];
-await runCases(family, FAMILIES.map((_, i) => i), {
-  seed: 0, boundMs: 20_000,
-  onOutcome: (i: number, o: Outcome, touched: string[]) => ends.push({ name: FAMILIES[i].name, expect: FAMILIES[i].expect, got: o.kind === 'clean' ? `clean: ${o.code}` : o.kind === 'crash' ? `CRASH ${o.error.split('\n')[0]}` : o.kind, touched }),
-});
+await runCases(
+  family,
+  FAMILIES.map((_, i) => i),
+  {
+    seed: 0,
+    boundMs: 20_000,
+    onOutcome: (i: number, o: Outcome, touched: string[]) =>
+      ends.push({
+        name: FAMILIES[i].name,
+        expect: FAMILIES[i].expect,
+        got: o.kind === 'clean' ? `clean: ${o.code}` : o.kind === 'crash' ? `CRASH ${o.error.split('\n')[0]}` : o.kind,
+        touched,
+      }),
+  },
+);
 const wrong = ends.filter((e) => !e.got.startsWith(e.expect) || e.touched.length > 0);
-console.log(`\nbad-input families of the CLI probe: ${ends.length} re-tried, ${ends.filter((e) => e.got.startsWith('clean')).length} clean errors, ${ends.filter((e) => e.got === 'result').length} results, ${wrong.length} wrong`);
-for (const e of ends) console.log(`  ${e.got.startsWith(e.expect) && e.touched.length === 0 ? 'ok   ' : 'WRONG'} ${e.name.padEnd(46)} ${e.got}${e.touched.length ? `; touched ${e.touched.join(', ')}` : ''}`);
+console.log(
+  `\nbad-input families of the CLI probe: ${ends.length} re-tried, ${ends.filter((e) => e.got.startsWith('clean')).length} clean errors, ${ends.filter((e) => e.got === 'result').length} results, ${wrong.length} wrong`,
+);
+for (const e of ends)
+  console.log(
+    `  ${e.got.startsWith(e.expect) && e.touched.length === 0 ? 'ok   ' : 'WRONG'} ${e.name.padEnd(46)} ${e.got}${e.touched.length ? `; touched ${e.touched.join(', ')}` : ''}`,
+  );
 
 if (cache) rmSync(cache, { recursive: true, force: true });
 const bad = rows.reduce((n, s) => n + s.crashes + s.hangs + s.filesLost, 0) + wrong.length;
