@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'output-is-input' // the output would be, or would hold, one of the inputs
   | 'output-not-a-folder'
   | 'output-is-a-folder'
+  | 'output-name-too-long' // a name on the output path is longer than the filesystem allows
   | 'output-not-writable'
   | 'bad-manifest' // an output folder's tinyforge.json cannot be read
   | 'not-a-project' // a folder that is not a `tinyforge compile` output

@@ -7,6 +7,11 @@ import { TinyforgeError } from './diagnostics.ts';
 
 export type OutputKind = 'file' | 'folder';
 
+/** NAME_MAX of ext4, tmpfs, APFS and NTFS. */
+const MAX_NAME_BYTES = 255;
+/** What tempSibling adds to a name: '.', '.tmp-' and a pid of up to 10 digits. */
+const TEMP_SUFFIX_BYTES = 16;
+
 export interface OutputCheck {
   /** The flag that named the output, for messages: '-o', '--output-dir'. */
   flag: string;
@@ -56,6 +61,17 @@ export function checkOutputPath(out: string, kind: OutputKind, check: OutputChec
     throw new TinyforgeError('empty-output-path', `${check.flag} is empty`, {
       ...at,
       hint: `name the output ${kind}, e.g. ${check.flag} ${kind === 'folder' ? 'out/model' : 'out/model.tfir.json'} (\`.\` for the current folder)`,
+    });
+  }
+  // Every name on the way fits the filesystem's limit, the output's own with room for its temporary sibling's
+  // `.name.tmp-<pid>`: else the write would fail halfway through with ENAMETOOLONG.
+  const names = resolve(out).split(sep).filter(Boolean);
+  const tooLong = names.findIndex((n, i) => Buffer.byteLength(n) > (i === names.length - 1 ? MAX_NAME_BYTES - TEMP_SUFFIX_BYTES : MAX_NAME_BYTES));
+  if (tooLong >= 0) {
+    const n = names[tooLong];
+    throw new TinyforgeError('output-name-too-long', `${check.flag} ${out.length > 80 ? `${out.slice(0, 60)}…` : out}: the name "${n.slice(0, 24)}…" is ${Buffer.byteLength(n)} bytes; at most ${tooLong === names.length - 1 ? MAX_NAME_BYTES - TEMP_SUFFIX_BYTES : MAX_NAME_BYTES} fit`, {
+      ...at,
+      hint: 'choose a shorter name (file systems allow 255 bytes a name)',
     });
   }
   const outReal = realPath(out);

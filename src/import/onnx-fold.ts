@@ -110,6 +110,12 @@ function sliceValue(x: ConstValue, ranges: { start: number; end: number; step: n
 
 const FLOAT_TYPES = new Set<number>([1, 10, 11, 16]);
 
+/** How many leading inputs each folder reads without checking: a node giving fewer is refused before it folds. */
+export const FOLD_INPUTS: Readonly<Record<string, number>> = {
+  Shape: 1, Size: 1, Identity: 1, Cast: 1, Gather: 2, Unsqueeze: 1, Squeeze: 1, Flatten: 1, Reshape: 1, Concat: 1, Slice: 1,
+  Transpose: 1, Neg: 1, Add: 2, Sub: 2, Mul: 2, Div: 2,
+};
+
 export const FOLDERS: Record<string, Folder> = {
   Constant: (_ins, a, _o, file) => {
     const t = a.tensor('value');

@@ -5,7 +5,7 @@ import { TinyforgeError } from '../diagnostics.ts';
 import { ImportContext, ImportProblem, type OnnxValue } from './onnx-context.ts';
 import { checkOnnxModel } from './onnx-check.ts';
 import { preprocessProblems } from '../ir/preprocess-check.ts';
-import { FOLDERS } from './onnx-fold.ts';
+import { FOLD_INPUTS, FOLDERS } from './onnx-fold.ts';
 import { findBoundary } from './onnx-boundary.ts';
 import { OpCall } from './onnx-op-call.ts';
 import { with1d } from './onnx-ops-1d.ts';
@@ -194,6 +194,9 @@ export function importOnnx(bytes: Uint8Array, path: string): Graph {
     const attrs = new Attrs(readAttributes(node));
     try {
       if (folder && ins.every((v) => v === undefined || v.kind === 'const')) {
+        const need = Object.hasOwn(FOLD_INPUTS, op) ? FOLD_INPUTS[op] : 0;
+        const given = ins.slice(0, need).filter((v) => v !== undefined).length;
+        if (given < need) throw new ImportProblem(`${op} needs ${need} input${need > 1 ? 's' : ''}, the node gives ${given}`);
         const results = folder(ins.map((v) => (v?.kind === 'const' ? v.c : undefined)), attrs, opset, path);
         results.forEach((c, k) => node.output?.[k] && ctx.values.set(node.output[k], { kind: 'const', c }));
       } else if (handler) {

@@ -67,6 +67,7 @@ function checkLayer(l: unknown, where: string, file: string, functional: boolean
 function checkTopology(t: unknown, file: string): void {
   if (!isObject(t) || typeof t.class_name !== 'string') throw bad(file, 'modelTopology has no class_name');
   const cfg = t.config;
+  if (isObject(cfg) && cfg.name !== undefined && typeof cfg.name !== 'string') throw bad(file, `the model's name is ${show(cfg.name)}, not a string`);
   if (t.class_name === 'Sequential') {
     const layers = Array.isArray(cfg) ? cfg : isObject(cfg) ? cfg.layers : undefined;
     if (!Array.isArray(layers) || layers.length === 0) throw bad(file, 'a Sequential model needs a non-empty list of layers');

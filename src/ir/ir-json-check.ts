@@ -125,6 +125,23 @@ function checkNode(n: unknown, i: number): void {
   }
 }
 
+const LAYOUTS = ['NCHW', 'NHWC', 'NCW', 'NWC'];
+
+/** The metadata fields code reads as text (C comments, ONNX export): strings where strings belong. */
+function checkMetadata(m: unknown): void {
+  if (!isObject(m)) fail('metadata', 'is not an object');
+  if (m.source !== undefined) {
+    if (!isObject(m.source)) fail('metadata.source', 'is not an object {path, format}');
+    if (typeof m.source.path !== 'string') fail('metadata.source.path', `is ${JSON.stringify(m.source.path)}, not a file path`);
+    if (m.source.format !== undefined && typeof m.source.format !== 'string') fail('metadata.source.format', `is ${JSON.stringify(m.source.format)}, not a format name`);
+  }
+  for (const k of ['inputLayout', 'outputLayout'] as const) {
+    if (m[k] !== undefined && !LAYOUTS.includes(m[k] as string)) fail(`metadata.${k}`, `is ${JSON.stringify(m[k])}; one of ${LAYOUTS.join(', ')}`);
+  }
+  if (m.labels !== undefined && !(Array.isArray(m.labels) && m.labels.every((l) => typeof l === 'string'))) fail('metadata.labels', 'is not a list of strings');
+  if (m.compression !== undefined && !isObject(m.compression)) fail('metadata.compression', 'is not an object');
+}
+
 /**
  * Checks the parsed JSON of a .tfir.json file has the shape graphToJson writes; throws 'bad-model-file' naming the
  * first field that is wrong (the file and what to do next in the hint). `file` names the file in the error.
@@ -139,7 +156,7 @@ export function checkIrJson(raw: unknown, file = '<.tfir.json>'): void {
     for (const [name, t] of Object.entries(raw.tensors)) checkTensor(name, t);
     if (!Array.isArray(raw.nodes)) fail('nodes', 'is missing or not a list');
     raw.nodes.forEach(checkNode);
-    if (raw.metadata !== undefined && !isObject(raw.metadata)) fail('metadata', 'is not an object');
+    if (raw.metadata !== undefined) checkMetadata(raw.metadata);
   } catch (e) {
     if (!(e instanceof IrFileProblem)) throw e;
     throw new TinyforgeError('bad-model-file', `${file} is not a valid tinyforge IR file: ${e.message}`, {

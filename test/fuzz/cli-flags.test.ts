@@ -1,0 +1,3 @@
+import { fuzzTest } from './fuzz-format.ts';
+
+fuzzTest('CLI flags');
