@@ -225,12 +225,17 @@ tfg_status tfg_clip_f32(int32_t n, float lo, float hi, const float *in, float *o
 tfg_status tfg_leaky_relu_f32(int32_t n, float alpha, const float *in, float *out);
 tfg_status tfg_sigmoid_f32(int32_t n, const float *in, float *out);
 tfg_status tfg_tanh_f32(int32_t n, const float *in, float *out);
+/** HardSwish x · min(max(x + 3, 0), 6) / 6. Ref: src/reference/float/hard-swish.ts. In place allowed. */
+tfg_status tfg_hard_swish_f32(int32_t n, const float *in, float *out);
 /** Softmax over the middle axis of [outer, depth, inner]: exp(beta·(x − max)) / Σ. */
 tfg_status tfg_softmax_f32(int32_t outer, int32_t depth, int32_t inner, float beta, const float *in, float *out);
 tfg_status tfg_softmax_s8(const tfg_softmax_s8_params *p, const int8_t *in, int8_t *out);
 /** int8 Relu/Clip (TFLM ReluQuantized): requantize to the output quantization, clamp to [lo, hi] (quantized bounds).
  *  Ref: src/reference/int8/relu.ts. In place allowed. */
 tfg_status tfg_clip_s8(int32_t n, const tfg_requant_params *p, int32_t lo, int32_t hi, const int8_t *in, int8_t *out);
+/** int8 element-wise function by lookup: out[i] = table[in[i] + 128], table of 256 entries (HardSwish: its table
+ *  comes from src/reference/int8/hard-swish.ts). In place allowed. */
+tfg_status tfg_lut_s8(int32_t n, const int8_t *table, const int8_t *in, int8_t *out);
 
 /* ---- shape ---- */
 /** Concatenation: out = for each of `outer` rows, the rows of every input in turn; row_elems[k] = axis_k·inner. */

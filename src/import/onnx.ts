@@ -30,6 +30,7 @@ const OP_TABLE: Record<string, Handler> = {
   Relu: elementwise('Relu'),
   Sigmoid: elementwise('Sigmoid'),
   Tanh: elementwise('Tanh'),
+  HardSwish: elementwise('HardSwish'),
   LeakyRelu: unary,
   Clip: unary,
   Softmax: softmax,

@@ -261,6 +261,11 @@ export interface OpImport {
   convert: Converter;
 }
 
+const hardSwish: Converter = (c) => {
+  arity(c, 1, 1, 'HARD_SWISH');
+  return [{ name: c.name, op: 'HardSwish', inputs: [required(c, 0)], outputs: [c.name], attrs: {} }];
+};
+
 /** One row per imported builtin, by its schema name: its facts in one place. */
 export const CONVERTERS: Record<string, OpImport> = {
   CONV_2D: { maxVersion: 6, convert: conv2d },
@@ -273,4 +278,5 @@ export const CONVERTERS: Record<string, OpImport> = {
   SOFTMAX: { maxVersion: 3, convert: softmax },
   QUANTIZE: { maxVersion: 3, convert: quantize },
   DEQUANTIZE: { maxVersion: 5, convert: dequantize },
+  HARD_SWISH: { maxVersion: 2, convert: hardSwish },
 };

@@ -130,7 +130,7 @@ function buildModel(tensors: TensorSpec[], operators: OpSpec[], inputs: number[]
 
 const i8 = (n: number, f = (i: number) => (i % 7) - 3) => new Uint8Array(Int8Array.from({ length: n }, (_, i) => f(i)).buffer);
 const i32 = (xs: number[]) => new Uint8Array(Int32Array.from(xs).buffer);
-const CONV = 3, FC = 9, SOFTMAX = 25, LOGISTIC = 14, DEQUANTIZE = 6;
+const CONV = 3, FC = 9, SOFTMAX = 25, LOGISTIC = 14, DEQUANTIZE = 6, HARD_SWISH = 117;
 
 function catchError(fn: () => unknown): TinyforgeError {
   try {
@@ -181,6 +181,20 @@ describe('TFLite import of hand-built models', () => {
     expect(g.nodes[0].attrs).toEqual({ shape: [1, 12] });
     expect(g.nodes[1]).toMatchObject({ inputs: [flat, 'w', ''], outputs: ['y'], attrs: { activation: 'relu' } });
     expect(g.tensors.w.data![47]).toBeCloseTo(4.7, 6);
+  });
+
+  it('an int8 HARD_SWISH becomes a HardSwish node with the file\'s input and output quantization', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, 4, 4, 3], type: 9, scale: [0.05], zeroPoint: [3] },
+        { name: 'y', shape: [1, 4, 4, 3], type: 9, scale: [0.03], zeroPoint: [-115] },
+      ],
+      [{ code: HARD_SWISH, version: 2, inputs: [0], outputs: [1] }],
+      [0], [1],
+    );
+    const g = importTflite(model, 'hswish.tflite');
+    expect(g.nodes).toEqual([{ name: 'y', op: 'HardSwish', inputs: ['x'], outputs: ['y'], attrs: {} }]);
+    expect(g.tensors.y).toMatchObject({ dtype: 'i8', quant: { scale: [Math.fround(0.03)], zeroPoint: [-115] } });
   });
 
   it('a DEQUANTIZE of constant int8 weights is folded into a float constant', () => {
