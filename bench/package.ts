@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../src/package.ts';
 import { packAndInstall, run } from '../scripts/install-packed.ts';
-import { formatFigures, formatGenericRows, type Figure } from './format.ts';
+import { table } from '../src/cli/output.ts';
+import type { Check } from './row.ts';
 
 const RUNS = 5;
 const MB = 1e6;
@@ -38,7 +39,7 @@ function folderSize(dir: string): { files: number; disk: number } {
   return { files, disk };
 }
 
-export async function benchPackage(opts: { log?: (m: string) => void } = {}): Promise<{ rows: Record<string, unknown>[]; sizes: Record<string, unknown>[]; figures: Figure[] }> {
+export async function benchPackage(opts: { log?: (m: string) => void } = {}): Promise<{ rows: Record<string, unknown>[]; sizes: Record<string, unknown>[]; figures: Check[] }> {
   const log = opts.log ?? (() => {});
   log('packing and installing the package into a temporary prefix …');
   const pkg = packAndInstall();
@@ -65,11 +66,11 @@ export async function benchPackage(opts: { log?: (m: string) => void } = {}): Pr
       pack_s: Math.round(pkg.packSeconds * 10) / 10, install_s: Math.round(pkg.installSeconds * 10) / 10,
     }];
     const mb = (b: number) => `${(b / MB).toFixed(1)} MB`;
-    const timed = (name: string, target: number, row: (typeof rows)[number]): Figure => ({
+    const timed = (name: string, target: number, row: (typeof rows)[number]): Check => ({
       name: `${name}, installed (median of ${RUNS})`, target: `≤ ${target.toFixed(1)} s`,
       measured: `${row.installed_median_s.toFixed(2)} s (checkout from source: ${row.checkout_median_s.toFixed(2)} s)`, pass: row.installed_median_s <= target,
     });
-    const figures: Figure[] = [
+    const figures: Check[] = [
       { name: 'installed size (npm install -g of the tarball)', target: '≤ 150 MB', measured: `${mb(size.disk)} on disk, ${mb(size.files)} of files`, pass: size.disk <= 150 * MB },
       { name: 'packed tarball', target: '≤ 3 MB', measured: `${mb(pkg.tarballBytes)}, ${pkg.files.length} files`, pass: pkg.tarballBytes <= 3 * MB },
       timed('tinyforge --help', 1.0, rows[0]!),
@@ -81,6 +82,13 @@ export async function benchPackage(opts: { log?: (m: string) => void } = {}): Pr
   }
 }
 
+/** The rows of flat objects as a table of their keys. */
+function rowsTable(rows: Record<string, unknown>[]): string {
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return table(keys, rows.map((r) => keys.map((k) => (typeof r[k] === 'number' ? (r[k] as number) : String(r[k] ?? '—')))));
+}
+
 export function formatPackageBench(r: Awaited<ReturnType<typeof benchPackage>>): string {
-  return `${formatGenericRows(r.rows)}\n\nsizes\n${formatGenericRows(r.sizes)}\n\nfigures\n${formatFigures(r.figures)}\n`;
+  const checks = table(['figure', 'target', 'measured', 'result'], r.figures.map((f) => [f.name, f.target, f.measured, f.pass === null ? 'NOT MEASURED' : f.pass ? 'PASS' : 'FAIL']));
+  return `${rowsTable(r.rows)}\n\nsizes\n${rowsTable(r.sizes)}\n\nfigures\n${checks}\n`;
 }

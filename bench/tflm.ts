@@ -14,3 +14,9 @@ export const TFLM_CMSIS_NN = {
   vww: { instructions: 24_101_525, arena: 100_720, flash: 415_840 },
   ad: { instructions: 582_825, arena: 3_024, flash: 307_872 },
 } satisfies Record<string, TflmFigures>;
+
+/** KWS instructions per inference with TFLM + CMSIS-NN on the other cores it was measured on (same method). */
+export const TFLM_CMSIS_NN_OTHER_CORES = {
+  'mps2-an385': 10_531_605, // Cortex-M3: CMSIS-NN's plain-C paths (no DSP extension)
+  // (and 28,999,575 on the Cortex-M0 instruction stream, in a build with more RAM than a micro:bit's 16 KB)
+} satisfies Record<string, number>;

@@ -18,6 +18,13 @@ export type ErrorCode =
   | 'bad-argument' // a flag, argument or parameter value outside what it accepts
   | 'file-not-found'
   | 'output-exists' // would overwrite a file or folder the user did not ask to replace
+  | 'output-collision' // two outputs of one run would land on the same file
+  | 'empty-output-path'
+  | 'output-is-input' // the output would be, or would hold, one of the inputs
+  | 'output-not-a-folder'
+  | 'output-is-a-folder'
+  | 'output-not-writable'
+  | 'bad-manifest' // an output folder's tinyforge.json cannot be read
   | 'not-a-project' // a folder that is not a `tinyforge compile` output
   // model files and graphs
   | 'bad-model-file'
@@ -45,12 +52,16 @@ export type ErrorCode =
   | 'quant-mismatch' // an int8 op whose input and output must share quantization and do not
   | 'bad-dtype' // a kernel given a tensor of a dtype it does not take
   | 'bad-preprocess'
+  | 'bad-model-metadata' // preprocessing a model file records is not finite numbers of the right count
+  | 'bad-weights-path' // a TF.js weights path leaves the model's folder
   // inputs and data
   | 'missing-input' // a graph input nobody gave
   | 'unknown-input' // an input name the model does not have
   | 'bad-input' // an input of the wrong size or type
   | 'unknown-dataset'
   | 'bad-dataset'
+  | 'dataset-unlabeled'
+  | 'synthetic-not-for-training'
   | 'dataset-missing'
   | 'bad-idx-file'
   | 'bad-npy-file'
@@ -131,7 +142,8 @@ export type WarningCode =
   | 'target-not-reached'
   | 'onnxruntime-off'
   | 'mnist-sample'
-  | 'fewer-samples';
+  | 'fewer-samples'
+  | 'stale-process'; // an emulator or firmware a killed tinyforge left running
 
 export type DiagnosticCode = ErrorCode | WarningCode;
 

@@ -15,7 +15,10 @@
 #define TFG_ALIGN(n)
 #endif
 
-typedef enum { TFG_OK = 0, TFG_ERR_ARG = -1 } tfg_status;
+/** What every kernel returns. TFG_ERR_ARG: an argument the kernel checks is out of range; TFG_ERR_CORRUPT: packed
+ *  weights failed their length/CRC check or held an invalid code. Either way the output is not valid, and the generated
+ *  tfg_model_run stops at the first status other than TFG_OK and returns it. */
+typedef enum { TFG_OK = 0, TFG_ERR_ARG = -1, TFG_ERR_CORRUPT = -2 } tfg_status;
 
 #define TFG_MAX_DIMS 6
 
@@ -269,8 +272,6 @@ tfg_status tfg_dequantize_s8(int32_t n, float scale, int32_t zero_point, const i
  * The weights' logical values equal the IR tensor's data, so results match the dense kernels on those values:
  * int8 paths bit for bit, float paths up to accumulation order. Packing: src/codegen/packing/. ==== */
 
-/** A stream failed its length/CRC check or held an invalid code; the output is not valid. */
-#define TFG_ERR_CORRUPT ((tfg_status)-2)
 /** Largest conv weight row (k_h·k_w·in_c/groups) tfg_conv2d_{f32,s8}_huff decode into their stack buffer (bytes). */
 #define TFG_HUFF_ROW_MAX 1152
 
@@ -308,16 +309,6 @@ tfg_status tfg_dense_f32_xnor(int32_t batch, int32_t in_n, int32_t out_n, const 
  *  TFG_XNOR_WORDS_MAX-word buffers; a larger receptive field or groups > 1 returns TFG_ERR_CORRUPT (codegen checks). */
 tfg_status tfg_conv2d_f32_xnor(const tfg_conv_geom *g, const float *in, const uint32_t *bits, const float *alpha,
                                const float *bias, float act_min, float act_max, float *out);
-
-/** One canonical code in decode form (built on the decoder's stack by tfg_huff_build): count[len] codes of each length
- *  1..15 (index 0 unused), symbols in canonical order, and a lookup table on the next table_bits stream bits:
- *  entry = (code length << 8) | symbol, 0 = a longer code (or none), decoded by the canonical walk over count/symbols. */
-typedef struct {
-  const uint16_t *count;
-  const uint8_t *symbols;
-  const uint16_t *table;
-  int32_t table_bits;
-} tfg_huff_code;
 
 /** Widest lookup table a decoder builds (2^8 uint16 entries on the stack). */
 #define TFG_HUFF_TABLE_BITS_MAX 8

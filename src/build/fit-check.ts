@@ -34,11 +34,17 @@ export function checkFits(board: Board, model: Footprint, modelName = 'the model
     if (planned && model.stack?.chain) problems.push(`deepest stack: ${model.stack.chain.join(' → ')}`);
   }
   if (problems.length > 0) {
+    // Weight compression shrinks flash; RAM holds activations (the arena), which only fewer or smaller layers shrink.
+    const fixes: string[] = [];
+    if (flashNeed > board.flashBytes) fixes.push('for flash, compress the weights (--compress int4, binary or deep-compression; int8 if the model is float)');
+    if (ramNeed > board.ramBytes) {
+      fixes.push('for RAM, shrink the activations: int8 if the model is float, or fewer channels and neurons (--compress prune-structured)');
+      if (planned) fixes.push("the stack holds the serial receive buffer (the input, 4× smaller in int8) and the deepest layer's scratch");
+    }
     throw new TinyforgeError('model-too-big', `${modelName} does not fit ${board.id}`, {
       location: { file: board.file },
       notes: problems,
-      hint: 'compress it further (int8, pruning) or choose a board with more memory (`tinyforge boards`)' +
-        (ramNeed > board.ramBytes && planned ? '; the stack holds the serial receive buffer (the input, 4× smaller in int8) and the deepest layer\'s scratch' : ''),
+      hint: `${fixes.join('; ')}; or choose a board with more memory (\`tinyforge boards\`)`,
     });
   }
 }

@@ -63,3 +63,12 @@ export async function loadDatasetFor(model: Graph, flags: DatasetFlags, opts: { 
   showDatasetNotes(ds);
   return ds;
 }
+
+/** Refuses samples without labels (synthetic inputs) where a command counts top-1 on them. */
+export function requireLabels(ds: Dataset, what: string): void {
+  if (!ds.unlabeled) return;
+  throw new TinyforgeError('dataset-unlabeled', `${what} needs labelled samples; ${ds.name} inputs have no labels`, {
+    location: { file: ds.name },
+    hint: 'pass a labelled dataset with --dataset; synthetic inputs serve deploy and eval --board for latency and memory',
+  });
+}

@@ -1,6 +1,7 @@
 // The stages `compile`, `flash`, `eval --board` and `deploy` share: prepare the graph (load, compress, quantize),
 // generate and write the project, build it, start the device. Each step reads the previous step's output only.
 import { existsSync, readFileSync } from 'node:fs';
+import { checkRecipeJson } from '../compress/recipe-check.ts';
 import { join } from 'node:path';
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph, TensorData } from '../ir/graph.ts';
@@ -78,16 +79,26 @@ export interface PreparedModel {
   dataNotes: string[];
 }
 
-/** A preset name, or a path to a JSON recipe file (an array of steps or `{ "steps": [...] }`). */
+/** A preset name, or a path to a JSON recipe file (an array of steps or `{ "steps": [...] }`), checked for shape. */
 export function loadRecipe(spec: string): Recipe | string {
   if (!spec.endsWith('.json')) return spec;
-  if (!existsSync(spec)) throw new TinyforgeError('file-not-found', `recipe file ${spec} does not exist`, { location: { file: spec } });
+  let text: string;
   try {
-    const raw = JSON.parse(readFileSync(spec, 'utf8')) as Recipe | { steps: Recipe };
-    return Array.isArray(raw) ? raw : raw.steps;
+    text = readFileSync(spec, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TinyforgeError('file-not-found', code === 'EISDIR' ? `recipe file ${spec} is a folder` : `recipe file ${spec} cannot be read (${code ?? (e as Error).message})`, {
+      location: { file: spec },
+      hint: 'pass a preset name (`tinyforge recipes` lists them) or the path of a JSON recipe file',
+    });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
   } catch (e) {
     throw new TinyforgeError('bad-recipe', `recipe file is not valid JSON: ${(e as Error).message}`, { location: { file: spec } });
   }
+  return checkRecipeJson(raw, spec);
 }
 
 /** Recipe steps whose output is already an int8 graph. */
@@ -160,6 +171,11 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
   return { floatGraph, graph, compression, quantization, dataNotes };
 }
 
+/** The paths a compile reads: the model, a recipe file and a dataset path (an output may be or hold none of them). */
+export function commandInputs(opts: { modelPath: string; compress?: string; dataset?: string }): string[] {
+  return [opts.modelPath, ...(opts.compress?.endsWith('.json') ? [opts.compress] : []), ...(opts.dataset !== undefined ? [opts.dataset] : [])];
+}
+
 export interface CompileOptions extends PrepareOptions {
   boardId: string;
   outDir: string;
@@ -181,7 +197,7 @@ export interface CompiledModel extends PreparedModel {
 
 export async function compileModel(opts: CompileOptions): Promise<CompiledModel> {
   const board = loadBoard(opts.boardId);
-  checkOutputDir(opts.outDir, opts.force); // before any work: refuse early, lose nothing
+  checkOutputDir(opts.outDir, { force: opts.force, inputs: commandInputs(opts) }); // before any work: refuse early, lose nothing
   const prepared = await prepareModel(opts);
   const generated = generateModel(prepared.graph, { board, lib: opts.lib });
   // The serial firmware's stack, planned from the cross compiler's frames (a library's stack is its host firmware's).
@@ -205,6 +221,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     lib: opts.lib,
     compression: prepared.compression,
     force: opts.force,
+    inputs: commandInputs(opts),
     stack: stack && manifestStack(stack),
     extraFiles: espIdf && Object.fromEntries(Object.entries(espIdf).map(([rel, c]) => [`${ESP_IDF_FOLDER}/${rel}`, c])),
     espIdf: espIdf && ESP_IDF_FOLDER,

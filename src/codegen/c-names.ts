@@ -9,9 +9,14 @@ export function sanitizeCName(name: string): string {
   return s.slice(0, 40);
 }
 
-/** Text safe inside a C block comment (no comment terminator, no control characters). */
+/** Text safe inside a C block comment under -Wall -Werror: no comment opener (a warning inside a comment) or closer
+ *  (it would end the comment), and no control, format (bidi overrides such as U+202E), unassigned or private-use character,
+ *  which gcc refuses (-Wbidi-chars) or a reader cannot see; each of these is written as <U+XXXX>. */
 export function cComment(text: string): string {
-  return text.replace(/\*\//g, '*\\/').replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return text
+    .replace(/\/\*/g, '/\\*')
+    .replace(/\*\//g, '*\\/')
+    .replace(/[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/gu, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
 }
 
 /** Allocates unique identifiers under one naming scope: `name('conv 1', 'w_')` → `w_conv_1`, then `w_conv_1_2` on collision. */

@@ -7,7 +7,7 @@ import { packagePath } from '../package.ts';
 import type { Graph, Node } from '../ir/graph.ts';
 import { cComment, CNames } from './c-names.ts';
 import { cInts, cList } from './c-literals.ts';
-import { KERNEL_HEADERS, kernelSourcePath, readFirmwareFile } from './kernel-catalog.ts';
+import { kernelDependencies, kernelSourcePath, readFirmwareFile } from './kernel-catalog.ts';
 import { ioLayout, ioMacros, type IoLayout } from './io-layout.ts';
 import { planMemory, tensorBytes, type MemoryPlan } from './memory-planner.ts';
 import { modelHash } from './model-hash.ts';
@@ -26,7 +26,8 @@ export interface GenerateOptions {
 }
 
 export interface GeneratedModel {
-  /** Relative path → content: model.c, model.h, tfg/include/*.h, tfg/kernels/<family>/*.c (and the build files in lib mode). */
+  /** Relative path → content: model.c, model.h, tfg/kernels/<family>/*.c for the kernels the model calls, the
+   *  tfg/include/*.h and tfg/support/*.c they need (and the build files in lib mode). */
   files: Record<string, string>;
   /** The .c files of `files` to compile (model.c first). */
   sources: string[];
@@ -102,7 +103,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
   const params: string[] = [];
   const layers: Layer[] = [];
   const kernels = new Set<string>();
-  const kernelStack: Record<string, number> = {};
+  const kernelStack: Record<string, number> = Object.create(null);
   const problems: { node: Node; err: TinyforgeError }[] = [];
   g.nodes.forEach((node: Node, index) => {
     const layerId = names.name(node.name, `l${index}_`);
@@ -191,10 +192,12 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     'model.h': template('model.h.hbs')(view),
     'model.c': template('model.c.hbs')(view),
   };
-  for (const h of KERNEL_HEADERS) files[`tfg/include/${h}`] = readFirmwareFile(`include/${h}`);
+  // The kernels the model calls, the headers they include and the support code of those headers (each file once).
+  const kernelFiles = kernelList.map(kernelSourcePath);
+  const deps = kernelDependencies(kernelFiles);
+  for (const h of deps.headers) files[`tfg/${h}`] = readFirmwareFile(h);
   const sources = ['model.c'];
-  for (const k of kernelList) {
-    const rel = kernelSourcePath(k);
+  for (const rel of [...kernelFiles, ...deps.sources]) {
     files[`tfg/${rel}`] = readFirmwareFile(rel);
     sources.push(`tfg/${rel}`);
   }

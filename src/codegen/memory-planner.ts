@@ -162,8 +162,8 @@ export function planMemory(g: Graph, opts: PlanOptions = {}): MemoryPlan {
     for (const b of arena) if (b.start <= t && t <= b.end) live += b.size;
     lowerBound = Math.max(lowerBound, live);
   }
-  const offsets: Record<string, number> = {};
-  const bufferOf: Record<string, number> = {};
+  const offsets: Record<string, number> = Object.create(null);
+  const bufferOf: Record<string, number> = Object.create(null);
   let naiveBytes = 0;
   for (const b of buffers) {
     for (const t of b.tensors) {

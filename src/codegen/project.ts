@@ -1,10 +1,12 @@
 // A compiled project folder: generated C, the deployed IR graph and a manifest, written atomically so a failed
 // compile never leaves half a folder, and never over a folder the user wrote without --force.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, type Dirent, type Stats } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { checkOutputPath, removeStaleTemps, tempSibling, writeError } from '../safe-write.ts';
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
 import { graphToJson, loadIrJson } from '../ir/serialize.ts';
+import { validateGraph } from '../ir/validate.ts';
 import type { GeneratedModel } from './generate.ts';
 import type { WeightFlash } from '../packing/flash-bytes.ts';
 
@@ -31,6 +33,9 @@ export interface ProjectManifest {
   stack?: ManifestStack;
   /** ESP boards: the folder (relative to this one) holding the ESP-IDF project for `idf.py build`. */
   esp_idf?: string;
+  /** Every file compile wrote here, relative to the folder: a recompile replaces and removes only these (and what
+   *  builds and reports wrote since), never a file the user put beside them. Absent in projects of older versions. */
+  files?: string[];
 }
 
 /** The stack the build reserves: planned from the compiler's frames (src/build/stack-plan.ts), or the board's. */
@@ -47,23 +52,106 @@ export interface ManifestStack {
   reason?: string;
 }
 
-/** Refuses to replace a folder that tinyforge did not write, unless forced. */
-export function checkOutputDir(dir: string, force: boolean): void {
-  if (!existsSync(dir)) return;
-  const entries = readdirSync(dir);
-  if (entries.length === 0 || force || entries.includes(MANIFEST)) return;
-  throw new TinyforgeError('output-exists', `${dir} exists and was not written by tinyforge (${entries.length} entries)`, {
-    location: { file: dir },
-    hint: 'choose another folder with -o/--out, or pass --force to replace it',
+/** What later steps write into a project folder (the firmware build, deploy's reports): tinyforge's too. */
+export const BUILD_FOLDER = 'build';
+export const REPORT_FILES = ['report.json', 'report.html'] as const;
+
+/** Every file under `dir`/`rel`, relative to `dir` ('/'-separated); symlinks are listed, never followed. */
+function filesUnder(dir: string, rel = ''): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(join(dir, rel), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    return e.isDirectory() ? filesUnder(dir, p) : [p];
   });
 }
 
-/** Writes `files` into `dir` through a temporary sibling folder renamed into place at the end. */
-export function writeFolderAtomically(dir: string, files: Record<string, string | Uint8Array>, force: boolean): void {
-  checkOutputDir(dir, force);
+/** The files of `dir` that tinyforge wrote: those its manifest lists (a manifest of an older version lists its
+ *  sources only, so the fixed names of a project are added), and what builds and reports wrote since. */
+function ownedFiles(dir: string, manifest: Partial<ProjectManifest>): Set<string> {
+  const listed = Array.isArray(manifest.files)
+    ? manifest.files.filter((f): f is string => typeof f === 'string')
+    : [...(Array.isArray(manifest.sources) ? manifest.sources : []), 'model.h', GRAPH_FILE, MANIFEST, ...filesUnder(dir, 'tfg')];
+  const espIdf = typeof manifest.esp_idf === 'string' ? manifest.esp_idf : undefined;
+  const later = [BUILD_FOLDER, ...(espIdf ? [`${espIdf}/build`] : [])].flatMap((d) => filesUnder(dir, d));
+  const present = new Set(filesUnder(dir));
+  return new Set([...listed, ...REPORT_FILES, ...later].filter((f) => present.has(f)));
+}
+
+type FolderState = { kind: 'absent' } | { kind: 'empty' } | { kind: 'ours'; owned: Set<string> } | { kind: 'foreign'; entries: string[] };
+
+function folderState(dir: string): FolderState {
+  if (!existsSync(dir)) return { kind: 'absent' };
+  const entries = readdirSync(dir);
+  if (entries.length === 0) return { kind: 'empty' };
+  if (!entries.includes(MANIFEST)) return { kind: 'foreign', entries };
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8'));
+  } catch {
+    return { kind: 'foreign', entries };
+  }
+  const m = manifest as Partial<ProjectManifest> | null;
+  if (!m || typeof m !== 'object' || m.tool !== 'tinyforge') return { kind: 'foreign', entries };
+  return { kind: 'ours', owned: ownedFiles(dir, m) };
+}
+
+export interface OutputDirOptions {
+  force: boolean;
+  /** What the command reads (model, recipe, dataset): the output may neither be nor hold any of them. */
+  inputs?: (string | undefined)[];
+}
+
+/** Refuses, before any work, an output folder that is empty-named, holds an input, is a file, or is not empty and
+ *  not written by tinyforge (unless --force, which still never replaces a file tinyforge did not write). */
+export function checkOutputDir(dir: string, opts: OutputDirOptions): void {
+  checkOutputPath(dir, 'folder', { flag: '-o', inputs: opts.inputs });
+  const state = folderState(dir);
+  if (state.kind !== 'foreign' || opts.force) return;
+  throw new TinyforgeError('output-exists', `${dir} is not empty and was not written by tinyforge (${state.entries.length} entries, no ${MANIFEST})`, {
+    location: { file: dir },
+    hint: 'choose another folder with -o/--out, or pass --force to add the project beside its files (none of them is replaced)',
+  });
+}
+
+/**
+ * Writes `files` (relative path → content) as the project in `dir`. Everything is written to a temporary sibling
+ * first, so a failure leaves the old output whole. A new folder is then renamed into place; into an existing one
+ * each file is renamed over tinyforge's old one, and the old files tinyforge wrote that the new project does not
+ * have are removed. A file tinyforge did not write is never replaced or removed: a name clash stops the write.
+ */
+export function writeFolderAtomically(dir: string, files: Record<string, string | Uint8Array>, opts: OutputDirOptions): void {
+  checkOutputDir(dir, opts);
+  const state = folderState(dir);
+  const owned = state.kind === 'ours' ? state.owned : new Set<string>();
   const abs = resolve(dir);
-  mkdirSync(dirname(abs), { recursive: true });
-  const tmp = join(dirname(abs), `.${basename(abs)}.tmp-${process.pid}`);
+  if (state.kind !== 'absent') {
+    const clashes = Object.keys(files).flatMap((rel) => {
+      const parts = rel.split('/');
+      // The file itself, or a file where one of its folders goes.
+      for (let i = 1; i <= parts.length; i++) {
+        const p = parts.slice(0, i).join('/');
+        const s = statSyncOrNull(join(abs, p));
+        if (!s) return [];
+        if (i < parts.length ? !s.isDirectory() : !owned.has(p)) return [p];
+      }
+      return [];
+    });
+    if (clashes.length > 0) {
+      const unique = [...new Set(clashes)].sort();
+      throw new TinyforgeError('output-collision', `${dir} already holds ${unique.length} file${unique.length > 1 ? 's' : ''} tinyforge did not write, where the project goes`, {
+        location: { file: dir },
+        notes: unique.slice(0, 10).map((f) => `${f}${statSyncOrNull(join(abs, f))?.isDirectory() ? '/' : ''}`),
+        hint: 'move or rename these files, or choose another folder with -o/--out; tinyforge never replaces a file it did not write',
+      });
+    }
+  }
+  removeStaleTemps(abs);
+  const tmp = tempSibling(abs);
   rmSync(tmp, { recursive: true, force: true });
   try {
     for (const [rel, content] of Object.entries(files)) {
@@ -71,13 +159,43 @@ export function writeFolderAtomically(dir: string, files: Record<string, string 
       mkdirSync(dirname(p), { recursive: true });
       writeFileSync(p, content);
     }
-    const old = existsSync(abs) ? `${tmp}-old` : null;
-    if (old) renameSync(abs, old);
-    renameSync(tmp, abs);
-    if (old) rmSync(old, { recursive: true, force: true });
+    if (state.kind === 'absent') {
+      mkdirSync(dirname(abs), { recursive: true });
+      renameSync(tmp, abs);
+      return;
+    }
+    // Into an existing folder (maybe the current one): file by file, so the folder itself and the user's files stay.
+    for (const rel of Object.keys(files)) {
+      mkdirSync(dirname(join(abs, rel)), { recursive: true });
+      renameSync(join(tmp, rel), join(abs, rel));
+    }
+    for (const rel of owned) if (!Object.hasOwn(files, rel)) rmSync(join(abs, rel), { force: true });
+    removeEmptyFolders(abs, owned);
   } catch (e) {
+    throw writeError(e, dir, '-o');
+  } finally {
     rmSync(tmp, { recursive: true, force: true });
-    throw e;
+  }
+}
+
+function statSyncOrNull(p: string): Stats | null {
+  try {
+    return lstatSync(p);
+  } catch {
+    return null;
+  }
+}
+
+/** Folders that held only removed files of tinyforge's, deepest first; a folder with anything else in it stays. */
+function removeEmptyFolders(dir: string, removed: Set<string>): void {
+  const folders = new Set<string>();
+  for (const f of removed) for (let p = dirname(f); p !== '.' && p !== ''; p = dirname(p)) folders.add(p);
+  for (const f of [...folders].sort((a, b) => b.length - a.length)) {
+    try {
+      if (readdirSync(join(dir, f)).length === 0) rmdirSync(join(dir, f));
+    } catch {
+      // gone already, or not a folder
+    }
   }
 }
 
@@ -85,6 +203,8 @@ export function writeProject(
   dir: string,
   args: {
     graph: Graph; generated: GeneratedModel; board: string; modelPath: string; quantization: string; lib: boolean; compression: unknown; force: boolean;
+    /** What the command read (model, recipe, dataset): never overwritten, never inside the output. */
+    inputs?: (string | undefined)[];
     stack?: ManifestStack;
     /** More files to write with the project (relative path → content), e.g. the ESP-IDF project. */
     extraFiles?: Record<string, string | Uint8Array>;
@@ -92,6 +212,7 @@ export function writeProject(
   },
 ): ProjectManifest {
   const gen = args.generated;
+  const files: Record<string, string | Uint8Array> = { ...gen.files, ...args.extraFiles, [GRAPH_FILE]: graphToJson(args.graph) };
   const manifest: ProjectManifest = {
     tool: 'tinyforge',
     board: args.board,
@@ -109,8 +230,10 @@ export function writeProject(
     compression: args.compression,
     ...(args.stack ? { stack: args.stack } : {}),
     ...(args.espIdf ? { esp_idf: args.espIdf } : {}),
+    files: [...Object.keys(files), MANIFEST].sort(),
   };
-  writeFolderAtomically(dir, { ...gen.files, ...args.extraFiles, [GRAPH_FILE]: graphToJson(args.graph), [MANIFEST]: JSON.stringify(manifest, null, 2) + '\n' }, args.force);
+  files[MANIFEST] = JSON.stringify(manifest, null, 2) + '\n';
+  writeFolderAtomically(dir, files, { force: args.force, inputs: args.inputs });
   return manifest;
 }
 
@@ -128,6 +251,37 @@ export function loadProject(dir: string): LoadedProject {
       hint: 'create one with `tinyforge compile <model> --board <id> -o <dir>`',
     });
   }
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as ProjectManifest;
-  return { dir, manifest, graph: loadIrJson(join(dir, GRAPH_FILE)) };
+  let manifest: ProjectManifest;
+  try {
+    manifest = JSON.parse(readFileSync(file, 'utf8')) as ProjectManifest;
+  } catch (e) {
+    throw badManifest(file, `it is not readable JSON (${(e as Error).message})`);
+  }
+  checkManifest(manifest, file);
+  const graphFile = join(dir, GRAPH_FILE);
+  if (!existsSync(graphFile)) throw badManifest(file, `the deployed graph ${GRAPH_FILE} beside it is missing`);
+  const graph = loadIrJson(graphFile);
+  validateGraph(graph, graphFile);
+  return { dir, manifest, graph };
+}
+
+function badManifest(file: string, why: string): TinyforgeError {
+  return new TinyforgeError('bad-manifest', `${file} is not a tinyforge manifest: ${why}`, {
+    location: { file },
+    hint: 'compile the project again with `tinyforge compile <model> --board <id> -o <dir>`',
+  });
+}
+
+/** The fields later steps read (board, sources, hash, sizes) with the types they expect. */
+function checkManifest(m: unknown, file: string): asserts m is ProjectManifest {
+  if (!m || typeof m !== 'object' || Array.isArray(m)) throw badManifest(file, 'it is not a JSON object');
+  const r = m as Record<string, unknown>;
+  if (r.tool !== 'tinyforge') throw badManifest(file, 'its "tool" is not "tinyforge"');
+  if (typeof r.board !== 'string') throw badManifest(file, '"board" is not a string');
+  if (!Array.isArray(r.sources) || !r.sources.every((s) => typeof s === 'string' && !s.startsWith('/') && !s.split('/').includes('..'))) {
+    throw badManifest(file, '"sources" is not a list of paths inside the folder');
+  }
+  for (const k of ['hash', 'arena_bytes', 'weight_bytes'] as const) {
+    if (typeof r[k] !== 'number' || !Number.isFinite(r[k])) throw badManifest(file, `"${k}" is not a number`);
+  }
 }

@@ -35,7 +35,7 @@ export function calibrate(g: Graph, samples: Record<string, TensorData>[], opts:
   let done = 0;
 
   // Pass 1: min/max.
-  const ranges: Record<string, TensorRange> = {};
+  const ranges: Record<string, TensorRange> = Object.create(null);
   for (const sample of samples) {
     const { values } = runGraph(g, sample, { collect: true });
     for (const [name, data] of Object.entries(values ?? {})) {
@@ -53,7 +53,7 @@ export function calibrate(g: Graph, samples: Record<string, TensorData>[], opts:
 
   // Pass 2: histogram over [min, max] of each tensor, then the percentile edges.
   const bins = opts.bins ?? 2048;
-  const hists: Record<string, Float64Array> = {};
+  const hists: Record<string, Float64Array> = Object.create(null);
   for (const name of Object.keys(ranges)) hists[name] = new Float64Array(bins);
   for (const sample of samples) {
     const { values } = runGraph(g, sample, { collect: true });
@@ -69,7 +69,7 @@ export function calibrate(g: Graph, samples: Record<string, TensorData>[], opts:
     }
     opts.onProgress?.(++done, total);
   }
-  const out: Record<string, TensorRange> = {};
+  const out: Record<string, TensorRange> = Object.create(null);
   for (const [name, r] of Object.entries(ranges)) out[name] = percentileRange(hists[name], r, percentile);
   return out;
 }

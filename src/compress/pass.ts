@@ -54,6 +54,9 @@ export interface PassReport {
   layers: LayerRow[];
   /** Short human-readable remarks ("2 nodes stay float: Sigmoid …"). */
   notes: string[];
+  /** The caller's validation samples [start, end) the step checked its accuracy on (kept out of its training), so a
+   *  later figure on the same samples can say it is not held out. */
+  held_out?: { dataset: string; start: number; end: number };
 }
 
 /** Where passes put diagnostics and progress. Only src/cli renders these. */

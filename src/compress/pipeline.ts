@@ -8,6 +8,7 @@ import { deployedLayers, graphWeightFlash, type DeployedLayer } from '../packing
 import { storageProblems } from '../packing/storage.ts';
 import { graphStats } from '../ir/stats.ts';
 import { float32WeightBytes } from './deep-compression-table.ts';
+import { validationRange } from './prune-finetune.ts';
 import { quantizeInt8 } from './quantize-int8.ts';
 import { pruneWeights } from './prune-weights.ts';
 import { pruneStructured } from './prune-structured.ts';
@@ -22,6 +23,7 @@ import { binary } from './binary.ts';
 import { qat } from './qat.ts';
 import { adversarial } from './adversarial.ts';
 import { CONV_VARIANTS, presets, type Recipe } from './presets.ts';
+import { checkRecipeJson } from './recipe-check.ts';
 
 export { CONV_VARIANTS, presets };
 export type { Recipe, RecipeStep } from './presets.ts';
@@ -105,7 +107,7 @@ function checkParam(spec: ParamSpec, v: unknown): boolean {
 
 /** The preset `name` stands for on `g`: its convolutional variant when `g` has Conv2D / DepthwiseConv2D layers. */
 export function presetFor(name: string, g?: Graph): string {
-  const variant = CONV_VARIANTS[name];
+  const variant = Object.hasOwn(CONV_VARIANTS, name) ? CONV_VARIANTS[name] : undefined;
   return variant && g?.nodes.some((n) => n.op === 'Conv2D' || n.op === 'DepthwiseConv2D') ? variant : name;
 }
 
@@ -113,7 +115,8 @@ export function presetFor(name: string, g?: Graph): string {
  *  an unknown preset. */
 export function resolveRecipe(recipe: Recipe | string, g?: Graph): Recipe {
   if (typeof recipe !== 'string') return recipe;
-  const r = presets[presetFor(recipe, g)];
+  const name = presetFor(recipe, g);
+  const r = Object.hasOwn(presets, name) ? presets[name] : undefined;
   if (!r) {
     throw new TinyforgeError('bad-recipe', `unknown compression preset "${recipe}"`, {
       notes: [`presets: ${Object.keys(presets).join(', ')}`],
@@ -128,11 +131,9 @@ export function resolveRecipe(recipe: Recipe | string, g?: Graph): Recipe {
 export function validateRecipe(recipe: Recipe): Record<string, number | string | boolean>[] {
   const problems: string[] = [];
   const resolved: Record<string, number | string | boolean>[] = [];
-  if (!Array.isArray(recipe)) {
-    throw new TinyforgeError('bad-recipe', 'a recipe must be a list of steps like { step: "quantize-int8" }');
-  }
+  checkRecipeJson(recipe);
   recipe.forEach((s, i) => {
-    const pass = typeof s?.step === 'string' ? passes[s.step] : undefined;
+    const pass = Object.hasOwn(passes, s.step) ? passes[s.step] : undefined;
     if (!pass) {
       problems.push(`step ${i + 1}: unknown step ${JSON.stringify(s?.step)}; known steps: ${Object.keys(passes).join(', ')}`);
       resolved.push({});
@@ -141,7 +142,7 @@ export function validateRecipe(recipe: Recipe): Record<string, number | string |
     const params: Record<string, number | string | boolean> = {};
     for (const [key, v] of Object.entries(s)) {
       if (key === 'step') continue;
-      const spec = pass.params[key] ?? stepParams[key];
+      const spec = Object.hasOwn(pass.params, key) ? pass.params[key] : Object.hasOwn(stepParams, key) ? stepParams[key] : undefined;
       if (!spec) problems.push(`step ${i + 1} (${pass.name}): unknown parameter "${key}"; accepted: ${[...Object.keys(pass.params), ...Object.keys(stepParams)].join(', ')}`);
       else if (!checkParam(spec, v)) problems.push(`step ${i + 1} (${pass.name}): ${key} = ${JSON.stringify(v)} must be ${describeParam(spec)}`);
       else params[key] = v as number | string | boolean;
@@ -246,6 +247,10 @@ export async function runPipeline(g: Graph, recipe: Recipe | string, opts: Pipel
     sizeStep(result.report, before, after, input.float32_bytes);
     // Layers the step left as they were (on_unsupported: skip) go into its report, not only into the log.
     if (skipped.length) (result.report as PassReport & { skipped: unknown[] }).skipped = skipped.map((d) => ({ ...d.location, reason: d.message }));
+    const validation = opts.data?.validation;
+    if (validation && opts.data?.dataset && typeof params[i].val_samples === 'number') {
+      result.report.held_out = { dataset: validation.name, ...validationRange(params[i].val_samples as number, validation.size) };
+    }
     reports.push(result.report);
     before = after;
   }

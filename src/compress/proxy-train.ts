@@ -98,7 +98,7 @@ export async function proxyTrain(g: Graph, ds: Dataset, o: ProxyTrainOptions, ho
             const logits = tf.reshape(hooks.logits ? hooks.logits(model, x) : model.forward({ [inputName]: x }, [logitsName], { training: true })[logitsName], [idx.length, -1]);
             return soft && teacher ? distillationLoss(logits, soft, batch.labels, teacher) : crossEntropy(logits, batch.labels);
           }, model.trainable);
-          const normal: Record<string, tf.Tensor> = {};
+          const normal: Record<string, tf.Tensor> = Object.create(null);
           for (const [varName, grad] of Object.entries(grads)) {
             const name = nameOf.get(varName)!;
             if (proxied.has(name)) hooks.update(name, grad.dataSync() as Float32Array, step);

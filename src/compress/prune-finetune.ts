@@ -65,8 +65,8 @@ const count = (n: number) => n.toLocaleString('en-US');
  */
 export function splitData(ds: Dataset, samples: number, valSamples: number, validation?: Dataset): DataSplit {
   if (validation) {
-    const val = Math.min(valSamples, validation.size);
-    const start = validation.size - val;
+    const { start } = validationRange(valSamples, validation.size);
+    const val = validation.size - start;
     return {
       train: sliceDataset(ds, 0, Math.max(1, Math.min(samples, ds.size))),
       val: val > 0 ? sliceDataset(validation, start, val) : undefined,
@@ -81,6 +81,11 @@ export function splitData(ds: Dataset, samples: number, valSamples: number, vali
     val: val > 0 ? sliceDataset(ds, start, val) : undefined,
     valLabel: `on ${count(val)} ${ds.name} samples [${start}, ${ds.size}) held out from fine-tuning (the input model may have trained on them)`,
   };
+}
+
+/** The samples [start, end) of the caller's validation data (its last `valSamples`) a step checks accuracy on. */
+export function validationRange(valSamples: number, validationSize: number): { start: number; end: number } {
+  return { start: validationSize - Math.min(valSamples, validationSize), end: validationSize };
 }
 
 /** The caller's labelled dataset, or a 'no-training-data' error naming the pass and why it needs one. */

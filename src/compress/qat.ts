@@ -16,7 +16,7 @@ import { layerRows } from './quantize-int8-report.ts';
 
 /** int8 params of every activation of the PTQ graph that also exists in the float graph. */
 function activationQuant(f: Graph, q: Graph): Record<string, ActQuant> {
-  const out: Record<string, ActQuant> = {};
+  const out: Record<string, ActQuant> = Object.create(null);
   for (const [name, t] of Object.entries(q.tensors)) {
     if (t.data || t.dtype !== 'i8' || !t.quant || !f.tensors[name] || f.tensors[name].data) continue;
     out[name] = { scale: t.quant.scale[0], zeroPoint: t.quant.zeroPoint[0] };

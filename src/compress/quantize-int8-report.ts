@@ -9,10 +9,10 @@ import type { LayerRow } from './pass.ts';
 
 /** Signal-to-quantization-noise ratio in dB of each i8 activation of `q` against the same tensor in `f`. */
 export function layerSqnr(f: Graph, q: Graph, samples: Record<string, TensorData>[]): Record<string, number> {
-  const signal: Record<string, number> = {};
-  const noise: Record<string, number> = {};
+  const signal: Record<string, number> = Object.create(null);
+  const noise: Record<string, number> = Object.create(null);
   for (const sample of samples) {
-    const qIn: Record<string, TensorData> = {};
+    const qIn: Record<string, TensorData> = Object.create(null);
     for (const name of q.inputs) qIn[name] = quantizeArray(sample[name], q.tensors[name].quant!);
     const fv = runGraph(f, sample, { collect: true }).values!;
     const qv = runGraph(q, qIn, { collect: true }).values!;
@@ -27,7 +27,7 @@ export function layerSqnr(f: Graph, q: Graph, samples: Record<string, TensorData
       }
     }
   }
-  const out: Record<string, number> = {};
+  const out: Record<string, number> = Object.create(null);
   for (const name of Object.keys(signal)) out[name] = noise[name] > 0 ? 10 * Math.log10(signal[name] / noise[name]) : Infinity;
   return out;
 }

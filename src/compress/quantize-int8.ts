@@ -37,7 +37,7 @@ export interface QuantizeInt8Result {
 /** The core of the pass, usable without the pipeline: `ranges` come from `calibrate(g, …)` on the same graph `g`. */
 export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>, opts: { perChannel?: boolean } = {}): QuantizeInt8Result {
   const perChannel = opts.perChannel ?? true;
-  const tensors: Record<string, Tensor> = {};
+  const tensors: Record<string, Tensor> = Object.create(null);
   const nodes: Node[] = [];
   const floatNodes: string[] = [];
   const halfToInt8: string[] = [];

@@ -36,6 +36,8 @@ export interface Dataset {
   notes?: string[];
   /** TFLM's printed device outputs for these samples (MLPerf Tiny `reference_outputs/` beside the folder). */
   referenceOutputs?: { file: string; printing: TflmPrinting };
+  /** The samples have no labels (synthetic inputs): there is no accuracy to count on them. */
+  unlabeled?: true;
 }
 
 /** How raw sample files store their values (MLPerf Tiny `.bin` samples). */

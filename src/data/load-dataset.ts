@@ -7,11 +7,11 @@ import { badDataset, checkSampleFits, isDir, isImageName, type Dataset, type Loa
 
 /** The formats `loadDataset` accepts, worded for errors and `--help`. */
 export const DATASET_FORMATS =
-  "'mnist'; an MLPerf Tiny folder (y_labels.csv + .bin samples); a folder of class subfolders of PNG/JPEG images; " +
+  "'mnist'; 'synthetic' (seeded random inputs: latency and memory only); an MLPerf Tiny folder (y_labels.csv + .bin samples); a folder of class subfolders of PNG/JPEG images; " +
   'x.npy + y.npy (a folder holding both, or the x.npy file); a .csv file, one row a sample; ' +
   'any of these folders may hold train/ and test/ subfolders';
 
-export type DatasetFormat = 'mnist' | 'mlperf' | 'images' | 'npy' | 'csv';
+export type DatasetFormat = 'mnist' | 'synthetic' | 'mlperf' | 'images' | 'npy' | 'csv';
 
 /** Loads a dataset by name ('mnist') or path, in whichever format it is stored (see DATASET_FORMATS). */
 export async function loadDataset(spec: string, opts: LoadOptions): Promise<Dataset> {
@@ -22,6 +22,10 @@ export async function loadDataset(spec: string, opts: LoadOptions): Promise<Data
     const ds = loadMnist(opts);
     if (opts.input) checkSampleFits(ds.inputShape, opts.input, { file: 'mnist' });
     return ds;
+  }
+  if (spec === 'synthetic') {
+    rejectFormatFlags(spec, 'synthetic', opts);
+    return (await import('./synthetic.ts')).loadSynthetic(opts);
   }
   if (spec === '' || !existsSync(spec)) {
     throw new TinyforgeError('unknown-dataset', `no dataset "${spec}": it is not 'mnist' and no such file or folder exists`, {
@@ -50,6 +54,8 @@ async function loadFormat(format: DatasetFormat, path: string, opts: LoadOptions
       return (await import('./csv-dataset.ts')).loadCsvDataset(path, opts);
     case 'mnist':
       return (await import('./mnist.ts')).loadMnist(opts);
+    case 'synthetic':
+      return (await import('./synthetic.ts')).loadSynthetic(opts);
   }
 }
 
@@ -105,6 +111,7 @@ function rejectFormatFlags(path: string, format: DatasetFormat, opts: LoadOption
 
 const FORMAT_NAMES: Record<DatasetFormat, string> = {
   mnist: 'MNIST',
+  synthetic: 'synthetic inputs',
   mlperf: 'an MLPerf Tiny folder',
   images: 'a folder of images',
   npy: 'an x.npy/y.npy dataset',

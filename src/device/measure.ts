@@ -11,8 +11,9 @@ export interface DeviceMeasurement {
   samples: number;
   unit: LatencyUnit;
   latencies: number[];
-  deviceTop1: number;
-  referenceTop1: number;
+  /** null when the samples have no labels (synthetic inputs). */
+  deviceTop1: number | null;
+  referenceTop1: number | null;
   /** int8: fraction with identical output bytes; float: fraction with the same top-1. */
   agreement: number;
   agreementKind: 'identical-bytes' | 'same-top1';
@@ -86,8 +87,8 @@ export async function measureOnDevice(
     samples: n,
     unit,
     latencies,
-    deviceTop1: devCorrect / n,
-    referenceTop1: refCorrect / n,
+    deviceTop1: data.unlabeled ? null : devCorrect / n,
+    referenceTop1: data.unlabeled ? null : refCorrect / n,
     agreement: agree / n,
     agreementKind: int8 ? 'identical-bytes' : 'same-top1',
     maxAbsDiff,

@@ -28,12 +28,9 @@ async function readBytes(file: string): Promise<Uint8Array> {
   }
 }
 
+/** A .tfir.json: its JSON is checked field by field (ir/ir-json-check.ts) before the graph is built. */
 function irFile(bytes: Uint8Array, file: string): Graph {
-  try {
-    return graphFromJson(new TextDecoder().decode(bytes));
-  } catch (e) {
-    throw new TinyforgeError('bad-model-file', `${file} is not a tinyforge IR file: ${(e as Error).message}`, { location: { file } });
-  }
+  return graphFromJson(new TextDecoder().decode(bytes), file);
 }
 
 /** Loads a model by extension (.onnx, .json for TF.js layers models, .tflite), simplified and validated. */

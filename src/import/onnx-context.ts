@@ -14,7 +14,8 @@ export type Act = Extract<OnnxValue, { kind: 'act' }>;
 export class ImportProblem extends Error {}
 
 export class ImportContext {
-  readonly tensors: Record<string, Tensor> = {};
+  /** No prototype: tensor names come from the file, and "constructor" or "__proto__" must be plain keys. */
+  readonly tensors: Record<string, Tensor> = Object.create(null);
   readonly nodes: Node[] = [];
   readonly values = new Map<string, OnnxValue>();
   private readonly nodeNames = new Set<string>();
@@ -24,7 +25,7 @@ export class ImportContext {
   /** A fresh tensor name based on `base` (model names are kept as they are; codegen sanitises). */
   uniqueTensorName(base: string): string {
     let name = base;
-    for (let i = 1; name in this.tensors; i++) name = `${base}_${i}`;
+    for (let i = 1; Object.hasOwn(this.tensors, name); i++) name = `${base}_${i}`;
     return name;
   }
 

@@ -3,6 +3,8 @@
 import type { Graph, Preprocess } from '../ir/graph.ts';
 import { TinyforgeError } from '../diagnostics.ts';
 import { ImportContext, ImportProblem, type OnnxValue } from './onnx-context.ts';
+import { checkOnnxModel } from './onnx-check.ts';
+import { preprocessProblems } from '../ir/preprocess-check.ts';
 import { FOLDERS } from './onnx-fold.ts';
 import { findBoundary } from './onnx-boundary.ts';
 import { OpCall } from './onnx-op-call.ts';
@@ -121,21 +123,29 @@ function readInputs(g: GraphProto, path: string): { name: string; dims: number[]
 function readPreprocess(m: ModelProto, path: string): Preprocess | undefined {
   const prop = (m.metadataProps ?? []).find((p) => p.key === 'tinyforge.preprocess');
   if (!prop) return undefined;
+  let p: unknown;
+  let problems: string[];
   try {
-    const p = JSON.parse(prop.value ?? '') as Preprocess;
-    if (typeof p.scale !== 'number' || !Array.isArray(p.mean) || !Array.isArray(p.std)) throw new Error('needs scale, mean[] and std[]');
-    return { scale: p.scale, mean: p.mean.map(Number), std: p.std.map(Number) };
+    p = JSON.parse(prop.value ?? '');
+    problems = preprocessProblems(p);
   } catch (e) {
-    throw new TinyforgeError('bad-model-metadata', `metadata "tinyforge.preprocess" is not valid: ${(e as Error).message}`, {
+    problems = [`it is not JSON: ${(e as Error).message}`];
+  }
+  if (problems.length > 0) {
+    throw new TinyforgeError('bad-model-metadata', `metadata "tinyforge.preprocess" is not valid: ${problems[0]}`, {
       location: { file: path, field: 'tinyforge.preprocess' },
+      notes: problems.slice(1),
       hint: 'write it as JSON {"scale": 0.00392, "mean": [0.1307], "std": [0.3081]} or remove it and pass --input-scale/--mean/--std',
     });
   }
+  const { scale, mean, std } = p as Preprocess;
+  return { scale, mean, std };
 }
 
 /** Imports an ONNX model (bytes of a .onnx file) into the IR. `path` names the file in errors. */
 export function importOnnx(bytes: Uint8Array, path: string): Graph {
   const m = decode(bytes, path);
+  checkOnnxModel(m, path);
   const opset = opsetOf(m, path);
   const g = m.graph!;
   const ctx = new ImportContext(path, opset);
@@ -150,10 +160,20 @@ export function importOnnx(bytes: Uint8Array, path: string): Graph {
 
   const unsupported: string[] = [];
   const rejected: string[] = [];
+  const unreachable: { code: 'dangling-tensor' | 'not-topological'; note: string; node: string }[] = [];
+  const producer = new Map<string, number>();
+  (g.node ?? []).forEach((n, index) => (n.output ?? []).forEach((o) => o && !producer.has(o) && producer.set(o, index)));
   (g.node ?? []).forEach((node, index) => {
     const op = node.opType ?? '';
     const name = node.name || `${op}_${index}`;
     const label = `node "${name}" (${op})`;
+    // An input nothing has produced yet: named here, so the error points at this node, not at a "constant" output.
+    for (const i of node.input ?? []) {
+      if (!i || ctx.values.has(i)) continue;
+      const later = producer.get(i);
+      if (later === undefined) unreachable.push({ code: 'dangling-tensor', node: name, note: `${label}: input "${i}" is not a graph input, an initializer or any node's output` });
+      else unreachable.push({ code: 'not-topological', node: name, note: `${label}: input "${i}" is produced by ${later === index ? 'this node itself' : `the later node "${g.node![later].name || `${g.node![later].opType}_${later}`}"`} (a cycle, or nodes out of order)` });
+    }
     const ins: (OnnxValue | undefined)[] = (node.input ?? []).map((i) => (i ? ctx.values.get(i) ?? { kind: 'unknown' } : undefined));
     const markUnknown = () => (node.output ?? []).forEach((o) => ctx.values.set(o, { kind: 'unknown' }));
     if (boundary.skip.has(node)) {
@@ -164,8 +184,9 @@ export function importOnnx(bytes: Uint8Array, path: string): Graph {
       unsupported.push(`${label}: custom domain "${node.domain}"`);
       return markUnknown();
     }
-    const handler = OP_TABLE[op];
-    const folder = FOLDERS[op];
+    // Op names come from the file: a table lookup must not find Object.prototype's "constructor" or "toString".
+    const handler = Object.hasOwn(OP_TABLE, op) ? OP_TABLE[op] : undefined;
+    const folder = Object.hasOwn(FOLDERS, op) ? FOLDERS[op] : undefined;
     if (!handler && !folder) {
       unsupported.push(label);
       return markUnknown();
@@ -189,6 +210,14 @@ export function importOnnx(bytes: Uint8Array, path: string): Graph {
     }
   });
 
+  if (unreachable.length > 0) {
+    const codes = new Set(unreachable.map((u) => u.code));
+    throw new TinyforgeError(codes.size === 1 ? unreachable[0].code : 'invalid-model', `${unreachable.length} node input${unreachable.length > 1 ? 's are' : ' is'} never computed before ${unreachable.length > 1 ? 'they are' : 'it is'} read`, {
+      location: { file: path, node: unreachable[0].node },
+      notes: unreachable.map((u) => u.note),
+      hint: 'ONNX nodes must come after the nodes that produce their inputs, and every input must be a graph input, an initializer or a node output; re-export the model',
+    });
+  }
   if (unsupported.length > 0) {
     throw new TinyforgeError('unsupported-op', `${unsupported.length} node${unsupported.length > 1 ? 's use ops' : ' uses an op'} tinyforge cannot compile`, {
       location: { file: path },
@@ -226,7 +255,13 @@ export function importOnnx(bytes: Uint8Array, path: string): Graph {
 function bindOutputs(ctx: ImportContext, names: string[], inputs: string[], path: string): string[] {
   return names.map((name) => {
     const v = ctx.values.get(name);
-    if (!v || v.kind !== 'act') {
+    if (!v) {
+      throw new TinyforgeError('dangling-tensor', `output "${name}" is not produced by any node`, {
+        location: { file: path, node: name },
+        hint: 'every graph output must be a node output (or a graph input); re-export the model',
+      });
+    }
+    if (v.kind !== 'act') {
       throw new TinyforgeError('constant-output', `output "${name}" is a constant (it does not depend on any input)`, {
         location: { file: path, node: name },
         hint: 'remove this output from the model; tinyforge compiles only outputs computed from the inputs',
@@ -235,7 +270,7 @@ function bindOutputs(ctx: ImportContext, names: string[], inputs: string[], path
     if (v.ir === name) return name;
     const producedHere = ctx.nodes.some((n) => n.outputs.includes(v.ir));
     const isOtherOutput = names.includes(v.ir) || inputs.includes(v.ir);
-    if (producedHere && !isOtherOutput && !(name in ctx.tensors)) {
+    if (producedHere && !isOtherOutput && !Object.hasOwn(ctx.tensors, name)) {
       renameTensor(ctx, v.ir, name);
       return name;
     }

@@ -6,6 +6,7 @@ import { TinyforgeError } from '../diagnostics.ts';
 import type { Activation, Graph, Node, OpAttrs, OpType, Pads, Tensor } from '../ir/graph.ts';
 import { opDef } from '../ir/ops/index.ts';
 import { transposeData } from './onnx-layout.ts';
+import { checkTfjsModelJson, shardPath } from './tfjs-check.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 interface LayerSpec { name: string; className: string; config: Json; inbound: string[] }
@@ -14,14 +15,15 @@ const FUSED: Record<string, Activation> = { linear: 'none', relu: 'relu', relu6:
 const SEPARATE: Record<string, OpType> = { sigmoid: 'Sigmoid', tanh: 'Tanh', softmax: 'Softmax' };
 
 class TfjsImport {
-  readonly tensors: Record<string, Tensor> = {};
+  /** No prototype: layer names come from the file, and "constructor" or "__proto__" must be plain keys. */
+  readonly tensors: Record<string, Tensor> = Object.create(null);
   readonly nodes: Node[] = [];
   readonly problems: string[] = [];
   constructor(readonly file: string, readonly weights: Map<string, { shape: number[]; data: Float32Array }>) {}
 
   fresh(base: string): string {
     let n = base;
-    for (let i = 1; n in this.tensors; i++) n = `${base}_${i}`;
+    for (let i = 1; Object.hasOwn(this.tensors, n); i++) n = `${base}_${i}`;
     return n;
   }
   freshNode(base: string): string {
@@ -53,8 +55,8 @@ class TfjsImport {
   /** The layer's activation: fused into the op when it can be, else a separate node after it. */
   withActivation(activation: string | undefined, emit: (fused: Activation) => string, name: string): string {
     const act = activation ?? 'linear';
-    if (act in FUSED) return emit(FUSED[act]);
-    const op = SEPARATE[act];
+    if (Object.hasOwn(FUSED, act)) return emit(FUSED[act]);
+    const op = Object.hasOwn(SEPARATE, act) ? SEPARATE[act] : undefined;
     if (!op) throw new Error(`activation "${act}" is not supported (linear, relu, relu6, sigmoid, tanh, softmax)`);
     const pre = emit('none');
     const attrs = op === 'Softmax' ? { axis: -1, beta: 1 } : {};
@@ -197,9 +199,9 @@ function parseLayers(topology: Json): { layers: LayerSpec[]; inputs: string[]; o
 async function readWeights(file: string, manifest: Json[]): Promise<Map<string, { shape: number[]; data: Float32Array }>> {
   const out = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const group of manifest) {
-    const parts = await Promise.all(group.paths.map((p: string) => fs.readFile(path.join(path.dirname(file), p)).catch(() => {
-      throw new TinyforgeError('file-not-found', `weight shard ${p} of ${file} does not exist`, { location: { file }, hint: 'keep the weight files next to model.json, as tf.io saved them' });
-    })));
+    // Each shard must be a regular file inside the model's folder (tfjs-check.ts), checked before anything is read.
+    const shards = (group.paths as string[]).map((p) => shardPath(file, p));
+    const parts = await Promise.all(shards.map((p) => fs.readFile(p)));
     const buf = Buffer.concat(parts);
     let offset = 0;
     for (const w of group.weights) {
@@ -224,6 +226,7 @@ export async function importTfjs(modelJsonPath: string): Promise<Graph> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new TinyforgeError('file-not-found', `model file ${modelJsonPath} does not exist`, { location: { file: modelJsonPath }, hint: 'check the path to model.json' });
     throw new TinyforgeError('bad-model-file', `${modelJsonPath} is not valid JSON: ${(e as Error).message}`, { location: { file: modelJsonPath }, hint: 'pass the model.json written by model.save() of a TF.js layers model' });
   }
+  checkTfjsModelJson(json, modelJsonPath);
   const topology = json.modelTopology?.model_config ?? json.modelTopology;
   if (!topology?.class_name || !Array.isArray(json.weightsManifest)) {
     throw new TinyforgeError('bad-model-file', `${modelJsonPath} is not a TF.js layers model (no modelTopology or weightsManifest)`, {

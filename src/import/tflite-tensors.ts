@@ -18,7 +18,8 @@ const DTYPES: Record<number, { dtype: DType; bytes: number }> = {
 const MAX_TENSOR_BYTES = 0x7fffffff;
 
 export class TensorTable {
-  readonly tensors: Record<string, Tensor> = {};
+  /** No prototype: tensor names come from the file, and "constructor" must be a plain key. */
+  readonly tensors: Record<string, Tensor> = Object.create(null);
   private readonly names = new Map<number, string>();
   private readonly taken = new Set<string>();
 

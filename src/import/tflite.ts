@@ -116,7 +116,7 @@ function checkStructure(tt: TensorTable, model: TfliteModel, sg: TfliteSubgraph)
 /** Only tensors a node or the graph boundary refers to (e.g. a RESHAPE's shape operand is dropped). */
 function usedTensors(all: Record<string, Tensor>, nodes: Node[], inputs: string[], outputs: string[]): Record<string, Tensor> {
   const used = new Set([...inputs, ...outputs, ...nodes.flatMap((n) => [...n.inputs, ...n.outputs])]);
-  const out: Record<string, Tensor> = {};
+  const out: Record<string, Tensor> = Object.create(null);
   for (const [k, t] of Object.entries(all)) if (used.has(k)) out[k] = t;
   return out;
 }

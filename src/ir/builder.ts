@@ -41,7 +41,7 @@ function toTyped(data: readonly number[], dtype: DType): TensorData {
  * ```
  */
 export class GraphBuilder {
-  private readonly tensors: Record<string, Tensor> = {};
+  private readonly tensors: Record<string, Tensor> = Object.create(null);
   private readonly nodes: Node[] = [];
   private readonly inputs: string[] = [];
   private readonly outputs: string[] = [];
@@ -99,7 +99,7 @@ export class GraphBuilder {
       name: this.name,
       inputs: [...this.inputs],
       outputs: [...this.outputs],
-      tensors: { ...this.tensors },
+      tensors: Object.assign(Object.create(null), this.tensors),
       nodes: [...this.nodes],
       metadata: { ...this.meta },
     };

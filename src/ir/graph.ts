@@ -149,7 +149,7 @@ export function product(shape: readonly number[]): number {
 
 /** Deep copy, so a pass can edit freely without touching its input. Typed arrays are copied. */
 export function cloneGraph(g: Graph): Graph {
-  const tensors: Record<string, Tensor> = {};
+  const tensors: Record<string, Tensor> = Object.create(null); // names from a file: no prototype to collide with
   for (const [k, t] of Object.entries(g.tensors)) {
     tensors[k] = {
       ...t,

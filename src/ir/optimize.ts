@@ -33,7 +33,7 @@ function ownedConstant(g: Graph, node: Node, index: number, suffix: string): str
   const name = node.inputs[index];
   if (g.nodes.filter((n) => n.inputs.includes(name)).length === 1 && !g.inputs.includes(name)) return name;
   let fresh = `${name}_${suffix}`;
-  for (let i = 1; fresh in g.tensors; i++) fresh = `${name}_${suffix}_${i}`;
+  for (let i = 1; Object.hasOwn(g.tensors, fresh); i++) fresh = `${name}_${suffix}_${i}`;
   const t = g.tensors[name];
   g.tensors[fresh] = { ...t, name: fresh, shape: [...t.shape], data: t.data!.slice() as TensorData, mask: t.mask?.slice() };
   node.inputs[index] = fresh;
@@ -114,7 +114,7 @@ function foldBatchNorm(g: Graph): boolean {
     let bName = prev.inputs[2];
     if (!bName) {
       bName = `${prev.name}_bias`;
-      for (let i = 1; bName in g.tensors; i++) bName = `${prev.name}_bias_${i}`;
+      for (let i = 1; Object.hasOwn(g.tensors, bName); i++) bName = `${prev.name}_bias_${i}`;
       g.tensors[bName] = { name: bName, shape: [channels], dtype: 'f32', data: new Float32Array(channels) };
       prev.inputs[2] = bName;
     } else bName = ownedConstant(g, prev, 2, 'bnfold');

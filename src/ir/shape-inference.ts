@@ -15,7 +15,7 @@ export function isStaticDim(d: number): boolean {
  * not copied (graphs are immutable by convention). Throws one TinyforgeError listing every node it could not infer.
  */
 export function inferShapes(g: Graph, file?: string): Graph {
-  const tensors: Record<string, Tensor> = { ...g.tensors };
+  const tensors: Record<string, Tensor> = Object.assign(Object.create(null), g.tensors);
   const problems: GraphProblem[] = [];
   const ready = new Set<string>();
   const failed = new Set<string>(); // outputs of nodes that failed: downstream nodes are skipped, not reported twice
@@ -32,7 +32,7 @@ export function inferShapes(g: Graph, file?: string): Graph {
   for (const node of g.nodes) {
     for (const o of node.outputs) producedLater.delete(o);
     const where = { node: node.name, op: node.op };
-    if (!(node.op in opDefs)) {
+    if (!Object.hasOwn(opDefs, node.op)) {
       problems.push({ ...where, code: 'unknown-op', reason: `op "${node.op}" is not an IR op` });
       node.outputs.forEach((o) => failed.add(o));
       continue;

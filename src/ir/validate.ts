@@ -5,6 +5,7 @@ import { opDef, opDefs, type InputInfo } from './ops/index.ts';
 import { fmtShape } from './ops/op-def.ts';
 import { throwProblems, type GraphProblem } from './problems.ts';
 import { isStaticDim } from './shape-inference.ts';
+import { preprocessProblems } from './preprocess-check.ts';
 
 /** Tensors above this size cannot be addressed by the generated C (32-bit sizes and offsets), let alone fit a microcontroller. */
 export const MAX_TENSOR_BYTES = 2 ** 31 - 1;
@@ -94,15 +95,17 @@ export function validateGraph(g: Graph, file?: string): void {
 
   for (const t of Object.values(g.tensors)) problems.push(...tensorProblems(t, users.get(t.name) ?? [], g));
 
-  const available = new Set<string>(g.inputs.filter((i) => g.tensors[i]));
-  for (const i of g.inputs) if (!g.tensors[i]) problems.push({ tensor: i, code: 'dangling-tensor', reason: 'is listed as a graph input but has no tensor entry' });
+  // Names come from the file: only own entries count ("constructor" must not find Object.prototype's).
+  const tensorOf = (name: string): Tensor | undefined => (Object.hasOwn(g.tensors, name) ? g.tensors[name] : undefined);
+  const available = new Set<string>(g.inputs.filter((i) => tensorOf(i)));
+  for (const i of g.inputs) if (!tensorOf(i)) problems.push({ tensor: i, code: 'dangling-tensor', reason: 'is listed as a graph input but has no tensor entry' });
   for (const t of Object.values(g.tensors)) if (t.data) available.add(t.name);
   const producer = new Map<string, number>();
   g.nodes.forEach((n, idx) => n.outputs.forEach((o) => producer.set(o, idx)));
 
   g.nodes.forEach((node, idx) => {
     const where = { node: node.name, op: node.op };
-    if (!(node.op in opDefs)) {
+    if (!Object.hasOwn(opDefs, node.op)) {
       problems.push({ ...where, code: 'unknown-op', reason: `op "${node.op}" is not an IR op` });
     }
     let inputsOk = true;
@@ -114,30 +117,33 @@ export function validateGraph(g: Graph, file?: string): void {
       else problems.push({ ...where, code: 'dangling-tensor', reason: `input "${name}" is not a graph input, a constant or any node's output` });
     }
     for (const o of node.outputs) {
-      if (!g.tensors[o]) { problems.push({ ...where, code: 'dangling-tensor', reason: `output "${o}" has no tensor entry` }); inputsOk = false; }
+      if (!tensorOf(o)) { problems.push({ ...where, code: 'dangling-tensor', reason: `output "${o}" has no tensor entry` }); inputsOk = false; }
       else if (g.tensors[o].data) problems.push({ ...where, code: 'invalid-model', reason: `output "${o}" is a constant` });
       available.add(o);
     }
-    if (!inputsOk || !(node.op in opDefs)) return;
+    if (!inputsOk || !Object.hasOwn(opDefs, node.op)) return;
     const def = opDef(node.op);
-    const infos: (InputInfo | undefined)[] = node.inputs.map((i) => (i === '' ? undefined : g.tensors[i]));
+    const infos: (InputInfo | undefined)[] = node.inputs.map((i) => (i === '' ? undefined : tensorOf(i)));
     if (node.inputs.length < def.inputs.min || node.inputs.length > def.inputs.max) {
       problems.push({ ...where, code: 'invalid-model', reason: `takes ${def.inputs.min === def.inputs.max ? def.inputs.min : `${def.inputs.min} to ${def.inputs.max}`} inputs, got ${node.inputs.length}` });
       return;
     }
     if (infos.some((t) => t && !t.shape.every(isStaticDim))) return; // reported as dynamic-shape already
-    const msgs = [...def.validate(infos, node.attrs), ...dtypeProblems(node, infos as (Tensor | undefined)[], node.outputs.map((o) => g.tensors[o]))];
+    const msgs = [...def.validate(infos, node.attrs), ...dtypeProblems(node, infos as (Tensor | undefined)[], node.outputs.map((o) => tensorOf(o)))];
     for (const reason of msgs) problems.push({ ...where, code: 'invalid-model', reason });
     if (msgs.length) return;
     const shapes = def.inferShapes(infos, node.attrs);
     node.outputs.forEach((o, i) => {
-      const t = g.tensors[o];
+      const t = tensorOf(o);
       if (t && shapes[i] && !sameShape(t.shape, shapes[i])) {
         problems.push({ ...where, code: 'invalid-model', reason: `output "${o}" has shape ${fmtShape(t.shape)} but the op gives ${fmtShape(shapes[i])}` });
       }
     });
   });
 
+  if (g.metadata?.preprocess !== undefined) {
+    for (const reason of preprocessProblems(g.metadata.preprocess)) problems.push({ code: 'bad-model-metadata', reason: `preprocessing metadata: ${reason}` });
+  }
   for (const o of g.outputs) if (!available.has(o)) problems.push({ tensor: o, code: 'dangling-tensor', reason: 'is a graph output but no node produces it' });
   throwProblems(problems, g.name, file);
 }

@@ -1,4 +1,4 @@
-// Lookup tables for the firmware's Huffman decoder (tfg_huff_decode in firmware/include/tfg_support.h): one table per
+// Lookup tables for the firmware's Huffman decoder (tfg_huff_decode in firmware/include/tfg_huff.h): one table per
 // canonical code, indexed by the next `bits` stream bits, entry = (code length << 8) | symbol, 0 = a code longer than
 // `bits` (decoded by the canonical walk). Flash holds only each code's lengths (4 bits a symbol); the decoder builds the
 // table on its stack (tfg_huff_build) before a layer. `bits` is chosen per code from the symbol histogram, trading the

@@ -171,7 +171,7 @@ export function int8Magnitudes(t: Tensor): number[] | undefined {
   return m;
 }
 
-/** sizeof(tfg_huff_reader) on a 32-bit target (firmware/include/tfg_support.h): a pointer and four 32-bit fields. */
+/** sizeof(tfg_huff_reader) on a 32-bit target (firmware/include/tfg_huff.h): a pointer and four 32-bit fields. */
 export const HUFF_READER_BYTES = 20;
 
 export interface PackedWeight {

@@ -66,10 +66,10 @@ export function runGraph(g: Graph, inputs: Record<string, TensorData>, opts: Run
     const results = kernel(node, ins, outTensors);
     outTensors.forEach((t, i) => values.set(t.name, { ...t, data: results[i] }));
   }
-  const outputs: Record<string, TensorData> = {};
+  const outputs: Record<string, TensorData> = Object.create(null);
   for (const name of g.outputs) outputs[name] = values.get(name)!.data;
   if (!opts.collect) return { outputs };
-  const all: Record<string, TensorData> = {};
+  const all: Record<string, TensorData> = Object.create(null);
   for (const [name, v] of values) if (!g.tensors[name]?.data) all[name] = v.data;
   return { outputs, values: all };
 }

@@ -109,7 +109,7 @@ export function toTfjs(g: Graph): TfjsModel {
       env.set(out, observe(out, op(n, n.inputs.map((i) => (i === '' ? undefined : get(i))), { ...context, out: g.tensors[out]! })));
       if (out === opts.until) break;
     }
-    const result: Record<string, tf.Tensor> = {};
+    const result: Record<string, tf.Tensor> = Object.create(null);
     for (const w of want) result[w] = get(w);
     return result;
   }

@@ -76,6 +76,19 @@ describe('generateModel', () => {
     );
   });
 
+  it('ships the headers and support code its kernels include, each once, and nothing else', () => {
+    const g = int8Mlp([16, 8, 4]);
+    const shipped = (kernels: string) => {
+      const gen = generateModel(g, { board: { kernels } });
+      expect(new Set(gen.sources).size).toBe(gen.sources.length);
+      return Object.keys(gen.files).filter((f) => f.startsWith('tfg/include/') || f.startsWith('tfg/support/')).sort();
+    };
+    expect(shipped('reference')).toEqual(['tfg/include/tfg_kernels.h', 'tfg/include/tfg_support.h']);
+    // tfg_dense_s8_dsp includes tfg_dsp.h, whose requantization's rare path is compiled once in support/tfg_dsp.c.
+    expect(shipped('cortex-m-dsp')).toEqual(['tfg/include/tfg_dsp.h', 'tfg/include/tfg_kernels.h', 'tfg/include/tfg_support.h', 'tfg/support/tfg_dsp.c']);
+    expect(generateModel(g, { board: { kernels: 'cortex-m-dsp' } }).sources.at(-1)).toBe('tfg/support/tfg_dsp.c');
+  });
+
   it('suffixes colliding sanitised names', () => {
     const b = new GraphBuilder('collide');
     const x = b.input('x', [1, 4]);

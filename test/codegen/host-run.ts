@@ -54,8 +54,8 @@ export function runOnHost(g: Graph, inputs: TensorData[], opts: GenerateOptions 
     writeGenerated(dir, gen);
     const exe = join(dir, 'model');
     const inc = [dir, join(dir, 'tfg/include')];
-    const headers = [join(dir, 'tfg/include/tfg_kernels.h'), join(dir, 'tfg/include/tfg_support.h')];
-    // model.c changes every case; kernels and the harness (which only needs model.h's sizes) are cached.
+    const headers = Object.keys(gen.files).filter((f) => f.startsWith('tfg/include/')).sort().map((f) => join(dir, f));
+    // model.c changes every case; kernels, support code and the harness (which only needs model.h's sizes) are cached.
     const objs = gen.sources.map((s) => (s === 'model.c' ? join(dir, s) : compileCached(join(dir, s), inc, headers, HOST_FLAGS)));
     objs.push(compileCached(HARNESS, [], [], HOST_FLAGS));
     execFileSync('gcc', [...HOST_FLAGS, ...inc.flatMap((d) => ['-I', d]), ...objs, '-o', exe, '-lm'], { stdio: 'pipe' });

@@ -2,7 +2,8 @@
 // validation data when it has some (the CLI's test split), else the end of the training data, labelled as weaker.
 import { describe, expect, it } from 'vitest';
 import { createLog } from '../../src/compress/pass.ts';
-import { validateRecipe } from '../../src/compress/pipeline.ts';
+import { runPipeline, validateRecipe } from '../../src/compress/pipeline.ts';
+import { heldOutNotes } from '../../src/report/held-out.ts';
 import { sliceDataset, splitData } from '../../src/compress/prune-finetune.ts';
 import { pruneWeights } from '../../src/compress/prune-weights.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
@@ -42,5 +43,22 @@ describe('held-out accuracy', () => {
     expect(r.accuracy_after).toBe((await evaluate(ir, val)).top1);
     expect((await evaluate(base, train)).top1).not.toBe(r.accuracy_before);
     expect(report.notes.join('\n')).toContain('on 300 mnist-test samples [100, 400), which no step trains on');
+  }, 60_000);
+});
+
+describe('figures on samples a step validated on', () => {
+  it('the pipeline records the validation range of each step that checked accuracy, and later figures on it say so', async () => {
+    const train = await mnistSlice(600);
+    const test = await mnistSlice(200, 'test');
+    const base = await trained(mlp(5, 16, 8), train, 1);
+    const recipe = [{ step: 'prune-weights', sparsity: 0.5, steps: 1, epochs: 1, samples: 600, val_samples: 80 }, { step: 'quantize-int8' }];
+    const calibration = [{ [base.inputs[0]]: new Float32Array(784) }];
+    const { compression } = await runPipeline(base, recipe, { data: { dataset: train, validation: test, calibration } });
+    expect(compression.steps[0].held_out).toEqual({ dataset: 'mnist-test', start: 120, end: 200 });
+    expect(compression.steps[1].held_out).toBeUndefined(); // quantize-int8 checks nothing on the validation data
+    expect(heldOutNotes(compression.steps, 'mnist-test', 120)).toEqual([]);
+    const [note] = heldOutNotes(compression.steps, 'mnist-test', 150);
+    expect(note).toContain('test samples [120, 150) are among those the prune-weights step checked its accuracy on');
+    expect(heldOutNotes(compression.steps, 'other-test', 200)).toEqual([]);
   }, 60_000);
 });

@@ -1,13 +1,13 @@
-// Every kernel compiles warning-free for the other cores the project targets: Cortex-M0 (microbit), Cortex-M3 (saturation
-// instructions but no DSP extension) and Cortex-M7
-// with newlib, and — except the float kernels that need libm — RV32IMC with no libc at all (freestanding), so the
-// int8 path never depends on a C library.
+// Every kernel and the support code kernels share compile warning-free for the other cores the project targets:
+// Cortex-M0 (microbit), Cortex-M3 (saturation instructions but no DSP extension) and Cortex-M7 with newlib, and —
+// except the float kernels that need libm — RV32IMC with no libc at all (freestanding), so the int8 path never depends
+// on a C library.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIRMWARE_DIR, kernelCatalog, readFirmwareFile } from '../../src/codegen/kernel-catalog.ts';
+import { FIRMWARE_DIR, kernelCatalog, kernelDependencies, readFirmwareFile } from '../../src/codegen/kernel-catalog.ts';
 
 const WARN = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O2', '-ffreestanding', '-I', join(FIRMWARE_DIR, 'include')];
 const TARGETS: Record<string, string[]> = {
@@ -25,10 +25,12 @@ describe('kernel portability', () => {
       const dir = mkdtempSync(join(tmpdir(), 'tfg-port-'));
       try {
         const needsLibm = (rel: string) => readFirmwareFile(rel).includes('<math.h>');
-        const chosen = kernels.filter(([, rel]) => !target.includes('no libc') || !needsLibm(rel));
+        const chosen = kernels.filter(([, rel]) => !target.includes('no libc') || !needsLibm(rel)).map(([, rel]) => rel);
         expect(chosen.length).toBeGreaterThanOrEqual(42);
+        const support = kernelDependencies(chosen).sources;
+        expect(support).toEqual(['support/tfg_crc32.c', 'support/tfg_dsp.c', 'support/tfg_huff.c']);
         // One compiler run for all files (objects land in dir); any warning fails it with gcc's message.
-        execFileSync(cc, [...flags, ...WARN, '-c', ...chosen.map(([, rel]) => join(FIRMWARE_DIR, rel))], { cwd: dir, stdio: 'pipe' });
+        execFileSync(cc, [...flags, ...WARN, '-c', ...[...chosen, ...support].map((rel) => join(FIRMWARE_DIR, rel))], { cwd: dir, stdio: 'pipe' });
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

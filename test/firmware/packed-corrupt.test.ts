@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import {
   codebookBytes, encodeWeightStream, HUFF_HALF_BIAS, HUFF_HALF_CODEBOOK, HUFF_INT8_CODEBOOK, HUFF_ONE_SCALE, int8CodebookBytes, streamArray, type WeightStream,
 } from '../../src/packing/huffman-stream.ts';
-import { FIRMWARE_DIR } from '../../src/codegen/kernel-catalog.ts';
+import { FIRMWARE_DIR, kernelDependencies, kernelSourcePath } from '../../src/codegen/kernel-catalog.ts';
 import { HOST_FLAGS } from '../codegen/host-run.ts';
 import { rng } from '../codegen/graphs.ts';
 
@@ -38,7 +38,8 @@ function harness(p: Packed, fixCrc = false, dims = { out: OUT, in: IN }): string
   return `#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "tfg_support.h"
+#include "tfg_huff.h"
+#include "tfg_crc32.h"
 static const uint8_t good[${p.data.length}] = { ${list(p.data)} };
 static int run(const uint8_t *d, uint32_t bytes, uint32_t nbits, int conv) {
   uint8_t *copy = malloc(bytes ? bytes : 1); /* exact size: ASan flags any read past the array */
@@ -100,9 +101,10 @@ function runHarness(src: string, int8 = false): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'tfg-corrupt-'));
   try {
     writeFileSync(join(dir, 'h.c'), src);
-    const kernels = int8 ? ['tfg_dense_s8_huff', 'tfg_conv2d_s8_huff'] : ['tfg_dense_f32_huff', 'tfg_conv2d_f32_huff'];
+    const kernels = (int8 ? ['tfg_dense_s8_huff', 'tfg_conv2d_s8_huff'] : ['tfg_dense_f32_huff', 'tfg_conv2d_f32_huff']).map(kernelSourcePath);
+    const files = [...kernels, ...kernelDependencies(kernels).sources].map((rel) => join(FIRMWARE_DIR, rel));
     execFileSync('gcc', [...HOST_FLAGS, ...(int8 ? ['-DINT8_KERNELS'] : []), '-I', join(FIRMWARE_DIR, 'include'), join(dir, 'h.c'),
-      ...kernels.map((k) => join(FIRMWARE_DIR, `kernels/packed/${k}.c`)), '-o', join(dir, 'h')], { stdio: 'pipe' });
+      ...files, '-o', join(dir, 'h')], { stdio: 'pipe' });
     return execFileSync(join(dir, 'h'), { encoding: 'utf8' }).trim().split('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });

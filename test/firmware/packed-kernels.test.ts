@@ -155,7 +155,7 @@ describe('packed weights: float layers', () => {
   function expectSizeOnCortexM(type: string, bytes: number): void {
     const dir = mkdtempSync(join(tmpdir(), 'tfg-sizeof-'));
     try {
-      writeFileSync(join(dir, 's.c'), `#include "tfg_support.h"\ntypedef char size_check[sizeof(${type}) == ${bytes} ? 1 : -1];\n`);
+      writeFileSync(join(dir, 's.c'), `#include "tfg_huff.h"\ntypedef char size_check[sizeof(${type}) == ${bytes} ? 1 : -1];\n`);
       execFileSync('arm-none-eabi-gcc', [...M4_FLAGS, '-Wno-unused-local-typedefs', '-fsyntax-only', '-I', join(FIRMWARE_DIR, 'include'), join(dir, 's.c')], { stdio: 'pipe' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -288,6 +288,12 @@ describe('packed weights: int8 layers, identical bytes', () => {
     store(g, 'conv2.weight', 'f16');
     store(g, 'fc1.weight', 'clustered', { sparse: 0.5 });
     store(g, 'fc2.weight', 'binary');
-    compileForCortexM4(generateModel(g));
+    const gen = generateModel(g);
+    // The Huffman decoders' shared code (header checks, CRC-32, table building) ships once, as its own sources.
+    expect(gen.sources.filter((s) => s.startsWith('tfg/support/'))).toEqual(['tfg/support/tfg_crc32.c', 'tfg/support/tfg_huff.c']);
+    expect(Object.keys(gen.files).filter((f) => f.startsWith('tfg/include/')).sort()).toEqual(
+      ['tfg/include/tfg_binary.h', 'tfg/include/tfg_crc32.h', 'tfg/include/tfg_huff.h', 'tfg/include/tfg_kernels.h', 'tfg/include/tfg_support.h'],
+    );
+    compileForCortexM4(gen);
   });
 });

@@ -2,7 +2,7 @@
  * DSP SMLAD: two input pixels are widened once to int16 columns (input offset added), then 2 pixels × 2 output
  * channels per inner loop over codegen's interleaved weights, requantized with SMMULR. Scratch: 4·in_c (rounded up to
  * 4) bytes of stack, in_c ≤ TFG_IM2COL_MAX. Bit-exact with tfg_conv2d_s8 (exact integer sums). */
-#include "tfg_support.h"
+#include "tfg_dsp.h"
 
 /* The kernel body, out of line from the public function that sizes the stack buffers (variable-length arrays cost the
  * frame pointer a register). */

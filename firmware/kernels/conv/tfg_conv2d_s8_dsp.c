@@ -2,7 +2,7 @@
  * gathered into a small stack buffer (im2col of one column, padded taps set to the input zero point so they add 0),
  * then every pair of output channels is one contiguous dot product against its OHWI weights. Receptive fields larger
  * than TFG_CONV_COL_MAX fall back to per-tap dot products. Bit-exact with tfg_conv2d_s8 (exact integer sums). */
-#include "tfg_support.h"
+#include "tfg_dsp.h"
 
 /* Stack bytes for one im2col column (3×3×56 fits); larger fields use the per-tap path. */
 #define TFG_CONV_COL_MAX 512

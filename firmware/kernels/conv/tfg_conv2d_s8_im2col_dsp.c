@@ -4,7 +4,7 @@
  * interleaved weights (one pointer, word-aligned loads; ≈ 1.2 instructions per MAC in the inner loop), requantized
  * with SMMULR. Scratch: 4·K (rounded up to 4) bytes of stack, K = k_h·k_w·in_c ≤ TFG_IM2COL_MAX (codegen falls back to
  * tfg_conv2d_s8_dsp above). Bit-exact with tfg_conv2d_s8 (exact integer sums). */
-#include "tfg_support.h"
+#include "tfg_dsp.h"
 
 /* The kernel body, out of line from the public function that sizes the stack buffers (variable-length arrays cost the
  * frame pointer a register). */

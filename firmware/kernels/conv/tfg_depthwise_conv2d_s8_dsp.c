@@ -5,7 +5,7 @@
  * widened the same way once per call. A tap of 4 channels is then two LDRD and four SMLABB/SMLATT; 3×3 windows are
  * fully unrolled. Requantization with SMMULR (tfg_requant_dsp). Scratch (stack, sized per call): k_h·G·W_p·8 bytes
  * of rows + G·k_h·k_w·8 of weights, at most TFG_DW_ROWBUF_BYTES + TFG_DW_WBUF_BYTES (codegen checks). Bit-exact with tfg_depthwise_conv2d_s8 (exact integer sums). */
-#include "tfg_support.h"
+#include "tfg_dsp.h"
 
 /* acc0..acc3 += x·w for one tap of 4 channels: xp / wp point at the (c0,c2), (c1,c3) int16 pairs */
 #define TFG_DW_TAP(xp, wp)                                   \

@@ -4,7 +4,7 @@
  * of 4 inputs, 4 bytes of each of the 4 rows; the in_n % 4 tail as 4 row bytes per input; rows padded to a multiple
  * of 4 with zeros, folded_bias likewise), so one pointer walks them with aligned loads. Requantization with SMMULR.
  * Exact integer sums in another order, so bit-exact with tfg_dense_s8. */
-#include "tfg_support.h"
+#include "tfg_dsp.h"
 
 tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_dsp_quant *q, const int8_t *in,
                             const int8_t *w4, const int32_t *folded_bias, int8_t *out) {

@@ -3,7 +3,7 @@
  * high multiply SRDHM(x, m) is SMMULR(2·x, m), and RoundingDivideByPOT by r ≥ 1 is two floors (see tfg_requant_dsp).
  * A shift of 0 runs the same code on the doubled product (pre = 1, r' = 1), which rounds exactly back to it.
  * In place allowed. */
-#include "tfg_support.h"
+#include "tfg_dsp.h"
 
 /* RoundingDivideByPOT(SRDHM(x2 / 2, m), r) for the constants of one requantization (x2 = 2·x). */
 static inline int32_t tfg_add_requant(int32_t x2, int32_t m, int32_t pre, int32_t rs) {

@@ -1,6 +1,6 @@
 /* tfg_conv2d_f32_b1: float NHWC convolution with 1-bit OHWI weights (±alpha[oc]): adds or subtracts each input by its sign bit,
  * then scales once per output. */
-#include "tfg_support.h"
+#include "tfg_binary.h"
 
 /* −Σ ±x[i] over n inputs whose weight bits start at flat bit k (32 per word, LSB first; 1 = +alpha), added to neg: the
  * bits are read a word at a time and the sign applied by flipping the float's sign bit (tfg_f32_negate_if). */

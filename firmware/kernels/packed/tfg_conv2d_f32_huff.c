@@ -3,7 +3,7 @@
  * (k_h·k_w·in_c/groups ≤ TFG_HUFF_ROW_MAX bytes, checked by codegen), then used at every output position.
  * A damaged stream returns TFG_ERR_CORRUPT: length and CRC-32 before any output, bad codes while decoding, a wrong bit
  * count at the end; reads never pass `bytes`. */
-#include "tfg_support.h"
+#include "tfg_huff.h"
 
 tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tfg_huff_stream *s, const float *bias,
                                float act_min, float act_max, float *out) {

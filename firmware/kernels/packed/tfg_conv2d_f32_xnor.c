@@ -4,7 +4,7 @@
  * by alpha[oc] (one float rounding: dot is exact) and biased in float: bit-exact with src/reference/float/conv2d.ts
  * (binarizeInput; padding contributes 0).
  * Weight rows (one per output channel, k_h·k_w·in_c bits) start on a word boundary, padding bits 0. */
-#include "tfg_support.h"
+#include "tfg_binary.h"
 
 tfg_status tfg_conv2d_f32_xnor(const tfg_conv_geom *g, const float *in, const uint32_t *bits, const float *alpha,
                                const float *bias, float act_min, float act_max, float *out) {

@@ -4,7 +4,7 @@
  * pruned weights 0), then used at every output position with tfg_conv2d_s8's arithmetic: bit-exact with it.
  * A damaged stream returns TFG_ERR_CORRUPT: length and CRC-32 before any output, bad codes while decoding, a wrong bit
  * count at the end; reads never pass `bytes`. */
-#include "tfg_support.h"
+#include "tfg_huff.h"
 
 tfg_status tfg_conv2d_s8_huff(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const tfg_huff_stream *s,
                               const int32_t *bias, int8_t *out) {

@@ -2,7 +2,7 @@
  * bit, then scales once per output (BinaryConnect deployment). The bits are read a word at a time (rows need not start
  * on a word boundary): one load and one shift per weight instead of an index computation, and the sign is applied by
  * flipping the float's sign bit (no branch), four weights per loop iteration. */
-#include "tfg_support.h"
+#include "tfg_binary.h"
 
 tfg_status tfg_dense_f32_b1(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const uint32_t *bits,
                             const float *alpha, const float *bias, float act_min, float act_max, float *out) {

@@ -2,7 +2,7 @@
  * (Deep Compression). The stream is decoded while computing, one table lookup per symbol (tfg_huff_decode_fast): no row
  * buffer, RAM = one TFG_HUFF_READER_BYTES reader, the codebook as floats and the codes' decode tables, built from their flash lengths. Sparse streams code (gap, index) pairs, so pruned weights cost nothing.
  * A damaged stream (wrong length or CRC-32, bad code, overrun) returns TFG_ERR_CORRUPT; reads never pass `bytes`. */
-#include "tfg_support.h"
+#include "tfg_huff.h"
 
 tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const tfg_huff_stream *s,
                               const float *bias, float act_min, float act_max, float *out) {

@@ -3,7 +3,7 @@
  * scaled by alpha[o] (one float rounding: dot is exact) and biased in float, which equals the reference
  * (src/reference/float/dense.ts, binarizeInput) bit for bit. Weight rows start on a word boundary; padding bits are 0
  * in both operands. */
-#include "tfg_support.h"
+#include "tfg_binary.h"
 
 tfg_status tfg_dense_f32_xnor(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const uint32_t *bits,
                               const float *alpha, const float *bias, float act_min, float act_max, float *out) {

@@ -3,7 +3,7 @@
  * LUT compression does. The stream is decoded while computing (no row buffer); each kept weight adds (x + offset)·w, the
  * pruned ones add nothing, then tfg_dense_s8's requantization: bit-exact with it on the same int8 values.
  * A damaged stream (wrong length or CRC-32, bad code, overrun, not an int8 stream) returns TFG_ERR_CORRUPT. */
-#include "tfg_support.h"
+#include "tfg_huff.h"
 
 /* Output channel o's int8 result from its accumulator (tfg_dense_s8's last three lines). */
 static inline int8_t tfg_huff_s8_output(int32_t acc, const tfg_s8_channel_quant *q, const int32_t *bias, int32_t o, int32_t qo) {

@@ -1,8 +1,8 @@
 // `tinyforge compress`: runs a compression recipe (preset or JSON file) and writes the compressed model with a
 // per-layer table in the style of Deep Compression's.
 import type { Command } from 'commander';
-import { existsSync, writeFileSync } from 'node:fs';
 import { TinyforgeError } from '../../diagnostics.ts';
+import { checkOutputFile, writeFileAtomically } from '../../safe-write.ts';
 import { presets } from '../../compress/presets.ts';
 import type { Compression } from '../../compress/pipeline.ts';
 import type { PassReport } from '../../compress/pass.ts';
@@ -63,9 +63,8 @@ export function register(program: Command): void {
     .option('--json', 'print the compression report on stdout')
     .addHelpText('after', '\nExample:\n  $ tinyforge compress examples/mnist-lenet300/model.onnx --recipe deep-compression -o out/lenet-dc.tfir.json')
     .action(async (modelPath: string, opts: DatasetFlags & { recipe: string; out: string; dataset: string; calibrationSamples: number; force?: boolean; json?: boolean; inputScale?: string; mean?: string; std?: string }) => {
-      if (existsSync(opts.out) && !opts.force) {
-        throw new TinyforgeError('output-exists', `${opts.out} exists`, { location: { file: opts.out }, hint: 'choose another -o, or pass --force to replace it' });
-      }
+      // The output is checked before any work: not empty, not an input, not a folder, replaced only with --force.
+      checkOutputFile(opts.out, !!opts.force, { flag: '-o', inputs: [modelPath, ...(opts.recipe.endsWith('.json') ? [opts.recipe] : []), opts.dataset] });
       const isOnnx = opts.out.toLowerCase().endsWith('.onnx');
       if (!isOnnx && !opts.out.toLowerCase().endsWith('.tfir.json')) {
         throw new TinyforgeError('bad-argument', `-o ${opts.out}: the output must end in .tfir.json or .onnx`);
@@ -80,7 +79,7 @@ export function register(program: Command): void {
       if (isOnnx && p.quantization !== 'float32') {
         throw new TinyforgeError('bad-argument', `the compressed model is ${p.quantization}; ONNX export here is float only`, { hint: `write it as ${opts.out.replace(/\.onnx$/i, '.tfir.json')}` });
       }
-      writeFileSync(opts.out, isOnnx ? exportOnnx(p.graph) : graphToJson(p.graph));
+      writeFileAtomically(opts.out, isOnnx ? exportOnnx(p.graph) : graphToJson(p.graph), '-o');
       const c = p.compression;
       if (opts.json) {
         printJson({ out: opts.out, ...c });

@@ -1,8 +1,7 @@
 // `tinyforge defend`: adversarial training of a float model (T iterations of craft-then-train) → a new ONNX file,
 // with clean and robust top-1 on a test slice before and after.
 import type { Command } from 'commander';
-import { existsSync, writeFileSync } from 'node:fs';
-import { TinyforgeError } from '../../diagnostics.ts';
+import { checkOutputFile, writeFileAtomically } from '../../safe-write.ts';
 import type { Graph } from '../../ir/graph.ts';
 import { inputDomain } from '../../defend/input-domain.ts';
 import { TRAINING_ATTACKS } from '../../defend/names.ts';
@@ -72,9 +71,7 @@ export function register(program: Command): void {
     .option('--json', 'print a JSON summary on stdout')
     .addHelpText('after', '\nExample:\n  $ tinyforge defend examples/mnist-cnn/model.onnx --attack pgd --eps 0.1 --iterations 3 --dataset mnist -o out/mnist-cnn-pgd.onnx')
     .action(async (modelPath: string, opts: DefendFlags) => {
-      if (existsSync(opts.out) && !opts.force) {
-        throw new TinyforgeError('output-exists', `${opts.out} already exists`, { location: { file: opts.out }, hint: 'choose another -o file, or pass --force to overwrite it' });
-      }
+      checkOutputFile(opts.out, !!opts.force, { flag: '-o', inputs: [modelPath, opts.dataset] });
       const { adversarialTrain, checkAdversarialOptions } = await import('../../defend/adversarial-training.ts');
       const { exportOnnx } = await import('../../import/onnx-export.ts');
       const { loadModelWithPreprocess } = await import('../steps.ts');
@@ -93,7 +90,7 @@ export function register(program: Command): void {
           bar(`iteration ${p.iteration}/${opts.iterations}: ${p.phase === 'craft' ? `crafting ${opts.attack} examples` : 'training on clean + adversarial'}`, p.done / p.total),
       });
       const after = test ? await robustTop1(r.graph, test, opts.attack, opts.eps, 20, 'after') : undefined;
-      writeFileSync(opts.out, exportOnnx(r.graph));
+      writeFileAtomically(opts.out, exportOnnx(r.graph), '-o');
       const summary = {
         model: modelPath, out: opts.out, dataset: opts.dataset, attack: opts.attack, eps: opts.eps, iterations: opts.iterations,
         train_samples: train.size, settings: { epochs: opts.epochs, steps: opts.steps, lr: opts.lr, lr_decay: opts.lrDecay, seed: opts.seed }, backend: r.backend, history: r.history,

@@ -1,6 +1,5 @@
 // `tinyforge deploy`: compile → build → flash/start → measure on the device → report.json + report.html.
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBoard } from '../../build/boards.ts';
 import type { DeviceSession } from '../../device/device-session.ts';
@@ -77,8 +76,9 @@ export function register(program: Command): void {
     .option('--flash-only', 'real boards: stop after flashing and verification (no measurement)')
     .addHelpText('after', '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 500')
     .action(async (modelPath: string, opts: DeployFlags) => {
-      const { compileModel, defaultOutDir, loadModelWithPreprocess, originalFloatModel } = await import('../steps.ts');
-      const { loadProject } = await import('../../codegen/project.ts');
+      const { commandInputs, compileModel, defaultOutDir, loadModelWithPreprocess, originalFloatModel } = await import('../steps.ts');
+      const { checkOutputDir, loadProject, REPORT_FILES } = await import('../../codegen/project.ts');
+      const { writeFileAtomically } = await import('../../safe-write.ts');
       const { buildProject } = await import('../../build/build-project.ts');
       const { openDevice } = await import('../../device/device-session.ts');
       const { deployHardwareStep, isHardwareFlasher } = await import('../deploy-hardware.ts');
@@ -89,10 +89,13 @@ export function register(program: Command): void {
       const { sampleInput } = await import('../../reference/model-input.ts');
       const { tflmComparer } = await import('../../data/tflm-reference-outputs.ts');
       const { makeReport } = await import('../../report/make-report.ts');
+      const { heldOutNotes } = await import('../../report/held-out.ts');
       const { renderHtml } = await import('../../report/html.ts');
       const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
       const preprocess = { inputScale: opts.inputScale, mean: opts.mean, std: opts.std };
-      // The board, the model and the test samples are read and checked before anything is built, trained or started.
+      // The output folder, the board, the model and the test samples are checked before anything is built, trained or
+      // started, so a bad flag never leaves a half-written folder or a running board behind.
+      checkOutputDir(outDir, { force: !!opts.force, inputs: commandInputs({ modelPath, compress: opts.compress, dataset: opts.dataset }) });
       loadBoard(opts.board);
       const model = await loadModelWithPreprocess(modelPath, preprocess);
       const data = await loadDatasetFor(model, opts, { split: 'test', limit: opts.samples, fallback: 'mnist' });
@@ -142,21 +145,22 @@ export function register(program: Command): void {
         await session.close();
         // float_top1: the original float model's, on the same samples (for a .tfir.json, the model its recipe started from).
         const original = await originalFloatModel(compiled.floatGraph, { inputScale: opts.inputScale, mean: opts.mean, std: opts.std });
-        const floatEval = !('graph' in original) ? null
+        const floatEval = !('graph' in original) || data.unlabeled ? null
           : original.graph === compiled.floatGraph && compiled.quantization === 'float32' && compiled.compression.steps.length === 0
             ? measurement.referenceTop1
             : (await evaluateOnHost(original.graph, data, { limit: measurement.samples })).referenceTop1;
         report = makeReport({
           board: compiled.board, graph: project.graph, floatGraph: compiled.floatGraph, modelPath, manifest: project.manifest,
           compression: compiled.compression, elf, measurement, dataset: opts.dataset ?? 'mnist', stack, perLayer, floatTop1: floatEval,
-          tflmReference: tflm?.result(), classes: data.classNames, datasetNotes: [...new Set([...(data.notes ?? []), ...compiled.dataNotes])],
+          tflmReference: tflm?.result(), classes: data.classNames, datasetNotes: [...new Set([...(data.notes ?? []), ...compiled.dataNotes, ...heldOutNotes(compiled.compression.steps, data.name, measurement.samples)])],
           floatNote: 'note' in original ? original.note : undefined,
         });
       } finally {
         await session.close();
       }
-      writeFileSync(join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-      writeFileSync(join(outDir, 'report.html'), renderHtml(report, { flash_bytes: compiled.board.flashBytes, ram_bytes: compiled.board.ramBytes }));
+      const [jsonFile, htmlFile] = REPORT_FILES;
+      writeFileAtomically(join(outDir, jsonFile), JSON.stringify(report, null, 2) + '\n');
+      writeFileAtomically(join(outDir, htmlFile), renderHtml(report, { flash_bytes: compiled.board.flashBytes, ram_bytes: compiled.board.ramBytes }));
       if (opts.json) printJson(report);
       else process.stdout.write(summaryTable(report) + `\n\nwrote ${join(outDir, 'report.json')} and report.html\n`);
     });

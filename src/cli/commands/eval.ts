@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { preprocessOptions } from './compile.ts';
-import { loadDatasetFor, datasetOptions, positiveInteger, type DatasetFlags } from '../dataset-options.ts';
+import { loadDatasetFor, datasetOptions, positiveInteger, requireLabels, type DatasetFlags } from '../dataset-options.ts';
 import { formatDiagnostic } from '../../diagnostics.ts';
 import { log, printJson, progress } from '../output.ts';
 import { loadBoard } from '../../build/boards.ts';
@@ -34,7 +34,8 @@ async function evalOnBoard(dir: string, boardId: string, flags: DatasetFlags, sa
     if (json) printJson(result);
     else
       process.stdout.write(
-        `device top-1 ${(m.deviceTop1 * 100).toFixed(2)}%, reference ${(m.referenceTop1 * 100).toFixed(2)}%, agreement ${(m.agreement * 100).toFixed(2)}% (${m.agreementKind}) ` +
+        (m.deviceTop1 === null || m.referenceTop1 === null ? 'no top-1 (the samples have no labels), ' : `device top-1 ${(m.deviceTop1 * 100).toFixed(2)}%, reference ${(m.referenceTop1 * 100).toFixed(2)}%, `) +
+          `agreement ${(m.agreement * 100).toFixed(2)}% (${m.agreementKind}) ` +
           `on ${m.samples} samples\n` +
           (none ? `${formatNoLatency(board, none)}\n` : `latency median ${lat.median!.toLocaleString('en-US')} ${m.unit}, p90 ${lat.p90!.toLocaleString('en-US')} ${m.unit}\n`),
       );
@@ -59,6 +60,7 @@ export function register(program: Command): void {
       const { evaluateOnHost } = await import('../../reference/evaluate.ts');
       const g = await loadModelWithPreprocess(modelPath, opts);
       const data = await loadDatasetFor(g, opts, { split: 'test', limit: opts.limit });
+      requireLabels(data, 'eval on the host (top-1)');
       const onnxBytes = modelPath.endsWith('.onnx') ? new Uint8Array(await readFile(modelPath)) : undefined;
       const r = await evaluateOnHost(g, data, { limit: opts.limit, onnxBytes, onProgress: progress('eval') });
       const result = {

@@ -25,10 +25,10 @@ export function register(program: Command): void {
         process.stdout.write('\nA recipe file is a JSON list of steps: [{"step": "prune-weights", "sparsity": 0.9}, {"step": "cluster"}, {"step": "huffman"}]\n');
         return;
       }
-      const pass = passes[name];
+      const pass = Object.hasOwn(passes, name) ? passes[name] : undefined;
       if (pass) {
         const params = { ...pass.params, ...stepParams };
-        const preset = presets[name]; // some presets share their step's name (prune-weights, distill, …)
+        const preset = Object.hasOwn(presets, name) ? presets[name] : undefined; // some presets share their step's name (prune-weights, distill, …)
         if (opts.json) {
           printJson({ name: pass.name, description: pass.description, params, ...(preset ? { preset } : {}) });
           return;
@@ -38,7 +38,7 @@ export function register(program: Command): void {
         if (preset) process.stdout.write(`\npreset ${name}: ${JSON.stringify(preset)}\n`);
         return;
       }
-      const preset = presets[name];
+      const preset = Object.hasOwn(presets, name) ? presets[name] : undefined;
       if (preset) {
         const conv = CONV_VARIANTS[name];
         if (opts.json) printJson({ name, recipe: preset, ...(conv ? { convolutional_models: conv } : {}) });

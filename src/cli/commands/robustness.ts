@@ -14,7 +14,7 @@ import { inputDomain } from '../../defend/input-domain.ts';
 import type { RobustnessSubject } from '../../defend/robustness.ts';
 import type { PreprocessFlags } from '../steps.ts';
 import { log, printJson, progress, table } from '../output.ts';
-import { datasetOptions, loadDatasetFor, positiveInteger, type DatasetFlags } from '../dataset-options.ts';
+import { datasetOptions, loadDatasetFor, positiveInteger, requireLabels, type DatasetFlags } from '../dataset-options.ts';
 import { preprocessOptions } from './compile.ts';
 
 interface RobustnessFlags extends DatasetFlags, PreprocessFlags {
@@ -128,6 +128,7 @@ export function register(program: Command): void {
       const { float, floatPath, project } = await loadFloat(path, opts);
       // The test samples are read and checked before anything is quantized, built or started.
       const test = await loadDatasetFor(float, opts, { split: 'test', limit: opts.samples });
+      requireLabels(test, 'robustness (clean and robust top-1)');
       const compressed = await compressedModel(path, float, opts, project);
       const domain = inputDomain(float, test, floatPath);
       const floatS = floatSubject(float, domain);

@@ -1,0 +1,112 @@
+/* tfg_huff.c: the out-of-line part of tfg_huff.h, run once per layer (header and CRC checks, building each code's
+ * decode form) or rarely (the canonical walk for codes longer than the lookup table). */
+#include "tfg_huff.h"
+#include "tfg_crc32.h"
+
+/* Bytes of a code's nibble lengths for n symbols. */
+#define TFG_HUFF_LENGTHS_BYTES(n) (((uint32_t)(n) + 1u) / 2u)
+
+/* Header checks before any decoding (at most `total` coded weights, table widths the decoders can hold, parts that add
+ * up to `bytes`, CRC-32 over all of `data`), then where the parts of `data` start into *p. The codebook takes 1 byte an
+ * entry (TFG_HUFF_INT8_CODEBOOK), 2 (TFG_HUFF_HALF_CODEBOOK) or 4 (float). out_c: the layer's output channels (the
+ * count of biases a TFG_HUFF_HALF_BIAS stream holds). 0 when damaged. */
+static int32_t tfg_huff_check(const tfg_huff_stream *s, uint32_t total, uint32_t out_c, tfg_huff_parts *p) {
+  const uint32_t n = tfg_huff_codebook_n(s), ib = tfg_huff_index_table_bits(s), gb = tfg_huff_gap_table_bits(s);
+  if (!s->data || s->count > total || ib < 1 || ib > TFG_HUFF_TABLE_BITS_MAX) return 0;
+  if (s->gap_escape > 0 && (gb < 1 || gb > TFG_HUFF_TABLE_BITS_MAX)) return 0;
+  const uint32_t entry_bytes = (s->flags & TFG_HUFF_INT8_CODEBOOK) ? 1u : (s->flags & TFG_HUFF_HALF_CODEBOOK) ? 2u : 4u;
+  const uint32_t codebook_bytes = n * entry_bytes;
+  const uint32_t bias_bytes = (s->flags & TFG_HUFF_HALF_BIAS) ? 2u * out_c : 0u;
+  p->bias_half = bias_bytes ? s->data + codebook_bytes : NULL;
+  p->index_lengths = s->data + codebook_bytes + bias_bytes;
+  p->gap_lengths = p->index_lengths + TFG_HUFF_LENGTHS_BYTES(n);
+  p->stream = p->gap_lengths + TFG_HUFF_LENGTHS_BYTES(tfg_huff_gap_symbols(s));
+  p->stream_bytes = (s->bits + 7u) / 8u;
+  return (uint32_t)(p->stream - s->data) + p->stream_bytes == s->bytes && tfg_crc32(s->data, s->bytes) == s->crc32;
+}
+
+/* A float kernel's tfg_huff_check, then the codebook as floats into codebook[tfg_huff_codebook_n(s)]. 0 when damaged or
+ * when the stream holds int8 codes (an int8 kernel's). */
+int32_t tfg_huff_open(const tfg_huff_stream *s, uint32_t total, uint32_t out_c, float *codebook, tfg_huff_parts *p) {
+  if ((s->flags & (TFG_HUFF_INT8_CODEBOOK | TFG_HUFF_ONE_SCALE)) || !tfg_huff_check(s, total, out_c, p)) return 0;
+  const int32_t half_cb = (s->flags & TFG_HUFF_HALF_CODEBOOK) != 0;
+  for (uint32_t i = 0; i < tfg_huff_codebook_n(s); ++i) {
+    if (half_cb) {
+      codebook[i] = tfg_half_at(s->data, i);
+    } else { /* little-endian float, read bytewise (data is a byte array) */
+      codebook[i] = tfg_f32_from_bits((uint32_t)s->data[4u * i] | ((uint32_t)s->data[4u * i + 1u] << 8) |
+                                      ((uint32_t)s->data[4u * i + 2u] << 16) | ((uint32_t)s->data[4u * i + 3u] << 24));
+    }
+  }
+  return 1;
+}
+
+/* An int8 kernel's tfg_huff_check: the codebook of int8 codes, read in place from flash (no copy on the stack), or NULL
+ * when damaged or when the stream is a float kernel's (half or float codebook, half biases). */
+const int8_t *tfg_huff_open_s8(const tfg_huff_stream *s, uint32_t total, tfg_huff_parts *p) {
+  if ((s->flags & (TFG_HUFF_HALF_CODEBOOK | TFG_HUFF_HALF_BIAS)) || !(s->flags & TFG_HUFF_INT8_CODEBOOK)) return NULL;
+  return tfg_huff_check(s, total, 0u, p) ? (const int8_t *)s->data : NULL;
+}
+
+/* Builds a code's decode form from its flash lengths (n ≤ 256 symbols, table_bits checked by tfg_huff_open) into
+ * the caller's count[16], symbols[n] and table[1 << table_bits]: canonical codes in (length, symbol) order, as
+ * src/compress/huffman-code.ts assigns them. 0 when the lengths are over-subscribed (no prefix code has them). */
+static int32_t tfg_huff_build(const uint8_t *lengths, uint32_t bits, uint32_t n, uint16_t *count, uint8_t *symbols,
+                              uint16_t *table, tfg_huff_code *c) {
+  uint16_t next[16];
+  for (uint32_t len = 0; len < 16u; ++len) count[len] = 0;
+  for (uint32_t s = 0; s < n; ++s) count[(lengths[s >> 1] >> ((s & 1u) * 4u)) & 0xFu]++;
+  count[0] = 0;
+  uint32_t kraft = 0, at = 0; /* Σ 2^(15 − len) over the codes: ≤ 2^15 for a prefix code */
+  for (uint32_t len = 1; len < 16u; ++len) {
+    kraft += (uint32_t)count[len] << (15u - len);
+    next[len] = (uint16_t)at;
+    at += count[len];
+  }
+  if (kraft > (1u << 15)) return 0;
+  for (uint32_t s = 0; s < n; ++s) {
+    const uint32_t len = (lengths[s >> 1] >> ((s & 1u) * 4u)) & 0xFu;
+    if (len) symbols[next[len]++] = (uint8_t)s;
+  }
+  for (uint32_t i = 0; i < (1u << bits); ++i) table[i] = 0;
+  uint32_t code = 0, idx = 0;
+  for (uint32_t len = 1; len <= bits; ++len) { /* codes longer than the table stay 0: the walk decodes them */
+    for (uint32_t j = 0; j < count[len]; ++j, ++code, ++idx) {
+      const uint32_t first = code << (bits - len);
+      for (uint32_t e = 0; e < (1u << (bits - len)); ++e) table[first + e] = (uint16_t)((len << 8) | symbols[idx]);
+    }
+    code <<= 1;
+  }
+  c->count = count;
+  c->symbols = symbols;
+  c->table = table;
+  c->table_bits = (int32_t)bits;
+  return 1;
+}
+
+/* Builds the index and (when sparse) gap codes of a checked stream into counts[32], symbols[TFG_HUFF_SYMBOLS] and
+ * tables[TFG_HUFF_TABLE_ENTRIES]; a dense stream's gap code is a copy of the index code (never used). 0 on bad lengths. */
+int32_t tfg_huff_build_codes(const tfg_huff_stream *s, const tfg_huff_parts *p, uint16_t *counts, uint8_t *symbols,
+                             uint16_t *tables, tfg_huff_code *index, tfg_huff_code *gap) {
+  const uint32_t index_n = tfg_huff_codebook_n(s), gap_n = tfg_huff_gap_symbols(s), index_bits = tfg_huff_index_table_bits(s);
+  if (!tfg_huff_build(p->index_lengths, index_bits, index_n, counts, symbols, tables, index)) return 0;
+  if (!gap_n) {
+    *gap = *index;
+    return 1;
+  }
+  return tfg_huff_build(p->gap_lengths, tfg_huff_gap_table_bits(s), gap_n, counts + 16, symbols + index_n, tables + (1u << index_bits), gap);
+}
+
+/* Canonical walk for a code longer than the lookup table (see tfg_huff.h). */
+uint32_t tfg_huff_walk(uint32_t buf, const tfg_huff_code *c) {
+  int32_t code = 0, first = 0, index = 0;
+  for (uint32_t len = 1u; len <= 15u; ++len) {
+    code |= (int32_t)((buf >> (32u - len)) & 1u);
+    const int32_t n = (int32_t)c->count[len];
+    if (code - first < n) return (len << 8) | c->symbols[index + code - first];
+    index += n;
+    first = (first + n) << 1;
+    code <<= 1;
+  }
+  return 0u;
+}
