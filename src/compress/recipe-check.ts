@@ -2,7 +2,7 @@
 // a list of at most MAX_STEPS objects, each naming its step with a string and giving flat values — so `{}`, `42`,
 // a 20,000-deep nesting or a `__proto__` key is one 'bad-recipe' error naming the file, never a crash.
 import { TinyforgeError } from '../diagnostics.ts';
-import type { Recipe } from './pipeline.ts';
+import type { Recipe } from './presets.ts';
 
 const MAX_STEPS = 100;
 
