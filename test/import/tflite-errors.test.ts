@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { Builder } from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
-import { TinyforgeError } from '../../src/diagnostics.ts';
 import { importTflite } from '../../src/import/tflite.ts';
 import { mlperfTiny } from '../mlperf-tiny.ts';
+import { errorOf } from '../errors.ts';
 
 interface TensorSpec {
   name: string;
@@ -132,16 +132,6 @@ const i8 = (n: number, f = (i: number) => (i % 7) - 3) => new Uint8Array(Int8Arr
 const i32 = (xs: number[]) => new Uint8Array(Int32Array.from(xs).buffer);
 const CONV = 3, FC = 9, SOFTMAX = 25, LOGISTIC = 14, DEQUANTIZE = 6, HARD_SWISH = 117;
 
-function catchError(fn: () => unknown): TinyforgeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TinyforgeError) return e;
-    throw e;
-  }
-  throw new Error('expected a TinyforgeError');
-}
-
 describe('TFLite import of hand-built models', () => {
   it('SAME padding with an odd total puts the extra row/column after, as TFLite computes it', () => {
     // 5x5 input, 2x2 filter, stride 2: out 3, total pad (3-1)*2+2-5 = 1 → [0 before, 1 after].
@@ -233,7 +223,7 @@ describe('TFLite import of hand-built models', () => {
       ],
       [0], [4],
     );
-    const e = catchError(() => importTflite(model, 'three-bad.tflite'));
+    const e = errorOf(() => importTflite(model, 'three-bad.tflite'));
     expect(e.code).toBe('unsupported-op');
     expect(e.message).toContain('3 nodes of three-bad.tflite');
     const notes = e.diagnostic.notes!;
@@ -249,7 +239,7 @@ describe('TFLite import of hand-built models', () => {
       [{ code: SOFTMAX, version: 3, inputs: [0], outputs: [1], options: { type: 9, float32: [[0, 1]] } }],
       [0], [1],
     );
-    const e = catchError(() => importTflite(model, 'int16.tflite'));
+    const e = errorOf(() => importTflite(model, 'int16.tflite'));
     expect(e.code).toBe('unsupported-op');
     expect(e.diagnostic.notes!.join('\n')).toContain('INT16');
   });
@@ -261,7 +251,7 @@ describe('corrupt TFLite files', () => {
 
   it('a truncated file names the file and the part that lies outside it', () => {
     for (const len of [0, 6, 1000, kws.length - 100]) {
-      const e = catchError(() => importTflite(kws.subarray(0, len), 'cut.tflite'));
+      const e = errorOf(() => importTflite(kws.subarray(0, len), 'cut.tflite'));
       expect(e.code).toBe('bad-model-file');
       expect(e.message).toMatch(/^cut\.tflite is not a valid TFLite model: .*(outside|identifier)/);
       expect(e.diagnostic.location?.file).toBe('cut.tflite');
@@ -271,13 +261,13 @@ describe('corrupt TFLite files', () => {
   it('a wrong file identifier is rejected before anything is read', () => {
     const bad = kws.slice();
     bad.set([0x4f, 0x4e, 0x4e, 0x58], 4);
-    expect(catchError(() => importTflite(bad, 'x.tflite')).message).toContain('identifier is "ONNX"');
+    expect(errorOf(() => importTflite(bad, 'x.tflite')).message).toContain('identifier is "ONNX"');
   });
 
   it('a root offset pointing past the end is caught', () => {
     const bad = kws.slice();
     new DataView(bad.buffer).setUint32(0, kws.length + 16, true);
-    const e = catchError(() => importTflite(bad, 'root.tflite'));
+    const e = errorOf(() => importTflite(bad, 'root.tflite'));
     expect(e.code).toBe('bad-model-file');
     expect(e.message).toContain('outside the');
   });
@@ -292,7 +282,7 @@ describe('corrupt TFLite files', () => {
       [{ code: FC, inputs: [0, 1], outputs: [2], options: { type: 8 } }],
       [0], [2],
     );
-    const e = catchError(() => importTflite(model, 'big.tflite'));
+    const e = errorOf(() => importTflite(model, 'big.tflite'));
     expect(e.code).toBe('bad-model-file');
     expect(e.message).toContain('tensor "w" with shape [2,300] needs 2400 bytes, but its buffer 1 holds 24');
   });
@@ -303,6 +293,6 @@ describe('corrupt TFLite files', () => {
       [{ code: SOFTMAX, inputs: [1], outputs: [2], options: { type: 9, float32: [[0, 1]] } }],
       [0], [2],
     );
-    expect(catchError(() => importTflite(model, 'order.tflite')).message).toContain('reads tensor "ghost" before any operator writes it');
+    expect(errorOf(() => importTflite(model, 'order.tflite')).message).toContain('reads tensor "ghost" before any operator writes it');
   });
 });
