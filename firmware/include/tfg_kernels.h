@@ -268,7 +268,7 @@ tfg_status tfg_requantize_s8(int32_t n, const tfg_requant_params *p, const int8_
 tfg_status tfg_dequantize_s8(int32_t n, float scale, int32_t zero_point, const int8_t *in, float *out);
 
 
-/* ==== packed weight storage (issue 4: int4, fp16, 1-bit, clustered + Huffman); kernels under firmware/kernels/packed/.
+/* ==== packed weight storage (int4, fp16, 1-bit, clustered + Huffman); kernels under firmware/kernels/packed/.
  * The weights' logical values equal the IR tensor's data, so results match the dense kernels on those values:
  * int8 paths bit for bit, float paths up to accumulation order. Packing: src/codegen/packing/. ==== */
 
