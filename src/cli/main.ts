@@ -4,12 +4,6 @@ import { TinyforgeError, formatDiagnostic, setWarningSink } from '../diagnostics
 import { TOOL_VERSION } from '../package.ts';
 import { commands } from './commands/index.ts';
 
-/** Global flags every command sees. */
-export interface GlobalOptions {
-  verbose?: boolean;
-  json?: boolean;
-}
-
 export function buildProgram(): Command {
   const program = new Command('tinyforge')
     .description('Deploy neural networks to microcontrollers: compress, generate C, build, flash, measure on the device.')
