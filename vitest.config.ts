@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -10,5 +13,7 @@ export default defineConfig({
     // QEMU and training tests are CPU-heavy; the machine has 2 cores.
     fileParallelism: true,
     maxWorkers: 2,
+    // Compressions are cached per user; a run starts from an empty cache of its own, so no test reads another run's.
+    env: { TINYFORGE_CACHE: mkdtempSync(join(tmpdir(), 'tfg-test-cache-')) },
   },
 });

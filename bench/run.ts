@@ -20,7 +20,9 @@ Runs every row's tinyforge commands (--json added) and prints the figures beside
   --out FILE         write the results JSON here instead of bench/results/bench-<date>.json
   --write-readme     replace the figures of the rows that ran in README.md's figures table
   --package          instead of the rows, the npm package (bench/package.ts): tarball and installed size,
-                     tinyforge --help and inspect of the installed CLI beside the checkout's`;
+                     tinyforge --help and inspect of the installed CLI beside the checkout's
+  --sweep            instead of the rows, a 12-job tinyforge sweep (bench/sweep.ts) with 1 and with 2 workers:
+                     wall times, the same figures from both, the Pareto front and the recommendation`;
 
 interface Args {
   groups?: string[];
@@ -30,10 +32,11 @@ interface Args {
   out?: string;
   writeReadme: boolean;
   package: boolean;
+  sweep: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { list: false, json: false, writeReadme: false, package: false };
+  const a: Args = { list: false, json: false, writeReadme: false, package: false, sweep: false };
   const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i];
@@ -44,6 +47,7 @@ function parseArgs(argv: string[]): Args {
     else if (f === '--out') a.out = argv[++i];
     else if (f === '--write-readme') a.writeReadme = true;
     else if (f === '--package') a.package = true;
+    else if (f === '--sweep') a.sweep = true;
     else if (f === '--help' || f === '-h') {
       process.stdout.write(USAGE + '\n');
       process.exit(0);
@@ -126,6 +130,14 @@ async function main(argv: string[]): Promise<void> {
     const payload = { ...runMeta(argv), section: 'package', ...result };
     if (args.json) process.stdout.write(JSON.stringify(payload, null, 2) + '\n');
     else process.stdout.write(`${formatPackageBench(result)}\nwrote ${relative(process.cwd(), writeResults('package', payload, args.out))}\n`);
+    return;
+  }
+  if (args.sweep) {
+    const { benchSweep, formatSweepBench } = await import('./sweep.ts');
+    const result = await benchSweep({ log });
+    const payload = { ...runMeta(argv), section: 'sweep', ...result };
+    if (args.json) process.stdout.write(JSON.stringify(payload, null, 2) + '\n');
+    else process.stdout.write(`${formatSweepBench(result)}\nwrote ${relative(process.cwd(), writeResults('sweep', payload, args.out))}\n`);
     return;
   }
   const rows = selectRows(args);

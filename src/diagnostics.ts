@@ -83,7 +83,16 @@ export type ErrorCode =
   | 'storage-mismatch'
   | 'untrainable-graph'
   | 'bad-train-options'
+  // sweeps, workers and regression specs
+  | 'bad-sweep' // a sweep's models, boards, recipes or limits cannot run as given
+  | 'unknown-sweep' // --resume names a sweep that is not there
+  | 'bad-spec' // a `tinyforge test` spec file
+  | 'queue-unreachable' // the Redis behind --queue does not answer
+  | 'job-failed' // a sweep job ended with an error (its own code is in its notes)
+  | 'job-killed' // a sweep job's process was killed
+  | 'job-crashed' // a sweep job's process exited without a result
   | 'constant-output' // a model whose output does not depend on its input
+  | 'bad-report' // a file given to `tinyforge compare` is not a tinyforge report.json
   // code generation and build
   | 'storage-not-deployable'
   | 'model-too-big'

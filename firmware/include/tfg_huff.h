@@ -2,7 +2,7 @@
  * buffer refilled byte by byte and one lookup in a per-code table on the next table_bits bits (inline here: the
  * decoders' inner loop); before a layer, the stream's header and CRC-32 are checked and each code's decode form is
  * built from its flash lengths, and codes longer than the table take the canonical walk (out of line, in
- * firmware/support/tfg_huff.c). The stream layout: tfg_huff_stream in tfg_kernels.h, src/codegen/packing/huffman-stream.ts. */
+ * firmware/support/tfg_huff.c). The stream layout: tfg_huff_stream in tfg_kernels.h, src/packing/huffman-stream.ts. */
 #ifndef TFG_HUFF_H
 #define TFG_HUFF_H
 
@@ -62,9 +62,21 @@ static inline float tfg_huff_add_bias(float acc, const tfg_huff_parts *p, const 
   return bias ? acc + bias[o] : acc;
 }
 
-/* Stack a stream's two codes need (after tfg_huff_open): symbols of both, table entries of both (1 when dense). */
-#define TFG_HUFF_SYMBOLS(s) (tfg_huff_codebook_n(s) + (tfg_huff_gap_symbols(s) ? tfg_huff_gap_symbols(s) : 1u))
-#define TFG_HUFF_TABLE_ENTRIES(s) ((1u << tfg_huff_index_table_bits(s)) + ((s)->gap_escape > 0 ? 1u << tfg_huff_gap_table_bits(s) : 1u))
+/* Where a decoder's scratch (from the arena, 4-byte aligned) holds its parts: the codebook as floats (float kernels),
+ * both codes' lookup tables (2^table_bits uint16 each; one entry for a dense stream's absent gap code), their symbols
+ * (codebook_n + gap_escape + 1, or codebook_n + 1 when dense) and a conv kernel's decoded row. */
+typedef struct {
+  float *codebook;
+  uint16_t *tables;
+  uint8_t *symbols;
+  uint8_t *row;
+} tfg_huff_scratch;
+
+/* Bytes of a decoder's scratch for stream s, with a float codebook or not and a decoded row of row_bytes; with base not
+ * NULL, also where each part starts in it (into *parts). The descriptor alone sizes it, so codegen computes the same
+ * figure from the stream it packs (huffScratchBytes in src/packing/huffman-stream.ts). */
+int32_t tfg_huff_scratch_layout(const tfg_huff_stream *s, int32_t float_codebook, int32_t row_bytes, void *base,
+                                tfg_huff_scratch *parts);
 
 /* A float kernel's checks before any decoding (at most `total` coded weights, table widths the decoders can hold, parts
  * that add up to `bytes`, CRC-32 over all of `data`), then where the parts of `data` start into *p and the codebook as
@@ -76,8 +88,8 @@ int32_t tfg_huff_open(const tfg_huff_stream *s, uint32_t total, uint32_t out_c, 
  * when damaged or when the stream is a float kernel's (half or float codebook, half biases). */
 const int8_t *tfg_huff_open_s8(const tfg_huff_stream *s, uint32_t total, tfg_huff_parts *p);
 
-/* Builds the index and (when sparse) gap codes of a checked stream into counts[32], symbols[TFG_HUFF_SYMBOLS] and
- * tables[TFG_HUFF_TABLE_ENTRIES]; a dense stream's gap code is a copy of the index code (never used). 0 on bad lengths. */
+/* Builds the index and (when sparse) gap codes of a checked stream into counts[32] and the scratch's symbols and tables
+ * (tfg_huff_scratch); a dense stream's gap code is a copy of the index code (never used). 0 on bad lengths. */
 int32_t tfg_huff_build_codes(const tfg_huff_stream *s, const tfg_huff_parts *p, uint16_t *counts, uint8_t *symbols,
                              uint16_t *tables, tfg_huff_code *index, tfg_huff_code *gap);
 

@@ -1,7 +1,13 @@
 /* tfg_kernels.h: the public kernel API. One function per file under firmware/kernels/<family>/.
  * Activations are NHWC. Kernels trust their arguments: shapes and params are validated by codegen (TypeScript).
  * int8 kernels match the TS reference (src/reference/int8/, TFLite reference integer kernels) bit for bit;
- * float kernels match src/reference/float/ up to float accumulation order. */
+ * float kernels match src/reference/float/ up to float accumulation order.
+ * Each prototype's comment gives its parameters' ranges, its quantization, its scratch and the TS reference it matches.
+ * Unless it says otherwise: pointers are non-NULL; `out` overlaps no input ("In place allowed": out may equal an input
+ * of its size); int8 activation bounds lie in [−128, 127] and float ones are −FLT_MAX/FLT_MAX when there is no
+ * activation. A kernel with scratch takes `scratch` (4-byte aligned, in the arena for its call only, overlapping no
+ * tensor) and `scratch_bytes`, at least its <kernel>_scratch_bytes(...) (else TFG_ERR_ARG, nothing touched); codegen
+ * computes the same figure in TypeScript (test/firmware/kernel-scratch.test.ts compares them). */
 #ifndef TFG_KERNELS_H
 #define TFG_KERNELS_H
 
@@ -124,193 +130,395 @@ typedef struct {
 } tfg_softmax_s8_params;
 
 /* ---- dense ---- */
-/** y[b,o] = act(Σ_i x[b,i]·w[o,i] + bias[o]); w is [out_n,in_n]; bias may be NULL. Ref: src/reference/float/dense.ts */
+/** Float Dense: out[b,o] = clamp(Σ_i in[b,i]·w[o,i] + bias[o], act_min, act_max).
+ *  @param batch, in_n, out_n ≥ 1 (batch·in_n, out_n·in_n < 2^31)  @param w [out_n, in_n]  @param bias [out_n] or NULL
+ *  @param act_min ≤ act_max: the fused activation (−FLT_MAX, FLT_MAX when none; 0 for Relu).  Scratch: none. Always
+ *  TFG_OK. Matches dense in src/reference/float/dense.ts up to float accumulation order. */
 tfg_status tfg_dense_f32(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const float *w, const float *bias,
                          float act_min, float act_max, float *out);
-/** int8 Dense, per-channel requant. Ref: src/reference/int8/dense.ts. Scratch: none. */
+/** int8 Dense (TFLite reference_integer_ops::FullyConnected, per-channel): acc = Σ_i (in[b,i] + q->input_offset)·w[o,i]
+ *  + bias[o], out = clamp(requantize(acc, q->multiplier[o], q->shift[o]) + q->output_offset, q->act_min, q->act_max).
+ *  @param batch, in_n, out_n ≥ 1
+ *  @param q int8 quantization (tfg_s8_channel_quant; input_offset ∈ [−127, 128], shift ∈ [−31, 30]) from prepareDense
+ *  @param w [out_n, in_n] int8 weights, symmetric
+ *  @param bias [out_n] int32 or NULL. Scratch: none. Always TFG_OK. Bit-exact with denseInt8 in
+ *  src/reference/int8/dense.ts. */
 tfg_status tfg_dense_s8(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
                         const int8_t *w, const int32_t *bias, int8_t *out);
-/** tfg_dense_s8 with Cortex-M DSP SMLAD, four rows per pass; bit-exact with it. w4 = W interleaved by codegen (per
- *  4 rows: for each group of 4 inputs the 4 rows' 4 bytes, then the in_n % 4 tail as 4 row bytes per input; rows padded
- *  to a multiple of 4 with zeros; 4-byte aligned). folded_bias[o] = bias[o] + input_offset·Σ_i w[o,i], padded like
- *  the rows (never NULL), so the inner loop needs no offset. Ref: interleaveDenseRows in src/codegen/ops/dsp-weights.ts. */
+/** tfg_dense_s8 with Cortex-M DSP SMLAD, four rows per pass; bit-exact with it (denseInt8 in
+ *  src/reference/int8/dense.ts).
+ *  @param batch, in_n, out_n ≥ 1  @param q tfg_s8_dsp_quant of the layer (declareDspQuant)
+ *  @param w4 W interleaved by codegen (per 4 rows: for each group of 4 inputs the 4 rows' 4 bytes, then the in_n % 4
+ *  tail as 4 row bytes per input; rows padded to a multiple of 4 with zeros; 4-byte aligned; interleaveDenseRows in
+ *  src/codegen/ops/dsp-weights.ts)
+ *  @param folded_bias [out_n rounded up to 4] = bias[o] + input_offset·Σ_i w[o,i] (never NULL), so the inner loop needs
+ *  no offset.  Scratch: none. Always TFG_OK. */
 tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_dsp_quant *q, const int8_t *in,
                             const int8_t *w4, const int32_t *folded_bias, int8_t *out);
 
 /* ---- conv ---- */
-/** Conv2D with groups, dilation, explicit pads; padding contributes 0. Ref: src/reference/float/conv2d.ts */
+/** Float Conv2D, NHWC, OHWI weights, with groups, dilation and explicit pads (padded taps contribute 0).
+ *  @param g geometry (tfg_conv_geom: every size ≥ 1, groups divides in_c and out_c, pads ≥ 0, output sizes as the IR
+ *  shape inference gives them)
+ *  @param w [out_c, k_h, k_w, in_c/groups]  @param bias [out_c] or NULL
+ *  @param act_min ≤ act_max the fused activation.  Scratch: none. Always TFG_OK. Matches conv2d in
+ *  src/reference/float/conv2d.ts up to float accumulation order. */
 tfg_status tfg_conv2d_f32(const tfg_conv_geom *g, const float *in, const float *w, const float *bias, float act_min,
                           float act_max, float *out);
-/** int8 Conv2D (TFLite reference_integer_ops::ConvPerChannel, padding = input zero point). Ref: src/reference/int8/conv2d.ts */
+/** int8 Conv2D (TFLite reference_integer_ops::ConvPerChannel; padded taps read the input zero point, so add 0).
+ *  @param g geometry as tfg_conv2d_f32's
+ *  @param q per-output-channel requantization from prepareConv (tfg_s8_channel_quant)
+ *  @param w [out_c, k_h, k_w, in_c/groups] int8
+ *  @param bias [out_c] int32 or NULL.  Scratch: none. Always TFG_OK. Bit-exact with conv2dInt8 in
+ *  src/reference/int8/conv2d.ts. */
 tfg_status tfg_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const int8_t *w,
                          const int32_t *bias, int8_t *out);
-/** int8 Conv2D with Cortex-M DSP SMLAD (any geometry); bit-exact with tfg_conv2d_s8. Scratch: a 512-byte stack buffer
- *  (one im2col column, used when KH·KW·in_c/groups ≤ 512; larger receptive fields use per-tap dot products). */
+/** Largest receptive field k_h·k_w·in_c/groups tfg_conv2d_s8_dsp gathers into its scratch (larger ones use per-tap
+ *  dot products and take no scratch). */
+#define TFG_CONV_COL_MAX 512
+/** int8 Conv2D with Cortex-M DSP SMLAD for any geometry tfg_conv2d_s8 takes (groups, dilation, pads): per output pixel
+ *  and group the receptive field is gathered into one im2col column, then each output channel pair is one contiguous
+ *  dot product; fields over TFG_CONV_COL_MAX use per-tap dot products instead.
+ *  @param g, q, in, w, bias, out as tfg_conv2d_s8
+ *  @param scratch 4-byte aligned, ≥ scratch_bytes bytes, not overlapping the tensors
+ *  @param scratch_bytes ≥ tfg_conv2d_s8_dsp_scratch_bytes(g), else TFG_ERR_ARG (nothing touched). Bit-exact with
+ *  tfg_conv2d_s8 (conv2dInt8 in src/reference/int8/conv2d.ts). */
 tfg_status tfg_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const int8_t *w,
-                             const int32_t *bias, int8_t *out);
-/** Largest receptive field k_h·k_w·in_c of tfg_conv2d_s8_im2col_dsp (its stack scratch is 5 bytes per element).
- *  Must equal TFG_IM2COL_MAX in src/codegen/ops/conv2d.ts. */
+                             const int32_t *bias, int8_t *out, void *scratch, int32_t scratch_bytes);
+/** Scratch of tfg_conv2d_s8_dsp: one int8 column, K = k_h·k_w·in_c/groups bytes when K ≤ TFG_CONV_COL_MAX, else 0. Same
+ *  figure as convScratchBytes in src/codegen/ops/conv2d.ts (the memory planner's). */
+int32_t tfg_conv2d_s8_dsp_scratch_bytes(const tfg_conv_geom *g);
+/** Largest receptive field k_h·k_w·in_c of tfg_conv2d_s8_im2col_dsp (its scratch is 4 or 6 bytes per element). */
 #define TFG_IM2COL_MAX 576
-/** int8 Conv2D, one group, any kernel/stride/padding/dilation, K = k_h·k_w·in_c ≤ TFG_IM2COL_MAX: int16 im2col of
- *  two output pixels, then 2 pixels × 2 channels SMLAD blocks. w2 = the OHWI weights interleaved by codegen (per
- *  channel pair, per group of 4 of the K rounded up to 4: 4 bytes of each channel; zero-padded to an even channel count;
- *  bytes of a group in order 0,2,1,3 when in_c % 4 ≠ 0; 4-byte aligned). bias2 = the bias padded to an even
- *  count (zeros without a bias; never NULL).
- *  Scratch: 4·K + 2·K (K rounded up to 4) bytes of stack when in_c % 4 ≠ 0, else 4·K. Bit-exact with tfg_conv2d_s8. Ref: interleaveConvPairs in src/codegen/ops/dsp-weights.ts. */
+/** int8 Conv2D, one group, any kernel/stride/padding/dilation, with K = k_h·k_w·in_c ≤ TFG_IM2COL_MAX: int16 im2col of
+ *  two output pixels, then 2 pixels × 2 channels SMLAD blocks (CMSIS-NN style), requantized with SMMULR.
+ *  @param g geometry in int16 fields (tfg_conv_geom16; codegen checks they fit)
+ *  @param q tfg_s8_dsp_quant (declareDspQuant)  @param input_offset −input zero point, [−127, 128]
+ *  @param w2 the OHWI weights interleaved by codegen (per channel pair, per group of 4 of the K rounded up to 4: 4
+ *  bytes of each channel; zero-padded to an even channel count; bytes of a group in order 0,2,1,3 when in_c % 4 ≠ 0;
+ *  4-byte aligned; interleaveConvPairs in src/codegen/ops/dsp-weights.ts)
+ *  @param bias2 the bias padded to an even count (zeros without a bias; never NULL)
+ *  @param scratch 4-byte aligned, not overlapping the tensors
+ *  @param scratch_bytes ≥ tfg_conv2d_s8_im2col_dsp_scratch_bytes(g), else TFG_ERR_ARG (nothing touched). Bit-exact with
+ *  tfg_conv2d_s8 (conv2dInt8 in src/reference/int8/conv2d.ts). */
 tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                    const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out);
-/** int8 pointwise Conv2D (1×1 kernel, no padding, one group, any stride, in_c ≤ TFG_IM2COL_MAX) as a GEMM over
- *  pixels, 2 pixels × 2 channels per SMLAD block; w2 and bias2 as in tfg_conv2d_s8_im2col_dsp.
- *  Scratch: as tfg_conv2d_s8_im2col_dsp with K = in_c. Bit-exact with tfg_conv2d_s8. */
+                                    const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out, void *scratch,
+                                    int32_t scratch_bytes);
+/** Scratch of tfg_conv2d_s8_im2col_dsp: two int16 columns of K4 = K rounded up to 4 (4·K4 bytes), and a third for the
+ *  natural-order gather when in_c % 4 ≠ 0 (6·K4). Same figure as convScratchBytes in src/codegen/ops/conv2d.ts. */
+int32_t tfg_conv2d_s8_im2col_dsp_scratch_bytes(const tfg_conv_geom16 *g);
+/** int8 pointwise Conv2D (1×1 kernel, no padding, one group, any stride, in_c ≤ TFG_IM2COL_MAX) as a GEMM over pixels,
+ *  2 pixels × 2 channels per SMLAD block.
+ *  @param g, q, input_offset, w2, bias2, scratch as tfg_conv2d_s8_im2col_dsp (K = in_c)
+ *  @param scratch_bytes ≥ tfg_conv2d_s8_1x1_dsp_scratch_bytes(g), else TFG_ERR_ARG (nothing touched). Bit-exact with
+ *  tfg_conv2d_s8 (conv2dInt8 in src/reference/int8/conv2d.ts). */
 tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                 const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out);
-/** DepthwiseConv2D: output channel c·m + j reads input channel c. Ref: src/reference/float/depthwise-conv2d.ts */
+                                 const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out, void *scratch,
+                                 int32_t scratch_bytes);
+/** Scratch of tfg_conv2d_s8_1x1_dsp: as tfg_conv2d_s8_im2col_dsp_scratch_bytes with K = in_c. */
+int32_t tfg_conv2d_s8_1x1_dsp_scratch_bytes(const tfg_conv_geom16 *g);
+/** Float DepthwiseConv2D: output channel c·m + j (m = depth_multiplier ≥ 1) reads input channel c only; dilation and
+ *  explicit pads as tfg_conv2d_f32.
+ *  @param g geometry (out_c = in_c·depth_multiplier)  @param w [1, k_h, k_w, out_c]  @param bias [out_c] or NULL
+ *  @param act_min ≤ act_max.  Scratch: none. Always TFG_OK. Matches depthwiseConv2d in
+ *  src/reference/float/depthwise-conv2d.ts up to float accumulation order. */
 tfg_status tfg_depthwise_conv2d_f32(const tfg_conv_geom *g, const float *in, const float *w, const float *bias,
                                     float act_min, float act_max, float *out);
-/** int8 DepthwiseConv2D (TFLite DepthwiseConvPerChannel). Ref: src/reference/int8/depthwise-conv2d.ts */
+/** int8 DepthwiseConv2D (TFLite reference_integer_ops::DepthwiseConvPerChannel).
+ *  @param g as tfg_depthwise_conv2d_f32's  @param q per-output-channel requantization (prepareConv)
+ *  @param w [1, k_h, k_w, out_c] int8
+ *  @param bias [out_c] or NULL. Scratch: none. Always TFG_OK. Bit-exact with depthwiseConv2dInt8 in
+ *  src/reference/int8/depthwise-conv2d.ts. */
 tfg_status tfg_depthwise_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
                                    const int8_t *w, const int32_t *bias, int8_t *out);
-/** Stack scratch bounds of tfg_depthwise_conv2d_s8_dsp (it uses exactly k_h·G·W_p·8 bytes of row buffer and G·k_h·k_w·8
- *  bytes of weights),
- *  G = ceil(channels / 4), W_p = (out_w − 1)·stride_w + k_w; k_h ≤ TFG_DW_MAX_KH. Must equal the constants in
- *  src/codegen/ops/depthwise-conv2d.ts. */
+/** Bounds codegen keeps tfg_depthwise_conv2d_s8_dsp within: its row ring (k_h·G·W_p·8 bytes) and widened weights
+ *  (G·k_h·k_w·8 bytes), G = ⌈channels / 4⌉, W_p = (out_w − 1)·stride_w + k_w; k_h ≤ TFG_DW_MAX_KH. */
 #define TFG_DW_ROWBUF_BYTES 8192
 #define TFG_DW_WBUF_BYTES 4608
 #define TFG_DW_MAX_KH 16
-/** int8 DepthwiseConv2D with Cortex-M DSP (depth multiplier 1, dilation 1): input rows and weights widened to int16
- *  pairs on the stack (input offset added, padding 0), then per tap of 4 channels two LDRD and four SMLABB/SMLATT,
- *  3×3 windows unrolled. bias4 = the bias padded with zeros to a multiple of 4 (never NULL). Scratch: see above.
- *  Bit-exact with tfg_depthwise_conv2d_s8. */
+/** int8 DepthwiseConv2D with Cortex-M DSP (depth multiplier 1, dilation 1, k_h ≤ TFG_DW_MAX_KH): input rows and weights
+ *  widened to int16 pairs in the scratch (input offset added, padding 0), then per tap of 4 channels two LDRD and four
+ *  SMLABB/SMLATT, 3×3 windows unrolled.
+ *  @param g tfg_conv_geom16 (codegen checks the values fit)  @param q tfg_s8_dsp_quant
+ *  @param input_offset −input zero point  @param w [1, k_h, k_w, channels] int8
+ *  @param bias4 the bias padded with zeros to a multiple of 4 (never NULL)
+ *  @param scratch 4-byte aligned, not overlapping the tensors
+ *  @param scratch_bytes ≥ tfg_depthwise_conv2d_s8_dsp_scratch_bytes(g) (codegen keeps its parts within
+ *  TFG_DW_ROWBUF_BYTES and TFG_DW_WBUF_BYTES), else TFG_ERR_ARG (nothing touched). Bit-exact with
+ *  tfg_depthwise_conv2d_s8 (depthwiseConv2dInt8 in src/reference/int8/depthwise-conv2d.ts). */
 tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                       const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out);
+                                       const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out, void *scratch,
+                                       int32_t scratch_bytes);
+/** Scratch of tfg_depthwise_conv2d_s8_dsp: the ring of k_h widened rows (k_h·G·W_p·8 bytes) and the widened weights
+ *  (G·k_h·k_w·8), G = ⌈channels / 4⌉, W_p = (out_w − 1)·stride_w + k_w. Same figure as depthwiseDspScratch in
+ *  src/codegen/ops/depthwise-conv2d.ts (their sum). */
+int32_t tfg_depthwise_conv2d_s8_dsp_scratch_bytes(const tfg_conv_geom16 *g);
 
 /* ---- pool ---- */
-/** Max over the window's in-bounds positions, then the fused activation clamp. */
+/** Float MaxPool: max over the window's in-bounds positions, then clamp to [act_min, act_max].
+ *  @param g pool geometry (every size ≥ 1, pads ≥ 0)  Scratch: none. Always TFG_OK. Bit-exact with maxPool in
+ *  src/reference/float/max-pool.ts. */
 tfg_status tfg_maxpool_f32(const tfg_pool_geom *g, float act_min, float act_max, const float *in, float *out);
+/** int8 MaxPool (input and output share one quantization): max over the window's in-bounds positions, clamped to
+ *  [act_min, act_max] ⊆ [−128, 127].  Scratch: none. Always TFG_OK. Bit-exact with maxPoolInt8 in
+ *  src/reference/int8/max-pool.ts. */
 tfg_status tfg_maxpool_s8(const tfg_pool_geom *g, int32_t act_min, int32_t act_max, const int8_t *in, int8_t *out);
-/** Mean over the window's in-bounds positions; count_include_pad divides by the positions inside the padded input. */
+/** Float AveragePool: mean over the window's in-bounds positions (count_include_pad = 1: divided by the positions
+ *  inside the padded input), then clamped.
+ *  @param count_include_pad 0 or 1.  Scratch: none. Always TFG_OK. Matches averagePool in
+ *  src/reference/float/average-pool.ts up to float accumulation order. */
 tfg_status tfg_avgpool_f32(const tfg_pool_geom *g, int32_t count_include_pad, float act_min, float act_max,
                            const float *in, float *out);
-/** int8 AveragePool (TFLite reference): rounded-half-away integer division of the sum; with count_include_pad,
- *  padded positions hold pad_value (the zero point, shared by input and output); an empty window gives pad_value. */
+/** int8 AveragePool (TFLite reference, one quantization for input and output): the sum over the window divided by its
+ *  count with rounding half away from zero; with count_include_pad, padded positions hold pad_value (the zero point);
+ *  an empty window gives pad_value.
+ *  @param pad_value, act_min ≤ act_max ∈ [−128, 127].  Scratch: none. Always TFG_OK. Bit-exact with averagePoolInt8 in
+ *  src/reference/int8/average-pool.ts. */
 tfg_status tfg_avgpool_s8(const tfg_pool_geom *g, int32_t count_include_pad, int32_t pad_value, int32_t act_min,
                           int32_t act_max, const int8_t *in, int8_t *out);
-/** Mean over H·W per channel: in [batch,hw,channels] → out [batch,channels]. */
+/** Float GlobalAveragePool: mean over hw positions per channel, in [batch, hw, channels] → out [batch, channels].
+ *  @param batch, hw, channels ≥ 1.  Scratch: none. Always TFG_OK. Matches globalAveragePool in
+ *  src/reference/float/global-average-pool.ts up to float accumulation order. */
 tfg_status tfg_global_avgpool_f32(int32_t batch, int32_t hw, int32_t channels, const float *in, float *out);
-/** int8 global average as TFLite's quantized Mean: acc = requantize(Σ (x − in_zp), multiplier, shift) with
- *  (multiplier, shift) from s_in/s_out, then the rounded-half-away division by hw, + out_zp, clamped to int8.
- *  Ref: src/reference/int8/global-average-pool.ts */
+/** int8 global average as TFLite's quantized Mean: acc = requantize(Σ (x − input_zero_point), multiplier, shift) with
+ *  (multiplier, shift) = quantizeMultiplier(s_in/s_out), then divided by hw rounding half away from zero, +
+ *  output_zero_point, clamped to int8.
+ *  @param batch, hw, channels ≥ 1 (hw·255 < 2^31)
+ *  @param zero points ∈ [−128, 127].  Scratch: none. Always TFG_OK. Bit-exact with globalAveragePoolInt8 in
+ *  src/reference/int8/global-average-pool.ts. */
 tfg_status tfg_global_avgpool_s8(int32_t batch, int32_t hw, int32_t channels, int32_t input_zero_point,
                                  int32_t output_zero_point, int32_t multiplier, int32_t shift, const int8_t *in, int8_t *out);
 
 /* ---- element-wise binary (same shape: n elements; _bcast: strided broadcasting) ---- */
+/** Float Add of two same-shape tensors: out[i] = clamp(a[i] + b[i], act_min, act_max).
+ *  @param n ≥ 1 elements. In place allowed (out == a or out == b). Scratch: none. Always TFG_OK. Bit-exact with add in
+ *  src/reference/float/add.ts. */
 tfg_status tfg_add_f32(int32_t n, const float *a, const float *b, float act_min, float act_max, float *out);
+/** Float Add with broadcasting: out index i (p->dims, rank ≤ TFG_MAX_DIMS, row-major) reads a at Σ i·a_strides, b at Σ
+ *  i·b_strides (stride 0 on a broadcast axis), then the clamp.  Out may equal an input of the output's shape. Scratch:
+ *  none. Always TFG_OK. Bit-exact with add in src/reference/float/add.ts. */
 tfg_status tfg_add_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float act_min, float act_max, float *out);
+/** Float Sub of two same-shape tensors: out[i] = clamp(a[i] − b[i], act_min, act_max).
+ *  @param n ≥ 1 elements. In place allowed (out == a or out == b). Scratch: none. Always TFG_OK. Bit-exact with sub in
+ *  src/reference/float/sub.ts. */
 tfg_status tfg_sub_f32(int32_t n, const float *a, const float *b, float act_min, float act_max, float *out);
+/** Float Sub with broadcasting: out index i (p->dims, rank ≤ TFG_MAX_DIMS, row-major) reads a at Σ i·a_strides, b at Σ
+ *  i·b_strides (stride 0 on a broadcast axis), then the clamp.  Out may equal an input of the output's shape. Scratch:
+ *  none. Always TFG_OK. Bit-exact with sub in src/reference/float/sub.ts. */
 tfg_status tfg_sub_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float act_min, float act_max, float *out);
+/** Float Mul of two same-shape tensors: out[i] = clamp(a[i] · b[i], act_min, act_max).
+ *  @param n ≥ 1 elements. In place allowed (out == a or out == b). Scratch: none. Always TFG_OK. Bit-exact with mul in
+ *  src/reference/float/mul.ts. */
 tfg_status tfg_mul_f32(int32_t n, const float *a, const float *b, float act_min, float act_max, float *out);
+/** Float Mul with broadcasting: out index i (p->dims, rank ≤ TFG_MAX_DIMS, row-major) reads a at Σ i·a_strides, b at Σ
+ *  i·b_strides (stride 0 on a broadcast axis), then the clamp.  Out may equal an input of the output's shape. Scratch:
+ *  none. Always TFG_OK. Bit-exact with mul in src/reference/float/mul.ts. */
 tfg_status tfg_mul_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float act_min, float act_max, float *out);
+/** Float Div of two same-shape tensors: out[i] = a[i] / b[i] (IEEE: ±inf or NaN for b = 0), no activation.
+ *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with div in src/reference/float/div.ts. */
 tfg_status tfg_div_f32(int32_t n, const float *a, const float *b, float *out);
+/** Float Div with broadcasting (p as tfg_add_f32_bcast's).  Scratch: none. Always TFG_OK. Bit-exact with div in
+ *  src/reference/float/div.ts. */
 tfg_status tfg_div_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float *out);
+/** int8 Add (TFLite reference_ops::AddElementwise): both inputs offset, shifted left by p->left_shift (20) and scaled
+ *  to 2·max(s_a, s_b), summed, requantized to the output and clamped to [p->act_min, p->act_max].
+ *  @param n ≥ 1
+ *  @param p from prepareAdd (src/reference/int8/add.ts).  In place allowed. Scratch: none. Always TFG_OK. Bit-exact
+ *  with addInt8 in src/reference/int8/add.ts. */
 tfg_status tfg_add_s8(int32_t n, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+/** int8 Add with broadcasting (bc as tfg_add_f32_bcast's p; p as tfg_add_s8's).  Scratch: none. Always TFG_OK.
+ *  Bit-exact with addInt8 in src/reference/int8/add.ts. */
 tfg_status tfg_add_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
-/** int8 Add with every requantization as one SMMULR (same shapes); bit-exact with tfg_add_s8. In place allowed. */
+/** int8 Add of same-shape tensors with every requantization as one SMMULR (p prepared from tfg_add_s8's parameters by
+ *  src/codegen/ops/add.ts).
+ *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with tfg_add_s8 (addInt8 in
+ *  src/reference/int8/add.ts). */
 tfg_status tfg_add_s8_dsp(int32_t n, const tfg_add_s8_dsp_params *p, const int8_t *a, const int8_t *b, int8_t *out);
-/** int8 Sub: tfg_add_s8's arithmetic with the scaled inputs subtracted (reference_ops::SubElementwise). */
+/** int8 Sub: tfg_add_s8's arithmetic with the scaled inputs subtracted (reference_ops::SubElementwise); p from
+ *  prepareAdd.
+ *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with subInt8 in src/reference/int8/add.ts.
+ */
 tfg_status tfg_sub_s8(int32_t n, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+/** int8 Sub with broadcasting (bc as tfg_add_f32_bcast's).  Scratch: none. Always TFG_OK. Bit-exact with subInt8 in
+ *  src/reference/int8/add.ts. */
 tfg_status tfg_sub_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+/** int8 Mul (TFLite reference): out = clamp(requantize((a + a_offset)·(b + b_offset), multiplier, shift) +
+ *  output_offset, act_min, act_max), (multiplier, shift) = quantizeMultiplier(s_a·s_b/s_out).
+ *  @param n ≥ 1  @param p from prepareMul. In place allowed. Scratch: none. Always TFG_OK. Bit-exact with mulInt8 in
+ *  src/reference/int8/mul.ts. */
 tfg_status tfg_mul_s8(int32_t n, const tfg_mul_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+/** int8 Mul with broadcasting (bc as tfg_add_f32_bcast's).  Scratch: none. Always TFG_OK. Bit-exact with mulInt8 in
+ *  src/reference/int8/mul.ts. */
 tfg_status tfg_mul_s8_bcast(const tfg_bcast *bc, const tfg_mul_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 
 /* ---- activations ---- */
-/** Clamp to [lo, hi]: Relu is [0, FLT_MAX], Clip is [min, max]. In place allowed. */
+/** Float clamp to [lo, hi] (lo ≤ hi): Relu is [0, FLT_MAX], Clip is [min, max].
+ *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with relu / clip in
+ *  src/reference/float/{relu,clip}.ts. */
 tfg_status tfg_clip_f32(int32_t n, float lo, float hi, const float *in, float *out);
+/** Float LeakyRelu: out[i] = in[i] < 0 ? alpha·in[i] : in[i].
+ *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with leakyRelu in
+ *  src/reference/float/leaky-relu.ts. */
 tfg_status tfg_leaky_relu_f32(int32_t n, float alpha, const float *in, float *out);
+/** Float Sigmoid: out[i] = 1 / (1 + expf(−in[i])).
+ *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Within float tolerance of sigmoid in
+ *  src/reference/float/sigmoid.ts (libm expf vs the reference's float64). */
 tfg_status tfg_sigmoid_f32(int32_t n, const float *in, float *out);
+/** Float Tanh: out[i] = tanhf(in[i]).
+ *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Within float tolerance of tanh in
+ *  src/reference/float/tanh.ts (libm tanhf vs the reference's float64). */
 tfg_status tfg_tanh_f32(int32_t n, const float *in, float *out);
-/** HardSwish x · min(max(x + 3, 0), 6) / 6. Ref: src/reference/float/hard-swish.ts. In place allowed. */
+/** Float HardSwish: out[i] = x · min(max(x + 3, 0), 6) / 6, each step in float.
+ *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Within float tolerance of hardSwish in
+ *  src/reference/float/hard-swish.ts (the same float32 steps). */
 tfg_status tfg_hard_swish_f32(int32_t n, const float *in, float *out);
-/** Softmax over the middle axis of [outer, depth, inner]: exp(beta·(x − max)) / Σ. */
+/** Float Softmax over the middle axis of [outer, depth, inner]: exp(beta·(x − max)) / Σ.
+ *  @param outer, depth, inner ≥ 1
+ *  @param beta > 0.  Scratch: none. Always TFG_OK. Within float tolerance of softmax in src/reference/float/softmax.ts.
+ */
 tfg_status tfg_softmax_f32(int32_t outer, int32_t depth, int32_t inner, float beta, const float *in, float *out);
+/** int8 Softmax (TFLite reference_ops::Softmax, gemmlowp fixed-point exp and reciprocal) over the middle axis of
+ *  [p->outer, p->depth, p->inner]; output scale 1/256, zero point −128.
+ *  @param p from prepareSoftmax (src/reference/int8/softmax.ts). Scratch: none. Always TFG_OK. Bit-exact with
+ *  softmaxInt8 in src/reference/int8/softmax.ts. */
 tfg_status tfg_softmax_s8(const tfg_softmax_s8_params *p, const int8_t *in, int8_t *out);
-/** int8 Relu/Clip (TFLM ReluQuantized): requantize to the output quantization, clamp to [lo, hi] (quantized bounds).
- *  Ref: src/reference/int8/relu.ts. In place allowed. */
+/** int8 Relu/Clip (TFLM ReluQuantized): requantize to the output quantization (p, prepareRelu), clamp to [lo, hi]
+ *  (quantized bounds, −128 ≤ lo ≤ hi ≤ 127).
+ *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with reluInt8 in
+ *  src/reference/int8/relu.ts. */
 tfg_status tfg_clip_s8(int32_t n, const tfg_requant_params *p, int32_t lo, int32_t hi, const int8_t *in, int8_t *out);
-/** int8 element-wise function by lookup: out[i] = table[in[i] + 128], table of 256 entries (HardSwish: its table
- *  comes from src/reference/int8/hard-swish.ts). In place allowed. */
+/** int8 element-wise function by lookup: out[i] = table[in[i] + 128].
+ *  @param n ≥ 1
+ *  @param table 256 entries, from the reference's prepare step (HardSwish: prepareHardSwish in
+ *  src/reference/int8/hard-swish.ts).  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with the reference. */
 tfg_status tfg_lut_s8(int32_t n, const int8_t *table, const int8_t *in, int8_t *out);
 
 /* ---- shape ---- */
-/** Concatenation: out = for each of `outer` rows, the rows of every input in turn; row_elems[k] = axis_k·inner. */
+/** Float Concat: for each of `outer` rows, the row_elems[k] = axis_k·inner elements of every input k in turn.
+ *  @param outer ≥ 1, n_inputs ≥ 1
+ *  @param inputs n_inputs pointers, none overlapping out.  Scratch: none. Always TFG_OK. Bit-exact with concat in
+ *  src/reference/float/concat.ts. */
 tfg_status tfg_concat_f32(int32_t outer, int32_t n_inputs, const float *const *inputs, const int32_t *row_elems, float *out);
-/** int8 Concat: inputs with the output's quantization are copied, the others requantized (req[k], one per input).
- *  Ref: src/reference/int8/concat.ts */
+/** int8 Concat: inputs with the output's quantization are copied, the others requantized with req[k] (one per input,
+ *  prepareRequantize).  Other parameters as tfg_concat_f32.  Scratch: none. Always TFG_OK. Bit-exact with concatInt8 in
+ *  src/reference/int8/concat.ts. */
 tfg_status tfg_concat_s8(int32_t outer, int32_t n_inputs, const int8_t *const *inputs, const int32_t *row_elems,
                          const tfg_requant_params *req, int8_t *out);
+/** Float Transpose: out[i] = in[Σ i_d·p->in_strides[d]], i walking p->out_dims row-major (rank ≤ TFG_MAX_DIMS; the
+ *  strides already permuted by codegen).  Not in place. Scratch: none. Always TFG_OK. Bit-exact with transpose in
+ *  src/reference/float/transpose.ts. */
 tfg_status tfg_transpose_f32(const tfg_transpose_params *p, const float *in, float *out);
+/** int8 Transpose, as tfg_transpose_f32 on bytes (quantization unchanged).  Scratch: none. Always TFG_OK. Bit-exact
+ *  with transposeInt8 in src/reference/int8/transpose.ts. */
 tfg_status tfg_transpose_s8(const tfg_transpose_params *p, const int8_t *in, int8_t *out);
+/** Float constant Pad: out (p->out_dims) holds `value` except where in (p->in_dims) lands at offset p->begin[d] (pads ≥
+ *  0, rank ≤ TFG_MAX_DIMS).  Not in place. Scratch: none. Always TFG_OK. Bit-exact with pad in
+ *  src/reference/float/pad.ts. */
 tfg_status tfg_pad_f32(const tfg_pad_params *p, float value, const float *in, float *out);
+/** int8 constant Pad, as tfg_pad_f32 with `value` quantized by codegen like the reference.  Scratch: none. Always
+ *  TFG_OK. Bit-exact with padInt8 in src/reference/int8/pad.ts. */
 tfg_status tfg_pad_s8(const tfg_pad_params *p, int8_t value, const int8_t *in, int8_t *out);
-/** Byte copy for Reshape when the planner could not alias; in == out is allowed (no-op). */
+/** Byte copy for a Reshape the planner could not alias.
+ *  @param bytes ≥ 0.  in == out is allowed (no-op); other overlaps are not. Scratch: none. Always TFG_OK. Matches
+ *  reshape in src/reference/float/reshape.ts (data unchanged). */
 tfg_status tfg_copy_x8(int32_t bytes, const void *in, void *out);
 
 /* ---- normalization ---- */
-/** BatchNormalization over the last axis: y = (x − mean[c]) / sqrt(var[c] + eps) · scale[c] + bias[c]. */
+/** Float BatchNormalization over the last axis: y = (x − mean[c]) / sqrtf(var[c] + epsilon) · scale[c] + bias[c].
+ *  @param outer, channels ≥ 1  @param epsilon > 0
+ *  @param scale, bias, mean, var [channels].  In place allowed. Scratch: none. Always TFG_OK. Within float tolerance of
+ *  batchNormalization in src/reference/float/batch-normalization.ts. */
 tfg_status tfg_batchnorm_f32(int32_t outer, int32_t channels, float epsilon, const float *in, const float *scale,
                              const float *bias, const float *mean, const float *var, float *out);
 
 /* ---- quantization ---- */
-/** f32 → int8: q = clamp(roundf(x / scale) + zero_point, −128, 127) in float32, see quantizeValue in src/reference/quant.ts. */
+/** f32 → int8: q = clamp(roundf(x / scale) + zero_point, −128, 127), computed in float32.
+ *  @param n ≥ 1  @param scale > 0
+ *  @param zero_point ∈ [−128, 127].  In place allowed (out may start at in). Scratch: none. Always TFG_OK. Bit-exact
+ *  with quantizeValue in src/reference/quant.ts. */
 tfg_status tfg_quantize_s8(int32_t n, float scale, int32_t zero_point, const float *in, int8_t *out);
-/** int8 → int8 requantize (TFLite Requantize), clamped to int8. Ref: requantizeValue in src/reference/int8/quantize.ts */
+/** int8 → int8 requantize (TFLite Requantize), clamped to int8; p from prepareRequantize (p->identity: a plain copy).
+ *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with requantizeValue in
+ *  src/reference/int8/quantize.ts. */
 tfg_status tfg_requantize_s8(int32_t n, const tfg_requant_params *p, const int8_t *in, int8_t *out);
-/** int8 → f32: x = scale · (q − zero_point) rounded once to float, see dequantizeValue in src/reference/quant.ts. */
+/** int8 → f32: x = scale·(q − zero_point) rounded once to float.
+ *  @param n ≥ 1  @param scale > 0
+ *  @param zero_point ∈ [−128, 127].  Not in place. Scratch: none. Always TFG_OK. Bit-exact with dequantizeValue in
+ *  src/reference/quant.ts. */
 tfg_status tfg_dequantize_s8(int32_t n, float scale, int32_t zero_point, const int8_t *in, float *out);
 
 
 /* ==== packed weight storage (int4, fp16, 1-bit, clustered + Huffman); kernels under firmware/kernels/packed/.
  * The weights' logical values equal the IR tensor's data, so results match the dense kernels on those values:
- * int8 paths bit for bit, float paths up to accumulation order. Packing: src/codegen/packing/. ==== */
+ * int8 paths bit for bit, float paths up to accumulation order. Packing: src/packing/ (C declarations: src/codegen/packing/weight-decl.ts). ==== */
 
-/** Largest conv weight row (k_h·k_w·in_c/groups) tfg_conv2d_{f32,s8}_huff decode into their stack buffer (bytes). */
+/** Largest conv weight row (k_h·k_w·in_c/groups) tfg_conv2d_{f32,s8}_huff decode into their scratch (bytes). */
 #define TFG_HUFF_ROW_MAX 1152
 
-/** int8 Dense with 4-bit weights, two per byte (flat [out,in] index j: low nibble of byte j/2 when j is even), values in [−8, 7].
- *  Same arithmetic as tfg_dense_s8. Ref: src/reference/int8/dense.ts. */
+/** int8 Dense with 4-bit weights, two per byte (flat [out_n, in_n] index j: the low nibble of byte j/2 when j is even),
+ *  values in [−8, 7]; otherwise as tfg_dense_s8 (q, bias).  Scratch: none. Always TFG_OK. Bit-exact with denseInt8 in
+ *  src/reference/int8/dense.ts on those values. */
 tfg_status tfg_dense_s4(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
                         const uint8_t *w, const int32_t *bias, int8_t *out);
-/** int8 Conv2D with 4-bit OHWI weights packed as in tfg_dense_s4. Ref: src/reference/int8/conv2d.ts. */
+/** int8 Conv2D with 4-bit OHWI weights packed as tfg_dense_s4's; otherwise as tfg_conv2d_s8.  Scratch: none. Always
+ *  TFG_OK. Bit-exact with conv2dInt8 in src/reference/int8/conv2d.ts on those values. */
 tfg_status tfg_conv2d_s4(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const uint8_t *w,
                          const int32_t *bias, int8_t *out);
-/** Float Dense / Conv2D with IEEE-half weights converted exactly to float. Ref: src/reference/float/{dense,conv2d}.ts. */
+/** Float Dense with IEEE-half weights [out_n, in_n] (little-endian uint16) converted exactly to float; otherwise as
+ *  tfg_dense_f32.  Scratch: none. Always TFG_OK. Matches dense in src/reference/float/dense.ts on the half values. */
 tfg_status tfg_dense_f32_f16(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const uint16_t *w,
                              const float *bias, float act_min, float act_max, float *out);
+/** Float Conv2D with IEEE-half OHWI weights converted exactly to float; otherwise as tfg_conv2d_f32.  Scratch: none.
+ *  Always TFG_OK. Matches conv2d in src/reference/float/conv2d.ts on the half values. */
 tfg_status tfg_conv2d_f32_f16(const tfg_conv_geom *g, const float *in, const uint16_t *w, const float *bias, float act_min,
                               float act_max, float *out);
-/** 1-bit weights: bit j of the flat weights = word j/32, bit j%32; 1 = +, 0 = −. Float: w = ±alpha[o];
- *  int8: w = ±magnitude[o] (bit-exact with tfg_dense_s8 / tfg_conv2d_s8 on those values). */
+/** Float Dense with 1-bit weights: bit j of the flat [out_n, in_n] weights = word j/32, bit j%32; 1 → +alpha[o], 0 →
+ *  −alpha[o]; otherwise as tfg_dense_f32.  Scratch: none. Always TFG_OK. Matches dense in src/reference/float/dense.ts
+ *  on the ±alpha values up to float accumulation order. */
 tfg_status tfg_dense_f32_b1(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const uint32_t *bits,
                             const float *alpha, const float *bias, float act_min, float act_max, float *out);
+/** int8 Dense with 1-bit weights (bits as tfg_dense_f32_b1's): w[o,i] = ±magnitude[o] ∈ [1, 127]; otherwise as
+ *  tfg_dense_s8.  Scratch: none. Always TFG_OK. Bit-exact with denseInt8 in src/reference/int8/dense.ts on those
+ *  values. */
 tfg_status tfg_dense_s8_b1(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
                            const uint32_t *bits, const int32_t *magnitude, const int32_t *bias, int8_t *out);
+/** Float Conv2D with 1-bit OHWI weights (bits flat as tfg_dense_f32_b1's, ±alpha[o]); otherwise as tfg_conv2d_f32.
+ *  Scratch: none. Always TFG_OK. Matches conv2d in src/reference/float/conv2d.ts up to float accumulation order. */
 tfg_status tfg_conv2d_f32_b1(const tfg_conv_geom *g, const float *in, const uint32_t *bits, const float *alpha,
                              const float *bias, float act_min, float act_max, float *out);
+/** int8 Conv2D with 1-bit OHWI weights (±magnitude[o]); otherwise as tfg_conv2d_s8.  Scratch: none. Always TFG_OK.
+ *  Bit-exact with conv2dInt8 in src/reference/int8/conv2d.ts on those values. */
 tfg_status tfg_conv2d_s8_b1(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const uint32_t *bits,
                             const int32_t *magnitude, const int32_t *bias, int8_t *out);
-/** Largest input (in 32-bit words of signs) tfg_dense_f32_xnor packs on its stack: 64 words = 2048 inputs, 256 bytes. */
+/** Largest row of the XNOR kernels in 32-bit words of signs (64 words = 2048 inputs): codegen keeps their scratch to
+ *  one (dense) or two (conv) such rows. */
 #define TFG_XNOR_WORDS_MAX 64
-/** Float Dense on binarized inputs (sign(x), x ≥ 0 → +1) with 1-bit weights: row o = ⌈in_n/32⌉ words (rows word-aligned,
- *  padding bits 0), y = float(α[o]·(in_n − 2·popcount(w XOR signs))) + bias[o] in float. Bit-exact with
- *  src/reference/float/dense.ts (binarizeInput). in_n > 32·TFG_XNOR_WORDS_MAX returns TFG_ERR_CORRUPT (codegen checks). */
+/** Float Dense on binarized inputs (sign(x), x ≥ 0 → +1) with 1-bit weights: row o = ⌈in_n/32⌉ words (rows
+ *  word-aligned, padding bits 0), out = clamp(float(alpha[o]·(in_n − 2·popcount(w XOR signs))) + bias[o]).
+ *  @param in_n ≤ 32·TFG_XNOR_WORDS_MAX, else TFG_ERR_CORRUPT (codegen checks)  @param bias [out_n] or NULL
+ *  @param scratch 4-byte aligned
+ *  @param scratch_bytes ≥ tfg_dense_f32_xnor_scratch_bytes(in_n), else TFG_ERR_ARG. Bit-exact with dense in
+ *  src/reference/float/dense.ts (binarizeInput). */
 tfg_status tfg_dense_f32_xnor(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const uint32_t *bits,
-                              const float *alpha, const float *bias, float act_min, float act_max, float *out);
-/** Float Conv2D (groups = 1) on binarized inputs with 1-bit OHWI weights, rows of k_h·k_w·in_c bits word-aligned; padded
- *  taps contribute 0 (masked). Bit-exact with src/reference/float/conv2d.ts (binarizeInput). Stack: two
- *  TFG_XNOR_WORDS_MAX-word buffers; a larger receptive field or groups > 1 returns TFG_ERR_CORRUPT (codegen checks). */
+                              const float *alpha, const float *bias, float act_min, float act_max, float *out,
+                              void *scratch, int32_t scratch_bytes);
+/** Scratch of tfg_dense_f32_xnor: the input's sign words, 4·⌈in_n/32⌉ bytes. Same figure as xnorScratchBytes in
+ *  src/packing/storage.ts. */
+int32_t tfg_dense_f32_xnor_scratch_bytes(int32_t in_n);
+/** Float Conv2D (groups = 1) on binarized inputs with 1-bit OHWI weights, rows of k_h·k_w·in_c bits word-aligned;
+ *  padded taps contribute 0 (masked).
+ *  @param g a receptive field of ≤ TFG_XNOR_WORDS_MAX words and groups = 1, else TFG_ERR_CORRUPT (codegen checks)
+ *  @param scratch 4-byte aligned
+ *  @param scratch_bytes ≥ tfg_conv2d_f32_xnor_scratch_bytes(g), else TFG_ERR_ARG.  Bit-exact with conv2d in
+ *  src/reference/float/conv2d.ts (binarizeInput). */
 tfg_status tfg_conv2d_f32_xnor(const tfg_conv_geom *g, const float *in, const uint32_t *bits, const float *alpha,
-                               const float *bias, float act_min, float act_max, float *out);
+                               const float *bias, float act_min, float act_max, float *out, void *scratch,
+                               int32_t scratch_bytes);
+/** Scratch of tfg_conv2d_f32_xnor: the receptive field's sign and in-bounds mask words, 8·⌈k_h·k_w·in_c / 32⌉ bytes.
+ *  Same figure as xnorScratchBytes in src/packing/storage.ts. */
+int32_t tfg_conv2d_f32_xnor_scratch_bytes(const tfg_conv_geom *g);
 
-/** Widest lookup table a decoder builds (2^8 uint16 entries on the stack). */
+/** Widest lookup table a decoder builds (2^8 uint16 entries in its scratch). */
 #define TFG_HUFF_TABLE_BITS_MAX 8
 
 /** Flags of a tfg_huff_stream. */
@@ -319,7 +527,7 @@ tfg_status tfg_conv2d_f32_xnor(const tfg_conv_geom *g, const float *in, const ui
 #define TFG_HUFF_INT8_CODEBOOK 4u /* codebook entries are int8 weight values, one byte each (the _s8_huff kernels) */
 #define TFG_HUFF_ONE_SCALE 8u     /* int8: the weights share one scale, so multiplier[0] / shift[0] requantize every channel */
 
-/** One layer's clustered weights as one flash array (see src/codegen/packing/huffman-stream.ts), `data` =
+/** One layer's clustered weights as one flash array (see src/packing/huffman-stream.ts), `data` =
  *    codebook (codebook_n1 + 1 entries) · biases (TFG_HUFF_HALF_BIAS only) · index code lengths · gap code lengths
  *    (sparse only) · the canonical-Huffman bit stream of `bits` bits, MSB first, zero-padded to a byte.
  *  Code lengths are 4 bits a symbol (low nibble = even symbol); the index code has codebook_n1 + 1 symbols, the gap
@@ -333,25 +541,51 @@ typedef struct {
   uint32_t bytes, bits, crc32, count;
   uint8_t codebook_n1, gap_escape, table_bits, flags;
 } tfg_huff_stream;
-/** Float Dense decoding the stream while it computes (no row buffer; RAM = a TFG_HUFF_READER_BYTES reader, the codebook
- *  as floats and the codes' decode form: 32 uint16 counts, TFG_HUFF_SYMBOLS bytes, TFG_HUFF_TABLE_ENTRIES uint16s).
- *  `bias` (float, may be NULL) is used when the stream holds none. Returns TFG_ERR_CORRUPT on bad code lengths, a bad
- *  code, a read past `bits`, a CRC mismatch. Ref: src/reference/float/dense.ts on the codebook values. */
+/** Float Dense decoding the weights' Huffman stream while it computes (no row buffer): codebook values (float or half),
+ *  pruned weights 0.
+ *  @param s the stream (tfg_huff_stream, float or half codebook)
+ *  @param bias [out_n] float, or NULL; used when the stream holds none
+ *  @param scratch 4-byte aligned, for the codebook as floats and the codes' decode form
+ *  @param scratch_bytes ≥ tfg_dense_f32_huff_scratch_bytes(s), else TFG_ERR_ARG.  Returns TFG_ERR_CORRUPT on a wrong
+ *  length or CRC, bad code lengths, a bad code or a read past `bits` (never past `bytes`). Matches dense in
+ *  src/reference/float/dense.ts on the codebook values up to float accumulation order. */
 tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const tfg_huff_stream *s,
-                              const float *bias, float act_min, float act_max, float *out);
-/** Float Conv2D decoding one output channel's weights at a time into a TFG_HUFF_ROW_MAX-byte stack row. Errors as above. */
+                              const float *bias, float act_min, float act_max, float *out, void *scratch, int32_t scratch_bytes);
+/** Scratch of tfg_dense_f32_huff for stream s: 4 bytes a codebook entry, both codes' lookup tables (2^table_bits uint16
+ *  each; one entry for a dense stream's absent gap code) and their symbols. Same figure as huffScratchBytes in
+ *  src/packing/huffman-stream.ts. */
+int32_t tfg_dense_f32_huff_scratch_bytes(const tfg_huff_stream *s);
+/** Float Conv2D decoding one output channel's weights at a time into a row of the scratch (k_h·k_w·in_c/groups ≤
+ *  TFG_HUFF_ROW_MAX, else TFG_ERR_CORRUPT; codegen checks), then tfg_conv2d_f32's arithmetic.  Other parameters and
+ *  errors as tfg_dense_f32_huff
+ *  @param scratch_bytes ≥ tfg_conv2d_f32_huff_scratch_bytes(g, s), else TFG_ERR_ARG. Matches conv2d in
+ *  src/reference/float/conv2d.ts on the codebook values up to float accumulation order. */
 tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tfg_huff_stream *s, const float *bias,
-                               float act_min, float act_max, float *out);
+                               float act_min, float act_max, float *out, void *scratch, int32_t scratch_bytes);
+/** Scratch of tfg_conv2d_f32_huff: tfg_dense_f32_huff_scratch_bytes(s) + the decoded row (k_h·k_w·in_c/groups bytes).
+ *  Same figure as huffScratchBytes in src/packing/huffman-stream.ts. */
+int32_t tfg_conv2d_f32_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff_stream *s);
 /** int8 Dense whose weights are int8 codes in a Huffman stream (TFG_HUFF_INT8_CODEBOOK: the codebook holds the int8
- *  values, read in place, as TFLM's LUT compression does), decoded while computing: same arithmetic as tfg_dense_s8 on
- *  those values, so bit-exact with it (pruned weights add 0). RAM: a reader and the codes' decode form, no codebook copy.
- *  With TFG_HUFF_ONE_SCALE, q->multiplier / q->shift hold one entry for all channels. Errors as tfg_dense_f32_huff, and
- *  a stream without int8 codes is TFG_ERR_CORRUPT. Ref: src/reference/int8/dense.ts. */
+ *  values, read in place, as TFLM's LUT compression does), decoded while computing; pruned weights add 0.
+ *  @param q as tfg_dense_s8's; with TFG_HUFF_ONE_SCALE q->multiplier / q->shift hold one entry for all channels
+ *  @param scratch 4-byte aligned, for the codes' decode form
+ *  @param scratch_bytes ≥ tfg_dense_s8_huff_scratch_bytes(s), else TFG_ERR_ARG.  Errors as tfg_dense_f32_huff, and a
+ *  stream without int8 codes is TFG_ERR_CORRUPT. Bit-exact with denseInt8 in src/reference/int8/dense.ts on the
+ *  codebook values. */
 tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
-                             const tfg_huff_stream *s, const int32_t *bias, int8_t *out);
-/** int8 Conv2D on the same stream, one output channel's int8 weights at a time decoded into a TFG_HUFF_ROW_MAX-byte
- *  stack row (0 for pruned weights), then tfg_conv2d_s8's arithmetic. Ref: src/reference/int8/conv2d.ts. */
+                             const tfg_huff_stream *s, const int32_t *bias, int8_t *out, void *scratch, int32_t scratch_bytes);
+/** Scratch of tfg_dense_s8_huff for stream s: both codes' lookup tables and symbols (no codebook copy). Same figure as
+ *  huffScratchBytes in src/packing/huffman-stream.ts. */
+int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s);
+/** int8 Conv2D on an int8 Huffman stream: one output channel's weights at a time decoded into a row of the scratch (0
+ *  for pruned weights; rows ≤ TFG_HUFF_ROW_MAX, else TFG_ERR_CORRUPT), then tfg_conv2d_s8's arithmetic.  q as
+ *  tfg_dense_s8_huff's
+ *  @param scratch_bytes ≥ tfg_conv2d_s8_huff_scratch_bytes(g, s), else TFG_ERR_ARG.  Errors as tfg_dense_s8_huff.
+ *  Bit-exact with conv2dInt8 in src/reference/int8/conv2d.ts on the codebook values. */
 tfg_status tfg_conv2d_s8_huff(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const tfg_huff_stream *s,
-                              const int32_t *bias, int8_t *out);
+                              const int32_t *bias, int8_t *out, void *scratch, int32_t scratch_bytes);
+/** Scratch of tfg_conv2d_s8_huff: tfg_dense_s8_huff_scratch_bytes(s) + the decoded row (k_h·k_w·in_c/groups bytes).
+ *  Same figure as huffScratchBytes in src/packing/huffman-stream.ts. */
+int32_t tfg_conv2d_s8_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff_stream *s);
 
 #endif /* TFG_KERNELS_H */

@@ -6,7 +6,8 @@
 
 #define TFG_STACK_PATTERN 0x5AC3A55Cu
 /* Guard words at the bottom of the stack region, each TFG_STACK_GUARD_PATTERN xor its index (so a run of the paint
- * pattern, zeros or a copied word cannot pass for them). Must equal STACK_GUARD_BYTES in src/build/stack-plan.ts. */
+ * pattern, zeros or a copied word cannot pass for them). STACK_GUARD_BYTES in src/build/stack-plan.ts is the same figure
+ * (test/firmware/shared-constants.test.ts compares them). */
 #define TFG_STACK_GUARD_WORDS 4u
 #define TFG_STACK_GUARD_BYTES (4u * TFG_STACK_GUARD_WORDS)
 #define TFG_STACK_GUARD_PATTERN 0xC0DEF00Du

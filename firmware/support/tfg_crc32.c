@@ -1,5 +1,5 @@
 /* tfg_crc32.c: CRC-32/IEEE (zlib), one lookup in a 1 KB table per byte; compiled once, into the firmware of models
- * whose kernels check a CRC (the Huffman decoders). src/codegen/packing/bits.ts computes the same on the host. */
+ * whose kernels check a CRC (the Huffman decoders). src/packing/bits.ts computes the same on the host. */
 #include "tfg_crc32.h"
 
 uint32_t tfg_crc32_update(uint32_t crc, const uint8_t *p, uint32_t n) {

@@ -6,6 +6,22 @@
 /* Bytes of a code's nibble lengths for n symbols. */
 #define TFG_HUFF_LENGTHS_BYTES(n) (((uint32_t)(n) + 1u) / 2u)
 
+int32_t tfg_huff_scratch_layout(const tfg_huff_stream *s, int32_t float_codebook, int32_t row_bytes, void *base,
+                                tfg_huff_scratch *parts) {
+  const uint32_t n = tfg_huff_codebook_n(s), gap_n = tfg_huff_gap_symbols(s);
+  const uint32_t codebook_bytes = float_codebook ? 4u * n : 0u;
+  const uint32_t entries = (1u << tfg_huff_index_table_bits(s)) + (gap_n ? 1u << tfg_huff_gap_table_bits(s) : 1u);
+  const uint32_t symbols = n + (gap_n ? gap_n : 1u);
+  if (base) { /* codebook first (4-byte aligned), then the uint16 tables, then bytes */
+    uint8_t *at = (uint8_t *)base;
+    parts->codebook = float_codebook ? (float *)(void *)at : NULL;
+    parts->tables = (uint16_t *)(void *)(at + codebook_bytes);
+    parts->symbols = at + codebook_bytes + 2u * entries;
+    parts->row = parts->symbols + symbols;
+  }
+  return (int32_t)(codebook_bytes + 2u * entries + symbols + (uint32_t)row_bytes);
+}
+
 /* Header checks before any decoding (at most `total` coded weights, table widths the decoders can hold, parts that add
  * up to `bytes`, CRC-32 over all of `data`), then where the parts of `data` start into *p. The codebook takes 1 byte an
  * entry (TFG_HUFF_INT8_CODEBOOK), 2 (TFG_HUFF_HALF_CODEBOOK) or 4 (float). out_c: the layer's output channels (the
@@ -84,8 +100,8 @@ static int32_t tfg_huff_build(const uint8_t *lengths, uint32_t bits, uint32_t n,
   return 1;
 }
 
-/* Builds the index and (when sparse) gap codes of a checked stream into counts[32], symbols[TFG_HUFF_SYMBOLS] and
- * tables[TFG_HUFF_TABLE_ENTRIES]; a dense stream's gap code is a copy of the index code (never used). 0 on bad lengths. */
+/* Builds the index and (when sparse) gap codes of a checked stream into counts[32] and the scratch's symbols and tables
+ * (tfg_huff_scratch); a dense stream's gap code is a copy of the index code (never used). 0 on bad lengths. */
 int32_t tfg_huff_build_codes(const tfg_huff_stream *s, const tfg_huff_parts *p, uint16_t *counts, uint8_t *symbols,
                              uint16_t *tables, tfg_huff_code *index, tfg_huff_code *gap) {
   const uint32_t index_n = tfg_huff_codebook_n(s), gap_n = tfg_huff_gap_symbols(s), index_bits = tfg_huff_index_table_bits(s);

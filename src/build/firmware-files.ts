@@ -8,8 +8,9 @@ import type { Board } from './boards.ts';
 export const FIRMWARE_DIR = packagePath('firmware');
 export const TEMPLATES_DIR = packagePath('templates');
 
-/** Flags every build uses, before the board's own. */
-export const BASE_CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O2'];
+/** Flags every build uses, before the board's own. -Wvla: stack sized at run time is an error (the stack plan could not
+ *  bound it; kernels take per-layer scratch from the arena instead). */
+export const BASE_CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-Wvla', '-O2'];
 
 export interface FirmwareFiles {
   /** Absolute paths of the runtime and board-family C files. */

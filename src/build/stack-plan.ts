@@ -1,8 +1,9 @@
 // Plans the firmware's stack from measured frames: the serial firmware's C (serial main, model, kernels, runtime, port)
 // is compiled with the board's cross compiler and -fstack-usage -fcallgraph-info=su, the deepest call chain is taken
-// from gcc's call graph (each frame as gcc reports it, plus the stack each layer's kernel sizes at run time, from
-// codegen), library routines' frames are read from the board's own libraries, and an interrupt on top of it all.
-// The linker script then reserves that much (plus the guard words the runtime checks after each inference).
+// from gcc's call graph (each frame as gcc reports it; kernels keep their per-layer scratch in the arena, and a frame
+// sized at run time is refused), library routines' frames are read from the board's own libraries, and an interrupt
+// on top of it all. The linker script then reserves that much (plus the guard words the runtime checks after each
+// inference).
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,8 @@ import { FIRMWARE_DIR, firmwareFiles } from './firmware-files.ts';
 import { libraryDepth, libraryRoutines, type LibraryRoutine } from './library-frames.ts';
 import { renderSerialMain } from './render.ts';
 
-/** Guard words at the bottom of the stack region. Must equal TFG_STACK_GUARD_BYTES in firmware/runtime/tfg_stack.h. */
+/** Guard words at the bottom of the stack region: TFG_STACK_GUARD_BYTES (firmware/runtime/tfg_stack.h;
+ *  test/firmware/shared-constants.test.ts compares them). */
 export const STACK_GUARD_BYTES = 16;
 
 export interface StackPlan {
@@ -28,7 +30,7 @@ export interface StackPlan {
   chain: string[];
   /** Of plannedBytes: exception entry + the deepest interrupt handler. */
   interruptBytes: number;
-  /** Deepest stack from tfg_model_run down (the model's layers with their scratch, or a hook of the serial runtime). */
+  /** Deepest stack from tfg_model_run down (the model's layers, or a hook of the serial runtime). */
   modelBytes: number;
   /** .data + .bss of the compiled objects (the arena included), before the link drops unused ones. */
   staticRamBytes: number;
@@ -48,8 +50,6 @@ export interface FirmwareModel {
   files: Record<string, string>;
   /** The .c files of `files`. */
   sources: string[];
-  /** GeneratedModel.kernelStack: stack sized at run time, per kernel. */
-  kernelStack: Record<string, number>;
 }
 
 export interface PlanOptions {
@@ -100,7 +100,6 @@ class DepthWalker {
   constructor(
     private readonly g: CallGraph,
     private readonly board: Board,
-    private readonly kernelStack: Record<string, number>,
     private readonly library: Map<string, LibraryRoutine>,
   ) {}
 
@@ -110,14 +109,9 @@ class DepthWalker {
     const f = this.g.defined.get(id);
     if (!f) return this.external(id);
     if (path.includes(id)) throw planFailed(this.board, `${[...path, id].map((p) => this.g.defined.get(p)?.name ?? p).join(' → ')} is recursive`);
-    let frame = f.frameBytes;
-    let note = `${f.name} ${f.frameBytes}`;
-    if (f.kind === 'dynamic') {
-      const sized = this.kernelStack[f.name];
-      if (sized === undefined) throw planFailed(this.board, `${f.name} allocates stack sized at run time that codegen does not bound`);
-      frame += sized;
-      note += ` + ${sized} sized to its layers`;
-    }
+    if (f.kind === 'dynamic') throw planFailed(this.board, `${f.name} (${f.unit}) allocates stack sized at run time (a variable-length array or alloca), which no plan can bound`);
+    const frame = f.frameBytes;
+    const note = `${f.name} ${f.frameBytes}`;
     const callees = [...f.callees];
     if (f.indirectCalls > 0) {
       for (const name of pointerTargets(f, this.board)) {
@@ -193,7 +187,7 @@ export async function planStack(board: Board, model: FirmwareModel, opts: PlanOp
     const graph = parseCallGraph(out.filter((f) => f.endsWith('.ci')).map((f) => ({ path: f, text: readFileSync(join(dir, f), 'utf8') })));
     const staticRamBytes = out.filter((f) => f.endsWith('.o')).reduce((s, f) => s + elfSize(join(dir, f)).ramBytes, 0);
     const library = graph.external.size > 0 ? await libraryRoutines(board) : new Map<string, LibraryRoutine>();
-    const walker = new DepthWalker(graph, board, model.kernelStack, library);
+    const walker = new DepthWalker(graph, board, library);
     let thread: Depth = { bytes: 0, chain: [] };
     let handler: Depth = { bytes: 0, chain: [] };
     let handlers = 0;

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { TinyforgeError, formatDiagnostic, setWarningSink } from '../diagnostics.ts';
 import { TOOL_VERSION } from '../package.ts';
 import { commands } from './commands/index.ts';
+import { stopWithParent } from './parent-watch.ts';
 
 export function buildProgram(): Command {
   const program = new Command('tinyforge')
@@ -20,10 +21,12 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   const verbose = argv.includes('--verbose');
+  stopWithParent();
   setWarningSink((d) => process.stderr.write(formatDiagnostic(d) + '\n'));
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    // A command that ran to the end may still report a failure of what it checked (tinyforge test: exit 1).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version are "errors" to commander; they have already printed.

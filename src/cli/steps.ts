@@ -19,6 +19,7 @@ import { generateModel } from '../codegen/generate.ts';
 import { checkOutputDir, writeProject, type ManifestStack, type ProjectManifest } from '../codegen/project.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
 import { log, phaseProgress } from './output.ts';
+import { cachedCompression, type CachedCompression } from './compression-cache.ts';
 import { loadDatasetFor, type DatasetFlags } from './dataset-options.ts';
 
 export interface PrepareOptions extends DatasetFlags {
@@ -33,6 +34,8 @@ export interface PrepareOptions extends DatasetFlags {
   calibrationSamples: number;
   /** Command-line preprocessing (`--input-scale 1/255 --mean 0.1307 --std 0.3081`), over what the model file says. */
   preprocess?: PreprocessFlags;
+  /** false: compute the compression even when the cache holds it (--no-cache). */
+  cache?: boolean;
 }
 
 export interface PreprocessFlags {
@@ -159,13 +162,17 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
       throw new TinyforgeError('bad-argument', 'compression and int8 quantization need data to calibrate on', { hint: 'pass --dataset mnist (or a folder of samples), or --quantize none' });
     }
     const calibrationCount = applyCalibrationCount(recipe, opts.calibrationSamples);
-    const { calibration, data, validation } = await passData(floatGraph, opts, calibrationCount);
-    dataNotes = data.notes ?? [];
-    const plog = createLog(phaseProgress({ indent: '  ' }));
-    const r = await runPipeline(floatGraph, recipe, { data: { calibration, dataset: data, validation }, log: plog });
-    for (const d of plog.diagnostics) log(formatDiagnostic(d));
-    graph = r.ir;
+    const compute = async (): Promise<CachedCompression> => {
+      const { calibration, data, validation } = await passData(floatGraph, opts, calibrationCount);
+      const plog = createLog(phaseProgress({ indent: '  ' }));
+      const r = await runPipeline(floatGraph, recipe, { data: { calibration, dataset: data, validation }, log: plog });
+      for (const d of plog.diagnostics) log(formatDiagnostic(d));
+      return { graph: r.ir, compression: r.compression, dataNotes: data.notes ?? [] };
+    };
+    const r = opts.cache === false ? await compute() : await cachedCompression(floatGraph, recipe, calibrationCount, opts, compute, log);
+    graph = r.graph;
     compression = r.compression;
+    dataNotes = r.dataNotes;
   }
   const quantization = isQuantized(graph) ? 'int8' : 'float32';
   return { floatGraph, graph, compression, quantization, dataNotes };

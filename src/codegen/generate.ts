@@ -11,8 +11,8 @@ import { kernelDependencies, kernelSourcePath, readFirmwareFile } from './kernel
 import { ioLayout, ioMacros, type IoLayout } from './io-layout.ts';
 import { planMemory, tensorBytes, type MemoryPlan } from './memory-planner.ts';
 import { modelHash } from './model-hash.ts';
-import type { EmitContext, KernelSet } from './op-emitter.ts';
-import { emitterFor } from './ops/index.ts';
+import type { EmitContext, KernelSet, NodeContext } from './op-emitter.ts';
+import { emitterFor, scratchRuleFor } from './ops/index.ts';
 import { C_TYPE, WeightTable } from './weights.ts';
 import { storageProblems } from '../packing/storage.ts';
 import type { WeightFlash } from '../packing/flash-bytes.ts';
@@ -40,8 +40,6 @@ export interface GeneratedModel {
   weightArrays: WeightFlash[];
   /** Kernel functions the model calls, sorted. */
   kernels: string[];
-  /** Per kernel with variable-length arrays: the most stack they take in any of its calls (OpEmission.stackBytes). */
-  kernelStack: Record<string, number>;
   hash: number;
   plan: MemoryPlan;
   /** Where each graph input/output sits in the packed input/output buffer. */
@@ -84,9 +82,27 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
   }
   const io = ioLayout(g);
   const kernelSet: KernelSet = opts.board?.kernels === 'cortex-m-dsp' ? 'cortex-m-dsp' : 'reference';
-  const plan = planMemory(g);
   const names = new CNames();
   const weightTable = new WeightTable(g, names);
+  const nodeContext = <N extends Node>(node: N): NodeContext<N> => ({
+    g,
+    node,
+    kernels: kernelSet,
+    input: (i) => (node.inputs[i] ? g.tensors[node.inputs[i]] : undefined),
+    output: (i = 0) => g.tensors[node.outputs[i]],
+  });
+  // Each layer's kernel scratch, sized by its op's scratch rule, is placed by the planner like a tensor that lives
+  // during that layer only. A node its rule cannot size takes none here: its emitter reports the problem below.
+  const scratch = g.nodes.map((node) => {
+    const rule = scratchRuleFor(node.op);
+    try {
+      return rule ? rule({ ...nodeContext(node), stream: (name) => weightTable.stream(name) }) : 0;
+    } catch (err) {
+      if (err instanceof TinyforgeError) return 0;
+      throw err;
+    }
+  });
+  const plan = planMemory(g, { scratch });
 
   const ptr = (name: string): string => {
     if (!name) return 'NULL';
@@ -103,17 +119,17 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
   const params: string[] = [];
   const layers: Layer[] = [];
   const kernels = new Set<string>();
-  const kernelStack: Record<string, number> = Object.create(null);
   const problems: { node: Node; err: TinyforgeError }[] = [];
   g.nodes.forEach((node: Node, index) => {
     const layerId = names.name(node.name, `l${index}_`);
     const ctx: EmitContext = {
-      g,
-      node,
-      kernels: kernelSet,
-      input: (i) => (node.inputs[i] ? g.tensors[node.inputs[i]] : undefined),
-      output: (i = 0) => g.tensors[node.outputs[i]],
+      ...nodeContext(node),
       ptr,
+      scratch: (bytes) => {
+        if (bytes !== scratch[index]) throw new Error(`node "${node.name}": its kernel takes ${bytes} B of scratch, its op's scratch rule gave ${scratch[index]} B (codegen disagrees with itself)`);
+        const s = plan.scratch[index];
+        return s ? `tfg_arena + ${s.offset}, ${s.bytes}` : 'NULL, 0';
+      },
       weight: (name, relaid) => weightTable.ref(name, relaid),
       aliased: (a, b) => plan.bufferOf[a] !== undefined && plan.bufferOf[a] === plan.bufferOf[b],
       packed: (name) => weightTable.packed(name),
@@ -132,7 +148,6 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     try {
       const e = emitterFor(node.op)(ctx);
       if (e.kernel) kernels.add(e.kernel);
-      if (e.kernel && e.stackBytes !== undefined) kernelStack[e.kernel] = Math.max(kernelStack[e.kernel] ?? 0, e.stackBytes);
       const out = node.outputs[0];
       layers.push({
         index,
@@ -211,7 +226,6 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     weightBytes: weights.reduce((s, w) => s + w.bytes, 0),
     weightArrays: weights.map(({ tensor, bytes, format, layoutBytes }) => ({ tensor, bytes, format, layoutBytes })),
     kernels: kernelList,
-    kernelStack,
     hash,
     plan,
     io,

@@ -6,7 +6,7 @@ import { packagePath } from '../package.ts';
 
 /** Absolute path of the package's firmware/ folder. */
 export const FIRMWARE_DIR = packagePath('firmware');
-/** Must equal TFG_MAX_DIMS in firmware/include/tfg_kernels.h. */
+/** TFG_MAX_DIMS (firmware/include/tfg_kernels.h; test/firmware/shared-constants.test.ts compares them). */
 export const TFG_MAX_DIMS = 6;
 
 let catalog: Map<string, string> | undefined;

@@ -1,5 +1,5 @@
-// Static arena planner: places every intermediate tensor at an offset in one arena from tensor lifetimes,
-// so the generated C needs no malloc and far less RAM than one buffer per tensor.
+// Static arena planner: places every intermediate tensor, and each layer's kernel scratch, at an offset in one arena
+// from their lifetimes, so the generated C needs no malloc and far less RAM than one buffer per tensor.
 import { isConstant, product, type DType, type Graph, type Node } from '../ir/graph.ts';
 import { opDef } from '../ir/ops/index.ts';
 
@@ -11,8 +11,10 @@ export type BufferHome = 'arena' | 'input' | 'output';
 
 export interface PlannedBuffer {
   id: number;
-  /** Tensors sharing this memory (Reshape aliases, in-place element-wise chains), in node order. */
+  /** Tensors sharing this memory (Reshape aliases, in-place element-wise chains), in node order; none for scratch. */
   tensors: string[];
+  /** A kernel's scratch: the index of the node whose call alone uses it (start = end = that index). */
+  scratchOf?: number;
   /** First node index that writes it (−1 = graph input) and last node index that reads it (nodes.length = graph output). */
   start: number;
   end: number;
@@ -27,15 +29,17 @@ export interface PlannedBuffer {
 
 export interface MemoryPlan {
   arenaBytes: number;
-  /** Sum of the sizes of all arena tensors, as if each had its own buffer. */
+  /** Sum of the sizes of all arena tensors and scratch buffers, as if each had its own buffer. */
   naiveBytes: number;
-  /** Largest sum of simultaneously live arena buffers: no placement can beat it. */
+  /** Largest sum of simultaneously live arena buffers (scratch included): no placement can beat it. */
   lowerBound: number;
   /** Arena offset of every tensor placed in the arena (aliases share their buffer's offset). */
   offsets: Record<string, number>;
   /** Buffer of every non-constant tensor. */
   bufferOf: Record<string, number>;
   buffers: PlannedBuffer[];
+  /** Each node's kernel scratch (node index → arena offset and bytes), for the nodes that take some. */
+  scratch: Record<number, { offset: number; bytes: number }>;
 }
 
 export interface PlanOptions {
@@ -43,6 +47,9 @@ export interface PlanOptions {
   alignment?: number;
   /** Reuse a dying input for an element-wise output, and alias Reshape (default true). */
   inPlace?: boolean;
+  /** Bytes of scratch each node's kernel takes during its call (index = node index; 0 or absent: none), from the ops'
+   *  scratch rules. Placed like a tensor that lives during that node only. */
+  scratch?: readonly number[];
 }
 
 const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
@@ -133,6 +140,9 @@ export function planMemory(g: Graph, opts: PlanOptions = {}): MemoryPlan {
     b.size = Math.max(b.size, alignUp(tensorBytes(g, t), alignment));
   }
   const buffers = [...byRoot.values()];
+  (opts.scratch ?? []).forEach((bytes, i) => {
+    if (bytes > 0) buffers.push({ id: buffers.length, tensors: [], scratchOf: i, start: i, end: i, size: alignUp(bytes, alignment), home: 'arena', ioIndex: -1, offset: 0 });
+  });
   const arena = buffers.filter((b) => b.home === 'arena');
 
   // Greedy by size, best fit: each buffer takes the smallest gap between already-placed buffers that overlap it in time.
@@ -164,8 +174,13 @@ export function planMemory(g: Graph, opts: PlanOptions = {}): MemoryPlan {
   }
   const offsets: Record<string, number> = Object.create(null);
   const bufferOf: Record<string, number> = Object.create(null);
+  const scratch: MemoryPlan['scratch'] = {};
   let naiveBytes = 0;
   for (const b of buffers) {
+    if (b.scratchOf !== undefined) {
+      scratch[b.scratchOf] = { offset: b.offset, bytes: opts.scratch![b.scratchOf] };
+      naiveBytes += b.size;
+    }
     for (const t of b.tensors) {
       bufferOf[t] = b.id;
       if (b.home === 'arena') {
@@ -174,5 +189,5 @@ export function planMemory(g: Graph, opts: PlanOptions = {}): MemoryPlan {
       }
     }
   }
-  return { arenaBytes, naiveBytes, lowerBound, offsets, bufferOf, buffers };
+  return { arenaBytes, naiveBytes, lowerBound, offsets, bufferOf, buffers, scratch };
 }

@@ -1,19 +1,34 @@
 // The contract of src/codegen/ops/<op>.ts: given one node, pick a kernel variant, compute its constants at
-// compile time and return one C call. generate.ts builds the context and collects the declarations.
+// compile time and return one C call; and, for ops whose kernels take scratch, the scratch rule the memory planner
+// asks first. generate.ts builds the contexts and collects the declarations.
 import type { Graph, Node, Tensor } from '../ir/graph.ts';
 import type { PackedDecl } from './packing/weight-decl.ts';
-import { vlaBytes } from '../packing/storage.ts';
+import type { WeightStream } from '../packing/huffman-stream.ts';
 
 /** Which kernel family a board asks for: reference C everywhere, or Cortex-M DSP (SMLAD) variants where they exist. */
 export type KernelSet = 'reference' | 'cortex-m-dsp';
 
-export interface EmitContext<N = Node> {
+/** What a node's kernel choice reads: the graph, the node, its tensors and the board's kernel set. */
+export interface NodeContext<N = Node> {
   g: Graph;
   node: N;
   kernels: KernelSet;
   /** The tensor of input i (undefined when the name is '' = absent optional input). */
   input(i: number): Tensor | undefined;
   output(i?: number): Tensor;
+}
+
+/** What an op's scratch rule reads before the memory planner runs: the node, and the bit stream a clustered constant
+ *  is packed into (undefined when it is not packed clustered), encoded once per generation. */
+export interface ScratchContext<N = Node> extends NodeContext<N> {
+  stream(name: string): WeightStream | undefined;
+}
+
+/** Bytes of scratch the kernel a node runs on takes from the arena for its call (0: none): the figure of the kernel's
+ *  C function <kernel>_scratch_bytes, computed here so the memory planner can place it before any C is emitted. */
+export type ScratchRule<N = Node> = (ctx: ScratchContext<N>) => number;
+
+export interface EmitContext<N = Node> extends NodeContext<N> {
   /** C expression pointing at a tensor's data with its element type, e.g. `(const float *)(tfg_arena + 64)`. `NULL` for '';
    *  a constant's C identifier (as `weight(name)`). */
   ptr(name: string): string;
@@ -28,18 +43,17 @@ export interface EmitContext<N = Node> {
   aliased(a: string, b: string): boolean;
   /** The flash form of a packed constant (declaring it), or undefined when it is emitted dense. */
   packed(name: string): PackedDecl | undefined;
+  /** The kernel's last two C arguments, `scratch, scratch_bytes`: where the planner put this layer's `bytes` of scratch
+   *  in the arena (`NULL, 0` for none). `bytes` must be what the op's scratch rule gave: the check keeps the emitter's
+   *  kernel choice and the rule's in step. */
+  scratch(bytes: number): string;
 }
-
-export { vlaBytes };
 
 export interface OpEmission {
   /** Kernel function called, e.g. 'tfg_conv2d_s8'; null when the op needs no code (an aliased Reshape). */
   kernel: string | null;
   /** One C statement without the trailing ';', or '' when kernel is null. */
   call: string;
-  /** Stack this call allocates sized to the layer (the kernel's variable-length arrays, each as vlaBytes gives it),
-   *  on top of the fixed frame the compiler reports (-fstack-usage). Only for kernels with such arrays. */
-  stackBytes?: number;
 }
 
 export type OpEmitter<N = Node> = (ctx: EmitContext<N>) => OpEmission;

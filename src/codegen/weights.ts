@@ -2,7 +2,8 @@
 import { isConstant, type Graph, type Tensor } from '../ir/graph.ts';
 import { cComment, type CNames } from './c-names.ts';
 import { cFloats, cInts, cList } from './c-literals.ts';
-import { deployedFormat } from '../packing/storage.ts';
+import { clusteredStream, deployedFormat } from '../packing/storage.ts';
+import type { WeightStream } from '../packing/huffman-stream.ts';
 import { alignedBytes, denseFlashBytes, packedFlashBytes, type WeightFlash } from '../packing/flash-bytes.ts';
 import { packedWeightDecl, type PackedDecl } from './packing/weight-decl.ts';
 
@@ -31,6 +32,7 @@ export class WeightTable {
   private readonly ids = new Map<string, WeightArray>();
   private readonly packs = new Map<string, PackedDecl>();
   private readonly relaid = new Set<string>();
+  private readonly streams = new Map<string, WeightStream | undefined>();
 
   constructor(private readonly g: Graph, private readonly names: CNames) {}
 
@@ -52,7 +54,7 @@ export class WeightTable {
         this.ids.set(name, { tensor: name, id, bytes, format, layoutBytes: bytes - denseFlashBytes(t), decl: declareRelaid(t, id, relaid) });
         return id;
       }
-      const packed = packedWeightDecl(this.g, name, id); // Tensor.storage kinds: src/packing/
+      const packed = packedWeightDecl(this.g, name, id, this.stream(name)); // Tensor.storage kinds: src/packing/
       if (packed) this.packs.set(name, packed);
       w = packed
         ? { tensor: name, id, bytes: packedFlashBytes(packed), format, layoutBytes: 0, decl: packed.decl }
@@ -67,6 +69,13 @@ export class WeightTable {
     if (!this.isWeight(name)) return undefined;
     this.ref(name);
     return this.packs.get(name);
+  }
+
+  /** The bit stream clustered constant `name` is packed into (undefined when it is not packed clustered), encoded
+   *  once: the scratch rules size the Huffman decoders' scratch from it before the weight is declared. */
+  stream(name: string): WeightStream | undefined {
+    if (!this.streams.has(name)) this.streams.set(name, clusteredStream(this.g, name));
+    return this.streams.get(name);
   }
 
   isWeight(name: string): boolean {

@@ -40,7 +40,7 @@ export const huffman: Pass = {
     }
     const before = graphSize(ir);
     const after = graphSize(g);
-    // Layers run one after another, so the decoder's stack need is the largest layer's (reader, built tables, conv row).
+    // Layers run one after another, so the decoder's RAM need is the largest layer's (reader, built tables, conv row).
     const decoderRam = Math.max(0, ...coded.map((name) => packWeight(g, name)?.decoderRamBytes ?? 0));
     const report: PassReport & Record<string, unknown> = {
       name: 'huffman',
@@ -54,7 +54,7 @@ export const huffman: Pass = {
       notes: [
         `${coded.length} layers Huffman coded: ${coded.join(', ')}`,
         ...(params.half === true ? [`codebooks stored as half; ${halfBiases} biases stored as half inside their layer's stream`] : []),
-        `decoder RAM: at most ${decoderRam} B of stack (a bit reader, the codebook as floats and each code's tables, built from its lengths; a Conv2D also decodes one output channel into a TFG_HUFF_ROW_MAX row); Dense decodes while it computes`,
+        `decoder RAM: at most ${decoderRam} B (a bit reader and code counts on the stack; the codebook as floats, each code's tables built from its lengths and, for a Conv2D, one decoded output channel in its layer's arena scratch); Dense decodes while it computes`,
       ],
     };
     return { ir: g, report };

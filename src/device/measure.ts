@@ -20,6 +20,8 @@ export interface DeviceMeasurement {
   /** Largest |device − reference| over all outputs (float models), 0 for identical int8 outputs. */
   maxAbsDiff: number;
   devicePredictions: number[];
+  /** Each sample's label, in the order of devicePredictions. */
+  labels: number[];
 }
 
 export const bytesOf = (d: TensorData): Uint8Array => new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
@@ -54,6 +56,7 @@ export async function measureOnDevice(
   const int8 = g.tensors[g.outputs[0]].dtype !== 'f32';
   const latencies: number[] = [];
   const devicePredictions: number[] = [];
+  const labels: number[] = [];
   let unit: LatencyUnit = 'unavailable';
   let devCorrect = 0;
   let refCorrect = 0;
@@ -72,6 +75,7 @@ export async function measureOnDevice(
     const pd = argmax(dev);
     const pr = argmax(ref);
     devicePredictions.push(pd);
+    labels.push(label);
     if (pd === label) devCorrect++;
     if (pr === label) refCorrect++;
     let same = int8 ? dev.length === ref.length : pd === pr;
@@ -93,5 +97,6 @@ export async function measureOnDevice(
     agreementKind: int8 ? 'identical-bytes' : 'same-top1',
     maxAbsDiff,
     devicePredictions,
+    labels,
   };
 }

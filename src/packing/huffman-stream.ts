@@ -27,7 +27,7 @@ export interface WeightStream {
   gapBits: number;
   /** Flash bytes of the code lengths and the stream descriptor (the stream, codebook and biases not included). */
   tableBytes: number;
-  /** Stack bytes of the codes' decode form the decoder builds (counts, symbols, lookup tables). */
+  /** RAM of the codes' decode form the decoder builds: counts (on its stack), symbols and lookup tables (scratch). */
   tableRamBytes: number;
 }
 
@@ -40,7 +40,7 @@ export interface StreamOptions {
 }
 
 const fixedBitsFor = (n: number) => Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
-/** sizeof(tfg_huff_stream) on a 32-bit target: a pointer, four words, four bytes. */
+/** sizeof(tfg_huff_stream) on a 32-bit target: a pointer, four words, four bytes (test/firmware/shared-constants.test.ts). */
 export const HUFF_STREAM_BYTES = 24;
 /** Cost of a gap code in bits: stream + lengths + table build and decode time (TABLE_ENTRY_BITS, FAST/SLOW_SYMBOL_BITS). */
 function gapCost(hist: number[], code: CanonicalCode): number {
@@ -134,6 +134,15 @@ export function encodeWeightStream(indices: ArrayLike<number>, values: ArrayLike
   };
 }
 
+/** Bytes of a Huffman decoder's scratch in the arena, as tfg_huff_scratch_layout (firmware/support/tfg_huff.c) sizes it
+ *  from the descriptor: the codebook as floats (float kernels), both codes' lookup tables (one entry for a dense
+ *  stream's absent gap code) and symbols, and a conv kernel's decoded row of `rowBytes`. */
+export function huffScratchBytes(st: WeightStream, floatCodebook: boolean, rowBytes: number): number {
+  const entries = st.indexTable.entries.length + (st.gapTable ? st.gapTable.entries.length : 1);
+  const symbols = st.codebookN + (st.gap ? st.gapEscape + 1 : 1);
+  return (floatCodebook ? 4 * st.codebookN : 0) + 2 * entries + symbols + rowBytes;
+}
+
 /** The layer's flash array as tfg_huff_stream.data holds it: `head` (codebook, then half biases if any), the index and
  *  gap code lengths, the stream; and the CRC-32 over all of it that tfg_huff_open checks. */
 export function streamArray(st: WeightStream, head: Uint8Array): { bytes: Uint8Array; crc32: number } {
@@ -147,7 +156,7 @@ export function streamArray(st: WeightStream, head: Uint8Array): { bytes: Uint8A
   return { bytes, crc32: crc32(bytes) };
 }
 
-/** tfg_huff_stream.flags (firmware/include/tfg_kernels.h). */
+/** tfg_huff_stream.flags (firmware/include/tfg_kernels.h; test/firmware/shared-constants.test.ts compares them). */
 export const HUFF_HALF_CODEBOOK = 1;
 export const HUFF_HALF_BIAS = 2;
 /** The codebook holds int8 weight values, one byte each (the int8 kernels read it in place). */

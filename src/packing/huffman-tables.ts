@@ -10,7 +10,8 @@ export interface LookupTable {
   entries: Uint16Array;
 }
 
-/** Largest table: 2^8 entries (512 bytes of stack); = TFG_HUFF_TABLE_BITS_MAX. */
+/** Largest table: 2^8 entries (512 bytes of the decoder's scratch): TFG_HUFF_TABLE_BITS_MAX (test/firmware/shared-constants.test.ts
+ *  compares them). */
 export const MAX_TABLE_BITS = 8;
 /** Decode time, in bits of flash it is worth: a symbol found by one table lookup (≈ 20 instructions on Cortex-M3), one
  *  that takes the canonical walk (≈ 80–120, 4× the lookup and more), one table entry built (≈ 3). A table is as large

@@ -8,16 +8,13 @@ import { TinyforgeError } from '../diagnostics.ts';
 import { product, type Graph, type Node, type Storage, type Tensor } from '../ir/graph.ts';
 import { f32ToHalfBits, halfBitsToF32, roundToHalf } from './bits.ts';
 import {
-  codebookBytes, encodeWeightStream, HUFF_HALF_BIAS, HUFF_HALF_CODEBOOK, HUFF_INT8_CODEBOOK, HUFF_ONE_SCALE, int8CodebookBytes, streamArray, type WeightStream,
+  codebookBytes, encodeWeightStream, HUFF_HALF_BIAS, HUFF_HALF_CODEBOOK, HUFF_INT8_CODEBOOK, HUFF_ONE_SCALE, huffScratchBytes, int8CodebookBytes, streamArray,
+  type WeightStream,
 } from './huffman-stream.ts';
 
-/** Bytes the stack gives one variable-length array of `bytes`: gcc rounds each to the stack alignment (8 on Arm,
- *  16 on RISC-V; the larger is taken). */
-export const vlaBytes = (bytes: number): number => Math.ceil(bytes / 16) * 16;
-
-/** Must equal TFG_XNOR_WORDS_MAX in firmware/include/tfg_kernels.h. */
+/** TFG_XNOR_WORDS_MAX (firmware/include/tfg_kernels.h; test/firmware/shared-constants.test.ts compares them). */
 export const XNOR_WORDS_MAX = 64;
-/** Must equal TFG_HUFF_ROW_MAX in firmware/include/tfg_kernels.h. */
+/** TFG_HUFF_ROW_MAX (firmware/include/tfg_kernels.h; test/firmware/shared-constants.test.ts compares them). */
 export const HUFF_ROW_MAX = 1152; // 3·3·128: any 3x3 conv up to 128 input channels
 
 export type PackedKind = 'f16' | 'int4' | 'binary' | 'clustered';
@@ -171,8 +168,14 @@ export function int8Magnitudes(t: Tensor): number[] | undefined {
   return m;
 }
 
-/** sizeof(tfg_huff_reader) on a 32-bit target (firmware/include/tfg_huff.h): a pointer and four 32-bit fields. */
+/** sizeof(tfg_huff_reader) on a 32-bit target (firmware/include/tfg_huff.h): a pointer and four 32-bit fields
+ *  (test/firmware/shared-constants.test.ts). */
 export const HUFF_READER_BYTES = 20;
+/** The decoders' uint16 counts[32] of code lengths, on their stack. */
+const HUFF_COUNTS_BYTES = 64;
+
+/** Is constant `name` the weights of a Conv2D? */
+const convReads = (g: Graph, name: string): boolean => g.nodes.some((n) => n.op === 'Conv2D' && n.inputs[1] === name);
 
 export interface PackedWeight {
   kind: PackedKind;
@@ -180,13 +183,11 @@ export interface PackedWeight {
   descriptor?: HuffDescriptor;
   /** Bytes of the arrays' values and the descriptor, before alignment padding (flash-bytes.ts adds it). */
   bytes: number;
-  /** Stack the layer's decoder needs besides the kernel's scalars: the Huffman reader (+ the conv row buffer), or the
-   *  XNOR kernel's sign words. 0 for the other kinds. */
+  /** RAM the layer's decoder needs besides the kernel's scalars: the Huffman reader and code counts (stack), the codebook
+   *  as floats, the codes' tables and a conv kernel's row (its scratch in the arena); or the XNOR kernel's sign words
+   *  (scratch). 0 for the other kinds. */
   decoderRamBytes: number;
-  /** Stack the kernel's variable-length arrays take for this layer (tfg_dense_f32_huff / tfg_conv2d_f32_huff: the
-   *  codebook as floats, both codes' symbols and lookup tables), over its fixed frame. 0 for the other kinds. */
-  kernelStackBytes: number;
-  /** Clustered layers: the encoded stream (for reports). */
+  /** Clustered layers: the encoded stream (for reports, and the decoder's scratch). */
   stream?: WeightStream;
 }
 
@@ -197,7 +198,7 @@ function packF16(t: Tensor): PackedWeight {
     h[i] = f32ToHalfBits(d[i]);
     if (Math.fround(halfBitsToF32(h[i])) !== d[i] && !(Number.isNaN(d[i]))) throw mismatch(t, `value ${d[i]} at ${i} is not a half`);
   }
-  return { kind: 'f16', arrays: [arr('', 'uint16_t', h)], bytes: h.length * 2, decoderRamBytes: 0, kernelStackBytes: 0 };
+  return { kind: 'f16', arrays: [arr('', 'uint16_t', h)], bytes: h.length * 2, decoderRamBytes: 0 };
 }
 
 function packInt4(t: Tensor): PackedWeight {
@@ -207,12 +208,12 @@ function packInt4(t: Tensor): PackedWeight {
     if (d[i] < -8 || d[i] > 7) throw mismatch(t, `value ${d[i]} at ${i} is outside [-8, 7]`);
     b[i >> 1] |= (d[i] & 0x0f) << ((i & 1) * 4);
   }
-  return { kind: 'int4', arrays: [arr('', 'uint8_t', b)], bytes: b.length, decoderRamBytes: 0, kernelStackBytes: 0 };
+  return { kind: 'int4', arrays: [arr('', 'uint8_t', b)], bytes: b.length, decoderRamBytes: 0 };
 }
 
 /** Sign bits of binary weights: flat (bit j of the weights = word j/32), or with each row starting on a word boundary
  *  (`rowAligned`, the XNOR kernel's layout: row o = words o·⌈row/32⌉ …, padding bits 0). */
-function packBinary(t: Tensor, s: Extract<Storage, { kind: 'binary' }>, rowAligned: boolean): PackedWeight {
+function packBinary(t: Tensor, s: Extract<Storage, { kind: 'binary' }>, rowAligned: boolean, conv: boolean): PackedWeight {
   const { out, row } = rows(t);
   const d = t.data!;
   const isFloat = t.dtype === 'f32';
@@ -228,7 +229,7 @@ function packBinary(t: Tensor, s: Extract<Storage, { kind: 'binary' }>, rowAlign
     else if (d[i] !== -a) throw mismatch(t, `value ${d[i]} at ${i} is not ±${a}`);
   }
   const alphaArray = isFloat ? arr('_alpha', 'float', alpha, 8) : arr('_alpha', 'int32_t', alpha);
-  return { kind: 'binary', arrays: [arr('', 'uint32_t', words, 8), alphaArray], bytes: words.length * 4 + out * 4, decoderRamBytes: rowAligned ? XNOR_WORDS_MAX * 4 : 0, kernelStackBytes: 0 };
+  return { kind: 'binary', arrays: [arr('', 'uint32_t', words, 8), alphaArray], bytes: words.length * 4 + out * 4, decoderRamBytes: rowAligned ? xnorScratchBytes(row, conv) : 0 };
 }
 
 /** The bias a half-clustered weight's stream holds (its one consumer's f32 bias, read by nothing else), if any: codegen
@@ -248,8 +249,28 @@ export function isFoldedBias(g: Graph, name: string): boolean {
   return g.nodes.some((n) => n.inputs[2] === name && foldedBias(g, n.inputs[1]) === name);
 }
 
-function packClustered(g: Graph, t: Tensor, stored: Extract<Storage, { kind: 'clustered' }>, conv: boolean): PackedWeight {
-  if (t.dtype === 'i8') return packClusteredInt8(t, stored, conv);
+/** Scratch bytes of an XNOR kernel for rows of `row` weights: the input's sign words (dense), signs and mask (conv), as
+ *  tfg_dense_f32_xnor_scratch_bytes / tfg_conv2d_f32_xnor_scratch_bytes compute them. */
+export function xnorScratchBytes(row: number, conv: boolean): number {
+  return (conv ? 8 : 4) * Math.ceil(row / 32);
+}
+
+/** The bit stream a clustered constant is packed into (what its kernel decodes), or undefined when it is not packed
+ *  clustered. Encoding a large layer takes a while: generateModel encodes each once (WeightTable.stream). */
+export function clusteredStream(g: Graph, name: string): WeightStream | undefined {
+  const t = g.tensors[name];
+  const s = t?.storage;
+  if (s?.kind !== 'clustered' || !isPacked(g, name)) return undefined;
+  return encodeWeightStream(indicesOf(s), t.data!, { codebookN: s.codebook.length, sparse: !!s.sparse, huffman: s.huffman });
+}
+
+/** RAM of a Huffman decoder: the reader and code counts on its stack, its scratch (huffScratchBytes) in the arena. */
+function huffDecoderRam(st: WeightStream, floatCodebook: boolean, convRow: number): number {
+  return HUFF_READER_BYTES + HUFF_COUNTS_BYTES + huffScratchBytes(st, floatCodebook, convRow);
+}
+
+function packClustered(g: Graph, t: Tensor, stored: Extract<Storage, { kind: 'clustered' }>, convRow: number, stream?: WeightStream): PackedWeight {
+  if (t.dtype === 'i8') return packClusteredInt8(t, stored, convRow, stream);
   const d = t.data as Float32Array;
   const s = { ...stored, indices: indicesOf(stored) };
   if (s.indices.length !== d.length) throw mismatch(t, `${s.indices.length} indices for ${d.length} weights`);
@@ -263,26 +284,14 @@ function packClustered(g: Graph, t: Tensor, stored: Extract<Storage, { kind: 'cl
   const biasName = foldedBias(g, t.name);
   const bias = biasName ? (g.tensors[biasName].data as Float32Array) : undefined;
   if (bias) bias.forEach((b, i) => { if (roundToHalf(b) !== b) throw mismatch(t, `bias ${i} of "${biasName}" = ${b} is not a half`); });
-  const st = encodeWeightStream(s.indices, d, { codebookN: s.codebook.length, sparse: !!s.sparse, huffman: s.huffman });
+  const st = stream ?? encodeWeightStream(s.indices, d, { codebookN: s.codebook.length, sparse: !!s.sparse, huffman: s.huffman });
   const head = codebookBytes(s.codebook, half, bias);
   const { bytes, crc32 } = streamArray(st, head);
   const flags = (half ? HUFF_HALF_CODEBOOK : 0) | (bias ? HUFF_HALF_BIAS : 0);
   const tableBits = st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4);
   const layout = `codebook (${s.codebook.length} × ${half ? 'half' : 'float'})${bias ? `, ${bias.length} half biases` : ''}, index code lengths${st.gap ? ', gap code lengths' : ''}, ${st.bits}-bit stream`;
   const descriptor: HuffDescriptor = { bytes: bytes.length, bits: st.bits, crc32, count: st.count, maxIndex: s.codebook.length - 1, gapEscape: st.gapEscape, tableBits, flags, layout };
-  // Stack: the reader, the codebook as floats, the codes' built tables (+ the conv row).
-  const decoderRamBytes = HUFF_READER_BYTES + 4 * s.codebook.length + st.tableRamBytes + (conv ? HUFF_ROW_MAX : 0);
-  // The kernels' arrays: float codebook[n], uint8_t symbols[TFG_HUFF_SYMBOLS], uint16_t tables[TFG_HUFF_TABLE_ENTRIES].
-  const kernelStackBytes = vlaBytes(4 * s.codebook.length) + huffTableStack(st, s.codebook.length);
-  return { kind: 'clustered', arrays: [arr('', 'uint8_t', bytes)], descriptor, bytes: head.length + st.data.length + st.tableBytes, stream: st, decoderRamBytes, kernelStackBytes };
-}
-
-/** The Huffman kernels' variable-length arrays besides a float codebook: uint8_t symbols[TFG_HUFF_SYMBOLS],
- *  uint16_t tables[TFG_HUFF_TABLE_ENTRIES] (the int8 kernels read their codebook in place). */
-function huffTableStack(st: WeightStream, codebookN: number): number {
-  const symbols = codebookN + (st.gap ? st.gap.lengths.length : 1);
-  const entries = st.indexTable.entries.length + (st.gapTable ? st.gapTable.entries.length : 1);
-  return vlaBytes(symbols) + vlaBytes(2 * entries);
+  return { kind: 'clustered', arrays: [arr('', 'uint8_t', bytes)], descriptor, bytes: head.length + st.data.length + st.tableBytes, stream: st, decoderRamBytes: huffDecoderRam(st, true, convRow) };
 }
 
 /** A graph read back from JSON (src/ir/serialize.ts) may hold indices as a plain object: accept any array-like. */
@@ -292,7 +301,7 @@ function indicesOf(s: Extract<Storage, { kind: 'clustered' }>): Uint8Array {
 
 /** int8 clustered weights: the codebook holds the int8 values themselves (flag HUFF_INT8_CODEBOOK; the int8 kernels read
  *  it in place and compute exactly as tfg_*_s8 on `data`), int32 biases stay their own array. */
-function packClusteredInt8(t: Tensor, s: Extract<Storage, { kind: 'clustered' }>, conv: boolean): PackedWeight {
+function packClusteredInt8(t: Tensor, s: Extract<Storage, { kind: 'clustered' }>, convRow: number, stream?: WeightStream): PackedWeight {
   const d = t.data as Int8Array;
   const indices = indicesOf(s);
   if (indices.length !== d.length) throw mismatch(t, `${indices.length} indices for ${d.length} weights`);
@@ -301,28 +310,28 @@ function packClusteredInt8(t: Tensor, s: Extract<Storage, { kind: 'clustered' }>
     if (s.sparse && d[i] === 0) continue;
     if (s.codebook[indices[i]] !== d[i]) throw mismatch(t, `weight ${i} = ${d[i]} but its cluster ${indices[i]} is ${s.codebook[indices[i]]}`);
   }
-  const st = encodeWeightStream(indices, d, { codebookN: s.codebook.length, sparse: !!s.sparse, huffman: s.huffman });
+  const st = stream ?? encodeWeightStream(indices, d, { codebookN: s.codebook.length, sparse: !!s.sparse, huffman: s.huffman });
   const head = int8CodebookBytes(s.codebook);
   const { bytes, crc32 } = streamArray(st, head);
   const flags = HUFF_INT8_CODEBOOK | (sharesOneScale(t) ? HUFF_ONE_SCALE : 0);
   const tableBits = st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4);
   const layout = `codebook (${s.codebook.length} × int8), index code lengths${st.gap ? ', gap code lengths' : ''}, ${st.bits}-bit stream`;
   const descriptor: HuffDescriptor = { bytes: bytes.length, bits: st.bits, crc32, count: st.count, maxIndex: s.codebook.length - 1, gapEscape: st.gapEscape, tableBits, flags, layout };
-  // Stack: the reader and the codes' built tables (+ the conv row); the codebook is read in place from flash.
-  const decoderRamBytes = HUFF_READER_BYTES + st.tableRamBytes + (conv ? HUFF_ROW_MAX : 0);
-  return { kind: 'clustered', arrays: [arr('', 'uint8_t', bytes)], descriptor, bytes: head.length + st.data.length + st.tableBytes, stream: st, decoderRamBytes, kernelStackBytes: huffTableStack(st, s.codebook.length) };
+  // The codebook is read in place from flash: the scratch holds the codes' tables (+ the conv row).
+  return { kind: 'clustered', arrays: [arr('', 'uint8_t', bytes)], descriptor, bytes: head.length + st.data.length + st.tableBytes, stream: st, decoderRamBytes: huffDecoderRam(st, false, convRow) };
 }
 
-/** The flash arrays of a packed constant, or undefined when it is stored dense. */
-export function packWeight(g: Graph, name: string): PackedWeight | undefined {
+/** The flash arrays of a packed constant, or undefined when it is stored dense. `stream`: its clustered stream when
+ *  already encoded (clusteredStream), so it is not encoded twice. */
+export function packWeight(g: Graph, name: string, stream?: WeightStream): PackedWeight | undefined {
   if (!isPacked(g, name)) return undefined;
   const t = g.tensors[name];
   const s = t.storage!;
   switch (s.kind) {
     case 'f16': return packF16(t);
     case 'int4': return packInt4(t);
-    case 'binary': return packBinary(t, s, g.nodes.some((n) => n.inputs[1] === name && isXnor(n)));
-    case 'clustered': return packClustered(g, t, s, g.nodes.some((n) => n.op === 'Conv2D' && n.inputs[1] === name));
+    case 'binary': return packBinary(t, s, g.nodes.some((n) => n.inputs[1] === name && isXnor(n)), convReads(g, name));
+    case 'clustered': return packClustered(g, t, s, convReads(g, name) ? product(t.shape.slice(1)) : 0, stream);
     default: return undefined;
   }
 }

@@ -1,111 +1,144 @@
-// report.html: the same figures as report.json, drawn as inline SVG bar charts a person can take in at a glance.
+// report.html: the figures of report.json as a page — a summary whose numbers are report.json's, then accuracy on an
+// axis that shows the differences, flash and RAM against the board's limits, per-layer latency and memory, the arena
+// timeline, the compression steps with the per-layer table, and the confusion matrix.
 import type { Report } from './report.ts';
+import { page } from './page.ts';
+import { accuracyDomain, barChart, color, confusionChart, esc, field, fmt, pct, timelineChart, usageChart, type Bar } from './svg.ts';
 
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export interface BoardLimits {
+  flash_bytes: number;
+  ram_bytes: number;
 }
 
-function fmt(n: number | null | undefined, digits = 0): string {
-  if (n === null || n === undefined || Number.isNaN(n)) return '—';
-  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+function summary(r: Report): string {
+  const row = (label: string, cells: string) => `<tr><th>${esc(label)}</th><td>${cells}</td></tr>`;
+  const latency = r.latency.median === null
+    ? `unavailable${r.latency.note ? ` <span class="note">(${esc(r.latency.note)})</span>` : ''}`
+    : `${field('latency.median', fmt(r.latency.median))} ${esc(r.latency.unit)} median, p90 ${field('latency.p90', fmt(r.latency.p90))}, ≈ ${field('latency.ms', fmt(r.latency.ms, 3))} ms at ${fmt(r.latency.clock_hz / 1e6)} MHz`;
+  return `<table>
+${row('model', `${field('model.params', fmt(r.model.params))} params, ${field('model.macs', fmt(r.model.macs))} MACs, ${esc(r.model.quantization)}`)}
+${row('latency', latency)}
+${row('memory', `flash ${field('memory.flash_bytes', fmt(r.memory.flash_bytes))} B, static RAM ${field('memory.ram_bytes', fmt(r.memory.ram_bytes))} B (arena ${field('memory.arena_bytes', fmt(r.memory.arena_bytes))} B), stack ${r.memory.stack_bytes === null ? '—' : `${field('memory.stack_bytes', fmt(r.memory.stack_bytes))} B`}`)}
+${row('weights', `${field('compression.compressed_bytes', fmt(r.compression.compressed_bytes))} B in flash, ${field('compression.ratio', fmt(r.compression.ratio, 2))}× smaller than float32 (${fmt(r.compression.original_bytes)} B)`)}
+${row('top-1', `device ${field('accuracy.device_top1', pct(r.accuracy.device_top1))}, reference ${field('accuracy.reference_top1', pct(r.accuracy.reference_top1))}, float model ${r.accuracy.float_top1 == null ? `— ${r.accuracy.float_note ? `<span class="note">(${esc(r.accuracy.float_note)})</span>` : ''}` : field('accuracy.float_top1', pct(r.accuracy.float_top1))} on ${field('accuracy.samples', fmt(r.accuracy.samples))} samples of ${esc(r.accuracy.dataset)}`)}
+${row('agreement', `${field('accuracy.agreement', pct(r.accuracy.agreement))} (${esc(r.accuracy.agreement_kind)})`)}
+</table>`;
 }
 
-interface Bar {
-  label: string;
-  value: number;
-  /** Optional limit drawn as a thin outline behind the bar (e.g. the board's flash). */
-  limit?: number;
-  note?: string;
+function accuracy(r: Report): string {
+  const bars: Bar[] = [];
+  if (r.accuracy.float_top1 != null) bars.push({ label: 'float model (host)', value: r.accuracy.float_top1 * 100, color: color(2) });
+  if (r.accuracy.reference_top1 != null) bars.push({ label: 'reference interpreter', value: r.accuracy.reference_top1 * 100, color: color(1) });
+  if (r.accuracy.device_top1 != null) bars.push({ label: `device (${r.target.kind})`, value: r.accuracy.device_top1 * 100, color: color(0) });
+  if (bars.length === 0) return '';
+  const domain = accuracyDomain(bars.map((b) => b.value));
+  const diff = r.accuracy.device_top1 != null && r.accuracy.float_top1 != null ? (r.accuracy.device_top1 - r.accuracy.float_top1) * 100 : null;
+  const end = (v: number) => fmt(v, v % 1 ? 1 : 0);
+  const note = `The axis runs from ${end(domain[0])}% to ${end(domain[1])}%${domain[0] > 0 ? ', not from 0, so that differences show' : ''}.` +
+    (diff !== null ? ` Device − float model: ${diff >= 0 ? '+' : '−'}${fmt(Math.abs(diff), 2)} pt.` : '');
+  return barChart({ id: 'accuracy', title: `Top-1 on ${r.accuracy.samples} samples of ${r.accuracy.dataset}`, unit: '%', bars, domain, digits: 2, note });
 }
 
-/** Horizontal bar chart; bars share one scale so lengths compare honestly. */
-export function barChart(title: string, bars: Bar[], unit: string, digits = 0): string {
-  const width = 860;
-  const labelW = 190;
-  const rowH = 26;
-  // A board limit far above the figures would flatten every bar: draw it only when it is on the same scale.
-  const maxValue = Math.max(1, ...bars.map((b) => b.value));
-  const drawn = bars.map((b) => (b.limit !== undefined && b.limit <= 5 * maxValue ? b : { ...b, limit: undefined }));
-  const max = Math.max(1, ...drawn.map((b) => Math.max(b.value, b.limit ?? 0)));
-  const scale = (v: number) => ((width - labelW - 300) * v) / max;
-  const rows = drawn
-    .map((b, i) => {
-      const y = 30 + i * rowH;
-      const limit =
-        b.limit !== undefined
-          ? `<rect x="${labelW}" y="${y}" width="${scale(b.limit).toFixed(1)}" height="18" fill="none" stroke="#999" stroke-dasharray="3 2"/>`
-          : '';
-      return (
-        `<text x="${labelW - 8}" y="${y + 13}" text-anchor="end">${esc(b.label)}</text>` +
-        limit +
-        `<rect x="${labelW}" y="${y}" width="${Math.max(1, scale(b.value)).toFixed(1)}" height="18" fill="#3b7dd8"/>` +
-        `<text x="${labelW + Math.max(1, scale(b.value)) + 6}" y="${y + 13}">${fmt(b.value, digits)} ${esc(unit)}${b.note ? ' · ' + esc(b.note) : ''}</text>`
-      );
-    })
-    .join('\n');
-  const h = 40 + bars.length * rowH;
-  return `<figure><figcaption>${esc(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${h}" font-family="sans-serif" font-size="12">${rows}</svg></figure>`;
+function memoryAgainstBoard(r: Report, limits?: BoardLimits): string {
+  const weights = r.compression.compressed_bytes;
+  const flash = r.memory.flash_bytes;
+  const arena = r.memory.arena_bytes;
+  const stack = r.memory.stack_limit_bytes ?? r.memory.stack_bytes ?? 0;
+  if (!limits) {
+    return barChart({ id: 'memory', title: 'Memory on the device', unit: 'B', bars: [
+      { label: 'flash', value: flash }, { label: 'static RAM', value: r.memory.ram_bytes }, { label: 'arena', value: arena },
+    ] });
+  }
+  return usageChart('memory', `Flash and RAM against the board's limits (${r.board})`, [
+    { label: 'flash', parts: [{ label: 'weights', value: Math.min(weights, flash) }, { label: 'code, runtime and other data', value: Math.max(0, flash - weights) }], limit: limits.flash_bytes, limitLabel: 'the board\'s' },
+    { label: 'RAM', parts: [{ label: 'arena', value: arena }, { label: 'other static data', value: Math.max(0, r.memory.ram_bytes - arena) }, { label: r.memory.stack_limit_bytes ? 'stack reserved' : 'stack used', value: stack }], limit: limits.ram_bytes, limitLabel: 'the board\'s' },
+  ]);
 }
 
-export function renderHtml(r: Report, boardLimits?: { flash_bytes: number; ram_bytes: number }): string {
-  const charts: string[] = [];
-  charts.push(
-    barChart(
-      'Memory on the device',
-      [
-        { label: 'flash (code + weights)', value: r.memory.flash_bytes, limit: boardLimits?.flash_bytes, note: boardLimits ? `${fmt((100 * r.memory.flash_bytes) / boardLimits.flash_bytes, 1)}% of the board's ${fmt(boardLimits.flash_bytes)}` : undefined },
-        { label: 'static RAM', value: r.memory.ram_bytes, limit: boardLimits?.ram_bytes, note: boardLimits ? `${fmt((100 * r.memory.ram_bytes) / boardLimits.ram_bytes, 1)}% of the board's ${fmt(boardLimits.ram_bytes)}` : undefined },
-        { label: 'arena (planned)', value: r.memory.arena_bytes },
-        ...(r.memory.arena_naive_bytes ? [{ label: 'arena if not shared', value: r.memory.arena_naive_bytes }] : []),
-        ...(r.memory.stack_bytes !== null ? [{ label: 'stack high-water', value: r.memory.stack_bytes }] : []),
+const short = (s: string, n = 28) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+function perLayerLatency(r: Report): string {
+  const rows = r.latency.per_layer;
+  if (!rows?.length) return '';
+  const total = rows.reduce((s, l) => s + l.latency, 0) || 1;
+  return barChart({
+    id: 'layer-latency', title: `Latency per layer (${r.latency.unit}, first sample)`, unit: r.latency.unit,
+    bars: rows.map((l) => ({ label: short(`${l.layer}. ${l.op} ${l.node}`), value: l.latency, text: `${fmt(l.latency)} (${fmt((100 * l.latency) / total, 1)}%)${l.macs ? ` · ${fmt(l.latency / l.macs, 2)}/MAC` : ''}` })),
+  });
+}
+
+function perLayerMemory(r: Report): string {
+  const timeline = r.memory.arena_timeline;
+  const layers = r.compression.layers ?? [];
+  if (!timeline && layers.length === 0) return '';
+  const names = timeline?.layers ?? layers.map((l) => l.node);
+  const weightOf = new Map(layers.map((l) => [l.node, l.bytes]));
+  const bars: Bar[] = [];
+  names.forEach((node, i) => {
+    bars.push({ label: short(`${i}. ${node}`), value: weightOf.get(node) ?? 0, text: `${fmt(weightOf.get(node) ?? 0)} B weights`, color: color(0) });
+    if (timeline) {
+      const live = timeline.buffers.filter((b) => b.first_layer <= i && i <= b.last_layer).reduce((s, b) => s + b.bytes, 0);
+      bars.push({ label: '', value: live, text: `${fmt(live)} B of arena live`, color: color(1) });
+    }
+  });
+  return barChart({ id: 'layer-memory', title: 'Memory per layer: its weights in flash and the arena in use while it runs', unit: 'B', bars });
+}
+
+function arena(r: Report): string {
+  const t = r.memory.arena_timeline;
+  if (!t || t.buffers.length === 0) return '';
+  return timelineChart('arena-timeline', `Arena timeline: where each tensor lives, and when (${fmt(r.memory.arena_bytes)} B, naive ${fmt(r.memory.arena_naive_bytes)} B)`,
+    t.layers, t.buffers.map((b) => ({ label: b.tensors.join(' = '), first: b.first_layer, last: b.last_layer, offset: b.offset, bytes: b.bytes })),
+    r.memory.arena_bytes, r.memory.arena_lower_bound_bytes);
+}
+
+interface StepLayerRow { node: string; bits_per_weight?: number }
+
+function compression(r: Report): string {
+  const c = r.compression;
+  const steps = c.steps as unknown as { name: string; bytes_after?: number; layers?: StepLayerRow[] }[];
+  const out: string[] = [];
+  if (steps.length > 0) {
+    out.push(barChart({
+      id: 'compression-steps', title: 'Weight bytes after each compression step', unit: 'B',
+      bars: [
+        { label: 'float32 input model', value: c.original_bytes, color: color(2) },
+        ...steps.map((s, i) => ({ label: short(`${i + 1}. ${s.name}`), value: s.bytes_after ?? 0, text: `${fmt(s.bytes_after ?? 0)} B (${fmt(c.original_bytes / Math.max(1, s.bytes_after ?? 1), 1)}×)` })),
+        { label: 'in flash (board kernels)', value: c.compressed_bytes, text: `${fmt(c.compressed_bytes)} B (${fmt(c.ratio, 1)}×)`, color: color(1) },
       ],
-      'B',
-    ),
+    }));
+  }
+  if (c.layers?.length) {
+    const bits = new Map<string, number>();
+    for (const s of steps) for (const l of s.layers ?? []) if (typeof l.bits_per_weight === 'number') bits.set(l.node, l.bits_per_weight);
+    const rows = c.layers.map((l) => `<tr><td>${esc(l.node)}</td><td>${esc(l.op)}</td><td>${esc(l.format)}</td><td class="n">${fmt(l.params)}</td><td class="n">${l.params ? fmt((100 * l.kept_weights) / l.params, 1) : '—'}%</td>` +
+      `<td class="n">${bits.has(l.node) ? fmt(bits.get(l.node)!, 1) : '—'}</td><td class="n">${l.kept_weights ? fmt((8 * l.bytes) / l.kept_weights, 2) : '—'}</td><td class="n">${fmt(l.bytes)}</td><td class="n">${l.bytes ? fmt((4 * l.params) / l.bytes, 1) : '—'}×</td></tr>`).join('\n');
+    out.push(`<figure data-chart="compression-layers"><figcaption>Per layer, as deployed (Deep Compression's table)</figcaption><table>
+<tr><th>layer</th><th>op</th><th>format</th><th class="n">weights</th><th class="n">kept</th><th class="n">bits/weight</th><th class="n">bytes per kept weight × 8</th><th class="n">bytes</th><th class="n">vs float32</th></tr>
+${rows}
+<tr><th colspan="7">total</th><th class="n">${field('compression.compressed_bytes', fmt(c.compressed_bytes), 'span')}</th><th class="n">${fmt(c.ratio, 1)}×</th></tr>
+</table></figure>`);
+  }
+  return out.join('\n');
+}
+
+function confusion(r: Report): string {
+  const m = r.accuracy.confusion;
+  if (!m?.length) return '';
+  return confusionChart('confusion', `Confusion matrix of the device's answers (${r.accuracy.samples} samples)`, m, r.accuracy.classes);
+}
+
+export function renderHtml(r: Report, boardLimits?: BoardLimits): string {
+  const sections = [
+    summary(r),
+    '<h2>Accuracy</h2>', accuracy(r), confusion(r),
+    '<h2>Memory</h2>', memoryAgainstBoard(r, boardLimits), perLayerMemory(r), arena(r),
+    r.latency.per_layer?.length ? '<h2>Latency</h2>' : '', perLayerLatency(r),
+    '<h2>Compression</h2>', compression(r) || '<p class="note">Nothing was compressed: the weights are deployed as the model file holds them.</p>',
+  ];
+  return page(
+    `tinyforge report: ${r.model.name} on ${r.board}`,
+    `<h1>${esc(r.model.name)} on ${esc(r.board)}</h1>\n<p><span class="tag">${esc(r.target.kind)}</span> ${esc(r.target.detail)}</p>\n${sections.filter(Boolean).join('\n')}`,
+    `Generated by tinyforge ${esc(r.tool.version)} at ${esc(r.created_at)} from report.json.`,
   );
-  if (r.latency.per_layer && r.latency.per_layer.length > 0) {
-    charts.push(
-      barChart(
-        `Latency per layer (${r.latency.unit})`,
-        r.latency.per_layer.map((l) => ({ label: `${l.layer}. ${l.op} ${l.node}`.slice(0, 30), value: l.latency, note: l.macs ? `${(l.latency / l.macs).toFixed(2)}/MAC` : undefined })),
-        r.latency.unit,
-      ),
-    );
-  }
-  const acc: Bar[] = [];
-  if (r.accuracy.float_top1 != null) acc.push({ label: 'float model (host)', value: r.accuracy.float_top1 * 100 });
-  if (r.accuracy.reference_top1 != null) acc.push({ label: 'reference interpreter', value: r.accuracy.reference_top1 * 100 });
-  if (r.accuracy.device_top1 != null) acc.push({ label: `device (${r.target.kind})`, value: r.accuracy.device_top1 * 100 });
-  if (acc.length) charts.push(barChart(`Top-1 on ${r.accuracy.samples} samples of ${r.accuracy.dataset}`, acc, '%', 2));
-  if (r.compression.steps.length > 0) {
-    charts.push(
-      barChart(
-        'Weight bytes',
-        [
-          { label: 'float32 original', value: r.compression.original_bytes },
-          { label: 'deployed', value: r.compression.compressed_bytes, note: `${r.compression.ratio.toFixed(1)}× smaller` },
-          ...(r.compression.layers ?? []).map((l) => ({ label: `  ${l.node}`.slice(0, 30), value: l.bytes, note: l.format })),
-        ],
-        'B',
-      ),
-    );
-  }
-  const latency =
-    r.latency.median === null
-      ? `unavailable${r.latency.note ? ` (${esc(r.latency.note)})` : ''}`
-      : `${fmt(r.latency.median)} ${r.latency.unit} median, p90 ${fmt(r.latency.p90)} ≈ ${fmt(r.latency.ms, 2)} ms at ${fmt(r.latency.clock_hz / 1e6)} MHz`;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>tinyforge report: ${esc(r.model.name)} on ${esc(r.board)}</title>
-<style>body{font-family:sans-serif;max-width:900px;margin:2em auto;color:#222}figure{margin:1.5em 0}figcaption{font-weight:bold;margin-bottom:.3em}td,th{padding:2px 10px;text-align:left}.tag{background:#fde7c7;padding:1px 6px;border-radius:3px}</style>
-</head><body>
-<h1>${esc(r.model.name)} on ${esc(r.board)}</h1>
-<p><span class="tag">${esc(r.target.kind)}</span> ${esc(r.target.detail)}</p>
-<table>
-<tr><th>model</th><td>${fmt(r.model.params)} params, ${fmt(r.model.macs)} MACs, ${esc(r.model.quantization)}</td></tr>
-<tr><th>latency</th><td>${latency}</td></tr>
-<tr><th>accuracy</th><td>device ${r.accuracy.device_top1 === null ? '—' : fmt(r.accuracy.device_top1 * 100, 2) + '%'}, reference ${r.accuracy.reference_top1 === null ? '—' : fmt(r.accuracy.reference_top1 * 100, 2) + '%'}, agreement ${r.accuracy.agreement === null ? '—' : fmt(r.accuracy.agreement * 100, 2) + '%'} (${esc(r.accuracy.agreement_kind)})</td></tr>
-</table>
-${charts.join('\n')}
-<p><small>Generated by tinyforge ${esc(r.tool.version)} at ${esc(r.created_at)}.</small></p>
-</body></html>
-`;
 }

@@ -12,6 +12,9 @@ import type { StackReport } from '../device/protocol.ts';
 import type { TflmComparison } from '../data/tflm-reference-outputs.ts';
 import { TOOL_VERSION } from '../package.ts';
 import { summarize, toMs, type LayerLatency, type Report } from './report.ts';
+import { arenaTimeline } from './arena-timeline.ts';
+import { confusionMatrix } from './confusion.ts';
+import { product } from '../ir/graph.ts';
 
 export function targetOf(board: Board): Report['target'] {
   if (board.emulator) return { kind: 'emulator', detail: `QEMU ${board.emulator.machine} with -icount shift=${board.emulator.icountShift}: figures are emulated, not measured on hardware` };
@@ -56,6 +59,12 @@ export function makeReport(r: ReportInputs): Report {
   const original = r.compression.original_bytes || float32WeightBytes(r.floatGraph);
   const deployed = r.manifest.weight_bytes;
   const flash = flashLayers(r.graph, r.manifest);
+  const timeline = arenaTimeline(r.graph, r.manifest.arena_bytes);
+  // A classifier's answers (one output per class, up to 100 of them) make a matrix worth drawing.
+  const classes = product(r.graph.tensors[r.graph.outputs[0]].shape);
+  const labels = r.measurement.labels ?? [];
+  const confusion = classes >= 2 && classes <= 100 && labels.length > 0 && labels.every((l) => l < classes)
+    ? confusionMatrix(labels, r.measurement.devicePredictions, classes) : undefined;
   return {
     tool: { name: 'tinyforge', version: TOOL_VERSION },
     board: r.board.id,
@@ -86,6 +95,7 @@ export function makeReport(r: ReportInputs): Report {
       arena_naive_bytes: r.manifest.arena_naive_bytes,
       arena_lower_bound_bytes: r.manifest.arena_lower_bound_bytes,
       sections: { text: r.elf.text, rodata: r.elf.rodata, data: r.elf.data, bss: r.elf.bss },
+      ...(timeline ? { arena_timeline: timeline } : {}),
     },
     latency: {
       unit: unit === 'nanoseconds' ? 'unavailable' : unit,
@@ -108,6 +118,7 @@ export function makeReport(r: ReportInputs): Report {
       ...(r.classes ? { classes: r.classes } : {}),
       ...(r.datasetNotes?.length ? { notes: r.datasetNotes } : {}),
       ...(r.floatNote ? { float_note: r.floatNote } : {}),
+      ...(confusion ? { confusion } : {}),
     },
     created_at: new Date().toISOString(),
   };

@@ -1,5 +1,6 @@
 // report.json: the one record of what a deploy or eval measured; docs/report-format.md describes each field.
 // Fields may be added; the names below and their meanings stay.
+import type { ArenaTimeline } from './arena-timeline.ts';
 
 export interface CompressionStep {
   name: string;
@@ -64,6 +65,8 @@ export interface Report {
     arena_naive_bytes?: number;
     arena_lower_bound_bytes?: number;
     sections?: Record<string, number>;
+    /** The memory planner's placement of every intermediate tensor: which layers it lives across, where in the arena. */
+    arena_timeline?: ArenaTimeline;
   };
   latency: {
     /** 'instructions' under QEMU -icount, 'cycles' on real cores, 'unavailable' where no honest counter exists. */
@@ -95,6 +98,8 @@ export interface Report {
     notes?: string[];
     /** Why float_top1 is null, when it is. */
     float_note?: string;
+    /** confusion[label][device answer]: how many samples of each class the device answered as each class. */
+    confusion?: number[][];
   };
   created_at: string;
 }

@@ -1,6 +1,7 @@
 // The stack plan: gcc's call-graph files read right, library frames read from objdump right, and the plan for real
-// firmware (arm-none-eabi-gcc, riscv64-unknown-elf-gcc) takes the deepest chain, the layers' run-time scratch and an
-// interrupt on top; the fit check refuses a model whose planned stack does not fit the board's RAM.
+// firmware (arm-none-eabi-gcc, riscv64-unknown-elf-gcc) takes the deepest chain of fixed frames (kernel scratch lives in
+// the arena; a frame sized at run time is refused) and an interrupt on top; the fit check refuses a model whose planned
+// stack does not fit the board's RAM.
 import { describe, expect, it } from 'vitest';
 import { loadBoard } from '../../src/build/boards.ts';
 import { parseCallGraph } from '../../src/build/call-graph.ts';
@@ -172,18 +173,23 @@ describe('stack plan of real firmware', () => {
     expect(((await planStack(board, gen, { stackBytes: 3001 })) as StackPlan).limitBytes).toBe(3008);
   }, 60_000);
 
-  it('a Huffman-coded layer adds the stack its decoder sizes at run time; without that figure the plan refuses', async () => {
+  it('a Huffman-coded layer decodes in arena scratch: every frame is fixed, and a frame sized at run time is refused', async () => {
     const board = loadBoard('microbit');
     const { ir } = await runPipeline(mlp(64), [{ step: 'prune-weights', sparsity: 0.8, epochs: 0 }, { step: 'cluster', bits: 3, epochs: 0 }, { step: 'huffman' }]);
     const gen = generateModel(ir, { board });
     expect(gen.kernels).toContain('tfg_dense_f32_huff');
-    expect(gen.kernelStack.tfg_dense_f32_huff).toBeGreaterThan(8 * 4); // at least the 8-entry codebook as floats
+    // at least the 8-entry codebook as floats, in the arena beside the layers' tensors
+    expect(Object.values(gen.plan.scratch).map((x) => x.bytes).every((b) => b > 8 * 4)).toBe(true);
+    expect(Object.keys(gen.plan.scratch)).toHaveLength(2);
     const p = (await planStack(board, gen)) as StackPlan;
-    expect(p.chain.find((c) => c.startsWith('tfg_dense_f32_huff '))).toContain(`+ ${gen.kernelStack.tfg_dense_f32_huff} sized to its layers`);
+    expect(p.planned).toBe(true);
+    expect(p.chain.filter((c) => !/^(\S+ \d+( \(library\))?|exception entry \d+)$/.test(c))).toEqual([]); // fixed frames only
     expect(p.chain).toContain('exception entry 36'); // Cortex-M0: 8 words + alignment
-    const e = await rejection(planStack(board, { ...gen, kernelStack: {} }));
+    // A function whose frame grows at run time (alloca; -Wvla already refuses variable-length arrays) cannot be planned.
+    const grow = '#include <stdint.h>\nint32_t tfg_grow(int32_t n) {\n  volatile char *p = __builtin_alloca((unsigned)n);\n  p[0] = 1;\n  return p[0];\n}\n';
+    const e = await rejection(planStack(board, { files: { ...gen.files, 'grow.c': grow }, sources: [...gen.sources, 'grow.c'] }));
     expect(e.code).toBe('stack-plan-failed');
-    expect(e.message).toContain('tfg_dense_f32_huff allocates stack sized at run time that codegen does not bound');
+    expect(e.message).toMatch(/tfg_grow \(.*grow\.c\) allocates stack sized at run time/);
   }, 60_000);
 
   it('plans RISC-V firmware (hifive1) with no interrupt on top, and leaves boards it does not link alone', async () => {

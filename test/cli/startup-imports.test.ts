@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { build, type Metafile } from 'esbuild';
 
-const HEAVY = /^(@tensorflow\/|onnxruntime-node|serialport|@serialport\/|esptool-js|onnx-proto|protobufjs)/;
+const HEAVY = /^(@tensorflow\/|onnxruntime-node|serialport|@serialport\/|esptool-js|onnx-proto|protobufjs|bullmq|ioredis|puppeteer-core)/;
 
 let graph: Metafile['inputs'] | undefined;
 async function inputs(): Promise<Metafile['inputs']> {

@@ -10,8 +10,8 @@ import type { Graph, TensorData } from '../../src/ir/graph.ts';
 import { generateModel, type GeneratedModel, type GenerateOptions } from '../../src/codegen/generate.ts';
 
 const HARNESS = fileURLToPath(new URL('./host-harness.c', import.meta.url));
-export const HOST_FLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O1', '-fsanitize=address,undefined', '-fno-sanitize-recover=all'];
-export const M4_FLAGS = ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', '-ffreestanding', '-ffunction-sections', '-fdata-sections', '-std=c99', '-Wall', '-Wextra', '-Werror', '-O2'];
+export const HOST_FLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-Wvla', '-O1', '-fsanitize=address,undefined', '-fno-sanitize-recover=all'];
+export const M4_FLAGS = ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', '-ffreestanding', '-ffunction-sections', '-fdata-sections', '-std=c99', '-Wall', '-Wextra', '-Werror', '-Wvla', '-O2'];
 
 export function writeGenerated(dir: string, gen: GeneratedModel): void {
   for (const [rel, text] of Object.entries(gen.files)) {

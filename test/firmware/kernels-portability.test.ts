@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIRMWARE_DIR, kernelCatalog, kernelDependencies, readFirmwareFile } from '../../src/codegen/kernel-catalog.ts';
 
-const WARN = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O2', '-ffreestanding', '-I', join(FIRMWARE_DIR, 'include')];
+const WARN = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-Wvla', '-O2', '-ffreestanding', '-I', join(FIRMWARE_DIR, 'include')];
 const TARGETS: Record<string, string[]> = {
   'cortex-m0': ['arm-none-eabi-gcc', '-mcpu=cortex-m0', '-mthumb'],
   'cortex-m3': ['arm-none-eabi-gcc', '-mcpu=cortex-m3', '-mthumb'],

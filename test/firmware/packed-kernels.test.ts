@@ -10,12 +10,12 @@ import { generateModel } from '../../src/codegen/generate.ts';
 import type { TinyforgeError } from '../../src/diagnostics.ts';
 import { calibrate } from '../../src/compress/calibrate.ts';
 import { quantizeGraphInt8 } from '../../src/compress/quantize-int8.ts';
-import { cloneGraph, type Graph, type Storage, type TensorData } from '../../src/ir/graph.ts';
+import { cloneGraph, product, type Graph, type Storage, type TensorData } from '../../src/ir/graph.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
 import { roundToHalf } from '../../src/packing/bits.ts';
-import { deployedFormat, HUFF_READER_BYTES, HUFF_ROW_MAX } from '../../src/packing/storage.ts';
+import { deployedFormat, HUFF_READER_BYTES } from '../../src/packing/storage.ts';
 import { packedWeightDecl } from '../../src/codegen/packing/weight-decl.ts';
-import { HUFF_STREAM_BYTES } from '../../src/packing/huffman-stream.ts';
+import { HUFF_STREAM_BYTES, huffScratchBytes } from '../../src/packing/huffman-stream.ts';
 import { deployedBytes } from '../../src/compress/deep-compression-table.ts';
 import { compileForCortexM4, M4_FLAGS, maxFloatViolation, runOnHost } from '../codegen/host-run.ts';
 import { floatCnn, int8Mlp, randF32, randI8, rng } from '../codegen/graphs.ts';
@@ -132,7 +132,8 @@ describe('packed weights: float layers', () => {
     it(`clustered weight bytes (${half ? 'half' : 'float'} codebook): one array of codebook${half ? ', biases' : ''}, nibble code lengths and stream, and a descriptor; decoder RAM: reader, codebook, built tables (+ conv row)`, () => {
       const g = cloneGraph(floatCnn());
       for (const w of WEIGHTS) store(g, w, 'clustered', { huffman: true, sparse: 0.5, half });
-      for (const [name, row] of [['fc1.weight', 0], ['conv2.weight', HUFF_ROW_MAX]] as const) {
+      for (const name of ['fc1.weight', 'conv2.weight']) {
+        const row = name.startsWith('conv') ? product(g.tensors[name].shape.slice(1)) : 0; // one output channel, decoded
         const bias = g.nodes.find((n) => n.inputs[1] === name)!.inputs[2];
         const p = packedWeightDecl(g, name, 'w')!;
         const st = p.stream!;
@@ -145,6 +146,8 @@ describe('packed weights: float layers', () => {
         expect(p.decl).toContain(`w[${p.bytes - HUFF_STREAM_BYTES}]`);
         expect(p.decl).not.toContain('_table[');
         expect(p.decoderRamBytes).toBe(HUFF_READER_BYTES + 16 * 4 + built + row);
+        // All of it but the reader and the counts is the kernel's scratch in the arena.
+        expect(huffScratchBytes(st, true, row)).toBe(p.decoderRamBytes - HUFF_READER_BYTES - 64);
         // A bias held in the stream takes no flash of its own.
         if (bias) expect(deployedBytes(g, bias)).toBe(half ? 0 : 4 * g.tensors[bias].shape[0]);
       }
@@ -269,16 +272,19 @@ describe('packed weights: int8 layers, identical bytes', () => {
     const [cnn] = int8Graphs();
     storeInt8Clustered(cnn, 'fc1.weight', { k: 16, huffman: true, sparse: 0.5, oneScale: true }, 5);
     storeInt8Clustered(cnn, 'conv2.weight', { k: 16, huffman: true, sparse: 0.5, oneScale: true }, 6);
-    for (const [name, row] of [['fc1.weight', 0], ['conv2.weight', HUFF_ROW_MAX]] as const) {
+    for (const name of ['fc1.weight', 'conv2.weight']) {
+      const row = name.startsWith('conv') ? product(cnn.tensors[name].shape.slice(1)) : 0;
       const p = packedWeightDecl(cnn, name, 'w')!;
       const st = p.stream!;
       expect(p.decoderRamBytes).toBe(HUFF_READER_BYTES + st.tableRamBytes + row);
       expect(p.bytes).toBe(16 + st.indexLengths.length + (st.gapLengths?.length ?? 0) + st.data.length + HUFF_STREAM_BYTES);
       expect(deployedFormat(cnn, name)).toBe('huffman-int8');
-      // What the stack planner reads: the decoder's variable-length arrays, per kernel, from the generated model.
-      const kernel = row ? 'tfg_conv2d_s8_huff' : 'tfg_dense_s8_huff';
-      expect(p.kernelStackBytes).toBeGreaterThan(0);
-      expect(generateModel(cnn).kernelStack[kernel]).toBe(p.kernelStackBytes);
+      // The decoder's scratch (its tables and the conv row) is what the planner places in the arena for that layer.
+      const gen = generateModel(cnn);
+      const layer = cnn.nodes.findIndex((n) => n.inputs[1] === name);
+      expect(gen.plan.scratch[layer].bytes).toBe(huffScratchBytes(st, false, row));
+      expect(gen.plan.scratch[layer].bytes).toBe(p.decoderRamBytes - HUFF_READER_BYTES - 64);
+      expect(gen.files['model.c']).toContain(`, tfg_arena + ${gen.plan.scratch[layer].offset}, ${gen.plan.scratch[layer].bytes});`);
     }
   });
 

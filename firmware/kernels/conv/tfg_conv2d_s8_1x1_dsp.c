@@ -1,14 +1,21 @@
 /* tfg_conv2d_s8_1x1_dsp: int8 pointwise (1×1, no padding, one group) convolution as a GEMM over pixels with Cortex-M
  * DSP SMLAD: two input pixels are widened once to int16 columns (input offset added), then 2 pixels × 2 output
- * channels per inner loop over codegen's interleaved weights, requantized with SMMULR. Scratch: 4·in_c (rounded up to
- * 4) bytes of stack, in_c ≤ TFG_IM2COL_MAX. Bit-exact with tfg_conv2d_s8 (exact integer sums). */
+ * channels per inner loop over codegen's interleaved weights, requantized with SMMULR. Scratch: as
+ * tfg_conv2d_s8_im2col_dsp's with K = in_c ≤ TFG_IM2COL_MAX. Bit-exact with tfg_conv2d_s8 (exact integer sums). */
 #include "tfg_dsp.h"
 
-/* The kernel body, out of line from the public function that sizes the stack buffers (variable-length arrays cost the
- * frame pointer a register). */
-static TFG_NOINLINE void tfg_gemm_body(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                       const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out,
-                                       int16_t *cols, int16_t *tmp) {
+tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom16 *geom, const tfg_s8_dsp_quant *quant, int32_t input_offset,
+                                 const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out, void *scratch,
+                                 int32_t scratch_bytes) {
+  /* two interleaved int16 columns of K rounded up to 4, then the natural-order gather's row */
+  const size_t k4 = ((size_t)(geom->in_c) + 3) & ~(size_t)3;
+  int16_t *const cols = (int16_t *)scratch, *const tmp = cols + 2 * k4;
+  if (scratch_bytes < tfg_conv2d_s8_1x1_dsp_scratch_bytes(geom)) return TFG_ERR_ARG;
+  /* local copies: the int16 column stores below could alias *geom and *quant (the columns live in the arena) */
+  const tfg_conv_geom16 gv = *geom;
+  const tfg_conv_geom16 *g = &gv;
+  const tfg_s8_dsp_quant qv = *quant;
+  const tfg_s8_dsp_quant *q = &qv;
   const int32_t groups = (g->in_c + 3) >> 2;
   const int32_t n_out = g->out_c;
   for (int32_t b = 0; b < g->batch; ++b) {
@@ -26,14 +33,10 @@ static TFG_NOINLINE void tfg_gemm_body(const tfg_conv_geom16 *g, const tfg_s8_ds
       tfg_gemm_cols_s8(q, cols, w2, bias2, n_out, groups, y, pair ? y + n_out : y);
     }
   }
+  return TFG_OK;
 }
 
-tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                 const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out) {
-  /* sized to this call: two interleaved int16 columns of K rounded up to 4, and the natural-order gather's row */
-  const size_t k4 = ((size_t)(g->in_c) + 3) & ~(size_t)3;
-  int16_t cols[2 * k4] TFG_ALIGN(4);
-  int16_t tmp[(g->in_c & 3) != 0 ? k4 : 1] TFG_ALIGN(4);
-  tfg_gemm_body(g, q, input_offset, in, w2, bias2, out, cols, tmp);
-  return TFG_OK;
+int32_t tfg_conv2d_s8_1x1_dsp_scratch_bytes(const tfg_conv_geom16 *g) {
+  const int32_t k4 = (g->in_c + 3) & ~3;
+  return (g->in_c & 3) != 0 ? 6 * k4 : 4 * k4;
 }

@@ -1,11 +1,8 @@
 /* tfg_conv2d_s8_dsp: int8 convolution with Cortex-M DSP SMLAD. Per output pixel and group, the receptive field is
- * gathered into a small stack buffer (im2col of one column, padded taps set to the input zero point so they add 0),
- * then every pair of output channels is one contiguous dot product against its OHWI weights. Receptive fields larger
- * than TFG_CONV_COL_MAX fall back to per-tap dot products. Bit-exact with tfg_conv2d_s8 (exact integer sums). */
+ * gathered into the scratch (im2col of one column, padded taps set to the input zero point so they add 0), then every
+ * pair of output channels is one contiguous dot product against its OHWI weights. Receptive fields larger than
+ * TFG_CONV_COL_MAX use per-tap dot products instead (no scratch). Bit-exact with tfg_conv2d_s8 (exact integer sums). */
 #include "tfg_dsp.h"
-
-/* Stack bytes for one im2col column (3×3×56 fits); larger fields use the per-tap path. */
-#define TFG_CONV_COL_MAX 512
 
 static inline int8_t tfg_conv_out(const tfg_s8_channel_quant *q, int32_t acc, int32_t oc) {
   acc = tfg_requantize(acc, q->multiplier[oc], q->shift[oc]) + q->output_offset;
@@ -13,12 +10,13 @@ static inline int8_t tfg_conv_out(const tfg_s8_channel_quant *q, int32_t acc, in
 }
 
 tfg_status tfg_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const int8_t *w,
-                             const int32_t *bias, int8_t *out) {
+                             const int32_t *bias, int8_t *out, void *scratch, int32_t scratch_bytes) {
+  if (scratch_bytes < tfg_conv2d_s8_dsp_scratch_bytes(g)) return TFG_ERR_ARG;
   const int32_t group_in = g->in_c / g->groups;
   const int32_t group_out = g->out_c / g->groups;
   const int32_t field = g->k_h * g->k_w * group_in; /* weights of one output channel, contiguous in OHWI */
   const int8_t pad_value = (int8_t)(-q->input_offset);  /* the input zero point: (zp + offset)·w = 0 */
-  int8_t col[TFG_CONV_COL_MAX];
+  int8_t *const col = (int8_t *)scratch;
   for (int32_t b = 0; b < g->batch; ++b) {
     for (int32_t oy = 0; oy < g->out_h; ++oy) {
       const int32_t iy0 = oy * g->stride_h - g->pad_top;
@@ -78,4 +76,9 @@ tfg_status tfg_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant 
     }
   }
   return TFG_OK;
+}
+
+int32_t tfg_conv2d_s8_dsp_scratch_bytes(const tfg_conv_geom *g) {
+  const int32_t field = g->k_h * g->k_w * (g->in_c / g->groups);
+  return field <= TFG_CONV_COL_MAX ? field : 0;
 }

@@ -2,15 +2,22 @@
  * CMSIS-NN style: two output pixels' receptive fields are gathered as int16 columns (input offset added, padded taps
  * 0) interleaved by groups of 4, then every pair of output channels is a 2×2 block of dot products over codegen's
  * interleaved weights (one pointer, word-aligned loads; ≈ 1.2 instructions per MAC in the inner loop), requantized
- * with SMMULR. Scratch: 4·K (rounded up to 4) bytes of stack, K = k_h·k_w·in_c ≤ TFG_IM2COL_MAX (codegen falls back to
- * tfg_conv2d_s8_dsp above). Bit-exact with tfg_conv2d_s8 (exact integer sums). */
+ * with SMMULR. Scratch: two int16 columns of K rounded up to 4, K = k_h·k_w·in_c ≤ TFG_IM2COL_MAX (codegen falls back
+ * to tfg_conv2d_s8_dsp above), and one more when in_c % 4 ≠ 0. Bit-exact with tfg_conv2d_s8 (exact integer sums). */
 #include "tfg_dsp.h"
 
-/* The kernel body, out of line from the public function that sizes the stack buffers (variable-length arrays cost the
- * frame pointer a register). */
-static TFG_NOINLINE void tfg_gemm_body(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                       const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out,
-                                       int16_t *cols, int16_t *tmp) {
+tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom16 *geom, const tfg_s8_dsp_quant *quant, int32_t input_offset,
+                                    const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out, void *scratch,
+                                    int32_t scratch_bytes) {
+  /* two interleaved int16 columns of K rounded up to 4, then the natural-order gather's row */
+  const size_t k4 = ((size_t)(geom->k_h * geom->k_w * geom->in_c) + 3) & ~(size_t)3;
+  int16_t *const cols = (int16_t *)scratch, *const tmp = cols + 2 * k4;
+  if (scratch_bytes < tfg_conv2d_s8_im2col_dsp_scratch_bytes(geom)) return TFG_ERR_ARG;
+  /* local copies: the int16 column stores below could alias *geom and *quant (the columns live in the arena) */
+  const tfg_conv_geom16 gv = *geom;
+  const tfg_conv_geom16 *g = &gv;
+  const tfg_s8_dsp_quant qv = *quant;
+  const tfg_s8_dsp_quant *q = &qv;
   const int32_t groups = (g->k_h * g->k_w * g->in_c + 3) >> 2;
   const int32_t n_out = g->out_c;
   const int32_t pixels = g->out_h * g->out_w;
@@ -25,14 +32,10 @@ static TFG_NOINLINE void tfg_gemm_body(const tfg_conv_geom16 *g, const tfg_s8_ds
       tfg_gemm_cols_s8(q, cols, w2, bias2, n_out, groups, y0, pair ? y0 + n_out : y0);
     }
   }
+  return TFG_OK;
 }
 
-tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                    const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out) {
-  /* sized to this call: two interleaved int16 columns of K rounded up to 4, and the natural-order gather's row */
-  const size_t k4 = ((size_t)(g->k_h * g->k_w * g->in_c) + 3) & ~(size_t)3;
-  int16_t cols[2 * k4] TFG_ALIGN(4);
-  int16_t tmp[(g->in_c & 3) != 0 ? k4 : 1] TFG_ALIGN(4);
-  tfg_gemm_body(g, q, input_offset, in, w2, bias2, out, cols, tmp);
-  return TFG_OK;
+int32_t tfg_conv2d_s8_im2col_dsp_scratch_bytes(const tfg_conv_geom16 *g) {
+  const int32_t k4 = (g->k_h * g->k_w * g->in_c + 3) & ~3;
+  return (g->in_c & 3) != 0 ? 6 * k4 : 4 * k4;
 }

@@ -1,10 +1,11 @@
 /* tfg_depthwise_conv2d_s8_dsp: int8 depthwise convolution (depth multiplier 1, no dilation) with Cortex-M DSP
- * 16-bit MACs. Each output row first widens the k_h input rows it reads into a stack row buffer as int16 (x + input
+ * 16-bit MACs. Each output row first widens the k_h input rows it reads into a row buffer as int16 (x + input
  * offset; padding 0, so no bounds checks and no folded bias), channel groups of 4 stored as the SXTB16 pairs
  * (c0, c2), (c1, c3) in group-major order, so a tap's 4 channels are one LDRD at a constant offset; the weights are
  * widened the same way once per call. A tap of 4 channels is then two LDRD and four SMLABB/SMLATT; 3×3 windows are
- * fully unrolled. Requantization with SMMULR (tfg_requant_dsp). Scratch (stack, sized per call): k_h·G·W_p·8 bytes
- * of rows + G·k_h·k_w·8 of weights, at most TFG_DW_ROWBUF_BYTES + TFG_DW_WBUF_BYTES (codegen checks). Bit-exact with tfg_depthwise_conv2d_s8 (exact integer sums). */
+ * fully unrolled. Requantization with SMMULR (tfg_requant_dsp). Scratch: the ring of k_h·G·W_p·8 bytes of rows and the
+ * G·k_h·k_w·8 bytes of widened weights, G = ⌈channels / 4⌉, W_p = (out_w − 1)·stride_w + k_w; at most
+ * TFG_DW_ROWBUF_BYTES + TFG_DW_WBUF_BYTES (codegen checks). Bit-exact with tfg_depthwise_conv2d_s8 (exact integer sums). */
 #include "tfg_dsp.h"
 
 /* acc0..acc3 += x·w for one tap of 4 channels: xp / wp point at the (c0,c2), (c1,c3) int16 pairs */
@@ -38,8 +39,8 @@ static void tfg_dw_widen(const int8_t *src, int32_t ch, int32_t groups, int32_t 
   }
 }
 
-/* The kernel body, out of line from the public function that sizes the stack buffers (a function with variable-length
- * arrays gives up a register to the frame pointer, which the unrolled taps need). */
+/* The kernel body, out of line from the public function that checks and carves the scratch (the unrolled taps need
+ * every register). */
 static TFG_NOINLINE void tfg_dw_body(const tfg_conv_geom16 *geom, const tfg_s8_dsp_quant *q, int32_t input_offset,
                                      const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out, int16_t *rows,
                                      int16_t *wts) {
@@ -126,12 +127,19 @@ static TFG_NOINLINE void tfg_dw_body(const tfg_conv_geom16 *geom, const tfg_s8_d
 }
 
 tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                       const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out) {
-  /* sized to this call (codegen bounds them by TFG_DW_ROWBUF_BYTES / TFG_DW_WBUF_BYTES): the stack holds what the layer needs */
+                                       const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out, void *scratch,
+                                       int32_t scratch_bytes) {
+  if (scratch_bytes < tfg_depthwise_conv2d_s8_dsp_scratch_bytes(g)) return TFG_ERR_ARG;
+  /* the ring of k_h widened input rows, then the widened weights */
   const size_t groups = ((size_t)g->out_c + 3) >> 2;
   const size_t wp = (size_t)((g->out_w - 1) * g->stride_w + g->k_w);
-  int16_t rows[(size_t)g->k_h * groups * wp * 4] TFG_ALIGN(8);
-  int16_t wts[groups * (size_t)(g->k_h * g->k_w) * 4] TFG_ALIGN(8);
+  int16_t *const rows = (int16_t *)scratch, *const wts = rows + (size_t)g->k_h * groups * wp * 4;
   tfg_dw_body(g, q, input_offset, in, w, bias4, out, rows, wts);
   return TFG_OK;
+}
+
+int32_t tfg_depthwise_conv2d_s8_dsp_scratch_bytes(const tfg_conv_geom16 *g) {
+  const int32_t groups = (g->out_c + 3) >> 2;
+  const int32_t wp = (g->out_w - 1) * g->stride_w + g->k_w;
+  return 8 * groups * g->k_h * (wp + g->k_w);
 }

@@ -1,29 +1,29 @@
 /* tfg_conv2d_f32_huff: float NHWC convolution whose OHWI weights are codebook indices in a canonical-Huffman bit stream
- * (Deep Compression). Each output channel's weights are decoded once into a row of indices on the stack
+ * (Deep Compression). Each output channel's weights are decoded once into a row of indices in the scratch
  * (k_h·k_w·in_c/groups ≤ TFG_HUFF_ROW_MAX bytes, checked by codegen), then used at every output position.
  * A damaged stream returns TFG_ERR_CORRUPT: length and CRC-32 before any output, bad codes while decoding, a wrong bit
  * count at the end; reads never pass `bytes`. */
 #include "tfg_huff.h"
 
 tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tfg_huff_stream *s, const float *bias,
-                               float act_min, float act_max, float *out) {
+                               float act_min, float act_max, float *out, void *scratch, int32_t scratch_bytes) {
   const int32_t group_in = g->in_c / g->groups;
   const int32_t group_out = g->out_c / g->groups;
   const uint32_t row_n = (uint32_t)(g->k_h * g->k_w * group_in);
   const uint32_t total = row_n * (uint32_t)g->out_c;
   /* In a sparse stream, uncoded positions are zero weights; 255 marks them (codegen keeps codebook_n ≤ 255 then). */
   const int32_t zero_mark = s->gap_escape > 0 ? 255 : 256;
-  uint8_t row[TFG_HUFF_ROW_MAX];
-  /* The codebook as floats and the codes' decode form on the stack (flash holds the codebook, maybe as half, and
-   * only the codes' lengths). */
-  float codebook[tfg_huff_codebook_n(s)];
+  /* The codebook as floats, the codes' decode form and the row in the scratch (flash holds the codebook, maybe as
+   * half, and only the codes' lengths). */
+  tfg_huff_scratch sp;
+  if (scratch_bytes < tfg_huff_scratch_layout(s, 1, (int32_t)row_n, scratch, &sp)) return TFG_ERR_ARG;
+  uint8_t *const row = sp.row;
+  const float *const codebook = sp.codebook;
   tfg_huff_parts p;
-  if (row_n > TFG_HUFF_ROW_MAX || !tfg_huff_open(s, total, (uint32_t)g->out_c, codebook, &p)) return TFG_ERR_CORRUPT;
+  if (row_n > TFG_HUFF_ROW_MAX || !tfg_huff_open(s, total, (uint32_t)g->out_c, sp.codebook, &p)) return TFG_ERR_CORRUPT;
   uint16_t counts[32];
-  uint8_t symbols[TFG_HUFF_SYMBOLS(s)];
-  uint16_t tables[TFG_HUFF_TABLE_ENTRIES(s)];
   tfg_huff_code index_code, gap_code;
-  if (!tfg_huff_build_codes(s, &p, counts, symbols, tables, &index_code, &gap_code)) return TFG_ERR_CORRUPT;
+  if (!tfg_huff_build_codes(s, &p, counts, sp.symbols, sp.tables, &index_code, &gap_code)) return TFG_ERR_CORRUPT;
   tfg_huff_reader r = tfg_huff_reader_init(&p);
   uint32_t next_pos = 0, decoded = 0;
   int32_t pending = -1; /* index of a decoded weight that belongs to a later row */
@@ -72,4 +72,8 @@ tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tf
   }
   if (pending >= 0 || decoded != s->count || !tfg_huff_used_exactly(&r, s->bits)) return TFG_ERR_CORRUPT;
   return TFG_OK;
+}
+
+int32_t tfg_conv2d_f32_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff_stream *s) {
+  return tfg_huff_scratch_layout(s, 1, g->k_h * g->k_w * (g->in_c / g->groups), NULL, NULL);
 }

@@ -7,11 +7,13 @@
 #include "tfg_binary.h"
 
 tfg_status tfg_conv2d_f32_xnor(const tfg_conv_geom *g, const float *in, const uint32_t *bits, const float *alpha,
-                               const float *bias, float act_min, float act_max, float *out) {
+                               const float *bias, float act_min, float act_max, float *out, void *scratch,
+                               int32_t scratch_bytes) {
   const int32_t row_n = g->k_h * g->k_w * g->in_c;
   const int32_t words = (row_n + 31) / 32;
-  uint32_t a[TFG_XNOR_WORDS_MAX], m[TFG_XNOR_WORDS_MAX]; /* signs and in-bounds mask of one receptive field */
+  uint32_t *const a = (uint32_t *)scratch, *const m = a + words; /* signs and in-bounds mask of one receptive field */
   if (g->groups != 1 || words > TFG_XNOR_WORDS_MAX) return TFG_ERR_CORRUPT;
+  if (scratch_bytes < tfg_conv2d_f32_xnor_scratch_bytes(g)) return TFG_ERR_ARG;
   for (int32_t b = 0; b < g->batch; ++b) {
     for (int32_t oy = 0; oy < g->out_h; ++oy) {
       for (int32_t ox = 0; ox < g->out_w; ++ox) {
@@ -50,3 +52,5 @@ tfg_status tfg_conv2d_f32_xnor(const tfg_conv_geom *g, const float *in, const ui
   }
   return TFG_OK;
 }
+
+int32_t tfg_conv2d_f32_xnor_scratch_bytes(const tfg_conv_geom *g) { return 8 * ((g->k_h * g->k_w * g->in_c + 31) / 32); }

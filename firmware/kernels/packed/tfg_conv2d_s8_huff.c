@@ -1,26 +1,26 @@
 /* tfg_conv2d_s8_huff: int8 NHWC convolution whose OHWI weights are int8 codes in a canonical-Huffman bit stream (Deep
  * Compression with int8 arithmetic; the codebook of int8 values is read in place from flash). Each output channel's
- * weights are decoded once into an int8 row on the stack (k_h·k_w·in_c/groups ≤ TFG_HUFF_ROW_MAX, checked by codegen;
+ * weights are decoded once into an int8 row in the scratch (k_h·k_w·in_c/groups ≤ TFG_HUFF_ROW_MAX, checked by codegen;
  * pruned weights 0), then used at every output position with tfg_conv2d_s8's arithmetic: bit-exact with it.
  * A damaged stream returns TFG_ERR_CORRUPT: length and CRC-32 before any output, bad codes while decoding, a wrong bit
  * count at the end; reads never pass `bytes`. */
 #include "tfg_huff.h"
 
 tfg_status tfg_conv2d_s8_huff(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const tfg_huff_stream *s,
-                              const int32_t *bias, int8_t *out) {
+                              const int32_t *bias, int8_t *out, void *scratch, int32_t scratch_bytes) {
   const int32_t group_in = g->in_c / g->groups;
   const int32_t group_out = g->out_c / g->groups;
   const uint32_t row_n = (uint32_t)(g->k_h * g->k_w * group_in);
   const uint32_t total = row_n * (uint32_t)g->out_c;
-  int8_t row[TFG_HUFF_ROW_MAX];
+  tfg_huff_scratch sp;
+  if (scratch_bytes < tfg_huff_scratch_layout(s, 0, (int32_t)row_n, scratch, &sp)) return TFG_ERR_ARG;
+  int8_t *const row = (int8_t *)sp.row;
   tfg_huff_parts p;
   const int8_t *codebook = row_n <= TFG_HUFF_ROW_MAX ? tfg_huff_open_s8(s, total, &p) : NULL;
   if (!codebook) return TFG_ERR_CORRUPT;
   uint16_t counts[32];
-  uint8_t symbols[TFG_HUFF_SYMBOLS(s)];
-  uint16_t tables[TFG_HUFF_TABLE_ENTRIES(s)];
   tfg_huff_code index_code, gap_code;
-  if (!tfg_huff_build_codes(s, &p, counts, symbols, tables, &index_code, &gap_code)) return TFG_ERR_CORRUPT;
+  if (!tfg_huff_build_codes(s, &p, counts, sp.symbols, sp.tables, &index_code, &gap_code)) return TFG_ERR_CORRUPT;
   const int32_t per_channel = (s->flags & TFG_HUFF_ONE_SCALE) ? 0 : 1;
   tfg_huff_reader r = tfg_huff_reader_init(&p);
   uint32_t next_pos = 0, decoded = 0;
@@ -70,4 +70,8 @@ tfg_status tfg_conv2d_s8_huff(const tfg_conv_geom *g, const tfg_s8_channel_quant
   }
   if (pending >= 0 || decoded != s->count || !tfg_huff_used_exactly(&r, s->bits)) return TFG_ERR_CORRUPT;
   return TFG_OK;
+}
+
+int32_t tfg_conv2d_s8_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff_stream *s) {
+  return tfg_huff_scratch_layout(s, 0, g->k_h * g->k_w * (g->in_c / g->groups), NULL, NULL);
 }

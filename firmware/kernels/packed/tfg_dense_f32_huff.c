@@ -1,22 +1,23 @@
 /* tfg_dense_f32_huff: float fully-connected layer whose weights are codebook indices in a canonical-Huffman bit stream
  * (Deep Compression). The stream is decoded while computing, one table lookup per symbol (tfg_huff_decode_fast): no row
- * buffer, RAM = one TFG_HUFF_READER_BYTES reader, the codebook as floats and the codes' decode tables, built from their flash lengths. Sparse streams code (gap, index) pairs, so pruned weights cost nothing.
+ * buffer; the codebook as floats and the codes' decode tables, built from their flash lengths, live in the scratch, a
+ * TFG_HUFF_READER_BYTES reader on the stack. Sparse streams code (gap, index) pairs, so pruned weights cost nothing.
  * A damaged stream (wrong length or CRC-32, bad code, overrun) returns TFG_ERR_CORRUPT; reads never pass `bytes`. */
 #include "tfg_huff.h"
 
 tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const tfg_huff_stream *s,
-                              const float *bias, float act_min, float act_max, float *out) {
+                              const float *bias, float act_min, float act_max, float *out, void *scratch, int32_t scratch_bytes) {
   const uint32_t total = (uint32_t)in_n * (uint32_t)out_n;
-  /* The codebook as floats and the codes' decode form on the stack (flash holds the codebook, maybe as half, and
+  /* The codebook as floats and the codes' decode form in the scratch (flash holds the codebook, maybe as half, and
    * only the codes' lengths). */
-  float codebook[tfg_huff_codebook_n(s)];
+  tfg_huff_scratch sp;
+  if (scratch_bytes < tfg_huff_scratch_layout(s, 1, 0, scratch, &sp)) return TFG_ERR_ARG;
+  const float *const codebook = sp.codebook;
   tfg_huff_parts p;
-  if (!tfg_huff_open(s, total, (uint32_t)out_n, codebook, &p)) return TFG_ERR_CORRUPT;
+  if (!tfg_huff_open(s, total, (uint32_t)out_n, sp.codebook, &p)) return TFG_ERR_CORRUPT;
   uint16_t counts[32];
-  uint8_t symbols[TFG_HUFF_SYMBOLS(s)];
-  uint16_t tables[TFG_HUFF_TABLE_ENTRIES(s)];
   tfg_huff_code index_code, gap_code;
-  if (!tfg_huff_build_codes(s, &p, counts, symbols, tables, &index_code, &gap_code)) return TFG_ERR_CORRUPT;
+  if (!tfg_huff_build_codes(s, &p, counts, sp.symbols, sp.tables, &index_code, &gap_code)) return TFG_ERR_CORRUPT;
   const uint32_t row_n = (uint32_t)in_n;
   /* The hot loop's constants in locals (they would be reloaded through the codes on every symbol otherwise). */
   const uint16_t *const itab = index_code.table, *const gtab = gap_code.table;
@@ -59,3 +60,5 @@ tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const 
   }
   return TFG_OK;
 }
+
+int32_t tfg_dense_f32_huff_scratch_bytes(const tfg_huff_stream *s) { return tfg_huff_scratch_layout(s, 1, 0, NULL, NULL); }

@@ -6,10 +6,12 @@
 #include "tfg_binary.h"
 
 tfg_status tfg_dense_f32_xnor(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const uint32_t *bits,
-                              const float *alpha, const float *bias, float act_min, float act_max, float *out) {
+                              const float *alpha, const float *bias, float act_min, float act_max, float *out,
+                              void *scratch, int32_t scratch_bytes) {
   const int32_t words = (in_n + 31) / 32;
-  uint32_t a[TFG_XNOR_WORDS_MAX]; /* the input's sign bits */
+  uint32_t *const a = (uint32_t *)scratch; /* the input's sign bits */
   if (words > TFG_XNOR_WORDS_MAX) return TFG_ERR_CORRUPT;
+  if (scratch_bytes < tfg_dense_f32_xnor_scratch_bytes(in_n)) return TFG_ERR_ARG;
   for (int32_t b = 0; b < batch; ++b) {
     const float *x = in + (size_t)b * (size_t)in_n;
     tfg_pack_signs(x, in_n, a);
@@ -25,3 +27,5 @@ tfg_status tfg_dense_f32_xnor(int32_t batch, int32_t in_n, int32_t out_n, const 
   }
   return TFG_OK;
 }
+
+int32_t tfg_dense_f32_xnor_scratch_bytes(int32_t in_n) { return 4 * ((in_n + 31) / 32); }

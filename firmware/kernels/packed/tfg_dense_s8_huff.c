@@ -1,6 +1,7 @@
 /* tfg_dense_s8_huff: int8 fully-connected layer whose weights are int8 codes in a canonical-Huffman bit stream (Deep
  * Compression with int8 arithmetic): the codebook holds the int8 weight values and is read in place from flash, as TFLM's
- * LUT compression does. The stream is decoded while computing (no row buffer); each kept weight adds (x + offset)·w, the
+ * LUT compression does. The stream is decoded while computing (no row buffer; the codes' decode tables in the scratch);
+ * each kept weight adds (x + offset)·w, the
  * pruned ones add nothing, then tfg_dense_s8's requantization: bit-exact with it on the same int8 values.
  * A damaged stream (wrong length or CRC-32, bad code, overrun, not an int8 stream) returns TFG_ERR_CORRUPT. */
 #include "tfg_huff.h"
@@ -13,16 +14,16 @@ static inline int8_t tfg_huff_s8_output(int32_t acc, const tfg_s8_channel_quant 
 }
 
 tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
-                             const tfg_huff_stream *s, const int32_t *bias, int8_t *out) {
+                             const tfg_huff_stream *s, const int32_t *bias, int8_t *out, void *scratch, int32_t scratch_bytes) {
   const uint32_t total = (uint32_t)in_n * (uint32_t)out_n;
+  tfg_huff_scratch sp;
+  if (scratch_bytes < tfg_huff_scratch_layout(s, 0, 0, scratch, &sp)) return TFG_ERR_ARG;
   tfg_huff_parts p;
   const int8_t *codebook = tfg_huff_open_s8(s, total, &p);
   if (!codebook) return TFG_ERR_CORRUPT;
   uint16_t counts[32];
-  uint8_t symbols[TFG_HUFF_SYMBOLS(s)];
-  uint16_t tables[TFG_HUFF_TABLE_ENTRIES(s)];
   tfg_huff_code index_code, gap_code;
-  if (!tfg_huff_build_codes(s, &p, counts, symbols, tables, &index_code, &gap_code)) return TFG_ERR_CORRUPT;
+  if (!tfg_huff_build_codes(s, &p, counts, sp.symbols, sp.tables, &index_code, &gap_code)) return TFG_ERR_CORRUPT;
   const uint32_t row_n = (uint32_t)in_n;
   const int32_t per_channel = (s->flags & TFG_HUFF_ONE_SCALE) ? 0 : 1;
   /* The hot loop's constants in locals (they would be reloaded through the codes on every symbol otherwise). */
@@ -66,3 +67,5 @@ tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const t
   }
   return TFG_OK;
 }
+
+int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s) { return tfg_huff_scratch_layout(s, 0, 0, NULL, NULL); }

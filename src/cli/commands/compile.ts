@@ -16,6 +16,8 @@ export interface CompileFlags extends DatasetFlags {
   mean?: string;
   std?: string;
   stackBytes?: number;
+  /** false with --no-cache. */
+  cache: boolean;
 }
 
 function stackBytesFlag(v: string): number {
@@ -46,6 +48,7 @@ export function compileOptions(cmd: Command, outDefault: string): Command {
   )
     .option('--calibration-samples <n>', 'training samples int8 ranges are calibrated on (the first n of the train split)', positiveInteger('calibration-samples'), 200)
     .option('--force', 'replace an output folder that tinyforge did not write')
+    .option('--no-cache', 'compute the compression again instead of reusing the one stored in the cache ($TINYFORGE_CACHE, else ~/.cache/tinyforge)')
     .option('--stack-bytes <n>', "reserve this much stack instead of the size planned from the compiler's frames (an inference that needs more fails with stack-overflow)", stackBytesFlag);
 }
 
@@ -66,7 +69,7 @@ export function register(program: Command): void {
       const c = await compileModel({
         modelPath, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
         datasetEncoding: opts.datasetEncoding, labelColumn: opts.labelColumn,
-        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: !!opts.lib, stackBytes: opts.stackBytes,
+        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: !!opts.lib, stackBytes: opts.stackBytes, cache: opts.cache,
         preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
       });
       if (opts.json) printJson({ out: outDir, ...c.manifest });

@@ -60,9 +60,10 @@ export function register(program: Command): void {
   datasetOptions(preprocessOptions(cmd), 'training and calibration data', { fallback: 'mnist' })
     .option('--calibration-samples <n>', 'training samples int8 ranges are calibrated on (the first n of the train split)', positiveInteger('calibration-samples'), 200)
     .option('--force', 'overwrite an existing output file')
+    .option('--no-cache', 'compute the compression again instead of reusing the one stored in the cache ($TINYFORGE_CACHE, else ~/.cache/tinyforge)')
     .option('--json', 'print the compression report on stdout')
     .addHelpText('after', '\nExample:\n  $ tinyforge compress examples/mnist-lenet300/model.onnx --recipe deep-compression -o out/lenet-dc.tfir.json')
-    .action(async (modelPath: string, opts: DatasetFlags & { recipe: string; out: string; dataset: string; calibrationSamples: number; force?: boolean; json?: boolean; inputScale?: string; mean?: string; std?: string }) => {
+    .action(async (modelPath: string, opts: DatasetFlags & { recipe: string; out: string; dataset: string; calibrationSamples: number; force?: boolean; cache: boolean; json?: boolean; inputScale?: string; mean?: string; std?: string }) => {
       // The output is checked before any work: not empty, not an input, not a folder, replaced only with --force.
       checkOutputFile(opts.out, !!opts.force, { flag: '-o', inputs: [modelPath, ...(opts.recipe.endsWith('.json') ? [opts.recipe] : []), opts.dataset] });
       const isOnnx = opts.out.toLowerCase().endsWith('.onnx');
@@ -74,7 +75,7 @@ export function register(program: Command): void {
       const { graphToJson } = await import('../../ir/serialize.ts');
       const p = await prepareModel({
         modelPath, quantize: 'none', compress: opts.recipe, dataset: opts.dataset, datasetEncoding: opts.datasetEncoding, labelColumn: opts.labelColumn,
-        calibrationSamples: opts.calibrationSamples, preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
+        calibrationSamples: opts.calibrationSamples, preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std }, cache: opts.cache,
       });
       if (isOnnx && p.quantization !== 'float32') {
         throw new TinyforgeError('bad-argument', `the compressed model is ${p.quantization}; ONNX export here is float only`, { hint: `write it as ${opts.out.replace(/\.onnx$/i, '.tfir.json')}` });

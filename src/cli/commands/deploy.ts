@@ -103,7 +103,7 @@ export function register(program: Command): void {
       const compiled = await compileModel({
         modelPath, model, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
         datasetEncoding: opts.datasetEncoding, labelColumn: opts.labelColumn,
-        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false, stackBytes: opts.stackBytes, preprocess,
+        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false, stackBytes: opts.stackBytes, preprocess, cache: opts.cache,
       });
       const project = loadProject(outDir);
       const out = project.graph.tensors[project.graph.outputs[0]];

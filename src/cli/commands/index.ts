@@ -14,7 +14,11 @@ import { register as defend } from './defend.ts';
 import { register as robustness } from './robustness.ts';
 import { register as experiment } from './experiment.ts';
 import { register as recipes } from './recipes.ts';
+import { register as sweep } from './sweep.ts';
+import { register as worker } from './worker.ts';
+import { register as test } from './test.ts';
+import { register as compare } from './compare.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, compress, recipes, doctor, ports, defend, robustness, experiment];
+export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, compress, recipes, doctor, ports, defend, robustness, experiment, sweep, worker, test, compare];

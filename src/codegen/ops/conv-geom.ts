@@ -1,9 +1,9 @@
 // The tfg_conv_geom initializer shared by Conv2D and DepthwiseConv2D (and the 16-bit tfg_conv_geom16 of the _dsp kernels).
 import type { Node } from '../../ir/graph.ts';
 import { nhwcOf } from '../emit-support.ts';
-import type { EmitContext } from '../op-emitter.ts';
+import type { EmitContext, NodeContext } from '../op-emitter.ts';
 
-function geomFields(ctx: EmitContext<Node<'Conv2D' | 'DepthwiseConv2D'>>, kH: number, kW: number): [string, number][] {
+function geomFields(ctx: NodeContext<Node<'Conv2D' | 'DepthwiseConv2D'>>, kH: number, kW: number): [string, number][] {
   const a = ctx.node.attrs;
   const [n, inH, inW, inC] = nhwcOf(ctx.input(0)!);
   const [, outH, outW, outC] = nhwcOf(ctx.output());
@@ -15,7 +15,7 @@ function geomFields(ctx: EmitContext<Node<'Conv2D' | 'DepthwiseConv2D'>>, kH: nu
 }
 
 /** True when every geometry value fits the int16 fields of tfg_conv_geom16 (the _dsp conv kernels). */
-export function fitsGeom16(ctx: EmitContext<Node<'Conv2D' | 'DepthwiseConv2D'>>, kH: number, kW: number): boolean {
+export function fitsGeom16(ctx: NodeContext<Node<'Conv2D' | 'DepthwiseConv2D'>>, kH: number, kW: number): boolean {
   return geomFields(ctx, kH, kW).every(([, v]) => v >= -32768 && v <= 32767);
 }
 

@@ -4,15 +4,18 @@
 import { product, type Graph, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
-import { vlaBytes, type OpEmitter } from '../op-emitter.ts';
-import { emitPackedConv } from '../packing/emit-packed.ts';
+import type { NodeContext, OpEmitter, ScratchRule } from '../op-emitter.ts';
+import { emitPackedConv, packedScratch } from '../packing/emit-packed.ts';
 import { convGeom, convGeom16, fitsGeom16 } from './conv-geom.ts';
 import { declareDspQuant, interleaveConvPairs, smmulrChannels } from './dsp-weights.ts';
 
-/** Must equal TFG_IM2COL_MAX in firmware/include/tfg_kernels.h. */
+/** The C side's TFG_IM2COL_MAX and TFG_CONV_COL_MAX (firmware/include/tfg_kernels.h; test/firmware/shared-constants.test.ts
+ *  compares them): the largest receptive field of the im2col kernel, and of the one column tfg_conv2d_s8_dsp gathers. */
 export const TFG_IM2COL_MAX = 576;
+export const TFG_CONV_COL_MAX = 512;
 
 type DspConv = 'tfg_conv2d_s8_1x1_dsp' | 'tfg_conv2d_s8_im2col_dsp' | 'tfg_conv2d_s8_dsp';
+type Int8Conv = DspConv | 'tfg_conv2d_s8';
 
 /** The DSP conv variant for this node's shape alone. */
 function variantByShape(node: Node<'Conv2D'>, w: Tensor): DspConv {
@@ -36,6 +39,35 @@ export function dspConvVariant(node: Node<'Conv2D'>, w: Tensor, g?: Graph): DspC
   return im2colElsewhere ? 'tfg_conv2d_s8_im2col_dsp' : v;
 }
 
+/** The kernel an int8 Conv2D with dense weights runs on: on cortex-m-dsp boards the DSP variant for its shape (the
+ *  im2col and 1×1 ones only when the geometry fits their int16 fields), else the reference kernel. */
+function int8ConvKernel(ctx: NodeContext<Node<'Conv2D'>>): Int8Conv {
+  const w = ctx.input(1)!;
+  if (ctx.kernels !== 'cortex-m-dsp') return 'tfg_conv2d_s8';
+  const variant = dspConvVariant(ctx.node, w, ctx.g);
+  if (variant === 'tfg_conv2d_s8_dsp' || fitsGeom16(ctx, w.shape[1], w.shape[2])) return variant;
+  return 'tfg_conv2d_s8';
+}
+
+/** Scratch bytes of an int8 conv kernel for a layer (OHWI weights [out, kH, kW, inC], one group for the im2col and 1×1
+ *  kernels), as its C <kernel>_scratch_bytes computes them: tfg_conv2d_s8_dsp one int8 column of the receptive field
+ *  when it fits TFG_CONV_COL_MAX; the GEMM kernels two int16 columns of K rounded up to 4 (a third when inC % 4 ≠ 0). */
+export function convScratchBytes(kernel: Int8Conv, kH: number, kW: number, inPerGroup: number): number {
+  const k = kH * kW * inPerGroup;
+  if (kernel === 'tfg_conv2d_s8_dsp') return k <= TFG_CONV_COL_MAX ? k : 0;
+  if (kernel === 'tfg_conv2d_s8') return 0;
+  const k4 = Math.ceil(k / 4) * 4;
+  return (inPerGroup % 4 !== 0 ? 6 : 4) * k4;
+}
+
+export const conv2dScratch: ScratchRule<Node<'Conv2D'>> = (ctx) => {
+  const packed = packedScratch(ctx);
+  if (packed !== undefined) return packed;
+  const w = ctx.input(1)!;
+  if (ctx.input(0)!.dtype === 'f32') return 0;
+  return convScratchBytes(int8ConvKernel(ctx), w.shape[1], w.shape[2], w.shape[3]);
+};
+
 export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
   const packed = emitPackedConv(ctx); // int4 / f16 / binary / clustered weights
   if (packed) return packed;
@@ -55,9 +87,10 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
   const p = prepareConv(node, x, w, ctx.output());
   const [outC, , , inPerGroup] = w.shape;
   const k = product(w.shape) / outC;
-  const variant = ctx.kernels === 'cortex-m-dsp' ? dspConvVariant(node, w, ctx.g) : 'tfg_conv2d_s8';
+  const variant = int8ConvKernel(ctx);
+  const scratch = ctx.scratch(convScratchBytes(variant, w.shape[1], w.shape[2], inPerGroup));
   const bias = ctx.input(2);
-  if ((variant === 'tfg_conv2d_s8_1x1_dsp' || variant === 'tfg_conv2d_s8_im2col_dsp') && fitsGeom16(ctx, w.shape[1], w.shape[2])) {
+  if (variant === 'tfg_conv2d_s8_1x1_dsp' || variant === 'tfg_conv2d_s8_im2col_dsp') {
     const geom = convGeom16(ctx, w.shape[1], w.shape[2]);
     // Interleaved channel pairs; natural-order columns (permuted weight bytes) unless in_c is a multiple of 4.
     const w2 = ctx.weight(node.inputs[1], interleaveConvPairs(w.data as Int8Array, outC, k, inPerGroup % 4 !== 0));
@@ -65,15 +98,12 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
     if (bias) bias2.set(bias.data as Int32Array);
     const b2 = bias ? ctx.weight(node.inputs[2], bias2) : ctx.int32Array('bias2', bias2);
     const q = declareDspQuant(ctx, p, smmulrChannels(w.data as Int8Array, bias, p.inputOffset, outC, k, (c, i) => c * k + i));
-    // The kernels' arrays: int16_t cols[2·K4] and tmp[K4] (tmp[1] when in_c % 4 = 0), K4 = K rounded up to 4.
-    const k4 = Math.ceil((variant === 'tfg_conv2d_s8_1x1_dsp' ? inPerGroup : k) / 4) * 4;
-    const stackBytes = vlaBytes(4 * k4) + vlaBytes(inPerGroup % 4 !== 0 ? 2 * k4 : 2);
-    return { kernel: variant, call: `${variant}(&${geom}, &${q}, ${p.inputOffset}, ${xPtr}, ${w2}, ${b2}, ${out})`, stackBytes };
+    return { kernel: variant, call: `${variant}(&${geom}, &${q}, ${p.inputOffset}, ${xPtr}, ${w2}, ${b2}, ${out}, ${scratch})` };
   }
   const geom = convGeom(ctx, w.shape[1], w.shape[2]);
   const mult = ctx.int32Array('multiplier', p.multiplier);
   const shift = ctx.int32Array('shift', p.shift);
   const q = ctx.declare('quant', 'tfg_s8_channel_quant', `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
-  const kernel = variant === 'tfg_conv2d_s8_dsp' ? variant : 'tfg_conv2d_s8';
-  return { kernel, call: `${kernel}(&${geom}, &${q}, ${ptrs().join(', ')}, ${biasPtr()}, ${out})` };
+  if (variant === 'tfg_conv2d_s8_dsp') return { kernel: variant, call: `${variant}(&${geom}, &${q}, ${ptrs().join(', ')}, ${biasPtr()}, ${out}, ${scratch})` };
+  return { kernel: variant, call: `${variant}(&${geom}, &${q}, ${ptrs().join(', ')}, ${biasPtr()}, ${out})` };
 };

@@ -3,8 +3,8 @@
 import { product, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareDense } from '../../reference/int8/dense.ts';
 import { floatActivation } from '../emit-support.ts';
-import type { OpEmitter } from '../op-emitter.ts';
-import { emitPackedDense } from '../packing/emit-packed.ts';
+import type { OpEmitter, ScratchRule } from '../op-emitter.ts';
+import { emitPackedDense, packedScratch } from '../packing/emit-packed.ts';
 import { declareDspQuant, interleaveDenseRows, smmulrChannels } from './dsp-weights.ts';
 
 /** bias[o] + inputOffset·Σ_i w[o,i]: exact in int32 (|Σ| ≤ in·127·255), so the DSP kernel's sums equal the reference's. */
@@ -19,6 +19,9 @@ export function foldedBias(w: Tensor, bias: Tensor | undefined, inputOffset: num
   }
   return out;
 }
+
+/** Only the packed kernels (XNOR, Huffman) take scratch. */
+export const denseScratch: ScratchRule<Node<'Dense'>> = (ctx) => packedScratch(ctx) ?? 0;
 
 export const dense: OpEmitter<Node<'Dense'>> = (ctx) => {
   const packed = emitPackedDense(ctx); // int4 / f16 / binary / clustered weights

@@ -1,23 +1,39 @@
 // DepthwiseConv2D → tfg_depthwise_conv2d_f32 / tfg_depthwise_conv2d_s8 (weights [1,KH,KW,C·multiplier]), or on
-// cortex-m-dsp boards tfg_depthwise_conv2d_s8_dsp when the multiplier and dilations are 1 and its stack scratch fits.
+// cortex-m-dsp boards tfg_depthwise_conv2d_s8_dsp when the multiplier and dilations are 1 and its scratch is within bounds.
 import type { Node } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
-import { vlaBytes, type OpEmitter } from '../op-emitter.ts';
+import type { NodeContext, OpEmitter, ScratchRule } from '../op-emitter.ts';
 import { convGeom, convGeom16, fitsGeom16 } from './conv-geom.ts';
 import { declareDspQuant, smmulrChannels } from './dsp-weights.ts';
 
-/** Must equal TFG_DW_ROWBUF_BYTES / TFG_DW_WBUF_BYTES / TFG_DW_MAX_KH in firmware/include/tfg_kernels.h. */
+/** The C side's TFG_DW_ROWBUF_BYTES / TFG_DW_WBUF_BYTES / TFG_DW_MAX_KH (firmware/include/tfg_kernels.h;
+ *  test/firmware/shared-constants.test.ts compares them): the bounds the DSP kernel's scratch and window stay within. */
 export const TFG_DW_ROWBUF_BYTES = 8192;
 export const TFG_DW_WBUF_BYTES = 4608;
 export const TFG_DW_MAX_KH = 16;
 
-/** Stack scratch tfg_depthwise_conv2d_s8_dsp needs for this geometry: [row buffer, widened weights] bytes. */
+/** Scratch tfg_depthwise_conv2d_s8_dsp needs for this geometry: [row ring, widened weights] bytes; their sum is its
+ *  C tfg_depthwise_conv2d_s8_dsp_scratch_bytes. */
 export function depthwiseDspScratch(channels: number, kH: number, kW: number, outW: number, strideW: number): [number, number] {
   const groups = Math.ceil(channels / 4);
   const wp = (outW - 1) * strideW + kW;
   return [kH * groups * wp * 8, groups * kH * kW * 8];
 }
+
+/** The DSP kernel's scratch for an int8 node, or undefined when the node runs on another kernel. */
+function dspScratch(ctx: NodeContext<Node<'DepthwiseConv2D'>>): number | undefined {
+  const a = ctx.node.attrs;
+  const w = ctx.input(1)!;
+  const [, kH, kW, ch] = w.shape;
+  const [rowBytes, wBytes] = depthwiseDspScratch(ch, kH, kW, ctx.output().shape[2], a.strides[1]);
+  const dsp = ctx.kernels === 'cortex-m-dsp' && ctx.input(0)!.dtype === 'i8' && a.multiplier === 1 && a.dilations[0] === 1 &&
+    a.dilations[1] === 1 && w.data && rowBytes <= TFG_DW_ROWBUF_BYTES && wBytes <= TFG_DW_WBUF_BYTES && kH <= TFG_DW_MAX_KH &&
+    fitsGeom16(ctx, kH, kW);
+  return dsp ? rowBytes + wBytes : undefined;
+}
+
+export const depthwiseConv2dScratch: ScratchRule<Node<'DepthwiseConv2D'>> = (ctx) => dspScratch(ctx) ?? 0;
 
 export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
   const { node } = ctx;
@@ -33,13 +49,10 @@ export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
     return { kernel: 'tfg_depthwise_conv2d_f32', call: `tfg_depthwise_conv2d_f32(&${geom}, ${ptrs.join(', ')}, ${biasPtr()}, ${lo}, ${hi}, ${out})` };
   }
   const p = prepareConv(node, x, w, ctx.output());
-  const a = node.attrs;
   const [, kH, kW, ch] = w.shape;
   const bias = ctx.input(2);
-  const [rowBytes, wBytes] = depthwiseDspScratch(ch, kH, kW, ctx.output().shape[2], a.strides[1]);
-  const dsp = ctx.kernels === 'cortex-m-dsp' && a.multiplier === 1 && a.dilations[0] === 1 && a.dilations[1] === 1 && w.data &&
-    rowBytes <= TFG_DW_ROWBUF_BYTES && wBytes <= TFG_DW_WBUF_BYTES && kH <= TFG_DW_MAX_KH && fitsGeom16(ctx, kH, kW);
-  if (dsp) {
+  const scratch = dspScratch(ctx);
+  if (scratch !== undefined) {
     const geom = convGeom16(ctx, kH, kW);
     const bias4 = new Int32Array(Math.ceil(ch / 4) * 4);
     if (bias) bias4.set(bias.data as Int32Array);
@@ -47,8 +60,7 @@ export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
     const q = declareDspQuant(ctx, p, smmulrChannels(w.data as Int8Array, bias, p.inputOffset, ch, kH * kW, (c, i) => i * ch + c));
     return {
       kernel: 'tfg_depthwise_conv2d_s8_dsp',
-      call: `tfg_depthwise_conv2d_s8_dsp(&${geom}, &${q}, ${p.inputOffset}, ${ptrs.join(', ')}, ${b4}, ${out})`,
-      stackBytes: vlaBytes(rowBytes) + vlaBytes(wBytes), // its arrays: int16_t rows[], wts[]
+      call: `tfg_depthwise_conv2d_s8_dsp(&${geom}, &${q}, ${p.inputOffset}, ${ptrs.join(', ')}, ${b4}, ${out}, ${ctx.scratch(scratch)})`,
     };
   }
   const geom = convGeom(ctx, kH, kW);

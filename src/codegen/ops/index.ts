@@ -1,14 +1,14 @@
-// The op → emitter registry; `satisfies Record<OpType, …>` makes a missing op a compile error here.
+// The op → emitter and op → scratch rule registries; `satisfies Record<OpType, …>` makes a missing op a compile error here.
 import type { Node, OpType } from '../../ir/graph.ts';
-import type { OpEmitter } from '../op-emitter.ts';
+import type { OpEmitter, ScratchRule } from '../op-emitter.ts';
 import { add } from './add.ts';
 import { averagePool } from './average-pool.ts';
 import { batchNormalization } from './batch-normalization.ts';
 import { clip } from './clip.ts';
 import { concat } from './concat.ts';
-import { conv2d } from './conv2d.ts';
-import { dense } from './dense.ts';
-import { depthwiseConv2d } from './depthwise-conv2d.ts';
+import { conv2d, conv2dScratch } from './conv2d.ts';
+import { dense, denseScratch } from './dense.ts';
+import { depthwiseConv2d, depthwiseConv2dScratch } from './depthwise-conv2d.ts';
 import { dequantize } from './dequantize.ts';
 import { div } from './div.ts';
 import { globalAveragePool } from './global-average-pool.ts';
@@ -56,4 +56,37 @@ export const opEmitters = {
 /** The emitter of a node's op, typed for any node. */
 export function emitterFor(op: OpType): OpEmitter {
   return opEmitters[op] as OpEmitter;
+}
+
+/** Each op's scratch rule (null: no kernel of the op takes scratch), asked before the memory planner runs. */
+export const opScratch = {
+  Dense: denseScratch,
+  Conv2D: conv2dScratch,
+  DepthwiseConv2D: depthwiseConv2dScratch,
+  MaxPool: null,
+  AveragePool: null,
+  GlobalAveragePool: null,
+  Add: null,
+  Sub: null,
+  Mul: null,
+  Div: null,
+  Concat: null,
+  Relu: null,
+  Clip: null,
+  LeakyRelu: null,
+  Sigmoid: null,
+  Tanh: null,
+  HardSwish: null,
+  Softmax: null,
+  Reshape: null,
+  Transpose: null,
+  Pad: null,
+  BatchNormalization: null,
+  Quantize: null,
+  Dequantize: null,
+} satisfies { [K in OpType]: ScratchRule<Node<K>> | null };
+
+/** The scratch rule of a node's op, typed for any node (null when its kernels take none). */
+export function scratchRuleFor(op: OpType): ScratchRule | null {
+  return opScratch[op] as ScratchRule | null;
 }

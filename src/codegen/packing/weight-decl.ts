@@ -2,6 +2,7 @@
 // the tfg_huff_stream descriptor that points at them.
 import type { Graph } from '../../ir/graph.ts';
 import { packWeight, type FlashArray, type PackedWeight } from '../../packing/storage.ts';
+import type { WeightStream } from '../../packing/huffman-stream.ts';
 import { cComment } from '../c-names.ts';
 import { cFloats, cInts, cList } from '../c-literals.ts';
 
@@ -24,9 +25,9 @@ export interface PackedDecl extends PackedWeight {
   decl: string;
 }
 
-/** The flash declarations of a packed constant, or undefined when it is emitted dense. */
-export function packedWeightDecl(g: Graph, name: string, id: string): PackedDecl | undefined {
-  const p = packWeight(g, name);
+/** The flash declarations of a packed constant, or undefined when it is emitted dense (`stream`: as packWeight's). */
+export function packedWeightDecl(g: Graph, name: string, id: string, stream?: WeightStream): PackedDecl | undefined {
+  const p = packWeight(g, name, stream);
   if (!p) return undefined;
   const t = g.tensors[name];
   const s = t.storage!;
