@@ -29,7 +29,7 @@ export type ErrorCode =
   | 'not-a-project' // a folder that is not a `tinyforge compile` output
   // model files and graphs
   | 'bad-model-file'
-  | 'bad-model-metadata'
+  | 'bad-model-metadata' // preprocessing a model file records is not finite numbers of the right count
   | 'bad-tensor-proto'
   | 'unsupported-format'
   | 'unsupported-opset'
@@ -53,7 +53,6 @@ export type ErrorCode =
   | 'quant-mismatch' // an int8 op whose input and output must share quantization and do not
   | 'bad-dtype' // a kernel given a tensor of a dtype it does not take
   | 'bad-preprocess'
-  | 'bad-model-metadata' // preprocessing a model file records is not finite numbers of the right count
   | 'bad-weights-path' // a TF.js weights path leaves the model's folder
   // inputs and data
   | 'missing-input' // a graph input nobody gave

@@ -368,6 +368,10 @@ tfg_status tfg_sigmoid_f32(int32_t n, const float *in, float *out);
  *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Within float tolerance of tanh in
  *  src/reference/float/tanh.ts (libm tanhf vs the reference's float64). */
 tfg_status tfg_tanh_f32(int32_t n, const float *in, float *out);
+/** Float HardSwish: out[i] = x · min(max(x + 3, 0), 6) / 6, each step in float.
+ *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Within float tolerance of hardSwish in
+ *  src/reference/float/hard-swish.ts (the same float32 steps). */
+tfg_status tfg_hard_swish_f32(int32_t n, const float *in, float *out);
 /** Float Softmax over the middle axis of [outer, depth, inner]: exp(beta·(x − max)) / Σ.
  *  @param outer, depth, inner ≥ 1
  *  @param beta > 0.  Scratch: none. Always TFG_OK. Within float tolerance of softmax in src/reference/float/softmax.ts.
@@ -383,6 +387,11 @@ tfg_status tfg_softmax_s8(const tfg_softmax_s8_params *p, const int8_t *in, int8
  *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with reluInt8 in
  *  src/reference/int8/relu.ts. */
 tfg_status tfg_clip_s8(int32_t n, const tfg_requant_params *p, int32_t lo, int32_t hi, const int8_t *in, int8_t *out);
+/** int8 element-wise function by lookup: out[i] = table[in[i] + 128].
+ *  @param n ≥ 1
+ *  @param table 256 entries, from the reference's prepare step (HardSwish: prepareHardSwish in
+ *  src/reference/int8/hard-swish.ts).  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with the reference. */
+tfg_status tfg_lut_s8(int32_t n, const int8_t *table, const int8_t *in, int8_t *out);
 
 /* ---- shape ---- */
 /** Float Concat: for each of `outer` rows, the row_elems[k] = axis_k·inner elements of every input k in turn.
@@ -439,7 +448,7 @@ tfg_status tfg_requantize_s8(int32_t n, const tfg_requant_params *p, const int8_
 tfg_status tfg_dequantize_s8(int32_t n, float scale, int32_t zero_point, const int8_t *in, float *out);
 
 
-/* ==== packed weight storage (issue 4: int4, fp16, 1-bit, clustered + Huffman); kernels under firmware/kernels/packed/.
+/* ==== packed weight storage (int4, fp16, 1-bit, clustered + Huffman); kernels under firmware/kernels/packed/.
  * The weights' logical values equal the IR tensor's data, so results match the dense kernels on those values:
  * int8 paths bit for bit, float paths up to accumulation order. Packing: src/packing/ (C declarations: src/codegen/packing/weight-decl.ts). ==== */
 

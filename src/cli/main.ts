@@ -5,12 +5,6 @@ import { TOOL_VERSION } from '../package.ts';
 import { commands } from './commands/index.ts';
 import { stopWithParent } from './parent-watch.ts';
 
-/** Global flags every command sees. */
-export interface GlobalOptions {
-  verbose?: boolean;
-  json?: boolean;
-}
-
 export function buildProgram(): Command {
   const program = new Command('tinyforge')
     .description('Deploy neural networks to microcontrollers: compress, generate C, build, flash, measure on the device.')

@@ -25,10 +25,6 @@ export function kernelCatalog(): Map<string, string> {
   return found;
 }
 
-export function hasKernel(fn: string): boolean {
-  return kernelCatalog().has(fn);
-}
-
 export function kernelSourcePath(fn: string): string {
   const p = kernelCatalog().get(fn);
   if (!p) throw new Error(`no C source for kernel ${fn} under firmware/kernels/ (codegen and firmware disagree)`);

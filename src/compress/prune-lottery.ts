@@ -3,7 +3,7 @@
 // (c) a fresh one for the same compute (Scratch-B, Liu et al. 2019), next to fine-tuning the pruned weights.
 import type { Dataset } from '../data/dataset.ts';
 import type { Graph } from '../ir/graph.ts';
-import { cloneGraph, product } from '../ir/graph.ts';
+import { cloneGraph } from '../ir/graph.ts';
 import { graphStats } from '../ir/stats.ts';
 import { evaluate } from '../train/evaluate.ts';
 import { initWeights } from '../train/init.ts';
@@ -130,9 +130,4 @@ export async function runLottery(arch: Graph, train: Dataset, test: Dataset, o: 
     s.runs['scratch-b'].push(await top1(await fit(thinFresh, s.scratchBEpochs, seed + 4)));
   }
   return rows;
-}
-
-/** Weights that are prunable in `g` (for the CLI's summary line). */
-export function prunableCount(g: Graph): number {
-  return prunableWeights(g).reduce((s, w) => s + product(g.tensors[w.tensor]!.shape), 0);
 }

@@ -3,7 +3,7 @@
 // trained weights with the same ranges. The report gives PTQ and QAT top-1 (int8 reference interpreter) side by side.
 import { cloneGraph, type Graph, type TensorData } from '../ir/graph.ts';
 import { fuseActivations } from '../ir/optimize.ts';
-import { evaluateOnHost } from '../reference/evaluate.ts';
+import { referenceTop1 } from '../reference/top1.ts';
 import { prepareInput } from '../reference/model-input.ts';
 import { checkQatGraph, fakeQuantWeights, qatForward, type ActQuant } from '../train/fake-quant.ts';
 import { logitsTensor } from '../train/train.ts';
@@ -52,7 +52,7 @@ export const qat: Pass = {
     log.progress('qat-int8: calibrating');
     const ranges = calibrate(fused, calibration, { percentile: Number(params.percentile) });
     const ptq = quantizeGraphInt8(fused, ranges).graph;
-    const evalInt8 = async (g: Graph) => (split.val ? (await evaluateOnHost(g, split.val)).referenceTop1 : undefined);
+    const evalInt8 = async (g: Graph) => (split.val ? referenceTop1(g, split.val) : undefined);
     const accPtq = await evalInt8(ptq);
     let result = ptq;
     if (ft.epochs > 0) {

@@ -22,8 +22,6 @@ export interface AttackParams {
   seed: number;
 }
 
-export const DEFAULT_ATTACK_PARAMS: Omit<AttackParams, 'eps'> = { steps: 20, randomStart: true, seed: 0 };
-
 /** A float model ready to be attacked: its tfjs form, the logits tensor and the valid input box as tensors. */
 export interface AttackTarget {
   model: TfjsModel;

@@ -1,4 +1,4 @@
-// IR → ONNX (opset 13) for float graphs, so onnxruntime can run what tinyforge computes. Inside, tensors stay NHWC as in
+// IR → ONNX (opset 14) for float graphs, so onnxruntime can run what tinyforge computes. Inside, tensors stay NHWC as in
 // the IR; window ops (Conv, pools, BN) are wrapped in Transposes because ONNX defines them on NCHW only, and 4-D graph
 // inputs/outputs are transposed back to the layout the original file had (metadata.inputLayout/outputLayout).
 import { TinyforgeError } from '../diagnostics.ts';
@@ -105,7 +105,7 @@ function exportArithmetic({ e, n, ins, out }: ExportCall<'Add' | 'Sub' | 'Mul'>)
 }
 
 /** ONNX ops of the same name taking the same inputs and no attributes. */
-const sameName: NodeExporter<'Div' | 'Relu' | 'Sigmoid' | 'Tanh'> = ({ e, n, ins, out }) => e.add(n.op, ins, [out], {}, n.name);
+const sameName: NodeExporter<'Div' | 'Relu' | 'Sigmoid' | 'Tanh' | 'HardSwish'> = ({ e, n, ins, out }) => e.add(n.op, ins, [out], {}, n.name);
 
 /** One exporter per IR op, typed over every op (null: no float ONNX form). */
 const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
@@ -133,6 +133,7 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
   Relu: sameName,
   Sigmoid: sameName,
   Tanh: sameName,
+  HardSwish: sameName,
   LeakyRelu: ({ e, n, ins, out }) => e.add('LeakyRelu', ins, [out], { alpha: n.attrs.alpha }, n.name),
   Clip: ({ e, n, ins, out }) => {
     e.add('Clip', [ins[0], e.floatConst(`${n.name}/min`, [], [n.attrs.min]), e.floatConst(`${n.name}/max`, [], [n.attrs.max])], [out], {}, n.name);
@@ -157,7 +158,7 @@ function emitNode(e: Emitter, g: Graph, n: Node, name: (t: string) => string): v
   exporter({ e, g, n, ins: n.inputs.map((i) => (i ? name(i) : '')), out: name(n.outputs[0]) });
 }
 
-/** Serialises float graph `g` as an ONNX model (opset 13). Throws 'unsupported-export' for int8 or packed graphs. */
+/** Serialises float graph `g` as an ONNX model (opset 14). Throws 'unsupported-export' for int8 or packed graphs. */
 export function exportOnnx(g: Graph): Uint8Array {
   for (const t of Object.values(g.tensors)) {
     if (t.dtype !== 'f32') {
@@ -193,5 +194,5 @@ export function exportOnnx(g: Graph): Uint8Array {
   const metadata: Record<string, string> = {};
   if (g.metadata.preprocess) metadata['tinyforge.preprocess'] = JSON.stringify(g.metadata.preprocess);
   if (g.metadata.labels) metadata['tinyforge.labels'] = JSON.stringify(g.metadata.labels);
-  return encodeModel(makeModel({ name: g.name, nodes: e.nodes, initializers: inits, inputs, outputs, opset: 13, metadata }));
+  return encodeModel(makeModel({ name: g.name, nodes: e.nodes, initializers: inits, inputs, outputs, opset: 14, metadata }));
 }

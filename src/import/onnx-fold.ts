@@ -217,6 +217,3 @@ export const FOLDERS: Record<string, Folder> = {
     return [broadcastBinary(ins[0]!, ins[1]!, (x, y) => (isFloat ? x / y : Math.trunc(x / y)))];
   },
 };
-
-/** Ops that are folded when all inputs are constants but have no IR op of their own. */
-export const FOLD_ONLY_OPS = Object.keys(FOLDERS).filter((op) => !['Identity', 'Add', 'Sub', 'Mul', 'Div', 'Concat', 'Transpose', 'Flatten', 'Reshape', 'Squeeze', 'Unsqueeze', 'Shape'].includes(op));

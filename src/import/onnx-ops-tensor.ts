@@ -1,5 +1,5 @@
 // ONNX elementwise, activation and shape ops → IR nodes; 4-D operands are NHWC in the IR, so axes and constants are remapped here.
-import type { Activation } from '../ir/graph.ts';
+import type { Activation, OpAttrs, OpType } from '../ir/graph.ts';
 import { type Act, ImportProblem } from './onnx-context.ts';
 import { axesOf, flattenDims, resolveReshape, squeezeDims, unsqueezeDims } from './onnx-fold.ts';
 import { broadcastShapes, composePerms, irAxis, TO_NCHW, TO_NHWC } from './onnx-layout.ts';
@@ -51,14 +51,23 @@ export function neg(n: OpCall): void {
   n.ctx.addNode('Mul', n.name, [x.ir, minusOne], [out.ir], { activation: 'none' });
 }
 
-/** Relu, Sigmoid, Tanh, LeakyRelu, Clip: same shape in, same shape out. */
+/** IR ops without attributes. */
+type AttrFreeOp = { [K in OpType]: OpAttrs[K] extends Record<string, never> ? K : never }[OpType];
+
+/** An ONNX op that is IR op `op` on one input, without attributes (Relu, Sigmoid, Tanh…): same shape in and out. */
+export function elementwise(op: AttrFreeOp): (n: OpCall) => void {
+  return (n) => {
+    const x = n.act(0);
+    const out = n.ctx.defineAct(n.outs[0], x.shape);
+    n.ctx.addNode(op, n.name, [x.ir], [out.ir], {});
+  };
+}
+
+/** LeakyRelu, Clip: same shape in, same shape out, attributes mapped. */
 export function unary(n: OpCall): void {
   const x = n.act(0);
   const out = n.ctx.defineAct(n.outs[0], x.shape);
   switch (n.op) {
-    case 'Relu': n.ctx.addNode('Relu', n.name, [x.ir], [out.ir], {}); break;
-    case 'Sigmoid': n.ctx.addNode('Sigmoid', n.name, [x.ir], [out.ir], {}); break;
-    case 'Tanh': n.ctx.addNode('Tanh', n.name, [x.ir], [out.ir], {}); break;
     case 'LeakyRelu': n.ctx.addNode('LeakyRelu', n.name, [x.ir], [out.ir], { alpha: n.a.float('alpha', 0.01) }); break;
     case 'Clip': {
       // Opset 11 moved min/max from attributes to optional inputs.

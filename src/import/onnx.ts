@@ -10,7 +10,7 @@ import { findBoundary } from './onnx-boundary.ts';
 import { OpCall } from './onnx-op-call.ts';
 import { with1d } from './onnx-ops-1d.ts';
 import { averagePool, batchNormalization, conv, gemm, globalAveragePool, matMul, maxPool, pad } from './onnx-ops-nn.ts';
-import { binary, concat, neg, passThrough, reshapeLike, shapeOf, sizeOf, softmax, transpose, unary } from './onnx-ops-tensor.ts';
+import { binary, concat, elementwise, neg, passThrough, reshapeLike, shapeOf, sizeOf, softmax, transpose, unary } from './onnx-ops-tensor.ts';
 import { Attrs, dtypeName, type GraphProto, type ModelProto, onnx, readAttributes, readTensor, toNumber } from './onnx-proto-read.ts';
 
 type Handler = (n: OpCall, used: Set<string>) => void;
@@ -29,9 +29,10 @@ const OP_TABLE: Record<string, Handler> = {
   Sub: binary,
   Mul: binary,
   Div: binary,
-  Relu: unary,
-  Sigmoid: unary,
-  Tanh: unary,
+  Relu: elementwise('Relu'),
+  Sigmoid: elementwise('Sigmoid'),
+  Tanh: elementwise('Tanh'),
+  HardSwish: elementwise('HardSwish'),
   LeakyRelu: unary,
   Clip: unary,
   Softmax: softmax,

@@ -3,7 +3,7 @@
 import type { Activation, Node, Pads, Tensor } from '../ir/graph.ts';
 import { product } from '../ir/graph.ts';
 import {
-  BuiltinOp, OptionsType, readAddOptions, readConv2DOptions, readDepthwiseConv2DOptions,
+  OptionsType, readAddOptions, readConv2DOptions, readDepthwiseConv2DOptions,
   readFullyConnectedOptions, readPool2DOptions, readReshapeOptions, readSoftmaxOptions, type Padding,
 } from './tflite-options.ts';
 import type { TfliteOperator } from './tflite-schema.ts';
@@ -254,15 +254,29 @@ const dequantize: Converter = (c) => {
   return [{ name: c.name, op: 'Dequantize', inputs: [x.name], outputs: [c.name], attrs: {} }];
 };
 
-export const CONVERTERS: Record<number, Converter> = {
-  [BuiltinOp.CONV_2D]: conv2d,
-  [BuiltinOp.DEPTHWISE_CONV_2D]: depthwise,
-  [BuiltinOp.FULLY_CONNECTED]: fullyConnected,
-  [BuiltinOp.AVERAGE_POOL_2D]: pool('AveragePool', 'AVERAGE_POOL_2D'),
-  [BuiltinOp.MAX_POOL_2D]: pool('MaxPool', 'MAX_POOL_2D'),
-  [BuiltinOp.ADD]: add,
-  [BuiltinOp.RESHAPE]: reshape,
-  [BuiltinOp.SOFTMAX]: softmax,
-  [BuiltinOp.QUANTIZE]: quantize,
-  [BuiltinOp.DEQUANTIZE]: dequantize,
+export interface OpImport {
+  /** Highest builtin version whose semantics the converter maps faithfully. Later versions add inputs or modes
+   *  (int16 activations, int4 filters, custom bias types) that we would silently misread. */
+  maxVersion: number;
+  convert: Converter;
+}
+
+const hardSwish: Converter = (c) => {
+  arity(c, 1, 1, 'HARD_SWISH');
+  return [{ name: c.name, op: 'HardSwish', inputs: [required(c, 0)], outputs: [c.name], attrs: {} }];
+};
+
+/** One row per imported builtin, by its schema name: its facts in one place. */
+export const CONVERTERS: Record<string, OpImport> = {
+  CONV_2D: { maxVersion: 6, convert: conv2d },
+  DEPTHWISE_CONV_2D: { maxVersion: 7, convert: depthwise },
+  FULLY_CONNECTED: { maxVersion: 9, convert: fullyConnected },
+  AVERAGE_POOL_2D: { maxVersion: 3, convert: pool('AveragePool', 'AVERAGE_POOL_2D') },
+  MAX_POOL_2D: { maxVersion: 3, convert: pool('MaxPool', 'MAX_POOL_2D') },
+  ADD: { maxVersion: 4, convert: add },
+  RESHAPE: { maxVersion: 3, convert: reshape },
+  SOFTMAX: { maxVersion: 3, convert: softmax },
+  QUANTIZE: { maxVersion: 3, convert: quantize },
+  DEQUANTIZE: { maxVersion: 5, convert: dequantize },
+  HARD_SWISH: { maxVersion: 2, convert: hardSwish },
 };

@@ -1,20 +1,7 @@
-// The TFLite builtin operators tinyforge imports, and readers for their BuiltinOptions tables (schema.fbs field order).
+// TFLite builtin operator names for messages, and readers for the BuiltinOptions tables (schema.fbs field order).
 import type { Table } from './tflite-flatbuffer.ts';
 
-/** BuiltinOperator enum values of the ops we import, plus names for messages. */
-export const BuiltinOp = {
-  ADD: 0,
-  AVERAGE_POOL_2D: 1,
-  CONV_2D: 3,
-  DEPTHWISE_CONV_2D: 4,
-  DEQUANTIZE: 6,
-  FULLY_CONNECTED: 9,
-  MAX_POOL_2D: 17,
-  RESHAPE: 22,
-  SOFTMAX: 25,
-  QUANTIZE: 114,
-} as const;
-
+/** BuiltinOperator enum value → name (the imported ops and common others), for messages and the converter table. */
 const OP_NAMES: Record<number, string> = {
   0: 'ADD', 1: 'AVERAGE_POOL_2D', 2: 'CONCATENATION', 3: 'CONV_2D', 4: 'DEPTHWISE_CONV_2D', 5: 'DEPTH_TO_SPACE',
   6: 'DEQUANTIZE', 9: 'FULLY_CONNECTED', 14: 'LOGISTIC', 17: 'MAX_POOL_2D', 18: 'MUL', 19: 'RELU', 21: 'RELU6',
@@ -28,21 +15,6 @@ export function builtinOpName(code: number, customCode: string | null): string {
   if (code === 32 && customCode) return `CUSTOM(${customCode})`;
   return OP_NAMES[code] ?? `BUILTIN_${code}`;
 }
-
-/** Highest builtin version whose semantics the importer maps faithfully. Later versions add inputs or modes
- *  (int16 activations, int4 filters, custom bias types) that we would silently misread. */
-export const MAX_OP_VERSION: Record<number, number> = {
-  [BuiltinOp.ADD]: 4,
-  [BuiltinOp.AVERAGE_POOL_2D]: 3,
-  [BuiltinOp.CONV_2D]: 6,
-  [BuiltinOp.DEPTHWISE_CONV_2D]: 7,
-  [BuiltinOp.DEQUANTIZE]: 5,
-  [BuiltinOp.FULLY_CONNECTED]: 9,
-  [BuiltinOp.MAX_POOL_2D]: 3,
-  [BuiltinOp.RESHAPE]: 3,
-  [BuiltinOp.SOFTMAX]: 3,
-  [BuiltinOp.QUANTIZE]: 3,
-};
 
 /** BuiltinOptions union type ids (1-based position in the union). */
 export const OptionsType = {

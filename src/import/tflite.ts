@@ -3,7 +3,7 @@
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph, Node, Tensor } from '../ir/graph.ts';
 import { validateGraph } from '../ir/validate.ts';
-import { MAX_OP_VERSION, builtinOpName } from './tflite-options.ts';
+import { builtinOpName } from './tflite-options.ts';
 import { CONVERTERS } from './tflite-ops.ts';
 import { readTfliteModel, type TfliteModel, type TfliteSubgraph } from './tflite-schema.ts';
 import { TensorTable, UnsupportedFeature } from './tflite-tensors.ts';
@@ -36,18 +36,18 @@ export function importTflite(bytes: Uint8Array, path: string): Graph {
     const opName = builtinOpName(code.builtinCode, code.customCode);
     const outName = sg.tensors[op.outputs[0]]?.name ?? '';
     const where = `node ${op.index} "${outName}" (${opName})`;
-    const convert = CONVERTERS[code.builtinCode];
-    if (!convert) {
+    const row = Object.hasOwn(CONVERTERS, opName) ? CONVERTERS[opName] : undefined;
+    if (!row) {
       unsupported.push(`${where}: op ${opName} is not supported`);
       continue;
     }
-    if (code.version > MAX_OP_VERSION[code.builtinCode]) {
-      unsupported.push(`${where}: version ${code.version} is newer than the supported ${MAX_OP_VERSION[code.builtinCode]}`);
+    if (code.version > row.maxVersion) {
+      unsupported.push(`${where}: version ${code.version} is newer than the supported ${row.maxVersion}`);
       continue;
     }
     try {
       const name = tt.use(op.outputs[0]);
-      nodes.push(...convert({ tt, op, name, dequantized }));
+      nodes.push(...row.convert({ tt, op, name, dequantized }));
     } catch (e) {
       if (!(e instanceof UnsupportedFeature)) throw e;
       unsupported.push(`${where}: ${e.message}`);
@@ -57,7 +57,7 @@ export function importTflite(bytes: Uint8Array, path: string): Graph {
     throw new TinyforgeError('unsupported-op', `${unsupported.length} node${unsupported.length > 1 ? 's' : ''} of ${path} use ops tinyforge cannot import`, {
       location: { file: path },
       notes: unsupported,
-      hint: 'supported: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, AVERAGE_POOL_2D, MAX_POOL_2D, ADD, RESHAPE, SOFTMAX, QUANTIZE, DEQUANTIZE with fused NONE/RELU/RELU6, on FLOAT32/INT8 tensors; re-export the model without the others',
+      hint: `supported: ${Object.keys(CONVERTERS).join(', ')} with fused NONE/RELU/RELU6, on FLOAT32/INT8 tensors; re-export the model without the others`,
     });
   }
   const outputs = sg.outputs.map((i) => tt.use(i));

@@ -82,6 +82,8 @@ export interface OpAttrs {
   LeakyRelu: { alpha: number };
   Sigmoid: Record<string, never>;
   Tanh: Record<string, never>;
+  /** x · relu6(x + 3) / 6 (MobileNetV3). */
+  HardSwish: Record<string, never>;
   Softmax: { axis: number; beta: number };
   Reshape: { shape: number[] };
   Transpose: { perm: number[] };
@@ -96,7 +98,8 @@ export interface OpAttrs {
 export type OpType = keyof OpAttrs;
 export const OP_TYPES = [
   'Dense', 'Conv2D', 'DepthwiseConv2D', 'MaxPool', 'AveragePool', 'GlobalAveragePool',
-  'Add', 'Sub', 'Mul', 'Div', 'Concat', 'Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Softmax',
+  'Add', 'Sub', 'Mul', 'Div', 'Concat', 'Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'Tanh', 'HardSwish',
+  'Softmax',
   'Reshape', 'Transpose', 'Pad', 'BatchNormalization', 'Quantize', 'Dequantize',
 ] as const satisfies readonly OpType[];
 

@@ -1,7 +1,6 @@
 // Checks a model's preprocessing metadata (x = (raw·scale − mean[c]) / std[c]) the way the CLI checks --input-scale,
 // --mean and --std: finite numbers, std never 0, at most one value per channel of any image. A model file saying
 // `1e999`, `NaN`, `std: [0]` or `mean: ["abc"]` is refused instead of being calibrated on.
-import type { Preprocess } from './graph.ts';
 
 /** More channels than any input of a microcontroller model has. */
 const MAX_CHANNELS = 4096;
@@ -25,9 +24,4 @@ export function preprocessProblems(p: unknown): string[] {
     });
   }
   return problems;
-}
-
-/** `p` as a Preprocess when it has no problems. */
-export function isPreprocess(p: unknown): p is Preprocess {
-  return preprocessProblems(p).length === 0;
 }

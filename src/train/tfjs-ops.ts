@@ -84,6 +84,7 @@ export const tfjsOps = {
   LeakyRelu: (n, xs) => tf.leakyRelu(xs[0]!, n.attrs.alpha),
   Sigmoid: (_n, xs) => tf.sigmoid(xs[0]!),
   Tanh: (_n, xs) => tf.tanh(xs[0]!),
+  HardSwish: (_n, xs) => tf.div(tf.mul(xs[0]!, tf.relu6(tf.add(xs[0]!, 3))), 6),
   Softmax: (n, xs) => {
     const x = xs[0]!;
     const axis = norm(n.attrs.axis, x.rank);

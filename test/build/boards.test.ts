@@ -3,17 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BOARDS_DIR, listBoards, loadBoard } from '../../src/build/boards.ts';
-import { TinyforgeError } from '../../src/diagnostics.ts';
-
-function thrown(f: () => unknown): TinyforgeError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TinyforgeError) return e;
-    throw e;
-  }
-  throw new Error('expected a TinyforgeError');
-}
+import { errorOf } from '../errors.ts';
 
 describe('boards', () => {
   it('lists every board file and loads each one', () => {
@@ -51,7 +41,7 @@ describe('boards', () => {
   });
 
   it('refuses an unknown board and lists the valid ids', () => {
-    const e = thrown(() => loadBoard('esp8266-imaginary'));
+    const e = errorOf(() => loadBoard('esp8266-imaginary'));
     expect(e.code).toBe('unknown-board');
     expect(e.message).toContain('esp8266-imaginary');
     expect(e.diagnostic.notes?.join(' ')).toContain('mps2-an386');
@@ -63,7 +53,7 @@ describe('boards', () => {
     const broken = { ...good, id: 'broken', clock_hz: 'fast', cycle_counter: { ...good.cycle_counter, kind: 'sundial' } };
     delete broken.cflags;
     writeFileSync(join(dir, 'broken.json'), JSON.stringify(broken));
-    const e = thrown(() => loadBoard('broken', dir));
+    const e = errorOf(() => loadBoard('broken', dir));
     expect(e.code).toBe('bad-board-file');
     expect(e.diagnostic.location?.file).toBe(join(dir, 'broken.json'));
     const notes = e.diagnostic.notes?.join('\n') ?? '';

@@ -7,7 +7,7 @@ import { int4, int4Scale } from '../../src/compress/int4.ts';
 import { clamp, roundHalfAway } from '../../src/reference/quant.ts';
 import { weightRatio } from '../../src/compress/deep-compression-table.ts';
 import { roundToHalf, f32ToHalfBits, halfBitsToF32 } from '../../src/packing/bits.ts';
-import { evaluateOnHost } from '../../src/reference/evaluate.ts';
+import { referenceTop1 } from '../../src/reference/top1.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
 import { prepareInput } from '../../src/reference/model-input.ts';
 import { maxFloatViolation, runOnHost } from '../codegen/host-run.ts';
@@ -52,8 +52,8 @@ describe('fp16 and int4', () => {
       expect(ir.tensors[n].storage?.kind).toBe('int4');
       for (const v of ir.tensors[n].data!) expect(Math.abs(v)).toBeLessThanOrEqual(7);
     }
-    const accFloat = (await evaluateOnHost(float, test)).referenceTop1;
-    const accInt4 = (await evaluateOnHost(ir, test)).referenceTop1;
+    const accFloat = referenceTop1(float, test);
+    const accInt4 = referenceTop1(ir, test);
     expect(accInt4).toBeGreaterThan(accFloat - 0.02);
     expect(weightRatio(ir).ratio).toBeGreaterThan(7);
     expect(report.layers[0].bits_per_weight).toBe(4);
@@ -68,7 +68,7 @@ describe('fp16 and int4', () => {
     const h = await fp16.run(float, { params: {}, data: {} }, createLog());
     const r = weightRatio(h.ir);
     expect(r.ratio).toBeGreaterThan(1.95);
-    expect((await evaluateOnHost(h.ir, test)).referenceTop1).toBeGreaterThanOrEqual(accFloat - 0.01);
+    expect(referenceTop1(h.ir, test)).toBeGreaterThanOrEqual(accFloat - 0.01);
     const fin = [0, 1, 2].map((i) => prepareInput(h.ir, test.get(i).x));
     const frun = runOnHost(h.ir, fin);
     expect(frun.gen.kernels).toContain('tfg_dense_f32_f16');

@@ -6,22 +6,13 @@ import { TinyforgeError } from '../../src/diagnostics.ts';
 import { presets, resolveRecipe, runPipeline, validateRecipe } from '../../src/compress/pipeline.ts';
 import { cnn, mlp } from './prune-fixtures.ts';
 import { createLog } from '../../src/compress/pass.ts';
+import { errorOf } from '../errors.ts';
 
 const tiny = () => {
   const b = new GraphBuilder('tiny');
   b.output(b.node('Relu', [b.input('x', [1, 4])], {}, 'y'));
   return b.build();
 };
-
-function errorOf(f: () => unknown): TinyforgeError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TinyforgeError) return e;
-    throw e;
-  }
-  throw new Error('expected a TinyforgeError');
-}
 
 describe('recipes', () => {
   it('fills defaults', () => {

@@ -5,7 +5,7 @@ import { importOnnx } from '../../src/import/onnx.ts';
 import { TO_NCHW, TO_NHWC, transposeData, permute } from '../../src/import/onnx-layout.ts';
 import type { Graph } from '../../src/ir/graph.ts';
 import { simplify } from '../../src/ir/optimize.ts';
-import { runOnBoard } from '../../src/device/run-model.ts';
+import { runOnBoard } from '../../src/cli/run-model.ts';
 import { runOnHost } from '../codegen/host-run.ts';
 import { EXPECTED_FAILURES } from './expected-failures.ts';
 import { listNodeTests, loadNodeCase, opsOf } from './onnx-testdata.ts';

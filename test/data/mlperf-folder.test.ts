@@ -3,24 +3,14 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TinyforgeError } from '../../src/diagnostics.ts';
 import { loadDataset } from '../../src/data/load-dataset.ts';
 import { loadMlperfFolder } from '../../src/data/mlperf-folder.ts';
 import { importTflite } from '../../src/import/tflite.ts';
 import { mlperfTiny } from '../mlperf-tiny.ts';
+import { errorOf } from '../errors.ts';
 
 const KWS = mlperfTiny('kws01');
 const SAMPLES = `${KWS}/samples`;
-
-function catchError(fn: () => unknown): TinyforgeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TinyforgeError) return e;
-    throw e;
-  }
-  throw new Error('expected a TinyforgeError');
-}
 
 describe('MLPerf folder dataset on kws01', () => {
   const modelPath = `${KWS}/models/kws_ref_model.tflite`;
@@ -78,31 +68,31 @@ describe('broken MLPerf folders', () => {
   };
 
   it('names the missing y_labels.csv', () => {
-    const e = catchError(() => loadMlperfFolder(make({})));
+    const e = errorOf(() => loadMlperfFolder(make({})));
     expect(e.code).toBe('bad-dataset');
     expect(e.message).toContain('has no y_labels.csv');
   });
 
   it('names a listed sample that is missing, with its line', () => {
     const dir = make({ 'y_labels.csv': 'a.bin,12,1\nb.bin,12,3\n', 'a.bin': new Uint8Array(490) });
-    expect(catchError(() => loadMlperfFolder(dir)).message).toBe('b.bin is listed on line 2 of y_labels.csv but is missing');
+    expect(errorOf(() => loadMlperfFolder(dir)).message).toBe('b.bin is listed on line 2 of y_labels.csv but is missing');
   });
 
   it('names a sample of the wrong size', () => {
     const dir = make({ 'y_labels.csv': ' a.bin , 12 , 1 \n', 'a.bin': new Uint8Array(480) });
-    expect(catchError(() => loadMlperfFolder(dir)).message).toBe('a.bin has 480 bytes; int8 input [49,10,1] needs 490');
+    expect(errorOf(() => loadMlperfFolder(dir)).message).toBe('a.bin has 480 bytes; int8 input [49,10,1] needs 490');
   });
 
   it('rejects a label outside the class count', () => {
     const dir = make({ 'y_labels.csv': 'a.bin,12,12\n', 'a.bin': new Uint8Array(490) });
-    expect(catchError(() => loadMlperfFolder(dir)).message).toContain('line 1 of y_labels.csv');
+    expect(errorOf(() => loadMlperfFolder(dir)).message).toContain('line 1 of y_labels.csv');
   });
 
   it('asks for the encoding of an unknown benchmark folder', () => {
     const dir = join(make({}), '..', 'mine');
     mkdirSync(dir);
     writeFileSync(join(dir, 'y_labels.csv'), 'a.bin,2,0\n');
-    const e = catchError(() => loadMlperfFolder(dir));
+    const e = errorOf(() => loadMlperfFolder(dir));
     expect(e.diagnostic.hint).toContain('encoding');
   });
 

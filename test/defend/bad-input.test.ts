@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Dataset } from '../../src/data/dataset.ts';
 import type { Graph } from '../../src/ir/graph.ts';
-import { TinyforgeError } from '../../src/diagnostics.ts';
 import { quantizeGraphInt8 } from '../../src/compress/quantize-int8.ts';
 import { calibrate } from '../../src/compress/calibrate.ts';
 import { exportOnnx } from '../../src/import/onnx-export.ts';
@@ -15,6 +14,7 @@ import { adversarialTrain } from '../../src/defend/adversarial-training.ts';
 import { checkEpsilon, inputDomain } from '../../src/defend/input-domain.ts';
 import { measureRobustness } from '../../src/defend/robustness.ts';
 import { mnistSlices, tinyMlp } from './fixtures.ts';
+import { asyncErrorOf } from '../errors.ts';
 
 let g: Graph;
 let train: Dataset;
@@ -29,56 +29,47 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `f` and returns the TinyforgeError it throws. */
-async function caught(f: () => unknown): Promise<TinyforgeError> {
-  try {
-    await f();
-  } catch (e) {
-    if (e instanceof TinyforgeError) return e;
-    throw e;
-  }
-  throw new Error('expected a TinyforgeError');
-}
 
 describe('library checks', () => {
   it('ε outside (0, 1] for MNIST /255 names the valid range', async () => {
     const d = inputDomain(g, train);
     for (const eps of [0, -0.1, 1.5, Number.NaN]) {
-      const e = await caught(() => checkEpsilon(eps, d, 'linf'));
+      const e = await asyncErrorOf(() => checkEpsilon(eps, d, 'linf'));
       expect(e.code).toBe('bad-argument');
       expect(e.message).toContain('(0, 1]');
       expect(e.diagnostic.notes?.join(' ')).toContain('[0, 1]');
     }
     // L2 allows up to the diagonal of the box: √784 = 28.
     expect(() => checkEpsilon(2, d, 'l2')).not.toThrow();
-    expect((await caught(() => checkEpsilon(29, d, 'l2'))).message).toContain('(0, 28]');
+    expect((await asyncErrorOf(() => checkEpsilon(29, d, 'l2'))).message).toContain('(0, 28]');
   });
 
   it('T < 1, an unknown training attack and ε too large are refused before training', async () => {
-    expect((await caught(() => adversarialTrain(g, train, { attack: 'pgd', eps: 0.1, iterations: 0 }))).message).toMatch(/iterations \(T\) must be an integer in \[1, 1000\], got 0/);
-    expect((await caught(() => adversarialTrain(g, train, { attack: 'square', eps: 0.1, iterations: 1 }))).diagnostic.notes?.[0]).toContain('fgsm, pgd, pgd-l2');
-    expect((await caught(() => adversarialTrain(g, train, { attack: 'fgsm', eps: 2, iterations: 1 }))).code).toBe('bad-argument');
-    expect((await caught(() => adversarialTrain(g, train, { attack: 'pgd', eps: 0.1, iterations: 3, learningRateDecay: 0 }))).message).toBe('learning-rate decay (--lr-decay) must be a number in (0, 1], got 0');
-    expect((await caught(() => adversarialTrain(g, train, { attack: 'pgd', eps: 0.1, iterations: 3, learningRate: Number.NaN }))).message).toBe('learning rate (--lr) must be a number in (0, 1], got NaN');
+    expect((await asyncErrorOf(() => adversarialTrain(g, train, { attack: 'pgd', eps: 0.1, iterations: 0 }))).message).toMatch(/iterations \(T\) must be an integer in \[1, 1000\], got 0/);
+    expect((await asyncErrorOf(() => adversarialTrain(g, train, { attack: 'square', eps: 0.1, iterations: 1 }))).diagnostic.notes?.[0]).toContain('fgsm, pgd, pgd-l2');
+    expect((await asyncErrorOf(() => adversarialTrain(g, train, { attack: 'fgsm', eps: 2, iterations: 1 }))).code).toBe('bad-argument');
+    expect((await asyncErrorOf(() => adversarialTrain(g, train, { attack: 'pgd', eps: 0.1, iterations: 3, learningRateDecay: 0 }))).message).toBe('learning-rate decay (--lr-decay) must be a number in (0, 1], got 0');
+    expect((await asyncErrorOf(() => adversarialTrain(g, train, { attack: 'pgd', eps: 0.1, iterations: 3, learningRate: Number.NaN }))).message).toBe('learning rate (--lr) must be a number in (0, 1], got NaN');
   });
 
   it('a model whose input is int8 (not continuous) cannot be attacked', async () => {
     const samples = [{ input: new Float32Array(784).fill(0.5) }];
     const { graph: q } = quantizeGraphInt8(g, calibrate(g, samples));
-    const e = await caught(() => measureRobustness({ float: q, subjects: [], dataset: train, attacks: ['pgd'], eps: [0.1], samples: 10 }));
+    const e = await asyncErrorOf(() => measureRobustness({ float: q, subjects: [], dataset: train, attacks: ['pgd'], eps: [0.1], samples: 10 }));
     expect(e.code).toBe('bad-argument');
     expect(e.message).toContain('is i8, not continuous');
   });
 
   it('a dataset without labels is refused', async () => {
     const unlabelled: Dataset = { ...train, name: 'no-labels', get: (i) => ({ x: train.get(i).x, label: undefined as unknown as number }) };
-    const e = await caught(() => adversarialTrain(g, unlabelled, { attack: 'fgsm', eps: 0.1, iterations: 1 }));
+    const e = await asyncErrorOf(() => adversarialTrain(g, unlabelled, { attack: 'fgsm', eps: 0.1, iterations: 1 }));
     expect(e.code).toBe('bad-argument');
     expect(e.message).toContain('no usable labels');
     expect(e.diagnostic.notes?.[0]).toContain('0..9');
   });
 
   it('an unknown attack name in the robustness report lists the valid ones', async () => {
-    const e = await caught(() => measureRobustness({ float: g, subjects: [], dataset: train, attacks: ['deepfool'], eps: [0.1], samples: 10 }));
+    const e = await asyncErrorOf(() => measureRobustness({ float: g, subjects: [], dataset: train, attacks: ['deepfool'], eps: [0.1], samples: 10 }));
     expect(e.code).toBe('bad-argument');
     expect(e.diagnostic.notes?.[0]).toContain('fgsm, pgd, pgd-l2, square');
   });

@@ -1,5 +1,5 @@
 // The Cortex-M DSP kernels on an emulated Cortex-M4F (QEMU mps2-an386): bit-exact with the TS reference (and so with
-// the reference C kernels), and the int8 LeNet-300-100 dense layers at ≤ 3 instructions per MAC (issue 3).
+// the reference C kernels), and the int8 LeNet-300-100 dense layers at ≤ 3 instructions per MAC.
 import { describe, expect, it } from 'vitest';
 import { mnistCnn } from '../../examples/models.ts';
 import { generateModel } from '../../src/codegen/generate.ts';

@@ -3,28 +3,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic, TinyforgeError } from '../../src/diagnostics.ts';
+import { formatDiagnostic } from '../../src/diagnostics.ts';
 import { loadModel } from '../../src/import/index.ts';
 import { importOnnx } from '../../src/import/onnx.ts';
 import { encodeModel, floatTensor, makeModel, node, valueInfo } from '../../src/import/onnx-proto-write.ts';
 import { validateGraph } from '../../src/ir/validate.ts';
 import { rng, smallCnn } from './onnx-fixtures.ts';
 import { mlperfTiny } from '../mlperf-tiny.ts';
-
-function caught(f: () => unknown): TinyforgeError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TinyforgeError);
-    return e as TinyforgeError;
-  }
-  throw new Error('expected a TinyforgeError');
-}
+import { errorOf } from '../errors.ts';
 
 describe('ONNX bad input', () => {
   it('a truncated file is bad-model-file naming the file, with a hint', () => {
     const bytes = smallCnn();
-    const e = caught(() => importOnnx(bytes.slice(0, Math.floor(bytes.length * 0.6)), 'models/cnn.onnx'));
+    const e = errorOf(() => importOnnx(bytes.slice(0, Math.floor(bytes.length * 0.6)), 'models/cnn.onnx'));
     expect(e.code).toBe('bad-model-file');
     expect(e.message).toContain('models/cnn.onnx');
     expect(e.diagnostic.hint).toMatch(/re-export/);
@@ -33,13 +24,13 @@ describe('ONNX bad input', () => {
   it('random bytes and an empty file are bad-model-file', () => {
     const r = rng(3);
     const noise = Uint8Array.from({ length: 4096 }, () => Math.floor(r() * 256));
-    expect(caught(() => importOnnx(noise, 'noise.onnx')).code).toBe('bad-model-file');
-    expect(caught(() => importOnnx(new Uint8Array(0), 'empty.onnx')).code).toBe('bad-model-file');
-    expect(caught(() => importOnnx(new TextEncoder().encode('{"not": "onnx"}'), 'x.onnx')).code).toBe('bad-model-file');
+    expect(errorOf(() => importOnnx(noise, 'noise.onnx')).code).toBe('bad-model-file');
+    expect(errorOf(() => importOnnx(new Uint8Array(0), 'empty.onnx')).code).toBe('bad-model-file');
+    expect(errorOf(() => importOnnx(new TextEncoder().encode('{"not": "onnx"}'), 'x.onnx')).code).toBe('bad-model-file');
   });
 
   it('a dynamic dim other than the batch is dynamic-shape naming the input; a dynamic batch becomes 1', () => {
-    const e = caught(() => importOnnx(smallCnn({ inputDims: ['N', 4, 'height', 12] }), 'cnn.onnx'));
+    const e = errorOf(() => importOnnx(smallCnn({ inputDims: ['N', 4, 'height', 12] }), 'cnn.onnx'));
     expect(e.code).toBe('dynamic-shape');
     expect(e.message).toContain('"x"');
     expect(e.message).toContain('height');
@@ -59,7 +50,7 @@ describe('ONNX bad input', () => {
         node('Erf', ['b'], ['y'], {}, 'gelu_part'),
       ],
     }));
-    const e = caught(() => importOnnx(model, 'seg.onnx'));
+    const e = errorOf(() => importOnnx(model, 'seg.onnx'));
     expect(e.code).toBe('unsupported-op');
     expect(e.message).toMatch(/^2 nodes/);
     expect(e.diagnostic.notes).toEqual(['node "up1" (Resize)', 'node "gelu_part" (Erf)']);
@@ -71,19 +62,19 @@ describe('ONNX bad input', () => {
       inputs: [valueInfo('x', [1, 1, 6, 6])], outputs: [valueInfo('y', [1, 1, 2, 2])],
       nodes: [node('MaxPool', ['x'], ['y'], { kernel_shape: [2, 2], dilations: [2, 2], strides: [2, 2] }, 'pool')],
     }));
-    const e = caught(() => importOnnx(model, 'p.onnx'));
+    const e = errorOf(() => importOnnx(model, 'p.onnx'));
     expect(e.code).toBe('unsupported-attribute');
     expect(e.diagnostic.notes?.[0]).toContain('node "pool" (MaxPool): dilations [2,2]');
   });
 
   it('an opset above 21 is unsupported-opset with a conversion hint; a custom-domain node is listed as unsupported', () => {
     const io = { inputs: [valueInfo('x', [1, 2])], outputs: [valueInfo('y', [1, 2])] };
-    const e = caught(() => importOnnx(encodeModel(makeModel({ ...io, opset: 22, nodes: [node('Relu', ['x'], ['y'])] })), 'new.onnx'));
+    const e = errorOf(() => importOnnx(encodeModel(makeModel({ ...io, opset: 22, nodes: [node('Relu', ['x'], ['y'])] })), 'new.onnx'));
     expect(e.code).toBe('unsupported-opset');
     expect(e.diagnostic.hint).toContain('version_converter');
     const custom = node('FusedGelu', ['x'], ['y'], {}, 'gelu');
     custom.domain = 'com.microsoft';
-    const e2 = caught(() => importOnnx(encodeModel(makeModel({ ...io, nodes: [custom] })), 'ms.onnx'));
+    const e2 = errorOf(() => importOnnx(encodeModel(makeModel({ ...io, nodes: [custom] })), 'ms.onnx'));
     expect(e2.code).toBe('unsupported-op');
     expect(e2.diagnostic.notes?.[0]).toContain('node "gelu" (FusedGelu): custom domain "com.microsoft"');
   });
@@ -95,13 +86,13 @@ describe('ONNX bad input', () => {
       nodes: [node('Gemm', ['x', 'fc.w'], ['y'], { transB: 1 }, 'fc')],
     }));
     const g = importOnnx(model, 'nan.onnx');
-    const e = caught(() => validateGraph(g, 'nan.onnx'));
+    const e = errorOf(() => validateGraph(g, 'nan.onnx'));
     expect(e.code).toBe('nan-weights');
     expect(formatDiagnostic(e.diagnostic)).toContain('fc.w');
   });
 
   it('a broken tinyforge.preprocess entry is bad-model-metadata', () => {
-    const e = caught(() => importOnnx(smallCnn({ metadata: { 'tinyforge.preprocess': '{"scale": "x"' } }), 'm.onnx'));
+    const e = errorOf(() => importOnnx(smallCnn({ metadata: { 'tinyforge.preprocess': '{"scale": "x"' } }), 'm.onnx'));
     expect(e.code).toBe('bad-model-metadata');
     expect(e.diagnostic.location?.field).toBe('tinyforge.preprocess');
   });

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { Builder } from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
-import { TinyforgeError } from '../../src/diagnostics.ts';
 import { importTflite } from '../../src/import/tflite.ts';
 import { mlperfTiny } from '../mlperf-tiny.ts';
+import { errorOf } from '../errors.ts';
 
 interface TensorSpec {
   name: string;
@@ -130,17 +130,7 @@ function buildModel(tensors: TensorSpec[], operators: OpSpec[], inputs: number[]
 
 const i8 = (n: number, f = (i: number) => (i % 7) - 3) => new Uint8Array(Int8Array.from({ length: n }, (_, i) => f(i)).buffer);
 const i32 = (xs: number[]) => new Uint8Array(Int32Array.from(xs).buffer);
-const CONV = 3, FC = 9, SOFTMAX = 25, LOGISTIC = 14, DEQUANTIZE = 6;
-
-function catchError(fn: () => unknown): TinyforgeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TinyforgeError) return e;
-    throw e;
-  }
-  throw new Error('expected a TinyforgeError');
-}
+const CONV = 3, FC = 9, SOFTMAX = 25, LOGISTIC = 14, DEQUANTIZE = 6, HARD_SWISH = 117;
 
 describe('TFLite import of hand-built models', () => {
   it('SAME padding with an odd total puts the extra row/column after, as TFLite computes it', () => {
@@ -183,6 +173,20 @@ describe('TFLite import of hand-built models', () => {
     expect(g.tensors.w.data![47]).toBeCloseTo(4.7, 6);
   });
 
+  it('an int8 HARD_SWISH becomes a HardSwish node with the file\'s input and output quantization', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, 4, 4, 3], type: 9, scale: [0.05], zeroPoint: [3] },
+        { name: 'y', shape: [1, 4, 4, 3], type: 9, scale: [0.03], zeroPoint: [-115] },
+      ],
+      [{ code: HARD_SWISH, version: 2, inputs: [0], outputs: [1] }],
+      [0], [1],
+    );
+    const g = importTflite(model, 'hswish.tflite');
+    expect(g.nodes).toEqual([{ name: 'y', op: 'HardSwish', inputs: ['x'], outputs: ['y'], attrs: {} }]);
+    expect(g.tensors.y).toMatchObject({ dtype: 'i8', quant: { scale: [Math.fround(0.03)], zeroPoint: [-115] } });
+  });
+
   it('a DEQUANTIZE of constant int8 weights is folded into a float constant', () => {
     const model = buildModel(
       [
@@ -219,7 +223,7 @@ describe('TFLite import of hand-built models', () => {
       ],
       [0], [4],
     );
-    const e = catchError(() => importTflite(model, 'three-bad.tflite'));
+    const e = errorOf(() => importTflite(model, 'three-bad.tflite'));
     expect(e.code).toBe('unsupported-op');
     expect(e.message).toContain('3 nodes of three-bad.tflite');
     const notes = e.diagnostic.notes!;
@@ -235,7 +239,7 @@ describe('TFLite import of hand-built models', () => {
       [{ code: SOFTMAX, version: 3, inputs: [0], outputs: [1], options: { type: 9, float32: [[0, 1]] } }],
       [0], [1],
     );
-    const e = catchError(() => importTflite(model, 'int16.tflite'));
+    const e = errorOf(() => importTflite(model, 'int16.tflite'));
     expect(e.code).toBe('unsupported-op');
     expect(e.diagnostic.notes!.join('\n')).toContain('INT16');
   });
@@ -247,7 +251,7 @@ describe('corrupt TFLite files', () => {
 
   it('a truncated file names the file and the part that lies outside it', () => {
     for (const len of [0, 6, 1000, kws.length - 100]) {
-      const e = catchError(() => importTflite(kws.subarray(0, len), 'cut.tflite'));
+      const e = errorOf(() => importTflite(kws.subarray(0, len), 'cut.tflite'));
       expect(e.code).toBe('bad-model-file');
       expect(e.message).toMatch(/^cut\.tflite is not a valid TFLite model: .*(outside|identifier)/);
       expect(e.diagnostic.location?.file).toBe('cut.tflite');
@@ -257,13 +261,13 @@ describe('corrupt TFLite files', () => {
   it('a wrong file identifier is rejected before anything is read', () => {
     const bad = kws.slice();
     bad.set([0x4f, 0x4e, 0x4e, 0x58], 4);
-    expect(catchError(() => importTflite(bad, 'x.tflite')).message).toContain('identifier is "ONNX"');
+    expect(errorOf(() => importTflite(bad, 'x.tflite')).message).toContain('identifier is "ONNX"');
   });
 
   it('a root offset pointing past the end is caught', () => {
     const bad = kws.slice();
     new DataView(bad.buffer).setUint32(0, kws.length + 16, true);
-    const e = catchError(() => importTflite(bad, 'root.tflite'));
+    const e = errorOf(() => importTflite(bad, 'root.tflite'));
     expect(e.code).toBe('bad-model-file');
     expect(e.message).toContain('outside the');
   });
@@ -278,7 +282,7 @@ describe('corrupt TFLite files', () => {
       [{ code: FC, inputs: [0, 1], outputs: [2], options: { type: 8 } }],
       [0], [2],
     );
-    const e = catchError(() => importTflite(model, 'big.tflite'));
+    const e = errorOf(() => importTflite(model, 'big.tflite'));
     expect(e.code).toBe('bad-model-file');
     expect(e.message).toContain('tensor "w" with shape [2,300] needs 2400 bytes, but its buffer 1 holds 24');
   });
@@ -289,6 +293,6 @@ describe('corrupt TFLite files', () => {
       [{ code: SOFTMAX, inputs: [1], outputs: [2], options: { type: 9, float32: [[0, 1]] } }],
       [0], [2],
     );
-    expect(catchError(() => importTflite(model, 'order.tflite')).message).toContain('reads tensor "ghost" before any operator writes it');
+    expect(errorOf(() => importTflite(model, 'order.tflite')).message).toContain('reads tensor "ghost" before any operator writes it');
   });
 });

@@ -4,7 +4,7 @@ import { GraphBuilder } from '../../src/ir/builder.ts';
 import type { OpAttrs, OpType } from '../../src/ir/graph.ts';
 import { OP_TYPES } from '../../src/ir/graph.ts';
 import { opDefs } from '../../src/ir/ops/index.ts';
-import { TinyforgeError } from '../../src/diagnostics.ts';
+import { errorOf } from '../errors.ts';
 
 const zeros = (shape: number[]) => new Float32Array(shape.reduce((a, b) => a * b, 1));
 
@@ -17,16 +17,6 @@ function shapeOf<K extends OpType>(op: K, xShape: number[], consts: number[][], 
   const y = b.node(op, [x, ...others, ...cs], attrs);
   b.output(y);
   return b.build().tensors[y].shape;
-}
-
-function errorOf(fn: () => unknown): TinyforgeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TinyforgeError) return e;
-    throw e;
-  }
-  throw new Error('expected a TinyforgeError');
 }
 
 describe('inferShapes per op', () => {

@@ -5,6 +5,7 @@ import type { Graph, Node } from '../../src/ir/graph.ts';
 import { cloneGraph } from '../../src/ir/graph.ts';
 import { validateGraph } from '../../src/ir/validate.ts';
 import { TinyforgeError, formatDiagnostic } from '../../src/diagnostics.ts';
+import { errorOf } from '../errors.ts';
 
 /** x[1,8,8,2] → conv1 (Conv2D) → relu1 → flat (Reshape) → fc (Dense). */
 function small(): Graph {
@@ -20,15 +21,7 @@ function small(): Graph {
   return b.build();
 }
 
-function errorOf(g: Graph, file?: string): TinyforgeError {
-  try {
-    validateGraph(g, file);
-  } catch (e) {
-    if (e instanceof TinyforgeError) return e;
-    throw e;
-  }
-  throw new Error('expected validateGraph to throw');
-}
+const validationError = (g: Graph, file?: string): TinyforgeError => errorOf(() => validateGraph(g, file));
 
 const text = (e: TinyforgeError) => formatDiagnostic(e.diagnostic);
 
@@ -41,7 +34,7 @@ describe('validateGraph', () => {
     const g = cloneGraph(small());
     (g.tensors['fc.w'].data as Float32Array)[17] = NaN;
     (g.tensors['fc.w'].data as Float32Array)[40] = Infinity;
-    const e = errorOf(g, 'model.onnx');
+    const e = validationError(g, 'model.onnx');
     expect(e.code).toBe('nan-weights');
     expect(e.diagnostic.location).toMatchObject({ file: 'model.onnx', node: 'fc', op: 'Dense' });
     expect(text(e)).toContain('weights "fc.w" hold 2 NaN/Inf value(s) (first at index 17), used by node "fc" (Dense)');
@@ -51,7 +44,7 @@ describe('validateGraph', () => {
   it('unknown-op', () => {
     const g = cloneGraph(small());
     (g.nodes[1] as { op: string }).op = 'Resize';
-    const e = errorOf(g);
+    const e = validationError(g);
     expect(e.code).toBe('unknown-op');
     expect(text(e)).toContain('node "relu1" (Resize): op "Resize" is not an IR op');
   });
@@ -60,7 +53,7 @@ describe('validateGraph', () => {
     const g = cloneGraph(small());
     g.nodes[3].inputs[2] = 'fc.bias_typo';
     g.outputs.push('logits');
-    const e = errorOf(g);
+    const e = validationError(g);
     expect(e.code).toBe('dangling-tensor');
     expect(e.diagnostic.notes).toEqual([
       'node "fc" (Dense): input "fc.bias_typo" is not a graph input, a constant or any node\'s output',
@@ -71,7 +64,7 @@ describe('validateGraph', () => {
   it('not-topological', () => {
     const g = cloneGraph(small());
     [g.nodes[1], g.nodes[2]] = [g.nodes[2], g.nodes[1]];
-    const e = errorOf(g);
+    const e = validationError(g);
     expect(e.code).toBe('not-topological');
     expect(text(e)).toContain('node "flat" (Reshape): input "relu1" is produced by a later node "relu1"');
   });
@@ -79,7 +72,7 @@ describe('validateGraph', () => {
   it('dynamic-shape on a graph input', () => {
     const g = cloneGraph(small());
     g.tensors.x.shape = [-1, 8, 8, 2];
-    const e = errorOf(g);
+    const e = validationError(g);
     expect(e.code).toBe('dynamic-shape');
     expect(text(e)).toContain('tensor "x": has shape [-1,8,8,2]');
   });
@@ -87,7 +80,7 @@ describe('validateGraph', () => {
   it('tensor-too-large', () => {
     const g = cloneGraph(small());
     g.tensors.relu1.shape = [1, 8192, 8192, 16]; // 4 GiB of float32
-    const e = errorOf(g);
+    const e = validationError(g);
     expect(e.diagnostic.notes!.some((n) => n.startsWith('[tensor-too-large] tensor "relu1"'))).toBe(true);
   });
 
@@ -98,7 +91,7 @@ describe('validateGraph', () => {
     g.tensors.flat.shape = [1, 255];
     g.tensors['fc.b'].data = new Float32Array(9);
     g.tensors.x.dtype = 'i8';
-    const e = errorOf(g);
+    const e = validationError(g);
     expect(e.code).toBe('invalid-model');
     const notes = e.diagnostic.notes!.join('\n');
     expect(notes).toContain('node "conv1" (Conv2D): strides must be two positive integers, got [0,1]');
@@ -112,7 +105,7 @@ describe('validateGraph', () => {
     const g = cloneGraph(small());
     (g.tensors['conv1.w'].data as Float32Array)[0] = NaN;
     g.outputs.push('nowhere');
-    const e = errorOf(g);
+    const e = validationError(g);
     expect(e.code).toBe('invalid-model');
     expect(e.diagnostic.notes!.join('\n')).toMatch(/\[nan-weights\] node "conv1" \(Conv2D\)[^\n]*\n\[dangling-tensor\] tensor "nowhere"/);
   });
@@ -126,7 +119,7 @@ describe('validateGraph', () => {
     const d = b.node('Dense', [x, w, bias], {}, { name: 'd', quant: q });
     const f = b.input('f', [1, 2]);
     b.output(b.node('Add', [d, f], {}, { name: 'sum', dtype: 'f32' }));
-    const e = errorOf(b.build());
+    const e = validationError(b.build());
     expect(e.code).toBe('invalid-model');
     expect(e.diagnostic.notes).toEqual([
       'node "d" (Dense): input is i8 but weights "w" are f32',

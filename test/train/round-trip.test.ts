@@ -30,7 +30,8 @@ function everyOpGraph(): Graph {
   const mul = b.node('Mul', [add, b.constant('s', rand(12), [12])], {}, 'mul');
   const sub = b.node('Sub', [mul, b.constant('t', rand(12), [12])], {}, 'sub');
   const lr = b.node('LeakyRelu', [sub], { alpha: 0.1 }, 'lrelu');
-  const th = b.node('Tanh', [lr], {}, 'tanh');
+  const hs = b.node('HardSwish', [b.node('Mul', [lr, b.constant('k', [8], [1])], {}, 'scale8')], {}, 'hswish');
+  const th = b.node('Tanh', [hs], {}, 'tanh');
   const sg = b.node('Sigmoid', [add], {}, 'sig');
   const cat = b.node('Concat', [th, sg], { axis: 3 }, 'cat');
   const pd = b.node('Pad', [cat], { pads: [0, 1, 0, 0, 0, 0, 1, 0], value: 0.25 }, 'pad');

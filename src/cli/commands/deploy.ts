@@ -85,7 +85,7 @@ export function register(program: Command): void {
       const { measureOnDevice } = await import('../../device/measure.ts');
       const { checkStack, stackBudget } = await import('../../device/stack-check.ts');
       const { debugLayers, profileLayers } = await import('../../device/layer-views.ts');
-      const { evaluateOnHost } = await import('../../reference/evaluate.ts');
+      const { evaluateOnHost } = await import('../evaluate-host.ts');
       const { sampleInput } = await import('../../reference/model-input.ts');
       const { tflmComparer } = await import('../../data/tflm-reference-outputs.ts');
       const { makeReport } = await import('../../report/make-report.ts');

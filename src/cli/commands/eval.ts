@@ -57,7 +57,7 @@ export function register(program: Command): void {
       opts.limit ??= opts.samples;
       if (opts.board) return evalOnBoard(modelPath, opts.board, opts, opts.limit ?? 100, !!opts.json);
       const { loadModelWithPreprocess } = await import('../steps.ts');
-      const { evaluateOnHost } = await import('../../reference/evaluate.ts');
+      const { evaluateOnHost } = await import('../evaluate-host.ts');
       const g = await loadModelWithPreprocess(modelPath, opts);
       const data = await loadDatasetFor(g, opts, { split: 'test', limit: opts.limit });
       requireLabels(data, 'eval on the host (top-1)');

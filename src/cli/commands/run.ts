@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .action(async (modelPath: string, opts: { board: string; input: string[]; outputDir: string; force?: boolean; json?: boolean }) => {
       const { loadModel } = await import('../../import/index.ts');
       const { readTensorProto, writeTensorProto } = await import('../../data/tensor-proto.ts');
-      const { runOnBoard } = await import('../../device/run-model.ts');
+      const { runOnBoard } = await import('../run-model.ts');
       const { loadBoard } = await import('../../build/boards.ts');
       // Everything is checked before the model runs (or a board starts): the output folder, the board, every input.
       checkOutputPath(opts.outputDir, 'folder', { flag: '--output-dir', inputs: [modelPath, ...opts.input.map((s) => s.slice(s.lastIndexOf('=') + 1))] });

@@ -12,6 +12,7 @@ import { depthwiseConv2d, depthwiseConv2dScratch } from './depthwise-conv2d.ts';
 import { dequantize } from './dequantize.ts';
 import { div } from './div.ts';
 import { globalAveragePool } from './global-average-pool.ts';
+import { hardSwish } from './hard-swish.ts';
 import { leakyRelu } from './leaky-relu.ts';
 import { maxPool } from './max-pool.ts';
 import { mul } from './mul.ts';
@@ -42,6 +43,7 @@ export const opEmitters = {
   LeakyRelu: leakyRelu,
   Sigmoid: sigmoid,
   Tanh: tanh,
+  HardSwish: hardSwish,
   Softmax: softmax,
   Reshape: reshape,
   Transpose: transpose,
@@ -74,6 +76,7 @@ export const opScratch = {
   LeakyRelu: null,
   Sigmoid: null,
   Tanh: null,
+  HardSwish: null,
   Softmax: null,
   Reshape: null,
   Transpose: null,

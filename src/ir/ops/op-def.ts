@@ -121,6 +121,30 @@ export function requireInput(inputs: (InputInfo | undefined)[]): string[] {
   return inputs[0] ? [] : ['input 0 is missing'];
 }
 
+/** The facts and checks of a function applied to each element of one input: same shape out, the kernel may run in
+ *  place, the int8 output scale is calibrated. An op spreads it and states `op` and `defaults` (Sigmoid, HardSwish…). */
+export const UNARY_ELEMENTWISE = {
+  inputs: { min: 1, max: 1 },
+  inPlace: true,
+  perElement: true,
+  fusedActivation: false,
+  weightChannelAxis: null,
+  int8Output: 'calibrated',
+  validate: requireInput,
+  inferShapes: sameShape,
+} as const satisfies Omit<OpDef, 'op' | 'defaults'>;
+
+/** The facts of an op that rearranges the values of one input without arithmetic (Pad, Reshape, Transpose): a new
+ *  buffer, not a per-element function, the input's int8 quantization passed through. */
+export const MOVES_VALUES = {
+  inputs: { min: 1, max: 1 },
+  inPlace: false,
+  perElement: false,
+  fusedActivation: false,
+  weightChannelAxis: null,
+  int8Output: 'input',
+} as const satisfies OpFacts & Pick<OpDef, 'inputs'>;
+
 /** Resolve a possibly negative axis; undefined when out of range. */
 export function normalizeAxis(axis: number, rank: number): number | undefined {
   if (!Number.isInteger(axis)) return undefined;

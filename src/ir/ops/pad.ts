@@ -1,15 +1,10 @@
 // Pad (constant mode): pads in ONNX order [begin_0 … begin_{r-1}, end_0 … end_{r-1}], filled with `value`.
 import type { OpDef } from './op-def.ts';
-import { requireInput } from './op-def.ts';
+import { requireInput, MOVES_VALUES } from './op-def.ts';
 
 export const pad: OpDef<'Pad'> = {
   op: 'Pad',
-  inputs: { min: 1, max: 1 },
-  inPlace: false,
-  perElement: false,
-  fusedActivation: false,
-  weightChannelAxis: null,
-  int8Output: 'input',
+  ...MOVES_VALUES,
   defaults: { pads: [], value: 0 },
   validate(inputs, a) {
     const problems = requireInput(inputs);

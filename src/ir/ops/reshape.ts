@@ -1,7 +1,7 @@
 // Reshape to a static shape; one -1 is inferred from the element count (no 0 = copy-dim, the importer resolves it).
 import { product } from '../graph.ts';
 import type { OpDef } from './op-def.ts';
-import { fmtShape, requireInput } from './op-def.ts';
+import { fmtShape, requireInput, MOVES_VALUES } from './op-def.ts';
 
 /** The target shape with -1 resolved, or undefined when it cannot hold `count` elements. */
 function resolveShape(shape: readonly number[], count: number): number[] | undefined {
@@ -15,12 +15,7 @@ function resolveShape(shape: readonly number[], count: number): number[] | undef
 
 export const reshape: OpDef<'Reshape'> = {
   op: 'Reshape',
-  inputs: { min: 1, max: 1 },
-  inPlace: false,
-  perElement: false,
-  fusedActivation: false,
-  weightChannelAxis: null,
-  int8Output: 'input',
+  ...MOVES_VALUES,
   defaults: { shape: [-1] },
   validate(inputs, a) {
     const problems = requireInput(inputs);

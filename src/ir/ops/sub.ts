@@ -1,17 +1,8 @@
 // Sub: element-wise with numpy broadcasting, optional fused activation.
 import type { OpDef } from './op-def.ts';
-import { requireActivation } from './op-def.ts';
-import { inferBinary, validateBinary } from './binary-elementwise.ts';
+import { BINARY_WITH_ACTIVATION } from './binary-elementwise.ts';
 
 export const sub: OpDef<'Sub'> = {
   op: 'Sub',
-  inputs: { min: 2, max: 2 },
-  inPlace: true,
-  perElement: false,
-  fusedActivation: true,
-  weightChannelAxis: null,
-  int8Output: 'free',
-  defaults: { activation: 'none' },
-  validate: (inputs, a) => [...requireActivation(a.activation), ...validateBinary(inputs)],
-  inferShapes: inferBinary,
+  ...BINARY_WITH_ACTIVATION,
 };

@@ -1,16 +1,9 @@
 // Tanh: element-wise tanh(x); output shape = input shape.
 import type { OpDef } from './op-def.ts';
-import { requireInput, sameShape } from './op-def.ts';
+import { UNARY_ELEMENTWISE } from './op-def.ts';
 
 export const tanh: OpDef<'Tanh'> = {
   op: 'Tanh',
-  inputs: { min: 1, max: 1 },
-  inPlace: true,
-  perElement: true,
-  fusedActivation: false,
-  weightChannelAxis: null,
-  int8Output: 'calibrated',
+  ...UNARY_ELEMENTWISE,
   defaults: {},
-  validate: requireInput,
-  inferShapes: sameShape,
 };

@@ -1,15 +1,10 @@
 // Transpose by a permutation: out.shape[i] = in.shape[perm[i]].
 import type { OpDef } from './op-def.ts';
-import { requireInput } from './op-def.ts';
+import { requireInput, MOVES_VALUES } from './op-def.ts';
 
 export const transpose: OpDef<'Transpose'> = {
   op: 'Transpose',
-  inputs: { min: 1, max: 1 },
-  inPlace: false,
-  perElement: false,
-  fusedActivation: false,
-  weightChannelAxis: null,
-  int8Output: 'input',
+  ...MOVES_VALUES,
   defaults: { perm: [] },
   validate(inputs, a) {
     const problems = requireInput(inputs);

@@ -13,6 +13,7 @@ import { depthwiseConv2d } from './depthwise-conv2d.ts';
 import { dequantize } from './dequantize.ts';
 import { div } from './div.ts';
 import { globalAveragePool } from './global-average-pool.ts';
+import { hardSwish } from './hard-swish.ts';
 import { leakyRelu } from './leaky-relu.ts';
 import { maxPool } from './max-pool.ts';
 import { mul } from './mul.ts';
@@ -43,6 +44,7 @@ export const floatKernels = {
   LeakyRelu: leakyRelu,
   Sigmoid: sigmoid,
   Tanh: tanh,
+  HardSwish: hardSwish,
   Softmax: softmax,
   Reshape: reshape,
   Transpose: transpose,

@@ -12,8 +12,8 @@ import { loadBoard } from '../build/boards.ts';
 import { generateModel } from '../codegen/generate.ts';
 import { writeProject, loadProject } from '../codegen/project.ts';
 import { buildProject } from '../build/build-project.ts';
-import { openDevice } from './device-session.ts';
-import { bytesOf, outputValues } from './measure.ts';
+import { openDevice } from '../device/device-session.ts';
+import { bytesOf, outputValues } from '../device/measure.ts';
 
 const PROTO_DTYPE = { f32: 'float', i8: 'int8', u8: 'uint8', i32: 'int32' } as const;
 

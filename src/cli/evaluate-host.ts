@@ -1,10 +1,11 @@
-// Top-1 of a model on a dataset, on the host: by the reference interpreter and, for float models, by onnxruntime-node.
+// Top-1 of a model on a dataset, on the host: by the reference interpreter and, for float models, by onnxruntime-node
+// running the user's ONNX file or our export of the graph.
 import type { Graph } from '../ir/graph.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { runGraph } from './interpreter.ts';
-import { argmax, sampleInput } from './model-input.ts';
-import { loadOnnxRuntime, OnnxRuntimeModel } from './onnxruntime.ts';
 import { exportOnnx } from '../import/onnx-export.ts';
+import { argmax } from '../reference/model-input.ts';
+import { loadOnnxRuntime, OnnxRuntimeModel } from '../reference/onnxruntime.ts';
+import { predictSample } from '../reference/top1.ts';
 
 export interface HostEvaluation {
   samples: number;
@@ -36,11 +37,9 @@ export async function evaluateOnHost(
   for (let i = 0; i < n; i++) {
     const sample = data.get(i);
     const { label } = sample;
-    const input = sampleInput(g, sample);
-    const out = runGraph(g, { [g.inputs[0]]: input }).outputs[g.outputs[0]];
-    const p = argmax(out);
-    predictions.push(p);
-    if (p === label) refCorrect++;
+    const { input, predicted } = predictSample(g, sample);
+    predictions.push(predicted);
+    if (predicted === label) refCorrect++;
     if (ortModel && argmax(await ortModel.run(g, input as Float32Array)) === label) ortCorrect++;
     opts.onProgress?.(i + 1, n);
   }
