@@ -10,6 +10,10 @@ export interface SweepSpec {
   dataset: string;
   samples: number;
   calibration_samples: number;
+  /** --dataset-encoding, for an MLPerf-style folder not named kws01/vww01/ic01/ad01. */
+  dataset_encoding?: string;
+  /** --label-column, for a CSV dataset. */
+  label_column?: string;
   limits: Limits;
   no_cache?: boolean;
 }
