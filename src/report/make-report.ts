@@ -17,7 +17,11 @@ import { confusionMatrix } from './confusion.ts';
 import { product } from '../ir/graph.ts';
 
 export function targetOf(board: Board): Report['target'] {
-  if (board.emulator) return { kind: 'emulator', detail: `QEMU ${board.emulator.machine} with -icount shift=${board.emulator.icountShift}: figures are emulated, not measured on hardware` };
+  if (board.emulator)
+    return {
+      kind: 'emulator',
+      detail: `QEMU ${board.emulator.machine} with -icount shift=${board.emulator.icountShift}: figures are emulated, not measured on hardware`,
+    };
   if (board.flasher === 'host-process') return { kind: 'host', detail: 'native process on this machine, over a pty' };
   return { kind: 'hardware', detail: `${board.name} over a serial port` };
 }
@@ -63,15 +67,21 @@ export function makeReport(r: ReportInputs): Report {
   // A classifier's answers (one output per class, up to 100 of them) make a matrix worth drawing.
   const classes = product(r.graph.tensors[r.graph.outputs[0]].shape);
   const labels = r.measurement.labels ?? [];
-  const confusion = classes >= 2 && classes <= 100 && labels.length > 0 && labels.every((l) => l < classes)
-    ? confusionMatrix(labels, r.measurement.devicePredictions, classes) : undefined;
+  const confusion =
+    classes >= 2 && classes <= 100 && labels.length > 0 && labels.every((l) => l < classes)
+      ? confusionMatrix(labels, r.measurement.devicePredictions, classes)
+      : undefined;
   return {
     tool: { name: 'tinyforge', version: TOOL_VERSION },
     board: r.board.id,
     target: targetOf(r.board),
     model: {
-      name: r.graph.name, path: r.modelPath, params: stats.totals.params, macs: stats.totals.macs,
-      kept_weights: flash.layers.reduce((s, l) => s + l.kept_weights, 0), quantization: r.manifest.quantization,
+      name: r.graph.name,
+      path: r.modelPath,
+      params: stats.totals.params,
+      macs: stats.totals.macs,
+      kept_weights: flash.layers.reduce((s, l) => s + l.kept_weights, 0),
+      quantization: r.manifest.quantization,
     },
     compression: {
       steps: r.compression.steps as unknown as Report['compression']['steps'],
@@ -91,7 +101,7 @@ export function makeReport(r: ReportInputs): Report {
       arena_bytes: r.manifest.arena_bytes,
       stack_bytes: r.stack ? r.stack.highWaterBytes : null,
       stack_planned_bytes: r.manifest.stack?.planned_bytes ?? null,
-      stack_limit_bytes: r.stack ? r.stack.stackBytes : r.manifest.stack?.limit_bytes ?? null,
+      stack_limit_bytes: r.stack ? r.stack.stackBytes : (r.manifest.stack?.limit_bytes ?? null),
       arena_naive_bytes: r.manifest.arena_naive_bytes,
       arena_lower_bound_bytes: r.manifest.arena_lower_bound_bytes,
       sections: { text: r.elf.text, rodata: r.elf.rodata, data: r.elf.data, bss: r.elf.bss },
@@ -103,7 +113,10 @@ export function makeReport(r: ReportInputs): Report {
       p90: unit === 'nanoseconds' ? null : p90,
       clock_hz: r.board.clockHz,
       ms: unit === 'nanoseconds' ? (median === null ? null : median / 1e6) : toMs(median, r.board.clockHz),
-      note: unit === 'nanoseconds' ? `host wall-clock: median ${median} ns (not a device figure)` : r.latencyNote ?? r.board.cycleCounter.note,
+      note:
+        unit === 'nanoseconds'
+          ? `host wall-clock: median ${median} ns (not a device figure)`
+          : (r.latencyNote ?? r.board.cycleCounter.note),
       per_layer: r.perLayer,
     },
     accuracy: {

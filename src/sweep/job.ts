@@ -84,7 +84,15 @@ export const workerName = (): string => `${hostname()}:${process.pid}`;
 /** Runs a job's deploy in a child process; never throws for the job's own failure (that is a failed result). */
 export async function runJob(job: SweepJob, opts: RunJobOptions): Promise<JobResult> {
   const started = performance.now();
-  const args = [packagePath('bin', 'tinyforge.js'), 'deploy', ...deployArgs(job, opts.modelPath, opts.recipePath), '--out', opts.outDir, '--force', '--json'];
+  const args = [
+    packagePath('bin', 'tinyforge.js'),
+    'deploy',
+    ...deployArgs(job, opts.modelPath, opts.recipePath),
+    '--out',
+    opts.outDir,
+    '--force',
+    '--json',
+  ];
   if (opts.port) args.push('--port', opts.port);
   if (job.noCache) args.push('--no-cache');
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, [STOP_WITH_PARENT_ENV]: '1' } });
@@ -122,15 +130,25 @@ export async function runJob(job: SweepJob, opts: RunJobOptions): Promise<JobRes
   let error: JobResult['error'];
   try {
     const d = (JSON.parse(stdout) as { error?: Diagnostic }).error;
-    if (d) error = { code: d.code, message: d.message, ...(d.hint ? { hint: d.hint } : {}), ...(d.notes?.length ? { notes: d.notes } : {}) };
+    if (d)
+      error = { code: d.code, message: d.message, ...(d.hint ? { hint: d.hint } : {}), ...(d.notes?.length ? { notes: d.notes } : {}) };
   } catch {
     // not a diagnostic: an internal error or a signal, described below from stderr
   }
   if (!error) {
-    const last = stderr.trim().split('\n').filter((l) => l.trim()).slice(-3).join(' / ');
+    const last = stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim())
+      .slice(-3)
+      .join(' / ');
     error = signal
       ? { code: 'job-killed', message: `the deploy process of ${job.name} was stopped by ${signal}` }
-      : { code: 'job-crashed', message: `the deploy process of ${job.name} exited with ${code}: ${last || 'no output'}`, hint: `run it alone to see why: ${jobCommand(job)} --verbose` };
+      : {
+          code: 'job-crashed',
+          message: `the deploy process of ${job.name} exited with ${code}: ${last || 'no output'}`,
+          hint: `run it alone to see why: ${jobCommand(job)} --verbose`,
+        };
   }
   return { ...base, status: 'failed', error };
 }

@@ -30,8 +30,16 @@ export function planJobs(spec: SweepSpec, id: string): SweepJob[] {
     for (const board of spec.boards) {
       for (const recipe of spec.recipes) {
         jobs.push({
-          id: `${id}-${jobs.length + 1}`, name: `${model}/${modelLabel(recipe)}/${board}`, model, modelPath, recipe, board,
-          dataset: spec.dataset, samples: spec.samples, calibrationSamples: spec.calibration_samples, ...(spec.no_cache ? { noCache: true } : {}),
+          id: `${id}-${jobs.length + 1}`,
+          name: `${model}/${modelLabel(recipe)}/${board}`,
+          model,
+          modelPath,
+          recipe,
+          board,
+          dataset: spec.dataset,
+          samples: spec.samples,
+          calibrationSamples: spec.calibration_samples,
+          ...(spec.no_cache ? { noCache: true } : {}),
         });
       }
     }
@@ -51,14 +59,31 @@ export interface JobQueue {
 
 function pendingRow(job: SweepJob): SweepRow {
   return {
-    id: job.id, name: job.name, model: job.model, model_path: job.modelPath, recipe: job.recipe, board: job.board, status: 'pending', command: jobCommand(job),
-    figures: null, error: null, compression_cached: null, worker: null, wall_ms: null, pareto: false, meets_limits: null, limit_failures: [], report: null,
+    id: job.id,
+    name: job.name,
+    model: job.model,
+    model_path: job.modelPath,
+    recipe: job.recipe,
+    board: job.board,
+    status: 'pending',
+    command: jobCommand(job),
+    figures: null,
+    error: null,
+    compression_cached: null,
+    worker: null,
+    wall_ms: null,
+    pareto: false,
+    meets_limits: null,
+    limit_failures: [],
+    report: null,
   };
 }
 
 /** Fronts, limits and the recommendation over the measured rows. */
 export function summarize(record: SweepRecord): void {
-  const points: Point[] = record.jobs.filter((r) => r.status === 'ok' && r.figures).map((r) => ({ id: r.id, board: r.board, figures: r.figures! }));
+  const points: Point[] = record.jobs
+    .filter((r) => r.status === 'ok' && r.figures)
+    .map((r) => ({ id: r.id, board: r.board, figures: r.figures! }));
   record.pareto = paretoFronts(points);
   const front = new Set(Object.values(record.pareto).flat());
   for (const r of record.jobs) {
@@ -102,7 +127,10 @@ export function readSweep(outDir: string): SweepRecord | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as SweepRecord;
   } catch (e) {
-    throw new TinyforgeError('bad-sweep', `${file} is not a sweep record: ${(e as Error).message}`, { location: { file }, hint: 'start a new sweep instead of --resume' });
+    throw new TinyforgeError('bad-sweep', `${file} is not a sweep record: ${(e as Error).message}`, {
+      location: { file },
+      hint: 'start a new sweep instead of --resume',
+    });
   }
 }
 
@@ -126,9 +154,20 @@ export async function runSweep(spec: SweepSpec, opts: RunSweepOptions): Promise<
   const kept = new Map((opts.previous?.jobs ?? []).filter((r) => r.status !== 'pending').map((r) => [r.id, r]));
   const now = new Date().toISOString();
   const record: SweepRecord = {
-    tool: { name: 'tinyforge', version: TOOL_VERSION }, id: opts.id, queue: opts.queue.name, workers: opts.queue.workers, spec,
-    created_at: opts.previous?.created_at ?? now, updated_at: now, wall_ms: opts.previous?.wall_ms ?? 0, done: 0, total: jobs.length,
-    jobs: jobs.map((j) => kept.get(j.id) ?? pendingRow(j)), pareto: {}, recommended: null, resume: opts.resume,
+    tool: { name: 'tinyforge', version: TOOL_VERSION },
+    id: opts.id,
+    queue: opts.queue.name,
+    workers: opts.queue.workers,
+    spec,
+    created_at: opts.previous?.created_at ?? now,
+    updated_at: now,
+    wall_ms: opts.previous?.wall_ms ?? 0,
+    done: 0,
+    total: jobs.length,
+    jobs: jobs.map((j) => kept.get(j.id) ?? pendingRow(j)),
+    pareto: {},
+    recommended: null,
+    resume: opts.resume,
   };
   const base = record.wall_ms;
   writeSweep(opts.outDir, record);

@@ -32,7 +32,15 @@ describe('--dataset in every command', () => {
       c.configureOutput({ writeOut: (t) => (text += t), writeErr: (t) => (text += t) });
       c.outputHelp();
       const flat = text.replace(/\s+/g, ' ');
-      for (const part of ["'mnist'", 'MLPerf Tiny folder', 'class subfolders of PNG/JPEG images', 'x.npy + y.npy', '.csv file', '--dataset-encoding', '--label-column']) {
+      for (const part of [
+        "'mnist'",
+        'MLPerf Tiny folder',
+        'class subfolders of PNG/JPEG images',
+        'x.npy + y.npy',
+        '.csv file',
+        '--dataset-encoding',
+        '--label-column',
+      ]) {
         expect(flat, `${c.name()} --help`).toContain(part);
       }
     }
@@ -40,7 +48,7 @@ describe('--dataset in every command', () => {
 });
 
 describe('MLPerf KWS through --dataset <folder>', () => {
-  it('200 samples on mps2-an386: top-1 ≥ 0.88, device = reference, and byte for byte TFLM\'s device outputs', () => {
+  it("200 samples on mps2-an386: top-1 ≥ 0.88, device = reference, and byte for byte TFLM's device outputs", () => {
     const out = join(dir, 'kws');
     const r = cli('deploy', KWS_MODEL, '--board', 'mps2-an386', '--dataset', `${KWS}/samples`, '--samples', '200', '-o', out);
     expect(r.stderr).not.toContain('error[');
@@ -91,28 +99,57 @@ describe('your own data: calibrate int8 and evaluate the example CNN on mps2-an3
     ['CSV with a named label column', ['digits.csv', '--label-column', 'digit']],
   ];
   for (const [name, [path, ...flags]] of cases) {
-    it(name, () => {
-      const out = join(dir, `own-${path}`);
-      const r = cli('deploy', CNN, '--board', 'mps2-an386', '--dataset', join(root, path), ...flags, '--samples', '30', '--calibration-samples', '50', '-o', out);
-      expect(r.stderr).not.toContain('error[');
-      expect(r.code).toBe(0);
-      const rep = report(out);
-      // Calibrated on this dataset: 50 samples taken from it by the int8 step.
-      expect(rep.compression.steps.map((s: { name: string }) => s.name)).toEqual(['quantize-int8']);
-      expect(rep.compression.steps[0].options.samples).toBe(50);
-      expect(rep.compression.steps[0].notes[0]).toContain('calibrated on 50 samples');
-      expect(rep.accuracy).toMatchObject({ samples: 30, agreement: 1, agreement_kind: 'identical-bytes' });
-      expect(rep.accuracy.device_top1).toBeGreaterThanOrEqual(0.85);
-      expect(rep.accuracy.float_top1).toBeGreaterThanOrEqual(0.85);
-      if (path === 'images') {
-        expect(rep.accuracy.classes).toEqual(['0-zero', '1-one', '2-two', '3-three', '4-four', '5-five', '6-six', '7-seven', '8-eight', '9-nine']);
-        expect(r.stderr).toContain('note: classes (index: subfolder): 0: 0-zero, 1: 1-one');
-        expect(r.stderr).toContain('200 of 200 images resized to 28×28');
-      } else {
-        // No train/ and test/: calibration used the test samples, and the report says so.
-        expect(rep.accuracy.notes.join(' ')).toContain('not held out');
-      }
-    }, 300_000);
+    it(
+      name,
+      () => {
+        const out = join(dir, `own-${path}`);
+        const r = cli(
+          'deploy',
+          CNN,
+          '--board',
+          'mps2-an386',
+          '--dataset',
+          join(root, path),
+          ...flags,
+          '--samples',
+          '30',
+          '--calibration-samples',
+          '50',
+          '-o',
+          out,
+        );
+        expect(r.stderr).not.toContain('error[');
+        expect(r.code).toBe(0);
+        const rep = report(out);
+        // Calibrated on this dataset: 50 samples taken from it by the int8 step.
+        expect(rep.compression.steps.map((s: { name: string }) => s.name)).toEqual(['quantize-int8']);
+        expect(rep.compression.steps[0].options.samples).toBe(50);
+        expect(rep.compression.steps[0].notes[0]).toContain('calibrated on 50 samples');
+        expect(rep.accuracy).toMatchObject({ samples: 30, agreement: 1, agreement_kind: 'identical-bytes' });
+        expect(rep.accuracy.device_top1).toBeGreaterThanOrEqual(0.85);
+        expect(rep.accuracy.float_top1).toBeGreaterThanOrEqual(0.85);
+        if (path === 'images') {
+          expect(rep.accuracy.classes).toEqual([
+            '0-zero',
+            '1-one',
+            '2-two',
+            '3-three',
+            '4-four',
+            '5-five',
+            '6-six',
+            '7-seven',
+            '8-eight',
+            '9-nine',
+          ]);
+          expect(r.stderr).toContain('note: classes (index: subfolder): 0: 0-zero, 1: 1-one');
+          expect(r.stderr).toContain('200 of 200 images resized to 28×28');
+        } else {
+          // No train/ and test/: calibration used the test samples, and the report says so.
+          expect(rep.accuracy.notes.join(' ')).toContain('not held out');
+        }
+      },
+      300_000,
+    );
   }
 });
 
@@ -134,7 +171,12 @@ describe('bad dataset input: one error, exit 2, no board left running', () => {
     ['--calibration-samples 1.5', ['--dataset', 'mnist', '--calibration-samples', '1.5'], 'bad-argument', /--calibration-samples 1\.5/],
     ['an empty folder', ['--dataset', '@/empty'], 'bad-dataset', /empty is an empty folder/],
     ['y_labels.csv a folder', ['--dataset', '@/labels-dir', '--dataset-encoding', 'int8'], 'bad-dataset', /y_labels\.csv is a folder/],
-    ['samples of the wrong shape', ['--dataset', '@/misshapen'], 'sample-shape-mismatch', /misshapen\/x\.npy: each sample of shape \[14, 56\] \(784 values\) does not fit the model input "input" \[28, 28, 1\] \(784 values\)/],
+    [
+      'samples of the wrong shape',
+      ['--dataset', '@/misshapen'],
+      'sample-shape-mismatch',
+      /misshapen\/x\.npy: each sample of shape \[14, 56\] \(784 values\) does not fit the model input "input" \[28, 28, 1\] \(784 values\)/,
+    ],
   ];
   for (const [name, args, code, message] of cases) {
     it(name, () => {
@@ -151,6 +193,8 @@ describe('bad dataset input: one error, exit 2, no board left running', () => {
   it('a model whose input MNIST does not fit names both shapes', () => {
     const r = cli('deploy', KWS_MODEL, '--board', 'mps2-an386', '--dataset', 'mnist', '-o', join(dir, 'never'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('error[sample-shape-mismatch]: mnist: a sample of shape [28, 28, 1] (784 values) does not fit the model input "input_1" [49, 10, 1] (490 values)');
+    expect(r.stderr).toContain(
+      'error[sample-shape-mismatch]: mnist: a sample of shape [28, 28, 1] (784 values) does not fit the model input "input_1" [49, 10, 1] (490 values)',
+    );
   });
 });

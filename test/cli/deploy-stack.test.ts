@@ -25,7 +25,11 @@ beforeAll(async () => {
   const onnx = join(dir, 'tiny.onnx');
   writeTinyMlp(onnx);
   const g = importOnnx(new Uint8Array(readFileSync(onnx)), onnx);
-  const { ir } = await runPipeline(g, [{ step: 'prune-weights', sparsity: 0.8, epochs: 0 }, { step: 'cluster', bits: 3, epochs: 0 }, { step: 'huffman' }]);
+  const { ir } = await runPipeline(g, [
+    { step: 'prune-weights', sparsity: 0.8, epochs: 0 },
+    { step: 'cluster', bits: 3, epochs: 0 },
+    { step: 'huffman' },
+  ]);
   saveIrJson(ir, huffModel);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,7 +61,22 @@ describe('stack on the device', () => {
     // Enough for the serial main and runtime, not for the model's layers below them.
     const small = Math.floor((planned - modelBytes + 32) / 8) * 8;
     const out = join(dir, 'small');
-    const r = cli('deploy', huffModel, '--board', 'microbit', '--quantize', 'none', '--dataset', 'mnist', '--samples', '6', '--out', out, '--stack-bytes', String(small));
+    const r = cli(
+      'deploy',
+      huffModel,
+      '--board',
+      'microbit',
+      '--quantize',
+      'none',
+      '--dataset',
+      'mnist',
+      '--samples',
+      '6',
+      '--out',
+      out,
+      '--stack-bytes',
+      String(small),
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`warning: --stack-bytes ${small} is less than the ${planned.toLocaleString('en-US')} bytes planned`);
     expect(r.stderr).toContain('error[stack-overflow]: the stack on microbit overflowed during an inference');
@@ -66,18 +85,24 @@ describe('stack on the device', () => {
     expect(r.stderr).toMatch(/hint: the firmware reserves less than the plan: compile without --stack-bytes/);
   });
 
-  it('refuses at compile time a model whose planned stack does not fit the board\'s RAM, naming the stack', () => {
+  it("refuses at compile time a model whose planned stack does not fit the board's RAM, naming the stack", () => {
     // A 4,000-float input: the serial main's receive buffer alone is ~16 KB of the micro:bit's 16 KB.
     const b = new GraphBuilder('wide');
     b.input('x', [1, 4000]);
-    const w = b.constant('w', Float32Array.from({ length: 4 * 4000 }, (_, i) => ((i * 7919) % 13) / 100 - 0.06), [4, 4000]);
+    const w = b.constant(
+      'w',
+      Float32Array.from({ length: 4 * 4000 }, (_, i) => ((i * 7919) % 13) / 100 - 0.06),
+      [4, 4000],
+    );
     b.output(b.node('Dense', ['x', w, ''], { activation: 'none' }, 'y'));
     const path = join(dir, 'wide.tfir.json');
     writeFileSync(path, graphToJson(b.build()));
     const r = cli('compile', path, '--board', 'microbit', '--quantize', 'none', '-o', join(dir, 'wide'));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('error[model-too-big]');
-    expect(r.stderr).toMatch(/needs \d+ KB RAM \(model [\d,]+ bytes \+ runtime 64 bytes \+ stack \d+ KB, planned from the deepest call chain \([\d,]+ bytes\)\); microbit has 16 KB/);
+    expect(r.stderr).toMatch(
+      /needs \d+ KB RAM \(model [\d,]+ bytes \+ runtime 64 bytes \+ stack \d+ KB, planned from the deepest call chain \([\d,]+ bytes\)\); microbit has 16 KB/,
+    );
     expect(r.stderr).toMatch(/deepest stack: Reset_Handler 8 → main 8 → tfg_port_start 8 → serve 16\d{3} →/);
     expect(r.stderr).toContain('receive buffer');
   });

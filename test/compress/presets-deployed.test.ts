@@ -20,7 +20,12 @@ writeFileSync(model, exportOnnx(cnn(5, 4, 8)));
 /** The preset with every training length cut to its minimum (one epoch where 0 is not allowed) on 200 samples. */
 function shortened(name: string): Recipe {
   const cut: Record<string, (min: number) => number> = {
-    epochs: (min) => min, final_epochs: () => 0, samples: () => 200, val_samples: () => 50, max_steps: () => 2, calibration_samples: () => 20,
+    epochs: (min) => min,
+    final_epochs: () => 0,
+    samples: () => 200,
+    val_samples: () => 50,
+    max_steps: () => 2,
+    calibration_samples: () => 20,
   };
   return presets[name].map((step) => {
     const spec = passes[step.step].params;
@@ -58,8 +63,12 @@ describe('every preset deploys what its steps reported', () => {
             const stored = family(String(row.format));
             if (stored === 'dense' || row.format === 'removed') continue;
             const now = deployed.get(row.node)!;
-            const halfToInt8 = stored === 'f16' && now === 'dense-int8' && c.steps.slice(i + 1).some((s) => s.notes.some((n) => n.includes(`half storage of`)));
-            if (!halfToInt8) expect(family(now), `${name} ${quantize}: "${row.node}" stored ${row.format} by ${step.name}, deployed ${now}`).toBe(stored);
+            const halfToInt8 =
+              stored === 'f16' &&
+              now === 'dense-int8' &&
+              c.steps.slice(i + 1).some((s) => s.notes.some((n) => n.includes(`half storage of`)));
+            if (!halfToInt8)
+              expect(family(now), `${name} ${quantize}: "${row.node}" stored ${row.format} by ${step.name}, deployed ${now}`).toBe(stored);
           }
         });
         // A DSP board re-lays plain int8 rows; that layout is the only difference, and it is reported as such.

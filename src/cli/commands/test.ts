@@ -18,19 +18,25 @@ export function register(program: Command): void {
   program
     .command('test')
     .description('run a regression spec on boards or their emulators; name every broken limit; exit 1 on any regression')
-    .argument('<spec>', 'a JSON spec: {"cases": [{"model", "boards", "recipes", "dataset", "samples", "limits": {min_top1, max_latency_ms, max_flash_bytes, max_ram_bytes, agreement}}]}')
+    .argument(
+      '<spec>',
+      'a JSON spec: {"cases": [{"model", "boards", "recipes", "dataset", "samples", "limits": {min_top1, max_latency_ms, max_flash_bytes, max_ram_bytes, agreement}}]}',
+    )
     .option('--junit <file>', 'write JUnit XML (one testcase per model × recipe × board) for the CI server')
     .option('--queue <redis-url>', 'run the jobs on `tinyforge worker` processes through Redis (the board farm)')
     .option('--workers <n>', 'jobs at once on this machine (default: one per core)', positiveInteger('workers'))
-    .option('-o, --out <dir>', 'where each job\'s report goes (default out/test-<run id>)')
+    .option('-o, --out <dir>', "where each job's report goes (default out/test-<run id>)")
     .option('--json', 'print the outcomes as JSON on stdout')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Example:
   $ cat nightly.json
   {"name": "nightly", "dataset": "mnist", "samples": 200,
    "cases": [{"model": "examples/mnist-cnn/model.onnx", "recipes": ["int8"], "boards": ["mps2-an386", "microbit"],
               "limits": {"min_top1": 0.97, "max_flash_bytes": 65536, "max_ram_bytes": 16384, "agreement": 1}}]}
-  $ tinyforge test nightly.json --junit results.xml`)
+  $ tinyforge test nightly.json --junit results.xml`,
+    )
     .action(async (specFile: string, opts: TestFlags) => {
       const { loadTestSpec, testJobs, judge, junitXml } = await import('../../sweep/regression.ts');
       const { newSweepId } = await import('../../sweep/sweep.ts');
@@ -43,24 +49,31 @@ Example:
       mkdirSync(outDir, { recursive: true });
       const planned = testJobs(spec, runId);
       const queue = await openQueue(opts, outDir, runId, spec);
-      log(`test ${spec.name}: ${planned.length} jobs in ${spec.cases.length} case${spec.cases.length > 1 ? 's' : ''} on ${queue.name === 'local' ? `this machine, ${queue.workers} at once` : queue.name}`);
+      log(
+        `test ${spec.name}: ${planned.length} jobs in ${spec.cases.length} case${spec.cases.length > 1 ? 's' : ''} on ${queue.name === 'local' ? `this machine, ${queue.workers} at once` : queue.name}`,
+      );
       const outcomes = new Map<string, ReturnType<typeof judge>>();
       const bar = progress('test jobs');
       try {
-        await queue.run(planned.map((p) => p.job), {
-          onResult: (r) => {
-            const p = planned.find((x) => x.job.id === r.id);
-            if (!p || outcomes.has(r.id)) return;
-            const o = judge(spec.cases[p.caseIndex], p.job, r);
-            outcomes.set(r.id, o);
-            if (r.report) {
-              mkdirSync(join(outDir, 'jobs', r.id), { recursive: true });
-              writeFileSync(join(outDir, 'jobs', r.id, 'report.json'), JSON.stringify(r.report, null, 2) + '\n');
-            }
-            log(`${o.status.toUpperCase()} ${o.case}: ${o.recipe} on ${o.board}${o.failures.length ? `: ${o.failures.join('; ')}` : ''}${o.error ? `: error[${o.error.code}]: ${o.error.message}` : ''}`);
-            bar(outcomes.size, planned.length);
+        await queue.run(
+          planned.map((p) => p.job),
+          {
+            onResult: (r) => {
+              const p = planned.find((x) => x.job.id === r.id);
+              if (!p || outcomes.has(r.id)) return;
+              const o = judge(spec.cases[p.caseIndex], p.job, r);
+              outcomes.set(r.id, o);
+              if (r.report) {
+                mkdirSync(join(outDir, 'jobs', r.id), { recursive: true });
+                writeFileSync(join(outDir, 'jobs', r.id, 'report.json'), JSON.stringify(r.report, null, 2) + '\n');
+              }
+              log(
+                `${o.status.toUpperCase()} ${o.case}: ${o.recipe} on ${o.board}${o.failures.length ? `: ${o.failures.join('; ')}` : ''}${o.error ? `: error[${o.error.code}]: ${o.error.message}` : ''}`,
+              );
+              bar(outcomes.size, planned.length);
+            },
           },
-        });
+        );
       } finally {
         await queue.close();
       }
@@ -70,10 +83,21 @@ Example:
       if (opts.junit) writeFileSync(opts.junit, junitXml(spec, list));
       if (opts.json) printJson({ name: spec.name, passed: list.length - failed.length, failed: failed.length, outcomes: list });
       else {
-        process.stdout.write(table(['case', 'recipe', 'board', 'result', 'broken limits / error'], list.map((o) => [
-          o.case, o.recipe, o.board, o.status, o.error ? `error[${o.error.code}]: ${o.error.message}` : o.failures.join('; '),
-        ])) + '\n');
-        process.stdout.write(`\n${list.length - failed.length} passed, ${failed.length} failed${opts.junit ? `; JUnit XML in ${opts.junit}` : ''}\n`);
+        process.stdout.write(
+          table(
+            ['case', 'recipe', 'board', 'result', 'broken limits / error'],
+            list.map((o) => [
+              o.case,
+              o.recipe,
+              o.board,
+              o.status,
+              o.error ? `error[${o.error.code}]: ${o.error.message}` : o.failures.join('; '),
+            ]),
+          ) + '\n',
+        );
+        process.stdout.write(
+          `\n${list.length - failed.length} passed, ${failed.length} failed${opts.junit ? `; JUnit XML in ${opts.junit}` : ''}\n`,
+        );
       }
       if (failed.length > 0 || list.length < planned.length) process.exitCode = 1;
     });
