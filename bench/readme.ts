@@ -24,7 +24,10 @@ export function readReadmeRows(readme: string): ReadmeRow[] | undefined {
   const start = readme.indexOf(BEGIN);
   const end = readme.indexOf(END);
   if (start < 0 || end < start) return undefined;
-  const lines = readme.slice(start + BEGIN.length, end).split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('|---'));
+  const lines = readme
+    .slice(start + BEGIN.length, end)
+    .split('\n')
+    .filter((l) => l.startsWith('| ') && !l.startsWith('|---'));
   return lines.slice(1).map((l) => {
     const parts = l.slice(1, -1).split(/(?<!\\)\|/);
     return { what: uncell(parts[0] ?? ''), figures: uncell(parts[1] ?? ''), command: uncell(parts[2] ?? '').replace(/^`|`$/g, '') };

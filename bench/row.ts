@@ -30,15 +30,28 @@ export interface BenchRow {
   checks?(outputs: unknown[]): Check[];
 }
 
-export const fmtInt = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : Math.round(v).toLocaleString('en-US'));
-export const fmtPct = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(digits)}%`);
-export const fmtX = (v: number | null | undefined, digits = 2): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(digits)}×`);
+export const fmtInt = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '—' : Math.round(v).toLocaleString('en-US');
+export const fmtPct = (v: number | null | undefined, digits = 1): string =>
+  v === null || v === undefined ? '—' : `${(v * 100).toFixed(digits)}%`;
+export const fmtX = (v: number | null | undefined, digits = 2): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(digits)}×`;
 
 /** A check of `measured` against a lower or upper bound. */
 export function atLeast(name: string, measured: number | null | undefined, bound: number, show: (v: number) => string): Check {
-  return { name, target: `≥ ${show(bound)}`, measured: measured === null || measured === undefined ? '—' : show(measured), pass: measured === null || measured === undefined ? null : measured >= bound };
+  return {
+    name,
+    target: `≥ ${show(bound)}`,
+    measured: measured === null || measured === undefined ? '—' : show(measured),
+    pass: measured === null || measured === undefined ? null : measured >= bound,
+  };
 }
 
 export function atMost(name: string, measured: number | null | undefined, bound: number, show: (v: number) => string): Check {
-  return { name, target: `≤ ${show(bound)}`, measured: measured === null || measured === undefined ? '—' : show(measured), pass: measured === null || measured === undefined ? null : measured <= bound };
+  return {
+    name,
+    target: `≤ ${show(bound)}`,
+    measured: measured === null || measured === undefined ? '—' : show(measured),
+    pass: measured === null || measured === undefined ? null : measured <= bound,
+  };
 }

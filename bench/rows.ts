@@ -47,9 +47,21 @@ const instructions = (r: DeployReport): Figure =>
     ? { label: 'instructions', value: r.latency.median, text: `${fmtInt(r.latency.median)} instructions/inference` }
     : { label: 'instructions', value: null, text: 'no latency on this emulator' };
 
-const flash = (r: DeployReport): Figure => ({ label: 'flash', value: r.memory.flash_bytes, text: `${fmtInt(r.memory.flash_bytes)} B flash` });
-const arena = (r: DeployReport): Figure => ({ label: 'arena', value: r.memory.arena_bytes, text: `${fmtInt(r.memory.arena_bytes)} B arena` });
-const stack = (r: DeployReport): Figure => ({ label: 'stack', value: r.memory.stack_bytes, text: `${fmtInt(r.memory.stack_bytes)} B stack` });
+const flash = (r: DeployReport): Figure => ({
+  label: 'flash',
+  value: r.memory.flash_bytes,
+  text: `${fmtInt(r.memory.flash_bytes)} B flash`,
+});
+const arena = (r: DeployReport): Figure => ({
+  label: 'arena',
+  value: r.memory.arena_bytes,
+  text: `${fmtInt(r.memory.arena_bytes)} B arena`,
+});
+const stack = (r: DeployReport): Figure => ({
+  label: 'stack',
+  value: r.memory.stack_bytes,
+  text: `${fmtInt(r.memory.stack_bytes)} B stack`,
+});
 const ratio = (r: DeployReport): Figure => ({
   label: 'ratio',
   value: r.compression.ratio,
@@ -57,21 +69,27 @@ const ratio = (r: DeployReport): Figure => ({
 });
 
 const agreementText = (r: DeployReport) =>
-  r.accuracy.agreement_kind === 'identical-bytes' ? `${fmtPct(r.accuracy.agreement, 1)} identical bytes` : `${fmtPct(r.accuracy.agreement, 1)} same top-1`;
+  r.accuracy.agreement_kind === 'identical-bytes'
+    ? `${fmtPct(r.accuracy.agreement, 1)} identical bytes`
+    : `${fmtPct(r.accuracy.agreement, 1)} same top-1`;
 
 /** Device top-1 on n samples, its agreement with the reference interpreter, and the float model on the same samples. */
 function accuracy(r: DeployReport): Figure[] {
   const a = r.accuracy;
   const out: Figure[] = [];
-  if (a.device_top1 !== null) out.push({ label: 'device_top1', value: a.device_top1, text: `device top-1 ${fmtPct(a.device_top1, 2)} on ${fmtInt(a.samples)}` });
+  if (a.device_top1 !== null)
+    out.push({ label: 'device_top1', value: a.device_top1, text: `device top-1 ${fmtPct(a.device_top1, 2)} on ${fmtInt(a.samples)}` });
   out.push({ label: 'agreement', value: a.agreement, text: `${agreementText(r)} with the reference` });
-  if (a.float_top1 !== undefined && a.float_top1 !== null) out.push({ label: 'float_top1', value: a.float_top1, text: `float model ${fmtPct(a.float_top1, 2)}` });
+  if (a.float_top1 !== undefined && a.float_top1 !== null)
+    out.push({ label: 'float_top1', value: a.float_top1, text: `float model ${fmtPct(a.float_top1, 2)}` });
   return out;
 }
 
 /** Points of top-1 the deployed model loses against the original float model on the same samples. */
 const lossPt = (r: DeployReport): number | null =>
-  r.accuracy.float_top1 === null || r.accuracy.float_top1 === undefined || r.accuracy.device_top1 === null ? null : (r.accuracy.float_top1 - r.accuracy.device_top1) * 100;
+  r.accuracy.float_top1 === null || r.accuracy.float_top1 === undefined || r.accuracy.device_top1 === null
+    ? null
+    : (r.accuracy.float_top1 - r.accuracy.device_top1) * 100;
 
 /** Σ instructions ÷ Σ MACs over the profiled layers of one op type. */
 function perMac(r: DeployReport, op: string): number | null {
@@ -106,7 +124,8 @@ const identical = (name: string, r: DeployReport): Check => ({
   pass: r.accuracy.agreement === null ? null : r.accuracy.agreement === 1,
 });
 
-const lossCheck = (r: DeployReport, bound: number): Check => atMost('top-1 loss vs the float model (pt)', lossPt(r), bound, (v) => v.toFixed(2));
+const lossCheck = (r: DeployReport, bound: number): Check =>
+  atMost('top-1 loss vs the float model (pt)', lossPt(r), bound, (v) => v.toFixed(2));
 
 // ---------------------------------------------------------------------------------------------------------------
 // The example models as they ship, int8 by default.
@@ -125,8 +144,13 @@ function exampleRow(id: string, what: string, command: string, opts: { timed: bo
       const dense = opts.dense ? perMac(r, 'Dense') : null;
       return [
         ...(opts.timed ? [instructions(r)] : []),
-        ...(opts.dense ? [{ label: 'dense_instr_per_mac', value: dense, text: `${dense?.toFixed(2) ?? '—'} instructions per Dense MAC` }] : []),
-        flash(r), arena(r), stack(r), ...accuracy(r),
+        ...(opts.dense
+          ? [{ label: 'dense_instr_per_mac', value: dense, text: `${dense?.toFixed(2) ?? '—'} instructions per Dense MAC` }]
+          : []),
+        flash(r),
+        arena(r),
+        stack(r),
+        ...accuracy(r),
       ];
     },
     checks: (o) => {
@@ -141,16 +165,42 @@ function exampleRow(id: string, what: string, command: string, opts: { timed: bo
 }
 
 const EXAMPLES: BenchRow[] = [
-  exampleRow('lenet-int8-an386', 'LeNet-300-100 int8, mps2-an386 (Cortex-M4)',
-    `deploy ${LENET} --board mps2-an386 --dataset mnist --samples 1000 --profile-layers`, { timed: true, dense: true }),
-  exampleRow('cnn-int8-an386', 'MNIST CNN int8, mps2-an386 (Cortex-M4)', `deploy ${CNN} --board mps2-an386 --dataset mnist --samples 1000`, { timed: true }),
-  exampleRow('cnn-int8-an500', 'MNIST CNN int8, mps2-an500 (Cortex-M7)', `deploy ${CNN} --board mps2-an500 --dataset mnist --samples 200`, { timed: true }),
-  exampleRow('cnn-int8-an385', 'MNIST CNN int8, mps2-an385 (Cortex-M3)', `deploy ${CNN} --board mps2-an385 --dataset mnist --samples 200`, { timed: true }),
-  exampleRow('cnn-int8-microbit', 'MNIST CNN int8, microbit (Cortex-M0, nRF51: no timer under QEMU)',
-    `deploy ${CNN} --board microbit --dataset mnist --samples 1000`, { timed: false }),
-  exampleRow('cnn-int8-armv6m', "MNIST CNN int8, the micro:bit's Cortex-M0 code timed on mps2-an385",
-    `deploy ${CNN} --board mps2-an385-armv6m --dataset mnist --samples 200`, { timed: true }),
-  exampleRow('cnn-float-an386', 'MNIST CNN float32, mps2-an386', `deploy ${CNN} --board mps2-an386 --quantize none --dataset mnist --samples 200`, { timed: true }),
+  exampleRow(
+    'lenet-int8-an386',
+    'LeNet-300-100 int8, mps2-an386 (Cortex-M4)',
+    `deploy ${LENET} --board mps2-an386 --dataset mnist --samples 1000 --profile-layers`,
+    { timed: true, dense: true },
+  ),
+  exampleRow(
+    'cnn-int8-an386',
+    'MNIST CNN int8, mps2-an386 (Cortex-M4)',
+    `deploy ${CNN} --board mps2-an386 --dataset mnist --samples 1000`,
+    { timed: true },
+  ),
+  exampleRow('cnn-int8-an500', 'MNIST CNN int8, mps2-an500 (Cortex-M7)', `deploy ${CNN} --board mps2-an500 --dataset mnist --samples 200`, {
+    timed: true,
+  }),
+  exampleRow('cnn-int8-an385', 'MNIST CNN int8, mps2-an385 (Cortex-M3)', `deploy ${CNN} --board mps2-an385 --dataset mnist --samples 200`, {
+    timed: true,
+  }),
+  exampleRow(
+    'cnn-int8-microbit',
+    'MNIST CNN int8, microbit (Cortex-M0, nRF51: no timer under QEMU)',
+    `deploy ${CNN} --board microbit --dataset mnist --samples 1000`,
+    { timed: false },
+  ),
+  exampleRow(
+    'cnn-int8-armv6m',
+    "MNIST CNN int8, the micro:bit's Cortex-M0 code timed on mps2-an385",
+    `deploy ${CNN} --board mps2-an385-armv6m --dataset mnist --samples 200`,
+    { timed: true },
+  ),
+  exampleRow(
+    'cnn-float-an386',
+    'MNIST CNN float32, mps2-an386',
+    `deploy ${CNN} --board mps2-an386 --quantize none --dataset mnist --samples 200`,
+    { timed: true },
+  ),
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -158,7 +208,11 @@ const EXAMPLES: BenchRow[] = [
 
 const MLPERF_DIR = 'examples/mlperf-tiny';
 const MLPERF_MODELS = {
-  kws: { file: `${MLPERF_DIR}/kws01/models/kws_ref_model.tflite`, name: 'KWS DS-CNN', data: `--dataset ${MLPERF_DIR}/kws01/samples --samples 1000` },
+  kws: {
+    file: `${MLPERF_DIR}/kws01/models/kws_ref_model.tflite`,
+    name: 'KWS DS-CNN',
+    data: `--dataset ${MLPERF_DIR}/kws01/samples --samples 1000`,
+  },
   ic: { file: `${MLPERF_DIR}/ic01/models/pretrainedResnet_quant.tflite`, name: 'IC ResNet-8', data: '--dataset synthetic --samples 3' },
   vww: { file: `${MLPERF_DIR}/vww01/models/vww_96_int8.tflite`, name: 'VWW MobileNetV1-0.25', data: '--dataset synthetic --samples 3' },
   ad: { file: `${MLPERF_DIR}/ad01/models/ad01_int8.tflite`, name: 'AD autoencoder', data: '--dataset synthetic --samples 3' },
@@ -183,13 +237,23 @@ function mlperfRow(key: keyof typeof MLPERF_MODELS): BenchRow {
         ...accuracy(r),
       ];
       const t = r.accuracy.tflm_reference;
-      if (t) out.push({ label: 'tflm_identical', value: t.identical, text: `${fmtInt(t.identical)}/${fmtInt(t.samples)} outputs identical to TFLM's on its device` });
+      if (t)
+        out.push({
+          label: 'tflm_identical',
+          value: t.identical,
+          text: `${fmtInt(t.identical)}/${fmtInt(t.samples)} outputs identical to TFLM's on its device`,
+        });
       return out;
     },
     checks: (o) => {
       const r = deployed(o);
       const checks = [
-        atMost('instructions ÷ TFLM+CMSIS-NN', r.latency.median === null ? null : r.latency.median / tflm.instructions, 0.6, (v) => `${v.toFixed(3)}×`),
+        atMost(
+          'instructions ÷ TFLM+CMSIS-NN',
+          r.latency.median === null ? null : r.latency.median / tflm.instructions,
+          0.6,
+          (v) => `${v.toFixed(3)}×`,
+        ),
         atMost('flash ÷ TFLM', r.memory.flash_bytes / tflm.flash, 0.6, (v) => `${v.toFixed(3)}×`),
         atMost('arena ÷ TFLM', r.memory.arena_bytes / tflm.arena, 0.6, (v) => `${v.toFixed(3)}×`),
         identical('device = reference', r),
@@ -197,7 +261,12 @@ function mlperfRow(key: keyof typeof MLPERF_MODELS): BenchRow {
       if (key === 'kws') {
         checks.push(atLeast('KWS top-1 on 1000', r.accuracy.device_top1, 0.9, (v) => fmtPct(v, 1)));
         const t = r.accuracy.tflm_reference;
-        checks.push({ name: "outputs identical to TFLM's", target: '1000/1000', measured: t ? `${t.identical}/${t.samples}` : '—', pass: t ? t.identical === 1000 && t.samples === 1000 : null });
+        checks.push({
+          name: "outputs identical to TFLM's",
+          target: '1000/1000',
+          measured: t ? `${t.identical}/${t.samples}` : '—',
+          pass: t ? t.identical === 1000 && t.samples === 1000 : null,
+        });
       }
       return checks;
     },
@@ -216,17 +285,28 @@ function kwsOtherCore(board: keyof typeof TFLM_CMSIS_NN_OTHER_CORES, core: strin
     figures: (o) => {
       const r = deployed(o);
       const vs = r.latency.median === null ? null : r.latency.median / tflm;
-      return [instructions(r), { label: 'instructions_vs_tflm', value: vs, text: `${fmtX(vs)} TFLM+CMSIS-NN's ${fmtInt(tflm)}` }, flash(r), ...accuracy(r)];
+      return [
+        instructions(r),
+        { label: 'instructions_vs_tflm', value: vs, text: `${fmtX(vs)} TFLM+CMSIS-NN's ${fmtInt(tflm)}` },
+        flash(r),
+        ...accuracy(r),
+      ];
     },
     checks: (o) => {
       const r = deployed(o);
-      return [atMost('instructions ÷ TFLM+CMSIS-NN', r.latency.median === null ? null : r.latency.median / tflm, 0.7, (v) => `${v.toFixed(3)}×`), identical('device = reference', r)];
+      return [
+        atMost('instructions ÷ TFLM+CMSIS-NN', r.latency.median === null ? null : r.latency.median / tflm, 0.7, (v) => `${v.toFixed(3)}×`),
+        identical('device = reference', r),
+      ];
     },
   };
 }
 
 const MLPERF: BenchRow[] = [
-  mlperfRow('kws'), mlperfRow('ic'), mlperfRow('vww'), mlperfRow('ad'),
+  mlperfRow('kws'),
+  mlperfRow('ic'),
+  mlperfRow('vww'),
+  mlperfRow('ad'),
   kwsOtherCore('mps2-an385', 'Cortex-M3, no DSP extension'),
 ];
 
@@ -248,7 +328,8 @@ function presetRow(id: string, what: string, command: string, targets: (r: Deplo
         { label: 'params', value: r.model.params, text: `${fmtInt(r.model.params)} params (${fmtInt(r.model.kept_weights)} non-zero)` },
         ...accuracy(r),
         { label: 'loss_pt', value: loss, text: `${loss === null ? '—' : loss.toFixed(2)} pt below float` },
-        flash(r), instructions(r),
+        flash(r),
+        instructions(r),
       ];
     },
     checks: (o) => [identical('device = reference', deployed(o)), ...targets(deployed(o))],
@@ -264,17 +345,27 @@ const COMPRESSION: BenchRow[] = [
     figures: (o) => {
       const r = deployed(o);
       const loss = lossPt(r);
-      return [ratio(r), ...accuracy(r), { label: 'loss_pt', value: loss, text: `${loss === null ? '—' : loss.toFixed(2)} pt below float` }, flash(r), stack(r)];
+      return [
+        ratio(r),
+        ...accuracy(r),
+        { label: 'loss_pt', value: loss, text: `${loss === null ? '—' : loss.toFixed(2)} pt below float` },
+        flash(r),
+        stack(r),
+      ];
     },
     checks: (o) => {
       const r = deployed(o);
-      return [atLeast('weights smaller than float32', r.compression.ratio, 40, (v) => `${v.toFixed(1)}×`), lossCheck(r, 0.3), identical('device = reference', r)];
+      return [
+        atLeast('weights smaller than float32', r.compression.ratio, 40, (v) => `${v.toFixed(1)}×`),
+        lossCheck(r, 0.3),
+        identical('device = reference', r),
+      ];
     },
   },
   {
     id: 'lenet-deep-compression-an385',
     group: 'compression',
-    what: 'LeNet-300-100 deep-compression on mps2-an385 (Cortex-M3): the Huffman decoder\'s cost beside the dense int8 build',
+    what: "LeNet-300-100 deep-compression on mps2-an385 (Cortex-M3): the Huffman decoder's cost beside the dense int8 build",
     commands: [
       `deploy ${LENET} --board mps2-an385 --dataset mnist --samples 20 --profile-layers`,
       `deploy ${LENET} --board mps2-an385 --compress deep-compression --dataset mnist --samples 20 --profile-layers`,
@@ -288,7 +379,9 @@ const COMPRESSION: BenchRow[] = [
         { label: 'decode_per_kept_weight', value: decode, text: `${decode?.toFixed(1) ?? '—'} decode instructions per kept weight` },
       ];
     },
-    checks: (o) => [atMost('decode instructions per kept weight', decodePerKeptWeight(deployed(o, 1), deployed(o, 0)), 40, (v) => v.toFixed(1))],
+    checks: (o) => [
+      atMost('decode instructions per kept weight', decodePerKeptWeight(deployed(o, 1), deployed(o, 0)), 40, (v) => v.toFixed(1)),
+    ],
   },
   {
     id: 'lenet-prune-structured-an386',
@@ -322,22 +415,51 @@ const COMPRESSION: BenchRow[] = [
       ];
     },
   },
-  presetRow('cnn-deep-compression-microbit', 'MNIST CNN deep-compression (its convolutional settings, int8), microbit',
+  presetRow(
+    'cnn-deep-compression-microbit',
+    'MNIST CNN deep-compression (its convolutional settings, int8), microbit',
     `deploy ${CNN} --board microbit --compress deep-compression --dataset mnist --samples 2000`,
-    (r) => [atLeast('weights smaller than float32', r.compression.ratio, 30, (v) => `${v.toFixed(1)}×`), lossCheck(r, 0.3)]),
-  presetRow('lenet-int4-an386', 'LeNet-300-100 int4 weights, int8 activations, mps2-an386', `deploy ${LENET} --board mps2-an386 --compress int4 --dataset mnist --samples 2000`,
-    (r) => [lossCheck(r, 0.5)]),
-  presetRow('cnn-int4-an386', 'MNIST CNN int4 weights, int8 activations, mps2-an386', `deploy ${CNN} --board mps2-an386 --compress int4 --dataset mnist --samples 2000`,
-    (r) => [lossCheck(r, 0.5)]),
-  presetRow('lenet-binary-an386', 'LeNet-300-100 BinaryConnect (1-bit weights, int8 activations), mps2-an386',
-    `deploy ${LENET} --board mps2-an386 --compress binary --dataset mnist --samples 2000`),
-  presetRow('lenet-qat-an386', 'LeNet-300-100 quantization-aware int8, mps2-an386', `deploy ${LENET} --board mps2-an386 --compress qat-int8 --dataset mnist --samples 2000`,
-    (r) => [lossCheck(r, 0.3)]),
-  presetRow('cnn-depthwise-an386', 'MNIST CNN with depthwise-separable convolutions, mps2-an386',
-    `deploy ${CNN} --board mps2-an386 --compress depthwise --dataset mnist --samples 2000`, (r) => [lossCheck(r, 0.5)]),
-  presetRow('lenet-lowrank-an386', 'LeNet-300-100 low-rank factorised layers, mps2-an386', `deploy ${LENET} --board mps2-an386 --compress lowrank --dataset mnist --samples 2000`),
-  presetRow('lenet-distill-an386', 'LeNet-300-100 distilled into a quarter-width student, mps2-an386',
-    `deploy ${LENET} --board mps2-an386 --compress distill --dataset mnist --samples 2000`),
+    (r) => [atLeast('weights smaller than float32', r.compression.ratio, 30, (v) => `${v.toFixed(1)}×`), lossCheck(r, 0.3)],
+  ),
+  presetRow(
+    'lenet-int4-an386',
+    'LeNet-300-100 int4 weights, int8 activations, mps2-an386',
+    `deploy ${LENET} --board mps2-an386 --compress int4 --dataset mnist --samples 2000`,
+    (r) => [lossCheck(r, 0.5)],
+  ),
+  presetRow(
+    'cnn-int4-an386',
+    'MNIST CNN int4 weights, int8 activations, mps2-an386',
+    `deploy ${CNN} --board mps2-an386 --compress int4 --dataset mnist --samples 2000`,
+    (r) => [lossCheck(r, 0.5)],
+  ),
+  presetRow(
+    'lenet-binary-an386',
+    'LeNet-300-100 BinaryConnect (1-bit weights, int8 activations), mps2-an386',
+    `deploy ${LENET} --board mps2-an386 --compress binary --dataset mnist --samples 2000`,
+  ),
+  presetRow(
+    'lenet-qat-an386',
+    'LeNet-300-100 quantization-aware int8, mps2-an386',
+    `deploy ${LENET} --board mps2-an386 --compress qat-int8 --dataset mnist --samples 2000`,
+    (r) => [lossCheck(r, 0.3)],
+  ),
+  presetRow(
+    'cnn-depthwise-an386',
+    'MNIST CNN with depthwise-separable convolutions, mps2-an386',
+    `deploy ${CNN} --board mps2-an386 --compress depthwise --dataset mnist --samples 2000`,
+    (r) => [lossCheck(r, 0.5)],
+  ),
+  presetRow(
+    'lenet-lowrank-an386',
+    'LeNet-300-100 low-rank factorised layers, mps2-an386',
+    `deploy ${LENET} --board mps2-an386 --compress lowrank --dataset mnist --samples 2000`,
+  ),
+  presetRow(
+    'lenet-distill-an386',
+    'LeNet-300-100 distilled into a quarter-width student, mps2-an386',
+    `deploy ${LENET} --board mps2-an386 --compress distill --dataset mnist --samples 2000`,
+  ),
   {
     id: 'lenet-lottery',
     group: 'compression',
@@ -347,7 +469,11 @@ const COMPRESSION: BenchRow[] = [
       const r = o[0] as LotteryOutput;
       return r.rows.map((row) => {
         const cells = Object.entries(row.top1).map(([k, v]) => `${k} ${fmtPct(v.mean, 2)}±${(v.std * 100).toFixed(2)}`);
-        return { label: `lottery_${row.pruning}`, value: row.top1[Object.keys(row.top1)[0]!]?.mean ?? null, text: `${row.pruning} ${fmtPct(row.kept, 1)} kept: ${cells.join(', ')}` };
+        return {
+          label: `lottery_${row.pruning}`,
+          value: row.top1[Object.keys(row.top1)[0]!]?.mean ?? null,
+          text: `${row.pruning} ${fmtPct(row.kept, 1)} kept: ${cells.join(', ')}`,
+        };
       });
     },
   },
@@ -373,14 +499,21 @@ const DEFEND: BenchRow[] = [
       const pgd = r.attacks.find((a) => a.name === 'pgd' && a.model === clean?.model);
       return [
         { label: 'clean_top1', value: clean?.clean_top1 ?? null, text: `clean ${fmtPct(clean?.clean_top1, 2)}` },
-        { label: 'robust_top1', value: pgd?.robust_top1 ?? null, text: `PGD ε=0.1 robust ${fmtPct(pgd?.robust_top1, 2)} on ${fmtInt(pgd?.samples)}` },
+        {
+          label: 'robust_top1',
+          value: pgd?.robust_top1 ?? null,
+          text: `PGD ε=0.1 robust ${fmtPct(pgd?.robust_top1, 2)} on ${fmtInt(pgd?.samples)}`,
+        },
       ];
     },
     checks: (o) => {
       const r = o[1] as RobustnessOutput;
       const clean = r.models.find((m) => m.where === 'host' && m.model === 'float') ?? r.models[0];
       const pgd = r.attacks.find((a) => a.name === 'pgd' && a.model === clean?.model);
-      return [atLeast('clean top-1', clean?.clean_top1, 0.98, (v) => fmtPct(v, 2)), atLeast('PGD ε=0.1 robust top-1', pgd?.robust_top1, 0.8, (v) => fmtPct(v, 2))];
+      return [
+        atLeast('clean top-1', clean?.clean_top1, 0.98, (v) => fmtPct(v, 2)),
+        atLeast('PGD ε=0.1 robust top-1', pgd?.robust_top1, 0.8, (v) => fmtPct(v, 2)),
+      ];
     },
   },
   {
@@ -392,7 +525,11 @@ const DEFEND: BenchRow[] = [
       const r = o[0] as RobustnessOutput;
       return r.attacks
         .filter((a) => a.where === 'device')
-        .map((a) => ({ label: `device_${a.name}_${a.eps}`, value: a.robust_top1, text: `${a.name} ε=${a.eps} ${fmtPct(a.robust_top1, 1)} on ${a.samples}` }));
+        .map((a) => ({
+          label: `device_${a.name}_${a.eps}`,
+          value: a.robust_top1,
+          text: `${a.name} ε=${a.eps} ${fmtPct(a.robust_top1, 1)} on ${a.samples}`,
+        }));
     },
   },
 ];

@@ -37,7 +37,11 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const a: Args = { list: false, json: false, writeReadme: false, package: false, sweep: false };
-  const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (v: string | undefined) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i];
     if (f === '--group') a.groups = list(argv[++i]);
@@ -60,7 +64,10 @@ function parseArgs(argv: string[]): Args {
 }
 
 function selectRows(a: Args): BenchRow[] {
-  const unknown = [...(a.only ?? []).filter((id) => !ROWS.some((r) => r.id === id)), ...(a.groups ?? []).filter((g) => !ROWS.some((r) => r.group === g))];
+  const unknown = [
+    ...(a.only ?? []).filter((id) => !ROWS.some((r) => r.id === id)),
+    ...(a.groups ?? []).filter((g) => !ROWS.some((r) => r.group === g)),
+  ];
   if (unknown.length) {
     process.stderr.write(`unknown row or group: ${unknown.join(', ')} (npm run bench -- --list)\n`);
     process.exit(2);
@@ -95,13 +102,37 @@ async function runRow(row: BenchRow, readme: ReadmeRow[] | undefined, index: num
     const r = await runCli(c, (line) => log(`    ${line}`));
     seconds += r.seconds;
     if (r.exitCode !== 0 || r.json === undefined) {
-      return { id: row.id, group: row.group, what: row.what, commands: row.commands, status: 'failed', seconds, figures: [], checks: [], readme: 'not-in-readme', error: `exit ${r.exitCode}: ${r.stderrTail}`, outputs };
+      return {
+        id: row.id,
+        group: row.group,
+        what: row.what,
+        commands: row.commands,
+        status: 'failed',
+        seconds,
+        figures: [],
+        checks: [],
+        readme: 'not-in-readme',
+        error: `exit ${r.exitCode}: ${r.stderrTail}`,
+        outputs,
+      };
     }
     outputs.push(r.json);
   }
   const figures = row.figures(outputs);
   const cmp = compareWithReadme({ what: row.what, figures: figuresText(figures), command: commandText(row) }, readme);
-  return { id: row.id, group: row.group, what: row.what, commands: row.commands, status: 'ok', seconds, figures, checks: row.checks?.(outputs) ?? [], readme: cmp.status, readme_figures: cmp.readme, outputs };
+  return {
+    id: row.id,
+    group: row.group,
+    what: row.what,
+    commands: row.commands,
+    status: 'ok',
+    seconds,
+    figures,
+    checks: row.checks?.(outputs) ?? [],
+    readme: cmp.status,
+    readme_figures: cmp.readme,
+    outputs,
+  };
 }
 
 function printResults(results: RowResult[]): void {
@@ -112,12 +143,19 @@ function printResults(results: RowResult[]): void {
     if (r.status === 'failed') out.push(`  FAILED: ${r.error}`);
     else {
       out.push(`  ${figuresText(r.figures)}`);
-      const readme = r.readme === 'same' ? 'README: same figures' : r.readme === 'differs' ? `README DIFFERS: it says "${r.readme_figures}"` : 'README: not listed';
+      const readme =
+        r.readme === 'same'
+          ? 'README: same figures'
+          : r.readme === 'differs'
+            ? `README DIFFERS: it says "${r.readme_figures}"`
+            : 'README: not listed';
       out.push(`  ${readme}`);
     }
     out.push('');
   }
-  const checks = results.flatMap((r) => r.checks.map((c) => [r.id, c.name, c.target, c.measured, c.pass === null ? 'NOT MEASURED' : c.pass ? 'PASS' : 'FAIL']));
+  const checks = results.flatMap((r) =>
+    r.checks.map((c) => [r.id, c.name, c.target, c.measured, c.pass === null ? 'NOT MEASURED' : c.pass ? 'PASS' : 'FAIL']),
+  );
   if (checks.length) out.push('targets', table(['row', 'figure', 'target', 'measured', 'result'], checks), '');
   process.stdout.write(out.join('\n') + '\n');
 }
@@ -129,7 +167,8 @@ async function main(argv: string[]): Promise<void> {
     const result = await benchPackage({ log });
     const payload = { ...runMeta(argv), section: 'package', ...result };
     if (args.json) process.stdout.write(JSON.stringify(payload, null, 2) + '\n');
-    else process.stdout.write(`${formatPackageBench(result)}\nwrote ${relative(process.cwd(), writeResults('package', payload, args.out))}\n`);
+    else
+      process.stdout.write(`${formatPackageBench(result)}\nwrote ${relative(process.cwd(), writeResults('package', payload, args.out))}\n`);
     return;
   }
   if (args.sweep) {
@@ -142,7 +181,12 @@ async function main(argv: string[]): Promise<void> {
   }
   const rows = selectRows(args);
   if (args.list) {
-    process.stdout.write(table(['id', 'group', 'command'], rows.map((r) => [r.id, r.group, commandText(r)])) + '\n');
+    process.stdout.write(
+      table(
+        ['id', 'group', 'command'],
+        rows.map((r) => [r.id, r.group, commandText(r)]),
+      ) + '\n',
+    );
     return;
   }
   const readmePath = join(repoRoot, 'README.md');

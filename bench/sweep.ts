@@ -17,8 +17,21 @@ const SAMPLES = 100;
 const LIMITS = ['--min-top1', '97%', '--max-flash', '256K'];
 
 export function sweepCommand(workers: number, out: string): string {
-  return ['sweep', ...SWEEP_MODELS, '--recipes', SWEEP_RECIPES.join(','), '--boards', SWEEP_BOARDS.join(','), '--samples', String(SAMPLES),
-    ...LIMITS, '--workers', String(workers), '-o', out].join(' ');
+  return [
+    'sweep',
+    ...SWEEP_MODELS,
+    '--recipes',
+    SWEEP_RECIPES.join(','),
+    '--boards',
+    SWEEP_BOARDS.join(','),
+    '--samples',
+    String(SAMPLES),
+    ...LIMITS,
+    '--workers',
+    String(workers),
+    '-o',
+    out,
+  ].join(' ');
 }
 
 interface SweepRun {
@@ -39,7 +52,12 @@ async function runSweep(workers: number, root: string, log: (m: string) => void)
     const r = await runCli(command, (line) => log(`    ${line}`));
     if (r.exitCode !== 0 || r.json === undefined) throw new Error(`${r.command} exited ${r.exitCode}:\n${r.stderrTail}`);
     const record = r.json as SweepRecord;
-    return { workers, command: `TINYFORGE_CACHE=$(mktemp -d) ${CLI_PREFIX} ${command.replace(root, '/tmp/bench-sweep')} --json`, record, wall_s: record.wall_ms / 1000 };
+    return {
+      workers,
+      command: `TINYFORGE_CACHE=$(mktemp -d) ${CLI_PREFIX} ${command.replace(root, '/tmp/bench-sweep')} --json`,
+      record,
+      wall_s: record.wall_ms / 1000,
+    };
   } finally {
     if (before === undefined) delete process.env.TINYFORGE_CACHE;
     else process.env.TINYFORGE_CACHE = before;
@@ -47,7 +65,8 @@ async function runSweep(workers: number, root: string, log: (m: string) => void)
 }
 
 /** What a job measured, without what differs from run to run (worker, wall time, cache hits). */
-const measured = (rec: SweepRecord) => rec.jobs.map((j) => ({ name: j.name, status: j.status, error: j.error?.code ?? null, figures: j.figures }));
+const measured = (rec: SweepRecord) =>
+  rec.jobs.map((j) => ({ name: j.name, status: j.status, error: j.error?.code ?? null, figures: j.figures }));
 
 export async function benchSweep(opts: { log?: (m: string) => void } = {}) {
   const log = opts.log ?? (() => {});
@@ -59,19 +78,47 @@ export async function benchSweep(opts: { log?: (m: string) => void } = {}) {
     const rec = two.record;
     const same = JSON.stringify(measured(one.record)) === JSON.stringify(measured(rec));
     const rows = rec.jobs.map((j) => ({
-      job: j.name, status: j.status === 'ok' ? (j.meets_limits ? 'within limits' : 'outside limits') : `error[${j.error?.code}]`,
-      top1: j.figures?.device_top1 ?? null, latency: j.figures?.latency ?? null, latency_ms: j.figures?.latency_ms ?? null,
-      flash_bytes: j.figures?.flash_bytes ?? null, ram_bytes: j.figures?.ram_bytes ?? null, pareto: j.pareto ? '✓' : '', recommended: rec.recommended?.id === j.id ? '✓' : '',
+      job: j.name,
+      status: j.status === 'ok' ? (j.meets_limits ? 'within limits' : 'outside limits') : `error[${j.error?.code}]`,
+      top1: j.figures?.device_top1 ?? null,
+      latency: j.figures?.latency ?? null,
+      latency_ms: j.figures?.latency_ms ?? null,
+      flash_bytes: j.figures?.flash_bytes ?? null,
+      ram_bytes: j.figures?.ram_bytes ?? null,
+      pareto: j.pareto ? '✓' : '',
+      recommended: rec.recommended?.id === j.id ? '✓' : '',
     }));
-    const front = Object.entries(rec.pareto).map(([board, ids]) => `${board}: ${ids.map((id) => rec.jobs.find((j) => j.id === id)!.name.replace(`/${board}`, '')).join(', ')}`);
+    const front = Object.entries(rec.pareto).map(
+      ([board, ids]) => `${board}: ${ids.map((id) => rec.jobs.find((j) => j.id === id)!.name.replace(`/${board}`, '')).join(', ')}`,
+    );
     const figures: Check[] = [
       { name: `12-job sweep, 1 worker (${one.command})`, target: '—', measured: `${one.wall_s.toFixed(1)} s`, pass: null },
-      { name: `the same, 2 workers (${two.command})`, target: 'faster than 1 worker', measured: `${two.wall_s.toFixed(1)} s (${(one.wall_s / two.wall_s).toFixed(2)}× faster)`, pass: two.wall_s < one.wall_s },
+      {
+        name: `the same, 2 workers (${two.command})`,
+        target: 'faster than 1 worker',
+        measured: `${two.wall_s.toFixed(1)} s (${(one.wall_s / two.wall_s).toFixed(2)}× faster)`,
+        pass: two.wall_s < one.wall_s,
+      },
       { name: 'every job measured the same figures with 1 and 2 workers', target: 'same', measured: same ? 'same' : 'differ', pass: same },
       { name: 'Pareto front (top-1, latency, flash, RAM) per board', target: '—', measured: front.join('; '), pass: null },
-      { name: `recommended within ${LIMITS.join(' ')}`, target: '—', measured: rec.recommended ? `${rec.recommended.name}: ${rec.recommended.command}` : 'none', pass: null },
+      {
+        name: `recommended within ${LIMITS.join(' ')}`,
+        target: '—',
+        measured: rec.recommended ? `${rec.recommended.name}: ${rec.recommended.command}` : 'none',
+        pass: null,
+      },
     ];
-    return { runs: runs.map((r) => ({ workers: r.workers, command: r.command, wall_s: r.wall_s, jobs: r.record.total, failed: r.record.jobs.filter((j) => j.status === 'failed').length })), rows, figures };
+    return {
+      runs: runs.map((r) => ({
+        workers: r.workers,
+        command: r.command,
+        wall_s: r.wall_s,
+        jobs: r.record.total,
+        failed: r.record.jobs.filter((j) => j.status === 'failed').length,
+      })),
+      rows,
+      figures,
+    };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -80,10 +127,16 @@ export async function benchSweep(opts: { log?: (m: string) => void } = {}) {
 /** The rows of flat objects as a table of their keys. */
 function rowsTable(rows: Record<string, unknown>[]): string {
   const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  return table(keys, rows.map((r) => keys.map((k) => (typeof r[k] === 'number' ? (r[k] as number) : String(r[k] ?? '—')))));
+  return table(
+    keys,
+    rows.map((r) => keys.map((k) => (typeof r[k] === 'number' ? (r[k] as number) : String(r[k] ?? '—')))),
+  );
 }
 
 export function formatSweepBench(r: Awaited<ReturnType<typeof benchSweep>>): string {
-  const checks = table(['figure', 'target', 'measured', 'result'], r.figures.map((f) => [f.name, f.target, f.measured, f.pass === null ? 'NOT MEASURED' : f.pass ? 'PASS' : 'FAIL']));
+  const checks = table(
+    ['figure', 'target', 'measured', 'result'],
+    r.figures.map((f) => [f.name, f.target, f.measured, f.pass === null ? 'NOT MEASURED' : f.pass ? 'PASS' : 'FAIL']),
+  );
   return `${rowsTable(r.runs)}\n\njobs (2-worker run)\n${rowsTable(r.rows)}\n\nfigures\n${checks}\n`;
 }

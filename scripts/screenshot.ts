@@ -22,7 +22,8 @@ async function shoot(html: string, png: string, width: number, maxHeight: number
   const chromium = await launchChromium();
   try {
     const { page, problems, requests } = await openFile(chromium.browser, html, width);
-    if (problems.length || requests.length) throw new Error(`${html}: ${[...problems, ...requests.map((u) => `asked for ${u}`)].join('; ')}`);
+    if (problems.length || requests.length)
+      throw new Error(`${html}: ${[...problems, ...requests.map((u) => `asked for ${u}`)].join('; ')}`);
     const height = await page.evaluate(() => document.documentElement.scrollHeight);
     await page.screenshot({ path: png as `${string}.png`, clip: { x: 0, y: 0, width, height: Math.min(height, maxHeight) } });
     console.log(`${png}: ${width} × ${Math.min(height, maxHeight)} px of ${height}`);

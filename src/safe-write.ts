@@ -66,25 +66,39 @@ export function checkOutputPath(out: string, kind: OutputKind, check: OutputChec
   // Every name on the way fits the filesystem's limit, the output's own with room for its temporary sibling's
   // `.name.tmp-<pid>`: else the write would fail halfway through with ENAMETOOLONG.
   const names = resolve(out).split(sep).filter(Boolean);
-  const tooLong = names.findIndex((n, i) => Buffer.byteLength(n) > (i === names.length - 1 ? MAX_NAME_BYTES - TEMP_SUFFIX_BYTES : MAX_NAME_BYTES));
+  const tooLong = names.findIndex(
+    (n, i) => Buffer.byteLength(n) > (i === names.length - 1 ? MAX_NAME_BYTES - TEMP_SUFFIX_BYTES : MAX_NAME_BYTES),
+  );
   if (tooLong >= 0) {
     const n = names[tooLong];
-    throw new TinyforgeError('output-name-too-long', `${check.flag} ${out.length > 80 ? `${out.slice(0, 60)}…` : out}: the name "${n.slice(0, 24)}…" is ${Buffer.byteLength(n)} bytes; at most ${tooLong === names.length - 1 ? MAX_NAME_BYTES - TEMP_SUFFIX_BYTES : MAX_NAME_BYTES} fit`, {
-      ...at,
-      hint: 'choose a shorter name (file systems allow 255 bytes a name)',
-    });
+    throw new TinyforgeError(
+      'output-name-too-long',
+      `${check.flag} ${out.length > 80 ? `${out.slice(0, 60)}…` : out}: the name "${n.slice(0, 24)}…" is ${Buffer.byteLength(n)} bytes; at most ${tooLong === names.length - 1 ? MAX_NAME_BYTES - TEMP_SUFFIX_BYTES : MAX_NAME_BYTES} fit`,
+      {
+        ...at,
+        hint: 'choose a shorter name (file systems allow 255 bytes a name)',
+      },
+    );
   }
   const outReal = realPath(out);
   for (const input of check.inputs ?? []) {
     if (!input || !existsSync(input)) continue;
     const inReal = realPath(input);
     const inputIsFolder = statOrNull(input)?.isDirectory() ?? false;
-    const how = outReal === inReal ? 'is' : isInside(inReal, outReal) ? 'holds' : inputIsFolder && isInside(outReal, inReal) ? 'is inside' : null;
+    const how =
+      outReal === inReal ? 'is' : isInside(inReal, outReal) ? 'holds' : inputIsFolder && isInside(outReal, inReal) ? 'is inside' : null;
     if (!how) continue;
-    throw new TinyforgeError('output-is-input', `${check.flag} ${out} ${how} the input ${input}: writing there would change or delete what this command reads`, {
-      ...at,
-      hint: kind === 'folder' ? `write to a folder of its own, e.g. ${check.flag} out/${basename(outReal) || 'model'}` : `choose another file, e.g. ${check.flag} out/${basename(outReal)}`,
-    });
+    throw new TinyforgeError(
+      'output-is-input',
+      `${check.flag} ${out} ${how} the input ${input}: writing there would change or delete what this command reads`,
+      {
+        ...at,
+        hint:
+          kind === 'folder'
+            ? `write to a folder of its own, e.g. ${check.flag} out/${basename(outReal) || 'model'}`
+            : `choose another file, e.g. ${check.flag} out/${basename(outReal)}`,
+      },
+    );
   }
   // Each existing component on the way must be a folder, and the output itself of the kind asked for.
   const parts = resolve(out).split(sep).filter(Boolean);

@@ -35,17 +35,27 @@ static inline int32_t tfg_smlad(int32_t a, int32_t b, int32_t acc) { return __sm
 static inline int32_t tfg_smlabb(int32_t a, int32_t b, int32_t acc) { return __smlabb(a, b, acc); }
 static inline int32_t tfg_smlatt(int32_t a, int32_t b, int32_t acc) { return __smlatt(a, b, acc); }
 #else
-static inline int32_t tfg_pack16(int32_t lo, int32_t hi) { return (int32_t)(((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16)); }
+static inline int32_t tfg_pack16(int32_t lo, int32_t hi) {
+  return (int32_t)(((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16));
+}
 static inline int32_t tfg_lo16(int32_t x) { return (int32_t)(int16_t)(uint16_t)((uint32_t)x & 0xFFFFu); }
 static inline int32_t tfg_hi16(int32_t x) { return (int32_t)(int16_t)(uint16_t)((uint32_t)x >> 16); }
-static inline int32_t tfg_sxtb16(uint32_t x) { return tfg_pack16((int8_t)(uint8_t)(x & 0xFFu), (int8_t)(uint8_t)((x >> 16) & 0xFFu)); }
+static inline int32_t tfg_sxtb16(uint32_t x) {
+  return tfg_pack16((int8_t)(uint8_t)(x & 0xFFu), (int8_t)(uint8_t)((x >> 16) & 0xFFu));
+}
 static inline int32_t tfg_sxtb16_ror8(uint32_t x) { return tfg_sxtb16((x >> 8) | (x << 24)); }
-static inline int32_t tfg_sadd16(int32_t a, int32_t b) { return tfg_pack16(tfg_lo16(a) + tfg_lo16(b), tfg_hi16(a) + tfg_hi16(b)); }
+static inline int32_t tfg_sadd16(int32_t a, int32_t b) {
+  return tfg_pack16(tfg_lo16(a) + tfg_lo16(b), tfg_hi16(a) + tfg_hi16(b));
+}
 static inline int32_t tfg_smlad(int32_t a, int32_t b, int32_t acc) {
   return (int32_t)((uint32_t)acc + (uint32_t)(tfg_lo16(a) * tfg_lo16(b)) + (uint32_t)(tfg_hi16(a) * tfg_hi16(b)));
 }
-static inline int32_t tfg_smlabb(int32_t a, int32_t b, int32_t acc) { return (int32_t)((uint32_t)acc + (uint32_t)(tfg_lo16(a) * tfg_lo16(b))); }
-static inline int32_t tfg_smlatt(int32_t a, int32_t b, int32_t acc) { return (int32_t)((uint32_t)acc + (uint32_t)(tfg_hi16(a) * tfg_hi16(b))); }
+static inline int32_t tfg_smlabb(int32_t a, int32_t b, int32_t acc) {
+  return (int32_t)((uint32_t)acc + (uint32_t)(tfg_lo16(a) * tfg_lo16(b)));
+}
+static inline int32_t tfg_smlatt(int32_t a, int32_t b, int32_t acc) {
+  return (int32_t)((uint32_t)acc + (uint32_t)(tfg_hi16(a) * tfg_hi16(b)));
+}
 #endif
 
 /* Two dot products sharing one int8 vector: acc0 += Σ (x[i] + offset)·w0[i], acc1 += Σ (x[i] + offset)·w1[i].
@@ -157,8 +167,8 @@ static inline int32_t tfg_ssat8(int32_t v) {
 
 /* Four requantized outputs (raw values of tfg_requant_dsp_raw) stored as int8: one SSAT each, and the activation
  * clamp only when the layer's range is narrower than int8 (`narrow`, a per-call constant: a branch per four outputs). */
-static inline void tfg_store4_dsp(const tfg_s8_dsp_quant *q, int32_t narrow, int32_t v0, int32_t v1, int32_t v2, int32_t v3,
-                                  int8_t *y0, int8_t *y1, int8_t *y2, int8_t *y3) {
+static inline void tfg_store4_dsp(const tfg_s8_dsp_quant *q, int32_t narrow, int32_t v0, int32_t v1, int32_t v2,
+                                  int32_t v3, int8_t *y0, int8_t *y1, int8_t *y2, int8_t *y3) {
   if (narrow) {
     v0 = tfg_clamp_i32(v0, q->act_min, q->act_max);
     v1 = tfg_clamp_i32(v1, q->act_min, q->act_max);
@@ -176,8 +186,8 @@ static inline void tfg_store4_dsp(const tfg_s8_dsp_quant *q, int32_t narrow, int
  * is a multiple of 4 each group of 4 is stored in SXTB16 order (x0, x2, x1, x3), so it pairs with SXTB16 / SXTB16 ROR 8
  * of natural weight words; otherwise it is stored in natural order and codegen permutes the weight bytes instead
  * (TS: convColumnOrderPermuted). */
-static inline void tfg_gather_col_s16(const tfg_conv_geom16 *g, const int8_t *img, int32_t oy, int32_t ox, int32_t offset,
-                                      int16_t *cols, int32_t j, int16_t *tmp) {
+static inline void tfg_gather_col_s16(const tfg_conv_geom16 *g, const int8_t *img, int32_t oy, int32_t ox,
+                                      int32_t offset, int16_t *cols, int32_t j, int16_t *tmp) {
   const int32_t in_c = g->in_c;
   const int32_t iy0 = oy * g->stride_h - g->pad_top, ix0 = ox * g->stride_w - g->pad_left;
   int16_t *base = cols + 4 * j;
@@ -266,8 +276,8 @@ static inline void tfg_gemm2x2_s16(const int16_t *cols, const int8_t *w, int32_t
  * zero-padded weights, `groups` groups of 4 per channel) against the two gathered columns, requantized into y0 and
  * y1 (y1 == y0 when the second column repeats the first). bias2 is codegen's bias padded to an even count (zeros when
  * the node has none). */
-static inline void tfg_gemm_cols_s8(const tfg_s8_dsp_quant *q, const int16_t *cols, const int8_t *w2, const int32_t *bias2,
-                                    int32_t n_out, int32_t groups, int8_t *y0, int8_t *y1) {
+static inline void tfg_gemm_cols_s8(const tfg_s8_dsp_quant *q, const int16_t *cols, const int8_t *w2,
+                                    const int32_t *bias2, int32_t n_out, int32_t groups, int8_t *y0, int8_t *y1) {
   const tfg_s8_dsp_quant qv = *q; /* a local copy: the int8 stores below could alias *q, which would force reloads */
   const int32_t narrow = qv.act_min > -128 || qv.act_max < 127;
   int32_t oc = 0;
@@ -275,8 +285,8 @@ static inline void tfg_gemm_cols_s8(const tfg_s8_dsp_quant *q, const int16_t *co
     int32_t acc[4] = {bias2[oc], bias2[oc + 1], bias2[oc], bias2[oc + 1]};
     tfg_gemm2x2_s16(cols, w2, groups, acc);
     tfg_store4_dsp(&qv, narrow, tfg_requant_dsp_raw(&qv, acc[0], oc), tfg_requant_dsp_raw(&qv, acc[1], oc + 1),
-                   tfg_requant_dsp_raw(&qv, acc[2], oc), tfg_requant_dsp_raw(&qv, acc[3], oc + 1),
-                   y0 + oc, y0 + oc + 1, y1 + oc, y1 + oc + 1);
+                   tfg_requant_dsp_raw(&qv, acc[2], oc), tfg_requant_dsp_raw(&qv, acc[3], oc + 1), y0 + oc, y0 + oc + 1,
+                   y1 + oc, y1 + oc + 1);
   }
   if (oc < n_out) { /* odd last channel: its partner row is zeros */
     int32_t acc[4] = {bias2[oc], 0, bias2[oc], 0};

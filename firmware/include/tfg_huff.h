@@ -18,7 +18,6 @@ typedef struct {
   int32_t table_bits;
 } tfg_huff_code;
 
-
 /* A stream being read: its bytes and a 32-bit bit buffer. */
 typedef struct {
   const uint8_t *data;
@@ -37,7 +36,7 @@ typedef struct {
 } tfg_huff_parts;
 
 static inline tfg_huff_reader tfg_huff_reader_init(const tfg_huff_parts *p) {
-  tfg_huff_reader r = { p->stream, 0u, p->stream_bytes, 0u, 0 };
+  tfg_huff_reader r = {p->stream, 0u, p->stream_bytes, 0u, 0};
   return r;
 }
 
@@ -49,12 +48,16 @@ static inline int32_t tfg_huff_used_exactly(const tfg_huff_reader *r, uint32_t b
 
 /* Symbols of the stream's codes: codebook_n1 + 1 for the index, gap_escape + 1 for the gap (0 when dense); table widths. */
 static inline uint32_t tfg_huff_codebook_n(const tfg_huff_stream *s) { return (uint32_t)s->codebook_n1 + 1u; }
-static inline uint32_t tfg_huff_gap_symbols(const tfg_huff_stream *s) { return s->gap_escape > 0 ? (uint32_t)s->gap_escape + 1u : 0u; }
+static inline uint32_t tfg_huff_gap_symbols(const tfg_huff_stream *s) {
+  return s->gap_escape > 0 ? (uint32_t)s->gap_escape + 1u : 0u;
+}
 static inline uint32_t tfg_huff_index_table_bits(const tfg_huff_stream *s) { return s->table_bits & 0xFu; }
 static inline uint32_t tfg_huff_gap_table_bits(const tfg_huff_stream *s) { return (uint32_t)s->table_bits >> 4; }
 
 /* IEEE half at p (little-endian) as float. */
-static inline float tfg_half_at(const uint8_t *p, uint32_t i) { return tfg_half_to_f32((uint16_t)(p[2u * i] | (p[2u * i + 1u] << 8))); }
+static inline float tfg_half_at(const uint8_t *p, uint32_t i) {
+  return tfg_half_to_f32((uint16_t)(p[2u * i] | (p[2u * i + 1u] << 8)));
+}
 
 /* Adds output channel o's bias (the stream's half one, else the float array's, else none). */
 static inline float tfg_huff_add_bias(float acc, const tfg_huff_parts *p, const float *bias, uint32_t o) {
@@ -99,7 +102,8 @@ uint32_t tfg_huff_walk(uint32_t buf, const tfg_huff_code *c) TFG_PURE;
 
 /* Decodes one symbol with the code's lookup table (table, 32 − table_bits); −1 on an invalid code. A code running past
  * the stream's end decodes zeros: the caller bounds the symbol count and checks tfg_huff_used_exactly at the end. */
-static inline int32_t tfg_huff_decode_fast(tfg_huff_reader *r, const uint16_t *table, uint32_t shift, const tfg_huff_code *c) {
+static inline int32_t tfg_huff_decode_fast(tfg_huff_reader *r, const uint16_t *table, uint32_t shift,
+                                           const tfg_huff_code *c) {
   while (r->have <= 24 && r->next < r->bytes) { /* afterwards: ≥ 25 bits loaded, or the whole stream (then zeros) */
     r->buf |= (uint32_t)r->data[r->next++] << (24 - r->have);
     r->have += 8;

@@ -202,8 +202,8 @@ int32_t tfg_conv2d_s8_dsp_scratch_bytes(const tfg_conv_geom *g);
  *  @param scratch_bytes ≥ tfg_conv2d_s8_im2col_dsp_scratch_bytes(g), else TFG_ERR_ARG (nothing touched). Bit-exact with
  *  tfg_conv2d_s8 (conv2dInt8 in src/reference/int8/conv2d.ts). */
 tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                    const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out, void *scratch,
-                                    int32_t scratch_bytes);
+                                    const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out,
+                                    void *scratch, int32_t scratch_bytes);
 /** Scratch of tfg_conv2d_s8_im2col_dsp: two int16 columns of K4 = K rounded up to 4 (4·K4 bytes), and a third for the
  *  natural-order gather when in_c % 4 ≠ 0 (6·K4). Same figure as convScratchBytes in src/codegen/ops/conv2d.ts. */
 int32_t tfg_conv2d_s8_im2col_dsp_scratch_bytes(const tfg_conv_geom16 *g);
@@ -247,8 +247,8 @@ tfg_status tfg_depthwise_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_
  *  TFG_DW_ROWBUF_BYTES and TFG_DW_WBUF_BYTES), else TFG_ERR_ARG (nothing touched). Bit-exact with
  *  tfg_depthwise_conv2d_s8 (depthwiseConv2dInt8 in src/reference/int8/depthwise-conv2d.ts). */
 tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                       const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out, void *scratch,
-                                       int32_t scratch_bytes);
+                                       const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out,
+                                       void *scratch, int32_t scratch_bytes);
 /** Scratch of tfg_depthwise_conv2d_s8_dsp: the ring of k_h widened rows (k_h·G·W_p·8 bytes) and the widened weights
  *  (G·k_h·k_w·8), G = ⌈channels / 4⌉, W_p = (out_w − 1)·stride_w + k_w. Same figure as depthwiseDspScratch in
  *  src/codegen/ops/depthwise-conv2d.ts (their sum). */
@@ -287,7 +287,8 @@ tfg_status tfg_global_avgpool_f32(int32_t batch, int32_t hw, int32_t channels, c
  *  @param zero points ∈ [−128, 127].  Scratch: none. Always TFG_OK. Bit-exact with globalAveragePoolInt8 in
  *  src/reference/int8/global-average-pool.ts. */
 tfg_status tfg_global_avgpool_s8(int32_t batch, int32_t hw, int32_t channels, int32_t input_zero_point,
-                                 int32_t output_zero_point, int32_t multiplier, int32_t shift, const int8_t *in, int8_t *out);
+                                 int32_t output_zero_point, int32_t multiplier, int32_t shift, const int8_t *in,
+                                 int8_t *out);
 
 /* ---- element-wise binary (same shape: n elements; _bcast: strided broadcasting) ---- */
 /** Float Add of two same-shape tensors: out[i] = clamp(a[i] + b[i], act_min, act_max).
@@ -297,7 +298,8 @@ tfg_status tfg_add_f32(int32_t n, const float *a, const float *b, float act_min,
 /** Float Add with broadcasting: out index i (p->dims, rank ≤ TFG_MAX_DIMS, row-major) reads a at Σ i·a_strides, b at Σ
  *  i·b_strides (stride 0 on a broadcast axis), then the clamp.  Out may equal an input of the output's shape. Scratch:
  *  none. Always TFG_OK. Bit-exact with add in src/reference/float/add.ts. */
-tfg_status tfg_add_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float act_min, float act_max, float *out);
+tfg_status tfg_add_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float act_min, float act_max,
+                             float *out);
 /** Float Sub of two same-shape tensors: out[i] = clamp(a[i] − b[i], act_min, act_max).
  *  @param n ≥ 1 elements. In place allowed (out == a or out == b). Scratch: none. Always TFG_OK. Bit-exact with sub in
  *  src/reference/float/sub.ts. */
@@ -305,7 +307,8 @@ tfg_status tfg_sub_f32(int32_t n, const float *a, const float *b, float act_min,
 /** Float Sub with broadcasting: out index i (p->dims, rank ≤ TFG_MAX_DIMS, row-major) reads a at Σ i·a_strides, b at Σ
  *  i·b_strides (stride 0 on a broadcast axis), then the clamp.  Out may equal an input of the output's shape. Scratch:
  *  none. Always TFG_OK. Bit-exact with sub in src/reference/float/sub.ts. */
-tfg_status tfg_sub_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float act_min, float act_max, float *out);
+tfg_status tfg_sub_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float act_min, float act_max,
+                             float *out);
 /** Float Mul of two same-shape tensors: out[i] = clamp(a[i] · b[i], act_min, act_max).
  *  @param n ≥ 1 elements. In place allowed (out == a or out == b). Scratch: none. Always TFG_OK. Bit-exact with mul in
  *  src/reference/float/mul.ts. */
@@ -313,7 +316,8 @@ tfg_status tfg_mul_f32(int32_t n, const float *a, const float *b, float act_min,
 /** Float Mul with broadcasting: out index i (p->dims, rank ≤ TFG_MAX_DIMS, row-major) reads a at Σ i·a_strides, b at Σ
  *  i·b_strides (stride 0 on a broadcast axis), then the clamp.  Out may equal an input of the output's shape. Scratch:
  *  none. Always TFG_OK. Bit-exact with mul in src/reference/float/mul.ts. */
-tfg_status tfg_mul_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float act_min, float act_max, float *out);
+tfg_status tfg_mul_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float act_min, float act_max,
+                             float *out);
 /** Float Div of two same-shape tensors: out[i] = a[i] / b[i] (IEEE: ±inf or NaN for b = 0), no activation.
  *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with div in src/reference/float/div.ts. */
 tfg_status tfg_div_f32(int32_t n, const float *a, const float *b, float *out);
@@ -328,7 +332,8 @@ tfg_status tfg_div_f32_bcast(const tfg_bcast *p, const float *a, const float *b,
 tfg_status tfg_add_s8(int32_t n, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 /** int8 Add with broadcasting (bc as tfg_add_f32_bcast's p; p as tfg_add_s8's).  Scratch: none. Always TFG_OK.
  *  Bit-exact with addInt8 in src/reference/int8/add.ts. */
-tfg_status tfg_add_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+tfg_status tfg_add_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b,
+                            int8_t *out);
 /** int8 Add of same-shape tensors with every requantization as one SMMULR (p prepared from tfg_add_s8's parameters by
  *  src/codegen/ops/add.ts).
  *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with tfg_add_s8 (addInt8 in
@@ -341,7 +346,8 @@ tfg_status tfg_add_s8_dsp(int32_t n, const tfg_add_s8_dsp_params *p, const int8_
 tfg_status tfg_sub_s8(int32_t n, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 /** int8 Sub with broadcasting (bc as tfg_add_f32_bcast's).  Scratch: none. Always TFG_OK. Bit-exact with subInt8 in
  *  src/reference/int8/add.ts. */
-tfg_status tfg_sub_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+tfg_status tfg_sub_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b,
+                            int8_t *out);
 /** int8 Mul (TFLite reference): out = clamp(requantize((a + a_offset)·(b + b_offset), multiplier, shift) +
  *  output_offset, act_min, act_max), (multiplier, shift) = quantizeMultiplier(s_a·s_b/s_out).
  *  @param n ≥ 1  @param p from prepareMul. In place allowed. Scratch: none. Always TFG_OK. Bit-exact with mulInt8 in
@@ -349,7 +355,8 @@ tfg_status tfg_sub_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, con
 tfg_status tfg_mul_s8(int32_t n, const tfg_mul_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
 /** int8 Mul with broadcasting (bc as tfg_add_f32_bcast's).  Scratch: none. Always TFG_OK. Bit-exact with mulInt8 in
  *  src/reference/int8/mul.ts. */
-tfg_status tfg_mul_s8_bcast(const tfg_bcast *bc, const tfg_mul_s8_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+tfg_status tfg_mul_s8_bcast(const tfg_bcast *bc, const tfg_mul_s8_params *p, const int8_t *a, const int8_t *b,
+                            int8_t *out);
 
 /* ---- activations ---- */
 /** Float clamp to [lo, hi] (lo ≤ hi): Relu is [0, FLT_MAX], Clip is [min, max].
@@ -398,7 +405,8 @@ tfg_status tfg_lut_s8(int32_t n, const int8_t *table, const int8_t *in, int8_t *
  *  @param outer ≥ 1, n_inputs ≥ 1
  *  @param inputs n_inputs pointers, none overlapping out.  Scratch: none. Always TFG_OK. Bit-exact with concat in
  *  src/reference/float/concat.ts. */
-tfg_status tfg_concat_f32(int32_t outer, int32_t n_inputs, const float *const *inputs, const int32_t *row_elems, float *out);
+tfg_status tfg_concat_f32(int32_t outer, int32_t n_inputs, const float *const *inputs, const int32_t *row_elems,
+                          float *out);
 /** int8 Concat: inputs with the output's quantization are copied, the others requantized with req[k] (one per input,
  *  prepareRequantize).  Other parameters as tfg_concat_f32.  Scratch: none. Always TFG_OK. Bit-exact with concatInt8 in
  *  src/reference/int8/concat.ts. */
@@ -447,7 +455,6 @@ tfg_status tfg_requantize_s8(int32_t n, const tfg_requant_params *p, const int8_
  *  src/reference/quant.ts. */
 tfg_status tfg_dequantize_s8(int32_t n, float scale, int32_t zero_point, const int8_t *in, float *out);
 
-
 /* ==== packed weight storage (int4, fp16, 1-bit, clustered + Huffman); kernels under firmware/kernels/packed/.
  * The weights' logical values equal the IR tensor's data, so results match the dense kernels on those values:
  * int8 paths bit for bit, float paths up to accumulation order. Packing: src/packing/ (C declarations: src/codegen/packing/weight-decl.ts). ==== */
@@ -470,8 +477,8 @@ tfg_status tfg_dense_f32_f16(int32_t batch, int32_t in_n, int32_t out_n, const f
                              const float *bias, float act_min, float act_max, float *out);
 /** Float Conv2D with IEEE-half OHWI weights converted exactly to float; otherwise as tfg_conv2d_f32.  Scratch: none.
  *  Always TFG_OK. Matches conv2d in src/reference/float/conv2d.ts on the half values. */
-tfg_status tfg_conv2d_f32_f16(const tfg_conv_geom *g, const float *in, const uint16_t *w, const float *bias, float act_min,
-                              float act_max, float *out);
+tfg_status tfg_conv2d_f32_f16(const tfg_conv_geom *g, const float *in, const uint16_t *w, const float *bias,
+                              float act_min, float act_max, float *out);
 /** Float Dense with 1-bit weights: bit j of the flat [out_n, in_n] weights = word j/32, bit j%32; 1 → +alpha[o], 0 →
  *  −alpha[o]; otherwise as tfg_dense_f32.  Scratch: none. Always TFG_OK. Matches dense in src/reference/float/dense.ts
  *  on the ±alpha values up to float accumulation order. */
@@ -488,8 +495,8 @@ tfg_status tfg_conv2d_f32_b1(const tfg_conv_geom *g, const float *in, const uint
                              const float *bias, float act_min, float act_max, float *out);
 /** int8 Conv2D with 1-bit OHWI weights (±magnitude[o]); otherwise as tfg_conv2d_s8.  Scratch: none. Always TFG_OK.
  *  Bit-exact with conv2dInt8 in src/reference/int8/conv2d.ts on those values. */
-tfg_status tfg_conv2d_s8_b1(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const uint32_t *bits,
-                            const int32_t *magnitude, const int32_t *bias, int8_t *out);
+tfg_status tfg_conv2d_s8_b1(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
+                            const uint32_t *bits, const int32_t *magnitude, const int32_t *bias, int8_t *out);
 /** Largest row of the XNOR kernels in 32-bit words of signs (64 words = 2048 inputs): codegen keeps their scratch to
  *  one (dense) or two (conv) such rows. */
 #define TFG_XNOR_WORDS_MAX 64
@@ -525,7 +532,8 @@ int32_t tfg_conv2d_f32_xnor_scratch_bytes(const tfg_conv_geom *g);
 #define TFG_HUFF_HALF_CODEBOOK 1u /* codebook entries are IEEE half (else float), little-endian */
 #define TFG_HUFF_HALF_BIAS 2u     /* the layer's biases, one IEEE half per output channel, follow the codebook */
 #define TFG_HUFF_INT8_CODEBOOK 4u /* codebook entries are int8 weight values, one byte each (the _s8_huff kernels) */
-#define TFG_HUFF_ONE_SCALE 8u     /* int8: the weights share one scale, so multiplier[0] / shift[0] requantize every channel */
+#define TFG_HUFF_ONE_SCALE                                                                                             \
+  8u /* int8: the weights share one scale, so multiplier[0] / shift[0] requantize every channel */
 
 /** One layer's clustered weights as one flash array (see src/packing/huffman-stream.ts), `data` =
  *    codebook (codebook_n1 + 1 entries) · biases (TFG_HUFF_HALF_BIAS only) · index code lengths · gap code lengths
@@ -550,7 +558,8 @@ typedef struct {
  *  length or CRC, bad code lengths, a bad code or a read past `bits` (never past `bytes`). Matches dense in
  *  src/reference/float/dense.ts on the codebook values up to float accumulation order. */
 tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const tfg_huff_stream *s,
-                              const float *bias, float act_min, float act_max, float *out, void *scratch, int32_t scratch_bytes);
+                              const float *bias, float act_min, float act_max, float *out, void *scratch,
+                              int32_t scratch_bytes);
 /** Scratch of tfg_dense_f32_huff for stream s: 4 bytes a codebook entry, both codes' lookup tables (2^table_bits uint16
  *  each; one entry for a dense stream's absent gap code) and their symbols. Same figure as huffScratchBytes in
  *  src/packing/huffman-stream.ts. */
@@ -572,8 +581,9 @@ int32_t tfg_conv2d_f32_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff
  *  @param scratch_bytes ≥ tfg_dense_s8_huff_scratch_bytes(s), else TFG_ERR_ARG.  Errors as tfg_dense_f32_huff, and a
  *  stream without int8 codes is TFG_ERR_CORRUPT. Bit-exact with denseInt8 in src/reference/int8/dense.ts on the
  *  codebook values. */
-tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
-                             const tfg_huff_stream *s, const int32_t *bias, int8_t *out, void *scratch, int32_t scratch_bytes);
+tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q,
+                             const int8_t *in, const tfg_huff_stream *s, const int32_t *bias, int8_t *out,
+                             void *scratch, int32_t scratch_bytes);
 /** Scratch of tfg_dense_s8_huff for stream s: both codes' lookup tables and symbols (no codebook copy). Same figure as
  *  huffScratchBytes in src/packing/huffman-stream.ts. */
 int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s);
@@ -582,8 +592,9 @@ int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s);
  *  tfg_dense_s8_huff's
  *  @param scratch_bytes ≥ tfg_conv2d_s8_huff_scratch_bytes(g, s), else TFG_ERR_ARG.  Errors as tfg_dense_s8_huff.
  *  Bit-exact with conv2dInt8 in src/reference/int8/conv2d.ts on the codebook values. */
-tfg_status tfg_conv2d_s8_huff(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const tfg_huff_stream *s,
-                              const int32_t *bias, int8_t *out, void *scratch, int32_t scratch_bytes);
+tfg_status tfg_conv2d_s8_huff(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
+                              const tfg_huff_stream *s, const int32_t *bias, int8_t *out, void *scratch,
+                              int32_t scratch_bytes);
 /** Scratch of tfg_conv2d_s8_huff: tfg_dense_s8_huff_scratch_bytes(s) + the decoded row (k_h·k_w·in_c/groups bytes).
  *  Same figure as huffScratchBytes in src/packing/huffman-stream.ts. */
 int32_t tfg_conv2d_s8_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff_stream *s);

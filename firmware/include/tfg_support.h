@@ -88,7 +88,8 @@ static inline int8_t tfg_addsub_s8_one(const tfg_add_s8_params *p, int8_t a, int
   const int32_t sb = (int32_t)((uint32_t)((int32_t)b + p->b_offset) << p->left_shift);
   const int32_t ra = tfg_requantize(sa, p->a_multiplier, p->a_shift);
   const int32_t rb = tfg_requantize(sb, p->b_multiplier, p->b_shift);
-  const int32_t raw = tfg_requantize(sign > 0 ? ra + rb : ra - rb, p->output_multiplier, p->output_shift) + p->output_offset;
+  const int32_t raw =
+      tfg_requantize(sign > 0 ? ra + rb : ra - rb, p->output_multiplier, p->output_shift) + p->output_offset;
   return (int8_t)tfg_clamp_i32(raw, p->act_min, p->act_max);
 }
 
@@ -131,7 +132,10 @@ static inline float tfg_half_to_f32(uint16_t h) {
     bits = sign;
   } else { /* subnormal: normalise; at most 10 shifts */
     exp = 113u;
-    while ((man & 0x400u) == 0) { man <<= 1; exp--; }
+    while ((man & 0x400u) == 0) {
+      man <<= 1;
+      exp--;
+    }
     bits = sign | (exp << 23) | ((man & 0x3FFu) << 13);
   }
   return tfg_f32_from_bits(bits);

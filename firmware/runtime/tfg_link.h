@@ -12,19 +12,19 @@
 #define TFG_FRAME_CAPACITY(n) ((n) + TFG_FRAME_HEADER_BYTES + TFG_FRAME_CRC_BYTES + ((n) + 10u) / 254u + 2u)
 
 enum tfg_rx_status {
-    TFG_RX_OK = 0,
-    TFG_RX_EMPTY = 1,       /* a lone delimiter: the host flushes the line with one; ignore it */
-    TFG_RX_TOO_LONG = 2,    /* more bytes than the buffer holds before the delimiter */
-    TFG_RX_BAD_COBS = 3,
-    TFG_RX_BAD_CRC = 4,
-    TFG_RX_BAD_LENGTH = 5   /* header length disagrees with the bytes received */
+  TFG_RX_OK = 0,
+  TFG_RX_EMPTY = 1,    /* a lone delimiter: the host flushes the line with one; ignore it */
+  TFG_RX_TOO_LONG = 2, /* more bytes than the buffer holds before the delimiter */
+  TFG_RX_BAD_COBS = 3,
+  TFG_RX_BAD_CRC = 4,
+  TFG_RX_BAD_LENGTH = 5 /* header length disagrees with the bytes received */
 };
 
 typedef struct {
-    uint8_t type;
-    uint8_t seq;
-    uint32_t body_bytes;
-    const uint8_t *body;    /* inside the receive buffer, 8 bytes from its start (aligned if the buffer is) */
+  uint8_t type;
+  uint8_t seq;
+  uint32_t body_bytes;
+  const uint8_t *body; /* inside the receive buffer, 8 bytes from its start (aligned if the buffer is) */
 } tfg_frame;
 
 /* Reads bytes up to the next 0x00 into buf and decodes the frame in place. On TFG_RX_BAD_* the
@@ -33,9 +33,9 @@ enum tfg_rx_status tfg_link_receive(uint8_t *buf, uint32_t capacity, tfg_frame *
 
 /* Streaming sender: no frame buffer, only one 254-byte COBS block (on the caller's stack). */
 typedef struct {
-    uint8_t block[254];
-    uint32_t used;
-    uint16_t crc;
+  uint8_t block[254];
+  uint32_t used;
+  uint16_t crc;
 } tfg_tx;
 
 void tfg_tx_begin(tfg_tx *tx, uint8_t type, uint8_t seq, uint32_t body_bytes);

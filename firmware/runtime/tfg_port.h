@@ -6,11 +6,11 @@
 
 /* What tfg_port_ticks() counts; sent in the hello so the host converts ticks to the report's unit. */
 enum tfg_timer_kind {
-    TFG_TIMER_NONE = 0,          /* no timer follows the (virtual) clock: latency is unavailable */
-    TFG_TIMER_CORE_CLOCK = 1,    /* ticks of the core clock (SysTick on QEMU's -icount virtual clock) */
-    TFG_TIMER_CYCLES = 2,        /* a real cycle counter (DWT CYCCNT, CCOUNT) */
-    TFG_TIMER_INSTRUCTIONS = 3,  /* retired instructions (minstret) */
-    TFG_TIMER_NANOSECONDS = 4    /* host wall clock */
+  TFG_TIMER_NONE = 0,         /* no timer follows the (virtual) clock: latency is unavailable */
+  TFG_TIMER_CORE_CLOCK = 1,   /* ticks of the core clock (SysTick on QEMU's -icount virtual clock) */
+  TFG_TIMER_CYCLES = 2,       /* a real cycle counter (DWT CYCCNT, CCOUNT) */
+  TFG_TIMER_INSTRUCTIONS = 3, /* retired instructions (minstret) */
+  TFG_TIMER_NANOSECONDS = 4   /* host wall clock */
 };
 
 /* Brings up the UART and the timer. Called once, first thing in main. */

@@ -104,13 +104,15 @@ static int32_t tfg_huff_build(const uint8_t *lengths, uint32_t bits, uint32_t n,
  * (tfg_huff_scratch); a dense stream's gap code is a copy of the index code (never used). 0 on bad lengths. */
 int32_t tfg_huff_build_codes(const tfg_huff_stream *s, const tfg_huff_parts *p, uint16_t *counts, uint8_t *symbols,
                              uint16_t *tables, tfg_huff_code *index, tfg_huff_code *gap) {
-  const uint32_t index_n = tfg_huff_codebook_n(s), gap_n = tfg_huff_gap_symbols(s), index_bits = tfg_huff_index_table_bits(s);
+  const uint32_t index_n = tfg_huff_codebook_n(s), gap_n = tfg_huff_gap_symbols(s),
+                 index_bits = tfg_huff_index_table_bits(s);
   if (!tfg_huff_build(p->index_lengths, index_bits, index_n, counts, symbols, tables, index)) return 0;
   if (!gap_n) {
     *gap = *index;
     return 1;
   }
-  return tfg_huff_build(p->gap_lengths, tfg_huff_gap_table_bits(s), gap_n, counts + 16, symbols + index_n, tables + (1u << index_bits), gap);
+  return tfg_huff_build(p->gap_lengths, tfg_huff_gap_table_bits(s), gap_n, counts + 16, symbols + index_n,
+                        tables + (1u << index_bits), gap);
 }
 
 /* Canonical walk for a code longer than the lookup table (see tfg_huff.h). */

@@ -39,7 +39,9 @@ export interface Board {
   emulator?: { command: string; debianPackage: string; machine: string; cpu?: string; icountShift: number };
   /** How latency is measured and in which unit the report gives it. */
   cycleCounter: {
-    kind: CycleCounterKind; unit: LatencyUnit; note: string;
+    kind: CycleCounterKind;
+    unit: LatencyUnit;
+    note: string;
     /** When unit is 'unavailable': a board that runs the same code and times it (microbit → mps2-an385-armv6m). */
     timedOn?: string;
   };
@@ -160,12 +162,18 @@ export function parseBoard(raw: unknown, file: string, expectedId?: string): Boa
       stackBytes: num(reserve, 'stack_bytes', 'runtime_reserve.stack_bytes'),
     },
     emulator,
-    cycleCounter: { kind, unit, note: str(counter, 'note', 'cycle_counter.note'), timedOn: str(counter, 'timed_on', 'cycle_counter.timed_on', true) || undefined },
+    cycleCounter: {
+      kind,
+      unit,
+      note: str(counter, 'note', 'cycle_counter.note'),
+      timedOn: str(counter, 'timed_on', 'cycle_counter.timed_on', true) || undefined,
+    },
     kernels: str(o, 'kernels'),
     flasher: str(o, 'flasher'),
     file,
   };
-  if (board.cycleCounter.kind === 'systick-icount' && !board.emulator) bad('cycle_counter.kind', '"systick-icount" needs an "emulator" with icount_shift');
+  if (board.cycleCounter.kind === 'systick-icount' && !board.emulator)
+    bad('cycle_counter.kind', '"systick-icount" needs an "emulator" with icount_shift');
   if (problems.length > 0) {
     throw new TinyforgeError('bad-board-file', `board file has ${problems.length} problem(s)`, {
       location: { file, field: firstField[0] },

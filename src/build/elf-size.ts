@@ -64,8 +64,7 @@ export function elfSize(path: string): ElfSize {
   for (let i = 1; i < shnum; i++) {
     const h = header(i);
     if ((h.flags & SHF_ALLOC) === 0 || h.size === 0) continue;
-    const kind: SectionKind =
-      h.type === SHT_NOBITS ? 'bss' : h.flags & SHF_WRITE ? 'data' : h.flags & SHF_EXECINSTR ? 'text' : 'rodata';
+    const kind: SectionKind = h.type === SHT_NOBITS ? 'bss' : h.flags & SHF_WRITE ? 'data' : h.flags & SHF_EXECINSTR ? 'text' : 'rodata';
     sections.push({ name: nameAt(h.name), kind, address: h.addr, bytes: h.size });
   }
   const sum = (k: SectionKind): number => sections.filter((s) => s.kind === k).reduce((a, s) => a + s.bytes, 0);

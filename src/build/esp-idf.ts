@@ -25,13 +25,19 @@ export interface EspIdfChip {
 
 export const ESP_IDF_CHIPS: Record<string, EspIdfChip> = {
   esp32: {
-    target: 'esp32', cpuMhz: 240, dualCore: true, bootloaderOffset: 0x1000,
+    target: 'esp32',
+    cpuMhz: 240,
+    dualCore: true,
+    bootloaderOffset: 0x1000,
     memoryConfig: ['# WROOM-32E has no PSRAM; the flash cache of the ESP32 is fixed (32 KB per core).', '# CONFIG_SPIRAM is not set'],
   },
   esp32s3: {
-    target: 'esp32s3', cpuMhz: 240, dualCore: true, bootloaderOffset: 0x0,
+    target: 'esp32s3',
+    cpuMhz: 240,
+    dualCore: true,
+    bootloaderOffset: 0x0,
     memoryConfig: [
-      '# WROOM-1-N8 has no PSRAM. Largest caches: the model\'s weights are read through the data cache.',
+      "# WROOM-1-N8 has no PSRAM. Largest caches: the model's weights are read through the data cache.",
       '# CONFIG_SPIRAM is not set',
       'CONFIG_ESP32S3_INSTRUCTION_CACHE_32KB=y',
       'CONFIG_ESP32S3_DATA_CACHE_64KB=y',
@@ -39,7 +45,10 @@ export const ESP_IDF_CHIPS: Record<string, EspIdfChip> = {
     ],
   },
   esp32c3: {
-    target: 'esp32c3', cpuMhz: 160, dualCore: false, bootloaderOffset: 0x0,
+    target: 'esp32c3',
+    cpuMhz: 160,
+    dualCore: false,
+    bootloaderOffset: 0x0,
     memoryConfig: ['# The ESP32-C3 has no PSRAM interface and a fixed 16 KB cache: nothing to set.'],
   },
 };
@@ -100,10 +109,13 @@ export function espIdfProjectFiles(req: EspIdfProjectRequest): { files: Record<s
   for (const [rel, text] of Object.entries(model.files)) if (/\.(c|h)$/.test(rel)) files[component(rel)] = text;
   const copied: Record<string, string> = {};
   const copyDir = (from: string, to: string, ext: RegExp): string[] =>
-    readdirSync(from).filter((f) => ext.test(f)).sort().map((f) => {
-      copied[component(`${to}/${f}`)] = join(from, f);
-      return `${to}/${f}`;
-    });
+    readdirSync(from)
+      .filter((f) => ext.test(f))
+      .sort()
+      .map((f) => {
+        copied[component(`${to}/${f}`)] = join(from, f);
+        return `${to}/${f}`;
+      });
   const runtime = copyDir(join(FIRMWARE_DIR, 'runtime'), 'runtime', /\.(c|h)$/).filter((f) => f.endsWith('.c'));
   const port = copyDir(join(FIRMWARE_DIR, 'boards', 'esp-idf'), 'port', /\.(c|h)$/).filter((f) => f.endsWith('.c'));
   const portableSources = [...model.sources, ...runtime];
@@ -138,7 +150,15 @@ export function espIdfProjectFiles(req: EspIdfProjectRequest): { files: Record<s
   for (const [rel, from] of Object.entries(copied)) files[rel] = readFileSync(from);
   return {
     files,
-    project: { dir: outDir, board, chip, files: Object.keys(files).sort(), portableSources, portSources: port, mainSources: ['main.c', 'app_main.c'] },
+    project: {
+      dir: outDir,
+      board,
+      chip,
+      files: Object.keys(files).sort(),
+      portableSources,
+      portSources: port,
+      mainSources: ['main.c', 'app_main.c'],
+    },
   };
 }
 
@@ -161,10 +181,18 @@ export function loadEspIdfProject(dir: string, board: Board): EspIdfProject | un
   const component = join(dir, COMPONENT_DIR);
   if (!existsSync(join(dir, 'CMakeLists.txt')) || !existsSync(join(component, 'CMakeLists.txt'))) return undefined;
   const chip = espIdfChip(board);
-  const files = walk(dir).map((f) => relative(dir, f)).filter((f) => !f.startsWith('build/')).sort();
-  const inComponent = files.filter((f) => f.startsWith(`${COMPONENT_DIR}/`) && f.endsWith('.c')).map((f) => f.slice(COMPONENT_DIR.length + 1));
+  const files = walk(dir)
+    .map((f) => relative(dir, f))
+    .filter((f) => !f.startsWith('build/'))
+    .sort();
+  const inComponent = files
+    .filter((f) => f.startsWith(`${COMPONENT_DIR}/`) && f.endsWith('.c'))
+    .map((f) => f.slice(COMPONENT_DIR.length + 1));
   return {
-    dir, board, chip, files,
+    dir,
+    board,
+    chip,
+    files,
     portableSources: inComponent.filter((f) => !f.startsWith('port/')),
     portSources: inComponent.filter((f) => f.startsWith('port/')),
     mainSources: files.filter((f) => f.startsWith('main/') && f.endsWith('.c')).map((f) => f.slice('main/'.length)),
@@ -208,7 +236,16 @@ export interface EspIdfBuild {
 export function idfBuildCommand(project: EspIdfProject, idfPath: string): string[] {
   const venv = process.env.IDF_PYTHON_ENV_PATH;
   const python = venv && existsSync(join(venv, 'bin', 'python')) ? join(venv, 'bin', 'python') : 'python3';
-  return [python, join(idfPath, 'tools', 'idf.py'), '-C', project.dir, '-B', join(project.dir, 'build'), `-DIDF_TARGET=${project.chip.target}`, 'build'];
+  return [
+    python,
+    join(idfPath, 'tools', 'idf.py'),
+    '-C',
+    project.dir,
+    '-B',
+    join(project.dir, 'build'),
+    `-DIDF_TARGET=${project.chip.target}`,
+    'build',
+  ];
 }
 
 /** Runs `idf.py build`; 'missing-sdk' without ESP-IDF, 'build-failed' with idf.py's own output when it fails. */
@@ -221,18 +258,25 @@ export async function buildEspIdfProject(project: EspIdfProject, opts: EspIdfBui
   const command = idfBuildCommand(project, idfPath);
   const buildDir = join(project.dir, 'build');
   const output = await new Promise<string>((resolve, reject) => {
-    execFile(command[0], command.slice(1), { timeout: opts.timeoutMs ?? 900_000, maxBuffer: 64 << 20, env: { ...process.env, IDF_PATH: idfPath } }, (err, stdout, stderr) => {
-      if (err) {
-        const tail = `${stdout}\n${stderr}`.trimEnd().split('\n').slice(-40).join('\n');
-        reject(new TinyforgeError('build-failed', `idf.py build failed for ${project.board.id} in ${project.dir}`, {
-          location: { file: join(project.dir, 'CMakeLists.txt') },
-          notes: [tail || err.message],
-          hint: `idf.py's own message is above; \`. ${join(idfPath, 'export.sh')}\` sets up its Python environment and toolchain`,
-        }));
-        return;
-      }
-      resolve(`${stdout}${stderr}`);
-    });
+    execFile(
+      command[0],
+      command.slice(1),
+      { timeout: opts.timeoutMs ?? 900_000, maxBuffer: 64 << 20, env: { ...process.env, IDF_PATH: idfPath } },
+      (err, stdout, stderr) => {
+        if (err) {
+          const tail = `${stdout}\n${stderr}`.trimEnd().split('\n').slice(-40).join('\n');
+          reject(
+            new TinyforgeError('build-failed', `idf.py build failed for ${project.board.id} in ${project.dir}`, {
+              location: { file: join(project.dir, 'CMakeLists.txt') },
+              notes: [tail || err.message],
+              hint: `idf.py's own message is above; \`. ${join(idfPath, 'export.sh')}\` sets up its Python environment and toolchain`,
+            }),
+          );
+          return;
+        }
+        resolve(`${stdout}${stderr}`);
+      },
+    );
   });
   const flasherArgs = join(buildDir, 'flasher_args.json');
   if (!existsSync(flasherArgs)) {

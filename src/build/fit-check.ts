@@ -20,14 +20,17 @@ export function checkFits(board: Board, model: Footprint, modelName = 'the model
   const problems: string[] = [];
   const flashNeed = model.flashBytes + r.flashBytes;
   if (flashNeed > board.flashBytes) {
-    problems.push(`needs ${kb(flashNeed)} flash (model ${kb(model.flashBytes)} + runtime ${kb(r.flashBytes)}); ${board.id} has ${kb(board.flashBytes)}`);
+    problems.push(
+      `needs ${kb(flashNeed)} flash (model ${kb(model.flashBytes)} + runtime ${kb(r.flashBytes)}); ${board.id} has ${kb(board.flashBytes)}`,
+    );
   }
   // RAM holds the model's static data, the runtime's, and the whole stack the linker script reserves.
   const stack = model.stack?.limitBytes ?? board.stackBytes;
   const planned = model.stack?.plannedBytes;
   const ramNeed = model.ramBytes + r.ramBytes + stack;
   if (ramNeed > board.ramBytes) {
-    const how = planned !== null && planned !== undefined ? `, planned from the deepest call chain (${planned.toLocaleString('en-US')} bytes)` : '';
+    const how =
+      planned !== null && planned !== undefined ? `, planned from the deepest call chain (${planned.toLocaleString('en-US')} bytes)` : '';
     problems.push(
       `needs ${kb(ramNeed)} RAM (model ${kb(model.ramBytes)} + runtime ${kb(r.ramBytes)} + stack ${kb(stack)}${how}); ${board.id} has ${kb(board.ramBytes)}`,
     );
@@ -36,9 +39,12 @@ export function checkFits(board: Board, model: Footprint, modelName = 'the model
   if (problems.length > 0) {
     // Weight compression shrinks flash; RAM holds activations (the arena), which only fewer or smaller layers shrink.
     const fixes: string[] = [];
-    if (flashNeed > board.flashBytes) fixes.push('for flash, compress the weights (--compress int4, binary or deep-compression; int8 if the model is float)');
+    if (flashNeed > board.flashBytes)
+      fixes.push('for flash, compress the weights (--compress int4, binary or deep-compression; int8 if the model is float)');
     if (ramNeed > board.ramBytes) {
-      fixes.push('for RAM, shrink the activations: int8 if the model is float, or fewer channels and neurons (--compress prune-structured)');
+      fixes.push(
+        'for RAM, shrink the activations: int8 if the model is float, or fewer channels and neurons (--compress prune-structured)',
+      );
       if (planned) fixes.push("the stack holds the serial receive buffer (the input, 4× smaller in int8) and the deepest layer's scratch");
     }
     throw new TinyforgeError('model-too-big', `${modelName} does not fit ${board.id}`, {

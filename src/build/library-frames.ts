@@ -37,10 +37,14 @@ export async function libraryArchives(board: Board): Promise<string[]> {
 }
 
 const regCount = (list: string): number =>
-  list.split(',').map((r) => r.trim()).filter(Boolean).reduce((n, r) => {
-    const range = /^([a-z]+)(\d+)-[a-z]+(\d+)$/.exec(r);
-    return n + (range ? Number(range[3]) - Number(range[2]) + 1 : 1);
-  }, 0);
+  list
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean)
+    .reduce((n, r) => {
+      const range = /^([a-z]+)(\d+)-[a-z]+(\d+)$/.exec(r);
+      return n + (range ? Number(range[3]) - Number(range[2]) + 1 : 1);
+    }, 0);
 const regBytes = (list: string): number => {
   const first = list.trim()[0];
   return regCount(list) * (first === 'd' ? 8 : 4);
@@ -59,12 +63,14 @@ export function stackDecrement(mnemonic: string, operands: string): number | 're
   const pre = /\[sp, #-(\d+)\]!/.exec(operands);
   if (pre && /^(str|strd|strb|strh)$/.test(m)) return Number(pre[1]);
   // RISC-V: addi sp,sp,-N (also what c.addi16sp / c.addi disassemble to); add/sub sp,sp,<reg>.
-  if ((m === 'addi' || m === 'c.addi16sp' || m === 'c.addi') && /^sp,(sp,)?-\d+$/.test(operands)) return Number(/-(\d+)$/.exec(operands)![1]);
+  if ((m === 'addi' || m === 'c.addi16sp' || m === 'c.addi') && /^sp,(sp,)?-\d+$/.test(operands))
+    return Number(/-(\d+)$/.exec(operands)![1]);
   if ((m === 'sub' || m === 'add') && /^sp,sp,[a-z]+\d*$/.test(operands)) return 'register';
   return 0;
 }
 
-const CALL_RELOCS = /^\s+[0-9a-f]+: (R_ARM_THM_CALL|R_ARM_CALL|R_ARM_THM_JUMP24|R_ARM_JUMP24|R_ARM_THM_JUMP19|R_RISCV_CALL|R_RISCV_CALL_PLT|R_RISCV_JAL)\s+(\S+)/;
+const CALL_RELOCS =
+  /^\s+[0-9a-f]+: (R_ARM_THM_CALL|R_ARM_CALL|R_ARM_THM_JUMP24|R_ARM_JUMP24|R_ARM_THM_JUMP19|R_RISCV_CALL|R_RISCV_CALL_PLT|R_RISCV_JAL)\s+(\S+)/;
 /** Calls and jumps (a jump into another routine is a tail call: its frame counts too). */
 const BRANCH = /^(b|cb|j|call|tail)/;
 
@@ -117,7 +123,10 @@ export function parseObjdump(text: string): Map<string, LibraryRoutine> {
     const cols = line.split('\t');
     if (cols.length < 3 || !/^\s+[0-9a-f]+:$/.test(cols[0])) continue;
     const mnemonic = cols[2].trim();
-    const operands = (cols[3] ?? '').replace(/\s*[@;].*$/, '').replace(/\s+# .*$/, '').trim();
+    const operands = (cols[3] ?? '')
+      .replace(/\s*[@;].*$/, '')
+      .replace(/\s+# .*$/, '')
+      .trim();
     const d = stackDecrement(mnemonic, operands);
     if (d === 'register') cur.unbounded = true;
     else cur.frameBytes += d;
@@ -155,7 +164,11 @@ export async function libraryRoutines(board: Board): Promise<Map<string, Library
 }
 
 /** Deepest stack of a library routine and what it calls, with the chain; null when a routine on it has no bound. */
-export function libraryDepth(routines: Map<string, LibraryRoutine>, name: string, seen: Set<string> = new Set()): { bytes: number; chain: string[] } | null {
+export function libraryDepth(
+  routines: Map<string, LibraryRoutine>,
+  name: string,
+  seen: Set<string> = new Set(),
+): { bytes: number; chain: string[] } | null {
   const r = routines.get(name);
   if (!r) return null;
   if (r.unbounded || seen.has(name)) return null;

@@ -108,8 +108,13 @@ class DepthWalker {
     if (known) return known;
     const f = this.g.defined.get(id);
     if (!f) return this.external(id);
-    if (path.includes(id)) throw planFailed(this.board, `${[...path, id].map((p) => this.g.defined.get(p)?.name ?? p).join(' → ')} is recursive`);
-    if (f.kind === 'dynamic') throw planFailed(this.board, `${f.name} (${f.unit}) allocates stack sized at run time (a variable-length array or alloca), which no plan can bound`);
+    if (path.includes(id))
+      throw planFailed(this.board, `${[...path, id].map((p) => this.g.defined.get(p)?.name ?? p).join(' → ')} is recursive`);
+    if (f.kind === 'dynamic')
+      throw planFailed(
+        this.board,
+        `${f.name} (${f.unit}) allocates stack sized at run time (a variable-length array or alloca), which no plan can bound`,
+      );
     const frame = f.frameBytes;
     const note = `${f.name} ${f.frameBytes}`;
     const callees = [...f.callees];
@@ -145,11 +150,13 @@ function compile(board: Board, dir: string, sources: string[], includeDirs: stri
     execFile(board.compiler.command, args, { cwd: dir, timeout: 300_000, maxBuffer: 16 << 20 }, (err, _stdout, stderr) => {
       if (!err) return resolve(true);
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return resolve(false);
-      reject(new TinyforgeError('build-failed', `${board.compiler.command} failed compiling the firmware for its stack plan (${board.id})`, {
-        location: { file: sources[0] },
-        notes: [stderr.trimEnd() || err.message],
-        hint: 'the compiler message above names the file and line',
-      }));
+      reject(
+        new TinyforgeError('build-failed', `${board.compiler.command} failed compiling the firmware for its stack plan (${board.id})`, {
+          location: { file: sources[0] },
+          notes: [stderr.trimEnd() || err.message],
+          hint: 'the compiler message above names the file and line',
+        }),
+      );
     });
   });
 }
@@ -159,9 +166,10 @@ function compile(board: Board, dir: string, sources: string[], includeDirs: stri
 export async function planStack(board: Board, model: FirmwareModel, opts: PlanOptions = {}): Promise<StackPlan | UnplannedStack> {
   const asked = opts.stackBytes !== undefined ? roundUp8(opts.stackBytes) : undefined;
   if (!board.linkerScript) {
-    const why = board.family === 'esp-idf'
-      ? 'the ESP-IDF build links FreeRTOS and the IDF drivers, which are not compiled here: the serving task gets the board file\'s stack_bytes'
-      : `${board.id} runs the firmware in a process with a stack of its own (no linker script of ours)`;
+    const why =
+      board.family === 'esp-idf'
+        ? "the ESP-IDF build links FreeRTOS and the IDF drivers, which are not compiled here: the serving task gets the board file's stack_bytes"
+        : `${board.id} runs the firmware in a process with a stack of its own (no linker script of ours)`;
     return { planned: false, limitBytes: asked ?? board.stackBytes, reason: why };
   }
   const dir = mkdtempSync(join(tmpdir(), 'tfg-stack-'));
@@ -179,7 +187,8 @@ export async function planStack(board: Board, model: FirmwareModel, opts: PlanOp
     if (clash) throw planFailed(board, `two sources are named ${clash}`);
     if (!(await compile(board, dir, sources, [src, join(src, 'tfg/include'), ...fw.includeDirs]))) {
       return {
-        planned: false, limitBytes: asked ?? board.stackBytes,
+        planned: false,
+        limitBytes: asked ?? board.stackBytes,
         reason: `${board.compiler.command} is not installed here: the stack is not planned (install ${board.compiler.debianPackage})`,
       };
     }

@@ -73,9 +73,10 @@ export async function buildFirmware(req: BuildRequest): Promise<BuildResult> {
           new TinyforgeError('build-failed', `${board.compiler.command} failed building for board ${board.id}`, {
             location: { file: req.sources[0] },
             notes: [stderr.trimEnd() || String(err.message)],
-            hint: missingLibc && board.compiler.libcDebianPackage
-              ? `the C library is missing: sudo apt-get install ${board.compiler.libcDebianPackage}`
-              : 'the compiler message above names the file and line',
+            hint:
+              missingLibc && board.compiler.libcDebianPackage
+                ? `the C library is missing: sudo apt-get install ${board.compiler.libcDebianPackage}`
+                : 'the compiler message above names the file and line',
           }),
         );
         return;

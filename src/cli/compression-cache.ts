@@ -44,7 +44,12 @@ export function datasetIdentity(flags: DatasetFlags): string {
   const spec = flags.dataset ?? '';
   const path = spec === 'mnist' ? mnistDataDir() : resolve(spec);
   const files = existsSync(path) ? sha256(fileListing(path).join('\n')) : 'missing';
-  return JSON.stringify({ spec: spec === 'mnist' ? 'mnist' : path, files, encoding: flags.datasetEncoding ?? null, label_column: flags.labelColumn ?? null });
+  return JSON.stringify({
+    spec: spec === 'mnist' ? 'mnist' : path,
+    files,
+    encoding: flags.datasetEncoding ?? null,
+    label_column: flags.labelColumn ?? null,
+  });
 }
 
 /** A hash of the .ts and .js files under `dir`: their paths and contents. */
@@ -132,7 +137,11 @@ export function writeCached(key: string, parts: CacheKeyParts, result: CachedCom
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   writeFileSync(join(tmp, GRAPH), graphToJson(result.graph));
-  writeFileSync(join(tmp, RECORD), JSON.stringify({ key, parts, created_at: new Date().toISOString(), compression: result.compression, data_notes: result.dataNotes }) + '\n');
+  writeFileSync(
+    join(tmp, RECORD),
+    JSON.stringify({ key, parts, created_at: new Date().toISOString(), compression: result.compression, data_notes: result.dataNotes }) +
+      '\n',
+  );
   rmSync(dir, { recursive: true, force: true });
   try {
     renameSync(tmp, dir);
@@ -193,7 +202,12 @@ export async function withEntryLock<T>(key: string, found: () => T | undefined, 
 /** The recipe's result from the cache when it holds one (with a log line saying so), else computed by `compute`,
  *  stored, and returned. */
 export async function cachedCompression(
-  input: Graph, recipe: Recipe, calibration: number, flags: DatasetFlags, compute: () => Promise<CachedCompression>, log: (line: string) => void,
+  input: Graph,
+  recipe: Recipe,
+  calibration: number,
+  flags: DatasetFlags,
+  compute: () => Promise<CachedCompression>,
+  log: (line: string) => void,
 ): Promise<CachedCompression> {
   const parts = cacheKeyParts(input, recipe, calibration, flags);
   const key = cacheKey(parts);
@@ -206,12 +220,21 @@ export async function cachedCompression(
     return hit;
   }
   let computed = false;
-  const result = await withEntryLock(key, found, async () => {
-    computed = true;
-    const r = await compute();
-    writeCached(key, parts, r);
-    return r;
-  }, () => log(`compression cache: another process is computing ${steps}; waiting for its result`));
-  log(computed ? `${CACHE_STORED_PREFIX} ${steps} in ${where}` : `${CACHE_HIT_PREFIX} ${steps} from ${where} (computed meanwhile by another process)`);
+  const result = await withEntryLock(
+    key,
+    found,
+    async () => {
+      computed = true;
+      const r = await compute();
+      writeCached(key, parts, r);
+      return r;
+    },
+    () => log(`compression cache: another process is computing ${steps}; waiting for its result`),
+  );
+  log(
+    computed
+      ? `${CACHE_STORED_PREFIX} ${steps} in ${where}`
+      : `${CACHE_HIT_PREFIX} ${steps} from ${where} (computed meanwhile by another process)`,
+  );
   return result;
 }

@@ -20,8 +20,16 @@ export function datasetOptions(cmd: Command, use: string, opts: { required?: boo
   if (opts.required) cmd.requiredOption('--dataset <name|path>', help);
   else cmd.option('--dataset <name|path>', help, opts.fallback);
   return cmd
-    .addOption(new Option('--dataset-encoding <type>', 'how .bin samples of an MLPerf-style folder are stored, for folders not named kws01, vww01, ic01 or ad01 (int8 samples of an int8 model are its input bytes)').choices(SAMPLE_ENCODINGS))
-    .option('--label-column <name|index>', "CSV datasets: the label column, by header name or 0-based index (default: a column named 'label', else the last)");
+    .addOption(
+      new Option(
+        '--dataset-encoding <type>',
+        'how .bin samples of an MLPerf-style folder are stored, for folders not named kws01, vww01, ic01 or ad01 (int8 samples of an int8 model are its input bytes)',
+      ).choices(SAMPLE_ENCODINGS),
+    )
+    .option(
+      '--label-column <name|index>',
+      "CSV datasets: the label column, by header name or 0-based index (default: a column named 'label', else the last)",
+    );
 }
 
 /** Parser for a flag that counts samples (or anything else): a whole number ≥ 1, else a 'bad-argument' error. */
@@ -48,7 +56,11 @@ export function showDatasetNotes(ds: Dataset): void {
 
 /** Loads `flags.dataset` (or `fallback`) fitted to `model`'s first input and prints its notes. Every command's data goes
  *  through here, so calibration, fine-tuning, eval, attacks and on-device accuracy all see the same samples. */
-export async function loadDatasetFor(model: Graph, flags: DatasetFlags, opts: { split: 'train' | 'test'; limit?: number; fallback?: string }): Promise<Dataset> {
+export async function loadDatasetFor(
+  model: Graph,
+  flags: DatasetFlags,
+  opts: { split: 'train' | 'test'; limit?: number; fallback?: string },
+): Promise<Dataset> {
   const spec = flags.dataset ?? opts.fallback;
   if (spec === undefined) {
     throw new TinyforgeError('bad-argument', 'this needs a dataset', { hint: `pass --dataset (${DATASET_FORMATS})` });

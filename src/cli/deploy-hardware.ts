@@ -50,10 +50,12 @@ export async function deployHardwareStep(board: Board, project: LoadedProject, o
   if (!flags.port) {
     throw new TinyforgeError('missing-port', `board ${board.id} talks to tinyforge over its serial port: pass --port`, {
       location: { file: board.file, field: 'flasher' },
-      hint: '`tinyforge ports` lists serial ports with their USB ids (a DevKitC shows as 10c4:ea60, CP210x; a Nucleo\'s ST-LINK as 0483:374b)',
+      hint: "`tinyforge ports` lists serial ports with their USB ids (a DevKitC shows as 10c4:ea60, CP210x; a Nucleo's ST-LINK as 0483:374b)",
     });
   }
-  return board.flasher === 'openocd' ? openocdStep(board, project, flags.port, flags) : esp32Step(board, project, outDir, flags.port, flags);
+  return board.flasher === 'openocd'
+    ? openocdStep(board, project, flags.port, flags)
+    : esp32Step(board, project, outDir, flags.port, flags);
 }
 
 async function openocdStep(board: Board, project: LoadedProject, port: string, flags: HardwareDeployFlags): Promise<Step> {
@@ -74,16 +76,43 @@ async function esp32Step(board: Board, project: LoadedProject, outDir: string, p
   const espProject = project.manifest.esp_idf ? loadEspIdfProject(join(project.dir, project.manifest.esp_idf), board) : undefined;
   const model = espProject ? undefined : generateModel(project.graph, { board });
   const hash = model?.hash ?? project.manifest.hash;
-  const r = await deployEsp32({ board, project: espProject, model, modelName: project.graph.name, outDir, port, image: flags.image, onLog: log, onProgress: flashProgress() });
+  const r = await deployEsp32({
+    board,
+    project: espProject,
+    model,
+    modelName: project.graph.name,
+    outDir,
+    port,
+    image: flags.image,
+    onLog: log,
+    onProgress: flashProgress(),
+  });
   const f = r.flash;
-  log(`flashed ${f.images.length} images on ${f.port} (${f.description}, MAC ${f.mac}), each verified by MD5, in ${(f.ms / 1000).toFixed(1)} s`);
+  log(
+    `flashed ${f.images.length} images on ${f.port} (${f.description}, MAC ${f.mac}), each verified by MD5, in ${(f.ms / 1000).toFixed(1)} s`,
+  );
   if (flags.flashOnly) {
     const summary = {
-      board: board.id, port: f.port, chip: f.chip, description: f.description, mac: f.mac, flash_size: f.flashSize,
-      project: r.project.dir, build: r.build, images: f.images, elf: r.elfPath ?? null, measured: false,
+      board: board.id,
+      port: f.port,
+      chip: f.chip,
+      description: f.description,
+      mac: f.mac,
+      flash_size: f.flashSize,
+      project: r.project.dir,
+      build: r.build,
+      images: f.images,
+      elf: r.elfPath ?? null,
+      measured: false,
     };
     if (flags.json) printJson(summary);
-    else process.stdout.write(table(['offset', 'bytes', 'md5 (verified)'], f.images.map((i) => [`0x${i.offset.toString(16)}`, i.bytes, i.md5])) + '\n');
+    else
+      process.stdout.write(
+        table(
+          ['offset', 'bytes', 'md5 (verified)'],
+          f.images.map((i) => [`0x${i.offset.toString(16)}`, i.bytes, i.md5]),
+        ) + '\n',
+      );
     return null;
   }
   let elf = r.size;
@@ -96,10 +125,14 @@ async function esp32Step(board: Board, project: LoadedProject, outDir: string, p
   const session = await openHardwareSession(board, port);
   if (session.hello.modelHash !== hash) {
     await session.close();
-    throw new TinyforgeError('image-model-mismatch', `the firmware on ${port} runs model 0x${session.hello.modelHash.toString(16)}, not the compiled 0x${hash.toString(16)}`, {
-      location: { port, file: r.build.flasherArgs },
-      hint: `the prebuilt --image holds another model: build ${r.project.dir} with idf.py build and flash that`,
-    });
+    throw new TinyforgeError(
+      'image-model-mismatch',
+      `the firmware on ${port} runs model 0x${session.hello.modelHash.toString(16)}, not the compiled 0x${hash.toString(16)}`,
+      {
+        location: { port, file: r.build.flasherArgs },
+        hint: `the prebuilt --image holds another model: build ${r.project.dir} with idf.py build and flash that`,
+      },
+    );
   }
   return { session, elf };
 }

@@ -12,7 +12,10 @@ export function buildProgram(): Command {
     .option('--verbose', 'show stack traces and tool output')
     .exitOverride()
     .showHelpAfterError()
-    .addHelpText('after', '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 100');
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 100',
+    );
   for (const register of commands) register(program);
   return program;
 }
@@ -39,7 +42,9 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const e = err as Error;
-    process.stderr.write(`error[internal]: ${e?.message ?? String(err)}\n  hint: this is a bug in tinyforge; rerun with --verbose and report the stack trace\n`);
+    process.stderr.write(
+      `error[internal]: ${e?.message ?? String(err)}\n  hint: this is a bug in tinyforge; rerun with --verbose and report the stack trace\n`,
+    );
     if (verbose && e?.stack) process.stderr.write(e.stack + '\n');
     return 1;
   }

@@ -6,7 +6,10 @@ export function table(headers: string[], rows: (string | number)[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => String(r[i] ?? '').length)));
   const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
   const line = (r: string[]) =>
-    r.map((c, i) => (numeric[i] ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ').trimEnd();
+    r
+      .map((c, i) => (numeric[i] ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map((r) => line(r.map(String)))].join('\n');
 }
 
@@ -36,7 +39,8 @@ export function etaText(done: number, total: number, elapsedMs: number, opts: { 
   const parts = [`${formatDuration(elapsedMs)} elapsed`];
   if (done > 0 && elapsedMs > 0) {
     const perSecond = done / (elapsedMs / 1000);
-    if (opts.rate !== false) parts.push(perSecond >= 1 ? `${perSecond.toFixed(perSecond < 10 ? 1 : 0)}/s` : `${formatDuration(elapsedMs / done)} each`);
+    if (opts.rate !== false)
+      parts.push(perSecond >= 1 ? `${perSecond.toFixed(perSecond < 10 ? 1 : 0)}/s` : `${formatDuration(elapsedMs / done)} each`);
     parts.push(`about ${formatDuration((elapsedMs * (total - done)) / done)} left`);
   }
   return parts.join(', ');

@@ -21,9 +21,14 @@ function toIrInput(g: Graph, name: string, v: TensorProtoValue): TensorData {
   const t = g.tensors[name];
   if (v.data instanceof BigInt64Array) throw new TinyforgeError('bad-input', `input "${name}" is int64; the model takes ${t.dtype}`);
   if (v.data.length !== product(t.shape)) {
-    throw new TinyforgeError('bad-input', `input "${name}" has ${v.data.length} elements, the model takes ${product(t.shape)} (shape [${t.shape.join(',')}])`);
+    throw new TinyforgeError(
+      'bad-input',
+      `input "${name}" has ${v.data.length} elements, the model takes ${product(t.shape)} (shape [${t.shape.join(',')}])`,
+    );
   }
-  return g.metadata.inputLayout === 'NCHW' && t.shape.length === 4 ? nchwToNhwc(v.data, [t.shape[0], t.shape[3], t.shape[1], t.shape[2]]) : v.data;
+  return g.metadata.inputLayout === 'NCHW' && t.shape.length === 4
+    ? nchwToNhwc(v.data, [t.shape[0], t.shape[3], t.shape[1], t.shape[2]])
+    : v.data;
 }
 
 function toProto(g: Graph, name: string, data: TensorData): TensorProtoValue {
@@ -37,7 +42,11 @@ function toProto(g: Graph, name: string, data: TensorData): TensorProtoValue {
   };
 }
 
-export async function runOnBoard(g: Graph, boardId: string, inputs: Record<string, TensorProtoValue>): Promise<Record<string, TensorProtoValue>> {
+export async function runOnBoard(
+  g: Graph,
+  boardId: string,
+  inputs: Record<string, TensorProtoValue>,
+): Promise<Record<string, TensorProtoValue>> {
   const irInputs = Object.fromEntries(g.inputs.map((n) => [n, toIrInput(g, n, inputs[n])]));
   if (boardId === 'reference') {
     const out = runGraph(g, irInputs).outputs;
@@ -47,7 +56,16 @@ export async function runOnBoard(g: Graph, boardId: string, inputs: Record<strin
   const dir = mkdtempSync(join(tmpdir(), 'tinyforge-run-'));
   try {
     const generated = generateModel(g, { board });
-    writeProject(join(dir, 'project'), { graph: g, generated, board: board.id, modelPath: g.metadata.source?.path ?? '', quantization: 'as-is', lib: false, compression: null, force: true });
+    writeProject(join(dir, 'project'), {
+      graph: g,
+      generated,
+      board: board.id,
+      modelPath: g.metadata.source?.path ?? '',
+      quantization: 'as-is',
+      lib: false,
+      compression: null,
+      force: true,
+    });
     const project = loadProject(join(dir, 'project'));
     const fw = await buildProject(project, board);
     const session = await openDevice(board, fw.elfPath);

@@ -9,7 +9,16 @@ import { loadModel } from '../import/index.ts';
 import { isDir, type Dataset } from '../data/dataset.ts';
 import { parsePreprocess } from '../data/preprocess.ts';
 import { sampleInput } from '../reference/model-input.ts';
-import { carriedCompression, compressionOf, passes, presetFor, resolveRecipe, runPipeline, type Compression, type Recipe } from '../compress/pipeline.ts';
+import {
+  carriedCompression,
+  compressionOf,
+  passes,
+  presetFor,
+  resolveRecipe,
+  runPipeline,
+  type Compression,
+  type Recipe,
+} from '../compress/pipeline.ts';
 import { createLog } from '../compress/pass.ts';
 import { loadBoard, type Board } from '../build/boards.ts';
 import { checkFits } from '../build/fit-check.ts';
@@ -51,9 +60,9 @@ export async function loadModelWithPreprocess(modelPath: string, flags: Preproce
   const given = parsePreprocess({ scale: flags.inputScale, mean: flags.mean, std: flags.std });
   const own = g.metadata.preprocess;
   g.metadata.preprocess = {
-    scale: flags.inputScale !== undefined ? given.scale : own?.scale ?? 1,
-    mean: flags.mean !== undefined ? given.mean : own?.mean ?? [0],
-    std: flags.std !== undefined ? given.std : own?.std ?? [1],
+    scale: flags.inputScale !== undefined ? given.scale : (own?.scale ?? 1),
+    mean: flags.mean !== undefined ? given.mean : (own?.mean ?? [0]),
+    std: flags.std !== undefined ? given.std : (own?.std ?? [1]),
   };
   return g;
 }
@@ -66,7 +75,8 @@ export async function originalFloatModel(loaded: Graph, flags: PreprocessFlags =
   let original = loaded;
   if (carried) {
     const path = carried.input.path;
-    if (!path || path.toLowerCase().endsWith('.tfir.json')) return { note: 'the compressed model does not record the float model it came from' };
+    if (!path || path.toLowerCase().endsWith('.tfir.json'))
+      return { note: 'the compressed model does not record the float model it came from' };
     if (!existsSync(path)) return { note: `the float model it came from (${path}) is not here` };
     original = await loadModelWithPreprocess(path, flags);
   }
@@ -90,10 +100,14 @@ export function loadRecipe(spec: string): Recipe | string {
     text = readFileSync(spec, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new TinyforgeError('file-not-found', code === 'EISDIR' ? `recipe file ${spec} is a folder` : `recipe file ${spec} cannot be read (${code ?? (e as Error).message})`, {
-      location: { file: spec },
-      hint: 'pass a preset name (`tinyforge recipes` lists them) or the path of a JSON recipe file',
-    });
+    throw new TinyforgeError(
+      'file-not-found',
+      code === 'EISDIR' ? `recipe file ${spec} is a folder` : `recipe file ${spec} cannot be read (${code ?? (e as Error).message})`,
+      {
+        location: { file: spec },
+        hint: 'pass a preset name (`tinyforge recipes` lists them) or the path of a JSON recipe file',
+      },
+    );
   }
   let raw: unknown;
   try {
@@ -117,9 +131,14 @@ const hasTestSplit = (spec: string): boolean => spec === 'mnist' || (isDir(join(
 /** Calibration inputs (the first n training samples as the model takes them), the whole training split for passes
  *  that fine-tune, and the test split, when there is one, as the data their accuracy is measured on (samples no step
  *  trains on and the input model has not seen); a dataset without a split serves its samples for both, and says so. */
-async function passData(g: Graph, flags: DatasetFlags, n: number): Promise<{ data: Dataset; validation?: Dataset; calibration: Record<string, TensorData>[] }> {
+async function passData(
+  g: Graph,
+  flags: DatasetFlags,
+  n: number,
+): Promise<{ data: Dataset; validation?: Dataset; calibration: Record<string, TensorData>[] }> {
   const data = await loadDatasetFor(g, flags, { split: 'train' });
-  const validation = flags.dataset !== undefined && hasTestSplit(flags.dataset) ? await loadDatasetFor(g, flags, { split: 'test' }) : undefined;
+  const validation =
+    flags.dataset !== undefined && hasTestSplit(flags.dataset) ? await loadDatasetFor(g, flags, { split: 'test' }) : undefined;
   const calibration = [];
   for (let i = 0; i < Math.min(n, data.size); i++) calibration.push({ [g.inputs[0]]: sampleInput(g, data.get(i)) });
   return { data, validation, calibration };
@@ -144,7 +163,8 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
   const recipe: Recipe = [];
   if (opts.compress) {
     const r = loadRecipe(opts.compress);
-    if (typeof r === 'string' && presetFor(r, floatGraph) !== r) log(`preset ${r}: the model has convolutions, so its ${presetFor(r, floatGraph)} settings are used`);
+    if (typeof r === 'string' && presetFor(r, floatGraph) !== r)
+      log(`preset ${r}: the model has convolutions, so its ${presetFor(r, floatGraph)} settings are used`);
     recipe.push(...(typeof r === 'string' ? resolveRecipe(r, floatGraph) : r));
   }
   // Steps that leave an int8 graph themselves; after any other recipe (binary, deep-compression …) --quantize int8 adds
@@ -152,21 +172,29 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
   const wantsInt8 = opts.quantize === 'int8' && !isQuantized(floatGraph) && !recipe.some((s) => INT8_STEPS.has(s.step));
   if (wantsInt8 && recipe.length > 0 && recipe.every((s) => s.step === 'fp16')) {
     // quantize-int8 turns half weights into int8 (smaller), which would deploy plain int8 under the name fp16.
-    throw new TinyforgeError('bad-recipe', 'fp16 keeps weights as half floats for the float kernels; under --quantize int8 (the default) they would become plain int8, the same model as --compress int8', {
-      location: { field: '--compress' },
-      hint: 'pass --quantize none to deploy half-precision weights, or --compress int8 for int8',
-    });
+    throw new TinyforgeError(
+      'bad-recipe',
+      'fp16 keeps weights as half floats for the float kernels; under --quantize int8 (the default) they would become plain int8, the same model as --compress int8',
+      {
+        location: { field: '--compress' },
+        hint: 'pass --quantize none to deploy half-precision weights, or --compress int8 for int8',
+      },
+    );
   }
   if (wantsInt8) recipe.push({ step: 'quantize-int8' });
   if (opts.quantize !== 'int8' && opts.quantize !== 'none') {
-    throw new TinyforgeError('bad-argument', `--quantize ${opts.quantize} is not known`, { hint: 'use --quantize int8 or --quantize none' });
+    throw new TinyforgeError('bad-argument', `--quantize ${opts.quantize} is not known`, {
+      hint: 'use --quantize int8 or --quantize none',
+    });
   }
   let compression: Compression = compressionOf(floatGraph); // a .tfir.json's carried steps, or none
   let graph = floatGraph;
   let dataNotes: string[] = [];
   if (recipe.length > 0) {
     if (!opts.dataset) {
-      throw new TinyforgeError('bad-argument', 'compression and int8 quantization need data to calibrate on', { hint: 'pass --dataset mnist (or a folder of samples), or --quantize none' });
+      throw new TinyforgeError('bad-argument', 'compression and int8 quantization need data to calibrate on', {
+        hint: 'pass --dataset mnist (or a folder of samples), or --quantize none',
+      });
     }
     const calibrationCount = applyCalibrationCount(recipe, opts.calibrationSamples);
     const compute = async (): Promise<CachedCompression> => {
@@ -187,7 +215,11 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
 
 /** The paths a compile reads: the model, a recipe file and a dataset path (an output may be or hold none of them). */
 export function commandInputs(opts: { modelPath: string; compress?: string; dataset?: string }): string[] {
-  return [opts.modelPath, ...(opts.compress?.endsWith('.json') ? [opts.compress] : []), ...(opts.dataset !== undefined ? [opts.dataset] : [])];
+  return [
+    opts.modelPath,
+    ...(opts.compress?.endsWith('.json') ? [opts.compress] : []),
+    ...(opts.dataset !== undefined ? [opts.dataset] : []),
+  ];
 }
 
 export interface CompileOptions extends PrepareOptions {
@@ -200,8 +232,15 @@ export interface CompileOptions extends PrepareOptions {
 }
 
 function manifestStack(s: StackPlan | UnplannedStack): ManifestStack {
-  if (!s.planned) return { planned_bytes: null, limit_bytes: s.limitBytes, chain: [], interrupt_bytes: null, model_bytes: null, reason: s.reason };
-  return { planned_bytes: s.plannedBytes, limit_bytes: s.limitBytes, chain: s.chain, interrupt_bytes: s.interruptBytes, model_bytes: s.modelBytes };
+  if (!s.planned)
+    return { planned_bytes: null, limit_bytes: s.limitBytes, chain: [], interrupt_bytes: null, model_bytes: null, reason: s.reason };
+  return {
+    planned_bytes: s.plannedBytes,
+    limit_bytes: s.limitBytes,
+    chain: s.chain,
+    interrupt_bytes: s.interruptBytes,
+    model_bytes: s.modelBytes,
+  };
 }
 
 export interface CompiledModel extends PreparedModel {
@@ -217,15 +256,30 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   // The serial firmware's stack, planned from the cross compiler's frames (a library's stack is its host firmware's).
   const stack = opts.lib ? undefined : await planStack(board, generated, { stackBytes: opts.stackBytes });
   if (stack?.planned && opts.stackBytes !== undefined && stack.limitBytes < stack.plannedBytes + STACK_GUARD_BYTES) {
-    log(`warning: --stack-bytes ${opts.stackBytes} is less than the ${stack.plannedBytes.toLocaleString('en-US')} bytes planned: an inference that needs more stops with stack-overflow`);
+    log(
+      `warning: --stack-bytes ${opts.stackBytes} is less than the ${stack.plannedBytes.toLocaleString('en-US')} bytes planned: an inference that needs more stops with stack-overflow`,
+    );
   }
   // The fit check runs before any build: weights and code estimate for flash; static data, arena and stack for RAM.
   const ramBytes = stack?.planned ? Math.max(stack.staticRamBytes, generated.arenaBytes) : generated.arenaBytes;
-  checkFits(board, { flashBytes: generated.weightBytes, ramBytes, stack: stack && { limitBytes: stack.limitBytes, plannedBytes: stack.planned ? stack.plannedBytes : null, chain: stack.planned ? stack.chain : undefined } }, prepared.graph.name);
+  checkFits(
+    board,
+    {
+      flashBytes: generated.weightBytes,
+      ramBytes,
+      stack: stack && {
+        limitBytes: stack.limitBytes,
+        plannedBytes: stack.planned ? stack.plannedBytes : null,
+        chain: stack.planned ? stack.chain : undefined,
+      },
+    },
+    prepared.graph.name,
+  );
   // ESP boards: the ESP-IDF project too, ready for `idf.py build` without a board or ESP-IDF at hand.
-  const espIdf = board.family === 'esp-idf' && !opts.lib
-    ? espIdfProjectFiles({ board, model: generated, outDir: join(opts.outDir, ESP_IDF_FOLDER), modelName: prepared.graph.name }).files
-    : undefined;
+  const espIdf =
+    board.family === 'esp-idf' && !opts.lib
+      ? espIdfProjectFiles({ board, model: generated, outDir: join(opts.outDir, ESP_IDF_FOLDER), modelName: prepared.graph.name }).files
+      : undefined;
   const manifest = writeProject(opts.outDir, {
     graph: prepared.graph,
     generated,

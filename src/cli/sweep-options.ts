@@ -14,13 +14,26 @@ import { loadRecipe } from './steps.ts';
 /** Every model, board and recipe of a spec is checked before anything is queued: one bad name stops the sweep at once
  *  instead of failing every job that uses it. */
 export function checkSpec(spec: SweepSpec, where?: string): void {
-  if (spec.models.length === 0) throw new TinyforgeError('bad-argument', 'no model to sweep', { location: where ? { file: where } : undefined, hint: 'name at least one model file' });
+  if (spec.models.length === 0)
+    throw new TinyforgeError('bad-argument', 'no model to sweep', {
+      location: where ? { file: where } : undefined,
+      hint: 'name at least one model file',
+    });
   for (const m of spec.models) {
-    if (!existsSync(m)) throw new TinyforgeError('file-not-found', `model ${m} does not exist`, { location: { file: where ?? m }, hint: 'check the path' });
+    if (!existsSync(m))
+      throw new TinyforgeError('file-not-found', `model ${m} does not exist`, { location: { file: where ?? m }, hint: 'check the path' });
   }
-  if (spec.boards.length === 0) throw new TinyforgeError('bad-argument', 'no board to sweep', { location: where ? { file: where } : { field: '--boards' }, hint: 'e.g. --boards mps2-an386,microbit (`tinyforge boards` lists them)' });
+  if (spec.boards.length === 0)
+    throw new TinyforgeError('bad-argument', 'no board to sweep', {
+      location: where ? { file: where } : { field: '--boards' },
+      hint: 'e.g. --boards mps2-an386,microbit (`tinyforge boards` lists them)',
+    });
   for (const b of spec.boards) loadBoard(b);
-  if (spec.recipes.length === 0) throw new TinyforgeError('bad-argument', 'no recipe to sweep', { location: where ? { file: where } : { field: '--recipes' }, hint: `e.g. --recipes int8,int4,${FLOAT_RECIPE}` });
+  if (spec.recipes.length === 0)
+    throw new TinyforgeError('bad-argument', 'no recipe to sweep', {
+      location: where ? { file: where } : { field: '--recipes' },
+      hint: `e.g. --recipes int8,int4,${FLOAT_RECIPE}`,
+    });
   for (const r of spec.recipes) {
     if (r === FLOAT_RECIPE) continue;
     const recipe = loadRecipe(r);

@@ -2,7 +2,11 @@
 
 /** Lower-cases and maps every character outside [a-z0-9_] to '_', collapsing runs; never empty, never starts with a digit. */
 export function sanitizeCName(name: string): string {
-  let s = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/_+/g, '_').replace(/^_+|_+$/g, '');
+  let s = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^_+|_+$/g, '');
   if (s === '') s = 'unnamed';
   if (/^[0-9]/.test(s)) s = `n${s}`;
   // Long model names make unreadable C; identifiers stay well under C99's 63 significant characters.
@@ -16,7 +20,10 @@ export function cComment(text: string): string {
   return text
     .replace(/\/\*/g, '/\\*')
     .replace(/\*\//g, '*\\/')
-    .replace(/[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/gu, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
+    .replace(
+      /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/gu,
+      (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`,
+    );
 }
 
 /** Allocates unique identifiers under one naming scope: `name('conv 1', 'w_')` → `w_conv_1`, then `w_conv_1_2` on collision. */

@@ -52,7 +52,8 @@ function ioPtr(ctype: string, buffer: 'input' | 'output', offset: number): strin
   return `(${ctype} *)((${buffer === 'input' ? 'const ' : ''}uint8_t *)${buffer} + ${offset})`;
 }
 
-const template = (name: string) => Handlebars.compile(readFileSync(packagePath('templates', 'model', name), 'utf8'), { noEscape: true, strict: true });
+const template = (name: string) =>
+  Handlebars.compile(readFileSync(packagePath('templates', 'model', name), 'utf8'), { noEscape: true, strict: true });
 
 interface Layer {
   index: number;
@@ -65,20 +66,28 @@ interface Layer {
 export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedModel {
   const where = { file: g.metadata.source?.path };
   if (g.inputs.length === 0 || g.outputs.length === 0) {
-    throw new TinyforgeError('unsupported-model', `model "${g.name}" has ${g.inputs.length} inputs and ${g.outputs.length} outputs; generated C needs at least one of each`, {
-      location: where,
-      hint: 'export the model with its input and output tensors marked as graph inputs/outputs',
-    });
+    throw new TinyforgeError(
+      'unsupported-model',
+      `model "${g.name}" has ${g.inputs.length} inputs and ${g.outputs.length} outputs; generated C needs at least one of each`,
+      {
+        location: where,
+        hint: 'export the model with its input and output tensors marked as graph inputs/outputs',
+      },
+    );
   }
   // A storage a recipe step chose is deployed as such or not at all: never emitted dense behind the report's back.
   const storage = storageProblems(g);
   if (storage.length > 0) {
     const first = storage[0];
-    throw new TinyforgeError('storage-not-deployable', `${storage.length} layer${storage.length > 1 ? 's' : ''} of "${g.name}" cannot be deployed with the weight storage the recipe chose`, {
-      location: { ...where, node: first.node, op: first.op },
-      notes: storage.map((p) => `layer "${p.node}" (${p.op}), weights "${p.tensor}": ${p.combination}`),
-      hint: 'change the recipe step that set this storage, or give that step "on_unsupported": "skip" so such layers stay as they are (with a warning)',
-    });
+    throw new TinyforgeError(
+      'storage-not-deployable',
+      `${storage.length} layer${storage.length > 1 ? 's' : ''} of "${g.name}" cannot be deployed with the weight storage the recipe chose`,
+      {
+        location: { ...where, node: first.node, op: first.op },
+        notes: storage.map((p) => `layer "${p.node}" (${p.op}), weights "${p.tensor}": ${p.combination}`),
+        hint: 'change the recipe step that set this storage, or give that step "on_unsupported": "skip" so such layers stay as they are (with a warning)',
+      },
+    );
   }
   const io = ioLayout(g);
   const kernelSet: KernelSet = opts.board?.kernels === 'cortex-m-dsp' ? 'cortex-m-dsp' : 'reference';
@@ -126,7 +135,10 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
       ...nodeContext(node),
       ptr,
       scratch: (bytes) => {
-        if (bytes !== scratch[index]) throw new Error(`node "${node.name}": its kernel takes ${bytes} B of scratch, its op's scratch rule gave ${scratch[index]} B (codegen disagrees with itself)`);
+        if (bytes !== scratch[index])
+          throw new Error(
+            `node "${node.name}": its kernel takes ${bytes} B of scratch, its op's scratch rule gave ${scratch[index]} B (codegen disagrees with itself)`,
+          );
         const s = plan.scratch[index];
         return s ? `tfg_arena + ${s.offset}, ${s.bytes}` : 'NULL, 0';
       },
@@ -164,12 +176,18 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
   if (problems.length > 0) {
     // Each emitter's own diagnostic is kept whole (code, location, hint); the summary takes their code when they share one.
     const codes = new Set(problems.map((p) => p.err.code));
-    throw new TinyforgeError(codes.size === 1 ? problems[0].err.code : 'unsupported-graph', `${problems.length} node${problems.length > 1 ? 's' : ''} of "${g.name}" cannot be compiled to C`, {
-      location: where,
-      notes: problems.map(({ node, err }) => `node "${node.name}" (${node.op}): ${err.message.replace(`node "${node.name}" (${node.op}): `, '')}`),
-      related: problems.map((p) => p.err.diagnostic),
-      hint: 'keep these layers in float (exclude them from int8 quantization) or change them in the model',
-    });
+    throw new TinyforgeError(
+      codes.size === 1 ? problems[0].err.code : 'unsupported-graph',
+      `${problems.length} node${problems.length > 1 ? 's' : ''} of "${g.name}" cannot be compiled to C`,
+      {
+        location: where,
+        notes: problems.map(
+          ({ node, err }) => `node "${node.name}" (${node.op}): ${err.message.replace(`node "${node.name}" (${node.op}): `, '')}`,
+        ),
+        related: problems.map((p) => p.err.diagnostic),
+        hint: 'keep these layers in float (exclude them from int8 quantization) or change them in the model',
+      },
+    );
   }
 
   // An output that is not computed into its own slot (a graph input, a constant, a tensor listed twice) is copied there.
@@ -178,7 +196,9 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     const buf = plan.buffers[plan.bufferOf[slot.tensor]];
     if (buf && buf.home === 'output' && buf.ioIndex === k) return;
     kernels.add('tfg_copy_x8');
-    copies.push(`status = tfg_copy_x8(${slot.bytes}, ${ptr(slot.tensor)}, ${ioPtr('uint8_t', 'output', slot.offset)});\n  if (status != TFG_OK) return (int32_t)status;`);
+    copies.push(
+      `status = tfg_copy_x8(${slot.bytes}, ${ptr(slot.tensor)}, ${ioPtr('uint8_t', 'output', slot.offset)});\n  if (status != TFG_OK) return (int32_t)status;`,
+    );
   });
   const weights = weightTable.arrays();
   const hash = modelHash(g);
@@ -191,7 +211,8 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     inputMacros: ioMacros(g, 'INPUT', io.inputs, io.inputBytes),
     outputMacros: ioMacros(g, 'OUTPUT', io.outputs, io.outputBytes),
     arenaBytes: plan.arenaBytes,
-    arenaDecl: plan.arenaBytes > 0 ? `static uint8_t tfg_arena[${plan.arenaBytes}] TFG_ALIGN(8);` : '/* no intermediate tensors: no arena */',
+    arenaDecl:
+      plan.arenaBytes > 0 ? `static uint8_t tfg_arena[${plan.arenaBytes}] TFG_ALIGN(8);` : '/* no intermediate tensors: no arena */',
     numLayers: g.nodes.length,
     naiveBytes: plan.naiveBytes,
     lowerBound: plan.lowerBound,

@@ -4,7 +4,6 @@ import Handlebars from 'handlebars';
 import { packagePath } from '../package.ts';
 import { sanitizeCName } from './c-names.ts';
 
-
 export interface LibView {
   modelName: string;
   sources: string[];
@@ -15,7 +14,8 @@ export interface LibView {
 /** CMakeLists.txt (a static library target) and tinyforge_model.mk (TINYFORGE_MODEL_SRCS / _INC for Make users). */
 export function libFiles(v: LibView): Record<string, string> {
   const view = { target: `tinyforge_${sanitizeCName(v.modelName)}`, sources: v.sources, hash: v.hash, arenaBytes: v.arenaBytes };
-  const render = (name: string) => Handlebars.compile(readFileSync(packagePath('templates', 'lib', name), 'utf8'), { noEscape: true, strict: true })(view);
+  const render = (name: string) =>
+    Handlebars.compile(readFileSync(packagePath('templates', 'lib', name), 'utf8'), { noEscape: true, strict: true })(view);
   return {
     'CMakeLists.txt': render('CMakeLists.txt.hbs'),
     'tinyforge_model.mk': render('tinyforge_model.mk.hbs'),

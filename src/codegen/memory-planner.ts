@@ -5,7 +5,6 @@ import { opDef } from '../ir/ops/index.ts';
 
 export const DTYPE_BYTES: Record<DType, number> = { f32: 4, i32: 4, i8: 1, u8: 1 };
 
-
 /** Where a buffer lives: the arena, or the caller's input/output buffer of tfg_model_run. */
 export type BufferHome = 'arena' | 'input' | 'output';
 
@@ -141,7 +140,18 @@ export function planMemory(g: Graph, opts: PlanOptions = {}): MemoryPlan {
   }
   const buffers = [...byRoot.values()];
   (opts.scratch ?? []).forEach((bytes, i) => {
-    if (bytes > 0) buffers.push({ id: buffers.length, tensors: [], scratchOf: i, start: i, end: i, size: alignUp(bytes, alignment), home: 'arena', ioIndex: -1, offset: 0 });
+    if (bytes > 0)
+      buffers.push({
+        id: buffers.length,
+        tensors: [],
+        scratchOf: i,
+        start: i,
+        end: i,
+        size: alignUp(bytes, alignment),
+        home: 'arena',
+        ioIndex: -1,
+        offset: 0,
+      });
   });
   const arena = buffers.filter((b) => b.home === 'arena');
 

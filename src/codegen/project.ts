@@ -1,6 +1,18 @@
 // A compiled project folder: generated C, the deployed IR graph and a manifest, written atomically so a failed
 // compile never leaves half a folder, and never over a folder the user wrote without --force.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, type Dirent, type Stats } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+  type Dirent,
+  type Stats,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { checkOutputPath, removeStaleTemps, tempSibling, writeError } from '../safe-write.ts';
 import { TinyforgeError } from '../diagnostics.ts';
@@ -112,10 +124,14 @@ export function checkOutputDir(dir: string, opts: OutputDirOptions): void {
   checkOutputPath(dir, 'folder', { flag: '-o', inputs: opts.inputs });
   const state = folderState(dir);
   if (state.kind !== 'foreign' || opts.force) return;
-  throw new TinyforgeError('output-exists', `${dir} is not empty and was not written by tinyforge (${state.entries.length} entries, no ${MANIFEST})`, {
-    location: { file: dir },
-    hint: 'choose another folder with -o/--out, or pass --force to add the project beside its files (none of them is replaced)',
-  });
+  throw new TinyforgeError(
+    'output-exists',
+    `${dir} is not empty and was not written by tinyforge (${state.entries.length} entries, no ${MANIFEST})`,
+    {
+      location: { file: dir },
+      hint: 'choose another folder with -o/--out, or pass --force to add the project beside its files (none of them is replaced)',
+    },
+  );
 }
 
 /**
@@ -143,11 +159,15 @@ export function writeFolderAtomically(dir: string, files: Record<string, string 
     });
     if (clashes.length > 0) {
       const unique = [...new Set(clashes)].sort();
-      throw new TinyforgeError('output-collision', `${dir} already holds ${unique.length} file${unique.length > 1 ? 's' : ''} tinyforge did not write, where the project goes`, {
-        location: { file: dir },
-        notes: unique.slice(0, 10).map((f) => `${f}${statSyncOrNull(join(abs, f))?.isDirectory() ? '/' : ''}`),
-        hint: 'move or rename these files, or choose another folder with -o/--out; tinyforge never replaces a file it did not write',
-      });
+      throw new TinyforgeError(
+        'output-collision',
+        `${dir} already holds ${unique.length} file${unique.length > 1 ? 's' : ''} tinyforge did not write, where the project goes`,
+        {
+          location: { file: dir },
+          notes: unique.slice(0, 10).map((f) => `${f}${statSyncOrNull(join(abs, f))?.isDirectory() ? '/' : ''}`),
+          hint: 'move or rename these files, or choose another folder with -o/--out; tinyforge never replaces a file it did not write',
+        },
+      );
     }
   }
   removeStaleTemps(abs);
@@ -202,7 +222,14 @@ function removeEmptyFolders(dir: string, removed: Set<string>): void {
 export function writeProject(
   dir: string,
   args: {
-    graph: Graph; generated: GeneratedModel; board: string; modelPath: string; quantization: string; lib: boolean; compression: unknown; force: boolean;
+    graph: Graph;
+    generated: GeneratedModel;
+    board: string;
+    modelPath: string;
+    quantization: string;
+    lib: boolean;
+    compression: unknown;
+    force: boolean;
     /** What the command read (model, recipe, dataset): never overwritten, never inside the output. */
     inputs?: (string | undefined)[];
     stack?: ManifestStack;

@@ -34,7 +34,10 @@ export class WeightTable {
   private readonly relaid = new Set<string>();
   private readonly streams = new Map<string, WeightStream | undefined>();
 
-  constructor(private readonly g: Graph, private readonly names: CNames) {}
+  constructor(
+    private readonly g: Graph,
+    private readonly names: CNames,
+  ) {}
 
   /** The C identifier of constant `name`, declaring it on first use. With `relaid`, flash holds those values (the
    *  tensor's dtype, any length: an interleaved or padded copy for a DSP kernel) instead of the tensor's own, and they
@@ -51,7 +54,14 @@ export class WeightTable {
       if (relaid) {
         this.relaid.add(name);
         const bytes = alignedBytes(relaid.byteLength);
-        this.ids.set(name, { tensor: name, id, bytes, format, layoutBytes: bytes - denseFlashBytes(t), decl: declareRelaid(t, id, relaid) });
+        this.ids.set(name, {
+          tensor: name,
+          id,
+          bytes,
+          format,
+          layoutBytes: bytes - denseFlashBytes(t),
+          decl: declareRelaid(t, id, relaid),
+        });
         return id;
       }
       const packed = packedWeightDecl(this.g, name, id, this.stream(name)); // Tensor.storage kinds: src/packing/

@@ -28,28 +28,65 @@ async function trainingData(ds: Dataset | undefined, samples: number, log: PassL
   return ds;
 }
 
-
 export const adversarial: Pass = {
   name: 'adversarial',
-  description: 'adversarial training: T times, craft attacks on every training image against the current model and train on clean + adversarial',
+  description:
+    'adversarial training: T times, craft attacks on every training image against the current model and train on clean + adversarial',
   params: {
     attack: { type: 'enum', values: TRAINING_ATTACKS, default: 'pgd', description: 'attack A used to find the holes' },
-    eps: { type: 'number', min: 0, max: 1e6, default: 0.1, description: "budget in the model's preprocessed input space (checked against its valid range)" },
-    iterations: { type: 'number', min: 1, max: 1000, integer: true, default: 3, description: 'T: how many times the adversarial set is regenerated' },
-    epochs: { type: 'number', min: 1, max: 1000, integer: true, default: 1, description: 'epochs over clean + adversarial data per iteration' },
-    steps: { type: 'number', min: 1, max: 1000, integer: true, default: 10, description: 'PGD steps when crafting (step size 2.5·ε/steps)' },
+    eps: {
+      type: 'number',
+      min: 0,
+      max: 1e6,
+      default: 0.1,
+      description: "budget in the model's preprocessed input space (checked against its valid range)",
+    },
+    iterations: {
+      type: 'number',
+      min: 1,
+      max: 1000,
+      integer: true,
+      default: 3,
+      description: 'T: how many times the adversarial set is regenerated',
+    },
+    epochs: {
+      type: 'number',
+      min: 1,
+      max: 1000,
+      integer: true,
+      default: 1,
+      description: 'epochs over clean + adversarial data per iteration',
+    },
+    steps: {
+      type: 'number',
+      min: 1,
+      max: 1000,
+      integer: true,
+      default: 10,
+      description: 'PGD steps when crafting (step size 2.5·ε/steps)',
+    },
     samples: { type: 'number', min: 1, max: 1e7, integer: true, default: 10000, description: 'training images used' },
     lr: { type: 'number', min: 1e-7, max: 1, default: 1e-3, description: 'Adam learning rate of the first iteration' },
-    lr_decay: { type: 'number', min: 0.01, max: 1, default: 0.5, description: 'learning-rate factor from one iteration to the next (as tinyforge defend)' },
+    lr_decay: {
+      type: 'number',
+      min: 0.01,
+      max: 1,
+      default: 0.5,
+      description: 'learning-rate factor from one iteration to the next (as tinyforge defend)',
+    },
     seed: { type: 'number', min: 0, max: 2 ** 31, integer: true, default: 0, description: 'seeds random starts and shuffles' },
   },
   async run(ir, { params, data }, log) {
     const quantized = Object.values(ir.tensors).filter((t) => t.dtype === 'i8');
     if (quantized.length) {
-      throw new TinyforgeError('bad-argument', `adversarial training needs a float model; "${ir.name}" has ${quantized.length} int8 tensors (e.g. "${quantized[0]!.name}")`, {
-        location: { node: quantized[0]!.name },
-        hint: 'put the adversarial step before quantize-int8 in the recipe',
-      });
+      throw new TinyforgeError(
+        'bad-argument',
+        `adversarial training needs a float model; "${ir.name}" has ${quantized.length} int8 tensors (e.g. "${quantized[0]!.name}")`,
+        {
+          location: { node: quantized[0]!.name },
+          hint: 'put the adversarial step before quantize-int8 in the recipe',
+        },
+      );
     }
     const ds = await trainingData(data.dataset, params.samples as number, log);
     // Loaded here: the CLI imports the pass registry for every command, and training pulls in tfjs.
@@ -84,7 +121,10 @@ export const adversarial: Pass = {
       layers,
       notes: [
         `${ds.size} training images, ${params.attack} ε=${params.eps}, T=${params.iterations} on the ${result.backend} backend`,
-        ...result.history.map((h) => `iteration ${h.iteration}: attack fooled ${(h.attack_success * 100).toFixed(1)}% of training images before the update; train top-1 ${(h.train_acc * 100).toFixed(1)}% on clean+adversarial`),
+        ...result.history.map(
+          (h) =>
+            `iteration ${h.iteration}: attack fooled ${(h.attack_success * 100).toFixed(1)}% of training images before the update; train top-1 ${(h.train_acc * 100).toFixed(1)}% on clean+adversarial`,
+        ),
       ],
     };
     return { ir: result.graph, report };

@@ -5,11 +5,28 @@
 // with the hard-tanh straight-through estimator (src/train/to-tfjs.ts), deployed by the XNOR-popcount kernels.
 import { TinyforgeError } from '../diagnostics.ts';
 import { cloneGraph, type Graph, type Node } from '../ir/graph.ts';
-import { alphas, binarize, clipReal, initBinaryLayer, type AlphaMode, type BinarizeMode, type BinaryLayerState } from '../train/binary-connect.ts';
+import {
+  alphas,
+  binarize,
+  clipReal,
+  initBinaryLayer,
+  type AlphaMode,
+  type BinarizeMode,
+  type BinaryLayerState,
+} from '../train/binary-connect.ts';
 import { makeRng } from '../train/prng.ts';
 import { compressionRows } from './deep-compression-table.ts';
 import { graphSize, layerNotApplicable, type Pass, type PassReport } from './pass.ts';
-import { accuracy, distillParams, distillTeacher, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData } from './prune-finetune.ts';
+import {
+  accuracy,
+  distillParams,
+  distillTeacher,
+  fineTuneOptions,
+  fineTuneParams,
+  pct,
+  requireDataset,
+  splitData,
+} from './prune-finetune.ts';
 import { ArrayAdam, proxyTrain } from './proxy-train.ts';
 
 /** Dense/Conv2D layers to binarize, in graph order, after dropping the kept first/last. */
@@ -70,11 +87,26 @@ export const binary: Pass = {
   name: 'binary',
   description: 'BinaryConnect: ±α weights (1 bit each), trained with real-valued weights clipped to [-1, 1]',
   params: {
-    mode: { type: 'enum', values: ['deterministic', 'stochastic'], default: 'deterministic', description: 'binarization in training: sign, or +1 with probability hard_sigmoid(w)' },
-    alpha: { type: 'enum', values: ['per-channel', 'per-layer'], default: 'per-channel', description: 'scale α = mean |w| per output channel or per layer' },
+    mode: {
+      type: 'enum',
+      values: ['deterministic', 'stochastic'],
+      default: 'deterministic',
+      description: 'binarization in training: sign, or +1 with probability hard_sigmoid(w)',
+    },
+    alpha: {
+      type: 'enum',
+      values: ['per-channel', 'per-layer'],
+      default: 'per-channel',
+      description: 'scale α = mean |w| per output channel or per layer',
+    },
     keep_first: { type: 'boolean', default: false, description: 'keep the first Dense/Conv2D layer at full precision' },
     keep_last: { type: 'boolean', default: true, description: 'keep the last Dense/Conv2D layer at full precision' },
-    binarize_activations: { type: 'boolean', default: false, description: 'binary Dense/Conv2D layers fed by another layer compute on sign(x) (XNOR-popcount kernels); the producer\'s ReLU is dropped' },
+    binarize_activations: {
+      type: 'boolean',
+      default: false,
+      description:
+        "binary Dense/Conv2D layers fed by another layer compute on sign(x) (XNOR-popcount kernels); the producer's ReLU is dropped",
+    },
     ...fineTuneParams,
     epochs: { type: 'number', min: 0, max: 1000, default: 2, description: 'BinaryConnect training epochs (0 = binarize only)' },
     lr: { type: 'number', min: 1e-7, max: 1, default: 1e-3, description: 'Adam learning rate (real weights, biases, kept layers)' },
@@ -84,16 +116,25 @@ export const binary: Pass = {
     const { params, data } = options;
     const g = cloneGraph(ir);
     for (const n of g.nodes) {
-      if (n.op === 'DepthwiseConv2D') layerNotApplicable('binary', n, 'there is no binary depthwise kernel; it keeps its weights', options, log);
+      if (n.op === 'DepthwiseConv2D')
+        layerNotApplicable('binary', n, 'there is no binary depthwise kernel; it keeps its weights', options, log);
     }
     const layers = binaryLayers(g, Boolean(params.keep_first), Boolean(params.keep_last)).filter((l) => {
       const stored = g.tensors[l.tensor].storage;
       if (!stored || stored.kind === 'dense') return true;
-      layerNotApplicable('binary', g.nodes.find((n) => n.name === l.node)!, `its weights are already stored ${stored.kind} by an earlier step (binary would undo it)`, options, log);
+      layerNotApplicable(
+        'binary',
+        g.nodes.find((n) => n.name === l.node)!,
+        `its weights are already stored ${stored.kind} by an earlier step (binary would undo it)`,
+        options,
+        log,
+      );
       return false;
     });
     if (layers.length === 0) {
-      throw new TinyforgeError('nothing-to-compress', `binary: no Dense/Conv2D layer of "${ir.name}" is left to binarize`, { hint: 'set keep_first / keep_last to false' });
+      throw new TinyforgeError('nothing-to-compress', `binary: no Dense/Conv2D layer of "${ir.name}" is left to binarize`, {
+        hint: 'set keep_first / keep_last to false',
+      });
     }
     const xnor = params.binarize_activations ? binarizeActivations(g, layers) : [];
     const ft = fineTuneOptions(params);
@@ -110,20 +151,33 @@ export const binary: Pass = {
     const accBefore = await accuracy(ir, split?.val);
     let out = g;
     if (ft.epochs > 0) {
-      out = await proxyTrain(g, split!.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed, shift: ft.shift, teacher: distillTeacher(ir, params),
-        onProgress: (e, b, loss, f) => void (b % 50 === 0 && log.progress(`binary: epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`, f)) }, {
-        proxied: layers.map((l) => l.tensor),
-        forwardWeights: (name) => {
-          const s = state.get(name)!;
-          return binarize(s, alphas(s, alphaMode), mode, rng);
+      out = await proxyTrain(
+        g,
+        split!.train,
+        {
+          epochs: ft.epochs,
+          batchSize: ft.batchSize,
+          lr: ft.lr,
+          seed: ft.seed,
+          shift: ft.shift,
+          teacher: distillTeacher(ir, params),
+          onProgress: (e, b, loss, f) =>
+            void (b % 50 === 0 && log.progress(`binary: epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`, f)),
         },
-        update: (name, grad) => {
-          // BinaryConnect: the gradient at the binary weights moves the real-valued ones, which are then clipped.
-          const s = state.get(name)!;
-          s.adam.step(s.real, grad);
-          clipReal(s);
+        {
+          proxied: layers.map((l) => l.tensor),
+          forwardWeights: (name) => {
+            const s = state.get(name)!;
+            return binarize(s, alphas(s, alphaMode), mode, rng);
+          },
+          update: (name, grad) => {
+            // BinaryConnect: the gradient at the binary weights moves the real-valued ones, which are then clipped.
+            const s = state.get(name)!;
+            s.adam.step(s.real, grad);
+            clipReal(s);
+          },
         },
-      });
+      );
     }
     // Deploy the deterministic sign of the real weights (also after stochastic training).
     for (const l of layers) {
@@ -148,7 +202,11 @@ export const binary: Pass = {
       layers: compressionRows(out, ir),
       notes: [
         `${layers.length} layers binarized (${layers.map((l) => l.node).join(', ')}), ${mode} training, α ${alphaMode}; top-1 ${pct(accBefore)} → ${pct(accAfter)} ${split?.valLabel ?? '(no labelled data to measure on)'}`,
-        ...(params.binarize_activations ? [`binarized inputs (XNOR-popcount): ${xnor.length ? xnor.join(', ') : 'none (no binary Dense/Conv2D with groups = 1 is fed by another layer)'}`] : []),
+        ...(params.binarize_activations
+          ? [
+              `binarized inputs (XNOR-popcount): ${xnor.length ? xnor.join(', ') : 'none (no binary Dense/Conv2D with groups = 1 is fed by another layer)'}`,
+            ]
+          : []),
       ],
     };
     return { ir: out, report };

@@ -7,7 +7,16 @@ import { cloneGraph, product, type Graph } from '../ir/graph.ts';
 import { compressionRows } from './deep-compression-table.ts';
 import { kmeans1d, type KmeansInit } from './kmeans.ts';
 import { layerNotApplicable, type Pass, type PassLog, type PassOptions, type PassReport } from './pass.ts';
-import { accuracy, distillParams, distillTeacher, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData } from './prune-finetune.ts';
+import {
+  accuracy,
+  distillParams,
+  distillTeacher,
+  fineTuneOptions,
+  fineTuneParams,
+  pct,
+  requireDataset,
+  splitData,
+} from './prune-finetune.ts';
 import { ArrayAdam, proxyTrain } from './proxy-train.ts';
 import { graphSize } from './pass.ts';
 
@@ -36,9 +45,12 @@ function clusterableWeights(g: Graph, options: PassOptions, log: PassLog): { nod
       });
     }
     const row = product(t.shape.slice(1));
-    if (n.op === 'DepthwiseConv2D') layerNotApplicable('cluster', n, 'there is no Huffman depthwise kernel; it would be deployed dense', options, log);
-    else if (n.op === 'Conv2D' && row > HUFF_ROW_MAX) layerNotApplicable('cluster', n, `its rows of ${row} weights exceed the Huffman conv kernels' ${HUFF_ROW_MAX}`, options, log);
-    else if (t.storage && t.storage.kind !== 'dense') layerNotApplicable('cluster', n, `its weights are already stored ${t.storage.kind} by an earlier step`, options, log);
+    if (n.op === 'DepthwiseConv2D')
+      layerNotApplicable('cluster', n, 'there is no Huffman depthwise kernel; it would be deployed dense', options, log);
+    else if (n.op === 'Conv2D' && row > HUFF_ROW_MAX)
+      layerNotApplicable('cluster', n, `its rows of ${row} weights exceed the Huffman conv kernels' ${HUFF_ROW_MAX}`, options, log);
+    else if (t.storage && t.storage.kind !== 'dense')
+      layerNotApplicable('cluster', n, `its weights are already stored ${t.storage.kind} by an earlier step`, options, log);
     else out.push({ node: n.name, op: n.op, tensor: t.name });
   }
   return out;
@@ -55,7 +67,13 @@ function writeShared(g: Graph, layers: Shared[]): void {
       indices[i] = Math.max(0, l.index[i]);
     }
     // Sparse (gaps coded) only when something was pruned: an all-kept layer would pay for a gap code that says nothing.
-    t.storage = { kind: 'clustered', codebook: Array.from(l.codebook), indices, huffman: false, sparse: t.mask !== undefined && t.mask.includes(0) };
+    t.storage = {
+      kind: 'clustered',
+      codebook: Array.from(l.codebook),
+      indices,
+      huffman: false,
+      sparse: t.mask !== undefined && t.mask.includes(0),
+    };
   }
 }
 
@@ -63,11 +81,44 @@ export const cluster: Pass = {
   name: 'cluster',
   description: 'weight sharing: per-layer k-means (k = 2^bits) with centroid fine-tuning; pruned weights stay zero',
   params: {
-    bits: { type: 'number', min: 2, max: 8, integer: true, default: 5, description: 'index bits per weight: k = 2^bits clusters per layer' },
-    k: { type: 'number', min: 4, max: 256, integer: true, default: 0, description: 'clusters per layer, 4..256 (default 0 = 2^bits); overrides bits' },
-    conv_bits: { type: 'number', min: 0, max: 8, integer: true, default: 0, description: 'index bits for conv layers (0 = same as bits; 2..8)' },
-    first_bits: { type: 'number', min: 0, max: 8, integer: true, default: 0, description: 'index bits for the first weighted layer (0 = as bits/conv_bits; 2..8)' },
-    init: { type: 'enum', values: ['linear', 'density', 'kmeans++'], default: 'linear', description: 'centroid initialisation (Deep Compression: linear)' },
+    bits: {
+      type: 'number',
+      min: 2,
+      max: 8,
+      integer: true,
+      default: 5,
+      description: 'index bits per weight: k = 2^bits clusters per layer',
+    },
+    k: {
+      type: 'number',
+      min: 4,
+      max: 256,
+      integer: true,
+      default: 0,
+      description: 'clusters per layer, 4..256 (default 0 = 2^bits); overrides bits',
+    },
+    conv_bits: {
+      type: 'number',
+      min: 0,
+      max: 8,
+      integer: true,
+      default: 0,
+      description: 'index bits for conv layers (0 = same as bits; 2..8)',
+    },
+    first_bits: {
+      type: 'number',
+      min: 0,
+      max: 8,
+      integer: true,
+      default: 0,
+      description: 'index bits for the first weighted layer (0 = as bits/conv_bits; 2..8)',
+    },
+    init: {
+      type: 'enum',
+      values: ['linear', 'density', 'kmeans++'],
+      default: 'linear',
+      description: 'centroid initialisation (Deep Compression: linear)',
+    },
     ...fineTuneParams,
     epochs: { type: 'number', min: 0, max: 1000, default: 1, description: 'centroid fine-tuning epochs (0 = k-means only)' },
     lr: { type: 'number', min: 1e-7, max: 1, default: 1e-4, description: 'Adam learning rate for centroids and biases' },
@@ -77,8 +128,14 @@ export const cluster: Pass = {
     const { params, data } = options;
     const convBits = Number(params.conv_bits);
     const firstBits = Number(params.first_bits) || 0;
-    for (const [key, v] of [['conv_bits', convBits], ['first_bits', firstBits]] as const) {
-      if (v === 1) throw new TinyforgeError('bad-recipe', `cluster: ${key} = 1 must be 0 (same as bits) or 2..8`, { hint: `use ${key}: 0 or a value from 2 to 8` });
+    for (const [key, v] of [
+      ['conv_bits', convBits],
+      ['first_bits', firstBits],
+    ] as const) {
+      if (v === 1)
+        throw new TinyforgeError('bad-recipe', `cluster: ${key} = 1 must be 0 (same as bits) or 2..8`, {
+          hint: `use ${key}: 0 or a value from 2 to 8`,
+        });
     }
     const g = cloneGraph(ir);
     const weights = clusterableWeights(g, options, log);
@@ -93,7 +150,11 @@ export const cluster: Pass = {
       for (let i = 0; i < d.length; i++) if (!t.mask || t.mask[i]) keptIdx.push(i);
       const bits = j === 0 && firstBits ? firstBits : w.op !== 'Dense' && convBits ? convBits : Number(params.bits);
       const k = Number(params.k) || 2 ** bits;
-      const km = kmeans1d(Float32Array.from(keptIdx, (i) => d[i]), k, { init: params.init as KmeansInit, seed: ft.seed + j });
+      const km = kmeans1d(
+        Float32Array.from(keptIdx, (i) => d[i]),
+        k,
+        { init: params.init as KmeansInit, seed: ft.seed + j },
+      );
       const index = new Int16Array(d.length).fill(-1);
       keptIdx.forEach((i, k) => (index[i] = km.assign[k]));
       log.progress(`cluster: ${w.node} k=${km.centroids.length}`, (j + 1) / weights.length);
@@ -104,21 +165,35 @@ export const cluster: Pass = {
     let out = g;
     if (ft.epochs > 0) {
       const byName = new Map(layers.map((l) => [l.tensor, l]));
-      const onProgress = (e: number, b: number, loss: number, f: number) => void (b % 50 === 0 && log.progress(`cluster: fine-tuning epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`, f));
-      const trained = await proxyTrain(g, split!.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed, shift: ft.shift, teacher: distillTeacher(ir, params), onProgress }, {
-        proxied: layers.map((l) => l.tensor),
-        forwardWeights: (name) => {
-          const l = byName.get(name)!;
-          return Float32Array.from(l.index, (c) => (c < 0 ? 0 : l.codebook[c]));
+      const onProgress = (e: number, b: number, loss: number, f: number) =>
+        void (b % 50 === 0 && log.progress(`cluster: fine-tuning epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`, f));
+      const trained = await proxyTrain(
+        g,
+        split!.train,
+        {
+          epochs: ft.epochs,
+          batchSize: ft.batchSize,
+          lr: ft.lr,
+          seed: ft.seed,
+          shift: ft.shift,
+          teacher: distillTeacher(ir, params),
+          onProgress,
         },
-        update: (name, grad) => {
-          // Shared weights: a centroid's gradient is the sum of its members' gradients (Deep Compression eq. 3).
-          const l = byName.get(name)!;
-          const cg = new Float64Array(l.codebook.length);
-          for (let i = 0; i < grad.length; i++) if (l.index[i] >= 0) cg[l.index[i]] += grad[i];
-          l.adam.step(l.codebook, cg);
+        {
+          proxied: layers.map((l) => l.tensor),
+          forwardWeights: (name) => {
+            const l = byName.get(name)!;
+            return Float32Array.from(l.index, (c) => (c < 0 ? 0 : l.codebook[c]));
+          },
+          update: (name, grad) => {
+            // Shared weights: a centroid's gradient is the sum of its members' gradients (Deep Compression eq. 3).
+            const l = byName.get(name)!;
+            const cg = new Float64Array(l.codebook.length);
+            for (let i = 0; i < grad.length; i++) if (l.index[i] >= 0) cg[l.index[i]] += grad[i];
+            l.adam.step(l.codebook, cg);
+          },
         },
-      });
+      );
       out = trained;
       writeShared(out, layers); // exact centroid values (tfjs round trip) and storage on the trained graph
     }

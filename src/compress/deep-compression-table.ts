@@ -41,8 +41,15 @@ export function compressionRows(g: Graph, before?: Graph): LayerRow[] {
     const bytes = deployedBytes(g, name);
     const s = t.storage;
     const bitsPerWeight =
-      s?.kind === 'clustered' ? Math.max(1, Math.ceil(Math.log2(Math.max(2, s.codebook.length))))
-        : s?.kind === 'binary' ? 1 : s?.kind === 'int4' && p ? 4 : s?.kind === 'f16' && p ? 16 : t.data.BYTES_PER_ELEMENT * 8;
+      s?.kind === 'clustered'
+        ? Math.max(1, Math.ceil(Math.log2(Math.max(2, s.codebook.length))))
+        : s?.kind === 'binary'
+          ? 1
+          : s?.kind === 'int4' && p
+            ? 4
+            : s?.kind === 'f16' && p
+              ? 16
+              : t.data.BYTES_PER_ELEMENT * 8;
     const st = p?.stream;
     const b0 = before?.tensors[name]?.data ? product(before.tensors[name].shape) * before.tensors[name].data!.BYTES_PER_ELEMENT : count * 4;
     rows.push({

@@ -11,13 +11,22 @@ import { distillTrain } from './distill.ts';
 import { svd } from './lowrank.ts';
 import { layerNotApplicable, type LayerRow, type Pass } from './pass.ts';
 import {
-  accuracy, compareFigures, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData, type CompressReport,
+  accuracy,
+  compareFigures,
+  fineTuneOptions,
+  fineTuneParams,
+  pct,
+  requireDataset,
+  splitData,
+  type CompressReport,
 } from './prune-finetune.ts';
 import { calibrationSamples } from './prune-structured.ts';
 
 /** Conv2D + DepthwiseConv2D parameters (weights and biases): the figure the conversion shrinks. */
 export function convParams(g: Graph): number {
-  return graphStats(g).layers.filter((l) => l.op === 'Conv2D' || l.op === 'DepthwiseConv2D').reduce((s, l) => s + l.params, 0);
+  return graphStats(g)
+    .layers.filter((l) => l.op === 'Conv2D' || l.op === 'DepthwiseConv2D')
+    .reduce((s, l) => s + l.params, 0);
 }
 
 /** Replaces Conv2D `node` in `g` by depthwise + pointwise, initialised by a rank-1 SVD per input channel
@@ -44,7 +53,10 @@ export function separateConv(g: Graph, node: Node<'Conv2D'>): { depthwise: strin
   g.tensors[mid] = { name: mid, shape: [], dtype: 'f32' };
   const a = node.attrs;
   g.nodes.splice(g.nodes.indexOf(node), 0, {
-    name: `${node.name}_depthwise`, op: 'DepthwiseConv2D', inputs: [node.inputs[0]!, dwName], outputs: [mid],
+    name: `${node.name}_depthwise`,
+    op: 'DepthwiseConv2D',
+    inputs: [node.inputs[0]!, dwName],
+    outputs: [mid],
     attrs: { strides: [...a.strides], dilations: [...a.dilations], pads: [...a.pads], multiplier: 1, activation: 'none' },
   });
   const used = g.nodes.some((x) => x !== node && x.inputs.includes(w.name));
@@ -82,7 +94,13 @@ export function solveRidge(a: Float64Array, b: Float64Array, n: number, k: numbe
 
 /** Refits the pointwise weights and bias of a converted conv by least squares: depthwise outputs of the converted
  *  graph (so earlier conversions' errors are absorbed) → pre-activation outputs of the original conv. */
-async function fitPointwise(orig: Graph, origNode: Node<'Conv2D'>, conv: Graph, names: { depthwise: string; pointwise: string }, samples: Record<string, TensorData>[]): Promise<void> {
+async function fitPointwise(
+  orig: Graph,
+  origNode: Node<'Conv2D'>,
+  conv: Graph,
+  names: { depthwise: string; pointwise: string },
+  samples: Record<string, TensorData>[],
+): Promise<void> {
   // Lazy: tfjs takes seconds to load and the pass registry is loaded by every CLI command.
   const { tf } = await import('../train/tf.ts');
   await (await import('../train/backend.ts')).initBackend();
@@ -95,12 +113,20 @@ async function fitPointwise(orig: Graph, origNode: Node<'Conv2D'>, conv: Graph, 
   const pwNode = conv.nodes.find((n) => n.name === names.pointwise)! as Node<'Conv2D'>;
   try {
     const [ata, atb, ci, o] = tf.tidy(() => {
-      const x = tf.tensor(Float32Array.from(samples.flatMap((s) => Array.from(s[input] as Float32Array))), [samples.length, ...shape.slice(1)]);
+      const x = tf.tensor(Float32Array.from(samples.flatMap((s) => Array.from(s[input] as Float32Array))), [
+        samples.length,
+        ...shape.slice(1),
+      ]);
       const xin = a.forward({ [input]: x }, [origNode.inputs[0]!])[origNode.inputs[0]!]! as TF.Tensor4D;
       const wt = orig.tensors[origNode.inputs[1]!]!;
       const w = tf.transpose(tf.tensor4d(wt.data as Float32Array, wt.shape as [number, number, number, number]), [1, 2, 3, 0]);
       const p = origNode.attrs.pads;
-      const pads: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [p[0], p[2]], [p[1], p[3]], [0, 0]];
+      const pads: [[number, number], [number, number], [number, number], [number, number]] = [
+        [0, 0],
+        [p[0], p[2]],
+        [p[1], p[3]],
+        [0, 0],
+      ];
       const y = tf.conv2d(xin, w, origNode.attrs.strides, pads);
       const z = b.forward({ [input]: x }, [dwNode.outputs[0]!])[dwNode.outputs[0]!]!;
       const c = z.shape.at(-1)!;
@@ -128,8 +154,20 @@ export const depthwiseSeparable: Pass = {
   name: 'depthwise',
   description: 'replaces k×k convolutions by depthwise + pointwise (k²I + IO parameters), fitted to the original then distilled',
   params: {
-    min_in_channels: { type: 'number', min: 1, max: 1e6, integer: true, default: 2, description: 'convert convs with at least this many input channels (a 1-channel depthwise is too weak)' },
-    fit: { type: 'enum', values: ['outputs', 'weights'], default: 'outputs', description: 'least-squares refit of the pointwise layer on calibration outputs, or the rank-1 weight fit only' },
+    min_in_channels: {
+      type: 'number',
+      min: 1,
+      max: 1e6,
+      integer: true,
+      default: 2,
+      description: 'convert convs with at least this many input channels (a 1-channel depthwise is too weak)',
+    },
+    fit: {
+      type: 'enum',
+      values: ['outputs', 'weights'],
+      default: 'outputs',
+      description: 'least-squares refit of the pointwise layer on calibration outputs, or the rank-1 weight fit only',
+    },
     calibration_samples: { type: 'number', min: 1, max: 100000, integer: true, default: 256, description: 'samples for the output fit' },
     temperature: { type: 'number', min: 0.1, max: 100, default: 4, description: 'distillation temperature for the recovery' },
     alpha: { type: 'number', min: 0, max: 1, default: 0.7, description: 'weight of the teacher (original model) in the recovery loss' },
@@ -139,7 +177,8 @@ export const depthwiseSeparable: Pass = {
   async run(ir, options, log) {
     const { params, data } = options;
     for (const n of ir.nodes) {
-      if (n.op === 'Conv2D' && n.attrs.groups > 1) layerNotApplicable('depthwise', n, `it is already a grouped convolution (groups = ${n.attrs.groups})`, options, log);
+      if (n.op === 'Conv2D' && n.attrs.groups > 1)
+        layerNotApplicable('depthwise', n, `it is already a grouped convolution (groups = ${n.attrs.groups})`, options, log);
     }
     const ft = fineTuneOptions(params);
     if (ft.epochs > 0) requireDataset(data, 'depthwise', 'recover by distillation from the original model');
@@ -148,13 +187,22 @@ export const depthwiseSeparable: Pass = {
     let g = cloneGraph(ir);
     const layers: LayerRow[] = [];
     const notes: string[] = [];
-    const convs = ir.nodes.filter((n): n is Node<'Conv2D'> => n.op === 'Conv2D' && n.attrs.groups === 1 && ir.tensors[n.inputs[1]!]?.dtype === 'f32' && ir.tensors[n.inputs[1]!]?.data !== undefined);
+    const convs = ir.nodes.filter(
+      (n): n is Node<'Conv2D'> =>
+        n.op === 'Conv2D' &&
+        n.attrs.groups === 1 &&
+        ir.tensors[n.inputs[1]!]?.dtype === 'f32' &&
+        ir.tensors[n.inputs[1]!]?.data !== undefined,
+    );
     for (const orig of convs) {
       const [o, kh, kw, ci] = ir.tensors[orig.inputs[1]!]!.shape as [number, number, number, number];
       if (kh * kw === 1 || ci < Number(params.min_in_channels)) continue;
       const before = kh * kw * ci * o;
       const after = kh * kw * ci + ci * o;
-      if (after >= before) { notes.push(`${orig.name}: k²I + IO = ${after} ≥ k²IO = ${before}; left as is`); continue; }
+      if (after >= before) {
+        notes.push(`${orig.name}: k²I + IO = ${after} ≥ k²IO = ${before}; left as is`);
+        continue;
+      }
       const node = g.nodes.find((n) => n.name === orig.name) as Node<'Conv2D'>;
       const names = separateConv(g, node);
       g = inferShapes(g);
@@ -162,7 +210,18 @@ export const depthwiseSeparable: Pass = {
         log.progress(`depthwise: fitting ${orig.name} to its outputs on ${samples.length} samples`);
         await fitPointwise(ir, orig, g, names, samples);
       }
-      layers.push({ node: orig.name, op: 'Conv2D', params: after, bytes_before: before * 4, bytes_after: after * 4, kernel: `${kh}x${kw}`, in_channels: ci, out_channels: o, weights_before: before, weights_after: after });
+      layers.push({
+        node: orig.name,
+        op: 'Conv2D',
+        params: after,
+        bytes_before: before * 4,
+        bytes_after: after * 4,
+        kernel: `${kh}x${kw}`,
+        in_channels: ci,
+        out_channels: o,
+        weights_before: before,
+        weights_after: after,
+      });
     }
     if (samples.length === 0 && params.fit === 'outputs') notes.push('no calibration data: pointwise layers keep the rank-1 weight fit');
     validateGraph(g);
@@ -174,9 +233,18 @@ export const depthwiseSeparable: Pass = {
     const accAfter = await accuracy(g, split?.val);
     const cb = convParams(ir);
     const ca = convParams(g);
-    notes.push(`conv parameters ${cb} → ${ca} (${(cb / Math.max(1, ca)).toFixed(2)}× fewer)`, `top-1 ${pct(accBefore)} → ${pct(accFit)} after the fit → ${pct(accAfter)} after distillation, ${split?.valLabel ?? '(no labelled data to measure on)'}`);
+    notes.push(
+      `conv parameters ${cb} → ${ca} (${(cb / Math.max(1, ca)).toFixed(2)}× fewer)`,
+      `top-1 ${pct(accBefore)} → ${pct(accFit)} after the fit → ${pct(accAfter)} after distillation, ${split?.valLabel ?? '(no labelled data to measure on)'}`,
+    );
     const report: CompressReport & { conv_params_before: number; conv_params_after: number } = {
-      name: 'depthwise', options: { ...params }, ...compareFigures(ir, g, accBefore, accAfter), layers, notes, conv_params_before: cb, conv_params_after: ca,
+      name: 'depthwise',
+      options: { ...params },
+      ...compareFigures(ir, g, accBefore, accAfter),
+      layers,
+      notes,
+      conv_params_before: cb,
+      conv_params_after: ca,
     };
     return { ir: g, report };
   },

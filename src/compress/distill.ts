@@ -12,7 +12,16 @@ import type { Pass, PassData } from './pass.ts';
 import { analyzeChannels } from './prune-channel-groups.ts';
 import { removeChannels } from './prune-channel-removal.ts';
 import {
-  accuracy, compareFigures, fineTune, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData, type CompressReport, type FineTuneOptions,
+  accuracy,
+  compareFigures,
+  fineTune,
+  fineTuneOptions,
+  fineTuneParams,
+  pct,
+  requireDataset,
+  splitData,
+  type CompressReport,
+  type FineTuneOptions,
 } from './prune-finetune.ts';
 
 /** Extra inputs a library caller may hand the distill pass (the CLI fills them from --student / --teacher). */
@@ -53,7 +62,11 @@ export function thinnerCopy(input: Graph, width: number, seed: number): Graph {
   const remove = new Map<number, number[]>();
   for (const gr of a.prunable()) {
     const keep = Math.max(1, Math.round(width * gr.size));
-    if (keep < gr.size) remove.set(gr.id, Array.from({ length: gr.size - keep }, (_, i) => keep + i));
+    if (keep < gr.size)
+      remove.set(
+        gr.id,
+        Array.from({ length: gr.size - keep }, (_, i) => keep + i),
+      );
   }
   const thin = removeChannels(g, remove, a);
   thin.name = `${g.name}-x${width}`;
@@ -67,7 +80,13 @@ export interface DistillOptions extends FineTuneOptions {
 }
 
 /** Trains `student` on `ds` against the averaged logits of `teachers`. alpha = 0 is plain label training. */
-export async function distillTrain(student: Graph, teachers: Graph[], ds: Dataset, o: DistillOptions, extra: Partial<TrainOptions> = {}): Promise<Graph> {
+export async function distillTrain(
+  student: Graph,
+  teachers: Graph[],
+  ds: Dataset,
+  o: DistillOptions,
+  extra: Partial<TrainOptions> = {},
+): Promise<Graph> {
   for (const t of teachers) checkStudentShapes(t, student);
   if (o.alpha <= 0 || o.epochs <= 0) return fineTune(student, ds, o, extra);
   // Lazy: tfjs takes seconds to load and the pass registry is loaded by every CLI command.
@@ -94,8 +113,20 @@ export const distill: Pass = {
   description: 'knowledge distillation into a smaller student (width multiplier or a given model) at temperature T',
   params: {
     temperature: { type: 'number', min: 0.1, max: 100, default: 4, description: 'softening temperature T (the soft loss is scaled by T²)' },
-    alpha: { type: 'number', min: 0, max: 1, default: 0.7, description: 'weight of the soft (teacher) loss; 1 − alpha weighs the hard labels' },
-    width: { type: 'number', min: 0.01, max: 1, default: 0.5, description: 'student = teacher with every hidden layer this much narrower (ignored when a student is given)' },
+    alpha: {
+      type: 'number',
+      min: 0,
+      max: 1,
+      default: 0.7,
+      description: 'weight of the soft (teacher) loss; 1 − alpha weighs the hard labels',
+    },
+    width: {
+      type: 'number',
+      min: 0.01,
+      max: 1,
+      default: 0.5,
+      description: 'student = teacher with every hidden layer this much narrower (ignored when a student is given)',
+    },
     ...fineTuneParams,
     epochs: { ...fineTuneParams.epochs, min: 1, default: 5, description: 'student training epochs' },
     lr: { ...fineTuneParams.lr, default: 2e-3 },
@@ -109,14 +140,20 @@ export const distill: Pass = {
     checkStudentShapes(ir, student);
     for (const t of d.teachers ?? []) checkStudentShapes(ir, t);
     const split = splitData(ds, Number(params.samples), Number(params.val_samples), data.validation);
-    log.progress(`distill: student ${graphStats(student).totals.params} params from ${teachers.length} teacher(s), T=${o.temperature}, alpha=${o.alpha}`);
+    log.progress(
+      `distill: student ${graphStats(student).totals.params} params from ${teachers.length} teacher(s), T=${o.temperature}, alpha=${o.alpha}`,
+    );
     const out = await distillTrain(student, teachers, split.train, o);
     const accT = await accuracy(ir, split.val);
     const accS = await accuracy(out, split.val);
     const fig = compareFigures(ir, out, accT, accS);
     const report: CompressReport = {
-      name: 'distill', options: { ...params }, ...fig,
-      layers: graphStats(out).layers.filter((l) => l.params > 0).map((l) => ({ node: l.node, op: l.op, params: l.params, bytes_before: 0, bytes_after: l.bytes, macs: l.macs })),
+      name: 'distill',
+      options: { ...params },
+      ...fig,
+      layers: graphStats(out)
+        .layers.filter((l) => l.params > 0)
+        .map((l) => ({ node: l.node, op: l.op, params: l.params, bytes_before: 0, bytes_after: l.bytes, macs: l.macs })),
       notes: [
         `student ${fig.params_after} params vs teacher ${fig.params_before} (${(fig.params_before / fig.params_after).toFixed(2)}× fewer)${d.student ? ' (given student)' : `, width ${params.width}`}`,
         `top-1 ${split.valLabel}: teacher ${pct(accT)}, student ${pct(accS)}`,

@@ -15,7 +15,8 @@ export const fp16: Pass = {
     const done: string[] = [];
     for (const n of g.nodes) {
       const t = g.tensors[n.inputs[1]];
-      if (n.op === 'DepthwiseConv2D' && t?.dtype === 'f32') layerNotApplicable('fp16', n, 'there is no half-precision depthwise kernel; it stays float32', options, log);
+      if (n.op === 'DepthwiseConv2D' && t?.dtype === 'f32')
+        layerNotApplicable('fp16', n, 'there is no half-precision depthwise kernel; it stays float32', options, log);
       if (n.op !== 'Dense' && n.op !== 'Conv2D') continue;
       if (!t?.data || t.dtype !== 'f32' || t.storage || g.tensors[n.inputs[0]].dtype !== 'f32') continue;
       const d = t.data as Float32Array;
@@ -24,7 +25,13 @@ export const fp16: Pass = {
         d[i] = roundToHalf(d[i]);
         if (!Number.isFinite(d[i])) overflow++;
       }
-      if (overflow) log.add({ code: 'fp16-overflow', severity: 'warning', message: `fp16: ${overflow} weights of "${t.name}" exceed ±65504 and became ±inf`, location: { node: n.name, op: n.op } });
+      if (overflow)
+        log.add({
+          code: 'fp16-overflow',
+          severity: 'warning',
+          message: `fp16: ${overflow} weights of "${t.name}" exceed ±65504 and became ±inf`,
+          location: { node: n.name, op: n.op },
+        });
       t.storage = { kind: 'f16' };
       done.push(n.name);
     }

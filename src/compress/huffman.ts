@@ -11,7 +11,12 @@ export const huffman: Pass = {
   name: 'huffman',
   description: 'canonical Huffman coding of clustered weight indices (and sparse gaps), decoded on the device',
   params: {
-    half: { type: 'boolean', default: false, description: 'store each codebook and its layer\'s bias as IEEE half (rounded; the bias inside the stream): small models spend much of their flash on these' },
+    half: {
+      type: 'boolean',
+      default: false,
+      description:
+        "store each codebook and its layer's bias as IEEE half (rounded; the bias inside the stream): small models spend much of their flash on these",
+    },
   },
   async run(ir, { params }, log) {
     const g = cloneGraph(ir);
@@ -36,7 +41,11 @@ export const huffman: Pass = {
       }
     }
     if (coded.length === 0) {
-      log.add({ code: 'nothing-to-code', severity: 'warning', message: 'huffman: no clustered weights; put cluster before huffman in the recipe' });
+      log.add({
+        code: 'nothing-to-code',
+        severity: 'warning',
+        message: 'huffman: no clustered weights; put cluster before huffman in the recipe',
+      });
     }
     const before = graphSize(ir);
     const after = graphSize(g);

@@ -53,7 +53,10 @@ function zeroFractions(tf: typeof TF, values: TF.Tensor): Float64Array {
 /** Importance scores (higher = keep) for every prunable root group, keyed by root id. `samples` are needed for
  *  'activation': graph-input records like PassData.calibration (float, preprocessed). */
 export async function channelImportance(
-  g: Graph, analysis: ChannelAnalysis, kind: ImportanceKind, samples: Record<string, TensorData>[] = [],
+  g: Graph,
+  analysis: ChannelAnalysis,
+  kind: ImportanceKind,
+  samples: Record<string, TensorData>[] = [],
 ): Promise<Map<number, Float64Array>> {
   const scores = new Map<number, Float64Array>();
   const groups = analysis.prunable();
@@ -70,7 +73,10 @@ export async function channelImportance(
       const shape = g.tensors[input]!.shape;
       acts = new Map();
       tf.tidy(() => {
-        const x = tf.tensor(Float32Array.from(samples.flatMap((s) => Array.from(s[input] as Float32Array))), [samples.length, ...shape.slice(1)]);
+        const x = tf.tensor(Float32Array.from(samples.flatMap((s) => Array.from(s[input] as Float32Array))), [
+          samples.length,
+          ...shape.slice(1),
+        ]);
         const out = model.forward({ [input]: x }, want);
         for (const t of want) acts!.set(t, zeroFractions(tf, out[t]!));
       });

@@ -78,7 +78,12 @@ export const int4: Pass = {
     ...quantizeInt8.params,
     keep_first: { type: 'boolean', default: false, description: 'keep the first Dense/Conv2D layer at 8-bit weights' },
     keep_last: { type: 'boolean', default: false, description: 'keep the last Dense/Conv2D layer at 8-bit weights' },
-    clip: { type: 'enum', values: ['mse', 'max'], default: 'mse', description: "per-channel range: 'mse' = clipping with the least squared weight error, 'max' = max |w|" },
+    clip: {
+      type: 'enum',
+      values: ['mse', 'max'],
+      default: 'mse',
+      description: "per-channel range: 'mse' = clipping with the least squared weight error, 'max' = max |w|",
+    },
   },
   async run(ir, options, log) {
     const { params, data } = options;
@@ -86,14 +91,22 @@ export const int4: Pass = {
     const ptq = await quantizeInt8.run(ir, { params: ptqParams, data }, log);
     const weighted = ir.nodes.filter((n) => n.op === 'Dense' || n.op === 'Conv2D').map((n) => n.name);
     if (weighted.length === 0) {
-      throw new TinyforgeError('nothing-to-compress', `int4: "${ir.name}" has no Dense or Conv2D layer`, { hint: 'use quantize-int8 for this model' });
+      throw new TinyforgeError('nothing-to-compress', `int4: "${ir.name}" has no Dense or Conv2D layer`, {
+        hint: 'use quantize-int8 for this model',
+      });
     }
     const skip = new Set<string>();
     for (const n of ir.nodes) {
       if (n.op === 'DepthwiseConv2D') layerNotApplicable('int4', n, 'there is no 4-bit depthwise kernel; it stays int8', options, log);
       const stored = n.op === 'Dense' || n.op === 'Conv2D' ? ir.tensors[n.inputs[1]]?.storage : undefined;
       if (stored && stored.kind !== 'dense') {
-        layerNotApplicable('int4', n, `its weights are already stored ${stored.kind} by an earlier step (int4 would undo it)`, options, log);
+        layerNotApplicable(
+          'int4',
+          n,
+          `its weights are already stored ${stored.kind} by an earlier step (int4 would undo it)`,
+          options,
+          log,
+        );
         skip.add(n.name); // skipped: the layer keeps its storage, in int8
       }
     }
@@ -110,7 +123,10 @@ export const int4: Pass = {
       bytes_before: before.bytes,
       bytes_after: after.bytes,
       layers: compressionRows(graph, ir),
-      notes: [...ptq.report.notes, `4-bit weights (${clip} clipping) in ${layers.length} layers: ${layers.join(', ')}; ${skip.size ? `8-bit kept: ${[...skip].join(', ')}` : 'no layer kept at 8 bits'}`],
+      notes: [
+        ...ptq.report.notes,
+        `4-bit weights (${clip} clipping) in ${layers.length} layers: ${layers.join(', ')}; ${skip.size ? `8-bit kept: ${[...skip].join(', ')}` : 'no layer kept at 8 bits'}`,
+      ],
     };
     return { ir: graph, report };
   },

@@ -48,7 +48,10 @@ function initCentroids(sorted: Float32Array, k: number, init: KmeansInit, seed: 
       let pick = n - 1;
       for (let i = 0; i < n; i++) {
         r -= dist[i];
-        if (r <= 0) { pick = i; break; }
+        if (r <= 0) {
+          pick = i;
+          break;
+        }
       }
       c[j] = sorted[pick];
     }
@@ -58,7 +61,11 @@ function initCentroids(sorted: Float32Array, k: number, init: KmeansInit, seed: 
 }
 
 /** Clusters `values` into at most k groups. */
-export function kmeans1d(values: Float32Array, k: number, opts: { init?: KmeansInit; seed?: number; iterations?: number } = {}): KmeansResult {
+export function kmeans1d(
+  values: Float32Array,
+  k: number,
+  opts: { init?: KmeansInit; seed?: number; iterations?: number } = {},
+): KmeansResult {
   const n = values.length;
   if (n === 0) return { centroids: new Float32Array(0), assign: new Uint8Array(0) };
   const sorted = Float32Array.from(values).sort();

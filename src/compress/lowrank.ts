@@ -6,7 +6,15 @@ import { inferShapes } from '../ir/shape-inference.ts';
 import { validateGraph } from '../ir/validate.ts';
 import type { LayerRow, Pass } from './pass.ts';
 import {
-  accuracy, compareFigures, fineTune, fineTuneOptions, fineTuneParams, pct, splitData, requireDataset, type CompressReport,
+  accuracy,
+  compareFigures,
+  fineTune,
+  fineTuneOptions,
+  fineTuneParams,
+  pct,
+  splitData,
+  requireDataset,
+  type CompressReport,
 } from './prune-finetune.ts';
 
 export interface Svd {
@@ -30,10 +38,23 @@ export function svd(w: ArrayLike<number>, m: number, n: number, maxSweeps = 40):
     for (let i = 0; i < rows; i++) c[i] = transpose ? w[j * n + i]! : w[i * n + j]!;
     return c;
   });
-  const vs = Array.from({ length: r }, (_, j) => { const c = new Float64Array(r); c[j] = 1; return c; });
-  const dot = (a: Float64Array, b: Float64Array) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!; return s; };
+  const vs = Array.from({ length: r }, (_, j) => {
+    const c = new Float64Array(r);
+    c[j] = 1;
+    return c;
+  });
+  const dot = (a: Float64Array, b: Float64Array) => {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+    return s;
+  };
   const rotate = (a: Float64Array, b: Float64Array, c: number, s: number) => {
-    for (let i = 0; i < a.length; i++) { const x = a[i]!; const y = b[i]!; a[i] = c * x - s * y; b[i] = s * x + c * y; }
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i]!;
+      const y = b[i]!;
+      a[i] = c * x - s * y;
+      b[i] = s * x + c * y;
+    }
   };
   for (let sweep = 0; sweep < maxSweeps; sweep++) {
     let rotated = false;
@@ -96,7 +117,13 @@ export function factorizeDense(g: Graph, node: Node<'Dense'>, dec: Svd, k: numbe
   g.tensors[uName] = { name: uName, shape: [m, k], dtype: 'f32', data: second };
   g.tensors[mid] = { name: mid, shape: [], dtype: 'f32' };
   const at = g.nodes.indexOf(node);
-  g.nodes.splice(at, 0, { name: `${node.name}_lowrank`, op: 'Dense', inputs: [node.inputs[0]!, vName], outputs: [mid], attrs: { activation: 'none' } });
+  g.nodes.splice(at, 0, {
+    name: `${node.name}_lowrank`,
+    op: 'Dense',
+    inputs: [node.inputs[0]!, vName],
+    outputs: [mid],
+    attrs: { activation: 'none' },
+  });
   const stillUsed = g.nodes.some((x) => x !== node && x.inputs.includes(w.name));
   node.inputs = [mid, uName, ...node.inputs.slice(2)];
   if (!stillUsed) delete g.tensors[w.name];
@@ -106,10 +133,22 @@ export const lowrank: Pass = {
   name: 'lowrank',
   description: 'factorizes Dense layers M×N into two layers of rank K from the SVD (K(M+N) instead of MN), then fine-tunes',
   params: {
-    rank_by: { type: 'enum', values: ['energy', 'params'], default: 'params', description: 'choose K by singular-value energy or by a parameter budget' },
+    rank_by: {
+      type: 'enum',
+      values: ['energy', 'params'],
+      default: 'params',
+      description: 'choose K by singular-value energy or by a parameter budget',
+    },
     energy: { type: 'number', min: 0.01, max: 1, default: 0.9, description: "fraction of Σσ² kept (rank_by 'energy')" },
     param_fraction: { type: 'number', min: 0.001, max: 1, default: 0.25, description: "K(M+N) ≤ this fraction of MN (rank_by 'params')" },
-    min_params: { type: 'number', min: 0, max: 1e9, integer: true, default: 2000, description: 'leave Dense layers with fewer weights alone' },
+    min_params: {
+      type: 'number',
+      min: 0,
+      max: 1e9,
+      integer: true,
+      default: 2000,
+      description: 'leave Dense layers with fewer weights alone',
+    },
     ...fineTuneParams,
     epochs: { ...fineTuneParams.epochs, default: 1 },
   },
@@ -120,19 +159,35 @@ export const lowrank: Pass = {
     let g = cloneGraph(ir);
     const layers: LayerRow[] = [];
     const notes: string[] = [];
-    const dense = g.nodes.filter((n): n is Node<'Dense'> => n.op === 'Dense' && g.tensors[n.inputs[1]!]?.data !== undefined && g.tensors[n.inputs[1]!]!.dtype === 'f32');
+    const dense = g.nodes.filter(
+      (n): n is Node<'Dense'> =>
+        n.op === 'Dense' && g.tensors[n.inputs[1]!]?.data !== undefined && g.tensors[n.inputs[1]!]!.dtype === 'f32',
+    );
     for (const node of dense) {
       const w = g.tensors[node.inputs[1]!]!;
       const [m, n] = w.shape as [number, number];
       if (m * n < Number(params.min_params)) continue;
       log.progress(`lowrank: SVD of ${node.name} (${m}×${n})`);
       const dec = svd(w.data!, m, n);
-      const k = params.rank_by === 'energy'
-        ? rankForEnergy(dec.s, Number(params.energy))
-        : Math.max(1, Math.floor((Number(params.param_fraction) * m * n) / (m + n)));
+      const k =
+        params.rank_by === 'energy'
+          ? rankForEnergy(dec.s, Number(params.energy))
+          : Math.max(1, Math.floor((Number(params.param_fraction) * m * n) / (m + n)));
       const total = dec.s.reduce((a, b) => a + b * b, 0);
       const kept = dec.s.slice(0, k).reduce((a, b) => a + b * b, 0) / (total || 1);
-      const row: LayerRow = { node: node.name, op: 'Dense', params: m * n, bytes_before: m * n * 4, bytes_after: m * n * 4, m, n, k, mn: m * n, k_m_plus_n: k * (m + n), energy_kept: Math.round(kept * 1e4) / 1e4 };
+      const row: LayerRow = {
+        node: node.name,
+        op: 'Dense',
+        params: m * n,
+        bytes_before: m * n * 4,
+        bytes_after: m * n * 4,
+        m,
+        n,
+        k,
+        mn: m * n,
+        k_m_plus_n: k * (m + n),
+        energy_kept: Math.round(kept * 1e4) / 1e4,
+      };
       if (k * (m + n) >= m * n) {
         notes.push(`${node.name}: rank ${k} would not save parameters (K(M+N) = ${k * (m + n)} ≥ MN = ${m * n}); left as is`);
         layers.push(row);
@@ -148,8 +203,16 @@ export const lowrank: Pass = {
     const accSvd = await accuracy(g, split?.val);
     if (split && ft.epochs > 0) g = await fineTune(g, split.train, ft);
     const accAfter = await accuracy(g, split?.val);
-    notes.push(`top-1 ${pct(accBefore)} → ${pct(accSvd)} right after the SVD → ${pct(accAfter)} after fine-tuning, ${split?.valLabel ?? '(no labelled data to measure on)'}`);
-    const report: CompressReport = { name: 'lowrank', options: { ...params }, ...compareFigures(ir, g, accBefore, accAfter), layers, notes };
+    notes.push(
+      `top-1 ${pct(accBefore)} → ${pct(accSvd)} right after the SVD → ${pct(accAfter)} after fine-tuning, ${split?.valLabel ?? '(no labelled data to measure on)'}`,
+    );
+    const report: CompressReport = {
+      name: 'lowrank',
+      options: { ...params },
+      ...compareFigures(ir, g, accBefore, accAfter),
+      layers,
+      notes,
+    };
     return { ir: g, report };
   },
 };

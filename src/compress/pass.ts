@@ -80,7 +80,12 @@ export const stepParams: Record<string, ParamSpec> = {
 export function layerNotApplicable(step: string, node: Node, reason: string, options: PassOptions, log: PassLog): void {
   const location = { node: node.name, op: node.op };
   if (options.params.on_unsupported === 'skip') {
-    log.add({ code: 'layer-skipped', severity: 'warning', message: `${step}: "${node.name}" (${node.op}) left as it is: ${reason}`, location });
+    log.add({
+      code: 'layer-skipped',
+      severity: 'warning',
+      message: `${step}: "${node.name}" (${node.op}) left as it is: ${reason}`,
+      location,
+    });
     return;
   }
   throw new TinyforgeError('layer-not-applicable', `${step} cannot apply to "${node.name}" (${node.op}): ${reason}`, {

@@ -143,8 +143,12 @@ export function validateRecipe(recipe: Recipe): Record<string, number | string |
     for (const [key, v] of Object.entries(s)) {
       if (key === 'step') continue;
       const spec = Object.hasOwn(pass.params, key) ? pass.params[key] : Object.hasOwn(stepParams, key) ? stepParams[key] : undefined;
-      if (!spec) problems.push(`step ${i + 1} (${pass.name}): unknown parameter "${key}"; accepted: ${[...Object.keys(pass.params), ...Object.keys(stepParams)].join(', ')}`);
-      else if (!checkParam(spec, v)) problems.push(`step ${i + 1} (${pass.name}): ${key} = ${JSON.stringify(v)} must be ${describeParam(spec)}`);
+      if (!spec)
+        problems.push(
+          `step ${i + 1} (${pass.name}): unknown parameter "${key}"; accepted: ${[...Object.keys(pass.params), ...Object.keys(stepParams)].join(', ')}`,
+        );
+      else if (!checkParam(spec, v))
+        problems.push(`step ${i + 1} (${pass.name}): ${key} = ${JSON.stringify(v)} must be ${describeParam(spec)}`);
       else params[key] = v as number | string | boolean;
     }
     for (const [key, spec] of Object.entries({ ...pass.params, ...stepParams })) params[key] ??= spec.default;
@@ -175,7 +179,13 @@ function measure(g: Graph): { bytes: number; layers: DeployedLayer[] } {
 /** The figures of a model no recipe has touched yet. */
 function inputModel(g: Graph): InputModel {
   const t = graphStats(g).totals;
-  return { path: g.metadata.source?.path ?? null, params: t.params, macs: t.macs, bytes: measure(g).bytes, float32_bytes: float32WeightBytes(g) };
+  return {
+    path: g.metadata.source?.path ?? null,
+    params: t.params,
+    macs: t.macs,
+    bytes: measure(g).bytes,
+    float32_bytes: float32WeightBytes(g),
+  };
 }
 
 /** The recipe history a graph carries (metadata.compression), if any. */
@@ -206,7 +216,12 @@ export function compressionOf(g: Graph): Compression {
 /** Puts one size figure on a step's report: deployed weight bytes before and after it, the ratio so far, and per layer
  *  the deployed format and bytes (weights and biases) over the pass's own columns; layers the pass did not list are
  *  added, so the rows add up to bytes_after. */
-function sizeStep(report: PassReport, before: { bytes: number; layers: DeployedLayer[] }, after: { bytes: number; layers: DeployedLayer[]; problems: string[] }, float32: number): void {
+function sizeStep(
+  report: PassReport,
+  before: { bytes: number; layers: DeployedLayer[] },
+  after: { bytes: number; layers: DeployedLayer[]; problems: string[] },
+  float32: number,
+): void {
   const was = new Map(before.layers.map((l) => [l.node, l]));
   const now = new Map(after.layers.map((l) => [l.node, l]));
   const listed = new Set(report.layers.map((r) => r.node));
@@ -216,17 +231,30 @@ function sizeStep(report: PassReport, before: { bytes: number; layers: DeployedL
     row.bytes_after = now.get(row.node)?.bytes ?? 0;
   }
   for (const l of after.layers) {
-    if (!listed.has(l.node)) report.layers.push({ node: l.node, op: l.op, params: l.params, format: l.format, bytes_before: was.get(l.node)?.bytes ?? 0, bytes_after: l.bytes });
+    if (!listed.has(l.node))
+      report.layers.push({
+        node: l.node,
+        op: l.op,
+        params: l.params,
+        format: l.format,
+        bytes_before: was.get(l.node)?.bytes ?? 0,
+        bytes_after: l.bytes,
+      });
   }
   report.bytes_before = before.bytes;
   report.bytes_after = after.bytes;
   (report as PassReport & { ratio: number }).ratio = after.bytes > 0 ? round2(float32 / after.bytes) : 1;
-  if (after.problems.length) report.notes.push(`as it stands, codegen would refuse ${after.problems.length} layers: ${after.problems.join('; ')}`);
+  if (after.problems.length)
+    report.notes.push(`as it stands, codegen would refuse ${after.problems.length} layers: ${after.problems.join('; ')}`);
 }
 
 /** Validates, then runs each step in order; returns the final graph (carrying its steps in metadata.compression) and
  *  the `compression` block of report.json. */
-export async function runPipeline(g: Graph, recipe: Recipe | string, opts: PipelineOptions = {}): Promise<{ ir: Graph; compression: Compression }> {
+export async function runPipeline(
+  g: Graph,
+  recipe: Recipe | string,
+  opts: PipelineOptions = {},
+): Promise<{ ir: Graph; compression: Compression }> {
   const steps = resolveRecipe(recipe, g);
   const params = validateRecipe(steps);
   if (steps.length === 0) return { ir: g, compression: compressionOf(g) };
@@ -240,13 +268,17 @@ export async function runPipeline(g: Graph, recipe: Recipe | string, opts: Pipel
     const pass = passes[steps[i].step];
     log.progress(`${pass.name} (${i + 1}/${steps.length})`);
     const skipped: Diagnostic[] = [];
-    const stepLog: PassLog = { add: (d) => void (d.code === 'layer-skipped' && skipped.push(d), log.add(d)), progress: (m, f) => log.progress(m, f) };
+    const stepLog: PassLog = {
+      add: (d) => void (d.code === 'layer-skipped' && skipped.push(d), log.add(d)),
+      progress: (m, f) => log.progress(m, f),
+    };
     const result = await pass.run(ir, { params: params[i], data: opts.data ?? {} }, stepLog);
     ir = result.ir;
     const after = { ...measure(ir), problems: storageProblems(ir).map((p) => `"${p.node}": ${p.combination}`) };
     sizeStep(result.report, before, after, input.float32_bytes);
     // Layers the step left as they were (on_unsupported: skip) go into its report, not only into the log.
-    if (skipped.length) (result.report as PassReport & { skipped: unknown[] }).skipped = skipped.map((d) => ({ ...d.location, reason: d.message }));
+    if (skipped.length)
+      (result.report as PassReport & { skipped: unknown[] }).skipped = skipped.map((d) => ({ ...d.location, reason: d.message }));
     const validation = opts.data?.validation;
     if (validation && opts.data?.dataset && typeof params[i].val_samples === 'number') {
       result.report.held_out = { dataset: validation.name, ...validationRange(params[i].val_samples as number, validation.size) };

@@ -44,7 +44,13 @@ export class ArrayAdam {
   private m: Float32Array;
   private v: Float32Array;
   private t = 0;
-  constructor(n: number, private lr: number, private b1 = 0.9, private b2 = 0.999, private eps = 1e-7) {
+  constructor(
+    n: number,
+    private lr: number,
+    private b1 = 0.9,
+    private b2 = 0.999,
+    private eps = 1e-7,
+  ) {
     this.m = new Float32Array(n);
     this.v = new Float32Array(n);
   }
@@ -95,7 +101,10 @@ export async function proxyTrain(g: Graph, ds: Dataset, o: ProxyTrainOptions, ho
           // Outside the gradient tape: the teacher is frozen, so its forward pass needs no recording.
           const soft = teacher?.models.logits(x, [idx.length, -1]);
           const { value, grads } = tf.variableGrads(() => {
-            const logits = tf.reshape(hooks.logits ? hooks.logits(model, x) : model.forward({ [inputName]: x }, [logitsName], { training: true })[logitsName], [idx.length, -1]);
+            const logits = tf.reshape(
+              hooks.logits ? hooks.logits(model, x) : model.forward({ [inputName]: x }, [logitsName], { training: true })[logitsName],
+              [idx.length, -1],
+            );
             return soft && teacher ? distillationLoss(logits, soft, batch.labels, teacher) : crossEntropy(logits, batch.labels);
           }, model.trainable);
           const normal: Record<string, tf.Tensor> = Object.create(null);

@@ -66,7 +66,8 @@ export function analyzeChannels(g: Graph): ChannelAnalysis {
   };
   const lastDim = (t: string) => g.tensors[t]?.shape.at(-1) ?? 1;
   // A tensor nothing is known about: its own frozen group, so consumers can still be described uniformly.
-  const opaque = (t: string, why: string) => layouts.set(t, { parts: [{ group: newGroup(lastDim(t), undefined, why), count: lastDim(t) }], hw: 1 });
+  const opaque = (t: string, why: string) =>
+    layouts.set(t, { parts: [{ group: newGroup(lastDim(t), undefined, why), count: lastDim(t) }], hw: 1 });
   const sameShape = (a: Layout, b: Layout) =>
     a.hw === b.hw && a.parts.length === b.parts.length && a.parts.every((p, i) => p.count === b.parts[i]!.count);
 

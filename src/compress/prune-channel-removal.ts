@@ -37,18 +37,26 @@ export function removeChannels(g: Graph, remove: Map<number, number[]>, analysis
     const gr = analysis.groups[analysis.root(id)]!;
     const where = { node: gr.sources.join(', ') || undefined };
     if (gr.frozen) {
-      throw new TinyforgeError('not-prunable', `channels of ${gr.sources.map((s) => `"${s}"`).join(', ') || `group ${gr.id}`} cannot be removed: ${gr.frozen}`, {
-        location: where,
-        hint: 'prune hidden layers only; the width of outputs and inputs is fixed',
-      });
+      throw new TinyforgeError(
+        'not-prunable',
+        `channels of ${gr.sources.map((s) => `"${s}"`).join(', ') || `group ${gr.id}`} cannot be removed: ${gr.frozen}`,
+        {
+          location: where,
+          hint: 'prune hidden layers only; the width of outputs and inputs is fixed',
+        },
+      );
     }
     const dropSet = new Set(drop);
     const k = [...Array(gr.size).keys()].filter((i) => !dropSet.has(i));
     if (k.length === 0) {
-      throw new TinyforgeError('prune-to-zero', `removing all ${gr.size} channels of ${gr.sources.map((s) => `"${s}"`).join(', ')} would disconnect the network`, {
-        location: where,
-        hint: 'keep at least one channel per layer (lower the target or the per-step fraction)',
-      });
+      throw new TinyforgeError(
+        'prune-to-zero',
+        `removing all ${gr.size} channels of ${gr.sources.map((s) => `"${s}"`).join(', ')} would disconnect the network`,
+        {
+          location: where,
+          hint: 'keep at least one channel per layer (lower the target or the per-step fraction)',
+        },
+      );
     }
     if (k.length < gr.size) keep.set(gr.id, k);
   }
@@ -65,15 +73,24 @@ export function removeChannels(g: Graph, remove: Map<number, number[]>, analysis
     const param = (i: number) => out.tensors[n.inputs[i] ?? '']!;
     switch (n.op) {
       case 'Dense':
-        if (kOut) { sliceAxis(param(1), 0, kOut); if (n.inputs[2]) sliceAxis(param(2), 0, kOut); }
+        if (kOut) {
+          sliceAxis(param(1), 0, kOut);
+          if (n.inputs[2]) sliceAxis(param(2), 0, kOut);
+        }
         if (kIn) sliceAxis(param(1), 1, kIn);
         break;
       case 'Conv2D':
-        if (kOut) { sliceAxis(param(1), 0, kOut); if (n.inputs[2]) sliceAxis(param(2), 0, kOut); }
+        if (kOut) {
+          sliceAxis(param(1), 0, kOut);
+          if (n.inputs[2]) sliceAxis(param(2), 0, kOut);
+        }
         if (kIn) sliceAxis(param(1), 3, kIn);
         break;
       case 'DepthwiseConv2D':
-        if (kOut) { sliceAxis(param(1), 3, kOut); if (n.inputs[2]) sliceAxis(param(2), 0, kOut); }
+        if (kOut) {
+          sliceAxis(param(1), 3, kOut);
+          if (n.inputs[2]) sliceAxis(param(2), 0, kOut);
+        }
         break;
       case 'BatchNormalization':
         if (kOut) for (let i = 1; i <= 4; i++) sliceAxis(param(i), 0, kOut);

@@ -12,21 +12,52 @@ import type { ParamSpec, PassData, PassReport } from './pass.ts';
 export const fineTuneParams = {
   epochs: { type: 'number', min: 0, max: 1000, default: 2, description: 'fine-tuning epochs over `samples` (0 = no fine-tuning)' },
   lr: { type: 'number', min: 1e-7, max: 1, default: 5e-4, description: 'Adam learning rate for fine-tuning' },
-  samples: { type: 'number', min: 1, max: 10_000_000, integer: true, default: 10000, description: 'training samples used for fine-tuning (first of the dataset)' },
-  val_samples: { type: 'number', min: 0, max: 1_000_000, integer: true, default: 2000, description: 'samples for the accuracy checks: the end of the validation data (CLI: the test split), else the end of the dataset, kept out of fine-tuning' },
+  samples: {
+    type: 'number',
+    min: 1,
+    max: 10_000_000,
+    integer: true,
+    default: 10000,
+    description: 'training samples used for fine-tuning (first of the dataset)',
+  },
+  val_samples: {
+    type: 'number',
+    min: 0,
+    max: 1_000_000,
+    integer: true,
+    default: 2000,
+    description:
+      'samples for the accuracy checks: the end of the validation data (CLI: the test split), else the end of the dataset, kept out of fine-tuning',
+  },
   batch_size: { type: 'number', min: 1, max: 4096, integer: true, default: 64, description: 'fine-tuning mini-batch size' },
   seed: { type: 'number', min: 0, max: 2 ** 31, integer: true, default: 1, description: 'seeds shuffling and initialisation' },
-  shift: { type: 'number', min: 0, max: 8, integer: true, default: 0, description: 'image models: fine-tune on random ±shift-pixel translations (0 = no augmentation)' },
+  shift: {
+    type: 'number',
+    min: 0,
+    max: 8,
+    integer: true,
+    default: 0,
+    description: 'image models: fine-tune on random ±shift-pixel translations (0 = no augmentation)',
+  },
 } satisfies Record<string, ParamSpec>;
 
 /** Distillation from the step's input model (its soft outputs carry more than the labels), shared by the passes that fine-tune. */
 export const distillParams = {
-  distill: { type: 'number', min: 0, max: 1, default: 0, description: 'fine-tune against the input model\'s soft outputs with this weight α (0 = labels only)' },
+  distill: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    default: 0,
+    description: "fine-tune against the input model's soft outputs with this weight α (0 = labels only)",
+  },
   temperature: { type: 'number', min: 0.1, max: 100, default: 4, description: 'distillation temperature T' },
 } satisfies Record<string, ParamSpec>;
 
 /** The proxyTrain teacher for distillParams, or undefined when distill is 0. */
-export function distillTeacher(teacher: Graph, params: Record<string, unknown>): { graph: Graph; alpha: number; temperature: number } | undefined {
+export function distillTeacher(
+  teacher: Graph,
+  params: Record<string, unknown>,
+): { graph: Graph; alpha: number; temperature: number } | undefined {
   const alpha = Number(params.distill) || 0;
   return alpha > 0 ? { graph: teacher, alpha, temperature: Number(params.temperature) } : undefined;
 }
@@ -46,7 +77,7 @@ export function fineTuneOptions(p: Record<string, number | string | boolean>): F
 
 /** A view of `count` samples of `ds` starting at `start` (wrapping around `base`..`base+period`). */
 export function sliceDataset(ds: Dataset, start: number, count: number, period = ds.size - start): Dataset {
-  return { ...ds, size: count, get: (i: number) => ds.get(start + ((i % period) + period) % period) };
+  return { ...ds, size: count, get: (i: number) => ds.get(start + (((i % period) + period) % period)) };
 }
 
 export interface DataSplit {
@@ -106,13 +137,19 @@ export async function fineTune(g: Graph, ds: Dataset, o: FineTuneOptions, extra:
   const whole = Math.floor(o.epochs);
   const frac = o.epochs - whole;
   let out = g;
-  const transformBatch = extra.transformBatch ?? (o.shift ? (await import('../train/augment.ts')).shiftTransform(g, o.shift, o.seed + 11) : undefined);
+  const transformBatch =
+    extra.transformBatch ?? (o.shift ? (await import('../train/augment.ts')).shiftTransform(g, o.shift, o.seed + 11) : undefined);
   if (transformBatch) extra = { ...extra, transformBatch };
-  if (whole > 0) out = (await trainGraph(out, ds, { epochs: whole, batchSize: o.batchSize, learningRate: o.lr, seed: o.seed, optimizer: 'adam', ...extra })).graph;
+  if (whole > 0)
+    out = (
+      await trainGraph(out, ds, { epochs: whole, batchSize: o.batchSize, learningRate: o.lr, seed: o.seed, optimizer: 'adam', ...extra })
+    ).graph;
   // A fractional epoch trains on the first part of the (seeded) data once more.
   if (frac > 0) {
     const part = sliceDataset(ds, 0, Math.max(o.batchSize, Math.round(ds.size * frac)), ds.size);
-    out = (await trainGraph(out, part, { epochs: 1, batchSize: o.batchSize, learningRate: o.lr, seed: o.seed + 7, optimizer: 'adam', ...extra })).graph;
+    out = (
+      await trainGraph(out, part, { epochs: 1, batchSize: o.batchSize, learningRate: o.lr, seed: o.seed + 7, optimizer: 'adam', ...extra })
+    ).graph;
   }
   return out;
 }

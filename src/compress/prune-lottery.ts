@@ -74,18 +74,27 @@ export async function runLottery(arch: Graph, train: Dataset, test: Dataset, o: 
   ];
   // Epochs of all runs: per seed the dense one, then per pruning kind fine-tuned + lottery + scratch-E + scratch-B.
   const cap = Math.round(o.epochs * o.scratchBCap);
-  const allEpochs = () => o.seeds.length * (o.epochs + 2 * (o.fineTuneEpochs + 2 * o.epochs) + (rows[0].scratchBEpochs || cap) + (rows[1].scratchBEpochs || cap));
+  const allEpochs = () =>
+    o.seeds.length * (o.epochs + 2 * (o.fineTuneEpochs + 2 * o.epochs) + (rows[0].scratchBEpochs || cap) + (rows[1].scratchBEpochs || cap));
   const batches = Math.max(1, Math.ceil(train.size / o.batchSize));
   let trained = 0;
   let now = '';
   const fit = async (g: Graph, epochs: number, seed: number) => {
     const onProgress = (epoch: number, b: number) => o.onProgress?.(now, Math.min(1, (trained + epoch + (b + 1) / batches) / allEpochs()));
-    const r = await trainGraph(g, train, { epochs, batchSize: o.batchSize, learningRate: o.learningRate, seed, optimizer: 'adam', onProgress });
+    const r = await trainGraph(g, train, {
+      epochs,
+      batchSize: o.batchSize,
+      learningRate: o.learningRate,
+      seed,
+      optimizer: 'adam',
+      onProgress,
+    });
     trained += epochs;
     return r.graph;
   };
   const top1 = async (g: Graph) => (await evaluate(g, test)).top1;
-  const budget = (dense: number, pruned: number) => Math.max(o.epochs, Math.round(o.epochs * Math.min(o.scratchBCap, dense / Math.max(1, pruned))));
+  const budget = (dense: number, pruned: number) =>
+    Math.max(o.epochs, Math.round(o.epochs * Math.min(o.scratchBCap, dense / Math.max(1, pruned))));
 
   for (const seed of o.seeds) {
     const say = (m: string) => o.onProgress?.((now = `seed ${seed}: ${m}`), trained / allEpochs());

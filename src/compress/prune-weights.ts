@@ -6,7 +6,16 @@ import { cloneGraph, product } from '../ir/graph.ts';
 import { distillTrain } from './distill.ts';
 import type { LayerRow, Pass, PassLog } from './pass.ts';
 import {
-  accuracy, compareFigures, distillParams, fineTune, fineTuneOptions, fineTuneParams, pct, requireDataset, splitData, type CompressReport,
+  accuracy,
+  compareFigures,
+  distillParams,
+  fineTune,
+  fineTuneOptions,
+  fineTuneParams,
+  pct,
+  requireDataset,
+  splitData,
+  type CompressReport,
 } from './prune-finetune.ts';
 
 export const WEIGHT_OPS = ['Dense', 'Conv2D', 'DepthwiseConv2D'] as const;
@@ -119,15 +128,46 @@ export const pruneWeights: Pass = {
   description: 'unstructured magnitude pruning with a gradual (cubic) schedule and masked fine-tuning',
   params: {
     sparsity: { type: 'number', min: 0, max: 0.999, default: 0.9, description: 'fraction of weights set to zero' },
-    scope: { type: 'enum', values: ['per-layer', 'global'], default: 'per-layer', description: 'one target per layer, or one global threshold' },
-    steps: { type: 'number', min: 1, max: 100, integer: true, default: 4, description: 'pruning steps of the cubic schedule (fine-tuning between them)' },
-    skip_below: { type: 'number', min: 0, max: 1e9, integer: true, default: 0, description: 'layers with fewer weights than this stay unpruned (0 = prune all)' },
+    scope: {
+      type: 'enum',
+      values: ['per-layer', 'global'],
+      default: 'per-layer',
+      description: 'one target per layer, or one global threshold',
+    },
+    steps: {
+      type: 'number',
+      min: 1,
+      max: 100,
+      integer: true,
+      default: 4,
+      description: 'pruning steps of the cubic schedule (fine-tuning between them)',
+    },
+    skip_below: {
+      type: 'number',
+      min: 0,
+      max: 1e9,
+      integer: true,
+      default: 0,
+      description: 'layers with fewer weights than this stay unpruned (0 = prune all)',
+    },
     ...distillParams,
-    distill: { ...distillParams.distill, description: 'fine-tune against the unpruned model\'s soft outputs with this weight α (0 = labels only)' },
-    lr_decay: { type: 'number', min: 0.01, max: 1, default: 1, description: 'learning-rate multiplier after each pruning step (1 = constant)' },
+    distill: {
+      ...distillParams.distill,
+      description: "fine-tune against the unpruned model's soft outputs with this weight α (0 = labels only)",
+    },
+    lr_decay: {
+      type: 'number',
+      min: 0.01,
+      max: 1,
+      default: 1,
+      description: 'learning-rate multiplier after each pruning step (1 = constant)',
+    },
     ...fineTuneParams,
     // Says what the shared parameter means here: recipes that gave 1 epoch expected one per step.
-    epochs: { ...fineTuneParams.epochs, description: 'fine-tuning epochs in all, spread evenly over the pruning steps (0 = no fine-tuning)' },
+    epochs: {
+      ...fineTuneParams.epochs,
+      description: 'fine-tuning epochs in all, spread evenly over the pruning steps (0 = no fine-tuning)',
+    },
   },
   async run(ir, { params, data }, log: PassLog) {
     const g = cloneGraph(ir);
@@ -150,7 +190,11 @@ export const pruneWeights: Pass = {
       // Decaying the rate lets the last, gentlest steps settle instead of bouncing around the masked optimum.
       const o = { ...ft, epochs: ft.epochs / schedule.length, seed: ft.seed + i, lr: ft.lr * lrDecay ** i };
       // The unpruned model as teacher (Hinton distillation): its soft outputs carry more than the labels.
-      if (ft.epochs > 0) cur = alpha > 0 ? await distillTrain(cur, [ir], split!.train, { ...o, alpha, temperature: Number(params.temperature) }) : await fineTune(cur, split!.train, o);
+      if (ft.epochs > 0)
+        cur =
+          alpha > 0
+            ? await distillTrain(cur, [ir], split!.train, { ...o, alpha, temperature: Number(params.temperature) })
+            : await fineTune(cur, split!.train, o);
     }
     const accAfter = await accuracy(cur, split?.val);
     const layers: LayerRow[] = weights.map((w) => {
@@ -159,7 +203,11 @@ export const pruneWeights: Pass = {
       const kept = keptFraction(cur, w.tensor);
       const bytes = n * 4;
       return {
-        node: w.node, op: w.op, params: n, bytes_before: bytes, bytes_after: bytes,
+        node: w.node,
+        op: w.op,
+        params: n,
+        bytes_before: bytes,
+        bytes_after: bytes,
         kept_percent: Math.round(kept * 10000) / 100,
         nonzero: Math.round(kept * n),
       };

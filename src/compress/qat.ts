@@ -30,14 +30,32 @@ export const qat: Pass = {
   calibrationParam: 'calibration_samples',
   params: {
     percentile: { type: 'number', min: 90, max: 100, default: 100, description: 'calibration range: 100 = min/max' },
-    calibration_samples: { type: 'number', min: 1, max: 100000, integer: true, default: 200, description: 'calibration samples (data.calibration, else the first training samples)' },
+    calibration_samples: {
+      type: 'number',
+      min: 1,
+      max: 100000,
+      integer: true,
+      default: 200,
+      description: 'calibration samples (data.calibration, else the first training samples)',
+    },
     ...fineTuneParams,
     epochs: { type: 'number', min: 0, max: 1000, default: 1, description: 'QAT epochs (0 = PTQ only)' },
     lr: { type: 'number', min: 1e-7, max: 1, default: 1e-4, description: 'Adam learning rate' },
-    val_samples: { type: 'number', min: 0, max: 1_000_000, integer: true, default: 1000, description: 'held-out samples for the int8 PTQ/QAT top-1 (reference interpreter)' },
+    val_samples: {
+      type: 'number',
+      min: 0,
+      max: 1_000_000,
+      integer: true,
+      default: 1000,
+      description: 'held-out samples for the int8 PTQ/QAT top-1 (reference interpreter)',
+    },
     ...distillParams,
     // The float model as teacher: its soft outputs keep the fake-quantized fine-tuning from drifting off what PTQ kept.
-    distill: { ...distillParams.distill, default: 0.5, description: 'fine-tune against the float model\'s soft outputs with this weight α (0 = labels only)' },
+    distill: {
+      ...distillParams.distill,
+      default: 0.5,
+      description: "fine-tune against the float model's soft outputs with this weight α (0 = labels only)",
+    },
   },
   async run(ir, { params, data }, log) {
     const ds = requireDataset(data, 'qat-int8', 'fine-tune with fake quantization');
@@ -47,8 +65,11 @@ export const qat: Pass = {
     fuseActivations(fused);
     checkQatGraph(fused);
     const nCal = Number(params.calibration_samples);
-    const calibration: Record<string, TensorData>[] = data.calibration?.slice(0, nCal) ??
-      Array.from({ length: Math.min(nCal, split.train.size) }, (_, i) => ({ [fused.inputs[0]]: prepareInput(fused, split.train.get(i).x) }));
+    const calibration: Record<string, TensorData>[] =
+      data.calibration?.slice(0, nCal) ??
+      Array.from({ length: Math.min(nCal, split.train.size) }, (_, i) => ({
+        [fused.inputs[0]]: prepareInput(fused, split.train.get(i).x),
+      }));
     log.progress('qat-int8: calibrating');
     const ranges = calibrate(fused, calibration, { percentile: Number(params.percentile) });
     const ptq = quantizeGraphInt8(fused, ranges).graph;
@@ -58,16 +79,40 @@ export const qat: Pass = {
     if (ft.epochs > 0) {
       const quant = activationQuant(fused, ptq);
       const logits = logitsTensor(fused);
-      const weights = fused.nodes.filter((n) => (n.op === 'Dense' || n.op === 'Conv2D') && fused.tensors[n.inputs[1]]?.data).map((n) => n.inputs[1]);
-      const real = new Map(weights.map((w) => [w, { w: Float32Array.from(fused.tensors[w].data as Float32Array), out: fused.tensors[w].shape[0], adam: new ArrayAdam(fused.tensors[w].data!.length, ft.lr) }]));
-      const trained = await proxyTrain(fused, split.train, { epochs: ft.epochs, batchSize: ft.batchSize, lr: ft.lr, seed: ft.seed, shift: ft.shift, teacher: distillTeacher(fused, params),
-        onProgress: (e, b, loss, f) => void (b % 50 === 0 && log.progress(`qat-int8: epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`, f)) }, {
-        proxied: weights,
-        forwardWeights: (name) => fakeQuantWeights(real.get(name)!.w, real.get(name)!.out),
-        // STE: the gradient at the fake-quantized weights updates the float ones.
-        update: (name, grad) => real.get(name)!.adam.step(real.get(name)!.w, grad),
-        logits: (model, x) => qatForward(model, x, quant, logits),
-      });
+      const weights = fused.nodes
+        .filter((n) => (n.op === 'Dense' || n.op === 'Conv2D') && fused.tensors[n.inputs[1]]?.data)
+        .map((n) => n.inputs[1]);
+      const real = new Map(
+        weights.map((w) => [
+          w,
+          {
+            w: Float32Array.from(fused.tensors[w].data as Float32Array),
+            out: fused.tensors[w].shape[0],
+            adam: new ArrayAdam(fused.tensors[w].data!.length, ft.lr),
+          },
+        ]),
+      );
+      const trained = await proxyTrain(
+        fused,
+        split.train,
+        {
+          epochs: ft.epochs,
+          batchSize: ft.batchSize,
+          lr: ft.lr,
+          seed: ft.seed,
+          shift: ft.shift,
+          teacher: distillTeacher(fused, params),
+          onProgress: (e, b, loss, f) =>
+            void (b % 50 === 0 && log.progress(`qat-int8: epoch ${e + 1}, batch ${b}, loss ${loss.toFixed(4)}`, f)),
+        },
+        {
+          proxied: weights,
+          forwardWeights: (name) => fakeQuantWeights(real.get(name)!.w, real.get(name)!.out),
+          // STE: the gradient at the fake-quantized weights updates the float ones.
+          update: (name, grad) => real.get(name)!.adam.step(real.get(name)!.w, grad),
+          logits: (model, x) => qatForward(model, x, quant, logits),
+        },
+      );
       result = quantizeGraphInt8(trained, ranges).graph;
     }
     const accQat = ft.epochs > 0 ? await evalInt8(result) : accPtq;
@@ -84,7 +129,9 @@ export const qat: Pass = {
       accuracy_ptq: accPtq ?? null,
       accuracy_qat: accQat ?? null,
       layers: layerRows(fused, result, calibration.slice(0, 4)),
-      notes: [`int8 top-1 (reference interpreter) ${split.valLabel}: PTQ ${pct(accPtq)} → QAT ${pct(accQat)} after ${ft.epochs} epochs${Number(params.distill) > 0 ? ` (distilled from the float model, α=${params.distill})` : ''}`],
+      notes: [
+        `int8 top-1 (reference interpreter) ${split.valLabel}: PTQ ${pct(accPtq)} → QAT ${pct(accQat)} after ${ft.epochs} epochs${Number(params.distill) > 0 ? ` (distilled from the float model, α=${params.distill})` : ''}`,
+      ],
     };
     return { ir: result, report };
   },

@@ -31,7 +31,11 @@ export function rangeOf(data: Float32Array): TensorRange {
 
 /** Per-channel symmetric int8 along `axis`: scale[c] = max|w_c| / 127, q = clamp(round(w / scale[c]), −127, 127).
  *  A channel of zeros gets scale 1. Zero points are 0 (TFLite: weights are symmetric, range ±127). */
-export function quantizeWeightsPerChannel(w: Float32Array, shape: readonly number[], axis: number): { data: Int8Array; quant: QuantParams } {
+export function quantizeWeightsPerChannel(
+  w: Float32Array,
+  shape: readonly number[],
+  axis: number,
+): { data: Int8Array; quant: QuantParams } {
   const channels = shape[axis];
   let inner = 1;
   for (let d = axis + 1; d < shape.length; d++) inner *= shape[d];
@@ -55,7 +59,11 @@ export function quantizeWeightsPerTensor(w: Float32Array): { data: Int8Array; qu
 }
 
 /** int32 bias with scale s_in · s_w[c] and zero point 0 (TFLite), one scale per output channel. */
-export function quantizeBias(b: Float32Array, inputScale: number, weightScales: readonly number[]): { data: Int32Array; quant: QuantParams } {
+export function quantizeBias(
+  b: Float32Array,
+  inputScale: number,
+  weightScales: readonly number[],
+): { data: Int32Array; quant: QuantParams } {
   const scales = Array.from(b, (_, c) => inputScale * (weightScales.length === 1 ? weightScales[0] : weightScales[c]));
   const data = new Int32Array(b.length);
   for (let c = 0; c < b.length; c++) data[c] = clamp(roundHalfAway(b[c] / scales[c]), -2147483648, 2147483647);
@@ -82,9 +90,13 @@ export function quantizeClusteredWeights(w: Float32Array, s: Clustered): { data:
     if (pruned(i)) continue;
     const c = s.codebook[s.indices[i]];
     if (c === undefined || Math.fround(c) !== w[i]) {
-      throw new TinyforgeError('storage-mismatch', `weight ${i} = ${w[i]} is not its cluster's value ${c}: the clustered storage is stale`, {
-        hint: 'a step after cluster changed the weights; put cluster (and huffman) after the steps that train or prune',
-      });
+      throw new TinyforgeError(
+        'storage-mismatch',
+        `weight ${i} = ${w[i]} is not its cluster's value ${c}: the clustered storage is stale`,
+        {
+          hint: 'a step after cluster changed the weights; put cluster (and huffman) after the steps that train or prune',
+        },
+      );
     }
     maxAbs = Math.max(maxAbs, Math.abs(c));
   }

@@ -10,9 +10,15 @@ import { int8Kernels } from '../reference/int8/index.ts';
 import { SOFTMAX_MAX_DEPTH, SOFTMAX_OUTPUT_SCALE, SOFTMAX_OUTPUT_ZERO_POINT } from '../reference/int8/softmax.ts';
 import { calibrate, type TensorRange } from './calibrate.ts';
 import { graphSize, type Pass, type PassReport } from './pass.ts';
-import { activationQuant, quantizeBias, quantizeClusteredWeights, quantizeConstantPerTensor, quantizeWeightsPerChannel, quantizeWeightsPerTensor } from './quant-params.ts';
+import {
+  activationQuant,
+  quantizeBias,
+  quantizeClusteredWeights,
+  quantizeConstantPerTensor,
+  quantizeWeightsPerChannel,
+  quantizeWeightsPerTensor,
+} from './quant-params.ts';
 import { layerRows } from './quantize-int8-report.ts';
-
 
 /** Can this node run on the int8 kernels? (Softmax only over the last axis and up to 511 classes.) */
 function runsInInt8(node: Node, g: Graph): boolean {
@@ -45,10 +51,19 @@ export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>,
 
   const rangeOf = (name: string): TensorRange => {
     const r = ranges[name];
-    if (!r) throw new TinyforgeError('no-calibration-data', `no calibrated range for tensor "${name}"`, { hint: 'calibrate on the same graph you quantize' });
+    if (!r)
+      throw new TinyforgeError('no-calibration-data', `no calibrated range for tensor "${name}"`, {
+        hint: 'calibrate on the same graph you quantize',
+      });
     return r;
   };
-  const activation = (name: string, quant: QuantParams): Tensor => ({ ...g.tensors[name], shape: [...g.tensors[name].shape], dtype: 'i8', quant, data: undefined });
+  const activation = (name: string, quant: QuantParams): Tensor => ({
+    ...g.tensors[name],
+    shape: [...g.tensors[name].shape],
+    dtype: 'i8',
+    quant,
+    data: undefined,
+  });
 
   for (const name of g.inputs) tensors[name] = activation(name, activationQuant(rangeOf(name)));
 
@@ -82,12 +97,19 @@ export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>,
 
     const inputQuant = tensors[node.inputs[0]]?.quant;
     if (!inputQuant) {
-      throw new TinyforgeError('unsupported-graph', `node "${node.name}" (${node.op}) has a constant first input; int8 needs an activation there`, { location: { node: node.name, op: node.op } });
+      throw new TinyforgeError(
+        'unsupported-graph',
+        `node "${node.name}" (${node.op}) has a constant first input; int8 needs an activation there`,
+        { location: { node: node.name, op: node.op } },
+      );
     }
     node.inputs.forEach((name, i) => {
       if (!name || tensors[name]) return;
       const t = g.tensors[name];
-      if (!t.data) throw new TinyforgeError('dangling-tensor', `input "${name}" of node "${node.name}" is used before it is produced`, { location: { node: node.name, op: node.op } });
+      if (!t.data)
+        throw new TinyforgeError('dangling-tensor', `input "${name}" of node "${node.name}" is used before it is produced`, {
+          location: { node: node.name, op: node.op },
+        });
       const values = t.data as Float32Array;
       const weightAxis = opDef(node.op).weightChannelAxis;
       if (i === 1 && weightAxis !== null && t.storage?.kind === 'clustered') {
@@ -112,24 +134,30 @@ export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>,
     });
     const out = node.outputs[0];
     const rule = opDef(node.op).int8Output;
-    const quant: QuantParams = rule === 'input'
-      ? structuredClone(inputQuant)
-      : rule === 'fixed'
-        ? fixedOutputQuant(node)
-        : activationQuant(rangeOf(out));
+    const quant: QuantParams =
+      rule === 'input' ? structuredClone(inputQuant) : rule === 'fixed' ? fixedOutputQuant(node) : activationQuant(rangeOf(out));
     tensors[out] = activation(out, quant);
     nodes.push(structuredClone(node));
   }
 
   shareConcatScales(nodes, tensors, g.outputs);
-  const graph: Graph = { name: g.name, inputs: [...g.inputs], outputs: [...g.outputs], tensors, nodes, metadata: structuredClone(g.metadata) };
+  const graph: Graph = {
+    name: g.name,
+    inputs: [...g.inputs],
+    outputs: [...g.outputs],
+    tensors,
+    nodes,
+    metadata: structuredClone(g.metadata),
+  };
   return { graph, floatNodes, halfToInt8 };
 }
 
 /** The output quantization of an op whose OpDef says int8Output 'fixed'. */
 function fixedOutputQuant(node: Node): QuantParams {
   if (node.op === 'Softmax') return { scale: [SOFTMAX_OUTPUT_SCALE], zeroPoint: [SOFTMAX_OUTPUT_ZERO_POINT] };
-  throw new TinyforgeError('unsupported-op', `no fixed int8 output quantization is known for ${node.op}`, { location: { node: node.name, op: node.op } });
+  throw new TinyforgeError('unsupported-op', `no fixed int8 output quantization is known for ${node.op}`, {
+    location: { node: node.name, op: node.op },
+  });
 }
 
 /** TFLite wants Concat inputs at the output's scale: give it to producers whose output scale is free and whose only
@@ -144,7 +172,8 @@ function shareConcatScales(nodes: Node[], tensors: Record<string, Tensor>, graph
     const q = tensors[n.outputs[0]].quant!;
     for (const i of n.inputs) {
       const p = producer.get(i);
-      if (p && opDef(p.op).int8Output === 'free' && consumers.get(i) === 1 && !graphOutputs.includes(i)) tensors[i].quant = structuredClone(q);
+      if (p && opDef(p.op).int8Output === 'free' && consumers.get(i) === 1 && !graphOutputs.includes(i))
+        tensors[i].quant = structuredClone(q);
     }
   }
 }
@@ -154,17 +183,39 @@ export const quantizeInt8: Pass = {
   description: 'post-training full-integer int8 quantization (TFLite spec) calibrated on sample inputs',
   calibrationParam: 'samples',
   params: {
-    percentile: { type: 'number', min: 90, max: 100, default: 100, description: 'calibration range: 100 = min/max, e.g. 99.99 clips outlier tails' },
-    samples: { type: 'number', min: 1, max: 100000, integer: true, default: 100, description: 'calibration samples used (the first N given)' },
+    percentile: {
+      type: 'number',
+      min: 90,
+      max: 100,
+      default: 100,
+      description: 'calibration range: 100 = min/max, e.g. 99.99 clips outlier tails',
+    },
+    samples: {
+      type: 'number',
+      min: 1,
+      max: 100000,
+      integer: true,
+      default: 100,
+      description: 'calibration samples used (the first N given)',
+    },
     fuse: { type: 'boolean', default: true, description: 'fold Relu/Relu6 into the preceding Dense/Conv/Add first' },
-    weights: { type: 'enum', values: ['per-channel', 'per-tensor'], default: 'per-channel', description: 'weight scale granularity (TFLite default: per-channel)' },
+    weights: {
+      type: 'enum',
+      values: ['per-channel', 'per-tensor'],
+      default: 'per-channel',
+      description: 'weight scale granularity (TFLite default: per-channel)',
+    },
   },
   async run(ir, { params, data }, log) {
     const notAllFloat = Object.values(ir.tensors).filter((t) => t.dtype !== 'f32' && !(t.dtype === 'i32' && t.data));
     if (notAllFloat.length > 0) {
-      throw new TinyforgeError('already-quantized', `"${ir.name}" is not a float graph: ${notAllFloat.length} tensors are ${notAllFloat[0].dtype} (e.g. "${notAllFloat[0].name}")`, {
-        hint: 'quantize-int8 takes a float model; drop the step from the recipe for an already quantized model',
-      });
+      throw new TinyforgeError(
+        'already-quantized',
+        `"${ir.name}" is not a float graph: ${notAllFloat.length} tensors are ${notAllFloat[0].dtype} (e.g. "${notAllFloat[0].name}")`,
+        {
+          hint: 'quantize-int8 takes a float model; drop the step from the recipe for an already quantized model',
+        },
+      );
     }
     const samples = (data.calibration ?? []).slice(0, params.samples as number);
     const percentile = params.percentile as number;
@@ -178,15 +229,28 @@ export const quantizeInt8: Pass = {
     const after = graphSize(graph);
     const notes = [`calibrated on ${samples.length} samples, ${percentile === 100 ? 'min/max' : `${percentile}th percentile`} ranges`];
     if (fused.length) notes.push(`fused ${fused.length} activations into their producers: ${fused.join(', ')}`);
-    const clustered = Object.values(graph.tensors).filter((t) => t.dtype === 'i8' && t.storage?.kind === 'clustered').map((t) => t.name);
-    if (clustered.length) notes.push(`${clustered.length} clustered weights keep their clusters as int8 codes under one scale each: ${clustered.join(', ')}`);
+    const clustered = Object.values(graph.tensors)
+      .filter((t) => t.dtype === 'i8' && t.storage?.kind === 'clustered')
+      .map((t) => t.name);
+    if (clustered.length)
+      notes.push(`${clustered.length} clustered weights keep their clusters as int8 codes under one scale each: ${clustered.join(', ')}`);
     if (halfToInt8.length) {
       notes.push(`half storage of ${halfToInt8.join(', ')} becomes int8 (1 byte a weight instead of 2)`);
-      log.add({ code: 'half-to-int8', severity: 'info', message: `quantize-int8: ${halfToInt8.length} half-stored weights become int8 (smaller)`, notes: halfToInt8 });
+      log.add({
+        code: 'half-to-int8',
+        severity: 'info',
+        message: `quantize-int8: ${halfToInt8.length} half-stored weights become int8 (smaller)`,
+        notes: halfToInt8,
+      });
     }
     if (floatNodes.length) {
       notes.push(`${floatNodes.length} nodes stay float between Dequantize/Quantize: ${floatNodes.join(', ')}`);
-      log.add({ code: 'float-fallback', severity: 'warning', message: `${floatNodes.length} nodes have no int8 kernel and run in float`, notes: floatNodes });
+      log.add({
+        code: 'float-fallback',
+        severity: 'warning',
+        message: `${floatNodes.length} nodes have no int8 kernel and run in float`,
+        notes: floatNodes,
+      });
     }
     const report: PassReport = {
       name: 'quantize-int8',

@@ -66,7 +66,15 @@ export async function runSchedule(start: Graph, o: ScheduleOptions, startAccurac
   let bestAccuracy = startAccuracy;
   let last = start;
   let lastAccuracy = startAccuracy;
-  const done = (reached: boolean, reason: ScheduleResult['reason']): ScheduleResult => ({ best, bestAccuracy, last, lastAccuracy, reached, reason, steps });
+  const done = (reached: boolean, reason: ScheduleResult['reason']): ScheduleResult => ({
+    best,
+    bestAccuracy,
+    last,
+    lastAccuracy,
+    reached,
+    reason,
+    steps,
+  });
   const steps: ScheduleStepRecord[] = [];
   let halvings = 0;
   let maxFraction = o.maxFraction;

@@ -19,10 +19,17 @@ interface Row {
 
 function readRows(file: string): Row[] {
   try {
-    const records = parse(readFileSync(file), { bom: true, trim: true, skip_empty_lines: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    const records = parse(readFileSync(file), { bom: true, trim: true, skip_empty_lines: true, info: true }) as unknown as {
+      record: string[];
+      info: { lines: number };
+    }[];
     return records.map((r) => ({ fields: r.record, line: r.info.lines }));
   } catch (e) {
-    throw badDataset(file, `${file} is not a readable CSV file: ${(e as Error).message}`, 'every row needs the same number of comma-separated fields');
+    throw badDataset(
+      file,
+      `${file} is not a readable CSV file: ${(e as Error).message}`,
+      'every row needs the same number of comma-separated fields',
+    );
   }
 }
 
@@ -34,20 +41,32 @@ function hasHeader(rows: Row[]): boolean {
   return first.fields.some((f, c) => !isNumber(f) && isNumber(second.fields[c] ?? ''));
 }
 
-function labelColumnOf(file: string, header: string[] | undefined, columns: number, flag: string | undefined): { column: number; note?: string } {
+function labelColumnOf(
+  file: string,
+  header: string[] | undefined,
+  columns: number,
+  flag: string | undefined,
+): { column: number; note?: string } {
   if (flag !== undefined) {
     const byName = header?.indexOf(flag) ?? -1;
     if (byName >= 0) return { column: byName };
     const index = /^\d+$/.test(flag.trim()) ? Number(flag) : NaN;
     if (Number.isInteger(index) && index < columns) return { column: index };
-    throw new TinyforgeError('bad-argument', `--label-column ${flag}: ${file} has ${header ? `no column named "${flag}" (columns: ${header.join(', ')})` : 'no header row'}${Number.isInteger(index) ? ` and only ${columns} columns (0..${columns - 1})` : ''}`, {
-      location: { file },
-      hint: header ? `name one of the columns, or give its 0-based index` : `give the label column's 0-based index (0..${columns - 1})`,
-    });
+    throw new TinyforgeError(
+      'bad-argument',
+      `--label-column ${flag}: ${file} has ${header ? `no column named "${flag}" (columns: ${header.join(', ')})` : 'no header row'}${Number.isInteger(index) ? ` and only ${columns} columns (0..${columns - 1})` : ''}`,
+      {
+        location: { file },
+        hint: header ? `name one of the columns, or give its 0-based index` : `give the label column's 0-based index (0..${columns - 1})`,
+      },
+    );
   }
   const named = header?.findIndex((h) => LABEL_NAMES.includes(h.toLowerCase())) ?? -1;
   if (named >= 0) return { column: named, note: `labels are column "${header![named]}"` };
-  return { column: columns - 1, note: `labels are the last column (${header ? `"${header[columns - 1]}"` : `index ${columns - 1}`}); --label-column picks another` };
+  return {
+    column: columns - 1,
+    note: `labels are the last column (${header ? `"${header[columns - 1]}"` : `index ${columns - 1}`}); --label-column picks another`,
+  };
 }
 
 export function loadCsvDataset(file: string, opts: Partial<LoadOptions> = {}): Dataset {
@@ -56,10 +75,16 @@ export function loadCsvDataset(file: string, opts: Partial<LoadOptions> = {}): D
   const rows = header ? all.slice(1) : all;
   if (rows.length === 0) throw badDataset(file, `${file} has no data rows`, 'one row a sample: the input values and a label column');
   const columns = rows[0].fields.length;
-  if (columns < 2) throw badDataset(file, `${file} has ${columns} column; a sample needs values and a label`, 'one row a sample: the input values and a label column');
+  if (columns < 2)
+    throw badDataset(
+      file,
+      `${file} has ${columns} column; a sample needs values and a label`,
+      'one row a sample: the input values and a label column',
+    );
   const { column, note } = labelColumnOf(file, header, columns, opts.labelColumn);
   const chosen = opts.limit === undefined ? rows : rows.slice(0, opts.limit);
-  if (opts.input) checkSampleFits([columns - 1], opts.input, { file, row: chosen[0].line, what: `a row of ${columns - 1} values (label column aside)` });
+  if (opts.input)
+    checkSampleFits([columns - 1], opts.input, { file, row: chosen[0].line, what: `a row of ${columns - 1} values (label column aside)` });
 
   const values = chosen.map((r) => {
     const x = new Float32Array(columns - 1);
@@ -67,7 +92,11 @@ export function loadCsvDataset(file: string, opts: Partial<LoadOptions> = {}): D
     r.fields.forEach((f, c) => {
       if (c === column) return;
       if (!isNumber(f)) {
-        throw badDataset(file, `${file} line ${r.line}, column ${header ? `"${header[c]}"` : c}: "${f}" is not a number`, 'every column but the label holds numbers');
+        throw badDataset(
+          file,
+          `${file} line ${r.line}, column ${header ? `"${header[c]}"` : c}: "${f}" is not a number`,
+          'every column but the label holds numbers',
+        );
       }
       x[k++] = Number(f);
     });

@@ -103,12 +103,16 @@ export function checkSampleFits(shape: readonly number[], input: Tensor, where: 
   const at = where.row === undefined ? where.file : `${where.file} row ${where.row}`;
   // A channels-first sample ([C, H, W] for an [H, W, C] input) is the usual mix-up from PyTorch exports.
   const channelsFirst = w.length === 3 && s.length === 3 && s[0] === w[2] && s[1] === w[0] && s[2] === w[1];
-  throw new TinyforgeError('sample-shape-mismatch', `${at}: ${where.what ?? 'a sample'} of shape [${shape.join(', ')}] (${product(shape)} values) does not fit the model input "${input.name}" [${want.join(', ')}] (${product(want)} values)`, {
-    location: { file: where.file },
-    hint: channelsFirst
-      ? 'the model takes channels last (NHWC): transpose the samples, e.g. numpy x.transpose(0, 2, 3, 1)'
-      : 'check that this dataset belongs to this model, or reshape the samples to the model input',
-  });
+  throw new TinyforgeError(
+    'sample-shape-mismatch',
+    `${at}: ${where.what ?? 'a sample'} of shape [${shape.join(', ')}] (${product(shape)} values) does not fit the model input "${input.name}" [${want.join(', ')}] (${product(want)} values)`,
+    {
+      location: { file: where.file },
+      hint: channelsFirst
+        ? 'the model takes channels last (NHWC): transpose the samples, e.g. numpy x.transpose(0, 2, 3, 1)'
+        : 'check that this dataset belongs to this model, or reshape the samples to the model input',
+    },
+  );
 }
 
 /** The label range every loader checks: an integer in [0, classes). */

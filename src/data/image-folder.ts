@@ -43,7 +43,9 @@ export function loadImageFolder(folder: string, opts: Partial<LoadOptions> = {})
   const perClass = classes.map((name) => {
     const dir = join(folder, name);
     if (!isDir(dir)) return [];
-    const entries = readdirSync(dir).filter((e) => !e.startsWith('.')).sort(byName);
+    const entries = readdirSync(dir)
+      .filter((e) => !e.startsWith('.'))
+      .sort(byName);
     const images = entries.filter((e) => isImageName(e) && !isDir(join(dir, e)));
     ignored += entries.length - images.length;
     return images.map((f) => join(dir, f));
@@ -55,11 +57,17 @@ export function loadImageFolder(folder: string, opts: Partial<LoadOptions> = {})
       if (k < files.length) order.push({ file: files[k], label });
     });
   }
-  if (order.length === 0) throw badDataset(folder, `${folder} has class subfolders but no PNG or JPEG images in them`, 'put the images of class "name" in <folder>/name/');
+  if (order.length === 0)
+    throw badDataset(
+      folder,
+      `${folder} has class subfolders but no PNG or JPEG images in them`,
+      'put the images of class "name" in <folder>/name/',
+    );
   const chosen = opts.limit === undefined ? order : order.slice(0, opts.limit);
 
   const read = (file: string): Image => {
-    if (statSync(file).size > MAX_IMAGE_PIXELS * 4) throw badDataset(file, `${file} is larger than any image tinyforge reads`, 'downscale the image');
+    if (statSync(file).size > MAX_IMAGE_PIXELS * 4)
+      throw badDataset(file, `${file} is larger than any image tinyforge reads`, 'downscale the image');
     return decodeImage(new Uint8Array(readFileSync(file)), file);
   };
   const first = read(chosen[0].file);

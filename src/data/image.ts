@@ -143,7 +143,8 @@ export function encodePng(img: Image): Uint8Array {
   const png = new PNG({ width: img.width, height: img.height });
   const n = img.width * img.height;
   for (let i = 0; i < n; i++) {
-    const [r, g, b] = img.channels === 1 ? [img.data[i], img.data[i], img.data[i]] : [img.data[3 * i], img.data[3 * i + 1], img.data[3 * i + 2]];
+    const [r, g, b] =
+      img.channels === 1 ? [img.data[i], img.data[i], img.data[i]] : [img.data[3 * i], img.data[3 * i + 1], img.data[3 * i + 2]];
     png.data[4 * i] = r;
     png.data[4 * i + 1] = g;
     png.data[4 * i + 2] = b;

@@ -66,7 +66,9 @@ function resolveSplit(path: string, split: 'train' | 'test'): { path: string; no
   if (split === 'test') return { path, notes: [] };
   return {
     path,
-    notes: [`${path} has no train/ and test/ subfolders: calibration and training use the same {n} samples as the test figures, which are therefore not held out`],
+    notes: [
+      `${path} has no train/ and test/ subfolders: calibration and training use the same {n} samples as the test figures, which are therefore not held out`,
+    ],
   };
 }
 
@@ -96,10 +98,14 @@ export function detectFormat(path: string): DatasetFormat {
 /** --dataset-encoding and --label-column apply to one format each; given for another they would be ignored. */
 function rejectFormatFlags(path: string, format: DatasetFormat, opts: LoadOptions): void {
   if (opts.encoding !== undefined && format !== 'mlperf') {
-    throw new TinyforgeError('bad-argument', `--dataset-encoding applies to folders of .bin samples (y_labels.csv); ${path} is ${FORMAT_NAMES[format]}`, {
-      location: { file: path },
-      hint: `drop --dataset-encoding: ${FORMAT_NAMES[format]} says how its values are stored`,
-    });
+    throw new TinyforgeError(
+      'bad-argument',
+      `--dataset-encoding applies to folders of .bin samples (y_labels.csv); ${path} is ${FORMAT_NAMES[format]}`,
+      {
+        location: { file: path },
+        hint: `drop --dataset-encoding: ${FORMAT_NAMES[format]} says how its values are stored`,
+      },
+    );
   }
   if (opts.labelColumn !== undefined && format !== 'csv') {
     throw new TinyforgeError('bad-argument', `--label-column applies to .csv datasets; ${path} is ${FORMAT_NAMES[format]}`, {

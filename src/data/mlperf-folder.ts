@@ -9,8 +9,16 @@ import { product } from '../ir/graph.ts';
 import { quantizeValue } from '../ir/quantization.ts';
 import { referenceOutputsBeside } from './tflm-reference-outputs.ts';
 import {
-  badDataset, benchmarkIdOf, isDir, isFile, sampleShapeOf,
-  type Dataset, type LoadOptions, type Sample, type SampleEncoding, type StoredCodes,
+  badDataset,
+  benchmarkIdOf,
+  isDir,
+  isFile,
+  sampleShapeOf,
+  type Dataset,
+  type LoadOptions,
+  type Sample,
+  type SampleEncoding,
+  type StoredCodes,
 } from './dataset.ts';
 
 /** How one `.bin` stores its values. */
@@ -62,7 +70,11 @@ export function loadMlperfFolder(folder: string, opts: MlperfFolderOptions = {})
   const known = benchmark ? KNOWN[benchmark] : undefined;
   const encoding = opts.encoding ?? known?.encoding;
   if (!encoding) {
-    throw badDataset(folder, `cannot tell how the samples in ${folder} are encoded`, 'pass --dataset-encoding int8|uint8|float32 (as a library: the encoding option)');
+    throw badDataset(
+      folder,
+      `cannot tell how the samples in ${folder} are encoded`,
+      'pass --dataset-encoding int8|uint8|float32 (as a library: the encoding option)',
+    );
   }
   const inputShape = opts.input ? sampleShapeOf(opts.input) : known?.inputShape;
   if (!inputShape) throw badDataset(folder, `the input shape of ${folder} is unknown`, 'pass the model input tensor (input option)');
@@ -74,15 +86,23 @@ export function loadMlperfFolder(folder: string, opts: MlperfFolderOptions = {})
   const raws = limited.map((row) => {
     const path = join(folder, row.file);
     if (!isFile(path)) {
-      throw badDataset(labelsPath, `${row.file} is listed on line ${row.line} of y_labels.csv but is missing`, 'restore the sample or remove its line');
+      throw badDataset(
+        labelsPath,
+        `${row.file} is listed on line ${row.line} of y_labels.csv but is missing`,
+        'restore the sample or remove its line',
+      );
     }
     // Sized before it is read: a wrong file is refused without loading it.
     const size = statSync(path).size;
     if (size !== sampleBytes) {
-      throw new TinyforgeError('sample-shape-mismatch', `${row.file} has ${size} bytes; ${encoding} input [${inputShape}] needs ${sampleBytes}`, {
-        location: { file: path },
-        hint: `check that the model belongs to this dataset, or pass the right --dataset-encoding (int8, uint8: 1 byte a value; float32: 4)`,
-      });
+      throw new TinyforgeError(
+        'sample-shape-mismatch',
+        `${row.file} has ${size} bytes; ${encoding} input [${inputShape}] needs ${sampleBytes}`,
+        {
+          location: { file: path },
+          hint: `check that the model belongs to this dataset, or pass the right --dataset-encoding (int8, uint8: 1 byte a value; float32: 4)`,
+        },
+      );
     }
     return new Uint8Array(readFileSync(path));
   });
@@ -135,8 +155,16 @@ export function loadMlperfFolder(folder: string, opts: MlperfFolderOptions = {})
  * quantization (the benchmark's, else the int8 model input's), and MLPerf's uint8 images for an int8 input with zero
  * point −128 (their convention: code = u8 − 128 at the input's scale). Anything else is requantized by the consumer.
  */
-function storedCodes(encoding: MlperfEncoding, known: KnownBenchmark | undefined, benchmark: string | undefined, input: Tensor | undefined): ((raw: Uint8Array) => StoredCodes) | undefined {
-  const inputQuant = input?.dtype === 'i8' && input.quant?.scale.length === 1 ? { scale: input.quant.scale[0], zeroPoint: input.quant.zeroPoint[0] } : undefined;
+function storedCodes(
+  encoding: MlperfEncoding,
+  known: KnownBenchmark | undefined,
+  benchmark: string | undefined,
+  input: Tensor | undefined,
+): ((raw: Uint8Array) => StoredCodes) | undefined {
+  const inputQuant =
+    input?.dtype === 'i8' && input.quant?.scale.length === 1
+      ? { scale: input.quant.scale[0], zeroPoint: input.quant.zeroPoint[0] }
+      : undefined;
   if (encoding === 'int8') {
     const q = known?.quant ?? inputQuant;
     if (!q) return undefined;
@@ -164,10 +192,18 @@ function parseLabels(text: string, path: string, folder: string): LabelRow[] {
     const classes = Number(f[1]);
     const label = Number(f[2]);
     if (f.length < 3 || !f[0] || !Number.isInteger(classes) || classes < 1 || !Number.isInteger(label) || label < 0 || label >= classes) {
-      throw badDataset(path, `line ${idx + 1} of y_labels.csv is "${lineText}", expected "file,classes,label" with 0 <= label < classes`, 'fix or remove the line');
+      throw badDataset(
+        path,
+        `line ${idx + 1} of y_labels.csv is "${lineText}", expected "file,classes,label" with 0 <= label < classes`,
+        'fix or remove the line',
+      );
     }
     if (f[0].includes('/') || f[0].includes('\\') || f[0] === '..') {
-      throw badDataset(path, `line ${idx + 1} of y_labels.csv names "${f[0]}", which is not a file in ${folder}`, 'list sample files by their names only');
+      throw badDataset(
+        path,
+        `line ${idx + 1} of y_labels.csv names "${f[0]}", which is not a file in ${folder}`,
+        'list sample files by their names only',
+      );
     }
     rows.push({ file: f[0], classes, label, line: idx + 1 });
   });
@@ -183,7 +219,11 @@ function checkIndex(i: number, size: number, folder: string): void {
 
 function requireQuant(quant: QuantParams | undefined, folder: string): QuantParams {
   if (!quant) {
-    throw badDataset(folder, `float32 samples in ${folder} need the model's input quantization to become int8`, 'load the dataset with the model input tensor (input option)');
+    throw badDataset(
+      folder,
+      `float32 samples in ${folder} need the model's input quantization to become int8`,
+      'load the dataset with the model input tensor (input option)',
+    );
   }
   return quant;
 }

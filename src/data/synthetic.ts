@@ -25,16 +25,24 @@ function noise(seed: number): () => number {
  */
 export function loadSynthetic(opts: LoadOptions): Dataset {
   if (opts.split === 'train') {
-    throw new TinyforgeError('synthetic-not-for-training', 'synthetic inputs cannot calibrate or train a model: their values follow no real distribution', {
-      location: { file: SYNTHETIC },
-      hint: 'pass real data with --dataset for int8 calibration or compression, or measure a model that is int8 already (or --quantize none)',
-    });
+    throw new TinyforgeError(
+      'synthetic-not-for-training',
+      'synthetic inputs cannot calibrate or train a model: their values follow no real distribution',
+      {
+        location: { file: SYNTHETIC },
+        hint: 'pass real data with --dataset for int8 calibration or compression, or measure a model that is int8 already (or --quantize none)',
+      },
+    );
   }
   const input = opts.input;
-  if (!input) throw new TinyforgeError('bad-dataset', 'synthetic inputs need the model input they are made for', { location: { file: SYNTHETIC } });
+  if (!input)
+    throw new TinyforgeError('bad-dataset', 'synthetic inputs need the model input they are made for', { location: { file: SYNTHETIC } });
   const shape = sampleShapeOf(input);
   const n = product(shape);
-  const quant = input.dtype === 'i8' && input.quant?.scale.length === 1 ? { scale: input.quant.scale[0], zeroPoint: input.quant.zeroPoint[0] } : undefined;
+  const quant =
+    input.dtype === 'i8' && input.quant?.scale.length === 1
+      ? { scale: input.quant.scale[0], zeroPoint: input.quant.zeroPoint[0] }
+      : undefined;
   const size = opts.limit ?? DEFAULT_SAMPLES;
   const get = (i: number): Sample => {
     const next = noise(0x9e3779b9 ^ (i + 1));

@@ -19,7 +19,11 @@ const BY_CODE: Record<number, TensorProtoDtype> = Object.fromEntries(Object.entr
 const CTORS = { float: Float32Array, int8: Int8Array, uint8: Uint8Array, int32: Int32Array, int64: BigInt64Array } as const;
 
 const toNumber = (x: unknown): number =>
-  typeof x === 'number' ? x : typeof (x as { toNumber?: unknown })?.toNumber === 'function' ? (x as { toNumber(): number }).toNumber() : Number(x);
+  typeof x === 'number'
+    ? x
+    : typeof (x as { toNumber?: unknown })?.toNumber === 'function'
+      ? (x as { toNumber(): number }).toNumber()
+      : Number(x);
 
 function fail(file: string, message: string): never {
   throw new TinyforgeError('bad-tensor-proto', message, {

@@ -26,9 +26,13 @@ export function readTflmDeviceOutputs(path: string): TflmDeviceRow[] {
     const f = l.split(',').map((s) => s.trim());
     const nums = f.slice(1).map(Number);
     if (f.length !== columns || nums.some((v) => !Number.isFinite(v))) {
-      throw new TinyforgeError('bad-reference-outputs', `line ${i + 2} of ${path} has ${f.length} fields (want ${columns}, all numeric after the file name)`, {
-        location: { file: path, field: `line ${i + 2}` },
-      });
+      throw new TinyforgeError(
+        'bad-reference-outputs',
+        `line ${i + 2} of ${path} has ${f.length} fields (want ${columns}, all numeric after the file name)`,
+        {
+          location: { file: path, field: `line ${i + 2}` },
+        },
+      );
     }
     return { file: f[0], label: nums[0], argmax: nums[1], values: nums.slice(2) };
   });
@@ -50,7 +54,13 @@ export function printedLikeTflm(q: ArrayLike<number>, zeroPoint = -128, scale = 
 }
 
 /** True when `q` printed like the firmware equals the device's row. */
-export function sameAsTflm(q: ArrayLike<number>, row: TflmDeviceRow, zeroPoint = -128, scale = 1 / 256, printing: TflmPrinting = 'truncated'): boolean {
+export function sameAsTflm(
+  q: ArrayLike<number>,
+  row: TflmDeviceRow,
+  zeroPoint = -128,
+  scale = 1 / 256,
+  printing: TflmPrinting = 'truncated',
+): boolean {
   const printed = printedLikeTflm(q, zeroPoint, scale, printing);
   return printed.length === row.values.length && printed.every((v, k) => Math.abs(v - row.values[k]) < 1e-9);
 }

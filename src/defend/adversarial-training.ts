@@ -55,7 +55,10 @@ export function checkAdversarialOptions(g: Graph, ds: Dataset, opts: Adversarial
   checkCount(opts.iterations, 'iterations (T)', 1000);
   if (opts.epochs !== undefined) checkCount(opts.epochs, 'epochs', 1000);
   if (opts.steps !== undefined) checkCount(opts.steps, 'steps', 10000);
-  for (const [v, what, example] of [[opts.learningRate, 'learning rate (--lr)', '--lr 0.001'], [opts.learningRateDecay, 'learning-rate decay (--lr-decay)', '--lr-decay 0.5']] as const) {
+  for (const [v, what, example] of [
+    [opts.learningRate, 'learning rate (--lr)', '--lr 0.001'],
+    [opts.learningRateDecay, 'learning-rate decay (--lr-decay)', '--lr-decay 0.5'],
+  ] as const) {
     if (v !== undefined && !(v > 0 && v <= 1)) {
       throw new TinyforgeError('bad-argument', `${what} must be a number in (0, 1], got ${v}`, { hint: `pass e.g. ${example}` });
     }
@@ -73,7 +76,7 @@ function preprocessedDataset(base: Dataset, parts: Float32Array[], labels: Int32
     size: n * parts.length,
     inputShape: base.inputShape,
     numClasses: base.numClasses,
-    get: (i) => ({ x: parts[Math.floor(i / n)]!.subarray((i % n) * size, (i % n + 1) * size), label: labels[i % n]! }),
+    get: (i) => ({ x: parts[Math.floor(i / n)]!.subarray((i % n) * size, ((i % n) + 1) * size), label: labels[i % n]! }),
   };
 }
 
@@ -99,9 +102,16 @@ export async function adversarialTrain(g: Graph, ds: Dataset, opts: AdversarialT
     let crafted: { adv: Float32Array; stillCorrect: number };
     try {
       // A fresh seed per iteration: new random starts find new holes.
-      crafted = craftBatched(target, attack, x, labels, { ...params, seed: params.seed + t * 100003 }, {
-        onProgress: (done, total) => opts.onProgress?.({ iteration: t, phase: 'craft', done, total }),
-      });
+      crafted = craftBatched(
+        target,
+        attack,
+        x,
+        labels,
+        { ...params, seed: params.seed + t * 100003 },
+        {
+          onProgress: (done, total) => opts.onProgress?.({ iteration: t, phase: 'craft', done, total }),
+        },
+      );
     } finally {
       target.dispose();
     }
@@ -113,7 +123,8 @@ export async function adversarialTrain(g: Graph, ds: Dataset, opts: AdversarialT
       learningRate: (opts.learningRate ?? 1e-3) * (opts.learningRateDecay ?? 1) ** (t - 1),
       optimizer: 'adam',
       seed: (opts.seed ?? 0) + t,
-      onProgress: (epoch, batch) => opts.onProgress?.({ iteration: t, phase: 'train', done: epoch * batches + batch + 1, total: (opts.epochs ?? 1) * batches }),
+      onProgress: (epoch, batch) =>
+        opts.onProgress?.({ iteration: t, phase: 'train', done: epoch * batches + batch + 1, total: (opts.epochs ?? 1) * batches }),
     });
     current = { ...trained.graph, metadata: structuredClone(g.metadata) };
     const last = trained.history.at(-1)!;
@@ -125,6 +136,12 @@ export async function adversarialTrain(g: Graph, ds: Dataset, opts: AdversarialT
       seconds: (performance.now() - t0) / 1000,
     });
   }
-  current.metadata.defense = { method: 'adversarial-training', attack: opts.attack, eps: opts.eps, iterations: opts.iterations, samples: labels.length };
+  current.metadata.defense = {
+    method: 'adversarial-training',
+    attack: opts.attack,
+    eps: opts.eps,
+    iterations: opts.iterations,
+    samples: labels.length,
+  };
   return { graph: current, history, backend };
 }

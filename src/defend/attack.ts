@@ -101,7 +101,12 @@ export function projectL2(target: AttackTarget, xAdv: tf.Tensor, x: tf.Tensor, e
 }
 
 /** Preprocessed inputs and labels of the first `n` samples of `ds`, flat (n × domain.size). */
-export function preprocessedSamples(ds: Dataset, domain: InputDomain, preprocess: Graph['metadata']['preprocess'], n = ds.size): { x: Float32Array; labels: Int32Array } {
+export function preprocessedSamples(
+  ds: Dataset,
+  domain: InputDomain,
+  preprocess: Graph['metadata']['preprocess'],
+  n = ds.size,
+): { x: Float32Array; labels: Int32Array } {
   const count = Math.min(n, ds.size);
   const raw = new Float32Array(count * domain.size);
   const labels = new Int32Array(count);
@@ -160,7 +165,9 @@ export function predictBatched(target: AttackTarget, x: Float32Array, n: number,
   const preds = new Int32Array(n);
   for (let start = 0; start < n; start += batchSize) {
     const m = Math.min(batchSize, n - start);
-    const p = tf.tidy(() => tf.argMax(logitsOf(target, tf.tensor(x.subarray(start * size, (start + m) * size), [m, ...shape])), 1).dataSync());
+    const p = tf.tidy(() =>
+      tf.argMax(logitsOf(target, tf.tensor(x.subarray(start * size, (start + m) * size), [m, ...shape])), 1).dataSync(),
+    );
     preds.set(p as Int32Array, start);
   }
   return preds;

@@ -49,7 +49,10 @@ export function tfjsClassifier(g: Graph, domain: InputDomain): Classifier & { ta
   const target = attackTarget(g, domain);
   const shape = domain.shape.slice(1);
   const classify = (async (x: Float32Array) =>
-    tf.tidy(() => logitsOf(target, tf.tensor(x, [1, ...shape])).dataSync() as Float32Array)) as Classifier & { target: AttackTarget; dispose(): void };
+    tf.tidy(() => logitsOf(target, tf.tensor(x, [1, ...shape])).dataSync() as Float32Array)) as Classifier & {
+    target: AttackTarget;
+    dispose(): void;
+  };
   classify.target = target;
   classify.dispose = () => target.dispose();
   return classify;
@@ -69,9 +72,8 @@ export function deviceClassifier(device: DeviceRunner, g: Graph): Classifier {
     const r = await device.run(bytes);
     if (r.status !== 0) throw new Error(`device run returned status ${r.status}`);
     const out = r.output;
-    const data: TensorData = outT.dtype === 'i8'
-      ? new Int8Array(out.buffer, out.byteOffset, out.byteLength)
-      : new Float32Array(out.slice().buffer);
+    const data: TensorData =
+      outT.dtype === 'i8' ? new Int8Array(out.buffer, out.byteOffset, out.byteLength) : new Float32Array(out.slice().buffer);
     return outputScores(g, data);
   };
 }

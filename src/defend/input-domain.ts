@@ -43,7 +43,9 @@ export function rawRange(ds: Dataset): [number, number] {
  *  continuous (an int8 input with no float preprocessing), since gradients and ε-balls need real-valued inputs. */
 export function inputDomain(g: Graph, ds: Dataset, file?: string): InputDomain {
   if (g.inputs.length !== 1) {
-    throw new TinyforgeError('bad-argument', `attacks need a model with one input; "${g.name}" has ${g.inputs.length}`, { location: { file } });
+    throw new TinyforgeError('bad-argument', `attacks need a model with one input; "${g.name}" has ${g.inputs.length}`, {
+      location: { file },
+    });
   }
   const t = g.tensors[g.inputs[0]!]!;
   if (t.dtype !== 'f32') {
@@ -82,11 +84,20 @@ export function checkEpsilon(eps: number, d: InputDomain, norm: Norm, what = '--
   const max = maxEpsilon(d, norm);
   if (!(Number.isFinite(eps) && eps > 0 && eps <= max)) {
     const range = d.lo.map((l, c) => `[${+l.toFixed(6)}, ${+d.hi[c]!.toFixed(6)}]`).join(', ');
-    throw new TinyforgeError('bad-argument', `${what} ${eps} is outside the valid range (0, ${+max.toFixed(6)}] for the ${norm === 'linf' ? 'L∞' : 'L2'} norm`, {
-      location: { node: d.input },
-      notes: [`the model input takes values in ${range} (raw ${d.raw[0]}..${d.raw[1]} after the model's preprocessing); ε is measured in that space`],
-      hint: norm === 'linf' ? `for MNIST scaled to [0, 1], ε = 0.1 or 0.3 are the usual choices` : `for MNIST scaled to [0, 1], L2 ε = 1.5 or 2 are the usual choices`,
-    });
+    throw new TinyforgeError(
+      'bad-argument',
+      `${what} ${eps} is outside the valid range (0, ${+max.toFixed(6)}] for the ${norm === 'linf' ? 'L∞' : 'L2'} norm`,
+      {
+        location: { node: d.input },
+        notes: [
+          `the model input takes values in ${range} (raw ${d.raw[0]}..${d.raw[1]} after the model's preprocessing); ε is measured in that space`,
+        ],
+        hint:
+          norm === 'linf'
+            ? `for MNIST scaled to [0, 1], ε = 0.1 or 0.3 are the usual choices`
+            : `for MNIST scaled to [0, 1], L2 ε = 1.5 or 2 are the usual choices`,
+      },
+    );
   }
 }
 
@@ -99,10 +110,16 @@ export function checkLabels(ds: Dataset, numClasses?: number): void {
     if (typeof l !== 'number' || !Number.isInteger(l) || l < 0 || l >= k) bad.push(i);
   }
   if (ds.size === 0 || bad.length > 0) {
-    throw new TinyforgeError('bad-argument', ds.size === 0 ? `dataset "${ds.name}" is empty` : `dataset "${ds.name}" has no usable labels (sample ${bad[0]} has label ${String(ds.get(bad[0]!).label)})`, {
-      notes: [`attacks and adversarial training need a class label in 0..${k - 1} for every sample`],
-      hint: 'use a labelled dataset, e.g. --dataset mnist, or a folder with y_labels.csv',
-    });
+    throw new TinyforgeError(
+      'bad-argument',
+      ds.size === 0
+        ? `dataset "${ds.name}" is empty`
+        : `dataset "${ds.name}" has no usable labels (sample ${bad[0]} has label ${String(ds.get(bad[0]!).label)})`,
+      {
+        notes: [`attacks and adversarial training need a class label in 0..${k - 1} for every sample`],
+        hint: 'use a labelled dataset, e.g. --dataset mnist, or a folder with y_labels.csv',
+      },
+    );
   }
 }
 

@@ -9,7 +9,9 @@ export const pgd: WhiteBoxAttack = {
   description: 'projected gradient descent, L∞ ball: random start, `steps` sign-gradient steps of α (default 2.5·ε/steps)',
   craft(target, x, labels, { eps, steps, stepSize, randomStart, seed }) {
     const alpha = stepSize ?? (2.5 * eps) / steps;
-    let xa = tf.tidy(() => (randomStart ? projectLinf(target, tf.add(x, tf.randomUniform(x.shape, -eps, eps, 'float32', seed)), x, eps) : tf.clone(x)));
+    let xa = tf.tidy(() =>
+      randomStart ? projectLinf(target, tf.add(x, tf.randomUniform(x.shape, -eps, eps, 'float32', seed)), x, eps) : tf.clone(x),
+    );
     for (let i = 0; i < steps; i++) {
       const next = tf.tidy(() => projectLinf(target, tf.add(xa, tf.mul(tf.sign(lossGradient(target, xa, labels)), alpha)), x, eps));
       xa.dispose();

@@ -128,7 +128,17 @@ export async function measureRobustness(o: RobustnessOptions): Promise<Robustnes
           for (const s of o.subjects) {
             const robust = accuracy(await predictAll(s, adv, n, domain.size), labels);
             const transferred = s.model !== 'float';
-            rows.push({ name, norm: attack.norm, eps, model: s.model, where: s.where, robust_top1: robust, samples: n, crafted_against: 'float', transferred });
+            rows.push({
+              name,
+              norm: attack.norm,
+              eps,
+              model: s.model,
+              where: s.where,
+              robust_top1: robust,
+              samples: n,
+              crafted_against: 'float',
+              transferred,
+            });
           }
         }
       }
@@ -149,7 +159,18 @@ export async function measureRobustness(o: RobustnessOptions): Promise<Robustnes
           queries += r.queries;
           o.onProgress?.(`${name} ε=${eps} on ${s.model} (${s.where})`, i + 1, qn);
         }
-        rows.push({ name, norm: 'linf', eps, model: s.model, where: s.where, robust_top1: qn ? correct / qn : 0, samples: qn, crafted_against: `${s.model} (${s.where})`, transferred: false, mean_queries: qn ? queries / qn : 0 });
+        rows.push({
+          name,
+          norm: 'linf',
+          eps,
+          model: s.model,
+          where: s.where,
+          robust_top1: qn ? correct / qn : 0,
+          samples: qn,
+          crafted_against: `${s.model} (${s.where})`,
+          transferred: false,
+          mean_queries: qn ? queries / qn : 0,
+        });
       }
     }
   }

@@ -40,7 +40,13 @@ function pSchedule(pInit: number, i: number, budget: number): number {
 }
 
 /** Attacks one preprocessed sample `x` (flat NHWC) with true label `label` through `classify`. */
-export async function squareAttack(classify: Classifier, x: Float32Array, label: number, domain: InputDomain, opts: SquareAttackOptions): Promise<SquareAttackResult> {
+export async function squareAttack(
+  classify: Classifier,
+  x: Float32Array,
+  label: number,
+  domain: InputDomain,
+  opts: SquareAttackOptions,
+): Promise<SquareAttackResult> {
   const rng = makeRng(opts.seed ?? 0);
   const eps = opts.eps;
   const c = domain.channels;

@@ -4,7 +4,15 @@ import { existsSync } from 'node:fs';
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Board, LatencyUnit } from '../build/boards.ts';
 import { startHostFirmware } from './host-runner.ts';
-import { DeviceError, DeviceProtocol, type DebugResult, type HelloReply, type ProtocolOptions, type StackReport, type TimerKind } from './protocol.ts';
+import {
+  DeviceError,
+  DeviceProtocol,
+  type DebugResult,
+  type HelloReply,
+  type ProtocolOptions,
+  type StackReport,
+  type TimerKind,
+} from './protocol.ts';
 import { stackOverflowError, type StackBudget } from './stack-check.ts';
 import { startQemu, type EmulatorHandle } from './qemu.ts';
 import { SerialLink } from './serial-link.ts';
@@ -123,9 +131,13 @@ export class DeviceSession {
 
   private checkInput(input: Uint8Array): void {
     if (input.length !== this.hello.inputBytes) {
-      throw new TinyforgeError('bad-input', `input has ${input.length} bytes, the model on ${this.board.id} takes ${this.hello.inputBytes}`, {
-        location: { port: this.link.port },
-      });
+      throw new TinyforgeError(
+        'bad-input',
+        `input has ${input.length} bytes, the model on ${this.board.id} takes ${this.hello.inputBytes}`,
+        {
+          location: { port: this.link.port },
+        },
+      );
     }
   }
 }

@@ -74,13 +74,19 @@ export type DecodeResult = { ok: true; frame: Frame } | { ok: false; reason: str
 export function decodeFrame(encoded: Uint8Array): DecodeResult {
   const raw = cobsDecode(encoded);
   if (!raw) return { ok: false, reason: 'bad COBS encoding', bytes: encoded.length };
-  if (raw.length < FRAME_HEADER_BYTES + FRAME_CRC_BYTES) return { ok: false, reason: `frame too short (${raw.length} bytes)`, bytes: encoded.length };
+  if (raw.length < FRAME_HEADER_BYTES + FRAME_CRC_BYTES)
+    return { ok: false, reason: `frame too short (${raw.length} bytes)`, bytes: encoded.length };
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const payload = raw.length - FRAME_CRC_BYTES;
-  if (crc16(raw.subarray(0, payload)) !== view.getUint16(payload, true)) return { ok: false, reason: 'CRC mismatch', bytes: encoded.length };
+  if (crc16(raw.subarray(0, payload)) !== view.getUint16(payload, true))
+    return { ok: false, reason: 'CRC mismatch', bytes: encoded.length };
   const length = view.getUint32(4, true);
   if (length !== payload - FRAME_HEADER_BYTES) {
-    return { ok: false, reason: `length field says ${length} body bytes, frame holds ${payload - FRAME_HEADER_BYTES}`, bytes: encoded.length };
+    return {
+      ok: false,
+      reason: `length field says ${length} body bytes, frame holds ${payload - FRAME_HEADER_BYTES}`,
+      bytes: encoded.length,
+    };
   }
   return { ok: true, frame: { type: raw[0], seq: raw[1], body: raw.slice(FRAME_HEADER_BYTES, payload) } };
 }

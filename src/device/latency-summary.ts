@@ -24,9 +24,20 @@ function percentile(sorted: number[], p: number): number {
 
 export function summarizeLatency(board: Board, latencies: Latency[]): LatencySummary {
   const unit = latencies[0]?.unit ?? board.cycleCounter.unit;
-  const values = latencies.map((l) => l.value).filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const values = latencies
+    .map((l) => l.value)
+    .filter((v): v is number => v !== null)
+    .sort((a, b) => a - b);
   if (unit === 'unavailable' || values.length === 0) {
-    return { unit: 'unavailable', median: null, p90: null, samples: latencies.length, clock_hz: board.clockHz, ms: null, ms_note: board.cycleCounter.note };
+    return {
+      unit: 'unavailable',
+      median: null,
+      p90: null,
+      samples: latencies.length,
+      clock_hz: board.clockHz,
+      ms: null,
+      ms_note: board.cycleCounter.note,
+    };
   }
   const median = percentile(values, 50);
   const p90 = percentile(values, 90);

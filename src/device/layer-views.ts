@@ -36,7 +36,13 @@ export interface DebugReport {
 
 function view(dtype: string, bytes: Uint8Array): ArrayLike<number> {
   const buf = bytes.slice().buffer;
-  return dtype === 'f32' ? new Float32Array(buf) : dtype === 'i32' ? new Int32Array(buf) : dtype === 'i8' ? new Int8Array(buf) : new Uint8Array(buf);
+  return dtype === 'f32'
+    ? new Float32Array(buf)
+    : dtype === 'i32'
+      ? new Int32Array(buf)
+      : dtype === 'i8'
+        ? new Int8Array(buf)
+        : new Uint8Array(buf);
 }
 
 /** Runs one sample with every layer's output streamed back and compares each with the reference interpreter. */

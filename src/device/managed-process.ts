@@ -57,7 +57,12 @@ export interface StartOptions {
 
 /** The executable `command` runs: itself when it names a path, else the first match on PATH; null when none. */
 export function findExecutable(command: string): string | null {
-  const candidates = command.includes('/') ? [command] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, command));
+  const candidates = command.includes('/')
+    ? [command]
+    : (process.env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => join(d, command));
   for (const c of candidates) {
     try {
       accessSync(c, constants.X_OK);
@@ -81,10 +86,14 @@ function withParentDeathSignal(executable: string, args: string[]): [string, str
 /** Names every emulator or firmware process a killed tinyforge left running (a warning: it costs only memory and CPU). */
 function warnAboutStaleSessions(): void {
   for (const s of staleSessions()) {
-    warn('stale-process', `${s.command.split('/').pop()} pid ${s.pid}, started by tinyforge pid ${s.owner} (which is gone) at ${s.started}, is still running`, {
-      notes: [[s.command, ...s.args].join(' ')],
-      hint: `stop it with: kill ${s.pid}`,
-    });
+    warn(
+      'stale-process',
+      `${s.command.split('/').pop()} pid ${s.pid}, started by tinyforge pid ${s.owner} (which is gone) at ${s.started}, is still running`,
+      {
+        notes: [[s.command, ...s.args].join(' ')],
+        hint: `stop it with: kill ${s.pid}`,
+      },
+    );
   }
 }
 

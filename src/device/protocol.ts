@@ -170,7 +170,12 @@ export class DeviceProtocol {
     const { frame } = await this.request(MSG.STACK, new Uint8Array(0), MSG.STACK_REPLY, this.timeoutMs);
     const v = view(frame.body);
     if (frame.body.length < 16) throw this.malformed('STACK_REPLY', frame.body.length);
-    return { stackBytes: v.getUint32(0, true), highWaterBytes: v.getUint32(4, true), lastRunBytes: v.getUint32(8, true), overflowed: v.getUint32(12, true) !== 0 };
+    return {
+      stackBytes: v.getUint32(0, true),
+      highWaterBytes: v.getUint32(4, true),
+      lastRunBytes: v.getUint32(8, true),
+      overflowed: v.getUint32(12, true) !== 0,
+    };
   }
 
   /** Times the device's 2-instructions-per-iteration loop; returns ticks with the timer overhead subtracted. */

@@ -14,15 +14,22 @@ export interface EmulatorHandle {
 /** The QEMU command line for `board` running `elfPath`. */
 export function qemuArgs(board: Board, elfPath: string): string[] {
   const emu = board.emulator;
-  if (!emu) throw new TinyforgeError('no-emulator', `board ${board.id} is not emulated`, { location: { file: board.file, field: 'emulator' } });
+  if (!emu)
+    throw new TinyforgeError('no-emulator', `board ${board.id} is not emulated`, { location: { file: board.file, field: 'emulator' } });
   return [
-    '-M', emu.machine,
+    '-M',
+    emu.machine,
     ...(emu.cpu ? ['-cpu', emu.cpu] : []),
-    '-nographic', '-monitor', 'none',
+    '-nographic',
+    '-monitor',
+    'none',
     // shift=k: each instruction advances the virtual clock 2^k ns, so timers count instructions exactly.
-    '-icount', `shift=${emu.icountShift}`,
-    '-serial', 'pty',
-    '-kernel', elfPath,
+    '-icount',
+    `shift=${emu.icountShift}`,
+    '-serial',
+    'pty',
+    '-kernel',
+    elfPath,
   ];
 }
 
@@ -45,7 +52,7 @@ export async function startQemu(board: Board, elfPath: string, timeoutMs = 10_00
       throw new TinyforgeError('emulator-failed', `QEMU stopped before the board came up (${emu!.machine}, ${elfPath})`, {
         location: { file: elfPath },
         notes: e.diagnostic.notes,
-        hint: 'QEMU\'s own message is above; check the ELF was built for this board',
+        hint: "QEMU's own message is above; check the ELF was built for this board",
       });
     }
     throw e;

@@ -33,8 +33,14 @@ export class SerialLink implements Link {
     );
     this.serial = serial;
     serial.on('data', (chunk: Buffer) => this.onData(chunk));
-    serial.on('close', () => this.fail(new TinyforgeError('link-error', 'the serial port closed (device reset or emulator exited)', { location: { port: this.port } })));
-    serial.on('error', (err: Error) => this.fail(new TinyforgeError('link-error', `serial port error: ${err.message}`, { location: { port: this.port } })));
+    serial.on('close', () =>
+      this.fail(
+        new TinyforgeError('link-error', 'the serial port closed (device reset or emulator exited)', { location: { port: this.port } }),
+      ),
+    );
+    serial.on('error', (err: Error) =>
+      this.fail(new TinyforgeError('link-error', `serial port error: ${err.message}`, { location: { port: this.port } })),
+    );
   }
 
   private onData(chunk: Buffer): void {
@@ -45,7 +51,8 @@ export class SerialLink implements Link {
       if (!r.ok) {
         this.bad.push(`${r.reason} (${r.bytes} bytes)`);
         // Tell a waiting request at once, so it can retry now instead of after its whole timeout.
-        if (this.waiter) this.deliver(new TinyforgeError('bad-frame', `received a damaged frame: ${r.reason}`, { location: { port: this.port } }));
+        if (this.waiter)
+          this.deliver(new TinyforgeError('bad-frame', `received a damaged frame: ${r.reason}`, { location: { port: this.port } }));
         continue;
       }
       this.deliver(r.frame);

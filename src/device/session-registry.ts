@@ -66,7 +66,8 @@ export function staleSessions(): SessionRecord[] {
     let r: SessionRecord;
     try {
       r = JSON.parse(readFileSync(join(registryDir(), n), 'utf8')) as SessionRecord;
-      if (!Number.isInteger(r.pid) || !Number.isInteger(r.owner) || typeof r.command !== 'string' || !Array.isArray(r.args)) throw new Error('not a record');
+      if (!Number.isInteger(r.pid) || !Number.isInteger(r.owner) || typeof r.command !== 'string' || !Array.isArray(r.args))
+        throw new Error('not a record');
     } catch {
       rmSync(join(registryDir(), n), { force: true });
       continue;

@@ -26,7 +26,8 @@ export function findBoundary(g: GraphProto, inputs: { name: string; dims: number
 
   const out4d = (g.output ?? []).filter((o) => (o.type?.tensorType?.shape?.dim ?? []).length === 4).map((o) => o.name ?? '');
   const writers = out4d.map((o) => nodes.find((n) => (n.output ?? []).includes(o)));
-  const nhwcOutputs = out4d.length > 0 && writers.every((w, k) => w !== undefined && isPerm(w, [0, 2, 3, 1]) && readers(out4d[k]).length === 0);
+  const nhwcOutputs =
+    out4d.length > 0 && writers.every((w, k) => w !== undefined && isPerm(w, [0, 2, 3, 1]) && readers(out4d[k]).length === 0);
   if (nhwcOutputs) writers.forEach((w) => skip.add(w!));
   return { nhwcInputs, nhwcOutputs, skip };
 }

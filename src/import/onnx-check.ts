@@ -11,8 +11,19 @@ const MAX_DIM = 2 ** 31 - 1;
 const DT = onnx.TensorProto.DataType;
 /** Bytes per element in raw_data, for the types the importer decodes. */
 const RAW_BYTES = new Map<number, number>([
-  [DT.FLOAT, 4], [DT.DOUBLE, 8], [DT.INT64, 8], [DT.UINT64, 8], [DT.INT32, 4], [DT.UINT32, 4], [DT.INT16, 2],
-  [DT.UINT16, 2], [DT.INT8, 1], [DT.UINT8, 1], [DT.BOOL, 1], [DT.FLOAT16, 2], [DT.BFLOAT16, 2],
+  [DT.FLOAT, 4],
+  [DT.DOUBLE, 8],
+  [DT.INT64, 8],
+  [DT.UINT64, 8],
+  [DT.INT32, 4],
+  [DT.UINT32, 4],
+  [DT.INT16, 2],
+  [DT.UINT16, 2],
+  [DT.INT8, 1],
+  [DT.UINT8, 1],
+  [DT.BOOL, 1],
+  [DT.FLOAT16, 2],
+  [DT.BFLOAT16, 2],
 ]);
 
 function bad(path: string, what: string): TinyforgeError {
@@ -37,16 +48,24 @@ export function checkTensorProto(t: TensorProto, where: string, path: string): v
   const dims = (t.dims ?? []).map(toNumber);
   let count = 1;
   for (const d of dims) {
-    if (!Number.isInteger(d) || d < 0 || d > MAX_DIM) throw bad(path, `${where} has dimension ${d} in [${dims}]; dims are integers 0..${MAX_DIM}`);
+    if (!Number.isInteger(d) || d < 0 || d > MAX_DIM)
+      throw bad(path, `${where} has dimension ${d} in [${dims}]; dims are integers 0..${MAX_DIM}`);
     count *= d;
   }
-  if (count > MAX_CONSTANT_ELEMENTS) throw bad(path, `${where} declares ${count} values ([${dims}]); no model for a microcontroller holds more than ${MAX_CONSTANT_ELEMENTS}`);
+  if (count > MAX_CONSTANT_ELEMENTS)
+    throw bad(
+      path,
+      `${where} declares ${count} values ([${dims}]); no model for a microcontroller holds more than ${MAX_CONSTANT_ELEMENTS}`,
+    );
   if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) return; // refused with its own code when read
   const elem = RAW_BYTES.get(t.dataType ?? 0);
   if (elem === undefined) return; // strings, complex …: refused as unsupported-dtype when read
   const raw = t.rawData && t.rawData.length > 0 ? t.rawData.length : undefined;
   if (raw !== undefined ? raw !== count * elem : fieldCount(t) !== count) {
-    throw bad(path, `${where} with dims [${dims}] needs ${count} values (${count * elem} bytes), the file holds ${raw !== undefined ? `${raw} bytes` : `${fieldCount(t)} values`}`);
+    throw bad(
+      path,
+      `${where} with dims [${dims}] needs ${count} values (${count * elem} bytes), the file holds ${raw !== undefined ? `${raw} bytes` : `${fieldCount(t)} values`}`,
+    );
   }
 }
 

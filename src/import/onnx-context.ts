@@ -4,10 +4,7 @@ import { irShape, isMemoryNoop, permute, TO_NCHW, TO_NHWC, transposeData } from 
 import type { ConstValue } from './onnx-proto-read.ts';
 
 /** An ONNX activation lives in IR tensor `ir`; `shape` is its ONNX shape (NCHW when 4-D), the IR shape is irShape(shape). */
-export type OnnxValue =
-  | { kind: 'const'; c: ConstValue }
-  | { kind: 'act'; ir: string; shape: number[] }
-  | { kind: 'unknown' };
+export type OnnxValue = { kind: 'const'; c: ConstValue } | { kind: 'act'; ir: string; shape: number[] } | { kind: 'unknown' };
 export type Act = Extract<OnnxValue, { kind: 'act' }>;
 
 /** Thrown by an op handler when the op is supported but this use of it is not (attribute, rank, runtime weight). */
@@ -20,7 +17,10 @@ export class ImportContext {
   readonly values = new Map<string, OnnxValue>();
   private readonly nodeNames = new Set<string>();
 
-  constructor(readonly file: string, readonly opset: number) {}
+  constructor(
+    readonly file: string,
+    readonly opset: number,
+  ) {}
 
   /** A fresh tensor name based on `base` (model names are kept as they are; codegen sanitises). */
   uniqueTensorName(base: string): string {

@@ -50,7 +50,14 @@ class Emitter {
     const tmp = this.fresh(`${out}__pre_${kind}`);
     const done = () => {
       if (kind === 'relu') this.add('Relu', [tmp], [out], {}, `${name}/relu`);
-      else this.add('Clip', [tmp, this.floatConst(`${name}/zero`, [], [0]), this.floatConst(`${name}/six`, [], [6])], [out], {}, `${name}/relu6`);
+      else
+        this.add(
+          'Clip',
+          [tmp, this.floatConst(`${name}/zero`, [], [0]), this.floatConst(`${name}/six`, [], [6])],
+          [out],
+          {},
+          `${name}/relu6`,
+        );
     };
     return [tmp, done];
   }
@@ -75,7 +82,8 @@ interface ExportCall<K extends OpType> {
 type NodeExporter<K extends OpType> = (c: ExportCall<K>) => void;
 
 function exportConv({ e, g, n, ins, out }: ExportCall<'Conv2D' | 'DepthwiseConv2D'>): void {
-  if (n.op === 'Conv2D' && n.attrs.binarizeInput) throw unsupported(g, n, 'a Conv2D on binarized (sign) inputs has no ONNX form; save as .tfir.json');
+  if (n.op === 'Conv2D' && n.attrs.binarizeInput)
+    throw unsupported(g, n, 'a Conv2D on binarized (sign) inputs has no ONNX form; save as .tfir.json');
   const w = g.tensors[n.inputs[1]];
   const [O, KH, KW, I] = w.shape;
   const dw = n.op === 'DepthwiseConv2D';
@@ -85,8 +93,14 @@ function exportConv({ e, g, n, ins, out }: ExportCall<'Conv2D' | 'DepthwiseConv2
   const wName = e.floatConst(`${n.inputs[1]}__oihw`, dims, data);
   const group = n.op === 'DepthwiseConv2D' ? I / n.attrs.multiplier : n.attrs.groups;
   const [target, done] = e.activation(n.attrs.activation, out, n.name);
-  e.nchw('Conv', ins[0], [wName, ...(ins[2] ? [ins[2]] : [])], target,
-    { kernel_shape: [KH, KW], strides: n.attrs.strides, dilations: n.attrs.dilations, pads: n.attrs.pads, group }, n.name);
+  e.nchw(
+    'Conv',
+    ins[0],
+    [wName, ...(ins[2] ? [ins[2]] : [])],
+    target,
+    { kernel_shape: [KH, KW], strides: n.attrs.strides, dilations: n.attrs.dilations, pads: n.attrs.pads, group },
+    n.name,
+  );
   done();
 }
 
@@ -105,7 +119,8 @@ function exportArithmetic({ e, n, ins, out }: ExportCall<'Add' | 'Sub' | 'Mul'>)
 }
 
 /** ONNX ops of the same name taking the same inputs and no attributes. */
-const sameName: NodeExporter<'Div' | 'Relu' | 'Sigmoid' | 'Tanh' | 'HardSwish'> = ({ e, n, ins, out }) => e.add(n.op, ins, [out], {}, n.name);
+const sameName: NodeExporter<'Div' | 'Relu' | 'Sigmoid' | 'Tanh' | 'HardSwish'> = ({ e, n, ins, out }) =>
+  e.add(n.op, ins, [out], {}, n.name);
 
 /** One exporter per IR op, typed over every op (null: no float ONNX form). */
 const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
@@ -115,7 +130,8 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
   AveragePool: exportPool,
   GlobalAveragePool: ({ e, n, ins, out }) => e.nchw('GlobalAveragePool', ins[0], [], out, {}, n.name),
   BatchNormalization: ({ e, g, n, ins, out }) => {
-    if (g.tensors[n.inputs[0]].shape.length === 4) e.nchw('BatchNormalization', ins[0], ins.slice(1), out, { epsilon: n.attrs.epsilon }, n.name);
+    if (g.tensors[n.inputs[0]].shape.length === 4)
+      e.nchw('BatchNormalization', ins[0], ins.slice(1), out, { epsilon: n.attrs.epsilon }, n.name);
     else if (g.tensors[n.inputs[0]].shape.length === 2) e.add('BatchNormalization', ins, [out], { epsilon: n.attrs.epsilon }, n.name);
     else throw unsupported(g, n, 'BatchNormalization of a tensor that is not [N,C] or NHWC');
   },
@@ -123,7 +139,13 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
     if (g.tensors[n.inputs[0]].shape.length !== 2) throw unsupported(g, n, 'Dense input must be 2-D');
     if (n.attrs.binarizeInput) throw unsupported(g, n, 'a Dense on binarized (sign) inputs has no ONNX form; save as .tfir.json');
     const [target, done] = e.activation(n.attrs.activation, out, n.name);
-    e.add('Gemm', ins.filter((i) => i), [target], { transB: 1 }, n.name);
+    e.add(
+      'Gemm',
+      ins.filter((i) => i),
+      [target],
+      { transB: 1 },
+      n.name,
+    );
     done();
   },
   Add: exportArithmetic,
@@ -136,7 +158,13 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
   HardSwish: sameName,
   LeakyRelu: ({ e, n, ins, out }) => e.add('LeakyRelu', ins, [out], { alpha: n.attrs.alpha }, n.name),
   Clip: ({ e, n, ins, out }) => {
-    e.add('Clip', [ins[0], e.floatConst(`${n.name}/min`, [], [n.attrs.min]), e.floatConst(`${n.name}/max`, [], [n.attrs.max])], [out], {}, n.name);
+    e.add(
+      'Clip',
+      [ins[0], e.floatConst(`${n.name}/min`, [], [n.attrs.min]), e.floatConst(`${n.name}/max`, [], [n.attrs.max])],
+      [out],
+      {},
+      n.name,
+    );
   },
   Softmax: ({ e, g, n, ins, out }) => {
     if (n.attrs.beta !== 1) throw unsupported(g, n, `Softmax beta ${n.attrs.beta} has no ONNX equivalent`);
@@ -144,9 +172,16 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
   },
   Concat: ({ e, n, ins, out }) => e.add('Concat', ins, [out], { axis: n.attrs.axis }, n.name),
   Transpose: ({ e, n, ins, out }) => e.add('Transpose', ins, [out], { perm: n.attrs.perm }, n.name),
-  Reshape: ({ e, g, n, ins, out }) => e.add('Reshape', [ins[0], e.intConst(`${n.name}/shape`, g.tensors[n.outputs[0]].shape)], [out], {}, n.name),
+  Reshape: ({ e, g, n, ins, out }) =>
+    e.add('Reshape', [ins[0], e.intConst(`${n.name}/shape`, g.tensors[n.outputs[0]].shape)], [out], {}, n.name),
   Pad: ({ e, n, ins, out }) => {
-    e.add('Pad', [ins[0], e.intConst(`${n.name}/pads`, n.attrs.pads), e.floatConst(`${n.name}/value`, [], [n.attrs.value])], [out], { mode: 'constant' }, n.name);
+    e.add(
+      'Pad',
+      [ins[0], e.intConst(`${n.name}/pads`, n.attrs.pads), e.floatConst(`${n.name}/value`, [], [n.attrs.value])],
+      [out],
+      { mode: 'constant' },
+      n.name,
+    );
   },
   Quantize: null,
   Dequantize: null,

@@ -20,17 +20,25 @@ export function broadcastBinary(x: ConstValue, y: ConstValue, f: (a: number, b: 
   if (!dims) throw new ImportProblem(`shapes [${x.dims}] and [${y.dims}] do not broadcast`);
   const r = dims.length;
   const pad = (d: number[]) => [...new Array(r - d.length).fill(1), ...d];
-  const xd = pad(x.dims), yd = pad(y.dims);
+  const xd = pad(x.dims),
+    yd = pad(y.dims);
   const xs = strides(xd).map((s, i) => (xd[i] === 1 ? 0 : s));
   const ys = strides(yd).map((s, i) => (yd[i] === 1 ? 0 : s));
   const n = size(dims);
   const out = new Float64Array(n);
   const idx = new Array<number>(r).fill(0);
   for (let o = 0; o < n; o++) {
-    let xi = 0, yi = 0;
-    for (let d = 0; d < r; d++) { xi += idx[d] * xs[d]; yi += idx[d] * ys[d]; }
+    let xi = 0,
+      yi = 0;
+    for (let d = 0; d < r; d++) {
+      xi += idx[d] * xs[d];
+      yi += idx[d] * ys[d];
+    }
     out[o] = f(x.data[xi], y.data[yi]);
-    for (let d = r - 1; d >= 0; d--) { if (++idx[d] < dims[d]) break; idx[d] = 0; }
+    for (let d = r - 1; d >= 0; d--) {
+      if (++idx[d] < dims[d]) break;
+      idx[d] = 0;
+    }
   }
   const isFloat = x.isFloat || y.isFloat;
   if (isFloat) for (let i = 0; i < n; i++) out[i] = Math.fround(out[i]);
@@ -87,8 +95,13 @@ export function sliceRanges(dims: number[], starts: number[], ends: number[], ax
     if (step === 0) throw new ImportProblem('Slice step 0');
     let s = starts[i] < 0 ? starts[i] + d : starts[i];
     let e = ends[i] < 0 ? ends[i] + d : ends[i];
-    if (step > 0) { s = Math.min(Math.max(s, 0), d); e = Math.min(Math.max(e, 0), d); }
-    else { s = Math.min(Math.max(s, 0), d - 1); e = Math.min(Math.max(e, -1), d - 1); }
+    if (step > 0) {
+      s = Math.min(Math.max(s, 0), d);
+      e = Math.min(Math.max(e, 0), d);
+    } else {
+      s = Math.min(Math.max(s, 0), d - 1);
+      e = Math.min(Math.max(e, -1), d - 1);
+    }
     r[a] = { start: s, end: e, step };
   });
   return r;
@@ -103,7 +116,10 @@ function sliceValue(x: ConstValue, ranges: { start: number; end: number; step: n
     let src = 0;
     for (let d = 0; d < dims.length; d++) src += (ranges[d].start + idx[d] * ranges[d].step) * st[d];
     out[o] = x.data[src];
-    for (let d = dims.length - 1; d >= 0; d--) { if (++idx[d] < dims[d]) break; idx[d] = 0; }
+    for (let d = dims.length - 1; d >= 0; d--) {
+      if (++idx[d] < dims[d]) break;
+      idx[d] = 0;
+    }
   }
   return { dims, data: out, isFloat: x.isFloat };
 }
@@ -112,8 +128,23 @@ const FLOAT_TYPES = new Set<number>([1, 10, 11, 16]);
 
 /** How many leading inputs each folder reads without checking: a node giving fewer is refused before it folds. */
 export const FOLD_INPUTS: Readonly<Record<string, number>> = {
-  Shape: 1, Size: 1, Identity: 1, Cast: 1, Gather: 2, Unsqueeze: 1, Squeeze: 1, Flatten: 1, Reshape: 1, Concat: 1, Slice: 1,
-  Transpose: 1, Neg: 1, Add: 2, Sub: 2, Mul: 2, Div: 2,
+  Shape: 1,
+  Size: 1,
+  Identity: 1,
+  Cast: 1,
+  Gather: 2,
+  Unsqueeze: 1,
+  Squeeze: 1,
+  Flatten: 1,
+  Reshape: 1,
+  Concat: 1,
+  Slice: 1,
+  Transpose: 1,
+  Neg: 1,
+  Add: 2,
+  Sub: 2,
+  Mul: 2,
+  Div: 2,
 };
 
 export const FOLDERS: Record<string, Folder> = {
@@ -121,9 +152,15 @@ export const FOLDERS: Record<string, Folder> = {
     const t = a.tensor('value');
     if (t) return [readTensor(t, file)];
     if (a.has('value_float')) return [cv([], [a.float('value_float', 0)], true)];
-    if (a.has('value_floats')) { const v = a.ints('value_floats')!; return [cv([v.length], v, true)]; }
+    if (a.has('value_floats')) {
+      const v = a.ints('value_floats')!;
+      return [cv([v.length], v, true)];
+    }
     if (a.has('value_int')) return [cv([], [a.int('value_int', 0)], false)];
-    if (a.has('value_ints')) { const v = a.ints('value_ints')!; return [cv([v.length], v, false)]; }
+    if (a.has('value_ints')) {
+      const v = a.ints('value_ints')!;
+      return [cv([v.length], v, false)];
+    }
     throw new ImportProblem('Constant without a numeric value (sparse or string constants are not supported)');
   },
   ConstantOfShape: (ins, a, _o, file) => {
@@ -136,7 +173,8 @@ export const FOLDERS: Record<string, Folder> = {
     const d = ins[0]!.dims;
     const r = d.length;
     const clamp = (x: number) => Math.min(Math.max(x < 0 ? x + r : x, 0), r);
-    const s = clamp(a.int('start', 0)), e = clamp(a.int('end', r));
+    const s = clamp(a.int('start', 0)),
+      e = clamp(a.int('end', r));
     return [cv([Math.max(0, e - s)], d.slice(s, e), false)];
   },
   Size: (ins) => [cv([], [size(ins[0]!.dims)], false)],
@@ -149,9 +187,12 @@ export const FOLDERS: Record<string, Folder> = {
     return [{ dims: x.dims, data, isFloat }];
   },
   Gather: (ins, a) => {
-    const x = ins[0]!, ind = ins[1]!;
+    const x = ins[0]!,
+      ind = ins[1]!;
     const axis = normAxis(a.int('axis', 0), x.dims.length);
-    const outer = size(x.dims.slice(0, axis)), inner = size(x.dims.slice(axis + 1)), n = x.dims[axis];
+    const outer = size(x.dims.slice(0, axis)),
+      inner = size(x.dims.slice(axis + 1)),
+      n = x.dims[axis];
     const dims = [...x.dims.slice(0, axis), ...ind.dims, ...x.dims.slice(axis + 1)];
     const out = new Float64Array(size(dims));
     let o = 0;
@@ -189,24 +230,45 @@ export const FOLDERS: Record<string, Folder> = {
         for (let j = 0; j < chunk; j++) out.push(x.data[i * chunk + j]);
       }
     }
-    return [cv(dims, out, xs.some((x) => x.isFloat))];
+    return [
+      cv(
+        dims,
+        out,
+        xs.some((x) => x.isFloat),
+      ),
+    ];
   },
   Slice: (ins, a, opset) => {
     const x = ins[0]!;
-    const r = opset >= 10
-      ? sliceRanges(x.dims, num(ins[1], 'starts'), num(ins[2], 'ends'), ins[3] && Array.from(ins[3].data), ins[4] && Array.from(ins[4].data))
-      : sliceRanges(x.dims, a.ints('starts', [])!, a.ints('ends', [])!, a.ints('axes'));
+    const r =
+      opset >= 10
+        ? sliceRanges(
+            x.dims,
+            num(ins[1], 'starts'),
+            num(ins[2], 'ends'),
+            ins[3] && Array.from(ins[3].data),
+            ins[4] && Array.from(ins[4].data),
+          )
+        : sliceRanges(x.dims, a.ints('starts', [])!, a.ints('ends', [])!, a.ints('axes'));
     return [sliceValue(x, r)];
   },
   Transpose: (ins, a) => {
     const x = ins[0]!;
     const perm = a.ints('perm') ?? x.dims.map((_, i) => x.dims.length - 1 - i);
-    return [{ dims: perm.map((p) => x.dims[p]), data: transposeData(x.data, x.dims, perm, (n) => new Float64Array(n)), isFloat: x.isFloat }];
+    return [
+      { dims: perm.map((p) => x.dims[p]), data: transposeData(x.data, x.dims, perm, (n) => new Float64Array(n)), isFloat: x.isFloat },
+    ];
   },
   Range: (ins) => {
     const [s, l, d] = [num(ins[0], 'start')[0], num(ins[1], 'limit')[0], num(ins[2], 'delta')[0]];
     const n = Math.max(Math.ceil((l - s) / d), 0);
-    return [cv([n], Array.from({ length: n }, (_, i) => s + i * d), ins[0]!.isFloat)];
+    return [
+      cv(
+        [n],
+        Array.from({ length: n }, (_, i) => s + i * d),
+        ins[0]!.isFloat,
+      ),
+    ];
   },
   Neg: (ins) => [{ ...ins[0]!, data: ins[0]!.data.map((v) => -v) }],
   Add: (ins) => [broadcastBinary(ins[0]!, ins[1]!, (x, y) => x + y)],

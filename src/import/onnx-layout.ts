@@ -28,7 +28,10 @@ export function strides(shape: readonly number[]): number[] {
 
 /** out = transpose(data of `shape`, perm): out dim i is input dim perm[i] (numpy semantics). */
 export function transposeData<T extends { length: number; [i: number]: number }>(
-  data: T, shape: readonly number[], perm: readonly number[], make: (n: number) => T,
+  data: T,
+  shape: readonly number[],
+  perm: readonly number[],
+  make: (n: number) => T,
 ): T {
   const outShape = permute(shape, perm);
   const inStrides = strides(shape);

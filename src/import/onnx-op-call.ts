@@ -38,7 +38,8 @@ export class OpCall {
   constIn(i: number, what: string): ConstValue {
     const v = this.ins[i];
     if (!v) throw new ImportProblem(`${what} (input ${i}) is missing`);
-    if (v.kind !== 'const') throw new ImportProblem(`${what} (input ${i}, "${this.inputName(i)}") must be a constant (initializer), not a runtime tensor`);
+    if (v.kind !== 'const')
+      throw new ImportProblem(`${what} (input ${i}, "${this.inputName(i)}") must be a constant (initializer), not a runtime tensor`);
     return v.c;
   }
 
@@ -49,15 +50,14 @@ export class OpCall {
   /** Fails unless an output other than the first is unused by the graph. */
   onlyFirstOutputUsed(used: Set<string>): void {
     this.outs.slice(1).forEach((o, i) => {
-      if (o && used.has(o)) throw new ImportProblem(`output ${i + 1} ("${o}") is used, tinyforge computes only the first output of ${this.op}`);
+      if (o && used.has(o))
+        throw new ImportProblem(`output ${i + 1} ("${o}") is used, tinyforge computes only the first output of ${this.op}`);
     });
   }
 }
 
 /** Resolves ONNX auto_pad / pads to explicit [top, left, bottom, right] for 2-D windows. */
-export function resolvePads(
-  a: Attrs, inHW: number[], kernel: number[], strides: number[], dilations: number[],
-): Pads {
+export function resolvePads(a: Attrs, inHW: number[], kernel: number[], strides: number[], dilations: number[]): Pads {
   const autoPad = a.str('auto_pad', 'NOTSET');
   if (autoPad === 'NOTSET') {
     const p = a.ints('pads', [0, 0, 0, 0])!;
@@ -67,7 +67,8 @@ export function resolvePads(
   }
   if (autoPad === 'VALID') return [0, 0, 0, 0];
   if (autoPad !== 'SAME_UPPER' && autoPad !== 'SAME_LOWER') throw new ImportProblem(`auto_pad ${autoPad} is not an ONNX value`);
-  const begin: number[] = [], end: number[] = [];
+  const begin: number[] = [],
+    end: number[] = [];
   for (let i = 0; i < 2; i++) {
     const out = Math.ceil(inHW[i] / strides[i]);
     const total = Math.max((out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - inHW[i], 0);

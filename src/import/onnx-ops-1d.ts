@@ -27,7 +27,12 @@ export function with1d(handler: Handler): Handler {
     const x = n.ins[0];
     if (x?.kind !== 'act' || x.shape.length !== 3) return handler(n, used);
     const [N, C, L] = x.shape;
-    const lifted = n.ctx.fromOnnxOrder(`${x.ir}__2d`, [N, C, 1, L], (o) => n.ctx.addNode('Reshape', `${n.name}/to_2d`, [x.ir], [o], { shape: n.ctx.tensors[o].shape }), n.name);
+    const lifted = n.ctx.fromOnnxOrder(
+      `${x.ir}__2d`,
+      [N, C, 1, L],
+      (o) => n.ctx.addNode('Reshape', `${n.name}/to_2d`, [x.ir], [o], { shape: n.ctx.tensors[o].shape }),
+      n.name,
+    );
     const ins = [...n.ins];
     ins[0] = lifted;
     const w = ins[1];

@@ -7,7 +7,8 @@ import { OpCall, resolvePads, windowOut } from './onnx-op-call.ts';
 const f64 = (n: number) => new Float64Array(n);
 
 function need4d(shape: number[], op: string): void {
-  if (shape.length !== 4) throw new ImportProblem(`only 1-D and 2-D ${op} (a 3-D or 4-D NCHW input) is supported; this input has rank ${shape.length}`);
+  if (shape.length !== 4)
+    throw new ImportProblem(`only 1-D and 2-D ${op} (a 3-D or 4-D NCHW input) is supported; this input has rank ${shape.length}`);
 }
 
 export function conv(n: OpCall): void {
@@ -26,7 +27,12 @@ export function conv(n: OpCall): void {
   const outShape = [N, O, windowOut(H, pads[0], pads[2], KH, strides[0], dil[0]), windowOut(W, pads[1], pads[3], KW, strides[1], dil[1])];
   const out = n.ctx.defineAct(n.outs[0], outShape);
   const b = bias ? [n.ctx.constant(n.inputName(2), [O], bias.data)] : [];
-  const common = { strides: [strides[0], strides[1]] as [number, number], dilations: [dil[0], dil[1]] as [number, number], pads, activation: 'none' as const };
+  const common = {
+    strides: [strides[0], strides[1]] as [number, number],
+    dilations: [dil[0], dil[1]] as [number, number],
+    pads,
+    activation: 'none' as const,
+  };
   if (group > 1 && group === C && Ig === 1) {
     // Depthwise: ONNX output channel c*m+j reads input channel c, the same order as TFLite's [1,KH,KW,C*m].
     const wt = n.ctx.constant(n.inputName(1), [1, KH, KW, O], transposeData(w.data, w.dims, [1, 2, 3, 0], f64));
@@ -63,7 +69,13 @@ function poolGeometry(n: OpCall, allowCeilPads: boolean) {
       }
     }
   }
-  return { x, kernel: [kernel[0], kernel[1]] as [number, number], strides: [strides[0], strides[1]] as [number, number], pads, outShape: [N, C, out[0], out[1]] };
+  return {
+    x,
+    kernel: [kernel[0], kernel[1]] as [number, number],
+    strides: [strides[0], strides[1]] as [number, number],
+    pads,
+    outShape: [N, C, out[0], out[1]],
+  };
 }
 
 export function maxPool(n: OpCall, used: Set<string>): void {
@@ -77,7 +89,13 @@ export function averagePool(n: OpCall): void {
   const countIncludePad = n.a.int('count_include_pad', 0) === 1;
   const g = poolGeometry(n, !countIncludePad);
   const out = n.ctx.defineAct(n.outs[0], g.outShape);
-  n.ctx.addNode('AveragePool', n.name, [g.x.ir], [out.ir], { kernel: g.kernel, strides: g.strides, pads: g.pads, countIncludePad, activation: 'none' });
+  n.ctx.addNode('AveragePool', n.name, [g.x.ir], [out.ir], {
+    kernel: g.kernel,
+    strides: g.strides,
+    pads: g.pads,
+    countIncludePad,
+    activation: 'none',
+  });
 }
 
 export function globalAveragePool(n: OpCall): void {
@@ -89,11 +107,14 @@ export function globalAveragePool(n: OpCall): void {
 
 export function batchNormalization(n: OpCall, used: Set<string>): void {
   n.onlyFirstOutputUsed(used);
-  if (n.opset < 7 && n.a.int('is_test', 0) === 0) throw new ImportProblem('is_test=0 (training mode, opset < 7) is not supported; export in eval mode');
+  if (n.opset < 7 && n.a.int('is_test', 0) === 0)
+    throw new ImportProblem('is_test=0 (training mode, opset < 7) is not supported; export in eval mode');
   if (n.a.int('spatial', 1) === 0) throw new ImportProblem('spatial=0 (per-activation statistics, opset < 9) is not supported');
-  if (n.a.int('training_mode', 0) === 1) throw new ImportProblem('training_mode=1 (batch statistics) is not supported; export the model in eval mode');
+  if (n.a.int('training_mode', 0) === 1)
+    throw new ImportProblem('training_mode=1 (batch statistics) is not supported; export the model in eval mode');
   const x = n.act(0);
-  if (x.shape.length !== 4 && x.shape.length !== 2) throw new ImportProblem(`input rank ${x.shape.length}: only [N,C], [N,C,L] and [N,C,H,W] are supported`);
+  if (x.shape.length !== 4 && x.shape.length !== 2)
+    throw new ImportProblem(`input rank ${x.shape.length}: only [N,C], [N,C,L] and [N,C,H,W] are supported`);
   const C = x.shape[1];
   const names = ['scale', 'bias', 'mean', 'var'].map((what, k) => {
     const c = n.constIn(k + 1, what);
@@ -105,7 +126,17 @@ export function batchNormalization(n: OpCall, used: Set<string>): void {
 }
 
 /** Dense from a 2-D activation [M,K] and W[N,K]; an extra constant or runtime addend follows as Add when it is not a per-column bias. */
-function emitDense(n: OpCall, xIr: string, M: number, wName: string, Wt: Float64Array, N: number, K: number, outName: string, bias?: Float64Array) {
+function emitDense(
+  n: OpCall,
+  xIr: string,
+  M: number,
+  wName: string,
+  Wt: Float64Array,
+  N: number,
+  K: number,
+  outName: string,
+  bias?: Float64Array,
+) {
   const w = n.ctx.constant(wName, [N, K], Wt);
   const b = bias ? [n.ctx.constant(`${wName}_bias`, [N], bias)] : [];
   const out = n.ctx.defineAct(outName, [M, N]);
@@ -123,7 +154,8 @@ export function gemm(n: OpCall): void {
     A = { kind: 'act', ir: t, shape };
   }
   const B = n.constIn(1, 'B (weights)');
-  const alpha = n.a.float('alpha', 1), beta = n.a.float('beta', 1);
+  const alpha = n.a.float('alpha', 1),
+    beta = n.a.float('beta', 1);
   const transB = n.a.int('transB', 0) === 1;
   const [M, K] = A.shape;
   const N = transB ? B.dims[0] : B.dims[1];
@@ -133,16 +165,33 @@ export function gemm(n: OpCall): void {
   const C = n.ins[2];
   // A constant C that repeats per row is a Dense bias; anything else is added after the Dense.
   if (C?.kind === 'const' && C.c.data.length === N && (C.c.dims.length <= 1 || C.c.dims[C.c.dims.length - 1] === N)) {
-    emitDense(n, A.ir, M, n.inputName(1), W, N, K, n.outs[0], C.c.data.map((v) => Math.fround(beta * v)));
+    emitDense(
+      n,
+      A.ir,
+      M,
+      n.inputName(1),
+      W,
+      N,
+      K,
+      n.outs[0],
+      C.c.data.map((v) => Math.fround(beta * v)),
+    );
   } else if (C?.kind === 'const' && C.c.data.length === 1) {
     emitDense(n, A.ir, M, n.inputName(1), W, N, K, n.outs[0], new Float64Array(N).fill(Math.fround(beta * C.c.data[0])));
   } else if (!C || beta === 0) {
     emitDense(n, A.ir, M, n.inputName(1), W, N, K, n.outs[0]);
   } else {
     const mid = emitDense(n, A.ir, M, n.inputName(1), W, N, K, `${n.outs[0]}__gemm`);
-    const addend = C.kind === 'const'
-      ? n.ctx.constant(n.inputName(2), C.c.dims, C.c.data.map((v) => Math.fround(beta * v)))
-      : beta === 1 ? n.act(2).ir : undefined;
+    const addend =
+      C.kind === 'const'
+        ? n.ctx.constant(
+            n.inputName(2),
+            C.c.dims,
+            C.c.data.map((v) => Math.fround(beta * v)),
+          )
+        : beta === 1
+          ? n.act(2).ir
+          : undefined;
     if (!addend) throw new ImportProblem('a runtime C with beta != 1 is not supported');
     const out = n.ctx.defineAct(n.outs[0], [M, N]);
     n.ctx.addNode('Add', `${n.name}/bias`, [mid.ir, addend], [out.ir], { activation: 'none' });
@@ -167,7 +216,12 @@ export function matMul(n: OpCall): void {
   const rows = n.ctx.scratch(`${n.outs[0]}__rows`, [M, K]);
   n.ctx.addNode('Reshape', `${n.name}/rows`, [src], [rows], { shape: [M, K] });
   const dense = emitDense(n, rows, M, n.inputName(1), W, N, K, `${n.outs[0]}__dense`);
-  n.ctx.fromOnnxOrder(n.outs[0], [...lead, N], (o) => n.ctx.addNode('Reshape', `${n.name}/unrows`, [dense.ir], [o], { shape: n.ctx.tensors[o].shape }), n.name);
+  n.ctx.fromOnnxOrder(
+    n.outs[0],
+    [...lead, N],
+    (o) => n.ctx.addNode('Reshape', `${n.name}/unrows`, [dense.ir], [o], { shape: n.ctx.tensors[o].shape }),
+    n.name,
+  );
 }
 
 export function pad(n: OpCall): void {
@@ -184,7 +238,10 @@ export function pad(n: OpCall): void {
       // opset 18 axes: expand to every axis.
       const axes = Array.from(n.constIn(3, 'axes').data).map((a) => (a < 0 ? a + r : a));
       const full = new Array<number>(2 * r).fill(0);
-      axes.forEach((ax, i) => { full[ax] = pads[i]; full[ax + r] = pads[i + axes.length]; });
+      axes.forEach((ax, i) => {
+        full[ax] = pads[i];
+        full[ax + r] = pads[i + axes.length];
+      });
       pads = full;
     }
   } else {
@@ -193,7 +250,8 @@ export function pad(n: OpCall): void {
   }
   if (pads.length !== 2 * r) throw new ImportProblem(`pads has ${pads.length} values for rank ${r}`);
   if (pads.some((p) => p < 0)) throw new ImportProblem(`negative pads [${pads}] (cropping) are not supported`);
-  const begin = pads.slice(0, r), end = pads.slice(r);
+  const begin = pads.slice(0, r),
+    end = pads.slice(r);
   const outShape = x.shape.map((d, i) => d + begin[i] + end[i]);
   const out = n.ctx.defineAct(n.outs[0], outShape);
   const irPads = r === 4 ? [...permute(begin, TO_NHWC), ...permute(end, TO_NHWC)] : pads;

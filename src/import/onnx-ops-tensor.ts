@@ -13,7 +13,8 @@ export function binary(n: OpCall): void {
   const [x, y] = [n.ins[0], n.ins[1]];
   if (!x || !y) throw new ImportProblem('needs two inputs');
   // Before opset 7, broadcast=1 with an axis aligned B at that axis instead of at the end (not numpy).
-  if (n.opset < 7 && n.a.int('broadcast', 0) === 1 && n.a.has('axis')) throw new ImportProblem('legacy broadcasting with an axis (opset < 7) is not supported; convert the model to opset 13');
+  if (n.opset < 7 && n.a.int('broadcast', 0) === 1 && n.a.has('axis'))
+    throw new ImportProblem('legacy broadcasting with an axis (opset < 7) is not supported; convert the model to opset 13');
   let irIns: string[];
   let shape: number[] | undefined;
   if (x.kind === 'act' && y.kind === 'act') {
@@ -24,7 +25,7 @@ export function binary(n: OpCall): void {
     irIns = [xl.ir, yl.ir];
   } else {
     const a = (x.kind === 'act' ? x : y) as Act;
-    const c = (x.kind === 'const' ? x.c : (y as { c: ConstValue }).c);
+    const c = x.kind === 'const' ? x.c : (y as { c: ConstValue }).c;
     if (c.dims.length > a.shape.length) throw new ImportProblem(`constant of rank ${c.dims.length} widens a rank-${a.shape.length} tensor`);
     shape = broadcastShapes(a.shape, c.dims);
     const cIr = n.ctx.constOperand(n.inputName(x.kind === 'const' ? 0 : 1), c, a.shape.length === 4);
@@ -40,7 +41,12 @@ export function binary(n: OpCall): void {
 function liftRank(n: OpCall, a: Act, r: number): Act {
   if (a.shape.length === r) return a;
   const dims = [...new Array(r - a.shape.length).fill(1), ...a.shape];
-  return n.ctx.fromOnnxOrder(`${a.ir}__rank${r}`, dims, (o) => n.ctx.addNode('Reshape', `${n.name}/rank${r}`, [a.ir], [o], { shape: n.ctx.tensors[o].shape }), n.name);
+  return n.ctx.fromOnnxOrder(
+    `${a.ir}__rank${r}`,
+    dims,
+    (o) => n.ctx.addNode('Reshape', `${n.name}/rank${r}`, [a.ir], [o], { shape: n.ctx.tensors[o].shape }),
+    n.name,
+  );
 }
 
 /** Neg is Mul by -1 (exact in float). */
@@ -68,7 +74,9 @@ export function unary(n: OpCall): void {
   const x = n.act(0);
   const out = n.ctx.defineAct(n.outs[0], x.shape);
   switch (n.op) {
-    case 'LeakyRelu': n.ctx.addNode('LeakyRelu', n.name, [x.ir], [out.ir], { alpha: n.a.float('alpha', 0.01) }); break;
+    case 'LeakyRelu':
+      n.ctx.addNode('LeakyRelu', n.name, [x.ir], [out.ir], { alpha: n.a.float('alpha', 0.01) });
+      break;
     case 'Clip': {
       // Opset 11 moved min/max from attributes to optional inputs.
       const min = n.opset >= 11 ? (n.ins[1] ? n.constIn(1, 'min').data[0] : -FLT_MAX) : n.a.float('min', -FLT_MAX);
@@ -76,7 +84,8 @@ export function unary(n: OpCall): void {
       n.ctx.addNode('Clip', n.name, [x.ir], [out.ir], { min, max });
       break;
     }
-    default: throw new ImportProblem(`no unary mapping for ${n.op}`);
+    default:
+      throw new ImportProblem(`no unary mapping for ${n.op}`);
   }
 }
 
@@ -97,7 +106,12 @@ export function softmax(n: OpCall): void {
   n.ctx.addNode('Reshape', `${n.name}/flatten`, [src], [f], { shape: flat });
   const s = n.ctx.scratch(`${n.outs[0]}__softmax`, flat);
   n.ctx.addNode('Softmax', n.name, [f], [s], { axis: 1, beta: 1 });
-  n.ctx.fromOnnxOrder(n.outs[0], x.shape, (o) => n.ctx.addNode('Reshape', `${n.name}/unflatten`, [s], [o], { shape: n.ctx.tensors[o].shape }), n.name);
+  n.ctx.fromOnnxOrder(
+    n.outs[0],
+    x.shape,
+    (o) => n.ctx.addNode('Reshape', `${n.name}/unflatten`, [s], [o], { shape: n.ctx.tensors[o].shape }),
+    n.name,
+  );
 }
 
 export function concat(n: OpCall): void {
@@ -170,7 +184,10 @@ export function passThrough(n: OpCall, used: Set<string>): void {
 /** Shapes are static, so Size of a runtime tensor is a constant. */
 export function sizeOf(n: OpCall): void {
   const x = n.act(0);
-  n.ctx.values.set(n.outs[0], { kind: 'const', c: { dims: [], data: Float64Array.of(x.shape.reduce((p, d) => p * d, 1)), isFloat: false } });
+  n.ctx.values.set(n.outs[0], {
+    kind: 'const',
+    c: { dims: [], data: Float64Array.of(x.shape.reduce((p, d) => p * d, 1)), isFloat: false },
+  });
 }
 
 /** Shapes are static, so Shape of a runtime tensor is a constant (in ONNX dims). */
@@ -178,7 +195,8 @@ export function shapeOf(n: OpCall): void {
   const x = n.act(0);
   const r = x.shape.length;
   const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + r : v, 0), r);
-  const s = clamp(n.a.int('start', 0)), e = clamp(n.a.int('end', r));
+  const s = clamp(n.a.int('start', 0)),
+    e = clamp(n.a.int('end', r));
   const dims = x.shape.slice(s, e);
   n.ctx.values.set(n.outs[0], { kind: 'const', c: { dims: [dims.length], data: Float64Array.from(dims), isFloat: false } });
 }

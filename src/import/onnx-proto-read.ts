@@ -61,8 +61,19 @@ export function readTensor(t: TensorProto, file: string): ConstValue {
   if (raw) {
     const v = rawView(raw);
     const need: Record<number, number> = {
-      [DT.FLOAT]: 4, [DT.DOUBLE]: 8, [DT.INT64]: 8, [DT.UINT64]: 8, [DT.INT32]: 4, [DT.UINT32]: 4, [DT.INT16]: 2,
-      [DT.UINT16]: 2, [DT.INT8]: 1, [DT.UINT8]: 1, [DT.BOOL]: 1, [DT.FLOAT16]: 2, [DT.BFLOAT16]: 2,
+      [DT.FLOAT]: 4,
+      [DT.DOUBLE]: 8,
+      [DT.INT64]: 8,
+      [DT.UINT64]: 8,
+      [DT.INT32]: 4,
+      [DT.UINT32]: 4,
+      [DT.INT16]: 2,
+      [DT.UINT16]: 2,
+      [DT.INT8]: 1,
+      [DT.UINT8]: 1,
+      [DT.BOOL]: 1,
+      [DT.FLOAT16]: 2,
+      [DT.BFLOAT16]: 2,
     };
     const size = need[type];
     if (size === undefined) throw unsupportedDtype(t, file);
@@ -111,10 +122,14 @@ export function readTensor(t: TensorProto, file: string): ConstValue {
 }
 
 function unsupportedDtype(t: TensorProto, file: string): TinyforgeError {
-  return new TinyforgeError('unsupported-dtype', `tensor "${t.name}" has element type ${dtypeName(t.dataType)}, which tinyforge cannot compute with`, {
-    location: { file },
-    hint: 'tinyforge imports float32 models (integer tensors only for shapes and indices)',
-  });
+  return new TinyforgeError(
+    'unsupported-dtype',
+    `tensor "${t.name}" has element type ${dtypeName(t.dataType)}, which tinyforge cannot compute with`,
+    {
+      location: { file },
+      hint: 'tinyforge imports float32 models (integer tensors only for shapes and indices)',
+    },
+  );
 }
 
 export type AttrValue = number | number[] | string | string[] | TensorProto | undefined;
@@ -126,14 +141,32 @@ export function readAttributes(node: NodeProto): Map<string, AttrValue> {
   for (const a of node.attribute ?? []) {
     const name = a.name ?? '';
     switch (a.type) {
-      case A.FLOAT: m.set(name, a.f ?? 0); break;
-      case A.INT: m.set(name, toNumber(a.i ?? 0)); break;
-      case A.STRING: m.set(name, new TextDecoder().decode(a.s ?? new Uint8Array())); break;
-      case A.TENSOR: m.set(name, a.t ?? undefined); break;
-      case A.FLOATS: m.set(name, (a.floats ?? []).map(Number)); break;
-      case A.INTS: m.set(name, (a.ints ?? []).map(toNumber)); break;
-      case A.STRINGS: m.set(name, (a.strings ?? []).map((s) => new TextDecoder().decode(s))); break;
-      default: m.set(name, undefined); // graphs, sparse tensors: no op we support uses them
+      case A.FLOAT:
+        m.set(name, a.f ?? 0);
+        break;
+      case A.INT:
+        m.set(name, toNumber(a.i ?? 0));
+        break;
+      case A.STRING:
+        m.set(name, new TextDecoder().decode(a.s ?? new Uint8Array()));
+        break;
+      case A.TENSOR:
+        m.set(name, a.t ?? undefined);
+        break;
+      case A.FLOATS:
+        m.set(name, (a.floats ?? []).map(Number));
+        break;
+      case A.INTS:
+        m.set(name, (a.ints ?? []).map(toNumber));
+        break;
+      case A.STRINGS:
+        m.set(
+          name,
+          (a.strings ?? []).map((s) => new TextDecoder().decode(s)),
+        );
+        break;
+      default:
+        m.set(name, undefined); // graphs, sparse tensors: no op we support uses them
     }
   }
   return m;

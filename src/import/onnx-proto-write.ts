@@ -15,7 +15,11 @@ export function int64Tensor(name: string, dims: number[], data: number[]): onnxP
 }
 
 /** A float tensor value-info; a string dim is symbolic (dynamic). */
-export function valueInfo(name: string, dims: (number | string)[], elemType: number = onnx.TensorProto.DataType.FLOAT): onnxProto.onnx.ValueInfoProto {
+export function valueInfo(
+  name: string,
+  dims: (number | string)[],
+  elemType: number = onnx.TensorProto.DataType.FLOAT,
+): onnxProto.onnx.ValueInfoProto {
   return onnx.ValueInfoProto.create({
     name,
     type: {
@@ -41,8 +45,20 @@ function attribute(name: string, v: AttrInput): onnxProto.onnx.AttributeProto {
 }
 
 /** A node; integer attributes are INT except the float-valued names ONNX uses (alpha, beta, epsilon, …). */
-export function node(op: string, inputs: string[], outputs: string[], attrs: Record<string, AttrInput> = {}, name = outputs[0]): onnxProto.onnx.NodeProto {
-  return onnx.NodeProto.create({ opType: op, name, input: inputs, output: outputs, attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)) });
+export function node(
+  op: string,
+  inputs: string[],
+  outputs: string[],
+  attrs: Record<string, AttrInput> = {},
+  name = outputs[0],
+): onnxProto.onnx.NodeProto {
+  return onnx.NodeProto.create({
+    opType: op,
+    name,
+    input: inputs,
+    output: outputs,
+    attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+  });
 }
 
 export interface ModelParts {

@@ -10,7 +10,19 @@ import { findBoundary } from './onnx-boundary.ts';
 import { OpCall } from './onnx-op-call.ts';
 import { with1d } from './onnx-ops-1d.ts';
 import { averagePool, batchNormalization, conv, gemm, globalAveragePool, matMul, maxPool, pad } from './onnx-ops-nn.ts';
-import { binary, concat, elementwise, neg, passThrough, reshapeLike, shapeOf, sizeOf, softmax, transpose, unary } from './onnx-ops-tensor.ts';
+import {
+  binary,
+  concat,
+  elementwise,
+  neg,
+  passThrough,
+  reshapeLike,
+  shapeOf,
+  sizeOf,
+  softmax,
+  transpose,
+  unary,
+} from './onnx-ops-tensor.ts';
 import { Attrs, dtypeName, type GraphProto, type ModelProto, onnx, readAttributes, readTensor, toNumber } from './onnx-proto-read.ts';
 
 type Handler = (n: OpCall, used: Set<string>) => void;
@@ -73,7 +85,7 @@ function decode(bytes: Uint8Array, path: string): ModelProto {
     throw badFile(path, (e as Error).message);
   }
   // Random bytes can decode as a protobuf by chance; a real model has a graph with nodes and an opset.
-  if (!m.graph || !(m.graph.node?.length) || !(m.opsetImport?.length) || !toNumber(m.irVersion)) {
+  if (!m.graph || !m.graph.node?.length || !m.opsetImport?.length || !toNumber(m.irVersion)) {
     throw badFile(path, 'no graph, nodes or opset were found');
   }
   return m;
@@ -101,19 +113,27 @@ function readInputs(g: GraphProto, path: string): { name: string; dims: number[]
     const tt = vi.type?.tensorType;
     if (!tt) throw new TinyforgeError('unsupported-input', `input "${name}" is not a tensor`, { location: { file: path, node: name } });
     if (tt.elemType !== onnx.TensorProto.DataType.FLOAT) {
-      throw new TinyforgeError('unsupported-dtype', `input "${name}" has element type ${dtypeName(tt.elemType)}; tinyforge models take float32 inputs`, {
-        location: { file: path, node: name },
-        hint: 'export the model with a float32 input (quantization is done by tinyforge itself)',
-      });
+      throw new TinyforgeError(
+        'unsupported-dtype',
+        `input "${name}" has element type ${dtypeName(tt.elemType)}; tinyforge models take float32 inputs`,
+        {
+          location: { file: path, node: name },
+          hint: 'export the model with a float32 input (quantization is done by tinyforge itself)',
+        },
+      );
     }
     const dims = (tt.shape?.dim ?? []).map((d, i) => {
       const v = d.dimValue != null ? toNumber(d.dimValue) : 0;
       if (v > 0) return v;
       if (i === 0) return 1; // batch: microcontrollers run one sample at a time
-      throw new TinyforgeError('dynamic-shape', `input "${name}" has a dynamic dimension ${i} (${d.dimParam || '?'}); tinyforge needs static shapes except the batch`, {
-        location: { file: path, node: name },
-        hint: 'export with fixed input sizes (torch.onnx.export without dynamic_axes other than the batch) or fix the dims with onnxruntime.tools.make_dynamic_shape_fixed',
-      });
+      throw new TinyforgeError(
+        'dynamic-shape',
+        `input "${name}" has a dynamic dimension ${i} (${d.dimParam || '?'}); tinyforge needs static shapes except the batch`,
+        {
+          location: { file: path, node: name },
+          hint: 'export with fixed input sizes (torch.onnx.export without dynamic_axes other than the batch) or fix the dims with onnxruntime.tools.make_dynamic_shape_fixed',
+        },
+      );
     });
     inputs.push({ name, dims });
   }
@@ -153,7 +173,8 @@ export function importOnnx(bytes: Uint8Array, path: string): Graph {
   const graphInputs = readInputs(g, path);
   const boundary = findBoundary(g, graphInputs);
   // A 4-D input is NCHW in ONNX; when the file is NHWC at the boundary, the act's ONNX view is the transposed one.
-  for (const { name, dims } of graphInputs) ctx.defineAct(name, boundary.nhwcInputs && dims.length === 4 ? [dims[0], dims[3], dims[1], dims[2]] : dims);
+  for (const { name, dims } of graphInputs)
+    ctx.defineAct(name, boundary.nhwcInputs && dims.length === 4 ? [dims[0], dims[3], dims[1], dims[2]] : dims);
   const inputs = graphInputs.map((i) => i.name);
   const outputNames = (g.output ?? []).map((o) => o.name ?? '');
   const used = new Set<string>([...outputNames, ...(g.node ?? []).flatMap((n) => (n.input ?? []).map(String))]);
@@ -171,10 +192,20 @@ export function importOnnx(bytes: Uint8Array, path: string): Graph {
     for (const i of node.input ?? []) {
       if (!i || ctx.values.has(i)) continue;
       const later = producer.get(i);
-      if (later === undefined) unreachable.push({ code: 'dangling-tensor', node: name, note: `${label}: input "${i}" is not a graph input, an initializer or any node's output` });
-      else unreachable.push({ code: 'not-topological', node: name, note: `${label}: input "${i}" is produced by ${later === index ? 'this node itself' : `the later node "${g.node![later].name || `${g.node![later].opType}_${later}`}"`} (a cycle, or nodes out of order)` });
+      if (later === undefined)
+        unreachable.push({
+          code: 'dangling-tensor',
+          node: name,
+          note: `${label}: input "${i}" is not a graph input, an initializer or any node's output`,
+        });
+      else
+        unreachable.push({
+          code: 'not-topological',
+          node: name,
+          note: `${label}: input "${i}" is produced by ${later === index ? 'this node itself' : `the later node "${g.node![later].name || `${g.node![later].opType}_${later}`}"`} (a cycle, or nodes out of order)`,
+        });
     }
-    const ins: (OnnxValue | undefined)[] = (node.input ?? []).map((i) => (i ? ctx.values.get(i) ?? { kind: 'unknown' } : undefined));
+    const ins: (OnnxValue | undefined)[] = (node.input ?? []).map((i) => (i ? (ctx.values.get(i) ?? { kind: 'unknown' }) : undefined));
     const markUnknown = () => (node.output ?? []).forEach((o) => ctx.values.set(o, { kind: 'unknown' }));
     if (boundary.skip.has(node)) {
       ctx.values.set(node.output![0], ctx.values.get(node.input![0])!); // the IR tensor is NHWC already
@@ -198,7 +229,12 @@ export function importOnnx(bytes: Uint8Array, path: string): Graph {
         const need = Object.hasOwn(FOLD_INPUTS, op) ? FOLD_INPUTS[op] : 0;
         const given = ins.slice(0, need).filter((v) => v !== undefined).length;
         if (given < need) throw new ImportProblem(`${op} needs ${need} input${need > 1 ? 's' : ''}, the node gives ${given}`);
-        const results = folder(ins.map((v) => (v?.kind === 'const' ? v.c : undefined)), attrs, opset, path);
+        const results = folder(
+          ins.map((v) => (v?.kind === 'const' ? v.c : undefined)),
+          attrs,
+          opset,
+          path,
+        );
         results.forEach((c, k) => node.output?.[k] && ctx.values.set(node.output[k], { kind: 'const', c }));
       } else if (handler) {
         handler(new OpCall(ctx, node, name, attrs, ins), used);
@@ -215,25 +251,37 @@ export function importOnnx(bytes: Uint8Array, path: string): Graph {
 
   if (unreachable.length > 0) {
     const codes = new Set(unreachable.map((u) => u.code));
-    throw new TinyforgeError(codes.size === 1 ? unreachable[0].code : 'invalid-model', `${unreachable.length} node input${unreachable.length > 1 ? 's are' : ' is'} never computed before ${unreachable.length > 1 ? 'they are' : 'it is'} read`, {
-      location: { file: path, node: unreachable[0].node },
-      notes: unreachable.map((u) => u.note),
-      hint: 'ONNX nodes must come after the nodes that produce their inputs, and every input must be a graph input, an initializer or a node output; re-export the model',
-    });
+    throw new TinyforgeError(
+      codes.size === 1 ? unreachable[0].code : 'invalid-model',
+      `${unreachable.length} node input${unreachable.length > 1 ? 's are' : ' is'} never computed before ${unreachable.length > 1 ? 'they are' : 'it is'} read`,
+      {
+        location: { file: path, node: unreachable[0].node },
+        notes: unreachable.map((u) => u.note),
+        hint: 'ONNX nodes must come after the nodes that produce their inputs, and every input must be a graph input, an initializer or a node output; re-export the model',
+      },
+    );
   }
   if (unsupported.length > 0) {
-    throw new TinyforgeError('unsupported-op', `${unsupported.length} node${unsupported.length > 1 ? 's use ops' : ' uses an op'} tinyforge cannot compile`, {
-      location: { file: path },
-      notes: [...unsupported, ...rejected],
-      hint: `export the model without these layers; supported ops: ${SUPPORTED_ONNX_OPS.join(', ')}`,
-    });
+    throw new TinyforgeError(
+      'unsupported-op',
+      `${unsupported.length} node${unsupported.length > 1 ? 's use ops' : ' uses an op'} tinyforge cannot compile`,
+      {
+        location: { file: path },
+        notes: [...unsupported, ...rejected],
+        hint: `export the model without these layers; supported ops: ${SUPPORTED_ONNX_OPS.join(', ')}`,
+      },
+    );
   }
   if (rejected.length > 0) {
-    throw new TinyforgeError('unsupported-attribute', `${rejected.length} node${rejected.length > 1 ? 's use' : ' uses'} an op in a way tinyforge cannot compile`, {
-      location: { file: path },
-      notes: rejected,
-      hint: 'change these layers (see each note) and export again',
-    });
+    throw new TinyforgeError(
+      'unsupported-attribute',
+      `${rejected.length} node${rejected.length > 1 ? 's use' : ' uses'} an op in a way tinyforge cannot compile`,
+      {
+        location: { file: path },
+        notes: rejected,
+        hint: 'change these layers (see each note) and export again',
+      },
+    );
   }
   const outputs = bindOutputs(ctx, outputNames, inputs, path);
   const preprocess = readPreprocess(m, path);

@@ -8,7 +8,7 @@ import { isInside } from '../safe-write.ts';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const show = (v: unknown): string => (typeof v === 'number' ? String(v) : JSON.stringify(v)?.slice(0, 60) ?? 'nothing');
+const show = (v: unknown): string => (typeof v === 'number' ? String(v) : (JSON.stringify(v)?.slice(0, 60) ?? 'nothing'));
 
 /** A shard larger than this holds no microcontroller model; reading it would only exhaust memory. */
 const MAX_SHARD_BYTES = 2 ** 30;
@@ -22,30 +22,35 @@ function bad(file: string, what: string): TinyforgeError {
 }
 
 const isDims = (v: unknown, allowNull: boolean): boolean =>
-  Array.isArray(v) && v.length <= 8 && v.every((d) => (allowNull && d === null) || (typeof d === 'number' && Number.isInteger(d) && d >= 0 && d <= MAX_DIM));
+  Array.isArray(v) &&
+  v.length <= 8 &&
+  v.every((d) => (allowNull && d === null) || (typeof d === 'number' && Number.isInteger(d) && d >= 0 && d <= MAX_DIM));
 const isIntOrInts = (v: unknown): boolean =>
-  (typeof v === 'number' && Number.isInteger(v) && v >= 0) || (Array.isArray(v) && v.length <= 4 && v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0));
+  (typeof v === 'number' && Number.isInteger(v) && v >= 0) ||
+  (Array.isArray(v) && v.length <= 4 && v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0));
 
 /** The types of the config keys the importer reads; other keys are not looked at. */
-const CONFIG_KEYS: Readonly<Record<string, (v: unknown) => boolean>> = Object.freeze(Object.assign(Object.create(null), {
-  name: (v: unknown) => typeof v === 'string',
-  batch_input_shape: (v: unknown) => isDims(v, true),
-  strides: isIntOrInts,
-  dilation_rate: isIntOrInts,
-  pool_size: isIntOrInts,
-  kernel_size: isIntOrInts,
-  padding: (v: unknown) => typeof v === 'string',
-  data_format: (v: unknown) => typeof v === 'string' || v === null,
-  activation: (v: unknown) => typeof v === 'string' || v === null,
-  target_shape: (v: unknown) => isDims(v, false),
-  axis: (v: unknown) => (typeof v === 'number' && Number.isInteger(v)) || (Array.isArray(v) && v.every((x) => Number.isInteger(x))),
-  epsilon: (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0,
-  max_value: (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v)),
-  use_bias: (v: unknown) => typeof v === 'boolean',
-  scale: (v: unknown) => typeof v === 'boolean',
-  center: (v: unknown) => typeof v === 'boolean',
-  keepdims: (v: unknown) => typeof v === 'boolean',
-}));
+const CONFIG_KEYS: Readonly<Record<string, (v: unknown) => boolean>> = Object.freeze(
+  Object.assign(Object.create(null), {
+    name: (v: unknown) => typeof v === 'string',
+    batch_input_shape: (v: unknown) => isDims(v, true),
+    strides: isIntOrInts,
+    dilation_rate: isIntOrInts,
+    pool_size: isIntOrInts,
+    kernel_size: isIntOrInts,
+    padding: (v: unknown) => typeof v === 'string',
+    data_format: (v: unknown) => typeof v === 'string' || v === null,
+    activation: (v: unknown) => typeof v === 'string' || v === null,
+    target_shape: (v: unknown) => isDims(v, false),
+    axis: (v: unknown) => (typeof v === 'number' && Number.isInteger(v)) || (Array.isArray(v) && v.every((x) => Number.isInteger(x))),
+    epsilon: (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0,
+    max_value: (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v)),
+    use_bias: (v: unknown) => typeof v === 'boolean',
+    scale: (v: unknown) => typeof v === 'boolean',
+    center: (v: unknown) => typeof v === 'boolean',
+    keepdims: (v: unknown) => typeof v === 'boolean',
+  }),
+);
 
 function checkLayer(l: unknown, where: string, file: string, functional: boolean): void {
   if (!isObject(l)) throw bad(file, `${where} is not an object`);
@@ -54,9 +59,11 @@ function checkLayer(l: unknown, where: string, file: string, functional: boolean
   const name = functional ? l.name : l.config.name;
   if (typeof name !== 'string' || name === '') throw bad(file, `${where} (${l.class_name}) has no name`);
   for (const [k, v] of Object.entries(l.config)) {
-    if (Object.hasOwn(CONFIG_KEYS, k) && v !== undefined && !CONFIG_KEYS[k](v)) throw bad(file, `layer "${name}" (${l.class_name}): config.${k} is ${show(v)}`);
+    if (Object.hasOwn(CONFIG_KEYS, k) && v !== undefined && !CONFIG_KEYS[k](v))
+      throw bad(file, `layer "${name}" (${l.class_name}): config.${k} is ${show(v)}`);
   }
-  if (l.class_name === 'InputLayer' && !isDims(l.config.batch_input_shape, true)) throw bad(file, `input layer "${name}" has no batch_input_shape`);
+  if (l.class_name === 'InputLayer' && !isDims(l.config.batch_input_shape, true))
+    throw bad(file, `input layer "${name}" has no batch_input_shape`);
   if (functional && l.inbound_nodes !== undefined) {
     const nodes = l.inbound_nodes;
     const ok = Array.isArray(nodes) && nodes.every((n) => Array.isArray(n) && n.every((t) => Array.isArray(t) && typeof t[0] === 'string'));
@@ -67,14 +74,16 @@ function checkLayer(l: unknown, where: string, file: string, functional: boolean
 function checkTopology(t: unknown, file: string): void {
   if (!isObject(t) || typeof t.class_name !== 'string') throw bad(file, 'modelTopology has no class_name');
   const cfg = t.config;
-  if (isObject(cfg) && cfg.name !== undefined && typeof cfg.name !== 'string') throw bad(file, `the model's name is ${show(cfg.name)}, not a string`);
+  if (isObject(cfg) && cfg.name !== undefined && typeof cfg.name !== 'string')
+    throw bad(file, `the model's name is ${show(cfg.name)}, not a string`);
   if (t.class_name === 'Sequential') {
     const layers = Array.isArray(cfg) ? cfg : isObject(cfg) ? cfg.layers : undefined;
     if (!Array.isArray(layers) || layers.length === 0) throw bad(file, 'a Sequential model needs a non-empty list of layers');
     layers.forEach((l, i) => checkLayer(l, `layer ${i}`, file, false));
     const first = layers[0] as Json;
     const shape = (first.config as Json).batch_input_shape;
-    if (first.class_name !== 'InputLayer' && !isDims(shape, true)) throw bad(file, `the first layer "${(first.config as Json).name}" has no batch_input_shape`);
+    if (first.class_name !== 'InputLayer' && !isDims(shape, true))
+      throw bad(file, `the first layer "${(first.config as Json).name}" has no batch_input_shape`);
     return;
   }
   if (t.class_name === 'Model' || t.class_name === 'Functional') {
@@ -82,16 +91,19 @@ function checkTopology(t: unknown, file: string): void {
     cfg.layers.forEach((l, i) => checkLayer(l, `layer ${i}`, file, true));
     for (const key of ['input_layers', 'output_layers'] as const) {
       const v = cfg[key];
-      if (!Array.isArray(v) || v.length === 0 || !v.every((x) => Array.isArray(x) && typeof x[0] === 'string')) throw bad(file, `config.${key} is not a list of [layer, node, tensor]`);
+      if (!Array.isArray(v) || v.length === 0 || !v.every((x) => Array.isArray(x) && typeof x[0] === 'string'))
+        throw bad(file, `config.${key} is not a list of [layer, node, tensor]`);
     }
   }
 }
 
 function checkManifest(m: unknown[], file: string): void {
   m.forEach((group, g) => {
-    if (!isObject(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) throw bad(file, `weightsManifest[${g}] is not {paths: […], weights: […]}`);
+    if (!isObject(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights))
+      throw bad(file, `weightsManifest[${g}] is not {paths: […], weights: […]}`);
     group.paths.forEach((p, i) => typeof p !== 'string' && bad(file, `weightsManifest[${g}].paths[${i}] is ${show(p)}, not a file name`));
-    if (!group.paths.every((p) => typeof p === 'string')) throw bad(file, `weightsManifest[${g}].paths holds something other than file names`);
+    if (!group.paths.every((p) => typeof p === 'string'))
+      throw bad(file, `weightsManifest[${g}].paths holds something other than file names`);
     group.weights.forEach((w, i) => {
       if (!isObject(w) || typeof w.name !== 'string') throw bad(file, `weightsManifest[${g}].weights[${i}] has no name`);
       if (!isDims(w.shape, false)) throw bad(file, `weight "${w.name}" has shape ${show(w.shape)}; dims are integers 0..${MAX_DIM}`);
@@ -104,7 +116,8 @@ function checkManifest(m: unknown[], file: string): void {
 export function checkTfjsModelJson(json: unknown, file: string): void {
   if (!isObject(json)) throw bad(file, `it holds ${show(json)}, not a model object`);
   if (json.weightsManifest !== undefined && !Array.isArray(json.weightsManifest)) throw bad(file, 'weightsManifest is not a list');
-  const topology = isObject(json.modelTopology) && isObject(json.modelTopology.model_config) ? json.modelTopology.model_config : json.modelTopology;
+  const topology =
+    isObject(json.modelTopology) && isObject(json.modelTopology.model_config) ? json.modelTopology.model_config : json.modelTopology;
   if (topology === undefined || !Array.isArray(json.weightsManifest)) return; // the importer says what kind of file it is
   checkTopology(topology, file);
   checkManifest(json.weightsManifest, file);
@@ -127,10 +140,14 @@ export function shardPath(modelJson: string, shard: string): string {
     real = realpathSync(p);
     stat = statSync(real);
   } catch {
-    throw new TinyforgeError('file-not-found', `weight shard ${shard} of ${modelJson} does not exist`, { location: { file: modelJson }, hint: 'keep the weight files next to model.json, as tf.io saved them' });
+    throw new TinyforgeError('file-not-found', `weight shard ${shard} of ${modelJson} does not exist`, {
+      location: { file: modelJson },
+      hint: 'keep the weight files next to model.json, as tf.io saved them',
+    });
   }
   if (!isInside(real, realpathSync(dir))) throw outside();
   if (!stat.isFile()) throw bad(modelJson, `weight shard ${shard} is not a regular file`);
-  if (stat.size > MAX_SHARD_BYTES) throw bad(modelJson, `weight shard ${shard} has ${stat.size} bytes; no microcontroller model is that large`);
+  if (stat.size > MAX_SHARD_BYTES)
+    throw bad(modelJson, `weight shard ${shard} has ${stat.size} bytes; no microcontroller model is that large`);
   return real;
 }

@@ -9,7 +9,12 @@ import { transposeData } from './onnx-layout.ts';
 import { checkTfjsModelJson, shardPath } from './tfjs-check.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-interface LayerSpec { name: string; className: string; config: Json; inbound: string[] }
+interface LayerSpec {
+  name: string;
+  className: string;
+  config: Json;
+  inbound: string[];
+}
 
 const FUSED: Record<string, Activation> = { linear: 'none', relu: 'relu', relu6: 'relu6' };
 const SEPARATE: Record<string, OpType> = { sigmoid: 'Sigmoid', tanh: 'Tanh', softmax: 'Softmax' };
@@ -19,7 +24,10 @@ class TfjsImport {
   readonly tensors: Record<string, Tensor> = Object.create(null);
   readonly nodes: Node[] = [];
   readonly problems: string[] = [];
-  constructor(readonly file: string, readonly weights: Map<string, { shape: number[]; data: Float32Array }>) {}
+  constructor(
+    readonly file: string,
+    readonly weights: Map<string, { shape: number[]; data: Float32Array }>,
+  ) {}
 
   fresh(base: string): string {
     let n = base;
@@ -72,19 +80,30 @@ function padsFor(padding: string, inHW: number[], kernel: number[], strides: num
   return [Math.floor(t[0] / 2), Math.floor(t[1] / 2), t[0] - Math.floor(t[0] / 2), t[1] - Math.floor(t[1] / 2)];
 }
 
-const pair = (v: number | number[] | undefined, d: number): [number, number] => (v === undefined || v === null ? [d, d] : Array.isArray(v) ? [v[0], v[1]] : [v, v]);
+const pair = (v: number | number[] | undefined, d: number): [number, number] =>
+  v === undefined || v === null ? [d, d] : Array.isArray(v) ? [v[0], v[1]] : [v, v];
 
 function convLayer(im: TfjsImport, l: LayerSpec, x: string): string {
   const c = l.config;
   if (c.data_format === 'channels_first') throw new Error('data_format channels_first is not supported');
   const [, H, W] = im.tensors[x].shape;
-  const strides = pair(c.strides, 1), dil = pair(c.dilation_rate, 1);
-  const bias = (key = 'bias') => (c.use_bias !== false ? [im.constant(`${l.name}/${key}`, [im.weight(l.name, key).shape[0]], im.weight(l.name, key).data)] : []);
+  const strides = pair(c.strides, 1),
+    dil = pair(c.dilation_rate, 1);
+  const bias = (key = 'bias') =>
+    c.use_bias !== false ? [im.constant(`${l.name}/${key}`, [im.weight(l.name, key).shape[0]], im.weight(l.name, key).data)] : [];
   if (l.className === 'Conv2D') {
     const k = im.weight(l.name, 'kernel'); // [KH,KW,I,O]
     const pads = padsFor(c.padding, [H, W], k.shape.slice(0, 2), strides, dil);
-    const w = im.constant(`${l.name}/kernel`, [k.shape[3], k.shape[0], k.shape[1], k.shape[2]], transposeData(k.data, k.shape, [3, 0, 1, 2], (n) => new Float32Array(n)));
-    return im.withActivation(c.activation, (activation) => im.add('Conv2D', l.name, [x, w, ...bias()], { strides, dilations: dil, pads, groups: 1, activation }), l.name);
+    const w = im.constant(
+      `${l.name}/kernel`,
+      [k.shape[3], k.shape[0], k.shape[1], k.shape[2]],
+      transposeData(k.data, k.shape, [3, 0, 1, 2], (n) => new Float32Array(n)),
+    );
+    return im.withActivation(
+      c.activation,
+      (activation) => im.add('Conv2D', l.name, [x, w, ...bias()], { strides, dilations: dil, pads, groups: 1, activation }),
+      l.name,
+    );
   }
   // Depthwise kernel [KH,KW,C,m] has the same memory order as the IR's [1,KH,KW,C·m].
   const k = im.weight(l.name, 'depthwise_kernel');
@@ -92,13 +111,32 @@ function convLayer(im: TfjsImport, l: LayerSpec, x: string): string {
   const pads = padsFor(c.padding, [H, W], [KH, KW], strides, dil);
   const dw = im.constant(`${l.name}/depthwise_kernel`, [1, KH, KW, C * m], k.data);
   if (l.className === 'DepthwiseConv2D') {
-    return im.withActivation(c.activation, (activation) => im.add('DepthwiseConv2D', l.name, [x, dw, ...bias()], { strides, dilations: dil, pads, multiplier: m, activation }), l.name);
+    return im.withActivation(
+      c.activation,
+      (activation) => im.add('DepthwiseConv2D', l.name, [x, dw, ...bias()], { strides, dilations: dil, pads, multiplier: m, activation }),
+      l.name,
+    );
   }
   // SeparableConv2D = depthwise (no bias) then a 1×1 conv with the bias and activation.
-  const mid = im.add('DepthwiseConv2D', `${l.name}/depthwise`, [x, dw], { strides, dilations: dil, pads, multiplier: m, activation: 'none' });
+  const mid = im.add('DepthwiseConv2D', `${l.name}/depthwise`, [x, dw], {
+    strides,
+    dilations: dil,
+    pads,
+    multiplier: m,
+    activation: 'none',
+  });
   const p = im.weight(l.name, 'pointwise_kernel'); // [1,1,C·m,O]
-  const pw = im.constant(`${l.name}/pointwise_kernel`, [p.shape[3], 1, 1, p.shape[2]], transposeData(p.data, p.shape, [3, 0, 1, 2], (n) => new Float32Array(n)));
-  return im.withActivation(c.activation, (activation) => im.add('Conv2D', l.name, [mid, pw, ...bias()], { strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], groups: 1, activation }), l.name);
+  const pw = im.constant(
+    `${l.name}/pointwise_kernel`,
+    [p.shape[3], 1, 1, p.shape[2]],
+    transposeData(p.data, p.shape, [3, 0, 1, 2], (n) => new Float32Array(n)),
+  );
+  return im.withActivation(
+    c.activation,
+    (activation) =>
+      im.add('Conv2D', l.name, [mid, pw, ...bias()], { strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], groups: 1, activation }),
+    l.name,
+  );
 }
 
 function layer(im: TfjsImport, l: LayerSpec, ins: string[]): string {
@@ -109,13 +147,20 @@ function layer(im: TfjsImport, l: LayerSpec, ins: string[]): string {
     case 'Dense': {
       if (shape.length !== 2) throw new Error(`Dense on a rank-${shape.length} input is not supported (flatten first)`);
       const k = im.weight(l.name, 'kernel'); // [in, out]
-      const w = im.constant(`${l.name}/kernel`, [k.shape[1], k.shape[0]], transposeData(k.data, k.shape, [1, 0], (n) => new Float32Array(n)));
+      const w = im.constant(
+        `${l.name}/kernel`,
+        [k.shape[1], k.shape[0]],
+        transposeData(k.data, k.shape, [1, 0], (n) => new Float32Array(n)),
+      );
       const b = c.use_bias !== false ? [im.constant(`${l.name}/bias`, [k.shape[1]], im.weight(l.name, 'bias').data)] : [];
       return im.withActivation(c.activation, (activation) => im.add('Dense', l.name, [x, w, ...b], { activation }), l.name);
     }
-    case 'Conv2D': case 'DepthwiseConv2D': case 'SeparableConv2D':
+    case 'Conv2D':
+    case 'DepthwiseConv2D':
+    case 'SeparableConv2D':
       return convLayer(im, l, x);
-    case 'MaxPooling2D': case 'AveragePooling2D': {
+    case 'MaxPooling2D':
+    case 'AveragePooling2D': {
       const kernel = pair(c.pool_size, 2);
       const strides = pair(c.strides ?? c.pool_size, 2);
       const pads = padsFor(c.padding ?? 'valid', shape.slice(1, 3), kernel, strides, [1, 1]);
@@ -145,16 +190,27 @@ function layer(im: TfjsImport, l: LayerSpec, ins: string[]): string {
     case 'Reshape':
       return im.add('Reshape', l.name, [x], { shape: [shape[0], ...c.target_shape] });
     case 'Activation':
-      return im.withActivation(c.activation, (activation) => (activation === 'none' ? x : activation === 'relu'
-        ? im.add('Relu', l.name, [x], {}) : im.add('Clip', l.name, [x], { min: 0, max: 6 })), l.name);
+      return im.withActivation(
+        c.activation,
+        (activation) =>
+          activation === 'none'
+            ? x
+            : activation === 'relu'
+              ? im.add('Relu', l.name, [x], {})
+              : im.add('Clip', l.name, [x], { min: 0, max: 6 }),
+        l.name,
+      );
     case 'ReLU':
       if (c.max_value === 6) return im.add('Clip', l.name, [x], { min: 0, max: 6 });
       if (c.max_value != null) throw new Error(`ReLU max_value ${c.max_value} is not supported`);
       return im.add('Relu', l.name, [x], {});
-    case 'Dropout': case 'SpatialDropout2D':
+    case 'Dropout':
+    case 'SpatialDropout2D':
       return x;
     case 'Add':
-      return ins.slice(1).reduce((acc, y, i) => im.add('Add', i === ins.length - 2 ? l.name : `${l.name}/${i}`, [acc, y], { activation: 'none' }), x);
+      return ins
+        .slice(1)
+        .reduce((acc, y, i) => im.add('Add', i === ins.length - 2 ? l.name : `${l.name}/${i}`, [acc, y], { activation: 'none' }), x);
     case 'Concatenate': {
       const axis = c.axis ?? -1;
       return im.add('Concat', l.name, ins, { axis: axis < 0 ? axis + shape.length : axis });
@@ -175,7 +231,11 @@ function parseLayers(topology: Json): { layers: LayerSpec[]; inputs: string[]; o
     let prev = '';
     for (const l of list) {
       const name = l.config.name;
-      if (l.class_name === 'InputLayer') { layers.push({ name, className: 'InputLayer', config: l.config, inbound: [] }); prev = name; continue; }
+      if (l.class_name === 'InputLayer') {
+        layers.push({ name, className: 'InputLayer', config: l.config, inbound: [] });
+        prev = name;
+        continue;
+      }
       if (!prev) {
         const inputName = `${name}_input`;
         layers.push({ name: inputName, className: 'InputLayer', config: { batch_input_shape: l.config.batch_input_shape }, inbound: [] });
@@ -188,10 +248,16 @@ function parseLayers(topology: Json): { layers: LayerSpec[]; inputs: string[]; o
   }
   if (cls === 'Model' || cls === 'Functional') {
     const layers: LayerSpec[] = cfg.layers.map((l: Json) => ({
-      name: l.name, className: l.class_name, config: l.config,
+      name: l.name,
+      className: l.class_name,
+      config: l.config,
       inbound: (l.inbound_nodes?.[0] ?? []).map((t: unknown[]) => String(t[0])),
     }));
-    return { layers, inputs: cfg.input_layers.map((t: unknown[]) => String(t[0])), outputs: cfg.output_layers.map((t: unknown[]) => String(t[0])) };
+    return {
+      layers,
+      inputs: cfg.input_layers.map((t: unknown[]) => String(t[0])),
+      outputs: cfg.output_layers.map((t: unknown[]) => String(t[0])),
+    };
   }
   throw new Error(`model class "${cls}" is not a Sequential or functional Model`);
 }
@@ -207,10 +273,21 @@ async function readWeights(file: string, manifest: Json[]): Promise<Map<string, 
     for (const w of group.weights) {
       const n = (w.shape as number[]).reduce((a, b) => a * b, 1);
       if (w.dtype !== 'float32' || w.quantization) {
-        throw new TinyforgeError('unsupported-dtype', `weight "${w.name}" is ${w.quantization ? 'quantized' : w.dtype}; tinyforge reads float32 TF.js weights`, { location: { file }, hint: 'save the model without weight quantization' });
+        throw new TinyforgeError(
+          'unsupported-dtype',
+          `weight "${w.name}" is ${w.quantization ? 'quantized' : w.dtype}; tinyforge reads float32 TF.js weights`,
+          { location: { file }, hint: 'save the model without weight quantization' },
+        );
       }
-      if (offset + n * 4 > buf.length) throw new TinyforgeError('bad-model-file', `the weight shards of ${file} end before weight "${w.name}"`, { location: { file }, hint: 'the shards are truncated; save the model again' });
-      out.set(w.name, { shape: w.shape, data: new Float32Array(buf.buffer.slice(buf.byteOffset + offset, buf.byteOffset + offset + n * 4)) });
+      if (offset + n * 4 > buf.length)
+        throw new TinyforgeError('bad-model-file', `the weight shards of ${file} end before weight "${w.name}"`, {
+          location: { file },
+          hint: 'the shards are truncated; save the model again',
+        });
+      out.set(w.name, {
+        shape: w.shape,
+        data: new Float32Array(buf.buffer.slice(buf.byteOffset + offset, buf.byteOffset + offset + n * 4)),
+      });
       offset += n * 4;
     }
   }
@@ -223,15 +300,25 @@ export async function importTfjs(modelJsonPath: string): Promise<Graph> {
   try {
     json = JSON.parse(await fs.readFile(modelJsonPath, 'utf8'));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new TinyforgeError('file-not-found', `model file ${modelJsonPath} does not exist`, { location: { file: modelJsonPath }, hint: 'check the path to model.json' });
-    throw new TinyforgeError('bad-model-file', `${modelJsonPath} is not valid JSON: ${(e as Error).message}`, { location: { file: modelJsonPath }, hint: 'pass the model.json written by model.save() of a TF.js layers model' });
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new TinyforgeError('file-not-found', `model file ${modelJsonPath} does not exist`, {
+        location: { file: modelJsonPath },
+        hint: 'check the path to model.json',
+      });
+    throw new TinyforgeError('bad-model-file', `${modelJsonPath} is not valid JSON: ${(e as Error).message}`, {
+      location: { file: modelJsonPath },
+      hint: 'pass the model.json written by model.save() of a TF.js layers model',
+    });
   }
   checkTfjsModelJson(json, modelJsonPath);
   const topology = json.modelTopology?.model_config ?? json.modelTopology;
   if (!topology?.class_name || !Array.isArray(json.weightsManifest)) {
     throw new TinyforgeError('bad-model-file', `${modelJsonPath} is not a TF.js layers model (no modelTopology or weightsManifest)`, {
       location: { file: modelJsonPath },
-      hint: json.format === 'graph-model' ? 'TF.js graph models are not supported; convert the Keras model with tensorflowjs_converter --output_format tfjs_layers_model' : 'pass the model.json written by model.save() of a TF.js layers model',
+      hint:
+        json.format === 'graph-model'
+          ? 'TF.js graph models are not supported; convert the Keras model with tensorflowjs_converter --output_format tfjs_layers_model'
+          : 'pass the model.json written by model.save() of a TF.js layers model',
     });
   }
   const im = new TfjsImport(modelJsonPath, await readWeights(modelJsonPath, json.weightsManifest));
@@ -248,7 +335,11 @@ export async function importTfjs(modelJsonPath: string): Promise<Graph> {
     if (l.className === 'InputLayer') {
       const dims = (l.config.batch_input_shape as (number | null)[]).map((d, i) => (d == null && i === 0 ? 1 : d));
       if (dims.some((d) => d == null)) {
-        throw new TinyforgeError('dynamic-shape', `input "${l.name}" has a dynamic dimension (${JSON.stringify(l.config.batch_input_shape)})`, { location: { file: modelJsonPath, node: l.name }, hint: 'build the model with a fixed inputShape' });
+        throw new TinyforgeError(
+          'dynamic-shape',
+          `input "${l.name}" has a dynamic dimension (${JSON.stringify(l.config.batch_input_shape)})`,
+          { location: { file: modelJsonPath, node: l.name }, hint: 'build the model with a fixed inputShape' },
+        );
       }
       im.tensors[l.name] = { name: l.name, shape: dims as number[], dtype: 'f32' };
       produced.set(l.name, l.name);
@@ -265,12 +356,15 @@ export async function importTfjs(modelJsonPath: string): Promise<Graph> {
     }
   }
   if (unsupported.length || rejected.length) {
-    throw new TinyforgeError(unsupported.length ? 'unsupported-op' : 'unsupported-attribute',
-      `${unsupported.length + rejected.length} layer(s) of ${path.basename(modelJsonPath)} cannot be compiled by tinyforge`, {
+    throw new TinyforgeError(
+      unsupported.length ? 'unsupported-op' : 'unsupported-attribute',
+      `${unsupported.length + rejected.length} layer(s) of ${path.basename(modelJsonPath)} cannot be compiled by tinyforge`,
+      {
         location: { file: modelJsonPath },
         notes: [...unsupported, ...rejected],
         hint: 'supported layers: Dense, Conv2D, DepthwiseConv2D, SeparableConv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, Flatten, Reshape, Activation, ReLU, Dropout, Add, Concatenate',
-      });
+      },
+    );
   }
   return {
     name: topology.config?.name ?? path.basename(path.dirname(modelJsonPath)),

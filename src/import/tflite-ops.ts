@@ -3,8 +3,15 @@
 import type { Activation, Node, Pads, Tensor } from '../ir/graph.ts';
 import { product } from '../ir/graph.ts';
 import {
-  OptionsType, readAddOptions, readConv2DOptions, readDepthwiseConv2DOptions,
-  readFullyConnectedOptions, readPool2DOptions, readReshapeOptions, readSoftmaxOptions, type Padding,
+  OptionsType,
+  readAddOptions,
+  readConv2DOptions,
+  readDepthwiseConv2DOptions,
+  readFullyConnectedOptions,
+  readPool2DOptions,
+  readReshapeOptions,
+  readSoftmaxOptions,
+  type Padding,
 } from './tflite-options.ts';
 import type { TfliteOperator } from './tflite-schema.ts';
 import { TensorTable, UnsupportedFeature, halfToFloat } from './tflite-tensors.ts';
@@ -62,7 +69,14 @@ interface Window {
 /** Pads and output [N, OH, OW] for a window op over input x; validates the options first. */
 function windowGeometry(c: OpContext, opName: string, x: Tensor, kh: number, kw: number, w: Window) {
   if (typeof w.padding === 'number') c.tt.fail(`operator ${c.op.index} (${opName}) has unknown padding ${w.padding}`);
-  for (const [k, v] of Object.entries({ stride_h: w.strideH, stride_w: w.strideW, dilation_h: w.dilationH, dilation_w: w.dilationW, filter_h: kh, filter_w: kw })) {
+  for (const [k, v] of Object.entries({
+    stride_h: w.strideH,
+    stride_w: w.strideW,
+    dilation_h: w.dilationH,
+    dilation_w: w.dilationW,
+    filter_h: kh,
+    filter_w: kw,
+  })) {
     if (!(v >= 1)) c.tt.fail(`operator ${c.op.index} (${opName}) has ${k} = ${v}`);
   }
   if (x.shape.length !== 4) c.tt.fail(`operator ${c.op.index} (${opName}) input has shape [${x.shape}], expected 4-D NHWC`);
@@ -124,10 +138,21 @@ const conv2d: Converter = (c) => {
   const y = c.tt.tensors[c.name];
   expectShape(c, 'CONV_2D', y.shape, [...g.out, w.shape[0]]);
   const inputs = [x.name, w.name, c.tt.use(c.op.inputs[2] ?? -1)];
-  return [{
-    name: c.name, op: 'Conv2D', inputs, outputs: [c.name],
-    attrs: { strides: [o.strideH, o.strideW], dilations: [o.dilationH, o.dilationW], pads: g.pads, groups: x.shape[3] / w.shape[3], activation: activation(o.activation) },
-  }];
+  return [
+    {
+      name: c.name,
+      op: 'Conv2D',
+      inputs,
+      outputs: [c.name],
+      attrs: {
+        strides: [o.strideH, o.strideW],
+        dilations: [o.dilationH, o.dilationW],
+        pads: g.pads,
+        groups: x.shape[3] / w.shape[3],
+        activation: activation(o.activation),
+      },
+    },
+  ];
 };
 
 const depthwise: Converter = (c) => {
@@ -142,10 +167,21 @@ const depthwise: Converter = (c) => {
   const g = windowGeometry(c, 'DEPTHWISE_CONV_2D', x, w.shape[1], w.shape[2], o);
   expectShape(c, 'DEPTHWISE_CONV_2D', c.tt.tensors[c.name].shape, [...g.out, w.shape[3]]);
   const inputs = [x.name, w.name, c.tt.use(c.op.inputs[2] ?? -1)];
-  return [{
-    name: c.name, op: 'DepthwiseConv2D', inputs, outputs: [c.name],
-    attrs: { strides: [o.strideH, o.strideW], dilations: [o.dilationH, o.dilationW], pads: g.pads, multiplier: w.shape[3] / x.shape[3], activation: activation(o.activation) },
-  }];
+  return [
+    {
+      name: c.name,
+      op: 'DepthwiseConv2D',
+      inputs,
+      outputs: [c.name],
+      attrs: {
+        strides: [o.strideH, o.strideW],
+        dilations: [o.dilationH, o.dilationW],
+        pads: g.pads,
+        multiplier: w.shape[3] / x.shape[3],
+        activation: activation(o.activation),
+      },
+    },
+  ];
 };
 
 function pool(op: 'MaxPool' | 'AveragePool', opName: string): Converter {
@@ -156,10 +192,17 @@ function pool(op: 'MaxPool' | 'AveragePool', opName: string): Converter {
     const x = tensor(c, 0);
     const g = windowGeometry(c, opName, x, o.filterH, o.filterW, { ...o, dilationH: 1, dilationW: 1 });
     expectShape(c, opName, c.tt.tensors[c.name].shape, [...g.out, x.shape[3]]);
-    const common = { kernel: [o.filterH, o.filterW] as [number, number], strides: [o.strideH, o.strideW] as [number, number], pads: g.pads, activation: activation(o.activation) };
-    return [op === 'MaxPool'
-      ? { name: c.name, op, inputs: [x.name], outputs: [c.name], attrs: common }
-      : { name: c.name, op, inputs: [x.name], outputs: [c.name], attrs: { ...common, countIncludePad: false } }];
+    const common = {
+      kernel: [o.filterH, o.filterW] as [number, number],
+      strides: [o.strideH, o.strideW] as [number, number],
+      pads: g.pads,
+      activation: activation(o.activation),
+    };
+    return [
+      op === 'MaxPool'
+        ? { name: c.name, op, inputs: [x.name], outputs: [c.name], attrs: common }
+        : { name: c.name, op, inputs: [x.name], outputs: [c.name], attrs: { ...common, countIncludePad: false } },
+    ];
   };
 }
 
@@ -190,7 +233,13 @@ const fullyConnected: Converter = (c) => {
   let out = c.name;
   const keepDims = y.shape.length !== 2 || y.shape[0] !== batch;
   if (keepDims) out = c.tt.add(`${c.name}/2d`, { shape: [batch, units], dtype: y.dtype, quant: y.quant });
-  nodes.push({ name: out, op: 'Dense', inputs: [input, w.name, c.tt.use(c.op.inputs[2] ?? -1)], outputs: [out], attrs: { activation: activation(o.activation) } });
+  nodes.push({
+    name: out,
+    op: 'Dense',
+    inputs: [input, w.name, c.tt.use(c.op.inputs[2] ?? -1)],
+    outputs: [out],
+    attrs: { activation: activation(o.activation) },
+  });
   if (keepDims) nodes.push({ name: c.name, op: 'Reshape', inputs: [out], outputs: [c.name], attrs: { shape: [...y.shape] } });
   return nodes;
 };
@@ -219,7 +268,15 @@ const softmax: Converter = (c) => {
   arity(c, 1, 1, 'SOFTMAX');
   checkOptions(c, OptionsType.SoftmaxOptions, 'SOFTMAX');
   const x = tensor(c, 0);
-  return [{ name: c.name, op: 'Softmax', inputs: [x.name], outputs: [c.name], attrs: { axis: x.shape.length - 1, beta: readSoftmaxOptions(c.op.options).beta } }];
+  return [
+    {
+      name: c.name,
+      op: 'Softmax',
+      inputs: [x.name],
+      outputs: [c.name],
+      attrs: { axis: x.shape.length - 1, beta: readSoftmaxOptions(c.op.options).beta },
+    },
+  ];
 };
 
 const quantize: Converter = (c) => {

@@ -4,9 +4,24 @@ import { FlatReader, Table } from './tflite-flatbuffer.ts';
 
 /** TensorType enum values we name in messages; the importer maps only some of them to IR dtypes. */
 export const TENSOR_TYPE_NAMES: Record<number, string> = {
-  0: 'FLOAT32', 1: 'FLOAT16', 2: 'INT32', 3: 'UINT8', 4: 'INT64', 5: 'STRING', 6: 'BOOL', 7: 'INT16',
-  8: 'COMPLEX64', 9: 'INT8', 10: 'FLOAT64', 11: 'COMPLEX128', 12: 'UINT64', 13: 'RESOURCE', 14: 'VARIANT',
-  15: 'UINT32', 16: 'UINT16', 17: 'INT4',
+  0: 'FLOAT32',
+  1: 'FLOAT16',
+  2: 'INT32',
+  3: 'UINT8',
+  4: 'INT64',
+  5: 'STRING',
+  6: 'BOOL',
+  7: 'INT16',
+  8: 'COMPLEX64',
+  9: 'INT8',
+  10: 'FLOAT64',
+  11: 'COMPLEX128',
+  12: 'UINT64',
+  13: 'RESOURCE',
+  14: 'VARIANT',
+  15: 'UINT32',
+  16: 'UINT16',
+  17: 'INT4',
 };
 export const TensorType = { FLOAT32: 0, FLOAT16: 1, INT32: 2, UINT8: 3, INT64: 4, INT8: 9 } as const;
 

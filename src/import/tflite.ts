@@ -54,11 +54,15 @@ export function importTflite(bytes: Uint8Array, path: string): Graph {
     }
   }
   if (unsupported.length > 0) {
-    throw new TinyforgeError('unsupported-op', `${unsupported.length} node${unsupported.length > 1 ? 's' : ''} of ${path} use ops tinyforge cannot import`, {
-      location: { file: path },
-      notes: unsupported,
-      hint: `supported: ${Object.keys(CONVERTERS).join(', ')} with fused NONE/RELU/RELU6, on FLOAT32/INT8 tensors; re-export the model without the others`,
-    });
+    throw new TinyforgeError(
+      'unsupported-op',
+      `${unsupported.length} node${unsupported.length > 1 ? 's' : ''} of ${path} use ops tinyforge cannot import`,
+      {
+        location: { file: path },
+        notes: unsupported,
+        hint: `supported: ${Object.keys(CONVERTERS).join(', ')} with fused NONE/RELU/RELU6, on FLOAT32/INT8 tensors; re-export the model without the others`,
+      },
+    );
   }
   const outputs = sg.outputs.map((i) => tt.use(i));
   const graph: Graph = {
@@ -106,7 +110,8 @@ function checkStructure(tt: TensorTable, model: TfliteModel, sg: TfliteSubgraph)
     }
     for (const o of op.outputs) {
       if (!inRange(o)) tt.fail(`operator ${op.index} writes tensor ${o}, outside the ${n} tensors`);
-      if (ready.has(o)) tt.fail(`operator ${op.index} writes tensor "${sg.tensors[o].name}", which is already an input, constant or earlier output`);
+      if (ready.has(o))
+        tt.fail(`operator ${op.index} writes tensor "${sg.tensors[o].name}", which is already an input, constant or earlier output`);
       ready.add(o);
     }
   }

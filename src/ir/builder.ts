@@ -23,10 +23,14 @@ function dtypeOf(data: TensorData): DType {
 
 function toTyped(data: readonly number[], dtype: DType): TensorData {
   switch (dtype) {
-    case 'f32': return Float32Array.from(data);
-    case 'i8': return Int8Array.from(data);
-    case 'i32': return Int32Array.from(data);
-    case 'u8': return Uint8Array.from(data);
+    case 'f32':
+      return Float32Array.from(data);
+    case 'i8':
+      return Int8Array.from(data);
+    case 'i32':
+      return Int32Array.from(data);
+    case 'u8':
+      return Uint8Array.from(data);
   }
 }
 
@@ -61,7 +65,9 @@ export class GraphBuilder {
   constant(name: string, data: TensorData | readonly number[], shape: number[], quant?: QuantParams, dtype?: DType): string {
     const typed = ArrayBuffer.isView(data) ? (data as TensorData) : toTyped(data as number[], dtype ?? 'f32');
     if (typed.length !== shape.reduce((a, b) => a * b, 1)) {
-      throw new Error(`GraphBuilder: constant "${name}" has ${typed.length} values but shape [${shape}] needs ${shape.reduce((a, b) => a * b, 1)}`);
+      throw new Error(
+        `GraphBuilder: constant "${name}" has ${typed.length} values but shape [${shape}] needs ${shape.reduce((a, b) => a * b, 1)}`,
+      );
     }
     this.addTensor({ name, shape: [...shape], dtype: dtype ?? dtypeOf(typed), data: typed, ...(quant ? { quant } : {}) });
     return name;
@@ -69,10 +75,16 @@ export class GraphBuilder {
 
   /** Adds a node; attrs left out take the op's defaults (e.g. activation 'none', strides [1,1]). Returns the output tensor name. */
   node<K extends OpType>(op: K, inputs: string[], attrs: Partial<OpAttrs[K]> = {}, output?: string | OutputOptions): string {
-    const opts: OutputOptions = typeof output === 'string' ? { name: output } : output ?? {};
+    const opts: OutputOptions = typeof output === 'string' ? { name: output } : (output ?? {});
     const outName = opts.name ?? `${op.toLowerCase()}_${this.counter++}`;
     const defaults = opDefs[op]?.defaults ?? {};
-    const node = { name: opts.node ?? outName, op, inputs: [...inputs], outputs: [outName], attrs: { ...structuredClone(defaults), ...attrs } } as Node;
+    const node = {
+      name: opts.node ?? outName,
+      op,
+      inputs: [...inputs],
+      outputs: [outName],
+      attrs: { ...structuredClone(defaults), ...attrs },
+    } as Node;
     this.nodes.push(node);
     if (opts.dtype || opts.quant) {
       // Shape is filled by inferShapes; dtype and quant given here are kept.

@@ -97,10 +97,30 @@ export interface OpAttrs {
 
 export type OpType = keyof OpAttrs;
 export const OP_TYPES = [
-  'Dense', 'Conv2D', 'DepthwiseConv2D', 'MaxPool', 'AveragePool', 'GlobalAveragePool',
-  'Add', 'Sub', 'Mul', 'Div', 'Concat', 'Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'Tanh', 'HardSwish',
+  'Dense',
+  'Conv2D',
+  'DepthwiseConv2D',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Concat',
+  'Relu',
+  'Clip',
+  'LeakyRelu',
+  'Sigmoid',
+  'Tanh',
+  'HardSwish',
   'Softmax',
-  'Reshape', 'Transpose', 'Pad', 'BatchNormalization', 'Quantize', 'Dequantize',
+  'Reshape',
+  'Transpose',
+  'Pad',
+  'BatchNormalization',
+  'Quantize',
+  'Dequantize',
 ] as const satisfies readonly OpType[];
 
 export type Node<T extends OpType = OpType> = {

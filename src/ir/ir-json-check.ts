@@ -5,12 +5,14 @@ import { TinyforgeError } from '../diagnostics.ts';
 import { OP_TYPES } from './graph.ts';
 
 /** Element ranges of the typed arrays a tensor's data may be stored as. */
-const DATA_TYPES: Readonly<Record<string, { min: number; max: number; integer: boolean }>> = Object.freeze(Object.assign(Object.create(null), {
-  Float32Array: { min: -Infinity, max: Infinity, integer: false },
-  Int8Array: { min: -128, max: 127, integer: true },
-  Int32Array: { min: -(2 ** 31), max: 2 ** 31 - 1, integer: true },
-  Uint8Array: { min: 0, max: 255, integer: true },
-}));
+const DATA_TYPES: Readonly<Record<string, { min: number; max: number; integer: boolean }>> = Object.freeze(
+  Object.assign(Object.create(null), {
+    Float32Array: { min: -Infinity, max: Infinity, integer: false },
+    Int8Array: { min: -128, max: 127, integer: true },
+    Int32Array: { min: -(2 ** 31), max: 2 ** 31 - 1, integer: true },
+    Uint8Array: { min: 0, max: 255, integer: true },
+  }),
+);
 const DTYPES = new Set(['f32', 'i8', 'i32', 'u8']);
 const STORAGE_KINDS = new Set(['dense', 'f16', 'int4', 'binary', 'clustered']);
 const OPS = new Set<string>(OP_TYPES);
@@ -35,14 +37,19 @@ function checkStringList(v: unknown, where: string): asserts v is string[] {
   v.forEach((s, i) => typeof s !== 'string' && fail(`${where}[${i}]`, `is ${JSON.stringify(s)}, not a tensor name`));
 }
 
-function checkNumbers(v: unknown, where: string, opts: { integer?: boolean; min?: number; max?: number; length?: number } = {}): asserts v is number[] {
+function checkNumbers(
+  v: unknown,
+  where: string,
+  opts: { integer?: boolean; min?: number; max?: number; length?: number } = {},
+): asserts v is number[] {
   if (!Array.isArray(v)) fail(where, 'is missing or not a list of numbers');
   if (opts.length !== undefined && v.length !== opts.length) fail(where, `has ${v.length} values, ${opts.length} expected`);
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
     if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${where}[${i}]`, `is ${JSON.stringify(x)}, not a finite number`);
     if (opts.integer && !Number.isInteger(x)) fail(`${where}[${i}]`, `is ${x}, not an integer`);
-    if ((opts.min !== undefined && x < opts.min) || (opts.max !== undefined && x > opts.max)) fail(`${where}[${i}]`, `is ${x}, outside ${opts.min}..${opts.max}`);
+    if ((opts.min !== undefined && x < opts.min) || (opts.max !== undefined && x > opts.max))
+      fail(`${where}[${i}]`, `is ${x}, outside ${opts.min}..${opts.max}`);
   }
 }
 
@@ -51,7 +58,8 @@ function checkShape(v: unknown, where: string): number {
   if (v.length > MAX_RANK) fail(where, `has rank ${v.length}; tinyforge tensors have rank ≤ ${MAX_RANK}`);
   let n = 1;
   v.forEach((d, i) => {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > MAX_DIM) fail(`${where}[${i}]`, `is ${JSON.stringify(d)}, not a dim (an integer 0..${MAX_DIM})`);
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > MAX_DIM)
+      fail(`${where}[${i}]`, `is ${JSON.stringify(d)}, not a dim (an integer 0..${MAX_DIM})`);
     n *= d;
   });
   return n;
@@ -60,7 +68,8 @@ function checkShape(v: unknown, where: string): number {
 function checkData(d: unknown, where: string, elements: number): void {
   if (!isObject(d)) fail(where, 'is not an object {type, values}');
   const type = d.type;
-  if (typeof type !== 'string' || !Object.hasOwn(DATA_TYPES, type)) fail(`${where}.type`, `is ${JSON.stringify(type)}; one of ${Object.keys(DATA_TYPES).join(', ')}`);
+  if (typeof type !== 'string' || !Object.hasOwn(DATA_TYPES, type))
+    fail(`${where}.type`, `is ${JSON.stringify(type)}; one of ${Object.keys(DATA_TYPES).join(', ')}`);
   const range = DATA_TYPES[type];
   const values = d.values;
   if (!Array.isArray(values)) fail(`${where}.values`, 'is missing or not a list');
@@ -68,7 +77,8 @@ function checkData(d: unknown, where: string, elements: number): void {
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
     if (range.integer) {
-      if (typeof x !== 'number' || !Number.isInteger(x) || x < range.min || x > range.max) fail(`${where}.values[${i}]`, `is ${JSON.stringify(x)}, not a ${type} value (${range.min}..${range.max})`);
+      if (typeof x !== 'number' || !Number.isInteger(x) || x < range.min || x > range.max)
+        fail(`${where}.values[${i}]`, `is ${JSON.stringify(x)}, not a ${type} value (${range.min}..${range.max})`);
     } else if (!isFloatValue(x)) fail(`${where}.values[${i}]`, `is ${JSON.stringify(x)}, not a number`);
   }
 }
@@ -84,7 +94,8 @@ function checkQuant(q: unknown, where: string, rank: number): void {
 
 function checkStorage(s: unknown, where: string, elements: number): void {
   if (!isObject(s)) fail(where, 'is not an object {kind, …}');
-  if (typeof s.kind !== 'string' || !STORAGE_KINDS.has(s.kind)) fail(`${where}.kind`, `is ${JSON.stringify(s.kind)}; one of ${[...STORAGE_KINDS].join(', ')}`);
+  if (typeof s.kind !== 'string' || !STORAGE_KINDS.has(s.kind))
+    fail(`${where}.kind`, `is ${JSON.stringify(s.kind)}; one of ${[...STORAGE_KINDS].join(', ')}`);
   if (s.kind === 'binary') checkNumbers(s.alpha, `${where}.alpha`);
   if (s.kind === 'clustered') {
     checkNumbers(s.codebook, `${where}.codebook`);
@@ -92,7 +103,8 @@ function checkStorage(s: unknown, where: string, elements: number): void {
     if (k < 1 || k > 256) fail(`${where}.codebook`, `has ${k} entries; 1..256`);
     checkNumbers(s.indices, `${where}.indices`, { integer: true, min: 0, max: k - 1, length: elements });
     for (const flag of ['huffman', 'sparse', 'half'] as const) {
-      if (s[flag] !== undefined && typeof s[flag] !== 'boolean') fail(`${where}.${flag}`, `is ${JSON.stringify(s[flag])}, not true or false`);
+      if (s[flag] !== undefined && typeof s[flag] !== 'boolean')
+        fail(`${where}.${flag}`, `is ${JSON.stringify(s[flag])}, not true or false`);
     }
   }
 }
@@ -102,7 +114,8 @@ function checkTensor(name: string, t: unknown): void {
   if (!isObject(t)) fail(where, 'is not an object');
   if (t.name !== undefined && t.name !== name) fail(`${where}.name`, `is ${JSON.stringify(t.name)}; it must be the key it is stored under`);
   const elements = checkShape(t.shape, `${where}.shape`);
-  if (typeof t.dtype !== 'string' || !DTYPES.has(t.dtype)) fail(`${where}.dtype`, `is ${JSON.stringify(t.dtype)}; one of ${[...DTYPES].join(', ')}`);
+  if (typeof t.dtype !== 'string' || !DTYPES.has(t.dtype))
+    fail(`${where}.dtype`, `is ${JSON.stringify(t.dtype)}; one of ${[...DTYPES].join(', ')}`);
   if (t.data !== undefined && t.data !== null) checkData(t.data, `${where}.data`, elements);
   if (t.mask !== undefined && t.mask !== null) checkNumbers(t.mask, `${where}.mask`, { integer: true, min: 0, max: 1, length: elements });
   if (t.quant !== undefined && t.quant !== null) checkQuant(t.quant, `${where}.quant`, (t.shape as number[]).length);
@@ -121,7 +134,8 @@ function checkNode(n: unknown, i: number): void {
   // Attributes are numbers, strings, booleans or lists of numbers (strides, pads, perm …); nothing nests deeper.
   for (const [k, v] of Object.entries(n.attrs)) {
     const flat = v === null || ['number', 'string', 'boolean'].includes(typeof v) || (Array.isArray(v) && v.every(isFloatValue));
-    if (!flat) fail(`${at}.attrs.${k}`, `is ${JSON.stringify(v)?.slice(0, 40)}; attributes are numbers, strings, booleans or lists of numbers`);
+    if (!flat)
+      fail(`${at}.attrs.${k}`, `is ${JSON.stringify(v)?.slice(0, 40)}; attributes are numbers, strings, booleans or lists of numbers`);
   }
 }
 
@@ -133,12 +147,15 @@ function checkMetadata(m: unknown): void {
   if (m.source !== undefined) {
     if (!isObject(m.source)) fail('metadata.source', 'is not an object {path, format}');
     if (typeof m.source.path !== 'string') fail('metadata.source.path', `is ${JSON.stringify(m.source.path)}, not a file path`);
-    if (m.source.format !== undefined && typeof m.source.format !== 'string') fail('metadata.source.format', `is ${JSON.stringify(m.source.format)}, not a format name`);
+    if (m.source.format !== undefined && typeof m.source.format !== 'string')
+      fail('metadata.source.format', `is ${JSON.stringify(m.source.format)}, not a format name`);
   }
   for (const k of ['inputLayout', 'outputLayout'] as const) {
-    if (m[k] !== undefined && !LAYOUTS.includes(m[k] as string)) fail(`metadata.${k}`, `is ${JSON.stringify(m[k])}; one of ${LAYOUTS.join(', ')}`);
+    if (m[k] !== undefined && !LAYOUTS.includes(m[k] as string))
+      fail(`metadata.${k}`, `is ${JSON.stringify(m[k])}; one of ${LAYOUTS.join(', ')}`);
   }
-  if (m.labels !== undefined && !(Array.isArray(m.labels) && m.labels.every((l) => typeof l === 'string'))) fail('metadata.labels', 'is not a list of strings');
+  if (m.labels !== undefined && !(Array.isArray(m.labels) && m.labels.every((l) => typeof l === 'string')))
+    fail('metadata.labels', 'is not a list of strings');
   if (m.compression !== undefined && !isObject(m.compression)) fail('metadata.compression', 'is not an object');
 }
 

@@ -8,8 +8,13 @@ import { opDef } from './ops/index.ts';
 /** Returns a simplified copy of `g`; `g` itself is not touched. */
 export function simplify(g: Graph): Graph {
   const out = cloneGraph(g);
-  for (let changed = true; changed; ) {
-    changed = collapseReshapes(out) || cancelTransposes(out) || foldBatchNorm(out) || fuseActivation(out) !== undefined || foldFlattenTranspose(out);
+  for (let changed = true; changed;) {
+    changed =
+      collapseReshapes(out) ||
+      cancelTransposes(out) ||
+      foldBatchNorm(out) ||
+      fuseActivation(out) !== undefined ||
+      foldFlattenTranspose(out);
   }
   dropUnusedTensors(out);
   return out;
@@ -190,7 +195,10 @@ function foldFlattenTranspose(g: Graph): boolean {
     // pos[k] = index in x's (per-sample) order of the k-th feature after the transpose.
     const inner = x.shape.slice(1);
     const n = product(inner);
-    const pos = transposedOrder(inner, perm.slice(1).map((p) => p - 1));
+    const pos = transposedOrder(
+      inner,
+      perm.slice(1).map((p) => p - 1),
+    );
     const wName = ownedConstant(g, dense, 1, 'unpermuted');
     const w = g.tensors[wName].data!;
     const rows = w.length / n;

@@ -7,11 +7,13 @@ const MAX_CHANNELS = 4096;
 
 /** Every problem with `p` in the user's words; [] when it is a usable Preprocess. */
 export function preprocessProblems(p: unknown): string[] {
-  if (p === null || typeof p !== 'object' || Array.isArray(p)) return [`is ${JSON.stringify(p)}, not {"scale": …, "mean": […], "std": […]}`];
+  if (p === null || typeof p !== 'object' || Array.isArray(p))
+    return [`is ${JSON.stringify(p)}, not {"scale": …, "mean": […], "std": […]}`];
   const r = p as Record<string, unknown>;
-  const show = (v: unknown): string => (typeof v === 'number' ? String(v) : JSON.stringify(v)?.slice(0, 40) ?? 'nothing');
+  const show = (v: unknown): string => (typeof v === 'number' ? String(v) : (JSON.stringify(v)?.slice(0, 40) ?? 'nothing'));
   const problems: string[] = [];
-  if (typeof r.scale !== 'number' || !Number.isFinite(r.scale) || r.scale === 0) problems.push(`scale ${show(r.scale)}: must be a finite number other than 0`);
+  if (typeof r.scale !== 'number' || !Number.isFinite(r.scale) || r.scale === 0)
+    problems.push(`scale ${show(r.scale)}: must be a finite number other than 0`);
   for (const key of ['mean', 'std'] as const) {
     const v = r[key];
     if (!Array.isArray(v) || v.length === 0 || v.length > MAX_CHANNELS) {

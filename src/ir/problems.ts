@@ -11,7 +11,17 @@ export interface GraphProblem {
 }
 
 /** The codes graph validation gives; each has its hint below. */
-export type GraphProblemCode = Extract<ErrorCode, 'dynamic-shape' | 'nan-weights' | 'unknown-op' | 'dangling-tensor' | 'not-topological' | 'tensor-too-large' | 'bad-model-metadata' | 'invalid-model'>;
+export type GraphProblemCode = Extract<
+  ErrorCode,
+  | 'dynamic-shape'
+  | 'nan-weights'
+  | 'unknown-op'
+  | 'dangling-tensor'
+  | 'not-topological'
+  | 'tensor-too-large'
+  | 'bad-model-metadata'
+  | 'invalid-model'
+>;
 
 const HINTS: Record<GraphProblemCode, string> = {
   'dynamic-shape': 'export the model with a fixed input shape (batch 1, fixed height/width); microcontroller code needs static shapes',
@@ -20,7 +30,8 @@ const HINTS: Record<GraphProblemCode, string> = {
   'dangling-tensor': 'the model refers to tensors nothing produces; re-export it, or check that every graph output is computed by a node',
   'not-topological': 'nodes must come after the nodes that produce their inputs; re-export the model or sort its nodes',
   'tensor-too-large': 'the tensor cannot fit any microcontroller; use a smaller input resolution or fewer channels',
-  'bad-model-metadata': 'fix the preprocessing the model file records ({"scale": 0.00392, "mean": [0.1307], "std": [0.3081]}), or remove it and pass --input-scale/--mean/--std',
+  'bad-model-metadata':
+    'fix the preprocessing the model file records ({"scale": 0.00392, "mean": [0.1307], "std": [0.3081]}), or remove it and pass --input-scale/--mean/--std',
   'invalid-model': 'fix the listed nodes in the exporter (or the pass that produced them) and try again',
 };
 

@@ -45,10 +45,15 @@ export function graphFromJson(text: string, file?: string): Graph {
       ...(data ? { data: CTORS[data.type].from(data.values.map(nonFinite) as number[]) as TensorData } : {}),
       ...(mask ? { mask: Uint8Array.from(mask) } : {}),
       ...(quant ? { quant } : {}),
-      ...(storage ? { storage: storage.kind === 'clustered' ? { ...storage, indices: Uint8Array.from(storage.indices ?? []) } : storage } : {}),
+      ...(storage
+        ? { storage: storage.kind === 'clustered' ? { ...storage, indices: Uint8Array.from(storage.indices ?? []) } : storage }
+        : {}),
     } as Tensor;
   }
-  const nodes = raw.nodes.map((n) => ({ ...n, attrs: Object.fromEntries(Object.entries(n.attrs).map(([k, v]) => [k, Array.isArray(v) ? v.map(nonFinite) : nonFinite(v)])) }));
+  const nodes = raw.nodes.map((n) => ({
+    ...n,
+    attrs: Object.fromEntries(Object.entries(n.attrs).map(([k, v]) => [k, Array.isArray(v) ? v.map(nonFinite) : nonFinite(v)])),
+  }));
   return { ...raw, metadata: raw.metadata ?? {}, tensors, nodes } as Graph;
 }
 

@@ -24,7 +24,12 @@ export function inferShapes(g: Graph, file?: string): Graph {
   for (const name of g.inputs) {
     const t = tensors[name];
     if (!t) problems.push({ code: 'dangling-tensor', tensor: name, reason: 'is listed as a graph input but has no tensor entry' });
-    else if (!t.shape.every(isStaticDim)) problems.push({ code: 'dynamic-shape', tensor: name, reason: `graph input has shape ${fmtShape(t.shape)}; every dim must be a fixed positive integer` });
+    else if (!t.shape.every(isStaticDim))
+      problems.push({
+        code: 'dynamic-shape',
+        tensor: name,
+        reason: `graph input has shape ${fmtShape(t.shape)}; every dim must be a fixed positive integer`,
+      });
     else ready.add(name);
   }
   for (const [name, t] of Object.entries(tensors)) if (t.data) ready.add(name);
@@ -41,21 +46,34 @@ export function inferShapes(g: Graph, file?: string): Graph {
     const infos: (InputInfo | undefined)[] = [];
     let skip = false;
     for (const name of node.inputs) {
-      if (name === '') { infos.push(undefined); continue; }
-      if (failed.has(name)) { skip = true; continue; }
+      if (name === '') {
+        infos.push(undefined);
+        continue;
+      }
+      if (failed.has(name)) {
+        skip = true;
+        continue;
+      }
       if (!ready.has(name)) {
         skip = true;
-        if (producedLater.has(name)) problems.push({ ...where, code: 'not-topological', reason: `input "${name}" is produced by a later node` });
-        else problems.push({ ...where, code: 'dangling-tensor', reason: `input "${name}" is not a graph input, a constant or any node's output` });
+        if (producedLater.has(name))
+          problems.push({ ...where, code: 'not-topological', reason: `input "${name}" is produced by a later node` });
+        else
+          problems.push({
+            ...where,
+            code: 'dangling-tensor',
+            reason: `input "${name}" is not a graph input, a constant or any node's output`,
+          });
         continue;
       }
       infos.push(tensors[name]);
     }
     if (!skip) {
       const count = node.inputs.length;
-      const msgs = count < def.inputs.min || count > def.inputs.max
-        ? [`takes ${def.inputs.min === def.inputs.max ? def.inputs.min : `${def.inputs.min} to ${def.inputs.max}`} inputs, got ${count}`]
-        : def.validate(infos, node.attrs);
+      const msgs =
+        count < def.inputs.min || count > def.inputs.max
+          ? [`takes ${def.inputs.min === def.inputs.max ? def.inputs.min : `${def.inputs.min} to ${def.inputs.max}`} inputs, got ${count}`]
+          : def.validate(infos, node.attrs);
       for (const reason of msgs) problems.push({ ...where, code: 'invalid-model', reason });
       skip = msgs.length > 0;
     }

@@ -106,6 +106,10 @@ export function graphStats(g: Graph): GraphStats {
       bytes,
     };
   });
-  const totals = layers.reduce((s, l) => ({ params: s.params + l.params, macs: s.macs + l.macs, bytes: s.bytes + l.bytes }), { params: 0, macs: 0, bytes: 0 });
+  const totals = layers.reduce((s, l) => ({ params: s.params + l.params, macs: s.macs + l.macs, bytes: s.bytes + l.bytes }), {
+    params: 0,
+    macs: 0,
+    bytes: 0,
+  });
   return { layers, totals };
 }

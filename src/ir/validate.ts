@@ -25,30 +25,58 @@ function tensorProblems(t: Tensor, users: string[], g: Graph): GraphProblem[] {
     return out;
   }
   const bytes = product(t.shape) * (BYTES_PER_ELEMENT[t.dtype] ?? 4);
-  if (bytes > MAX_TENSOR_BYTES) out.push({ ...at, code: 'tensor-too-large', reason: `shape ${fmtShape(t.shape)} needs ${bytes} bytes; the limit is ${MAX_TENSOR_BYTES}` });
+  if (bytes > MAX_TENSOR_BYTES)
+    out.push({
+      ...at,
+      code: 'tensor-too-large',
+      reason: `shape ${fmtShape(t.shape)} needs ${bytes} bytes; the limit is ${MAX_TENSOR_BYTES}`,
+    });
   if (t.data) {
-    if (t.data.length !== product(t.shape)) out.push({ ...at, code: 'invalid-model', reason: `has ${t.data.length} values but shape ${fmtShape(t.shape)} needs ${product(t.shape)}` });
+    if (t.data.length !== product(t.shape))
+      out.push({
+        ...at,
+        code: 'invalid-model',
+        reason: `has ${t.data.length} values but shape ${fmtShape(t.shape)} needs ${product(t.shape)}`,
+      });
     if (t.data instanceof Float32Array) {
       let bad = 0;
       let first = -1;
-      for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i])) { bad++; if (first < 0) first = i; }
+      for (let i = 0; i < t.data.length; i++)
+        if (!Number.isFinite(t.data[i])) {
+          bad++;
+          if (first < 0) first = i;
+        }
       if (bad > 0) {
-        const usedBy = users.length ? `, used by ${users.map((n) => `node "${n}" (${g.nodes.find((x) => x.name === n)?.op})`).join(', ')}` : '';
+        const usedBy = users.length
+          ? `, used by ${users.map((n) => `node "${n}" (${g.nodes.find((x) => x.name === n)?.op})`).join(', ')}`
+          : '';
         // Name the first user as the node so the location points at a layer the user recognises.
         const firstUser = g.nodes.find((x) => x.name === users[0]);
-        out.push({ code: 'nan-weights', node: firstUser?.name, op: firstUser?.op, reason: `weights "${t.name}" hold ${bad} NaN/Inf value(s) (first at index ${first})${usedBy}` });
+        out.push({
+          code: 'nan-weights',
+          node: firstUser?.name,
+          op: firstUser?.op,
+          reason: `weights "${t.name}" hold ${bad} NaN/Inf value(s) (first at index ${first})${usedBy}`,
+        });
       }
     }
   }
   if (t.quant) {
     const { scale, zeroPoint, axis } = t.quant;
-    if (scale.length !== zeroPoint.length) out.push({ ...at, code: 'invalid-model', reason: `quant has ${scale.length} scales but ${zeroPoint.length} zero points` });
-    if (!scale.every((s) => Number.isFinite(s) && s > 0)) out.push({ ...at, code: 'invalid-model', reason: 'quant scales must be finite and positive' });
+    if (scale.length !== zeroPoint.length)
+      out.push({ ...at, code: 'invalid-model', reason: `quant has ${scale.length} scales but ${zeroPoint.length} zero points` });
+    if (!scale.every((s) => Number.isFinite(s) && s > 0))
+      out.push({ ...at, code: 'invalid-model', reason: 'quant scales must be finite and positive' });
     if (axis !== undefined) {
       if (axis < 0 || axis >= t.shape.length || scale.length !== t.shape[axis]) {
-        out.push({ ...at, code: 'invalid-model', reason: `per-channel quant on axis ${axis} has ${scale.length} scales for shape ${fmtShape(t.shape)}` });
+        out.push({
+          ...at,
+          code: 'invalid-model',
+          reason: `per-channel quant on axis ${axis} has ${scale.length} scales for shape ${fmtShape(t.shape)}`,
+        });
       }
-    } else if (scale.length !== 1) out.push({ ...at, code: 'invalid-model', reason: `per-tensor quant must have one scale, got ${scale.length}` });
+    } else if (scale.length !== 1)
+      out.push({ ...at, code: 'invalid-model', reason: `per-tensor quant must have one scale, got ${scale.length}` });
   } else if (t.dtype === 'i8') {
     out.push({ ...at, code: 'invalid-model', reason: 'is int8 but has no quant params (scale, zero point)' });
   }
@@ -68,7 +96,8 @@ function dtypeProblems(node: Node, inputs: (Tensor | undefined)[], outputs: (Ten
     if (b && b.dtype !== biasWant) problems.push(`bias "${b.name}" is ${b.dtype}; a ${want} ${node.op} needs an ${biasWant} bias`);
   } else if (node.op !== 'BatchNormalization') {
     inputs.forEach((t, i) => {
-      if (i > 0 && t && t.dtype !== want) problems.push(`mixes ${want} input "${x.name}" with ${t.dtype} input "${t.name}"; insert a Quantize or Dequantize`);
+      if (i > 0 && t && t.dtype !== want)
+        problems.push(`mixes ${want} input "${x.name}" with ${t.dtype} input "${t.name}"; insert a Quantize or Dequantize`);
     });
   }
   for (const o of outputs) if (o && o.dtype !== want) problems.push(`output "${o.name}" is ${o.dtype} but the input is ${want}`);
@@ -98,7 +127,8 @@ export function validateGraph(g: Graph, file?: string): void {
   // Names come from the file: only own entries count ("constructor" must not find Object.prototype's).
   const tensorOf = (name: string): Tensor | undefined => (Object.hasOwn(g.tensors, name) ? g.tensors[name] : undefined);
   const available = new Set<string>(g.inputs.filter((i) => tensorOf(i)));
-  for (const i of g.inputs) if (!tensorOf(i)) problems.push({ tensor: i, code: 'dangling-tensor', reason: 'is listed as a graph input but has no tensor entry' });
+  for (const i of g.inputs)
+    if (!tensorOf(i)) problems.push({ tensor: i, code: 'dangling-tensor', reason: 'is listed as a graph input but has no tensor entry' });
   for (const t of Object.values(g.tensors)) if (t.data) available.add(t.name);
   const producer = new Map<string, number>();
   g.nodes.forEach((n, idx) => n.outputs.forEach((o) => producer.set(o, idx)));
@@ -113,37 +143,66 @@ export function validateGraph(g: Graph, file?: string): void {
       if (name === '' || available.has(name)) continue;
       inputsOk = false;
       const p = producer.get(name);
-      if (p !== undefined && p >= idx) problems.push({ ...where, code: 'not-topological', reason: `input "${name}" is produced by ${p === idx ? 'this node itself' : `a later node "${g.nodes[p].name}"`}` });
-      else problems.push({ ...where, code: 'dangling-tensor', reason: `input "${name}" is not a graph input, a constant or any node's output` });
+      if (p !== undefined && p >= idx)
+        problems.push({
+          ...where,
+          code: 'not-topological',
+          reason: `input "${name}" is produced by ${p === idx ? 'this node itself' : `a later node "${g.nodes[p].name}"`}`,
+        });
+      else
+        problems.push({
+          ...where,
+          code: 'dangling-tensor',
+          reason: `input "${name}" is not a graph input, a constant or any node's output`,
+        });
     }
     for (const o of node.outputs) {
-      if (!tensorOf(o)) { problems.push({ ...where, code: 'dangling-tensor', reason: `output "${o}" has no tensor entry` }); inputsOk = false; }
-      else if (g.tensors[o].data) problems.push({ ...where, code: 'invalid-model', reason: `output "${o}" is a constant` });
+      if (!tensorOf(o)) {
+        problems.push({ ...where, code: 'dangling-tensor', reason: `output "${o}" has no tensor entry` });
+        inputsOk = false;
+      } else if (g.tensors[o].data) problems.push({ ...where, code: 'invalid-model', reason: `output "${o}" is a constant` });
       available.add(o);
     }
     if (!inputsOk || !Object.hasOwn(opDefs, node.op)) return;
     const def = opDef(node.op);
     const infos: (InputInfo | undefined)[] = node.inputs.map((i) => (i === '' ? undefined : tensorOf(i)));
     if (node.inputs.length < def.inputs.min || node.inputs.length > def.inputs.max) {
-      problems.push({ ...where, code: 'invalid-model', reason: `takes ${def.inputs.min === def.inputs.max ? def.inputs.min : `${def.inputs.min} to ${def.inputs.max}`} inputs, got ${node.inputs.length}` });
+      problems.push({
+        ...where,
+        code: 'invalid-model',
+        reason: `takes ${def.inputs.min === def.inputs.max ? def.inputs.min : `${def.inputs.min} to ${def.inputs.max}`} inputs, got ${node.inputs.length}`,
+      });
       return;
     }
     if (infos.some((t) => t && !t.shape.every(isStaticDim))) return; // reported as dynamic-shape already
-    const msgs = [...def.validate(infos, node.attrs), ...dtypeProblems(node, infos as (Tensor | undefined)[], node.outputs.map((o) => tensorOf(o)))];
+    const msgs = [
+      ...def.validate(infos, node.attrs),
+      ...dtypeProblems(
+        node,
+        infos as (Tensor | undefined)[],
+        node.outputs.map((o) => tensorOf(o)),
+      ),
+    ];
     for (const reason of msgs) problems.push({ ...where, code: 'invalid-model', reason });
     if (msgs.length) return;
     const shapes = def.inferShapes(infos, node.attrs);
     node.outputs.forEach((o, i) => {
       const t = tensorOf(o);
       if (t && shapes[i] && !sameShape(t.shape, shapes[i])) {
-        problems.push({ ...where, code: 'invalid-model', reason: `output "${o}" has shape ${fmtShape(t.shape)} but the op gives ${fmtShape(shapes[i])}` });
+        problems.push({
+          ...where,
+          code: 'invalid-model',
+          reason: `output "${o}" has shape ${fmtShape(t.shape)} but the op gives ${fmtShape(shapes[i])}`,
+        });
       }
     });
   });
 
   if (g.metadata?.preprocess !== undefined) {
-    for (const reason of preprocessProblems(g.metadata.preprocess)) problems.push({ code: 'bad-model-metadata', reason: `preprocessing metadata: ${reason}` });
+    for (const reason of preprocessProblems(g.metadata.preprocess))
+      problems.push({ code: 'bad-model-metadata', reason: `preprocessing metadata: ${reason}` });
   }
-  for (const o of g.outputs) if (!available.has(o)) problems.push({ tensor: o, code: 'dangling-tensor', reason: 'is a graph output but no node produces it' });
+  for (const o of g.outputs)
+    if (!available.has(o)) problems.push({ tensor: o, code: 'dangling-tensor', reason: 'is a graph output but no node produces it' });
   throwProblems(problems, g.name, file);
 }

@@ -52,7 +52,7 @@ export function f32ToHalfBits(x: number): number {
     const m = man >>> 13;
     const rem = man & 0x1fff;
     let h = sign | (e << 10) | m;
-    if (rem > 0x1000 || (rem === 0x1000 && (m & 1))) h++; // a carry into the exponent is the right result
+    if (rem > 0x1000 || (rem === 0x1000 && m & 1)) h++; // a carry into the exponent is the right result
     return h;
   }
   if (exp === 0) return sign; // float32 subnormals are far below half's range

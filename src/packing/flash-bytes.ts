@@ -47,7 +47,9 @@ export function constantNames(g: Graph): string[] {
 /** The flash of every constant, computed from the graph alone (reference kernel layout): what generateModel emits on a
  *  board without kernel-specific layouts, without generating anything. */
 export function graphWeightFlash(g: Graph): WeightFlash[] {
-  return constantNames(g).filter((name) => !isFoldedBias(g, name)).map((name) => ({ tensor: name, bytes: constantFlashBytes(g, name), format: deployedFormat(g, name), layoutBytes: 0 }));
+  return constantNames(g)
+    .filter((name) => !isFoldedBias(g, name))
+    .map((name) => ({ tensor: name, bytes: constantFlashBytes(g, name), format: deployedFormat(g, name), layoutBytes: 0 }));
 }
 
 /** One row of report.json's compression.layers: a node's constants in flash. */
@@ -72,7 +74,10 @@ export function deployedLayers(g: Graph, arrays: WeightFlash[]): DeployedLayer[]
     const consts = n.inputs.filter((name, i) => name && g.tensors[name]?.data && !counted.has(name) && n.inputs.indexOf(name) === i);
     if (consts.length === 0) continue;
     consts.forEach((c) => counted.add(c));
-    const weight = (n.op === 'Dense' || n.op === 'Conv2D' || n.op === 'DepthwiseConv2D') && consts.includes(n.inputs[1]) ? n.inputs[1] : consts.find((c) => flash.has(c)) ?? consts[0];
+    const weight =
+      (n.op === 'Dense' || n.op === 'Conv2D' || n.op === 'DepthwiseConv2D') && consts.includes(n.inputs[1])
+        ? n.inputs[1]
+        : (consts.find((c) => flash.has(c)) ?? consts[0]);
     let kept = 0;
     for (const c of consts) for (const v of g.tensors[c].data!) if (v !== 0) kept++;
     rows.push({

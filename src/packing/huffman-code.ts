@@ -25,7 +25,10 @@ function plainHuffmanLengths(freqs: number[]): Uint8Array {
     return lengths;
   }
   // Nodes: leaves are symbols; parent[] links let us read each leaf's depth. Ties broken by creation order (deterministic).
-  interface Item { f: number; id: number }
+  interface Item {
+    f: number;
+    id: number;
+  }
   const parent: number[] = [];
   let heap: Item[] = used.map((x, i) => ({ f: x.f, id: i }));
   used.forEach(() => parent.push(-1));

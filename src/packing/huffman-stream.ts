@@ -4,7 +4,15 @@
 import { canonicalCode, codedBits, fixedLengths, huffmanLengths, type CanonicalCode } from './huffman-code.ts';
 import { BitWriter, crc32, f32ToHalfBits } from './bits.ts';
 import {
-  chooseTableBits, codesRamBytes, FAST_SYMBOL_BITS, lookupSplit, lookupTable, packLengths, SLOW_SYMBOL_BITS, TABLE_ENTRY_BITS, type LookupTable,
+  chooseTableBits,
+  codesRamBytes,
+  FAST_SYMBOL_BITS,
+  lookupSplit,
+  lookupTable,
+  packLengths,
+  SLOW_SYMBOL_BITS,
+  TABLE_ENTRY_BITS,
+  type LookupTable,
 } from './huffman-tables.ts';
 
 export interface WeightStream {
@@ -46,7 +54,13 @@ export const HUFF_STREAM_BYTES = 24;
 function gapCost(hist: number[], code: CanonicalCode): number {
   const table = chooseTableBits(code, hist);
   const { fast, slow } = lookupSplit(code, hist, table);
-  return codedBits(hist, code.lengths) + 8 * Math.ceil(code.lengths.length / 2) + TABLE_ENTRY_BITS * 2 ** table + FAST_SYMBOL_BITS * fast + SLOW_SYMBOL_BITS * slow;
+  return (
+    codedBits(hist, code.lengths) +
+    8 * Math.ceil(code.lengths.length / 2) +
+    TABLE_ENTRY_BITS * 2 ** table +
+    FAST_SYMBOL_BITS * fast +
+    SLOW_SYMBOL_BITS * slow
+  );
 }
 
 /** Gap histogram for escape value E (symbols 0..E, E = "skip E and continue"). */

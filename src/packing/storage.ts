@@ -8,7 +8,15 @@ import { TinyforgeError } from '../diagnostics.ts';
 import { product, type Graph, type Node, type Storage, type Tensor } from '../ir/graph.ts';
 import { f32ToHalfBits, halfBitsToF32, roundToHalf } from './bits.ts';
 import {
-  codebookBytes, encodeWeightStream, HUFF_HALF_BIAS, HUFF_HALF_CODEBOOK, HUFF_INT8_CODEBOOK, HUFF_ONE_SCALE, huffScratchBytes, int8CodebookBytes, streamArray,
+  codebookBytes,
+  encodeWeightStream,
+  HUFF_HALF_BIAS,
+  HUFF_HALF_CODEBOOK,
+  HUFF_INT8_CODEBOOK,
+  HUFF_ONE_SCALE,
+  huffScratchBytes,
+  int8CodebookBytes,
+  streamArray,
   type WeightStream,
 } from './huffman-stream.ts';
 
@@ -47,12 +55,14 @@ export function packingProblem(g: Graph, name: string): string | undefined {
     if (s.kind === 'binary' && t.dtype !== x.dtype) return 'binary weights and activations must both be float or int8';
     if (s.kind === 'binary' && t.dtype === 'i8' && !int8Magnitudes(t)) return 'int8 weights are not ±m per output channel';
     if (s.kind === 'clustered') {
-      if (t.dtype !== x.dtype || (t.dtype !== 'f32' && t.dtype !== 'i8')) return `clustered ${t.dtype} weights in a layer with ${x.dtype} activations (the Huffman kernels take float or int8 on both)`;
+      if (t.dtype !== x.dtype || (t.dtype !== 'f32' && t.dtype !== 'i8'))
+        return `clustered ${t.dtype} weights in a layer with ${x.dtype} activations (the Huffman kernels take float or int8 on both)`;
       if (s.codebook.length > 256) return 'more than 256 clusters';
       if (n.op === 'Conv2D') {
         const row = product(t.shape.slice(1));
         if (row > HUFF_ROW_MAX) return `conv row of ${row} weights exceeds TFG_HUFF_ROW_MAX (${HUFF_ROW_MAX})`;
-        if (t.dtype === 'f32' && s.sparse && s.codebook.length > 255) return 'sparse float conv streams need ≤ 255 clusters (255 marks zeros)';
+        if (t.dtype === 'f32' && s.sparse && s.codebook.length > 255)
+          return 'sparse float conv streams need ≤ 255 clusters (255 marks zeros)';
       }
     }
   }
@@ -78,7 +88,8 @@ export function deployedFormat(g: Graph, name: string): string {
 /** Storage kinds, as errors word them, with the weights' dtype: "clustered (int8 codebook)", "f16", … */
 function storageLabel(t: Tensor): string {
   const s = t.storage!;
-  if (s.kind === 'clustered') return `clustered${s.huffman ? ' + Huffman' : ''} (${t.dtype === 'i8' ? 'int8' : s.half ? 'half' : 'float'} codebook)`;
+  if (s.kind === 'clustered')
+    return `clustered${s.huffman ? ' + Huffman' : ''} (${t.dtype === 'i8' ? 'int8' : s.half ? 'half' : 'float'} codebook)`;
   return `${s.kind} (${t.dtype} values)`;
 }
 
@@ -103,7 +114,12 @@ export function storageProblems(g: Graph): StorageProblem[] {
     if (!why) continue;
     const n = users[0];
     const x = g.tensors[n.inputs[0]];
-    out.push({ tensor: t.name, node: n.name, op: n.op, combination: `${storageLabel(t)} weights in ${x?.dtype === 'i8' ? 'an int8' : x?.dtype === 'f32' ? 'a float' : `a ${x?.dtype}`} ${n.op}: ${why}` });
+    out.push({
+      tensor: t.name,
+      node: n.name,
+      op: n.op,
+      combination: `${storageLabel(t)} weights in ${x?.dtype === 'i8' ? 'an int8' : x?.dtype === 'f32' ? 'a float' : `a ${x?.dtype}`} ${n.op}: ${why}`,
+    });
   }
   return out;
 }
@@ -149,7 +165,12 @@ export interface HuffDescriptor {
   layout: string;
 }
 
-const arr = (suffix: string, ctype: FlashCType, values: ArrayLike<number>, perLine = 16): FlashArray => ({ suffix, ctype, values, perLine });
+const arr = (suffix: string, ctype: FlashCType, values: ArrayLike<number>, perLine = 16): FlashArray => ({
+  suffix,
+  ctype,
+  values,
+  perLine,
+});
 
 /** Output-channel count and per-channel row length of a Dense [out,in] or Conv2D OHWI weight. */
 const rows = (t: Tensor) => ({ out: t.shape[0], row: product(t.shape) / t.shape[0] });
@@ -196,7 +217,7 @@ function packF16(t: Tensor): PackedWeight {
   const h = new Uint16Array(d.length);
   for (let i = 0; i < d.length; i++) {
     h[i] = f32ToHalfBits(d[i]);
-    if (Math.fround(halfBitsToF32(h[i])) !== d[i] && !(Number.isNaN(d[i]))) throw mismatch(t, `value ${d[i]} at ${i} is not a half`);
+    if (Math.fround(halfBitsToF32(h[i])) !== d[i] && !Number.isNaN(d[i])) throw mismatch(t, `value ${d[i]} at ${i} is not a half`);
   }
   return { kind: 'f16', arrays: [arr('', 'uint16_t', h)], bytes: h.length * 2, decoderRamBytes: 0 };
 }
@@ -229,7 +250,12 @@ function packBinary(t: Tensor, s: Extract<Storage, { kind: 'binary' }>, rowAlign
     else if (d[i] !== -a) throw mismatch(t, `value ${d[i]} at ${i} is not ±${a}`);
   }
   const alphaArray = isFloat ? arr('_alpha', 'float', alpha, 8) : arr('_alpha', 'int32_t', alpha);
-  return { kind: 'binary', arrays: [arr('', 'uint32_t', words, 8), alphaArray], bytes: words.length * 4 + out * 4, decoderRamBytes: rowAligned ? xnorScratchBytes(row, conv) : 0 };
+  return {
+    kind: 'binary',
+    arrays: [arr('', 'uint32_t', words, 8), alphaArray],
+    bytes: words.length * 4 + out * 4,
+    decoderRamBytes: rowAligned ? xnorScratchBytes(row, conv) : 0,
+  };
 }
 
 /** The bias a half-clustered weight's stream holds (its one consumer's f32 bias, read by nothing else), if any: codegen
@@ -269,7 +295,13 @@ function huffDecoderRam(st: WeightStream, floatCodebook: boolean, convRow: numbe
   return HUFF_READER_BYTES + HUFF_COUNTS_BYTES + huffScratchBytes(st, floatCodebook, convRow);
 }
 
-function packClustered(g: Graph, t: Tensor, stored: Extract<Storage, { kind: 'clustered' }>, convRow: number, stream?: WeightStream): PackedWeight {
+function packClustered(
+  g: Graph,
+  t: Tensor,
+  stored: Extract<Storage, { kind: 'clustered' }>,
+  convRow: number,
+  stream?: WeightStream,
+): PackedWeight {
   if (t.dtype === 'i8') return packClusteredInt8(t, stored, convRow, stream);
   const d = t.data as Float32Array;
   const s = { ...stored, indices: indicesOf(stored) };
@@ -280,18 +312,41 @@ function packClustered(g: Graph, t: Tensor, stored: Extract<Storage, { kind: 'cl
     if (c === undefined || Math.fround(c) !== d[i]) throw mismatch(t, `weight ${i} = ${d[i]} but its cluster ${s.indices[i]} is ${c}`);
   }
   const half = !!s.half;
-  if (half) s.codebook.forEach((c, i) => { if (roundToHalf(c) !== Math.fround(c)) throw mismatch(t, `cluster ${i} = ${c} is not a half`); });
+  if (half)
+    s.codebook.forEach((c, i) => {
+      if (roundToHalf(c) !== Math.fround(c)) throw mismatch(t, `cluster ${i} = ${c} is not a half`);
+    });
   const biasName = foldedBias(g, t.name);
   const bias = biasName ? (g.tensors[biasName].data as Float32Array) : undefined;
-  if (bias) bias.forEach((b, i) => { if (roundToHalf(b) !== b) throw mismatch(t, `bias ${i} of "${biasName}" = ${b} is not a half`); });
+  if (bias)
+    bias.forEach((b, i) => {
+      if (roundToHalf(b) !== b) throw mismatch(t, `bias ${i} of "${biasName}" = ${b} is not a half`);
+    });
   const st = stream ?? encodeWeightStream(s.indices, d, { codebookN: s.codebook.length, sparse: !!s.sparse, huffman: s.huffman });
   const head = codebookBytes(s.codebook, half, bias);
   const { bytes, crc32 } = streamArray(st, head);
   const flags = (half ? HUFF_HALF_CODEBOOK : 0) | (bias ? HUFF_HALF_BIAS : 0);
   const tableBits = st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4);
   const layout = `codebook (${s.codebook.length} × ${half ? 'half' : 'float'})${bias ? `, ${bias.length} half biases` : ''}, index code lengths${st.gap ? ', gap code lengths' : ''}, ${st.bits}-bit stream`;
-  const descriptor: HuffDescriptor = { bytes: bytes.length, bits: st.bits, crc32, count: st.count, maxIndex: s.codebook.length - 1, gapEscape: st.gapEscape, tableBits, flags, layout };
-  return { kind: 'clustered', arrays: [arr('', 'uint8_t', bytes)], descriptor, bytes: head.length + st.data.length + st.tableBytes, stream: st, decoderRamBytes: huffDecoderRam(st, true, convRow) };
+  const descriptor: HuffDescriptor = {
+    bytes: bytes.length,
+    bits: st.bits,
+    crc32,
+    count: st.count,
+    maxIndex: s.codebook.length - 1,
+    gapEscape: st.gapEscape,
+    tableBits,
+    flags,
+    layout,
+  };
+  return {
+    kind: 'clustered',
+    arrays: [arr('', 'uint8_t', bytes)],
+    descriptor,
+    bytes: head.length + st.data.length + st.tableBytes,
+    stream: st,
+    decoderRamBytes: huffDecoderRam(st, true, convRow),
+  };
 }
 
 /** A graph read back from JSON (src/ir/serialize.ts) may hold indices as a plain object: accept any array-like. */
@@ -305,10 +360,13 @@ function packClusteredInt8(t: Tensor, s: Extract<Storage, { kind: 'clustered' }>
   const d = t.data as Int8Array;
   const indices = indicesOf(s);
   if (indices.length !== d.length) throw mismatch(t, `${indices.length} indices for ${d.length} weights`);
-  s.codebook.forEach((c, i) => { if (!Number.isInteger(c) || c < -128 || c > 127) throw mismatch(t, `int8 cluster ${i} = ${c} is not an int8 value`); });
+  s.codebook.forEach((c, i) => {
+    if (!Number.isInteger(c) || c < -128 || c > 127) throw mismatch(t, `int8 cluster ${i} = ${c} is not an int8 value`);
+  });
   for (let i = 0; i < d.length; i++) {
     if (s.sparse && d[i] === 0) continue;
-    if (s.codebook[indices[i]] !== d[i]) throw mismatch(t, `weight ${i} = ${d[i]} but its cluster ${indices[i]} is ${s.codebook[indices[i]]}`);
+    if (s.codebook[indices[i]] !== d[i])
+      throw mismatch(t, `weight ${i} = ${d[i]} but its cluster ${indices[i]} is ${s.codebook[indices[i]]}`);
   }
   const st = stream ?? encodeWeightStream(indices, d, { codebookN: s.codebook.length, sparse: !!s.sparse, huffman: s.huffman });
   const head = int8CodebookBytes(s.codebook);
@@ -316,9 +374,26 @@ function packClusteredInt8(t: Tensor, s: Extract<Storage, { kind: 'clustered' }>
   const flags = HUFF_INT8_CODEBOOK | (sharesOneScale(t) ? HUFF_ONE_SCALE : 0);
   const tableBits = st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4);
   const layout = `codebook (${s.codebook.length} × int8), index code lengths${st.gap ? ', gap code lengths' : ''}, ${st.bits}-bit stream`;
-  const descriptor: HuffDescriptor = { bytes: bytes.length, bits: st.bits, crc32, count: st.count, maxIndex: s.codebook.length - 1, gapEscape: st.gapEscape, tableBits, flags, layout };
+  const descriptor: HuffDescriptor = {
+    bytes: bytes.length,
+    bits: st.bits,
+    crc32,
+    count: st.count,
+    maxIndex: s.codebook.length - 1,
+    gapEscape: st.gapEscape,
+    tableBits,
+    flags,
+    layout,
+  };
   // The codebook is read in place from flash: the scratch holds the codes' tables (+ the conv row).
-  return { kind: 'clustered', arrays: [arr('', 'uint8_t', bytes)], descriptor, bytes: head.length + st.data.length + st.tableBytes, stream: st, decoderRamBytes: huffDecoderRam(st, false, convRow) };
+  return {
+    kind: 'clustered',
+    arrays: [arr('', 'uint8_t', bytes)],
+    descriptor,
+    bytes: head.length + st.data.length + st.tableBytes,
+    stream: st,
+    decoderRamBytes: huffDecoderRam(st, false, convRow),
+  };
 }
 
 /** The flash arrays of a packed constant, or undefined when it is stored dense. `stream`: its clustered stream when
@@ -328,10 +403,20 @@ export function packWeight(g: Graph, name: string, stream?: WeightStream): Packe
   const t = g.tensors[name];
   const s = t.storage!;
   switch (s.kind) {
-    case 'f16': return packF16(t);
-    case 'int4': return packInt4(t);
-    case 'binary': return packBinary(t, s, g.nodes.some((n) => n.inputs[1] === name && isXnor(n)), convReads(g, name));
-    case 'clustered': return packClustered(g, t, s, convReads(g, name) ? product(t.shape.slice(1)) : 0, stream);
-    default: return undefined;
+    case 'f16':
+      return packF16(t);
+    case 'int4':
+      return packInt4(t);
+    case 'binary':
+      return packBinary(
+        t,
+        s,
+        g.nodes.some((n) => n.inputs[1] === name && isXnor(n)),
+        convReads(g, name),
+      );
+    case 'clustered':
+      return packClustered(g, t, s, convReads(g, name) ? product(t.shape.slice(1)) : 0, stream);
+    default:
+      return undefined;
   }
 }

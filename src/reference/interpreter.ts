@@ -29,14 +29,23 @@ function checkInput(g: Graph, name: string, data: TensorData | undefined): void 
   const t = g.tensors[name];
   if (!data) {
     throw new TinyforgeError('missing-input', `graph input "${name}" was not given`, {
-      notes: [`the model "${g.name}" takes inputs ${g.inputs.map((i) => `"${i}" [${g.tensors[i]?.shape}] ${g.tensors[i]?.dtype}`).join(', ')}`],
+      notes: [
+        `the model "${g.name}" takes inputs ${g.inputs.map((i) => `"${i}" [${g.tensors[i]?.shape}] ${g.tensors[i]?.dtype}`).join(', ')}`,
+      ],
       hint: 'pass one typed array per graph input, keyed by the input name',
     });
   }
   if (data.length !== product(t.shape) || !(data instanceof ARRAY_FOR[t.dtype])) {
-    throw new TinyforgeError('bad-input', `graph input "${name}" needs ${product(t.shape)} ${t.dtype} values (shape [${t.shape}]), got ${data.length} in a ${data.constructor.name}`, {
-      hint: t.dtype === 'i8' ? 'the model is quantized: quantize the input with its scale and zero point first' : 'check the input shape and preprocessing',
-    });
+    throw new TinyforgeError(
+      'bad-input',
+      `graph input "${name}" needs ${product(t.shape)} ${t.dtype} values (shape [${t.shape}]), got ${data.length} in a ${data.constructor.name}`,
+      {
+        hint:
+          t.dtype === 'i8'
+            ? 'the model is quantized: quantize the input with its scale and zero point first'
+            : 'check the input shape and preprocessing',
+      },
+    );
   }
 }
 
@@ -52,14 +61,21 @@ export function runGraph(g: Graph, inputs: Record<string, TensorData>, opts: Run
     const ins = node.inputs.map((name) => {
       if (name === '') return undefined;
       const v = values.get(name);
-      if (!v) throw new TinyforgeError('dangling-tensor', `input "${name}" of node "${node.name}" has no value`, { location: { node: node.name, op: node.op }, hint: 'run validateGraph(g) first; it lists every such problem' });
+      if (!v)
+        throw new TinyforgeError('dangling-tensor', `input "${name}" of node "${node.name}" has no value`, {
+          location: { node: node.name, op: node.op },
+          hint: 'run validateGraph(g) first; it lists every such problem',
+        });
       return v;
     });
     const kernel = kernelFor(node, ins[0]);
     if (!kernel) {
       throw new TinyforgeError('unsupported-op', `no ${ins[0]?.dtype ?? 'f32'} reference kernel for ${node.op}`, {
         location: { node: node.name, op: node.op },
-        hint: ins[0]?.dtype === 'i8' ? 'keep this node in float (exclude it from quantization), or add the kernel under src/reference/int8/' : 'add a float kernel under src/reference/float/',
+        hint:
+          ins[0]?.dtype === 'i8'
+            ? 'keep this node in float (exclude it from quantization), or add the kernel under src/reference/int8/'
+            : 'add a float kernel under src/reference/float/',
       });
     }
     const outTensors = node.outputs.map((o) => g.tensors[o]);

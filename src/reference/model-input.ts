@@ -12,8 +12,14 @@ const isIdentity = (p: Preprocess | undefined) => !p || (p.scale === 1 && p.mean
 export function sampleInput(g: Graph, sample: Sample): TensorData {
   const t = g.tensors[g.inputs[0]];
   const c = sample.codes;
-  if (c && t.dtype === 'i8' && t.quant?.scale.length === 1 && isIdentity(g.metadata.preprocess) &&
-      Math.fround(t.quant.scale[0]) === Math.fround(c.scale) && t.quant.zeroPoint[0] === c.zeroPoint) {
+  if (
+    c &&
+    t.dtype === 'i8' &&
+    t.quant?.scale.length === 1 &&
+    isIdentity(g.metadata.preprocess) &&
+    Math.fround(t.quant.scale[0]) === Math.fround(c.scale) &&
+    t.quant.zeroPoint[0] === c.zeroPoint
+  ) {
     return c.data.slice();
   }
   return prepareInput(g, sample.x);

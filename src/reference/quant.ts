@@ -34,8 +34,14 @@ export function frexp(x: number): { q: number; e: number } {
   let e = Math.floor(Math.log2(Math.abs(x))) + 1;
   let q = x / 2 ** e;
   // log2 may be off by one near powers of two; fix up so |q| lands in [0.5, 1).
-  while (Math.abs(q) >= 1) { e += 1; q = x / 2 ** e; }
-  while (Math.abs(q) < 0.5) { e -= 1; q = x / 2 ** e; }
+  while (Math.abs(q) >= 1) {
+    e += 1;
+    q = x / 2 ** e;
+  }
+  while (Math.abs(q) < 0.5) {
+    e -= 1;
+    q = x / 2 ** e;
+  }
   return { q, e };
 }
 
@@ -89,7 +95,7 @@ export function roundingDivideByPOT(x: number, exponent: number): number {
 
 /** Wrapping int32 left shift, C: (int32_t)((uint32_t)x << s). */
 export function shiftLeftWrap(x: number, s: number): number {
-  return Math.imul(x, 2 ** s | 0) | 0;
+  return Math.imul(x, (2 ** s) | 0) | 0;
 }
 
 /** TFLite MultiplyByQuantizedMultiplier (double rounding): left shift, SRDHM, then RoundingDivideByPOT. */

@@ -29,6 +29,12 @@ export function arenaTimeline(g: Graph, arenaBytes: number): ArenaTimeline | und
     layers: g.nodes.map((n) => n.name),
     buffers: plan.buffers
       .filter((b) => b.home === 'arena')
-      .map((b) => ({ tensors: b.tensors, first_layer: Math.max(0, b.start), last_layer: Math.min(last, b.end), offset: b.offset, bytes: b.size })),
+      .map((b) => ({
+        tensors: b.tensors,
+        first_layer: Math.max(0, b.start),
+        last_layer: Math.min(last, b.end),
+        offset: b.offset,
+        bytes: b.size,
+      })),
   };
 }

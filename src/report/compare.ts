@@ -31,14 +31,18 @@ export function readReport(file: string): Report {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new TinyforgeError(code === 'ENOENT' ? 'file-not-found' : 'bad-report', `cannot read ${file}: ${code ?? (e as Error).message}`, {
-      location: { file }, hint: 'give the report.json that `tinyforge deploy` or `tinyforge eval --board` wrote in its output folder',
+      location: { file },
+      hint: 'give the report.json that `tinyforge deploy` or `tinyforge eval --board` wrote in its output folder',
     });
   }
   let r: Partial<Report>;
   try {
     r = JSON.parse(text) as Partial<Report>;
   } catch (e) {
-    throw new TinyforgeError('bad-report', `${file} is not JSON: ${(e as Error).message}`, { location: { file }, hint: 'give a report.json written by tinyforge' });
+    throw new TinyforgeError('bad-report', `${file} is not JSON: ${(e as Error).message}`, {
+      location: { file },
+      hint: 'give a report.json written by tinyforge',
+    });
   }
   const missing = [
     ...(typeof r?.board === 'string' ? [] : ['board']),
@@ -46,7 +50,8 @@ export function readReport(file: string): Report {
   ];
   if (r?.tool?.name !== 'tinyforge' || missing.length > 0) {
     throw new TinyforgeError('bad-report', `${file} is not a tinyforge report.json${missing.length ? ` (no ${missing.join(', ')})` : ''}`, {
-      location: { file, field: missing[0] }, hint: 'give the report.json that `tinyforge deploy` or `tinyforge eval --board` wrote; docs/report-format.md describes it',
+      location: { file, field: missing[0] },
+      hint: 'give the report.json that `tinyforge deploy` or `tinyforge eval --board` wrote; docs/report-format.md describes it',
     });
   }
   return r as Report;
@@ -65,12 +70,19 @@ export function runLabels(files: string[]): string[] {
 
 export function compareReports(files: string[], labels?: string[]): Comparison {
   if (files.length < 2) {
-    throw new TinyforgeError('bad-argument', `compare needs two or more report.json files, got ${files.length}`, { hint: 'tinyforge compare a/report.json b/report.json -o cmp.html' });
+    throw new TinyforgeError('bad-argument', `compare needs two or more report.json files, got ${files.length}`, {
+      hint: 'tinyforge compare a/report.json b/report.json -o cmp.html',
+    });
   }
   if (labels && labels.length !== files.length) {
-    throw new TinyforgeError('bad-argument', `--labels gives ${labels.length} label${labels.length === 1 ? '' : 's'} for ${files.length} reports`, {
-      location: { field: '--labels' }, hint: 'give one comma-separated label per report.json, in the same order',
-    });
+    throw new TinyforgeError(
+      'bad-argument',
+      `--labels gives ${labels.length} label${labels.length === 1 ? '' : 's'} for ${files.length} reports`,
+      {
+        location: { field: '--labels' },
+        hint: 'give one comma-separated label per report.json, in the same order',
+      },
+    );
   }
   const names = labels ?? runLabels(files);
   const runs = files.map((file, i) => {

@@ -22,14 +22,19 @@ export interface Point {
 export function limitFailures(f: RunFigures, limits: Limits): string[] {
   const n = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 4 });
   const out: string[] = [];
-  if (limits.max_flash_bytes !== undefined && f.flash_bytes > limits.max_flash_bytes) out.push(`max_flash_bytes: flash ${n(f.flash_bytes)} B > ${n(limits.max_flash_bytes)} B`);
-  if (limits.max_ram_bytes !== undefined && f.ram_bytes > limits.max_ram_bytes) out.push(`max_ram_bytes: static RAM ${n(f.ram_bytes)} B > ${n(limits.max_ram_bytes)} B`);
+  if (limits.max_flash_bytes !== undefined && f.flash_bytes > limits.max_flash_bytes)
+    out.push(`max_flash_bytes: flash ${n(f.flash_bytes)} B > ${n(limits.max_flash_bytes)} B`);
+  if (limits.max_ram_bytes !== undefined && f.ram_bytes > limits.max_ram_bytes)
+    out.push(`max_ram_bytes: static RAM ${n(f.ram_bytes)} B > ${n(limits.max_ram_bytes)} B`);
   if (limits.max_latency_ms !== undefined) {
     if (f.latency_ms === null) out.push(`max_latency_ms: latency is unavailable on this board (${f.latency_unit})`);
-    else if (f.latency_ms > limits.max_latency_ms) out.push(`max_latency_ms: latency ${n(f.latency_ms)} ms > ${n(limits.max_latency_ms)} ms`);
+    else if (f.latency_ms > limits.max_latency_ms)
+      out.push(`max_latency_ms: latency ${n(f.latency_ms)} ms > ${n(limits.max_latency_ms)} ms`);
   }
-  if (limits.min_top1 !== undefined && (f.device_top1 ?? -1) < limits.min_top1) out.push(`min_top1: device top-1 ${f.device_top1 === null ? '—' : n(f.device_top1)} < ${n(limits.min_top1)}`);
-  if (limits.min_agreement !== undefined && (f.agreement ?? -1) < limits.min_agreement) out.push(`agreement: ${f.agreement === null ? '—' : n(f.agreement)} < ${n(limits.min_agreement)}`);
+  if (limits.min_top1 !== undefined && (f.device_top1 ?? -1) < limits.min_top1)
+    out.push(`min_top1: device top-1 ${f.device_top1 === null ? '—' : n(f.device_top1)} < ${n(limits.min_top1)}`);
+  if (limits.min_agreement !== undefined && (f.agreement ?? -1) < limits.min_agreement)
+    out.push(`agreement: ${f.agreement === null ? '—' : n(f.agreement)} < ${n(limits.min_agreement)}`);
   return out;
 }
 
@@ -55,7 +60,8 @@ export function paretoFronts(points: Point[]): Record<string, string[]> {
   return fronts;
 }
 
-export const RECOMMENDATION_RULE = 'the highest device top-1 among the points within the limits; on a tie the lower latency (ms at the board clock), then the smaller flash';
+export const RECOMMENDATION_RULE =
+  'the highest device top-1 among the points within the limits; on a tie the lower latency (ms at the board clock), then the smaller flash';
 
 /** The point recommended among those within the limits (see RECOMMENDATION_RULE), or undefined when none is. */
 export function recommend(points: Point[], limits: Limits): Point | undefined {

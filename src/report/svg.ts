@@ -88,19 +88,27 @@ export function barChart(c: BarChart): string {
   const h = top + c.bars.length * rowH + 36;
   const axisY = top + c.bars.length * rowH + 4;
   const ticks = niceTicks(d0, d1, 5)
-    .map((t) => `<line x1="${x(t).toFixed(1)}" y1="${top - 4}" x2="${x(t).toFixed(1)}" y2="${axisY}" stroke="#e4e4e4"/><text x="${x(t).toFixed(1)}" y="${axisY + 14}" text-anchor="middle" fill="#666">${fmt(t, t % 1 ? 1 : 0)}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${x(t).toFixed(1)}" y1="${top - 4}" x2="${x(t).toFixed(1)}" y2="${axisY}" stroke="#e4e4e4"/><text x="${x(t).toFixed(1)}" y="${axisY + 14}" text-anchor="middle" fill="#666">${fmt(t, t % 1 ? 1 : 0)}</text>`,
+    )
     .join('');
   const bars = c.bars
     .map((b, i) => {
       const y = top + i * rowH;
       const w = Math.max(1, x(b.value) - labelW);
-      return `<text x="${labelW - 8}" y="${y + 14}" text-anchor="end">${esc(b.label)}</text>` +
+      return (
+        `<text x="${labelW - 8}" y="${y + 14}" text-anchor="end">${esc(b.label)}</text>` +
         `<rect class="mark" x="${labelW}" y="${y + 2}" width="${w.toFixed(1)}" height="16" fill="${b.color ?? color(0)}"><title>${esc(b.label)}: ${esc(b.text ?? `${fmt(b.value, c.digits ?? 0)} ${c.unit}`)}</title></rect>` +
-        `<text x="${(labelW + w + 6).toFixed(1)}" y="${y + 14}">${esc(b.text ?? `${fmt(b.value, c.digits ?? 0)} ${c.unit}`)}</text>`;
+        `<text x="${(labelW + w + 6).toFixed(1)}" y="${y + 14}">${esc(b.text ?? `${fmt(b.value, c.digits ?? 0)} ${c.unit}`)}</text>`
+      );
     })
     .join('');
   const limits = (c.limits ?? [])
-    .map((l) => `<line class="limit" x1="${x(l.value).toFixed(1)}" y1="${top - 6}" x2="${x(l.value).toFixed(1)}" y2="${axisY}" stroke="#c0392b" stroke-dasharray="5 3"/><text x="${(x(l.value) + 4).toFixed(1)}" y="${axisY + 28}" fill="#c0392b">${esc(l.label)}</text>`)
+    .map(
+      (l) =>
+        `<line class="limit" x1="${x(l.value).toFixed(1)}" y1="${top - 6}" x2="${x(l.value).toFixed(1)}" y2="${axisY}" stroke="#c0392b" stroke-dasharray="5 3"/><text x="${(x(l.value) + 4).toFixed(1)}" y="${axisY + 28}" fill="#c0392b">${esc(l.label)}</text>`,
+    )
     .join('');
   const axis = `<line x1="${labelW}" y1="${axisY}" x2="${labelW + plotW}" y2="${axisY}" stroke="#999"/><text x="${labelW + plotW}" y="${axisY + 28}" text-anchor="end" fill="#666">${esc(c.unit)}</text>`;
   return figure(c.id, c.title, `${svgOpen(h + 8, c.title)}${ticks}${axis}${bars}${limits}</svg>`, c.note);
@@ -135,11 +143,13 @@ export function usageChart(id: string, title: string, rows: UsageRow[]): string 
         .join('');
       const legend = r.parts.map((p, k) => `<tspan fill="${color(k)}">■</tspan> ${esc(p.label)} ${fmt(p.value)} B`).join('   ');
       const share = r.limit > 0 ? (100 * total) / r.limit : 0;
-      return `<text x="${labelW - 8}" y="${y + 15}" text-anchor="end" font-weight="bold">${esc(r.label)}</text>` +
+      return (
+        `<text x="${labelW - 8}" y="${y + 15}" text-anchor="end" font-weight="bold">${esc(r.label)}</text>` +
         `<rect x="${labelW}" y="${y}" width="${px(r.limit).toFixed(1)}" height="20" fill="#f3f3f3" stroke="#bbb"/>${parts}` +
         `<line class="limit" x1="${(labelW + px(r.limit)).toFixed(1)}" y1="${y - 4}" x2="${(labelW + px(r.limit)).toFixed(1)}" y2="${y + 24}" stroke="#c0392b" stroke-width="2"/>` +
         `<text x="${labelW}" y="${y + 36}">${legend}</text>` +
-        `<text x="${labelW}" y="${y + 52}" fill="#444">${fmt(total)} B of ${esc(r.limitLabel)} ${fmt(r.limit)} B (${fmt(share, share < 1 ? 2 : 1)}%)${total > r.limit ? ' — over the limit' : ''}</text>`;
+        `<text x="${labelW}" y="${y + 52}" fill="#444">${fmt(total)} B of ${esc(r.limitLabel)} ${fmt(r.limit)} B (${fmt(share, share < 1 ? 2 : 1)}%)${total > r.limit ? ' — over the limit' : ''}</text>`
+      );
     })
     .join('');
   return figure(id, title, `${svgOpen(rows.length * rowH + 8, title)}${body}</svg>`);
@@ -155,7 +165,14 @@ export interface TimelineBuffer {
 
 /** The arena over time: one column per layer, offsets downwards; each buffer a box from the layer that writes it to
  *  the last that reads it. */
-export function timelineChart(id: string, title: string, layers: string[], buffers: TimelineBuffer[], arenaBytes: number, lowerBound?: number): string {
+export function timelineChart(
+  id: string,
+  title: string,
+  layers: string[],
+  buffers: TimelineBuffer[],
+  arenaBytes: number,
+  lowerBound?: number,
+): string {
   const left = 70;
   const plotW = WIDTH - left - 20;
   const plotH = Math.min(360, Math.max(120, buffers.length * 22));
@@ -168,17 +185,29 @@ export function timelineChart(id: string, title: string, layers: string[], buffe
       const bw = Math.max(2, (b.last - b.first + 1) * colW - 2);
       const by = y(b.offset);
       const bh = Math.max(2, y(b.offset + b.bytes) - by - 1);
-      const text = bh >= 12 && bw > 40 ? `<text x="${(bx + 4).toFixed(1)}" y="${(by + Math.min(bh, 24) / 2 + 4).toFixed(1)}" fill="#fff" font-size="11">${esc(b.label.length * 6 > bw - 8 ? b.label.slice(0, Math.max(1, Math.floor((bw - 8) / 6) - 1)) + '…' : b.label)}</text>` : '';
+      const text =
+        bh >= 12 && bw > 40
+          ? `<text x="${(bx + 4).toFixed(1)}" y="${(by + Math.min(bh, 24) / 2 + 4).toFixed(1)}" fill="#fff" font-size="11">${esc(b.label.length * 6 > bw - 8 ? b.label.slice(0, Math.max(1, Math.floor((bw - 8) / 6) - 1)) + '…' : b.label)}</text>`
+          : '';
       return `<rect class="mark" x="${bx.toFixed(1)}" y="${by.toFixed(1)}" width="${bw.toFixed(1)}" height="${bh.toFixed(1)}" fill="${color(i)}" fill-opacity="0.85"><title>${esc(b.label)}: ${fmt(b.bytes)} B at offset ${fmt(b.offset)}, layers ${b.first}–${b.last}</title></rect>${text}`;
     })
     .join('');
   const cols = layers
-    .map((l, i) => `<line x1="${(left + i * colW).toFixed(1)}" y1="${top}" x2="${(left + i * colW).toFixed(1)}" y2="${top + plotH}" stroke="#eee"/>` +
-      (layers.length <= 24 ? `<text x="${(left + (i + 0.5) * colW).toFixed(1)}" y="${top + plotH + 14}" text-anchor="middle" fill="#666" font-size="10">${i}</text>` : ''))
+    .map(
+      (l, i) =>
+        `<line x1="${(left + i * colW).toFixed(1)}" y1="${top}" x2="${(left + i * colW).toFixed(1)}" y2="${top + plotH}" stroke="#eee"/>` +
+        (layers.length <= 24
+          ? `<text x="${(left + (i + 0.5) * colW).toFixed(1)}" y="${top + plotH + 14}" text-anchor="middle" fill="#666" font-size="10">${i}</text>`
+          : ''),
+    )
     .join('');
-  const offsets = niceTicks(0, arenaBytes, 4).map((t) => `<text x="${left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" fill="#666">${fmt(t)}</text>`).join('');
-  const lb = lowerBound && lowerBound < arenaBytes
-    ? `<line class="limit" x1="${left}" y1="${y(lowerBound).toFixed(1)}" x2="${left + plotW}" y2="${y(lowerBound).toFixed(1)}" stroke="#c0392b" stroke-dasharray="5 3"/><text x="${left + plotW}" y="${(y(lowerBound) - 3).toFixed(1)}" text-anchor="end" fill="#c0392b">lower bound ${fmt(lowerBound)} B</text>` : '';
+  const offsets = niceTicks(0, arenaBytes, 4)
+    .map((t) => `<text x="${left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" fill="#666">${fmt(t)}</text>`)
+    .join('');
+  const lb =
+    lowerBound && lowerBound < arenaBytes
+      ? `<line class="limit" x1="${left}" y1="${y(lowerBound).toFixed(1)}" x2="${left + plotW}" y2="${y(lowerBound).toFixed(1)}" stroke="#c0392b" stroke-dasharray="5 3"/><text x="${left + plotW}" y="${(y(lowerBound) - 3).toFixed(1)}" text-anchor="end" fill="#c0392b">lower bound ${fmt(lowerBound)} B</text>`
+      : '';
   const frame = `<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`;
   const svg = `${svgOpen(top + plotH + 34, title)}${cols}${frame}${boxes}${offsets}${lb}<text x="${left}" y="${top + plotH + 30}" fill="#666">layer (in the order they run) →   ↓ arena offset, bytes (arena ${fmt(arenaBytes)} B)</text></svg>`;
   const list = `<details><summary>layers</summary><ol start="0">${layers.map((l) => `<li>${esc(l)}</li>`).join('')}</ol></details>`;
@@ -198,17 +227,28 @@ export function confusionChart(id: string, title: string, counts: number[][], na
       return row
         .map((v, c) => {
           const share = v / sum;
-          const fill = r === c ? `rgba(58,166,106,${(0.15 + 0.85 * share).toFixed(3)})` : v > 0 ? `rgba(192,57,43,${(0.2 + 0.8 * share).toFixed(3)})` : '#fafafa';
+          const fill =
+            r === c
+              ? `rgba(58,166,106,${(0.15 + 0.85 * share).toFixed(3)})`
+              : v > 0
+                ? `rgba(192,57,43,${(0.2 + 0.8 * share).toFixed(3)})`
+                : '#fafafa';
           const x = left + c * cell;
           const y = top + r * cell;
-          return `<rect class="mark" x="${x}" y="${y}" width="${cell - 1}" height="${cell - 1}" fill="${fill}"><title>true ${esc(label(r))}, device ${esc(label(c))}: ${v}</title></rect>` +
-            (v > 0 && cell >= 20 ? `<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="11">${v}</text>` : '');
+          return (
+            `<rect class="mark" x="${x}" y="${y}" width="${cell - 1}" height="${cell - 1}" fill="${fill}"><title>true ${esc(label(r))}, device ${esc(label(c))}: ${v}</title></rect>` +
+            (v > 0 && cell >= 20 ? `<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="11">${v}</text>` : '')
+          );
         })
         .join('');
     })
     .join('');
-  const rows = counts.map((_, r) => `<text x="${left - 6}" y="${top + r * cell + cell / 2 + 4}" text-anchor="end" font-size="11">${esc(label(r))}</text>`).join('');
-  const cols = counts.map((_, c) => `<text x="${left + c * cell + cell / 2}" y="${top - 6}" text-anchor="middle" font-size="11">${esc(label(c))}</text>`).join('');
+  const rows = counts
+    .map((_, r) => `<text x="${left - 6}" y="${top + r * cell + cell / 2 + 4}" text-anchor="end" font-size="11">${esc(label(r))}</text>`)
+    .join('');
+  const cols = counts
+    .map((_, c) => `<text x="${left + c * cell + cell / 2}" y="${top - 6}" text-anchor="middle" font-size="11">${esc(label(c))}</text>`)
+    .join('');
   const svg = `${svgOpen(top + n * cell + 24, title)}<text x="${left}" y="14" fill="#666">device answer →</text><text x="8" y="${top + 10}" fill="#666" font-size="11">true ↓</text>${cols}${rows}${cells}</svg>`;
   return figure(id, title, svg);
 }
@@ -251,12 +291,27 @@ export function scatterChart(c: ScatterChart): string {
   const [y0, y1] = c.yPercent ? accuracyDomain(ys) : [Math.min(...ys), Math.max(...ys) || 1];
   const px = (v: number) => left + (plotW * (v - xMin)) / (xMax - xMin || 1);
   const py = (v: number) => top + plotH - (plotH * (Math.min(Math.max(v, y0), y1) - y0)) / (y1 - y0 || 1);
-  const grid = niceTicks(xMin, xMax, 6).map((t) => `<line x1="${px(t).toFixed(1)}" y1="${top}" x2="${px(t).toFixed(1)}" y2="${top + plotH}" stroke="#eee"/><text x="${px(t).toFixed(1)}" y="${top + plotH + 14}" text-anchor="middle" fill="#666">${fmt(t, t % 1 ? 2 : 0)}</text>`).join('') +
-    niceTicks(y0, y1, 5).map((t) => `<line x1="${left}" y1="${py(t).toFixed(1)}" x2="${left + plotW}" y2="${py(t).toFixed(1)}" stroke="#eee"/><text x="${left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" fill="#666">${fmt(t, t % 1 ? 1 : 0)}${c.yPercent ? '%' : ''}</text>`).join('');
+  const grid =
+    niceTicks(xMin, xMax, 6)
+      .map(
+        (t) =>
+          `<line x1="${px(t).toFixed(1)}" y1="${top}" x2="${px(t).toFixed(1)}" y2="${top + plotH}" stroke="#eee"/><text x="${px(t).toFixed(1)}" y="${top + plotH + 14}" text-anchor="middle" fill="#666">${fmt(t, t % 1 ? 2 : 0)}</text>`,
+      )
+      .join('') +
+    niceTicks(y0, y1, 5)
+      .map(
+        (t) =>
+          `<line x1="${left}" y1="${py(t).toFixed(1)}" x2="${left + plotW}" y2="${py(t).toFixed(1)}" stroke="#eee"/><text x="${left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" fill="#666">${fmt(t, t % 1 ? 1 : 0)}${c.yPercent ? '%' : ''}</text>`,
+      )
+      .join('');
   // The line is this projection's own front (lower x, higher y); filled points are on the front of every objective.
-  const front = c.points.filter((p) => !c.points.some((q) => q !== p && q.x <= p.x && q.y >= p.y && (q.x < p.x || q.y > p.y))).sort((a, b) => a.x - b.x);
+  const front = c.points
+    .filter((p) => !c.points.some((q) => q !== p && q.x <= p.x && q.y >= p.y && (q.x < p.x || q.y > p.y)))
+    .sort((a, b) => a.x - b.x);
   let path = '';
-  front.forEach((p, i) => (path += i === 0 ? `M${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}` : `H${px(p.x).toFixed(1)}V${py(p.y).toFixed(1)}`));
+  front.forEach(
+    (p, i) => (path += i === 0 ? `M${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}` : `H${px(p.x).toFixed(1)}V${py(p.y).toFixed(1)}`),
+  );
   const line = front.length > 1 ? `<path class="front" d="${path}" fill="none" stroke="#3aa66a" stroke-width="2"/>` : '';
   // Points drawn on the same spot share one label, so their names do not print over each other.
   const together = new Map<string, string[]>();
@@ -287,8 +342,13 @@ export function scatterChart(c: ScatterChart): string {
       return `${ring}<circle class="mark${p.front ? ' on-front' : ''}" cx="${cx}" cy="${cy}" r="5" fill="${fill}" stroke="${p.color ?? '#3aa66a'}" stroke-width="2"><title>${esc(p.label)}: ${fmt(p.x, 2)} ${esc(c.xLabel)}, ${fmt(p.y, 2)}${c.yPercent ? '%' : ''}</title></circle>${text}`;
     })
     .join('');
-  const lim = (c.xLimit ? `<line class="limit" x1="${px(c.xLimit.value).toFixed(1)}" y1="${top}" x2="${px(c.xLimit.value).toFixed(1)}" y2="${top + plotH}" stroke="#c0392b" stroke-dasharray="5 3"/><text x="${(px(c.xLimit.value) - 4).toFixed(1)}" y="${top + 12}" text-anchor="end" fill="#c0392b">${esc(c.xLimit.label)}</text>` : '') +
-    (c.yLimit ? `<line class="limit" x1="${left}" y1="${py(c.yLimit.value).toFixed(1)}" x2="${left + plotW}" y2="${py(c.yLimit.value).toFixed(1)}" stroke="#c0392b" stroke-dasharray="5 3"/><text x="${left + plotW - 4}" y="${(py(c.yLimit.value) + 14).toFixed(1)}" text-anchor="end" fill="#c0392b">${esc(c.yLimit.label)}</text>` : '');
+  const lim =
+    (c.xLimit
+      ? `<line class="limit" x1="${px(c.xLimit.value).toFixed(1)}" y1="${top}" x2="${px(c.xLimit.value).toFixed(1)}" y2="${top + plotH}" stroke="#c0392b" stroke-dasharray="5 3"/><text x="${(px(c.xLimit.value) - 4).toFixed(1)}" y="${top + 12}" text-anchor="end" fill="#c0392b">${esc(c.xLimit.label)}</text>`
+      : '') +
+    (c.yLimit
+      ? `<line class="limit" x1="${left}" y1="${py(c.yLimit.value).toFixed(1)}" x2="${left + plotW}" y2="${py(c.yLimit.value).toFixed(1)}" stroke="#c0392b" stroke-dasharray="5 3"/><text x="${left + plotW - 4}" y="${(py(c.yLimit.value) + 14).toFixed(1)}" text-anchor="end" fill="#c0392b">${esc(c.yLimit.label)}</text>`
+      : '');
   const frame = `<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`;
   const labels = `<text x="${left + plotW}" y="${top + plotH + 30}" text-anchor="end" fill="#444">${esc(c.xLabel)} →</text><text x="${left - 60}" y="${top - 12}" fill="#444">↑ ${esc(c.yLabel)}</text>`;
   return figure(c.id, c.title, `${svgOpen(top + plotH + 38, c.title)}${grid}${frame}${lim}${line}${dots}${labels}</svg>`, c.note);

@@ -18,7 +18,11 @@ export function localQueue(opts: { workers: number; jobsDir: string; onLine?: (j
         while (next < jobs.length && !stop.signal.aborted) {
           const job = jobs[next++];
           events.onStart?.(job);
-          const result: JobResult = await runJob(job, { outDir: join(opts.jobsDir, job.id), signal: stop.signal, onLine: opts.onLine && ((l) => opts.onLine!(job, l)) });
+          const result: JobResult = await runJob(job, {
+            outDir: join(opts.jobsDir, job.id),
+            signal: stop.signal,
+            onLine: opts.onLine && ((l) => opts.onLine!(job, l)),
+          });
           if (!stop.signal.aborted) events.onResult(result);
         }
       };

@@ -27,7 +27,16 @@ export const OUT_OF_SERVICE_KEY = 'tinyforge:out-of-service';
 const KEEP_SECONDS = 14 * 24 * 3600;
 
 /** Device errors that say the board stopped answering (not that the model is wrong). */
-const BOARD_SILENT = new Set(['timeout', 'link-error', 'esp-no-sync', 'esp-port-open', 'esp-port-closed', 'openocd-no-probe', 'flash-failed', 'flash-verify-failed']);
+const BOARD_SILENT = new Set([
+  'timeout',
+  'link-error',
+  'esp-no-sync',
+  'esp-port-open',
+  'esp-port-closed',
+  'openocd-no-probe',
+  'flash-failed',
+  'flash-verify-failed',
+]);
 
 /** The queue a job goes to: its real board's own, else the shared one. */
 export function queueFor(board: string): string {
@@ -50,7 +59,10 @@ interface JobData {
 
 function checkUrl(url: string): void {
   if (!/^rediss?:\/\//.test(url)) {
-    throw new TinyforgeError('bad-argument', `--queue ${url}: not a Redis URL`, { location: { field: '--queue' }, hint: 'e.g. --queue redis://127.0.0.1:6379' });
+    throw new TinyforgeError('bad-argument', `--queue ${url}: not a Redis URL`, {
+      location: { field: '--queue' },
+      hint: 'e.g. --queue redis://127.0.0.1:6379',
+    });
   }
 }
 
@@ -132,10 +144,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The sweep's side: queue the jobs (once: a job id already there is left alone), then poll their states. */
 export async function redisSweepQueue(opts: {
-  url: string; sweepId: string;
+  url: string;
+  sweepId: string;
   /** What `--resume` starts from: a sweep's spec (a regression run stores its spec too, for the record). */
   spec: SweepSpec | object;
-  onNote: (line: string) => void; pollMs?: number;
+  onNote: (line: string) => void;
+  pollMs?: number;
 }): Promise<JobQueue> {
   const conn = await connect(opts.url, opts.onNote);
   await conn.set(SPEC_KEY(opts.sweepId), JSON.stringify(opts.spec), 'EX', KEEP_SECONDS);
@@ -161,8 +175,11 @@ export async function redisSweepQueue(opts: {
           ...(job.recipe !== FLOAT_RECIPE && job.recipe.endsWith('.json') ? { recipe: await shipOnce(job.recipe, [job.recipe]) } : {}),
         };
         await queueOf(queueFor(job.board)).add(job.name, data, {
-          jobId: job.id, attempts: 3, backoff: { type: 'fixed', delay: 1000 },
-          removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS },
+          jobId: job.id,
+          attempts: 3,
+          backoff: { type: 'fixed', delay: 1000 },
+          removeOnComplete: { age: KEEP_SECONDS },
+          removeOnFail: { age: KEEP_SECONDS },
         });
       }
       const pending = new Map(jobs.map((j) => [j.id, j]));
@@ -177,13 +194,23 @@ export async function redisSweepQueue(opts: {
             events.onResult(j!.returnvalue);
           } else if (state === 'failed') {
             pending.delete(id);
-            events.onResult({ id, status: 'failed', error: { code: 'job-failed', message: `${job.name} failed ${j!.attemptsMade} times: ${j!.failedReason}` }, compression_cached: null, worker: 'queue', wall_ms: 0 });
+            events.onResult({
+              id,
+              status: 'failed',
+              error: { code: 'job-failed', message: `${job.name} failed ${j!.attemptsMade} times: ${j!.failedReason}` },
+              compression_cached: null,
+              worker: 'queue',
+              wall_ms: 0,
+            });
           }
         }
         if (Date.now() - lastNote > 30_000 && pending.size > 0) {
           lastNote = Date.now();
           for (const name of new Set([...pending.values()].map((j) => queueFor(j.board)))) {
-            if ((await queueOf(name).getWorkersCount()) === 0) opts.onNote(`waiting: no worker takes jobs from ${name}${name === EMULATED_QUEUE ? '' : ' (start one with tinyforge worker --board … --port …)'}`);
+            if ((await queueOf(name).getWorkersCount()) === 0)
+              opts.onNote(
+                `waiting: no worker takes jobs from ${name}${name === EMULATED_QUEUE ? '' : ' (start one with tinyforge worker --board … --port …)'}`,
+              );
           }
         }
         if (pending.size > 0) await sleep(opts.pollMs ?? 500);
@@ -223,25 +250,34 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const workDir = join(tmpdir(), `tinyforge-worker-${process.pid}`);
   const workers: Worker[] = [];
   const settings = { connection: conn, lockDuration: opts.lockMs, stalledInterval: opts.lockMs, maxStalledCount: 2 };
-  const process1 = (port?: string, takeOutOfService?: (reason: string) => void) => async (job: Job<JobData, JobResult>): Promise<JobResult> => {
-    const { job: spec } = job.data;
-    opts.onNote(`${spec.name}: started (attempt ${job.attemptsMade + 1})`);
-    const modelPath = await unship(conn, job.data.model);
-    const recipePath = job.data.recipe ? await unship(conn, job.data.recipe) : undefined;
-    const outDir = join(workDir, `${spec.id}-${job.attemptsMade + 1}`);
-    try {
-      const result = await runJob(spec, { outDir, modelPath, recipePath, port });
-      if (result.status === 'failed' && port && BOARD_SILENT.has(result.error!.code)) {
-        takeOutOfService?.(`${result.error!.code}: ${result.error!.message}`);
-        throw new Error(`board ${spec.board} on ${hostname()}:${port} stopped answering (${result.error!.code}); the job goes to another worker`);
+  const process1 =
+    (port?: string, takeOutOfService?: (reason: string) => void) =>
+    async (job: Job<JobData, JobResult>): Promise<JobResult> => {
+      const { job: spec } = job.data;
+      opts.onNote(`${spec.name}: started (attempt ${job.attemptsMade + 1})`);
+      const modelPath = await unship(conn, job.data.model);
+      const recipePath = job.data.recipe ? await unship(conn, job.data.recipe) : undefined;
+      const outDir = join(workDir, `${spec.id}-${job.attemptsMade + 1}`);
+      try {
+        const result = await runJob(spec, { outDir, modelPath, recipePath, port });
+        if (result.status === 'failed' && port && BOARD_SILENT.has(result.error!.code)) {
+          takeOutOfService?.(`${result.error!.code}: ${result.error!.message}`);
+          throw new Error(
+            `board ${spec.board} on ${hostname()}:${port} stopped answering (${result.error!.code}); the job goes to another worker`,
+          );
+        }
+        opts.onNote(
+          `${spec.name}: ${result.status}${result.error ? ` (${result.error.code})` : ''} in ${(result.wall_ms / 1000).toFixed(1)} s`,
+        );
+        return result;
+      } finally {
+        rmSync(outDir, { recursive: true, force: true });
       }
-      opts.onNote(`${spec.name}: ${result.status}${result.error ? ` (${result.error.code})` : ''} in ${(result.wall_ms / 1000).toFixed(1)} s`);
-      return result;
-    } finally {
-      rmSync(outDir, { recursive: true, force: true });
-    }
-  };
-  if (opts.concurrency > 0) workers.push(new Worker<JobData, JobResult>(EMULATED_QUEUE, process1(), { ...settings, concurrency: opts.concurrency, name: workerName() }));
+    };
+  if (opts.concurrency > 0)
+    workers.push(
+      new Worker<JobData, JobResult>(EMULATED_QUEUE, process1(), { ...settings, concurrency: opts.concurrency, name: workerName() }),
+    );
   for (const { board, port } of opts.boards) {
     let w: Worker<JobData, JobResult>;
     const out = (reason: string) => {
@@ -249,7 +285,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       void conn.hset(OUT_OF_SERVICE_KEY, `${hostname()}:${port}`, JSON.stringify({ board, reason, at: new Date().toISOString() }));
       setImmediate(() => void w.close());
     };
-    w = new Worker<JobData, JobResult>(boardQueue(board), process1(port, out), { ...settings, concurrency: 1, name: `${workerName()}:${port}` });
+    w = new Worker<JobData, JobResult>(boardQueue(board), process1(port, out), {
+      ...settings,
+      concurrency: 1,
+      name: `${workerName()}:${port}`,
+    });
     workers.push(w);
   }
   for (const w of workers) {

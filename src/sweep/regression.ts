@@ -43,20 +43,27 @@ function stringList(v: unknown, file: string, field: string): string[] {
 
 function count(v: unknown, file: string, field: string, fallback: number): number {
   if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw bad(file, field, `${field} must be a whole number ≥ 1`, `e.g. "${field}": 100`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    throw bad(file, field, `${field} must be a whole number ≥ 1`, `e.g. "${field}": 100`);
   return v;
 }
 
 function limitsOf(v: unknown, file: string, field: string): Limits {
   if (v === undefined) return {};
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw bad(file, field, `${field} must be an object of limits`, `e.g. "${field}": {"min_top1": 0.97, "agreement": 1}`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw bad(file, field, `${field} must be an object of limits`, `e.g. "${field}": {"min_top1": 0.97, "agreement": 1}`);
   const out: Limits = {};
   for (const [k, x] of Object.entries(v)) {
     const key = LIMIT_KEYS[k];
     if (!key) throw bad(file, `${field}.${k}`, `unknown limit "${k}"`, `limits are ${Object.keys(LIMIT_KEYS).join(', ')}`);
     const fraction = key === 'min_top1' || key === 'min_agreement';
     if (typeof x !== 'number' || !Number.isFinite(x) || x < 0 || (fraction && x > 1)) {
-      throw bad(file, `${field}.${k}`, `${k} = ${JSON.stringify(x)} must be ${fraction ? 'a fraction 0–1' : 'a number ≥ 0'}`, fraction ? `e.g. "${k}": 0.97` : `e.g. "${k}": 65536`);
+      throw bad(
+        file,
+        `${field}.${k}`,
+        `${k} = ${JSON.stringify(x)} must be ${fraction ? 'a fraction 0–1' : 'a number ≥ 0'}`,
+        fraction ? `e.g. "${k}": 0.97` : `e.g. "${k}": 65536`,
+      );
     }
     out[key] = x;
   }
@@ -66,22 +73,36 @@ function limitsOf(v: unknown, file: string, field: string): Limits {
 /** Reads a spec: `cases` (each a model with boards, recipes, dataset, samples and limits) over defaults given at the
  *  top level; paths are relative to the spec file. */
 export function loadTestSpec(file: string): TestSpec {
-  if (!existsSync(file)) throw new TinyforgeError('file-not-found', `test spec ${file} does not exist`, { location: { file }, hint: 'e.g. tinyforge test nightly.json' });
+  if (!existsSync(file))
+    throw new TinyforgeError('file-not-found', `test spec ${file} does not exist`, {
+      location: { file },
+      hint: 'e.g. tinyforge test nightly.json',
+    });
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (e) {
-    throw new TinyforgeError('bad-spec', `test spec is not valid JSON: ${(e as Error).message}`, { location: { file }, hint: 'fix the JSON' });
+    throw new TinyforgeError('bad-spec', `test spec is not valid JSON: ${(e as Error).message}`, {
+      location: { file },
+      hint: 'fix the JSON',
+    });
   }
   if (typeof raw !== 'object' || raw === null || !Array.isArray(raw.cases) || raw.cases.length === 0) {
-    throw bad(file, 'cases', 'the spec needs a non-empty "cases" list', 'e.g. {"cases": [{"model": "model.onnx", "boards": ["mps2-an386"], "limits": {"min_top1": 0.97}}]}');
+    throw bad(
+      file,
+      'cases',
+      'the spec needs a non-empty "cases" list',
+      'e.g. {"cases": [{"model": "model.onnx", "boards": ["mps2-an386"], "limits": {"min_top1": 0.97}}]}',
+    );
   }
   const at = (p: string) => (isAbsolute(p) || p === 'mnist' ? p : join(dirname(file), p));
   const defaults = limitsOf(raw.limits, file, 'limits');
   const cases = (raw.cases as Record<string, unknown>[]).map((c, i) => {
     const field = `cases[${i}]`;
-    if (typeof c !== 'object' || c === null) throw bad(file, field, `${field} must be an object`, 'e.g. {"model": "model.onnx", "boards": ["mps2-an386"]}');
-    if (typeof c.model !== 'string') throw bad(file, `${field}.model`, `${field} has no "model"`, 'give the model file, relative to the spec');
+    if (typeof c !== 'object' || c === null)
+      throw bad(file, field, `${field} must be an object`, 'e.g. {"model": "model.onnx", "boards": ["mps2-an386"]}');
+    if (typeof c.model !== 'string')
+      throw bad(file, `${field}.model`, `${field} has no "model"`, 'give the model file, relative to the spec');
     const dataset = c.dataset ?? raw.dataset ?? 'mnist';
     if (typeof dataset !== 'string') throw bad(file, `${field}.dataset`, 'dataset must be a name or a path', 'e.g. "dataset": "mnist"');
     const spec: SweepSpec = {
@@ -95,7 +116,17 @@ export function loadTestSpec(file: string): TestSpec {
     };
     return { name: typeof c.name === 'string' ? c.name : c.model.split(/[\\/]/).pop()!, spec };
   });
-  return { name: typeof raw.name === 'string' ? raw.name : file.split(/[\\/]/).pop()!.replace(/\.json$/, ''), file, cases };
+  return {
+    name:
+      typeof raw.name === 'string'
+        ? raw.name
+        : file
+            .split(/[\\/]/)
+            .pop()!
+            .replace(/\.json$/, ''),
+    file,
+    cases,
+  };
 }
 
 /** The jobs of every case, ids prefixed so that they are unique in the run. */
@@ -119,7 +150,15 @@ export interface TestOutcome {
 }
 
 export function judge(c: TestCase, job: SweepJob, r: JobResult): TestOutcome {
-  const base = { case: c.name, job: job.id, name: job.name, recipe: job.recipe, board: job.board, command: jobCommand(job), seconds: r.wall_ms / 1000 };
+  const base = {
+    case: c.name,
+    job: job.id,
+    name: job.name,
+    recipe: job.recipe,
+    board: job.board,
+    command: jobCommand(job),
+    seconds: r.wall_ms / 1000,
+  };
   if (r.status === 'failed' || !r.report) return { ...base, status: 'error', failures: [], error: r.error };
   const figures = figuresOf(r.report);
   const failures = limitFailures(figures, c.spec.limits);
@@ -128,14 +167,18 @@ export function judge(c: TestCase, job: SweepJob, r: JobResult): TestOutcome {
 
 function xml(s: string): string {
   // Characters XML 1.0 cannot hold at all are dropped; the rest escaped.
-  return s.replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g, '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return s
+    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g, '')
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
 /** JUnit XML as Jenkins, GitLab and GitHub's test reporters read it: a testsuite per case, a testcase per job; a broken
  *  limit is a <failure> naming it, a job that could not run an <error>. */
 export function junitXml(spec: TestSpec, outcomes: TestOutcome[]): string {
   const total = (list: TestOutcome[]) => ({
-    tests: list.length, failures: list.filter((o) => o.status === 'fail').length, errors: list.filter((o) => o.status === 'error').length,
+    tests: list.length,
+    failures: list.filter((o) => o.status === 'fail').length,
+    errors: list.filter((o) => o.status === 'error').length,
     time: list.reduce((s, o) => s + o.seconds, 0).toFixed(3),
   });
   const all = total(outcomes);
@@ -143,10 +186,15 @@ export function junitXml(spec: TestSpec, outcomes: TestOutcome[]): string {
     const list = outcomes.filter((o) => o.case === c.name);
     const t = total(list);
     const cases = list.map((o) => {
-      const figures = o.figures ? `top-1 ${o.figures.device_top1}, latency ${o.figures.latency} ${o.figures.latency_unit} (${o.figures.latency_ms} ms), flash ${o.figures.flash_bytes} B, RAM ${o.figures.ram_bytes} B, agreement ${o.figures.agreement}` : '';
-      const body = o.status === 'fail'
-        ? `<failure message="${xml(o.failures.map((f) => f.split(':')[0]).join(', '))}" type="limit">${xml(o.failures.join('\n'))}</failure>`
-        : o.status === 'error' ? `<error message="${xml(o.error?.message ?? 'the job failed')}" type="${xml(o.error?.code ?? 'error')}">${xml([o.error?.message, o.error?.hint].filter(Boolean).join('\n'))}</error>` : '';
+      const figures = o.figures
+        ? `top-1 ${o.figures.device_top1}, latency ${o.figures.latency} ${o.figures.latency_unit} (${o.figures.latency_ms} ms), flash ${o.figures.flash_bytes} B, RAM ${o.figures.ram_bytes} B, agreement ${o.figures.agreement}`
+        : '';
+      const body =
+        o.status === 'fail'
+          ? `<failure message="${xml(o.failures.map((f) => f.split(':')[0]).join(', '))}" type="limit">${xml(o.failures.join('\n'))}</failure>`
+          : o.status === 'error'
+            ? `<error message="${xml(o.error?.message ?? 'the job failed')}" type="${xml(o.error?.code ?? 'error')}">${xml([o.error?.message, o.error?.hint].filter(Boolean).join('\n'))}</error>`
+            : '';
       return `    <testcase classname="${xml(`tinyforge.${c.name}`)}" name="${xml(`${o.recipe} on ${o.board}`)}" time="${o.seconds.toFixed(3)}">${body}<system-out>${xml(`${o.command}\n${figures}`)}</system-out></testcase>`;
     });
     return `  <testsuite name="${xml(c.name)}" tests="${t.tests}" failures="${t.failures}" errors="${t.errors}" skipped="0" time="${t.time}">\n${cases.join('\n')}\n  </testsuite>`;

@@ -10,7 +10,20 @@ import { fakeQuantize } from './ste.ts';
 import type { TfjsModel } from './to-tfjs.ts';
 
 /** The ops QAT fake-quantizes: those whose int8 kernels int8 CNN/MLP classifiers use. */
-export const QAT_OPS = ['Dense', 'Conv2D', 'DepthwiseConv2D', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Add', 'Relu', 'Clip', 'Reshape', 'Transpose', 'Softmax'] as const satisfies readonly OpType[];
+export const QAT_OPS = [
+  'Dense',
+  'Conv2D',
+  'DepthwiseConv2D',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'Add',
+  'Relu',
+  'Clip',
+  'Reshape',
+  'Transpose',
+  'Softmax',
+] as const satisfies readonly OpType[];
 
 export interface ActQuant {
   scale: number;
@@ -32,7 +45,11 @@ export function fakeQuantWeights(w: Float32Array, out: number): Float32Array {
 
 /** Checks the graph can be trained with fake quantization; one error lists every node that cannot. */
 export function checkQatGraph(g: Graph): void {
-  const bad = g.nodes.filter((n) => !(QAT_OPS as readonly string[]).includes(n.op) || (n.op === 'Conv2D' && (n.attrs.groups !== 1 || n.attrs.dilations.some((d) => d !== 1))));
+  const bad = g.nodes.filter(
+    (n) =>
+      !(QAT_OPS as readonly string[]).includes(n.op) ||
+      (n.op === 'Conv2D' && (n.attrs.groups !== 1 || n.attrs.dilations.some((d) => d !== 1))),
+  );
   if (bad.length) {
     throw new TinyforgeError('untrainable-graph', `${bad.length} node(s) of "${g.name}" cannot run in quantization-aware training`, {
       notes: bad.map((n) => `node "${n.name}" (${n.op})`),

@@ -30,8 +30,12 @@ function activate(x: tf.Tensor, a: Activation): tf.Tensor {
   return x;
 }
 
-const tfPads = (p: Pads): [[number, number], [number, number], [number, number], [number, number]] =>
-  [[0, 0], [p[0], p[2]], [p[1], p[3]], [0, 0]];
+const tfPads = (p: Pads): [[number, number], [number, number], [number, number], [number, number]] => [
+  [0, 0],
+  [p[0], p[2]],
+  [p[1], p[3]],
+  [0, 0],
+];
 const hasPads = (p: Pads) => p.some((v) => v !== 0);
 const withBias = (y: tf.Tensor, b: tf.Tensor | undefined) => (b ? tf.add(y, b) : y);
 
@@ -105,7 +109,11 @@ export const tfjsOps = {
     const x = xs[0]!;
     const r = x.rank;
     const p = n.attrs.pads;
-    return tf.pad(x, [...Array(r).keys()].map((i) => [p[i]!, p[i + r]!] as [number, number]), n.attrs.value);
+    return tf.pad(
+      x,
+      [...Array(r).keys()].map((i) => [p[i]!, p[i + r]!] as [number, number]),
+      n.attrs.value,
+    );
   },
   BatchNormalization: (n, xs, c) => {
     const x = xs[0]!;

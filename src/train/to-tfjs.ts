@@ -5,7 +5,6 @@ import { TinyforgeError } from '../diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
 import { TRAINABLE_OPS, tfjsOpOf } from './tfjs-ops.ts';
 
-
 export interface ForwardOptions {
   /** BatchNormalization uses batch statistics and updates its running mean/var (momentum below). */
   training?: boolean;
@@ -35,7 +34,11 @@ export interface TfjsModel {
 /** Names of constant inputs that BN keeps as running statistics (not trained by the optimizer). */
 function runningStats(g: Graph): Set<string> {
   const s = new Set<string>();
-  for (const n of g.nodes) if (n.op === 'BatchNormalization') { s.add(n.inputs[3]!); s.add(n.inputs[4]!); }
+  for (const n of g.nodes)
+    if (n.op === 'BatchNormalization') {
+      s.add(n.inputs[3]!);
+      s.add(n.inputs[4]!);
+    }
   return s;
 }
 
@@ -44,13 +47,15 @@ function checkTrainable(g: Graph): void {
   const problems: string[] = [];
   for (const n of g.nodes) {
     if (!tfjsOpOf(n)) problems.push(`node "${n.name}" (${n.op}): op cannot be trained`);
-    if (n.op === 'Conv2D' && n.attrs.groups !== 1) problems.push(`node "${n.name}" (Conv2D): groups=${n.attrs.groups} is not supported in training`);
+    if (n.op === 'Conv2D' && n.attrs.groups !== 1)
+      problems.push(`node "${n.name}" (Conv2D): groups=${n.attrs.groups} is not supported in training`);
     if ((n.op === 'Conv2D' || n.op === 'DepthwiseConv2D') && n.attrs.dilations.some((d) => d !== 1)) {
       problems.push(`node "${n.name}" (${n.op}): tfjs has no gradient for dilated convolutions`);
     }
   }
   for (const t of Object.values(g.tensors)) {
-    if (t.dtype !== 'f32' && t.data && !(t.dtype === 'i32' && t.data.length === 0)) problems.push(`tensor "${t.name}" is ${t.dtype}: train the float graph, then quantize`);
+    if (t.dtype !== 'f32' && t.data && !(t.dtype === 'i32' && t.data.length === 0))
+      problems.push(`tensor "${t.name}" is ${t.dtype}: train the float graph, then quantize`);
   }
   if (problems.length) {
     throw new TinyforgeError('untrainable-graph', `${problems.length} problem(s) keep graph "${g.name}" from being trained`, {
@@ -70,7 +75,11 @@ export function toTfjs(g: Graph): TfjsModel {
   for (const t of Object.values(g.tensors)) {
     if (!t.data) continue;
     // Unique variable names: tfjs keeps a global registry, and several models may live at once.
-    const v = tf.variable(tf.tensor(t.data as Float32Array, t.shape, 'float32'), !stats.has(t.name), `tfg_${t.name}_${uid++}_${Math.random().toString(36).slice(2, 8)}`);
+    const v = tf.variable(
+      tf.tensor(t.data as Float32Array, t.shape, 'float32'),
+      !stats.has(t.name),
+      `tfg_${t.name}_${uid++}_${Math.random().toString(36).slice(2, 8)}`,
+    );
     variables.set(t.name, v);
     if (!stats.has(t.name)) trainable.push(v);
     if (t.mask) masks.set(t.name, tf.tensor(Float32Array.from(t.mask), t.shape, 'float32'));
@@ -106,7 +115,17 @@ export function toTfjs(g: Graph): TfjsModel {
       const op = tfjsOpOf(n);
       if (!op) throw new TinyforgeError('untrainable-graph', `op ${n.op} cannot be trained`, { location: { node: n.name, op: n.op } });
       const out = n.outputs[0]!;
-      env.set(out, observe(out, op(n, n.inputs.map((i) => (i === '' ? undefined : get(i))), { ...context, out: g.tensors[out]! })));
+      env.set(
+        out,
+        observe(
+          out,
+          op(
+            n,
+            n.inputs.map((i) => (i === '' ? undefined : get(i))),
+            { ...context, out: g.tensors[out]! },
+          ),
+        ),
+      );
       if (out === opts.until) break;
     }
     const result: Record<string, tf.Tensor> = Object.create(null);

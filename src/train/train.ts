@@ -60,10 +60,16 @@ export function logitsTensor(g: Graph): string {
 /** Trains a float graph on `ds`; returns a new graph with the trained weights (the input is not changed). */
 export async function trainGraph(g: Graph, ds: Dataset, opts: TrainOptions): Promise<TrainResult> {
   if (g.inputs.length !== 1 || g.outputs.length < 1) {
-    throw new TinyforgeError('untrainable-graph', `training needs one input and an output; graph "${g.name}" has ${g.inputs.length} inputs and ${g.outputs.length} outputs`);
+    throw new TinyforgeError(
+      'untrainable-graph',
+      `training needs one input and an output; graph "${g.name}" has ${g.inputs.length} inputs and ${g.outputs.length} outputs`,
+    );
   }
   if (!(opts.epochs >= 1 && opts.batchSize >= 1 && opts.learningRate > 0)) {
-    throw new TinyforgeError('bad-train-options', `epochs (${opts.epochs}) and batchSize (${opts.batchSize}) must be ≥ 1 and learningRate (${opts.learningRate}) > 0`);
+    throw new TinyforgeError(
+      'bad-train-options',
+      `epochs (${opts.epochs}) and batchSize (${opts.batchSize}) must be ≥ 1 and learningRate (${opts.learningRate}) > 0`,
+    );
   }
   const backend = await initBackend();
   const model = toTfjs(g);
@@ -88,15 +94,19 @@ export async function trainGraph(g: Graph, ds: Dataset, opts: TrainOptions): Pro
           let x = fitToInput(batch.x, inputShape);
           if (opts.transformBatch) x = opts.transformBatch(x, batch.labels, model);
           let logits: tf.Tensor | undefined;
-          const lossT = optimizer.minimize(() => {
-            logits = model.forward({ [inputName]: x }, [logitsName], { training: true })[logitsName]!;
-            // Kept past minimize's own tidy so accuracy can be read from it below.
-            logits = tf.keep(tf.reshape(logits, [idx.length, -1]));
-            const ctx: LossContext = { x, labels: batch.labels, logits, model };
-            let l = typeof opts.loss === 'function' ? opts.loss(ctx) : crossEntropy(logits, batch.labels);
-            if (opts.extraLoss) l = tf.add(l, opts.extraLoss(ctx));
-            return l as tf.Scalar;
-          }, true, model.trainable)!;
+          const lossT = optimizer.minimize(
+            () => {
+              logits = model.forward({ [inputName]: x }, [logitsName], { training: true })[logitsName]!;
+              // Kept past minimize's own tidy so accuracy can be read from it below.
+              logits = tf.keep(tf.reshape(logits, [idx.length, -1]));
+              const ctx: LossContext = { x, labels: batch.labels, logits, model };
+              let l = typeof opts.loss === 'function' ? opts.loss(ctx) : crossEntropy(logits, batch.labels);
+              if (opts.extraLoss) l = tf.add(l, opts.extraLoss(ctx));
+              return l as tf.Scalar;
+            },
+            true,
+            model.trainable,
+          )!;
           const pred = tf.argMax(logits!, 1);
           const hit = tf.sum(tf.cast(tf.equal(pred, batch.labels), 'int32'));
           logits!.dispose();

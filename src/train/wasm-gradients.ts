@@ -55,12 +55,22 @@ function geometry(x: tf.Tensor4D, filterShape: number[], attrs: NamedAttrMap, de
   const dilations = pair((attrs.dilations as number[] | undefined) ?? 1);
   const shape4 = filterShape as [number, number, number, number];
   const info = tf.backend_util.computeConv2DInfo(
-    x.shape, shape4, strides, dilations, attrs.pad as Pad,
-    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined, depthwise,
+    x.shape,
+    shape4,
+    strides,
+    dilations,
+    attrs.pad as Pad,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+    depthwise,
   );
   const { top, bottom, left, right } = info.padInfo;
   // Negative padding cannot occur for valid/same/explicit pads; clamp defensively.
-  const padded = tf.pad(x, [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]]);
+  const padded = tf.pad(x, [
+    [0, 0],
+    [Math.max(top, 0), Math.max(bottom, 0)],
+    [Math.max(left, 0), Math.max(right, 0)],
+    [0, 0],
+  ]);
   return { padded, outH: info.outHeight, outW: info.outWidth, kh: shape4[0], kw: shape4[1], strides, dilations };
 }
 
@@ -71,7 +81,12 @@ function tap(g: Geometry, i: number, j: number): tf.Tensor4D {
   const r0 = i * dh;
   const c0 = j * dw;
   const [n, , , c] = g.padded.shape;
-  return tf.stridedSlice(g.padded, [0, r0, c0, 0], [n, r0 + (g.outH - 1) * sh + 1, c0 + (g.outW - 1) * sw + 1, c], [1, sh, sw, 1]) as tf.Tensor4D;
+  return tf.stridedSlice(
+    g.padded,
+    [0, r0, c0, 0],
+    [n, r0 + (g.outH - 1) * sh + 1, c0 + (g.outW - 1) * sw + 1, c],
+    [1, sh, sw, 1],
+  ) as tf.Tensor4D;
 }
 
 /** dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·s+kh·d−p, ·, ci] · dy[n,oh,ow,co]: one matMul per kernel tap. */
@@ -122,8 +137,13 @@ function depthwiseBackpropInput([dy, filter]: tf.Tensor[], attrs: NamedAttrMap):
   const strides = pair(attrs.strides as number[]);
   const dilations = pair((attrs.dilations as number[] | undefined) ?? 1);
   const info = tf.backend_util.computeConv2DInfo(
-    inputShape, [kh, kw, c, m], strides, dilations, attrs.pad as Pad,
-    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined, true,
+    inputShape,
+    [kh, kw, c, m],
+    strides,
+    dilations,
+    attrs.pad as Pad,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+    true,
   );
   const [n, h, w] = inputShape;
   const { top, left } = info.padInfo;
@@ -142,7 +162,14 @@ function depthwiseBackpropInput([dy, filter]: tf.Tensor[], attrs: NamedAttrMap):
       let contrib = tf.sum(tf.mul(dy5, wTap), 4) as tf.Tensor4D; // [n, oh, ow, c]
       if (sh > 1 || sw > 1) {
         // Interleave zeros so that output (oh, ow) lands on input row oh·s.
-        const spread = tf.pad(tf.reshape(contrib, [n, oh, 1, ow, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+        const spread = tf.pad(tf.reshape(contrib, [n, oh, 1, ow, 1, c]), [
+          [0, 0],
+          [0, 0],
+          [0, sh - 1],
+          [0, 0],
+          [0, sw - 1],
+          [0, 0],
+        ]);
         contrib = tf.reshape(spread, [n, oh * sh, ow * sw, c]);
       }
       const r0 = i * dh;
@@ -150,7 +177,15 @@ function depthwiseBackpropInput([dy, filter]: tf.Tensor[], attrs: NamedAttrMap):
       const rows = Math.min(contrib.shape[1], hp - r0);
       const cols = Math.min(contrib.shape[2], wp - c0);
       const fitted = tf.slice(contrib, [0, 0, 0, 0], [n, rows, cols, c]);
-      acc = tf.add(acc, tf.pad(fitted, [[0, 0], [r0, hp - r0 - rows], [c0, wp - c0 - cols], [0, 0]]));
+      acc = tf.add(
+        acc,
+        tf.pad(fitted, [
+          [0, 0],
+          [r0, hp - r0 - rows],
+          [c0, wp - c0 - cols],
+          [0, 0],
+        ]),
+      );
     }
   }
   return tf.slice(acc, [0, top, left, 0], [n, h, w, c]);

@@ -30,7 +30,9 @@ describe('bench rows', () => {
   });
 
   it('a misspelt option is caught by the same parse', async () => {
-    await expect(parseOnly().parseAsync(['deploy', 'm.onnx', '--board', 'host', '--sample', '3'], { from: 'user' })).rejects.toThrow(/unknown option/);
+    await expect(parseOnly().parseAsync(['deploy', 'm.onnx', '--board', 'host', '--sample', '3'], { from: 'user' })).rejects.toThrow(
+      /unknown option/,
+    );
   });
 });
 

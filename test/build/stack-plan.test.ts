@@ -66,7 +66,10 @@ describe('call graph (-fcallgraph-info=su)', () => {
   ].join('\n');
 
   it('merges global functions across files, keeps statics per file, and sorts out frames, pointer calls and externals', () => {
-    const g = parseCallGraph([{ path: 'main.ci', text: main }, { path: 'tfg_serve.ci', text: serve }]);
+    const g = parseCallGraph([
+      { path: 'main.ci', text: main },
+      { path: 'tfg_serve.ci', text: serve },
+    ]);
     expect([...g.defined.keys()].sort()).toEqual(['/p/main.c:serve', 'main', 'tfg_dense_f32_huff', 'tfg_serve', 'tfg_x']);
     expect(g.defined.get('/p/main.c:serve')).toMatchObject({ name: 'serve', unit: '/p/main.c', frameBytes: 3280, kind: 'static' });
     expect([...g.defined.get('/p/main.c:serve')!.callees]).toEqual(['tfg_serve']); // the declaration in main.c is tfg_serve.c's body
@@ -77,7 +80,12 @@ describe('call graph (-fcallgraph-info=su)', () => {
   });
 
   it('refuses a global function with two bodies', () => {
-    expect(() => parseCallGraph([{ path: 'a.ci', text: serve }, { path: 'b.ci', text: serve }])).toThrow(/tfg_serve is defined in both/);
+    expect(() =>
+      parseCallGraph([
+        { path: 'a.ci', text: serve },
+        { path: 'b.ci', text: serve },
+      ]),
+    ).toThrow(/tfg_serve is defined in both/);
   });
 });
 
@@ -164,7 +172,16 @@ describe('stack plan of real firmware', () => {
     expect(p.chain).toContain(`exception entry ${exceptionFrameBytes(board)}`);
     expect(exceptionFrameBytes(board)).toBe(108); // Cortex-M4F with a live FP context
     expect(p.interruptBytes).toBeGreaterThanOrEqual(108);
-    const sum = p.chain.reduce((s, c) => s + c.split(' ').slice(1).filter((x) => /^\d+$/.test(x)).reduce((a, x) => a + Number(x), 0), 0);
+    const sum = p.chain.reduce(
+      (s, c) =>
+        s +
+        c
+          .split(' ')
+          .slice(1)
+          .filter((x) => /^\d+$/.test(x))
+          .reduce((a, x) => a + Number(x), 0),
+      0,
+    );
     expect(sum).toBe(p.plannedBytes);
     expect(p.limitBytes).toBe(Math.ceil(p.plannedBytes / 8) * 8 + STACK_GUARD_BYTES);
     expect(p.modelBytes).toBeGreaterThan(0);
@@ -175,18 +192,27 @@ describe('stack plan of real firmware', () => {
 
   it('a Huffman-coded layer decodes in arena scratch: every frame is fixed, and a frame sized at run time is refused', async () => {
     const board = loadBoard('microbit');
-    const { ir } = await runPipeline(mlp(64), [{ step: 'prune-weights', sparsity: 0.8, epochs: 0 }, { step: 'cluster', bits: 3, epochs: 0 }, { step: 'huffman' }]);
+    const { ir } = await runPipeline(mlp(64), [
+      { step: 'prune-weights', sparsity: 0.8, epochs: 0 },
+      { step: 'cluster', bits: 3, epochs: 0 },
+      { step: 'huffman' },
+    ]);
     const gen = generateModel(ir, { board });
     expect(gen.kernels).toContain('tfg_dense_f32_huff');
     // at least the 8-entry codebook as floats, in the arena beside the layers' tensors
-    expect(Object.values(gen.plan.scratch).map((x) => x.bytes).every((b) => b > 8 * 4)).toBe(true);
+    expect(
+      Object.values(gen.plan.scratch)
+        .map((x) => x.bytes)
+        .every((b) => b > 8 * 4),
+    ).toBe(true);
     expect(Object.keys(gen.plan.scratch)).toHaveLength(2);
     const p = (await planStack(board, gen)) as StackPlan;
     expect(p.planned).toBe(true);
     expect(p.chain.filter((c) => !/^(\S+ \d+( \(library\))?|exception entry \d+)$/.test(c))).toEqual([]); // fixed frames only
     expect(p.chain).toContain('exception entry 36'); // Cortex-M0: 8 words + alignment
     // A function whose frame grows at run time (alloca; -Wvla already refuses variable-length arrays) cannot be planned.
-    const grow = '#include <stdint.h>\nint32_t tfg_grow(int32_t n) {\n  volatile char *p = __builtin_alloca((unsigned)n);\n  p[0] = 1;\n  return p[0];\n}\n';
+    const grow =
+      '#include <stdint.h>\nint32_t tfg_grow(int32_t n) {\n  volatile char *p = __builtin_alloca((unsigned)n);\n  p[0] = 1;\n  return p[0];\n}\n';
     const e = await rejection(planStack(board, { files: { ...gen.files, 'grow.c': grow }, sources: [...gen.sources, 'grow.c'] }));
     expect(e.code).toBe('stack-plan-failed');
     expect(e.message).toMatch(/tfg_grow \(.*grow\.c\) allocates stack sized at run time/);
@@ -212,10 +238,24 @@ describe('stack plan of real firmware', () => {
 describe('fit check with the planned stack', () => {
   it('counts the planned stack in RAM and names the deepest chain when it does not fit', () => {
     const microbit = loadBoard('microbit');
-    expect(() => checkFits(microbit, { flashBytes: 10_000, ramBytes: 2_000, stack: { limitBytes: 12_000, plannedBytes: 11_980, chain: ['serve 11000'] } })).not.toThrow();
+    expect(() =>
+      checkFits(microbit, {
+        flashBytes: 10_000,
+        ramBytes: 2_000,
+        stack: { limitBytes: 12_000, plannedBytes: 11_980, chain: ['serve 11000'] },
+      }),
+    ).not.toThrow();
     let err: TinyforgeError | undefined;
     try {
-      checkFits(microbit, { flashBytes: 10_000, ramBytes: 2_000, stack: { limitBytes: 15_000, plannedBytes: 14_980, chain: ['serve 14000', 'tfg_model_run 980'] } }, 'wide.onnx');
+      checkFits(
+        microbit,
+        {
+          flashBytes: 10_000,
+          ramBytes: 2_000,
+          stack: { limitBytes: 15_000, plannedBytes: 14_980, chain: ['serve 14000', 'tfg_model_run 980'] },
+        },
+        'wide.onnx',
+      );
     } catch (e) {
       err = e as TinyforgeError;
     }

@@ -26,7 +26,11 @@ async function rejection(p: Promise<unknown>): Promise<TinyforgeError> {
 describe('toolchain', () => {
   for (const id of ['host', 'mps2-an386', 'microbit']) {
     it(`builds the serial firmware for ${id} and reads its sections from the ELF`, async () => {
-      const fw = await buildSerialFirmware(loadBoard(id), { modelSources: [join(FIXTURE, 'model.c')], includeDirs: [FIXTURE], outDir: tmp() });
+      const fw = await buildSerialFirmware(loadBoard(id), {
+        modelSources: [join(FIXTURE, 'model.c')],
+        includeDirs: [FIXTURE],
+        outDir: tmp(),
+      });
       const size = fw.size;
       expect(size.text).toBeGreaterThan(500);
       // The stand-in model's 16-byte arena is zero-initialised static data.
@@ -57,7 +61,9 @@ describe('toolchain', () => {
   it('names the Debian package when the compiler is missing', async () => {
     const real = loadBoard('mps2-an386');
     const board: Board = { ...real, compiler: { ...real.compiler, command: 'arm-none-eabi-gcc-not-installed' } };
-    const e = await rejection(buildFirmware({ board, sources: [join(FIXTURE, 'model.c')], includeDirs: [FIXTURE], output: join(tmp(), 'x.elf') }));
+    const e = await rejection(
+      buildFirmware({ board, sources: [join(FIXTURE, 'model.c')], includeDirs: [FIXTURE], output: join(tmp(), 'x.elf') }),
+    );
     expect(e.code).toBe('missing-toolchain');
     expect(e.message).toContain('arm-none-eabi-gcc-not-installed');
     expect(e.diagnostic.hint).toContain('apt-get install gcc-arm-none-eabi');

@@ -24,8 +24,11 @@ describe('compile for ESP boards writes the ESP-IDF project', () => {
   for (const id of ['esp32', 'esp32s3', 'esp32c3']) {
     it(`${id}: project files, the compiled model inside it, sdkconfig for the chip, portable C that compiles`, () => {
       const out = join(dir, id);
-      const r = spawnSync('node', ['bin/tinyforge.js', 'compile', model, '--board', id, '--dataset', 'mnist', '--calibration-samples', '8', '-o', out],
-        { encoding: 'utf8', timeout: 300_000, env: { ...process.env, IDF_PATH: '' } });
+      const r = spawnSync(
+        'node',
+        ['bin/tinyforge.js', 'compile', model, '--board', id, '--dataset', 'mnist', '--calibration-samples', '8', '-o', out],
+        { encoding: 'utf8', timeout: 300_000, env: { ...process.env, IDF_PATH: '' } },
+      );
       expect(r.stderr).not.toContain('error[');
       expect(r.status).toBe(0);
       const idf = join(out, 'esp-idf');
@@ -33,14 +36,28 @@ describe('compile for ESP boards writes the ESP-IDF project', () => {
       const manifest = JSON.parse(readFileSync(join(out, 'tinyforge.json'), 'utf8'));
       expect(manifest.esp_idf).toBe('esp-idf');
       const comp = join(idf, COMPONENT_DIR);
-      for (const f of ['CMakeLists.txt', 'sdkconfig.defaults', 'partitions.csv', 'main/CMakeLists.txt', 'main/main.c', 'main/app_main.c',
-        `${COMPONENT_DIR}/CMakeLists.txt`, `${COMPONENT_DIR}/Kconfig`, `${COMPONENT_DIR}/model.c`, `${COMPONENT_DIR}/model.h`,
-        `${COMPONENT_DIR}/runtime/tfg_serve.c`, `${COMPONENT_DIR}/runtime/tfg_stack.c`, `${COMPONENT_DIR}/port/tfg_esp_idf_port.c`]) {
+      for (const f of [
+        'CMakeLists.txt',
+        'sdkconfig.defaults',
+        'partitions.csv',
+        'main/CMakeLists.txt',
+        'main/main.c',
+        'main/app_main.c',
+        `${COMPONENT_DIR}/CMakeLists.txt`,
+        `${COMPONENT_DIR}/Kconfig`,
+        `${COMPONENT_DIR}/model.c`,
+        `${COMPONENT_DIR}/model.h`,
+        `${COMPONENT_DIR}/runtime/tfg_serve.c`,
+        `${COMPONENT_DIR}/runtime/tfg_stack.c`,
+        `${COMPONENT_DIR}/port/tfg_esp_idf_port.c`,
+      ]) {
         expect(existsSync(join(idf, f)), f).toBe(true);
       }
       // The project holds exactly the model compile generated (same C, same hash), and every kernel it calls.
       expect(readFileSync(join(comp, 'model.c'), 'utf8')).toBe(readFileSync(join(out, 'model.c'), 'utf8'));
-      expect(readFileSync(join(comp, 'model.h'), 'utf8')).toContain(`#define TFG_MODEL_HASH 0x${manifest.hash.toString(16).padStart(8, '0')}u`);
+      expect(readFileSync(join(comp, 'model.h'), 'utf8')).toContain(
+        `#define TFG_MODEL_HASH 0x${manifest.hash.toString(16).padStart(8, '0')}u`,
+      );
       for (const s of manifest.sources as string[]) expect(existsSync(join(comp, s)), s).toBe(true);
       const sdk = readFileSync(join(idf, 'sdkconfig.defaults'), 'utf8');
       const board = loadBoard(id);
@@ -59,7 +76,9 @@ describe('compile for ESP boards writes the ESP-IDF project', () => {
         for (const [i, f] of cFiles.entries()) {
           const obj = join(out, `c3-${i}.o`);
           execFileSync(board.compiler.command, [...BASE_CFLAGS, ...board.cflags, ...includes, shim, '-c', f, '-o', obj], { stdio: 'pipe' });
-          expect(execFileSync('riscv64-unknown-elf-readelf', ['-h', obj], { encoding: 'utf8' })).toMatch(/Flags:\s+0x1, RVC, soft-float ABI/);
+          expect(execFileSync('riscv64-unknown-elf-readelf', ['-h', obj], { encoding: 'utf8' })).toMatch(
+            /Flags:\s+0x1, RVC, soft-float ABI/,
+          );
         }
       }
     }, 120_000);

@@ -83,8 +83,14 @@ describe('compression cache', () => {
     expect(cacheKey(cacheKeyParts(g, [{ step: 'quantize-int8', percentile: 99.9 }], 20, { dataset: 'mnist' }))).not.toBe(key);
     expect(cacheKey(cacheKeyParts(g, [{ step: 'int4' }], 20, { dataset: 'mnist' }))).not.toBe(key);
     // Model content and preprocessing.
-    expect(cacheKey(cacheKeyParts(await loadModelWithPreprocess(other), [{ step: 'quantize-int8' }], 20, { dataset: 'mnist' }))).not.toBe(key);
-    expect(cacheKey(cacheKeyParts(await loadModelWithPreprocess(model, { mean: '0.1307' }), [{ step: 'quantize-int8' }], 20, { dataset: 'mnist' }))).not.toBe(key);
+    expect(cacheKey(cacheKeyParts(await loadModelWithPreprocess(other), [{ step: 'quantize-int8' }], 20, { dataset: 'mnist' }))).not.toBe(
+      key,
+    );
+    expect(
+      cacheKey(
+        cacheKeyParts(await loadModelWithPreprocess(model, { mean: '0.1307' }), [{ step: 'quantize-int8' }], 20, { dataset: 'mnist' }),
+      ),
+    ).not.toBe(key);
     expect(cacheKey(cacheKeyParts(await loadModelWithPreprocess(copy), [{ step: 'quantize-int8' }], 20, { dataset: 'mnist' }))).toBe(key);
     // Calibration count.
     expect(cacheKey(cacheKeyParts(g, [{ step: 'quantize-int8' }], 21, { dataset: 'mnist' }))).not.toBe(key);
@@ -118,9 +124,28 @@ describe('compression cache', () => {
   it('tinyforge compile twice: the second reuses the compression and writes the same project', () => {
     const cache = mkdtempSync(join(dir, 'cache-'));
     const compile = (out: string, ...extra: string[]) =>
-      spawnSync('node', ['bin/tinyforge.js', 'compile', model, '--board', 'mps2-an386', '--dataset', 'mnist', '--calibration-samples', '10', '-o', out, ...extra], {
-        encoding: 'utf8', env: { ...process.env, TINYFORGE_CACHE: cache }, timeout: 120_000,
-      });
+      spawnSync(
+        'node',
+        [
+          'bin/tinyforge.js',
+          'compile',
+          model,
+          '--board',
+          'mps2-an386',
+          '--dataset',
+          'mnist',
+          '--calibration-samples',
+          '10',
+          '-o',
+          out,
+          ...extra,
+        ],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, TINYFORGE_CACHE: cache },
+          timeout: 120_000,
+        },
+      );
     const a = compile(join(dir, 'c1'));
     const b = compile(join(dir, 'c2'));
     const c = compile(join(dir, 'c3'), '--no-cache');

@@ -20,11 +20,16 @@ function cli(...args: string[]) {
 }
 
 // Deep Compression's three stages with a token amount of fine-tuning: the deployed storage is the point, not accuracy.
-beforeAll(() => writeFileSync(recipe, JSON.stringify([
-  { step: 'prune-weights', sparsity: 0.9, scope: 'global', skip_below: 100, steps: 2, epochs: 0.2, samples: 3000, val_samples: 500 },
-  { step: 'cluster', bits: 5, epochs: 0.2, samples: 2000, val_samples: 500 },
-  { step: 'huffman', half: true },
-])));
+beforeAll(() =>
+  writeFileSync(
+    recipe,
+    JSON.stringify([
+      { step: 'prune-weights', sparsity: 0.9, scope: 'global', skip_below: 100, steps: 2, epochs: 0.2, samples: 3000, val_samples: 500 },
+      { step: 'cluster', bits: 5, epochs: 0.2, samples: 2000, val_samples: 500 },
+      { step: 'huffman', half: true },
+    ]),
+  ),
+);
 
 const readReport = (out: string): Report => JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
 const stepFigures = (steps: { name: string; [k: string]: unknown }[]) => steps.map((s) => [s.name, s.bytes_before, s.bytes_after]);
@@ -34,7 +39,21 @@ describe('deep compression, int8, on the micro:bit', () => {
 
   it('deploy --compress <recipe>: fits, int8 Huffman layers, device = reference, ratio = float32 bytes / bytes in flash', () => {
     const out = join(dir, 'microbit');
-    const r = cli('deploy', MODEL, '--board', 'microbit', '--compress', recipe, '--dataset', 'mnist', '--samples', '30', '--out', out, '--json');
+    const r = cli(
+      'deploy',
+      MODEL,
+      '--board',
+      'microbit',
+      '--compress',
+      recipe,
+      '--dataset',
+      'mnist',
+      '--samples',
+      '30',
+      '--out',
+      out,
+      '--json',
+    );
     expect(r.stderr).not.toContain('error[');
     expect(r.code).toBe(0);
     direct = readReport(out);
@@ -63,7 +82,20 @@ describe('deep compression, int8, on the micro:bit', () => {
     const printed = JSON.parse(c.stdout);
     expect(stepFigures(printed.steps)).toEqual(stepFigures(direct.compression.steps.slice(0, 3)));
     // Deployed as compressed (--quantize none): the total compress printed is what is in flash.
-    const host = cli('deploy', tfir, '--board', 'host', '--quantize', 'none', '--dataset', 'mnist', '--samples', '30', '--out', join(dir, 'host'));
+    const host = cli(
+      'deploy',
+      tfir,
+      '--board',
+      'host',
+      '--quantize',
+      'none',
+      '--dataset',
+      'mnist',
+      '--samples',
+      '30',
+      '--out',
+      join(dir, 'host'),
+    );
     expect(host.code).toBe(0);
     const asIs = readReport(join(dir, 'host'));
     expect(asIs.compression.compressed_bytes).toBe(printed.compressed_bytes);

@@ -25,7 +25,20 @@ beforeAll(() => writeTinyMlp(model));
 describe('tinyforge deploy', () => {
   it('int8 on mps2-an386: device outputs identical to the reference, instructions counted, report written', () => {
     const out = join(dir, 'an386');
-    const r = cli('deploy', model, '--board', 'mps2-an386', '--dataset', 'mnist', '--samples', '12', '--out', out, '--profile-layers', '--json');
+    const r = cli(
+      'deploy',
+      model,
+      '--board',
+      'mps2-an386',
+      '--dataset',
+      'mnist',
+      '--samples',
+      '12',
+      '--out',
+      out,
+      '--profile-layers',
+      '--json',
+    );
     expect(r.stderr).not.toContain('error[');
     expect(r.code).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
@@ -44,9 +57,13 @@ describe('tinyforge deploy', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
   });
 
-  it('a model compressed beforehand (.tfir.json): the report\'s ratio is float32 weight bytes ÷ deployed bytes', async () => {
+  it("a model compressed beforehand (.tfir.json): the report's ratio is float32 weight bytes ÷ deployed bytes", async () => {
     const g = importOnnx(new Uint8Array(readFileSync(model)), model);
-    const { ir } = await runPipeline(g, [{ step: 'prune-weights', sparsity: 0.8, epochs: 0 }, { step: 'cluster', bits: 3, epochs: 0 }, { step: 'huffman' }]);
+    const { ir } = await runPipeline(g, [
+      { step: 'prune-weights', sparsity: 0.8, epochs: 0 },
+      { step: 'cluster', bits: 3, epochs: 0 },
+      { step: 'huffman' },
+    ]);
     const path = join(dir, 'tiny-dc.tfir.json');
     saveIrJson(ir, path);
     const out = join(dir, 'dc-host');

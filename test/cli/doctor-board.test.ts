@@ -24,7 +24,9 @@ describe('tinyforge doctor --board', () => {
       const text = doctor(empty, '--board', 'mps2-an386');
       expect(text.code).toBe(2);
       expect(text.stdout).toMatch(/mps2-an386 \(not ready\)\s+compiler\s+arm-none-eabi-gcc\s+MISSING/);
-      expect(text.stderr).toContain('error[board-not-ready]: mps2-an386: compiler arm-none-eabi-gcc, libc libnewlib-arm-none-eabi, emulator qemu-system-arm are missing');
+      expect(text.stderr).toContain(
+        'error[board-not-ready]: mps2-an386: compiler arm-none-eabi-gcc, libc libnewlib-arm-none-eabi, emulator qemu-system-arm are missing',
+      );
       expect(text.stderr).toContain('qemu-system-arm: sudo apt-get install qemu-system-arm');
       const json = doctor(empty, '--board', 'mps2-an386', '--json');
       expect(json.code).toBe(2);

@@ -18,7 +18,9 @@ describe('cli', () => {
 
   it('every command has --help with an example that names the command', () => {
     const commands = buildProgram().commands;
-    expect(commands.map((c) => c.name())).toEqual(expect.arrayContaining(['deploy', 'compile', 'flash', 'eval', 'boards', 'inspect', 'run', 'compress']));
+    expect(commands.map((c) => c.name())).toEqual(
+      expect.arrayContaining(['deploy', 'compile', 'flash', 'eval', 'boards', 'inspect', 'run', 'compress']),
+    );
     for (const c of commands) {
       let text = '';
       c.configureOutput({ writeOut: (s) => (text += s), writeErr: (s) => (text += s) });
@@ -30,7 +32,10 @@ describe('cli', () => {
 
   it('--mean/--std override the model file preprocessing (and change what the model sees)', () => {
     const base = JSON.parse(cli('eval', 'examples/mnist-lenet300/model.onnx', '--dataset', 'mnist', '--limit', '100', '--json').stdout);
-    const norm = JSON.parse(cli('eval', 'examples/mnist-lenet300/model.onnx', '--dataset', 'mnist', '--limit', '100', '--json', '--mean', '0.5', '--std', '0.25').stdout);
+    const norm = JSON.parse(
+      cli('eval', 'examples/mnist-lenet300/model.onnx', '--dataset', 'mnist', '--limit', '100', '--json', '--mean', '0.5', '--std', '0.25')
+        .stdout,
+    );
     expect(base.reference_top1).toBeGreaterThan(0.95);
     expect(base.onnxruntime_top1).toBe(base.reference_top1);
     expect(norm.reference_top1).not.toBe(base.reference_top1);

@@ -123,6 +123,11 @@ describe('progress of phases (messages with fractions)', () => {
     c.tick(200);
     p('calibrating', 0.5);
     p('quantize-int8 (2/2)');
-    expect(w.out).toEqual(['\rcalibrating (0%, 0.0 s elapsed)\x1b[K', '\rcalibrating (50%, 0.2 s elapsed, about 0.2 s left)\x1b[K', '\n', 'quantize-int8 (2/2)\n']);
+    expect(w.out).toEqual([
+      '\rcalibrating (0%, 0.0 s elapsed)\x1b[K',
+      '\rcalibrating (50%, 0.2 s elapsed, about 0.2 s left)\x1b[K',
+      '\n',
+      'quantize-int8 (2/2)\n',
+    ]);
   });
 });

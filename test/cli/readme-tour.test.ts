@@ -20,7 +20,12 @@ function tourCommands(): string[] {
   return block
     .split('\n')
     .filter((l) => l.startsWith('$ node bin/tinyforge.js '))
-    .map((l) => l.slice('$ node bin/tinyforge.js '.length).replace(/\s+#.*$/, '').trim());
+    .map((l) =>
+      l
+        .slice('$ node bin/tinyforge.js '.length)
+        .replace(/\s+#.*$/, '')
+        .trim(),
+    );
 }
 
 /** The deep-compression preset's steps with short fine-tuning on a few thousand images: same pruning, clusters, code. */
@@ -57,7 +62,11 @@ interface Run {
 }
 
 function tinyforge(command: string): Run {
-  const r = spawnSync(process.execPath, [join(repo, 'bin', 'tinyforge.js'), ...scaled(command), '--json'], { cwd, encoding: 'utf8', timeout: 900_000 });
+  const r = spawnSync(process.execPath, [join(repo, 'bin', 'tinyforge.js'), ...scaled(command), '--json'], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 900_000,
+  });
   let json: unknown;
   try {
     json = JSON.parse(r.stdout);
@@ -74,7 +83,9 @@ const CHECKS: Record<string, (r: Run) => void> = {
   boards: (r) => expect(r.json.map((b: { id: string }) => b.id)).toEqual(expect.arrayContaining(['mps2-an386', 'microbit', 'esp32'])),
   'inspect examples/mnist-lenet300/model.onnx': (r) => {
     expect(r.json.totals.params).toBe(266_610);
-    expect(r.json.layers.filter((l: { op: string }) => l.op === 'Dense').map((l: { params: number }) => l.params)).toEqual([235_500, 30_100, 1_010]);
+    expect(r.json.layers.filter((l: { op: string }) => l.op === 'Dense').map((l: { params: number }) => l.params)).toEqual([
+      235_500, 30_100, 1_010,
+    ]);
   },
   'eval examples/mnist-cnn/model.onnx --dataset mnist': (r) => {
     expect(r.json.samples).toBe(500);
@@ -86,10 +97,11 @@ const CHECKS: Record<string, (r: Run) => void> = {
     expect(r.json.latency.unit).toBe('instructions');
     expect(r.json.latency.per_layer.filter((l: { op: string }) => l.op === 'Dense')).toHaveLength(3);
   },
-  'deploy examples/mlperf-tiny/kws01/models/kws_ref_model.tflite --board mps2-an386 --dataset examples/mlperf-tiny/kws01/samples --samples 200': (r) => {
-    expect(r.json.accuracy).toMatchObject({ samples: 20, agreement: 1 });
-    expect(r.json.accuracy.tflm_reference).toMatchObject({ samples: 20, identical: 20 });
-  },
+  'deploy examples/mlperf-tiny/kws01/models/kws_ref_model.tflite --board mps2-an386 --dataset examples/mlperf-tiny/kws01/samples --samples 200':
+    (r) => {
+      expect(r.json.accuracy).toMatchObject({ samples: 20, agreement: 1 });
+      expect(r.json.accuracy.tflm_reference).toMatchObject({ samples: 20, identical: 20 });
+    },
   'deploy examples/mlperf-tiny/vww01/models/vww_96_int8.tflite --board mps2-an386 --dataset synthetic --samples 3': (r) => {
     expect(r.json.accuracy).toMatchObject({ samples: 3, device_top1: null, agreement: 1 });
     expect(r.json.latency.median).toBeGreaterThan(1_000_000);
@@ -134,7 +146,8 @@ const CHECKS: Record<string, (r: Run) => void> = {
     expect(r.json.accuracy.float_top1).toBeGreaterThan(0.9);
     expect(r.json.accuracy.agreement).toBe(1);
   },
-  'recipes deep-compression': (r) => expect(r.json.recipe.map((s: { step: string }) => s.step)).toEqual(['prune-weights', 'cluster', 'huffman']),
+  'recipes deep-compression': (r) =>
+    expect(r.json.recipe.map((s: { step: string }) => s.step)).toEqual(['prune-weights', 'cluster', 'huffman']),
   'defend examples/mnist-cnn/model.onnx --attack pgd --eps 0.1 --iterations 3 --dataset mnist -o out/cnn-pgd.onnx': (r) => {
     expect(existsSync(out('cnn-pgd.onnx'))).toBe(true);
     expect(r.json.history).toHaveLength(1);

@@ -34,7 +34,11 @@ describe('tinyforge recipes', () => {
   it('a preset with a variant for convolutional models names it', () => {
     const r = cli('deep-compression', '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ name: 'deep-compression', recipe: presets['deep-compression'], convolutional_models: 'deep-compression-cnn' });
+    expect(JSON.parse(r.stdout)).toEqual({
+      name: 'deep-compression',
+      recipe: presets['deep-compression'],
+      convolutional_models: 'deep-compression-cnn',
+    });
     expect(JSON.parse(cli('int8', '--json').stdout)).toEqual({ name: 'int8', recipe: presets.int8 });
   });
 

@@ -30,12 +30,17 @@ describe('run --input', () => {
 
   it('runs a model whose input is named "x=1" and keeps an existing output unless --force', () => {
     const model = join(dir, 'eq.onnx');
-    writeFileSync(model, encodeModel(makeModel({
-      nodes: [node('MatMul', ['x=1', 'W'], ['y'], {}, 'mm')],
-      initializers: [floatTensor('W', [2, 2], [1, 2, 3, 4])],
-      inputs: [valueInfo('x=1', [1, 2])],
-      outputs: [valueInfo('y', [1, 2])],
-    })));
+    writeFileSync(
+      model,
+      encodeModel(
+        makeModel({
+          nodes: [node('MatMul', ['x=1', 'W'], ['y'], {}, 'mm')],
+          initializers: [floatTensor('W', [2, 2], [1, 2, 3, 4])],
+          inputs: [valueInfo('x=1', [1, 2])],
+          outputs: [valueInfo('y', [1, 2])],
+        }),
+      ),
+    );
     const input = join(dir, 'in.pb');
     writeFileSync(input, writeTensorProto({ name: 'x=1', dims: [1, 2], dtype: 'float', data: Float32Array.from([1, 1]) }));
     const out = join(dir, 'out');

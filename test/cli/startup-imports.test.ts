@@ -9,7 +9,18 @@ const HEAVY = /^(@tensorflow\/|onnxruntime-node|serialport|@serialport\/|esptool
 let graph: Metafile['inputs'] | undefined;
 async function inputs(): Promise<Metafile['inputs']> {
   if (!graph) {
-    const r = await build({ entryPoints: ['src/cli/main.ts'], bundle: true, platform: 'node', format: 'esm', splitting: true, packages: 'external', write: false, metafile: true, outdir: 'out/startup-imports', logLevel: 'silent' });
+    const r = await build({
+      entryPoints: ['src/cli/main.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      splitting: true,
+      packages: 'external',
+      write: false,
+      metafile: true,
+      outdir: 'out/startup-imports',
+      logLevel: 'silent',
+    });
     graph = r.metafile.inputs;
   }
   return graph;
@@ -45,7 +56,7 @@ describe('startup imports', () => {
     expect(await heavyReached(['src/cli/main.ts'])).toEqual([]);
   });
 
-  it('inspect loads the reader of the model\'s format and nothing heavier: protobufjs for .onnx, none for .tflite', async () => {
+  it("inspect loads the reader of the model's format and nothing heavier: protobufjs for .onnx, none for .tflite", async () => {
     const heavy = async (roots: string[]) => (await heavyReached(roots)).map((r) => r.split(' ')[0]);
     expect(await heavy(['src/import/index.ts', 'src/ir/stats.ts'])).toEqual([]);
     expect(await heavy(['src/import/onnx.ts'])).toEqual(['onnx-proto']);

@@ -24,7 +24,11 @@ describe('names in generated C', () => {
     b.input('__proto__', [1, 4]);
     let x = '__proto__';
     hostile.forEach((name, i) => {
-      const w = b.constant(`${name}.w`, Float32Array.from({ length: 16 }, (_, k) => ((k * 7 + i) % 5) / 10 - 0.2), [4, 4]);
+      const w = b.constant(
+        `${name}.w`,
+        Float32Array.from({ length: 16 }, (_, k) => ((k * 7 + i) % 5) / 10 - 0.2),
+        [4, 4],
+      );
       x = b.node('Dense', [x, w], { activation: 'relu' }, { name: i === hostile.length - 1 ? 'constructor' : `${name}:out`, node: name });
     });
     b.output(x);

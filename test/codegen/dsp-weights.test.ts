@@ -10,8 +10,38 @@ describe('DSP weight layouts', () => {
     // 3 channels × K = 5: rows 0..2 hold 10c + i
     const w = Int8Array.from({ length: 15 }, (_, j) => 10 * Math.floor(j / 5) + (j % 5));
     expect(Array.from(interleaveConvPairs(w, 3, 5, false))).toEqual([
-      0, 1, 2, 3, 10, 11, 12, 13, 4, 0, 0, 0, 14, 0, 0, 0, // pair 0: group 0 (ch 0, ch 1), group 1
-      20, 21, 22, 23, 0, 0, 0, 0, 24, 0, 0, 0, 0, 0, 0, 0, // pair 1: ch 2 and a zero channel
+      0,
+      1,
+      2,
+      3,
+      10,
+      11,
+      12,
+      13,
+      4,
+      0,
+      0,
+      0,
+      14,
+      0,
+      0,
+      0, // pair 0: group 0 (ch 0, ch 1), group 1
+      20,
+      21,
+      22,
+      23,
+      0,
+      0,
+      0,
+      0,
+      24,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0, // pair 1: ch 2 and a zero channel
     ]);
     expect(Array.from(interleaveConvPairs(w, 3, 5, true)).slice(0, 8)).toEqual([0, 2, 1, 3, 10, 12, 11, 13]);
   });
@@ -41,7 +71,12 @@ describe('DSP weight layouts', () => {
   it('emits int8 shift codes and the weights once, re-laid for the kernel and counted as weight bytes, for a DSP dense layer', () => {
     const b = new GraphBuilder('dsp dense');
     const x = b.input('x', [1, 8], 'i8', q(0.05, 0));
-    const w = b.constant('w', Int8Array.from({ length: 16 }, (_, i) => i - 8), [2, 8], qAxis([0.01, 0.02], 0));
+    const w = b.constant(
+      'w',
+      Int8Array.from({ length: 16 }, (_, i) => i - 8),
+      [2, 8],
+      qAxis([0.01, 0.02], 0),
+    );
     b.output(b.node('Dense', [x, w, ''], { activation: 'none' }, { name: 'y', dtype: 'i8', quant: q(0.1, 0) }));
     const g = b.build();
     const gen = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });

@@ -14,7 +14,10 @@ import { randF32, rng } from './graphs.ts';
 const images = (n: number, seed: number) => Array.from({ length: n }, () => randF32(rng(seed++), 784, 0, 1));
 
 function quantized(g: Graph): Graph {
-  const ranges = calibrate(g, images(8, 100).map((x) => ({ [g.inputs[0]]: x })));
+  const ranges = calibrate(
+    g,
+    images(8, 100).map((x) => ({ [g.inputs[0]]: x })),
+  );
   return quantizeGraphInt8(g, ranges).graph;
 }
 
@@ -51,7 +54,9 @@ describe.each([
     const refs = xs.map((x) => Array.from(runGraph(qg, { [qg.inputs[0]]: x }).outputs[qg.outputs[0]]));
     for (const kernels of ['reference', 'cortex-m-dsp']) {
       const run = runOnHost(qg, xs, { board: { kernels } });
-      run.outputs.forEach((o, i) => expect(Array.from(new Int8Array(o.buffer, o.byteOffset, o.byteLength)), `${kernels} image ${i}`).toEqual(refs[i]));
+      run.outputs.forEach((o, i) =>
+        expect(Array.from(new Int8Array(o.buffer, o.byteOffset, o.byteLength)), `${kernels} image ${i}`).toEqual(refs[i]),
+      );
     }
   });
 
@@ -60,7 +65,9 @@ describe.each([
       const gen = generateModel(model);
       expect(gen.arenaBytes).toBeGreaterThanOrEqual(gen.lowerBound);
       expect(gen.arenaBytes).toBeLessThanOrEqual(Math.ceil(gen.lowerBound * 1.1));
-      console.log(`${name} ${model === g ? 'f32' : 'int8'}: arena ${gen.arenaBytes} B, naive ${gen.naiveBytes} B, lower bound ${gen.lowerBound} B, weights ${gen.weightBytes} B`);
+      console.log(
+        `${name} ${model === g ? 'f32' : 'int8'}: arena ${gen.arenaBytes} B, naive ${gen.naiveBytes} B, lower bound ${gen.lowerBound} B, weights ${gen.weightBytes} B`,
+      );
     }
     const gen = generateModel(qg, { board: { kernels: 'cortex-m-dsp' } });
     compileForCortexM4(gen);

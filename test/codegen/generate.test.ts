@@ -71,9 +71,17 @@ describe('generateModel', () => {
     (g2.tensors['conv1.weight'].data as Float32Array)[0] += 1;
     expect(generateModel(g2).hash).not.toBe(a.hash);
     // Only the kernels used are shipped.
-    expect(Object.keys(a.files).filter((f) => f.endsWith('.c')).sort()).toEqual(
-      ['model.c', 'tfg/kernels/activation/tfg_softmax_f32.c', 'tfg/kernels/conv/tfg_conv2d_f32.c', 'tfg/kernels/dense/tfg_dense_f32.c', 'tfg/kernels/pool/tfg_maxpool_f32.c'],
-    );
+    expect(
+      Object.keys(a.files)
+        .filter((f) => f.endsWith('.c'))
+        .sort(),
+    ).toEqual([
+      'model.c',
+      'tfg/kernels/activation/tfg_softmax_f32.c',
+      'tfg/kernels/conv/tfg_conv2d_f32.c',
+      'tfg/kernels/dense/tfg_dense_f32.c',
+      'tfg/kernels/pool/tfg_maxpool_f32.c',
+    ]);
   });
 
   it('ships the headers and support code its kernels include, each once, and nothing else', () => {
@@ -81,11 +89,18 @@ describe('generateModel', () => {
     const shipped = (kernels: string) => {
       const gen = generateModel(g, { board: { kernels } });
       expect(new Set(gen.sources).size).toBe(gen.sources.length);
-      return Object.keys(gen.files).filter((f) => f.startsWith('tfg/include/') || f.startsWith('tfg/support/')).sort();
+      return Object.keys(gen.files)
+        .filter((f) => f.startsWith('tfg/include/') || f.startsWith('tfg/support/'))
+        .sort();
     };
     expect(shipped('reference')).toEqual(['tfg/include/tfg_kernels.h', 'tfg/include/tfg_support.h']);
     // tfg_dense_s8_dsp includes tfg_dsp.h, whose requantization's rare path is compiled once in support/tfg_dsp.c.
-    expect(shipped('cortex-m-dsp')).toEqual(['tfg/include/tfg_dsp.h', 'tfg/include/tfg_kernels.h', 'tfg/include/tfg_support.h', 'tfg/support/tfg_dsp.c']);
+    expect(shipped('cortex-m-dsp')).toEqual([
+      'tfg/include/tfg_dsp.h',
+      'tfg/include/tfg_kernels.h',
+      'tfg/include/tfg_support.h',
+      'tfg/support/tfg_dsp.c',
+    ]);
     expect(generateModel(g, { board: { kernels: 'cortex-m-dsp' } }).sources.at(-1)).toBe('tfg/support/tfg_dsp.c');
   });
 
@@ -116,7 +131,10 @@ describe('generateModel', () => {
       expect((e as TinyforgeError).diagnostic.notes![0]).toContain('node "s1" (Sigmoid)');
       // each emitter's own diagnostic is kept whole: its code, the node, its hint
       const related = (e as TinyforgeError).diagnostic.related!;
-      expect(related.map((d) => [d.code, d.location?.node])).toEqual([['unsupported-op', 's1'], ['unsupported-op', 't1']]);
+      expect(related.map((d) => [d.code, d.location?.node])).toEqual([
+        ['unsupported-op', 's1'],
+        ['unsupported-op', 't1'],
+      ]);
       expect(related[0].hint).toBeTruthy();
     }
   });
@@ -133,8 +151,15 @@ describe('several inputs and outputs', () => {
     b.output(m).output(a).output(s);
     const g = b.build();
     const gen = generateModel(g);
-    expect(gen.io.inputs.map((x) => [x.tensor, x.offset, x.bytes])).toEqual([['a', 0, 12], ['c', 12, 24]]);
-    expect(gen.io.outputs.map((x) => [x.tensor, x.offset, x.bytes])).toEqual([['prod', 0, 24], ['a', 24, 12], ['sum', 36, 24]]);
+    expect(gen.io.inputs.map((x) => [x.tensor, x.offset, x.bytes])).toEqual([
+      ['a', 0, 12],
+      ['c', 12, 24],
+    ]);
+    expect(gen.io.outputs.map((x) => [x.tensor, x.offset, x.bytes])).toEqual([
+      ['prod', 0, 24],
+      ['a', 24, 12],
+      ['sum', 36, 24],
+    ]);
     expect(gen.files['model.h']).toContain('#define TFG_MODEL_INPUT_BYTES 36');
     expect(gen.files['model.h']).toContain('#define TFG_MODEL_OUTPUT1_OFFSET 24');
     const inputs = [0, 1, 2].map(() => {
@@ -160,14 +185,27 @@ describe('mixed precision after the real PTQ pass', () => {
     const r = rng(3);
     const b = new GraphBuilder('mixed');
     const x = b.input('x', [1, 16]);
-    const h = b.node('Dense', [x, b.constant('w1', randF32(r, 16 * 12, -0.5, 0.5), [12, 16]), b.constant('b1', randF32(r, 12), [12])], {}, 'fc1');
+    const h = b.node(
+      'Dense',
+      [x, b.constant('w1', randF32(r, 16 * 12, -0.5, 0.5), [12, 16]), b.constant('b1', randF32(r, 12), [12])],
+      {},
+      'fc1',
+    );
     const s = b.node('Sigmoid', [h], {}, 'sig');
     b.output(b.node('Dense', [s, b.constant('w2', randF32(r, 12 * 4, -0.5, 0.5), [4, 12]), ''], {}, 'fc2'));
     const g = b.build();
-    const qg = quantizeGraphInt8(g, calibrate(g, [1, 2, 3, 4].map((i) => ({ x: randF32(rng(i), 16) })))).graph;
+    const qg = quantizeGraphInt8(
+      g,
+      calibrate(
+        g,
+        [1, 2, 3, 4].map((i) => ({ x: randF32(rng(i), 16) })),
+      ),
+    ).graph;
     expect(qg.nodes.map((n) => n.op)).toContain('Dequantize');
     const q0 = qg.tensors[qg.inputs[0]].quant!;
-    const inputs = [5, 6, 7].map((i) => Int8Array.from(randF32(rng(i), 16), (v) => Math.max(-128, Math.min(127, Math.round(v / q0.scale[0]) + q0.zeroPoint[0]))));
+    const inputs = [5, 6, 7].map((i) =>
+      Int8Array.from(randF32(rng(i), 16), (v) => Math.max(-128, Math.min(127, Math.round(v / q0.scale[0]) + q0.zeroPoint[0]))),
+    );
     const run = runOnHost(qg, inputs);
     expect(run.gen.kernels).toEqual(expect.arrayContaining(['tfg_dense_s8', 'tfg_dequantize_s8', 'tfg_sigmoid_f32', 'tfg_quantize_s8']));
     inputs.forEach((xq, i) => expect(run.outputs[i]).toEqual(bytes(runGraph(qg, { [qg.inputs[0]]: xq }).outputs[qg.outputs[0]])));

@@ -14,12 +14,19 @@ export function rng(seed: number): () => number {
   };
 }
 
-export const randF32 = (r: () => number, n: number, lo = -1, hi = 1): Float32Array => Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
-export const randI8 = (r: () => number, n: number, lo = -128, hi = 127): Int8Array => Int8Array.from({ length: n }, () => lo + Math.floor((hi - lo + 1) * r()));
-export const randI32 = (r: () => number, n: number, lo: number, hi: number): Int32Array => Int32Array.from({ length: n }, () => lo + Math.floor((hi - lo + 1) * r()));
+export const randF32 = (r: () => number, n: number, lo = -1, hi = 1): Float32Array =>
+  Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
+export const randI8 = (r: () => number, n: number, lo = -128, hi = 127): Int8Array =>
+  Int8Array.from({ length: n }, () => lo + Math.floor((hi - lo + 1) * r()));
+export const randI32 = (r: () => number, n: number, lo: number, hi: number): Int32Array =>
+  Int32Array.from({ length: n }, () => lo + Math.floor((hi - lo + 1) * r()));
 
 export const q = (scale: number, zeroPoint: number): QuantParams => ({ scale: [Math.fround(scale)], zeroPoint: [zeroPoint] });
-export const qAxis = (scales: number[], axis: number): QuantParams => ({ scale: scales.map(Math.fround), zeroPoint: scales.map(() => 0), axis });
+export const qAxis = (scales: number[], axis: number): QuantParams => ({
+  scale: scales.map(Math.fround),
+  zeroPoint: scales.map(() => 0),
+  axis,
+});
 
 /** A float CNN: conv3x3(pad 1) relu → maxpool 2 → conv (stride 2, dilation) → reshape → dense relu → dense → softmax. */
 export function floatCnn(seed = 1): Graph {
@@ -60,10 +67,19 @@ export function int8Mlp(sizes: number[], seed = 2, activation: Activation = 'rel
     const [nin, nout] = [sizes[l - 1], sizes[l]];
     const wScales = Array.from({ length: nout }, () => 0.002 + 0.01 * r());
     const w = b.constant(`fc${l}.weight`, randI8(r, nin * nout, -127, 127), [nout, nin], qAxis(wScales, 0));
-    const bias = b.constant(`fc${l}.bias`, randI32(r, nout, -2000, 2000), [nout], { scale: wScales.map((s) => Math.fround(s * inScale)), zeroPoint: wScales.map(() => 0), axis: 0 });
+    const bias = b.constant(`fc${l}.bias`, randI32(r, nout, -2000, 2000), [nout], {
+      scale: wScales.map((s) => Math.fround(s * inScale)),
+      zeroPoint: wScales.map(() => 0),
+      axis: 0,
+    });
     const outScale = 0.05 + 0.1 * r();
     const last = l === sizes.length - 1;
-    h = b.node('Dense', [h, w, bias], { activation: last ? 'none' : activation }, { name: `fc${l}`, dtype: 'i8', quant: q(outScale, last ? 3 : -128 + Math.floor(r() * 20)) });
+    h = b.node(
+      'Dense',
+      [h, w, bias],
+      { activation: last ? 'none' : activation },
+      { name: `fc${l}`, dtype: 'i8', quant: q(outScale, last ? 3 : -128 + Math.floor(r() * 20)) },
+    );
     inScale = Math.fround(outScale);
   }
   const y = b.node('Softmax', [h], { axis: -1, beta: 1 }, { name: 'probs', dtype: 'i8', quant: q(1 / 256, -128) });

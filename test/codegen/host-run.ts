@@ -10,8 +10,31 @@ import type { Graph, TensorData } from '../../src/ir/graph.ts';
 import { generateModel, type GeneratedModel, type GenerateOptions } from '../../src/codegen/generate.ts';
 
 const HARNESS = fileURLToPath(new URL('./host-harness.c', import.meta.url));
-export const HOST_FLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-Wvla', '-O1', '-fsanitize=address,undefined', '-fno-sanitize-recover=all'];
-export const M4_FLAGS = ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', '-ffreestanding', '-ffunction-sections', '-fdata-sections', '-std=c99', '-Wall', '-Wextra', '-Werror', '-Wvla', '-O2'];
+export const HOST_FLAGS = [
+  '-std=c99',
+  '-Wall',
+  '-Wextra',
+  '-Werror',
+  '-Wvla',
+  '-O1',
+  '-fsanitize=address,undefined',
+  '-fno-sanitize-recover=all',
+];
+export const M4_FLAGS = [
+  '-mcpu=cortex-m4',
+  '-mthumb',
+  '-mfloat-abi=hard',
+  '-mfpu=fpv4-sp-d16',
+  '-ffreestanding',
+  '-ffunction-sections',
+  '-fdata-sections',
+  '-std=c99',
+  '-Wall',
+  '-Wextra',
+  '-Werror',
+  '-Wvla',
+  '-O2',
+];
 
 export function writeGenerated(dir: string, gen: GeneratedModel): void {
   for (const [rel, text] of Object.entries(gen.files)) {
@@ -54,15 +77,24 @@ export function runOnHost(g: Graph, inputs: TensorData[], opts: GenerateOptions 
     writeGenerated(dir, gen);
     const exe = join(dir, 'model');
     const inc = [dir, join(dir, 'tfg/include')];
-    const headers = Object.keys(gen.files).filter((f) => f.startsWith('tfg/include/')).sort().map((f) => join(dir, f));
+    const headers = Object.keys(gen.files)
+      .filter((f) => f.startsWith('tfg/include/'))
+      .sort()
+      .map((f) => join(dir, f));
     // model.c changes every case; kernels, support code and the harness (which only needs model.h's sizes) are cached.
     const objs = gen.sources.map((s) => (s === 'model.c' ? join(dir, s) : compileCached(join(dir, s), inc, headers, HOST_FLAGS)));
     objs.push(compileCached(HARNESS, [], [], HOST_FLAGS));
     execFileSync('gcc', [...HOST_FLAGS, ...inc.flatMap((d) => ['-I', d]), ...objs, '-o', exe, '-lm'], { stdio: 'pipe' });
     const inBytes = Buffer.concat(inputs.map((d) => Buffer.from(bytesOf(d))));
     writeFileSync(join(dir, 'in.bin'), inBytes);
-    const macro = (name: string) => Number(/#define (\S+) (\d+)/.exec(gen.files['model.h'].split('\n').find((l) => l.startsWith(`#define ${name} `)) ?? '')?.[2]);
-    const args = [join(dir, 'in.bin'), join(dir, 'out.bin'), String(macro('TFG_MODEL_INPUT_BYTES')), String(macro('TFG_MODEL_OUTPUT_BYTES'))];
+    const macro = (name: string) =>
+      Number(/#define (\S+) (\d+)/.exec(gen.files['model.h'].split('\n').find((l) => l.startsWith(`#define ${name} `)) ?? '')?.[2]);
+    const args = [
+      join(dir, 'in.bin'),
+      join(dir, 'out.bin'),
+      String(macro('TFG_MODEL_INPUT_BYTES')),
+      String(macro('TFG_MODEL_OUTPUT_BYTES')),
+    ];
     if (opts.layers) args.push(join(dir, 'layers.bin'));
     execFileSync(exe, args, { stdio: 'pipe' });
     const out = readFileSync(join(dir, 'out.bin'));
@@ -72,7 +104,7 @@ export function runOnHost(g: Graph, inputs: TensorData[], opts: GenerateOptions 
     if (opts.layers) {
       layers = new Map();
       const buf = readFileSync(join(dir, 'layers.bin'));
-      for (let p = 0; p < buf.length; ) {
+      for (let p = 0; p < buf.length;) {
         const layer = buf.readInt32LE(p);
         const n = buf.readUInt32LE(p + 4);
         layers.set(layer, new Uint8Array(buf.subarray(p + 8, p + 8 + n)));
@@ -91,7 +123,11 @@ export function compileForCortexM4(gen: GeneratedModel): void {
   try {
     writeGenerated(dir, gen);
     for (const s of gen.sources) {
-      execFileSync('arm-none-eabi-gcc', [...M4_FLAGS, '-I', dir, '-I', join(dir, 'tfg/include'), '-c', join(dir, s), '-o', join(dir, `${s.replace(/\//g, '_')}.o`)], { stdio: 'pipe' });
+      execFileSync(
+        'arm-none-eabi-gcc',
+        [...M4_FLAGS, '-I', dir, '-I', join(dir, 'tfg/include'), '-c', join(dir, s), '-o', join(dir, `${s.replace(/\//g, '_')}.o`)],
+        { stdio: 'pipe' },
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -100,7 +136,12 @@ export function compileForCortexM4(gen: GeneratedModel): void {
 
 /** Float comparison used for C vs the TS reference: |c − ref| ≤ atol + rtol·|ref|, default 1e-5 / 1e-5.
  *  The reference accumulates in float64, the C kernels in float32 in another order, hence not bit-exact. */
-export function maxFloatViolation(c: Float32Array, ref: Float32Array, atol = 1e-5, rtol = 1e-5): { index: number; c: number; ref: number } | null {
+export function maxFloatViolation(
+  c: Float32Array,
+  ref: Float32Array,
+  atol = 1e-5,
+  rtol = 1e-5,
+): { index: number; c: number; ref: number } | null {
   for (let i = 0; i < ref.length; i++) {
     if (!(Math.abs(c[i] - ref[i]) <= atol + rtol * Math.abs(ref[i]))) return { index: i, c: c[i], ref: ref[i] };
   }

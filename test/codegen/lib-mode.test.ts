@@ -30,8 +30,15 @@ describe('library mode', () => {
   it('is self-contained: model.c/h, the used kernels and headers only, CMakeLists.txt and tinyforge_model.mk', () => {
     const files = Object.keys(gen.files).sort();
     expect(files).toEqual([
-      'CMakeLists.txt', 'README.md', 'model.c', 'model.h', 'tfg/include/tfg_kernels.h', 'tfg/include/tfg_support.h',
-      'tfg/kernels/activation/tfg_softmax_s8.c', 'tfg/kernels/dense/tfg_dense_s8.c', 'tinyforge_model.mk',
+      'CMakeLists.txt',
+      'README.md',
+      'model.c',
+      'model.h',
+      'tfg/include/tfg_kernels.h',
+      'tfg/include/tfg_support.h',
+      'tfg/kernels/activation/tfg_softmax_s8.c',
+      'tfg/kernels/dense/tfg_dense_s8.c',
+      'tinyforge_model.mk',
     ]);
     expect(gen.files['model.h']).toContain('#define TFG_MODEL_INPUT_SCALE');
     expect(gen.files['model.h']).toContain('#define TFG_MODEL_OUTPUT_ZERO_POINT -128');
@@ -59,12 +66,37 @@ describe('library mode', () => {
   it('links into the same program for mps2-an386 (arm-none-eabi-gcc) and gives the reference bytes on QEMU', () => {
     const out = join(work, 'm4');
     mkdirSync(out);
-    execFileSync('make', ['-s', '-f', join(APP, 'Makefile'), `MODEL=${lib}`, `OUT=${out}`, 'CC=arm-none-eabi-gcc',
-      'CFLAGS=-O2 -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16', `EXTRA_SRCS=${join(QEMU_DIR, 'startup.c')}`,
-      `EXTRA_LDFLAGS=-T ${join(QEMU_DIR, 'mps2-semihost.ld')} --specs=rdimon.specs`], { stdio: 'pipe' });
+    execFileSync(
+      'make',
+      [
+        '-s',
+        '-f',
+        join(APP, 'Makefile'),
+        `MODEL=${lib}`,
+        `OUT=${out}`,
+        'CC=arm-none-eabi-gcc',
+        'CFLAGS=-O2 -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16',
+        `EXTRA_SRCS=${join(QEMU_DIR, 'startup.c')}`,
+        `EXTRA_LDFLAGS=-T ${join(QEMU_DIR, 'mps2-semihost.ld')} --specs=rdimon.specs`,
+      ],
+      { stdio: 'pipe' },
+    );
     writeFileSync(join(out, 'in.bin'), readFileSync(join(work, 'in.bin')));
-    execFileSync('qemu-system-arm', ['-M', 'mps2-an386', '-nographic', '-monitor', 'none', '-semihosting-config',
-      'enable=on,target=native,arg=app,arg=in.bin,arg=out.bin', '-kernel', join(out, 'app')], { cwd: out, timeout: 60_000, stdio: 'pipe' });
+    execFileSync(
+      'qemu-system-arm',
+      [
+        '-M',
+        'mps2-an386',
+        '-nographic',
+        '-monitor',
+        'none',
+        '-semihosting-config',
+        'enable=on,target=native,arg=app,arg=in.bin,arg=out.bin',
+        '-kernel',
+        join(out, 'app'),
+      ],
+      { cwd: out, timeout: 60_000, stdio: 'pipe' },
+    );
     expect(readFileSync(join(out, 'out.bin'))).toEqual(expected);
   });
 });

@@ -16,7 +16,14 @@ function rng(seed: number): () => number {
   };
 }
 
-const SHAPES = [[1, 4, 4, 3], [1, 8], [1, 48], [1, 2, 2, 12], [1, 5, 5, 2], [1, 7]];
+const SHAPES = [
+  [1, 4, 4, 3],
+  [1, 8],
+  [1, 48],
+  [1, 2, 2, 12],
+  [1, 5, 5, 2],
+  [1, 7],
+];
 
 function randomGraph(seed: number): Graph {
   const r = rng(seed);
@@ -33,7 +40,8 @@ function randomGraph(seed: number): Graph {
   for (let i = 0; i < count; i++) {
     const op = pick<OpType>(['Relu', 'Add', 'Conv2D', 'Reshape', 'Sigmoid', 'Concat', 'Mul']);
     // Prefer recent tensors so chains form, but sometimes reach back to keep old tensors alive.
-    const choose = (): string => avail[r() < 0.6 ? avail.length - 1 - Math.floor(r() * Math.min(2, avail.length)) : Math.floor(r() * avail.length)];
+    const choose = (): string =>
+      avail[r() < 0.6 ? avail.length - 1 - Math.floor(r() * Math.min(2, avail.length)) : Math.floor(r() * avail.length)];
     const a = choose();
     const ta = tensors[a];
     const out = `t${i}`;
@@ -47,7 +55,13 @@ function randomGraph(seed: number): Graph {
       nodes.push({ name: `n${i}`, op, inputs: [a, b], outputs: [out], attrs } as Node);
     } else if (op === 'Conv2D') {
       mk(out, pick(SHAPES), ta.dtype);
-      nodes.push({ name: `n${i}`, op, inputs: [a, 'w', ''], outputs: [out], attrs: { strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], groups: 1, activation: 'none' } });
+      nodes.push({
+        name: `n${i}`,
+        op,
+        inputs: [a, 'w', ''],
+        outputs: [out],
+        attrs: { strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], groups: 1, activation: 'none' },
+      });
     } else {
       mk(out, ta.shape, ta.dtype);
       nodes.push({ name: `n${i}`, op, inputs: [a], outputs: [out], attrs: {} } as Node);
@@ -105,7 +119,7 @@ function simulate(g: Graph, plan: MemoryPlan): void {
 }
 
 describe('planMemory', () => {
-  it('never places two live buffers (tensors or a kernel\'s scratch) on the same bytes and never goes below the lower bound (500 random graphs)', () => {
+  it("never places two live buffers (tensors or a kernel's scratch) on the same bytes and never goes below the lower bound (500 random graphs)", () => {
     let reused = 0;
     for (let seed = 1; seed <= 500; seed++) {
       const g = randomGraph(seed);
@@ -142,10 +156,27 @@ describe('planMemory', () => {
     const t = (name: string, shape: number[]): Tensor => ({ name, shape, dtype: 'f32' });
     const w: Tensor = { name: 'w', shape: [1], dtype: 'f32', data: new Float32Array(1) };
     const g: Graph = {
-      name: 'chain', inputs: ['x'], outputs: ['y'], metadata: {},
-      tensors: { x: t('x', [1, 8, 8, 1]), c: t('c', [1, 8, 8, 4]), r: t('r', [1, 8, 8, 4]), f: t('f', [1, 256]), d: t('d', [1, 10]), y: t('y', [1, 10]), w },
+      name: 'chain',
+      inputs: ['x'],
+      outputs: ['y'],
+      metadata: {},
+      tensors: {
+        x: t('x', [1, 8, 8, 1]),
+        c: t('c', [1, 8, 8, 4]),
+        r: t('r', [1, 8, 8, 4]),
+        f: t('f', [1, 256]),
+        d: t('d', [1, 10]),
+        y: t('y', [1, 10]),
+        w,
+      },
       nodes: [
-        { name: 'conv', op: 'Conv2D', inputs: ['x', 'w', ''], outputs: ['c'], attrs: { strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1], groups: 1, activation: 'none' } },
+        {
+          name: 'conv',
+          op: 'Conv2D',
+          inputs: ['x', 'w', ''],
+          outputs: ['c'],
+          attrs: { strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1], groups: 1, activation: 'none' },
+        },
         { name: 'relu', op: 'Relu', inputs: ['c'], outputs: ['r'], attrs: {} },
         { name: 'flat', op: 'Reshape', inputs: ['r'], outputs: ['f'], attrs: { shape: [1, 256] } },
         { name: 'fc', op: 'Dense', inputs: ['f', 'w', ''], outputs: ['d'], attrs: { activation: 'none' } },

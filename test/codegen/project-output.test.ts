@@ -12,7 +12,8 @@ import { checkOutputFile, writeFileAtomically } from '../../src/safe-write.ts';
 const root = mkdtempSync(join(tmpdir(), 'tfg-out-'));
 let n = 0;
 const fresh = () => join(root, `case${n++}`);
-const manifest = (files: string[]) => JSON.stringify({ tool: 'tinyforge', board: 'host', sources: ['model.c'], files: [...files, MANIFEST] });
+const manifest = (files: string[]) =>
+  JSON.stringify({ tool: 'tinyforge', board: 'host', sources: ['model.c'], files: [...files, MANIFEST] });
 
 function project(files: Record<string, string>): Record<string, string> {
   return { ...files, [MANIFEST]: manifest(Object.keys(files)) };
@@ -35,7 +36,9 @@ describe('project output folders', () => {
     writeFileSync(join(dir, 'model.onnx'), 'model');
     expect(codeOf(() => checkOutputDir('', { force: true }))).toBe('empty-output-path');
     expect(codeOf(() => checkOutputDir(dir, { force: true, inputs: [join(dir, 'model.onnx')] }))).toBe('output-is-input');
-    expect(codeOf(() => checkOutputDir(join(dir, 'model.onnx'), { force: true, inputs: [join(dir, 'model.onnx')] }))).toBe('output-is-input');
+    expect(codeOf(() => checkOutputDir(join(dir, 'model.onnx'), { force: true, inputs: [join(dir, 'model.onnx')] }))).toBe(
+      'output-is-input',
+    );
     // Inside a dataset folder: the new files would become samples.
     expect(codeOf(() => checkOutputDir(join(dir, 'sub'), { force: true, inputs: [dir] }))).toBe('output-is-input');
     expect(readdirSync(dir)).toEqual(['model.onnx']);
@@ -63,7 +66,9 @@ describe('project output folders', () => {
     const other = fresh();
     mkdirSync(other);
     writeFileSync(join(other, 'model.h'), 'mine');
-    expect(codeOf(() => writeFolderAtomically(other, project({ 'model.c': 'a', 'model.h': 'b' }), { force: true }))).toBe('output-collision');
+    expect(codeOf(() => writeFolderAtomically(other, project({ 'model.c': 'a', 'model.h': 'b' }), { force: true }))).toBe(
+      'output-collision',
+    );
     expect(readdirSync(other)).toEqual(['model.h']);
     expect(readFileSync(join(other, 'model.h'), 'utf8')).toBe('mine');
   });

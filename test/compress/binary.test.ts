@@ -38,7 +38,17 @@ describe('BinaryConnect weights', () => {
   it('trains a binary MLP on MNIST that beats plain binarization; the C build matches the reference', async () => {
     const train = await mnistSlice(3000);
     const float = await trained(mlp(1, 64, 32), train, 2);
-    const base = { mode: 'deterministic', alpha: 'per-channel', keep_first: false, keep_last: true, lr: 1e-3, samples: 2500, val_samples: 500, batch_size: 64, seed: 1 };
+    const base = {
+      mode: 'deterministic',
+      alpha: 'per-channel',
+      keep_first: false,
+      keep_last: true,
+      lr: 1e-3,
+      samples: 2500,
+      val_samples: 500,
+      batch_size: 64,
+      seed: 1,
+    };
     const only = await binary.run(float, { params: { ...base, epochs: 0 }, data: { dataset: train } }, createLog());
     const bc = await binary.run(float, { params: { ...base, epochs: 2 }, data: { dataset: train } }, createLog());
     const accOnly = (only.report as unknown as { accuracy_after: number }).accuracy_after;
@@ -67,7 +77,18 @@ describe('BinaryConnect weights', () => {
   it('binarize_activations: an XNOR hidden layer trained with the sign STE; C output matches the reference', async () => {
     const train = await mnistSlice(3000);
     const float = await trained(mlp(1, 64, 32), train, 2);
-    const base = { mode: 'deterministic', alpha: 'per-channel', keep_first: true, keep_last: true, binarize_activations: true, lr: 1e-3, samples: 2500, val_samples: 500, batch_size: 64, seed: 1 };
+    const base = {
+      mode: 'deterministic',
+      alpha: 'per-channel',
+      keep_first: true,
+      keep_last: true,
+      binarize_activations: true,
+      lr: 1e-3,
+      samples: 2500,
+      val_samples: 500,
+      batch_size: 64,
+      seed: 1,
+    };
     const only = await binary.run(float, { params: { ...base, epochs: 0 }, data: { dataset: train } }, createLog());
     const bnn = await binary.run(float, { params: { ...base, epochs: 2 }, data: { dataset: train } }, createLog());
     const fc2 = bnn.ir.nodes.find((n) => n.name === 'fc2')!;
@@ -94,7 +115,19 @@ describe('BinaryConnect weights', () => {
   it('binarize_activations on an imported graph: standalone Relu bypassed and dropped, pixels never binarized', async () => {
     const path = 'examples/mnist-lenet300/model.onnx';
     const g = importOnnx(new Uint8Array(readFileSync(path)), path); // Transpose → Reshape → fc1 → Relu node → fc2 → Relu …
-    const params = { mode: 'deterministic', alpha: 'per-channel', keep_first: false, keep_last: true, binarize_activations: true, epochs: 0, lr: 1e-3, samples: 10, val_samples: 0, batch_size: 64, seed: 1 };
+    const params = {
+      mode: 'deterministic',
+      alpha: 'per-channel',
+      keep_first: false,
+      keep_last: true,
+      binarize_activations: true,
+      epochs: 0,
+      lr: 1e-3,
+      samples: 10,
+      val_samples: 0,
+      batch_size: 64,
+      seed: 1,
+    };
     const { ir } = await binary.run(g, { params, data: {} }, createLog());
     const byName = (name: string) => ir.nodes.find((n) => n.name === name)!;
     expect(byName('fc1_1').attrs).not.toHaveProperty('binarizeInput'); // its input is the (reshaped) image
@@ -115,7 +148,11 @@ describe('BinaryConnect weights', () => {
     const w = ir.tensors['fc1.w'];
     expect(w.dtype).toBe('i8');
     expect(new Set(Array.from(w.data!, Math.abs))).toEqual(new Set([127]));
-    const inputs = Array.from({ length: 5 }, (_, i) => Int8Array.from(calibration[i].input, (v) => Math.max(-128, Math.min(127, Math.round(v / ir.tensors.input.quant!.scale[0]) + ir.tensors.input.quant!.zeroPoint[0]))));
+    const inputs = Array.from({ length: 5 }, (_, i) =>
+      Int8Array.from(calibration[i].input, (v) =>
+        Math.max(-128, Math.min(127, Math.round(v / ir.tensors.input.quant!.scale[0]) + ir.tensors.input.quant!.zeroPoint[0])),
+      ),
+    );
     const run = runOnHost(ir, inputs);
     expect(run.gen.kernels).toContain('tfg_dense_s8_b1');
     inputs.forEach((x, i) => {

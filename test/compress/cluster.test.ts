@@ -54,7 +54,18 @@ describe('cluster → huffman on a pruned MNIST MLP', () => {
     applyMagnitudeMasks(masked, { sparsity: 0.8, scope: 'per-layer' });
     const pruned = await trained(masked, train, 1); // retrain with the masks (pruned weights stay zero)
     const log = createLog();
-    const params = { bits: 3, k: 0, conv_bits: 0, init: 'linear', epochs: 1, lr: 5e-4, samples: 2500, val_samples: 500, batch_size: 64, seed: 1 };
+    const params = {
+      bits: 3,
+      k: 0,
+      conv_bits: 0,
+      init: 'linear',
+      epochs: 1,
+      lr: 5e-4,
+      samples: 2500,
+      val_samples: 500,
+      batch_size: 64,
+      seed: 1,
+    };
     const { ir, report } = await cluster.run(pruned, { params, data: { dataset: train } }, log);
     for (const name of ['fc1.w', 'fc2.w', 'fc3.w']) {
       const t = ir.tensors[name];
@@ -104,7 +115,11 @@ describe('cluster → huffman on a pruned MNIST MLP', () => {
   });
 
   it('rejects bits = 9, bits = 1 and k = 0 before running, naming the valid range', () => {
-    for (const step of [{ step: 'cluster', bits: 9 }, { step: 'cluster', bits: 1 }, { step: 'cluster', k: 0 }]) {
+    for (const step of [
+      { step: 'cluster', bits: 9 },
+      { step: 'cluster', bits: 1 },
+      { step: 'cluster', k: 0 },
+    ]) {
       try {
         validateRecipe([{ step: 'prune-weights' }, step]);
         expect.unreachable();
@@ -116,7 +131,7 @@ describe('cluster → huffman on a pruned MNIST MLP', () => {
     }
   });
 
-  it('first_bits sets the first layer\'s clusters; an unpruned layer is stored without gaps; 1 bit is refused', async () => {
+  it("first_bits sets the first layer's clusters; an unpruned layer is stored without gaps; 1 bit is refused", async () => {
     const g = mlp(2, 16, 8);
     applyMagnitudeMasks(g, { sparsity: 0.7, scope: 'global', skipBelow: 1000 }); // fc1 pruned; fc2 (128) and fc3 (80) not
     const { ir } = await runPipeline(g, [{ step: 'cluster', epochs: 0, bits: 4, first_bits: 2 }, { step: 'huffman' }]);
@@ -137,7 +152,13 @@ describe('cluster → huffman on a pruned MNIST MLP', () => {
       expect([...p.decl.matchAll(/\[(\d+)\] TFG_ALIGN\(4\)/g)].map((m) => Number(m[1]))).toEqual(p.arrays.map((a) => a.values.length));
     }
     const values = (n: number) => new Array<number>(n).fill(0);
-    expect(alignmentPadding([{ ctype: 'uint8_t', values: values(5) }, { ctype: 'uint16_t', values: values(3) }, { ctype: 'float', values: values(3) }])).toBe(3 + 2);
+    expect(
+      alignmentPadding([
+        { ctype: 'uint8_t', values: values(5) },
+        { ctype: 'uint16_t', values: values(3) },
+        { ctype: 'float', values: values(3) },
+      ]),
+    ).toBe(3 + 2);
   });
 
   it('needs labelled data to fine-tune, and a float graph', async () => {
@@ -150,12 +171,16 @@ describe('cluster → huffman on a pruned MNIST MLP', () => {
 
   it('huffman half: codebooks and biases rounded to half and held in the streams; fewer bytes; C = reference', async () => {
     const g = mlp(2, 16, 8);
-    for (const b of ['fc1.b', 'fc2.b', 'fc3.b']) g.tensors[b].data = Float32Array.from(g.tensors[b].data!, (_, i) => 0.01 * (i + 1) / 3);
+    for (const b of ['fc1.b', 'fc2.b', 'fc3.b']) g.tensors[b].data = Float32Array.from(g.tensors[b].data!, (_, i) => (0.01 * (i + 1)) / 3);
     applyMagnitudeMasks(g, { sparsity: 0.7, scope: 'global' });
     const { ir: clustered } = await runPipeline(g, [{ step: 'cluster', epochs: 0, bits: 4 }]);
     const full = (await huffman.run(clustered, { params: { half: false }, data: {} }, createLog())).ir;
     const half = (await huffman.run(clustered, { params: { half: true }, data: {} }, createLog())).ir;
-    for (const [w, b] of [['fc1.w', 'fc1.b'], ['fc2.w', 'fc2.b'], ['fc3.w', 'fc3.b']]) {
+    for (const [w, b] of [
+      ['fc1.w', 'fc1.b'],
+      ['fc2.w', 'fc2.b'],
+      ['fc3.w', 'fc3.b'],
+    ]) {
       const s = half.tensors[w].storage as { codebook: number[]; half: boolean };
       expect(s.half).toBe(true);
       for (const c of s.codebook) expect(roundToHalf(c)).toBe(c);

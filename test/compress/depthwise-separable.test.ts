@@ -31,7 +31,8 @@ describe('depthwise-separable', () => {
     const r = makeRng(4);
     const p = Array.from({ length: 24 }, () => r.normal());
     const d = Array.from({ length: 36 }, () => r.normal() * 0.3);
-    for (let o = 0; o < 6; o++) for (let t = 0; t < 9; t++) for (let i = 0; i < 4; i++) w[(o * 9 + t) * 4 + i] = p[o * 4 + i]! * d[t * 4 + i]!;
+    for (let o = 0; o < 6; o++)
+      for (let t = 0; t < 9; t++) for (let i = 0; i < 4; i++) w[(o * 9 + t) * 4 + i] = p[o * 4 + i]! * d[t * 4 + i]!;
     const h = cloneGraph(g);
     separateConv(h, h.nodes.find((n) => n.name === 'conv2') as Node<'Conv2D'>);
     const ds = await mnistSlice(3);
@@ -39,7 +40,10 @@ describe('depthwise-separable', () => {
     const got = runGraph(inferShapes(h), sampleInput(ds, 1), { collect: true }).values!['conv2']!;
     let maxErr = 0;
     let maxAbs = 0;
-    for (let i = 0; i < want.length; i++) { maxErr = Math.max(maxErr, Math.abs(got[i]! - want[i]!)); maxAbs = Math.max(maxAbs, Math.abs(want[i]!)); }
+    for (let i = 0; i < want.length; i++) {
+      maxErr = Math.max(maxErr, Math.abs(got[i]! - want[i]!));
+      maxAbs = Math.max(maxAbs, Math.abs(want[i]!));
+    }
     expect(maxAbs).toBeGreaterThan(0.01);
     expect(maxErr).toBeLessThan(1e-4 * maxAbs);
   });
@@ -60,7 +64,13 @@ describe('depthwise-separable', () => {
     const weightsOnly = validateRecipe([{ step: 'depthwise', fit: 'weights', epochs: 0, ...common }])[0]!;
     const outputs = validateRecipe([{ step: 'depthwise', fit: 'outputs', epochs: 0, ...common }])[0]!;
     const distilled = validateRecipe([{ step: 'depthwise', fit: 'outputs', epochs: 2, ...common }])[0]!;
-    const run = async (p: typeof outputs) => (await depthwiseSeparable.run(base, { params: p, data: { dataset: ds } }, createLog())).report as unknown as { accuracy_before: number; accuracy_after: number; conv_params_before: number; conv_params_after: number };
+    const run = async (p: typeof outputs) =>
+      (await depthwiseSeparable.run(base, { params: p, data: { dataset: ds } }, createLog())).report as unknown as {
+        accuracy_before: number;
+        accuracy_after: number;
+        conv_params_before: number;
+        conv_params_after: number;
+      };
     const a = await run(weightsOnly);
     const b = await run(outputs);
     const c = await run(distilled);

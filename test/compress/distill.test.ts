@@ -15,11 +15,21 @@ import { cnn, mlp, mnistSlice, trained } from './prune-fixtures.ts';
 describe('distill', () => {
   it('loss: T²·KL(teacher‖student) mixed with cross-entropy', async () => {
     await initBackend();
-    const s = tf.tensor2d([[2, 0, -1], [0.5, 0.2, 0.1]]);
-    const t = tf.tensor2d([[1, 1, -2], [3, 0, 0]]);
+    const s = tf.tensor2d([
+      [2, 0, -1],
+      [0.5, 0.2, 0.1],
+    ]);
+    const t = tf.tensor2d([
+      [1, 1, -2],
+      [3, 0, 0],
+    ]);
     const y = tf.tensor1d([0, 2], 'int32');
     const T = 3;
-    const soft = (a: number[]) => { const e = a.map((v) => Math.exp(v / T)); const z = e.reduce((p, q) => p + q); return e.map((v) => v / z); };
+    const soft = (a: number[]) => {
+      const e = a.map((v) => Math.exp(v / T));
+      const z = e.reduce((p, q) => p + q);
+      return e.map((v) => v / z);
+    };
     const S = s.arraySync() as number[][];
     const Te = t.arraySync() as number[][];
     let kl = 0;

@@ -27,7 +27,9 @@ describe('held-out accuracy', () => {
     expect(f.train.size).toBe(250);
     const seen = images(f.train);
     expect([...images(f.val!)].some((x) => seen.has(x))).toBe(false);
-    expect(f.valLabel).toMatch(/^on 50 mnist-train samples \[250, 300\) held out from fine-tuning \(the input model may have trained on them\)$/);
+    expect(f.valLabel).toMatch(
+      /^on 50 mnist-train samples \[250, 300\) held out from fine-tuning \(the input model may have trained on them\)$/,
+    );
   });
 
   it('a pass reports the accuracy of its input and output on the validation data, and says so', async () => {
@@ -51,7 +53,10 @@ describe('figures on samples a step validated on', () => {
     const train = await mnistSlice(600);
     const test = await mnistSlice(200, 'test');
     const base = await trained(mlp(5, 16, 8), train, 1);
-    const recipe = [{ step: 'prune-weights', sparsity: 0.5, steps: 1, epochs: 1, samples: 600, val_samples: 80 }, { step: 'quantize-int8' }];
+    const recipe = [
+      { step: 'prune-weights', sparsity: 0.5, steps: 1, epochs: 1, samples: 600, val_samples: 80 },
+      { step: 'quantize-int8' },
+    ];
     const calibration = [{ [base.inputs[0]]: new Float32Array(784) }];
     const { compression } = await runPipeline(base, recipe, { data: { dataset: train, validation: test, calibration } });
     expect(compression.steps[0].held_out).toEqual({ dataset: 'mnist-test', start: 120, end: 200 });

@@ -31,7 +31,10 @@ describe('deep compression under int8', async () => {
   applyMagnitudeMasks(dense, { sparsity: 0.5, scope: 'per-layer' });
   const float = await trained(dense, train, 1); // retrained with the masks: pruned weights stay zero
   const calibration = await images(32, 'train');
-  const recipe = [{ step: 'cluster', bits: 4, epochs: 0 }, { step: 'huffman', half: true }];
+  const recipe = [
+    { step: 'cluster', bits: 4, epochs: 0 },
+    { step: 'huffman', half: true },
+  ];
   const { ir: clustered } = await runPipeline(float, recipe);
   const { ir: q } = await runPipeline(float, [...recipe, { step: 'quantize-int8' }], { data: { calibration } });
 
@@ -53,7 +56,7 @@ describe('deep compression under int8', async () => {
     }
   });
 
-  it('deploys tfg_dense_s8_huff only, and the C outputs are the reference interpreter\'s bytes', async () => {
+  it("deploys tfg_dense_s8_huff only, and the C outputs are the reference interpreter's bytes", async () => {
     const test = await images(8, 'test');
     const inputs = test.map((x) => quantizeArray(x.input, q.tensors.input.quant!));
     const run = runOnHost(q, inputs);
@@ -84,9 +87,24 @@ describe('deep compression under int8', async () => {
 function withDepthwise(): Graph {
   const b = new GraphBuilder('with-depthwise');
   const w = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => (((i * 7 + k) % 11) - 5) / 10);
-  const opts = { strides: [1, 1] as [number, number], dilations: [1, 1] as [number, number], pads: [1, 1, 1, 1] as [number, number, number, number], activation: 'relu' as const };
-  let h = b.node('Conv2D', [b.input('x', [1, 6, 6, 1]), b.constant('c.w', w(36, 1), [4, 3, 3, 1]), b.constant('c.b', w(4, 2), [4])], { ...opts, groups: 1 }, 'conv');
-  h = b.node('DepthwiseConv2D', [h, b.constant('dw.w', w(36, 3), [1, 3, 3, 4]), b.constant('dw.b', w(4, 4), [4])], { ...opts, multiplier: 1 }, 'dw');
+  const opts = {
+    strides: [1, 1] as [number, number],
+    dilations: [1, 1] as [number, number],
+    pads: [1, 1, 1, 1] as [number, number, number, number],
+    activation: 'relu' as const,
+  };
+  let h = b.node(
+    'Conv2D',
+    [b.input('x', [1, 6, 6, 1]), b.constant('c.w', w(36, 1), [4, 3, 3, 1]), b.constant('c.b', w(4, 2), [4])],
+    { ...opts, groups: 1 },
+    'conv',
+  );
+  h = b.node(
+    'DepthwiseConv2D',
+    [h, b.constant('dw.w', w(36, 3), [1, 3, 3, 4]), b.constant('dw.b', w(4, 4), [4])],
+    { ...opts, multiplier: 1 },
+    'dw',
+  );
   h = b.node('Reshape', [h], { shape: [1, 144] }, 'flat');
   b.output(b.node('Dense', [h, b.constant('d.w', w(432, 5), [3, 144]), b.constant('d.b', w(3, 6), [3])], {}, 'logits'));
   return b.build();
@@ -98,7 +116,15 @@ describe('storages through quantize-int8, and layers no kernel serves', () => {
   it('binary stays binary (tfg_*_s8_b1), half becomes int8 with a note, and the C equals the reference', async () => {
     const log = createLog();
     const g = withDepthwise();
-    const { ir, compression } = await runPipeline(g, [{ step: 'binary', epochs: 0, keep_last: true, on_unsupported: 'skip' }, { step: 'fp16', on_unsupported: 'skip' }, { step: 'quantize-int8' }], { data: { calibration }, log });
+    const { ir, compression } = await runPipeline(
+      g,
+      [
+        { step: 'binary', epochs: 0, keep_last: true, on_unsupported: 'skip' },
+        { step: 'fp16', on_unsupported: 'skip' },
+        { step: 'quantize-int8' },
+      ],
+      { data: { calibration }, log },
+    );
     expect(deployedFormat(ir, 'c.w')).toBe('binary-int8');
     expect(ir.tensors['d.w'].storage).toBeUndefined(); // was half
     expect(deployedFormat(ir, 'd.w')).toBe('dense-int8');
@@ -111,19 +137,40 @@ describe('storages through quantize-int8, and layers no kernel serves', () => {
   });
 
   it('cluster stops at a depthwise layer (no Huffman depthwise kernel); with skip it stays dense, named in a warning', async () => {
-    await expect(runPipeline(withDepthwise(), [{ step: 'cluster', epochs: 0, bits: 2 }])).rejects.toMatchObject({ code: 'layer-not-applicable', diagnostic: { location: { node: 'dw', op: 'DepthwiseConv2D' } } });
+    await expect(runPipeline(withDepthwise(), [{ step: 'cluster', epochs: 0, bits: 2 }])).rejects.toMatchObject({
+      code: 'layer-not-applicable',
+      diagnostic: { location: { node: 'dw', op: 'DepthwiseConv2D' } },
+    });
     const log = createLog();
-    const { ir } = await runPipeline(withDepthwise(), [{ step: 'cluster', epochs: 0, bits: 2, on_unsupported: 'skip' }, { step: 'huffman' }, { step: 'quantize-int8' }], { data: { calibration }, log });
+    const { ir } = await runPipeline(
+      withDepthwise(),
+      [{ step: 'cluster', epochs: 0, bits: 2, on_unsupported: 'skip' }, { step: 'huffman' }, { step: 'quantize-int8' }],
+      { data: { calibration }, log },
+    );
     expect(ir.tensors['dw.w'].storage).toBeUndefined();
-    expect([deployedFormat(ir, 'c.w'), deployedFormat(ir, 'dw.w'), deployedFormat(ir, 'd.w')]).toEqual(['huffman-int8', 'dense-int8', 'huffman-int8']);
-    expect(log.diagnostics).toContainEqual(expect.objectContaining({ code: 'layer-skipped', location: { node: 'dw', op: 'DepthwiseConv2D' } }));
-    expect(generateModel(ir).kernels).toEqual(expect.arrayContaining(['tfg_conv2d_s8_huff', 'tfg_depthwise_conv2d_s8', 'tfg_dense_s8_huff']));
+    expect([deployedFormat(ir, 'c.w'), deployedFormat(ir, 'dw.w'), deployedFormat(ir, 'd.w')]).toEqual([
+      'huffman-int8',
+      'dense-int8',
+      'huffman-int8',
+    ]);
+    expect(log.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'layer-skipped', location: { node: 'dw', op: 'DepthwiseConv2D' } }),
+    );
+    expect(generateModel(ir).kernels).toEqual(
+      expect.arrayContaining(['tfg_conv2d_s8_huff', 'tfg_depthwise_conv2d_s8', 'tfg_dense_s8_huff']),
+    );
   });
 
-  it('int4 and binary refuse to undo an earlier step\'s storage, naming the layer', async () => {
+  it("int4 and binary refuse to undo an earlier step's storage, naming the layer", async () => {
     for (const step of ['int4', 'binary']) {
-      const e = await runPipeline(withDepthwise(), [{ step: 'cluster', epochs: 0, bits: 2, on_unsupported: 'skip' }, step === 'binary' ? { step, epochs: 0 } : { step }], { data: { calibration } })
-        .then(() => null, (x: unknown) => x as TinyforgeError);
+      const e = await runPipeline(
+        withDepthwise(),
+        [{ step: 'cluster', epochs: 0, bits: 2, on_unsupported: 'skip' }, step === 'binary' ? { step, epochs: 0 } : { step }],
+        { data: { calibration } },
+      ).then(
+        () => null,
+        (x: unknown) => x as TinyforgeError,
+      );
       expect(e?.code, step).toBe('layer-not-applicable');
       expect(e!.message).toMatch(/"(conv|dw)" .*(already stored clustered|depthwise)/);
     }

@@ -9,32 +9,42 @@ import { runGraph } from '../../src/reference/interpreter.ts';
 import { makeRng } from '../../src/train/prng.ts';
 import { mlp, mnistSlice, sampleInput, trained } from './prune-fixtures.ts';
 
-const randMat = (m: number, n: number, seed: number) => { const r = makeRng(seed); return Float64Array.from({ length: m * n }, () => r.normal()); };
+const randMat = (m: number, n: number, seed: number) => {
+  const r = makeRng(seed);
+  return Float64Array.from({ length: m * n }, () => r.normal());
+};
 
 function reconstruct(d: ReturnType<typeof svd>, m: number, n: number, k = d.rank): Float64Array {
   const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let t = 0; t < k; t++) s += d.u[i * d.rank + t]! * d.s[t]! * d.v[j * d.rank + t]!;
-    out[i * n + j] = s;
-  }
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let t = 0; t < k; t++) s += d.u[i * d.rank + t]! * d.s[t]! * d.v[j * d.rank + t]!;
+      out[i * n + j] = s;
+    }
   return out;
 }
 
 describe('lowrank', () => {
-  for (const [m, n] of [[12, 30], [30, 12], [9, 9]] as const) {
+  for (const [m, n] of [
+    [12, 30],
+    [30, 12],
+    [9, 9],
+  ] as const) {
     it(`SVD of a ${m}×${n} matrix reconstructs it with orthonormal factors`, () => {
       const w = randMat(m, n, m * 100 + n);
       const d = svd(w, m, n);
       const back = reconstruct(d, m, n);
       for (let i = 0; i < w.length; i++) expect(back[i]).toBeCloseTo(w[i]!, 9);
-      for (let a = 0; a < d.rank; a++) for (let b = 0; b < d.rank; b++) {
-        let uu = 0; let vv = 0;
-        for (let i = 0; i < m; i++) uu += d.u[i * d.rank + a]! * d.u[i * d.rank + b]!;
-        for (let i = 0; i < n; i++) vv += d.v[i * d.rank + a]! * d.v[i * d.rank + b]!;
-        expect(uu).toBeCloseTo(a === b ? 1 : 0, 9);
-        expect(vv).toBeCloseTo(a === b ? 1 : 0, 9);
-      }
+      for (let a = 0; a < d.rank; a++)
+        for (let b = 0; b < d.rank; b++) {
+          let uu = 0;
+          let vv = 0;
+          for (let i = 0; i < m; i++) uu += d.u[i * d.rank + a]! * d.u[i * d.rank + b]!;
+          for (let i = 0; i < n; i++) vv += d.v[i * d.rank + a]! * d.v[i * d.rank + b]!;
+          expect(uu).toBeCloseTo(a === b ? 1 : 0, 9);
+          expect(vv).toBeCloseTo(a === b ? 1 : 0, 9);
+        }
       for (let i = 1; i < d.rank; i++) expect(d.s[i]).toBeLessThanOrEqual(d.s[i - 1]!);
     });
   }
@@ -79,7 +89,12 @@ describe('lowrank', () => {
     const w = wide.tensors['fc1.w']!.data as Float32Array;
     const a = randMat(100, 6, 7);
     const b = randMat(6, 784, 8);
-    for (let i = 0; i < 100; i++) for (let j = 0; j < 784; j++) { let s = 0; for (let t = 0; t < 6; t++) s += a[i * 6 + t]! * b[t * 784 + j]!; w[i * 784 + j] = s * 0.01; }
+    for (let i = 0; i < 100; i++)
+      for (let j = 0; j < 784; j++) {
+        let s = 0;
+        for (let t = 0; t < 6; t++) s += a[i * 6 + t]! * b[t * 784 + j]!;
+        w[i * 784 + j] = s * 0.01;
+      }
     const exact = validateRecipe([{ step: 'lowrank', rank_by: 'energy', energy: 1, epochs: 0, min_params: 1000 }])[0]!;
     const { ir: w2, report: r2 } = await lowrank.run(wide, { params: exact, data: {} }, createLog());
     expect(r2.layers.find((l) => l.node === 'fc1')!.k).toBe(6);

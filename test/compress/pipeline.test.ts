@@ -16,7 +16,9 @@ const tiny = () => {
 
 describe('recipes', () => {
   it('fills defaults', () => {
-    expect(validateRecipe([{ step: 'quantize-int8', percentile: 99.99 }])).toEqual([{ percentile: 99.99, samples: 100, fuse: true, weights: 'per-channel', on_unsupported: 'stop' }]);
+    expect(validateRecipe([{ step: 'quantize-int8', percentile: 99.99 }])).toEqual([
+      { percentile: 99.99, samples: 100, fuse: true, weights: 'per-channel', on_unsupported: 'stop' },
+    ]);
     expect(resolveRecipe('int8')).toEqual([{ step: 'quantize-int8' }]);
   });
 
@@ -50,7 +52,12 @@ describe('recipes', () => {
     for (const name of ['prune-structured', 'deep-compression', 'deep-compression-cnn']) {
       const steps = resolveRecipe(name);
       validateRecipe(steps).forEach((p, i) => {
-        if (Number(p.epochs ?? 0) > 0) expect({ preset: name, step: steps[i]!.step, samples: p.samples }).toEqual({ preset: name, step: steps[i]!.step, samples: 60000 });
+        if (Number(p.epochs ?? 0) > 0)
+          expect({ preset: name, step: steps[i]!.step, samples: p.samples }).toEqual({
+            preset: name,
+            step: steps[i]!.step,
+            samples: 60000,
+          });
       });
     }
   });
@@ -65,7 +72,17 @@ describe('recipes', () => {
     const g = tiny();
     const { ir, compression } = await runPipeline(g, 'none');
     expect(ir).toBe(g);
-    expect(compression).toEqual({ steps: [], params_before: 0, macs_before: 0, bytes_before: 0, original_bytes: 0, compressed_bytes: 0, ratio: 1, source: null, layers: [] });
+    expect(compression).toEqual({
+      steps: [],
+      params_before: 0,
+      macs_before: 0,
+      bytes_before: 0,
+      original_bytes: 0,
+      compressed_bytes: 0,
+      ratio: 1,
+      source: null,
+      layers: [],
+    });
   });
 });
 
@@ -73,9 +90,24 @@ describe('recipes', () => {
 function withDepthwise() {
   const b = new GraphBuilder('with-depthwise');
   const w = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => (((i * 7 + k) % 11) - 5) / 10);
-  const opts = { strides: [1, 1] as [number, number], dilations: [1, 1] as [number, number], pads: [1, 1, 1, 1] as [number, number, number, number], activation: 'relu' as const };
-  let h = b.node('Conv2D', [b.input('x', [1, 4, 4, 1]), b.constant('c.w', w(36, 1), [4, 3, 3, 1]), b.constant('c.b', w(4, 2), [4])], { ...opts, groups: 1 }, 'conv');
-  h = b.node('DepthwiseConv2D', [h, b.constant('dw.w', w(36, 3), [1, 3, 3, 4]), b.constant('dw.b', w(4, 4), [4])], { ...opts, multiplier: 1 }, 'dw');
+  const opts = {
+    strides: [1, 1] as [number, number],
+    dilations: [1, 1] as [number, number],
+    pads: [1, 1, 1, 1] as [number, number, number, number],
+    activation: 'relu' as const,
+  };
+  let h = b.node(
+    'Conv2D',
+    [b.input('x', [1, 4, 4, 1]), b.constant('c.w', w(36, 1), [4, 3, 3, 1]), b.constant('c.b', w(4, 2), [4])],
+    { ...opts, groups: 1 },
+    'conv',
+  );
+  h = b.node(
+    'DepthwiseConv2D',
+    [h, b.constant('dw.w', w(36, 3), [1, 3, 3, 4]), b.constant('dw.b', w(4, 4), [4])],
+    { ...opts, multiplier: 1 },
+    'dw',
+  );
   h = b.node('Reshape', [h], { shape: [1, 64] }, 'flat');
   b.output(b.node('Dense', [h, b.constant('d.w', w(192, 5), [3, 64]), b.constant('d.b', w(3, 6), [3])], {}, 'logits'));
   return b.build();
@@ -86,7 +118,10 @@ describe('a layer a step cannot compress', () => {
 
   it("stops the recipe by default, naming the layer, its op, the reason and the 'skip' option", async () => {
     for (const step of ['fp16', 'int4']) {
-      const e = await runPipeline(withDepthwise(), [{ step }], { data: { calibration } }).then(() => null, (x: unknown) => x as TinyforgeError);
+      const e = await runPipeline(withDepthwise(), [{ step }], { data: { calibration } }).then(
+        () => null,
+        (x: unknown) => x as TinyforgeError,
+      );
       expect(e, step).toBeInstanceOf(TinyforgeError);
       expect(e!.code).toBe('layer-not-applicable');
       expect(e!.message).toContain(`${step} cannot apply to "dw" (DepthwiseConv2D)`);
@@ -103,7 +138,9 @@ describe('a layer a step cannot compress', () => {
     expect(weightOf('logits').storage?.kind).toBe('int4');
     expect(weightOf('dw').storage).toBeUndefined();
     expect(weightOf('dw').dtype).toBe('i8');
-    expect(log.diagnostics).toContainEqual(expect.objectContaining({ code: 'layer-skipped', severity: 'warning', location: { node: 'dw', op: 'DepthwiseConv2D' } }));
+    expect(log.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'layer-skipped', severity: 'warning', location: { node: 'dw', op: 'DepthwiseConv2D' } }),
+    );
   });
 
   it('on_unsupported takes only stop or skip', () => {

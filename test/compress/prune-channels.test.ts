@@ -14,7 +14,12 @@ const rand = (n: number, seed: number, scale = 0.5) => {
   const r = makeRng(seed);
   return Float32Array.from({ length: n }, () => (r.next() * 2 - 1) * scale);
 };
-const conv = { strides: [1, 1] as [number, number], dilations: [1, 1] as [number, number], pads: [1, 1, 1, 1] as [number, number, number, number], groups: 1 };
+const conv = {
+  strides: [1, 1] as [number, number],
+  dilations: [1, 1] as [number, number],
+  pads: [1, 1, 1, 1] as [number, number, number, number],
+  groups: 1,
+};
 
 /** conv a (6) ─┬─ BN ─ relu ─ depthwise ─┐
  *  conv b (6) ─┘ (Add)                   ├─ Concat(conv c (4)) ─ conv d (5) ─ flatten ─ dense e (7) ─ dense out (3) */
@@ -23,18 +28,48 @@ function branchy(): Graph {
   const x = b.input('x', [1, 5, 5, 2]);
   let s = 1;
   const c = (name: string, inp: string, o: number, i: number, act: 'none' | 'relu' = 'relu') =>
-    b.node('Conv2D', [inp, b.constant(`${name}.w`, rand(o * 9 * i, s++), [o, 3, 3, i]), b.constant(`${name}.b`, rand(o, s++, 0.1), [o])], { ...conv, activation: act }, name);
+    b.node(
+      'Conv2D',
+      [inp, b.constant(`${name}.w`, rand(o * 9 * i, s++), [o, 3, 3, i]), b.constant(`${name}.b`, rand(o, s++, 0.1), [o])],
+      { ...conv, activation: act },
+      name,
+    );
   const a = c('a', x, 6, 2);
   const bb = c('b', x, 6, 2);
   let h = b.node('Add', [a, bb], {}, 'add');
-  h = b.node('BatchNormalization', [h, b.constant('bn.s', rand(6, s++), [6]), b.constant('bn.b', rand(6, s++), [6]), b.constant('bn.m', rand(6, s++), [6]), b.constant('bn.v', Float32Array.from(rand(6, s++), (v) => 1 + Math.abs(v)), [6])], { epsilon: 1e-3 }, 'bn');
+  h = b.node(
+    'BatchNormalization',
+    [
+      h,
+      b.constant('bn.s', rand(6, s++), [6]),
+      b.constant('bn.b', rand(6, s++), [6]),
+      b.constant('bn.m', rand(6, s++), [6]),
+      b.constant(
+        'bn.v',
+        Float32Array.from(rand(6, s++), (v) => 1 + Math.abs(v)),
+        [6],
+      ),
+    ],
+    { epsilon: 1e-3 },
+    'bn',
+  );
   h = b.node('Relu', [h], {}, 'relu');
-  h = b.node('DepthwiseConv2D', [h, b.constant('dw.w', rand(54, s++), [1, 3, 3, 6]), b.constant('dw.b', rand(6, s++, 0.1), [6])], { strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1], multiplier: 1, activation: 'relu' }, 'dw');
+  h = b.node(
+    'DepthwiseConv2D',
+    [h, b.constant('dw.w', rand(54, s++), [1, 3, 3, 6]), b.constant('dw.b', rand(6, s++, 0.1), [6])],
+    { strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1], multiplier: 1, activation: 'relu' },
+    'dw',
+  );
   const cc = c('c', x, 4, 2);
   h = b.node('Concat', [h, cc], { axis: -1 }, 'cat');
   h = c('d', h, 5, 10);
   h = b.node('Reshape', [h], { shape: [1, 125] }, 'flat');
-  h = b.node('Dense', [h, b.constant('e.w', rand(7 * 125, s++, 0.2), [7, 125]), b.constant('e.b', rand(7, s++, 0.1), [7])], { activation: 'relu' }, 'e');
+  h = b.node(
+    'Dense',
+    [h, b.constant('e.w', rand(7 * 125, s++, 0.2), [7, 125]), b.constant('e.b', rand(7, s++, 0.1), [7])],
+    { activation: 'relu' },
+    'e',
+  );
   b.output(b.node('Dense', [h, b.constant('o.w', rand(21, s++), [3, 7]), b.constant('o.b', rand(3, s++), [3])], {}, 'out'));
   return b.build();
 }
@@ -92,7 +127,8 @@ describe('structured channel removal', () => {
     const after = p.tensors['fc.w']!.data!;
     expect(p.tensors['fc.w']!.shape).toEqual([10, 49 * 4]);
     const keptC = [0, 2, 3, 5];
-    for (const row of [0, 9]) for (const pos of [0, 17, 48]) keptC.forEach((c, j) => expect(after[row * 196 + pos * 4 + j]).toBe(before[row * 294 + pos * 6 + c]));
+    for (const row of [0, 9])
+      for (const pos of [0, 17, 48]) keptC.forEach((c, j) => expect(after[row * 196 + pos * 4 + j]).toBe(before[row * 294 + pos * 6 + c]));
     validateGraph(p);
   });
 

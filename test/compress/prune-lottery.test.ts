@@ -15,7 +15,14 @@ describe('experiment lottery', () => {
     const train = await mnistSlice(600);
     const test = await mnistSlice(300, 'test');
     const rows = await runLottery(mlp(1, 48, 24), train, test, {
-      seeds: [1, 2, 3], epochs: 1, learningRate: 2e-3, batchSize: 64, sparsity: 0.8, channelFraction: 0.5, fineTuneEpochs: 1, scratchBCap: 2,
+      seeds: [1, 2, 3],
+      epochs: 1,
+      learningRate: 2e-3,
+      batchSize: 64,
+      sparsity: 0.8,
+      channelFraction: 0.5,
+      fineTuneEpochs: 1,
+      scratchBCap: 2,
     });
     expect(rows.map((r) => r.kind)).toEqual(['unstructured', 'structured']);
     for (const r of rows) {
@@ -37,7 +44,11 @@ describe('experiment lottery', () => {
     const p = new Command('tinyforge').exitOverride();
     register(p);
     const lottery = p.commands.find((c) => c.name() === 'experiment')!.commands.find((c) => c.name() === 'lottery')!;
-    expect(lottery.options.map((o) => o.long)).toEqual(expect.arrayContaining(['--dataset', '--seeds', '--json', '--train-samples', '--epochs']));
-    await expect(p.parseAsync(['experiment', 'lottery', 'x.onnx', '--dataset', 'mnist', '--seeds', '0'], { from: 'user' })).rejects.toMatchObject({ code: 'bad-argument' });
+    expect(lottery.options.map((o) => o.long)).toEqual(
+      expect.arrayContaining(['--dataset', '--seeds', '--json', '--train-samples', '--epochs']),
+    );
+    await expect(
+      p.parseAsync(['experiment', 'lottery', 'x.onnx', '--dataset', 'mnist', '--seeds', '0'], { from: 'user' }),
+    ).rejects.toMatchObject({ code: 'bad-argument' });
   });
 });

@@ -21,10 +21,23 @@ describe('prune-structured distill_alpha', () => {
     const baseTop1 = (await evaluate(base, test)).top1;
     // tolerance 1: every step is accepted (the held-out labels are wrong too); 2 steps of 30 %, 2 epochs each.
     const run = async (alpha: number) => {
-      const p = validateRecipe([{
-        step: 'prune-structured', target: 'params', reduction: 2, step_fraction: 0.3, tolerance: 1, recovery_slack: 0, epochs: 2, final_epochs: 0,
-        samples: 1200, val_samples: 300, lr: 2e-3, distill_alpha: alpha, temperature: 4,
-      }])[0]!;
+      const p = validateRecipe([
+        {
+          step: 'prune-structured',
+          target: 'params',
+          reduction: 2,
+          step_fraction: 0.3,
+          tolerance: 1,
+          recovery_slack: 0,
+          epochs: 2,
+          final_epochs: 0,
+          samples: 1200,
+          val_samples: 300,
+          lr: 2e-3,
+          distill_alpha: alpha,
+          temperature: 4,
+        },
+      ])[0]!;
       return (await pruneStructured.run(base, { params: p, data: { dataset: wrongLabels(clean) } }, createLog())).ir;
     };
     const distilled = await run(1);

@@ -13,7 +13,8 @@ import { mlp, mnistSlice, sampleInput, trained } from './prune-fixtures.ts';
 import { readFileSync } from 'node:fs';
 import { importOnnx } from '../../src/import/onnx.ts';
 
-const params = (over: Record<string, unknown>) => validateRecipe([{ step: 'prune-structured', samples: 2000, val_samples: 500, epochs: 1, final_epochs: 1, lr: 1e-3, ...over }])[0]!;
+const params = (over: Record<string, unknown>) =>
+  validateRecipe([{ step: 'prune-structured', samples: 2000, val_samples: 500, epochs: 1, final_epochs: 1, lr: 1e-3, ...over }])[0]!;
 
 describe('prune-structured', () => {
   it('the pruning-family presets are valid recipes', () => {
@@ -21,7 +22,9 @@ describe('prune-structured', () => {
       const [p] = validateRecipe(resolveRecipe(name));
       expect(Object.keys(p!).length).toBeGreaterThan(3);
     }
-    expect(() => validateRecipe([{ step: 'prune-structured', min_channels: 0 }])).toThrowError(expect.objectContaining({ code: 'bad-recipe' }));
+    expect(() => validateRecipe([{ step: 'prune-structured', min_channels: 0 }])).toThrowError(
+      expect.objectContaining({ code: 'bad-recipe' }),
+    );
   });
 
   it('activation importance ranks always-zero neurons lowest', async () => {
@@ -46,8 +49,17 @@ describe('prune-structured', () => {
     const ds = await mnistSlice(2500);
     // Trained on the first 2000 only: the last 500 are the pass's held-out set.
     const base = await trained(mlp(2, 96, 48), await mnistSlice(2000), 4);
-    const { ir, report } = await pruneStructured.run(base, { params: params({ target: 'params', reduction: 3, tolerance: 0.03, step_fraction: 0.3, epochs: 2 }), data: { dataset: ds } }, createLog());
-    const r = report as typeof report & { target_reached: boolean; accuracy_before: number; accuracy_after: number; schedule: { fraction: number }[] };
+    const { ir, report } = await pruneStructured.run(
+      base,
+      { params: params({ target: 'params', reduction: 3, tolerance: 0.03, step_fraction: 0.3, epochs: 2 }), data: { dataset: ds } },
+      createLog(),
+    );
+    const r = report as typeof report & {
+      target_reached: boolean;
+      accuracy_before: number;
+      accuracy_after: number;
+      schedule: { fraction: number }[];
+    };
     expect(r.target_reached).toBe(true);
     expect(graphStats(base).totals.params / graphStats(ir).totals.params).toBeGreaterThanOrEqual(3);
     expect(r.accuracy_after).toBeGreaterThanOrEqual(r.accuracy_before - 0.03);
@@ -62,9 +74,22 @@ describe('prune-structured', () => {
     const ds = await mnistSlice(1500);
     const base = await trained(mlp(3, 32, 16), await mnistSlice(1000), 1);
     const log = createLog();
-    const { ir, report } = await pruneStructured.run(base, {
-      params: params({ target: 'params', reduction: 100, tolerance: 0.001, step_fraction: 0.5, samples: 1000, max_steps: 6, final_epochs: 0 }), data: { dataset: ds },
-    }, log);
+    const { ir, report } = await pruneStructured.run(
+      base,
+      {
+        params: params({
+          target: 'params',
+          reduction: 100,
+          tolerance: 0.001,
+          step_fraction: 0.5,
+          samples: 1000,
+          max_steps: 6,
+          final_epochs: 0,
+        }),
+        data: { dataset: ds },
+      },
+      log,
+    );
     const r = report as typeof report & { target_reached: boolean; accuracy_before: number; accuracy_after: number };
     expect(r.target_reached).toBe(false);
     expect(report.notes.join('\n')).toMatch(/target-not-reached/);
@@ -75,14 +100,29 @@ describe('prune-structured', () => {
     for (const l of report.layers) expect(l.width_after as number).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
-  it('prunes an ONNX import as it comes (NCHW/NHWC transpose pairs around every conv), not only loadModel\'s graph', async () => {
+  it("prunes an ONNX import as it comes (NCHW/NHWC transpose pairs around every conv), not only loadModel's graph", async () => {
     const path = 'examples/mnist-cnn/model.onnx';
     const raw = importOnnx(new Uint8Array(readFileSync(path)), path);
     expect(raw.nodes.filter((n) => n.op === 'Transpose').length).toBeGreaterThan(4);
     const ds = await mnistSlice(600);
-    const { ir, report } = await pruneStructured.run(raw, {
-      params: params({ target: 'macs', reduction: 1.5, tolerance: 0.5, recovery_slack: 0.5, step_fraction: 0.3, epochs: 0, final_epochs: 0, samples: 300, val_samples: 300 }), data: { dataset: ds },
-    }, createLog());
+    const { ir, report } = await pruneStructured.run(
+      raw,
+      {
+        params: params({
+          target: 'macs',
+          reduction: 1.5,
+          tolerance: 0.5,
+          recovery_slack: 0.5,
+          step_fraction: 0.3,
+          epochs: 0,
+          final_epochs: 0,
+          samples: 300,
+          val_samples: 300,
+        }),
+        data: { dataset: ds },
+      },
+      createLog(),
+    );
     expect(graphStats(raw).totals.macs / graphStats(ir).totals.macs).toBeGreaterThanOrEqual(1.5);
     expect(report.notes.join('\n')).not.toMatch(/nothing-to-prune/);
     validateGraph(ir);

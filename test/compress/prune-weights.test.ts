@@ -27,7 +27,10 @@ describe('prune-weights', () => {
       const orig = mlp(1).tensors[t]!.data as Float32Array;
       for (let i = 0; i < w.length; i++) {
         if (m[i]) minKept = Math.min(minKept, Math.abs(orig[i]!));
-        else { expect(w[i]).toBe(0); maxPruned = Math.max(maxPruned, Math.abs(orig[i]!)); }
+        else {
+          expect(w[i]).toBe(0);
+          maxPruned = Math.max(maxPruned, Math.abs(orig[i]!));
+        }
       }
       expect(maxPruned).toBeLessThanOrEqual(minKept);
     }
@@ -40,10 +43,24 @@ describe('prune-weights', () => {
     const ds = await mnistSlice(2500);
     const base = await trained(mlp(2), await mnistSlice(2000), 2);
     const before = cloneGraph(base);
-    const { ir, report } = await pruneWeights.run(base, {
-      params: { sparsity: 0.8, scope: 'per-layer', steps: 2, epochs: 3, lr: 1e-3, samples: 2000, val_samples: 500, batch_size: 64, seed: 1 },
-      data: { dataset: ds },
-    }, createLog());
+    const { ir, report } = await pruneWeights.run(
+      base,
+      {
+        params: {
+          sparsity: 0.8,
+          scope: 'per-layer',
+          steps: 2,
+          epochs: 3,
+          lr: 1e-3,
+          samples: 2000,
+          val_samples: 500,
+          batch_size: 64,
+          seed: 1,
+        },
+        data: { dataset: ds },
+      },
+      createLog(),
+    );
     expect(base).toEqual(before); // input untouched
     for (const t of ['fc1.w', 'fc2.w', 'fc3.w']) {
       const { data, mask } = ir.tensors[t]!;
@@ -64,7 +81,20 @@ describe('prune-weights', () => {
     expect(keptFraction(g, 'fc1.w')).toBeLessThan(0.2);
     const ds = await mnistSlice(2500);
     const base = await trained(mlp(2), await mnistSlice(2000), 2);
-    const params = { sparsity: 0.8, scope: 'global', skip_below: 1000, distill: 0.7, temperature: 4, steps: 2, epochs: 2, lr: 1e-3, samples: 2000, val_samples: 500, batch_size: 64, seed: 1 };
+    const params = {
+      sparsity: 0.8,
+      scope: 'global',
+      skip_below: 1000,
+      distill: 0.7,
+      temperature: 4,
+      steps: 2,
+      epochs: 2,
+      lr: 1e-3,
+      samples: 2000,
+      val_samples: 500,
+      batch_size: 64,
+      seed: 1,
+    };
     const { ir, report } = await pruneWeights.run(base, { params, data: { dataset: ds } }, createLog());
     expect(ir.tensors['fc3.w']!.mask).toBeUndefined();
     expect(Array.from(ir.tensors['fc3.w']!.data!)).not.toEqual(Array.from(base.tensors['fc3.w']!.data!)); // trained, not pruned
@@ -76,7 +106,15 @@ describe('prune-weights', () => {
   }, 60_000);
 
   it('fine-tuning needs data', async () => {
-    await expect(pruneWeights.run(mlp(1), { params: { sparsity: 0.5, scope: 'global', steps: 2, epochs: 1, lr: 1e-3, samples: 10, val_samples: 0, batch_size: 8, seed: 1 }, data: {} }, createLog()))
-      .rejects.toMatchObject({ code: 'no-training-data' });
+    await expect(
+      pruneWeights.run(
+        mlp(1),
+        {
+          params: { sparsity: 0.5, scope: 'global', steps: 2, epochs: 1, lr: 1e-3, samples: 10, val_samples: 0, batch_size: 8, seed: 1 },
+          data: {},
+        },
+        createLog(),
+      ),
+    ).rejects.toMatchObject({ code: 'no-training-data' });
   });
 });

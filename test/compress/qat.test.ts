@@ -21,7 +21,8 @@ describe('qat-int8', () => {
     const q = fakeQuantWeights(w, 2);
     expect(q[0]).toBeCloseTo(0.5, 6);
     expect(q[4]).toBeCloseTo(-2, 6);
-    for (let i = 0; i < 3; i++) expect(Math.abs(q[i] / (Math.fround(0.5 / 127)) - Math.round(q[i] / Math.fround(0.5 / 127)))).toBeLessThan(1e-3);
+    for (let i = 0; i < 3; i++)
+      expect(Math.abs(q[i] / Math.fround(0.5 / 127) - Math.round(q[i] / Math.fround(0.5 / 127)))).toBeLessThan(1e-3);
   });
 
   it('the fake-quant forward predicts like the int8 reference; QAT ≥ PTQ − 1 pt; the int8 result is bit-exact in C', async () => {
@@ -34,7 +35,9 @@ describe('qat-int8', () => {
     const ranges = calibrate(fused, cal);
     const ptq = quantizeGraphInt8(fused, ranges).graph;
     const quant: Record<string, { scale: number; zeroPoint: number }> = {};
-    for (const [n, t] of Object.entries(ptq.tensors)) if (!t.data && t.quant && fused.tensors[n] && !fused.tensors[n].data) quant[n] = { scale: t.quant.scale[0], zeroPoint: t.quant.zeroPoint[0] };
+    for (const [n, t] of Object.entries(ptq.tensors))
+      if (!t.data && t.quant && fused.tensors[n] && !fused.tensors[n].data)
+        quant[n] = { scale: t.quant.scale[0], zeroPoint: t.quant.zeroPoint[0] };
     const model = toTfjs(fused);
     for (const name of ['fc1.w', 'fc2.w', 'fc3.w']) {
       const v = model.variables.get(name)!;
@@ -51,7 +54,16 @@ describe('qat-int8', () => {
     model.dispose();
     expect(agree).toBeGreaterThanOrEqual(97);
 
-    const params = { percentile: 100, calibration_samples: 50, epochs: 1, lr: 1e-4, samples: 2500, val_samples: 500, batch_size: 64, seed: 1 };
+    const params = {
+      percentile: 100,
+      calibration_samples: 50,
+      epochs: 1,
+      lr: 1e-4,
+      samples: 2500,
+      val_samples: 500,
+      batch_size: 64,
+      seed: 1,
+    };
     const { ir, report } = await qat.run(float, { params, data: { dataset: train } }, createLog());
     const r = report as unknown as { accuracy_ptq: number; accuracy_qat: number };
     expect(r.accuracy_ptq).toBeGreaterThan(0.8);

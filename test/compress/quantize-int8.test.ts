@@ -10,7 +10,7 @@ import { runPipeline } from '../../src/compress/pipeline.ts';
 
 function rng(seed: number): () => number {
   let s = seed;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 const normal = (r: () => number) => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
 const randn = (r: () => number, n: number, std: number) => Float32Array.from({ length: n }, () => normal(r) * std);
@@ -72,7 +72,8 @@ describe('quantize-int8 pass', async () => {
     expect(q.tensors.d1.quant).toEqual(q.tensors.cat.quant);
     expect(q.tensors.c2.quant).toEqual(q.tensors.cat.quant);
     // every activation range contains 0 exactly: zero point in range
-    for (const t of Object.values(q.tensors)) if (t.dtype === 'i8' && !t.data) expect(Math.abs(t.quant!.zeroPoint[0])).toBeLessThanOrEqual(128);
+    for (const t of Object.values(q.tensors))
+      if (t.dtype === 'i8' && !t.data) expect(Math.abs(t.quant!.zeroPoint[0])).toBeLessThanOrEqual(128);
     // the input graph is untouched
     expect(g.tensors.x.dtype).toBe('f32');
     expect(g.tensors.w1.data).toEqual(smallCnn(1).tensors.w1.data);
@@ -84,7 +85,7 @@ describe('quantize-int8 pass', async () => {
     expect(step.name).toBe('quantize-int8');
     expect(step.params_after).toBe(step.params_before);
     // the flash codegen will use: weights 4 → 1 byte, each array padded to a 4-byte boundary (54 → 56, 50 → 52); biases stay 4 bytes
-    expect(step.bytes_after).toBe((6 * 18 + 56 + 24 + 100 + 52) + 4 * (6 + 4 + 5));
+    expect(step.bytes_after).toBe(6 * 18 + 56 + 24 + 100 + 52 + 4 * (6 + 4 + 5));
     expect(compression.ratio).toBeGreaterThan(3);
     const c1 = step.layers.find((l) => l.node === 'c1')!;
     expect(c1.bytes_before).toBe(4 * (108 + 6));
@@ -135,7 +136,12 @@ describe('data movement and elementwise ops in int8', () => {
     const b = new GraphBuilder('moves');
     const x = b.input('x', [1, 6, 6, 3]);
     const pad = b.node('Pad', [x], { pads: [0, 1, 1, 0, 0, 1, 1, 0], value: 0 }, 'pad');
-    const avg = b.node('AveragePool', [pad], { kernel: [3, 3], strides: [1, 1], pads: [0, 0, 0, 0], countIncludePad: false, activation: 'none' }, 'avg');
+    const avg = b.node(
+      'AveragePool',
+      [pad],
+      { kernel: [3, 3], strides: [1, 1], pads: [0, 0, 0, 0], countIncludePad: false, activation: 'none' },
+      'avg',
+    );
     const tr = b.node('Transpose', [avg], { perm: [0, 2, 1, 3] }, 'tr');
     const mul = b.node('Mul', [tr, b.constant('gain', [1.5, -0.5, 2], [3])], {}, 'mul');
     const sub = b.node('Sub', [mul, avg], {}, 'sub');
@@ -169,7 +175,10 @@ describe('float fallback and errors', () => {
     b.output(y);
     const g = b.build();
     const log = createLog();
-    const { ir: q, compression } = await runPipeline(g, [{ step: 'quantize-int8', samples: 16 }], { data: { calibration: samplesOf(5, 32, 16) }, log });
+    const { ir: q, compression } = await runPipeline(g, [{ step: 'quantize-int8', samples: 16 }], {
+      data: { calibration: samplesOf(5, 32, 16) },
+      log,
+    });
     expect(q.nodes.map((n) => n.op)).toEqual(['Dequantize', 'Sigmoid', 'Quantize', 'Mul']);
     expect(q.tensors.sg.dtype).toBe('i8');
     expect(log.diagnostics.map((d) => d.code)).toEqual(['float-fallback']);
@@ -220,8 +229,20 @@ describe('quantize-int8 on a layer with binarized inputs (XNOR)', () => {
   it('keeps it a float island between Dequantize and Quantize, so the int8 graph still computes on the sign', async () => {
     const r = rng(5);
     const b = new GraphBuilder('xnor-island');
-    const h = b.node('Dense', [b.input('x', [1, 8]), b.constant('w1', randn(r, 6 * 8, 0.5), [6, 8]), b.constant('b1', randn(r, 6, 0.1), [6])], {}, 'hidden');
-    b.output(b.node('Dense', [h, b.constant('w2', randn(r, 3 * 6, 0.5), [3, 6]), b.constant('b2', randn(r, 3, 0.1), [3])], { binarizeInput: true }, 'out'));
+    const h = b.node(
+      'Dense',
+      [b.input('x', [1, 8]), b.constant('w1', randn(r, 6 * 8, 0.5), [6, 8]), b.constant('b1', randn(r, 6, 0.1), [6])],
+      {},
+      'hidden',
+    );
+    b.output(
+      b.node(
+        'Dense',
+        [h, b.constant('w2', randn(r, 3 * 6, 0.5), [3, 6]), b.constant('b2', randn(r, 3, 0.1), [3])],
+        { binarizeInput: true },
+        'out',
+      ),
+    );
     const g = b.build();
     const { ir: q } = await runPipeline(g, 'int8', { data: { calibration: samplesOf(6, 32, 8) } });
     const out = q.nodes.find((n) => n.outputs.includes('out/float'));

@@ -76,7 +76,14 @@ describe('ONNX node tests through the generated C', () => {
   });
 
   it('on QEMU mps2-an386: a sample of ops matches output_0.pb', { timeout: 600_000 }, async () => {
-    const wanted = ['node/test_conv_with_strides_padding', 'node/test_maxpool_2d_pads', 'node/test_averagepool_2d_pads', 'node/test_softmax_axis_1', 'node/test_relu', 'node/test_globalaveragepool'];
+    const wanted = [
+      'node/test_conv_with_strides_padding',
+      'node/test_maxpool_2d_pads',
+      'node/test_averagepool_2d_pads',
+      'node/test_softmax_axis_1',
+      'node/test_relu',
+      'node/test_globalaveragepool',
+    ];
     const sample = cases.filter((c) => wanted.includes(c.name));
     expect(sample.length).toBeGreaterThanOrEqual(4);
     for (const { name, g } of sample) {

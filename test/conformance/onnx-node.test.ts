@@ -21,7 +21,10 @@ const NO_RUNNABLE_NODE_TEST: Record<string, string> = {
 
 describe('ONNX node conformance (libonnx-testdata)', () => {
   it('finds the Debian test data', () => {
-    expect(all.filter((t) => t.startsWith('node/')).length, `${TESTDATA_ROOT}/node is missing: install libonnx-testdata (setup.sh)`).toBeGreaterThan(100);
+    expect(
+      all.filter((t) => t.startsWith('node/')).length,
+      `${TESTDATA_ROOT}/node is missing: install libonnx-testdata (setup.sh)`,
+    ).toBeGreaterThan(100);
   });
 
   for (const name of candidates) {

@@ -12,8 +12,18 @@ export const SUITES = ['node', 'pytorch-converted', 'pytorch-operator', 'simple'
 /** Input slots that hold parameters (weights, shapes, axes, bounds), not data. tinyforge compiles static graphs, so a
  *  node test that feeds these as graph inputs is run with them bound as initializers, the way a deployed model has them. */
 const PARAMETER_SLOTS: Record<string, number[]> = {
-  Conv: [1, 2], Gemm: [1, 2], MatMul: [1], BatchNormalization: [1, 2, 3, 4], Clip: [1, 2], Reshape: [1], Pad: [1, 2, 3],
-  Squeeze: [1], Unsqueeze: [1], Slice: [1, 2, 3, 4], Dropout: [1, 2], ConstantOfShape: [0],
+  Conv: [1, 2],
+  Gemm: [1, 2],
+  MatMul: [1],
+  BatchNormalization: [1, 2, 3, 4],
+  Clip: [1, 2],
+  Reshape: [1],
+  Pad: [1, 2, 3],
+  Squeeze: [1],
+  Unsqueeze: [1],
+  Slice: [1, 2, 3, 4],
+  Dropout: [1, 2],
+  ConstantOfShape: [0],
 };
 
 export interface NodeCase {
@@ -36,7 +46,11 @@ export function listNodeTests(): string[] {
   return SUITES.flatMap((suite) => {
     const dir = path.join(TESTDATA_ROOT, suite);
     if (!fs.existsSync(dir)) return [];
-    return fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, 'model.onnx'))).sort().map((d) => `${suite}/${d}`);
+    return fs
+      .readdirSync(dir)
+      .filter((d) => fs.existsSync(path.join(dir, d, 'model.onnx')))
+      .sort()
+      .map((d) => `${suite}/${d}`);
   });
 }
 
@@ -54,7 +68,9 @@ export function loadNodeCase(name: string): NodeCase {
   const dataDir = path.join(dir, 'test_data_set_0');
   const paramInputs = new Set<string>();
   for (const vi of graphInputs) {
-    const uses = (g.node ?? []).flatMap((n) => (n.input ?? []).map((inp, slot) => (inp === vi.name ? { op: n.opType ?? '', slot } : undefined)).filter((u) => u !== undefined));
+    const uses = (g.node ?? []).flatMap((n) =>
+      (n.input ?? []).map((inp, slot) => (inp === vi.name ? { op: n.opType ?? '', slot } : undefined)).filter((u) => u !== undefined),
+    );
     if (uses.length > 0 && uses.every((u) => PARAMETER_SLOTS[u!.op]?.includes(u!.slot))) paramInputs.add(vi.name ?? '');
   }
   const inputs: NodeCase['inputs'] = [];
@@ -72,5 +88,11 @@ export function loadNodeCase(name: string): NodeCase {
     const { value } = readPb(path.join(dataDir, `output_${k}.pb`));
     return { name: vo.name ?? '', dims: value.dims, data: Float32Array.from(value.data), isFloat: value.isFloat };
   });
-  return { name, ops: [...new Set((g.node ?? []).map((n) => n.opType ?? ''))].sort(), model: onnx.ModelProto.encode(m).finish(), inputs, outputs };
+  return {
+    name,
+    ops: [...new Set((g.node ?? []).map((n) => n.opType ?? ''))].sort(),
+    model: onnx.ModelProto.encode(m).finish(),
+    inputs,
+    outputs,
+  };
 }

@@ -67,7 +67,8 @@ export function runNodeCase(name: string, simplify: (g: Graph) => Graph = (g) =>
     const want = c.outputs[k];
     const shape = g.tensors[g.outputs[k]].shape;
     const fileShape = g.metadata.outputLayout === 'NCHW' && shape.length === 4 ? permute(shape, TO_NCHW) : shape;
-    if (fileShape.join(',') !== want.dims.join(',')) return { pass: false, detail: `output ${k} has shape [${fileShape}], expected [${want.dims}]` };
+    if (fileShape.join(',') !== want.dims.join(','))
+      return { pass: false, detail: `output ${k} has shape [${fileShape}], expected [${want.dims}]` };
     const bad = compare(got[k], want.data);
     if (bad) return { pass: false, detail: `output ${k} ("${want.name}"): ${bad}` };
   }

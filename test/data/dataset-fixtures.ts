@@ -40,7 +40,13 @@ export function writeNpyDataset(dir: string, digits: { image: Image; label: numb
   const x = new Uint8Array(digits.length * 784);
   digits.forEach((d, i) => x.set(d.image.data, i * 784));
   writeFileSync(join(dir, 'x.npy'), writeNpy(x, [digits.length, 28, 28]));
-  writeFileSync(join(dir, 'y.npy'), writeNpy(BigInt64Array.from(digits, (d) => BigInt(d.label)), [digits.length]));
+  writeFileSync(
+    join(dir, 'y.npy'),
+    writeNpy(
+      BigInt64Array.from(digits, (d) => BigInt(d.label)),
+      [digits.length],
+    ),
+  );
 }
 
 /** A CSV with a header: the label first (`labels`: the digit, or its word), then p0 … p783. */

@@ -87,7 +87,11 @@ describe('image folders', () => {
     const dir = join(root, 'split');
     writeImageFolder(join(dir, 'train'), digits.slice(0, 30), { format: 'png' });
     // The test split lacks one class folder: the other classes keep their indices.
-    writeImageFolder(join(dir, 'test'), digits.slice(30).filter((d) => d.label !== 0), { format: 'png' });
+    writeImageFolder(
+      join(dir, 'test'),
+      digits.slice(30).filter((d) => d.label !== 0),
+      { format: 'png' },
+    );
     rmSync(join(dir, 'test', DIGIT_FOLDERS[0]), { recursive: true });
     const train = await loadDataset(dir, { split: 'train', input: MNIST_INPUT });
     const test = await loadDataset(dir, { split: 'test', input: MNIST_INPUT });
@@ -131,7 +135,9 @@ describe('x.npy + y.npy', () => {
     writeFileSync(join(dir, 'y.npy'), writeNpy(Int32Array.from([0, 1]), [2]));
     const e = await loadError(dir, { input: input([1, 8, 8, 3]) });
     expect(e.code).toBe('sample-shape-mismatch');
-    expect(e.message).toBe(`${join(dir, 'x.npy')}: each sample of shape [3, 8, 8] (192 values) does not fit the model input "input" [8, 8, 3] (192 values)`);
+    expect(e.message).toBe(
+      `${join(dir, 'x.npy')}: each sample of shape [3, 8, 8] (192 values) does not fit the model input "input" [8, 8, 3] (192 values)`,
+    );
     expect(e.diagnostic.hint).toContain('transpose');
     const wrong = await loadError(dir, { input: MNIST_INPUT });
     expect(wrong.message).toContain('[3, 8, 8] (192 values) does not fit the model input "input" [28, 28, 1] (784 values)');
@@ -191,7 +197,9 @@ describe('CSV', () => {
     expect(Array.from(ds.get(1).x)).toEqual([0.4, 0.5, 0.6].map(Math.fround));
     const e = await loadError(file, { input: input([1, 49, 10, 1]) });
     expect(e.code).toBe('sample-shape-mismatch');
-    expect(e.message).toBe(`${file} row 1: a row of 3 values (label column aside) of shape [3] (3 values) does not fit the model input "input" [49, 10, 1] (490 values)`);
+    expect(e.message).toBe(
+      `${file} row 1: a row of 3 values (label column aside) of shape [3] (3 values) does not fit the model input "input" [49, 10, 1] (490 values)`,
+    );
     const ragged = join(root, 'ragged.csv');
     writeFileSync(ragged, '1,2,3\n4,5\n');
     expect((await loadError(ragged)).code).toBe('bad-dataset');
@@ -220,7 +228,10 @@ describe('formats and flags', () => {
     const pixels = Uint8Array.from({ length: 32 * 32 * 3 }, (_, i) => (i * 7) % 256);
     writeFileSync(join(dir, 'a.bin'), pixels);
     writeFileSync(join(dir, 'y_labels.csv'), 'a.bin,10,3\n');
-    const ds = await loadDataset(dir, { split: 'test', input: input([1, 32, 32, 3], { dtype: 'i8', quant: { scale: [1], zeroPoint: [-128] } }) });
+    const ds = await loadDataset(dir, {
+      split: 'test',
+      input: input([1, 32, 32, 3], { dtype: 'i8', quant: { scale: [1], zeroPoint: [-128] } }),
+    });
     expect(Array.from(ds.get(0).codes!.data)).toEqual(Array.from(pixels, (u) => u - 128));
     expect(Array.from(ds.get(0).x)).toEqual(Array.from(pixels));
   });
@@ -242,7 +253,9 @@ describe('formats and flags', () => {
     expect((await loadDataset('mnist', { split: 'test', limit: 2, input: input([1, 784]) })).size).toBe(2);
     expect((await loadDataset('mnist', { split: 'test', limit: 2, input: MNIST_INPUT })).size).toBe(2);
     const e = await loadError('mnist', { input: input([1, 49, 10, 1]) });
-    expect(e.message).toBe('mnist: a sample of shape [28, 28, 1] (784 values) does not fit the model input "input" [49, 10, 1] (490 values)');
+    expect(e.message).toBe(
+      'mnist: a sample of shape [28, 28, 1] (784 values) does not fit the model input "input" [49, 10, 1] (490 values)',
+    );
   });
 
   it('a missing path, an empty folder, a stray file and a zero count are clean errors', async () => {

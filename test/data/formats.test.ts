@@ -101,7 +101,7 @@ describe('.npy', () => {
     }
   });
 
-  it('reads numpy\'s default float64 and int64 arrays', () => {
+  it("reads numpy's default float64 and int64 arrays", () => {
     const f8 = readNpy(writeNpy(Float64Array.from([0.1, -2, 1e300]), [3]));
     expect(f8.dtype).toBe('f8');
     expect(Array.from(f8.data as Float64Array)).toEqual([0.1, -2, 1e300]);

@@ -18,7 +18,9 @@ function filesUnder(dir: string): string[] {
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 describe('MLPerf Tiny fixtures manifest', () => {
-  const lines = readFileSync(join(MLPERF_TINY, 'MANIFEST.sha256'), 'utf8').split('\n').filter((l) => l !== '');
+  const lines = readFileSync(join(MLPERF_TINY, 'MANIFEST.sha256'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   // sha256sum's text format: 64 hex digits, two spaces, a path relative to the folder.
   const entries = lines.map((line, i) => {
     const m = /^([0-9a-f]{64}) {2}([^/].*)$/.exec(line);

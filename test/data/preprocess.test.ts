@@ -13,8 +13,9 @@ describe('applyPreprocess', () => {
 
   it('broadcasts a single mean/std, copies without preprocessing, and never mutates the input', () => {
     const raw = Float32Array.from([0, 255]);
-    expect(Array.from(applyPreprocess(raw, { scale: 1 / 255, mean: [0.1307], std: [0.3081] }, 1)).map((v) => +v.toFixed(4)))
-      .toEqual([-0.4242, 2.8215]);
+    expect(Array.from(applyPreprocess(raw, { scale: 1 / 255, mean: [0.1307], std: [0.3081] }, 1)).map((v) => +v.toFixed(4))).toEqual([
+      -0.4242, 2.8215,
+    ]);
     const copy = applyPreprocess(raw, undefined);
     expect(Array.from(copy)).toEqual([0, 255]);
     expect(copy).not.toBe(raw);
@@ -38,7 +39,13 @@ describe('CLI forms', () => {
     expect(parsePreprocess({ scale: '1/255', mean: '0.1307', std: '0.3081' })).toEqual({ scale: 1 / 255, mean: [0.1307], std: [0.3081] });
     expect(parsePreprocess({})).toEqual({ scale: 1, mean: [0], std: [1] });
     expect(parsePreprocess({ mean: '0.485,0.456,0.406' }).mean).toEqual([0.485, 0.456, 0.406]);
-    const e = (() => { try { parsePreprocess({ std: '0' }); } catch (x) { return x as TinyforgeError; } })();
+    const e = (() => {
+      try {
+        parsePreprocess({ std: '0' });
+      } catch (x) {
+        return x as TinyforgeError;
+      }
+    })();
     expect(e?.code).toBe('bad-preprocess');
   });
 });

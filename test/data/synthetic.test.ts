@@ -48,15 +48,37 @@ describe('synthetic inputs', () => {
   });
 
   it('never calibrate or train', async () => {
-    await expect(loadDataset('synthetic', { split: 'train', input: floatInput })).rejects.toMatchObject({ diagnostic: { code: 'synthetic-not-for-training' } });
+    await expect(loadDataset('synthetic', { split: 'train', input: floatInput })).rejects.toMatchObject({
+      diagnostic: { code: 'synthetic-not-for-training' },
+    });
   });
 
   it('deploy measures latency and agreement on them with no top-1; eval on the host refuses them', { timeout: 300_000 }, async () => {
     const out = mkdtempSync(join(tmpdir(), 'tfg-synthetic-'));
-    const r = cli('deploy', KWS_MODEL, '--board', 'mps2-an386', '--dataset', 'synthetic', '--samples', '2', '-o', join(out, 'kws'), '--force');
+    const r = cli(
+      'deploy',
+      KWS_MODEL,
+      '--board',
+      'mps2-an386',
+      '--dataset',
+      'synthetic',
+      '--samples',
+      '2',
+      '-o',
+      join(out, 'kws'),
+      '--force',
+    );
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'kws', 'report.json'), 'utf8'));
-    expect(report.accuracy).toMatchObject({ samples: 2, dataset: 'synthetic', device_top1: null, reference_top1: null, float_top1: null, agreement: 1, agreement_kind: 'identical-bytes' });
+    expect(report.accuracy).toMatchObject({
+      samples: 2,
+      dataset: 'synthetic',
+      device_top1: null,
+      reference_top1: null,
+      float_top1: null,
+      agreement: 1,
+      agreement_kind: 'identical-bytes',
+    });
     expect(report.latency.median).toBeGreaterThan(1_000_000);
     const e = cli('eval', KWS_MODEL, '--dataset', 'synthetic');
     expect(e.code).toBe(2);

@@ -27,7 +27,9 @@ function robustTop1(model: Graph, attack: string, steps: number): number {
   const { x, labels } = preprocessedSamples(test, d, model.metadata.preprocess);
   const t = attackTarget(model, d);
   try {
-    return craftBatched(t, whiteBoxAttacks[attack]!, x, labels, { eps: 0.1, steps, randomStart: true, seed: 11 }).stillCorrect / labels.length;
+    return (
+      craftBatched(t, whiteBoxAttacks[attack]!, x, labels, { eps: 0.1, steps, randomStart: true, seed: 11 }).stillCorrect / labels.length
+    );
   } finally {
     t.dispose();
   }
@@ -55,9 +57,13 @@ describe('the adversarial recipe step', () => {
     const d = inputDomain(g, train);
     const { x } = preprocessedSamples(train, d, g.metadata.preprocess, 20);
     const calibration = Array.from({ length: 20 }, (_, i) => ({ input: x.subarray(i * 784, (i + 1) * 784) }));
-    const r = await runPipeline(g, [{ step: 'adversarial', attack: 'fgsm', eps: 0.1, iterations: 1, samples: 300 }, { step: 'quantize-int8' }], {
-      data: { calibration, dataset: train },
-    });
+    const r = await runPipeline(
+      g,
+      [{ step: 'adversarial', attack: 'fgsm', eps: 0.1, iterations: 1, samples: 300 }, { step: 'quantize-int8' }],
+      {
+        data: { calibration, dataset: train },
+      },
+    );
     expect(r.compression.steps.map((s) => s.name)).toEqual(['adversarial', 'quantize-int8']);
     const step = r.compression.steps[0]!;
     expect(step.options).toMatchObject({ attack: 'fgsm', eps: 0.1, iterations: 1, samples: 300 });
@@ -68,9 +74,12 @@ describe('the adversarial recipe step', () => {
 
   it('is refused after quantize-int8 (an int8 graph cannot be trained), and without labelled data', async () => {
     const calibration = [{ input: new Float32Array(784) }];
-    await expect(runPipeline(g, [{ step: 'quantize-int8' }, { step: 'adversarial' }], { data: { calibration, dataset: train } }))
-      .rejects.toMatchObject({ code: 'bad-argument', diagnostic: { hint: expect.stringContaining('before quantize-int8') } });
+    await expect(
+      runPipeline(g, [{ step: 'quantize-int8' }, { step: 'adversarial' }], { data: { calibration, dataset: train } }),
+    ).rejects.toMatchObject({ code: 'bad-argument', diagnostic: { hint: expect.stringContaining('before quantize-int8') } });
     await expect(runPipeline(g, [{ step: 'adversarial' }], { data: {} })).rejects.toMatchObject({ code: 'bad-argument' });
-    await expect(runPipeline(g, [{ step: 'adversarial', iterations: 0 }], { data: { dataset: train } })).rejects.toMatchObject({ code: 'bad-recipe' });
+    await expect(runPipeline(g, [{ step: 'adversarial', iterations: 0 }], { data: { dataset: train } })).rejects.toMatchObject({
+      code: 'bad-recipe',
+    });
   });
 });

@@ -54,7 +54,11 @@ describe('white-box attacks', () => {
     expect(domain.size).toBe(784);
   });
 
-  const cases: [string, number][] = [['fgsm', 0.1], ['pgd', 0.1], ['pgd-l2', 1.5]];
+  const cases: [string, number][] = [
+    ['fgsm', 0.1],
+    ['pgd', 0.1],
+    ['pgd-l2', 1.5],
+  ];
   for (const [name, eps] of cases) {
     it(`${name} ε=${eps}: every example respects the range and the budget, and top-1 drops well below clean`, () => {
       const target = attackTarget(g, domain);

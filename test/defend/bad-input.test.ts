@@ -45,17 +45,27 @@ describe('library checks', () => {
   });
 
   it('T < 1, an unknown training attack and ε too large are refused before training', async () => {
-    expect((await asyncErrorOf(() => adversarialTrain(g, train, { attack: 'pgd', eps: 0.1, iterations: 0 }))).message).toMatch(/iterations \(T\) must be an integer in \[1, 1000\], got 0/);
-    expect((await asyncErrorOf(() => adversarialTrain(g, train, { attack: 'square', eps: 0.1, iterations: 1 }))).diagnostic.notes?.[0]).toContain('fgsm, pgd, pgd-l2');
+    expect((await asyncErrorOf(() => adversarialTrain(g, train, { attack: 'pgd', eps: 0.1, iterations: 0 }))).message).toMatch(
+      /iterations \(T\) must be an integer in \[1, 1000\], got 0/,
+    );
+    expect(
+      (await asyncErrorOf(() => adversarialTrain(g, train, { attack: 'square', eps: 0.1, iterations: 1 }))).diagnostic.notes?.[0],
+    ).toContain('fgsm, pgd, pgd-l2');
     expect((await asyncErrorOf(() => adversarialTrain(g, train, { attack: 'fgsm', eps: 2, iterations: 1 }))).code).toBe('bad-argument');
-    expect((await asyncErrorOf(() => adversarialTrain(g, train, { attack: 'pgd', eps: 0.1, iterations: 3, learningRateDecay: 0 }))).message).toBe('learning-rate decay (--lr-decay) must be a number in (0, 1], got 0');
-    expect((await asyncErrorOf(() => adversarialTrain(g, train, { attack: 'pgd', eps: 0.1, iterations: 3, learningRate: Number.NaN }))).message).toBe('learning rate (--lr) must be a number in (0, 1], got NaN');
+    expect(
+      (await asyncErrorOf(() => adversarialTrain(g, train, { attack: 'pgd', eps: 0.1, iterations: 3, learningRateDecay: 0 }))).message,
+    ).toBe('learning-rate decay (--lr-decay) must be a number in (0, 1], got 0');
+    expect(
+      (await asyncErrorOf(() => adversarialTrain(g, train, { attack: 'pgd', eps: 0.1, iterations: 3, learningRate: Number.NaN }))).message,
+    ).toBe('learning rate (--lr) must be a number in (0, 1], got NaN');
   });
 
   it('a model whose input is int8 (not continuous) cannot be attacked', async () => {
     const samples = [{ input: new Float32Array(784).fill(0.5) }];
     const { graph: q } = quantizeGraphInt8(g, calibrate(g, samples));
-    const e = await asyncErrorOf(() => measureRobustness({ float: q, subjects: [], dataset: train, attacks: ['pgd'], eps: [0.1], samples: 10 }));
+    const e = await asyncErrorOf(() =>
+      measureRobustness({ float: q, subjects: [], dataset: train, attacks: ['pgd'], eps: [0.1], samples: 10 }),
+    );
     expect(e.code).toBe('bad-argument');
     expect(e.message).toContain('is i8, not continuous');
   });
@@ -69,7 +79,9 @@ describe('library checks', () => {
   });
 
   it('an unknown attack name in the robustness report lists the valid ones', async () => {
-    const e = await asyncErrorOf(() => measureRobustness({ float: g, subjects: [], dataset: train, attacks: ['deepfool'], eps: [0.1], samples: 10 }));
+    const e = await asyncErrorOf(() =>
+      measureRobustness({ float: g, subjects: [], dataset: train, attacks: ['deepfool'], eps: [0.1], samples: 10 }),
+    );
     expect(e.code).toBe('bad-argument');
     expect(e.diagnostic.notes?.[0]).toContain('fgsm, pgd, pgd-l2, square');
   });
@@ -93,7 +105,21 @@ describe('CLI', () => {
 
   it('defend refuses ε = 1.5, T = 0 and an existing -o without --force (exit 2, JSON code)', async () => {
     const out = join(dir, 'out.onnx');
-    let r = await cli('defend', join(dir, 'mlp.onnx'), '--attack', 'pgd', '--eps', '1.5', '--iterations', '1', '--dataset', 'mnist', '-o', out, '--json');
+    let r = await cli(
+      'defend',
+      join(dir, 'mlp.onnx'),
+      '--attack',
+      'pgd',
+      '--eps',
+      '1.5',
+      '--iterations',
+      '1',
+      '--dataset',
+      'mnist',
+      '-o',
+      out,
+      '--json',
+    );
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).error.code).toBe('bad-argument');
     expect(r.stderr).toContain('(0, 1]');
@@ -101,13 +127,37 @@ describe('CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('error[bad-argument]: iterations (T) must be an integer in [1, 1000], got 0');
     writeFileSync(out, 'keep me');
-    r = await cli('defend', join(dir, 'mlp.onnx'), '--attack', 'fgsm', '--eps', '0.1', '--iterations', '1', '--dataset', 'mnist', '-o', out);
+    r = await cli(
+      'defend',
+      join(dir, 'mlp.onnx'),
+      '--attack',
+      'fgsm',
+      '--eps',
+      '0.1',
+      '--iterations',
+      '1',
+      '--dataset',
+      'mnist',
+      '-o',
+      out,
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('error[output-exists]');
   });
 
   it('robustness refuses an ε list with a value outside the range', async () => {
-    const r = await cli('robustness', join(dir, 'mlp.onnx'), '--dataset', 'mnist', '--eps', '0.1,3', '--quantize', 'none', '--samples', '5');
+    const r = await cli(
+      'robustness',
+      join(dir, 'mlp.onnx'),
+      '--dataset',
+      'mnist',
+      '--eps',
+      '0.1,3',
+      '--quantize',
+      'none',
+      '--samples',
+      '5',
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--eps 3 is outside the valid range (0, 1]');
   });

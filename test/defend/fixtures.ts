@@ -14,7 +14,12 @@ export function tinyMlp(seed: number, hidden = 32): Graph {
   const b = new GraphBuilder('tiny-mlp');
   const x = b.input('input', [1, 28, 28, 1]);
   let h = b.node('Reshape', [x], { shape: [1, 784] }, 'flat');
-  h = b.node('Dense', [h, b.constant('w1', zeros(hidden * 784), [hidden, 784]), b.constant('b1', zeros(hidden), [hidden])], { activation: 'relu' }, 'h1');
+  h = b.node(
+    'Dense',
+    [h, b.constant('w1', zeros(hidden * 784), [hidden, 784]), b.constant('b1', zeros(hidden), [hidden])],
+    { activation: 'relu' },
+    'h1',
+  );
   h = b.node('Dense', [h, b.constant('w2', zeros(hidden * 10), [10, hidden]), b.constant('b2', zeros(10), [10])], {}, 'logits');
   b.output(b.node('Softmax', [h], {}, 'probs'));
   b.metadata({ preprocess: MNIST_PREPROCESS });

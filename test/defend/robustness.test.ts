@@ -40,14 +40,22 @@ describe('measureRobustness on the host', () => {
     const fs = floatSubject(g, inputDomain(g, test));
     try {
       const r = await measureRobustness({
-        float: g, subjects: [fs, referenceSubject(int8, 'int8')], dataset: test, attacks: ['fgsm', 'pgd', 'square'],
-        eps: [0.05, 0.2], samples: 100, steps: 10, querySamples: 5, queries: 100,
+        float: g,
+        subjects: [fs, referenceSubject(int8, 'int8')],
+        dataset: test,
+        attacks: ['fgsm', 'pgd', 'square'],
+        eps: [0.05, 0.2],
+        samples: 100,
+        steps: 10,
+        querySamples: 5,
+        queries: 100,
       });
       expect(r.samples).toBe(100);
       expect(r.models.map((m) => `${m.model}@${m.where}`)).toEqual(['float@host', 'int8@host']);
       expect(r.clean_top1).toBe(r.models[0]!.clean_top1);
       expect(r.attacks).toHaveLength(3 * 2 * 2);
-      const row = (name: string, eps: number, model: string) => r.attacks.find((a) => a.name === name && a.eps === eps && a.model === model)!;
+      const row = (name: string, eps: number, model: string) =>
+        r.attacks.find((a) => a.name === name && a.eps === eps && a.model === model)!;
       for (const a of r.attacks) {
         expect(a.where).toBe('host');
         expect(a.robust_top1).toBeGreaterThanOrEqual(0);
@@ -77,16 +85,24 @@ describe('the query attack', () => {
     const fs = floatSubject(g, inputDomain(g, test));
     try {
       const r = await measureRobustness({
-        float: g, subjects: [fs, { ...referenceSubject(int8, 'int8'), queryAttack: false }], dataset: test, attacks: ['square'],
-        eps: [0.05, 0.2], queryEps: [0.2], samples: 20, querySamples: 3, queries: 20,
+        float: g,
+        subjects: [fs, { ...referenceSubject(int8, 'int8'), queryAttack: false }],
+        dataset: test,
+        attacks: ['square'],
+        eps: [0.05, 0.2],
+        queryEps: [0.2],
+        samples: 20,
+        querySamples: 3,
+        queries: 20,
       });
       expect(r.attacks.map((a) => `${a.name} ${a.eps} ${a.model}@${a.where}`)).toEqual(['square 0.2 float@host']);
       expect(r.models.map((m) => m.model)).toEqual(['float', 'int8']);
     } finally {
       fs.dispose();
     }
-    await expect(measureRobustness({ float: g, subjects: [], dataset: test, attacks: ['square'], eps: [0.1], queryEps: [2], samples: 5 }))
-      .rejects.toMatchObject({ code: 'bad-argument', message: expect.stringContaining('--query-eps 2 is outside the valid range') });
+    await expect(
+      measureRobustness({ float: g, subjects: [], dataset: test, attacks: ['square'], eps: [0.1], queryEps: [2], samples: 5 }),
+    ).rejects.toMatchObject({ code: 'bad-argument', message: expect.stringContaining('--query-eps 2 is outside the valid range') });
   });
 });
 
@@ -97,8 +113,29 @@ describe('tinyforge robustness --board host', () => {
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     let code: number;
     try {
-      code = await main(['robustness', join(dir, 'mlp.onnx'), '--dataset', 'mnist', '--board', 'host', '-o', join(dir, 'proj'),
-        '--attack', 'pgd,square', '--eps', '0.1', '--samples', '30', '--steps', '5', '--query-samples', '3', '--queries', '30', '--json']);
+      code = await main([
+        'robustness',
+        join(dir, 'mlp.onnx'),
+        '--dataset',
+        'mnist',
+        '--board',
+        'host',
+        '-o',
+        join(dir, 'proj'),
+        '--attack',
+        'pgd,square',
+        '--eps',
+        '0.1',
+        '--samples',
+        '30',
+        '--steps',
+        '5',
+        '--query-samples',
+        '3',
+        '--queries',
+        '30',
+        '--json',
+      ]);
     } finally {
       out.mockRestore();
       err.mockRestore();
@@ -106,15 +143,23 @@ describe('tinyforge robustness --board host', () => {
     expect(code).toBe(0);
     const r = JSON.parse(stdout);
     expect(typeof r.clean_top1).toBe('number');
-    expect(r.models.map((m: { model: string; where: string }) => `${m.model}@${m.where}`)).toEqual(['float@host', 'int8@host', 'int8@device']);
+    expect(r.models.map((m: { model: string; where: string }) => `${m.model}@${m.where}`)).toEqual([
+      'float@host',
+      'int8@host',
+      'int8@device',
+    ]);
     const dev = r.attacks.filter((a: { where: string }) => a.where === 'device');
     expect(dev.map((a: { name: string }) => a.name)).toEqual(['pgd', 'square']);
     expect(dev[0]).toMatchObject({ name: 'pgd', eps: 0.1, where: 'device', crafted_against: 'float', transferred: true });
     expect(dev[1]).toMatchObject({ name: 'square', crafted_against: 'int8 (device)', transferred: false });
     // The query attack runs against the device, not again against the host copy of the same bytes.
-    expect(r.attacks.filter((a: { name: string }) => a.name === 'square').map((a: { model: string; where: string }) => `${a.model}@${a.where}`)).toEqual(['float@host', 'int8@device']);
+    expect(
+      r.attacks.filter((a: { name: string }) => a.name === 'square').map((a: { model: string; where: string }) => `${a.model}@${a.where}`),
+    ).toEqual(['float@host', 'int8@device']);
     // The device runs the same int8 arithmetic as the host reference: same verdicts on the same transferred images.
-    const host = r.attacks.find((a: { name: string; where: string; model: string }) => a.name === 'pgd' && a.where === 'host' && a.model === 'int8');
+    const host = r.attacks.find(
+      (a: { name: string; where: string; model: string }) => a.name === 'pgd' && a.where === 'host' && a.model === 'int8',
+    );
     expect(dev[0].robust_top1).toBe(host.robust_top1);
     expect(r.models[2].clean_top1).toBe(r.models[1].clean_top1);
   });

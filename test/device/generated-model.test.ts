@@ -58,14 +58,24 @@ describe('generated model on the device', () => {
   it('int8 MLP on mps2-an386 gives the reference bytes exactly', async () => {
     const g = int8Mlp([32, 16, 10]);
     const r = rng(5);
-    await deployAndCompare('mps2-an386', g, [0, 1, 2].map(() => randI8(r, 32)), true);
+    await deployAndCompare(
+      'mps2-an386',
+      g,
+      [0, 1, 2].map(() => randI8(r, 32)),
+      true,
+    );
   });
 
   for (const boardId of ['host', 'mps2-an386']) {
     it(`float CNN (softmax: libm on the device) on ${boardId} matches the reference`, async () => {
       const g = floatCnn();
       const r = rng(6);
-      await deployAndCompare(boardId, g, [0, 1].map(() => randF32(r, 8 * 8 * 2)), false);
+      await deployAndCompare(
+        boardId,
+        g,
+        [0, 1].map(() => randF32(r, 8 * 8 * 2)),
+        false,
+      );
     });
   }
 });

@@ -22,9 +22,26 @@ function modelPath(): string {
 describe('tinyforge deploy --board hifive1', () => {
   it('deploys the MNIST CNN into 16 KB of RAM and reports instructions, memory and identical outputs', async () => {
     const out = join(dir, 'out');
-    const args = ['bin/tinyforge.js', 'deploy', modelPath(), '--board', 'hifive1', '--dataset', 'mnist', '--samples', '8', '--calibration-samples', '32', '-o', out, '--json'];
+    const args = [
+      'bin/tinyforge.js',
+      'deploy',
+      modelPath(),
+      '--board',
+      'hifive1',
+      '--dataset',
+      'mnist',
+      '--samples',
+      '8',
+      '--calibration-samples',
+      '32',
+      '-o',
+      out,
+      '--json',
+    ];
     const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) =>
-      execFile(process.execPath, args, { maxBuffer: 16 << 20 }, (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve({ stdout: so }))),
+      execFile(process.execPath, args, { maxBuffer: 16 << 20 }, (err, so, se) =>
+        err ? reject(new Error(`${err.message}\n${se}`)) : resolve({ stdout: so }),
+      ),
     );
     const r = JSON.parse(stdout);
     expect(r.board).toBe('hifive1');

@@ -74,7 +74,11 @@ describe('hifive1: generated int8 model (PTQ) against the reference interpreter'
     dir = mkdtempSync(join(tmpdir(), 'tfg-hifive1-int8-'));
     const modelDir = join(dir, 'model');
     const sources = writeModel(modelDir, model.gen);
-    const fw = await buildSerialFirmware(board, { modelSources: sources, includeDirs: [modelDir, join(modelDir, 'tfg/include')], outDir: join(dir, 'fw') });
+    const fw = await buildSerialFirmware(board, {
+      modelSources: sources,
+      includeDirs: [modelDir, join(modelDir, 'tfg/include')],
+      outDir: join(dir, 'fw'),
+    });
     expect(fw.size.text).toBeGreaterThan(0);
     session = await openDevice(board, fw.elfPath);
   });

@@ -33,10 +33,28 @@ describe('emulator lifetime', () => {
     const state = join(dir, 'sessions');
     const model = join(dir, 'tiny.onnx');
     writeTinyMlp(model);
-    const cli = spawn('node', ['bin/tinyforge.js', 'deploy', model, '--board', 'mps2-an386', '--quantize', 'none', '--dataset', 'mnist', '--samples', '5000', '-o', join(dir, 'out')], {
-      env: { ...process.env, TINYFORGE_STATE_DIR: state },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const cli = spawn(
+      'node',
+      [
+        'bin/tinyforge.js',
+        'deploy',
+        model,
+        '--board',
+        'mps2-an386',
+        '--quantize',
+        'none',
+        '--dataset',
+        'mnist',
+        '--samples',
+        '5000',
+        '-o',
+        join(dir, 'out'),
+      ],
+      {
+        env: { ...process.env, TINYFORGE_STATE_DIR: state },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<void>((r) => cli.on('exit', () => r()));
@@ -67,10 +85,17 @@ describe('emulator lifetime', () => {
     try {
       mkdirSync(registryDir(), { recursive: true });
       const sleepPath = spawnSync('sh', ['-c', 'command -v sleep'], { encoding: 'utf8' }).stdout.trim();
-      writeFileSync(join(registryDir(), `${leftover.pid}.json`), JSON.stringify({ pid: leftover.pid, owner: deadOwner, command: sleepPath, args: ['60'], started: 'earlier' }));
+      writeFileSync(
+        join(registryDir(), `${leftover.pid}.json`),
+        JSON.stringify({ pid: leftover.pid, owner: deadOwner, command: sleepPath, args: ['60'], started: 'earlier' }),
+      );
       writeFileSync(join(registryDir(), '999999.json'), 'not json'); // a broken record is dropped, not fatal
       expect(staleSessions().map((s) => s.pid)).toEqual([leftover.pid]);
-      const p = await startManaged({ command: 'true', args: [], missing: { code: 'missing-emulator', what: 'true', debianPackage: 'coreutils' } });
+      const p = await startManaged({
+        command: 'true',
+        args: [],
+        missing: { code: 'missing-emulator', what: 'true', debianPackage: 'coreutils' },
+      });
       await p.exited;
       expect(warnings.map((w) => w.code)).toEqual(['stale-process']);
       expect(warnings[0].message).toContain(`pid ${leftover.pid}`);
@@ -84,7 +109,11 @@ describe('emulator lifetime', () => {
   });
 
   it('a missing emulator is still named with its Debian package', async () => {
-    const e = await startManaged({ command: 'qemu-system-nosuch', args: [], missing: { code: 'missing-emulator', what: 'the emulator', debianPackage: 'qemu-system-arm' } }).catch((err) => err);
+    const e = await startManaged({
+      command: 'qemu-system-nosuch',
+      args: [],
+      missing: { code: 'missing-emulator', what: 'the emulator', debianPackage: 'qemu-system-arm' },
+    }).catch((err) => err);
     expect(e.code).toBe('missing-emulator');
     expect(e.diagnostic.hint).toContain('apt-get install qemu-system-arm');
   });

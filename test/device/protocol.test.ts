@@ -50,7 +50,10 @@ async function setup(): Promise<{ host: SerialLink; peer: SerialLink }> {
   const peer = new SerialLink(pair.b);
   await host.open();
   await peer.open();
-  cleanup.push(() => host.close(), () => peer.close());
+  cleanup.push(
+    () => host.close(),
+    () => peer.close(),
+  );
   return { host, peer };
 }
 

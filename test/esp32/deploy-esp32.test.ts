@@ -63,7 +63,10 @@ function tinyforge(args: string[]): Promise<{ code: number | null; stdout: strin
   });
 }
 
-const md5 = (d: Uint8Array) => createHash('md5').update(d.length % 4 ? Buffer.concat([d, Buffer.alloc(4 - (d.length % 4), 0xff)]) : d).digest('hex');
+const md5 = (d: Uint8Array) =>
+  createHash('md5')
+    .update(d.length % 4 ? Buffer.concat([d, Buffer.alloc(4 - (d.length % 4), 0xff)]) : d)
+    .digest('hex');
 
 describe('tinyforge deploy --board esp32 --port <pty of the ROM peer>', () => {
   it('compiles, writes the ESP-IDF project, skips the build (no ESP-IDF), flashes the prebuilt image and verifies every byte', async () => {
@@ -75,13 +78,34 @@ describe('tinyforge deploy --board esp32 --port <pty of the ROM peer>', () => {
     const image = writeBuildDir(images, 'esp32');
     dirs.push(image);
     const out = join(tmp('tfg-deploy-esp32-'), 'out');
-    const r = await tinyforge(['deploy', mnistCnnOnnx(), '--board', 'esp32', '--port', pair.hostPath, '--image', image, '--flash-only',
-      '--dataset', 'mnist', '--calibration-samples', '16', '-o', out, '--json']);
+    const r = await tinyforge([
+      'deploy',
+      mnistCnnOnnx(),
+      '--board',
+      'esp32',
+      '--port',
+      pair.hostPath,
+      '--image',
+      image,
+      '--flash-only',
+      '--dataset',
+      'mnist',
+      '--calibration-samples',
+      '16',
+      '-o',
+      out,
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('ESP-IDF is not installed (IDF_PATH is not set): skipping idf.py build');
     expect(r.stderr).toContain(`ESP-IDF project: ${join(out, 'esp-idf')}`); // the one compile wrote, not a second one
     expect(r.stderr).toContain('written by compile');
-    const summary = JSON.parse(r.stdout) as { chip: string; build: { kind: string }; project: string; images: { offset: number; bytes: number; md5: string }[] };
+    const summary = JSON.parse(r.stdout) as {
+      chip: string;
+      build: { kind: string };
+      project: string;
+      images: { offset: number; bytes: number; md5: string }[];
+    };
     expect(summary.chip).toBe('ESP32');
     expect(summary.build.kind).toBe('prebuilt');
     expect(summary.images.map((i) => i.offset)).toEqual([0x1000, 0x8000, 0x10000]);
@@ -94,7 +118,9 @@ describe('tinyforge deploy --board esp32 --port <pty of the ROM peer>', () => {
     // The project for a later `idf.py build` holds the model that was compiled.
     const hash = (JSON.parse(readFileSync(join(out, 'tinyforge.json'), 'utf8')) as { hash: number }).hash;
     expect(summary.project).toBe(join(out, 'esp-idf'));
-    expect(readFileSync(join(out, 'esp-idf', COMPONENT_DIR, 'model.h'), 'utf8')).toContain(`#define TFG_MODEL_HASH 0x${hash.toString(16).padStart(8, '0')}u`);
+    expect(readFileSync(join(out, 'esp-idf', COMPONENT_DIR, 'model.h'), 'utf8')).toContain(
+      `#define TFG_MODEL_HASH 0x${hash.toString(16).padStart(8, '0')}u`,
+    );
   });
 
   it('tinyforge flash on a compiled folder writes the same images through the same path and verifies them', async () => {
@@ -149,7 +175,15 @@ describe('deployEsp32 with the reset lines wired to the auto-reset circuit', () 
     dirs.push(image);
     const logs: string[] = [];
     const model = await int8Cnn();
-    const r = await deployEsp32({ board: loadBoard('esp32'), model: model.gen, outDir: tmp('tfg-deploy-fn-'), port: adapter, image, idfPath: '', onLog: (l) => logs.push(l) });
+    const r = await deployEsp32({
+      board: loadBoard('esp32'),
+      model: model.gen,
+      outDir: tmp('tfg-deploy-fn-'),
+      port: adapter,
+      image,
+      idfPath: '',
+      onLog: (l) => logs.push(l),
+    });
     expect(r.build.kind).toBe('prebuilt');
     expect(r.flash.images).toHaveLength(3);
     expect(r.elfPath).toBeUndefined(); // the synthetic build folder has no ELF
@@ -167,7 +201,12 @@ describe('deployEsp32 with the reset lines wired to the auto-reset circuit', () 
     const fwDir = tmp('tfg-esp32-app-');
     const sources = writeModel(join(fwDir, 'model'), model.gen);
     writeFileSync(join(fwDir, 'main.c'), renderSerialMain(loadBoard('esp32')));
-    const fw = await buildFirmware({ board: loadBoard('host'), sources: [join(fwDir, 'main.c'), ...sources], includeDirs: [join(fwDir, 'model'), join(fwDir, 'model/tfg/include')], output: join(fwDir, 'app') });
+    const fw = await buildFirmware({
+      board: loadBoard('host'),
+      sources: [join(fwDir, 'main.c'), ...sources],
+      includeDirs: [join(fwDir, 'model'), join(fwDir, 'model/tfg/include')],
+      output: join(fwDir, 'app'),
+    });
     const app = await startHostFirmware(fw.elfPath);
     const appPort = new SerialPort({ path: app.ptyPath, baudRate: 115200, autoOpen: false });
     await new Promise<void>((res, rej) => appPort.open((e) => (e ? rej(e) : res())));
@@ -205,8 +244,13 @@ describe('deployEsp32 with the reset lines wired to the auto-reset circuit', () 
 
   it('missing-sdk when there is neither ESP-IDF nor an image, before touching the port', async () => {
     const model = await int8Cnn();
-    const e = await deployEsp32({ board: loadBoard('esp32'), model: model.gen, outDir: tmp('tfg-deploy-fn-'), port: '/dev/nonexistent-port', idfPath: '' })
-      .catch((x: unknown) => x as TinyforgeError);
+    const e = await deployEsp32({
+      board: loadBoard('esp32'),
+      model: model.gen,
+      outDir: tmp('tfg-deploy-fn-'),
+      port: '/dev/nonexistent-port',
+      idfPath: '',
+    }).catch((x: unknown) => x as TinyforgeError);
     expect((e as TinyforgeError).code).toBe('missing-sdk');
     expect((e as TinyforgeError).diagnostic.notes?.join()).toContain('the ESP-IDF project is ready in');
   });

@@ -8,7 +8,8 @@ import { listBoards, loadBoard } from '../../src/build/boards.ts';
 import { checkBoard, espIdfCheck, type BoardCheck } from '../../src/cli/commands/doctor.ts';
 import { listPorts } from '../../src/device/ports.ts';
 
-const cli = (...args: string[]) => execFileSync(process.execPath, ['bin/tinyforge.js', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const cli = (...args: string[]) =>
+  execFileSync(process.execPath, ['bin/tinyforge.js', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const pinned = JSON.parse(readFileSync('package.json', 'utf8')).dependencies['esptool-js'] as string;
 
 describe('tinyforge doctor', () => {
@@ -18,9 +19,21 @@ describe('tinyforge doctor', () => {
     const by = Object.fromEntries(checks.map((c) => [c.board, c]));
     const tool = (b: string, role: string) => by[b].tools.find((t) => t.role === role)!;
     expect(by.hifive1.ready).toBe(true);
-    expect(tool('hifive1', 'compiler')).toMatchObject({ name: 'riscv64-unknown-elf-gcc', found: true, version: expect.stringMatching(/12\.\d/) });
-    expect(tool('hifive1', 'emulator')).toMatchObject({ name: 'qemu-system-riscv32', found: true, version: expect.stringMatching(/^QEMU emulator version \d/) });
-    expect(tool('mps2-an386', 'libc')).toMatchObject({ name: 'libnewlib-arm-none-eabi', found: true, version: expect.stringMatching(/libc\.a$/) });
+    expect(tool('hifive1', 'compiler')).toMatchObject({
+      name: 'riscv64-unknown-elf-gcc',
+      found: true,
+      version: expect.stringMatching(/12\.\d/),
+    });
+    expect(tool('hifive1', 'emulator')).toMatchObject({
+      name: 'qemu-system-riscv32',
+      found: true,
+      version: expect.stringMatching(/^QEMU emulator version \d/),
+    });
+    expect(tool('mps2-an386', 'libc')).toMatchObject({
+      name: 'libnewlib-arm-none-eabi',
+      found: true,
+      version: expect.stringMatching(/libc\.a$/),
+    });
     const idf = tool('esp32', 'sdk');
     expect(idf.name).toBe('ESP-IDF');
     expect(idf.found).toBe(espIdfCheck('esp32').found);

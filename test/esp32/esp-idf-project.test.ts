@@ -41,14 +41,32 @@ const sdk = (p: EspIdfProject) => readFileSync(join(p.dir, 'sdkconfig.defaults')
 describe('ESP-IDF project generation', () => {
   it('writes the project files, the model component with the runtime and the port', () => {
     const p = projects.esp32;
-    for (const f of ['CMakeLists.txt', 'sdkconfig.defaults', 'partitions.csv', 'main/CMakeLists.txt', 'main/main.c', 'main/app_main.c',
-      `${COMPONENT_DIR}/CMakeLists.txt`, `${COMPONENT_DIR}/Kconfig`, `${COMPONENT_DIR}/model.c`, `${COMPONENT_DIR}/model.h`,
-      `${COMPONENT_DIR}/runtime/tfg_serve.c`, `${COMPONENT_DIR}/runtime/tfg_port.h`, `${COMPONENT_DIR}/port/tfg_esp_idf_port.c`]) {
+    for (const f of [
+      'CMakeLists.txt',
+      'sdkconfig.defaults',
+      'partitions.csv',
+      'main/CMakeLists.txt',
+      'main/main.c',
+      'main/app_main.c',
+      `${COMPONENT_DIR}/CMakeLists.txt`,
+      `${COMPONENT_DIR}/Kconfig`,
+      `${COMPONENT_DIR}/model.c`,
+      `${COMPONENT_DIR}/model.h`,
+      `${COMPONENT_DIR}/runtime/tfg_serve.c`,
+      `${COMPONENT_DIR}/runtime/tfg_port.h`,
+      `${COMPONENT_DIR}/port/tfg_esp_idf_port.c`,
+    ]) {
       expect(existsSync(join(p.dir, f)), f).toBe(true);
       expect(p.files).toContain(f);
     }
-    expect(walk(p.dir).map((f) => relative(p.dir, f)).sort()).toEqual(p.files);
-    expect(readFileSync(join(p.dir, 'CMakeLists.txt'), 'utf8')).toMatch(/include\(\$ENV\{IDF_PATH\}\/tools\/cmake\/project\.cmake\)\nproject\(tinyforge_esp32\)/);
+    expect(
+      walk(p.dir)
+        .map((f) => relative(p.dir, f))
+        .sort(),
+    ).toEqual(p.files);
+    expect(readFileSync(join(p.dir, 'CMakeLists.txt'), 'utf8')).toMatch(
+      /include\(\$ENV\{IDF_PATH\}\/tools\/cmake\/project\.cmake\)\nproject\(tinyforge_esp32\)/,
+    );
     // main.c is the same serial main as every other board, with this board's id.
     expect(readFileSync(join(p.dir, 'main/main.c'), 'utf8')).toContain('#define TFG_BOARD_ID "esp32"');
     expect(readFileSync(join(p.dir, 'main/app_main.c'), 'utf8')).toMatch(/void app_main\(void\)\s*\{\s*\(void\)main\(\);/);
@@ -60,14 +78,28 @@ describe('ESP-IDF project generation', () => {
       const compDir = join(p.dir, COMPONENT_DIR);
       const cmake = readFileSync(join(compDir, 'CMakeLists.txt'), 'utf8');
       const listed = [...cmakeList(cmake, 'set\\(TFG_PORTABLE_SRCS'), ...cmakeList(cmake, '\\$\\{TFG_PORTABLE_SRCS\\}')];
-      const onDisk = walk(compDir).filter((f) => f.endsWith('.c')).map((f) => relative(compDir, f));
+      const onDisk = walk(compDir)
+        .filter((f) => f.endsWith('.c'))
+        .map((f) => relative(compDir, f));
       expect([...listed].sort()).toEqual(onDisk.sort());
-      expect(listed).toEqual(expect.arrayContaining(['model.c', 'runtime/tfg_serve.c', 'port/tfg_esp_idf_port.c', ...model.gen.kernels.map((k) => expect.stringContaining(`${k}.c`))]));
+      expect(listed).toEqual(
+        expect.arrayContaining([
+          'model.c',
+          'runtime/tfg_serve.c',
+          'port/tfg_esp_idf_port.c',
+          ...model.gen.kernels.map((k) => expect.stringContaining(`${k}.c`)),
+        ]),
+      );
       expect(cmakeList(cmake, 'INCLUDE_DIRS')).toEqual(['.', 'runtime']);
       expect(cmakeList(cmake, 'PRIV_INCLUDE_DIRS')).toEqual(['tfg/include', 'port']);
       for (const d of ['.', 'runtime', 'tfg/include', 'port']) expect(existsSync(join(compDir, d)), d).toBe(true);
       const main = readFileSync(join(p.dir, 'main/CMakeLists.txt'), 'utf8');
-      expect(cmakeList(main, 'SRCS').sort()).toEqual(walk(join(p.dir, 'main')).filter((f) => f.endsWith('.c')).map((f) => relative(join(p.dir, 'main'), f)).sort());
+      expect(cmakeList(main, 'SRCS').sort()).toEqual(
+        walk(join(p.dir, 'main'))
+          .filter((f) => f.endsWith('.c'))
+          .map((f) => relative(join(p.dir, 'main'), f))
+          .sort(),
+      );
       expect(main).toMatch(/PRIV_REQUIRES tinyforge_model/);
     }
   });
@@ -106,12 +138,15 @@ describe('ESP-IDF project generation', () => {
     expect(c3).toContain('CONFIG_ESP_DEFAULT_CPU_FREQ_MHZ_160=y');
     expect(c3).not.toContain('CPU1');
     // The clock in sdkconfig is the board file's clock_hz (the report turns cycles into ms with it).
-    for (const [id, p] of Object.entries(projects)) expect(sdk(p)).toContain(`CONFIG_ESP_DEFAULT_CPU_FREQ_MHZ_${loadBoard(id).clockHz / 1e6}=y`);
+    for (const [id, p] of Object.entries(projects))
+      expect(sdk(p)).toContain(`CONFIG_ESP_DEFAULT_CPU_FREQ_MHZ_${loadBoard(id).clockHz / 1e6}=y`);
   });
 
   it('gives the app one partition that fits the flash, 64 KB aligned, leaving the last 64 KB free', () => {
     for (const [id, p] of Object.entries(projects)) {
-      const rows = readFileSync(join(p.dir, 'partitions.csv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'))
+      const rows = readFileSync(join(p.dir, 'partitions.csv'), 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
         .map((l) => l.split(',').map((c) => c.trim()));
       const app = rows.find((r) => r[1] === 'app')!;
       const [offset, size] = [Number(app[3]), Number(app[4])];
@@ -139,7 +174,11 @@ describe('ESP-IDF project generation', () => {
 });
 
 describe('compile checks without ESP-IDF', () => {
-  const sources = (p: EspIdfProject) => [...p.portableSources.map((s) => join(p.dir, COMPONENT_DIR, s)), join(p.dir, 'main/main.c'), join(p.dir, 'main/app_main.c')];
+  const sources = (p: EspIdfProject) => [
+    ...p.portableSources.map((s) => join(p.dir, COMPONENT_DIR, s)),
+    join(p.dir, 'main/main.c'),
+    join(p.dir, 'main/app_main.c'),
+  ];
   const includes = (p: EspIdfProject) => ['.', 'runtime', 'tfg/include'].map((d) => `-I${join(p.dir, COMPONENT_DIR, d)}`);
 
   it('the portable C of the project (model, kernels, runtime, main) compiles with host gcc, warnings as errors', () => {
@@ -153,14 +192,16 @@ describe('compile checks without ESP-IDF', () => {
     for (const o of objs) expect(statSync(o).size).toBeGreaterThan(0);
   });
 
-  it('the ESP32-C3 project\'s portable C compiles with Debian riscv64-unknown-elf-gcc for rv32imc/ilp32', () => {
+  it("the ESP32-C3 project's portable C compiles with Debian riscv64-unknown-elf-gcc for rv32imc/ilp32", () => {
     const p = projects.esp32c3;
     const board = loadBoard('esp32c3');
     // Debian's RISC-V gcc has no C library: the libc-less builds' <string.h> (firmware/boards/sifive) stands in for newlib's.
     const shim = `-I${join(FIRMWARE_DIR, 'boards', 'sifive')}`;
     for (const [i, src] of sources(p).entries()) {
       const obj = join(p.dir, `c3-${i}.o`);
-      execFileSync(board.compiler.command, [...BASE_CFLAGS, ...board.cflags, ...includes(p), shim, '-c', src, '-o', obj], { stdio: 'pipe' });
+      execFileSync(board.compiler.command, [...BASE_CFLAGS, ...board.cflags, ...includes(p), shim, '-c', src, '-o', obj], {
+        stdio: 'pipe',
+      });
       const header = execFileSync('riscv64-unknown-elf-readelf', ['-h', obj], { encoding: 'utf8' });
       expect(header).toMatch(/Class:\s+ELF32/);
       expect(header).toMatch(/Machine:\s+RISC-V/);
@@ -170,20 +211,25 @@ describe('compile checks without ESP-IDF', () => {
 });
 
 describe('idf.py build', () => {
-  it(process.env.IDF_PATH ? 'builds with the installed ESP-IDF and writes flasher_args.json' : 'fails with missing-sdk naming ESP-IDF and how to install it (IDF_PATH is not set here)', async () => {
-    const p = projects.esp32;
-    if (process.env.IDF_PATH) {
-      const b = await buildEspIdfProject(p);
-      expect(existsSync(b.flasherArgs)).toBe(true);
-      expect(JSON.parse(readFileSync(b.flasherArgs, 'utf8')).extra_esptool_args.chip).toBe('esp32');
-      return;
-    }
-    const e = await buildEspIdfProject(p).catch((x: unknown) => x as TinyforgeError);
-    expect(e).toBeInstanceOf(TinyforgeError);
-    expect((e as TinyforgeError).code).toBe('missing-sdk');
-    expect((e as TinyforgeError).message).toContain('ESP-IDF is not installed (IDF_PATH is not set)');
-    expect((e as TinyforgeError).diagnostic.hint).toMatch(/install\.sh esp32.*export\.sh.*--image/);
-  });
+  it(
+    process.env.IDF_PATH
+      ? 'builds with the installed ESP-IDF and writes flasher_args.json'
+      : 'fails with missing-sdk naming ESP-IDF and how to install it (IDF_PATH is not set here)',
+    async () => {
+      const p = projects.esp32;
+      if (process.env.IDF_PATH) {
+        const b = await buildEspIdfProject(p);
+        expect(existsSync(b.flasherArgs)).toBe(true);
+        expect(JSON.parse(readFileSync(b.flasherArgs, 'utf8')).extra_esptool_args.chip).toBe('esp32');
+        return;
+      }
+      const e = await buildEspIdfProject(p).catch((x: unknown) => x as TinyforgeError);
+      expect(e).toBeInstanceOf(TinyforgeError);
+      expect((e as TinyforgeError).code).toBe('missing-sdk');
+      expect((e as TinyforgeError).message).toContain('ESP-IDF is not installed (IDF_PATH is not set)');
+      expect((e as TinyforgeError).diagnostic.hint).toMatch(/install\.sh esp32.*export\.sh.*--image/);
+    },
+  );
 
   it('says so when IDF_PATH points at a folder that is not ESP-IDF', async () => {
     const e = await buildEspIdfProject(projects.esp32, { idfPath: dirs[0] }).catch((x: unknown) => x as TinyforgeError);

@@ -138,7 +138,12 @@ export function parseEspImage(flash: Uint8Array, at = 0): ParsedImage | null {
   const checksumAt = p + (15 - (p % 16)); // last byte of the 16-byte-aligned block
   const hashAppended = flash[at + 23] === 1;
   const digestOk = hashAppended
-    ? Buffer.compare(createHash('sha256').update(flash.subarray(at, checksumAt + 1)).digest(), Buffer.from(flash.subarray(checksumAt + 1, checksumAt + 33))) === 0
+    ? Buffer.compare(
+        createHash('sha256')
+          .update(flash.subarray(at, checksumAt + 1))
+          .digest(),
+        Buffer.from(flash.subarray(checksumAt + 1, checksumAt + 33)),
+      ) === 0
     : null;
   return { entry: dv.getUint32(at + 4, true), segments, checksumOk: flash[checksumAt] === check, sha256Ok: digestOk };
 }

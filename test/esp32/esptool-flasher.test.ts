@@ -45,7 +45,9 @@ describe('flashWithEsptool', () => {
     const dir = writeBuildDir(esp32FlashSet(4096), 'esp32s3');
     dirs.push(dir);
     const { peer, adapter } = await rig();
-    const err = await flashWithEsptool({ board: 'esp32', port: adapter, flasherArgs: join(dir, 'flasher_args.json') }).catch((e: unknown) => e);
+    const err = await flashWithEsptool({ board: 'esp32', port: adapter, flasherArgs: join(dir, 'flasher_args.json') }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TinyforgeError);
     expect((err as TinyforgeError).code).toBe('esp-wrong-chip');
     expect((err as TinyforgeError).diagnostic.hint).toContain('idf.py set-target esp32');

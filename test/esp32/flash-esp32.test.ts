@@ -67,8 +67,21 @@ describe('flashEsp32 against the ESP32 ROM/stub peer on a pty', () => {
 
     // The conversation went through the stub, at the new baud rate, compressed, with SPI set-up and MD5 checks.
     const ops = new Set(peer.received);
-    for (const op of [OP.SYNC, OP.READ_REG, OP.WRITE_REG, OP.MEM_BEGIN, OP.MEM_DATA, OP.MEM_END, OP.CHANGE_BAUDRATE, OP.SPI_ATTACH,
-      OP.SPI_SET_PARAMS, OP.FLASH_DEFL_BEGIN, OP.FLASH_DEFL_DATA, OP.FLASH_DEFL_END, OP.SPI_FLASH_MD5]) {
+    for (const op of [
+      OP.SYNC,
+      OP.READ_REG,
+      OP.WRITE_REG,
+      OP.MEM_BEGIN,
+      OP.MEM_DATA,
+      OP.MEM_END,
+      OP.CHANGE_BAUDRATE,
+      OP.SPI_ATTACH,
+      OP.SPI_SET_PARAMS,
+      OP.FLASH_DEFL_BEGIN,
+      OP.FLASH_DEFL_DATA,
+      OP.FLASH_DEFL_END,
+      OP.SPI_FLASH_MD5,
+    ]) {
       expect(ops.has(op), `op 0x${op.toString(16)}`).toBe(true);
     }
     expect(ops.has(OP.FLASH_DATA)).toBe(false);

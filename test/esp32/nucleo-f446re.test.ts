@@ -25,7 +25,11 @@ beforeAll(async () => {
 
 describe('nucleo-f446re firmware', () => {
   it('links for the F446RE: vectors at 0x08000000, stack at the top of its 128 KB RAM, DWT and USART2 in the port', () => {
-    const words = execFileSync('arm-none-eabi-objdump', ['-s', '-j', '.text', '--start-address=0x08000000', '--stop-address=0x08000008', elf], { encoding: 'utf8' });
+    const words = execFileSync(
+      'arm-none-eabi-objdump',
+      ['-s', '-j', '.text', '--start-address=0x08000000', '--stop-address=0x08000008', elf],
+      { encoding: 'utf8' },
+    );
     const m = /8000000 ([0-9a-f]{8}) ([0-9a-f]{8})/.exec(words)!;
     const le = (h: string) => Buffer.from(h, 'hex').readUInt32LE(0);
     expect(le(m[1])).toBe(0x20020000);
@@ -71,15 +75,28 @@ describe('nucleo-f446re firmware on QEMU netduinoplus2 (USART2 → second serial
 describe('flashing with OpenOCD', () => {
   it('runs exactly: openocd -f interface/stlink.cfg -f target/stm32f4x.cfg -c "program {elf} verify reset exit"', () => {
     expect(openocdArgs({ board, elfPath: '/tmp/build dir/firmware.elf' })).toEqual([
-      '-f', 'interface/stlink.cfg', '-f', 'target/stm32f4x.cfg', '-c', 'program {/tmp/build dir/firmware.elf} verify reset exit',
+      '-f',
+      'interface/stlink.cfg',
+      '-f',
+      'target/stm32f4x.cfg',
+      '-c',
+      'program {/tmp/build dir/firmware.elf} verify reset exit',
     ]);
     expect(openocdArgs({ board, elfPath: '/b/fw.elf', adapterSerial: '066DFF343433', adapterSpeedKhz: 1800 })).toEqual([
-      '-f', 'interface/stlink.cfg', '-c', 'adapter serial 066DFF343433', '-f', 'target/stm32f4x.cfg', '-c', 'adapter speed 1800',
-      '-c', 'program {/b/fw.elf} verify reset exit',
+      '-f',
+      'interface/stlink.cfg',
+      '-c',
+      'adapter serial 066DFF343433',
+      '-f',
+      'target/stm32f4x.cfg',
+      '-c',
+      'adapter speed 1800',
+      '-c',
+      'program {/b/fw.elf} verify reset exit',
     ]);
   });
 
-  it('names Debian\'s openocd package when OpenOCD is not installed', async () => {
+  it("names Debian's openocd package when OpenOCD is not installed", async () => {
     const saved = process.env.PATH;
     process.env.PATH = mkdtempSync(join(tmpdir(), 'tfg-no-openocd-'));
     try {
@@ -118,11 +135,26 @@ describe('tinyforge deploy --board nucleo-f446re', () => {
       // PATH with the Arm toolchain only (gcc, and objdump for the stack plan): OpenOCD is absent whether or not this machine has it.
       const bin = join(dir, 'bin');
       execFileSync('mkdir', [bin]);
-      for (const tool of ['arm-none-eabi-gcc', 'arm-none-eabi-objdump']) symlinkSync(execFileSync('which', [tool], { encoding: 'utf8' }).trim(), join(bin, tool));
+      for (const tool of ['arm-none-eabi-gcc', 'arm-none-eabi-objdump'])
+        symlinkSync(execFileSync('which', [tool], { encoding: 'utf8' }).trim(), join(bin, tool));
       const out = join(dir, 'out');
-      const args = ['bin/tinyforge.js', 'deploy', model, '--board', 'nucleo-f446re', '--port', '/dev/ttyACM0', '--quantize', 'none', '-o', out];
+      const args = [
+        'bin/tinyforge.js',
+        'deploy',
+        model,
+        '--board',
+        'nucleo-f446re',
+        '--port',
+        '/dev/ttyACM0',
+        '--quantize',
+        'none',
+        '-o',
+        out,
+      ];
       const r = await new Promise<{ code: number; stderr: string }>((resolve) =>
-        execFile(process.execPath, args, { env: { ...process.env, PATH: bin } }, (err, _o, stderr) => resolve({ code: err ? (err.code as number) : 0, stderr })),
+        execFile(process.execPath, args, { env: { ...process.env, PATH: bin } }, (err, _o, stderr) =>
+          resolve({ code: err ? (err.code as number) : 0, stderr }),
+        ),
       );
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('error[missing-toolchain]');

@@ -13,7 +13,13 @@ function fakeSysfs(): string {
   const usbDev = join(root, 'devices/pci0000:00/0000:00:14.0/usb1/1-2');
   const iface = join(usbDev, '1-2:1.0/ttyUSB0');
   mkdirSync(iface, { recursive: true });
-  for (const [k, v] of Object.entries({ idVendor: '10c4\n', idProduct: 'EA60\n', manufacturer: 'Silicon Labs\n', product: 'CP2102N USB to UART Bridge Controller\n', serial: 'a1b2c3\n' })) {
+  for (const [k, v] of Object.entries({
+    idVendor: '10c4\n',
+    idProduct: 'EA60\n',
+    manufacturer: 'Silicon Labs\n',
+    product: 'CP2102N USB to UART Bridge Controller\n',
+    serial: 'a1b2c3\n',
+  })) {
     writeFileSync(join(usbDev, k), v);
   }
   mkdirSync(join(root, 'bus/usb-serial/drivers/cp210x'), { recursive: true });

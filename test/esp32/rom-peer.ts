@@ -7,8 +7,18 @@ import { getStubJsonByChipName, type Stub } from 'esptool-js';
 import { AutoResetCircuit, type BootMode } from './auto-reset-circuit.ts';
 import { Esp32Registers } from './esp32-registers.ts';
 import { parseEspImage, type ParsedImage } from './esp-image.ts';
-import { OP, ROM_BAD_CRC, ROM_FAILED, ROM_INVALID_MSG, STUB_BAD_CHECKSUM, STUB_BAD_LEN, STUB_INFLATE_ERROR, STUB_NOT_IMPLEMENTED,
-  STUB_NOT_IN_FLASH_MODE, STUB_TOO_MUCH_DATA } from './esp-protocol.ts';
+import {
+  OP,
+  ROM_BAD_CRC,
+  ROM_FAILED,
+  ROM_INVALID_MSG,
+  STUB_BAD_CHECKSUM,
+  STUB_BAD_LEN,
+  STUB_INFLATE_ERROR,
+  STUB_NOT_IMPLEMENTED,
+  STUB_NOT_IN_FLASH_MODE,
+  STUB_TOO_MUCH_DATA,
+} from './esp-protocol.ts';
 import { SlipDecoder, slipEncode } from './slip.ts';
 
 export { OP } from './esp-protocol.ts';
@@ -46,7 +56,14 @@ export interface RomPeerOptions {
   onCommand?: (op: number, data: Uint8Array, state: ChipState) => void;
 }
 
-interface FlashWrite { offset: number; size: number; compressed: boolean; blockSize: number; chunks: Buffer[]; written: number }
+interface FlashWrite {
+  offset: number;
+  size: number;
+  compressed: boolean;
+  blockSize: number;
+  chunks: Buffer[];
+  written: number;
+}
 
 const u32 = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
 const checksum = (data: Uint8Array) => data.reduce((s, b) => s ^ b, 0xef);
@@ -232,7 +249,8 @@ export class RomPeer {
   }
 
   private memData(op: number, data: Uint8Array, chk: number): void {
-    const len = u32(data, 0), seq = u32(data, 4);
+    const len = u32(data, 0),
+      seq = u32(data, 4);
     const payload = data.slice(16);
     if (!this.mem || len !== payload.length) return this.fail(op, ROM_INVALID_MSG, STUB_BAD_LEN);
     if (checksum(payload) !== (chk & 0xff)) return this.fail(op, ROM_BAD_CRC, STUB_BAD_CHECKSUM);
@@ -243,7 +261,8 @@ export class RomPeer {
   }
 
   private memEnd(op: number, data: Uint8Array): void {
-    const noExec = u32(data, 0), entry = u32(data, 4);
+    const noExec = u32(data, 0),
+      entry = u32(data, 4);
     this.respond(op, 0, new Uint8Array(0));
     if (noExec) return;
     // The ROM jumps to `entry`. This model can only "run" esptool's own ESP32 stub, so it checks that exactly that
@@ -264,7 +283,9 @@ export class RomPeer {
   }
 
   private flashBegin(op: number, data: Uint8Array): void {
-    const size = u32(data, 0), blockSize = u32(data, 8), offset = u32(data, 12);
+    const size = u32(data, 0),
+      blockSize = u32(data, 8),
+      offset = u32(data, 12);
     if (this.state === 'rom' && !this.spiAttached) return this.fail(op, ROM_FAILED, STUB_NOT_IN_FLASH_MODE);
     if (offset + size > this.flash.length) return this.fail(op, ROM_INVALID_MSG, STUB_TOO_MUCH_DATA);
     // The ROM erases the whole region here; the stub erases just in time, which leaves the same bytes behind.
@@ -275,7 +296,8 @@ export class RomPeer {
 
   private flashData(op: number, data: Uint8Array, chk: number): void {
     const w = this.write;
-    const len = u32(data, 0), seq = u32(data, 4);
+    const len = u32(data, 0),
+      seq = u32(data, 4);
     const payload = data.slice(16);
     if (!w || w.compressed !== (op === OP.FLASH_DEFL_DATA)) return this.fail(op, ROM_FAILED, STUB_NOT_IN_FLASH_MODE);
     if (len !== payload.length) return this.fail(op, ROM_INVALID_MSG, STUB_BAD_LEN);
@@ -309,9 +331,12 @@ export class RomPeer {
   }
 
   private md5(op: number, data: Uint8Array): void {
-    const addr = u32(data, 0), size = u32(data, 4);
+    const addr = u32(data, 0),
+      size = u32(data, 4);
     if (addr + size > this.flash.length) return this.fail(op, 0x09, STUB_BAD_LEN);
-    const digest = createHash('md5').update(this.flash.subarray(addr, addr + size)).digest();
+    const digest = createHash('md5')
+      .update(this.flash.subarray(addr, addr + size))
+      .digest();
     // The ROM returns the digest as 32 hex characters, the stub as 16 raw bytes.
     const payload = this.state === 'rom' ? new TextEncoder().encode(digest.toString('hex')) : new Uint8Array(digest);
     this.respond(op, 0, payload);

@@ -36,7 +36,9 @@ export function checkAgainstReference(g: Graph, opts: CheckOptions = {}): void {
     const run = runOnHost(g, inputs, { board: { kernels: variant }, layers: opts.layers });
     if (opts.layers) {
       const values = runGraph(g, { [g.inputs[0]]: inputs[0] }, { collect: true }).values!;
-      g.nodes.forEach((node, li) => expectSame(run.layers!.get(li)!, values[node.outputs[0]], `${g.name} [${variant}] layer ${li} ${node.name}`));
+      g.nodes.forEach((node, li) =>
+        expectSame(run.layers!.get(li)!, values[node.outputs[0]], `${g.name} [${variant}] layer ${li} ${node.name}`),
+      );
     }
     const want = opts.expectKernels?.[variant];
     if (want) for (const k of want) expect(run.gen.kernels, `${g.name} [${variant}]`).toContain(k);

@@ -22,8 +22,16 @@ interface Case {
 }
 
 const KERNELS = [
-  'tfg_conv2d_s8_dsp', 'tfg_conv2d_s8_im2col_dsp', 'tfg_conv2d_s8_1x1_dsp', 'tfg_depthwise_conv2d_s8_dsp',
-  'tfg_dense_f32_xnor', 'tfg_conv2d_f32_xnor', 'tfg_dense_f32_huff', 'tfg_conv2d_f32_huff', 'tfg_dense_s8_huff', 'tfg_conv2d_s8_huff',
+  'tfg_conv2d_s8_dsp',
+  'tfg_conv2d_s8_im2col_dsp',
+  'tfg_conv2d_s8_1x1_dsp',
+  'tfg_depthwise_conv2d_s8_dsp',
+  'tfg_dense_f32_xnor',
+  'tfg_conv2d_f32_xnor',
+  'tfg_dense_f32_huff',
+  'tfg_conv2d_f32_huff',
+  'tfg_dense_s8_huff',
+  'tfg_conv2d_s8_huff',
 ];
 
 /** tfg_conv_geom / tfg_conv_geom16 initializers (only the fields the scratch functions read matter; the rest are valid). */
@@ -43,14 +51,18 @@ function cFigures(cases: Case[]): string[] {
     writeFileSync(join(dir, 'scratch.c'), src);
     const kernels = KERNELS.map(kernelSourcePath);
     const files = [...kernels, ...kernelDependencies(kernels).sources].map((rel) => join(FIRMWARE_DIR, rel));
-    execFileSync('gcc', [...HOST_FLAGS, '-I', join(FIRMWARE_DIR, 'include'), join(dir, 'scratch.c'), ...files, '-o', join(dir, 'scratch'), '-lm'], { stdio: 'pipe' });
+    execFileSync(
+      'gcc',
+      [...HOST_FLAGS, '-I', join(FIRMWARE_DIR, 'include'), join(dir, 'scratch.c'), ...files, '-o', join(dir, 'scratch'), '-lm'],
+      { stdio: 'pipe' },
+    );
     return execFileSync(join(dir, 'scratch'), { encoding: 'utf8' }).trim().split('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-describe('kernel scratch: C <kernel>_scratch_bytes = the planner\'s figure', () => {
+describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () => {
   const r = rng(17);
   const int = (lo: number, hi: number) => lo + Math.floor((hi - lo + 1) * r());
 
@@ -62,20 +74,35 @@ describe('kernel scratch: C <kernel>_scratch_bytes = the planner\'s figure', () 
       const k = i < 2 ? 3 : [1, 3, 5][int(0, 2)];
       const inPerGroup = i === 0 ? Math.floor(TFG_CONV_COL_MAX / 9) + 1 : i === 1 ? 56 : int(1, 80); // 3·3·57 = 513 > 512 ≥ 3·3·56
       const g = geom({ inC: inPerGroup * groups, outC: 2 * groups, kH: k, kW: k, groups });
-      cases.push({ c: `tfg_conv2d_s8_dsp_scratch_bytes(&(tfg_conv_geom)${g})`, ts: convScratchBytes('tfg_conv2d_s8_dsp', k, k, inPerGroup) });
+      cases.push({
+        c: `tfg_conv2d_s8_dsp_scratch_bytes(&(tfg_conv_geom)${g})`,
+        ts: convScratchBytes('tfg_conv2d_s8_dsp', k, k, inPerGroup),
+      });
       // im2col and 1×1: K = k_h·k_w·in_c up to TFG_IM2COL_MAX, in_c both multiples of 4 and not
       const inC = i < 4 ? 4 * (i + 1) : int(1, 64);
       const [kH, kW] = [int(1, 3), int(1, 3)];
-      cases.push({ c: `tfg_conv2d_s8_im2col_dsp_scratch_bytes(&(tfg_conv_geom16)${geom({ inC, kH, kW })})`, ts: convScratchBytes('tfg_conv2d_s8_im2col_dsp', kH, kW, inC) });
-      cases.push({ c: `tfg_conv2d_s8_1x1_dsp_scratch_bytes(&(tfg_conv_geom16)${geom({ inC, kH: 1, kW: 1 })})`, ts: convScratchBytes('tfg_conv2d_s8_1x1_dsp', 1, 1, inC) });
+      cases.push({
+        c: `tfg_conv2d_s8_im2col_dsp_scratch_bytes(&(tfg_conv_geom16)${geom({ inC, kH, kW })})`,
+        ts: convScratchBytes('tfg_conv2d_s8_im2col_dsp', kH, kW, inC),
+      });
+      cases.push({
+        c: `tfg_conv2d_s8_1x1_dsp_scratch_bytes(&(tfg_conv_geom16)${geom({ inC, kH: 1, kW: 1 })})`,
+        ts: convScratchBytes('tfg_conv2d_s8_1x1_dsp', 1, 1, inC),
+      });
       // depthwise: channels not multiples of 4, strides, wide outputs
       const [ch, dk, outW, strideW] = [int(1, 70), int(1, 5), int(1, 50), int(1, 3)];
       const [rows, wts] = depthwiseDspScratch(ch, dk, dk, outW, strideW);
-      cases.push({ c: `tfg_depthwise_conv2d_s8_dsp_scratch_bytes(&(tfg_conv_geom16)${geom({ inC: ch, kH: dk, kW: dk, outW, strideW })})`, ts: rows + wts });
+      cases.push({
+        c: `tfg_depthwise_conv2d_s8_dsp_scratch_bytes(&(tfg_conv_geom16)${geom({ inC: ch, kH: dk, kW: dk, outW, strideW })})`,
+        ts: rows + wts,
+      });
       // XNOR: rows around word boundaries
       const inN = i < 3 ? 31 + i : int(1, 2048);
       cases.push({ c: `tfg_dense_f32_xnor_scratch_bytes(${inN})`, ts: xnorScratchBytes(inN, false) });
-      cases.push({ c: `tfg_conv2d_f32_xnor_scratch_bytes(&(tfg_conv_geom)${geom({ inC, kH, kW, groups: 1 })})`, ts: xnorScratchBytes(kH * kW * inC, true) });
+      cases.push({
+        c: `tfg_conv2d_f32_xnor_scratch_bytes(&(tfg_conv_geom)${geom({ inC, kH, kW, groups: 1 })})`,
+        ts: xnorScratchBytes(kH * kW * inC, true),
+      });
     }
     expect(cFigures(cases)).toEqual(cases.map((k) => String(k.ts)));
     expect(cases.some((k) => k.c.startsWith('tfg_conv2d_s8_dsp_') && k.ts === 0)).toBe(true); // the per-tap path: no scratch
@@ -105,18 +132,40 @@ describe('kernel scratch: C <kernel>_scratch_bytes = the planner\'s figure', () 
     // NULL tensors: the check comes first, so ASan would flag any access.
     const g16 = `&(tfg_conv_geom16)${geom({ inC: 6, kH: 3, kW: 3 })}`;
     const g32 = `&(tfg_conv_geom)${geom({ inC: 6, outC: 2, kH: 3, kW: 3, groups: 1 })}`;
-    const st = encodeWeightStream(Uint8Array.from({ length: 100 }, (_, i) => i % 8), new Float32Array(100).fill(1), { codebookN: 8, sparse: false, huffman: true });
+    const st = encodeWeightStream(
+      Uint8Array.from({ length: 100 }, (_, i) => i % 8),
+      new Float32Array(100).fill(1),
+      { codebookN: 8, sparse: false, huffman: true },
+    );
     const s = `&(tfg_huff_stream)${descriptor(st)}`;
     const cases: Case[] = [
       { c: `tfg_conv2d_s8_dsp(${g32}, NULL, NULL, NULL, NULL, NULL, NULL, tfg_conv2d_s8_dsp_scratch_bytes(${g32}) - 1)`, ts: -1 },
-      { c: `tfg_conv2d_s8_im2col_dsp(${g16}, NULL, 0, NULL, NULL, NULL, NULL, NULL, tfg_conv2d_s8_im2col_dsp_scratch_bytes(${g16}) - 1)`, ts: -1 },
-      { c: `tfg_conv2d_s8_1x1_dsp(${g16}, NULL, 0, NULL, NULL, NULL, NULL, NULL, tfg_conv2d_s8_1x1_dsp_scratch_bytes(${g16}) - 1)`, ts: -1 },
-      { c: `tfg_depthwise_conv2d_s8_dsp(${g16}, NULL, 0, NULL, NULL, NULL, NULL, NULL, tfg_depthwise_conv2d_s8_dsp_scratch_bytes(${g16}) - 1)`, ts: -1 },
-      { c: `tfg_dense_f32_xnor(1, 40, 2, NULL, NULL, NULL, NULL, 0.0f, 1.0f, NULL, NULL, tfg_dense_f32_xnor_scratch_bytes(40) - 1)`, ts: -1 },
-      { c: `tfg_conv2d_f32_xnor(${g32}, NULL, NULL, NULL, NULL, 0.0f, 1.0f, NULL, NULL, tfg_conv2d_f32_xnor_scratch_bytes(${g32}) - 1)`, ts: -1 },
+      {
+        c: `tfg_conv2d_s8_im2col_dsp(${g16}, NULL, 0, NULL, NULL, NULL, NULL, NULL, tfg_conv2d_s8_im2col_dsp_scratch_bytes(${g16}) - 1)`,
+        ts: -1,
+      },
+      {
+        c: `tfg_conv2d_s8_1x1_dsp(${g16}, NULL, 0, NULL, NULL, NULL, NULL, NULL, tfg_conv2d_s8_1x1_dsp_scratch_bytes(${g16}) - 1)`,
+        ts: -1,
+      },
+      {
+        c: `tfg_depthwise_conv2d_s8_dsp(${g16}, NULL, 0, NULL, NULL, NULL, NULL, NULL, tfg_depthwise_conv2d_s8_dsp_scratch_bytes(${g16}) - 1)`,
+        ts: -1,
+      },
+      {
+        c: `tfg_dense_f32_xnor(1, 40, 2, NULL, NULL, NULL, NULL, 0.0f, 1.0f, NULL, NULL, tfg_dense_f32_xnor_scratch_bytes(40) - 1)`,
+        ts: -1,
+      },
+      {
+        c: `tfg_conv2d_f32_xnor(${g32}, NULL, NULL, NULL, NULL, 0.0f, 1.0f, NULL, NULL, tfg_conv2d_f32_xnor_scratch_bytes(${g32}) - 1)`,
+        ts: -1,
+      },
       { c: `tfg_dense_f32_huff(1, 10, 10, NULL, ${s}, NULL, 0.0f, 1.0f, NULL, NULL, tfg_dense_f32_huff_scratch_bytes(${s}) - 1)`, ts: -1 },
       { c: `tfg_dense_s8_huff(1, 10, 10, NULL, NULL, ${s}, NULL, NULL, NULL, tfg_dense_s8_huff_scratch_bytes(${s}) - 1)`, ts: -1 },
-      { c: `tfg_conv2d_f32_huff(${g32}, NULL, ${s}, NULL, 0.0f, 1.0f, NULL, NULL, tfg_conv2d_f32_huff_scratch_bytes(${g32}, ${s}) - 1)`, ts: -1 },
+      {
+        c: `tfg_conv2d_f32_huff(${g32}, NULL, ${s}, NULL, 0.0f, 1.0f, NULL, NULL, tfg_conv2d_f32_huff_scratch_bytes(${g32}, ${s}) - 1)`,
+        ts: -1,
+      },
       { c: `tfg_conv2d_s8_huff(${g32}, NULL, NULL, ${s}, NULL, NULL, NULL, tfg_conv2d_s8_huff_scratch_bytes(${g32}, ${s}) - 1)`, ts: -1 },
     ];
     expect(new Set(cases.map((k) => k.c.slice(0, k.c.indexOf('('))))).toEqual(new Set(KERNELS));

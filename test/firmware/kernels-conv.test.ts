@@ -33,7 +33,13 @@ function convGraph(c: ConvCase, int8: boolean, depthwise = false, multiplier = 1
   const wCount = wShape.reduce((a, d) => a * d, 1);
   const act: Activation = c.attrs.activation ?? 'none';
   const attrs = depthwise
-    ? { strides: c.attrs.strides ?? [1, 1], dilations: c.attrs.dilations ?? [1, 1], pads: c.attrs.pads ?? [0, 0, 0, 0], activation: act, multiplier }
+    ? {
+        strides: c.attrs.strides ?? [1, 1],
+        dilations: c.attrs.dilations ?? [1, 1],
+        pads: c.attrs.pads ?? [0, 0, 0, 0],
+        activation: act,
+        multiplier,
+      }
     : c.attrs;
   const op = depthwise ? 'DepthwiseConv2D' : 'Conv2D';
   if (!int8) {
@@ -54,48 +60,180 @@ function convGraph(c: ConvCase, int8: boolean, depthwise = false, multiplier = 1
     bData[1] = 2 ** 30 - 2000;
   }
   const w = b.constant('w', wData, wShape, qAxis(wScales, depthwise ? 3 : 0));
-  const bias = c.bias === false ? '' : b.constant('b', bData, [outC], { scale: wScales.map((s) => Math.fround(s * inScale)), zeroPoint: wScales.map(() => 0), axis: 0 }, 'i32');
+  const bias =
+    c.bias === false
+      ? ''
+      : b.constant(
+          'b',
+          bData,
+          [outC],
+          { scale: wScales.map((s) => Math.fround(s * inScale)), zeroPoint: wScales.map(() => 0), axis: 0 },
+          'i32',
+        );
   b.output(b.node(op, [x, w, bias], attrs as never, { name: 'y', dtype: 'i8', quant: q(c.outScale ?? 0.08, c.outZp ?? -7) }));
   return b.build();
 }
 
 const CASES: ConvCase[] = [
-  { name: '3x3 same', input: [1, 6, 6, 3], outC: 4, k: [3, 3], attrs: { pads: [1, 1, 1, 1], activation: 'relu' }, dsp: 'tfg_conv2d_s8_im2col_dsp' },
-  { name: 'stride 2 asymmetric pads', input: [1, 7, 6, 5], outC: 3, k: [3, 2], attrs: { strides: [2, 2], pads: [0, 1, 1, 0] }, dsp: 'tfg_conv2d_s8_im2col_dsp' },
-  { name: 'dilation 2', input: [1, 8, 7, 4], outC: 5, k: [3, 3], attrs: { dilations: [2, 2], pads: [2, 1, 2, 1], activation: 'relu6' }, dsp: 'tfg_conv2d_s8_im2col_dsp' },
+  {
+    name: '3x3 same',
+    input: [1, 6, 6, 3],
+    outC: 4,
+    k: [3, 3],
+    attrs: { pads: [1, 1, 1, 1], activation: 'relu' },
+    dsp: 'tfg_conv2d_s8_im2col_dsp',
+  },
+  {
+    name: 'stride 2 asymmetric pads',
+    input: [1, 7, 6, 5],
+    outC: 3,
+    k: [3, 2],
+    attrs: { strides: [2, 2], pads: [0, 1, 1, 0] },
+    dsp: 'tfg_conv2d_s8_im2col_dsp',
+  },
+  {
+    name: 'dilation 2',
+    input: [1, 8, 7, 4],
+    outC: 5,
+    k: [3, 3],
+    attrs: { dilations: [2, 2], pads: [2, 1, 2, 1], activation: 'relu6' },
+    dsp: 'tfg_conv2d_s8_im2col_dsp',
+  },
   { name: 'groups 2', input: [1, 5, 5, 8], outC: 6, k: [3, 3], attrs: { groups: 2, pads: [1, 1, 1, 1] }, dsp: 'tfg_conv2d_s8_dsp' },
   { name: '1x1 batch 2 no bias', input: [2, 4, 4, 12], outC: 7, k: [1, 1], attrs: {}, bias: false, dsp: 'tfg_conv2d_s8_1x1_dsp' },
-  { name: '1x1 stride 2 odd pixels', input: [1, 5, 5, 6], outC: 5, k: [1, 1], attrs: { strides: [2, 2] }, inZp: -128, dsp: 'tfg_conv2d_s8_1x1_dsp' },
+  {
+    name: '1x1 stride 2 odd pixels',
+    input: [1, 5, 5, 6],
+    outC: 5,
+    k: [1, 1],
+    attrs: { strides: [2, 2] },
+    inZp: -128,
+    dsp: 'tfg_conv2d_s8_1x1_dsp',
+  },
   { name: '1x1 padded', input: [1, 3, 3, 5], outC: 4, k: [1, 1], attrs: { pads: [1, 0, 0, 1] }, dsp: 'tfg_conv2d_s8_im2col_dsp' },
-  { name: 'extreme zero points', input: [1, 5, 5, 3], outC: 2, k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, inZp: -128, outZp: 127, dsp: 'tfg_conv2d_s8_im2col_dsp' },
-  { name: 'saturating', input: [1, 4, 4, 9], outC: 3, k: [2, 2], attrs: {}, inZp: 127, outZp: -128, outScale: 0.0005, dsp: 'tfg_conv2d_s8_im2col_dsp' },
-  { name: 'im2col at its limit (K = 576)', input: [1, 4, 3, 64], outC: 3, k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, dsp: 'tfg_conv2d_s8_im2col_dsp' },
-  { name: '1x1 dead channel bias 2^30', input: [1, 3, 4, 8], outC: 5, k: [1, 1], attrs: {}, hugeBias: true, outScale: 10000, dsp: 'tfg_conv2d_s8_1x1_dsp' },
-  { name: '3x3 dead channel bias 2^30', input: [1, 4, 4, 3], outC: 4, k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, hugeBias: true, outScale: 10000, dsp: 'tfg_conv2d_s8_im2col_dsp' },
-  { name: 'field past the im2col limit', input: [1, 3, 3, 65], outC: 2, k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, dsp: 'tfg_conv2d_s8_dsp' },
+  {
+    name: 'extreme zero points',
+    input: [1, 5, 5, 3],
+    outC: 2,
+    k: [3, 3],
+    attrs: { pads: [1, 1, 1, 1] },
+    inZp: -128,
+    outZp: 127,
+    dsp: 'tfg_conv2d_s8_im2col_dsp',
+  },
+  {
+    name: 'saturating',
+    input: [1, 4, 4, 9],
+    outC: 3,
+    k: [2, 2],
+    attrs: {},
+    inZp: 127,
+    outZp: -128,
+    outScale: 0.0005,
+    dsp: 'tfg_conv2d_s8_im2col_dsp',
+  },
+  {
+    name: 'im2col at its limit (K = 576)',
+    input: [1, 4, 3, 64],
+    outC: 3,
+    k: [3, 3],
+    attrs: { pads: [1, 1, 1, 1] },
+    dsp: 'tfg_conv2d_s8_im2col_dsp',
+  },
+  {
+    name: '1x1 dead channel bias 2^30',
+    input: [1, 3, 4, 8],
+    outC: 5,
+    k: [1, 1],
+    attrs: {},
+    hugeBias: true,
+    outScale: 10000,
+    dsp: 'tfg_conv2d_s8_1x1_dsp',
+  },
+  {
+    name: '3x3 dead channel bias 2^30',
+    input: [1, 4, 4, 3],
+    outC: 4,
+    k: [3, 3],
+    attrs: { pads: [1, 1, 1, 1] },
+    hugeBias: true,
+    outScale: 10000,
+    dsp: 'tfg_conv2d_s8_im2col_dsp',
+  },
+  {
+    name: 'field past the im2col limit',
+    input: [1, 3, 3, 65],
+    outC: 2,
+    k: [3, 3],
+    attrs: { pads: [1, 1, 1, 1] },
+    dsp: 'tfg_conv2d_s8_dsp',
+  },
 ];
 
 describe('conv kernels', () => {
   for (const c of CASES) {
     it(`Conv2D ${c.name}: float and int8 (every variant)`, () => {
       checkAgainstReference(convGraph(c, false));
-      checkAgainstReference(convGraph(c, true), { variants: VARIANTS, samples: 3, expectKernels: { reference: ['tfg_conv2d_s8'], 'cortex-m-dsp': [c.dsp!] } });
+      checkAgainstReference(convGraph(c, true), {
+        variants: VARIANTS,
+        samples: 3,
+        expectKernels: { reference: ['tfg_conv2d_s8'], 'cortex-m-dsp': [c.dsp!] },
+      });
     });
   }
   const dw: [ConvCase, number][] = [
     [{ name: 'dw 3x3 same', input: [1, 6, 6, 4], outC: 0, k: [3, 3], attrs: { pads: [1, 1, 1, 1], activation: 'relu' } }, 1],
     [{ name: 'dw multiplier 2 stride 2', input: [1, 7, 7, 3], outC: 0, k: [3, 3], attrs: { strides: [2, 2], pads: [1, 0, 1, 1] } }, 2],
-    [{ name: 'dw dilation extreme zp', input: [1, 8, 8, 2], outC: 0, k: [3, 3], attrs: { dilations: [2, 2], pads: [2, 2, 2, 2] }, inZp: -128, outZp: 127 }, 1],
-    [{ name: 'dw 6 channels stride 2 (4 + 2 remainder)', input: [1, 7, 6, 6], outC: 0, k: [3, 3], attrs: { strides: [2, 2], pads: [1, 1, 1, 1], activation: 'relu6' }, inZp: 127 }, 1],
+    [
+      {
+        name: 'dw dilation extreme zp',
+        input: [1, 8, 8, 2],
+        outC: 0,
+        k: [3, 3],
+        attrs: { dilations: [2, 2], pads: [2, 2, 2, 2] },
+        inZp: -128,
+        outZp: 127,
+      },
+      1,
+    ],
+    [
+      {
+        name: 'dw 6 channels stride 2 (4 + 2 remainder)',
+        input: [1, 7, 6, 6],
+        outC: 0,
+        k: [3, 3],
+        attrs: { strides: [2, 2], pads: [1, 1, 1, 1], activation: 'relu6' },
+        inZp: 127,
+      },
+      1,
+    ],
     [{ name: 'dw 5x5 window over a 3x3 image', input: [1, 3, 3, 8], outC: 0, k: [5, 5], attrs: { pads: [2, 2, 2, 2] }, bias: false }, 1],
-    [{ name: 'dw dead channel bias 2^30', input: [1, 5, 5, 8], outC: 0, k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, hugeBias: true, outScale: 10000 }, 1],
-    [{ name: 'dw 3x3 no pad 16 channels saturating', input: [1, 5, 4, 16], outC: 0, k: [3, 3], attrs: {}, outScale: 0.001, outZp: -128 }, 1],
+    [
+      {
+        name: 'dw dead channel bias 2^30',
+        input: [1, 5, 5, 8],
+        outC: 0,
+        k: [3, 3],
+        attrs: { pads: [1, 1, 1, 1] },
+        hugeBias: true,
+        outScale: 10000,
+      },
+      1,
+    ],
+    [
+      { name: 'dw 3x3 no pad 16 channels saturating', input: [1, 5, 4, 16], outC: 0, k: [3, 3], attrs: {}, outScale: 0.001, outZp: -128 },
+      1,
+    ],
   ];
   for (const [c, m] of dw) {
     it(`DepthwiseConv2D ${c.name}: float and int8`, () => {
       checkAgainstReference(convGraph(c, false, true, m));
       const dsp = m === 1 && !c.attrs.dilations ? 'tfg_depthwise_conv2d_s8_dsp' : 'tfg_depthwise_conv2d_s8';
-      checkAgainstReference(convGraph(c, true, true, m), { variants: VARIANTS, samples: 3, expectKernels: { reference: ['tfg_depthwise_conv2d_s8'], 'cortex-m-dsp': [dsp] } });
+      checkAgainstReference(convGraph(c, true, true, m), {
+        variants: VARIANTS,
+        samples: 3,
+        expectKernels: { reference: ['tfg_depthwise_conv2d_s8'], 'cortex-m-dsp': [dsp] },
+      });
     });
   }
 });

@@ -6,7 +6,13 @@ import type { Activation, Graph } from '../../src/ir/graph.ts';
 import { int8Mlp, q, qAxis, randF32, randI32, randI8, rng } from '../codegen/graphs.ts';
 import { checkAgainstReference, VARIANTS } from './kernel-check.ts';
 
-function denseGraph(name: string, batch: number, inN: number, outN: number, o: { int8: boolean; bias?: boolean; act?: Activation; inZp?: number; outZp?: number; outScale?: number; hugeBias?: boolean }): Graph {
+function denseGraph(
+  name: string,
+  batch: number,
+  inN: number,
+  outN: number,
+  o: { int8: boolean; bias?: boolean; act?: Activation; inZp?: number; outZp?: number; outScale?: number; hugeBias?: boolean },
+): Graph {
   const r = rng(inN * 7 + outN);
   const b = new GraphBuilder(`dense ${name} ${o.int8 ? 's8' : 'f32'}`);
   if (!o.int8) {
@@ -21,14 +27,20 @@ function denseGraph(name: string, batch: number, inN: number, outN: number, o: {
   const ws = Array.from({ length: outN }, () => 0.001 + 0.01 * r());
   const wData = randI8(r, inN * outN, -127, 127);
   const bData = randI32(r, outN, -5000, 5000);
-  if (o.hugeBias) { // a dead row (zero weights, bias 2^30, as in VWW) and a row near 2^30: the general requantization path
+  if (o.hugeBias) {
+    // a dead row (zero weights, bias 2^30, as in VWW) and a row near 2^30: the general requantization path
     wData.fill(0, 0, inN);
     bData[0] = 2 ** 30;
     bData[1] = 2 ** 30 - 2000;
   }
   const w = b.constant('w', wData, [outN, inN], qAxis(ws, 0));
-  const bias = o.bias === false ? '' : b.constant('b', bData, [outN], { scale: ws.map((s) => Math.fround(s * inScale)), zeroPoint: ws.map(() => 0), axis: 0 }, 'i32');
-  b.output(b.node('Dense', [x, w, bias], { activation: o.act ?? 'none' }, { name: 'y', dtype: 'i8', quant: q(o.outScale ?? 0.1, o.outZp ?? 5) }));
+  const bias =
+    o.bias === false
+      ? ''
+      : b.constant('b', bData, [outN], { scale: ws.map((s) => Math.fround(s * inScale)), zeroPoint: ws.map(() => 0), axis: 0 }, 'i32');
+  b.output(
+    b.node('Dense', [x, w, bias], { activation: o.act ?? 'none' }, { name: 'y', dtype: 'i8', quant: q(o.outScale ?? 0.1, o.outZp ?? 5) }),
+  );
   return b.build();
 }
 
@@ -50,7 +62,10 @@ describe('dense kernels', () => {
   it('int8: zero points at the extremes and saturating outputs, every variant', () => {
     const edge = [new Int8Array(45).fill(-128), new Int8Array(45).fill(127)];
     checkAgainstReference(denseGraph('zp -128', 1, 45, 6, { int8: true, inZp: -128, outZp: 127 }), { ...S8, extra: edge });
-    checkAgainstReference(denseGraph('zp 127 saturating', 1, 45, 6, { int8: true, inZp: 127, outZp: -128, outScale: 0.0004, act: 'relu6' }), { ...S8, extra: edge });
+    checkAgainstReference(
+      denseGraph('zp 127 saturating', 1, 45, 6, { int8: true, inZp: 127, outZp: -128, outScale: 0.0004, act: 'relu6' }),
+      { ...S8, extra: edge },
+    );
   });
 
   it('int8 LeNet-300-100 shaped MLP with softmax, every variant', () => {

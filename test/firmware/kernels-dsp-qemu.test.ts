@@ -23,7 +23,13 @@ function int8Cnn(): Graph {
   const conv = (name: string, inC: number, outC: number, k: number, attrs: object, groups = 1) => {
     const ws = Array.from({ length: outC }, () => 0.003 + 0.01 * r());
     const w = b.constant(`${name}.w`, randI8(r, outC * k * k * (inC / groups), -127, 127), [outC, k, k, inC / groups], qAxis(ws, 0));
-    const bias = b.constant(`${name}.b`, randI32(r, outC, -2000, 2000), [outC], { scale: ws.map((s) => Math.fround(s * scale)), zeroPoint: ws.map(() => 0), axis: 0 }, 'i32');
+    const bias = b.constant(
+      `${name}.b`,
+      randI32(r, outC, -2000, 2000),
+      [outC],
+      { scale: ws.map((s) => Math.fround(s * scale)), zeroPoint: ws.map(() => 0), axis: 0 },
+      'i32',
+    );
     const outScale = 0.04 + 0.05 * r();
     h = b.node('Conv2D', [h, w, bias], { groups, ...attrs }, { name, dtype: 'i8', quant: q(outScale, -20) });
     scale = Math.fround(outScale);
@@ -45,10 +51,29 @@ function int8DsCnn(): Graph {
   const layer = (name: string, op: 'Conv2D' | 'DepthwiseConv2D', outC: number, k: number, attrs: object) => {
     const ws = Array.from({ length: outC }, () => 0.003 + 0.01 * r());
     const shape = op === 'Conv2D' ? [outC, k, k, c] : [1, k, k, outC];
-    const w = b.constant(`${name}.w`, randI8(r, shape.reduce((a, d) => a * d, 1), -127, 127), shape, qAxis(ws, op === 'Conv2D' ? 0 : 3));
-    const bias = b.constant(`${name}.b`, randI32(r, outC, -2000, 2000), [outC], { scale: ws.map((s) => Math.fround(s * scale)), zeroPoint: ws.map(() => 0), axis: 0 }, 'i32');
+    const w = b.constant(
+      `${name}.w`,
+      randI8(
+        r,
+        shape.reduce((a, d) => a * d, 1),
+        -127,
+        127,
+      ),
+      shape,
+      qAxis(ws, op === 'Conv2D' ? 0 : 3),
+    );
+    const bias = b.constant(
+      `${name}.b`,
+      randI32(r, outC, -2000, 2000),
+      [outC],
+      { scale: ws.map((s) => Math.fround(s * scale)), zeroPoint: ws.map(() => 0), axis: 0 },
+      'i32',
+    );
     const outScale = 0.04 + 0.05 * r();
-    const full = op === 'Conv2D' ? { groups: 1, ...attrs } : { strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], activation: 'none', multiplier: 1, ...attrs };
+    const full =
+      op === 'Conv2D'
+        ? { groups: 1, ...attrs }
+        : { strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], activation: 'none', multiplier: 1, ...attrs };
     h = b.node(op, [h, w, bias], full as never, { name, dtype: 'i8', quant: q(outScale, -10) });
     scale = Math.fround(outScale);
     c = outC;
@@ -71,7 +96,13 @@ function int8Pointwise(): Graph {
   const pw = (name: string, inC: number, outC: number, strides: [number, number]) => {
     const ws = Array.from({ length: outC }, () => 0.003 + 0.01 * r());
     const w = b.constant(`${name}.w`, randI8(r, outC * inC, -127, 127), [outC, 1, 1, inC], qAxis(ws, 0));
-    const bias = b.constant(`${name}.b`, randI32(r, outC, -2000, 2000), [outC], { scale: ws.map((s) => Math.fround(s * scale)), zeroPoint: ws.map(() => 0), axis: 0 }, 'i32');
+    const bias = b.constant(
+      `${name}.b`,
+      randI32(r, outC, -2000, 2000),
+      [outC],
+      { scale: ws.map((s) => Math.fround(s * scale)), zeroPoint: ws.map(() => 0), axis: 0 },
+      'i32',
+    );
     const outScale = 0.04 + 0.05 * r();
     h = b.node('Conv2D', [h, w, bias], { groups: 1, strides, activation: 'relu' }, { name, dtype: 'i8', quant: q(outScale, -20) });
     scale = Math.fround(outScale);
@@ -102,7 +133,9 @@ describe('DSP kernels on QEMU mps2-an386', () => {
     const gen = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });
     expect(gen.kernels).toEqual(['tfg_conv2d_s8_1x1_dsp']);
     const run = runOnQemu(gen, inputs);
-    inputs.forEach((x, i) => expect(Array.from(run.outputs[i]), `sample ${i}`).toEqual(Array.from(bytes(runGraph(g, { x }).outputs[g.outputs[0]]))));
+    inputs.forEach((x, i) =>
+      expect(Array.from(run.outputs[i]), `sample ${i}`).toEqual(Array.from(bytes(runGraph(g, { x }).outputs[g.outputs[0]]))),
+    );
   });
 
   it('int8 LeNet-300-100: identical bytes to the reference, dense layers at ≤ 3 instructions per MAC with SMLAD', () => {
@@ -137,7 +170,13 @@ describe('DSP kernels on QEMU mps2-an386', () => {
 
   it('int8 MNIST CNN after PTQ: identical bytes with both kernel sets, DSP convs under half the reference instructions', () => {
     const g = mnistCnn(1);
-    const qg = quantizeGraphInt8(g, calibrate(g, [0, 1, 2].map((i) => ({ [g.inputs[0]]: randF32(rng(i), 784, 0, 1) })))).graph;
+    const qg = quantizeGraphInt8(
+      g,
+      calibrate(
+        g,
+        [0, 1, 2].map((i) => ({ [g.inputs[0]]: randF32(rng(i), 784, 0, 1) })),
+      ),
+    ).graph;
     const inputs = randomInputs(qg, 2, 5);
     const refs = inputs.map((x) => bytes(runGraph(qg, { [qg.inputs[0]]: x }).outputs[qg.outputs[0]]));
     const ticks: Record<string, number[]> = {};
@@ -148,6 +187,8 @@ describe('DSP kernels on QEMU mps2-an386', () => {
     }
     // Layers 0 and 2 are the convs (28×28×8 from 1 channel, 14×14×16 from 8); measured 2.86 M → 0.95 M and 2.46 M → 0.83 M instructions.
     for (const l of [0, 2]) expect(ticks['cortex-m-dsp'][l]).toBeLessThan(ticks.reference[l] / 2);
-    console.log(`mnist-cnn int8 instructions per layer: ${JSON.stringify(Object.fromEntries(Object.entries(ticks).map(([k, t]) => [k, t.map((x) => x * INSTRUCTIONS_PER_TICK)])))}`);
+    console.log(
+      `mnist-cnn int8 instructions per layer: ${JSON.stringify(Object.fromEntries(Object.entries(ticks).map(([k, t]) => [k, t.map((x) => x * INSTRUCTIONS_PER_TICK)])))}`,
+    );
   });
 });

@@ -24,7 +24,12 @@ function chainGraph(op: BinOp, int8: boolean, o: { act?: 'none' | 'relu' | 'relu
       ? g.constant(`c${k}`, randI8(r, n), shape, q(0.11, 17))
       : g.constant(`c${k}`, op === 'Div' ? randF32(r, n, 0.5, 2) : randF32(r, n), shape);
     const inputs = k === 2 ? [c, h] : [h, c];
-    h = g.node(op, inputs, attrs as never, int8 ? { name: `y${k}`, dtype: 'i8', quant: q(k === 1 ? (o.outScale ?? 0.09) : 0.09, -1 + k) } : `y${k}`);
+    h = g.node(
+      op,
+      inputs,
+      attrs as never,
+      int8 ? { name: `y${k}`, dtype: 'i8', quant: q(k === 1 ? (o.outScale ?? 0.09) : 0.09, -1 + k) } : `y${k}`,
+    );
   });
   g.output(h);
   return g.build();
@@ -36,7 +41,9 @@ function binGraph(op: BinOp, a: number[], bShape: number[], int8: boolean): Grap
   const g = new GraphBuilder(`${op} [${a}] [${bShape}] ${int8 ? 's8' : 'f32'}`);
   const attrs = op === 'Div' ? {} : { activation: 'none' };
   const x = int8 ? g.input('x', a, 'i8', q(0.04, -3)) : g.input('x', a);
-  const c = int8 ? g.constant('c', randI8(r, product(bShape)), bShape, q(0.11, 17)) : g.constant('c', randF32(r, product(bShape), 0.5, 2), bShape);
+  const c = int8
+    ? g.constant('c', randI8(r, product(bShape)), bShape, q(0.11, 17))
+    : g.constant('c', randF32(r, product(bShape), 0.5, 2), bShape);
   g.output(g.node(op, [x, c], attrs as never, int8 ? { name: 'y', dtype: 'i8', quant: q(0.09, -1) } : 'y'));
   return g.build();
 }
@@ -78,7 +85,12 @@ describe('element-wise kernels', () => {
       const x1 = g.node('Add', [x, cst], { activation: 'none' }, { name: 'x1', dtype: 'i8', quant: q(c.sb, c.zpb) });
       g.output(g.node('Add', [x, x1], { activation: c.act }, { name: 'y', dtype: 'i8', quant: q(c.so, c.zpo) }));
       const edge = [new Int8Array(60).fill(-128), new Int8Array(60).fill(127)];
-      checkAgainstReference(g.build(), { variants: VARIANTS, extra: edge, layers: true, expectKernels: { reference: ['tfg_add_s8'], 'cortex-m-dsp': ['tfg_add_s8_dsp'] } });
+      checkAgainstReference(g.build(), {
+        variants: VARIANTS,
+        extra: edge,
+        layers: true,
+        expectKernels: { reference: ['tfg_add_s8'], 'cortex-m-dsp': ['tfg_add_s8_dsp'] },
+      });
     });
   });
 

@@ -77,7 +77,9 @@ describe('shape and conversion kernels', () => {
     const ties = Float32Array.from([0.05, -0.05, 0.15, -0.15, 0.25, -0.25, 12.7, -12.9, 1e6, -1e6]);
     checkAgainstReference(unary('Quantize', [1, 10], {}, undefined, q(0.1, 0)), { extra: [ties], samples: 6 });
     checkAgainstReference(unary('Quantize', [1, 10], {}, q(0.1, 4), q(0.03, -100)));
-    checkAgainstReference(unary('Dequantize', [1, 10], {}, q(0.037, -128)), { extra: [Int8Array.from([-128, 127, 0, 1, -1, 5, 6, 7, 8, 9])] });
+    checkAgainstReference(unary('Dequantize', [1, 10], {}, q(0.037, -128)), {
+      extra: [Int8Array.from([-128, 127, 0, 1, -1, 5, 6, 7, 8, 9])],
+    });
   });
 
   it('Reshape between two layers aliases (no code) and a Reshape of the graph input to the output copies', () => {

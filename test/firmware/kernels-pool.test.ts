@@ -7,11 +7,24 @@ import { checkAgainstReference } from './kernel-check.ts';
 
 type PoolOp = 'MaxPool' | 'AveragePool';
 
-function poolGraph(op: PoolOp, input: number[], kernel: [number, number], strides: [number, number], pads: Pads, o: { int8: boolean; include?: boolean; act?: Activation; zp?: number }): Graph {
+function poolGraph(
+  op: PoolOp,
+  input: number[],
+  kernel: [number, number],
+  strides: [number, number],
+  pads: Pads,
+  o: { int8: boolean; include?: boolean; act?: Activation; zp?: number },
+): Graph {
   const b = new GraphBuilder(`${op} k${kernel} s${strides} p${pads} ${o.int8 ? 's8' : 'f32'}`);
   const quant = q(0.07, o.zp ?? -9);
   const x = o.int8 ? b.input('x', input, 'i8', quant) : b.input('x', input);
-  const attrs: Partial<OpAttrs['AveragePool']> = { kernel, strides, pads, activation: o.act ?? 'none', countIncludePad: o.include ?? false };
+  const attrs: Partial<OpAttrs['AveragePool']> = {
+    kernel,
+    strides,
+    pads,
+    activation: o.act ?? 'none',
+    countIncludePad: o.include ?? false,
+  };
   b.output(b.node(op, [x], attrs as never, o.int8 ? { name: 'y', dtype: 'i8', quant } : 'y'));
   return b.build();
 }
@@ -33,7 +46,9 @@ describe('pool kernels', () => {
     it(`${t} AveragePool: valid, padded, count_include_pad, extreme zero point`, () => {
       checkAgainstReference(poolGraph('AveragePool', [1, 6, 6, 4], [2, 2], [2, 2], [0, 0, 0, 0], { int8 }));
       checkAgainstReference(poolGraph('AveragePool', [1, 7, 7, 3], [3, 3], [2, 1], [1, 1, 1, 1], { int8, act: 'relu' }));
-      checkAgainstReference(poolGraph('AveragePool', [1, 5, 6, 2], [3, 3], [1, 2], [1, 0, 1, 2], { int8, include: true, zp: int8 ? 127 : 0 }));
+      checkAgainstReference(
+        poolGraph('AveragePool', [1, 5, 6, 2], [3, 3], [1, 2], [1, 0, 1, 2], { int8, include: true, zp: int8 ? 127 : 0 }),
+      );
     });
     it(`${t} GlobalAveragePool`, () => {
       checkAgainstReference(gapGraph([1, 5, 5, 8], int8));

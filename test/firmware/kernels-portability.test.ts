@@ -30,7 +30,10 @@ describe('kernel portability', () => {
         const support = kernelDependencies(chosen).sources;
         expect(support).toEqual(['support/tfg_crc32.c', 'support/tfg_dsp.c', 'support/tfg_huff.c']);
         // One compiler run for all files (objects land in dir); any warning fails it with gcc's message.
-        execFileSync(cc, [...flags, ...WARN, '-c', ...[...chosen, ...support].map((rel) => join(FIRMWARE_DIR, rel))], { cwd: dir, stdio: 'pipe' });
+        execFileSync(cc, [...flags, ...WARN, '-c', ...[...chosen, ...support].map((rel) => join(FIRMWARE_DIR, rel))], {
+          cwd: dir,
+          stdio: 'pipe',
+        });
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

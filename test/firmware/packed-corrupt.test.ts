@@ -8,7 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  codebookBytes, encodeWeightStream, HUFF_HALF_BIAS, HUFF_HALF_CODEBOOK, HUFF_INT8_CODEBOOK, HUFF_ONE_SCALE, int8CodebookBytes, streamArray, type WeightStream,
+  codebookBytes,
+  encodeWeightStream,
+  HUFF_HALF_BIAS,
+  HUFF_HALF_CODEBOOK,
+  HUFF_INT8_CODEBOOK,
+  HUFF_ONE_SCALE,
+  int8CodebookBytes,
+  streamArray,
+  type WeightStream,
 } from '../../src/packing/huffman-stream.ts';
 import { FIRMWARE_DIR, kernelDependencies, kernelSourcePath } from '../../src/codegen/kernel-catalog.ts';
 import { HOST_FLAGS } from '../codegen/host-run.ts';
@@ -19,14 +27,34 @@ const IN = 40;
 const Y_LINE = /^y (\d) (\S+)$/; // conv: 1x1 kernel over 40 channels, so the same stream serves both decoders
 
 /** A layer's flash array and descriptor fields, as codegen packs them (streamArray). */
-interface Packed { data: Uint8Array; head: number; bits: number; crc: number; count: number; escape: number; k: number; tableBits: number; flags: number }
+interface Packed {
+  data: Uint8Array;
+  head: number;
+  bits: number;
+  crc: number;
+  count: number;
+  escape: number;
+  k: number;
+  tableBits: number;
+  flags: number;
+}
 
 function pack(st: WeightStream, k: number, half: boolean, bias?: number[], int8 = false): Packed {
   const codebook = Array.from({ length: k }, (_, i) => i);
   const head = int8 ? int8CodebookBytes(codebook) : codebookBytes(codebook, half, bias);
   const { bytes, crc32 } = streamArray(st, head);
   const flags = int8 ? HUFF_INT8_CODEBOOK | HUFF_ONE_SCALE : (half ? HUFF_HALF_CODEBOOK : 0) | (bias ? HUFF_HALF_BIAS : 0);
-  return { data: bytes, head: bytes.length - st.data.length, bits: st.bits, crc: crc32, count: st.count, escape: st.gapEscape, k, tableBits: st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4), flags };
+  return {
+    data: bytes,
+    head: bytes.length - st.data.length,
+    bits: st.bits,
+    crc: crc32,
+    count: st.count,
+    escape: st.gapEscape,
+    k,
+    tableBits: st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4),
+    flags,
+  };
 }
 
 /** A C harness running both decoders on the layer's array and on damaged copies of it (every bit of the codebook,
@@ -45,7 +73,7 @@ static int run(const uint8_t *d, uint32_t bytes, uint32_t nbits, int conv) {
   uint8_t *copy = malloc(bytes ? bytes : 1); /* exact size: ASan flags any read past the array */
   memcpy(copy, d, bytes);
   tfg_huff_stream s = { copy, bytes, nbits, ${p.crc}u, ${p.count}u, ${p.k - 1}u, ${p.escape}u, ${p.tableBits}u, ${p.flags}u };
-  ${fixCrc ? 's.crc32 = tfg_crc32(copy, bytes); /* recomputed: only the decoder\'s own checks remain */' : ''}
+  ${fixCrc ? "s.crc32 = tfg_crc32(copy, bytes); /* recomputed: only the decoder's own checks remain */" : ''}
   int st;
   tfg_conv_geom g = { 1, 1, 1, ${IN_N}, 1, 1, ${OUT_N}, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1 };
 #ifdef INT8_KERNELS /* identity requantization: y = the row sum of the int8 codes (x = 1, offset 0), clamped */
@@ -106,10 +134,24 @@ function runHarness(src: string, int8 = false): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'tfg-corrupt-'));
   try {
     writeFileSync(join(dir, 'h.c'), src);
-    const kernels = (int8 ? ['tfg_dense_s8_huff', 'tfg_conv2d_s8_huff'] : ['tfg_dense_f32_huff', 'tfg_conv2d_f32_huff']).map(kernelSourcePath);
+    const kernels = (int8 ? ['tfg_dense_s8_huff', 'tfg_conv2d_s8_huff'] : ['tfg_dense_f32_huff', 'tfg_conv2d_f32_huff']).map(
+      kernelSourcePath,
+    );
     const files = [...kernels, ...kernelDependencies(kernels).sources].map((rel) => join(FIRMWARE_DIR, rel));
-    execFileSync('gcc', [...HOST_FLAGS, ...(int8 ? ['-DINT8_KERNELS'] : []), '-I', join(FIRMWARE_DIR, 'include'), join(dir, 'h.c'),
-      ...files, '-o', join(dir, 'h')], { stdio: 'pipe' });
+    execFileSync(
+      'gcc',
+      [
+        ...HOST_FLAGS,
+        ...(int8 ? ['-DINT8_KERNELS'] : []),
+        '-I',
+        join(FIRMWARE_DIR, 'include'),
+        join(dir, 'h.c'),
+        ...files,
+        '-o',
+        join(dir, 'h'),
+      ],
+      { stdio: 'pipe' },
+    );
     return execFileSync(join(dir, 'h'), { encoding: 'utf8' }).trim().split('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -153,7 +195,10 @@ describe('Huffman decoder without the CRC: table path, long codes, truncation', 
       expect(lines.filter((l) => l.startsWith('good'))).toEqual(['good 0', 'good 0']);
       const want = expectedRows(indices, values, dims.out, dims.in).map((y, o) => y + (bias?.[o] ?? 0));
       for (const conv of [0, 1]) {
-        const got = lines.map((l) => Y_LINE.exec(l)).filter((m) => m && m[1] === String(conv)).map((m) => Number(m![2]));
+        const got = lines
+          .map((l) => Y_LINE.exec(l))
+          .filter((m) => m && m[1] === String(conv))
+          .map((m) => Number(m![2]));
         expect(got).toEqual(want);
       }
       // Flips with a matching CRC may decode to other valid weights; they must never crash or over-read (ASan).
@@ -165,7 +210,12 @@ describe('Huffman decoder without the CRC: table path, long codes, truncation', 
 });
 
 describe('Huffman weight stream integrity', () => {
-  for (const [sparse, int8] of [[false, false], [true, false], [false, true], [true, true]]) {
+  for (const [sparse, int8] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ]) {
     it(`${sparse ? 'sparse' : 'dense'} ${int8 ? 'int8' : 'float'} stream: all damage detected, no out-of-bounds read`, () => {
       const r = rng(sparse ? 4 : 8);
       const k = 8;
@@ -181,9 +231,16 @@ describe('Huffman weight stream integrity', () => {
       expect(lines.filter((l) => l.startsWith('truncations'))).toEqual(['truncations undetected 0', 'truncations undetected 0']);
       expect(lines.filter((l) => l.startsWith('garbage'))).toEqual(['garbage undetected 0', 'garbage undetected 0']);
       expect(lines.filter((l) => l.startsWith('badlength'))).toEqual(['badlength -2', 'badlength -2']);
-      if (int8) { // x = 1 and codebook[i] = i: each output is its row's sum of kept indices
+      if (int8) {
+        // x = 1 and codebook[i] = i: each output is its row's sum of kept indices
         const want = expectedRows(indices, values, OUT, IN).map((v) => Math.min(127, v));
-        for (const conv of [0, 1]) expect(lines.map((l) => Y_LINE.exec(l)).filter((m) => m && m[1] === String(conv)).map((m) => Number(m![2]))).toEqual(want);
+        for (const conv of [0, 1])
+          expect(
+            lines
+              .map((l) => Y_LINE.exec(l))
+              .filter((m) => m && m[1] === String(conv))
+              .map((m) => Number(m![2])),
+          ).toEqual(want);
       }
     });
   }
@@ -191,8 +248,15 @@ describe('Huffman weight stream integrity', () => {
   it('a float kernel refuses an int8 stream and an int8 kernel a float one (TFG_ERR_CORRUPT, nothing decoded)', () => {
     const r = rng(9);
     const indices = Uint8Array.from({ length: OUT * IN }, () => Math.floor(8 * r()));
-    const st = encodeWeightStream(indices, Float32Array.from(indices, (v) => v + 1), { codebookN: 8, sparse: false, huffman: true });
-    expect(runHarness(harness(pack(st, 8, false, undefined, true)), false).filter((l) => l.startsWith('good'))).toEqual(['good -2', 'good -2']);
+    const st = encodeWeightStream(
+      indices,
+      Float32Array.from(indices, (v) => v + 1),
+      { codebookN: 8, sparse: false, huffman: true },
+    );
+    expect(runHarness(harness(pack(st, 8, false, undefined, true)), false).filter((l) => l.startsWith('good'))).toEqual([
+      'good -2',
+      'good -2',
+    ]);
     expect(runHarness(harness(pack(st, 8, true)), true).filter((l) => l.startsWith('good'))).toEqual(['good -2', 'good -2']);
   });
 });

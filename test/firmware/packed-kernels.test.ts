@@ -26,7 +26,12 @@ const bytes = (d: TensorData) => new Uint8Array(d.buffer, d.byteOffset, d.byteLe
 const WEIGHTS = ['conv1.weight', 'conv2.weight', 'fc1.weight', 'fc2.weight'];
 
 /** Rewrites a weight's data to fit `kind` and sets its storage (what the passes do). */
-function store(g: Graph, name: string, kind: Storage['kind'], opts: { k?: number; huffman?: boolean; sparse?: number; half?: boolean } = {}): void {
+function store(
+  g: Graph,
+  name: string,
+  kind: Storage['kind'],
+  opts: { k?: number; huffman?: boolean; sparse?: number; half?: boolean } = {},
+): void {
   const t = g.tensors[name];
   const d = t.data!;
   const out = t.shape[0];
@@ -124,7 +129,11 @@ describe('packed weights: float layers', () => {
       const d = (e as TinyforgeError).diagnostic;
       expect(d.code).toBe('storage-not-deployable');
       expect(d.location).toMatchObject({ node: 'conv2', op: 'Conv2D' });
-      expect(d.notes).toEqual([expect.stringMatching(/layer "conv2" \(Conv2D\), weights "conv2.weight": clustered \+ Huffman \(float codebook\) weights in a float Conv2D: .*255/)]);
+      expect(d.notes).toEqual([
+        expect.stringMatching(
+          /layer "conv2" \(Conv2D\), weights "conv2.weight": clustered \+ Huffman \(float codebook\) weights in a float Conv2D: .*255/,
+        ),
+      ]);
     }
   });
 
@@ -138,7 +147,8 @@ describe('packed weights: float layers', () => {
         const p = packedWeightDecl(g, name, 'w')!;
         const st = p.stream!;
         // counts[32] (uint16), then one symbol byte and one uint16 table entry per symbol / entry of both codes
-        const built = 64 + st.index.lengths.length + st.gap!.lengths.length + 2 * (st.indexTable.entries.length + st.gapTable!.entries.length);
+        const built =
+          64 + st.index.lengths.length + st.gap!.lengths.length + 2 * (st.indexTable.entries.length + st.gapTable!.entries.length);
         expect(st.indexTable.entries.length).toBe(2 ** st.indexTable.bits);
         expect(st.indexLengths.length).toBe(Math.ceil(16 / 2));
         const head = half ? 16 * 2 + (bias ? 2 * g.tensors[name].shape[0] : 0) : 16 * 4; // conv2 has no bias
@@ -159,7 +169,11 @@ describe('packed weights: float layers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tfg-sizeof-'));
     try {
       writeFileSync(join(dir, 's.c'), `#include "tfg_huff.h"\ntypedef char size_check[sizeof(${type}) == ${bytes} ? 1 : -1];\n`);
-      execFileSync('arm-none-eabi-gcc', [...M4_FLAGS, '-Wno-unused-local-typedefs', '-fsyntax-only', '-I', join(FIRMWARE_DIR, 'include'), join(dir, 's.c')], { stdio: 'pipe' });
+      execFileSync(
+        'arm-none-eabi-gcc',
+        [...M4_FLAGS, '-Wno-unused-local-typedefs', '-fsyntax-only', '-I', join(FIRMWARE_DIR, 'include'), join(dir, 's.c')],
+        { stdio: 'pipe' },
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -196,7 +210,12 @@ describe('packed weights: int8 layers, identical bytes', () => {
     ] as const) {
       names.forEach((n, i) => store(g, n, kinds[i % kinds.length] as Storage['kind']));
       const x = g.tensors[g.inputs[0]];
-      const inputs = Array.from({ length: 10 }, () => randI8(r, x.shape.reduce((a, b) => a * b, 1)));
+      const inputs = Array.from({ length: 10 }, () =>
+        randI8(
+          r,
+          x.shape.reduce((a, b) => a * b, 1),
+        ),
+      );
       const run = runOnHost(g, inputs);
       inputs.forEach((xi, i) => expect(run.outputs[i]).toEqual(bytes(runGraph(g, { [g.inputs[0]]: xi }).outputs[g.outputs[0]])));
       expect(run.gen.kernels.some((k) => k.endsWith('_s4'))).toBe(true);
@@ -207,7 +226,12 @@ describe('packed weights: int8 layers, identical bytes', () => {
 
   /** int8 weights → clustered int8 storage (what quantize-int8 makes of a clustered layer): k int8 values as the codebook,
    *  skewed indices, a fraction `sparse` pruned to 0; `oneScale` gives every channel the same weight scale. */
-  function storeInt8Clustered(g: Graph, name: string, opts: { k: number; huffman: boolean; sparse?: number; oneScale: boolean }, seed: number): void {
+  function storeInt8Clustered(
+    g: Graph,
+    name: string,
+    opts: { k: number; huffman: boolean; sparse?: number; oneScale: boolean },
+    seed: number,
+  ): void {
     const t = g.tensors[name];
     const r = rng(seed);
     const codebook = [...new Set(Array.from({ length: 4 * opts.k }, () => -127 + Math.floor(255 * r())))].slice(0, opts.k);
@@ -243,7 +267,12 @@ describe('packed weights: int8 layers, identical bytes', () => {
         int8Weights(g).forEach((w, i) => storeInt8Clustered(g, w, opts, 40 + 10 * gi + i));
         const r = rng(11 + gi);
         const x = g.tensors[g.inputs[0]];
-        const inputs = Array.from({ length: 6 }, () => randI8(r, x.shape.reduce((a, b) => a * b, 1)));
+        const inputs = Array.from({ length: 6 }, () =>
+          randI8(
+            r,
+            x.shape.reduce((a, b) => a * b, 1),
+          ),
+        );
         const run = runOnHost(g, inputs);
         inputs.forEach((xi, i) => expect(run.outputs[i]).toEqual(bytes(runGraph(g, { [g.inputs[0]]: xi }).outputs[g.outputs[0]])));
         expect(run.gen.kernels).toContain('tfg_dense_s8_huff');
@@ -259,10 +288,17 @@ describe('packed weights: int8 layers, identical bytes', () => {
 
   it('clustered int8 weights on QEMU mps2-an386: the same bytes as the reference', () => {
     for (const [gi, g] of int8Graphs().entries()) {
-      int8Weights(g).forEach((w, i) => storeInt8Clustered(g, w, { k: 32, huffman: true, sparse: 0.6, oneScale: i % 2 === 0 }, 70 + 10 * gi + i));
+      int8Weights(g).forEach((w, i) =>
+        storeInt8Clustered(g, w, { k: 32, huffman: true, sparse: 0.6, oneScale: i % 2 === 0 }, 70 + 10 * gi + i),
+      );
       const r = rng(21 + gi);
       const x = g.tensors[g.inputs[0]];
-      const inputs = Array.from({ length: 4 }, () => randI8(r, x.shape.reduce((a, b) => a * b, 1)));
+      const inputs = Array.from({ length: 4 }, () =>
+        randI8(
+          r,
+          x.shape.reduce((a, b) => a * b, 1),
+        ),
+      );
       const run = runOnQemu(generateModel(g, { board: { kernels: 'cortex-m-dsp' } }), inputs);
       inputs.forEach((xi, i) => expect(run.outputs[i]).toEqual(bytes(runGraph(g, { [g.inputs[0]]: xi }).outputs[g.outputs[0]])));
     }
@@ -297,9 +333,17 @@ describe('packed weights: int8 layers, identical bytes', () => {
     const gen = generateModel(g);
     // The Huffman decoders' shared code (header checks, CRC-32, table building) ships once, as its own sources.
     expect(gen.sources.filter((s) => s.startsWith('tfg/support/'))).toEqual(['tfg/support/tfg_crc32.c', 'tfg/support/tfg_huff.c']);
-    expect(Object.keys(gen.files).filter((f) => f.startsWith('tfg/include/')).sort()).toEqual(
-      ['tfg/include/tfg_binary.h', 'tfg/include/tfg_crc32.h', 'tfg/include/tfg_huff.h', 'tfg/include/tfg_kernels.h', 'tfg/include/tfg_support.h'],
-    );
+    expect(
+      Object.keys(gen.files)
+        .filter((f) => f.startsWith('tfg/include/'))
+        .sort(),
+    ).toEqual([
+      'tfg/include/tfg_binary.h',
+      'tfg/include/tfg_crc32.h',
+      'tfg/include/tfg_huff.h',
+      'tfg/include/tfg_kernels.h',
+      'tfg/include/tfg_support.h',
+    ]);
     compileForCortexM4(gen);
   });
 });

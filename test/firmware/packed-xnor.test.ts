@@ -15,7 +15,15 @@ import { runOnQemu } from './qemu/qemu-run.ts';
 const bytes = (d: TensorData) => Array.from(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
 
 /** x[batch, in] → XNOR Dense [out, in] (±α per output channel) → y; optionally a float Dense after it. */
-function xnorGraph(o: { batch: number; inN: number; outN: number; bias: boolean; activation: Activation; seed: number; binary?: boolean }): Graph {
+function xnorGraph(o: {
+  batch: number;
+  inN: number;
+  outN: number;
+  bias: boolean;
+  activation: Activation;
+  seed: number;
+  binary?: boolean;
+}): Graph {
   const r = rng(o.seed);
   const b = new GraphBuilder('xnor');
   const x = b.input('x', [o.batch, o.inN]);
@@ -30,7 +38,17 @@ function xnorGraph(o: { batch: number; inN: number; outN: number; bias: boolean;
 }
 
 /** x[1,H,W,C] → XNOR Conv2D (OHWI ±α) → y. */
-function xnorConv(o: { h: number; w: number; c: number; outC: number; k: number; attrs: object; bias: boolean; seed: number; groups?: number }): Graph {
+function xnorConv(o: {
+  h: number;
+  w: number;
+  c: number;
+  outC: number;
+  k: number;
+  attrs: object;
+  bias: boolean;
+  seed: number;
+  groups?: number;
+}): Graph {
   const r = rng(o.seed);
   const b = new GraphBuilder('xnor conv');
   const x = b.input('x', [1, o.h, o.w, o.c]);
@@ -80,7 +98,9 @@ describe('XNOR-popcount Dense', () => {
       expect(run.gen.kernels).toEqual(['tfg_dense_f32_xnor']);
       // rows padded to whole words: out × ⌈in/32⌉ words
       expect(run.gen.files['model.c']).toContain(`static const uint32_t w_fc_w[${c.outN * Math.ceil(c.inN / 32)}]`);
-      inputs.forEach((x, i) => expect(Array.from(run.outputs[i]), `case ${c.seed} sample ${i}`).toEqual(bytes(runGraph(g, { x }).outputs.fc)));
+      inputs.forEach((x, i) =>
+        expect(Array.from(run.outputs[i]), `case ${c.seed} sample ${i}`).toEqual(bytes(runGraph(g, { x }).outputs.fc)),
+      );
     }
   });
 
@@ -92,7 +112,7 @@ describe('XNOR-popcount Dense', () => {
     const y = runGraph(g, { x }).outputs.fc as Float32Array;
     for (let o = 0; o < 12; o++) {
       let mismatches = 0;
-      for (let i = 0; i < 70; i++) if ((x[i] >= 0) !== (w[o * 70 + i] > 0)) mismatches++;
+      for (let i = 0; i < 70; i++) if (x[i] >= 0 !== w[o * 70 + i] > 0) mismatches++;
       expect(y[o]).toBe(Math.fround(Math.fround((70 - 2 * mismatches) * Math.abs(w[o * 70])) + bias[o]));
     }
   });

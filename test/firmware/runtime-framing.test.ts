@@ -105,7 +105,7 @@ describe('framing (C runtime ⇄ TS)', () => {
     flipped[20] ^= 0x01; // a data byte inside the first COBS block (non-zero before and after)
     expect(flipped[20]).not.toBe(0);
     const lost = Uint8Array.from([...good.slice(0, 3), ...good.slice(4)]);
-    const huge = encodeFrame({ type: 9, seq: 9, body: body(5000, (i) => i % 200 + 1) });
+    const huge = encodeFrame({ type: 9, seq: 9, body: body(5000, (i) => (i % 200) + 1) });
     const got = await exchange(Uint8Array.from([...flipped, ...lost, ...huge]), 3);
     expect(got.map((f) => f.type)).toEqual([0xff, 0xff, 0xff]);
     expect(got[0].body[0]).toBe(4); // TFG_RX_BAD_CRC

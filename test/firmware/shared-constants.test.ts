@@ -11,7 +11,11 @@ import { FIRMWARE_DIR, TFG_MAX_DIMS } from '../../src/codegen/kernel-catalog.ts'
 import { TFG_CONV_COL_MAX, TFG_IM2COL_MAX } from '../../src/codegen/ops/conv2d.ts';
 import { TFG_DW_MAX_KH, TFG_DW_ROWBUF_BYTES, TFG_DW_WBUF_BYTES } from '../../src/codegen/ops/depthwise-conv2d.ts';
 import {
-  HUFF_HALF_BIAS, HUFF_HALF_CODEBOOK, HUFF_INT8_CODEBOOK, HUFF_ONE_SCALE, HUFF_STREAM_BYTES,
+  HUFF_HALF_BIAS,
+  HUFF_HALF_CODEBOOK,
+  HUFF_INT8_CODEBOOK,
+  HUFF_ONE_SCALE,
+  HUFF_STREAM_BYTES,
 } from '../../src/packing/huffman-stream.ts';
 import { MAX_TABLE_BITS } from '../../src/packing/huffman-tables.ts';
 import { HUFF_READER_BYTES, HUFF_ROW_MAX, XNOR_WORDS_MAX } from '../../src/packing/storage.ts';
@@ -38,18 +42,39 @@ const SHARED: [string, number][] = [
   ['TFG_STACK_GUARD_BYTES', STACK_GUARD_BYTES],
   ['TFG_PROTOCOL_VERSION', PROTOCOL_VERSION],
   ...Object.entries(MSG).map(([name, code]): [string, number] => [`TFG_MSG_${name}`, code]),
-  ...Object.entries(DEVICE_ERRORS).map(([code, name]): [string, number] => [`TFG_ERR_${name.toUpperCase().replaceAll('-', '_')}`, Number(code)]),
+  ...Object.entries(DEVICE_ERRORS).map(([code, name]): [string, number] => [
+    `TFG_ERR_${name.toUpperCase().replaceAll('-', '_')}`,
+    Number(code),
+  ]),
 ];
 
 /** Each expression's value as arm-none-eabi-gcc computes it: one `const long` per expression, read from the assembly. */
 function cValues(exprs: string[]): number[] {
   const dir = mkdtempSync(join(tmpdir(), 'tfg-constants-'));
   try {
-    const src = ['#include "tfg_kernels.h"', '#include "tfg_huff.h"', '#include "tfg_stack.h"', '#include "tfg_runtime.h"',
-      ...exprs.map((e, i) => `const long tfg_shared_${i} = (long)(${e});`)].join('\n');
+    const src = [
+      '#include "tfg_kernels.h"',
+      '#include "tfg_huff.h"',
+      '#include "tfg_stack.h"',
+      '#include "tfg_runtime.h"',
+      ...exprs.map((e, i) => `const long tfg_shared_${i} = (long)(${e});`),
+    ].join('\n');
     writeFileSync(join(dir, 'shared.c'), `${src}\n`);
-    execFileSync('arm-none-eabi-gcc', [...M4_FLAGS, '-I', join(FIRMWARE_DIR, 'include'), '-I', join(FIRMWARE_DIR, 'runtime'), '-S',
-      join(dir, 'shared.c'), '-o', join(dir, 'shared.s')], { stdio: 'pipe' });
+    execFileSync(
+      'arm-none-eabi-gcc',
+      [
+        ...M4_FLAGS,
+        '-I',
+        join(FIRMWARE_DIR, 'include'),
+        '-I',
+        join(FIRMWARE_DIR, 'runtime'),
+        '-S',
+        join(dir, 'shared.c'),
+        '-o',
+        join(dir, 'shared.s'),
+      ],
+      { stdio: 'pipe' },
+    );
     const asm = readFileSync(join(dir, 'shared.s'), 'utf8');
     return exprs.map((_, i) => {
       const m = new RegExp(`^tfg_shared_${i}:\\s*\\n\\s*\\.word\\s+(-?\\d+)`, 'm').exec(asm);

@@ -29,30 +29,32 @@ describe(`ESP hardware on ${port}`, () => {
   }, 60_000);
 
   // Declared only when the person running the suite names a build (these are not skips: the test is not asked for).
-  if (flasherArgs) it('flashes the ESP-IDF build named by TINYFORGE_HW_FLASHER_ARGS', async () => {
-    const args = await loadFlasherArgs(flasherArgs);
-    const result = await flashEsp32({ port, images: args.images, chip: (args.chip as EspChip | undefined) ?? chip });
-    expect(result.images.map((i) => i.offset)).toEqual(args.images.map((i) => i.offset));
-  }, 120_000);
+  if (flasherArgs)
+    it('flashes the ESP-IDF build named by TINYFORGE_HW_FLASHER_ARGS', async () => {
+      const args = await loadFlasherArgs(flasherArgs);
+      const result = await flashEsp32({ port, images: args.images, chip: (args.chip as EspChip | undefined) ?? chip });
+      expect(result.images.map((i) => i.offset)).toEqual(args.images.map((i) => i.offset));
+    }, 120_000);
 
   // With ESP-IDF installed: the whole deploy path on the board, with real cycle counts.
-  if (process.env.IDF_PATH) it('builds the ESP-IDF project for an int8 CNN, flashes it, and measures cycles over the same port', async () => {
-    const board = loadBoard(chip ?? 'esp32');
-    const model = await int8Cnn();
-    const r = await deployEsp32({ board, model: model.gen, outDir: mkdtempSync(join(tmpdir(), 'tfg-hw-esp32-')), port });
-    expect(r.build.kind).toBe('idf.py');
-    const s = await openHardwareSession(board, port);
-    try {
-      expect(s.hello.boardId).toBe(board.id);
-      expect(s.hello.modelHash).toBe(model.gen.hash);
-      for (const input of int8Inputs(4)) {
-        const run = await s.run(new Uint8Array(input.buffer));
-        expect(Array.from(run.output)).toEqual(Array.from(referenceOutput(model, input)));
-        expect(run.latency.unit).toBe('cycles');
-        expect(run.latency.value).toBeGreaterThan(1000);
+  if (process.env.IDF_PATH)
+    it('builds the ESP-IDF project for an int8 CNN, flashes it, and measures cycles over the same port', async () => {
+      const board = loadBoard(chip ?? 'esp32');
+      const model = await int8Cnn();
+      const r = await deployEsp32({ board, model: model.gen, outDir: mkdtempSync(join(tmpdir(), 'tfg-hw-esp32-')), port });
+      expect(r.build.kind).toBe('idf.py');
+      const s = await openHardwareSession(board, port);
+      try {
+        expect(s.hello.boardId).toBe(board.id);
+        expect(s.hello.modelHash).toBe(model.gen.hash);
+        for (const input of int8Inputs(4)) {
+          const run = await s.run(new Uint8Array(input.buffer));
+          expect(Array.from(run.output)).toEqual(Array.from(referenceOutput(model, input)));
+          expect(run.latency.unit).toBe('cycles');
+          expect(run.latency.value).toBeGreaterThan(1000);
+        }
+      } finally {
+        await s.close();
       }
-    } finally {
-      await s.close();
-    }
-  }, 900_000);
+    }, 900_000);
 });

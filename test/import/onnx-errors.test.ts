@@ -40,16 +40,18 @@ describe('ONNX bad input', () => {
   });
 
   it('unsupported ops: one error naming every unsupported node and its op', () => {
-    const model = encodeModel(makeModel({
-      inputs: [valueInfo('x', [1, 3, 8, 8])],
-      outputs: [valueInfo('y', [1, 3, 16, 16])],
-      initializers: [floatTensor('scales', [4], [1, 1, 2, 2])],
-      nodes: [
-        node('Relu', ['x'], ['a'], {}, 'act'),
-        node('Resize', ['a', '', 'scales'], ['b'], { mode: 'nearest' }, 'up1'),
-        node('Erf', ['b'], ['y'], {}, 'gelu_part'),
-      ],
-    }));
+    const model = encodeModel(
+      makeModel({
+        inputs: [valueInfo('x', [1, 3, 8, 8])],
+        outputs: [valueInfo('y', [1, 3, 16, 16])],
+        initializers: [floatTensor('scales', [4], [1, 1, 2, 2])],
+        nodes: [
+          node('Relu', ['x'], ['a'], {}, 'act'),
+          node('Resize', ['a', '', 'scales'], ['b'], { mode: 'nearest' }, 'up1'),
+          node('Erf', ['b'], ['y'], {}, 'gelu_part'),
+        ],
+      }),
+    );
     const e = errorOf(() => importOnnx(model, 'seg.onnx'));
     expect(e.code).toBe('unsupported-op');
     expect(e.message).toMatch(/^2 nodes/);
@@ -58,10 +60,13 @@ describe('ONNX bad input', () => {
   });
 
   it('a supported op used in an unsupported way is unsupported-attribute with the reason', () => {
-    const model = encodeModel(makeModel({
-      inputs: [valueInfo('x', [1, 1, 6, 6])], outputs: [valueInfo('y', [1, 1, 2, 2])],
-      nodes: [node('MaxPool', ['x'], ['y'], { kernel_shape: [2, 2], dilations: [2, 2], strides: [2, 2] }, 'pool')],
-    }));
+    const model = encodeModel(
+      makeModel({
+        inputs: [valueInfo('x', [1, 1, 6, 6])],
+        outputs: [valueInfo('y', [1, 1, 2, 2])],
+        nodes: [node('MaxPool', ['x'], ['y'], { kernel_shape: [2, 2], dilations: [2, 2], strides: [2, 2] }, 'pool')],
+      }),
+    );
     const e = errorOf(() => importOnnx(model, 'p.onnx'));
     expect(e.code).toBe('unsupported-attribute');
     expect(e.diagnostic.notes?.[0]).toContain('node "pool" (MaxPool): dilations [2,2]');
@@ -80,11 +85,14 @@ describe('ONNX bad input', () => {
   });
 
   it('NaN weights import, then validateGraph reports nan-weights naming the layer', () => {
-    const model = encodeModel(makeModel({
-      inputs: [valueInfo('x', [1, 3])], outputs: [valueInfo('y', [1, 2])],
-      initializers: [floatTensor('fc.w', [2, 3], [1, 2, NaN, 4, Infinity, 6])],
-      nodes: [node('Gemm', ['x', 'fc.w'], ['y'], { transB: 1 }, 'fc')],
-    }));
+    const model = encodeModel(
+      makeModel({
+        inputs: [valueInfo('x', [1, 3])],
+        outputs: [valueInfo('y', [1, 2])],
+        initializers: [floatTensor('fc.w', [2, 3], [1, 2, NaN, 4, Infinity, 6])],
+        nodes: [node('Gemm', ['x', 'fc.w'], ['y'], { transB: 1 }, 'fc')],
+      }),
+    );
     const g = importOnnx(model, 'nan.onnx');
     const e = errorOf(() => validateGraph(g, 'nan.onnx'));
     expect(e.code).toBe('nan-weights');

@@ -32,9 +32,27 @@ describe('exportOnnx', () => {
   it('exports every float op the IR has (built with GraphBuilder, NHWC graph) and round-trips it', async () => {
     const b = new GraphBuilder('all_ops');
     const x = b.input('x', [1, 6, 6, 3]);
-    const c = b.node('Conv2D', [x, b.constant('w', randn(4 * 9 * 3, 1, 0.4), [4, 3, 3, 3]), b.constant('b', randn(4, 2, 0.1), [4])],
-      { strides: [1, 1], dilations: [2, 2], pads: [2, 1, 2, 2], groups: 1, activation: 'relu6' });
-    const bn = b.node('BatchNormalization', [c, ...['g', 'be', 'm', 'v'].map((n, i) => b.constant(n, randn(4, 3 + i, 0.3).map((v) => (i === 3 ? Math.abs(v) + 0.5 : v)), [4]))], { epsilon: 1e-5 });
+    const c = b.node('Conv2D', [x, b.constant('w', randn(4 * 9 * 3, 1, 0.4), [4, 3, 3, 3]), b.constant('b', randn(4, 2, 0.1), [4])], {
+      strides: [1, 1],
+      dilations: [2, 2],
+      pads: [2, 1, 2, 2],
+      groups: 1,
+      activation: 'relu6',
+    });
+    const bn = b.node(
+      'BatchNormalization',
+      [
+        c,
+        ...['g', 'be', 'm', 'v'].map((n, i) =>
+          b.constant(
+            n,
+            randn(4, 3 + i, 0.3).map((v) => (i === 3 ? Math.abs(v) + 0.5 : v)),
+            [4],
+          ),
+        ),
+      ],
+      { epsilon: 1e-5 },
+    );
     const lr = b.node('LeakyRelu', [bn], { alpha: 0.2 });
     const p = b.node('Pad', [lr], { pads: [0, 1, 0, 0, 0, 0, 1, 0], value: -0.5 });
     const ap = b.node('AveragePool', [p], { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 1, 1], countIncludePad: true });

@@ -26,7 +26,18 @@ describe('importOnnx', () => {
     const [want] = await runOrt(bytes, { x });
     const g = importOnnx(bytes, 'cnn.onnx');
     validateGraph(g);
-    expect(g.nodes.map((n) => n.op)).toEqual(['Conv2D', 'Relu', 'DepthwiseConv2D', 'BatchNormalization', 'Clip', 'MaxPool', 'Transpose', 'Reshape', 'Dense', 'Softmax']);
+    expect(g.nodes.map((n) => n.op)).toEqual([
+      'Conv2D',
+      'Relu',
+      'DepthwiseConv2D',
+      'BatchNormalization',
+      'Clip',
+      'MaxPool',
+      'Transpose',
+      'Reshape',
+      'Dense',
+      'Softmax',
+    ]);
     expect(g.tensors['x'].shape).toEqual([1, 12, 12, 4]);
     expect(g.tensors['conv1.weight'].shape).toEqual([8, 3, 3, 2]); // OHWI, I = C/groups
     const conv = g.nodes[0];
@@ -34,7 +45,11 @@ describe('importOnnx', () => {
     const dw = g.nodes[2];
     expect(dw.op === 'DepthwiseConv2D' && dw.attrs).toMatchObject({ multiplier: 2, pads: [1, 1, 1, 1] });
     expect(g.tensors[dw.inputs[1]].shape).toEqual([1, 3, 3, 16]);
-    expect(g.metadata).toMatchObject({ inputLayout: 'NCHW', outputLayout: 'NCHW', preprocess: { scale: 1 / 255, mean: [0.5], std: [0.25] } });
+    expect(g.metadata).toMatchObject({
+      inputLayout: 'NCHW',
+      outputLayout: 'NCHW',
+      preprocess: { scale: 1 / 255, mean: [0.5], std: [0.25] },
+    });
     expect(compare(runIr(g, [x])[0], want)).toBeUndefined();
 
     const s = simplify(g);
@@ -57,7 +72,17 @@ describe('importOnnx', () => {
     const x = { name: 'x', dims: [2, 5], data: randn(10, 6, 8) };
     const io = { inputs: [valueInfo('x', [2, 5])], outputs: [valueInfo('y', [2, 5])] };
     await agree(encodeModel(makeModel({ ...io, opset: 9, nodes: [node('Clip', ['x'], ['y'], { min: -1.5, max: 2.5 })] })), [x]);
-    const g = await agree(encodeModel(makeModel({ ...io, opset: 13, initializers: [floatTensor('lo', [], [-1.5]), floatTensor('hi', [], [2.5])], nodes: [node('Clip', ['x', 'lo', 'hi'], ['y'])] })), [x]);
+    const g = await agree(
+      encodeModel(
+        makeModel({
+          ...io,
+          opset: 13,
+          initializers: [floatTensor('lo', [], [-1.5]), floatTensor('hi', [], [2.5])],
+          nodes: [node('Clip', ['x', 'lo', 'hi'], ['y'])],
+        }),
+      ),
+      [x],
+    );
     expect(g.nodes[0].attrs).toEqual({ min: -1.5, max: 2.5 });
   });
 
@@ -74,27 +99,42 @@ describe('importOnnx', () => {
     const pads = [0, 0, 1, 2, 0, 1, 0, 1];
     const io = { inputs: [valueInfo('x', [1, 2, 3, 3])], outputs: [valueInfo('y', [1, 3, 4, 6])] };
     await agree(encodeModel(makeModel({ ...io, opset: 9, nodes: [node('Pad', ['x'], ['y'], { pads, value: 0.5 })] })), [x]);
-    const g = await agree(encodeModel(makeModel({ ...io, opset: 13, initializers: [int64Tensor('p', [8], pads), floatTensor('v', [], [0.5])], nodes: [node('Pad', ['x', 'p', 'v'], ['y'])] })), [x]);
+    const g = await agree(
+      encodeModel(
+        makeModel({
+          ...io,
+          opset: 13,
+          initializers: [int64Tensor('p', [8], pads), floatTensor('v', [], [0.5])],
+          nodes: [node('Pad', ['x', 'p', 'v'], ['y'])],
+        }),
+      ),
+      [x],
+    );
     expect(g.nodes[0].attrs).toEqual({ pads: [0, 1, 2, 0, 0, 0, 1, 1], value: 0.5 });
   });
 
   it('resolves SAME_LOWER / SAME_UPPER / VALID auto_pad and MatMul with a constant B', async () => {
     for (const autoPad of ['SAME_LOWER', 'SAME_UPPER', 'VALID']) {
       const x = { name: 'x', dims: [1, 2, 7, 6], data: randn(84, 9) };
-      const model = encodeModel(makeModel({
-        inputs: [valueInfo('x', [1, 2, 7, 6])],
-        outputs: [valueInfo('y', autoPad === 'VALID' ? [1, 3, 2, 2] : [1, 3, 4, 3])],
-        initializers: [floatTensor('w', [3, 2, 4, 4], randn(96, 10, 0.3))],
-        nodes: [node('Conv', ['x', 'w'], ['y'], { auto_pad: autoPad, strides: [2, 2] })],
-      }));
+      const model = encodeModel(
+        makeModel({
+          inputs: [valueInfo('x', [1, 2, 7, 6])],
+          outputs: [valueInfo('y', autoPad === 'VALID' ? [1, 3, 2, 2] : [1, 3, 4, 3])],
+          initializers: [floatTensor('w', [3, 2, 4, 4], randn(96, 10, 0.3))],
+          nodes: [node('Conv', ['x', 'w'], ['y'], { auto_pad: autoPad, strides: [2, 2] })],
+        }),
+      );
       const g = await agree(model, [x]);
       expect(g.nodes[0].op).toBe('Conv2D');
     }
-    const mm = encodeModel(makeModel({
-      inputs: [valueInfo('x', [3, 4])], outputs: [valueInfo('y', [3, 2])],
-      initializers: [floatTensor('b', [4, 2], randn(8, 13))],
-      nodes: [node('MatMul', ['x', 'b'], ['y'])],
-    }));
+    const mm = encodeModel(
+      makeModel({
+        inputs: [valueInfo('x', [3, 4])],
+        outputs: [valueInfo('y', [3, 2])],
+        initializers: [floatTensor('b', [4, 2], randn(8, 13))],
+        nodes: [node('MatMul', ['x', 'b'], ['y'])],
+      }),
+    );
     const g = await agree(mm, [{ name: 'x', dims: [3, 4], data: randn(12, 14) }]);
     expect(g.nodes.map((n) => n.op)).toEqual(['Dense']);
     expect(g.tensors[g.nodes[0].inputs[1]].shape).toEqual([2, 4]); // W[out, in]
@@ -102,21 +142,31 @@ describe('importOnnx', () => {
 
   it('runs 1-D Conv and pools (keyword-spotting style [N,C,L] tensors) as 2-D ops', async () => {
     const x = { name: 'x', dims: [1, 4, 20], data: randn(80, 15, 2) };
-    const model = encodeModel(makeModel({
-      inputs: [valueInfo('x', [1, 4, 20])], outputs: [valueInfo('y', [1, 6, 5])],
-      initializers: [
-        floatTensor('w', [6, 2, 5], randn(60, 16, 0.4)), floatTensor('b', [6], randn(6, 17, 0.1)),
-        floatTensor('bn.s', [6], randn(6, 18, 1)), floatTensor('bn.b', [6], randn(6, 19)),
-        floatTensor('bn.m', [6], randn(6, 20)), floatTensor('bn.v', [6], randn(6, 21).map((v) => v + 1.5)),
-      ],
-      nodes: [
-        node('Conv', ['x', 'w', 'b'], ['c'], { group: 2, pads: [2, 1], strides: [2], dilations: [1] }),
-        node('BatchNormalization', ['c', 'bn.s', 'bn.b', 'bn.m', 'bn.v'], ['n']),
-        node('Relu', ['n'], ['r']),
-        node('MaxPool', ['r'], ['m'], { kernel_shape: [2], strides: [2] }),
-        node('AveragePool', ['m'], ['y'], { kernel_shape: [2], strides: [1], auto_pad: 'SAME_UPPER' }),
-      ],
-    }));
+    const model = encodeModel(
+      makeModel({
+        inputs: [valueInfo('x', [1, 4, 20])],
+        outputs: [valueInfo('y', [1, 6, 5])],
+        initializers: [
+          floatTensor('w', [6, 2, 5], randn(60, 16, 0.4)),
+          floatTensor('b', [6], randn(6, 17, 0.1)),
+          floatTensor('bn.s', [6], randn(6, 18, 1)),
+          floatTensor('bn.b', [6], randn(6, 19)),
+          floatTensor('bn.m', [6], randn(6, 20)),
+          floatTensor(
+            'bn.v',
+            [6],
+            randn(6, 21).map((v) => v + 1.5),
+          ),
+        ],
+        nodes: [
+          node('Conv', ['x', 'w', 'b'], ['c'], { group: 2, pads: [2, 1], strides: [2], dilations: [1] }),
+          node('BatchNormalization', ['c', 'bn.s', 'bn.b', 'bn.m', 'bn.v'], ['n']),
+          node('Relu', ['n'], ['r']),
+          node('MaxPool', ['r'], ['m'], { kernel_shape: [2], strides: [2] }),
+          node('AveragePool', ['m'], ['y'], { kernel_shape: [2], strides: [1], auto_pad: 'SAME_UPPER' }),
+        ],
+      }),
+    );
     const g = await agree(model, [x]);
     expect(g.nodes.filter((n) => n.op === 'Conv2D' || n.op === 'MaxPool' || n.op === 'AveragePool')).toHaveLength(3);
     // simplify merges the reshapes/transposes between the 1-D layers, so BN folds and Relu fuses into the conv.
@@ -128,24 +178,35 @@ describe('importOnnx', () => {
 
   it('keeps an NHWC boundary (tf2onnx-style Transposes around the graph) instead of converting it twice', async () => {
     const x = { name: 'x', dims: [1, 6, 6, 3], data: randn(108, 22, 2) };
-    const model = encodeModel(makeModel({
-      inputs: [valueInfo('x', ['N', 6, 6, 3])], outputs: [valueInfo('y', ['N', 6, 6, 4])],
-      initializers: [floatTensor('w', [4, 3, 3, 3], randn(108, 23, 0.3))],
-      nodes: [
-        node('Transpose', ['x'], ['x_nchw'], { perm: [0, 3, 1, 2] }),
-        node('Conv', ['x_nchw', 'w'], ['c'], { pads: [1, 1, 1, 1] }),
-        node('Relu', ['c'], ['r']),
-        node('Transpose', ['r'], ['y'], { perm: [0, 2, 3, 1] }),
-      ],
-    }));
+    const model = encodeModel(
+      makeModel({
+        inputs: [valueInfo('x', ['N', 6, 6, 3])],
+        outputs: [valueInfo('y', ['N', 6, 6, 4])],
+        initializers: [floatTensor('w', [4, 3, 3, 3], randn(108, 23, 0.3))],
+        nodes: [
+          node('Transpose', ['x'], ['x_nchw'], { perm: [0, 3, 1, 2] }),
+          node('Conv', ['x_nchw', 'w'], ['c'], { pads: [1, 1, 1, 1] }),
+          node('Relu', ['c'], ['r']),
+          node('Transpose', ['r'], ['y'], { perm: [0, 2, 3, 1] }),
+        ],
+      }),
+    );
     const g = await agree(model, [x]);
     expect(g.metadata).toMatchObject({ inputLayout: 'NHWC', outputLayout: 'NHWC' });
     expect(g.nodes.map((n) => n.op)).toEqual(['Conv2D', 'Relu']);
-    expect([g.tensors.x.shape, g.tensors.y.shape]).toEqual([[1, 6, 6, 3], [1, 6, 6, 4]]);
+    expect([g.tensors.x.shape, g.tensors.y.shape]).toEqual([
+      [1, 6, 6, 3],
+      [1, 6, 6, 4],
+    ]);
   });
 
   // The committed example models (examples/*/model.onnx, trained by `npm run examples:train`) get the same check once they exist.
-  const examples = fs.existsSync('examples') ? fs.readdirSync('examples').map((d) => path.join('examples', d, 'model.onnx')).filter((f) => fs.existsSync(f)) : [];
+  const examples = fs.existsSync('examples')
+    ? fs
+        .readdirSync('examples')
+        .map((d) => path.join('examples', d, 'model.onnx'))
+        .filter((f) => fs.existsSync(f))
+    : [];
   for (const file of examples) {
     it(`agrees with onnxruntime on ${file}`, async () => {
       const bytes = new Uint8Array(fs.readFileSync(file));
@@ -153,7 +214,15 @@ describe('importOnnx', () => {
       validateGraph(g);
       const dims = g.tensors[g.inputs[0]].shape;
       const fileDims = dims.length === 4 ? [dims[0], dims[3], dims[1], dims[2]] : dims;
-      const x = { name: g.inputs[0], dims: fileDims, data: randn(dims.reduce((a, b) => a * b, 1), 77, 1) };
+      const x = {
+        name: g.inputs[0],
+        dims: fileDims,
+        data: randn(
+          dims.reduce((a, b) => a * b, 1),
+          77,
+          1,
+        ),
+      };
       const [want] = await runOrt(bytes, { [x.name]: x });
       expect(compare(runIr(g, [x])[0], want)).toBeUndefined();
     });

@@ -13,7 +13,16 @@ function sameResults(g: Graph, seed = 1): Graph {
   const s = simplify(g);
   validateGraph(s);
   expect(JSON.stringify(g, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v))).toBe(before); // input untouched
-  const inputs = Object.fromEntries(g.inputs.map((n, i) => [n, randn(g.tensors[n].shape.reduce((a, b) => a * b, 1), seed + i, 2)]));
+  const inputs = Object.fromEntries(
+    g.inputs.map((n, i) => [
+      n,
+      randn(
+        g.tensors[n].shape.reduce((a, b) => a * b, 1),
+        seed + i,
+        2,
+      ),
+    ]),
+  );
   const a = runGraph(g, inputs).outputs;
   const b = runGraph(s, inputs).outputs;
   for (const o of g.outputs) expect(compare(b[o], a[o]), o).toBeUndefined();
@@ -21,7 +30,13 @@ function sameResults(g: Graph, seed = 1): Graph {
 }
 
 function bnConsts(b: GraphBuilder, c: number, seed: number): string[] {
-  return ['gamma', 'beta', 'mean', 'var'].map((n, i) => b.constant(`${n}${seed}`, randn(c, seed + i, 0.5).map((v) => (i === 3 ? Math.abs(v) + 0.3 : i === 0 ? v + 1 : v)), [c]));
+  return ['gamma', 'beta', 'mean', 'var'].map((n, i) =>
+    b.constant(
+      `${n}${seed}`,
+      randn(c, seed + i, 0.5).map((v) => (i === 3 ? Math.abs(v) + 0.3 : i === 0 ? v + 1 : v)),
+      [c],
+    ),
+  );
 }
 
 const ops = (g: Graph) => g.nodes.map((n) => n.op);
@@ -32,7 +47,9 @@ describe('simplify', () => {
     const x = b.input('x', [1, 5, 5, 3]);
     const c = b.node('Conv2D', [x, b.constant('w', randn(4 * 9 * 3, 1, 0.5), [4, 3, 3, 3])], { pads: [1, 1, 1, 1] });
     const r = b.node('Relu', [b.node('BatchNormalization', [c, ...bnConsts(b, 4, 10)], { epsilon: 1e-3 })]);
-    const d = b.node('DepthwiseConv2D', [r, b.constant('dw', randn(9 * 8, 2, 0.5), [1, 3, 3, 8]), b.constant('db', randn(8, 3), [8])], { multiplier: 2 });
+    const d = b.node('DepthwiseConv2D', [r, b.constant('dw', randn(9 * 8, 2, 0.5), [1, 3, 3, 8]), b.constant('db', randn(8, 3), [8])], {
+      multiplier: 2,
+    });
     const r6 = b.node('Clip', [b.node('BatchNormalization', [d, ...bnConsts(b, 8, 20)], { epsilon: 1e-5 })], { min: 0, max: 6 });
     const f = b.node('Reshape', [r6], { shape: [1, -1] });
     const fc = b.node('Dense', [f, b.constant('fw', randn(3 * 72, 4, 0.2), [3, 72])]);
@@ -84,7 +101,9 @@ describe('simplify', () => {
     const b = new GraphBuilder('pools');
     const x = b.input('x', [1, 4, 4, 2]);
     const mp = b.node('Relu', [b.node('MaxPool', [x], { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0] })]);
-    const ap = b.node('Relu', [b.node('AveragePool', [x], { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], countIncludePad: false })]);
+    const ap = b.node('Relu', [
+      b.node('AveragePool', [x], { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], countIncludePad: false }),
+    ]);
     const sum = b.node('Relu', [b.node('Add', [mp, ap])]);
     b.output(b.node('Relu', [b.node('Mul', [sum, sum])]));
     expect(ops(sameResults(b.build()))).toEqual(['MaxPool', 'AveragePool', 'Add', 'Mul']);

@@ -17,15 +17,24 @@ import { randn, runOrt } from './onnx-fixtures.ts';
 /** Writes the model the way tf.io's file handler lays it out: model.json with a weightsManifest, one shard. */
 async function saveToFolder(model: tfl.LayersModel): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfg-tfjs-'));
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    const data = Array.isArray(a.weightData) ? Buffer.concat(a.weightData.map((b) => Buffer.from(b))) : Buffer.from(a.weightData as ArrayBuffer);
-    fs.writeFileSync(path.join(dir, 'weights.bin'), data);
-    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({
-      format: 'layers-model', generatedBy: 'tinyforge test', modelTopology: a.modelTopology,
-      weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
-    }));
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      const data = Array.isArray(a.weightData)
+        ? Buffer.concat(a.weightData.map((b) => Buffer.from(b)))
+        : Buffer.from(a.weightData as ArrayBuffer);
+      fs.writeFileSync(path.join(dir, 'weights.bin'), data);
+      fs.writeFileSync(
+        path.join(dir, 'model.json'),
+        JSON.stringify({
+          format: 'layers-model',
+          generatedBy: 'tinyforge test',
+          modelTopology: a.modelTopology,
+          weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+        }),
+      );
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   return path.join(dir, 'model.json');
 }
 
@@ -33,16 +42,22 @@ async function saveToFolder(model: tfl.LayersModel): Promise<string> {
 function randomizeBatchNorm(model: tfl.LayersModel, seed: number): void {
   for (const l of model.layers) {
     if (l.getClassName() !== 'BatchNormalization') continue;
-    l.setWeights(l.getWeights().map((w, i) => {
-      const v = randn(w.size, seed + i, 0.5);
-      return tf.tensor(i === 3 ? v.map((x) => Math.abs(x) + 0.5) : v, w.shape);
-    }));
+    l.setWeights(
+      l.getWeights().map((w, i) => {
+        const v = randn(w.size, seed + i, 0.5);
+        return tf.tensor(i === 3 ? v.map((x) => Math.abs(x) + 0.5) : v, w.shape);
+      }),
+    );
   }
 }
 
 async function expectSame(model: tfl.LayersModel, inputShape: number[], seed: number) {
   const file = await saveToFolder(model);
-  const x = randn(inputShape.reduce((a, b) => a * b, 1), seed, 2);
+  const x = randn(
+    inputShape.reduce((a, b) => a * b, 1),
+    seed,
+    2,
+  );
   const want = (model.predict(tf.tensor(x, inputShape)) as tf.Tensor).dataSync() as Float32Array;
   const g = await importTfjs(file);
   validateGraph(g);
@@ -64,7 +79,17 @@ describe('importTfjs', () => {
 
   it('imports a Sequential CNN (conv, depthwise, separable, BN, pools, flatten, dropout, dense)', async () => {
     const m = tfl.sequential();
-    m.add(tfl.layers.conv2d({ inputShape: [10, 10, 3], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', seed: 1 } as never));
+    m.add(
+      tfl.layers.conv2d({
+        inputShape: [10, 10, 3],
+        filters: 4,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        activation: 'relu',
+        seed: 1,
+      } as never),
+    );
     m.add(tfl.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same' }));
     m.add(tfl.layers.batchNormalization({ epsilon: 1e-3 }));
     m.add(tfl.layers.separableConv2d({ filters: 5, kernelSize: 3, padding: 'valid', activation: 'relu6' } as never));
@@ -76,7 +101,18 @@ describe('importTfjs', () => {
     randomizeBatchNorm(m, 100);
     const { g, simplified } = await expectSame(m, [1, 10, 10, 3], 7);
     expect(g.metadata).toMatchObject({ inputLayout: 'NHWC', source: { format: 'tfjs' } });
-    expect(g.nodes.map((n) => n.op)).toEqual(['Conv2D', 'DepthwiseConv2D', 'BatchNormalization', 'DepthwiseConv2D', 'Conv2D', 'MaxPool', 'AveragePool', 'Reshape', 'Dense', 'Softmax']);
+    expect(g.nodes.map((n) => n.op)).toEqual([
+      'Conv2D',
+      'DepthwiseConv2D',
+      'BatchNormalization',
+      'DepthwiseConv2D',
+      'Conv2D',
+      'MaxPool',
+      'AveragePool',
+      'Reshape',
+      'Dense',
+      'Softmax',
+    ]);
     expect(simplified.nodes.some((n) => n.op === 'BatchNormalization')).toBe(false);
   });
 

@@ -130,7 +130,12 @@ function buildModel(tensors: TensorSpec[], operators: OpSpec[], inputs: number[]
 
 const i8 = (n: number, f = (i: number) => (i % 7) - 3) => new Uint8Array(Int8Array.from({ length: n }, (_, i) => f(i)).buffer);
 const i32 = (xs: number[]) => new Uint8Array(Int32Array.from(xs).buffer);
-const CONV = 3, FC = 9, SOFTMAX = 25, LOGISTIC = 14, DEQUANTIZE = 6, HARD_SWISH = 117;
+const CONV = 3,
+  FC = 9,
+  SOFTMAX = 25,
+  LOGISTIC = 14,
+  DEQUANTIZE = 6,
+  HARD_SWISH = 117;
 
 describe('TFLite import of hand-built models', () => {
   it('SAME padding with an odd total puts the extra row/column after, as TFLite computes it', () => {
@@ -142,11 +147,35 @@ describe('TFLite import of hand-built models', () => {
         { name: 'b', shape: [3], type: 2, data: i32([1, -2, 3]), scale: [0.05, 0.1, 0.15], axis: 0 },
         { name: 'y', shape: [1, 3, 3, 3], type: 9, scale: [0.25], zeroPoint: [7] },
       ],
-      [{ code: CONV, version: 3, inputs: [0, 1, 2], outputs: [3], options: { type: 1, int8: [[0, 0], [3, 3]], int32: [[1, 2], [2, 2]] } }],
-      [0], [3],
+      [
+        {
+          code: CONV,
+          version: 3,
+          inputs: [0, 1, 2],
+          outputs: [3],
+          options: {
+            type: 1,
+            int8: [
+              [0, 0],
+              [3, 3],
+            ],
+            int32: [
+              [1, 2],
+              [2, 2],
+            ],
+          },
+        },
+      ],
+      [0],
+      [3],
     );
     const g = importTflite(model, 'same.tflite');
-    expect(g.nodes[0]).toMatchObject({ op: 'Conv2D', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: { pads: [0, 0, 1, 1], strides: [2, 2], activation: 'relu6', groups: 1 } });
+    expect(g.nodes[0]).toMatchObject({
+      op: 'Conv2D',
+      inputs: ['x', 'w', 'b'],
+      outputs: ['y'],
+      attrs: { pads: [0, 0, 1, 1], strides: [2, 2], activation: 'relu6', groups: 1 },
+    });
     // Scales arrive as the float32 values stored in the file, zero points as integers.
     expect(g.tensors.w.quant).toEqual({ scale: [Math.fround(0.1), Math.fround(0.2), Math.fround(0.3)], zeroPoint: [0, 0, 0], axis: 0 });
     expect(g.tensors.x.quant).toEqual({ scale: [0.5], zeroPoint: [-3] });
@@ -162,7 +191,8 @@ describe('TFLite import of hand-built models', () => {
         { name: 'y', shape: [1, 4], type: 0 },
       ],
       [{ code: FC, inputs: [0, 1, -1], outputs: [2], options: { type: 8, int8: [[0, 1]] } }],
-      [0], [2],
+      [0],
+      [2],
     );
     const g = importTflite(model, 'fc.tflite');
     expect(g.nodes.map((n) => n.op)).toEqual(['Reshape', 'Dense']);
@@ -173,14 +203,15 @@ describe('TFLite import of hand-built models', () => {
     expect(g.tensors.w.data![47]).toBeCloseTo(4.7, 6);
   });
 
-  it('an int8 HARD_SWISH becomes a HardSwish node with the file\'s input and output quantization', () => {
+  it("an int8 HARD_SWISH becomes a HardSwish node with the file's input and output quantization", () => {
     const model = buildModel(
       [
         { name: 'x', shape: [1, 4, 4, 3], type: 9, scale: [0.05], zeroPoint: [3] },
         { name: 'y', shape: [1, 4, 4, 3], type: 9, scale: [0.03], zeroPoint: [-115] },
       ],
       [{ code: HARD_SWISH, version: 2, inputs: [0], outputs: [1] }],
-      [0], [1],
+      [0],
+      [1],
     );
     const g = importTflite(model, 'hswish.tflite');
     expect(g.nodes).toEqual([{ name: 'y', op: 'HardSwish', inputs: ['x'], outputs: ['y'], attrs: {} }]);
@@ -199,7 +230,8 @@ describe('TFLite import of hand-built models', () => {
         { code: DEQUANTIZE, version: 2, inputs: [1], outputs: [2] },
         { code: FC, inputs: [0, 2], outputs: [3], options: { type: 8 } },
       ],
-      [0], [3],
+      [0],
+      [3],
     );
     const g = importTflite(model, 'deq.tflite');
     expect(g.nodes.map((n) => n.op)).toEqual(['Dense']);
@@ -217,11 +249,27 @@ describe('TFLite import of hand-built models', () => {
         { name: 'sm', shape: [1, 4, 4, 1], type: 0 },
       ],
       [
-        { code: CONV, inputs: [0, 1, -1], outputs: [2], options: { type: 1, int8: [[0, 1], [3, 4]], int32: [[1, 1], [2, 1]] } },
+        {
+          code: CONV,
+          inputs: [0, 1, -1],
+          outputs: [2],
+          options: {
+            type: 1,
+            int8: [
+              [0, 1],
+              [3, 4],
+            ],
+            int32: [
+              [1, 1],
+              [2, 1],
+            ],
+          },
+        },
         { code: LOGISTIC, inputs: [2], outputs: [3] },
         { code: SOFTMAX, version: 9, inputs: [3], outputs: [4], options: { type: 9, float32: [[0, 1]] } },
       ],
-      [0], [4],
+      [0],
+      [4],
     );
     const e = errorOf(() => importTflite(model, 'three-bad.tflite'));
     expect(e.code).toBe('unsupported-op');
@@ -235,9 +283,13 @@ describe('TFLite import of hand-built models', () => {
 
   it('an INT16 activation is unsupported, not misread', () => {
     const model = buildModel(
-      [{ name: 'x', shape: [1, 4], type: 7, scale: [0.1] }, { name: 'y', shape: [1, 4], type: 7, scale: [1 / 32768] }],
+      [
+        { name: 'x', shape: [1, 4], type: 7, scale: [0.1] },
+        { name: 'y', shape: [1, 4], type: 7, scale: [1 / 32768] },
+      ],
       [{ code: SOFTMAX, version: 3, inputs: [0], outputs: [1], options: { type: 9, float32: [[0, 1]] } }],
-      [0], [1],
+      [0],
+      [1],
     );
     const e = errorOf(() => importTflite(model, 'int16.tflite'));
     expect(e.code).toBe('unsupported-op');
@@ -280,7 +332,8 @@ describe('corrupt TFLite files', () => {
         { name: 'y', shape: [1, 2], type: 0 },
       ],
       [{ code: FC, inputs: [0, 1], outputs: [2], options: { type: 8 } }],
-      [0], [2],
+      [0],
+      [2],
     );
     const e = errorOf(() => importTflite(model, 'big.tflite'));
     expect(e.code).toBe('bad-model-file');
@@ -289,9 +342,14 @@ describe('corrupt TFLite files', () => {
 
   it('an operator reading a tensor nobody wrote is caught', () => {
     const model = buildModel(
-      [{ name: 'x', shape: [1, 4], type: 0 }, { name: 'ghost', shape: [1, 4], type: 0 }, { name: 'y', shape: [1, 4], type: 0 }],
+      [
+        { name: 'x', shape: [1, 4], type: 0 },
+        { name: 'ghost', shape: [1, 4], type: 0 },
+        { name: 'y', shape: [1, 4], type: 0 },
+      ],
       [{ code: SOFTMAX, inputs: [1], outputs: [2], options: { type: 9, float32: [[0, 1]] } }],
-      [0], [2],
+      [0],
+      [2],
     );
     expect(errorOf(() => importTflite(model, 'order.tflite')).message).toContain('reads tensor "ghost" before any operator writes it');
   });

@@ -37,8 +37,19 @@ describe('MLPerf Tiny int8 models', () => {
     const { path, bytes } = load('kws01/models/kws_ref_model.tflite');
     const g = importTflite(bytes, path);
     expect(ops(g)).toEqual([
-      'Conv2D', 'DepthwiseConv2D', 'Conv2D', 'DepthwiseConv2D', 'Conv2D', 'DepthwiseConv2D', 'Conv2D',
-      'DepthwiseConv2D', 'Conv2D', 'AveragePool', 'Reshape', 'Dense', 'Softmax',
+      'Conv2D',
+      'DepthwiseConv2D',
+      'Conv2D',
+      'DepthwiseConv2D',
+      'Conv2D',
+      'DepthwiseConv2D',
+      'Conv2D',
+      'DepthwiseConv2D',
+      'Conv2D',
+      'AveragePool',
+      'Reshape',
+      'Dense',
+      'Softmax',
     ]);
     expect(io(g, g.inputs[0])).toEqual({ dtype: 'i8', shape: [1, 49, 10, 1], scale: [0.5847029089927673], zeroPoint: [83] });
     expect(io(g, g.outputs[0])).toEqual({ dtype: 'i8', shape: [1, 12], scale: [0.00390625], zeroPoint: [-128] });
@@ -75,7 +86,9 @@ describe('MLPerf Tiny int8 models', () => {
   it('VWW MobileNetV1: 31 ops, u8-derived int8 input, unused QUANTIZE/DEQUANTIZE opcodes ignored', () => {
     const g = importFile('vww01/models/vww_96_int8.tflite');
     expect(g.nodes).toHaveLength(31);
-    expect([count(g, 'Conv2D'), count(g, 'DepthwiseConv2D'), count(g, 'AveragePool'), count(g, 'Dense'), count(g, 'Softmax')]).toEqual([14, 13, 1, 1, 1]);
+    expect([count(g, 'Conv2D'), count(g, 'DepthwiseConv2D'), count(g, 'AveragePool'), count(g, 'Dense'), count(g, 'Softmax')]).toEqual([
+      14, 13, 1, 1, 1,
+    ]);
     expect(io(g, g.inputs[0])).toEqual({ dtype: 'i8', shape: [1, 96, 96, 3], scale: [0.003921568859368563], zeroPoint: [-128] });
     expect(io(g, g.outputs[0])).toEqual({ dtype: 'i8', shape: [1, 2], scale: [0.00390625], zeroPoint: [-128] });
     expect(params(g)).toBe(210850);
@@ -87,7 +100,14 @@ describe('MLPerf Tiny int8 models', () => {
   it('IC ResNet-8: 16 ops with three residual ADDs', () => {
     const g = importFile('ic01/models/pretrainedResnet_quant.tflite');
     expect(g.nodes).toHaveLength(16);
-    expect([count(g, 'Conv2D'), count(g, 'Add'), count(g, 'AveragePool'), count(g, 'Reshape'), count(g, 'Dense'), count(g, 'Softmax')]).toEqual([9, 3, 1, 1, 1, 1]);
+    expect([
+      count(g, 'Conv2D'),
+      count(g, 'Add'),
+      count(g, 'AveragePool'),
+      count(g, 'Reshape'),
+      count(g, 'Dense'),
+      count(g, 'Softmax'),
+    ]).toEqual([9, 3, 1, 1, 1, 1]);
     expect(io(g, g.inputs[0])).toEqual({ dtype: 'i8', shape: [1, 32, 32, 3], scale: [1], zeroPoint: [-128] });
     expect(params(g)).toBe(77706);
     const addNode = g.nodes.find((n) => n.op === 'Add')!;

@@ -12,7 +12,12 @@ describe('serialize', () => {
     b.output(b.node('Clip', [y], { min: -Infinity, max: Infinity }, 'z'));
     const g = b.build();
     g.tensors.w.mask = Uint8Array.from([1, 1, 0, 1, 1, 0, 1, 1]);
-    g.tensors.w.storage = { kind: 'clustered', codebook: [-0.5, 0, 0.25, 0.5], indices: Uint8Array.from([3, 0, 1, 2, 3, 1, 0, 2]), huffman: true };
+    g.tensors.w.storage = {
+      kind: 'clustered',
+      codebook: [-0.5, 0, 0.25, 0.5],
+      indices: Uint8Array.from([3, 0, 1, 2, 3, 1, 0, 2]),
+      huffman: true,
+    };
     const back = graphFromJson(graphToJson(g));
     expect(back.tensors.w.data).toBeInstanceOf(Float32Array);
     expect(Array.from(back.tensors.w.data!)).toEqual(Array.from(g.tensors.w.data!));

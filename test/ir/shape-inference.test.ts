@@ -9,7 +9,13 @@ import { errorOf } from '../errors.ts';
 const zeros = (shape: number[]) => new Float32Array(shape.reduce((a, b) => a * b, 1));
 
 /** Builds x → op(x, ...constants) and returns the inferred output shape. */
-function shapeOf<K extends OpType>(op: K, xShape: number[], consts: number[][], attrs: Partial<OpAttrs[K]> = {}, extraInputs: number[][] = []): number[] {
+function shapeOf<K extends OpType>(
+  op: K,
+  xShape: number[],
+  consts: number[][],
+  attrs: Partial<OpAttrs[K]> = {},
+  extraInputs: number[][] = [],
+): number[] {
   const b = new GraphBuilder('t');
   const x = b.input('x', xShape);
   const others = extraInputs.map((s, i) => b.input(`in${i}`, s));

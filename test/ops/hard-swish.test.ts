@@ -17,7 +17,9 @@ import { runIr, runOrt } from '../import/onnx-fixtures.ts';
 
 /** A one-node ONNX model (opset 14, where HardSwish appears) on an input of `dims`. */
 function hardSwishOnnx(dims: number[]): Uint8Array {
-  return encodeModel(makeModel({ nodes: [node('HardSwish', ['x'], ['y'])], inputs: [valueInfo('x', dims)], outputs: [valueInfo('y', dims)], opset: 14 }));
+  return encodeModel(
+    makeModel({ nodes: [node('HardSwish', ['x'], ['y'])], inputs: [valueInfo('x', dims)], outputs: [valueInfo('y', dims)], opset: 14 }),
+  );
 }
 
 function hardSwishGraph(shape: number[], qin?: QuantParams, qout?: QuantParams): Graph {
@@ -52,7 +54,7 @@ describe('HardSwish', () => {
     expect(compare(runIr(importOnnx(bytes, 'exported.onnx'), [x])[0], ours)).toBeUndefined();
   });
 
-  it('int8 reference is onnxruntime\'s float HardSwish of the dequantized input, quantized, within one step', async () => {
+  it("int8 reference is onnxruntime's float HardSwish of the dequantized input, quantized, within one step", async () => {
     const [qin, qout] = [q(0.05, 3), q(0.03, -115)];
     const y = runGraph(hardSwishGraph([1, 256], qin, qout), { x: ALL_INT8 }).outputs.y as Int8Array;
     const [ort] = await runOrt(hardSwishOnnx([1, 256]), { x: { dims: [1, 256], data: dequantizeArray(ALL_INT8, qin) } });
@@ -77,7 +79,13 @@ describe('HardSwish', () => {
   });
 
   it('C kernels: float within tolerance, int8 byte for byte over every input value', () => {
-    checkAgainstReference(hardSwishGraph([1, 4, 4, 3]), { expectKernels: { reference: ['tfg_hard_swish_f32'] }, extra: [Float32Array.from({ length: 48 }, (_, i) => (i - 24) / 4)] });
-    checkAgainstReference(hardSwishGraph([1, 256], q(0.05, 3), q(0.03, -115)), { expectKernels: { reference: ['tfg_lut_s8'] }, extra: [ALL_INT8] });
+    checkAgainstReference(hardSwishGraph([1, 4, 4, 3]), {
+      expectKernels: { reference: ['tfg_hard_swish_f32'] },
+      extra: [Float32Array.from({ length: 48 }, (_, i) => (i - 24) / 4)],
+    });
+    checkAgainstReference(hardSwishGraph([1, 256], q(0.05, 3), q(0.03, -115)), {
+      expectKernels: { reference: ['tfg_lut_s8'] },
+      extra: [ALL_INT8],
+    });
   });
 });

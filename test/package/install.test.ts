@@ -17,16 +17,34 @@ let tinyforge: string;
 function loadedPackages(args: string[]): string[] {
   const log = join(pkg.root, `loaded-${args[0]}.txt`);
   writeFileSync(log, '');
-  const r = run(process.execPath, ['--import', join(pkg.root, 'register-hooks.mjs'), join(installed, 'bin', 'tinyforge.js'), ...args], work, userEnv({ TFG_LOADED_LOG: log }));
+  const r = run(
+    process.execPath,
+    ['--import', join(pkg.root, 'register-hooks.mjs'), join(installed, 'bin', 'tinyforge.js'), ...args],
+    work,
+    userEnv({ TFG_LOADED_LOG: log }),
+  );
   expect(r.code, r.stderr).toBe(0);
-  const names = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((url) => {
-    const rest = url.slice(url.lastIndexOf('/node_modules/') + '/node_modules/'.length).split('/');
-    return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
-  });
+  const names = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((url) => {
+      const rest = url.slice(url.lastIndexOf('/node_modules/') + '/node_modules/'.length).split('/');
+      return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
+    });
   return [...new Set(names)].sort();
 }
 
-const HEAVY = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-node', 'serialport', '@serialport/bindings-cpp', 'esptool-js', 'protobufjs'];
+const HEAVY = [
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-layers',
+  '@tensorflow/tfjs-backend-cpu',
+  '@tensorflow/tfjs-backend-wasm',
+  'onnxruntime-node',
+  'serialport',
+  '@serialport/bindings-cpp',
+  'esptool-js',
+  'protobufjs',
+];
 
 beforeAll(() => {
   pkg = packAndInstall();
@@ -34,24 +52,44 @@ beforeAll(() => {
   tinyforge = pkg.bin;
   work = join(pkg.root, 'work');
   mkdirSync(work);
-  writeFileSync(join(pkg.root, 'hooks.mjs'), [
-    "import { appendFileSync } from 'node:fs';",
-    'export async function resolve(specifier, context, next) {',
-    '  const r = await next(specifier, context);',
-    "  if (r.url.includes('/node_modules/')) appendFileSync(process.env.TFG_LOADED_LOG, r.url + '\\n');",
-    '  return r;',
-    '}',
-  ].join('\n'));
-  writeFileSync(join(pkg.root, 'register-hooks.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
+  writeFileSync(
+    join(pkg.root, 'hooks.mjs'),
+    [
+      "import { appendFileSync } from 'node:fs';",
+      'export async function resolve(specifier, context, next) {',
+      '  const r = await next(specifier, context);',
+      "  if (r.url.includes('/node_modules/')) appendFileSync(process.env.TFG_LOADED_LOG, r.url + '\\n');",
+      '  return r;',
+      '}',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(pkg.root, 'register-hooks.mjs'),
+    "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n",
+  );
 }, 600_000);
 
 afterAll(() => pkg?.cleanup());
 
 describe('the npm package', () => {
   it('packs only what users need: no sources, tests, benchmarks, CI or MLPerf fixtures', () => {
-    expect(pkg.files).toEqual(expect.arrayContaining(['package.json', 'LICENSE', 'README.md', 'bin/tinyforge.js', 'dist/cli.js', 'boards/mps2-an386.json',
-      'templates/model/model.c.hbs', 'firmware/include/tfg_kernels.h', 'examples/mnist-cnn/model.onnx', 'examples/mnist-lenet300/model.onnx', 'dist/mnist/t10k-images-idx3-ubyte']));
-    const allowed = /^(package\.json|README\.md|LICENSE|NOTICE|bin\/|dist\/|boards\/|templates\/|firmware\/|examples\/mnist-(cnn|lenet300)\/)/;
+    expect(pkg.files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'LICENSE',
+        'README.md',
+        'bin/tinyforge.js',
+        'dist/cli.js',
+        'boards/mps2-an386.json',
+        'templates/model/model.c.hbs',
+        'firmware/include/tfg_kernels.h',
+        'examples/mnist-cnn/model.onnx',
+        'examples/mnist-lenet300/model.onnx',
+        'dist/mnist/t10k-images-idx3-ubyte',
+      ]),
+    );
+    const allowed =
+      /^(package\.json|README\.md|LICENSE|NOTICE|bin\/|dist\/|boards\/|templates\/|firmware\/|examples\/mnist-(cnn|lenet300)\/)/;
     expect(pkg.files.filter((f) => !allowed.test(f))).toEqual([]);
   });
 
@@ -67,12 +105,18 @@ describe('the npm package', () => {
     }
     const boards = run(tinyforge, ['boards', '--json'], work);
     expect(boards.code, boards.stderr).toBe(0);
-    expect((JSON.parse(boards.stdout) as { id: string }[]).map((b) => b.id)).toEqual(expect.arrayContaining(['mps2-an386', 'microbit', 'host']));
+    expect((JSON.parse(boards.stdout) as { id: string }[]).map((b) => b.id)).toEqual(
+      expect.arrayContaining(['mps2-an386', 'microbit', 'host']),
+    );
   });
 
   it('deploys the bundled MNIST CNN on mps2-an386 with the shipped MNIST images: device outputs identical to the reference', () => {
     const model = join(installed, 'examples', 'mnist-cnn', 'model.onnx');
-    const r = run(tinyforge, ['deploy', model, '--board', 'mps2-an386', '--dataset', 'mnist', '--samples', '20', '-o', 'out/cnn', '--json'], work);
+    const r = run(
+      tinyforge,
+      ['deploy', model, '--board', 'mps2-an386', '--dataset', 'mnist', '--samples', '20', '-o', 'out/cnn', '--json'],
+      work,
+    );
     expect(r.stderr).not.toContain('error[');
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('warning[mnist-sample]');
@@ -95,18 +139,29 @@ describe('the npm package', () => {
   });
 
   it('eval without onnxruntime-node: the cross-check is off with a warning saying how to add it', () => {
-    const r = run(tinyforge, ['eval', join(installed, 'examples', 'mnist-cnn', 'model.onnx'), '--dataset', 'mnist', '--limit', '20', '--json'], work);
+    const r = run(
+      tinyforge,
+      ['eval', join(installed, 'examples', 'mnist-cnn', 'model.onnx'), '--dataset', 'mnist', '--limit', '20', '--json'],
+      work,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('warning[onnxruntime-off]: the onnxruntime cross-check is off: onnxruntime-node is not installed');
     expect(r.stderr).toContain('npm install -g onnxruntime-node');
-    expect(JSON.parse(r.stdout)).toMatchObject({ samples: 20, onnxruntime_top1: null, onnxruntime_off: 'onnxruntime-node is not installed' });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      samples: 20,
+      onnxruntime_top1: null,
+      onnxruntime_off: 'onnxruntime-node is not installed',
+    });
   });
 
   it('--help, boards and inspect load none of tfjs, onnxruntime, serialport, esptool-js (inspect: the ONNX reader only)', () => {
     for (const args of [['--help'], ['boards']]) {
       const loaded = loadedPackages(args);
       expect(loaded, args[0]).toContain('commander');
-      expect(loaded.filter((p) => HEAVY.includes(p) || p === 'onnx-proto'), args[0]).toEqual([]);
+      expect(
+        loaded.filter((p) => HEAVY.includes(p) || p === 'onnx-proto'),
+        args[0],
+      ).toEqual([]);
     }
     const inspect = loadedPackages(['inspect', join(installed, 'examples', 'mnist-cnn', 'model.onnx')]);
     expect(inspect).toContain('onnx-proto');

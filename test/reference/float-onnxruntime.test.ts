@@ -36,7 +36,10 @@ function attribute(name: string, v: Attr) {
   return { name, type: onnx.AttributeProto.AttributeType.INT, i: v };
 }
 
-const valueInfo = (name: string, dims: number[]) => ({ name, type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
+const valueInfo = (name: string, dims: number[]) => ({
+  name,
+  type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
+});
 
 /** Runs one ONNX node (opset 13) in onnxruntime and returns its output. */
 async function runOrt(c: OnnxCase): Promise<Float32Array> {
@@ -46,7 +49,14 @@ async function runOrt(c: OnnxCase): Promise<Float32Array> {
     opsetImport: [{ domain: '', version: 13 }],
     graph: {
       name: 'case',
-      node: [{ opType: c.op, input: ['x', ...inits.map((i) => i.name)], output: ['y'], attribute: Object.entries(c.attrs ?? {}).map(([k, v]) => attribute(k, v)) }],
+      node: [
+        {
+          opType: c.op,
+          input: ['x', ...inits.map((i) => i.name)],
+          output: ['y'],
+          attribute: Object.entries(c.attrs ?? {}).map(([k, v]) => attribute(k, v)),
+        },
+      ],
       initializer: inits.map((i) => ({ name: i.name, dims: i.dims, dataType: FLOAT, floatData: [...i.data] })),
       input: [valueInfo('x', c.x.dims)],
       output: [valueInfo('y', c.outDims)],
@@ -60,7 +70,9 @@ async function runOrt(c: OnnxCase): Promise<Float32Array> {
 /** NCHW ⇄ NHWC for 4-D data. */
 function nchwToNhwc(d: Float32Array, [n, c, h, w]: number[]): Float32Array {
   const out = new Float32Array(d.length);
-  for (let b = 0; b < n; b++) for (let ch = 0; ch < c; ch++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[((b * h + y) * w + x) * c + ch] = d[((b * c + ch) * h + y) * w + x];
+  for (let b = 0; b < n; b++)
+    for (let ch = 0; ch < c; ch++)
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[((b * h + y) * w + x) * c + ch] = d[((b * c + ch) * h + y) * w + x];
   return out;
 }
 
@@ -86,7 +98,13 @@ function expectClose(actual: Float32Array, expected: Float32Array) {
 }
 
 /** Builds the IR twin of a one-node case: NHWC input, given constants, and runs the reference. */
-function runIr<K extends OpType>(op: K, xNhwc: Float32Array, xShape: number[], consts: [Float32Array, number[]][], attrs: Partial<OpAttrs[K]>): Float32Array {
+function runIr<K extends OpType>(
+  op: K,
+  xNhwc: Float32Array,
+  xShape: number[],
+  consts: [Float32Array, number[]][],
+  attrs: Partial<OpAttrs[K]>,
+): Float32Array {
   const b = new GraphBuilder('ir');
   const x = b.input('x', xShape);
   const y = b.node(op, [x, ...consts.map(([d, s], i) => b.constant(`c${i}`, d, s))], attrs, 'y');
@@ -107,17 +125,38 @@ describe('float kernels agree with onnxruntime', () => {
     it(`Conv: ${t.name}`, async () => {
       const wDims = [t.o, t.c / t.g, ...t.k];
       const x = random(t.n * t.c * t.h * t.w, 10 + idx);
-      const w = random(wDims.reduce((a, b) => a * b), 20 + idx);
+      const w = random(
+        wDims.reduce((a, b) => a * b),
+        20 + idx,
+      );
       const bias = random(t.o, 30 + idx);
       const oh = outSize(t.h, t.k[0], t.s[0], t.d[0], t.p[0], t.p[2]);
       const ow = outSize(t.w, t.k[1], t.s[1], t.d[1], t.p[1], t.p[3]);
       const expected = await runOrt({
-        op: 'Conv', attrs: { kernel_shape: t.k, strides: t.s, dilations: t.d, pads: t.p, group: t.g },
-        x: { data: x, dims: [t.n, t.c, t.h, t.w] }, inits: [{ name: 'w', data: w, dims: wDims }, { name: 'b', data: bias, dims: [t.o] }], outDims: [t.n, t.o, oh, ow],
+        op: 'Conv',
+        attrs: { kernel_shape: t.k, strides: t.s, dilations: t.d, pads: t.p, group: t.g },
+        x: { data: x, dims: [t.n, t.c, t.h, t.w] },
+        inits: [
+          { name: 'w', data: w, dims: wDims },
+          { name: 'b', data: bias, dims: [t.o] },
+        ],
+        outDims: [t.n, t.o, oh, ow],
       });
-      const actual = runIr('Conv2D', nchwToNhwc(x, [t.n, t.c, t.h, t.w]), [t.n, t.h, t.w, t.c],
-        [[oihwToOhwi(w, wDims), [t.o, t.k[0], t.k[1], t.c / t.g]], [bias, [t.o]]],
-        { strides: t.s as [number, number], dilations: t.d as [number, number], pads: t.p as [number, number, number, number], groups: t.g });
+      const actual = runIr(
+        'Conv2D',
+        nchwToNhwc(x, [t.n, t.c, t.h, t.w]),
+        [t.n, t.h, t.w, t.c],
+        [
+          [oihwToOhwi(w, wDims), [t.o, t.k[0], t.k[1], t.c / t.g]],
+          [bias, [t.o]],
+        ],
+        {
+          strides: t.s as [number, number],
+          dilations: t.d as [number, number],
+          pads: t.p as [number, number, number, number],
+          groups: t.g,
+        },
+      );
       expectClose(actual, nchwToNhwc(expected, [t.n, t.o, oh, ow]));
     });
   }
@@ -134,11 +173,25 @@ describe('float kernels agree with onnxruntime', () => {
       const oh = outSize(h, 3, 2, 1, p[0], p[2]);
       const ow = outSize(w, 3, 2, 1, p[1], p[3]);
       const expected = await runOrt({
-        op: 'Conv', attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: p, group: c },
-        x: { data: x, dims: [1, c, h, w] }, inits: [{ name: 'w', data: wt, dims: wDims }, { name: 'b', data: bias, dims: [oc] }], outDims: [1, oc, oh, ow],
+        op: 'Conv',
+        attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: p, group: c },
+        x: { data: x, dims: [1, c, h, w] },
+        inits: [
+          { name: 'w', data: wt, dims: wDims },
+          { name: 'b', data: bias, dims: [oc] },
+        ],
+        outDims: [1, oc, oh, ow],
       });
-      const actual = runIr('DepthwiseConv2D', nchwToNhwc(x, [1, c, h, w]), [1, h, w, c], [[depthwiseWeights(wt, wDims), [1, 3, 3, oc]], [bias, [oc]]],
-        { strides: [2, 2], pads: p as [number, number, number, number], multiplier: mult });
+      const actual = runIr(
+        'DepthwiseConv2D',
+        nchwToNhwc(x, [1, c, h, w]),
+        [1, h, w, c],
+        [
+          [depthwiseWeights(wt, wDims), [1, 3, 3, oc]],
+          [bias, [oc]],
+        ],
+        { strides: [2, 2], pads: p as [number, number, number, number], multiplier: mult },
+      );
       expectClose(actual, nchwToNhwc(expected, [1, oc, oh, ow]));
     });
   }
@@ -159,7 +212,9 @@ describe('float kernels agree with onnxruntime', () => {
       const attrs: Record<string, Attr> = { kernel_shape: [...t.k], strides: [...t.s], pads: [...t.p] };
       if (t.op === 'AveragePool') attrs.count_include_pad = t.cip;
       const expected = await runOrt({ op: t.op, attrs, x: { data: x, dims: [1, c, h, w] }, outDims: [1, c, oh, ow] });
-      const irAttrs = { kernel: [...t.k], strides: [...t.s], pads: [...t.p], countIncludePad: t.cip === 1 } as Partial<OpAttrs['AveragePool']>;
+      const irAttrs = { kernel: [...t.k], strides: [...t.s], pads: [...t.p], countIncludePad: t.cip === 1 } as Partial<
+        OpAttrs['AveragePool']
+      >;
       const actual = runIr(t.ir, nchwToNhwc(x, [1, c, h, w]), [1, h, w, c], [], irAttrs);
       expectClose(actual, nchwToNhwc(expected, [1, c, oh, ow]));
     });
@@ -173,7 +228,10 @@ describe('float kernels agree with onnxruntime', () => {
 
   it('Softmax on the last axis, and on channels (NCHW axis 1 = NHWC axis 3)', async () => {
     const x = random(3 * 10, 90).map((v) => v * 8);
-    expectClose(runIr('Softmax', x, [3, 10], [], {}), await runOrt({ op: 'Softmax', attrs: { axis: -1 }, x: { data: x, dims: [3, 10] }, outDims: [3, 10] }));
+    expectClose(
+      runIr('Softmax', x, [3, 10], [], {}),
+      await runOrt({ op: 'Softmax', attrs: { axis: -1 }, x: { data: x, dims: [3, 10] }, outDims: [3, 10] }),
+    );
     const x4 = random(1 * 4 * 3 * 2, 91).map((v) => v * 5);
     const expected = await runOrt({ op: 'Softmax', attrs: { axis: 1 }, x: { data: x4, dims: [1, 4, 3, 2] }, outDims: [1, 4, 3, 2] });
     expectClose(runIr('Softmax', nchwToNhwc(x4, [1, 4, 3, 2]), [1, 3, 2, 4], [], { axis: 3 }), nchwToNhwc(expected, [1, 4, 3, 2]));
@@ -185,10 +243,28 @@ describe('float kernels agree with onnxruntime', () => {
     const w = random(m * k, 101);
     const bias = random(m, 102);
     const expected = await runOrt({
-      op: 'Gemm', attrs: { transB: 1 }, x: { data: x, dims: [n, k] },
-      inits: [{ name: 'w', data: w, dims: [m, k] }, { name: 'b', data: bias, dims: [m] }], outDims: [n, m],
+      op: 'Gemm',
+      attrs: { transB: 1 },
+      x: { data: x, dims: [n, k] },
+      inits: [
+        { name: 'w', data: w, dims: [m, k] },
+        { name: 'b', data: bias, dims: [m] },
+      ],
+      outDims: [n, m],
     });
-    expectClose(runIr('Dense', x, [n, k], [[w, [m, k]], [bias, [m]]], {}), expected);
+    expectClose(
+      runIr(
+        'Dense',
+        x,
+        [n, k],
+        [
+          [w, [m, k]],
+          [bias, [m]],
+        ],
+        {},
+      ),
+      expected,
+    );
   });
 
   it('LeakyRelu, Sigmoid, Tanh, Relu element-wise', async () => {
@@ -212,27 +288,54 @@ describe('float kernels agree with onnxruntime', () => {
     const variance = random(c, 124).map((v) => Math.abs(v) + 0.1);
     const names = ['scale', 'bias', 'mean', 'var'];
     const expected = await runOrt({
-      op: 'BatchNormalization', attrs: { epsilon: { f: 1e-3 } }, x: { data: x, dims: [1, c, h, w] },
-      inits: [scale, bias, mean, variance].map((data, i) => ({ name: names[i], data, dims: [c] })), outDims: [1, c, h, w],
+      op: 'BatchNormalization',
+      attrs: { epsilon: { f: 1e-3 } },
+      x: { data: x, dims: [1, c, h, w] },
+      inits: [scale, bias, mean, variance].map((data, i) => ({ name: names[i], data, dims: [c] })),
+      outDims: [1, c, h, w],
     });
-    const actual = runIr('BatchNormalization', nchwToNhwc(x, [1, c, h, w]), [1, h, w, c], [scale, bias, mean, variance].map((d) => [d, [c]] as [Float32Array, number[]]), { epsilon: 1e-3 });
+    const actual = runIr(
+      'BatchNormalization',
+      nchwToNhwc(x, [1, c, h, w]),
+      [1, h, w, c],
+      [scale, bias, mean, variance].map((d) => [d, [c]] as [Float32Array, number[]]),
+      { epsilon: 1e-3 },
+    );
     expectClose(actual, nchwToNhwc(expected, [1, c, h, w]));
   });
 
   it('Transpose with a non-trivial permutation', async () => {
     const x = random(2 * 3 * 4 * 5, 130);
-    const expected = await runOrt({ op: 'Transpose', attrs: { perm: [2, 0, 3, 1] }, x: { data: x, dims: [2, 3, 4, 5] }, outDims: [4, 2, 5, 3] });
+    const expected = await runOrt({
+      op: 'Transpose',
+      attrs: { perm: [2, 0, 3, 1] },
+      x: { data: x, dims: [2, 3, 4, 5] },
+      outDims: [4, 2, 5, 3],
+    });
     expectClose(runIr('Transpose', x, [2, 3, 4, 5], [], { perm: [2, 0, 3, 1] }), expected);
   });
 
   it('Add, Sub, Mul, Div with numpy broadcasting, and Clip', async () => {
     const x = random(2 * 3 * 4, 140);
     const other = random(3 * 1, 141).map((v) => v + 2); // away from 0 for Div
-    for (const [onnxOp, irOp] of [['Add', 'Add'], ['Sub', 'Sub'], ['Mul', 'Mul'], ['Div', 'Div']] as const) {
-      const expected = await runOrt({ op: onnxOp, x: { data: x, dims: [2, 3, 4] }, inits: [{ name: 'o', data: other, dims: [3, 1] }], outDims: [2, 3, 4] });
+    for (const [onnxOp, irOp] of [
+      ['Add', 'Add'],
+      ['Sub', 'Sub'],
+      ['Mul', 'Mul'],
+      ['Div', 'Div'],
+    ] as const) {
+      const expected = await runOrt({
+        op: onnxOp,
+        x: { data: x, dims: [2, 3, 4] },
+        inits: [{ name: 'o', data: other, dims: [3, 1] }],
+        outDims: [2, 3, 4],
+      });
       expectClose(runIr(irOp, x, [2, 3, 4], [[other, [3, 1]]], {}), expected);
     }
-    const bounds = [{ name: 'lo', data: Float32Array.of(-0.25), dims: [] }, { name: 'hi', data: Float32Array.of(0.5), dims: [] }];
+    const bounds = [
+      { name: 'lo', data: Float32Array.of(-0.25), dims: [] },
+      { name: 'hi', data: Float32Array.of(0.5), dims: [] },
+    ];
     const expected = await runOrt({ op: 'Clip', x: { data: x, dims: [24] }, inits: bounds, outDims: [24] });
     expectClose(runIr('Clip', x, [24], [], { min: -0.25, max: 0.5 }), expected);
   });

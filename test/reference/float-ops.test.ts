@@ -12,7 +12,13 @@ const f32 = (v: number[]) => Float32Array.from(v);
 const iota = (n: number, f: (i: number) => number = (i) => i) => Float32Array.from({ length: n }, (_, i) => f(i));
 
 /** Runs one node y = op(x, ...consts) and returns y's values and shape. */
-function run1<K extends OpType>(op: K, x: Float32Array, xShape: number[], consts: [number[] | Float32Array, number[]][], attrs: Partial<OpAttrs[K]> = {}) {
+function run1<K extends OpType>(
+  op: K,
+  x: Float32Array,
+  xShape: number[],
+  consts: [number[] | Float32Array, number[]][],
+  attrs: Partial<OpAttrs[K]> = {},
+) {
   const b = new GraphBuilder('one');
   const xi = b.input('x', xShape);
   const cs = consts.map(([d, s], i) => b.constant(`c${i}`, d, s));
@@ -29,21 +35,57 @@ function close(actual: TensorData, golden: number[], tol = 1e-6) {
 describe('Conv2D', () => {
   const kernel = [1, 0, -1, 1, 0, -1, 1, 0, -1]; // vertical-edge 3×3, OHWI [1,3,3,1]
   it('3×3 on a 4×4 input (valid)', () => {
-    const { y, shape } = run1('Conv2D', iota(16, (i) => i * i), [1, 4, 4, 1], [[kernel, [1, 3, 3, 1]]]);
+    const { y, shape } = run1(
+      'Conv2D',
+      iota(16, (i) => i * i),
+      [1, 4, 4, 1],
+      [[kernel, [1, 3, 3, 1]]],
+    );
     expect(shape).toEqual([1, 2, 2, 1]);
     expect([...y]).toEqual([-60, -72, -108, -120]);
   });
   it('bias and fused relu', () => {
-    const { y } = run1('Conv2D', iota(16, (i) => i * i), [1, 4, 4, 1], [[kernel, [1, 3, 3, 1]], [[100], [1]]], { activation: 'relu' });
+    const { y } = run1(
+      'Conv2D',
+      iota(16, (i) => i * i),
+      [1, 4, 4, 1],
+      [
+        [kernel, [1, 3, 3, 1]],
+        [[100], [1]],
+      ],
+      { activation: 'relu' },
+    );
     expect([...y]).toEqual([40, 28, 0, 0]);
   });
   it('asymmetric pads [top 1, left 0, bottom 0, right 1]', () => {
-    const { y, shape } = run1('Conv2D', iota(9, (i) => i + 1), [1, 3, 3, 1], [[[1, 1, 1, 1], [1, 2, 2, 1]]], { pads: [1, 0, 0, 1] });
+    const { y, shape } = run1(
+      'Conv2D',
+      iota(9, (i) => i + 1),
+      [1, 3, 3, 1],
+      [
+        [
+          [1, 1, 1, 1],
+          [1, 2, 2, 1],
+        ],
+      ],
+      { pads: [1, 0, 0, 1] },
+    );
     expect(shape).toEqual([1, 3, 3, 1]);
     expect([...y]).toEqual([3, 5, 3, 12, 16, 9, 24, 28, 15]);
   });
   it('dilation 2: out = 10·x[i][j] + 82 for x[r][c] = 5r + c', () => {
-    const { y } = run1('Conv2D', iota(25), [1, 5, 5, 1], [[[1, 2, 3, 4], [1, 2, 2, 1]]], { dilations: [2, 2] });
+    const { y } = run1(
+      'Conv2D',
+      iota(25),
+      [1, 5, 5, 1],
+      [
+        [
+          [1, 2, 3, 4],
+          [1, 2, 2, 1],
+        ],
+      ],
+      { dilations: [2, 2] },
+    );
     expect([...y]).toEqual([82, 92, 102, 132, 142, 152, 182, 192, 202]);
   });
   it('stride 2 with pads 1', () => {
@@ -57,7 +99,17 @@ describe('Conv2D', () => {
   });
   it('multiple input channels are read from NHWC, weights from OHWI', () => {
     // x: 1×1×2×2 (two pixels, two channels); w: 1 output, 1×2 kernel, 2 channels
-    const { y } = run1('Conv2D', f32([1, 2, 3, 4]), [1, 1, 2, 2], [[[10, 100, 1000, 10000], [1, 1, 2, 2]]]);
+    const { y } = run1(
+      'Conv2D',
+      f32([1, 2, 3, 4]),
+      [1, 1, 2, 2],
+      [
+        [
+          [10, 100, 1000, 10000],
+          [1, 1, 2, 2],
+        ],
+      ],
+    );
     expect([...y]).toEqual([1 * 10 + 2 * 100 + 3 * 1000 + 4 * 10000]);
   });
 });
@@ -66,15 +118,31 @@ describe('DepthwiseConv2D', () => {
   it('multiplier 2: output channel c·2+m reads input channel c', () => {
     const x = f32([1, 10, 2, 20, 3, 30, 4, 40]); // 2×2 pixels × 2 channels
     const w = new Array(16).fill(0);
-    for (let k = 0; k < 4; k++) { w[k * 4 + 0] = 1; w[k * 4 + 2] = 1; }
+    for (let k = 0; k < 4; k++) {
+      w[k * 4 + 0] = 1;
+      w[k * 4 + 2] = 1;
+    }
     w[0 * 4 + 1] = 1; // oc1 sees only the top-left tap of channel 0
     w[3 * 4 + 3] = 1; // oc3 sees only the bottom-right tap of channel 1
-    const { y, shape } = run1('DepthwiseConv2D', x, [1, 2, 2, 2], [[w, [1, 2, 2, 4]], [[0, 0, 0, -50], [4]]], { multiplier: 2 });
+    const { y, shape } = run1(
+      'DepthwiseConv2D',
+      x,
+      [1, 2, 2, 2],
+      [
+        [w, [1, 2, 2, 4]],
+        [[0, 0, 0, -50], [4]],
+      ],
+      { multiplier: 2 },
+    );
     expect(shape).toEqual([1, 1, 1, 4]);
     expect([...y]).toEqual([10, 1, 100, -10]);
   });
   it('stride 2, pads and relu6', () => {
-    const { y } = run1('DepthwiseConv2D', iota(16), [1, 4, 4, 1], [[new Array(9).fill(1), [1, 3, 3, 1]]], { strides: [2, 2], pads: [1, 1, 1, 1], activation: 'relu6' });
+    const { y } = run1('DepthwiseConv2D', iota(16), [1, 4, 4, 1], [[new Array(9).fill(1), [1, 3, 3, 1]]], {
+      strides: [2, 2],
+      pads: [1, 1, 1, 1],
+      activation: 'relu6',
+    });
     expect([...y]).toEqual([6, 6, 6, 6]);
   });
 });
@@ -82,11 +150,44 @@ describe('DepthwiseConv2D', () => {
 describe('Dense', () => {
   it('W is [out, in], bias and relu', () => {
     const w = [1, 0, -1, 0.5, 0.5, 0.5];
-    expect([...run1('Dense', f32([1, 2, 3]), [1, 3], [[w, [2, 3]], [[0.5, -1], [2]]]).y]).toEqual([-1.5, 2]);
-    expect([...run1('Dense', f32([1, 2, 3]), [1, 3], [[w, [2, 3]], [[0.5, -1], [2]]], { activation: 'relu' }).y]).toEqual([0, 2]);
+    expect([
+      ...run1(
+        'Dense',
+        f32([1, 2, 3]),
+        [1, 3],
+        [
+          [w, [2, 3]],
+          [[0.5, -1], [2]],
+        ],
+      ).y,
+    ]).toEqual([-1.5, 2]);
+    expect([
+      ...run1(
+        'Dense',
+        f32([1, 2, 3]),
+        [1, 3],
+        [
+          [w, [2, 3]],
+          [[0.5, -1], [2]],
+        ],
+        { activation: 'relu' },
+      ).y,
+    ]).toEqual([0, 2]);
   });
   it('batch of 2 rows', () => {
-    expect([...run1('Dense', f32([1, 0, 0, 1]), [2, 2], [[[1, 2, 3, 4, 5, 6], [3, 2]]]).y]).toEqual([1, 3, 5, 2, 4, 6]);
+    expect([
+      ...run1(
+        'Dense',
+        f32([1, 0, 0, 1]),
+        [2, 2],
+        [
+          [
+            [1, 2, 3, 4, 5, 6],
+            [3, 2],
+          ],
+        ],
+      ).y,
+    ]).toEqual([1, 3, 5, 2, 4, 6]);
   });
 });
 
@@ -98,10 +199,19 @@ describe('pools', () => {
   });
   it('AveragePool count_include_pad 1 divides by 9', () => {
     const { y } = run1('AveragePool', x, [1, 3, 3, 1], [], { kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], countIncludePad: true });
-    close(y, [12, 21, 16, 27, 45, 33, 24, 39, 28].map((s) => s / 9));
+    close(
+      y,
+      [12, 21, 16, 27, 45, 33, 24, 39, 28].map((s) => s / 9),
+    );
   });
   it('MaxPool never picks the padding, even when every value is negative', () => {
-    const { y } = run1('MaxPool', x.map((v) => -v), [1, 3, 3, 1], [], { kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1] });
+    const { y } = run1(
+      'MaxPool',
+      x.map((v) => -v),
+      [1, 3, 3, 1],
+      [],
+      { kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1] },
+    );
     expect([...y]).toEqual([-1, -1, -2, -1, -1, -2, -4, -4, -5]);
   });
   it('MaxPool 2×2 stride 2 per channel', () => {
@@ -118,7 +228,17 @@ describe('element-wise', () => {
     expect([...run1('Add', f32([1, -2, 3, -4]), [1, 1, 2, 2], [[[1, 1], [2]]], { activation: 'relu' }).y]).toEqual([2, 0, 4, 0]);
   });
   it('Mul [2,1] × [1,3] → [2,3]; Sub; Div by zero gives ±Inf', () => {
-    const m = run1('Mul', f32([2, 3]), [2, 1], [[[1, 10, 100], [1, 3]]]);
+    const m = run1(
+      'Mul',
+      f32([2, 3]),
+      [2, 1],
+      [
+        [
+          [1, 10, 100],
+          [1, 3],
+        ],
+      ],
+    );
     expect(m.shape).toEqual([2, 3]);
     expect([...m.y]).toEqual([2, 20, 200, 3, 30, 300]);
     expect([...run1('Sub', f32([5, 5]), [2], [[[1, 7], [2]]]).y]).toEqual([4, -2]);
@@ -133,7 +253,18 @@ describe('element-wise', () => {
     close(run1('Tanh', f32([0, Math.log(3)]), [2], []).y, [0, 0.8]);
   });
   it('BatchNormalization', () => {
-    const { y } = run1('BatchNormalization', f32([1, 2]), [1, 1, 1, 2], [[[2, 1], [2]], [[1, 0], [2]], [[0, 1], [2]], [[3, 3], [2]]], { epsilon: 1 });
+    const { y } = run1(
+      'BatchNormalization',
+      f32([1, 2]),
+      [1, 1, 1, 2],
+      [
+        [[2, 1], [2]],
+        [[1, 0], [2]],
+        [[0, 1], [2]],
+        [[3, 3], [2]],
+      ],
+      { epsilon: 1 },
+    );
     close(y, [2, 0.5]);
   });
 });
@@ -231,7 +362,11 @@ describe('runGraph', () => {
     const y = b.node(missing!, missing === 'Div' ? [x, x] : [x], {}, { name: 'y', node: 'act1', quant: { scale: [0.1], zeroPoint: [0] } });
     const g = b.output(y).build();
     let err: unknown;
-    try { runGraph(g, { x: Int8Array.from([1, 2]) }); } catch (e) { err = e; }
+    try {
+      runGraph(g, { x: Int8Array.from([1, 2]) });
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(TinyforgeError);
     expect((err as TinyforgeError).code).toBe('unsupported-op');
     expect((err as TinyforgeError).diagnostic.location).toEqual({ node: 'act1', op: missing });

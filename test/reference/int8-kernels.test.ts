@@ -46,13 +46,20 @@ describe('Dense', () => {
   });
   it('saturates at −128 and 127; no bias', () => {
     const big = val('w', [2, 2], [127, 127, -127, -127], q([1, 1], [0, 0], 0));
-    expect(run('Dense', { activation: 'none' }, [val('x', [1, 2], [100, 100], q(1)), big, undefined], out([1, 2], q(1)))).toEqual([127, -128]);
+    expect(run('Dense', { activation: 'none' }, [val('x', [1, 2], [100, 100], q(1)), big, undefined], out([1, 2], q(1)))).toEqual([
+      127, -128,
+    ]);
   });
 });
 
 describe('Conv2D', () => {
   // 3×3 image 1..9 stored with zp 2; 2×2 kernel of ones; bottom/right padding adds real 0; two channels (+1, −1).
-  const x = val('x', [1, 3, 3, 1], [1, 2, 3, 4, 5, 6, 7, 8, 9].map((v) => v + 2), q(1, 2));
+  const x = val(
+    'x',
+    [1, 3, 3, 1],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9].map((v) => v + 2),
+    q(1, 2),
+  );
   const w = val('w', [2, 2, 2, 1], [1, 1, 1, 1, -1, -1, -1, -1], q([1, 0.5], [0, 0], 0));
   it('padding taps are skipped (real zero), per-channel scales', () => {
     const y = run('Conv2D', conv([0, 0, 1, 1]), [x, w, undefined], out([1, 3, 3, 2], q(0.25)));
@@ -79,7 +86,11 @@ describe('DepthwiseConv2D', () => {
 });
 
 describe('pools', () => {
-  const pool = { kernel: [2, 2] as [number, number], strides: [2, 2] as [number, number], pads: [0, 0, 0, 0] as [number, number, number, number] };
+  const pool = {
+    kernel: [2, 2] as [number, number],
+    strides: [2, 2] as [number, number],
+    pads: [0, 0, 0, 0] as [number, number, number, number],
+  };
   it('MaxPool with fused relu6', () => {
     const x = val('x', [1, 2, 4, 1], [-5, 3, -9, -100, 7, -128, -7, -8], q(1));
     expect(run('MaxPool', { ...pool, activation: 'relu6' }, [x], out([1, 1, 2, 1], q(1)))).toEqual([6, 0]);
@@ -87,11 +98,18 @@ describe('pools', () => {
   it('AveragePool rounds half away from zero like TFLite', () => {
     // windows: [1,2,2,2] = 7/4 → 2; [−1,−2,−2,−2] = −7/4 → −2; [−1,−1,0,0] = −0.5 → −1; [1,1,0,0] = 0.5 → 1
     const x = val('x', [1, 2, 8, 1], [1, 2, -1, -2, -1, -1, 1, 1, 2, 2, -2, -2, 0, 0, 0, 0], q(0.1, 3));
-    expect(run('AveragePool', { ...pool, countIncludePad: false, activation: 'none' }, [x], out([1, 1, 4, 1], q(0.1, 3)))).toEqual([2, -2, -1, 1]);
+    expect(run('AveragePool', { ...pool, countIncludePad: false, activation: 'none' }, [x], out([1, 1, 4, 1], q(0.1, 3)))).toEqual([
+      2, -2, -1, 1,
+    ]);
   });
   it('AveragePool with padding: TFLite ignores padding, ONNX countIncludePad adds zero points', () => {
     const x = val('x', [1, 2, 2, 1], [10, 20, 30, 40], q(1, -6));
-    const attrs = { kernel: [2, 2] as [number, number], strides: [1, 1] as [number, number], pads: [0, 0, 1, 1] as [number, number, number, number], activation: 'none' as const };
+    const attrs = {
+      kernel: [2, 2] as [number, number],
+      strides: [1, 1] as [number, number],
+      pads: [0, 0, 1, 1] as [number, number, number, number],
+      activation: 'none' as const,
+    };
     expect(run('AveragePool', { ...attrs, countIncludePad: false }, [x], out([1, 2, 2, 1], q(1, -6)))).toEqual([25, 30, 35, 40]);
     // (20 + 40 − 6 − 6) / 4 = 12; (30 + 40 − 12) / 4 = 14.5 → 15; (40 − 18) / 4 = 5.5 → 6
     expect(run('AveragePool', { ...attrs, countIncludePad: true }, [x], out([1, 2, 2, 1], q(1, -6)))).toEqual([25, 12, 15, 6]);
@@ -163,7 +181,7 @@ describe('Softmax', () => {
   });
   it('tracks the float softmax within 1.5/256 on random rows', () => {
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let r = 0; r < 50; r++) {
       const scale = 0.02 + rand() * 0.2;
       const xs = Array.from({ length: 10 }, () => Math.round(rand() * 255 - 128));

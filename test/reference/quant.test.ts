@@ -61,7 +61,7 @@ describe('quantizeMultiplier (TFLite QuantizeMultiplier)', () => {
   it('reconstructs the real multiplier to 2^-31 relative', () => {
     const next = rng(7);
     for (let i = 0; i < 200; i++) {
-      const real = Math.abs(next()) / 2 ** 31 * 2 ** ((i % 20) - 12) + 1e-9;
+      const real = (Math.abs(next()) / 2 ** 31) * 2 ** ((i % 20) - 12) + 1e-9;
       const { multiplier, shift } = quantizeMultiplier(real);
       expect(multiplier).toBeGreaterThanOrEqual(2 ** 30);
       expect(multiplier).toBeLessThan(2 ** 31);

@@ -24,11 +24,42 @@ let sweepStdout = '';
 
 beforeAll(async () => {
   writeTinyMlp(model);
-  const d = cli('deploy', model, '--board', 'mps2-an386', '--dataset', 'mnist', '--samples', '8', '--compress', 'int4', '--profile-layers', '--out', deployDir);
+  const d = cli(
+    'deploy',
+    model,
+    '--board',
+    'mps2-an386',
+    '--dataset',
+    'mnist',
+    '--samples',
+    '8',
+    '--compress',
+    'int4',
+    '--profile-layers',
+    '--out',
+    deployDir,
+  );
   expect(d.stderr).not.toContain('error[');
   expect(d.status).toBe(0);
-  const s = cli('sweep', model, '--recipes', 'int8,int4', '--boards', 'mps2-an386', '--samples', '8', '--calibration-samples', '10', '--workers', '2',
-    '--min-top1', '0.05', '-o', sweepDir, '--json');
+  const s = cli(
+    'sweep',
+    model,
+    '--recipes',
+    'int8,int4',
+    '--boards',
+    'mps2-an386',
+    '--samples',
+    '8',
+    '--calibration-samples',
+    '10',
+    '--workers',
+    '2',
+    '--min-top1',
+    '0.05',
+    '-o',
+    sweepDir,
+    '--json',
+  );
   expect(s.status).toBe(0);
   sweepStdout = s.stdout;
   chromium = await launchChromium();
@@ -46,7 +77,9 @@ const SHOWN_IN: Record<string, number> = { wall_ms: 1000 };
 /** Checks each [data-field] text against the JSON: "—" for null, otherwise the number within its printed precision
  *  (a percentage is the fraction × 100). Returns the fields it compared. */
 async function expectFieldsMatch(page: Page, json: unknown): Promise<string[]> {
-  const shown = await page.$$eval('[data-field]', (els) => els.map((e) => [e.getAttribute('data-field')!, e.textContent!.trim(), e.getAttribute('data-run')] as const));
+  const shown = await page.$$eval('[data-field]', (els) =>
+    els.map((e) => [e.getAttribute('data-field')!, e.textContent!.trim(), e.getAttribute('data-run')] as const),
+  );
   for (const [name, text, run] of shown) {
     // compare.html: data-run says which of the runs' report.json (json is then their list) the figure is from.
     const value = at(run === null ? json : (json as unknown[])[Number(run)], name);
@@ -60,21 +93,27 @@ async function expectFieldsMatch(page: Page, json: unknown): Promise<string[]> {
     const printed = Number(m![1].replace(/,/g, '')) * scale;
     const halfLastDigit = 0.5 * 10 ** -(m![2]?.length ?? 0) * scale;
     expect(typeof value, name).toBe('number');
-    expect(Math.abs(printed - (value as number)), `${name}: page says ${text}, JSON ${value}`).toBeLessThanOrEqual(halfLastDigit * (1 + 1e-9));
+    expect(Math.abs(printed - (value as number)), `${name}: page says ${text}, JSON ${value}`).toBeLessThanOrEqual(
+      halfLastDigit * (1 + 1e-9),
+    );
   }
   return shown.map(([name, , run]) => (run === null ? name : `${run}:${name}`));
 }
 
 /** Each chart on the page with its count of marks and of marks the browser drew with no area. */
 async function charts(page: Page): Promise<Record<string, { marks: number; empty: number }>> {
-  return page.$$eval('figure[data-chart]', (figs) => Object.fromEntries(figs.map((f) => {
-    const marks = [...f.querySelectorAll('.mark')].map((m) => m.getBoundingClientRect());
-    return [f.getAttribute('data-chart')!, { marks: marks.length, empty: marks.filter((b) => !(b.width > 0 && b.height > 0)).length }];
-  })));
+  return page.$$eval('figure[data-chart]', (figs) =>
+    Object.fromEntries(
+      figs.map((f) => {
+        const marks = [...f.querySelectorAll('.mark')].map((m) => m.getBoundingClientRect());
+        return [f.getAttribute('data-chart')!, { marks: marks.length, empty: marks.filter((b) => !(b.width > 0 && b.height > 0)).length }];
+      }),
+    ),
+  );
 }
 
 describe('report.html in chromium', () => {
-  it('loads cleanly; every chart has the marks report.json calls for; the printed figures are report.json\'s', async () => {
+  it("loads cleanly; every chart has the marks report.json calls for; the printed figures are report.json's", async () => {
     const out = deployDir;
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
     const { page, problems, requests } = await openFile(chromium.browser, join(out, 'report.html'));
@@ -99,22 +138,43 @@ describe('report.html in chromium', () => {
     expect(expected.confusion).toBe(100);
     expect(expected['layer-latency']).toBe(3);
     // The confusion cells hold the device's answers: their counts add up to the samples.
-    const cells = await page.$$eval('figure[data-chart="confusion"] .mark title', (ts) => ts.map((t) => Number(/: (\d+)$/.exec(t.textContent!)![1])));
+    const cells = await page.$$eval('figure[data-chart="confusion"] .mark title', (ts) =>
+      ts.map((t) => Number(/: (\d+)$/.exec(t.textContent!)![1])),
+    );
     expect(cells.reduce((s, v) => s + v, 0)).toBe(a.samples);
     expect(cells).toEqual(a.confusion!.flat());
     // One table row per deployed layer, plus the header and the total.
-    expect(await page.$$eval('figure[data-chart="compression-layers"] tr', (rows) => rows.length)).toBe(report.compression.layers!.length + 2);
+    expect(await page.$$eval('figure[data-chart="compression-layers"] tr', (rows) => rows.length)).toBe(
+      report.compression.layers!.length + 2,
+    );
 
     const fields = await expectFieldsMatch(page, report);
-    expect(fields).toEqual(expect.arrayContaining(['model.params', 'model.macs', 'latency.median', 'latency.p90', 'latency.ms', 'memory.flash_bytes',
-      'memory.ram_bytes', 'memory.arena_bytes', 'memory.stack_bytes', 'compression.compressed_bytes', 'compression.ratio', 'accuracy.device_top1',
-      'accuracy.reference_top1', 'accuracy.float_top1', 'accuracy.samples', 'accuracy.agreement']));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'model.params',
+        'model.macs',
+        'latency.median',
+        'latency.p90',
+        'latency.ms',
+        'memory.flash_bytes',
+        'memory.ram_bytes',
+        'memory.arena_bytes',
+        'memory.stack_bytes',
+        'compression.compressed_bytes',
+        'compression.ratio',
+        'accuracy.device_top1',
+        'accuracy.reference_top1',
+        'accuracy.float_top1',
+        'accuracy.samples',
+        'accuracy.agreement',
+      ]),
+    );
     await page.close();
   });
 });
 
 describe('sweep.html in chromium', () => {
-  it('loads cleanly; each board\'s charts have a point per measured job, the front filled; the table is sweep.json\'s', async () => {
+  it("loads cleanly; each board's charts have a point per measured job, the front filled; the table is sweep.json's", async () => {
     const out = sweepDir;
     const record = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as SweepRecord;
     expect(JSON.parse(sweepStdout)).toEqual(record);
@@ -126,14 +186,18 @@ describe('sweep.html in chromium', () => {
     expect(measured).toHaveLength(2);
     const drawn = await charts(page);
     const onBoard = ['latency', 'flash', 'ram'].map((x) => `pareto-${x}-mps2-an386`);
-    expect(Object.fromEntries(Object.entries(drawn).map(([k, v]) => [k, v.marks]))).toEqual(Object.fromEntries(onBoard.map((c) => [c, measured.length])));
+    expect(Object.fromEntries(Object.entries(drawn).map(([k, v]) => [k, v.marks]))).toEqual(
+      Object.fromEntries(onBoard.map((c) => [c, measured.length])),
+    );
     for (const [chart, { empty }] of Object.entries(drawn)) expect(empty, `${chart}: marks drawn with no area`).toBe(0);
     for (const chart of onBoard) {
       const filled = await page.$$eval(`figure[data-chart="${chart}"] .mark.on-front`, (els) => els.length);
       expect(filled, chart).toBe(record.pareto['mps2-an386'].length);
     }
     // A row per job, marked when on the front or recommended; each job links to its own report.html.
-    const rows = await page.$$eval('tr[data-job]', (trs) => trs.map((tr) => ({ id: tr.getAttribute('data-job'), cls: tr.className, href: tr.querySelector('a')?.getAttribute('href') ?? null })));
+    const rows = await page.$$eval('tr[data-job]', (trs) =>
+      trs.map((tr) => ({ id: tr.getAttribute('data-job'), cls: tr.className, href: tr.querySelector('a')?.getAttribute('href') ?? null })),
+    );
     expect(rows.map((x) => x.id)).toEqual(record.jobs.map((j) => j.id));
     for (const [i, row] of rows.entries()) {
       const job = record.jobs[i];
@@ -144,14 +208,20 @@ describe('sweep.html in chromium', () => {
     expect(await page.$eval('body', (b) => b.textContent)).toContain(record.recommended!.command);
 
     const fields = await expectFieldsMatch(page, record);
-    expect(fields).toEqual(expect.arrayContaining(['done', 'total', 'wall_ms',
-      ...record.jobs.flatMap((_, i) => ['device_top1', 'latency', 'flash_bytes', 'ram_bytes'].map((f) => `jobs.${i}.figures.${f}`))]));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'done',
+        'total',
+        'wall_ms',
+        ...record.jobs.flatMap((_, i) => ['device_top1', 'latency', 'flash_bytes', 'ram_bytes'].map((f) => `jobs.${i}.figures.${f}`)),
+      ]),
+    );
     await page.close();
   });
 });
 
 describe('compare.html in chromium', () => {
-  it('puts the runs side by side: every figure in the table is its run\'s report.json\'s, a bar and a point per run, links to each report', async () => {
+  it("puts the runs side by side: every figure in the table is its run's report.json's, a bar and a point per run, links to each report", async () => {
     const record = JSON.parse(readFileSync(join(sweepDir, 'sweep.json'), 'utf8')) as SweepRecord;
     const files = [join(deployDir, 'report.json'), ...record.jobs.map((j) => join(sweepDir, j.report!))];
     const reports = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Report);
@@ -159,8 +229,15 @@ describe('compare.html in chromium', () => {
     const r = cli('compare', ...files, '--labels', 'profiled,sweep-int8,sweep-int4', '-o', html, '--json');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const out = JSON.parse(r.stdout) as { runs: { label: string; pareto: boolean; figures: { flash_bytes: number } }[]; pareto: Record<string, string[]> };
-    expect(out.runs.map((x) => [x.label, x.figures.flash_bytes])).toEqual([['profiled', reports[0].memory.flash_bytes], ['sweep-int8', reports[1].memory.flash_bytes], ['sweep-int4', reports[2].memory.flash_bytes]]);
+    const out = JSON.parse(r.stdout) as {
+      runs: { label: string; pareto: boolean; figures: { flash_bytes: number } }[];
+      pareto: Record<string, string[]>;
+    };
+    expect(out.runs.map((x) => [x.label, x.figures.flash_bytes])).toEqual([
+      ['profiled', reports[0].memory.flash_bytes],
+      ['sweep-int8', reports[1].memory.flash_bytes],
+      ['sweep-int4', reports[2].memory.flash_bytes],
+    ]);
     const front = out.runs.filter((x) => x.pareto).length;
     expect(front).toBe(out.pareto['mps2-an386'].length);
 
@@ -169,19 +246,39 @@ describe('compare.html in chromium', () => {
     expect(requests).toEqual([]);
     const drawn = await charts(page);
     expect(Object.fromEntries(Object.entries(drawn).map(([k, v]) => [k, v.marks]))).toEqual({
-      accuracy: 3, flash: 3, ram: 3, latency: 3, 'pareto-latency': 3, 'pareto-flash': 3, 'pareto-ram': 3,
+      accuracy: 3,
+      flash: 3,
+      ram: 3,
+      latency: 3,
+      'pareto-latency': 3,
+      'pareto-flash': 3,
+      'pareto-ram': 3,
       // Each run's bar for each of its layers (only the first run has per-layer latency: no latency chart for one run).
       'layer-bytes': reports.reduce((s, x) => s + x.compression.layers!.length, 0),
     });
     for (const [chart, { empty }] of Object.entries(drawn)) expect(empty, `${chart}: marks drawn with no area`).toBe(0);
-    for (const chart of ['pareto-latency', 'pareto-flash', 'pareto-ram']) expect(await page.$$eval(`figure[data-chart="${chart}"] .mark.on-front`, (els) => els.length), chart).toBe(front);
+    for (const chart of ['pareto-latency', 'pareto-flash', 'pareto-ram'])
+      expect(await page.$$eval(`figure[data-chart="${chart}"] .mark.on-front`, (els) => els.length), chart).toBe(front);
     const links = await page.$$eval('table[data-table="runs"] th a', (as) => as.map((a) => a.getAttribute('href')!));
     expect(links).toHaveLength(3);
     for (const [i, href] of links.entries()) expect(resolve(dirname(html), href)).toBe(join(dirname(files[i]), 'report.html'));
 
     const fields = await expectFieldsMatch(page, reports);
-    expect(fields).toEqual(expect.arrayContaining([0, 1, 2].flatMap((i) => ['accuracy.device_top1', 'latency.median', 'memory.flash_bytes', 'memory.ram_bytes',
-      'compression.compressed_bytes', 'compression.ratio', 'model.params'].map((f) => `${i}:${f}`))));
+    expect(fields).toEqual(
+      expect.arrayContaining(
+        [0, 1, 2].flatMap((i) =>
+          [
+            'accuracy.device_top1',
+            'latency.median',
+            'memory.flash_bytes',
+            'memory.ram_bytes',
+            'compression.compressed_bytes',
+            'compression.ratio',
+            'model.params',
+          ].map((f) => `${i}:${f}`),
+        ),
+      ),
+    );
     await page.close();
   });
 

@@ -30,15 +30,41 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
+const exited = (p: ChildProcess) =>
+  new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
 
 export async function startRedis(dir: string): Promise<RedisServer> {
-  if (spawnSync('redis-server', ['--version']).error) throw new Error('redis-server is not installed: run bash setup.sh (Debian package redis-server)');
+  if (spawnSync('redis-server', ['--version']).error)
+    throw new Error('redis-server is not installed: run bash setup.sh (Debian package redis-server)');
   const port = await freePort();
   let proc: ChildProcess;
   const start = async () => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--protected-mode', 'yes'], { stdio: 'ignore' });
-    await waitFor('redis-server to answer', () => spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG', 10_000, 100);
+    proc = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--save',
+        '',
+        '--protected-mode',
+        'yes',
+      ],
+      { stdio: 'ignore' },
+    );
+    await waitFor(
+      'redis-server to answer',
+      () => spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG',
+      10_000,
+      100,
+    );
   };
   await start();
   return {

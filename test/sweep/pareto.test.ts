@@ -4,8 +4,19 @@ import { dominates, limitFailures, paretoFronts, recommend, type Point } from '.
 import type { RunFigures } from '../../src/report/figures.ts';
 
 const fig = (top1: number, latency: number | null, flash: number, ram: number): RunFigures => ({
-  device_top1: top1, reference_top1: top1, float_top1: null, agreement: 1, latency_unit: latency === null ? 'unavailable' : 'instructions',
-  latency, latency_ms: latency === null ? null : latency / 25_000, flash_bytes: flash, ram_bytes: ram, arena_bytes: 0, stack_bytes: null, weight_bytes: 0, ratio: 1,
+  device_top1: top1,
+  reference_top1: top1,
+  float_top1: null,
+  agreement: 1,
+  latency_unit: latency === null ? 'unavailable' : 'instructions',
+  latency,
+  latency_ms: latency === null ? null : latency / 25_000,
+  flash_bytes: flash,
+  ram_bytes: ram,
+  arena_bytes: 0,
+  stack_bytes: null,
+  weight_bytes: 0,
+  ratio: 1,
 });
 
 describe('Pareto front and recommendation', () => {
@@ -30,9 +41,12 @@ describe('Pareto front and recommendation', () => {
 
   it('limits name what they break; the recommendation is the best top-1 within them', () => {
     expect(limitFailures(points[0].figures, { max_flash_bytes: 200_000, min_top1: 0.99 })).toEqual([
-      'max_flash_bytes: flash 270,000 B > 200,000 B', 'min_top1: device top-1 0.98 < 0.99',
+      'max_flash_bytes: flash 270,000 B > 200,000 B',
+      'min_top1: device top-1 0.98 < 0.99',
     ]);
-    expect(limitFailures(points[5].figures, { max_latency_ms: 10 })).toEqual(['max_latency_ms: latency is unavailable on this board (unavailable)']);
+    expect(limitFailures(points[5].figures, { max_latency_ms: 10 })).toEqual([
+      'max_latency_ms: latency is unavailable on this board (unavailable)',
+    ]);
     expect(recommend(points, {})?.id).toBe('int8'); // ties with float on top-1, faster
     expect(recommend(points, { max_flash_bytes: 200_000 })?.id).toBe('int4');
     expect(recommend(points, { max_flash_bytes: 200_000, max_latency_ms: 17 })?.id).toBe('int4');

@@ -14,7 +14,18 @@ const model = join(dir, 'tiny.onnx');
 const env = { TINYFORGE_CACHE: join(dir, 'cache') };
 // 2 models × 2 recipes × 2 emulated boards = 8 jobs, a handful of samples each.
 const other = join(dir, 'tiny2.onnx');
-const sweepArgs = [model, other, '--recipes', 'int8,float', '--boards', 'mps2-an386,mps2-an385', '--samples', '3', '--calibration-samples', '10'];
+const sweepArgs = [
+  model,
+  other,
+  '--recipes',
+  'int8,float',
+  '--boards',
+  'mps2-an386,mps2-an385',
+  '--samples',
+  '3',
+  '--calibration-samples',
+  '10',
+];
 
 let redis: RedisServer;
 const workers: CliProcess[] = [];
@@ -31,12 +42,19 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-const readRecord = (out: string): SweepRecord | undefined => (existsSync(join(out, 'sweep.json')) ? (JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as SweepRecord) : undefined);
-const doneLines = (w: CliProcess): { job: string; status: string }[] => w.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+const readRecord = (out: string): SweepRecord | undefined =>
+  existsSync(join(out, 'sweep.json')) ? (JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as SweepRecord) : undefined;
+const doneLines = (w: CliProcess): { job: string; status: string }[] =>
+  w
+    .stdout()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
 
 describe('sweep on a Redis queue', () => {
   it('survives a SIGKILLed worker, a Redis restart and a restarted sweep; every job once, figures equal a local run', async () => {
-    for (let i = 0; i < 3; i++) workers.push(cliProcess(['worker', '--queue', redis.url, '--concurrency', '1', '--lock-seconds', '4', '--json'], env));
+    for (let i = 0; i < 3; i++)
+      workers.push(cliProcess(['worker', '--queue', redis.url, '--concurrency', '1', '--lock-seconds', '4', '--json'], env));
     const out = join(dir, 'queued');
     let sweep = cliProcess(['sweep', ...sweepArgs, '--queue', redis.url, '-o', out, '--json'], env);
 
@@ -65,7 +83,10 @@ describe('sweep on a Redis queue', () => {
     expect(record.jobs.map((j) => j.status)).toEqual(new Array(8).fill('ok'));
 
     // Exactly once: across every worker (the killed one included), each job id completed one time.
-    const completed = workers.flatMap(doneLines).map((l) => l.job).sort();
+    const completed = workers
+      .flatMap(doneLines)
+      .map((l) => l.job)
+      .sort();
     expect(completed).toEqual(record.jobs.map((j) => j.id).sort());
     const retried = record.jobs.find((j) => j.name === killedJob)!;
     expect(retried.worker!.endsWith(`:${victimPid}`)).toBe(false);
@@ -76,7 +97,9 @@ describe('sweep on a Redis queue', () => {
     const localRecord = JSON.parse(local.stdout()) as SweepRecord;
     const figures = (r: SweepRecord) => Object.fromEntries(r.jobs.map((j) => [j.name, j.figures]));
     expect(figures(record)).toEqual(figures(localRecord));
-    expect(record.pareto).toEqual(Object.fromEntries(Object.entries(localRecord.pareto).map(([b, ids]) => [b, ids.map((i) => i.replace(localRecord.id, record.id))])));
+    expect(record.pareto).toEqual(
+      Object.fromEntries(Object.entries(localRecord.pareto).map(([b, ids]) => [b, ids.map((i) => i.replace(localRecord.id, record.id))])),
+    );
     expect(record.recommended?.name).toBe(localRecord.recommended?.name);
   }, 420_000);
 });

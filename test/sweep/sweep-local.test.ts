@@ -22,22 +22,49 @@ describe('tinyforge sweep (in-process queue)', () => {
   const out = join(dir, 'sweep');
 
   it('measures every job, keeps a failed one as a row, shares compressions, finds the front and recommends', () => {
-    const r = cli('sweep', join(dir, 'tiny.onnx'), join(dir, 'wide.onnx'), '--recipes', 'int8', '--boards', 'microbit,mps2-an386',
-      '--samples', '4', '--calibration-samples', '10', '--workers', '2', '--max-flash', '128K', '-o', out, '--json');
+    const r = cli(
+      'sweep',
+      join(dir, 'tiny.onnx'),
+      join(dir, 'wide.onnx'),
+      '--recipes',
+      'int8',
+      '--boards',
+      'microbit,mps2-an386',
+      '--samples',
+      '4',
+      '--calibration-samples',
+      '10',
+      '--workers',
+      '2',
+      '--max-flash',
+      '128K',
+      '-o',
+      out,
+      '--json',
+    );
     expect(r.status).toBe(0);
     const rec = JSON.parse(r.stdout) as SweepRecord;
     expect(JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'))).toEqual(rec);
     expect(rec.jobs.map((j) => [j.name, j.status])).toEqual([
-      ['tiny/int8/microbit', 'ok'], ['tiny/int8/mps2-an386', 'ok'], ['wide/int8/microbit', 'failed'], ['wide/int8/mps2-an386', 'ok'],
+      ['tiny/int8/microbit', 'ok'],
+      ['tiny/int8/mps2-an386', 'ok'],
+      ['wide/int8/microbit', 'failed'],
+      ['wide/int8/mps2-an386', 'ok'],
     ]);
     const [tinyMicro, tinyAn386, wideMicro, wideAn386] = rec.jobs;
     expect(wideMicro.error?.code).toBe('model-too-big');
-    expect(wideMicro.command).toBe(`tinyforge deploy ${join(dir, 'wide.onnx')} --board microbit --dataset mnist --samples 4 --compress int8 --calibration-samples 10`);
+    expect(wideMicro.command).toBe(
+      `tinyforge deploy ${join(dir, 'wide.onnx')} --board microbit --dataset mnist --samples 4 --compress int8 --calibration-samples 10`,
+    );
     // A model's two boards quantize the same way: one job computes it, the other reads it from the cache.
     expect([tinyMicro.compression_cached, tinyAn386.compression_cached].sort()).toEqual([false, true]);
     // Figures come from each job's report.json.
     const report = JSON.parse(readFileSync(join(out, wideAn386.report!), 'utf8'));
-    expect(wideAn386.figures).toMatchObject({ flash_bytes: report.memory.flash_bytes, latency: report.latency.median, device_top1: report.accuracy.device_top1 });
+    expect(wideAn386.figures).toMatchObject({
+      flash_bytes: report.memory.flash_bytes,
+      latency: report.latency.median,
+      device_top1: report.accuracy.device_top1,
+    });
     expect(wideAn386.figures!.flash_bytes).toBeGreaterThan(128 * 1024);
     expect(wideAn386.limit_failures).toEqual([expect.stringMatching(/^max_flash_bytes: flash [\d,]+ B > 131,072 B$/)]);
     expect(tinyAn386.meets_limits).toBe(true);
@@ -47,7 +74,11 @@ describe('tinyforge sweep (in-process queue)', () => {
     // Recommended: the best top-1 within 128 K of flash, then the lower latency (the micro:bit has none).
     const within = rec.jobs.filter((j) => j.meets_limits);
     const best = Math.max(...within.map((j) => j.figures!.device_top1!));
-    expect(rec.recommended?.id).toBe(within.filter((j) => j.figures!.device_top1 === best).sort((a, b) => (a.figures!.latency_ms ?? Infinity) - (b.figures!.latency_ms ?? Infinity))[0].id);
+    expect(rec.recommended?.id).toBe(
+      within
+        .filter((j) => j.figures!.device_top1 === best)
+        .sort((a, b) => (a.figures!.latency_ms ?? Infinity) - (b.figures!.latency_ms ?? Infinity))[0].id,
+    );
     expect(readFileSync(join(out, 'sweep.html'), 'utf8')).toContain(rec.recommended!.command);
   }, 300_000); // four deploys, two at a time: as long as the cli() timeout allows on a loaded machine
 
@@ -64,7 +95,13 @@ describe('tinyforge sweep (in-process queue)', () => {
     expect(again.jobs.map((j) => j.status)).toEqual(['ok', 'ok', 'failed', 'ok']);
     expect(again.jobs[1].figures).toEqual(kept[1].figures); // measured again, same figures
     expect(again.jobs[1].worker).not.toBe(kept[1].worker);
-    for (const i of [0, 2, 3]) expect(again.jobs[i]).toEqual({ ...kept[i], pareto: again.jobs[i].pareto, meets_limits: again.jobs[i].meets_limits, limit_failures: again.jobs[i].limit_failures });
+    for (const i of [0, 2, 3])
+      expect(again.jobs[i]).toEqual({
+        ...kept[i],
+        pareto: again.jobs[i].pareto,
+        meets_limits: again.jobs[i].meets_limits,
+        limit_failures: again.jobs[i].limit_failures,
+      });
   });
 
   it('a bad board or recipe stops the sweep before any job runs', () => {

@@ -17,8 +17,14 @@ describe('losses', () => {
     await initBackend();
   });
 
-  const student = [[2, -1, 0.5], [0, 0, 3]];
-  const teacher = [[1, 0, 2], [-1, 2, 0]];
+  const student = [
+    [2, -1, 0.5],
+    [0, 0, 3],
+  ];
+  const teacher = [
+    [1, 0, 2],
+    [-1, 2, 0],
+  ];
   const labels = [0, 2];
 
   it('cross-entropy is the mean −log softmax of the true class', () => {
@@ -40,7 +46,9 @@ describe('losses', () => {
       kl += pt.reduce((a, p, k) => a + p * Math.log(p / ps[k]!), 0);
     });
     expect(distillationLoss(s, t, y, { temperature: T, alpha: 1 }).dataSync()[0]).toBeCloseTo((T * T * kl) / 2, 4);
-    const g = tf.grad((z: tf.Tensor) => distillationLoss(z, t, y, { temperature: T, alpha: 1 }))(s).arraySync() as number[][];
+    const g = tf
+      .grad((z: tf.Tensor) => distillationLoss(z, t, y, { temperature: T, alpha: 1 }))(s)
+      .arraySync() as number[][];
     student.forEach((row, i) => {
       const ps = softmax(row, T);
       const pt = softmax(teacher[i]!, T);

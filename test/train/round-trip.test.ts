@@ -18,12 +18,38 @@ const pads = (t: number, l: number, b: number, r: number) => [t, l, b, r] as [nu
 function everyOpGraph(): Graph {
   const b = new GraphBuilder('every-op');
   const x = b.input('x', [1, 9, 8, 3]);
-  const c1 = b.node('Conv2D', [x, b.constant('w1', rand(6 * 3 * 3 * 3), [6, 3, 3, 3]), b.constant('b1', rand(6), [6])],
-    { strides: [2, 1], pads: pads(1, 0, 1, 1), activation: 'relu6' }, 'c1');
-  const bn = b.node('BatchNormalization', [c1, b.constant('g', rand(6, 1).map((v) => v + 1), [6]), b.constant('be', rand(6), [6]),
-    b.constant('mu', rand(6), [6]), b.constant('var', rand(6).map((v) => Math.abs(v) + 0.5), [6])], { epsilon: 1e-3 }, 'bn');
-  const dw = b.node('DepthwiseConv2D', [bn, b.constant('dw', rand(3 * 3 * 12), [1, 3, 3, 12]), b.constant('db', rand(12), [12])],
-    { multiplier: 2, strides: [1, 1], dilations: [1, 1], pads: pads(1, 1, 1, 1), activation: 'relu' }, 'dwconv');
+  const c1 = b.node(
+    'Conv2D',
+    [x, b.constant('w1', rand(6 * 3 * 3 * 3), [6, 3, 3, 3]), b.constant('b1', rand(6), [6])],
+    { strides: [2, 1], pads: pads(1, 0, 1, 1), activation: 'relu6' },
+    'c1',
+  );
+  const bn = b.node(
+    'BatchNormalization',
+    [
+      c1,
+      b.constant(
+        'g',
+        rand(6, 1).map((v) => v + 1),
+        [6],
+      ),
+      b.constant('be', rand(6), [6]),
+      b.constant('mu', rand(6), [6]),
+      b.constant(
+        'var',
+        rand(6).map((v) => Math.abs(v) + 0.5),
+        [6],
+      ),
+    ],
+    { epsilon: 1e-3 },
+    'bn',
+  );
+  const dw = b.node(
+    'DepthwiseConv2D',
+    [bn, b.constant('dw', rand(3 * 3 * 12), [1, 3, 3, 12]), b.constant('db', rand(12), [12])],
+    { multiplier: 2, strides: [1, 1], dilations: [1, 1], pads: pads(1, 1, 1, 1), activation: 'relu' },
+    'dwconv',
+  );
   const mp = b.node('MaxPool', [dw], { kernel: [2, 2], strides: [2, 2], pads: pads(0, 0, 1, 1) }, 'mp');
   const ap = b.node('AveragePool', [dw], { kernel: [3, 3], strides: [2, 2], pads: pads(1, 1, 1, 1), countIncludePad: false }, 'ap');
   const add = b.node('Add', [mp, ap], { activation: 'none' }, 'add');
@@ -37,7 +63,19 @@ function everyOpGraph(): Graph {
   const pd = b.node('Pad', [cat], { pads: [0, 1, 0, 0, 0, 0, 1, 0], value: 0.25 }, 'pad');
   const cl = b.node('Clip', [pd], { min: -0.3, max: 0.8 }, 'clip');
   const re = b.node('Relu', [cl], {}, 'relu');
-  const dv = b.node('Div', [re, b.constant('d', rand(24).map((v) => Math.abs(v) + 1), [24])], {}, 'div');
+  const dv = b.node(
+    'Div',
+    [
+      re,
+      b.constant(
+        'd',
+        rand(24).map((v) => Math.abs(v) + 1),
+        [24],
+      ),
+    ],
+    {},
+    'div',
+  );
   const tr = b.node('Transpose', [dv], { perm: [0, 3, 1, 2] }, 'tr');
   const gap = b.node('GlobalAveragePool', [b.node('Transpose', [tr], { perm: [0, 2, 3, 1] }, 'tr2')], {}, 'gap');
   const flat = b.node('Reshape', [gap], { shape: [1, 24] }, 'flat');
@@ -83,7 +121,9 @@ describe('IR ⇄ tfjs', () => {
     }
     expect(back).not.toBe(g);
     const xs = [rand(216, 2), rand(216, 2), rand(216, 2)];
-    const batched = tf.tidy(() => model.forward({ x: tf.tensor(Float32Array.from(xs.flatMap((a) => Array.from(a))), [3, 9, 8, 3]) }).probs!.dataSync());
+    const batched = tf.tidy(() =>
+      model.forward({ x: tf.tensor(Float32Array.from(xs.flatMap((a) => Array.from(a))), [3, 9, 8, 3]) }).probs!.dataSync(),
+    );
     xs.forEach((x, i) => {
       const ref = runGraph(back, { x }).outputs.probs as Float32Array;
       expect(maxDiff(batched.subarray(i * 5, i * 5 + 5), ref)).toBeLessThan(1e-5);
@@ -117,7 +157,14 @@ describe('IR ⇄ tfjs', () => {
   it('updates BatchNormalization running statistics in training mode only', () => {
     const b = new GraphBuilder('bn');
     const x = b.input('x', [1, 2, 2, 2]);
-    b.output(b.node('BatchNormalization', [x, b.constant('g', [1, 1], [2]), b.constant('be', [0, 0], [2]), b.constant('m', [0, 0], [2]), b.constant('v', [1, 1], [2])], { epsilon: 1e-5 }, 'y'));
+    b.output(
+      b.node(
+        'BatchNormalization',
+        [x, b.constant('g', [1, 1], [2]), b.constant('be', [0, 0], [2]), b.constant('m', [0, 0], [2]), b.constant('v', [1, 1], [2])],
+        { epsilon: 1e-5 },
+        'y',
+      ),
+    );
     const model = toTfjs(b.build());
     const xb = tf.fill([4, 2, 2, 2], 3);
     model.forward({ x: xb });
@@ -132,7 +179,13 @@ describe('IR ⇄ tfjs', () => {
     const b = new GraphBuilder('q');
     const x = b.input('x', [1, 4]);
     b.output(b.node('Quantize', [x], {}, { name: 'q', dtype: 'i8', quant: { scale: [0.1], zeroPoint: [0] } }));
-    const e = (() => { try { toTfjs(b.build()); } catch (err) { return err; } })() as TinyforgeError;
+    const e = (() => {
+      try {
+        toTfjs(b.build());
+      } catch (err) {
+        return err;
+      }
+    })() as TinyforgeError;
     expect(e).toBeInstanceOf(TinyforgeError);
     expect(e.code).toBe('untrainable-graph');
     expect(e.diagnostic.notes?.join('\n')).toContain('node "q" (Quantize)');

@@ -28,10 +28,25 @@ function tinyMlp(seed: number): Graph {
 function tinyCnn(seed: number): Graph {
   const b = new GraphBuilder('tiny-cnn');
   const x = b.input('input', [1, 28, 28, 1]);
-  let h = b.node('Conv2D', [x, b.constant('cw', zeros(4 * 9), [4, 3, 3, 1]), b.constant('cb', zeros(4), [4])], { strides: [2, 2], pads: [1, 1, 1, 1] }, 'conv');
-  h = b.node('BatchNormalization', [h, b.constant('g', zeros(4), [4]), b.constant('be', zeros(4), [4]), b.constant('m', zeros(4), [4]), b.constant('v', zeros(4), [4])], {}, 'bn');
+  let h = b.node(
+    'Conv2D',
+    [x, b.constant('cw', zeros(4 * 9), [4, 3, 3, 1]), b.constant('cb', zeros(4), [4])],
+    { strides: [2, 2], pads: [1, 1, 1, 1] },
+    'conv',
+  );
+  h = b.node(
+    'BatchNormalization',
+    [h, b.constant('g', zeros(4), [4]), b.constant('be', zeros(4), [4]), b.constant('m', zeros(4), [4]), b.constant('v', zeros(4), [4])],
+    {},
+    'bn',
+  );
   h = b.node('Relu', [h], {}, 'relu');
-  h = b.node('DepthwiseConv2D', [h, b.constant('dw', zeros(9 * 4), [1, 3, 3, 4]), b.constant('db', zeros(4), [4])], { multiplier: 1, pads: [1, 1, 1, 1], activation: 'relu' }, 'dwc');
+  h = b.node(
+    'DepthwiseConv2D',
+    [h, b.constant('dw', zeros(9 * 4), [1, 3, 3, 4]), b.constant('db', zeros(4), [4])],
+    { multiplier: 1, pads: [1, 1, 1, 1], activation: 'relu' },
+    'dwc',
+  );
   h = b.node('MaxPool', [h], { kernel: [2, 2], strides: [2, 2] }, 'pool');
   h = b.node('Reshape', [h], { shape: [1, 196] }, 'flat');
   h = b.node('Dense', [h, b.constant('fw', zeros(1960), [10, 196]), b.constant('fb', zeros(10), [10])], {}, 'logits');
@@ -49,7 +64,13 @@ describe('trainGraph', () => {
     const g = tinyMlp(3);
     expect(logitsTensor(g)).toBe('logits');
     const progress: number[] = [];
-    const opts = { epochs: 2, batchSize: 32, learningRate: 3e-3, seed: 5, onProgress: (_e: number, _b: number, loss: number) => progress.push(loss) };
+    const opts = {
+      epochs: 2,
+      batchSize: 32,
+      learningRate: 3e-3,
+      seed: 5,
+      onProgress: (_e: number, _b: number, loss: number) => progress.push(loss),
+    };
     const r1 = await trainGraph(g, train, opts);
     expect(progress.length).toBe(2 * Math.ceil(2000 / 32));
     expect(r1.history[1]!.loss).toBeLessThan(r1.history[0]!.loss);

@@ -19,9 +19,23 @@ function values(n: number, seed: number): Float32Array {
 async function gradsOn(backend: string, f: (...a: tf.Tensor[]) => tf.Tensor, shapes: number[][], seed: number): Promise<Float32Array[]> {
   await tf.setBackend(backend);
   return tf.tidy(() => {
-    const args = shapes.map((s, i) => tf.tensor(values(s.reduce((a, b) => a * b, 1), seed + i), s));
+    const args = shapes.map((s, i) =>
+      tf.tensor(
+        values(
+          s.reduce((a, b) => a * b, 1),
+          seed + i,
+        ),
+        s,
+      ),
+    );
     const outShape = f(...args).shape;
-    const r = tf.tensor(values(outShape.reduce((a, b) => a * b, 1), seed + 99), outShape);
+    const r = tf.tensor(
+      values(
+        outShape.reduce((a, b) => a * b, 1),
+        seed + 99,
+      ),
+      outShape,
+    );
     const gs = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(f(...a), r)))(args);
     return gs.map((g) => g.dataSync() as Float32Array);
   });
@@ -58,7 +72,18 @@ describe('WASM gradient kernels vs CPU', () => {
   const convCases: [string, number[], number[], Parameters<typeof tf.conv2d>[2], Parameters<typeof tf.conv2d>[3]][] = [
     ['3x3 same stride 1', [2, 7, 7, 3], [3, 3, 3, 4], 1, 'same'],
     ['3x3 valid stride 2', [2, 9, 8, 2], [3, 3, 2, 5], 2, 'valid'],
-    ['5x3 explicit pads stride [2,1]', [1, 8, 6, 3], [5, 3, 3, 2], [2, 1], [[0, 0], [2, 1], [0, 1], [0, 0]]],
+    [
+      '5x3 explicit pads stride [2,1]',
+      [1, 8, 6, 3],
+      [5, 3, 3, 2],
+      [2, 1],
+      [
+        [0, 0],
+        [2, 1],
+        [0, 1],
+        [0, 0],
+      ],
+    ],
     ['1x1', [3, 4, 4, 6], [1, 1, 6, 2], 1, 'valid'],
   ];
   for (const [name, xs, ws, strides, pad] of convCases) {
@@ -67,19 +92,35 @@ describe('WASM gradient kernels vs CPU', () => {
     });
   }
 
-  const dwCases: [string, number[], number[], Parameters<typeof tf.depthwiseConv2d>[2], Parameters<typeof tf.depthwiseConv2d>[3], [number, number]][] = [
+  const dwCases: [
+    string,
+    number[],
+    number[],
+    Parameters<typeof tf.depthwiseConv2d>[2],
+    Parameters<typeof tf.depthwiseConv2d>[3],
+    [number, number],
+  ][] = [
     ['3x3 same', [2, 6, 6, 3], [3, 3, 3, 1], 1, 'same', [1, 1]],
     ['3x3 valid stride 2 multiplier 2', [2, 9, 7, 2], [3, 3, 2, 2], 2, 'valid', [1, 1]],
     // tfjs has no gradient for dilated depthwise convs on any backend, so dilation is not tested here.
     ['5x5 same', [1, 8, 8, 2], [5, 5, 2, 1], 1, 'same', [1, 1]],
-    ['explicit asymmetric pads stride 2', [1, 7, 8, 4], [3, 3, 4, 1], 2, [[0, 0], [1, 0], [0, 1], [0, 0]], [1, 1]],
+    [
+      'explicit asymmetric pads stride 2',
+      [1, 7, 8, 4],
+      [3, 3, 4, 1],
+      2,
+      [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [0, 0],
+      ],
+      [1, 1],
+    ],
   ];
   for (const [name, xs, ws, strides, pad, dil] of dwCases) {
     it(`DepthwiseConv2D ${name}: dx and dW`, async () => {
-      await expectSameGrads(
-        (x, w) => tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, pad, 'NHWC', dil),
-        [xs, ws],
-      );
+      await expectSameGrads((x, w) => tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, pad, 'NHWC', dil), [xs, ws]);
     });
   }
 

@@ -5,8 +5,8 @@
 
 #define UART0_BASE 0x40004000u
 #define UART_DATA (UART0_BASE + 0x00u)
-#define UART_STATE (UART0_BASE + 0x04u)   /* bit0: TX full, bit1: RX full */
-#define UART_CTRL (UART0_BASE + 0x08u)    /* bit0: TX enable, bit1: RX enable */
+#define UART_STATE (UART0_BASE + 0x04u) /* bit0: TX full, bit1: RX full */
+#define UART_CTRL (UART0_BASE + 0x08u)  /* bit0: TX enable, bit1: RX enable */
 #define UART_INTCLEAR (UART0_BASE + 0x0Cu)
 #define UART_BAUDDIV (UART0_BASE + 0x10u)
 #define NVIC_ISER0 0xE000E100u
@@ -24,48 +24,58 @@ void Reset_Handler(void) { cortex_m_reset(); }
 void SysTick_Handler(void) { tfg_systick_wraps++; }
 /* Only wakes the core from WFI in getc; the byte stays in DATA until getc reads it. */
 void Uart0Rx_Handler(void) { TFG_REG32(UART_INTCLEAR) = 2u; }
-void Default_Handler(void) { for (;;) { } }
+void Default_Handler(void) {
+  for (;;) {}
+}
 
 /* 16 core exceptions, then IRQ 0 = UART0 RX (the only peripheral interrupt used). */
 __attribute__((section(".vectors"), used)) static void (*const vector_table[17])(void) = {
-    (void (*)(void))(uintptr_t)__stack_top, Reset_Handler,
-    Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
-    0, 0, 0, 0,
-    Default_Handler, Default_Handler, 0, Default_Handler, SysTick_Handler,
+    (void (*)(void))(uintptr_t)__stack_top,
+    Reset_Handler,
+    Default_Handler,
+    Default_Handler,
+    Default_Handler,
+    Default_Handler,
+    Default_Handler,
+    0,
+    0,
+    0,
+    0,
+    Default_Handler,
+    Default_Handler,
+    0,
+    Default_Handler,
+    SysTick_Handler,
     Uart0Rx_Handler,
 };
 
-void tfg_port_init(void)
-{
-    TFG_REG32(UART_BAUDDIV) = 16u;
-    TFG_REG32(UART_CTRL) = 3u | (1u << 3);   /* TX, RX, RX interrupt */
-    TFG_REG32(NVIC_ISER0) = 1u << UART0_RX_IRQ;
-    cortex_m_systick_start();
+void tfg_port_init(void) {
+  TFG_REG32(UART_BAUDDIV) = 16u;
+  TFG_REG32(UART_CTRL) = 3u | (1u << 3); /* TX, RX, RX interrupt */
+  TFG_REG32(NVIC_ISER0) = 1u << UART0_RX_IRQ;
+  cortex_m_systick_start();
 }
 
-void tfg_port_start(void (*entry)(void *ctx), void *ctx)
-{
-    entry(ctx);
-    for (;;) { }
+void tfg_port_start(void (*entry)(void *ctx), void *ctx) {
+  entry(ctx);
+  for (;;) {}
 }
 
-void tfg_port_putc(uint8_t byte)
-{
-    while ((TFG_REG32(UART_STATE) & 1u) != 0u) { }
-    TFG_REG32(UART_DATA) = byte;
+void tfg_port_putc(uint8_t byte) {
+  while ((TFG_REG32(UART_STATE) & 1u) != 0u) {}
+  TFG_REG32(UART_DATA) = byte;
 }
 
 /* Sleeps until a byte arrives instead of spinning: a spinning guest takes QEMU's I/O lock on every status read
  * and starves the thread that feeds the pty, which made receiving ~30x slower. */
-uint8_t tfg_port_getc(void)
-{
-    /* Masked check-then-WFI: a byte arriving between the check and the WFI still wakes it (pending IRQ). */
-    __asm volatile("cpsid i" ::: "memory");
-    while ((TFG_REG32(UART_STATE) & 2u) == 0u) {
-        __asm volatile("wfi\n cpsie i\n isb\n cpsid i" ::: "memory");
-    }
-    __asm volatile("cpsie i" ::: "memory");
-    return (uint8_t)TFG_REG32(UART_DATA);
+uint8_t tfg_port_getc(void) {
+  /* Masked check-then-WFI: a byte arriving between the check and the WFI still wakes it (pending IRQ). */
+  __asm volatile("cpsid i" ::: "memory");
+  while ((TFG_REG32(UART_STATE) & 2u) == 0u) {
+    __asm volatile("wfi\n cpsie i\n isb\n cpsid i" ::: "memory");
+  }
+  __asm volatile("cpsie i" ::: "memory");
+  return (uint8_t)TFG_REG32(UART_DATA);
 }
 
 uint64_t tfg_port_ticks(void) { return cortex_m_systick_ticks(&tfg_systick_wraps); }
@@ -73,10 +83,9 @@ uint64_t tfg_port_ticks(void) { return cortex_m_systick_ticks(&tfg_systick_wraps
 void tfg_port_timer_align(void) { cortex_m_systick_align_5(); }
 enum tfg_timer_kind tfg_port_timer_kind(void) { return TFG_TIMER_CORE_CLOCK; }
 
-void tfg_port_stack_bounds(uintptr_t *bottom, uintptr_t *top)
-{
-    *bottom = (uintptr_t)__stack_limit;
-    *top = (uintptr_t)__stack_top;
+void tfg_port_stack_bounds(uintptr_t *bottom, uintptr_t *top) {
+  *bottom = (uintptr_t)__stack_limit;
+  *top = (uintptr_t)__stack_top;
 }
 
 uintptr_t tfg_port_stack_pointer(void) { return cortex_m_stack_pointer(); }

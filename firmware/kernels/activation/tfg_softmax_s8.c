@@ -15,9 +15,9 @@ static inline int32_t tfg_sat_shl(int32_t x, int32_t exponent) {
 
 /* exp(a) for a in [−1/4, 0), Q0.31 in and out: Taylor series around −1/8. */
 static int32_t tfg_exp_quarter(int32_t a) {
-  const int32_t constant_term = 1895147668;   /* exp(−1/8) */
+  const int32_t constant_term = 1895147668; /* exp(−1/8) */
   const int32_t constant_1_over_3 = 715827883;
-  const int32_t x = a + (1 << 28);            /* a + 1/8 */
+  const int32_t x = a + (1 << 28); /* a + 1/8 */
   const int32_t x2 = tfg_srdhm(x, x);
   const int32_t x3 = tfg_srdhm(x2, x);
   const int32_t x4 = tfg_srdhm(x2, x2);
@@ -29,12 +29,12 @@ static int32_t tfg_exp_quarter(int32_t a) {
 /* gemmlowp exp_on_negative_values for a Q5.26 input a ≤ 0; result Q0.31. */
 static int32_t tfg_exp_on_negative_values(int32_t a) {
   static const int32_t multipliers[7] = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
-  const int32_t one_quarter = 1 << 24;         /* 0.25 in Q5.26 */
+  const int32_t one_quarter = 1 << 24; /* 0.25 in Q5.26 */
   const int32_t mask = one_quarter - 1;
   const int32_t a_mod_quarter_minus_one_quarter = (a & mask) - one_quarter;
   int32_t result = tfg_exp_quarter(tfg_sat_shl(a_mod_quarter_minus_one_quarter, 5));
   const int32_t remainder = a_mod_quarter_minus_one_quarter - a;
-  for (int32_t k = 0; k < 7; ++k) {            /* exponents −2 … +4: bit (26 + exponent) of the remainder */
+  for (int32_t k = 0; k < 7; ++k) { /* exponents −2 … +4: bit (26 + exponent) of the remainder */
     if (remainder & (1 << (24 + k))) result = tfg_srdhm(result, multipliers[k]);
   }
   return a == 0 ? TFG_FP0_ONE : result;
@@ -44,7 +44,7 @@ static int32_t tfg_exp_on_negative_values(int32_t a) {
 static int32_t tfg_one_over_one_plus_x(int32_t a) {
   const int64_t sum = (int64_t)a + TFG_FP0_ONE;
   const int32_t half_denominator = (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2); /* RoundingHalfSum */
-  const int32_t constant_48_over_17 = 1515870810;                            /* Q2.29 */
+  const int32_t constant_48_over_17 = 1515870810;                              /* Q2.29 */
   const int32_t constant_neg_32_over_17 = -1010580540;
   int32_t x = constant_48_over_17 + tfg_srdhm(half_denominator, constant_neg_32_over_17);
   for (int32_t i = 0; i < 3; ++i) {
@@ -58,7 +58,10 @@ static int32_t tfg_one_over_one_plus_x(int32_t a) {
 static int32_t tfg_clz32(uint32_t x) {
   int32_t n = 0;
   if (x == 0) return 32;
-  while (!(x & 0x80000000u)) { x <<= 1; ++n; }
+  while (!(x & 0x80000000u)) {
+    x <<= 1;
+    ++n;
+  }
   return n;
 }
 
@@ -80,7 +83,8 @@ tfg_status tfg_softmax_s8(const tfg_softmax_s8_params *p, const int8_t *in, int8
       /* GetReciprocal(sum_of_exps, 12) */
       const int32_t headroom_plus_one = tfg_clz32((uint32_t)sum_of_exps);
       const int32_t num_bits_over_unit = 12 - headroom_plus_one;
-      const int32_t shifted_sum_minus_one = (int32_t)(((uint32_t)sum_of_exps << headroom_plus_one) - ((uint32_t)1 << 31));
+      const int32_t shifted_sum_minus_one =
+          (int32_t)(((uint32_t)sum_of_exps << headroom_plus_one) - ((uint32_t)1 << 31));
       const int32_t shifted_scale = tfg_one_over_one_plus_x(shifted_sum_minus_one);
       for (int32_t d = 0; d < p->depth; ++d) {
         const int32_t diff = (int32_t)x[(size_t)d * p->inner] - max;

@@ -3,8 +3,8 @@
 
 tfg_status tfg_conv2d_f32(const tfg_conv_geom *g, const float *in, const float *w, const float *bias, float act_min,
                           float act_max, float *out) {
-  const int32_t group_in = g->in_c / g->groups;    /* input channels per group = weight's last dim */
-  const int32_t group_out = g->out_c / g->groups;  /* output channels per group */
+  const int32_t group_in = g->in_c / g->groups;   /* input channels per group = weight's last dim */
+  const int32_t group_out = g->out_c / g->groups; /* output channels per group */
   for (int32_t b = 0; b < g->batch; ++b) {
     for (int32_t oy = 0; oy < g->out_h; ++oy) {
       for (int32_t ox = 0; ox < g->out_w; ++ox) {

@@ -27,9 +27,15 @@ tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom16 *geom, const tfg_s8_dsp_q
     for (int32_t p = 0; p < pixels; p += 2, y += 2 * n_out) {
       const int32_t pair = p + 1 < pixels;
       tfg_gather_col_s16(g, img, oy, ox, input_offset, cols, 0, tmp);
-      if (pair && ++ox == g->out_w) { ox = 0; ++oy; }
+      if (pair && ++ox == g->out_w) {
+        ox = 0;
+        ++oy;
+      }
       tfg_gather_col_s16(g, img, oy, ox, input_offset, cols, 1, tmp); /* odd last pixel: computed twice, stored once */
-      if (++ox == g->out_w) { ox = 0; ++oy; }
+      if (++ox == g->out_w) {
+        ox = 0;
+        ++oy;
+      }
       tfg_gemm_cols_s8(q, cols, w2, bias2, n_out, groups, y, pair ? y + n_out : y);
     }
   }

@@ -14,8 +14,8 @@ tfg_status tfg_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant 
   if (scratch_bytes < tfg_conv2d_s8_dsp_scratch_bytes(g)) return TFG_ERR_ARG;
   const int32_t group_in = g->in_c / g->groups;
   const int32_t group_out = g->out_c / g->groups;
-  const int32_t field = g->k_h * g->k_w * group_in; /* weights of one output channel, contiguous in OHWI */
-  const int8_t pad_value = (int8_t)(-q->input_offset);  /* the input zero point: (zp + offset)·w = 0 */
+  const int32_t field = g->k_h * g->k_w * group_in;    /* weights of one output channel, contiguous in OHWI */
+  const int8_t pad_value = (int8_t)(-q->input_offset); /* the input zero point: (zp + offset)·w = 0 */
   int8_t *const col = (int8_t *)scratch;
   for (int32_t b = 0; b < g->batch; ++b) {
     for (int32_t oy = 0; oy < g->out_h; ++oy) {
@@ -34,7 +34,8 @@ tfg_status tfg_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant 
                 if (iy < 0 || iy >= g->in_h || ix < 0 || ix >= g->in_w) {
                   for (int32_t c = 0; c < group_in; ++c) dst[c] = pad_value;
                 } else {
-                  const int8_t *src = in + (((size_t)b * g->in_h + iy) * g->in_w + ix) * g->in_c + (size_t)grp * group_in;
+                  const int8_t *src =
+                      in + (((size_t)b * g->in_h + iy) * g->in_w + ix) * g->in_c + (size_t)grp * group_in;
                   for (int32_t c = 0; c < group_in; ++c) dst[c] = src[c];
                 }
               }
@@ -48,7 +49,9 @@ tfg_status tfg_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant 
               y[oc] = tfg_conv_out(q, acc0, oc);
               y[oc + 1] = tfg_conv_out(q, acc1, oc + 1);
             }
-            if (oc < oc_end) y[oc] = tfg_conv_out(q, tfg_dot1_s8(col, w + (size_t)oc * field, field, q->input_offset, bias ? bias[oc] : 0), oc);
+            if (oc < oc_end)
+              y[oc] = tfg_conv_out(
+                  q, tfg_dot1_s8(col, w + (size_t)oc * field, field, q->input_offset, bias ? bias[oc] : 0), oc);
             continue;
           }
           /* large receptive field: per-tap dot products over the group's channels, two output channels at a time */
@@ -64,8 +67,10 @@ tfg_status tfg_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant 
                 if (ix < 0 || ix >= g->in_w) continue;
                 const int8_t *x = in + (((size_t)b * g->in_h + iy) * g->in_w + ix) * g->in_c + (size_t)grp * group_in;
                 const int8_t *w0 = w + (size_t)oc * field + ((size_t)ky * g->k_w + kx) * group_in;
-                if (pair) tfg_dot2_s8(x, w0, w0 + field, group_in, q->input_offset, &acc0, &acc1);
-                else acc0 = tfg_dot1_s8(x, w0, group_in, q->input_offset, acc0);
+                if (pair)
+                  tfg_dot2_s8(x, w0, w0 + field, group_in, q->input_offset, &acc0, &acc1);
+                else
+                  acc0 = tfg_dot1_s8(x, w0, group_in, q->input_offset, acc0);
               }
             }
             y[oc] = tfg_conv_out(q, acc0, oc);

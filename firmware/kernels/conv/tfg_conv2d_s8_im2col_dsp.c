@@ -7,8 +7,8 @@
 #include "tfg_dsp.h"
 
 tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom16 *geom, const tfg_s8_dsp_quant *quant, int32_t input_offset,
-                                    const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out, void *scratch,
-                                    int32_t scratch_bytes) {
+                                    const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out,
+                                    void *scratch, int32_t scratch_bytes) {
   /* two interleaved int16 columns of K rounded up to 4, then the natural-order gather's row */
   const size_t k4 = ((size_t)(geom->k_h * geom->k_w * geom->in_c) + 3) & ~(size_t)3;
   int16_t *const cols = (int16_t *)scratch, *const tmp = cols + 2 * k4;

@@ -24,7 +24,8 @@ tfg_status tfg_depthwise_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_
           }
           if (bias) acc += bias[oc];
           acc = tfg_requantize(acc, q->multiplier[oc], q->shift[oc]) + q->output_offset;
-          out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * g->out_c + oc] = (int8_t)tfg_clamp_i32(acc, q->act_min, q->act_max);
+          out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * g->out_c + oc] =
+              (int8_t)tfg_clamp_i32(acc, q->act_min, q->act_max);
         }
       }
     }

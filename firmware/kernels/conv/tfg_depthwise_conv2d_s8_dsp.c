@@ -9,14 +9,14 @@
 #include "tfg_dsp.h"
 
 /* acc0..acc3 += x·w for one tap of 4 channels: xp / wp point at the (c0,c2), (c1,c3) int16 pairs */
-#define TFG_DW_TAP(xp, wp)                                   \
-  do {                                                       \
-    const int32_t xa_ = (int32_t)tfg_load32a(xp), xb_ = (int32_t)tfg_load32a((xp) + 2); \
-    const int32_t wa_ = (int32_t)tfg_load32a(wp), wb_ = (int32_t)tfg_load32a((wp) + 2); \
-    a0 = tfg_smlabb(xa_, wa_, a0);                           \
-    a2 = tfg_smlatt(xa_, wa_, a2);                           \
-    a1 = tfg_smlabb(xb_, wb_, a1);                           \
-    a3 = tfg_smlatt(xb_, wb_, a3);                           \
+#define TFG_DW_TAP(xp, wp)                                                                                             \
+  do {                                                                                                                 \
+    const int32_t xa_ = (int32_t)tfg_load32a(xp), xb_ = (int32_t)tfg_load32a((xp) + 2);                                \
+    const int32_t wa_ = (int32_t)tfg_load32a(wp), wb_ = (int32_t)tfg_load32a((wp) + 2);                                \
+    a0 = tfg_smlabb(xa_, wa_, a0);                                                                                     \
+    a2 = tfg_smlatt(xa_, wa_, a2);                                                                                     \
+    a1 = tfg_smlabb(xb_, wb_, a1);                                                                                     \
+    a3 = tfg_smlatt(xb_, wb_, a3);                                                                                     \
   } while (0)
 
 /* Widens 4·groups int8 values (channels past `ch` read as 0) to the (c0,c2),(c1,c3) int16 pairs of each group,
@@ -42,8 +42,8 @@ static void tfg_dw_widen(const int8_t *src, int32_t ch, int32_t groups, int32_t 
 /* The kernel body, out of line from the public function that checks and carves the scratch (the unrolled taps need
  * every register). */
 static TFG_NOINLINE void tfg_dw_body(const tfg_conv_geom16 *geom, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                     const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out, int16_t *rows,
-                                     int16_t *wts) {
+                                     const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out,
+                                     int16_t *rows, int16_t *wts) {
   const tfg_conv_geom16 gv = *geom; /* local copies: the int8 stores below could alias *geom and *q */
   const tfg_conv_geom16 *g = &gv;
   const tfg_s8_dsp_quant qv = *q;
@@ -115,7 +115,8 @@ static TFG_NOINLINE void tfg_dw_body(const tfg_conv_geom16 *geom, const tfg_s8_d
           }
           if (n == 4) {
             tfg_store4_dsp(&qv, narrow, tfg_requant_dsp_raw(&qv, a0, c), tfg_requant_dsp_raw(&qv, a1, c + 1),
-                           tfg_requant_dsp_raw(&qv, a2, c + 2), tfg_requant_dsp_raw(&qv, a3, c + 3), y, y + 1, y + 2, y + 3);
+                           tfg_requant_dsp_raw(&qv, a2, c + 2), tfg_requant_dsp_raw(&qv, a3, c + 3), y, y + 1, y + 2,
+                           y + 3);
           } else {
             const int32_t acc[4] = {a0, a1, a2, a3};
             for (int32_t j = 0; j < n; ++j) y[j] = tfg_requant_dsp(&qv, acc[j], c + j);
@@ -127,8 +128,8 @@ static TFG_NOINLINE void tfg_dw_body(const tfg_conv_geom16 *geom, const tfg_s8_d
 }
 
 tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                       const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out, void *scratch,
-                                       int32_t scratch_bytes) {
+                                       const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out,
+                                       void *scratch, int32_t scratch_bytes) {
   if (scratch_bytes < tfg_depthwise_conv2d_s8_dsp_scratch_bytes(g)) return TFG_ERR_ARG;
   /* the ring of k_h widened input rows, then the widened weights */
   const size_t groups = ((size_t)g->out_c + 3) >> 2;

@@ -39,7 +39,8 @@ tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tf
       }
       if (o + 4 <= out_n) {
         tfg_store4_dsp(&qv, narrow, tfg_requant_dsp_raw(&qv, a0, o), tfg_requant_dsp_raw(&qv, a1, o + 1),
-                       tfg_requant_dsp_raw(&qv, a2, o + 2), tfg_requant_dsp_raw(&qv, a3, o + 3), y + o, y + o + 1, y + o + 2, y + o + 3);
+                       tfg_requant_dsp_raw(&qv, a2, o + 2), tfg_requant_dsp_raw(&qv, a3, o + 3), y + o, y + o + 1,
+                       y + o + 2, y + o + 3);
       } else { /* one to three rows left */
         const int32_t acc[4] = {a0, a1, a2, a3};
         for (int32_t k = 0; o + k < out_n; ++k) y[o + k] = tfg_requant_dsp(&qv, acc[k], o + k);

@@ -1,7 +1,8 @@
 /* tfg_sub_f32_bcast: float element-wise difference with NumPy broadcasting through precomputed strides (0 = broadcast). */
 #include "tfg_support.h"
 
-tfg_status tfg_sub_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float act_min, float act_max, float *out) {
+tfg_status tfg_sub_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float act_min, float act_max,
+                             float *out) {
   int32_t idx[TFG_MAX_DIMS] = {0};
   int32_t i = 0;
   do {

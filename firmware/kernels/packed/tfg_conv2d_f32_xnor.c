@@ -40,8 +40,10 @@ tfg_status tfg_conv2d_f32_xnor(const tfg_conv_geom *g, const float *in, const ui
         for (int32_t oc = 0; oc < g->out_c; ++oc) {
           const uint32_t *w = bits + (size_t)oc * (size_t)words;
           uint32_t mismatches = 0;
-          if (full) for (int32_t j = 0; j < words; ++j) mismatches += tfg_popcount32(w[j] ^ a[j]);
-          else for (int32_t j = 0; j < words; ++j) mismatches += tfg_popcount32((w[j] ^ a[j]) & m[j]);
+          if (full)
+            for (int32_t j = 0; j < words; ++j) mismatches += tfg_popcount32(w[j] ^ a[j]);
+          else
+            for (int32_t j = 0; j < words; ++j) mismatches += tfg_popcount32((w[j] ^ a[j]) & m[j]);
           const int32_t dot = taps - 2 * (int32_t)mismatches;
           volatile float v = (float)dot * alpha[oc]; /* volatile: never fused into an FMA with the add */
           if (bias) v += bias[oc];
@@ -53,4 +55,6 @@ tfg_status tfg_conv2d_f32_xnor(const tfg_conv_geom *g, const float *in, const ui
   return TFG_OK;
 }
 
-int32_t tfg_conv2d_f32_xnor_scratch_bytes(const tfg_conv_geom *g) { return 8 * ((g->k_h * g->k_w * g->in_c + 31) / 32); }
+int32_t tfg_conv2d_f32_xnor_scratch_bytes(const tfg_conv_geom *g) {
+  return 8 * ((g->k_h * g->k_w * g->in_c + 31) / 32);
+}

@@ -26,12 +26,14 @@ tfg_status tfg_conv2d_s4(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, 
               if (ix < 0 || ix >= g->in_w) continue;
               const int8_t *x = in + (((size_t)b * g->in_h + iy) * g->in_w + ix) * g->in_c + ic0;
               const size_t k = (((size_t)oc * g->k_h + ky) * g->k_w + kx) * group_in;
-              for (int32_t ic = 0; ic < group_in; ++ic) acc += ((int32_t)x[ic] + q->input_offset) * tfg_s4_at(w, k + (size_t)ic);
+              for (int32_t ic = 0; ic < group_in; ++ic)
+                acc += ((int32_t)x[ic] + q->input_offset) * tfg_s4_at(w, k + (size_t)ic);
             }
           }
           if (bias) acc += bias[oc];
           acc = tfg_requantize(acc, q->multiplier[oc], q->shift[oc]) + q->output_offset;
-          out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * g->out_c + oc] = (int8_t)tfg_clamp_i32(acc, q->act_min, q->act_max);
+          out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * g->out_c + oc] =
+              (int8_t)tfg_clamp_i32(acc, q->act_min, q->act_max);
         }
       }
     }

@@ -4,8 +4,8 @@
 
 static inline int32_t tfg_b1_at(const uint32_t *bits, size_t j) { return (int32_t)((bits[j >> 5] >> (j & 31u)) & 1u); }
 
-tfg_status tfg_conv2d_s8_b1(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const uint32_t *bits,
-                            const int32_t *magnitude, const int32_t *bias, int8_t *out) {
+tfg_status tfg_conv2d_s8_b1(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
+                            const uint32_t *bits, const int32_t *magnitude, const int32_t *bias, int8_t *out) {
   const int32_t group_in = g->in_c / g->groups;
   const int32_t group_out = g->out_c / g->groups;
   for (int32_t b = 0; b < g->batch; ++b) {
@@ -33,7 +33,8 @@ tfg_status tfg_conv2d_s8_b1(const tfg_conv_geom *g, const tfg_s8_channel_quant *
           acc *= magnitude[oc]; /* Σ (x+off)·(±m) = m·Σ ±(x+off): exact in integers */
           if (bias) acc += bias[oc];
           acc = tfg_requantize(acc, q->multiplier[oc], q->shift[oc]) + q->output_offset;
-          out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * g->out_c + oc] = (int8_t)tfg_clamp_i32(acc, q->act_min, q->act_max);
+          out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * g->out_c + oc] =
+              (int8_t)tfg_clamp_i32(acc, q->act_min, q->act_max);
         }
       }
     }

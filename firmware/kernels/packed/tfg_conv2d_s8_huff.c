@@ -6,8 +6,9 @@
  * count at the end; reads never pass `bytes`. */
 #include "tfg_huff.h"
 
-tfg_status tfg_conv2d_s8_huff(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const tfg_huff_stream *s,
-                              const int32_t *bias, int8_t *out, void *scratch, int32_t scratch_bytes) {
+tfg_status tfg_conv2d_s8_huff(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
+                              const tfg_huff_stream *s, const int32_t *bias, int8_t *out, void *scratch,
+                              int32_t scratch_bytes) {
   const int32_t group_in = g->in_c / g->groups;
   const int32_t group_out = g->out_c / g->groups;
   const uint32_t row_n = (uint32_t)(g->k_h * g->k_w * group_in);
@@ -63,7 +64,8 @@ tfg_status tfg_conv2d_s8_huff(const tfg_conv_geom *g, const tfg_s8_channel_quant
           }
           if (bias) acc += bias[oc];
           acc = tfg_requantize(acc, q->multiplier[qo], q->shift[qo]) + q->output_offset;
-          out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * g->out_c + oc] = (int8_t)tfg_clamp_i32(acc, q->act_min, q->act_max);
+          out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * g->out_c + oc] =
+              (int8_t)tfg_clamp_i32(acc, q->act_min, q->act_max);
         }
       }
     }

@@ -10,7 +10,7 @@ tfg_status tfg_dense_f32_b1(int32_t batch, int32_t in_n, int32_t out_n, const fl
     const float *x = in + (size_t)b * (size_t)in_n;
     for (int32_t o = 0; o < out_n; ++o) {
       size_t j = (size_t)o * (size_t)in_n; /* flat index of the row's first weight */
-      float neg = 0.0f; /* −Σ ±x: a set bit (+) flips the sign, see tfg_f32_negate_if */
+      float neg = 0.0f;                    /* −Σ ±x: a set bit (+) flips the sign, see tfg_f32_negate_if */
       int32_t i = 0;
       while (i < in_n) {
         uint32_t word = bits[j >> 5] >> (j & 31u);

@@ -6,7 +6,8 @@
 #include "tfg_huff.h"
 
 tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const tfg_huff_stream *s,
-                              const float *bias, float act_min, float act_max, float *out, void *scratch, int32_t scratch_bytes) {
+                              const float *bias, float act_min, float act_max, float *out, void *scratch,
+                              int32_t scratch_bytes) {
   const uint32_t total = (uint32_t)in_n * (uint32_t)out_n;
   /* The codebook as floats and the codes' decode form in the scratch (flash holds the codebook, maybe as half, and
    * only the codes' lengths). */
@@ -42,7 +43,7 @@ tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const 
       }
       const int32_t sym = tfg_huff_decode_fast(&r, itab, ishift, &index_code);
       if ((uint32_t)sym >= codebook_n) return TFG_ERR_CORRUPT; /* also −1 */
-      while (pos - row_start >= row_n) { /* rows before this weight are complete */
+      while (pos - row_start >= row_n) {                       /* rows before this weight are complete */
         acc = tfg_huff_add_bias(acc, &p, bias, (uint32_t)o);
         y[o++] = tfg_clamp_f32(acc, act_min, act_max);
         acc = 0.0f;
@@ -61,4 +62,6 @@ tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const 
   return TFG_OK;
 }
 
-int32_t tfg_dense_f32_huff_scratch_bytes(const tfg_huff_stream *s) { return tfg_huff_scratch_layout(s, 1, 0, NULL, NULL); }
+int32_t tfg_dense_f32_huff_scratch_bytes(const tfg_huff_stream *s) {
+  return tfg_huff_scratch_layout(s, 1, 0, NULL, NULL);
+}

@@ -7,14 +7,16 @@
 #include "tfg_huff.h"
 
 /* Output channel o's int8 result from its accumulator (tfg_dense_s8's last three lines). */
-static inline int8_t tfg_huff_s8_output(int32_t acc, const tfg_s8_channel_quant *q, const int32_t *bias, int32_t o, int32_t qo) {
+static inline int8_t tfg_huff_s8_output(int32_t acc, const tfg_s8_channel_quant *q, const int32_t *bias, int32_t o,
+                                        int32_t qo) {
   if (bias) acc += bias[o];
   acc = tfg_requantize(acc, q->multiplier[qo], q->shift[qo]) + q->output_offset;
   return (int8_t)tfg_clamp_i32(acc, q->act_min, q->act_max);
 }
 
-tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
-                             const tfg_huff_stream *s, const int32_t *bias, int8_t *out, void *scratch, int32_t scratch_bytes) {
+tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q,
+                             const int8_t *in, const tfg_huff_stream *s, const int32_t *bias, int8_t *out,
+                             void *scratch, int32_t scratch_bytes) {
   const uint32_t total = (uint32_t)in_n * (uint32_t)out_n;
   tfg_huff_scratch sp;
   if (scratch_bytes < tfg_huff_scratch_layout(s, 0, 0, scratch, &sp)) return TFG_ERR_ARG;
@@ -50,7 +52,7 @@ tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const t
       }
       const int32_t sym = tfg_huff_decode_fast(&r, itab, ishift, &index_code);
       if ((uint32_t)sym >= codebook_n) return TFG_ERR_CORRUPT; /* also −1 */
-      while (pos - row_start >= row_n) { /* rows before this weight are complete */
+      while (pos - row_start >= row_n) {                       /* rows before this weight are complete */
         y[o] = tfg_huff_s8_output(acc, q, bias, o, o * per_channel);
         o++;
         acc = 0;
@@ -68,4 +70,6 @@ tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const t
   return TFG_OK;
 }
 
-int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s) { return tfg_huff_scratch_layout(s, 0, 0, NULL, NULL); }
+int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s) {
+  return tfg_huff_scratch_layout(s, 0, 0, NULL, NULL);
+}

@@ -21,7 +21,8 @@ tfg_status tfg_avgpool_s8(const tfg_pool_geom *g, int32_t count_include_pad, int
             for (int32_t kx = kx0; kx < kx1; ++kx)
               acc += in[(((size_t)b * g->in_h + iy0 + ky) * g->in_w + ix0 + kx) * g->channels + c];
           acc = count > 0 ? (acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count) : pad_value;
-          out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * g->channels + c] = (int8_t)tfg_clamp_i32(acc, act_min, act_max);
+          out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * g->channels + c] =
+              (int8_t)tfg_clamp_i32(acc, act_min, act_max);
         }
       }
     }

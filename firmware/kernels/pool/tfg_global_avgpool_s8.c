@@ -2,7 +2,8 @@
 #include "tfg_support.h"
 
 tfg_status tfg_global_avgpool_s8(int32_t batch, int32_t hw, int32_t channels, int32_t input_zero_point,
-                                 int32_t output_zero_point, int32_t multiplier, int32_t shift, const int8_t *in, int8_t *out) {
+                                 int32_t output_zero_point, int32_t multiplier, int32_t shift, const int8_t *in,
+                                 int8_t *out) {
   for (int32_t b = 0; b < batch; ++b) {
     for (int32_t c = 0; c < channels; ++c) {
       int32_t acc = 0;

@@ -14,7 +14,8 @@ tfg_status tfg_maxpool_s8(const tfg_pool_geom *g, int32_t act_min, int32_t act_m
           for (int32_t ky = ky0; ky < ky1; ++ky)
             for (int32_t kx = kx0; kx < kx1; ++kx)
               m = tfg_max_i32(m, in[(((size_t)b * g->in_h + iy0 + ky) * g->in_w + ix0 + kx) * g->channels + c]);
-          out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * g->channels + c] = (int8_t)tfg_clamp_i32(m, act_min, act_max);
+          out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * g->channels + c] =
+              (int8_t)tfg_clamp_i32(m, act_min, act_max);
         }
       }
     }

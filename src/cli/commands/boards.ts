@@ -14,8 +14,16 @@ export function register(program: Command): void {
       if (opts.json) {
         printJson(
           boards.map((b) => ({
-            id: b.id, name: b.name, cpu: b.cpu, flash_bytes: b.flashBytes, ram_bytes: b.ramBytes, clock_hz: b.clockHz,
-            kernels: b.kernels, flasher: b.flasher, emulated: b.emulator !== undefined, latency_unit: b.cycleCounter.unit,
+            id: b.id,
+            name: b.name,
+            cpu: b.cpu,
+            flash_bytes: b.flashBytes,
+            ram_bytes: b.ramBytes,
+            clock_hz: b.clockHz,
+            kernels: b.kernels,
+            flasher: b.flasher,
+            emulated: b.emulator !== undefined,
+            latency_unit: b.cycleCounter.unit,
           })),
         );
         return;
@@ -24,8 +32,14 @@ export function register(program: Command): void {
         table(
           ['board', 'cpu', 'flash', 'RAM', 'clock MHz', 'runs on', 'latency in', 'name'],
           boards.map((b) => [
-            b.id, b.cpu, `${Math.round(b.flashBytes / 1024)} KB`, `${Math.round(b.ramBytes / 1024)} KB`,
-            b.clockHz ? String(b.clockHz / 1e6) : '-', b.emulator ? `QEMU ${b.emulator.machine}` : b.flasher, b.cycleCounter.unit, b.name,
+            b.id,
+            b.cpu,
+            `${Math.round(b.flashBytes / 1024)} KB`,
+            `${Math.round(b.ramBytes / 1024)} KB`,
+            b.clockHz ? String(b.clockHz / 1e6) : '-',
+            b.emulator ? `QEMU ${b.emulator.machine}` : b.flasher,
+            b.cycleCounter.unit,
+            b.name,
           ]),
         ) + '\n',
       );

@@ -23,7 +23,10 @@ export interface CompileFlags extends DatasetFlags {
 function stackBytesFlag(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 256) {
-    throw new TinyforgeError('bad-argument', `--stack-bytes ${v} is not a whole number of bytes ≥ 256`, { location: { field: '--stack-bytes' }, hint: 'leave it out to reserve the planned stack' });
+    throw new TinyforgeError('bad-argument', `--stack-bytes ${v} is not a whole number of bytes ≥ 256`, {
+      location: { field: '--stack-bytes' },
+      hint: 'leave it out to reserve the planned stack',
+    });
   }
   return n;
 }
@@ -31,7 +34,10 @@ function stackBytesFlag(v: string): number {
 /** Preprocessing flags for a model trained on normalised inputs (e.g. PyTorch's MNIST transforms). */
 export function preprocessOptions(cmd: Command): Command {
   return cmd
-    .option('--input-scale <x>', 'multiply raw inputs (e.g. pixels 0..255) by this first, e.g. 1/255 (default: from the model file, else 1)')
+    .option(
+      '--input-scale <x>',
+      'multiply raw inputs (e.g. pixels 0..255) by this first, e.g. 1/255 (default: from the model file, else 1)',
+    )
     .option('--mean <m[,m…]>', 'subtract this per channel after scaling, e.g. 0.1307')
     .option('--std <s[,s…]>', 'then divide by this per channel, e.g. 0.3081');
 }
@@ -46,30 +52,57 @@ export function compileOptions(cmd: Command, outDefault: string): Command {
       .option('--compress <recipe>', 'a compression preset name or a recipe .json file, run before quantization'),
     'calibration, fine-tuning and evaluation data',
   )
-    .option('--calibration-samples <n>', 'training samples int8 ranges are calibrated on (the first n of the train split)', positiveInteger('calibration-samples'), 200)
+    .option(
+      '--calibration-samples <n>',
+      'training samples int8 ranges are calibrated on (the first n of the train split)',
+      positiveInteger('calibration-samples'),
+      200,
+    )
     .option('--force', 'replace an output folder that tinyforge did not write')
-    .option('--no-cache', 'compute the compression again instead of reusing the one stored in the cache ($TINYFORGE_CACHE, else ~/.cache/tinyforge)')
-    .option('--stack-bytes <n>', "reserve this much stack instead of the size planned from the compiler's frames (an inference that needs more fails with stack-overflow)", stackBytesFlag);
+    .option(
+      '--no-cache',
+      'compute the compression again instead of reusing the one stored in the cache ($TINYFORGE_CACHE, else ~/.cache/tinyforge)',
+    )
+    .option(
+      '--stack-bytes <n>',
+      "reserve this much stack instead of the size planned from the compiler's frames (an inference that needs more fails with stack-overflow)",
+      stackBytesFlag,
+    );
 }
 
 export function register(program: Command): void {
   compileOptions(
     program
       .command('compile')
-      .description('generate C for a model and board: model.c/h, the kernels it uses, the deployed graph, and for ESP boards an ESP-IDF project')
+      .description(
+        'generate C for a model and board: model.c/h, the kernels it uses, the deployed graph, and for ESP boards an ESP-IDF project',
+      )
       .argument('<model>', 'model file: .onnx, TF.js model.json or .tflite'),
     'out/<model>-<board>',
   )
     .option('--lib', 'emit a self-contained C library (CMake and Make fragments) to embed in your own firmware')
     .option('--json', 'print the manifest on stdout')
-    .addHelpText('after', '\nExample:\n  $ tinyforge compile examples/mnist-lenet300/model.onnx --board mps2-an386 --dataset mnist -o out/lenet\n  $ tinyforge compile examples/mnist-cnn/model.onnx --board esp32 --dataset mnist -o out/esp   # + out/esp/esp-idf, an ESP-IDF project')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ tinyforge compile examples/mnist-lenet300/model.onnx --board mps2-an386 --dataset mnist -o out/lenet\n  $ tinyforge compile examples/mnist-cnn/model.onnx --board esp32 --dataset mnist -o out/esp   # + out/esp/esp-idf, an ESP-IDF project',
+    )
     .action(async (modelPath: string, opts: CompileFlags & { lib?: boolean; json?: boolean }) => {
       const { compileModel, defaultOutDir } = await import('../steps.ts');
       const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
       const c = await compileModel({
-        modelPath, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
-        datasetEncoding: opts.datasetEncoding, labelColumn: opts.labelColumn,
-        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: !!opts.lib, stackBytes: opts.stackBytes, cache: opts.cache,
+        modelPath,
+        boardId: opts.board,
+        quantize: opts.quantize,
+        compress: opts.compress,
+        dataset: opts.dataset,
+        datasetEncoding: opts.datasetEncoding,
+        labelColumn: opts.labelColumn,
+        calibrationSamples: opts.calibrationSamples,
+        outDir,
+        force: !!opts.force,
+        lib: !!opts.lib,
+        stackBytes: opts.stackBytes,
+        cache: opts.cache,
         preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
       });
       if (opts.json) printJson({ out: outDir, ...c.manifest });
@@ -77,7 +110,9 @@ export function register(program: Command): void {
         log(
           `wrote ${outDir}: ${c.manifest.quantization}, ${c.manifest.weight_bytes.toLocaleString('en-US')} weight bytes, ` +
             `arena ${c.manifest.arena_bytes.toLocaleString('en-US')} B (naive ${c.manifest.arena_naive_bytes.toLocaleString('en-US')} B), ` +
-            (c.manifest.stack ? `stack ${c.manifest.stack.limit_bytes.toLocaleString('en-US')} B (${c.manifest.stack.planned_bytes === null ? 'not planned' : `planned ${c.manifest.stack.planned_bytes.toLocaleString('en-US')} B`}), ` : '') +
+            (c.manifest.stack
+              ? `stack ${c.manifest.stack.limit_bytes.toLocaleString('en-US')} B (${c.manifest.stack.planned_bytes === null ? 'not planned' : `planned ${c.manifest.stack.planned_bytes.toLocaleString('en-US')} B`}), `
+              : '') +
             `kernels: ${c.manifest.kernels.join(', ')}`,
         );
       if (c.manifest.esp_idf && !opts.json) {

@@ -34,25 +34,52 @@ function weightFormats(r: Report): string {
 
 export function summaryTable(r: Report): string {
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(2)}%`);
-  const lat = r.latency.median === null ? `unavailable${r.latency.note ? `: ${r.latency.note}` : ''}` : `${r.latency.median.toLocaleString('en-US')} ${r.latency.unit} (≈ ${r.latency.ms?.toFixed(2)} ms)`;
+  const lat =
+    r.latency.median === null
+      ? `unavailable${r.latency.note ? `: ${r.latency.note}` : ''}`
+      : `${r.latency.median.toLocaleString('en-US')} ${r.latency.unit} (≈ ${r.latency.ms?.toFixed(2)} ms)`;
   return table(
     ['figure', 'value'],
     [
       ['board', `${r.board} (${r.target.kind})`],
-      ['model', `${r.model.name}: ${r.model.params.toLocaleString('en-US')} params${r.model.kept_weights !== undefined && r.model.kept_weights < r.model.params ? ` (${r.model.kept_weights.toLocaleString('en-US')} non-zero)` : ''}, ${r.model.macs.toLocaleString('en-US')} MACs, ${r.model.quantization}`],
-      ...(r.compression.params_before !== undefined && (r.compression.params_before !== r.model.params || r.compression.macs_before !== r.model.macs)
-        ? [['input model', `${r.compression.params_before.toLocaleString('en-US')} params, ${r.compression.macs_before!.toLocaleString('en-US')} MACs`]] : []),
+      [
+        'model',
+        `${r.model.name}: ${r.model.params.toLocaleString('en-US')} params${r.model.kept_weights !== undefined && r.model.kept_weights < r.model.params ? ` (${r.model.kept_weights.toLocaleString('en-US')} non-zero)` : ''}, ${r.model.macs.toLocaleString('en-US')} MACs, ${r.model.quantization}`,
+      ],
+      ...(r.compression.params_before !== undefined &&
+      (r.compression.params_before !== r.model.params || r.compression.macs_before !== r.model.macs)
+        ? [
+            [
+              'input model',
+              `${r.compression.params_before.toLocaleString('en-US')} params, ${r.compression.macs_before!.toLocaleString('en-US')} MACs`,
+            ],
+          ]
+        : []),
       ['latency / inference', lat],
       ['flash', `${r.memory.flash_bytes.toLocaleString('en-US')} B`],
       ['static RAM', `${r.memory.ram_bytes.toLocaleString('en-US')} B`],
-      ['arena', `${r.memory.arena_bytes.toLocaleString('en-US')} B (naive ${r.memory.arena_naive_bytes?.toLocaleString('en-US')} B, lower bound ${r.memory.arena_lower_bound_bytes?.toLocaleString('en-US')} B)`],
-      ['stack high-water', r.memory.stack_bytes === null ? '—' : `${r.memory.stack_bytes.toLocaleString('en-US')} B` +
-        (r.memory.stack_limit_bytes ? ` of ${r.memory.stack_limit_bytes.toLocaleString('en-US')} B reserved` : '') +
-        (r.memory.stack_planned_bytes ? ` (planned ${r.memory.stack_planned_bytes.toLocaleString('en-US')} B)` : '')],
-      ['weights in flash', `${r.compression.compressed_bytes.toLocaleString('en-US')} B (${r.compression.ratio.toFixed(1)}× smaller than float32)${weightFormats(r)}`],
+      [
+        'arena',
+        `${r.memory.arena_bytes.toLocaleString('en-US')} B (naive ${r.memory.arena_naive_bytes?.toLocaleString('en-US')} B, lower bound ${r.memory.arena_lower_bound_bytes?.toLocaleString('en-US')} B)`,
+      ],
+      [
+        'stack high-water',
+        r.memory.stack_bytes === null
+          ? '—'
+          : `${r.memory.stack_bytes.toLocaleString('en-US')} B` +
+            (r.memory.stack_limit_bytes ? ` of ${r.memory.stack_limit_bytes.toLocaleString('en-US')} B reserved` : '') +
+            (r.memory.stack_planned_bytes ? ` (planned ${r.memory.stack_planned_bytes.toLocaleString('en-US')} B)` : ''),
+      ],
+      [
+        'weights in flash',
+        `${r.compression.compressed_bytes.toLocaleString('en-US')} B (${r.compression.ratio.toFixed(1)}× smaller than float32)${weightFormats(r)}`,
+      ],
       ['device top-1', `${pct(r.accuracy.device_top1)} on ${r.accuracy.samples} samples`],
       ['reference top-1', pct(r.accuracy.reference_top1)],
-      ['float model top-1', r.accuracy.float_top1 === null && r.accuracy.float_note ? `— (${r.accuracy.float_note})` : pct(r.accuracy.float_top1)],
+      [
+        'float model top-1',
+        r.accuracy.float_top1 === null && r.accuracy.float_note ? `— (${r.accuracy.float_note})` : pct(r.accuracy.float_top1),
+      ],
       ['agreement', `${pct(r.accuracy.agreement)} (${r.accuracy.agreement_kind})`],
       ...(r.accuracy.tflm_reference ? [tflmRow(r.accuracy.tflm_reference)] : []),
     ],
@@ -74,7 +101,10 @@ export function register(program: Command): void {
     .option('--port <path>', 'serial port of a real board (esp32*, nucleo-f446re); `tinyforge ports` lists them')
     .option('--image <dir>', 'ESP boards: flash this prebuilt ESP-IDF build folder (flasher_args.json) instead of building')
     .option('--flash-only', 'real boards: stop after flashing and verification (no measurement)')
-    .addHelpText('after', '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 500')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 500',
+    )
     .action(async (modelPath: string, opts: DeployFlags) => {
       const { commandInputs, compileModel, defaultOutDir, loadModelWithPreprocess, originalFloatModel } = await import('../steps.ts');
       const { checkOutputDir, loadProject, REPORT_FILES } = await import('../../codegen/project.ts');
@@ -101,14 +131,30 @@ export function register(program: Command): void {
       const data = await loadDatasetFor(model, opts, { split: 'test', limit: opts.samples, fallback: 'mnist' });
       log(`compiling ${modelPath} for ${opts.board} …`);
       const compiled = await compileModel({
-        modelPath, model, boardId: opts.board, quantize: opts.quantize, compress: opts.compress, dataset: opts.dataset,
-        datasetEncoding: opts.datasetEncoding, labelColumn: opts.labelColumn,
-        calibrationSamples: opts.calibrationSamples, outDir, force: !!opts.force, lib: false, stackBytes: opts.stackBytes, preprocess, cache: opts.cache,
+        modelPath,
+        model,
+        boardId: opts.board,
+        quantize: opts.quantize,
+        compress: opts.compress,
+        dataset: opts.dataset,
+        datasetEncoding: opts.datasetEncoding,
+        labelColumn: opts.labelColumn,
+        calibrationSamples: opts.calibrationSamples,
+        outDir,
+        force: !!opts.force,
+        lib: false,
+        stackBytes: opts.stackBytes,
+        preprocess,
+        cache: opts.cache,
       });
       const project = loadProject(outDir);
       const out = project.graph.tensors[project.graph.outputs[0]];
-      const outQuant = out.dtype === 'i8' && out.quant?.scale.length === 1 ? { scale: out.quant.scale[0], zeroPoint: out.quant.zeroPoint[0] } : undefined;
-      const tflm = data.referenceOutputs && data.files ? tflmComparer(data.referenceOutputs.file, data.referenceOutputs.printing, outQuant) : undefined;
+      const outQuant =
+        out.dtype === 'i8' && out.quant?.scale.length === 1 ? { scale: out.quant.scale[0], zeroPoint: out.quant.zeroPoint[0] } : undefined;
+      const tflm =
+        data.referenceOutputs && data.files
+          ? tflmComparer(data.referenceOutputs.file, data.referenceOutputs.printing, outQuant)
+          : undefined;
       let session: DeviceSession;
       let elf: ElfSize;
       if (isHardwareFlasher(compiled.board)) {
@@ -132,27 +178,50 @@ export function register(program: Command): void {
         const stack = await session.stack();
         checkStack(compiled.board, stack, stackBudget(project.manifest), session.port);
         const planned = project.manifest.stack?.planned_bytes;
-        if (planned && stack.highWaterBytes > planned) log(`warning: the device used ${stack.highWaterBytes} B of stack, more than the ${planned} B planned`);
+        if (planned && stack.highWaterBytes > planned)
+          log(`warning: the device used ${stack.highWaterBytes} B of stack, more than the ${planned} B planned`);
         const first = sampleInput(project.graph, data.get(0));
         const perLayer = opts.profileLayers ? await profileLayers(session, project.graph, first) : undefined;
         if (opts.debugLayers) {
           const d = await debugLayers(session, project.graph, first);
           if (d.firstMismatch) {
             const m = d.firstMismatch;
-            log(`debug-layers: first mismatch at layer ${m.layer} "${m.node}" (${m.op}): ${m.differing}/${m.elements} elements differ, max |diff| ${m.maxAbsDiff}`);
+            log(
+              `debug-layers: first mismatch at layer ${m.layer} "${m.node}" (${m.op}): ${m.differing}/${m.elements} elements differ, max |diff| ${m.maxAbsDiff}`,
+            );
           } else log(`debug-layers: all ${d.layers.length} layer outputs equal the reference interpreter`);
         }
         await session.close();
         // float_top1: the original float model's, on the same samples (for a .tfir.json, the model its recipe started from).
         const original = await originalFloatModel(compiled.floatGraph, { inputScale: opts.inputScale, mean: opts.mean, std: opts.std });
-        const floatEval = !('graph' in original) || data.unlabeled ? null
-          : original.graph === compiled.floatGraph && compiled.quantization === 'float32' && compiled.compression.steps.length === 0
-            ? measurement.referenceTop1
-            : (await evaluateOnHost(original.graph, data, { limit: measurement.samples })).referenceTop1;
+        const floatEval =
+          !('graph' in original) || data.unlabeled
+            ? null
+            : original.graph === compiled.floatGraph && compiled.quantization === 'float32' && compiled.compression.steps.length === 0
+              ? measurement.referenceTop1
+              : (await evaluateOnHost(original.graph, data, { limit: measurement.samples })).referenceTop1;
         report = makeReport({
-          board: compiled.board, graph: project.graph, floatGraph: compiled.floatGraph, modelPath, manifest: project.manifest,
-          compression: compiled.compression, elf, measurement, dataset: opts.dataset ?? 'mnist', stack, perLayer, floatTop1: floatEval,
-          tflmReference: tflm?.result(), classes: data.classNames, datasetNotes: [...new Set([...(data.notes ?? []), ...compiled.dataNotes, ...heldOutNotes(compiled.compression.steps, data.name, measurement.samples)])],
+          board: compiled.board,
+          graph: project.graph,
+          floatGraph: compiled.floatGraph,
+          modelPath,
+          manifest: project.manifest,
+          compression: compiled.compression,
+          elf,
+          measurement,
+          dataset: opts.dataset ?? 'mnist',
+          stack,
+          perLayer,
+          floatTop1: floatEval,
+          tflmReference: tflm?.result(),
+          classes: data.classNames,
+          datasetNotes: [
+            ...new Set([
+              ...(data.notes ?? []),
+              ...compiled.dataNotes,
+              ...heldOutNotes(compiled.compression.steps, data.name, measurement.samples),
+            ]),
+          ],
           floatNote: 'note' in original ? original.note : undefined,
         });
       } finally {
@@ -160,7 +229,10 @@ export function register(program: Command): void {
       }
       const [jsonFile, htmlFile] = REPORT_FILES;
       writeFileAtomically(join(outDir, jsonFile), JSON.stringify(report, null, 2) + '\n');
-      writeFileAtomically(join(outDir, htmlFile), renderHtml(report, { flash_bytes: compiled.board.flashBytes, ram_bytes: compiled.board.ramBytes }));
+      writeFileAtomically(
+        join(outDir, htmlFile),
+        renderHtml(report, { flash_bytes: compiled.board.flashBytes, ram_bytes: compiled.board.ramBytes }),
+      );
       if (opts.json) printJson(report);
       else process.stdout.write(summaryTable(report) + `\n\nwrote ${join(outDir, 'report.json')} and report.html\n`);
     });

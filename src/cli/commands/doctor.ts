@@ -42,7 +42,10 @@ function versionLine(command: string, args: string[]): Promise<string | null> {
   const answer = new Promise<string | null>((resolve) => {
     execFile(command, args, { timeout: 10_000 }, (err, stdout, stderr) => {
       if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') return resolve(null);
-      const line = `${stdout}\n${stderr}`.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
+      const line = `${stdout}\n${stderr}`
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => l.length > 0);
       resolve(line ?? (err ? null : ''));
     });
   });
@@ -60,7 +63,9 @@ async function libcCheck(board: Board): Promise<ToolCheck> {
   const pkg = board.compiler.libcDebianPackage!;
   const path = await versionLine(board.compiler.command, ['-print-file-name=libc.a']);
   const found = path !== null && path.startsWith('/');
-  return found ? { role: 'libc', name: pkg, found, version: path! } : { role: 'libc', name: pkg, found, install: `sudo apt-get install ${pkg}` };
+  return found
+    ? { role: 'libc', name: pkg, found, version: path! }
+    : { role: 'libc', name: pkg, found, install: `sudo apt-get install ${pkg}` };
 }
 
 /** ESP-IDF: IDF_PATH set and holding tools/idf.py; its version from version.txt or the git describe it ships. */
@@ -68,7 +73,12 @@ export function espIdfCheck(target: string, env: NodeJS.ProcessEnv = process.env
   const idfPath = env.IDF_PATH;
   const base = { role: 'sdk' as const, name: 'ESP-IDF' };
   if (!idfPath || !existsSync(join(idfPath, 'tools', 'idf.py'))) {
-    return { ...base, found: false, install: espIdfInstallHint(target), note: idfPath ? `IDF_PATH=${idfPath} has no tools/idf.py` : 'IDF_PATH is not set' };
+    return {
+      ...base,
+      found: false,
+      install: espIdfInstallHint(target),
+      note: idfPath ? `IDF_PATH=${idfPath} has no tools/idf.py` : 'IDF_PATH is not set',
+    };
   }
   let version = 'unknown version';
   try {
@@ -99,8 +109,13 @@ export async function checkBoard(board: Board): Promise<BoardCheck> {
     // The firmware is built by ESP-IDF's own toolchain; Debian's RISC-V gcc only does the C3 compile check.
     const sdk = espIdfCheck(board.id);
     tools.push(sdk);
-    const cc = await commandCheck('compiler', board.compiler.command, board.compiler.debianPackage.startsWith('none')
-      ? espIdfInstallHint(board.id) : `sudo apt-get install ${board.compiler.debianPackage}`);
+    const cc = await commandCheck(
+      'compiler',
+      board.compiler.command,
+      board.compiler.debianPackage.startsWith('none')
+        ? espIdfInstallHint(board.id)
+        : `sudo apt-get install ${board.compiler.debianPackage}`,
+    );
     if (board.compiler.debianPackage.startsWith('none')) cc.note = 'comes with ESP-IDF (export.sh puts it on PATH)';
     else cc.note = 'for the compile check without ESP-IDF; the firmware is built by ESP-IDF';
     tools.push(cc);
@@ -162,9 +177,13 @@ export function register(program: Command): void {
 function notReady(c: BoardCheck): TinyforgeError {
   const board = loadBoard(c.board);
   const missing = c.tools.filter((t) => !t.found && countsForReady(board, t));
-  return new TinyforgeError('board-not-ready', `${c.board}: ${missing.map((t) => `${t.role} ${t.name}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing`, {
-    location: { file: board.file },
-    notes: missing.map((t) => `${t.name}: ${t.install ?? 'not installed'}`),
-    hint: 'install what the notes name, then run tinyforge doctor --board ' + c.board + ' again',
-  });
+  return new TinyforgeError(
+    'board-not-ready',
+    `${c.board}: ${missing.map((t) => `${t.role} ${t.name}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing`,
+    {
+      location: { file: board.file },
+      notes: missing.map((t) => `${t.name}: ${t.install ?? 'not installed'}`),
+      hint: 'install what the notes name, then run tinyforge doctor --board ' + c.board + ' again',
+    },
+  );
 }

@@ -26,13 +26,17 @@ interface LotteryFlags extends DatasetFlags {
   json?: boolean;
 }
 
-const num = (name: string, min: number, max: number, integer = false) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new TinyforgeError('bad-argument', `--${name} ${v}: must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}]`, { hint: `e.g. --${name} ${min}` });
-  }
-  return n;
-};
+const num =
+  (name: string, min: number, max: number, integer = false) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+      throw new TinyforgeError('bad-argument', `--${name} ${v}: must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}]`, {
+        hint: `e.g. --${name} ${min}`,
+      });
+    }
+    return n;
+  };
 
 const cell = (v: number[]) => {
   const { mean, std } = meanStd(v);
@@ -47,11 +51,15 @@ export function lotteryTable(rows: LotteryRow[]): string {
 }
 
 export function register(program: Command): void {
-  const experiment = program.command('experiment').description('run a compression experiment from the lecture notes')
+  const experiment = program
+    .command('experiment')
+    .description('run a compression experiment from the lecture notes')
     .addHelpText('after', '\nExample:\n  $ tinyforge experiment lottery examples/mnist-lenet300/model.onnx --dataset mnist --seeds 3');
   const lottery = experiment
     .command('lottery')
-    .description('prune, then retrain the pruned net from its original init (lottery ticket), a fresh init (Scratch-E) and a fresh init with the same compute (Scratch-B)')
+    .description(
+      'prune, then retrain the pruned net from its original init (lottery ticket), a fresh init (Scratch-E) and a fresh init with the same compute (Scratch-B)',
+    )
     .argument('<model>', 'model whose architecture is used (.onnx, model.json or .tflite); weights are re-initialised per seed');
   datasetOptions(preprocessOptions(lottery), 'training and test data', { required: true })
     .option('--seeds <n>', 'seeds per cell (≥ 3 for a meaningful ± std)', num('seeds', 1, 100, true), 3)
@@ -59,7 +67,12 @@ export function register(program: Command): void {
     .option('--train-samples <n>', 'training samples (first of the train split)', num('train-samples', 100, 1e7, true), 5000)
     .option('--test-samples <n>', 'test samples (first of the test split)', num('test-samples', 100, 1e7, true), 2000)
     .option('--sparsity <f>', 'unstructured: fraction of weights pruned per layer', num('sparsity', 0, 0.999), 0.8)
-    .option('--channel-fraction <f>', 'structured: fraction of neurons / filters removed per hidden layer', num('channel-fraction', 0, 0.95), 0.5)
+    .option(
+      '--channel-fraction <f>',
+      'structured: fraction of neurons / filters removed per hidden layer',
+      num('channel-fraction', 0, 0.95),
+      0.5,
+    )
     .option('--fine-tune-epochs <n>', "epochs for the 'Fine-tuned' column", num('fine-tune-epochs', 1, 1000, true), 1)
     .option('--scratch-b-cap <x>', 'Scratch-B trains at most this many times the epochs', num('scratch-b-cap', 1, 100), 2)
     .option('--lr <x>', 'Adam learning rate', num('lr', 1e-6, 1), 2e-3)
@@ -74,17 +87,32 @@ export function register(program: Command): void {
       const train = await loadDatasetFor(arch, f, { split: 'train', limit: f.trainSamples });
       const test = await loadDatasetFor(arch, f, { split: 'test', limit: f.testSamples });
       const backend = await initBackend();
-      log(`lottery experiment on ${modelPath}: ${train.size} train / ${test.size} test ${f.dataset} samples, ${f.seeds} seeds, ${f.epochs} epochs (tfjs ${backend})`);
+      log(
+        `lottery experiment on ${modelPath}: ${train.size} train / ${test.size} test ${f.dataset} samples, ${f.seeds} seeds, ${f.epochs} epochs (tfjs ${backend})`,
+      );
       const rows = await runLottery(arch, train, test, {
         seeds: Array.from({ length: f.seeds }, (_, i) => i + 1),
-        epochs: f.epochs, learningRate: f.lr, batchSize: f.batchSize, sparsity: f.sparsity, channelFraction: f.channelFraction,
-        fineTuneEpochs: f.fineTuneEpochs, scratchBCap: f.scratchBCap, onProgress: phaseProgress(),
+        epochs: f.epochs,
+        learningRate: f.lr,
+        batchSize: f.batchSize,
+        sparsity: f.sparsity,
+        channelFraction: f.channelFraction,
+        fineTuneEpochs: f.fineTuneEpochs,
+        scratchBCap: f.scratchBCap,
+        onProgress: phaseProgress(),
       });
       if (f.json) {
         printJson({
-          model: modelPath, dataset: f.dataset, train_samples: train.size, test_samples: test.size, seeds: f.seeds, epochs: f.epochs,
+          model: modelPath,
+          dataset: f.dataset,
+          train_samples: train.size,
+          test_samples: test.size,
+          seeds: f.seeds,
+          epochs: f.epochs,
           rows: rows.map((r) => ({
-            pruning: r.kind, kept: r.kept, scratch_b_epochs: r.scratchBEpochs,
+            pruning: r.kind,
+            kept: r.kept,
+            scratch_b_epochs: r.scratchBEpochs,
             top1: Object.fromEntries(LOTTERY_COLUMNS.map((c) => [c, { ...meanStd(r.runs[c]), runs: r.runs[c] }])),
           })),
         });

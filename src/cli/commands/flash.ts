@@ -24,7 +24,10 @@ export function register(program: Command): void {
     .option('--image <dir>', 'ESP boards: flash this prebuilt ESP-IDF build folder (flasher_args.json) instead of building')
     .option('--no-hello', 'real boards: stop after writing and verifying the flash')
     .option('--json', 'print the hello and the firmware size on stdout')
-    .addHelpText('after', '\nExample:\n  $ tinyforge flash out/lenet --board mps2-an386\n  $ tinyforge flash out/lenet --board esp32 --port /dev/ttyUSB0')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ tinyforge flash out/lenet --board mps2-an386\n  $ tinyforge flash out/lenet --board esp32 --port /dev/ttyUSB0',
+    )
     .action(async (dir: string, opts: FlashFlags) => {
       const { loadProject } = await import('../../codegen/project.ts');
       const { isHardwareFlasher } = await import('../deploy-hardware.ts');
@@ -36,7 +39,9 @@ export function register(program: Command): void {
       try {
         const hello = session.hello;
         if (hello.modelHash !== project.manifest.hash) {
-          log(`warning: the device reports model hash ${hello.modelHash.toString(16)}, the folder has ${project.manifest.hash.toString(16)}`);
+          log(
+            `warning: the device reports model hash ${hello.modelHash.toString(16)}, the folder has ${project.manifest.hash.toString(16)}`,
+          );
         }
         if (opts.json) printJson({ board: board.id, port: opts.port ?? null, elf, flash_bytes: flashBytes, ram_bytes: ramBytes, hello });
         else
@@ -61,14 +66,21 @@ async function bootEmulated(board: Board, project: LoadedProject): Promise<Opene
   const { buildProject } = await import('../../build/build-project.ts');
   const { openDevice } = await import('../../device/device-session.ts');
   const fw = await buildProject(project, board);
-  log(`built ${fw.elfPath}: ${fw.size.flashBytes.toLocaleString('en-US')} B flash, ${fw.size.ramBytes.toLocaleString('en-US')} B static RAM`);
+  log(
+    `built ${fw.elfPath}: ${fw.size.flashBytes.toLocaleString('en-US')} B flash, ${fw.size.ramBytes.toLocaleString('en-US')} B static RAM`,
+  );
   return { session: await openDevice(board, fw.elfPath), elf: fw.elfPath, flashBytes: fw.size.flashBytes, ramBytes: fw.size.ramBytes };
 }
 
 /** The same flashing step as `deploy` (esptool-js / OpenOCD, verified), without the measurement. */
 async function flashHardware(board: Board, project: LoadedProject, dir: string, opts: FlashFlags): Promise<Opened | null> {
   const { deployHardwareStep } = await import('../deploy-hardware.ts');
-  const step = await deployHardwareStep(board, project, dir, { port: opts.port, image: opts.image, flashOnly: opts.hello === false, json: opts.json });
+  const step = await deployHardwareStep(board, project, dir, {
+    port: opts.port,
+    image: opts.image,
+    flashOnly: opts.hello === false,
+    json: opts.json,
+  });
   if (!step) return null;
   return { session: step.session, elf: null, flashBytes: step.elf.flashBytes, ramBytes: step.elf.ramBytes };
 }

@@ -21,4 +21,23 @@ import { register as compare } from './compare.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [inspect, evaluate, boards, compile, deploy, run, flash, compress, recipes, doctor, ports, defend, robustness, experiment, sweep, worker, test, compare];
+export const commands: RegisterCommand[] = [
+  inspect,
+  evaluate,
+  boards,
+  compile,
+  deploy,
+  run,
+  flash,
+  compress,
+  recipes,
+  doctor,
+  ports,
+  defend,
+  robustness,
+  experiment,
+  sweep,
+  worker,
+  test,
+  compare,
+];

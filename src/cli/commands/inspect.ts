@@ -24,7 +24,16 @@ export function register(program: Command): void {
       process.stdout.write(
         table(
           ['#', 'node', 'op', 'input', 'output', 'params', 'MACs', 'bytes'],
-          stats.layers.map((l, i) => [i, l.node.length > 40 ? l.node.slice(0, 39) + '…' : l.node, l.op, shape(l.inputShape), shape(l.outputShape), l.params, l.macs, l.bytes]),
+          stats.layers.map((l, i) => [
+            i,
+            l.node.length > 40 ? l.node.slice(0, 39) + '…' : l.node,
+            l.op,
+            shape(l.inputShape),
+            shape(l.outputShape),
+            l.params,
+            l.macs,
+            l.bytes,
+          ]),
         ) + '\n',
       );
       process.stdout.write(

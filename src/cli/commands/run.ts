@@ -20,11 +20,15 @@ export function parseInputSpec(spec: string, inputNames: readonly string[]): { n
   if (named !== undefined) return { name: named, file: spec.slice(named.length + 1) };
   if (inputNames.length === 1 && !spec.includes('=')) return { name: inputNames[0], file: spec };
   const eq = spec.indexOf('=');
-  throw new TinyforgeError(eq > 0 ? 'unknown-input' : 'bad-argument', eq > 0 ? `--input "${spec}" names no input of the model` : `--input "${spec}" is not of the form <name>=<file.pb>`, {
-    location: { field: '--input' },
-    notes: [`inputs of this model: ${inputNames.map((n) => JSON.stringify(n)).join(', ')}`],
-    hint: `pass --input ${inputNames[0] ?? 'x'}=<file.pb> (the name as \`tinyforge inspect\` shows it, even when it holds '=')`,
-  });
+  throw new TinyforgeError(
+    eq > 0 ? 'unknown-input' : 'bad-argument',
+    eq > 0 ? `--input "${spec}" names no input of the model` : `--input "${spec}" is not of the form <name>=<file.pb>`,
+    {
+      location: { field: '--input' },
+      notes: [`inputs of this model: ${inputNames.map((n) => JSON.stringify(n)).join(', ')}`],
+      hint: `pass --input ${inputNames[0] ?? 'x'}=<file.pb> (the name as \`tinyforge inspect\` shows it, even when it holds '=')`,
+    },
+  );
 }
 
 /** A file name for an output tensor: its name with what file systems refuse replaced, short enough for any of them. */
@@ -43,7 +47,12 @@ export function register(program: Command): void {
     .description('run a model on input tensors, on the reference interpreter or generated C on a board')
     .argument('<model>', 'model file: .onnx, TF.js model.json or .tflite')
     .option('--board <id>', "'reference' (TypeScript interpreter), 'host' or an emulated board id", 'reference')
-    .option('--input <name=file.pb>', "an input tensor as an ONNX TensorProto file (repeatable); the name as the model has it, '=' included; a one-input model also takes the bare file", collect, [])
+    .option(
+      '--input <name=file.pb>',
+      "an input tensor as an ONNX TensorProto file (repeatable); the name as the model has it, '=' included; a one-input model also takes the bare file",
+      collect,
+      [],
+    )
     .requiredOption('--output-dir <dir>', 'where to write <output-name>.pb')
     .option('--force', 'replace <output-name>.pb files already in --output-dir')
     .option('--json', 'print each output (file, dims, data type, values) as JSON on stdout')
@@ -54,19 +63,26 @@ export function register(program: Command): void {
       const { runOnBoard } = await import('../run-model.ts');
       const { loadBoard } = await import('../../build/boards.ts');
       // Everything is checked before the model runs (or a board starts): the output folder, the board, every input.
-      checkOutputPath(opts.outputDir, 'folder', { flag: '--output-dir', inputs: [modelPath, ...opts.input.map((s) => s.slice(s.lastIndexOf('=') + 1))] });
+      checkOutputPath(opts.outputDir, 'folder', {
+        flag: '--output-dir',
+        inputs: [modelPath, ...opts.input.map((s) => s.slice(s.lastIndexOf('=') + 1))],
+      });
       if (opts.board !== 'reference') loadBoard(opts.board);
       const g = await loadModel(modelPath);
       const given = new Map<string, string>();
       for (const spec of opts.input) {
         const { name, file } = parseInputSpec(spec, g.inputs);
-        if (given.has(name)) throw new TinyforgeError('bad-argument', `--input gives model input "${name}" twice`, { location: { field: '--input' } });
+        if (given.has(name))
+          throw new TinyforgeError('bad-argument', `--input gives model input "${name}" twice`, { location: { field: '--input' } });
         given.set(name, file);
       }
       const inputs: Record<string, TensorProtoValue> = Object.create(null);
       for (const name of g.inputs) {
         const file = given.get(name);
-        if (file === undefined) throw new TinyforgeError('missing-input', `no --input given for model input "${name}"`, { hint: `pass --input ${name}=<file.pb>` });
+        if (file === undefined)
+          throw new TinyforgeError('missing-input', `no --input given for model input "${name}"`, {
+            hint: `pass --input ${name}=<file.pb>`,
+          });
         checkOutputPath(opts.outputDir, 'folder', { flag: '--output-dir', inputs: [file] });
         inputs[name] = readTensorProto(await readInputFile(file), file);
       }
@@ -74,11 +90,15 @@ export function register(program: Command): void {
       const files = g.outputs.map((name) => join(opts.outputDir, outputFileName(name, taken)));
       const existing = files.filter((f) => existsSync(f));
       if (existing.length > 0 && !opts.force) {
-        throw new TinyforgeError('output-exists', `${existing.length} output file${existing.length > 1 ? 's are' : ' is'} in ${opts.outputDir} already`, {
-          location: { file: opts.outputDir, field: '--output-dir' },
-          notes: existing,
-          hint: 'choose another --output-dir, or pass --force to replace them',
-        });
+        throw new TinyforgeError(
+          'output-exists',
+          `${existing.length} output file${existing.length > 1 ? 's are' : ' is'} in ${opts.outputDir} already`,
+          {
+            location: { file: opts.outputDir, field: '--output-dir' },
+            notes: existing,
+            hint: 'choose another --output-dir, or pass --force to replace them',
+          },
+        );
       }
       const outputs = await runOnBoard(g, opts.board, inputs);
       const written = [];
@@ -98,9 +118,15 @@ async function readInputFile(file: string): Promise<Uint8Array> {
     return new Uint8Array(await readFile(file));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new TinyforgeError('file-not-found', code === 'EISDIR' ? `--input ${file} is a folder, not a .pb file` : `--input file ${file} cannot be read (${code ?? (e as Error).message})`, {
-      location: { file, field: '--input' },
-      hint: 'give a serialized onnx.TensorProto file, e.g. test_data_set_0/input_0.pb',
-    });
+    throw new TinyforgeError(
+      'file-not-found',
+      code === 'EISDIR'
+        ? `--input ${file} is a folder, not a .pb file`
+        : `--input file ${file} cannot be read (${code ?? (e as Error).message})`,
+      {
+        location: { file, field: '--input' },
+        hint: 'give a serialized onnx.TensorProto file, e.g. test_data_set_0/input_0.pb',
+      },
+    );
   }
 }

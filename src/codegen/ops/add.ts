@@ -21,8 +21,20 @@ export const add: OpEmitter<Node<'Add'>> = (ctx) => {
   const [bPre, bRs] = addRequantConsts(p.input2Shift);
   const [oPre, oRs] = addRequantConsts(p.outputShift);
   const fields = [
-    p.input1Offset * 2 ** 21, p.input2Offset * 2 ** 21, p.input1Multiplier, p.input2Multiplier, p.outputMultiplier,
-    aPre, bPre, oPre, aRs, bRs, oRs, 1 + 2 * p.outputOffset, p.actMin, p.actMax,
+    p.input1Offset * 2 ** 21,
+    p.input2Offset * 2 ** 21,
+    p.input1Multiplier,
+    p.input2Multiplier,
+    p.outputMultiplier,
+    aPre,
+    bPre,
+    oPre,
+    aRs,
+    bRs,
+    oRs,
+    1 + 2 * p.outputOffset,
+    p.actMin,
+    p.actMax,
   ];
   const params = ctx.declare('params', 'tfg_add_s8_dsp_params', `{ ${fields.join(', ')} }`);
   const io = `${ctx.ptr(ctx.node.inputs[0])}, ${ctx.ptr(ctx.node.inputs[1])}, ${ctx.ptr(ctx.node.outputs[0])}`;

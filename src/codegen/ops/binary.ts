@@ -17,7 +17,9 @@ export function emitBinary(ctx: EmitContext<BinaryNode>): OpEmission {
   const same = sameShape(a, b, y);
   const dtype = a.dtype === 'f32' ? 'f32' : 's8';
   const kernel = `tfg_${op}_${dtype}${same ? '' : '_bcast'}`;
-  const shapeArg = same ? String(product(y.shape)) : `&${ctx.declare('bcast', 'tfg_bcast', bcastInit(collapseBroadcast(node, a.shape, b.shape, y.shape)))}`;
+  const shapeArg = same
+    ? String(product(y.shape))
+    : `&${ctx.declare('bcast', 'tfg_bcast', bcastInit(collapseBroadcast(node, a.shape, b.shape, y.shape)))}`;
   const io = `${ctx.ptr(node.inputs[0])}, ${ctx.ptr(node.inputs[1])}, ${ctx.ptr(node.outputs[0])}`;
   if (dtype === 'f32') {
     if (node.op === 'Div') return { kernel, call: `${kernel}(${shapeArg}, ${io})` };
@@ -28,10 +30,18 @@ export function emitBinary(ctx: EmitContext<BinaryNode>): OpEmission {
   let params: string;
   if (node.op === 'Add' || node.op === 'Sub') {
     const p = prepareAdd(node as Node<'Add' | 'Sub'>, a, b, y);
-    params = ctx.declare('params', 'tfg_add_s8_params', `{ ${[p.input1Offset, p.input2Offset, p.outputOffset, p.leftShift, p.input1Multiplier, p.input1Shift, p.input2Multiplier, p.input2Shift, p.outputMultiplier, p.outputShift, p.actMin, p.actMax].join(', ')} }`);
+    params = ctx.declare(
+      'params',
+      'tfg_add_s8_params',
+      `{ ${[p.input1Offset, p.input2Offset, p.outputOffset, p.leftShift, p.input1Multiplier, p.input1Shift, p.input2Multiplier, p.input2Shift, p.outputMultiplier, p.outputShift, p.actMin, p.actMax].join(', ')} }`,
+    );
   } else if (node.op === 'Mul') {
     const p = prepareMul(node as Node<'Mul'>, a, b, y);
-    params = ctx.declare('params', 'tfg_mul_s8_params', `{ ${[p.input1Offset, p.input2Offset, p.outputOffset, p.outputMultiplier, p.outputShift, p.actMin, p.actMax].join(', ')} }`);
+    params = ctx.declare(
+      'params',
+      'tfg_mul_s8_params',
+      `{ ${[p.input1Offset, p.input2Offset, p.outputOffset, p.outputMultiplier, p.outputShift, p.actMin, p.actMax].join(', ')} }`,
+    );
   } else {
     throw unsupported(node, 'int8 Div has no kernel (TFLite has none either)', 'keep Div in float: exclude it from int8 quantization');
   }

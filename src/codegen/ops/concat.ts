@@ -13,7 +13,10 @@ export const concat: OpEmitter<Node<'Concat'>> = (ctx) => {
   const outer = product(y.shape.slice(0, axis));
   const inner = product(y.shape.slice(axis + 1));
   const ins = node.inputs.map((_, i) => ctx.input(i)!);
-  const rows = ctx.int32Array('row_elems', ins.map((t) => t.shape[axis] * inner));
+  const rows = ctx.int32Array(
+    'row_elems',
+    ins.map((t) => t.shape[axis] * inner),
+  );
   const ctype = y.dtype === 'f32' ? 'float' : 'int8_t';
   // A compound literal, because the graph input pointer is only known at run time.
   const ptrs = `(const ${ctype} *const[]){ ${node.inputs.map((n) => ctx.ptr(n)).join(', ')} }`;

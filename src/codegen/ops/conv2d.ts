@@ -97,13 +97,22 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
     const bias2 = new Int32Array(outC + (outC & 1));
     if (bias) bias2.set(bias.data as Int32Array);
     const b2 = bias ? ctx.weight(node.inputs[2], bias2) : ctx.int32Array('bias2', bias2);
-    const q = declareDspQuant(ctx, p, smmulrChannels(w.data as Int8Array, bias, p.inputOffset, outC, k, (c, i) => c * k + i));
+    const q = declareDspQuant(
+      ctx,
+      p,
+      smmulrChannels(w.data as Int8Array, bias, p.inputOffset, outC, k, (c, i) => c * k + i),
+    );
     return { kernel: variant, call: `${variant}(&${geom}, &${q}, ${p.inputOffset}, ${xPtr}, ${w2}, ${b2}, ${out}, ${scratch})` };
   }
   const geom = convGeom(ctx, w.shape[1], w.shape[2]);
   const mult = ctx.int32Array('multiplier', p.multiplier);
   const shift = ctx.int32Array('shift', p.shift);
-  const q = ctx.declare('quant', 'tfg_s8_channel_quant', `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
-  if (variant === 'tfg_conv2d_s8_dsp') return { kernel: variant, call: `${variant}(&${geom}, &${q}, ${ptrs().join(', ')}, ${biasPtr()}, ${out}, ${scratch})` };
+  const q = ctx.declare(
+    'quant',
+    'tfg_s8_channel_quant',
+    `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`,
+  );
+  if (variant === 'tfg_conv2d_s8_dsp')
+    return { kernel: variant, call: `${variant}(&${geom}, &${q}, ${ptrs().join(', ')}, ${biasPtr()}, ${out}, ${scratch})` };
   return { kernel: variant, call: `${variant}(&${geom}, &${q}, ${ptrs().join(', ')}, ${biasPtr()}, ${out})` };
 };

@@ -36,7 +36,10 @@ export const dense: OpEmitter<Node<'Dense'>> = (ctx) => {
   const y = ctx.ptr(node.outputs[0]);
   if (x.dtype === 'f32') {
     const [lo, hi] = floatActivation(node.attrs.activation);
-    return { kernel: 'tfg_dense_f32', call: `tfg_dense_f32(${batch}, ${inN}, ${outN}, ${xs}, ${ws()}, ${ctx.ptr(node.inputs[2] ?? '')}, ${lo}, ${hi}, ${y})` };
+    return {
+      kernel: 'tfg_dense_f32',
+      call: `tfg_dense_f32(${batch}, ${inN}, ${outN}, ${xs}, ${ws()}, ${ctx.ptr(node.inputs[2] ?? '')}, ${lo}, ${hi}, ${y})`,
+    };
   }
   const p = prepareDense(node, x, w, ctx.output());
   const bias = ctx.input(2);
@@ -46,11 +49,22 @@ export const dense: OpEmitter<Node<'Dense'>> = (ctx) => {
     padded.set(folded);
     const fb = bias ? ctx.weight(node.inputs[2], padded) : ctx.int32Array('folded_bias', padded);
     const w4 = ctx.weight(node.inputs[1], interleaveDenseRows(w.data as Int8Array, outN, inN));
-    const q = declareDspQuant(ctx, p, smmulrChannels(w.data as Int8Array, bias, p.inputOffset, outN, inN, (o, i) => o * inN + i));
+    const q = declareDspQuant(
+      ctx,
+      p,
+      smmulrChannels(w.data as Int8Array, bias, p.inputOffset, outN, inN, (o, i) => o * inN + i),
+    );
     return { kernel: 'tfg_dense_s8_dsp', call: `tfg_dense_s8_dsp(${batch}, ${inN}, ${outN}, &${q}, ${xs}, ${w4}, ${fb}, ${y})` };
   }
   const mult = ctx.int32Array('multiplier', p.multiplier);
   const shift = ctx.int32Array('shift', p.shift);
-  const q = ctx.declare('quant', 'tfg_s8_channel_quant', `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
-  return { kernel: 'tfg_dense_s8', call: `tfg_dense_s8(${batch}, ${inN}, ${outN}, &${q}, ${xs}, ${ws()}, ${ctx.ptr(node.inputs[2] ?? '')}, ${y})` };
+  const q = ctx.declare(
+    'quant',
+    'tfg_s8_channel_quant',
+    `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`,
+  );
+  return {
+    kernel: 'tfg_dense_s8',
+    call: `tfg_dense_s8(${batch}, ${inN}, ${outN}, &${q}, ${xs}, ${ws()}, ${ctx.ptr(node.inputs[2] ?? '')}, ${y})`,
+  };
 };

@@ -27,8 +27,16 @@ function dspScratch(ctx: NodeContext<Node<'DepthwiseConv2D'>>): number | undefin
   const w = ctx.input(1)!;
   const [, kH, kW, ch] = w.shape;
   const [rowBytes, wBytes] = depthwiseDspScratch(ch, kH, kW, ctx.output().shape[2], a.strides[1]);
-  const dsp = ctx.kernels === 'cortex-m-dsp' && ctx.input(0)!.dtype === 'i8' && a.multiplier === 1 && a.dilations[0] === 1 &&
-    a.dilations[1] === 1 && w.data && rowBytes <= TFG_DW_ROWBUF_BYTES && wBytes <= TFG_DW_WBUF_BYTES && kH <= TFG_DW_MAX_KH &&
+  const dsp =
+    ctx.kernels === 'cortex-m-dsp' &&
+    ctx.input(0)!.dtype === 'i8' &&
+    a.multiplier === 1 &&
+    a.dilations[0] === 1 &&
+    a.dilations[1] === 1 &&
+    w.data &&
+    rowBytes <= TFG_DW_ROWBUF_BYTES &&
+    wBytes <= TFG_DW_WBUF_BYTES &&
+    kH <= TFG_DW_MAX_KH &&
     fitsGeom16(ctx, kH, kW);
   return dsp ? rowBytes + wBytes : undefined;
 }
@@ -46,7 +54,10 @@ export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
   if (x.dtype === 'f32') {
     const [lo, hi] = floatActivation(node.attrs.activation);
     const geom = convGeom(ctx, w.shape[1], w.shape[2]);
-    return { kernel: 'tfg_depthwise_conv2d_f32', call: `tfg_depthwise_conv2d_f32(&${geom}, ${ptrs.join(', ')}, ${biasPtr()}, ${lo}, ${hi}, ${out})` };
+    return {
+      kernel: 'tfg_depthwise_conv2d_f32',
+      call: `tfg_depthwise_conv2d_f32(&${geom}, ${ptrs.join(', ')}, ${biasPtr()}, ${lo}, ${hi}, ${out})`,
+    };
   }
   const p = prepareConv(node, x, w, ctx.output());
   const [, kH, kW, ch] = w.shape;
@@ -57,7 +68,11 @@ export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
     const bias4 = new Int32Array(Math.ceil(ch / 4) * 4);
     if (bias) bias4.set(bias.data as Int32Array);
     const b4 = bias ? ctx.weight(node.inputs[2], bias4) : ctx.int32Array('bias4', bias4);
-    const q = declareDspQuant(ctx, p, smmulrChannels(w.data as Int8Array, bias, p.inputOffset, ch, kH * kW, (c, i) => i * ch + c));
+    const q = declareDspQuant(
+      ctx,
+      p,
+      smmulrChannels(w.data as Int8Array, bias, p.inputOffset, ch, kH * kW, (c, i) => i * ch + c),
+    );
     return {
       kernel: 'tfg_depthwise_conv2d_s8_dsp',
       call: `tfg_depthwise_conv2d_s8_dsp(&${geom}, &${q}, ${p.inputOffset}, ${ptrs.join(', ')}, ${b4}, ${out}, ${ctx.scratch(scratch)})`,
@@ -66,6 +81,10 @@ export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
   const geom = convGeom(ctx, kH, kW);
   const mult = ctx.int32Array('multiplier', p.multiplier);
   const shift = ctx.int32Array('shift', p.shift);
-  const q = ctx.declare('quant', 'tfg_s8_channel_quant', `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
+  const q = ctx.declare(
+    'quant',
+    'tfg_s8_channel_quant',
+    `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`,
+  );
   return { kernel: 'tfg_depthwise_conv2d_s8', call: `tfg_depthwise_conv2d_s8(&${geom}, &${q}, ${ptrs.join(', ')}, ${biasPtr()}, ${out})` };
 };

@@ -22,8 +22,14 @@ export const DSP_ACC_LIMIT = 2 ** 30;
  * int8 x (the SMMULR path is exact). Channel c's weights are w[weightIndex(c, i)], i < perChannel. Channels that fail
  * (e.g. dead channels whose bias alone is 2^30) take tfg_requant_dsp's general path.
  */
-export function smmulrChannels(w: Int8Array, bias: Tensor | undefined, inputOffset: number, channels: number, perChannel: number,
-  weightIndex: (c: number, i: number) => number): boolean[] {
+export function smmulrChannels(
+  w: Int8Array,
+  bias: Tensor | undefined,
+  inputOffset: number,
+  channels: number,
+  perChannel: number,
+  weightIndex: (c: number, i: number) => number,
+): boolean[] {
   const maxX = Math.max(Math.abs(-128 + inputOffset), Math.abs(127 + inputOffset));
   const b = bias?.data as Int32Array | undefined;
   return Array.from({ length: channels }, (_, c) => {
@@ -45,7 +51,11 @@ export function declareDspQuant(ctx: EmitContext<Node>, p: ChannelQuant, smmulrO
   const codes = Array.from(p.shift, (s, c) => shiftCode(s, smmulrOk[c]));
   for (const e of codes) if (e < -128 || e > 127) throw new Error(`shift code ${e} does not fit int8`);
   const shift = ctx.declare('shift_code', 'int8_t[]', `{\n${cList(cInts(codes), 16)}\n}`);
-  return ctx.declare('quant', 'tfg_s8_dsp_quant', `{ ${p.outputOffset}, ${1 + 2 * p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
+  return ctx.declare(
+    'quant',
+    'tfg_s8_dsp_quant',
+    `{ ${p.outputOffset}, ${1 + 2 * p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`,
+  );
 }
 
 /**

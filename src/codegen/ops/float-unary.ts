@@ -6,7 +6,8 @@ import type { EmitContext, OpEmission } from '../op-emitter.ts';
 export function emitFloatUnary(ctx: EmitContext, kernel: string, extraArgs: string[] = []): OpEmission {
   const { node } = ctx;
   const x = ctx.input(0)!;
-  if (x.dtype !== 'f32') throw unsupported(node, `no ${x.dtype} kernel (float only)`, 'keep this node in float: exclude it from int8 quantization');
+  if (x.dtype !== 'f32')
+    throw unsupported(node, `no ${x.dtype} kernel (float only)`, 'keep this node in float: exclude it from int8 quantization');
   const args = [String(product(x.shape)), ...extraArgs, ctx.ptr(node.inputs[0]), ctx.ptr(node.outputs[0])];
   return { kernel, call: `${kernel}(${args.join(', ')})` };
 }

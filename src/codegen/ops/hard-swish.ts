@@ -11,5 +11,8 @@ export const hardSwish: OpEmitter<Node<'HardSwish'>> = (ctx) => {
   if (x.dtype === 'f32') return emitFloatUnary(ctx, 'tfg_hard_swish_f32');
   const table = ctx.declare('table', 'int8_t[]', `{\n${cList(cInts(prepareHardSwish(ctx.node, x, ctx.output())), 16)}\n}`);
   const { node } = ctx;
-  return { kernel: 'tfg_lut_s8', call: `tfg_lut_s8(${product(x.shape)}, ${table}, ${ctx.ptr(node.inputs[0])}, ${ctx.ptr(node.outputs[0])})` };
+  return {
+    kernel: 'tfg_lut_s8',
+    call: `tfg_lut_s8(${product(x.shape)}, ${table}, ${ctx.ptr(node.inputs[0])}, ${ctx.ptr(node.outputs[0])})`,
+  };
 };

@@ -14,7 +14,8 @@ export const pad: OpEmitter<Node<'Pad'>> = (ctx) => {
   const rank = x.shape.length;
   if (rank > TFG_MAX_DIMS) throw unsupported(node, `rank ${rank} is above the kernels' ${TFG_MAX_DIMS}`);
   const begin = node.attrs.pads.slice(0, rank);
-  if (node.attrs.pads.some((p) => p < 0)) throw unsupported(node, 'negative pads (cropping) are not supported', 'replace the negative pads by a slice in the model');
+  if (node.attrs.pads.some((p) => p < 0))
+    throw unsupported(node, 'negative pads (cropping) are not supported', 'replace the negative pads by a slice in the model');
   const arr = (xs: readonly number[]) => `{${xs.join(', ')}}`;
   const params = ctx.declare('params', 'tfg_pad_params', `{ ${rank}, ${arr(x.shape)}, ${arr(y.shape)}, ${arr(begin)} }`);
   const io = `${ctx.ptr(node.inputs[0])}, ${ctx.ptr(node.outputs[0])}`;

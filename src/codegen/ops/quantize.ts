@@ -12,7 +12,8 @@ export const quantize: OpEmitter<Node<'Quantize'>> = (ctx) => {
   const qout = quantOf(ctx.output(), node);
   const n = product(x.shape);
   const io = `${ctx.ptr(node.inputs[0])}, ${ctx.ptr(node.outputs[0])}`;
-  if (x.dtype === 'f32') return { kernel: 'tfg_quantize_s8', call: `tfg_quantize_s8(${n}, ${cFloat(qout.scale)}, ${qout.zeroPoint}, ${io})` };
+  if (x.dtype === 'f32')
+    return { kernel: 'tfg_quantize_s8', call: `tfg_quantize_s8(${n}, ${cFloat(qout.scale)}, ${qout.zeroPoint}, ${io})` };
   const req = ctx.declare('requant', 'tfg_requant_params', requantInit(quantOf(x, node), qout));
   return { kernel: 'tfg_requantize_s8', call: `tfg_requantize_s8(${n}, &${req}, ${io})` };
 };

@@ -17,8 +17,10 @@ export const relu: OpEmitter<Node<'Relu' | 'Clip'>> = (ctx) => {
     return { kernel: 'tfg_clip_f32', call: `tfg_clip_f32(${n}, ${cFloat(lo)}, ${cFloat(hi)}, ${io})` };
   }
   const p = prepareRelu(node, x, ctx.output());
-  const req = ctx.declare('requant', 'tfg_requant_params', requantInit(quantOf(x, node), quantOf(ctx.output(), node), p.multiplier, p.shift));
+  const req = ctx.declare(
+    'requant',
+    'tfg_requant_params',
+    requantInit(quantOf(x, node), quantOf(ctx.output(), node), p.multiplier, p.shift),
+  );
   return { kernel: 'tfg_clip_s8', call: `tfg_clip_s8(${n}, &${req}, ${p.actMin}, ${p.actMax}, ${io})` };
 };
-
-

@@ -18,6 +18,10 @@ export const softmax: OpEmitter<Node<'Softmax'>> = (ctx) => {
     return { kernel: 'tfg_softmax_f32', call: `tfg_softmax_f32(${outer}, ${depth}, ${inner}, ${cFloat(node.attrs.beta)}, ${io})` };
   }
   const p = prepareSoftmax(node, x, ctx.output()); // checks last axis, output quant and depth
-  const params = ctx.declare('params', 'tfg_softmax_s8_params', `{ ${outer}, ${depth}, ${inner}, ${p.inputMultiplier}, ${p.inputLeftShift}, ${p.diffMin} }`);
+  const params = ctx.declare(
+    'params',
+    'tfg_softmax_s8_params',
+    `{ ${outer}, ${depth}, ${inner}, ${p.inputMultiplier}, ${p.inputLeftShift}, ${p.diffMin} }`,
+  );
   return { kernel: 'tfg_softmax_s8', call: `tfg_softmax_s8(&${params}, ${io})` };
 };

@@ -14,10 +14,18 @@ import { foldedBias, packingProblem, sharesOneScale, xnorScratchBytes } from '..
 
 /** Declares the layer's int8 requantization block, as the int8 emitters do; `oneScale`: the weights share one scale (a
  *  Huffman stream flagged HUFF_ONE_SCALE), so one multiplier and shift serve every channel. */
-function quantBlock(ctx: EmitContext, p: { inputOffset: number; outputOffset: number; actMin: number; actMax: number; multiplier: ArrayLike<number>; shift: ArrayLike<number> }, oneScale = false): string {
+function quantBlock(
+  ctx: EmitContext,
+  p: { inputOffset: number; outputOffset: number; actMin: number; actMax: number; multiplier: ArrayLike<number>; shift: ArrayLike<number> },
+  oneScale = false,
+): string {
   const mult = ctx.int32Array('multiplier', oneScale ? [p.multiplier[0]] : p.multiplier);
   const shift = ctx.int32Array('shift', oneScale ? [p.shift[0]] : p.shift);
-  return ctx.declare('quant', 'tfg_s8_channel_quant', `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`);
+  return ctx.declare(
+    'quant',
+    'tfg_s8_channel_quant',
+    `{ ${p.inputOffset}, ${p.outputOffset}, ${p.actMin}, ${p.actMax}, ${mult}, ${shift} }`,
+  );
 }
 
 /** The bias argument: NULL when a Huffman stream holds the bias (foldedBias), so the bias array is never declared. */
@@ -53,7 +61,12 @@ export function emitPackedDense(ctx: EmitContext<Node<'Dense'>>): OpEmission | u
   const wName = node.inputs[1];
   const problem = packingProblem(g, wName);
   // Only the XNOR kernel computes on sign(x): a binarized-input Dense it cannot serve must not fall back to tfg_dense_f32.
-  if (problem && node.attrs.binarizeInput) throw unsupported(node, `binarized-input Dense: weights "${wName}": ${problem}`, 'binarize this layer\'s weights (binary pass) and keep it in float');
+  if (problem && node.attrs.binarizeInput)
+    throw unsupported(
+      node,
+      `binarized-input Dense: weights "${wName}": ${problem}`,
+      "binarize this layer's weights (binary pass) and keep it in float",
+    );
   if (problem) return undefined;
   const x = ctx.input(0)!;
   const w = ctx.input(1)!;
@@ -66,7 +79,8 @@ export function emitPackedDense(ctx: EmitContext<Node<'Dense'>>): OpEmission | u
   const call = (kernel: string, args: string) => ({ kernel, call: `${kernel}(${head}, ${args})` });
   if (x.dtype === 'f32') {
     if (kind === 'f16') return call('tfg_dense_f32_f16', `${xp}, ${wp}, ${bp}, ${lo}, ${hi}, ${yp}`);
-    if (kind === 'binary' && node.attrs.binarizeInput) return call('tfg_dense_f32_xnor', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}, ${scratchArgs(ctx)}`);
+    if (kind === 'binary' && node.attrs.binarizeInput)
+      return call('tfg_dense_f32_xnor', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}, ${scratchArgs(ctx)}`);
     if (kind === 'binary') return call('tfg_dense_f32_b1', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
     return call('tfg_dense_f32_huff', `${xp}, &${wp}_stream, ${bp}, ${lo}, ${hi}, ${yp}, ${scratchArgs(ctx)}`);
   }
@@ -80,7 +94,12 @@ export function emitPackedConv(ctx: EmitContext<Node<'Conv2D'>>): OpEmission | u
   const { node, g } = ctx;
   const wName = node.inputs[1];
   const problem = packingProblem(g, wName);
-  if (problem && node.attrs.binarizeInput) throw unsupported(node, `binarized-input Conv2D: weights "${wName}": ${problem}`, 'binarize this layer\'s weights (binary pass), keep it in float with groups = 1');
+  if (problem && node.attrs.binarizeInput)
+    throw unsupported(
+      node,
+      `binarized-input Conv2D: weights "${wName}": ${problem}`,
+      "binarize this layer's weights (binary pass), keep it in float with groups = 1",
+    );
   if (problem) return undefined;
   const x = ctx.input(0)!;
   const w = ctx.input(1)!;
@@ -91,7 +110,8 @@ export function emitPackedConv(ctx: EmitContext<Node<'Conv2D'>>): OpEmission | u
   const call = (kernel: string, args: string) => ({ kernel, call: `${kernel}(&${geom}, ${args})` });
   if (x.dtype === 'f32') {
     if (kind === 'f16') return call('tfg_conv2d_f32_f16', `${xp}, ${wp}, ${bp}, ${lo}, ${hi}, ${yp}`);
-    if (kind === 'binary' && node.attrs.binarizeInput) return call('tfg_conv2d_f32_xnor', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}, ${scratchArgs(ctx)}`);
+    if (kind === 'binary' && node.attrs.binarizeInput)
+      return call('tfg_conv2d_f32_xnor', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}, ${scratchArgs(ctx)}`);
     if (kind === 'binary') return call('tfg_conv2d_f32_b1', `${xp}, ${wp}, ${wp}_alpha, ${bp}, ${lo}, ${hi}, ${yp}`);
     return call('tfg_conv2d_f32_huff', `${xp}, &${wp}_stream, ${bp}, ${lo}, ${hi}, ${yp}, ${scratchArgs(ctx)}`);
   }

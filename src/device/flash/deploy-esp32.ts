@@ -4,7 +4,15 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Board } from '../../build/boards.ts';
 import { elfSize, type ElfSize } from '../../build/elf-size.ts';
-import { buildEspIdfProject, ESP_IDF_FOLDER, espIdfChip, generateEspIdfProject, missingSdk, noIdfMessage, type EspIdfProject } from '../../build/esp-idf.ts';
+import {
+  buildEspIdfProject,
+  ESP_IDF_FOLDER,
+  espIdfChip,
+  generateEspIdfProject,
+  missingSdk,
+  noIdfMessage,
+  type EspIdfProject,
+} from '../../build/esp-idf.ts';
 import type { GeneratedModel } from '../../codegen/generate.ts';
 import { TinyforgeError } from '../../diagnostics.ts';
 import type { FlashEsp32Result, FlashProgress } from './esp32.ts';
@@ -82,9 +90,11 @@ export async function deployEsp32(opts: DeployEsp32Options): Promise<DeployEsp32
   let build: DeployEsp32Result['build'];
   if (opts.image) {
     const flasherArgs = flasherArgsOf(opts.image);
-    opts.onLog?.(idfPath
-      ? `flashing the prebuilt image in ${dirname(flasherArgs)} as asked (--image); the generated project is not built`
-      : `ESP-IDF is not installed (IDF_PATH is not set): skipping idf.py build; flashing the prebuilt image in ${dirname(flasherArgs)} — it holds whatever model it was built with`);
+    opts.onLog?.(
+      idfPath
+        ? `flashing the prebuilt image in ${dirname(flasherArgs)} as asked (--image); the generated project is not built`
+        : `ESP-IDF is not installed (IDF_PATH is not set): skipping idf.py build; flashing the prebuilt image in ${dirname(flasherArgs)} — it holds whatever model it was built with`,
+    );
     build = { kind: 'prebuilt', flasherArgs };
   } else if (idfPath) {
     opts.onLog?.(`building with ESP-IDF at ${idfPath} (idf.py build) …`);
@@ -92,7 +102,9 @@ export async function deployEsp32(opts: DeployEsp32Options): Promise<DeployEsp32
     build = { kind: 'idf.py', flasherArgs: b.flasherArgs };
   } else {
     // The project folder is already written, ready for a build once ESP-IDF is there.
-    throw missingSdk(noIdfMessage(board), board, [`the ESP-IDF project is ready in ${project.dir}: run \`idf.py build\` there once ESP-IDF is installed`]);
+    throw missingSdk(noIdfMessage(board), board, [
+      `the ESP-IDF project is ready in ${project.dir}: run \`idf.py build\` there once ESP-IDF is installed`,
+    ]);
   }
   const flash = await flashWithEsptool({
     board: board.id,

@@ -21,11 +21,15 @@ export function explainFlashError(err: unknown, port: string, adapter: Serialpor
   const block = /flash after seq (\d+) failed with status (\d+),(\d+)/.exec(message);
   if (block && image && !adapter.lostError) {
     const code = Number(block[3]);
-    return new TinyforgeError('esp-write-failed', `the chip rejected block ${block[1]} of the image at 0x${image.offset.toString(16)} on every attempt: error 0x${code.toString(16)} (${BLOCK_ERRORS[code] ?? 'unknown error'})`, {
-      location: { port, file: image.file },
-      notes: [`esptool-js: ${message}`],
-      hint: 'lower the baud rate (baudRate: 115200), try another USB cable or port, and flash again',
-    });
+    return new TinyforgeError(
+      'esp-write-failed',
+      `the chip rejected block ${block[1]} of the image at 0x${image.offset.toString(16)} on every attempt: error 0x${code.toString(16)} (${BLOCK_ERRORS[code] ?? 'unknown error'})`,
+      {
+        location: { port, file: image.file },
+        notes: [`esptool-js: ${message}`],
+        hint: 'lower the baud rate (baudRate: 115200), try another USB cable or port, and flash again',
+      },
+    );
   }
   if (adapter.lostError || (!adapter.isOpen && stage !== 'connect')) {
     return new TinyforgeError('esp-port-closed', `${port} closed during ${stage}: ${adapter.lostError?.message ?? message}`, {

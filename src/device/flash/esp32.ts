@@ -98,10 +98,14 @@ function checkImages(images: FlashImage[], port: string): void {
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1];
     if (prev.offset + prev.data.length > sorted[i].offset) {
-      throw new TinyforgeError('esp-image-overlap', `image at 0x${prev.offset.toString(16)} (${prev.data.length} bytes) overlaps the one at 0x${sorted[i].offset.toString(16)}`, {
-        location: { port, file: prev.file },
-        hint: 'check flasher_args.json and the partition table offsets',
-      });
+      throw new TinyforgeError(
+        'esp-image-overlap',
+        `image at 0x${prev.offset.toString(16)} (${prev.data.length} bytes) overlaps the one at 0x${sorted[i].offset.toString(16)}`,
+        {
+          location: { port, file: prev.file },
+          hint: 'check flasher_args.json and the partition table offsets',
+        },
+      );
     }
   }
 }
@@ -122,7 +126,9 @@ function whenLost(adapter: SerialportWebSerial): { promise: Promise<never>; stop
  * USB-Serial/JTAG (303a:1001) has no DTR/RTS transistors and needs esptool's USB reset instead of the classic one.
  */
 async function adapterFor(path: string): Promise<SerialportWebSerial> {
-  const info = await listPorts().then((ports) => ports.find((p) => p.path === path)).catch(() => undefined);
+  const info = await listPorts()
+    .then((ports) => ports.find((p) => p.path === path))
+    .catch(() => undefined);
   const hex = (v?: string) => (v ? Number.parseInt(v, 16) : undefined);
   return new SerialportWebSerial({ path, usbVendorId: hex(info?.vendorId), usbProductId: hex(info?.productId) });
 }
@@ -134,7 +140,10 @@ async function connectChip(loader: ESPLoader, adapter: SerialportWebSerial, atte
     await loader.connect('default_reset', attempts, true);
   } catch (err) {
     if (err instanceof UnexpectedChipMagicError) {
-      throw new TinyforgeError('esp-wrong-chip', `${port}: ${err.message}`, { location: { port }, hint: 'this is not an ESP32-family chip esptool-js knows' });
+      throw new TinyforgeError('esp-wrong-chip', `${port}: ${err.message}`, {
+        location: { port },
+        hint: 'this is not an ESP32-family chip esptool-js knows',
+      });
     }
     if (!adapter.isOpen && !adapter.lostError) {
       throw new TinyforgeError('esp-port-open', `cannot open ${port}: ${err instanceof Error ? err.message : String(err)}`, {
@@ -207,10 +216,14 @@ export async function flashEsp32(options: FlashEsp32Options): Promise<FlashEsp32
     const { flashId, flashSize, flashBytes } = await configureFlash(loader);
     for (const img of options.images) {
       if (img.offset + img.data.length > flashBytes) {
-        throw new TinyforgeError('esp-image-too-big', `image at 0x${img.offset.toString(16)} (${img.data.length} bytes) ends past the ${flashBytes / 1024 / 1024} MB flash`, {
-          location: { port, file: img.file },
-          hint: 'shrink the app partition contents or pick a board with more flash',
-        });
+        throw new TinyforgeError(
+          'esp-image-too-big',
+          `image at 0x${img.offset.toString(16)} (${img.data.length} bytes) ends past the ${flashBytes / 1024 / 1024} MB flash`,
+          {
+            location: { port, file: img.file },
+            hint: 'shrink the app partition contents or pick a board with more flash',
+          },
+        );
       }
     }
     stage = 'write';
@@ -234,10 +247,14 @@ export async function flashEsp32(options: FlashEsp32Options): Promise<FlashEsp32
       const expectedMd5 = md5Hex(padded);
       const got = await loader.flashMd5sum(img.offset, padded.length);
       if (got !== expectedMd5) {
-        throw new TinyforgeError('esp-md5-mismatch', `flash at 0x${img.offset.toString(16)} (${padded.length} bytes) does not match what was written: expected MD5 ${expectedMd5}, got ${got}`, {
-          location: { port, file: img.file },
-          hint: 'flash again; if it repeats at the same offset, erase the flash (the chip may be worn) or lower the baud rate',
-        });
+        throw new TinyforgeError(
+          'esp-md5-mismatch',
+          `flash at 0x${img.offset.toString(16)} (${padded.length} bytes) does not match what was written: expected MD5 ${expectedMd5}, got ${got}`,
+          {
+            location: { port, file: img.file },
+            hint: 'flash again; if it repeats at the same offset, erase the flash (the chip may be worn) or lower the baud rate',
+          },
+        );
       }
       verified.push({ offset: img.offset, bytes: padded.length, md5: got });
     }

@@ -7,7 +7,11 @@ import { DeviceProtocol } from '../protocol.ts';
 import { SerialLink } from '../serial-link.ts';
 
 /** Opens `port` at `baudRate` (the firmware's link rate) and says hello; the port is closed again on failure. */
-export async function openHardwareSession(board: Board, port: string, opts: OpenOptions & { baudRate?: number } = {}): Promise<DeviceSession> {
+export async function openHardwareSession(
+  board: Board,
+  port: string,
+  opts: OpenOptions & { baudRate?: number } = {},
+): Promise<DeviceSession> {
   const link = new SerialLink(port, opts.baudRate ?? 115200);
   try {
     await link.open();

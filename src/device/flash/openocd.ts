@@ -66,23 +66,36 @@ function explain(output: string, opts: FlashOpenOcdOptions, command: string[]): 
   const notes = [`$ ${command.map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' ')}`, tail];
   if (/verify failed|checksum mismatch|contents differ/i.test(output)) {
     return new TinyforgeError('flash-verify-failed', `the flash of ${opts.board.id} does not match ${opts.elfPath} after programming`, {
-      location: where, notes, hint: 'flash again; if it repeats, erase the chip (openocd ... -c "init; reset halt; stm32f4x mass_erase 0; exit") and retry',
+      location: where,
+      notes,
+      hint: 'flash again; if it repeats, erase the chip (openocd ... -c "init; reset halt; stm32f4x mass_erase 0; exit") and retry',
     });
   }
-  if (/open failed|unable to open|no device found|LIBUSB_ERROR|init mode failed|Error connecting DP|Target not examined|unable to connect/i.test(output)) {
+  if (
+    /open failed|unable to open|no device found|LIBUSB_ERROR|init mode failed|Error connecting DP|Target not examined|unable to connect/i.test(
+      output,
+    )
+  ) {
     return new TinyforgeError('openocd-no-probe', `OpenOCD cannot reach the ${opts.board.id} through its ST-LINK`, {
       location: where,
       notes,
-      hint: 'plug the board\'s ST-LINK USB port in with a data cable; on Linux install the udev rules (sudo cp /usr/share/openocd/contrib/60-openocd.rules /etc/udev/rules.d/ && sudo udevadm control --reload) and replug; close other debuggers (STM32CubeIDE, st-util)',
+      hint: "plug the board's ST-LINK USB port in with a data cable; on Linux install the udev rules (sudo cp /usr/share/openocd/contrib/60-openocd.rules /etc/udev/rules.d/ && sudo udevadm control --reload) and replug; close other debuggers (STM32CubeIDE, st-util)",
     });
   }
-  return new TinyforgeError('flash-failed', `openocd failed to program ${opts.board.id}`, { location: where, notes, hint: 'OpenOCD\'s own message is above' });
+  return new TinyforgeError('flash-failed', `openocd failed to program ${opts.board.id}`, {
+    location: where,
+    notes,
+    hint: "OpenOCD's own message is above",
+  });
 }
 
 /** Programs, verifies and resets the board; 'missing-toolchain' names Debian's openocd package when it is absent. */
 export async function flashWithOpenOcd(opts: FlashOpenOcdOptions): Promise<OpenOcdResult> {
   if (!existsSync(opts.elfPath)) {
-    throw new TinyforgeError('missing-firmware', `no firmware at ${opts.elfPath}`, { location: { file: opts.elfPath }, hint: 'build it first (`tinyforge compile`)' });
+    throw new TinyforgeError('missing-firmware', `no firmware at ${opts.elfPath}`, {
+      location: { file: opts.elfPath },
+      hint: 'build it first (`tinyforge compile`)',
+    });
   }
   const cmd = opts.command ?? 'openocd';
   const args = openocdArgs(opts);
@@ -93,10 +106,12 @@ export async function flashWithOpenOcd(opts: FlashOpenOcdOptions): Promise<OpenO
       // OpenOCD logs on stderr; keep both streams in order of importance.
       const output = `${stdout}${stderr}`;
       if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new TinyforgeError('missing-toolchain', `the flasher "${cmd}" for board ${opts.board.id} is not installed`, {
-          location: { file: opts.board.file, field: 'flasher' },
-          hint: 'install it: sudo apt-get install openocd',
-        }));
+        reject(
+          new TinyforgeError('missing-toolchain', `the flasher "${cmd}" for board ${opts.board.id} is not installed`, {
+            location: { file: opts.board.file, field: 'flasher' },
+            hint: 'install it: sudo apt-get install openocd',
+          }),
+        );
         return;
       }
       if (err) {

@@ -13,7 +13,8 @@ export const averagePool: OpDef<'AveragePool'> = {
   defaults: { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], countIncludePad: false, activation: 'none' },
   validate(inputs, a) {
     const problems = validatePool(inputs, a);
-    if (typeof a.countIncludePad !== 'boolean') problems.push(`countIncludePad must be a boolean, got ${JSON.stringify(a.countIncludePad)}`);
+    if (typeof a.countIncludePad !== 'boolean')
+      problems.push(`countIncludePad must be a boolean, got ${JSON.stringify(a.countIncludePad)}`);
     return problems;
   },
   inferShapes: inferPool,

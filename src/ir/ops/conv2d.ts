@@ -19,7 +19,10 @@ export const conv2d: OpDef<'Conv2D'> = {
     const c = x!.shape[3];
     if (c % a.groups !== 0) problems.push(`input channels ${c} are not divisible by groups ${a.groups}`);
     if (o % a.groups !== 0) problems.push(`output channels ${o} are not divisible by groups ${a.groups}`);
-    if (ipg * a.groups !== c) problems.push(`weights ${fmtShape(w!.shape)} expect ${ipg * a.groups} input channels (I/groups=${ipg}, groups=${a.groups}) but input ${fmtShape(x!.shape)} has ${c}`);
+    if (ipg * a.groups !== c)
+      problems.push(
+        `weights ${fmtShape(w!.shape)} expect ${ipg * a.groups} input channels (I/groups=${ipg}, groups=${a.groups}) but input ${fmtShape(x!.shape)} has ${c}`,
+      );
     if (b && (b.shape.length !== 1 || b.shape[0] !== o)) problems.push(`bias must be [${o}], got ${fmtShape(b.shape)}`);
     problems.push(...requireWindowFits(x!, [kh, kw], a.dilations, a.pads));
     return problems;
@@ -27,11 +30,13 @@ export const conv2d: OpDef<'Conv2D'> = {
   inferShapes([x, w], a) {
     const [n, h, wd] = x!.shape;
     const [o, kh, kw] = w!.shape;
-    return [[
-      n,
-      windowOutSize(h, kh, a.strides[0], a.dilations[0], a.pads[0], a.pads[2]),
-      windowOutSize(wd, kw, a.strides[1], a.dilations[1], a.pads[1], a.pads[3]),
-      o,
-    ]];
+    return [
+      [
+        n,
+        windowOutSize(h, kh, a.strides[0], a.dilations[0], a.pads[0], a.pads[2]),
+        windowOutSize(wd, kw, a.strides[1], a.dilations[1], a.pads[1], a.pads[3]),
+        o,
+      ],
+    ];
   },
 };

@@ -16,7 +16,9 @@ export const dense: OpDef<'Dense'> = {
     if (!x || !w) return [...problems, 'needs input x and weights W'];
     if (w.shape.length !== 2) return [...problems, `weights must be [out,in], got ${fmtShape(w.shape)}`];
     if (x.shape.length < 1 || x.shape[x.shape.length - 1] !== w.shape[1]) {
-      problems.push(`input ${fmtShape(x.shape)} has last dim ${x.shape[x.shape.length - 1]} but weights [out,in]=${fmtShape(w.shape)} expect ${w.shape[1]}`);
+      problems.push(
+        `input ${fmtShape(x.shape)} has last dim ${x.shape[x.shape.length - 1]} but weights [out,in]=${fmtShape(w.shape)} expect ${w.shape[1]}`,
+      );
     }
     if (b && (b.shape.length !== 1 || b.shape[0] !== w.shape[0])) problems.push(`bias must be [${w.shape[0]}], got ${fmtShape(b.shape)}`);
     return problems;

@@ -18,7 +18,10 @@ export const depthwiseConv2d: OpDef<'DepthwiseConv2D'> = {
     const [one, kh, kw, oc] = w!.shape;
     const c = x!.shape[3];
     if (one !== 1) problems.push(`weights must be [1,KH,KW,C*multiplier], got ${fmtShape(w!.shape)}`);
-    if (oc !== c * a.multiplier) problems.push(`weights ${fmtShape(w!.shape)} have ${oc} channels but input channels ${c} × multiplier ${a.multiplier} = ${c * a.multiplier}`);
+    if (oc !== c * a.multiplier)
+      problems.push(
+        `weights ${fmtShape(w!.shape)} have ${oc} channels but input channels ${c} × multiplier ${a.multiplier} = ${c * a.multiplier}`,
+      );
     if (b && (b.shape.length !== 1 || b.shape[0] !== oc)) problems.push(`bias must be [${oc}], got ${fmtShape(b.shape)}`);
     problems.push(...requireWindowFits(x!, [kh, kw], a.dilations, a.pads));
     return problems;
@@ -26,11 +29,13 @@ export const depthwiseConv2d: OpDef<'DepthwiseConv2D'> = {
   inferShapes([x, w], a) {
     const [n, h, wd] = x!.shape;
     const [, kh, kw, oc] = w!.shape;
-    return [[
-      n,
-      windowOutSize(h, kh, a.strides[0], a.dilations[0], a.pads[0], a.pads[2]),
-      windowOutSize(wd, kw, a.strides[1], a.dilations[1], a.pads[1], a.pads[3]),
-      oc,
-    ]];
+    return [
+      [
+        n,
+        windowOutSize(h, kh, a.strides[0], a.dilations[0], a.pads[0], a.pads[2]),
+        windowOutSize(wd, kw, a.strides[1], a.dilations[1], a.pads[1], a.pads[3]),
+        oc,
+      ],
+    ];
   },
 };

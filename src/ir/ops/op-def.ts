@@ -84,7 +84,11 @@ export function requireActivation(v: unknown): string[] {
 }
 
 /** Checks every convolution shares (Conv2D, DepthwiseConv2D): window attributes, fused activation, 4-D input and weights. */
-export function requireConvBasics(x: InputInfo | undefined, w: InputInfo | undefined, a: { strides?: readonly number[]; dilations?: readonly number[]; pads?: readonly number[]; activation: unknown }): string[] {
+export function requireConvBasics(
+  x: InputInfo | undefined,
+  w: InputInfo | undefined,
+  a: { strides?: readonly number[]; dilations?: readonly number[]; pads?: readonly number[]; activation: unknown },
+): string[] {
   return [
     ...requirePositivePair('strides', a.strides),
     ...requirePositivePair('dilations', a.dilations),
@@ -102,7 +106,12 @@ export function windowOutSize(inSize: number, kernel: number, stride: number, di
 }
 
 /** Problems when a sliding window leaves no output (kernel larger than the padded input). */
-export function requireWindowFits(x: InputInfo, kernel: readonly number[], dilations: readonly number[], pads: readonly number[]): string[] {
+export function requireWindowFits(
+  x: InputInfo,
+  kernel: readonly number[],
+  dilations: readonly number[],
+  pads: readonly number[],
+): string[] {
   const [, h, w] = x.shape;
   const eh = dilations[0] * (kernel[0] - 1) + 1;
   const ew = dilations[1] * (kernel[1] - 1) + 1;

@@ -27,5 +27,12 @@ export function validatePool([x]: (InputInfo | undefined)[], a: PoolAttrs): stri
 
 export function inferPool([x]: (InputInfo | undefined)[], a: PoolAttrs): number[][] {
   const [n, h, w, c] = x!.shape;
-  return [[n, windowOutSize(h, a.kernel[0], a.strides[0], 1, a.pads[0], a.pads[2]), windowOutSize(w, a.kernel[1], a.strides[1], 1, a.pads[1], a.pads[3]), c]];
+  return [
+    [
+      n,
+      windowOutSize(h, a.kernel[0], a.strides[0], 1, a.pads[0], a.pads[2]),
+      windowOutSize(w, a.kernel[1], a.strides[1], 1, a.pads[1], a.pads[3]),
+      c,
+    ],
+  ];
 }

@@ -13,7 +13,8 @@ export const quantize: OpDef<'Quantize'> = {
   defaults: {},
   validate(inputs) {
     const problems = requireInput(inputs);
-    if (inputs[0] && inputs[0].dtype !== 'f32' && inputs[0].dtype !== 'i8') problems.push(`input must be f32 or i8, got ${inputs[0].dtype}`);
+    if (inputs[0] && inputs[0].dtype !== 'f32' && inputs[0].dtype !== 'i8')
+      problems.push(`input must be f32 or i8, got ${inputs[0].dtype}`);
     return problems;
   },
   inferShapes: sameShape,

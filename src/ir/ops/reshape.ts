@@ -22,7 +22,8 @@ export const reshape: OpDef<'Reshape'> = {
     if (problems.length) return problems;
     if (!Array.isArray(a.shape)) return ['shape must be an array of integers'];
     const count = product(inputs[0]!.shape);
-    if (!resolveShape(a.shape, count)) problems.push(`cannot reshape ${fmtShape(inputs[0]!.shape)} (${count} elements) to ${fmtShape(a.shape)}`);
+    if (!resolveShape(a.shape, count))
+      problems.push(`cannot reshape ${fmtShape(inputs[0]!.shape)} (${count} elements) to ${fmtShape(a.shape)}`);
     return problems;
   },
   inferShapes: (inputs, a) => [resolveShape(a.shape, product(inputs[0]!.shape))!],

@@ -14,7 +14,8 @@ export const softmax: OpDef<'Softmax'> = {
   validate(inputs, a) {
     const problems = requireInput(inputs);
     if (problems.length) return problems;
-    if (normalizeAxis(a.axis, inputs[0]!.shape.length) === undefined) problems.push(`axis ${a.axis} is out of range for rank ${inputs[0]!.shape.length}`);
+    if (normalizeAxis(a.axis, inputs[0]!.shape.length) === undefined)
+      problems.push(`axis ${a.axis} is out of range for rank ${inputs[0]!.shape.length}`);
     if (!Number.isFinite(a.beta) || a.beta <= 0) problems.push(`beta must be a positive number, got ${a.beta}`);
     return problems;
   },

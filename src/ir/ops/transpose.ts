@@ -11,7 +11,8 @@ export const transpose: OpDef<'Transpose'> = {
     if (problems.length) return problems;
     const rank = inputs[0]!.shape.length;
     const sorted = [...(a.perm ?? [])].sort((p, q) => p - q);
-    if (sorted.length !== rank || !sorted.every((v, i) => v === i)) problems.push(`perm ${JSON.stringify(a.perm)} is not a permutation of 0..${rank - 1}`);
+    if (sorted.length !== rank || !sorted.every((v, i) => v === i))
+      problems.push(`perm ${JSON.stringify(a.perm)} is not a permutation of 0..${rank - 1}`);
     return problems;
   },
   inferShapes: (inputs, a) => [a.perm.map((p) => inputs[0]!.shape[p])],

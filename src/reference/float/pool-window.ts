@@ -8,7 +8,11 @@ import { floats } from './support.ts';
  * skipped; the caller decides whether it counts). Returns the NHWC output.
  */
 export function poolWindows(
-  x: Value | undefined, outShape: readonly number[], kernel: [number, number], strides: [number, number], pads: Pads,
+  x: Value | undefined,
+  outShape: readonly number[],
+  kernel: [number, number],
+  strides: [number, number],
+  pads: Pads,
   reduce: (values: number[]) => number,
 ): Float32Array {
   const xd = floats(x, 'input');

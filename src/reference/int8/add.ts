@@ -43,9 +43,13 @@ export function prepareAdd(node: Node<'Add' | 'Sub'>, a: Tensor, b: Tensor, y: T
   const m2 = quantizeMultiplier(q2.scale / twiceMax);
   const mo = quantizeMultiplier(twiceMax / (2 ** ADD_LEFT_SHIFT * qo.scale));
   if (m1.shift > 0 || m2.shift > 0 || mo.shift > 0) {
-    throw new TinyforgeError('bad-quant', `node "${node.name}" (${node.op}): output scale ${qo.scale} is too small for input scales ${q1.scale}, ${q2.scale}`, {
-      location: { node: node.name, op: node.op },
-    });
+    throw new TinyforgeError(
+      'bad-quant',
+      `node "${node.name}" (${node.op}): output scale ${qo.scale} is too small for input scales ${q1.scale}, ${q2.scale}`,
+      {
+        location: { node: node.name, op: node.op },
+      },
+    );
   }
   const [actMin, actMax] = activationRange(node.attrs.activation, qo.scale, qo.zeroPoint);
   return {

@@ -46,7 +46,7 @@ export function averagePoolInt8(node: Node, inputs: (Value | undefined)[], outpu
         const kxEnd = Math.min(kW, inW - inXOrigin);
         const padCount = includePad
           ? (Math.min(kH, inH + padBottom - inYOrigin) - Math.max(0, -padTop - inYOrigin)) *
-              (Math.min(kW, inW + padRight - inXOrigin) - Math.max(0, -padLeft - inXOrigin))
+            (Math.min(kW, inW + padRight - inXOrigin) - Math.max(0, -padLeft - inXOrigin))
           : 0;
         const imageCount = Math.max(0, kyEnd - kyStart) * Math.max(0, kxEnd - kxStart);
         const count = includePad ? padCount : imageCount;

@@ -58,7 +58,12 @@ export interface ChannelMultipliers {
 /** TFLite PopulateConvolutionQuantizationParams: effective scale per output channel
  *  = double(s_in) · double(s_w[c]) / double(s_out), each quantized with QuantizeMultiplier.
  *  A per-tensor weight scale (one entry) is used for every channel. */
-export function channelMultipliers(inputScale: number, weightScales: readonly number[], outputScale: number, channels: number): ChannelMultipliers {
+export function channelMultipliers(
+  inputScale: number,
+  weightScales: readonly number[],
+  outputScale: number,
+  channels: number,
+): ChannelMultipliers {
   const multiplier = new Int32Array(channels);
   const shift = new Int32Array(channels);
   for (let c = 0; c < channels; c++) {
@@ -93,9 +98,13 @@ export function weightScales(w: Tensor, node: Node, channels: number): number[] 
 export function biasData(node: Node, v: Value | undefined): Int32Array | null {
   if (!v) return null;
   if (!(v.data instanceof Int32Array)) {
-    throw new TinyforgeError('bad-dtype', `node "${node.name}" (${node.op}): bias "${v.name}" is ${v.dtype}, int8 kernels need an i32 bias`, {
-      location: { node: node.name, op: node.op },
-    });
+    throw new TinyforgeError(
+      'bad-dtype',
+      `node "${node.name}" (${node.op}): bias "${v.name}" is ${v.dtype}, int8 kernels need an i32 bias`,
+      {
+        location: { node: node.name, op: node.op },
+      },
+    );
   }
   return v.data;
 }

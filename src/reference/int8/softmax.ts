@@ -16,7 +16,12 @@
 import type { Node, Tensor, TensorData } from '../../ir/graph.ts';
 import type { Value } from '../kernel.ts';
 import { TinyforgeError } from '../../diagnostics.ts';
-import { multiplyByQuantizedMultiplierGreaterThanOne, quantizeMultiplier, roundingDivideByPOT, saturatingRoundingDoublingHighMul } from '../quant.ts';
+import {
+  multiplyByQuantizedMultiplierGreaterThanOne,
+  quantizeMultiplier,
+  roundingDivideByPOT,
+  saturatingRoundingDoublingHighMul,
+} from '../quant.ts';
 import { int8Data, quantOf, requireInput } from './common.ts';
 import { expOnNegativeValues, getReciprocal } from './fixed-point.ts';
 
@@ -37,15 +42,27 @@ export function prepareSoftmax(node: Node<'Softmax'>, x: Tensor, y: Tensor): Sof
   const qout = quantOf(y, node);
   const where = { location: { node: node.name, op: node.op } };
   if (qout.scale !== SOFTMAX_OUTPUT_SCALE || qout.zeroPoint !== SOFTMAX_OUTPUT_ZERO_POINT) {
-    throw new TinyforgeError('bad-quant', `node "${node.name}" (Softmax): int8 output must have scale 1/256 and zero point −128 (has ${qout.scale}, ${qout.zeroPoint})`, where);
+    throw new TinyforgeError(
+      'bad-quant',
+      `node "${node.name}" (Softmax): int8 output must have scale 1/256 and zero point −128 (has ${qout.scale}, ${qout.zeroPoint})`,
+      where,
+    );
   }
   const rank = x.shape.length;
   const axis = node.attrs.axis < 0 ? node.attrs.axis + rank : node.attrs.axis;
   if (axis !== rank - 1) {
-    throw new TinyforgeError('unsupported-op', `node "${node.name}" (Softmax): int8 softmax works on the last axis only (axis ${node.attrs.axis})`, where);
+    throw new TinyforgeError(
+      'unsupported-op',
+      `node "${node.name}" (Softmax): int8 softmax works on the last axis only (axis ${node.attrs.axis})`,
+      where,
+    );
   }
   if (x.shape[rank - 1] > SOFTMAX_MAX_DEPTH) {
-    throw new TinyforgeError('unsupported-op', `node "${node.name}" (Softmax): int8 softmax supports at most ${SOFTMAX_MAX_DEPTH} classes, has ${x.shape[rank - 1]}`, where);
+    throw new TinyforgeError(
+      'unsupported-op',
+      `node "${node.name}" (Softmax): int8 softmax supports at most ${SOFTMAX_MAX_DEPTH} classes, has ${x.shape[rank - 1]}`,
+      where,
+    );
   }
   const real = Math.min(Math.fround(node.attrs.beta) * qin.scale * 2 ** (31 - SCALED_DIFF_INTEGER_BITS), 2 ** 31 - 1);
   const m = quantizeMultiplier(real);

@@ -10,7 +10,18 @@ import type { GeneratedModel } from '../../../src/codegen/generate.ts';
 import { writeGenerated } from '../../codegen/host-run.ts';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-export const M4_LINK_FLAGS = ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', '-ffreestanding', '-std=c99', '-O2', '-Wall', '-Wextra', '-Werror'];
+export const M4_LINK_FLAGS = [
+  '-mcpu=cortex-m4',
+  '-mthumb',
+  '-mfloat-abi=hard',
+  '-mfpu=fpv4-sp-d16',
+  '-ffreestanding',
+  '-std=c99',
+  '-O2',
+  '-Wall',
+  '-Wextra',
+  '-Werror',
+];
 /** Instructions per SysTick tick at -icount shift=3 on the mps2 boards (40 ns tick / 8 ns instruction). */
 export const INSTRUCTIONS_PER_TICK = 5;
 
@@ -21,23 +32,57 @@ export interface QemuRun {
 }
 
 const macro = (gen: GeneratedModel, name: string): number =>
-  Number(gen.files['model.h'].split('\n').find((l) => l.startsWith(`#define ${name} `))!.split(' ')[2]);
+  Number(
+    gen.files['model.h']
+      .split('\n')
+      .find((l) => l.startsWith(`#define ${name} `))!
+      .split(' ')[2],
+  );
 
 export function runOnQemu(gen: GeneratedModel, inputs: TensorData[], machine = 'mps2-an386'): QemuRun {
   const dir = mkdtempSync(join(tmpdir(), 'tfg-qemu-'));
   try {
     writeGenerated(dir, gen);
     const elf = join(dir, 'app.elf');
-    execFileSync('arm-none-eabi-gcc', [
-      ...M4_LINK_FLAGS, '-I', dir, '-I', join(dir, 'tfg/include'), ...gen.sources.map((s) => join(dir, s)),
-      here('./qemu-harness.c'), here('./startup.c'), '-T', here('./mps2-semihost.ld'), '--specs=rdimon.specs', '-lm', '-o', elf,
-    ], { stdio: 'pipe' });
+    execFileSync(
+      'arm-none-eabi-gcc',
+      [
+        ...M4_LINK_FLAGS,
+        '-I',
+        dir,
+        '-I',
+        join(dir, 'tfg/include'),
+        ...gen.sources.map((s) => join(dir, s)),
+        here('./qemu-harness.c'),
+        here('./startup.c'),
+        '-T',
+        here('./mps2-semihost.ld'),
+        '--specs=rdimon.specs',
+        '-lm',
+        '-o',
+        elf,
+      ],
+      { stdio: 'pipe' },
+    );
     writeFileSync(join(dir, 'in.bin'), Buffer.concat(inputs.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength))));
     const args = ['app', 'in.bin', 'out.bin', String(macro(gen, 'TFG_MODEL_INPUT_BYTES')), String(macro(gen, 'TFG_MODEL_OUTPUT_BYTES'))];
-    const stdout = execFileSync('qemu-system-arm', [
-      '-M', machine, '-nographic', '-monitor', 'none', '-icount', 'shift=3',
-      '-semihosting-config', `enable=on,target=native,${args.map((a) => `arg=${a}`).join(',')}`, '-kernel', elf,
-    ], { cwd: dir, timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    const stdout = execFileSync(
+      'qemu-system-arm',
+      [
+        '-M',
+        machine,
+        '-nographic',
+        '-monitor',
+        'none',
+        '-icount',
+        'shift=3',
+        '-semihosting-config',
+        `enable=on,target=native,${args.map((a) => `arg=${a}`).join(',')}`,
+        '-kernel',
+        elf,
+      ],
+      { cwd: dir, timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] },
+    ).toString();
     const out = readFileSync(join(dir, 'out.bin'));
     const size = out.length / inputs.length;
     const layerTicks: number[] = [];
