@@ -389,7 +389,7 @@ const COMPRESSION: BenchRow[] = [
     what: 'LeNet-300-100 prune-structured (whole neurons removed, int8), mps2-an386, next to the unpruned int8 build',
     commands: [
       `deploy ${LENET} --board mps2-an386 --dataset mnist --samples 20`,
-      `deploy ${LENET} --board mps2-an386 --compress prune-structured --dataset mnist --samples 5000`,
+      `deploy ${LENET} --board mps2-an386 --compress prune-structured --dataset mnist --samples 10000`,
     ],
     figures: (o) => {
       const [base, r] = [deployed(o, 0), deployed(o, 1)];
