@@ -203,7 +203,9 @@ async function main(argv: string[]): Promise<void> {
   }
   if (args.writeReadme) {
     const ran = new Map(results.filter((r) => r.status === 'ok').map((r) => [r.id, r]));
-    const existing = new Map((readme ?? []).map((r) => [r.command, r]));
+    // Read again: a long run must not undo what another run (or a person) wrote to README.md meanwhile.
+    const currentText = readFileSync(readmePath, 'utf8');
+    const existing = new Map((readReadmeRows(currentText) ?? []).map((r) => [r.command, r]));
     const merged: ReadmeRow[] = ROWS.flatMap((row) => {
       const r = ran.get(row.id);
       const command = commandText(row);
@@ -211,7 +213,7 @@ async function main(argv: string[]): Promise<void> {
       const old = existing.get(command);
       return old ? [{ ...old, what: row.what }] : [];
     });
-    writeFileSync(readmePath, writeReadmeRows(readmeText, merged));
+    writeFileSync(readmePath, writeReadmeRows(currentText, merged));
     log(`README.md: figures table rewritten (${ran.size} row(s) measured now)`);
   }
   const failed = results.filter((r) => r.status === 'failed' || (r.readme === 'differs' && !args.writeReadme));
