@@ -68,6 +68,27 @@ async function runSweep(workers: number, root: string, log: (m: string) => void)
 const measured = (rec: SweepRecord) =>
   rec.jobs.map((j) => ({ name: j.name, status: j.status, error: j.error?.code ?? null, figures: j.figures }));
 
+/** Each figure a job measured differently in the two runs, as "job field a → b". */
+function differingFigures(a: SweepRecord, b: SweepRecord): string[] {
+  const [left, right] = [measured(a), measured(b)];
+  const out: string[] = [];
+  left.forEach((job, i) => {
+    const other = right[i];
+    const fields = new Set([...Object.keys(job), ...Object.keys(job.figures ?? {}).map((k) => `figures.${k}`)]);
+    for (const f of fields) {
+      if (f === 'figures') continue;
+      const pick = (j: typeof job | undefined) =>
+        f.startsWith('figures.')
+          ? (j?.figures as Record<string, unknown> | undefined)?.[f.slice(8)]
+          : (j as Record<string, unknown> | undefined)?.[f];
+      const [x, y] = [pick(job), pick(other)];
+      if (JSON.stringify(x) !== JSON.stringify(y))
+        out.push(`${job.name} ${f.replace('figures.', '')} ${JSON.stringify(x)} → ${JSON.stringify(y)}`);
+    }
+  });
+  return out;
+}
+
 export async function benchSweep(opts: { log?: (m: string) => void } = {}) {
   const log = opts.log ?? (() => {});
   const root = mkdtempSync(join(tmpdir(), 'tfg-bench-sweep-'));
@@ -76,7 +97,8 @@ export async function benchSweep(opts: { log?: (m: string) => void } = {}) {
     for (const workers of [1, 2]) runs.push(await runSweep(workers, root, log));
     const [one, two] = runs;
     const rec = two.record;
-    const same = JSON.stringify(measured(one.record)) === JSON.stringify(measured(rec));
+    const differences = differingFigures(one.record, rec);
+    const same = differences.length === 0;
     const rows = rec.jobs.map((j) => ({
       job: j.name,
       status: j.status === 'ok' ? (j.meets_limits ? 'within limits' : 'outside limits') : `error[${j.error?.code}]`,
@@ -99,7 +121,12 @@ export async function benchSweep(opts: { log?: (m: string) => void } = {}) {
         measured: `${two.wall_s.toFixed(1)} s (${(one.wall_s / two.wall_s).toFixed(2)}× faster)`,
         pass: two.wall_s < one.wall_s,
       },
-      { name: 'every job measured the same figures with 1 and 2 workers', target: 'same', measured: same ? 'same' : 'differ', pass: same },
+      {
+        name: 'every job measured the same figures with 1 and 2 workers',
+        target: 'same',
+        measured: same ? 'same' : `differ: ${differences.join('; ')}`,
+        pass: same,
+      },
       { name: 'Pareto front (top-1, latency, flash, RAM) per board', target: '—', measured: front.join('; '), pass: null },
       {
         name: `recommended within ${LIMITS.join(' ')}`,
