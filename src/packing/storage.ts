@@ -324,29 +324,9 @@ function packClustered(
     });
   const st = stream ?? encodeWeightStream(s.indices, d, { codebookN: s.codebook.length, sparse: !!s.sparse, huffman: s.huffman });
   const head = codebookBytes(s.codebook, half, bias);
-  const { bytes, crc32 } = streamArray(st, head);
   const flags = (half ? HUFF_HALF_CODEBOOK : 0) | (bias ? HUFF_HALF_BIAS : 0);
-  const tableBits = st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4);
-  const layout = `codebook (${s.codebook.length} × ${half ? 'half' : 'float'})${bias ? `, ${bias.length} half biases` : ''}, index code lengths${st.gap ? ', gap code lengths' : ''}, ${st.bits}-bit stream`;
-  const descriptor: HuffDescriptor = {
-    bytes: bytes.length,
-    bits: st.bits,
-    crc32,
-    count: st.count,
-    maxIndex: s.codebook.length - 1,
-    gapEscape: st.gapEscape,
-    tableBits,
-    flags,
-    layout,
-  };
-  return {
-    kind: 'clustered',
-    arrays: [arr('', 'uint8_t', bytes)],
-    descriptor,
-    bytes: head.length + st.data.length + st.tableBytes,
-    stream: st,
-    decoderRamBytes: huffDecoderRam(st, true, convRow),
-  };
+  const codebook = `codebook (${s.codebook.length} × ${half ? 'half' : 'float'})${bias ? `, ${bias.length} half biases` : ''}`;
+  return huffPacked(st, head, flags, codebook, s.codebook.length, true, convRow);
 }
 
 /** A graph read back from JSON (src/ir/serialize.ts) may hold indices as a plain object: accept any array-like. */
@@ -370,29 +350,41 @@ function packClusteredInt8(t: Tensor, s: Extract<Storage, { kind: 'clustered' }>
   }
   const st = stream ?? encodeWeightStream(indices, d, { codebookN: s.codebook.length, sparse: !!s.sparse, huffman: s.huffman });
   const head = int8CodebookBytes(s.codebook);
-  const { bytes, crc32 } = streamArray(st, head);
   const flags = HUFF_INT8_CODEBOOK | (sharesOneScale(t) ? HUFF_ONE_SCALE : 0);
-  const tableBits = st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4);
-  const layout = `codebook (${s.codebook.length} × int8), index code lengths${st.gap ? ', gap code lengths' : ''}, ${st.bits}-bit stream`;
+  // The codebook is read in place from flash: the scratch holds the codes' tables (+ the conv row).
+  return huffPacked(st, head, flags, `codebook (${s.codebook.length} × int8)`, s.codebook.length, false, convRow);
+}
+
+/** One flash array (`head` then the stream) behind its tfg_huff_stream descriptor. `copiesCodebook`: the kernel copies
+ *  the codebook into its scratch (float kernels) rather than reading it in place (int8). */
+function huffPacked(
+  st: WeightStream,
+  head: Uint8Array,
+  flags: number,
+  codebook: string,
+  codebookN: number,
+  copiesCodebook: boolean,
+  convRow: number,
+): PackedWeight {
+  const { bytes, crc32 } = streamArray(st, head);
   const descriptor: HuffDescriptor = {
     bytes: bytes.length,
     bits: st.bits,
     crc32,
     count: st.count,
-    maxIndex: s.codebook.length - 1,
+    maxIndex: codebookN - 1,
     gapEscape: st.gapEscape,
-    tableBits,
+    tableBits: st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4),
     flags,
-    layout,
+    layout: `${codebook}, index code lengths${st.gap ? ', gap code lengths' : ''}, ${st.bits}-bit stream`,
   };
-  // The codebook is read in place from flash: the scratch holds the codes' tables (+ the conv row).
   return {
     kind: 'clustered',
     arrays: [arr('', 'uint8_t', bytes)],
     descriptor,
     bytes: head.length + st.data.length + st.tableBytes,
     stream: st,
-    decoderRamBytes: huffDecoderRam(st, false, convRow),
+    decoderRamBytes: huffDecoderRam(st, copiesCodebook, convRow),
   };
 }
 

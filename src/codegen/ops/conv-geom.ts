@@ -39,28 +39,10 @@ export function convGeom16(ctx: EmitContext<Node<'Conv2D' | 'DepthwiseConv2D'>>,
 
 export function convGeom(ctx: EmitContext<Node<'Conv2D' | 'DepthwiseConv2D'>>, kH: number, kW: number): string {
   const a = ctx.node.attrs;
-  const [n, inH, inW, inC] = nhwcOf(ctx.input(0)!);
-  const [, outH, outW, outC] = nhwcOf(ctx.output());
-  const groups = 'groups' in a ? a.groups : 1;
-  const multiplier = 'multiplier' in a ? a.multiplier : 1;
   const fields: [string, number][] = [
-    ['batch', n],
-    ['in_h', inH],
-    ['in_w', inW],
-    ['in_c', inC],
-    ['out_h', outH],
-    ['out_w', outW],
-    ['out_c', outC],
-    ['k_h', kH],
-    ['k_w', kW],
-    ['stride_h', a.strides[0]],
-    ['stride_w', a.strides[1]],
-    ['dil_h', a.dilations[0]],
-    ['dil_w', a.dilations[1]],
-    ['pad_top', a.pads[0]],
-    ['pad_left', a.pads[1]],
-    ['groups', groups],
-    ['depth_multiplier', multiplier],
+    ...geomFields(ctx, kH, kW),
+    ['groups', 'groups' in a ? a.groups : 1],
+    ['depth_multiplier', 'multiplier' in a ? a.multiplier : 1],
   ];
   return ctx.declare('geom', 'tfg_conv_geom', `{ ${fields.map(([k, v]) => `.${k} = ${v}`).join(', ')} }`);
 }
