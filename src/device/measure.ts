@@ -20,7 +20,7 @@ export interface DeviceMeasurement {
   /** Largest |device − reference| over all outputs (float models), 0 for identical int8 outputs. */
   maxAbsDiff: number;
   devicePredictions: number[];
-  /** Each sample's label, in the order of devicePredictions. */
+  /** Each sample's label, in the order of devicePredictions; empty when the samples have no labels. */
   labels: number[];
 }
 
@@ -97,6 +97,6 @@ export async function measureOnDevice(
     agreementKind: int8 ? 'identical-bytes' : 'same-top1',
     maxAbsDiff,
     devicePredictions,
-    labels,
+    labels: data.unlabeled ? [] : labels,
   };
 }

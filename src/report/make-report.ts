@@ -68,7 +68,7 @@ export function makeReport(r: ReportInputs): Report {
   const classes = product(r.graph.tensors[r.graph.outputs[0]].shape);
   const labels = r.measurement.labels ?? [];
   const confusion =
-    classes >= 2 && classes <= 100 && labels.length > 0 && labels.every((l) => Number.isInteger(l) && l >= 0 && l < classes)
+    classes >= 2 && classes <= 100 && labels.length > 0 && labels.every((l) => l < classes)
       ? confusionMatrix(labels, r.measurement.devicePredictions, classes)
       : undefined;
   return {
