@@ -8,7 +8,8 @@ import type { Graph, TensorData } from '../ir/graph.ts';
 import { loadModel } from '../import/index.ts';
 import { isDir, type Dataset } from '../data/dataset.ts';
 import { parsePreprocess } from '../data/preprocess.ts';
-import { sampleInput } from '../reference/model-input.ts';
+import { argmax, sampleInput } from '../reference/model-input.ts';
+import { runGraph } from '../reference/interpreter.ts';
 import {
   carriedCompression,
   compressionOf,
@@ -24,7 +25,9 @@ import { loadBoard, type Board } from '../build/boards.ts';
 import { checkFits } from '../build/fit-check.ts';
 import { ESP_IDF_FOLDER, espIdfProjectFiles } from '../build/esp-idf.ts';
 import { planStack, STACK_GUARD_BYTES, type StackPlan, type UnplannedStack } from '../build/stack-plan.ts';
-import { generateModel } from '../codegen/generate.ts';
+import { generateModel, type GeneratedModel } from '../codegen/generate.ts';
+import { libraryPackage, type LibExample } from '../codegen/lib-package.ts';
+import type { LibFormat } from '../codegen/lib-formats.ts';
 import { checkOutputDir, writeProject, type ManifestStack, type ProjectManifest } from '../codegen/project.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
 import { log, phaseProgress } from './output.ts';
@@ -227,6 +230,8 @@ export interface CompileOptions extends PrepareOptions {
   outDir: string;
   force: boolean;
   lib: boolean;
+  /** The library's packaging (with lib): cmake (default), esp-idf, zephyr, platformio or arduino. */
+  libFormat?: LibFormat;
   /** Reserve this much stack instead of the planned amount. */
   stackBytes?: number;
 }
@@ -251,8 +256,23 @@ export interface CompiledModel extends PreparedModel {
 export async function compileModel(opts: CompileOptions): Promise<CompiledModel> {
   const board = loadBoard(opts.boardId);
   checkOutputDir(opts.outDir, { force: opts.force, inputs: commandInputs(opts) }); // before any work: refuse early, lose nothing
+  const libFormat = opts.lib ? (opts.libFormat ?? 'cmake') : undefined;
+  if (libFormat === 'arduino' && opts.dataset === undefined) {
+    throw new TinyforgeError('bad-argument', 'the Arduino library bundles one sample in its example sketch, and no dataset was given', {
+      location: { field: '--dataset' },
+      hint: 'pass --dataset (its first test sample is bundled), e.g. --dataset mnist',
+    });
+  }
   const prepared = await prepareModel(opts);
-  const generated = generateModel(prepared.graph, { board, lib: opts.lib });
+  const generated = packagedModel(
+    prepared.graph,
+    generateModel(prepared.graph, { board }),
+    libFormat && {
+      format: libFormat,
+      board: board.id,
+      example: libFormat === 'arduino' ? await exampleSample(prepared.graph, opts) : undefined,
+    },
+  );
   // The serial firmware's stack, planned from the cross compiler's frames (a library's stack is its host firmware's).
   const stack = opts.lib ? undefined : await planStack(board, generated, { stackBytes: opts.stackBytes });
   if (stack?.planned && opts.stackBytes !== undefined && stack.limitBytes < stack.plannedBytes + STACK_GUARD_BYTES) {
@@ -287,6 +307,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     modelPath: opts.modelPath,
     quantization: prepared.quantization,
     lib: opts.lib,
+    libFormat,
     compression: prepared.compression,
     force: opts.force,
     inputs: commandInputs(opts),
@@ -295,6 +316,35 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     espIdf: espIdf && ESP_IDF_FOLDER,
   });
   return { ...prepared, board, manifest };
+}
+
+/** The generated model as a library package lays it out (files and sources moved, build files added); unchanged
+ *  without one. */
+function packagedModel(
+  graph: Graph,
+  generated: GeneratedModel,
+  pkg: { format: LibFormat; board: string; example?: LibExample } | undefined,
+): GeneratedModel {
+  if (!pkg) return generated;
+  const { files, sources } = libraryPackage({ ...pkg, graph, model: generated });
+  return { ...generated, files, sources };
+}
+
+/** The first test sample of --dataset (its only split for a dataset without one) as the model takes it, with its label
+ *  and the class the reference interpreter predicts: what the Arduino example sketch runs and should print. */
+async function exampleSample(graph: Graph, flags: DatasetFlags): Promise<LibExample | undefined> {
+  if (graph.inputs.length !== 1 || graph.outputs.length !== 1) return undefined; // the package says why it has no example
+  const data = await loadDatasetFor(graph, flags, { split: 'test', limit: 1 });
+  const sample = data.get(0);
+  const input = sampleInput(graph, sample);
+  const output = runGraph(graph, { [graph.inputs[0]]: input }).outputs[graph.outputs[0]];
+  return {
+    input,
+    source: `sample 0 of ${data.name}`,
+    label: data.unlabeled ? undefined : sample.label,
+    labelName: data.unlabeled ? undefined : data.classNames?.[sample.label],
+    referenceClass: argmax(output),
+  };
 }
 
 /** out/<model>-<board>; a file named model.* takes its folder's name (examples/mnist-cnn/model.onnx → mnist-cnn). */

@@ -1,8 +1,9 @@
-// Library mode: the CMakeLists.txt and Make fragment that let a firmware project build the generated model itself.
+// Library mode: the CMakeLists.txt and Make fragment that let a firmware project build the generated model itself, and
+// the renderer of every library format's templates (templates/lib/<format>/).
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { packagePath } from '../package.ts';
-import { sanitizeCName } from './c-names.ts';
+import { libraryNames } from './lib-names.ts';
 
 export interface LibView {
   modelName: string;
@@ -11,14 +12,18 @@ export interface LibView {
   arenaBytes: number;
 }
 
+/** templates/lib/<format>/<name> rendered with `view` (no HTML escaping; a missing field is an error). */
+export function renderLibTemplate(format: string, name: string, view: object): string {
+  return Handlebars.compile(readFileSync(packagePath('templates', 'lib', format, name), 'utf8'), { noEscape: true, strict: true })(view);
+}
+
 /** CMakeLists.txt (a static library target) and tinyforge_model.mk (TINYFORGE_MODEL_SRCS / _INC for Make users). */
 export function libFiles(v: LibView): Record<string, string> {
-  const view = { target: `tinyforge_${sanitizeCName(v.modelName)}`, sources: v.sources, hash: v.hash, arenaBytes: v.arenaBytes };
-  const render = (name: string) =>
-    Handlebars.compile(readFileSync(packagePath('templates', 'lib', name), 'utf8'), { noEscape: true, strict: true })(view);
+  const names = libraryNames(v.modelName);
+  const view = { target: names.packageName, names, sources: v.sources, hash: v.hash, arenaBytes: v.arenaBytes };
   return {
-    'CMakeLists.txt': render('CMakeLists.txt.hbs'),
-    'tinyforge_model.mk': render('tinyforge_model.mk.hbs'),
-    'README.md': render('README.md.hbs'),
+    'CMakeLists.txt': renderLibTemplate('cmake', 'CMakeLists.txt.hbs', view),
+    'tinyforge_model.mk': renderLibTemplate('cmake', 'tinyforge_model.mk.hbs', view),
+    'README.md': renderLibTemplate('cmake', 'README.md.hbs', view),
   };
 }

@@ -40,6 +40,8 @@ export interface ProjectManifest {
   weight_arrays: WeightFlash[];
   kernels: string[];
   lib: boolean;
+  /** How the library is packaged (library mode): cmake, esp-idf, zephyr, platformio or arduino. */
+  lib_format?: string;
   compression: unknown;
   /** The serial firmware's stack (absent in library mode and in projects of older versions). */
   stack?: ManifestStack;
@@ -228,6 +230,7 @@ export function writeProject(
     modelPath: string;
     quantization: string;
     lib: boolean;
+    libFormat?: string;
     compression: unknown;
     force: boolean;
     /** What the command read (model, recipe, dataset): never overwritten, never inside the output. */
@@ -254,6 +257,7 @@ export function writeProject(
     weight_arrays: gen.weightArrays,
     kernels: gen.kernels,
     lib: args.lib,
+    ...(args.libFormat ? { lib_format: args.libFormat } : {}),
     compression: args.compression,
     ...(args.stack ? { stack: args.stack } : {}),
     ...(args.espIdf ? { esp_idf: args.espIdf } : {}),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { TinyforgeError } from '../../diagnostics.ts';
 import { log, printJson } from '../output.ts';
 import { datasetOptions, positiveInteger, type DatasetFlags } from '../dataset-options.ts';
+import { LIB_FORMATS, parseLibFormat } from '../../codegen/lib-formats.ts';
 
 export interface CompileFlags extends DatasetFlags {
   board: string;
@@ -81,12 +82,24 @@ export function register(program: Command): void {
     'out/<model>-<board>',
   )
     .option('--lib', 'emit a self-contained C library (CMake and Make fragments) to embed in your own firmware')
+    .option(
+      '--format <format>',
+      `with --lib, how the library is packaged: ${LIB_FORMATS.join(', ')} (default cmake: CMakeLists.txt and a Make fragment)`,
+    )
     .option('--json', 'print the manifest on stdout')
     .addHelpText(
       'after',
-      '\nExample:\n  $ tinyforge compile examples/mnist-lenet300/model.onnx --board mps2-an386 --dataset mnist -o out/lenet\n  $ tinyforge compile examples/mnist-cnn/model.onnx --board esp32 --dataset mnist -o out/esp   # + out/esp/esp-idf, an ESP-IDF project',
+      '\nExample:\n  $ tinyforge compile examples/mnist-lenet300/model.onnx --board mps2-an386 --dataset mnist -o out/lenet\n  $ tinyforge compile examples/mnist-cnn/model.onnx --board esp32 --dataset mnist -o out/esp   # + out/esp/esp-idf, an ESP-IDF project\n' +
+        '  $ tinyforge compile examples/mnist-cnn/model.onnx --board mps2-an386 --dataset mnist --lib --format arduino -o out/cnn-arduino   # an Arduino library with an example sketch',
     )
-    .action(async (modelPath: string, opts: CompileFlags & { lib?: boolean; json?: boolean }) => {
+    .action(async (modelPath: string, opts: CompileFlags & { lib?: boolean; format?: string; json?: boolean }) => {
+      const libFormat = opts.format === undefined ? undefined : parseLibFormat(opts.format);
+      if (libFormat && !opts.lib) {
+        throw new TinyforgeError('bad-argument', `--format ${libFormat} packages a library, and --lib is not given`, {
+          location: { field: '--format' },
+          hint: `pass --lib --format ${libFormat}, or leave --format out for the board's firmware project`,
+        });
+      }
       const { compileModel, defaultOutDir } = await import('../steps.ts');
       const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
       const c = await compileModel({
@@ -101,6 +114,7 @@ export function register(program: Command): void {
         outDir,
         force: !!opts.force,
         lib: !!opts.lib,
+        libFormat,
         stackBytes: opts.stackBytes,
         cache: opts.cache,
         preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },

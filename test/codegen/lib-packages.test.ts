@@ -1,0 +1,294 @@
+// Library packages (`compile --lib --format …`): each format's manifest is read the way its build system reads it and
+// checked for the fields that build system requires, and the sources it selects are compiled with only the include
+// paths it declares: the Arduino and PlatformIO layouts with arm-none-eabi-gcc for Cortex-M4 (the Arduino example sketch
+// with arm-none-eabi-g++ against a small Arduino.h the test provides), the ESP-IDF and Zephyr ones with the host gcc.
+// The Arduino sketch also runs on the host and must print the class tinyforge's reference interpreter predicts.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { generateModel } from '../../src/codegen/generate.ts';
+import { libraryPackage, type LibPackage } from '../../src/codegen/lib-package.ts';
+import { LIB_FORMATS, parseLibFormat, type LibFormat } from '../../src/codegen/lib-formats.ts';
+import { runGraph } from '../../src/reference/interpreter.ts';
+import { argmax } from '../../src/reference/model-input.ts';
+import { TinyforgeError } from '../../src/diagnostics.ts';
+import { randomInputs } from '../firmware/kernel-check.ts';
+import { int8Mlp } from './graphs.ts';
+import { M4_FLAGS } from './host-run.ts';
+
+const SHIM = fileURLToPath(new URL('./arduino-shim/', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'tfg-libpkg-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+// The DSP kernels of a Cortex-M4 board: the sources differ from the portable ones and need tfg_dsp.c.
+const g = int8Mlp([64, 24, 10], 9);
+const generated = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });
+const input = randomInputs(g, 1, 5)[0];
+const referenceClass = argmax(runGraph(g, { x: input }).outputs[g.outputs[0]]);
+const example = { input, source: 'a random int8 input', referenceClass };
+
+function writePackage(format: LibFormat): { dir: string; pkg: LibPackage } {
+  const pkg = libraryPackage({ format, graph: g, model: generated, board: 'mps2-an386', example });
+  const dir = join(work, format);
+  for (const [rel, text] of Object.entries(pkg.files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  return { dir, pkg };
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? filesUnder(join(dir, f)) : [join(dir, f)]));
+}
+
+/** Compiles (-c) each source with `cc`, the include folders given and nothing else found for it. */
+function compileEach(cc: string, flags: string[], includeDirs: string[], sources: string[], out: string): void {
+  mkdirSync(out, { recursive: true });
+  sources.forEach((src, i) => {
+    execFileSync(cc, [...flags, ...includeDirs.map((d) => `-I${d}`), '-c', src, '-o', join(out, `${i}.o`)], { stdio: 'pipe' });
+  });
+}
+
+const M4_CXX_FLAGS = [...M4_FLAGS.filter((f) => f !== '-std=c99'), '-std=gnu++17', '-fno-exceptions', '-fno-rtti'];
+const HOST_C_FLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O1'];
+
+/** The arguments of the first `command(...)` call in a CMake file, split into words (quotes removed, comments dropped). */
+function cmakeCall(text: string, command: string): string[] {
+  const code = text
+    .split('\n')
+    .map((l) => l.replace(/#.*$/, ''))
+    .join('\n');
+  const m = new RegExp(`${command}\\s*\\(([^)]*)\\)`).exec(code);
+  if (!m) throw new Error(`no ${command}(...) call`);
+  return [...m[1].matchAll(/"([^"]*)"|(\S+)/g)].map((w) => w[1] ?? w[2]);
+}
+
+/** Words of a keyword-argument call (idf_component_register) grouped under their keywords. */
+function keywordArgs(words: string[], keywords: string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  let current = '';
+  for (const w of words) {
+    if (keywords.includes(w)) out[(current = w)] = [];
+    else if (current) out[current].push(w);
+    else throw new Error(`argument ${w} before any keyword`);
+  }
+  return out;
+}
+
+/** PlatformIO's src filter: "+<pattern>" adds and "-<pattern>" removes, in order, paths relative to srcDir ('*' within a
+ *  folder, '**' across folders). */
+function applySrcFilter(filter: string | string[], files: string[]): string[] {
+  const entries = (Array.isArray(filter) ? filter : [filter]).flatMap((f) => [...f.matchAll(/([+-])<([^>]*)>/g)]);
+  const selected = new Set<string>();
+  for (const [, sign, pattern] of entries) {
+    const re = new RegExp(
+      `^${pattern
+        .split('**')
+        .map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'))
+        .join('.*')}(/.*)?$`,
+    );
+    for (const f of files) if (re.test(f)) sign === '+' ? selected.add(f) : selected.delete(f);
+  }
+  return [...selected];
+}
+
+describe('library formats', () => {
+  it('an unknown --format is a bad-argument error that lists the formats', () => {
+    expect(() => parseLibFormat('mbed')).toThrow(TinyforgeError);
+    try {
+      parseLibFormat('mbed');
+    } catch (e) {
+      expect((e as TinyforgeError).code).toBe('bad-argument');
+      expect((e as TinyforgeError).diagnostic.notes?.join(' ')).toContain(LIB_FORMATS.join(', '));
+    }
+    expect(LIB_FORMATS.map(parseLibFormat)).toEqual([...LIB_FORMATS]);
+  });
+
+  it('the cmake package is what generateModel writes in library mode', () => {
+    const { pkg } = writePackage('cmake');
+    expect(pkg.files).toEqual(generateModel(g, { board: { kernels: 'cortex-m-dsp' }, lib: true }).files);
+    expect(pkg.sources).toEqual(generated.sources);
+  });
+
+  it('the command line refuses an unknown format and a format without --lib, exit 2, before reading the model', () => {
+    const cli = (...args: string[]) => spawnSync('node', ['bin/tinyforge.js', ...args], { encoding: 'utf8', timeout: 60_000 });
+    const unknown = cli('compile', 'no-such-model.onnx', '--board', 'mps2-an386', '--lib', '--format', 'mbed', '-o', join(work, 'x'));
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('--format mbed is not a library format');
+    expect(unknown.stderr).toContain('cmake, esp-idf, zephyr, platformio, arduino');
+    const noLib = cli('compile', 'no-such-model.onnx', '--board', 'mps2-an386', '--format', 'arduino', '-o', join(work, 'y'));
+    expect(noLib.status).toBe(2);
+    expect(noLib.stderr).toContain('--lib is not given');
+    const help = cli('compile', '--help');
+    expect(help.stdout).toMatch(/\$ tinyforge compile .* --lib --format arduino/);
+  });
+});
+
+describe('Arduino library', () => {
+  const { dir } = writePackage('arduino');
+
+  it('library.properties has every field the 1.5 library format requires, and includes= names a header in src/', () => {
+    const props = Object.fromEntries(
+      readFileSync(join(dir, 'library.properties'), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() && !l.startsWith('#'))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    for (const field of ['name', 'version', 'author', 'maintainer', 'sentence', 'paragraph', 'category', 'url', 'architectures'])
+      expect(props[field], field).toBeTruthy();
+    expect(props.name).toMatch(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}$/);
+    expect(props.version).toMatch(/^\d+\.\d+\.\d+$/);
+    const categories = ['Display', 'Communication', 'Signal Input/Output', 'Sensors', 'Device Control', 'Timing', 'Data Storage'];
+    expect([...categories, 'Data Processing', 'Other']).toContain(props.category);
+    expect(props.url).toMatch(/^https?:\/\//);
+    for (const h of props.includes.split(',')) expect(existsSync(join(dir, 'src', h.trim())), h).toBe(true);
+  });
+
+  it('src/ holds only the C sources and headers, and every .c under it compiles for Cortex-M4 with src/ as the only include path', () => {
+    const inSrc = filesUnder(join(dir, 'src'));
+    expect(inSrc.every((f) => /\.(c|h)$/.test(f))).toBe(true);
+    const sources = inSrc.filter((f) => f.endsWith('.c'));
+    expect(sources.length).toBe(generated.sources.length);
+    compileEach('arm-none-eabi-gcc', M4_FLAGS, [join(dir, 'src')], sources, join(work, 'arduino-obj'));
+  });
+
+  it('the example sketch compiles with arm-none-eabi-g++ and, on the host, prints the reference class', () => {
+    const sketches = readdirSync(join(dir, 'examples'));
+    expect(sketches).toHaveLength(1);
+    const ino = join(dir, 'examples', sketches[0], `${sketches[0]}.ino`); // a sketch's folder and file share its name
+    expect(existsSync(ino)).toBe(true);
+    execFileSync(
+      'arm-none-eabi-g++',
+      [...M4_CXX_FLAGS, '-x', 'c++', `-I${SHIM}`, `-I${join(dir, 'src')}`, '-c', ino, '-o', join(work, 'sketch-m4.o')],
+      { stdio: 'pipe' },
+    );
+    const host = join(work, 'arduino-host');
+    const sources = filesUnder(join(dir, 'src')).filter((f) => f.endsWith('.c'));
+    compileEach('gcc', HOST_C_FLAGS, [join(dir, 'src')], sources, host);
+    execFileSync('g++', [
+      '-std=gnu++17',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      '-x',
+      'c++',
+      `-I${SHIM}`,
+      `-I${join(dir, 'src')}`,
+      '-c',
+      ino,
+      '-o',
+      join(host, 'sketch.o'),
+    ]);
+    execFileSync('g++', ['-c', join(SHIM, 'host-main.cpp'), '-o', join(host, 'main.o')]);
+    const objects = readdirSync(host).map((f) => join(host, f));
+    execFileSync('g++', [...objects, '-lm', '-o', join(host, 'sketch')]);
+    expect(execFileSync(join(host, 'sketch'), { encoding: 'utf8' })).toBe(`int8_mlp: predicted class ${referenceClass}\n`);
+  });
+});
+
+describe('PlatformIO library', () => {
+  const { dir, pkg } = writePackage('platformio');
+
+  it('library.json names the library and selects the generated sources with its srcFilter, which compile for Cortex-M4 with its include paths', () => {
+    const manifest = JSON.parse(readFileSync(join(dir, 'library.json'), 'utf8'));
+    expect(manifest.name).toBe('tinyforge_int8_mlp');
+    expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(manifest.frameworks).toBe('*');
+    expect(manifest.platforms).toBe('*');
+    const srcDir = join(dir, manifest.build.srcDir ?? 'src');
+    const flags: string[] = manifest.build.flags ?? [];
+    // PlatformIO puts the library's includeDir and srcDir on the include path, then the -I flags (relative to the library).
+    const includeDirs = [
+      join(dir, manifest.build.includeDir ?? 'include'),
+      srcDir,
+      ...flags.filter((f) => f.startsWith('-I')).map((f) => join(dir, f.slice(2).trim())),
+    ];
+    const selected = applySrcFilter(
+      manifest.build.srcFilter,
+      filesUnder(srcDir).map((f) => relative(srcDir, f)),
+    );
+    expect(selected.sort()).toEqual([...pkg.sources].sort());
+    compileEach(
+      'arm-none-eabi-gcc',
+      [...M4_FLAGS, ...flags.filter((f) => !f.startsWith('-I'))],
+      includeDirs,
+      selected.map((s) => join(srcDir, s)),
+      join(work, 'pio-obj'),
+    );
+  });
+});
+
+describe('ESP-IDF component', () => {
+  const { dir, pkg } = writePackage('esp-idf');
+
+  it('idf_component.yml has a version, a description and needs ESP-IDF 5 or later', () => {
+    const manifest = parseYaml(readFileSync(join(dir, 'idf_component.yml'), 'utf8'));
+    expect(typeof manifest.version).toBe('string');
+    expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(manifest.description).toContain('int8_mlp');
+    expect(manifest.dependencies).toEqual({ idf: '>=5.0' });
+  });
+
+  it('CMakeLists.txt registers the sources with idf_component_register, which build with the include folders it declares', () => {
+    const cmake = readFileSync(join(dir, 'CMakeLists.txt'), 'utf8');
+    const args = keywordArgs(cmakeCall(cmake, 'idf_component_register'), [
+      'SRCS',
+      'INCLUDE_DIRS',
+      'PRIV_INCLUDE_DIRS',
+      'REQUIRES',
+      'PRIV_REQUIRES',
+    ]);
+    expect(args.SRCS).toEqual(pkg.sources);
+    expect(args.INCLUDE_DIRS.some((d) => existsSync(join(dir, d, 'model.h')))).toBe(true);
+    const includeDirs = [...args.INCLUDE_DIRS, ...(args.PRIV_INCLUDE_DIRS ?? [])].map((d) => join(dir, d));
+    compileEach(
+      'gcc',
+      HOST_C_FLAGS,
+      includeDirs,
+      args.SRCS.map((s) => join(dir, s)),
+      join(work, 'idf-obj'),
+    );
+  });
+
+  it('Kconfig defines the PSRAM arena option the CMakeLists reads', () => {
+    const kconfig = readFileSync(join(dir, 'Kconfig'), 'utf8');
+    const symbol = /^\s*config (\w+_ARENA_IN_PSRAM)$/m.exec(kconfig)?.[1];
+    expect(symbol).toBe('TINYFORGE_INT8_MLP_ARENA_IN_PSRAM');
+    expect(readFileSync(join(dir, 'CMakeLists.txt'), 'utf8')).toContain(`if(CONFIG_${symbol})`);
+  });
+});
+
+describe('Zephyr module', () => {
+  const { dir, pkg } = writePackage('zephyr');
+
+  it('zephyr/module.yml points at a folder with a CMakeLists.txt and at a Kconfig file, as zephyr_module.py checks', () => {
+    const module = parseYaml(readFileSync(join(dir, 'zephyr', 'module.yml'), 'utf8'));
+    expect(module.name).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(typeof module.build.cmake).toBe('string');
+    expect(existsSync(join(dir, module.build.cmake, 'CMakeLists.txt'))).toBe(true);
+    expect(statSync(join(dir, module.build.kconfig)).isFile()).toBe(true);
+  });
+
+  it('the CMakeLists builds a zephyr_library of the sources only under the Kconfig symbol, with include folders that suffice', () => {
+    const kconfig = readFileSync(join(dir, 'Kconfig'), 'utf8');
+    const symbol = /^config (\w+)$/m.exec(kconfig)?.[1];
+    expect(symbol).toBe('TINYFORGE_INT8_MLP');
+    expect(kconfig).toMatch(new RegExp(`config ${symbol}\\n\\s+bool `));
+    const cmake = readFileSync(join(dir, 'CMakeLists.txt'), 'utf8');
+    expect(cmake).toMatch(new RegExp(`^if\\(CONFIG_${symbol}\\)\\n[\\s\\S]*zephyr_library_named\\(\\w+\\)[\\s\\S]*^endif\\(\\)`, 'm'));
+    const sources = cmakeCall(cmake, 'zephyr_library_sources');
+    expect(sources).toEqual(pkg.sources);
+    const includeDirs = [...cmakeCall(cmake, 'zephyr_include_directories'), ...cmakeCall(cmake, 'zephyr_library_include_directories')];
+    compileEach(
+      'gcc',
+      HOST_C_FLAGS,
+      includeDirs.map((d) => join(dir, d)),
+      sources.map((s) => join(dir, s)),
+      join(work, 'zephyr-obj'),
+    );
+  });
+});
