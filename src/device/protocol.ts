@@ -4,80 +4,26 @@
 import { TimeoutError, TinyforgeError } from '../diagnostics.ts';
 import type { Frame } from './framing.ts';
 import type { Link } from './link.ts';
+import {
+  MSG,
+  msgName,
+  parseCalibrateReply,
+  parseDeviceError,
+  parseHelloReply,
+  parseLayerOutput,
+  parseProfileReply,
+  parseRunResult,
+  parseStackReply,
+  PROTOCOL_VERSION,
+  type DebugResult,
+  type HelloReply,
+  type ProfileResult,
+  type RunResult,
+  type StackReport,
+} from './messages.ts';
 
-export const PROTOCOL_VERSION = 1;
-
-export const MSG = {
-  HELLO: 0x01,
-  RUN: 0x02,
-  STACK: 0x03,
-  PROFILE: 0x04,
-  DEBUG: 0x05,
-  CALIBRATE: 0x06,
-  HELLO_REPLY: 0x81,
-  RESULT: 0x82,
-  STACK_REPLY: 0x83,
-  PROFILE_REPLY: 0x84,
-  LAYER_OUTPUT: 0x85,
-  CALIBRATE_REPLY: 0x86,
-  ERROR: 0xff,
-} as const;
-
-const MSG_NAMES: Record<number, string> = Object.fromEntries(Object.entries(MSG).map(([k, v]) => [v, k]));
-export const msgName = (t: number): string => MSG_NAMES[t] ?? `0x${t.toString(16)}`;
-
-/** Device ERROR codes (enum tfg_error_code). */
-export const DEVICE_ERRORS: Record<number, string> = {
-  1: 'bad-crc',
-  2: 'bad-length',
-  3: 'too-long',
-  4: 'bad-cobs',
-  5: 'unknown-type',
-  6: 'bad-version',
-  7: 'model-failed',
-  8: 'stack-overflow',
-};
-
-/** What tfg_port_ticks counts (enum tfg_timer_kind). */
-export type TimerKind = 'none' | 'core-clock' | 'cycles' | 'instructions' | 'nanoseconds';
-const TIMER_KINDS: TimerKind[] = ['none', 'core-clock', 'cycles', 'instructions', 'nanoseconds'];
-
-export interface HelloReply {
-  protocolVersion: number;
-  timerKind: TimerKind;
-  modelHash: number;
-  arenaBytes: number;
-  inputBytes: number;
-  outputBytes: number;
-  numLayers: number;
-  /** Ticks between two back-to-back timer reads, measured on the device and already subtracted from latencies. */
-  timerOverheadTicks: number;
-  stackBytes: number;
-  rxCapacity: number;
-  boardId: string;
-}
-
-export interface RunResult {
-  status: number;
-  /** Timer ticks for one inference, overhead subtracted (unit: see HelloReply.timerKind). */
-  ticks: number;
-  output: Uint8Array;
-}
-export interface ProfileResult extends RunResult {
-  layerTicks: number[];
-}
-export interface DebugResult extends RunResult {
-  layers: { layer: number; output: Uint8Array }[];
-}
-export interface StackReport {
-  stackBytes: number;
-  /** Deepest use since boot, from the stack top. */
-  highWaterBytes: number;
-  /** What the last inference used below the serial loop's stack pointer. */
-  lastRunBytes: number;
-  /** The guard words at the bottom of the stack changed: the stack reached its limit (highWaterBytes = stackBytes). */
-  overflowed: boolean;
-}
+export { DEVICE_ERRORS, MSG, msgName, PROTOCOL_VERSION } from './messages.ts';
+export type { DebugResult, HelloReply, ProfileResult, RunResult, StackReport, TimerKind } from './messages.ts';
 
 /** A device ERROR reply that retrying will not fix. */
 export class DeviceError extends TinyforgeError {
@@ -117,23 +63,8 @@ export class DeviceProtocol {
   /** The first request after opening; `timeoutMs`/`retries` override the defaults (the firmware may still be booting). */
   async hello(timeoutMs = this.timeoutMs, retries = this.retries): Promise<HelloReply> {
     const { frame } = await this.request(MSG.HELLO, Uint8Array.of(PROTOCOL_VERSION), MSG.HELLO_REPLY, timeoutMs, undefined, retries);
-    const b = frame.body;
-    if (b.length < 37) throw this.malformed('HELLO_REPLY', b.length);
-    const v = view(b);
-    const idLen = b[36];
-    const reply: HelloReply = {
-      protocolVersion: b[0],
-      timerKind: TIMER_KINDS[b[1]] ?? 'none',
-      modelHash: v.getUint32(4, true),
-      arenaBytes: v.getUint32(8, true),
-      inputBytes: v.getUint32(12, true),
-      outputBytes: v.getUint32(16, true),
-      numLayers: v.getUint32(20, true),
-      timerOverheadTicks: v.getUint32(24, true),
-      stackBytes: v.getUint32(28, true),
-      rxCapacity: v.getUint32(32, true),
-      boardId: Buffer.from(b.subarray(37, 37 + idLen)).toString('latin1'),
-    };
+    const reply = parseHelloReply(frame.body);
+    if (!reply) throw this.malformed('HELLO_REPLY', frame.body.length);
     if (reply.protocolVersion !== PROTOCOL_VERSION) {
       throw new TinyforgeError('protocol-version', `device speaks protocol ${reply.protocolVersion}, tinyforge ${PROTOCOL_VERSION}`, {
         location: { port: this.link.port },
@@ -145,46 +76,33 @@ export class DeviceProtocol {
 
   async run(input: Uint8Array): Promise<RunResult> {
     const { frame } = await this.request(MSG.RUN, input, MSG.RESULT, this.runTimeoutMs);
-    return parseResult(frame.body, 0);
+    return parseRunResult(frame.body);
   }
 
   async profile(input: Uint8Array): Promise<ProfileResult> {
     const { frame } = await this.request(MSG.PROFILE, input, MSG.PROFILE_REPLY, this.runTimeoutMs);
-    const v = view(frame.body);
-    const n = v.getUint32(12, true);
-    const layerTicks = Array.from({ length: n }, (_, i) => v.getUint32(16 + 4 * i, true));
-    return { ...parseResult(frame.body, 4 + 4 * n), layerTicks };
+    return parseProfileReply(frame.body);
   }
 
   /** Runs once and collects every layer's output (LAYER_OUTPUT frames) before the RESULT. */
   async debug(input: Uint8Array): Promise<DebugResult> {
     const { frame, extra } = await this.request(MSG.DEBUG, input, MSG.RESULT, this.runTimeoutMs, MSG.LAYER_OUTPUT);
-    const layers = extra.map((f) => {
-      const v = view(f.body);
-      return { layer: v.getUint32(0, true), output: f.body.slice(8, 8 + v.getUint32(4, true)) };
-    });
-    return { ...parseResult(frame.body, 0), layers };
+    return { ...parseRunResult(frame.body), layers: extra.map((f) => parseLayerOutput(f.body)) };
   }
 
   async stack(): Promise<StackReport> {
     const { frame } = await this.request(MSG.STACK, new Uint8Array(0), MSG.STACK_REPLY, this.timeoutMs);
-    const v = view(frame.body);
-    if (frame.body.length < 16) throw this.malformed('STACK_REPLY', frame.body.length);
-    return {
-      stackBytes: v.getUint32(0, true),
-      highWaterBytes: v.getUint32(4, true),
-      lastRunBytes: v.getUint32(8, true),
-      overflowed: v.getUint32(12, true) !== 0,
-    };
+    const report = parseStackReply(frame.body);
+    if (!report) throw this.malformed('STACK_REPLY', frame.body.length);
+    return report;
   }
 
   /** Times the device's 2-instructions-per-iteration loop; returns ticks with the timer overhead subtracted. */
   async calibrate(iterations: number): Promise<{ iterations: number; ticks: number }> {
     const body = new Uint8Array(4);
-    view(body).setUint32(0, iterations, true);
+    new DataView(body.buffer).setUint32(0, iterations, true);
     const { frame } = await this.request(MSG.CALIBRATE, body, MSG.CALIBRATE_REPLY, this.runTimeoutMs);
-    const v = view(frame.body);
-    return { iterations: v.getUint32(0, true), ticks: v.getUint32(4, true) + v.getUint32(8, true) * 2 ** 32 };
+    return parseCalibrateReply(frame.body);
   }
 
   /**
@@ -226,8 +144,7 @@ export class DeviceProtocol {
           throw e;
         }
         if (f.type === MSG.ERROR) {
-          const code = DEVICE_ERRORS[f.body[0]] ?? `code ${f.body[0]}`;
-          const detail = f.body.length >= 8 ? view(f.body).getUint32(4, true) : 0;
+          const { code, detail } = parseDeviceError(f.body);
           // Corruption on the way in: the header (and its seq) may be garbage too, so retry.
           if (code === 'bad-crc' || code === 'bad-cobs' || (code === 'bad-length' && f.seq !== seq)) {
             lastProblem = `device reported ${code} (corrupted on the way)`;
@@ -262,17 +179,4 @@ export class DeviceProtocol {
   private malformed(what: string, bytes: number): TinyforgeError {
     return new TinyforgeError('protocol-error', `${what} is too short (${bytes} bytes)`, { location: { port: this.link.port } });
   }
-}
-
-function view(b: Uint8Array): DataView {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength);
-}
-
-function parseResult(b: Uint8Array, skip: number): RunResult {
-  const v = view(b);
-  return {
-    status: v.getInt32(0, true),
-    ticks: v.getUint32(4, true) + v.getUint32(8, true) * 2 ** 32,
-    output: b.slice(12 + skip),
-  };
 }
