@@ -10,6 +10,7 @@ import { register as flash } from './flash.ts';
 import { register as compress } from './compress.ts';
 import { register as doctor } from './doctor.ts';
 import { register as ports } from './ports.ts';
+import { register as monitor } from './monitor.ts';
 import { register as defend } from './defend.ts';
 import { register as robustness } from './robustness.ts';
 import { register as experiment } from './experiment.ts';
@@ -33,6 +34,7 @@ export const commands: RegisterCommand[] = [
   recipes,
   doctor,
   ports,
+  monitor,
   defend,
   robustness,
   experiment,
