@@ -227,6 +227,8 @@ export interface CompileOptions extends PrepareOptions {
   outDir: string;
   force: boolean;
   lib: boolean;
+  /** --name: the model's id (model-names.ts); default DEFAULT_MODEL_ID. */
+  name?: string;
   /** Reserve this much stack instead of the planned amount. */
   stackBytes?: number;
 }
@@ -252,7 +254,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   const board = loadBoard(opts.boardId);
   checkOutputDir(opts.outDir, { force: opts.force, inputs: commandInputs(opts) }); // before any work: refuse early, lose nothing
   const prepared = await prepareModel(opts);
-  const generated = generateModel(prepared.graph, { board, lib: opts.lib });
+  const generated = generateModel(prepared.graph, { board, lib: opts.lib, name: opts.name });
   // The serial firmware's stack, planned from the cross compiler's frames (a library's stack is its host firmware's).
   const stack = opts.lib ? undefined : await planStack(board, generated, { stackBytes: opts.stackBytes });
   if (stack?.planned && opts.stackBytes !== undefined && stack.limitBytes < stack.plannedBytes + STACK_GUARD_BYTES) {

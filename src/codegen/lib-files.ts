@@ -2,23 +2,30 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { packagePath } from '../package.ts';
-import { sanitizeCName } from './c-names.ts';
+import type { ModelNames } from './model-names.ts';
 
 export interface LibView {
-  modelName: string;
+  names: ModelNames;
   sources: string[];
   hash: string;
   arenaBytes: number;
 }
 
-/** CMakeLists.txt (a static library target) and tinyforge_model.mk (TINYFORGE_MODEL_SRCS / _INC for Make users). */
+/** CMakeLists.txt (a static library target), the Make fragment (`<PREFIX>_SRCS` / `_CFLAGS`) and a README. */
 export function libFiles(v: LibView): Record<string, string> {
-  const view = { target: `tinyforge_${sanitizeCName(v.modelName)}`, sources: v.sources, hash: v.hash, arenaBytes: v.arenaBytes };
+  const view = {
+    names: v.names,
+    target: v.names.cmakeTarget,
+    make: v.names.makePrefix,
+    sources: v.sources,
+    hash: v.hash,
+    arenaBytes: v.arenaBytes,
+  };
   const render = (name: string) =>
     Handlebars.compile(readFileSync(packagePath('templates', 'lib', name), 'utf8'), { noEscape: true, strict: true })(view);
   return {
     'CMakeLists.txt': render('CMakeLists.txt.hbs'),
-    'tinyforge_model.mk': render('tinyforge_model.mk.hbs'),
+    [v.names.makeFragment]: render('tinyforge_model.mk.hbs'),
     'README.md': render('README.md.hbs'),
   };
 }
