@@ -4,6 +4,7 @@ import { TinyforgeError } from '../diagnostics.ts';
 import type { Board } from './boards.ts';
 import { buildSerialFirmware, type SerialFirmware } from './serial-firmware.ts';
 import type { LoadedProject } from '../codegen/project.ts';
+import { modelNames } from '../codegen/model-names.ts';
 
 export async function buildProject(project: LoadedProject, board: Board): Promise<SerialFirmware> {
   if (project.manifest.board !== board.id) {
@@ -16,6 +17,7 @@ export async function buildProject(project: LoadedProject, board: Board): Promis
   return buildSerialFirmware(board, {
     modelSources: project.manifest.sources.map((s) => join(dir, s)),
     includeDirs: [dir, join(dir, 'tfg/include')],
+    names: modelNames(project.manifest.name),
     outDir: join(dir, 'build'),
     stackBytes: project.manifest.stack?.limit_bytes,
   });

@@ -142,7 +142,7 @@ export function espIdfProjectFiles(req: EspIdfProjectRequest): { files: Record<s
   files['sdkconfig.defaults'] = render('sdkconfig.defaults.hbs', view);
   files['partitions.csv'] = render('partitions.csv.hbs', view);
   files['main/CMakeLists.txt'] = render('main/CMakeLists.txt.hbs', view);
-  files['main/main.c'] = renderSerialMain(board);
+  files['main/main.c'] = renderSerialMain(board, model.names);
   files['main/app_main.c'] = render('main/app_main.c.hbs', view);
   files[component('CMakeLists.txt')] = render('component/CMakeLists.txt.hbs', view);
   files[component('Kconfig')] = render('component/Kconfig.hbs', view);

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Board } from './boards.ts';
 import { firmwareFiles, TEMPLATES_DIR } from './firmware-files.ts';
+import { modelNames, type ModelNames } from '../codegen/model-names.ts';
 
 function template(path: string): Handlebars.TemplateDelegate {
   const hb = Handlebars.create();
@@ -11,8 +12,9 @@ function template(path: string): Handlebars.TemplateDelegate {
   return hb.compile(readFileSync(join(TEMPLATES_DIR, path), 'utf8'), { noEscape: true });
 }
 
-/** main.c for the serial runtime: `templates/main/<family>.c.hbs` when a family needs its own, else serial-main. */
-export function renderSerialMain(board: Board): string {
+/** main.c for the serial runtime: `templates/main/<family>.c.hbs` when a family needs its own, else serial-main; it
+ *  serves the model with these names (default: a model compiled without --name). */
+export function renderSerialMain(board: Board, names: ModelNames = modelNames()): string {
   if (!/^[a-z0-9-]+$/.test(board.id)) throw new Error(`board id "${board.id}" is not kebab-case`);
   let path = `main/${board.family}.c.hbs`;
   try {
@@ -20,7 +22,7 @@ export function renderSerialMain(board: Board): string {
   } catch {
     path = 'main/serial-main.c.hbs';
   }
-  return template(path)({ boardId: board.id });
+  return template(path)({ boardId: board.id, names });
 }
 
 /** A Makefile in `dir` that builds `sources` (paths made relative to `dir`) with the board's runtime and flags. */

@@ -5,12 +5,15 @@ import type { Board } from './boards.ts';
 import { elfSize, type ElfSize } from './elf-size.ts';
 import { renderSerialMain } from './render.ts';
 import { buildFirmware } from './toolchain.ts';
+import type { ModelNames } from '../codegen/model-names.ts';
 
 export interface SerialFirmwareRequest {
   /** model.c, kernels … (absolute paths). */
   modelSources: string[];
-  /** Must contain model.h. */
+  /** Must contain the model's header. */
   includeDirs: string[];
+  /** The model's names (`--name`); default: a model compiled without one. */
+  names?: ModelNames;
   outDir: string;
   extraCflags?: string[];
   extraLdflags?: string[];
@@ -28,7 +31,7 @@ export interface SerialFirmware {
 export async function buildSerialFirmware(board: Board, req: SerialFirmwareRequest): Promise<SerialFirmware> {
   mkdirSync(req.outDir, { recursive: true });
   const mainPath = join(req.outDir, 'main.c');
-  writeFileSync(mainPath, renderSerialMain(board));
+  writeFileSync(mainPath, renderSerialMain(board, req.names));
   const r = await buildFirmware({
     board,
     sources: [mainPath, ...req.modelSources],

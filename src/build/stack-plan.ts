@@ -15,6 +15,7 @@ import { elfSize } from './elf-size.ts';
 import { FIRMWARE_DIR, firmwareFiles } from './firmware-files.ts';
 import { libraryDepth, libraryRoutines, type LibraryRoutine } from './library-frames.ts';
 import { renderSerialMain } from './render.ts';
+import { modelNames, type ModelNames } from '../codegen/model-names.ts';
 
 /** Guard words at the bottom of the stack region: TFG_STACK_GUARD_BYTES (firmware/runtime/tfg_stack.h;
  *  test/firmware/shared-constants.test.ts compares them). */
@@ -30,7 +31,7 @@ export interface StackPlan {
   chain: string[];
   /** Of plannedBytes: exception entry + the deepest interrupt handler. */
   interruptBytes: number;
-  /** Deepest stack from tfg_model_run down (the model's layers, or a hook of the serial runtime). */
+  /** Deepest stack from the model's run function down (the model's layers, or a hook of the serial runtime). */
   modelBytes: number;
   /** .data + .bss of the compiled objects (the arena included), before the link drops unused ones. */
   staticRamBytes: number;
@@ -50,6 +51,8 @@ export interface FirmwareModel {
   files: Record<string, string>;
   /** The .c files of `files`. */
   sources: string[];
+  /** Its file and symbol names (`--name`); default: a model compiled without one. */
+  names?: ModelNames;
 }
 
 export interface PlanOptions {
@@ -75,10 +78,10 @@ const isInterruptHandler = (f: CallGraphFunction): boolean => /_Handler$/.test(f
  * tfg_port_start runs the serial main's entry, tfg_serve runs the model descriptor's run, and the model calls the
  * layer hook tfg_serve passed it. A pointer call anywhere else cannot be planned.
  */
-function pointerTargets(f: CallGraphFunction, board: Board): string[] {
+function pointerTargets(f: CallGraphFunction, board: Board, names: ModelNames): string[] {
   const file = basename(f.unit);
-  if (file === 'tfg_serve.c') return ['tfg_model_run'];
-  if (file === 'model.c') return ['profile_hook', 'debug_hook'];
+  if (file === 'tfg_serve.c') return [names.run];
+  if (file === names.source) return ['profile_hook', 'debug_hook'];
   if (!relative(join(FIRMWARE_DIR, 'boards', board.family), f.unit).startsWith('..')) return ['serve'];
   throw planFailed(board, `${f.name} (${f.unit}) calls through a function pointer the stack plan does not know`);
 }
@@ -101,6 +104,7 @@ class DepthWalker {
     private readonly g: CallGraph,
     private readonly board: Board,
     private readonly library: Map<string, LibraryRoutine>,
+    private readonly names: ModelNames,
   ) {}
 
   of(id: string, path: string[] = []): Depth {
@@ -119,7 +123,7 @@ class DepthWalker {
     const note = `${f.name} ${f.frameBytes}`;
     const callees = [...f.callees];
     if (f.indirectCalls > 0) {
-      for (const name of pointerTargets(f, this.board)) {
+      for (const name of pointerTargets(f, this.board, this.names)) {
         const t = findFunction(this.g, name);
         if (t) callees.push(t.id);
       }
@@ -172,6 +176,7 @@ export async function planStack(board: Board, model: FirmwareModel, opts: PlanOp
         : `${board.id} runs the firmware in a process with a stack of its own (no linker script of ours)`;
     return { planned: false, limitBytes: asked ?? board.stackBytes, reason: why };
   }
+  const modelIds = model.names ?? modelNames();
   const dir = mkdtempSync(join(tmpdir(), 'tfg-stack-'));
   try {
     const src = join(dir, 'src');
@@ -179,7 +184,7 @@ export async function planStack(board: Board, model: FirmwareModel, opts: PlanOp
       mkdirSync(dirname(join(src, rel)), { recursive: true });
       writeFileSync(join(src, rel), text);
     }
-    writeFileSync(join(src, 'main.c'), renderSerialMain(board));
+    writeFileSync(join(src, 'main.c'), renderSerialMain(board, modelIds));
     const fw = firmwareFiles(board);
     const sources = [join(src, 'main.c'), ...model.sources.map((s) => join(src, s)), ...fw.sources];
     const names = sources.map((s) => basename(s));
@@ -196,7 +201,7 @@ export async function planStack(board: Board, model: FirmwareModel, opts: PlanOp
     const graph = parseCallGraph(out.filter((f) => f.endsWith('.ci')).map((f) => ({ path: f, text: readFileSync(join(dir, f), 'utf8') })));
     const staticRamBytes = out.filter((f) => f.endsWith('.o')).reduce((s, f) => s + elfSize(join(dir, f)).ramBytes, 0);
     const library = graph.external.size > 0 ? await libraryRoutines(board) : new Map<string, LibraryRoutine>();
-    const walker = new DepthWalker(graph, board, library);
+    const walker = new DepthWalker(graph, board, library, modelIds);
     let thread: Depth = { bytes: 0, chain: [] };
     let handler: Depth = { bytes: 0, chain: [] };
     let handlers = 0;
@@ -210,7 +215,7 @@ export async function planStack(board: Board, model: FirmwareModel, opts: PlanOp
     const entry = handlers > 0 ? exceptionFrameBytes(board) : 0;
     const interruptBytes = handlers > 0 ? entry + handler.bytes : 0;
     const plannedBytes = thread.bytes + interruptBytes;
-    const run = findFunction(graph, 'tfg_model_run');
+    const run = findFunction(graph, modelIds.run);
     return {
       planned: true,
       plannedBytes,

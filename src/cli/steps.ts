@@ -232,6 +232,8 @@ export interface CompileOptions extends PrepareOptions {
   lib: boolean;
   /** The library's packaging (with lib): cmake (default), esp-idf, zephyr, platformio or arduino. */
   libFormat?: LibFormat;
+  /** --name: the model's id (model-names.ts); default DEFAULT_MODEL_ID. */
+  name?: string;
   /** Reserve this much stack instead of the planned amount. */
   stackBytes?: number;
 }
@@ -266,7 +268,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   const prepared = await prepareModel(opts);
   const generated = packagedModel(
     prepared.graph,
-    generateModel(prepared.graph, { board }),
+    generateModel(prepared.graph, { board, name: opts.name }),
     libFormat && {
       format: libFormat,
       board: board.id,

@@ -17,12 +17,15 @@ import { C_TYPE, WeightTable } from './weights.ts';
 import { storageProblems } from '../packing/storage.ts';
 import type { WeightFlash } from '../packing/flash-bytes.ts';
 import { libFiles } from './lib-files.ts';
+import { modelNames, type ModelNames } from './model-names.ts';
 
 export interface GenerateOptions {
   /** The board's kernel choice (`boards/<id>.json` field "kernels"): 'cortex-m-dsp' picks SMLAD variants. */
   board?: { kernels?: string };
   /** Emit a self-contained C library folder (CMakeLists.txt, tinyforge_model.mk) instead of sources for our main. */
   lib?: boolean;
+  /** `--name`: the id every file, symbol and macro of the model carries (model-names.ts); default DEFAULT_MODEL_ID. */
+  name?: string;
 }
 
 export interface GeneratedModel {
@@ -44,6 +47,8 @@ export interface GeneratedModel {
   plan: MemoryPlan;
   /** Where each graph input/output sits in the packed input/output buffer. */
   io: IoLayout;
+  /** The model's file, symbol and macro names. */
+  names: ModelNames;
 }
 
 /** Pointer to a slot of the caller's packed input or output buffer. */
@@ -89,10 +94,12 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
       },
     );
   }
+  const names = modelNames(opts.name);
   const io = ioLayout(g);
   const kernelSet: KernelSet = opts.board?.kernels === 'cortex-m-dsp' ? 'cortex-m-dsp' : 'reference';
-  const names = new CNames();
-  const weightTable = new WeightTable(g, names);
+  // The model's own symbols are reserved, so no weight or layer parameter can take one of them.
+  const cNames = new CNames([names.run, names.init, names.defaultArena, names.arenaBase]);
+  const weightTable = new WeightTable(g, cNames);
   const nodeContext = <N extends Node>(node: N): NodeContext<N> => ({
     g,
     node,
@@ -130,7 +137,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
   const kernels = new Set<string>();
   const problems: { node: Node; err: TinyforgeError }[] = [];
   g.nodes.forEach((node: Node, index) => {
-    const layerId = names.name(node.name, `l${index}_`);
+    const layerId = cNames.name(node.name, `l${index}_`);
     const ctx: EmitContext = {
       ...nodeContext(node),
       ptr,
@@ -206,10 +213,11 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
   const view = {
     modelName: cComment(g.name),
     source: cComment(g.metadata.source?.path ?? 'in-memory graph'),
-    guard: 'TFG_MODEL_H',
+    names,
+    guard: names.guard,
     hash: `0x${hash.toString(16).padStart(8, '0')}u`,
-    inputMacros: ioMacros(g, 'INPUT', io.inputs, io.inputBytes),
-    outputMacros: ioMacros(g, 'OUTPUT', io.outputs, io.outputBytes),
+    inputMacros: ioMacros(g, names.macro, 'INPUT', io.inputs, io.inputBytes),
+    outputMacros: ioMacros(g, names.macro, 'OUTPUT', io.outputs, io.outputBytes),
     arenaBytes: plan.arenaBytes,
     arenaDecl:
       plan.arenaBytes > 0 ? `static uint8_t tfg_arena[${plan.arenaBytes}] TFG_ALIGN(8);` : '/* no intermediate tensors: no arena */',
@@ -225,19 +233,19 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     copies,
   };
   const files: Record<string, string> = {
-    'model.h': template('model.h.hbs')(view),
-    'model.c': template('model.c.hbs')(view),
+    [names.header]: template('model.h.hbs')(view),
+    [names.source]: template('model.c.hbs')(view),
   };
   // The kernels the model calls, the headers they include and the support code of those headers (each file once).
   const kernelFiles = kernelList.map(kernelSourcePath);
   const deps = kernelDependencies(kernelFiles);
   for (const h of deps.headers) files[`tfg/${h}`] = readFirmwareFile(h);
-  const sources = ['model.c'];
+  const sources = [names.source];
   for (const rel of [...kernelFiles, ...deps.sources]) {
     files[`tfg/${rel}`] = readFirmwareFile(rel);
     sources.push(`tfg/${rel}`);
   }
-  if (opts.lib) Object.assign(files, libFiles({ modelName: g.name, sources, hash: view.hash, arenaBytes: plan.arenaBytes }));
+  if (opts.lib) Object.assign(files, libFiles({ names, sources, hash: view.hash, arenaBytes: plan.arenaBytes }));
   return {
     files,
     sources,
@@ -250,5 +258,6 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     hash,
     plan,
     io,
+    names,
   };
 }

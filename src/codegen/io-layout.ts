@@ -1,4 +1,4 @@
-// How a model's inputs and outputs sit in the one input and one output buffer of tfg_model_run: back to back in graph
+// How a model's inputs and outputs sit in the one input and one output buffer of <id>_run: back to back in graph
 // order, each at a 4-byte aligned offset. One input/output is the usual case (offset 0); several (ONNX node tests) are
 // packed the same way, so the serial protocol and the C ABI stay one blob each way.
 import { product, type Graph, type Tensor } from '../ir/graph.ts';
@@ -15,7 +15,7 @@ export interface IoSlot {
 export interface IoLayout {
   inputs: IoSlot[];
   outputs: IoSlot[];
-  /** TFG_MODEL_INPUT_BYTES / TFG_MODEL_OUTPUT_BYTES: the packed sizes. */
+  /** <M>_INPUT_BYTES / <M>_OUTPUT_BYTES: the packed sizes. */
   inputBytes: number;
   outputBytes: number;
 }
@@ -52,10 +52,11 @@ function tensorMacros(prefix: string, t: Tensor, slot: IoSlot): string[] {
   return lines;
 }
 
-/** Header macros: TFG_MODEL_<KIND>_BYTES and _COUNT, and per tensor TFG_MODEL_<KIND><k>_*; with a single tensor also
- *  the unindexed TFG_MODEL_<KIND>_{ELEMENTS,RANK,SHAPE,IS_INT8,SCALE,ZERO_POINT} the serial main and library users read. */
-export function ioMacros(g: Graph, kind: 'INPUT' | 'OUTPUT', slots: IoSlot[], bytes: number): string {
-  const prefix = `TFG_MODEL_${kind}`;
+/** Header macros: <M>_<KIND>_BYTES and _COUNT, and per tensor <M>_<KIND><k>_*; with a single tensor also the unindexed
+ *  <M>_<KIND>_{ELEMENTS,RANK,SHAPE,IS_INT8,SCALE,ZERO_POINT} the serial main and library users read (<M>: the model's
+ *  macro prefix, TFG_MODEL by default). */
+export function ioMacros(g: Graph, macro: string, kind: 'INPUT' | 'OUTPUT', slots: IoSlot[], bytes: number): string {
+  const prefix = `${macro}_${kind}`;
   const lines = [`#define ${prefix}_BYTES ${bytes}`, `#define ${prefix}_COUNT ${slots.length}`];
   slots.forEach((s, k) => {
     lines.push(`/* ${kind.toLowerCase()} ${k}: "${cComment(s.tensor)}" */`);

@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { packagePath } from '../package.ts';
-import { libraryNames } from './lib-names.ts';
+import type { ModelNames } from './model-names.ts';
 
 export interface LibView {
-  modelName: string;
+  names: ModelNames;
   sources: string[];
   hash: string;
   arenaBytes: number;
@@ -17,13 +17,19 @@ export function renderLibTemplate(format: string, name: string, view: object): s
   return Handlebars.compile(readFileSync(packagePath('templates', 'lib', format, name), 'utf8'), { noEscape: true, strict: true })(view);
 }
 
-/** CMakeLists.txt (a static library target) and tinyforge_model.mk (TINYFORGE_MODEL_SRCS / _INC for Make users). */
+/** CMakeLists.txt (a static library target), the Make fragment (`<PREFIX>_SRCS` / `_CFLAGS`) and a README. */
 export function libFiles(v: LibView): Record<string, string> {
-  const names = libraryNames(v.modelName);
-  const view = { target: names.packageName, names, sources: v.sources, hash: v.hash, arenaBytes: v.arenaBytes };
+  const view = {
+    names: v.names,
+    target: v.names.cmakeTarget,
+    make: v.names.makePrefix,
+    sources: v.sources,
+    hash: v.hash,
+    arenaBytes: v.arenaBytes,
+  };
   return {
     'CMakeLists.txt': renderLibTemplate('cmake', 'CMakeLists.txt.hbs', view),
-    'tinyforge_model.mk': renderLibTemplate('cmake', 'tinyforge_model.mk.hbs', view),
+    [v.names.makeFragment]: renderLibTemplate('cmake', 'tinyforge_model.mk.hbs', view),
     'README.md': renderLibTemplate('cmake', 'README.md.hbs', view),
   };
 }

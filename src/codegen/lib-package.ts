@@ -8,7 +8,7 @@ import { TOOL_VERSION } from '../package.ts';
 import { cFloats, cInts, cList } from './c-literals.ts';
 import { cComment } from './c-names.ts';
 import { libFiles, renderLibTemplate } from './lib-files.ts';
-import { libraryNames, type LibraryNames } from './lib-names.ts';
+import type { ModelNames } from './model-names.ts';
 import type { LibFormat } from './lib-formats.ts';
 
 /** The version every package declares: a generated library has no release history, so its first. */
@@ -36,6 +36,7 @@ export interface PackagedModel {
   sources: string[];
   hash: number;
   arenaBytes: number;
+  names: ModelNames;
 }
 
 export interface LibPackageRequest {
@@ -55,8 +56,15 @@ export interface LibPackage {
   sources: string[];
 }
 
+/** The name of the package (component, module, library) and the prefix of its Kconfig symbols: the CMake target's
+ *  name and the Make fragment's prefix, so every format of one model is called the same. */
+export function packageNames(names: ModelNames): { name: string; kconfig: string } {
+  return { name: names.cmakeTarget, kconfig: names.makePrefix };
+}
+
 interface PackageView {
-  names: LibraryNames;
+  names: ModelNames;
+  pkg: { name: string; kconfig: string };
   modelName: string;
   sources: string[];
   hash: string;
@@ -70,7 +78,8 @@ export function libraryPackage(req: LibPackageRequest): LibPackage {
   const { model } = req;
   const code = Object.fromEntries(Object.entries(model.files).filter(([rel]) => /\.(c|h)$/.test(rel)));
   const view: PackageView = {
-    names: libraryNames(req.graph.name),
+    names: model.names,
+    pkg: packageNames(model.names),
     modelName: cComment(req.graph.name).replace(/["\n\r]/g, '_'),
     sources: model.sources,
     hash: `0x${model.hash.toString(16).padStart(8, '0')}`,
@@ -85,7 +94,7 @@ export function libraryPackage(req: LibPackageRequest): LibPackage {
         files: {
           ...code,
           // the hash as a C literal, as generate.ts's library mode writes it: both give the same files
-          ...libFiles({ modelName: req.graph.name, sources: model.sources, hash: `${view.hash}u`, arenaBytes: model.arenaBytes }),
+          ...libFiles({ names: model.names, sources: model.sources, hash: `${view.hash}u`, arenaBytes: model.arenaBytes }),
         },
         sources: model.sources,
       };
@@ -132,7 +141,7 @@ export function libraryPackage(req: LibPackageRequest): LibPackage {
  *  (PlatformIO puts includeDir and srcDir on the include path). */
 function platformioManifest(view: PackageView, description: string): string {
   const manifest = {
-    name: view.names.packageName,
+    name: view.pkg.name,
     version: view.version,
     description,
     keywords: ['tinyforge', 'tinyml', 'neural-network', 'inference'],
@@ -177,7 +186,7 @@ function arduinoPackage(req: LibPackageRequest, code: Record<string, string>, vi
   const inputType = input.dtype === 'i8' ? 'int8_t' : 'float';
   const outputType = output.dtype === 'i8' ? 'int8_t' : 'float';
   const outputElements = product(output.shape);
-  const sketch = view.names.packageName;
+  const sketch = view.pkg.name;
   const labelText =
     example.label === undefined
       ? ''

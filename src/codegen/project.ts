@@ -20,6 +20,7 @@ import type { Graph } from '../ir/graph.ts';
 import { graphToJson, loadIrJson } from '../ir/serialize.ts';
 import { validateGraph } from '../ir/validate.ts';
 import type { GeneratedModel } from './generate.ts';
+import { DEFAULT_MODEL_ID, modelNames } from './model-names.ts';
 import type { WeightFlash } from '../packing/flash-bytes.ts';
 
 export const MANIFEST = 'tinyforge.json';
@@ -29,6 +30,8 @@ export interface ProjectManifest {
   tool: 'tinyforge';
   board: string;
   model: { name: string; path: string };
+  /** The `--name` id the generated files and symbols carry; absent for the default (model-names.ts). */
+  name?: string;
   quantization: string;
   hash: number;
   sources: string[];
@@ -61,7 +64,7 @@ export interface ManifestStack {
   /** Deepest call chain, "function frame-bytes", outermost first. */
   chain: string[];
   interrupt_bytes: number | null;
-  /** tfg_model_run and below: what a firmware embedding the model needs for it. */
+  /** The model's run function and below: what a firmware embedding the model needs for it. */
   model_bytes: number | null;
   reason?: string;
 }
@@ -247,6 +250,7 @@ export function writeProject(
     tool: 'tinyforge',
     board: args.board,
     model: { name: args.graph.name, path: args.modelPath },
+    ...(gen.names.id !== DEFAULT_MODEL_ID ? { name: gen.names.id } : {}),
     quantization: args.quantization,
     hash: gen.hash,
     sources: gen.sources,
@@ -309,6 +313,14 @@ function checkManifest(m: unknown, file: string): asserts m is ProjectManifest {
   const r = m as Record<string, unknown>;
   if (r.tool !== 'tinyforge') throw badManifest(file, 'its "tool" is not "tinyforge"');
   if (typeof r.board !== 'string') throw badManifest(file, '"board" is not a string');
+  if (r.name !== undefined) {
+    try {
+      if (typeof r.name !== 'string') throw new Error();
+      modelNames(r.name);
+    } catch {
+      throw badManifest(file, '"name" is not a model id (a lower-case C identifier)');
+    }
+  }
   if (!Array.isArray(r.sources) || !r.sources.every((s) => typeof s === 'string' && !s.startsWith('/') && !s.split('/').includes('..'))) {
     throw badManifest(file, '"sources" is not a list of paths inside the folder');
   }

@@ -57,7 +57,7 @@ describe('library mode', () => {
 
   it('builds with CMake through add_subdirectory and gives the reference bytes', () => {
     const build = join(work, 'cmake');
-    execFileSync('cmake', ['-S', APP, '-B', build, `-DMODEL_DIR=${lib}`, '-DMODEL_TARGET=tinyforge_int8_mlp'], { stdio: 'pipe' });
+    execFileSync('cmake', ['-S', APP, '-B', build, `-DMODEL_DIR=${lib}`, `-DMODEL_TARGET=${gen.names.cmakeTarget}`], { stdio: 'pipe' });
     execFileSync('cmake', ['--build', build], { stdio: 'pipe' });
     execFileSync(join(build, 'app'), [join(work, 'in.bin'), join(build, 'out.bin')]);
     expect(readFileSync(join(build, 'out.bin'))).toEqual(expected);

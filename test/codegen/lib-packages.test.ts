@@ -26,7 +26,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 // The DSP kernels of a Cortex-M4 board: the sources differ from the portable ones and need tfg_dsp.c.
 const g = int8Mlp([64, 24, 10], 9);
-const generated = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });
+// Named, as several models in one firmware are: files, symbols and the package names all carry the id.
+const generated = generateModel(g, { board: { kernels: 'cortex-m-dsp' }, name: 'mlp' });
 const input = randomInputs(g, 1, 5)[0];
 const referenceClass = argmax(runGraph(g, { x: input }).outputs[g.outputs[0]]);
 const example = { input, source: 'a random int8 input', referenceClass };
@@ -110,7 +111,7 @@ describe('library formats', () => {
 
   it('the cmake package is what generateModel writes in library mode', () => {
     const { pkg } = writePackage('cmake');
-    expect(pkg.files).toEqual(generateModel(g, { board: { kernels: 'cortex-m-dsp' }, lib: true }).files);
+    expect(pkg.files).toEqual(generateModel(g, { board: { kernels: 'cortex-m-dsp' }, name: 'mlp', lib: true }).files);
     expect(pkg.sources).toEqual(generated.sources);
   });
 
@@ -186,7 +187,7 @@ describe('Arduino library', () => {
     execFileSync('g++', ['-c', join(SHIM, 'host-main.cpp'), '-o', join(host, 'main.o')]);
     const objects = readdirSync(host).map((f) => join(host, f));
     execFileSync('g++', [...objects, '-lm', '-o', join(host, 'sketch')]);
-    expect(execFileSync(join(host, 'sketch'), { encoding: 'utf8' })).toBe(`int8_mlp: predicted class ${referenceClass}\n`);
+    expect(execFileSync(join(host, 'sketch'), { encoding: 'utf8' })).toBe(`mlp: predicted class ${referenceClass}\n`);
   });
 });
 
@@ -195,7 +196,7 @@ describe('PlatformIO library', () => {
 
   it('library.json names the library and selects the generated sources with its srcFilter, which compile for Cortex-M4 with its include paths', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'library.json'), 'utf8'));
-    expect(manifest.name).toBe('tinyforge_int8_mlp');
+    expect(manifest.name).toBe('tinyforge_mlp');
     expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(manifest.frameworks).toBe('*');
     expect(manifest.platforms).toBe('*');
@@ -229,7 +230,7 @@ describe('ESP-IDF component', () => {
     const manifest = parseYaml(readFileSync(join(dir, 'idf_component.yml'), 'utf8'));
     expect(typeof manifest.version).toBe('string');
     expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(manifest.description).toContain('int8_mlp');
+    expect(manifest.description).toContain('mlp');
     expect(manifest.dependencies).toEqual({ idf: '>=5.0' });
   });
 
@@ -243,7 +244,7 @@ describe('ESP-IDF component', () => {
       'PRIV_REQUIRES',
     ]);
     expect(args.SRCS).toEqual(pkg.sources);
-    expect(args.INCLUDE_DIRS.some((d) => existsSync(join(dir, d, 'model.h')))).toBe(true);
+    expect(args.INCLUDE_DIRS.some((d) => existsSync(join(dir, d, 'mlp.h')))).toBe(true);
     const includeDirs = [...args.INCLUDE_DIRS, ...(args.PRIV_INCLUDE_DIRS ?? [])].map((d) => join(dir, d));
     compileEach(
       'gcc',
@@ -257,7 +258,7 @@ describe('ESP-IDF component', () => {
   it('Kconfig defines the PSRAM arena option the CMakeLists reads', () => {
     const kconfig = readFileSync(join(dir, 'Kconfig'), 'utf8');
     const symbol = /^\s*config (\w+_ARENA_IN_PSRAM)$/m.exec(kconfig)?.[1];
-    expect(symbol).toBe('TINYFORGE_INT8_MLP_ARENA_IN_PSRAM');
+    expect(symbol).toBe('TINYFORGE_MLP_ARENA_IN_PSRAM');
     expect(readFileSync(join(dir, 'CMakeLists.txt'), 'utf8')).toContain(`if(CONFIG_${symbol})`);
   });
 });
@@ -276,7 +277,7 @@ describe('Zephyr module', () => {
   it('the CMakeLists builds a zephyr_library of the sources only under the Kconfig symbol, with include folders that suffice', () => {
     const kconfig = readFileSync(join(dir, 'Kconfig'), 'utf8');
     const symbol = /^config (\w+)$/m.exec(kconfig)?.[1];
-    expect(symbol).toBe('TINYFORGE_INT8_MLP');
+    expect(symbol).toBe('TINYFORGE_MLP');
     expect(kconfig).toMatch(new RegExp(`config ${symbol}\\n\\s+bool `));
     const cmake = readFileSync(join(dir, 'CMakeLists.txt'), 'utf8');
     expect(cmake).toMatch(new RegExp(`^if\\(CONFIG_${symbol}\\)\\n[\\s\\S]*zephyr_library_named\\(\\w+\\)[\\s\\S]*^endif\\(\\)`, 'm'));

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { TinyforgeError } from '../../diagnostics.ts';
+import { modelNames } from '../../codegen/model-names.ts';
 import { log, printJson } from '../output.ts';
 import { datasetOptions, positiveInteger, type DatasetFlags } from '../dataset-options.ts';
 import { LIB_FORMATS, parseLibFormat } from '../../codegen/lib-formats.ts';
@@ -17,8 +18,15 @@ export interface CompileFlags extends DatasetFlags {
   mean?: string;
   std?: string;
   stackBytes?: number;
+  /** --name: the id every file, function and macro of the generated model carries. */
+  name?: string;
   /** false with --no-cache. */
   cache: boolean;
+}
+
+/** --name, checked as it is parsed (a TinyforgeError naming the flag). */
+function modelNameFlag(v: string): string {
+  return modelNames(v).id;
 }
 
 function stackBytesFlag(v: string): number {
@@ -59,6 +67,11 @@ export function compileOptions(cmd: Command, outDefault: string): Command {
       positiveInteger('calibration-samples'),
       200,
     )
+    .option(
+      '--name <id>',
+      'prefix every file, function and macro of the generated model with this C id (kws → kws.c, kws_run, KWS_INPUT_BYTES), so several models link into one firmware',
+      modelNameFlag,
+    )
     .option('--force', 'replace an output folder that tinyforge did not write')
     .option(
       '--no-cache',
@@ -90,7 +103,8 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nExample:\n  $ tinyforge compile examples/mnist-lenet300/model.onnx --board mps2-an386 --dataset mnist -o out/lenet\n  $ tinyforge compile examples/mnist-cnn/model.onnx --board esp32 --dataset mnist -o out/esp   # + out/esp/esp-idf, an ESP-IDF project\n' +
-        '  $ tinyforge compile examples/mnist-cnn/model.onnx --board mps2-an386 --dataset mnist --lib --format arduino -o out/cnn-arduino   # an Arduino library with an example sketch',
+        '  $ tinyforge compile examples/mnist-cnn/model.onnx --board mps2-an386 --dataset mnist --lib --name digits -o lib/digits   # digits.c/h, digits_run, DIGITS_*\n' +
+        '  $ tinyforge compile examples/mnist-cnn/model.onnx --board mps2-an386 --dataset mnist --lib --format arduino --name digits -o lib/digits-arduino   # an Arduino library with an example sketch',
     )
     .action(async (modelPath: string, opts: CompileFlags & { lib?: boolean; format?: string; json?: boolean }) => {
       const libFormat = opts.format === undefined ? undefined : parseLibFormat(opts.format);
@@ -115,6 +129,7 @@ export function register(program: Command): void {
         force: !!opts.force,
         lib: !!opts.lib,
         libFormat,
+        name: opts.name,
         stackBytes: opts.stackBytes,
         cache: opts.cache,
         preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },

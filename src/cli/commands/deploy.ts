@@ -143,6 +143,7 @@ export function register(program: Command): void {
         outDir,
         force: !!opts.force,
         lib: false,
+        name: opts.name,
         stackBytes: opts.stackBytes,
         preprocess,
         cache: opts.cache,

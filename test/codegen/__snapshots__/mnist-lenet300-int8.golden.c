@@ -51,8 +51,12 @@ extern "C" {
 #define TFG_MODEL_OUTPUT_SCALE 0.00390625f
 #define TFG_MODEL_OUTPUT_ZERO_POINT -128
 
-/* Called after each layer (index = node index in the graph) with that layer's output, for timing and debugging. */
+/* Called after each layer (index = node index in the graph) with that layer's output, for timing and debugging.
+ * Every model's header declares it, so it is guarded for a program that includes several. */
+#ifndef TFG_LAYER_HOOK_DEFINED
+#define TFG_LAYER_HOOK_DEFINED
 typedef void (*tfg_layer_hook)(void *ctx, int32_t layer, const void *output, uint32_t output_bytes);
+#endif
 
 /* Nothing to initialise (the arena is static, weights are const); kept so library users have a stable init/run pair. Returns 0. */
 int32_t tfg_model_init(void);
