@@ -293,3 +293,62 @@ describe('Zephyr module', () => {
     );
   });
 });
+
+describe('compile --lib --format arduino', () => {
+  const cli = (...args: string[]) => spawnSync('node', ['bin/tinyforge.js', ...args], { encoding: 'utf8', timeout: 300_000 });
+
+  it('bundles the first MNIST test sample; the sketch prints its label, the class the reference predicts', () => {
+    // A float model (--quantize none) needs no calibration: the float sample and float scores path of the sketch.
+    const out = join(work, 'cli-arduino');
+    const c = cli(
+      'compile',
+      'examples/mnist-cnn/model.onnx',
+      '--board',
+      'mps2-an385',
+      '--quantize',
+      'none',
+      '--dataset',
+      'mnist',
+      '--lib',
+      '--format',
+      'arduino',
+      '--name',
+      'digits',
+      '-o',
+      out,
+    );
+    expect(c.status, c.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'tinyforge.json'), 'utf8'));
+    expect(manifest.lib_format).toBe('arduino');
+    expect(manifest.sources[0]).toBe('src/digits.c');
+    const ino = join(out, 'examples', 'tinyforge_digits', 'tinyforge_digits.ino');
+    const sketch = readFileSync(ino, 'utf8');
+    expect(sketch).toContain('static const float kSample[784]');
+    const label = Number(/labelled (\d+);/.exec(sketch)?.[1]);
+    expect(sketch).toContain(`reference interpreter predicts class ${label} for it`); // MNIST test sample 0 is a clear 7
+    const host = join(work, 'cli-arduino-host');
+    const sources = manifest.sources.map((s: string) => join(out, s));
+    compileEach('gcc', HOST_C_FLAGS, [join(out, 'src')], sources, host);
+    execFileSync('g++', ['-std=gnu++17', '-x', 'c++', `-I${SHIM}`, `-I${join(out, 'src')}`, '-c', ino, '-o', join(host, 'sketch.o')]);
+    execFileSync('g++', ['-c', join(SHIM, 'host-main.cpp'), '-o', join(host, 'main.o')]);
+    execFileSync('g++', [...readdirSync(host).map((f) => join(host, f)), '-lm', '-o', join(host, 'sketch')]);
+    expect(execFileSync(join(host, 'sketch'), { encoding: 'utf8' })).toBe(`digits: predicted class ${label}\n`);
+  });
+
+  it('without --dataset it stops before any work, exit 2, saying what to pass', () => {
+    const r = cli(
+      'compile',
+      'examples/mnist-cnn/model.onnx',
+      '--board',
+      'mps2-an385',
+      '--quantize',
+      'none',
+      '--lib',
+      '--format',
+      'arduino',
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('no dataset was given');
+    expect(r.stderr).toContain('--dataset');
+  });
+});
