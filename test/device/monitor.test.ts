@@ -4,8 +4,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadBoard } from '../../src/build/boards.ts';
 import { encodeFrame, type Frame } from '../../src/device/framing.ts';
-import { MSG } from '../../src/device/protocol.ts';
+import { MSG, PROTOCOL_VERSION } from '../../src/device/protocol.ts';
+import { startQemu, type EmulatorHandle } from '../../src/device/qemu.ts';
+import { buildReverseFirmware, sampleInput } from './device-fixture.ts';
 import { MonitorStream, type MonitorEvent } from '../../src/device/monitor-stream.ts';
 import { openPtyPair, type PtyPair } from '../esp32/pty-pair.ts';
 
@@ -84,7 +87,10 @@ describe('monitor stream', () => {
 
 let pair: PtyPair | null = null;
 let monitor: ChildProcess | null = null;
+let qemu: EmulatorHandle | null = null;
 afterEach(async () => {
+  await qemu?.stop();
+  qemu = null;
   if (monitor && monitor.exitCode === null && monitor.signalCode === null) monitor.kill('SIGKILL');
   monitor = null;
   await pair?.close();
@@ -167,6 +173,39 @@ describe('tinyforge monitor', () => {
         'bye\n',
     );
     expect(m.err()).toContain('the port closed');
+  });
+
+  it("decodes our serial firmware's own replies on QEMU mps2-an386, watching while something else drives the board", async () => {
+    qemu = await startQemu(loadBoard('mps2-an386'), await buildReverseFirmware('mps2-an386'));
+    const m = await startMonitor(qemu.ptyPath, true);
+    // The requests go in through a second opening of the same pty; the replies come out to its only reader, the monitor.
+    const input = sampleInput(3);
+    writeAsDevice(
+      qemu.ptyPath,
+      Buffer.concat([
+        Uint8Array.of(0),
+        encodeFrame({ type: MSG.HELLO, seq: 7, body: Uint8Array.of(PROTOCOL_VERSION) }),
+        encodeFrame({ type: MSG.RUN, seq: 8, body: input }),
+      ]),
+    );
+    await waitFor(
+      () => m.out().includes('"RESULT"'),
+      () => `got: ${m.out()} ${m.err()}`,
+      60_000,
+    );
+    m.child.kill('SIGINT');
+    expect(await m.exited).toBe(0);
+    const frames = m
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((e: MonitorEvent) => e.kind === 'frame');
+    expect(frames).toMatchObject([
+      { name: 'HELLO_REPLY', seq: 7, fields: { protocol: PROTOCOL_VERSION, timer: 'core-clock', board: 'mps2-an386', input_bytes: 16 } },
+      { name: 'RESULT', seq: 8, fields: { status: 0, output_bytes: 16 } },
+    ]);
+    expect(frames[1].fields.ticks).toBeGreaterThan(0);
   });
 
   it('a port that does not exist is a link-error, exit 2', () => {
