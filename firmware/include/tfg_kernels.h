@@ -23,8 +23,19 @@
 
 /** What every kernel returns. TFG_ERR_ARG: an argument the kernel checks is out of range; TFG_ERR_CORRUPT: packed
  *  weights failed their length/CRC check or held an invalid code. Either way the output is not valid, and the generated
- *  tfg_model_run stops at the first status other than TFG_OK and returns it. */
-typedef enum { TFG_OK = 0, TFG_ERR_ARG = -1, TFG_ERR_CORRUPT = -2 } tfg_status;
+ *  <model>_run stops at the first status other than TFG_OK and returns it. A generated <model>_init returns
+ *  TFG_ERR_ARENA_TOO_SMALL for an arena below the model's <MODEL>_ARENA_BYTES (or none where it has no default) and
+ *  TFG_ERR_ARENA_MISALIGNED for one not TFG_ARENA_ALIGN-aligned. */
+typedef enum {
+  TFG_OK = 0,
+  TFG_ERR_ARG = -1,
+  TFG_ERR_CORRUPT = -2,
+  TFG_ERR_ARENA_TOO_SMALL = -3,
+  TFG_ERR_ARENA_MISALIGNED = -4
+} tfg_status;
+
+/** Alignment of every arena offset the memory planner gives (ARENA_ALIGN in src/codegen/memory-planner.ts). */
+#define TFG_ARENA_ALIGN 4
 
 #define TFG_MAX_DIMS 6
 

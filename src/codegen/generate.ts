@@ -3,13 +3,13 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { TinyforgeError } from '../diagnostics.ts';
-import { packagePath } from '../package.ts';
+import { packagePath, TOOL_VERSION } from '../package.ts';
 import type { Graph, Node } from '../ir/graph.ts';
 import { cComment, CNames } from './c-names.ts';
 import { cInts, cList } from './c-literals.ts';
 import { kernelDependencies, kernelSourcePath, readFirmwareFile } from './kernel-catalog.ts';
-import { ioLayout, ioMacros, type IoLayout } from './io-layout.ts';
-import { planMemory, tensorBytes, type MemoryPlan } from './memory-planner.ts';
+import { ioHelpers, ioLayout, ioMacros, type IoLayout } from './io-layout.ts';
+import { ARENA_ALIGN, planMemory, tensorBytes, type MemoryPlan } from './memory-planner.ts';
 import { modelHash } from './model-hash.ts';
 import type { EmitContext, KernelSet, NodeContext } from './op-emitter.ts';
 import { emitterFor, scratchRuleFor } from './ops/index.ts';
@@ -129,7 +129,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     const ctype = C_TYPE[t.dtype];
     if (buf.home === 'input') return ioPtr(`const ${ctype}`, 'input', io.inputs[buf.ioIndex].offset);
     if (buf.home === 'output') return ioPtr(ctype, 'output', io.outputs[buf.ioIndex].offset);
-    return `(${ctype} *)(tfg_arena + ${plan.offsets[name]})`;
+    return `(${ctype} *)(arena + ${plan.offsets[name]})`;
   };
 
   const params: string[] = [];
@@ -147,7 +147,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
             `node "${node.name}": its kernel takes ${bytes} B of scratch, its op's scratch rule gave ${scratch[index]} B (codegen disagrees with itself)`,
           );
         const s = plan.scratch[index];
-        return s ? `tfg_arena + ${s.offset}, ${s.bytes}` : 'NULL, 0';
+        return s ? `arena + ${s.offset}, ${s.bytes}` : 'NULL, 0';
       },
       weight: (name, relaid) => weightTable.ref(name, relaid),
       aliased: (a, b) => plan.bufferOf[a] !== undefined && plan.bufferOf[a] === plan.bufferOf[b],
@@ -219,8 +219,9 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     inputMacros: ioMacros(g, names.macro, 'INPUT', io.inputs, io.inputBytes),
     outputMacros: ioMacros(g, names.macro, 'OUTPUT', io.outputs, io.outputBytes),
     arenaBytes: plan.arenaBytes,
-    arenaDecl:
-      plan.arenaBytes > 0 ? `static uint8_t tfg_arena[${plan.arenaBytes}] TFG_ALIGN(8);` : '/* no intermediate tensors: no arena */',
+    arenaAlign: ARENA_ALIGN,
+    version: TOOL_VERSION,
+    helpers: [ioHelpers(g, names, 'INPUT', io.inputs), ioHelpers(g, names, 'OUTPUT', io.outputs)].filter(Boolean).join('\n'),
     numLayers: g.nodes.length,
     naiveBytes: plan.naiveBytes,
     lowerBound: plan.lowerBound,

@@ -65,3 +65,46 @@ export function ioMacros(g: Graph, macro: string, kind: 'INPUT' | 'OUTPUT', slot
   if (slots.length === 1) lines.push(...tensorMacros(prefix, g.tensors[slots[0].tensor], slots[0]).filter((l) => !l.includes('_OFFSET')));
   return lines.join('\n');
 }
+
+/** `static inline` helpers for every int8 input/output with one scale: `<id>_quantize_input<k>(float)` → int8 (as
+ *  quantizeValue in src/ir/quantization.ts: float32 divide, round half away from zero, saturate) and
+ *  `<id>_dequantize_output<k>(int8)` → float (as dequantizeValue); with one tensor of a kind also the unindexed name, calling the first. */
+export function ioHelpers(
+  g: Graph,
+  names: { macro: string; quantizeInput: string; dequantizeOutput: string },
+  kind: 'INPUT' | 'OUTPUT',
+  slots: IoSlot[],
+): string {
+  const out: string[] = [];
+  slots.forEach((slot, k) => {
+    const t = g.tensors[slot.tensor];
+    if (t.dtype !== 'i8' || !t.quant || t.quant.scale.length !== 1) return;
+    const m = `${names.macro}_${kind}${k}`;
+    const fn = kind === 'INPUT' ? names.quantizeInput : names.dequantizeOutput;
+    if (kind === 'INPUT') {
+      out.push(
+        `static inline int8_t ${fn}${k}(float x) {`,
+        `  float v = x / ${m}_SCALE;`,
+        `  int32_t q;`,
+        `  if (!(v > -256.0f)) v = -256.0f; /* NaN, and beyond any int8 */`,
+        `  if (v > 256.0f) v = 256.0f;`,
+        `  q = (int32_t)v;`,
+        `  if (v - (float)q >= 0.5f) q++;`,
+        `  else if (v - (float)q <= -0.5f) q--;`,
+        `  q += ${m}_ZERO_POINT;`,
+        `  return (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);`,
+        `}`,
+      );
+    } else {
+      out.push(`static inline float ${fn}${k}(int8_t q) {`, `  return ${m}_SCALE * (float)((int32_t)q - ${m}_ZERO_POINT);`, `}`);
+    }
+    if (slots.length === 1) {
+      out.push(
+        kind === 'INPUT'
+          ? `static inline int8_t ${fn}(float x) { return ${fn}0(x); }`
+          : `static inline float ${fn}(int8_t q) { return ${fn}0(q); }`,
+      );
+    }
+  });
+  return out.join('\n');
+}

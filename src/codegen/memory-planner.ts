@@ -41,8 +41,12 @@ export interface MemoryPlan {
   scratch: Record<number, { offset: number; bytes: number }>;
 }
 
+/** Alignment of every arena offset, hence what an arena's base needs (C: TFG_ARENA_ALIGN; `<ID>_ARENA_ALIGN` in a model's
+ *  header): enough for float and int32 loads on Cortex-M. */
+export const ARENA_ALIGN = 4;
+
 export interface PlanOptions {
-  /** Offset and size granularity in bytes (default 4, enough for float and int32 loads on Cortex-M). */
+  /** Offset and size granularity in bytes (default ARENA_ALIGN). */
   alignment?: number;
   /** Reuse a dying input for an element-wise output, and alias Reshape (default true). */
   inPlace?: boolean;
@@ -60,7 +64,7 @@ export function tensorBytes(g: Graph, name: string): number {
 
 /** Plans the arena for graph `g` (nodes in topological order). */
 export function planMemory(g: Graph, opts: PlanOptions = {}): MemoryPlan {
-  const alignment = opts.alignment ?? 4;
+  const alignment = opts.alignment ?? ARENA_ALIGN;
   const inPlace = opts.inPlace ?? true;
   const n = g.nodes.length;
   const isActivation = (name: string): boolean => name !== '' && g.tensors[name] !== undefined && !isConstant(g.tensors[name]);

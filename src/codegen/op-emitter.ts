@@ -29,7 +29,7 @@ export interface ScratchContext<N = Node> extends NodeContext<N> {
 export type ScratchRule<N = Node> = (ctx: ScratchContext<N>) => number;
 
 export interface EmitContext<N = Node> extends NodeContext<N> {
-  /** C expression pointing at a tensor's data with its element type, e.g. `(const float *)(tfg_arena + 64)`. `NULL` for '';
+  /** C expression pointing at a tensor's data with its element type, e.g. `(const float *)(arena + 64)`. `NULL` for '';
    *  a constant's C identifier (as `weight(name)`). */
   ptr(name: string): string;
   /** The C identifier of constant `name`, declared in flash on first use. `relaid`: the values flash holds instead of the

@@ -19,11 +19,11 @@ function declare(t: Tensor, id: string): string {
   const values = t.dtype === 'f32' ? cFloats(data) : cInts(data);
   const perLine = t.dtype === 'f32' ? 8 : 16;
   const shape = `[${t.shape.join(', ')}] ${t.dtype}${t.quant ? ` scale[0]=${t.quant.scale[0]} zp[0]=${t.quant.zeroPoint[0]}` : ''}`;
-  return `/* ${cComment(t.name)}: ${shape} */\nstatic const ${C_TYPE[t.dtype]} ${id}[${Math.max(1, data.length)}] TFG_ALIGN(4) = {\n${cList(values, perLine) || '  0'}\n};`;
+  return `/* ${cComment(t.name)}: ${shape} */\nstatic const ${C_TYPE[t.dtype]} ${id}[${Math.max(1, data.length)}] TFG_ALIGN(4) TFG_WEIGHTS_SECTION = {\n${cList(values, perLine) || '  0'}\n};`;
 }
 
 function declareRelaid(t: Tensor, id: string, data: Int8Array | Int32Array): string {
-  return `/* ${cComment(t.name)}: [${t.shape.join(', ')}] ${t.dtype} re-laid for its kernel (${data.length} values) */\nstatic const ${C_TYPE[t.dtype]} ${id}[${Math.max(1, data.length)}] TFG_ALIGN(4) = {\n${cList(cInts(data), t.dtype === 'i8' ? 16 : 12) || '  0'}\n};`;
+  return `/* ${cComment(t.name)}: [${t.shape.join(', ')}] ${t.dtype} re-laid for its kernel (${data.length} values) */\nstatic const ${C_TYPE[t.dtype]} ${id}[${Math.max(1, data.length)}] TFG_ALIGN(4) TFG_WEIGHTS_SECTION = {\n${cList(cInts(data), t.dtype === 'i8' ? 16 : 12) || '  0'}\n};`;
 }
 
 /** Declares constants as the emitters reference them (first-use order, deterministic), so a weight that no kernel

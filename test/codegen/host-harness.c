@@ -3,13 +3,14 @@
  * in.bin holds K inputs back to back; out.bin gets K outputs; layers.bin gets the first inference's per-layer outputs
  * through the layer hook as records (int32 layer, uint32 bytes, bytes). Sizes come from argv (the test reads them from
  * the generated model.h) so this file compiles once for every model. */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef void (*tfg_layer_hook)(void *ctx, int32_t layer, const void *output, uint32_t output_bytes);
-int32_t tfg_model_init(void);
+int32_t tfg_model_init(void *arena, size_t size);
 int32_t tfg_model_run(const void *input, void *output, tfg_layer_hook hook, void *ctx);
 
 static void dump_layer(void *ctx, int32_t layer, const void *output, uint32_t output_bytes) {
@@ -36,7 +37,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "cannot open files or allocate buffers\n");
     return 2;
   }
-  if (tfg_model_init() != 0) return 3;
+  if (tfg_model_init(NULL, 0) != 0) return 3;
   int32_t k = 0;
   while (fread(input, 1, in_bytes, in) == in_bytes) {
     memset(output, 0xA5, out_bytes); /* a layer that forgets to write shows up */

@@ -42,7 +42,7 @@ describe('library mode', () => {
     ]);
     expect(gen.files['model.h']).toContain('#define TFG_MODEL_INPUT_SCALE');
     expect(gen.files['model.h']).toContain('#define TFG_MODEL_OUTPUT_ZERO_POINT -128');
-    expect(gen.files['model.h']).toContain('int32_t tfg_model_init(void);');
+    expect(gen.files['model.h']).toContain('int32_t tfg_model_init(void *arena, size_t size);');
     expect(readdirSync(lib)).toContain('tinyforge_model.mk');
   });
 

@@ -320,7 +320,7 @@ describe('packed weights: int8 layers, identical bytes', () => {
       const layer = cnn.nodes.findIndex((n) => n.inputs[1] === name);
       expect(gen.plan.scratch[layer].bytes).toBe(huffScratchBytes(st, false, row));
       expect(gen.plan.scratch[layer].bytes).toBe(p.decoderRamBytes - HUFF_READER_BYTES - 64);
-      expect(gen.files['model.c']).toContain(`, tfg_arena + ${gen.plan.scratch[layer].offset}, ${gen.plan.scratch[layer].bytes});`);
+      expect(gen.files['model.c']).toContain(`, arena + ${gen.plan.scratch[layer].offset}, ${gen.plan.scratch[layer].bytes});`);
     }
   });
 

@@ -21,10 +21,12 @@ import { MAX_TABLE_BITS } from '../../src/packing/huffman-tables.ts';
 import { HUFF_READER_BYTES, HUFF_ROW_MAX, XNOR_WORDS_MAX } from '../../src/packing/storage.ts';
 import { DEVICE_ERRORS, MSG, PROTOCOL_VERSION } from '../../src/device/protocol.ts';
 import { M4_FLAGS } from '../codegen/host-run.ts';
+import { ARENA_ALIGN } from '../../src/codegen/memory-planner.ts';
 
 /** C expression → the TypeScript value it must equal. */
 const SHARED: [string, number][] = [
   ['TFG_MAX_DIMS', TFG_MAX_DIMS],
+  ['TFG_ARENA_ALIGN', ARENA_ALIGN],
   ['TFG_IM2COL_MAX', TFG_IM2COL_MAX],
   ['TFG_CONV_COL_MAX', TFG_CONV_COL_MAX],
   ['TFG_DW_ROWBUF_BYTES', TFG_DW_ROWBUF_BYTES],

@@ -17,7 +17,7 @@ function literals(a: FlashArray): string[] {
 
 function declareArray(a: FlashArray, id: string): string {
   const values = literals(a);
-  return `static const ${a.ctype} ${id}${a.suffix}[${Math.max(1, values.length)}] TFG_ALIGN(4) = {\n${cList(values, a.perLine) || '  0'}\n};`;
+  return `static const ${a.ctype} ${id}${a.suffix}[${Math.max(1, values.length)}] TFG_ALIGN(4) TFG_WEIGHTS_SECTION = {\n${cList(values, a.perLine) || '  0'}\n};`;
 }
 
 /** A packed constant's C declarations (main array named `id`, the others `id_*`) with the packing figures. */

@@ -1,5 +1,5 @@
 /* main.c: a stand-in for a user's own firmware that embeds a tinyforge model library (issue 3 item 8).
- * It only uses model.h: sizes from TFG_MODEL_* macros, tfg_model_init, tfg_model_run without a hook.
+ * It only uses model.h: sizes from TFG_MODEL_* macros, tfg_model_init with the static arena, tfg_model_run without a hook.
  * usage: app in.bin out.bin — runs every input in in.bin, writes the outputs to out.bin (stdio: host files, or
  * semihosting on QEMU). Prints the model hash and arena size so the test sees the header's macros. */
 #include <stdint.h>
@@ -14,7 +14,7 @@ int main(int argc, char **argv) {
   FILE *in = fopen(argv[1], "rb");
   FILE *out = fopen(argv[2], "wb");
   if (!in || !out) return 2;
-  if (tfg_model_init() != 0) return 3;
+  if (tfg_model_init(NULL, 0) != 0) return 3;
   printf("model hash 0x%08lx arena %lu layers %d\n", (unsigned long)TFG_MODEL_HASH, (unsigned long)TFG_MODEL_ARENA_BYTES,
          (int)TFG_MODEL_NUM_LAYERS);
   while (fread(input, 1, TFG_MODEL_INPUT_BYTES, in) == TFG_MODEL_INPUT_BYTES) {

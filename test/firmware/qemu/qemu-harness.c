@@ -2,13 +2,14 @@
  * usage (semihosting argv): harness in.bin out.bin input_bytes output_bytes
  * Like test/codegen/host-harness.c, plus the SysTick count of every layer of the first inference on stdout
  * ("layer <i> ticks <n>"); under -icount shift=3 one tick is 5 instructions (boards/mps2-an385.json, cycle_counter). */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef void (*tfg_layer_hook)(void *ctx, int32_t layer, const void *output, uint32_t output_bytes);
-int32_t tfg_model_init(void);
+int32_t tfg_model_init(void *arena, size_t size);
 int32_t tfg_model_run(const void *input, void *output, tfg_layer_hook hook, void *ctx);
 
 #define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
@@ -47,7 +48,7 @@ int main(int argc, char **argv) {
   SYST_RVR = 0xFFFFFFu;
   SYST_CVR = 0;
   SYST_CSR = 5u; /* enable, core clock, no interrupt */
-  if (tfg_model_init() != 0) return 3;
+  if (tfg_model_init(NULL, 0) != 0) return 3;
   int32_t k = 0;
   int32_t layers = 0;
   while (fread(input, 1, in_bytes, in) == in_bytes) {
