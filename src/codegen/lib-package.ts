@@ -151,6 +151,9 @@ function platformioManifest(view: PackageView, description: string): string {
       srcDir: '.',
       includeDir: 'tfg/include',
       srcFilter: view.sources.map((s) => `+<${s}>`),
+      // an archive (PlatformIO's default, said here): another model's package may carry the same kernel files, and the
+      // linker takes each kernel's object from one archive only
+      libArchive: true,
       flags: ['-std=c99'],
     },
   };

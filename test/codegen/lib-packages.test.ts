@@ -97,6 +97,50 @@ function applySrcFilter(filter: string | string[], files: string[]): string[] {
   return [...selected];
 }
 
+/** What a build system compiles for a package folder, read from its manifest: the sources, the include folders and
+ *  the extra flags. */
+interface BuildPlan {
+  sources: string[];
+  includeDirs: string[];
+  flags: string[];
+}
+
+/** Arduino (1.5 format): every .c under src/, recursively, with src/ (and nothing else of the library) included. */
+function arduinoPlan(dir: string): BuildPlan {
+  return { sources: filesUnder(join(dir, 'src')).filter((f) => f.endsWith('.c')), includeDirs: [join(dir, 'src')], flags: [] };
+}
+
+/** PlatformIO: srcDir filtered by srcFilter; includeDir and srcDir on the include path, then build.flags' -I folders. */
+function platformioPlan(dir: string): BuildPlan {
+  const build = JSON.parse(readFileSync(join(dir, 'library.json'), 'utf8')).build ?? {};
+  const srcDir = join(dir, build.srcDir ?? 'src');
+  const flags: string[] = build.flags ?? [];
+  const selected = applySrcFilter(
+    build.srcFilter,
+    filesUnder(srcDir).map((f) => relative(srcDir, f)),
+  );
+  return {
+    sources: selected.map((f) => join(srcDir, f)),
+    includeDirs: [
+      join(dir, build.includeDir ?? 'include'),
+      srcDir,
+      ...flags.filter((f) => f.startsWith('-I')).map((f) => join(dir, f.slice(2).trim())),
+    ],
+    flags: flags.filter((f) => !f.startsWith('-I')),
+  };
+}
+
+/** ESP-IDF: idf_component_register's SRCS, INCLUDE_DIRS and PRIV_INCLUDE_DIRS. */
+function espIdfPlan(dir: string): BuildPlan {
+  const words = cmakeCall(readFileSync(join(dir, 'CMakeLists.txt'), 'utf8'), 'idf_component_register');
+  const args = keywordArgs(words, ['SRCS', 'INCLUDE_DIRS', 'PRIV_INCLUDE_DIRS', 'REQUIRES', 'PRIV_REQUIRES']);
+  return {
+    sources: args.SRCS.map((s) => join(dir, s)),
+    includeDirs: [...args.INCLUDE_DIRS, ...(args.PRIV_INCLUDE_DIRS ?? [])].map((d) => join(dir, d)),
+    flags: [],
+  };
+}
+
 describe('library formats', () => {
   it('an unknown --format is a bad-argument error that lists the formats', () => {
     expect(() => parseLibFormat('mbed')).toThrow(TinyforgeError);
@@ -150,11 +194,10 @@ describe('Arduino library', () => {
   });
 
   it('src/ holds only the C sources and headers, and every .c under it compiles for Cortex-M4 with src/ as the only include path', () => {
-    const inSrc = filesUnder(join(dir, 'src'));
-    expect(inSrc.every((f) => /\.(c|h)$/.test(f))).toBe(true);
-    const sources = inSrc.filter((f) => f.endsWith('.c'));
-    expect(sources.length).toBe(generated.sources.length);
-    compileEach('arm-none-eabi-gcc', M4_FLAGS, [join(dir, 'src')], sources, join(work, 'arduino-obj'));
+    expect(filesUnder(join(dir, 'src')).every((f) => /\.(c|h)$/.test(f))).toBe(true);
+    const plan = arduinoPlan(dir);
+    expect(plan.sources.length).toBe(generated.sources.length);
+    compileEach('arm-none-eabi-gcc', M4_FLAGS, plan.includeDirs, plan.sources, join(work, 'arduino-obj'));
   });
 
   it('the example sketch compiles with arm-none-eabi-g++ and, on the host, prints the reference class', () => {
@@ -200,26 +243,10 @@ describe('PlatformIO library', () => {
     expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(manifest.frameworks).toBe('*');
     expect(manifest.platforms).toBe('*');
-    const srcDir = join(dir, manifest.build.srcDir ?? 'src');
-    const flags: string[] = manifest.build.flags ?? [];
-    // PlatformIO puts the library's includeDir and srcDir on the include path, then the -I flags (relative to the library).
-    const includeDirs = [
-      join(dir, manifest.build.includeDir ?? 'include'),
-      srcDir,
-      ...flags.filter((f) => f.startsWith('-I')).map((f) => join(dir, f.slice(2).trim())),
-    ];
-    const selected = applySrcFilter(
-      manifest.build.srcFilter,
-      filesUnder(srcDir).map((f) => relative(srcDir, f)),
-    );
-    expect(selected.sort()).toEqual([...pkg.sources].sort());
-    compileEach(
-      'arm-none-eabi-gcc',
-      [...M4_FLAGS, ...flags.filter((f) => !f.startsWith('-I'))],
-      includeDirs,
-      selected.map((s) => join(srcDir, s)),
-      join(work, 'pio-obj'),
-    );
+    expect(manifest.build.libArchive).not.toBe(false); // built as an archive: see 'two packages in one firmware'
+    const plan = platformioPlan(dir);
+    expect(plan.sources.map((f) => relative(dir, f)).sort()).toEqual([...pkg.sources].sort());
+    compileEach('arm-none-eabi-gcc', [...M4_FLAGS, ...plan.flags], plan.includeDirs, plan.sources, join(work, 'pio-obj'));
   });
 });
 
@@ -351,4 +378,62 @@ describe('compile --lib --format arduino', () => {
     expect(r.stderr).toContain('no dataset was given');
     expect(r.stderr).toContain('--dataset');
   });
+});
+
+describe('two packages in one firmware', () => {
+  // Two int8 MLPs (--name a, --name b): both call the dense and softmax kernels, so both packages carry those files.
+  // Arduino (dot_a_linkage), PlatformIO (libArchive) and ESP-IDF (a component is a library) link each package as a
+  // static archive, from which the linker takes a kernel's object once; a program with both links and both models
+  // give the reference bytes (test/codegen/two-models-app/main.c, run in default arenas, then in one shared arena).
+  const APP = fileURLToPath(new URL('./two-models-app/main.c', import.meta.url));
+  const models = {
+    a: int8Mlp([32, 16, 8], 3),
+    b: int8Mlp([64, 24, 10], 9),
+  };
+  const inputs = { a: randomInputs(models.a, 3, 5), b: randomInputs(models.b, 3, 6) };
+  const bytesOf = (xs: ArrayBufferView[]) => Buffer.concat(xs.map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength)));
+  const expected = (id: 'a' | 'b') => {
+    const once = bytesOf(inputs[id].map((x) => runGraph(models[id], { x }).outputs[models[id].outputs[0]]));
+    return Buffer.concat([once, once]);
+  };
+  const plans: Record<string, (dir: string) => BuildPlan> = { arduino: arduinoPlan, platformio: platformioPlan, 'esp-idf': espIdfPlan };
+
+  for (const format of ['arduino', 'platformio', 'esp-idf'] as const) {
+    it(`${format}: each package an archive, one program, both models equal the reference`, () => {
+      const root = join(work, `two-${format}`);
+      const archives: string[] = [];
+      const includeDirs: string[] = [];
+      for (const id of ['a', 'b'] as const) {
+        const g = models[id];
+        const gen = generateModel(g, { name: id });
+        const x = inputs[id][0];
+        const pkg = libraryPackage({
+          format,
+          graph: g,
+          model: gen,
+          board: 'host',
+          example: { input: x, source: 'a random input', referenceClass: argmax(runGraph(g, { x }).outputs[g.outputs[0]]) },
+        });
+        const dir = join(root, id);
+        for (const [rel, text] of Object.entries(pkg.files)) {
+          mkdirSync(dirname(join(dir, rel)), { recursive: true });
+          writeFileSync(join(dir, rel), text);
+        }
+        const plan = plans[format](dir);
+        const objects = join(root, `${id}-obj`);
+        compileEach('gcc', [...HOST_C_FLAGS, ...plan.flags], plan.includeDirs, plan.sources, objects);
+        archives.push(join(root, `lib${id}.a`));
+        execFileSync('ar', ['rcs', archives.at(-1)!, ...readdirSync(objects).map((f) => join(objects, f))]);
+        includeDirs.push(...plan.includeDirs);
+      }
+      if (format === 'arduino') expect(readFileSync(join(root, 'a', 'library.properties'), 'utf8')).toMatch(/^dot_a_linkage=true$/m);
+      const app = join(root, 'app');
+      execFileSync('gcc', ['-std=c99', '-O1', ...includeDirs.map((d) => `-I${d}`), APP, ...archives, '-lm', '-o', app]);
+      writeFileSync(join(root, 'a_in.bin'), bytesOf(inputs.a));
+      writeFileSync(join(root, 'b_in.bin'), bytesOf(inputs.b));
+      execFileSync(app, ['a_in.bin', 'b_in.bin', 'a_out.bin', 'b_out.bin'], { cwd: root });
+      expect(readFileSync(join(root, 'a_out.bin'))).toEqual(expected('a'));
+      expect(readFileSync(join(root, 'b_out.bin'))).toEqual(expected('b'));
+    });
+  }
 });
