@@ -8,7 +8,7 @@ import { TOOL_VERSION } from '../package.ts';
 import { cFloats, cInts, cList } from './c-literals.ts';
 import { cComment } from './c-names.ts';
 import { libFiles, renderLibTemplate } from './lib-files.ts';
-import type { ModelNames } from './model-names.ts';
+import { KERNEL_LIBRARY, type ModelNames } from './model-names.ts';
 import type { LibFormat } from './lib-formats.ts';
 
 /** The version every package declares: a generated library has no release history, so its first. */
@@ -70,6 +70,7 @@ interface PackageView {
   hash: string;
   arenaBytes: number;
   version: string;
+  tinyforgeVersion: string;
   board: string;
 }
 
@@ -85,6 +86,7 @@ export function libraryPackage(req: LibPackageRequest): LibPackage {
     hash: `0x${model.hash.toString(16).padStart(8, '0')}`,
     arenaBytes: model.arenaBytes,
     version: PACKAGE_VERSION,
+    tinyforgeVersion: TOOL_VERSION,
     board: req.board,
   };
   const description = `tinyforge model ${view.names.id}: generated C99 inference (hash ${view.hash}, ${view.arenaBytes}-byte arena)`;
@@ -117,7 +119,12 @@ export function libraryPackage(req: LibPackageRequest): LibPackage {
         files: {
           ...code,
           'zephyr/module.yml': renderLibTemplate('zephyr', 'module.yml.hbs', view),
-          'CMakeLists.txt': renderLibTemplate('zephyr', 'CMakeLists.txt.hbs', view),
+          'CMakeLists.txt': renderLibTemplate('zephyr', 'CMakeLists.txt.hbs', {
+            ...view,
+            kernels: KERNEL_LIBRARY,
+            modelSource: model.sources[0],
+            kernelSources: model.sources.slice(1),
+          }),
           Kconfig: renderLibTemplate('zephyr', 'Kconfig.hbs', view),
           'README.md': renderLibTemplate('zephyr', 'README.md.hbs', view),
         },

@@ -291,7 +291,7 @@ describe('ESP-IDF component', () => {
 });
 
 describe('Zephyr module', () => {
-  const { dir, pkg } = writePackage('zephyr');
+  const { dir } = writePackage('zephyr');
 
   it('zephyr/module.yml points at a folder with a CMakeLists.txt and at a Kconfig file, as zephyr_module.py checks', () => {
     const module = parseYaml(readFileSync(join(dir, 'zephyr', 'module.yml'), 'utf8'));
@@ -301,23 +301,18 @@ describe('Zephyr module', () => {
     expect(statSync(join(dir, module.build.kconfig)).isFile()).toBe(true);
   });
 
-  it('the CMakeLists builds a zephyr_library of the sources only under the Kconfig symbol, with include folders that suffice', () => {
+  it('everything in the CMakeLists is under the Kconfig symbol: the model library and its share of the kernel library', () => {
     const kconfig = readFileSync(join(dir, 'Kconfig'), 'utf8');
     const symbol = /^config (\w+)$/m.exec(kconfig)?.[1];
     expect(symbol).toBe('TINYFORGE_MLP');
     expect(kconfig).toMatch(new RegExp(`config ${symbol}\\n\\s+bool `));
-    const cmake = readFileSync(join(dir, 'CMakeLists.txt'), 'utf8');
-    expect(cmake).toMatch(new RegExp(`^if\\(CONFIG_${symbol}\\)\\n[\\s\\S]*zephyr_library_named\\(\\w+\\)[\\s\\S]*^endif\\(\\)`, 'm'));
-    const sources = cmakeCall(cmake, 'zephyr_library_sources');
-    expect(sources).toEqual(pkg.sources);
-    const includeDirs = [...cmakeCall(cmake, 'zephyr_include_directories'), ...cmakeCall(cmake, 'zephyr_library_include_directories')];
-    compileEach(
-      'gcc',
-      HOST_C_FLAGS,
-      includeDirs.map((d) => join(dir, d)),
-      sources.map((s) => join(dir, s)),
-      join(work, 'zephyr-obj'),
-    );
+    const code = readFileSync(join(dir, 'CMakeLists.txt'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.trim().startsWith('#'));
+    expect(code[0]).toBe(`if(CONFIG_${symbol})`);
+    expect(code.at(-1)).toBe('endif()');
+    expect(code.slice(1, -1).every((l) => l.startsWith('  '))).toBe(true);
+    expect(code.join('\n')).toMatch(/zephyr_library_named\(tinyforge_mlp\)\n\s+zephyr_library_sources\(mlp\.c\)/);
   });
 });
 
@@ -436,4 +431,54 @@ describe('two packages in one firmware', () => {
       expect(readFileSync(join(root, 'b_out.bin'))).toEqual(expected('b'));
     });
   }
+});
+
+describe('two Zephyr modules in one firmware', () => {
+  // Zephyr links every library whole, so archives do not hide a kernel both modules carry: the modules share one
+  // tinyforge_kernels library instead. Built with CMake through zephyr-standin (Zephyr's library functions and link
+  // rule, without Zephyr); a third module whose symbol is off adds nothing.
+  const STANDIN = fileURLToPath(new URL('./zephyr-standin/', import.meta.url));
+  const APP = fileURLToPath(new URL('./two-models-app/main.c', import.meta.url));
+
+  it('links, with each shared kernel compiled once, and both models give the reference bytes', () => {
+    const root = join(work, 'two-zephyr');
+    const models = { a: int8Mlp([32, 16, 8], 3), b: int8Mlp([64, 24, 10], 9), c: int8Mlp([16, 8, 4], 4) };
+    for (const [id, g] of Object.entries(models)) {
+      const pkg = libraryPackage({ format: 'zephyr', graph: g, model: generateModel(g, { name: id }), board: 'host' });
+      for (const [rel, text] of Object.entries(pkg.files)) {
+        mkdirSync(dirname(join(root, id, rel)), { recursive: true });
+        writeFileSync(join(root, id, rel), text);
+      }
+    }
+    const build = join(root, 'build');
+    execFileSync(
+      'cmake',
+      [
+        '-S',
+        STANDIN,
+        '-B',
+        build,
+        `-DMODULES=${['a', 'b', 'c'].map((id) => join(root, id)).join(';')}`,
+        '-DCONFIGS=CONFIG_TINYFORGE_A;CONFIG_TINYFORGE_B',
+        `-DAPP_MAIN=${APP}`,
+      ],
+      { stdio: 'pipe' },
+    );
+    execFileSync('cmake', ['--build', build], { stdio: 'pipe' });
+    const symbols = execFileSync('nm', ['--defined-only', join(build, 'app')], { encoding: 'utf8' });
+    expect(symbols).toMatch(/ T a_run$/m);
+    expect(symbols).not.toMatch(/ T c_run$/m);
+    const archive = filesUnder(build).find((f) => f.endsWith('/libtinyforge_kernels.a'))!;
+    const kernelObjects = execFileSync('ar', ['t', archive], { encoding: 'utf8' }).trim().split('\n');
+    expect(kernelObjects.sort()).toEqual(['tfg_dense_s8.c.o', 'tfg_softmax_s8.c.o']);
+    const bytesOf = (xs: ArrayBufferView[]) => Buffer.concat(xs.map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength)));
+    const inputs = { a: randomInputs(models.a, 3, 5), b: randomInputs(models.b, 3, 6) };
+    writeFileSync(join(root, 'a_in.bin'), bytesOf(inputs.a));
+    writeFileSync(join(root, 'b_in.bin'), bytesOf(inputs.b));
+    execFileSync(join(build, 'app'), ['a_in.bin', 'b_in.bin', 'a_out.bin', 'b_out.bin'], { cwd: root });
+    for (const id of ['a', 'b'] as const) {
+      const once = bytesOf(inputs[id].map((x) => runGraph(models[id], { x }).outputs[models[id].outputs[0]]));
+      expect(readFileSync(join(root, `${id}_out.bin`))).toEqual(Buffer.concat([once, once]));
+    }
+  });
 });
