@@ -88,5 +88,21 @@ describe('run --board with several inputs and outputs', () => {
     }
     expect(results[0]).toEqual({ sum: [1.5, 1, 5], prod: [7.5, 9] });
     expect(results[1]).toEqual(results[0]);
+    // A dataset gives one tensor per sample: deploy says so instead of feeding a half-filled input.
+    const d = cli(
+      'deploy',
+      model,
+      '--board',
+      'mps2-an386',
+      '--quantize',
+      'none',
+      '--dataset',
+      'synthetic',
+      '-o',
+      join(dir, 'two-io-deploy'),
+    );
+    expect(d.code).toBe(2);
+    expect(d.stderr).toContain('error[unsupported-model]');
+    expect(d.stderr).toContain('--input');
   });
 });
