@@ -1,5 +1,6 @@
-// generateModel: IR graph → model.c / model.h (+ the kernel sources it calls), through the Handlebars templates.
-// Weights become const arrays, activations live in one static arena planned from tensor lifetimes.
+// generateModel: IR graph → model.c / model.h (or <name>.c/.h, model-names.ts) + the kernel sources it calls, through
+// the Handlebars templates. Weights become const arrays; activations live in one arena planned from tensor lifetimes,
+// addressed from the base <name>_init sets (a static default unless the caller gives one).
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { TinyforgeError } from '../diagnostics.ts';

@@ -2,7 +2,7 @@
 // program (test/codegen/two-models-app) through CMake and through their Make fragments on the host, and for
 // mps2-an386 with arm-none-eabi-gcc on QEMU. Both outputs equal the reference bytes, in their default arenas and in
 // one shared arena run in turn; a too small or misaligned arena gets its error code; no symbol leaks.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,6 +159,25 @@ describe('two models in one program', () => {
     checkStdout(stdout);
     expect(readFileSync(join(out, 'a_out.bin'))).toEqual(expectedA);
     expect(readFileSync(join(out, 'b_out.bin'))).toEqual(expectedB);
+  });
+
+  it('refuses, in CMake and in Make, a second model from another tinyforge version (its kernels could differ)', () => {
+    const other = join(work, 'b-other');
+    writeGenerated(other, genB);
+    for (const f of ['CMakeLists.txt', 'tinyforge_b.mk'])
+      writeFileSync(join(other, f), readFileSync(join(other, f), 'utf8').replaceAll(TOOL_VERSION, '0.0.0-other'));
+    const cmake = spawnSync('cmake', ['-S', APP, '-B', join(work, 'cmake-other'), `-DA_DIR=${dirA}`, `-DB_DIR=${other}`], {
+      encoding: 'utf8',
+    });
+    expect(cmake.status).not.toBe(0);
+    expect(cmake.stderr.replace(/\s+/g, ' ')).toContain(
+      `tinyforge_b comes from tinyforge 0.0.0-other, but tinyforge_kernels was set up by tinyforge ${TOOL_VERSION}`,
+    );
+    const make = spawnSync('make', ['-s', '-f', join(APP, 'Makefile'), `A=${dirA}`, `B=${other}`, `OUT=${work}`, 'CC=gcc'], {
+      encoding: 'utf8',
+    });
+    expect(make.status).not.toBe(0);
+    expect(make.stderr).toContain(`tinyforge_b.mk comes from tinyforge 0.0.0-other, another model's from ${TOOL_VERSION}`);
   });
 
   it('-D<ID>_NO_STATIC_ARENA drops the default arena; the section macros place the arena and the weights', () => {
