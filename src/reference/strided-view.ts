@@ -31,6 +31,28 @@ export function stridedView(node: Node<'Slice' | 'Expand' | 'ChannelShuffle'>, i
   return { outDims: [product(inShape) / c, c / g, g], inStrides: [c, 1, c / g], offset: 0 };
 }
 
+/** The same view with neighbouring dims merged where the outer one steps over the whole inner one, so the C kernel's
+ *  innermost loop runs as long as it can (a channel slice of NHWC becomes [pixels, channels]). */
+export function collapseView(view: StridedView): StridedView {
+  const dims = [view.outDims[0]];
+  const strides = [view.inStrides[0]];
+  for (let d = 1; d < view.outDims.length; d++) {
+    const k = dims.length - 1;
+    if (dims[k] === 1) {
+      dims[k] = view.outDims[d];
+      strides[k] = view.inStrides[d];
+    } else if (view.outDims[d] === 1) continue;
+    else if (strides[k] === view.inStrides[d] * view.outDims[d]) {
+      dims[k] *= view.outDims[d];
+      strides[k] = view.inStrides[d];
+    } else {
+      dims.push(view.outDims[d]);
+      strides.push(view.inStrides[d]);
+    }
+  }
+  return { outDims: dims, inStrides: strides, offset: view.offset };
+}
+
 /** A new array of src's type holding the view's elements. */
 export function copyStrided<T extends TensorData>(src: T, view: StridedView): T {
   const { outDims, inStrides } = view;

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { importOnnx } from '../../src/import/onnx.ts';
 import { encodeModel, int64Tensor, makeModel, node, valueInfo } from '../../src/import/onnx-proto-write.ts';
 import { TinyforgeError } from '../../src/diagnostics.ts';
+import type { Node } from '../../src/ir/graph.ts';
+import { collapseView, stridedView } from '../../src/reference/strided-view.ts';
 import { checkPlumbing } from './plumbing-check.ts';
 
 const KERNELS = { f32: 'tfg_strided_copy_f32', s8: 'tfg_strided_copy_s8' };
@@ -50,6 +52,17 @@ describe('Slice', () => {
       op: 'Slice',
       kernels: KERNELS,
     });
+  });
+
+  it('the C view of a channel slice of NHWC is [pixels, channels] with a contiguous inner run', () => {
+    const node: Node<'Slice'> = {
+      name: 's',
+      op: 'Slice',
+      inputs: ['x'],
+      outputs: ['y'],
+      attrs: { starts: [0, 0, 0, 3], ends: [1, 3, 4, 6], steps: [1, 1, 1, 1] },
+    };
+    expect(collapseView(stridedView(node, [1, 3, 4, 6]))).toEqual({ outDims: [12, 3], inStrides: [6, 1], offset: 3 });
   });
 
   it('a slice that selects nothing is refused with the node named', () => {

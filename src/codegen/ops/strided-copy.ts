@@ -1,7 +1,8 @@
-// Slice, Expand and ChannelShuffle → tfg_strided_copy_f32 / tfg_strided_copy_s8 with the reference's strided view.
+// Slice, Expand and ChannelShuffle → tfg_strided_copy_f32 / tfg_strided_copy_s8 with the reference's strided view,
+// its dims merged where they can be (collapseView) so the kernel's inner loop is long.
 import type { Node } from '../../ir/graph.ts';
 import { quantOf, requireSameQuant } from '../../reference/int8/common.ts';
-import { stridedView } from '../../reference/strided-view.ts';
+import { collapseView, stridedView } from '../../reference/strided-view.ts';
 import { unsupported } from '../emit-support.ts';
 import { TFG_MAX_DIMS } from '../kernel-catalog.ts';
 import type { OpEmitter } from '../op-emitter.ts';
@@ -9,7 +10,7 @@ import type { OpEmitter } from '../op-emitter.ts';
 export const stridedCopy: OpEmitter<Node<'Slice' | 'Expand' | 'ChannelShuffle'>> = (ctx) => {
   const { node } = ctx;
   const x = ctx.input(0)!;
-  const view = stridedView(node, x.shape);
+  const view = collapseView(stridedView(node, x.shape));
   const rank = view.outDims.length;
   if (rank > TFG_MAX_DIMS) throw unsupported(node, `rank ${rank} is above the kernels' ${TFG_MAX_DIMS}`);
   const params = ctx.declare(
