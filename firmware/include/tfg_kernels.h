@@ -126,6 +126,15 @@ typedef struct {
   int32_t begin[TFG_MAX_DIMS];
 } tfg_pad_params;
 
+/** Strided copy (Slice, Expand, ChannelShuffle): out[i] = in[offset + Σ i_d · in_strides[d]], i walking out_dims
+ *  row-major; a stride may be 0 (broadcast) or negative (a slice with a negative step). */
+typedef struct {
+  int32_t rank;
+  int32_t offset;
+  int32_t out_dims[TFG_MAX_DIMS];
+  int32_t in_strides[TFG_MAX_DIMS];
+} tfg_strided_copy_params;
+
 /** int8 → int8 requantization (TFLite Requantize): y = clamp(requantize(x − input_zero_point, multiplier, shift)
  *  + output_zero_point, lo, hi), (multiplier, shift) = quantizeMultiplier(s_in/s_out). identity = 1 when the quantization
  *  is unchanged (the result then equals x, so kernels may skip the arithmetic). */
@@ -437,6 +446,24 @@ tfg_status tfg_pad_f32(const tfg_pad_params *p, float value, const float *in, fl
 /** int8 constant Pad, as tfg_pad_f32 with `value` quantized by codegen like the reference.  Scratch: none. Always
  *  TFG_OK. Bit-exact with padInt8 in src/reference/int8/pad.ts. */
 tfg_status tfg_pad_s8(const tfg_pad_params *p, int8_t value, const int8_t *in, int8_t *out);
+/** Float strided copy: out[i] = in[p->offset + Σ i_d·p->in_strides[d]], i walking p->out_dims row-major (rank ≤
+ *  TFG_MAX_DIMS, every dim ≥ 1, every index read inside `in`).  Not in place. Scratch: none. Always TFG_OK. Bit-exact
+ *  with copyStrided in src/reference/strided-view.ts (Slice, Expand, ChannelShuffle). */
+tfg_status tfg_strided_copy_f32(const tfg_strided_copy_params *p, const float *in, float *out);
+/** int8 strided copy, as tfg_strided_copy_f32 on bytes (quantization unchanged).  Scratch: none. Always TFG_OK.
+ *  Bit-exact with copyStrided in src/reference/strided-view.ts. */
+tfg_status tfg_strided_copy_s8(const tfg_strided_copy_params *p, const int8_t *in, int8_t *out);
+/** Gather with constant indices, on bytes of any element type: for each of `outer` blocks of `axis_rows` rows of
+ *  `row_bytes` bytes, the rows indices[0..count) in turn.
+ *  @param outer, count, row_bytes ≥ 1  @param indices each in [0, axis_rows).  Not in place. Scratch: none. Always
+ *  TFG_OK. Bit-exact with copyGather in src/reference/strided-view.ts. */
+tfg_status tfg_gather_x8(int32_t outer, int32_t axis_rows, int32_t row_bytes, int32_t count, const int32_t *indices,
+                         const void *in, void *out);
+/** Reflect (reflect = 1) or edge (reflect = 0) Pad on elements of elem_bytes bytes: every output element reads the
+ *  input element mirrored (reflect, edge not repeated) or clamped (edge) into range on each axis.
+ *  @param p as tfg_pad_params; reflect pads < in_dims[d], edge needs in_dims[d] ≥ 1.  Not in place. Scratch: none.
+ *  Always TFG_OK. Bit-exact with copyMirrorPad in src/reference/strided-view.ts. */
+tfg_status tfg_pad_mirror_x8(const tfg_pad_params *p, int32_t reflect, int32_t elem_bytes, const void *in, void *out);
 /** Byte copy for a Reshape the planner could not alias.
  *  @param bytes ≥ 0.  in == out is allowed (no-op); other overlaps are not. Scratch: none. Always TFG_OK. Matches
  *  reshape in src/reference/float/reshape.ts (data unchanged). */

@@ -179,9 +179,45 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
       'Pad',
       [ins[0], e.intConst(`${n.name}/pads`, n.attrs.pads), e.floatConst(`${n.name}/value`, [], [n.attrs.value])],
       [out],
-      { mode: 'constant' },
+      { mode: n.attrs.mode ?? 'constant' },
       n.name,
     );
+  },
+  Slice: ({ e, g, n, ins, out }) => {
+    const dims = g.tensors[n.inputs[0]].shape;
+    const { starts, ends, steps } = n.attrs;
+    // A resolved end of -1 (before index 0, negative step) is written below -dim, which ONNX clamps back to -1.
+    const onnxEnds = ends.map((end, d) => (end < 0 ? -dims[d] - 1 : end));
+    const axes = dims.map((_, d) => d);
+    e.add(
+      'Slice',
+      [
+        ins[0],
+        e.intConst(`${n.name}/starts`, starts),
+        e.intConst(`${n.name}/ends`, onnxEnds),
+        e.intConst(`${n.name}/axes`, axes),
+        e.intConst(`${n.name}/steps`, steps),
+      ],
+      [out],
+      {},
+      n.name,
+    );
+  },
+  Gather: ({ e, g, n, ins, out }) => {
+    const flat = e.fresh(`${out}__flat_indices`);
+    e.add('Gather', [ins[0], e.intConst(`${n.name}/indices`, n.attrs.indices)], [flat], { axis: n.attrs.axis }, n.name);
+    e.add('Reshape', [flat, e.intConst(`${n.name}/shape`, g.tensors[n.outputs[0]].shape)], [out], {}, `${n.name}/shape`);
+  },
+  Expand: ({ e, n, ins, out }) => e.add('Expand', [ins[0], e.intConst(`${n.name}/shape`, n.attrs.shape)], [out], {}, n.name),
+  ChannelShuffle: ({ e, g, n, ins, out }) => {
+    const shape = g.tensors[n.outputs[0]].shape;
+    const c = shape[shape.length - 1];
+    const groupsFirst = e.fresh(`${out}__groups`);
+    const groupsLast = e.fresh(`${out}__shuffled`);
+    const grouped = [shape.slice(0, -1).reduce((p, d) => p * d, 1), n.attrs.groups, c / n.attrs.groups];
+    e.add('Reshape', [ins[0], e.intConst(`${n.name}/grouped`, grouped)], [groupsFirst], {}, `${n.name}/group`);
+    e.add('Transpose', [groupsFirst], [groupsLast], { perm: [0, 2, 1] }, n.name);
+    e.add('Reshape', [groupsLast, e.intConst(`${n.name}/shape`, shape)], [out], {}, `${n.name}/ungroup`);
   },
   Quantize: null,
   Dequantize: null,

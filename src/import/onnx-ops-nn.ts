@@ -227,7 +227,8 @@ export function matMul(n: OpCall): void {
 export function pad(n: OpCall): void {
   const x = n.act(0);
   const mode = n.a.str('mode', 'constant');
-  if (mode !== 'constant') throw new ImportProblem(`mode "${mode}" is not supported (only constant padding)`);
+  if (mode !== 'constant' && mode !== 'reflect' && mode !== 'edge')
+    throw new ImportProblem(`mode "${mode}" is not supported (constant, reflect and edge are)`);
   const r = x.shape.length;
   let pads: number[];
   let value: number;
@@ -255,5 +256,11 @@ export function pad(n: OpCall): void {
   const outShape = x.shape.map((d, i) => d + begin[i] + end[i]);
   const out = n.ctx.defineAct(n.outs[0], outShape);
   const irPads = r === 4 ? [...permute(begin, TO_NHWC), ...permute(end, TO_NHWC)] : pads;
-  n.ctx.addNode('Pad', n.name, [x.ir], [out.ir], { pads: irPads, value });
+  const limit = (d: number) => (mode === 'reflect' ? d - 1 : mode === 'edge' && d === 0 ? 0 : Infinity);
+  const tooWide = x.shape.findIndex((d, i) => Math.max(begin[i], end[i]) > limit(d));
+  if (tooWide >= 0)
+    throw new ImportProblem(
+      `${mode} pad of ${Math.max(begin[tooWide], end[tooWide])} on axis ${tooWide} of size ${x.shape[tooWide]} reaches past the input`,
+    );
+  n.ctx.addNode('Pad', n.name, [x.ir], [out.ir], mode === 'constant' ? { pads: irPads, value } : { pads: irPads, value, mode });
 }

@@ -38,7 +38,7 @@ export function binary(n: OpCall): void {
 }
 
 /** `a` with leading 1s up to rank r (a Reshape, plus a layout Transpose when it becomes 4-D). */
-function liftRank(n: OpCall, a: Act, r: number): Act {
+export function liftRank(n: OpCall, a: Act, r: number): Act {
   if (a.shape.length === r) return a;
   const dims = [...new Array(r - a.shape.length).fill(1), ...a.shape];
   return n.ctx.fromOnnxOrder(

@@ -9,6 +9,7 @@ import { FOLD_INPUTS, FOLDERS } from './onnx-fold.ts';
 import { findBoundary } from './onnx-boundary.ts';
 import { OpCall } from './onnx-op-call.ts';
 import { with1d } from './onnx-ops-1d.ts';
+import { expand, gather, slice, split } from './onnx-ops-plumbing.ts';
 import { averagePool, batchNormalization, conv, gemm, globalAveragePool, matMul, maxPool, pad } from './onnx-ops-nn.ts';
 import {
   binary,
@@ -37,6 +38,10 @@ const OP_TABLE: Record<string, Handler> = {
   GlobalAveragePool: globalAveragePool,
   BatchNormalization: with1d(batchNormalization),
   Pad: pad,
+  Slice: slice,
+  Split: split,
+  Gather: gather,
+  Expand: expand,
   Add: binary,
   Sub: binary,
   Mul: binary,

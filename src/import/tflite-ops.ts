@@ -8,6 +8,8 @@ import {
   readConv2DOptions,
   readDepthwiseConv2DOptions,
   readFullyConnectedOptions,
+  readGatherOptions,
+  readMirrorPadOptions,
   readPool2DOptions,
   readReshapeOptions,
   readSoftmaxOptions,
@@ -323,6 +325,100 @@ const hardSwish: Converter = (c) => {
   return [{ name: c.name, op: 'HardSwish', inputs: [required(c, 0)], outputs: [c.name], attrs: {} }];
 };
 
+/** The integer values of constant input i (begin/size/indices/shape/paddings). */
+function constInts(c: OpContext, i: number, opName: string, what: string): { shape: number[]; values: number[] } {
+  const t = tensor(c, i);
+  if (!t.data || t.dtype !== 'i32') throw new UnsupportedFeature(`${opName} with ${what} "${t.name}" that is not a constant INT32 tensor`);
+  return { shape: t.shape, values: Array.from(t.data) };
+}
+
+/** SLICE: begin and size per axis (size −1 = to the end). */
+const slice: Converter = (c) => {
+  arity(c, 3, 3, 'SLICE');
+  const x = tensor(c, 0);
+  const begin = constInts(c, 1, 'SLICE', 'begin').values;
+  const size = constInts(c, 2, 'SLICE', 'size').values;
+  if (begin.length !== x.shape.length || size.length !== x.shape.length)
+    c.tt.fail(`operator ${c.op.index} (SLICE) begin/size do not match input [${x.shape}]`);
+  const ends = size.map((s, d) => (s === -1 ? x.shape[d] : begin[d] + s));
+  if (begin.some((b, d) => b < 0 || ends[d] > x.shape[d] || ends[d] <= b))
+    c.tt.fail(`operator ${c.op.index} (SLICE) begin [${begin}] size [${size}] leave input [${x.shape}]`);
+  expectShape(
+    c,
+    'SLICE',
+    c.tt.tensors[c.name].shape,
+    ends.map((e, d) => e - begin[d]),
+  );
+  const steps = begin.map(() => 1);
+  return [{ name: c.name, op: 'Slice', inputs: [x.name], outputs: [c.name], attrs: { starts: begin, ends, steps } }];
+};
+
+const gather: Converter = (c) => {
+  arity(c, 2, 2, 'GATHER');
+  checkOptions(c, OptionsType.GatherOptions, 'GATHER');
+  const o = readGatherOptions(c.op.options);
+  if (o.batchDims !== 0) throw new UnsupportedFeature(`GATHER with batch_dims ${o.batchDims}`);
+  const x = tensor(c, 0);
+  const axis = o.axis < 0 ? o.axis + x.shape.length : o.axis;
+  if (axis < 0 || axis >= x.shape.length) c.tt.fail(`operator ${c.op.index} (GATHER) axis ${o.axis} is outside input [${x.shape}]`);
+  const { shape, values } = constInts(c, 1, 'GATHER', 'indices');
+  if (values.some((k) => k < 0 || k >= x.shape[axis]))
+    c.tt.fail(`operator ${c.op.index} (GATHER) has an index outside [0, ${x.shape[axis]})`);
+  const indicesShape = shape.length === 0 ? [1] : shape;
+  const gathered = [...x.shape.slice(0, axis), ...indicesShape, ...x.shape.slice(axis + 1)];
+  const y = c.tt.tensors[c.name];
+  expectShape(c, 'GATHER', y.shape, [...x.shape.slice(0, axis), ...shape, ...x.shape.slice(axis + 1)]);
+  if (shape.length > 0)
+    return [{ name: c.name, op: 'Gather', inputs: [x.name], outputs: [c.name], attrs: { axis, indices: values, indicesShape } }];
+  // A scalar index drops the axis: gather with one index, then reshape it away.
+  const tmp = c.tt.add(`${c.name}/gathered`, { shape: gathered, dtype: y.dtype, quant: y.quant });
+  return [
+    { name: tmp, op: 'Gather', inputs: [x.name], outputs: [tmp], attrs: { axis, indices: values, indicesShape } },
+    { name: c.name, op: 'Reshape', inputs: [tmp], outputs: [c.name], attrs: { shape: [...y.shape] } },
+  ];
+};
+
+/** BROADCAST_TO: numpy broadcasting to a constant shape; a lower-rank input gets leading 1s first. */
+const broadcastTo: Converter = (c) => {
+  arity(c, 2, 2, 'BROADCAST_TO');
+  const x = tensor(c, 0);
+  const shape = constInts(c, 1, 'BROADCAST_TO', 'shape').values;
+  const lifted = [...new Array<number>(Math.max(0, shape.length - x.shape.length)).fill(1), ...x.shape];
+  if (lifted.length !== shape.length || lifted.some((d, i) => d !== 1 && d !== shape[i]))
+    c.tt.fail(`operator ${c.op.index} (BROADCAST_TO) cannot broadcast [${x.shape}] to [${shape}]`);
+  const y = c.tt.tensors[c.name];
+  expectShape(c, 'BROADCAST_TO', y.shape, shape);
+  const nodes: Node[] = [];
+  let input = x.name;
+  if (lifted.length !== x.shape.length) {
+    input = c.tt.add(`${c.name}/rank${shape.length}`, { shape: lifted, dtype: x.dtype, quant: x.quant });
+    nodes.push({ name: input, op: 'Reshape', inputs: [x.name], outputs: [input], attrs: { shape: lifted } });
+  }
+  nodes.push({ name: c.name, op: 'Expand', inputs: [input], outputs: [c.name], attrs: { shape } });
+  return nodes;
+};
+
+/** MIRROR_PAD in REFLECT mode (SYMMETRIC repeats the edge and then mirrors, which no IR Pad mode does). */
+const mirrorPad: Converter = (c) => {
+  arity(c, 2, 2, 'MIRROR_PAD');
+  checkOptions(c, OptionsType.MirrorPadOptions, 'MIRROR_PAD');
+  const { mode } = readMirrorPadOptions(c.op.options);
+  if (mode !== 0) throw new UnsupportedFeature(`MIRROR_PAD in ${mode === 1 ? 'SYMMETRIC' : `mode ${mode}`} mode (only REFLECT)`);
+  const x = tensor(c, 0);
+  const r = x.shape.length;
+  const p = constInts(c, 1, 'MIRROR_PAD', 'paddings').values;
+  if (p.length !== 2 * r || p.some((v, k) => v < 0 || v > x.shape[k >> 1] - 1))
+    c.tt.fail(`operator ${c.op.index} (MIRROR_PAD) paddings [${p}] do not fit input [${x.shape}] (each in [0, size − 1])`);
+  const pads = [...x.shape.map((_, d) => p[2 * d]), ...x.shape.map((_, d) => p[2 * d + 1])];
+  expectShape(
+    c,
+    'MIRROR_PAD',
+    c.tt.tensors[c.name].shape,
+    x.shape.map((d, i) => d + pads[i] + pads[i + r]),
+  );
+  return [{ name: c.name, op: 'Pad', inputs: [x.name], outputs: [c.name], attrs: { pads, value: 0, mode: 'reflect' } }];
+};
+
 /** One row per imported builtin, by its schema name: its facts in one place. */
 export const CONVERTERS: Record<string, OpImport> = {
   CONV_2D: { maxVersion: 6, convert: conv2d },
@@ -336,4 +432,8 @@ export const CONVERTERS: Record<string, OpImport> = {
   QUANTIZE: { maxVersion: 3, convert: quantize },
   DEQUANTIZE: { maxVersion: 5, convert: dequantize },
   HARD_SWISH: { maxVersion: 2, convert: hardSwish },
+  SLICE: { maxVersion: 4, convert: slice },
+  GATHER: { maxVersion: 5, convert: gather },
+  BROADCAST_TO: { maxVersion: 3, convert: broadcastTo },
+  MIRROR_PAD: { maxVersion: 2, convert: mirrorPad },
 };

@@ -22,6 +22,7 @@ const OP_NAMES: Record<number, string> = {
   28: 'TANH',
   32: 'CUSTOM',
   34: 'PAD',
+  36: 'GATHER',
   39: 'TRANSPOSE',
   40: 'MEAN',
   41: 'SUB',
@@ -31,14 +32,17 @@ const OP_NAMES: Record<number, string> = {
   49: 'SPLIT',
   53: 'CAST',
   60: 'PADV2',
+  65: 'SLICE',
   67: 'TRANSPOSE_CONV',
   74: 'SUM',
   83: 'PACK',
   97: 'RESIZE_NEAREST_NEIGHBOR',
   98: 'LEAKY_RELU',
+  100: 'MIRROR_PAD',
   114: 'QUANTIZE',
   117: 'HARD_SWISH',
   126: 'BATCH_MATMUL',
+  130: 'BROADCAST_TO',
 };
 
 export function builtinOpName(code: number, customCode: string | null): string {
@@ -55,7 +59,20 @@ export const OptionsType = {
   SoftmaxOptions: 9,
   AddOptions: 11,
   ReshapeOptions: 17,
+  GatherOptions: 23,
+  SliceOptions: 48,
+  MirrorPadOptions: 77,
 } as const;
+
+/** GatherOptions: axis (may be negative), batch_dims. */
+export function readGatherOptions(t: Table | null): { axis: number; batchDims: number } {
+  return { axis: t?.int32(0, 0) ?? 0, batchDims: t?.int32(1, 0) ?? 0 };
+}
+
+/** MirrorPadOptions: mode REFLECT 0 (edge not repeated), SYMMETRIC 1 (edge repeated). */
+export function readMirrorPadOptions(t: Table | null): { mode: number } {
+  return { mode: t?.int8(0, 0) ?? 0 };
+}
 
 export type Padding = 'SAME' | 'VALID';
 /** ActivationFunctionType: NONE 0, RELU 1, RELU_N1_TO_1 2, RELU6 3, TANH 4, SIGN_BIT 5. */

@@ -38,6 +38,7 @@ export interface Tensor {
 }
 
 export type Activation = 'none' | 'relu' | 'relu6';
+export type PadMode = 'constant' | 'reflect' | 'edge';
 /** Explicit padding [top, left, bottom, right]; SAME / asymmetric pads are resolved at import. */
 export type Pads = [number, number, number, number];
 
@@ -87,7 +88,17 @@ export interface OpAttrs {
   Softmax: { axis: number; beta: number };
   Reshape: { shape: number[] };
   Transpose: { perm: number[] };
-  Pad: { pads: number[]; value: number }; // ONNX order: begins for every axis, then ends
+  /** ONNX order: begins for every axis, then ends. mode (default constant): reflect mirrors without repeating the edge,
+   *  edge repeats it; both need pads below the axis size (reflect: at most size − 1). */
+  Pad: { pads: number[]; value: number; mode?: PadMode };
+  /** out[i] = x[starts + i·steps] per axis, ends exclusive; every index resolved (no negatives, clamped) at import. */
+  Slice: { starts: number[]; ends: number[]; steps: number[] };
+  /** x taken at constant `indices` (shaped indicesShape, each in [0, dim)) along `axis`: ONNX Gather. */
+  Gather: { axis: number; indices: number[]; indicesShape: number[] };
+  /** Broadcast to `shape` (same rank as the input; each input dim is 1 or equal). */
+  Expand: { shape: number[] };
+  /** The last axis read as [groups, C/groups] and written as [C/groups, groups] (ShuffleNet's channel shuffle). */
+  ChannelShuffle: { groups: number };
   BatchNormalization: { epsilon: number };
   /** f32 → i8 with the output tensor's quant; i8 → i8 requantizes. */
   Quantize: Record<string, never>;
@@ -118,6 +129,10 @@ export const OP_TYPES = [
   'Reshape',
   'Transpose',
   'Pad',
+  'Slice',
+  'Gather',
+  'Expand',
+  'ChannelShuffle',
   'BatchNormalization',
   'Quantize',
   'Dequantize',

@@ -1,5 +1,5 @@
 // simplify: graph clean-ups that never change results — merge reshape chains and inverse transposes (left by layout
-// conversion at import), fold BatchNormalization into the layer before it, fuse Relu/Relu6 into the producer's
+// conversion at import), turn a Reshape/Transpose chain that shuffles channels (ShuffleNet) into one ChannelShuffle, fold BatchNormalization into the layer before it, fuse Relu/Relu6 into the producer's
 // activation (fuseActivations, also run by int8 quantization), and fold the NHWC→NCHW transpose before a flatten into
 // the next Dense's weights.
 import { cloneGraph, product, type Activation, type Graph, type Node, type TensorData } from './graph.ts';
@@ -12,6 +12,7 @@ export function simplify(g: Graph): Graph {
     changed =
       collapseReshapes(out) ||
       cancelTransposes(out) ||
+      fuseChannelShuffle(out) ||
       foldBatchNorm(out) ||
       fuseActivation(out) !== undefined ||
       foldFlattenTranspose(out);
@@ -85,6 +86,69 @@ function cancelTransposes(g: Graph): boolean {
     return dropIdentity(g, n) || true;
   }
   return false;
+}
+
+/** Largest tensor whose layout chain is traced element by element when looking for a channel shuffle. */
+const SHUFFLE_TRACE_LIMIT = 1 << 20;
+
+/** A chain of single-use Reshape/Transpose nodes from tensor x back to x's shape that moves channels the way ShuffleNet's
+ *  Reshape [N,g,C/g,H,W] → Transpose → Reshape does (after the layout transposes of an ONNX import) becomes one
+ *  ChannelShuffle. The chain's effect is traced on element positions, so every spelling of the shuffle is found. */
+function fuseChannelShuffle(g: Graph): boolean {
+  for (const first of g.nodes) {
+    if (first.op !== 'Reshape' && first.op !== 'Transpose') continue;
+    const x = g.tensors[first.inputs[0]];
+    const total = product(x.shape);
+    const channels = x.shape[x.shape.length - 1];
+    if (x.shape.length < 2 || channels < 4 || total > SHUFFLE_TRACE_LIMIT) continue;
+    let pos = Int32Array.from({ length: total }, (_, i) => i); // pos[k]: x's element now at flat index k
+    const chain: Node[] = [];
+    let n: Node | undefined = first;
+    while (n && (n.op === 'Reshape' || n.op === 'Transpose')) {
+      if (n.op === 'Transpose') {
+        const order = transposedOrder(g.tensors[n.inputs[0]].shape, n.attrs.perm);
+        const prev = pos;
+        pos = Int32Array.from(order, (k) => prev[k]);
+      }
+      chain.push(n);
+      const out: string = n.outputs[0];
+      if (chain.length >= 2 && sameShape(g.tensors[out].shape, x.shape)) {
+        const groups = shuffleGroups(pos, channels);
+        if (groups !== undefined) {
+          replaceChain(g, chain, { name: n.name, op: 'ChannelShuffle', inputs: [x.name], outputs: [out], attrs: { groups } });
+          return true;
+        }
+      }
+      if (!singleUse(g, out)) break;
+      n = consumers(g, out)[0];
+    }
+  }
+  return false;
+}
+
+/** The group count g when pos moves channel i·(C/g) + j of each pixel to channel j·g + i, else undefined. */
+function shuffleGroups(pos: Int32Array, channels: number): number | undefined {
+  for (let groups = 2; groups < channels; groups++) {
+    if (channels % groups !== 0) continue;
+    const per = channels / groups;
+    let ok = true;
+    for (let k = 0; k < pos.length && ok; k++) {
+      const c = k % channels;
+      ok = pos[k] === k - c + (c % groups) * per + Math.floor(c / groups);
+    }
+    if (ok) return groups;
+  }
+  return undefined;
+}
+
+/** Replaces the nodes of `chain` (each feeding the next) by `node`, dropping the tensors between them. */
+function replaceChain(g: Graph, chain: Node[], node: Node): void {
+  const at = g.nodes.indexOf(chain[chain.length - 1]);
+  g.nodes[at] = node;
+  for (const n of chain.slice(0, -1)) {
+    g.nodes.splice(g.nodes.indexOf(n), 1);
+    delete g.tensors[n.outputs[0]];
+  }
 }
 
 /** Replaces `remove` by wiring its output to `keep`'s output (keep's output tensor disappears). */

@@ -5,6 +5,7 @@
 import { tf } from './tf.ts';
 import type { Activation, Node, OpType, Pads, Tensor } from '../ir/graph.ts';
 import { signSte } from './ste.ts';
+import { mirrorIndex } from '../reference/strided-view.ts';
 
 /** What a forward needs besides the node and its input values. */
 export interface TfjsOpContext {
@@ -23,6 +24,12 @@ export interface TfjsOpContext {
 export type TfjsOp<K extends OpType> = (n: Node<K>, xs: (tf.Tensor | undefined)[], c: TfjsOpContext) => tf.Tensor;
 
 const norm = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
+
+/** x with `axis` replaced by its elements at `indices` (differentiable; how Slice and reflect/edge Pad train). */
+const take = (x: tf.Tensor, indices: number[], axis: number) => tf.gather(x, tf.tensor1d(indices, 'int32'), axis);
+
+/** The IR shape with the run-time batch in place of the IR's static one. */
+const runShape = (shape: readonly number[], c: TfjsOpContext) => shape.map((d, i) => (i === 0 && d === c.irBatch ? c.batch : d));
 
 function activate(x: tf.Tensor, a: Activation): tf.Tensor {
   if (a === 'relu') return tf.relu(x);
@@ -109,11 +116,53 @@ export const tfjsOps = {
     const x = xs[0]!;
     const r = x.rank;
     const p = n.attrs.pads;
+    const mode = n.attrs.mode ?? 'constant';
+    if (mode !== 'constant') {
+      let y = x;
+      for (let d = 0; d < r; d++) {
+        const size = x.shape[d]!;
+        const count = size + p[d]! + p[d + r]!;
+        if (count !== size)
+          y = take(
+            y,
+            Array.from({ length: count }, (_, i) => mirrorIndex(mode, i, p[d]!, size)),
+            d,
+          );
+      }
+      return y;
+    }
     return tf.pad(
       x,
       [...Array(r).keys()].map((i) => [p[i]!, p[i + r]!] as [number, number]),
       n.attrs.value,
     );
+  },
+  Slice: (n, xs, c) => {
+    const { starts, steps } = n.attrs;
+    let x = xs[0]!;
+    starts.forEach((start, d) => {
+      const count = c.out.shape[d]!;
+      const wholeBatch = d === 0 && count === c.irBatch; // the run-time batch stands in for the IR's
+      if (start === 0 && steps[d] === 1 && (count === x.shape[d] || wholeBatch)) return;
+      x = take(
+        x,
+        Array.from({ length: count }, (_, k) => start + k * steps[d]!),
+        d,
+      );
+    });
+    return x;
+  },
+  Gather: (n, xs, c) => tf.reshape(take(xs[0]!, n.attrs.indices, norm(n.attrs.axis, xs[0]!.rank)), runShape(c.out.shape, c)),
+  Expand: (_n, xs, c) => tf.broadcastTo(xs[0]!, runShape(c.out.shape, c)),
+  ChannelShuffle: (n, xs) => {
+    const x = xs[0]!;
+    const shape = x.shape as number[];
+    const channels = shape[shape.length - 1]!;
+    const g = n.attrs.groups;
+    const lead = shape.slice(0, -1);
+    const grouped = tf.reshape(x, [...lead, g, channels / g]);
+    const perm = [...lead.keys(), lead.length + 1, lead.length];
+    return tf.reshape(tf.transpose(grouped, perm), shape);
   },
   BatchNormalization: (n, xs, c) => {
     const x = xs[0]!;

@@ -64,7 +64,13 @@ describe('exportOnnx', () => {
     const div = b.node('Div', [sub, b.constant('d', [2], [1])]);
     const hs = b.node('HardSwish', [b.node('Mul', [mp, b.constant('k8', [8], [1])])]);
     const cat = b.node('Concat', [div, hs], { axis: 3 });
-    const gap = b.node('GlobalAveragePool', [cat]);
+    // The value-moving ops: cat is [1,3,2,8].
+    const cs = b.node('ChannelShuffle', [cat], { groups: 2 });
+    const rev = b.node('Slice', [cs], { starts: [0, 2, 0, 0], ends: [1, -1, 2, 8], steps: [1, -1, 1, 1] });
+    const ga = b.node('Gather', [rev], { axis: 3, indices: [7, 6, 5, 4, 3, 2, 1, 0], indicesShape: [8] });
+    const first = b.node('Slice', [ga], { starts: [0, 0, 0, 0], ends: [1, 3, 2, 1], steps: [1, 1, 1, 1] });
+    const moved = b.node('Add', [ga, b.node('Expand', [first], { shape: [1, 3, 2, 8] })]);
+    const gap = b.node('GlobalAveragePool', [b.node('Pad', [moved], { pads: [0, 1, 1, 0, 0, 1, 0, 0], value: 0, mode: 'reflect' })]);
     const tr = b.node('Transpose', [cat], { perm: [0, 3, 1, 2] });
     const flat = b.node('Reshape', [tr], { shape: [1, -1] });
     const d = b.node('Dense', [flat, b.constant('dw', randn(5 * 48, 9, 0.2), [5, 48])], { activation: 'relu' });

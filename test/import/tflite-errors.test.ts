@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Builder } from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
 import { importTflite } from '../../src/import/tflite.ts';
+import { runGraph } from '../../src/reference/interpreter.ts';
 import { mlperfTiny } from '../mlperf-tiny.ts';
 import { errorOf } from '../errors.ts';
 
@@ -135,7 +136,11 @@ const CONV = 3,
   SOFTMAX = 25,
   LOGISTIC = 14,
   DEQUANTIZE = 6,
-  HARD_SWISH = 117;
+  HARD_SWISH = 117,
+  GATHER = 36,
+  SLICE = 65,
+  MIRROR_PAD = 100,
+  BROADCAST_TO = 130;
 
 describe('TFLite import of hand-built models', () => {
   it('SAME padding with an odd total puts the extra row/column after, as TFLite computes it', () => {
@@ -294,6 +299,55 @@ describe('TFLite import of hand-built models', () => {
     const e = errorOf(() => importTflite(model, 'int16.tflite'));
     expect(e.code).toBe('unsupported-op');
     expect(e.diagnostic.notes!.join('\n')).toContain('INT16');
+  });
+});
+
+describe('TFLite tensor plumbing', () => {
+  it('SLICE, MIRROR_PAD (REFLECT), GATHER and BROADCAST_TO become Slice, Pad, Gather and Expand that compute as TFLite does', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, 3, 4], type: 0 },
+        { name: 'begin', shape: [3], type: 2, data: i32([0, 1, 0]) },
+        { name: 'size', shape: [3], type: 2, data: i32([1, -1, 3]) },
+        { name: 's', shape: [1, 2, 3], type: 0 },
+        { name: 'paddings', shape: [3, 2], type: 2, data: i32([0, 0, 1, 0, 0, 2]) },
+        { name: 'p', shape: [1, 3, 5], type: 0 },
+        { name: 'indices', shape: [2], type: 2, data: i32([4, 0]) },
+        { name: 'g', shape: [1, 3, 2], type: 0 },
+        { name: 'shape', shape: [4], type: 2, data: i32([2, 1, 3, 2]) },
+        { name: 'y', shape: [2, 1, 3, 2], type: 0 },
+      ],
+      [
+        { code: SLICE, inputs: [0, 1, 2], outputs: [3] },
+        { code: MIRROR_PAD, inputs: [3, 4], outputs: [5], options: { type: 77, int8: [[0, 0]] } },
+        { code: GATHER, inputs: [5, 6], outputs: [7], options: { type: 23, int32: [[0, -1]] } },
+        { code: BROADCAST_TO, inputs: [7, 8], outputs: [9] },
+      ],
+      [0],
+      [9],
+    );
+    const g = importTflite(model, 'plumbing.tflite');
+    expect(g.nodes.map((n) => n.op)).toEqual(['Slice', 'Pad', 'Gather', 'Reshape', 'Expand']);
+    // x = 0..11 as [1,3,4]; slice rows 1..2, columns 0..2: [[4,5,6],[8,9,10]]; reflect 1 row before, 2 columns after:
+    // [[8,9,10,9,8],[4,5,6,5,4],[8,9,10,9,8]]; columns 4 and 0: [[8,8],[4,4],[8,8]]; broadcast to [2,1,3,2].
+    const y = runGraph(g, { x: Float32Array.from({ length: 12 }, (_, i) => i) }).outputs.y;
+    expect(Array.from(y)).toEqual([8, 8, 4, 4, 8, 8, 8, 8, 4, 4, 8, 8]);
+  });
+
+  it('MIRROR_PAD in SYMMETRIC mode is refused by name', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, 3], type: 0 },
+        { name: 'paddings', shape: [2, 2], type: 2, data: i32([0, 0, 1, 1]) },
+        { name: 'y', shape: [1, 5], type: 0 },
+      ],
+      [{ code: MIRROR_PAD, inputs: [0, 1], outputs: [2], options: { type: 77, int8: [[0, 1]] } }],
+      [0],
+      [2],
+    );
+    expect(() => importTflite(model, 'symmetric.tflite')).toThrow(
+      expect.objectContaining({ diagnostic: expect.objectContaining({ notes: [expect.stringMatching(/MIRROR_PAD in SYMMETRIC mode/)] }) }),
+    );
   });
 });
 

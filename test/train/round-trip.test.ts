@@ -60,7 +60,19 @@ function everyOpGraph(): Graph {
   const th = b.node('Tanh', [hs], {}, 'tanh');
   const sg = b.node('Sigmoid', [add], {}, 'sig');
   const cat = b.node('Concat', [th, sg], { axis: 3 }, 'cat');
-  const pd = b.node('Pad', [cat], { pads: [0, 1, 0, 0, 0, 0, 1, 0], value: 0.25 }, 'pad');
+  const cs = b.node('ChannelShuffle', [cat], { groups: 4 }, 'shuffle');
+  const flip = b.node('Slice', [cs], { starts: [0, 2, 0, 0], ends: [1, -1, 4, 24], steps: [1, -1, 1, 1] }, 'flip');
+  const ga = b.node(
+    'Gather',
+    [flip],
+    { axis: 3, indices: Array.from({ length: 24 }, (_, i) => (i * 5) % 24), indicesShape: [24] },
+    'gather',
+  );
+  const row = b.node('Slice', [ga], { starts: [0, 0, 0, 0], ends: [1, 1, 4, 24], steps: [1, 1, 1, 1] }, 'row');
+  const ex = b.node('Add', [ga, b.node('Expand', [row], { shape: [1, 3, 4, 24] }, 'expand')], { activation: 'none' }, 'add_row');
+  const mirrored = b.node('Pad', [ex], { pads: [0, 1, 0, 0, 0, 0, 1, 0], value: 0, mode: 'reflect' }, 'reflect');
+  const edged = b.node('Pad', [mirrored], { pads: [0, 0, 0, 0, 0, 1, 0, 0], value: 0, mode: 'edge' }, 'edge');
+  const pd = b.node('Slice', [edged], { starts: [0, 0, 0, 0], ends: [1, 4, 5, 24], steps: [1, 1, 1, 1] }, 'pad');
   const cl = b.node('Clip', [pd], { min: -0.3, max: 0.8 }, 'clip');
   const re = b.node('Relu', [cl], {}, 'relu');
   const dv = b.node(

@@ -17,6 +17,8 @@ import { leakyRelu } from './leaky-relu.ts';
 import { maxPool } from './max-pool.ts';
 import { mul } from './mul.ts';
 import { pad } from './pad.ts';
+import { stridedCopy } from './strided-copy.ts';
+import { gather } from './gather.ts';
 import { quantize } from './quantize.ts';
 import { relu } from './relu.ts';
 import { reshape } from './reshape.ts';
@@ -48,6 +50,10 @@ export const opEmitters = {
   Reshape: reshape,
   Transpose: transpose,
   Pad: pad,
+  Slice: stridedCopy,
+  Gather: gather,
+  Expand: stridedCopy,
+  ChannelShuffle: stridedCopy,
   BatchNormalization: batchNormalization,
   Quantize: quantize,
   Dequantize: dequantize,
@@ -81,6 +87,10 @@ export const opScratch = {
   Reshape: null,
   Transpose: null,
   Pad: null,
+  Slice: null,
+  Gather: null,
+  Expand: null,
+  ChannelShuffle: null,
   BatchNormalization: null,
   Quantize: null,
   Dequantize: null,

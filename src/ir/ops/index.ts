@@ -17,6 +17,10 @@ import { leakyRelu } from './leaky-relu.ts';
 import { maxPool } from './max-pool.ts';
 import { mul } from './mul.ts';
 import { pad } from './pad.ts';
+import { slice } from './slice.ts';
+import { gather } from './gather.ts';
+import { expand } from './expand.ts';
+import { channelShuffle } from './channel-shuffle.ts';
 import { quantize } from './quantize.ts';
 import { relu } from './relu.ts';
 import { reshape } from './reshape.ts';
@@ -50,6 +54,10 @@ export const opDefs = {
   Reshape: reshape,
   Transpose: transpose,
   Pad: pad,
+  Slice: slice,
+  Gather: gather,
+  Expand: expand,
+  ChannelShuffle: channelShuffle,
   BatchNormalization: batchNormalization,
   Quantize: quantize,
   Dequantize: dequantize,

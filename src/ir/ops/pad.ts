@@ -1,4 +1,5 @@
-// Pad (constant mode): pads in ONNX order [begin_0 … begin_{r-1}, end_0 … end_{r-1}], filled with `value`.
+// Pad: pads in ONNX order [begin_0 … begin_{r-1}, end_0 … end_{r-1}]; constant mode fills with `value`, reflect mirrors
+// the input without repeating its edge, edge repeats the edge.
 import type { OpDef } from './op-def.ts';
 import { requireInput, MOVES_VALUES } from './op-def.ts';
 
@@ -14,6 +15,19 @@ export const pad: OpDef<'Pad'> = {
       problems.push(`pads must be ${2 * rank} non-negative integers (begins then ends), got ${JSON.stringify(a.pads)}`);
     }
     if (typeof a.value !== 'number' || Number.isNaN(a.value)) problems.push(`value must be a number, got ${a.value}`);
+    const mode = a.mode ?? 'constant';
+    if (mode !== 'constant' && mode !== 'reflect' && mode !== 'edge')
+      problems.push(`mode must be 'constant', 'reflect' or 'edge', got ${JSON.stringify(a.mode)}`);
+    else if (mode !== 'constant' && problems.length === 0) {
+      const shape = inputs[0]!.shape;
+      // reflect reads up to `pad` elements inward from the edge, so each pad must be below the axis size.
+      const limit = (d: number) => (mode === 'reflect' ? d - 1 : d === 0 ? 0 : Infinity);
+      shape.forEach((d, i) => {
+        const most = Math.max(a.pads[i], a.pads[i + rank]);
+        if (most > limit(d))
+          problems.push(`axis ${i}: ${mode} pad ${most} needs a size above ${mode === 'reflect' ? most : 0}, the axis has ${d}`);
+      });
+    }
     return problems;
   },
   inferShapes: (inputs, a) => {

@@ -18,6 +18,10 @@ import { leakyRelu } from './leaky-relu.ts';
 import { maxPool } from './max-pool.ts';
 import { mul } from './mul.ts';
 import { pad } from './pad.ts';
+import { slice } from './slice.ts';
+import { expand } from './expand.ts';
+import { channelShuffle } from './channel-shuffle.ts';
+import { gather } from './gather.ts';
 import { quantize } from './quantize.ts';
 import { relu } from './relu.ts';
 import { reshape } from './reshape.ts';
@@ -49,6 +53,10 @@ export const floatKernels = {
   Reshape: reshape,
   Transpose: transpose,
   Pad: pad,
+  Slice: slice,
+  Gather: gather,
+  Expand: expand,
+  ChannelShuffle: channelShuffle,
   BatchNormalization: batchNormalization,
   Quantize: quantize,
   Dequantize: dequantize,

@@ -1,10 +1,13 @@
-// Pad reference (constant mode): output filled with `value`, input copied at offset `begins`.
+// Pad reference: constant mode fills the output with `value` and copies the input at offset `begins`; reflect and edge
+// read every output element from the input (strided-view.ts).
 import type { Kernel } from '../kernel.ts';
+import { copyMirrorPad } from '../strided-view.ts';
 import { attrsOf, floats, stridesOf } from './support.ts';
 
 export const pad: Kernel = (node, [x], [out]) => {
-  const { pads, value } = attrsOf(node, 'Pad');
+  const { pads, value, mode } = attrsOf(node, 'Pad');
   const xd = floats(x, 'input');
+  if (mode === 'reflect' || mode === 'edge') return [copyMirrorPad(xd, x!.shape, out.shape, pads, mode)];
   const inShape = x!.shape;
   const rank = inShape.length;
   const outStrides = stridesOf(out.shape);

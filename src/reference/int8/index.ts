@@ -16,6 +16,10 @@ import { hardSwishInt8 } from './hard-swish.ts';
 import { maxPoolInt8 } from './max-pool.ts';
 import { mulInt8 } from './mul.ts';
 import { padInt8 } from './pad.ts';
+import { sliceInt8 } from './slice.ts';
+import { expandInt8 } from './expand.ts';
+import { channelShuffleInt8 } from './channel-shuffle.ts';
+import { gatherInt8 } from './gather.ts';
 import { quantizeInt8 } from './quantize.ts';
 import { reluInt8 } from './relu.ts';
 import { reshapeInt8 } from './reshape.ts';
@@ -40,6 +44,10 @@ export const int8Kernels = {
   Reshape: reshapeInt8,
   Transpose: transposeInt8,
   Pad: padInt8,
+  Slice: sliceInt8,
+  Gather: gatherInt8,
+  Expand: expandInt8,
+  ChannelShuffle: channelShuffleInt8,
   Quantize: quantizeInt8,
   Dequantize: dequantizeInt8,
   Div: null,
