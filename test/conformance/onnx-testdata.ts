@@ -22,6 +22,10 @@ const PARAMETER_SLOTS: Record<string, number[]> = {
   Squeeze: [1],
   Unsqueeze: [1],
   Slice: [1, 2, 3, 4],
+  PRelu: [1],
+  ReduceSum: [1],
+  ReduceMean: [1],
+  ReduceMax: [1],
   Dropout: [1, 2],
   ConstantOfShape: [0],
 };
