@@ -6,7 +6,7 @@ import { onnx } from '../../src/import/onnx-proto-read.ts';
 import { GraphBuilder } from '../../src/ir/builder.ts';
 import { simplify } from '../../src/ir/optimize.ts';
 import { validateGraph } from '../../src/ir/validate.ts';
-import { compare } from '../conformance/run-case.ts';
+import { compare } from '../../src/conformance/run-case.ts';
 import { randn, runIr, runOrt, smallCnn } from './onnx-fixtures.ts';
 
 describe('exportOnnx', () => {

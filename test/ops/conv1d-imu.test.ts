@@ -11,7 +11,7 @@ import { importOnnx } from '../../src/import/onnx.ts';
 import { encodeModel, makeModel, node, valueInfo } from '../../src/import/onnx-proto-write.ts';
 import { simplify } from '../../src/ir/optimize.ts';
 import { IMU_INPUT_DIMS, imuCnnModel, imuWindows } from '../../examples/imu-cnn/model.ts';
-import { compare } from '../conformance/run-case.ts';
+import { compare } from '../../src/conformance/run-case.ts';
 import { randF32, rng } from '../codegen/graphs.ts';
 import { checkAgainstReference } from '../firmware/kernel-check.ts';
 import { runIr, runOrt } from '../import/onnx-fixtures.ts';

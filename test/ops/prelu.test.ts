@@ -10,7 +10,7 @@ import type { Graph } from '../../src/ir/graph.ts';
 import { createLog } from '../../src/compress/pass.ts';
 import { runPipeline } from '../../src/compress/pipeline.ts';
 import { validateGraph } from '../../src/ir/validate.ts';
-import { compare } from '../conformance/run-case.ts';
+import { compare } from '../../src/conformance/run-case.ts';
 import { randF32, rng } from '../codegen/graphs.ts';
 import { checkAgainstReference } from '../firmware/kernel-check.ts';
 import { runIr, runOrt } from '../import/onnx-fixtures.ts';

@@ -18,6 +18,7 @@ import { register as sweep } from './sweep.ts';
 import { register as worker } from './worker.ts';
 import { register as test } from './test.ts';
 import { register as compare } from './compare.ts';
+import { register as conformance } from './conformance.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -40,4 +41,5 @@ export const commands: RegisterCommand[] = [
   worker,
   test,
   compare,
+  conformance,
 ];
