@@ -28,11 +28,15 @@ const OP_NAMES: Record<number, string> = {
   42: 'DIV',
   43: 'SQUEEZE',
   45: 'STRIDED_SLICE',
+  47: 'EXP',
   49: 'SPLIT',
   53: 'CAST',
+  54: 'PRELU',
   60: 'PADV2',
   67: 'TRANSPOSE_CONV',
+  73: 'LOG',
   74: 'SUM',
+  82: 'REDUCE_MAX',
   83: 'PACK',
   97: 'RESIZE_NEAREST_NEIGHBOR',
   98: 'LEAKY_RELU',
@@ -55,6 +59,7 @@ export const OptionsType = {
   SoftmaxOptions: 9,
   AddOptions: 11,
   ReshapeOptions: 17,
+  ReducerOptions: 27,
 } as const;
 
 export type Padding = 'SAME' | 'VALID';
@@ -150,4 +155,9 @@ export function readAddOptions(t: Table | null): { activation: FusedActivation }
 
 export function readReshapeOptions(t: Table | null): { newShape: number[] } {
   return { newShape: t ? t.int32s(0, `${t.what}.new_shape`) : [] };
+}
+
+/** ReducerOptions (MEAN, SUM, REDUCE_MAX): keep_dims. */
+export function readReducerOptions(t: Table | null): { keepDims: boolean } {
+  return { keepDims: t?.bool(0, false) ?? false };
 }
