@@ -19,7 +19,7 @@ export interface BenchRow {
   /** Stable id for --only, e.g. 'kws-an386'. */
   id: string;
   /** Selects rows with --group. */
-  group: 'examples' | 'mlperf' | 'compression' | 'defend';
+  group: 'examples' | 'mlperf' | 'compression' | 'defend' | 'models';
   /** What is measured, as the README's first column says it. */
   what: string;
   /** The commands, without the `node bin/tinyforge.js` prefix; each runs with --json added, in order. */

@@ -1,6 +1,7 @@
 // Every figure the bench measures, as the CLI commands that measure it. A row here is the only place a figure's
 // settings live: the command printed beside it is the command that ran, with the shipped models and presets.
 import { atLeast, atMost, fmtInt, fmtPct, fmtX, type BenchRow, type Check, type Figure } from './row.ts';
+import { MODELS } from './models.ts';
 import { TFLM_CMSIS_NN, TFLM_CMSIS_NN_OTHER_CORES } from './tflm.ts';
 
 /** The parts of report.json (deploy --json) the rows read. */
@@ -42,22 +43,22 @@ interface LotteryOutput {
 
 const deployed = (outputs: unknown[], i = outputs.length - 1) => outputs[i] as DeployReport;
 
-const instructions = (r: DeployReport): Figure =>
+export const instructions = (r: DeployReport): Figure =>
   r.latency.unit === 'instructions' && r.latency.median !== null
     ? { label: 'instructions', value: r.latency.median, text: `${fmtInt(r.latency.median)} instructions/inference` }
     : { label: 'instructions', value: null, text: 'no latency on this emulator' };
 
-const flash = (r: DeployReport): Figure => ({
+export const flash = (r: DeployReport): Figure => ({
   label: 'flash',
   value: r.memory.flash_bytes,
   text: `${fmtInt(r.memory.flash_bytes)} B flash`,
 });
-const arena = (r: DeployReport): Figure => ({
+export const arena = (r: DeployReport): Figure => ({
   label: 'arena',
   value: r.memory.arena_bytes,
   text: `${fmtInt(r.memory.arena_bytes)} B arena`,
 });
-const stack = (r: DeployReport): Figure => ({
+export const stack = (r: DeployReport): Figure => ({
   label: 'stack',
   value: r.memory.stack_bytes,
   text: `${fmtInt(r.memory.stack_bytes)} B stack`,
@@ -117,7 +118,7 @@ function decodePerKeptWeight(packed: DeployReport, dense: DeployReport): number 
 }
 
 /** Device = reference: identical output bytes for an int8 model, the same top-1 for a float one. */
-const identical = (name: string, r: DeployReport): Check => ({
+export const identical = (name: string, r: DeployReport): Check => ({
   name,
   target: r.accuracy.agreement_kind === 'identical-bytes' ? '100% identical bytes' : '100% same top-1',
   measured: fmtPct(r.accuracy.agreement, 2),
@@ -534,4 +535,4 @@ const DEFEND: BenchRow[] = [
   },
 ];
 
-export const ROWS: BenchRow[] = [...EXAMPLES, ...MLPERF, ...COMPRESSION, ...DEFEND];
+export const ROWS: BenchRow[] = [...EXAMPLES, ...MLPERF, ...COMPRESSION, ...DEFEND, ...MODELS];

@@ -15,6 +15,8 @@ const USAGE = `usage: npm run bench -- [options]
 Runs every row's tinyforge commands (--json added) and prints the figures beside the commands.
   --group a,b        only these groups (${[...new Set(ROWS.map((r) => r.group))].join(', ')})
   --only id,id       only these rows (--list shows the ids)
+  --models           the models group: ONNX node tests per op (reference, host C, mps2-an386), the supported
+                     ONNX op count, the 1-D IMU CNN on mps2-an386 (same as --group models)
   --list             list the rows and their commands, run nothing
   --json             print the results JSON on stdout (nothing written)
   --out FILE         write the results JSON here instead of bench/results/bench-<date>.json
@@ -46,6 +48,7 @@ function parseArgs(argv: string[]): Args {
     const f = argv[i];
     if (f === '--group') a.groups = list(argv[++i]);
     else if (f === '--only') a.only = list(argv[++i]);
+    else if (f === '--models') a.groups = [...(a.groups ?? []), 'models'];
     else if (f === '--list') a.list = true;
     else if (f === '--json') a.json = true;
     else if (f === '--out') a.out = argv[++i];

@@ -118,6 +118,21 @@ typedef struct {
   int32_t in_strides[TFG_MAX_DIMS];
 } tfg_transpose_params;
 
+/** Reduce (codegen: src/codegen/ops/reduce.ts): output o walks kept_dims row-major from Σ kept_idx·kept_strides; its
+ *  inputs walk red_dims row-major from there by red_strides (rank 0 = one position). op is a TFG_REDUCE_* value; the
+ *  int8 kernel uses the zero points and the requantization (prepareReduce), the float one ignores them. */
+enum { TFG_REDUCE_MEAN = 0, TFG_REDUCE_MAX = 1, TFG_REDUCE_SUM = 2 };
+typedef struct {
+  int32_t op;
+  int32_t kept_rank;
+  int32_t kept_dims[TFG_MAX_DIMS];
+  int32_t kept_strides[TFG_MAX_DIMS];
+  int32_t red_rank;
+  int32_t red_dims[TFG_MAX_DIMS];
+  int32_t red_strides[TFG_MAX_DIMS];
+  int32_t input_zero_point, output_zero_point, multiplier, shift;
+} tfg_reduce_params;
+
 /** Constant pad: out has out_dims; in (in_dims) lands at offset begin[d]; the rest is the pad value. Pads are ≥ 0. */
 typedef struct {
   int32_t rank;
@@ -399,6 +414,22 @@ tfg_status tfg_tanh_f32(int32_t n, const float *in, float *out);
  *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Within float tolerance of hardSwish in
  *  src/reference/float/hard-swish.ts (the same float32 steps). */
 tfg_status tfg_hard_swish_f32(int32_t n, const float *in, float *out);
+/** Float HardSigmoid: out[i] = min(max(alpha·x + beta, 0), 1), each step in float.
+ *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Within float tolerance of hardSigmoid in
+ *  src/reference/float/hard-sigmoid.ts (the same float32 steps; the compiler may fuse the multiply-add). */
+tfg_status tfg_hard_sigmoid_f32(int32_t n, float alpha, float beta, const float *in, float *out);
+/** Float Exp: out[i] = expf(in[i]).
+ *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Within float tolerance of exp in
+ *  src/reference/float/exp.ts (libm expf vs the reference's float64). */
+tfg_status tfg_exp_f32(int32_t n, const float *in, float *out);
+/** Float Log: out[i] = logf(in[i]).
+ *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Within float tolerance of log in
+ *  src/reference/float/log.ts (libm logf vs the reference's float64). */
+tfg_status tfg_log_f32(int32_t n, const float *in, float *out);
+/** Float PRelu: out[i] = in[i] < 0 ? slope[(i / inner) % count]·in[i] : in[i].
+ *  @param n, count, inner ≥ 1 (codegen: slopeLayout in src/ir/ops/prelu.ts).  In place allowed. Scratch: none.
+ *  Always TFG_OK. Bit-exact with prelu in src/reference/float/prelu.ts. */
+tfg_status tfg_prelu_f32(int32_t n, int32_t count, int32_t inner, const float *slope, const float *in, float *out);
 /** Float Softmax over the middle axis of [outer, depth, inner]: exp(beta·(x − max)) / Σ.
  *  @param outer, depth, inner ≥ 1
  *  @param beta > 0.  Scratch: none. Always TFG_OK. Within float tolerance of softmax in src/reference/float/softmax.ts.
@@ -417,8 +448,17 @@ tfg_status tfg_clip_s8(int32_t n, const tfg_requant_params *p, int32_t lo, int32
 /** int8 element-wise function by lookup: out[i] = table[in[i] + 128].
  *  @param n ≥ 1
  *  @param table 256 entries, from the reference's prepare step (HardSwish: prepareHardSwish in
- *  src/reference/int8/hard-swish.ts).  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with the reference. */
+ *  src/reference/int8/hard-swish.ts; Sigmoid, Tanh, HardSigmoid, Exp, Log: prepareLut in src/reference/int8/lut.ts).  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with the reference. */
 tfg_status tfg_lut_s8(int32_t n, const int8_t *table, const int8_t *in, int8_t *out);
+
+/* ---- reductions ---- */
+/** Float ReduceMean / ReduceMax / ReduceSum (p as tfg_reduce_params), summing in float in row-major order.
+ *  Not in place. Scratch: none. Always TFG_OK. Bit-exact with src/reference/float/reduce.ts (same order and steps). */
+tfg_status tfg_reduce_f32(const tfg_reduce_params *p, const float *in, float *out);
+/** int8 ReduceMean / ReduceSum (TFLite MEAN arithmetic: Σ(x − zp_in), requantize, mean divides rounding half away,
+ *  + zp_out, clamp) and ReduceMax (input quantization kept).  Not in place. Scratch: none. Always TFG_OK. Bit-exact
+ *  with reduceInt8 in src/reference/int8/reduce.ts. */
+tfg_status tfg_reduce_s8(const tfg_reduce_params *p, const int8_t *in, int8_t *out);
 
 /* ---- shape ---- */
 /** Float Concat: for each of `outer` rows, the row_elems[k] = axis_k·inner elements of every input k in turn.

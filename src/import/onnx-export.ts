@@ -119,7 +119,7 @@ function exportArithmetic({ e, n, ins, out }: ExportCall<'Add' | 'Sub' | 'Mul'>)
 }
 
 /** ONNX ops of the same name taking the same inputs and no attributes. */
-const sameName: NodeExporter<'Div' | 'Relu' | 'Sigmoid' | 'Tanh' | 'HardSwish'> = ({ e, n, ins, out }) =>
+const sameName: NodeExporter<'Div' | 'Relu' | 'Sigmoid' | 'Tanh' | 'HardSwish' | 'PRelu' | 'Exp' | 'Log'> = ({ e, n, ins, out }) =>
   e.add(n.op, ins, [out], {}, n.name);
 
 /** One exporter per IR op, typed over every op (null: no float ONNX form). */
@@ -156,6 +156,15 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
   Sigmoid: sameName,
   Tanh: sameName,
   HardSwish: sameName,
+  PRelu: sameName,
+  Exp: sameName,
+  Log: sameName,
+  HardSigmoid: ({ e, n, ins, out }) => e.add('HardSigmoid', ins, [out], { alpha: n.attrs.alpha, beta: n.attrs.beta }, n.name),
+  // Opset 14: ReduceMean and ReduceMax take axes as an attribute, ReduceSum as an input (since opset 13).
+  ReduceMean: ({ e, n, ins, out }) => e.add('ReduceMean', ins, [out], { axes: n.attrs.axes, keepdims: n.attrs.keepdims ? 1 : 0 }, n.name),
+  ReduceMax: ({ e, n, ins, out }) => e.add('ReduceMax', ins, [out], { axes: n.attrs.axes, keepdims: n.attrs.keepdims ? 1 : 0 }, n.name),
+  ReduceSum: ({ e, n, ins, out }) =>
+    e.add('ReduceSum', [ins[0], e.intConst(`${n.name}/axes`, n.attrs.axes)], [out], { keepdims: n.attrs.keepdims ? 1 : 0 }, n.name),
   LeakyRelu: ({ e, n, ins, out }) => e.add('LeakyRelu', ins, [out], { alpha: n.attrs.alpha }, n.name),
   Clip: ({ e, n, ins, out }) => {
     e.add(

@@ -6,9 +6,10 @@ import { OpCall, resolvePads, windowOut } from './onnx-op-call.ts';
 
 const f64 = (n: number) => new Float64Array(n);
 
+/** The 2-D handlers see [N,C,H,W]; with1d (onnx-ops-1d.ts) has already lifted an [N,C,L] input to [N,C,1,L]. */
 function need4d(shape: number[], op: string): void {
   if (shape.length !== 4)
-    throw new ImportProblem(`only 1-D and 2-D ${op} (a 3-D or 4-D NCHW input) is supported; this input has rank ${shape.length}`);
+    throw new ImportProblem(`${op} takes an [N,C,L] or [N,C,H,W] input; this input is [${shape}] (rank ${shape.length})`);
 }
 
 export function conv(n: OpCall): void {
@@ -103,6 +104,15 @@ export function globalAveragePool(n: OpCall): void {
   need4d(x.shape, 'GlobalAveragePool');
   const out = n.ctx.defineAct(n.outs[0], [x.shape[0], x.shape[1], 1, 1]);
   n.ctx.addNode('GlobalAveragePool', n.name, [x.ir], [out.ir], {});
+}
+
+/** GlobalMaxPool is a MaxPool whose window is the whole image. */
+export function globalMaxPool(n: OpCall): void {
+  const x = n.act(0);
+  need4d(x.shape, 'GlobalMaxPool');
+  const [N, C, H, W] = x.shape;
+  const out = n.ctx.defineAct(n.outs[0], [N, C, 1, 1]);
+  n.ctx.addNode('MaxPool', n.name, [x.ir], [out.ir], { kernel: [H, W], strides: [1, 1], pads: [0, 0, 0, 0], activation: 'none' });
 }
 
 export function batchNormalization(n: OpCall, used: Set<string>): void {

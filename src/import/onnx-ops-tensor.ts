@@ -69,7 +69,7 @@ export function elementwise(op: AttrFreeOp): (n: OpCall) => void {
   };
 }
 
-/** LeakyRelu, Clip: same shape in, same shape out, attributes mapped. */
+/** LeakyRelu, Clip, HardSigmoid: same shape in, same shape out, attributes mapped. */
 export function unary(n: OpCall): void {
   const x = n.act(0);
   const out = n.ctx.defineAct(n.outs[0], x.shape);
@@ -84,9 +84,26 @@ export function unary(n: OpCall): void {
       n.ctx.addNode('Clip', n.name, [x.ir], [out.ir], { min, max });
       break;
     }
+    case 'HardSigmoid':
+      n.ctx.addNode('HardSigmoid', n.name, [x.ir], [out.ir], { alpha: n.a.float('alpha', 0.2), beta: n.a.float('beta', 0.5) });
+      break;
     default:
       throw new ImportProblem(`no unary mapping for ${n.op}`);
   }
+}
+
+/** PRelu with a constant slope, broadcast to x the ONNX way (unidirectionally) and laid out as x is. */
+export function prelu(n: OpCall): void {
+  const x = n.act(0);
+  let slope = n.constIn(1, 'slope');
+  // Before opset 7 a 1-D slope of C values ran along the channel axis (1), not the last one.
+  if (n.opset < 7 && slope.dims.length === 1 && x.shape.length > 2 && slope.dims[0] === x.shape[1] && slope.dims[0] > 1)
+    slope = { ...slope, dims: [slope.dims[0], ...new Array<number>(x.shape.length - 2).fill(1)] };
+  if (slope.dims.length > x.shape.length || broadcastShapes(x.shape, slope.dims)?.join(',') !== x.shape.join(','))
+    throw new ImportProblem(`slope [${slope.dims}] does not broadcast to the input [${x.shape}]`);
+  const s = n.ctx.constOperand(n.inputName(1), slope, x.shape.length === 4);
+  const out = n.ctx.defineAct(n.outs[0], x.shape);
+  n.ctx.addNode('PRelu', n.name, [x.ir, s], [out.ir], {});
 }
 
 export function softmax(n: OpCall): void {

@@ -10,13 +10,15 @@ import { findBoundary } from './onnx-boundary.ts';
 import { OpCall } from './onnx-op-call.ts';
 import { with1d } from './onnx-ops-1d.ts';
 import { expand, gather, slice, split } from './onnx-ops-plumbing.ts';
-import { averagePool, batchNormalization, conv, gemm, globalAveragePool, matMul, maxPool, pad } from './onnx-ops-nn.ts';
+import { averagePool, batchNormalization, conv, gemm, globalAveragePool, globalMaxPool, matMul, maxPool, pad } from './onnx-ops-nn.ts';
+import { reduce } from './onnx-ops-reduce.ts';
 import {
   binary,
   concat,
   elementwise,
   neg,
   passThrough,
+  prelu,
   reshapeLike,
   shapeOf,
   sizeOf,
@@ -35,7 +37,11 @@ const OP_TABLE: Record<string, Handler> = {
   MatMul: matMul,
   MaxPool: with1d(maxPool),
   AveragePool: with1d(averagePool),
-  GlobalAveragePool: globalAveragePool,
+  GlobalAveragePool: with1d(globalAveragePool),
+  GlobalMaxPool: with1d(globalMaxPool),
+  ReduceMean: reduce,
+  ReduceMax: reduce,
+  ReduceSum: reduce,
   BatchNormalization: with1d(batchNormalization),
   Pad: pad,
   Slice: slice,
@@ -50,6 +56,10 @@ const OP_TABLE: Record<string, Handler> = {
   Sigmoid: elementwise('Sigmoid'),
   Tanh: elementwise('Tanh'),
   HardSwish: elementwise('HardSwish'),
+  HardSigmoid: unary,
+  PRelu: prelu,
+  Exp: elementwise('Exp'),
+  Log: elementwise('Log'),
   LeakyRelu: unary,
   Clip: unary,
   Softmax: softmax,

@@ -1,7 +1,8 @@
 // One converter per TFLite builtin op: reads its options, resolves SAME/VALID padding exactly as TFLite does,
 // checks the file's output shape against the one the IR will infer, and emits IR nodes.
-import type { Activation, Node, Pads, Tensor } from '../ir/graph.ts';
+import type { Activation, Node, OpType, Pads, Tensor } from '../ir/graph.ts';
 import { product } from '../ir/graph.ts';
+import { reducedShape } from '../ir/ops/reduce.ts';
 import {
   OptionsType,
   readAddOptions,
@@ -11,6 +12,7 @@ import {
   readGatherOptions,
   readMirrorPadOptions,
   readPool2DOptions,
+  readReducerOptions,
   readReshapeOptions,
   readSoftmaxOptions,
   type Padding,
@@ -418,6 +420,35 @@ const mirrorPad: Converter = (c) => {
   );
   return [{ name: c.name, op: 'Pad', inputs: [x.name], outputs: [c.name], attrs: { pads, value: 0, mode: 'reflect' } }];
 };
+/** An element-wise builtin without options that maps to an IR op of the same meaning. */
+function elementwise(op: Extract<OpType, 'Sigmoid' | 'Tanh' | 'Exp' | 'Log'>, opName: string): Converter {
+  return (c) => {
+    arity(c, 1, 1, opName);
+    return [{ name: c.name, op, inputs: [required(c, 0)], outputs: [c.name], attrs: {} }];
+  };
+}
+
+/** MEAN / SUM / REDUCE_MAX: the axes are a constant int32 input (NHWC already), keep_dims an option. */
+function reducer(op: Extract<OpType, 'ReduceMean' | 'ReduceSum' | 'ReduceMax'>, opName: string): Converter {
+  return (c) => {
+    arity(c, 2, 2, opName);
+    checkOptions(c, OptionsType.ReducerOptions, opName);
+    const x = tensor(c, 0);
+    const src = c.tt.raw(c.op.inputs[1]);
+    const bytes = c.tt.bufferOf(src);
+    if (!bytes || src.type !== 2) throw new UnsupportedFeature(`${opName} whose axes (input 1) are not a constant int32 tensor`);
+    const count = c.tt.checkShape(src, 4);
+    if (bytes.length !== 4 * count) c.tt.sizeMismatch(src, 4 * count, bytes.length);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const rank = x.shape.length;
+    const given = Array.from({ length: count }, (_, i) => view.getInt32(4 * i, true));
+    if (given.some((a) => a < -rank || a >= rank)) c.tt.fail(`operator ${c.op.index} (${opName}) axes [${given}] are outside rank ${rank}`);
+    const axes = [...new Set(given.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+    const { keepDims } = readReducerOptions(c.op.options);
+    expectShape(c, opName, c.tt.tensors[c.name].shape, reducedShape(x.shape, axes, keepDims));
+    return [{ name: c.name, op, inputs: [x.name], outputs: [c.name], attrs: { axes, keepdims: keepDims } }];
+  };
+}
 
 /** One row per imported builtin, by its schema name: its facts in one place. */
 export const CONVERTERS: Record<string, OpImport> = {
@@ -436,4 +467,11 @@ export const CONVERTERS: Record<string, OpImport> = {
   GATHER: { maxVersion: 5, convert: gather },
   BROADCAST_TO: { maxVersion: 3, convert: broadcastTo },
   MIRROR_PAD: { maxVersion: 2, convert: mirrorPad },
+  LOGISTIC: { maxVersion: 2, convert: elementwise('Sigmoid', 'LOGISTIC') },
+  TANH: { maxVersion: 2, convert: elementwise('Tanh', 'TANH') },
+  EXP: { maxVersion: 1, convert: elementwise('Exp', 'EXP') },
+  LOG: { maxVersion: 1, convert: elementwise('Log', 'LOG') },
+  MEAN: { maxVersion: 2, convert: reducer('ReduceMean', 'MEAN') },
+  SUM: { maxVersion: 2, convert: reducer('ReduceSum', 'SUM') },
+  REDUCE_MAX: { maxVersion: 2, convert: reducer('ReduceMax', 'REDUCE_MAX') },
 };

@@ -29,12 +29,16 @@ const OP_NAMES: Record<number, string> = {
   42: 'DIV',
   43: 'SQUEEZE',
   45: 'STRIDED_SLICE',
+  47: 'EXP',
   49: 'SPLIT',
   53: 'CAST',
+  54: 'PRELU',
   60: 'PADV2',
   65: 'SLICE',
   67: 'TRANSPOSE_CONV',
+  73: 'LOG',
   74: 'SUM',
+  82: 'REDUCE_MAX',
   83: 'PACK',
   97: 'RESIZE_NEAREST_NEIGHBOR',
   98: 'LEAKY_RELU',
@@ -62,6 +66,7 @@ export const OptionsType = {
   GatherOptions: 23,
   SliceOptions: 48,
   MirrorPadOptions: 77,
+  ReducerOptions: 27,
 } as const;
 
 /** GatherOptions: axis (may be negative), batch_dims. */
@@ -167,4 +172,9 @@ export function readAddOptions(t: Table | null): { activation: FusedActivation }
 
 export function readReshapeOptions(t: Table | null): { newShape: number[] } {
   return { newShape: t ? t.int32s(0, `${t.what}.new_shape`) : [] };
+}
+
+/** ReducerOptions (MEAN, SUM, REDUCE_MAX): keep_dims. */
+export function readReducerOptions(t: Table | null): { keepDims: boolean } {
+  return { keepDims: t?.bool(0, false) ?? false };
 }

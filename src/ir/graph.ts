@@ -51,6 +51,12 @@ export interface ConvAttrs {
   activation: Activation;
 }
 
+/** Reduced axes, sorted and non-negative (all axes when the model gave none). */
+export interface ReduceAttrs {
+  axes: number[];
+  keepdims: boolean;
+}
+
 /** Attributes of every op. Weight layouts:
  *  - Dense: inputs [x(N,in), W(out,in), b(out)?] — TFLite FULLY_CONNECTED layout.
  *  - Conv2D: inputs [x(NHWC), W(O,KH,KW,I/groups), b(O)?] — TFLite OHWI.
@@ -85,6 +91,16 @@ export interface OpAttrs {
   Tanh: Record<string, never>;
   /** x · relu6(x + 3) / 6 (MobileNetV3). */
   HardSwish: Record<string, never>;
+  /** max(0, min(1, alpha · x + beta)). */
+  HardSigmoid: { alpha: number; beta: number };
+  /** x ≥ 0 ? x : slope · x; input 1 is the slope, broadcast to x (one value per channel, usually). */
+  PRelu: Record<string, never>;
+  Exp: Record<string, never>;
+  Log: Record<string, never>;
+  /** Reductions over `axes` of the IR tensor (NHWC axes for 4-D); keepdims leaves 1s in their place. */
+  ReduceMean: ReduceAttrs;
+  ReduceMax: ReduceAttrs;
+  ReduceSum: ReduceAttrs;
   Softmax: { axis: number; beta: number };
   Reshape: { shape: number[] };
   Transpose: { perm: number[] };
@@ -125,6 +141,13 @@ export const OP_TYPES = [
   'Sigmoid',
   'Tanh',
   'HardSwish',
+  'HardSigmoid',
+  'PRelu',
+  'Exp',
+  'Log',
+  'ReduceMean',
+  'ReduceMax',
+  'ReduceSum',
   'Softmax',
   'Reshape',
   'Transpose',

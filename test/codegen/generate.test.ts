@@ -119,8 +119,8 @@ describe('generateModel', () => {
   it('lists every node it cannot compile in one unsupported-op error', () => {
     const b = new GraphBuilder('bad');
     const x = b.input('x', [1, 4], 'i8', { scale: [0.1], zeroPoint: [0] });
-    const s = b.node('Sigmoid', [x], {}, { name: 's1', dtype: 'i8', quant: { scale: [0.1], zeroPoint: [0] } });
-    b.output(b.node('Tanh', [s], {}, { name: 't1', dtype: 'i8', quant: { scale: [0.1], zeroPoint: [0] } }));
+    const s = b.node('LeakyRelu', [x], { alpha: 0.1 }, { name: 's1', dtype: 'i8', quant: { scale: [0.1], zeroPoint: [0] } });
+    b.output(b.node('LeakyRelu', [s], { alpha: 0.2 }, { name: 't1', dtype: 'i8', quant: { scale: [0.1], zeroPoint: [0] } }));
     try {
       generateModel(b.build());
       expect.unreachable();
@@ -128,7 +128,7 @@ describe('generateModel', () => {
       expect(e).toBeInstanceOf(TinyforgeError);
       expect((e as TinyforgeError).code).toBe('unsupported-op');
       expect((e as TinyforgeError).diagnostic.notes).toHaveLength(2);
-      expect((e as TinyforgeError).diagnostic.notes![0]).toContain('node "s1" (Sigmoid)');
+      expect((e as TinyforgeError).diagnostic.notes![0]).toContain('node "s1" (LeakyRelu)');
       // each emitter's own diagnostic is kept whole: its code, the node, its hint
       const related = (e as TinyforgeError).diagnostic.related!;
       expect(related.map((d) => [d.code, d.location?.node])).toEqual([
@@ -179,7 +179,7 @@ describe('several inputs and outputs', () => {
 });
 
 describe('mixed precision after the real PTQ pass', () => {
-  it('int8 layers around a float-only Sigmoid (Dequantize → Sigmoid → Quantize) give the reference bytes', async () => {
+  it('int8 layers around a float-only LeakyRelu (Dequantize → LeakyRelu → Quantize) give the reference bytes', async () => {
     const { calibrate } = await import('../../src/compress/calibrate.ts');
     const { quantizeGraphInt8 } = await import('../../src/compress/quantize-int8.ts');
     const r = rng(3);
@@ -191,7 +191,7 @@ describe('mixed precision after the real PTQ pass', () => {
       {},
       'fc1',
     );
-    const s = b.node('Sigmoid', [h], {}, 'sig');
+    const s = b.node('LeakyRelu', [h], { alpha: 0.1 }, 'leaky');
     b.output(b.node('Dense', [s, b.constant('w2', randF32(r, 12 * 4, -0.5, 0.5), [4, 12]), ''], {}, 'fc2'));
     const g = b.build();
     const qg = quantizeGraphInt8(
@@ -207,7 +207,7 @@ describe('mixed precision after the real PTQ pass', () => {
       Int8Array.from(randF32(rng(i), 16), (v) => Math.max(-128, Math.min(127, Math.round(v / q0.scale[0]) + q0.zeroPoint[0]))),
     );
     const run = runOnHost(qg, inputs);
-    expect(run.gen.kernels).toEqual(expect.arrayContaining(['tfg_dense_s8', 'tfg_dequantize_s8', 'tfg_sigmoid_f32', 'tfg_quantize_s8']));
+    expect(run.gen.kernels).toEqual(expect.arrayContaining(['tfg_dense_s8', 'tfg_dequantize_s8', 'tfg_leaky_relu_f32', 'tfg_quantize_s8']));
     inputs.forEach((xq, i) => expect(run.outputs[i]).toEqual(bytes(runGraph(qg, { [qg.inputs[0]]: xq }).outputs[qg.outputs[0]])));
   });
 });

@@ -168,9 +168,9 @@ describe('data movement and elementwise ops in int8', () => {
 
 describe('float fallback and errors', () => {
   it('wraps ops without an int8 kernel in Dequantize/Quantize and warns', async () => {
-    const b = new GraphBuilder('swish');
+    const b = new GraphBuilder('x · leaky(x)');
     const x = b.input('x', [1, 16]);
-    const sg = b.node('Sigmoid', [x], {}, 'sg');
+    const sg = b.node('LeakyRelu', [x], { alpha: 0.1 }, 'sg');
     const y = b.node('Mul', [x, sg], {}, 'y');
     b.output(y);
     const g = b.build();
@@ -179,14 +179,14 @@ describe('float fallback and errors', () => {
       data: { calibration: samplesOf(5, 32, 16) },
       log,
     });
-    expect(q.nodes.map((n) => n.op)).toEqual(['Dequantize', 'Sigmoid', 'Quantize', 'Mul']);
+    expect(q.nodes.map((n) => n.op)).toEqual(['Dequantize', 'LeakyRelu', 'Quantize', 'Mul']);
     expect(q.tensors.sg.dtype).toBe('i8');
     expect(log.diagnostics.map((d) => d.code)).toEqual(['float-fallback']);
-    expect(compression.steps[0].notes.join(' ')).toMatch(/sg \(Sigmoid\)/);
+    expect(compression.steps[0].notes.join(' ')).toMatch(/sg \(LeakyRelu\)/);
     for (const s of samplesOf(6, 10, 16)) {
       const f = runGraph(g, s).outputs.y;
       const o = dequantizeArray(runGraph(q, { x: quantizeArray(s.x, q.tensors.x.quant!) }).outputs.y, q.tensors.y.quant!);
-      // values beyond the calibrated range saturate; inside it, input/sigmoid/output rounding costs under 3 steps
+      // values beyond the calibrated range saturate; inside it, input/LeakyRelu/output rounding costs under 3 steps
       const yq = q.tensors.y.quant!;
       const [lo, hi] = [yq.scale[0] * (-128 - yq.zeroPoint[0]), yq.scale[0] * (127 - yq.zeroPoint[0])];
       for (let i = 0; i < 16; i++) expect(Math.abs(o[i] - Math.min(Math.max(f[i], lo), hi))).toBeLessThan(3 * yq.scale[0]);

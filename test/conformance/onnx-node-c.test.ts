@@ -8,8 +8,8 @@ import { simplify } from '../../src/ir/optimize.ts';
 import { runOnBoard } from '../../src/cli/run-model.ts';
 import { runOnHost } from '../codegen/host-run.ts';
 import { EXPECTED_FAILURES } from './expected-failures.ts';
-import { listNodeTests, loadNodeCase, opsOf } from './onnx-testdata.ts';
-import { compare, runNodeCase } from './run-case.ts';
+import { listNodeTests, loadNodeCase, opsOf } from '../../src/conformance/onnx-testdata.ts';
+import { compare, runNodeCase } from '../../src/conformance/run-case.ts';
 
 // C accumulates in float32 where the interpreter uses float64: the codegen kernel tests' tolerance.
 const REL = 1e-5;

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { FOLDABLE_ONNX_OPS, SUPPORTED_ONNX_OPS } from '../../src/import/onnx.ts';
 import { simplify } from '../../src/ir/optimize.ts';
 import { EXPECTED_FAILURES } from './expected-failures.ts';
-import { listNodeTests, TESTDATA_ROOT, opsOf } from './onnx-testdata.ts';
-import { runNodeCase, type CaseOutcome } from './run-case.ts';
+import { listNodeTests, TESTDATA_ROOT, opsOf } from '../../src/conformance/onnx-testdata.ts';
+import { runNodeCase, type CaseOutcome } from '../../src/conformance/run-case.ts';
 
 const known = new Set([...SUPPORTED_ONNX_OPS, ...FOLDABLE_ONNX_OPS]);
 const all = fs.existsSync(TESTDATA_ROOT) ? listNodeTests() : [];

@@ -6,7 +6,7 @@ import { onnx } from '../../src/import/onnx-proto-read.ts';
 import { GraphBuilder } from '../../src/ir/builder.ts';
 import { simplify } from '../../src/ir/optimize.ts';
 import { validateGraph } from '../../src/ir/validate.ts';
-import { compare } from '../conformance/run-case.ts';
+import { compare } from '../../src/conformance/run-case.ts';
 import { randn, runIr, runOrt, smallCnn } from './onnx-fixtures.ts';
 
 describe('exportOnnx', () => {
@@ -63,7 +63,13 @@ describe('exportOnnx', () => {
     const sub = b.node('Sub', [mul, b.constant('k', [0.25, -0.5, 1, 2], [4])]);
     const div = b.node('Div', [sub, b.constant('d', [2], [1])]);
     const hs = b.node('HardSwish', [b.node('Mul', [mp, b.constant('k8', [8], [1])])]);
-    const cat = b.node('Concat', [div, hs], { axis: 3 });
+    const ex = b.node('Log', [b.node('Exp', [b.node('HardSigmoid', [hs], { alpha: 0.3, beta: 0.2 })])]);
+    const pr = b.node('PRelu', [ex, b.constant('slope', [0.1, 0.2, 0.3, 0.4], [4])]);
+    const red = b.node('Add', [
+      b.node('Add', [pr, b.node('ReduceMean', [pr], { axes: [1, 2], keepdims: true })]),
+      b.node('ReduceMax', [pr], { axes: [3], keepdims: true }),
+    ]);
+    const cat = b.node('Concat', [div, red], { axis: 3 });
     // The value-moving ops: cat is [1,3,2,8].
     const cs = b.node('ChannelShuffle', [cat], { groups: 2 });
     const rev = b.node('Slice', [cs], { starts: [0, 2, 0, 0], ends: [1, -1, 2, 8], steps: [1, -1, 1, 1] });
@@ -79,6 +85,7 @@ describe('exportOnnx', () => {
     const sm = b.node('Softmax', [relu], { axis: -1, beta: 1 });
     b.output(sm);
     b.output(gap);
+    b.output(b.node('ReduceSum', [cat], { axes: [1, 3], keepdims: false }));
     const g = { ...b.build(), metadata: { inputLayout: 'NCHW', outputLayout: 'NCHW' } };
     validateGraph(g);
     const bytes = exportOnnx(g);

@@ -2,7 +2,7 @@
 import * as ort from 'onnxruntime-node';
 import { encodeModel, floatTensor, int64Tensor, makeModel, node, valueInfo } from '../../src/import/onnx-proto-write.ts';
 import type { Graph } from '../../src/ir/graph.ts';
-import { runInFileLayout } from '../conformance/run-case.ts';
+import { runInFileLayout } from '../../src/conformance/run-case.ts';
 
 /** mulberry32: a tiny seeded PRNG so fixtures are the same on every run. */
 export function rng(seed: number): () => number {

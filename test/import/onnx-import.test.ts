@@ -7,7 +7,7 @@ import { importOnnx } from '../../src/import/onnx.ts';
 import { encodeModel, floatTensor, int64Tensor, makeModel, node, valueInfo } from '../../src/import/onnx-proto-write.ts';
 import { simplify } from '../../src/ir/optimize.ts';
 import { validateGraph } from '../../src/ir/validate.ts';
-import { compare } from '../conformance/run-case.ts';
+import { compare } from '../../src/conformance/run-case.ts';
 import { randn, runIr, runOrt, smallCnn, torchFlattenModel } from './onnx-fixtures.ts';
 
 async function agree(bytes: Uint8Array, inputs: { name: string; dims: number[]; data: Float32Array }[]) {

@@ -5,7 +5,7 @@ import { GraphBuilder } from '../../src/ir/builder.ts';
 import { simplify } from '../../src/ir/optimize.ts';
 import { validateGraph } from '../../src/ir/validate.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
-import { compare } from '../conformance/run-case.ts';
+import { compare } from '../../src/conformance/run-case.ts';
 import { randn } from './onnx-fixtures.ts';
 
 function sameResults(g: Graph, seed = 1): Graph {

@@ -10,7 +10,7 @@ import { importTfjs } from '../../src/import/tfjs.ts';
 import { loadModel } from '../../src/import/index.ts';
 import { validateGraph } from '../../src/ir/validate.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
-import { compare } from '../conformance/run-case.ts';
+import { compare } from '../../src/conformance/run-case.ts';
 import { exportOnnx } from '../../src/import/onnx-export.ts';
 import { randn, runOrt } from './onnx-fixtures.ts';
 

@@ -135,6 +135,10 @@ const CONV = 3,
   FC = 9,
   SOFTMAX = 25,
   LOGISTIC = 14,
+  PRELU = 54,
+  EXP = 47,
+  MEAN = 40,
+  REDUCE_MAX = 82,
   DEQUANTIZE = 6,
   HARD_SWISH = 117,
   GATHER = 36,
@@ -223,6 +227,39 @@ describe('TFLite import of hand-built models', () => {
     expect(g.tensors.y).toMatchObject({ dtype: 'i8', quant: { scale: [Math.fround(0.03)], zeroPoint: [-115] } });
   });
 
+  it('MEAN over H and W (keep_dims), LOGISTIC, EXP and REDUCE_MAX over C become the IR ops and compute them', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, 2, 3, 4], type: 0 },
+        { name: 'hw', shape: [2], type: 2, data: i32([1, -2]) },
+        { name: 'mean', shape: [1, 1, 1, 4], type: 0 },
+        { name: 'sig', shape: [1, 1, 1, 4], type: 0 },
+        { name: 'e', shape: [1, 1, 1, 4], type: 0 },
+        { name: 'c', shape: [1], type: 2, data: i32([3]) },
+        { name: 'y', shape: [1, 1, 1], type: 0 },
+      ],
+      [
+        { code: MEAN, version: 2, inputs: [0, 1], outputs: [2], options: { type: 27, int8: [[0, 1]] } },
+        { code: LOGISTIC, inputs: [2], outputs: [3] },
+        { code: EXP, inputs: [3], outputs: [4] },
+        { code: REDUCE_MAX, inputs: [4, 5], outputs: [6], options: { type: 27, int8: [[0, 0]] } },
+      ],
+      [0],
+      [6],
+    );
+    const g = importTflite(model, 'reduce.tflite');
+    expect(g.nodes.map((n) => [n.op, n.attrs])).toEqual([
+      ['ReduceMean', { axes: [1, 2], keepdims: true }],
+      ['Sigmoid', {}],
+      ['Exp', {}],
+      ['ReduceMax', { axes: [3], keepdims: false }],
+    ]);
+    const x = Float32Array.from({ length: 24 }, (_, i) => ((i * 7) % 11) / 4 - 1);
+    const means = [0, 1, 2, 3].map((c) => [0, 1, 2, 3, 4, 5].reduce((s, p) => s + x[p * 4 + c], 0) / 6);
+    const want = Math.max(...means.map((m) => Math.exp(1 / (1 + Math.exp(-m)))));
+    expect(runGraph(g, { x }).outputs.y[0]).toBeCloseTo(want, 5);
+  });
+
   it('a DEQUANTIZE of constant int8 weights is folded into a float constant', () => {
     const model = buildModel(
       [
@@ -270,7 +307,7 @@ describe('TFLite import of hand-built models', () => {
             ],
           },
         },
-        { code: LOGISTIC, inputs: [2], outputs: [3] },
+        { code: PRELU, inputs: [2], outputs: [3] },
         { code: SOFTMAX, version: 9, inputs: [3], outputs: [4], options: { type: 9, float32: [[0, 1]] } },
       ],
       [0],
@@ -282,7 +319,7 @@ describe('TFLite import of hand-built models', () => {
     const notes = e.diagnostic.notes!;
     expect(notes).toHaveLength(3);
     expect(notes[0]).toMatch(/node 0 "conv_tanh" \(CONV_2D\).*TANH/);
-    expect(notes[1]).toMatch(/node 1 "sig" \(LOGISTIC\)/);
+    expect(notes[1]).toMatch(/node 1 "sig" \(PRELU\)/);
     expect(notes[2]).toMatch(/node 2 "sm" \(SOFTMAX\).*version 9/);
   });
 

@@ -10,7 +10,7 @@ import type { Graph, QuantParams } from '../../src/ir/graph.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
 import { dequantizeArray, quantizeArray } from '../../src/reference/quant.ts';
 import { runPipeline } from '../../src/compress/pipeline.ts';
-import { compare } from '../conformance/run-case.ts';
+import { compare } from '../../src/conformance/run-case.ts';
 import { q, randF32, rng } from '../codegen/graphs.ts';
 import { checkAgainstReference } from '../firmware/kernel-check.ts';
 import { runIr, runOrt } from '../import/onnx-fixtures.ts';

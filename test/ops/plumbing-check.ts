@@ -11,7 +11,7 @@ import { product } from '../../src/ir/graph.ts';
 import { runPipeline } from '../../src/compress/pipeline.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
 import { dequantizeArray, quantizeArray } from '../../src/reference/quant.ts';
-import { compare } from '../conformance/run-case.ts';
+import { compare } from '../../src/conformance/run-case.ts';
 import { randF32, rng } from '../codegen/graphs.ts';
 import { checkAgainstReference } from '../firmware/kernel-check.ts';
 import { runIr, runOrt } from '../import/onnx-fixtures.ts';

@@ -7,7 +7,7 @@ import { simplify } from '../../src/ir/optimize.ts';
 import { runPipeline } from '../../src/compress/pipeline.ts';
 import { product } from '../../src/ir/graph.ts';
 import { shuffleNetV2Onnx } from '../../examples/shufflenet-v2/make-model.ts';
-import { compare } from '../conformance/run-case.ts';
+import { compare } from '../../src/conformance/run-case.ts';
 import { randF32, rng } from '../codegen/graphs.ts';
 import { checkAgainstReference } from '../firmware/kernel-check.ts';
 import { runIr, runOrt } from '../import/onnx-fixtures.ts';

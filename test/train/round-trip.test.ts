@@ -59,7 +59,11 @@ function everyOpGraph(): Graph {
   const hs = b.node('HardSwish', [b.node('Mul', [lr, b.constant('k', [8], [1])], {}, 'scale8')], {}, 'hswish');
   const th = b.node('Tanh', [hs], {}, 'tanh');
   const sg = b.node('Sigmoid', [add], {}, 'sig');
-  const cat = b.node('Concat', [th, sg], { axis: 3 }, 'cat');
+  const lg = b.node('Log', [b.node('Exp', [th], {}, 'exp')], {}, 'log');
+  const hsg = b.node('HardSigmoid', [sg], { alpha: 0.3, beta: 0.4 }, 'hsig');
+  const centred = b.node('Sub', [hsg, b.constant('half', [0.5], [1])], {}, 'centred');
+  const pr = b.node('PRelu', [centred, b.constant('slope', rand(12, 4), [12])], {}, 'prelu');
+  const cat = b.node('Concat', [lg, pr], { axis: 3 }, 'cat');
   const cs = b.node('ChannelShuffle', [cat], { groups: 4 }, 'shuffle');
   const flip = b.node('Slice', [cs], { starts: [0, 2, 0, 0], ends: [1, -1, 4, 24], steps: [1, -1, 1, 1] }, 'flip');
   const ga = b.node(
@@ -88,10 +92,19 @@ function everyOpGraph(): Graph {
     {},
     'div',
   );
-  const tr = b.node('Transpose', [dv], { perm: [0, 3, 1, 2] }, 'tr');
+  const rm = b.node('ReduceMean', [dv], { axes: [1, 2], keepdims: true }, 'rmean');
+  const rx = b.node('ReduceMax', [dv], { axes: [3], keepdims: true }, 'rmax');
+  const dv2 = b.node('Add', [b.node('Add', [dv, rm], {}, 'plus_mean'), rx], {}, 'plus_max');
+  const rs = b.node('ReduceSum', [dv2], { axes: [1, 2], keepdims: false }, 'rsum');
+  const tr = b.node('Transpose', [dv2], { perm: [0, 3, 1, 2] }, 'tr');
   const gap = b.node('GlobalAveragePool', [b.node('Transpose', [tr], { perm: [0, 2, 3, 1] }, 'tr2')], {}, 'gap');
   const flat = b.node('Reshape', [gap], { shape: [1, 24] }, 'flat');
-  const fc = b.node('Dense', [flat, b.constant('fw', rand(5 * 24), [5, 24]), b.constant('fb', rand(5), [5])], { activation: 'none' }, 'fc');
+  const fc = b.node(
+    'Dense',
+    [b.node('Add', [flat, rs], {}, 'plus_sum'), b.constant('fw', rand(5 * 24), [5, 24]), b.constant('fb', rand(5), [5])],
+    { activation: 'none' },
+    'fc',
+  );
   b.output(b.node('Softmax', [fc], { axis: -1, beta: 1.5 }, 'probs'));
   return b.build();
 }

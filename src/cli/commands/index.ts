@@ -19,6 +19,7 @@ import { register as sweep } from './sweep.ts';
 import { register as worker } from './worker.ts';
 import { register as test } from './test.ts';
 import { register as compare } from './compare.ts';
+import { register as conformance } from './conformance.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -42,4 +43,5 @@ export const commands: RegisterCommand[] = [
   worker,
   test,
   compare,
+  conformance,
 ];

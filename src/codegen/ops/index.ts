@@ -12,20 +12,22 @@ import { depthwiseConv2d, depthwiseConv2dScratch } from './depthwise-conv2d.ts';
 import { dequantize } from './dequantize.ts';
 import { div } from './div.ts';
 import { globalAveragePool } from './global-average-pool.ts';
+import { hardSigmoid } from './hard-sigmoid.ts';
 import { hardSwish } from './hard-swish.ts';
 import { leakyRelu } from './leaky-relu.ts';
+import { exp, log, sigmoid, tanh } from './lut.ts';
 import { maxPool } from './max-pool.ts';
 import { mul } from './mul.ts';
 import { pad } from './pad.ts';
 import { stridedCopy } from './strided-copy.ts';
 import { gather } from './gather.ts';
+import { prelu } from './prelu.ts';
 import { quantize } from './quantize.ts';
+import { reduce } from './reduce.ts';
 import { relu } from './relu.ts';
 import { reshape } from './reshape.ts';
-import { sigmoid } from './sigmoid.ts';
 import { softmax } from './softmax.ts';
 import { sub } from './sub.ts';
-import { tanh } from './tanh.ts';
 import { transpose } from './transpose.ts';
 
 export const opEmitters = {
@@ -46,6 +48,13 @@ export const opEmitters = {
   Sigmoid: sigmoid,
   Tanh: tanh,
   HardSwish: hardSwish,
+  HardSigmoid: hardSigmoid,
+  PRelu: prelu,
+  Exp: exp,
+  Log: log,
+  ReduceMean: reduce,
+  ReduceMax: reduce,
+  ReduceSum: reduce,
   Softmax: softmax,
   Reshape: reshape,
   Transpose: transpose,
@@ -83,6 +92,13 @@ export const opScratch = {
   Sigmoid: null,
   Tanh: null,
   HardSwish: null,
+  HardSigmoid: null,
+  PRelu: null,
+  Exp: null,
+  Log: null,
+  ReduceMean: null,
+  ReduceMax: null,
+  ReduceSum: null,
   Softmax: null,
   Reshape: null,
   Transpose: null,

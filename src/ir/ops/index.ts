@@ -12,7 +12,12 @@ import { depthwiseConv2d } from './depthwise-conv2d.ts';
 import { dequantize } from './dequantize.ts';
 import { div } from './div.ts';
 import { globalAveragePool } from './global-average-pool.ts';
+import { exp } from './exp.ts';
+import { hardSigmoid } from './hard-sigmoid.ts';
 import { hardSwish } from './hard-swish.ts';
+import { log } from './log.ts';
+import { prelu } from './prelu.ts';
+import { reduceMax, reduceMean, reduceSum } from './reduce.ts';
 import { leakyRelu } from './leaky-relu.ts';
 import { maxPool } from './max-pool.ts';
 import { mul } from './mul.ts';
@@ -50,6 +55,13 @@ export const opDefs = {
   Sigmoid: sigmoid,
   Tanh: tanh,
   HardSwish: hardSwish,
+  HardSigmoid: hardSigmoid,
+  PRelu: prelu,
+  Exp: exp,
+  Log: log,
+  ReduceMean: reduceMean,
+  ReduceMax: reduceMax,
+  ReduceSum: reduceSum,
   Softmax: softmax,
   Reshape: reshape,
   Transpose: transpose,

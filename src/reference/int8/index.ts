@@ -13,6 +13,7 @@ import { depthwiseConv2dInt8 } from './depthwise-conv2d.ts';
 import { dequantizeInt8 } from './dequantize.ts';
 import { globalAveragePoolInt8 } from './global-average-pool.ts';
 import { hardSwishInt8 } from './hard-swish.ts';
+import { lutInt8 } from './lut.ts';
 import { maxPoolInt8 } from './max-pool.ts';
 import { mulInt8 } from './mul.ts';
 import { padInt8 } from './pad.ts';
@@ -21,6 +22,7 @@ import { expandInt8 } from './expand.ts';
 import { channelShuffleInt8 } from './channel-shuffle.ts';
 import { gatherInt8 } from './gather.ts';
 import { quantizeInt8 } from './quantize.ts';
+import { reduceInt8 } from './reduce.ts';
 import { reluInt8 } from './relu.ts';
 import { reshapeInt8 } from './reshape.ts';
 import { softmaxInt8 } from './softmax.ts';
@@ -52,7 +54,14 @@ export const int8Kernels = {
   Dequantize: dequantizeInt8,
   Div: null,
   LeakyRelu: null,
-  Sigmoid: null,
-  Tanh: null,
+  Sigmoid: lutInt8,
+  Tanh: lutInt8,
+  HardSigmoid: lutInt8,
+  Exp: lutInt8,
+  Log: lutInt8,
+  ReduceMean: reduceInt8,
+  ReduceMax: reduceInt8,
+  ReduceSum: reduceInt8,
+  PRelu: null,
   BatchNormalization: null,
 } satisfies Record<OpType, Kernel | null>;

@@ -2,9 +2,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import onnxProto from 'onnx-proto';
-import { readTensor } from '../../src/import/onnx-proto-read.ts';
+import { readTensor } from '../import/onnx-proto-read.ts';
 
 const { onnx } = onnxProto;
+/** Where Debian's libonnx-testdata installs the tests (setup.sh installs it). */
 export const TESTDATA_ROOT = '/usr/share/libonnx-testdata/data';
 /** node: one ONNX op per test; pytorch-*: what PyTorch's exporter emitted for a module; simple: small hand-made graphs. */
 export const SUITES = ['node', 'pytorch-converted', 'pytorch-operator', 'simple'];
@@ -22,6 +23,10 @@ const PARAMETER_SLOTS: Record<string, number[]> = {
   Squeeze: [1],
   Unsqueeze: [1],
   Slice: [1, 2, 3, 4],
+  PRelu: [1],
+  ReduceSum: [1],
+  ReduceMean: [1],
+  ReduceMax: [1],
   Dropout: [1, 2],
   ConstantOfShape: [0],
 };
@@ -42,9 +47,9 @@ function readPb(file: string) {
 }
 
 /** Test ids `<suite>/<folder>` of every folder with a model.onnx. */
-export function listNodeTests(): string[] {
-  return SUITES.flatMap((suite) => {
-    const dir = path.join(TESTDATA_ROOT, suite);
+export function listNodeTests(root = TESTDATA_ROOT, suites = SUITES): string[] {
+  return suites.flatMap((suite) => {
+    const dir = path.join(root, suite);
     if (!fs.existsSync(dir)) return [];
     return fs
       .readdirSync(dir)
@@ -54,13 +59,13 @@ export function listNodeTests(): string[] {
   });
 }
 
-export function opsOf(name: string): string[] {
-  const m = onnx.ModelProto.decode(fs.readFileSync(path.join(TESTDATA_ROOT, name, 'model.onnx')));
+export function opsOf(name: string, root = TESTDATA_ROOT): string[] {
+  const m = onnx.ModelProto.decode(fs.readFileSync(path.join(root, name, 'model.onnx')));
   return [...new Set((m.graph?.node ?? []).map((n) => n.opType ?? ''))].sort();
 }
 
-export function loadNodeCase(name: string): NodeCase {
-  const dir = path.join(TESTDATA_ROOT, name);
+export function loadNodeCase(name: string, root = TESTDATA_ROOT): NodeCase {
+  const dir = path.join(root, name);
   const m = onnx.ModelProto.decode(fs.readFileSync(path.join(dir, 'model.onnx')));
   const g = m.graph!;
   const initNames = new Set((g.initializer ?? []).map((t) => t.name));

@@ -1,9 +1,10 @@
-// Runs one ONNX node test through importOnnx + validateGraph + simplify + runGraph and compares with its output_*.pb.
-import { importOnnx } from '../../src/import/onnx.ts';
-import { TO_NCHW, TO_NHWC, transposeData, permute } from '../../src/import/onnx-layout.ts';
-import type { Graph } from '../../src/ir/graph.ts';
-import { validateGraph } from '../../src/ir/validate.ts';
-import { runGraph } from '../../src/reference/interpreter.ts';
+// Runs one ONNX node test (libonnx-testdata) through importOnnx + validateGraph + simplify + runGraph and compares it
+// with its output_*.pb; shared by the conformance tests and `tinyforge conformance`.
+import { importOnnx } from '../import/onnx.ts';
+import { TO_NCHW, TO_NHWC, transposeData, permute } from '../import/onnx-layout.ts';
+import type { Graph } from '../ir/graph.ts';
+import { validateGraph } from '../ir/validate.ts';
+import { runGraph } from '../reference/interpreter.ts';
 import { loadNodeCase } from './onnx-testdata.ts';
 
 /** Oracle tolerance for float results: |got - want| <= ABS + REL·|want|. */
@@ -45,10 +46,10 @@ export function compare(got: ArrayLike<number>, want: ArrayLike<number>, rel = R
   return undefined;
 }
 
-export function runNodeCase(name: string, simplify: (g: Graph) => Graph = (g) => g): CaseOutcome {
+export function runNodeCase(name: string, simplify: (g: Graph) => Graph = (g) => g, root?: string): CaseOutcome {
   let c;
   try {
-    c = loadNodeCase(name);
+    c = loadNodeCase(name, root);
   } catch (e) {
     return { pass: false, detail: `test data unreadable: ${(e as Error).message}` };
   }

@@ -1,0 +1,58 @@
+// The `models` group (`npm run bench -- --models`): what tinyforge can import and run as users' models need it — the
+// ONNX node test suite per op on the reference, host C and mps2-an386, the supported ONNX op count, and the 1-D IMU
+// CNN deployed int8 on mps2-an386.
+import type { SuiteResult } from '../src/cli/conformance-suite.ts';
+import { atLeast, fmtInt, type BenchRow, type Check, type Figure } from './row.ts';
+import { arena, flash, identical, instructions, stack, type DeployReport } from './rows.ts';
+
+const BOARD = 'mps2-an386';
+const rate = (t: { passed: number; ran: number } | undefined) => (t && t.ran > 0 ? `${t.passed}/${t.ran}` : '—');
+const ratio = (t: { passed: number; ran: number } | undefined) => (t && t.ran > 0 ? t.passed / t.ran : null);
+
+const nodeSuite: BenchRow = {
+  id: 'onnx-node-suite',
+  group: 'models',
+  what: `ONNX node tests (libonnx-testdata) per op: reference, host C, ${BOARD} (one test per op)`,
+  commands: [`conformance --board host,${BOARD} --per-op 1`],
+  figures: (o) => {
+    const r = o[0] as SuiteResult;
+    const figures: Figure[] = [
+      { label: 'supported_onnx_ops', value: r.supported_ops.length, text: `${r.supported_ops.length} supported ONNX ops` },
+      { label: 'reference', value: ratio(r.reference), text: `reference ${rate(r.reference)} node tests` },
+      { label: 'host', value: ratio(r.boards.host), text: `host C ${rate(r.boards.host)} (${fmtInt(r.boards.host?.seconds)} s)` },
+      { label: BOARD, value: ratio(r.boards[BOARD]), text: `${BOARD} ${rate(r.boards[BOARD])} (${fmtInt(r.boards[BOARD]?.seconds)} s)` },
+    ];
+    for (const op of r.per_op) {
+      const text = `${op.op}: ${rate(op.reference)} · ${rate(op.boards.host)} · ${rate(op.boards[BOARD])}`;
+      figures.push({ label: `op:${op.op}`, value: text, text });
+    }
+    return figures;
+  },
+  checks: (o) => {
+    const r = o[0] as SuiteResult;
+    const cOk = (where: string): Check => {
+      const t = r.boards[where];
+      return {
+        name: `${where}: every test it ran matches output_0.pb`,
+        target: '100%',
+        measured: rate(t),
+        pass: t ? t.passed === t.ran : null,
+      };
+    };
+    return [atLeast('supported ONNX ops (issue 23)', r.supported_ops.length, 60, (v) => String(v)), cOk('host'), cOk(BOARD)];
+  },
+};
+
+const imuRow: BenchRow = {
+  id: 'imu-cnn-int8-an386',
+  group: 'models',
+  what: `1-D IMU CNN (examples/imu-cnn, PyTorch-style Conv1d export) int8, ${BOARD}`,
+  commands: [`deploy examples/imu-cnn/model.onnx --board ${BOARD} --dataset examples/imu-cnn/windows --samples 24`],
+  figures: (o) => {
+    const r = o[0] as DeployReport;
+    return [instructions(r), arena(r), flash(r), stack(r)];
+  },
+  checks: (o) => [identical('device = reference', o[0] as DeployReport)],
+};
+
+export const MODELS: BenchRow[] = [nodeSuite, imuRow];
