@@ -2,9 +2,9 @@
  * Σ (x + off)·w = Σ x·w + off·Σ w, so `folded_bias` is codegen's bias + input_offset·Σ_i w[o,i] and the inner loop is
  * pure SXTB16 + SMLAD. Four output rows per pass share each input word; codegen interleaves those rows (w4: per group
  * of 4 inputs, 4 bytes of each of the 4 rows; the in_n % 4 tail as 4 row bytes per input; rows padded to a multiple
- * of 4 with zeros, folded_bias likewise), so one pointer walks them with aligned loads. Requantization with SMMULR.
+ * of 4 with zeros, folded_bias likewise), so one pointer walks them with aligned loads (tfg_dense4_s8, tfg_gemm_dsp.h). Requantization with SMMULR.
  * Exact integer sums in another order, so bit-exact with tfg_dense_s8. */
-#include "tfg_dsp.h"
+#include "tfg_gemm_dsp.h"
 
 tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_dsp_quant *q, const int8_t *in,
                             const int8_t *w4, const int32_t *folded_bias, int8_t *out) {
@@ -16,20 +16,10 @@ tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tf
     int8_t *y = out + (size_t)b * (size_t)out_n;
     const int8_t *wp = w4;
     for (int32_t o = 0; o < out_n; o += 4) {
-      int32_t a0 = folded_bias[o], a1 = folded_bias[o + 1], a2 = folded_bias[o + 2], a3 = folded_bias[o + 3];
-      const int8_t *x = x0;
-      for (int32_t i = 0; i < groups; ++i, x += 4, wp += 16) {
-        const uint32_t xv = tfg_load32(x);
-        const int32_t xa = tfg_sxtb16(xv), xb = tfg_sxtb16_ror8(xv);
-        uint32_t v = tfg_load32a(wp);
-        a0 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a0));
-        v = tfg_load32a(wp + 4);
-        a1 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a1));
-        v = tfg_load32a(wp + 8);
-        a2 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a2));
-        v = tfg_load32a(wp + 12);
-        a3 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a3));
-      }
+      int32_t acc[4] = {folded_bias[o], folded_bias[o + 1], folded_bias[o + 2], folded_bias[o + 3]};
+      tfg_dense4_s8(x0, wp, groups, acc);
+      wp += 16 * groups;
+      int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
       for (int32_t i = groups << 2; i < in_n; ++i, wp += 4) { /* at most three inputs left */
         const int32_t xi = x0[i];
         a0 += xi * (int32_t)wp[0];
@@ -42,8 +32,8 @@ tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tf
                        tfg_requant_dsp_raw(&qv, a2, o + 2), tfg_requant_dsp_raw(&qv, a3, o + 3), y + o, y + o + 1,
                        y + o + 2, y + o + 3);
       } else { /* one to three rows left */
-        const int32_t acc[4] = {a0, a1, a2, a3};
-        for (int32_t k = 0; o + k < out_n; ++k) y[o + k] = tfg_requant_dsp(&qv, acc[k], o + k);
+        const int32_t left[4] = {a0, a1, a2, a3};
+        for (int32_t k = 0; o + k < out_n; ++k) y[o + k] = tfg_requant_dsp(&qv, left[k], o + k);
       }
     }
   }
