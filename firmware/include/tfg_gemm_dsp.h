@@ -25,6 +25,30 @@ static inline int32_t tfg_requant_smmulr(int32_t acc, int32_t multiplier, int32_
   return (((v + (v >> 31)) >> e) + round_offset) >> 1;
 }
 
+/* Which activation bounds the stores must apply beyond SSAT's int8 range: 0 none, 1 the lower one only (ReLU), 2 both. */
+static inline int32_t tfg_act_clamp_kind(const tfg_s8_dsp_quant *q) { return q->act_max < 127 ? 2 : q->act_min > -128; }
+
+/* Four requantized outputs (raw values of tfg_requant_dsp_raw) clamped as `clamp` says and stored as int8. */
+static inline void tfg_store4_act(int32_t clamp, int32_t lo, int32_t hi, int32_t v0, int32_t v1, int32_t v2, int32_t v3,
+                                  int8_t *y0, int8_t *y1, int8_t *y2, int8_t *y3) {
+  if (clamp) {
+    v0 = v0 < lo ? lo : v0;
+    v1 = v1 < lo ? lo : v1;
+    v2 = v2 < lo ? lo : v2;
+    v3 = v3 < lo ? lo : v3;
+    if (clamp == 2) {
+      v0 = v0 > hi ? hi : v0;
+      v1 = v1 > hi ? hi : v1;
+      v2 = v2 > hi ? hi : v2;
+      v3 = v3 > hi ? hi : v3;
+    }
+  }
+  *y0 = (int8_t)tfg_ssat8(v0);
+  *y1 = (int8_t)tfg_ssat8(v1);
+  *y2 = (int8_t)tfg_ssat8(v2);
+  *y3 = (int8_t)tfg_ssat8(v3);
+}
+
 /* The output channel loop shared by the im2col and 1×1 kernels: every channel of w (codegen's per-channel weights,
  * `groups` groups of 4 each) against the four gathered columns, requantized into y[0..3] (a repeated column repeats
  * its pointer: the same bytes are stored twice). A channel's multiplier and shift code are read once for its four
@@ -33,8 +57,7 @@ static inline void tfg_gemm_cols_s8(const tfg_s8_dsp_quant *q, const int16_t *co
                                     const int32_t *bias, int32_t n_out, int32_t groups, int8_t *const y[4]) {
   const tfg_s8_dsp_quant qv = *q; /* a local copy: the int8 stores below could alias *q, which would force reloads */
   const int32_t lo = qv.act_min, hi = qv.act_max;
-  /* the activation clamp beyond SSAT's int8 range: none, the lower bound only (ReLU), or both */
-  const int32_t clamp = hi < 127 ? 2 : lo > -128;
+  const int32_t clamp = tfg_act_clamp_kind(&qv);
   int8_t *const y0 = y[0], *const y1 = y[1], *const y2 = y[2], *const y3 = y[3];
   for (int32_t oc = 0; oc < n_out; ++oc, w += 4 * groups) {
     const int32_t b = bias[oc];
@@ -54,22 +77,7 @@ static inline void tfg_gemm_cols_s8(const tfg_s8_dsp_quant *q, const int16_t *co
       v2 = tfg_requant_dsp_raw(&qv, acc[2], oc);
       v3 = tfg_requant_dsp_raw(&qv, acc[3], oc);
     }
-    if (clamp) {
-      v0 = v0 < lo ? lo : v0;
-      v1 = v1 < lo ? lo : v1;
-      v2 = v2 < lo ? lo : v2;
-      v3 = v3 < lo ? lo : v3;
-      if (clamp == 2) {
-        v0 = v0 > hi ? hi : v0;
-        v1 = v1 > hi ? hi : v1;
-        v2 = v2 > hi ? hi : v2;
-        v3 = v3 > hi ? hi : v3;
-      }
-    }
-    y0[oc] = (int8_t)tfg_ssat8(v0);
-    y1[oc] = (int8_t)tfg_ssat8(v1);
-    y2[oc] = (int8_t)tfg_ssat8(v2);
-    y3[oc] = (int8_t)tfg_ssat8(v3);
+    tfg_store4_act(clamp, lo, hi, v0, v1, v2, v3, y0 + oc, y1 + oc, y2 + oc, y3 + oc);
   }
 }
 
