@@ -9,14 +9,14 @@
 
 /* One output channel × 4 columns over `groups` groups of 4: cols as tfg_gather_col_s16 writes them (per group the
  * first two int16 of columns 0..3, then the last two), w the channel's weights (K rounded up to 4 with zeros), both
- * word-aligned. acc[j] += column j · w. Each weight word is widened once for 4 columns. On the DSP cores 27
- * instructions per two groups (32 MACs: one LDM of weights, four LDM of columns, four SXTB16, sixteen SMLAD, the
+ * word-aligned. acc[j] += column j · w. Each weight word is widened once for 4 columns. On the DSP cores 52
+ * instructions per four groups (64 MACs: two LDM of weights, eight LDM of columns, eight SXTB16, thirty-two SMLAD, the
  * loop's SUBS and branch). */
 void tfg_gemm1x4_s16(const int16_t *cols, const int8_t *w, int32_t groups, int32_t *acc);
 
 /* 4 output rows × one int8 vector over `groups` groups of 4 inputs: w the rows' interleaved weights (per group the 4
  * bytes of each of the 4 rows), word-aligned; x any alignment. acc[r] += Σ x·w_r. On the DSP cores 20 instructions per
- * group of 16 MACs (one LDR, one LDM, ten SXTB16, eight SMLAD) and a loop branch per two groups. */
+ * group of 16 MACs (one LDR, one LDM, ten SXTB16, eight SMLAD) and a SUBS and branch per four groups. */
 void tfg_dense4_s8(const int8_t *x, const int8_t *w, int32_t groups, int32_t *acc);
 
 /* tfg_requant_dsp_raw's SMMULR path for a channel whose code e ≥ 0: one multiply and four shifts/adds. */
@@ -81,10 +81,30 @@ static inline void tfg_gemm_cols_s8(const tfg_s8_dsp_quant *q, const int16_t *co
   }
 }
 
-/* Column j of the 4-pixel block starting at pixel p: pixel p + j, or the last pixel past the end (computed again,
- * stored again with the same bytes). */
-static inline int32_t tfg_block_pixel(int32_t p, int32_t j, int32_t pixels) {
-  return p + j < pixels ? p + j : pixels - 1;
+/* The four columns of the pixel block starting at p (pixel p + j, or the last pixel past the end: computed again,
+ * stored again with the same bytes) into cols, and their output rows into y. An unpadded 1×1 field with in_c a multiple
+ * of 4 is one input pixel's channels, widened here directly; other fields go through tfg_gather_col_s16. */
+static inline void tfg_gather_block_s16(const tfg_conv_geom16 *g, const int8_t *img, int32_t p, int32_t pixels,
+                                        int32_t offset, int16_t *cols, int16_t *tmp, int8_t *y0, int8_t *y[4]) {
+  const int32_t in_c = g->in_c;
+  const int32_t pointwise = g->k_h == 1 && g->k_w == 1 && (in_c & 3) == 0 && (g->pad_top | g->pad_left) == 0;
+  const int32_t off2 = (int32_t)(((uint32_t)offset & 0xFFFFu) | ((uint32_t)offset << 16));
+  for (int32_t j = 0; j < 4; ++j) {
+    const int32_t pj = p + j < pixels ? p + j : pixels - 1;
+    const int32_t oy = pj / g->out_w, ox = pj - oy * g->out_w;
+    y[j] = y0 + (size_t)pj * g->out_c;
+    if (!pointwise) {
+      tfg_gather_col_s16(g, img, oy, ox, offset, cols, j, tmp);
+      continue;
+    }
+    const int8_t *src = img + ((size_t)oy * g->stride_h * g->in_w + (size_t)ox * g->stride_w) * in_c;
+    int16_t *dst = cols + 2 * j;
+    for (int32_t c = 0; c < in_c; c += 4, dst += 16) {
+      const uint32_t v = tfg_load32(src + c);
+      tfg_store32a(dst, tfg_sadd16(tfg_sxtb16(v), off2));
+      tfg_store32a(dst + 8, tfg_sadd16(tfg_sxtb16_ror8(v), off2));
+    }
+  }
 }
 
 #endif /* TFG_GEMM_DSP_H */

@@ -24,25 +24,33 @@
   "smlad r6, r10, r3, r6\n"                                                                                            \
   "smlad r7, r11, r3, r7\n"
 
-/* Two groups per loop pass (one LDM for both weight words), an odd one first. */
+/* Four groups per loop pass (an LDM for each two weight words); the groups % 4 left over first. */
+// clang-format off
 __attribute__((naked)) void tfg_gemm1x4_s16(TFG_ASM_ARG const int16_t *cols, TFG_ASM_ARG const int8_t *w,
                                             TFG_ASM_ARG int32_t groups, TFG_ASM_ARG int32_t *acc) {
-  __asm__ volatile("push {r3, r4, r5, r6, r7, r8, r9, r10, r11, lr}\n"
-                   "ldm r3, {r4, r5, r6, r7}\n"
-                   "lsrs r2, r2, #1\n"
-                   "bcc 1f\n"
-                   "ldr r12, [r1], #4\n" TFG_GEMM1X4_GROUP(
-                       "r12") "1:\n"
-                              "beq 3f\n" /* Z from the LSRS: no group pair left */
-                              "2:\n"
-                              "ldm r1!, {r12, lr}\n" TFG_GEMM1X4_GROUP("r12")
-                                  TFG_GEMM1X4_GROUP("lr") "subs r2, r2, #1\n"
-                                                          "bne 2b\n"
-                                                          "3:\n"
-                                                          "ldr r3, [sp]\n"
-                                                          "stm r3, {r4, r5, r6, r7}\n"
-                                                          "pop {r3, r4, r5, r6, r7, r8, r9, r10, r11, pc}\n");
+  __asm__ volatile(
+      "push {r3, r4, r5, r6, r7, r8, r9, r10, r11, lr}\n"
+      "ldm r3, {r4, r5, r6, r7}\n"
+      "lsrs r2, r2, #1\n"
+      "bcc 1f\n"
+      "ldr r12, [r1], #4\n" TFG_GEMM1X4_GROUP("r12")
+      "1:\n"
+      "lsrs r2, r2, #1\n"
+      "bcc 2f\n"
+      "ldm r1!, {r12, lr}\n" TFG_GEMM1X4_GROUP("r12") TFG_GEMM1X4_GROUP("lr")
+      "2:\n"
+      "beq 4f\n" /* Z from the second LSRS: no four groups left */
+      "3:\n"
+      "ldm r1!, {r12, lr}\n" TFG_GEMM1X4_GROUP("r12") TFG_GEMM1X4_GROUP("lr")
+      "ldm r1!, {r12, lr}\n" TFG_GEMM1X4_GROUP("r12") TFG_GEMM1X4_GROUP("lr")
+      "subs r2, r2, #1\n"
+      "bne 3b\n"
+      "4:\n"
+      "ldr r3, [sp]\n"
+      "stm r3, {r4, r5, r6, r7}\n"
+      "pop {r3, r4, r5, r6, r7, r8, r9, r10, r11, pc}\n");
 }
+// clang-format on
 
 /* r0 x, r1 w, r2 groups, r3 acc (kept on the stack) then the low SXTB16 half of a weight word; r4–r7 the accumulators,
  * r8 / r9 the input word's even and odd bytes, r10–r12 and lr the four rows' weight words. */
@@ -68,20 +76,29 @@ __attribute__((naked)) void tfg_gemm1x4_s16(TFG_ASM_ARG const int16_t *cols, TFG
   "sxtb16 lr, lr, ror #8\n"                                                                                            \
   "smlad r7, r9, lr, r7\n"
 
+/* Four groups per loop pass; the groups % 4 left over first. */
+// clang-format off
 __attribute__((naked)) void tfg_dense4_s8(TFG_ASM_ARG const int8_t *x, TFG_ASM_ARG const int8_t *w,
                                           TFG_ASM_ARG int32_t groups, TFG_ASM_ARG int32_t *acc) {
-  __asm__ volatile("push {r3, r4, r5, r6, r7, r8, r9, r10, r11, lr}\n"
-                   "ldm r3, {r4, r5, r6, r7}\n"
-                   "lsrs r2, r2, #1\n"
-                   "bcc 1f\n" TFG_DENSE4_GROUP "1:\n"
-                   "beq 3f\n" /* Z from the LSRS: no group pair left */
-                   "2:\n" TFG_DENSE4_GROUP TFG_DENSE4_GROUP "subs r2, r2, #1\n"
-                   "bne 2b\n"
-                   "3:\n"
-                   "ldr r3, [sp]\n"
-                   "stm r3, {r4, r5, r6, r7}\n"
-                   "pop {r3, r4, r5, r6, r7, r8, r9, r10, r11, pc}\n");
+  __asm__ volatile(
+      "push {r3, r4, r5, r6, r7, r8, r9, r10, r11, lr}\n"
+      "ldm r3, {r4, r5, r6, r7}\n"
+      "lsrs r2, r2, #1\n"
+      "bcc 1f\n" TFG_DENSE4_GROUP
+      "1:\n"
+      "lsrs r2, r2, #1\n"
+      "bcc 2f\n" TFG_DENSE4_GROUP TFG_DENSE4_GROUP
+      "2:\n"
+      "beq 4f\n" /* Z from the second LSRS: no four groups left */
+      "3:\n" TFG_DENSE4_GROUP TFG_DENSE4_GROUP TFG_DENSE4_GROUP TFG_DENSE4_GROUP
+      "subs r2, r2, #1\n"
+      "bne 3b\n"
+      "4:\n"
+      "ldr r3, [sp]\n"
+      "stm r3, {r4, r5, r6, r7}\n"
+      "pop {r3, r4, r5, r6, r7, r8, r9, r10, r11, pc}\n");
 }
+// clang-format on
 
 #else
 

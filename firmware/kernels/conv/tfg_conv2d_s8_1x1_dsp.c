@@ -23,11 +23,7 @@ tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom16 *geom, const tfg_s8_dsp_q
     int8_t *const y0 = out + (size_t)b * pixels * n_out;
     for (int32_t p = 0; p < pixels; p += 4) {
       int8_t *y[4];
-      for (int32_t j = 0; j < 4; ++j) {
-        const int32_t pj = tfg_block_pixel(p, j, pixels);
-        tfg_gather_col_s16(g, img, pj / g->out_w, pj % g->out_w, input_offset, cols, j, tmp);
-        y[j] = y0 + (size_t)pj * n_out;
-      }
+      tfg_gather_block_s16(g, img, p, pixels, input_offset, cols, tmp, y0, y);
       tfg_gemm_cols_s8(&qv, cols, w, bias, n_out, groups, y);
     }
   }
