@@ -1,7 +1,7 @@
 /* tfg_dsp.h: the SIMD helpers of the _dsp kernels: Cortex-M4/M7 DSP instructions (ACLE / inline asm), or the same
  * arithmetic in portable C elsewhere, so the _dsp kernels also build and are tested on the host and on cores without
  * the DSP extension (only the instruction count differs); dot products, the SMMULR requantization and the int16
- * im2col + 2x2 GEMM core shared by the im2col and 1x1 kernels. Inline: they are these kernels' inner loops. */
+ * im2col gather of the im2col and 1x1 kernels (their GEMM core: tfg_gemm_dsp.h). Inline: they are these kernels' inner loops. */
 #ifndef TFG_DSP_H
 #define TFG_DSP_H
 
@@ -181,8 +181,9 @@ static inline void tfg_store4_dsp(const tfg_s8_dsp_quant *q, int32_t narrow, int
   *y3 = (int8_t)tfg_ssat8(v3);
 }
 
-/* One output pixel's receptive field as int16 (x + offset; padded taps 0) into column j of an interleaved 2-column
- * buffer: element k of column j sits at cols[(k / 4)·8 + 4·j + k % 4], the K rounded up to 4 zero-filled. When in_c
+/* One output pixel's receptive field as int16 (x + offset; padded taps 0) into column j of an interleaved 4-column
+ * buffer: per group of 4 elements the first two of columns 0..3, then the last two of columns 0..3, so element k of
+ * column j sits at cols[(k / 4)·16 + (k % 4 / 2)·8 + 2·j + k % 2], the K rounded up to 4 zero-filled. When in_c
  * is a multiple of 4 each group of 4 is stored in SXTB16 order (x0, x2, x1, x3), so it pairs with SXTB16 / SXTB16 ROR 8
  * of natural weight words; otherwise it is stored in natural order and codegen permutes the weight bytes instead
  * (TS: convColumnOrderPermuted). */
@@ -190,7 +191,7 @@ static inline void tfg_gather_col_s16(const tfg_conv_geom16 *g, const int8_t *im
                                       int32_t offset, int16_t *cols, int32_t j, int16_t *tmp) {
   const int32_t in_c = g->in_c;
   const int32_t iy0 = oy * g->stride_h - g->pad_top, ix0 = ox * g->stride_w - g->pad_left;
-  int16_t *base = cols + 4 * j;
+  int16_t *base = cols + 2 * j;
   if ((in_c & 3) == 0) {
     const int32_t off2 = (int32_t)(((uint32_t)offset & 0xFFFFu) | ((uint32_t)offset << 16));
     int16_t *dst = base;
@@ -199,16 +200,16 @@ static inline void tfg_gather_col_s16(const tfg_conv_geom16 *g, const int8_t *im
       for (int32_t kx = 0; kx < g->k_w; ++kx) {
         const int32_t ix = ix0 + kx * g->dil_w;
         if (iy < 0 || iy >= g->in_h || ix < 0 || ix >= g->in_w) {
-          for (int32_t c = 0; c < in_c; c += 4, dst += 8) {
+          for (int32_t c = 0; c < in_c; c += 4, dst += 16) {
             tfg_store32a(dst, 0);
-            tfg_store32a(dst + 2, 0);
+            tfg_store32a(dst + 8, 0);
           }
         } else {
           const int8_t *src = img + ((size_t)iy * g->in_w + ix) * in_c;
-          for (int32_t c = 0; c < in_c; c += 4, dst += 8) {
+          for (int32_t c = 0; c < in_c; c += 4, dst += 16) {
             const uint32_t v = tfg_load32(src + c);
             tfg_store32a(dst, tfg_sadd16(tfg_sxtb16(v), off2));
-            tfg_store32a(dst + 2, tfg_sadd16(tfg_sxtb16_ror8(v), off2));
+            tfg_store32a(dst + 8, tfg_sadd16(tfg_sxtb16_ror8(v), off2));
           }
         }
       }
@@ -241,58 +242,9 @@ static inline void tfg_gather_col_s16(const tfg_conv_geom16 *g, const int8_t *im
   }
   const int32_t k = g->k_h * run;
   for (int32_t i = k; (i & 3) != 0; ++i) *t++ = 0;
-  for (int32_t i = 0; i < k; i += 4, base += 8) {
+  for (int32_t i = 0; i < k; i += 4, base += 16) {
     tfg_store32a(base, (int32_t)tfg_load32a(tmp + i));
-    tfg_store32a(base + 2, (int32_t)tfg_load32a(tmp + i + 2));
-  }
-}
-
-/* 2 columns × 2 output channels over `groups` groups of 4: cols interleaved as tfg_gather_col_s16 writes them, w the
- * channel pair's interleaved weights (per group: 4 bytes of the first channel, then 4 of the second). Per group: 6 word
- * loads, 4 SXTB16, 8 SMLAD for 16 MACs. acc = {ch0·col0, ch1·col0, ch0·col1, ch1·col1}. */
-static inline void tfg_gemm2x2_s16(const int16_t *cols, const int8_t *w, int32_t groups, int32_t *acc) {
-  int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
-  for (int32_t i = 0; i < groups; ++i) {
-    const uint32_t wv0 = tfg_load32a(w);
-    const int32_t w0a = tfg_sxtb16(wv0), w0b = tfg_sxtb16_ror8(wv0);
-    const int32_t x0a = (int32_t)tfg_load32a(cols), x0b = (int32_t)tfg_load32a(cols + 2);
-    a00 = tfg_smlad(x0b, w0b, tfg_smlad(x0a, w0a, a00));
-    const int32_t x1a = (int32_t)tfg_load32a(cols + 4), x1b = (int32_t)tfg_load32a(cols + 6);
-    a10 = tfg_smlad(x1b, w0b, tfg_smlad(x1a, w0a, a10));
-    const uint32_t wv1 = tfg_load32a(w + 4);
-    const int32_t w1a = tfg_sxtb16(wv1), w1b = tfg_sxtb16_ror8(wv1);
-    a01 = tfg_smlad(x0b, w1b, tfg_smlad(x0a, w1a, a01));
-    a11 = tfg_smlad(x1b, w1b, tfg_smlad(x1a, w1a, a11));
-    cols += 8;
-    w += 8;
-  }
-  acc[0] = a00;
-  acc[1] = a01;
-  acc[2] = a10;
-  acc[3] = a11;
-}
-
-/* The output channel loop shared by the im2col and 1×1 kernels: every channel pair of w2 (codegen's interleaved,
- * zero-padded weights, `groups` groups of 4 per channel) against the two gathered columns, requantized into y0 and
- * y1 (y1 == y0 when the second column repeats the first). bias2 is codegen's bias padded to an even count (zeros when
- * the node has none). */
-static inline void tfg_gemm_cols_s8(const tfg_s8_dsp_quant *q, const int16_t *cols, const int8_t *w2,
-                                    const int32_t *bias2, int32_t n_out, int32_t groups, int8_t *y0, int8_t *y1) {
-  const tfg_s8_dsp_quant qv = *q; /* a local copy: the int8 stores below could alias *q, which would force reloads */
-  const int32_t narrow = qv.act_min > -128 || qv.act_max < 127;
-  int32_t oc = 0;
-  for (; oc + 2 <= n_out; oc += 2, w2 += 8 * groups) {
-    int32_t acc[4] = {bias2[oc], bias2[oc + 1], bias2[oc], bias2[oc + 1]};
-    tfg_gemm2x2_s16(cols, w2, groups, acc);
-    tfg_store4_dsp(&qv, narrow, tfg_requant_dsp_raw(&qv, acc[0], oc), tfg_requant_dsp_raw(&qv, acc[1], oc + 1),
-                   tfg_requant_dsp_raw(&qv, acc[2], oc), tfg_requant_dsp_raw(&qv, acc[3], oc + 1), y0 + oc, y0 + oc + 1,
-                   y1 + oc, y1 + oc + 1);
-  }
-  if (oc < n_out) { /* odd last channel: its partner row is zeros */
-    int32_t acc[4] = {bias2[oc], 0, bias2[oc], 0};
-    tfg_gemm2x2_s16(cols, w2, groups, acc);
-    y0[oc] = tfg_requant_dsp(&qv, acc[0], oc);
-    y1[oc] = tfg_requant_dsp(&qv, acc[2], oc);
+    tfg_store32a(base + 8, (int32_t)tfg_load32a(tmp + i + 2));
   }
 }
 

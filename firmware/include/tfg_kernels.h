@@ -223,32 +223,32 @@ tfg_status tfg_conv2d_s8_dsp(const tfg_conv_geom *g, const tfg_s8_channel_quant 
 /** Scratch of tfg_conv2d_s8_dsp: one int8 column, K = k_h·k_w·in_c/groups bytes when K ≤ TFG_CONV_COL_MAX, else 0. Same
  *  figure as convScratchBytes in src/codegen/ops/conv2d.ts (the memory planner's). */
 int32_t tfg_conv2d_s8_dsp_scratch_bytes(const tfg_conv_geom *g);
-/** Largest receptive field k_h·k_w·in_c of tfg_conv2d_s8_im2col_dsp (its scratch is 4 or 6 bytes per element). */
+/** Largest receptive field k_h·k_w·in_c of tfg_conv2d_s8_im2col_dsp (its scratch is 8 or 10 bytes per element). */
 #define TFG_IM2COL_MAX 576
 /** int8 Conv2D, one group, any kernel/stride/padding/dilation, with K = k_h·k_w·in_c ≤ TFG_IM2COL_MAX: int16 im2col of
- *  two output pixels, then 2 pixels × 2 channels SMLAD blocks (CMSIS-NN style), requantized with SMMULR.
+ *  four output pixels, then per output channel a 1 channel × 4 pixels SMLAD block (each weight word widened once for
+ *  four pixels; tfg_gemm_dsp.h), requantized with SMMULR.
  *  @param g geometry in int16 fields (tfg_conv_geom16; codegen checks they fit)
  *  @param q tfg_s8_dsp_quant (declareDspQuant)  @param input_offset −input zero point, [−127, 128]
- *  @param w2 the OHWI weights interleaved by codegen (per channel pair, per group of 4 of the K rounded up to 4: 4
- *  bytes of each channel; zero-padded to an even channel count; bytes of a group in order 0,2,1,3 when in_c % 4 ≠ 0;
- *  4-byte aligned; interleaveConvPairs in src/codegen/ops/dsp-weights.ts)
- *  @param bias2 the bias padded to an even count (zeros without a bias; never NULL)
+ *  @param w the OHWI weights laid out by codegen (each channel's K zero-padded to a multiple of 4; bytes of a group of
+ *  4 in order 0,2,1,3 when in_c % 4 ≠ 0; 4-byte aligned; padConvRows in src/codegen/ops/dsp-weights.ts)
+ *  @param bias out_c int32 (zeros without a bias; never NULL)
  *  @param scratch 4-byte aligned, not overlapping the tensors
  *  @param scratch_bytes ≥ tfg_conv2d_s8_im2col_dsp_scratch_bytes(g), else TFG_ERR_ARG (nothing touched). Bit-exact with
  *  tfg_conv2d_s8 (conv2dInt8 in src/reference/int8/conv2d.ts). */
 tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                    const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out,
-                                    void *scratch, int32_t scratch_bytes);
-/** Scratch of tfg_conv2d_s8_im2col_dsp: two int16 columns of K4 = K rounded up to 4 (4·K4 bytes), and a third for the
- *  natural-order gather when in_c % 4 ≠ 0 (6·K4). Same figure as convScratchBytes in src/codegen/ops/conv2d.ts. */
+                                    const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out, void *scratch,
+                                    int32_t scratch_bytes);
+/** Scratch of tfg_conv2d_s8_im2col_dsp: four int16 columns of K4 = K rounded up to 4 (8·K4 bytes), and a fifth for the
+ *  natural-order gather when in_c % 4 ≠ 0 (10·K4). Same figure as convScratchBytes in src/codegen/ops/conv2d.ts. */
 int32_t tfg_conv2d_s8_im2col_dsp_scratch_bytes(const tfg_conv_geom16 *g);
 /** int8 pointwise Conv2D (1×1 kernel, no padding, one group, any stride, in_c ≤ TFG_IM2COL_MAX) as a GEMM over pixels,
- *  2 pixels × 2 channels per SMLAD block.
- *  @param g, q, input_offset, w2, bias2, scratch as tfg_conv2d_s8_im2col_dsp (K = in_c)
+ *  1 channel × 4 pixels per SMLAD block.
+ *  @param g, q, input_offset, w, bias, scratch as tfg_conv2d_s8_im2col_dsp (K = in_c)
  *  @param scratch_bytes ≥ tfg_conv2d_s8_1x1_dsp_scratch_bytes(g), else TFG_ERR_ARG (nothing touched). Bit-exact with
  *  tfg_conv2d_s8 (conv2dInt8 in src/reference/int8/conv2d.ts). */
 tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
-                                 const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out, void *scratch,
+                                 const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out, void *scratch,
                                  int32_t scratch_bytes);
 /** Scratch of tfg_conv2d_s8_1x1_dsp: as tfg_conv2d_s8_im2col_dsp_scratch_bytes with K = in_c. */
 int32_t tfg_conv2d_s8_1x1_dsp_scratch_bytes(const tfg_conv_geom16 *g);

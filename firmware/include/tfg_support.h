@@ -66,6 +66,26 @@ static inline int32_t tfg_requantize(int32_t x, int32_t multiplier, int32_t shif
   return tfg_rdbpot(tfg_srdhm((int32_t)((uint32_t)x << left), multiplier), right);
 }
 
+/* acc_a += Σ (x[i] + offset)·wa[i], acc_b += Σ (x[i] + offset)·wb[i] for i < n: the portable int8 kernels' inner loop
+ * (two rows share each input load and offset add, sums unrolled by four), exact like the reference's. */
+static inline void tfg_dot2_ref_s8(const int8_t *x, const int8_t *wa, const int8_t *wb, int32_t n, int32_t offset,
+                                   int32_t *acc_a, int32_t *acc_b) {
+  int32_t a = *acc_a, b = *acc_b;
+  int32_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const int32_t x0 = x[i] + offset, x1 = x[i + 1] + offset, x2 = x[i + 2] + offset, x3 = x[i + 3] + offset;
+    a += x0 * wa[i] + x1 * wa[i + 1] + x2 * wa[i + 2] + x3 * wa[i + 3];
+    b += x0 * wb[i] + x1 * wb[i + 1] + x2 * wb[i + 2] + x3 * wb[i + 3];
+  }
+  for (; i < n; ++i) {
+    const int32_t xi = x[i] + offset;
+    a += xi * wa[i];
+    b += xi * wb[i];
+  }
+  *acc_a = a;
+  *acc_b = b;
+}
+
 /* Offset of an N-d index under per-dimension strides (stride 0 = broadcast dimension). */
 static inline int32_t tfg_nd_offset(int32_t rank, const int32_t *idx, const int32_t *strides) {
   int32_t off = 0;

@@ -1,49 +1,21 @@
 // The compile-time data of the DSP int8 kernels: interleaved weight layouts, shift codes and the SMMULR bound.
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/ir/builder.ts';
-import { interleaveConvPairs, interleaveDenseRows, shiftCode, smmulrChannels } from '../../src/codegen/ops/dsp-weights.ts';
+import { interleaveDenseRows, padConvRows, shiftCode, smmulrChannels } from '../../src/codegen/ops/dsp-weights.ts';
 import { generateModel } from '../../src/codegen/generate.ts';
 import { q, qAxis } from './graphs.ts';
 
 describe('DSP weight layouts', () => {
-  it('interleaves conv channel pairs by groups of 4, zero-padding K and the odd channel, permuting when asked', () => {
+  it('pads each conv row to whole words with zeros, permuting each group of 4 when asked', () => {
     // 3 channels × K = 5: rows 0..2 hold 10c + i
     const w = Int8Array.from({ length: 15 }, (_, j) => 10 * Math.floor(j / 5) + (j % 5));
-    expect(Array.from(interleaveConvPairs(w, 3, 5, false))).toEqual([
-      0,
-      1,
-      2,
-      3,
-      10,
-      11,
-      12,
-      13,
-      4,
-      0,
-      0,
-      0,
-      14,
-      0,
-      0,
-      0, // pair 0: group 0 (ch 0, ch 1), group 1
-      20,
-      21,
-      22,
-      23,
-      0,
-      0,
-      0,
-      0,
-      24,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0, // pair 1: ch 2 and a zero channel
+    expect(Array.from(padConvRows(w, 3, 5, false))).toEqual([
+      ...[0, 1, 2, 3, 4, 0, 0, 0],
+      ...[10, 11, 12, 13, 14, 0, 0, 0],
+      ...[20, 21, 22, 23, 24, 0, 0, 0],
     ]);
-    expect(Array.from(interleaveConvPairs(w, 3, 5, true)).slice(0, 8)).toEqual([0, 2, 1, 3, 10, 12, 11, 13]);
+    // permuted: bytes 0,2,1,3 of every group; the padding zeros stay zeros
+    expect(Array.from(padConvRows(w, 3, 5, true)).slice(0, 16)).toEqual([0, 2, 1, 3, 4, 0, 0, 0, 10, 12, 11, 13, 14, 0, 0, 0]);
   });
 
   it('interleaves dense rows by four with the input tail last', () => {

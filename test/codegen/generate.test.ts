@@ -94,14 +94,20 @@ describe('generateModel', () => {
         .sort();
     };
     expect(shipped('reference')).toEqual(['tfg/include/tfg_kernels.h', 'tfg/include/tfg_support.h']);
-    // tfg_dense_s8_dsp includes tfg_dsp.h, whose requantization's rare path is compiled once in support/tfg_dsp.c.
+    // tfg_dense_s8_dsp includes tfg_gemm_dsp.h (its register block, compiled once in support/tfg_gemm_dsp.c), which
+    // includes tfg_dsp.h, whose requantization's rare path is compiled once in support/tfg_dsp.c.
     expect(shipped('cortex-m-dsp')).toEqual([
       'tfg/include/tfg_dsp.h',
+      'tfg/include/tfg_gemm_dsp.h',
       'tfg/include/tfg_kernels.h',
       'tfg/include/tfg_support.h',
       'tfg/support/tfg_dsp.c',
+      'tfg/support/tfg_gemm_dsp.c',
     ]);
-    expect(generateModel(g, { board: { kernels: 'cortex-m-dsp' } }).sources.at(-1)).toBe('tfg/support/tfg_dsp.c');
+    expect(generateModel(g, { board: { kernels: 'cortex-m-dsp' } }).sources.slice(-2)).toEqual([
+      'tfg/support/tfg_dsp.c',
+      'tfg/support/tfg_gemm_dsp.c',
+    ]);
   });
 
   it('suffixes colliding sanitised names', () => {

@@ -1,35 +1,32 @@
 /* tfg_conv2d_s8_im2col_dsp: int8 convolution (one group, any kernel/stride/padding/dilation) with Cortex-M DSP SMLAD,
- * CMSIS-NN style: two output pixels' receptive fields are gathered as int16 columns (input offset added, padded taps
- * 0) interleaved by groups of 4, then every pair of output channels is a 2×2 block of dot products over codegen's
- * interleaved weights (one pointer, word-aligned loads; ≈ 1.2 instructions per MAC in the inner loop), requantized
- * with SMMULR. Scratch: two int16 columns of K rounded up to 4, K = k_h·k_w·in_c ≤ TFG_IM2COL_MAX (codegen falls back
+ * four output pixels' receptive fields are gathered as int16 columns (input offset added, padded taps 0) interleaved
+ * by pairs, then every output channel is a 1 × 4 block of dot products (tfg_gemm_dsp.h: each weight word widened once
+ * for the four pixels; ≈ 0.84 instructions per MAC in the inner loop) over codegen's word-padded weights,
+ * requantized with SMMULR. Scratch: four int16 columns of K rounded up to 4, K = k_h·k_w·in_c ≤ TFG_IM2COL_MAX (codegen falls back
  * to tfg_conv2d_s8_dsp above), and one more when in_c % 4 ≠ 0. Bit-exact with tfg_conv2d_s8 (exact integer sums). */
-#include "tfg_dsp.h"
+#include "tfg_gemm_dsp.h"
 
 tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom16 *geom, const tfg_s8_dsp_quant *quant, int32_t input_offset,
-                                    const int8_t *in, const int8_t *w2, const int32_t *bias2, int8_t *out,
-                                    void *scratch, int32_t scratch_bytes) {
-  /* two interleaved int16 columns of K rounded up to 4, then the natural-order gather's row */
+                                    const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out, void *scratch,
+                                    int32_t scratch_bytes) {
+  /* four interleaved int16 columns of K rounded up to 4, then the natural-order gather's row */
   const size_t k4 = ((size_t)(geom->k_h * geom->k_w * geom->in_c) + 3) & ~(size_t)3;
-  int16_t *const cols = (int16_t *)scratch, *const tmp = cols + 2 * k4;
+  int16_t *const cols = (int16_t *)scratch, *const tmp = cols + 4 * k4;
   if (scratch_bytes < tfg_conv2d_s8_im2col_dsp_scratch_bytes(geom)) return TFG_ERR_ARG;
   /* local copies: the int16 column stores below could alias *geom and *quant (the columns live in the arena) */
   const tfg_conv_geom16 gv = *geom;
   const tfg_conv_geom16 *g = &gv;
   const tfg_s8_dsp_quant qv = *quant;
-  const tfg_s8_dsp_quant *q = &qv;
   const int32_t groups = (g->k_h * g->k_w * g->in_c + 3) >> 2;
   const int32_t n_out = g->out_c;
   const int32_t pixels = g->out_h * g->out_w;
   for (int32_t b = 0; b < g->batch; ++b) {
     const int8_t *img = in + (size_t)b * g->in_h * g->in_w * g->in_c;
-    for (int32_t p = 0; p < pixels; p += 2) {
-      const int32_t pair = p + 1 < pixels;
-      const int32_t p1 = pair ? p + 1 : p; /* odd last pixel: computed twice, stored once */
-      tfg_gather_col_s16(g, img, p / g->out_w, p % g->out_w, input_offset, cols, 0, tmp);
-      tfg_gather_col_s16(g, img, p1 / g->out_w, p1 % g->out_w, input_offset, cols, 1, tmp);
-      int8_t *y0 = out + ((size_t)b * pixels + p) * n_out;
-      tfg_gemm_cols_s8(q, cols, w2, bias2, n_out, groups, y0, pair ? y0 + n_out : y0);
+    int8_t *const y0 = out + (size_t)b * pixels * n_out;
+    for (int32_t p = 0; p < pixels; p += 4) {
+      int8_t *y[4];
+      tfg_gather_block_s16(g, img, p, pixels, input_offset, cols, tmp, y0, y);
+      tfg_gemm_cols_s8(&qv, cols, w, bias, n_out, groups, y);
     }
   }
   return TFG_OK;
@@ -37,5 +34,5 @@ tfg_status tfg_conv2d_s8_im2col_dsp(const tfg_conv_geom16 *geom, const tfg_s8_ds
 
 int32_t tfg_conv2d_s8_im2col_dsp_scratch_bytes(const tfg_conv_geom16 *g) {
   const int32_t k4 = (g->k_h * g->k_w * g->in_c + 3) & ~3;
-  return (g->in_c & 3) != 0 ? 6 * k4 : 4 * k4;
+  return (g->in_c & 3) != 0 ? 10 * k4 : 8 * k4;
 }

@@ -2,48 +2,34 @@
  * Σ (x + off)·w = Σ x·w + off·Σ w, so `folded_bias` is codegen's bias + input_offset·Σ_i w[o,i] and the inner loop is
  * pure SXTB16 + SMLAD. Four output rows per pass share each input word; codegen interleaves those rows (w4: per group
  * of 4 inputs, 4 bytes of each of the 4 rows; the in_n % 4 tail as 4 row bytes per input; rows padded to a multiple
- * of 4 with zeros, folded_bias likewise), so one pointer walks them with aligned loads. Requantization with SMMULR.
+ * of 4 with zeros, folded_bias likewise), so one pointer walks them with aligned loads (tfg_dense4_s8, tfg_gemm_dsp.h). Requantization with SMMULR.
  * Exact integer sums in another order, so bit-exact with tfg_dense_s8. */
-#include "tfg_dsp.h"
+#include "tfg_gemm_dsp.h"
 
 tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_dsp_quant *q, const int8_t *in,
                             const int8_t *w4, const int32_t *folded_bias, int8_t *out) {
   const int32_t groups = in_n >> 2;
   const tfg_s8_dsp_quant qv = *q; /* a local copy: the int8 stores below could alias *q */
-  const int32_t narrow = qv.act_min > -128 || qv.act_max < 127;
+  const int32_t clamp = tfg_act_clamp_kind(&qv);
   for (int32_t b = 0; b < batch; ++b) {
-    const int8_t *x0 = in + (size_t)b * (size_t)in_n;
+    const int8_t *x = in + (size_t)b * (size_t)in_n;
     int8_t *y = out + (size_t)b * (size_t)out_n;
     const int8_t *wp = w4;
     for (int32_t o = 0; o < out_n; o += 4) {
-      int32_t a0 = folded_bias[o], a1 = folded_bias[o + 1], a2 = folded_bias[o + 2], a3 = folded_bias[o + 3];
-      const int8_t *x = x0;
-      for (int32_t i = 0; i < groups; ++i, x += 4, wp += 16) {
-        const uint32_t xv = tfg_load32(x);
-        const int32_t xa = tfg_sxtb16(xv), xb = tfg_sxtb16_ror8(xv);
-        uint32_t v = tfg_load32a(wp);
-        a0 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a0));
-        v = tfg_load32a(wp + 4);
-        a1 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a1));
-        v = tfg_load32a(wp + 8);
-        a2 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a2));
-        v = tfg_load32a(wp + 12);
-        a3 = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a3));
-      }
-      for (int32_t i = groups << 2; i < in_n; ++i, wp += 4) { /* at most three inputs left */
-        const int32_t xi = x0[i];
-        a0 += xi * (int32_t)wp[0];
-        a1 += xi * (int32_t)wp[1];
-        a2 += xi * (int32_t)wp[2];
-        a3 += xi * (int32_t)wp[3];
-      }
-      if (o + 4 <= out_n) {
-        tfg_store4_dsp(&qv, narrow, tfg_requant_dsp_raw(&qv, a0, o), tfg_requant_dsp_raw(&qv, a1, o + 1),
-                       tfg_requant_dsp_raw(&qv, a2, o + 2), tfg_requant_dsp_raw(&qv, a3, o + 3), y + o, y + o + 1,
-                       y + o + 2, y + o + 3);
-      } else { /* one to three rows left */
-        const int32_t acc[4] = {a0, a1, a2, a3};
-        for (int32_t k = 0; o + k < out_n; ++k) y[o + k] = tfg_requant_dsp(&qv, acc[k], o + k);
+      int32_t acc[4] = {folded_bias[o], folded_bias[o + 1], folded_bias[o + 2], folded_bias[o + 3]};
+      tfg_dense4_s8(x, wp, groups, acc);
+      wp += 16 * groups;
+      if (in_n & 3) /* at most three inputs left, each with its 4 row bytes */
+        for (int32_t i = groups << 2; i < in_n; ++i, wp += 4)
+          for (int32_t r = 0; r < 4; ++r) acc[r] += (int32_t)x[i] * (int32_t)wp[r];
+      const int8_t *e = qv.shift_code + o;
+      if (o + 4 <= out_n && TFG_LIKELY((e[0] | e[1] | e[2] | e[3]) >= 0)) {
+        const int32_t *m = qv.multiplier + o, r = qv.round_offset;
+        tfg_store4_act(clamp, qv.act_min, qv.act_max, tfg_requant_smmulr(acc[0], m[0], e[0], r),
+                       tfg_requant_smmulr(acc[1], m[1], e[1], r), tfg_requant_smmulr(acc[2], m[2], e[2], r),
+                       tfg_requant_smmulr(acc[3], m[3], e[3], r), y + o, y + o + 1, y + o + 2, y + o + 3);
+      } else { /* the last one to three rows, or a channel on the general path */
+        for (int32_t k = 0; k < 4 && o + k < out_n; ++k) y[o + k] = tfg_requant_dsp(&qv, acc[k], o + k);
       }
     }
   }

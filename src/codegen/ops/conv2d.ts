@@ -1,5 +1,5 @@
 // Conv2D → tfg_conv2d_f32 / tfg_conv2d_s8, or on cortex-m-dsp boards the SMLAD variant picked by shape at compile time:
-// 1×1 unpadded → GEMM over pixels, one group with K ≤ TFG_IM2COL_MAX → 2-column im2col (both with interleaved weights
+// 1×1 unpadded → GEMM over pixels, one group with K ≤ TFG_IM2COL_MAX → 4-column im2col (both with word-padded weights
 // and SMMULR requantization), else the per-pixel one.
 import { product, type Graph, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
@@ -7,7 +7,7 @@ import { floatActivation } from '../emit-support.ts';
 import type { NodeContext, OpEmitter, ScratchRule } from '../op-emitter.ts';
 import { emitPackedConv, packedScratch } from '../packing/emit-packed.ts';
 import { convGeom, convGeom16, fitsGeom16 } from './conv-geom.ts';
-import { declareDspQuant, interleaveConvPairs, smmulrChannels } from './dsp-weights.ts';
+import { declareDspQuant, padConvRows, smmulrChannels } from './dsp-weights.ts';
 
 /** The C side's TFG_IM2COL_MAX and TFG_CONV_COL_MAX (firmware/include/tfg_kernels.h; test/firmware/shared-constants.test.ts
  *  compares them): the largest receptive field of the im2col kernel, and of the one column tfg_conv2d_s8_dsp gathers. */
@@ -51,13 +51,13 @@ function int8ConvKernel(ctx: NodeContext<Node<'Conv2D'>>): Int8Conv {
 
 /** Scratch bytes of an int8 conv kernel for a layer (OHWI weights [out, kH, kW, inC], one group for the im2col and 1×1
  *  kernels), as its C <kernel>_scratch_bytes computes them: tfg_conv2d_s8_dsp one int8 column of the receptive field
- *  when it fits TFG_CONV_COL_MAX; the GEMM kernels two int16 columns of K rounded up to 4 (a third when inC % 4 ≠ 0). */
+ *  when it fits TFG_CONV_COL_MAX; the GEMM kernels four int16 columns of K rounded up to 4 (a fifth when inC % 4 ≠ 0). */
 export function convScratchBytes(kernel: Int8Conv, kH: number, kW: number, inPerGroup: number): number {
   const k = kH * kW * inPerGroup;
   if (kernel === 'tfg_conv2d_s8_dsp') return k <= TFG_CONV_COL_MAX ? k : 0;
   if (kernel === 'tfg_conv2d_s8') return 0;
   const k4 = Math.ceil(k / 4) * 4;
-  return (inPerGroup % 4 !== 0 ? 6 : 4) * k4;
+  return (inPerGroup % 4 !== 0 ? 10 : 8) * k4;
 }
 
 export const conv2dScratch: ScratchRule<Node<'Conv2D'>> = (ctx) => {
@@ -92,11 +92,9 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
   const bias = ctx.input(2);
   if (variant === 'tfg_conv2d_s8_1x1_dsp' || variant === 'tfg_conv2d_s8_im2col_dsp') {
     const geom = convGeom16(ctx, w.shape[1], w.shape[2]);
-    // Interleaved channel pairs; natural-order columns (permuted weight bytes) unless in_c is a multiple of 4.
-    const w2 = ctx.weight(node.inputs[1], interleaveConvPairs(w.data as Int8Array, outC, k, inPerGroup % 4 !== 0));
-    const bias2 = new Int32Array(outC + (outC & 1));
-    if (bias) bias2.set(bias.data as Int32Array);
-    const b2 = bias ? ctx.weight(node.inputs[2], bias2) : ctx.int32Array('bias2', bias2);
+    // Rows padded to whole words; natural-order columns (permuted weight bytes) unless in_c is a multiple of 4.
+    const w2 = ctx.weight(node.inputs[1], padConvRows(w.data as Int8Array, outC, k, inPerGroup % 4 !== 0));
+    const b2 = bias ? ctx.ptr(node.inputs[2]) : ctx.int32Array('bias', new Int32Array(outC));
     const q = declareDspQuant(
       ctx,
       p,

@@ -59,25 +59,18 @@ export function declareDspQuant(ctx: EmitContext<Node>, p: ChannelQuant, smmulrO
 }
 
 /**
- * Conv weights [outC, K] (OHWI flattened) as tfg_conv2d_s8_im2col_dsp / _1x1_dsp read them: per channel pair, per
- * group of 4 of K rounded up to 4, the 4 bytes of each channel (zeros past K and for the padding channel), bytes of
- * a group in order 0,2,1,3 when `permute` (in_c % 4 ≠ 0: the kernel's columns are then in natural order).
+ * Conv weights [outC, K] (OHWI flattened) as tfg_conv2d_s8_im2col_dsp / _1x1_dsp read them: each channel's K weights
+ * padded with zeros to a multiple of 4 (whole words for the kernel's word loads), the bytes of each group of 4 in
+ * order 0,2,1,3 when `permute` (in_c % 4 ≠ 0: the kernel's columns are then in natural order).
  */
-export function interleaveConvPairs(w: Int8Array, outC: number, k: number, permute: boolean): Int8Array {
-  const groups = Math.ceil(k / 4);
-  const pairs = Math.ceil(outC / 2);
-  const out = new Int8Array(pairs * 2 * groups * 4);
+export function padConvRows(w: Int8Array, outC: number, k: number, permute: boolean): Int8Array {
+  const k4 = Math.ceil(k / 4) * 4;
+  const out = new Int8Array(outC * k4);
   const order = permute ? [0, 2, 1, 3] : [0, 1, 2, 3];
-  for (let p = 0; p < pairs; p++) {
-    for (let g = 0; g < groups; g++) {
-      for (let r = 0; r < 2; r++) {
-        const oc = 2 * p + r;
-        if (oc >= outC) continue;
-        for (let j = 0; j < 4; j++) {
-          const i = 4 * g + order[j];
-          if (i < k) out[((p * groups + g) * 2 + r) * 4 + j] = w[oc * k + i];
-        }
-      }
+  for (let oc = 0; oc < outC; oc++) {
+    for (let i = 0; i < k4; i++) {
+      const src = 4 * Math.floor(i / 4) + order[i % 4];
+      if (src < k) out[oc * k4 + i] = w[oc * k + src];
     }
   }
   return out;
