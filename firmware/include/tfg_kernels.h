@@ -86,12 +86,10 @@ typedef struct {
   int32_t act_min, act_max;
 } tfg_add_s8_params;
 
-/** tfg_add_s8's arithmetic prepared for tfg_add_s8_dsp (codegen: src/codegen/ops/add.ts): x_base = input offset · 2^21
- *  (the doubled left shift of 20), per requantization the multiplier, pre = 1 when its shift is 0 (else 0) and
- *  rs = max(−shift, 1) − 1; round_offset = 1 + 2·output zero point. */
+/** tfg_add_s8's output requantization prepared for tfg_add_s8_dsp (codegen: src/codegen/ops/add.ts): the multiplier,
+ *  pre = 1 when its shift is 0 (else 0) and rs = max(−shift, 1) − 1; round_offset = 1 + 2·output zero point. */
 typedef struct {
-  int32_t a_base, b_base, a_multiplier, b_multiplier, output_multiplier;
-  int32_t a_pre, b_pre, output_pre, a_rs, b_rs, output_rs;
+  int32_t output_multiplier, output_pre, output_rs;
   int32_t round_offset, act_min, act_max;
 } tfg_add_s8_dsp_params;
 
@@ -339,11 +337,14 @@ tfg_status tfg_add_s8(int32_t n, const tfg_add_s8_params *p, const int8_t *a, co
  *  Bit-exact with addInt8 in src/reference/int8/add.ts. */
 tfg_status tfg_add_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b,
                             int8_t *out);
-/** int8 Add of same-shape tensors with every requantization as one SMMULR (p prepared from tfg_add_s8's parameters by
- *  src/codegen/ops/add.ts).
+/** int8 Add of same-shape tensors: each input's requantization read from a table, the output's as one SMMULR (p and
+ *  the tables prepared from tfg_add_s8's parameters by src/codegen/ops/add.ts).
+ *  @param ta, tb [256]: at x + 128, 2·MultiplyByQuantizedMultiplier((x + offset)·2^20, multiplier, shift) of that
+ *  input (addInputTable)
  *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with tfg_add_s8 (addInt8 in
  *  src/reference/int8/add.ts). */
-tfg_status tfg_add_s8_dsp(int32_t n, const tfg_add_s8_dsp_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+tfg_status tfg_add_s8_dsp(int32_t n, const tfg_add_s8_dsp_params *p, const int32_t *ta, const int32_t *tb,
+                          const int8_t *a, const int8_t *b, int8_t *out);
 /** int8 Sub: tfg_add_s8's arithmetic with the scaled inputs subtracted (reference_ops::SubElementwise); p from
  *  prepareAdd.
  *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with subInt8 in src/reference/int8/add.ts.
