@@ -65,6 +65,16 @@ export async function loadDatasetFor(
   if (spec === undefined) {
     throw new TinyforgeError('bad-argument', 'this needs a dataset', { hint: `pass --dataset (${DATASET_FORMATS})` });
   }
+  if (model.inputs.length > 1) {
+    throw new TinyforgeError(
+      'unsupported-model',
+      `a dataset gives one tensor per sample; this model takes ${model.inputs.length} inputs (${model.inputs.join(', ')})`,
+      {
+        location: { file: model.metadata.source?.path ?? 'model' },
+        hint: 'run it on a board with `tinyforge run <model> --board <id> --input <name>=<file.pb> …` (one --input per model input), or compile it with --quantize none and no --dataset',
+      },
+    );
+  }
   const ds = await loadDataset(spec, {
     split: opts.split,
     limit: opts.limit,

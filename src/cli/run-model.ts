@@ -13,7 +13,7 @@ import { generateModel } from '../codegen/generate.ts';
 import { writeProject, loadProject } from '../codegen/project.ts';
 import { buildProject } from '../build/build-project.ts';
 import { openDevice } from '../device/device-session.ts';
-import { bytesOf, outputValues } from '../device/measure.ts';
+import { packInputs, splitOutputs } from '../device/io-buffers.ts';
 
 const PROTO_DTYPE = { f32: 'float', i8: 'int8', u8: 'uint8', i32: 'int32' } as const;
 
@@ -70,8 +70,9 @@ export async function runOnBoard(
     const fw = await buildProject(project, board);
     const session = await openDevice(board, fw.elfPath);
     try {
-      const r = await session.run(bytesOf(irInputs[g.inputs[0]]));
-      return { [g.outputs[0]]: toProto(g, g.outputs[0], outputValues(g, r.output)) };
+      const r = await session.run(packInputs(g, irInputs));
+      const out = splitOutputs(g, r.output);
+      return Object.fromEntries(g.outputs.map((n) => [n, toProto(g, n, out[n])]));
     } finally {
       await session.close();
     }

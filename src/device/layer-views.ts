@@ -4,7 +4,7 @@ import type { Graph, TensorData } from '../ir/graph.ts';
 import { nodeMacs } from '../ir/stats.ts';
 import { runGraph } from '../reference/interpreter.ts';
 import type { DeviceSession } from './device-session.ts';
-import { bytesOf } from './measure.ts';
+import { bytesOf } from './io-buffers.ts';
 import type { LayerLatency } from '../report/report.ts';
 
 export async function profileLayers(session: DeviceSession, g: Graph, input: TensorData): Promise<LayerLatency[]> {

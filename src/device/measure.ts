@@ -6,6 +6,7 @@ import { runGraph } from '../reference/interpreter.ts';
 import { argmax, sampleInput } from '../reference/model-input.ts';
 import type { DeviceSession } from './device-session.ts';
 import type { LatencyUnit } from '../build/boards.ts';
+import { bytesOf, tensorValues } from './io-buffers.ts';
 
 export interface DeviceMeasurement {
   samples: number;
@@ -24,22 +25,8 @@ export interface DeviceMeasurement {
   labels: number[];
 }
 
-export const bytesOf = (d: TensorData): Uint8Array => new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-
-/** Reinterprets device output bytes as the graph output's dtype (little-endian, as every target here is). */
-export function outputValues(g: Graph, bytes: Uint8Array): TensorData {
-  const buf = bytes.slice().buffer;
-  switch (g.tensors[g.outputs[0]].dtype) {
-    case 'f32':
-      return new Float32Array(buf);
-    case 'i8':
-      return new Int8Array(buf);
-    case 'i32':
-      return new Int32Array(buf);
-    default:
-      return new Uint8Array(buf);
-  }
-}
+/** The device's output bytes as the graph's (first) output tensor. */
+export const outputValues = (g: Graph, bytes: Uint8Array): TensorData => tensorValues(g.tensors[g.outputs[0]].dtype, bytes);
 
 export async function measureOnDevice(
   session: DeviceSession,

@@ -59,4 +59,6 @@ export interface SweepRecord {
   recommended: { id: string; name: string; command: string; rule: string } | null;
   /** How to re-attach to this sweep. */
   resume: string;
+  /** The folder the sweep was started in: its relative model, recipe and dataset paths name files there. */
+  started_in?: string;
 }

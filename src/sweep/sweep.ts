@@ -170,6 +170,7 @@ export async function runSweep(spec: SweepSpec, opts: RunSweepOptions): Promise<
     pareto: {},
     recommended: null,
     resume: opts.resume,
+    started_in: opts.previous?.started_in ?? process.cwd(),
   };
   const base = record.wall_ms;
   writeSweep(opts.outDir, record);

@@ -58,3 +58,51 @@ describe('run --input', () => {
     expect(r.stderr).toContain('error[output-is-input]');
   });
 });
+
+describe('run --board with several inputs and outputs', () => {
+  it('feeds every input and returns every output on an emulated board, as the reference does', () => {
+    const model = join(dir, 'two-io.onnx');
+    writeFileSync(
+      model,
+      encodeModel(
+        makeModel({
+          nodes: [node('Add', ['a', 'b'], ['sum'], {}, 'add'), node('MatMul', ['b', 'W'], ['prod'], {}, 'mm')],
+          initializers: [floatTensor('W', [3, 2], [1, 2, 3, 4, 5, 6])],
+          inputs: [valueInfo('a', [1, 3]), valueInfo('b', [1, 3])],
+          outputs: [valueInfo('sum', [1, 3]), valueInfo('prod', [1, 2])],
+        }),
+      ),
+    );
+    const inA = join(dir, 'a.pb');
+    const inB = join(dir, 'b.pb');
+    writeFileSync(inA, writeTensorProto({ name: 'a', dims: [1, 3], dtype: 'float', data: Float32Array.from([1, 2, 3]) }));
+    writeFileSync(inB, writeTensorProto({ name: 'b', dims: [1, 3], dtype: 'float', data: Float32Array.from([0.5, -1, 2]) }));
+    const results: Record<string, number[]>[] = [];
+    for (const board of ['reference', 'mps2-an386']) {
+      const out = join(dir, `two-io-${board}`);
+      const r = cli('run', model, '--board', board, '--input', `a=${inA}`, '--input', `b=${inB}`, '--output-dir', out);
+      expect(r.stderr).not.toContain('error[');
+      expect(r.code).toBe(0);
+      const read = (n: string) => Array.from(readTensorProto(readFileSync(join(out, `${n}.pb`))).data as Float32Array);
+      results.push({ sum: read('sum'), prod: read('prod') });
+    }
+    expect(results[0]).toEqual({ sum: [1.5, 1, 5], prod: [7.5, 9] });
+    expect(results[1]).toEqual(results[0]);
+    // A dataset gives one tensor per sample: deploy says so instead of feeding a half-filled input.
+    const d = cli(
+      'deploy',
+      model,
+      '--board',
+      'mps2-an386',
+      '--quantize',
+      'none',
+      '--dataset',
+      'synthetic',
+      '-o',
+      join(dir, 'two-io-deploy'),
+    );
+    expect(d.code).toBe(2);
+    expect(d.stderr).toContain('error[unsupported-model]');
+    expect(d.stderr).toContain('--input');
+  });
+});

@@ -5,13 +5,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { writeTinyMlp } from '../cli/tiny-model.ts';
 import type { SweepRecord } from '../../src/sweep/sweep.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tfg-sweep-'));
 const env = { ...process.env, TINYFORGE_CACHE: join(dir, 'cache') };
-const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/tinyforge.js', ...args], { encoding: 'utf8', timeout: 300_000, env });
+const bin = resolve('bin/tinyforge.js');
+const cliIn = (cwd: string, ...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 300_000, env, cwd });
+const cli = (...args: string[]) => cliIn(process.cwd(), ...args);
 
 beforeAll(() => {
   writeTinyMlp(join(dir, 'tiny.onnx'), 1);
@@ -22,10 +25,12 @@ describe('tinyforge sweep (in-process queue)', () => {
   const out = join(dir, 'sweep');
 
   it('measures every job, keeps a failed one as a row, shares compressions, finds the front and recommends', () => {
-    const r = cli(
+    // Started in the models' folder with relative paths; --resume below runs from another folder.
+    const r = cliIn(
+      dir,
       'sweep',
-      join(dir, 'tiny.onnx'),
-      join(dir, 'wide.onnx'),
+      'tiny.onnx',
+      'wide.onnx',
       '--recipes',
       'int8',
       '--boards',
@@ -54,7 +59,7 @@ describe('tinyforge sweep (in-process queue)', () => {
     const [tinyMicro, tinyAn386, wideMicro, wideAn386] = rec.jobs;
     expect(wideMicro.error?.code).toBe('model-too-big');
     expect(wideMicro.command).toBe(
-      `tinyforge deploy ${join(dir, 'wide.onnx')} --board microbit --dataset mnist --samples 4 --compress int8 --calibration-samples 10`,
+      'tinyforge deploy wide.onnx --board microbit --dataset mnist --samples 4 --compress int8 --calibration-samples 10',
     );
     // A model's two boards quantize the same way: one job computes it, the other reads it from the cache.
     expect([tinyMicro.compression_cached, tinyAn386.compression_cached].sort()).toEqual([false, true]);
@@ -89,7 +94,9 @@ describe('tinyforge sweep (in-process queue)', () => {
     rec.jobs[1] = { ...rec.jobs[1], status: 'pending', figures: null, worker: null, wall_ms: null, report: null };
     writeFileSync(file, JSON.stringify(rec));
     const r = cli('sweep', '--resume', rec.id, '-o', out, '--json');
+    expect(r.stderr).not.toContain('error[');
     expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`resuming in ${dir}`);
     expect(r.stderr).toContain('3 of 4 jobs were done before: running the other 1');
     const again = JSON.parse(r.stdout) as SweepRecord;
     expect(again.jobs.map((j) => j.status)).toEqual(['ok', 'ok', 'failed', 'ok']);

@@ -1,7 +1,8 @@
 // `tinyforge sweep`: every (model × board × recipe) deployed and measured, on this machine or on workers through
 // Redis; sweep.json and sweep.html with the Pareto fronts, the points within the limits and the one recommended.
 import type { Command } from 'commander';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { TinyforgeError } from '../../diagnostics.ts';
 import { log, printJson, table } from '../output.ts';
 import { datasetOptions, positiveInteger, type DatasetFlags } from '../dataset-options.ts';
@@ -57,8 +58,15 @@ Example:
       const { newSweepId, readSweep, runSweep } = await import('../../sweep/sweep.ts');
       const { checkSpec, openQueue, sweepProgress } = await import('../sweep-options.ts');
       const id = opts.resume ?? newSweepId();
-      const outDir = opts.out ?? join('out', `sweep-${id}`);
+      let outDir = opts.out ?? join('out', `sweep-${id}`);
       const previous = opts.resume ? readSweep(outDir) : undefined;
+      const startedIn = previous?.started_in;
+      if (startedIn && resolve(startedIn) !== process.cwd() && existsSync(startedIn)) {
+        // The sweep's relative paths name files in the folder it was started in: run from there.
+        outDir = resolve(outDir);
+        process.chdir(startedIn);
+        log(`note: resuming in ${startedIn}, where the sweep was started (its model and dataset paths are relative to it)`);
+      }
       let spec: SweepSpec | undefined;
       if (opts.resume) {
         spec = previous?.spec;
