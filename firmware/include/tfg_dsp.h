@@ -34,6 +34,9 @@ static inline int32_t tfg_smlad(int32_t a, int32_t b, int32_t acc) { return __sm
 /* acc + a.lo·b.lo and acc + a.hi·b.hi (one 16×16 MAC each, for per-channel sums that SMLAD would mix) */
 static inline int32_t tfg_smlabb(int32_t a, int32_t b, int32_t acc) { return __smlabb(a, b, acc); }
 static inline int32_t tfg_smlatt(int32_t a, int32_t b, int32_t acc) { return __smlatt(a, b, acc); }
+/* acc + a.lo·b.hi and acc + a.hi·b.lo */
+static inline int32_t tfg_smlabt(int32_t a, int32_t b, int32_t acc) { return __smlabt(a, b, acc); }
+static inline int32_t tfg_smlatb(int32_t a, int32_t b, int32_t acc) { return __smlatb(a, b, acc); }
 #else
 static inline int32_t tfg_pack16(int32_t lo, int32_t hi) {
   return (int32_t)(((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16));
@@ -55,6 +58,12 @@ static inline int32_t tfg_smlabb(int32_t a, int32_t b, int32_t acc) {
 }
 static inline int32_t tfg_smlatt(int32_t a, int32_t b, int32_t acc) {
   return (int32_t)((uint32_t)acc + (uint32_t)(tfg_hi16(a) * tfg_hi16(b)));
+}
+static inline int32_t tfg_smlabt(int32_t a, int32_t b, int32_t acc) {
+  return (int32_t)((uint32_t)acc + (uint32_t)(tfg_lo16(a) * tfg_hi16(b)));
+}
+static inline int32_t tfg_smlatb(int32_t a, int32_t b, int32_t acc) {
+  return (int32_t)((uint32_t)acc + (uint32_t)(tfg_hi16(a) * tfg_lo16(b)));
 }
 #endif
 

@@ -97,12 +97,10 @@ typedef struct {
   int32_t act_min, act_max;
 } tfg_add_s8_params;
 
-/** tfg_add_s8's arithmetic prepared for tfg_add_s8_dsp (codegen: src/codegen/ops/add.ts): x_base = input offset · 2^21
- *  (the doubled left shift of 20), per requantization the multiplier, pre = 1 when its shift is 0 (else 0) and
- *  rs = max(−shift, 1) − 1; round_offset = 1 + 2·output zero point. */
+/** tfg_add_s8's output requantization prepared for tfg_add_s8_dsp (codegen: src/codegen/ops/add.ts): the multiplier,
+ *  pre = 1 when its shift is 0 (else 0) and rs = max(−shift, 1) − 1; round_offset = 1 + 2·output zero point. */
 typedef struct {
-  int32_t a_base, b_base, a_multiplier, b_multiplier, output_multiplier;
-  int32_t a_pre, b_pre, output_pre, a_rs, b_rs, output_rs;
+  int32_t output_multiplier, output_pre, output_rs;
   int32_t round_offset, act_min, act_max;
 } tfg_add_s8_dsp_params;
 
@@ -266,14 +264,18 @@ tfg_status tfg_depthwise_conv2d_f32(const tfg_conv_geom *g, const float *in, con
  *  src/reference/int8/depthwise-conv2d.ts. */
 tfg_status tfg_depthwise_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
                                    const int8_t *w, const int32_t *bias, int8_t *out);
-/** Bounds codegen keeps tfg_depthwise_conv2d_s8_dsp within: its row ring (k_h·G·W_p·8 bytes) and widened weights
- *  (G·k_h·k_w·8 bytes), G = ⌈channels / 4⌉, W_p = (out_w − 1)·stride_w + k_w; k_h ≤ TFG_DW_MAX_KH. */
+/** Bounds codegen keeps tfg_depthwise_conv2d_s8_dsp within: its row ring (k_h·G·W_p·8 bytes) or 3×3 stride-1 plane
+ *  ((out_h + 2)·(out_w + 2) + 4 bytes, from TFG_DW_PLANE_MIN_OUTPUTS outputs), and widened weights (G·k_h·k_w·8 bytes), G = ⌈channels / 4⌉,
+ *  W_p = (out_w − 1)·stride_w + k_w; k_h ≤ TFG_DW_MAX_KH. */
 #define TFG_DW_ROWBUF_BYTES 8192
 #define TFG_DW_WBUF_BYTES 4608
 #define TFG_DW_MAX_KH 16
-/** int8 DepthwiseConv2D with Cortex-M DSP (depth multiplier 1, dilation 1, k_h ≤ TFG_DW_MAX_KH): input rows and weights
- *  widened to int16 pairs in the scratch (input offset added, padding 0), then per tap of 4 channels two LDRD and four
- *  SMLABB/SMLATT, 3×3 windows unrolled.
+/** tfg_depthwise_conv2d_s8_dsp takes its 3×3 stride-1 plane path from this many outputs per channel (out_h·out_w). */
+#define TFG_DW_PLANE_MIN_OUTPUTS 64
+/** int8 DepthwiseConv2D with Cortex-M DSP (depth multiplier 1, dilation 1, k_h ≤ TFG_DW_MAX_KH). 3×3 at stride 1 (from
+ *  TFG_DW_PLANE_MIN_OUTPUTS outputs): one channel's padded int8 plane at a time, two outputs per step with SMLAD over tap pairs. Other windows: input rows and
+ *  weights widened to int16 pairs in the scratch (input offset added, padding 0), then per tap of 4 channels two LDRD
+ *  and four SMLABB/SMLATT, 3×3 windows unrolled.
  *  @param g tfg_conv_geom16 (codegen checks the values fit)  @param q tfg_s8_dsp_quant
  *  @param input_offset −input zero point  @param w [1, k_h, k_w, channels] int8
  *  @param bias4 the bias padded with zeros to a multiple of 4 (never NULL)
@@ -284,8 +286,9 @@ tfg_status tfg_depthwise_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_
 tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
                                        const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out,
                                        void *scratch, int32_t scratch_bytes);
-/** Scratch of tfg_depthwise_conv2d_s8_dsp: the ring of k_h widened rows (k_h·G·W_p·8 bytes) and the widened weights
- *  (G·k_h·k_w·8), G = ⌈channels / 4⌉, W_p = (out_w − 1)·stride_w + k_w. Same figure as depthwiseDspScratch in
+/** Scratch of tfg_depthwise_conv2d_s8_dsp: 3×3 at stride 1 (from TFG_DW_PLANE_MIN_OUTPUTS outputs) the padded plane ((out_h + 2)·(out_w + 2) + 4 bytes), else
+ *  the ring of k_h widened rows (k_h·G·W_p·8 bytes) and the widened weights (G·k_h·k_w·8), G = ⌈channels / 4⌉,
+ *  W_p = (out_w − 1)·stride_w + k_w. Same figure as depthwiseDspScratch in
  *  src/codegen/ops/depthwise-conv2d.ts (their sum). */
 int32_t tfg_depthwise_conv2d_s8_dsp_scratch_bytes(const tfg_conv_geom16 *g);
 
@@ -369,11 +372,14 @@ tfg_status tfg_add_s8(int32_t n, const tfg_add_s8_params *p, const int8_t *a, co
  *  Bit-exact with addInt8 in src/reference/int8/add.ts. */
 tfg_status tfg_add_s8_bcast(const tfg_bcast *bc, const tfg_add_s8_params *p, const int8_t *a, const int8_t *b,
                             int8_t *out);
-/** int8 Add of same-shape tensors with every requantization as one SMMULR (p prepared from tfg_add_s8's parameters by
- *  src/codegen/ops/add.ts).
+/** int8 Add of same-shape tensors: each input's requantization read from a table, the output's as one SMMULR (p and
+ *  the tables prepared from tfg_add_s8's parameters by src/codegen/ops/add.ts).
+ *  @param ta, tb [256]: at x + 128, 2·MultiplyByQuantizedMultiplier((x + offset)·2^20, multiplier, shift) of that
+ *  input (addInputTable)
  *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with tfg_add_s8 (addInt8 in
  *  src/reference/int8/add.ts). */
-tfg_status tfg_add_s8_dsp(int32_t n, const tfg_add_s8_dsp_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+tfg_status tfg_add_s8_dsp(int32_t n, const tfg_add_s8_dsp_params *p, const int32_t *ta, const int32_t *tb,
+                          const int8_t *a, const int8_t *b, int8_t *out);
 /** int8 Sub: tfg_add_s8's arithmetic with the scaled inputs subtracted (reference_ops::SubElementwise); p from
  *  prepareAdd.
  *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with subInt8 in src/reference/int8/add.ts.

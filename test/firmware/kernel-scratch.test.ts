@@ -35,9 +35,19 @@ const KERNELS = [
 ];
 
 /** tfg_conv_geom / tfg_conv_geom16 initializers (only the fields the scratch functions read matter; the rest are valid). */
-const geom = (o: { inC: number; outC?: number; kH: number; kW: number; outW?: number; strideW?: number; groups?: number }) =>
-  `{ .batch = 1, .in_h = 8, .in_w = 8, .in_c = ${o.inC}, .out_h = 4, .out_w = ${o.outW ?? 4}, .out_c = ${o.outC ?? o.inC}, .k_h = ${o.kH}, .k_w = ${o.kW}, ` +
-  `.stride_h = 1, .stride_w = ${o.strideW ?? 1}, .dil_h = 1, .dil_w = 1, .pad_top = 0, .pad_left = 0${o.groups ? `, .groups = ${o.groups}, .depth_multiplier = 1` : ''} }`;
+const geom = (o: {
+  inC: number;
+  outC?: number;
+  kH: number;
+  kW: number;
+  outH?: number;
+  outW?: number;
+  strideH?: number;
+  strideW?: number;
+  groups?: number;
+}) =>
+  `{ .batch = 1, .in_h = 8, .in_w = 8, .in_c = ${o.inC}, .out_h = ${o.outH ?? 4}, .out_w = ${o.outW ?? 4}, .out_c = ${o.outC ?? o.inC}, .k_h = ${o.kH}, .k_w = ${o.kW}, ` +
+  `.stride_h = ${o.strideH ?? 1}, .stride_w = ${o.strideW ?? 1}, .dil_h = 1, .dil_w = 1, .pad_top = 0, .pad_left = 0${o.groups ? `, .groups = ${o.groups}, .depth_multiplier = 1` : ''} }`;
 
 /** A tfg_huff_stream descriptor with the fields its scratch depends on (codebook size, gap escape, table widths). */
 const descriptor = (st: WeightStream) =>
@@ -89,11 +99,12 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
         c: `tfg_conv2d_s8_1x1_dsp_scratch_bytes(&(tfg_conv_geom16)${geom({ inC, kH: 1, kW: 1 })})`,
         ts: convScratchBytes('tfg_conv2d_s8_1x1_dsp', 1, 1, inC),
       });
-      // depthwise: channels not multiples of 4, strides, wide outputs
-      const [ch, dk, outW, strideW] = [int(1, 70), int(1, 5), int(1, 50), int(1, 3)];
-      const [rows, wts] = depthwiseDspScratch(ch, dk, dk, outW, strideW);
+      // depthwise: channels not multiples of 4, strides, wide outputs; every fourth a 3×3 stride-1 plane
+      const [ch, outH, outW] = [int(1, 70), int(1, 50), int(1, 50)];
+      const [dk, strideH, strideW] = i % 4 === 0 ? [3, 1, 1] : [int(1, 5), int(1, 3), int(1, 3)];
+      const [rows, wts] = depthwiseDspScratch(ch, dk, dk, outH, outW, strideH, strideW);
       cases.push({
-        c: `tfg_depthwise_conv2d_s8_dsp_scratch_bytes(&(tfg_conv_geom16)${geom({ inC: ch, kH: dk, kW: dk, outW, strideW })})`,
+        c: `tfg_depthwise_conv2d_s8_dsp_scratch_bytes(&(tfg_conv_geom16)${geom({ inC: ch, kH: dk, kW: dk, outH, outW, strideH, strideW })})`,
         ts: rows + wts,
       });
       // XNOR: rows around word boundaries

@@ -221,6 +221,39 @@ describe('conv kernels', () => {
       1,
     ],
     [
+      {
+        name: 'dw 3x3 stride 1 plane, transposed walk, odd width, uneven pads, 5 channels, batch 2',
+        input: [2, 10, 9, 5],
+        outC: 0,
+        k: [3, 3],
+        attrs: { pads: [2, 0, 1, 1], activation: 'relu6' },
+        inZp: -128,
+      },
+      1,
+    ],
+    [
+      {
+        name: 'dw 3x3 stride 1 plane, 8×12 same',
+        input: [1, 8, 12, 6],
+        outC: 0,
+        k: [3, 3],
+        attrs: { pads: [1, 1, 1, 1], activation: 'relu' },
+      },
+      1,
+    ],
+    [
+      {
+        name: 'dw 3x3 stride 1 plane, dead channel bias 2^30',
+        input: [1, 8, 8, 8],
+        outC: 0,
+        k: [3, 3],
+        attrs: { pads: [1, 1, 1, 1] },
+        hugeBias: true,
+        outScale: 10000,
+      },
+      1,
+    ],
+    [
       { name: 'dw 3x3 no pad 16 channels saturating', input: [1, 5, 4, 16], outC: 0, k: [3, 3], attrs: {}, outScale: 0.001, outZp: -128 },
       1,
     ],

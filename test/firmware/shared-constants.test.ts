@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { STACK_GUARD_BYTES } from '../../src/build/stack-plan.ts';
 import { FIRMWARE_DIR, TFG_MAX_DIMS } from '../../src/codegen/kernel-catalog.ts';
 import { TFG_CONV_COL_MAX, TFG_IM2COL_MAX } from '../../src/codegen/ops/conv2d.ts';
-import { TFG_DW_MAX_KH, TFG_DW_ROWBUF_BYTES, TFG_DW_WBUF_BYTES } from '../../src/codegen/ops/depthwise-conv2d.ts';
+import { TFG_DW_MAX_KH, TFG_DW_PLANE_MIN_OUTPUTS, TFG_DW_ROWBUF_BYTES, TFG_DW_WBUF_BYTES } from '../../src/codegen/ops/depthwise-conv2d.ts';
 import {
   HUFF_HALF_BIAS,
   HUFF_HALF_CODEBOOK,
@@ -32,6 +32,7 @@ const SHARED: [string, number][] = [
   ['TFG_DW_ROWBUF_BYTES', TFG_DW_ROWBUF_BYTES],
   ['TFG_DW_WBUF_BYTES', TFG_DW_WBUF_BYTES],
   ['TFG_DW_MAX_KH', TFG_DW_MAX_KH],
+  ['TFG_DW_PLANE_MIN_OUTPUTS', TFG_DW_PLANE_MIN_OUTPUTS],
   ['TFG_XNOR_WORDS_MAX', XNOR_WORDS_MAX],
   ['TFG_HUFF_ROW_MAX', HUFF_ROW_MAX],
   ['TFG_HUFF_TABLE_BITS_MAX', MAX_TABLE_BITS],

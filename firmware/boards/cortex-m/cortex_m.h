@@ -54,6 +54,19 @@ static inline uint64_t cortex_m_systick_ticks(volatile uint32_t *wraps) {
   return (uint64_t)w0 * (SYST_RELOAD + 1u) + (SYST_RELOAD - value);
 }
 
+/* Starts a fresh SysTick period here. Idle time (WFI while the host sends) advances QEMU's virtual clock by wall
+ * time, so without this the next wrap, and its handler's instructions and exception frame, lands at a random point
+ * of the timed region that follows; after it, a wrap lands only 2^24 ticks into the region, at the same
+ * instruction every run. The write clears the counter and it reloads on the next tick without a wrap interrupt, so
+ * the wrap count moves on by one here and the 64-bit count stays monotonic (it skips the rest of the period). */
+static inline void cortex_m_systick_restart(volatile uint32_t *wraps) {
+  __asm volatile("cpsid i" ::: "memory");
+  TFG_REG32(SYST_CVR) = 0u;
+  while (TFG_REG32(SYST_CVR) == 0u) {}
+  *wraps = *wraps + 1u;
+  __asm volatile("cpsie i" ::: "memory");
+}
+
 /* Aligns the caller to a fixed phase of the SysTick tick, so a timed region starts at the same point inside a
  * tick on every run and its tick count is exactly repeatable. For a tick of 5 instructions (25 MHz core clock at
  * -icount shift=3): two SysTick reads 4 instructions apart see the same value only when the first one fell on

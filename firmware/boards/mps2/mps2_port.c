@@ -9,7 +9,9 @@
 #define UART_CTRL (UART0_BASE + 0x08u)  /* bit0: TX enable, bit1: RX enable */
 #define UART_INTCLEAR (UART0_BASE + 0x0Cu)
 #define UART_BAUDDIV (UART0_BASE + 0x10u)
+#define UART_CTRL_RX_INTEN (1u << 3)
 #define NVIC_ISER0 0xE000E100u
+#define NVIC_ICPR0 0xE000E280u
 #define UART0_RX_IRQ 0u
 
 /* The one mutable global: SysTick wraps, written only by the interrupt handler. */
@@ -51,7 +53,7 @@ __attribute__((section(".vectors"), used)) static void (*const vector_table[17])
 
 void tfg_port_init(void) {
   TFG_REG32(UART_BAUDDIV) = 16u;
-  TFG_REG32(UART_CTRL) = 3u | (1u << 3); /* TX, RX, RX interrupt */
+  TFG_REG32(UART_CTRL) = 3u; /* TX, RX; getc enables the RX interrupt only while it sleeps */
   TFG_REG32(NVIC_ISER0) = 1u << UART0_RX_IRQ;
   cortex_m_systick_start();
 }
@@ -66,21 +68,31 @@ void tfg_port_putc(uint8_t byte) {
   TFG_REG32(UART_DATA) = byte;
 }
 
-/* Sleeps until a byte arrives instead of spinning: a spinning guest takes QEMU's I/O lock on every status read
- * and starves the thread that feeds the pty, which made receiving ~30x slower. */
+/* Polls, and sleeps until a byte arrives when none is there: a spinning guest takes QEMU's I/O lock on every
+ * status read and starves the thread that feeds the pty, which made receiving ~30x slower. The RX interrupt is
+ * enabled only for the sleep (masked check-then-WFI: a byte arriving between the check and the WFI still wakes
+ * it), so a byte that arrives while an inference runs cannot interrupt the measured region. */
 uint8_t tfg_port_getc(void) {
-  /* Masked check-then-WFI: a byte arriving between the check and the WFI still wakes it (pending IRQ). */
-  __asm volatile("cpsid i" ::: "memory");
-  while ((TFG_REG32(UART_STATE) & 2u) == 0u) {
-    __asm volatile("wfi\n cpsie i\n isb\n cpsid i" ::: "memory");
+  if ((TFG_REG32(UART_STATE) & 2u) == 0u) {
+    __asm volatile("cpsid i" ::: "memory");
+    TFG_REG32(UART_CTRL) |= UART_CTRL_RX_INTEN;
+    while ((TFG_REG32(UART_STATE) & 2u) == 0u) {
+      __asm volatile("wfi\n cpsie i\n isb\n cpsid i" ::: "memory");
+    }
+    TFG_REG32(UART_CTRL) &= ~UART_CTRL_RX_INTEN;
+    TFG_REG32(UART_INTCLEAR) = 2u;
+    TFG_REG32(NVIC_ICPR0) = 1u << UART0_RX_IRQ;
+    __asm volatile("cpsie i" ::: "memory");
   }
-  __asm volatile("cpsie i" ::: "memory");
   return (uint8_t)TFG_REG32(UART_DATA);
 }
 
 uint64_t tfg_port_ticks(void) { return cortex_m_systick_ticks(&tfg_systick_wraps); }
 /* SysTick ticks are 5 instructions here (25 MHz, -icount shift=3). */
-void tfg_port_timer_align(void) { cortex_m_systick_align_5(); }
+void tfg_port_timer_align(void) {
+  cortex_m_systick_restart(&tfg_systick_wraps);
+  cortex_m_systick_align_5();
+}
 enum tfg_timer_kind tfg_port_timer_kind(void) { return TFG_TIMER_CORE_CLOCK; }
 
 void tfg_port_stack_bounds(uintptr_t *bottom, uintptr_t *top) {

@@ -12,10 +12,24 @@ import { declareDspQuant, smmulrChannels } from './dsp-weights.ts';
 export const TFG_DW_ROWBUF_BYTES = 8192;
 export const TFG_DW_WBUF_BYTES = 4608;
 export const TFG_DW_MAX_KH = 16;
+/** The C side's TFG_DW_PLANE_MIN_OUTPUTS: the 3×3 stride-1 plane path needs this many outputs per channel. */
+export const TFG_DW_PLANE_MIN_OUTPUTS = 64;
 
-/** Scratch tfg_depthwise_conv2d_s8_dsp needs for this geometry: [row ring, widened weights] bytes; their sum is its
- *  C tfg_depthwise_conv2d_s8_dsp_scratch_bytes. */
-export function depthwiseDspScratch(channels: number, kH: number, kW: number, outW: number, strideW: number): [number, number] {
+/** Scratch tfg_depthwise_conv2d_s8_dsp needs for this geometry: [row ring or padded plane, widened weights] bytes;
+ *  their sum is its C tfg_depthwise_conv2d_s8_dsp_scratch_bytes. 3×3 at stride 1 over at least
+ *  TFG_DW_PLANE_MIN_OUTPUTS outputs takes one channel's plane padded to (out_h + 2)·(out_w + 2) int8 plus 4 bytes of
+ *  word-load overrun; other windows a ring of k_h widened rows and the widened weights. */
+export function depthwiseDspScratch(
+  channels: number,
+  kH: number,
+  kW: number,
+  outH: number,
+  outW: number,
+  strideH: number,
+  strideW: number,
+): [number, number] {
+  if (kH === 3 && kW === 3 && strideH === 1 && strideW === 1 && outH * outW >= TFG_DW_PLANE_MIN_OUTPUTS)
+    return [(outH + 2) * (outW + 2) + 4, 0];
   const groups = Math.ceil(channels / 4);
   const wp = (outW - 1) * strideW + kW;
   return [kH * groups * wp * 8, groups * kH * kW * 8];
@@ -26,7 +40,8 @@ function dspScratch(ctx: NodeContext<Node<'DepthwiseConv2D'>>): number | undefin
   const a = ctx.node.attrs;
   const w = ctx.input(1)!;
   const [, kH, kW, ch] = w.shape;
-  const [rowBytes, wBytes] = depthwiseDspScratch(ch, kH, kW, ctx.output().shape[2], a.strides[1]);
+  const [, outH, outW] = ctx.output().shape;
+  const [rowBytes, wBytes] = depthwiseDspScratch(ch, kH, kW, outH, outW, a.strides[0], a.strides[1]);
   const dsp =
     ctx.kernels === 'cortex-m-dsp' &&
     ctx.input(0)!.dtype === 'i8' &&
