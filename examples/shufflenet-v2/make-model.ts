@@ -1,8 +1,7 @@
 // ShuffleNetV2 (torchvision's architecture, width ×0.5 by default) written as PyTorch's ONNX exporter writes it at opset
 // 13 in eval mode: BatchNorm folded into the convolutions, the channel split as Split (x.chunk(2, dim=1)), the channel
-// shuffle as Reshape [N, g, C/g, H, W] → Transpose [0,2,1,3,4] → Reshape [N, -1, H, W], and a Gemm classifier. Global
-// pooling is GlobalAveragePool + Flatten; torchvision's x.mean([2, 3]) exports as ReduceMean, which tinyforge does not
-// import yet. Weights are He-normal from a fixed seed (not trained): the model checks that the ops compute, not accuracy.
+// shuffle as Reshape [N, g, C/g, H, W] → Transpose [0,2,1,3,4] → Reshape [N, -1, H, W], global pooling as torchvision's
+// x.mean([2, 3]) exports it (ReduceMean over axes 2, 3 without keepdims), and a Gemm classifier. Weights are He-normal from a fixed seed (not trained): the model checks that the ops compute, not accuracy.
 // Usage: node --import tsx examples/shufflenet-v2/make-model.ts out.onnx [--size 64] [--classes 10] [--seed 1]
 //          [--inputs <dir>]   also writes <dir>/x.npy + y.npy: 32 seeded uniform inputs in [-2, 2] (NHWC, as npy datasets are read) and labels 0..classes-1,
 //                             enough to calibrate int8 ranges for a device = reference check (not a real dataset)
@@ -111,8 +110,7 @@ export function shuffleNetV2Onnx(o: ShuffleNetOptions): Uint8Array {
     }
   });
   h = wr.conv(h, c, channels[4], 1, 1, 1, true, 'conv5');
-  [h] = wr.op('GlobalAveragePool', [h]);
-  [h] = wr.op('Flatten', [h], { axis: 1 });
+  [h] = wr.op('ReduceMean', [h], { axes: [2, 3], keepdims: 0 });
   wr.inits.push(floatTensor('fc.weight', [o.classes, channels[4]], heNormal(o.classes * channels[4], channels[4], makeRng(o.seed + 1))));
   wr.inits.push(floatTensor('fc.bias', [o.classes], new Float32Array(o.classes)));
   wr.nodes.push(node('Gemm', [h, 'fc.weight', 'fc.bias'], ['logits'], { transB: 1 }, '/fc/Gemm'));
