@@ -3,7 +3,7 @@
 // shuffle as Reshape [N, g, C/g, H, W] → Transpose [0,2,1,3,4] → Reshape [N, -1, H, W], global pooling as torchvision's
 // x.mean([2, 3]) exports it (ReduceMean over axes 2, 3 without keepdims), and a Gemm classifier. Weights are He-normal from a fixed seed (not trained): the model checks that the ops compute, not accuracy.
 // Usage: node --import tsx examples/shufflenet-v2/make-model.ts out.onnx [--size 64] [--classes 10] [--seed 1]
-//          [--inputs <dir>]   also writes <dir>/x.npy + y.npy: 32 seeded uniform inputs in [-2, 2] (NHWC, as npy datasets are read) and labels 0..classes-1,
+//          [--inputs <dir> [--count 32]]   also writes <dir>/x.npy + y.npy: count seeded uniform inputs in [-2, 2] (NHWC, as npy datasets are read) and labels 0..classes-1,
 //                             enough to calibrate int8 ranges for a device = reference check (not a real dataset)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -134,6 +134,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
       classes: { type: 'string', default: '10' },
       seed: { type: 'string', default: '1' },
       inputs: { type: 'string' },
+      count: { type: 'string', default: '32' },
     },
   });
   if (positionals.length !== 1) {
@@ -144,7 +145,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
   writeFileSync(positionals[0], bytes);
   console.error(`wrote ${positionals[0]} (${bytes.length} bytes)`);
   if (values.inputs) {
-    const [count, size, classes] = [32, Number(values.size), Number(values.classes)];
+    const [count, size, classes] = [Number(values.count), Number(values.size), Number(values.classes)];
     const rng = makeRng(Number(values.seed) + 2);
     mkdirSync(values.inputs, { recursive: true });
     const x = Float32Array.from({ length: count * 3 * size * size }, () => 4 * rng.next() - 2);
