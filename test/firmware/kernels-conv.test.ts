@@ -255,11 +255,11 @@ describe('conv kernels', () => {
     ],
     [
       {
-        name: 'dw 5x5 interior and border, 20 channels (a 16-channel chunk + 4)',
+        name: 'dw 2x3 interior and border, 20 channels (a 16-channel chunk + 4)',
         input: [1, 7, 6, 20],
         outC: 0,
-        k: [5, 5],
-        attrs: { pads: [2, 1, 2, 2], activation: 'relu' },
+        k: [2, 3],
+        attrs: { pads: [1, 1, 0, 2], activation: 'relu' },
         inZp: 127,
       },
       1,

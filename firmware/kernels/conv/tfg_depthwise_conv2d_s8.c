@@ -1,24 +1,26 @@
 /* tfg_depthwise_conv2d_s8: portable int8 depthwise convolution, exact like TFLite reference_integer_ops::DepthwiseConvPerChannel.
- * Depth multiplier 1 without dilation (nearly every depthwise layer) runs in chunks of channels: the chunk's weights are
+ * Depth multiplier 1 without dilation, windows of up to 9 taps (nearly every depthwise layer), runs in chunks of channels: the chunk's weights are
  * copied tap-contiguous onto the stack and input_offset·Σw is folded into the bias, so an interior window (fully inside
- * the input) costs two loads and one multiply-add per tap, with the 3×3 taps unrolled; a border window points its
- * padded taps at a row of input zero points once per pixel instead of testing every tap. Other shapes take the general loop. */
+ * the input) costs two loads and one multiply-add per tap, with the 3×3 taps unrolled and vertically adjacent 3×3
+ * windows paired to share weight loads; a border window points its padded taps at a row of input zero points once per
+ * pixel instead of testing every tap. Other shapes take the general loop. */
 #include "tfg_support.h"
 
-enum { TFG_DW_CHUNK = 16, TFG_DW_MAX_TAPS = 25 };
+enum { TFG_DW_CHUNK = 16, TFG_DW_MAX_TAPS = 9 };
 
-/* One channel's requantization, unpacked once per chunk: the shifts, the rounding mask and half of
- * tfg_requantize's RoundingDivideByPOT, so each output pays only the multiply and the shifts. */
+/* One channel's requantization, unpacked once per chunk (12 bytes, so a chunk stays small on the stack). */
 typedef struct {
-  int32_t folded_bias, multiplier, left, right, mask, half;
+  int32_t folded_bias, multiplier;
+  int16_t left, right;
 } tfg_dw_channel;
 
 /* tfg_requantize without the INT32_MIN·INT32_MIN saturation, which the caller ruled out (multiplier ≠ INT32_MIN). */
 static inline int8_t tfg_dw_out(int32_t acc, const tfg_dw_channel *ch, const tfg_s8_channel_quant *q) {
   const int64_t ab = (int64_t)(int32_t)((uint32_t)acc << ch->left) * ch->multiplier;
   const int32_t x = (int32_t)((ab + ((int64_t)1 << 30)) >> 31);
-  const int32_t threshold = ch->half + (int32_t)((uint32_t)x >> 31);
-  const int32_t v = (x >> ch->right) + ((x & ch->mask) > threshold) + q->output_offset;
+  const int32_t mask = (int32_t)(((uint32_t)1 << ch->right) - 1u);
+  const int32_t threshold = (mask >> 1) + (int32_t)((uint32_t)x >> 31);
+  const int32_t v = (x >> ch->right) + ((x & mask) > threshold) + q->output_offset;
   return (int8_t)tfg_clamp_i32(v, q->act_min, q->act_max);
 }
 
@@ -128,10 +130,8 @@ static void tfg_dw_s8_m1(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, 
       const int32_t shift = q->shift[c0 + j];
       ch->folded_bias = (bias ? bias[c0 + j] : 0) + offset * wsum;
       ch->multiplier = q->multiplier[c0 + j];
-      ch->left = shift > 0 ? shift : 0;
-      ch->right = shift > 0 ? 0 : -shift;
-      ch->mask = (int32_t)(((uint32_t)1 << ch->right) - 1u);
-      ch->half = ch->mask >> 1;
+      ch->left = (int16_t)(shift > 0 ? shift : 0);
+      ch->right = (int16_t)(shift > 0 ? 0 : -shift);
     }
     for (int32_t b = 0; b < g->batch; ++b) {
       const int8_t *img = in + (size_t)b * in_h * row_step + c0;
