@@ -118,10 +118,15 @@ const CHECKS: Record<string, (r: Run) => void> = {
   'compile examples/mnist-cnn/model.onnx --board esp32 --dataset mnist -o out/cnn-esp32': () => {
     expect(readFileSync(out('cnn-esp32', 'esp-idf', 'CMakeLists.txt'), 'utf8')).toContain('project(');
   },
-  'compile examples/mlperf-tiny/kws01/models/kws_ref_model.tflite --board mps2-an386 --lib -o out/kws-lib': () => {
+  'compile examples/mlperf-tiny/kws01/models/kws_ref_model.tflite --board mps2-an386 --lib --name kws -o out/kws-lib': () => {
     expect(existsSync(out('kws-lib', 'CMakeLists.txt'))).toBe(true);
-    expect(readFileSync(out('kws-lib', 'model.h'), 'utf8')).toContain('tfg_model_run');
+    expect(readFileSync(out('kws-lib', 'kws.h'), 'utf8')).toContain('int32_t kws_run(');
   },
+  'compile examples/mnist-cnn/model.onnx --board mps2-an386 --dataset mnist --lib --format arduino --name digits -o out/digits-arduino':
+    () => {
+      expect(readFileSync(out('digits-arduino', 'library.properties'), 'utf8')).toMatch(/^name=/m);
+      expect(readFileSync(out('digits-arduino', 'src', 'digits.h'), 'utf8')).toContain('int32_t digits_run(');
+    },
   'run examples/mnist-cnn/model.onnx --board host --input input=examples/mnist-cnn/test_data_set_0/input_0.pb --output-dir out/run': () => {
     const want = readTensorProto(readFileSync(join(repo, 'examples/mnist-cnn/test_data_set_0/output_0.pb')));
     const got = readTensorProto(readFileSync(out('run', 'probs.pb')));
