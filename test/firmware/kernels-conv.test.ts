@@ -254,6 +254,28 @@ describe('conv kernels', () => {
       1,
     ],
     [
+      {
+        name: 'dw 2x3 interior and border, 20 channels (a 16-channel chunk + 4)',
+        input: [1, 7, 6, 20],
+        outC: 0,
+        k: [2, 3],
+        attrs: { pads: [1, 1, 0, 2], activation: 'relu' },
+        inZp: 127,
+      },
+      1,
+    ],
+    [
+      {
+        name: 'dw 3x3 stride 2, 33 channels (two chunks + 1), asymmetric pads',
+        input: [1, 9, 8, 33],
+        outC: 0,
+        k: [3, 3],
+        attrs: { strides: [2, 2], pads: [0, 1, 1, 0] },
+        inZp: -128,
+      },
+      1,
+    ],
+    [
       { name: 'dw 3x3 no pad 16 channels saturating', input: [1, 5, 4, 16], outC: 0, k: [3, 3], attrs: {}, outScale: 0.001, outZp: -128 },
       1,
     ],
