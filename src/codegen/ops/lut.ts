@@ -1,4 +1,4 @@
-// Table-driven int8 activations (Sigmoid, Tanh, HardSigmoid, Exp, Log): tfg_lut_s8 with the reference's 256-entry
+// Table-driven int8 activations (Sigmoid, Tanh, HardSigmoid, HardSwish, Exp, Log): tfg_lut_s8 with the reference's 256-entry
 // table (bit-exact by construction); float inputs go to the op's own float kernel.
 import type { Node } from '../../ir/graph.ts';
 import { product } from '../../ir/graph.ts';
@@ -18,6 +18,7 @@ export function emitLut(ctx: EmitContext, floatKernel: string, floatArgs: string
   };
 }
 
+export const hardSwish: OpEmitter<Node<'HardSwish'>> = (ctx) => emitLut(ctx, 'tfg_hard_swish_f32');
 export const sigmoid: OpEmitter<Node<'Sigmoid'>> = (ctx) => emitLut(ctx, 'tfg_sigmoid_f32');
 export const tanh: OpEmitter<Node<'Tanh'>> = (ctx) => emitLut(ctx, 'tfg_tanh_f32');
 export const exp: OpEmitter<Node<'Exp'>> = (ctx) => emitLut(ctx, 'tfg_exp_f32');

@@ -12,7 +12,6 @@ import { denseInt8 } from './dense.ts';
 import { depthwiseConv2dInt8 } from './depthwise-conv2d.ts';
 import { dequantizeInt8 } from './dequantize.ts';
 import { globalAveragePoolInt8 } from './global-average-pool.ts';
-import { hardSwishInt8 } from './hard-swish.ts';
 import { lutInt8 } from './lut.ts';
 import { maxPoolInt8 } from './max-pool.ts';
 import { mulInt8 } from './mul.ts';
@@ -39,7 +38,7 @@ export const int8Kernels = {
   Sub: subInt8,
   Mul: mulInt8,
   Concat: concatInt8,
-  HardSwish: hardSwishInt8,
+  HardSwish: lutInt8,
   Relu: reluInt8,
   Clip: reluInt8,
   Softmax: softmaxInt8,

@@ -1,4 +1,4 @@
-// int8 element-wise activations by a 256-entry lookup table (TFLite's LUT approach for LOGISTIC, TANH, …): the
+// int8 element-wise activations by a 256-entry lookup table (TFLite's LUT approach for LOGISTIC, TANH, …; HardSwish too): the
 // float function is evaluated once per possible input at compile time.
 //
 // Prepare: table[q + 128] = quantize(f(dequantize(q, s_in, zp_in)), s_out, zp_out), with f the float reference of the
@@ -9,16 +9,18 @@
 import type { Node, OpType, Tensor, TensorData } from '../../ir/graph.ts';
 import type { Value } from '../kernel.ts';
 import { hardSigmoidValue } from '../float/hard-sigmoid.ts';
+import { hardSwishValue } from '../float/hard-swish.ts';
 import { dequantizeValue, quantizeValue } from '../quant.ts';
 import { int8Data, quantOf, requireInput } from './common.ts';
 
-type LutOp = Extract<OpType, 'Sigmoid' | 'Tanh' | 'HardSigmoid' | 'Exp' | 'Log'>;
+type LutOp = Extract<OpType, 'Sigmoid' | 'Tanh' | 'HardSigmoid' | 'HardSwish' | 'Exp' | 'Log'>;
 
 /** The float function each table-driven op applies (float32 result). */
 const LUT_FUNCTIONS: { [K in LutOp]: (x: number, node: Node<K>) => number } = {
   Sigmoid: (x) => Math.fround(1 / (1 + Math.exp(-x))),
   Tanh: (x) => Math.fround(Math.tanh(x)),
   HardSigmoid: (x, n) => hardSigmoidValue(x, n.attrs.alpha, n.attrs.beta),
+  HardSwish: (x) => hardSwishValue(x),
   Exp: (x) => Math.fround(Math.exp(x)),
   Log: (x) => Math.fround(Math.log(x)),
 };
