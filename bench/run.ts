@@ -196,7 +196,11 @@ async function main(argv: string[]): Promise<void> {
   const readmeText = readFileSync(readmePath, 'utf8');
   const readme = readReadmeRows(readmeText);
   const results: RowResult[] = [];
-  for (const [i, row] of rows.entries()) results.push(await runRow(row, readme, i + 1, rows.length));
+  for (const [i, row] of rows.entries()) {
+    results.push(await runRow(row, readme, i + 1, rows.length));
+    // After each row, so a long run that is stopped keeps what it measured.
+    if (args.writeReadme) writeReadme(readmePath, results);
+  }
   const payload = { ...runMeta(argv), rows: results };
   if (args.json) process.stdout.write(JSON.stringify(payload, null, 2) + '\n');
   else {
@@ -204,26 +208,28 @@ async function main(argv: string[]): Promise<void> {
     const path = writeResults('bench', payload, args.out);
     process.stdout.write(`wrote ${relative(process.cwd(), path)}\n`);
   }
-  if (args.writeReadme) {
-    const ran = new Map(results.filter((r) => r.status === 'ok').map((r) => [r.id, r]));
-    // Read again: a long run must not undo what another run (or a person) wrote to README.md meanwhile.
-    const currentText = readFileSync(readmePath, 'utf8');
-    const existing = new Map((readReadmeRows(currentText) ?? []).map((r) => [r.command, r]));
-    const merged: ReadmeRow[] = ROWS.flatMap((row) => {
-      const r = ran.get(row.id);
-      const command = commandText(row);
-      if (r) return [{ what: row.what, figures: figuresText(r.figures), command }];
-      const old = existing.get(command);
-      return old ? [{ ...old, what: row.what }] : [];
-    });
-    writeFileSync(readmePath, writeReadmeRows(currentText, merged));
-    log(`README.md: figures table rewritten (${ran.size} row(s) measured now)`);
-  }
+  if (args.writeReadme) log(`README.md: figures table rewritten (${results.filter((r) => r.status === 'ok').length} row(s) measured now)`);
   const failed = results.filter((r) => r.status === 'failed' || (r.readme === 'differs' && !args.writeReadme));
   if (failed.length) {
     log(`${failed.length} row(s) failed or differ from the README: ${failed.map((r) => r.id).join(', ')}`);
     process.exitCode = 1;
   }
+}
+
+/** Rewrites README.md's figures table with the rows measured so far; the others keep their figures. */
+function writeReadme(readmePath: string, results: RowResult[]): void {
+  const ran = new Map(results.filter((r) => r.status === 'ok').map((r) => [r.id, r]));
+  // Read again: a long run must not undo what another run (or a person) wrote to README.md meanwhile.
+  const currentText = readFileSync(readmePath, 'utf8');
+  const existing = new Map((readReadmeRows(currentText) ?? []).map((r) => [r.command, r]));
+  const merged: ReadmeRow[] = ROWS.flatMap((row) => {
+    const r = ran.get(row.id);
+    const command = commandText(row);
+    if (r) return [{ what: row.what, figures: figuresText(r.figures), command }];
+    const old = existing.get(command);
+    return old ? [{ ...old, what: row.what }] : [];
+  });
+  writeFileSync(readmePath, writeReadmeRows(currentText, merged));
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
