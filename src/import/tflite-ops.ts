@@ -18,6 +18,7 @@ import {
   type Padding,
 } from './tflite-options.ts';
 import { UnsupportedFeature, halfToFloat } from './tflite-tensors.ts';
+import { concatenation, expandDims, pack, pad, split, splitV, squeeze, stridedSlice, transpose, unpack } from './tflite-ops-plumbing.ts';
 import {
   activation,
   arity,
@@ -427,4 +428,16 @@ export const CONVERTERS: Record<string, OpImport> = {
   MEAN: { maxVersion: 2, convert: reducer('ReduceMean', 'MEAN') },
   SUM: { maxVersion: 2, convert: reducer('ReduceSum', 'SUM') },
   REDUCE_MAX: { maxVersion: 2, convert: reducer('ReduceMax', 'REDUCE_MAX') },
+  // Versions past 1 add tensor types (int8, int16, string, bool) or ranks; the tensor table refuses the types we lack.
+  CONCATENATION: { maxVersion: 4, convert: concatenation },
+  PAD: { maxVersion: 4, convert: pad('PAD') },
+  PADV2: { maxVersion: 4, convert: pad('PADV2') },
+  TRANSPOSE: { maxVersion: 6, convert: transpose },
+  SQUEEZE: { maxVersion: 2, convert: squeeze },
+  EXPAND_DIMS: { maxVersion: 3, convert: expandDims },
+  PACK: { maxVersion: 4, convert: pack },
+  UNPACK: { maxVersion: 4, convert: unpack },
+  SPLIT: { maxVersion: 4, convert: split },
+  SPLIT_V: { maxVersion: 3, convert: splitV },
+  STRIDED_SLICE: { maxVersion: 8, convert: stridedSlice },
 };
