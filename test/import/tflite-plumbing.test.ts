@@ -1,7 +1,8 @@
 // TFLite tensor plumbing (CONCATENATION, PAD/PADV2, TRANSPOSE, SQUEEZE, EXPAND_DIMS, PACK, UNPACK, SPLIT, SPLIT_V,
 // STRIDED_SLICE and its five masks) on hand-built .tflite files: the float reference against TensorFlow's own ops
 // (tfjs, whose stridedSlice follows TF's mask rules), an int8 chain whose generated C matches the reference byte for
-// byte, the Keras Conv1D pattern (EXPAND_DIMS → CONV_2D → SQUEEZE) and MEAN with keep_dims both ways.
+// byte, the Keras Conv1D pattern (EXPAND_DIMS → CONV_2D → SQUEEZE), MEAN with keep_dims both ways, and QUANTIZE /
+// DEQUANTIZE at the float boundary of an int8 model.
 import { describe, expect, it } from 'vitest';
 import { importTflite } from '../../src/import/tflite.ts';
 import { product, type Graph } from '../../src/ir/graph.ts';
@@ -15,6 +16,7 @@ import { buildModel, f32, i32, type OpSpec, type TensorSpec } from './tflite-bui
 
 const CONCATENATION = 2,
   CONV = 3,
+  DEQUANTIZE = 6,
   PAD = 34,
   TRANSPOSE = 39,
   MEAN = 40,
@@ -25,7 +27,8 @@ const CONCATENATION = 2,
   EXPAND_DIMS = 70,
   PACK = 83,
   UNPACK = 88,
-  SPLIT_V = 102;
+  SPLIT_V = 102,
+  QUANTIZE = 114;
 
 /** A constant operand: int32 unless `float`. */
 interface Const {
@@ -625,4 +628,35 @@ describe('Keras exporter patterns in TFLite', () => {
       checkAgainstReference(g, { samples: 2 });
     });
   }
+});
+
+describe('TFLite QUANTIZE and DEQUANTIZE around int8 plumbing (an int8 model with float input and output)', () => {
+  // x f32 → QUANTIZE (scale 0.02) → TRANSPOSE → QUANTIZE i8 → i8 (scale 0.03, a requantize) → DEQUANTIZE → f32.
+  const model = buildModel(
+    [
+      { name: 'x', shape: [1, 4, 6], type: 0 },
+      { name: 'q1', shape: [1, 4, 6], type: 9, scale: [0.02], zeroPoint: [5] },
+      { name: 'perm', shape: [3], type: 2, data: i32([0, 2, 1]) },
+      { name: 't', shape: [1, 6, 4], type: 9, scale: [0.02], zeroPoint: [5] },
+      { name: 'q2', shape: [1, 6, 4], type: 9, scale: [0.03], zeroPoint: [-9] },
+      { name: 'y', shape: [1, 6, 4], type: 0 },
+    ],
+    [
+      { code: QUANTIZE, inputs: [0], outputs: [1] },
+      { code: TRANSPOSE, inputs: [1, 2], outputs: [3] },
+      { code: QUANTIZE, version: 2, inputs: [3], outputs: [4] },
+      { code: DEQUANTIZE, version: 2, inputs: [4], outputs: [5] },
+    ],
+    [0],
+    [5],
+  );
+
+  it('round-trips each value to within the two quantization steps, and the C matches the reference', () => {
+    const g = importTflite(model, 'quantize.tflite');
+    expect(g.nodes.map((n) => n.op)).toEqual(['Quantize', 'Transpose', 'Quantize', 'Dequantize']);
+    const x = randF32(rng(41), 24, -2, 2);
+    const y = runGraph(g, { x }).outputs.y;
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 6; j++) expect(Math.abs(y[j * 4 + i] - x[i * 6 + j])).toBeLessThanOrEqual(0.01 + 0.03);
+    checkAgainstReference(g, { samples: 2 });
+  });
 });
