@@ -1,6 +1,6 @@
 // The `models` group (`npm run bench -- --models`): what tinyforge can import and run as users' models need it — the
 // ONNX node test suite per op on the reference, host C and mps2-an386, the supported ONNX op count, and the 1-D IMU
-// CNN and ShuffleNetV2 deployed int8 on mps2-an386.
+// CNN, ShuffleNetV2 and MobileNetV2 deployed int8 on mps2-an386.
 import type { SuiteResult } from '../src/cli/conformance-suite.ts';
 import { atLeast, fmtInt, type BenchRow, type Check, type Figure } from './row.ts';
 import { arena, flash, identical, instructions, stack, type DeployReport } from './rows.ts';
@@ -67,4 +67,16 @@ const shuffleNetRow: BenchRow = {
   checks: (o) => [identical('device = reference', o[0] as DeployReport)],
 };
 
-export const MODELS: BenchRow[] = [nodeSuite, imuRow, shuffleNetRow];
+const mobileNetV2Row: BenchRow = {
+  id: 'mobilenet-v2-int8-an386',
+  group: 'models',
+  what: `MobileNetV2-0.35 96×96 (examples/mobilenet-v2, PyTorch opset-13 export form, untrained) int8, ${BOARD}`,
+  commands: [`deploy examples/mobilenet-v2/model.onnx --board ${BOARD} --dataset examples/mobilenet-v2/inputs --samples 8`],
+  figures: (o) => {
+    const r = o[0] as DeployReport;
+    return [instructions(r), arena(r), flash(r), stack(r)];
+  },
+  checks: (o) => [identical('device = reference', o[0] as DeployReport)],
+};
+
+export const MODELS: BenchRow[] = [nodeSuite, imuRow, shuffleNetRow, mobileNetV2Row];
