@@ -34,14 +34,16 @@ function weight(n: OpCall, i: number, what: string, dims: number[]): string {
   return n.ctx.constant(n.inputName(i), dims, c.data);
 }
 
-/** initial_h / initial_c: absent, a constant, or a runtime tensor (PyTorch's Expand of zeros), each [1,B,H]. */
+/** initial_h / initial_c: absent, a constant (all zeros: left absent), or a runtime tensor, each [1,B,H]. */
 function state(n: OpCall, i: number, what: string, batch: number, hidden: number): string {
   const v = n.ins[i];
   if (!v) return '';
   const dims = v.kind === 'const' ? v.c.dims : n.act(i).shape;
   if (dims.length !== 3 || dims[0] !== 1 || dims[1] !== batch || dims[2] !== hidden)
     throw new ImportProblem(`${what} (input ${i}) must be [1,${batch},${hidden}], got [${dims.join(',')}]`);
-  return v.kind === 'const' ? n.ctx.constant(n.inputName(i), dims, v.c.data) : n.act(i).ir;
+  if (v.kind !== 'const') return n.act(i).ir;
+  // Zeros (PyTorch's default state) are what the kernels start from anyway: no constant in flash.
+  return v.c.data.every((d) => d === 0) ? '' : n.ctx.constant(n.inputName(i), dims, v.c.data);
 }
 
 export function recurrent(n: OpCall, used: Set<string>): void {
