@@ -178,4 +178,33 @@ describe('refused GRU/LSTM forms', () => {
     expect(e.code).toBe('unsupported-attribute');
     expect(e.diagnostic.notes?.join('\n')).toContain(words);
   });
+
+  it('sequence_lens shorter than T and a used Y_c are refused, each named', () => {
+    const r = rng(1);
+    const lstm = (lens: number[], outs: string[]) =>
+      encodeModel(
+        makeModel({
+          nodes: [node('LSTM', ['x', 'W', 'R', '', 'lens'], outs, { hidden_size: 2 })],
+          initializers: [
+            floatTensor('W', [1, 8, 3], randF32(r, 24)),
+            floatTensor('R', [1, 8, 2], randF32(r, 16)),
+            int64Tensor('lens', [1], lens),
+          ],
+          inputs: [valueInfo('x', [4, 1, 3])],
+          outputs: outs.filter(Boolean).map((o) => valueInfo(o, o === 'Y' ? [4, 1, 1, 2] : [1, 1, 2])),
+          opset: 14,
+        }),
+      );
+    const notesOf = (bytes: Uint8Array) => {
+      try {
+        importOnnx(bytes, 'lstm.onnx');
+      } catch (e) {
+        return ((e as TinyforgeError).diagnostic.notes ?? []).join('\n');
+      }
+      return 'imported';
+    };
+    expect(notesOf(lstm([3], ['Y']))).toContain('sequence_lens [3] differ from the 4 steps of X');
+    expect(notesOf(lstm([4], ['', '', 'Y_c']))).toContain('output Y_c ("Y_c", the last cell state) is used');
+    expect(notesOf(lstm([4], ['Y']))).toBe('imported');
+  });
 });
