@@ -27,11 +27,12 @@ describe('GRU keyword model (examples/gru-kws)', () => {
     expect(Buffer.from(readFileSync('examples/gru-kws/inputs/x.npy')).equals(Buffer.from(x))).toBe(true);
   });
 
-  it('imports as one GRU with no initial-state constant; the float reference matches onnxruntime', async () => {
+  it('imports as one GRU writing its last step, no initial-state constant; the float reference matches onnxruntime', async () => {
     const g = simplify(importOnnx(bytes, 'gru-kws.onnx'));
     const gru = g.nodes.find((n) => n.op === 'GRU')!;
     expect(gru.op === 'GRU' && gru.attrs.linearBeforeReset).toBe(true);
     expect(gru.inputs[4] ?? '').toBe(''); // the Expand of zeros folded and dropped: the kernel starts from zeros
+    expect(gru.op === 'GRU' && gru.attrs.sequenceOutput).toBe(false); // only y[:, -1] is read: one step written
     const { x } = kwsSamples(3, 2);
     for (let i = 0; i < 3; i++) {
       const input = { dims: KWS_INPUT_DIMS, data: x.slice(i * SAMPLE, (i + 1) * SAMPLE) };

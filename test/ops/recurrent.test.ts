@@ -131,6 +131,44 @@ describe('GRU', () => {
   });
 });
 
+describe('only the last step read', () => {
+  // y[step] of Y [T,1,B,H] through Gather on axis 0: simplify lets the layer write one step when that step is the
+  // last one computed (T−1 forward, 0 reverse), and leaves it writing every step otherwise.
+  const picked = (direction: string, step: number) => {
+    const r = rng(11);
+    return encodeModel(
+      makeModel({
+        nodes: [
+          node('GRU', ['x', 'W', 'R'], ['Y'], { hidden_size: 4, direction, linear_before_reset: 1 }),
+          node('Gather', ['Y', 'step'], ['y'], { axis: 0 }),
+        ],
+        initializers: [
+          floatTensor('W', [1, 12, 3], randF32(r, 36)),
+          floatTensor('R', [1, 12, 4], randF32(r, 48)),
+          int64Tensor('step', [], [step]),
+        ],
+        inputs: [valueInfo('x', [5, 1, 3])],
+        outputs: [valueInfo('y', [1, 1, 4])],
+        opset: 14,
+      }),
+    );
+  };
+  it.each([
+    ['forward', 4, false],
+    ['forward', 3, true],
+    ['reverse', 0, false],
+    ['reverse', 4, true],
+  ] as const)('%s GRU, step %i: writes every step = %s, and matches onnxruntime', async (direction, step, sequence) => {
+    const bytes = picked(direction, step);
+    const g = simplify(importOnnx(bytes, 'gru.onnx'));
+    const gru = g.nodes.find((n) => n.op === 'GRU')!;
+    expect(gru.op === 'GRU' && gru.attrs.sequenceOutput).toBe(sequence);
+    const x = { dims: [5, 1, 3], data: randF32(rng(12), 15, -2, 2) };
+    const [ort] = await runOrt(bytes, { x });
+    expect(compare(runIr(g, [x])[0], ort)).toBeUndefined();
+  });
+});
+
 describe('LSTM', () => {
   it('Y and Y_h of a forward LSTM with bias match onnxruntime and the host C', async () => {
     await checkRnn({ op: 'LSTM', steps: 5, batch: 1, inSize: 4, hidden: 6, outputs: ['Y', 'Y_h'] });
