@@ -1,6 +1,6 @@
 // The `models` group (`npm run bench -- --models`): what tinyforge can import and run as users' models need it — the
 // ONNX node test suite per op on the reference, host C and mps2-an386, the supported ONNX op count, and the 1-D IMU
-// CNN, ShuffleNetV2 and MobileNetV2 deployed int8 on mps2-an386.
+// CNN, ShuffleNetV2, MobileNetV2 and the GRU keyword model deployed int8 on mps2-an386.
 import type { SuiteResult } from '../src/cli/conformance-suite.ts';
 import { atLeast, fmtInt, type BenchRow, type Check, type Figure } from './row.ts';
 import { arena, flash, identical, instructions, stack, type DeployReport } from './rows.ts';
@@ -79,4 +79,16 @@ const mobileNetV2Row: BenchRow = {
   checks: (o) => [identical('device = reference', o[0] as DeployReport)],
 };
 
-export const MODELS: BenchRow[] = [nodeSuite, imuRow, shuffleNetRow, mobileNetV2Row];
+const gruKwsRow: BenchRow = {
+  id: 'gru-kws-int8-an386',
+  group: 'models',
+  what: `GRU keyword model (examples/gru-kws, PyTorch-style nn.GRU export, untrained) int8 around a float GRU, ${BOARD}`,
+  commands: [`deploy examples/gru-kws/model.onnx --board ${BOARD} --dataset examples/gru-kws/inputs --samples 8`],
+  figures: (o) => {
+    const r = o[0] as DeployReport;
+    return [instructions(r), arena(r), flash(r), stack(r)];
+  },
+  checks: (o) => [identical('device = reference', o[0] as DeployReport)],
+};
+
+export const MODELS: BenchRow[] = [nodeSuite, imuRow, shuffleNetRow, mobileNetV2Row, gruKwsRow];

@@ -701,5 +701,31 @@ tfg_status tfg_conv2d_s8_huff(const tfg_conv_geom *g, const tfg_s8_channel_quant
 /** Scratch of tfg_conv2d_s8_huff: tfg_dense_s8_huff_scratch_bytes(s) + the decoded row (k_h·k_w·in_c/groups bytes).
  *  Same figure as huffScratchBytes in src/packing/huffman-stream.ts. */
 int32_t tfg_conv2d_s8_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff_stream *s);
+/** Shape of a GRU/LSTM layer (ONNX layout 0): x [steps, batch, in_n]; out [steps, batch, hidden] when sequence_output,
+ *  else [1, batch, hidden] (the last computed step). reverse: steps run from the last to the first. */
+typedef struct {
+  int32_t steps, batch, in_n, hidden, reverse, sequence_output;
+} tfg_rnn_geom;
+/** Float GRU (ONNX GRU, sigmoid/tanh): z = σ(W_z·x + R_z·h + b), r likewise, candidate tanh(W_h·x + R_h·(r⊙h) + b)
+ *  (linear_before_reset: r⊙(R_h·h + Rb_h)), h = (1 − z)⊙candidate + z⊙h.
+ *  @param w [3·hidden, in_n], r [3·hidden, hidden], gates z, r, h; bias [6·hidden] (Wb then Rb) or NULL
+ *  @param initial_h [batch, hidden] or NULL (zeros)
+ *  @param scratch_bytes ≥ tfg_gru_f32_scratch_bytes(g) (the state and one step's gates), else TFG_ERR_ARG.
+ *  Matches gru in src/reference/float/recurrent.ts up to float accumulation order. */
+tfg_status tfg_gru_f32(const tfg_rnn_geom *g, int32_t linear_before_reset, const float *x, const float *w,
+                       const float *r, const float *bias, const float *initial_h, float *out, void *scratch,
+                       int32_t scratch_bytes);
+/** Scratch of tfg_gru_f32: 5·hidden floats. Same figure as recurrentScratch in src/codegen/ops/recurrent.ts. */
+int32_t tfg_gru_f32_scratch_bytes(const tfg_rnn_geom *g);
+/** Float LSTM (ONNX LSTM, no peepholes, sigmoid/tanh/tanh): gates i, o, f, c from W·x + R·h + Wb + Rb,
+ *  c = f⊙c + i⊙tanh(gate c), h = o⊙tanh(c).
+ *  @param w [4·hidden, in_n], r [4·hidden, hidden]; bias [8·hidden] or NULL; initial_h, initial_c [batch, hidden] or NULL
+ *  @param scratch_bytes ≥ tfg_lstm_f32_scratch_bytes(g), else TFG_ERR_ARG.
+ *  Matches lstm in src/reference/float/recurrent.ts up to float accumulation order. */
+tfg_status tfg_lstm_f32(const tfg_rnn_geom *g, const float *x, const float *w, const float *r, const float *bias,
+                        const float *initial_h, const float *initial_c, float *out, void *scratch,
+                        int32_t scratch_bytes);
+/** Scratch of tfg_lstm_f32: 6·hidden floats. Same figure as recurrentScratch in src/codegen/ops/recurrent.ts. */
+int32_t tfg_lstm_f32_scratch_bytes(const tfg_rnn_geom *g);
 
 #endif /* TFG_KERNELS_H */

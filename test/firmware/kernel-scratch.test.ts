@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIRMWARE_DIR, kernelDependencies, kernelSourcePath } from '../../src/codegen/kernel-catalog.ts';
 import { convScratchBytes, TFG_CONV_COL_MAX } from '../../src/codegen/ops/conv2d.ts';
+import { recurrentScratchBytes } from '../../src/codegen/ops/recurrent.ts';
 import { depthwiseDspScratch } from '../../src/codegen/ops/depthwise-conv2d.ts';
 import { encodeWeightStream, huffScratchBytes, type WeightStream } from '../../src/packing/huffman-stream.ts';
 import { xnorScratchBytes } from '../../src/packing/storage.ts';
@@ -32,6 +33,8 @@ const KERNELS = [
   'tfg_conv2d_f32_huff',
   'tfg_dense_s8_huff',
   'tfg_conv2d_s8_huff',
+  'tfg_gru_f32',
+  'tfg_lstm_f32',
 ];
 
 /** tfg_conv_geom / tfg_conv_geom16 initializers (only the fields the scratch functions read matter; the rest are valid). */
@@ -119,6 +122,16 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
     expect(cases.some((k) => k.c.startsWith('tfg_conv2d_s8_dsp_') && k.ts === 0)).toBe(true); // the per-tap path: no scratch
   });
 
+  it('GRU and LSTM: the state and the gates of one step, for hidden sizes 1..256', () => {
+    const cases: Case[] = [];
+    for (const hidden of [1, 2, 3, 31, 64, 256]) {
+      const g = `&(tfg_rnn_geom){ ${int(1, 50)}, ${int(1, 3)}, ${int(1, 40)}, ${hidden}, 0, 1 }`;
+      cases.push({ c: `tfg_gru_f32_scratch_bytes(${g})`, ts: recurrentScratchBytes('GRU', hidden) });
+      cases.push({ c: `tfg_lstm_f32_scratch_bytes(${g})`, ts: recurrentScratchBytes('LSTM', hidden) });
+    }
+    expect(cFigures(cases)).toEqual(cases.map((k) => String(k.ts)));
+  });
+
   it('Huffman decoders: dense and sparse streams, Huffman and fixed-length codes, 4..256 clusters, with and without a conv row', () => {
     const cases: Case[] = [];
     for (let i = 0; i < 16; i++) {
@@ -149,6 +162,7 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
       { codebookN: 8, sparse: false, huffman: true },
     );
     const s = `&(tfg_huff_stream)${descriptor(st)}`;
+    const rnn = '&(tfg_rnn_geom){ 4, 1, 3, 5, 0, 1 }';
     const cases: Case[] = [
       { c: `tfg_conv2d_s8_dsp(${g32}, NULL, NULL, NULL, NULL, NULL, NULL, tfg_conv2d_s8_dsp_scratch_bytes(${g32}) - 1)`, ts: -1 },
       {
@@ -178,6 +192,8 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
         ts: -1,
       },
       { c: `tfg_conv2d_s8_huff(${g32}, NULL, NULL, ${s}, NULL, NULL, NULL, tfg_conv2d_s8_huff_scratch_bytes(${g32}, ${s}) - 1)`, ts: -1 },
+      { c: `tfg_gru_f32(${rnn}, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, tfg_gru_f32_scratch_bytes(${rnn}) - 1)`, ts: -1 },
+      { c: `tfg_lstm_f32(${rnn}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, tfg_lstm_f32_scratch_bytes(${rnn}) - 1)`, ts: -1 },
     ];
     expect(new Set(cases.map((k) => k.c.slice(0, k.c.indexOf('('))))).toEqual(new Set(KERNELS));
     expect(cFigures(cases)).toEqual(cases.map(() => '-1'));

@@ -63,4 +63,6 @@ export const int8Kernels = {
   ReduceSum: reduceInt8,
   PRelu: null,
   BatchNormalization: null,
+  GRU: null,
+  LSTM: null,
 } satisfies Record<OpType, Kernel | null>;
