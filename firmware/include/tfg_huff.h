@@ -53,6 +53,9 @@ static inline uint32_t tfg_huff_gap_symbols(const tfg_huff_stream *s) {
 }
 static inline uint32_t tfg_huff_index_table_bits(const tfg_huff_stream *s) { return s->table_bits & 0xFu; }
 static inline uint32_t tfg_huff_gap_table_bits(const tfg_huff_stream *s) { return (uint32_t)s->table_bits >> 4; }
+static inline uint32_t tfg_huff_pair_bits(const tfg_huff_stream *s) {
+  return (uint32_t)s->flags >> TFG_HUFF_PAIR_SHIFT;
+}
 
 /* IEEE half at p (little-endian) as float. */
 static inline float tfg_half_at(const uint8_t *p, uint32_t i) {
@@ -66,10 +69,12 @@ static inline float tfg_huff_add_bias(float acc, const tfg_huff_parts *p, const 
 }
 
 /* Where a decoder's scratch (from the arena, 4-byte aligned) holds its parts: the codebook as floats (float kernels),
- * both codes' lookup tables (2^table_bits uint16 each; one entry for a dense stream's absent gap code), their symbols
- * (codebook_n + gap_escape + 1, or codebook_n + 1 when dense) and a conv kernel's decoded row. */
+ * the pair table (2^pair_bits uint32, when the stream has one), both codes' lookup tables (2^table_bits uint16 each; one
+ * entry for a dense stream's absent gap code), their symbols (codebook_n + gap_escape + 1, or codebook_n + 1 when
+ * dense) and a conv kernel's decoded row. */
 typedef struct {
   float *codebook;
+  uint32_t *pairs;
   uint16_t *tables;
   uint8_t *symbols;
   uint8_t *row;
@@ -95,6 +100,17 @@ const int8_t *tfg_huff_open_s8(const tfg_huff_stream *s, uint32_t total, tfg_huf
  * (tfg_huff_scratch); a dense stream's gap code is a copy of the index code (never used). 0 on bad lengths. */
 int32_t tfg_huff_build_codes(const tfg_huff_stream *s, const tfg_huff_parts *p, uint16_t *counts, uint8_t *symbols,
                              uint16_t *tables, tfg_huff_code *index, tfg_huff_code *gap);
+
+/* A pair-table entry: (gap + 1) << 16 | (gap and index code lengths) << 8 | the weight's low byte; 0 = the codes at
+ * this prefix do not fit the table (a gap escape, or longer than pair_bits together): decode them one by one. */
+#define TFG_HUFF_PAIR_SKIP(e) ((e) >> 16)
+#define TFG_HUFF_PAIR_LEN(e) (((e) >> 8) & 0x1Fu)
+
+/* Fills pairs[1 << bits] from the built codes: every kept weight whose gap code (none when the stream is dense) and
+ * index code fit in `bits` together. values: the int8 codebook (the entry's low byte is the weight), or NULL (the
+ * index). `escape`: the stream's gap escape (0 when dense). */
+void tfg_huff_build_pairs(const tfg_huff_code *gap, const tfg_huff_code *index, uint32_t escape, const int8_t *values,
+                          uint32_t bits, uint32_t *pairs);
 
 /* Canonical walk over the MSB-aligned bits of buf for a code longer than the lookup table: (length << 8) | symbol, or 0
  * when no code of ≤ 15 bits matches. Out of line: it is the rare path, and inlined it would cost the hot loop registers. */

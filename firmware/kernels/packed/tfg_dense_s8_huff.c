@@ -1,8 +1,9 @@
 /* tfg_dense_s8_huff: int8 fully-connected layer whose weights are int8 codes in a canonical-Huffman bit stream (Deep
  * Compression with int8 arithmetic): the codebook holds the int8 weight values and is read in place from flash, as TFLM's
- * LUT compression does. The stream is decoded while computing (no row buffer; the codes' decode tables in the scratch);
- * each kept weight adds (x + offset)·w, the
- * pruned ones add nothing, then tfg_dense_s8's requantization: bit-exact with it on the same int8 values.
+ * LUT compression does. The stream is decoded while computing: one lookup in a pair table (built in the scratch from the
+ * codes) gives a kept weight's value and the zeros before it, rarer codes are decoded one by one; each kept weight adds
+ * (x + offset)·w, the pruned ones add nothing, then tfg_dense_s8's requantization: bit-exact with it on the same int8
+ * values.
  * A damaged stream (wrong length or CRC-32, bad code, overrun, not an int8 stream) returns TFG_ERR_CORRUPT. */
 #include "tfg_huff.h"
 
@@ -14,6 +15,29 @@ static inline int8_t tfg_huff_s8_output(int32_t acc, const tfg_s8_channel_quant 
   return (int8_t)tfg_clamp_i32(acc, q->act_min, q->act_max);
 }
 
+/* The codes at the reader's position when the pair table has no entry for them (a gap escape, or a gap and index code
+ * longer than the table together), decoded one by one: the zeros skipped before the weight plus one into *skip and
+ * the weight into *w. 0 on damage (a bad code, an index outside the codebook, more zeros than `total`). */
+static int32_t tfg_huff_s8_slow_weight(tfg_huff_reader *r, const tfg_huff_stream *s, const tfg_huff_code *index,
+                                       const tfg_huff_code *gap, const int8_t *codebook, uint32_t total, uint32_t *skip,
+                                       int32_t *w) {
+  uint32_t zeros = 0;
+  if (s->gap_escape > 0) {
+    for (;;) {
+      const int32_t g = tfg_huff_decode(r, gap);
+      if (g < 0) return 0;
+      zeros += (uint32_t)g;
+      if (zeros >= total) return 0;
+      if (g != s->gap_escape) break;
+    }
+  }
+  const int32_t sym = tfg_huff_decode(r, index);
+  if ((uint32_t)sym >= tfg_huff_codebook_n(s)) return 0; /* also −1 */
+  *skip = zeros + 1u;
+  *w = codebook[sym];
+  return 1;
+}
+
 tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q,
                              const int8_t *in, const tfg_huff_stream *s, const int32_t *bias, int8_t *out,
                              void *scratch, int32_t scratch_bytes) {
@@ -22,50 +46,73 @@ tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const t
   if (scratch_bytes < tfg_huff_scratch_layout(s, 0, 0, scratch, &sp)) return TFG_ERR_ARG;
   tfg_huff_parts p;
   const int8_t *codebook = tfg_huff_open_s8(s, total, &p);
-  if (!codebook) return TFG_ERR_CORRUPT;
+  const uint32_t pair_bits = tfg_huff_pair_bits(s);
+  if (!codebook || pair_bits < 1u || pair_bits > (uint32_t)TFG_HUFF_PAIR_BITS_MAX) return TFG_ERR_CORRUPT;
   uint16_t counts[32];
   tfg_huff_code index_code, gap_code;
   if (!tfg_huff_build_codes(s, &p, counts, sp.symbols, sp.tables, &index_code, &gap_code)) return TFG_ERR_CORRUPT;
+  tfg_huff_build_pairs(&gap_code, &index_code, s->gap_escape, codebook, pair_bits, sp.pairs);
   const uint32_t row_n = (uint32_t)in_n;
   const int32_t per_channel = (s->flags & TFG_HUFF_ONE_SCALE) ? 0 : 1;
-  /* The hot loop's constants in locals (they would be reloaded through the codes on every symbol otherwise). */
-  const uint16_t *const itab = index_code.table, *const gtab = gap_code.table;
-  const uint32_t ishift = 32u - (uint32_t)index_code.table_bits, gshift = 32u - (uint32_t)gap_code.table_bits;
-  const uint32_t escape = (uint32_t)s->gap_escape, count = s->count, codebook_n = tfg_huff_codebook_n(s);
-  const int32_t input_offset = q->input_offset;
+  /* The hot loop's state in locals: the bit buffer (MSB-aligned, `have` bits loaded) and where it reads from. */
+  const uint32_t *const pairs = sp.pairs;
+  const uint32_t pair_shift = 32u - pair_bits, count = s->count;
+  const uint8_t *const data = p.stream;
+  const uint32_t bytes = p.stream_bytes;
+  const int32_t input_offset = q->input_offset, min_have = (int32_t)pair_bits;
   for (int32_t b = 0; b < batch; ++b) {
     const int8_t *x = in + (size_t)b * (size_t)in_n;
     int8_t *y = out + (size_t)b * (size_t)out_n;
-    tfg_huff_reader r = tfg_huff_reader_init(&p);
-    uint32_t pos = 0, row_start = 0; /* flat position of the next weight; start of the current row */
+    uint32_t buf = 0, next = 0;
+    int32_t have = 0;
+    uint32_t col = 0; /* the current weight's column in row o, plus one */
     int32_t o = 0;
     int32_t acc = 0;
     for (uint32_t k = 0; k < count; ++k) {
-      if (escape > 0u) { /* sparse: skip the zeros before this weight; an escape skips `escape` zeros and goes on */
-        for (;;) {
-          const int32_t gap = tfg_huff_decode_fast(&r, gtab, gshift, &gap_code);
-          if (gap < 0) return TFG_ERR_CORRUPT;
-          pos += (uint32_t)gap;
-          if (pos >= total) return TFG_ERR_CORRUPT;
-          if ((uint32_t)gap != escape) break;
+      if (have < min_have) { /* refill: two bytes at a time (have stays ≤ 32), the last ones one by one */
+        if (next + 2u <= bytes) {
+          buf |= (((uint32_t)data[next] << 8) | data[next + 1u]) << (16 - have);
+          next += 2u;
+          have += 16;
+        } else {
+          while (have <= 24 && next < bytes) {
+            buf |= (uint32_t)data[next++] << (24 - have);
+            have += 8;
+          }
         }
       }
-      const int32_t sym = tfg_huff_decode_fast(&r, itab, ishift, &index_code);
-      if ((uint32_t)sym >= codebook_n) return TFG_ERR_CORRUPT; /* also −1 */
-      while (pos - row_start >= row_n) {                       /* rows before this weight are complete */
+      const uint32_t e = pairs[buf >> pair_shift];
+      const uint32_t len = TFG_HUFF_PAIR_LEN(e);
+      uint32_t skip;
+      int32_t w;
+      if (len) {
+        buf <<= len;
+        have -= (int32_t)len;
+        skip = TFG_HUFF_PAIR_SKIP(e);
+        w = (int8_t)(uint8_t)e;
+      } else {
+        tfg_huff_reader r = {data, next, bytes, buf, have};
+        if (!tfg_huff_s8_slow_weight(&r, s, &index_code, &gap_code, codebook, total, &skip, &w)) return TFG_ERR_CORRUPT;
+        next = r.next;
+        buf = r.buf;
+        have = r.have;
+      }
+      col += skip;
+      while (col > row_n) { /* rows before this weight are complete */
+        if (o + 1 >= out_n) return TFG_ERR_CORRUPT;
         y[o] = tfg_huff_s8_output(acc, q, bias, o, o * per_channel);
         o++;
         acc = 0;
-        row_start += row_n;
+        col -= row_n;
       }
-      acc += ((int32_t)x[pos - row_start] + input_offset) * (int32_t)codebook[sym];
-      pos++;
+      acc += ((int32_t)x[col - 1u] + input_offset) * w;
     }
     for (; o < out_n; ++o) { /* the last rows (and any all-zero rows at the end) */
       y[o] = tfg_huff_s8_output(acc, q, bias, o, o * per_channel);
       acc = 0;
     }
-    if (!tfg_huff_used_exactly(&r, s->bits)) return TFG_ERR_CORRUPT;
+    const tfg_huff_reader end = {data, next, bytes, buf, have};
+    if (!tfg_huff_used_exactly(&end, s->bits)) return TFG_ERR_CORRUPT;
   }
   return TFG_OK;
 }
