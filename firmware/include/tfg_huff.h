@@ -101,8 +101,12 @@ const int8_t *tfg_huff_open_s8(const tfg_huff_stream *s, uint32_t total, tfg_huf
 int32_t tfg_huff_build_codes(const tfg_huff_stream *s, const tfg_huff_parts *p, uint16_t *counts, uint8_t *symbols,
                              uint16_t *tables, tfg_huff_code *index, tfg_huff_code *gap);
 
-/* A pair-table entry: (gap + 1) << 16 | (gap and index code lengths) << 8 | the weight's low byte; 0 = the codes at
- * this prefix do not fit the table (a gap escape, or longer than pair_bits together): decode them one by one. */
+/* A pair-table entry on the next pair_bits stream bits: TFG_HUFF_PAIR_WEIGHT: a whole kept weight, (gap + 1) << 16 |
+ * (both codes' lengths) << 8 | the weight's low byte. Otherwise the gap code alone fits: (gap + 1) << 16 | its length << 8
+ * (the index code follows, decoded with its own table), or with TFG_HUFF_PAIR_ESCAPE the escape: escape << 16 | its
+ * length << 8 (another gap code follows). 0: a gap code longer than the table (decoded code by code). */
+#define TFG_HUFF_PAIR_WEIGHT 0x2000u
+#define TFG_HUFF_PAIR_ESCAPE 0x4000u
 #define TFG_HUFF_PAIR_SKIP(e) ((e) >> 16)
 #define TFG_HUFF_PAIR_LEN(e) (((e) >> 8) & 0x1Fu)
 

@@ -125,17 +125,23 @@ void tfg_huff_build_pairs(const tfg_huff_code *gap, const tfg_huff_code *index, 
   uint32_t gap_code = 0, gap_len = escape ? 1u : 0u, gap_left = escape ? gap->count[1] : 1u, gap_at = 0;
   for (;;) { /* one gap code a turn (a dense stream: one turn, gap 0 in no bits) */
     while (gap_left == 0u) {
-      if (++gap_len >= bits) return; /* no index code fits beside longer gap codes */
+      if (++gap_len > bits) return; /* longer gap codes are decoded code by code */
       gap_code <<= 1;
       gap_left = gap->count[gap_len];
     }
     const uint32_t g = escape ? gap->symbols[gap_at] : 0u;
+    if (escape) { /* the gap code alone; the pairs below overwrite the prefixes an index code completes */
+      const uint32_t e =
+          g == escape ? (escape << 16) | (gap_len << 8) | TFG_HUFF_PAIR_ESCAPE : ((g + 1u) << 16) | (gap_len << 8);
+      uint32_t *to = pairs + (gap_code << (bits - gap_len));
+      for (uint32_t k = 0; k < (1u << (bits - gap_len)); ++k) to[k] = e;
+    }
     if (g != escape || !escape) {
       uint32_t code = 0, at = 0;
       for (uint32_t len = 1u; gap_len + len <= bits; ++len, code <<= 1) {
         for (uint32_t j = 0; j < index->count[len]; ++j, ++code, ++at) {
           const uint32_t s = index->symbols[at], total = gap_len + len, span = 1u << (bits - total);
-          const uint32_t e = ((g + 1u) << 16) | (total << 8) | (values ? (uint8_t)values[s] : s);
+          const uint32_t e = ((g + 1u) << 16) | (total << 8) | TFG_HUFF_PAIR_WEIGHT | (values ? (uint8_t)values[s] : s);
           uint32_t *to = pairs + ((((gap_code << len) | code)) << (bits - total));
           for (uint32_t k = 0; k < span; ++k) to[k] = e;
         }

@@ -68,34 +68,51 @@ tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const t
     uint32_t col = 0; /* the current weight's column in row o, plus one */
     int32_t o = 0;
     int32_t acc = 0;
-    for (uint32_t k = 0; k < count; ++k) {
-      if (have < min_have) { /* refill: two bytes at a time (have stays ≤ 32), the last ones one by one */
-        if (next + 2u <= bytes) {
-          buf |= (((uint32_t)data[next] << 8) | data[next + 1u]) << (16 - have);
-          next += 2u;
-          have += 16;
-        } else {
-          while (have <= 24 && next < bytes) {
-            buf |= (uint32_t)data[next++] << (24 - have);
-            have += 8;
-          }
-        }
-      }
-      const uint32_t e = pairs[buf >> pair_shift];
-      const uint32_t len = TFG_HUFF_PAIR_LEN(e);
+    for (uint32_t k = count; k > 0u; --k) {
       uint32_t skip;
       int32_t w;
-      if (len) {
-        buf <<= len;
-        have -= (int32_t)len;
-        skip = TFG_HUFF_PAIR_SKIP(e);
-        w = (int8_t)(uint8_t)e;
-      } else {
-        tfg_huff_reader r = {data, next, bytes, buf, have};
-        if (!tfg_huff_s8_slow_weight(&r, s, &index_code, &gap_code, codebook, total, &skip, &w)) return TFG_ERR_CORRUPT;
+      for (;;) {               /* one kept weight: a pair-table lookup, after any gap escapes */
+        if (have < min_have) { /* refill: two bytes at a time (have stays ≤ 32), the last ones one by one */
+          if (next + 2u <= bytes) {
+            buf |= (((uint32_t)data[next] << 8) | data[next + 1u]) << (16 - have);
+            next += 2u;
+            have += 16;
+          } else {
+            while (have <= 24 && next < bytes) {
+              buf |= (uint32_t)data[next++] << (24 - have);
+              have += 8;
+            }
+          }
+        }
+        const uint32_t e = pairs[buf >> pair_shift], len = TFG_HUFF_PAIR_LEN(e);
+        if (e & TFG_HUFF_PAIR_WEIGHT) {
+          buf <<= len;
+          have -= (int32_t)len;
+          skip = TFG_HUFF_PAIR_SKIP(e);
+          w = (int8_t)(uint8_t)e;
+          break;
+        }
+        if (e & TFG_HUFF_PAIR_ESCAPE) { /* skip `escape` zeros; another gap code follows */
+          buf <<= len;
+          have -= (int32_t)len;
+          col += TFG_HUFF_PAIR_SKIP(e);
+          if (col > total) return TFG_ERR_CORRUPT;
+          continue;
+        }
+        /* the gap code alone (then the index code by its own table), or longer codes one by one */
+        tfg_huff_reader r = {data, next, bytes, buf << len, have - (int32_t)len};
+        if (len) {
+          skip = TFG_HUFF_PAIR_SKIP(e);
+          const int32_t sym = tfg_huff_decode(&r, &index_code);
+          if ((uint32_t)sym >= tfg_huff_codebook_n(s)) return TFG_ERR_CORRUPT; /* also −1 */
+          w = codebook[sym];
+        } else if (!tfg_huff_s8_slow_weight(&r, s, &index_code, &gap_code, codebook, total, &skip, &w)) {
+          return TFG_ERR_CORRUPT;
+        }
         next = r.next;
         buf = r.buf;
         have = r.have;
+        break;
       }
       col += skip;
       while (col > row_n) { /* rows before this weight are complete */
