@@ -7,6 +7,7 @@
 #define TFG_HUFF_H
 
 #include "tfg_support.h"
+#include "tfg_crc32.h"
 
 /* One canonical code in decode form (built by tfg_huff_build_codes): count[len] codes of each length 1..15 (index 0
  * unused), symbols in canonical order, and a lookup table on the next table_bits stream bits: entry =
@@ -38,6 +39,32 @@ typedef struct {
 static inline tfg_huff_reader tfg_huff_reader_init(const tfg_huff_parts *p) {
   tfg_huff_reader r = {p->stream, 0u, p->stream_bytes, 0u, 0};
   return r;
+}
+
+/* A reader at bit `bit` of the stream (past its end: no bytes left, `have` negative by the bits beyond it). */
+static inline tfg_huff_reader tfg_huff_reader_at(const uint8_t *data, uint32_t bytes, uint32_t bit) {
+  tfg_huff_reader r = {data, bit >> 3, bytes, 0u, 0};
+  if (r.next < bytes) {
+    r.buf = ((uint32_t)data[r.next++] << 24) << (bit & 7u);
+    r.have = 8 - (int32_t)(bit & 7u);
+  } else {
+    r.next = bytes;
+    r.have = (int32_t)(bytes * 8u) - (int32_t)bit;
+  }
+  return r;
+}
+
+/* The bit position a reader has reached (its have is negative past the end). */
+static inline uint32_t tfg_huff_reader_bit(const tfg_huff_reader *r) { return r->next * 8u - (uint32_t)r->have; }
+
+/* The 32 stream bits from byte p on, MSB first (4 bytes must be there): LDR + REV where the core loads words from any
+ * address (TFG_WORD_LOADS), byte loads elsewhere. */
+static inline uint32_t tfg_huff_peek32(const uint8_t *p) {
+#if TFG_WORD_LOADS
+  return __builtin_bswap32(tfg_load_le32(p));
+#else
+  return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+#endif
 }
 
 /* After the last symbol: did the codes use exactly the stream's `bits`? Codes running into the last byte's padding or

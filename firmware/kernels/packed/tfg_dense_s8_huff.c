@@ -54,53 +54,56 @@ tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const t
   tfg_huff_build_pairs(&gap_code, &index_code, s->gap_escape, codebook, pair_bits, sp.pairs);
   const uint32_t row_n = (uint32_t)in_n;
   const int32_t per_channel = (s->flags & TFG_HUFF_ONE_SCALE) ? 0 : 1;
-  /* The hot loop's state in locals: the bit buffer (MSB-aligned, `have` bits loaded) and where it reads from. */
+  /* The hot loop reads the stream at a bit position: 32 bits from its byte, shifted by the bits already used there. Up
+   * to fast_end, 4 bytes are there to load; beyond it, a reader that never loads past `bytes` decodes the rest. */
   const uint32_t *const pairs = sp.pairs;
   const uint32_t pair_shift = 32u - pair_bits, count = s->count;
   const uint8_t *const data = p.stream;
-  const uint32_t bytes = p.stream_bytes;
-  const int32_t input_offset = q->input_offset, min_have = (int32_t)pair_bits;
+  const uint32_t bytes = p.stream_bytes, fast_end = bytes > 3u ? (bytes - 3u) * 8u : 0u;
+  const int32_t input_offset = q->input_offset;
+  const uint16_t *const itab = index_code.table;
+  const uint32_t ishift = 32u - (uint32_t)index_code.table_bits, codebook_n = tfg_huff_codebook_n(s);
   for (int32_t b = 0; b < batch; ++b) {
     const int8_t *x = in + (size_t)b * (size_t)in_n;
     int8_t *y = out + (size_t)b * (size_t)out_n;
-    uint32_t buf = 0, next = 0;
-    int32_t have = 0;
+    uint32_t bit = 0;
     uint32_t col = 0; /* the current weight's column in row o, plus one */
     int32_t o = 0;
     int32_t acc = 0;
     for (uint32_t k = count; k > 0u; --k) {
       uint32_t skip;
       int32_t w;
-      for (;;) {               /* one kept weight: a pair-table lookup, after any gap escapes */
-        if (have < min_have) { /* refill: two bytes at a time (have stays ≤ 32), the last ones one by one */
-          if (next + 2u <= bytes) {
-            buf |= (((uint32_t)data[next] << 8) | data[next + 1u]) << (16 - have);
-            next += 2u;
-            have += 16;
-          } else {
-            while (have <= 24 && next < bytes) {
-              buf |= (uint32_t)data[next++] << (24 - have);
-              have += 8;
+      for (;;) { /* one kept weight: a pair-table lookup, after any gap escapes */
+        uint32_t e = 0, len = 0;
+        if (bit < fast_end) {
+          e = pairs[(tfg_huff_peek32(data + (bit >> 3)) << (bit & 7u)) >> pair_shift];
+          len = TFG_HUFF_PAIR_LEN(e);
+          if (e & TFG_HUFF_PAIR_WEIGHT) {
+            bit += len;
+            skip = TFG_HUFF_PAIR_SKIP(e);
+            w = (int8_t)(uint8_t)e;
+            break;
+          }
+          if (e & TFG_HUFF_PAIR_ESCAPE) { /* skip `escape` zeros; another gap code follows */
+            bit += len;
+            col += TFG_HUFF_PAIR_SKIP(e);
+            if (col > total) return TFG_ERR_CORRUPT;
+            continue;
+          }
+          if (len && bit + len < fast_end) { /* the gap code alone: the index code by one lookup in its own table */
+            const uint32_t at = bit + len;
+            const uint32_t ie = itab[(tfg_huff_peek32(data + (at >> 3)) << (at & 7u)) >> ishift];
+            if (ie >= 256u && (ie & 0xFFu) < codebook_n) {
+              bit = at + (ie >> 8);
+              skip = TFG_HUFF_PAIR_SKIP(e);
+              w = codebook[ie & 0xFFu];
+              break;
             }
           }
         }
-        const uint32_t e = pairs[buf >> pair_shift], len = TFG_HUFF_PAIR_LEN(e);
-        if (e & TFG_HUFF_PAIR_WEIGHT) {
-          buf <<= len;
-          have -= (int32_t)len;
-          skip = TFG_HUFF_PAIR_SKIP(e);
-          w = (int8_t)(uint8_t)e;
-          break;
-        }
-        if (e & TFG_HUFF_PAIR_ESCAPE) { /* skip `escape` zeros; another gap code follows */
-          buf <<= len;
-          have -= (int32_t)len;
-          col += TFG_HUFF_PAIR_SKIP(e);
-          if (col > total) return TFG_ERR_CORRUPT;
-          continue;
-        }
-        /* the gap code alone (then the index code by its own table), or longer codes one by one */
-        tfg_huff_reader r = {data, next, bytes, buf << len, have - (int32_t)len};
+        /* the gap code alone (then the index code by its own table), or longer codes (or the stream's last bytes)
+         * one by one */
+        tfg_huff_reader r = tfg_huff_reader_at(data, bytes, bit + len);
         if (len) {
           skip = TFG_HUFF_PAIR_SKIP(e);
           const int32_t sym = tfg_huff_decode(&r, &index_code);
@@ -109,9 +112,7 @@ tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const t
         } else if (!tfg_huff_s8_slow_weight(&r, s, &index_code, &gap_code, codebook, total, &skip, &w)) {
           return TFG_ERR_CORRUPT;
         }
-        next = r.next;
-        buf = r.buf;
-        have = r.have;
+        bit = tfg_huff_reader_bit(&r);
         break;
       }
       col += skip;
@@ -128,8 +129,7 @@ tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const t
       y[o] = tfg_huff_s8_output(acc, q, bias, o, o * per_channel);
       acc = 0;
     }
-    const tfg_huff_reader end = {data, next, bytes, buf, have};
-    if (!tfg_huff_used_exactly(&end, s->bits)) return TFG_ERR_CORRUPT;
+    if (bit != s->bits) return TFG_ERR_CORRUPT; /* the codes used exactly the stream's bits */
   }
   return TFG_OK;
 }
