@@ -71,6 +71,18 @@ tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const t
     int32_t o = 0;
     int32_t acc = 0;
     for (uint32_t k = count; k > 0u; --k) {
+      /* The common case in a loop of its own (its values stay in registers): a whole weight by one lookup, in the
+       * current row. Anything else (a row's end, escapes, longer codes, the stream's last bytes) goes below. */
+      while (bit < fast_end) {
+        const uint32_t e = pairs[(tfg_huff_peek32(data + (bit >> 3)) << (bit & 7u)) >> pair_shift];
+        const uint32_t at = col + TFG_HUFF_PAIR_SKIP(e);
+        if (!(e & TFG_HUFF_PAIR_WEIGHT) || at > row_n) break;
+        bit += TFG_HUFF_PAIR_LEN(e);
+        col = at;
+        acc += ((int32_t)x[col - 1u] + input_offset) * (int32_t)(int8_t)(uint8_t)e;
+        if (--k == 0u) break;
+      }
+      if (k == 0u) break;
       uint32_t skip;
       int32_t w;
       for (;;) { /* one kept weight: a pair-table lookup, after any gap escapes */
