@@ -637,6 +637,11 @@ int32_t tfg_conv2d_f32_xnor_scratch_bytes(const tfg_conv_geom *g);
 #define TFG_HUFF_INT8_CODEBOOK 4u /* codebook entries are int8 weight values, one byte each (the _s8_huff kernels) */
 #define TFG_HUFF_ONE_SCALE                                                                                             \
   8u /* int8: the weights share one scale, so multiplier[0] / shift[0] requantize every channel */
+/** The high nibble of the flags: width of an int8 Dense stream's pair table (tfg_huff_build_pairs: one lookup on that
+ *  many bits gives a whole kept weight, its gap and index codes at once), 1..TFG_HUFF_PAIR_BITS_MAX; 0 for other kernels. */
+#define TFG_HUFF_PAIR_SHIFT 4u
+/** Widest pair table (2^10 uint32 entries, 4 KB of the decoder's scratch). */
+#define TFG_HUFF_PAIR_BITS_MAX 10
 
 /** One layer's clustered weights as one flash array (see src/packing/huffman-stream.ts), `data` =
  *    codebook (codebook_n1 + 1 entries) · biases (TFG_HUFF_HALF_BIAS only) · index code lengths · gap code lengths
@@ -678,7 +683,9 @@ tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tf
  *  Same figure as huffScratchBytes in src/packing/huffman-stream.ts. */
 int32_t tfg_conv2d_f32_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff_stream *s);
 /** int8 Dense whose weights are int8 codes in a Huffman stream (TFG_HUFF_INT8_CODEBOOK: the codebook holds the int8
- *  values, read in place, as TFLM's LUT compression does), decoded while computing; pruned weights add 0.
+ *  values, read in place, as TFLM's LUT compression does), decoded while computing, a kept weight (gap and index codes)
+ *  per pair-table lookup (the stream's pair width, 1..TFG_HUFF_PAIR_BITS_MAX, else TFG_ERR_CORRUPT); pruned weights
+ *  add 0.
  *  @param q as tfg_dense_s8's; with TFG_HUFF_ONE_SCALE q->multiplier / q->shift hold one entry for all channels
  *  @param scratch 4-byte aligned, for the codes' decode form
  *  @param scratch_bytes ≥ tfg_dense_s8_huff_scratch_bytes(s), else TFG_ERR_ARG.  Errors as tfg_dense_f32_huff, and a
@@ -687,7 +694,8 @@ int32_t tfg_conv2d_f32_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff
 tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q,
                              const int8_t *in, const tfg_huff_stream *s, const int32_t *bias, int8_t *out,
                              void *scratch, int32_t scratch_bytes);
-/** Scratch of tfg_dense_s8_huff for stream s: both codes' lookup tables and symbols (no codebook copy). Same figure as
+/** Scratch of tfg_dense_s8_huff for stream s: both codes' lookup tables and symbols and the pair table (no codebook
+ *  copy). Same figure as
  *  huffScratchBytes in src/packing/huffman-stream.ts. */
 int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s);
 /** int8 Conv2D on an int8 Huffman stream: one output channel's weights at a time decoded into a row of the scratch (0

@@ -10,7 +10,13 @@ import { FIRMWARE_DIR, kernelDependencies, kernelSourcePath } from '../../src/co
 import { convScratchBytes, TFG_CONV_COL_MAX } from '../../src/codegen/ops/conv2d.ts';
 import { recurrentScratchBytes } from '../../src/codegen/ops/recurrent.ts';
 import { depthwiseDspScratch } from '../../src/codegen/ops/depthwise-conv2d.ts';
-import { encodeWeightStream, huffScratchBytes, type WeightStream } from '../../src/packing/huffman-stream.ts';
+import {
+  encodeWeightStream,
+  HUFF_PAIR_SHIFT,
+  huffScratchBytes,
+  pairTableBits,
+  type WeightStream,
+} from '../../src/packing/huffman-stream.ts';
 import { xnorScratchBytes } from '../../src/packing/storage.ts';
 import { HOST_FLAGS } from '../codegen/host-run.ts';
 import { rng } from '../codegen/graphs.ts';
@@ -52,9 +58,10 @@ const geom = (o: {
   `{ .batch = 1, .in_h = 8, .in_w = 8, .in_c = ${o.inC}, .out_h = ${o.outH ?? 4}, .out_w = ${o.outW ?? 4}, .out_c = ${o.outC ?? o.inC}, .k_h = ${o.kH}, .k_w = ${o.kW}, ` +
   `.stride_h = ${o.strideH ?? 1}, .stride_w = ${o.strideW ?? 1}, .dil_h = 1, .dil_w = 1, .pad_top = 0, .pad_left = 0${o.groups ? `, .groups = ${o.groups}, .depth_multiplier = 1` : ''} }`;
 
-/** A tfg_huff_stream descriptor with the fields its scratch depends on (codebook size, gap escape, table widths). */
-const descriptor = (st: WeightStream) =>
-  `{ NULL, 0u, ${st.bits}u, 0u, ${st.count}u, ${st.codebookN - 1}u, ${st.gapEscape}u, ${st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4)}u, 0u }`;
+/** A tfg_huff_stream descriptor with the fields its scratch depends on (codebook size, gap escape, table widths, the
+ *  pair table's width in the flags' high nibble: `pairBits`, what packing gives the int8 Dense kernel). */
+const descriptor = (st: WeightStream, pairBits = 0) =>
+  `{ NULL, 0u, ${st.bits}u, 0u, ${st.count}u, ${st.codebookN - 1}u, ${st.gapEscape}u, ${st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4)}u, ${pairBits << HUFF_PAIR_SHIFT}u }`;
 
 /** Runs `cases` through one C program (each line: the C figure); returns them in order. */
 function cFigures(cases: Case[]): string[] {
@@ -145,7 +152,8 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
       const g = `&(tfg_conv_geom)${geom({ inC: row, kH: 1, kW: 1, groups: 1 })}`;
       const s = `&(tfg_huff_stream)${descriptor(st)}`;
       cases.push({ c: `tfg_dense_f32_huff_scratch_bytes(${s})`, ts: huffScratchBytes(st, true, 0) });
-      cases.push({ c: `tfg_dense_s8_huff_scratch_bytes(${s})`, ts: huffScratchBytes(st, false, 0) });
+      const s8 = `&(tfg_huff_stream)${descriptor(st, pairTableBits(st, false, 0))}`;
+      cases.push({ c: `tfg_dense_s8_huff_scratch_bytes(${s8})`, ts: huffScratchBytes(st, false, 0) });
       cases.push({ c: `tfg_conv2d_f32_huff_scratch_bytes(${g}, ${s})`, ts: huffScratchBytes(st, true, row) });
       cases.push({ c: `tfg_conv2d_s8_huff_scratch_bytes(${g}, ${s})`, ts: huffScratchBytes(st, false, row) });
     }
