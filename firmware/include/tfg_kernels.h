@@ -432,6 +432,30 @@ tfg_status tfg_exp_f32(int32_t n, const float *in, float *out);
  *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Within float tolerance of log in
  *  src/reference/float/log.ts (libm logf vs the reference's float64). */
 tfg_status tfg_log_f32(int32_t n, const float *in, float *out);
+/** Float one-input math and activations: out[i] = f(in[i]) with f as the op's function in
+ *  src/reference/float/unary-math.ts (Abs, Sqrt, Reciprocal, Floor, Ceil, Round half to even, Sign, Erf, Sin, Cos, Elu,
+ *  Selu, Celu, Softplus, Softsign, ThresholdedRelu, Mish, Gelu and its tanh form), attributes as the ONNX op's.
+ *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Within float tolerance of the reference (libm's
+ *  float functions vs the reference's float64); Abs, Floor, Ceil, Round, Sign and ThresholdedRelu are exact. */
+tfg_status tfg_abs_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_sqrt_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_reciprocal_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_floor_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_ceil_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_round_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_sign_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_erf_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_sin_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_cos_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_elu_f32(int32_t n, float alpha, const float *in, float *out);
+tfg_status tfg_selu_f32(int32_t n, float alpha, float gamma, const float *in, float *out);
+tfg_status tfg_celu_f32(int32_t n, float alpha, const float *in, float *out);
+tfg_status tfg_softplus_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_softsign_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_thresholded_relu_f32(int32_t n, float alpha, const float *in, float *out);
+tfg_status tfg_mish_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_gelu_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_gelu_tanh_f32(int32_t n, const float *in, float *out);
 /** Float PRelu: out[i] = in[i] < 0 ? slope[(i / inner) % count]·in[i] : in[i].
  *  @param n, count, inner ≥ 1 (codegen: slopeLayout in src/ir/ops/prelu.ts).  In place allowed. Scratch: none.
  *  Always TFG_OK. Bit-exact with prelu in src/reference/float/prelu.ts. */
@@ -454,7 +478,7 @@ tfg_status tfg_clip_s8(int32_t n, const tfg_requant_params *p, int32_t lo, int32
 /** int8 element-wise function by lookup: out[i] = table[in[i] + 128].
  *  @param n ≥ 1
  *  @param table 256 entries, from the reference's prepare step (HardSwish: prepareHardSwish in
- *  src/reference/int8/hard-swish.ts; Sigmoid, Tanh, HardSigmoid, Exp, Log: prepareLut in src/reference/int8/lut.ts).  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with the reference. */
+ *  src/reference/int8/hard-swish.ts; Sigmoid, Tanh, HardSigmoid, Exp, Log and the unary math ops: prepareLut in src/reference/int8/lut.ts).  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with the reference. */
 tfg_status tfg_lut_s8(int32_t n, const int8_t *table, const int8_t *in, int8_t *out);
 
 /* ---- reductions ---- */

@@ -3,6 +3,7 @@
 // inputs/outputs are transposed back to the layout the original file had (metadata.inputLayout/outputLayout).
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Activation, Graph, Node, OpType } from '../ir/graph.ts';
+import type { UnaryMathOp } from '../reference/float/unary-math.ts';
 import { TO_NCHW, TO_NHWC, transposeData } from './onnx-layout.ts';
 import { encodeModel, floatTensor, int64Tensor, makeModel, node as onnxNode, valueInfo } from './onnx-proto-write.ts';
 import type onnxProto from 'onnx-proto';
@@ -119,8 +120,16 @@ function exportArithmetic({ e, n, ins, out }: ExportCall<'Add' | 'Sub' | 'Mul'>)
 }
 
 /** ONNX ops of the same name taking the same inputs and no attributes. */
-const sameName: NodeExporter<'Div' | 'Relu' | 'Sigmoid' | 'Tanh' | 'HardSwish' | 'PRelu' | 'Exp' | 'Log'> = ({ e, n, ins, out }) =>
-  e.add(n.op, ins, [out], {}, n.name);
+/** An ONNX op of the IR op's name, its (numeric) attributes copied as they are. */
+const withAttrs: NodeExporter<'Elu' | 'Selu' | 'Celu' | 'ThresholdedRelu'> = ({ e, n, ins, out }) =>
+  e.add(n.op, ins, [out], n.attrs, n.name);
+
+const sameName: NodeExporter<'Div' | 'Relu' | 'Sigmoid' | 'Tanh' | 'HardSwish' | 'PRelu' | 'Exp' | 'Log' | UnaryMathOp> = ({
+  e,
+  n,
+  ins,
+  out,
+}) => e.add(n.op, ins, [out], {}, n.name);
 
 /** One exporter per IR op, typed over every op (null: no float ONNX form). */
 const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
@@ -159,6 +168,56 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
   PRelu: sameName,
   Exp: sameName,
   Log: sameName,
+  Abs: sameName,
+  Sqrt: sameName,
+  Reciprocal: sameName,
+  Floor: sameName,
+  Ceil: sameName,
+  Round: sameName,
+  Sign: sameName,
+  Erf: sameName,
+  Sin: sameName,
+  Cos: sameName,
+  Softplus: sameName,
+  Softsign: sameName,
+  Elu: withAttrs,
+  Selu: withAttrs,
+  Celu: withAttrs,
+  ThresholdedRelu: withAttrs,
+  // Mish (opset 18) and Gelu (opset 20) are newer than the export's opset 14: written as the functions ONNX defines them by.
+  Mish: ({ e, n, ins, out }) => {
+    const sp = e.fresh(`${out}__softplus`);
+    const th = e.fresh(`${out}__tanh`);
+    e.add('Softplus', ins, [sp], {}, `${n.name}/softplus`);
+    e.add('Tanh', [sp], [th], {}, `${n.name}/tanh`);
+    e.add('Mul', [ins[0], th], [out], {}, n.name);
+  },
+  Gelu: ({ e, n, ins, out }) => {
+    const x = ins[0];
+    const inner = e.fresh(`${out}__inner`);
+    const phi = e.fresh(`${out}__phi`);
+    const half = e.fresh(`${out}__half_x`);
+    const one = e.floatConst(`${n.name}/one`, [], [1]);
+    if (n.attrs.approximate === 'tanh') {
+      const cube = e.fresh(`${out}__cube`);
+      const poly = e.fresh(`${out}__poly`);
+      const arg = e.fresh(`${out}__arg`);
+      const square = e.fresh(`${out}__square`);
+      e.add('Mul', [x, x], [square], {}, `${n.name}/square`);
+      e.add('Mul', [square, x], [cube], {}, `${n.name}/cube`);
+      e.add('Mul', [cube, e.floatConst(`${n.name}/c`, [], [0.044715])], [poly], {}, `${n.name}/poly`);
+      e.add('Add', [x, poly], [arg], {}, `${n.name}/arg`);
+      e.add('Mul', [arg, e.floatConst(`${n.name}/sqrt_2_over_pi`, [], [Math.sqrt(2 / Math.PI)])], [inner], {}, `${n.name}/scale`);
+      e.add('Tanh', [inner], [phi], {}, `${n.name}/tanh`);
+    } else {
+      e.add('Div', [x, e.floatConst(`${n.name}/sqrt2`, [], [Math.SQRT2])], [inner], {}, `${n.name}/scale`);
+      e.add('Erf', [inner], [phi], {}, `${n.name}/erf`);
+    }
+    const onePlus = e.fresh(`${out}__one_plus`);
+    e.add('Add', [phi, one], [onePlus], {}, `${n.name}/one_plus`);
+    e.add('Mul', [x, e.floatConst(`${n.name}/half`, [], [0.5])], [half], {}, `${n.name}/half`);
+    e.add('Mul', [half, onePlus], [out], {}, n.name);
+  },
   HardSigmoid: ({ e, n, ins, out }) => e.add('HardSigmoid', ins, [out], { alpha: n.attrs.alpha, beta: n.attrs.beta }, n.name),
   // Opset 14: ReduceMean and ReduceMax take axes as an attribute, ReduceSum as an input (since opset 13).
   ReduceMean: ({ e, n, ins, out }) => e.add('ReduceMean', ins, [out], { axes: n.attrs.axes, keepdims: n.attrs.keepdims ? 1 : 0 }, n.name),

@@ -69,7 +69,7 @@ export function elementwise(op: AttrFreeOp): (n: OpCall) => void {
   };
 }
 
-/** LeakyRelu, Clip, HardSigmoid: same shape in, same shape out, attributes mapped. */
+/** LeakyRelu, Clip, HardSigmoid, Elu, Selu, Celu, ThresholdedRelu, Gelu: same shape in, same shape out, attributes mapped. */
 export function unary(n: OpCall): void {
   const x = n.act(0);
   const out = n.ctx.defineAct(n.outs[0], x.shape);
@@ -87,6 +87,27 @@ export function unary(n: OpCall): void {
     case 'HardSigmoid':
       n.ctx.addNode('HardSigmoid', n.name, [x.ir], [out.ir], { alpha: n.a.float('alpha', 0.2), beta: n.a.float('beta', 0.5) });
       break;
+    case 'Elu':
+      n.ctx.addNode('Elu', n.name, [x.ir], [out.ir], { alpha: n.a.float('alpha', 1) });
+      break;
+    case 'Selu':
+      n.ctx.addNode('Selu', n.name, [x.ir], [out.ir], {
+        alpha: n.a.float('alpha', 1.6732631921768188),
+        gamma: n.a.float('gamma', 1.0507010221481323),
+      });
+      break;
+    case 'Celu':
+      n.ctx.addNode('Celu', n.name, [x.ir], [out.ir], { alpha: n.a.float('alpha', 1) });
+      break;
+    case 'ThresholdedRelu':
+      n.ctx.addNode('ThresholdedRelu', n.name, [x.ir], [out.ir], { alpha: n.a.float('alpha', 1) });
+      break;
+    case 'Gelu': {
+      const approximate = n.a.str('approximate', 'none');
+      if (approximate !== 'none' && approximate !== 'tanh') throw new ImportProblem(`approximate '${approximate}' is not 'none' or 'tanh'`);
+      n.ctx.addNode('Gelu', n.name, [x.ir], [out.ir], { approximate });
+      break;
+    }
     default:
       throw new ImportProblem(`no unary mapping for ${n.op}`);
   }

@@ -421,12 +421,21 @@ const mirrorPad: Converter = (c) => {
   return [{ name: c.name, op: 'Pad', inputs: [x.name], outputs: [c.name], attrs: { pads, value: 0, mode: 'reflect' } }];
 };
 /** An element-wise builtin without options that maps to an IR op of the same meaning. */
-function elementwise(op: Extract<OpType, 'Sigmoid' | 'Tanh' | 'Exp' | 'Log'>, opName: string): Converter {
+function elementwise(
+  op: Extract<OpType, 'Sigmoid' | 'Tanh' | 'Exp' | 'Log' | 'Abs' | 'Sqrt' | 'Floor' | 'Ceil' | 'Round' | 'Sin' | 'Cos'>,
+  opName: string,
+): Converter {
   return (c) => {
     arity(c, 1, 1, opName);
     return [{ name: c.name, op, inputs: [required(c, 0)], outputs: [c.name], attrs: {} }];
   };
 }
+
+/** ELU: alpha is 1 (the builtin has no options). */
+const elu: Converter = (c) => {
+  arity(c, 1, 1, 'ELU');
+  return [{ name: c.name, op: 'Elu', inputs: [required(c, 0)], outputs: [c.name], attrs: { alpha: 1 } }];
+};
 
 /** MEAN / SUM / REDUCE_MAX: the axes are a constant int32 input (NHWC already), keep_dims an option. */
 function reducer(op: Extract<OpType, 'ReduceMean' | 'ReduceSum' | 'ReduceMax'>, opName: string): Converter {
@@ -471,6 +480,14 @@ export const CONVERTERS: Record<string, OpImport> = {
   TANH: { maxVersion: 2, convert: elementwise('Tanh', 'TANH') },
   EXP: { maxVersion: 1, convert: elementwise('Exp', 'EXP') },
   LOG: { maxVersion: 1, convert: elementwise('Log', 'LOG') },
+  ABS: { maxVersion: 3, convert: elementwise('Abs', 'ABS') },
+  SQRT: { maxVersion: 1, convert: elementwise('Sqrt', 'SQRT') },
+  FLOOR: { maxVersion: 1, convert: elementwise('Floor', 'FLOOR') },
+  CEIL: { maxVersion: 1, convert: elementwise('Ceil', 'CEIL') },
+  ROUND: { maxVersion: 1, convert: elementwise('Round', 'ROUND') },
+  SIN: { maxVersion: 1, convert: elementwise('Sin', 'SIN') },
+  COS: { maxVersion: 1, convert: elementwise('Cos', 'COS') },
+  ELU: { maxVersion: 2, convert: elu },
   MEAN: { maxVersion: 2, convert: reducer('ReduceMean', 'MEAN') },
   SUM: { maxVersion: 2, convert: reducer('ReduceSum', 'SUM') },
   REDUCE_MAX: { maxVersion: 2, convert: reducer('ReduceMax', 'REDUCE_MAX') },

@@ -97,6 +97,33 @@ export interface OpAttrs {
   PRelu: Record<string, never>;
   Exp: Record<string, never>;
   Log: Record<string, never>;
+  Abs: Record<string, never>;
+  Sqrt: Record<string, never>;
+  Reciprocal: Record<string, never>;
+  Floor: Record<string, never>;
+  Ceil: Record<string, never>;
+  /** Halves to even (ONNX Round). */
+  Round: Record<string, never>;
+  Sign: Record<string, never>;
+  Erf: Record<string, never>;
+  Sin: Record<string, never>;
+  Cos: Record<string, never>;
+  /** x < 0 ? alpha · (e^x − 1) : x. */
+  Elu: { alpha: number };
+  /** gamma · (x > 0 ? x : alpha · (e^x − 1)). */
+  Selu: { alpha: number; gamma: number };
+  /** max(0, x) + min(0, alpha · (e^(x/alpha) − 1)). */
+  Celu: { alpha: number };
+  /** ln(1 + e^x). */
+  Softplus: Record<string, never>;
+  /** x / (1 + |x|). */
+  Softsign: Record<string, never>;
+  /** x > alpha ? x : 0. */
+  ThresholdedRelu: { alpha: number };
+  /** x · tanh(softplus(x)). */
+  Mish: Record<string, never>;
+  /** x · Φ(x) (approximate 'none', with erf) or its tanh approximation (ONNX Gelu, opset 20). */
+  Gelu: { approximate: 'none' | 'tanh' };
   /** Reductions over `axes` of the IR tensor (NHWC axes for 4-D); keepdims leaves 1s in their place. */
   ReduceMean: ReduceAttrs;
   ReduceMax: ReduceAttrs;
@@ -145,6 +172,24 @@ export const OP_TYPES = [
   'PRelu',
   'Exp',
   'Log',
+  'Abs',
+  'Sqrt',
+  'Reciprocal',
+  'Floor',
+  'Ceil',
+  'Round',
+  'Sign',
+  'Erf',
+  'Sin',
+  'Cos',
+  'Elu',
+  'Selu',
+  'Celu',
+  'Softplus',
+  'Softsign',
+  'ThresholdedRelu',
+  'Mish',
+  'Gelu',
   'ReduceMean',
   'ReduceMax',
   'ReduceSum',

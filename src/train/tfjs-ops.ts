@@ -100,6 +100,32 @@ export const tfjsOps = {
   PRelu: (_n, xs) => tf.prelu(xs[0]!, xs[1]!),
   Exp: (_n, xs) => tf.exp(xs[0]!),
   Log: (_n, xs) => tf.log(xs[0]!),
+  Abs: (_n, xs) => tf.abs(xs[0]!),
+  Sqrt: (_n, xs) => tf.sqrt(xs[0]!),
+  Reciprocal: (_n, xs) => tf.reciprocal(xs[0]!),
+  Floor: (_n, xs) => tf.floor(xs[0]!),
+  Ceil: (_n, xs) => tf.ceil(xs[0]!),
+  Round: (_n, xs) => tf.round(xs[0]!),
+  Sign: (_n, xs) => tf.sign(xs[0]!),
+  Erf: (_n, xs) => tf.erf(xs[0]!),
+  Sin: (_n, xs) => tf.sin(xs[0]!),
+  Cos: (_n, xs) => tf.cos(xs[0]!),
+  // The e^x branches see min(x, 0), so a large positive x gives no ∞ (and no NaN gradient through the unused branch).
+  Elu: (n, xs) => tf.add(tf.relu(xs[0]!), tf.mul(n.attrs.alpha, tf.expm1(tf.minimum(xs[0]!, 0)))),
+  Selu: (n, xs) => tf.mul(n.attrs.gamma, tf.add(tf.relu(xs[0]!), tf.mul(n.attrs.alpha, tf.expm1(tf.minimum(xs[0]!, 0))))),
+  Celu: (n, xs) => tf.add(tf.relu(xs[0]!), tf.mul(n.attrs.alpha, tf.expm1(tf.div(tf.minimum(xs[0]!, 0), n.attrs.alpha)))),
+  Softplus: (_n, xs) => tf.softplus(xs[0]!),
+  Softsign: (_n, xs) => tf.div(xs[0]!, tf.add(1, tf.abs(xs[0]!))),
+  ThresholdedRelu: (n, xs) => tf.mul(xs[0]!, tf.cast(tf.greater(xs[0]!, n.attrs.alpha), 'float32')),
+  Mish: (_n, xs) => tf.mul(xs[0]!, tf.tanh(tf.softplus(xs[0]!))),
+  Gelu: (n, xs) => {
+    const x = xs[0]!;
+    const inner =
+      n.attrs.approximate === 'tanh'
+        ? tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))
+        : tf.erf(tf.div(x, Math.SQRT2));
+    return tf.mul(tf.mul(0.5, x), tf.add(1, inner));
+  },
   ReduceMean: (n, xs) => tf.mean(xs[0]!, n.attrs.axes, n.attrs.keepdims),
   ReduceMax: (n, xs) => tf.max(xs[0]!, n.attrs.axes, n.attrs.keepdims),
   ReduceSum: (n, xs) => tf.sum(xs[0]!, n.attrs.axes, n.attrs.keepdims),

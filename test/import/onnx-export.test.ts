@@ -64,7 +64,19 @@ describe('exportOnnx', () => {
     const div = b.node('Div', [sub, b.constant('d', [2], [1])]);
     const hs = b.node('HardSwish', [b.node('Mul', [mp, b.constant('k8', [8], [1])])]);
     const ex = b.node('Log', [b.node('Exp', [b.node('HardSigmoid', [hs], { alpha: 0.3, beta: 0.2 })])]);
-    const pr = b.node('PRelu', [ex, b.constant('slope', [0.1, 0.2, 0.3, 0.4], [4])]);
+    // The one-input math ops, on the sigmoid's (0, 1) values so each sees inputs in its domain.
+    const rc = b.node('Reciprocal', [b.node('Add', [b.node('Sqrt', [b.node('Abs', [s])]), b.constant('one', [1], [1])])]);
+    const trig = b.node('Cos', [b.node('Sin', [b.node('Erf', [rc])])]);
+    const expo = b.node('Celu', [b.node('Selu', [b.node('Elu', [trig], { alpha: 0.5 })])], { alpha: 1.5 });
+    const soft = b.node('Mish', [b.node('ThresholdedRelu', [b.node('Softsign', [b.node('Softplus', [expo])])], { alpha: 0.1 })]);
+    const gl = b.node('Gelu', [b.node('Gelu', [soft], { approximate: 'none' })], { approximate: 'tanh' });
+    const seven = b.node('Mul', [s, b.constant('seven', [7], [1])]);
+    const steps = b.node('Add', [
+      b.node('Add', [b.node('Floor', [seven]), b.node('Ceil', [seven])]),
+      b.node('Add', [b.node('Round', [seven]), b.node('Sign', [seven])]),
+    ]);
+    const math = b.node('Add', [gl, b.node('Mul', [steps, b.constant('tenth', [0.1], [1])])]);
+    const pr = b.node('PRelu', [b.node('Add', [ex, math]), b.constant('slope', [0.1, 0.2, 0.3, 0.4], [4])]);
     const red = b.node('Add', [
       b.node('Add', [pr, b.node('ReduceMean', [pr], { axes: [1, 2], keepdims: true })]),
       b.node('ReduceMax', [pr], { axes: [3], keepdims: true }),

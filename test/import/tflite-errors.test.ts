@@ -144,7 +144,15 @@ const CONV = 3,
   GATHER = 36,
   SLICE = 65,
   MIRROR_PAD = 100,
-  BROADCAST_TO = 130;
+  BROADCAST_TO = 130,
+  ABS = 101,
+  SQRT = 75,
+  FLOOR = 8,
+  CEIL = 104,
+  ROUND = 116,
+  SIN = 66,
+  COS = 108,
+  ELU = 111;
 
 describe('TFLite import of hand-built models', () => {
   it('SAME padding with an odd total puts the extra row/column after, as TFLite computes it', () => {
@@ -258,6 +266,36 @@ describe('TFLite import of hand-built models', () => {
     const means = [0, 1, 2, 3].map((c) => [0, 1, 2, 3, 4, 5].reduce((s, p) => s + x[p * 4 + c], 0) / 6);
     const want = Math.max(...means.map((m) => Math.exp(1 / (1 + Math.exp(-m)))));
     expect(runGraph(g, { x }).outputs.y[0]).toBeCloseTo(want, 5);
+  });
+
+  it('ABS, SQRT, SIN, COS, ELU, FLOOR, CEIL and ROUND become the IR ops and compute them', () => {
+    const names = ['x', 'abs', 'sqrt', 'sin', 'cos', 'elu', 'floor', 'ceil', 'round'];
+    const codes = [ABS, SQRT, SIN, COS, ELU, FLOOR, CEIL, ROUND];
+    const model = buildModel(
+      names.map((name) => ({ name, shape: [1, 6], type: 0 })),
+      codes.map((code, i) => ({ code, inputs: [i], outputs: [i + 1] })),
+      [0],
+      [8],
+    );
+    const g = importTflite(model, 'math.tflite');
+    expect(g.nodes.map((n) => [n.op, n.attrs])).toEqual([
+      ['Abs', {}],
+      ['Sqrt', {}],
+      ['Sin', {}],
+      ['Cos', {}],
+      ['Elu', { alpha: 1 }],
+      ['Floor', {}],
+      ['Ceil', {}],
+      ['Round', {}],
+    ]);
+    const x = Float32Array.of(-9, -2.25, -0.5, 0, 1.5, 16);
+    const y = runGraph(g, { x }).outputs.round;
+    // Every step after Floor is an integer already, so Ceil and Round keep it.
+    const want = Array.from(x, (v) => {
+      const c = Math.cos(Math.sin(Math.sqrt(Math.abs(v))));
+      return Math.floor(c < 0 ? Math.expm1(c) : c);
+    });
+    expect(Array.from(y)).toEqual(want);
   });
 
   it('a DEQUANTIZE of constant int8 weights is folded into a float constant', () => {

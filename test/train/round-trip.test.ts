@@ -60,7 +60,27 @@ function everyOpGraph(): Graph {
   const th = b.node('Tanh', [hs], {}, 'tanh');
   const sg = b.node('Sigmoid', [add], {}, 'sig');
   const lg = b.node('Log', [b.node('Exp', [th], {}, 'exp')], {}, 'log');
-  const hsg = b.node('HardSigmoid', [sg], { alpha: 0.3, beta: 0.4 }, 'hsig');
+  // The one-input math ops, chained on the sigmoid's (0, 1) values so every one sees inputs in its domain.
+  const sq = b.node('Sqrt', [b.node('Abs', [sg], {}, 'abs')], {}, 'sqrt');
+  const rc = b.node('Reciprocal', [b.node('Add', [sq, b.constant('one', [1], [1])], {}, 'one_plus')], {}, 'recip');
+  const trig = b.node('Cos', [b.node('Sin', [b.node('Erf', [rc], {}, 'erf')], {}, 'sin')], {}, 'cos');
+  const expo = b.node('Celu', [b.node('Selu', [b.node('Elu', [trig], { alpha: 0.5 }, 'elu')], {}, 'selu')], { alpha: 1.5 }, 'celu');
+  const soft = b.node('Softsign', [b.node('Softplus', [expo], {}, 'softplus')], {}, 'softsign');
+  const gl = b.node('Gelu', [b.node('Mish', [b.node('ThresholdedRelu', [soft], { alpha: 0.1 }, 'trelu')], {}, 'mish')], {}, 'gelu');
+  const steps = ['Floor', 'Ceil', 'Round', 'Sign'].map((op) =>
+    b.node(op as 'Floor', [b.node('Mul', [sg, b.constant(`k_${op}`, [7], [1])], {}, `scale_${op}`)], {}, op.toLowerCase()),
+  );
+  const stepSum = steps.reduce((acc, t, i) => b.node('Add', [acc, t], {}, `steps_${i}`));
+  const mixed = b.node(
+    'Add',
+    [
+      b.node('Gelu', [gl], { approximate: 'tanh' }, 'gelu_tanh'),
+      b.node('Mul', [stepSum, b.constant('tenth', [0.1], [1])], {}, 'steps_scaled'),
+    ],
+    {},
+    'mixed',
+  );
+  const hsg = b.node('HardSigmoid', [b.node('Add', [sg, mixed], {}, 'sig_mixed')], { alpha: 0.3, beta: 0.4 }, 'hsig');
   const centred = b.node('Sub', [hsg, b.constant('half', [0.5], [1])], {}, 'centred');
   const pr = b.node('PRelu', [centred, b.constant('slope', rand(12, 4), [12])], {}, 'prelu');
   const cat = b.node('Concat', [lg, pr], { axis: 3 }, 'cat');

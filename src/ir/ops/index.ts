@@ -34,6 +34,26 @@ import { softmax } from './softmax.ts';
 import { sub } from './sub.ts';
 import { tanh } from './tanh.ts';
 import { transpose } from './transpose.ts';
+import {
+  abs,
+  ceil,
+  celu,
+  cos,
+  elu,
+  erf,
+  floor,
+  gelu,
+  mish,
+  reciprocal,
+  round,
+  selu,
+  sign,
+  sin,
+  softplus,
+  softsign,
+  sqrt,
+  thresholdedRelu,
+} from './unary-math.ts';
 
 export type { OpDef, OpFacts, InputInfo, Int8Output } from './op-def.ts';
 
@@ -59,6 +79,24 @@ export const opDefs = {
   PRelu: prelu,
   Exp: exp,
   Log: log,
+  Abs: abs,
+  Sqrt: sqrt,
+  Reciprocal: reciprocal,
+  Floor: floor,
+  Ceil: ceil,
+  Round: round,
+  Sign: sign,
+  Erf: erf,
+  Sin: sin,
+  Cos: cos,
+  Elu: elu,
+  Selu: selu,
+  Celu: celu,
+  Softplus: softplus,
+  Softsign: softsign,
+  ThresholdedRelu: thresholdedRelu,
+  Mish: mish,
+  Gelu: gelu,
   ReduceMean: reduceMean,
   ReduceMax: reduceMax,
   ReduceSum: reduceSum,

@@ -17,6 +17,7 @@ import { exp } from './exp.ts';
 import { hardSigmoid } from './hard-sigmoid.ts';
 import { hardSwish } from './hard-swish.ts';
 import { log } from './log.ts';
+import { unaryMath } from './unary-math.ts';
 import { prelu } from './prelu.ts';
 import { reduceMax, reduceMean, reduceSum } from './reduce.ts';
 import { leakyRelu } from './leaky-relu.ts';
@@ -58,6 +59,24 @@ export const floatKernels = {
   PRelu: prelu,
   Exp: exp,
   Log: log,
+  Abs: unaryMath,
+  Sqrt: unaryMath,
+  Reciprocal: unaryMath,
+  Floor: unaryMath,
+  Ceil: unaryMath,
+  Round: unaryMath,
+  Sign: unaryMath,
+  Erf: unaryMath,
+  Sin: unaryMath,
+  Cos: unaryMath,
+  Elu: unaryMath,
+  Selu: unaryMath,
+  Celu: unaryMath,
+  Softplus: unaryMath,
+  Softsign: unaryMath,
+  ThresholdedRelu: unaryMath,
+  Mish: unaryMath,
+  Gelu: unaryMath,
   ReduceMean: reduceMean,
   ReduceMax: reduceMax,
   ReduceSum: reduceSum,
