@@ -119,7 +119,17 @@ typedef struct {
 /** Reduce (codegen: src/codegen/ops/reduce.ts): output o walks kept_dims row-major from Σ kept_idx·kept_strides; its
  *  inputs walk red_dims row-major from there by red_strides (rank 0 = one position). op is a TFG_REDUCE_* value; the
  *  int8 kernel uses the zero points and the requantization (prepareReduce), the float one ignores them. */
-enum { TFG_REDUCE_MEAN = 0, TFG_REDUCE_MAX = 1, TFG_REDUCE_SUM = 2 };
+enum {
+  TFG_REDUCE_MEAN = 0,
+  TFG_REDUCE_MAX = 1,
+  TFG_REDUCE_SUM = 2,
+  TFG_REDUCE_MIN = 3,
+  TFG_REDUCE_PROD = 4,
+  TFG_REDUCE_L1 = 5,
+  TFG_REDUCE_L2 = 6,
+  TFG_REDUCE_SUM_SQUARE = 7,
+  TFG_REDUCE_LOG_SUM_EXP = 8
+};
 typedef struct {
   int32_t op;
   int32_t kept_rank;
@@ -485,6 +495,11 @@ tfg_status tfg_lut_s8(int32_t n, const int8_t *table, const int8_t *in, int8_t *
 /** Float ReduceMean / ReduceMax / ReduceSum (p as tfg_reduce_params), summing in float in row-major order.
  *  Not in place. Scratch: none. Always TFG_OK. Bit-exact with src/reference/float/reduce.ts (same order and steps). */
 tfg_status tfg_reduce_f32(const tfg_reduce_params *p, const float *in, float *out);
+/** Float ReduceMin / ReduceProd / ReduceL1 / ReduceL2 / ReduceSumSquare / ReduceLogSumExp (p as tfg_reduce_params),
+ *  accumulating in float in row-major order; LogSumExp takes the max first and sums e^(x − max).  Not in place.
+ *  Scratch: none. Always TFG_OK. Within float tolerance of src/reference/float/reduce-math.ts (the same steps; libm's
+ *  float functions). */
+tfg_status tfg_reduce_math_f32(const tfg_reduce_params *p, const float *in, float *out);
 /** int8 ReduceMean / ReduceSum (TFLite MEAN arithmetic: Σ(x − zp_in), requantize, mean divides rounding half away,
  *  + zp_out, clamp) and ReduceMax (input quantization kept).  Not in place. Scratch: none. Always TFG_OK. Bit-exact
  *  with reduceInt8 in src/reference/int8/reduce.ts. */

@@ -27,6 +27,12 @@ const PARAMETER_SLOTS: Record<string, number[]> = {
   ReduceSum: [1],
   ReduceMean: [1],
   ReduceMax: [1],
+  ReduceMin: [1],
+  ReduceProd: [1],
+  ReduceL1: [1],
+  ReduceL2: [1],
+  ReduceSumSquare: [1],
+  ReduceLogSumExp: [1],
   Dropout: [1, 2],
   ConstantOfShape: [0],
 };

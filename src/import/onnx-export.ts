@@ -131,6 +131,13 @@ const sameName: NodeExporter<'Div' | 'Relu' | 'Sigmoid' | 'Tanh' | 'HardSwish' |
   out,
 }) => e.add(n.op, ins, [out], {}, n.name);
 
+const axesAttribute: NodeExporter<'ReduceMin' | 'ReduceProd' | 'ReduceL1' | 'ReduceL2' | 'ReduceSumSquare' | 'ReduceLogSumExp'> = ({
+  e,
+  n,
+  ins,
+  out,
+}) => e.add(n.op, ins, [out], { axes: n.attrs.axes, keepdims: n.attrs.keepdims ? 1 : 0 }, n.name);
+
 /** One exporter per IR op, typed over every op (null: no float ONNX form). */
 const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
   Conv2D: exportConv,
@@ -222,6 +229,13 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
   // Opset 14: ReduceMean and ReduceMax take axes as an attribute, ReduceSum as an input (since opset 13).
   ReduceMean: ({ e, n, ins, out }) => e.add('ReduceMean', ins, [out], { axes: n.attrs.axes, keepdims: n.attrs.keepdims ? 1 : 0 }, n.name),
   ReduceMax: ({ e, n, ins, out }) => e.add('ReduceMax', ins, [out], { axes: n.attrs.axes, keepdims: n.attrs.keepdims ? 1 : 0 }, n.name),
+  // The other reductions take axes as an attribute until opset 18.
+  ReduceMin: axesAttribute,
+  ReduceProd: axesAttribute,
+  ReduceL1: axesAttribute,
+  ReduceL2: axesAttribute,
+  ReduceSumSquare: axesAttribute,
+  ReduceLogSumExp: axesAttribute,
   ReduceSum: ({ e, n, ins, out }) =>
     e.add('ReduceSum', [ins[0], e.intConst(`${n.name}/axes`, n.attrs.axes)], [out], { keepdims: n.attrs.keepdims ? 1 : 0 }, n.name),
   LeakyRelu: ({ e, n, ins, out }) => e.add('LeakyRelu', ins, [out], { alpha: n.attrs.alpha }, n.name),

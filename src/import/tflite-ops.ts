@@ -437,8 +437,8 @@ const elu: Converter = (c) => {
   return [{ name: c.name, op: 'Elu', inputs: [required(c, 0)], outputs: [c.name], attrs: { alpha: 1 } }];
 };
 
-/** MEAN / SUM / REDUCE_MAX: the axes are a constant int32 input (NHWC already), keep_dims an option. */
-function reducer(op: Extract<OpType, 'ReduceMean' | 'ReduceSum' | 'ReduceMax'>, opName: string): Converter {
+/** MEAN / SUM / REDUCE_MAX / REDUCE_MIN / REDUCE_PROD: the axes are a constant int32 input (NHWC already), keep_dims an option. */
+function reducer(op: Extract<OpType, 'ReduceMean' | 'ReduceSum' | 'ReduceMax' | 'ReduceMin' | 'ReduceProd'>, opName: string): Converter {
   return (c) => {
     arity(c, 2, 2, opName);
     checkOptions(c, OptionsType.ReducerOptions, opName);
@@ -491,4 +491,7 @@ export const CONVERTERS: Record<string, OpImport> = {
   MEAN: { maxVersion: 2, convert: reducer('ReduceMean', 'MEAN') },
   SUM: { maxVersion: 2, convert: reducer('ReduceSum', 'SUM') },
   REDUCE_MAX: { maxVersion: 2, convert: reducer('ReduceMax', 'REDUCE_MAX') },
+  // Version 2 is their int8 form, which has no int8 kernel here.
+  REDUCE_MIN: { maxVersion: 1, convert: reducer('ReduceMin', 'REDUCE_MIN') },
+  REDUCE_PROD: { maxVersion: 1, convert: reducer('ReduceProd', 'REDUCE_PROD') },
 };

@@ -128,6 +128,12 @@ export interface OpAttrs {
   ReduceMean: ReduceAttrs;
   ReduceMax: ReduceAttrs;
   ReduceSum: ReduceAttrs;
+  ReduceMin: ReduceAttrs;
+  ReduceProd: ReduceAttrs;
+  ReduceL1: ReduceAttrs;
+  ReduceL2: ReduceAttrs;
+  ReduceSumSquare: ReduceAttrs;
+  ReduceLogSumExp: ReduceAttrs;
   Softmax: { axis: number; beta: number };
   Reshape: { shape: number[] };
   Transpose: { perm: number[] };
@@ -193,6 +199,12 @@ export const OP_TYPES = [
   'ReduceMean',
   'ReduceMax',
   'ReduceSum',
+  'ReduceMin',
+  'ReduceProd',
+  'ReduceL1',
+  'ReduceL2',
+  'ReduceSumSquare',
+  'ReduceLogSumExp',
   'Softmax',
   'Reshape',
   'Transpose',

@@ -98,6 +98,9 @@ describe('exportOnnx', () => {
     b.output(sm);
     b.output(gap);
     b.output(b.node('ReduceSum', [cat], { axes: [1, 3], keepdims: false }));
+    for (const op of ['ReduceMin', 'ReduceL1', 'ReduceL2', 'ReduceSumSquare', 'ReduceLogSumExp'] as const)
+      b.output(b.node(op, [cat], { axes: [1, 3], keepdims: false }));
+    b.output(b.node('ReduceProd', [b.node('Sigmoid', [cat])], { axes: [1, 3], keepdims: true }));
     const g = { ...b.build(), metadata: { inputLayout: 'NCHW', outputLayout: 'NCHW' } };
     validateGraph(g);
     const bytes = exportOnnx(g);

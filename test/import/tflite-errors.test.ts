@@ -152,7 +152,9 @@ const CONV = 3,
   ROUND = 116,
   SIN = 66,
   COS = 108,
-  ELU = 111;
+  ELU = 111,
+  REDUCE_MIN = 89,
+  REDUCE_PROD = 81;
 
 describe('TFLite import of hand-built models', () => {
   it('SAME padding with an odd total puts the extra row/column after, as TFLite computes it', () => {
@@ -296,6 +298,31 @@ describe('TFLite import of hand-built models', () => {
       return Math.floor(c < 0 ? Math.expm1(c) : c);
     });
     expect(Array.from(y)).toEqual(want);
+  });
+
+  it('REDUCE_MIN and REDUCE_PROD become ReduceMin and ReduceProd and compute them', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, 2, 3], type: 0 },
+        { name: 'last', shape: [1], type: 2, data: i32([-1]) },
+        { name: 'min', shape: [1, 2], type: 0 },
+        { name: 'first', shape: [1], type: 2, data: i32([1]) },
+        { name: 'prod', shape: [1, 1], type: 0 },
+      ],
+      [
+        { code: REDUCE_MIN, inputs: [0, 1], outputs: [2], options: { type: 27, int8: [[0, 0]] } },
+        { code: REDUCE_PROD, inputs: [2, 3], outputs: [4], options: { type: 27, int8: [[0, 1]] } },
+      ],
+      [0],
+      [4],
+    );
+    const g = importTflite(model, 'reduce-min-prod.tflite');
+    expect(g.nodes.map((n) => [n.op, n.attrs])).toEqual([
+      ['ReduceMin', { axes: [2], keepdims: false }],
+      ['ReduceProd', { axes: [1], keepdims: true }],
+    ]);
+    const x = Float32Array.of(3, -2, 5, 0.5, 4, 1.5);
+    expect(Array.from(runGraph(g, { x }).outputs.prod)).toEqual([-2 * 0.5]);
   });
 
   it('a DEQUANTIZE of constant int8 weights is folded into a float constant', () => {

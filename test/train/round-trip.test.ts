@@ -115,7 +115,21 @@ function everyOpGraph(): Graph {
   const rm = b.node('ReduceMean', [dv], { axes: [1, 2], keepdims: true }, 'rmean');
   const rx = b.node('ReduceMax', [dv], { axes: [3], keepdims: true }, 'rmax');
   const dv2 = b.node('Add', [b.node('Add', [dv, rm], {}, 'plus_mean'), rx], {}, 'plus_max');
-  const rs = b.node('ReduceSum', [dv2], { axes: [1, 2], keepdims: false }, 'rsum');
+  const rs0 = b.node('ReduceSum', [dv2], { axes: [1, 2], keepdims: false }, 'rsum');
+  // The float-only reductions over the same axes (Prod of values near 1, so it stays in range).
+  const nearOne = b.node(
+    'Add',
+    [b.node('Mul', [dv2, b.constant('hundredth', [0.01], [1])], {}, 'small'), b.constant('one_r', [1], [1])],
+    {},
+    'near_one',
+  );
+  const more = [
+    b.node('ReduceProd', [nearOne], { axes: [1, 2], keepdims: false }, 'rprod'),
+    ...(['ReduceMin', 'ReduceL1', 'ReduceL2', 'ReduceSumSquare', 'ReduceLogSumExp'] as const).map((op) =>
+      b.node(op, [dv2], { axes: [1, 2], keepdims: false }, op.toLowerCase()),
+    ),
+  ];
+  const rs = more.reduce((acc, t, i) => b.node('Add', [acc, t], {}, `reductions_${i}`), rs0);
   const tr = b.node('Transpose', [dv2], { perm: [0, 3, 1, 2] }, 'tr');
   const gap = b.node('GlobalAveragePool', [b.node('Transpose', [tr], { perm: [0, 2, 3, 1] }, 'tr2')], {}, 'gap');
   const flat = b.node('Reshape', [gap], { shape: [1, 24] }, 'flat');

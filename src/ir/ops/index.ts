@@ -17,7 +17,7 @@ import { hardSigmoid } from './hard-sigmoid.ts';
 import { hardSwish } from './hard-swish.ts';
 import { log } from './log.ts';
 import { prelu } from './prelu.ts';
-import { reduceMax, reduceMean, reduceSum } from './reduce.ts';
+import { reduceL1, reduceL2, reduceLogSumExp, reduceMax, reduceMean, reduceMin, reduceProd, reduceSum, reduceSumSquare } from './reduce.ts';
 import { leakyRelu } from './leaky-relu.ts';
 import { maxPool } from './max-pool.ts';
 import { mul } from './mul.ts';
@@ -100,6 +100,12 @@ export const opDefs = {
   ReduceMean: reduceMean,
   ReduceMax: reduceMax,
   ReduceSum: reduceSum,
+  ReduceMin: reduceMin,
+  ReduceProd: reduceProd,
+  ReduceL1: reduceL1,
+  ReduceL2: reduceL2,
+  ReduceSumSquare: reduceSumSquare,
+  ReduceLogSumExp: reduceLogSumExp,
   Softmax: softmax,
   Reshape: reshape,
   Transpose: transpose,

@@ -18,6 +18,7 @@ import { hardSigmoid } from './hard-sigmoid.ts';
 import { hardSwish } from './hard-swish.ts';
 import { log } from './log.ts';
 import { unaryMath } from './unary-math.ts';
+import { reduceMath } from './reduce-math.ts';
 import { prelu } from './prelu.ts';
 import { reduceMax, reduceMean, reduceSum } from './reduce.ts';
 import { leakyRelu } from './leaky-relu.ts';
@@ -80,6 +81,12 @@ export const floatKernels = {
   ReduceMean: reduceMean,
   ReduceMax: reduceMax,
   ReduceSum: reduceSum,
+  ReduceMin: reduceMath,
+  ReduceProd: reduceMath,
+  ReduceL1: reduceMath,
+  ReduceL2: reduceMath,
+  ReduceSumSquare: reduceMath,
+  ReduceLogSumExp: reduceMath,
   Softmax: softmax,
   Reshape: reshape,
   Transpose: transpose,

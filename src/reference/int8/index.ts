@@ -79,6 +79,12 @@ export const int8Kernels = {
   ReduceMean: reduceInt8,
   ReduceMax: reduceInt8,
   ReduceSum: reduceInt8,
+  ReduceMin: null,
+  ReduceProd: null,
+  ReduceL1: null,
+  ReduceL2: null,
+  ReduceSumSquare: null,
+  ReduceLogSumExp: null,
   PRelu: null,
   BatchNormalization: null,
 } satisfies Record<OpType, Kernel | null>;
