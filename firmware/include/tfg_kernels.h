@@ -348,6 +348,19 @@ tfg_status tfg_add_f32(int32_t n, const float *a, const float *b, float act_min,
  *  none. Always TFG_OK. Bit-exact with add in src/reference/float/add.ts. */
 tfg_status tfg_add_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float act_min, float act_max,
                              float *out);
+/** Float Min / Max with broadcasting (p as for tfg_add_f32_bcast): out = b < a ? b : a (Max: b > a ? b : a).
+ *  Out may equal an input of the output's shape. Scratch: none. Always TFG_OK. Bit-exact with min / max in
+ *  src/reference/float/min-max-pow.ts. */
+tfg_status tfg_min_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float *out);
+tfg_status tfg_max_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float *out);
+/** Float Pow with broadcasting: out = powf(a, b).  Out may equal an input of the output's shape. Scratch: none. Always
+ *  TFG_OK. Within float tolerance of pow in src/reference/float/min-max-pow.ts (libm powf vs float64). */
+tfg_status tfg_pow_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float *out);
+/** int8 Min / Max with broadcasting: both inputs requantized to the output (req[0] for a, req[1] for b, from
+ *  prepareMinMax; identity = a copy), then the smaller (take_max = 0) or larger value.  Out may equal an input of the
+ *  output's shape. Scratch: none. Always TFG_OK. Bit-exact with minMaxInt8 in src/reference/int8/min-max.ts. */
+tfg_status tfg_minmax_s8_bcast(const tfg_bcast *p, const tfg_requant_params *req, int32_t take_max, const int8_t *a,
+                               const int8_t *b, int8_t *out);
 /** Float Sub of two same-shape tensors: out[i] = clamp(a[i] − b[i], act_min, act_max).
  *  @param n ≥ 1 elements. In place allowed (out == a or out == b). Scratch: none. Always TFG_OK. Bit-exact with sub in
  *  src/reference/float/sub.ts. */

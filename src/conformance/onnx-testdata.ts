@@ -27,6 +27,7 @@ const PARAMETER_SLOTS: Record<string, number[]> = {
   ReduceSum: [1],
   ReduceMean: [1],
   ReduceMax: [1],
+  Pow: [1],
   ReduceMin: [1],
   ReduceProd: [1],
   ReduceL1: [1],

@@ -124,12 +124,9 @@ function exportArithmetic({ e, n, ins, out }: ExportCall<'Add' | 'Sub' | 'Mul'>)
 const withAttrs: NodeExporter<'Elu' | 'Selu' | 'Celu' | 'ThresholdedRelu'> = ({ e, n, ins, out }) =>
   e.add(n.op, ins, [out], n.attrs, n.name);
 
-const sameName: NodeExporter<'Div' | 'Relu' | 'Sigmoid' | 'Tanh' | 'HardSwish' | 'PRelu' | 'Exp' | 'Log' | UnaryMathOp> = ({
-  e,
-  n,
-  ins,
-  out,
-}) => e.add(n.op, ins, [out], {}, n.name);
+const sameName: NodeExporter<
+  'Div' | 'Min' | 'Max' | 'Pow' | 'Relu' | 'Sigmoid' | 'Tanh' | 'HardSwish' | 'PRelu' | 'Exp' | 'Log' | UnaryMathOp
+> = ({ e, n, ins, out }) => e.add(n.op, ins, [out], {}, n.name);
 
 const axesAttribute: NodeExporter<'ReduceMin' | 'ReduceProd' | 'ReduceL1' | 'ReduceL2' | 'ReduceSumSquare' | 'ReduceLogSumExp'> = ({
   e,
@@ -168,6 +165,9 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
   Sub: exportArithmetic,
   Mul: exportArithmetic,
   Div: sameName,
+  Min: sameName,
+  Max: sameName,
+  Pow: sameName,
   Relu: sameName,
   Sigmoid: sameName,
   Tanh: sameName,

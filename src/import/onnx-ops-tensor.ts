@@ -9,7 +9,7 @@ import type { ConstValue } from './onnx-proto-read.ts';
 const FLT_MAX = 3.4028234663852886e38;
 
 export function binary(n: OpCall): void {
-  const op = n.op as 'Add' | 'Sub' | 'Mul' | 'Div';
+  const op = n.op as 'Add' | 'Sub' | 'Mul' | 'Div' | 'Min' | 'Max' | 'Pow';
   const [x, y] = [n.ins[0], n.ins[1]];
   if (!x || !y) throw new ImportProblem('needs two inputs');
   // Before opset 7, broadcast=1 with an axis aligned B at that axis instead of at the end (not numpy).
@@ -33,8 +33,31 @@ export function binary(n: OpCall): void {
   }
   if (!shape) throw new ImportProblem('operand shapes do not broadcast');
   const out = n.ctx.defineAct(n.outs[0], shape);
-  if (op === 'Div') n.ctx.addNode('Div', n.name, irIns, [out.ir], {});
+  if (op === 'Div' || op === 'Min' || op === 'Max' || op === 'Pow') n.ctx.addNode(op, n.name, irIns, [out.ir], {});
   else n.ctx.addNode(op, n.name, irIns, [out.ir], { activation: 'none' as Activation });
+}
+
+/** ONNX Min / Max of any number of inputs: one input is itself, more fold pairwise left to right into binary nodes. */
+export function variadicMinMax(n: OpCall): void {
+  const count = n.ins.length;
+  if (count === 0 || n.ins.some((v) => !v)) throw new ImportProblem('needs one or more inputs');
+  if (count === 1) {
+    n.ctx.values.set(n.outs[0], n.act(0));
+    return;
+  }
+  let acc = { name: n.inputName(0), value: n.ins[0]! };
+  for (let k = 1; k < count; k++) {
+    const outName = k === count - 1 ? n.outs[0] : `${n.outs[0]}__${n.op.toLowerCase()}${k}`;
+    const step = new OpCall(
+      n.ctx,
+      { ...n.node, input: [acc.name, n.inputName(k)], output: [outName] } as typeof n.node,
+      k === count - 1 ? n.name : `${n.name}/${k}`,
+      n.a,
+      [acc.value, n.ins[k]],
+    );
+    binary(step);
+    acc = { name: outName, value: n.ctx.values.get(outName)! };
+  }
 }
 
 /** `a` with leading 1s up to rank r (a Reshape, plus a layout Transpose when it becomes 4-D). */

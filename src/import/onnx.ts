@@ -25,6 +25,7 @@ import {
   softmax,
   transpose,
   unary,
+  variadicMinMax,
 } from './onnx-ops-tensor.ts';
 import { Attrs, dtypeName, type GraphProto, type ModelProto, onnx, readAttributes, readTensor, toNumber } from './onnx-proto-read.ts';
 
@@ -58,6 +59,9 @@ const OP_TABLE: Record<string, Handler> = {
   Sub: binary,
   Mul: binary,
   Div: binary,
+  Min: variadicMinMax,
+  Max: variadicMinMax,
+  Pow: binary,
   Relu: elementwise('Relu'),
   Sigmoid: elementwise('Sigmoid'),
   Tanh: elementwise('Tanh'),

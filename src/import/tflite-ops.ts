@@ -431,6 +431,14 @@ function elementwise(
   };
 }
 
+/** MINIMUM / MAXIMUM / POW: two inputs broadcast NumPy-style, no options. */
+function broadcastBinary(op: Extract<OpType, 'Min' | 'Max' | 'Pow'>, opName: string): Converter {
+  return (c) => {
+    arity(c, 2, 2, opName);
+    return [{ name: c.name, op, inputs: [required(c, 0), required(c, 1)], outputs: [c.name], attrs: {} }];
+  };
+}
+
 /** ELU: alpha is 1 (the builtin has no options). */
 const elu: Converter = (c) => {
   arity(c, 1, 1, 'ELU');
@@ -488,6 +496,9 @@ export const CONVERTERS: Record<string, OpImport> = {
   SIN: { maxVersion: 1, convert: elementwise('Sin', 'SIN') },
   COS: { maxVersion: 1, convert: elementwise('Cos', 'COS') },
   ELU: { maxVersion: 2, convert: elu },
+  MINIMUM: { maxVersion: 2, convert: broadcastBinary('Min', 'MINIMUM') },
+  MAXIMUM: { maxVersion: 2, convert: broadcastBinary('Max', 'MAXIMUM') },
+  POW: { maxVersion: 1, convert: broadcastBinary('Pow', 'POW') },
   MEAN: { maxVersion: 2, convert: reducer('ReduceMean', 'MEAN') },
   SUM: { maxVersion: 2, convert: reducer('ReduceSum', 'SUM') },
   REDUCE_MAX: { maxVersion: 2, convert: reducer('ReduceMax', 'REDUCE_MAX') },

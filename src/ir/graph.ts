@@ -83,6 +83,11 @@ export interface OpAttrs {
   Sub: { activation: Activation };
   Mul: { activation: Activation };
   Div: Record<string, never>;
+  /** Element-wise min / max of two inputs with numpy broadcasting (ONNX Min/Max of more inputs become a chain). */
+  Min: Record<string, never>;
+  Max: Record<string, never>;
+  /** a^b with numpy broadcasting (float only). */
+  Pow: Record<string, never>;
   Concat: { axis: number };
   Relu: Record<string, never>;
   Clip: { min: number; max: number };
@@ -167,6 +172,9 @@ export const OP_TYPES = [
   'Sub',
   'Mul',
   'Div',
+  'Min',
+  'Max',
+  'Pow',
   'Concat',
   'Relu',
   'Clip',

@@ -75,7 +75,8 @@ describe('exportOnnx', () => {
       b.node('Add', [b.node('Floor', [seven]), b.node('Ceil', [seven])]),
       b.node('Add', [b.node('Round', [seven]), b.node('Sign', [seven])]),
     ]);
-    const math = b.node('Add', [gl, b.node('Mul', [steps, b.constant('tenth', [0.1], [1])])]);
+    const mixed = b.node('Add', [gl, b.node('Mul', [steps, b.constant('tenth', [0.1], [1])])]);
+    const math = b.node('Pow', [b.node('Min', [b.node('Max', [mixed, s]), b.constant('cap', [2], [1])]), b.constant('two', [2], [1])]);
     const pr = b.node('PRelu', [b.node('Add', [ex, math]), b.constant('slope', [0.1, 0.2, 0.3, 0.4], [4])]);
     const red = b.node('Add', [
       b.node('Add', [pr, b.node('ReduceMean', [pr], { axes: [1, 2], keepdims: true })]),

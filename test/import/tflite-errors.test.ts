@@ -154,7 +154,10 @@ const CONV = 3,
   COS = 108,
   ELU = 111,
   REDUCE_MIN = 89,
-  REDUCE_PROD = 81;
+  REDUCE_PROD = 81,
+  MINIMUM = 57,
+  MAXIMUM = 55,
+  POW = 78;
 
 describe('TFLite import of hand-built models', () => {
   it('SAME padding with an odd total puts the extra row/column after, as TFLite computes it', () => {
@@ -323,6 +326,31 @@ describe('TFLite import of hand-built models', () => {
     ]);
     const x = Float32Array.of(3, -2, 5, 0.5, 4, 1.5);
     expect(Array.from(runGraph(g, { x }).outputs.prod)).toEqual([-2 * 0.5]);
+  });
+
+  it('MAXIMUM, MINIMUM and POW become Max, Min and Pow with broadcasting', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [2, 3], type: 0 },
+        { name: 'floor', shape: [3], type: 0, data: new Uint8Array(Float32Array.of(0.5, 1, 1.5).buffer) },
+        { name: 'max', shape: [2, 3], type: 0 },
+        { name: 'cap', shape: [1], type: 0, data: new Uint8Array(Float32Array.of(2).buffer) },
+        { name: 'min', shape: [2, 3], type: 0 },
+        { name: 'two', shape: [1], type: 0, data: new Uint8Array(Float32Array.of(2).buffer) },
+        { name: 'y', shape: [2, 3], type: 0 },
+      ],
+      [
+        { code: MAXIMUM, inputs: [0, 1], outputs: [2] },
+        { code: MINIMUM, inputs: [2, 3], outputs: [4] },
+        { code: POW, inputs: [4, 5], outputs: [6] },
+      ],
+      [0],
+      [6],
+    );
+    const g = importTflite(model, 'min-max-pow.tflite');
+    expect(g.nodes.map((n) => n.op)).toEqual(['Max', 'Min', 'Pow']);
+    const x = Float32Array.of(0, 1.25, 3, -1, 0.75, 1.75);
+    expect(Array.from(runGraph(g, { x }).outputs.y)).toEqual([0.25, 1.5625, 4, 0.25, 1, 3.0625]);
   });
 
   it('a DEQUANTIZE of constant int8 weights is folded into a float constant', () => {

@@ -80,7 +80,9 @@ function everyOpGraph(): Graph {
     {},
     'mixed',
   );
-  const hsg = b.node('HardSigmoid', [b.node('Add', [sg, mixed], {}, 'sig_mixed')], { alpha: 0.3, beta: 0.4 }, 'hsig');
+  const bounded = b.node('Min', [b.node('Max', [mixed, sq], {}, 'max'), b.constant('cap', [2], [1])], {}, 'min');
+  const squared = b.node('Pow', [bounded, b.constant('two', [2], [1])], {}, 'pow');
+  const hsg = b.node('HardSigmoid', [b.node('Add', [sg, squared], {}, 'sig_mixed')], { alpha: 0.3, beta: 0.4 }, 'hsig');
   const centred = b.node('Sub', [hsg, b.constant('half', [0.5], [1])], {}, 'centred');
   const pr = b.node('PRelu', [centred, b.constant('slope', rand(12, 4), [12])], {}, 'prelu');
   const cat = b.node('Concat', [lg, pr], { axis: 3 }, 'cat');

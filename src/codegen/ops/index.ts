@@ -11,6 +11,7 @@ import { dense, denseScratch } from './dense.ts';
 import { depthwiseConv2d, depthwiseConv2dScratch } from './depthwise-conv2d.ts';
 import { dequantize } from './dequantize.ts';
 import { div } from './div.ts';
+import { max, min, pow } from './min-max-pow.ts';
 import { globalAveragePool } from './global-average-pool.ts';
 import { hardSigmoid } from './hard-sigmoid.ts';
 import { leakyRelu } from './leaky-relu.ts';
@@ -64,6 +65,9 @@ export const opEmitters = {
   Sub: sub,
   Mul: mul,
   Div: div,
+  Min: min,
+  Max: max,
+  Pow: pow,
   Concat: concat,
   Relu: relu,
   Clip: clip,
@@ -132,6 +136,9 @@ export const opScratch = {
   Sub: null,
   Mul: null,
   Div: null,
+  Min: null,
+  Max: null,
+  Pow: null,
   Concat: null,
   Relu: null,
   Clip: null,

@@ -12,6 +12,7 @@ import { dense } from './dense.ts';
 import { depthwiseConv2d } from './depthwise-conv2d.ts';
 import { dequantize } from './dequantize.ts';
 import { div } from './div.ts';
+import { max, min, pow } from './min-max-pow.ts';
 import { globalAveragePool } from './global-average-pool.ts';
 import { exp } from './exp.ts';
 import { hardSigmoid } from './hard-sigmoid.ts';
@@ -49,6 +50,9 @@ export const floatKernels = {
   Sub: sub,
   Mul: mul,
   Div: div,
+  Min: min,
+  Max: max,
+  Pow: pow,
   Concat: concat,
   Relu: relu,
   Clip: clip,

@@ -13,6 +13,7 @@ import { depthwiseConv2dInt8 } from './depthwise-conv2d.ts';
 import { dequantizeInt8 } from './dequantize.ts';
 import { globalAveragePoolInt8 } from './global-average-pool.ts';
 import { lutInt8 } from './lut.ts';
+import { minMaxInt8 } from './min-max.ts';
 import { maxPoolInt8 } from './max-pool.ts';
 import { mulInt8 } from './mul.ts';
 import { padInt8 } from './pad.ts';
@@ -52,6 +53,9 @@ export const int8Kernels = {
   Quantize: quantizeInt8,
   Dequantize: dequantizeInt8,
   Div: null,
+  Min: minMaxInt8,
+  Max: minMaxInt8,
+  Pow: null,
   LeakyRelu: null,
   Sigmoid: lutInt8,
   Tanh: lutInt8,
