@@ -488,6 +488,10 @@ tfg_status tfg_prelu_f32(int32_t n, int32_t count, int32_t inner, const float *s
  *  @param beta > 0.  Scratch: none. Always TFG_OK. Within float tolerance of softmax in src/reference/float/softmax.ts.
  */
 tfg_status tfg_softmax_f32(int32_t outer, int32_t depth, int32_t inner, float beta, const float *in, float *out);
+/** Float LogSoftmax over the middle axis of [outer, depth, inner]: (x − max) − ln Σ e^(x − max).
+ *  @param outer, depth, inner ≥ 1.  Not in place. Scratch: none. Always TFG_OK. Within float tolerance of logSoftmax in
+ *  src/reference/float/log-softmax.ts. */
+tfg_status tfg_log_softmax_f32(int32_t outer, int32_t depth, int32_t inner, const float *in, float *out);
 /** int8 Softmax (TFLite reference_ops::Softmax, gemmlowp fixed-point exp and reciprocal) over the middle axis of
  *  [p->outer, p->depth, p->inner]; output scale 1/256, zero point −128.
  *  @param p from prepareSoftmax (src/reference/int8/softmax.ts). Scratch: none. Always TFG_OK. Bit-exact with

@@ -248,6 +248,7 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
       n.name,
     );
   },
+  LogSoftmax: ({ e, n, ins, out }) => e.add('LogSoftmax', ins, [out], { axis: n.attrs.axis }, n.name),
   Softmax: ({ e, g, n, ins, out }) => {
     if (n.attrs.beta !== 1) throw unsupported(g, n, `Softmax beta ${n.attrs.beta} has no ONNX equivalent`);
     e.add('Softmax', ins, [out], { axis: n.attrs.axis }, n.name);

@@ -150,6 +150,7 @@ export function prelu(n: OpCall): void {
   n.ctx.addNode('PRelu', n.name, [x.ir, s], [out.ir], {});
 }
 
+/** Softmax and LogSoftmax (the same axis rules). */
 export function softmax(n: OpCall): void {
   const x = n.act(0);
   const r = x.shape.length;
@@ -157,7 +158,8 @@ export function softmax(n: OpCall): void {
   const a = axis < 0 ? axis + r : axis;
   if (n.opset >= 13 || a === r - 1) {
     const out = n.ctx.defineAct(n.outs[0], x.shape);
-    n.ctx.addNode('Softmax', n.name, [x.ir], [out.ir], { axis: irAxis(a, r), beta: 1 });
+    if (n.op === 'LogSoftmax') n.ctx.addNode('LogSoftmax', n.name, [x.ir], [out.ir], { axis: irAxis(a, r) });
+    else n.ctx.addNode('Softmax', n.name, [x.ir], [out.ir], { axis: irAxis(a, r), beta: 1 });
     return;
   }
   // Before opset 13, Softmax normalises over all axes from `axis` on: a 2-D softmax on the flattened tensor.
@@ -166,7 +168,8 @@ export function softmax(n: OpCall): void {
   const f = n.ctx.scratch(`${n.outs[0]}__flat`, flat);
   n.ctx.addNode('Reshape', `${n.name}/flatten`, [src], [f], { shape: flat });
   const s = n.ctx.scratch(`${n.outs[0]}__softmax`, flat);
-  n.ctx.addNode('Softmax', n.name, [f], [s], { axis: 1, beta: 1 });
+  if (n.op === 'LogSoftmax') n.ctx.addNode('LogSoftmax', n.name, [f], [s], { axis: 1 });
+  else n.ctx.addNode('Softmax', n.name, [f], [s], { axis: 1, beta: 1 });
   n.ctx.fromOnnxOrder(
     n.outs[0],
     x.shape,

@@ -91,6 +91,7 @@ const OP_TABLE: Record<string, Handler> = {
   LeakyRelu: unary,
   Clip: unary,
   Softmax: softmax,
+  LogSoftmax: softmax,
   Concat: concat,
   Transpose: transpose,
   Reshape: reshapeLike,

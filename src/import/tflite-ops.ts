@@ -439,6 +439,12 @@ function broadcastBinary(op: Extract<OpType, 'Min' | 'Max' | 'Pow'>, opName: str
   };
 }
 
+/** LOG_SOFTMAX: over the last axis (the builtin has no options). */
+const logSoftmax: Converter = (c) => {
+  arity(c, 1, 1, 'LOG_SOFTMAX');
+  return [{ name: c.name, op: 'LogSoftmax', inputs: [required(c, 0)], outputs: [c.name], attrs: { axis: -1 } }];
+};
+
 /** ELU: alpha is 1 (the builtin has no options). */
 const elu: Converter = (c) => {
   arity(c, 1, 1, 'ELU');
@@ -496,6 +502,8 @@ export const CONVERTERS: Record<string, OpImport> = {
   SIN: { maxVersion: 1, convert: elementwise('Sin', 'SIN') },
   COS: { maxVersion: 1, convert: elementwise('Cos', 'COS') },
   ELU: { maxVersion: 2, convert: elu },
+  // Version 2 is the int8 form (fixed output scale 16/256), which has no int8 kernel here.
+  LOG_SOFTMAX: { maxVersion: 1, convert: logSoftmax },
   MINIMUM: { maxVersion: 2, convert: broadcastBinary('Min', 'MINIMUM') },
   MAXIMUM: { maxVersion: 2, convert: broadcastBinary('Max', 'MAXIMUM') },
   POW: { maxVersion: 1, convert: broadcastBinary('Pow', 'POW') },

@@ -32,6 +32,7 @@ const OP_NAMES: Record<number, string> = {
   45: 'STRIDED_SLICE',
   47: 'EXP',
   49: 'SPLIT',
+  50: 'LOG_SOFTMAX',
   53: 'CAST',
   54: 'PRELU',
   55: 'MAXIMUM',

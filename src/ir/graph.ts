@@ -140,6 +140,8 @@ export interface OpAttrs {
   ReduceSumSquare: ReduceAttrs;
   ReduceLogSumExp: ReduceAttrs;
   Softmax: { axis: number; beta: number };
+  /** ln(softmax(x)) along one axis: (x − max) − ln Σ e^(x − max). */
+  LogSoftmax: { axis: number };
   Reshape: { shape: number[] };
   Transpose: { perm: number[] };
   /** ONNX order: begins for every axis, then ends. mode (default constant): reflect mirrors without repeating the edge,
@@ -214,6 +216,7 @@ export const OP_TYPES = [
   'ReduceSumSquare',
   'ReduceLogSumExp',
   'Softmax',
+  'LogSoftmax',
   'Reshape',
   'Transpose',
   'Pad',

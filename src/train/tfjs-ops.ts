@@ -138,6 +138,11 @@ export const tfjsOps = {
   ReduceL2: (n, xs) => tf.sqrt(tf.sum(tf.square(xs[0]!), n.attrs.axes, n.attrs.keepdims)),
   ReduceSumSquare: (n, xs) => tf.sum(tf.square(xs[0]!), n.attrs.axes, n.attrs.keepdims),
   ReduceLogSumExp: (n, xs) => tf.logSumExp(xs[0]!, n.attrs.axes, n.attrs.keepdims),
+  LogSoftmax: (n, xs) => {
+    const x = xs[0]!;
+    const axis = norm(n.attrs.axis, x.rank);
+    return tf.sub(x, tf.logSumExp(x, axis, true));
+  },
   Softmax: (n, xs) => {
     const x = xs[0]!;
     const axis = norm(n.attrs.axis, x.rank);

@@ -97,6 +97,7 @@ describe('exportOnnx', () => {
     const relu = b.node('Relu', [b.node('Add', [clip, b.constant('ab', [1, 2, 3, 4, 5], [5])])]);
     const sm = b.node('Softmax', [relu], { axis: -1, beta: 1 });
     b.output(sm);
+    b.output(b.node('LogSoftmax', [relu], { axis: -1 }));
     b.output(gap);
     b.output(b.node('ReduceSum', [cat], { axes: [1, 3], keepdims: false }));
     for (const op of ['ReduceMin', 'ReduceL1', 'ReduceL2', 'ReduceSumSquare', 'ReduceLogSumExp'] as const)

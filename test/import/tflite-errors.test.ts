@@ -157,7 +157,8 @@ const CONV = 3,
   REDUCE_PROD = 81,
   MINIMUM = 57,
   MAXIMUM = 55,
-  POW = 78;
+  POW = 78,
+  LOG_SOFTMAX = 50;
 
 describe('TFLite import of hand-built models', () => {
   it('SAME padding with an odd total puts the extra row/column after, as TFLite computes it', () => {
@@ -351,6 +352,23 @@ describe('TFLite import of hand-built models', () => {
     expect(g.nodes.map((n) => n.op)).toEqual(['Max', 'Min', 'Pow']);
     const x = Float32Array.of(0, 1.25, 3, -1, 0.75, 1.75);
     expect(Array.from(runGraph(g, { x }).outputs.y)).toEqual([0.25, 1.5625, 4, 0.25, 1, 3.0625]);
+  });
+
+  it('LOG_SOFTMAX becomes LogSoftmax over the last axis', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, 3], type: 0 },
+        { name: 'y', shape: [1, 3], type: 0 },
+      ],
+      [{ code: LOG_SOFTMAX, inputs: [0], outputs: [1] }],
+      [0],
+      [1],
+    );
+    const g = importTflite(model, 'log-softmax.tflite');
+    expect(g.nodes.map((n) => [n.op, n.attrs])).toEqual([['LogSoftmax', { axis: -1 }]]);
+    const y = runGraph(g, { x: Float32Array.of(1, 2, 3) }).outputs.y;
+    const lse = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
+    [1, 2, 3].forEach((v, i) => expect(y[i]).toBeCloseTo(v - lse, 5));
   });
 
   it('a DEQUANTIZE of constant int8 weights is folded into a float constant', () => {

@@ -142,6 +142,7 @@ function everyOpGraph(): Graph {
     'fc',
   );
   b.output(b.node('Softmax', [fc], { axis: -1, beta: 1.5 }, 'probs'));
+  b.output(b.node('LogSoftmax', [fc], { axis: -1 }, 'log_probs'));
   return b.build();
 }
 

@@ -50,7 +50,7 @@ import { quantize } from './quantize.ts';
 import { reduce } from './reduce.ts';
 import { relu } from './relu.ts';
 import { reshape } from './reshape.ts';
-import { softmax } from './softmax.ts';
+import { logSoftmax, softmax } from './softmax.ts';
 import { sub } from './sub.ts';
 import { transpose } from './transpose.ts';
 
@@ -107,6 +107,7 @@ export const opEmitters = {
   ReduceSumSquare: reduce,
   ReduceLogSumExp: reduce,
   Softmax: softmax,
+  LogSoftmax: logSoftmax,
   Reshape: reshape,
   Transpose: transpose,
   Pad: pad,
@@ -178,6 +179,7 @@ export const opScratch = {
   ReduceSumSquare: null,
   ReduceLogSumExp: null,
   Softmax: null,
+  LogSoftmax: null,
   Reshape: null,
   Transpose: null,
   Pad: null,

@@ -31,7 +31,7 @@ import { quantize } from './quantize.ts';
 import { relu } from './relu.ts';
 import { reshape } from './reshape.ts';
 import { sigmoid } from './sigmoid.ts';
-import { softmax } from './softmax.ts';
+import { logSoftmax, softmax } from './softmax.ts';
 import { sub } from './sub.ts';
 import { tanh } from './tanh.ts';
 import { transpose } from './transpose.ts';
@@ -111,6 +111,7 @@ export const opDefs = {
   ReduceSumSquare: reduceSumSquare,
   ReduceLogSumExp: reduceLogSumExp,
   Softmax: softmax,
+  LogSoftmax: logSoftmax,
   Reshape: reshape,
   Transpose: transpose,
   Pad: pad,

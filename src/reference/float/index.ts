@@ -19,6 +19,7 @@ import { hardSigmoid } from './hard-sigmoid.ts';
 import { hardSwish } from './hard-swish.ts';
 import { log } from './log.ts';
 import { unaryMath } from './unary-math.ts';
+import { logSoftmax } from './log-softmax.ts';
 import { reduceMath } from './reduce-math.ts';
 import { prelu } from './prelu.ts';
 import { reduceMax, reduceMean, reduceSum } from './reduce.ts';
@@ -92,6 +93,7 @@ export const floatKernels = {
   ReduceSumSquare: reduceMath,
   ReduceLogSumExp: reduceMath,
   Softmax: softmax,
+  LogSoftmax: logSoftmax,
   Reshape: reshape,
   Transpose: transpose,
   Pad: pad,

@@ -43,6 +43,7 @@ export const int8Kernels = {
   Relu: reluInt8,
   Clip: reluInt8,
   Softmax: softmaxInt8,
+  LogSoftmax: null,
   Reshape: reshapeInt8,
   Transpose: transposeInt8,
   Pad: padInt8,
