@@ -165,6 +165,13 @@ typedef struct {
   int32_t input_zero_point, output_zero_point, multiplier, shift, identity;
 } tfg_requant_params;
 
+/** int8 PRelu (TFLM PRELU): positive inputs scaled by s_in/s_out, negative ones times (alpha − alpha_zero_point) scaled
+ *  by s_in·s_alpha/s_out (codegen: preparePrelu in src/reference/int8/prelu.ts). */
+typedef struct {
+  int32_t input_zero_point, alpha_zero_point, output_zero_point;
+  int32_t positive_multiplier, positive_shift, negative_multiplier, negative_shift;
+} tfg_prelu_s8_params;
+
 /** int8 Softmax (TFLite reference, gemmlowp fixed point): input_multiplier/input_left_shift from
  *  PreprocessSoftmaxScaling(beta, s_in, 5), diff_min = −CalculateInputRadius(5, input_left_shift). Output scale 1/256, zp −128. */
 typedef struct {
@@ -483,6 +490,11 @@ tfg_status tfg_gelu_tanh_f32(int32_t n, const float *in, float *out);
  *  @param n, count, inner ≥ 1 (codegen: slopeLayout in src/ir/ops/prelu.ts).  In place allowed. Scratch: none.
  *  Always TFG_OK. Bit-exact with prelu in src/reference/float/prelu.ts. */
 tfg_status tfg_prelu_f32(int32_t n, int32_t count, int32_t inner, const float *slope, const float *in, float *out);
+/** int8 PRelu: the slope value of element i is alpha[(i / inner) % count], as tfg_prelu_f32.
+ *  @param n, count, inner ≥ 1; p from preparePrelu.  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with
+ *  preluInt8 in src/reference/int8/prelu.ts. */
+tfg_status tfg_prelu_s8(int32_t n, int32_t count, int32_t inner, const tfg_prelu_s8_params *p, const int8_t *alpha,
+                        const int8_t *in, int8_t *out);
 /** Float Softmax over the middle axis of [outer, depth, inner]: exp(beta·(x − max)) / Σ.
  *  @param outer, depth, inner ≥ 1
  *  @param beta > 0.  Scratch: none. Always TFG_OK. Within float tolerance of softmax in src/reference/float/softmax.ts.

@@ -13,6 +13,7 @@ import { depthwiseConv2dInt8 } from './depthwise-conv2d.ts';
 import { dequantizeInt8 } from './dequantize.ts';
 import { globalAveragePoolInt8 } from './global-average-pool.ts';
 import { lutInt8 } from './lut.ts';
+import { preluInt8 } from './prelu.ts';
 import { minMaxInt8 } from './min-max.ts';
 import { maxPoolInt8 } from './max-pool.ts';
 import { mulInt8 } from './mul.ts';
@@ -90,6 +91,6 @@ export const int8Kernels = {
   ReduceL2: null,
   ReduceSumSquare: null,
   ReduceLogSumExp: null,
-  PRelu: null,
+  PRelu: preluInt8,
   BatchNormalization: null,
 } satisfies Record<OpType, Kernel | null>;
