@@ -48,14 +48,14 @@ describe('ONNX bad input', () => {
         nodes: [
           node('Relu', ['x'], ['a'], {}, 'act'),
           node('Resize', ['a', '', 'scales'], ['b'], { mode: 'nearest' }, 'up1'),
-          node('Erf', ['b'], ['y'], {}, 'gelu_part'),
+          node('Hardmax', ['b'], ['y'], {}, 'hardmax'),
         ],
       }),
     );
     const e = errorOf(() => importOnnx(model, 'seg.onnx'));
     expect(e.code).toBe('unsupported-op');
     expect(e.message).toMatch(/^2 nodes/);
-    expect(e.diagnostic.notes).toEqual(['node "up1" (Resize)', 'node "gelu_part" (Erf)']);
+    expect(e.diagnostic.notes).toEqual(['node "up1" (Resize)', 'node "hardmax" (Hardmax)']);
     expect(formatDiagnostic(e.diagnostic)).toContain('seg.onnx');
   });
 
