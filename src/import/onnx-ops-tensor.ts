@@ -23,6 +23,9 @@ export function binary(n: OpCall): void {
     const [xl, yl] = [liftRank(n, x, r), liftRank(n, y, r)];
     shape = broadcastShapes(xl.shape, yl.shape);
     irIns = [xl.ir, yl.ir];
+  } else if (x.kind !== 'act' && y.kind !== 'act') {
+    // Add/Sub/Mul/Div of two constants fold before this; the ops that do not fold (Min, Max, Pow) land here.
+    throw new ImportProblem('both inputs are constants; tinyforge computes only values that depend on a runtime input');
   } else {
     const a = (x.kind === 'act' ? x : y) as Act;
     const c = x.kind === 'const' ? x.c : (y as { c: ConstValue }).c;
