@@ -36,6 +36,8 @@ const PARAMETER_SLOTS: Record<string, number[]> = {
   ReduceLogSumExp: [1],
   Dropout: [1, 2],
   ConstantOfShape: [0],
+  GRU: [1, 2, 3, 4],
+  LSTM: [1, 2, 3, 4, 7],
 };
 
 export interface NodeCase {

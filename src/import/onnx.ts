@@ -12,6 +12,7 @@ import { with1d } from './onnx-ops-1d.ts';
 import { expand, gather, slice, split } from './onnx-ops-plumbing.ts';
 import { averagePool, batchNormalization, conv, gemm, globalAveragePool, globalMaxPool, matMul, maxPool, pad } from './onnx-ops-nn.ts';
 import { reduce } from './onnx-ops-reduce.ts';
+import { recurrent } from './onnx-ops-recurrent.ts';
 import {
   binary,
   concat,
@@ -103,6 +104,8 @@ const OP_TABLE: Record<string, Handler> = {
   Shape: shapeOf,
   Size: sizeOf,
   Neg: neg,
+  GRU: recurrent,
+  LSTM: recurrent,
 };
 
 /** ONNX ops the importer turns into IR for runtime tensors. */

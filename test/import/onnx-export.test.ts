@@ -71,11 +71,11 @@ describe('exportOnnx', () => {
     const soft = b.node('Mish', [b.node('ThresholdedRelu', [b.node('Softsign', [b.node('Softplus', [expo])])], { alpha: 0.1 })]);
     const gl = b.node('Gelu', [b.node('Gelu', [soft], { approximate: 'none' })], { approximate: 'tanh' });
     const seven = b.node('Mul', [s, b.constant('seven', [7], [1])]);
-    const steps = b.node('Add', [
+    const rounding = b.node('Add', [
       b.node('Add', [b.node('Floor', [seven]), b.node('Ceil', [seven])]),
       b.node('Add', [b.node('Round', [seven]), b.node('Sign', [seven])]),
     ]);
-    const mixed = b.node('Add', [gl, b.node('Mul', [steps, b.constant('tenth', [0.1], [1])])]);
+    const mixed = b.node('Add', [gl, b.node('Mul', [rounding, b.constant('tenth', [0.1], [1])])]);
     const math = b.node('Pow', [b.node('Min', [b.node('Max', [mixed, s]), b.constant('cap', [2], [1])]), b.constant('two', [2], [1])]);
     const pr = b.node('PRelu', [b.node('Add', [ex, math]), b.constant('slope', [0.1, 0.2, 0.3, 0.4], [4])]);
     const red = b.node('Add', [
@@ -103,6 +103,21 @@ describe('exportOnnx', () => {
     for (const op of ['ReduceMin', 'ReduceL1', 'ReduceL2', 'ReduceSumSquare', 'ReduceLogSumExp'] as const)
       b.output(b.node(op, [cat], { axes: [1, 3], keepdims: false }));
     b.output(b.node('ReduceProd', [b.node('Sigmoid', [cat])], { axes: [1, 3], keepdims: true }));
+    // The recurrent ops read cat as 3 steps of a batch of 2: a GRU's every step into an LSTM's last one.
+    const steps = b.node('Reshape', [cat], { shape: [3, 2, 8] });
+    const gru = b.node('GRU', [steps, b.constant('gw', randn(9 * 8, 41, 0.4), [9, 8]), b.constant('gr', randn(9 * 3, 42, 0.4), [9, 3])], {
+      hiddenSize: 3,
+      reverse: false,
+      sequenceOutput: true,
+      linearBeforeReset: true,
+    });
+    const lw = b.constant('lw', randn(8 * 3, 43, 0.4), [8, 3]);
+    const lstm = b.node('LSTM', [gru, lw, b.constant('lr', randn(8 * 2, 44, 0.4), [8, 2]), b.constant('lb', randn(16, 45, 0.2), [16])], {
+      hiddenSize: 2,
+      reverse: true,
+      sequenceOutput: false,
+    });
+    b.output(lstm);
     const g = { ...b.build(), metadata: { inputLayout: 'NCHW', outputLayout: 'NCHW' } };
     validateGraph(g);
     const bytes = exportOnnx(g);

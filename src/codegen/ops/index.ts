@@ -47,6 +47,7 @@ import { stridedCopy } from './strided-copy.ts';
 import { gather } from './gather.ts';
 import { prelu } from './prelu.ts';
 import { quantize } from './quantize.ts';
+import { gru, lstm, recurrentScratch } from './recurrent.ts';
 import { reduce } from './reduce.ts';
 import { relu } from './relu.ts';
 import { reshape } from './reshape.ts';
@@ -116,6 +117,8 @@ export const opEmitters = {
   Expand: stridedCopy,
   ChannelShuffle: stridedCopy,
   BatchNormalization: batchNormalization,
+  GRU: gru,
+  LSTM: lstm,
   Quantize: quantize,
   Dequantize: dequantize,
 } satisfies { [K in OpType]: OpEmitter<Node<K>> };
@@ -188,6 +191,8 @@ export const opScratch = {
   Expand: null,
   ChannelShuffle: null,
   BatchNormalization: null,
+  GRU: recurrentScratch,
+  LSTM: recurrentScratch,
   Quantize: null,
   Dequantize: null,
 } satisfies { [K in OpType]: ScratchRule<Node<K>> | null };

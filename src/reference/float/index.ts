@@ -32,6 +32,7 @@ import { expand } from './expand.ts';
 import { channelShuffle } from './channel-shuffle.ts';
 import { gather } from './gather.ts';
 import { quantize } from './quantize.ts';
+import { gru, lstm } from './recurrent.ts';
 import { relu } from './relu.ts';
 import { reshape } from './reshape.ts';
 import { sigmoid } from './sigmoid.ts';
@@ -102,6 +103,8 @@ export const floatKernels = {
   Expand: expand,
   ChannelShuffle: channelShuffle,
   BatchNormalization: batchNormalization,
+  GRU: gru,
+  LSTM: lstm,
   Quantize: quantize,
   Dequantize: dequantize,
 } satisfies Record<OpType, Kernel>;

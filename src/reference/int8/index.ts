@@ -93,4 +93,6 @@ export const int8Kernels = {
   ReduceLogSumExp: null,
   PRelu: preluInt8,
   BatchNormalization: null,
+  GRU: null,
+  LSTM: null,
 } satisfies Record<OpType, Kernel | null>;
