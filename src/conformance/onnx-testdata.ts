@@ -29,6 +29,8 @@ const PARAMETER_SLOTS: Record<string, number[]> = {
   ReduceMax: [1],
   Dropout: [1, 2],
   ConstantOfShape: [0],
+  Resize: [1, 2, 3],
+  Upsample: [1],
 };
 
 export interface NodeCase {

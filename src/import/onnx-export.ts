@@ -228,6 +228,17 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
     e.add('Transpose', [groupsFirst], [groupsLast], { perm: [0, 2, 1] }, n.name);
     e.add('Reshape', [groupsLast, e.intConst(`${n.name}/shape`, shape)], [out], {}, `${n.name}/ungroup`);
   },
+  Resize: ({ e, g, n, ins, out }) => {
+    const [N, H, W, C] = g.tensors[n.inputs[0]].shape;
+    const { size, scales } = n.attrs;
+    // Sizes when the scales are out / in (what onnxruntime derives from sizes); scales otherwise, as imported.
+    const fromSizes = [0, 1].every((i) => Math.fround(scales[i]) === Math.fround(size[i] / [H, W][i]));
+    const shape = fromSizes
+      ? ['', '', e.intConst(`${n.name}/sizes`, [N, C, size[0], size[1]])]
+      : ['', e.floatConst(`${n.name}/scales`, [4], [1, 1, scales[0], scales[1]])];
+    const attrs = { mode: n.attrs.mode, coordinate_transformation_mode: n.attrs.coordinateMode, nearest_mode: n.attrs.nearestMode };
+    e.nchw('Resize', ins[0], shape, out, attrs, n.name);
+  },
   Quantize: null,
   Dequantize: null,
 };

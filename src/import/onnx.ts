@@ -12,6 +12,7 @@ import { with1d } from './onnx-ops-1d.ts';
 import { expand, gather, slice, split } from './onnx-ops-plumbing.ts';
 import { averagePool, batchNormalization, conv, gemm, globalAveragePool, globalMaxPool, matMul, maxPool, pad } from './onnx-ops-nn.ts';
 import { reduce } from './onnx-ops-reduce.ts';
+import { resize } from './onnx-ops-resize.ts';
 import {
   binary,
   concat,
@@ -48,6 +49,8 @@ const OP_TABLE: Record<string, Handler> = {
   Split: split,
   Gather: gather,
   Expand: expand,
+  Resize: resize,
+  Upsample: resize,
   Add: binary,
   Sub: binary,
   Mul: binary,

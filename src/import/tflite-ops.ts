@@ -14,6 +14,7 @@ import {
   readPool2DOptions,
   readReducerOptions,
   readReshapeOptions,
+  readResizeOptions,
   readSoftmaxOptions,
   type Padding,
 } from './tflite-options.ts';
@@ -420,6 +421,41 @@ const mirrorPad: Converter = (c) => {
   );
   return [{ name: c.name, op: 'Pad', inputs: [x.name], outputs: [c.name], attrs: { pads, value: 0, mode: 'reflect' } }];
 };
+/** RESIZE_BILINEAR / RESIZE_NEAREST_NEIGHBOR to a constant [height, width], in the ONNX coordinate modes that compute
+ *  the same: no flag = asymmetric (nearest: floor), align_corners (nearest: rounded half up), half_pixel_centers =
+ *  half_pixel for bilinear, tf_half_pixel_for_nn (floor) for nearest. */
+function resize(bilinear: boolean): Converter {
+  const opName = bilinear ? 'RESIZE_BILINEAR' : 'RESIZE_NEAREST_NEIGHBOR';
+  return (c) => {
+    arity(c, 2, 2, opName);
+    checkOptions(c, bilinear ? OptionsType.ResizeBilinearOptions : OptionsType.ResizeNearestNeighborOptions, opName);
+    const { alignCorners, halfPixelCenters } = readResizeOptions(c.op.options, bilinear);
+    if (alignCorners && halfPixelCenters) throw new UnsupportedFeature(`${opName} with both align_corners and half_pixel_centers`);
+    const x = tensor(c, 0);
+    if (x.shape.length !== 4) c.tt.fail(`operator ${c.op.index} (${opName}) input [${x.shape}] is not NHWC`);
+    const size = constInts(c, 1, opName, 'size').values;
+    if (size.length !== 2 || size.some((v) => !Number.isInteger(v) || v < 1))
+      c.tt.fail(`operator ${c.op.index} (${opName}) size [${size}] is not two positive integers`);
+    const [n, h, w, ch] = x.shape;
+    expectShape(c, opName, c.tt.tensors[c.name].shape, [n, size[0], size[1], ch]);
+    const coordinateMode = alignCorners
+      ? 'align_corners'
+      : !halfPixelCenters
+        ? 'asymmetric'
+        : bilinear
+          ? 'half_pixel'
+          : 'tf_half_pixel_for_nn';
+    const attrs = {
+      mode: bilinear ? ('linear' as const) : ('nearest' as const),
+      coordinateMode,
+      nearestMode: alignCorners ? ('round_prefer_ceil' as const) : ('floor' as const),
+      size: [size[0], size[1]] as [number, number],
+      scales: [size[0] / h, size[1] / w] as [number, number],
+    } as const;
+    return [{ name: c.name, op: 'Resize', inputs: [x.name], outputs: [c.name], attrs }];
+  };
+}
+
 /** An element-wise builtin without options that maps to an IR op of the same meaning. */
 function elementwise(op: Extract<OpType, 'Sigmoid' | 'Tanh' | 'Exp' | 'Log'>, opName: string): Converter {
   return (c) => {
@@ -467,6 +503,8 @@ export const CONVERTERS: Record<string, OpImport> = {
   GATHER: { maxVersion: 5, convert: gather },
   BROADCAST_TO: { maxVersion: 3, convert: broadcastTo },
   MIRROR_PAD: { maxVersion: 2, convert: mirrorPad },
+  RESIZE_BILINEAR: { maxVersion: 4, convert: resize(true) },
+  RESIZE_NEAREST_NEIGHBOR: { maxVersion: 4, convert: resize(false) },
   LOGISTIC: { maxVersion: 2, convert: elementwise('Sigmoid', 'LOGISTIC') },
   TANH: { maxVersion: 2, convert: elementwise('Tanh', 'TANH') },
   EXP: { maxVersion: 1, convert: elementwise('Exp', 'EXP') },

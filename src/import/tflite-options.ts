@@ -67,11 +67,20 @@ export const OptionsType = {
   SliceOptions: 48,
   MirrorPadOptions: 77,
   ReducerOptions: 27,
+  ResizeBilinearOptions: 15,
+  ResizeNearestNeighborOptions: 74,
 } as const;
 
 /** GatherOptions: axis (may be negative), batch_dims. */
 export function readGatherOptions(t: Table | null): { axis: number; batchDims: number } {
   return { axis: t?.int32(0, 0) ?? 0, batchDims: t?.int32(1, 0) ?? 0 };
+}
+
+/** ResizeBilinearOptions (align_corners 2, half_pixel_centers 3; 0 and 1 are deprecated sizes) and
+ *  ResizeNearestNeighborOptions (align_corners 0, half_pixel_centers 1). */
+export function readResizeOptions(t: Table | null, bilinear: boolean): { alignCorners: boolean; halfPixelCenters: boolean } {
+  const first = bilinear ? 2 : 0;
+  return { alignCorners: t?.bool(first, false) ?? false, halfPixelCenters: t?.bool(first + 1, false) ?? false };
 }
 
 /** MirrorPadOptions: mode REFLECT 0 (edge not repeated), SYMMETRIC 1 (edge repeated). */

@@ -6,6 +6,7 @@ import { tf } from './tf.ts';
 import type { Activation, Node, OpType, Pads, Tensor } from '../ir/graph.ts';
 import { signSte } from './ste.ts';
 import { mirrorIndex } from '../reference/strided-view.ts';
+import { linearTable, nearestTable } from '../reference/resize-tables.ts';
 
 /** What a forward needs besides the node and its input values. */
 export interface TfjsOpContext {
@@ -161,6 +162,27 @@ export const tfjsOps = {
   },
   Gather: (n, xs, c) => tf.reshape(take(xs[0]!, n.attrs.indices, norm(n.attrs.axis, xs[0]!.rank)), runShape(c.out.shape, c)),
   Expand: (_n, xs, c) => tf.broadcastTo(xs[0]!, runShape(c.out.shape, c)),
+  Resize: (n, xs) => {
+    const a = n.attrs;
+    const x = xs[0]!;
+    const [, h, w] = x.shape as number[];
+    if (a.mode === 'nearest')
+      return take(
+        take(x, Array.from(nearestTable(h, a.size[0], a.scales[0], a)), 1),
+        Array.from(nearestTable(w, a.size[1], a.scales[1], a)),
+        2,
+      );
+    // Bilinear as two weighted gathers: along H, then along W (the same tables as the reference).
+    const blend = (t: tf.Tensor, table: ReturnType<typeof linearTable>, axis: number) => {
+      const lo = Array.from(table.index.filter((_, i) => i % 2 === 0));
+      const hi = Array.from(table.index.filter((_, i) => i % 2 === 1));
+      const shape = axis === 1 ? [1, lo.length, 1, 1] : [1, 1, lo.length, 1];
+      const wLo = tf.tensor(Array.from(table.weight.filter((_, i) => i % 2 === 0)), shape);
+      const wHi = tf.tensor(Array.from(table.weight.filter((_, i) => i % 2 === 1)), shape);
+      return tf.add(tf.mul(take(t, lo, axis), wLo), tf.mul(take(t, hi, axis), wHi));
+    };
+    return blend(blend(x, linearTable(h, a.size[0], a.scales[0], a), 1), linearTable(w, a.size[1], a.scales[1], a), 2);
+  },
   ChannelShuffle: (n, xs) => {
     const x = xs[0]!;
     const shape = x.shape as number[];

@@ -144,7 +144,9 @@ const CONV = 3,
   GATHER = 36,
   SLICE = 65,
   MIRROR_PAD = 100,
-  BROADCAST_TO = 130;
+  BROADCAST_TO = 130,
+  RESIZE_BILINEAR = 23,
+  RESIZE_NEAREST_NEIGHBOR = 97;
 
 describe('TFLite import of hand-built models', () => {
   it('SAME padding with an odd total puts the extra row/column after, as TFLite computes it', () => {
@@ -443,5 +445,118 @@ describe('corrupt TFLite files', () => {
       [2],
     );
     expect(errorOf(() => importTflite(model, 'order.tflite')).message).toContain('reads tensor "ghost" before any operator writes it');
+  });
+});
+
+/** TFLite's float reference resize, written out from its kernels (GetNearestNeighbor, ResizeBilinear with
+ *  ComputeInterpolationValues) as an oracle independent of the IR's ONNX coordinate modes. */
+function tfliteResize(x: Float32Array, [h, w, c]: number[], [oh, ow]: number[], bilinear: boolean, align: boolean, half: boolean) {
+  const f = Math.fround;
+  const scale = (i: number, o: number) => f(align && o > 1 ? (i - 1) / (o - 1) : i / o);
+  const y = new Float32Array(oh * ow * c);
+  const nearest = (v: number, i: number, o: number) => {
+    const s = f(f(v + (half ? 0.5 : 0)) * scale(i, o));
+    const k = Math.min(align ? Math.sign(s) * Math.round(Math.abs(s)) : Math.floor(s), i - 1);
+    return half ? Math.max(0, k) : k;
+  };
+  const interp = (v: number, i: number, o: number) => {
+    const s = half ? f(f(f(v + 0.5) * scale(i, o)) - 0.5) : f(v * scale(i, o));
+    return { s, lo: Math.max(Math.floor(s), 0), hi: Math.min(Math.ceil(s), i - 1) };
+  };
+  const at = (r: number, q: number, k: number) => x[(r * w + q) * c + k];
+  for (let r = 0; r < oh; r++)
+    for (let q = 0; q < ow; q++)
+      for (let k = 0; k < c; k++) {
+        const o = (r * ow + q) * c + k;
+        if (!bilinear) {
+          y[o] = at(nearest(r, h, oh), nearest(q, w, ow), k);
+          continue;
+        }
+        const a = interp(r, h, oh);
+        const b = interp(q, w, ow);
+        const dy = a.s - a.lo;
+        const dx = b.s - b.lo;
+        y[o] =
+          at(a.lo, b.lo, k) * (1 - dy) * (1 - dx) +
+          at(a.hi, b.lo, k) * dy * (1 - dx) +
+          at(a.lo, b.hi, k) * (1 - dy) * dx +
+          at(a.hi, b.hi, k) * dy * dx;
+      }
+  return y;
+}
+
+describe('TFLite resize', () => {
+  for (const bilinear of [false, true])
+    for (const [align, half] of [
+      [false, false],
+      [true, false],
+      [false, true],
+    ])
+      it(`${bilinear ? 'RESIZE_BILINEAR' : 'RESIZE_NEAREST_NEIGHBOR'} align_corners=${align} half_pixel_centers=${half} matches TFLite's kernel`, () => {
+        const [h, w, c, oh, ow] = [3, 4, 2, 7, 6];
+        const model = buildModel(
+          [
+            { name: 'x', shape: [1, h, w, c], type: 0 },
+            { name: 'size', shape: [2], type: 2, data: i32([oh, ow]) },
+            { name: 'y', shape: [1, oh, ow, c], type: 0 },
+          ],
+          [
+            {
+              code: bilinear ? RESIZE_BILINEAR : RESIZE_NEAREST_NEIGHBOR,
+              version: 3,
+              inputs: [0, 1],
+              outputs: [2],
+              options: {
+                type: bilinear ? 15 : 74,
+                int8: [
+                  [bilinear ? 2 : 0, align ? 1 : 0],
+                  [bilinear ? 3 : 1, half ? 1 : 0],
+                ],
+              },
+            },
+          ],
+          [0],
+          [2],
+        );
+        const g = importTflite(model, 'resize.tflite');
+        expect(g.nodes.map((n) => n.op)).toEqual(['Resize']);
+        const x = Float32Array.from({ length: h * w * c }, (_, i) => Math.sin(i * 1.7) * 3);
+        const got = runGraph(g, { x }).outputs.y as Float32Array;
+        const want = tfliteResize(x, [h, w, c], [oh, ow], bilinear, align, half);
+        want.forEach((v, i) => expect(got[i], `element ${i}`).toBeCloseTo(v, 5));
+      });
+
+  it('RESIZE_BILINEAR with both align_corners and half_pixel_centers is refused by name', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, 2, 2, 1], type: 0 },
+        { name: 'size', shape: [2], type: 2, data: i32([4, 4]) },
+        { name: 'y', shape: [1, 4, 4, 1], type: 0 },
+      ],
+      [
+        {
+          code: RESIZE_BILINEAR,
+          version: 3,
+          inputs: [0, 1],
+          outputs: [2],
+          options: {
+            type: 15,
+            int8: [
+              [2, 1],
+              [3, 1],
+            ],
+          },
+        },
+      ],
+      [0],
+      [2],
+    );
+    expect(() => importTflite(model, 'resize.tflite')).toThrow(
+      expect.objectContaining({
+        diagnostic: expect.objectContaining({
+          notes: [expect.stringMatching(/RESIZE_BILINEAR with both align_corners and half_pixel_centers/)],
+        }),
+      }),
+    );
   });
 });

@@ -28,6 +28,7 @@ import { reshape } from './reshape.ts';
 import { softmax } from './softmax.ts';
 import { sub } from './sub.ts';
 import { transpose } from './transpose.ts';
+import { resize } from './resize.ts';
 
 export const opEmitters = {
   Dense: dense,
@@ -62,6 +63,7 @@ export const opEmitters = {
   Gather: gather,
   Expand: stridedCopy,
   ChannelShuffle: stridedCopy,
+  Resize: resize,
   BatchNormalization: batchNormalization,
   Quantize: quantize,
   Dequantize: dequantize,
@@ -106,6 +108,7 @@ export const opScratch = {
   Gather: null,
   Expand: null,
   ChannelShuffle: null,
+  Resize: null,
   BatchNormalization: null,
   Quantize: null,
   Dequantize: null,

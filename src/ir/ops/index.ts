@@ -28,6 +28,7 @@ import { expand } from './expand.ts';
 import { channelShuffle } from './channel-shuffle.ts';
 import { quantize } from './quantize.ts';
 import { relu } from './relu.ts';
+import { resize } from './resize.ts';
 import { reshape } from './reshape.ts';
 import { sigmoid } from './sigmoid.ts';
 import { softmax } from './softmax.ts';
@@ -70,6 +71,7 @@ export const opDefs = {
   Gather: gather,
   Expand: expand,
   ChannelShuffle: channelShuffle,
+  Resize: resize,
   BatchNormalization: batchNormalization,
   Quantize: quantize,
   Dequantize: dequantize,

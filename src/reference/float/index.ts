@@ -35,6 +35,7 @@ import { softmax } from './softmax.ts';
 import { sub } from './sub.ts';
 import { tanh } from './tanh.ts';
 import { transpose } from './transpose.ts';
+import { resize } from './resize.ts';
 
 export const floatKernels = {
   Dense: dense,
@@ -69,6 +70,7 @@ export const floatKernels = {
   Gather: gather,
   Expand: expand,
   ChannelShuffle: channelShuffle,
+  Resize: resize,
   BatchNormalization: batchNormalization,
   Quantize: quantize,
   Dequantize: dequantize,

@@ -26,6 +26,7 @@ import { reluInt8 } from './relu.ts';
 import { reshapeInt8 } from './reshape.ts';
 import { softmaxInt8 } from './softmax.ts';
 import { transposeInt8 } from './transpose.ts';
+import { resizeInt8 } from './resize.ts';
 
 export const int8Kernels = {
   Dense: denseInt8,
@@ -49,6 +50,7 @@ export const int8Kernels = {
   Gather: gatherInt8,
   Expand: expandInt8,
   ChannelShuffle: channelShuffleInt8,
+  Resize: resizeInt8,
   Quantize: quantizeInt8,
   Dequantize: dequantizeInt8,
   Div: null,
