@@ -292,6 +292,21 @@ tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *g, const tfg_s8_ds
  *  src/codegen/ops/depthwise-conv2d.ts (their sum). */
 int32_t tfg_depthwise_conv2d_s8_dsp_scratch_bytes(const tfg_conv_geom16 *g);
 
+/** Float ConvTranspose, NHWC, OHWI weights [out_c, k_h, k_w, in_c], one group, no dilation: output (oy, ox) sums
+ *  the input pixels iy = (oy + pad_top − ky) / stride_h (exact division, inside the image; likewise x) · w[oc,ky,kx,:],
+ *  then bias and the fused activation.
+ *  @param g geometry (tfg_conv_geom, groups = 1, dil = 1, output sizes as the IR shape inference gives them: pads
+ *  and output padding are in out_h / out_w and pad_top / pad_left)  @param bias [out_c] or NULL.  Scratch: none.
+ *  Always TFG_OK. Matches convTranspose in src/reference/float/conv-transpose.ts up to float accumulation order. */
+tfg_status tfg_conv_transpose_f32(const tfg_conv_geom *g, const float *in, const float *w, const float *bias,
+                                  float act_min, float act_max, float *out);
+/** int8 ConvTranspose (TFLite reference_integer_ops::TransposeConv, per channel): the taps of tfg_conv_transpose_f32
+ *  summed as Σ (x + input_offset)·w in int32, + bias, requantized per channel as tfg_conv2d_s8.
+ *  @param g as tfg_conv_transpose_f32's  @param bias [out_c] int32 or NULL.  Scratch: none. Always TFG_OK.
+ *  Bit-exact with convTransposeInt8 in src/reference/int8/conv-transpose.ts. */
+tfg_status tfg_conv_transpose_s8(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
+                                 const int8_t *w, const int32_t *bias, int8_t *out);
+
 /* ---- pool ---- */
 /** Float MaxPool: max over the window's in-bounds positions, then clamp to [act_min, act_max].
  *  @param g pool geometry (every size ≥ 1, pads ≥ 0)  Scratch: none. Always TFG_OK. Bit-exact with maxPool in

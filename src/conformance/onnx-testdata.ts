@@ -31,6 +31,7 @@ const PARAMETER_SLOTS: Record<string, number[]> = {
   ConstantOfShape: [0],
   Resize: [1, 2, 3],
   Upsample: [1],
+  ConvTranspose: [1, 2],
 };
 
 export interface NodeCase {

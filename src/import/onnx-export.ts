@@ -126,6 +126,17 @@ const sameName: NodeExporter<'Div' | 'Relu' | 'Sigmoid' | 'Tanh' | 'HardSwish' |
 const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
   Conv2D: exportConv,
   DepthwiseConv2D: exportConv,
+  ConvTranspose: ({ e, g, n, ins, out }) => {
+    const w = g.tensors[n.inputs[1]];
+    const [O, KH, KW, I] = w.shape;
+    // OHWI → ONNX's [in, out, KH, KW].
+    const data = transposeData(w.data as Float32Array, w.shape, [3, 0, 1, 2], (k) => new Float32Array(k));
+    const wName = e.floatConst(`${n.inputs[1]}__iohw`, [I, O, KH, KW], data);
+    const [target, done] = e.activation(n.attrs.activation, out, n.name);
+    const attrs = { kernel_shape: [KH, KW], strides: n.attrs.strides, pads: n.attrs.pads, output_padding: n.attrs.outputPadding };
+    e.nchw('ConvTranspose', ins[0], [wName, ...(ins[2] ? [ins[2]] : [])], target, attrs, n.name);
+    done();
+  },
   MaxPool: exportPool,
   AveragePool: exportPool,
   GlobalAveragePool: ({ e, n, ins, out }) => e.nchw('GlobalAveragePool', ins[0], [], out, {}, n.name),

@@ -13,6 +13,7 @@ import { expand, gather, slice, split } from './onnx-ops-plumbing.ts';
 import { averagePool, batchNormalization, conv, gemm, globalAveragePool, globalMaxPool, matMul, maxPool, pad } from './onnx-ops-nn.ts';
 import { reduce } from './onnx-ops-reduce.ts';
 import { resize } from './onnx-ops-resize.ts';
+import { convTranspose } from './onnx-ops-conv-transpose.ts';
 import {
   binary,
   concat,
@@ -34,6 +35,7 @@ type Handler = (n: OpCall, used: Set<string>) => void;
 /** One row per ONNX op that becomes IR nodes: each importer keeps its ops' facts in one table. */
 const OP_TABLE: Record<string, Handler> = {
   Conv: with1d(conv),
+  ConvTranspose: with1d(convTranspose),
   Gemm: gemm,
   MatMul: matMul,
   MaxPool: with1d(maxPool),

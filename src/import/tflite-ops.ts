@@ -15,6 +15,7 @@ import {
   readReducerOptions,
   readReshapeOptions,
   readResizeOptions,
+  readTransposeConvOptions,
   readSoftmaxOptions,
   type Padding,
 } from './tflite-options.ts';
@@ -421,6 +422,38 @@ const mirrorPad: Converter = (c) => {
   );
   return [{ name: c.name, op: 'Pad', inputs: [x.name], outputs: [c.name], attrs: { pads, value: 0, mode: 'reflect' } }];
 };
+/** TRANSPOSE_CONV: inputs output_shape (constant), weights OHWI, input, bias (optional). TFLite places input pixel iy
+ *  at iy·stride − pad_top with pad_top the SAME/VALID padding of a convolution from the output size back to the input
+ *  size, and keeps what lands inside the given output; the IR pads and output padding say the same. */
+const transposeConv: Converter = (c) => {
+  arity(c, 3, 4, 'TRANSPOSE_CONV');
+  checkOptions(c, OptionsType.TransposeConvOptions, 'TRANSPOSE_CONV');
+  const o = readTransposeConvOptions(c.op.options);
+  const x = tensor(c, 2);
+  const w = c.tt.tensors[weight(c, 1, 'TRANSPOSE_CONV', x.dtype === 'f32')];
+  if (w.shape.length !== 4 || x.shape.length !== 4 || w.shape[3] !== x.shape[3])
+    c.tt.fail(`operator ${c.op.index} (TRANSPOSE_CONV) filter [${w.shape}] does not fit input [${x.shape}]`);
+  if (typeof o.padding === 'number') c.tt.fail(`operator ${c.op.index} (TRANSPOSE_CONV) has unknown padding ${o.padding}`);
+  if (!(o.strideH >= 1 && o.strideW >= 1)) c.tt.fail(`operator ${c.op.index} (TRANSPOSE_CONV) has strides ${o.strideH}×${o.strideW}`);
+  const shape = constInts(c, 0, 'TRANSPOSE_CONV', 'output_shape').values;
+  expectShape(c, 'TRANSPOSE_CONV', c.tt.tensors[c.name].shape, shape);
+  if (shape.length !== 4 || shape[0] !== x.shape[0] || shape[3] !== w.shape[0])
+    c.tt.fail(`operator ${c.op.index} (TRANSPOSE_CONV) output_shape [${shape}] does not fit input [${x.shape}] and filter [${w.shape}]`);
+  const strides: [number, number] = [o.strideH, o.strideW];
+  const pads: Pads = [0, 0, 0, 0];
+  const outputPadding: [number, number] = [0, 0];
+  for (let i = 0; i < 2; i++) {
+    const before = resolvePadding(o.padding as Padding, shape[1 + i], w.shape[1 + i], strides[i], 1).before;
+    const end = (x.shape[1 + i] - 1) * strides[i] + w.shape[1 + i] - before - shape[1 + i];
+    pads[i] = before;
+    pads[i + 2] = Math.max(end, 0);
+    outputPadding[i] = Math.max(-end, 0);
+  }
+  const inputs = [x.name, w.name, c.tt.use(c.op.inputs[3] ?? -1)];
+  const attrs = { strides, pads, outputPadding, activation: activation(o.activation) };
+  return [{ name: c.name, op: 'ConvTranspose', inputs, outputs: [c.name], attrs }];
+};
+
 /** RESIZE_BILINEAR / RESIZE_NEAREST_NEIGHBOR to a constant [height, width], in the ONNX coordinate modes that compute
  *  the same: no flag = asymmetric (nearest: floor), align_corners (nearest: rounded half up), half_pixel_centers =
  *  half_pixel for bilinear, tf_half_pixel_for_nn (floor) for nearest. */
@@ -504,6 +537,7 @@ export const CONVERTERS: Record<string, OpImport> = {
   BROADCAST_TO: { maxVersion: 3, convert: broadcastTo },
   MIRROR_PAD: { maxVersion: 2, convert: mirrorPad },
   RESIZE_BILINEAR: { maxVersion: 4, convert: resize(true) },
+  TRANSPOSE_CONV: { maxVersion: 4, convert: transposeConv },
   RESIZE_NEAREST_NEIGHBOR: { maxVersion: 4, convert: resize(false) },
   LOGISTIC: { maxVersion: 2, convert: elementwise('Sigmoid', 'LOGISTIC') },
   TANH: { maxVersion: 2, convert: elementwise('Tanh', 'TANH') },

@@ -68,12 +68,23 @@ export const OptionsType = {
   MirrorPadOptions: 77,
   ReducerOptions: 27,
   ResizeBilinearOptions: 15,
+  TransposeConvOptions: 49,
   ResizeNearestNeighborOptions: 74,
 } as const;
 
 /** GatherOptions: axis (may be negative), batch_dims. */
 export function readGatherOptions(t: Table | null): { axis: number; batchDims: number } {
   return { axis: t?.int32(0, 0) ?? 0, batchDims: t?.int32(1, 0) ?? 0 };
+}
+
+/** TransposeConvOptions: padding, stride_w, stride_h, fused_activation_function (version 4 and later). */
+export function readTransposeConvOptions(t: Table | null): {
+  padding: Padding | number;
+  strideW: number;
+  strideH: number;
+  activation: FusedActivation;
+} {
+  return { padding: padding(t, 0), strideW: t?.int32(1, 0) ?? 0, strideH: t?.int32(2, 0) ?? 0, activation: t?.int8(3, 0) ?? 0 };
 }
 
 /** ResizeBilinearOptions (align_corners 2, half_pixel_centers 3; 0 and 1 are deprecated sizes) and

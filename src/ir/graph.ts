@@ -73,6 +73,10 @@ export interface OpAttrs {
   /** binarizeInput: as on Dense — sign(x) of every in-bounds tap (padding still contributes 0), exact sum, then bias. */
   Conv2D: ConvAttrs & { binarizeInput?: boolean };
   DepthwiseConv2D: Omit<ConvAttrs, 'groups'> & { multiplier: number };
+  /** Transposed convolution, inputs [x(NHWC), W(O,KH,KW,I), b(O)?] (TFLite TRANSPOSE_CONV's OHWI): input pixel (iy, ix)
+   *  adds x·W[·,ky,kx,·] to output (iy·stride − pad_top + ky, ix·stride − pad_left + kx). Output size per axis
+   *  (in − 1)·stride + k − pad_begin − pad_end + outputPadding; one group, no dilation. */
+  ConvTranspose: { strides: [number, number]; pads: Pads; outputPadding: [number, number]; activation: Activation };
   MaxPool: { kernel: [number, number]; strides: [number, number]; pads: Pads; activation: Activation };
   AveragePool: {
     kernel: [number, number];
@@ -140,6 +144,7 @@ export const OP_TYPES = [
   'Dense',
   'Conv2D',
   'DepthwiseConv2D',
+  'ConvTranspose',
   'MaxPool',
   'AveragePool',
   'GlobalAveragePool',

@@ -69,6 +69,26 @@ export const tfjsOps = {
     const y = tf.depthwiseConv2d(x as tf.Tensor4D, w, a.strides, hasPads(a.pads) ? tfPads(a.pads) : 'valid');
     return activate(withBias(y, xs[2]), a.activation);
   },
+  ConvTranspose: (n, xs, c) => {
+    const a = n.attrs;
+    const x = xs[0] as tf.Tensor4D;
+    const [o, kh, kw] = xs[1]!.shape as number[];
+    const w = tf.transpose(xs[1]!, [1, 2, 0, 3]) as tf.Tensor4D; // OHWI → [KH, KW, out, in]
+    const full = [(x.shape[1] - 1) * a.strides[0] + kh!, (x.shape[2] - 1) * a.strides[1] + kw!];
+    let y: tf.Tensor = tf.conv2dTranspose(x, w, [x.shape[0], full[0], full[1], o!], a.strides, 'valid');
+    // The pads crop the full result; output padding reaches past it, where only the bias lands.
+    const [, outH, outW] = c.out.shape;
+    const past = [Math.max(0, a.pads[0] + outH - full[0]), Math.max(0, a.pads[1] + outW - full[1])];
+    if (past[0] || past[1])
+      y = tf.pad(y, [
+        [0, 0],
+        [0, past[0]],
+        [0, past[1]],
+        [0, 0],
+      ]);
+    y = tf.slice(y, [0, a.pads[0], a.pads[1], 0], [-1, outH, outW, -1]);
+    return activate(withBias(y, xs[2]), a.activation);
+  },
   MaxPool: (n, xs) => {
     const a = n.attrs;
     const padded = hasPads(a.pads) ? tf.pad(xs[0]!, tfPads(a.pads), -3.4e38) : xs[0]!;

@@ -16,6 +16,7 @@ const REASONS = {
   DIL: 'MaxPool dilations; the IR MaxPool has no dilation',
   ARGMAX: 'MaxPool Indices output (argmax) is used; only the values output is supported',
   EMPTY: 'the input has a 0-sized dimension (empty tensor); tinyforge treats dim 0 as the batch and needs non-empty tensors',
+  CONVT_DIL: 'ConvTranspose with dilations; the IR ConvTranspose has none',
   CUBIC: 'Resize in cubic mode; tinyforge resizes with nearest and linear (bilinear) only',
   CROP_RESIZE: 'Resize with tf_crop_and_resize (a region of interest); tinyforge resizes the whole image',
   FRACTIONAL_LENGTH:
@@ -57,6 +58,8 @@ export const EXPECTED_FAILURES: Record<string, string> = {
   'node/test_constantofshape_int_shape_zero': REASONS.CONST_OUT,
   'node/test_constantofshape_int_zeros': REASONS.CONST_OUT,
   'node/test_div_uint8': REASONS.DTYPE,
+  'node/test_convtranspose_3d': REASONS.RANK5,
+  'node/test_convtranspose_dilations': REASONS.CONVT_DIL,
   'node/test_dropout_default_mask': REASONS.MASK,
   'node/test_dropout_default_mask_ratio': REASONS.MASK,
   'node/test_edge_pad': REASONS.DTYPE,

@@ -146,7 +146,8 @@ const CONV = 3,
   MIRROR_PAD = 100,
   BROADCAST_TO = 130,
   RESIZE_BILINEAR = 23,
-  RESIZE_NEAREST_NEIGHBOR = 97;
+  RESIZE_NEAREST_NEIGHBOR = 97,
+  TRANSPOSE_CONV = 67;
 
 describe('TFLite import of hand-built models', () => {
   it('SAME padding with an odd total puts the extra row/column after, as TFLite computes it', () => {
@@ -559,4 +560,65 @@ describe('TFLite resize', () => {
       }),
     );
   });
+});
+
+describe('TFLite TRANSPOSE_CONV', () => {
+  for (const [padding, out] of [
+    [0, 6],
+    [1, 7],
+  ] as const)
+    it(`${padding === 0 ? 'SAME' : 'VALID'} padding, stride 2, with bias: the IR scatters as TFLite's reference kernel`, () => {
+      const [h, c, o, k, s] = [3, 2, 3, 3, 2];
+      const w = Float32Array.from({ length: o * k * k * c }, (_, i) => Math.cos(i * 0.7) / 2);
+      const bias = Float32Array.from({ length: o }, (_, i) => i / 10 - 0.1);
+      const f32 = (a: Float32Array) => new Uint8Array(a.buffer);
+      const model = buildModel(
+        [
+          { name: 'shape', shape: [4], type: 2, data: i32([1, out, out, o]) },
+          { name: 'w', shape: [o, k, k, c], type: 0, data: f32(w) },
+          { name: 'x', shape: [1, h, h, c], type: 0 },
+          { name: 'b', shape: [o], type: 0, data: f32(bias) },
+          { name: 'y', shape: [1, out, out, o], type: 0 },
+        ],
+        [
+          {
+            code: TRANSPOSE_CONV,
+            version: 3,
+            inputs: [0, 1, 2, 3],
+            outputs: [4],
+            options: {
+              type: 49,
+              int8: [[0, padding]],
+              int32: [
+                [1, s],
+                [2, s],
+              ],
+            },
+          },
+        ],
+        [2],
+        [4],
+      );
+      const g = importTflite(model, 'tconv.tflite');
+      expect(g.nodes.map((n) => n.op)).toEqual(['ConvTranspose']);
+      const x = Float32Array.from({ length: h * h * c }, (_, i) => Math.sin(i) * 2);
+      // TFLite's reference TransposeConv: scatter each input pixel at iy·s − pad + ky, then add the bias.
+      const total = Math.max(((padding === 0 ? Math.ceil(out / s) : Math.floor((out - k + s) / s)) - 1) * s + k - out, 0);
+      const pad = Math.floor(total / 2);
+      const want = new Float64Array(out * out * o);
+      for (let iy = 0; iy < h; iy++)
+        for (let ix = 0; ix < h; ix++)
+          for (let ky = 0; ky < k; ky++)
+            for (let kx = 0; kx < k; kx++) {
+              const oy = iy * s - pad + ky;
+              const ox = ix * s - pad + kx;
+              if (oy < 0 || ox < 0 || oy >= out || ox >= out) continue;
+              for (let oc = 0; oc < o; oc++)
+                for (let ic = 0; ic < c; ic++)
+                  want[(oy * out + ox) * o + oc] += x[(iy * h + ix) * c + ic] * w[((oc * k + ky) * k + kx) * c + ic];
+            }
+      want.forEach((_, i) => (want[i] += bias[i % o]));
+      const got = runGraph(g, { x }).outputs.y as Float32Array;
+      want.forEach((v, i) => expect(got[i], `element ${i}`).toBeCloseTo(v, 5));
+    });
 });

@@ -29,11 +29,13 @@ import { softmax } from './softmax.ts';
 import { sub } from './sub.ts';
 import { transpose } from './transpose.ts';
 import { resize } from './resize.ts';
+import { convTranspose } from './conv-transpose.ts';
 
 export const opEmitters = {
   Dense: dense,
   Conv2D: conv2d,
   DepthwiseConv2D: depthwiseConv2d,
+  ConvTranspose: convTranspose,
   MaxPool: maxPool,
   AveragePool: averagePool,
   GlobalAveragePool: globalAveragePool,
@@ -79,6 +81,7 @@ export const opScratch = {
   Dense: denseScratch,
   Conv2D: conv2dScratch,
   DepthwiseConv2D: depthwiseConv2dScratch,
+  ConvTranspose: null,
   MaxPool: null,
   AveragePool: null,
   GlobalAveragePool: null,

@@ -7,6 +7,7 @@ import { batchNormalization } from './batch-normalization.ts';
 import { clip } from './clip.ts';
 import { concat } from './concat.ts';
 import { conv2d } from './conv2d.ts';
+import { convTranspose } from './conv-transpose.ts';
 import { dense } from './dense.ts';
 import { depthwiseConv2d } from './depthwise-conv2d.ts';
 import { dequantize } from './dequantize.ts';
@@ -42,6 +43,7 @@ export const opDefs = {
   Dense: dense,
   Conv2D: conv2d,
   DepthwiseConv2D: depthwiseConv2d,
+  ConvTranspose: convTranspose,
   MaxPool: maxPool,
   AveragePool: averagePool,
   GlobalAveragePool: globalAveragePool,

@@ -36,11 +36,13 @@ import { sub } from './sub.ts';
 import { tanh } from './tanh.ts';
 import { transpose } from './transpose.ts';
 import { resize } from './resize.ts';
+import { convTranspose } from './conv-transpose.ts';
 
 export const floatKernels = {
   Dense: dense,
   Conv2D: conv2d,
   DepthwiseConv2D: depthwiseConv2d,
+  ConvTranspose: convTranspose,
   MaxPool: maxPool,
   AveragePool: averagePool,
   GlobalAveragePool: globalAveragePool,
