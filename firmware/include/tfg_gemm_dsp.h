@@ -19,6 +19,12 @@ void tfg_gemm1x4_s16(const int16_t *cols, const int8_t *w, int32_t groups, int32
  * group of 16 MACs (one LDR, one LDM, ten SXTB16, eight SMLAD) and a SUBS and branch per four groups. */
 void tfg_dense4_s8(const int8_t *x, const int8_t *w, int32_t groups, int32_t *acc);
 
+/* tfg_dense4_s8 with 4-bit weights stored as w + 8 (0..15): per group two words, rows 0–1 then rows 2–3, byte k of a
+ * word holding input k's nibble of the first row (low) and of the second (high). acc[r] += Σ x·(w_r + 8); the caller
+ * subtracts 8·Σ x. On the DSP cores 20 instructions per group of 16 MACs, as the int8 block: a masked shift of a
+ * packed word is one row's two weights as int16 halves, so the nibbles cost what SXTB16 costs for int8. */
+void tfg_dense4_s4(const int8_t *x, const uint8_t *w, int32_t groups, int32_t *acc);
+
 /* tfg_requant_dsp_raw's SMMULR path for a channel whose code e ≥ 0: one multiply and four shifts/adds. */
 static inline int32_t tfg_requant_smmulr(int32_t acc, int32_t multiplier, int32_t e, int32_t round_offset) {
   const int32_t v = tfg_smmulr((int32_t)((uint32_t)acc << 1), multiplier);

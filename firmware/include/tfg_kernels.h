@@ -591,6 +591,13 @@ tfg_status tfg_dequantize_s8(int32_t n, float scale, int32_t zero_point, const i
  *  src/reference/int8/dense.ts on those values. */
 tfg_status tfg_dense_s4(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q, const int8_t *in,
                         const uint8_t *w, const int32_t *bias, int8_t *out);
+/** int8 Dense with 4-bit weights on Cortex-M DSP cores: as tfg_dense_s8_dsp (q, folded_bias padded to a multiple of 4),
+ *  the weights stored as w + 8 in the layout of interleaveDenseNibbles (src/codegen/ops/dsp-weights.ts): per four
+ *  rows and group of four inputs two words (rows 0–1, rows 2–3; byte k: input k of the first row in the low nibble,
+ *  of the second in the high one), then per left-over input two bytes, padded to a word.  Scratch: none. Always TFG_OK.
+ *  Bit-exact with tfg_dense_s4 (denseInt8 in src/reference/int8/dense.ts). */
+tfg_status tfg_dense_s4_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_dsp_quant *q, const int8_t *in,
+                            const uint8_t *w4, const int32_t *folded_bias, int8_t *out);
 /** int8 Conv2D with 4-bit OHWI weights packed as tfg_dense_s4's; otherwise as tfg_conv2d_s8.  Scratch: none. Always
  *  TFG_OK. Bit-exact with conv2dInt8 in src/reference/int8/conv2d.ts on those values. */
 tfg_status tfg_conv2d_s4(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const uint8_t *w,

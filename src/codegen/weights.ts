@@ -4,7 +4,7 @@ import { cComment, type CNames } from './c-names.ts';
 import { cFloats, cInts, cList } from './c-literals.ts';
 import { clusteredStream, deployedFormat } from '../packing/storage.ts';
 import type { WeightStream } from '../packing/huffman-stream.ts';
-import { alignedBytes, denseFlashBytes, packedFlashBytes, type WeightFlash } from '../packing/flash-bytes.ts';
+import { alignedBytes, constantFlashBytes, denseFlashBytes, packedFlashBytes, type WeightFlash } from '../packing/flash-bytes.ts';
 import { packedWeightDecl, type PackedDecl } from './packing/weight-decl.ts';
 
 export const C_TYPE = { f32: 'float', i8: 'int8_t', i32: 'int32_t', u8: 'uint8_t' } as const;
@@ -59,7 +59,7 @@ export class WeightTable {
           id,
           bytes,
           format,
-          layoutBytes: bytes - denseFlashBytes(t),
+          layoutBytes: bytes - constantFlashBytes(this.g, name),
           decl: declareRelaid(t, id, relaid),
         });
         return id;

@@ -224,6 +224,25 @@ describe('packed weights: int8 layers, identical bytes', () => {
     }
   });
 
+  it('int4 Dense on DSP cores (nibble rows, w + 8): host C and QEMU mps2-an386 give the reference bytes, any in/out sizes', () => {
+    // 37 and 10 inputs leave a tail of 1 and 2 (two bytes per input, padded to a word); 23 and 10 rows a partial quad.
+    const g = int8Mlp([37, 23, 10, 6], 7);
+    const names = Object.keys(g.tensors).filter((n) => g.tensors[n].dtype === 'i8' && g.tensors[n].data);
+    names.forEach((n) => store(g, n, 'int4'));
+    // the extremes of the 4-bit range in every nibble position
+    const w1 = g.tensors[names[0]].data as Int8Array;
+    w1.set([-8, 7, -8, 7, 7, -8, 0, -1]);
+    const r = rng(31);
+    const inputs = [new Int8Array(37).fill(-128), new Int8Array(37).fill(127), ...Array.from({ length: 4 }, () => randI8(r, 37))];
+    const gen = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });
+    expect(gen.kernels).toContain('tfg_dense_s4_dsp');
+    const want = inputs.map((xi) => bytes(runGraph(g, { [g.inputs[0]]: xi }).outputs[g.outputs[0]]));
+    const host = runOnHost(g, inputs, { board: { kernels: 'cortex-m-dsp' } });
+    inputs.forEach((_, i) => expect(host.outputs[i]).toEqual(want[i]));
+    const qemu = runOnQemu(gen, inputs);
+    inputs.forEach((_, i) => expect(qemu.outputs[i]).toEqual(want[i]));
+  });
+
   /** int8 weights → clustered int8 storage (what quantize-int8 makes of a clustered layer): k int8 values as the codebook,
    *  skewed indices, a fraction `sparse` pruned to 0; `oneScale` gives every channel the same weight scale. */
   function storeInt8Clustered(

@@ -1,11 +1,11 @@
 // Dense → tfg_dense_f32 / tfg_dense_s8, or tfg_dense_s8_dsp on cortex-m-dsp boards (input offset folded into the bias,
-// rows interleaved by four, int8 shifts).
+// rows interleaved by four, int8 shifts); 4-bit weights there → tfg_dense_s4_dsp, the same path with nibble rows.
 import { product, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareDense } from '../../reference/int8/dense.ts';
 import { floatActivation } from '../emit-support.ts';
 import type { OpEmitter, ScratchRule } from '../op-emitter.ts';
 import { emitPackedDense, packedScratch } from '../packing/emit-packed.ts';
-import { declareDspQuant, interleaveDenseRows, smmulrChannels } from './dsp-weights.ts';
+import { declareDspQuant, interleaveDenseNibbles, interleaveDenseRows, smmulrChannels } from './dsp-weights.ts';
 
 /** bias[o] + inputOffset·Σ_i w[o,i]: exact in int32 (|Σ| ≤ in·127·255), so the DSP kernel's sums equal the reference's. */
 export function foldedBias(w: Tensor, bias: Tensor | undefined, inputOffset: number): Int32Array {
@@ -24,11 +24,13 @@ export function foldedBias(w: Tensor, bias: Tensor | undefined, inputOffset: num
 export const denseScratch: ScratchRule<Node<'Dense'>> = (ctx) => packedScratch(ctx) ?? 0;
 
 export const dense: OpEmitter<Node<'Dense'>> = (ctx) => {
-  const packed = emitPackedDense(ctx); // int4 / f16 / binary / clustered weights
-  if (packed) return packed;
   const { node } = ctx;
   const x = ctx.input(0)!;
   const w = ctx.input(1)!;
+  // int4 on DSP cores shares the int8 DSP path below with its own nibble layout; other packed weights have their kernels.
+  const dspInt4 = ctx.kernels === 'cortex-m-dsp' && w.storage?.kind === 'int4' && x.dtype === 'i8' && w.data !== undefined;
+  const packed = dspInt4 ? undefined : emitPackedDense(ctx); // int4 / f16 / binary / clustered weights
+  if (packed) return packed;
   const [outN, inN] = w.shape;
   const batch = product(x.shape) / inN; // a higher-rank x is read as [size / in, in], like TFLite
   const xs = ctx.ptr(node.inputs[0]);
@@ -48,12 +50,17 @@ export const dense: OpEmitter<Node<'Dense'>> = (ctx) => {
     const padded = new Int32Array(Math.ceil(outN / 4) * 4);
     padded.set(folded);
     const fb = bias ? ctx.weight(node.inputs[2], padded) : ctx.int32Array('folded_bias', padded);
-    const w4 = ctx.weight(node.inputs[1], interleaveDenseRows(w.data as Int8Array, outN, inN));
+    const wd = w.data as Int8Array;
+    const w4 = ctx.weight(node.inputs[1], dspInt4 ? interleaveDenseNibbles(wd, outN, inN) : interleaveDenseRows(wd, outN, inN));
     const q = declareDspQuant(
       ctx,
       p,
       smmulrChannels(w.data as Int8Array, bias, p.inputOffset, outN, inN, (o, i) => o * inN + i),
     );
+    if (dspInt4) {
+      const call = `tfg_dense_s4_dsp(${batch}, ${inN}, ${outN}, &${q}, ${xs}, (const uint8_t *)${w4}, ${fb}, ${y})`;
+      return { kernel: 'tfg_dense_s4_dsp', call };
+    }
     return { kernel: 'tfg_dense_s8_dsp', call: `tfg_dense_s8_dsp(${batch}, ${inN}, ${outN}, &${q}, ${xs}, ${w4}, ${fb}, ${y})` };
   }
   const mult = ctx.int32Array('multiplier', p.multiplier);

@@ -98,3 +98,28 @@ export function interleaveDenseRows(w: Int8Array, outN: number, inN: number): In
   }
   return out;
 }
+
+/**
+ * 4-bit dense weights [outN, inN] (values in [−8, 7]) as tfg_dense_s4_dsp reads them, each stored as w + 8 so a masked
+ * shift yields it unsigned: per 4 rows (rows past outN hold 0), for each group of 4 inputs two words, rows 0–1 then
+ * rows 2–3, byte k holding input k of the first row in its low nibble and of the second in its high one; then the
+ * inN % 4 tail as two bytes per input (rows 0–1, rows 2–3), padded to a word. Bytes as int8 for the weight table.
+ */
+export function interleaveDenseNibbles(w: Int8Array, outN: number, inN: number): Int8Array {
+  const quads = Math.ceil(outN / 4);
+  const groups = Math.floor(inN / 4);
+  const tail = inN % 4;
+  const tailBytes = Math.ceil((2 * tail) / 4) * 4;
+  const out = new Uint8Array(quads * (8 * groups + tailBytes));
+  const nibble = (o: number, i: number) => (o < outN ? w[o * inN + i] : 0) + 8;
+  const pair = (o: number, i: number) => nibble(o, i) | (nibble(o + 1, i) << 4);
+  let at = 0;
+  for (let q = 0; q < quads; q++) {
+    for (let g = 0; g < groups; g++) {
+      for (const rows of [0, 2]) for (let k = 0; k < 4; k++) out[at++] = pair(4 * q + rows, 4 * g + k);
+    }
+    for (let i = 4 * groups; i < inN; i++) for (const rows of [0, 2]) out[at++] = pair(4 * q + rows, i);
+    at += tailBytes - 2 * tail;
+  }
+  return new Int8Array(out.buffer);
+}
