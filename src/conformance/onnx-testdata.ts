@@ -32,6 +32,7 @@ const PARAMETER_SLOTS: Record<string, number[]> = {
   Resize: [1, 2, 3],
   Upsample: [1],
   ConvTranspose: [1, 2],
+  Tile: [1],
 };
 
 export interface NodeCase {

@@ -14,6 +14,7 @@ import { averagePool, batchNormalization, conv, gemm, globalAveragePool, globalM
 import { reduce } from './onnx-ops-reduce.ts';
 import { resize } from './onnx-ops-resize.ts';
 import { convTranspose } from './onnx-ops-conv-transpose.ts';
+import { depthToSpace, spaceToDepth, tile } from './onnx-ops-space.ts';
 import {
   binary,
   concat,
@@ -52,6 +53,9 @@ const OP_TABLE: Record<string, Handler> = {
   Gather: gather,
   Expand: expand,
   Resize: resize,
+  DepthToSpace: depthToSpace,
+  SpaceToDepth: spaceToDepth,
+  Tile: tile,
   Upsample: resize,
   Add: binary,
   Sub: binary,

@@ -19,6 +19,7 @@ const OP_NAMES: Record<number, string> = {
   22: 'RESHAPE',
   23: 'RESIZE_BILINEAR',
   25: 'SOFTMAX',
+  26: 'SPACE_TO_DEPTH',
   28: 'TANH',
   32: 'CUSTOM',
   34: 'PAD',
@@ -36,6 +37,7 @@ const OP_NAMES: Record<number, string> = {
   60: 'PADV2',
   65: 'SLICE',
   67: 'TRANSPOSE_CONV',
+  69: 'TILE',
   73: 'LOG',
   74: 'SUM',
   82: 'REDUCE_MAX',
@@ -69,12 +71,19 @@ export const OptionsType = {
   ReducerOptions: 27,
   ResizeBilinearOptions: 15,
   TransposeConvOptions: 49,
+  SpaceToDepthOptions: 19,
+  DepthToSpaceOptions: 94,
   ResizeNearestNeighborOptions: 74,
 } as const;
 
 /** GatherOptions: axis (may be negative), batch_dims. */
 export function readGatherOptions(t: Table | null): { axis: number; batchDims: number } {
   return { axis: t?.int32(0, 0) ?? 0, batchDims: t?.int32(1, 0) ?? 0 };
+}
+
+/** SpaceToDepthOptions and DepthToSpaceOptions: block_size. */
+export function readBlockSize(t: Table | null): number {
+  return t?.int32(0, 0) ?? 0;
 }
 
 /** TransposeConvOptions: padding, stride_w, stride_h, fused_activation_function (version 4 and later). */

@@ -147,7 +147,10 @@ const CONV = 3,
   BROADCAST_TO = 130,
   RESIZE_BILINEAR = 23,
   RESIZE_NEAREST_NEIGHBOR = 97,
-  TRANSPOSE_CONV = 67;
+  TRANSPOSE_CONV = 67,
+  DEPTH_TO_SPACE = 5,
+  SPACE_TO_DEPTH = 26,
+  TILE = 69;
 
 describe('TFLite import of hand-built models', () => {
   it('SAME padding with an odd total puts the extra row/column after, as TFLite computes it', () => {
@@ -621,4 +624,50 @@ describe('TFLite TRANSPOSE_CONV', () => {
       const got = runGraph(g, { x }).outputs.y as Float32Array;
       want.forEach((v, i) => expect(got[i], `element ${i}`).toBeCloseTo(v, 5));
     });
+});
+
+describe('TFLite DEPTH_TO_SPACE, SPACE_TO_DEPTH, TILE', () => {
+  it('DEPTH_TO_SPACE puts channel (i·b + j)·C′ + c at row h·b + i, column w·b + j; SPACE_TO_DEPTH undoes it', () => {
+    const [h, w, b, c] = [2, 3, 2, 2];
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, h, w, b * b * c], type: 0 },
+        { name: 's', shape: [1, h * b, w * b, c], type: 0 },
+        { name: 'y', shape: [1, h, w, b * b * c], type: 0 },
+      ],
+      [
+        { code: DEPTH_TO_SPACE, inputs: [0], outputs: [1], options: { type: 94, int32: [[0, b]] } },
+        { code: SPACE_TO_DEPTH, inputs: [1], outputs: [2], options: { type: 19, int32: [[0, b]] } },
+      ],
+      [0],
+      [2],
+    );
+    const g = importTflite(model, 'blocks.tflite');
+    const x = Float32Array.from({ length: h * w * b * b * c }, (_, i) => i);
+    const r = runGraph(g, { x }, { collect: true });
+    const space = r.values!.s as Float32Array;
+    for (let y = 0; y < h * b; y++)
+      for (let z = 0; z < w * b; z++)
+        for (let k = 0; k < c; k++) {
+          const src = ((Math.floor(y / b) * w + Math.floor(z / b)) * b * b + ((y % b) * b + (z % b)) * 1) * c + k;
+          expect(space[(y * w * b + z) * c + k], `s[${y},${z},${k}]`).toBe(x[src]);
+        }
+    expect(Array.from(r.outputs.y)).toEqual(Array.from(x));
+  });
+
+  it('TILE with constant multiples repeats each axis', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [2, 3], type: 0 },
+        { name: 'm', shape: [2], type: 2, data: i32([3, 2]) },
+        { name: 'y', shape: [6, 6], type: 0 },
+      ],
+      [{ code: TILE, inputs: [0, 1], outputs: [2] }],
+      [0],
+      [2],
+    );
+    const g = importTflite(model, 'tile.tflite');
+    const y = runGraph(g, { x: Float32Array.from([1, 2, 3, 4, 5, 6]) }).outputs.y;
+    expect(Array.from(y)).toEqual(Array.from({ length: 36 }, (_, i) => 1 + ((Math.floor(i / 6) % 2) * 3 + ((i % 6) % 3))));
+  });
 });
