@@ -14,6 +14,12 @@
  * loop's SUBS and branch). */
 void tfg_gemm1x4_s16(const int16_t *cols, const int8_t *w, int32_t groups, int32_t *acc);
 
+/* tfg_gemm1x4_s16 with 4-bit weights stored as w + 8 (0..15): word i holds group 2i in its low nibbles and group
+ * 2i + 1 in its high ones, each group's bytes in tfg_gemm1x4_s16's order. acc[j] += column j · (w + 8); the caller
+ * subtracts 8 · Σ column j. On the DSP cores 27 instructions per word (32 MACs): a masked shift of the word is one
+ * weight pair as SMLAD's int16 halves, where the int8 block spends an SXTB16. */
+void tfg_gemm1x4_s16_s4(const int16_t *cols, const uint8_t *w, int32_t groups, int32_t *acc);
+
 /* 4 output rows × one int8 vector over `groups` groups of 4 inputs: w the rows' interleaved weights (per group the 4
  * bytes of each of the 4 rows), word-aligned; x any alignment. acc[r] += Σ x·w_r. On the DSP cores 20 instructions per
  * group of 16 MACs (one LDR, one LDM, ten SXTB16, eight SMLAD) and a SUBS and branch per four groups. */

@@ -602,6 +602,17 @@ tfg_status tfg_dense_s4_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tf
  *  TFG_OK. Bit-exact with conv2dInt8 in src/reference/int8/conv2d.ts on those values. */
 tfg_status tfg_conv2d_s4(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in, const uint8_t *w,
                          const int32_t *bias, int8_t *out);
+/** int8 Conv2D with 4-bit weights on Cortex-M DSP cores: as tfg_conv2d_s8_im2col_dsp (geometry, q, bias never NULL),
+ *  the weights stored as w + 8 in the layout of packConvNibbles (src/codegen/ops/dsp-weights.ts): per output channel
+ *  ⌈G/2⌉ words for its G = ⌈K/4⌉ groups of 4 (K = k_h·k_w·in_c, bytes in tfg_conv2d_s8_im2col_dsp's order), group 2i
+ *  in the low nibbles of word i and 2i + 1 in the high ones.
+ *  @param scratch_bytes ≥ tfg_conv2d_s4_im2col_dsp_scratch_bytes(g), else TFG_ERR_ARG (nothing touched). Bit-exact with
+ *  tfg_conv2d_s4 (conv2dInt8 in src/reference/int8/conv2d.ts). */
+tfg_status tfg_conv2d_s4_im2col_dsp(const tfg_conv_geom16 *geom, const tfg_s8_dsp_quant *quant, int32_t input_offset,
+                                    const int8_t *in, const uint8_t *w, const int32_t *bias, int8_t *out, void *scratch,
+                                    int32_t scratch_bytes);
+/** Scratch of tfg_conv2d_s4_im2col_dsp: that of tfg_conv2d_s8_im2col_dsp for the same geometry. */
+int32_t tfg_conv2d_s4_im2col_dsp_scratch_bytes(const tfg_conv_geom16 *g);
 /** Float Dense with IEEE-half weights [out_n, in_n] (little-endian uint16) converted exactly to float; otherwise as
  *  tfg_dense_f32.  Scratch: none. Always TFG_OK. Matches dense in src/reference/float/dense.ts on the half values. */
 tfg_status tfg_dense_f32_f16(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const uint16_t *w,

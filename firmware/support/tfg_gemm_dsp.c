@@ -150,6 +150,49 @@ __attribute__((naked)) void tfg_dense4_s4(TFG_ASM_ARG const int8_t *x, TFG_ASM_A
 }
 // clang-format on
 
+/* r0 cols, r1 w, r2 pairs of groups, r3 a row's unpacked nibble pair; r4–r7 the four columns' accumulators, r8–r11 the
+ * columns' int16 pairs, r12 a packed weight word (group 2i in the low nibbles, group 2i + 1 in the high ones), lr the
+ * nibble mask 0x000F000F: a masked shift of the word is directly the pair of int16 weights SMLAD takes. */
+#define TFG_GEMM1X4_S4_GROUP(lo_shift, hi_shift)                                                                       \
+  "ldm r0!, {r8, r9, r10, r11}\n"                                                                                      \
+  "and r3, lr, r12" lo_shift "\n"                                                                                      \
+  "smlad r4, r8, r3, r4\n"                                                                                             \
+  "smlad r5, r9, r3, r5\n"                                                                                             \
+  "smlad r6, r10, r3, r6\n"                                                                                            \
+  "smlad r7, r11, r3, r7\n"                                                                                            \
+  "ldm r0!, {r8, r9, r10, r11}\n"                                                                                      \
+  "and r3, lr, r12, lsr #" hi_shift "\n"                                                                               \
+  "smlad r4, r8, r3, r4\n"                                                                                             \
+  "smlad r5, r9, r3, r5\n"                                                                                             \
+  "smlad r6, r10, r3, r6\n"                                                                                            \
+  "smlad r7, r11, r3, r7\n"
+
+/* One weight word (two groups) per loop pass; an odd last group reads the low nibbles of one more word. */
+// clang-format off
+__attribute__((naked)) void tfg_gemm1x4_s16_s4(TFG_ASM_ARG const int16_t *cols, TFG_ASM_ARG const uint8_t *w,
+                                               TFG_ASM_ARG int32_t groups, TFG_ASM_ARG int32_t *acc) {
+  __asm__ volatile(
+      "push {r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, lr}\n"
+      "ldm r3, {r4, r5, r6, r7}\n"
+      "mov lr, #0x000F000F\n"
+      "lsrs r2, r2, #1\n"
+      "beq 2f\n"
+      "1:\n"
+      "ldr r12, [r1], #4\n" TFG_GEMM1X4_S4_GROUP("", "8") TFG_GEMM1X4_S4_GROUP(", lsr #4", "12")
+      "subs r2, r2, #1\n"
+      "bne 1b\n"
+      "2:\n"
+      "ldr r2, [sp]\n"
+      "lsls r2, r2, #31\n"
+      "beq 3f\n"
+      "ldr r12, [r1]\n" TFG_GEMM1X4_S4_GROUP("", "8")
+      "3:\n"
+      "ldr r3, [sp, #4]\n"
+      "stm r3, {r4, r5, r6, r7}\n"
+      "pop {r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, pc}\n");
+}
+// clang-format on
+
 #else
 
 void tfg_gemm1x4_s16(const int16_t *cols, const int8_t *w, int32_t groups, int32_t *acc) {
@@ -192,6 +235,16 @@ void tfg_dense4_s4(const int8_t *x, const uint8_t *w, int32_t groups, int32_t *a
       a[3] += xk * (w[4 + k] >> 4);
     }
   for (int32_t r = 0; r < 4; ++r) acc[r] = a[r];
+}
+
+void tfg_gemm1x4_s16_s4(const int16_t *cols, const uint8_t *w, int32_t groups, int32_t *acc) {
+  for (int32_t i = 0; i < groups; ++i, cols += 16) {
+    const uint32_t word = tfg_load32a(w + 4 * (i >> 1)) >> (4 * (i & 1));
+    const int32_t wa = (int32_t)(word & 0x000F000Fu), wb = (int32_t)((word >> 8) & 0x000F000Fu);
+    for (int32_t j = 0; j < 4; ++j)
+      acc[j] = tfg_smlad((int32_t)tfg_load32a(cols + 8 + 2 * j), wb,
+                         tfg_smlad((int32_t)tfg_load32a(cols + 2 * j), wa, acc[j]));
+  }
 }
 
 #endif

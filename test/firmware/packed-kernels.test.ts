@@ -243,6 +243,24 @@ describe('packed weights: int8 layers, identical bytes', () => {
     inputs.forEach((_, i) => expect(qemu.outputs[i]).toEqual(want[i]));
   });
 
+  it('int4 Conv2D on DSP cores (two groups a word, w + 8): host C and QEMU mps2-an386 give the reference bytes', () => {
+    const f = floatCnn();
+    const r = rng(41);
+    const samples = Array.from({ length: 8 }, () => ({ [f.inputs[0]]: randF32(r, 128) }));
+    const g = quantizeGraphInt8(f, calibrate(f, samples)).graph;
+    for (const name of WEIGHTS) store(g, name, 'int4');
+    const w1 = g.tensors['conv1.weight'].data as Int8Array;
+    w1.set([-8, 7, -8, 7, 7, -8, 0, -1, 3]);
+    const inputs = [new Int8Array(128).fill(-128), new Int8Array(128).fill(127), ...Array.from({ length: 3 }, () => randI8(r, 128))];
+    const gen = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });
+    expect(gen.kernels).toContain('tfg_conv2d_s4_im2col_dsp');
+    const want = inputs.map((xi) => bytes(runGraph(g, { [g.inputs[0]]: xi }).outputs[g.outputs[0]]));
+    const host = runOnHost(g, inputs, { board: { kernels: 'cortex-m-dsp' } });
+    inputs.forEach((_, i) => expect(host.outputs[i]).toEqual(want[i]));
+    const qemu = runOnQemu(gen, inputs);
+    inputs.forEach((_, i) => expect(qemu.outputs[i]).toEqual(want[i]));
+  });
+
   /** int8 weights → clustered int8 storage (what quantize-int8 makes of a clustered layer): k int8 values as the codebook,
    *  skewed indices, a fraction `sparse` pruned to 0; `oneScale` gives every channel the same weight scale. */
   function storeInt8Clustered(

@@ -1,13 +1,13 @@
 // Conv2D → tfg_conv2d_f32 / tfg_conv2d_s8, or on cortex-m-dsp boards the SMLAD variant picked by shape at compile time:
 // 1×1 unpadded → GEMM over pixels, one group with K ≤ TFG_IM2COL_MAX → 4-column im2col (both with word-padded weights
-// and SMMULR requantization), else the per-pixel one.
+// and SMMULR requantization), else the per-pixel one. 4-bit weights in those shapes → tfg_conv2d_s4_im2col_dsp.
 import { product, type Graph, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
 import type { NodeContext, OpEmitter, ScratchRule } from '../op-emitter.ts';
 import { emitPackedConv, packedScratch } from '../packing/emit-packed.ts';
 import { convGeom, convGeom16, fitsGeom16 } from './conv-geom.ts';
-import { declareDspQuant, padConvRows, smmulrChannels } from './dsp-weights.ts';
+import { declareDspQuant, packConvNibbles, padConvRows, smmulrChannels } from './dsp-weights.ts';
 
 /** The C side's TFG_IM2COL_MAX and TFG_CONV_COL_MAX (firmware/include/tfg_kernels.h; test/firmware/shared-constants.test.ts
  *  compares them): the largest receptive field of the im2col kernel, and of the one column tfg_conv2d_s8_dsp gathers. */
@@ -60,7 +60,18 @@ export function convScratchBytes(kernel: Int8Conv, kH: number, kW: number, inPer
   return (inPerGroup % 4 !== 0 ? 10 : 8) * k4;
 }
 
+/** An int4 conv the DSP GEMM kernel serves (the shapes of the im2col and 1×1 int8 kernels): tfg_conv2d_s4_im2col_dsp,
+ *  with the int8 im2col kernel's scratch. */
+function dspInt4Conv(ctx: NodeContext<Node<'Conv2D'>>): boolean {
+  const w = ctx.input(1)!;
+  if (w.storage?.kind !== 'int4' || ctx.input(0)!.dtype !== 'i8' || !w.data) return false;
+  const variant = int8ConvKernel(ctx);
+  return variant === 'tfg_conv2d_s8_im2col_dsp' || variant === 'tfg_conv2d_s8_1x1_dsp';
+}
+
 export const conv2dScratch: ScratchRule<Node<'Conv2D'>> = (ctx) => {
+  if (dspInt4Conv(ctx))
+    return convScratchBytes('tfg_conv2d_s8_im2col_dsp', ctx.input(1)!.shape[1], ctx.input(1)!.shape[2], ctx.input(1)!.shape[3]);
   const packed = packedScratch(ctx);
   if (packed !== undefined) return packed;
   const w = ctx.input(1)!;
@@ -69,7 +80,8 @@ export const conv2dScratch: ScratchRule<Node<'Conv2D'>> = (ctx) => {
 };
 
 export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
-  const packed = emitPackedConv(ctx); // int4 / f16 / binary / clustered weights
+  const int4 = dspInt4Conv(ctx);
+  const packed = int4 ? undefined : emitPackedConv(ctx); // int4 / f16 / binary / clustered weights
   if (packed) return packed;
   const { node } = ctx;
   const x = ctx.input(0)!;
@@ -87,19 +99,25 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
   const p = prepareConv(node, x, w, ctx.output());
   const [outC, , , inPerGroup] = w.shape;
   const k = product(w.shape) / outC;
-  const variant = int8ConvKernel(ctx);
+  const variant = int4 ? 'tfg_conv2d_s8_im2col_dsp' : int8ConvKernel(ctx);
   const scratch = ctx.scratch(convScratchBytes(variant, w.shape[1], w.shape[2], inPerGroup));
   const bias = ctx.input(2);
   if (variant === 'tfg_conv2d_s8_1x1_dsp' || variant === 'tfg_conv2d_s8_im2col_dsp') {
     const geom = convGeom16(ctx, w.shape[1], w.shape[2]);
     // Rows padded to whole words; natural-order columns (permuted weight bytes) unless in_c is a multiple of 4.
-    const w2 = ctx.weight(node.inputs[1], padConvRows(w.data as Int8Array, outC, k, inPerGroup % 4 !== 0));
+    const permute = inPerGroup % 4 !== 0;
+    const wd = w.data as Int8Array;
+    const w2 = ctx.weight(node.inputs[1], int4 ? packConvNibbles(wd, outC, k, permute) : padConvRows(wd, outC, k, permute));
     const b2 = bias ? ctx.ptr(node.inputs[2]) : ctx.int32Array('bias', new Int32Array(outC));
     const q = declareDspQuant(
       ctx,
       p,
       smmulrChannels(w.data as Int8Array, bias, p.inputOffset, outC, k, (c, i) => c * k + i),
     );
+    if (int4) {
+      const kernel = 'tfg_conv2d_s4_im2col_dsp';
+      return { kernel, call: `${kernel}(&${geom}, &${q}, ${p.inputOffset}, ${xPtr}, (const uint8_t *)${w2}, ${b2}, ${out}, ${scratch})` };
+    }
     return { kernel: variant, call: `${variant}(&${geom}, &${q}, ${p.inputOffset}, ${xPtr}, ${w2}, ${b2}, ${out}, ${scratch})` };
   }
   const geom = convGeom(ctx, w.shape[1], w.shape[2]);

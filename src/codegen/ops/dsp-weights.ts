@@ -123,3 +123,20 @@ export function interleaveDenseNibbles(w: Int8Array, outN: number, inN: number):
   }
   return new Int8Array(out.buffer);
 }
+
+/**
+ * 4-bit conv weights [outC, K] as tfg_conv2d_s4_im2col_dsp reads them: padConvRows's int8 rows (values in [−8, 7]),
+ * stored as w + 8, two groups of 4 per word: byte b of word i holds byte b of group 2i in its low nibble and of group
+ * 2i + 1 in its high one (8, i.e. 0, past the last group). Each channel takes ⌈groups / 2⌉ words.
+ */
+export function packConvNibbles(w: Int8Array, outC: number, k: number, permute: boolean): Int8Array {
+  const rows = padConvRows(w, outC, k, permute);
+  const groups = Math.ceil(k / 4);
+  const words = Math.ceil(groups / 2);
+  const out = new Uint8Array(outC * words * 4);
+  const nibble = (c: number, group: number, b: number) => (group < groups ? rows[c * groups * 4 + group * 4 + b] : 0) + 8;
+  for (let c = 0; c < outC; c++)
+    for (let i = 0; i < words; i++)
+      for (let b = 0; b < 4; b++) out[(c * words + i) * 4 + b] = nibble(c, 2 * i, b) | (nibble(c, 2 * i + 1, b) << 4);
+  return new Int8Array(out.buffer);
+}
