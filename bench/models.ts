@@ -1,6 +1,6 @@
 // The `models` group (`npm run bench -- --models`): what tinyforge can import and run as users' models need it — the
 // ONNX node test suite per op on the reference, host C and mps2-an386, the supported ONNX op count, and the 1-D IMU
-// CNN and ShuffleNetV2 deployed int8 on mps2-an386.
+// CNN, ShuffleNetV2, MobileNetV2 and the GRU keyword model deployed int8 on mps2-an386.
 import type { SuiteResult } from '../src/cli/conformance-suite.ts';
 import { atLeast, fmtInt, type BenchRow, type Check, type Figure } from './row.ts';
 import { arena, flash, identical, instructions, stack, type DeployReport } from './rows.ts';
@@ -43,28 +43,45 @@ const nodeSuite: BenchRow = {
   },
 };
 
-const imuRow: BenchRow = {
-  id: 'imu-cnn-int8-an386',
-  group: 'models',
-  what: `1-D IMU CNN (examples/imu-cnn, PyTorch-style Conv1d export) int8, ${BOARD}`,
-  commands: [`deploy examples/imu-cnn/model.onnx --board ${BOARD} --dataset examples/imu-cnn/windows --samples 24`],
-  figures: (o) => {
-    const r = o[0] as DeployReport;
-    return [instructions(r), arena(r), flash(r), stack(r)];
-  },
-  checks: (o) => [identical('device = reference', o[0] as DeployReport)],
-};
+/** An example model deployed on the board from its committed inputs: instructions, arena, flash, stack; device =
+ *  reference byte for byte. */
+function exampleRow(id: string, what: string, model: string, inputs: string, samples: number): BenchRow {
+  return {
+    id,
+    group: 'models',
+    what: `${what}, ${BOARD}`,
+    commands: [`deploy examples/${model}/model.onnx --board ${BOARD} --dataset examples/${model}/${inputs} --samples ${samples}`],
+    figures: (o) => {
+      const r = o[0] as DeployReport;
+      return [instructions(r), arena(r), flash(r), stack(r)];
+    },
+    checks: (o) => [identical('device = reference', o[0] as DeployReport)],
+  };
+}
 
-const shuffleNetRow: BenchRow = {
-  id: 'shufflenet-v2-int8-an386',
-  group: 'models',
-  what: `ShuffleNetV2-x0.5 64×64 (examples/shufflenet-v2, PyTorch opset-13 export form, untrained) int8, ${BOARD}`,
-  commands: [`deploy examples/shufflenet-v2/model.onnx --board ${BOARD} --dataset examples/shufflenet-v2/inputs --samples 8`],
-  figures: (o) => {
-    const r = o[0] as DeployReport;
-    return [instructions(r), arena(r), flash(r), stack(r)];
-  },
-  checks: (o) => [identical('device = reference', o[0] as DeployReport)],
-};
+const EXAMPLE_ROWS: BenchRow[] = [
+  exampleRow('imu-cnn-int8-an386', '1-D IMU CNN (examples/imu-cnn, PyTorch-style Conv1d export) int8', 'imu-cnn', 'windows', 24),
+  exampleRow(
+    'shufflenet-v2-int8-an386',
+    'ShuffleNetV2-x0.5 64×64 (examples/shufflenet-v2, PyTorch opset-13 export form, untrained) int8',
+    'shufflenet-v2',
+    'inputs',
+    8,
+  ),
+  exampleRow(
+    'mobilenet-v2-int8-an386',
+    'MobileNetV2-0.35 96×96 (examples/mobilenet-v2, PyTorch opset-13 export form, untrained) int8',
+    'mobilenet-v2',
+    'inputs',
+    8,
+  ),
+  exampleRow(
+    'gru-kws-int8-an386',
+    'GRU keyword model (examples/gru-kws, PyTorch-style nn.GRU export, untrained) int8 around a float GRU',
+    'gru-kws',
+    'inputs',
+    8,
+  ),
+];
 
-export const MODELS: BenchRow[] = [nodeSuite, imuRow, shuffleNetRow];
+export const MODELS: BenchRow[] = [nodeSuite, ...EXAMPLE_ROWS];

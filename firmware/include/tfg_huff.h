@@ -7,6 +7,7 @@
 #define TFG_HUFF_H
 
 #include "tfg_support.h"
+#include "tfg_crc32.h"
 
 /* One canonical code in decode form (built by tfg_huff_build_codes): count[len] codes of each length 1..15 (index 0
  * unused), symbols in canonical order, and a lookup table on the next table_bits stream bits: entry =
@@ -40,6 +41,32 @@ static inline tfg_huff_reader tfg_huff_reader_init(const tfg_huff_parts *p) {
   return r;
 }
 
+/* A reader at bit `bit` of the stream (past its end: no bytes left, `have` negative by the bits beyond it). */
+static inline tfg_huff_reader tfg_huff_reader_at(const uint8_t *data, uint32_t bytes, uint32_t bit) {
+  tfg_huff_reader r = {data, bit >> 3, bytes, 0u, 0};
+  if (r.next < bytes) {
+    r.buf = ((uint32_t)data[r.next++] << 24) << (bit & 7u);
+    r.have = 8 - (int32_t)(bit & 7u);
+  } else {
+    r.next = bytes;
+    r.have = (int32_t)(bytes * 8u) - (int32_t)bit;
+  }
+  return r;
+}
+
+/* The bit position a reader has reached (its have is negative past the end). */
+static inline uint32_t tfg_huff_reader_bit(const tfg_huff_reader *r) { return r->next * 8u - (uint32_t)r->have; }
+
+/* The 32 stream bits from byte p on, MSB first (4 bytes must be there): LDR + REV where the core loads words from any
+ * address (TFG_WORD_LOADS), byte loads elsewhere. */
+static inline uint32_t tfg_huff_peek32(const uint8_t *p) {
+#if TFG_WORD_LOADS
+  return __builtin_bswap32(tfg_load_le32(p));
+#else
+  return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+#endif
+}
+
 /* After the last symbol: did the codes use exactly the stream's `bits`? Codes running into the last byte's padding or
  * past the end (decoded from zeros, never read from memory) fail here; the CRC already vouched for the bytes. */
 static inline int32_t tfg_huff_used_exactly(const tfg_huff_reader *r, uint32_t bits) {
@@ -53,6 +80,9 @@ static inline uint32_t tfg_huff_gap_symbols(const tfg_huff_stream *s) {
 }
 static inline uint32_t tfg_huff_index_table_bits(const tfg_huff_stream *s) { return s->table_bits & 0xFu; }
 static inline uint32_t tfg_huff_gap_table_bits(const tfg_huff_stream *s) { return (uint32_t)s->table_bits >> 4; }
+static inline uint32_t tfg_huff_pair_bits(const tfg_huff_stream *s) {
+  return (uint32_t)s->flags >> TFG_HUFF_PAIR_SHIFT;
+}
 
 /* IEEE half at p (little-endian) as float. */
 static inline float tfg_half_at(const uint8_t *p, uint32_t i) {
@@ -66,10 +96,12 @@ static inline float tfg_huff_add_bias(float acc, const tfg_huff_parts *p, const 
 }
 
 /* Where a decoder's scratch (from the arena, 4-byte aligned) holds its parts: the codebook as floats (float kernels),
- * both codes' lookup tables (2^table_bits uint16 each; one entry for a dense stream's absent gap code), their symbols
- * (codebook_n + gap_escape + 1, or codebook_n + 1 when dense) and a conv kernel's decoded row. */
+ * the pair table (2^pair_bits uint32, when the stream has one), both codes' lookup tables (2^table_bits uint16 each; one
+ * entry for a dense stream's absent gap code), their symbols (codebook_n + gap_escape + 1, or codebook_n + 1 when
+ * dense) and a conv kernel's decoded row. */
 typedef struct {
   float *codebook;
+  uint32_t *pairs;
   uint16_t *tables;
   uint8_t *symbols;
   uint8_t *row;
@@ -95,6 +127,21 @@ const int8_t *tfg_huff_open_s8(const tfg_huff_stream *s, uint32_t total, tfg_huf
  * (tfg_huff_scratch); a dense stream's gap code is a copy of the index code (never used). 0 on bad lengths. */
 int32_t tfg_huff_build_codes(const tfg_huff_stream *s, const tfg_huff_parts *p, uint16_t *counts, uint8_t *symbols,
                              uint16_t *tables, tfg_huff_code *index, tfg_huff_code *gap);
+
+/* A pair-table entry on the next pair_bits stream bits: TFG_HUFF_PAIR_WEIGHT: a whole kept weight, (gap + 1) << 16 |
+ * (both codes' lengths) << 8 | the weight's low byte. Otherwise the gap code alone fits: (gap + 1) << 16 | its length << 8
+ * (the index code follows, decoded with its own table), or with TFG_HUFF_PAIR_ESCAPE the escape: escape << 16 | its
+ * length << 8 (another gap code follows). 0: a gap code longer than the table (decoded code by code). */
+#define TFG_HUFF_PAIR_WEIGHT 0x2000u
+#define TFG_HUFF_PAIR_ESCAPE 0x4000u
+#define TFG_HUFF_PAIR_SKIP(e) ((e) >> 16)
+#define TFG_HUFF_PAIR_LEN(e) (((e) >> 8) & 0x1Fu)
+
+/* Fills pairs[1 << bits] from the built codes: every kept weight whose gap code (none when the stream is dense) and
+ * index code fit in `bits` together. values: the int8 codebook (the entry's low byte is the weight), or NULL (the
+ * index). `escape`: the stream's gap escape (0 when dense). */
+void tfg_huff_build_pairs(const tfg_huff_code *gap, const tfg_huff_code *index, uint32_t escape, const int8_t *values,
+                          uint32_t bits, uint32_t *pairs);
 
 /* Canonical walk over the MSB-aligned bits of buf for a code longer than the lookup table: (length << 8) | symbol, or 0
  * when no code of ≤ 15 bits matches. Out of line: it is the rare path, and inlined it would cost the hot loop registers. */

@@ -594,7 +594,8 @@ tfg_status tfg_dense_s4(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8
 /** int8 Dense with 4-bit weights on Cortex-M DSP cores: as tfg_dense_s8_dsp (q, folded_bias padded to a multiple of 4),
  *  the weights stored as w + 8 in the layout of interleaveDenseNibbles (src/codegen/ops/dsp-weights.ts): per four
  *  rows and group of four inputs two words (rows 0–1, rows 2–3; byte k: input k of the first row in the low nibble,
- *  of the second in the high one), then per left-over input two bytes, padded to a word.  Scratch: none. Always TFG_OK.
+ *  of the second in the high one), then per left-over input two bytes, padded to a word; the out_n % 4 last rows after
+ *  the quads, each ⌈in_n/2⌉ bytes (input i in the low nibble of byte i/2 when i is even).  Scratch: none. Always TFG_OK.
  *  Bit-exact with tfg_dense_s4 (denseInt8 in src/reference/int8/dense.ts). */
 tfg_status tfg_dense_s4_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_dsp_quant *q, const int8_t *in,
                             const uint8_t *w4, const int32_t *folded_bias, int8_t *out);
@@ -676,6 +677,11 @@ int32_t tfg_conv2d_f32_xnor_scratch_bytes(const tfg_conv_geom *g);
 #define TFG_HUFF_INT8_CODEBOOK 4u /* codebook entries are int8 weight values, one byte each (the _s8_huff kernels) */
 #define TFG_HUFF_ONE_SCALE                                                                                             \
   8u /* int8: the weights share one scale, so multiplier[0] / shift[0] requantize every channel */
+/** The high nibble of the flags: width of an int8 Dense stream's pair table (tfg_huff_build_pairs: one lookup on that
+ *  many bits gives a whole kept weight, its gap and index codes at once), 1..TFG_HUFF_PAIR_BITS_MAX; 0 for other kernels. */
+#define TFG_HUFF_PAIR_SHIFT 4u
+/** Widest pair table (2^10 uint32 entries, 4 KB of the decoder's scratch). */
+#define TFG_HUFF_PAIR_BITS_MAX 10
 
 /** One layer's clustered weights as one flash array (see src/packing/huffman-stream.ts), `data` =
  *    codebook (codebook_n1 + 1 entries) · biases (TFG_HUFF_HALF_BIAS only) · index code lengths · gap code lengths
@@ -717,7 +723,9 @@ tfg_status tfg_conv2d_f32_huff(const tfg_conv_geom *g, const float *in, const tf
  *  Same figure as huffScratchBytes in src/packing/huffman-stream.ts. */
 int32_t tfg_conv2d_f32_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff_stream *s);
 /** int8 Dense whose weights are int8 codes in a Huffman stream (TFG_HUFF_INT8_CODEBOOK: the codebook holds the int8
- *  values, read in place, as TFLM's LUT compression does), decoded while computing; pruned weights add 0.
+ *  values, read in place, as TFLM's LUT compression does), decoded while computing, a kept weight (gap and index codes)
+ *  per pair-table lookup (the stream's pair width, 1..TFG_HUFF_PAIR_BITS_MAX, else TFG_ERR_CORRUPT); pruned weights
+ *  add 0.
  *  @param q as tfg_dense_s8's; with TFG_HUFF_ONE_SCALE q->multiplier / q->shift hold one entry for all channels
  *  @param scratch 4-byte aligned, for the codes' decode form
  *  @param scratch_bytes ≥ tfg_dense_s8_huff_scratch_bytes(s), else TFG_ERR_ARG.  Errors as tfg_dense_f32_huff, and a
@@ -726,7 +734,8 @@ int32_t tfg_conv2d_f32_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff
 tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q,
                              const int8_t *in, const tfg_huff_stream *s, const int32_t *bias, int8_t *out,
                              void *scratch, int32_t scratch_bytes);
-/** Scratch of tfg_dense_s8_huff for stream s: both codes' lookup tables and symbols (no codebook copy). Same figure as
+/** Scratch of tfg_dense_s8_huff for stream s: both codes' lookup tables and symbols and the pair table (no codebook
+ *  copy). Same figure as
  *  huffScratchBytes in src/packing/huffman-stream.ts. */
 int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s);
 /** int8 Conv2D on an int8 Huffman stream: one output channel's weights at a time decoded into a row of the scratch (0
@@ -740,5 +749,31 @@ tfg_status tfg_conv2d_s8_huff(const tfg_conv_geom *g, const tfg_s8_channel_quant
 /** Scratch of tfg_conv2d_s8_huff: tfg_dense_s8_huff_scratch_bytes(s) + the decoded row (k_h·k_w·in_c/groups bytes).
  *  Same figure as huffScratchBytes in src/packing/huffman-stream.ts. */
 int32_t tfg_conv2d_s8_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff_stream *s);
+/** Shape of a GRU/LSTM layer (ONNX layout 0): x [steps, batch, in_n]; out [steps, batch, hidden] when sequence_output,
+ *  else [1, batch, hidden] (the last computed step). reverse: steps run from the last to the first. */
+typedef struct {
+  int32_t steps, batch, in_n, hidden, reverse, sequence_output;
+} tfg_rnn_geom;
+/** Float GRU (ONNX GRU, sigmoid/tanh): z = σ(W_z·x + R_z·h + b), r likewise, candidate tanh(W_h·x + R_h·(r⊙h) + b)
+ *  (linear_before_reset: r⊙(R_h·h + Rb_h)), h = (1 − z)⊙candidate + z⊙h.
+ *  @param w [3·hidden, in_n], r [3·hidden, hidden], gates z, r, h; bias [6·hidden] (Wb then Rb) or NULL
+ *  @param initial_h [batch, hidden] or NULL (zeros)
+ *  @param scratch_bytes ≥ tfg_gru_f32_scratch_bytes(g) (the state and one step's gates), else TFG_ERR_ARG.
+ *  Matches gru in src/reference/float/recurrent.ts up to float accumulation order. */
+tfg_status tfg_gru_f32(const tfg_rnn_geom *g, int32_t linear_before_reset, const float *x, const float *w,
+                       const float *r, const float *bias, const float *initial_h, float *out, void *scratch,
+                       int32_t scratch_bytes);
+/** Scratch of tfg_gru_f32: 5·hidden floats. Same figure as recurrentScratch in src/codegen/ops/recurrent.ts. */
+int32_t tfg_gru_f32_scratch_bytes(const tfg_rnn_geom *g);
+/** Float LSTM (ONNX LSTM, no peepholes, sigmoid/tanh/tanh): gates i, o, f, c from W·x + R·h + Wb + Rb,
+ *  c = f⊙c + i⊙tanh(gate c), h = o⊙tanh(c).
+ *  @param w [4·hidden, in_n], r [4·hidden, hidden]; bias [8·hidden] or NULL; initial_h, initial_c [batch, hidden] or NULL
+ *  @param scratch_bytes ≥ tfg_lstm_f32_scratch_bytes(g), else TFG_ERR_ARG.
+ *  Matches lstm in src/reference/float/recurrent.ts up to float accumulation order. */
+tfg_status tfg_lstm_f32(const tfg_rnn_geom *g, const float *x, const float *w, const float *r, const float *bias,
+                        const float *initial_h, const float *initial_c, float *out, void *scratch,
+                        int32_t scratch_bytes);
+/** Scratch of tfg_lstm_f32: 6·hidden floats. Same figure as recurrentScratch in src/codegen/ops/recurrent.ts. */
+int32_t tfg_lstm_f32_scratch_bytes(const tfg_rnn_geom *g);
 
 #endif /* TFG_KERNELS_H */

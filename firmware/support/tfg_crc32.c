@@ -38,7 +38,16 @@ uint32_t tfg_crc32_update(uint32_t crc, const uint8_t *p, uint32_t n) {
       0xB3667A2Eu, 0xC4614AB8u, 0x5D681B02u, 0x2A6F2B94u, 0xB40BBE37u, 0xC30C8EA1u, 0x5A05DF1Bu, 0x2D02EF8Du,
   };
   uint32_t c = crc ^ 0xFFFFFFFFu;
-  for (uint32_t i = 0; i < n; ++i) c = t[(c ^ p[i]) & 0xFFu] ^ (c >> 8);
+  const uint8_t *const end4 = p + (n & ~3u), *const end = p + n;
+  while (p != end4) { /* a word a turn: one load and XOR, then a lookup a byte (≈ 4 instructions a byte on the M3) */
+    c ^= tfg_load_le32(p);
+    c = t[c & 0xFFu] ^ (c >> 8);
+    c = t[c & 0xFFu] ^ (c >> 8);
+    c = t[c & 0xFFu] ^ (c >> 8);
+    c = t[c & 0xFFu] ^ (c >> 8);
+    p += 4;
+  }
+  while (p != end) c = t[(c ^ *p++) & 0xFFu] ^ (c >> 8);
   return c ^ 0xFFFFFFFFu;
 }
 

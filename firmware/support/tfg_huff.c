@@ -10,16 +10,18 @@ int32_t tfg_huff_scratch_layout(const tfg_huff_stream *s, int32_t float_codebook
                                 tfg_huff_scratch *parts) {
   const uint32_t n = tfg_huff_codebook_n(s), gap_n = tfg_huff_gap_symbols(s);
   const uint32_t codebook_bytes = float_codebook ? 4u * n : 0u;
+  const uint32_t pair_bits = tfg_huff_pair_bits(s), pair_bytes = pair_bits ? 4u << pair_bits : 0u;
   const uint32_t entries = (1u << tfg_huff_index_table_bits(s)) + (gap_n ? 1u << tfg_huff_gap_table_bits(s) : 1u);
   const uint32_t symbols = n + (gap_n ? gap_n : 1u);
-  if (base) { /* codebook first (4-byte aligned), then the uint16 tables, then bytes */
+  if (base) { /* codebook and pair table first (4-byte aligned), then the uint16 tables, then bytes */
     uint8_t *at = (uint8_t *)base;
     parts->codebook = float_codebook ? (float *)(void *)at : NULL;
-    parts->tables = (uint16_t *)(void *)(at + codebook_bytes);
-    parts->symbols = at + codebook_bytes + 2u * entries;
+    parts->pairs = pair_bytes ? (uint32_t *)(void *)(at + codebook_bytes) : NULL;
+    parts->tables = (uint16_t *)(void *)(at + codebook_bytes + pair_bytes);
+    parts->symbols = at + codebook_bytes + pair_bytes + 2u * entries;
     parts->row = parts->symbols + symbols;
   }
-  return (int32_t)(codebook_bytes + 2u * entries + symbols + (uint32_t)row_bytes);
+  return (int32_t)(codebook_bytes + pair_bytes + 2u * entries + symbols + (uint32_t)row_bytes);
 }
 
 /* Header checks before any decoding (at most `total` coded weights, table widths the decoders can hold, parts that add
@@ -113,6 +115,43 @@ int32_t tfg_huff_build_codes(const tfg_huff_stream *s, const tfg_huff_parts *p, 
   }
   return tfg_huff_build(p->gap_lengths, tfg_huff_gap_table_bits(s), gap_n, counts + 16, symbols + index_n,
                         tables + (1u << index_bits), gap);
+}
+
+/* Pair tables (see tfg_huff.h): each gap code (in canonical order, lengths rising) followed by each index code that
+ * fits beside it fills the 2^(bits − both lengths) entries starting with both codes. */
+void tfg_huff_build_pairs(const tfg_huff_code *gap, const tfg_huff_code *index, uint32_t escape, const int8_t *values,
+                          uint32_t bits, uint32_t *pairs) {
+  for (uint32_t i = 0; i < (1u << bits); ++i) pairs[i] = 0;
+  uint32_t gap_code = 0, gap_len = escape ? 1u : 0u, gap_left = escape ? gap->count[1] : 1u, gap_at = 0;
+  for (;;) { /* one gap code a turn (a dense stream: one turn, gap 0 in no bits) */
+    while (gap_left == 0u) {
+      if (++gap_len > bits) return; /* longer gap codes are decoded code by code */
+      gap_code <<= 1;
+      gap_left = gap->count[gap_len];
+    }
+    const uint32_t g = escape ? gap->symbols[gap_at] : 0u;
+    if (escape) { /* the gap code alone; the pairs below overwrite the prefixes an index code completes */
+      const uint32_t e =
+          g == escape ? (escape << 16) | (gap_len << 8) | TFG_HUFF_PAIR_ESCAPE : ((g + 1u) << 16) | (gap_len << 8);
+      uint32_t *to = pairs + (gap_code << (bits - gap_len));
+      for (uint32_t k = 0; k < (1u << (bits - gap_len)); ++k) to[k] = e;
+    }
+    if (g != escape || !escape) {
+      uint32_t code = 0, at = 0;
+      for (uint32_t len = 1u; gap_len + len <= bits; ++len, code <<= 1) {
+        for (uint32_t j = 0; j < index->count[len]; ++j, ++code, ++at) {
+          const uint32_t s = index->symbols[at], total = gap_len + len, span = 1u << (bits - total);
+          const uint32_t e = ((g + 1u) << 16) | (total << 8) | TFG_HUFF_PAIR_WEIGHT | (values ? (uint8_t)values[s] : s);
+          uint32_t *to = pairs + ((((gap_code << len) | code)) << (bits - total));
+          for (uint32_t k = 0; k < span; ++k) to[k] = e;
+        }
+      }
+    }
+    if (!escape) return;
+    ++gap_code;
+    ++gap_at;
+    --gap_left;
+  }
 }
 
 /* Canonical walk for a code longer than the lookup table (see tfg_huff.h). */

@@ -33,6 +33,8 @@ const PARAMETER_SLOTS: Record<string, number[]> = {
   Upsample: [1],
   ConvTranspose: [1, 2],
   Tile: [1],
+  GRU: [1, 2, 3, 4],
+  LSTM: [1, 2, 3, 4, 7],
 };
 
 export interface NodeCase {

@@ -122,6 +122,28 @@ function exportArithmetic({ e, n, ins, out }: ExportCall<'Add' | 'Sub' | 'Mul'>)
 const sameName: NodeExporter<'Div' | 'Relu' | 'Sigmoid' | 'Tanh' | 'HardSwish' | 'PRelu' | 'Exp' | 'Log'> = ({ e, n, ins, out }) =>
   e.add(n.op, ins, [out], {}, n.name);
 
+/** GRU / LSTM as the ONNX op: weights get their leading num_directions axis back, and the IR output is Y without
+ *  that axis (every step) or Y_h (the last). */
+function exportRecurrent({ e, g, n, ins, out }: ExportCall<'GRU' | 'LSTM'>): void {
+  const withDirection = (i: number) => {
+    if (!ins[i]) return '';
+    const t = g.tensors[n.inputs[i]];
+    if (!t.data) throw unsupported(g, n, `input ${i} ("${t.name}") is not a constant`);
+    return e.floatConst(`${n.inputs[i]}__onnx`, [1, ...t.shape], t.data);
+  };
+  const inputs = [ins[0], withDirection(1), withDirection(2), withDirection(3), '', ...ins.slice(4)];
+  while (inputs[inputs.length - 1] === '') inputs.pop();
+  const attrs: Record<string, number | string> = { hidden_size: n.attrs.hiddenSize, direction: n.attrs.reverse ? 'reverse' : 'forward' };
+  if (n.op === 'GRU') attrs.linear_before_reset = n.attrs.linearBeforeReset ? 1 : 0;
+  if (!n.attrs.sequenceOutput) {
+    e.add(n.op, inputs, ['', out], attrs, n.name);
+    return;
+  }
+  const y = e.fresh(`${out}__with_direction`);
+  e.add(n.op, inputs, [y], attrs, n.name);
+  e.add('Reshape', [y, e.intConst(`${n.name}/shape`, g.tensors[n.outputs[0]].shape)], [out], {}, `${n.name}/shape`);
+}
+
 /** One exporter per IR op, typed over every op (null: no float ONNX form). */
 const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
   Conv2D: exportConv,
@@ -250,6 +272,8 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
     const attrs = { mode: n.attrs.mode, coordinate_transformation_mode: n.attrs.coordinateMode, nearest_mode: n.attrs.nearestMode };
     e.nchw('Resize', ins[0], shape, out, attrs, n.name);
   },
+  GRU: exportRecurrent,
+  LSTM: exportRecurrent,
   Quantize: null,
   Dequantize: null,
 };

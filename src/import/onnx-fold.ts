@@ -145,6 +145,7 @@ export const FOLD_INPUTS: Readonly<Record<string, number>> = {
   Sub: 2,
   Mul: 2,
   Div: 2,
+  Expand: 2,
 };
 
 export const FOLDERS: Record<string, Folder> = {
@@ -271,6 +272,11 @@ export const FOLDERS: Record<string, Folder> = {
     ];
   },
   Neg: (ins) => [{ ...ins[0]!, data: ins[0]!.data.map((v) => -v) }],
+  // PyTorch's initial RNN state: zeros expanded to [layers, batch, hidden].
+  Expand: (ins) => {
+    const shape = num(ins[1], 'shape');
+    return [{ ...broadcastBinary(ins[0]!, cv(shape, new Float64Array(size(shape)), false), (x) => x), isFloat: ins[0]!.isFloat }];
+  },
   Add: (ins) => [broadcastBinary(ins[0]!, ins[1]!, (x, y) => x + y)],
   Sub: (ins) => [broadcastBinary(ins[0]!, ins[1]!, (x, y) => x - y)],
   Mul: (ins) => [broadcastBinary(ins[0]!, ins[1]!, (x, y) => x * y)],

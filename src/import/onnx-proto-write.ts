@@ -2,7 +2,7 @@
 import { onnx, type ModelProto } from './onnx-proto-read.ts';
 import type onnxProto from 'onnx-proto';
 
-type AttrInput = number | number[] | string | { floats: number[] } | { tensor: onnxProto.onnx.ITensorProto };
+type AttrInput = number | number[] | string | { floats: number[] } | { strings: string[] } | { tensor: onnxProto.onnx.ITensorProto };
 
 export function floatTensor(name: string, dims: number[], data: ArrayLike<number>): onnxProto.onnx.TensorProto {
   const f = Float32Array.from(data);
@@ -40,6 +40,8 @@ function attribute(name: string, v: AttrInput): onnxProto.onnx.AttributeProto {
   }
   if (typeof v === 'string') return onnx.AttributeProto.create({ name, type: A.STRING, s: new TextEncoder().encode(v) });
   if (Array.isArray(v)) return onnx.AttributeProto.create({ name, type: A.INTS, ints: v });
+  if ('strings' in v)
+    return onnx.AttributeProto.create({ name, type: A.STRINGS, strings: v.strings.map((s) => new TextEncoder().encode(s)) });
   if ('floats' in v) return onnx.AttributeProto.create({ name, type: A.FLOATS, floats: v.floats });
   return onnx.AttributeProto.create({ name, type: A.TENSOR, t: v.tensor });
 }

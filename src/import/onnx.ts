@@ -15,6 +15,7 @@ import { reduce } from './onnx-ops-reduce.ts';
 import { resize } from './onnx-ops-resize.ts';
 import { convTranspose } from './onnx-ops-conv-transpose.ts';
 import { depthToSpace, spaceToDepth, tile } from './onnx-ops-space.ts';
+import { recurrent } from './onnx-ops-recurrent.ts';
 import {
   binary,
   concat,
@@ -83,6 +84,8 @@ const OP_TABLE: Record<string, Handler> = {
   Shape: shapeOf,
   Size: sizeOf,
   Neg: neg,
+  GRU: recurrent,
+  LSTM: recurrent,
 };
 
 /** ONNX ops the importer turns into IR for runtime tensors. */

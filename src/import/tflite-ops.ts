@@ -1,6 +1,6 @@
 // One converter per TFLite builtin op: reads its options, resolves SAME/VALID padding exactly as TFLite does,
 // checks the file's output shape against the one the IR will infer, and emits IR nodes.
-import type { Activation, Node, OpType, Pads, Tensor } from '../ir/graph.ts';
+import type { Node, OpType, Pads, Tensor } from '../ir/graph.ts';
 import { product } from '../ir/graph.ts';
 import { reducedShape } from '../ir/ops/reduce.ts';
 import {
@@ -20,41 +20,19 @@ import {
   readSoftmaxOptions,
   type Padding,
 } from './tflite-options.ts';
-import type { TfliteOperator } from './tflite-schema.ts';
-import { TensorTable, UnsupportedFeature, halfToFloat } from './tflite-tensors.ts';
-
-export interface OpContext {
-  tt: TensorTable;
-  op: TfliteOperator;
-  /** Name for the node(s): the first output tensor's IR name. */
-  name: string;
-  /** Records a weight tensor dequantized for a hybrid (float activations, int8 weights) op. */
-  dequantized: string[];
-}
-
-type Converter = (c: OpContext) => Node[];
-
-const ACTIVATIONS: Record<number, Activation> = { 0: 'none', 1: 'relu', 3: 'relu6' };
-const ACTIVATION_NAMES = ['NONE', 'RELU', 'RELU_N1_TO_1', 'RELU6', 'TANH', 'SIGN_BIT'];
-
-function activation(code: number): Activation {
-  const a = ACTIVATIONS[code];
-  if (!a) throw new UnsupportedFeature(`fused activation ${ACTIVATION_NAMES[code] ?? code} is not supported (only NONE, RELU, RELU6)`);
-  return a;
-}
-
-function checkOptions(c: OpContext, want: number, opName: string): void {
-  if (c.op.optionsType !== 0 && c.op.optionsType !== want) {
-    c.tt.fail(`operator ${c.op.index} (${opName}) carries builtin options of union type ${c.op.optionsType}, expected ${want}`);
-  }
-}
-
-function arity(c: OpContext, min: number, max: number, opName: string): void {
-  const n = c.op.inputs.length;
-  if (n < min || n > max || c.op.outputs.length !== 1) {
-    c.tt.fail(`operator ${c.op.index} (${opName}) has ${n} inputs and ${c.op.outputs.length} outputs`);
-  }
-}
+import { UnsupportedFeature, halfToFloat } from './tflite-tensors.ts';
+import { concatenation, expandDims, pack, pad, split, splitV, squeeze, stridedSlice, transpose, unpack } from './tflite-ops-plumbing.ts';
+import {
+  activation,
+  arity,
+  checkOptions,
+  constInts,
+  expectShape,
+  required,
+  tensor,
+  type Converter,
+  type OpContext,
+} from './tflite-op-context.ts';
 
 /** TFLite's ComputePaddingHeightWidth for one spatial axis: output size and [before, after] pads. */
 export function resolvePadding(padding: Padding, size: number, filter: number, stride: number, dilation: number) {
@@ -91,23 +69,6 @@ function windowGeometry(c: OpContext, opName: string, x: Tensor, kh: number, kw:
   const v = resolvePadding(w.padding, x.shape[2], kw, w.strideW, w.dilationW);
   const pads: Pads = [h.before, v.before, h.after, v.after];
   return { pads, out: [x.shape[0], h.out, v.out] };
-}
-
-function expectShape(c: OpContext, opName: string, got: number[], want: number[]): void {
-  if (got.length !== want.length || got.some((d, i) => d !== want[i])) {
-    c.tt.fail(`operator ${c.op.index} (${opName}) output "${c.name}" has shape [${got}], but its inputs give [${want}]`);
-  }
-}
-
-/** A required input: -1 (absent) is only legal for optional inputs such as a bias. */
-function required(c: OpContext, i: number): string {
-  const index = c.op.inputs[i];
-  if (index === undefined || index === -1) c.tt.fail(`operator ${c.op.index} lacks its required input ${i}`);
-  return c.tt.use(index);
-}
-
-function tensor(c: OpContext, i: number): Tensor {
-  return c.tt.tensors[required(c, i)];
 }
 
 /** A constant weight; in a hybrid op (float input, int8 weight) it is dequantized to float at import. */
@@ -329,13 +290,6 @@ const hardSwish: Converter = (c) => {
   arity(c, 1, 1, 'HARD_SWISH');
   return [{ name: c.name, op: 'HardSwish', inputs: [required(c, 0)], outputs: [c.name], attrs: {} }];
 };
-
-/** The integer values of constant input i (begin/size/indices/shape/paddings). */
-function constInts(c: OpContext, i: number, opName: string, what: string): { shape: number[]; values: number[] } {
-  const t = tensor(c, i);
-  if (!t.data || t.dtype !== 'i32') throw new UnsupportedFeature(`${opName} with ${what} "${t.name}" that is not a constant INT32 tensor`);
-  return { shape: t.shape, values: Array.from(t.data) };
-}
 
 /** SLICE: begin and size per axis (size −1 = to the end). */
 const slice: Converter = (c) => {
@@ -615,4 +569,16 @@ export const CONVERTERS: Record<string, OpImport> = {
   MEAN: { maxVersion: 2, convert: reducer('ReduceMean', 'MEAN') },
   SUM: { maxVersion: 2, convert: reducer('ReduceSum', 'SUM') },
   REDUCE_MAX: { maxVersion: 2, convert: reducer('ReduceMax', 'REDUCE_MAX') },
+  // Versions past 1 add tensor types (int8, int16, string, bool) or ranks; the tensor table refuses the types we lack.
+  CONCATENATION: { maxVersion: 4, convert: concatenation },
+  PAD: { maxVersion: 4, convert: pad('PAD') },
+  PADV2: { maxVersion: 4, convert: pad('PADV2') },
+  TRANSPOSE: { maxVersion: 6, convert: transpose },
+  SQUEEZE: { maxVersion: 2, convert: squeeze },
+  EXPAND_DIMS: { maxVersion: 3, convert: expandDims },
+  PACK: { maxVersion: 4, convert: pack },
+  UNPACK: { maxVersion: 4, convert: unpack },
+  SPLIT: { maxVersion: 4, convert: split },
+  SPLIT_V: { maxVersion: 3, convert: splitV },
+  STRIDED_SLICE: { maxVersion: 8, convert: stridedSlice },
 };

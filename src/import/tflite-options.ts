@@ -38,13 +38,16 @@ const OP_NAMES: Record<number, string> = {
   65: 'SLICE',
   67: 'TRANSPOSE_CONV',
   69: 'TILE',
+  70: 'EXPAND_DIMS',
   73: 'LOG',
   74: 'SUM',
   82: 'REDUCE_MAX',
   83: 'PACK',
+  88: 'UNPACK',
   97: 'RESIZE_NEAREST_NEIGHBOR',
   98: 'LEAKY_RELU',
   100: 'MIRROR_PAD',
+  102: 'SPLIT_V',
   114: 'QUANTIZE',
   117: 'HARD_SWISH',
   126: 'BATCH_MATMUL',
@@ -74,6 +77,17 @@ export const OptionsType = {
   SpaceToDepthOptions: 19,
   DepthToSpaceOptions: 94,
   ResizeNearestNeighborOptions: 74,
+  ConcatenationOptions: 10,
+  PadOptions: 22,
+  TransposeOptions: 26,
+  SqueezeOptions: 30,
+  StridedSliceOptions: 32,
+  SplitOptions: 35,
+  PadV2Options: 43,
+  ExpandDimsOptions: 52,
+  PackOptions: 59,
+  UnpackOptions: 64,
+  SplitVOptions: 79,
 } as const;
 
 /** GatherOptions: axis (may be negative), batch_dims. */
@@ -206,4 +220,50 @@ export function readReshapeOptions(t: Table | null): { newShape: number[] } {
 /** ReducerOptions (MEAN, SUM, REDUCE_MAX): keep_dims. */
 export function readReducerOptions(t: Table | null): { keepDims: boolean } {
   return { keepDims: t?.bool(0, false) ?? false };
+}
+
+/** ConcatenationOptions: axis (may be negative), fused activation. */
+export function readConcatenationOptions(t: Table | null): { axis: number; activation: FusedActivation } {
+  return { axis: t?.int32(0, 0) ?? 0, activation: t?.int8(1, 0) ?? 0 };
+}
+
+/** SqueezeOptions: squeeze_dims (empty = every size-1 axis). */
+export function readSqueezeOptions(t: Table | null): { squeezeDims: number[] } {
+  return { squeezeDims: t ? t.int32s(0, `${t.what}.squeeze_dims`) : [] };
+}
+
+/** StridedSliceOptions: one bit per begin/end/strides entry for each mask; offset makes end relative to begin. */
+export interface StridedSliceOptions {
+  beginMask: number;
+  endMask: number;
+  ellipsisMask: number;
+  newAxisMask: number;
+  shrinkAxisMask: number;
+  offset: boolean;
+}
+
+export function readStridedSliceOptions(t: Table | null): StridedSliceOptions {
+  return {
+    beginMask: t?.int32(0, 0) ?? 0,
+    endMask: t?.int32(1, 0) ?? 0,
+    ellipsisMask: t?.int32(2, 0) ?? 0,
+    newAxisMask: t?.int32(3, 0) ?? 0,
+    shrinkAxisMask: t?.int32(4, 0) ?? 0,
+    offset: t?.bool(5, false) ?? false,
+  };
+}
+
+/** SplitOptions and SplitVOptions: num_splits (the number of outputs). */
+export function readSplitOptions(t: Table | null): { numSplits: number } {
+  return { numSplits: t?.int32(0, 0) ?? 0 };
+}
+
+/** PackOptions: values_count, axis. */
+export function readPackOptions(t: Table | null): { valuesCount: number; axis: number } {
+  return { valuesCount: t?.int32(0, 0) ?? 0, axis: t?.int32(1, 0) ?? 0 };
+}
+
+/** UnpackOptions: num, axis. */
+export function readUnpackOptions(t: Table | null): { num: number; axis: number } {
+  return { num: t?.int32(0, 0) ?? 0, axis: t?.int32(1, 0) ?? 0 };
 }

@@ -61,6 +61,14 @@ export interface ReduceAttrs {
   keepdims: boolean;
 }
 
+/** A recurrent layer run over the T steps of its input (reverse: from the last step to the first, the output still in
+ *  time order); sequenceOutput: the output holds every step's hidden state, else only the last computed one. */
+export interface RecurrentAttrs {
+  hiddenSize: number;
+  reverse: boolean;
+  sequenceOutput: boolean;
+}
+
 /** Attributes of every op. Weight layouts:
  *  - Dense: inputs [x(N,in), W(out,in), b(out)?] — TFLite FULLY_CONNECTED layout.
  *  - Conv2D: inputs [x(NHWC), W(O,KH,KW,I/groups), b(O)?] — TFLite OHWI.
@@ -133,6 +141,12 @@ export interface OpAttrs {
   /** The last axis read as [groups, C/groups] and written as [C/groups, groups] (ShuffleNet's channel shuffle). */
   ChannelShuffle: { groups: number };
   BatchNormalization: { epsilon: number };
+  /** ONNX GRU, one direction, default activations (sigmoid, tanh). Inputs [X [T,B,I], W [3H,I], R [3H,H], B [6H]?,
+   *  initialH [1,B,H]?], gates in ONNX order z, r, h. Output [T,B,H] (every step) or [1,B,H] (the last one). */
+  GRU: RecurrentAttrs & { linearBeforeReset: boolean };
+  /** ONNX LSTM, one direction, no peepholes, default activations (sigmoid, tanh, tanh). Inputs [X [T,B,I], W [4H,I],
+   *  R [4H,H], B [8H]?, initialH [1,B,H]?, initialC [1,B,H]?], gates in ONNX order i, o, f, c. Output as GRU's. */
+  LSTM: RecurrentAttrs;
   /** f32 → i8 with the output tensor's quant; i8 → i8 requantizes. */
   Quantize: Record<string, never>;
   /** i8 → f32 with the input tensor's quant. */
@@ -176,6 +190,8 @@ export const OP_TYPES = [
   'ChannelShuffle',
   'Resize',
   'BatchNormalization',
+  'GRU',
+  'LSTM',
   'Quantize',
   'Dequantize',
 ] as const satisfies readonly OpType[];

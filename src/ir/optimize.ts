@@ -1,7 +1,7 @@
 // simplify: graph clean-ups that never change results — merge reshape chains and inverse transposes (left by layout
 // conversion at import), turn a Reshape/Transpose chain that shuffles channels (ShuffleNet) into one ChannelShuffle, fold BatchNormalization into the layer before it, fuse Relu/Relu6 into the producer's
 // activation (fuseActivations, also run by int8 quantization), and fold the NHWC→NCHW transpose before a flatten into
-// the next Dense's weights.
+// the next Dense's weights, and let a GRU/LSTM whose steps are read only for the last one write that step alone.
 import { cloneGraph, product, type Activation, type Graph, type Node, type TensorData } from './graph.ts';
 import { opDef } from './ops/index.ts';
 
@@ -15,7 +15,8 @@ export function simplify(g: Graph): Graph {
       fuseChannelShuffle(out) ||
       foldBatchNorm(out) ||
       fuseActivation(out) !== undefined ||
-      foldFlattenTranspose(out);
+      foldFlattenTranspose(out) ||
+      lastStepOnly(out);
   }
   dropUnusedTensors(out);
   return out;
@@ -277,6 +278,74 @@ function foldFlattenTranspose(g: Graph): boolean {
     g.nodes.splice(g.nodes.indexOf(tr), 1);
     delete g.tensors[tOut];
     return true;
+  }
+  return false;
+}
+
+/** For each element of a Gather or Slice output in order, its flat index in the input of shape `shape`. */
+function pickedOrder(n: Node<'Gather' | 'Slice'>, shape: number[]): number[] {
+  const strides = shape.map((_, i) => product(shape.slice(i + 1)));
+  if (n.op === 'Gather') {
+    const { axis, indices } = n.attrs;
+    const a = axis < 0 ? axis + shape.length : axis;
+    const [outer, inner] = [product(shape.slice(0, a)), strides[a]];
+    const pos: number[] = [];
+    for (let o = 0; o < outer; o++) for (const i of indices) for (let k = 0; k < inner; k++) pos.push(o * shape[a] * inner + i * inner + k);
+    return pos;
+  }
+  const { starts, ends, steps } = n.attrs;
+  let pos = [0];
+  shape.forEach((_, d) => {
+    const taken: number[] = [];
+    for (let i = starts[d]; steps[d] > 0 ? i < ends[d] : i > ends[d]; i += steps[d]) taken.push(i * strides[d]);
+    pos = pos.flatMap((p) => taken.map((t) => p + t));
+  });
+  return pos;
+}
+
+/** A GRU/LSTM writing every step whose output only reaches, through single-use Reshape/Transpose/Gather/Slice nodes,
+ *  a tensor holding exactly its last step (the exporters' `y[:, -1, :]`) writes that step alone: the chain becomes one
+ *  (aliased) Reshape and the T-step buffer leaves the arena. The chain is traced element by element, as for shuffles. */
+function lastStepOnly(g: Graph): boolean {
+  for (const rnn of g.nodes) {
+    if ((rnn.op !== 'GRU' && rnn.op !== 'LSTM') || !rnn.attrs.sequenceOutput || !singleUse(g, rnn.outputs[0])) continue;
+    const y = g.tensors[rnn.outputs[0]];
+    const [steps, batch, hidden] = y.shape;
+    if (product(y.shape) > SHUFFLE_TRACE_LIMIT) continue;
+    const lastAt = (rnn.attrs.reverse ? 0 : steps - 1) * batch * hidden;
+    let pos = Array.from({ length: product(y.shape) }, (_, i) => i);
+    const chain: Node[] = [];
+    let n: Node | undefined = consumers(g, y.name)[0];
+    while (
+      n &&
+      (n.op === 'Reshape' || n.op === 'Transpose' || n.op === 'Gather' || n.op === 'Slice') &&
+      n.inputs[0] === (chain.at(-1)?.outputs[0] ?? y.name)
+    ) {
+      const inShape = g.tensors[n.inputs[0]].shape;
+      const order = n.op === 'Transpose' ? transposedOrder(inShape, n.attrs.perm) : n.op === 'Reshape' ? null : pickedOrder(n, inShape);
+      if (order) {
+        const prev = pos;
+        pos = order.map((k) => prev[k]);
+      }
+      chain.push(n);
+      if (pos.length === batch * hidden && pos.every((p, k) => p === lastAt + k)) {
+        const last = `${y.name}__last_step`;
+        g.tensors[last] = { ...y, name: last, shape: [1, batch, hidden] };
+        rnn.attrs = { ...rnn.attrs, sequenceOutput: false };
+        rnn.outputs[0] = last;
+        replaceChain(g, chain, {
+          name: n.name,
+          op: 'Reshape',
+          inputs: [last],
+          outputs: [n.outputs[0]],
+          attrs: { shape: [...g.tensors[n.outputs[0]].shape] },
+        });
+        delete g.tensors[y.name];
+        return true;
+      }
+      if (!singleUse(g, n.outputs[0])) break;
+      n = consumers(g, n.outputs[0])[0];
+    }
   }
   return false;
 }

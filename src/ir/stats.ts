@@ -79,6 +79,12 @@ export function nodeMacs(node: Node, g: Graph): number {
       const [, kh, kw] = shape(1);
       return product(out) * kh * kw; // N·outH·outW·C·mult · KH·KW
     }
+    case 'GRU':
+    case 'LSTM': {
+      const [steps, batch] = shape(0);
+      const [rows, inSize] = shape(1);
+      return steps * batch * rows * (inSize + node.attrs.hiddenSize); // every step: W·x and R·h for every gate
+    }
     default:
       return 0;
   }

@@ -4,6 +4,7 @@
 import { canonicalCode, codedBits, fixedLengths, huffmanLengths, type CanonicalCode } from './huffman-code.ts';
 import { BitWriter, crc32, f32ToHalfBits } from './bits.ts';
 import {
+  choosePairBits,
   chooseTableBits,
   codesRamBytes,
   FAST_SYMBOL_BITS,
@@ -37,6 +38,10 @@ export interface WeightStream {
   tableBytes: number;
   /** RAM of the codes' decode form the decoder builds: counts (on its stack), symbols and lookup tables (scratch). */
   tableRamBytes: number;
+  /** pairLengths[L]: kept weights whose gap code (none when dense) and index code take L bits together, and those
+   *  behind a gap escape: what sizes the int8 Dense decoder's pair table (pairTableBits). */
+  pairLengths: number[];
+  pairEscaped: number;
 }
 
 export interface StreamOptions {
@@ -109,7 +114,15 @@ export function encodeWeightStream(indices: ArrayLike<number>, values: ArrayLike
   const out = new BitWriter();
   let indexBits = 0;
   let gapBits = 0;
+  const pairLengths: number[] = [];
+  let pairEscaped = 0;
   positions.forEach((p, k) => {
+    const s = indices[p];
+    if (gap && gaps[k] >= gapEscape) pairEscaped++;
+    else {
+      const len = index.lengths[s] + (gap ? gap.lengths[gaps[k]] : 0);
+      pairLengths[len] = (pairLengths[len] ?? 0) + 1;
+    }
     if (gap) {
       let g = gaps[k];
       while (g >= gapEscape) {
@@ -120,7 +133,6 @@ export function encodeWeightStream(indices: ArrayLike<number>, values: ArrayLike
       out.write(gap.codes[g], gap.lengths[g]);
       gapBits += gap.lengths[g];
     }
-    const s = indices[p];
     out.write(index.codes[s], index.lengths[s]);
     indexBits += index.lengths[s];
   });
@@ -145,16 +157,26 @@ export function encodeWeightStream(indices: ArrayLike<number>, values: ArrayLike
     gapBits,
     tableBytes: HUFF_STREAM_BYTES + indexLengths.length + (gapLengths?.length ?? 0),
     tableRamBytes: codesRamBytes(index, indexTable, gap, gapTable),
+    pairLengths: Array.from(pairLengths, (n) => n ?? 0),
+    pairEscaped,
   };
 }
 
+/** Width of the stream's pair table (the high nibble of tfg_huff_stream.flags) for the kernel that decodes it: the int8
+ *  Dense one (int8 codebook, no conv row) builds one, the others none (0). */
+export function pairTableBits(st: WeightStream, floatCodebook: boolean, rowBytes: number): number {
+  return !floatCodebook && rowBytes === 0 ? choosePairBits(st.pairLengths, st.pairEscaped) : 0;
+}
+
 /** Bytes of a Huffman decoder's scratch in the arena, as tfg_huff_scratch_layout (firmware/support/tfg_huff.c) sizes it
- *  from the descriptor: the codebook as floats (float kernels), both codes' lookup tables (one entry for a dense
- *  stream's absent gap code) and symbols, and a conv kernel's decoded row of `rowBytes`. */
+ *  from the descriptor: the codebook as floats (float kernels), the pair table (int8 Dense: pairTableBits), both
+ *  codes' lookup tables (one entry for a dense stream's absent gap code) and symbols, and a conv kernel's decoded row
+ *  of `rowBytes`. */
 export function huffScratchBytes(st: WeightStream, floatCodebook: boolean, rowBytes: number): number {
+  const pairBits = pairTableBits(st, floatCodebook, rowBytes);
   const entries = st.indexTable.entries.length + (st.gapTable ? st.gapTable.entries.length : 1);
   const symbols = st.codebookN + (st.gap ? st.gapEscape + 1 : 1);
-  return (floatCodebook ? 4 * st.codebookN : 0) + 2 * entries + symbols + rowBytes;
+  return (floatCodebook ? 4 * st.codebookN : 0) + (pairBits ? 4 * 2 ** pairBits : 0) + 2 * entries + symbols + rowBytes;
 }
 
 /** The layer's flash array as tfg_huff_stream.data holds it: `head` (codebook, then half biases if any), the index and
@@ -177,6 +199,8 @@ export const HUFF_HALF_BIAS = 2;
 export const HUFF_INT8_CODEBOOK = 4;
 /** int8: the weights share one scale, so the requantization arrays hold one entry for every channel. */
 export const HUFF_ONE_SCALE = 8;
+/** The pair table's width sits in the flags' high nibble (TFG_HUFF_PAIR_SHIFT). */
+export const HUFF_PAIR_SHIFT = 4;
 
 /** An int8 codebook as flash holds it: one two's-complement byte an entry. */
 export function int8CodebookBytes(codebook: ArrayLike<number>): Uint8Array {

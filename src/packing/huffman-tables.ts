@@ -60,6 +60,37 @@ export function lookupTable(code: CanonicalCode, bits: number): LookupTable {
   return { bits, entries };
 }
 
+/** Widest pair table of the int8 Dense decoder (2^10 uint32 entries, 4 KB of its scratch): TFG_HUFF_PAIR_BITS_MAX. */
+export const MAX_PAIR_BITS = 10;
+/** Cortex-M3 instructions of the int8 Dense decoder (tfg_dense_s8_huff): one pair-table entry built (cleared, then
+ *  filled), a kept weight found by one lookup, one decoded code by code (a gap escape, or codes longer than the table
+ *  together). */
+export const PAIR_ENTRY_INSTRUCTIONS = 2;
+export const PAIR_FAST_INSTRUCTIONS = 20;
+export const PAIR_SLOW_INSTRUCTIONS = 70;
+
+/** Pair-table width (1..MAX_PAIR_BITS) minimising build + decode instructions. `pairLengths[L]`: kept weights whose gap
+ *  code (none when dense) and index code are L bits together; `escaped`: kept weights behind a gap escape (never in the
+ *  table). */
+export function choosePairBits(pairLengths: ArrayLike<number>, escaped: number): number {
+  let best = 1;
+  let bestCost = Infinity;
+  for (let b = 1; b <= MAX_PAIR_BITS; b++) {
+    let fast = 0;
+    let slow = escaped;
+    for (let len = 0; len < pairLengths.length; len++) {
+      if (len <= b) fast += pairLengths[len];
+      else slow += pairLengths[len];
+    }
+    const cost = PAIR_ENTRY_INSTRUCTIONS * 2 ** b + PAIR_FAST_INSTRUCTIONS * fast + PAIR_SLOW_INSTRUCTIONS * slow;
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = b;
+    }
+  }
+  return best;
+}
+
 /** A code's lengths as flash holds them: two symbols a byte, low nibble = even symbol (tfg_huff_lengths). */
 export function packLengths(code: CanonicalCode): Uint8Array {
   const out = new Uint8Array(Math.ceil(code.lengths.length / 2));

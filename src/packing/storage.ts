@@ -14,7 +14,9 @@ import {
   HUFF_HALF_CODEBOOK,
   HUFF_INT8_CODEBOOK,
   HUFF_ONE_SCALE,
+  HUFF_PAIR_SHIFT,
   huffScratchBytes,
+  pairTableBits,
   int8CodebookBytes,
   streamArray,
   type WeightStream,
@@ -375,7 +377,7 @@ function huffPacked(
     maxIndex: codebookN - 1,
     gapEscape: st.gapEscape,
     tableBits: st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4),
-    flags,
+    flags: flags | (pairTableBits(st, copiesCodebook, convRow) << HUFF_PAIR_SHIFT),
     layout: `${codebook}, index code lengths${st.gap ? ', gap code lengths' : ''}, ${st.bits}-bit stream`,
   };
   return {

@@ -228,6 +228,8 @@ export const tfjsOps = {
     });
     return tf.batchNorm(x, m.mean, m.variance, bias, scale, n.attrs.epsilon);
   },
+  GRU: null,
+  LSTM: null,
   Quantize: null,
   Dequantize: null,
 } satisfies { [K in OpType]: TfjsOp<K> | null };

@@ -8,8 +8,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIRMWARE_DIR, kernelDependencies, kernelSourcePath } from '../../src/codegen/kernel-catalog.ts';
 import { convScratchBytes, TFG_CONV_COL_MAX } from '../../src/codegen/ops/conv2d.ts';
+import { recurrentScratchBytes } from '../../src/codegen/ops/recurrent.ts';
 import { depthwiseDspScratch } from '../../src/codegen/ops/depthwise-conv2d.ts';
-import { encodeWeightStream, huffScratchBytes, type WeightStream } from '../../src/packing/huffman-stream.ts';
+import {
+  encodeWeightStream,
+  HUFF_PAIR_SHIFT,
+  huffScratchBytes,
+  pairTableBits,
+  type WeightStream,
+} from '../../src/packing/huffman-stream.ts';
 import { xnorScratchBytes } from '../../src/packing/storage.ts';
 import { HOST_FLAGS } from '../codegen/host-run.ts';
 import { rng } from '../codegen/graphs.ts';
@@ -32,6 +39,8 @@ const KERNELS = [
   'tfg_conv2d_f32_huff',
   'tfg_dense_s8_huff',
   'tfg_conv2d_s8_huff',
+  'tfg_gru_f32',
+  'tfg_lstm_f32',
 ];
 
 /** tfg_conv_geom / tfg_conv_geom16 initializers (only the fields the scratch functions read matter; the rest are valid). */
@@ -49,9 +58,10 @@ const geom = (o: {
   `{ .batch = 1, .in_h = 8, .in_w = 8, .in_c = ${o.inC}, .out_h = ${o.outH ?? 4}, .out_w = ${o.outW ?? 4}, .out_c = ${o.outC ?? o.inC}, .k_h = ${o.kH}, .k_w = ${o.kW}, ` +
   `.stride_h = ${o.strideH ?? 1}, .stride_w = ${o.strideW ?? 1}, .dil_h = 1, .dil_w = 1, .pad_top = 0, .pad_left = 0${o.groups ? `, .groups = ${o.groups}, .depth_multiplier = 1` : ''} }`;
 
-/** A tfg_huff_stream descriptor with the fields its scratch depends on (codebook size, gap escape, table widths). */
-const descriptor = (st: WeightStream) =>
-  `{ NULL, 0u, ${st.bits}u, 0u, ${st.count}u, ${st.codebookN - 1}u, ${st.gapEscape}u, ${st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4)}u, 0u }`;
+/** A tfg_huff_stream descriptor with the fields its scratch depends on (codebook size, gap escape, table widths, the
+ *  pair table's width in the flags' high nibble: `pairBits`, what packing gives the int8 Dense kernel). */
+const descriptor = (st: WeightStream, pairBits = 0) =>
+  `{ NULL, 0u, ${st.bits}u, 0u, ${st.count}u, ${st.codebookN - 1}u, ${st.gapEscape}u, ${st.indexTable.bits | ((st.gapTable?.bits ?? 0) << 4)}u, ${pairBits << HUFF_PAIR_SHIFT}u }`;
 
 /** Runs `cases` through one C program (each line: the C figure); returns them in order. */
 function cFigures(cases: Case[]): string[] {
@@ -119,6 +129,16 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
     expect(cases.some((k) => k.c.startsWith('tfg_conv2d_s8_dsp_') && k.ts === 0)).toBe(true); // the per-tap path: no scratch
   });
 
+  it('GRU and LSTM: the state and the gates of one step, for hidden sizes 1..256', () => {
+    const cases: Case[] = [];
+    for (const hidden of [1, 2, 3, 31, 64, 256]) {
+      const g = `&(tfg_rnn_geom){ ${int(1, 50)}, ${int(1, 3)}, ${int(1, 40)}, ${hidden}, 0, 1 }`;
+      cases.push({ c: `tfg_gru_f32_scratch_bytes(${g})`, ts: recurrentScratchBytes('GRU', hidden) });
+      cases.push({ c: `tfg_lstm_f32_scratch_bytes(${g})`, ts: recurrentScratchBytes('LSTM', hidden) });
+    }
+    expect(cFigures(cases)).toEqual(cases.map((k) => String(k.ts)));
+  });
+
   it('Huffman decoders: dense and sparse streams, Huffman and fixed-length codes, 4..256 clusters, with and without a conv row', () => {
     const cases: Case[] = [];
     for (let i = 0; i < 16; i++) {
@@ -132,7 +152,8 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
       const g = `&(tfg_conv_geom)${geom({ inC: row, kH: 1, kW: 1, groups: 1 })}`;
       const s = `&(tfg_huff_stream)${descriptor(st)}`;
       cases.push({ c: `tfg_dense_f32_huff_scratch_bytes(${s})`, ts: huffScratchBytes(st, true, 0) });
-      cases.push({ c: `tfg_dense_s8_huff_scratch_bytes(${s})`, ts: huffScratchBytes(st, false, 0) });
+      const s8 = `&(tfg_huff_stream)${descriptor(st, pairTableBits(st, false, 0))}`;
+      cases.push({ c: `tfg_dense_s8_huff_scratch_bytes(${s8})`, ts: huffScratchBytes(st, false, 0) });
       cases.push({ c: `tfg_conv2d_f32_huff_scratch_bytes(${g}, ${s})`, ts: huffScratchBytes(st, true, row) });
       cases.push({ c: `tfg_conv2d_s8_huff_scratch_bytes(${g}, ${s})`, ts: huffScratchBytes(st, false, row) });
     }
@@ -149,6 +170,7 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
       { codebookN: 8, sparse: false, huffman: true },
     );
     const s = `&(tfg_huff_stream)${descriptor(st)}`;
+    const rnn = '&(tfg_rnn_geom){ 4, 1, 3, 5, 0, 1 }';
     const cases: Case[] = [
       { c: `tfg_conv2d_s8_dsp(${g32}, NULL, NULL, NULL, NULL, NULL, NULL, tfg_conv2d_s8_dsp_scratch_bytes(${g32}) - 1)`, ts: -1 },
       {
@@ -178,6 +200,8 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
         ts: -1,
       },
       { c: `tfg_conv2d_s8_huff(${g32}, NULL, NULL, ${s}, NULL, NULL, NULL, tfg_conv2d_s8_huff_scratch_bytes(${g32}, ${s}) - 1)`, ts: -1 },
+      { c: `tfg_gru_f32(${rnn}, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, tfg_gru_f32_scratch_bytes(${rnn}) - 1)`, ts: -1 },
+      { c: `tfg_lstm_f32(${rnn}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, tfg_lstm_f32_scratch_bytes(${rnn}) - 1)`, ts: -1 },
     ];
     expect(new Set(cases.map((k) => k.c.slice(0, k.c.indexOf('('))))).toEqual(new Set(KERNELS));
     expect(cFigures(cases)).toEqual(cases.map(() => '-1'));

@@ -14,7 +14,9 @@ import {
   HUFF_HALF_CODEBOOK,
   HUFF_INT8_CODEBOOK,
   HUFF_ONE_SCALE,
+  HUFF_PAIR_SHIFT,
   int8CodebookBytes,
+  pairTableBits,
   streamArray,
   type WeightStream,
 } from '../../src/packing/huffman-stream.ts';
@@ -39,11 +41,20 @@ interface Packed {
   flags: number;
 }
 
-function pack(st: WeightStream, k: number, half: boolean, bias?: number[], int8 = false): Packed {
-  const codebook = Array.from({ length: k }, (_, i) => i);
+/** `codebook`: cluster i's value, i by default. An int8 stream carries the int8 Dense decoder's pair-table width. */
+function pack(
+  st: WeightStream,
+  k: number,
+  half: boolean,
+  bias?: number[],
+  int8 = false,
+  codebook = Array.from({ length: k }, (_, i) => i),
+): Packed {
   const head = int8 ? int8CodebookBytes(codebook) : codebookBytes(codebook, half, bias);
   const { bytes, crc32 } = streamArray(st, head);
-  const flags = int8 ? HUFF_INT8_CODEBOOK | HUFF_ONE_SCALE : (half ? HUFF_HALF_CODEBOOK : 0) | (bias ? HUFF_HALF_BIAS : 0);
+  const flags = int8
+    ? HUFF_INT8_CODEBOOK | HUFF_ONE_SCALE | (pairTableBits(st, false, 0) << HUFF_PAIR_SHIFT)
+    : (half ? HUFF_HALF_CODEBOOK : 0) | (bias ? HUFF_HALF_BIAS : 0);
   return {
     data: bytes,
     head: bytes.length - st.data.length,
@@ -158,13 +169,34 @@ function runHarness(src: string, int8 = false): string[] {
   }
 }
 
-/** Row sums of the codebook indices (codebook[i] = i, x = 1): what both decoders must output. */
-function expectedRows(indices: Uint8Array, values: Float32Array, out: number, inN: number): number[] {
+/** Row sums of the kept weights' codebook values (codebook[i] = i by default, x = 1): what both decoders must output. */
+function expectedRows(indices: Uint8Array, values: Float32Array, out: number, inN: number, codebook?: number[]): number[] {
   return Array.from({ length: out }, (_, o) => {
     let sum = 0;
-    for (let i = 0; i < inN; i++) if (values[o * inN + i] !== 0) sum += indices[o * inN + i];
+    for (let i = 0; i < inN; i++) if (values[o * inN + i] !== 0) sum += codebook ? codebook[indices[o * inN + i]] : indices[o * inN + i];
     return sum;
   });
+}
+
+/** The y lines of one decoder (conv = 0: Dense, 1: Conv2D) as numbers. */
+const outputsOf = (lines: string[], conv: number): number[] =>
+  lines
+    .map((l) => Y_LINE.exec(l))
+    .filter((m) => m && m[1] === String(conv))
+    .map((m) => Number(m![2]));
+
+/** Fibonacci frequencies (987, 610, …, 1, 1 over 16 symbols), shuffled: the deepest code Huffman can build (lengths
+ *  1..15), 2583 cluster indices = 7 rows of 369. */
+function fibonacciIndices(seed: number): Uint8Array {
+  const r = rng(seed);
+  const fib = [1, 1];
+  while (fib.length < 16) fib.push(fib[fib.length - 1] + fib[fib.length - 2]);
+  const list = fib.reverse().flatMap((c, s) => new Array<number>(c).fill(s));
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [list[i], list[j]] = [list[j], list[i]];
+  }
+  return Uint8Array.from(list);
 }
 
 describe('Huffman decoder without the CRC: table path, long codes, truncation', () => {
@@ -203,6 +235,33 @@ describe('Huffman decoder without the CRC: table path, long codes, truncation', 
       }
       // Flips with a matching CRC may decode to other valid weights; they must never crash or over-read (ASan).
       for (const l of lines.filter((x) => x.startsWith('flips'))) expect(l).toMatch(/^flips \d+ undetected \d+$/);
+      expect(lines.filter((l) => l.startsWith('truncations'))).toEqual(['truncations undetected 0', 'truncations undetected 0']);
+      expect(lines.filter((l) => l.startsWith('badlength'))).toEqual(['badlength -2', 'badlength -2']);
+    });
+  }
+
+  for (const sparse of [false, true]) {
+    it(`int8 Dense pair table (${sparse ? 'sparse' : 'dense'}): gap and index codes of 1..15 bits, short pairs by one lookup, the rest code by code, the longest code included`, () => {
+      const dims = { out: 7, in: 369 };
+      const indices = fibonacciIndices(sparse ? 23 : 24);
+      // Sparse: about 4 zeros in 11, in gaps of different lengths.
+      const values = Float32Array.from(indices, (v, i) => (sparse && (i * 7) % 11 < 4 ? 0 : v + 1));
+      const st = encodeWeightStream(indices, values, { codebookN: 16, sparse, huffman: true });
+      const bits = pairTableBits(st, false, 0);
+      const longest = Math.max(...st.index.lengths);
+      if (!sparse) expect(longest).toBe(15); // pruning drops the rarest clusters of the sparse case
+      expect(longest).toBeGreaterThan(bits);
+      // Both paths run: weights whose codes fit the table, and weights past it (the 15-bit code among them).
+      expect(st.pairLengths.slice(0, bits + 1).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+      expect(st.pairLengths.slice(bits + 1).reduce((a, b) => a + b, 0) + st.pairEscaped).toBeGreaterThan(0);
+      expect(st.pairLengths.length - 1).toBeGreaterThanOrEqual(longest);
+      const codebook = Array.from({ length: 16 }, (_, i) => (i % 2 ? i : -i)); // signed, so row sums stay inside int8
+      const lines = runHarness(harness(pack(st, 16, false, undefined, true, codebook), true, dims), true);
+      expect(lines.filter((l) => l.startsWith('good'))).toEqual(['good 0', 'good 0']);
+      const want = expectedRows(indices, values, dims.out, dims.in, codebook).map((v) => Math.max(-128, Math.min(127, v)));
+      expect(want.some((v) => v > -128 && v < 127)).toBe(true);
+      expect(outputsOf(lines, 0)).toEqual(want);
+      expect(outputsOf(lines, 1)).toEqual(want);
       expect(lines.filter((l) => l.startsWith('truncations'))).toEqual(['truncations undetected 0', 'truncations undetected 0']);
       expect(lines.filter((l) => l.startsWith('badlength'))).toEqual(['badlength -2', 'badlength -2']);
     });

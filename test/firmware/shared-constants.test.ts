@@ -15,9 +15,10 @@ import {
   HUFF_HALF_CODEBOOK,
   HUFF_INT8_CODEBOOK,
   HUFF_ONE_SCALE,
+  HUFF_PAIR_SHIFT,
   HUFF_STREAM_BYTES,
 } from '../../src/packing/huffman-stream.ts';
-import { MAX_TABLE_BITS } from '../../src/packing/huffman-tables.ts';
+import { MAX_PAIR_BITS, MAX_TABLE_BITS } from '../../src/packing/huffman-tables.ts';
 import { HUFF_READER_BYTES, HUFF_ROW_MAX, XNOR_WORDS_MAX } from '../../src/packing/storage.ts';
 import { DEVICE_ERRORS, MSG, PROTOCOL_VERSION } from '../../src/device/protocol.ts';
 import { M4_FLAGS } from '../codegen/host-run.ts';
@@ -36,6 +37,8 @@ const SHARED: [string, number][] = [
   ['TFG_XNOR_WORDS_MAX', XNOR_WORDS_MAX],
   ['TFG_HUFF_ROW_MAX', HUFF_ROW_MAX],
   ['TFG_HUFF_TABLE_BITS_MAX', MAX_TABLE_BITS],
+  ['TFG_HUFF_PAIR_BITS_MAX', MAX_PAIR_BITS],
+  ['TFG_HUFF_PAIR_SHIFT', HUFF_PAIR_SHIFT],
   ['sizeof(tfg_huff_stream)', HUFF_STREAM_BYTES],
   ['sizeof(tfg_huff_reader)', HUFF_READER_BYTES],
   ['TFG_HUFF_HALF_CODEBOOK', HUFF_HALF_CODEBOOK],

@@ -93,6 +93,21 @@ describe('exportOnnx', () => {
     b.output(sm);
     b.output(gap);
     b.output(b.node('ReduceSum', [cat], { axes: [1, 3], keepdims: false }));
+    // The recurrent ops read cat as 3 steps of a batch of 2: a GRU's every step into an LSTM's last one.
+    const steps = b.node('Reshape', [cat], { shape: [3, 2, 8] });
+    const gru = b.node('GRU', [steps, b.constant('gw', randn(9 * 8, 41, 0.4), [9, 8]), b.constant('gr', randn(9 * 3, 42, 0.4), [9, 3])], {
+      hiddenSize: 3,
+      reverse: false,
+      sequenceOutput: true,
+      linearBeforeReset: true,
+    });
+    const lw = b.constant('lw', randn(8 * 3, 43, 0.4), [8, 3]);
+    const lstm = b.node('LSTM', [gru, lw, b.constant('lr', randn(8 * 2, 44, 0.4), [8, 2]), b.constant('lb', randn(16, 45, 0.2), [16])], {
+      hiddenSize: 2,
+      reverse: true,
+      sequenceOutput: false,
+    });
+    b.output(lstm);
     const g = { ...b.build(), metadata: { inputLayout: 'NCHW', outputLayout: 'NCHW' } };
     validateGraph(g);
     const bytes = exportOnnx(g);

@@ -109,6 +109,33 @@ describe('inferShapes per op', () => {
     expect(g.tensors[d]).toMatchObject({ dtype: 'f32', shape: [1, 4] });
   });
 
+  it('GRU and LSTM give every step [T,B,H] or the last one [1,B,H], and name a weight of the wrong gate count', () => {
+    expect(
+      shapeOf(
+        'GRU',
+        [5, 2, 4],
+        [
+          [9, 4],
+          [9, 3],
+        ],
+        { hiddenSize: 3 },
+      ),
+    ).toEqual([5, 2, 3]);
+    expect(shapeOf('LSTM', [5, 2, 4], [[12, 4], [12, 3], [24]], { hiddenSize: 3, sequenceOutput: false })).toEqual([1, 2, 3]);
+    const e = errorOf(() =>
+      shapeOf(
+        'LSTM',
+        [5, 1, 4],
+        [
+          [9, 4],
+          [9, 3],
+        ],
+        { hiddenSize: 3 },
+      ),
+    );
+    expect(e.diagnostic.notes?.join('\n')).toContain('weights W must be [12,4] (4 gates × hidden 3, input 4), got [9,4]');
+  });
+
   it('Conv2D reports channel and groups mismatches naming the node', () => {
     const e = errorOf(() => shapeOf('Conv2D', [1, 8, 8, 3], [[4, 3, 3, 2]], { groups: 2 }));
     expect(e.code).toBe('invalid-model');

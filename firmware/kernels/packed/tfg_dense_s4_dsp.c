@@ -2,7 +2,8 @@
  * offset folded into `folded_bias`, four rows per pass, SMMULR requantization), with the rows' nibbles interleaved as
  * tfg_dense4_s4 reads them and stored as w + 8, so Σ x·w = Σ x·(w + 8) − 8·Σ x: the correction is one subtraction per
  * row, Σ x being computed once per input vector. The in_n % 4 tail: per input two bytes (rows 0–1, rows 2–3), padded
- * to a word. Exact integer sums in another order, so bit-exact with tfg_dense_s4. */
+ * to a word. The out_n % 4 last rows are stored as rows (input i in the low nibble of byte i/2 when i is even), not
+ * padded to four: a 10-class head would otherwise store two rows of nothing. Exact integer sums in another order, so bit-exact with tfg_dense_s4. */
 #include "tfg_gemm_dsp.h"
 
 tfg_status tfg_dense_s4_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_dsp_quant *q, const int8_t *in,
@@ -18,7 +19,8 @@ tfg_status tfg_dense_s4_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tf
     for (int32_t i = 0; i < in_n; ++i) sum += x[i];
     const int32_t nibble_offset = 8 * sum;
     const uint8_t *wp = w4;
-    for (int32_t o = 0; o < out_n; o += 4) {
+    int32_t o = 0;
+    for (; o + 4 <= out_n; o += 4) {
       int32_t acc[4] = {folded_bias[o] - nibble_offset, folded_bias[o + 1] - nibble_offset,
                         folded_bias[o + 2] - nibble_offset, folded_bias[o + 3] - nibble_offset};
       tfg_dense4_s4(x, wp, groups, acc);
@@ -33,14 +35,19 @@ tfg_status tfg_dense_s4_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tf
       }
       wp += tail_bytes;
       const int8_t *e = qv.shift_code + o;
-      if (o + 4 <= out_n && TFG_LIKELY((e[0] | e[1] | e[2] | e[3]) >= 0)) {
+      if (TFG_LIKELY((e[0] | e[1] | e[2] | e[3]) >= 0)) {
         const int32_t *m = qv.multiplier + o, r = qv.round_offset;
         tfg_store4_act(clamp, qv.act_min, qv.act_max, tfg_requant_smmulr(acc[0], m[0], e[0], r),
                        tfg_requant_smmulr(acc[1], m[1], e[1], r), tfg_requant_smmulr(acc[2], m[2], e[2], r),
                        tfg_requant_smmulr(acc[3], m[3], e[3], r), y + o, y + o + 1, y + o + 2, y + o + 3);
-      } else { /* the last one to three rows, or a channel on the general path */
-        for (int32_t k = 0; k < 4 && o + k < out_n; ++k) y[o + k] = tfg_requant_dsp(&qv, acc[k], o + k);
+      } else { /* a channel on the general path */
+        for (int32_t k = 0; k < 4; ++k) y[o + k] = tfg_requant_dsp(&qv, acc[k], o + k);
       }
+    }
+    for (const int32_t row_bytes = (in_n + 1) >> 1; o < out_n; ++o, wp += row_bytes) {
+      int32_t acc = folded_bias[o] - nibble_offset;
+      for (int32_t i = 0; i < in_n; ++i) acc += (int32_t)x[i] * ((wp[i >> 1] >> ((i & 1) * 4)) & 0x0F);
+      y[o] = tfg_requant_dsp(&qv, acc, o);
     }
   }
   return TFG_OK;

@@ -101,17 +101,19 @@ export function interleaveDenseRows(w: Int8Array, outN: number, inN: number): In
 
 /**
  * 4-bit dense weights [outN, inN] (values in [−8, 7]) as tfg_dense_s4_dsp reads them, each stored as w + 8 so a masked
- * shift yields it unsigned: per 4 rows (rows past outN hold 0), for each group of 4 inputs two words, rows 0–1 then
- * rows 2–3, byte k holding input k of the first row in its low nibble and of the second in its high one; then the
- * inN % 4 tail as two bytes per input (rows 0–1, rows 2–3), padded to a word. Bytes as int8 for the weight table.
+ * shift yields it unsigned: per full quad of rows, for each group of 4 inputs two words, rows 0–1 then rows 2–3, byte k
+ * holding input k of the first row in its low nibble and of the second in its high one; then the inN % 4 tail as two
+ * bytes per input (rows 0–1, rows 2–3), padded to a word. The outN % 4 last rows follow as rows of ⌈inN / 2⌉ bytes
+ * (input i in the low nibble of byte i / 2 when i is even). Bytes as int8 for the weight table.
  */
 export function interleaveDenseNibbles(w: Int8Array, outN: number, inN: number): Int8Array {
-  const quads = Math.ceil(outN / 4);
+  const quads = Math.floor(outN / 4);
   const groups = Math.floor(inN / 4);
   const tail = inN % 4;
   const tailBytes = Math.ceil((2 * tail) / 4) * 4;
-  const out = new Uint8Array(quads * (8 * groups + tailBytes));
-  const nibble = (o: number, i: number) => (o < outN ? w[o * inN + i] : 0) + 8;
+  const rowBytes = Math.ceil(inN / 2);
+  const out = new Uint8Array(quads * (8 * groups + tailBytes) + (outN % 4) * rowBytes);
+  const nibble = (o: number, i: number) => w[o * inN + i] + 8;
   const pair = (o: number, i: number) => nibble(o, i) | (nibble(o + 1, i) << 4);
   let at = 0;
   for (let q = 0; q < quads; q++) {
@@ -121,6 +123,7 @@ export function interleaveDenseNibbles(w: Int8Array, outN: number, inN: number):
     for (let i = 4 * groups; i < inN; i++) for (const rows of [0, 2]) out[at++] = pair(4 * q + rows, i);
     at += tailBytes - 2 * tail;
   }
+  for (let o = 4 * quads; o < outN; o++, at += rowBytes) for (let i = 0; i < inN; i++) out[at + (i >> 1)] |= nibble(o, i) << ((i & 1) * 4);
   return new Int8Array(out.buffer);
 }
 

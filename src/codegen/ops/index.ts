@@ -22,6 +22,7 @@ import { stridedCopy } from './strided-copy.ts';
 import { gather } from './gather.ts';
 import { prelu } from './prelu.ts';
 import { quantize } from './quantize.ts';
+import { gru, lstm, recurrentScratch } from './recurrent.ts';
 import { reduce } from './reduce.ts';
 import { relu } from './relu.ts';
 import { reshape } from './reshape.ts';
@@ -67,6 +68,8 @@ export const opEmitters = {
   ChannelShuffle: stridedCopy,
   Resize: resize,
   BatchNormalization: batchNormalization,
+  GRU: gru,
+  LSTM: lstm,
   Quantize: quantize,
   Dequantize: dequantize,
 } satisfies { [K in OpType]: OpEmitter<Node<K>> };
@@ -113,6 +116,8 @@ export const opScratch = {
   ChannelShuffle: null,
   Resize: null,
   BatchNormalization: null,
+  GRU: recurrentScratch,
+  LSTM: recurrentScratch,
   Quantize: null,
   Dequantize: null,
 } satisfies { [K in OpType]: ScratchRule<Node<K>> | null };

@@ -27,6 +27,7 @@ import { slice } from './slice.ts';
 import { gather } from './gather.ts';
 import { expand } from './expand.ts';
 import { channelShuffle } from './channel-shuffle.ts';
+import { gru, lstm } from './recurrent.ts';
 import { quantize } from './quantize.ts';
 import { relu } from './relu.ts';
 import { resize } from './resize.ts';
@@ -75,6 +76,8 @@ export const opDefs = {
   ChannelShuffle: channelShuffle,
   Resize: resize,
   BatchNormalization: batchNormalization,
+  GRU: gru,
+  LSTM: lstm,
   Quantize: quantize,
   Dequantize: dequantize,
 } satisfies { [K in OpType]: OpDef<K> };

@@ -28,6 +28,7 @@ import { expand } from './expand.ts';
 import { channelShuffle } from './channel-shuffle.ts';
 import { gather } from './gather.ts';
 import { quantize } from './quantize.ts';
+import { gru, lstm } from './recurrent.ts';
 import { relu } from './relu.ts';
 import { reshape } from './reshape.ts';
 import { sigmoid } from './sigmoid.ts';
@@ -74,6 +75,8 @@ export const floatKernels = {
   ChannelShuffle: channelShuffle,
   Resize: resize,
   BatchNormalization: batchNormalization,
+  GRU: gru,
+  LSTM: lstm,
   Quantize: quantize,
   Dequantize: dequantize,
 } satisfies Record<OpType, Kernel>;

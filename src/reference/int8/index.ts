@@ -67,4 +67,6 @@ export const int8Kernels = {
   ReduceSum: reduceInt8,
   PRelu: null,
   BatchNormalization: null,
+  GRU: null,
+  LSTM: null,
 } satisfies Record<OpType, Kernel | null>;
