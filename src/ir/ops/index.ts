@@ -7,6 +7,7 @@ import { batchNormalization } from './batch-normalization.ts';
 import { clip } from './clip.ts';
 import { concat } from './concat.ts';
 import { conv2d } from './conv2d.ts';
+import { convTranspose } from './conv-transpose.ts';
 import { dense } from './dense.ts';
 import { depthwiseConv2d } from './depthwise-conv2d.ts';
 import { dequantize } from './dequantize.ts';
@@ -29,6 +30,7 @@ import { channelShuffle } from './channel-shuffle.ts';
 import { gru, lstm } from './recurrent.ts';
 import { quantize } from './quantize.ts';
 import { relu } from './relu.ts';
+import { resize } from './resize.ts';
 import { reshape } from './reshape.ts';
 import { sigmoid } from './sigmoid.ts';
 import { softmax } from './softmax.ts';
@@ -42,6 +44,7 @@ export const opDefs = {
   Dense: dense,
   Conv2D: conv2d,
   DepthwiseConv2D: depthwiseConv2d,
+  ConvTranspose: convTranspose,
   MaxPool: maxPool,
   AveragePool: averagePool,
   GlobalAveragePool: globalAveragePool,
@@ -71,6 +74,7 @@ export const opDefs = {
   Gather: gather,
   Expand: expand,
   ChannelShuffle: channelShuffle,
+  Resize: resize,
   BatchNormalization: batchNormalization,
   GRU: gru,
   LSTM: lstm,
