@@ -309,6 +309,21 @@ tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *g, const tfg_s8_ds
  *  src/codegen/ops/depthwise-conv2d.ts (their sum). */
 int32_t tfg_depthwise_conv2d_s8_dsp_scratch_bytes(const tfg_conv_geom16 *g);
 
+/** Float ConvTranspose, NHWC, OHWI weights [out_c, k_h, k_w, in_c], one group, no dilation: output (oy, ox) sums
+ *  the input pixels iy = (oy + pad_top − ky) / stride_h (exact division, inside the image; likewise x) · w[oc,ky,kx,:],
+ *  then bias and the fused activation.
+ *  @param g geometry (tfg_conv_geom, groups = 1, dil = 1, output sizes as the IR shape inference gives them: pads
+ *  and output padding are in out_h / out_w and pad_top / pad_left)  @param bias [out_c] or NULL.  Scratch: none.
+ *  Always TFG_OK. Matches convTranspose in src/reference/float/conv-transpose.ts up to float accumulation order. */
+tfg_status tfg_conv_transpose_f32(const tfg_conv_geom *g, const float *in, const float *w, const float *bias,
+                                  float act_min, float act_max, float *out);
+/** int8 ConvTranspose (TFLite reference_integer_ops::TransposeConv, per channel): the taps of tfg_conv_transpose_f32
+ *  summed as Σ (x + input_offset)·w in int32, + bias, requantized per channel as tfg_conv2d_s8.
+ *  @param g as tfg_conv_transpose_f32's  @param bias [out_c] int32 or NULL.  Scratch: none. Always TFG_OK.
+ *  Bit-exact with convTransposeInt8 in src/reference/int8/conv-transpose.ts. */
+tfg_status tfg_conv_transpose_s8(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
+                                 const int8_t *w, const int32_t *bias, int8_t *out);
+
 /* ---- pool ---- */
 /** Float MaxPool: max over the window's in-bounds positions, then clamp to [act_min, act_max].
  *  @param g pool geometry (every size ≥ 1, pads ≥ 0)  Scratch: none. Always TFG_OK. Bit-exact with maxPool in
@@ -582,6 +597,31 @@ tfg_status tfg_pad_mirror_x8(const tfg_pad_params *p, int32_t reflect, int32_t e
  *  @param bytes ≥ 0.  in == out is allowed (no-op); other overlaps are not. Scratch: none. Always TFG_OK. Matches
  *  reshape in src/reference/float/reshape.ts (data unchanged). */
 tfg_status tfg_copy_x8(int32_t bytes, const void *in, void *out);
+
+/* ---- resize (NHWC over H and W; the coordinate tables come from src/reference/resize-tables.ts) ---- */
+/** Resize geometry: batch images of in_h × in_w pixels to out_h × out_w, `channels` values per pixel. */
+typedef struct {
+  int32_t batch, in_h, in_w, out_h, out_w, channels;
+} tfg_resize_geom;
+/** Nearest Resize on bytes of any element type: output pixel (i, j) is input pixel (rows[i], cols[j]), elem_bytes ·
+ *  channels bytes each.
+ *  @param rows out_h entries in [0, in_h)  @param cols out_w entries in [0, in_w).  Not in place. Scratch: none.
+ *  Always TFG_OK. Bit-exact with resizeNearest in src/reference/float/resize.ts (float and int8). */
+tfg_status tfg_resize_nearest_x8(const tfg_resize_geom *g, int32_t elem_bytes, const int32_t *rows, const int32_t *cols,
+                                 const void *in, void *out);
+/** Float bilinear Resize: rows / cols hold (lo, hi) per output row / column, row_w / col_w their weights (w_lo, w_hi);
+ *  y = (x[lo,lo]·wx_lo + x[lo,hi]·wx_hi)·wy_lo + (x[hi,lo]·wx_lo + x[hi,hi]·wx_hi)·wy_hi in float32 steps.
+ *  @param rows, cols indices inside the input.  Not in place. Scratch: none. Always TFG_OK. Matches the float
+ *  reference in src/reference/float/resize.ts within float rounding. */
+tfg_status tfg_resize_bilinear_f32(const tfg_resize_geom *g, const int32_t *rows, const int32_t *cols,
+                                   const float *row_w, const float *col_w, const float *in, float *out);
+/** int8 bilinear Resize as TFLM's RESIZE_BILINEAR integer kernel (input and output share quantization): rows / cols
+ *  hold (lo, hi, frac) per output row / column, frac the 10-bit way from lo to hi; acc = Σ q · weights (int32),
+ *  y = (acc ± 2^19) / 2^20 rounded half away from zero.
+ *  @param rows, cols indices inside the input, |frac| ≤ 1536.  Not in place. Scratch: none. Always TFG_OK. Bit-exact
+ *  with resizeInt8 in src/reference/int8/resize.ts. */
+tfg_status tfg_resize_bilinear_s8(const tfg_resize_geom *g, const int32_t *rows, const int32_t *cols, const int8_t *in,
+                                  int8_t *out);
 
 /* ---- normalization ---- */
 /** Float BatchNormalization over the last axis: y = (x − mean[c]) / sqrtf(var[c] + epsilon) · scale[c] + bias[c].

@@ -36,6 +36,10 @@ const PARAMETER_SLOTS: Record<string, number[]> = {
   ReduceLogSumExp: [1],
   Dropout: [1, 2],
   ConstantOfShape: [0],
+  Resize: [1, 2, 3],
+  Upsample: [1],
+  ConvTranspose: [1, 2],
+  Tile: [1],
   GRU: [1, 2, 3, 4],
   LSTM: [1, 2, 3, 4, 7],
 };

@@ -161,6 +161,17 @@ function exportRecurrent({ e, g, n, ins, out }: ExportCall<'GRU' | 'LSTM'>): voi
 const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
   Conv2D: exportConv,
   DepthwiseConv2D: exportConv,
+  ConvTranspose: ({ e, g, n, ins, out }) => {
+    const w = g.tensors[n.inputs[1]];
+    const [O, KH, KW, I] = w.shape;
+    // OHWI → ONNX's [in, out, KH, KW].
+    const data = transposeData(w.data as Float32Array, w.shape, [3, 0, 1, 2], (k) => new Float32Array(k));
+    const wName = e.floatConst(`${n.inputs[1]}__iohw`, [I, O, KH, KW], data);
+    const [target, done] = e.activation(n.attrs.activation, out, n.name);
+    const attrs = { kernel_shape: [KH, KW], strides: n.attrs.strides, pads: n.attrs.pads, output_padding: n.attrs.outputPadding };
+    e.nchw('ConvTranspose', ins[0], [wName, ...(ins[2] ? [ins[2]] : [])], target, attrs, n.name);
+    done();
+  },
   MaxPool: exportPool,
   AveragePool: exportPool,
   GlobalAveragePool: ({ e, n, ins, out }) => e.nchw('GlobalAveragePool', ins[0], [], out, {}, n.name),
@@ -323,6 +334,17 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
     e.add('Reshape', [ins[0], e.intConst(`${n.name}/grouped`, grouped)], [groupsFirst], {}, `${n.name}/group`);
     e.add('Transpose', [groupsFirst], [groupsLast], { perm: [0, 2, 1] }, n.name);
     e.add('Reshape', [groupsLast, e.intConst(`${n.name}/shape`, shape)], [out], {}, `${n.name}/ungroup`);
+  },
+  Resize: ({ e, g, n, ins, out }) => {
+    const [N, H, W, C] = g.tensors[n.inputs[0]].shape;
+    const { size, scales } = n.attrs;
+    // Sizes when the scales are out / in (what onnxruntime derives from sizes); scales otherwise, as imported.
+    const fromSizes = [0, 1].every((i) => Math.fround(scales[i]) === Math.fround(size[i] / [H, W][i]));
+    const shape = fromSizes
+      ? ['', '', e.intConst(`${n.name}/sizes`, [N, C, size[0], size[1]])]
+      : ['', e.floatConst(`${n.name}/scales`, [4], [1, 1, scales[0], scales[1]])];
+    const attrs = { mode: n.attrs.mode, coordinate_transformation_mode: n.attrs.coordinateMode, nearest_mode: n.attrs.nearestMode };
+    e.nchw('Resize', ins[0], shape, out, attrs, n.name);
   },
   GRU: exportRecurrent,
   LSTM: exportRecurrent,

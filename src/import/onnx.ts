@@ -12,6 +12,9 @@ import { with1d } from './onnx-ops-1d.ts';
 import { expand, gather, slice, split } from './onnx-ops-plumbing.ts';
 import { averagePool, batchNormalization, conv, gemm, globalAveragePool, globalMaxPool, matMul, maxPool, pad } from './onnx-ops-nn.ts';
 import { reduce } from './onnx-ops-reduce.ts';
+import { resize } from './onnx-ops-resize.ts';
+import { convTranspose } from './onnx-ops-conv-transpose.ts';
+import { depthToSpace, spaceToDepth, tile } from './onnx-ops-space.ts';
 import { recurrent } from './onnx-ops-recurrent.ts';
 import {
   binary,
@@ -35,6 +38,7 @@ type Handler = (n: OpCall, used: Set<string>) => void;
 /** One row per ONNX op that becomes IR nodes: each importer keeps its ops' facts in one table. */
 const OP_TABLE: Record<string, Handler> = {
   Conv: with1d(conv),
+  ConvTranspose: with1d(convTranspose),
   Gemm: gemm,
   MatMul: matMul,
   MaxPool: with1d(maxPool),
@@ -56,6 +60,11 @@ const OP_TABLE: Record<string, Handler> = {
   Split: split,
   Gather: gather,
   Expand: expand,
+  Resize: resize,
+  DepthToSpace: depthToSpace,
+  SpaceToDepth: spaceToDepth,
+  Tile: tile,
+  Upsample: resize,
   Add: binary,
   Sub: binary,
   Mul: binary,

@@ -39,6 +39,10 @@ export interface Tensor {
 
 export type Activation = 'none' | 'relu' | 'relu6';
 export type PadMode = 'constant' | 'reflect' | 'edge';
+/** ONNX Resize's coordinate_transformation_mode values tinyforge computes (tf_half_pixel_for_nn: nearest only). */
+export type ResizeCoordinateMode = 'half_pixel' | 'pytorch_half_pixel' | 'align_corners' | 'asymmetric' | 'tf_half_pixel_for_nn';
+/** ONNX Resize's nearest_mode: how a fractional source coordinate picks a pixel. */
+export type ResizeNearestMode = 'round_prefer_floor' | 'round_prefer_ceil' | 'floor' | 'ceil';
 /** Explicit padding [top, left, bottom, right]; SAME / asymmetric pads are resolved at import. */
 export type Pads = [number, number, number, number];
 
@@ -77,6 +81,10 @@ export interface OpAttrs {
   /** binarizeInput: as on Dense — sign(x) of every in-bounds tap (padding still contributes 0), exact sum, then bias. */
   Conv2D: ConvAttrs & { binarizeInput?: boolean };
   DepthwiseConv2D: Omit<ConvAttrs, 'groups'> & { multiplier: number };
+  /** Transposed convolution, inputs [x(NHWC), W(O,KH,KW,I), b(O)?] (TFLite TRANSPOSE_CONV's OHWI): input pixel (iy, ix)
+   *  adds x·W[·,ky,kx,·] to output (iy·stride − pad_top + ky, ix·stride − pad_left + kx). Output size per axis
+   *  (in − 1)·stride + k − pad_begin − pad_end + outputPadding; one group, no dilation. */
+  ConvTranspose: { strides: [number, number]; pads: Pads; outputPadding: [number, number]; activation: Activation };
   MaxPool: { kernel: [number, number]; strides: [number, number]; pads: Pads; activation: Activation };
   AveragePool: {
     kernel: [number, number];
@@ -161,6 +169,15 @@ export interface OpAttrs {
   Gather: { axis: number; indices: number[]; indicesShape: number[] };
   /** Broadcast to `shape` (same rank as the input; each input dim is 1 or equal). */
   Expand: { shape: number[] };
+  /** Resize over H and W of an NHWC tensor (ONNX Resize / Upsample, TFLite RESIZE_*): `size` is the output [H, W];
+   *  `scales` the factors the coordinate transform divides by (ONNX's given scales, else output / input size). */
+  Resize: {
+    mode: 'nearest' | 'linear';
+    coordinateMode: ResizeCoordinateMode;
+    nearestMode: ResizeNearestMode;
+    size: [number, number];
+    scales: [number, number];
+  };
   /** The last axis read as [groups, C/groups] and written as [C/groups, groups] (ShuffleNet's channel shuffle). */
   ChannelShuffle: { groups: number };
   BatchNormalization: { epsilon: number };
@@ -181,6 +198,7 @@ export const OP_TYPES = [
   'Dense',
   'Conv2D',
   'DepthwiseConv2D',
+  'ConvTranspose',
   'MaxPool',
   'AveragePool',
   'GlobalAveragePool',
@@ -238,6 +256,7 @@ export const OP_TYPES = [
   'Gather',
   'Expand',
   'ChannelShuffle',
+  'Resize',
   'BatchNormalization',
   'GRU',
   'LSTM',

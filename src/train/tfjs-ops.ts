@@ -6,6 +6,7 @@ import { tf } from './tf.ts';
 import type { Activation, Node, OpType, Pads, Tensor } from '../ir/graph.ts';
 import { signSte } from './ste.ts';
 import { mirrorIndex } from '../reference/strided-view.ts';
+import { linearTable, nearestTable } from '../reference/resize-tables.ts';
 
 /** What a forward needs besides the node and its input values. */
 export interface TfjsOpContext {
@@ -66,6 +67,26 @@ export const tfjsOps = {
     const [, kh, kw] = xs[1]!.shape as number[];
     const w = tf.reshape(xs[1]!, [kh!, kw!, x.shape[3]!, a.multiplier]) as tf.Tensor4D; // channel index c·M+m
     const y = tf.depthwiseConv2d(x as tf.Tensor4D, w, a.strides, hasPads(a.pads) ? tfPads(a.pads) : 'valid');
+    return activate(withBias(y, xs[2]), a.activation);
+  },
+  ConvTranspose: (n, xs, c) => {
+    const a = n.attrs;
+    const x = xs[0] as tf.Tensor4D;
+    const [o, kh, kw] = xs[1]!.shape as number[];
+    const w = tf.transpose(xs[1]!, [1, 2, 0, 3]) as tf.Tensor4D; // OHWI → [KH, KW, out, in]
+    const full = [(x.shape[1] - 1) * a.strides[0] + kh!, (x.shape[2] - 1) * a.strides[1] + kw!];
+    let y: tf.Tensor = tf.conv2dTranspose(x, w, [x.shape[0], full[0], full[1], o!], a.strides, 'valid');
+    // The pads crop the full result; output padding reaches past it, where only the bias lands.
+    const [, outH, outW] = c.out.shape;
+    const past = [Math.max(0, a.pads[0] + outH - full[0]), Math.max(0, a.pads[1] + outW - full[1])];
+    if (past[0] || past[1])
+      y = tf.pad(y, [
+        [0, 0],
+        [0, past[0]],
+        [0, past[1]],
+        [0, 0],
+      ]);
+    y = tf.slice(y, [0, a.pads[0], a.pads[1], 0], [-1, outH, outW, -1]);
     return activate(withBias(y, xs[2]), a.activation);
   },
   MaxPool: (n, xs) => {
@@ -201,6 +222,27 @@ export const tfjsOps = {
   },
   Gather: (n, xs, c) => tf.reshape(take(xs[0]!, n.attrs.indices, norm(n.attrs.axis, xs[0]!.rank)), runShape(c.out.shape, c)),
   Expand: (_n, xs, c) => tf.broadcastTo(xs[0]!, runShape(c.out.shape, c)),
+  Resize: (n, xs) => {
+    const a = n.attrs;
+    const x = xs[0]!;
+    const [, h, w] = x.shape as number[];
+    if (a.mode === 'nearest')
+      return take(
+        take(x, Array.from(nearestTable(h, a.size[0], a.scales[0], a)), 1),
+        Array.from(nearestTable(w, a.size[1], a.scales[1], a)),
+        2,
+      );
+    // Bilinear as two weighted gathers: along H, then along W (the same tables as the reference).
+    const blend = (t: tf.Tensor, table: ReturnType<typeof linearTable>, axis: number) => {
+      const lo = Array.from(table.index.filter((_, i) => i % 2 === 0));
+      const hi = Array.from(table.index.filter((_, i) => i % 2 === 1));
+      const shape = axis === 1 ? [1, lo.length, 1, 1] : [1, 1, lo.length, 1];
+      const wLo = tf.tensor(Array.from(table.weight.filter((_, i) => i % 2 === 0)), shape);
+      const wHi = tf.tensor(Array.from(table.weight.filter((_, i) => i % 2 === 1)), shape);
+      return tf.add(tf.mul(take(t, lo, axis), wLo), tf.mul(take(t, hi, axis), wHi));
+    };
+    return blend(blend(x, linearTable(h, a.size[0], a.scales[0], a), 1), linearTable(w, a.size[1], a.scales[1], a), 2);
+  },
   ChannelShuffle: (n, xs) => {
     const x = xs[0]!;
     const shape = x.shape as number[];

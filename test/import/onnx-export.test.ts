@@ -89,7 +89,14 @@ describe('exportOnnx', () => {
     const ga = b.node('Gather', [rev], { axis: 3, indices: [7, 6, 5, 4, 3, 2, 1, 0], indicesShape: [8] });
     const first = b.node('Slice', [ga], { starts: [0, 0, 0, 0], ends: [1, 3, 2, 1], steps: [1, 1, 1, 1] });
     const moved = b.node('Add', [ga, b.node('Expand', [first], { shape: [1, 3, 2, 8] })]);
-    const gap = b.node('GlobalAveragePool', [b.node('Pad', [moved], { pads: [0, 1, 1, 0, 0, 1, 0, 0], value: 0, mode: 'reflect' })]);
+    const up = b.node('Resize', [moved], { mode: 'linear', coordinateMode: 'align_corners', size: [5, 4], scales: [5 / 3, 2] });
+    const upConv = b.node('ConvTranspose', [up, b.constant('ctw', randn(8 * 3 * 3 * 8, 41, 0.2), [8, 3, 3, 8])], {
+      strides: [2, 2],
+      pads: [1, 1, 1, 1],
+      outputPadding: [1, 1],
+    });
+    const down = b.node('Resize', [upConv], { mode: 'nearest', size: [3, 2], scales: [0.3, 0.3] });
+    const gap = b.node('GlobalAveragePool', [b.node('Pad', [down], { pads: [0, 1, 1, 0, 0, 1, 0, 0], value: 0, mode: 'reflect' })]);
     const tr = b.node('Transpose', [cat], { perm: [0, 3, 1, 2] });
     const flat = b.node('Reshape', [tr], { shape: [1, -1] });
     const d = b.node('Dense', [flat, b.constant('dw', randn(5 * 48, 9, 0.2), [5, 48])], { activation: 'relu' });

@@ -96,7 +96,20 @@ function everyOpGraph(): Graph {
   );
   const row = b.node('Slice', [ga], { starts: [0, 0, 0, 0], ends: [1, 1, 4, 24], steps: [1, 1, 1, 1] }, 'row');
   const ex = b.node('Add', [ga, b.node('Expand', [row], { shape: [1, 3, 4, 24] }, 'expand')], { activation: 'none' }, 'add_row');
-  const mirrored = b.node('Pad', [ex], { pads: [0, 1, 0, 0, 0, 0, 1, 0], value: 0, mode: 'reflect' }, 'reflect');
+  const up = b.node('Resize', [ex], { mode: 'linear', size: [6, 8], scales: [2, 2] }, 'upsample');
+  const upConv = b.node(
+    'ConvTranspose',
+    [up, b.constant('ctw', rand(24 * 2 * 2 * 24, 5), [24, 2, 2, 24]), b.constant('ctb', rand(24), [24])],
+    { strides: [2, 2], pads: [1, 1, 2, 1], outputPadding: [0, 1], activation: 'relu' },
+    'upconv',
+  );
+  const down = b.node(
+    'Resize',
+    [upConv],
+    { mode: 'nearest', coordinateMode: 'asymmetric', size: [3, 4], scales: [0.3, 0.25] },
+    'downsample',
+  );
+  const mirrored = b.node('Pad', [down], { pads: [0, 1, 0, 0, 0, 0, 1, 0], value: 0, mode: 'reflect' }, 'reflect');
   const edged = b.node('Pad', [mirrored], { pads: [0, 0, 0, 0, 0, 1, 0, 0], value: 0, mode: 'edge' }, 'edge');
   const pd = b.node('Slice', [edged], { starts: [0, 0, 0, 0], ends: [1, 4, 5, 24], steps: [1, 1, 1, 1] }, 'pad');
   const cl = b.node('Clip', [pd], { min: -0.3, max: 0.8 }, 'clip');

@@ -54,11 +54,14 @@ import { reshape } from './reshape.ts';
 import { logSoftmax, softmax } from './softmax.ts';
 import { sub } from './sub.ts';
 import { transpose } from './transpose.ts';
+import { resize } from './resize.ts';
+import { convTranspose } from './conv-transpose.ts';
 
 export const opEmitters = {
   Dense: dense,
   Conv2D: conv2d,
   DepthwiseConv2D: depthwiseConv2d,
+  ConvTranspose: convTranspose,
   MaxPool: maxPool,
   AveragePool: averagePool,
   GlobalAveragePool: globalAveragePool,
@@ -116,6 +119,7 @@ export const opEmitters = {
   Gather: gather,
   Expand: stridedCopy,
   ChannelShuffle: stridedCopy,
+  Resize: resize,
   BatchNormalization: batchNormalization,
   GRU: gru,
   LSTM: lstm,
@@ -133,6 +137,7 @@ export const opScratch = {
   Dense: denseScratch,
   Conv2D: conv2dScratch,
   DepthwiseConv2D: depthwiseConv2dScratch,
+  ConvTranspose: null,
   MaxPool: null,
   AveragePool: null,
   GlobalAveragePool: null,
@@ -190,6 +195,7 @@ export const opScratch = {
   Gather: null,
   Expand: null,
   ChannelShuffle: null,
+  Resize: null,
   BatchNormalization: null,
   GRU: recurrentScratch,
   LSTM: recurrentScratch,

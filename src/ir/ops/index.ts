@@ -7,6 +7,7 @@ import { batchNormalization } from './batch-normalization.ts';
 import { clip } from './clip.ts';
 import { concat } from './concat.ts';
 import { conv2d } from './conv2d.ts';
+import { convTranspose } from './conv-transpose.ts';
 import { dense } from './dense.ts';
 import { depthwiseConv2d } from './depthwise-conv2d.ts';
 import { dequantize } from './dequantize.ts';
@@ -30,6 +31,7 @@ import { channelShuffle } from './channel-shuffle.ts';
 import { gru, lstm } from './recurrent.ts';
 import { quantize } from './quantize.ts';
 import { relu } from './relu.ts';
+import { resize } from './resize.ts';
 import { reshape } from './reshape.ts';
 import { sigmoid } from './sigmoid.ts';
 import { logSoftmax, softmax } from './softmax.ts';
@@ -63,6 +65,7 @@ export const opDefs = {
   Dense: dense,
   Conv2D: conv2d,
   DepthwiseConv2D: depthwiseConv2d,
+  ConvTranspose: convTranspose,
   MaxPool: maxPool,
   AveragePool: averagePool,
   GlobalAveragePool: globalAveragePool,
@@ -120,6 +123,7 @@ export const opDefs = {
   Gather: gather,
   Expand: expand,
   ChannelShuffle: channelShuffle,
+  Resize: resize,
   BatchNormalization: batchNormalization,
   GRU: gru,
   LSTM: lstm,

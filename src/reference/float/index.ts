@@ -40,11 +40,14 @@ import { softmax } from './softmax.ts';
 import { sub } from './sub.ts';
 import { tanh } from './tanh.ts';
 import { transpose } from './transpose.ts';
+import { resize } from './resize.ts';
+import { convTranspose } from './conv-transpose.ts';
 
 export const floatKernels = {
   Dense: dense,
   Conv2D: conv2d,
   DepthwiseConv2D: depthwiseConv2d,
+  ConvTranspose: convTranspose,
   MaxPool: maxPool,
   AveragePool: averagePool,
   GlobalAveragePool: globalAveragePool,
@@ -102,6 +105,7 @@ export const floatKernels = {
   Gather: gather,
   Expand: expand,
   ChannelShuffle: channelShuffle,
+  Resize: resize,
   BatchNormalization: batchNormalization,
   GRU: gru,
   LSTM: lstm,

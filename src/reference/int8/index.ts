@@ -28,11 +28,14 @@ import { reluInt8 } from './relu.ts';
 import { reshapeInt8 } from './reshape.ts';
 import { softmaxInt8 } from './softmax.ts';
 import { transposeInt8 } from './transpose.ts';
+import { resizeInt8 } from './resize.ts';
+import { convTransposeInt8 } from './conv-transpose.ts';
 
 export const int8Kernels = {
   Dense: denseInt8,
   Conv2D: conv2dInt8,
   DepthwiseConv2D: depthwiseConv2dInt8,
+  ConvTranspose: convTransposeInt8,
   MaxPool: maxPoolInt8,
   AveragePool: averagePoolInt8,
   GlobalAveragePool: globalAveragePoolInt8,
@@ -52,6 +55,7 @@ export const int8Kernels = {
   Gather: gatherInt8,
   Expand: expandInt8,
   ChannelShuffle: channelShuffleInt8,
+  Resize: resizeInt8,
   Quantize: quantizeInt8,
   Dequantize: dequantizeInt8,
   Div: null,
