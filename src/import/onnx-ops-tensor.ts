@@ -4,7 +4,7 @@ import { type Act, ImportProblem } from './onnx-context.ts';
 import { axesOf, flattenDims, resolveReshape, squeezeDims, unsqueezeDims } from './onnx-fold.ts';
 import { broadcastShapes, composePerms, irAxis, TO_NCHW, TO_NHWC } from './onnx-layout.ts';
 import { OpCall } from './onnx-op-call.ts';
-import type { ConstValue } from './onnx-proto-read.ts';
+import { type ConstValue, dtypeName, onnx } from './onnx-proto-read.ts';
 
 const FLT_MAX = 3.4028234663852886e38;
 
@@ -245,6 +245,16 @@ export function passThrough(n: OpCall, used: Set<string>): void {
     const training = n.constIn(2, 'training_mode').data[0];
     if (training) throw new ImportProblem('training_mode=true makes Dropout random; export in eval mode');
   }
+  n.ctx.values.set(n.outs[0], n.act(0));
+}
+
+/** Runtime tensors are float32 (graph inputs must be), so a Cast to float32 leaves the tensor as it is. */
+export function castPassThrough(n: OpCall): void {
+  const to = n.a.int('to', 0);
+  if (to !== onnx.TensorProto.DataType.FLOAT)
+    throw new ImportProblem(
+      `Cast of a runtime tensor to ${dtypeName(to)}: tinyforge computes runtime tensors in float32 and casts only constants; remove the Cast or cast to float32`,
+    );
   n.ctx.values.set(n.outs[0], n.act(0));
 }
 

@@ -18,6 +18,7 @@ import { depthToSpace, spaceToDepth, tile } from './onnx-ops-space.ts';
 import { recurrent } from './onnx-ops-recurrent.ts';
 import {
   binary,
+  castPassThrough,
   concat,
   elementwise,
   neg,
@@ -110,6 +111,7 @@ const OP_TABLE: Record<string, Handler> = {
   Unsqueeze: reshapeLike,
   Identity: passThrough,
   Dropout: passThrough,
+  Cast: castPassThrough,
   Shape: shapeOf,
   Size: sizeOf,
   Neg: neg,

@@ -39,6 +39,20 @@ describe('ONNX bad input', () => {
     expect(g.tensors.x.shape).toEqual([1, 12, 12, 4]);
   });
 
+  it('a Cast of a runtime tensor to another type than float32 is unsupported-attribute naming the node and the type', () => {
+    const model = encodeModel(
+      makeModel({
+        inputs: [valueInfo('x', [1, 4])],
+        outputs: [valueInfo('y', [1, 4])],
+        nodes: [node('Cast', ['x'], ['y'], { to: 6 }, 'to_int')],
+      }),
+    );
+    const e = errorOf(() => importOnnx(model, 'cast.onnx'));
+    expect(e.code).toBe('unsupported-attribute');
+    expect(e.diagnostic.notes).toHaveLength(1);
+    expect(e.diagnostic.notes![0]).toMatch(/^node "to_int" \(Cast\): Cast of a runtime tensor to INT32/);
+  });
+
   it('unsupported ops: one error naming every unsupported node and its op', () => {
     const model = encodeModel(
       makeModel({
