@@ -630,6 +630,13 @@ tfg_status tfg_resize_bilinear_s8(const tfg_resize_geom *g, const int32_t *rows,
  *  batchNormalization in src/reference/float/batch-normalization.ts. */
 tfg_status tfg_batchnorm_f32(int32_t outer, int32_t channels, float epsilon, const float *in, const float *scale,
                              const float *bias, const float *mean, const float *var, float *out);
+/** Float LayerNormalization of each contiguous slice x[o·size … o·size + size − 1]: mean, var = mean((x − mean)²),
+ *  y = (x − mean) · (1 / sqrtf(var + epsilon)) · scale[i] + bias[i].
+ *  @param outer, size ≥ 1  @param epsilon ≥ 0  @param scale [size]  @param bias [size] or NULL.
+ *  in and out must not overlap. Scratch: none. Always TFG_OK. Within float tolerance of layerNormalization in
+ *  src/reference/float/layer-normalization.ts. */
+tfg_status tfg_layernorm_f32(int32_t outer, int32_t size, float epsilon, const float *in, const float *scale,
+                             const float *bias, float *out);
 
 /* ---- quantization ---- */
 /** f32 → int8: q = clamp(roundf(x / scale) + zero_point, −128, 127), computed in float32.

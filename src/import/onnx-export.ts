@@ -3,6 +3,7 @@
 // inputs/outputs are transposed back to the layout the original file had (metadata.inputLayout/outputLayout).
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Activation, Graph, Node, OpType } from '../ir/graph.ts';
+import { normalizeAxis } from '../ir/ops/op-def.ts';
 import type { UnaryMathOp } from '../reference/float/unary-math.ts';
 import { TO_NCHW, TO_NHWC, transposeData } from './onnx-layout.ts';
 import { encodeModel, floatTensor, int64Tensor, makeModel, node as onnxNode, valueInfo } from './onnx-proto-write.ts';
@@ -180,6 +181,28 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
       e.nchw('BatchNormalization', ins[0], ins.slice(1), out, { epsilon: n.attrs.epsilon }, n.name);
     else if (g.tensors[n.inputs[0]].shape.length === 2) e.add('BatchNormalization', ins, [out], { epsilon: n.attrs.epsilon }, n.name);
     else throw unsupported(g, n, 'BatchNormalization of a tensor that is not [N,C] or NHWC');
+  },
+  // Opset 14 has no LayerNormalization: written as the function the opset-17 op is defined by, on the IR layout.
+  LayerNormalization: ({ e, g, n, ins, out }) => {
+    const rank = g.tensors[n.inputs[0]].shape.length;
+    const first = normalizeAxis(n.attrs.axis, rank)!;
+    const axes = Array.from({ length: rank - first }, (_, i) => first + i);
+    const t = (what: string) => e.fresh(`${n.name}/${what}`);
+    const [mean, d, d2, variance, shifted, sd, inv, normed] = ['mean', 'd', 'd2', 'var', 'var_eps', 'std', 'inv_std', 'normed'].map(t);
+    e.add('ReduceMean', [ins[0]], [mean], { axes, keepdims: 1 }, `${n.name}/mean`);
+    e.add('Sub', [ins[0], mean], [d], {}, `${n.name}/center`);
+    e.add('Mul', [d, d], [d2], {}, `${n.name}/square`);
+    e.add('ReduceMean', [d2], [variance], { axes, keepdims: 1 }, `${n.name}/var`);
+    e.add('Add', [variance, e.floatConst(`${n.name}/epsilon`, [], [n.attrs.epsilon])], [shifted], {}, `${n.name}/add_eps`);
+    e.add('Sqrt', [shifted], [sd], {}, `${n.name}/sqrt`);
+    e.add('Reciprocal', [sd], [inv], {}, `${n.name}/reciprocal`);
+    e.add('Mul', [d, inv], [normed], {}, `${n.name}/normalize`);
+    if (!ins[2]) e.add('Mul', [normed, ins[1]], [out], {}, n.name);
+    else {
+      const scaled = t('scaled');
+      e.add('Mul', [normed, ins[1]], [scaled], {}, `${n.name}/scale`);
+      e.add('Add', [scaled, ins[2]], [out], {}, n.name);
+    }
   },
   Dense: ({ e, g, n, ins, out }) => {
     if (g.tensors[n.inputs[0]].shape.length !== 2) throw unsupported(g, n, 'Dense input must be 2-D');

@@ -181,6 +181,9 @@ export interface OpAttrs {
   /** The last axis read as [groups, C/groups] and written as [C/groups, groups] (ShuffleNet's channel shuffle). */
   ChannelShuffle: { groups: number };
   BatchNormalization: { epsilon: number };
+  /** Normalises each slice x[i0..i(axis-1), …] over the trailing axes from `axis` (in IR memory order): inputs
+   *  [x, scale, bias?], scale and bias shaped like those trailing axes (ONNX LayerNormalization, opset 17). */
+  LayerNormalization: { axis: number; epsilon: number };
   /** ONNX GRU, one direction, default activations (sigmoid, tanh). Inputs [X [T,B,I], W [3H,I], R [3H,H], B [6H]?,
    *  initialH [1,B,H]?], gates in ONNX order z, r, h. Output [T,B,H] (every step) or [1,B,H] (the last one). */
   GRU: RecurrentAttrs & { linearBeforeReset: boolean };
@@ -258,6 +261,7 @@ export const OP_TYPES = [
   'ChannelShuffle',
   'Resize',
   'BatchNormalization',
+  'LayerNormalization',
   'GRU',
   'LSTM',
   'Quantize',

@@ -4,6 +4,7 @@
 // [1,KH,KW,C·M]) so writing them back is a plain copy.
 import { tf } from './tf.ts';
 import type { Activation, Node, OpType, Pads, Tensor } from '../ir/graph.ts';
+import { normalizeAxis } from '../ir/ops/op-def.ts';
 import { signSte } from './ste.ts';
 import { mirrorIndex } from '../reference/strided-view.ts';
 import { linearTable, nearestTable } from '../reference/resize-tables.ts';
@@ -267,6 +268,18 @@ export const tfjsOps = {
       varVar.assign(tf.add(tf.mul(varVar, mom), tf.mul(m.variance, 1 - mom)));
     });
     return tf.batchNorm(x, m.mean, m.variance, bias, scale, n.attrs.epsilon);
+  },
+  LayerNormalization: (n, xs) => {
+    const x = xs[0]!;
+    const first = normalizeAxis(n.attrs.axis, x.rank)!;
+    const { mean, variance } = tf.moments(
+      x,
+      [...Array(x.rank - first).keys()].map((i) => first + i),
+      true,
+    );
+    const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, n.attrs.epsilon)));
+    const scaled = tf.mul(normed, xs[1]!);
+    return xs[2] ? tf.add(scaled, xs[2]) : scaled;
   },
   GRU: null,
   LSTM: null,

@@ -145,7 +145,21 @@ function everyOpGraph(): Graph {
     ),
   ];
   const rs = more.reduce((acc, t, i) => b.node('Add', [acc, t], {}, `reductions_${i}`), rs0);
-  const tr = b.node('Transpose', [dv2], { perm: [0, 3, 1, 2] }, 'tr');
+  const ln = b.node(
+    'LayerNormalization',
+    [
+      dv2,
+      b.constant(
+        'ln_scale',
+        rand(5 * 24).map((v) => v + 1),
+        [5, 24],
+      ),
+      b.constant('ln_bias', rand(5 * 24), [5, 24]),
+    ],
+    { axis: 2, epsilon: 1e-3 },
+    'lnorm',
+  );
+  const tr = b.node('Transpose', [ln], { perm: [0, 3, 1, 2] }, 'tr');
   const gap = b.node('GlobalAveragePool', [b.node('Transpose', [tr], { perm: [0, 2, 3, 1] }, 'tr2')], {}, 'gap');
   const flat = b.node('Reshape', [gap], { shape: [1, 24] }, 'flat');
   const fc = b.node(

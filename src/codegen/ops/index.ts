@@ -4,6 +4,7 @@ import type { OpEmitter, ScratchRule } from '../op-emitter.ts';
 import { add } from './add.ts';
 import { averagePool } from './average-pool.ts';
 import { batchNormalization } from './batch-normalization.ts';
+import { layerNormalization } from './layer-normalization.ts';
 import { clip } from './clip.ts';
 import { concat } from './concat.ts';
 import { conv2d, conv2dScratch } from './conv2d.ts';
@@ -121,6 +122,7 @@ export const opEmitters = {
   ChannelShuffle: stridedCopy,
   Resize: resize,
   BatchNormalization: batchNormalization,
+  LayerNormalization: layerNormalization,
   GRU: gru,
   LSTM: lstm,
   Quantize: quantize,
@@ -197,6 +199,7 @@ export const opScratch = {
   ChannelShuffle: null,
   Resize: null,
   BatchNormalization: null,
+  LayerNormalization: null,
   GRU: recurrentScratch,
   LSTM: recurrentScratch,
   Quantize: null,

@@ -4,6 +4,7 @@ import type { OpDef } from './op-def.ts';
 import { add } from './add.ts';
 import { averagePool } from './average-pool.ts';
 import { batchNormalization } from './batch-normalization.ts';
+import { layerNormalization } from './layer-normalization.ts';
 import { clip } from './clip.ts';
 import { concat } from './concat.ts';
 import { conv2d } from './conv2d.ts';
@@ -125,6 +126,7 @@ export const opDefs = {
   ChannelShuffle: channelShuffle,
   Resize: resize,
   BatchNormalization: batchNormalization,
+  LayerNormalization: layerNormalization,
   GRU: gru,
   LSTM: lstm,
   Quantize: quantize,

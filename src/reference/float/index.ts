@@ -5,6 +5,7 @@ import type { Kernel } from '../kernel.ts';
 import { add } from './add.ts';
 import { averagePool } from './average-pool.ts';
 import { batchNormalization } from './batch-normalization.ts';
+import { layerNormalization } from './layer-normalization.ts';
 import { clip } from './clip.ts';
 import { concat } from './concat.ts';
 import { conv2d } from './conv2d.ts';
@@ -107,6 +108,7 @@ export const floatKernels = {
   ChannelShuffle: channelShuffle,
   Resize: resize,
   BatchNormalization: batchNormalization,
+  LayerNormalization: layerNormalization,
   GRU: gru,
   LSTM: lstm,
   Quantize: quantize,

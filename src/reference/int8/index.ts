@@ -97,6 +97,7 @@ export const int8Kernels = {
   ReduceLogSumExp: null,
   PRelu: preluInt8,
   BatchNormalization: null,
+  LayerNormalization: null,
   GRU: null,
   LSTM: null,
 } satisfies Record<OpType, Kernel | null>;
