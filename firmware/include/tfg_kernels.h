@@ -637,6 +637,13 @@ tfg_status tfg_batchnorm_f32(int32_t outer, int32_t channels, float epsilon, con
  *  src/reference/float/layer-normalization.ts. */
 tfg_status tfg_layernorm_f32(int32_t outer, int32_t size, float epsilon, const float *in, const float *scale,
                              const float *bias, float *out);
+/** Float InstanceNormalization of [batch, spatial, channels]: per sample n and channel c, the mean and var over the
+ *  spatial positions, y = (x − mean) · (1 / sqrtf(var + epsilon)) · scale[c] + bias[c].
+ *  @param batch, spatial, channels ≥ 1  @param epsilon ≥ 0  @param scale, bias [channels].
+ *  in and out must not overlap. Scratch: none. Always TFG_OK. Within float tolerance of instanceNormalization in
+ *  src/reference/float/instance-normalization.ts. */
+tfg_status tfg_instancenorm_f32(int32_t batch, int32_t spatial, int32_t channels, float epsilon, const float *in,
+                                const float *scale, const float *bias, float *out);
 
 /* ---- quantization ---- */
 /** f32 → int8: q = clamp(roundf(x / scale) + zero_point, −128, 127), computed in float32.

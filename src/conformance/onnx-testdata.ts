@@ -17,6 +17,8 @@ const PARAMETER_SLOTS: Record<string, number[]> = {
   Gemm: [1, 2],
   MatMul: [1],
   BatchNormalization: [1, 2, 3, 4],
+  InstanceNormalization: [1, 2],
+  LayerNormalization: [1, 2],
   Clip: [1, 2],
   Reshape: [1],
   Pad: [1, 2, 3],

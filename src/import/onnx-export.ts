@@ -204,6 +204,10 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
       e.add('Add', [scaled, ins[2]], [out], {}, n.name);
     }
   },
+  InstanceNormalization: ({ e, g, n, ins, out }) => {
+    if (g.tensors[n.inputs[0]].shape.length !== 4) throw unsupported(g, n, 'InstanceNormalization of a tensor that is not NHWC');
+    e.nchw('InstanceNormalization', ins[0], ins.slice(1), out, { epsilon: n.attrs.epsilon }, n.name);
+  },
   Dense: ({ e, g, n, ins, out }) => {
     if (g.tensors[n.inputs[0]].shape.length !== 2) throw unsupported(g, n, 'Dense input must be 2-D');
     if (n.attrs.binarizeInput) throw unsupported(g, n, 'a Dense on binarized (sign) inputs has no ONNX form; save as .tfir.json');

@@ -1,4 +1,5 @@
-// ONNX LayerNormalization → IR LayerNormalization; a 4-D input is normalised in its NCHW order (between transposes).
+// ONNX LayerNormalization and InstanceNormalization → IR ops; a 4-D LayerNormalization input is normalised in its NCHW
+// order (between transposes), InstanceNormalization normalises NHWC channels directly.
 import { broadcastShapes, TO_NCHW, TO_NHWC } from './onnx-layout.ts';
 import { broadcastBinary } from './onnx-fold.ts';
 import { ImportProblem } from './onnx-context.ts';
@@ -39,4 +40,18 @@ export function layerNormalization(n: OpCall, used: Set<string>): void {
   n.ctx.addNode('LayerNormalization', n.name, [nchwIn, ...inputs], [nchwOut], attrs);
   const out = n.ctx.defineAct(n.outs[0], x.shape);
   n.ctx.addNode('Transpose', `${n.name}/to_nhwc`, [nchwOut], [out.ir], { perm: TO_NHWC });
+}
+
+/** NCHW (or [N,C,L], lifted to 4-D by with1d) → the IR op on NHWC, scale and bias per channel. */
+export function instanceNormalization(n: OpCall): void {
+  const x = n.act(0);
+  if (x.shape.length !== 4) throw new ImportProblem(`input rank ${x.shape.length}: only [N,C,L] and [N,C,H,W] are supported`);
+  const C = x.shape[1];
+  const names = ['scale', 'B'].map((what, k) => {
+    const c = n.constIn(k + 1, what);
+    if (c.data.length !== C) throw new ImportProblem(`${what} has ${c.data.length} values for ${C} channels`);
+    return n.ctx.constant(n.inputName(k + 1), [C], c.data);
+  });
+  const out = n.ctx.defineAct(n.outs[0], x.shape);
+  n.ctx.addNode('InstanceNormalization', n.name, [x.ir, ...names], [out.ir], { epsilon: n.a.float('epsilon', 1e-5) });
 }

@@ -12,7 +12,7 @@ import { with1d } from './onnx-ops-1d.ts';
 import { expand, gather, slice, split } from './onnx-ops-plumbing.ts';
 import { averagePool, batchNormalization, conv, gemm, globalAveragePool, globalMaxPool, matMul, maxPool, pad } from './onnx-ops-nn.ts';
 import { reduce } from './onnx-ops-reduce.ts';
-import { layerNormalization } from './onnx-ops-norm.ts';
+import { instanceNormalization, layerNormalization } from './onnx-ops-norm.ts';
 import { resize } from './onnx-ops-resize.ts';
 import { convTranspose } from './onnx-ops-conv-transpose.ts';
 import { depthToSpace, spaceToDepth, tile } from './onnx-ops-space.ts';
@@ -58,6 +58,7 @@ const OP_TABLE: Record<string, Handler> = {
   ReduceLogSumExp: reduce,
   BatchNormalization: with1d(batchNormalization),
   LayerNormalization: layerNormalization,
+  InstanceNormalization: with1d(instanceNormalization),
   Pad: pad,
   Slice: slice,
   Split: split,

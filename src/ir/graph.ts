@@ -184,6 +184,9 @@ export interface OpAttrs {
   /** Normalises each slice x[i0..i(axis-1), …] over the trailing axes from `axis` (in IR memory order): inputs
    *  [x, scale, bias?], scale and bias shaped like those trailing axes (ONNX LayerNormalization, opset 17). */
   LayerNormalization: { axis: number; epsilon: number };
+  /** Normalises each (sample, channel) over the axes between the batch and the channel (H, W of NHWC): inputs
+   *  [x, scale [C], bias [C]] (ONNX InstanceNormalization). */
+  InstanceNormalization: { epsilon: number };
   /** ONNX GRU, one direction, default activations (sigmoid, tanh). Inputs [X [T,B,I], W [3H,I], R [3H,H], B [6H]?,
    *  initialH [1,B,H]?], gates in ONNX order z, r, h. Output [T,B,H] (every step) or [1,B,H] (the last one). */
   GRU: RecurrentAttrs & { linearBeforeReset: boolean };
@@ -262,6 +265,7 @@ export const OP_TYPES = [
   'Resize',
   'BatchNormalization',
   'LayerNormalization',
+  'InstanceNormalization',
   'GRU',
   'LSTM',
   'Quantize',

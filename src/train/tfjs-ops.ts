@@ -281,6 +281,16 @@ export const tfjsOps = {
     const scaled = tf.mul(normed, xs[1]!);
     return xs[2] ? tf.add(scaled, xs[2]) : scaled;
   },
+  InstanceNormalization: (n, xs) => {
+    const x = xs[0]!;
+    const { mean, variance } = tf.moments(
+      x,
+      [...Array(x.rank - 2).keys()].map((i) => i + 1),
+      true,
+    );
+    const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, n.attrs.epsilon)));
+    return tf.add(tf.mul(normed, xs[1]!), xs[2]!);
+  },
   GRU: null,
   LSTM: null,
   Quantize: null,

@@ -107,6 +107,15 @@ describe('exportOnnx', () => {
     b.output(b.node('LogSoftmax', [relu], { axis: -1 }));
     b.output(gap);
     b.output(b.node('ReduceSum', [cat], { axes: [1, 3], keepdims: false }));
+    b.output(
+      b.node(
+        'InstanceNormalization',
+        [cat, b.constant('in_scale', randn(8, 47, 0.5), [8]), b.constant('in_bias', randn(8, 48, 0.5), [8])],
+        {
+          epsilon: 1e-5,
+        },
+      ),
+    );
     b.output(b.node('LayerNormalization', [cat, b.constant('ln_scale', randn(16, 46, 0.5), [2, 8])], { axis: 2, epsilon: 1e-5 }));
     for (const op of ['ReduceMin', 'ReduceL1', 'ReduceL2', 'ReduceSumSquare', 'ReduceLogSumExp'] as const)
       b.output(b.node(op, [cat], { axes: [1, 3], keepdims: false }));

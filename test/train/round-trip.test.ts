@@ -159,7 +159,21 @@ function everyOpGraph(): Graph {
     { axis: 2, epsilon: 1e-3 },
     'lnorm',
   );
-  const tr = b.node('Transpose', [ln], { perm: [0, 3, 1, 2] }, 'tr');
+  const inorm = b.node(
+    'InstanceNormalization',
+    [
+      ln,
+      b.constant(
+        'in_scale',
+        rand(24).map((v) => v + 1),
+        [24],
+      ),
+      b.constant('in_bias', rand(24), [24]),
+    ],
+    { epsilon: 1e-3 },
+    'inorm',
+  );
+  const tr = b.node('Transpose', [inorm], { perm: [0, 3, 1, 2] }, 'tr');
   const gap = b.node('GlobalAveragePool', [b.node('Transpose', [tr], { perm: [0, 2, 3, 1] }, 'tr2')], {}, 'gap');
   const flat = b.node('Reshape', [gap], { shape: [1, 24] }, 'flat');
   const fc = b.node(

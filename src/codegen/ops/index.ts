@@ -5,6 +5,7 @@ import { add } from './add.ts';
 import { averagePool } from './average-pool.ts';
 import { batchNormalization } from './batch-normalization.ts';
 import { layerNormalization } from './layer-normalization.ts';
+import { instanceNormalization } from './instance-normalization.ts';
 import { clip } from './clip.ts';
 import { concat } from './concat.ts';
 import { conv2d, conv2dScratch } from './conv2d.ts';
@@ -123,6 +124,7 @@ export const opEmitters = {
   Resize: resize,
   BatchNormalization: batchNormalization,
   LayerNormalization: layerNormalization,
+  InstanceNormalization: instanceNormalization,
   GRU: gru,
   LSTM: lstm,
   Quantize: quantize,
@@ -200,6 +202,7 @@ export const opScratch = {
   Resize: null,
   BatchNormalization: null,
   LayerNormalization: null,
+  InstanceNormalization: null,
   GRU: recurrentScratch,
   LSTM: recurrentScratch,
   Quantize: null,

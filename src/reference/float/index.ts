@@ -6,6 +6,7 @@ import { add } from './add.ts';
 import { averagePool } from './average-pool.ts';
 import { batchNormalization } from './batch-normalization.ts';
 import { layerNormalization } from './layer-normalization.ts';
+import { instanceNormalization } from './instance-normalization.ts';
 import { clip } from './clip.ts';
 import { concat } from './concat.ts';
 import { conv2d } from './conv2d.ts';
@@ -109,6 +110,7 @@ export const floatKernels = {
   Resize: resize,
   BatchNormalization: batchNormalization,
   LayerNormalization: layerNormalization,
+  InstanceNormalization: instanceNormalization,
   GRU: gru,
   LSTM: lstm,
   Quantize: quantize,

@@ -98,6 +98,7 @@ export const int8Kernels = {
   PRelu: preluInt8,
   BatchNormalization: null,
   LayerNormalization: null,
+  InstanceNormalization: null,
   GRU: null,
   LSTM: null,
 } satisfies Record<OpType, Kernel | null>;
