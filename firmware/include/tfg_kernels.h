@@ -119,7 +119,17 @@ typedef struct {
 /** Reduce (codegen: src/codegen/ops/reduce.ts): output o walks kept_dims row-major from Σ kept_idx·kept_strides; its
  *  inputs walk red_dims row-major from there by red_strides (rank 0 = one position). op is a TFG_REDUCE_* value; the
  *  int8 kernel uses the zero points and the requantization (prepareReduce), the float one ignores them. */
-enum { TFG_REDUCE_MEAN = 0, TFG_REDUCE_MAX = 1, TFG_REDUCE_SUM = 2 };
+enum {
+  TFG_REDUCE_MEAN = 0,
+  TFG_REDUCE_MAX = 1,
+  TFG_REDUCE_SUM = 2,
+  TFG_REDUCE_MIN = 3,
+  TFG_REDUCE_PROD = 4,
+  TFG_REDUCE_L1 = 5,
+  TFG_REDUCE_L2 = 6,
+  TFG_REDUCE_SUM_SQUARE = 7,
+  TFG_REDUCE_LOG_SUM_EXP = 8
+};
 typedef struct {
   int32_t op;
   int32_t kept_rank;
@@ -154,6 +164,13 @@ typedef struct {
 typedef struct {
   int32_t input_zero_point, output_zero_point, multiplier, shift, identity;
 } tfg_requant_params;
+
+/** int8 PRelu (TFLM PRELU): positive inputs scaled by s_in/s_out, negative ones times (alpha − alpha_zero_point) scaled
+ *  by s_in·s_alpha/s_out (codegen: preparePrelu in src/reference/int8/prelu.ts). */
+typedef struct {
+  int32_t input_zero_point, alpha_zero_point, output_zero_point;
+  int32_t positive_multiplier, positive_shift, negative_multiplier, negative_shift;
+} tfg_prelu_s8_params;
 
 /** int8 Softmax (TFLite reference, gemmlowp fixed point): input_multiplier/input_left_shift from
  *  PreprocessSoftmaxScaling(beta, s_in, 5), diff_min = −CalculateInputRadius(5, input_left_shift). Output scale 1/256, zp −128. */
@@ -292,6 +309,21 @@ tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *g, const tfg_s8_ds
  *  src/codegen/ops/depthwise-conv2d.ts (their sum). */
 int32_t tfg_depthwise_conv2d_s8_dsp_scratch_bytes(const tfg_conv_geom16 *g);
 
+/** Float ConvTranspose, NHWC, OHWI weights [out_c, k_h, k_w, in_c], one group, no dilation: output (oy, ox) sums
+ *  the input pixels iy = (oy + pad_top − ky) / stride_h (exact division, inside the image; likewise x) · w[oc,ky,kx,:],
+ *  then bias and the fused activation.
+ *  @param g geometry (tfg_conv_geom, groups = 1, dil = 1, output sizes as the IR shape inference gives them: pads
+ *  and output padding are in out_h / out_w and pad_top / pad_left)  @param bias [out_c] or NULL.  Scratch: none.
+ *  Always TFG_OK. Matches convTranspose in src/reference/float/conv-transpose.ts up to float accumulation order. */
+tfg_status tfg_conv_transpose_f32(const tfg_conv_geom *g, const float *in, const float *w, const float *bias,
+                                  float act_min, float act_max, float *out);
+/** int8 ConvTranspose (TFLite reference_integer_ops::TransposeConv, per channel): the taps of tfg_conv_transpose_f32
+ *  summed as Σ (x + input_offset)·w in int32, + bias, requantized per channel as tfg_conv2d_s8.
+ *  @param g as tfg_conv_transpose_f32's  @param bias [out_c] int32 or NULL.  Scratch: none. Always TFG_OK.
+ *  Bit-exact with convTransposeInt8 in src/reference/int8/conv-transpose.ts. */
+tfg_status tfg_conv_transpose_s8(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
+                                 const int8_t *w, const int32_t *bias, int8_t *out);
+
 /* ---- pool ---- */
 /** Float MaxPool: max over the window's in-bounds positions, then clamp to [act_min, act_max].
  *  @param g pool geometry (every size ≥ 1, pads ≥ 0)  Scratch: none. Always TFG_OK. Bit-exact with maxPool in
@@ -338,6 +370,19 @@ tfg_status tfg_add_f32(int32_t n, const float *a, const float *b, float act_min,
  *  none. Always TFG_OK. Bit-exact with add in src/reference/float/add.ts. */
 tfg_status tfg_add_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float act_min, float act_max,
                              float *out);
+/** Float Min / Max with broadcasting (p as for tfg_add_f32_bcast): out = b < a ? b : a (Max: b > a ? b : a).
+ *  Out may equal an input of the output's shape. Scratch: none. Always TFG_OK. Bit-exact with min / max in
+ *  src/reference/float/min-max-pow.ts. */
+tfg_status tfg_min_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float *out);
+tfg_status tfg_max_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float *out);
+/** Float Pow with broadcasting: out = powf(a, b).  Out may equal an input of the output's shape. Scratch: none. Always
+ *  TFG_OK. Within float tolerance of pow in src/reference/float/min-max-pow.ts (libm powf vs float64). */
+tfg_status tfg_pow_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float *out);
+/** int8 Min / Max with broadcasting: both inputs requantized to the output (req[0] for a, req[1] for b, from
+ *  prepareMinMax; identity = a copy), then the smaller (take_max = 0) or larger value.  Out may equal an input of the
+ *  output's shape. Scratch: none. Always TFG_OK. Bit-exact with minMaxInt8 in src/reference/int8/min-max.ts. */
+tfg_status tfg_minmax_s8_bcast(const tfg_bcast *p, const tfg_requant_params *req, int32_t take_max, const int8_t *a,
+                               const int8_t *b, int8_t *out);
 /** Float Sub of two same-shape tensors: out[i] = clamp(a[i] − b[i], act_min, act_max).
  *  @param n ≥ 1 elements. In place allowed (out == a or out == b). Scratch: none. Always TFG_OK. Bit-exact with sub in
  *  src/reference/float/sub.ts. */
@@ -432,15 +477,48 @@ tfg_status tfg_exp_f32(int32_t n, const float *in, float *out);
  *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Within float tolerance of log in
  *  src/reference/float/log.ts (libm logf vs the reference's float64). */
 tfg_status tfg_log_f32(int32_t n, const float *in, float *out);
+/** Float one-input math and activations: out[i] = f(in[i]) with f as the op's function in
+ *  src/reference/float/unary-math.ts (Abs, Sqrt, Reciprocal, Floor, Ceil, Round half to even, Sign, Erf, Sin, Cos, Elu,
+ *  Selu, Celu, Softplus, Softsign, ThresholdedRelu, Mish, Gelu and its tanh form), attributes as the ONNX op's.
+ *  @param n ≥ 1.  In place allowed. Scratch: none. Always TFG_OK. Within float tolerance of the reference (libm's
+ *  float functions vs the reference's float64); Abs, Floor, Ceil, Round, Sign and ThresholdedRelu are exact. */
+tfg_status tfg_abs_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_sqrt_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_reciprocal_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_floor_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_ceil_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_round_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_sign_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_erf_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_sin_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_cos_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_elu_f32(int32_t n, float alpha, const float *in, float *out);
+tfg_status tfg_selu_f32(int32_t n, float alpha, float gamma, const float *in, float *out);
+tfg_status tfg_celu_f32(int32_t n, float alpha, const float *in, float *out);
+tfg_status tfg_softplus_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_softsign_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_thresholded_relu_f32(int32_t n, float alpha, const float *in, float *out);
+tfg_status tfg_mish_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_gelu_f32(int32_t n, const float *in, float *out);
+tfg_status tfg_gelu_tanh_f32(int32_t n, const float *in, float *out);
 /** Float PRelu: out[i] = in[i] < 0 ? slope[(i / inner) % count]·in[i] : in[i].
  *  @param n, count, inner ≥ 1 (codegen: slopeLayout in src/ir/ops/prelu.ts).  In place allowed. Scratch: none.
  *  Always TFG_OK. Bit-exact with prelu in src/reference/float/prelu.ts. */
 tfg_status tfg_prelu_f32(int32_t n, int32_t count, int32_t inner, const float *slope, const float *in, float *out);
+/** int8 PRelu: the slope value of element i is alpha[(i / inner) % count], as tfg_prelu_f32.
+ *  @param n, count, inner ≥ 1; p from preparePrelu.  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with
+ *  preluInt8 in src/reference/int8/prelu.ts. */
+tfg_status tfg_prelu_s8(int32_t n, int32_t count, int32_t inner, const tfg_prelu_s8_params *p, const int8_t *alpha,
+                        const int8_t *in, int8_t *out);
 /** Float Softmax over the middle axis of [outer, depth, inner]: exp(beta·(x − max)) / Σ.
  *  @param outer, depth, inner ≥ 1
  *  @param beta > 0.  Scratch: none. Always TFG_OK. Within float tolerance of softmax in src/reference/float/softmax.ts.
  */
 tfg_status tfg_softmax_f32(int32_t outer, int32_t depth, int32_t inner, float beta, const float *in, float *out);
+/** Float LogSoftmax over the middle axis of [outer, depth, inner]: (x − max) − ln Σ e^(x − max).
+ *  @param outer, depth, inner ≥ 1.  Not in place. Scratch: none. Always TFG_OK. Within float tolerance of logSoftmax in
+ *  src/reference/float/log-softmax.ts. */
+tfg_status tfg_log_softmax_f32(int32_t outer, int32_t depth, int32_t inner, const float *in, float *out);
 /** int8 Softmax (TFLite reference_ops::Softmax, gemmlowp fixed-point exp and reciprocal) over the middle axis of
  *  [p->outer, p->depth, p->inner]; output scale 1/256, zero point −128.
  *  @param p from prepareSoftmax (src/reference/int8/softmax.ts). Scratch: none. Always TFG_OK. Bit-exact with
@@ -454,13 +532,18 @@ tfg_status tfg_clip_s8(int32_t n, const tfg_requant_params *p, int32_t lo, int32
 /** int8 element-wise function by lookup: out[i] = table[in[i] + 128].
  *  @param n ≥ 1
  *  @param table 256 entries, from the reference's prepare step (HardSwish: prepareHardSwish in
- *  src/reference/int8/hard-swish.ts; Sigmoid, Tanh, HardSigmoid, Exp, Log: prepareLut in src/reference/int8/lut.ts).  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with the reference. */
+ *  src/reference/int8/hard-swish.ts; Sigmoid, Tanh, HardSigmoid, Exp, Log and the unary math ops: prepareLut in src/reference/int8/lut.ts).  In place allowed. Scratch: none. Always TFG_OK. Bit-exact with the reference. */
 tfg_status tfg_lut_s8(int32_t n, const int8_t *table, const int8_t *in, int8_t *out);
 
 /* ---- reductions ---- */
 /** Float ReduceMean / ReduceMax / ReduceSum (p as tfg_reduce_params), summing in float in row-major order.
  *  Not in place. Scratch: none. Always TFG_OK. Bit-exact with src/reference/float/reduce.ts (same order and steps). */
 tfg_status tfg_reduce_f32(const tfg_reduce_params *p, const float *in, float *out);
+/** Float ReduceMin / ReduceProd / ReduceL1 / ReduceL2 / ReduceSumSquare / ReduceLogSumExp (p as tfg_reduce_params),
+ *  accumulating in float in row-major order; LogSumExp takes the max first and sums e^(x − max).  Not in place.
+ *  Scratch: none. Always TFG_OK. Within float tolerance of src/reference/float/reduce-math.ts (the same steps; libm's
+ *  float functions). */
+tfg_status tfg_reduce_math_f32(const tfg_reduce_params *p, const float *in, float *out);
 /** int8 ReduceMean / ReduceSum (TFLite MEAN arithmetic: Σ(x − zp_in), requantize, mean divides rounding half away,
  *  + zp_out, clamp) and ReduceMax (input quantization kept).  Not in place. Scratch: none. Always TFG_OK. Bit-exact
  *  with reduceInt8 in src/reference/int8/reduce.ts. */
@@ -515,6 +598,31 @@ tfg_status tfg_pad_mirror_x8(const tfg_pad_params *p, int32_t reflect, int32_t e
  *  reshape in src/reference/float/reshape.ts (data unchanged). */
 tfg_status tfg_copy_x8(int32_t bytes, const void *in, void *out);
 
+/* ---- resize (NHWC over H and W; the coordinate tables come from src/reference/resize-tables.ts) ---- */
+/** Resize geometry: batch images of in_h × in_w pixels to out_h × out_w, `channels` values per pixel. */
+typedef struct {
+  int32_t batch, in_h, in_w, out_h, out_w, channels;
+} tfg_resize_geom;
+/** Nearest Resize on bytes of any element type: output pixel (i, j) is input pixel (rows[i], cols[j]), elem_bytes ·
+ *  channels bytes each.
+ *  @param rows out_h entries in [0, in_h)  @param cols out_w entries in [0, in_w).  Not in place. Scratch: none.
+ *  Always TFG_OK. Bit-exact with resizeNearest in src/reference/float/resize.ts (float and int8). */
+tfg_status tfg_resize_nearest_x8(const tfg_resize_geom *g, int32_t elem_bytes, const int32_t *rows, const int32_t *cols,
+                                 const void *in, void *out);
+/** Float bilinear Resize: rows / cols hold (lo, hi) per output row / column, row_w / col_w their weights (w_lo, w_hi);
+ *  y = (x[lo,lo]·wx_lo + x[lo,hi]·wx_hi)·wy_lo + (x[hi,lo]·wx_lo + x[hi,hi]·wx_hi)·wy_hi in float32 steps.
+ *  @param rows, cols indices inside the input.  Not in place. Scratch: none. Always TFG_OK. Matches the float
+ *  reference in src/reference/float/resize.ts within float rounding. */
+tfg_status tfg_resize_bilinear_f32(const tfg_resize_geom *g, const int32_t *rows, const int32_t *cols,
+                                   const float *row_w, const float *col_w, const float *in, float *out);
+/** int8 bilinear Resize as TFLM's RESIZE_BILINEAR integer kernel (input and output share quantization): rows / cols
+ *  hold (lo, hi, frac) per output row / column, frac the 10-bit way from lo to hi; acc = Σ q · weights (int32),
+ *  y = (acc ± 2^19) / 2^20 rounded half away from zero.
+ *  @param rows, cols indices inside the input, |frac| ≤ 1536.  Not in place. Scratch: none. Always TFG_OK. Bit-exact
+ *  with resizeInt8 in src/reference/int8/resize.ts. */
+tfg_status tfg_resize_bilinear_s8(const tfg_resize_geom *g, const int32_t *rows, const int32_t *cols, const int8_t *in,
+                                  int8_t *out);
+
 /* ---- normalization ---- */
 /** Float BatchNormalization over the last axis: y = (x − mean[c]) / sqrtf(var[c] + epsilon) · scale[c] + bias[c].
  *  @param outer, channels ≥ 1  @param epsilon > 0
@@ -522,6 +630,20 @@ tfg_status tfg_copy_x8(int32_t bytes, const void *in, void *out);
  *  batchNormalization in src/reference/float/batch-normalization.ts. */
 tfg_status tfg_batchnorm_f32(int32_t outer, int32_t channels, float epsilon, const float *in, const float *scale,
                              const float *bias, const float *mean, const float *var, float *out);
+/** Float LayerNormalization of each contiguous slice x[o·size … o·size + size − 1]: mean, var = mean((x − mean)²),
+ *  y = (x − mean) · (1 / sqrtf(var + epsilon)) · scale[i] + bias[i].
+ *  @param outer, size ≥ 1  @param epsilon ≥ 0  @param scale [size]  @param bias [size] or NULL.
+ *  in and out must not overlap. Scratch: none. Always TFG_OK. Within float tolerance of layerNormalization in
+ *  src/reference/float/layer-normalization.ts. */
+tfg_status tfg_layernorm_f32(int32_t outer, int32_t size, float epsilon, const float *in, const float *scale,
+                             const float *bias, float *out);
+/** Float InstanceNormalization of [batch, spatial, channels]: per sample n and channel c, the mean and var over the
+ *  spatial positions, y = (x − mean) · (1 / sqrtf(var + epsilon)) · scale[c] + bias[c].
+ *  @param batch, spatial, channels ≥ 1  @param epsilon ≥ 0  @param scale, bias [channels].
+ *  in and out must not overlap. Scratch: none. Always TFG_OK. Within float tolerance of instanceNormalization in
+ *  src/reference/float/instance-normalization.ts. */
+tfg_status tfg_instancenorm_f32(int32_t batch, int32_t spatial, int32_t channels, float epsilon, const float *in,
+                                const float *scale, const float *bias, float *out);
 
 /* ---- quantization ---- */
 /** f32 → int8: q = clamp(roundf(x / scale) + zero_point, −128, 127), computed in float32.

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { TinyforgeError, formatDiagnostic, setWarningSink } from '../diagnostics.ts';
 import { TOOL_VERSION } from '../package.ts';
 import { commands } from './commands/index.ts';
+import { exitQuietlyWhenStdoutCloses } from './output.ts';
 import { stopWithParent } from './parent-watch.ts';
 
 export function buildProgram(): Command {
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   const verbose = argv.includes('--verbose');
   stopWithParent();
+  exitQuietlyWhenStdoutCloses();
   setWarningSink((d) => process.stderr.write(formatDiagnostic(d) + '\n'));
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -13,6 +13,15 @@ export function table(headers: string[], rows: (string | number)[][]): string {
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map((r) => line(r.map(String)))].join('\n');
 }
 
+/** When the reader of stdout goes away (`tinyforge … | head`), stop quietly with exit 0, as a Unix filter dies of
+ *  SIGPIPE, instead of crashing on the unhandled EPIPE. The rest of the output had nobody to read it. */
+export function exitQuietlyWhenStdoutCloses(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(0);
+  });
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }

@@ -3,6 +3,8 @@
 // inputs/outputs are transposed back to the layout the original file had (metadata.inputLayout/outputLayout).
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Activation, Graph, Node, OpType } from '../ir/graph.ts';
+import { normalizeAxis } from '../ir/ops/op-def.ts';
+import type { UnaryMathOp } from '../reference/float/unary-math.ts';
 import { TO_NCHW, TO_NHWC, transposeData } from './onnx-layout.ts';
 import { encodeModel, floatTensor, int64Tensor, makeModel, node as onnxNode, valueInfo } from './onnx-proto-write.ts';
 import type onnxProto from 'onnx-proto';
@@ -119,8 +121,20 @@ function exportArithmetic({ e, n, ins, out }: ExportCall<'Add' | 'Sub' | 'Mul'>)
 }
 
 /** ONNX ops of the same name taking the same inputs and no attributes. */
-const sameName: NodeExporter<'Div' | 'Relu' | 'Sigmoid' | 'Tanh' | 'HardSwish' | 'PRelu' | 'Exp' | 'Log'> = ({ e, n, ins, out }) =>
-  e.add(n.op, ins, [out], {}, n.name);
+/** An ONNX op of the IR op's name, its (numeric) attributes copied as they are. */
+const withAttrs: NodeExporter<'Elu' | 'Selu' | 'Celu' | 'ThresholdedRelu'> = ({ e, n, ins, out }) =>
+  e.add(n.op, ins, [out], n.attrs, n.name);
+
+const sameName: NodeExporter<
+  'Div' | 'Min' | 'Max' | 'Pow' | 'Relu' | 'Sigmoid' | 'Tanh' | 'HardSwish' | 'PRelu' | 'Exp' | 'Log' | UnaryMathOp
+> = ({ e, n, ins, out }) => e.add(n.op, ins, [out], {}, n.name);
+
+const axesAttribute: NodeExporter<'ReduceMin' | 'ReduceProd' | 'ReduceL1' | 'ReduceL2' | 'ReduceSumSquare' | 'ReduceLogSumExp'> = ({
+  e,
+  n,
+  ins,
+  out,
+}) => e.add(n.op, ins, [out], { axes: n.attrs.axes, keepdims: n.attrs.keepdims ? 1 : 0 }, n.name);
 
 /** GRU / LSTM as the ONNX op: weights get their leading num_directions axis back, and the IR output is Y without
  *  that axis (every step) or Y_h (the last). */
@@ -148,6 +162,17 @@ function exportRecurrent({ e, g, n, ins, out }: ExportCall<'GRU' | 'LSTM'>): voi
 const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
   Conv2D: exportConv,
   DepthwiseConv2D: exportConv,
+  ConvTranspose: ({ e, g, n, ins, out }) => {
+    const w = g.tensors[n.inputs[1]];
+    const [O, KH, KW, I] = w.shape;
+    // OHWI → ONNX's [in, out, KH, KW].
+    const data = transposeData(w.data as Float32Array, w.shape, [3, 0, 1, 2], (k) => new Float32Array(k));
+    const wName = e.floatConst(`${n.inputs[1]}__iohw`, [I, O, KH, KW], data);
+    const [target, done] = e.activation(n.attrs.activation, out, n.name);
+    const attrs = { kernel_shape: [KH, KW], strides: n.attrs.strides, pads: n.attrs.pads, output_padding: n.attrs.outputPadding };
+    e.nchw('ConvTranspose', ins[0], [wName, ...(ins[2] ? [ins[2]] : [])], target, attrs, n.name);
+    done();
+  },
   MaxPool: exportPool,
   AveragePool: exportPool,
   GlobalAveragePool: ({ e, n, ins, out }) => e.nchw('GlobalAveragePool', ins[0], [], out, {}, n.name),
@@ -156,6 +181,32 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
       e.nchw('BatchNormalization', ins[0], ins.slice(1), out, { epsilon: n.attrs.epsilon }, n.name);
     else if (g.tensors[n.inputs[0]].shape.length === 2) e.add('BatchNormalization', ins, [out], { epsilon: n.attrs.epsilon }, n.name);
     else throw unsupported(g, n, 'BatchNormalization of a tensor that is not [N,C] or NHWC');
+  },
+  // Opset 14 has no LayerNormalization: written as the function the opset-17 op is defined by, on the IR layout.
+  LayerNormalization: ({ e, g, n, ins, out }) => {
+    const rank = g.tensors[n.inputs[0]].shape.length;
+    const first = normalizeAxis(n.attrs.axis, rank)!;
+    const axes = Array.from({ length: rank - first }, (_, i) => first + i);
+    const t = (what: string) => e.fresh(`${n.name}/${what}`);
+    const [mean, d, d2, variance, shifted, sd, inv, normed] = ['mean', 'd', 'd2', 'var', 'var_eps', 'std', 'inv_std', 'normed'].map(t);
+    e.add('ReduceMean', [ins[0]], [mean], { axes, keepdims: 1 }, `${n.name}/mean`);
+    e.add('Sub', [ins[0], mean], [d], {}, `${n.name}/center`);
+    e.add('Mul', [d, d], [d2], {}, `${n.name}/square`);
+    e.add('ReduceMean', [d2], [variance], { axes, keepdims: 1 }, `${n.name}/var`);
+    e.add('Add', [variance, e.floatConst(`${n.name}/epsilon`, [], [n.attrs.epsilon])], [shifted], {}, `${n.name}/add_eps`);
+    e.add('Sqrt', [shifted], [sd], {}, `${n.name}/sqrt`);
+    e.add('Reciprocal', [sd], [inv], {}, `${n.name}/reciprocal`);
+    e.add('Mul', [d, inv], [normed], {}, `${n.name}/normalize`);
+    if (!ins[2]) e.add('Mul', [normed, ins[1]], [out], {}, n.name);
+    else {
+      const scaled = t('scaled');
+      e.add('Mul', [normed, ins[1]], [scaled], {}, `${n.name}/scale`);
+      e.add('Add', [scaled, ins[2]], [out], {}, n.name);
+    }
+  },
+  InstanceNormalization: ({ e, g, n, ins, out }) => {
+    if (g.tensors[n.inputs[0]].shape.length !== 4) throw unsupported(g, n, 'InstanceNormalization of a tensor that is not NHWC');
+    e.nchw('InstanceNormalization', ins[0], ins.slice(1), out, { epsilon: n.attrs.epsilon }, n.name);
   },
   Dense: ({ e, g, n, ins, out }) => {
     if (g.tensors[n.inputs[0]].shape.length !== 2) throw unsupported(g, n, 'Dense input must be 2-D');
@@ -174,6 +225,9 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
   Sub: exportArithmetic,
   Mul: exportArithmetic,
   Div: sameName,
+  Min: sameName,
+  Max: sameName,
+  Pow: sameName,
   Relu: sameName,
   Sigmoid: sameName,
   Tanh: sameName,
@@ -181,10 +235,67 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
   PRelu: sameName,
   Exp: sameName,
   Log: sameName,
+  Abs: sameName,
+  Sqrt: sameName,
+  Reciprocal: sameName,
+  Floor: sameName,
+  Ceil: sameName,
+  Round: sameName,
+  Sign: sameName,
+  Erf: sameName,
+  Sin: sameName,
+  Cos: sameName,
+  Softplus: sameName,
+  Softsign: sameName,
+  Elu: withAttrs,
+  Selu: withAttrs,
+  Celu: withAttrs,
+  ThresholdedRelu: withAttrs,
+  // Mish (opset 18) and Gelu (opset 20) are newer than the export's opset 14: written as the functions ONNX defines them by.
+  Mish: ({ e, n, ins, out }) => {
+    const sp = e.fresh(`${out}__softplus`);
+    const th = e.fresh(`${out}__tanh`);
+    e.add('Softplus', ins, [sp], {}, `${n.name}/softplus`);
+    e.add('Tanh', [sp], [th], {}, `${n.name}/tanh`);
+    e.add('Mul', [ins[0], th], [out], {}, n.name);
+  },
+  Gelu: ({ e, n, ins, out }) => {
+    const x = ins[0];
+    const inner = e.fresh(`${out}__inner`);
+    const phi = e.fresh(`${out}__phi`);
+    const half = e.fresh(`${out}__half_x`);
+    const one = e.floatConst(`${n.name}/one`, [], [1]);
+    if (n.attrs.approximate === 'tanh') {
+      const cube = e.fresh(`${out}__cube`);
+      const poly = e.fresh(`${out}__poly`);
+      const arg = e.fresh(`${out}__arg`);
+      const square = e.fresh(`${out}__square`);
+      e.add('Mul', [x, x], [square], {}, `${n.name}/square`);
+      e.add('Mul', [square, x], [cube], {}, `${n.name}/cube`);
+      e.add('Mul', [cube, e.floatConst(`${n.name}/c`, [], [0.044715])], [poly], {}, `${n.name}/poly`);
+      e.add('Add', [x, poly], [arg], {}, `${n.name}/arg`);
+      e.add('Mul', [arg, e.floatConst(`${n.name}/sqrt_2_over_pi`, [], [Math.sqrt(2 / Math.PI)])], [inner], {}, `${n.name}/scale`);
+      e.add('Tanh', [inner], [phi], {}, `${n.name}/tanh`);
+    } else {
+      e.add('Div', [x, e.floatConst(`${n.name}/sqrt2`, [], [Math.SQRT2])], [inner], {}, `${n.name}/scale`);
+      e.add('Erf', [inner], [phi], {}, `${n.name}/erf`);
+    }
+    const onePlus = e.fresh(`${out}__one_plus`);
+    e.add('Add', [phi, one], [onePlus], {}, `${n.name}/one_plus`);
+    e.add('Mul', [x, e.floatConst(`${n.name}/half`, [], [0.5])], [half], {}, `${n.name}/half`);
+    e.add('Mul', [half, onePlus], [out], {}, n.name);
+  },
   HardSigmoid: ({ e, n, ins, out }) => e.add('HardSigmoid', ins, [out], { alpha: n.attrs.alpha, beta: n.attrs.beta }, n.name),
   // Opset 14: ReduceMean and ReduceMax take axes as an attribute, ReduceSum as an input (since opset 13).
   ReduceMean: ({ e, n, ins, out }) => e.add('ReduceMean', ins, [out], { axes: n.attrs.axes, keepdims: n.attrs.keepdims ? 1 : 0 }, n.name),
   ReduceMax: ({ e, n, ins, out }) => e.add('ReduceMax', ins, [out], { axes: n.attrs.axes, keepdims: n.attrs.keepdims ? 1 : 0 }, n.name),
+  // The other reductions take axes as an attribute until opset 18.
+  ReduceMin: axesAttribute,
+  ReduceProd: axesAttribute,
+  ReduceL1: axesAttribute,
+  ReduceL2: axesAttribute,
+  ReduceSumSquare: axesAttribute,
+  ReduceLogSumExp: axesAttribute,
   ReduceSum: ({ e, n, ins, out }) =>
     e.add('ReduceSum', [ins[0], e.intConst(`${n.name}/axes`, n.attrs.axes)], [out], { keepdims: n.attrs.keepdims ? 1 : 0 }, n.name),
   LeakyRelu: ({ e, n, ins, out }) => e.add('LeakyRelu', ins, [out], { alpha: n.attrs.alpha }, n.name),
@@ -197,6 +308,7 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
       n.name,
     );
   },
+  LogSoftmax: ({ e, n, ins, out }) => e.add('LogSoftmax', ins, [out], { axis: n.attrs.axis }, n.name),
   Softmax: ({ e, g, n, ins, out }) => {
     if (n.attrs.beta !== 1) throw unsupported(g, n, `Softmax beta ${n.attrs.beta} has no ONNX equivalent`);
     e.add('Softmax', ins, [out], { axis: n.attrs.axis }, n.name);
@@ -249,6 +361,17 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
     e.add('Reshape', [ins[0], e.intConst(`${n.name}/grouped`, grouped)], [groupsFirst], {}, `${n.name}/group`);
     e.add('Transpose', [groupsFirst], [groupsLast], { perm: [0, 2, 1] }, n.name);
     e.add('Reshape', [groupsLast, e.intConst(`${n.name}/shape`, shape)], [out], {}, `${n.name}/ungroup`);
+  },
+  Resize: ({ e, g, n, ins, out }) => {
+    const [N, H, W, C] = g.tensors[n.inputs[0]].shape;
+    const { size, scales } = n.attrs;
+    // Sizes when the scales are out / in (what onnxruntime derives from sizes); scales otherwise, as imported.
+    const fromSizes = [0, 1].every((i) => Math.fround(scales[i]) === Math.fround(size[i] / [H, W][i]));
+    const shape = fromSizes
+      ? ['', '', e.intConst(`${n.name}/sizes`, [N, C, size[0], size[1]])]
+      : ['', e.floatConst(`${n.name}/scales`, [4], [1, 1, scales[0], scales[1]])];
+    const attrs = { mode: n.attrs.mode, coordinate_transformation_mode: n.attrs.coordinateMode, nearest_mode: n.attrs.nearestMode };
+    e.nchw('Resize', ins[0], shape, out, attrs, n.name);
   },
   GRU: exportRecurrent,
   LSTM: exportRecurrent,

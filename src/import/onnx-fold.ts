@@ -45,6 +45,13 @@ export function broadcastBinary(x: ConstValue, y: ConstValue, f: (a: number, b: 
   return { dims, data: out, isFloat };
 }
 
+/** Min or Max over any number of constants, broadcast pairwise from the left as ONNX does. */
+function variadic(ins: (ConstValue | undefined)[], f: (a: number, b: number) => number): ConstValue {
+  if (ins.some((v) => !v)) throw new ImportProblem('an input is empty (Min and Max take no optional inputs)');
+  const xs = ins as ConstValue[];
+  return xs.slice(1).reduce((acc, x) => broadcastBinary(acc, x, f), xs[0]);
+}
+
 /** ONNX Reshape's target shape: 0 copies the input dim (unless allowzero), -1 is inferred. */
 export function resolveReshape(inDims: number[], shape: number[], allowZero: boolean): number[] {
   const out = shape.map((d, i) => (d === 0 && !allowZero ? inDims[i] : d));
@@ -146,6 +153,9 @@ export const FOLD_INPUTS: Readonly<Record<string, number>> = {
   Mul: 2,
   Div: 2,
   Expand: 2,
+  Min: 1,
+  Max: 1,
+  Pow: 2,
 };
 
 export const FOLDERS: Record<string, Folder> = {
@@ -283,5 +293,14 @@ export const FOLDERS: Record<string, Folder> = {
   Div: (ins) => {
     const isFloat = ins[0]!.isFloat || ins[1]!.isFloat;
     return [broadcastBinary(ins[0]!, ins[1]!, (x, y) => (isFloat ? x / y : Math.trunc(x / y)))];
+  },
+  Min: (ins) => [variadic(ins, Math.min)],
+  Max: (ins) => [variadic(ins, Math.max)],
+  // The result has the base's type (ONNX Pow, opset 12 on); an integer power truncates as onnxruntime does.
+  Pow: (ins) => {
+    const base = ins[0]!;
+    const out = broadcastBinary(base, { ...ins[1]!, isFloat: base.isFloat }, (x, y) => Math.pow(x, y));
+    if (!base.isFloat) out.data = out.data.map(Math.trunc);
+    return [out];
   },
 };

@@ -1,4 +1,4 @@
-// 1-D Conv, pools and BatchNormalization ([N,C,L] tensors, common in audio models) run as the 2-D IR ops on [N,C,1,L],
+// 1-D Conv, ConvTranspose, pools and BatchNormalization ([N,C,L] tensors, common in audio models) run as the 2-D IR ops on [N,C,1,L],
 // with reshapes around them (simplify merges the reshapes between consecutive 1-D layers).
 import { ImportProblem, type Act } from './onnx-context.ts';
 import { OpCall } from './onnx-op-call.ts';
@@ -16,6 +16,8 @@ function liftAttrs(a: Attrs): Attrs {
   one('kernel_shape', 1);
   one('strides', 1);
   one('dilations', 1);
+  one('output_padding', 0);
+  one('output_shape', 1);
   const pads = a.ints('pads');
   if (pads) m.set('pads', [0, pads[0], 0, pads[1]]);
   return new Attrs(m);
@@ -36,7 +38,7 @@ export function with1d(handler: Handler): Handler {
     const ins = [...n.ins];
     ins[0] = lifted;
     const w = ins[1];
-    if (n.op === 'Conv') {
+    if (n.op === 'Conv' || n.op === 'ConvTranspose') {
       if (w?.kind !== 'const') throw new ImportProblem('weights (input 1) must be a constant (initializer)');
       ins[1] = { kind: 'const', c: { ...w.c, dims: [w.c.dims[0], w.c.dims[1], 1, w.c.dims[2]] } };
     }

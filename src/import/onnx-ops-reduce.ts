@@ -1,4 +1,5 @@
-// ONNX ReduceMean / ReduceMax / ReduceSum → the IR reductions. Axes come from the attribute (ReduceSum before opset
+// ONNX ReduceMean / ReduceMax / ReduceSum / ReduceMin / ReduceProd / ReduceL1 / ReduceL2 / ReduceSumSquare /
+// ReduceLogSumExp → the IR reductions. Axes come from the attribute (ReduceSum before opset
 // 13, the others before 18) or from the optional second input (a constant); none means every axis, unless
 // noop_with_empty_axes makes the node an identity. A 4-D tensor is reduced in NHWC with its axes mapped, keeping the
 // dims, and a Reshape in ONNX order then drops them, so the result has ONNX's memory order whatever the axes.
@@ -6,10 +7,21 @@ import { ImportProblem } from './onnx-context.ts';
 import { irAxis } from './onnx-layout.ts';
 import type { OpCall } from './onnx-op-call.ts';
 
-type ReduceOp = 'ReduceMean' | 'ReduceMax' | 'ReduceSum';
+type ReduceOp =
+  'ReduceMean' | 'ReduceMax' | 'ReduceSum' | 'ReduceMin' | 'ReduceProd' | 'ReduceL1' | 'ReduceL2' | 'ReduceSumSquare' | 'ReduceLogSumExp';
 
 /** The first opset in which each reduction takes its axes as an input. */
-const AXES_INPUT_SINCE: Record<ReduceOp, number> = { ReduceSum: 13, ReduceMean: 18, ReduceMax: 18 };
+const AXES_INPUT_SINCE: Record<ReduceOp, number> = {
+  ReduceSum: 13,
+  ReduceMean: 18,
+  ReduceMax: 18,
+  ReduceMin: 18,
+  ReduceProd: 18,
+  ReduceL1: 18,
+  ReduceL2: 18,
+  ReduceSumSquare: 18,
+  ReduceLogSumExp: 18,
+};
 
 export function reduce(n: OpCall): void {
   const op = n.op as ReduceOp;

@@ -4,12 +4,12 @@ import { type Act, ImportProblem } from './onnx-context.ts';
 import { axesOf, flattenDims, resolveReshape, squeezeDims, unsqueezeDims } from './onnx-fold.ts';
 import { broadcastShapes, composePerms, irAxis, TO_NCHW, TO_NHWC } from './onnx-layout.ts';
 import { OpCall } from './onnx-op-call.ts';
-import type { ConstValue } from './onnx-proto-read.ts';
+import { type ConstValue, dtypeName, onnx } from './onnx-proto-read.ts';
 
 const FLT_MAX = 3.4028234663852886e38;
 
 export function binary(n: OpCall): void {
-  const op = n.op as 'Add' | 'Sub' | 'Mul' | 'Div';
+  const op = n.op as 'Add' | 'Sub' | 'Mul' | 'Div' | 'Min' | 'Max' | 'Pow';
   const [x, y] = [n.ins[0], n.ins[1]];
   if (!x || !y) throw new ImportProblem('needs two inputs');
   // Before opset 7, broadcast=1 with an axis aligned B at that axis instead of at the end (not numpy).
@@ -23,6 +23,9 @@ export function binary(n: OpCall): void {
     const [xl, yl] = [liftRank(n, x, r), liftRank(n, y, r)];
     shape = broadcastShapes(xl.shape, yl.shape);
     irIns = [xl.ir, yl.ir];
+  } else if (x.kind !== 'act' && y.kind !== 'act') {
+    // Add/Sub/Mul/Div of two constants fold before this; the ops that do not fold (Min, Max, Pow) land here.
+    throw new ImportProblem('both inputs are constants; tinyforge computes only values that depend on a runtime input');
   } else {
     const a = (x.kind === 'act' ? x : y) as Act;
     const c = x.kind === 'const' ? x.c : (y as { c: ConstValue }).c;
@@ -33,8 +36,31 @@ export function binary(n: OpCall): void {
   }
   if (!shape) throw new ImportProblem('operand shapes do not broadcast');
   const out = n.ctx.defineAct(n.outs[0], shape);
-  if (op === 'Div') n.ctx.addNode('Div', n.name, irIns, [out.ir], {});
+  if (op === 'Div' || op === 'Min' || op === 'Max' || op === 'Pow') n.ctx.addNode(op, n.name, irIns, [out.ir], {});
   else n.ctx.addNode(op, n.name, irIns, [out.ir], { activation: 'none' as Activation });
+}
+
+/** ONNX Min / Max of any number of inputs: one input is itself, more fold pairwise left to right into binary nodes. */
+export function variadicMinMax(n: OpCall): void {
+  const count = n.ins.length;
+  if (count === 0 || n.ins.some((v) => !v)) throw new ImportProblem('needs one or more inputs');
+  if (count === 1) {
+    n.ctx.values.set(n.outs[0], n.act(0));
+    return;
+  }
+  let acc = { name: n.inputName(0), value: n.ins[0]! };
+  for (let k = 1; k < count; k++) {
+    const outName = k === count - 1 ? n.outs[0] : `${n.outs[0]}__${n.op.toLowerCase()}${k}`;
+    const step = new OpCall(
+      n.ctx,
+      { ...n.node, input: [acc.name, n.inputName(k)], output: [outName] } as typeof n.node,
+      k === count - 1 ? n.name : `${n.name}/${k}`,
+      n.a,
+      [acc.value, n.ins[k]],
+    );
+    binary(step);
+    acc = { name: outName, value: n.ctx.values.get(outName)! };
+  }
 }
 
 /** `a` with leading 1s up to rank r (a Reshape, plus a layout Transpose when it becomes 4-D). */
@@ -69,7 +95,7 @@ export function elementwise(op: AttrFreeOp): (n: OpCall) => void {
   };
 }
 
-/** LeakyRelu, Clip, HardSigmoid: same shape in, same shape out, attributes mapped. */
+/** LeakyRelu, Clip, HardSigmoid, Elu, Selu, Celu, ThresholdedRelu, Gelu: same shape in, same shape out, attributes mapped. */
 export function unary(n: OpCall): void {
   const x = n.act(0);
   const out = n.ctx.defineAct(n.outs[0], x.shape);
@@ -87,6 +113,27 @@ export function unary(n: OpCall): void {
     case 'HardSigmoid':
       n.ctx.addNode('HardSigmoid', n.name, [x.ir], [out.ir], { alpha: n.a.float('alpha', 0.2), beta: n.a.float('beta', 0.5) });
       break;
+    case 'Elu':
+      n.ctx.addNode('Elu', n.name, [x.ir], [out.ir], { alpha: n.a.float('alpha', 1) });
+      break;
+    case 'Selu':
+      n.ctx.addNode('Selu', n.name, [x.ir], [out.ir], {
+        alpha: n.a.float('alpha', 1.6732631921768188),
+        gamma: n.a.float('gamma', 1.0507010221481323),
+      });
+      break;
+    case 'Celu':
+      n.ctx.addNode('Celu', n.name, [x.ir], [out.ir], { alpha: n.a.float('alpha', 1) });
+      break;
+    case 'ThresholdedRelu':
+      n.ctx.addNode('ThresholdedRelu', n.name, [x.ir], [out.ir], { alpha: n.a.float('alpha', 1) });
+      break;
+    case 'Gelu': {
+      const approximate = n.a.str('approximate', 'none');
+      if (approximate !== 'none' && approximate !== 'tanh') throw new ImportProblem(`approximate '${approximate}' is not 'none' or 'tanh'`);
+      n.ctx.addNode('Gelu', n.name, [x.ir], [out.ir], { approximate });
+      break;
+    }
     default:
       throw new ImportProblem(`no unary mapping for ${n.op}`);
   }
@@ -106,6 +153,7 @@ export function prelu(n: OpCall): void {
   n.ctx.addNode('PRelu', n.name, [x.ir, s], [out.ir], {});
 }
 
+/** Softmax and LogSoftmax (the same axis rules). */
 export function softmax(n: OpCall): void {
   const x = n.act(0);
   const r = x.shape.length;
@@ -113,7 +161,8 @@ export function softmax(n: OpCall): void {
   const a = axis < 0 ? axis + r : axis;
   if (n.opset >= 13 || a === r - 1) {
     const out = n.ctx.defineAct(n.outs[0], x.shape);
-    n.ctx.addNode('Softmax', n.name, [x.ir], [out.ir], { axis: irAxis(a, r), beta: 1 });
+    if (n.op === 'LogSoftmax') n.ctx.addNode('LogSoftmax', n.name, [x.ir], [out.ir], { axis: irAxis(a, r) });
+    else n.ctx.addNode('Softmax', n.name, [x.ir], [out.ir], { axis: irAxis(a, r), beta: 1 });
     return;
   }
   // Before opset 13, Softmax normalises over all axes from `axis` on: a 2-D softmax on the flattened tensor.
@@ -122,7 +171,8 @@ export function softmax(n: OpCall): void {
   const f = n.ctx.scratch(`${n.outs[0]}__flat`, flat);
   n.ctx.addNode('Reshape', `${n.name}/flatten`, [src], [f], { shape: flat });
   const s = n.ctx.scratch(`${n.outs[0]}__softmax`, flat);
-  n.ctx.addNode('Softmax', n.name, [f], [s], { axis: 1, beta: 1 });
+  if (n.op === 'LogSoftmax') n.ctx.addNode('LogSoftmax', n.name, [f], [s], { axis: 1 });
+  else n.ctx.addNode('Softmax', n.name, [f], [s], { axis: 1, beta: 1 });
   n.ctx.fromOnnxOrder(
     n.outs[0],
     x.shape,
@@ -195,6 +245,16 @@ export function passThrough(n: OpCall, used: Set<string>): void {
     const training = n.constIn(2, 'training_mode').data[0];
     if (training) throw new ImportProblem('training_mode=true makes Dropout random; export in eval mode');
   }
+  n.ctx.values.set(n.outs[0], n.act(0));
+}
+
+/** Runtime tensors are float32 (graph inputs must be), so a Cast to float32 leaves the tensor as it is. */
+export function castPassThrough(n: OpCall): void {
+  const to = n.a.int('to', 0);
+  if (to !== onnx.TensorProto.DataType.FLOAT)
+    throw new ImportProblem(
+      `Cast of a runtime tensor to ${dtypeName(to)}: tinyforge computes runtime tensors in float32 and casts only constants; remove the Cast or cast to float32`,
+    );
   n.ctx.values.set(n.outs[0], n.act(0));
 }
 

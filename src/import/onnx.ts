@@ -12,9 +12,14 @@ import { with1d } from './onnx-ops-1d.ts';
 import { expand, gather, slice, split } from './onnx-ops-plumbing.ts';
 import { averagePool, batchNormalization, conv, gemm, globalAveragePool, globalMaxPool, matMul, maxPool, pad } from './onnx-ops-nn.ts';
 import { reduce } from './onnx-ops-reduce.ts';
+import { instanceNormalization, layerNormalization } from './onnx-ops-norm.ts';
+import { resize } from './onnx-ops-resize.ts';
+import { convTranspose } from './onnx-ops-conv-transpose.ts';
+import { depthToSpace, spaceToDepth, tile } from './onnx-ops-space.ts';
 import { recurrent } from './onnx-ops-recurrent.ts';
 import {
   binary,
+  castPassThrough,
   concat,
   elementwise,
   neg,
@@ -26,6 +31,7 @@ import {
   softmax,
   transpose,
   unary,
+  variadicMinMax,
 } from './onnx-ops-tensor.ts';
 import { Attrs, dtypeName, type GraphProto, type ModelProto, onnx, readAttributes, readTensor, toNumber } from './onnx-proto-read.ts';
 
@@ -34,6 +40,7 @@ type Handler = (n: OpCall, used: Set<string>) => void;
 /** One row per ONNX op that becomes IR nodes: each importer keeps its ops' facts in one table. */
 const OP_TABLE: Record<string, Handler> = {
   Conv: with1d(conv),
+  ConvTranspose: with1d(convTranspose),
   Gemm: gemm,
   MatMul: matMul,
   MaxPool: with1d(maxPool),
@@ -43,16 +50,32 @@ const OP_TABLE: Record<string, Handler> = {
   ReduceMean: reduce,
   ReduceMax: reduce,
   ReduceSum: reduce,
+  ReduceMin: reduce,
+  ReduceProd: reduce,
+  ReduceL1: reduce,
+  ReduceL2: reduce,
+  ReduceSumSquare: reduce,
+  ReduceLogSumExp: reduce,
   BatchNormalization: with1d(batchNormalization),
+  LayerNormalization: layerNormalization,
+  InstanceNormalization: with1d(instanceNormalization),
   Pad: pad,
   Slice: slice,
   Split: split,
   Gather: gather,
   Expand: expand,
+  Resize: resize,
+  DepthToSpace: depthToSpace,
+  SpaceToDepth: spaceToDepth,
+  Tile: tile,
+  Upsample: resize,
   Add: binary,
   Sub: binary,
   Mul: binary,
   Div: binary,
+  Min: variadicMinMax,
+  Max: variadicMinMax,
+  Pow: binary,
   Relu: elementwise('Relu'),
   Sigmoid: elementwise('Sigmoid'),
   Tanh: elementwise('Tanh'),
@@ -61,9 +84,28 @@ const OP_TABLE: Record<string, Handler> = {
   PRelu: prelu,
   Exp: elementwise('Exp'),
   Log: elementwise('Log'),
+  Abs: elementwise('Abs'),
+  Sqrt: elementwise('Sqrt'),
+  Reciprocal: elementwise('Reciprocal'),
+  Floor: elementwise('Floor'),
+  Ceil: elementwise('Ceil'),
+  Round: elementwise('Round'),
+  Sign: elementwise('Sign'),
+  Erf: elementwise('Erf'),
+  Sin: elementwise('Sin'),
+  Cos: elementwise('Cos'),
+  Softplus: elementwise('Softplus'),
+  Softsign: elementwise('Softsign'),
+  Mish: elementwise('Mish'),
+  Elu: unary,
+  Selu: unary,
+  Celu: unary,
+  ThresholdedRelu: unary,
+  Gelu: unary,
   LeakyRelu: unary,
   Clip: unary,
   Softmax: softmax,
+  LogSoftmax: softmax,
   Concat: concat,
   Transpose: transpose,
   Reshape: reshapeLike,
@@ -72,6 +114,7 @@ const OP_TABLE: Record<string, Handler> = {
   Unsqueeze: reshapeLike,
   Identity: passThrough,
   Dropout: passThrough,
+  Cast: castPassThrough,
   Shape: shapeOf,
   Size: sizeOf,
   Neg: neg,

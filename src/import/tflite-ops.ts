@@ -14,6 +14,9 @@ import {
   readPool2DOptions,
   readReducerOptions,
   readReshapeOptions,
+  readResizeOptions,
+  readBlockSize,
+  readTransposeConvOptions,
   readSoftmaxOptions,
   type Padding,
 } from './tflite-options.ts';
@@ -374,16 +377,171 @@ const mirrorPad: Converter = (c) => {
   );
   return [{ name: c.name, op: 'Pad', inputs: [x.name], outputs: [c.name], attrs: { pads, value: 0, mode: 'reflect' } }];
 };
+/** DEPTH_TO_SPACE / SPACE_TO_DEPTH on NHWC (TFLite's order: the block's rows, then its columns, then channels) as
+ *  Reshape → Transpose (6-D) → Reshape; values only move, so int8 keeps the input's quantization. */
+function blockMove(toSpace: boolean): Converter {
+  const opName = toSpace ? 'DEPTH_TO_SPACE' : 'SPACE_TO_DEPTH';
+  return (c) => {
+    arity(c, 1, 1, opName);
+    checkOptions(c, toSpace ? OptionsType.DepthToSpaceOptions : OptionsType.SpaceToDepthOptions, opName);
+    const b = readBlockSize(c.op.options);
+    const x = tensor(c, 0);
+    if (x.shape.length !== 4 || !(b >= 1)) c.tt.fail(`operator ${c.op.index} (${opName}) block_size ${b} on input [${x.shape}]`);
+    const [n, h, w, ch] = x.shape;
+    if (toSpace ? ch % (b * b) !== 0 : h % b !== 0 || w % b !== 0)
+      c.tt.fail(`operator ${c.op.index} (${opName}) input [${x.shape}] does not divide by block_size ${b}`);
+    const grouped = toSpace ? [n, h, w, b, b, ch / (b * b)] : [n, h / b, b, w / b, b, ch];
+    const out = toSpace ? [n, h * b, w * b, ch / (b * b)] : [n, h / b, w / b, ch * b * b];
+    const y = c.tt.tensors[c.name];
+    expectShape(c, opName, y.shape, out);
+    const perm = [0, 1, 3, 2, 4, 5];
+    const a = c.tt.add(`${c.name}/grouped`, { shape: grouped, dtype: y.dtype, quant: x.quant });
+    const m = c.tt.add(`${c.name}/moved`, { shape: perm.map((p) => grouped[p]), dtype: y.dtype, quant: x.quant });
+    return [
+      { name: a, op: 'Reshape', inputs: [x.name], outputs: [a], attrs: { shape: grouped } },
+      { name: m, op: 'Transpose', inputs: [a], outputs: [m], attrs: { perm } },
+      { name: c.name, op: 'Reshape', inputs: [m], outputs: [c.name], attrs: { shape: out } },
+    ];
+  };
+}
+
+/** TILE with constant multiples: per repeated axis a Reshape adding [1] before it, an Expand and a merging Reshape. */
+const tileOp: Converter = (c) => {
+  arity(c, 2, 2, 'TILE');
+  const x = tensor(c, 0);
+  const reps = constInts(c, 1, 'TILE', 'multiples').values;
+  if (reps.length !== x.shape.length || reps.some((r) => r < 1) || x.shape.length > 5)
+    c.tt.fail(`operator ${c.op.index} (TILE) multiples [${reps}] do not fit input [${x.shape}] (rank ≤ 5)`);
+  const y = c.tt.tensors[c.name];
+  expectShape(
+    c,
+    'TILE',
+    y.shape,
+    x.shape.map((d, i) => d * reps[i]),
+  );
+  const nodes: Node[] = [];
+  let cur = x.name;
+  let shape = [...x.shape];
+  const axes = reps.flatMap((r, i) => (r > 1 ? [i] : []));
+  if (axes.length === 0) return [{ name: c.name, op: 'Reshape', inputs: [x.name], outputs: [c.name], attrs: { shape: [...y.shape] } }];
+  axes.forEach((axis, k) => {
+    const lifted = [...shape.slice(0, axis), 1, ...shape.slice(axis)];
+    const expanded = [...shape.slice(0, axis), reps[axis], ...shape.slice(axis)];
+    shape = shape.map((d, i) => (i === axis ? d * reps[axis] : d));
+    const a = c.tt.add(`${c.name}/lift${axis}`, { shape: lifted, dtype: y.dtype, quant: x.quant });
+    const e = c.tt.add(`${c.name}/tile${axis}`, { shape: expanded, dtype: y.dtype, quant: x.quant });
+    const merged =
+      k === axes.length - 1 ? c.name : c.tt.add(`${c.name}/merged${axis}`, { shape: [...shape], dtype: y.dtype, quant: x.quant });
+    nodes.push(
+      { name: a, op: 'Reshape', inputs: [cur], outputs: [a], attrs: { shape: lifted } },
+      { name: e, op: 'Expand', inputs: [a], outputs: [e], attrs: { shape: expanded } },
+      { name: merged, op: 'Reshape', inputs: [e], outputs: [merged], attrs: { shape: [...shape] } },
+    );
+    cur = merged;
+  });
+  return nodes;
+};
+
+/** TRANSPOSE_CONV: inputs output_shape (constant), weights OHWI, input, bias (optional). TFLite places input pixel iy
+ *  at iy·stride − pad_top with pad_top the SAME/VALID padding of a convolution from the output size back to the input
+ *  size, and keeps what lands inside the given output; the IR pads and output padding say the same. */
+const transposeConv: Converter = (c) => {
+  arity(c, 3, 4, 'TRANSPOSE_CONV');
+  checkOptions(c, OptionsType.TransposeConvOptions, 'TRANSPOSE_CONV');
+  const o = readTransposeConvOptions(c.op.options);
+  const x = tensor(c, 2);
+  const w = c.tt.tensors[weight(c, 1, 'TRANSPOSE_CONV', x.dtype === 'f32')];
+  if (w.shape.length !== 4 || x.shape.length !== 4 || w.shape[3] !== x.shape[3])
+    c.tt.fail(`operator ${c.op.index} (TRANSPOSE_CONV) filter [${w.shape}] does not fit input [${x.shape}]`);
+  if (typeof o.padding === 'number') c.tt.fail(`operator ${c.op.index} (TRANSPOSE_CONV) has unknown padding ${o.padding}`);
+  if (!(o.strideH >= 1 && o.strideW >= 1)) c.tt.fail(`operator ${c.op.index} (TRANSPOSE_CONV) has strides ${o.strideH}×${o.strideW}`);
+  const shape = constInts(c, 0, 'TRANSPOSE_CONV', 'output_shape').values;
+  expectShape(c, 'TRANSPOSE_CONV', c.tt.tensors[c.name].shape, shape);
+  if (shape.length !== 4 || shape[0] !== x.shape[0] || shape[3] !== w.shape[0])
+    c.tt.fail(`operator ${c.op.index} (TRANSPOSE_CONV) output_shape [${shape}] does not fit input [${x.shape}] and filter [${w.shape}]`);
+  const strides: [number, number] = [o.strideH, o.strideW];
+  const pads: Pads = [0, 0, 0, 0];
+  const outputPadding: [number, number] = [0, 0];
+  for (let i = 0; i < 2; i++) {
+    const before = resolvePadding(o.padding as Padding, shape[1 + i], w.shape[1 + i], strides[i], 1).before;
+    const end = (x.shape[1 + i] - 1) * strides[i] + w.shape[1 + i] - before - shape[1 + i];
+    pads[i] = before;
+    pads[i + 2] = Math.max(end, 0);
+    outputPadding[i] = Math.max(-end, 0);
+  }
+  const inputs = [x.name, w.name, c.tt.use(c.op.inputs[3] ?? -1)];
+  const attrs = { strides, pads, outputPadding, activation: activation(o.activation) };
+  return [{ name: c.name, op: 'ConvTranspose', inputs, outputs: [c.name], attrs }];
+};
+
+/** RESIZE_BILINEAR / RESIZE_NEAREST_NEIGHBOR to a constant [height, width], in the ONNX coordinate modes that compute
+ *  the same: no flag = asymmetric (nearest: floor), align_corners (nearest: rounded half up), half_pixel_centers =
+ *  half_pixel for bilinear, tf_half_pixel_for_nn (floor) for nearest. */
+function resize(bilinear: boolean): Converter {
+  const opName = bilinear ? 'RESIZE_BILINEAR' : 'RESIZE_NEAREST_NEIGHBOR';
+  return (c) => {
+    arity(c, 2, 2, opName);
+    checkOptions(c, bilinear ? OptionsType.ResizeBilinearOptions : OptionsType.ResizeNearestNeighborOptions, opName);
+    const { alignCorners, halfPixelCenters } = readResizeOptions(c.op.options, bilinear);
+    if (alignCorners && halfPixelCenters) throw new UnsupportedFeature(`${opName} with both align_corners and half_pixel_centers`);
+    const x = tensor(c, 0);
+    if (x.shape.length !== 4) c.tt.fail(`operator ${c.op.index} (${opName}) input [${x.shape}] is not NHWC`);
+    const size = constInts(c, 1, opName, 'size').values;
+    if (size.length !== 2 || size.some((v) => !Number.isInteger(v) || v < 1))
+      c.tt.fail(`operator ${c.op.index} (${opName}) size [${size}] is not two positive integers`);
+    const [n, h, w, ch] = x.shape;
+    expectShape(c, opName, c.tt.tensors[c.name].shape, [n, size[0], size[1], ch]);
+    const coordinateMode = alignCorners
+      ? 'align_corners'
+      : !halfPixelCenters
+        ? 'asymmetric'
+        : bilinear
+          ? 'half_pixel'
+          : 'tf_half_pixel_for_nn';
+    const attrs = {
+      mode: bilinear ? ('linear' as const) : ('nearest' as const),
+      coordinateMode,
+      nearestMode: alignCorners ? ('round_prefer_ceil' as const) : ('floor' as const),
+      size: [size[0], size[1]] as [number, number],
+      scales: [size[0] / h, size[1] / w] as [number, number],
+    } as const;
+    return [{ name: c.name, op: 'Resize', inputs: [x.name], outputs: [c.name], attrs }];
+  };
+}
+
 /** An element-wise builtin without options that maps to an IR op of the same meaning. */
-function elementwise(op: Extract<OpType, 'Sigmoid' | 'Tanh' | 'Exp' | 'Log'>, opName: string): Converter {
+function elementwise(
+  op: Extract<OpType, 'Sigmoid' | 'Tanh' | 'Exp' | 'Log' | 'Abs' | 'Sqrt' | 'Floor' | 'Ceil' | 'Round' | 'Sin' | 'Cos'>,
+  opName: string,
+): Converter {
   return (c) => {
     arity(c, 1, 1, opName);
     return [{ name: c.name, op, inputs: [required(c, 0)], outputs: [c.name], attrs: {} }];
   };
 }
 
-/** MEAN / SUM / REDUCE_MAX: the axes are a constant int32 input (NHWC already), keep_dims an option. */
-function reducer(op: Extract<OpType, 'ReduceMean' | 'ReduceSum' | 'ReduceMax'>, opName: string): Converter {
+/** MINIMUM / MAXIMUM / POW: two inputs broadcast NumPy-style, no options. */
+function broadcastBinary(op: Extract<OpType, 'Min' | 'Max' | 'Pow'>, opName: string): Converter {
+  return (c) => {
+    arity(c, 2, 2, opName);
+    return [{ name: c.name, op, inputs: [required(c, 0), required(c, 1)], outputs: [c.name], attrs: {} }];
+  };
+}
+
+/** LOG_SOFTMAX: over the last axis (the builtin has no options). */
+const logSoftmax: Converter = (c) => {
+  arity(c, 1, 1, 'LOG_SOFTMAX');
+  return [{ name: c.name, op: 'LogSoftmax', inputs: [required(c, 0)], outputs: [c.name], attrs: { axis: -1 } }];
+};
+
+/** ELU: alpha is 1 (the builtin has no options). */
+const elu: Converter = (c) => {
+  arity(c, 1, 1, 'ELU');
+  return [{ name: c.name, op: 'Elu', inputs: [required(c, 0)], outputs: [c.name], attrs: { alpha: 1 } }];
+};
+
+/** MEAN / SUM / REDUCE_MAX / REDUCE_MIN / REDUCE_PROD: the axes are a constant int32 input (NHWC already), keep_dims an option. */
+function reducer(op: Extract<OpType, 'ReduceMean' | 'ReduceSum' | 'ReduceMax' | 'ReduceMin' | 'ReduceProd'>, opName: string): Converter {
   return (c) => {
     arity(c, 2, 2, opName);
     checkOptions(c, OptionsType.ReducerOptions, opName);
@@ -421,13 +579,35 @@ export const CONVERTERS: Record<string, OpImport> = {
   GATHER: { maxVersion: 5, convert: gather },
   BROADCAST_TO: { maxVersion: 3, convert: broadcastTo },
   MIRROR_PAD: { maxVersion: 2, convert: mirrorPad },
+  RESIZE_BILINEAR: { maxVersion: 4, convert: resize(true) },
+  TRANSPOSE_CONV: { maxVersion: 4, convert: transposeConv },
+  DEPTH_TO_SPACE: { maxVersion: 2, convert: blockMove(true) },
+  SPACE_TO_DEPTH: { maxVersion: 2, convert: blockMove(false) },
+  TILE: { maxVersion: 3, convert: tileOp },
+  RESIZE_NEAREST_NEIGHBOR: { maxVersion: 4, convert: resize(false) },
   LOGISTIC: { maxVersion: 2, convert: elementwise('Sigmoid', 'LOGISTIC') },
   TANH: { maxVersion: 2, convert: elementwise('Tanh', 'TANH') },
   EXP: { maxVersion: 1, convert: elementwise('Exp', 'EXP') },
   LOG: { maxVersion: 1, convert: elementwise('Log', 'LOG') },
+  ABS: { maxVersion: 3, convert: elementwise('Abs', 'ABS') },
+  SQRT: { maxVersion: 1, convert: elementwise('Sqrt', 'SQRT') },
+  FLOOR: { maxVersion: 1, convert: elementwise('Floor', 'FLOOR') },
+  CEIL: { maxVersion: 1, convert: elementwise('Ceil', 'CEIL') },
+  ROUND: { maxVersion: 1, convert: elementwise('Round', 'ROUND') },
+  SIN: { maxVersion: 1, convert: elementwise('Sin', 'SIN') },
+  COS: { maxVersion: 1, convert: elementwise('Cos', 'COS') },
+  ELU: { maxVersion: 2, convert: elu },
+  // Version 2 is the int8 form (fixed output scale 16/256), which has no int8 kernel here.
+  LOG_SOFTMAX: { maxVersion: 1, convert: logSoftmax },
+  MINIMUM: { maxVersion: 2, convert: broadcastBinary('Min', 'MINIMUM') },
+  MAXIMUM: { maxVersion: 2, convert: broadcastBinary('Max', 'MAXIMUM') },
+  POW: { maxVersion: 1, convert: broadcastBinary('Pow', 'POW') },
   MEAN: { maxVersion: 2, convert: reducer('ReduceMean', 'MEAN') },
   SUM: { maxVersion: 2, convert: reducer('ReduceSum', 'SUM') },
   REDUCE_MAX: { maxVersion: 2, convert: reducer('ReduceMax', 'REDUCE_MAX') },
+  // Version 2 is their int8 form, which has no int8 kernel here.
+  REDUCE_MIN: { maxVersion: 1, convert: reducer('ReduceMin', 'REDUCE_MIN') },
+  REDUCE_PROD: { maxVersion: 1, convert: reducer('ReduceProd', 'REDUCE_PROD') },
   // Versions past 1 add tensor types (int8, int16, string, bool) or ranks; the tensor table refuses the types we lack.
   CONCATENATION: { maxVersion: 4, convert: concatenation },
   PAD: { maxVersion: 4, convert: pad('PAD') },

@@ -10,6 +10,7 @@ const OP_NAMES: Record<number, string> = {
   4: 'DEPTHWISE_CONV_2D',
   5: 'DEPTH_TO_SPACE',
   6: 'DEQUANTIZE',
+  8: 'FLOOR',
   9: 'FULLY_CONNECTED',
   14: 'LOGISTIC',
   17: 'MAX_POOL_2D',
@@ -19,6 +20,7 @@ const OP_NAMES: Record<number, string> = {
   22: 'RESHAPE',
   23: 'RESIZE_BILINEAR',
   25: 'SOFTMAX',
+  26: 'SPACE_TO_DEPTH',
   28: 'TANH',
   32: 'CUSTOM',
   34: 'PAD',
@@ -31,22 +33,36 @@ const OP_NAMES: Record<number, string> = {
   45: 'STRIDED_SLICE',
   47: 'EXP',
   49: 'SPLIT',
+  50: 'LOG_SOFTMAX',
   53: 'CAST',
   54: 'PRELU',
+  55: 'MAXIMUM',
+  57: 'MINIMUM',
   60: 'PADV2',
   65: 'SLICE',
+  66: 'SIN',
   67: 'TRANSPOSE_CONV',
+  69: 'TILE',
   70: 'EXPAND_DIMS',
   73: 'LOG',
   74: 'SUM',
+  75: 'SQRT',
+  78: 'POW',
+  81: 'REDUCE_PROD',
   82: 'REDUCE_MAX',
   83: 'PACK',
   88: 'UNPACK',
+  89: 'REDUCE_MIN',
   97: 'RESIZE_NEAREST_NEIGHBOR',
   98: 'LEAKY_RELU',
   100: 'MIRROR_PAD',
+  101: 'ABS',
   102: 'SPLIT_V',
+  104: 'CEIL',
+  108: 'COS',
+  111: 'ELU',
   114: 'QUANTIZE',
+  116: 'ROUND',
   117: 'HARD_SWISH',
   126: 'BATCH_MATMUL',
   130: 'BROADCAST_TO',
@@ -70,6 +86,11 @@ export const OptionsType = {
   SliceOptions: 48,
   MirrorPadOptions: 77,
   ReducerOptions: 27,
+  ResizeBilinearOptions: 15,
+  TransposeConvOptions: 49,
+  SpaceToDepthOptions: 19,
+  DepthToSpaceOptions: 94,
+  ResizeNearestNeighborOptions: 74,
   ConcatenationOptions: 10,
   PadOptions: 22,
   TransposeOptions: 26,
@@ -86,6 +107,28 @@ export const OptionsType = {
 /** GatherOptions: axis (may be negative), batch_dims. */
 export function readGatherOptions(t: Table | null): { axis: number; batchDims: number } {
   return { axis: t?.int32(0, 0) ?? 0, batchDims: t?.int32(1, 0) ?? 0 };
+}
+
+/** SpaceToDepthOptions and DepthToSpaceOptions: block_size. */
+export function readBlockSize(t: Table | null): number {
+  return t?.int32(0, 0) ?? 0;
+}
+
+/** TransposeConvOptions: padding, stride_w, stride_h, fused_activation_function (version 4 and later). */
+export function readTransposeConvOptions(t: Table | null): {
+  padding: Padding | number;
+  strideW: number;
+  strideH: number;
+  activation: FusedActivation;
+} {
+  return { padding: padding(t, 0), strideW: t?.int32(1, 0) ?? 0, strideH: t?.int32(2, 0) ?? 0, activation: t?.int8(3, 0) ?? 0 };
+}
+
+/** ResizeBilinearOptions (align_corners 2, half_pixel_centers 3; 0 and 1 are deprecated sizes) and
+ *  ResizeNearestNeighborOptions (align_corners 0, half_pixel_centers 1). */
+export function readResizeOptions(t: Table | null, bilinear: boolean): { alignCorners: boolean; halfPixelCenters: boolean } {
+  const first = bilinear ? 2 : 0;
+  return { alignCorners: t?.bool(first, false) ?? false, halfPixelCenters: t?.bool(first + 1, false) ?? false };
 }
 
 /** MirrorPadOptions: mode REFLECT 0 (edge not repeated), SYMMETRIC 1 (edge repeated). */

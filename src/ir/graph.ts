@@ -39,6 +39,10 @@ export interface Tensor {
 
 export type Activation = 'none' | 'relu' | 'relu6';
 export type PadMode = 'constant' | 'reflect' | 'edge';
+/** ONNX Resize's coordinate_transformation_mode values tinyforge computes (tf_half_pixel_for_nn: nearest only). */
+export type ResizeCoordinateMode = 'half_pixel' | 'pytorch_half_pixel' | 'align_corners' | 'asymmetric' | 'tf_half_pixel_for_nn';
+/** ONNX Resize's nearest_mode: how a fractional source coordinate picks a pixel. */
+export type ResizeNearestMode = 'round_prefer_floor' | 'round_prefer_ceil' | 'floor' | 'ceil';
 /** Explicit padding [top, left, bottom, right]; SAME / asymmetric pads are resolved at import. */
 export type Pads = [number, number, number, number];
 
@@ -77,6 +81,10 @@ export interface OpAttrs {
   /** binarizeInput: as on Dense — sign(x) of every in-bounds tap (padding still contributes 0), exact sum, then bias. */
   Conv2D: ConvAttrs & { binarizeInput?: boolean };
   DepthwiseConv2D: Omit<ConvAttrs, 'groups'> & { multiplier: number };
+  /** Transposed convolution, inputs [x(NHWC), W(O,KH,KW,I), b(O)?] (TFLite TRANSPOSE_CONV's OHWI): input pixel (iy, ix)
+   *  adds x·W[·,ky,kx,·] to output (iy·stride − pad_top + ky, ix·stride − pad_left + kx). Output size per axis
+   *  (in − 1)·stride + k − pad_begin − pad_end + outputPadding; one group, no dilation. */
+  ConvTranspose: { strides: [number, number]; pads: Pads; outputPadding: [number, number]; activation: Activation };
   MaxPool: { kernel: [number, number]; strides: [number, number]; pads: Pads; activation: Activation };
   AveragePool: {
     kernel: [number, number];
@@ -91,6 +99,11 @@ export interface OpAttrs {
   Sub: { activation: Activation };
   Mul: { activation: Activation };
   Div: Record<string, never>;
+  /** Element-wise min / max of two inputs with numpy broadcasting (ONNX Min/Max of more inputs become a chain). */
+  Min: Record<string, never>;
+  Max: Record<string, never>;
+  /** a^b with numpy broadcasting (float only). */
+  Pow: Record<string, never>;
   Concat: { axis: number };
   Relu: Record<string, never>;
   Clip: { min: number; max: number };
@@ -105,11 +118,46 @@ export interface OpAttrs {
   PRelu: Record<string, never>;
   Exp: Record<string, never>;
   Log: Record<string, never>;
+  Abs: Record<string, never>;
+  Sqrt: Record<string, never>;
+  Reciprocal: Record<string, never>;
+  Floor: Record<string, never>;
+  Ceil: Record<string, never>;
+  /** Halves to even (ONNX Round). */
+  Round: Record<string, never>;
+  Sign: Record<string, never>;
+  Erf: Record<string, never>;
+  Sin: Record<string, never>;
+  Cos: Record<string, never>;
+  /** x < 0 ? alpha · (e^x − 1) : x. */
+  Elu: { alpha: number };
+  /** gamma · (x > 0 ? x : alpha · (e^x − 1)). */
+  Selu: { alpha: number; gamma: number };
+  /** max(0, x) + min(0, alpha · (e^(x/alpha) − 1)). */
+  Celu: { alpha: number };
+  /** ln(1 + e^x). */
+  Softplus: Record<string, never>;
+  /** x / (1 + |x|). */
+  Softsign: Record<string, never>;
+  /** x > alpha ? x : 0. */
+  ThresholdedRelu: { alpha: number };
+  /** x · tanh(softplus(x)). */
+  Mish: Record<string, never>;
+  /** x · Φ(x) (approximate 'none', with erf) or its tanh approximation (ONNX Gelu, opset 20). */
+  Gelu: { approximate: 'none' | 'tanh' };
   /** Reductions over `axes` of the IR tensor (NHWC axes for 4-D); keepdims leaves 1s in their place. */
   ReduceMean: ReduceAttrs;
   ReduceMax: ReduceAttrs;
   ReduceSum: ReduceAttrs;
+  ReduceMin: ReduceAttrs;
+  ReduceProd: ReduceAttrs;
+  ReduceL1: ReduceAttrs;
+  ReduceL2: ReduceAttrs;
+  ReduceSumSquare: ReduceAttrs;
+  ReduceLogSumExp: ReduceAttrs;
   Softmax: { axis: number; beta: number };
+  /** ln(softmax(x)) along one axis: (x − max) − ln Σ e^(x − max). */
+  LogSoftmax: { axis: number };
   Reshape: { shape: number[] };
   Transpose: { perm: number[] };
   /** ONNX order: begins for every axis, then ends. mode (default constant): reflect mirrors without repeating the edge,
@@ -121,9 +169,24 @@ export interface OpAttrs {
   Gather: { axis: number; indices: number[]; indicesShape: number[] };
   /** Broadcast to `shape` (same rank as the input; each input dim is 1 or equal). */
   Expand: { shape: number[] };
+  /** Resize over H and W of an NHWC tensor (ONNX Resize / Upsample, TFLite RESIZE_*): `size` is the output [H, W];
+   *  `scales` the factors the coordinate transform divides by (ONNX's given scales, else output / input size). */
+  Resize: {
+    mode: 'nearest' | 'linear';
+    coordinateMode: ResizeCoordinateMode;
+    nearestMode: ResizeNearestMode;
+    size: [number, number];
+    scales: [number, number];
+  };
   /** The last axis read as [groups, C/groups] and written as [C/groups, groups] (ShuffleNet's channel shuffle). */
   ChannelShuffle: { groups: number };
   BatchNormalization: { epsilon: number };
+  /** Normalises each slice x[i0..i(axis-1), …] over the trailing axes from `axis` (in IR memory order): inputs
+   *  [x, scale, bias?], scale and bias shaped like those trailing axes (ONNX LayerNormalization, opset 17). */
+  LayerNormalization: { axis: number; epsilon: number };
+  /** Normalises each (sample, channel) over the axes between the batch and the channel (H, W of NHWC): inputs
+   *  [x, scale [C], bias [C]] (ONNX InstanceNormalization). */
+  InstanceNormalization: { epsilon: number };
   /** ONNX GRU, one direction, default activations (sigmoid, tanh). Inputs [X [T,B,I], W [3H,I], R [3H,H], B [6H]?,
    *  initialH [1,B,H]?], gates in ONNX order z, r, h. Output [T,B,H] (every step) or [1,B,H] (the last one). */
   GRU: RecurrentAttrs & { linearBeforeReset: boolean };
@@ -141,6 +204,7 @@ export const OP_TYPES = [
   'Dense',
   'Conv2D',
   'DepthwiseConv2D',
+  'ConvTranspose',
   'MaxPool',
   'AveragePool',
   'GlobalAveragePool',
@@ -148,6 +212,9 @@ export const OP_TYPES = [
   'Sub',
   'Mul',
   'Div',
+  'Min',
+  'Max',
+  'Pow',
   'Concat',
   'Relu',
   'Clip',
@@ -159,10 +226,35 @@ export const OP_TYPES = [
   'PRelu',
   'Exp',
   'Log',
+  'Abs',
+  'Sqrt',
+  'Reciprocal',
+  'Floor',
+  'Ceil',
+  'Round',
+  'Sign',
+  'Erf',
+  'Sin',
+  'Cos',
+  'Elu',
+  'Selu',
+  'Celu',
+  'Softplus',
+  'Softsign',
+  'ThresholdedRelu',
+  'Mish',
+  'Gelu',
   'ReduceMean',
   'ReduceMax',
   'ReduceSum',
+  'ReduceMin',
+  'ReduceProd',
+  'ReduceL1',
+  'ReduceL2',
+  'ReduceSumSquare',
+  'ReduceLogSumExp',
   'Softmax',
+  'LogSoftmax',
   'Reshape',
   'Transpose',
   'Pad',
@@ -170,7 +262,10 @@ export const OP_TYPES = [
   'Gather',
   'Expand',
   'ChannelShuffle',
+  'Resize',
   'BatchNormalization',
+  'LayerNormalization',
+  'InstanceNormalization',
   'GRU',
   'LSTM',
   'Quantize',

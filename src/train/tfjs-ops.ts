@@ -4,8 +4,10 @@
 // [1,KH,KW,C·M]) so writing them back is a plain copy.
 import { tf } from './tf.ts';
 import type { Activation, Node, OpType, Pads, Tensor } from '../ir/graph.ts';
+import { normalizeAxis } from '../ir/ops/op-def.ts';
 import { signSte } from './ste.ts';
 import { mirrorIndex } from '../reference/strided-view.ts';
+import { linearTable, nearestTable } from '../reference/resize-tables.ts';
 
 /** What a forward needs besides the node and its input values. */
 export interface TfjsOpContext {
@@ -68,6 +70,26 @@ export const tfjsOps = {
     const y = tf.depthwiseConv2d(x as tf.Tensor4D, w, a.strides, hasPads(a.pads) ? tfPads(a.pads) : 'valid');
     return activate(withBias(y, xs[2]), a.activation);
   },
+  ConvTranspose: (n, xs, c) => {
+    const a = n.attrs;
+    const x = xs[0] as tf.Tensor4D;
+    const [o, kh, kw] = xs[1]!.shape as number[];
+    const w = tf.transpose(xs[1]!, [1, 2, 0, 3]) as tf.Tensor4D; // OHWI → [KH, KW, out, in]
+    const full = [(x.shape[1] - 1) * a.strides[0] + kh!, (x.shape[2] - 1) * a.strides[1] + kw!];
+    let y: tf.Tensor = tf.conv2dTranspose(x, w, [x.shape[0], full[0], full[1], o!], a.strides, 'valid');
+    // The pads crop the full result; output padding reaches past it, where only the bias lands.
+    const [, outH, outW] = c.out.shape;
+    const past = [Math.max(0, a.pads[0] + outH - full[0]), Math.max(0, a.pads[1] + outW - full[1])];
+    if (past[0] || past[1])
+      y = tf.pad(y, [
+        [0, 0],
+        [0, past[0]],
+        [0, past[1]],
+        [0, 0],
+      ]);
+    y = tf.slice(y, [0, a.pads[0], a.pads[1], 0], [-1, outH, outW, -1]);
+    return activate(withBias(y, xs[2]), a.activation);
+  },
   MaxPool: (n, xs) => {
     const a = n.attrs;
     const padded = hasPads(a.pads) ? tf.pad(xs[0]!, tfPads(a.pads), -3.4e38) : xs[0]!;
@@ -89,6 +111,9 @@ export const tfjsOps = {
   Sub: (n, xs) => activate(tf.sub(xs[0]!, xs[1]!), n.attrs.activation),
   Mul: (n, xs) => activate(tf.mul(xs[0]!, xs[1]!), n.attrs.activation),
   Div: (_n, xs) => tf.div(xs[0]!, xs[1]!),
+  Min: (_n, xs) => tf.minimum(xs[0]!, xs[1]!),
+  Max: (_n, xs) => tf.maximum(xs[0]!, xs[1]!),
+  Pow: (_n, xs) => tf.pow(xs[0]!, xs[1]!),
   Concat: (n, xs) => tf.concat(xs as tf.Tensor[], norm(n.attrs.axis, xs[0]!.rank)),
   Relu: (_n, xs) => tf.relu(xs[0]!),
   Clip: (n, xs) => tf.clipByValue(xs[0]!, n.attrs.min, n.attrs.max),
@@ -100,9 +125,46 @@ export const tfjsOps = {
   PRelu: (_n, xs) => tf.prelu(xs[0]!, xs[1]!),
   Exp: (_n, xs) => tf.exp(xs[0]!),
   Log: (_n, xs) => tf.log(xs[0]!),
+  Abs: (_n, xs) => tf.abs(xs[0]!),
+  Sqrt: (_n, xs) => tf.sqrt(xs[0]!),
+  Reciprocal: (_n, xs) => tf.reciprocal(xs[0]!),
+  Floor: (_n, xs) => tf.floor(xs[0]!),
+  Ceil: (_n, xs) => tf.ceil(xs[0]!),
+  Round: (_n, xs) => tf.round(xs[0]!),
+  Sign: (_n, xs) => tf.sign(xs[0]!),
+  Erf: (_n, xs) => tf.erf(xs[0]!),
+  Sin: (_n, xs) => tf.sin(xs[0]!),
+  Cos: (_n, xs) => tf.cos(xs[0]!),
+  // The e^x branches see min(x, 0), so a large positive x gives no ∞ (and no NaN gradient through the unused branch).
+  Elu: (n, xs) => tf.add(tf.relu(xs[0]!), tf.mul(n.attrs.alpha, tf.expm1(tf.minimum(xs[0]!, 0)))),
+  Selu: (n, xs) => tf.mul(n.attrs.gamma, tf.add(tf.relu(xs[0]!), tf.mul(n.attrs.alpha, tf.expm1(tf.minimum(xs[0]!, 0))))),
+  Celu: (n, xs) => tf.add(tf.relu(xs[0]!), tf.mul(n.attrs.alpha, tf.expm1(tf.div(tf.minimum(xs[0]!, 0), n.attrs.alpha)))),
+  Softplus: (_n, xs) => tf.softplus(xs[0]!),
+  Softsign: (_n, xs) => tf.div(xs[0]!, tf.add(1, tf.abs(xs[0]!))),
+  ThresholdedRelu: (n, xs) => tf.mul(xs[0]!, tf.cast(tf.greater(xs[0]!, n.attrs.alpha), 'float32')),
+  Mish: (_n, xs) => tf.mul(xs[0]!, tf.tanh(tf.softplus(xs[0]!))),
+  Gelu: (n, xs) => {
+    const x = xs[0]!;
+    const inner =
+      n.attrs.approximate === 'tanh'
+        ? tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))
+        : tf.erf(tf.div(x, Math.SQRT2));
+    return tf.mul(tf.mul(0.5, x), tf.add(1, inner));
+  },
   ReduceMean: (n, xs) => tf.mean(xs[0]!, n.attrs.axes, n.attrs.keepdims),
   ReduceMax: (n, xs) => tf.max(xs[0]!, n.attrs.axes, n.attrs.keepdims),
   ReduceSum: (n, xs) => tf.sum(xs[0]!, n.attrs.axes, n.attrs.keepdims),
+  ReduceMin: (n, xs) => tf.min(xs[0]!, n.attrs.axes, n.attrs.keepdims),
+  ReduceProd: (n, xs) => tf.prod(xs[0]!, n.attrs.axes, n.attrs.keepdims),
+  ReduceL1: (n, xs) => tf.sum(tf.abs(xs[0]!), n.attrs.axes, n.attrs.keepdims),
+  ReduceL2: (n, xs) => tf.sqrt(tf.sum(tf.square(xs[0]!), n.attrs.axes, n.attrs.keepdims)),
+  ReduceSumSquare: (n, xs) => tf.sum(tf.square(xs[0]!), n.attrs.axes, n.attrs.keepdims),
+  ReduceLogSumExp: (n, xs) => tf.logSumExp(xs[0]!, n.attrs.axes, n.attrs.keepdims),
+  LogSoftmax: (n, xs) => {
+    const x = xs[0]!;
+    const axis = norm(n.attrs.axis, x.rank);
+    return tf.sub(x, tf.logSumExp(x, axis, true));
+  },
   Softmax: (n, xs) => {
     const x = xs[0]!;
     const axis = norm(n.attrs.axis, x.rank);
@@ -161,6 +223,27 @@ export const tfjsOps = {
   },
   Gather: (n, xs, c) => tf.reshape(take(xs[0]!, n.attrs.indices, norm(n.attrs.axis, xs[0]!.rank)), runShape(c.out.shape, c)),
   Expand: (_n, xs, c) => tf.broadcastTo(xs[0]!, runShape(c.out.shape, c)),
+  Resize: (n, xs) => {
+    const a = n.attrs;
+    const x = xs[0]!;
+    const [, h, w] = x.shape as number[];
+    if (a.mode === 'nearest')
+      return take(
+        take(x, Array.from(nearestTable(h, a.size[0], a.scales[0], a)), 1),
+        Array.from(nearestTable(w, a.size[1], a.scales[1], a)),
+        2,
+      );
+    // Bilinear as two weighted gathers: along H, then along W (the same tables as the reference).
+    const blend = (t: tf.Tensor, table: ReturnType<typeof linearTable>, axis: number) => {
+      const lo = Array.from(table.index.filter((_, i) => i % 2 === 0));
+      const hi = Array.from(table.index.filter((_, i) => i % 2 === 1));
+      const shape = axis === 1 ? [1, lo.length, 1, 1] : [1, 1, lo.length, 1];
+      const wLo = tf.tensor(Array.from(table.weight.filter((_, i) => i % 2 === 0)), shape);
+      const wHi = tf.tensor(Array.from(table.weight.filter((_, i) => i % 2 === 1)), shape);
+      return tf.add(tf.mul(take(t, lo, axis), wLo), tf.mul(take(t, hi, axis), wHi));
+    };
+    return blend(blend(x, linearTable(h, a.size[0], a.scales[0], a), 1), linearTable(w, a.size[1], a.scales[1], a), 2);
+  },
   ChannelShuffle: (n, xs) => {
     const x = xs[0]!;
     const shape = x.shape as number[];
@@ -185,6 +268,28 @@ export const tfjsOps = {
       varVar.assign(tf.add(tf.mul(varVar, mom), tf.mul(m.variance, 1 - mom)));
     });
     return tf.batchNorm(x, m.mean, m.variance, bias, scale, n.attrs.epsilon);
+  },
+  LayerNormalization: (n, xs) => {
+    const x = xs[0]!;
+    const first = normalizeAxis(n.attrs.axis, x.rank)!;
+    const { mean, variance } = tf.moments(
+      x,
+      [...Array(x.rank - first).keys()].map((i) => first + i),
+      true,
+    );
+    const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, n.attrs.epsilon)));
+    const scaled = tf.mul(normed, xs[1]!);
+    return xs[2] ? tf.add(scaled, xs[2]) : scaled;
+  },
+  InstanceNormalization: (n, xs) => {
+    const x = xs[0]!;
+    const { mean, variance } = tf.moments(
+      x,
+      [...Array(x.rank - 2).keys()].map((i) => i + 1),
+      true,
+    );
+    const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, n.attrs.epsilon)));
+    return tf.add(tf.mul(normed, xs[1]!), xs[2]!);
   },
   GRU: null,
   LSTM: null,

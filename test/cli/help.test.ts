@@ -1,6 +1,6 @@
 // Every command explains itself with --help and an example; preprocessing flags reach the evaluation.
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { buildProgram } from '../../src/cli/main.ts';
 
 function cli(...args: string[]) {
@@ -9,6 +9,21 @@ function cli(...args: string[]) {
 }
 
 describe('cli', () => {
+  it('stops quietly with exit 0 when the reader of its output has gone (`tinyforge … | head`)', async () => {
+    for (const args of [
+      ['deploy', '--help'],
+      ['recipes', '--json'],
+    ]) {
+      const child = spawn('node', ['bin/tinyforge.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy(); // closed before the first write: that write fails with EPIPE
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
+      const code = await new Promise<number | null>((done) => child.on('close', done));
+      expect(stderr, args.join(' ')).not.toMatch(/EPIPE|Unhandled/);
+      expect(code, args.join(' ')).toBe(0);
+    }
+  });
+
   it('prints help with an example', () => {
     const r = cli('--help');
     expect(r.code).toBe(0);

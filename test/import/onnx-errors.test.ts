@@ -39,23 +39,36 @@ describe('ONNX bad input', () => {
     expect(g.tensors.x.shape).toEqual([1, 12, 12, 4]);
   });
 
+  it('a Cast of a runtime tensor to another type than float32 is unsupported-attribute naming the node and the type', () => {
+    const model = encodeModel(
+      makeModel({
+        inputs: [valueInfo('x', [1, 4])],
+        outputs: [valueInfo('y', [1, 4])],
+        nodes: [node('Cast', ['x'], ['y'], { to: 6 }, 'to_int')],
+      }),
+    );
+    const e = errorOf(() => importOnnx(model, 'cast.onnx'));
+    expect(e.code).toBe('unsupported-attribute');
+    expect(e.diagnostic.notes).toHaveLength(1);
+    expect(e.diagnostic.notes![0]).toMatch(/^node "to_int" \(Cast\): Cast of a runtime tensor to INT32/);
+  });
+
   it('unsupported ops: one error naming every unsupported node and its op', () => {
     const model = encodeModel(
       makeModel({
         inputs: [valueInfo('x', [1, 3, 8, 8])],
-        outputs: [valueInfo('y', [1, 3, 16, 16])],
-        initializers: [floatTensor('scales', [4], [1, 1, 2, 2])],
+        outputs: [valueInfo('y', [1, 3, 8, 8])],
         nodes: [
           node('Relu', ['x'], ['a'], {}, 'act'),
-          node('Resize', ['a', '', 'scales'], ['b'], { mode: 'nearest' }, 'up1'),
-          node('Erf', ['b'], ['y'], {}, 'gelu_part'),
+          node('LpNormalization', ['a'], ['b'], {}, 'norm1'),
+          node('Hardmax', ['b'], ['y'], {}, 'hardmax'),
         ],
       }),
     );
     const e = errorOf(() => importOnnx(model, 'seg.onnx'));
     expect(e.code).toBe('unsupported-op');
     expect(e.message).toMatch(/^2 nodes/);
-    expect(e.diagnostic.notes).toEqual(['node "up1" (Resize)', 'node "gelu_part" (Erf)']);
+    expect(e.diagnostic.notes).toEqual(['node "norm1" (LpNormalization)', 'node "hardmax" (Hardmax)']);
     expect(formatDiagnostic(e.diagnostic)).toContain('seg.onnx');
   });
 

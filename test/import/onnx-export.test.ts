@@ -64,7 +64,20 @@ describe('exportOnnx', () => {
     const div = b.node('Div', [sub, b.constant('d', [2], [1])]);
     const hs = b.node('HardSwish', [b.node('Mul', [mp, b.constant('k8', [8], [1])])]);
     const ex = b.node('Log', [b.node('Exp', [b.node('HardSigmoid', [hs], { alpha: 0.3, beta: 0.2 })])]);
-    const pr = b.node('PRelu', [ex, b.constant('slope', [0.1, 0.2, 0.3, 0.4], [4])]);
+    // The one-input math ops, on the sigmoid's (0, 1) values so each sees inputs in its domain.
+    const rc = b.node('Reciprocal', [b.node('Add', [b.node('Sqrt', [b.node('Abs', [s])]), b.constant('one', [1], [1])])]);
+    const trig = b.node('Cos', [b.node('Sin', [b.node('Erf', [rc])])]);
+    const expo = b.node('Celu', [b.node('Selu', [b.node('Elu', [trig], { alpha: 0.5 })])], { alpha: 1.5 });
+    const soft = b.node('Mish', [b.node('ThresholdedRelu', [b.node('Softsign', [b.node('Softplus', [expo])])], { alpha: 0.1 })]);
+    const gl = b.node('Gelu', [b.node('Gelu', [soft], { approximate: 'none' })], { approximate: 'tanh' });
+    const seven = b.node('Mul', [s, b.constant('seven', [7], [1])]);
+    const rounding = b.node('Add', [
+      b.node('Add', [b.node('Floor', [seven]), b.node('Ceil', [seven])]),
+      b.node('Add', [b.node('Round', [seven]), b.node('Sign', [seven])]),
+    ]);
+    const mixed = b.node('Add', [gl, b.node('Mul', [rounding, b.constant('tenth', [0.1], [1])])]);
+    const math = b.node('Pow', [b.node('Min', [b.node('Max', [mixed, s]), b.constant('cap', [2], [1])]), b.constant('two', [2], [1])]);
+    const pr = b.node('PRelu', [b.node('Add', [ex, math]), b.constant('slope', [0.1, 0.2, 0.3, 0.4], [4])]);
     const red = b.node('Add', [
       b.node('Add', [pr, b.node('ReduceMean', [pr], { axes: [1, 2], keepdims: true })]),
       b.node('ReduceMax', [pr], { axes: [3], keepdims: true }),
@@ -76,7 +89,14 @@ describe('exportOnnx', () => {
     const ga = b.node('Gather', [rev], { axis: 3, indices: [7, 6, 5, 4, 3, 2, 1, 0], indicesShape: [8] });
     const first = b.node('Slice', [ga], { starts: [0, 0, 0, 0], ends: [1, 3, 2, 1], steps: [1, 1, 1, 1] });
     const moved = b.node('Add', [ga, b.node('Expand', [first], { shape: [1, 3, 2, 8] })]);
-    const gap = b.node('GlobalAveragePool', [b.node('Pad', [moved], { pads: [0, 1, 1, 0, 0, 1, 0, 0], value: 0, mode: 'reflect' })]);
+    const up = b.node('Resize', [moved], { mode: 'linear', coordinateMode: 'align_corners', size: [5, 4], scales: [5 / 3, 2] });
+    const upConv = b.node('ConvTranspose', [up, b.constant('ctw', randn(8 * 3 * 3 * 8, 41, 0.2), [8, 3, 3, 8])], {
+      strides: [2, 2],
+      pads: [1, 1, 1, 1],
+      outputPadding: [1, 1],
+    });
+    const down = b.node('Resize', [upConv], { mode: 'nearest', size: [3, 2], scales: [0.3, 0.3] });
+    const gap = b.node('GlobalAveragePool', [b.node('Pad', [down], { pads: [0, 1, 1, 0, 0, 1, 0, 0], value: 0, mode: 'reflect' })]);
     const tr = b.node('Transpose', [cat], { perm: [0, 3, 1, 2] });
     const flat = b.node('Reshape', [tr], { shape: [1, -1] });
     const d = b.node('Dense', [flat, b.constant('dw', randn(5 * 48, 9, 0.2), [5, 48])], { activation: 'relu' });
@@ -84,8 +104,22 @@ describe('exportOnnx', () => {
     const relu = b.node('Relu', [b.node('Add', [clip, b.constant('ab', [1, 2, 3, 4, 5], [5])])]);
     const sm = b.node('Softmax', [relu], { axis: -1, beta: 1 });
     b.output(sm);
+    b.output(b.node('LogSoftmax', [relu], { axis: -1 }));
     b.output(gap);
     b.output(b.node('ReduceSum', [cat], { axes: [1, 3], keepdims: false }));
+    b.output(
+      b.node(
+        'InstanceNormalization',
+        [cat, b.constant('in_scale', randn(8, 47, 0.5), [8]), b.constant('in_bias', randn(8, 48, 0.5), [8])],
+        {
+          epsilon: 1e-5,
+        },
+      ),
+    );
+    b.output(b.node('LayerNormalization', [cat, b.constant('ln_scale', randn(16, 46, 0.5), [2, 8])], { axis: 2, epsilon: 1e-5 }));
+    for (const op of ['ReduceMin', 'ReduceL1', 'ReduceL2', 'ReduceSumSquare', 'ReduceLogSumExp'] as const)
+      b.output(b.node(op, [cat], { axes: [1, 3], keepdims: false }));
+    b.output(b.node('ReduceProd', [b.node('Sigmoid', [cat])], { axes: [1, 3], keepdims: true }));
     // The recurrent ops read cat as 3 steps of a batch of 2: a GRU's every step into an LSTM's last one.
     const steps = b.node('Reshape', [cat], { shape: [3, 2, 8] });
     const gru = b.node('GRU', [steps, b.constant('gw', randn(9 * 8, 41, 0.4), [9, 8]), b.constant('gr', randn(9 * 3, 42, 0.4), [9, 3])], {

@@ -68,6 +68,33 @@ describe('importOnnx', () => {
     expect(g.tensors['x'].shape).toEqual([1, 4, 4, 3]);
   });
 
+  it('passes a Cast to float32 of a runtime tensor through and folds Min, Max and Pow of constants', async () => {
+    const x = { name: 'x', dims: [2, 3], data: randn(6, 9) };
+    const model = makeModel({
+      inputs: [valueInfo('x', [2, 3])],
+      outputs: [valueInfo('y', [2, 3])],
+      opset: 13,
+      initializers: [
+        floatTensor('a', [3], [0.5, -2, 3]),
+        floatTensor('b', [2, 1], [1, -1]),
+        floatTensor('c', [], [0.25]),
+        floatTensor('e', [1], [3]),
+      ],
+      nodes: [
+        node('Cast', ['x'], ['xf'], { to: 1 }),
+        node('Min', ['a', 'b', 'c'], ['lo']),
+        node('Max', ['a', 'b'], ['hi']),
+        node('Pow', ['hi', 'e'], ['cube']),
+        node('Add', ['lo', 'cube'], ['k']),
+        node('Mul', ['xf', 'k'], ['y']),
+      ],
+    });
+    const g = await agree(encodeModel(model), [x]);
+    expect(g.nodes.map((n) => n.op)).toEqual(['Mul']);
+    const want = [1, -1].flatMap((b) => [0.5, -2, 3].map((a) => Math.max(a, b) ** 3 + Math.min(a, b, 0.25)));
+    expect(Array.from(g.tensors[g.nodes[0].inputs[1]].data!)).toEqual(want);
+  });
+
   it('reads Clip bounds as attributes before opset 11 and as inputs from 11', async () => {
     const x = { name: 'x', dims: [2, 5], data: randn(10, 6, 8) };
     const io = { inputs: [valueInfo('x', [2, 5])], outputs: [valueInfo('y', [2, 5])] };

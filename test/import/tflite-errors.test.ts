@@ -21,7 +21,27 @@ const CONV = 3,
   GATHER = 36,
   SLICE = 65,
   MIRROR_PAD = 100,
-  BROADCAST_TO = 130;
+  BROADCAST_TO = 130,
+  ABS = 101,
+  SQRT = 75,
+  FLOOR = 8,
+  CEIL = 104,
+  ROUND = 116,
+  SIN = 66,
+  COS = 108,
+  ELU = 111,
+  REDUCE_MIN = 89,
+  REDUCE_PROD = 81,
+  MINIMUM = 57,
+  MAXIMUM = 55,
+  POW = 78,
+  LOG_SOFTMAX = 50,
+  RESIZE_BILINEAR = 23,
+  RESIZE_NEAREST_NEIGHBOR = 97,
+  TRANSPOSE_CONV = 67,
+  DEPTH_TO_SPACE = 5,
+  SPACE_TO_DEPTH = 26,
+  TILE = 69;
 
 describe('TFLite import of hand-built models', () => {
   it('SAME padding with an odd total puts the extra row/column after, as TFLite computes it', () => {
@@ -135,6 +155,103 @@ describe('TFLite import of hand-built models', () => {
     const means = [0, 1, 2, 3].map((c) => [0, 1, 2, 3, 4, 5].reduce((s, p) => s + x[p * 4 + c], 0) / 6);
     const want = Math.max(...means.map((m) => Math.exp(1 / (1 + Math.exp(-m)))));
     expect(runGraph(g, { x }).outputs.y[0]).toBeCloseTo(want, 5);
+  });
+
+  it('ABS, SQRT, SIN, COS, ELU, FLOOR, CEIL and ROUND become the IR ops and compute them', () => {
+    const names = ['x', 'abs', 'sqrt', 'sin', 'cos', 'elu', 'floor', 'ceil', 'round'];
+    const codes = [ABS, SQRT, SIN, COS, ELU, FLOOR, CEIL, ROUND];
+    const model = buildModel(
+      names.map((name) => ({ name, shape: [1, 6], type: 0 })),
+      codes.map((code, i) => ({ code, inputs: [i], outputs: [i + 1] })),
+      [0],
+      [8],
+    );
+    const g = importTflite(model, 'math.tflite');
+    expect(g.nodes.map((n) => [n.op, n.attrs])).toEqual([
+      ['Abs', {}],
+      ['Sqrt', {}],
+      ['Sin', {}],
+      ['Cos', {}],
+      ['Elu', { alpha: 1 }],
+      ['Floor', {}],
+      ['Ceil', {}],
+      ['Round', {}],
+    ]);
+    const x = Float32Array.of(-9, -2.25, -0.5, 0, 1.5, 16);
+    const y = runGraph(g, { x }).outputs.round;
+    // Every step after Floor is an integer already, so Ceil and Round keep it.
+    const want = Array.from(x, (v) => {
+      const c = Math.cos(Math.sin(Math.sqrt(Math.abs(v))));
+      return Math.floor(c < 0 ? Math.expm1(c) : c);
+    });
+    expect(Array.from(y)).toEqual(want);
+  });
+
+  it('REDUCE_MIN and REDUCE_PROD become ReduceMin and ReduceProd and compute them', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, 2, 3], type: 0 },
+        { name: 'last', shape: [1], type: 2, data: i32([-1]) },
+        { name: 'min', shape: [1, 2], type: 0 },
+        { name: 'first', shape: [1], type: 2, data: i32([1]) },
+        { name: 'prod', shape: [1, 1], type: 0 },
+      ],
+      [
+        { code: REDUCE_MIN, inputs: [0, 1], outputs: [2], options: { type: 27, int8: [[0, 0]] } },
+        { code: REDUCE_PROD, inputs: [2, 3], outputs: [4], options: { type: 27, int8: [[0, 1]] } },
+      ],
+      [0],
+      [4],
+    );
+    const g = importTflite(model, 'reduce-min-prod.tflite');
+    expect(g.nodes.map((n) => [n.op, n.attrs])).toEqual([
+      ['ReduceMin', { axes: [2], keepdims: false }],
+      ['ReduceProd', { axes: [1], keepdims: true }],
+    ]);
+    const x = Float32Array.of(3, -2, 5, 0.5, 4, 1.5);
+    expect(Array.from(runGraph(g, { x }).outputs.prod)).toEqual([-2 * 0.5]);
+  });
+
+  it('MAXIMUM, MINIMUM and POW become Max, Min and Pow with broadcasting', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [2, 3], type: 0 },
+        { name: 'floor', shape: [3], type: 0, data: new Uint8Array(Float32Array.of(0.5, 1, 1.5).buffer) },
+        { name: 'max', shape: [2, 3], type: 0 },
+        { name: 'cap', shape: [1], type: 0, data: new Uint8Array(Float32Array.of(2).buffer) },
+        { name: 'min', shape: [2, 3], type: 0 },
+        { name: 'two', shape: [1], type: 0, data: new Uint8Array(Float32Array.of(2).buffer) },
+        { name: 'y', shape: [2, 3], type: 0 },
+      ],
+      [
+        { code: MAXIMUM, inputs: [0, 1], outputs: [2] },
+        { code: MINIMUM, inputs: [2, 3], outputs: [4] },
+        { code: POW, inputs: [4, 5], outputs: [6] },
+      ],
+      [0],
+      [6],
+    );
+    const g = importTflite(model, 'min-max-pow.tflite');
+    expect(g.nodes.map((n) => n.op)).toEqual(['Max', 'Min', 'Pow']);
+    const x = Float32Array.of(0, 1.25, 3, -1, 0.75, 1.75);
+    expect(Array.from(runGraph(g, { x }).outputs.y)).toEqual([0.25, 1.5625, 4, 0.25, 1, 3.0625]);
+  });
+
+  it('LOG_SOFTMAX becomes LogSoftmax over the last axis', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, 3], type: 0 },
+        { name: 'y', shape: [1, 3], type: 0 },
+      ],
+      [{ code: LOG_SOFTMAX, inputs: [0], outputs: [1] }],
+      [0],
+      [1],
+    );
+    const g = importTflite(model, 'log-softmax.tflite');
+    expect(g.nodes.map((n) => [n.op, n.attrs])).toEqual([['LogSoftmax', { axis: -1 }]]);
+    const y = runGraph(g, { x: Float32Array.of(1, 2, 3) }).outputs.y;
+    const lse = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
+    [1, 2, 3].forEach((v, i) => expect(y[i]).toBeCloseTo(v - lse, 5));
   });
 
   it('a DEQUANTIZE of constant int8 weights is folded into a float constant', () => {
@@ -320,5 +437,225 @@ describe('corrupt TFLite files', () => {
       [2],
     );
     expect(errorOf(() => importTflite(model, 'order.tflite')).message).toContain('reads tensor "ghost" before any operator writes it');
+  });
+});
+
+/** TFLite's float reference resize, written out from its kernels (GetNearestNeighbor, ResizeBilinear with
+ *  ComputeInterpolationValues) as an oracle independent of the IR's ONNX coordinate modes. */
+function tfliteResize(x: Float32Array, [h, w, c]: number[], [oh, ow]: number[], bilinear: boolean, align: boolean, half: boolean) {
+  const f = Math.fround;
+  const scale = (i: number, o: number) => f(align && o > 1 ? (i - 1) / (o - 1) : i / o);
+  const y = new Float32Array(oh * ow * c);
+  const nearest = (v: number, i: number, o: number) => {
+    const s = f(f(v + (half ? 0.5 : 0)) * scale(i, o));
+    const k = Math.min(align ? Math.sign(s) * Math.round(Math.abs(s)) : Math.floor(s), i - 1);
+    return half ? Math.max(0, k) : k;
+  };
+  const interp = (v: number, i: number, o: number) => {
+    const s = half ? f(f(f(v + 0.5) * scale(i, o)) - 0.5) : f(v * scale(i, o));
+    return { s, lo: Math.max(Math.floor(s), 0), hi: Math.min(Math.ceil(s), i - 1) };
+  };
+  const at = (r: number, q: number, k: number) => x[(r * w + q) * c + k];
+  for (let r = 0; r < oh; r++)
+    for (let q = 0; q < ow; q++)
+      for (let k = 0; k < c; k++) {
+        const o = (r * ow + q) * c + k;
+        if (!bilinear) {
+          y[o] = at(nearest(r, h, oh), nearest(q, w, ow), k);
+          continue;
+        }
+        const a = interp(r, h, oh);
+        const b = interp(q, w, ow);
+        const dy = a.s - a.lo;
+        const dx = b.s - b.lo;
+        y[o] =
+          at(a.lo, b.lo, k) * (1 - dy) * (1 - dx) +
+          at(a.hi, b.lo, k) * dy * (1 - dx) +
+          at(a.lo, b.hi, k) * (1 - dy) * dx +
+          at(a.hi, b.hi, k) * dy * dx;
+      }
+  return y;
+}
+
+describe('TFLite resize', () => {
+  for (const bilinear of [false, true])
+    for (const [align, half] of [
+      [false, false],
+      [true, false],
+      [false, true],
+    ])
+      it(`${bilinear ? 'RESIZE_BILINEAR' : 'RESIZE_NEAREST_NEIGHBOR'} align_corners=${align} half_pixel_centers=${half} matches TFLite's kernel`, () => {
+        const [h, w, c, oh, ow] = [3, 4, 2, 7, 6];
+        const model = buildModel(
+          [
+            { name: 'x', shape: [1, h, w, c], type: 0 },
+            { name: 'size', shape: [2], type: 2, data: i32([oh, ow]) },
+            { name: 'y', shape: [1, oh, ow, c], type: 0 },
+          ],
+          [
+            {
+              code: bilinear ? RESIZE_BILINEAR : RESIZE_NEAREST_NEIGHBOR,
+              version: 3,
+              inputs: [0, 1],
+              outputs: [2],
+              options: {
+                type: bilinear ? 15 : 74,
+                int8: [
+                  [bilinear ? 2 : 0, align ? 1 : 0],
+                  [bilinear ? 3 : 1, half ? 1 : 0],
+                ],
+              },
+            },
+          ],
+          [0],
+          [2],
+        );
+        const g = importTflite(model, 'resize.tflite');
+        expect(g.nodes.map((n) => n.op)).toEqual(['Resize']);
+        const x = Float32Array.from({ length: h * w * c }, (_, i) => Math.sin(i * 1.7) * 3);
+        const got = runGraph(g, { x }).outputs.y as Float32Array;
+        const want = tfliteResize(x, [h, w, c], [oh, ow], bilinear, align, half);
+        want.forEach((v, i) => expect(got[i], `element ${i}`).toBeCloseTo(v, 5));
+      });
+
+  it('RESIZE_BILINEAR with both align_corners and half_pixel_centers is refused by name', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, 2, 2, 1], type: 0 },
+        { name: 'size', shape: [2], type: 2, data: i32([4, 4]) },
+        { name: 'y', shape: [1, 4, 4, 1], type: 0 },
+      ],
+      [
+        {
+          code: RESIZE_BILINEAR,
+          version: 3,
+          inputs: [0, 1],
+          outputs: [2],
+          options: {
+            type: 15,
+            int8: [
+              [2, 1],
+              [3, 1],
+            ],
+          },
+        },
+      ],
+      [0],
+      [2],
+    );
+    expect(() => importTflite(model, 'resize.tflite')).toThrow(
+      expect.objectContaining({
+        diagnostic: expect.objectContaining({
+          notes: [expect.stringMatching(/RESIZE_BILINEAR with both align_corners and half_pixel_centers/)],
+        }),
+      }),
+    );
+  });
+});
+
+describe('TFLite TRANSPOSE_CONV', () => {
+  for (const [padding, out] of [
+    [0, 6],
+    [1, 7],
+  ] as const)
+    it(`${padding === 0 ? 'SAME' : 'VALID'} padding, stride 2, with bias: the IR scatters as TFLite's reference kernel`, () => {
+      const [h, c, o, k, s] = [3, 2, 3, 3, 2];
+      const w = Float32Array.from({ length: o * k * k * c }, (_, i) => Math.cos(i * 0.7) / 2);
+      const bias = Float32Array.from({ length: o }, (_, i) => i / 10 - 0.1);
+      const f32 = (a: Float32Array) => new Uint8Array(a.buffer);
+      const model = buildModel(
+        [
+          { name: 'shape', shape: [4], type: 2, data: i32([1, out, out, o]) },
+          { name: 'w', shape: [o, k, k, c], type: 0, data: f32(w) },
+          { name: 'x', shape: [1, h, h, c], type: 0 },
+          { name: 'b', shape: [o], type: 0, data: f32(bias) },
+          { name: 'y', shape: [1, out, out, o], type: 0 },
+        ],
+        [
+          {
+            code: TRANSPOSE_CONV,
+            version: 3,
+            inputs: [0, 1, 2, 3],
+            outputs: [4],
+            options: {
+              type: 49,
+              int8: [[0, padding]],
+              int32: [
+                [1, s],
+                [2, s],
+              ],
+            },
+          },
+        ],
+        [2],
+        [4],
+      );
+      const g = importTflite(model, 'tconv.tflite');
+      expect(g.nodes.map((n) => n.op)).toEqual(['ConvTranspose']);
+      const x = Float32Array.from({ length: h * h * c }, (_, i) => Math.sin(i) * 2);
+      // TFLite's reference TransposeConv: scatter each input pixel at iy·s − pad + ky, then add the bias.
+      const total = Math.max(((padding === 0 ? Math.ceil(out / s) : Math.floor((out - k + s) / s)) - 1) * s + k - out, 0);
+      const pad = Math.floor(total / 2);
+      const want = new Float64Array(out * out * o);
+      for (let iy = 0; iy < h; iy++)
+        for (let ix = 0; ix < h; ix++)
+          for (let ky = 0; ky < k; ky++)
+            for (let kx = 0; kx < k; kx++) {
+              const oy = iy * s - pad + ky;
+              const ox = ix * s - pad + kx;
+              if (oy < 0 || ox < 0 || oy >= out || ox >= out) continue;
+              for (let oc = 0; oc < o; oc++)
+                for (let ic = 0; ic < c; ic++)
+                  want[(oy * out + ox) * o + oc] += x[(iy * h + ix) * c + ic] * w[((oc * k + ky) * k + kx) * c + ic];
+            }
+      want.forEach((_, i) => (want[i] += bias[i % o]));
+      const got = runGraph(g, { x }).outputs.y as Float32Array;
+      want.forEach((v, i) => expect(got[i], `element ${i}`).toBeCloseTo(v, 5));
+    });
+});
+
+describe('TFLite DEPTH_TO_SPACE, SPACE_TO_DEPTH, TILE', () => {
+  it('DEPTH_TO_SPACE puts channel (i·b + j)·C′ + c at row h·b + i, column w·b + j; SPACE_TO_DEPTH undoes it', () => {
+    const [h, w, b, c] = [2, 3, 2, 2];
+    const model = buildModel(
+      [
+        { name: 'x', shape: [1, h, w, b * b * c], type: 0 },
+        { name: 's', shape: [1, h * b, w * b, c], type: 0 },
+        { name: 'y', shape: [1, h, w, b * b * c], type: 0 },
+      ],
+      [
+        { code: DEPTH_TO_SPACE, inputs: [0], outputs: [1], options: { type: 94, int32: [[0, b]] } },
+        { code: SPACE_TO_DEPTH, inputs: [1], outputs: [2], options: { type: 19, int32: [[0, b]] } },
+      ],
+      [0],
+      [2],
+    );
+    const g = importTflite(model, 'blocks.tflite');
+    const x = Float32Array.from({ length: h * w * b * b * c }, (_, i) => i);
+    const r = runGraph(g, { x }, { collect: true });
+    const space = r.values!.s as Float32Array;
+    for (let y = 0; y < h * b; y++)
+      for (let z = 0; z < w * b; z++)
+        for (let k = 0; k < c; k++) {
+          const src = ((Math.floor(y / b) * w + Math.floor(z / b)) * b * b + ((y % b) * b + (z % b)) * 1) * c + k;
+          expect(space[(y * w * b + z) * c + k], `s[${y},${z},${k}]`).toBe(x[src]);
+        }
+    expect(Array.from(r.outputs.y)).toEqual(Array.from(x));
+  });
+
+  it('TILE with constant multiples repeats each axis', () => {
+    const model = buildModel(
+      [
+        { name: 'x', shape: [2, 3], type: 0 },
+        { name: 'm', shape: [2], type: 2, data: i32([3, 2]) },
+        { name: 'y', shape: [6, 6], type: 0 },
+      ],
+      [{ code: TILE, inputs: [0, 1], outputs: [2] }],
+      [0],
+      [2],
+    );
+    const g = importTflite(model, 'tile.tflite');
+    const y = runGraph(g, { x: Float32Array.from([1, 2, 3, 4, 5, 6]) }).outputs.y;
+    expect(Array.from(y)).toEqual(Array.from({ length: 36 }, (_, i) => 1 + ((Math.floor(i / 6) % 2) * 3 + ((i % 6) % 3))));
   });
 });

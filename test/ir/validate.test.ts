@@ -43,10 +43,10 @@ describe('validateGraph', () => {
 
   it('unknown-op', () => {
     const g = cloneGraph(small());
-    (g.nodes[1] as { op: string }).op = 'Resize';
+    (g.nodes[1] as { op: string }).op = 'Einsum';
     const e = validationError(g);
     expect(e.code).toBe('unknown-op');
-    expect(text(e)).toContain('node "relu1" (Resize): op "Resize" is not an IR op');
+    expect(text(e)).toContain('node "relu1" (Einsum): op "Einsum" is not an IR op');
   });
 
   it('dangling-tensor: a missing input and an unproduced graph output', () => {

@@ -1,17 +1,19 @@
 // PRelu end to end: ONNX import (per-channel slope on NCHW and on [N,C,L], one shared slope) and the float reference
-// against onnxruntime; the ONNX export run by onnxruntime; int8 quantization keeps it in float (no int8 kernel) and
-// says so; the C kernel against the reference on the host.
+// against onnxruntime; the ONNX export run by onnxruntime; int8 (TFLM PRELU arithmetic) against onnxruntime's float
+// result quantized, and int8 quantization keeping it int8; the C kernels against the reference on the host.
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from '../../src/import/onnx-export.ts';
 import { importOnnx } from '../../src/import/onnx.ts';
 import { encodeModel, floatTensor, makeModel, node, valueInfo } from '../../src/import/onnx-proto-write.ts';
 import { GraphBuilder } from '../../src/ir/builder.ts';
-import type { Graph } from '../../src/ir/graph.ts';
+import type { Graph, QuantParams } from '../../src/ir/graph.ts';
+import { runGraph } from '../../src/reference/interpreter.ts';
+import { dequantizeArray, quantizeArray } from '../../src/reference/quant.ts';
 import { createLog } from '../../src/compress/pass.ts';
 import { runPipeline } from '../../src/compress/pipeline.ts';
 import { validateGraph } from '../../src/ir/validate.ts';
 import { compare } from '../../src/conformance/run-case.ts';
-import { randF32, rng } from '../codegen/graphs.ts';
+import { q, randF32, randI8, rng } from '../codegen/graphs.ts';
 import { checkAgainstReference } from '../firmware/kernel-check.ts';
 import { runIr, runOrt } from '../import/onnx-fixtures.ts';
 
@@ -33,6 +35,22 @@ function preluGraph(shape: number[], slopeShape: number[]): Graph {
   const x = b.input('x', shape);
   const n = slopeShape.reduce((a, d) => a * d, 1);
   b.output(b.node('PRelu', [x, b.constant('slope', randF32(rng(8), n, 0, 0.5), slopeShape)], {}, 'y'));
+  return b.build();
+}
+
+function int8PreluGraph(
+  shape: number[],
+  slopeShape: number[],
+  slope: Float32Array,
+  qin: QuantParams,
+  qa: QuantParams,
+  qout: QuantParams,
+): Graph {
+  const b = new GraphBuilder(`int8 PRelu [${shape}] slope [${slopeShape}]`);
+  const x = b.input('x', shape, 'i8', qin);
+  b.output(
+    b.node('PRelu', [x, b.constant('slope', quantizeArray(slope, qa), slopeShape, qa, 'i8')], {}, { name: 'y', dtype: 'i8', quant: qout }),
+  );
   return b.build();
 }
 
@@ -74,20 +92,59 @@ describe('PRelu', () => {
     expect(compare(ort, runIr(g, [x])[0])).toBeUndefined();
   });
 
-  it('int8 quantization keeps it in float between Dequantize and Quantize, with a float-fallback warning', async () => {
+  it('int8 quantization keeps it int8, the slope an int8 constant with one scale', async () => {
     const g = preluGraph([1, 16], [16]);
     const r = rng(5);
     const samples = Array.from({ length: 16 }, () => ({ x: randF32(r, 16, -2, 2) }));
     const log = createLog();
     const { ir } = await runPipeline(g, [{ step: 'quantize-int8', samples: 16 }], { data: { calibration: samples }, log });
-    expect(ir.nodes.map((n) => n.op)).toEqual(['Dequantize', 'PRelu', 'Quantize']);
-    expect(log.diagnostics.map((d) => d.code)).toEqual(['float-fallback']);
+    expect(ir.nodes.map((n) => n.op)).toEqual(['PRelu']);
+    expect([ir.tensors.y.dtype, ir.tensors.slope.dtype, ir.tensors.slope.quant?.scale.length]).toEqual(['i8', 'i8', 1]);
+    expect(log.diagnostics.map((d) => d.code)).toEqual([]);
+  });
+
+  it("int8 is onnxruntime's float result of the dequantized input and slope, quantized, within one step", async () => {
+    const [qin, qa, qout] = [q(0.03, 12), q(0.004, -20), q(0.02, 40)];
+    const xq = randI8(rng(11), 4 * 6);
+    const slopeF = randF32(rng(12), 6, -0.2, 0.6);
+    const g = int8PreluGraph([4, 6], [6], slopeF, qin, qa, qout);
+    const y = runGraph(g, { x: xq }).outputs.y as Int8Array;
+    const slopeQ = dequantizeArray(g.tensors.slope.data as Int8Array, qa);
+    const bytes = encodeModel(
+      makeModel({
+        nodes: [node('PRelu', ['x', 'slope'], ['y'])],
+        initializers: [floatTensor('slope', [6], slopeQ)],
+        inputs: [valueInfo('x', [4, 6])],
+        outputs: [valueInfo('y', [4, 6])],
+        opset: 13,
+      }),
+    );
+    const [ort] = await runOrt(bytes, { x: { dims: [4, 6], data: dequantizeArray(xq, qin) } });
+    const want = quantizeArray(ort, qout);
+    expect(Math.max(...Array.from(y, (v, i) => Math.abs(v - want[i])))).toBeLessThanOrEqual(1);
   });
 
   it('C kernel matches the reference (per channel last, per channel in the middle, shared)', () => {
     checkAgainstReference(preluGraph([1, 3, 4, 6], [6]), { expectKernels: { reference: ['tfg_prelu_f32'] } });
     checkAgainstReference(preluGraph([1, 6, 10], [6, 1]), { expectKernels: { reference: ['tfg_prelu_f32'] } });
     checkAgainstReference(preluGraph([2, 5], [1]), { expectKernels: { reference: ['tfg_prelu_f32'] } });
+    const [qin, qa, qout] = [q(0.03, 12), q(0.004, -20), q(0.02, 40)];
+    for (const [shape, slopeShape] of [
+      [[1, 3, 4, 6], [6]],
+      [
+        [1, 6, 10],
+        [6, 1],
+      ],
+      [[2, 5], [1]],
+    ]) {
+      const slope = randF32(
+        rng(13),
+        slopeShape.reduce((a, d) => a * d, 1),
+        -0.3,
+        0.8,
+      );
+      checkAgainstReference(int8PreluGraph(shape, slopeShape, slope, qin, qa, qout), { expectKernels: { reference: ['tfg_prelu_s8'] } });
+    }
   });
 
   it('refuses a slope that varies along axes that are not adjacent', () => {

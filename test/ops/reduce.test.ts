@@ -1,4 +1,5 @@
-// ReduceMean / ReduceMax / ReduceSum end to end: ONNX import (attribute and input axes, keepdims both ways, NCHW and
+// ReduceMean / ReduceMax / ReduceSum end to end (and the float-only ReduceMin, ReduceProd, ReduceL1, ReduceL2,
+// ReduceSumSquare, ReduceLogSumExp at the end): ONNX import (attribute and input axes, keepdims both ways, NCHW and
 // rank-3 inputs) and the float reference against onnxruntime; the ONNX export run by onnxruntime; the int8 reference
 // against onnxruntime's float result quantized; int8 quantization keeps them int8; the C kernels against the reference.
 import { describe, expect, it } from 'vitest';
@@ -10,12 +11,16 @@ import type { Graph, OpType, QuantParams } from '../../src/ir/graph.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
 import { dequantizeArray, quantizeArray } from '../../src/reference/quant.ts';
 import { runPipeline } from '../../src/compress/pipeline.ts';
+import { createLog } from '../../src/compress/pass.ts';
 import { compare } from '../../src/conformance/run-case.ts';
 import { q, randF32, randI8, rng } from '../codegen/graphs.ts';
 import { checkAgainstReference } from '../firmware/kernel-check.ts';
 import { runIr, runOrt } from '../import/onnx-fixtures.ts';
 
-type ReduceOp = Extract<OpType, 'ReduceMean' | 'ReduceMax' | 'ReduceSum'>;
+type ReduceOp = Extract<
+  OpType,
+  'ReduceMean' | 'ReduceMax' | 'ReduceSum' | 'ReduceMin' | 'ReduceProd' | 'ReduceL1' | 'ReduceL2' | 'ReduceSumSquare' | 'ReduceLogSumExp'
+>;
 
 /** A one-node ONNX reduction; axes as an attribute, or as a constant input when `axesInput` (opset 13 Sum, 18 others). */
 function reduceOnnx(
@@ -141,6 +146,68 @@ describe('ReduceMean / ReduceMax / ReduceSum', () => {
     checkAgainstReference(reduceGraph('ReduceMax', [3, 4, 2], [0, 2], true, qin, qin), { expectKernels: { reference: ['tfg_reduce_s8'] } });
     checkAgainstReference(reduceGraph('ReduceMean', [1, 4, 5, 3], [1, 2], true, qin, qout), {
       expectKernels: { reference: ['tfg_global_avgpool_s8'] },
+    });
+  });
+});
+
+/** Float-only reductions, each with the input range it is tested on (Prod near 1, so 60 factors stay finite). */
+const FLOAT_ONLY: { op: ReduceOp; lo: number; hi: number }[] = [
+  { op: 'ReduceMin', lo: -3, hi: 3 },
+  { op: 'ReduceProd', lo: 0.6, hi: 1.5 },
+  { op: 'ReduceL1', lo: -3, hi: 3 },
+  { op: 'ReduceL2', lo: -3, hi: 3 },
+  { op: 'ReduceSumSquare', lo: -3, hi: 3 },
+  { op: 'ReduceLogSumExp', lo: -3, hi: 30 },
+];
+
+describe.each(FLOAT_ONLY)('$op (float only)', ({ op, lo, hi }) => {
+  const cases = [
+    { dims: [1, 3, 4, 5], out: [1, 4, 5], axes: [1], keepdims: 0, opset: 13 },
+    { dims: [2, 5, 6], out: [2, 5, 1], axes: [-1], keepdims: 1, opset: 18 },
+    { dims: [2, 3, 4], out: [], axes: undefined, keepdims: 0, opset: 13 },
+  ];
+  it.each(cases)('over [$dims] axes $axes keepdims $keepdims (opset $opset) imports and matches onnxruntime', async (c) => {
+    const bytes = reduceOnnx(op, c.dims, c.out, c.axes, c.keepdims, c.opset);
+    const g = importOnnx(bytes, 'reduce.onnx');
+    expect(g.nodes.map((n) => n.op)).toContain(op);
+    const count = c.dims.reduce((a, d) => a * d, 1);
+    const x = { dims: c.dims, data: randF32(rng(7), count, lo, hi) };
+    const [ort] = await runOrt(bytes, { x });
+    const [ours] = runIr(g, [x]);
+    expect(ours.length).toBe(ort.length);
+    expect(compare(ours, ort)).toBeUndefined();
+  });
+
+  it('exports to ONNX so onnxruntime agrees', async () => {
+    const g = { ...reduceGraph(op, [1, 4, 5, 3], [1, 3], false), metadata: { inputLayout: 'NHWC', outputLayout: 'NHWC' } } as Graph;
+    const x = { dims: [1, 4, 5, 3], data: randF32(rng(4), 60, lo, hi) };
+    const [ort] = await runOrt(exportOnnx(g), { x });
+    expect(compare(ort, runIr(g, [x])[0])).toBeUndefined();
+  });
+
+  it('int8 quantization keeps it in float between Dequantize and Quantize, with a float-fallback warning', async () => {
+    const r = rng(5);
+    const samples = Array.from({ length: 16 }, () => ({ x: randF32(r, 48, lo, hi) }));
+    const log = createLog();
+    const { ir } = await runPipeline(reduceGraph(op, [1, 6, 8], [2], true), [{ step: 'quantize-int8', samples: 16 }], {
+      data: { calibration: samples },
+      log,
+    });
+    expect(ir.nodes.map((n) => n.op)).toEqual(['Dequantize', op, 'Quantize']);
+    expect(log.diagnostics.map((d) => d.code)).toEqual(['float-fallback']);
+  });
+
+  it('C kernel within float tolerance of the reference', () => {
+    const extra = [randF32(rng(8), 60, lo, hi)];
+    checkAgainstReference(reduceGraph(op, [2, 3, 10], [0, 2], true), {
+      expectKernels: { reference: ['tfg_reduce_math_f32'] },
+      samples: 0,
+      extra,
+    });
+    checkAgainstReference(reduceGraph(op, [1, 4, 5, 3], [0, 1, 2, 3], false), {
+      expectKernels: { reference: ['tfg_reduce_math_f32'] },
+      samples: 0,
+      extra,
     });
   });
 });

@@ -60,7 +60,29 @@ function everyOpGraph(): Graph {
   const th = b.node('Tanh', [hs], {}, 'tanh');
   const sg = b.node('Sigmoid', [add], {}, 'sig');
   const lg = b.node('Log', [b.node('Exp', [th], {}, 'exp')], {}, 'log');
-  const hsg = b.node('HardSigmoid', [sg], { alpha: 0.3, beta: 0.4 }, 'hsig');
+  // The one-input math ops, chained on the sigmoid's (0, 1) values so every one sees inputs in its domain.
+  const sq = b.node('Sqrt', [b.node('Abs', [sg], {}, 'abs')], {}, 'sqrt');
+  const rc = b.node('Reciprocal', [b.node('Add', [sq, b.constant('one', [1], [1])], {}, 'one_plus')], {}, 'recip');
+  const trig = b.node('Cos', [b.node('Sin', [b.node('Erf', [rc], {}, 'erf')], {}, 'sin')], {}, 'cos');
+  const expo = b.node('Celu', [b.node('Selu', [b.node('Elu', [trig], { alpha: 0.5 }, 'elu')], {}, 'selu')], { alpha: 1.5 }, 'celu');
+  const soft = b.node('Softsign', [b.node('Softplus', [expo], {}, 'softplus')], {}, 'softsign');
+  const gl = b.node('Gelu', [b.node('Mish', [b.node('ThresholdedRelu', [soft], { alpha: 0.1 }, 'trelu')], {}, 'mish')], {}, 'gelu');
+  const steps = ['Floor', 'Ceil', 'Round', 'Sign'].map((op) =>
+    b.node(op as 'Floor', [b.node('Mul', [sg, b.constant(`k_${op}`, [7], [1])], {}, `scale_${op}`)], {}, op.toLowerCase()),
+  );
+  const stepSum = steps.reduce((acc, t, i) => b.node('Add', [acc, t], {}, `steps_${i}`));
+  const mixed = b.node(
+    'Add',
+    [
+      b.node('Gelu', [gl], { approximate: 'tanh' }, 'gelu_tanh'),
+      b.node('Mul', [stepSum, b.constant('tenth', [0.1], [1])], {}, 'steps_scaled'),
+    ],
+    {},
+    'mixed',
+  );
+  const bounded = b.node('Min', [b.node('Max', [mixed, sq], {}, 'max'), b.constant('cap', [2], [1])], {}, 'min');
+  const squared = b.node('Pow', [bounded, b.constant('two', [2], [1])], {}, 'pow');
+  const hsg = b.node('HardSigmoid', [b.node('Add', [sg, squared], {}, 'sig_mixed')], { alpha: 0.3, beta: 0.4 }, 'hsig');
   const centred = b.node('Sub', [hsg, b.constant('half', [0.5], [1])], {}, 'centred');
   const pr = b.node('PRelu', [centred, b.constant('slope', rand(12, 4), [12])], {}, 'prelu');
   const cat = b.node('Concat', [lg, pr], { axis: 3 }, 'cat');
@@ -74,7 +96,20 @@ function everyOpGraph(): Graph {
   );
   const row = b.node('Slice', [ga], { starts: [0, 0, 0, 0], ends: [1, 1, 4, 24], steps: [1, 1, 1, 1] }, 'row');
   const ex = b.node('Add', [ga, b.node('Expand', [row], { shape: [1, 3, 4, 24] }, 'expand')], { activation: 'none' }, 'add_row');
-  const mirrored = b.node('Pad', [ex], { pads: [0, 1, 0, 0, 0, 0, 1, 0], value: 0, mode: 'reflect' }, 'reflect');
+  const up = b.node('Resize', [ex], { mode: 'linear', size: [6, 8], scales: [2, 2] }, 'upsample');
+  const upConv = b.node(
+    'ConvTranspose',
+    [up, b.constant('ctw', rand(24 * 2 * 2 * 24, 5), [24, 2, 2, 24]), b.constant('ctb', rand(24), [24])],
+    { strides: [2, 2], pads: [1, 1, 2, 1], outputPadding: [0, 1], activation: 'relu' },
+    'upconv',
+  );
+  const down = b.node(
+    'Resize',
+    [upConv],
+    { mode: 'nearest', coordinateMode: 'asymmetric', size: [3, 4], scales: [0.3, 0.25] },
+    'downsample',
+  );
+  const mirrored = b.node('Pad', [down], { pads: [0, 1, 0, 0, 0, 0, 1, 0], value: 0, mode: 'reflect' }, 'reflect');
   const edged = b.node('Pad', [mirrored], { pads: [0, 0, 0, 0, 0, 1, 0, 0], value: 0, mode: 'edge' }, 'edge');
   const pd = b.node('Slice', [edged], { starts: [0, 0, 0, 0], ends: [1, 4, 5, 24], steps: [1, 1, 1, 1] }, 'pad');
   const cl = b.node('Clip', [pd], { min: -0.3, max: 0.8 }, 'clip');
@@ -95,8 +130,50 @@ function everyOpGraph(): Graph {
   const rm = b.node('ReduceMean', [dv], { axes: [1, 2], keepdims: true }, 'rmean');
   const rx = b.node('ReduceMax', [dv], { axes: [3], keepdims: true }, 'rmax');
   const dv2 = b.node('Add', [b.node('Add', [dv, rm], {}, 'plus_mean'), rx], {}, 'plus_max');
-  const rs = b.node('ReduceSum', [dv2], { axes: [1, 2], keepdims: false }, 'rsum');
-  const tr = b.node('Transpose', [dv2], { perm: [0, 3, 1, 2] }, 'tr');
+  const rs0 = b.node('ReduceSum', [dv2], { axes: [1, 2], keepdims: false }, 'rsum');
+  // The float-only reductions over the same axes (Prod of values near 1, so it stays in range).
+  const nearOne = b.node(
+    'Add',
+    [b.node('Mul', [dv2, b.constant('hundredth', [0.01], [1])], {}, 'small'), b.constant('one_r', [1], [1])],
+    {},
+    'near_one',
+  );
+  const more = [
+    b.node('ReduceProd', [nearOne], { axes: [1, 2], keepdims: false }, 'rprod'),
+    ...(['ReduceMin', 'ReduceL1', 'ReduceL2', 'ReduceSumSquare', 'ReduceLogSumExp'] as const).map((op) =>
+      b.node(op, [dv2], { axes: [1, 2], keepdims: false }, op.toLowerCase()),
+    ),
+  ];
+  const rs = more.reduce((acc, t, i) => b.node('Add', [acc, t], {}, `reductions_${i}`), rs0);
+  const ln = b.node(
+    'LayerNormalization',
+    [
+      dv2,
+      b.constant(
+        'ln_scale',
+        rand(5 * 24).map((v) => v + 1),
+        [5, 24],
+      ),
+      b.constant('ln_bias', rand(5 * 24), [5, 24]),
+    ],
+    { axis: 2, epsilon: 1e-3 },
+    'lnorm',
+  );
+  const inorm = b.node(
+    'InstanceNormalization',
+    [
+      ln,
+      b.constant(
+        'in_scale',
+        rand(24).map((v) => v + 1),
+        [24],
+      ),
+      b.constant('in_bias', rand(24), [24]),
+    ],
+    { epsilon: 1e-3 },
+    'inorm',
+  );
+  const tr = b.node('Transpose', [inorm], { perm: [0, 3, 1, 2] }, 'tr');
   const gap = b.node('GlobalAveragePool', [b.node('Transpose', [tr], { perm: [0, 2, 3, 1] }, 'tr2')], {}, 'gap');
   const flat = b.node('Reshape', [gap], { shape: [1, 24] }, 'flat');
   const fc = b.node(
@@ -106,6 +183,7 @@ function everyOpGraph(): Graph {
     'fc',
   );
   b.output(b.node('Softmax', [fc], { axis: -1, beta: 1.5 }, 'probs'));
+  b.output(b.node('LogSoftmax', [fc], { axis: -1 }, 'log_probs'));
   return b.build();
 }
 

@@ -4,6 +4,8 @@ import type { OpEmitter, ScratchRule } from '../op-emitter.ts';
 import { add } from './add.ts';
 import { averagePool } from './average-pool.ts';
 import { batchNormalization } from './batch-normalization.ts';
+import { layerNormalization } from './layer-normalization.ts';
+import { instanceNormalization } from './instance-normalization.ts';
 import { clip } from './clip.ts';
 import { concat } from './concat.ts';
 import { conv2d, conv2dScratch } from './conv2d.ts';
@@ -11,10 +13,35 @@ import { dense, denseScratch } from './dense.ts';
 import { depthwiseConv2d, depthwiseConv2dScratch } from './depthwise-conv2d.ts';
 import { dequantize } from './dequantize.ts';
 import { div } from './div.ts';
+import { max, min, pow } from './min-max-pow.ts';
 import { globalAveragePool } from './global-average-pool.ts';
 import { hardSigmoid } from './hard-sigmoid.ts';
 import { leakyRelu } from './leaky-relu.ts';
-import { exp, hardSwish, log, sigmoid, tanh } from './lut.ts';
+import {
+  abs,
+  ceil,
+  celu,
+  cos,
+  elu,
+  erf,
+  exp,
+  floor,
+  gelu,
+  hardSwish,
+  log,
+  mish,
+  reciprocal,
+  round,
+  selu,
+  sigmoid,
+  sign,
+  sin,
+  softplus,
+  softsign,
+  sqrt,
+  tanh,
+  thresholdedRelu,
+} from './lut.ts';
 import { maxPool } from './max-pool.ts';
 import { mul } from './mul.ts';
 import { pad } from './pad.ts';
@@ -26,14 +53,17 @@ import { gru, lstm, recurrentScratch } from './recurrent.ts';
 import { reduce } from './reduce.ts';
 import { relu } from './relu.ts';
 import { reshape } from './reshape.ts';
-import { softmax } from './softmax.ts';
+import { logSoftmax, softmax } from './softmax.ts';
 import { sub } from './sub.ts';
 import { transpose } from './transpose.ts';
+import { resize } from './resize.ts';
+import { convTranspose } from './conv-transpose.ts';
 
 export const opEmitters = {
   Dense: dense,
   Conv2D: conv2d,
   DepthwiseConv2D: depthwiseConv2d,
+  ConvTranspose: convTranspose,
   MaxPool: maxPool,
   AveragePool: averagePool,
   GlobalAveragePool: globalAveragePool,
@@ -41,6 +71,9 @@ export const opEmitters = {
   Sub: sub,
   Mul: mul,
   Div: div,
+  Min: min,
+  Max: max,
+  Pow: pow,
   Concat: concat,
   Relu: relu,
   Clip: clip,
@@ -52,10 +85,35 @@ export const opEmitters = {
   PRelu: prelu,
   Exp: exp,
   Log: log,
+  Abs: abs,
+  Sqrt: sqrt,
+  Reciprocal: reciprocal,
+  Floor: floor,
+  Ceil: ceil,
+  Round: round,
+  Sign: sign,
+  Erf: erf,
+  Sin: sin,
+  Cos: cos,
+  Elu: elu,
+  Selu: selu,
+  Celu: celu,
+  Softplus: softplus,
+  Softsign: softsign,
+  ThresholdedRelu: thresholdedRelu,
+  Mish: mish,
+  Gelu: gelu,
   ReduceMean: reduce,
   ReduceMax: reduce,
   ReduceSum: reduce,
+  ReduceMin: reduce,
+  ReduceProd: reduce,
+  ReduceL1: reduce,
+  ReduceL2: reduce,
+  ReduceSumSquare: reduce,
+  ReduceLogSumExp: reduce,
   Softmax: softmax,
+  LogSoftmax: logSoftmax,
   Reshape: reshape,
   Transpose: transpose,
   Pad: pad,
@@ -63,7 +121,10 @@ export const opEmitters = {
   Gather: gather,
   Expand: stridedCopy,
   ChannelShuffle: stridedCopy,
+  Resize: resize,
   BatchNormalization: batchNormalization,
+  LayerNormalization: layerNormalization,
+  InstanceNormalization: instanceNormalization,
   GRU: gru,
   LSTM: lstm,
   Quantize: quantize,
@@ -80,6 +141,7 @@ export const opScratch = {
   Dense: denseScratch,
   Conv2D: conv2dScratch,
   DepthwiseConv2D: depthwiseConv2dScratch,
+  ConvTranspose: null,
   MaxPool: null,
   AveragePool: null,
   GlobalAveragePool: null,
@@ -87,6 +149,9 @@ export const opScratch = {
   Sub: null,
   Mul: null,
   Div: null,
+  Min: null,
+  Max: null,
+  Pow: null,
   Concat: null,
   Relu: null,
   Clip: null,
@@ -98,10 +163,35 @@ export const opScratch = {
   PRelu: null,
   Exp: null,
   Log: null,
+  Abs: null,
+  Sqrt: null,
+  Reciprocal: null,
+  Floor: null,
+  Ceil: null,
+  Round: null,
+  Sign: null,
+  Erf: null,
+  Sin: null,
+  Cos: null,
+  Elu: null,
+  Selu: null,
+  Celu: null,
+  Softplus: null,
+  Softsign: null,
+  ThresholdedRelu: null,
+  Mish: null,
+  Gelu: null,
   ReduceMean: null,
   ReduceMax: null,
   ReduceSum: null,
+  ReduceMin: null,
+  ReduceProd: null,
+  ReduceL1: null,
+  ReduceL2: null,
+  ReduceSumSquare: null,
+  ReduceLogSumExp: null,
   Softmax: null,
+  LogSoftmax: null,
   Reshape: null,
   Transpose: null,
   Pad: null,
@@ -109,7 +199,10 @@ export const opScratch = {
   Gather: null,
   Expand: null,
   ChannelShuffle: null,
+  Resize: null,
   BatchNormalization: null,
+  LayerNormalization: null,
+  InstanceNormalization: null,
   GRU: recurrentScratch,
   LSTM: recurrentScratch,
   Quantize: null,

@@ -3,7 +3,10 @@ import type { OpType } from '../graph.ts';
 import type { Int8Output, OpDef } from './op-def.ts';
 import { fmtShape, requireInput } from './op-def.ts';
 
-type ReduceOp = Extract<OpType, 'ReduceMean' | 'ReduceMax' | 'ReduceSum'>;
+type ReduceOp = Extract<
+  OpType,
+  'ReduceMean' | 'ReduceMax' | 'ReduceSum' | 'ReduceMin' | 'ReduceProd' | 'ReduceL1' | 'ReduceL2' | 'ReduceSumSquare' | 'ReduceLogSumExp'
+>;
 
 /** The output shape of reducing `shape` over `axes`. */
 export function reducedShape(shape: readonly number[], axes: readonly number[], keepdims: boolean): number[] {
@@ -45,3 +48,11 @@ export const reduceMean = reduceDef('ReduceMean', 'calibrated');
 /** The max of int8 values is one of them: the output keeps the input's quantization, as MaxPool's does. */
 export const reduceMax = reduceDef('ReduceMax', 'input');
 export const reduceSum = reduceDef('ReduceSum', 'calibrated');
+
+/** Float only (int8 keeps them in float between Dequantize and Quantize). */
+export const reduceMin = reduceDef('ReduceMin', 'calibrated');
+export const reduceProd = reduceDef('ReduceProd', 'calibrated');
+export const reduceL1 = reduceDef('ReduceL1', 'calibrated');
+export const reduceL2 = reduceDef('ReduceL2', 'calibrated');
+export const reduceSumSquare = reduceDef('ReduceSumSquare', 'calibrated');
+export const reduceLogSumExp = reduceDef('ReduceLogSumExp', 'calibrated');

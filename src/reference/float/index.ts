@@ -5,6 +5,8 @@ import type { Kernel } from '../kernel.ts';
 import { add } from './add.ts';
 import { averagePool } from './average-pool.ts';
 import { batchNormalization } from './batch-normalization.ts';
+import { layerNormalization } from './layer-normalization.ts';
+import { instanceNormalization } from './instance-normalization.ts';
 import { clip } from './clip.ts';
 import { concat } from './concat.ts';
 import { conv2d } from './conv2d.ts';
@@ -12,11 +14,15 @@ import { dense } from './dense.ts';
 import { depthwiseConv2d } from './depthwise-conv2d.ts';
 import { dequantize } from './dequantize.ts';
 import { div } from './div.ts';
+import { max, min, pow } from './min-max-pow.ts';
 import { globalAveragePool } from './global-average-pool.ts';
 import { exp } from './exp.ts';
 import { hardSigmoid } from './hard-sigmoid.ts';
 import { hardSwish } from './hard-swish.ts';
 import { log } from './log.ts';
+import { unaryMath } from './unary-math.ts';
+import { logSoftmax } from './log-softmax.ts';
+import { reduceMath } from './reduce-math.ts';
 import { prelu } from './prelu.ts';
 import { reduceMax, reduceMean, reduceSum } from './reduce.ts';
 import { leakyRelu } from './leaky-relu.ts';
@@ -36,11 +42,14 @@ import { softmax } from './softmax.ts';
 import { sub } from './sub.ts';
 import { tanh } from './tanh.ts';
 import { transpose } from './transpose.ts';
+import { resize } from './resize.ts';
+import { convTranspose } from './conv-transpose.ts';
 
 export const floatKernels = {
   Dense: dense,
   Conv2D: conv2d,
   DepthwiseConv2D: depthwiseConv2d,
+  ConvTranspose: convTranspose,
   MaxPool: maxPool,
   AveragePool: averagePool,
   GlobalAveragePool: globalAveragePool,
@@ -48,6 +57,9 @@ export const floatKernels = {
   Sub: sub,
   Mul: mul,
   Div: div,
+  Min: min,
+  Max: max,
+  Pow: pow,
   Concat: concat,
   Relu: relu,
   Clip: clip,
@@ -59,10 +71,35 @@ export const floatKernels = {
   PRelu: prelu,
   Exp: exp,
   Log: log,
+  Abs: unaryMath,
+  Sqrt: unaryMath,
+  Reciprocal: unaryMath,
+  Floor: unaryMath,
+  Ceil: unaryMath,
+  Round: unaryMath,
+  Sign: unaryMath,
+  Erf: unaryMath,
+  Sin: unaryMath,
+  Cos: unaryMath,
+  Elu: unaryMath,
+  Selu: unaryMath,
+  Celu: unaryMath,
+  Softplus: unaryMath,
+  Softsign: unaryMath,
+  ThresholdedRelu: unaryMath,
+  Mish: unaryMath,
+  Gelu: unaryMath,
   ReduceMean: reduceMean,
   ReduceMax: reduceMax,
   ReduceSum: reduceSum,
+  ReduceMin: reduceMath,
+  ReduceProd: reduceMath,
+  ReduceL1: reduceMath,
+  ReduceL2: reduceMath,
+  ReduceSumSquare: reduceMath,
+  ReduceLogSumExp: reduceMath,
   Softmax: softmax,
+  LogSoftmax: logSoftmax,
   Reshape: reshape,
   Transpose: transpose,
   Pad: pad,
@@ -70,7 +107,10 @@ export const floatKernels = {
   Gather: gather,
   Expand: expand,
   ChannelShuffle: channelShuffle,
+  Resize: resize,
   BatchNormalization: batchNormalization,
+  LayerNormalization: layerNormalization,
+  InstanceNormalization: instanceNormalization,
   GRU: gru,
   LSTM: lstm,
   Quantize: quantize,

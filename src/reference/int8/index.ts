@@ -13,6 +13,8 @@ import { depthwiseConv2dInt8 } from './depthwise-conv2d.ts';
 import { dequantizeInt8 } from './dequantize.ts';
 import { globalAveragePoolInt8 } from './global-average-pool.ts';
 import { lutInt8 } from './lut.ts';
+import { preluInt8 } from './prelu.ts';
+import { minMaxInt8 } from './min-max.ts';
 import { maxPoolInt8 } from './max-pool.ts';
 import { mulInt8 } from './mul.ts';
 import { padInt8 } from './pad.ts';
@@ -26,11 +28,14 @@ import { reluInt8 } from './relu.ts';
 import { reshapeInt8 } from './reshape.ts';
 import { softmaxInt8 } from './softmax.ts';
 import { transposeInt8 } from './transpose.ts';
+import { resizeInt8 } from './resize.ts';
+import { convTransposeInt8 } from './conv-transpose.ts';
 
 export const int8Kernels = {
   Dense: denseInt8,
   Conv2D: conv2dInt8,
   DepthwiseConv2D: depthwiseConv2dInt8,
+  ConvTranspose: convTransposeInt8,
   MaxPool: maxPoolInt8,
   AveragePool: averagePoolInt8,
   GlobalAveragePool: globalAveragePoolInt8,
@@ -42,6 +47,7 @@ export const int8Kernels = {
   Relu: reluInt8,
   Clip: reluInt8,
   Softmax: softmaxInt8,
+  LogSoftmax: null,
   Reshape: reshapeInt8,
   Transpose: transposeInt8,
   Pad: padInt8,
@@ -49,20 +55,50 @@ export const int8Kernels = {
   Gather: gatherInt8,
   Expand: expandInt8,
   ChannelShuffle: channelShuffleInt8,
+  Resize: resizeInt8,
   Quantize: quantizeInt8,
   Dequantize: dequantizeInt8,
   Div: null,
+  Min: minMaxInt8,
+  Max: minMaxInt8,
+  Pow: null,
   LeakyRelu: null,
   Sigmoid: lutInt8,
   Tanh: lutInt8,
   HardSigmoid: lutInt8,
   Exp: lutInt8,
   Log: lutInt8,
+  Abs: lutInt8,
+  Sqrt: lutInt8,
+  Reciprocal: lutInt8,
+  Floor: lutInt8,
+  Ceil: lutInt8,
+  Round: lutInt8,
+  Sign: lutInt8,
+  Erf: lutInt8,
+  Sin: lutInt8,
+  Cos: lutInt8,
+  Elu: lutInt8,
+  Selu: lutInt8,
+  Celu: lutInt8,
+  Softplus: lutInt8,
+  Softsign: lutInt8,
+  ThresholdedRelu: lutInt8,
+  Mish: lutInt8,
+  Gelu: lutInt8,
   ReduceMean: reduceInt8,
   ReduceMax: reduceInt8,
   ReduceSum: reduceInt8,
-  PRelu: null,
+  ReduceMin: null,
+  ReduceProd: null,
+  ReduceL1: null,
+  ReduceL2: null,
+  ReduceSumSquare: null,
+  ReduceLogSumExp: null,
+  PRelu: preluInt8,
   BatchNormalization: null,
+  LayerNormalization: null,
+  InstanceNormalization: null,
   GRU: null,
   LSTM: null,
 } satisfies Record<OpType, Kernel | null>;

@@ -10,10 +10,11 @@ import type { Node, OpType, Tensor, TensorData } from '../../ir/graph.ts';
 import type { Value } from '../kernel.ts';
 import { hardSigmoidValue } from '../float/hard-sigmoid.ts';
 import { hardSwishValue } from '../float/hard-swish.ts';
+import { type UnaryMathOp, unaryMathValue } from '../float/unary-math.ts';
 import { dequantizeValue, quantizeValue } from '../quant.ts';
 import { int8Data, quantOf, requireInput } from './common.ts';
 
-type LutOp = Extract<OpType, 'Sigmoid' | 'Tanh' | 'HardSigmoid' | 'HardSwish' | 'Exp' | 'Log'>;
+type LutOp = Extract<OpType, 'Sigmoid' | 'Tanh' | 'HardSigmoid' | 'HardSwish' | 'Exp' | 'Log'> | UnaryMathOp;
 
 /** The float function each table-driven op applies (float32 result). */
 const LUT_FUNCTIONS: { [K in LutOp]: (x: number, node: Node<K>) => number } = {
@@ -23,6 +24,24 @@ const LUT_FUNCTIONS: { [K in LutOp]: (x: number, node: Node<K>) => number } = {
   HardSwish: (x) => hardSwishValue(x),
   Exp: (x) => Math.fround(Math.exp(x)),
   Log: (x) => Math.fround(Math.log(x)),
+  Abs: unaryMathValue,
+  Sqrt: unaryMathValue,
+  Reciprocal: unaryMathValue,
+  Floor: unaryMathValue,
+  Ceil: unaryMathValue,
+  Round: unaryMathValue,
+  Sign: unaryMathValue,
+  Erf: unaryMathValue,
+  Sin: unaryMathValue,
+  Cos: unaryMathValue,
+  Elu: unaryMathValue,
+  Selu: unaryMathValue,
+  Celu: unaryMathValue,
+  Softplus: unaryMathValue,
+  Softsign: unaryMathValue,
+  ThresholdedRelu: unaryMathValue,
+  Mish: unaryMathValue,
+  Gelu: unaryMathValue,
 };
 
 /** The lookup table of a table-driven node: entry q + 128 is the int8 output for int8 input q. A NaN (the log of a

@@ -1,0 +1,12 @@
+/* tfg_pow_f32_bcast: float element-wise a^b with NumPy broadcasting through precomputed strides (0 = broadcast). */
+#include <math.h>
+#include "tfg_support.h"
+
+tfg_status tfg_pow_f32_bcast(const tfg_bcast *p, const float *a, const float *b, float *out) {
+  int32_t idx[TFG_MAX_DIMS] = {0};
+  int32_t i = 0;
+  do {
+    out[i++] = powf(a[tfg_nd_offset(p->rank, idx, p->a_strides)], b[tfg_nd_offset(p->rank, idx, p->b_strides)]);
+  } while (tfg_nd_next(p->rank, p->dims, idx));
+  return TFG_OK;
+}

@@ -1,0 +1,11 @@
+/* tfg_ceil_f32: float ceiling. In place allowed. */
+#include <math.h>
+#include "tfg_support.h"
+
+tfg_status tfg_ceil_f32(int32_t n, const float *in, float *out) {
+  for (int32_t i = 0; i < n; ++i) {
+    const float x = in[i];
+    out[i] = ceilf(x);
+  }
+  return TFG_OK;
+}
