@@ -1,7 +1,8 @@
 // TFLite UNIDIRECTIONAL_SEQUENCE_LSTM on hand-built .tflite files (an LSTM, then a FULLY_CONNECTED): the imported
 // model's float reference against TFLite's LSTM equations computed here in float64 from the file's own per-gate
 // tensors, batch-major and time-major, float and hybrid (int8 weights); the generated C against the reference on the
-// host; and the forms tinyforge refuses (integer-only, other activations, clipping, peepholes, projection, CIFG), each named.
+// host; zero states as variable tensors or constants; and the forms tinyforge refuses (integer-only, other activations,
+// clipping, peepholes, projection, layer norm, CIFG, non-zero initial state, a variable read by another op), each named.
 import { describe, expect, it } from 'vitest';
 import { importTflite } from '../../src/import/tflite.ts';
 import { product, type Graph } from '../../src/ir/graph.ts';
@@ -35,6 +36,8 @@ interface LstmCase {
   extra?: number[];
   /** Leave input_to_input_weights out (CIFG). */
   cifg?: boolean;
+  /** cell_state as a constant holding these values instead of a variable tensor. */
+  cellConst?: number[];
   seed?: number;
 }
 
@@ -83,7 +86,11 @@ function lstmModel(c: LstmCase): { bytes: Uint8Array; params: LstmParams } {
     inputs[slot] = add({ name: `extra_${slot}`, shape, type: FLOAT32, data: f32(randF32(r, product(shape))) });
   }
   inputs[18] = add({ name: 'output_state', shape: [B, H], type: FLOAT32, variable: true });
-  inputs[19] = add({ name: 'cell_state', shape: [B, H], type: FLOAT32, variable: true });
+  inputs[19] = add(
+    c.cellConst
+      ? { name: 'cell_state', shape: [B, H], type: FLOAT32, data: f32(c.cellConst) }
+      : { name: 'cell_state', shape: [B, H], type: FLOAT32, variable: true },
+  );
   const y = add({ name: 'y', shape: c.timeMajor ? [T, B, H] : [B, T, H], type: FLOAT32 });
   const fcW = add({ name: 'fc_w', shape: [U, H], type: FLOAT32, data: f32(params.fcW) });
   const fcB = add({ name: 'fc_b', shape: [U], type: FLOAT32, data: f32(params.fcB) });
@@ -220,5 +227,23 @@ describe('TFLite UNIDIRECTIONAL_SEQUENCE_LSTM', () => {
     expect(refusal({ ...BASE, extra: [10] })).toMatch(/peephole weights cell_to_forget_weights "extra_10" \(input 10\)/);
     expect(refusal({ ...BASE, extra: [16] })).toMatch(/projection_weights "extra_16" \(input 16\)/);
     expect(refusal({ ...BASE, extra: [22] })).toMatch(/cell_layer_norm_coefficients "extra_22" \(input 22\)/);
+    const nonZero = Array.from({ length: BASE.batch * BASE.hidden }, (_, k) => (k === 3 ? 0.5 : 0));
+    expect(refusal({ ...BASE, cellConst: nonZero })).toMatch(/cell_state "cell_state" \(input 19\) is not a zero-initialised variable/);
+  });
+
+  it('an all-zero constant state imports like a variable one', () => {
+    checkLstm({ ...BASE, batch: 1, cellConst: [0, 0, 0, 0], seed: 17 });
+  });
+
+  it('a variable tensor read by another op is refused by name', () => {
+    const tensors: TensorSpec[] = [
+      { name: 'x', shape: [1, 4], type: FLOAT32 },
+      { name: 'state', shape: [1, 4], type: FLOAT32, variable: true },
+      { name: 'sum', shape: [1, 4], type: FLOAT32 },
+    ];
+    const bytes = buildModel(tensors, [{ code: 0, inputs: [0, 1], outputs: [2], options: { type: 11, int8: [[0, 0]] } }], [0], [2]);
+    const e = errorOf(() => importTflite(bytes, 'state.tflite'));
+    expect(e.code).toBe('unsupported-op');
+    expect(e.diagnostic.notes!.join('\n')).toMatch(/\(ADD\): tensor "state" is a variable \(state\) tensor/);
   });
 });
