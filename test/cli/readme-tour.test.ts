@@ -106,6 +106,10 @@ const CHECKS: Record<string, (r: Run) => void> = {
     expect(r.json.accuracy).toMatchObject({ samples: 3, device_top1: null, agreement: 1 });
     expect(r.json.latency.median).toBeGreaterThan(1_000_000);
   },
+  'deploy examples/gru-kws/model.onnx --board mps2-an386 --dataset examples/gru-kws/inputs --samples 8': (r) => {
+    expect(r.json.accuracy).toMatchObject({ samples: 8, agreement: 1 });
+    expect(r.json.compression.layers.some((l: { op: string }) => l.op === 'GRU')).toBe(true);
+  },
   'compile examples/mnist-cnn/model.onnx --board microbit --dataset mnist -o out/cnn': (r) => {
     expect(r.json.quantization).toBe('int8');
     expect(existsSync(out('cnn', 'model.c'))).toBe(true);

@@ -2,10 +2,10 @@
 // The `prepare*` functions here and in each kernel file are the compile-time half of a kernel (TFLM "Prepare"):
 // codegen calls the same functions to get the constants it emits, so the C side never recomputes a multiplier.
 
-import type { Node, Tensor } from '../../ir/graph.ts';
+import type { Activation, Node, Tensor } from '../../ir/graph.ts';
 import type { Value } from '../kernel.ts';
 import { TinyforgeError } from '../../diagnostics.ts';
-import { quantizeMultiplier, tensorQuant } from '../quant.ts';
+import { activationRange, quantizeMultiplier, tensorQuant } from '../quant.ts';
 
 export interface Quant1 {
   scale: number;
@@ -73,6 +73,29 @@ export function channelMultipliers(
     shift[c] = q.shift;
   }
   return { multiplier, shift };
+}
+
+/** The compile-time constants of an int8 layer with per-channel weights (Conv2D, DepthwiseConv2D, ConvTranspose,
+ *  Dense): each output channel's multiplier and shift, the offsets, and the fused activation's clamp. */
+export interface WeightedLayerParams extends ChannelMultipliers {
+  inputOffset: number; // −zp_in
+  outputOffset: number; // zp_out
+  actMin: number;
+  actMax: number;
+}
+
+export function prepareWeightedLayer(
+  node: Node & { attrs: { activation: Activation } },
+  x: Tensor,
+  w: Tensor,
+  y: Tensor,
+  outChannels: number,
+): WeightedLayerParams {
+  const qin = quantOf(x, node);
+  const qout = quantOf(y, node);
+  const mults = channelMultipliers(qin.scale, weightScales(w, node, outChannels), qout.scale, outChannels);
+  const [actMin, actMax] = activationRange(node.attrs.activation, qout.scale, qout.zeroPoint);
+  return { ...mults, inputOffset: -qin.zeroPoint, outputOffset: qout.zeroPoint, actMin, actMax };
 }
 
 /** Weight scales of a conv/dense weight: per channel along `axis` or one per tensor. */

@@ -5,18 +5,13 @@
 // bit-exact with TFLite. M[o], shift[o] = quantizeMultiplier(s_in · s_w[o] / s_out), as Conv2D.
 import type { Node, Tensor, TensorData } from '../../ir/graph.ts';
 import type { Value } from '../kernel.ts';
-import { activationRange, multiplyByQuantizedMultiplier } from '../quant.ts';
-import { biasData, channelMultipliers, int8Data, nhwc, quantOf, requireInput, weightScales } from './common.ts';
+import { multiplyByQuantizedMultiplier } from '../quant.ts';
+import { biasData, int8Data, nhwc, prepareWeightedLayer, requireInput } from './common.ts';
 import type { ConvParams } from './conv2d.ts';
 
 /** Compile-time constants of an int8 ConvTranspose node (codegen emits exactly these). */
 export function prepareConvTranspose(node: Node<'ConvTranspose'>, x: Tensor, w: Tensor, y: Tensor): ConvParams {
-  const qin = quantOf(x, node);
-  const qout = quantOf(y, node);
-  const outChannels = w.shape[0];
-  const mults = channelMultipliers(qin.scale, weightScales(w, node, outChannels), qout.scale, outChannels);
-  const [actMin, actMax] = activationRange(node.attrs.activation, qout.scale, qout.zeroPoint);
-  return { ...mults, inputOffset: -qin.zeroPoint, outputOffset: qout.zeroPoint, actMin, actMax };
+  return prepareWeightedLayer(node, x, w, y, w.shape[0]);
 }
 
 export function convTransposeInt8(node: Node, inputs: (Value | undefined)[], outputs: Tensor[]): TensorData[] {

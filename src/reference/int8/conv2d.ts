@@ -10,24 +10,15 @@
 
 import type { Node, Tensor, TensorData } from '../../ir/graph.ts';
 import type { Value } from '../kernel.ts';
-import { activationRange, multiplyByQuantizedMultiplier } from '../quant.ts';
-import { biasData, channelMultipliers, int8Data, nhwc, quantOf, requireInput, weightScales, type ChannelMultipliers } from './common.ts';
+import { multiplyByQuantizedMultiplier } from '../quant.ts';
+import { biasData, int8Data, nhwc, prepareWeightedLayer, requireInput, type WeightedLayerParams } from './common.ts';
 
-export interface ConvParams extends ChannelMultipliers {
-  inputOffset: number; // −zp_in
-  outputOffset: number; // zp_out
-  actMin: number;
-  actMax: number;
-}
+/** Compile-time constants of an int8 Conv2D, DepthwiseConv2D or ConvTranspose node. */
+export type ConvParams = WeightedLayerParams;
 
 /** Compile-time constants of an int8 Conv2D or DepthwiseConv2D node (codegen emits exactly these). */
 export function prepareConv(node: Node<'Conv2D' | 'DepthwiseConv2D'>, x: Tensor, w: Tensor, y: Tensor): ConvParams {
-  const qin = quantOf(x, node);
-  const qout = quantOf(y, node);
-  const outChannels = node.op === 'Conv2D' ? w.shape[0] : w.shape[3];
-  const mults = channelMultipliers(qin.scale, weightScales(w, node, outChannels), qout.scale, outChannels);
-  const [actMin, actMax] = activationRange(node.attrs.activation, qout.scale, qout.zeroPoint);
-  return { ...mults, inputOffset: -qin.zeroPoint, outputOffset: qout.zeroPoint, actMin, actMax };
+  return prepareWeightedLayer(node, x, w, y, node.op === 'Conv2D' ? w.shape[0] : w.shape[3]);
 }
 
 export function conv2dInt8(node: Node, inputs: (Value | undefined)[], outputs: Tensor[]): TensorData[] {

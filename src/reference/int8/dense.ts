@@ -9,24 +9,14 @@
 
 import type { Node, Tensor, TensorData } from '../../ir/graph.ts';
 import type { Value } from '../kernel.ts';
-import { activationRange, multiplyByQuantizedMultiplier } from '../quant.ts';
-import { biasData, channelMultipliers, int8Data, quantOf, requireInput, weightScales, type ChannelMultipliers } from './common.ts';
+import { multiplyByQuantizedMultiplier } from '../quant.ts';
+import { biasData, int8Data, prepareWeightedLayer, requireInput, type WeightedLayerParams } from './common.ts';
 
-export interface DenseParams extends ChannelMultipliers {
-  inputOffset: number; // −zp_in
-  outputOffset: number; // zp_out
-  actMin: number;
-  actMax: number;
-}
+export type DenseParams = WeightedLayerParams;
 
 /** Compile-time constants of an int8 Dense node (codegen emits exactly these). */
 export function prepareDense(node: Node<'Dense'>, x: Tensor, w: Tensor, y: Tensor): DenseParams {
-  const qin = quantOf(x, node);
-  const qout = quantOf(y, node);
-  const outChannels = w.shape[0];
-  const mults = channelMultipliers(qin.scale, weightScales(w, node, outChannels), qout.scale, outChannels);
-  const [actMin, actMax] = activationRange(node.attrs.activation, qout.scale, qout.zeroPoint);
-  return { ...mults, inputOffset: -qin.zeroPoint, outputOffset: qout.zeroPoint, actMin, actMax };
+  return prepareWeightedLayer(node, x, w, y, w.shape[0]);
 }
 
 export function denseInt8(node: Node, inputs: (Value | undefined)[], outputs: Tensor[]): TensorData[] {
