@@ -31,6 +31,9 @@ const REFUSED_INPUTS: Record<number, string> = {
   23: 'layer-norm coefficients output_layer_norm_coefficients',
 };
 
+/** TensorType INT16: the input of a 16x8 integer LSTM. */
+const INT16 = 7;
+
 /** ActivationFunctionType TANH: the only cell activation the IR's LSTM computes. */
 const TANH = 4;
 
@@ -40,11 +43,13 @@ const tensorName = (c: OpContext, i: number) => c.tt.raw(c.op.inputs[i]).name;
 function refuseUnsupported(c: OpContext): void {
   // Full-integer LSTMs (int8 input, int16 states) are version 1 like float ones: only the input type tells them apart.
   const xType = c.tt.raw(c.op.inputs[0]).type;
-  if (xType !== TensorType.FLOAT32)
+  const typeName = TENSOR_TYPE_NAMES[xType] ?? `type ${xType}`;
+  if (xType === TensorType.INT8 || xType === INT16)
     throw new UnsupportedFeature(
-      `input "${tensorName(c, 0)}" is ${TENSOR_TYPE_NAMES[xType] ?? `type ${xType}`}: integer-only ${OP} is not supported; ` +
+      `input "${tensorName(c, 0)}" is ${typeName}: integer-only ${OP} is not supported; ` +
         'convert the LSTM with float32 activations (a float model, or dynamic-range quantization, which keeps int8 weights)',
     );
+  if (xType !== TensorType.FLOAT32) throw new UnsupportedFeature(`input "${tensorName(c, 0)}" is ${typeName}; ${OP} imports FLOAT32 input`);
   const o = readUnidirectionalSequenceLstmOptions(c.op.options);
   if (o.activation !== TANH)
     throw new UnsupportedFeature(`fused activation ${o.activation === 0 ? 'NONE' : `code ${o.activation}`} is not supported; only TANH`);
