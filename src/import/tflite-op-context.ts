@@ -1,6 +1,7 @@
 // What every TFLite op converter shares: the operator being converted, and the checks on its arity, options, inputs
 // and output shapes that turn a malformed file into 'bad-model-file' and an unmappable feature into UnsupportedFeature.
 import type { Activation, Node, Tensor } from '../ir/graph.ts';
+import { product } from '../ir/graph.ts';
 import type { TfliteOperator } from './tflite-schema.ts';
 import { TensorTable, UnsupportedFeature } from './tflite-tensors.ts';
 
@@ -60,4 +61,25 @@ export function constInts(c: OpContext, i: number, opName: string, what: string)
   const t = tensor(c, i);
   if (!t.data || t.dtype !== 'i32') throw new UnsupportedFeature(`${opName} with ${what} "${t.name}" that is not a constant INT32 tensor`);
   return { shape: t.shape, values: Array.from(t.data) };
+}
+
+/** A constant weight; in a hybrid op (float input, int8 weight) it is dequantized to float at import. */
+export function weight(c: OpContext, i: number, opName: string, floatInput: boolean): string {
+  const name = required(c, i);
+  const w = c.tt.tensors[name];
+  if (!w.data) throw new UnsupportedFeature(`${opName} with a non-constant weight "${name}"`);
+  if (floatInput && w.dtype !== 'f32') {
+    const q = w.quant;
+    if (!q || w.dtype === 'i32') throw new UnsupportedFeature(`${opName} mixes float input with ${w.dtype} weight "${name}"`);
+    const inner = q.axis === undefined ? w.data.length : product(w.shape.slice(q.axis + 1));
+    const count = q.scale.length;
+    const data = new Float32Array(w.data.length);
+    for (let k = 0; k < data.length; k++) {
+      const ch = q.axis === undefined ? 0 : Math.floor(k / inner) % count;
+      data[k] = q.scale[ch] * (w.data[k] - q.zeroPoint[ch]);
+    }
+    c.tt.tensors[name] = { name, shape: w.shape, dtype: 'f32', data };
+    c.dequantized.push(name);
+  }
+  return name;
 }

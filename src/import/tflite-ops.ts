@@ -21,6 +21,7 @@ import {
   type Padding,
 } from './tflite-options.ts';
 import { UnsupportedFeature, halfToFloat } from './tflite-tensors.ts';
+import { unidirectionalSequenceLstm } from './tflite-ops-recurrent.ts';
 import { concatenation, expandDims, pack, pad, split, splitV, squeeze, stridedSlice, transpose, unpack } from './tflite-ops-plumbing.ts';
 import {
   activation,
@@ -30,6 +31,7 @@ import {
   expectShape,
   required,
   tensor,
+  weight,
   type Converter,
   type OpContext,
 } from './tflite-op-context.ts';
@@ -69,27 +71,6 @@ function windowGeometry(c: OpContext, opName: string, x: Tensor, kh: number, kw:
   const v = resolvePadding(w.padding, x.shape[2], kw, w.strideW, w.dilationW);
   const pads: Pads = [h.before, v.before, h.after, v.after];
   return { pads, out: [x.shape[0], h.out, v.out] };
-}
-
-/** A constant weight; in a hybrid op (float input, int8 weight) it is dequantized to float at import. */
-function weight(c: OpContext, i: number, opName: string, floatInput: boolean): string {
-  const name = required(c, i);
-  const w = c.tt.tensors[name];
-  if (!w.data) throw new UnsupportedFeature(`${opName} with a non-constant weight "${name}"`);
-  if (floatInput && w.dtype !== 'f32') {
-    const q = w.quant;
-    if (!q || w.dtype === 'i32') throw new UnsupportedFeature(`${opName} mixes float input with ${w.dtype} weight "${name}"`);
-    const inner = q.axis === undefined ? w.data.length : product(w.shape.slice(q.axis + 1));
-    const count = q.scale.length;
-    const data = new Float32Array(w.data.length);
-    for (let k = 0; k < data.length; k++) {
-      const ch = q.axis === undefined ? 0 : Math.floor(k / inner) % count;
-      data[k] = q.scale[ch] * (w.data[k] - q.zeroPoint[ch]);
-    }
-    c.tt.tensors[name] = { name, shape: w.shape, dtype: 'f32', data };
-    c.dequantized.push(name);
-  }
-  return name;
 }
 
 const conv2d: Converter = (c) => {
@@ -620,4 +601,7 @@ export const CONVERTERS: Record<string, OpImport> = {
   SPLIT: { maxVersion: 4, convert: split },
   SPLIT_V: { maxVersion: 3, convert: splitV },
   STRIDED_SLICE: { maxVersion: 8, convert: stridedSlice },
+  // Version 1 is float (or integer-only, refused by input type), 2 and 3 hybrid (int8 weights, dequantized here);
+  // 4 adds diagonal recurrent weights.
+  UNIDIRECTIONAL_SEQUENCE_LSTM: { maxVersion: 3, convert: unidirectionalSequenceLstm },
 };

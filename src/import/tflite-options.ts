@@ -30,6 +30,7 @@ const OP_NAMES: Record<number, string> = {
   41: 'SUB',
   42: 'DIV',
   43: 'SQUEEZE',
+  44: 'UNIDIRECTIONAL_SEQUENCE_LSTM',
   45: 'STRIDED_SLICE',
   47: 'EXP',
   49: 'SPLIT',
@@ -102,6 +103,7 @@ export const OptionsType = {
   PackOptions: 59,
   UnpackOptions: 64,
   SplitVOptions: 79,
+  UnidirectionalSequenceLSTMOptions: 71,
 } as const;
 
 /** GatherOptions: axis (may be negative), batch_dims. */
@@ -207,6 +209,24 @@ export interface FullyConnectedOptions {
   keepNumDims: boolean;
   asymmetricQuantizeInputs: boolean;
   biasType: number;
+}
+
+/** UnidirectionalSequenceLSTMOptions: fused_activation_function, cell_clip, proj_clip (0 = none), time_major,
+ *  asymmetric_quantize_inputs, diagonal_recurrent_tensors. */
+export function readUnidirectionalSequenceLstmOptions(t: Table | null): {
+  activation: FusedActivation;
+  cellClip: number;
+  projClip: number;
+  timeMajor: boolean;
+  diagonalRecurrent: boolean;
+} {
+  return {
+    activation: t?.int8(0, 0) ?? 0,
+    cellClip: t?.float32(1, 0) ?? 0,
+    projClip: t?.float32(2, 0) ?? 0,
+    timeMajor: t?.bool(3, false) ?? false,
+    diagonalRecurrent: t?.bool(5, false) ?? false,
+  };
 }
 
 export function readFullyConnectedOptions(t: Table | null): FullyConnectedOptions {

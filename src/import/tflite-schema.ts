@@ -39,6 +39,8 @@ export interface TfliteTensor {
   name: string;
   quant: TfliteQuant | null;
   hasSparsity: boolean;
+  /** A state tensor an op reads and updates across invocations (an LSTM's h and c), zeros at start. */
+  isVariable: boolean;
 }
 
 export interface TfliteOperator {
@@ -84,7 +86,7 @@ export interface TfliteModel {
 const MODEL = { version: 0, operatorCodes: 1, subgraphs: 2, description: 3, buffers: 4, metadata: 6 };
 const OPCODE = { deprecatedBuiltinCode: 0, customCode: 1, version: 2, builtinCode: 3 };
 const SUBGRAPH = { tensors: 0, inputs: 1, outputs: 2, operators: 3, name: 4 };
-const TENSOR = { shape: 0, type: 1, buffer: 2, name: 3, quantization: 4, sparsity: 6 };
+const TENSOR = { shape: 0, type: 1, buffer: 2, name: 3, quantization: 4, isVariable: 5, sparsity: 6 };
 const QUANT = { scale: 2, zeroPoint: 3, detailsType: 4, quantizedDimension: 6 };
 const OPERATOR = { opcodeIndex: 0, inputs: 1, outputs: 2, optionsType: 3, options: 4 };
 const BUFFER = { data: 0, offset: 1, size: 2 };
@@ -160,6 +162,7 @@ function readTensor(t: Table, index: number): TfliteTensor {
     name: t.string(TENSOR.name, `${t.what}.name`) ?? '',
     quant,
     hasSparsity: t.table(TENSOR.sparsity, `${t.what}.sparsity`) !== null,
+    isVariable: t.bool(TENSOR.isVariable, false),
   };
 }
 

@@ -88,6 +88,9 @@ export class TensorTable {
     const typeName = TENSOR_TYPE_NAMES[t.type] ?? `type ${t.type}`;
     if (!kind) throw new UnsupportedFeature(`tensor "${t.name}" has type ${typeName}; tinyforge imports FLOAT32, INT8, UINT8, INT32`);
     if (t.hasSparsity) throw new UnsupportedFeature(`tensor "${t.name}" is stored sparse`);
+    // Only the LSTM converter reads variable tensors (its zero initial states), and it does so without use().
+    if (t.isVariable)
+      throw new UnsupportedFeature(`tensor "${t.name}" is a variable (state) tensor, which only the LSTM state inputs may be`);
     const elements = this.checkShape(t, kind.bytes);
     const tensor: Tensor = { name, shape: [...t.shape], dtype: kind.dtype };
     const buf = this.bufferOf(t);

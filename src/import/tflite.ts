@@ -97,7 +97,8 @@ function checkStructure(tt: TensorTable, model: TfliteModel, sg: TfliteSubgraph)
     if (!inRange(i)) tt.fail(`subgraph input/output ${i} is outside its ${n} tensors`);
   }
   const ready = new Set<number>(sg.inputs);
-  for (let i = 0; i < n; i++) if (tt.isConstant(i)) ready.add(i);
+  // Variable tensors (an LSTM's states) hold zeros before any operator writes them.
+  for (let i = 0; i < n; i++) if (tt.isConstant(i) || sg.tensors[i].isVariable) ready.add(i);
   for (const op of sg.operators) {
     if (op.opcodeIndex >= model.operatorCodes.length) {
       tt.fail(`operator ${op.index} uses opcode ${op.opcodeIndex}, but the model lists ${model.operatorCodes.length}`);

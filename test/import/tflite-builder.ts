@@ -10,6 +10,8 @@ export interface TensorSpec {
   scale?: number[];
   zeroPoint?: number[];
   axis?: number;
+  /** is_variable: a state tensor (an LSTM's h or c), zeros at start. */
+  variable?: boolean;
 }
 export interface OpSpec {
   code: number;
@@ -67,12 +69,13 @@ export function buildModel(tensors: TensorSpec[], operators: OpSpec[], inputs: n
     }
     const name = b.createString(t.name);
     const shape = intVec(t.shape);
-    b.startObject(5);
+    b.startObject(6);
     b.addFieldOffset(0, shape, 0);
     b.addFieldInt8(1, t.type, 0);
     b.addFieldInt32(2, buffer, 0);
     b.addFieldOffset(3, name, 0);
     if (quant) b.addFieldOffset(4, quant, 0);
+    if (t.variable) b.addFieldInt8(5, 1, 0);
     return b.endObject();
   });
   const bufferTables = buffers.map((data) => {
