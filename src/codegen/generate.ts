@@ -13,7 +13,7 @@ import { ioHelpers, ioLayout, ioMacros, type IoLayout } from './io-layout.ts';
 import { ARENA_ALIGN, planMemory, tensorBytes, type MemoryPlan } from './memory-planner.ts';
 import { modelHash } from './model-hash.ts';
 import type { EmitContext, KernelSet, NodeContext } from './op-emitter.ts';
-import { emitterFor, scratchRuleFor } from './ops/index.ts';
+import { emitterFor, kernelInPlaceRuleFor, scratchRuleFor } from './ops/index.ts';
 import { C_TYPE, WeightTable } from './weights.ts';
 import { storageProblems } from '../packing/storage.ts';
 import type { WeightFlash } from '../packing/flash-bytes.ts';
@@ -132,7 +132,16 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
       throw err;
     }
   });
-  const plan = planMemory(g, { scratch });
+  const kernelInPlace = g.nodes.map((node) => {
+    const rule = kernelInPlaceRuleFor(node.op);
+    try {
+      return rule ? rule(nodeContext(node)) : false;
+    } catch (err) {
+      if (err instanceof TinyforgeError) return false;
+      throw err;
+    }
+  });
+  const plan = planMemory(g, { scratch, kernelInPlace });
 
   const ptr = (name: string): string => {
     if (!name) return 'NULL';

@@ -53,6 +53,9 @@ export interface PlanOptions {
   /** Bytes of scratch each node's kernel takes during its call (index = node index; 0 or absent: none), from the ops'
    *  scratch rules. Placed like a tensor that lives during that node only. */
   scratch?: readonly number[];
+  /** Per node index: its kernel may write over a same-sized dying input although its op's facts do not say so for
+   *  every kernel (the ops' in-place rules). */
+  kernelInPlace?: readonly boolean[];
 }
 
 const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
@@ -119,7 +122,7 @@ export function planMemory(g: Graph, opts: PlanOptions = {}): MemoryPlan {
         if (isActivation(node.inputs[0])) tryMerge(node.inputs[0], out, node, i);
         return;
       }
-      if (!opDef(node.op).inPlace) return; // the kernel reads element i before writing it
+      if (!opDef(node.op).inPlace && !opts.kernelInPlace?.[i]) return; // the kernel reads element i before writing it
       for (const x of node.inputs) if (isActivation(x) && tryMerge(x, out, node, i)) return;
     });
   }

@@ -30,6 +30,11 @@ export interface ScratchContext<N = Node> extends NodeContext<N> {
  *  C function <kernel>_scratch_bytes, computed here so the memory planner can place it before any C is emitted. */
 export type ScratchRule<N = Node> = (ctx: ScratchContext<N>) => number;
 
+/** True when the kernel a node runs on reads every input element its outputs need before writing those outputs, so the
+ *  memory planner may put the output over a same-sized input that dies there (beyond what OpFacts.inPlace allows for
+ *  every kernel of the op). */
+export type InPlaceRule<N = Node> = (ctx: NodeContext<N>) => boolean;
+
 export interface EmitContext<N = Node> extends NodeContext<N> {
   /** C expression pointing at a tensor's data with its element type, e.g. `(const float *)(arena + 64)`. `NULL` for '';
    *  a constant's C identifier (as `weight(name)`). */
