@@ -8,6 +8,34 @@ export const DTYPE_BYTES: Record<DType, number> = { f32: 4, i32: 4, i8: 1, u8: 1
 /** Where a buffer lives: the arena, or the caller's input/output buffer of tfg_model_run. */
 export type BufferHome = 'arena' | 'input' | 'output';
 
+/** One arena buffer of a plan as tinyforge.json and report.json carry it. */
+export interface ArenaBuffer {
+  /** Tensors sharing the buffer (a Reshape's alias, an in-place chain), in layer order; none for a kernel's scratch. */
+  tensors: string[];
+  /** A kernel's scratch: the layer (node name) whose call alone uses it. */
+  scratch_of?: string;
+  /** Index of the layer that writes it first and of the last layer that reads it (layers are the graph's nodes). */
+  first_layer: number;
+  last_layer: number;
+  offset: number;
+  bytes: number;
+}
+
+/** The plan's arena buffers (not the caller's input and output), layers clamped to the graph's nodes. */
+export function arenaBuffers(g: Graph, plan: MemoryPlan): ArenaBuffer[] {
+  const last = g.nodes.length - 1;
+  return plan.buffers
+    .filter((b) => b.home === 'arena')
+    .map((b) => ({
+      tensors: b.tensors,
+      ...(b.scratchOf !== undefined ? { scratch_of: g.nodes[b.scratchOf].name } : {}),
+      first_layer: Math.max(0, b.start),
+      last_layer: Math.min(last, b.end),
+      offset: b.offset,
+      bytes: b.size,
+    }));
+}
+
 export interface PlannedBuffer {
   id: number;
   /** Tensors sharing this memory (Reshape aliases, in-place element-wise chains), in node order; none for scratch. */

@@ -21,6 +21,7 @@ import { graphToJson, loadIrJson } from '../ir/serialize.ts';
 import { validateGraph } from '../ir/validate.ts';
 import type { GeneratedModel } from './generate.ts';
 import type { KernelSet } from './op-emitter.ts';
+import { arenaBuffers, type ArenaBuffer } from './memory-planner.ts';
 import { DEFAULT_MODEL_ID, modelNames } from './model-names.ts';
 import type { WeightFlash } from '../packing/flash-bytes.ts';
 
@@ -43,6 +44,9 @@ export interface ProjectManifest {
   /** Each constant in flash (bytes, deployed format, kernel layout bytes), as generateModel emitted it. */
   weight_arrays: WeightFlash[];
   kernels: string[];
+  /** The arena plan codegen placed the tensors and kernel scratch by (report.json's arena timeline). Absent in
+   *  projects of older versions. */
+  arena_buffers?: ArenaBuffer[];
   /** Layers whose kernel set `--tune` chose (or `--kernels-from` gave): node name → set; absent when every layer takes
    *  the board's. */
   layer_kernels?: Record<string, KernelSet>;
@@ -278,6 +282,7 @@ export function writeProject(
     weight_bytes: gen.weightBytes,
     weight_arrays: gen.weightArrays,
     kernels: gen.kernels,
+    arena_buffers: arenaBuffers(args.graph, gen.plan),
     ...(args.layerKernels && Object.keys(args.layerKernels).length > 0 ? { layer_kernels: args.layerKernels } : {}),
     ...(args.tuning ? { tuning: args.tuning } : {}),
     lib: args.lib,
