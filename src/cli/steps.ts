@@ -8,7 +8,7 @@ import type { Graph, TensorData } from '../ir/graph.ts';
 import { loadModel } from '../import/index.ts';
 import { isDir, type Dataset } from '../data/dataset.ts';
 import { parsePreprocess } from '../data/preprocess.ts';
-import { argmax, sampleInput } from '../reference/model-input.ts';
+import { predictedClass, sampleInput } from '../reference/model-input.ts';
 import { runGraph } from '../reference/interpreter.ts';
 import {
   carriedCompression,
@@ -345,7 +345,7 @@ async function exampleSample(graph: Graph, flags: DatasetFlags): Promise<LibExam
     source: `sample 0 of ${data.name}`,
     label: data.unlabeled ? undefined : sample.label,
     labelName: data.unlabeled ? undefined : data.classNames?.[sample.label],
-    referenceClass: argmax(output),
+    referenceClass: predictedClass(graph, output),
   };
 }
 

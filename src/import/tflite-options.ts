@@ -38,6 +38,7 @@ const OP_NAMES: Record<number, string> = {
   53: 'CAST',
   54: 'PRELU',
   55: 'MAXIMUM',
+  56: 'ARG_MAX',
   57: 'MINIMUM',
   60: 'PADV2',
   65: 'SLICE',
@@ -49,6 +50,7 @@ const OP_NAMES: Record<number, string> = {
   74: 'SUM',
   75: 'SQRT',
   78: 'POW',
+  79: 'ARG_MIN',
   81: 'REDUCE_PROD',
   82: 'REDUCE_MAX',
   83: 'PACK',
@@ -103,6 +105,8 @@ export const OptionsType = {
   PackOptions: 59,
   UnpackOptions: 64,
   SplitVOptions: 79,
+  ArgMaxOptions: 40,
+  ArgMinOptions: 57,
   UnidirectionalSequenceLSTMOptions: 71,
 } as const;
 
