@@ -24,6 +24,7 @@ import {
 } from './tflite-options.ts';
 import { UnsupportedFeature, halfToFloat } from './tflite-tensors.ts';
 import { unidirectionalSequenceLstm } from './tflite-ops-recurrent.ts';
+import { div, gelu, leakyRelu, mulSub, neg, prelu, relu, rsqrt, sign, square, squaredDifference } from './tflite-ops-math.ts';
 import { concatenation, expandDims, pack, pad, split, splitV, squeeze, stridedSlice, transpose, unpack } from './tflite-ops-plumbing.ts';
 import {
   activation,
@@ -603,6 +604,24 @@ export const CONVERTERS: Record<string, OpImport> = {
   SIN: { maxVersion: 1, convert: elementwise('Sin', 'SIN') },
   COS: { maxVersion: 1, convert: elementwise('Cos', 'COS') },
   ELU: { maxVersion: 2, convert: elu },
+  // Version 2 is int8 (the IR's int8 Mul / Sub / Relu / Clip kernels), 3 and later int16 or integer types.
+  MUL: { maxVersion: 2, convert: mulSub('Mul', 'MUL', OptionsType.MulOptions) },
+  SUB: { maxVersion: 2, convert: mulSub('Sub', 'SUB', OptionsType.SubOptions) },
+  RELU: { maxVersion: 2, convert: relu('RELU') },
+  RELU6: { maxVersion: 2, convert: relu('RELU6', [0, 6]) },
+  RELU_N1_TO_1: { maxVersion: 1, convert: relu('RELU_N1_TO_1', [-1, 1]) },
+  RELU_0_TO_1: { maxVersion: 1, convert: relu('RELU_0_TO_1', [0, 1]) },
+  SQUARE: { maxVersion: 1, convert: square },
+  // Float only (version 2 is int8 DIV, which has no int8 kernel here).
+  DIV: { maxVersion: 1, convert: div },
+  LEAKY_RELU: { maxVersion: 1, convert: leakyRelu },
+  NEG: { maxVersion: 1, convert: neg },
+  SQUARED_DIFFERENCE: { maxVersion: 1, convert: squaredDifference },
+  SIGN: { maxVersion: 1, convert: sign },
+  PRELU: { maxVersion: 1, convert: prelu },
+  // Version 2 is int8: GELU on its lookup table, RSQRT in float between Dequantize and Quantize.
+  GELU: { maxVersion: 2, convert: gelu },
+  RSQRT: { maxVersion: 2, convert: rsqrt },
   // Version 2 is the int8 form (fixed output scale 16/256), which has no int8 kernel here.
   LOG_SOFTMAX: { maxVersion: 1, convert: logSoftmax },
   MINIMUM: { maxVersion: 2, convert: broadcastBinary('Min', 'MINIMUM') },
