@@ -8,6 +8,34 @@ export const DTYPE_BYTES: Record<DType, number> = { f32: 4, i32: 4, i8: 1, u8: 1
 /** Where a buffer lives: the arena, or the caller's input/output buffer of tfg_model_run. */
 export type BufferHome = 'arena' | 'input' | 'output';
 
+/** One arena buffer of a plan as tinyforge.json and report.json carry it. */
+export interface ArenaBuffer {
+  /** Tensors sharing the buffer (a Reshape's alias, an in-place chain), in layer order; none for a kernel's scratch. */
+  tensors: string[];
+  /** A kernel's scratch: the layer (node name) whose call alone uses it. */
+  scratch_of?: string;
+  /** Index of the layer that writes it first and of the last layer that reads it (layers are the graph's nodes). */
+  first_layer: number;
+  last_layer: number;
+  offset: number;
+  bytes: number;
+}
+
+/** The plan's arena buffers (not the caller's input and output), layers clamped to the graph's nodes. */
+export function arenaBuffers(g: Graph, plan: MemoryPlan): ArenaBuffer[] {
+  const last = g.nodes.length - 1;
+  return plan.buffers
+    .filter((b) => b.home === 'arena')
+    .map((b) => ({
+      tensors: b.tensors,
+      ...(b.scratchOf !== undefined ? { scratch_of: g.nodes[b.scratchOf].name } : {}),
+      first_layer: Math.max(0, b.start),
+      last_layer: Math.min(last, b.end),
+      offset: b.offset,
+      bytes: b.size,
+    }));
+}
+
 export interface PlannedBuffer {
   id: number;
   /** Tensors sharing this memory (Reshape aliases, in-place element-wise chains), in node order; none for scratch. */
@@ -53,6 +81,9 @@ export interface PlanOptions {
   /** Bytes of scratch each node's kernel takes during its call (index = node index; 0 or absent: none), from the ops'
    *  scratch rules. Placed like a tensor that lives during that node only. */
   scratch?: readonly number[];
+  /** Per node index: its kernel may write over a same-sized dying input although its op's facts do not say so for
+   *  every kernel (the ops' in-place rules). */
+  kernelInPlace?: readonly boolean[];
 }
 
 const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
@@ -119,7 +150,7 @@ export function planMemory(g: Graph, opts: PlanOptions = {}): MemoryPlan {
         if (isActivation(node.inputs[0])) tryMerge(node.inputs[0], out, node, i);
         return;
       }
-      if (!opDef(node.op).inPlace) return; // the kernel reads element i before writing it
+      if (!opDef(node.op).inPlace && !opts.kernelInPlace?.[i]) return; // the kernel reads element i before writing it
       for (const x of node.inputs) if (isActivation(x) && tryMerge(x, out, node, i)) return;
     });
   }

@@ -5,8 +5,10 @@ import type { Graph, Node, Tensor } from '../ir/graph.ts';
 import type { PackedDecl } from './packing/weight-decl.ts';
 import type { WeightStream } from '../packing/huffman-stream.ts';
 
-/** Which kernel family a board asks for: reference C everywhere, or Cortex-M DSP (SMLAD) variants where they exist. */
-export type KernelSet = 'reference' | 'cortex-m-dsp';
+/** Which kernel family a board asks for: reference C everywhere, or Cortex-M DSP (SMLAD) variants where they exist
+ *  (portable C on other cores, so either set builds for every board). */
+export const KERNEL_SETS = ['reference', 'cortex-m-dsp'] as const;
+export type KernelSet = (typeof KERNEL_SETS)[number];
 
 /** What a node's kernel choice reads: the graph, the node, its tensors and the board's kernel set. */
 export interface NodeContext<N = Node> {
@@ -27,6 +29,11 @@ export interface ScratchContext<N = Node> extends NodeContext<N> {
 /** Bytes of scratch the kernel a node runs on takes from the arena for its call (0: none): the figure of the kernel's
  *  C function <kernel>_scratch_bytes, computed here so the memory planner can place it before any C is emitted. */
 export type ScratchRule<N = Node> = (ctx: ScratchContext<N>) => number;
+
+/** True when the kernel a node runs on reads every input element its outputs need before writing those outputs, so the
+ *  memory planner may put the output over a same-sized input that dies there (beyond what OpFacts.inPlace allows for
+ *  every kernel of the op). */
+export type InPlaceRule<N = Node> = (ctx: NodeContext<N>) => boolean;
 
 export interface EmitContext<N = Node> extends NodeContext<N> {
   /** C expression pointing at a tensor's data with its element type, e.g. `(const float *)(arena + 64)`. `NULL` for '';

@@ -1,17 +1,9 @@
 // The memory planner's solution as report.json carries it: which tensors share each arena buffer, from which layer to
 // which it lives, and where in the arena it sits; report.html draws it as the arena timeline.
 import type { Graph } from '../ir/graph.ts';
-import { planMemory } from '../codegen/memory-planner.ts';
+import { arenaBuffers, planMemory, type ArenaBuffer } from '../codegen/memory-planner.ts';
 
-export interface ArenaBuffer {
-  /** Tensors sharing the buffer (a Reshape's alias, an in-place chain), in layer order. */
-  tensors: string[];
-  /** Index of the layer that writes it first and of the last layer that reads it (layers are `nodes`). */
-  first_layer: number;
-  last_layer: number;
-  offset: number;
-  bytes: number;
-}
+export type { ArenaBuffer };
 
 export interface ArenaTimeline {
   /** The deployed graph's layers in the order they run. */
@@ -19,22 +11,13 @@ export interface ArenaTimeline {
   buffers: ArenaBuffer[];
 }
 
-/** The arena plan of the deployed graph, the same call codegen makes; undefined if it does not give the arena the
- *  compiled project reports (then the chart would show something else than what runs). */
-export function arenaTimeline(g: Graph, arenaBytes: number): ArenaTimeline | undefined {
+/** The arena plan the project was compiled with (its manifest's, scratch included); for a project of an older version,
+ *  the plan of the deployed graph computed again, undefined if that does not give the arena the project reports (then
+ *  the chart would show something else than what runs). */
+export function arenaTimeline(g: Graph, arenaBytes: number, recorded?: ArenaBuffer[]): ArenaTimeline | undefined {
+  const layers = g.nodes.map((n) => n.name);
+  if (recorded) return { layers, buffers: recorded };
   const plan = planMemory(g);
   if (plan.arenaBytes !== arenaBytes) return undefined;
-  const last = g.nodes.length - 1;
-  return {
-    layers: g.nodes.map((n) => n.name),
-    buffers: plan.buffers
-      .filter((b) => b.home === 'arena')
-      .map((b) => ({
-        tensors: b.tensors,
-        first_layer: Math.max(0, b.start),
-        last_layer: Math.min(last, b.end),
-        offset: b.offset,
-        bytes: b.size,
-      })),
-  };
+  return { layers, buffers: arenaBuffers(g, plan) };
 }

@@ -144,7 +144,13 @@ function arena(r: Report): string {
     'arena-timeline',
     `Arena timeline: where each tensor lives, and when (${fmt(r.memory.arena_bytes)} B, naive ${fmt(r.memory.arena_naive_bytes)} B)`,
     t.layers,
-    t.buffers.map((b) => ({ label: b.tensors.join(' = '), first: b.first_layer, last: b.last_layer, offset: b.offset, bytes: b.bytes })),
+    t.buffers.map((b) => ({
+      label: b.scratch_of !== undefined ? `scratch of ${b.scratch_of}` : b.tensors.join(' = '),
+      first: b.first_layer,
+      last: b.last_layer,
+      offset: b.offset,
+      bytes: b.bytes,
+    })),
     r.memory.arena_bytes,
     r.memory.arena_lower_bound_bytes,
   );

@@ -63,7 +63,7 @@ export function makeReport(r: ReportInputs): Report {
   const original = r.compression.original_bytes || float32WeightBytes(r.floatGraph);
   const deployed = r.manifest.weight_bytes;
   const flash = flashLayers(r.graph, r.manifest);
-  const timeline = arenaTimeline(r.graph, r.manifest.arena_bytes);
+  const timeline = arenaTimeline(r.graph, r.manifest.arena_bytes, r.manifest.arena_buffers);
   // A classifier's answers (one output per class, up to 100 of them) make a matrix worth drawing.
   const classes = product(r.graph.tensors[r.graph.outputs[0]].shape);
   const labels = r.measurement.labels ?? [];

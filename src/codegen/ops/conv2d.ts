@@ -4,7 +4,7 @@
 import { product, type Graph, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
-import type { NodeContext, OpEmitter, ScratchRule } from '../op-emitter.ts';
+import type { NodeContext, OpEmitter, ScratchRule, InPlaceRule } from '../op-emitter.ts';
 import { emitPackedConv, packedScratch } from '../packing/emit-packed.ts';
 import { convGeom, convGeom16, fitsGeom16 } from './conv-geom.ts';
 import { declareDspQuant, packConvNibbles, padConvRows, smmulrChannels } from './dsp-weights.ts';
@@ -77,6 +77,23 @@ export const conv2dScratch: ScratchRule<Node<'Conv2D'>> = (ctx) => {
   const w = ctx.input(1)!;
   if (ctx.input(0)!.dtype === 'f32') return 0;
   return convScratchBytes(int8ConvKernel(ctx), w.shape[1], w.shape[2], w.shape[3]);
+};
+
+/** The GEMM kernels widen a block's input pixels into scratch before writing its outputs; for an unpadded 1×1 conv
+ *  at stride 1 those are the same pixels, so with as many output as input channels it may write over its input. */
+export const conv2dInPlace: InPlaceRule<Node<'Conv2D'>> = (ctx) => {
+  const a = ctx.node.attrs;
+  const w = ctx.input(1)!;
+  if (ctx.input(0)!.dtype !== 'i8' || w.storage !== undefined || !w.data) return false; // packed weights: other kernels
+  const kernel = int8ConvKernel(ctx);
+  return (
+    (kernel === 'tfg_conv2d_s8_1x1_dsp' || kernel === 'tfg_conv2d_s8_im2col_dsp') &&
+    w.shape[1] === 1 &&
+    w.shape[2] === 1 &&
+    a.strides.every((s) => s === 1) &&
+    a.pads.every((p) => p === 0) &&
+    ctx.input(0)!.shape.join() === ctx.output().shape.join()
+  );
 };
 
 export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {

@@ -3,7 +3,7 @@
 import type { Node } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
-import type { NodeContext, OpEmitter, ScratchRule } from '../op-emitter.ts';
+import type { NodeContext, OpEmitter, ScratchRule, InPlaceRule } from '../op-emitter.ts';
 import { convGeom, convGeom16, fitsGeom16 } from './conv-geom.ts';
 import { declareDspQuant, smmulrChannels } from './dsp-weights.ts';
 
@@ -57,6 +57,11 @@ function dspScratch(ctx: NodeContext<Node<'DepthwiseConv2D'>>): number | undefin
 }
 
 export const depthwiseConv2dScratch: ScratchRule<Node<'DepthwiseConv2D'>> = (ctx) => dspScratch(ctx) ?? 0;
+
+/** The DSP kernel reads a channel's whole plane (3×3 path) or an output row's input rows (row-ring path) into scratch
+ *  before writing those outputs, so at stride 1 with the output shaped as the input it may write over its input. */
+export const depthwiseConv2dInPlace: InPlaceRule<Node<'DepthwiseConv2D'>> = (ctx) =>
+  dspScratch(ctx) !== undefined && ctx.node.attrs.strides.every((s) => s === 1) && ctx.input(0)!.shape.join() === ctx.output().shape.join();
 
 export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
   const { node } = ctx;

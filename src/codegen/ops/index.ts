@@ -1,6 +1,6 @@
 // The op → emitter and op → scratch rule registries; `satisfies Record<OpType, …>` makes a missing op a compile error here.
 import type { Node, OpType } from '../../ir/graph.ts';
-import type { OpEmitter, ScratchRule } from '../op-emitter.ts';
+import type { InPlaceRule, OpEmitter, ScratchRule } from '../op-emitter.ts';
 import { add } from './add.ts';
 import { argReduce } from './arg-reduce.ts';
 import { averagePool } from './average-pool.ts';
@@ -9,9 +9,9 @@ import { layerNormalization } from './layer-normalization.ts';
 import { instanceNormalization } from './instance-normalization.ts';
 import { clip } from './clip.ts';
 import { concat } from './concat.ts';
-import { conv2d, conv2dScratch } from './conv2d.ts';
+import { conv2d, conv2dInPlace, conv2dScratch } from './conv2d.ts';
 import { dense, denseScratch } from './dense.ts';
-import { depthwiseConv2d, depthwiseConv2dScratch } from './depthwise-conv2d.ts';
+import { depthwiseConv2d, depthwiseConv2dInPlace, depthwiseConv2dScratch } from './depthwise-conv2d.ts';
 import { dequantize } from './dequantize.ts';
 import { div } from './div.ts';
 import { max, min, pow } from './min-max-pow.ts';
@@ -213,6 +213,18 @@ export const opScratch = {
   Quantize: null,
   Dequantize: null,
 } satisfies { [K in OpType]: ScratchRule<Node<K>> | null };
+
+/** Ops some of whose kernels may write over a same-sized input although OpFacts.inPlace cannot say so for every
+ *  kernel of the op: the rule says for one node. */
+export const opKernelInPlace: { [K in OpType]?: InPlaceRule<Node<K>> } = {
+  Conv2D: conv2dInPlace,
+  DepthwiseConv2D: depthwiseConv2dInPlace,
+};
+
+/** The in-place rule of a node's op, typed for any node (undefined: only OpFacts.inPlace decides). */
+export function kernelInPlaceRuleFor(op: OpType): InPlaceRule | undefined {
+  return opKernelInPlace[op] as InPlaceRule | undefined;
+}
 
 /** The scratch rule of a node's op, typed for any node (null when its kernels take none). */
 export function scratchRuleFor(op: OpType): ScratchRule | null {
