@@ -560,6 +560,14 @@ tfg_status tfg_reduce_math_f32(const tfg_reduce_params *p, const float *in, floa
  *  + zp_out, clamp) and ReduceMax (input quantization kept).  Not in place. Scratch: none. Always TFG_OK. Bit-exact
  *  with reduceInt8 in src/reference/int8/reduce.ts. */
 tfg_status tfg_reduce_s8(const tfg_reduce_params *p, const int8_t *in, int8_t *out);
+/** ArgMax (find_min 0) / ArgMin (find_min 1) of a tensor seen as [outer, axis_dim, inner]: out[o·inner + i] is the
+ *  index along the axis of the extreme value, the first one on ties, the last with select_last.
+ *  @param outer, axis_dim, inner ≥ 1  @param out [outer·inner] int32.  Not in place. Scratch: none. Always TFG_OK.
+ *  Bit-exact with argReduceValues in src/reference/float/arg-reduce.ts (int8: the codes are compared, as TFLite does). */
+tfg_status tfg_arg_reduce_f32(int32_t outer, int32_t axis_dim, int32_t inner, int32_t find_min, int32_t select_last,
+                              const float *in, int32_t *out);
+tfg_status tfg_arg_reduce_s8(int32_t outer, int32_t axis_dim, int32_t inner, int32_t find_min, int32_t select_last,
+                             const int8_t *in, int32_t *out);
 
 /* ---- shape ---- */
 /** Float Concat: for each of `outer` rows, the row_elems[k] = axis_k·inner elements of every input k in turn.

@@ -3,7 +3,7 @@
 import type { Graph } from '../ir/graph.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { exportOnnx } from '../import/onnx-export.ts';
-import { argmax } from '../reference/model-input.ts';
+import { predictedClass } from '../reference/model-input.ts';
 import { loadOnnxRuntime, OnnxRuntimeModel } from '../reference/onnxruntime.ts';
 import { predictSample } from '../reference/top1.ts';
 
@@ -40,7 +40,7 @@ export async function evaluateOnHost(
     const { input, predicted } = predictSample(g, sample);
     predictions.push(predicted);
     if (predicted === label) refCorrect++;
-    if (ortModel && argmax(await ortModel.run(g, input as Float32Array)) === label) ortCorrect++;
+    if (ortModel && predictedClass(g, await ortModel.run(g, input as Float32Array)) === label) ortCorrect++;
     opts.onProgress?.(i + 1, n);
   }
   const onnxruntimeOff = runtime && !runtime.available ? { reason: runtime.reason, hint: runtime.hint } : undefined;

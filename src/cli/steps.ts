@@ -8,7 +8,7 @@ import type { Graph, TensorData } from '../ir/graph.ts';
 import { loadModel } from '../import/index.ts';
 import { isDir, type Dataset } from '../data/dataset.ts';
 import { parsePreprocess } from '../data/preprocess.ts';
-import { argmax, sampleInput } from '../reference/model-input.ts';
+import { predictedClass, sampleInput } from '../reference/model-input.ts';
 import { runGraph } from '../reference/interpreter.ts';
 import {
   carriedCompression,
@@ -23,6 +23,7 @@ import {
 import { createLog } from '../compress/pass.ts';
 import { loadBoard, type Board } from '../build/boards.ts';
 import { checkFits } from '../build/fit-check.ts';
+import { serialIoBytes } from '../build/serial-io.ts';
 import { ESP_IDF_FOLDER, espIdfProjectFiles } from '../build/esp-idf.ts';
 import { planStack, STACK_GUARD_BYTES, type StackPlan, type UnplannedStack } from '../build/stack-plan.ts';
 import { generateModel, type GeneratedModel } from '../codegen/generate.ts';
@@ -294,12 +295,15 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     );
   }
   // The fit check runs before any build: weights and code estimate for flash; static data, arena and stack for RAM.
-  const ramBytes = stack?.planned ? Math.max(stack.staticRamBytes, generated.arenaBytes) : generated.arenaBytes;
+  // The serial firmware's static I/O buffers are counted apart from the model's RAM (the compiled objects hold both).
+  const ioBytes = opts.lib ? 0 : serialIoBytes(prepared.graph).totalBytes;
+  const ramBytes = stack?.planned ? Math.max(stack.staticRamBytes - ioBytes, generated.arenaBytes) : generated.arenaBytes;
   checkFits(
     board,
     {
       flashBytes: generated.weightBytes,
       ramBytes,
+      ioBytes,
       stack: stack && {
         limitBytes: stack.limitBytes,
         plannedBytes: stack.planned ? stack.plannedBytes : null,
@@ -325,6 +329,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     force: opts.force,
     inputs: commandInputs(opts),
     stack: stack && manifestStack(stack),
+    ioBufferBytes: opts.lib ? undefined : ioBytes,
     extraFiles: espIdf && Object.fromEntries(Object.entries(espIdf).map(([rel, c]) => [`${ESP_IDF_FOLDER}/${rel}`, c])),
     espIdf: espIdf && ESP_IDF_FOLDER,
     layerKernels: opts.layerKernels,
@@ -358,7 +363,7 @@ async function exampleSample(graph: Graph, flags: DatasetFlags): Promise<LibExam
     source: `sample 0 of ${data.name}`,
     label: data.unlabeled ? undefined : sample.label,
     labelName: data.unlabeled ? undefined : data.classNames?.[sample.label],
-    referenceClass: argmax(output),
+    referenceClass: predictedClass(graph, output),
   };
 }
 

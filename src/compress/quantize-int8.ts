@@ -1,5 +1,6 @@
 // Post-training int8 quantization (TFLite full-integer): float Graph + calibration samples → int8 Graph whose inputs
-// and outputs are i8, weights per-channel symmetric i8, biases i32 (s_in·s_w), activations asymmetric i8.
+// and outputs are i8 (an index output, ArgMax's, stays int32), weights per-channel symmetric i8, biases i32 (s_in·s_w),
+// activations asymmetric i8.
 // Ops without an int8 kernel run in float between a Dequantize and a Quantize node.
 
 import { TinyforgeError } from '../diagnostics.ts';
@@ -134,6 +135,11 @@ export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>,
     });
     const out = node.outputs[0];
     const rule = opDef(node.op).int8Output;
+    if (rule === 'index') {
+      tensors[out] = { ...g.tensors[out], shape: [...g.tensors[out].shape] }; // int32 positions: nothing to quantize
+      nodes.push(structuredClone(node));
+      continue;
+    }
     const quant: QuantParams =
       rule === 'input' ? structuredClone(inputQuant) : rule === 'fixed' ? fixedOutputQuant(node) : activationQuant(rangeOf(out));
     tensors[out] = activation(out, quant);
@@ -207,7 +213,10 @@ export const quantizeInt8: Pass = {
     },
   },
   async run(ir, { params, data }, log) {
-    const notAllFloat = Object.values(ir.tensors).filter((t) => t.dtype !== 'f32' && !(t.dtype === 'i32' && t.data));
+    const indexOutputs = new Set(ir.nodes.filter((n) => opDef(n.op).int8Output === 'index').flatMap((n) => n.outputs));
+    const notAllFloat = Object.values(ir.tensors).filter(
+      (t) => t.dtype !== 'f32' && !(t.dtype === 'i32' && (t.data || indexOutputs.has(t.name))),
+    );
     if (notAllFloat.length > 0) {
       throw new TinyforgeError(
         'already-quantized',

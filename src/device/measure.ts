@@ -3,7 +3,7 @@
 import type { Graph, TensorData } from '../ir/graph.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { runGraph } from '../reference/interpreter.ts';
-import { argmax, sampleInput } from '../reference/model-input.ts';
+import { predictedClass, sampleInput } from '../reference/model-input.ts';
 import type { DeviceSession } from './device-session.ts';
 import type { LatencyUnit } from '../build/boards.ts';
 import { bytesOf, tensorValues } from './io-buffers.ts';
@@ -59,8 +59,8 @@ export async function measureOnDevice(
     const dev = outputValues(g, r.output);
     opts.onOutput?.(i, dev);
     const ref = runGraph(g, { [g.inputs[0]]: input }).outputs[g.outputs[0]];
-    const pd = argmax(dev);
-    const pr = argmax(ref);
+    const pd = predictedClass(g, dev);
+    const pr = predictedClass(g, ref);
     devicePredictions.push(pd);
     labels.push(label);
     if (pd === label) devCorrect++;

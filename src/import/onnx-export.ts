@@ -3,9 +3,11 @@
 // inputs/outputs are transposed back to the layout the original file had (metadata.inputLayout/outputLayout).
 import { TinyforgeError } from '../diagnostics.ts';
 import type { Activation, Graph, Node, OpType } from '../ir/graph.ts';
+import { opDef } from '../ir/ops/index.ts';
 import { normalizeAxis } from '../ir/ops/op-def.ts';
 import type { UnaryMathOp } from '../reference/float/unary-math.ts';
 import { TO_NCHW, TO_NHWC, transposeData } from './onnx-layout.ts';
+import { onnx } from './onnx-proto-read.ts';
 import { encodeModel, floatTensor, int64Tensor, makeModel, node as onnxNode, valueInfo } from './onnx-proto-write.ts';
 import type onnxProto from 'onnx-proto';
 
@@ -159,6 +161,13 @@ function exportRecurrent({ e, g, n, ins, out }: ExportCall<'GRU' | 'LSTM'>): voi
 }
 
 /** One exporter per IR op, typed over every op (null: no float ONNX form). */
+function argReduceExport({ e, n, ins, out }: ExportCall<'ArgMax' | 'ArgMin'>): void {
+  const indices = e.fresh(`${out}__int64`);
+  const attrs = { axis: n.attrs.axis, keepdims: n.attrs.keepdims ? 1 : 0, select_last_index: n.attrs.selectLastIndex ? 1 : 0 };
+  e.add(n.op, ins, [indices], attrs, n.name);
+  e.add('Cast', [indices], [out], { to: onnx.TensorProto.DataType.INT32 }, `${n.name}/int32`);
+}
+
 const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
   Conv2D: exportConv,
   DepthwiseConv2D: exportConv,
@@ -296,6 +305,9 @@ const EXPORTERS: { [K in OpType]: NodeExporter<K> | null } = {
   ReduceL2: axesAttribute,
   ReduceSumSquare: axesAttribute,
   ReduceLogSumExp: axesAttribute,
+  // ONNX gives int64 indices; the Cast makes them the IR's int32.
+  ArgMax: argReduceExport,
+  ArgMin: argReduceExport,
   ReduceSum: ({ e, n, ins, out }) =>
     e.add('ReduceSum', [ins[0], e.intConst(`${n.name}/axes`, n.attrs.axes)], [out], { keepdims: n.attrs.keepdims ? 1 : 0 }, n.name),
   LeakyRelu: ({ e, n, ins, out }) => e.add('LeakyRelu', ins, [out], { alpha: n.attrs.alpha }, n.name),
@@ -385,10 +397,18 @@ function emitNode(e: Emitter, g: Graph, n: Node, name: (t: string) => string): v
   exporter({ e, g, n, ins: n.inputs.map((i) => (i ? name(i) : '')), out: name(n.outputs[0]) });
 }
 
+/** An int32 tensor an index op (ArgMax) computes in a float graph. */
+function isIndexOutput(g: Graph, tensor: string): boolean {
+  const producer = g.nodes.find((n) => n.outputs.includes(tensor));
+  return (
+    g.tensors[tensor].dtype === 'i32' && !g.tensors[tensor].data && producer !== undefined && opDef(producer.op).int8Output === 'index'
+  );
+}
+
 /** Serialises float graph `g` as an ONNX model (opset 14). Throws 'unsupported-export' for int8 or packed graphs. */
 export function exportOnnx(g: Graph): Uint8Array {
   for (const t of Object.values(g.tensors)) {
-    if (t.dtype !== 'f32') {
+    if (t.dtype !== 'f32' && !isIndexOutput(g, t.name)) {
       const n = g.nodes.find((x) => x.inputs.includes(t.name) || x.outputs.includes(t.name)) ?? g.nodes[0];
       throw unsupported(g, n, `tensor "${t.name}" is ${t.dtype}`);
     }
@@ -407,9 +427,10 @@ export function exportOnnx(g: Graph): Uint8Array {
   });
   const outputs = g.outputs.map((o) => {
     const shape = g.tensors[o].shape;
-    if (!outNchw || shape.length !== 4) return valueInfo(o, shape);
+    const elemType = g.tensors[o].dtype === 'i32' ? onnx.TensorProto.DataType.INT32 : onnx.TensorProto.DataType.FLOAT;
+    if (!outNchw || shape.length !== 4) return valueInfo(o, shape, elemType);
     rename.set(o, e.fresh(`${o}__nhwc`));
-    return valueInfo(o, [shape[0], shape[3], shape[1], shape[2]]);
+    return valueInfo(o, [shape[0], shape[3], shape[1], shape[2]], elemType);
   });
   const name = (t: string) => rename.get(t) ?? t;
   for (const t of Object.values(g.tensors)) if (t.data) e.inits.push(floatTensor(t.name, t.shape, t.data));

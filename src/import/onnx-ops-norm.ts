@@ -1,6 +1,6 @@
 // ONNX LayerNormalization and InstanceNormalization → IR ops; a 4-D LayerNormalization input is normalised in its NCHW
 // order (between transposes), InstanceNormalization normalises NHWC channels directly.
-import { broadcastShapes, TO_NCHW, TO_NHWC } from './onnx-layout.ts';
+import { broadcastShapes, TO_NCHW } from './onnx-layout.ts';
 import { broadcastBinary } from './onnx-fold.ts';
 import { ImportProblem } from './onnx-context.ts';
 import type { OpCall } from './onnx-op-call.ts';
@@ -17,7 +17,6 @@ function toShape(n: OpCall, i: number, what: string, shape: number[]): string {
 }
 
 export function layerNormalization(n: OpCall, used: Set<string>): void {
-  n.onlyFirstOutputUsed(used);
   const stash = n.a.int('stash_type', 1);
   if (stash !== 1) throw new ImportProblem(`stash_type ${stash}: tinyforge computes the statistics in float32 (stash_type 1) only`);
   const x = n.act(0);
@@ -28,18 +27,47 @@ export function layerNormalization(n: OpCall, used: Set<string>): void {
   const normalized = x.shape.slice(axis);
   const inputs = [toShape(n, 1, 'scale', normalized), ...(n.ins[2] ? [toShape(n, 2, 'bias', normalized)] : [])];
   const attrs = { axis, epsilon: n.a.float('epsilon', 1e-5) };
-  if (rank !== 4) {
-    const out = n.ctx.defineAct(n.outs[0], x.shape);
-    n.ctx.addNode('LayerNormalization', n.name, [x.ir, ...inputs], [out.ir], attrs);
-    return;
-  }
-  // The IR holds 4-D tensors as NHWC; the ONNX axes are NCHW ones, so normalise an NCHW copy.
-  const nchwIn = n.ctx.scratch(`${x.ir}__nchw`, [...x.shape]);
-  const nchwOut = n.ctx.scratch(`${n.outs[0]}__nchw`, [...x.shape]);
-  n.ctx.addNode('Transpose', `${n.name}/to_nchw`, [x.ir], [nchwIn], { perm: TO_NCHW });
-  n.ctx.addNode('LayerNormalization', n.name, [nchwIn, ...inputs], [nchwOut], attrs);
-  const out = n.ctx.defineAct(n.outs[0], x.shape);
-  n.ctx.addNode('Transpose', `${n.name}/to_nhwc`, [nchwOut], [out.ir], { perm: TO_NHWC });
+  // The IR holds 4-D tensors as NHWC; the ONNX axes are NCHW ones, so a 4-D input is normalised in an NCHW copy.
+  const src = rank === 4 ? n.ctx.scratch(`${x.ir}__nchw`, [...x.shape]) : x.ir;
+  if (rank === 4) n.ctx.addNode('Transpose', `${n.name}/to_nchw`, [x.ir], [src], { perm: TO_NCHW });
+  n.ctx.fromOnnxOrder(n.outs[0], x.shape, (out) => n.ctx.addNode('LayerNormalization', n.name, [src, ...inputs], [out], attrs), n.name);
+  const [, meanOut, invStdOut] = n.outs;
+  if ((meanOut && used.has(meanOut)) || (invStdOut && used.has(invStdOut))) statistics(n, src, axis, attrs.epsilon, meanOut, invStdOut);
+}
+
+/**
+ * LayerNormalization's optional outputs Mean and InvStdDev ([d0 … d(axis−1), 1 … 1]) from existing ops, in the steps
+ * and float32 order of the layer norm's own statistics: mean = ReduceMean(x); InvStdDev = 1 / sqrt(ReduceMean((x −
+ * mean)²) + ε). `src` holds x in ONNX order.
+ */
+function statistics(n: OpCall, src: string, axis: number, epsilon: number, meanOut: string, invStdOut: string | undefined): void {
+  const x = n.act(0);
+  const axes = x.shape.map((_, i) => i).filter((i) => i >= axis);
+  const statShape = x.shape.map((d, i) => (i >= axis ? 1 : d));
+  const step = (op: 'ReduceMean' | 'Sub' | 'Mul' | 'Add' | 'Sqrt' | 'Reciprocal', ins: string[], shape: number[], what: string) => {
+    const out = n.ctx.scratch(`${n.name}__${what}`, shape);
+    if (op === 'ReduceMean') n.ctx.addNode(op, `${n.name}/${what}`, ins, [out], { axes, keepdims: true });
+    else if (op === 'Sqrt' || op === 'Reciprocal') n.ctx.addNode(op, `${n.name}/${what}`, ins, [out], {});
+    else n.ctx.addNode(op, `${n.name}/${what}`, ins, [out], { activation: 'none' });
+    return out;
+  };
+  // A statistic in ONNX order becomes its ONNX value through a Reshape (a view, no copy), transposed after it when a
+  // 4-D statistic's NHWC order differs.
+  const emit = (onnxName: string, from: string, what: string) =>
+    n.ctx.fromOnnxOrder(
+      onnxName,
+      statShape,
+      (out) => n.ctx.addNode('Reshape', `${n.name}/${what}`, [from], [out], { shape: [...n.ctx.tensors[out].shape] }),
+      `${n.name}/${what}`,
+    );
+  const mean = step('ReduceMean', [src], statShape, 'mean');
+  if (meanOut) emit(meanOut, mean, 'mean_out');
+  if (!invStdOut) return;
+  const centred = step('Sub', [src, mean], [...x.shape], 'centred');
+  const variance = step('ReduceMean', [step('Mul', [centred, centred], [...x.shape], 'squared')], statShape, 'variance');
+  const eps = n.ctx.constant(`${n.name}/epsilon`, [1], [epsilon]);
+  const std = step('Sqrt', [step('Add', [variance, eps], statShape, 'variance_eps')], statShape, 'std');
+  emit(invStdOut, step('Reciprocal', [std], statShape, 'inv_std'), 'inv_std_out');
 }
 
 /** NCHW (or [N,C,L], lifted to 4-D by with1d) → the IR op on NHWC, scale and bias per channel. */

@@ -51,3 +51,24 @@ export function reduce(n: OpCall): void {
   const out = n.ctx.defineAct(n.outs[0], finalShape);
   n.ctx.addNode('Reshape', `${n.name}/squeeze`, [src], [out.ir], { shape: n.ctx.tensors[out.ir].shape });
 }
+
+/** ONNX ArgMax / ArgMin → the IR ops, int32 indices (ONNX's are int64; the values are the same). A 4-D input with
+ *  keepdims is reduced in NHWC on the mapped axis (the result is then the NHWC form of ONNX's 4-D output); without
+ *  keepdims the input is first put in ONNX order, so the rank-3 result has ONNX's memory order with no integer
+ *  transpose after it. */
+export function argReduce(n: OpCall): void {
+  const op = n.op as 'ArgMax' | 'ArgMin';
+  const x = n.act(0);
+  const rank = x.shape.length;
+  const given = n.a.int('axis', 0);
+  const axis = given < 0 ? given + rank : given;
+  if (!Number.isInteger(axis) || axis < 0 || axis >= rank) throw new ImportProblem(`axis ${given} is outside the input's ${rank} dims`);
+  const keepdims = n.a.int('keepdims', 1) === 1;
+  const selectLastIndex = n.a.int('select_last_index', 0) === 1;
+  const outShape = keepdims ? x.shape.map((d, i) => (i === axis ? 1 : d)) : x.shape.filter((_, i) => i !== axis);
+  const src = rank === 4 && !keepdims ? n.ctx.inOnnxOrder(x, n.name) : x.ir;
+  const irAxisOf = rank === 4 && keepdims ? irAxis(axis, rank) : axis;
+  const out = n.ctx.defineAct(n.outs[0], outShape);
+  n.ctx.tensors[out.ir].dtype = 'i32';
+  n.ctx.addNode(op, n.name, [src], [out.ir], { axis: irAxisOf, keepdims, selectLastIndex });
+}

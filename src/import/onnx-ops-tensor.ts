@@ -251,7 +251,10 @@ export function passThrough(n: OpCall, used: Set<string>): void {
 /** Runtime tensors are float32 (graph inputs must be), so a Cast to float32 leaves the tensor as it is. */
 export function castPassThrough(n: OpCall): void {
   const to = n.a.int('to', 0);
-  if (to !== onnx.TensorProto.DataType.FLOAT)
+  const DT = onnx.TensorProto.DataType;
+  // ArgMax's indices are int32 in the IR: a cast between integer index types leaves them as they are.
+  const integerIndex = n.ctx.tensors[n.act(0).ir].dtype === 'i32' && (to === DT.INT32 || to === DT.INT64);
+  if (to !== DT.FLOAT && !integerIndex)
     throw new ImportProblem(
       `Cast of a runtime tensor to ${dtypeName(to)}: tinyforge computes runtime tensors in float32 and casts only constants; remove the Cast or cast to float32`,
     );

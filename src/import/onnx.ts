@@ -11,7 +11,7 @@ import { OpCall } from './onnx-op-call.ts';
 import { with1d } from './onnx-ops-1d.ts';
 import { expand, gather, slice, split } from './onnx-ops-plumbing.ts';
 import { averagePool, batchNormalization, conv, gemm, globalAveragePool, globalMaxPool, matMul, maxPool, pad } from './onnx-ops-nn.ts';
-import { reduce } from './onnx-ops-reduce.ts';
+import { argReduce, reduce } from './onnx-ops-reduce.ts';
 import { instanceNormalization, layerNormalization } from './onnx-ops-norm.ts';
 import { resize } from './onnx-ops-resize.ts';
 import { convTranspose } from './onnx-ops-conv-transpose.ts';
@@ -56,6 +56,8 @@ const OP_TABLE: Record<string, Handler> = {
   ReduceL2: reduce,
   ReduceSumSquare: reduce,
   ReduceLogSumExp: reduce,
+  ArgMax: argReduce,
+  ArgMin: argReduce,
   BatchNormalization: with1d(batchNormalization),
   LayerNormalization: layerNormalization,
   InstanceNormalization: with1d(instanceNormalization),

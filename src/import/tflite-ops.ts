@@ -3,6 +3,8 @@
 import type { Node, OpType, Pads, Tensor } from '../ir/graph.ts';
 import { product } from '../ir/graph.ts';
 import { reducedShape } from '../ir/ops/reduce.ts';
+import { argReducedShape } from '../ir/ops/arg-reduce.ts';
+import { TensorType } from './tflite-schema.ts';
 import {
   OptionsType,
   readAddOptions,
@@ -22,6 +24,7 @@ import {
 } from './tflite-options.ts';
 import { UnsupportedFeature, halfToFloat } from './tflite-tensors.ts';
 import { unidirectionalSequenceLstm } from './tflite-ops-recurrent.ts';
+import { div, gelu, leakyRelu, mulSub, neg, prelu, relu, rsqrt, sign, square, squaredDifference } from './tflite-ops-math.ts';
 import { concatenation, expandDims, pack, pad, split, splitV, squeeze, stridedSlice, transpose, unpack } from './tflite-ops-plumbing.ts';
 import {
   activation,
@@ -265,6 +268,8 @@ export interface OpImport {
    *  (int16 activations, int4 filters, custom bias types) that we would silently misread. */
   maxVersion: number;
   convert: Converter;
+  /** The output holds indices (ARG_MAX): an INT32 or INT64 activation, imported as int32. */
+  indexOutput?: boolean;
 }
 
 const hardSwish: Converter = (c) => {
@@ -543,6 +548,27 @@ function reducer(op: Extract<OpType, 'ReduceMean' | 'ReduceSum' | 'ReduceMax' | 
   };
 }
 
+/** ARG_MAX / ARG_MIN: input 1 is the axis (a constant INT32 or INT64 scalar or [1]), which is dropped from the shape;
+ *  ties give the first index (TFLite's kernel keeps the first extreme). Options: output_type, INT32 or INT64. */
+function argReducer(op: 'ArgMax' | 'ArgMin', opName: string): Converter {
+  return (c) => {
+    arity(c, 2, 2, opName);
+    checkOptions(c, op === 'ArgMax' ? OptionsType.ArgMaxOptions : OptionsType.ArgMinOptions, opName);
+    const x = tensor(c, 0);
+    const src = c.tt.raw(c.op.inputs[1]);
+    const bytes = c.tt.bufferOf(src);
+    const width = src.type === TensorType.INT32 ? 4 : src.type === TensorType.INT64 ? 8 : 0;
+    if (!bytes || width === 0) throw new UnsupportedFeature(`${opName} whose axis (input 1) is not a constant INT32 or INT64 tensor`);
+    if (c.tt.checkShape(src, width) !== 1 || bytes.length !== width) c.tt.fail(`operator ${c.op.index} (${opName}) axis is not one value`);
+    const given = new DataView(bytes.buffer, bytes.byteOffset, width).getInt32(0, true);
+    const rank = x.shape.length;
+    if (given < -rank || given >= rank) c.tt.fail(`operator ${c.op.index} (${opName}) axis ${given} is outside rank ${rank}`);
+    const axis = given < 0 ? given + rank : given;
+    expectShape(c, opName, c.tt.tensors[c.name].shape, argReducedShape(x.shape, axis, false));
+    return [{ name: c.name, op, inputs: [x.name], outputs: [c.name], attrs: { axis, keepdims: false, selectLastIndex: false } }];
+  };
+}
+
 /** One row per imported builtin, by its schema name: its facts in one place. */
 export const CONVERTERS: Record<string, OpImport> = {
   CONV_2D: { maxVersion: 6, convert: conv2d },
@@ -578,6 +604,24 @@ export const CONVERTERS: Record<string, OpImport> = {
   SIN: { maxVersion: 1, convert: elementwise('Sin', 'SIN') },
   COS: { maxVersion: 1, convert: elementwise('Cos', 'COS') },
   ELU: { maxVersion: 2, convert: elu },
+  // Version 2 is int8 (the IR's int8 Mul / Sub / Relu / Clip kernels), 3 and later int16 or integer types.
+  MUL: { maxVersion: 2, convert: mulSub('Mul', 'MUL', OptionsType.MulOptions) },
+  SUB: { maxVersion: 2, convert: mulSub('Sub', 'SUB', OptionsType.SubOptions) },
+  RELU: { maxVersion: 2, convert: relu('RELU') },
+  RELU6: { maxVersion: 2, convert: relu('RELU6', [0, 6]) },
+  RELU_N1_TO_1: { maxVersion: 1, convert: relu('RELU_N1_TO_1', [-1, 1]) },
+  RELU_0_TO_1: { maxVersion: 1, convert: relu('RELU_0_TO_1', [0, 1]) },
+  SQUARE: { maxVersion: 1, convert: square },
+  // Float only (version 2 is int8 DIV, which has no int8 kernel here).
+  DIV: { maxVersion: 1, convert: div },
+  LEAKY_RELU: { maxVersion: 1, convert: leakyRelu },
+  NEG: { maxVersion: 1, convert: neg },
+  SQUARED_DIFFERENCE: { maxVersion: 1, convert: squaredDifference },
+  SIGN: { maxVersion: 1, convert: sign },
+  PRELU: { maxVersion: 1, convert: prelu },
+  // Version 2 is int8: GELU on its lookup table, RSQRT in float between Dequantize and Quantize.
+  GELU: { maxVersion: 2, convert: gelu },
+  RSQRT: { maxVersion: 2, convert: rsqrt },
   // Version 2 is the int8 form (fixed output scale 16/256), which has no int8 kernel here.
   LOG_SOFTMAX: { maxVersion: 1, convert: logSoftmax },
   MINIMUM: { maxVersion: 2, convert: broadcastBinary('Min', 'MINIMUM') },
@@ -586,6 +630,9 @@ export const CONVERTERS: Record<string, OpImport> = {
   MEAN: { maxVersion: 2, convert: reducer('ReduceMean', 'MEAN') },
   SUM: { maxVersion: 2, convert: reducer('ReduceSum', 'SUM') },
   REDUCE_MAX: { maxVersion: 2, convert: reducer('ReduceMax', 'REDUCE_MAX') },
+  // Version 2 adds int8 input, 3 bool.
+  ARG_MAX: { maxVersion: 2, convert: argReducer('ArgMax', 'ARG_MAX'), indexOutput: true },
+  ARG_MIN: { maxVersion: 2, convert: argReducer('ArgMin', 'ARG_MIN'), indexOutput: true },
   // Version 2 is their int8 form, which has no int8 kernel here.
   REDUCE_MIN: { maxVersion: 1, convert: reducer('ReduceMin', 'REDUCE_MIN') },
   REDUCE_PROD: { maxVersion: 1, convert: reducer('ReduceProd', 'REDUCE_PROD') },

@@ -83,6 +83,20 @@ export class TensorTable {
     return name;
   }
 
+  /** As use(), for the output of an index op (ARG_MAX): an INT32 or INT64 activation, held as int32 indices. */
+  useIndex(index: number): string {
+    const t = this.raw(index);
+    if (t.type !== TensorType.INT32 && t.type !== TensorType.INT64)
+      throw new UnsupportedFeature(`index output "${t.name}" has type ${TENSOR_TYPE_NAMES[t.type] ?? t.type}, not INT32 or INT64`);
+    if (this.bufferOf(t) !== null || t.isVariable) throw new UnsupportedFeature(`index output "${t.name}" is not an activation`);
+    if (this.names.has(index)) return this.names.get(index)!;
+    const name = this.fresh(t.name || `t${index}`);
+    this.checkShape(t, 8);
+    this.tensors[name] = { name, shape: [...t.shape], dtype: 'i32' };
+    this.names.set(index, name);
+    return name;
+  }
+
   private convert(t: TfliteTensor, name: string): Tensor {
     const kind = DTYPES[t.type];
     const typeName = TENSOR_TYPE_NAMES[t.type] ?? `type ${t.type}`;

@@ -46,7 +46,7 @@ export function importTflite(bytes: Uint8Array, path: string): Graph {
       continue;
     }
     try {
-      const name = tt.use(op.outputs[0]);
+      const name = row.indexOutput ? tt.useIndex(op.outputs[0]) : tt.use(op.outputs[0]);
       nodes.push(...row.convert({ tt, op, name, dequantized }));
     } catch (e) {
       if (!(e instanceof UnsupportedFeature)) throw e;

@@ -61,6 +61,12 @@ export interface ReduceAttrs {
   keepdims: boolean;
 }
 
+export interface ArgReduceAttrs {
+  axis: number;
+  keepdims: boolean;
+  selectLastIndex: boolean;
+}
+
 /** A recurrent layer run over the T steps of its input (reverse: from the last step to the first, the output still in
  *  time order); sequenceOutput: the output holds every step's hidden state, else only the last computed one. */
 export interface RecurrentAttrs {
@@ -155,6 +161,10 @@ export interface OpAttrs {
   ReduceL2: ReduceAttrs;
   ReduceSumSquare: ReduceAttrs;
   ReduceLogSumExp: ReduceAttrs;
+  /** The index (int32) of the largest / smallest value along `axis` (resolved, non-negative); ties give the first
+   *  index, or the last with selectLastIndex. keepdims leaves a 1 in the axis's place (ONNX ArgMax / ArgMin). */
+  ArgMax: ArgReduceAttrs;
+  ArgMin: ArgReduceAttrs;
   Softmax: { axis: number; beta: number };
   /** ln(softmax(x)) along one axis: (x − max) − ln Σ e^(x − max). */
   LogSoftmax: { axis: number };
@@ -253,6 +263,8 @@ export const OP_TYPES = [
   'ReduceL2',
   'ReduceSumSquare',
   'ReduceLogSumExp',
+  'ArgMax',
+  'ArgMin',
   'Softmax',
   'LogSoftmax',
   'Reshape',

@@ -100,7 +100,9 @@ function dtypeProblems(node: Node, inputs: (Tensor | undefined)[], outputs: (Ten
         problems.push(`mixes ${want} input "${x.name}" with ${t.dtype} input "${t.name}"; insert a Quantize or Dequantize`);
     });
   }
-  for (const o of outputs) if (o && o.dtype !== want) problems.push(`output "${o.name}" is ${o.dtype} but the input is ${want}`);
+  // An index op (ArgMax) writes int32 positions whatever its input's dtype.
+  const outWant = opDef(node.op).int8Output === 'index' ? 'i32' : want;
+  for (const o of outputs) if (o && o.dtype !== outWant) problems.push(`output "${o.name}" is ${o.dtype} but the input is ${want}`);
   return problems;
 }
 

@@ -1,5 +1,6 @@
 // Turns a dataset sample into the bytes a model's input takes: preprocessing, then int8 quantization when the input is i8.
 import type { Graph, Preprocess, TensorData } from '../ir/graph.ts';
+import { TinyforgeError } from '../diagnostics.ts';
 import type { Sample } from '../data/dataset.ts';
 import { applyPreprocess } from '../data/preprocess.ts';
 
@@ -42,6 +43,18 @@ export function prepareInput(g: Graph, raw: Float32Array): TensorData {
     return q;
   }
   throw new Error(`model input ${t.name} has dtype ${t.dtype}, which prepareInput does not handle`);
+}
+
+/** The class a model's output names for one sample: the index itself when the model ends in ArgMax (an int32 output;
+ *  onnxruntime on the user's own file gives int64), else the index of the largest score. */
+export function predictedClass(g: Graph, output: ArrayLike<number> | BigInt64Array): number {
+  if (g.tensors[g.outputs[0]].dtype !== 'i32') return argmax(output as ArrayLike<number>);
+  if (output.length !== 1)
+    throw new TinyforgeError('unsupported-graph', `the model's index output "${g.outputs[0]}" holds ${output.length} values per sample`, {
+      location: { node: g.outputs[0] },
+      hint: 'top-1 needs one class per sample: end the model in ArgMax over the class axis of a [1, classes] score',
+    });
+  return Number(output[0]);
 }
 
 /** Index of the largest value (first on ties), the way top-1 is counted everywhere in tinyforge. */

@@ -2,12 +2,12 @@
 import type { Graph, TensorData } from '../ir/graph.ts';
 import type { Dataset, Sample } from '../data/dataset.ts';
 import { runGraph } from './interpreter.ts';
-import { argmax, sampleInput } from './model-input.ts';
+import { predictedClass, sampleInput } from './model-input.ts';
 
 /** The model's input for `sample` and the class the reference interpreter predicts for it. */
 export function predictSample(g: Graph, sample: Sample): { input: TensorData; predicted: number } {
   const input = sampleInput(g, sample);
-  return { input, predicted: argmax(runGraph(g, { [g.inputs[0]]: input }).outputs[g.outputs[0]]) };
+  return { input, predicted: predictedClass(g, runGraph(g, { [g.inputs[0]]: input }).outputs[g.outputs[0]]) };
 }
 
 /** Fraction of the first `limit` samples (all by default) whose predicted class is the label. */

@@ -33,6 +33,16 @@ const take = (x: tf.Tensor, indices: number[], axis: number) => tf.gather(x, tf.
 /** The IR shape with the run-time batch in place of the IR's static one. */
 const runShape = (shape: readonly number[], c: TfjsOpContext) => shape.map((d, i) => (i === 0 && d === c.irBatch ? c.batch : d));
 
+/** ArgMax / ArgMin as int32 indices (not differentiable): the minimum is the maximum of −x with the same ties, and
+ *  the last tie is the first one along the reversed axis. */
+function argReduce(n: Node<'ArgMax' | 'ArgMin'>, x: tf.Tensor, c: TfjsOpContext): tf.Tensor {
+  const { axis, selectLastIndex } = n.attrs;
+  const signed = n.op === 'ArgMin' ? tf.neg(x) : x;
+  const first = tf.argMax(selectLastIndex ? tf.reverse(signed, axis) : signed, axis);
+  const index = selectLastIndex ? tf.sub(tf.scalar(x.shape[axis] - 1, 'int32'), first) : first;
+  return tf.reshape(index, runShape(c.out.shape, c));
+}
+
 function activate(x: tf.Tensor, a: Activation): tf.Tensor {
   if (a === 'relu') return tf.relu(x);
   if (a === 'relu6') return tf.relu6(x);
@@ -160,6 +170,8 @@ export const tfjsOps = {
   ReduceL2: (n, xs) => tf.sqrt(tf.sum(tf.square(xs[0]!), n.attrs.axes, n.attrs.keepdims)),
   ReduceSumSquare: (n, xs) => tf.sum(tf.square(xs[0]!), n.attrs.axes, n.attrs.keepdims),
   ReduceLogSumExp: (n, xs) => tf.logSumExp(xs[0]!, n.attrs.axes, n.attrs.keepdims),
+  ArgMax: (n, xs, c) => argReduce(n, xs[0]!, c),
+  ArgMin: (n, xs, c) => argReduce(n, xs[0]!, c),
   LogSoftmax: (n, xs) => {
     const x = xs[0]!;
     const axis = norm(n.attrs.axis, x.rank);

@@ -21,8 +21,6 @@ const NO_RUNNABLE_NODE_TEST: Record<string, string> = {
   Gelu: "Debian's libonnx-testdata predates Gelu (opset 20); tested against onnxruntime in test/ops/unary-math.test.ts",
   Mish: "Debian's libonnx-testdata predates Mish (opset 18); tested against onnxruntime in test/ops/unary-math.test.ts",
   ReduceLogSumExp: 'every node test of it is float64 data; tested against onnxruntime in test/ops/reduce.test.ts',
-  LayerNormalization:
-    'every node test also outputs Mean and InvStdDev (refused); tested against onnxruntime in test/ops/layer-normalization.test.ts',
   Gather: 'the node tests feed int64 indices at run time or gather int data; tested against onnxruntime in test/ops/gather.test.ts',
 };
 

@@ -46,11 +46,13 @@ export function checkAgainstReference(g: Graph, opts: CheckOptions = {}): void {
   }
 }
 
-/** C bytes vs a reference value: float within tolerance, int8 identical. */
+/** C bytes vs a reference value: float within tolerance, int8 and int32 (indices) identical. */
 function expectSame(got: Uint8Array, ref: TensorData, what: string): void {
   if (ref instanceof Float32Array) {
     const c = new Float32Array(got.buffer.slice(got.byteOffset, got.byteOffset + got.byteLength));
     expect(maxFloatViolation(c, ref), what).toBeNull();
+  } else if (ref instanceof Int32Array) {
+    expect(Array.from(new Int32Array(got.buffer.slice(got.byteOffset, got.byteOffset + got.byteLength))), what).toEqual(Array.from(ref));
   } else {
     expect(Array.from(new Int8Array(got.buffer, got.byteOffset, got.byteLength)), what).toEqual(Array.from(ref));
   }

@@ -120,6 +120,8 @@ describe('exportOnnx', () => {
     for (const op of ['ReduceMin', 'ReduceL1', 'ReduceL2', 'ReduceSumSquare', 'ReduceLogSumExp'] as const)
       b.output(b.node(op, [cat], { axes: [1, 3], keepdims: false }));
     b.output(b.node('ReduceProd', [b.node('Sigmoid', [cat])], { axes: [1, 3], keepdims: true }));
+    b.output(b.node('ArgMax', [relu], { axis: 1, keepdims: false, selectLastIndex: false }));
+    b.output(b.node('ArgMin', [cat], { axis: 3, keepdims: true, selectLastIndex: true }));
     // The recurrent ops read cat as 3 steps of a batch of 2: a GRU's every step into an LSTM's last one.
     const steps = b.node('Reshape', [cat], { shape: [3, 2, 8] });
     const gru = b.node('GRU', [steps, b.constant('gw', randn(9 * 8, 41, 0.4), [9, 8]), b.constant('gr', randn(9 * 3, 42, 0.4), [9, 3])], {

@@ -12,7 +12,7 @@ const CONV = 3,
   FC = 9,
   SOFTMAX = 25,
   LOGISTIC = 14,
-  PRELU = 54,
+  BATCH_MATMUL = 126,
   EXP = 47,
   MEAN = 40,
   REDUCE_MAX = 82,
@@ -301,7 +301,7 @@ describe('TFLite import of hand-built models', () => {
             ],
           },
         },
-        { code: PRELU, inputs: [2], outputs: [3] },
+        { code: BATCH_MATMUL, inputs: [2], outputs: [3] },
         { code: SOFTMAX, version: 9, inputs: [3], outputs: [4], options: { type: 9, float32: [[0, 1]] } },
       ],
       [0],
@@ -313,7 +313,7 @@ describe('TFLite import of hand-built models', () => {
     const notes = e.diagnostic.notes!;
     expect(notes).toHaveLength(3);
     expect(notes[0]).toMatch(/node 0 "conv_tanh" \(CONV_2D\).*TANH/);
-    expect(notes[1]).toMatch(/node 1 "sig" \(PRELU\)/);
+    expect(notes[1]).toMatch(/node 1 "sig" \(BATCH_MATMUL\)/);
     expect(notes[2]).toMatch(/node 2 "sm" \(SOFTMAX\).*version 9/);
   });
 

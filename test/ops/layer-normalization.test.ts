@@ -1,6 +1,7 @@
 // LayerNormalization: ONNX import (opset 17, every axis of 2-, 3- and 4-D inputs, scale broadcast, no bias) and the
 // float reference against onnxruntime; the ONNX export (opset 14, written as the op's function) run by onnxruntime;
-// int8 quantization keeping it in float with a float-fallback warning; the C kernel against the reference on the host.
+// int8 quantization keeping it in float with a float-fallback warning; the C kernel against the reference on the host;
+// the optional Mean and InvStdDev outputs against onnxruntime and in C.
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from '../../src/import/onnx-export.ts';
 import { importOnnx } from '../../src/import/onnx.ts';
@@ -26,13 +27,16 @@ interface Case {
   epsilon?: number;
 }
 
-function model(c: Case, extraOutputs = false): Uint8Array {
+/** The model; with `stats`, Mean and InvStdDev are graph outputs too ([d0 … d(axis−1), 1 … 1]). */
+function model(c: Case, stats = false): Uint8Array {
   const r = rng(c.dims.length * 10 + c.axis + 20);
   const n = product(c.scaleDims);
+  const axis = c.axis < 0 ? c.axis + c.dims.length : c.axis;
+  const statDims = c.dims.map((d, i) => (i >= axis ? 1 : d));
   return encodeModel(
     makeModel({
       inputs: [valueInfo('x', c.dims)],
-      outputs: [valueInfo('y', c.dims), ...(extraOutputs ? [valueInfo('mean', [])] : [])],
+      outputs: [valueInfo('y', c.dims), ...(stats ? [valueInfo('mean', statDims), valueInfo('inv_std', statDims)] : [])],
       initializers: [
         floatTensor('scale', c.scaleDims, randF32(r, n, 0.5, 1.5)),
         ...(c.bias ? [floatTensor('bias', c.scaleDims, randF32(r, n, -1, 1))] : []),
@@ -41,7 +45,7 @@ function model(c: Case, extraOutputs = false): Uint8Array {
         node(
           'LayerNormalization',
           ['x', 'scale', ...(c.bias ? ['bias'] : [])],
-          ['y', ...(extraOutputs ? ['mean'] : [])],
+          ['y', ...(stats ? ['mean', 'inv_std'] : [])],
           { axis: c.axis, ...(c.epsilon !== undefined ? { epsilon: c.epsilon } : {}) },
           'ln',
         ),
@@ -78,6 +82,33 @@ describe('LayerNormalization', () => {
     checkAgainstReference(g, { expectKernels: { reference: ['tfg_layernorm_f32'] } });
   });
 
+  it.each(CASES)('computes Mean and InvStdDev of $what like onnxruntime, in C on the host as the reference does', async (c) => {
+    const bytes = model(c, true);
+    const g = simplify(importOnnx(bytes, 'ln.onnx'));
+    validateGraph(g);
+    const x = { name: 'x', dims: c.dims, data: randF32(rng(4), product(c.dims), -3, 3) };
+    const want = await runOrt(bytes, { x });
+    const ours = runIr(g, [x]);
+    want.forEach((w, k) => expect(compare(ours[k], w), `output ${k}`).toBeUndefined());
+    for (const k of [1, 2]) checkAgainstReference({ ...g, outputs: [g.outputs[k]] }, { expectKernels: { reference: ['tfg_reduce_f32'] } });
+  });
+
+  it('computes only the statistics a graph uses: Mean alone adds one ReduceMean', () => {
+    const c = CASES[0];
+    const r = rng(9);
+    const bytes = encodeModel(
+      makeModel({
+        inputs: [valueInfo('x', c.dims)],
+        outputs: [valueInfo('y', c.dims), valueInfo('mean', [3, 1])],
+        initializers: [floatTensor('scale', [8], randF32(r, 8, 0.5, 1.5))],
+        nodes: [node('LayerNormalization', ['x', 'scale'], ['y', 'mean', ''], { axis: -1 }, 'ln')],
+        opset: 17,
+      }),
+    );
+    const g = simplify(importOnnx(bytes, 'ln.onnx'));
+    expect(g.nodes.map((n) => n.op).filter((op) => op !== 'Reshape')).toEqual(['LayerNormalization', 'ReduceMean']);
+  });
+
   it('int8 quantization keeps it in float between Dequantize and Quantize, with a float-fallback warning', async () => {
     const g = importOnnx(model(CASES[0]), 'ln.onnx');
     const r = rng(5);
@@ -96,10 +127,7 @@ describe('LayerNormalization', () => {
     expect(e.message).toContain('scale must be [3,4] (the normalised axes), got [4]');
   });
 
-  it('refuses a used Mean output and a scale that does not fit the normalised axes, naming the node', () => {
-    const stats = errorOf(() => importOnnx(model(CASES[0], true), 'ln.onnx'));
-    expect(stats.code).toBe('unsupported-attribute');
-    expect(stats.diagnostic.notes![0]).toMatch(/^node "ln" \(LayerNormalization\): output 1 \("mean"\) is used/);
+  it('refuses a scale that does not fit the normalised axes, naming the node', () => {
     const badScale = errorOf(() => importOnnx(model({ ...CASES[0], scaleDims: [7] }), 'ln.onnx'));
     expect(badScale.code).toBe('unsupported-attribute');
     expect(badScale.diagnostic.notes![0]).toMatch(/scale has shape \[7\], which does not broadcast to the normalised axes \[8\]/);

@@ -184,6 +184,8 @@ function everyOpGraph(): Graph {
   );
   b.output(b.node('Softmax', [fc], { axis: -1, beta: 1.5 }, 'probs'));
   b.output(b.node('LogSoftmax', [fc], { axis: -1 }, 'log_probs'));
+  b.output(b.node('ArgMax', [fc], { axis: 1, keepdims: false, selectLastIndex: false }, 'class'));
+  b.output(b.node('ArgMin', [inorm], { axis: 2, keepdims: true, selectLastIndex: true }, 'argmin'));
   return b.build();
 }
 

@@ -2,6 +2,7 @@
 import type { Node, OpType } from '../../ir/graph.ts';
 import type { InPlaceRule, OpEmitter, ScratchRule } from '../op-emitter.ts';
 import { add } from './add.ts';
+import { argReduce } from './arg-reduce.ts';
 import { averagePool } from './average-pool.ts';
 import { batchNormalization } from './batch-normalization.ts';
 import { layerNormalization } from './layer-normalization.ts';
@@ -112,6 +113,8 @@ export const opEmitters = {
   ReduceL2: reduce,
   ReduceSumSquare: reduce,
   ReduceLogSumExp: reduce,
+  ArgMax: argReduce,
+  ArgMin: argReduce,
   Softmax: softmax,
   LogSoftmax: logSoftmax,
   Reshape: reshape,
@@ -190,6 +193,8 @@ export const opScratch = {
   ReduceL2: null,
   ReduceSumSquare: null,
   ReduceLogSumExp: null,
+  ArgMax: null,
+  ArgMin: null,
   Softmax: null,
   LogSoftmax: null,
   Reshape: null,

@@ -2,6 +2,7 @@
 import type { OpType } from '../graph.ts';
 import type { OpDef } from './op-def.ts';
 import { add } from './add.ts';
+import { argMax, argMin } from './arg-reduce.ts';
 import { averagePool } from './average-pool.ts';
 import { batchNormalization } from './batch-normalization.ts';
 import { layerNormalization } from './layer-normalization.ts';
@@ -116,6 +117,8 @@ export const opDefs = {
   ReduceL2: reduceL2,
   ReduceSumSquare: reduceSumSquare,
   ReduceLogSumExp: reduceLogSumExp,
+  ArgMax: argMax,
+  ArgMin: argMin,
   Softmax: softmax,
   LogSoftmax: logSoftmax,
   Reshape: reshape,

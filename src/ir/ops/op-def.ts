@@ -14,7 +14,9 @@ export type Int8Output =
   /** Calibrated. */
   | 'calibrated'
   /** Fixed by the op whatever the data (Softmax: 1/256, −128). */
-  | 'fixed';
+  | 'fixed'
+  /** Not quantized: the output holds int32 positions in the input (ArgMax), whatever the input's dtype. */
+  | 'index';
 
 /** The facts later stages need about an op. Every field is required, so a new op states each one. */
 export interface OpFacts {

@@ -2,6 +2,7 @@
 // Quantize (f32 → i8) and Dequantize (i8 → f32) live here because they take or produce float.
 import type { OpType } from '../../ir/graph.ts';
 import type { Kernel } from '../kernel.ts';
+import { argReduce } from './arg-reduce.ts';
 import { add } from './add.ts';
 import { averagePool } from './average-pool.ts';
 import { batchNormalization } from './batch-normalization.ts';
@@ -98,6 +99,8 @@ export const floatKernels = {
   ReduceL2: reduceMath,
   ReduceSumSquare: reduceMath,
   ReduceLogSumExp: reduceMath,
+  ArgMax: argReduce,
+  ArgMin: argReduce,
   Softmax: softmax,
   LogSoftmax: logSoftmax,
   Reshape: reshape,

@@ -4,6 +4,7 @@
 
 import type { OpType } from '../../ir/graph.ts';
 import type { Kernel } from '../kernel.ts';
+import { argReduceInt8 } from './arg-reduce.ts';
 import { addInt8, subInt8 } from './add.ts';
 import { averagePoolInt8 } from './average-pool.ts';
 import { concatInt8 } from './concat.ts';
@@ -95,6 +96,8 @@ export const int8Kernels = {
   ReduceL2: null,
   ReduceSumSquare: null,
   ReduceLogSumExp: null,
+  ArgMax: argReduceInt8,
+  ArgMin: argReduceInt8,
   PRelu: preluInt8,
   BatchNormalization: null,
   LayerNormalization: null,
