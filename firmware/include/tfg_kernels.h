@@ -876,11 +876,12 @@ typedef struct {
  *  W·x and R·h8 rescaled to Q3.12, int16 sigmoid/tanh tables, h16 = ((1 − z)·candidate + z·h16), its int8 copy h8 fed
  *  back and written out.  Arguments as tfg_gru_f32's, int8 x/w/r/initial_h/out and int32 bias ([6·hidden]: Wb at
  *  s_x·s_W, Rb at s_h·s_R, or NULL).
- *  @param scratch_bytes ≥ tfg_gru_s8_scratch_bytes(g) (the state h16, h8 first, then one step's gates), else TFG_ERR_ARG. */
+ *  @param scratch_bytes ≥ tfg_gru_s8_scratch_bytes(g) (the state h16, h8 first, then one step's gate parts), else
+ *  TFG_ERR_ARG. */
 tfg_status tfg_gru_s8(const tfg_rnn_geom *g, int32_t linear_before_reset, const tfg_rnn_s8_params *p, const int8_t *x,
                       const int8_t *w, const int8_t *r, const int32_t *bias, const int8_t *initial_h, int8_t *out,
                       void *scratch, int32_t scratch_bytes);
-/** Scratch of tfg_gru_s8: 10·hidden bytes. Same figure as recurrentScratch in src/codegen/ops/recurrent.ts. */
+/** Scratch of tfg_gru_s8: 16·hidden bytes. Same figure as recurrentScratch in src/codegen/ops/recurrent.ts. */
 int32_t tfg_gru_s8_scratch_bytes(const tfg_rnn_geom *g);
 /** int8 LSTM with an int16 Q4.11 cell (lstmInt8 in src/reference/int8/recurrent.ts, TFLM's 8x8→16 scheme, byte for
  *  byte). Arguments as tfg_lstm_f32's, int8 x/w/r/initial_h/initial_c/out and int32 bias ([8·hidden] or NULL).
@@ -888,7 +889,19 @@ int32_t tfg_gru_s8_scratch_bytes(const tfg_rnn_geom *g);
 tfg_status tfg_lstm_s8(const tfg_rnn_geom *g, const tfg_rnn_s8_params *p, const int8_t *x, const int8_t *w,
                        const int8_t *r, const int32_t *bias, const int8_t *initial_h, const int8_t *initial_c,
                        int8_t *out, void *scratch, int32_t scratch_bytes);
-/** Scratch of tfg_lstm_s8: 11·hidden bytes. Same figure as recurrentScratch in src/codegen/ops/recurrent.ts. */
+/** Scratch of tfg_lstm_s8: 19·hidden bytes. Same figure as recurrentScratch in src/codegen/ops/recurrent.ts. */
 int32_t tfg_lstm_s8_scratch_bytes(const tfg_rnn_geom *g);
+/** tfg_gru_s8 with Cortex-M DSP SMLAD dot products (two gate rows per pass); bit-exact with it. Scratch as tfg_gru_s8. */
+tfg_status tfg_gru_s8_dsp(const tfg_rnn_geom *g, int32_t linear_before_reset, const tfg_rnn_s8_params *p,
+                          const int8_t *x, const int8_t *w, const int8_t *r, const int32_t *bias,
+                          const int8_t *initial_h, int8_t *out, void *scratch, int32_t scratch_bytes);
+/** Scratch of tfg_gru_s8_dsp: as tfg_gru_s8_scratch_bytes. */
+int32_t tfg_gru_s8_dsp_scratch_bytes(const tfg_rnn_geom *g);
+/** tfg_lstm_s8 with Cortex-M DSP SMLAD dot products (two gate rows per pass); bit-exact with it. Scratch as tfg_lstm_s8. */
+tfg_status tfg_lstm_s8_dsp(const tfg_rnn_geom *g, const tfg_rnn_s8_params *p, const int8_t *x, const int8_t *w,
+                           const int8_t *r, const int32_t *bias, const int8_t *initial_h, const int8_t *initial_c,
+                           int8_t *out, void *scratch, int32_t scratch_bytes);
+/** Scratch of tfg_lstm_s8_dsp: as tfg_lstm_s8_scratch_bytes. */
+int32_t tfg_lstm_s8_dsp_scratch_bytes(const tfg_rnn_geom *g);
 
 #endif /* TFG_KERNELS_H */

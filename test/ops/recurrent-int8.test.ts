@@ -1,13 +1,15 @@
 // int8 GRU and LSTM (int16 state, src/reference/int8/recurrent.ts) on small random ONNX models: quantization keeps them
 // in int8, the int8 result is the float result within a few output steps, and the C kernels equal the reference byte
 // for byte on the host (ASan/UBSan) over the whole int8 input range: both GRU forms, LSTM, forward and reverse, with
-// and without bias and initial state, every step or the last.
+// and without bias and initial state, every step or the last; the reference and the SMLAD (_dsp) kernels alike.
 import { describe, expect, it } from 'vitest';
 import { runGraph } from '../../src/reference/interpreter.ts';
 import { dequantizeArray, quantizeArray } from '../../src/reference/quant.ts';
 import { ACTIVATION_TABLES, activate16, prepareRecurrentInt8 } from '../../src/reference/int8/recurrent.ts';
 import type { Graph, Node } from '../../src/ir/graph.ts';
-import { checkAgainstReference } from '../firmware/kernel-check.ts';
+import { generateModel } from '../../src/codegen/generate.ts';
+import { checkAgainstReference, randomInputs, VARIANTS } from '../firmware/kernel-check.ts';
+import { runOnQemu } from '../firmware/qemu/qemu-run.ts';
 import { rnnInt8Graphs, rnnInputs, type RnnInt8Case } from './rnn-int8-models.ts';
 
 const CASES: RnnInt8Case[] = [
@@ -49,7 +51,12 @@ describe('int8 GRU and LSTM', () => {
       // measured worst case over these models: 1.8 steps (weight rounding and the int16 tables)
       expect(int8VsFloatSteps(c, float, int8)).toBeLessThanOrEqual(3);
       const kernel = c.op === 'GRU' ? 'tfg_gru_s8' : 'tfg_lstm_s8';
-      checkAgainstReference(int8, { samples: 6, seed: c.seed, expectKernels: { reference: [kernel] } });
+      checkAgainstReference(int8, {
+        samples: 6,
+        seed: c.seed,
+        variants: VARIANTS,
+        expectKernels: { reference: [kernel], 'cortex-m-dsp': [`${kernel}_dsp`] },
+      });
     });
   }
 
@@ -63,6 +70,25 @@ describe('int8 GRU and LSTM', () => {
     expect(largest).toBeGreaterThan(1);
     expect(p.stateIntBits).toBe(Math.ceil(Math.log2(largest)));
   });
+});
+
+describe('int8 GRU and LSTM on QEMU mps2-an386 (Cortex-M4)', () => {
+  // gru-kws.test.ts deploys a GRU with linear_before_reset 1; these are the other GRU form and the LSTM.
+  for (const c of [CASES[0], CASES[6]]) {
+    it(`${label(c)}: both kernel sets give the reference's bytes`, async () => {
+      const { int8 } = await rnnInt8Graphs(c);
+      const inputs = randomInputs(int8, 3, c.seed);
+      const refs = inputs.map((x) => Array.from(runGraph(int8, { [int8.inputs[0]]: x }).outputs[int8.outputs[0]]));
+      for (const kernels of VARIANTS) {
+        const gen = generateModel(int8, { board: { kernels } });
+        expect(gen.kernels).toContain(`tfg_${c.op.toLowerCase()}_s8${kernels === 'reference' ? '' : '_dsp'}`);
+        const run = runOnQemu(gen, inputs);
+        run.outputs.forEach((o, i) =>
+          expect(Array.from(new Int8Array(o.buffer, o.byteOffset, o.byteLength)), `${kernels} sample ${i}`).toEqual(refs[i]),
+        );
+      }
+    });
+  }
 });
 
 describe('int16 sigmoid and tanh tables', () => {

@@ -1,13 +1,14 @@
-// int8 GRU / LSTM → tfg_gru_s8 / tfg_lstm_s8: the constants of prepareRecurrentInt8 in a tfg_rnn_s8_params (per gate
+// int8 GRU / LSTM → tfg_gru_s8 / tfg_lstm_s8 (tfg_*_s8_dsp on cortex-m-dsp boards): the constants of prepareRecurrentInt8 in a tfg_rnn_s8_params (per gate
 // row multipliers, the sigmoid/tanh tables), the int16/int8 state and one step's gates in the arena as scratch.
 import type { Node } from '../../ir/graph.ts';
 import { ACTIVATION_TABLES, prepareRecurrentInt8, type RecurrentInt8Params } from '../../reference/int8/recurrent.ts';
 import { cInts, cList } from '../c-literals.ts';
 import type { EmitContext, OpEmission } from '../op-emitter.ts';
 
-/** Bytes of tfg_gru_s8_scratch_bytes / tfg_lstm_s8_scratch_bytes: GRU h16, z, r and the candidate's recurrent part
- *  (int16) plus h8 and r⊙h (int8); LSTM the cell and four gates (int16) plus h8. */
-export const recurrentInt8ScratchBytes = (op: 'GRU' | 'LSTM', hidden: number) => (op === 'GRU' ? 10 : 11) * hidden;
+/** Bytes of tfg_gru_s8_scratch_bytes / tfg_lstm_s8_scratch_bytes: the int16 state (GRU h16, LSTM c16), the W·x and R·h
+ *  parts of every gate row (int16), the int8 hidden vector, and for the GRU r⊙h in int8. */
+export const recurrentInt8ScratchBytes = (op: 'GRU' | 'LSTM', hidden: number) =>
+  (op === 'GRU' ? 2 + 6 + 6 + 1 + 1 : 2 + 8 + 8 + 1) * hidden;
 
 function params(ctx: EmitContext<Node<'GRU' | 'LSTM'>>): string {
   const { node } = ctx;
@@ -44,15 +45,13 @@ export function emitRecurrentInt8(ctx: EmitContext<Node<'GRU' | 'LSTM'>>, geom: 
   const q = params(ctx);
   const scratch = ctx.scratch(recurrentInt8ScratchBytes(node.op, node.attrs.hiddenSize));
   const y = ctx.ptr(node.outputs[0]);
+  // Cortex-M DSP boards: the same steps with SMLAD dot products (same bytes, same scratch).
+  const dsp = ctx.kernels === 'cortex-m-dsp' ? '_dsp' : '';
   if (node.op === 'GRU') {
+    const kernel = `tfg_gru_s8${dsp}`;
     const lbr = node.attrs.linearBeforeReset ? 1 : 0;
-    return {
-      kernel: 'tfg_gru_s8',
-      call: `tfg_gru_s8(&${geom}, ${lbr}, &${q}, ${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${y}, ${scratch})`,
-    };
+    return { kernel, call: `${kernel}(&${geom}, ${lbr}, &${q}, ${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${y}, ${scratch})` };
   }
-  return {
-    kernel: 'tfg_lstm_s8',
-    call: `tfg_lstm_s8(&${geom}, &${q}, ${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${y}, ${scratch})`,
-  };
+  const kernel = `tfg_lstm_s8${dsp}`;
+  return { kernel, call: `${kernel}(&${geom}, &${q}, ${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${y}, ${scratch})` };
 }
