@@ -881,7 +881,8 @@ typedef struct {
 tfg_status tfg_gru_s8(const tfg_rnn_geom *g, int32_t linear_before_reset, const tfg_rnn_s8_params *p, const int8_t *x,
                       const int8_t *w, const int8_t *r, const int32_t *bias, const int8_t *initial_h, int8_t *out,
                       void *scratch, int32_t scratch_bytes);
-/** Scratch of tfg_gru_s8: 16·hidden bytes. Same figure as recurrentScratch in src/codegen/ops/recurrent.ts. */
+/** Scratch of tfg_gru_s8: 2·hidden + hidden rounded up to even (the state) + 13·hidden bytes. Same figure as
+ *  recurrentScratch in src/codegen/ops/recurrent.ts. */
 int32_t tfg_gru_s8_scratch_bytes(const tfg_rnn_geom *g);
 /** int8 LSTM with an int16 Q4.11 cell (lstmInt8 in src/reference/int8/recurrent.ts, TFLM's 8x8→16 scheme, byte for
  *  byte). Arguments as tfg_lstm_f32's, int8 x/w/r/initial_h/initial_c/out and int32 bias ([8·hidden] or NULL).
@@ -889,7 +890,8 @@ int32_t tfg_gru_s8_scratch_bytes(const tfg_rnn_geom *g);
 tfg_status tfg_lstm_s8(const tfg_rnn_geom *g, const tfg_rnn_s8_params *p, const int8_t *x, const int8_t *w,
                        const int8_t *r, const int32_t *bias, const int8_t *initial_h, const int8_t *initial_c,
                        int8_t *out, void *scratch, int32_t scratch_bytes);
-/** Scratch of tfg_lstm_s8: 19·hidden bytes. Same figure as recurrentScratch in src/codegen/ops/recurrent.ts. */
+/** Scratch of tfg_lstm_s8: 2·hidden + hidden rounded up to even (the state) + 16·hidden bytes. Same figure as
+ *  recurrentScratch in src/codegen/ops/recurrent.ts. */
 int32_t tfg_lstm_s8_scratch_bytes(const tfg_rnn_geom *g);
 /** tfg_gru_s8 with Cortex-M DSP SMLAD dot products (two gate rows per pass); bit-exact with it. Scratch as tfg_gru_s8. */
 tfg_status tfg_gru_s8_dsp(const tfg_rnn_geom *g, int32_t linear_before_reset, const tfg_rnn_s8_params *p,

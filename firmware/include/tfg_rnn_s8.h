@@ -17,10 +17,11 @@ static inline int32_t tfg_rnn_act_s16(const int16_t *table, int32_t q) {
   return ((((int32_t)table[i] + 32768) * (256 - f) + ((int32_t)table[i + 1] + 32768) * f + 128) >> 8) - 32768;
 }
 
-/* Scratch bytes of the GRU (h16, the W·x and R·h parts of three gates, h8, r⊙h) and the LSTM (c16, four gates' parts,
- * h8): both variants of each. */
-static inline int32_t tfg_gru_s8_scratch(const tfg_rnn_geom *g) { return (2 + 6 + 6 + 1 + 1) * g->hidden; }
-static inline int32_t tfg_lstm_s8_scratch(const tfg_rnn_geom *g) { return (2 + 8 + 8 + 1) * g->hidden; }
+/* The scratch starts with the layer's state, contiguous: the int16 vector (GRU h16, LSTM c16) and the int8 hidden
+ * vector h8, padded to an even size; one step's W·x and R·h gate parts (int16) follow, then for the GRU r⊙h (int8). */
+static inline int32_t tfg_rnn_s8_state_bytes(const tfg_rnn_geom *g) { return 2 * g->hidden + ((g->hidden + 1) & ~1); }
+static inline int32_t tfg_gru_s8_scratch(const tfg_rnn_geom *g) { return tfg_rnn_s8_state_bytes(g) + 13 * g->hidden; }
+static inline int32_t tfg_lstm_s8_scratch(const tfg_rnn_geom *g) { return tfg_rnn_s8_state_bytes(g) + 16 * g->hidden; }
 
 /* Two dot products sharing one int8 vector, acc_a += Σ (x[i] + offset)·wa[i] and likewise acc_b: tfg_dot2_ref_s8 for
  * the reference kernels, tfg_dot2_s8 (SMLAD) for the _dsp ones. Integer sums: both give the same bytes. */
@@ -47,8 +48,8 @@ static inline void tfg_rnn_rows_s16(tfg_rnn_dot2_fn dot2, const int8_t *m, int32
   }
 }
 
-/* The GRU of tfg_gru_s8 / tfg_gru_s8_dsp (see tfg_kernels.h); the state (h16, then its int8 copy h8) at the start of the
- * scratch, then one step's gate parts (W·x and R·h of every row in Q3.12) and r⊙h in int8. */
+/* The GRU of tfg_gru_s8 / tfg_gru_s8_dsp (see tfg_kernels.h): the state h16 and its int8 copy h8, then one step's gate
+ * parts (W·x and R·h of every row in Q3.12) and r⊙h in int8. */
 static inline int8_t tfg_gru_h8(const tfg_rnn_s8_params *p, int32_t h16) {
   return (int8_t)tfg_sat8(tfg_requantize(h16, p->out_multiplier, p->out_shift) + p->h_zero_point);
 }
@@ -57,8 +58,10 @@ static inline tfg_status tfg_gru_s8_run(tfg_rnn_dot2_fn dot2, const tfg_rnn_geom
                                         const tfg_rnn_s8_params *p, const int8_t *x, const int8_t *w, const int8_t *r,
                                         const int32_t *bias, const int8_t *initial_h, int8_t *out, void *scratch) {
   const int32_t hn = g->hidden, in_n = g->in_n, steps = g->steps, batch = g->batch;
-  int16_t *const h16 = (int16_t *)scratch, *const gx = h16 + hn, *const gh = gx + 3 * hn;
-  int8_t *const h8 = (int8_t *)(gh + 3 * hn), *const rh8 = h8 + hn;
+  int16_t *const h16 = (int16_t *)scratch;
+  int8_t *const h8 = (int8_t *)(h16 + hn);
+  int16_t *const gx = (int16_t *)((int8_t *)scratch + tfg_rnn_s8_state_bytes(g)), *const gh = gx + 3 * hn;
+  int8_t *const rh8 = (int8_t *)(gh + 3 * hn);
   const int32_t *const rbias = bias ? bias + 3 * hn : NULL;
   const int16_t *const sig = p->sigmoid_table, *const tanh_t = p->tanh_table;
   for (int32_t b = 0; b < batch; ++b) {
@@ -101,14 +104,14 @@ static inline tfg_status tfg_gru_s8_run(tfg_rnn_dot2_fn dot2, const tfg_rnn_geom
   return TFG_OK;
 }
 
-/* The LSTM of tfg_lstm_s8 / tfg_lstm_s8_dsp; the state (c16, then h8) at the start of the scratch, then one step's gate
- * parts. */
+/* The LSTM of tfg_lstm_s8 / tfg_lstm_s8_dsp: the state c16 and h8, then one step's gate parts. */
 static inline tfg_status tfg_lstm_s8_run(tfg_rnn_dot2_fn dot2, const tfg_rnn_geom *g, const tfg_rnn_s8_params *p,
                                          const int8_t *x, const int8_t *w, const int8_t *r, const int32_t *bias,
                                          const int8_t *initial_h, const int8_t *initial_c, int8_t *out, void *scratch) {
   const int32_t hn = g->hidden, in_n = g->in_n, steps = g->steps, batch = g->batch;
-  int16_t *const c16 = (int16_t *)scratch, *const gx = c16 + hn, *const gh = gx + 4 * hn;
-  int8_t *const h8 = (int8_t *)(gh + 4 * hn);
+  int16_t *const c16 = (int16_t *)scratch;
+  int8_t *const h8 = (int8_t *)(c16 + hn);
+  int16_t *const gx = (int16_t *)((int8_t *)scratch + tfg_rnn_s8_state_bytes(g)), *const gh = gx + 4 * hn;
   const int32_t *const rbias = bias ? bias + 4 * hn : NULL;
   const int16_t *const sig = p->sigmoid_table, *const tanh_t = p->tanh_table;
   for (int32_t b = 0; b < batch; ++b) {

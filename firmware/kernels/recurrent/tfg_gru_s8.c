@@ -1,6 +1,7 @@
 /* tfg_gru_s8: int8 GRU (ONNX semantics, one direction) with an int16 hidden state, unrolled over the time steps; the
  * arithmetic of gruInt8 in src/reference/int8/recurrent.ts, byte for byte (the steps: tfg_rnn_s8.h, portable dot
- * products). Scratch: 16·hidden bytes. */
+ * products). Scratch: the state (2·hidden bytes, then hidden rounded up to even) and
+ * 13·hidden bytes. */
 #include "tfg_rnn_s8.h"
 
 tfg_status tfg_gru_s8(const tfg_rnn_geom *g, int32_t linear_before_reset, const tfg_rnn_s8_params *p, const int8_t *x,

@@ -1,6 +1,7 @@
 /* tfg_lstm_s8: int8 LSTM (ONNX semantics, one direction, no peepholes) with an int16 Q4.11 cell, unrolled over the time
  * steps; the arithmetic of lstmInt8 in src/reference/int8/recurrent.ts (TFLM's 8x8→16 integer LSTM), byte for byte
- * (the steps: tfg_rnn_s8.h, portable dot products). Scratch: 19·hidden bytes. */
+ * (the steps: tfg_rnn_s8.h, portable dot products). Scratch: the state (2·hidden bytes, then hidden rounded up to even)
+ * and 16·hidden bytes. */
 #include "tfg_rnn_s8.h"
 
 tfg_status tfg_lstm_s8(const tfg_rnn_geom *g, const tfg_rnn_s8_params *p, const int8_t *x, const int8_t *w,

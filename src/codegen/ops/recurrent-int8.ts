@@ -1,14 +1,19 @@
-// int8 GRU / LSTM → tfg_gru_s8 / tfg_lstm_s8 (tfg_*_s8_dsp on cortex-m-dsp boards): the constants of prepareRecurrentInt8 in a tfg_rnn_s8_params (per gate
-// row multipliers, the sigmoid/tanh tables), the int16/int8 state and one step's gates in the arena as scratch.
+// int8 GRU / LSTM → tfg_gru_s8 / tfg_lstm_s8 (tfg_*_s8_dsp on cortex-m-dsp boards): the constants of
+// prepareRecurrentInt8 in a tfg_rnn_s8_params (per gate row multipliers, the sigmoid/tanh tables), the state and one
+// step's gate parts in the arena as scratch.
 import type { Node } from '../../ir/graph.ts';
 import { ACTIVATION_TABLES, prepareRecurrentInt8, type RecurrentInt8Params } from '../../reference/int8/recurrent.ts';
 import { cInts, cList } from '../c-literals.ts';
 import type { EmitContext, OpEmission } from '../op-emitter.ts';
 
-/** Bytes of tfg_gru_s8_scratch_bytes / tfg_lstm_s8_scratch_bytes: the int16 state (GRU h16, LSTM c16), the W·x and R·h
- *  parts of every gate row (int16), the int8 hidden vector, and for the GRU r⊙h in int8. */
+/** Bytes of the state at the start of the int8 kernels' scratch (tfg_rnn_s8_state_bytes): the int16 vector (GRU h16,
+ *  LSTM c16) and the int8 hidden vector, padded to even so the int16 gate parts after it stay aligned. */
+export const recurrentInt8StateBytes = (hidden: number) => 2 * hidden + hidden + (hidden % 2);
+
+/** Bytes of tfg_gru_s8_scratch_bytes / tfg_lstm_s8_scratch_bytes: the state, then one step's W·x and R·h parts of every
+ *  gate row (int16) and for the GRU r⊙h (int8). */
 export const recurrentInt8ScratchBytes = (op: 'GRU' | 'LSTM', hidden: number) =>
-  (op === 'GRU' ? 2 + 6 + 6 + 1 + 1 : 2 + 8 + 8 + 1) * hidden;
+  recurrentInt8StateBytes(hidden) + (op === 'GRU' ? 6 + 6 + 1 : 8 + 8) * hidden;
 
 function params(ctx: EmitContext<Node<'GRU' | 'LSTM'>>): string {
   const { node } = ctx;
