@@ -3,12 +3,15 @@
 #ifndef TFG_RNN_S8_H
 #define TFG_RNN_S8_H
 
-#include <string.h>
 #include "tfg_kernels.h"
 #include "tfg_support.h"
 
 static inline int32_t tfg_sat16(int32_t v) { return tfg_clamp_i32(v, -32768, 32767); }
 static inline int32_t tfg_sat8(int32_t v) { return tfg_clamp_i32(v, -128, 127); }
+/* The hidden vector into the output (a loop: these kernels build without libc). */
+static inline void tfg_rnn_copy_s8(int8_t *dst, const int8_t *src, int32_t n) {
+  for (int32_t k = 0; k < n; ++k) dst[k] = src[k];
+}
 
 /* T at the Q3.12 input q, interpolated between T[u >> 8] and T[(u >> 8) + 1] by (u & 255) / 256 (u = q + 32768),
  * computed on non-negative values so the shift rounds half up in every case (activate16 in the reference). */
@@ -97,9 +100,9 @@ static inline tfg_status tfg_gru_s8_run(tfg_rnn_dot2_fn dot2, const tfg_rnn_geom
             tfg_rdbpot(keep * tfg_rdbpot(cand, p->state_int_bits) + (int32_t)z[j] * (int32_t)h16[j], 15));
         h8[j] = tfg_gru_h8(p, h16[j]);
       }
-      if (g->sequence_output) memcpy(out + ((size_t)t * (size_t)batch + (size_t)b) * (size_t)hn, h8, (size_t)hn);
+      if (g->sequence_output) tfg_rnn_copy_s8(out + ((size_t)t * (size_t)batch + (size_t)b) * (size_t)hn, h8, hn);
     }
-    if (!g->sequence_output) memcpy(out + (size_t)b * (size_t)hn, h8, (size_t)hn);
+    if (!g->sequence_output) tfg_rnn_copy_s8(out + (size_t)b * (size_t)hn, h8, hn);
   }
   return TFG_OK;
 }
@@ -140,9 +143,9 @@ static inline tfg_status tfg_lstm_s8_run(tfg_rnn_dot2_fn dot2, const tfg_rnn_geo
         const int32_t tc = tfg_rnn_act_s16(tanh_t, tfg_sat16((int32_t)c16[j] * 2));
         h8[j] = (int8_t)tfg_sat8(tfg_requantize(og * tc, p->out_multiplier, p->out_shift) + p->h_zero_point);
       }
-      if (g->sequence_output) memcpy(out + ((size_t)t * (size_t)batch + (size_t)b) * (size_t)hn, h8, (size_t)hn);
+      if (g->sequence_output) tfg_rnn_copy_s8(out + ((size_t)t * (size_t)batch + (size_t)b) * (size_t)hn, h8, hn);
     }
-    if (!g->sequence_output) memcpy(out + (size_t)b * (size_t)hn, h8, (size_t)hn);
+    if (!g->sequence_output) tfg_rnn_copy_s8(out + (size_t)b * (size_t)hn, h8, hn);
   }
   return TFG_OK;
 }
