@@ -878,4 +878,52 @@ tfg_status tfg_lstm_f32(const tfg_rnn_geom *g, const float *x, const float *w, c
 /** Scratch of tfg_lstm_f32: 6·hidden floats. Same figure as recurrentScratch in src/codegen/ops/recurrent.ts. */
 int32_t tfg_lstm_f32_scratch_bytes(const tfg_rnn_geom *g);
 
+/** The compile-time constants of an int8 GRU / LSTM (prepareRecurrentInt8 in src/reference/int8/recurrent.ts).
+ *  x_offset = −zp_x; h_offset = −zp_h, h_zero_point = zp_h: the output's quantization, also the int8 hidden vector's.
+ *  w_multiplier/w_shift, r_multiplier/r_shift [gates·hidden]: input- and recurrent-to-gate rescaling to int16 Q3.12.
+ *  out_*: GRU int16 state → int8, LSTM o·tanh(c) (Q0.30) → int8; rh_*: GRU (linear_before_reset 0) r·h16 → int8.
+ *  state_int_bits: integer bits of the GRU's int16 state. h0_*, c0_*: initial_h (to the GRU's state or the LSTM's int8
+ *  h) and initial_c (to the LSTM's Q4.11 cell) from their own quantization. sigmoid_table, tanh_table: 257 int16
+ *  entries each (input Q3.12 at k·256 − 32768, output Q0.15). */
+typedef struct {
+  int32_t x_offset, h_offset, h_zero_point;
+  const int32_t *w_multiplier, *w_shift, *r_multiplier, *r_shift;
+  int32_t out_multiplier, out_shift, rh_multiplier, rh_shift, state_int_bits;
+  int32_t h0_offset, h0_multiplier, h0_shift, c0_offset, c0_multiplier, c0_shift;
+  const int16_t *sigmoid_table, *tanh_table;
+} tfg_rnn_s8_params;
+/** int8 GRU with an int16 hidden state (gruInt8 in src/reference/int8/recurrent.ts, byte for byte): gates from int8
+ *  W·x and R·h8 rescaled to Q3.12, int16 sigmoid/tanh tables, h16 = ((1 − z)·candidate + z·h16), its int8 copy h8 fed
+ *  back and written out.  Arguments as tfg_gru_f32's, int8 x/w/r/initial_h/out and int32 bias ([6·hidden]: Wb at
+ *  s_x·s_W, Rb at s_h·s_R, or NULL).
+ *  @param scratch_bytes ≥ tfg_gru_s8_scratch_bytes(g) (the state h16, h8 first, then one step's gate parts), else
+ *  TFG_ERR_ARG. */
+tfg_status tfg_gru_s8(const tfg_rnn_geom *g, int32_t linear_before_reset, const tfg_rnn_s8_params *p, const int8_t *x,
+                      const int8_t *w, const int8_t *r, const int32_t *bias, const int8_t *initial_h, int8_t *out,
+                      void *scratch, int32_t scratch_bytes);
+/** Scratch of tfg_gru_s8: 2·hidden + hidden rounded up to even (the state) + 13·hidden bytes. Same figure as
+ *  recurrentScratch in src/codegen/ops/recurrent.ts. */
+int32_t tfg_gru_s8_scratch_bytes(const tfg_rnn_geom *g);
+/** int8 LSTM with an int16 Q4.11 cell (lstmInt8 in src/reference/int8/recurrent.ts, TFLM's 8x8→16 scheme, byte for
+ *  byte). Arguments as tfg_lstm_f32's, int8 x/w/r/initial_h/initial_c/out and int32 bias ([8·hidden] or NULL).
+ *  @param scratch_bytes ≥ tfg_lstm_s8_scratch_bytes(g) (the state c16, h8 and one step's gates), else TFG_ERR_ARG. */
+tfg_status tfg_lstm_s8(const tfg_rnn_geom *g, const tfg_rnn_s8_params *p, const int8_t *x, const int8_t *w,
+                       const int8_t *r, const int32_t *bias, const int8_t *initial_h, const int8_t *initial_c,
+                       int8_t *out, void *scratch, int32_t scratch_bytes);
+/** Scratch of tfg_lstm_s8: 2·hidden + hidden rounded up to even (the state) + 16·hidden bytes. Same figure as
+ *  recurrentScratch in src/codegen/ops/recurrent.ts. */
+int32_t tfg_lstm_s8_scratch_bytes(const tfg_rnn_geom *g);
+/** tfg_gru_s8 with Cortex-M DSP SMLAD dot products (two gate rows per pass); bit-exact with it. Scratch as tfg_gru_s8. */
+tfg_status tfg_gru_s8_dsp(const tfg_rnn_geom *g, int32_t linear_before_reset, const tfg_rnn_s8_params *p,
+                          const int8_t *x, const int8_t *w, const int8_t *r, const int32_t *bias,
+                          const int8_t *initial_h, int8_t *out, void *scratch, int32_t scratch_bytes);
+/** Scratch of tfg_gru_s8_dsp: as tfg_gru_s8_scratch_bytes. */
+int32_t tfg_gru_s8_dsp_scratch_bytes(const tfg_rnn_geom *g);
+/** tfg_lstm_s8 with Cortex-M DSP SMLAD dot products (two gate rows per pass); bit-exact with it. Scratch as tfg_lstm_s8. */
+tfg_status tfg_lstm_s8_dsp(const tfg_rnn_geom *g, const tfg_rnn_s8_params *p, const int8_t *x, const int8_t *w,
+                           const int8_t *r, const int32_t *bias, const int8_t *initial_h, const int8_t *initial_c,
+                           int8_t *out, void *scratch, int32_t scratch_bytes);
+/** Scratch of tfg_lstm_s8_dsp: as tfg_lstm_s8_scratch_bytes. */
+int32_t tfg_lstm_s8_dsp_scratch_bytes(const tfg_rnn_geom *g);
+
 #endif /* TFG_KERNELS_H */

@@ -20,6 +20,7 @@ import {
   quantizeWeightsPerTensor,
 } from './quant-params.ts';
 import { layerRows } from './quantize-int8-report.ts';
+import { hiddenRange, quantizeRecurrentWeights } from './quantize-recurrent.ts';
 
 /** Can this node run on the int8 kernels? (Softmax only over the last axis and up to 511 classes.) */
 function runsInInt8(node: Node, g: Graph): boolean {
@@ -104,6 +105,13 @@ export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>,
         { location: { node: node.name, op: node.op } },
       );
     }
+    let recurrentQuant: QuantParams | undefined;
+    if (node.op === 'GRU' || node.op === 'LSTM') {
+      // The output's quantization is the hidden vector's, which starts at initial_h; W, R and B take their scales from
+      // the gate rows and from it.
+      recurrentQuant = activationQuant(hiddenRange(node, g.tensors, rangeOf));
+      Object.assign(tensors, quantizeRecurrentWeights(node, g.tensors, inputQuant.scale[0], recurrentQuant, perChannel));
+    }
     node.inputs.forEach((name, i) => {
       if (!name || tensors[name]) return;
       const t = g.tensors[name];
@@ -141,7 +149,8 @@ export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>,
       continue;
     }
     const quant: QuantParams =
-      rule === 'input' ? structuredClone(inputQuant) : rule === 'fixed' ? fixedOutputQuant(node) : activationQuant(rangeOf(out));
+      recurrentQuant ??
+      (rule === 'input' ? structuredClone(inputQuant) : rule === 'fixed' ? fixedOutputQuant(node) : activationQuant(rangeOf(out)));
     tensors[out] = activation(out, quant);
     nodes.push(structuredClone(node));
   }

@@ -47,7 +47,8 @@ function refuseUnsupported(c: OpContext): void {
   if (xType === TensorType.INT8 || xType === INT16)
     throw new UnsupportedFeature(
       `input "${tensorName(c, 0)}" is ${typeName}: integer-only ${OP} is not supported; ` +
-        'convert the LSTM with float32 activations (a float model, or dynamic-range quantization, which keeps int8 weights)',
+        'convert the LSTM with float32 activations (a float model, or dynamic-range quantization, which keeps int8 weights); ' +
+        "tinyforge's int8 quantization then runs it as an int8 LSTM with int16 state",
     );
   if (xType !== TensorType.FLOAT32) throw new UnsupportedFeature(`input "${tensorName(c, 0)}" is ${typeName}; ${OP} imports FLOAT32 input`);
   const o = readUnidirectionalSequenceLstmOptions(c.op.options);

@@ -95,8 +95,13 @@ function dtypeProblems(node: Node, inputs: (Tensor | undefined)[], outputs: (Ten
     const biasWant = want === 'i8' ? 'i32' : 'f32';
     if (b && b.dtype !== biasWant) problems.push(`bias "${b.name}" is ${b.dtype}; a ${want} ${node.op} needs an ${biasWant} bias`);
   } else if (node.op !== 'BatchNormalization') {
+    // A GRU / LSTM bias (input 3) is int32 beside int8 weights, as a Dense bias.
+    const biasAt = node.op === 'GRU' || node.op === 'LSTM' ? 3 : -1;
     inputs.forEach((t, i) => {
-      if (i > 0 && t && t.dtype !== want)
+      if (i === biasAt && t) {
+        const biasWant = want === 'i8' ? 'i32' : 'f32';
+        if (t.dtype !== biasWant) problems.push(`bias "${t.name}" is ${t.dtype}; a ${want} ${node.op} needs an ${biasWant} bias`);
+      } else if (i > 0 && t && t.dtype !== want)
         problems.push(`mixes ${want} input "${x.name}" with ${t.dtype} input "${t.name}"; insert a Quantize or Dequantize`);
     });
   }

@@ -1,7 +1,7 @@
 // The GRU keyword model of examples/gru-kws, written as PyTorch exports nn.GRU (Transpose to steps first, the initial
 // state an Expand of zeros, linear_before_reset=1, Y squeezed and transposed back, the last step gathered): the committed
 // file is what model.ts writes, the float reference matches onnxruntime on the committed inputs, host C matches the
-// reference, and the int8 deployment on QEMU mps2-an386 (GRU kept float) equals the reference byte for byte.
+// reference, and the int8 deployment on QEMU mps2-an386 (the GRU on tfg_gru_s8_dsp) equals the reference byte for byte.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,7 +53,8 @@ describe('GRU keyword model (examples/gru-kws)', () => {
     const r = spawnSync('node', ['bin/tinyforge.js', ...args, '--samples', '4', '--out', out], { encoding: 'utf8', timeout: 300_000 });
     expect(r.stderr).not.toContain('error[');
     expect(r.status).toBe(0);
-    expect(r.stderr).toContain('float-fallback');
+    expect(r.stderr).not.toContain('float-fallback');
+    expect(readFileSync(join(out, 'model.c'), 'utf8')).toContain('tfg_gru_s8_dsp(');
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report.model.quantization).toBe('int8');
     expect(report.accuracy).toMatchObject({ samples: 4, agreement: 1, agreement_kind: 'identical-bytes' });

@@ -1,6 +1,6 @@
 // GRU (both linear_before_reset forms) and LSTM on small random ONNX models: the import and float reference against
 // onnxruntime (Y, Y_h, forward and reverse, constant and runtime initial state), the ONNX export run by onnxruntime,
-// the C kernels against the reference on the host, int8 quantization keeping them in float with its warning, and the
+// the C kernels against the reference on the host, int8 quantization keeping them in int8, and the
 // ONNX attributes tinyforge refuses, each named.
 import { describe, expect, it } from 'vitest';
 import { encodeModel, floatTensor, int64Tensor, makeModel, node, valueInfo } from '../../src/import/onnx-proto-write.ts';
@@ -118,7 +118,7 @@ describe('GRU', () => {
     expect(g.tensors[gru.inputs[4]].data).toBeUndefined();
   });
 
-  it('int8 quantization keeps the GRU in float and says so', async () => {
+  it('int8 quantization runs the GRU in int8 (recurrent-int8.test.ts checks its arithmetic)', async () => {
     const c: RnnCase = { op: 'GRU', steps: 4, batch: 1, inSize: 3, hidden: 4, outputs: ['Y_h'] };
     const g = simplify(importOnnx(rnnModel(c), 'gru.onnx'));
     const r = rng(4);
@@ -126,8 +126,8 @@ describe('GRU', () => {
     const log = createLog();
     const { ir } = await runPipeline(g, [{ step: 'quantize-int8', samples: 8 }], { data: { calibration }, log });
     const gru = ir.nodes.find((n) => n.op === 'GRU')!;
-    expect(ir.tensors[gru.inputs[0]].dtype).toBe('f32');
-    expect(log.diagnostics.map((d) => d.code)).toContain('float-fallback');
+    expect(ir.tensors[gru.inputs[0]].dtype).toBe('i8');
+    expect(log.diagnostics.map((d) => d.code)).not.toContain('float-fallback');
   });
 });
 

@@ -1,7 +1,8 @@
-// GRU / LSTM → tfg_gru_f32 / tfg_lstm_f32: the layer's shape in a tfg_rnn_geom, the state in the arena as scratch.
+// GRU / LSTM → tfg_gru_f32 / tfg_lstm_f32 (int8: recurrent-int8.ts): the layer's shape in a tfg_rnn_geom, the state in
+// the arena as scratch.
 import type { Node } from '../../ir/graph.ts';
 import type { EmitContext, OpEmission, OpEmitter, ScratchRule } from '../op-emitter.ts';
-import { unsupported } from '../emit-support.ts';
+import { emitRecurrentInt8, recurrentInt8ScratchBytes } from './recurrent-int8.ts';
 
 /** Rows of hidden floats each kernel keeps in scratch: GRU h, z, r, r⊙h, candidate; LSTM h, c and four gates. */
 const SCRATCH_ROWS = { GRU: 5, LSTM: 6 } as const;
@@ -9,7 +10,8 @@ const SCRATCH_ROWS = { GRU: 5, LSTM: 6 } as const;
 /** Bytes of tfg_gru_f32_scratch_bytes / tfg_lstm_f32_scratch_bytes. */
 export const recurrentScratchBytes = (op: 'GRU' | 'LSTM', hidden: number) => SCRATCH_ROWS[op] * hidden * 4;
 
-export const recurrentScratch: ScratchRule<Node<'GRU' | 'LSTM'>> = (ctx) => recurrentScratchBytes(ctx.node.op, ctx.node.attrs.hiddenSize);
+export const recurrentScratch: ScratchRule<Node<'GRU' | 'LSTM'>> = (ctx) =>
+  (ctx.input(0)!.dtype === 'i8' ? recurrentInt8ScratchBytes : recurrentScratchBytes)(ctx.node.op, ctx.node.attrs.hiddenSize);
 
 function geom(ctx: EmitContext<Node<'GRU' | 'LSTM'>>): string {
   const { node } = ctx;
@@ -22,13 +24,8 @@ function geom(ctx: EmitContext<Node<'GRU' | 'LSTM'>>): string {
   );
 }
 
-function requireFloat(ctx: EmitContext<Node<'GRU' | 'LSTM'>>): void {
-  if (ctx.input(0)!.dtype !== 'f32')
-    throw unsupported(ctx.node, 'GRU and LSTM run in float only', 'quantization keeps them in float; do not force them to int8');
-}
-
 export const gru: OpEmitter<Node<'GRU'>> = (ctx): OpEmission => {
-  requireFloat(ctx);
+  if (ctx.input(0)!.dtype === 'i8') return emitRecurrentInt8(ctx, geom(ctx));
   const { node } = ctx;
   const p = (i: number) => ctx.ptr(node.inputs[i] ?? '');
   const scratch = ctx.scratch(recurrentScratchBytes(node.op, node.attrs.hiddenSize));
@@ -39,7 +36,7 @@ export const gru: OpEmitter<Node<'GRU'>> = (ctx): OpEmission => {
 };
 
 export const lstm: OpEmitter<Node<'LSTM'>> = (ctx): OpEmission => {
-  requireFloat(ctx);
+  if (ctx.input(0)!.dtype === 'i8') return emitRecurrentInt8(ctx, geom(ctx));
   const { node } = ctx;
   const p = (i: number) => ctx.ptr(node.inputs[i] ?? '');
   const scratch = ctx.scratch(recurrentScratchBytes(node.op, node.attrs.hiddenSize));

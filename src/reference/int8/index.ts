@@ -31,6 +31,7 @@ import { softmaxInt8 } from './softmax.ts';
 import { transposeInt8 } from './transpose.ts';
 import { resizeInt8 } from './resize.ts';
 import { convTransposeInt8 } from './conv-transpose.ts';
+import { gruInt8, lstmInt8 } from './recurrent.ts';
 
 export const int8Kernels = {
   Dense: denseInt8,
@@ -102,6 +103,6 @@ export const int8Kernels = {
   BatchNormalization: null,
   LayerNormalization: null,
   InstanceNormalization: null,
-  GRU: null,
-  LSTM: null,
+  GRU: gruInt8,
+  LSTM: lstmInt8,
 } satisfies Record<OpType, Kernel | null>;
