@@ -58,9 +58,6 @@ export interface ProjectManifest {
   compression: unknown;
   /** The serial firmware's stack (absent in library mode and in projects of older versions). */
   stack?: ManifestStack;
-  /** The serial firmware's static receive and output buffers (src/build/serial-io.ts), in bytes; absent in library
-   *  mode and in projects of older versions. */
-  io_buffer_bytes?: number;
   /** ESP boards: the folder (relative to this one) holding the ESP-IDF project for `idf.py build`. */
   esp_idf?: string;
   /** Every file compile wrote here, relative to the folder: a recompile replaces and removes only these (and what
@@ -262,7 +259,6 @@ export function writeProject(
     /** What the command read (model, recipe, dataset): never overwritten, never inside the output. */
     inputs?: (string | undefined)[];
     stack?: ManifestStack;
-    ioBufferBytes?: number;
     /** More files to write with the project (relative path → content), e.g. the ESP-IDF project. */
     extraFiles?: Record<string, string | Uint8Array>;
     espIdf?: string;
@@ -293,7 +289,6 @@ export function writeProject(
     ...(args.libFormat ? { lib_format: args.libFormat } : {}),
     compression: args.compression,
     ...(args.stack ? { stack: args.stack } : {}),
-    ...(args.ioBufferBytes !== undefined ? { io_buffer_bytes: args.ioBufferBytes } : {}),
     ...(args.espIdf ? { esp_idf: args.espIdf } : {}),
     files: [...Object.keys(files), MANIFEST].sort(),
   };
