@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { FIRMWARE_DIR, kernelDependencies, kernelSourcePath } from '../../src/codegen/kernel-catalog.ts';
 import { convScratchBytes, TFG_CONV_COL_MAX } from '../../src/codegen/ops/conv2d.ts';
 import { recurrentScratchBytes } from '../../src/codegen/ops/recurrent.ts';
+import { recurrentStepScratchBytes } from '../../src/codegen/ops/recurrent-step.ts';
 import { depthwiseDspScratch } from '../../src/codegen/ops/depthwise-conv2d.ts';
 import {
   encodeWeightStream,
@@ -41,6 +42,8 @@ const KERNELS = [
   'tfg_conv2d_s8_huff',
   'tfg_gru_f32',
   'tfg_lstm_f32',
+  'tfg_gru_f32_step',
+  'tfg_lstm_f32_step',
 ];
 
 /** tfg_conv_geom / tfg_conv_geom16 initializers (only the fields the scratch functions read matter; the rest are valid). */
@@ -135,6 +138,8 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
       const g = `&(tfg_rnn_geom){ ${int(1, 50)}, ${int(1, 3)}, ${int(1, 40)}, ${hidden}, 0, 1 }`;
       cases.push({ c: `tfg_gru_f32_scratch_bytes(${g})`, ts: recurrentScratchBytes('GRU', hidden) });
       cases.push({ c: `tfg_lstm_f32_scratch_bytes(${g})`, ts: recurrentScratchBytes('LSTM', hidden) });
+      cases.push({ c: `tfg_gru_f32_step_scratch_bytes(${g})`, ts: recurrentStepScratchBytes('GRU', hidden) });
+      cases.push({ c: `tfg_lstm_f32_step_scratch_bytes(${g})`, ts: recurrentStepScratchBytes('LSTM', hidden) });
     }
     expect(cFigures(cases)).toEqual(cases.map((k) => String(k.ts)));
   });
@@ -202,6 +207,11 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
       { c: `tfg_conv2d_s8_huff(${g32}, NULL, NULL, ${s}, NULL, NULL, NULL, tfg_conv2d_s8_huff_scratch_bytes(${g32}, ${s}) - 1)`, ts: -1 },
       { c: `tfg_gru_f32(${rnn}, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, tfg_gru_f32_scratch_bytes(${rnn}) - 1)`, ts: -1 },
       { c: `tfg_lstm_f32(${rnn}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, tfg_lstm_f32_scratch_bytes(${rnn}) - 1)`, ts: -1 },
+      {
+        c: `tfg_gru_f32_step(${rnn}, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, tfg_gru_f32_step_scratch_bytes(${rnn}) - 1)`,
+        ts: -1,
+      },
+      { c: `tfg_lstm_f32_step(${rnn}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, tfg_lstm_f32_step_scratch_bytes(${rnn}) - 1)`, ts: -1 },
     ];
     expect(new Set(cases.map((k) => k.c.slice(0, k.c.indexOf('('))))).toEqual(new Set(KERNELS));
     expect(cFigures(cases)).toEqual(cases.map(() => '-1'));
