@@ -236,6 +236,8 @@ export interface CompileOptions extends PrepareOptions {
   name?: string;
   /** Reserve this much stack instead of the planned amount. */
   stackBytes?: number;
+  /** --stream: generate the streaming form (codegen/stream-form.ts). */
+  stream?: boolean;
 }
 
 function manifestStack(s: StackPlan | UnplannedStack): ManifestStack {
@@ -268,7 +270,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   const prepared = await prepareModel(opts);
   const generated = packagedModel(
     prepared.graph,
-    generateModel(prepared.graph, { board, name: opts.name }),
+    generateModel(prepared.graph, { board, name: opts.name, stream: opts.stream }),
     libFormat && {
       format: libFormat,
       board: board.id,
@@ -283,7 +285,8 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     );
   }
   // The fit check runs before any build: weights and code estimate for flash; static data, arena and stack for RAM.
-  const ramBytes = stack?.planned ? Math.max(stack.staticRamBytes, generated.arenaBytes) : generated.arenaBytes;
+  const modelRam = generated.arenaBytes + (generated.stream?.stateBytes ?? 0);
+  const ramBytes = stack?.planned ? Math.max(stack.staticRamBytes, modelRam) : modelRam;
   checkFits(
     board,
     {
