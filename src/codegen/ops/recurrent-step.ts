@@ -24,7 +24,11 @@ function stepGeom(ctx: EmitContext<Node<'GRU' | 'LSTM'>>): string {
 function stateRows(ctx: EmitContext<Node<'GRU' | 'LSTM'>>, initialInputs: number[]): string {
   const { node } = ctx;
   if (ctx.input(0)!.dtype !== 'f32')
-    throw unsupported(node, 'GRU and LSTM run in float only', 'quantization keeps them in float; do not force them to int8');
+    throw unsupported(
+      node,
+      'the streaming form steps GRU and LSTM in float only (tfg_gru_f32_step, tfg_lstm_f32_step)',
+      'keep the recurrent layers in float (int8 quantization does by default), or compile without --stream',
+    );
   if (!ctx.persistent) throw new Error(`node "${node.name}": a step kernel emitted outside the streaming form`);
   const [, batch] = ctx.input(0)!.shape;
   const rowBytes = batch * node.attrs.hiddenSize * 4;
