@@ -24,6 +24,8 @@ import { modelNames, type ModelNames } from './model-names.ts';
 export interface GenerateOptions {
   /** The board's kernel choice (`boards/<id>.json` field "kernels"): 'cortex-m-dsp' picks SMLAD variants. */
   board?: { kernels?: string };
+  /** Per layer (node name), the kernel set to use instead of the board's: what `--tune` measured fastest. */
+  layerKernels?: Record<string, KernelSet>;
   /** Emit a self-contained C library folder (CMakeLists.txt, tinyforge_model.mk) instead of sources for our main. */
   lib?: boolean;
   /** `--name`: the id every file, symbol and macro of the model carries (model-names.ts); default DEFAULT_MODEL_ID. */
@@ -113,6 +115,17 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
       },
     );
   }
+  const unknown = Object.keys(opts.layerKernels ?? {}).filter((name) => !g.nodes.some((n) => n.name === name));
+  if (unknown.length > 0) {
+    throw new TinyforgeError(
+      'bad-argument',
+      `kernel choices name ${unknown.length} layer(s) "${g.name}" does not have: ${unknown.slice(0, 3).join(', ')}`,
+      {
+        location: { field: '--kernels-from' },
+        hint: 'the choices were tuned for another model or recipe: tune this one with `deploy --tune`',
+      },
+    );
+  }
   const names = modelNames(opts.name);
   const io = ioLayout(g);
   const kernelSet: KernelSet = opts.board?.kernels === 'cortex-m-dsp' ? 'cortex-m-dsp' : 'reference';
@@ -128,7 +141,7 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
   const nodeContext = <N extends Node>(node: N): NodeContext<N> => ({
     g,
     node,
-    kernels: kernelSet,
+    kernels: opts.layerKernels?.[node.name] ?? kernelSet,
     input: (i) => (node.inputs[i] ? g.tensors[node.inputs[i]] : undefined),
     output: (i = 0) => g.tensors[node.outputs[i]],
   });

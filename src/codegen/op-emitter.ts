@@ -5,8 +5,10 @@ import type { Graph, Node, Tensor } from '../ir/graph.ts';
 import type { PackedDecl } from './packing/weight-decl.ts';
 import type { WeightStream } from '../packing/huffman-stream.ts';
 
-/** Which kernel family a board asks for: reference C everywhere, or Cortex-M DSP (SMLAD) variants where they exist. */
-export type KernelSet = 'reference' | 'cortex-m-dsp';
+/** Which kernel family a board asks for: reference C everywhere, or Cortex-M DSP (SMLAD) variants where they exist
+ *  (portable C on other cores, so either set builds for every board). */
+export const KERNEL_SETS = ['reference', 'cortex-m-dsp'] as const;
+export type KernelSet = (typeof KERNEL_SETS)[number];
 
 /** What a node's kernel choice reads: the graph, the node, its tensors and the board's kernel set. */
 export interface NodeContext<N = Node> {
