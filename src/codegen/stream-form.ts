@@ -35,11 +35,11 @@ function refuse(g: Graph, node: Node | undefined, why: string, hint?: string): T
   });
 }
 
-/** Why an op that sees the time axis cannot run one frame at a time. */
-function notPerStepReason(node: Node): string {
+/** Why an op that sees the time axis (`a` of its input) cannot run one frame at a time. */
+function notPerStepReason(node: Node, a: number): string {
   if (['Conv2D', 'DepthwiseConv2D', 'ConvTranspose', 'MaxPool', 'AveragePool'].includes(node.op))
     return `slides a window over the time axis: each output step reads several frames, and a stream step has one`;
-  if (node.op.startsWith('Reduce') || node.op === 'GlobalAveragePool' || node.op === 'Softmax' || node.op === 'LogSoftmax')
+  if (node.op === 'GlobalAveragePool' || (node.op.startsWith('Reduce') && (node as Node<'ReduceMean'>).attrs.axes.includes(a)))
     return 'combines values along the time axis: a stream step has one frame';
   if (node.op === 'Gather' || node.op === 'Slice' || node.op === 'Pad' || node.op === 'Concat' || node.op === 'Expand')
     return 'picks, pads or joins positions along the time axis: a stream step has one frame';
@@ -87,7 +87,7 @@ function outputTimeAxis(g: Graph, node: Node, axes: (number | undefined)[]): num
     });
     return outAxis;
   }
-  if (axes.some((b, k) => k !== timed && b !== undefined)) throw refuse(g, node, notPerStepReason(node));
+  if (axes.some((b, k) => k !== timed && b !== undefined)) throw refuse(g, node, notPerStepReason(node, a));
   if (node.op === 'Transpose') return (node as Node<'Transpose'>).attrs.perm.indexOf(a);
   if (node.op === 'Reshape') {
     const b = reshapedAxis(x.shape, a, g.tensors[node.outputs[0]].shape);
@@ -97,8 +97,14 @@ function outputTimeAxis(g: Graph, node: Node, axes: (number | undefined)[]): num
   }
   if ((node.op === 'Dense' || node.op === 'BatchNormalization') && a === x.shape.length - 1)
     throw refuse(g, node, `works over its last axis, which is the time axis here: it would combine time steps`);
+  if (node.op === 'Softmax' || node.op === 'LogSoftmax') {
+    const axis = (node as Node<'Softmax'>).attrs.axis;
+    if ((axis < 0 ? axis + x.shape.length : axis) === a)
+      throw refuse(g, node, 'normalises along the time axis: a stream step has one frame');
+    return a;
+  }
   if (PER_STEP_OPS.has(node.op) || opDef(node.op).perElement) return a;
-  throw refuse(g, node, notPerStepReason(node));
+  throw refuse(g, node, notPerStepReason(node, a));
 }
 
 const fmtShape = (s: readonly number[]) => `[${s.join(',')}]`;

@@ -202,6 +202,22 @@ describe('models without the streaming form are refused', () => {
     expect(refusal(b.build()).message).toContain('no GRU or LSTM layer');
   });
 
+  it('a Softmax over the features runs per step; one over the time axis is refused', () => {
+    const model = (axis: number) => {
+      const b = new GraphBuilder('softmax');
+      const x = b.input('x', [4, 1, 2]);
+      const p = b.node('Softmax', [x], { axis }, 'p');
+      b.output(b.node('GRU', [p, ...gruWeights(b, 2)], gruAttrs));
+      return b.build();
+    };
+    const form = streamForm(model(2));
+    expect(form.steps).toBe(4);
+    expect(form.step.tensors.p.shape).toEqual([1, 1, 2]);
+    const e = refusal(model(0));
+    expect(e.diagnostic.location).toMatchObject({ node: 'p', op: 'Softmax' });
+    expect(e.message).toContain('normalises along the time axis');
+  });
+
   it('a Dense over the time axis, and an initial state computed from the input', () => {
     const b = new GraphBuilder('dense-over-time');
     const x = b.input('x', [1, 1, 4]); // 4 time steps, last
