@@ -41,6 +41,7 @@ export type ErrorCode =
   | 'unsupported-export'
   | 'unsupported-graph' // a structure a stage cannot handle (e.g. a constant first input to an int8 layer)
   | 'unsupported-model' // a whole-model property codegen cannot serve (no input or no output)
+  | 'stream-not-possible' // --stream on a model without the streaming form (a node that mixes time steps, no GRU/LSTM …)
   | 'invalid-model'
   | 'unknown-op'
   | 'not-topological'

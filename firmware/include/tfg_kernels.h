@@ -877,6 +877,23 @@ tfg_status tfg_lstm_f32(const tfg_rnn_geom *g, const float *x, const float *w, c
                         int32_t scratch_bytes);
 /** Scratch of tfg_lstm_f32: 6·hidden floats. Same figure as recurrentScratch in src/codegen/ops/recurrent.ts. */
 int32_t tfg_lstm_f32_scratch_bytes(const tfg_rnn_geom *g);
+/** The streaming form of tfg_gru_f32: runs g->steps steps (usually one frame) from state [batch, hidden], which it
+ *  updates in place and the caller keeps between calls (the model's persistent state, outside the arena). reverse must
+ *  be 0 (else TFG_ERR_ARG). Same arithmetic as tfg_gru_f32: resetting the state to initial_h (or zeros) and calling
+ *  once per step gives tfg_gru_f32's output bit for bit.
+ *  @param scratch_bytes ≥ tfg_gru_f32_step_scratch_bytes(g) (one step's gates), else TFG_ERR_ARG. */
+tfg_status tfg_gru_f32_step(const tfg_rnn_geom *g, int32_t linear_before_reset, const float *x, const float *w,
+                            const float *r, const float *bias, float *state, float *out, void *scratch,
+                            int32_t scratch_bytes);
+/** Scratch of tfg_gru_f32_step: 4·hidden floats. Same figure as recurrentStepScratch in src/codegen/ops/recurrent-step.ts. */
+int32_t tfg_gru_f32_step_scratch_bytes(const tfg_rnn_geom *g);
+/** The streaming form of tfg_lstm_f32: state is h [batch, hidden] then c [batch, hidden], updated in place; as
+ *  tfg_gru_f32_step otherwise (bit for bit tfg_lstm_f32's output over the same frames).
+ *  @param scratch_bytes ≥ tfg_lstm_f32_step_scratch_bytes(g), else TFG_ERR_ARG. */
+tfg_status tfg_lstm_f32_step(const tfg_rnn_geom *g, const float *x, const float *w, const float *r, const float *bias,
+                             float *state, float *out, void *scratch, int32_t scratch_bytes);
+/** Scratch of tfg_lstm_f32_step: 4·hidden floats. Same figure as recurrentStepScratch in src/codegen/ops/recurrent-step.ts. */
+int32_t tfg_lstm_f32_step_scratch_bytes(const tfg_rnn_geom *g);
 
 /** The compile-time constants of an int8 GRU / LSTM (prepareRecurrentInt8 in src/reference/int8/recurrent.ts).
  *  x_offset = −zp_x; h_offset = −zp_h, h_zero_point = zp_h: the output's quantization, also the int8 hidden vector's.

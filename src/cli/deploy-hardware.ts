@@ -74,7 +74,9 @@ async function openocdStep(board: Board, project: LoadedProject, port: string, f
 
 async function esp32Step(board: Board, project: LoadedProject, outDir: string, port: string, flags: HardwareDeployFlags): Promise<Step> {
   const espProject = project.manifest.esp_idf ? loadEspIdfProject(join(project.dir, project.manifest.esp_idf), board) : undefined;
-  const model = espProject ? undefined : generateModel(project.graph, { board, name: project.manifest.name });
+  const model = espProject
+    ? undefined
+    : generateModel(project.graph, { board, name: project.manifest.name, stream: project.manifest.stream !== undefined });
   const hash = model?.hash ?? project.manifest.hash;
   const r = await deployEsp32({
     board,

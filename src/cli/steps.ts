@@ -48,7 +48,8 @@ export interface PrepareOptions extends DatasetFlags {
   /** Command-line preprocessing (`--input-scale 1/255 --mean 0.1307 --std 0.3081`), over what the model file says. */
   preprocess?: PreprocessFlags;
   /** false: compute the compression even when the cache holds it (--no-cache). */
-  cache?: boolean;
+  cache?: boolean; /** --stream: generate the streaming form (codegen/stream-form.ts); int8 quantization then keeps GRU/LSTM in float. */
+  stream?: boolean;
 }
 
 export interface PreprocessFlags {
@@ -185,7 +186,8 @@ export async function prepareModel(opts: PrepareOptions): Promise<PreparedModel>
       },
     );
   }
-  if (wantsInt8) recipe.push({ step: 'quantize-int8' });
+  // The streaming form steps GRU/LSTM with float kernels, so --stream keeps them in float.
+  if (wantsInt8) recipe.push(opts.stream ? { step: 'quantize-int8', recurrent: 'float' } : { step: 'quantize-int8' });
   if (opts.quantize !== 'int8' && opts.quantize !== 'none') {
     throw new TinyforgeError('bad-argument', `--quantize ${opts.quantize} is not known`, {
       hint: 'use --quantize int8 or --quantize none',
@@ -279,6 +281,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
       board: { kernels: opts.kernelSet ?? board.kernels },
       name: opts.name,
       layerKernels: opts.layerKernels,
+      stream: opts.stream,
     }),
     libFormat && {
       format: libFormat,
@@ -294,7 +297,8 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     );
   }
   // The fit check runs before any build: weights and code estimate for flash; static data, arena and stack for RAM.
-  const ramBytes = stack?.planned ? Math.max(stack.staticRamBytes, generated.arenaBytes) : generated.arenaBytes;
+  const modelRam = generated.arenaBytes + (generated.stream?.stateBytes ?? 0);
+  const ramBytes = stack?.planned ? Math.max(stack.staticRamBytes, modelRam) : modelRam;
   checkFits(
     board,
     {

@@ -13,7 +13,8 @@ import { ioHelpers, ioLayout, ioMacros, type IoLayout } from './io-layout.ts';
 import { ARENA_ALIGN, planMemory, tensorBytes, type MemoryPlan } from './memory-planner.ts';
 import { modelHash } from './model-hash.ts';
 import type { EmitContext, KernelSet, NodeContext } from './op-emitter.ts';
-import { emitterFor, kernelInPlaceRuleFor, scratchRuleFor } from './ops/index.ts';
+import { emitterFor, kernelInPlaceRuleFor, scratchRuleFor, streamEmitterFor } from './ops/index.ts';
+import { streamForm, type StreamForm } from './stream-form.ts';
 import { C_TYPE, WeightTable } from './weights.ts';
 import { storageProblems } from '../packing/storage.ts';
 import type { WeightFlash } from '../packing/flash-bytes.ts';
@@ -29,6 +30,18 @@ export interface GenerateOptions {
   lib?: boolean;
   /** `--name`: the id every file, symbol and macro of the model carries (model-names.ts); default DEFAULT_MODEL_ID. */
   name?: string;
+  /** `--stream`: emit the streaming form (stream-form.ts): `<id>_reset()`, `<id>_step(frame, output)` with the recurrent
+   *  state in its own static buffer, and `<id>_run` = reset + one step per frame of the whole sequence. */
+  stream?: boolean;
+}
+
+/** The streaming form of a generated model: what `<id>_run` loops over and the state it keeps. */
+export interface GeneratedStream {
+  steps: number;
+  /** Bytes of one frame: `<id>_step`'s input. */
+  stepInputBytes: number;
+  /** Bytes of the static state buffer (`<ID>_STATE_BYTES`), apart from the arena. */
+  stateBytes: number;
 }
 
 export interface GeneratedModel {
@@ -52,6 +65,8 @@ export interface GeneratedModel {
   io: IoLayout;
   /** The model's file, symbol and macro names. */
   names: ModelNames;
+  /** With `stream`: the streaming form's figures (the plan, kernels and layers are then those of one step). */
+  stream?: GeneratedStream;
 }
 
 /** Pointer to a slot of the caller's packed input or output buffer. */
@@ -71,7 +86,10 @@ interface Layer {
   outBytes: number;
 }
 
-export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedModel {
+export function generateModel(full: Graph, opts: GenerateOptions = {}): GeneratedModel {
+  const form: StreamForm | undefined = opts.stream ? streamForm(full) : undefined;
+  // What the layers compute: the whole graph, or in the streaming form one time step of it.
+  const g = form?.step ?? full;
   const where = { file: g.metadata.source?.path };
   if (g.inputs.length === 0 || g.outputs.length === 0) {
     throw new TinyforgeError(
@@ -112,7 +130,13 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
   const io = ioLayout(g);
   const kernelSet: KernelSet = opts.board?.kernels === 'cortex-m-dsp' ? 'cortex-m-dsp' : 'reference';
   // The model's own symbols are reserved, so no weight or layer parameter can take one of them.
-  const cNames = new CNames([names.run, names.init, names.defaultArena, names.arenaBase]);
+  const cNames = new CNames([
+    names.run,
+    names.init,
+    names.defaultArena,
+    names.arenaBase,
+    ...(form ? [names.reset, names.step, names.state, names.stepLayers] : []),
+  ]);
   const weightTable = new WeightTable(g, cNames);
   const nodeContext = <N extends Node>(node: N): NodeContext<N> => ({
     g,
@@ -124,7 +148,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
   // Each layer's kernel scratch, sized by its op's scratch rule, is placed by the planner like a tensor that lives
   // during that layer only. A node its rule cannot size takes none here: its emitter reports the problem below.
   const scratch = g.nodes.map((node) => {
-    const rule = scratchRuleFor(node.op);
+    const rule = form ? streamEmitterFor(node.op).scratch : scratchRuleFor(node.op);
     try {
       return rule ? rule({ ...nodeContext(node), stream: (name) => weightTable.stream(name) }) : 0;
     } catch (err) {
@@ -156,6 +180,23 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
   };
 
   const params: string[] = [];
+  // The streaming form's persistent state: each layer's block in the static state buffer, and how <id>_reset fills it.
+  let stateBytes = 0;
+  const resets: string[] = [];
+  const persistent = (rows: { bytes: number; initial?: string }[]): string => {
+    const offset = stateBytes;
+    for (const row of rows) {
+      const at = `${names.state} + ${stateBytes}`;
+      const init = row.initial ? g.tensors[row.initial] : undefined;
+      if (init && !init.data) throw new Error(`initial state "${row.initial}" is not a constant`);
+      if (init && tensorBytes(g, init.name) !== row.bytes)
+        throw new Error(`initial state "${row.initial}" has ${tensorBytes(g, init.name)} B, its state row ${row.bytes} B`);
+      resets.push(init ? `memcpy(${at}, ${weightTable.ref(init.name)}, ${row.bytes}u);` : `memset(${at}, 0, ${row.bytes}u);`);
+      stateBytes += row.bytes;
+    }
+    stateBytes = Math.ceil(stateBytes / 8) * 8;
+    return `(${names.state} + ${offset})`;
+  };
   const layers: Layer[] = [];
   const kernels = new Set<string>();
   const problems: { node: Node; err: TinyforgeError }[] = [];
@@ -175,6 +216,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
       weight: (name, relaid) => weightTable.ref(name, relaid),
       aliased: (a, b) => plan.bufferOf[a] !== undefined && plan.bufferOf[a] === plan.bufferOf[b],
       packed: (name) => weightTable.packed(name),
+      ...(form ? { persistent } : {}),
       declare: (suffix, ctype, init) => {
         const id = `${layerId}_${suffix}`;
         const isArray = ctype.endsWith('[]');
@@ -188,7 +230,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
       },
     };
     try {
-      const e = emitterFor(node.op)(ctx);
+      const e = (form ? streamEmitterFor(node.op).emit : emitterFor(node.op))(ctx);
       if (e.kernel) kernels.add(e.kernel);
       const out = node.outputs[0];
       layers.push({
@@ -231,20 +273,21 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     );
   });
   const weights = weightTable.arrays();
-  const hash = modelHash(g);
+  const hash = modelHash(full);
+  const fullIo = form ? ioLayout(full) : io;
   const kernelList = [...kernels].sort();
   const view = {
-    modelName: cComment(g.name),
-    source: cComment(g.metadata.source?.path ?? 'in-memory graph'),
+    modelName: cComment(full.name),
+    source: cComment(full.metadata.source?.path ?? 'in-memory graph'),
     names,
     guard: names.guard,
     hash: `0x${hash.toString(16).padStart(8, '0')}u`,
-    inputMacros: ioMacros(g, names.macro, 'INPUT', io.inputs, io.inputBytes),
-    outputMacros: ioMacros(g, names.macro, 'OUTPUT', io.outputs, io.outputBytes),
+    inputMacros: ioMacros(full, names.macro, 'INPUT', fullIo.inputs, fullIo.inputBytes),
+    outputMacros: ioMacros(full, names.macro, 'OUTPUT', fullIo.outputs, fullIo.outputBytes),
     arenaBytes: plan.arenaBytes,
     arenaAlign: ARENA_ALIGN,
     version: TOOL_VERSION,
-    helpers: [ioHelpers(g, names, 'INPUT', io.inputs), ioHelpers(g, names, 'OUTPUT', io.outputs)].filter(Boolean).join('\n'),
+    helpers: [ioHelpers(full, names, 'INPUT', fullIo.inputs), ioHelpers(full, names, 'OUTPUT', fullIo.outputs)].filter(Boolean).join('\n'),
     numLayers: g.nodes.length,
     naiveBytes: plan.naiveBytes,
     lowerBound: plan.lowerBound,
@@ -255,6 +298,7 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     inputNames: cComment(g.inputs.join('", "')),
     outputNames: cComment(g.outputs.join('", "')),
     copies,
+    stream: form ? { steps: form.steps, stepInputBytes: form.frameBytes, stateBytes, resets } : false,
   };
   const files: Record<string, string> = {
     [names.header]: template('model.h.hbs')(view),
@@ -281,7 +325,8 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
     kernels: kernelList,
     hash,
     plan,
-    io,
+    io: fullIo,
     names,
+    ...(form ? { stream: { steps: form.steps, stepInputBytes: form.frameBytes, stateBytes } } : {}),
   };
 }

@@ -19,6 +19,12 @@ export interface ModelNames {
   /** `int32_t <id>_init(void *arena, size_t size)` and `int32_t <id>_run(input, output, hook, ctx)`. */
   init: string;
   run: string;
+  /** The streaming form (`compile --stream`): `void <id>_reset(void)`, `int32_t <id>_step(frame, output)`, the static
+   *  state buffer they keep and the static function running one step's layers with the hook. */
+  reset: string;
+  step: string;
+  state: string;
+  stepLayers: string;
   /** The static default arena and the pointer init sets (both `static` in the model's C file). */
   defaultArena: string;
   arenaBase: string;
@@ -83,6 +89,10 @@ export function modelNames(id: string = DEFAULT_MODEL_ID): ModelNames {
     guard: `${macro}_H`,
     init: `${id}_init`,
     run: `${id}_run`,
+    reset: `${id}_reset`,
+    step: `${id}_step`,
+    state: `${id}_state`,
+    stepLayers: `${id}_step_layers`,
     defaultArena: `${id}_default_arena`,
     arenaBase: `${id}_arena`,
     noStaticArena: `${macro}_NO_STATIC_ARENA`,

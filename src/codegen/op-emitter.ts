@@ -54,6 +54,17 @@ export interface EmitContext<N = Node> extends NodeContext<N> {
    *  in the arena (`NULL, 0` for none). `bytes` must be what the op's scratch rule gave: the check keeps the emitter's
    *  kernel choice and the rule's in step. */
   scratch(bytes: number): string;
+  /** Only in the streaming form (`compile --stream`): state this layer keeps from one `<id>_step` call to the next, in
+   *  the model's static state buffer (never the arena, which later layers overwrite). The rows lie back to back in
+   *  one 8-byte aligned block; `<id>_reset` copies each row's `initial` constant (its C array, same bytes) or zeros it.
+   *  Returns the block's address as a C `uint8_t *` expression. */
+  persistent?(rows: PersistentRow[]): string;
+}
+
+/** One row of a layer's persistent state: its size, and the constant tensor it starts from (absent: zeros). */
+export interface PersistentRow {
+  bytes: number;
+  initial?: string;
 }
 
 export interface OpEmission {

@@ -58,11 +58,23 @@ export interface ProjectManifest {
   compression: unknown;
   /** The serial firmware's stack (absent in library mode and in projects of older versions). */
   stack?: ManifestStack;
+  /** `--stream`: the streaming form (`<id>_step` per frame, `<id>_run` = reset + `steps` steps); absent otherwise. */
+  stream?: ManifestStream;
   /** ESP boards: the folder (relative to this one) holding the ESP-IDF project for `idf.py build`. */
   esp_idf?: string;
   /** Every file compile wrote here, relative to the folder: a recompile replaces and removes only these (and what
    *  builds and reports wrote since), never a file the user put beside them. Absent in projects of older versions. */
   files?: string[];
+}
+
+/** The streaming form of a project compiled with `--stream`. */
+export interface ManifestStream {
+  /** Frames of the sequence `<id>_run` feeds step by step. */
+  steps: number;
+  /** Bytes of one frame, `<id>_step`'s input. */
+  step_input_bytes: number;
+  /** The recurrent state kept between steps, in its own static buffer (not in the arena). */
+  state_bytes: number;
 }
 
 /** `--tune`'s measurements, kept so the choice can be checked and repeated without measuring again. */
@@ -289,6 +301,9 @@ export function writeProject(
     ...(args.libFormat ? { lib_format: args.libFormat } : {}),
     compression: args.compression,
     ...(args.stack ? { stack: args.stack } : {}),
+    ...(gen.stream
+      ? { stream: { steps: gen.stream.steps, step_input_bytes: gen.stream.stepInputBytes, state_bytes: gen.stream.stateBytes } }
+      : {}),
     ...(args.espIdf ? { esp_idf: args.espIdf } : {}),
     files: [...Object.keys(files), MANIFEST].sort(),
   };

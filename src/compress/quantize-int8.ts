@@ -23,8 +23,9 @@ import { layerRows } from './quantize-int8-report.ts';
 import { hiddenRange, quantizeRecurrentWeights } from './quantize-recurrent.ts';
 
 /** Can this node run on the int8 kernels? (Softmax only over the last axis and up to 511 classes.) */
-function runsInInt8(node: Node, g: Graph): boolean {
+function runsInInt8(node: Node, g: Graph, floatRecurrent: boolean): boolean {
   if (node.op === 'Quantize' || node.op === 'Dequantize' || !int8Kernels[node.op]) return false;
+  if (floatRecurrent && (node.op === 'GRU' || node.op === 'LSTM')) return false;
   // XNOR layers compute on the sign of a float activation (tfg_*_f32_xnor): they stay float islands in an int8 graph.
   if ((node.attrs as { binarizeInput?: boolean }).binarizeInput) return false;
   if (node.op === 'Softmax') {
@@ -43,7 +44,11 @@ export interface QuantizeInt8Result {
 }
 
 /** The core of the pass, usable without the pipeline: `ranges` come from `calibrate(g, …)` on the same graph `g`. */
-export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>, opts: { perChannel?: boolean } = {}): QuantizeInt8Result {
+export function quantizeGraphInt8(
+  g: Graph,
+  ranges: Record<string, TensorRange>,
+  opts: { perChannel?: boolean; floatRecurrent?: boolean } = {},
+): QuantizeInt8Result {
   const perChannel = opts.perChannel ?? true;
   const tensors: Record<string, Tensor> = Object.create(null);
   const nodes: Node[] = [];
@@ -70,7 +75,7 @@ export function quantizeGraphInt8(g: Graph, ranges: Record<string, TensorRange>,
   for (const name of g.inputs) tensors[name] = activation(name, activationQuant(rangeOf(name)));
 
   for (const node of g.nodes) {
-    if (!runsInInt8(node, g)) {
+    if (!runsInInt8(node, g, opts.floatRecurrent ?? false)) {
       // Float island: Dequantize each activation input, run the op in float, Quantize its outputs back.
       floatNodes.push(`${node.name} (${node.op})`);
       const inputs = node.inputs.map((name) => {
@@ -220,6 +225,12 @@ export const quantizeInt8: Pass = {
       default: 'per-channel',
       description: 'weight scale granularity (TFLite default: per-channel)',
     },
+    recurrent: {
+      type: 'enum',
+      values: ['int8', 'float'],
+      default: 'int8',
+      description: 'GRU/LSTM layers in int8 with an int16 state, or kept in float between Dequantize and Quantize (what --stream steps)',
+    },
   },
   async run(ir, { params, data }, log) {
     const indexOutputs = new Set(ir.nodes.filter((n) => opDef(n.op).int8Output === 'index').flatMap((n) => n.outputs));
@@ -241,7 +252,10 @@ export const quantizeInt8: Pass = {
     const fused = params.fuse ? fuseActivations(g) : [];
     log.progress('calibrating', 0);
     const ranges = calibrate(g, samples, { percentile, onProgress: (d, t) => log.progress('calibrating', d / t) });
-    const { graph, floatNodes, halfToInt8 } = quantizeGraphInt8(g, ranges, { perChannel: params.weights === 'per-channel' });
+    const { graph, floatNodes, halfToInt8 } = quantizeGraphInt8(g, ranges, {
+      perChannel: params.weights === 'per-channel',
+      floatRecurrent: params.recurrent === 'float',
+    });
     graph.metadata.quantization = { scheme: 'int8', calibration_samples: samples.length, percentile };
     const before = graphSize(ir);
     const after = graphSize(graph);

@@ -38,6 +38,8 @@ export interface ReportInputs {
   dataset: string;
   stack: StackReport | null;
   perLayer?: LayerLatency[];
+  /** `--stream`: one step's count on the device (latency.stream.step). */
+  streamStep?: number | null;
   floatTop1?: number | null;
   /** Why floatTop1 is null, when it is. */
   floatNote?: string;
@@ -106,6 +108,7 @@ export function makeReport(r: ReportInputs): Report {
       arena_lower_bound_bytes: r.manifest.arena_lower_bound_bytes,
       sections: { text: r.elf.text, rodata: r.elf.rodata, data: r.elf.data, bss: r.elf.bss },
       ...(timeline ? { arena_timeline: timeline } : {}),
+      ...(r.manifest.stream ? { state_bytes: r.manifest.stream.state_bytes } : {}),
     },
     latency: {
       unit: unit === 'nanoseconds' ? 'unavailable' : unit,
@@ -118,6 +121,7 @@ export function makeReport(r: ReportInputs): Report {
           ? `host wall-clock: median ${median} ns (not a device figure)`
           : (r.latencyNote ?? r.board.cycleCounter.note),
       per_layer: r.perLayer,
+      ...(r.manifest.stream ? { stream: { steps: r.manifest.stream.steps, step: r.streamStep ?? null } } : {}),
     },
     accuracy: {
       samples: r.measurement.samples,

@@ -67,6 +67,9 @@ export interface Report {
     sections?: Record<string, number>;
     /** The memory planner's placement of every intermediate tensor: which layers it lives across, where in the arena. */
     arena_timeline?: ArenaTimeline;
+    /** `--stream`: the recurrent state kept between steps, a static buffer of its own (counted in ram_bytes, not in
+     *  arena_bytes). */
+    state_bytes?: number;
   };
   latency: {
     /** 'instructions' under QEMU -icount, 'cycles' on real cores, 'unavailable' where no honest counter exists. */
@@ -78,6 +81,9 @@ export interface Report {
     ms: number | null;
     note?: string;
     per_layer?: LayerLatency[];
+    /** `--stream`: the inference is reset + `steps` calls of one step; `step` is one step's count (the per-layer counts of
+     *  the last step of the first sample, summed), null when not measured. */
+    stream?: { steps: number; step: number | null };
   };
   accuracy: {
     samples: number;

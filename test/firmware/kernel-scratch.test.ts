@@ -10,6 +10,7 @@ import { FIRMWARE_DIR, kernelDependencies, kernelSourcePath } from '../../src/co
 import { convScratchBytes, TFG_CONV_COL_MAX } from '../../src/codegen/ops/conv2d.ts';
 import { recurrentScratchBytes } from '../../src/codegen/ops/recurrent.ts';
 import { recurrentInt8ScratchBytes } from '../../src/codegen/ops/recurrent-int8.ts';
+import { recurrentStepScratchBytes } from '../../src/codegen/ops/recurrent-step.ts';
 import { depthwiseDspScratch } from '../../src/codegen/ops/depthwise-conv2d.ts';
 import {
   encodeWeightStream,
@@ -46,6 +47,8 @@ const KERNELS = [
   'tfg_lstm_s8',
   'tfg_gru_s8_dsp',
   'tfg_lstm_s8_dsp',
+  'tfg_gru_f32_step',
+  'tfg_lstm_f32_step',
 ];
 
 /** tfg_conv_geom / tfg_conv_geom16 initializers (only the fields the scratch functions read matter; the rest are valid). */
@@ -144,6 +147,8 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
         cases.push({ c: `tfg_gru_s8${v}_scratch_bytes(${g})`, ts: recurrentInt8ScratchBytes('GRU', hidden) });
         cases.push({ c: `tfg_lstm_s8${v}_scratch_bytes(${g})`, ts: recurrentInt8ScratchBytes('LSTM', hidden) });
       }
+      cases.push({ c: `tfg_gru_f32_step_scratch_bytes(${g})`, ts: recurrentStepScratchBytes('GRU', hidden) });
+      cases.push({ c: `tfg_lstm_f32_step_scratch_bytes(${g})`, ts: recurrentStepScratchBytes('LSTM', hidden) });
     }
     expect(cFigures(cases)).toEqual(cases.map((k) => String(k.ts)));
   });
@@ -218,6 +223,11 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
           ts: -1,
         },
       ]),
+      {
+        c: `tfg_gru_f32_step(${rnn}, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, tfg_gru_f32_step_scratch_bytes(${rnn}) - 1)`,
+        ts: -1,
+      },
+      { c: `tfg_lstm_f32_step(${rnn}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, tfg_lstm_f32_step_scratch_bytes(${rnn}) - 1)`, ts: -1 },
     ];
     expect(new Set(cases.map((k) => k.c.slice(0, k.c.indexOf('('))))).toEqual(new Set(KERNELS));
     expect(cFigures(cases)).toEqual(cases.map(() => '-1'));

@@ -22,6 +22,8 @@ export interface CompileFlags extends DatasetFlags {
   name?: string;
   /** false with --no-cache. */
   cache: boolean;
+  /** --stream: the streaming form of a sequence model. */
+  stream?: boolean;
   /** --tune: time each layer under every kernel set on the board's emulator and keep the fastest exact one. */
   tune?: boolean;
   /** --kernels-from: the layer kernels a tuned folder recorded. */
@@ -109,6 +111,10 @@ export function compileOptions(cmd: Command, outDefault: string): Command {
       'prefix every file, function and macro of the generated model with this C id (kws → kws.c, kws_run, KWS_INPUT_BYTES), so several models link into one firmware',
       modelNameFlag,
     )
+    .option(
+      '--stream',
+      'sequence models (GRU/LSTM): also generate <id>_reset() and <id>_step(frame, output), one time step per call with the recurrent state kept between calls; <id>_run becomes reset + one step per frame',
+    )
     .option('--force', 'replace an output folder that tinyforge did not write')
     .option(
       '--no-cache',
@@ -150,6 +156,7 @@ export function register(program: Command): void {
       '\nExample:\n  $ tinyforge compile examples/mnist-lenet300/model.onnx --board mps2-an386 --dataset mnist -o out/lenet\n  $ tinyforge compile examples/mnist-cnn/model.onnx --board esp32 --dataset mnist -o out/esp   # + out/esp/esp-idf, an ESP-IDF project\n' +
         '  $ tinyforge compile examples/mnist-cnn/model.onnx --board mps2-an386 --dataset mnist --lib --name digits -o lib/digits   # digits.c/h, digits_run, DIGITS_*\n' +
         '  $ tinyforge compile examples/mnist-cnn/model.onnx --board mps2-an386 --dataset mnist --lib --format arduino --name digits -o lib/digits-arduino   # an Arduino library with an example sketch\n' +
+        '  $ tinyforge compile examples/gru-kws/model.onnx --board mps2-an386 --dataset examples/gru-kws/inputs --stream --lib --name kws -o lib/kws   # kws_reset(), then kws_step(frame, out) per MFCC frame\n' +
         "  $ tinyforge compile examples/mnist-cnn/model.onnx --board mps2-an385 --dataset mnist --tune -o out/cnn-m3   # each layer's fastest kernel, measured on the emulator",
     )
     .action(async (modelPath: string, opts: CompileFlags & { lib?: boolean; format?: string; json?: boolean }) => {
@@ -177,6 +184,7 @@ export function register(program: Command): void {
         libFormat,
         name: opts.name,
         stackBytes: opts.stackBytes,
+        stream: opts.stream,
         cache: opts.cache,
         preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
       };

@@ -8,6 +8,7 @@ import type { Report } from '../../report/report.ts';
 import { loadDatasetFor, positiveInteger } from '../dataset-options.ts';
 import { log, printJson, progress, table } from '../output.ts';
 import { compileOptions, layerKernelChoice, type CompileFlags } from './compile.ts';
+import { TinyforgeError } from '../../diagnostics.ts';
 
 interface DeployFlags extends CompileFlags {
   samples: number;
@@ -56,8 +57,21 @@ export function summaryTable(r: Report): string {
           ]
         : []),
       ['latency / inference', lat],
+      ...(r.latency.stream
+        ? [
+            [
+              'latency / step',
+              r.latency.stream.step === null
+                ? '—'
+                : `${r.latency.stream.step.toLocaleString('en-US')} ${r.latency.unit} (reset + ${r.latency.stream.steps} steps per inference)`,
+            ],
+          ]
+        : []),
       ['flash', `${r.memory.flash_bytes.toLocaleString('en-US')} B`],
-      ['static RAM', `${r.memory.ram_bytes.toLocaleString('en-US')} B`],
+      [
+        'static RAM',
+        `${r.memory.ram_bytes.toLocaleString('en-US')} B${r.memory.state_bytes !== undefined ? ` (stream state ${r.memory.state_bytes.toLocaleString('en-US')} B)` : ''}`,
+      ],
       [
         'arena',
         `${r.memory.arena_bytes.toLocaleString('en-US')} B (naive ${r.memory.arena_naive_bytes?.toLocaleString('en-US')} B, lower bound ${r.memory.arena_lower_bound_bytes?.toLocaleString('en-US')} B)`,
@@ -103,7 +117,8 @@ export function register(program: Command): void {
     .option('--flash-only', 'real boards: stop after flashing and verification (no measurement)')
     .addHelpText(
       'after',
-      '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 500',
+      '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 500\n' +
+        '  $ tinyforge deploy examples/gru-kws/model.onnx --board mps2-an386 --dataset examples/gru-kws/inputs --samples 8 --stream   # the device runs reset + one step per frame',
     )
     .action(async (modelPath: string, opts: DeployFlags) => {
       const { commandInputs, compileModel, defaultOutDir, loadModelWithPreprocess, originalFloatModel } = await import('../steps.ts');
@@ -125,6 +140,16 @@ export function register(program: Command): void {
       const preprocess = { inputScale: opts.inputScale, mean: opts.mean, std: opts.std };
       // The output folder, the board, the model and the test samples are checked before anything is built, trained or
       // started, so a bad flag never leaves a half-written folder or a running board behind.
+      if (opts.stream && opts.debugLayers) {
+        throw new TinyforgeError(
+          'bad-argument',
+          '--debug-layers compares whole-sequence layer outputs, and --stream runs one frame per step',
+          {
+            location: { field: '--debug-layers' },
+            hint: 'run --debug-layers without --stream (the same layers on the whole sequence), or --profile-layers for one step',
+          },
+        );
+      }
       checkOutputDir(outDir, { force: !!opts.force, inputs: commandInputs({ modelPath, compress: opts.compress, dataset: opts.dataset }) });
       loadBoard(opts.board);
       const model = await loadModelWithPreprocess(modelPath, preprocess);
@@ -144,6 +169,7 @@ export function register(program: Command): void {
         lib: false,
         name: opts.name,
         stackBytes: opts.stackBytes,
+        stream: opts.stream,
         preprocess,
         cache: opts.cache,
       };
@@ -185,6 +211,12 @@ export function register(program: Command): void {
           log(`warning: the device used ${stack.highWaterBytes} B of stack, more than the ${planned} B planned`);
         const first = sampleInput(project.graph, data.get(0));
         const perLayer = opts.profileLayers ? await profileLayers(session, project.graph, first) : undefined;
+        // The layer hook runs after every layer of every step and keeps the last call's count per layer: their sum is
+        // the last step's count, the call into the step included.
+        const streamStep =
+          project.manifest.stream && (measurement.unit === 'instructions' || measurement.unit === 'cycles')
+            ? (perLayer ?? (await profileLayers(session, project.graph, first))).reduce((s, l) => s + l.latency, 0)
+            : undefined;
         if (opts.debugLayers) {
           const d = await debugLayers(session, project.graph, first);
           if (d.firstMismatch) {
@@ -215,6 +247,7 @@ export function register(program: Command): void {
           dataset: opts.dataset ?? 'mnist',
           stack,
           perLayer,
+          streamStep,
           floatTop1: floatEval,
           tflmReference: tflm?.result(),
           classes: data.classNames,

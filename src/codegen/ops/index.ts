@@ -51,6 +51,7 @@ import { gather } from './gather.ts';
 import { prelu } from './prelu.ts';
 import { quantize } from './quantize.ts';
 import { gru, lstm, recurrentScratch } from './recurrent.ts';
+import { gruStep, lstmStep, recurrentStepScratch } from './recurrent-step.ts';
 import { reduce } from './reduce.ts';
 import { relu } from './relu.ts';
 import { reshape } from './reshape.ts';
@@ -229,4 +230,17 @@ export function kernelInPlaceRuleFor(op: OpType): InPlaceRule | undefined {
 /** The scratch rule of a node's op, typed for any node (null when its kernels take none). */
 export function scratchRuleFor(op: OpType): ScratchRule | null {
   return opScratch[op] as ScratchRule | null;
+}
+
+/** The streaming form (`compile --stream`): ops whose kernels keep state between calls, with their step emitter and its
+ *  scratch rule; every other op is emitted as usual on the one-step graph. */
+const streamOps: { [K in OpType]?: { emit: OpEmitter<Node<K>>; scratch: ScratchRule<Node<K>> | null } } = {
+  GRU: { emit: gruStep, scratch: recurrentStepScratch },
+  LSTM: { emit: lstmStep, scratch: recurrentStepScratch },
+};
+
+/** The emitter and scratch rule of a node's op in the streaming form. */
+export function streamEmitterFor(op: OpType): { emit: OpEmitter; scratch: ScratchRule | null } {
+  const own = streamOps[op] as { emit: OpEmitter; scratch: ScratchRule | null } | undefined;
+  return own ?? { emit: emitterFor(op), scratch: scratchRuleFor(op) };
 }
