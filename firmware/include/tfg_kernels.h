@@ -267,6 +267,21 @@ tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quan
                                  int32_t scratch_bytes);
 /** Scratch of tfg_conv2d_s8_1x1_dsp: as tfg_conv2d_s8_im2col_dsp_scratch_bytes with K = in_c. */
 int32_t tfg_conv2d_s8_1x1_dsp_scratch_bytes(const tfg_conv_geom16 *g);
+/** int8 Conv2D for ARMv7-M cores without the DSP extension (Cortex-M3), one group, any kernel/stride/padding/dilation
+ *  (pointwise included), K = k_h·k_w·in_c ≤ TFG_IM2COL_MAX: int32 im2col of four output pixels, then per output
+ *  channel a 1 channel × 4 pixels MLA block (each weight sign-extended once for four pixels; tfg_gemm_mla.h),
+ *  requantized as the _dsp kernels do.
+ *  @param g, q, input_offset, bias, scratch as tfg_conv2d_s8_im2col_dsp
+ *  @param w the OHWI weights with each channel's K zero-padded to a multiple of 4, natural byte order, 4-byte aligned
+ *  (padConvRows in src/codegen/ops/dsp-weights.ts without the permutation)
+ *  @param scratch_bytes ≥ tfg_conv2d_s8_im2col_mla_scratch_bytes(g), else TFG_ERR_ARG (nothing touched). Bit-exact with
+ *  tfg_conv2d_s8 (conv2dInt8 in src/reference/int8/conv2d.ts). */
+tfg_status tfg_conv2d_s8_im2col_mla(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+                                    const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out, void *scratch,
+                                    int32_t scratch_bytes);
+/** Scratch of tfg_conv2d_s8_im2col_mla: four int32 columns of K rounded up to 4 (16·K4 bytes). Same figure as
+ *  convScratchBytes in src/codegen/ops/conv2d.ts. */
+int32_t tfg_conv2d_s8_im2col_mla_scratch_bytes(const tfg_conv_geom16 *g);
 /** Float DepthwiseConv2D: output channel c·m + j (m = depth_multiplier ≥ 1) reads input channel c only; dilation and
  *  explicit pads as tfg_conv2d_f32.
  *  @param g geometry (out_c = in_c·depth_multiplier)  @param w [1, k_h, k_w, out_c]  @param bias [out_c] or NULL

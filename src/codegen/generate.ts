@@ -21,7 +21,8 @@ import { libFiles } from './lib-files.ts';
 import { modelNames, type ModelNames } from './model-names.ts';
 
 export interface GenerateOptions {
-  /** The board's kernel choice (`boards/<id>.json` field "kernels"): 'cortex-m-dsp' picks SMLAD variants. */
+  /** The board's kernel choice (`boards/<id>.json` field "kernels"): 'cortex-m-dsp' picks SMLAD variants,
+   *  'cortex-m-mla' the MLA ones of cores without the DSP extension. */
   board?: { kernels?: string };
   /** Emit a self-contained C library folder (CMakeLists.txt, tinyforge_model.mk) instead of sources for our main. */
   lib?: boolean;
@@ -97,7 +98,8 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
   }
   const names = modelNames(opts.name);
   const io = ioLayout(g);
-  const kernelSet: KernelSet = opts.board?.kernels === 'cortex-m-dsp' ? 'cortex-m-dsp' : 'reference';
+  const boardKernels = opts.board?.kernels;
+  const kernelSet: KernelSet = boardKernels === 'cortex-m-dsp' || boardKernels === 'cortex-m-mla' ? boardKernels : 'reference';
   // The model's own symbols are reserved, so no weight or layer parameter can take one of them.
   const cNames = new CNames([names.run, names.init, names.defaultArena, names.arenaBase]);
   const weightTable = new WeightTable(g, cNames);

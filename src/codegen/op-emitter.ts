@@ -5,8 +5,9 @@ import type { Graph, Node, Tensor } from '../ir/graph.ts';
 import type { PackedDecl } from './packing/weight-decl.ts';
 import type { WeightStream } from '../packing/huffman-stream.ts';
 
-/** Which kernel family a board asks for: reference C everywhere, or Cortex-M DSP (SMLAD) variants where they exist. */
-export type KernelSet = 'reference' | 'cortex-m-dsp';
+/** Which kernel family a board asks for: reference C everywhere, Cortex-M DSP (SMLAD) variants where they exist, or the
+ *  MLA variants of ARMv7-M cores without the DSP extension (Cortex-M3) where they exist. */
+export type KernelSet = 'reference' | 'cortex-m-dsp' | 'cortex-m-mla';
 
 /** What a node's kernel choice reads: the graph, the node, its tensors and the board's kernel set. */
 export interface NodeContext<N = Node> {

@@ -1,4 +1,4 @@
-// Conv2D and DepthwiseConv2D kernels (float and int8, reference and DSP variants) against the TS reference:
+// Conv2D and DepthwiseConv2D kernels (float and int8, reference, DSP and MLA variants) against the TS reference:
 // strides, asymmetric pads, dilation, groups, 1×1, depth multiplier, zero points at the extremes, saturation.
 import { describe, it } from 'vitest';
 import { GraphBuilder } from '../../src/ir/builder.ts';
@@ -170,14 +170,17 @@ const CASES: ConvCase[] = [
   },
 ];
 
+/** The kernel the cortex-m-mla codegen picks where the DSP one would pick c.dsp: the MLA GEMM kernel for both GEMM shapes. */
+const mlaConv = (dsp: string) => (dsp === 'tfg_conv2d_s8_dsp' ? 'tfg_conv2d_s8' : 'tfg_conv2d_s8_im2col_mla');
+
 describe('conv kernels', () => {
   for (const c of CASES) {
     it(`Conv2D ${c.name}: float and int8 (every variant)`, () => {
       checkAgainstReference(convGraph(c, false));
       checkAgainstReference(convGraph(c, true), {
-        variants: VARIANTS,
+        variants: [...VARIANTS, 'cortex-m-mla'],
         samples: 3,
-        expectKernels: { reference: ['tfg_conv2d_s8'], 'cortex-m-dsp': [c.dsp!] },
+        expectKernels: { reference: ['tfg_conv2d_s8'], 'cortex-m-dsp': [c.dsp!], 'cortex-m-mla': [mlaConv(c.dsp!)] },
       });
     });
   }

@@ -1,0 +1,65 @@
+/* tfg_gemm_mla.c: the register block of tfg_gemm_mla.h. On ARMv7-M it is hand-scheduled Thumb-2 (the block keeps 13
+ * registers live, more than gcc holds without spilling, and an LDM of four columns is one instruction under -icount);
+ * elsewhere the same exact integer sums in C. */
+#include "tfg_gemm_mla.h"
+
+#if (defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__)) && defined(__thumb2__) && defined(__GNUC__)
+
+/* the naked body reads its arguments from r0–r3, which gcc does not see */
+#define TFG_ASM_ARG __attribute__((unused))
+
+/* r0 cols, r1 w, r2 pairs of groups, r3 acc (kept on the stack) then a weight word; r4–r7 the four columns'
+ * accumulators, r8–r11 one element of the four columns, r12 a weight word, lr one sign-extended weight. */
+#define TFG_MLA4(ext)                                                                                                  \
+  "ldm r0!, {r8, r9, r10, r11}\n" ext "\n"                                                                             \
+  "mla r4, r8, lr, r4\n"                                                                                               \
+  "mla r5, r9, lr, r5\n"                                                                                               \
+  "mla r6, r10, lr, r6\n"                                                                                              \
+  "mla r7, r11, lr, r7\n"
+#define TFG_GEMM1X4_MLA_GROUP(wreg)                                                                                    \
+  TFG_MLA4("sxtb lr, " wreg)                                                                                           \
+  TFG_MLA4("sxtb lr, " wreg ", ror #8")                                                                                \
+  TFG_MLA4("sxtb lr, " wreg ", ror #16")                                                                               \
+  TFG_MLA4("asr lr, " wreg ", #24")
+
+/* Two groups per loop pass (one LDM for their two weight words); an odd group first. */
+// clang-format off
+__attribute__((naked)) void tfg_gemm1x4_s32(TFG_ASM_ARG const int32_t *cols, TFG_ASM_ARG const int8_t *w,
+                                            TFG_ASM_ARG int32_t groups, TFG_ASM_ARG int32_t *acc) {
+  __asm__ volatile(
+      "push {r3, r4, r5, r6, r7, r8, r9, r10, r11, lr}\n"
+      "ldm r3, {r4, r5, r6, r7}\n"
+      "lsrs r2, r2, #1\n"
+      "bcc 1f\n"
+      "ldr r12, [r1], #4\n" TFG_GEMM1X4_MLA_GROUP("r12")
+      "1:\n"
+      "beq 3f\n" /* Z from the LSRS: no pair of groups left */
+      "2:\n"
+      "ldm r1!, {r3, r12}\n" TFG_GEMM1X4_MLA_GROUP("r3") TFG_GEMM1X4_MLA_GROUP("r12")
+      "subs r2, r2, #1\n"
+      "bne 2b\n"
+      "3:\n"
+      "ldr r3, [sp]\n"
+      "stm r3, {r4, r5, r6, r7}\n"
+      "pop {r3, r4, r5, r6, r7, r8, r9, r10, r11, pc}\n");
+}
+// clang-format on
+
+#else
+
+void tfg_gemm1x4_s32(const int32_t *cols, const int8_t *w, int32_t groups, int32_t *acc) {
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  for (int32_t k = 0; k < 4 * groups; ++k, cols += 4) {
+    const int32_t wk = w[k];
+    a0 += cols[0] * wk;
+    a1 += cols[1] * wk;
+    a2 += cols[2] * wk;
+    a3 += cols[3] * wk;
+  }
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
+}
+
+#endif

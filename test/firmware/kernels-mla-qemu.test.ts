@@ -1,0 +1,60 @@
+// The MLA kernels of ARMv7-M cores without the DSP extension on an emulated Cortex-M3 (QEMU mps2-an385): bit-exact with
+// the TS reference (so with the reference C kernels), and under half the reference kernels' instructions.
+import { describe, expect, it } from 'vitest';
+import { generateModel } from '../../src/codegen/generate.ts';
+import { GraphBuilder } from '../../src/ir/builder.ts';
+import type { ConvAttrs, Graph } from '../../src/ir/graph.ts';
+import { runGraph } from '../../src/reference/interpreter.ts';
+import { q, qAxis, randI32, randI8, rng } from '../codegen/graphs.ts';
+import { randomInputs } from './kernel-check.ts';
+import { runOnQemu } from './qemu/qemu-run.ts';
+
+const bytes = (d: ArrayBufferView) => new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+
+/** An int8 chain over the MLA GEMM kernel's paths: 3×3 padded from 3 channels (K = 27, an odd group count), 3×3
+ *  dilated and strided, 1×1 with odd channels at stride 2 (a last pixel block of one pixel), ReLU and ReLU6. */
+function int8Chain(): Graph {
+  const r = rng(41);
+  const b = new GraphBuilder('int8 mla chain');
+  let scale = 0.05;
+  let h = b.input('x', [1, 11, 9, 3], 'i8', q(scale, 6));
+  let c = 3;
+  const conv = (name: string, outC: number, k: number, attrs: Partial<ConvAttrs>) => {
+    const ws = Array.from({ length: outC }, () => 0.003 + 0.01 * r());
+    const w = b.constant(`${name}.w`, randI8(r, outC * k * k * c, -127, 127), [outC, k, k, c], qAxis(ws, 0));
+    const bias = b.constant(
+      `${name}.b`,
+      randI32(r, outC, -2000, 2000),
+      [outC],
+      { scale: ws.map((s) => Math.fround(s * scale)), zeroPoint: ws.map(() => 0), axis: 0 },
+      'i32',
+    );
+    const outScale = 0.04 + 0.05 * r();
+    h = b.node('Conv2D', [h, w, bias], { groups: 1, ...attrs }, { name, dtype: 'i8', quant: q(outScale, -20) });
+    scale = Math.fround(outScale);
+    c = outC;
+  };
+  conv('c1', 12, 3, { pads: [1, 1, 1, 1], activation: 'relu' });
+  conv('c2', 16, 3, { strides: [2, 1], dilations: [2, 2], pads: [2, 1, 0, 2], activation: 'relu6' });
+  conv('p1', 7, 1, { strides: [2, 2] });
+  b.output(h);
+  return b.build();
+}
+
+describe('MLA kernels on QEMU mps2-an385 (Cortex-M3)', () => {
+  it('int8 conv chain: the MLA GEMM kernel identical to the reference, each conv under half its instructions', () => {
+    const g = int8Chain();
+    const inputs = randomInputs(g, 3, 7);
+    const refs = inputs.map((x) => bytes(runGraph(g, { x }).outputs[g.outputs[0]]));
+    const ticks: Record<string, number[]> = {};
+    for (const kernels of ['reference', 'cortex-m-mla']) {
+      const gen = generateModel(g, { board: { kernels } });
+      expect(gen.kernels).toEqual([kernels === 'reference' ? 'tfg_conv2d_s8' : 'tfg_conv2d_s8_im2col_mla']);
+      const run = runOnQemu(gen, inputs, 'mps2-an385');
+      run.outputs.forEach((o, i) => expect(Array.from(o), `${kernels} sample ${i}`).toEqual(Array.from(refs[i])));
+      ticks[kernels] = run.layerTicks;
+    }
+    for (const l of [0, 1, 2]) expect(ticks['cortex-m-mla'][l], `layer ${l}`).toBeLessThan(ticks.reference[l] / 2);
+    console.log(`M3 SysTick ticks per layer (5 instructions each): ${JSON.stringify(ticks)}`);
+  });
+});
