@@ -15,6 +15,11 @@
  * MLA, the loop's SUBS and branch). */
 void tfg_gemm1x4_s32(const int32_t *cols, const int8_t *w, int32_t groups, int32_t *acc);
 
+/* A 3×3 depthwise window of 4 channels: x[r] the window's row r (3 taps of 4 int32, tap-major), w the 9 taps' 4 int32
+ * weights in the same order. acc[i] += Σ x·w of channel i. On ARMv7-M 63 instructions per 36 MACs (per tap an LDM of
+ * inputs, an LDM of weights and four MLA). */
+void tfg_dw3x3_mla(const int32_t *const x[3], const int32_t *w, int32_t *acc);
+
 /* One output pixel's receptive field as int32 (x + offset; padded taps 0) into column j of the 4-column buffer
  * (element k at cols[4·k + j]). Elements K..K4−1 are not written: the caller zeroes them once. */
 static inline void tfg_gather_col_s32(const tfg_conv_geom16 *g, const int8_t *img, int32_t oy, int32_t ox,

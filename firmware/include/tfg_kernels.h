@@ -323,6 +323,20 @@ tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *g, const tfg_s8_ds
  *  W_p = (out_w − 1)·stride_w + k_w. Same figure as depthwiseDspScratch in
  *  src/codegen/ops/depthwise-conv2d.ts (their sum). */
 int32_t tfg_depthwise_conv2d_s8_dsp_scratch_bytes(const tfg_conv_geom16 *g);
+/** int8 DepthwiseConv2D for ARMv7-M cores without the DSP extension (Cortex-M3; depth multiplier 1, dilation 1,
+ *  k_h ≤ TFG_DW_MAX_KH): per group of 4 channels, the weights and a ring of k_h input rows widened to int32 (input
+ *  offset added, padding 0), then per tap of 4 channels four MLA.
+ *  @param g, q, input_offset, w, bias4, scratch as tfg_depthwise_conv2d_s8_dsp
+ *  @param scratch_bytes ≥ tfg_depthwise_conv2d_s8_mla_scratch_bytes(g) (codegen keeps its rows within
+ *  TFG_DW_ROWBUF_BYTES and its weights within TFG_DW_WBUF_BYTES), else TFG_ERR_ARG (nothing touched). Bit-exact with
+ *  tfg_depthwise_conv2d_s8 (depthwiseConv2dInt8 in src/reference/int8/depthwise-conv2d.ts). */
+tfg_status tfg_depthwise_conv2d_s8_mla(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+                                       const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out,
+                                       void *scratch, int32_t scratch_bytes);
+/** Scratch of tfg_depthwise_conv2d_s8_mla: k_h·W_p·16 bytes of int32 rows and k_h·k_w·16 of int32 weights,
+ *  W_p = (out_w − 1)·stride_w + k_w. Same figure as depthwiseMlaScratch in src/codegen/ops/depthwise-conv2d.ts (their
+ *  sum). */
+int32_t tfg_depthwise_conv2d_s8_mla_scratch_bytes(const tfg_conv_geom16 *g);
 
 /** Float ConvTranspose, NHWC, OHWI weights [out_c, k_h, k_w, in_c], one group, no dilation: output (oy, ox) sums
  *  the input pixels iy = (oy + pad_top − ky) / stride_h (exact division, inside the image; likewise x) · w[oc,ky,kx,:],

@@ -1,4 +1,4 @@
-/* tfg_gemm_mla.c: the register block of tfg_gemm_mla.h. On ARMv7-M it is hand-scheduled Thumb-2 (the block keeps 13
+/* tfg_gemm_mla.c: the register blocks of tfg_gemm_mla.h. On ARMv7-M it is hand-scheduled Thumb-2 (the block keeps 13
  * registers live, more than gcc holds without spilling, and an LDM of four columns is one instruction under -icount);
  * elsewhere the same exact integer sums in C. */
 #include "tfg_gemm_mla.h"
@@ -45,6 +45,33 @@ __attribute__((naked)) void tfg_gemm1x4_s32(TFG_ASM_ARG const int32_t *cols, TFG
 }
 // clang-format on
 
+/* r0 the current window row's inputs, r1 w; r4–r7 the accumulators, r8–r11 a tap's 4 inputs, r2, r3, r12, lr its 4
+ * weights; the pointers of rows 1 and 2 wait on the stack above the saved acc pointer. */
+#define TFG_DW_MLA_TAP                                                                                                 \
+  "ldm r0!, {r8, r9, r10, r11}\n"                                                                                      \
+  "ldm r1!, {r2, r3, r12, lr}\n"                                                                                       \
+  "mla r4, r8, r2, r4\n"                                                                                               \
+  "mla r5, r9, r3, r5\n"                                                                                               \
+  "mla r6, r10, r12, r6\n"                                                                                             \
+  "mla r7, r11, lr, r7\n"
+#define TFG_DW_MLA_ROW TFG_DW_MLA_TAP TFG_DW_MLA_TAP TFG_DW_MLA_TAP
+
+// clang-format off
+__attribute__((naked)) void tfg_dw3x3_mla(TFG_ASM_ARG const int32_t *const x[3], TFG_ASM_ARG const int32_t *w,
+                                          TFG_ASM_ARG int32_t *acc) {
+  __asm__ volatile(
+      "push {r2, r4, r5, r6, r7, r8, r9, r10, r11, lr}\n"
+      "ldm r2, {r4, r5, r6, r7}\n"
+      "ldm r0, {r0, r2, r3}\n"
+      "push {r2, r3}\n" TFG_DW_MLA_ROW
+      "pop {r0}\n" TFG_DW_MLA_ROW
+      "pop {r0}\n" TFG_DW_MLA_ROW
+      "ldr r2, [sp]\n"
+      "stm r2, {r4, r5, r6, r7}\n"
+      "pop {r2, r4, r5, r6, r7, r8, r9, r10, r11, pc}\n");
+}
+// clang-format on
+
 #else
 
 void tfg_gemm1x4_s32(const int32_t *cols, const int8_t *w, int32_t groups, int32_t *acc) {
@@ -60,6 +87,11 @@ void tfg_gemm1x4_s32(const int32_t *cols, const int8_t *w, int32_t groups, int32
   acc[1] = a1;
   acc[2] = a2;
   acc[3] = a3;
+}
+
+void tfg_dw3x3_mla(const int32_t *const x[3], const int32_t *w, int32_t *acc) {
+  for (int32_t r = 0; r < 3; ++r)
+    for (int32_t t = 0; t < 12; ++t) acc[t & 3] += x[r][t] * w[12 * r + t];
 }
 
 #endif

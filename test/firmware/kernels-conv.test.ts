@@ -286,11 +286,15 @@ describe('conv kernels', () => {
   for (const [c, m] of dw) {
     it(`DepthwiseConv2D ${c.name}: float and int8`, () => {
       checkAgainstReference(convGraph(c, false, true, m));
-      const dsp = m === 1 && !c.attrs.dilations ? 'tfg_depthwise_conv2d_s8_dsp' : 'tfg_depthwise_conv2d_s8';
+      const fast = m === 1 && !c.attrs.dilations;
       checkAgainstReference(convGraph(c, true, true, m), {
-        variants: VARIANTS,
+        variants: [...VARIANTS, 'cortex-m-mla'],
         samples: 3,
-        expectKernels: { reference: ['tfg_depthwise_conv2d_s8'], 'cortex-m-dsp': [dsp] },
+        expectKernels: {
+          reference: ['tfg_depthwise_conv2d_s8'],
+          'cortex-m-dsp': [fast ? 'tfg_depthwise_conv2d_s8_dsp' : 'tfg_depthwise_conv2d_s8'],
+          'cortex-m-mla': [fast ? 'tfg_depthwise_conv2d_s8_mla' : 'tfg_depthwise_conv2d_s8'],
+        },
       });
     });
   }

@@ -41,7 +41,53 @@ function int8Chain(): Graph {
   return b.build();
 }
 
+/** A DS-CNN-style int8 chain over the MLA depthwise kernel's paths: 3×3 same (the unrolled block) on 10 channels (a
+ *  partial last group), 3×3 stride 2 with asymmetric pads, 2×3 (the general tap loop), each followed by a 1×1 GEMM. */
+function int8DsChain(): Graph {
+  const r = rng(43);
+  const b = new GraphBuilder('int8 mla ds chain');
+  let scale = 0.05;
+  let h = b.input('x', [1, 9, 7, 10], 'i8', q(scale, -9));
+  let c = 10;
+  const layer = (name: string, op: 'Conv2D' | 'DepthwiseConv2D', outC: number, k: [number, number], attrs: object) => {
+    const ws = Array.from({ length: outC }, () => 0.003 + 0.01 * r());
+    const shape = op === 'Conv2D' ? [outC, k[0], k[1], c] : [1, k[0], k[1], outC];
+    const count = shape.reduce((a, d) => a * d, 1);
+    const w = b.constant(`${name}.w`, randI8(r, count, -127, 127), shape, qAxis(ws, op === 'Conv2D' ? 0 : 3));
+    const bias = b.constant(
+      `${name}.b`,
+      randI32(r, outC, -2000, 2000),
+      [outC],
+      { scale: ws.map((s) => Math.fround(s * scale)), zeroPoint: ws.map(() => 0), axis: 0 },
+      'i32',
+    );
+    const outScale = 0.04 + 0.05 * r();
+    const full = op === 'Conv2D' ? { groups: 1, ...attrs } : { dilations: [1, 1], multiplier: 1, ...attrs };
+    h = b.node(op, [h, w, bias], full as never, { name, dtype: 'i8', quant: q(outScale, 11) });
+    scale = Math.fround(outScale);
+    c = outC;
+  };
+  layer('d1', 'DepthwiseConv2D', 10, [3, 3], { strides: [1, 1], pads: [1, 1, 1, 1], activation: 'relu' });
+  layer('p1', 'Conv2D', 8, [1, 1], { activation: 'relu' });
+  layer('d2', 'DepthwiseConv2D', 8, [3, 3], { strides: [2, 2], pads: [0, 1, 1, 0], activation: 'relu6' });
+  layer('p2', 'Conv2D', 6, [1, 1], {});
+  layer('d3', 'DepthwiseConv2D', 6, [2, 3], { strides: [1, 1], pads: [1, 1, 0, 1], activation: 'none' });
+  b.output(h);
+  return b.build();
+}
+
 describe('MLA kernels on QEMU mps2-an385 (Cortex-M3)', () => {
+  it('int8 depthwise-separable chain: the MLA depthwise and GEMM kernels identical to the reference', () => {
+    const g = int8DsChain();
+    const inputs = randomInputs(g, 3, 9);
+    const gen = generateModel(g, { board: { kernels: 'cortex-m-mla' } });
+    expect(gen.kernels).toEqual(['tfg_conv2d_s8_im2col_mla', 'tfg_depthwise_conv2d_s8_mla']);
+    const run = runOnQemu(gen, inputs, 'mps2-an385');
+    inputs.forEach((x, i) =>
+      expect(Array.from(run.outputs[i]), `sample ${i}`).toEqual(Array.from(bytes(runGraph(g, { x }).outputs[g.outputs[0]]))),
+    );
+  });
+
   it('int8 conv chain: the MLA GEMM kernel identical to the reference, each conv under half its instructions', () => {
     const g = int8Chain();
     const inputs = randomInputs(g, 3, 7);
