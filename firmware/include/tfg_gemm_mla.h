@@ -15,6 +15,11 @@
  * MLA, the loop's SUBS and branch). */
 void tfg_gemm1x4_s32(const int32_t *cols, const int8_t *w, int32_t groups, int32_t *acc);
 
+/* 4 output rows × one int8 vector over `groups` groups of 4 inputs, with tfg_dense4_s8's interleaved weights (per
+ * group the 4 bytes of each of the 4 rows); x and w any alignment. acc[r] += Σ x·w_r. On ARMv7-M 36 instructions per
+ * group of 16 MACs (four LDRSB of inputs, sixteen LDRSB of weights, sixteen MLA) and a SUBS and branch per two groups. */
+void tfg_dense4_mla(const int8_t *x, const int8_t *w, int32_t groups, int32_t *acc);
+
 /* A 3×3 depthwise window of 4 channels: x[r] the window's row r (3 taps of 4 int32, tap-major), w the 9 taps' 4 int32
  * weights in the same order. acc[i] += Σ x·w of channel i. On ARMv7-M 63 instructions per 36 MACs (per tap an LDM of
  * inputs, an LDM of weights and four MLA). */

@@ -205,6 +205,11 @@ tfg_status tfg_dense_s8(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8
  *  no offset.  Scratch: none. Always TFG_OK. */
 tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_dsp_quant *q, const int8_t *in,
                             const int8_t *w4, const int32_t *folded_bias, int8_t *out);
+/** int8 Dense for ARMv7-M cores without the DSP extension (Cortex-M3): tfg_dense_s8_dsp's arguments and weight layout,
+ *  four rows per LDRSB/MLA block (tfg_gemm_mla.h). Always TFG_OK. Bit-exact with tfg_dense_s8 (denseInt8 in
+ *  src/reference/int8/dense.ts). */
+tfg_status tfg_dense_s8_mla(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_dsp_quant *q, const int8_t *in,
+                            const int8_t *w4, const int32_t *folded_bias, int8_t *out);
 
 /* ---- conv ---- */
 /** Float Conv2D, NHWC, OHWI weights, with groups, dilation and explicit pads (padded taps contribute 0).

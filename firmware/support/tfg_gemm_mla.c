@@ -72,6 +72,68 @@ __attribute__((naked)) void tfg_dw3x3_mla(TFG_ASM_ARG const int32_t *const x[3],
 }
 // clang-format on
 
+/* r0 x, r1 w, r2 pairs of groups, r3 acc (kept on the stack) then a weight; r4–r7 the four rows' accumulators, r8–r11
+ * the group's 4 inputs, r12 and lr weights. LDRSB sign-extends each byte as it loads it; a post-indexed first load
+ * steps each pointer, the other loads reach back with negative offsets. */
+#define TFG_DENSE4_MLA_GROUP                                                                                           \
+  "ldrsb r8, [r0], #4\n"                                                                                               \
+  "ldrsb r9, [r0, #-3]\n"                                                                                              \
+  "ldrsb r10, [r0, #-2]\n"                                                                                             \
+  "ldrsb r11, [r0, #-1]\n"                                                                                             \
+  "ldrsb r12, [r1], #16\n"                                                                                             \
+  "mla r4, r8, r12, r4\n"                                                                                              \
+  "ldrsb lr, [r1, #-15]\n"                                                                                             \
+  "mla r4, r9, lr, r4\n"                                                                                               \
+  "ldrsb r3, [r1, #-14]\n"                                                                                             \
+  "mla r4, r10, r3, r4\n"                                                                                              \
+  "ldrsb r12, [r1, #-13]\n"                                                                                            \
+  "mla r4, r11, r12, r4\n"                                                                                             \
+  "ldrsb lr, [r1, #-12]\n"                                                                                             \
+  "mla r5, r8, lr, r5\n"                                                                                               \
+  "ldrsb r3, [r1, #-11]\n"                                                                                             \
+  "mla r5, r9, r3, r5\n"                                                                                               \
+  "ldrsb r12, [r1, #-10]\n"                                                                                            \
+  "mla r5, r10, r12, r5\n"                                                                                             \
+  "ldrsb lr, [r1, #-9]\n"                                                                                              \
+  "mla r5, r11, lr, r5\n"                                                                                              \
+  "ldrsb r3, [r1, #-8]\n"                                                                                              \
+  "mla r6, r8, r3, r6\n"                                                                                               \
+  "ldrsb r12, [r1, #-7]\n"                                                                                             \
+  "mla r6, r9, r12, r6\n"                                                                                              \
+  "ldrsb lr, [r1, #-6]\n"                                                                                              \
+  "mla r6, r10, lr, r6\n"                                                                                              \
+  "ldrsb r3, [r1, #-5]\n"                                                                                              \
+  "mla r6, r11, r3, r6\n"                                                                                              \
+  "ldrsb r12, [r1, #-4]\n"                                                                                             \
+  "mla r7, r8, r12, r7\n"                                                                                              \
+  "ldrsb lr, [r1, #-3]\n"                                                                                              \
+  "mla r7, r9, lr, r7\n"                                                                                               \
+  "ldrsb r3, [r1, #-2]\n"                                                                                              \
+  "mla r7, r10, r3, r7\n"                                                                                              \
+  "ldrsb r12, [r1, #-1]\n"                                                                                             \
+  "mla r7, r11, r12, r7\n"
+
+/* Two groups per loop pass; an odd group first. */
+// clang-format off
+__attribute__((naked)) void tfg_dense4_mla(TFG_ASM_ARG const int8_t *x, TFG_ASM_ARG const int8_t *w,
+                                           TFG_ASM_ARG int32_t groups, TFG_ASM_ARG int32_t *acc) {
+  __asm__ volatile(
+      "push {r3, r4, r5, r6, r7, r8, r9, r10, r11, lr}\n"
+      "ldm r3, {r4, r5, r6, r7}\n"
+      "lsrs r2, r2, #1\n"
+      "bcc 1f\n" TFG_DENSE4_MLA_GROUP
+      "1:\n"
+      "beq 3f\n" /* Z from the LSRS: no pair of groups left */
+      "2:\n" TFG_DENSE4_MLA_GROUP TFG_DENSE4_MLA_GROUP
+      "subs r2, r2, #1\n"
+      "bne 2b\n"
+      "3:\n"
+      "ldr r3, [sp]\n"
+      "stm r3, {r4, r5, r6, r7}\n"
+      "pop {r3, r4, r5, r6, r7, r8, r9, r10, r11, pc}\n");
+}
+// clang-format on
+
 #else
 
 void tfg_gemm1x4_s32(const int32_t *cols, const int8_t *w, int32_t groups, int32_t *acc) {
@@ -87,6 +149,12 @@ void tfg_gemm1x4_s32(const int32_t *cols, const int8_t *w, int32_t groups, int32
   acc[1] = a1;
   acc[2] = a2;
   acc[3] = a3;
+}
+
+void tfg_dense4_mla(const int8_t *x, const int8_t *w, int32_t groups, int32_t *acc) {
+  for (int32_t i = 0; i < groups; ++i, x += 4, w += 16)
+    for (int32_t r = 0; r < 4; ++r)
+      for (int32_t k = 0; k < 4; ++k) acc[r] += (int32_t)x[k] * (int32_t)w[4 * r + k];
 }
 
 void tfg_dw3x3_mla(const int32_t *const x[3], const int32_t *w, int32_t *acc) {
