@@ -7,13 +7,11 @@
 //          [--inputs <dir> [--count 8]]   also writes <dir>/x.npy + y.npy: count seeded uniform inputs in [-2, 2] (NHWC, as
 //                             npy datasets are read) and labels 0..classes-1, enough to calibrate int8 ranges for a
 //                             device = reference check (not a real dataset)
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type onnxProto from 'onnx-proto';
-import { encodeModel, floatTensor, makeModel, node, valueInfo } from '../../src/import/onnx-proto-write.ts';
-import { writeNpy } from '../../src/data/npy.ts';
-import { heNormal, makeRng, type Rng } from '../../src/train/prng.ts';
+import { floatTensor, node } from '../../src/import/onnx-proto-write.ts';
+import { makeRng } from '../../src/train/prng.ts';
+import { ExportWriter, writeSeededImages } from '../export-writer.ts';
 
 export interface MobileNetV2Options {
   /** Input height and width (a multiple of 32). */
@@ -41,58 +39,30 @@ export function makeDivisible(v: number, divisor = 8): number {
   return rounded < 0.9 * v ? rounded + divisor : rounded;
 }
 
-class Writer {
-  readonly nodes: onnxProto.onnx.NodeProto[] = [];
-  readonly inits: onnxProto.onnx.TensorProto[] = [];
-  private count = 0;
-  constructor(private readonly rng: Rng) {
-    // The exporter's ReLU6 bounds: scalar constants shared by every Clip.
-    this.inits.push(floatTensor('relu6.min', [], [0]), floatTensor('relu6.max', [], [6]));
-  }
-
-  fresh(base: string): string {
-    return `${base}_${this.count++}`;
-  }
-
-  /** Conv (BatchNorm folded: He-normal weights, a small bias), optionally followed by ReLU6 as Clip(0, 6). */
-  conv(x: string, inC: number, outC: number, k: number, stride: number, groups: number, relu6: boolean, name: string): string {
-    const w = `${name}.weight`;
-    const b = `${name}.bias`;
-    const fanIn = (inC / groups) * k * k;
-    this.inits.push(floatTensor(w, [outC, inC / groups, k, k], heNormal(outC * fanIn, fanIn, this.rng)));
-    this.inits.push(floatTensor(b, [outC], Float32Array.from({ length: outC }, () => 0.1 * this.rng.normal())));
-    const y = this.fresh(name);
-    const p = (k - 1) >> 1;
-    this.nodes.push(node('Conv', [x, w, b], [y], { kernel_shape: [k, k], strides: [stride, stride], pads: [p, p, p, p], group: groups }, `${name}/Conv`));
-    if (!relu6) return y;
-    const r = this.fresh(`${name}.relu6`);
-    this.nodes.push(node('Clip', [y, 'relu6.min', 'relu6.max'], [r], {}, `${name}/Clip`));
-    return r;
-  }
-
-  add(a: string, b: string, name: string): string {
-    const y = this.fresh(name);
-    this.nodes.push(node('Add', [a, b], [y], {}, `${name}/Add`));
-    return y;
-  }
+/** A folded Conv, optionally followed by ReLU6 as the exporter writes it: Clip(0, 6) with scalar bound inputs. */
+function conv(wr: ExportWriter, x: string, inC: number, outC: number, k: number, stride: number, groups: number, relu6: boolean, name: string): string {
+  const y = wr.conv(x, inC, outC, k, stride, groups, name);
+  return relu6 ? wr.named('Clip', [y, 'relu6.min', 'relu6.max'], `${name}.relu6`, name) : y;
 }
 
 /** torchvision's InvertedResidual: 1×1 expand (unless t = 1), 3×3 depthwise, 1×1 linear projection; Add when shapes allow. */
-function invertedResidual(wr: Writer, x: string, inC: number, outC: number, stride: number, t: number, name: string): string {
+function invertedResidual(wr: ExportWriter, x: string, inC: number, outC: number, stride: number, t: number, name: string): string {
   const hidden = Math.round(inC * t);
   let h = x;
   let layer = 0;
-  if (t !== 1) h = wr.conv(h, inC, hidden, 1, 1, 1, true, `${name}.conv.${layer++}`);
-  h = wr.conv(h, hidden, hidden, 3, stride, hidden, true, `${name}.conv.${layer++}`);
-  h = wr.conv(h, hidden, outC, 1, 1, 1, false, `${name}.conv.${layer}`);
-  return stride === 1 && inC === outC ? wr.add(x, h, name) : h;
+  if (t !== 1) h = conv(wr, h, inC, hidden, 1, 1, 1, true, `${name}.conv.${layer++}`);
+  h = conv(wr, h, hidden, hidden, 3, stride, hidden, true, `${name}.conv.${layer++}`);
+  h = conv(wr, h, hidden, outC, 1, 1, 1, false, `${name}.conv.${layer}`);
+  return stride === 1 && inC === outC ? wr.named('Add', [x, h], name, name) : h;
 }
 
 export function mobileNetV2Onnx(o: MobileNetV2Options): Uint8Array {
-  const wr = new Writer(makeRng(o.seed));
+  const wr = new ExportWriter(makeRng(o.seed));
+  // The exporter's ReLU6 bounds: scalar constants shared by every Clip.
+  wr.inits.push(floatTensor('relu6.min', [], [0]), floatTensor('relu6.max', [], [6]));
   let c = makeDivisible(32 * o.width);
   const last = makeDivisible(1280 * Math.max(1, o.width));
-  let h = wr.conv('input', 3, c, 3, 2, 1, true, 'features.0');
+  let h = conv(wr, 'input', 3, c, 3, 2, 1, true, 'features.0');
   let index = 1;
   for (const [t, channels, n, s] of SETTING) {
     const out = makeDivisible(channels * o.width);
@@ -101,24 +71,13 @@ export function mobileNetV2Onnx(o: MobileNetV2Options): Uint8Array {
       c = out;
     }
   }
-  h = wr.conv(h, c, last, 1, 1, 1, true, `features.${index}`);
+  h = conv(wr, h, c, last, 1, 1, 1, true, `features.${index}`);
   const pooled = wr.fresh('pool');
   wr.nodes.push(node('GlobalAveragePool', [h], [pooled], {}, '/GlobalAveragePool'));
   const flat = wr.fresh('flatten');
   wr.nodes.push(node('Flatten', [pooled], [flat], { axis: 1 }, '/Flatten'));
-  wr.inits.push(floatTensor('classifier.1.weight', [o.classes, last], heNormal(o.classes * last, last, makeRng(o.seed + 1))));
-  wr.inits.push(floatTensor('classifier.1.bias', [o.classes], new Float32Array(o.classes)));
-  wr.nodes.push(node('Gemm', [flat, 'classifier.1.weight', 'classifier.1.bias'], ['logits'], { transB: 1 }, '/classifier/classifier.1/Gemm'));
-  return encodeModel(
-    makeModel({
-      name: 'mobilenet-v2',
-      nodes: wr.nodes,
-      initializers: wr.inits,
-      inputs: [valueInfo('input', [1, 3, o.size, o.size])],
-      outputs: [valueInfo('logits', [1, o.classes])],
-      opset: 13,
-    }),
-  );
+  wr.classifier(flat, last, o.classes, o.seed, 'classifier.1', '/classifier/classifier.1/Gemm');
+  return wr.encode('mobilenet-v2', o.size, o.classes);
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, ''))) {
@@ -141,13 +100,5 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
   const bytes = mobileNetV2Onnx({ size, classes, width: Number(values.width), seed: Number(values.seed) });
   writeFileSync(positionals[0], bytes);
   console.error(`wrote ${positionals[0]} (${bytes.length} bytes)`);
-  if (values.inputs) {
-    const count = Number(values.count);
-    const rng = makeRng(Number(values.seed) + 2);
-    mkdirSync(values.inputs, { recursive: true });
-    const x = Float32Array.from({ length: count * 3 * size * size }, () => 4 * rng.next() - 2);
-    writeFileSync(join(values.inputs, 'x.npy'), writeNpy(x, [count, size, size, 3]));
-    writeFileSync(join(values.inputs, 'y.npy'), writeNpy(Int32Array.from({ length: count }, (_, i) => i % classes), [count]));
-    console.error(`wrote ${values.inputs}/x.npy and y.npy (${count} inputs)`);
-  }
+  if (values.inputs) writeSeededImages(values.inputs, Number(values.count), size, classes, Number(values.seed));
 }

@@ -25,6 +25,11 @@ void tfg_gemm1x4_s16_s4(const int16_t *cols, const uint8_t *w, int32_t groups, i
  * group of 16 MACs (one LDR, one LDM, ten SXTB16, eight SMLAD) and a SUBS and branch per four groups. */
 void tfg_dense4_s8(const int8_t *x, const int8_t *w, int32_t groups, int32_t *acc);
 
+/* tfg_dense4_s8 with the input already widened: xw holds per group the SXTB16 halves of its input word (bytes 0 and 2,
+ * then 1 and 3, as int16 pairs), word-aligned. On the DSP cores 18 instructions per group of 16 MACs (two LDM, eight
+ * SXTB16, eight SMLAD) and a SUBS and branch per four groups: the input is widened once for all the layer's rows. */
+void tfg_dense4_wide_s8(const int32_t *xw, const int8_t *w, int32_t groups, int32_t *acc);
+
 /* tfg_dense4_s8 with 4-bit weights stored as w + 8 (0..15): per group two words, rows 0–1 then rows 2–3, byte k of a
  * word holding input k's nibble of the first row (low) and of the second (high). acc[r] += Σ x·(w_r + 8); the caller
  * subtracts 8·Σ x. On the DSP cores 20 instructions per group of 16 MACs, as the int8 block: a masked shift of a

@@ -210,6 +210,18 @@ tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tf
  *  src/reference/int8/dense.ts). */
 tfg_status tfg_dense_s8_mla(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_dsp_quant *q, const int8_t *in,
                             const int8_t *w4, const int32_t *folded_bias, int8_t *out);
+/** tfg_dense_s8_dsp for a layer whose rows share one multiplier and one shift code ≥ 0 (per-tensor weights, as in
+ *  TFLite's fully-connected layers): the input vector is widened to int16 once into scratch instead of once per four
+ *  rows, and the requantization constants are read once.  @param q multiplier[0] and shift_code[0] serve every row
+ *  (shift_code[0] < 0: TFG_ERR_ARG)  @param w4, folded_bias as tfg_dense_s8_dsp
+ *  @param scratch 4-byte aligned, ≥ scratch_bytes bytes, not overlapping the tensors
+ *  @param scratch_bytes ≥ tfg_dense_s8_tensor_dsp_scratch_bytes(in_n), else TFG_ERR_ARG (nothing touched). Bit-exact
+ *  with tfg_dense_s8. */
+tfg_status tfg_dense_s8_tensor_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_dsp_quant *q,
+                                   const int8_t *in, const int8_t *w4, const int32_t *folded_bias, int8_t *out,
+                                   void *scratch, int32_t scratch_bytes);
+/** Scratch of tfg_dense_s8_tensor_dsp: 8 bytes per whole group of four inputs. */
+int32_t tfg_dense_s8_tensor_dsp_scratch_bytes(int32_t in_n);
 
 /* ---- conv ---- */
 /** Float Conv2D, NHWC, OHWI weights, with groups, dilation and explicit pads (padded taps contribute 0).

@@ -100,6 +100,53 @@ __attribute__((naked)) void tfg_dense4_s8(TFG_ASM_ARG const int8_t *x, TFG_ASM_A
 }
 // clang-format on
 
+/* r0 the widened input (per group its SXTB16 halves: even bytes, odd bytes), r1 w, r2 groups, r3 acc (kept on the
+ * stack) then the low SXTB16 half of a weight word; r4–r7 the accumulators, r8 / r9 the group's input halves, r10–r12
+ * and lr the four rows' weight words. tfg_dense4_s8's group with one LDM where that widens the input word again. */
+#define TFG_DENSE4_WIDE_GROUP                                                                                          \
+  "ldm r0!, {r8, r9}\n"                                                                                                \
+  "ldm r1!, {r10, r11, r12, lr}\n"                                                                                     \
+  "sxtb16 r3, r10\n"                                                                                                   \
+  "smlad r4, r8, r3, r4\n"                                                                                             \
+  "sxtb16 r10, r10, ror #8\n"                                                                                          \
+  "smlad r4, r9, r10, r4\n"                                                                                            \
+  "sxtb16 r3, r11\n"                                                                                                   \
+  "smlad r5, r8, r3, r5\n"                                                                                             \
+  "sxtb16 r11, r11, ror #8\n"                                                                                          \
+  "smlad r5, r9, r11, r5\n"                                                                                            \
+  "sxtb16 r3, r12\n"                                                                                                   \
+  "smlad r6, r8, r3, r6\n"                                                                                             \
+  "sxtb16 r12, r12, ror #8\n"                                                                                          \
+  "smlad r6, r9, r12, r6\n"                                                                                            \
+  "sxtb16 r3, lr\n"                                                                                                    \
+  "smlad r7, r8, r3, r7\n"                                                                                             \
+  "sxtb16 lr, lr, ror #8\n"                                                                                            \
+  "smlad r7, r9, lr, r7\n"
+
+/* Four groups per loop pass; the groups % 4 left over first. */
+// clang-format off
+__attribute__((naked)) void tfg_dense4_wide_s8(TFG_ASM_ARG const int32_t *xw, TFG_ASM_ARG const int8_t *w,
+                                               TFG_ASM_ARG int32_t groups, TFG_ASM_ARG int32_t *acc) {
+  __asm__ volatile(
+      "push {r3, r4, r5, r6, r7, r8, r9, r10, r11, lr}\n"
+      "ldm r3, {r4, r5, r6, r7}\n"
+      "lsrs r2, r2, #1\n"
+      "bcc 1f\n" TFG_DENSE4_WIDE_GROUP
+      "1:\n"
+      "lsrs r2, r2, #1\n"
+      "bcc 2f\n" TFG_DENSE4_WIDE_GROUP TFG_DENSE4_WIDE_GROUP
+      "2:\n"
+      "beq 4f\n" /* Z from the second LSRS: no four groups left */
+      "3:\n" TFG_DENSE4_WIDE_GROUP TFG_DENSE4_WIDE_GROUP TFG_DENSE4_WIDE_GROUP TFG_DENSE4_WIDE_GROUP
+      "subs r2, r2, #1\n"
+      "bne 3b\n"
+      "4:\n"
+      "ldr r3, [sp]\n"
+      "stm r3, {r4, r5, r6, r7}\n"
+      "pop {r3, r4, r5, r6, r7, r8, r9, r10, r11, pc}\n");
+}
+// clang-format on
+
 /* r0 x, r1 w, r2 groups, r3 acc (kept on the stack) then one row's unpacked nibble pair; r4–r7 the accumulators, r8 /
  * r9 the input word's even and odd bytes, r10 the nibble mask 0x000F000F, r11 / r12 the group's two packed words (rows
  * 0–1 and 2–3). A masked shift of a packed word is directly one row's two weights as int16 halves, as SMLAD takes them. */
@@ -221,6 +268,16 @@ void tfg_dense4_s8(const int8_t *x, const int8_t *w, int32_t groups, int32_t *ac
       a[r] = tfg_smlad(xb, tfg_sxtb16_ror8(v), tfg_smlad(xa, tfg_sxtb16(v), a[r]));
     }
   }
+  for (int32_t r = 0; r < 4; ++r) acc[r] = a[r];
+}
+
+void tfg_dense4_wide_s8(const int32_t *xw, const int8_t *w, int32_t groups, int32_t *acc) {
+  int32_t a[4] = {acc[0], acc[1], acc[2], acc[3]};
+  for (int32_t i = 0; i < groups; ++i, xw += 2)
+    for (int32_t r = 0; r < 4; ++r, w += 4) {
+      const uint32_t v = tfg_load32a(w);
+      a[r] = tfg_smlad(xw[1], tfg_sxtb16_ror8(v), tfg_smlad(xw[0], tfg_sxtb16(v), a[r]));
+    }
   for (int32_t r = 0; r < 4; ++r) acc[r] = a[r];
 }
 

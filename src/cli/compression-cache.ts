@@ -52,12 +52,14 @@ export function datasetIdentity(flags: DatasetFlags): string {
   });
 }
 
-/** A hash of the .ts and .js files under `dir`: their paths and contents. */
-export function sourceHash(dir: string): string {
+/** A hash of the .ts and .js files under `dir`: their paths and contents; the folders named in `skip` (directly under
+ *  `dir`) left out. */
+export function sourceHash(dir: string, skip: readonly string[] = []): string {
   const h = createHash('sha256');
   const walk = (p: string): void => {
     for (const name of readdirSync(p).sort()) {
       const full = join(p, name);
+      if (p === dir && skip.includes(name)) continue;
       if (statSync(full).isDirectory()) walk(full);
       else if (/\.(ts|js)$/.test(name)) h.update(relative(dir, full)).update('\0').update(readFileSync(full)).update('\0');
     }
@@ -68,10 +70,15 @@ export function sourceHash(dir: string): string {
 
 let codeHash: string | undefined;
 
-/** The tinyforge code that computes compressions: its version and a hash of its sources (src/ in a checkout, dist/ in
- *  the package), so an edited pass never reads a result the old code stored. */
+/** The stages after compression in a checkout's src/: the pipeline's imports go one way, so no compression reads
+ *  them, and a kernel or report change does not retrain every cached compression. */
+export const AFTER_COMPRESSION = ['codegen', 'build', 'device', 'report'] as const;
+
+/** The tinyforge code that computes compressions: its version and a hash of its sources (src/ but the stages after
+ *  compression in a checkout, all of dist/ in the package), so an edited pass never reads a result the old code stored. */
 export function codeVersion(): string {
-  codeHash ??= `${TOOL_VERSION}+${sourceHash(existsSync(join(PACKAGE_ROOT, 'src')) ? join(PACKAGE_ROOT, 'src') : join(PACKAGE_ROOT, 'dist'))}`;
+  const src = join(PACKAGE_ROOT, 'src');
+  codeHash ??= `${TOOL_VERSION}+${existsSync(src) ? sourceHash(src, AFTER_COMPRESSION) : sourceHash(join(PACKAGE_ROOT, 'dist'))}`;
   return codeHash;
 }
 

@@ -28,7 +28,8 @@ import { planStack, STACK_GUARD_BYTES, type StackPlan, type UnplannedStack } fro
 import { generateModel, type GeneratedModel } from '../codegen/generate.ts';
 import { libraryPackage, type LibExample } from '../codegen/lib-package.ts';
 import type { LibFormat } from '../codegen/lib-formats.ts';
-import { checkOutputDir, writeProject, type ManifestStack, type ProjectManifest } from '../codegen/project.ts';
+import { checkOutputDir, writeProject, type KernelTuning, type ManifestStack, type ProjectManifest } from '../codegen/project.ts';
+import type { KernelSet } from '../codegen/op-emitter.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
 import { log, phaseProgress } from './output.ts';
 import { cachedCompression, type CachedCompression } from './compression-cache.ts';
@@ -236,6 +237,12 @@ export interface CompileOptions extends PrepareOptions {
   name?: string;
   /** Reserve this much stack instead of the planned amount. */
   stackBytes?: number;
+  /** Every layer's kernel set instead of the board's (what --tune builds once per set). */
+  kernelSet?: KernelSet;
+  /** Per layer (node name), the kernel set to use instead of the board's (--tune, --kernels-from). */
+  layerKernels?: Record<string, KernelSet>;
+  /** What --tune measured, recorded in the manifest. */
+  tuning?: KernelTuning;
 }
 
 function manifestStack(s: StackPlan | UnplannedStack): ManifestStack {
@@ -268,7 +275,11 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   const prepared = await prepareModel(opts);
   const generated = packagedModel(
     prepared.graph,
-    generateModel(prepared.graph, { board, name: opts.name }),
+    generateModel(prepared.graph, {
+      board: { kernels: opts.kernelSet ?? board.kernels },
+      name: opts.name,
+      layerKernels: opts.layerKernels,
+    }),
     libFormat && {
       format: libFormat,
       board: board.id,
@@ -316,6 +327,8 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     stack: stack && manifestStack(stack),
     extraFiles: espIdf && Object.fromEntries(Object.entries(espIdf).map(([rel, c]) => [`${ESP_IDF_FOLDER}/${rel}`, c])),
     espIdf: espIdf && ESP_IDF_FOLDER,
+    layerKernels: opts.layerKernels,
+    tuning: opts.tuning,
   });
   return { ...prepared, board, manifest };
 }

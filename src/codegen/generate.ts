@@ -12,7 +12,7 @@ import { kernelDependencies, kernelSourcePath, readFirmwareFile } from './kernel
 import { ioHelpers, ioLayout, ioMacros, type IoLayout } from './io-layout.ts';
 import { ARENA_ALIGN, planMemory, tensorBytes, type MemoryPlan } from './memory-planner.ts';
 import { modelHash } from './model-hash.ts';
-import type { EmitContext, KernelSet, NodeContext } from './op-emitter.ts';
+import { boardKernelSet, type EmitContext, type KernelSet, type NodeContext } from './op-emitter.ts';
 import { emitterFor, scratchRuleFor } from './ops/index.ts';
 import { C_TYPE, WeightTable } from './weights.ts';
 import { storageProblems } from '../packing/storage.ts';
@@ -24,6 +24,8 @@ export interface GenerateOptions {
   /** The board's kernel choice (`boards/<id>.json` field "kernels"): 'cortex-m-dsp' picks SMLAD variants,
    *  'cortex-m-mla' the MLA ones of cores without the DSP extension. */
   board?: { kernels?: string };
+  /** Per layer (node name), the kernel set to use instead of the board's: what `--tune` measured fastest. */
+  layerKernels?: Record<string, KernelSet>;
   /** Emit a self-contained C library folder (CMakeLists.txt, tinyforge_model.mk) instead of sources for our main. */
   lib?: boolean;
   /** `--name`: the id every file, symbol and macro of the model carries (model-names.ts); default DEFAULT_MODEL_ID. */
@@ -96,17 +98,27 @@ export function generateModel(g: Graph, opts: GenerateOptions = {}): GeneratedMo
       },
     );
   }
+  const unknown = Object.keys(opts.layerKernels ?? {}).filter((name) => !g.nodes.some((n) => n.name === name));
+  if (unknown.length > 0) {
+    throw new TinyforgeError(
+      'bad-argument',
+      `kernel choices name ${unknown.length} layer(s) "${g.name}" does not have: ${unknown.slice(0, 3).join(', ')}`,
+      {
+        location: { field: '--kernels-from' },
+        hint: 'the choices were tuned for another model or recipe: tune this one with `deploy --tune`',
+      },
+    );
+  }
   const names = modelNames(opts.name);
   const io = ioLayout(g);
-  const boardKernels = opts.board?.kernels;
-  const kernelSet: KernelSet = boardKernels === 'cortex-m-dsp' || boardKernels === 'cortex-m-mla' ? boardKernels : 'reference';
+  const kernelSet: KernelSet = boardKernelSet(opts.board?.kernels);
   // The model's own symbols are reserved, so no weight or layer parameter can take one of them.
   const cNames = new CNames([names.run, names.init, names.defaultArena, names.arenaBase]);
   const weightTable = new WeightTable(g, cNames);
   const nodeContext = <N extends Node>(node: N): NodeContext<N> => ({
     g,
     node,
-    kernels: kernelSet,
+    kernels: opts.layerKernels?.[node.name] ?? kernelSet,
     input: (i) => (node.inputs[i] ? g.tensors[node.inputs[i]] : undefined),
     output: (i = 0) => g.tensors[node.outputs[i]],
   });

@@ -20,6 +20,7 @@ import type { Graph } from '../ir/graph.ts';
 import { graphToJson, loadIrJson } from '../ir/serialize.ts';
 import { validateGraph } from '../ir/validate.ts';
 import type { GeneratedModel } from './generate.ts';
+import type { KernelSet } from './op-emitter.ts';
 import { DEFAULT_MODEL_ID, modelNames } from './model-names.ts';
 import type { WeightFlash } from '../packing/flash-bytes.ts';
 
@@ -42,6 +43,11 @@ export interface ProjectManifest {
   /** Each constant in flash (bytes, deployed format, kernel layout bytes), as generateModel emitted it. */
   weight_arrays: WeightFlash[];
   kernels: string[];
+  /** Layers whose kernel set `--tune` chose (or `--kernels-from` gave): node name → set; absent when every layer takes
+   *  the board's. */
+  layer_kernels?: Record<string, KernelSet>;
+  /** What `--tune` measured: each candidate set's instructions per layer on the board (or its emulator). */
+  tuning?: KernelTuning;
   lib: boolean;
   /** How the library is packaged (library mode): cmake, esp-idf, zephyr, platformio or arduino. */
   lib_format?: string;
@@ -53,6 +59,16 @@ export interface ProjectManifest {
   /** Every file compile wrote here, relative to the folder: a recompile replaces and removes only these (and what
    *  builds and reports wrote since), never a file the user put beside them. Absent in projects of older versions. */
   files?: string[];
+}
+
+/** `--tune`'s measurements, kept so the choice can be checked and repeated without measuring again. */
+export interface KernelTuning {
+  board: string;
+  /** Candidate set → per-layer instructions (one inference, --profile-layers), null where the set's output for that
+   *  layer differed from the reference (never chosen). */
+  layers: Record<string, (number | null)[]>;
+  /** The node names the figures are for, in layer order. */
+  nodes: string[];
 }
 
 /** The stack the build reserves: planned from the compiler's frames (src/build/stack-plan.ts), or the board's. */
@@ -242,6 +258,8 @@ export function writeProject(
     /** More files to write with the project (relative path → content), e.g. the ESP-IDF project. */
     extraFiles?: Record<string, string | Uint8Array>;
     espIdf?: string;
+    layerKernels?: Record<string, KernelSet>;
+    tuning?: KernelTuning;
   },
 ): ProjectManifest {
   const gen = args.generated;
@@ -260,6 +278,8 @@ export function writeProject(
     weight_bytes: gen.weightBytes,
     weight_arrays: gen.weightArrays,
     kernels: gen.kernels,
+    ...(args.layerKernels && Object.keys(args.layerKernels).length > 0 ? { layer_kernels: args.layerKernels } : {}),
+    ...(args.tuning ? { tuning: args.tuning } : {}),
     lib: args.lib,
     ...(args.libFormat ? { lib_format: args.libFormat } : {}),
     compression: args.compression,

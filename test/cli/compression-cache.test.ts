@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { writeTinyMlp } from './tiny-model.ts';
 import { mnistDigits, writeNpyDataset } from '../data/dataset-fixtures.ts';
 import { prepareModel, loadModelWithPreprocess } from '../../src/cli/steps.ts';
-import { cacheKey, cacheKeyParts, CACHE_HIT_PREFIX, sourceHash } from '../../src/cli/compression-cache.ts';
+import { AFTER_COMPRESSION, cacheKey, cacheKeyParts, CACHE_HIT_PREFIX, sourceHash } from '../../src/cli/compression-cache.ts';
 import { graphToJson } from '../../src/ir/serialize.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tfg-cache-'));
@@ -107,6 +107,12 @@ describe('compression cache', () => {
     expect(sourceHash(src)).toBe(before);
     writeFileSync(join(src, 'pass.ts'), 'export const x = 2;\n');
     expect(sourceHash(src)).not.toBe(before);
+    // … except in the stages after compression, which no compression reads.
+    mkdirSync(join(src, 'codegen'));
+    const withCodegen = sourceHash(src, AFTER_COMPRESSION);
+    writeFileSync(join(src, 'codegen', 'emit.ts'), 'export const y = 1;\n');
+    expect(sourceHash(src, AFTER_COMPRESSION)).toBe(withCodegen);
+    expect(sourceHash(src)).not.toBe(withCodegen);
     expect(cacheKey({ ...base, code: `${base.code}x` })).not.toBe(key);
   });
 

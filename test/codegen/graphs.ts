@@ -58,14 +58,16 @@ export interface QLayer {
 }
 
 /** An int8 MLP like TFLite's: i8 input, per-channel int8 weights, i32 biases, i8 activations, int8 softmax. */
-export function int8Mlp(sizes: number[], seed = 2, activation: Activation = 'relu'): Graph {
+/** `perTensor`: one weight scale per layer (TFLite's fully-connected layers), else one per output row. */
+export function int8Mlp(sizes: number[], seed = 2, activation: Activation = 'relu', perTensor = false): Graph {
   const r = rng(seed);
   const b = new GraphBuilder('int8 mlp');
   let inScale = 0.02;
   let h = b.input('x', [1, sizes[0]], 'i8', q(inScale, -5));
   for (let l = 1; l < sizes.length; l++) {
     const [nin, nout] = [sizes[l - 1], sizes[l]];
-    const wScales = Array.from({ length: nout }, () => 0.002 + 0.01 * r());
+    const scale0 = 0.002 + 0.01 * r();
+    const wScales = Array.from({ length: nout }, (_, o) => (perTensor || o === 0 ? scale0 : 0.002 + 0.01 * r()));
     const w = b.constant(`fc${l}.weight`, randI8(r, nin * nout, -127, 127), [nout, nin], qAxis(wScales, 0));
     const bias = b.constant(`fc${l}.bias`, randI32(r, nout, -2000, 2000), [nout], {
       scale: wScales.map((s) => Math.fround(s * inScale)),

@@ -158,6 +158,18 @@ describe('DSP kernels on QEMU mps2-an386', () => {
     console.log(`instructions per MAC (784×300, 300×100, 100×10): ${JSON.stringify(perMac)}`);
   });
 
+  it("int8 per-tensor MLP (the AD autoencoder's shapes): tfg_dense_s8_tensor_dsp identical to the reference on the M4", () => {
+    const g = int8Mlp([640, 128, 8, 128, 640, 10], 6, 'relu', true);
+    const inputs = randomInputs(g, 3, 4);
+    const gen = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });
+    expect(gen.kernels).toContain('tfg_dense_s8_tensor_dsp');
+    expect(gen.kernels).not.toContain('tfg_dense_s8_dsp');
+    const run = runOnQemu(gen, inputs);
+    inputs.forEach((x, i) =>
+      expect(Array.from(run.outputs[i]), `sample ${i}`).toEqual(Array.from(bytes(runGraph(g, { x }).outputs[g.outputs[0]]))),
+    );
+  });
+
   it('int8 CNN (3×3 padded, grouped strided, 1×1 odd channels): DSP conv identical to the reference on the M4', () => {
     const g = int8Cnn();
     const inputs = randomInputs(g, 3, 8);

@@ -22,6 +22,43 @@ export interface CompileFlags extends DatasetFlags {
   name?: string;
   /** false with --no-cache. */
   cache: boolean;
+  /** --tune: time each layer under every kernel set on the board's emulator and keep the fastest exact one. */
+  tune?: boolean;
+  /** --kernels-from: the layer kernels a tuned folder recorded. */
+  kernelsFrom?: string;
+}
+
+/** --tune / --kernels-from: the layer kernel choice to compile with (measured now, read back, or none). */
+export async function layerKernelChoice(
+  opts: CompileFlags,
+  request: import('../steps.ts').CompileOptions,
+  data: () => Promise<import('../../data/dataset.ts').Dataset>,
+): Promise<Pick<import('../steps.ts').CompileOptions, 'layerKernels' | 'tuning'>> {
+  if (opts.tune && opts.kernelsFrom) {
+    throw new TinyforgeError('bad-argument', '--tune measures the kernel choice and --kernels-from reads one: give one of them', {
+      location: { field: '--kernels-from' },
+      hint: 'leave out --kernels-from to measure again, or --tune to reuse the recorded choice',
+    });
+  }
+  const { readLayerKernels, tuneLayerKernels } = await import('../kernel-tuning.ts');
+  if (opts.kernelsFrom) return { layerKernels: readLayerKernels(opts.kernelsFrom) };
+  if (!opts.tune) return {};
+  const { loadBoard } = await import('../../build/boards.ts');
+  const { isHardwareFlasher } = await import('../deploy-hardware.ts');
+  if (isHardwareFlasher(loadBoard(opts.board))) {
+    throw new TinyforgeError('bad-argument', `--tune times layers on an emulated board, and ${opts.board} is real hardware`, {
+      location: { field: '--tune' },
+      hint: 'tune on the emulated board with the same core (`tinyforge boards`), then pass --kernels-from <that folder> here',
+    });
+  }
+  const tuned = await tuneLayerKernels(request, await data());
+  const changed = Object.keys(tuned.layerKernels).length;
+  const sets = Object.entries(tuned.totals).map(([s, t]) => `${s} ${t.toLocaleString('en-US')}`);
+  log(
+    `tune: ${changed} of ${tuned.tuning.nodes.length} layers take another kernel set than the board's; ` +
+      `Σ layers ${tuned.total.toLocaleString('en-US')} instructions (all ${sets.join(', all ')})`,
+  );
+  return { layerKernels: tuned.layerKernels, tuning: tuned.tuning };
 }
 
 /** --name, checked as it is parsed (a TinyforgeError naming the flag). */
@@ -78,6 +115,14 @@ export function compileOptions(cmd: Command, outDefault: string): Command {
       'compute the compression again instead of reusing the one stored in the cache ($TINYFORGE_CACHE, else ~/.cache/tinyforge)',
     )
     .option(
+      '--tune',
+      "build once per kernel set, time every layer on the board's emulator and keep each layer's fastest kernel whose output is the reference's (recorded in tinyforge.json)",
+    )
+    .option(
+      '--kernels-from <folder>',
+      'use the layer kernels a --tune run recorded in that folder (or its tinyforge.json) without measuring again',
+    )
+    .option(
       '--stack-bytes <n>',
       "reserve this much stack instead of the size planned from the compiler's frames (an inference that needs more fails with stack-overflow)",
       stackBytesFlag,
@@ -104,7 +149,8 @@ export function register(program: Command): void {
       'after',
       '\nExample:\n  $ tinyforge compile examples/mnist-lenet300/model.onnx --board mps2-an386 --dataset mnist -o out/lenet\n  $ tinyforge compile examples/mnist-cnn/model.onnx --board esp32 --dataset mnist -o out/esp   # + out/esp/esp-idf, an ESP-IDF project\n' +
         '  $ tinyforge compile examples/mnist-cnn/model.onnx --board mps2-an386 --dataset mnist --lib --name digits -o lib/digits   # digits.c/h, digits_run, DIGITS_*\n' +
-        '  $ tinyforge compile examples/mnist-cnn/model.onnx --board mps2-an386 --dataset mnist --lib --format arduino --name digits -o lib/digits-arduino   # an Arduino library with an example sketch',
+        '  $ tinyforge compile examples/mnist-cnn/model.onnx --board mps2-an386 --dataset mnist --lib --format arduino --name digits -o lib/digits-arduino   # an Arduino library with an example sketch\n' +
+        "  $ tinyforge compile examples/mnist-cnn/model.onnx --board mps2-an385 --dataset mnist --tune -o out/cnn-m3   # each layer's fastest kernel, measured on the emulator",
     )
     .action(async (modelPath: string, opts: CompileFlags & { lib?: boolean; format?: string; json?: boolean }) => {
       const libFormat = opts.format === undefined ? undefined : parseLibFormat(opts.format);
@@ -116,7 +162,7 @@ export function register(program: Command): void {
       }
       const { compileModel, defaultOutDir } = await import('../steps.ts');
       const outDir = opts.out ?? defaultOutDir(modelPath, opts.board);
-      const c = await compileModel({
+      const request = {
         modelPath,
         boardId: opts.board,
         quantize: opts.quantize,
@@ -133,7 +179,17 @@ export function register(program: Command): void {
         stackBytes: opts.stackBytes,
         cache: opts.cache,
         preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
-      });
+      };
+      const data = async () => {
+        const { loadModelWithPreprocess } = await import('../steps.ts');
+        const { loadDatasetFor } = await import('../dataset-options.ts');
+        return loadDatasetFor(await loadModelWithPreprocess(modelPath, request.preprocess), opts, {
+          split: 'test',
+          limit: 1,
+          fallback: 'mnist',
+        });
+      };
+      const c = await compileModel({ ...request, ...(await layerKernelChoice(opts, request, data)) });
       if (opts.json) printJson({ out: outDir, ...c.manifest });
       else
         log(

@@ -7,7 +7,7 @@ import type { ElfSize } from '../../build/elf-size.ts';
 import type { Report } from '../../report/report.ts';
 import { loadDatasetFor, positiveInteger } from '../dataset-options.ts';
 import { log, printJson, progress, table } from '../output.ts';
-import { compileOptions, type CompileFlags } from './compile.ts';
+import { compileOptions, layerKernelChoice, type CompileFlags } from './compile.ts';
 
 interface DeployFlags extends CompileFlags {
   samples: number;
@@ -129,8 +129,7 @@ export function register(program: Command): void {
       loadBoard(opts.board);
       const model = await loadModelWithPreprocess(modelPath, preprocess);
       const data = await loadDatasetFor(model, opts, { split: 'test', limit: opts.samples, fallback: 'mnist' });
-      log(`compiling ${modelPath} for ${opts.board} …`);
-      const compiled = await compileModel({
+      const request = {
         modelPath,
         model,
         boardId: opts.board,
@@ -147,7 +146,10 @@ export function register(program: Command): void {
         stackBytes: opts.stackBytes,
         preprocess,
         cache: opts.cache,
-      });
+      };
+      const choice = await layerKernelChoice(opts, request, async () => data);
+      log(`compiling ${modelPath} for ${opts.board} …`);
+      const compiled = await compileModel({ ...request, ...choice });
       const project = loadProject(outDir);
       const out = project.graph.tensors[project.graph.outputs[0]];
       const outQuant =

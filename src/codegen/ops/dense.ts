@@ -1,10 +1,11 @@
 // Dense → tfg_dense_f32 / tfg_dense_s8, or tfg_dense_s8_dsp on cortex-m-dsp boards (input offset folded into the bias,
-// rows interleaved by four, int8 shifts; tfg_dense_s8_mla with the same layout on cortex-m-mla boards); 4-bit weights
-// on cortex-m-dsp boards → tfg_dense_s4_dsp, the same path with nibble rows.
+// rows interleaved by four, int8 shifts), tfg_dense_s8_tensor_dsp there when the requantization is per-tensor
+// (tfg_dense_s8_mla with tfg_dense_s8_dsp's layout on cortex-m-mla boards); 4-bit weights on cortex-m-dsp boards →
+// tfg_dense_s4_dsp, the same path with nibble rows.
 import { product, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareDense } from '../../reference/int8/dense.ts';
 import { floatActivation } from '../emit-support.ts';
-import type { OpEmitter, ScratchRule } from '../op-emitter.ts';
+import type { NodeContext, OpEmitter, ScratchRule } from '../op-emitter.ts';
 import { emitPackedDense, packedScratch } from '../packing/emit-packed.ts';
 import { declareDspQuant, interleaveDenseNibbles, interleaveDenseRows, smmulrChannels } from './dsp-weights.ts';
 
@@ -21,8 +22,23 @@ export function foldedBias(w: Tensor, bias: Tensor | undefined, inputOffset: num
   return out;
 }
 
-/** Only the packed kernels (XNOR, Huffman) take scratch. */
-export const denseScratch: ScratchRule<Node<'Dense'>> = (ctx) => packedScratch(ctx) ?? 0;
+/** An int8 layer on the DSP path whose rows share one multiplier and shift, all on the SMMULR path (per-tensor weights):
+ *  tfg_dense_s8_tensor_dsp, which widens the input once into scratch, and one copy of the constants. */
+function tensorRequant(ctx: NodeContext<Node<'Dense'>>): boolean {
+  const x = ctx.input(0)!;
+  const w = ctx.input(1)!;
+  if (ctx.kernels !== 'cortex-m-dsp' || x.dtype !== 'i8' || w.storage !== undefined || !(w.data instanceof Int8Array)) return false;
+  const p = prepareDense(ctx.node, x, w, ctx.output());
+  const [outN, inN] = w.shape;
+  const ok = smmulrChannels(w.data, ctx.input(2), p.inputOffset, outN, inN, (o, i) => o * inN + i);
+  const shift = p.shift[0];
+  const multiplier = p.multiplier[0];
+  return shift < 0 && ok.every(Boolean) && p.shift.every((s) => s === shift) && p.multiplier.every((m) => m === multiplier);
+}
+
+/** The packed kernels (XNOR, Huffman) and the per-tensor DSP kernel (its widened input) take scratch. */
+export const denseScratch: ScratchRule<Node<'Dense'>> = (ctx) =>
+  packedScratch(ctx) ?? (tensorRequant(ctx) ? 8 * Math.floor(ctx.input(1)!.shape[1] / 4) : 0);
 
 export const dense: OpEmitter<Node<'Dense'>> = (ctx) => {
   const { node } = ctx;
@@ -53,6 +69,13 @@ export const dense: OpEmitter<Node<'Dense'>> = (ctx) => {
     const fb = bias ? ctx.weight(node.inputs[2], padded) : ctx.int32Array('folded_bias', padded);
     const wd = w.data as Int8Array;
     const w4 = ctx.weight(node.inputs[1], dspInt4 ? interleaveDenseNibbles(wd, outN, inN) : interleaveDenseRows(wd, outN, inN));
+    if (!dspInt4 && tensorRequant(ctx)) {
+      const one = { ...p, multiplier: p.multiplier.subarray(0, 1), shift: p.shift.subarray(0, 1) };
+      const q = declareDspQuant(ctx, one, [true]);
+      const scratch = ctx.scratch(8 * Math.floor(inN / 4));
+      const call = `tfg_dense_s8_tensor_dsp(${batch}, ${inN}, ${outN}, &${q}, ${xs}, ${w4}, ${fb}, ${y}, ${scratch})`;
+      return { kernel: 'tfg_dense_s8_tensor_dsp', call };
+    }
     const q = declareDspQuant(
       ctx,
       p,

@@ -1,0 +1,83 @@
+// deploy --tune and --kernels-from through the real CLI: each layer's kernel set measured on QEMU, the fastest exact one
+// kept and recorded, and the recorded choice repeated byte for byte without measuring.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'tfg-tune-'));
+const MODEL = 'examples/mnist-cnn/model.onnx';
+
+function cli(...args: string[]) {
+  const r = spawnSync('node', ['bin/tinyforge.js', ...args], { encoding: 'utf8', timeout: 600_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('tinyforge deploy --tune', () => {
+  const tuned = join(dir, 'tuned');
+
+  it('on the Cortex-M3: every layer takes its fastest exact kernel set, recorded in tinyforge.json', () => {
+    const r = cli('deploy', MODEL, '--board', 'mps2-an385', '--dataset', 'mnist', '--samples', '8', '--tune', '--out', tuned, '--json');
+    expect(r.stderr).not.toContain('error[');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/tune: \d+ of \d+ layers take another kernel set/);
+    const manifest = JSON.parse(readFileSync(join(tuned, 'tinyforge.json'), 'utf8'));
+    const { nodes, layers } = manifest.tuning;
+    expect(Object.keys(layers).sort()).toEqual(['cortex-m-dsp', 'cortex-m-mla', 'reference']);
+    let tunedTotal = 0;
+    nodes.forEach((node: string, l: number) => {
+      const chosen = manifest.layer_kernels?.[node] ?? 'cortex-m-mla'; // mps2-an385's own set
+      tunedTotal += layers[chosen][l];
+      const times = Object.values(layers as Record<string, (number | null)[]>)
+        .map((t) => t[l])
+        .filter((t) => t !== null);
+      expect(layers[chosen][l], node).toBe(Math.min(...(times as number[])));
+    });
+    // The M3 has no DSP extension: its MLA kernels make the tuned build cheaper than the reference kernels throughout.
+    const referenceTotal = (layers.reference as (number | null)[]).reduce<number>((a, t) => a + (t ?? 0), 0);
+    expect(tunedTotal).toBeLessThan(referenceTotal);
+    const report = JSON.parse(r.stdout);
+    expect(report.accuracy).toMatchObject({ agreement: 1, agreement_kind: 'identical-bytes' });
+  });
+
+  it('--kernels-from repeats the recorded choice without measuring: the same model.c', () => {
+    const again = join(dir, 'again');
+    const r = cli('compile', MODEL, '--board', 'mps2-an385', '--dataset', 'mnist', '--kernels-from', tuned, '--out', again);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('tune:');
+    expect(readFileSync(join(again, 'model.c'), 'utf8')).toBe(readFileSync(join(tuned, 'model.c'), 'utf8'));
+    expect(JSON.parse(readFileSync(join(again, 'tinyforge.json'), 'utf8')).layer_kernels).toEqual(
+      JSON.parse(readFileSync(join(tuned, 'tinyforge.json'), 'utf8')).layer_kernels,
+    );
+  });
+
+  it('refuses --tune with --kernels-from, a folder without a tuned choice, and choices for another model (exit 2)', () => {
+    const both = cli(
+      'compile',
+      MODEL,
+      '--board',
+      'mps2-an385',
+      '--dataset',
+      'mnist',
+      '--tune',
+      '--kernels-from',
+      tuned,
+      '--out',
+      join(dir, 'x'),
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('error[bad-argument]');
+    const plain = join(dir, 'plain');
+    expect(cli('compile', MODEL, '--board', 'mps2-an385', '--dataset', 'mnist', '--out', plain).code).toBe(0);
+    const untuned = cli('compile', MODEL, '--board', 'mps2-an385', '--dataset', 'mnist', '--kernels-from', plain, '--out', join(dir, 'y'));
+    expect(untuned.code).toBe(2);
+    expect(untuned.stderr).toContain('error[bad-manifest]');
+    const other = join(dir, 'other.json');
+    writeFileSync(other, JSON.stringify({ layer_kernels: { 'no such layer': 'cortex-m-dsp' } }));
+    const wrong = cli('compile', MODEL, '--board', 'mps2-an385', '--dataset', 'mnist', '--kernels-from', other, '--out', join(dir, 'z'));
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('error[bad-argument]');
+    expect(wrong.stderr).toContain('no such layer');
+  });
+});
