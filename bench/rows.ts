@@ -2,7 +2,7 @@
 // settings live: the command printed beside it is the command that ran, with the shipped models and presets.
 import { atLeast, atMost, fmtInt, fmtPct, fmtX, type BenchRow, type Check, type Figure } from './row.ts';
 import { MODELS } from './models.ts';
-import { TFLM_CMSIS_NN, TFLM_CMSIS_NN_OTHER_CORES } from './tflm.ts';
+import { TFLM_CMSIS_NN, TFLM_CMSIS_NN_M3, TFLM_CMSIS_NN_OTHER_CORES } from './tflm.ts';
 
 /** The parts of report.json (deploy --json) the rows read. */
 export interface DeployReport {
@@ -276,10 +276,10 @@ function mlperfRow(key: keyof typeof MLPERF_MODELS): BenchRow {
 
 /** KWS on another core TFLM + CMSIS-NN was measured on. (Its Cortex-M0 figure came from a build with more RAM than
  *  mps2-an385-armv6m's micro:bit budget, which KWS's 16 KB arena and stack do not fit.) */
-function kwsOtherCore(board: keyof typeof TFLM_CMSIS_NN_OTHER_CORES, core: string): BenchRow {
+function kwsOtherCore(board: keyof typeof TFLM_CMSIS_NN_OTHER_CORES, core: string, id = `kws-${board}`): BenchRow {
   const tflm = TFLM_CMSIS_NN_OTHER_CORES[board];
   return {
-    id: `kws-${board}`,
+    id,
     group: 'mlperf',
     what: `MLPerf Tiny KWS int8, ${board} (${core})`,
     commands: [`deploy ${MLPERF_MODELS.kws.file} --board ${board} --dataset ${MLPERF_DIR}/kws01/samples --samples 100`],
@@ -303,12 +303,45 @@ function kwsOtherCore(board: keyof typeof TFLM_CMSIS_NN_OTHER_CORES, core: strin
   };
 }
 
+/** IC, VWW or AD on mps2-an385 (Cortex-M3, no DSP extension: the MLA kernels), the an386 rows' model and inputs. */
+function mlperfM3Row(key: keyof typeof TFLM_CMSIS_NN_M3): BenchRow {
+  const m = MLPERF_MODELS[key];
+  const tflm = TFLM_CMSIS_NN_M3[key];
+  return {
+    id: `${key}-mps2-an385`,
+    group: 'mlperf',
+    what: `MLPerf Tiny ${m.name} int8, mps2-an385 (Cortex-M3, no DSP extension; synthetic inputs)`,
+    commands: [`deploy ${m.file} --board mps2-an385 ${m.data}`],
+    figures: (o) => {
+      const r = deployed(o);
+      const vs = r.latency.median === null ? null : r.latency.median / tflm;
+      return [
+        instructions(r),
+        { label: 'instructions_vs_tflm', value: vs, text: `${fmtX(vs)} TFLM+CMSIS-NN's ${fmtInt(tflm)}` },
+        flash(r),
+        { label: 'arena', value: r.memory.arena_bytes, text: `${fmtInt(r.memory.arena_bytes)} B arena` },
+        ...accuracy(r),
+      ];
+    },
+    checks: (o) => {
+      const r = deployed(o);
+      return [
+        atMost('instructions ÷ TFLM+CMSIS-NN', r.latency.median === null ? null : r.latency.median / tflm, 0.7, (v) => `${v.toFixed(3)}×`),
+        identical('device = reference', r),
+      ];
+    },
+  };
+}
+
 const MLPERF: BenchRow[] = [
   mlperfRow('kws'),
   mlperfRow('ic'),
   mlperfRow('vww'),
   mlperfRow('ad'),
   kwsOtherCore('mps2-an385', 'Cortex-M3, no DSP extension'),
+  mlperfM3Row('ic'),
+  mlperfM3Row('vww'),
+  mlperfM3Row('ad'),
 ];
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -205,6 +205,11 @@ tfg_status tfg_dense_s8(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8
  *  no offset.  Scratch: none. Always TFG_OK. */
 tfg_status tfg_dense_s8_dsp(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_dsp_quant *q, const int8_t *in,
                             const int8_t *w4, const int32_t *folded_bias, int8_t *out);
+/** int8 Dense for ARMv7-M cores without the DSP extension (Cortex-M3): tfg_dense_s8_dsp's arguments and weight layout,
+ *  four rows per LDRSB/MLA block (tfg_gemm_mla.h). Always TFG_OK. Bit-exact with tfg_dense_s8 (denseInt8 in
+ *  src/reference/int8/dense.ts). */
+tfg_status tfg_dense_s8_mla(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_dsp_quant *q, const int8_t *in,
+                            const int8_t *w4, const int32_t *folded_bias, int8_t *out);
 /** tfg_dense_s8_dsp for a layer whose rows share one multiplier and one shift code ≥ 0 (per-tensor weights, as in
  *  TFLite's fully-connected layers): the input vector is widened to int16 once into scratch instead of once per four
  *  rows, and the requantization constants are read once.  @param q multiplier[0] and shift_code[0] serve every row
@@ -279,6 +284,21 @@ tfg_status tfg_conv2d_s8_1x1_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quan
                                  int32_t scratch_bytes);
 /** Scratch of tfg_conv2d_s8_1x1_dsp: as tfg_conv2d_s8_im2col_dsp_scratch_bytes with K = in_c. */
 int32_t tfg_conv2d_s8_1x1_dsp_scratch_bytes(const tfg_conv_geom16 *g);
+/** int8 Conv2D for ARMv7-M cores without the DSP extension (Cortex-M3), one group, any kernel/stride/padding/dilation
+ *  (pointwise included), K = k_h·k_w·in_c ≤ TFG_IM2COL_MAX: int32 im2col of four output pixels, then per output
+ *  channel a 1 channel × 4 pixels MLA block (each weight sign-extended once for four pixels; tfg_gemm_mla.h),
+ *  requantized as the _dsp kernels do.
+ *  @param g, q, input_offset, bias, scratch as tfg_conv2d_s8_im2col_dsp
+ *  @param w the OHWI weights with each channel's K zero-padded to a multiple of 4, natural byte order, 4-byte aligned
+ *  (padConvRows in src/codegen/ops/dsp-weights.ts without the permutation)
+ *  @param scratch_bytes ≥ tfg_conv2d_s8_im2col_mla_scratch_bytes(g), else TFG_ERR_ARG (nothing touched). Bit-exact with
+ *  tfg_conv2d_s8 (conv2dInt8 in src/reference/int8/conv2d.ts). */
+tfg_status tfg_conv2d_s8_im2col_mla(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+                                    const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out, void *scratch,
+                                    int32_t scratch_bytes);
+/** Scratch of tfg_conv2d_s8_im2col_mla: four int32 columns of K rounded up to 4 (16·K4 bytes). Same figure as
+ *  convScratchBytes in src/codegen/ops/conv2d.ts. */
+int32_t tfg_conv2d_s8_im2col_mla_scratch_bytes(const tfg_conv_geom16 *g);
 /** Float DepthwiseConv2D: output channel c·m + j (m = depth_multiplier ≥ 1) reads input channel c only; dilation and
  *  explicit pads as tfg_conv2d_f32.
  *  @param g geometry (out_c = in_c·depth_multiplier)  @param w [1, k_h, k_w, out_c]  @param bias [out_c] or NULL
@@ -320,6 +340,20 @@ tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *g, const tfg_s8_ds
  *  W_p = (out_w − 1)·stride_w + k_w. Same figure as depthwiseDspScratch in
  *  src/codegen/ops/depthwise-conv2d.ts (their sum). */
 int32_t tfg_depthwise_conv2d_s8_dsp_scratch_bytes(const tfg_conv_geom16 *g);
+/** int8 DepthwiseConv2D for ARMv7-M cores without the DSP extension (Cortex-M3; depth multiplier 1, dilation 1,
+ *  k_h ≤ TFG_DW_MAX_KH): per group of 4 channels, the weights and a ring of k_h input rows widened to int32 (input
+ *  offset added, padding 0), then per tap of 4 channels four MLA.
+ *  @param g, q, input_offset, w, bias4, scratch as tfg_depthwise_conv2d_s8_dsp
+ *  @param scratch_bytes ≥ tfg_depthwise_conv2d_s8_mla_scratch_bytes(g) (codegen keeps its rows within
+ *  TFG_DW_ROWBUF_BYTES and its weights within TFG_DW_WBUF_BYTES), else TFG_ERR_ARG (nothing touched). Bit-exact with
+ *  tfg_depthwise_conv2d_s8 (depthwiseConv2dInt8 in src/reference/int8/depthwise-conv2d.ts). */
+tfg_status tfg_depthwise_conv2d_s8_mla(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+                                       const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out,
+                                       void *scratch, int32_t scratch_bytes);
+/** Scratch of tfg_depthwise_conv2d_s8_mla: k_h·W_p·16 bytes of int32 rows and k_h·k_w·16 of int32 weights,
+ *  W_p = (out_w − 1)·stride_w + k_w. Same figure as depthwiseMlaScratch in src/codegen/ops/depthwise-conv2d.ts (their
+ *  sum). */
+int32_t tfg_depthwise_conv2d_s8_mla_scratch_bytes(const tfg_conv_geom16 *g);
 
 /** Float ConvTranspose, NHWC, OHWI weights [out_c, k_h, k_w, in_c], one group, no dilation: output (oy, ox) sums
  *  the input pixels iy = (oy + pad_top − ky) / stride_h (exact division, inside the image; likewise x) · w[oc,ky,kx,:],

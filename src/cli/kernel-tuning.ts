@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProject } from '../build/build-project.ts';
-import { KERNEL_SETS, type KernelSet } from '../codegen/op-emitter.ts';
+import { boardKernelSet, KERNEL_SETS, type KernelSet } from '../codegen/op-emitter.ts';
 import { loadProject, MANIFEST, type KernelTuning } from '../codegen/project.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { openDevice } from '../device/device-session.ts';
@@ -35,7 +35,7 @@ export async function tuneLayerKernels(base: CompileOptions, data: Dataset): Pro
     const dir = mkdtempSync(join(tmpdir(), 'tinyforge-tune-'));
     try {
       const compiled = await compileModel({ ...base, outDir: join(dir, 'project'), force: false, lib: false, kernelSet: set });
-      defaultSet = compiled.board.kernels === 'cortex-m-dsp' ? 'cortex-m-dsp' : 'reference';
+      defaultSet = boardKernelSet(compiled.board.kernels);
       const project = loadProject(join(dir, 'project'));
       const fw = await buildProject(project, compiled.board);
       const session = await openDevice(compiled.board, fw.elfPath, { stack: stackBudget(project.manifest) });

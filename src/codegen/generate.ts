@@ -12,7 +12,7 @@ import { kernelDependencies, kernelSourcePath, readFirmwareFile } from './kernel
 import { ioHelpers, ioLayout, ioMacros, type IoLayout } from './io-layout.ts';
 import { ARENA_ALIGN, planMemory, tensorBytes, type MemoryPlan } from './memory-planner.ts';
 import { modelHash } from './model-hash.ts';
-import type { EmitContext, KernelSet, NodeContext } from './op-emitter.ts';
+import { boardKernelSet, type EmitContext, type KernelSet, type NodeContext } from './op-emitter.ts';
 import { emitterFor, kernelInPlaceRuleFor, scratchRuleFor, streamEmitterFor } from './ops/index.ts';
 import { streamForm, type StreamForm } from './stream-form.ts';
 import { C_TYPE, WeightTable } from './weights.ts';
@@ -22,7 +22,8 @@ import { libFiles } from './lib-files.ts';
 import { modelNames, type ModelNames } from './model-names.ts';
 
 export interface GenerateOptions {
-  /** The board's kernel choice (`boards/<id>.json` field "kernels"): 'cortex-m-dsp' picks SMLAD variants. */
+  /** The board's kernel choice (`boards/<id>.json` field "kernels"): 'cortex-m-dsp' picks SMLAD variants,
+   *  'cortex-m-mla' the MLA ones of cores without the DSP extension. */
   board?: { kernels?: string };
   /** Per layer (node name), the kernel set to use instead of the board's: what `--tune` measured fastest. */
   layerKernels?: Record<string, KernelSet>;
@@ -128,7 +129,7 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
   }
   const names = modelNames(opts.name);
   const io = ioLayout(g);
-  const kernelSet: KernelSet = opts.board?.kernels === 'cortex-m-dsp' ? 'cortex-m-dsp' : 'reference';
+  const kernelSet: KernelSet = boardKernelSet(opts.board?.kernels);
   // The model's own symbols are reserved, so no weight or layer parameter can take one of them.
   const cNames = new CNames([
     names.run,

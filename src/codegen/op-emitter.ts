@@ -5,10 +5,16 @@ import type { Graph, Node, Tensor } from '../ir/graph.ts';
 import type { PackedDecl } from './packing/weight-decl.ts';
 import type { WeightStream } from '../packing/huffman-stream.ts';
 
-/** Which kernel family a board asks for: reference C everywhere, or Cortex-M DSP (SMLAD) variants where they exist
- *  (portable C on other cores, so either set builds for every board). */
-export const KERNEL_SETS = ['reference', 'cortex-m-dsp'] as const;
+/** Which kernel family a board asks for: reference C everywhere, Cortex-M DSP (SMLAD) variants where they exist, or the
+ *  MLA variants of ARMv7-M cores without the DSP extension (Cortex-M3) where they exist (each portable C on other cores,
+ *  so every set builds for every board). */
+export const KERNEL_SETS = ['reference', 'cortex-m-dsp', 'cortex-m-mla'] as const;
 export type KernelSet = (typeof KERNEL_SETS)[number];
+
+/** The kernel set a board's "kernels" field names ('reference' for anything else). */
+export function boardKernelSet(kernels: string | undefined): KernelSet {
+  return (KERNEL_SETS as readonly (string | undefined)[]).includes(kernels) ? (kernels as KernelSet) : 'reference';
+}
 
 /** What a node's kernel choice reads: the graph, the node, its tensors and the board's kernel set. */
 export interface NodeContext<N = Node> {

@@ -11,7 +11,7 @@ import { convScratchBytes, TFG_CONV_COL_MAX } from '../../src/codegen/ops/conv2d
 import { recurrentScratchBytes } from '../../src/codegen/ops/recurrent.ts';
 import { recurrentInt8ScratchBytes } from '../../src/codegen/ops/recurrent-int8.ts';
 import { recurrentStepScratchBytes } from '../../src/codegen/ops/recurrent-step.ts';
-import { depthwiseDspScratch } from '../../src/codegen/ops/depthwise-conv2d.ts';
+import { depthwiseDspScratch, depthwiseMlaScratch } from '../../src/codegen/ops/depthwise-conv2d.ts';
 import {
   encodeWeightStream,
   HUFF_PAIR_SHIFT,
@@ -35,6 +35,8 @@ const KERNELS = [
   'tfg_conv2d_s8_im2col_dsp',
   'tfg_conv2d_s8_1x1_dsp',
   'tfg_depthwise_conv2d_s8_dsp',
+  'tfg_conv2d_s8_im2col_mla',
+  'tfg_depthwise_conv2d_s8_mla',
   'tfg_dense_f32_xnor',
   'tfg_conv2d_f32_xnor',
   'tfg_dense_f32_huff',
@@ -94,7 +96,7 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
   const r = rng(17);
   const int = (lo: number, hi: number) => lo + Math.floor((hi - lo + 1) * r());
 
-  it('DSP conv and depthwise kernels, XNOR kernels: 60 shapes each, the edges included', () => {
+  it('DSP and MLA conv and depthwise kernels, XNOR kernels: 60 shapes each, the edges included', () => {
     const cases: Case[] = [];
     for (let i = 0; i < 60; i++) {
       // tfg_conv2d_s8_dsp: receptive fields on both sides of TFG_CONV_COL_MAX (512) and at it, groups 1..4
@@ -117,6 +119,10 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
         c: `tfg_conv2d_s8_1x1_dsp_scratch_bytes(&(tfg_conv_geom16)${geom({ inC, kH: 1, kW: 1 })})`,
         ts: convScratchBytes('tfg_conv2d_s8_1x1_dsp', 1, 1, inC),
       });
+      cases.push({
+        c: `tfg_conv2d_s8_im2col_mla_scratch_bytes(&(tfg_conv_geom16)${geom({ inC, kH, kW })})`,
+        ts: convScratchBytes('tfg_conv2d_s8_im2col_mla', kH, kW, inC),
+      });
       // depthwise: channels not multiples of 4, strides, wide outputs; every fourth a 3×3 stride-1 plane
       const [ch, outH, outW] = [int(1, 70), int(1, 50), int(1, 50)];
       const [dk, strideH, strideW] = i % 4 === 0 ? [3, 1, 1] : [int(1, 5), int(1, 3), int(1, 3)];
@@ -124,6 +130,11 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
       cases.push({
         c: `tfg_depthwise_conv2d_s8_dsp_scratch_bytes(&(tfg_conv_geom16)${geom({ inC: ch, kH: dk, kW: dk, outH, outW, strideH, strideW })})`,
         ts: rows + wts,
+      });
+      const [mlaRows, mlaWts] = depthwiseMlaScratch(dk, dk, outW, strideW);
+      cases.push({
+        c: `tfg_depthwise_conv2d_s8_mla_scratch_bytes(&(tfg_conv_geom16)${geom({ inC: ch, kH: dk, kW: dk, outH, outW, strideH, strideW })})`,
+        ts: mlaRows + mlaWts,
       });
       // XNOR: rows around word boundaries
       const inN = i < 3 ? 31 + i : int(1, 2048);
@@ -197,6 +208,14 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
       },
       {
         c: `tfg_depthwise_conv2d_s8_dsp(${g16}, NULL, 0, NULL, NULL, NULL, NULL, NULL, tfg_depthwise_conv2d_s8_dsp_scratch_bytes(${g16}) - 1)`,
+        ts: -1,
+      },
+      {
+        c: `tfg_conv2d_s8_im2col_mla(${g16}, NULL, 0, NULL, NULL, NULL, NULL, NULL, tfg_conv2d_s8_im2col_mla_scratch_bytes(${g16}) - 1)`,
+        ts: -1,
+      },
+      {
+        c: `tfg_depthwise_conv2d_s8_mla(${g16}, NULL, 0, NULL, NULL, NULL, NULL, NULL, tfg_depthwise_conv2d_s8_mla_scratch_bytes(${g16}) - 1)`,
         ts: -1,
       },
       {

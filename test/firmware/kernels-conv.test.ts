@@ -1,4 +1,4 @@
-// Conv2D and DepthwiseConv2D kernels (float and int8, reference and DSP variants) against the TS reference:
+// Conv2D and DepthwiseConv2D kernels (float and int8, reference, DSP and MLA variants) against the TS reference:
 // strides, asymmetric pads, dilation, groups, 1×1, depth multiplier, zero points at the extremes, saturation.
 import { describe, it } from 'vitest';
 import { GraphBuilder } from '../../src/ir/builder.ts';
@@ -170,14 +170,17 @@ const CASES: ConvCase[] = [
   },
 ];
 
+/** The kernel the cortex-m-mla codegen picks where the DSP one would pick c.dsp: the MLA GEMM kernel for both GEMM shapes. */
+const mlaConv = (dsp: string) => (dsp === 'tfg_conv2d_s8_dsp' ? 'tfg_conv2d_s8' : 'tfg_conv2d_s8_im2col_mla');
+
 describe('conv kernels', () => {
   for (const c of CASES) {
     it(`Conv2D ${c.name}: float and int8 (every variant)`, () => {
       checkAgainstReference(convGraph(c, false));
       checkAgainstReference(convGraph(c, true), {
-        variants: VARIANTS,
+        variants: [...VARIANTS, 'cortex-m-mla'],
         samples: 3,
-        expectKernels: { reference: ['tfg_conv2d_s8'], 'cortex-m-dsp': [c.dsp!] },
+        expectKernels: { reference: ['tfg_conv2d_s8'], 'cortex-m-dsp': [c.dsp!], 'cortex-m-mla': [mlaConv(c.dsp!)] },
       });
     });
   }
@@ -283,11 +286,15 @@ describe('conv kernels', () => {
   for (const [c, m] of dw) {
     it(`DepthwiseConv2D ${c.name}: float and int8`, () => {
       checkAgainstReference(convGraph(c, false, true, m));
-      const dsp = m === 1 && !c.attrs.dilations ? 'tfg_depthwise_conv2d_s8_dsp' : 'tfg_depthwise_conv2d_s8';
+      const fast = m === 1 && !c.attrs.dilations;
       checkAgainstReference(convGraph(c, true, true, m), {
-        variants: VARIANTS,
+        variants: [...VARIANTS, 'cortex-m-mla'],
         samples: 3,
-        expectKernels: { reference: ['tfg_depthwise_conv2d_s8'], 'cortex-m-dsp': [dsp] },
+        expectKernels: {
+          reference: ['tfg_depthwise_conv2d_s8'],
+          'cortex-m-dsp': [fast ? 'tfg_depthwise_conv2d_s8_dsp' : 'tfg_depthwise_conv2d_s8'],
+          'cortex-m-mla': [fast ? 'tfg_depthwise_conv2d_s8_mla' : 'tfg_depthwise_conv2d_s8'],
+        },
       });
     });
   }

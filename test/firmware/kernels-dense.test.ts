@@ -1,4 +1,4 @@
-// Dense kernels (float, int8 reference and int8 DSP) against the TS reference: odd sizes (DSP tails), batch > 1,
+// Dense kernels (float, int8 reference, int8 DSP and MLA) against the TS reference: odd sizes (DSP tails), batch > 1,
 // no bias, zero points at the extremes, saturation, relu6.
 import { describe, it } from 'vitest';
 import { GraphBuilder } from '../../src/ir/builder.ts';
@@ -53,7 +53,10 @@ function denseGraph(
   return b.build();
 }
 
-const S8 = { variants: VARIANTS, expectKernels: { reference: ['tfg_dense_s8'], 'cortex-m-dsp': ['tfg_dense_s8_dsp'] } };
+const S8 = {
+  variants: [...VARIANTS, 'cortex-m-mla'],
+  expectKernels: { reference: ['tfg_dense_s8'], 'cortex-m-dsp': ['tfg_dense_s8_dsp'], 'cortex-m-mla': ['tfg_dense_s8_mla'] },
+};
 
 describe('dense kernels', () => {
   it('float: relu, batch 2, no bias, odd sizes', () => {

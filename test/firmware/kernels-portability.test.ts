@@ -28,7 +28,13 @@ describe('kernel portability', () => {
         const chosen = kernels.filter(([, rel]) => !target.includes('no libc') || !needsLibm(rel)).map(([, rel]) => rel);
         expect(chosen.length).toBeGreaterThanOrEqual(42);
         const support = kernelDependencies(chosen).sources;
-        expect(support).toEqual(['support/tfg_crc32.c', 'support/tfg_dsp.c', 'support/tfg_gemm_dsp.c', 'support/tfg_huff.c']);
+        expect(support).toEqual([
+          'support/tfg_crc32.c',
+          'support/tfg_dsp.c',
+          'support/tfg_gemm_dsp.c',
+          'support/tfg_gemm_mla.c',
+          'support/tfg_huff.c',
+        ]);
         // One compiler run for all files (objects land in dir); any warning fails it with gcc's message.
         execFileSync(cc, [...flags, ...WARN, '-c', ...[...chosen, ...support].map((rel) => join(FIRMWARE_DIR, rel))], {
           cwd: dir,

@@ -1,6 +1,8 @@
 // Conv2D → tfg_conv2d_f32 / tfg_conv2d_s8, or on cortex-m-dsp boards the SMLAD variant picked by shape at compile time:
 // 1×1 unpadded → GEMM over pixels, one group with K ≤ TFG_IM2COL_MAX → 4-column im2col (both with word-padded weights
 // and SMMULR requantization), else the per-pixel one. 4-bit weights in those shapes → tfg_conv2d_s4_im2col_dsp.
+// On cortex-m-mla boards (no DSP extension) the shapes of both GEMM kernels → tfg_conv2d_s8_im2col_mla (int32 columns,
+// one MLA per MAC), else the reference kernel.
 import { product, type Graph, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
@@ -15,7 +17,7 @@ export const TFG_IM2COL_MAX = 576;
 export const TFG_CONV_COL_MAX = 512;
 
 type DspConv = 'tfg_conv2d_s8_1x1_dsp' | 'tfg_conv2d_s8_im2col_dsp' | 'tfg_conv2d_s8_dsp';
-type Int8Conv = DspConv | 'tfg_conv2d_s8';
+type Int8Conv = DspConv | 'tfg_conv2d_s8' | 'tfg_conv2d_s8_im2col_mla';
 
 /** The DSP conv variant for this node's shape alone. */
 function variantByShape(node: Node<'Conv2D'>, w: Tensor): DspConv {
@@ -40,9 +42,14 @@ export function dspConvVariant(node: Node<'Conv2D'>, w: Tensor, g?: Graph): DspC
 }
 
 /** The kernel an int8 Conv2D with dense weights runs on: on cortex-m-dsp boards the DSP variant for its shape (the
- *  im2col and 1×1 ones only when the geometry fits their int16 fields), else the reference kernel. */
+ *  im2col and 1×1 ones only when the geometry fits their int16 fields), on cortex-m-mla boards the MLA GEMM kernel for
+ *  the shapes of the DSP GEMM kernels, else the reference kernel. */
 function int8ConvKernel(ctx: NodeContext<Node<'Conv2D'>>): Int8Conv {
   const w = ctx.input(1)!;
+  if (ctx.kernels === 'cortex-m-mla') {
+    const gemm = variantByShape(ctx.node, w) !== 'tfg_conv2d_s8_dsp' && fitsGeom16(ctx, w.shape[1], w.shape[2]);
+    return gemm ? 'tfg_conv2d_s8_im2col_mla' : 'tfg_conv2d_s8';
+  }
   if (ctx.kernels !== 'cortex-m-dsp') return 'tfg_conv2d_s8';
   const variant = dspConvVariant(ctx.node, w, ctx.g);
   if (variant === 'tfg_conv2d_s8_dsp' || fitsGeom16(ctx, w.shape[1], w.shape[2])) return variant;
@@ -51,12 +58,14 @@ function int8ConvKernel(ctx: NodeContext<Node<'Conv2D'>>): Int8Conv {
 
 /** Scratch bytes of an int8 conv kernel for a layer (OHWI weights [out, kH, kW, inC], one group for the im2col and 1×1
  *  kernels), as its C <kernel>_scratch_bytes computes them: tfg_conv2d_s8_dsp one int8 column of the receptive field
- *  when it fits TFG_CONV_COL_MAX; the GEMM kernels four int16 columns of K rounded up to 4 (a fifth when inC % 4 ≠ 0). */
+ *  when it fits TFG_CONV_COL_MAX; the DSP GEMM kernels four int16 columns of K rounded up to 4 (a fifth when inC % 4 ≠ 0);
+ *  the MLA one four int32 columns. */
 export function convScratchBytes(kernel: Int8Conv, kH: number, kW: number, inPerGroup: number): number {
   const k = kH * kW * inPerGroup;
   if (kernel === 'tfg_conv2d_s8_dsp') return k <= TFG_CONV_COL_MAX ? k : 0;
   if (kernel === 'tfg_conv2d_s8') return 0;
   const k4 = Math.ceil(k / 4) * 4;
+  if (kernel === 'tfg_conv2d_s8_im2col_mla') return 16 * k4;
   return (inPerGroup % 4 !== 0 ? 10 : 8) * k4;
 }
 
@@ -119,10 +128,11 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
   const variant = int4 ? 'tfg_conv2d_s8_im2col_dsp' : int8ConvKernel(ctx);
   const scratch = ctx.scratch(convScratchBytes(variant, w.shape[1], w.shape[2], inPerGroup));
   const bias = ctx.input(2);
-  if (variant === 'tfg_conv2d_s8_1x1_dsp' || variant === 'tfg_conv2d_s8_im2col_dsp') {
+  if (variant === 'tfg_conv2d_s8_1x1_dsp' || variant === 'tfg_conv2d_s8_im2col_dsp' || variant === 'tfg_conv2d_s8_im2col_mla') {
     const geom = convGeom16(ctx, w.shape[1], w.shape[2]);
-    // Rows padded to whole words; natural-order columns (permuted weight bytes) unless in_c is a multiple of 4.
-    const permute = inPerGroup % 4 !== 0;
+    // Rows padded to whole words; for the DSP kernels natural-order columns (permuted weight bytes) unless in_c is a
+    // multiple of 4. The MLA kernel's int32 columns are always in natural order.
+    const permute = variant !== 'tfg_conv2d_s8_im2col_mla' && inPerGroup % 4 !== 0;
     const wd = w.data as Int8Array;
     const w2 = ctx.weight(node.inputs[1], int4 ? packConvNibbles(wd, outC, k, permute) : padConvRows(wd, outC, k, permute));
     const b2 = bias ? ctx.ptr(node.inputs[2]) : ctx.int32Array('bias', new Int32Array(outC));

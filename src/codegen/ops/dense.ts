@@ -1,6 +1,7 @@
 // Dense → tfg_dense_f32 / tfg_dense_s8, or tfg_dense_s8_dsp on cortex-m-dsp boards (input offset folded into the bias,
-// rows interleaved by four, int8 shifts), tfg_dense_s8_tensor_dsp there when the requantization is per-tensor; 4-bit
-// weights there → tfg_dense_s4_dsp, the same path with nibble rows.
+// rows interleaved by four, int8 shifts), tfg_dense_s8_tensor_dsp there when the requantization is per-tensor
+// (tfg_dense_s8_mla with tfg_dense_s8_dsp's layout on cortex-m-mla boards); 4-bit weights on cortex-m-dsp boards →
+// tfg_dense_s4_dsp, the same path with nibble rows.
 import { product, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareDense } from '../../reference/int8/dense.ts';
 import { floatActivation } from '../emit-support.ts';
@@ -61,7 +62,7 @@ export const dense: OpEmitter<Node<'Dense'>> = (ctx) => {
   }
   const p = prepareDense(node, x, w, ctx.output());
   const bias = ctx.input(2);
-  if (ctx.kernels === 'cortex-m-dsp' && w.data) {
+  if ((ctx.kernels === 'cortex-m-dsp' || ctx.kernels === 'cortex-m-mla') && w.data) {
     const folded = foldedBias(w, bias, p.inputOffset);
     const padded = new Int32Array(Math.ceil(outN / 4) * 4);
     padded.set(folded);
@@ -84,7 +85,8 @@ export const dense: OpEmitter<Node<'Dense'>> = (ctx) => {
       const call = `tfg_dense_s4_dsp(${batch}, ${inN}, ${outN}, &${q}, ${xs}, (const uint8_t *)${w4}, ${fb}, ${y})`;
       return { kernel: 'tfg_dense_s4_dsp', call };
     }
-    return { kernel: 'tfg_dense_s8_dsp', call: `tfg_dense_s8_dsp(${batch}, ${inN}, ${outN}, &${q}, ${xs}, ${w4}, ${fb}, ${y})` };
+    const kernel = ctx.kernels === 'cortex-m-mla' ? 'tfg_dense_s8_mla' : 'tfg_dense_s8_dsp';
+    return { kernel, call: `${kernel}(${batch}, ${inN}, ${outN}, &${q}, ${xs}, ${w4}, ${fb}, ${y})` };
   }
   const mult = ctx.int32Array('multiplier', p.multiplier);
   const shift = ctx.int32Array('shift', p.shift);

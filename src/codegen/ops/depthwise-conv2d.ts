@@ -1,5 +1,6 @@
 // DepthwiseConv2D → tfg_depthwise_conv2d_f32 / tfg_depthwise_conv2d_s8 (weights [1,KH,KW,C·multiplier]), or on
-// cortex-m-dsp boards tfg_depthwise_conv2d_s8_dsp when the multiplier and dilations are 1 and its scratch is within bounds.
+// cortex-m-dsp boards tfg_depthwise_conv2d_s8_dsp (on cortex-m-mla boards tfg_depthwise_conv2d_s8_mla) when the
+// multiplier and dilations are 1 and its scratch is within bounds.
 import type { Node } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
@@ -35,15 +36,27 @@ export function depthwiseDspScratch(
   return [kH * groups * wp * 8, groups * kH * kW * 8];
 }
 
-/** The DSP kernel's scratch for an int8 node, or undefined when the node runs on another kernel. */
-function dspScratch(ctx: NodeContext<Node<'DepthwiseConv2D'>>): number | undefined {
+/** Scratch tfg_depthwise_conv2d_s8_mla needs: [ring of k_h int32 rows of one 4-channel group, that group's int32
+ *  weights] bytes; their sum is its C tfg_depthwise_conv2d_s8_mla_scratch_bytes. */
+export function depthwiseMlaScratch(kH: number, kW: number, outW: number, strideW: number): [number, number] {
+  const wp = (outW - 1) * strideW + kW;
+  return [16 * kH * wp, 16 * kH * kW];
+}
+
+type FastDepthwise = 'tfg_depthwise_conv2d_s8_dsp' | 'tfg_depthwise_conv2d_s8_mla';
+
+/** The DSP (or MLA) kernel and its scratch for an int8 node, or undefined when the node runs on the reference kernel. */
+function fastKernel(ctx: NodeContext<Node<'DepthwiseConv2D'>>): { kernel: FastDepthwise; scratch: number } | undefined {
   const a = ctx.node.attrs;
   const w = ctx.input(1)!;
   const [, kH, kW, ch] = w.shape;
   const [, outH, outW] = ctx.output().shape;
-  const [rowBytes, wBytes] = depthwiseDspScratch(ch, kH, kW, outH, outW, a.strides[0], a.strides[1]);
+  const mla = ctx.kernels === 'cortex-m-mla';
+  const [rowBytes, wBytes] = mla
+    ? depthwiseMlaScratch(kH, kW, outW, a.strides[1])
+    : depthwiseDspScratch(ch, kH, kW, outH, outW, a.strides[0], a.strides[1]);
   const dsp =
-    ctx.kernels === 'cortex-m-dsp' &&
+    (ctx.kernels === 'cortex-m-dsp' || mla) &&
     ctx.input(0)!.dtype === 'i8' &&
     a.multiplier === 1 &&
     a.dilations[0] === 1 &&
@@ -53,15 +66,18 @@ function dspScratch(ctx: NodeContext<Node<'DepthwiseConv2D'>>): number | undefin
     wBytes <= TFG_DW_WBUF_BYTES &&
     kH <= TFG_DW_MAX_KH &&
     fitsGeom16(ctx, kH, kW);
-  return dsp ? rowBytes + wBytes : undefined;
+  if (!dsp) return undefined;
+  return { kernel: mla ? 'tfg_depthwise_conv2d_s8_mla' : 'tfg_depthwise_conv2d_s8_dsp', scratch: rowBytes + wBytes };
 }
 
-export const depthwiseConv2dScratch: ScratchRule<Node<'DepthwiseConv2D'>> = (ctx) => dspScratch(ctx) ?? 0;
+export const depthwiseConv2dScratch: ScratchRule<Node<'DepthwiseConv2D'>> = (ctx) => fastKernel(ctx)?.scratch ?? 0;
 
 /** The DSP kernel reads a channel's whole plane (3×3 path) or an output row's input rows (row-ring path) into scratch
  *  before writing those outputs, so at stride 1 with the output shaped as the input it may write over its input. */
 export const depthwiseConv2dInPlace: InPlaceRule<Node<'DepthwiseConv2D'>> = (ctx) =>
-  dspScratch(ctx) !== undefined && ctx.node.attrs.strides.every((s) => s === 1) && ctx.input(0)!.shape.join() === ctx.output().shape.join();
+  fastKernel(ctx)?.kernel === 'tfg_depthwise_conv2d_s8_dsp' &&
+  ctx.node.attrs.strides.every((s) => s === 1) &&
+  ctx.input(0)!.shape.join() === ctx.output().shape.join();
 
 export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
   const { node } = ctx;
@@ -82,8 +98,8 @@ export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
   const p = prepareConv(node, x, w, ctx.output());
   const [, kH, kW, ch] = w.shape;
   const bias = ctx.input(2);
-  const scratch = dspScratch(ctx);
-  if (scratch !== undefined) {
+  const fast = fastKernel(ctx);
+  if (fast !== undefined) {
     const geom = convGeom16(ctx, kH, kW);
     const bias4 = new Int32Array(Math.ceil(ch / 4) * 4);
     if (bias) bias4.set(bias.data as Int32Array);
@@ -94,8 +110,8 @@ export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
       smmulrChannels(w.data as Int8Array, bias, p.inputOffset, ch, kH * kW, (c, i) => i * ch + c),
     );
     return {
-      kernel: 'tfg_depthwise_conv2d_s8_dsp',
-      call: `tfg_depthwise_conv2d_s8_dsp(&${geom}, &${q}, ${p.inputOffset}, ${ptrs.join(', ')}, ${b4}, ${out}, ${ctx.scratch(scratch)})`,
+      kernel: fast.kernel,
+      call: `${fast.kernel}(&${geom}, &${q}, ${p.inputOffset}, ${ptrs.join(', ')}, ${b4}, ${out}, ${ctx.scratch(fast.scratch)})`,
     };
   }
   const geom = convGeom(ctx, kH, kW);

@@ -1,5 +1,6 @@
-// Test helper: build a generated model with arm-none-eabi-gcc for Cortex-M4F and run it on QEMU mps2-an386 with
-// semihosting (files in, files out), under -icount shift=3 so SysTick ticks give instruction counts (5 per tick).
+// Test helper: build a generated model with arm-none-eabi-gcc for Cortex-M4F (or the Cortex-M3) and run it on QEMU
+// mps2-an386 (mps2-an385) with semihosting (files in, files out), under -icount shift=3 so SysTick ticks give
+// instruction counts (5 per tick).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,18 +11,11 @@ import type { GeneratedModel } from '../../../src/codegen/generate.ts';
 import { writeGenerated } from '../../codegen/host-run.ts';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-export const M4_LINK_FLAGS = [
-  '-mcpu=cortex-m4',
-  '-mthumb',
-  '-mfloat-abi=hard',
-  '-mfpu=fpv4-sp-d16',
-  '-ffreestanding',
-  '-std=c99',
-  '-O2',
-  '-Wall',
-  '-Wextra',
-  '-Werror',
-];
+const COMMON_FLAGS = ['-mthumb', '-ffreestanding', '-std=c99', '-O2', '-Wall', '-Wextra', '-Werror'];
+export const M4_LINK_FLAGS = ['-mcpu=cortex-m4', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', ...COMMON_FLAGS];
+/** The Cortex-M3 of mps2-an385: ARMv7-M without the DSP extension or an FPU. */
+export const M3_LINK_FLAGS = ['-mcpu=cortex-m3', ...COMMON_FLAGS];
+const LINK_FLAGS: Record<string, string[]> = { 'mps2-an386': M4_LINK_FLAGS, 'mps2-an385': M3_LINK_FLAGS };
 /** Instructions per SysTick tick at -icount shift=3 on the mps2 boards (40 ns tick / 8 ns instruction). */
 export const INSTRUCTIONS_PER_TICK = 5;
 
@@ -47,7 +41,7 @@ export function runOnQemu(gen: GeneratedModel, inputs: TensorData[], machine = '
     execFileSync(
       'arm-none-eabi-gcc',
       [
-        ...M4_LINK_FLAGS,
+        ...LINK_FLAGS[machine],
         '-I',
         dir,
         '-I',
