@@ -43,17 +43,27 @@ const nodeSuite: BenchRow = {
   },
 };
 
+/** With --stream: one step's instructions and the state kept between steps. */
+function streamFigures(r: DeployReport): Figure[] {
+  const s = r.latency.stream;
+  if (!s) return [];
+  return [
+    { label: 'step_instructions', value: s.step, text: `${fmtInt(s.step)} instructions/step (${s.steps} steps)` },
+    { label: 'state', value: r.memory.state_bytes ?? null, text: `${fmtInt(r.memory.state_bytes)} B state` },
+  ];
+}
+
 /** An example model deployed on the board from its committed inputs: instructions, arena, flash, stack; device =
  *  reference byte for byte. */
-function exampleRow(id: string, what: string, model: string, inputs: string, samples: number): BenchRow {
+function exampleRow(id: string, what: string, model: string, inputs: string, samples: number, flags = ''): BenchRow {
   return {
     id,
     group: 'models',
     what: `${what}, ${BOARD}`,
-    commands: [`deploy examples/${model}/model.onnx --board ${BOARD} --dataset examples/${model}/${inputs} --samples ${samples}`],
+    commands: [`deploy examples/${model}/model.onnx --board ${BOARD} --dataset examples/${model}/${inputs} --samples ${samples}${flags}`],
     figures: (o) => {
       const r = o[0] as DeployReport;
-      return [instructions(r), arena(r), flash(r), stack(r)];
+      return [instructions(r), ...streamFigures(r), arena(r), flash(r), stack(r)];
     },
     checks: (o) => [identical('device = reference', o[0] as DeployReport)],
   };
@@ -77,10 +87,18 @@ const EXAMPLE_ROWS: BenchRow[] = [
   ),
   exampleRow(
     'gru-kws-int8-an386',
-    'GRU keyword model (examples/gru-kws, PyTorch-style nn.GRU export, untrained) int8 around a float GRU',
+    'GRU keyword model (examples/gru-kws, PyTorch-style nn.GRU export, untrained) int8, the GRU with an int16 state',
     'gru-kws',
     'inputs',
     8,
+  ),
+  exampleRow(
+    'gru-kws-stream-an386',
+    'The GRU keyword model in the streaming form (one MFCC frame per step call; the GRU steps in float)',
+    'gru-kws',
+    'inputs',
+    8,
+    ' --stream',
   ),
 ];
 

@@ -16,8 +16,20 @@ export interface DeployReport {
     params_before?: number;
     layers?: { node: string; op: string; format: string; bytes: number; kept_weights?: number }[];
   };
-  memory: { flash_bytes: number; ram_bytes: number; arena_bytes: number; stack_bytes: number | null; stack_planned_bytes?: number | null };
-  latency: { unit: string; median: number | null; per_layer?: { node: string; op: string; latency: number; macs: number }[] };
+  memory: {
+    flash_bytes: number;
+    ram_bytes: number;
+    arena_bytes: number;
+    stack_bytes: number | null;
+    stack_planned_bytes?: number | null;
+    state_bytes?: number;
+  };
+  latency: {
+    unit: string;
+    median: number | null;
+    per_layer?: { node: string; op: string; latency: number; macs: number }[];
+    stream?: { steps: number; step: number | null };
+  };
   accuracy: {
     samples: number;
     device_top1: number | null;
