@@ -110,6 +110,18 @@ const CHECKS: Record<string, (r: Run) => void> = {
     expect(r.json.accuracy).toMatchObject({ samples: 8, agreement: 1 });
     expect(r.json.compression.layers.some((l: { op: string }) => l.op === 'GRU')).toBe(true);
   },
+  'deploy examples/gru-kws/model.onnx --board mps2-an386 --dataset examples/gru-kws/inputs --samples 8 --stream': (r) => {
+    expect(r.json.accuracy).toMatchObject({ samples: 8, agreement: 1 });
+    expect(r.json.latency.stream.steps).toBe(49);
+    expect(r.json.latency.stream.step).toBeGreaterThan(0);
+    expect(r.json.latency.stream.step * 49).toBeLessThan(r.json.latency.median * 1.01);
+    expect(r.json.memory.state_bytes).toBe(48 * 4); // the float GRU's hidden state
+  },
+  'deploy examples/mlperf-tiny/kws01/models/kws_ref_model.tflite --board mps2-an385 --dataset examples/mlperf-tiny/kws01/samples --samples 100 --tune':
+    (r) => {
+      expect(r.json.accuracy).toMatchObject({ samples: 20, agreement: 1 });
+      expect(r.stderr).toMatch(/tune: \d+ of 13 layers/);
+    },
   'compile examples/mnist-cnn/model.onnx --board microbit --dataset mnist -o out/cnn': (r) => {
     expect(r.json.quantization).toBe('int8');
     expect(existsSync(out('cnn', 'model.c'))).toBe(true);
