@@ -54,11 +54,8 @@ __attribute__((naked)) void tfg_gemm1x4_s16(TFG_ASM_ARG const int16_t *cols, TFG
 
 /* r0 x, r1 w, r2 groups, r3 acc (kept on the stack) then the low SXTB16 half of a weight word; r4–r7 the accumulators,
  * r8 / r9 the input word's even and odd bytes, r10–r12 and lr the four rows' weight words. */
-#define TFG_DENSE4_GROUP                                                                                               \
-  "ldr r9, [r0], #4\n"                                                                                                 \
-  "ldm r1!, {r10, r11, r12, lr}\n"                                                                                     \
-  "sxtb16 r8, r9\n"                                                                                                    \
-  "sxtb16 r9, r9, ror #8\n"                                                                                            \
+/* The four rows' products for one group: r8 / r9 the group's input halves, r10–r12 and lr the rows' weight words. */
+#define TFG_DENSE4_ROWS                                                                                                \
   "sxtb16 r3, r10\n"                                                                                                   \
   "smlad r4, r8, r3, r4\n"                                                                                             \
   "sxtb16 r10, r10, ror #8\n"                                                                                          \
@@ -76,76 +73,50 @@ __attribute__((naked)) void tfg_gemm1x4_s16(TFG_ASM_ARG const int16_t *cols, TFG
   "sxtb16 lr, lr, ror #8\n"                                                                                            \
   "smlad r7, r9, lr, r7\n"
 
-/* Four groups per loop pass; the groups % 4 left over first. */
+#define TFG_DENSE4_GROUP                                                                                               \
+  "ldr r9, [r0], #4\n"                                                                                                 \
+  "ldm r1!, {r10, r11, r12, lr}\n"                                                                                     \
+  "sxtb16 r8, r9\n"                                                                                                    \
+  "sxtb16 r9, r9, ror #8\n" TFG_DENSE4_ROWS
+
+/* A 4-row block's loop over `groups` groups of `group`: four per pass, the groups % 4 left over first; the accumulators
+ * are loaded from and stored back to acc (r3, kept on the stack). */
 // clang-format off
+#define TFG_DENSE4_LOOP(group)                                                                                         \
+  "push {r3, r4, r5, r6, r7, r8, r9, r10, r11, lr}\n"                                                                  \
+  "ldm r3, {r4, r5, r6, r7}\n"                                                                                         \
+  "lsrs r2, r2, #1\n"                                                                                                  \
+  "bcc 1f\n" group                                                                                                     \
+  "1:\n"                                                                                                               \
+  "lsrs r2, r2, #1\n"                                                                                                  \
+  "bcc 2f\n" group group                                                                                               \
+  "2:\n"                                                                                                               \
+  "beq 4f\n" /* Z from the second LSRS: no four groups left */                                                         \
+  "3:\n" group group group group                                                                                       \
+  "subs r2, r2, #1\n"                                                                                                  \
+  "bne 3b\n"                                                                                                           \
+  "4:\n"                                                                                                               \
+  "ldr r3, [sp]\n"                                                                                                     \
+  "stm r3, {r4, r5, r6, r7}\n"                                                                                         \
+  "pop {r3, r4, r5, r6, r7, r8, r9, r10, r11, pc}\n"
+// clang-format on
+
 __attribute__((naked)) void tfg_dense4_s8(TFG_ASM_ARG const int8_t *x, TFG_ASM_ARG const int8_t *w,
                                           TFG_ASM_ARG int32_t groups, TFG_ASM_ARG int32_t *acc) {
-  __asm__ volatile(
-      "push {r3, r4, r5, r6, r7, r8, r9, r10, r11, lr}\n"
-      "ldm r3, {r4, r5, r6, r7}\n"
-      "lsrs r2, r2, #1\n"
-      "bcc 1f\n" TFG_DENSE4_GROUP
-      "1:\n"
-      "lsrs r2, r2, #1\n"
-      "bcc 2f\n" TFG_DENSE4_GROUP TFG_DENSE4_GROUP
-      "2:\n"
-      "beq 4f\n" /* Z from the second LSRS: no four groups left */
-      "3:\n" TFG_DENSE4_GROUP TFG_DENSE4_GROUP TFG_DENSE4_GROUP TFG_DENSE4_GROUP
-      "subs r2, r2, #1\n"
-      "bne 3b\n"
-      "4:\n"
-      "ldr r3, [sp]\n"
-      "stm r3, {r4, r5, r6, r7}\n"
-      "pop {r3, r4, r5, r6, r7, r8, r9, r10, r11, pc}\n");
+  __asm__ volatile(TFG_DENSE4_LOOP(TFG_DENSE4_GROUP));
 }
-// clang-format on
 
 /* r0 the widened input (per group its SXTB16 halves: even bytes, odd bytes), r1 w, r2 groups, r3 acc (kept on the
  * stack) then the low SXTB16 half of a weight word; r4–r7 the accumulators, r8 / r9 the group's input halves, r10–r12
  * and lr the four rows' weight words. tfg_dense4_s8's group with one LDM where that widens the input word again. */
 #define TFG_DENSE4_WIDE_GROUP                                                                                          \
   "ldm r0!, {r8, r9}\n"                                                                                                \
-  "ldm r1!, {r10, r11, r12, lr}\n"                                                                                     \
-  "sxtb16 r3, r10\n"                                                                                                   \
-  "smlad r4, r8, r3, r4\n"                                                                                             \
-  "sxtb16 r10, r10, ror #8\n"                                                                                          \
-  "smlad r4, r9, r10, r4\n"                                                                                            \
-  "sxtb16 r3, r11\n"                                                                                                   \
-  "smlad r5, r8, r3, r5\n"                                                                                             \
-  "sxtb16 r11, r11, ror #8\n"                                                                                          \
-  "smlad r5, r9, r11, r5\n"                                                                                            \
-  "sxtb16 r3, r12\n"                                                                                                   \
-  "smlad r6, r8, r3, r6\n"                                                                                             \
-  "sxtb16 r12, r12, ror #8\n"                                                                                          \
-  "smlad r6, r9, r12, r6\n"                                                                                            \
-  "sxtb16 r3, lr\n"                                                                                                    \
-  "smlad r7, r8, r3, r7\n"                                                                                             \
-  "sxtb16 lr, lr, ror #8\n"                                                                                            \
-  "smlad r7, r9, lr, r7\n"
+  "ldm r1!, {r10, r11, r12, lr}\n" TFG_DENSE4_ROWS
 
-/* Four groups per loop pass; the groups % 4 left over first. */
-// clang-format off
 __attribute__((naked)) void tfg_dense4_wide_s8(TFG_ASM_ARG const int32_t *xw, TFG_ASM_ARG const int8_t *w,
                                                TFG_ASM_ARG int32_t groups, TFG_ASM_ARG int32_t *acc) {
-  __asm__ volatile(
-      "push {r3, r4, r5, r6, r7, r8, r9, r10, r11, lr}\n"
-      "ldm r3, {r4, r5, r6, r7}\n"
-      "lsrs r2, r2, #1\n"
-      "bcc 1f\n" TFG_DENSE4_WIDE_GROUP
-      "1:\n"
-      "lsrs r2, r2, #1\n"
-      "bcc 2f\n" TFG_DENSE4_WIDE_GROUP TFG_DENSE4_WIDE_GROUP
-      "2:\n"
-      "beq 4f\n" /* Z from the second LSRS: no four groups left */
-      "3:\n" TFG_DENSE4_WIDE_GROUP TFG_DENSE4_WIDE_GROUP TFG_DENSE4_WIDE_GROUP TFG_DENSE4_WIDE_GROUP
-      "subs r2, r2, #1\n"
-      "bne 3b\n"
-      "4:\n"
-      "ldr r3, [sp]\n"
-      "stm r3, {r4, r5, r6, r7}\n"
-      "pop {r3, r4, r5, r6, r7, r8, r9, r10, r11, pc}\n");
+  __asm__ volatile(TFG_DENSE4_LOOP(TFG_DENSE4_WIDE_GROUP));
 }
-// clang-format on
 
 /* r0 x, r1 w, r2 groups, r3 acc (kept on the stack) then one row's unpacked nibble pair; r4–r7 the accumulators, r8 /
  * r9 the input word's even and odd bytes, r10 the nibble mask 0x000F000F, r11 / r12 the group's two packed words (rows
