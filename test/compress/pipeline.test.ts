@@ -17,7 +17,7 @@ const tiny = () => {
 describe('recipes', () => {
   it('fills defaults', () => {
     expect(validateRecipe([{ step: 'quantize-int8', percentile: 99.99 }])).toEqual([
-      { percentile: 99.99, samples: 100, fuse: true, weights: 'per-channel', on_unsupported: 'stop' },
+      { percentile: 99.99, samples: 100, fuse: true, weights: 'per-channel', recurrent: 'int8', on_unsupported: 'stop' },
     ]);
     expect(resolveRecipe('int8')).toEqual([{ step: 'quantize-int8' }]);
   });
@@ -27,18 +27,19 @@ describe('recipes', () => {
       validateRecipe([
         { step: 'quantize-int8', percentile: 120, samples: 2.5, colour: 'red' },
         { step: 'prune-magic' },
-        { step: 'quantize-int8', fuse: 'yes', weights: 'per-row' },
+        { step: 'quantize-int8', fuse: 'yes', weights: 'per-row', recurrent: 'int16' },
       ]),
     );
     expect(e.code).toBe('bad-recipe');
-    expect(e.message).toMatch(/6 problems/);
+    expect(e.message).toMatch(/7 problems/);
     const notes = e.diagnostic.notes!.join('\n');
     expect(notes).toContain('percentile = 120 must be a number in [90, 100] (default 100)');
     expect(notes).toContain('samples = 2.5 must be an integer in [1, 100000]');
-    expect(notes).toContain('unknown parameter "colour"; accepted: percentile, samples, fuse, weights, on_unsupported');
+    expect(notes).toContain('unknown parameter "colour"; accepted: percentile, samples, fuse, weights, recurrent, on_unsupported');
     expect(notes).toContain('step 2: unknown step "prune-magic"; known steps: quantize-int8');
     expect(notes).toContain('fuse = "yes" must be true or false');
     expect(notes).toContain(`weights = "per-row" must be one of 'per-channel', 'per-tensor' (default 'per-channel')`);
+    expect(notes).toContain(`recurrent = "int16" must be one of 'int8', 'float' (default 'int8')`);
   });
 
   it('deep-compression on a convolutional model runs the preset tuned for CNNs, on a dense one its own', () => {
