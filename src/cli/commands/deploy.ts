@@ -118,7 +118,8 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 500\n' +
-        '  $ tinyforge deploy examples/gru-kws/model.onnx --board mps2-an386 --dataset examples/gru-kws/inputs --samples 8 --stream   # the device runs reset + one step per frame',
+        '  $ tinyforge deploy examples/gru-kws/model.onnx --board mps2-an386 --dataset examples/gru-kws/inputs --samples 8 --stream   # the device runs reset + one step per frame\n' +
+        "  $ tinyforge deploy examples/mlperf-tiny/kws01/models/kws_ref_model.tflite --board mps2-an385 --dataset examples/mlperf-tiny/kws01/samples --samples 100 --tune   # each layer's fastest exact kernels",
     )
     .action(async (modelPath: string, opts: DeployFlags) => {
       const { commandInputs, compileModel, defaultOutDir, loadModelWithPreprocess, originalFloatModel } = await import('../steps.ts');
