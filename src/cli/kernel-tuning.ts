@@ -15,11 +15,13 @@ import { stackBudget } from '../device/stack-check.ts';
 import { TinyforgeError } from '../diagnostics.ts';
 import { sampleInput } from '../reference/model-input.ts';
 import { log } from './output.ts';
-import { compileModel, type CompileOptions } from './steps.ts';
+import { compileModel, type CompileOptions, type PreparedModel } from './steps.ts';
 
 export interface TunedKernels {
   layerKernels: Record<string, KernelSet>;
   tuning: KernelTuning;
+  /** The model as the candidates' compile prepared it, for the final compile. */
+  prepared: PreparedModel;
   /** Σ over layers of the chosen set's instructions, and of each set's own. */
   total: number;
   totals: Record<string, number>;
@@ -30,11 +32,13 @@ export async function tuneLayerKernels(base: CompileOptions, data: Dataset): Pro
   const layers: Record<string, (number | null)[]> = {};
   let nodes: string[] = [];
   let defaultSet: KernelSet = 'reference';
+  let prepared: PreparedModel | undefined;
   for (const [i, set] of KERNEL_SETS.entries()) {
     log(`tune ${i + 1}/${KERNEL_SETS.length}: building with the ${set} kernels and timing each layer …`);
     const dir = mkdtempSync(join(tmpdir(), 'tinyforge-tune-'));
     try {
-      const compiled = await compileModel({ ...base, outDir: join(dir, 'project'), force: false, lib: false, kernelSet: set });
+      const compiled = await compileModel({ ...base, outDir: join(dir, 'project'), force: false, lib: false, kernelSet: set, prepared });
+      prepared = compiled;
       defaultSet = boardKernelSet(compiled.board.kernels);
       const project = loadProject(join(dir, 'project'));
       const fw = await buildProject(project, compiled.board);
@@ -66,7 +70,7 @@ export async function tuneLayerKernels(base: CompileOptions, data: Dataset): Pro
     total += layers[best][l] ?? 0;
   });
   const totals = Object.fromEntries(KERNEL_SETS.map((s) => [s, layers[s].reduce<number>((a, t) => a + (t ?? 0), 0)]));
-  return { layerKernels, tuning: { board: base.boardId, nodes, layers }, total, totals };
+  return { layerKernels, tuning: { board: base.boardId, nodes, layers }, prepared: prepared!, total, totals };
 }
 
 /** `--kernels-from <folder or tinyforge.json>`: the layer kernels a tuned compile recorded. */

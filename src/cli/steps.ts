@@ -241,6 +241,9 @@ export interface CompileOptions extends PrepareOptions {
   stackBytes?: number;
   /** Every layer's kernel set instead of the board's (what --tune builds once per set). */
   kernelSet?: KernelSet;
+  /** The model as an earlier compile with the same options prepared it (compressed, quantized): --tune builds the
+   *  same model once per kernel set and once more with its choice. */
+  prepared?: PreparedModel;
   /** Per layer (node name), the kernel set to use instead of the board's (--tune, --kernels-from). */
   layerKernels?: Record<string, KernelSet>;
   /** What --tune measured, recorded in the manifest. */
@@ -274,7 +277,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
       hint: 'pass --dataset (its first test sample is bundled), e.g. --dataset mnist',
     });
   }
-  const prepared = await prepareModel(opts);
+  const prepared = opts.prepared ?? (await prepareModel(opts));
   const generated = packagedModel(
     prepared.graph,
     generateModel(prepared.graph, {

@@ -35,7 +35,7 @@ export async function layerKernelChoice(
   opts: CompileFlags,
   request: import('../steps.ts').CompileOptions,
   data: () => Promise<import('../../data/dataset.ts').Dataset>,
-): Promise<Pick<import('../steps.ts').CompileOptions, 'layerKernels' | 'tuning'>> {
+): Promise<Pick<import('../steps.ts').CompileOptions, 'layerKernels' | 'tuning' | 'prepared'>> {
   if (opts.tune && opts.kernelsFrom) {
     throw new TinyforgeError('bad-argument', '--tune measures the kernel choice and --kernels-from reads one: give one of them', {
       location: { field: '--kernels-from' },
@@ -60,7 +60,7 @@ export async function layerKernelChoice(
     `tune: ${changed} of ${tuned.tuning.nodes.length} layers take another kernel set than the board's; ` +
       `Σ layers ${tuned.total.toLocaleString('en-US')} instructions (all ${sets.join(', all ')})`,
   );
-  return { layerKernels: tuned.layerKernels, tuning: tuned.tuning };
+  return { layerKernels: tuned.layerKernels, tuning: tuned.tuning, prepared: tuned.prepared };
 }
 
 /** --name, checked as it is parsed (a TinyforgeError naming the flag). */
