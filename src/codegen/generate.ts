@@ -147,24 +147,23 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
     output: (i = 0) => g.tensors[node.outputs[i]],
   });
   // Each layer's kernel scratch, sized by its op's scratch rule, is placed by the planner like a tensor that lives
-  // during that layer only. A node its rule cannot size takes none here: its emitter reports the problem below.
-  const scratch = g.nodes.map((node) => {
-    const rule = form ? streamEmitterFor(node.op).scratch : scratchRuleFor(node.op);
+  // during that layer only; the in-place rules say which layers may write over their input. A node a rule cannot
+  // judge gets the answer `otherwise` here (no scratch, not in place): its emitter reports the problem below.
+  const askRule = <T>(answer: () => T, otherwise: T): T => {
     try {
-      return rule ? rule({ ...nodeContext(node), stream: (name) => weightTable.stream(name) }) : 0;
+      return answer();
     } catch (err) {
-      if (err instanceof TinyforgeError) return 0;
+      if (err instanceof TinyforgeError) return otherwise;
       throw err;
     }
+  };
+  const scratch = g.nodes.map((node) => {
+    const rule = form ? streamEmitterFor(node.op).scratch : scratchRuleFor(node.op);
+    return rule ? askRule(() => rule({ ...nodeContext(node), stream: (name) => weightTable.stream(name) }), 0) : 0;
   });
   const kernelInPlace = g.nodes.map((node) => {
     const rule = kernelInPlaceRuleFor(node.op);
-    try {
-      return rule ? rule(nodeContext(node)) : false;
-    } catch (err) {
-      if (err instanceof TinyforgeError) return false;
-      throw err;
-    }
+    return rule ? askRule(() => rule(nodeContext(node)), false) : false;
   });
   const plan = planMemory(g, { scratch, kernelInPlace });
 
