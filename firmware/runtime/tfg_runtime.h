@@ -47,7 +47,7 @@ typedef struct {
   int32_t (*run)(const void *input, void *output, tfg_runtime_layer_hook hook, void *ctx);
 } tfg_model_desc;
 
-/* The serial main's buffers: rx and output static, layer_ticks on its stack frame; sizes come from model.h. */
+/* Buffers live in the serial main's stack frame (no mutable statics); sizes come from model.h. */
 typedef struct {
   uint32_t *rx;          /* TFG_FRAME_CAPACITY(input bytes) bytes, word aligned so the input is */
   uint32_t rx_capacity;  /* in bytes */

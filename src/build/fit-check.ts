@@ -8,8 +8,6 @@ export interface Footprint {
   flashBytes: number;
   /** Static RAM of the model: the arena plus any other mutable data. */
   ramBytes: number;
-  /** Static RAM of the serial firmware's receive and output buffers (src/build/serial-io.ts); 0 for a library. */
-  ioBytes?: number;
   /** The stack the firmware reserves (src/build/stack-plan.ts); the board's stack_bytes when not given. */
   stack?: { limitBytes: number; plannedBytes: number | null; chain?: string[] };
 }
@@ -29,13 +27,12 @@ export function checkFits(board: Board, model: Footprint, modelName = 'the model
   // RAM holds the model's static data, the runtime's, and the whole stack the linker script reserves.
   const stack = model.stack?.limitBytes ?? board.stackBytes;
   const planned = model.stack?.plannedBytes;
-  const io = model.ioBytes ?? 0;
-  const ramNeed = model.ramBytes + io + r.ramBytes + stack;
+  const ramNeed = model.ramBytes + r.ramBytes + stack;
   if (ramNeed > board.ramBytes) {
     const how =
       planned !== null && planned !== undefined ? `, planned from the deepest call chain (${planned.toLocaleString('en-US')} bytes)` : '';
     problems.push(
-      `needs ${kb(ramNeed)} RAM (model ${kb(model.ramBytes)}${io > 0 ? ` + I/O buffers ${kb(io)}` : ''} + runtime ${kb(r.ramBytes)} + stack ${kb(stack)}${how}); ${board.id} has ${kb(board.ramBytes)}`,
+      `needs ${kb(ramNeed)} RAM (model ${kb(model.ramBytes)} + runtime ${kb(r.ramBytes)} + stack ${kb(stack)}${how}); ${board.id} has ${kb(board.ramBytes)}`,
     );
     if (planned && model.stack?.chain) problems.push(`deepest stack: ${model.stack.chain.join(' → ')}`);
   }
@@ -48,10 +45,7 @@ export function checkFits(board: Board, model: Footprint, modelName = 'the model
       fixes.push(
         'for RAM, shrink the activations: int8 if the model is float, or fewer channels and neurons (--compress prune-structured)',
       );
-      if (io > 0)
-        fixes.push(
-          'the I/O buffers hold one serial frame of the input and the output (4× smaller in int8): a smaller input or output shrinks them, or deploy as a library (--lib) with buffers of your own',
-        );
+      if (planned) fixes.push("the stack holds the serial receive buffer (the input, 4× smaller in int8) and the deepest layer's scratch");
     }
     throw new TinyforgeError('model-too-big', `${modelName} does not fit ${board.id}`, {
       location: { file: board.file },

@@ -12,8 +12,6 @@ import { loadBoard } from '../build/boards.ts';
 import { generateModel } from '../codegen/generate.ts';
 import { writeProject, loadProject } from '../codegen/project.ts';
 import { buildProject } from '../build/build-project.ts';
-import { checkFits } from '../build/fit-check.ts';
-import { serialIoBytes } from '../build/serial-io.ts';
 import { openDevice } from '../device/device-session.ts';
 import { packInputs, splitOutputs } from '../device/io-buffers.ts';
 
@@ -58,9 +56,6 @@ export async function runOnBoard(
   const dir = mkdtempSync(join(tmpdir(), 'tinyforge-run-'));
   try {
     const generated = generateModel(g, { board });
-    // Refused before any build when the arena, the I/O buffers and the board's stack do not fit its RAM.
-    const ioBytes = serialIoBytes(g).totalBytes;
-    checkFits(board, { flashBytes: generated.weightBytes, ramBytes: generated.arenaBytes, ioBytes }, g.name);
     writeProject(join(dir, 'project'), {
       graph: g,
       generated,
@@ -70,7 +65,6 @@ export async function runOnBoard(
       lib: false,
       compression: null,
       force: true,
-      ioBufferBytes: ioBytes,
     });
     const project = loadProject(join(dir, 'project'));
     const fw = await buildProject(project, board);

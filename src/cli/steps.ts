@@ -23,7 +23,6 @@ import {
 import { createLog } from '../compress/pass.ts';
 import { loadBoard, type Board } from '../build/boards.ts';
 import { checkFits } from '../build/fit-check.ts';
-import { serialIoBytes } from '../build/serial-io.ts';
 import { ESP_IDF_FOLDER, espIdfProjectFiles } from '../build/esp-idf.ts';
 import { planStack, STACK_GUARD_BYTES, type StackPlan, type UnplannedStack } from '../build/stack-plan.ts';
 import { generateModel, type GeneratedModel } from '../codegen/generate.ts';
@@ -301,16 +300,13 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     );
   }
   // The fit check runs before any build: weights and code estimate for flash; static data, arena and stack for RAM.
-  // The serial firmware's static I/O buffers are counted apart from the model's RAM (the compiled objects hold both).
-  const ioBytes = opts.lib ? 0 : serialIoBytes(prepared.graph).totalBytes;
   const modelRam = generated.arenaBytes + (generated.stream?.stateBytes ?? 0);
-  const ramBytes = stack?.planned ? Math.max(stack.staticRamBytes - ioBytes, modelRam) : modelRam;
+  const ramBytes = stack?.planned ? Math.max(stack.staticRamBytes, modelRam) : modelRam;
   checkFits(
     board,
     {
       flashBytes: generated.weightBytes,
       ramBytes,
-      ioBytes,
       stack: stack && {
         limitBytes: stack.limitBytes,
         plannedBytes: stack.planned ? stack.plannedBytes : null,
@@ -336,7 +332,6 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     force: opts.force,
     inputs: commandInputs(opts),
     stack: stack && manifestStack(stack),
-    ioBufferBytes: opts.lib ? undefined : ioBytes,
     extraFiles: espIdf && Object.fromEntries(Object.entries(espIdf).map(([rel, c]) => [`${ESP_IDF_FOLDER}/${rel}`, c])),
     espIdf: espIdf && ESP_IDF_FOLDER,
     layerKernels: opts.layerKernels,

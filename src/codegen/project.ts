@@ -60,9 +60,6 @@ export interface ProjectManifest {
   stack?: ManifestStack;
   /** `--stream`: the streaming form (`<id>_step` per frame, `<id>_run` = reset + `steps` steps); absent otherwise. */
   stream?: ManifestStream;
-  /** The serial firmware's static receive and output buffers (src/build/serial-io.ts), in bytes; absent in library
-   *  mode and in projects of older versions. */
-  io_buffer_bytes?: number;
   /** ESP boards: the folder (relative to this one) holding the ESP-IDF project for `idf.py build`. */
   esp_idf?: string;
   /** Every file compile wrote here, relative to the folder: a recompile replaces and removes only these (and what
@@ -274,7 +271,6 @@ export function writeProject(
     /** What the command read (model, recipe, dataset): never overwritten, never inside the output. */
     inputs?: (string | undefined)[];
     stack?: ManifestStack;
-    ioBufferBytes?: number;
     /** More files to write with the project (relative path → content), e.g. the ESP-IDF project. */
     extraFiles?: Record<string, string | Uint8Array>;
     espIdf?: string;
@@ -308,7 +304,6 @@ export function writeProject(
     ...(gen.stream
       ? { stream: { steps: gen.stream.steps, step_input_bytes: gen.stream.stepInputBytes, state_bytes: gen.stream.stateBytes } }
       : {}),
-    ...(args.ioBufferBytes !== undefined ? { io_buffer_bytes: args.ioBufferBytes } : {}),
     ...(args.espIdf ? { esp_idf: args.espIdf } : {}),
     files: [...Object.keys(files), MANIFEST].sort(),
   };

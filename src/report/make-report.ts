@@ -101,7 +101,6 @@ export function makeReport(r: ReportInputs): Report {
       flash_bytes: r.elf.flashBytes,
       ram_bytes: r.elf.ramBytes,
       arena_bytes: r.manifest.arena_bytes,
-      io_buffer_bytes: r.manifest.io_buffer_bytes ?? null,
       stack_bytes: r.stack ? r.stack.highWaterBytes : null,
       stack_planned_bytes: r.manifest.stack?.planned_bytes ?? null,
       stack_limit_bytes: r.stack ? r.stack.stackBytes : (r.manifest.stack?.limit_bytes ?? null),

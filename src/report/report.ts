@@ -56,8 +56,6 @@ export interface Report {
     flash_bytes: number;
     ram_bytes: number;
     arena_bytes: number;
-    /** Of ram_bytes, the serial firmware's static receive and output buffers; null for projects that do not say. */
-    io_buffer_bytes: number | null;
     /** Stack high-water measured on the device (painted stack), null when not measured. */
     stack_bytes: number | null;
     /** Deepest stack planned from the compiler's frames at compile time, null when not planned. */

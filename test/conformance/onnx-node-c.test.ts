@@ -83,12 +83,9 @@ describe('ONNX node tests through the generated C', () => {
       'node/test_softmax_axis_1',
       'node/test_relu',
       'node/test_globalaveragepool',
-      // A 161 KB output, more than the board's 64 KB stack: the serial main's static output buffer holds it.
-      'node/test_tile',
     ];
     const sample = cases.filter((c) => wanted.includes(c.name));
-    expect(sample.length).toBeGreaterThanOrEqual(5);
-    expect(sample.map((c) => c.name)).toContain('node/test_tile');
+    expect(sample.length).toBeGreaterThanOrEqual(4);
     for (const { name, g } of sample) {
       const x = loadNodeCase(name).inputs[0];
       const out = await runOnBoard(g, 'mps2-an386', { [g.inputs[0]]: { name: x.name, dims: x.dims, dtype: 'float', data: x.data } });
