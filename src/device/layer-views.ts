@@ -1,21 +1,42 @@
 // Per-layer views of one inference on the device: latency per layer (--profile-layers) and the first layer whose
 // output differs from the reference interpreter (--debug-layers).
 import type { Graph, TensorData } from '../ir/graph.ts';
+import type { Node } from '../ir/graph.ts';
 import { nodeMacs } from '../ir/stats.ts';
 import { runGraph } from '../reference/interpreter.ts';
 import type { DeviceSession } from './device-session.ts';
 import { bytesOf } from './io-buffers.ts';
 import type { LayerLatency } from '../report/report.ts';
 
+/** The spatial window [kH, kW] of a convolution (its weights') or a pool (its kernel); null for other ops. */
+function nodeWindow(node: Node, g: Graph): number[] | null {
+  switch (node.op) {
+    case 'Conv2D':
+    case 'DepthwiseConv2D': {
+      const [, kh, kw] = g.tensors[node.inputs[1]]?.shape ?? [];
+      return kh === undefined ? null : [kh, kw];
+    }
+    case 'MaxPool':
+    case 'AveragePool':
+      return [...node.attrs.kernel];
+    default:
+      return null;
+  }
+}
+
 export async function profileLayers(session: DeviceSession, g: Graph, input: TensorData): Promise<LayerLatency[]> {
   const r = await session.profile(bytesOf(input));
-  return r.layers.map((lat, i) => ({
-    layer: i,
-    node: g.nodes[i]?.name ?? `#${i}`,
-    op: g.nodes[i]?.op ?? '?',
-    latency: lat.value ?? 0,
-    macs: g.nodes[i] ? nodeMacs(g.nodes[i], g) : 0,
-  }));
+  return r.layers.map((lat, i) => {
+    const window = g.nodes[i] ? nodeWindow(g.nodes[i], g) : null;
+    return {
+      layer: i,
+      node: g.nodes[i]?.name ?? `#${i}`,
+      op: g.nodes[i]?.op ?? '?',
+      latency: lat.value ?? 0,
+      macs: g.nodes[i] ? nodeMacs(g.nodes[i], g) : 0,
+      ...(window ? { window } : {}),
+    };
+  });
 }
 
 export interface LayerDiff {

@@ -22,6 +22,8 @@ export interface LayerLatency {
   op: string;
   latency: number;
   macs: number;
+  /** Convolutions' and pools' window [kH, kW] (a 1×1 conv is a pointwise one); absent for other ops. */
+  window?: number[];
 }
 
 export interface Report {

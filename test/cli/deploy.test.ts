@@ -57,6 +57,34 @@ describe('tinyforge deploy', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
   });
 
+  it("--profile-layers gives each convolution and pool its window: the weights' [kH, kW] and the pool kernel", () => {
+    const out = join(dir, 'cnn-layers');
+    const r = cli(
+      'deploy',
+      'examples/mnist-cnn/model.onnx',
+      '--board',
+      'host',
+      '--dataset',
+      'mnist',
+      '--samples',
+      '2',
+      '--profile-layers',
+      '--out',
+      out,
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const g = JSON.parse(readFileSync(join(out, 'model.tfir.json'), 'utf8'));
+    const layers = JSON.parse(r.stdout).latency.per_layer as { op: string; node: string; window?: number[] }[];
+    expect(layers.map((l) => l.op)).toEqual(['Conv2D', 'MaxPool', 'Conv2D', 'MaxPool', 'Reshape', 'Dense', 'Softmax']);
+    for (const [i, l] of layers.entries()) {
+      const node = g.nodes[i];
+      if (l.op === 'Conv2D') expect(l.window, l.node).toEqual(g.tensors[node.inputs[1]].shape.slice(1, 3));
+      else if (l.op === 'MaxPool') expect(l.window, l.node).toEqual(node.attrs.kernel);
+      else expect(l.window, l.node).toBeUndefined();
+    }
+  }, 300_000); // a CNN built for the host under the sanitizers: slow on a loaded machine
+
   it("a model compressed beforehand (.tfir.json): the report's ratio is float32 weight bytes ÷ deployed bytes", async () => {
     const g = importOnnx(new Uint8Array(readFileSync(model)), model);
     const { ir } = await runPipeline(g, [
