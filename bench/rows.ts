@@ -2,7 +2,7 @@
 // settings live: the command printed beside it is the command that ran, with the shipped models and presets.
 import { atLeast, atMost, fmtInt, fmtPct, fmtX, type BenchRow, type Check, type Figure } from './row.ts';
 import { MODELS } from './models.ts';
-import { TFLM_CMSIS_NN, TFLM_CMSIS_NN_M3, TFLM_CMSIS_NN_OTHER_CORES } from './tflm.ts';
+import { TFLM_CMSIS_NN, TFLM_CMSIS_NN_M3, TFLM_CMSIS_NN_OTHER_CORES, TFLM_CMSIS_NN_PER_OP, type OpKind } from './tflm.ts';
 
 /** The parts of report.json (deploy --json) the rows read. */
 export interface DeployReport {
@@ -27,7 +27,7 @@ export interface DeployReport {
   latency: {
     unit: string;
     median: number | null;
-    per_layer?: { node: string; op: string; latency: number; macs: number }[];
+    per_layer?: { node: string; op: string; latency: number; macs: number; window?: number[] }[];
     stream?: { steps: number; step: number | null };
   };
   accuracy: {
@@ -286,6 +286,63 @@ function mlperfRow(key: keyof typeof MLPERF_MODELS): BenchRow {
   };
 }
 
+type Layer = NonNullable<DeployReport['latency']['per_layer']>[number];
+const OP_KINDS: Record<OpKind, { name: string; is: (l: Layer) => boolean }> = {
+  conv: { name: 'conv', is: (l) => l.op === 'Conv2D' },
+  depthwise: { name: 'depthwise', is: (l) => l.op === 'DepthwiseConv2D' },
+  avgpool: { name: 'average pool', is: (l) => l.op === 'AveragePool' },
+  add: { name: 'add', is: (l) => l.op === 'Add' },
+  dense: { name: 'fully connected', is: (l) => l.op === 'Dense' },
+};
+const isPointwise = (l: Layer) => l.op === 'Conv2D' && l.window?.[0] === 1 && l.window?.[1] === 1;
+
+/** Instructions and MACs of the layers `is` picks, from a --profile-layers report. */
+function opTotals(r: DeployReport, is: (l: Layer) => boolean): { instructions: number; macs: number } {
+  const layers = (r.latency.per_layer ?? []).filter(is);
+  return { instructions: layers.reduce((s, l) => s + l.latency, 0), macs: layers.reduce((s, l) => s + l.macs, 0) };
+}
+const totalPerMac = (t: { instructions: number; macs: number }) => (t.macs > 0 ? t.instructions / t.macs : null);
+const fmtM = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : `${Math.round(v / 1e3)} k`);
+
+const PER_OP_MODELS = ['kws', 'ic', 'vww', 'ad'] as const;
+
+/** Where the instructions go, per kind of op, on the four MLPerf Tiny models, beside TFLM + CMSIS-NN's own split. */
+function mlperfPerOpRow(): BenchRow {
+  return {
+    id: 'mlperf-per-op-an386',
+    group: 'mlperf',
+    what: "MLPerf Tiny per op, mps2-an386: instructions per inference (one sample, --profile-layers) beside TFLM+CMSIS-NN's",
+    commands: PER_OP_MODELS.map((k) => {
+      const m = MLPERF_MODELS[k];
+      return `deploy ${m.file} --board mps2-an386 ${m.data.replace(/--samples \d+/, '--samples 1')} --profile-layers`;
+    }),
+    figures: (o) =>
+      PER_OP_MODELS.flatMap((key, i) => {
+        const r = deployed(o, i);
+        const tflm: Partial<Record<OpKind, number>> = TFLM_CMSIS_NN_PER_OP[key];
+        return (Object.keys(tflm) as OpKind[]).map((kind): Figure => {
+          const t = opTotals(r, OP_KINDS[kind].is);
+          const them = tflm[kind]!;
+          const pm = totalPerMac(t);
+          const pw = kind === 'conv' ? totalPerMac(opTotals(r, isPointwise)) : null;
+          const detail = [pm === null ? '' : `${pm.toFixed(2)}/MAC`, pw === null ? '' : `pointwise ${pw.toFixed(2)}/MAC`].filter(Boolean);
+          return {
+            label: `${key}_${kind}`,
+            value: t.instructions,
+            text: `${key.toUpperCase()} ${OP_KINDS[kind].name} ${fmtM(t.instructions)}${detail.length ? ` (${detail.join(', ')})` : ''} vs ${fmtM(them)} (${fmtX(t.instructions / them)})`,
+          };
+        });
+      }),
+    checks: (o) => {
+      const kws = deployed(o, 0);
+      return [
+        atMost('KWS pointwise instructions per MAC', totalPerMac(opTotals(kws, isPointwise)), 1.2, (v) => v.toFixed(2)),
+        atMost('KWS depthwise instructions per MAC', totalPerMac(opTotals(kws, OP_KINDS.depthwise.is)), 2.5, (v) => v.toFixed(2)),
+      ];
+    },
+  };
+}
+
 /** KWS on another core TFLM + CMSIS-NN was measured on. */
 function kwsOtherCore(board: keyof typeof TFLM_CMSIS_NN_OTHER_CORES, core: string, id = `kws-${board}`): BenchRow {
   const tflm = TFLM_CMSIS_NN_OTHER_CORES[board];
@@ -350,6 +407,7 @@ const MLPERF: BenchRow[] = [
   mlperfRow('ic'),
   mlperfRow('vww'),
   mlperfRow('ad'),
+  mlperfPerOpRow(),
   kwsOtherCore('mps2-an385', 'Cortex-M3, no DSP extension'),
   kwsOtherCore('mps2-an385-armv6m', "Cortex-M0 code with the micro:bit's 256 KB flash and 16 KB RAM, timed on mps2-an385"),
   mlperfM3Row('ic'),

@@ -15,6 +15,17 @@ export const TFLM_CMSIS_NN = {
   ad: { instructions: 582_825, arena: 3_024, flash: 307_872 },
 } satisfies Record<string, TflmFigures>;
 
+/** Where TFLM + CMSIS-NN's instructions go on the M4, per kind of op (the same measurement, per kernel call). */
+export const TFLM_CMSIS_NN_PER_OP = {
+  kws: { conv: 5_400_000, depthwise: 2_250_000, avgpool: 51_000 },
+  ic: { conv: 27_500_000, add: 2_330_000 },
+  vww: { conv: 17_600_000, depthwise: 6_460_000 },
+  ad: { dense: 580_000 },
+} satisfies Record<string, Partial<Record<OpKind, number>>>;
+
+/** The kinds of op the per-op figures are given for. */
+export type OpKind = 'conv' | 'depthwise' | 'avgpool' | 'add' | 'dense';
+
 /** KWS instructions per inference with TFLM + CMSIS-NN on the other cores it was measured on (same method). */
 export const TFLM_CMSIS_NN_OTHER_CORES = {
   'mps2-an385': 10_531_605, // Cortex-M3: CMSIS-NN's plain-C paths (no DSP extension)
