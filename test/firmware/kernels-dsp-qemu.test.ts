@@ -196,6 +196,29 @@ describe('DSP kernels on QEMU mps2-an386', () => {
     }
   });
 
+  it('int8 AveragePool: the SXTAB16 path (a channel tail, padding counted or not, ReLU) and windows over 256 positions', () => {
+    for (const [c, kernel, pads, countIncludePad, activation] of [
+      [12, [3, 3], [1, 1, 1, 1], true, 'relu'],
+      [6, [2, 3], [0, 1, 1, 0], false, 'none'],
+      [8, [17, 16], [0, 0, 0, 0], false, 'none'], // 272 positions: the per-channel path
+      [64, [9, 10], [0, 0, 0, 0], false, 'none'], // the whole input, as KWS's last pool
+    ] as const) {
+      const b = new GraphBuilder(`avgpool ${c}`);
+      const [h, w] = kernel[0] > 9 ? [17, 16] : [9, 10];
+      const x = b.input('x', [1, h, w, c], 'i8', q(0.05, -40));
+      const attrs = { kernel: [...kernel], strides: [2, 2], pads: [...pads], countIncludePad, activation };
+      b.output(b.node('AveragePool', [x], attrs as never, { name: 'pool', dtype: 'i8', quant: q(0.05, -40) }));
+      const g = b.build();
+      const inputs = randomInputs(g, 3, c);
+      const run = runOnQemu(generateModel(g, { board: { kernels: 'cortex-m-dsp' } }), inputs);
+      inputs.forEach((xv, i) =>
+        expect(Array.from(run.outputs[i]), `${c} channels ${kernel.join('×')}, sample ${i}`).toEqual(
+          Array.from(bytes(runGraph(g, { x: xv }).outputs[g.outputs[0]])),
+        ),
+      );
+    }
+  });
+
   it('int8 CNN (3×3 padded, grouped strided, 1×1 odd channels): DSP conv identical to the reference on the M4', () => {
     const g = int8Cnn();
     const inputs = randomInputs(g, 3, 8);
