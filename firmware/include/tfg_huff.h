@@ -131,12 +131,15 @@ int32_t tfg_huff_build_codes(const tfg_huff_stream *s, const tfg_huff_parts *p, 
 /* A pair-table entry on the next pair_bits stream bits: a whole kept weight, its gap code (after any gap escapes) and its
  * index code at once: (zeros skipped + 1) << 16 | (the codes' length) << 8 | the weight's low byte. With TFG_HUFF_PAIR_GAP:
  * the gap code (after any escapes) alone, its index code longer than the rest of the table: (zeros skipped + 1) << 16 |
- * (the codes' length) << 8. TFG_HUFF_PAIR_SLOW: not even a gap code fits (codes decoded one by one). The high half of
- * both exceeds any position in a row of up to TFG_HUFF_PAIR_ROW_MAX inputs, and a whole weight's high half minus 2^15
- * (TFG_HUFF_PAIR_GAP's) does too: its zeros + 1 are below 2^12 (≤ 10 escapes of ≤ 255 zeros, then a gap of ≤ 255). */
+ * (the codes' length) << 8. With TFG_HUFF_PAIR_ESCAPES: gap escapes alone, no gap code fits after them: (zeros
+ * skipped) << 16 | (their length) << 8. TFG_HUFF_PAIR_SLOW: not even an escape fits (codes decoded one by one). Zeros
+ * + 1 stay below 2^12 (≤ 10 escapes of ≤ 255 zeros, then a gap of ≤ 255), so in a row of up to TFG_HUFF_PAIR_ROW_MAX
+ * inputs, the position an entry gives minus TFG_HUFF_PAIR_GAP's 2^15 is a position only for a gap entry, and minus
+ * TFG_HUFF_PAIR_ESCAPES's 2^15 + 2^14 only for an escapes entry: one compare per kind. */
 #define TFG_HUFF_PAIR_GAP 0x80000000u
+#define TFG_HUFF_PAIR_ESCAPES 0xC0000000u
 #define TFG_HUFF_PAIR_SLOW 0xFFFF0000u
-#define TFG_HUFF_PAIR_ROW_MAX 0x7000u
+#define TFG_HUFF_PAIR_ROW_MAX 0x3000u
 #define TFG_HUFF_PAIR_SKIP(e) ((e) >> 16)
 #define TFG_HUFF_PAIR_LEN(e) (((e) >> 8) & 0x1Fu)
 

@@ -870,17 +870,17 @@ int32_t tfg_conv2d_f32_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff
  *  per pair-table lookup (the stream's pair width, 1..TFG_HUFF_PAIR_BITS_MAX, else TFG_ERR_CORRUPT); pruned weights
  *  add 0.
  *  @param q as tfg_dense_s8's; with TFG_HUFF_ONE_SCALE q->multiplier / q->shift hold one entry for all channels
- *  @param scratch 4-byte aligned, for the codes' decode form
- *  @param scratch_bytes ≥ tfg_dense_s8_huff_scratch_bytes(s), else TFG_ERR_ARG.  Errors as tfg_dense_f32_huff, and a
+ *  @param scratch 4-byte aligned, for the codes' decode form and the offset inputs
+ *  @param scratch_bytes ≥ tfg_dense_s8_huff_scratch_bytes(s, in_n), else TFG_ERR_ARG.  Errors as tfg_dense_f32_huff, and a
  *  stream without int8 codes is TFG_ERR_CORRUPT. Bit-exact with denseInt8 in src/reference/int8/dense.ts on the
  *  codebook values. */
 tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q,
                              const int8_t *in, const tfg_huff_stream *s, const int32_t *bias, int8_t *out,
                              void *scratch, int32_t scratch_bytes);
-/** Scratch of tfg_dense_s8_huff for stream s: both codes' lookup tables and symbols and the pair table (no codebook
- *  copy). Same figure as
- *  huffScratchBytes in src/packing/huffman-stream.ts. */
-int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s);
+/** Scratch of tfg_dense_s8_huff for stream s and in_n inputs: both codes' lookup tables and symbols and the pair table
+ *  (no codebook copy), then the input row with the input offset added (in_n int16, read by the decode loop without an
+ *  add). Same figure as huffScratchBytes in src/packing/huffman-stream.ts. */
+int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s, int32_t in_n);
 /** int8 Conv2D on an int8 Huffman stream: one output channel's weights at a time decoded into a row of the scratch (0
  *  for pruned weights; rows ≤ TFG_HUFF_ROW_MAX, else TFG_ERR_CORRUPT), then tfg_conv2d_s8's arithmetic.  q as
  *  tfg_dense_s8_huff's
@@ -889,7 +889,7 @@ int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s);
 tfg_status tfg_conv2d_s8_huff(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
                               const tfg_huff_stream *s, const int32_t *bias, int8_t *out, void *scratch,
                               int32_t scratch_bytes);
-/** Scratch of tfg_conv2d_s8_huff: tfg_dense_s8_huff_scratch_bytes(s) + the decoded row (k_h·k_w·in_c/groups bytes).
+/** Scratch of tfg_conv2d_s8_huff: both codes' lookup tables and symbols + the decoded row (k_h·k_w·in_c/groups bytes).
  *  Same figure as huffScratchBytes in src/packing/huffman-stream.ts. */
 int32_t tfg_conv2d_s8_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff_stream *s);
 /** Shape of a GRU/LSTM layer (ONNX layout 0): x [steps, batch, in_n]; out [steps, batch, hidden] when sequence_output,

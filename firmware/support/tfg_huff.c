@@ -150,9 +150,8 @@ static void tfg_huff_fill_weights(const tfg_huff_code *gap, const tfg_huff_code 
   }
 }
 
-/* Pair tables (see tfg_huff.h): every entry starts as TFG_HUFF_PAIR_SLOW; then the kept weights (or their gap codes
- * alone) after 0, 1, 2, … escape codes (as many as leave room for a gap code) overwrite the entries starting with their
- * codes. */
+/* Pair tables (see tfg_huff.h): every entry starts as TFG_HUFF_PAIR_SLOW; then, after 0, 1, 2, … escape codes (as many
+ * as fit), the escapes alone, the kept weights and the gap codes alone overwrite the entries starting with their codes. */
 void tfg_huff_build_pairs(const tfg_huff_code *gap, const tfg_huff_code *index, uint32_t escape, const int8_t *values,
                           uint32_t bits, uint32_t *pairs) {
   for (uint32_t i = 0; i < (1u << bits); ++i) pairs[i] = TFG_HUFF_PAIR_SLOW;
@@ -171,8 +170,13 @@ void tfg_huff_build_pairs(const tfg_huff_code *gap, const tfg_huff_code *index, 
   }
   uint32_t prefix = 0, plen = 0, zeros = 0;
   for (;;) {
+    if (plen) { /* these escapes alone, where nothing below fits after them */
+      const uint32_t e = TFG_HUFF_PAIR_ESCAPES | (zeros << 16) | (plen << 8);
+      uint32_t *to = pairs + (prefix << (bits - plen));
+      for (uint32_t k = 0; k < (1u << (bits - plen)); ++k) to[k] = e;
+    }
     tfg_huff_fill_weights(gap, index, escape, values, bits, prefix, plen, zeros, pairs);
-    if (!escape_len || plen + escape_len + 1u > bits) return; /* room for a gap code after one more escape? */
+    if (!escape_len || plen + escape_len > bits) return; /* room for one more escape? */
     prefix = (prefix << escape_len) | escape_code;
     plen += escape_len;
     zeros += escape;

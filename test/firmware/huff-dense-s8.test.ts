@@ -86,7 +86,7 @@ function runKernel(layers: { l: Layer; st: WeightStream }[]): { status: number; 
     uint8_t *copy = malloc(${bytes.length}); /* exact size: ASan flags any read past the stream */
     memcpy(copy, good, ${bytes.length});
     const tfg_huff_stream s = { copy, ${bytes.length}u, ${st.bits}u, ${crc32}u, ${st.count}u, ${l.codebook.length - 1}u, ${st.gapEscape}u, ${tableBits}u, ${flags}u };
-    const int32_t need = tfg_dense_s8_huff_scratch_bytes(&s);
+    const int32_t need = tfg_dense_s8_huff_scratch_bytes(&s, ${l.inN});
     void *scratch = malloc((size_t)need);
     const int st = tfg_huff_verify(&s) ? tfg_dense_s8_huff(1, ${l.inN}, ${l.out}, &q, x, &s, NULL, y, scratch, need) : -99;
     printf("case ${c} status %d\\n", st);
@@ -150,6 +150,8 @@ describe('tfg_dense_s8_huff decode paths (host, ASan/UBSan)', () => {
     expect(st.gapEscape).toBeGreaterThan(0);
     // Weights behind escapes whose codes all fit the pair table: the multi-code entries this case is about.
     expect(codes.filter((c) => c.escapes > 0 && c.bits <= bits).length).toBeGreaterThan(10);
+    // … and escapes whose gap code does not fit after them: the escapes alone, then the rest by the next lookup.
+    expect(codes.filter((c) => c.escapes > 0 && c.gapBits > bits).length).toBeGreaterThan(0);
     const [run] = runKernel([{ l, st }]);
     expect(run.status).toBe(0);
     const want = expected(l);

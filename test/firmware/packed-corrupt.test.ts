@@ -89,7 +89,7 @@ static int run(const uint8_t *d, uint32_t bytes, uint32_t nbits, int conv) {
   int st;
   tfg_conv_geom g = { 1, 1, 1, ${IN_N}, 1, 1, ${OUT_N}, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1 };
 #ifdef INT8_KERNELS /* identity requantization: y = the row sum of the int8 codes (x = 1, offset 0), clamped */
-  const int32_t need = conv ? tfg_conv2d_s8_huff_scratch_bytes(&g, &s) : tfg_dense_s8_huff_scratch_bytes(&s);
+  const int32_t need = conv ? tfg_conv2d_s8_huff_scratch_bytes(&g, &s) : tfg_dense_s8_huff_scratch_bytes(&s, ${IN_N});
   void *scratch = malloc((size_t)need); /* exact size, as codegen places it: ASan flags any write past it */
   int8_t x[${IN_N}], y[${OUT_N}];
   for (int i = 0; i < ${IN_N}; ++i) x[i] = 1;

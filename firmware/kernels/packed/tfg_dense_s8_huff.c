@@ -43,7 +43,9 @@ tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const t
                              void *scratch, int32_t scratch_bytes) {
   const uint32_t total = (uint32_t)in_n * (uint32_t)out_n;
   tfg_huff_scratch sp;
-  if (scratch_bytes < tfg_huff_scratch_layout(s, 0, 0, scratch, &sp)) return TFG_ERR_ARG;
+  if (scratch_bytes < tfg_dense_s8_huff_scratch_bytes(s, in_n)) return TFG_ERR_ARG;
+  const int32_t layout = tfg_huff_scratch_layout(s, 0, 0, scratch, &sp);
+  int16_t *const xo = (int16_t *)(void *)((uint8_t *)scratch + ((layout + 1) & ~1)); /* the input row, offset added */
   tfg_huff_parts p;
   const int8_t *codebook = tfg_huff_open_s8(s, total, &p);
   const uint32_t pair_bits = tfg_huff_pair_bits(s);
@@ -67,6 +69,7 @@ tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const t
   const int32_t input_offset = q->input_offset;
   for (int32_t b = 0; b < batch; ++b) {
     const int8_t *const x = in + (size_t)b * (size_t)in_n;
+    for (int32_t i = 0; i < in_n; ++i) xo[i] = (int16_t)(x[i] + input_offset);
     int8_t *const y = out + (size_t)b * (size_t)out_n;
     uint32_t bit = 0, left = s->count;
     uint32_t col = ~0u; /* the previous kept weight's position in row o (wraps to −1 at a row's start) */
@@ -80,24 +83,29 @@ tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const t
       uint32_t n = bit < fast_end ? (fast_end - bit) >> 5 : 0u;
       if (n > left) n = left;
       const uint32_t budget = n;
-      while (n > 0u) {
-        const uint32_t e = pairs[(tfg_huff_peek32(data + (bit >> 3)) << (bit & 7u)) >> pair_shift];
-        uint32_t at = col + TFG_HUFF_PAIR_SKIP(e), used = TFG_HUFF_PAIR_LEN(e);
-        int32_t w = (int8_t)(uint8_t)e;
-        if (at >= row_n) { /* a later row, a slow entry, or a gap code alone (its flag lifts `at` by 2^15) */
-          at -= TFG_HUFF_PAIR_SKIP(TFG_HUFF_PAIR_GAP);
-          if (at >= row_n) break;
-          const uint32_t ib = bit + used;
-          const uint32_t ie = itab[(tfg_huff_peek32(data + (ib >> 3)) << (ib & 7u)) >> ishift];
-          if (ie < 256u) break; /* an index code longer than its table */
-          used += ie >> 8;
-          w = codebook[ie & 0xFFu];
-        }
-        bit += used;
-        col = at;
-        acc += ((int32_t)x[at] + input_offset) * w;
-        --n;
-      }
+      if (n > 0u) do {
+          const uint32_t e = pairs[(tfg_huff_peek32(data + (bit >> 3)) << (bit & 7u)) >> pair_shift];
+          uint32_t at = col + TFG_HUFF_PAIR_SKIP(e), used = TFG_HUFF_PAIR_LEN(e);
+          int32_t w = (int8_t)(uint8_t)e;
+          if (at >= row_n) { /* a later row, a slow entry, a gap code or escapes alone (their flags lift `at`) */
+            at -= TFG_HUFF_PAIR_SKIP(TFG_HUFF_PAIR_GAP);
+            if (at >= row_n) {
+              at -= TFG_HUFF_PAIR_SKIP(TFG_HUFF_PAIR_ESCAPES) - TFG_HUFF_PAIR_SKIP(TFG_HUFF_PAIR_GAP);
+              if (at >= row_n) break;
+              w = 0;  /* escapes alone: their zeros skipped in this row (0 added at the last), a gap code follows */
+              ++left; /* a lookup of the budget, not a kept weight */
+            } else {  /* the gap code alone: the index code by one lookup in its own table */
+              const uint32_t ib = bit + used;
+              const uint32_t ie = itab[(tfg_huff_peek32(data + (ib >> 3)) << (ib & 7u)) >> ishift];
+              if (ie < 256u) break; /* an index code longer than its table */
+              used += ie >> 8;
+              w = codebook[ie & 0xFFu];
+            }
+          }
+          bit += used;
+          col = at;
+          acc += (int32_t)xo[at] * w;
+        } while (--n > 0u);
       left -= budget - n;
       if (left == 0u) break;
       /* One kept weight past the loop: by one lookup when its codes fit the table, else code by code. */
@@ -109,7 +117,8 @@ tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const t
         bit += TFG_HUFF_PAIR_LEN(e);
         skip = TFG_HUFF_PAIR_SKIP(e);
         w = (int8_t)(uint8_t)e;
-      } else if (e != TFG_HUFF_PAIR_SLOW) { /* the gap code: then the index code by its own table (or walk) */
+      } else if ((e & TFG_HUFF_PAIR_ESCAPES) ==
+                 TFG_HUFF_PAIR_GAP) { /* the gap code: then the index code by its table */
         bit += TFG_HUFF_PAIR_LEN(e);
         skip = TFG_HUFF_PAIR_SKIP(e & ~TFG_HUFF_PAIR_GAP);
         uint32_t ie = 0;
@@ -137,7 +146,7 @@ tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const t
         acc = 0;
         col -= row_n;
       }
-      acc += ((int32_t)x[col] + input_offset) * w;
+      acc += (int32_t)xo[col] * w;
       --left;
     }
     for (; o < out_n; ++o) { /* the last rows (and any all-zero rows at the end) */
@@ -149,6 +158,6 @@ tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const t
   return TFG_OK;
 }
 
-int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s) {
-  return tfg_huff_scratch_layout(s, 0, 0, NULL, NULL);
+int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s, int32_t in_n) {
+  return ((tfg_huff_scratch_layout(s, 0, 0, NULL, NULL) + 1) & ~1) + 2 * (in_n > 0 ? in_n : 0);
 }
