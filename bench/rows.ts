@@ -14,7 +14,7 @@ export interface DeployReport {
     original_bytes: number;
     macs_before?: number;
     params_before?: number;
-    layers?: { node: string; op: string; format: string; bytes: number; kept_weights?: number }[];
+    layers?: { node: string; op: string; format: string; bytes: number; params: number; kept_weights?: number }[];
   };
   memory: {
     flash_bytes: number;
@@ -112,8 +112,11 @@ function perMac(r: DeployReport, op: string): number | null {
 }
 
 /**
- * The Huffman decoder's instructions per kept weight: each packed layer's profiled instructions minus what its kept
- * MACs cost in the same layer of the dense int8 build (`dense`, same board), over all kept weights.
+ * The Huffman decoder's instructions per kept weight: each packed Dense layer's profiled instructions minus what its
+ * kept MACs cost in the same layer of the dense int8 build (`dense`, same board), over all kept weights. A layer's
+ * kept_weights counts every non-zero constant it reads, its biases included: the biases (params − MACs of a batch-1
+ * Dense) are taken off, as they are neither coded in the stream nor MACs. Null for other layers (their MACs are not
+ * their weights). The streams' CRC-32 is not in these figures: the model checks it once, before its first inference.
  */
 function decodePerKeptWeight(packed: DeployReport, dense: DeployReport): number | null {
   let decode = 0;
@@ -122,9 +125,10 @@ function decodePerKeptWeight(packed: DeployReport, dense: DeployReport): number 
     if (!l.format.startsWith('huffman') || !l.kept_weights) continue;
     const p = packed.latency.per_layer?.find((x) => x.node === l.node);
     const d = dense.latency.per_layer?.find((x) => x.node === l.node);
-    if (!p || !d || d.macs === 0) return null;
-    decode += p.latency - l.kept_weights * (d.latency / d.macs);
-    kept += l.kept_weights;
+    if (!p || !d || d.macs === 0 || l.op !== 'Dense') return null;
+    const keptWeights = l.kept_weights - (l.params - d.macs);
+    decode += p.latency - keptWeights * (d.latency / d.macs);
+    kept += keptWeights;
   }
   return kept > 0 ? decode / kept : null;
 }

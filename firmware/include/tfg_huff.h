@@ -1,7 +1,7 @@
 /* tfg_huff.h: the canonical-Huffman weight streams of the packed (Deep Compression) kernels. Per symbol: a 32-bit bit
  * buffer refilled byte by byte and one lookup in a per-code table on the next table_bits bits (inline here: the
- * decoders' inner loop); before a layer, the stream's header and CRC-32 are checked and each code's decode form is
- * built from its flash lengths, and codes longer than the table take the canonical walk (out of line, in
+ * decoders' inner loop); before a layer, the stream's header is checked and each code's decode form is built from its
+ * flash lengths (the CRC-32 is checked once, tfg_huff_verify), and codes longer than the table take the canonical walk (out of line, in
  * firmware/support/tfg_huff.c). The stream layout: tfg_huff_stream in tfg_kernels.h, src/packing/huffman-stream.ts. */
 #ifndef TFG_HUFF_H
 #define TFG_HUFF_H
@@ -68,7 +68,7 @@ static inline uint32_t tfg_huff_peek32(const uint8_t *p) {
 }
 
 /* After the last symbol: did the codes use exactly the stream's `bits`? Codes running into the last byte's padding or
- * past the end (decoded from zeros, never read from memory) fail here; the CRC already vouched for the bytes. */
+ * past the end (decoded from zeros, never read from memory) fail here; tfg_huff_verify vouched for the bytes. */
 static inline int32_t tfg_huff_used_exactly(const tfg_huff_reader *r, uint32_t bits) {
   return r->have >= 0 && r->next * 8u - (uint32_t)r->have == bits;
 }
@@ -114,7 +114,7 @@ int32_t tfg_huff_scratch_layout(const tfg_huff_stream *s, int32_t float_codebook
                                 tfg_huff_scratch *parts);
 
 /* A float kernel's checks before any decoding (at most `total` coded weights, table widths the decoders can hold, parts
- * that add up to `bytes`, CRC-32 over all of `data`), then where the parts of `data` start into *p and the codebook as
+ * that add up to `bytes`; not the CRC: tfg_huff_verify), then where the parts of `data` start into *p and the codebook as
  * floats into codebook[tfg_huff_codebook_n(s)]. out_c: the layer's output channels (the count of biases a
  * TFG_HUFF_HALF_BIAS stream holds). 0 when damaged or when the stream holds int8 codes (an int8 kernel's). */
 int32_t tfg_huff_open(const tfg_huff_stream *s, uint32_t total, uint32_t out_c, float *codebook, tfg_huff_parts *p);
@@ -128,17 +128,23 @@ const int8_t *tfg_huff_open_s8(const tfg_huff_stream *s, uint32_t total, tfg_huf
 int32_t tfg_huff_build_codes(const tfg_huff_stream *s, const tfg_huff_parts *p, uint16_t *counts, uint8_t *symbols,
                              uint16_t *tables, tfg_huff_code *index, tfg_huff_code *gap);
 
-/* A pair-table entry on the next pair_bits stream bits: TFG_HUFF_PAIR_WEIGHT: a whole kept weight, (gap + 1) << 16 |
- * (both codes' lengths) << 8 | the weight's low byte. Otherwise the gap code alone fits: (gap + 1) << 16 | its length << 8
- * (the index code follows, decoded with its own table), or with TFG_HUFF_PAIR_ESCAPE the escape: escape << 16 | its
- * length << 8 (another gap code follows). 0: a gap code longer than the table (decoded code by code). */
-#define TFG_HUFF_PAIR_WEIGHT 0x2000u
-#define TFG_HUFF_PAIR_ESCAPE 0x4000u
+/* A pair-table entry on the next pair_bits stream bits: a whole kept weight, its gap code (after any gap escapes) and its
+ * index code at once: (zeros skipped + 1) << 16 | (the codes' length) << 8 | the weight's low byte. With TFG_HUFF_PAIR_GAP:
+ * the gap code (after any escapes) alone, its index code longer than the rest of the table: (zeros skipped + 1) << 16 |
+ * (the codes' length) << 8. With TFG_HUFF_PAIR_ESCAPES: gap escapes alone, no gap code fits after them: (zeros
+ * skipped) << 16 | (their length) << 8. TFG_HUFF_PAIR_SLOW: not even an escape fits (codes decoded one by one). Zeros
+ * + 1 stay below 2^12 (≤ 10 escapes of ≤ 255 zeros, then a gap of ≤ 255), so in a row of up to TFG_HUFF_PAIR_ROW_MAX
+ * inputs, the position an entry gives minus TFG_HUFF_PAIR_GAP's 2^15 is a position only for a gap entry, and minus
+ * TFG_HUFF_PAIR_ESCAPES's 2^15 + 2^14 only for an escapes entry: one compare per kind. */
+#define TFG_HUFF_PAIR_GAP 0x80000000u
+#define TFG_HUFF_PAIR_ESCAPES 0xC0000000u
+#define TFG_HUFF_PAIR_SLOW 0xFFFF0000u
+#define TFG_HUFF_PAIR_ROW_MAX 0x3000u
 #define TFG_HUFF_PAIR_SKIP(e) ((e) >> 16)
 #define TFG_HUFF_PAIR_LEN(e) (((e) >> 8) & 0x1Fu)
 
-/* Fills pairs[1 << bits] from the built codes: every kept weight whose gap code (none when the stream is dense) and
- * index code fit in `bits` together. values: the int8 codebook (the entry's low byte is the weight), or NULL (the
+/* Fills pairs[1 << bits] from the built codes: every kept weight whose escapes, gap code (none when the stream is dense)
+ * and index code fit in `bits` together. values: the int8 codebook (the entry's low byte is the weight), or NULL (the
  * index). `escape`: the stream's gap escape (0 when dense). */
 void tfg_huff_build_pairs(const tfg_huff_code *gap, const tfg_huff_code *index, uint32_t escape, const int8_t *values,
                           uint32_t bits, uint32_t *pairs);

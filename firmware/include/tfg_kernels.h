@@ -22,7 +22,7 @@
 #endif
 
 /** What every kernel returns. TFG_ERR_ARG: an argument the kernel checks is out of range; TFG_ERR_CORRUPT: packed
- *  weights failed their length/CRC check or held an invalid code. Either way the output is not valid, and the generated
+ *  weights failed their length or CRC check (tfg_huff_verify) or held an invalid code. Either way the output is not valid, and the generated
  *  <model>_run stops at the first status other than TFG_OK and returns it. A generated <model>_init returns
  *  TFG_ERR_ARENA_TOO_SMALL for an arena below the model's <MODEL>_ARENA_BYTES (or none where it has no default) and
  *  TFG_ERR_ARENA_MISALIGNED for one not TFG_ARENA_ALIGN-aligned. */
@@ -833,13 +833,20 @@ typedef struct {
   uint32_t bytes, bits, crc32, count;
   uint8_t codebook_n1, gap_escape, table_bits, flags;
 } tfg_huff_stream;
+/** 1 when stream s's bytes are the ones codegen wrote: its CRC-32 over all of `data` matches. It guards against a
+ *  damaged flash image (a bad or partial programming, a wrong image, a bit flipped in storage), and runs once, not per
+ *  inference: the generated model checks every stream in <id>_init and before its first <id>_run, and refuses to run
+ *  on a damaged one (TFG_ERR_CORRUPT); calling <id>_init again checks them again. The kernels do not repeat it; on a
+ *  damaged stream they still never read or write out of bounds, and catch most damage themselves (bad codes, positions
+ *  past the layer, a bit count that does not match). */
+int32_t tfg_huff_verify(const tfg_huff_stream *s);
 /** Float Dense decoding the weights' Huffman stream while it computes (no row buffer): codebook values (float or half),
  *  pruned weights 0.
  *  @param s the stream (tfg_huff_stream, float or half codebook)
  *  @param bias [out_n] float, or NULL; used when the stream holds none
  *  @param scratch 4-byte aligned, for the codebook as floats and the codes' decode form
  *  @param scratch_bytes ≥ tfg_dense_f32_huff_scratch_bytes(s), else TFG_ERR_ARG.  Returns TFG_ERR_CORRUPT on a wrong
- *  length or CRC, bad code lengths, a bad code or a read past `bits` (never past `bytes`). Matches dense in
+ *  length, bad code lengths, a bad code or a read past `bits` (never past `bytes`). Matches dense in
  *  src/reference/float/dense.ts on the codebook values up to float accumulation order. */
 tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const tfg_huff_stream *s,
                               const float *bias, float act_min, float act_max, float *out, void *scratch,
@@ -863,17 +870,17 @@ int32_t tfg_conv2d_f32_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff
  *  per pair-table lookup (the stream's pair width, 1..TFG_HUFF_PAIR_BITS_MAX, else TFG_ERR_CORRUPT); pruned weights
  *  add 0.
  *  @param q as tfg_dense_s8's; with TFG_HUFF_ONE_SCALE q->multiplier / q->shift hold one entry for all channels
- *  @param scratch 4-byte aligned, for the codes' decode form
- *  @param scratch_bytes ≥ tfg_dense_s8_huff_scratch_bytes(s), else TFG_ERR_ARG.  Errors as tfg_dense_f32_huff, and a
+ *  @param scratch 4-byte aligned, for the codes' decode form and the offset inputs
+ *  @param scratch_bytes ≥ tfg_dense_s8_huff_scratch_bytes(s, in_n), else TFG_ERR_ARG.  Errors as tfg_dense_f32_huff, and a
  *  stream without int8 codes is TFG_ERR_CORRUPT. Bit-exact with denseInt8 in src/reference/int8/dense.ts on the
  *  codebook values. */
 tfg_status tfg_dense_s8_huff(int32_t batch, int32_t in_n, int32_t out_n, const tfg_s8_channel_quant *q,
                              const int8_t *in, const tfg_huff_stream *s, const int32_t *bias, int8_t *out,
                              void *scratch, int32_t scratch_bytes);
-/** Scratch of tfg_dense_s8_huff for stream s: both codes' lookup tables and symbols and the pair table (no codebook
- *  copy). Same figure as
- *  huffScratchBytes in src/packing/huffman-stream.ts. */
-int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s);
+/** Scratch of tfg_dense_s8_huff for stream s and in_n inputs: both codes' lookup tables and symbols and the pair table
+ *  (no codebook copy), then the input row with the input offset added (in_n int16, read by the decode loop without an
+ *  add). Same figure as huffScratchBytes in src/packing/huffman-stream.ts. */
+int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s, int32_t in_n);
 /** int8 Conv2D on an int8 Huffman stream: one output channel's weights at a time decoded into a row of the scratch (0
  *  for pruned weights; rows ≤ TFG_HUFF_ROW_MAX, else TFG_ERR_CORRUPT), then tfg_conv2d_s8's arithmetic.  q as
  *  tfg_dense_s8_huff's
@@ -882,7 +889,7 @@ int32_t tfg_dense_s8_huff_scratch_bytes(const tfg_huff_stream *s);
 tfg_status tfg_conv2d_s8_huff(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
                               const tfg_huff_stream *s, const int32_t *bias, int8_t *out, void *scratch,
                               int32_t scratch_bytes);
-/** Scratch of tfg_conv2d_s8_huff: tfg_dense_s8_huff_scratch_bytes(s) + the decoded row (k_h·k_w·in_c/groups bytes).
+/** Scratch of tfg_conv2d_s8_huff: both codes' lookup tables and symbols + the decoded row (k_h·k_w·in_c/groups bytes).
  *  Same figure as huffScratchBytes in src/packing/huffman-stream.ts. */
 int32_t tfg_conv2d_s8_huff_scratch_bytes(const tfg_conv_geom *g, const tfg_huff_stream *s);
 /** Shape of a GRU/LSTM layer (ONNX layout 0): x [steps, batch, in_n]; out [steps, batch, hidden] when sequence_output,

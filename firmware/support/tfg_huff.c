@@ -1,5 +1,5 @@
-/* tfg_huff.c: the out-of-line part of tfg_huff.h, run once per layer (header and CRC checks, building each code's
- * decode form) or rarely (the canonical walk for codes longer than the lookup table). */
+/* tfg_huff.c: the out-of-line part of tfg_huff.h, run once (the CRC check), once per layer (header checks, building each
+ * code's decode form) or rarely (the canonical walk for codes longer than the lookup table). */
 #include "tfg_huff.h"
 #include "tfg_crc32.h"
 
@@ -24,8 +24,10 @@ int32_t tfg_huff_scratch_layout(const tfg_huff_stream *s, int32_t float_codebook
   return (int32_t)(codebook_bytes + pair_bytes + 2u * entries + symbols + (uint32_t)row_bytes);
 }
 
+int32_t tfg_huff_verify(const tfg_huff_stream *s) { return s->data && tfg_crc32(s->data, s->bytes) == s->crc32; }
+
 /* Header checks before any decoding (at most `total` coded weights, table widths the decoders can hold, parts that add
- * up to `bytes`, CRC-32 over all of `data`), then where the parts of `data` start into *p. The codebook takes 1 byte an
+ * up to `bytes`; the CRC-32 is tfg_huff_verify's, once, not every call's), then where the parts of `data` start into *p. The codebook takes 1 byte an
  * entry (TFG_HUFF_INT8_CODEBOOK), 2 (TFG_HUFF_HALF_CODEBOOK) or 4 (float). out_c: the layer's output channels (the
  * count of biases a TFG_HUFF_HALF_BIAS stream holds). 0 when damaged. */
 static int32_t tfg_huff_check(const tfg_huff_stream *s, uint32_t total, uint32_t out_c, tfg_huff_parts *p) {
@@ -40,7 +42,7 @@ static int32_t tfg_huff_check(const tfg_huff_stream *s, uint32_t total, uint32_t
   p->gap_lengths = p->index_lengths + TFG_HUFF_LENGTHS_BYTES(n);
   p->stream = p->gap_lengths + TFG_HUFF_LENGTHS_BYTES(tfg_huff_gap_symbols(s));
   p->stream_bytes = (s->bits + 7u) / 8u;
-  return (uint32_t)(p->stream - s->data) + p->stream_bytes == s->bytes && tfg_crc32(s->data, s->bytes) == s->crc32;
+  return (uint32_t)(p->stream - s->data) + p->stream_bytes == s->bytes;
 }
 
 /* A float kernel's tfg_huff_check, then the codebook as floats into codebook[tfg_huff_codebook_n(s)]. 0 when damaged or
@@ -117,40 +119,67 @@ int32_t tfg_huff_build_codes(const tfg_huff_stream *s, const tfg_huff_parts *p, 
                         tables + (1u << index_bits), gap);
 }
 
-/* Pair tables (see tfg_huff.h): each gap code (in canonical order, lengths rising) followed by each index code that
- * fits beside it fills the 2^(bits − both lengths) entries starting with both codes. */
-void tfg_huff_build_pairs(const tfg_huff_code *gap, const tfg_huff_code *index, uint32_t escape, const int8_t *values,
-                          uint32_t bits, uint32_t *pairs) {
-  for (uint32_t i = 0; i < (1u << bits); ++i) pairs[i] = 0;
-  uint32_t gap_code = 0, gap_len = escape ? 1u : 0u, gap_left = escape ? gap->count[1] : 1u, gap_at = 0;
-  for (;;) { /* one gap code a turn (a dense stream: one turn, gap 0 in no bits) */
-    while (gap_left == 0u) {
-      if (++gap_len > bits) return; /* longer gap codes are decoded code by code */
-      gap_code <<= 1;
-      gap_left = gap->count[gap_len];
-    }
-    const uint32_t g = escape ? gap->symbols[gap_at] : 0u;
-    if (escape) { /* the gap code alone; the pairs below overwrite the prefixes an index code completes */
-      const uint32_t e =
-          g == escape ? (escape << 16) | (gap_len << 8) | TFG_HUFF_PAIR_ESCAPE : ((g + 1u) << 16) | (gap_len << 8);
-      uint32_t *to = pairs + (gap_code << (bits - gap_len));
-      for (uint32_t k = 0; k < (1u << (bits - gap_len)); ++k) to[k] = e;
-    }
-    if (g != escape || !escape) {
+/* Fills the pair-table entries of every kept weight whose codes, after `prefix` (plen bits: the escapes before them,
+ * `zeros` zeros in all), fit in `bits`: each gap code but the escape (none when dense) then each index code beside it. */
+static void tfg_huff_fill_weights(const tfg_huff_code *gap, const tfg_huff_code *index, uint32_t escape,
+                                  const int8_t *values, uint32_t bits, uint32_t prefix, uint32_t plen, uint32_t zeros,
+                                  uint32_t *pairs) {
+  uint32_t gap_code = 0, gap_at = 0;
+  for (uint32_t gap_len = escape ? 1u : 0u; plen + gap_len < bits; ++gap_len, gap_code <<= 1) {
+    const uint32_t gap_n = escape ? gap->count[gap_len] : 1u; /* dense: one turn, gap 0 in no bits */
+    for (uint32_t j = 0; j < gap_n; ++j, ++gap_code, ++gap_at) {
+      const uint32_t g = escape ? gap->symbols[gap_at] : 0u;
+      if (escape && g == escape) continue;
+      const uint32_t head = (prefix << gap_len) | gap_code, head_len = plen + gap_len;
+      if (escape) { /* the gap code alone (its index code decoded next); the weights below overwrite where they fit */
+        const uint32_t e = TFG_HUFF_PAIR_GAP | ((zeros + g + 1u) << 16) | (head_len << 8);
+        uint32_t *to = pairs + (head << (bits - head_len));
+        for (uint32_t k = 0; k < (1u << (bits - head_len)); ++k) to[k] = e;
+      }
       uint32_t code = 0, at = 0;
-      for (uint32_t len = 1u; gap_len + len <= bits; ++len, code <<= 1) {
-        for (uint32_t j = 0; j < index->count[len]; ++j, ++code, ++at) {
-          const uint32_t s = index->symbols[at], total = gap_len + len, span = 1u << (bits - total);
-          const uint32_t e = ((g + 1u) << 16) | (total << 8) | TFG_HUFF_PAIR_WEIGHT | (values ? (uint8_t)values[s] : s);
-          uint32_t *to = pairs + ((((gap_code << len) | code)) << (bits - total));
+      for (uint32_t len = 1u; head_len + len <= bits; ++len, code <<= 1) {
+        for (uint32_t i = 0; i < index->count[len]; ++i, ++code, ++at) {
+          const uint32_t s = index->symbols[at], total = head_len + len, span = 1u << (bits - total);
+          const uint32_t e = ((zeros + g + 1u) << 16) | (total << 8) | (values ? (uint8_t)values[s] : s);
+          uint32_t *to = pairs + (((head << len) | code) << (bits - total));
           for (uint32_t k = 0; k < span; ++k) to[k] = e;
         }
       }
     }
     if (!escape) return;
-    ++gap_code;
-    ++gap_at;
-    --gap_left;
+  }
+}
+
+/* Pair tables (see tfg_huff.h): every entry starts as TFG_HUFF_PAIR_SLOW; then, after 0, 1, 2, … escape codes (as many
+ * as fit), the escapes alone, the kept weights and the gap codes alone overwrite the entries starting with their codes. */
+void tfg_huff_build_pairs(const tfg_huff_code *gap, const tfg_huff_code *index, uint32_t escape, const int8_t *values,
+                          uint32_t bits, uint32_t *pairs) {
+  for (uint32_t i = 0; i < (1u << bits); ++i) pairs[i] = TFG_HUFF_PAIR_SLOW;
+  uint32_t escape_code = 0, escape_len = 0;
+  if (escape) { /* the escape's canonical code */
+    uint32_t code = 0, at = 0;
+    for (uint32_t len = 1u; len <= 15u && !escape_len; ++len, code <<= 1) {
+      for (uint32_t j = 0; j < gap->count[len]; ++j, ++code, ++at) {
+        if (gap->symbols[at] == escape) {
+          escape_code = code;
+          escape_len = len;
+          break;
+        }
+      }
+    }
+  }
+  uint32_t prefix = 0, plen = 0, zeros = 0;
+  for (;;) {
+    if (plen) { /* these escapes alone, where nothing below fits after them */
+      const uint32_t e = TFG_HUFF_PAIR_ESCAPES | (zeros << 16) | (plen << 8);
+      uint32_t *to = pairs + (prefix << (bits - plen));
+      for (uint32_t k = 0; k < (1u << (bits - plen)); ++k) to[k] = e;
+    }
+    tfg_huff_fill_weights(gap, index, escape, values, bits, prefix, plen, zeros, pairs);
+    if (!escape_len || plen + escape_len > bits) return; /* room for one more escape? */
+    prefix = (prefix << escape_len) | escape_code;
+    plen += escape_len;
+    zeros += escape;
   }
 }
 

@@ -136,6 +136,8 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
     names.init,
     names.defaultArena,
     names.arenaBase,
+    names.checkStreams,
+    names.streamsChecked,
     ...(form ? [names.reset, names.step, names.state, names.stepLayers] : []),
   ]);
   const weightTable = new WeightTable(g, cNames);
@@ -298,6 +300,10 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
     inputNames: cComment(g.inputs.join('", "')),
     outputNames: cComment(g.outputs.join('", "')),
     copies,
+    streamCheck: weightTable
+      .huffStreams()
+      .map((id) => `tfg_huff_verify(&${id})`)
+      .join(' &&\n      '),
     stream: form ? { steps: form.steps, stepInputBytes: form.frameBytes, stateBytes, resets } : false,
   };
   const files: Record<string, string> = {

@@ -25,6 +25,10 @@ export interface ModelNames {
   step: string;
   state: string;
   stepLayers: string;
+  /** A model with Huffman weight streams: the static function CRC-checking them all (tfg_huff_verify) and the static
+   *  result it keeps (0 before the first check, 1 when intact, TFG_ERR_CORRUPT). */
+  checkStreams: string;
+  streamsChecked: string;
   /** The static default arena and the pointer init sets (both `static` in the model's C file). */
   defaultArena: string;
   arenaBase: string;
@@ -93,6 +97,8 @@ export function modelNames(id: string = DEFAULT_MODEL_ID): ModelNames {
     step: `${id}_step`,
     state: `${id}_state`,
     stepLayers: `${id}_step_layers`,
+    checkStreams: `${id}_check_streams`,
+    streamsChecked: `${id}_streams_checked`,
     defaultArena: `${id}_default_arena`,
     arenaBase: `${id}_arena`,
     noStaticArena: `${macro}_NO_STATIC_ARENA`,

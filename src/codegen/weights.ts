@@ -88,6 +88,12 @@ export class WeightTable {
     return this.streams.get(name);
   }
 
+  /** The Huffman stream descriptors declared so far (`<id>_stream`, first-use order): the streams the generated model
+   *  CRC-checks once (tfg_huff_verify) before it runs. */
+  huffStreams(): string[] {
+    return [...this.packs.entries()].filter(([, p]) => p.descriptor).map(([name]) => `${this.ids.get(name)!.id}_stream`);
+  }
+
   isWeight(name: string): boolean {
     return isConstant(this.g.tensors[name]);
   }

@@ -171,12 +171,14 @@ export function pairTableBits(st: WeightStream, floatCodebook: boolean, rowBytes
 /** Bytes of a Huffman decoder's scratch in the arena, as tfg_huff_scratch_layout (firmware/support/tfg_huff.c) sizes it
  *  from the descriptor: the codebook as floats (float kernels), the pair table (int8 Dense: pairTableBits), both
  *  codes' lookup tables (one entry for a dense stream's absent gap code) and symbols, and a conv kernel's decoded row
- *  of `rowBytes`. */
-export function huffScratchBytes(st: WeightStream, floatCodebook: boolean, rowBytes: number): number {
+ *  of `rowBytes`; for the int8 Dense, `denseInputs` int16 inputs with the input offset added (2-byte aligned after the
+ *  rest), as tfg_dense_s8_huff_scratch_bytes. */
+export function huffScratchBytes(st: WeightStream, floatCodebook: boolean, rowBytes: number, denseInputs = 0): number {
   const pairBits = pairTableBits(st, floatCodebook, rowBytes);
   const entries = st.indexTable.entries.length + (st.gapTable ? st.gapTable.entries.length : 1);
   const symbols = st.codebookN + (st.gap ? st.gapEscape + 1 : 1);
-  return (floatCodebook ? 4 * st.codebookN : 0) + (pairBits ? 4 * 2 ** pairBits : 0) + 2 * entries + symbols + rowBytes;
+  const layout = (floatCodebook ? 4 * st.codebookN : 0) + (pairBits ? 4 * 2 ** pairBits : 0) + 2 * entries + symbols + rowBytes;
+  return denseInputs > 0 ? 2 * Math.ceil(layout / 2) + 2 * denseInputs : layout;
 }
 
 /** The layer's flash array as tfg_huff_stream.data holds it: `head` (codebook, then half biases if any), the index and

@@ -293,8 +293,8 @@ export function clusteredStream(g: Graph, name: string): WeightStream | undefine
 }
 
 /** RAM of a Huffman decoder: the reader and code counts on its stack, its scratch (huffScratchBytes) in the arena. */
-function huffDecoderRam(st: WeightStream, floatCodebook: boolean, convRow: number): number {
-  return HUFF_READER_BYTES + HUFF_COUNTS_BYTES + huffScratchBytes(st, floatCodebook, convRow);
+function huffDecoderRam(st: WeightStream, floatCodebook: boolean, convRow: number, denseInputs: number): number {
+  return HUFF_READER_BYTES + HUFF_COUNTS_BYTES + huffScratchBytes(st, floatCodebook, convRow, denseInputs);
 }
 
 function packClustered(
@@ -354,7 +354,9 @@ function packClusteredInt8(t: Tensor, s: Extract<Storage, { kind: 'clustered' }>
   const head = int8CodebookBytes(s.codebook);
   const flags = HUFF_INT8_CODEBOOK | (sharesOneScale(t) ? HUFF_ONE_SCALE : 0);
   // The codebook is read in place from flash: the scratch holds the codes' tables (+ the conv row).
-  return huffPacked(st, head, flags, `codebook (${s.codebook.length} × int8)`, s.codebook.length, false, convRow);
+  // The int8 Dense kernel (no conv row) also keeps its input row, offset added, as int16 in the scratch.
+  const denseInputs = convRow === 0 ? d.length / t.shape[0] : 0;
+  return huffPacked(st, head, flags, `codebook (${s.codebook.length} × int8)`, s.codebook.length, false, convRow, denseInputs);
 }
 
 /** One flash array (`head` then the stream) behind its tfg_huff_stream descriptor. `copiesCodebook`: the kernel copies
@@ -367,6 +369,7 @@ function huffPacked(
   codebookN: number,
   copiesCodebook: boolean,
   convRow: number,
+  denseInputs = 0,
 ): PackedWeight {
   const { bytes, crc32 } = streamArray(st, head);
   const descriptor: HuffDescriptor = {
@@ -386,7 +389,7 @@ function huffPacked(
     descriptor,
     bytes: head.length + st.data.length + st.tableBytes,
     stream: st,
-    decoderRamBytes: huffDecoderRam(st, copiesCodebook, convRow),
+    decoderRamBytes: huffDecoderRam(st, copiesCodebook, convRow, denseInputs),
   };
 }
 

@@ -178,7 +178,7 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
       const s = `&(tfg_huff_stream)${descriptor(st)}`;
       cases.push({ c: `tfg_dense_f32_huff_scratch_bytes(${s})`, ts: huffScratchBytes(st, true, 0) });
       const s8 = `&(tfg_huff_stream)${descriptor(st, pairTableBits(st, false, 0))}`;
-      cases.push({ c: `tfg_dense_s8_huff_scratch_bytes(${s8})`, ts: huffScratchBytes(st, false, 0) });
+      cases.push({ c: `tfg_dense_s8_huff_scratch_bytes(${s8}, ${row})`, ts: huffScratchBytes(st, false, 0, row) });
       cases.push({ c: `tfg_conv2d_f32_huff_scratch_bytes(${g}, ${s})`, ts: huffScratchBytes(st, true, row) });
       cases.push({ c: `tfg_conv2d_s8_huff_scratch_bytes(${g}, ${s})`, ts: huffScratchBytes(st, false, row) });
     }
@@ -227,7 +227,7 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
         ts: -1,
       },
       { c: `tfg_dense_f32_huff(1, 10, 10, NULL, ${s}, NULL, 0.0f, 1.0f, NULL, NULL, tfg_dense_f32_huff_scratch_bytes(${s}) - 1)`, ts: -1 },
-      { c: `tfg_dense_s8_huff(1, 10, 10, NULL, NULL, ${s}, NULL, NULL, NULL, tfg_dense_s8_huff_scratch_bytes(${s}) - 1)`, ts: -1 },
+      { c: `tfg_dense_s8_huff(1, 10, 10, NULL, NULL, ${s}, NULL, NULL, NULL, tfg_dense_s8_huff_scratch_bytes(${s}, 10) - 1)`, ts: -1 },
       {
         c: `tfg_conv2d_f32_huff(${g32}, NULL, ${s}, NULL, 0.0f, 1.0f, NULL, NULL, tfg_conv2d_f32_huff_scratch_bytes(${g32}, ${s}) - 1)`,
         ts: -1,

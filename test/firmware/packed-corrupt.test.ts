@@ -69,8 +69,9 @@ function pack(
 }
 
 /** A C harness running both decoders on the layer's array and on damaged copies of it (every bit of the codebook,
- *  biases, code lengths and stream flipped; truncated streams; random garbage; a wrong bit count). With `fixCrc` the
- *  CRC is recomputed after the damage (only the decoder's own checks remain). */
+ *  biases, code lengths and stream flipped; truncated streams; random garbage; a wrong bit count), after the CRC check
+ *  the generated model does once (tfg_huff_verify). With `fixCrc` the CRC is recomputed after the damage (only the
+ *  decoder's own checks remain). */
 function harness(p: Packed, fixCrc = false, dims = { out: OUT, in: IN }): string {
   const [OUT_N, IN_N] = [dims.out, dims.in];
   const list = (xs: ArrayLike<number>) => Array.from(xs).join(', ') || '0';
@@ -88,19 +89,19 @@ static int run(const uint8_t *d, uint32_t bytes, uint32_t nbits, int conv) {
   int st;
   tfg_conv_geom g = { 1, 1, 1, ${IN_N}, 1, 1, ${OUT_N}, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1 };
 #ifdef INT8_KERNELS /* identity requantization: y = the row sum of the int8 codes (x = 1, offset 0), clamped */
-  const int32_t need = conv ? tfg_conv2d_s8_huff_scratch_bytes(&g, &s) : tfg_dense_s8_huff_scratch_bytes(&s);
+  const int32_t need = conv ? tfg_conv2d_s8_huff_scratch_bytes(&g, &s) : tfg_dense_s8_huff_scratch_bytes(&s, ${IN_N});
   void *scratch = malloc((size_t)need); /* exact size, as codegen places it: ASan flags any write past it */
   int8_t x[${IN_N}], y[${OUT_N}];
   for (int i = 0; i < ${IN_N}; ++i) x[i] = 1;
   static const int32_t mult[1] = { 1 << 30 }, shift[1] = { 1 };
   const tfg_s8_channel_quant q = { 0, 0, -128, 127, mult, shift };
-  st = conv ? tfg_conv2d_s8_huff(&g, &q, x, &s, NULL, y, scratch, need) : tfg_dense_s8_huff(1, ${IN_N}, ${OUT_N}, &q, x, &s, NULL, y, scratch, need);
+  st = !tfg_huff_verify(&s) ? -2 : conv ? tfg_conv2d_s8_huff(&g, &q, x, &s, NULL, y, scratch, need) : tfg_dense_s8_huff(1, ${IN_N}, ${OUT_N}, &q, x, &s, NULL, y, scratch, need);
 #else
   const int32_t need = conv ? tfg_conv2d_f32_huff_scratch_bytes(&g, &s) : tfg_dense_f32_huff_scratch_bytes(&s);
   void *scratch = malloc((size_t)need);
   float x[${IN_N}], y[${OUT_N}];
   for (int i = 0; i < ${IN_N}; ++i) x[i] = 1.0f;
-  st = conv ? tfg_conv2d_f32_huff(&g, x, &s, NULL, -FLT_MAX, FLT_MAX, y, scratch, need) : tfg_dense_f32_huff(1, ${IN_N}, ${OUT_N}, x, &s, NULL, -FLT_MAX, FLT_MAX, y, scratch, need);
+  st = !tfg_huff_verify(&s) ? -2 : conv ? tfg_conv2d_f32_huff(&g, x, &s, NULL, -FLT_MAX, FLT_MAX, y, scratch, need) : tfg_dense_f32_huff(1, ${IN_N}, ${OUT_N}, x, &s, NULL, -FLT_MAX, FLT_MAX, y, scratch, need);
 #endif
   free(scratch);
   free(copy);

@@ -349,15 +349,18 @@ describe('packed weights: int8 layers, identical bytes', () => {
       const row = name.startsWith('conv') ? product(cnn.tensors[name].shape.slice(1)) : 0;
       const p = packedWeightDecl(cnn, name, 'w')!;
       const st = p.stream!;
-      // The int8 Dense decoder adds its pair table (4 bytes an entry), the conv one its row.
+      // The int8 Dense decoder adds its pair table (4 bytes an entry) and its offset inputs (int16, 2-byte aligned), the
+      // conv one its row.
+      const inputs = name.startsWith('conv') ? 0 : cnn.tensors[name].shape[1];
       const pairs = name.startsWith('conv') ? 0 : 4 * 2 ** pairTableBits(st, false, 0);
-      expect(p.decoderRamBytes).toBe(HUFF_READER_BYTES + st.tableRamBytes + pairs + row);
+      const tables = st.tableRamBytes - 64 + pairs + row;
+      expect(p.decoderRamBytes).toBe(HUFF_READER_BYTES + 64 + (inputs ? 2 * Math.ceil(tables / 2) + 2 * inputs : tables));
       expect(p.bytes).toBe(16 + st.indexLengths.length + (st.gapLengths?.length ?? 0) + st.data.length + HUFF_STREAM_BYTES);
       expect(deployedFormat(cnn, name)).toBe('huffman-int8');
       // The decoder's scratch (its tables and the conv row) is what the planner places in the arena for that layer.
       const gen = generateModel(cnn);
       const layer = cnn.nodes.findIndex((n) => n.inputs[1] === name);
-      expect(gen.plan.scratch[layer].bytes).toBe(huffScratchBytes(st, false, row));
+      expect(gen.plan.scratch[layer].bytes).toBe(huffScratchBytes(st, false, row, inputs));
       expect(gen.plan.scratch[layer].bytes).toBe(p.decoderRamBytes - HUFF_READER_BYTES - 64);
       expect(gen.files['model.c']).toContain(`, arena + ${gen.plan.scratch[layer].offset}, ${gen.plan.scratch[layer].bytes});`);
     }

@@ -1,7 +1,7 @@
 /* tfg_conv2d_f32_huff: float NHWC convolution whose OHWI weights are codebook indices in a canonical-Huffman bit stream
  * (Deep Compression). Each output channel's weights are decoded once into a row of indices in the scratch
  * (k_h·k_w·in_c/groups ≤ TFG_HUFF_ROW_MAX bytes, checked by codegen), then used at every output position.
- * A damaged stream returns TFG_ERR_CORRUPT: length and CRC-32 before any output, bad codes while decoding, a wrong bit
+ * A damaged stream returns TFG_ERR_CORRUPT: its length before any output, bad codes while decoding, a wrong bit
  * count at the end; reads never pass `bytes`. */
 #include "tfg_huff.h"
 

@@ -2,7 +2,7 @@
  * Compression with int8 arithmetic; the codebook of int8 values is read in place from flash). Each output channel's
  * weights are decoded once into an int8 row in the scratch (k_h·k_w·in_c/groups ≤ TFG_HUFF_ROW_MAX, checked by codegen;
  * pruned weights 0), then used at every output position with tfg_conv2d_s8's arithmetic: bit-exact with it.
- * A damaged stream returns TFG_ERR_CORRUPT: length and CRC-32 before any output, bad codes while decoding, a wrong bit
+ * A damaged stream returns TFG_ERR_CORRUPT: its length before any output, bad codes while decoding, a wrong bit
  * count at the end; reads never pass `bytes`. */
 #include "tfg_huff.h"
 

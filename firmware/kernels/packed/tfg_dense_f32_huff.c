@@ -2,7 +2,7 @@
  * (Deep Compression). The stream is decoded while computing, one table lookup per symbol (tfg_huff_decode_fast): no row
  * buffer; the codebook as floats and the codes' decode tables, built from their flash lengths, live in the scratch, a
  * TFG_HUFF_READER_BYTES reader on the stack. Sparse streams code (gap, index) pairs, so pruned weights cost nothing.
- * A damaged stream (wrong length or CRC-32, bad code, overrun) returns TFG_ERR_CORRUPT; reads never pass `bytes`. */
+ * A damaged stream (wrong length, bad code, overrun; the CRC-32 is tfg_huff_verify's, once) returns TFG_ERR_CORRUPT; reads never pass `bytes`. */
 #include "tfg_huff.h"
 
 tfg_status tfg_dense_f32_huff(int32_t batch, int32_t in_n, int32_t out_n, const float *in, const tfg_huff_stream *s,

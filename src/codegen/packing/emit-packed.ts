@@ -44,7 +44,10 @@ function scratchBytes(ctx: { g: Graph; node: WeightedNode }, stream: WeightStrea
   const row = product(w.shape) / w.shape[0];
   const conv = node.op === 'Conv2D';
   if (w.storage!.kind === 'binary' && node.attrs.binarizeInput) return xnorScratchBytes(row, conv);
-  if (w.storage!.kind === 'clustered') return huffScratchBytes(stream!, g.tensors[node.inputs[0]].dtype === 'f32', conv ? row : 0);
+  if (w.storage!.kind === 'clustered') {
+    const float = g.tensors[node.inputs[0]].dtype === 'f32';
+    return huffScratchBytes(stream!, float, conv ? row : 0, float || conv ? 0 : row);
+  }
   return 0;
 }
 
