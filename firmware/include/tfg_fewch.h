@@ -35,34 +35,32 @@ static inline void tfg_fewch_inside_range(const tfg_conv_geom16 *g, int32_t *oy_
   *ox_hi = nx < 0 ? -1 : nx / g->stride_w;
 }
 
-/* Bytes of the window copy a border pixel's gather makes: k_h rows of words·4 + tail_n bytes, rounded up to 4. */
+/* Bytes of the window copy the gather of a block that leaves the image makes: k_h rows of the four windows' extent
+ * (three strides and one window row's word loads), rounded up to 4. */
 static inline int32_t tfg_fewch_window_bytes(const tfg_conv_geom16 *g) {
   const tfg_fewch_rows r = tfg_fewch_layout(g);
-  return (g->k_h * (4 * r.words + r.tail_n) + 3) & ~3;
+  return (g->k_h * (3 * g->stride_w * g->in_c + 4 * r.words + r.tail_n) + 3) & ~3;
 }
 
-/* A window that leaves the image, copied into win as rows of 4·words + tail_n bytes with the zero point zp where it
- * leaves the image and past each row's run (zp + offset = 0: the padding), so the word-wise gather reads it as it reads
- * an inside window. */
-static inline void tfg_fewch_copy_window(const tfg_conv_geom16 *g, tfg_fewch_rows r, const int8_t *img, int32_t iy0,
-                                         int32_t ix0, int8_t zp, int8_t *win) {
-  const int32_t in_c = g->in_c, row_len = 4 * r.words + r.tail_n, run = g->k_w * in_c;
-  for (int32_t ky = 0; ky < g->k_h; ++ky, win += row_len) {
+/* k_h window rows of len bytes from byte x0 of image row iy0 on (x0 may be negative), copied into dst one after the
+ * other with the zero point zp where they leave the image (zp + offset = 0: the padding), so the word-wise gathers read
+ * them as they read windows inside the image. */
+static inline void tfg_fewch_copy_rows(const tfg_conv_geom16 *g, const int8_t *img, int32_t iy0, int32_t x0,
+                                       int32_t len, int8_t zp, int8_t *dst) {
+  const int32_t line = g->in_w * g->in_c;
+  /* the bytes [lo, hi) of each row lie inside the image */
+  const int32_t lo = x0 < 0 ? (-x0 < len ? -x0 : len) : 0;
+  const int32_t hi = line - x0 < len ? (line - x0 > lo ? line - x0 : lo) : len;
+  for (int32_t ky = 0; ky < g->k_h; ++ky, dst += len) {
     const int32_t iy = iy0 + ky * g->dil_h;
-    int8_t *d = win;
     if (iy < 0 || iy >= g->in_h) {
-      for (int32_t i = 0; i < row_len; ++i) d[i] = zp;
+      for (int32_t i = 0; i < len; ++i) dst[i] = zp;
       continue;
     }
-    const int8_t *row = img + (size_t)iy * g->in_w * in_c;
-    for (int32_t kx = 0, ix = ix0; kx < g->k_w; ++kx, ++ix, d += in_c) {
-      if (ix < 0 || ix >= g->in_w) {
-        for (int32_t c = 0; c < in_c; ++c) d[c] = zp;
-      } else {
-        for (int32_t c = 0; c < in_c; ++c) d[c] = row[(size_t)ix * in_c + c];
-      }
-    }
-    for (int32_t i = run; i < row_len; ++i) win[i] = zp;
+    const int8_t *src = img + (size_t)iy * line + x0;
+    for (int32_t i = 0; i < lo; ++i) dst[i] = zp;
+    for (int32_t i = lo; i < hi; ++i) dst[i] = src[i];
+    for (int32_t i = hi; i < len; ++i) dst[i] = zp;
   }
 }
 

@@ -128,10 +128,11 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
       // few input channels: 1..3 channels, windows up to 10 wide and tall (padded row words and tails)
       const fewC = int(1, 3);
       const [fewH, fewW] = i < 2 ? [10, 4] : [int(1, 10), int(1, 10)];
+      const fewStride = int(1, 3);
       for (const kernel of ['tfg_conv2d_s8_fewch_dsp', 'tfg_conv2d_s8_fewch_mla'] as const)
         cases.push({
-          c: `${kernel}_scratch_bytes(&(tfg_conv_geom16)${geom({ inC: fewC, kH: fewH, kW: fewW })})`,
-          ts: convScratchBytes(kernel, fewH, fewW, fewC),
+          c: `${kernel}_scratch_bytes(&(tfg_conv_geom16)${geom({ inC: fewC, kH: fewH, kW: fewW, strideW: fewStride })})`,
+          ts: convScratchBytes(kernel, fewH, fewW, fewC, fewStride),
         });
       // depthwise: channels not multiples of 4, strides, wide outputs; every fourth a 3×3 stride-1 plane
       const [ch, outH, outW] = [int(1, 70), int(1, 50), int(1, 50)];

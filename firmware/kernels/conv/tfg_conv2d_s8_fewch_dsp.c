@@ -86,7 +86,7 @@ typedef struct {
   int32_t ox_lo, ox_hi, oy_lo, oy_hi; /* the output pixels whose window lies inside the image */
   int32_t at_max;                     /* and whose rows' word loads end in it: window start ≤ at_max */
   size_t row_step;                    /* from a window row to the next in the image */
-  int8_t *win;                        /* the other windows' copy (tfg_fewch_copy_window) */
+  int8_t *win;                        /* the copy of windows that leave the image (tfg_fewch_copy_rows) */
 } tfg_fewch_plan;
 
 /* The columns of the four pixels from pos on (the last pixel again past the end) and their output rows. Out of line:
@@ -105,14 +105,22 @@ static TFG_NOINLINE void tfg_fewch_gather_block(const tfg_fewch_plan *pl, const 
     tfg_fewch_gather4_inside(img + at, step_x, pl->row_step, g->k_h, pl->offset, pl->off2, pl->r, cols);
     return;
   }
+  if (pos + 3 <= last && ox + 3 < out_w) {
+    /* one output row leaving the image: the four windows' rows copied with the padding, then gathered alike */
+    const int32_t len = 3 * step_x + 4 * pl->r.words + pl->r.tail_n;
+    for (int32_t j = 0; j < 4; ++j) y[j] = y0 + (size_t)(pos + j) * n_out;
+    tfg_fewch_copy_rows(g, img, iy0, ix0 * in_c, len, (int8_t)-pl->offset, pl->win);
+    tfg_fewch_gather4_inside(pl->win, step_x, (size_t)len, g->k_h, pl->offset, pl->off2, pl->r, cols);
+    return;
+  }
   for (int32_t j = 0; j < 4; ++j) {
     y[j] = y0 + (size_t)pos * n_out;
     if (oy >= pl->oy_lo && oy <= pl->oy_hi && ox >= pl->ox_lo && ox <= pl->ox_hi && at <= pl->at_max)
       tfg_fewch_gather_inside(g, img + at, pl->row_step, pl->offset, pl->off2, pl->r, cols + 2 * j);
     else {
-      tfg_fewch_copy_window(g, pl->r, img, iy0, ix0, (int8_t)-pl->offset, pl->win);
-      tfg_fewch_gather_inside(g, pl->win, (size_t)(4 * pl->r.words + pl->r.tail_n), pl->offset, pl->off2, pl->r,
-                              cols + 2 * j);
+      const int32_t len = 4 * pl->r.words + pl->r.tail_n;
+      tfg_fewch_copy_rows(g, img, iy0, ix0 * in_c, len, (int8_t)-pl->offset, pl->win);
+      tfg_fewch_gather_inside(g, pl->win, (size_t)len, pl->offset, pl->off2, pl->r, cols + 2 * j);
     }
     /* past the last pixel: the last one again, stored again with the same bytes */
     if (pos == last) continue;

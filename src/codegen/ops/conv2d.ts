@@ -83,16 +83,16 @@ function int8ConvKernel(ctx: NodeContext<Node<'Conv2D'>>): Int8Conv {
 /** Scratch bytes of an int8 conv kernel for a layer (OHWI weights [out, kH, kW, inC], one group for the im2col and 1×1
  *  kernels), as its C <kernel>_scratch_bytes computes them: tfg_conv2d_s8_dsp one int8 column of the receptive field
  *  when it fits TFG_CONV_COL_MAX; the DSP GEMM kernels four int16 columns of K rounded up to 4 (a fifth for the im2col
- *  one when inC % 4 ≠ 0); the MLA ones four int32 columns; the few-channel ones also a copy of a border pixel's window
- *  (its rows as the kernels read them, rounded up to 4 bytes). */
-export function convScratchBytes(kernel: Int8Conv, kH: number, kW: number, inPerGroup: number): number {
+ *  one when inC % 4 ≠ 0); the MLA ones four int32 columns; the few-channel ones also a copy of the rows of four windows
+ *  that leave the image (three strides and one window row's word loads each, rounded up to 4 bytes). */
+export function convScratchBytes(kernel: Int8Conv, kH: number, kW: number, inPerGroup: number, strideW = 1): number {
   const k = kH * kW * inPerGroup;
   if (kernel === 'tfg_conv2d_s8_dsp') return k <= TFG_CONV_COL_MAX ? k : 0;
   if (kernel === 'tfg_conv2d_s8') return 0;
   const k4 = Math.ceil(k / 4) * 4;
   if (kernel === 'tfg_conv2d_s8_fewch_dsp' || kernel === 'tfg_conv2d_s8_fewch_mla') {
     const { words, tail } = fewChannelLayout(kH, kW, inPerGroup);
-    const window = Math.ceil((kH * (4 * words + tail)) / 4) * 4;
+    const window = Math.ceil((kH * (3 * strideW * inPerGroup + 4 * words + tail)) / 4) * 4;
     return (kernel === 'tfg_conv2d_s8_fewch_dsp' ? 8 : 16) * k4 + window;
   }
   if (kernel === 'tfg_conv2d_s8_im2col_mla') return 16 * k4;
@@ -115,7 +115,7 @@ export const conv2dScratch: ScratchRule<Node<'Conv2D'>> = (ctx) => {
   if (packed !== undefined) return packed;
   const w = ctx.input(1)!;
   if (ctx.input(0)!.dtype === 'f32') return 0;
-  return convScratchBytes(int8ConvKernel(ctx), w.shape[1], w.shape[2], w.shape[3]);
+  return convScratchBytes(int8ConvKernel(ctx), w.shape[1], w.shape[2], w.shape[3], ctx.node.attrs.strides[1]);
 };
 
 /** The GEMM kernels widen a block's input pixels into scratch before writing its outputs; for an unpadded 1×1 conv
@@ -156,7 +156,7 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
   const [outC, , , inPerGroup] = w.shape;
   const k = product(w.shape) / outC;
   const variant = int4 ? 'tfg_conv2d_s8_im2col_dsp' : int8ConvKernel(ctx);
-  const scratch = ctx.scratch(convScratchBytes(variant, w.shape[1], w.shape[2], inPerGroup));
+  const scratch = ctx.scratch(convScratchBytes(variant, w.shape[1], w.shape[2], inPerGroup, node.attrs.strides[1]));
   const bias = ctx.input(2);
   if (variant !== 'tfg_conv2d_s8' && variant !== 'tfg_conv2d_s8_dsp') {
     const geom = convGeom16(ctx, w.shape[1], w.shape[2]);
