@@ -63,7 +63,7 @@ static inline void tfg_fewch_gather4_inside_s32(const int8_t *src, int32_t step_
 
 /* What the gather of every pixel block reads, worked out once per call. */
 typedef struct {
-  tfg_conv_geom16 g;
+  const tfg_conv_geom16 *g;
   tfg_fewch_rows r;
   int32_t offset;
   int32_t ox_lo, ox_hi, oy_lo, oy_hi; /* the output pixels whose window lies inside the image */
@@ -76,7 +76,7 @@ typedef struct {
  * the channel loop around it keeps its registers. */
 static TFG_NOINLINE void tfg_fewch_gather_block_s32(const tfg_fewch_plan_s32 *pl, const int8_t *img, int32_t pos,
                                                     int32_t *cols, int8_t *y0, int8_t *y[4]) {
-  const tfg_conv_geom16 *g = &pl->g;
+  const tfg_conv_geom16 *g = pl->g;
   const int32_t out_w = g->out_w, n_out = g->out_c, last = g->out_h * out_w - 1;
   const int32_t in_c = g->in_c, line = g->in_w * in_c, step_x = g->stride_w * in_c;
   int32_t oy = pos / out_w, ox = pos - oy * out_w;
@@ -123,10 +123,12 @@ tfg_status tfg_conv2d_s8_fewch_mla(const tfg_conv_geom16 *geom, const tfg_s8_dsp
                                    const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out, void *scratch,
                                    int32_t scratch_bytes) {
   if (scratch_bytes < tfg_conv2d_s8_fewch_mla_scratch_bytes(geom)) return TFG_ERR_ARG;
-  /* local copies: the column stores below could alias *geom and *quant (the columns live in the arena) */
+  /* a local copy of *quant: the column stores below could alias it (the columns live in the arena); the geometry is
+   * read once per block of four pixels, through the caller's pointer (a local copy whose address escapes is a memcpy
+   * call on ARMv6-M) */
   tfg_fewch_plan_s32 pl;
-  pl.g = *geom;
-  const tfg_conv_geom16 *g = &pl.g;
+  const tfg_conv_geom16 *g = geom;
+  pl.g = geom;
   const tfg_s8_dsp_quant qv = *quant;
   pl.r = tfg_fewch_layout(g);
   pl.offset = input_offset;
