@@ -299,6 +299,33 @@ tfg_status tfg_conv2d_s8_im2col_mla(const tfg_conv_geom16 *g, const tfg_s8_dsp_q
 /** Scratch of tfg_conv2d_s8_im2col_mla: four int32 columns of K rounded up to 4 (16·K4 bytes). Same figure as
  *  convScratchBytes in src/codegen/ops/conv2d.ts. */
 int32_t tfg_conv2d_s8_im2col_mla_scratch_bytes(const tfg_conv_geom16 *g);
+/** int8 Conv2D with few input channels (in_c ≤ 3, one group, dil_w = 1, any kernel/stride/padding/dil_h, K =
+ *  k_h·k_w·in_c ≤ TFG_IM2COL_MAX) with Cortex-M DSP SMLAD: an image model's first layer. Each window row is one run
+ *  of k_w·in_c bytes, gathered a word at a time, the rows' last run % 4 bytes in a shared tail; then
+ *  tfg_conv2d_s8_im2col_dsp's GEMM core.
+ *  @param g, q, input_offset, bias, scratch as tfg_conv2d_s8_im2col_dsp
+ *  @param w the OHWI weights in the kernel's field order, each channel zero-padded to a multiple of 4, the tail's groups
+ *  in byte order 0,2,1,3; 4-byte aligned (fewChannelRows in src/codegen/ops/dsp-weights.ts)
+ *  @param scratch_bytes ≥ tfg_conv2d_s8_fewch_dsp_scratch_bytes(g), else TFG_ERR_ARG (nothing touched). Bit-exact with
+ *  tfg_conv2d_s8 (conv2dInt8 in src/reference/int8/conv2d.ts). */
+tfg_status tfg_conv2d_s8_fewch_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+                                   const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out, void *scratch,
+                                   int32_t scratch_bytes);
+/** Scratch of tfg_conv2d_s8_fewch_dsp: four int16 columns of K rounded up to 4 (8·K4 bytes). Same figure as
+ *  convScratchBytes in src/codegen/ops/conv2d.ts. */
+int32_t tfg_conv2d_s8_fewch_dsp_scratch_bytes(const tfg_conv_geom16 *g);
+/** tfg_conv2d_s8_fewch_dsp for ARMv7-M cores without the DSP extension (Cortex-M3): the same field order as int32
+ *  columns, then tfg_conv2d_s8_im2col_mla's MLA block.
+ *  @param g, q, input_offset, bias, scratch as tfg_conv2d_s8_fewch_dsp
+ *  @param w as tfg_conv2d_s8_fewch_dsp's, without the tail's byte permutation
+ *  @param scratch_bytes ≥ tfg_conv2d_s8_fewch_mla_scratch_bytes(g), else TFG_ERR_ARG (nothing touched). Bit-exact with
+ *  tfg_conv2d_s8 (conv2dInt8 in src/reference/int8/conv2d.ts). */
+tfg_status tfg_conv2d_s8_fewch_mla(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
+                                   const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out, void *scratch,
+                                   int32_t scratch_bytes);
+/** Scratch of tfg_conv2d_s8_fewch_mla: four int32 columns of K rounded up to 4 (16·K4 bytes). Same figure as
+ *  convScratchBytes in src/codegen/ops/conv2d.ts. */
+int32_t tfg_conv2d_s8_fewch_mla_scratch_bytes(const tfg_conv_geom16 *g);
 /** Float DepthwiseConv2D: output channel c·m + j (m = depth_multiplier ≥ 1) reads input channel c only; dilation and
  *  explicit pads as tfg_conv2d_f32.
  *  @param g geometry (out_c = in_c·depth_multiplier)  @param w [1, k_h, k_w, out_c]  @param bias [out_c] or NULL

@@ -36,6 +36,8 @@ const KERNELS = [
   'tfg_conv2d_s8_1x1_dsp',
   'tfg_depthwise_conv2d_s8_dsp',
   'tfg_conv2d_s8_im2col_mla',
+  'tfg_conv2d_s8_fewch_dsp',
+  'tfg_conv2d_s8_fewch_mla',
   'tfg_depthwise_conv2d_s8_mla',
   'tfg_dense_f32_xnor',
   'tfg_conv2d_f32_xnor',
@@ -123,6 +125,15 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
         c: `tfg_conv2d_s8_im2col_mla_scratch_bytes(&(tfg_conv_geom16)${geom({ inC, kH, kW })})`,
         ts: convScratchBytes('tfg_conv2d_s8_im2col_mla', kH, kW, inC),
       });
+      // few input channels: 1..3 channels, windows up to 10 wide and tall (padded row words and tails)
+      const fewC = int(1, 3);
+      const [fewH, fewW] = i < 2 ? [10, 4] : [int(1, 10), int(1, 10)];
+      const fewStride = int(1, 3);
+      for (const kernel of ['tfg_conv2d_s8_fewch_dsp', 'tfg_conv2d_s8_fewch_mla'] as const)
+        cases.push({
+          c: `${kernel}_scratch_bytes(&(tfg_conv_geom16)${geom({ inC: fewC, kH: fewH, kW: fewW, strideW: fewStride })})`,
+          ts: convScratchBytes(kernel, fewH, fewW, fewC, fewStride),
+        });
       // depthwise: channels not multiples of 4, strides, wide outputs; every fourth a 3×3 stride-1 plane
       const [ch, outH, outW] = [int(1, 70), int(1, 50), int(1, 50)];
       const [dk, strideH, strideW] = i % 4 === 0 ? [3, 1, 1] : [int(1, 5), int(1, 3), int(1, 3)];
@@ -212,6 +223,14 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
       },
       {
         c: `tfg_conv2d_s8_im2col_mla(${g16}, NULL, 0, NULL, NULL, NULL, NULL, NULL, tfg_conv2d_s8_im2col_mla_scratch_bytes(${g16}) - 1)`,
+        ts: -1,
+      },
+      {
+        c: `tfg_conv2d_s8_fewch_dsp(${g16}, NULL, 0, NULL, NULL, NULL, NULL, NULL, tfg_conv2d_s8_fewch_dsp_scratch_bytes(${g16}) - 1)`,
+        ts: -1,
+      },
+      {
+        c: `tfg_conv2d_s8_fewch_mla(${g16}, NULL, 0, NULL, NULL, NULL, NULL, NULL, tfg_conv2d_s8_fewch_mla_scratch_bytes(${g16}) - 1)`,
         ts: -1,
       },
       {

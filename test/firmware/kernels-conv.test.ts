@@ -81,7 +81,7 @@ const CASES: ConvCase[] = [
     outC: 4,
     k: [3, 3],
     attrs: { pads: [1, 1, 1, 1], activation: 'relu' },
-    dsp: 'tfg_conv2d_s8_im2col_dsp',
+    dsp: 'tfg_conv2d_s8_fewch_dsp',
   },
   {
     name: 'stride 2 asymmetric pads',
@@ -119,7 +119,7 @@ const CASES: ConvCase[] = [
     attrs: { pads: [1, 1, 1, 1] },
     inZp: -128,
     outZp: 127,
-    dsp: 'tfg_conv2d_s8_im2col_dsp',
+    dsp: 'tfg_conv2d_s8_fewch_dsp',
   },
   {
     name: 'saturating',
@@ -158,7 +158,7 @@ const CASES: ConvCase[] = [
     attrs: { pads: [1, 1, 1, 1] },
     hugeBias: true,
     outScale: 10000,
-    dsp: 'tfg_conv2d_s8_im2col_dsp',
+    dsp: 'tfg_conv2d_s8_fewch_dsp',
   },
   {
     name: 'field past the im2col limit',
@@ -168,10 +168,88 @@ const CASES: ConvCase[] = [
     attrs: { pads: [1, 1, 1, 1] },
     dsp: 'tfg_conv2d_s8_dsp',
   },
+  // few input channels (first layers): whole words and tails of the window rows, borders on every side, odd sizes
+  {
+    name: '1 channel 3x3 same, odd size (MNIST-like)',
+    input: [1, 7, 9, 1],
+    outC: 5,
+    k: [3, 3],
+    attrs: { pads: [1, 1, 1, 1], activation: 'relu' },
+    dsp: 'tfg_conv2d_s8_fewch_dsp',
+  },
+  {
+    // the padded last word of the last window's last row would read past the image: that window goes tap by tap
+    name: '1 channel 3x3 unpadded, batch 2',
+    input: [2, 6, 7, 1],
+    outC: 4,
+    k: [3, 3],
+    attrs: {},
+    dsp: 'tfg_conv2d_s8_fewch_dsp',
+  },
+  {
+    name: '1 channel 10x4 stride 2 uneven pads (KWS-like)',
+    input: [2, 15, 9, 1],
+    outC: 6,
+    k: [10, 4],
+    attrs: { strides: [2, 2], pads: [4, 1, 5, 2] },
+    inZp: -128,
+    dsp: 'tfg_conv2d_s8_fewch_dsp',
+  },
+  {
+    name: '3 channels 3x3 stride 2 (VWW-like), odd size',
+    input: [1, 11, 9, 3],
+    outC: 8,
+    k: [3, 3],
+    attrs: { strides: [2, 2], pads: [0, 0, 1, 1], activation: 'relu6' },
+    dsp: 'tfg_conv2d_s8_fewch_dsp',
+  },
+  {
+    name: '3 channels 3x3 stride 1 pads on all sides, dilation 2 in height',
+    input: [1, 6, 5, 3],
+    outC: 3,
+    k: [3, 3],
+    attrs: { dilations: [2, 1], pads: [2, 1, 1, 2] },
+    inZp: 127,
+    outZp: 100,
+    dsp: 'tfg_conv2d_s8_fewch_dsp',
+  },
+  {
+    name: '2 channels 5x5 window wider than the image, no bias',
+    input: [1, 4, 3, 2],
+    outC: 4,
+    k: [5, 5],
+    attrs: { pads: [2, 2, 2, 2] },
+    bias: false,
+    dsp: 'tfg_conv2d_s8_fewch_dsp',
+  },
+  {
+    name: '3 channels 2x2 stride 2 unpadded, dead channel',
+    input: [1, 8, 6, 3],
+    outC: 4,
+    k: [2, 2],
+    attrs: { strides: [2, 2] },
+    hugeBias: true,
+    outScale: 10000,
+    dsp: 'tfg_conv2d_s8_fewch_dsp',
+  },
+  {
+    name: '1 channel 3x3 dilation 2 in width (im2col kernel)',
+    input: [1, 7, 7, 1],
+    outC: 3,
+    k: [3, 3],
+    attrs: { dilations: [1, 2], pads: [1, 2, 1, 2] },
+    dsp: 'tfg_conv2d_s8_im2col_dsp',
+  },
 ];
 
-/** The kernel the cortex-m-mla codegen picks where the DSP one would pick c.dsp: the MLA GEMM kernel for both GEMM shapes. */
-const mlaConv = (dsp: string) => (dsp === 'tfg_conv2d_s8_dsp' ? 'tfg_conv2d_s8' : 'tfg_conv2d_s8_im2col_mla');
+/** The kernel the cortex-m-mla codegen picks where the DSP one would pick c.dsp: the MLA GEMM kernel for both GEMM shapes,
+ *  the MLA few-channel one for the DSP one's. */
+const mlaConv = (dsp: string) =>
+  dsp === 'tfg_conv2d_s8_dsp'
+    ? 'tfg_conv2d_s8'
+    : dsp === 'tfg_conv2d_s8_fewch_dsp'
+      ? 'tfg_conv2d_s8_fewch_mla'
+      : 'tfg_conv2d_s8_im2col_mla';
 
 describe('conv kernels', () => {
   for (const c of CASES) {

@@ -9,6 +9,7 @@ import { GraphBuilder } from '../../src/ir/builder.ts';
 import type { Graph } from '../../src/ir/graph.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
 import { int8Mlp, q, qAxis, randF32, randI32, randI8, rng } from '../codegen/graphs.ts';
+import { fewChannelChain, fewChannelKws } from './few-channel-graphs.ts';
 import { randomInputs } from './kernel-check.ts';
 import { INSTRUCTIONS_PER_TICK, runOnQemu } from './qemu/qemu-run.ts';
 
@@ -118,8 +119,8 @@ describe('DSP kernels on QEMU mps2-an386', () => {
     const g = int8DsCnn();
     const inputs = randomInputs(g, 3, 12);
     const gen = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });
-    // the 1×1 layers share the im2col kernel the 3×3 conv links anyway
-    expect(gen.kernels).toEqual(['tfg_conv2d_s8_im2col_dsp', 'tfg_depthwise_conv2d_s8_dsp']);
+    // the 3×3 conv from 3 channels takes the few-channel kernel, so no im2col kernel is linked for the 1×1s to share
+    expect(gen.kernels).toEqual(['tfg_conv2d_s8_1x1_dsp', 'tfg_conv2d_s8_fewch_dsp', 'tfg_depthwise_conv2d_s8_dsp']);
     const run = runOnQemu(gen, inputs);
     inputs.forEach((x, i) => {
       const ref = bytes(runGraph(g, { x }).outputs[g.outputs[0]]);
@@ -227,6 +228,18 @@ describe('DSP kernels on QEMU mps2-an386', () => {
     expect(gen.kernels).toEqual(['tfg_conv2d_s8_dsp', 'tfg_conv2d_s8_im2col_dsp']);
     const run = runOnQemu(gen, inputs);
     run.outputs.forEach((o, i) => expect(Array.from(o), `sample ${i}`).toEqual(Array.from(refs[i])));
+  });
+
+  it('int8 few-input-channel convs (1 and 3 channels, strides 1 and 2, pads on every side, 10×4): identical on the M4', () => {
+    for (const g of [fewChannelChain(), fewChannelKws()]) {
+      const inputs = randomInputs(g, 3, 14);
+      const gen = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });
+      expect(gen.kernels, g.name).toEqual(['tfg_conv2d_s8_fewch_dsp']);
+      const run = runOnQemu(gen, inputs);
+      inputs.forEach((x, i) =>
+        expect(Array.from(run.outputs[i]), `${g.name} sample ${i}`).toEqual(Array.from(bytes(runGraph(g, { x }).outputs[g.outputs[0]]))),
+      );
+    }
   });
 
   it('int8 MNIST CNN after PTQ: identical bytes with both kernel sets, DSP convs under half the reference instructions', () => {

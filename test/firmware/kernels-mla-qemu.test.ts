@@ -7,12 +7,14 @@ import { GraphBuilder } from '../../src/ir/builder.ts';
 import type { ConvAttrs, Graph } from '../../src/ir/graph.ts';
 import { runGraph } from '../../src/reference/interpreter.ts';
 import { int8Mlp, q, qAxis, randI32, randI8, rng } from '../codegen/graphs.ts';
+import { fewChannelChain, fewChannelKws } from './few-channel-graphs.ts';
 import { randomInputs } from './kernel-check.ts';
 import { INSTRUCTIONS_PER_TICK, runOnQemu } from './qemu/qemu-run.ts';
 
 const bytes = (d: ArrayBufferView) => new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 
-/** An int8 chain over the MLA GEMM kernel's paths: 3×3 padded from 3 channels (K = 27, an odd group count), 3×3
+/** An int8 chain over the MLA GEMM kernels' paths: 3×3 padded from 3 channels (K = 27, an odd group count; the
+ *  few-channel kernel), 3×3
  *  dilated and strided, 1×1 with odd channels at stride 2 (a last pixel block of one pixel), ReLU and ReLU6. */
 function int8Chain(): Graph {
   const r = rng(41);
@@ -109,6 +111,18 @@ for (const [target, core] of [
       );
     });
 
+    it('int8 few-input-channel convs (1 and 3 channels, strides 1 and 2, pads on every side, 10×4): identical', () => {
+      for (const g of [fewChannelChain(), fewChannelKws()]) {
+        const inputs = randomInputs(g, 3, 15);
+        const gen = generateModel(g, { board: { kernels: 'cortex-m-mla' } });
+        expect(gen.kernels, g.name).toEqual(['tfg_conv2d_s8_fewch_mla']);
+        const run = runOnQemu(gen, inputs, target);
+        inputs.forEach((x, i) =>
+          expect(Array.from(run.outputs[i]), `${g.name} sample ${i}`).toEqual(Array.from(bytes(runGraph(g, { x }).outputs[g.outputs[0]]))),
+        );
+      }
+    });
+
     it('int8 conv chain: the MLA GEMM kernel identical to the reference, each conv under half its instructions', () => {
       const g = int8Chain();
       const inputs = randomInputs(g, 3, 7);
@@ -116,7 +130,7 @@ for (const [target, core] of [
       const ticks: Record<string, number[]> = {};
       for (const kernels of ['reference', 'cortex-m-mla']) {
         const gen = generateModel(g, { board: { kernels } });
-        expect(gen.kernels).toEqual([kernels === 'reference' ? 'tfg_conv2d_s8' : 'tfg_conv2d_s8_im2col_mla']);
+        expect(gen.kernels).toEqual(kernels === 'reference' ? ['tfg_conv2d_s8'] : ['tfg_conv2d_s8_fewch_mla', 'tfg_conv2d_s8_im2col_mla']);
         const run = runOnQemu(gen, inputs, target);
         run.outputs.forEach((o, i) => expect(Array.from(o), `${kernels} sample ${i}`).toEqual(Array.from(refs[i])));
         ticks[kernels] = run.layerTicks;

@@ -2,14 +2,15 @@
 // 1×1 unpadded → GEMM over pixels, one group with K ≤ TFG_IM2COL_MAX → 4-column im2col (both with word-padded weights
 // and SMMULR requantization), else the per-pixel one. 4-bit weights in those shapes → tfg_conv2d_s4_im2col_dsp.
 // On cortex-m-mla boards (no DSP extension) the shapes of both GEMM kernels → tfg_conv2d_s8_im2col_mla (int32 columns,
-// one MLA per MAC), else the reference kernel.
+// one MLA per MAC), else the reference kernel. Layers with few input channels (an image model's first) take the
+// _fewch_ variants of the GEMM kernels on both sets: a word-wise gather of each window row's run of k_w·in_c bytes.
 import { product, type Graph, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
 import type { NodeContext, OpEmitter, ScratchRule, InPlaceRule } from '../op-emitter.ts';
 import { emitPackedConv, packedScratch } from '../packing/emit-packed.ts';
 import { convGeom, convGeom16, fitsGeom16 } from './conv-geom.ts';
-import { declareDspQuant, packConvNibbles, padConvRows, smmulrChannels } from './dsp-weights.ts';
+import { declareDspQuant, fewChannelLayout, fewChannelRows, packConvNibbles, padConvRows, smmulrChannels } from './dsp-weights.ts';
 
 /** The C side's TFG_IM2COL_MAX and TFG_CONV_COL_MAX (firmware/include/tfg_kernels.h; test/firmware/shared-constants.test.ts
  *  compares them): the largest receptive field of the im2col kernel, and of the one column tfg_conv2d_s8_dsp gathers. */
@@ -17,7 +18,22 @@ export const TFG_IM2COL_MAX = 576;
 export const TFG_CONV_COL_MAX = 512;
 
 type DspConv = 'tfg_conv2d_s8_1x1_dsp' | 'tfg_conv2d_s8_im2col_dsp' | 'tfg_conv2d_s8_dsp';
-type Int8Conv = DspConv | 'tfg_conv2d_s8' | 'tfg_conv2d_s8_im2col_mla';
+type FewChannelConv = 'tfg_conv2d_s8_fewch_dsp' | 'tfg_conv2d_s8_fewch_mla';
+type Int8Conv = DspConv | FewChannelConv | 'tfg_conv2d_s8' | 'tfg_conv2d_s8_im2col_mla';
+
+/** The most input channels a layer on the _fewch_ kernels has: with 4 or more the im2col gather is word-wise already. */
+export const FEWCH_MAX_IN_C = 3;
+
+/** True for an im2col-shaped int8 conv with dense weights and few input channels whose window rows are contiguous runs
+ *  (dil_w = 1): the shape of the _fewch_ kernels. */
+function fewChannelShape(node: Node<'Conv2D'>, w: Tensor): boolean {
+  return (
+    variantByShape(node, w) === 'tfg_conv2d_s8_im2col_dsp' &&
+    w.storage === undefined &&
+    w.shape[3] <= FEWCH_MAX_IN_C &&
+    node.attrs.dilations[1] === 1
+  );
+}
 
 /** The DSP conv variant for this node's shape alone. */
 function variantByShape(node: Node<'Conv2D'>, w: Tensor): DspConv {
@@ -36,7 +52,13 @@ export function dspConvVariant(node: Node<'Conv2D'>, w: Tensor, g?: Graph): DspC
   const im2colElsewhere = g.nodes.some((n) => {
     if (n.op !== 'Conv2D') return false;
     const wt = g.tensors[n.inputs[1]];
-    return g.tensors[n.inputs[0]].dtype === 'i8' && !wt.storage && variantByShape(n as Node<'Conv2D'>, wt) === 'tfg_conv2d_s8_im2col_dsp';
+    const conv = n as Node<'Conv2D'>;
+    return (
+      g.tensors[n.inputs[0]].dtype === 'i8' &&
+      !wt.storage &&
+      variantByShape(conv, wt) === 'tfg_conv2d_s8_im2col_dsp' &&
+      !fewChannelShape(conv, wt)
+    );
   });
   return im2colElsewhere ? 'tfg_conv2d_s8_im2col_dsp' : v;
 }
@@ -48,9 +70,11 @@ function int8ConvKernel(ctx: NodeContext<Node<'Conv2D'>>): Int8Conv {
   const w = ctx.input(1)!;
   if (ctx.kernels === 'cortex-m-mla') {
     const gemm = variantByShape(ctx.node, w) !== 'tfg_conv2d_s8_dsp' && fitsGeom16(ctx, w.shape[1], w.shape[2]);
-    return gemm ? 'tfg_conv2d_s8_im2col_mla' : 'tfg_conv2d_s8';
+    if (!gemm) return 'tfg_conv2d_s8';
+    return fewChannelShape(ctx.node, w) ? 'tfg_conv2d_s8_fewch_mla' : 'tfg_conv2d_s8_im2col_mla';
   }
   if (ctx.kernels !== 'cortex-m-dsp') return 'tfg_conv2d_s8';
+  if (fewChannelShape(ctx.node, w) && fitsGeom16(ctx, w.shape[1], w.shape[2])) return 'tfg_conv2d_s8_fewch_dsp';
   const variant = dspConvVariant(ctx.node, w, ctx.g);
   if (variant === 'tfg_conv2d_s8_dsp' || fitsGeom16(ctx, w.shape[1], w.shape[2])) return variant;
   return 'tfg_conv2d_s8';
@@ -58,13 +82,19 @@ function int8ConvKernel(ctx: NodeContext<Node<'Conv2D'>>): Int8Conv {
 
 /** Scratch bytes of an int8 conv kernel for a layer (OHWI weights [out, kH, kW, inC], one group for the im2col and 1×1
  *  kernels), as its C <kernel>_scratch_bytes computes them: tfg_conv2d_s8_dsp one int8 column of the receptive field
- *  when it fits TFG_CONV_COL_MAX; the DSP GEMM kernels four int16 columns of K rounded up to 4 (a fifth when inC % 4 ≠ 0);
- *  the MLA one four int32 columns. */
-export function convScratchBytes(kernel: Int8Conv, kH: number, kW: number, inPerGroup: number): number {
+ *  when it fits TFG_CONV_COL_MAX; the DSP GEMM kernels four int16 columns of K rounded up to 4 (a fifth for the im2col
+ *  one when inC % 4 ≠ 0); the MLA ones four int32 columns; the few-channel ones also a copy of the rows of four windows
+ *  that leave the image (three strides and one window row's word loads each, rounded up to 4 bytes). */
+export function convScratchBytes(kernel: Int8Conv, kH: number, kW: number, inPerGroup: number, strideW = 1): number {
   const k = kH * kW * inPerGroup;
   if (kernel === 'tfg_conv2d_s8_dsp') return k <= TFG_CONV_COL_MAX ? k : 0;
   if (kernel === 'tfg_conv2d_s8') return 0;
   const k4 = Math.ceil(k / 4) * 4;
+  if (kernel === 'tfg_conv2d_s8_fewch_dsp' || kernel === 'tfg_conv2d_s8_fewch_mla') {
+    const { words, tail } = fewChannelLayout(kH, kW, inPerGroup);
+    const window = Math.ceil((kH * (3 * strideW * inPerGroup + 4 * words + tail)) / 4) * 4;
+    return (kernel === 'tfg_conv2d_s8_fewch_dsp' ? 8 : 16) * k4 + window;
+  }
   if (kernel === 'tfg_conv2d_s8_im2col_mla') return 16 * k4;
   return (inPerGroup % 4 !== 0 ? 10 : 8) * k4;
 }
@@ -75,7 +105,7 @@ function dspInt4Conv(ctx: NodeContext<Node<'Conv2D'>>): boolean {
   const w = ctx.input(1)!;
   if (w.storage?.kind !== 'int4' || ctx.input(0)!.dtype !== 'i8' || !w.data) return false;
   const variant = int8ConvKernel(ctx);
-  return variant === 'tfg_conv2d_s8_im2col_dsp' || variant === 'tfg_conv2d_s8_1x1_dsp';
+  return variant === 'tfg_conv2d_s8_im2col_dsp' || variant === 'tfg_conv2d_s8_1x1_dsp' || variant === 'tfg_conv2d_s8_fewch_dsp';
 }
 
 export const conv2dScratch: ScratchRule<Node<'Conv2D'>> = (ctx) => {
@@ -85,7 +115,7 @@ export const conv2dScratch: ScratchRule<Node<'Conv2D'>> = (ctx) => {
   if (packed !== undefined) return packed;
   const w = ctx.input(1)!;
   if (ctx.input(0)!.dtype === 'f32') return 0;
-  return convScratchBytes(int8ConvKernel(ctx), w.shape[1], w.shape[2], w.shape[3]);
+  return convScratchBytes(int8ConvKernel(ctx), w.shape[1], w.shape[2], w.shape[3], ctx.node.attrs.strides[1]);
 };
 
 /** The GEMM kernels (DSP and MLA) widen a block's input pixels into scratch before writing its outputs; for an unpadded 1×1 conv
@@ -126,15 +156,19 @@ export const conv2d: OpEmitter<Node<'Conv2D'>> = (ctx) => {
   const [outC, , , inPerGroup] = w.shape;
   const k = product(w.shape) / outC;
   const variant = int4 ? 'tfg_conv2d_s8_im2col_dsp' : int8ConvKernel(ctx);
-  const scratch = ctx.scratch(convScratchBytes(variant, w.shape[1], w.shape[2], inPerGroup));
+  const scratch = ctx.scratch(convScratchBytes(variant, w.shape[1], w.shape[2], inPerGroup, node.attrs.strides[1]));
   const bias = ctx.input(2);
-  if (variant === 'tfg_conv2d_s8_1x1_dsp' || variant === 'tfg_conv2d_s8_im2col_dsp' || variant === 'tfg_conv2d_s8_im2col_mla') {
+  if (variant !== 'tfg_conv2d_s8' && variant !== 'tfg_conv2d_s8_dsp') {
     const geom = convGeom16(ctx, w.shape[1], w.shape[2]);
     // Rows padded to whole words; for the DSP kernels natural-order columns (permuted weight bytes) unless in_c is a
-    // multiple of 4. The MLA kernel's int32 columns are always in natural order.
+    // multiple of 4. The MLA kernel's int32 columns are always in natural order. The _fewch_ kernels' own field order.
     const permute = variant !== 'tfg_conv2d_s8_im2col_mla' && inPerGroup % 4 !== 0;
     const wd = w.data as Int8Array;
-    const w2 = ctx.weight(node.inputs[1], int4 ? packConvNibbles(wd, outC, k, permute) : padConvRows(wd, outC, k, permute));
+    const few = variant === 'tfg_conv2d_s8_fewch_dsp' || variant === 'tfg_conv2d_s8_fewch_mla';
+    const rows = few
+      ? fewChannelRows(wd, outC, w.shape[1], w.shape[2], inPerGroup, variant === 'tfg_conv2d_s8_fewch_dsp')
+      : padConvRows(wd, outC, k, permute);
+    const w2 = ctx.weight(node.inputs[1], int4 ? packConvNibbles(wd, outC, k, permute) : rows);
     const b2 = bias ? ctx.ptr(node.inputs[2]) : ctx.int32Array('bias', new Int32Array(outC));
     const q = declareDspQuant(
       ctx,

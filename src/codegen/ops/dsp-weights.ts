@@ -76,6 +76,44 @@ export function padConvRows(w: Int8Array, outC: number, k: number, permute: bool
   return out;
 }
 
+/** The window-row layout of tfg_conv2d_s8_fewch_dsp / _mla (tfg_fewch_layout in firmware/include/tfg_fewch.h): each
+ *  row's run of kW·inC bytes as ⌈run / 4⌉ words (the last one's extra bytes meeting zero weights) when that makes no
+ *  more groups of 4 than the exact field, else ⌊run / 4⌋ words and run % 4 bytes in a tail after all rows' words. */
+export function fewChannelLayout(kH: number, kW: number, inC: number): { words: number; tail: number } {
+  const run = kW * inC;
+  const padded = kH * Math.ceil(run / 4) === Math.ceil((kH * run) / 4);
+  const words = padded ? Math.ceil(run / 4) : Math.floor(run / 4);
+  return { words, tail: padded ? 0 : run - 4 * words };
+}
+
+/**
+ * Conv weights [outC, kH, kW, inC] (OHWI) in the field order of tfg_conv2d_s8_fewch_dsp / _mla: per channel, row by row
+ * each window row's words (zeros past its run in a padded last word), then the tail (each row's last bytes, row after
+ * row), zeros to a multiple of 4; the tail's groups in byte order 0,2,1,3 when `permuteTail` (the DSP kernel stores the
+ * tail in natural int16 pairs, its words in SXTB16 order).
+ */
+export function fewChannelRows(w: Int8Array, outC: number, kH: number, kW: number, inC: number, permuteTail: boolean): Int8Array {
+  const run = kW * inC;
+  const k = kH * run;
+  const k4 = Math.ceil(k / 4) * 4;
+  const { words, tail } = fewChannelLayout(kH, kW, inC);
+  const whole = 4 * words;
+  // per field slot, the weight's index within a channel's OHWI weights (−1: a zero weight)
+  const order: number[] = [];
+  for (let ky = 0; ky < kH; ky++) for (let i = 0; i < whole; i++) order.push(i < run ? ky * run + i : -1);
+  const tailStart = order.length;
+  const tailOrder: number[] = [];
+  for (let ky = 0; ky < kH; ky++) for (let i = whole; i < whole + tail; i++) tailOrder.push(ky * run + i);
+  while (tailOrder.length % 4 !== 0) tailOrder.push(-1);
+  const byte = permuteTail ? [0, 2, 1, 3] : [0, 1, 2, 3];
+  for (let i = 0; i < tailOrder.length; i++) order.push(tailOrder[4 * Math.floor(i / 4) + byte[i % 4]]);
+  while (order.length < k4) order.push(-1);
+  if (order.length !== k4 || tailStart % 4 !== 0) throw new Error(`few-channel field of ${order.length} for K = ${k}`);
+  const out = new Int8Array(outC * k4);
+  for (let oc = 0; oc < outC; oc++) order.forEach((src, i) => src >= 0 && (out[oc * k4 + i] = w[oc * k + src]));
+  return out;
+}
+
 /**
  * Dense weights [outN, inN] as tfg_dense_s8_dsp reads them: per 4 rows (zero rows past outN), for each group of 4
  * inputs the 4 rows' 4 bytes, then the inN % 4 tail as 4 row bytes per input.
