@@ -88,15 +88,16 @@ function int8DsCnn(): Graph {
 }
 
 /** Depthwise 3×3 stride-1 layers on the plane path's block passes, 7 channels (pair fills and a last single one): line
- *  walks along rows and along columns, odd and even line counts and lengths, uneven pads, activations that leave the
- *  whole int8 range (so the assembly passes run) and one that narrows it (the C loop). */
+ *  walks along rows and along columns, odd and even line counts and lengths, uneven pads, a 4×3 plane, activations that
+ *  leave the whole int8 range (so the assembly passes run) and one that narrows it (the C loop); and a stride-2 layer on
+ *  the row ring. */
 function int8DwPlanes(): Graph {
   const r = rng(47);
   const b = new GraphBuilder('int8 dw planes');
   const c = 7;
   let scale = 0.05;
   let h = b.input('x', [1, 10, 12, 7], 'i8', q(scale, -6));
-  const dw = (name: string, pads: number[], activation: string, zp: number) => {
+  const dw = (name: string, pads: number[], activation: string, zp: number, stride = 1) => {
     const ws = Array.from({ length: c }, () => 0.003 + 0.01 * r());
     const w = b.constant(`${name}.w`, randI8(r, 9 * c, -127, 127), [1, 3, 3, c], qAxis(ws, 3));
     const bias = b.constant(
@@ -107,7 +108,7 @@ function int8DwPlanes(): Graph {
       'i32',
     );
     const outScale = 0.02 + 0.03 * r();
-    const attrs = { strides: [1, 1], dilations: [1, 1], pads, activation, multiplier: 1 };
+    const attrs = { strides: [stride, stride], dilations: [1, 1], pads, activation, multiplier: 1 };
     h = b.node('DepthwiseConv2D', [h, w, bias], attrs as never, { name, dtype: 'i8', quant: q(outScale, zp) });
     scale = Math.fround(outScale);
   };
@@ -115,6 +116,8 @@ function int8DwPlanes(): Graph {
   dw('rows odd', [2, 1, 1, 1], 'relu', -128); // 11 lines of 12
   dw('columns', [1, 0, 1, 0], 'none', -2); // 11 × 10: 10 column lines of 11
   dw('narrow', [1, 1, 1, 1], 'relu6', -100);
+  dw('stride 2', [1, 1, 1, 1], 'none', 4, 2); // 6 × 5 on the row ring
+  dw('small', [0, 0, 0, 0], 'none', -1); // 4 × 3: 3 column lines of 4
   b.output(h);
   return b.build();
 }
@@ -159,7 +162,7 @@ describe('DSP kernels on QEMU mps2-an386', () => {
     });
   });
 
-  it('int8 depthwise 3×3 stride-1 block passes (both walks, odd and even sizes, 7 channels): identical to the reference on the M4', () => {
+  it('int8 depthwise 3×3 block passes (both walks, odd and even sizes, 7 channels) and stride 2: identical to the reference on the M4', () => {
     const g = int8DwPlanes();
     const inputs = randomInputs(g, 3, 13);
     const gen = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });
