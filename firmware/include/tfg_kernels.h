@@ -322,7 +322,7 @@ tfg_status tfg_depthwise_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_
 #define TFG_DW_MAX_KH 16
 /** tfg_depthwise_conv2d_s8_dsp takes its 3×3 stride-1 plane path from this many outputs per channel (out_h·out_w; its
  *  block passes need two outputs along a line). */
-#define TFG_DW_PLANE_MIN_OUTPUTS 4
+#define TFG_DW_PLANE_MIN_OUTPUTS 9
 /** int8 DepthwiseConv2D with Cortex-M DSP (depth multiplier 1, dilation 1, k_h ≤ TFG_DW_MAX_KH). 3×3 at stride 1 (from
  *  TFG_DW_PLANE_MIN_OUTPUTS outputs): two channels' padded int8 planes filled at a time, each channel through blocks of
  *  two lines × two outputs with SMLAD over tap pairs. Other windows: input rows and

@@ -295,11 +295,11 @@ describe('conv kernels', () => {
       1,
     ],
     [{ name: 'dw 3x3 stride 1 blocks: 3×3 output, 9 channels', input: [1, 3, 3, 9], outC: 0, k: [3, 3], attrs: { pads: [1, 1, 1, 1] } }, 1],
-    [{ name: 'dw 3x3 stride 1 blocks: 2×2 output (one pair per line)', input: [1, 4, 4, 3], outC: 0, k: [3, 3], attrs: {} }, 1],
+    [{ name: 'dw 3x3 stride 1 blocks: 2×5 output (one block pass)', input: [1, 4, 7, 3], outC: 0, k: [3, 3], attrs: {} }, 1],
     [
       {
-        name: 'dw 3x3 stride 1 blocks: one line of 5 outputs, transposed',
-        input: [1, 5, 1, 4],
+        name: 'dw 3x3 stride 1 blocks: one line of 9 outputs, transposed',
+        input: [1, 9, 1, 4],
         outC: 0,
         k: [3, 3],
         attrs: { pads: [1, 1, 1, 1] },

@@ -1,7 +1,7 @@
 /* tfg_depthwise_conv2d_s8_dsp: int8 depthwise convolution (depth multiplier 1, no dilation) with Cortex-M DSP
  * 16-bit MACs, in two shapes.
  *
- * 3×3 at stride 1 over planes of ≥ 4 outputs (KWS, MobileNet's stride-1 layers): one channel at a time over its whole
+ * 3×3 at stride 1 over planes of ≥ 9 outputs (KWS, MobileNet's stride-1 layers): one channel at a time over its whole
  * plane. Two channels at a time are copied into two planes of (out_h + 2)·(out_w + 2) int8 in the scratch (one
  * halfword load per input position; one plane when two would pass TFG_DW_ROWBUF_BYTES), in lines along the longer
  * output side; the padding, written once per call, is the input zero point and the input offset is folded into the
@@ -150,9 +150,9 @@ static TFG_NOINLINE void tfg_dw_body(const tfg_conv_geom16 *geom, const tfg_s8_d
 #endif
 
 /* The plane path: 3×3 at stride 1 with at least TFG_DW_PLANE_MIN_OUTPUTS outputs per channel, so the longer output
- * side, along which the lines run, has at least two (the block passes take outputs in pairs). From MobileNet's 3×3
- * planes up it beats the row ring: 5.1 against 5.5 instructions per MAC on VWW's 3×3×256 layer, 3.0 against 5.0 on its
- * 6×6×128 ones. */
+ * side, along which the lines run, has at least two (the block passes take outputs in pairs). From 3×3 planes up it
+ * beats the row ring (5.1 against 5.5 instructions per MAC on VWW's 3×3×256 layer, 3.0 against 5.0 on its 6×6×128
+ * ones); on 2×2 planes it does not (7.3 against 6.5 on ShuffleNetV2's 2×2×96). */
 static int32_t tfg_dw_is3x3s1(const tfg_conv_geom16 *g) {
   return g->k_h == 3 && g->k_w == 3 && g->stride_h == 1 && g->stride_w == 1 &&
          g->out_h * g->out_w >= TFG_DW_PLANE_MIN_OUTPUTS;

@@ -14,7 +14,7 @@ export const TFG_DW_ROWBUF_BYTES = 8192;
 export const TFG_DW_WBUF_BYTES = 4608;
 export const TFG_DW_MAX_KH = 16;
 /** The C side's TFG_DW_PLANE_MIN_OUTPUTS: the 3×3 stride-1 plane path needs this many outputs per channel. */
-export const TFG_DW_PLANE_MIN_OUTPUTS = 4;
+export const TFG_DW_PLANE_MIN_OUTPUTS = 9;
 
 /** Scratch tfg_depthwise_conv2d_s8_dsp needs for this geometry: [row ring or padded planes, widened weights] bytes;
  *  their sum is its C tfg_depthwise_conv2d_s8_dsp_scratch_bytes. 3×3 at stride 1 over at least
