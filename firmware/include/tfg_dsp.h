@@ -7,15 +7,21 @@
 
 #include "tfg_support.h"
 
-/* Unaligned little-endian 32-bit load; compiles to one LDR on Cortex-M3/M4/M7 (unaligned access allowed). */
+/* Unaligned little-endian 32-bit load; compiles to one LDR on Cortex-M3/M4/M7 (unaligned access allowed). ARMv6-M
+ * faults on an unaligned word load, and gcc makes the memcpy a library call there: four byte loads instead. */
 static inline uint32_t tfg_load32(const int8_t *p) {
+#if defined(__ARM_ARCH_6M__)
+  const uint8_t *u = (const uint8_t *)p;
+  return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 | (uint32_t)u[3] << 24;
+#elif defined(__GNUC__)
   uint32_t v;
-#if defined(__GNUC__)
   __builtin_memcpy(&v, p, sizeof v); /* stays inline under -ffreestanding, where plain memcpy becomes a call */
-#else
-  memcpy(&v, p, sizeof v);
-#endif
   return v;
+#else
+  uint32_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+#endif
 }
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP == 1
@@ -129,12 +135,29 @@ static inline void tfg_store32a(void *p, int32_t v) {
 #endif
 }
 
+/* tfg_smmulr from four 16×16 products, for cores with no 32×32→64 multiply (ARMv6-M, where int64 arithmetic is a
+ * library call): with a = ah·2^16 + al and b = bh·2^16 + bl (al, bl unsigned), a·b + 2^31 = (ah·bh + c)·2^32 +
+ * (ah·bl + al·bh)·2^16 + lo, where lo + c·2^32 = al·bl + 2^31; the middle terms are split at bit 16 so no sum overflows.
+ * Exact for every a and b. */
+static inline TFG_HOT_INLINE int32_t tfg_smmulr_split16(int32_t a, int32_t b) {
+  const uint32_t al = (uint32_t)a & 0xFFFFu, bl = (uint32_t)b & 0xFFFFu;
+  const int32_t ah = a >> 16, bh = b >> 16;
+  const uint32_t p = al * bl;
+  const uint32_t lo = p + 0x80000000u;
+  const int32_t carry = lo < p;
+  const int32_t m1 = ah * (int32_t)bl, m2 = (int32_t)al * bh;
+  const uint32_t mid = ((uint32_t)m1 & 0xFFFFu) + ((uint32_t)m2 & 0xFFFFu) + (lo >> 16);
+  return ah * bh + carry + (m1 >> 16) + (m2 >> 16) + (int32_t)(mid >> 16);
+}
+
 /* (a·b + 2^31) >> 32, rounding high multiply (SMMULR on the DSP cores). */
-static inline int32_t tfg_smmulr(int32_t a, int32_t b) {
+static inline TFG_HOT_INLINE int32_t tfg_smmulr(int32_t a, int32_t b) {
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP == 1
   int32_t r;
   __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
   return r;
+#elif defined(__ARM_ARCH_6M__)
+  return tfg_smmulr_split16(a, b);
 #else
   return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 31)) >> 32);
 #endif
@@ -150,7 +173,7 @@ static inline int32_t tfg_smmulr(int32_t a, int32_t b) {
 int32_t tfg_requant_dsp_general(int32_t acc, int32_t multiplier, int32_t shift, int32_t output_offset) TFG_CONST;
 
 /* tfg_requant_dsp without the activation clamp (output offset included). */
-static inline int32_t tfg_requant_dsp_raw(const tfg_s8_dsp_quant *q, int32_t acc, int32_t c) {
+static inline TFG_HOT_INLINE int32_t tfg_requant_dsp_raw(const tfg_s8_dsp_quant *q, int32_t acc, int32_t c) {
   const int32_t e = q->shift_code[c];
   if (TFG_LIKELY(e >= 0)) {
     const int32_t v = tfg_smmulr((int32_t)((uint32_t)acc << 1), q->multiplier[c]);
@@ -164,7 +187,7 @@ static inline int8_t tfg_requant_dsp(const tfg_s8_dsp_quant *q, int32_t acc, int
 }
 
 /* Saturation to int8 (one SSAT on the DSP cores). */
-static inline int32_t tfg_ssat8(int32_t v) {
+static inline TFG_HOT_INLINE int32_t tfg_ssat8(int32_t v) {
 #if defined(__ARM_FEATURE_SAT) && __ARM_FEATURE_SAT == 1 /* Cortex-M3 too, which has no DSP extension */
   int32_t r;
   __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));

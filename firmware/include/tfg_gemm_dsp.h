@@ -37,7 +37,8 @@ void tfg_dense4_wide_s8(const int32_t *xw, const int8_t *w, int32_t groups, int3
 void tfg_dense4_s4(const int8_t *x, const uint8_t *w, int32_t groups, int32_t *acc);
 
 /* tfg_requant_dsp_raw's SMMULR path for a channel whose code e ≥ 0: one multiply and four shifts/adds. */
-static inline int32_t tfg_requant_smmulr(int32_t acc, int32_t multiplier, int32_t e, int32_t round_offset) {
+static inline TFG_HOT_INLINE int32_t tfg_requant_smmulr(int32_t acc, int32_t multiplier, int32_t e,
+                                                        int32_t round_offset) {
   const int32_t v = tfg_smmulr((int32_t)((uint32_t)acc << 1), multiplier);
   return (((v + (v >> 31)) >> e) + round_offset) >> 1;
 }
@@ -46,8 +47,9 @@ static inline int32_t tfg_requant_smmulr(int32_t acc, int32_t multiplier, int32_
 static inline int32_t tfg_act_clamp_kind(const tfg_s8_dsp_quant *q) { return q->act_max < 127 ? 2 : q->act_min > -128; }
 
 /* Four requantized outputs (raw values of tfg_requant_dsp_raw) clamped as `clamp` says and stored as int8. */
-static inline void tfg_store4_act(int32_t clamp, int32_t lo, int32_t hi, int32_t v0, int32_t v1, int32_t v2, int32_t v3,
-                                  int8_t *y0, int8_t *y1, int8_t *y2, int8_t *y3) {
+static inline TFG_HOT_INLINE void tfg_store4_act(int32_t clamp, int32_t lo, int32_t hi, int32_t v0, int32_t v1,
+                                                 int32_t v2, int32_t v3, int8_t *y0, int8_t *y1, int8_t *y2,
+                                                 int8_t *y3) {
   if (clamp) {
     v0 = v0 < lo ? lo : v0;
     v1 = v1 < lo ? lo : v1;

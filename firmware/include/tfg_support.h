@@ -34,6 +34,14 @@
 #define TFG_PURE
 #endif
 
+/* A kernel's inner-loop helper: inlined under -Os too (the Cortex-M0 boards' flag), where a call per output costs more
+ * than the helper; at -O2 the compiler's own choice stands. */
+#if defined(__GNUC__) && defined(__OPTIMIZE_SIZE__)
+#define TFG_HOT_INLINE __attribute__((always_inline))
+#else
+#define TFG_HOT_INLINE
+#endif
+
 static inline int32_t tfg_min_i32(int32_t a, int32_t b) { return a < b ? a : b; }
 static inline int32_t tfg_max_i32(int32_t a, int32_t b) { return a > b ? a : b; }
 static inline int32_t tfg_clamp_i32(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : (v > hi ? hi : v); }

@@ -1,12 +1,19 @@
-/* tfg_gemm_mla.c: the register blocks of tfg_gemm_mla.h. On ARMv7-M it is hand-scheduled Thumb-2 (the block keeps 13
+/* tfg_gemm_mla.c: the register blocks of tfg_gemm_mla.h. On ARMv7-M they are hand-scheduled Thumb-2 (the block keeps 13
  * registers live, more than gcc holds without spilling, and an LDM of four columns is one instruction under -icount);
- * elsewhere the same exact integer sums in C. */
+ * on ARMv6-M (Cortex-M0) hand-scheduled Thumb-1 for the conv and depthwise blocks; elsewhere the same exact integer
+ * sums in C. */
 #include "tfg_gemm_mla.h"
 
 #if (defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__)) && defined(__thumb2__) && defined(__GNUC__)
+#define TFG_MLA_THUMB2 1
+#elif defined(__ARM_ARCH_6M__) && defined(__GNUC__)
+#define TFG_MLA_THUMB1 1
+#endif
 
 /* the naked body reads its arguments from r0–r3, which gcc does not see */
 #define TFG_ASM_ARG __attribute__((unused))
+
+#if defined(TFG_MLA_THUMB2)
 
 /* r0 cols, r1 w, r2 pairs of groups, r3 acc (kept on the stack) then a weight word; r4–r7 the four columns'
  * accumulators, r8–r11 one element of the four columns, r12 a weight word, lr one sign-extended weight. */
@@ -134,6 +141,108 @@ __attribute__((naked)) void tfg_dense4_mla(TFG_ASM_ARG const int8_t *x, TFG_ASM_
 }
 // clang-format on
 
+#elif defined(TFG_MLA_THUMB1)
+
+/* ARMv6-M has no MLA and its data-processing instructions reach r0–r7 only, but ADD (register) reaches r8–r12: the
+ * four accumulators live in r8–r11, each product is a MULS into the low register that held the column element and an
+ * ADD into its accumulator. r0 cols, r1 w, r2 a weight word, r3 one sign-extended weight, r4–r7 element k of the four
+ * columns, r12 the end of the columns. */
+#define TFG_MULS4_T1                                                                                                   \
+  "ldm r0!, {r4, r5, r6, r7}\n"                                                                                        \
+  "muls r4, r3, r4\n"                                                                                                  \
+  "add r8, r4\n"                                                                                                       \
+  "muls r5, r3, r5\n"                                                                                                  \
+  "add r9, r5\n"                                                                                                       \
+  "muls r6, r3, r6\n"                                                                                                  \
+  "add r10, r6\n"                                                                                                      \
+  "muls r7, r3, r7\n"                                                                                                  \
+  "add r11, r7\n"
+/* r8–r11 saved below the caller's r4–r7 (and r3, the acc pointer, below them), then loaded from acc[0..3] */
+#define TFG_T1_ENTER                                                                                                   \
+  ".syntax unified\n" /* gcc hands Thumb-1 inline asm to the assembler in divided syntax */                            \
+  "push {r4, r5, r6, r7, lr}\n"                                                                                        \
+  "mov r4, r8\n"                                                                                                       \
+  "mov r5, r9\n"                                                                                                       \
+  "mov r6, r10\n"                                                                                                      \
+  "mov r7, r11\n"                                                                                                      \
+  "push {r4, r5, r6, r7}\n"
+#define TFG_T1_LOAD_ACC(reg)                                                                                           \
+  "push {" reg "}\n"                                                                                                   \
+  "ldm " reg "!, {r4, r5, r6, r7}\n"                                                                                   \
+  "mov r8, r4\n"                                                                                                       \
+  "mov r9, r5\n"                                                                                                       \
+  "mov r10, r6\n"                                                                                                      \
+  "mov r11, r7\n"
+#define TFG_T1_STORE_ACC_AND_LEAVE                                                                                     \
+  "pop {r3}\n"                                                                                                         \
+  "mov r4, r8\n"                                                                                                       \
+  "mov r5, r9\n"                                                                                                       \
+  "mov r6, r10\n"                                                                                                      \
+  "mov r7, r11\n"                                                                                                      \
+  "stm r3!, {r4, r5, r6, r7}\n"                                                                                        \
+  "pop {r4, r5, r6, r7}\n"                                                                                             \
+  "mov r8, r4\n"                                                                                                       \
+  "mov r9, r5\n"                                                                                                       \
+  "mov r10, r6\n"                                                                                                      \
+  "mov r11, r7\n"                                                                                                      \
+  "pop {r4, r5, r6, r7, pc}\n"
+
+/* One group per pass: an LDM of its weight word, each weight sign-extended once (SXTB, or ASRS for the top byte) for
+ * the four columns; 45 instructions per 16 MACs. */
+// clang-format off
+__attribute__((naked)) void tfg_gemm1x4_s32(TFG_ASM_ARG const int32_t *cols, TFG_ASM_ARG const int8_t *w,
+                                            TFG_ASM_ARG int32_t groups, TFG_ASM_ARG int32_t *acc) {
+  __asm__ volatile(
+      TFG_T1_ENTER TFG_T1_LOAD_ACC("r3")
+      "lsls r2, r2, #6\n"
+      "beq 2f\n"
+      "adds r2, r2, r0\n"
+      "mov r12, r2\n"
+      "1:\n"
+      "ldm r1!, {r2}\n"
+      "sxtb r3, r2\n" TFG_MULS4_T1
+      "asrs r3, r2, #8\n"
+      "sxtb r3, r3\n" TFG_MULS4_T1
+      "asrs r3, r2, #16\n"
+      "sxtb r3, r3\n" TFG_MULS4_T1
+      "asrs r3, r2, #24\n" TFG_MULS4_T1
+      "cmp r0, r12\n"
+      "bne 1b\n"
+      "2:\n" TFG_T1_STORE_ACC_AND_LEAVE);
+}
+// clang-format on
+
+/* A tap of 4 channels: an LDM of its inputs, two LDM of its weights, four MULS and four ADD (11 instructions). r0 the
+ * current window row, r1 w, r2 and r3 weights; rows 1 and 2 wait in lr and r12. */
+#define TFG_DW_T1_TAP                                                                                                  \
+  "ldm r0!, {r4, r5, r6, r7}\n"                                                                                        \
+  "ldm r1!, {r2, r3}\n"                                                                                                \
+  "muls r4, r2, r4\n"                                                                                                  \
+  "add r8, r4\n"                                                                                                       \
+  "muls r5, r3, r5\n"                                                                                                  \
+  "add r9, r5\n"                                                                                                       \
+  "ldm r1!, {r2, r3}\n"                                                                                                \
+  "muls r6, r2, r6\n"                                                                                                  \
+  "add r10, r6\n"                                                                                                      \
+  "muls r7, r3, r7\n"                                                                                                  \
+  "add r11, r7\n"
+#define TFG_DW_T1_ROW TFG_DW_T1_TAP TFG_DW_T1_TAP TFG_DW_T1_TAP
+
+// clang-format off
+__attribute__((naked)) void tfg_dw3x3_mla(TFG_ASM_ARG const int32_t *const x[3], TFG_ASM_ARG const int32_t *w,
+                                          TFG_ASM_ARG int32_t *acc) {
+  __asm__ volatile(
+      TFG_T1_ENTER TFG_T1_LOAD_ACC("r2")
+      "ldr r2, [r0, #4]\n"
+      "mov lr, r2\n"
+      "ldr r2, [r0, #8]\n"
+      "mov r12, r2\n"
+      "ldr r0, [r0]\n" TFG_DW_T1_ROW
+      "mov r0, lr\n" TFG_DW_T1_ROW
+      "mov r0, r12\n" TFG_DW_T1_ROW TFG_T1_STORE_ACC_AND_LEAVE);
+}
+// clang-format on
+
 #else
 
 void tfg_gemm1x4_s32(const int32_t *cols, const int8_t *w, int32_t groups, int32_t *acc) {
@@ -151,15 +260,17 @@ void tfg_gemm1x4_s32(const int32_t *cols, const int8_t *w, int32_t groups, int32
   acc[3] = a3;
 }
 
-void tfg_dense4_mla(const int8_t *x, const int8_t *w, int32_t groups, int32_t *acc) {
-  for (int32_t i = 0; i < groups; ++i, x += 4, w += 16)
-    for (int32_t r = 0; r < 4; ++r)
-      for (int32_t k = 0; k < 4; ++k) acc[r] += (int32_t)x[k] * (int32_t)w[4 * r + k];
-}
-
 void tfg_dw3x3_mla(const int32_t *const x[3], const int32_t *w, int32_t *acc) {
   for (int32_t r = 0; r < 3; ++r)
     for (int32_t t = 0; t < 12; ++t) acc[t & 3] += x[r][t] * w[12 * r + t];
 }
 
+#endif
+
+#if !defined(TFG_MLA_THUMB2)
+void tfg_dense4_mla(const int8_t *x, const int8_t *w, int32_t groups, int32_t *acc) {
+  for (int32_t i = 0; i < groups; ++i, x += 4, w += 16)
+    for (int32_t r = 0; r < 4; ++r)
+      for (int32_t k = 0; k < 4; ++k) acc[r] += (int32_t)x[k] * (int32_t)w[4 * r + k];
+}
 #endif

@@ -56,6 +56,9 @@ export interface Board {
 const CYCLE_KINDS: CycleCounterKind[] = ['systick-icount', 'dwt', 'minstret', 'ccount', 'monotonic-ns', 'none'];
 const UNITS: LatencyUnit[] = ['instructions', 'cycles', 'nanoseconds', 'unavailable'];
 
+/** True for boards deploy flashes itself over a real link (the rest run on QEMU or as a host process). */
+export const isHardwareFlasher = (board: Board): boolean => board.flasher === 'esptool' || board.flasher === 'openocd';
+
 /** Ids of every board, sorted. */
 export function listBoards(dir: string = BOARDS_DIR): string[] {
   return readdirSync(dir)

@@ -40,9 +40,6 @@ function flashProgress(): (p: FlashProgress) => void {
   };
 }
 
-/** True for boards deploy flashes itself (the rest run on QEMU or as a host process). */
-export const isHardwareFlasher = (board: Board): boolean => board.flasher === 'esptool' || board.flasher === 'openocd';
-
 type Step = { session: DeviceSession; elf: ElfSize } | null;
 
 /** Flashes; returns the session and sizes to measure with, or null when --flash-only stopped after verification. */

@@ -10,6 +10,7 @@ import { FLOAT_RECIPE } from '../sweep/job.ts';
 import type { JobQueue, SweepRecord, SweepRow, SweepSpec } from '../sweep/sweep.ts';
 import { log, progress } from './output.ts';
 import { loadRecipe } from './steps.ts';
+import { assertTunable } from './tunable.ts';
 
 /** Every model, board and recipe of a spec is checked before anything is queued: one bad name stops the sweep at once
  *  instead of failing every job that uses it. */
@@ -28,7 +29,10 @@ export function checkSpec(spec: SweepSpec, where?: string): void {
       location: where ? { file: where } : { field: '--boards' },
       hint: 'e.g. --boards mps2-an386,microbit (`tinyforge boards` lists them)',
     });
-  for (const b of spec.boards) loadBoard(b);
+  for (const b of spec.boards) {
+    const board = loadBoard(b);
+    if (spec.tune) assertTunable(board, where ? { file: where } : { field: '--boards' });
+  }
   if (spec.recipes.length === 0)
     throw new TinyforgeError('bad-argument', 'no recipe to sweep', {
       location: where ? { file: where } : { field: '--recipes' },

@@ -16,6 +16,8 @@ export interface SweepSpec {
   label_column?: string;
   limits: Limits;
   no_cache?: boolean;
+  /** --tune: every job deploys with --tune (each layer's fastest exact kernel set, timed on the board's emulator). */
+  tune?: boolean;
 }
 
 export interface SweepRow {

@@ -30,6 +30,8 @@ export interface SweepJob {
   labelColumn?: string;
   /** Compute compressions again instead of reading the cache. */
   noCache?: boolean;
+  /** Deploy with --tune. */
+  tune?: boolean;
 }
 
 export interface JobResult {
@@ -60,6 +62,7 @@ export function deployArgs(job: SweepJob, modelPath = job.modelPath, recipePath 
   if (job.calibrationSamples !== 200) args.push('--calibration-samples', String(job.calibrationSamples));
   if (job.datasetEncoding !== undefined) args.push('--dataset-encoding', job.datasetEncoding);
   if (job.labelColumn !== undefined) args.push('--label-column', job.labelColumn);
+  if (job.tune) args.push('--tune');
   return args;
 }
 

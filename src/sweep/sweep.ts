@@ -42,6 +42,7 @@ export function planJobs(spec: SweepSpec, id: string): SweepJob[] {
           ...(spec.dataset_encoding !== undefined ? { datasetEncoding: spec.dataset_encoding } : {}),
           ...(spec.label_column !== undefined ? { labelColumn: spec.label_column } : {}),
           ...(spec.no_cache ? { noCache: true } : {}),
+          ...(spec.tune ? { tune: true } : {}),
         });
       }
     }

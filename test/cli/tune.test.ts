@@ -39,7 +39,7 @@ describe('tinyforge deploy --tune', () => {
     expect(tunedTotal).toBeLessThan(referenceTotal);
     const report = JSON.parse(r.stdout);
     expect(report.accuracy).toMatchObject({ agreement: 1, agreement_kind: 'identical-bytes' });
-  });
+  }, 600_000); // four builds and QEMU runs: as long as the cli() timeout allows on a loaded machine
 
   it('--kernels-from repeats the recorded choice without measuring: the same model.c', () => {
     const again = join(dir, 'again');

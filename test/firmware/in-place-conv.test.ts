@@ -1,6 +1,7 @@
-// Convolutions that write over their input: the DSP depthwise kernel at stride 1 (both its plane and row-ring paths)
-// and the GEMM kernels' unpadded 1×1 convs with as many output as input channels. The planner merges those buffers
-// only on the DSP kernel set, and every layer's output stays the reference's on the host (ASan/UBSan) and on the M4.
+// Convolutions that write over their input: the DSP depthwise kernel at stride 1 (both its plane and row-ring paths),
+// the MLA one (its row ring), and the GEMM kernels' unpadded 1×1 convs with as many output as input channels. The
+// planner merges those buffers on the DSP and MLA kernel sets (not the reference one), and every layer's output stays
+// the reference's on the host (ASan/UBSan), on the M4 (DSP) and on the M3 and M0 (MLA).
 import { describe, expect, it } from 'vitest';
 import { generateModel } from '../../src/codegen/generate.ts';
 import { GraphBuilder } from '../../src/ir/builder.ts';
@@ -61,29 +62,36 @@ const CASES: [number, number, number, boolean][] = [
 
 describe('in-place convolutions', () => {
   for (const [h, w, c, tail] of CASES) {
-    it(`${h}×${w}×${c}${tail ? ' with a 3×3 tail' : ''}: merged only on the DSP set, every layer the reference's`, () => {
+    it(`${h}×${w}×${c}${tail ? ' with a 3×3 tail' : ''}: merged on the DSP and MLA sets, every layer the reference's`, () => {
       const g = chain(h, w, c, tail);
-      const dsp = generateModel(g, { board: { kernels: 'cortex-m-dsp' } }).plan;
       const ref = generateModel(g, { board: { kernels: 'reference' } }).plan;
-      // pw0 reads the caller's input buffer; dw1, pw1 and dw2 each write over the tensor they read.
-      expect(dsp.bufferOf.dw1).toBe(dsp.bufferOf.pw0);
-      expect(dsp.bufferOf.pw1).toBe(dsp.bufferOf.pw0);
+      for (const kernels of ['cortex-m-dsp', 'cortex-m-mla']) {
+        const plan = generateModel(g, { board: { kernels } }).plan;
+        // pw0 reads the caller's input buffer; dw1, pw1 and dw2 each write over the tensor they read.
+        expect(plan.bufferOf.dw1, kernels).toBe(plan.bufferOf.pw0);
+        expect(plan.bufferOf.pw1, kernels).toBe(plan.bufferOf.pw0);
+      }
       expect(ref.bufferOf.dw1).not.toBe(ref.bufferOf.pw0);
-      checkAgainstReference(g, { variants: VARIANTS, samples: 3, layers: true });
+      checkAgainstReference(g, { variants: [...VARIANTS, 'cortex-m-mla'], samples: 3, layers: true });
     });
   }
 
-  it('on the Cortex-M4 (plane path and im2col 1×1s): identical bytes to the reference', () => {
-    for (const [h, w, c, tail] of [CASES[0], CASES[2]]) {
-      const g = chain(h, w, c, tail);
-      const inputs = randomInputs(g, 2, 5);
-      const run = runOnQemu(generateModel(g, { board: { kernels: 'cortex-m-dsp' } }), inputs);
-      inputs.forEach((x, i) => {
-        const want = runGraph(g, { x }).outputs[g.outputs[0]] as Int8Array;
-        expect(Array.from(new Int8Array(run.outputs[i].buffer, run.outputs[i].byteOffset, run.outputs[i].byteLength))).toEqual(
-          Array.from(want),
-        );
-      });
-    }
-  });
+  for (const [kernels, target, cases] of [
+    ['cortex-m-dsp', 'mps2-an386', [CASES[0], CASES[2]]], // plane path and im2col 1×1s on the M4
+    ['cortex-m-mla', 'mps2-an385', [CASES[1]]], // the MLA row ring with a partial channel group on the M3
+    ['cortex-m-mla', 'mps2-an385-armv6m', [CASES[0]]], // and on the M0
+  ] as const)
+    it(`${kernels} on ${target}: identical bytes to the reference`, () => {
+      for (const [h, w, c, tail] of cases) {
+        const g = chain(h, w, c, tail);
+        const inputs = randomInputs(g, 2, 5);
+        const run = runOnQemu(generateModel(g, { board: { kernels } }), inputs, target);
+        inputs.forEach((x, i) => {
+          const want = runGraph(g, { x }).outputs[g.outputs[0]] as Int8Array;
+          expect(Array.from(new Int8Array(run.outputs[i].buffer, run.outputs[i].byteOffset, run.outputs[i].byteLength))).toEqual(
+            Array.from(want),
+          );
+        });
+      }
+    });
 });

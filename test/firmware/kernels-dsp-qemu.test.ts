@@ -216,6 +216,32 @@ describe('DSP kernels on QEMU mps2-an386', () => {
     );
   });
 
+  it('int8 MaxPool: the byte-wise SIMD 2×2 path (ReLU clamp, a channel tail, padded edge windows) identical to the reference', () => {
+    for (const [c, activation, pads] of [
+      [12, 'relu', [0, 0, 1, 1]],
+      [6, 'none', [0, 0, 0, 0]],
+    ] as const) {
+      const b = new GraphBuilder(`maxpool ${c}`);
+      const x = b.input('x', [1, 9, 10, c], 'i8', q(0.05, -40)); // ReLU clamps at the zero point −40
+      b.output(
+        b.node(
+          'MaxPool',
+          [x],
+          { kernel: [2, 2], strides: [2, 2], pads: [...pads], activation },
+          { name: 'pool', dtype: 'i8', quant: q(0.05, -40) },
+        ),
+      );
+      const g = b.build();
+      const inputs = randomInputs(g, 3, c);
+      const run = runOnQemu(generateModel(g, { board: { kernels: 'cortex-m-dsp' } }), inputs);
+      inputs.forEach((xv, i) =>
+        expect(Array.from(run.outputs[i]), `${c} channels, sample ${i}`).toEqual(
+          Array.from(bytes(runGraph(g, { x: xv }).outputs[g.outputs[0]])),
+        ),
+      );
+    }
+  });
+
   it('int8 CNN (3×3 padded, grouped strided, 1×1 odd channels): DSP conv identical to the reference on the M4', () => {
     const g = int8Cnn();
     const inputs = randomInputs(g, 3, 8);

@@ -1,5 +1,6 @@
-// The MLA kernels of ARMv7-M cores without the DSP extension on an emulated Cortex-M3 (QEMU mps2-an385): bit-exact with
-// the TS reference (so with the reference C kernels), the convs under half the reference kernels' instructions.
+// The MLA kernels of cores without the DSP extension on an emulated Cortex-M3 (QEMU mps2-an385) and Cortex-M0 (ARMv6-M
+// code on the same machine): bit-exact with the TS reference (so with the reference C kernels), the convs under half
+// the reference kernels' instructions.
 import { describe, expect, it } from 'vitest';
 import { generateModel } from '../../src/codegen/generate.ts';
 import { GraphBuilder } from '../../src/ir/builder.ts';
@@ -76,7 +77,7 @@ function int8DsChain(): Graph {
   return b.build();
 }
 
-describe('MLA kernels on QEMU mps2-an385 (Cortex-M3)', () => {
+describe('MLA dense kernel on QEMU mps2-an385 (Cortex-M3)', () => {
   it('int8 MLP with odd sizes: the MLA dense kernel identical to the reference, ≤ 3 instructions per MAC on 301×64', () => {
     const g = int8Mlp([301, 64, 13, 5], 6);
     const inputs = randomInputs(g, 3, 5);
@@ -89,31 +90,39 @@ describe('MLA kernels on QEMU mps2-an385 (Cortex-M3)', () => {
     console.log(`M3 tfg_dense_s8_mla, 301×64: ${perMac.toFixed(2)} instructions per MAC`);
     expect(perMac).toBeLessThanOrEqual(3);
   });
-
-  it('int8 depthwise-separable chain: the MLA depthwise and GEMM kernels identical to the reference', () => {
-    const g = int8DsChain();
-    const inputs = randomInputs(g, 3, 9);
-    const gen = generateModel(g, { board: { kernels: 'cortex-m-mla' } });
-    expect(gen.kernels).toEqual(['tfg_conv2d_s8_im2col_mla', 'tfg_depthwise_conv2d_s8_mla']);
-    const run = runOnQemu(gen, inputs, 'mps2-an385');
-    inputs.forEach((x, i) =>
-      expect(Array.from(run.outputs[i]), `sample ${i}`).toEqual(Array.from(bytes(runGraph(g, { x }).outputs[g.outputs[0]]))),
-    );
-  });
-
-  it('int8 conv chain: the MLA GEMM kernel identical to the reference, each conv under half its instructions', () => {
-    const g = int8Chain();
-    const inputs = randomInputs(g, 3, 7);
-    const refs = inputs.map((x) => bytes(runGraph(g, { x }).outputs[g.outputs[0]]));
-    const ticks: Record<string, number[]> = {};
-    for (const kernels of ['reference', 'cortex-m-mla']) {
-      const gen = generateModel(g, { board: { kernels } });
-      expect(gen.kernels).toEqual([kernels === 'reference' ? 'tfg_conv2d_s8' : 'tfg_conv2d_s8_im2col_mla']);
-      const run = runOnQemu(gen, inputs, 'mps2-an385');
-      run.outputs.forEach((o, i) => expect(Array.from(o), `${kernels} sample ${i}`).toEqual(Array.from(refs[i])));
-      ticks[kernels] = run.layerTicks;
-    }
-    for (const l of [0, 1, 2]) expect(ticks['cortex-m-mla'][l], `layer ${l}`).toBeLessThan(ticks.reference[l] / 2);
-    console.log(`M3 SysTick ticks per layer (5 instructions each): ${JSON.stringify(ticks)}`);
-  });
 });
+
+// The same blocks on ARMv6-M: hand-scheduled Thumb-1 (MULS into r0–r7, ADD into accumulators in r8–r11).
+for (const [target, core] of [
+  ['mps2-an385', 'M3'],
+  ['mps2-an385-armv6m', 'M0'],
+] as const) {
+  describe(`MLA conv and depthwise kernels on QEMU ${target} (Cortex-${core})`, () => {
+    it('int8 depthwise-separable chain: the MLA depthwise and GEMM kernels identical to the reference', () => {
+      const g = int8DsChain();
+      const inputs = randomInputs(g, 3, 9);
+      const gen = generateModel(g, { board: { kernels: 'cortex-m-mla' } });
+      expect(gen.kernels).toEqual(['tfg_conv2d_s8_im2col_mla', 'tfg_depthwise_conv2d_s8_mla']);
+      const run = runOnQemu(gen, inputs, target);
+      inputs.forEach((x, i) =>
+        expect(Array.from(run.outputs[i]), `sample ${i}`).toEqual(Array.from(bytes(runGraph(g, { x }).outputs[g.outputs[0]]))),
+      );
+    });
+
+    it('int8 conv chain: the MLA GEMM kernel identical to the reference, each conv under half its instructions', () => {
+      const g = int8Chain();
+      const inputs = randomInputs(g, 3, 7);
+      const refs = inputs.map((x) => bytes(runGraph(g, { x }).outputs[g.outputs[0]]));
+      const ticks: Record<string, number[]> = {};
+      for (const kernels of ['reference', 'cortex-m-mla']) {
+        const gen = generateModel(g, { board: { kernels } });
+        expect(gen.kernels).toEqual([kernels === 'reference' ? 'tfg_conv2d_s8' : 'tfg_conv2d_s8_im2col_mla']);
+        const run = runOnQemu(gen, inputs, target);
+        run.outputs.forEach((o, i) => expect(Array.from(o), `${kernels} sample ${i}`).toEqual(Array.from(refs[i])));
+        ticks[kernels] = run.layerTicks;
+      }
+      for (const l of [0, 1, 2]) expect(ticks['cortex-m-mla'][l], `layer ${l}`).toBeLessThan(ticks.reference[l] / 2);
+      console.log(`${core} SysTick ticks per layer (5 instructions each): ${JSON.stringify(ticks)}`);
+    });
+  });
+}

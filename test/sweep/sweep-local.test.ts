@@ -3,9 +3,9 @@
 // and --resume running only what is not done.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { writeTinyMlp } from '../cli/tiny-model.ts';
 import type { SweepRecord } from '../../src/sweep/sweep.ts';
 
@@ -109,6 +109,55 @@ describe('tinyforge sweep (in-process queue)', () => {
         meets_limits: again.jobs[i].meets_limits,
         limit_failures: again.jobs[i].limit_failures,
       });
+  });
+
+  it('--tune deploys every job tuned: its command says so and its project records the measured choice', () => {
+    const tuned = join(dir, 'tuned');
+    const r = cliIn(
+      dir,
+      'sweep',
+      'tiny.onnx',
+      '--recipes',
+      'int8',
+      '--boards',
+      'mps2-an385',
+      '--samples',
+      '2',
+      '--calibration-samples',
+      '10',
+      '--tune',
+      '-o',
+      tuned,
+      '--json',
+    );
+    expect(r.stderr).not.toContain('error[');
+    expect(r.status).toBe(0);
+    const [job] = (JSON.parse(r.stdout) as SweepRecord).jobs;
+    expect(job.status).toBe('ok');
+    expect(job.command).toBe(
+      'tinyforge deploy tiny.onnx --board mps2-an385 --dataset mnist --samples 2 --compress int8 --calibration-samples 10 --tune',
+    );
+    const manifest = JSON.parse(readFileSync(join(tuned, dirname(job.report!), 'tinyforge.json'), 'utf8'));
+    expect(Object.keys(manifest.tuning.layers).sort()).toEqual(['cortex-m-dsp', 'cortex-m-mla', 'reference']);
+    expect(manifest.tuning.nodes.length).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('--tune on a board whose emulator has no timer is refused before any job runs, naming the board to tune on', () => {
+    const r = cli(
+      'sweep',
+      join(dir, 'tiny.onnx'),
+      '--recipes',
+      'int8',
+      '--boards',
+      'mps2-an386,microbit',
+      '--tune',
+      '-o',
+      join(dir, 'untimed'),
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("error[bad-argument]: --tune times layers, and microbit's emulator has no timer");
+    expect(r.stderr).toContain('tune on mps2-an385-armv6m');
+    expect(existsSync(join(dir, 'untimed', 'sweep.json'))).toBe(false);
   });
 
   it('a bad board or recipe stops the sweep before any job runs', () => {

@@ -32,11 +32,10 @@ static void tfg_dw_mla_widen(const tfg_conv_geom16 *g, const int8_t *img, int32_
     }
     const int8_t *src = img + ((size_t)iy * g->in_w + ix) * ch + c0;
     if (c0 + 4 <= ch) {
-      const uint32_t v = tfg_load32(src);
-      dst[0] = (int8_t)(uint8_t)v + offset;
-      dst[1] = (int8_t)(uint8_t)(v >> 8) + offset;
-      dst[2] = (int8_t)(uint8_t)(v >> 16) + offset;
-      dst[3] = ((int32_t)v >> 24) + offset;
+      dst[0] = src[0] + offset;
+      dst[1] = src[1] + offset;
+      dst[2] = src[2] + offset;
+      dst[3] = src[3] + offset;
     } else {
       for (int32_t i = 0; i < 4; ++i) dst[i] = c0 + i < ch ? src[i] + offset : 0;
     }

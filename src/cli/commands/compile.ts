@@ -46,13 +46,8 @@ export async function layerKernelChoice(
   if (opts.kernelsFrom) return { layerKernels: readLayerKernels(opts.kernelsFrom) };
   if (!opts.tune) return {};
   const { loadBoard } = await import('../../build/boards.ts');
-  const { isHardwareFlasher } = await import('../deploy-hardware.ts');
-  if (isHardwareFlasher(loadBoard(opts.board))) {
-    throw new TinyforgeError('bad-argument', `--tune times layers on an emulated board, and ${opts.board} is real hardware`, {
-      location: { field: '--tune' },
-      hint: 'tune on the emulated board with the same core (`tinyforge boards`), then pass --kernels-from <that folder> here',
-    });
-  }
+  const { assertTunable } = await import('../tunable.ts');
+  assertTunable(loadBoard(opts.board));
   const tuned = await tuneLayerKernels(request, await data());
   const changed = Object.keys(tuned.layerKernels).length;
   const sets = Object.entries(tuned.totals).map(([s, t]) => `${s} ${t.toLocaleString('en-US')}`);

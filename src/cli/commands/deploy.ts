@@ -127,7 +127,8 @@ export function register(program: Command): void {
       const { writeFileAtomically } = await import('../../safe-write.ts');
       const { buildProject } = await import('../../build/build-project.ts');
       const { openDevice } = await import('../../device/device-session.ts');
-      const { deployHardwareStep, isHardwareFlasher } = await import('../deploy-hardware.ts');
+      const { deployHardwareStep } = await import('../deploy-hardware.ts');
+      const { isHardwareFlasher } = await import('../../build/boards.ts');
       const { measureOnDevice } = await import('../../device/measure.ts');
       const { checkStack, stackBudget } = await import('../../device/stack-check.ts');
       const { debugLayers, profileLayers } = await import('../../device/layer-views.ts');

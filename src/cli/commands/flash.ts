@@ -30,7 +30,7 @@ export function register(program: Command): void {
     )
     .action(async (dir: string, opts: FlashFlags) => {
       const { loadProject } = await import('../../codegen/project.ts');
-      const { isHardwareFlasher } = await import('../deploy-hardware.ts');
+      const { isHardwareFlasher } = await import('../../build/boards.ts');
       const board = loadBoard(opts.board);
       const project = loadProject(dir);
       const opened = isHardwareFlasher(board) ? await flashHardware(board, project, dir, opts) : await bootEmulated(board, project);

@@ -19,6 +19,7 @@ interface SweepFlags extends LimitFlags, QueueFlags, DatasetFlags {
   out?: string;
   resume?: string;
   cache: boolean;
+  tune?: boolean;
   json?: boolean;
 }
 
@@ -44,6 +45,7 @@ export function register(program: Command): void {
     )
     .option('-o, --out <dir>', 'output folder (default out/sweep-<id>)')
     .option('--no-cache', 'compute every compression again instead of reading the cache')
+    .option('--tune', "deploy every job with --tune: each layer's fastest exact kernel set, timed on the board's emulator")
     .option('--json', 'print sweep.json on stdout')
     .addHelpText(
       'after',
@@ -51,6 +53,7 @@ export function register(program: Command): void {
 Example:
   $ tinyforge sweep examples/mnist-lenet300/model.onnx examples/mnist-cnn/model.onnx --recipes int8,int4,binary \\
       --boards mps2-an386,mps2-an385-armv6m --dataset mnist --samples 200 --max-flash 256K --min-top1 97%
+  $ tinyforge sweep examples/mnist-cnn/model.onnx --recipes int8,int4 --boards mps2-an385,mps2-an386 --tune
   $ tinyforge sweep --resume 3f2a9c01                      # after an interruption
   $ tinyforge sweep model.onnx --recipes int8 --boards nucleo-f446re --queue redis://lab:6379   # on the board farm`,
     )
@@ -96,6 +99,7 @@ Example:
           ...(opts.labelColumn !== undefined ? { label_column: opts.labelColumn } : {}),
           limits: limitsOf(opts),
           ...(opts.cache === false ? { no_cache: true } : {}),
+          ...(opts.tune ? { tune: true } : {}),
         };
       }
       checkSpec(spec);

@@ -88,7 +88,7 @@ export const conv2dScratch: ScratchRule<Node<'Conv2D'>> = (ctx) => {
   return convScratchBytes(int8ConvKernel(ctx), w.shape[1], w.shape[2], w.shape[3]);
 };
 
-/** The GEMM kernels widen a block's input pixels into scratch before writing its outputs; for an unpadded 1×1 conv
+/** The GEMM kernels (DSP and MLA) widen a block's input pixels into scratch before writing its outputs; for an unpadded 1×1 conv
  *  at stride 1 those are the same pixels, so with as many output as input channels it may write over its input. */
 export const conv2dInPlace: InPlaceRule<Node<'Conv2D'>> = (ctx) => {
   const a = ctx.node.attrs;
@@ -96,7 +96,7 @@ export const conv2dInPlace: InPlaceRule<Node<'Conv2D'>> = (ctx) => {
   if (ctx.input(0)!.dtype !== 'i8' || w.storage !== undefined || !w.data) return false; // packed weights: other kernels
   const kernel = int8ConvKernel(ctx);
   return (
-    (kernel === 'tfg_conv2d_s8_1x1_dsp' || kernel === 'tfg_conv2d_s8_im2col_dsp') &&
+    (kernel === 'tfg_conv2d_s8_1x1_dsp' || kernel === 'tfg_conv2d_s8_im2col_dsp' || kernel === 'tfg_conv2d_s8_im2col_mla') &&
     w.shape[1] === 1 &&
     w.shape[2] === 1 &&
     a.strides.every((s) => s === 1) &&

@@ -76,9 +76,10 @@ function fastKernel(ctx: NodeContext<Node<'DepthwiseConv2D'>>): { kernel: FastDe
 export const depthwiseConv2dScratch: ScratchRule<Node<'DepthwiseConv2D'>> = (ctx) => fastKernel(ctx)?.scratch ?? 0;
 
 /** The DSP kernel reads a channel's whole plane (3×3 path) or an output row's input rows (row-ring path) into scratch
- *  before writing those outputs, so at stride 1 with the output shaped as the input it may write over its input. */
+ *  before writing those outputs, and the MLA kernel a 4-channel group's input rows into its ring before writing that
+ *  group's outputs of those rows, so at stride 1 with the output shaped as the input either may write over its input. */
 export const depthwiseConv2dInPlace: InPlaceRule<Node<'DepthwiseConv2D'>> = (ctx) =>
-  fastKernel(ctx)?.kernel === 'tfg_depthwise_conv2d_s8_dsp' &&
+  fastKernel(ctx) !== undefined &&
   ctx.node.attrs.strides.every((s) => s === 1) &&
   ctx.input(0)!.shape.join() === ctx.output().shape.join();
 

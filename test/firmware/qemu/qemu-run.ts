@@ -1,5 +1,5 @@
-// Test helper: build a generated model with arm-none-eabi-gcc for Cortex-M4F (or the Cortex-M3) and run it on QEMU
-// mps2-an386 (mps2-an385) with semihosting (files in, files out), under -icount shift=3 so SysTick ticks give
+// Test helper: build a generated model with arm-none-eabi-gcc for Cortex-M4F (or the Cortex-M3, or the Cortex-M0) and run
+// it on QEMU mps2-an386 (mps2-an385) with semihosting (files in, files out), under -icount shift=3 so SysTick ticks give
 // instruction counts (5 per tick).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,15 @@ const COMMON_FLAGS = ['-mthumb', '-ffreestanding', '-std=c99', '-O2', '-Wall', '
 export const M4_LINK_FLAGS = ['-mcpu=cortex-m4', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', ...COMMON_FLAGS];
 /** The Cortex-M3 of mps2-an385: ARMv7-M without the DSP extension or an FPU. */
 export const M3_LINK_FLAGS = ['-mcpu=cortex-m3', ...COMMON_FLAGS];
-const LINK_FLAGS: Record<string, string[]> = { 'mps2-an386': M4_LINK_FLAGS, 'mps2-an385': M3_LINK_FLAGS };
+/** ARMv6-M (Cortex-M0) code, run on mps2-an385 as the board mps2-an385-armv6m does. */
+export const M0_LINK_FLAGS = ['-mcpu=cortex-m0', ...COMMON_FLAGS];
+const LINK_FLAGS: Record<string, string[]> = {
+  'mps2-an386': M4_LINK_FLAGS,
+  'mps2-an385': M3_LINK_FLAGS,
+  'mps2-an385-armv6m': M0_LINK_FLAGS,
+};
+/** The QEMU machine each target runs on. */
+const QEMU_MACHINE: Record<string, string> = { 'mps2-an385-armv6m': 'mps2-an385' };
 /** Instructions per SysTick tick at -icount shift=3 on the mps2 boards (40 ns tick / 8 ns instruction). */
 export const INSTRUCTIONS_PER_TICK = 5;
 
@@ -64,7 +72,7 @@ export function runOnQemu(gen: GeneratedModel, inputs: TensorData[], machine = '
       'qemu-system-arm',
       [
         '-M',
-        machine,
+        QEMU_MACHINE[machine] ?? machine,
         '-nographic',
         '-monitor',
         'none',
