@@ -340,16 +340,19 @@ tfg_status tfg_depthwise_conv2d_f32(const tfg_conv_geom *g, const float *in, con
  *  src/reference/int8/depthwise-conv2d.ts. */
 tfg_status tfg_depthwise_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_quant *q, const int8_t *in,
                                    const int8_t *w, const int32_t *bias, int8_t *out);
-/** Bounds codegen keeps tfg_depthwise_conv2d_s8_dsp within: its row ring (k_h·G·W_p·8 bytes) or 3×3 stride-1 plane
- *  ((out_h + 2)·(out_w + 2) + 4 bytes, from TFG_DW_PLANE_MIN_OUTPUTS outputs), and widened weights (G·k_h·k_w·8 bytes), G = ⌈channels / 4⌉,
+/** Bounds codegen keeps tfg_depthwise_conv2d_s8_dsp within: its row ring (k_h·G·W_p·8 bytes) or 3×3 stride-1 planes
+ *  (two of P = (out_h + 2)·(out_w + 2) bytes, or one when two would pass this bound, + 4, from TFG_DW_PLANE_MIN_OUTPUTS
+ *  outputs), and widened weights (G·k_h·k_w·8 bytes), G = ⌈channels / 4⌉,
  *  W_p = (out_w − 1)·stride_w + k_w; k_h ≤ TFG_DW_MAX_KH. */
 #define TFG_DW_ROWBUF_BYTES 8192
 #define TFG_DW_WBUF_BYTES 4608
 #define TFG_DW_MAX_KH 16
-/** tfg_depthwise_conv2d_s8_dsp takes its 3×3 stride-1 plane path from this many outputs per channel (out_h·out_w). */
-#define TFG_DW_PLANE_MIN_OUTPUTS 64
+/** tfg_depthwise_conv2d_s8_dsp takes its 3×3 stride-1 plane path from this many outputs per channel (out_h·out_w; its
+ *  block passes need two outputs along a line). */
+#define TFG_DW_PLANE_MIN_OUTPUTS 9
 /** int8 DepthwiseConv2D with Cortex-M DSP (depth multiplier 1, dilation 1, k_h ≤ TFG_DW_MAX_KH). 3×3 at stride 1 (from
- *  TFG_DW_PLANE_MIN_OUTPUTS outputs): one channel's padded int8 plane at a time, two outputs per step with SMLAD over tap pairs. Other windows: input rows and
+ *  TFG_DW_PLANE_MIN_OUTPUTS outputs): two channels' padded int8 planes filled at a time, each channel through blocks of
+ *  two lines × two outputs with SMLAD over tap pairs. Other windows: input rows and
  *  weights widened to int16 pairs in the scratch (input offset added, padding 0), then per tap of 4 channels two LDRD
  *  and four SMLABB/SMLATT, 3×3 windows unrolled.
  *  @param g tfg_conv_geom16 (codegen checks the values fit)  @param q tfg_s8_dsp_quant
@@ -362,7 +365,8 @@ tfg_status tfg_depthwise_conv2d_s8(const tfg_conv_geom *g, const tfg_s8_channel_
 tfg_status tfg_depthwise_conv2d_s8_dsp(const tfg_conv_geom16 *g, const tfg_s8_dsp_quant *q, int32_t input_offset,
                                        const int8_t *in, const int8_t *w, const int32_t *bias4, int8_t *out,
                                        void *scratch, int32_t scratch_bytes);
-/** Scratch of tfg_depthwise_conv2d_s8_dsp: 3×3 at stride 1 (from TFG_DW_PLANE_MIN_OUTPUTS outputs) the padded plane ((out_h + 2)·(out_w + 2) + 4 bytes), else
+/** Scratch of tfg_depthwise_conv2d_s8_dsp: 3×3 at stride 1 (from TFG_DW_PLANE_MIN_OUTPUTS outputs) the padded planes (2·P + 4
+ *  bytes, P = (out_h + 2)·(out_w + 2), or P + 4 when that passes TFG_DW_ROWBUF_BYTES), else
  *  the ring of k_h widened rows (k_h·G·W_p·8 bytes) and the widened weights (G·k_h·k_w·8), G = ⌈channels / 4⌉,
  *  W_p = (out_w − 1)·stride_w + k_w. Same figure as depthwiseDspScratch in
  *  src/codegen/ops/depthwise-conv2d.ts (their sum). */

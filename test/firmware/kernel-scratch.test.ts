@@ -134,8 +134,10 @@ describe("kernel scratch: C <kernel>_scratch_bytes = the planner's figure", () =
           c: `${kernel}_scratch_bytes(&(tfg_conv_geom16)${geom({ inC: fewC, kH: fewH, kW: fewW, strideW: fewStride })})`,
           ts: convScratchBytes(kernel, fewH, fewW, fewC, fewStride),
         });
-      // depthwise: channels not multiples of 4, strides, wide outputs; every fourth a 3×3 stride-1 plane
-      const [ch, outH, outW] = [int(1, 70), int(1, 50), int(1, 50)];
+      // depthwise: channels not multiples of 4, strides, wide outputs; every fourth a 3×3 stride-1 plane, every eighth
+      // one whose two planes would pass TFG_DW_ROWBUF_BYTES (one plane then)
+      const big = i % 8 === 4;
+      const [ch, outH, outW] = [int(1, 70), big ? int(62, 88) : int(1, 50), big ? int(62, 88) : int(1, 50)];
       const [dk, strideH, strideW] = i % 4 === 0 ? [3, 1, 1] : [int(1, 5), int(1, 3), int(1, 3)];
       const [rows, wts] = depthwiseDspScratch(ch, dk, dk, outH, outW, strideH, strideW);
       cases.push({

@@ -21,6 +21,9 @@ interface ConvCase {
   /** Channel 0 dead (zero weights, bias 2^30, as in VWW) and channel 1 with a bias near 2^30: the DSP requantization
    *  cannot prove its SMMULR bound for them and must take the general path. */
   hugeBias?: boolean;
+  /** Input scale 0.5, channel 0's weight scale 0.25 and output scale 1: its multiplier is exactly 2^30 (with a right
+   *  shift), which the DSP depthwise block passes leave to the general C loop. */
+  pow2Channel0?: boolean;
 }
 
 function convGraph(c: ConvCase, int8: boolean, depthwise = false, multiplier = 1): Graph {
@@ -49,9 +52,10 @@ function convGraph(c: ConvCase, int8: boolean, depthwise = false, multiplier = 1
     b.output(b.node(op, [x, w, bias], attrs as never, 'y'));
     return b.build();
   }
-  const inScale = 0.05;
+  const inScale = c.pow2Channel0 ? 0.5 : 0.05;
   const x = b.input('x', c.input, 'i8', q(inScale, c.inZp ?? 3));
   const wScales = Array.from({ length: outC }, () => 0.002 + 0.02 * r());
+  if (c.pow2Channel0) wScales[0] = 0.25;
   const wData = randI8(r, wCount, -127, 127);
   const bData = randI32(r, outC, -3000, 3000);
   if (c.hugeBias) {
@@ -331,6 +335,64 @@ describe('conv kernels', () => {
         attrs: { pads: [1, 1, 1, 1] },
         hugeBias: true,
         outScale: 10000,
+      },
+      1,
+    ],
+    [
+      {
+        name: 'dw 3x3 stride 1 blocks: odd line count and length, 7 channels (pair fills + one), pads on all sides',
+        input: [1, 9, 11, 7],
+        outC: 0,
+        k: [3, 3],
+        attrs: { pads: [1, 1, 1, 1] },
+        inZp: -5,
+      },
+      1,
+    ],
+    [
+      {
+        name: 'dw 3x3 stride 1 blocks: transposed walk, even line count and length, relu at -128, batch 2, uneven pads',
+        input: [2, 12, 8, 4],
+        outC: 0,
+        k: [3, 3],
+        attrs: { pads: [0, 1, 2, 1], activation: 'relu' },
+        outZp: -128,
+      },
+      1,
+    ],
+    [
+      {
+        name: 'dw 3x3 stride 1 blocks: transposed walk, odd line length, no pad, saturating',
+        input: [1, 13, 10, 6],
+        outC: 0,
+        k: [3, 3],
+        attrs: {},
+        outScale: 0.002,
+        inZp: 127,
+      },
+      1,
+    ],
+    [{ name: 'dw 3x3 stride 1 blocks: 3×3 output, 9 channels', input: [1, 3, 3, 9], outC: 0, k: [3, 3], attrs: { pads: [1, 1, 1, 1] } }, 1],
+    [{ name: 'dw 3x3 stride 1 blocks: 2×5 output (one block pass)', input: [1, 4, 7, 3], outC: 0, k: [3, 3], attrs: {} }, 1],
+    [
+      {
+        name: 'dw 3x3 stride 1 blocks: one line of 9 outputs, transposed',
+        input: [1, 9, 1, 4],
+        outC: 0,
+        k: [3, 3],
+        attrs: { pads: [1, 1, 1, 1] },
+      },
+      1,
+    ],
+    [
+      {
+        name: 'dw 3x3 stride 1 blocks: a multiplier of exactly 2^30 next to ordinary ones',
+        input: [1, 10, 9, 5],
+        outC: 0,
+        k: [3, 3],
+        attrs: { pads: [1, 1, 1, 1] },
+        outScale: 1,
+        pow2Channel0: true,
       },
       1,
     ],

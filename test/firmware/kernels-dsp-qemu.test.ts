@@ -88,6 +88,41 @@ function int8DsCnn(): Graph {
   return b.build();
 }
 
+/** Depthwise 3×3 stride-1 layers on the plane path's block passes, 7 channels (pair fills and a last single one): line
+ *  walks along rows and along columns, odd and even line counts and lengths, uneven pads, a 4×3 plane, activations that
+ *  leave the whole int8 range (so the assembly passes run) and one that narrows it (the C loop); and a stride-2 layer on
+ *  the row ring. */
+function int8DwPlanes(): Graph {
+  const r = rng(47);
+  const b = new GraphBuilder('int8 dw planes');
+  const c = 7;
+  let scale = 0.05;
+  let h = b.input('x', [1, 10, 12, 7], 'i8', q(scale, -6));
+  const dw = (name: string, pads: number[], activation: string, zp: number, stride = 1) => {
+    const ws = Array.from({ length: c }, () => 0.003 + 0.01 * r());
+    const w = b.constant(`${name}.w`, randI8(r, 9 * c, -127, 127), [1, 3, 3, c], qAxis(ws, 3));
+    const bias = b.constant(
+      `${name}.b`,
+      randI32(r, c, -2000, 2000),
+      [c],
+      { scale: ws.map((s) => Math.fround(s * scale)), zeroPoint: ws.map(() => 0), axis: 0 },
+      'i32',
+    );
+    const outScale = 0.02 + 0.03 * r();
+    const attrs = { strides: [stride, stride], dilations: [1, 1], pads, activation, multiplier: 1 };
+    h = b.node('DepthwiseConv2D', [h, w, bias], attrs as never, { name, dtype: 'i8', quant: q(outScale, zp) });
+    scale = Math.fround(outScale);
+  };
+  dw('rows even', [1, 1, 1, 1], 'none', 3); // 10 lines of 12
+  dw('rows odd', [2, 1, 1, 1], 'relu', -128); // 11 lines of 12
+  dw('columns', [1, 0, 1, 0], 'none', -2); // 11 × 10: 10 column lines of 11
+  dw('narrow', [1, 1, 1, 1], 'relu6', -100);
+  dw('stride 2', [1, 1, 1, 1], 'none', 4, 2); // 6 × 5 on the row ring
+  dw('small', [0, 0, 0, 0], 'none', -1); // 4 × 3: 3 column lines of 4
+  b.output(h);
+  return b.build();
+}
+
 /** Only 1×1 convs (so they keep their own kernel): 12 → 7 channels (odd), then stride 2 over 7 × 5 pixels (odd count). */
 function int8Pointwise(): Graph {
   const r = rng(5);
@@ -126,6 +161,17 @@ describe('DSP kernels on QEMU mps2-an386', () => {
       const ref = bytes(runGraph(g, { x }).outputs[g.outputs[0]]);
       expect(Array.from(run.outputs[i]), `sample ${i}`).toEqual(Array.from(ref));
     });
+  });
+
+  it('int8 depthwise 3×3 block passes (both walks, odd and even sizes, 7 channels) and stride 2: identical to the reference on the M4', () => {
+    const g = int8DwPlanes();
+    const inputs = randomInputs(g, 3, 13);
+    const gen = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });
+    expect(gen.kernels).toEqual(['tfg_depthwise_conv2d_s8_dsp']);
+    const run = runOnQemu(gen, inputs);
+    inputs.forEach((x, i) =>
+      expect(Array.from(run.outputs[i]), `sample ${i}`).toEqual(Array.from(bytes(runGraph(g, { x }).outputs[g.outputs[0]]))),
+    );
   });
 
   it('int8 pointwise-only chain (odd channels, stride 2): the 1×1 GEMM kernel identical to the reference on the M4', () => {

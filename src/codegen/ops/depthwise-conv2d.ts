@@ -14,12 +14,13 @@ export const TFG_DW_ROWBUF_BYTES = 8192;
 export const TFG_DW_WBUF_BYTES = 4608;
 export const TFG_DW_MAX_KH = 16;
 /** The C side's TFG_DW_PLANE_MIN_OUTPUTS: the 3×3 stride-1 plane path needs this many outputs per channel. */
-export const TFG_DW_PLANE_MIN_OUTPUTS = 64;
+export const TFG_DW_PLANE_MIN_OUTPUTS = 9;
 
-/** Scratch tfg_depthwise_conv2d_s8_dsp needs for this geometry: [row ring or padded plane, widened weights] bytes;
+/** Scratch tfg_depthwise_conv2d_s8_dsp needs for this geometry: [row ring or padded planes, widened weights] bytes;
  *  their sum is its C tfg_depthwise_conv2d_s8_dsp_scratch_bytes. 3×3 at stride 1 over at least
- *  TFG_DW_PLANE_MIN_OUTPUTS outputs takes one channel's plane padded to (out_h + 2)·(out_w + 2) int8 plus 4 bytes of
- *  word-load overrun; other windows a ring of k_h widened rows and the widened weights. */
+ *  TFG_DW_PLANE_MIN_OUTPUTS outputs takes two channels' planes padded to (out_h + 2)·(out_w + 2) int8 (one when two
+ *  would pass TFG_DW_ROWBUF_BYTES) plus 4 bytes of word-load overrun; other windows a ring of k_h widened rows and the
+ *  widened weights. */
 export function depthwiseDspScratch(
   channels: number,
   kH: number,
@@ -29,8 +30,10 @@ export function depthwiseDspScratch(
   strideH: number,
   strideW: number,
 ): [number, number] {
-  if (kH === 3 && kW === 3 && strideH === 1 && strideW === 1 && outH * outW >= TFG_DW_PLANE_MIN_OUTPUTS)
-    return [(outH + 2) * (outW + 2) + 4, 0];
+  if (kH === 3 && kW === 3 && strideH === 1 && strideW === 1 && outH * outW >= TFG_DW_PLANE_MIN_OUTPUTS) {
+    const plane = (outH + 2) * (outW + 2);
+    return [(2 * plane + 4 <= TFG_DW_ROWBUF_BYTES ? 2 * plane : plane) + 4, 0];
+  }
   const groups = Math.ceil(channels / 4);
   const wp = (outW - 1) * strideW + kW;
   return [kH * groups * wp * 8, groups * kH * kW * 8];
