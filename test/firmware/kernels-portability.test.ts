@@ -43,6 +43,6 @@ describe('kernel portability', () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
-    });
+    }, 300_000); // every kernel, one compiler run: 45 s on a quiet 2-core machine, over 120 s on a busy one
   }
 });
