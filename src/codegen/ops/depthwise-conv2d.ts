@@ -79,9 +79,7 @@ export const depthwiseConv2dScratch: ScratchRule<Node<'DepthwiseConv2D'>> = (ctx
  *  before writing those outputs, and the MLA kernel a 4-channel group's input rows into its ring before writing that
  *  group's outputs of those rows, so at stride 1 with the output shaped as the input either may write over its input. */
 export const depthwiseConv2dInPlace: InPlaceRule<Node<'DepthwiseConv2D'>> = (ctx) =>
-  fastKernel(ctx) !== undefined &&
-  ctx.node.attrs.strides.every((s) => s === 1) &&
-  ctx.input(0)!.shape.join() === ctx.output().shape.join();
+  fastKernel(ctx) !== undefined && ctx.node.attrs.strides.every((s) => s === 1) && ctx.input(0)!.shape.join() === ctx.output().shape.join();
 
 export const depthwiseConv2d: OpEmitter<Node<'DepthwiseConv2D'>> = (ctx) => {
   const { node } = ctx;
