@@ -104,12 +104,18 @@ const lossPt = (r: DeployReport): number | null =>
     ? null
     : (r.accuracy.float_top1 - r.accuracy.device_top1) * 100;
 
-/** Σ instructions ÷ Σ MACs over the profiled layers of one op type. */
-function perMac(r: DeployReport, op: string): number | null {
-  const layers = r.latency.per_layer?.filter((l) => l.op === op) ?? [];
-  const macs = layers.reduce((s, l) => s + l.macs, 0);
-  return macs > 0 ? layers.reduce((s, l) => s + l.latency, 0) / macs : null;
+type Layer = NonNullable<DeployReport['latency']['per_layer']>[number];
+
+/** Instructions and MACs of the layers `is` picks, from a --profile-layers report. */
+function opTotals(r: DeployReport, is: (l: Layer) => boolean): { instructions: number; macs: number } {
+  const layers = (r.latency.per_layer ?? []).filter(is);
+  return { instructions: layers.reduce((s, l) => s + l.latency, 0), macs: layers.reduce((s, l) => s + l.macs, 0) };
 }
+/** Σ instructions ÷ Σ MACs of those layers. */
+const totalPerMac = (t: { instructions: number; macs: number }) => (t.macs > 0 ? t.instructions / t.macs : null);
+
+/** Σ instructions ÷ Σ MACs over the profiled layers of one op type. */
+const perMac = (r: DeployReport, op: string): number | null => totalPerMac(opTotals(r, (l) => l.op === op));
 
 /**
  * The Huffman decoder's instructions per kept weight: each packed Dense layer's profiled instructions minus what its
@@ -290,7 +296,6 @@ function mlperfRow(key: keyof typeof MLPERF_MODELS): BenchRow {
   };
 }
 
-type Layer = NonNullable<DeployReport['latency']['per_layer']>[number];
 const OP_KINDS: Record<OpKind, { name: string; is: (l: Layer) => boolean }> = {
   conv: { name: 'conv', is: (l) => l.op === 'Conv2D' },
   depthwise: { name: 'depthwise', is: (l) => l.op === 'DepthwiseConv2D' },
@@ -300,12 +305,6 @@ const OP_KINDS: Record<OpKind, { name: string; is: (l: Layer) => boolean }> = {
 };
 const isPointwise = (l: Layer) => l.op === 'Conv2D' && l.window?.[0] === 1 && l.window?.[1] === 1;
 
-/** Instructions and MACs of the layers `is` picks, from a --profile-layers report. */
-function opTotals(r: DeployReport, is: (l: Layer) => boolean): { instructions: number; macs: number } {
-  const layers = (r.latency.per_layer ?? []).filter(is);
-  return { instructions: layers.reduce((s, l) => s + l.latency, 0), macs: layers.reduce((s, l) => s + l.macs, 0) };
-}
-const totalPerMac = (t: { instructions: number; macs: number }) => (t.macs > 0 ? t.instructions / t.macs : null);
 const fmtM = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : `${Math.round(v / 1e3)} k`);
 
 const PER_OP_MODELS = ['kws', 'ic', 'vww', 'ad'] as const;
