@@ -4,9 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { checkRecipeJson } from '../compress/recipe-check.ts';
 import { join } from 'node:path';
 import { TinyforgeError } from '../diagnostics.ts';
-import type { Graph, TensorData } from '../ir/graph.ts';
+import type { Graph } from '../ir/graph.ts';
 import { loadModel } from '../import/index.ts';
-import { isDir, type Dataset } from '../data/dataset.ts';
 import { parsePreprocess } from '../data/preprocess.ts';
 import { predictedClass, sampleInput } from '../reference/model-input.ts';
 import { runGraph } from '../reference/interpreter.ts';
@@ -33,6 +32,7 @@ import type { KernelSet } from '../codegen/op-emitter.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
 import { log, phaseProgress } from './output.ts';
 import { cachedCompression, type CachedCompression } from './compression-cache.ts';
+import { passData } from './pass-data.ts';
 import { loadDatasetFor, type DatasetFlags } from './dataset-options.ts';
 
 export interface PrepareOptions extends DatasetFlags {
@@ -128,25 +128,6 @@ const INT8_STEPS = new Set(['quantize-int8', 'qat-int8', 'int4']);
 
 function isQuantized(g: Graph): boolean {
   return Object.values(g.tensors).some((t) => t.dtype === 'i8');
-}
-
-/** Whether a dataset has a test split apart from its training samples: mnist, or a folder with train/ and test/. */
-const hasTestSplit = (spec: string): boolean => spec === 'mnist' || (isDir(join(spec, 'train')) && isDir(join(spec, 'test')));
-
-/** Calibration inputs (the first n training samples as the model takes them), the whole training split for passes
- *  that fine-tune, and the test split, when there is one, as the data their accuracy is measured on (samples no step
- *  trains on and the input model has not seen); a dataset without a split serves its samples for both, and says so. */
-async function passData(
-  g: Graph,
-  flags: DatasetFlags,
-  n: number,
-): Promise<{ data: Dataset; validation?: Dataset; calibration: Record<string, TensorData>[] }> {
-  const data = await loadDatasetFor(g, flags, { split: 'train' });
-  const validation =
-    flags.dataset !== undefined && hasTestSplit(flags.dataset) ? await loadDatasetFor(g, flags, { split: 'test' }) : undefined;
-  const calibration = [];
-  for (let i = 0; i < Math.min(n, data.size); i++) calibration.push({ [g.inputs[0]]: sampleInput(g, data.get(i)) });
-  return { data, validation, calibration };
 }
 
 /** --calibration-samples fills every calibrating step's count the recipe leaves out; the calibration set is as large
