@@ -28,7 +28,7 @@ import { generateModel, type GeneratedModel } from '../codegen/generate.ts';
 import { libraryPackage, type LibExample } from '../codegen/lib-package.ts';
 import type { LibFormat } from '../codegen/lib-formats.ts';
 import { checkOutputDir, writeProject, type KernelTuning, type ManifestStack, type ProjectManifest } from '../codegen/project.ts';
-import type { KernelSet } from '../codegen/op-emitter.ts';
+import type { KernelSet, LayerKernel } from '../codegen/op-emitter.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
 import { log, phaseProgress } from './output.ts';
 import { cachedCompression, type CachedCompression } from './compression-cache.ts';
@@ -225,8 +225,8 @@ export interface CompileOptions extends PrepareOptions {
   /** The model as an earlier compile with the same options prepared it (compressed, quantized): --tune builds the
    *  same model once per kernel set and once more with its choice. */
   prepared?: PreparedModel;
-  /** Per layer (node name), the kernel set to use instead of the board's (--tune, --kernels-from). */
-  layerKernels?: Record<string, KernelSet>;
+  /** Per layer (node name), the kernel set and kernel to use instead of the board's (--tune, --kernels-from). */
+  layerKernels?: Record<string, LayerKernel>;
   /** What --tune measured, recorded in the manifest. */
   tuning?: KernelTuning;
 }
@@ -246,6 +246,8 @@ function manifestStack(s: StackPlan | UnplannedStack): ManifestStack {
 export interface CompiledModel extends PreparedModel {
   board: Board;
   manifest: ProjectManifest;
+  /** Per node, in graph order, the kernel function it runs (null: none). */
+  nodeKernels: (string | null)[];
 }
 
 export async function compileModel(opts: CompileOptions): Promise<CompiledModel> {
@@ -318,7 +320,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     layerKernels: opts.layerKernels,
     tuning: opts.tuning,
   });
-  return { ...prepared, board, manifest };
+  return { ...prepared, board, manifest, nodeKernels: generated.nodeKernels };
 }
 
 /** The generated model as a library package lays it out (files and sources moved, build files added); unchanged
