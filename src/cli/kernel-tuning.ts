@@ -37,7 +37,16 @@ export async function tuneLayerKernels(base: CompileOptions, data: Dataset): Pro
     log(`tune ${i + 1}/${KERNEL_SETS.length}: building with the ${set} kernels and timing each layer …`);
     const dir = mkdtempSync(join(tmpdir(), 'tinyforge-tune-'));
     try {
-      const compiled = await compileModel({ ...base, outDir: join(dir, 'project'), force: false, lib: false, kernelSet: set, prepared });
+      // Unfused, so each conv is timed and checked on its own; the final compile fuses with the choice as asked.
+      const compiled = await compileModel({
+        ...base,
+        outDir: join(dir, 'project'),
+        force: false,
+        lib: false,
+        kernelSet: set,
+        prepared,
+        fuse: false,
+      });
       prepared = compiled;
       defaultSet = boardKernelSet(compiled.board.kernels);
       const project = loadProject(join(dir, 'project'));

@@ -97,6 +97,7 @@ function bandInput(f: ConvPoolFusion, r: number): { lo: number; rows: number; pa
   return { lo, rows: Math.min(f.inH, top + f.span) - lo, padTop: lo - top };
 }
 
+/** The geometry structs the fused loop copies, and their fields' C type. */
 const GEOMS: Record<string, string> = { tfg_conv_geom: 'int32_t', tfg_conv_geom16: 'int16_t', tfg_pool_geom: 'int32_t' };
 
 /** Runs an emitter with its geometry declared as usual but referenced through a local copy `local` (which the fused
@@ -163,7 +164,7 @@ export function emitConvPool(
     'fg_pool',
     emitPool,
   );
-  const int = GEOMS[c.ctype];
+  const field = (v: string): string => (GEOMS[c.ctype] === 'int16_t' ? `(int16_t)(${v})` : v);
   const block = [
     `  {`,
     `    /* ${cComment(conv.node.name)} (Conv2D) fused here: per pooled row, its ${f.bandRows} conv rows into a band, then pooled */`,
@@ -176,8 +177,8 @@ export function emitConvPool(
     `      const int32_t fg_top = fg_r * ${f.rowStep} - ${f.padTop}; /* the band's first window row (< 0: padding) */`,
     `      const int32_t fg_lo = fg_top > 0 ? fg_top : 0;`,
     `      const int32_t fg_end = fg_top + ${f.span} < ${f.inH} ? fg_top + ${f.span} : ${f.inH};`,
-    `      fg_conv.in_h = (${int})(fg_end - fg_lo);`,
-    `      fg_conv.pad_top = (${int})(fg_lo - fg_top);`,
+    `      fg_conv.in_h = ${field('fg_end - fg_lo')};`,
+    `      fg_conv.pad_top = ${field('fg_lo - fg_top')};`,
     `      status = ${c.call};`,
     `      if (status != TFG_OK) return (int32_t)status;`,
     `      status = ${p.call};`,
