@@ -108,6 +108,19 @@ const CASES: Case[] = [
     ),
     fused: { a: 'pa', b: 'pb' },
   },
+  {
+    // A receptive field past TFG_IM2COL_MAX (3·3·72 = 648): the per-pixel DSP kernel and, on the MLA set, the reference one.
+    graph: chain(
+      'wide field',
+      [1, 7, 6, 72],
+      [
+        ['conv', 'w', 8, [3, 3], same3],
+        ['pool', 'pw', [2, 2], [2, 2]],
+      ],
+      5,
+    ),
+    fused: { w: 'pw' },
+  },
 ];
 
 const SETS = ['reference', 'cortex-m-dsp', 'cortex-m-mla'] as const;
@@ -139,6 +152,16 @@ describe('conv + max pool fusion', () => {
     });
   }
 
+  it('runs every dense int8 conv kernel fused', () => {
+    const used = (kernels: string) => new Set(CASES.flatMap(({ graph }) => generateModel(graph, { board: { kernels } }).kernels));
+    expect([...used('reference')]).toContain('tfg_conv2d_s8');
+    const dsp = used('cortex-m-dsp');
+    for (const k of ['tfg_conv2d_s8_fewch_dsp', 'tfg_conv2d_s8_im2col_dsp', 'tfg_conv2d_s8_1x1_dsp', 'tfg_conv2d_s8_dsp'])
+      expect([...dsp]).toContain(k);
+    const mla = used('cortex-m-mla');
+    for (const k of ['tfg_conv2d_s8_fewch_mla', 'tfg_conv2d_s8_im2col_mla', 'tfg_conv2d_s8']) expect([...mla]).toContain(k);
+  });
+
   it('leaves a conv unfused whose output is a graph output too, or that another layer reads too', () => {
     const g = chain(
       'readers',
@@ -160,8 +183,28 @@ describe('conv + max pool fusion', () => {
     expect(fused(twice)).toEqual({});
   });
 
+  it('int4 weights on the DSP set: both convs fused on tfg_conv2d_s4_im2col_dsp, the reference bytes on the host and the M4', () => {
+    const g = structuredClone(CASES[0].graph);
+    for (const name of ['conv1.w', 'conv2.w']) {
+      const t = g.tensors[name];
+      const d = t.data as Int8Array;
+      for (let i = 0; i < d.length; i++) d[i] = Math.max(-8, Math.min(7, Math.round(d[i] / 16)));
+      t.storage = { kind: 'int4' };
+    }
+    const inputs = randomInputs(g, 2, 13);
+    const want = inputs.map((x) => bytes(runGraph(g, { x }).outputs[g.outputs[0]] as Int8Array));
+    const gen = generateModel(g, { board: { kernels: 'cortex-m-dsp' } });
+    expect(gen.kernels).toContain('tfg_conv2d_s4_im2col_dsp');
+    expect(gen.fused).toEqual(CASES[0].fused);
+    expect(gen.arenaBytes).toBeLessThan(generateModel(g, { board: { kernels: 'cortex-m-dsp' }, fuse: false }).arenaBytes);
+    const host = runOnHost(g, inputs, { board: { kernels: 'cortex-m-dsp' } });
+    inputs.forEach((_, i) => expect(bytes(host.outputs[i]), `host sample ${i}`).toEqual(want[i]));
+    const qemu = runOnQemu(gen, inputs);
+    inputs.forEach((_, i) => expect(bytes(qemu.outputs[i]), `mps2-an386 sample ${i}`).toEqual(want[i]));
+  });
+
   for (const [kernels, target, cases] of [
-    ['cortex-m-dsp', 'mps2-an386', [CASES[0], CASES[1]]],
+    ['cortex-m-dsp', 'mps2-an386', [CASES[0], CASES[1], CASES[2], CASES[3]]],
     ['cortex-m-mla', 'mps2-an385', [CASES[0], CASES[1], CASES[2]]],
     ['cortex-m-mla', 'mps2-an385-armv6m', [CASES[0], CASES[2]]],
   ] as const)
