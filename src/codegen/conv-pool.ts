@@ -17,7 +17,7 @@ export interface ConvPoolFusion {
   /** Bytes of one band of conv output rows (pool k_h rows), and of the conv kernel's own scratch after it. */
   bandBytes: number;
   convScratch: number;
-  /** The conv kernel's geometry over one band: out_h, and per band the input rows it reads. */
+  /** Conv rows in one band (the conv kernel's out_h: the pool's k_h), and bands (the pool's out_h). */
   bandRows: number;
   pooledRows: number;
   /** Input rows from one band's first window row to the next's (pool stride_h · conv stride_h), the conv's pad_top,
@@ -83,18 +83,17 @@ export function convPoolFusions(
       outRowBytes: pooledW * outC,
     };
     // Every band must read at least one image row (a band wholly in the padding would give the kernel in_h ≤ 0).
-    for (let r = 0; r < pooledRows; r++) if (bandInput(f, r).rows <= 0) return;
+    for (let r = 0; r < pooledRows; r++) if (imageRowsRead(f, r) <= 0) return;
     if (tensorBytes(g, out) <= f.bandBytes) return; // one band is the whole output: nothing to save
     fusions.push(f);
   });
   return fusions;
 }
 
-/** The input rows band r's windows read: from image row `lo`, `rows` rows, with `padTop` padding rows above. */
-function bandInput(f: ConvPoolFusion, r: number): { lo: number; rows: number; padTop: number } {
+/** How many image rows band r's windows read (the rows the fused loop gives the conv kernel as in_h). */
+function imageRowsRead(f: ConvPoolFusion, r: number): number {
   const top = r * f.rowStep - f.padTop;
-  const lo = Math.max(0, top);
-  return { lo, rows: Math.min(f.inH, top + f.span) - lo, padTop: lo - top };
+  return Math.min(f.inH, top + f.span) - Math.max(0, top);
 }
 
 /** The geometry structs the fused loop copies, and their fields' C type. */
