@@ -60,6 +60,8 @@ async function measure(
       kernelSet: set,
       layerKernels,
       prepared,
+      // Unfused, so each conv is timed and checked on its own; the final compile fuses with the choice as asked.
+      fuse: false,
     });
     const project = loadProject(join(dir, 'project'));
     const fw = await buildProject(project, compiled.board);
