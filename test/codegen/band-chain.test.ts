@@ -26,7 +26,17 @@ function chain(name: string, input: [number, number, number, number], steps: Ste
     const oc = dw ? c : outC;
     const shape = dw ? [1, k, k, c] : [oc, k, k, c];
     const ws = Array.from({ length: oc }, () => 0.003 + 0.01 * r());
-    const w = b.constant(`${layer}.w`, randI8(r, shape.reduce((a, d) => a * d, 1), -127, 127), shape, qAxis(ws, dw ? 3 : 0));
+    const w = b.constant(
+      `${layer}.w`,
+      randI8(
+        r,
+        shape.reduce((a, d) => a * d, 1),
+        -127,
+        127,
+      ),
+      shape,
+      qAxis(ws, dw ? 3 : 0),
+    );
     const bias = b.constant(
       `${layer}.b`,
       randI32(r, oc, -2000, 2000),
@@ -34,7 +44,12 @@ function chain(name: string, input: [number, number, number, number], steps: Ste
       { scale: ws.map((s) => Math.fround(s * scale)), zeroPoint: ws.map(() => 0), axis: 0 },
       'i32',
     );
-    const common = { strides: [stride, stride] as [number, number], dilations: [1, 1] as [number, number], pads, activation: 'relu' as const };
+    const common = {
+      strides: [stride, stride] as [number, number],
+      dilations: [1, 1] as [number, number],
+      pads,
+      activation: 'relu' as const,
+    };
     const outScale = 0.04 + 0.05 * r();
     h = dw
       ? b.node('DepthwiseConv2D', [h, w, bias], { ...common, multiplier: 1 }, { name: layer, dtype: 'i8', quant: q(outScale, -20) })
