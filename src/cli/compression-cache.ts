@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Graph } from '../ir/graph.ts';
 import { graphFromJson, graphToJson } from '../ir/serialize.ts';
 import { validateRecipe, type CarriedCompression, type Compression, type Recipe } from '../compress/pipeline.ts';
@@ -52,14 +52,39 @@ export function datasetIdentity(flags: DatasetFlags): string {
   });
 }
 
-/** A hash of the .ts and .js files under `dir`: their paths and contents; the folders named in `skip` (directly under
- *  `dir`) left out. */
-export function sourceHash(dir: string, skip: readonly string[] = []): string {
+/** Relative module specifiers a source file imports: static imports and exports, and dynamic `import('…')`. */
+function relativeImports(source: string): string[] {
+  const specs: string[] = [];
+  for (const m of source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm)) specs.push(m[1]);
+  return specs;
+}
+
+/** A hash of the files `roots` import, directly or not, among the relative imports (paths and contents, sorted by path
+ *  under `dir`): the code a compression runs, and none of the stages after it, which it never imports. */
+export function importClosureHash(dir: string, roots: readonly string[]): string {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file) || !existsSync(file)) return;
+    seen.add(file);
+    for (const spec of relativeImports(readFileSync(file, 'utf8'))) visit(resolve(dirname(file), spec));
+  };
+  for (const root of roots) visit(resolve(dir, root));
+  const h = createHash('sha256');
+  for (const file of [...seen].map((f) => relative(dir, f)).sort()) {
+    h.update(file)
+      .update('\0')
+      .update(readFileSync(join(dir, file)))
+      .update('\0');
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+/** A hash of every .ts and .js file under `dir` (the packed package's dist/, which has no import graph to follow). */
+export function sourceHash(dir: string): string {
   const h = createHash('sha256');
   const walk = (p: string): void => {
     for (const name of readdirSync(p).sort()) {
       const full = join(p, name);
-      if (p === dir && skip.includes(name)) continue;
       if (statSync(full).isDirectory()) walk(full);
       else if (/\.(ts|js)$/.test(name)) h.update(relative(dir, full)).update('\0').update(readFileSync(full)).update('\0');
     }
@@ -70,15 +95,16 @@ export function sourceHash(dir: string, skip: readonly string[] = []): string {
 
 let codeHash: string | undefined;
 
-/** The stages after compression in a checkout's src/: the pipeline's imports go one way, so no compression reads
- *  them, and a kernel or report change does not retrain every cached compression. */
-export const AFTER_COMPRESSION = ['codegen', 'build', 'device', 'report'] as const;
+/** Where a cached compression is computed in a checkout's src/: the pipeline of passes, the data it is given and this
+ *  cache. Everything they import is in the key; the CLI around them, code generation and the device stages are not, so
+ *  a kernel, report or command-line change does not retrain every cached compression. */
+export const COMPRESSION_ROOTS = ['compress/pipeline.ts', 'cli/pass-data.ts', 'cli/compression-cache.ts'] as const;
 
-/** The tinyforge code that computes compressions: its version and a hash of its sources (src/ but the stages after
- *  compression in a checkout, all of dist/ in the package), so an edited pass never reads a result the old code stored. */
+/** The tinyforge code that computes compressions: its version and a hash of its sources (in a checkout the files the
+ *  compression roots import, all of dist/ in the package), so an edited pass never reads a result the old code stored. */
 export function codeVersion(): string {
   const src = join(PACKAGE_ROOT, 'src');
-  codeHash ??= `${TOOL_VERSION}+${existsSync(src) ? sourceHash(src, AFTER_COMPRESSION) : sourceHash(join(PACKAGE_ROOT, 'dist'))}`;
+  codeHash ??= `${TOOL_VERSION}+${existsSync(src) ? importClosureHash(src, COMPRESSION_ROOTS) : sourceHash(join(PACKAGE_ROOT, 'dist'))}`;
   return codeHash;
 }
 

@@ -4,9 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { checkRecipeJson } from '../compress/recipe-check.ts';
 import { join } from 'node:path';
 import { TinyforgeError } from '../diagnostics.ts';
-import type { Graph, TensorData } from '../ir/graph.ts';
+import type { Graph } from '../ir/graph.ts';
 import { loadModel } from '../import/index.ts';
-import { isDir, type Dataset } from '../data/dataset.ts';
 import { parsePreprocess } from '../data/preprocess.ts';
 import { predictedClass, sampleInput } from '../reference/model-input.ts';
 import { runGraph } from '../reference/interpreter.ts';
@@ -29,10 +28,11 @@ import { generateModel, type GeneratedModel } from '../codegen/generate.ts';
 import { libraryPackage, type LibExample } from '../codegen/lib-package.ts';
 import type { LibFormat } from '../codegen/lib-formats.ts';
 import { checkOutputDir, writeProject, type KernelTuning, type ManifestStack, type ProjectManifest } from '../codegen/project.ts';
-import type { KernelSet } from '../codegen/op-emitter.ts';
+import type { KernelSet, LayerKernel } from '../codegen/op-emitter.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
 import { log, phaseProgress } from './output.ts';
 import { cachedCompression, type CachedCompression } from './compression-cache.ts';
+import { passData } from './pass-data.ts';
 import { loadDatasetFor, type DatasetFlags } from './dataset-options.ts';
 
 export interface PrepareOptions extends DatasetFlags {
@@ -130,25 +130,6 @@ function isQuantized(g: Graph): boolean {
   return Object.values(g.tensors).some((t) => t.dtype === 'i8');
 }
 
-/** Whether a dataset has a test split apart from its training samples: mnist, or a folder with train/ and test/. */
-const hasTestSplit = (spec: string): boolean => spec === 'mnist' || (isDir(join(spec, 'train')) && isDir(join(spec, 'test')));
-
-/** Calibration inputs (the first n training samples as the model takes them), the whole training split for passes
- *  that fine-tune, and the test split, when there is one, as the data their accuracy is measured on (samples no step
- *  trains on and the input model has not seen); a dataset without a split serves its samples for both, and says so. */
-async function passData(
-  g: Graph,
-  flags: DatasetFlags,
-  n: number,
-): Promise<{ data: Dataset; validation?: Dataset; calibration: Record<string, TensorData>[] }> {
-  const data = await loadDatasetFor(g, flags, { split: 'train' });
-  const validation =
-    flags.dataset !== undefined && hasTestSplit(flags.dataset) ? await loadDatasetFor(g, flags, { split: 'test' }) : undefined;
-  const calibration = [];
-  for (let i = 0; i < Math.min(n, data.size); i++) calibration.push({ [g.inputs[0]]: sampleInput(g, data.get(i)) });
-  return { data, validation, calibration };
-}
-
 /** --calibration-samples fills every calibrating step's count the recipe leaves out; the calibration set is as large
  *  as the largest count any step asks for. */
 function applyCalibrationCount(recipe: Recipe, count: number): number {
@@ -244,8 +225,8 @@ export interface CompileOptions extends PrepareOptions {
   /** The model as an earlier compile with the same options prepared it (compressed, quantized): --tune builds the
    *  same model once per kernel set and once more with its choice. */
   prepared?: PreparedModel;
-  /** Per layer (node name), the kernel set to use instead of the board's (--tune, --kernels-from). */
-  layerKernels?: Record<string, KernelSet>;
+  /** Per layer (node name), the kernel set and kernel to use instead of the board's (--tune, --kernels-from). */
+  layerKernels?: Record<string, LayerKernel>;
   /** What --tune measured, recorded in the manifest. */
   tuning?: KernelTuning;
   /** false with --no-fuse: no Conv2D is fused into the MaxPool reading it (codegen's GenerateOptions.fuse). */
@@ -267,6 +248,8 @@ function manifestStack(s: StackPlan | UnplannedStack): ManifestStack {
 export interface CompiledModel extends PreparedModel {
   board: Board;
   manifest: ProjectManifest;
+  /** Per node, in graph order, the kernel function it runs (null: none). */
+  nodeKernels: (string | null)[];
 }
 
 export async function compileModel(opts: CompileOptions): Promise<CompiledModel> {
@@ -340,7 +323,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     layerKernels: opts.layerKernels,
     tuning: opts.tuning,
   });
-  return { ...prepared, board, manifest };
+  return { ...prepared, board, manifest, nodeKernels: generated.nodeKernels };
 }
 
 /** The generated model as a library package lays it out (files and sources moved, build files added); unchanged

@@ -12,9 +12,9 @@ import { kernelDependencies, kernelSourcePath, readFirmwareFile } from './kernel
 import { ioHelpers, ioLayout, ioMacros, type IoLayout } from './io-layout.ts';
 import { ARENA_ALIGN, planMemory, tensorBytes, type MemoryPlan } from './memory-planner.ts';
 import { modelHash } from './model-hash.ts';
-import { boardKernelSet, type EmitContext, type KernelSet, type NodeContext, type OpEmission } from './op-emitter.ts';
+import { boardKernelSet, type EmitContext, type KernelSet, type LayerKernel, type NodeContext, type OpEmission } from './op-emitter.ts';
 import { convPoolFusions, emitConvPool, fusedScratchBytes } from './conv-pool.ts';
-import { emitterFor, kernelInPlaceRuleFor, scratchRuleFor, streamEmitterFor } from './ops/index.ts';
+import { emitterFor, kernelChoicesFor, kernelInPlaceRuleFor, scratchRuleFor, streamEmitterFor } from './ops/index.ts';
 import { streamForm, type StreamForm } from './stream-form.ts';
 import { C_TYPE, WeightTable } from './weights.ts';
 import { storageProblems } from '../packing/storage.ts';
@@ -26,8 +26,8 @@ export interface GenerateOptions {
   /** The board's kernel choice (`boards/<id>.json` field "kernels"): 'cortex-m-dsp' picks SMLAD variants,
    *  'cortex-m-mla' the MLA ones of cores without the DSP extension. */
   board?: { kernels?: string };
-  /** Per layer (node name), the kernel set to use instead of the board's: what `--tune` measured fastest. */
-  layerKernels?: Record<string, KernelSet>;
+  /** Per layer (node name), the kernel set and kernel to use instead of the board's: what `--tune` measured fastest. */
+  layerKernels?: Record<string, LayerKernel>;
   /** Emit a self-contained C library folder (CMakeLists.txt, tinyforge_model.mk) instead of sources for our main. */
   lib?: boolean;
   /** `--name`: the id every file, symbol and macro of the model carries (model-names.ts); default DEFAULT_MODEL_ID. */
@@ -64,6 +64,8 @@ export interface GeneratedModel {
   weightArrays: WeightFlash[];
   /** Kernel functions the model calls, sorted. */
   kernels: string[];
+  /** Per node, in graph order, the kernel function its call runs (null: no call, e.g. an aliased Reshape). */
+  nodeKernels: (string | null)[];
   hash: number;
   plan: MemoryPlan;
   /** Where each graph input/output sits in the packed input/output buffer. */
@@ -84,6 +86,31 @@ function ioPtr(ctype: string, buffer: 'input' | 'output', offset: number): strin
 
 const template = (name: string) =>
   Handlebars.compile(readFileSync(packagePath('templates', 'model', name), 'utf8'), { noEscape: true, strict: true });
+
+/** The context a node's kernel choice reads under a kernel set, with the kernel --tune chose for it, if any. */
+function choiceContext<N extends Node>(g: Graph, node: N, kernels: KernelSet, variant?: string): NodeContext<N> {
+  return {
+    g,
+    node,
+    kernels,
+    ...(variant !== undefined ? { variant } : {}),
+    input: (i) => (node.inputs[i] ? g.tensors[node.inputs[i]] : undefined),
+    output: (i = 0) => g.tensors[node.outputs[i]],
+  };
+}
+
+/** The kernels a node can run on under `set`, its op's own first, or [] when its op has nothing to choose there. */
+export function kernelChoices(g: Graph, node: Node, set: KernelSet): string[] {
+  const rule = kernelChoicesFor(node.op);
+  if (!rule) return [];
+  try {
+    const choices = rule(choiceContext(g, node, set));
+    return choices.length > 1 ? choices : [];
+  } catch (err) {
+    if (err instanceof TinyforgeError) return []; // a node no kernel can run: its emitter says why
+    throw err;
+  }
+}
 
 interface Layer {
   index: number;
@@ -149,13 +176,26 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
     ...(form ? [names.reset, names.step, names.state, names.stepLayers] : []),
   ]);
   const weightTable = new WeightTable(g, cNames);
-  const nodeContext = <N extends Node>(node: N): NodeContext<N> => ({
-    g,
-    node,
-    kernels: opts.layerKernels?.[node.name] ?? kernelSet,
-    input: (i) => (node.inputs[i] ? g.tensors[node.inputs[i]] : undefined),
-    output: (i = 0) => g.tensors[node.outputs[i]],
-  });
+  for (const node of g.nodes) {
+    const chosen = opts.layerKernels?.[node.name];
+    if (chosen?.kernel === undefined) continue;
+    const choices = kernelChoices(g, node, chosen.set);
+    if (!choices.includes(chosen.kernel)) {
+      throw new TinyforgeError(
+        'bad-argument',
+        `layer "${node.name}" (${node.op}) cannot run on ${chosen.kernel} under the ${chosen.set} kernels` +
+          (choices.length > 0 ? `: its choices there are ${choices.join(', ')}` : ': it has one kernel there'),
+        {
+          location: { field: '--kernels-from', node: node.name, op: node.op },
+          hint: 'the choices were tuned for another model, recipe or tinyforge version: tune this one with `deploy --tune`',
+        },
+      );
+    }
+  }
+  const nodeContext = <N extends Node>(node: N): NodeContext<N> => {
+    const chosen = opts.layerKernels?.[node.name];
+    return choiceContext(g, node, chosen?.set ?? kernelSet, chosen?.kernel);
+  };
   // Each layer's kernel scratch, sized by its op's scratch rule, is placed by the planner like a tensor that lives
   // during that layer only; the in-place rules say which layers may write over their input. A node a rule cannot
   // judge gets the answer `otherwise` here (no scratch, not in place): its emitter reports the problem below.
@@ -216,6 +256,7 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
   };
   const layers: Layer[] = [];
   const kernels = new Set<string>();
+  const nodeKernels: (string | null)[] = [];
   const problems: { node: Node; err: TinyforgeError }[] = [];
   const layerIds = new Map<number, string>();
   const layerId = (index: number): string => {
@@ -281,9 +322,11 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
           plan.scratch[index].offset,
         );
         for (const k of f.kernels) kernels.add(k);
-        e = { kernel: null, call: '', block: f.block };
+        nodeKernels[fusion.conv] = f.kernels[0];
+        e = { kernel: f.kernels[1], call: '', block: f.block };
       } else e = (form ? streamEmitterFor(node.op).emit : emitterFor(node.op))(ctx);
       if (e.kernel) kernels.add(e.kernel);
+      nodeKernels[index] = e.kernel;
       layers.push({
         index,
         comment: fusion ? `${comment}, with ${cComment(g.nodes[fusion.conv].name)} fused in` : comment,
@@ -379,6 +422,7 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
     weightBytes: weights.reduce((s, w) => s + w.bytes, 0),
     weightArrays: weights.map(({ tensor, bytes, format, layoutBytes }) => ({ tensor, bytes, format, layoutBytes })),
     kernels: kernelList,
+    nodeKernels,
     hash,
     plan,
     io: fullIo,

@@ -16,15 +16,30 @@ export function boardKernelSet(kernels: string | undefined): KernelSet {
   return (KERNEL_SETS as readonly (string | undefined)[]).includes(kernels) ? (kernels as KernelSet) : 'reference';
 }
 
+/** One layer's kernel as `--tune` chose it: the set, and the kernel function among its op's choices under that set
+ *  (KernelChoices; absent: the op's own pick). */
+export interface LayerKernel {
+  set: KernelSet;
+  kernel?: string;
+}
+
 /** What a node's kernel choice reads: the graph, the node, its tensors and the board's kernel set. */
 export interface NodeContext<N = Node> {
   g: Graph;
   node: N;
   kernels: KernelSet;
+  /** The kernel function `--tune` chose for this node among its op's choices under `kernels` (KernelChoices; generate
+   *  checks it is one of them); undefined: the op's own pick, the first choice. */
+  variant?: string;
   /** The tensor of input i (undefined when the name is '' = absent optional input). */
   input(i: number): Tensor | undefined;
   output(i?: number): Tensor;
 }
+
+/** The kernel functions that can run a node under its kernel set, the op's own pick first: beyond the set, the
+ *  candidates `--tune` times (the same op tiled or ordered another way, e.g. a 1×1 conv on the 4-column im2col GEMM or
+ *  on the 1-channel × 4-pixel one). Fewer than two: nothing to choose. */
+export type KernelChoices<N = Node> = (ctx: NodeContext<N>) => string[];
 
 /** What an op's scratch rule reads before the memory planner runs: the node, and the bit stream a clustered constant
  *  is packed into (undefined when it is not packed clustered), encoded once per generation. */

@@ -20,7 +20,7 @@ import type { Graph } from '../ir/graph.ts';
 import { graphToJson, loadIrJson } from '../ir/serialize.ts';
 import { validateGraph } from '../ir/validate.ts';
 import type { GeneratedModel } from './generate.ts';
-import type { KernelSet } from './op-emitter.ts';
+import type { LayerKernel } from './op-emitter.ts';
 import { arenaBuffers, type ArenaBuffer } from './memory-planner.ts';
 import { DEFAULT_MODEL_ID, modelNames } from './model-names.ts';
 import type { WeightFlash } from '../packing/flash-bytes.ts';
@@ -47,9 +47,9 @@ export interface ProjectManifest {
   /** The arena plan codegen placed the tensors and kernel scratch by (report.json's arena timeline). Absent in
    *  projects of older versions. */
   arena_buffers?: ArenaBuffer[];
-  /** Layers whose kernel set `--tune` chose (or `--kernels-from` gave): node name → set; absent when every layer takes
-   *  the board's. */
-  layer_kernels?: Record<string, KernelSet>;
+  /** Layers whose kernel `--tune` chose (or `--kernels-from` gave) instead of the board's: node name → kernel set and
+   *  kernel function; absent when every layer takes the board's. */
+  layer_kernels?: Record<string, LayerKernel>;
   /** What `--tune` measured: each candidate set's instructions per layer on the board (or its emulator). */
   tuning?: KernelTuning;
   /** Convs fused into the MaxPool reading them (src/codegen/conv-pool.ts): conv node → pool node. Their layer has no
@@ -84,9 +84,12 @@ export interface ManifestStream {
 /** `--tune`'s measurements, kept so the choice can be checked and repeated without measuring again. */
 export interface KernelTuning {
   board: string;
-  /** Candidate set → per-layer instructions (one inference, --profile-layers), null where the set's output for that
-   *  layer differed from the reference (never chosen). */
+  /** Candidate build → per-layer instructions (one inference, --profile-layers); null where that layer's output differed
+   *  from the reference, or the layer had no such candidate (never chosen). A kernel set's name is the build with each
+   *  layer on the set's own kernel; "<set> #k" the one with each layer that has a k-th choice under the set on it. */
   layers: Record<string, (number | null)[]>;
+  /** Candidate build → the kernel function each layer ran on (null where `layers` has no figure for it). */
+  kernels: Record<string, (string | null)[]>;
   /** The node names the figures are for, in layer order. */
   nodes: string[];
 }
@@ -278,7 +281,7 @@ export function writeProject(
     /** More files to write with the project (relative path → content), e.g. the ESP-IDF project. */
     extraFiles?: Record<string, string | Uint8Array>;
     espIdf?: string;
-    layerKernels?: Record<string, KernelSet>;
+    layerKernels?: Record<string, LayerKernel>;
     tuning?: KernelTuning;
   },
 ): ProjectManifest {

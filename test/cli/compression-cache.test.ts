@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { writeTinyMlp } from './tiny-model.ts';
 import { mnistDigits, writeNpyDataset } from '../data/dataset-fixtures.ts';
 import { prepareModel, loadModelWithPreprocess } from '../../src/cli/steps.ts';
-import { AFTER_COMPRESSION, cacheKey, cacheKeyParts, CACHE_HIT_PREFIX, sourceHash } from '../../src/cli/compression-cache.ts';
+import { cacheKey, cacheKeyParts, CACHE_HIT_PREFIX, importClosureHash, sourceHash } from '../../src/cli/compression-cache.ts';
 import { graphToJson } from '../../src/ir/serialize.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tfg-cache-'));
@@ -107,12 +107,21 @@ describe('compression cache', () => {
     expect(sourceHash(src)).toBe(before);
     writeFileSync(join(src, 'pass.ts'), 'export const x = 2;\n');
     expect(sourceHash(src)).not.toBe(before);
-    // … except in the stages after compression, which no compression reads.
+    // In a checkout, only the files the compression roots import count: an edit in a module they do not import (a
+    // command, a kernel emitter) keeps every cached compression, an edit in one they import through another does not.
+    mkdirSync(join(src, 'cli'));
     mkdirSync(join(src, 'codegen'));
-    const withCodegen = sourceHash(src, AFTER_COMPRESSION);
-    writeFileSync(join(src, 'codegen', 'emit.ts'), 'export const y = 1;\n');
-    expect(sourceHash(src, AFTER_COMPRESSION)).toBe(withCodegen);
-    expect(sourceHash(src)).not.toBe(withCodegen);
+    writeFileSync(join(src, 'cli', 'root.ts'), "import { x } from '../pass.ts';\nconst t = await import('./lazy.ts');\n");
+    writeFileSync(join(src, 'cli', 'lazy.ts'), 'export const l = 1;\n');
+    writeFileSync(join(src, 'codegen', 'emit.ts'), "import { x } from '../pass.ts';\n");
+    const closure = importClosureHash(src, ['cli/root.ts']);
+    writeFileSync(join(src, 'codegen', 'emit.ts'), "import { x } from '../pass.ts';\nexport const y = x;\n");
+    expect(importClosureHash(src, ['cli/root.ts'])).toBe(closure);
+    writeFileSync(join(src, 'pass.ts'), 'export const x = 3;\n');
+    const afterPass = importClosureHash(src, ['cli/root.ts']);
+    expect(afterPass).not.toBe(closure);
+    writeFileSync(join(src, 'cli', 'lazy.ts'), 'export const l = 2;\n');
+    expect(importClosureHash(src, ['cli/root.ts'])).not.toBe(afterPass);
     expect(cacheKey({ ...base, code: `${base.code}x` })).not.toBe(key);
   });
 

@@ -21,18 +21,41 @@ describe('tinyforge deploy --tune', () => {
     const r = cli('deploy', MODEL, '--board', 'mps2-an385', '--dataset', 'mnist', '--samples', '8', '--tune', '--out', tuned, '--json');
     expect(r.stderr).not.toContain('error[');
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/tune: \d+ of \d+ layers take another kernel set/);
+    expect(r.stderr).toMatch(/tune: \d+ of \d+ layers take another kernel than the board's/);
     const manifest = JSON.parse(readFileSync(join(tuned, 'tinyforge.json'), 'utf8'));
-    const { nodes, layers } = manifest.tuning;
-    expect(Object.keys(layers).sort()).toEqual(['cortex-m-dsp', 'cortex-m-mla', 'reference']);
+    const { nodes, layers, kernels } = manifest.tuning as {
+      nodes: string[];
+      layers: Record<string, (number | null)[]>;
+      kernels: Record<string, (string | null)[]>;
+    };
+    // One build per kernel set, and more for the choices within a set: the first conv (one input channel) has the
+    // few-channel, im2col and per-pixel DSP kernels and the few-channel and im2col MLA ones.
+    expect(Object.keys(layers).sort()).toEqual([
+      'cortex-m-dsp',
+      'cortex-m-dsp #2',
+      'cortex-m-dsp #3',
+      'cortex-m-mla',
+      'cortex-m-mla #2',
+      'reference',
+    ]);
+    expect(kernels['cortex-m-dsp #2'][0]).toBe('tfg_conv2d_s8_im2col_dsp');
+    expect(kernels['cortex-m-mla #2'][0]).toBe('tfg_conv2d_s8_im2col_mla');
+    expect(kernels['cortex-m-mla'][0]).toBe('tfg_conv2d_s8_fewch_mla');
     let tunedTotal = 0;
     nodes.forEach((node: string, l: number) => {
-      const chosen = manifest.layer_kernels?.[node] ?? 'cortex-m-mla'; // mps2-an385's own set
-      tunedTotal += layers[chosen][l];
-      const times = Object.values(layers as Record<string, (number | null)[]>)
+      const chosen = manifest.layer_kernels?.[node] as { set: string; kernel?: string } | undefined;
+      // The candidate build the choice came from: the board's own set (mps2-an385: MLA), another set's own kernels, or
+      // the build that put this layer on the recorded kernel.
+      const label = !chosen
+        ? 'cortex-m-mla'
+        : chosen.kernel === undefined
+          ? chosen.set
+          : Object.keys(layers).find((c) => c.startsWith(`${chosen.set} #`) && kernels[c][l] === chosen.kernel)!;
+      tunedTotal += layers[label][l]!;
+      const times = Object.values(layers)
         .map((t) => t[l])
         .filter((t) => t !== null);
-      expect(layers[chosen][l], node).toBe(Math.min(...(times as number[])));
+      expect(layers[label][l], node).toBe(Math.min(...(times as number[])));
     });
     // The M3 has no DSP extension: its MLA kernels make the tuned build cheaper than the reference kernels throughout.
     const referenceTotal = (layers.reference as (number | null)[]).reduce<number>((a, t) => a + (t ?? 0), 0);
@@ -53,6 +76,34 @@ describe('tinyforge deploy --tune', () => {
     expect(JSON.parse(readFileSync(join(again, 'tinyforge.json'), 'utf8')).layer_kernels).toEqual(
       JSON.parse(readFileSync(join(tuned, 'tinyforge.json'), 'utf8')).layer_kernels,
     );
+  });
+
+  it('--kernels-from takes a kernel within a set, and the kernel-set names earlier versions recorded', () => {
+    const manifest = JSON.parse(readFileSync(join(tuned, 'tinyforge.json'), 'utf8'));
+    const first = manifest.tuning.nodes[0] as string;
+    const within = join(dir, 'within.json');
+    writeFileSync(within, JSON.stringify({ layer_kernels: { [first]: { set: 'cortex-m-mla', kernel: 'tfg_conv2d_s8_im2col_mla' } } }));
+    const a = join(dir, 'within');
+    expect(cli('compile', MODEL, '--board', 'mps2-an385', '--dataset', 'mnist', '--kernels-from', within, '--out', a).code).toBe(0);
+    const kernelsA = JSON.parse(readFileSync(join(a, 'tinyforge.json'), 'utf8')).kernels as string[];
+    expect(kernelsA).toContain('tfg_conv2d_s8_im2col_mla');
+    expect(kernelsA).not.toContain('tfg_conv2d_s8_fewch_mla');
+    const legacy = join(dir, 'legacy.json');
+    writeFileSync(legacy, JSON.stringify({ layer_kernels: { [first]: 'reference' } }));
+    const b = join(dir, 'legacy');
+    expect(cli('compile', MODEL, '--board', 'mps2-an385', '--dataset', 'mnist', '--kernels-from', legacy, '--out', b).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(b, 'tinyforge.json'), 'utf8')).kernels).toContain('tfg_conv2d_s8');
+    const wrong = join(dir, 'wrong.json');
+    writeFileSync(wrong, JSON.stringify({ layer_kernels: { [first]: { set: 'cortex-m-mla', kernel: 'tfg_conv2d_s8_1x1_dsp' } } }));
+    const w = cli('compile', MODEL, '--board', 'mps2-an385', '--dataset', 'mnist', '--kernels-from', wrong, '--out', join(dir, 'w'));
+    expect(w.code).toBe(2);
+    expect(w.stderr).toContain('error[bad-argument]');
+    expect(w.stderr).toContain('tfg_conv2d_s8_fewch_mla, tfg_conv2d_s8_im2col_mla');
+    const malformed = join(dir, 'malformed.json');
+    writeFileSync(malformed, JSON.stringify({ layer_kernels: { [first]: { set: 'fastest' } } }));
+    const m = cli('compile', MODEL, '--board', 'mps2-an385', '--dataset', 'mnist', '--kernels-from', malformed, '--out', join(dir, 'm'));
+    expect(m.code).toBe(2);
+    expect(m.stderr).toContain('error[bad-manifest]');
   });
 
   it('refuses --tune with --kernels-from, a folder without a tuned choice, and choices for another model (exit 2)', () => {

@@ -24,7 +24,7 @@ export interface CompileFlags extends DatasetFlags {
   cache: boolean;
   /** --stream: the streaming form of a sequence model. */
   stream?: boolean;
-  /** --tune: time each layer under every kernel set on the board's emulator and keep the fastest exact one. */
+  /** --tune: time each layer under every kernel set and kernel choice on the board's emulator and keep the fastest exact one. */
   tune?: boolean;
   /** --kernels-from: the layer kernels a tuned folder recorded. */
   kernelsFrom?: string;
@@ -51,10 +51,12 @@ export async function layerKernelChoice(
   const { assertTunable } = await import('../tunable.ts');
   assertTunable(loadBoard(opts.board));
   const tuned = await tuneLayerKernels(request, await data());
-  const changed = Object.keys(tuned.layerKernels).length;
+  const changed = Object.values(tuned.layerKernels);
+  const withinSet = changed.filter((c) => c.kernel !== undefined).length;
   const sets = Object.entries(tuned.totals).map(([s, t]) => `${s} ${t.toLocaleString('en-US')}`);
   log(
-    `tune: ${changed} of ${tuned.tuning.nodes.length} layers take another kernel set than the board's; ` +
+    `tune: ${changed.length} of ${tuned.tuning.nodes.length} layers take another kernel than the board's ` +
+      `(${withinSet} another of their op's kernels in a set, ${changed.length - withinSet} another set's own); ` +
       `Σ layers ${tuned.total.toLocaleString('en-US')} instructions (all ${sets.join(', all ')})`,
   );
   return { layerKernels: tuned.layerKernels, tuning: tuned.tuning, prepared: tuned.prepared };
@@ -119,7 +121,7 @@ export function compileOptions(cmd: Command, outDefault: string): Command {
     )
     .option(
       '--tune',
-      "build once per kernel set, time every layer on the board's emulator and keep each layer's fastest kernel whose output is the reference's (recorded in tinyforge.json)",
+      "build once per kernel set and per further kernel an op offers within a set, time every layer on the board's emulator and keep each layer's fastest kernel whose output is the reference's (recorded in tinyforge.json)",
     )
     .option(
       '--kernels-from <folder>',

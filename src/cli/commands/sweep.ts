@@ -45,7 +45,7 @@ export function register(program: Command): void {
     )
     .option('-o, --out <dir>', 'output folder (default out/sweep-<id>)')
     .option('--no-cache', 'compute every compression again instead of reading the cache')
-    .option('--tune', "deploy every job with --tune: each layer's fastest exact kernel set, timed on the board's emulator")
+    .option('--tune', "deploy every job with --tune: each layer's fastest exact kernel, timed on the board's emulator")
     .option('--json', 'print sweep.json on stdout')
     .addHelpText(
       'after',

@@ -7,7 +7,7 @@
 import { product, type Graph, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareConv } from '../../reference/int8/conv2d.ts';
 import { floatActivation } from '../emit-support.ts';
-import type { NodeContext, OpEmitter, ScratchRule, InPlaceRule } from '../op-emitter.ts';
+import type { InPlaceRule, KernelChoices, NodeContext, OpEmitter, ScratchRule } from '../op-emitter.ts';
 import { emitPackedConv, packedScratch } from '../packing/emit-packed.ts';
 import { convGeom, convGeom16, fitsGeom16 } from './conv-geom.ts';
 import { declareDspQuant, fewChannelLayout, fewChannelRows, packConvNibbles, padConvRows, smmulrChannels } from './dsp-weights.ts';
@@ -63,10 +63,10 @@ export function dspConvVariant(node: Node<'Conv2D'>, w: Tensor, g?: Graph): DspC
   return im2colElsewhere ? 'tfg_conv2d_s8_im2col_dsp' : v;
 }
 
-/** The kernel an int8 Conv2D with dense weights runs on: on cortex-m-dsp boards the DSP variant for its shape (the
- *  im2col and 1×1 ones only when the geometry fits their int16 fields), on cortex-m-mla boards the MLA GEMM kernel for
- *  the shapes of the DSP GEMM kernels, else the reference kernel. */
-function int8ConvKernel(ctx: NodeContext<Node<'Conv2D'>>): Int8Conv {
+/** The kernel an int8 Conv2D with dense weights runs on unless tuned: on cortex-m-dsp boards the DSP variant for its
+ *  shape (the im2col and 1×1 ones only when the geometry fits their int16 fields), on cortex-m-mla boards the MLA GEMM
+ *  kernel for the shapes of the DSP GEMM kernels, else the reference kernel. */
+function ownInt8ConvKernel(ctx: NodeContext<Node<'Conv2D'>>): Int8Conv {
   const w = ctx.input(1)!;
   if (ctx.kernels === 'cortex-m-mla') {
     const gemm = variantByShape(ctx.node, w) !== 'tfg_conv2d_s8_dsp' && fitsGeom16(ctx, w.shape[1], w.shape[2]);
@@ -79,6 +79,34 @@ function int8ConvKernel(ctx: NodeContext<Node<'Conv2D'>>): Int8Conv {
   if (variant === 'tfg_conv2d_s8_dsp' || fitsGeom16(ctx, w.shape[1], w.shape[2])) return variant;
   return 'tfg_conv2d_s8';
 }
+
+/** The kernel an int8 Conv2D with dense weights runs on: the one --tune chose, else the op's own. */
+function int8ConvKernel(ctx: NodeContext<Node<'Conv2D'>>): Int8Conv {
+  return (ctx.variant as Int8Conv | undefined) ?? ownInt8ConvKernel(ctx);
+}
+
+/** The kernels an int8 conv with dense weights can run on under its set, the op's own first: on cortex-m-dsp the
+ *  few-channel gather, the 1-channel × 4-pixel GEMM of unpadded 1×1 convs and the 4-column im2col GEMM where the shape
+ *  and its int16 geometry allow them, and the per-pixel kernel for any shape; on cortex-m-mla the few-channel and
+ *  im2col GEMMs. Packed, int4 and float layers have their own kernels and nothing to choose. */
+export const conv2dChoices: KernelChoices<Node<'Conv2D'>> = (ctx) => {
+  const w = ctx.input(1)!;
+  if (ctx.input(0)!.dtype !== 'i8' || !w.data || w.storage !== undefined) return [];
+  const gemm = variantByShape(ctx.node, w) !== 'tfg_conv2d_s8_dsp' && fitsGeom16(ctx, w.shape[1], w.shape[2]);
+  const few = gemm && fewChannelShape(ctx.node, w);
+  const all: Int8Conv[] = [];
+  if (ctx.kernels === 'cortex-m-dsp') {
+    if (few) all.push('tfg_conv2d_s8_fewch_dsp');
+    if (gemm && variantByShape(ctx.node, w) === 'tfg_conv2d_s8_1x1_dsp') all.push('tfg_conv2d_s8_1x1_dsp');
+    if (gemm) all.push('tfg_conv2d_s8_im2col_dsp');
+    all.push('tfg_conv2d_s8_dsp');
+  } else if (ctx.kernels === 'cortex-m-mla' && gemm) {
+    if (few) all.push('tfg_conv2d_s8_fewch_mla');
+    all.push('tfg_conv2d_s8_im2col_mla');
+  }
+  const own = ownInt8ConvKernel(ctx);
+  return [own, ...all.filter((k) => k !== own)];
+};
 
 /** Scratch bytes of an int8 conv kernel for a layer (OHWI weights [out, kH, kW, inC], one group for the im2col and 1×1
  *  kernels), as its C <kernel>_scratch_bytes computes them: tfg_conv2d_s8_dsp one int8 column of the receptive field

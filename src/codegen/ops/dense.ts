@@ -5,7 +5,7 @@
 import { product, type Node, type Tensor } from '../../ir/graph.ts';
 import { prepareDense } from '../../reference/int8/dense.ts';
 import { floatActivation } from '../emit-support.ts';
-import type { NodeContext, OpEmitter, ScratchRule } from '../op-emitter.ts';
+import type { KernelChoices, NodeContext, OpEmitter, ScratchRule } from '../op-emitter.ts';
 import { emitPackedDense, packedScratch } from '../packing/emit-packed.ts';
 import { declareDspQuant, interleaveDenseNibbles, interleaveDenseRows, smmulrChannels } from './dsp-weights.ts';
 
@@ -22,9 +22,9 @@ export function foldedBias(w: Tensor, bias: Tensor | undefined, inputOffset: num
   return out;
 }
 
-/** An int8 layer on the DSP path whose rows share one multiplier and shift, all on the SMMULR path (per-tensor weights):
- *  tfg_dense_s8_tensor_dsp, which widens the input once into scratch, and one copy of the constants. */
-function tensorRequant(ctx: NodeContext<Node<'Dense'>>): boolean {
+/** An int8 layer on the DSP path whose rows share one multiplier and shift, all on the SMMULR path (per-tensor weights),
+ *  which tfg_dense_s8_tensor_dsp serves: it widens the input once into scratch, and keeps one copy of the constants. */
+function perTensorDsp(ctx: NodeContext<Node<'Dense'>>): boolean {
   const x = ctx.input(0)!;
   const w = ctx.input(1)!;
   if (ctx.kernels !== 'cortex-m-dsp' || x.dtype !== 'i8' || w.storage !== undefined || !(w.data instanceof Int8Array)) return false;
@@ -34,6 +34,15 @@ function tensorRequant(ctx: NodeContext<Node<'Dense'>>): boolean {
   const shift = p.shift[0];
   const multiplier = p.multiplier[0];
   return shift < 0 && ok.every(Boolean) && p.shift.every((s) => s === shift) && p.multiplier.every((m) => m === multiplier);
+}
+
+/** A per-tensor layer has two DSP kernels: the one that widens the input once (its own) and the per-row one. */
+export const denseChoices: KernelChoices<Node<'Dense'>> = (ctx) =>
+  perTensorDsp(ctx) ? ['tfg_dense_s8_tensor_dsp', 'tfg_dense_s8_dsp'] : [];
+
+/** Whether the layer runs on tfg_dense_s8_tensor_dsp: a per-tensor layer, unless --tune chose the per-row kernel. */
+function tensorRequant(ctx: NodeContext<Node<'Dense'>>): boolean {
+  return (ctx.variant ?? 'tfg_dense_s8_tensor_dsp') === 'tfg_dense_s8_tensor_dsp' && perTensorDsp(ctx);
 }
 
 /** The packed kernels (XNOR, Huffman) and the per-tensor DSP kernel (its widened input) take scratch. */

@@ -1,6 +1,6 @@
 // The op → emitter and op → scratch rule registries; `satisfies Record<OpType, …>` makes a missing op a compile error here.
 import type { Node, OpType } from '../../ir/graph.ts';
-import type { InPlaceRule, OpEmitter, ScratchRule } from '../op-emitter.ts';
+import type { InPlaceRule, KernelChoices, OpEmitter, ScratchRule } from '../op-emitter.ts';
 import { add } from './add.ts';
 import { argReduce } from './arg-reduce.ts';
 import { averagePool } from './average-pool.ts';
@@ -9,8 +9,8 @@ import { layerNormalization } from './layer-normalization.ts';
 import { instanceNormalization } from './instance-normalization.ts';
 import { clip } from './clip.ts';
 import { concat } from './concat.ts';
-import { conv2d, conv2dInPlace, conv2dScratch } from './conv2d.ts';
-import { dense, denseScratch } from './dense.ts';
+import { conv2d, conv2dChoices, conv2dInPlace, conv2dScratch } from './conv2d.ts';
+import { dense, denseChoices, denseScratch } from './dense.ts';
 import { depthwiseConv2d, depthwiseConv2dInPlace, depthwiseConv2dScratch } from './depthwise-conv2d.ts';
 import { dequantize } from './dequantize.ts';
 import { div } from './div.ts';
@@ -225,6 +225,17 @@ export const opKernelInPlace: { [K in OpType]?: InPlaceRule<Node<K>> } = {
 /** The in-place rule of a node's op, typed for any node (undefined: only OpFacts.inPlace decides). */
 export function kernelInPlaceRuleFor(op: OpType): InPlaceRule | undefined {
   return opKernelInPlace[op] as InPlaceRule | undefined;
+}
+
+/** Ops with more than one kernel for some nodes under one kernel set: the choices `--tune` times. */
+export const opKernelChoices: { [K in OpType]?: KernelChoices<Node<K>> } = {
+  Conv2D: conv2dChoices,
+  Dense: denseChoices,
+};
+
+/** The kernel choices rule of a node's op, typed for any node (undefined: one kernel per set). */
+export function kernelChoicesFor(op: OpType): KernelChoices | undefined {
+  return opKernelChoices[op] as KernelChoices | undefined;
 }
 
 /** The scratch rule of a node's op, typed for any node (null when its kernels take none). */
