@@ -52,6 +52,7 @@ async function measure(
 ): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'tinyforge-tune-'));
   try {
+    // Unfused, so each conv is timed and checked on its own; the final compile fuses with the choice as asked.
     const compiled = await compileModel({
       ...base,
       outDir: join(dir, 'project'),
@@ -60,7 +61,6 @@ async function measure(
       kernelSet: set,
       layerKernels,
       prepared,
-      // Unfused, so each conv is timed and checked on its own; the final compile fuses with the choice as asked.
       fuse: false,
     });
     const project = loadProject(join(dir, 'project'));

@@ -375,8 +375,8 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
           plan.scratch[index].offset,
         );
         for (const k of f.kernels) kernels.add(k);
-        [nodeKernels[fusion.conv], nodeKernels[index]] = f.kernels;
-        e = { kernel: null, call: '', block: f.block };
+        nodeKernels[fusion.conv] = f.kernels[0];
+        e = { kernel: f.kernels[1], call: '', block: f.block };
       } else if (chain) {
         const b = emitBandChain(
           chain,
@@ -384,12 +384,12 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
           chain.nodes.map((i) => emitterFor(g.nodes[i].op) as (ctx: EmitContext) => OpEmission),
           plan.scratch[index].offset,
         );
+        chain.nodes.slice(0, -1).forEach((i, k) => (nodeKernels[i] = b.kernels[k]));
         for (const k of b.kernels) kernels.add(k);
-        chain.nodes.forEach((i, k) => (nodeKernels[i] = b.kernels[k]));
-        e = { kernel: null, call: '', block: b.block };
+        e = { kernel: b.kernels[b.kernels.length - 1], call: '', block: b.block };
       } else e = (form ? streamEmitterFor(node.op).emit : emitterFor(node.op))(ctx);
       if (e.kernel) kernels.add(e.kernel);
-      if (!fusion && !chain) nodeKernels[index] = e.kernel;
+      nodeKernels[index] = e.kernel;
       layers.push({
         index,
         comment: fusion

@@ -8,6 +8,7 @@ import { TOOL_VERSION } from '../package.ts';
 import { cFloats, cInts, cList } from './c-literals.ts';
 import { cComment } from './c-names.ts';
 import { libFiles, renderLibTemplate } from './lib-files.ts';
+import { C_TYPE } from './weights.ts';
 import { KERNEL_LIBRARY, type ModelNames } from './model-names.ts';
 import type { LibFormat } from './lib-formats.ts';
 
@@ -193,9 +194,11 @@ function arduinoPackage(req: LibPackageRequest, code: Record<string, string>, vi
   }
   const input = graph.tensors[graph.inputs[0]];
   const output = graph.tensors[graph.outputs[0]];
-  const inputType = input.dtype === 'i8' ? 'int8_t' : 'float';
-  const outputType = output.dtype === 'i8' ? 'int8_t' : 'float';
+  const inputType = C_TYPE[input.dtype];
+  const outputType = C_TYPE[output.dtype];
   const outputElements = product(output.shape);
+  // An int32 output is a class index (a model ending in ArgMax), as top-1 reads it everywhere (predictedClass).
+  const indexOutput = output.dtype === 'i32';
   const sketch = view.pkg.name;
   const labelText =
     example.label === undefined
@@ -211,8 +214,9 @@ function arduinoPackage(req: LibPackageRequest, code: Record<string, string>, vi
     referenceClass: example.referenceClass,
     inputType,
     inputElements: example.input.length,
-    sampleValues: cList(input.dtype === 'i8' ? cInts(example.input) : cFloats(example.input)),
+    sampleValues: cList(input.dtype === 'f32' ? cFloats(example.input) : cInts(example.input)),
     outputType,
+    indexOutput,
     outputElements,
     outputBufferElements: outputElements,
   });

@@ -58,8 +58,15 @@ export interface QLayer {
 }
 
 /** An int8 MLP like TFLite's: i8 input, per-channel int8 weights, i32 biases, i8 activations, int8 softmax. */
-/** `perTensor`: one weight scale per layer (TFLite's fully-connected layers), else one per output row. */
-export function int8Mlp(sizes: number[], seed = 2, activation: Activation = 'relu', perTensor = false): Graph {
+/** `perTensor`: one weight scale per layer (TFLite's fully-connected layers), else one per output row. `head`: the int8
+ *  softmax, or ArgMax (an int32 class index). */
+export function int8Mlp(
+  sizes: number[],
+  seed = 2,
+  activation: Activation = 'relu',
+  perTensor = false,
+  head: 'softmax' | 'argmax' = 'softmax',
+): Graph {
   const r = rng(seed);
   const b = new GraphBuilder('int8 mlp');
   let inScale = 0.02;
@@ -84,7 +91,10 @@ export function int8Mlp(sizes: number[], seed = 2, activation: Activation = 'rel
     );
     inScale = Math.fround(outScale);
   }
-  const y = b.node('Softmax', [h], { axis: -1, beta: 1 }, { name: 'probs', dtype: 'i8', quant: q(1 / 256, -128) });
+  const y =
+    head === 'argmax'
+      ? b.node('ArgMax', [h], { axis: 1, keepdims: false, selectLastIndex: false }, { name: 'class', dtype: 'i32' })
+      : b.node('Softmax', [h], { axis: -1, beta: 1 }, { name: 'probs', dtype: 'i8', quant: q(1 / 256, -128) });
   b.output(y);
   return b.build();
 }

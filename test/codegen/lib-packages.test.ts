@@ -201,16 +201,46 @@ describe('Arduino library', () => {
   });
 
   it('the example sketch compiles with arm-none-eabi-g++ and, on the host, prints the reference class', () => {
+    expect(runSketch(dir, 'arduino-host')).toBe(`mlp: predicted class ${referenceClass}\n`);
+  });
+
+  it('a model ending in ArgMax: the sketch reads its int32 output as the class', () => {
+    const gi = int8Mlp([64, 24, 10], 11, 'relu', false, 'argmax');
+    const x = randomInputs(gi, 1, 6)[0];
+    const cls = Number(runGraph(gi, { x }).outputs[gi.outputs[0]][0]);
+    const model = generateModel(gi, { board: { kernels: 'cortex-m-dsp' }, name: 'mlp' });
+    const pkg = libraryPackage({
+      format: 'arduino',
+      graph: gi,
+      model,
+      board: 'mps2-an386',
+      example: { input: x, source: 'a random input', referenceClass: cls },
+    });
+    const argmaxDir = join(work, 'arduino-argmax');
+    for (const [rel, text] of Object.entries(pkg.files)) {
+      mkdirSync(dirname(join(argmaxDir, rel)), { recursive: true });
+      writeFileSync(join(argmaxDir, rel), text);
+    }
+    const ino = Object.keys(pkg.files).find((f) => f.endsWith('.ino'))!;
+    expect(pkg.files[ino]).toContain('static int32_t scores[');
+    expect(runSketch(argmaxDir, 'arduino-argmax-host')).toBe(`mlp: predicted class ${cls}\n`);
+  });
+});
+
+/** Compiles a package's example sketch for the M4 (compile only) and for the host against the shim; runs it on the
+ *  host and returns what it printed. */
+function runSketch(dir: string, hostFolder: string): string {
+  {
     const sketches = readdirSync(join(dir, 'examples'));
     expect(sketches).toHaveLength(1);
     const ino = join(dir, 'examples', sketches[0], `${sketches[0]}.ino`); // a sketch's folder and file share its name
     expect(existsSync(ino)).toBe(true);
     execFileSync(
       'arm-none-eabi-g++',
-      [...M4_CXX_FLAGS, '-x', 'c++', `-I${SHIM}`, `-I${join(dir, 'src')}`, '-c', ino, '-o', join(work, 'sketch-m4.o')],
+      [...M4_CXX_FLAGS, '-x', 'c++', `-I${SHIM}`, `-I${join(dir, 'src')}`, '-c', ino, '-o', join(work, `${hostFolder}-m4.o`)],
       { stdio: 'pipe' },
     );
-    const host = join(work, 'arduino-host');
+    const host = join(work, hostFolder);
     const sources = filesUnder(join(dir, 'src')).filter((f) => f.endsWith('.c'));
     compileEach('gcc', HOST_C_FLAGS, [join(dir, 'src')], sources, host);
     execFileSync('g++', [
@@ -230,9 +260,9 @@ describe('Arduino library', () => {
     execFileSync('g++', ['-c', join(SHIM, 'host-main.cpp'), '-o', join(host, 'main.o')]);
     const objects = readdirSync(host).map((f) => join(host, f));
     execFileSync('g++', [...objects, '-lm', '-o', join(host, 'sketch')]);
-    expect(execFileSync(join(host, 'sketch'), { encoding: 'utf8' })).toBe(`mlp: predicted class ${referenceClass}\n`);
-  });
-});
+    return execFileSync(join(host, 'sketch'), { encoding: 'utf8' });
+  }
+}
 
 describe('PlatformIO library', () => {
   const { dir, pkg } = writePackage('platformio');
