@@ -258,7 +258,7 @@ export function emitBandChain(
   const firstDecl = c.windowRows.map((_, i) => `bc_first${i} = 0`).join(', ');
   lines.push(
     `  {`,
-    `    /* ${names.slice(0, -1).join(', ')} banded into ${names[n - 1]}: per output row, each layer makes the rows its reader needs next into a window of rows */`,
+    `    /* ${n} layers banded: per output row of the last, each makes the rows its reader needs next into its window of rows */`,
     ...decls,
     `    int32_t ${doneDecl}, ${firstDecl};`,
     `    for (int32_t bc_r = 0; bc_r < ${c.layers[n - 1].outH}; ++bc_r) {`,

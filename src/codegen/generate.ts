@@ -36,8 +36,8 @@ export interface GenerateOptions {
   /** `--stream`: emit the streaming form (stream-form.ts): `<id>_reset()`, `<id>_step(frame, output)` with the recurrent
    *  state in its own static buffer, and `<id>_run` = reset + one step per frame of the whole sequence. */
   stream?: boolean;
-  /** Fuse each int8 Conv2D into the MaxPool reading it where conv-pool.ts can (default true; `--no-fuse` turns it
-   *  off). The streaming form never fuses. */
+  /** Fuse each int8 Conv2D into the MaxPool reading it where conv-pool.ts can, and band the chains of int8 convs
+   *  band-chain.ts picks (default true; `--no-fuse` turns both off). The streaming form never fuses or bands. */
   fuse?: boolean;
 }
 
@@ -73,7 +73,8 @@ export interface GeneratedModel {
   io: IoLayout;
   /** The model's file, symbol and macro names. */
   names: ModelNames;
-  /** Convs fused into the MaxPool reading them (conv-pool.ts): conv node name → pool node name. */
+  /** Layers run inside another: convs fused into the MaxPool reading them (conv-pool.ts), conv node name → pool node
+   *  name, and banded chains' layers (band-chain.ts), node name → the chain's last node name. */
   fused: Record<string, string>;
   /** With `stream`: the streaming form's figures (the plan, kernels and layers are then those of one step). */
   stream?: GeneratedStream;
