@@ -96,8 +96,8 @@ function imageRowsRead(f: ConvPoolFusion, r: number): number {
   return Math.min(f.inH, top + f.span) - Math.max(0, top);
 }
 
-/** The geometry structs a banded call copies (here and in band-chain.ts), and their fields' C type. */
-export const GEOMS: Record<string, string> = { tfg_conv_geom: 'int32_t', tfg_conv_geom16: 'int16_t', tfg_pool_geom: 'int32_t' };
+/** The conv geometry structs a banded call copies (here and in band-chain.ts), and their fields' C type. */
+export const GEOMS: Record<string, string> = { tfg_conv_geom: 'int32_t', tfg_conv_geom16: 'int16_t' };
 
 /** Runs an emitter with its geometry declared as usual but referenced through a local copy `local` (which the fused
  *  loop adjusts per band); returns its emission, the geometry's C type and the declared constant. */
@@ -146,32 +146,30 @@ export function emitConvPool(
     'fg_conv',
     emitConv,
   );
-  const p = withLocalGeometry(
-    {
-      ...pool,
-      ptr: (name) =>
-        name === band
-          ? `(const int8_t *)(arena + ${bandOffset})`
-          : name === y
-            ? `(${pool.ptr(name)} + fg_r * ${f.outRowBytes})`
-            : pool.ptr(name),
-      scratch: (bytes) => {
-        if (bytes !== 0) throw new Error(`node "${pool.node.name}": a fused pool kernel takes no scratch`);
-        return 'NULL, 0';
-      },
+  // The pool sees one band and writes one row: its geometry is the same for every band, a constant like any layer's.
+  const bandIn = { ...pool.input(0)!, shape: [1, f.bandRows, ...pool.input(0)!.shape.slice(2)] };
+  const rowOut = { ...pool.output(), shape: [1, 1, ...pool.output().shape.slice(2)] };
+  const p = emitPool({
+    ...pool,
+    input: (i) => (i === 0 ? bandIn : pool.input(i)),
+    output: () => rowOut,
+    ptr: (name) =>
+      name === band
+        ? `(const int8_t *)(arena + ${bandOffset})`
+        : name === y
+          ? `(${pool.ptr(name)} + fg_r * ${f.outRowBytes})`
+          : pool.ptr(name),
+    scratch: (bytes) => {
+      if (bytes !== 0) throw new Error(`node "${pool.node.name}": a fused pool kernel takes no scratch`);
+      return 'NULL, 0';
     },
-    'fg_pool',
-    emitPool,
-  );
+  });
   const field = (v: string): string => (GEOMS[c.ctype] === 'int16_t' ? `(int16_t)(${v})` : v);
   const block = [
     `  {`,
     `    /* ${cComment(conv.node.name)} (Conv2D) fused here: per pooled row, its ${f.bandRows} conv rows into a band, then pooled */`,
     `    ${c.ctype} fg_conv = ${c.geom};`,
-    `    ${p.ctype} fg_pool = ${p.geom};`,
     `    fg_conv.out_h = ${f.bandRows};`,
-    `    fg_pool.in_h = ${f.bandRows};`,
-    `    fg_pool.out_h = 1;`,
     `    for (int32_t fg_r = 0; fg_r < ${f.pooledRows}; ++fg_r) {`,
     `      const int32_t fg_top = fg_r * ${f.rowStep} - ${f.padTop}; /* the band's first window row (< 0: padding) */`,
     `      const int32_t fg_lo = fg_top > 0 ? fg_top : 0;`,

@@ -126,7 +126,7 @@ static const int32_t l0_conv1_shift[8] = {
   -8, -8, -9, -8, -8, -8, -8, -8
 };
 static const tfg_s8_channel_quant l0_conv1_quant = { 128, -128, -128, 127, l0_conv1_multiplier, l0_conv1_shift };
-static const tfg_pool_geom l1_pool1_geom = { .batch = 1, .in_h = 28, .in_w = 28, .channels = 8, .out_h = 14, .out_w = 14, .k_h = 2, .k_w = 2, .stride_h = 2, .stride_w = 2, .pad_top = 0, .pad_left = 0, .pad_bottom = 0, .pad_right = 0 };
+static const tfg_pool_geom l1_pool1_geom = { .batch = 1, .in_h = 2, .in_w = 28, .channels = 8, .out_h = 1, .out_w = 14, .k_h = 2, .k_w = 2, .stride_h = 2, .stride_w = 2, .pad_top = 0, .pad_left = 0, .pad_bottom = 0, .pad_right = 0 };
 static const tfg_conv_geom l2_conv2_geom = { .batch = 1, .in_h = 14, .in_w = 14, .in_c = 8, .out_h = 14, .out_w = 14, .out_c = 16, .k_h = 3, .k_w = 3, .stride_h = 1, .stride_w = 1, .dil_h = 1, .dil_w = 1, .pad_top = 1, .pad_left = 1, .groups = 1, .depth_multiplier = 1 };
 static const int32_t l2_conv2_multiplier[16] = {
   1111735137, 1148864740, 1243947671, 1162564327, 1178823095, 1236142825, 1120296398, 1225798539, 1239139547, 1245960739, 1122618358, 1193102555,
@@ -137,7 +137,7 @@ static const int32_t l2_conv2_shift[16] = {
   -8, -8, -8, -8
 };
 static const tfg_s8_channel_quant l2_conv2_quant = { 128, -128, -128, 127, l2_conv2_multiplier, l2_conv2_shift };
-static const tfg_pool_geom l3_pool2_geom = { .batch = 1, .in_h = 14, .in_w = 14, .channels = 16, .out_h = 7, .out_w = 7, .k_h = 2, .k_w = 2, .stride_h = 2, .stride_w = 2, .pad_top = 0, .pad_left = 0, .pad_bottom = 0, .pad_right = 0 };
+static const tfg_pool_geom l3_pool2_geom = { .batch = 1, .in_h = 2, .in_w = 14, .channels = 16, .out_h = 1, .out_w = 7, .k_h = 2, .k_w = 2, .stride_h = 2, .stride_w = 2, .pad_top = 0, .pad_left = 0, .pad_bottom = 0, .pad_right = 0 };
 static const int32_t l5_logits_multiplier[10] = {
   1128235058, 1129749742, 1127301310, 1129618027, 1122968928, 1122947182, 1127869761, 1128221663, 1129570649, 1119854808
 };
@@ -188,19 +188,16 @@ int32_t tfg_model_run(const void *input, void *output, tfg_layer_hook hook, void
   {
     /* conv1 (Conv2D) fused here: per pooled row, its 2 conv rows into a band, then pooled */
     tfg_conv_geom fg_conv = l0_conv1_geom;
-    tfg_pool_geom fg_pool = l1_pool1_geom;
     fg_conv.out_h = 2;
-    fg_pool.in_h = 2;
-    fg_pool.out_h = 1;
     for (int32_t fg_r = 0; fg_r < 14; ++fg_r) {
       const int32_t fg_top = fg_r * 2 - 1; /* the band's first window row (< 0: padding) */
       const int32_t fg_lo = fg_top > 0 ? fg_top : 0;
       const int32_t fg_end = fg_top + 4 < 28 ? fg_top + 4 : 28;
-      fg_conv.in_h = (int32_t)(fg_end - fg_lo);
-      fg_conv.pad_top = (int32_t)(fg_lo - fg_top);
+      fg_conv.in_h = fg_end - fg_lo;
+      fg_conv.pad_top = fg_lo - fg_top;
       status = tfg_conv2d_s8(&fg_conv, &l0_conv1_quant, ((const int8_t *)input + fg_lo * 28), w_conv1_weight, w_conv1_bias, (int8_t *)(arena + 1568));
       if (status != TFG_OK) return (int32_t)status;
-      status = tfg_maxpool_s8(&fg_pool, -128, 127, (const int8_t *)(arena + 1568), ((int8_t *)(arena + 0) + fg_r * 112));
+      status = tfg_maxpool_s8(&l1_pool1_geom, -128, 127, (const int8_t *)(arena + 1568), ((int8_t *)(arena + 0) + fg_r * 112));
       if (status != TFG_OK) return (int32_t)status;
     }
   }
@@ -213,19 +210,16 @@ int32_t tfg_model_run(const void *input, void *output, tfg_layer_hook hook, void
   {
     /* conv2 (Conv2D) fused here: per pooled row, its 2 conv rows into a band, then pooled */
     tfg_conv_geom fg_conv = l2_conv2_geom;
-    tfg_pool_geom fg_pool = l3_pool2_geom;
     fg_conv.out_h = 2;
-    fg_pool.in_h = 2;
-    fg_pool.out_h = 1;
     for (int32_t fg_r = 0; fg_r < 7; ++fg_r) {
       const int32_t fg_top = fg_r * 2 - 1; /* the band's first window row (< 0: padding) */
       const int32_t fg_lo = fg_top > 0 ? fg_top : 0;
       const int32_t fg_end = fg_top + 4 < 14 ? fg_top + 4 : 14;
-      fg_conv.in_h = (int32_t)(fg_end - fg_lo);
-      fg_conv.pad_top = (int32_t)(fg_lo - fg_top);
+      fg_conv.in_h = fg_end - fg_lo;
+      fg_conv.pad_top = fg_lo - fg_top;
       status = tfg_conv2d_s8(&fg_conv, &l2_conv2_quant, ((int8_t *)(arena + 0) + fg_lo * 112), w_conv2_weight, w_conv2_bias, (int8_t *)(arena + 2352));
       if (status != TFG_OK) return (int32_t)status;
-      status = tfg_maxpool_s8(&fg_pool, -128, 127, (const int8_t *)(arena + 2352), ((int8_t *)(arena + 1568) + fg_r * 112));
+      status = tfg_maxpool_s8(&l3_pool2_geom, -128, 127, (const int8_t *)(arena + 2352), ((int8_t *)(arena + 1568) + fg_r * 112));
       if (status != TFG_OK) return (int32_t)status;
     }
   }
