@@ -31,6 +31,8 @@ export interface BandChain {
   /** Node indices in order; the chain runs at the last one's place. */
   nodes: number[];
   layers: BandLayer[];
+  /** Output rows of the last layer per step. */
+  rowsPerStep: number;
   /** Per intermediate (output of layers[i], i < last): the rows its window holds at most. */
   windowRows: number[];
   /** Kernel scratch the layers share (the largest any of them takes on its bands), after the windows. */
@@ -49,22 +51,22 @@ export function chainScratchBytes(c: BandChain): number {
   return c.windowRows.reduce((sum, _, i) => sum + windowBytes(c, i), 0) + c.kernelScratch;
 }
 
-/** The schedule the generated loop follows (the C below computes the same figures at run time): per output row r of
- *  the last layer, from the last layer back, how many rows each layer must have made (`need`) and the first row its
+/** The schedule the generated loop follows (the C below computes the same figures at run time): per step of
+ *  `rowsPerStep` output rows of the last layer, from the last layer back, how many rows each layer must have made (`need`) and the first row its
  *  reader still reads (`lo`); then, from the first layer on, each window drops the rows before `lo` and each layer
  *  makes its rows [done, need) in one call. Returns each window's most rows and each layer's band heights (its calls'
  *  out_h), or undefined when some call would read no image row or a reader would skip rows its window never held. */
-function schedule(layers: readonly BandLayer[]): { windowRows: number[]; bandRows: number[][] } | undefined {
+function schedule(layers: readonly BandLayer[], rowsPerStep: number): { windowRows: number[]; bandRows: number[][] } | undefined {
   const n = layers.length;
   const done = new Array<number>(n).fill(0);
   const first = new Array<number>(n - 1).fill(0); // each window's first row
   const windowRows = new Array<number>(n - 1).fill(0);
   const bandRows = layers.map(() => new Set<number>());
   const last = layers[n - 1];
-  for (let r = 0; r < last.outH; r++) {
+  for (let r = 0; r < last.outH; r += rowsPerStep) {
     const need = [...done];
     const lo = [...first];
-    need[n - 1] = r + 1;
+    need[n - 1] = Math.min(last.outH, r + rowsPerStep);
     for (let i = n - 1; i > 0; i--) {
       if (need[i] <= done[i]) continue;
       const l = layers[i];
@@ -126,15 +128,16 @@ export function bandScratchRule(g: Graph, contextOf: (node: Node) => NodeContext
   };
 }
 
-/** The chain of nodes `nodes` (each the one reader of the one before), or undefined when it cannot run banded. */
-export function bandChain(g: Graph, nodes: readonly number[], bandScratch: BandScratch): BandChain | undefined {
+/** The chain of nodes `nodes` (each the one reader of the one before), making `rowsPerStep` output rows a step, or
+ *  undefined when it cannot run banded. */
+export function bandChain(g: Graph, nodes: readonly number[], bandScratch: BandScratch, rowsPerStep = 1): BandChain | undefined {
   const layers: BandLayer[] = [];
   for (const i of nodes) {
     const l = bandLayer(g, i);
     if (!l) return undefined;
     layers.push(l);
   }
-  const s = schedule(layers);
+  const s = schedule(layers, rowsPerStep);
   if (!s) return undefined;
   let kernelScratch = 0;
   for (const [i, l] of layers.entries()) {
@@ -142,7 +145,7 @@ export function bandChain(g: Graph, nodes: readonly number[], bandScratch: BandS
     if (bytes === undefined) return undefined;
     kernelScratch = Math.max(kernelScratch, bytes);
   }
-  return { nodes: [...nodes], layers, windowRows: s.windowRows, kernelScratch };
+  return { nodes: [...nodes], layers, rowsPerStep, windowRows: s.windowRows, kernelScratch };
 }
 
 /** The runs of ≥ 2 nodes that could form chains: each node's output is read by the next node only (as its data
@@ -171,9 +174,15 @@ function feedsOnly(g: Graph, a: number, b: number): boolean {
   return g.nodes.every((n, j) => j === b || !n.inputs.includes(out)) && g.nodes[b].inputs.indexOf(out, 1) < 0;
 }
 
-/** Picks chains from `runs` while the arena shrinks: each round takes the sub-run whose chain gives the smallest arena
- *  together with the chains taken so far (fewer layers first among equals), while it is smaller than without it.
- *  `arenaWith` plans memory for a set of chains. */
+/** The most layers one chain takes: what the arena gains from banding is the few large intermediates of a run, while
+ *  the candidates (and memory plans) to compare grow with the square of the length. */
+export const MAX_CHAIN_LAYERS = 8;
+
+/** Picks chains from `runs` while the arena shrinks: each round takes the sub-run (of at most MAX_CHAIN_LAYERS layers)
+ *  whose chain gives the smallest arena together with the chains taken so far (fewer layers first among equals),
+ *  while it is smaller than without it. Then each chain makes as many rows a step (doubling from 1) as keep that
+ *  arena: each kernel call has a cost of its own (VWW on mps2-an386: +3.4% instructions at one row a step, +0.5% at
+ *  four). `arenaWith` plans memory for a set of chains. */
 export function chooseChains(
   g: Graph,
   runs: readonly number[][],
@@ -183,7 +192,7 @@ export function chooseChains(
   const candidates: BandChain[] = [];
   for (const run of runs)
     for (let a = 0; a < run.length; a++)
-      for (let b = a + 2; b <= run.length; b++) {
+      for (let b = a + 2; b <= Math.min(run.length, a + MAX_CHAIN_LAYERS); b++) {
         const c = bandChain(g, run.slice(a, b), bandScratch);
         if (c) candidates.push(c);
       }
@@ -198,10 +207,20 @@ export function chooseChains(
       if (arena < (pick?.arena ?? best) || (pick && arena === pick.arena && c.nodes.length < pick.chain.nodes.length))
         pick = { chain: c, arena };
     }
-    if (!pick) return chosen;
+    if (!pick) break;
     chosen.push(pick.chain);
     best = pick.arena;
   }
+  for (const [i, c] of chosen.entries()) {
+    for (let rows = 2; rows < c.layers[c.layers.length - 1].outH; rows *= 2) {
+      const wider = bandChain(g, c.nodes, bandScratch, rows);
+      if (!wider) break;
+      const trial = chosen.map((d, j) => (j === i ? wider : d));
+      if (arenaWith(trial) > best) break;
+      chosen[i] = wider;
+    }
+  }
+  return chosen;
 }
 
 /** The chain's C: a block at its last layer's place. `ctxs` are the layers' emit contexts, `emitters` their emitters,
@@ -213,6 +232,9 @@ export function emitBandChain(
   scratchOffset: number,
 ): { kernels: string[]; block: string } {
   const n = c.layers.length;
+  const last = c.layers[n - 1];
+  const k = c.rowsPerStep;
+  const lastNeed = last.outH % k === 0 ? `bc_r + ${k}` : `bc_r + ${k} < ${last.outH} ? bc_r + ${k} : ${last.outH}`;
   const windowAt: number[] = [];
   let at = scratchOffset;
   for (let i = 0; i < n - 1; i++) {
@@ -258,11 +280,11 @@ export function emitBandChain(
   const firstDecl = c.windowRows.map((_, i) => `bc_first${i} = 0`).join(', ');
   lines.push(
     `  {`,
-    `    /* ${n} layers banded: per output row of the last, each makes the rows its reader needs next into its window of rows */`,
+    `    /* ${n} layers banded: per ${c.rowsPerStep} output row(s) of the last, each makes the rows its reader needs next into its window of rows */`,
     ...decls,
     `    int32_t ${doneDecl}, ${firstDecl};`,
-    `    for (int32_t bc_r = 0; bc_r < ${c.layers[n - 1].outH}; ++bc_r) {`,
-    `      int32_t ${c.layers.map((_, i) => (i === n - 1 ? `bc_need${i} = bc_r + 1` : `bc_need${i} = bc_done${i}`)).join(', ')};`,
+    `    for (int32_t bc_r = 0; bc_r < ${last.outH}; bc_r += ${c.rowsPerStep}) {`,
+    `      int32_t ${c.layers.map((_, i) => (i === n - 1 ? `bc_need${i} = ${lastNeed}` : `bc_need${i} = bc_done${i}`)).join(', ')};`,
     `      int32_t ${c.windowRows.map((_, i) => `bc_lo${i} = bc_first${i}`).join(', ')};`,
   );
   // From the last layer back: the rows each layer must have made, and the first row its reader still reads.

@@ -76,6 +76,8 @@ export interface GeneratedModel {
   /** Layers run inside another: convs fused into the MaxPool reading them (conv-pool.ts), conv node name → pool node
    *  name, and banded chains' layers (band-chain.ts), node name → the chain's last node name. */
   fused: Record<string, string>;
+  /** The banded chains (band-chain.ts): their nodes in order and the last one's output rows per step. */
+  bands: { nodes: string[]; rowsPerStep: number }[];
   /** With `stream`: the streaming form's figures (the plan, kernels and layers are then those of one step). */
   stream?: GeneratedStream;
 }
@@ -501,6 +503,7 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
     io: fullIo,
     names,
     fused,
+    bands: chains.map((c) => ({ nodes: c.nodes.map((i) => g.nodes[i].name), rowsPerStep: c.rowsPerStep })),
     ...(form ? { stream: { steps: form.steps, stepInputBytes: form.frameBytes, stateBytes } } : {}),
   };
 }
