@@ -139,7 +139,8 @@ class DepthWalker {
   }
 
   private external(id: string): Depth {
-    const name = this.g.external.get(id) ?? id;
+    // gcc's call graph names a builtin it emits as a library call (a struct copy's memcpy) __builtin_<routine>.
+    const name = (this.g.external.get(id) ?? id).replace(/^__builtin_/, '');
     const d = libraryDepth(this.library, name);
     if (!d) throw planFailed(this.board, `${name} is not in the board's libraries, or its frame has no bound`);
     return { bytes: d.bytes, chain: d.chain.map((c) => `${c} (library)`) };

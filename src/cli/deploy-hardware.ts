@@ -73,7 +73,12 @@ async function esp32Step(board: Board, project: LoadedProject, outDir: string, p
   const espProject = project.manifest.esp_idf ? loadEspIdfProject(join(project.dir, project.manifest.esp_idf), board) : undefined;
   const model = espProject
     ? undefined
-    : generateModel(project.graph, { board, name: project.manifest.name, stream: project.manifest.stream !== undefined });
+    : generateModel(project.graph, {
+        board,
+        name: project.manifest.name,
+        stream: project.manifest.stream !== undefined,
+        fuse: project.manifest.fused !== undefined,
+      });
   const hash = model?.hash ?? project.manifest.hash;
   const r = await deployEsp32({
     board,

@@ -52,6 +52,7 @@ async function measure(
 ): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'tinyforge-tune-'));
   try {
+    // Unfused, so each conv is timed and checked on its own; the final compile fuses with the choice as asked.
     const compiled = await compileModel({
       ...base,
       outDir: join(dir, 'project'),
@@ -60,6 +61,7 @@ async function measure(
       kernelSet: set,
       layerKernels,
       prepared,
+      fuse: false,
     });
     const project = loadProject(join(dir, 'project'));
     const fw = await buildProject(project, compiled.board);

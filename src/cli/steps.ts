@@ -229,6 +229,8 @@ export interface CompileOptions extends PrepareOptions {
   layerKernels?: Record<string, LayerKernel>;
   /** What --tune measured, recorded in the manifest. */
   tuning?: KernelTuning;
+  /** false with --no-fuse: no Conv2D is fused into the MaxPool reading it (codegen's GenerateOptions.fuse). */
+  fuse?: boolean;
 }
 
 function manifestStack(s: StackPlan | UnplannedStack): ManifestStack {
@@ -268,6 +270,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
       name: opts.name,
       layerKernels: opts.layerKernels,
       stream: opts.stream,
+      fuse: opts.fuse,
     }),
     libFormat && {
       format: libFormat,

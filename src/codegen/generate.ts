@@ -12,7 +12,8 @@ import { kernelDependencies, kernelSourcePath, readFirmwareFile } from './kernel
 import { ioHelpers, ioLayout, ioMacros, type IoLayout } from './io-layout.ts';
 import { ARENA_ALIGN, planMemory, tensorBytes, type MemoryPlan } from './memory-planner.ts';
 import { modelHash } from './model-hash.ts';
-import { boardKernelSet, type EmitContext, type KernelSet, type LayerKernel, type NodeContext } from './op-emitter.ts';
+import { boardKernelSet, type EmitContext, type KernelSet, type LayerKernel, type NodeContext, type OpEmission } from './op-emitter.ts';
+import { convPoolFusions, emitConvPool, fusedScratchBytes } from './conv-pool.ts';
 import { emitterFor, kernelChoicesFor, kernelInPlaceRuleFor, scratchRuleFor, streamEmitterFor } from './ops/index.ts';
 import { streamForm, type StreamForm } from './stream-form.ts';
 import { C_TYPE, WeightTable } from './weights.ts';
@@ -34,6 +35,9 @@ export interface GenerateOptions {
   /** `--stream`: emit the streaming form (stream-form.ts): `<id>_reset()`, `<id>_step(frame, output)` with the recurrent
    *  state in its own static buffer, and `<id>_run` = reset + one step per frame of the whole sequence. */
   stream?: boolean;
+  /** Fuse each int8 Conv2D into the MaxPool reading it where conv-pool.ts can (default true; `--no-fuse` turns it
+   *  off). The streaming form never fuses. */
+  fuse?: boolean;
 }
 
 /** The streaming form of a generated model: what `<id>_run` loops over and the state it keeps. */
@@ -68,6 +72,8 @@ export interface GeneratedModel {
   io: IoLayout;
   /** The model's file, symbol and macro names. */
   names: ModelNames;
+  /** Convs fused into the MaxPool reading them (conv-pool.ts): conv node name → pool node name. */
+  fused: Record<string, string>;
   /** With `stream`: the streaming form's figures (the plan, kernels and layers are then those of one step). */
   stream?: GeneratedStream;
 }
@@ -110,6 +116,8 @@ interface Layer {
   index: number;
   comment: string;
   call: string;
+  /** A fused layer's C statements, in place of `call`. */
+  block?: string;
   outPtr: string;
   outBytes: number;
 }
@@ -207,7 +215,14 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
     const rule = kernelInPlaceRuleFor(node.op);
     return rule ? askRule(() => rule(nodeContext(node)), false) : false;
   });
-  const plan = planMemory(g, { scratch, kernelInPlace });
+  // A fused conv's scratch becomes its pool's, after the band of conv rows the pool reads; its output is not stored.
+  const fusions = form || opts.fuse === false ? [] : convPoolFusions(g, nodeContext, (i) => scratch[i]);
+  for (const f of fusions) {
+    scratch[f.pool] = fusedScratchBytes(f);
+    scratch[f.conv] = 0;
+    kernelInPlace[f.conv] = false;
+  }
+  const plan = planMemory(g, { scratch, kernelInPlace, fused: fusions });
 
   const ptr = (name: string): string => {
     if (!name) return 'NULL';
@@ -243,44 +258,80 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
   const kernels = new Set<string>();
   const nodeKernels: (string | null)[] = [];
   const problems: { node: Node; err: TinyforgeError }[] = [];
+  const layerIds = new Map<number, string>();
+  const layerId = (index: number): string => {
+    if (!layerIds.has(index)) layerIds.set(index, cNames.name(g.nodes[index].name, `l${index}_`));
+    return layerIds.get(index)!;
+  };
+  const emitContext = <N extends Node>(node: N, index: number): EmitContext<N> => ({
+    ...nodeContext(node),
+    ptr,
+    scratch: (bytes) => {
+      if (bytes !== scratch[index])
+        throw new Error(
+          `node "${node.name}": its kernel takes ${bytes} B of scratch, its op's scratch rule gave ${scratch[index]} B (codegen disagrees with itself)`,
+        );
+      const s = plan.scratch[index];
+      return s ? `arena + ${s.offset}, ${s.bytes}` : 'NULL, 0';
+    },
+    weight: (name, relaid) => weightTable.ref(name, relaid),
+    aliased: (a, b) => plan.bufferOf[a] !== undefined && plan.bufferOf[a] === plan.bufferOf[b],
+    packed: (name) => weightTable.packed(name),
+    ...(form ? { persistent } : {}),
+    declare: (suffix, ctype, init) => {
+      const id = `${layerId(index)}_${suffix}`;
+      const isArray = ctype.endsWith('[]');
+      params.push(`static const ${isArray ? ctype.slice(0, -2) : ctype} ${id}${isArray ? '[]' : ''} = ${init};`);
+      return id;
+    },
+    int32Array: (suffix, values) => {
+      const id = `${layerId(index)}_${suffix}`;
+      params.push(`static const int32_t ${id}[${Math.max(1, values.length)}] = {\n${cList(cInts(values), 12)}\n};`);
+      return id;
+    },
+  });
+  const fused: Record<string, string> = {};
+  for (const f of fusions) fused[g.nodes[f.conv].name] = g.nodes[f.pool].name;
   g.nodes.forEach((node: Node, index) => {
-    const layerId = cNames.name(node.name, `l${index}_`);
-    const ctx: EmitContext = {
-      ...nodeContext(node),
-      ptr,
-      scratch: (bytes) => {
-        if (bytes !== scratch[index])
-          throw new Error(
-            `node "${node.name}": its kernel takes ${bytes} B of scratch, its op's scratch rule gave ${scratch[index]} B (codegen disagrees with itself)`,
-          );
-        const s = plan.scratch[index];
-        return s ? `arena + ${s.offset}, ${s.bytes}` : 'NULL, 0';
-      },
-      weight: (name, relaid) => weightTable.ref(name, relaid),
-      aliased: (a, b) => plan.bufferOf[a] !== undefined && plan.bufferOf[a] === plan.bufferOf[b],
-      packed: (name) => weightTable.packed(name),
-      ...(form ? { persistent } : {}),
-      declare: (suffix, ctype, init) => {
-        const id = `${layerId}_${suffix}`;
-        const isArray = ctype.endsWith('[]');
-        params.push(`static const ${isArray ? ctype.slice(0, -2) : ctype} ${id}${isArray ? '[]' : ''} = ${init};`);
-        return id;
-      },
-      int32Array: (suffix, values) => {
-        const id = `${layerId}_${suffix}`;
-        params.push(`static const int32_t ${id}[${Math.max(1, values.length)}] = {\n${cList(cInts(values), 12)}\n};`);
-        return id;
-      },
-    };
-    try {
-      const e = (form ? streamEmitterFor(node.op).emit : emitterFor(node.op))(ctx);
-      if (e.kernel) kernels.add(e.kernel);
-      nodeKernels.push(e.kernel);
-      const out = node.outputs[0];
+    layerId(index);
+    const out = node.outputs[0];
+    const comment = cComment(`${node.name} (${node.op}) → ${out} [${g.tensors[out].shape.join(', ')}] ${g.tensors[out].dtype}`);
+    const fusion = fusions.find((f) => f.conv === index || f.pool === index);
+    if (fusion?.conv === index) {
+      // Computed band by band inside its pool's layer: no output of its own for the hook to show.
       layers.push({
         index,
-        comment: cComment(`${node.name} (${node.op}) → ${out} [${g.tensors[out].shape.join(', ')}] ${g.tensors[out].dtype}`),
+        comment: `${comment}, fused into ${cComment(g.nodes[fusion.pool].name)}`,
+        call: '',
+        outPtr: 'NULL',
+        outBytes: 0,
+      });
+      return;
+    }
+    try {
+      const ctx = emitContext(node, index);
+      let e: OpEmission & { block?: string };
+      if (fusion) {
+        const conv = g.nodes[fusion.conv] as Node<'Conv2D'>;
+        const f = emitConvPool(
+          fusion,
+          emitContext(conv, fusion.conv),
+          ctx as EmitContext<Node<'MaxPool'>>,
+          emitterFor('Conv2D'),
+          emitterFor('MaxPool'),
+          plan.scratch[index].offset,
+        );
+        for (const k of f.kernels) kernels.add(k);
+        nodeKernels[fusion.conv] = f.kernels[0];
+        e = { kernel: f.kernels[1], call: '', block: f.block };
+      } else e = (form ? streamEmitterFor(node.op).emit : emitterFor(node.op))(ctx);
+      if (e.kernel) kernels.add(e.kernel);
+      nodeKernels[index] = e.kernel;
+      layers.push({
+        index,
+        comment: fusion ? `${comment}, with ${cComment(g.nodes[fusion.conv].name)} fused in` : comment,
         call: e.call,
+        ...(e.block ? { block: e.block } : {}),
         outPtr: ptr(out),
         outBytes: tensorBytes(g, out),
       });
@@ -376,6 +427,7 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
     plan,
     io: fullIo,
     names,
+    fused,
     ...(form ? { stream: { steps: form.steps, stepInputBytes: form.frameBytes, stateBytes } } : {}),
   };
 }

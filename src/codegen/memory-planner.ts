@@ -84,6 +84,9 @@ export interface PlanOptions {
   /** Per node index: its kernel may write over a same-sized dying input although its op's facts do not say so for
    *  every kernel (the ops' in-place rules). */
   kernelInPlace?: readonly boolean[];
+  /** Producer → consumer node pairs run as one layer at the consumer's place (conv-pool.ts): the producer's output is
+   *  never stored whole (the consumer's scratch holds it a band at a time), and its inputs live until the consumer. */
+  fused?: readonly { conv: number; pool: number }[];
 }
 
 const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
@@ -98,7 +101,9 @@ export function planMemory(g: Graph, opts: PlanOptions = {}): MemoryPlan {
   const alignment = opts.alignment ?? ARENA_ALIGN;
   const inPlace = opts.inPlace ?? true;
   const n = g.nodes.length;
-  const isActivation = (name: string): boolean => name !== '' && g.tensors[name] !== undefined && !isConstant(g.tensors[name]);
+  const unstored = new Set((opts.fused ?? []).map((f) => g.nodes[f.conv].outputs[0]));
+  const isActivation = (name: string): boolean =>
+    name !== '' && g.tensors[name] !== undefined && !isConstant(g.tensors[name]) && !unstored.has(name);
 
   // Lifetimes of tensors: [def, lastUse] in node indices.
   const def = new Map<string, number>();
@@ -109,6 +114,8 @@ export function planMemory(g: Graph, opts: PlanOptions = {}): MemoryPlan {
     for (const x of node.inputs) if (isActivation(x)) lastUse.set(x, i);
   });
   for (const name of g.outputs) lastUse.set(name, n);
+  for (const f of opts.fused ?? [])
+    for (const x of g.nodes[f.conv].inputs) if (isActivation(x)) lastUse.set(x, Math.max(lastUse.get(x) ?? f.pool, f.pool));
 
   // Union-find over tensors sharing memory.
   const parent = new Map<string, string>();

@@ -52,6 +52,10 @@ export interface ProjectManifest {
   layer_kernels?: Record<string, LayerKernel>;
   /** What `--tune` measured: each candidate set's instructions per layer on the board (or its emulator). */
   tuning?: KernelTuning;
+  /** Convs fused into the MaxPool reading them (src/codegen/conv-pool.ts): conv node → pool node. Their layer has no
+   *  output of its own (the layer hook gets none) and its time counts in the pool's. Absent when nothing was fused
+   *  (`--no-fuse`, or no such pair). */
+  fused?: Record<string, string>;
   lib: boolean;
   /** How the library is packaged (library mode): cmake, esp-idf, zephyr, platformio or arduino. */
   lib_format?: string;
@@ -300,6 +304,7 @@ export function writeProject(
     arena_buffers: arenaBuffers(args.graph, gen.plan),
     ...(args.layerKernels && Object.keys(args.layerKernels).length > 0 ? { layer_kernels: args.layerKernels } : {}),
     ...(args.tuning ? { tuning: args.tuning } : {}),
+    ...(Object.keys(gen.fused).length > 0 ? { fused: gen.fused } : {}),
     lib: args.lib,
     ...(args.libFormat ? { lib_format: args.libFormat } : {}),
     compression: args.compression,

@@ -24,17 +24,31 @@ function nodeWindow(node: Node, g: Graph): number[] | null {
   }
 }
 
-export async function profileLayers(session: DeviceSession, g: Graph, input: TensorData): Promise<LayerLatency[]> {
+/** `fused` (tinyforge.json's "fused"): conv node → the MaxPool it runs inside. Such a conv has no output and no time of
+ *  its own: its pool's layer computes and times both. */
+export type FusedLayers = Record<string, string>;
+
+export async function profileLayers(session: DeviceSession, g: Graph, input: TensorData, fused: FusedLayers = {}): Promise<LayerLatency[]> {
   const r = await session.profile(bytesOf(input));
+  const fusedFrom = new Map(Object.entries(fused).map(([conv, pool]) => [pool, conv]));
+  const macsOf = (name: string): number => {
+    const node = g.nodes.find((n) => n.name === name);
+    return node ? nodeMacs(node, g) : 0;
+  };
   return r.layers.map((lat, i) => {
-    const window = g.nodes[i] ? nodeWindow(g.nodes[i], g) : null;
+    const node = g.nodes[i];
+    const window = node ? nodeWindow(node, g) : null;
+    const into = node ? fused[node.name] : undefined;
+    const from = node ? fusedFrom.get(node.name) : undefined;
     return {
       layer: i,
-      node: g.nodes[i]?.name ?? `#${i}`,
-      op: g.nodes[i]?.op ?? '?',
+      node: node?.name ?? `#${i}`,
+      op: node?.op ?? '?',
       latency: lat.value ?? 0,
-      macs: g.nodes[i] ? nodeMacs(g.nodes[i], g) : 0,
+      macs: !node || into ? 0 : nodeMacs(node, g) + (from ? macsOf(from) : 0),
       ...(window ? { window } : {}),
+      ...(into ? { fused_into: into } : {}),
+      ...(from ? { fused_from: from } : {}),
     };
   });
 }
@@ -47,6 +61,8 @@ export interface LayerDiff {
   differing: number;
   elements: number;
   maxAbsDiff: number;
+  /** This conv is fused into that MaxPool: it has no output of its own to compare (the pool's output checks both). */
+  fusedInto?: string;
 }
 
 export interface DebugReport {
@@ -66,14 +82,27 @@ function view(dtype: string, bytes: Uint8Array): ArrayLike<number> {
         : new Uint8Array(buf);
 }
 
-/** Runs one sample with every layer's output streamed back and compares each with the reference interpreter. */
-export async function debugLayers(session: DeviceSession, g: Graph, input: TensorData, floatTolerance = 1e-4): Promise<DebugReport> {
+/** Runs one sample with every layer's output streamed back and compares each with the reference interpreter. A conv
+ *  in `fused` streams nothing: it is listed as fused into its pool (nothing compared), and a fused conv that does
+ *  stream an output, or a layer outside `fused` that streams none, differs. */
+export async function debugLayers(
+  session: DeviceSession,
+  g: Graph,
+  input: TensorData,
+  opts: { fused?: FusedLayers; floatTolerance?: number } = {},
+): Promise<DebugReport> {
+  const floatTolerance = opts.floatTolerance ?? 1e-4;
   const dev = await session.debug(bytesOf(input));
   const ref = runGraph(g, { [g.inputs[0]]: input }, { collect: true }).values!;
   const layers: LayerDiff[] = [];
   for (const { layer, output } of dev.layers) {
     const node = g.nodes[layer];
     if (!node) continue;
+    const into = opts.fused?.[node.name];
+    if (into !== undefined && output.length === 0) {
+      layers.push({ layer, node: node.name, op: node.op, differing: 0, elements: 0, maxAbsDiff: 0, fusedInto: into });
+      continue;
+    }
     const t = g.tensors[node.outputs[0]];
     const want = ref[node.outputs[0]];
     const got = view(t.dtype, output);

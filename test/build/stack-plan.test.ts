@@ -218,6 +218,16 @@ describe('stack plan of real firmware', () => {
     expect(e.message).toMatch(/tfg_grow \(.*grow\.c\) allocates stack sized at run time/);
   }, 60_000);
 
+  it('a struct copy gcc emits as a memcpy call (__builtin_memcpy in its call graph) takes the library memcpy frame', async () => {
+    const board = loadBoard('mps2-an385');
+    const gen = generateModel(await int8(mlp(32)), { board });
+    // What a fused conv + pool layer does with the conv's geometry (src/codegen/conv-pool.ts): copy a large struct.
+    const copy =
+      '#include <stdint.h>\ntypedef struct { int32_t v[32]; } tfg_big;\nint32_t tfg_copy(const tfg_big *a, int32_t i) {\n  tfg_big b = *a;\n  b.v[i & 31] = 0;\n  return b.v[(i + 1) & 31];\n}\n';
+    const p = await planStack(board, { files: { ...gen.files, 'copy.c': copy }, sources: [...gen.sources, 'copy.c'] });
+    expect(p.planned).toBe(true);
+  }, 60_000);
+
   it('plans RISC-V firmware (hifive1) with no interrupt on top, and leaves boards it does not link alone', async () => {
     const g = await int8(mlp(32));
     const hifive = loadBoard('hifive1');

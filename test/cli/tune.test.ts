@@ -60,6 +60,9 @@ describe('tinyforge deploy --tune', () => {
     // The M3 has no DSP extension: its MLA kernels make the tuned build cheaper than the reference kernels throughout.
     const referenceTotal = (layers.reference as (number | null)[]).reduce<number>((a, t) => a + (t ?? 0), 0);
     expect(tunedTotal).toBeLessThan(referenceTotal);
+    // The candidates are built unfused, so every conv is timed and checked on its own; the tuned build fuses them.
+    nodes.forEach((node: string, l: number) => expect(layers['cortex-m-mla'][l], node).not.toBeNull());
+    expect(Object.keys(manifest.fused ?? {}).length).toBeGreaterThan(0);
     const report = JSON.parse(r.stdout);
     expect(report.accuracy).toMatchObject({ agreement: 1, agreement_kind: 'identical-bytes' });
   }, 600_000); // four builds and QEMU runs: as long as the cli() timeout allows on a loaded machine

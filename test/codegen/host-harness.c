@@ -17,7 +17,7 @@ static void dump_layer(void *ctx, int32_t layer, const void *output, uint32_t ou
   FILE *f = (FILE *)ctx;
   fwrite(&layer, sizeof layer, 1, f);
   fwrite(&output_bytes, sizeof output_bytes, 1, f);
-  fwrite(output, 1, output_bytes, f);
+  if (output_bytes > 0u) fwrite(output, 1, output_bytes, f); /* a fused layer: (NULL, 0) */
 }
 
 int main(int argc, char **argv) {

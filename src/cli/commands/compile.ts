@@ -28,6 +28,8 @@ export interface CompileFlags extends DatasetFlags {
   tune?: boolean;
   /** --kernels-from: the layer kernels a tuned folder recorded. */
   kernelsFrom?: string;
+  /** false with --no-fuse. */
+  fuse: boolean;
 }
 
 /** --tune / --kernels-from: the layer kernel choice to compile with (measured now, read back, or none). */
@@ -126,6 +128,10 @@ export function compileOptions(cmd: Command, outDefault: string): Command {
       'use the layer kernels a --tune run recorded in that folder (or its tinyforge.json) without measuring again',
     )
     .option(
+      '--no-fuse',
+      'keep every conv apart from the max pool after it (by default an int8 conv runs inside that pool a band of rows at a time, so its whole output never takes arena)',
+    )
+    .option(
       '--stack-bytes <n>',
       "reserve this much stack instead of the size planned from the compiler's frames (an inference that needs more fails with stack-overflow)",
       stackBytesFlag,
@@ -154,7 +160,8 @@ export function register(program: Command): void {
         '  $ tinyforge compile examples/mnist-cnn/model.onnx --board mps2-an386 --dataset mnist --lib --name digits -o lib/digits   # digits.c/h, digits_run, DIGITS_*\n' +
         '  $ tinyforge compile examples/mnist-cnn/model.onnx --board mps2-an386 --dataset mnist --lib --format arduino --name digits -o lib/digits-arduino   # an Arduino library with an example sketch\n' +
         '  $ tinyforge compile examples/gru-kws/model.onnx --board mps2-an386 --dataset examples/gru-kws/inputs --stream --lib --name kws -o lib/kws   # kws_reset(), then kws_step(frame, out) per MFCC frame\n' +
-        "  $ tinyforge compile examples/mnist-cnn/model.onnx --board mps2-an385 --dataset mnist --tune -o out/cnn-m3   # each layer's fastest kernel, measured on the emulator",
+        "  $ tinyforge compile examples/mnist-cnn/model.onnx --board mps2-an385 --dataset mnist --tune -o out/cnn-m3   # each layer's fastest kernel, measured on the emulator\n" +
+        '  $ tinyforge compile examples/mnist-cnn/model.onnx --board mps2-an386 --dataset mnist --no-fuse -o out/cnn-unfused   # each conv output whole in the arena, to compare',
     )
     .action(async (modelPath: string, opts: CompileFlags & { lib?: boolean; format?: string; json?: boolean }) => {
       const libFormat = opts.format === undefined ? undefined : parseLibFormat(opts.format);
@@ -182,6 +189,7 @@ export function register(program: Command): void {
         name: opts.name,
         stackBytes: opts.stackBytes,
         stream: opts.stream,
+        fuse: opts.fuse,
         cache: opts.cache,
         preprocess: { inputScale: opts.inputScale, mean: opts.mean, std: opts.std },
       };
@@ -203,7 +211,12 @@ export function register(program: Command): void {
             (c.manifest.stack
               ? `stack ${c.manifest.stack.limit_bytes.toLocaleString('en-US')} B (${c.manifest.stack.planned_bytes === null ? 'not planned' : `planned ${c.manifest.stack.planned_bytes.toLocaleString('en-US')} B`}), `
               : '') +
-            `kernels: ${c.manifest.kernels.join(', ')}`,
+            `kernels: ${c.manifest.kernels.join(', ')}` +
+            (c.manifest.fused
+              ? `; fused: ${Object.entries(c.manifest.fused)
+                  .map(([conv, pool]) => `${conv} into ${pool}`)
+                  .join(', ')}`
+              : ''),
         );
       if (c.manifest.esp_idf && !opts.json) {
         const idf = join(outDir, c.manifest.esp_idf);

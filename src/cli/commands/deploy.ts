@@ -119,7 +119,8 @@ export function register(program: Command): void {
       'after',
       '\nExample:\n  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --quantize int8 --dataset mnist --samples 500\n' +
         '  $ tinyforge deploy examples/gru-kws/model.onnx --board mps2-an386 --dataset examples/gru-kws/inputs --samples 8 --stream   # the device runs reset + one step per frame\n' +
-        "  $ tinyforge deploy examples/mlperf-tiny/kws01/models/kws_ref_model.tflite --board mps2-an385 --dataset examples/mlperf-tiny/kws01/samples --samples 100 --tune   # each layer's fastest exact kernels",
+        "  $ tinyforge deploy examples/mlperf-tiny/kws01/models/kws_ref_model.tflite --board mps2-an385 --dataset examples/mlperf-tiny/kws01/samples --samples 100 --tune   # each layer's fastest exact kernels\n" +
+        '  $ tinyforge deploy examples/mnist-cnn/model.onnx --board mps2-an386 --dataset mnist --samples 200 --no-fuse -o out/cnn-unfused   # arena and instructions with every conv output stored whole',
     )
     .action(async (modelPath: string, opts: DeployFlags) => {
       const { commandInputs, compileModel, defaultOutDir, loadModelWithPreprocess, originalFloatModel } = await import('../steps.ts');
@@ -172,6 +173,7 @@ export function register(program: Command): void {
         name: opts.name,
         stackBytes: opts.stackBytes,
         stream: opts.stream,
+        fuse: opts.fuse,
         preprocess,
         cache: opts.cache,
       };
@@ -212,21 +214,24 @@ export function register(program: Command): void {
         if (planned && stack.highWaterBytes > planned)
           log(`warning: the device used ${stack.highWaterBytes} B of stack, more than the ${planned} B planned`);
         const first = sampleInput(project.graph, data.get(0));
-        const perLayer = opts.profileLayers ? await profileLayers(session, project.graph, first) : undefined;
+        const fused = project.manifest.fused ?? {};
+        const perLayer = opts.profileLayers ? await profileLayers(session, project.graph, first, fused) : undefined;
         // The layer hook runs after every layer of every step and keeps the last call's count per layer: their sum is
         // the last step's count, the call into the step included.
         const streamStep =
           project.manifest.stream && (measurement.unit === 'instructions' || measurement.unit === 'cycles')
-            ? (perLayer ?? (await profileLayers(session, project.graph, first))).reduce((s, l) => s + l.latency, 0)
+            ? (perLayer ?? (await profileLayers(session, project.graph, first, fused))).reduce((s, l) => s + l.latency, 0)
             : undefined;
         if (opts.debugLayers) {
-          const d = await debugLayers(session, project.graph, first);
+          const d = await debugLayers(session, project.graph, first, { fused });
+          const pairs = d.layers.filter((l) => l.fusedInto).map((l) => `"${l.node}" into "${l.fusedInto}"`);
+          if (pairs.length > 0) log(`debug-layers: fused (checked through the pool's output): ${pairs.join(', ')}`);
           if (d.firstMismatch) {
             const m = d.firstMismatch;
             log(
               `debug-layers: first mismatch at layer ${m.layer} "${m.node}" (${m.op}): ${m.differing}/${m.elements} elements differ, max |diff| ${m.maxAbsDiff}`,
             );
-          } else log(`debug-layers: all ${d.layers.length} layer outputs equal the reference interpreter`);
+          } else log(`debug-layers: all ${d.layers.length - pairs.length} layer outputs equal the reference interpreter`);
         }
         await session.close();
         // float_top1: the original float model's, on the same samples (for a .tfir.json, the model its recipe started from).

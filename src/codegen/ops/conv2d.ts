@@ -136,6 +136,15 @@ function dspInt4Conv(ctx: NodeContext<Node<'Conv2D'>>): boolean {
   return variant === 'tfg_conv2d_s8_im2col_dsp' || variant === 'tfg_conv2d_s8_1x1_dsp' || variant === 'tfg_conv2d_s8_fewch_dsp';
 }
 
+/** True when this conv runs on one of the int8 kernels of this file (dense int8 weights, or int4 on the DSP GEMM
+ *  kernel), not a packed one: each reads only input rows [0, in_h), treats rows outside as padding from pad_top on, and
+ *  writes out_h rows, so a caller may run it on a band of rows with in_h, pad_top and out_h set to the band's (conv-pool.ts). */
+export function conv2dRunsOnBands(ctx: NodeContext<Node<'Conv2D'>>): boolean {
+  const w = ctx.input(1)!;
+  if (ctx.input(0)!.dtype !== 'i8' || ctx.output().dtype !== 'i8' || !w.data || ctx.node.attrs.binarizeInput) return false;
+  return w.storage === undefined || dspInt4Conv(ctx);
+}
+
 export const conv2dScratch: ScratchRule<Node<'Conv2D'>> = (ctx) => {
   if (dspInt4Conv(ctx))
     return convScratchBytes('tfg_conv2d_s8_im2col_dsp', ctx.input(1)!.shape[1], ctx.input(1)!.shape[2], ctx.input(1)!.shape[3]);

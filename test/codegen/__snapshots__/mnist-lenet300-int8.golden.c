@@ -76,7 +76,8 @@ static inline float tfg_model_dequantize_output0(int8_t q) {
 }
 static inline float tfg_model_dequantize_output(int8_t q) { return tfg_model_dequantize_output0(q); }
 
-/* Called after each layer (index = node index in the graph) with that layer's output, for timing and debugging.
+/* Called after each layer (index = node index in the graph) with that layer's output, for timing and debugging. A conv
+ * fused into the max pool after it has no output of its own: its call gives (NULL, 0), and the pool's call comes after both.
  * Every model's header declares it, so it is guarded for a program that includes several. */
 #ifndef TFG_LAYER_HOOK_DEFINED
 #define TFG_LAYER_HOOK_DEFINED
