@@ -96,12 +96,12 @@ function imageRowsRead(f: ConvPoolFusion, r: number): number {
   return Math.min(f.inH, top + f.span) - Math.max(0, top);
 }
 
-/** The conv geometry structs the fused loop copies, and their fields' C type. */
-const GEOMS: Record<string, string> = { tfg_conv_geom: 'int32_t', tfg_conv_geom16: 'int16_t' };
+/** The conv geometry structs a banded call copies (here and in band-chain.ts), and their fields' C type. */
+export const GEOMS: Record<string, string> = { tfg_conv_geom: 'int32_t', tfg_conv_geom16: 'int16_t' };
 
 /** Runs an emitter with its geometry declared as usual but referenced through a local copy `local` (which the fused
  *  loop adjusts per band); returns its emission, the geometry's C type and the declared constant. */
-function withLocalGeometry<N extends Node>(
+export function withLocalGeometry<N extends Node>(
   ctx: EmitContext<N>,
   local: string,
   emit: (ctx: EmitContext<N>) => OpEmission,

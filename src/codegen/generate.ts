@@ -14,6 +14,7 @@ import { ARENA_ALIGN, planMemory, tensorBytes, type MemoryPlan } from './memory-
 import { modelHash } from './model-hash.ts';
 import { boardKernelSet, type EmitContext, type KernelSet, type LayerKernel, type NodeContext, type OpEmission } from './op-emitter.ts';
 import { convPoolFusions, emitConvPool, fusedScratchBytes } from './conv-pool.ts';
+import { bandScratchRule, chainRuns, chainScratchBytes, chooseChains, emitBandChain, type BandChain } from './band-chain.ts';
 import { emitterFor, kernelChoicesFor, kernelInPlaceRuleFor, scratchRuleFor, streamEmitterFor } from './ops/index.ts';
 import { streamForm, type StreamForm } from './stream-form.ts';
 import { C_TYPE, WeightTable } from './weights.ts';
@@ -35,8 +36,8 @@ export interface GenerateOptions {
   /** `--stream`: emit the streaming form (stream-form.ts): `<id>_reset()`, `<id>_step(frame, output)` with the recurrent
    *  state in its own static buffer, and `<id>_run` = reset + one step per frame of the whole sequence. */
   stream?: boolean;
-  /** Fuse each int8 Conv2D into the MaxPool reading it where conv-pool.ts can (default true; `--no-fuse` turns it
-   *  off). The streaming form never fuses. */
+  /** Fuse each int8 Conv2D into the MaxPool reading it where conv-pool.ts can, and band the chains of int8 convs
+   *  band-chain.ts picks (default true; `--no-fuse` turns both off). The streaming form never fuses or bands. */
   fuse?: boolean;
 }
 
@@ -72,8 +73,11 @@ export interface GeneratedModel {
   io: IoLayout;
   /** The model's file, symbol and macro names. */
   names: ModelNames;
-  /** Convs fused into the MaxPool reading them (conv-pool.ts): conv node name → pool node name. */
+  /** Layers run inside another: convs fused into the MaxPool reading them (conv-pool.ts), conv node name → pool node
+   *  name, and banded chains' layers (band-chain.ts), node name → the chain's last node name. */
   fused: Record<string, string>;
+  /** The banded chains (band-chain.ts): their nodes in order and the last one's output rows per step. */
+  bands: { nodes: string[]; rowsPerStep: number }[];
   /** With `stream`: the streaming form's figures (the plan, kernels and layers are then those of one step). */
   stream?: GeneratedStream;
 }
@@ -222,7 +226,34 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
     scratch[f.conv] = 0;
     kernelInPlace[f.conv] = false;
   }
-  const plan = planMemory(g, { scratch, kernelInPlace, fused: fusions });
+  // Banded chains (band-chain.ts) where they shrink the arena: a chain's layers take no scratch or output of their
+  // own; its last layer's scratch holds the windows of rows and the kernels' scratch.
+  const ruleScratch = [...scratch];
+  const planFor = (chains: readonly BandChain[]): MemoryPlan => {
+    const s = [...scratch];
+    const inPlace = [...kernelInPlace];
+    const pairs = fusions.map((f) => ({ conv: f.conv, pool: f.pool }));
+    for (const c of chains) {
+      const last = c.nodes[c.nodes.length - 1];
+      for (const i of c.nodes) {
+        s[i] = 0;
+        inPlace[i] = false;
+        if (i !== last) pairs.push({ conv: i, pool: last });
+      }
+      s[last] = chainScratchBytes(c);
+    }
+    return planMemory(g, { scratch: s, kernelInPlace: inPlace, fused: pairs });
+  };
+  const chains =
+    form || opts.fuse === false
+      ? []
+      : chooseChains(
+          g,
+          chainRuns(g, new Set(fusions.flatMap((f) => [f.conv, f.pool]))),
+          bandScratchRule(g, nodeContext, ruleScratch),
+          (cs) => planFor(cs).arenaBytes,
+        );
+  const plan = planFor(chains);
 
   const ptr = (name: string): string => {
     if (!name) return 'NULL';
@@ -256,7 +287,7 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
   };
   const layers: Layer[] = [];
   const kernels = new Set<string>();
-  const nodeKernels: (string | null)[] = [];
+  const nodeKernels: (string | null)[] = g.nodes.map(() => null);
   const problems: { node: Node; err: TinyforgeError }[] = [];
   const layerIds = new Map<number, string>();
   const layerId = (index: number): string => {
@@ -292,10 +323,35 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
   });
   const fused: Record<string, string> = {};
   for (const f of fusions) fused[g.nodes[f.conv].name] = g.nodes[f.pool].name;
+  for (const c of chains) for (const i of c.nodes.slice(0, -1)) fused[g.nodes[i].name] = g.nodes[c.nodes[c.nodes.length - 1]].name;
+  // A chain layer's emit context: its scratch checked against its op's scratch rule (the chain places it).
+  const chainContext = (i: number): EmitContext => ({
+    ...emitContext(g.nodes[i], i),
+    scratch: (bytes) => {
+      if (bytes !== ruleScratch[i])
+        throw new Error(
+          `node "${g.nodes[i].name}": its kernel takes ${bytes} B of scratch, its op's scratch rule gave ${ruleScratch[i]} B`,
+        );
+      return '';
+    },
+  });
   g.nodes.forEach((node: Node, index) => {
     layerId(index);
     const out = node.outputs[0];
     const comment = cComment(`${node.name} (${node.op}) → ${out} [${g.tensors[out].shape.join(', ')}] ${g.tensors[out].dtype}`);
+    const chain = chains.find((c) => c.nodes.includes(index));
+    const chainLast = chain?.nodes[chain.nodes.length - 1];
+    if (chain && chainLast !== index) {
+      // Computed a band of rows at a time inside its chain's last layer: no output of its own for the hook to show.
+      layers.push({
+        index,
+        comment: `${comment}, banded into ${cComment(g.nodes[chainLast!].name)}`,
+        call: '',
+        outPtr: 'NULL',
+        outBytes: 0,
+      });
+      return;
+    }
     const fusion = fusions.find((f) => f.conv === index || f.pool === index);
     if (fusion?.conv === index) {
       // Computed band by band inside its pool's layer: no output of its own for the hook to show.
@@ -324,12 +380,29 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
         for (const k of f.kernels) kernels.add(k);
         nodeKernels[fusion.conv] = f.kernels[0];
         e = { kernel: f.kernels[1], call: '', block: f.block };
+      } else if (chain) {
+        const b = emitBandChain(
+          chain,
+          chain.nodes.map(chainContext),
+          chain.nodes.map((i) => emitterFor(g.nodes[i].op) as (ctx: EmitContext) => OpEmission),
+          plan.scratch[index].offset,
+        );
+        chain.nodes.slice(0, -1).forEach((i, k) => (nodeKernels[i] = b.kernels[k]));
+        for (const k of b.kernels) kernels.add(k);
+        e = { kernel: b.kernels[b.kernels.length - 1], call: '', block: b.block };
       } else e = (form ? streamEmitterFor(node.op).emit : emitterFor(node.op))(ctx);
       if (e.kernel) kernels.add(e.kernel);
       nodeKernels[index] = e.kernel;
       layers.push({
         index,
-        comment: fusion ? `${comment}, with ${cComment(g.nodes[fusion.conv].name)} fused in` : comment,
+        comment: fusion
+          ? `${comment}, with ${cComment(g.nodes[fusion.conv].name)} fused in`
+          : chain
+            ? `${comment}, with ${chain.nodes
+                .slice(0, -1)
+                .map((i) => cComment(g.nodes[i].name))
+                .join(', ')} banded in`
+            : comment,
         call: e.call,
         ...(e.block ? { block: e.block } : {}),
         outPtr: ptr(out),
@@ -398,6 +471,8 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
       .map((id) => `tfg_huff_verify(&${id})`)
       .join(' &&\n      '),
     stream: form ? { steps: form.steps, stepInputBytes: form.frameBytes, stateBytes, resets } : false,
+    // memcpy/memset of the streaming form's reset, memmove of a banded chain's windows
+    stringH: form !== undefined || chains.length > 0,
   };
   const files: Record<string, string> = {
     [names.header]: template('model.h.hbs')(view),
@@ -428,6 +503,7 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
     io: fullIo,
     names,
     fused,
+    bands: chains.map((c) => ({ nodes: c.nodes.map((i) => g.nodes[i].name), rowsPerStep: c.rowsPerStep })),
     ...(form ? { stream: { steps: form.steps, stepInputBytes: form.frameBytes, stateBytes } } : {}),
   };
 }

@@ -52,9 +52,10 @@ export interface ProjectManifest {
   layer_kernels?: Record<string, LayerKernel>;
   /** What `--tune` measured: each candidate set's instructions per layer on the board (or its emulator). */
   tuning?: KernelTuning;
-  /** Convs fused into the MaxPool reading them (src/codegen/conv-pool.ts): conv node → pool node. Their layer has no
-   *  output of its own (the layer hook gets none) and its time counts in the pool's. Absent when nothing was fused
-   *  (`--no-fuse`, or no such pair). */
+  /** Layers run inside another: convs fused into the MaxPool reading them (src/codegen/conv-pool.ts), conv node → pool
+   *  node, and the layers of banded chains (src/codegen/band-chain.ts), node → the chain's last node. Their layer has no
+   *  output of its own (the layer hook gets none) and its time counts in that layer's. Absent when nothing was fused
+   *  (`--no-fuse`, or no such layers). */
   fused?: Record<string, string>;
   lib: boolean;
   /** How the library is packaged (library mode): cmake, esp-idf, zephyr, platformio or arduino. */

@@ -24,13 +24,15 @@ function nodeWindow(node: Node, g: Graph): number[] | null {
   }
 }
 
-/** `fused` (tinyforge.json's "fused"): conv node → the MaxPool it runs inside. Such a conv has no output and no time of
- *  its own: its pool's layer computes and times both. */
+/** `fused` (tinyforge.json's "fused"): node → the layer it runs inside (a conv → the MaxPool reading it, conv-pool.ts;
+ *  a banded chain's layer → the chain's last layer, band-chain.ts). Such a node has no output and no time of its own:
+ *  the layer it runs inside computes and times them all. */
 export type FusedLayers = Record<string, string>;
 
 export async function profileLayers(session: DeviceSession, g: Graph, input: TensorData, fused: FusedLayers = {}): Promise<LayerLatency[]> {
   const r = await session.profile(bytesOf(input));
-  const fusedFrom = new Map(Object.entries(fused).map(([conv, pool]) => [pool, conv]));
+  const fusedFrom = new Map<string, string[]>();
+  for (const [from, into] of Object.entries(fused)) fusedFrom.set(into, [...(fusedFrom.get(into) ?? []), from]);
   const macsOf = (name: string): number => {
     const node = g.nodes.find((n) => n.name === name);
     return node ? nodeMacs(node, g) : 0;
@@ -45,7 +47,7 @@ export async function profileLayers(session: DeviceSession, g: Graph, input: Ten
       node: node?.name ?? `#${i}`,
       op: node?.op ?? '?',
       latency: lat.value ?? 0,
-      macs: !node || into ? 0 : nodeMacs(node, g) + (from ? macsOf(from) : 0),
+      macs: !node || into ? 0 : nodeMacs(node, g) + (from ?? []).reduce((sum, f) => sum + macsOf(f), 0),
       ...(window ? { window } : {}),
       ...(into ? { fused_into: into } : {}),
       ...(from ? { fused_from: from } : {}),
@@ -61,7 +63,8 @@ export interface LayerDiff {
   differing: number;
   elements: number;
   maxAbsDiff: number;
-  /** This conv is fused into that MaxPool: it has no output of its own to compare (the pool's output checks both). */
+  /** This node runs inside that layer (fused or banded): it has no output of its own to compare (that layer's output
+   *  checks them all). */
   fusedInto?: string;
 }
 
@@ -83,7 +86,7 @@ function view(dtype: string, bytes: Uint8Array): ArrayLike<number> {
 }
 
 /** Runs one sample with every layer's output streamed back and compares each with the reference interpreter. A conv
- *  in `fused` streams nothing: it is listed as fused into its pool (nothing compared), and a fused conv that does
+ *  in `fused` streams nothing: it is listed as running inside its layer (nothing compared), and a fused node that does
  *  stream an output, or a layer outside `fused` that streams none, differs. */
 export async function debugLayers(
   session: DeviceSession,

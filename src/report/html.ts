@@ -106,7 +106,7 @@ function perLayerLatency(r: Report): string {
       label: short(`${l.layer}. ${l.op} ${l.node}`),
       value: l.latency,
       text: `${fmt(l.latency)} (${fmt((100 * l.latency) / total, 1)}%)${l.macs ? ` · ${fmt(l.latency / l.macs, 2)}/MAC` : ''}${
-        l.fused_into ? ` · fused into ${l.fused_into}` : l.fused_from ? ` · ${l.fused_from} fused in` : ''
+        l.fused_into ? ` · fused into ${l.fused_into}` : l.fused_from ? ` · ${l.fused_from.join(', ')} fused in` : ''
       }`,
     })),
   });

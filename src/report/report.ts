@@ -24,11 +24,12 @@ export interface LayerLatency {
   macs: number;
   /** Convolutions' and pools' window [kH, kW] (a 1×1 conv is a pointwise one); absent for other ops. */
   window?: number[];
-  /** A conv fused into the MaxPool reading it (src/codegen/conv-pool.ts): that pool's node. Its work is timed in the
-   *  pool's layer, which counts its MACs too (this one's latency is the hook's alone, its macs 0). */
+  /** A layer that runs inside another (tinyforge.json's `fused`: a conv fused into the MaxPool reading it,
+   *  src/codegen/conv-pool.ts, or a layer of a banded chain, src/codegen/band-chain.ts): that layer's node. Its work
+   *  is timed in that layer, which counts its MACs too (this one's latency is the hook's alone, its macs 0). */
   fused_into?: string;
-  /** A MaxPool with a conv fused into it: that conv's node (latency and macs are the pair's). */
-  fused_from?: string;
+  /** A layer others run inside: their nodes, in graph order (latency and macs are all of theirs and its own). */
+  fused_from?: string[];
 }
 
 export interface Report {

@@ -2,6 +2,7 @@
 // the MLA one (its row ring), and the GEMM kernels' unpadded 1×1 convs with as many output as input channels. The
 // planner merges those buffers on the DSP and MLA kernel sets (not the reference one), and every layer's output stays
 // the reference's on the host (ASan/UBSan), on the M4 (DSP) and on the M3 and M0 (MLA).
+// Unfused and unbanded (fuse: false): a banded chain writes its layers into windows, never over their input.
 import { describe, expect, it } from 'vitest';
 import { generateModel } from '../../src/codegen/generate.ts';
 import { GraphBuilder } from '../../src/ir/builder.ts';
@@ -64,15 +65,15 @@ describe('in-place convolutions', () => {
   for (const [h, w, c, tail] of CASES) {
     it(`${h}×${w}×${c}${tail ? ' with a 3×3 tail' : ''}: merged on the DSP and MLA sets, every layer the reference's`, () => {
       const g = chain(h, w, c, tail);
-      const ref = generateModel(g, { board: { kernels: 'reference' } }).plan;
+      const ref = generateModel(g, { board: { kernels: 'reference' }, fuse: false }).plan;
       for (const kernels of ['cortex-m-dsp', 'cortex-m-mla']) {
-        const plan = generateModel(g, { board: { kernels } }).plan;
+        const plan = generateModel(g, { board: { kernels }, fuse: false }).plan;
         // pw0 reads the caller's input buffer; dw1, pw1 and dw2 each write over the tensor they read.
         expect(plan.bufferOf.dw1, kernels).toBe(plan.bufferOf.pw0);
         expect(plan.bufferOf.pw1, kernels).toBe(plan.bufferOf.pw0);
       }
       expect(ref.bufferOf.dw1).not.toBe(ref.bufferOf.pw0);
-      checkAgainstReference(g, { variants: [...VARIANTS, 'cortex-m-mla'], samples: 3, layers: true });
+      checkAgainstReference(g, { variants: [...VARIANTS, 'cortex-m-mla'], samples: 3, layers: true, fuse: false });
     });
   }
 
@@ -85,7 +86,7 @@ describe('in-place convolutions', () => {
       for (const [h, w, c, tail] of cases) {
         const g = chain(h, w, c, tail);
         const inputs = randomInputs(g, 2, 5);
-        const run = runOnQemu(generateModel(g, { board: { kernels } }), inputs, target);
+        const run = runOnQemu(generateModel(g, { board: { kernels }, fuse: false }), inputs, target);
         inputs.forEach((x, i) => {
           const want = runGraph(g, { x }).outputs[g.outputs[0]] as Int8Array;
           expect(Array.from(new Int8Array(run.outputs[i].buffer, run.outputs[i].byteOffset, run.outputs[i].byteLength))).toEqual(

@@ -20,6 +20,8 @@ export interface CheckOptions {
   layers?: boolean;
   /** Kernels that must appear in the generated code (proves the variant under test ran). */
   expectKernels?: Partial<Record<string, string[]>>;
+  /** false: no conv + pool fusion, no banded chains (every layer on its own, e.g. to exercise in-place kernels). */
+  fuse?: boolean;
 }
 
 /** Random inputs for the graph's single input (int8 over the full range, float in [−2, 2]). */
@@ -33,12 +35,15 @@ export function checkAgainstReference(g: Graph, opts: CheckOptions = {}): void {
   const inputs = [...(opts.extra ?? []), ...randomInputs(g, opts.samples ?? 4, opts.seed ?? 1)];
   const refs = inputs.map((x) => runGraph(g, { [g.inputs[0]]: x }).outputs[g.outputs[0]]);
   for (const variant of opts.variants ?? ['reference']) {
-    const run = runOnHost(g, inputs, { board: { kernels: variant }, layers: opts.layers });
+    const run = runOnHost(g, inputs, { board: { kernels: variant }, layers: opts.layers, fuse: opts.fuse });
     if (opts.layers) {
       const values = runGraph(g, { [g.inputs[0]]: inputs[0] }, { collect: true }).values!;
-      g.nodes.forEach((node, li) =>
-        expectSame(run.layers!.get(li)!, values[node.outputs[0]], `${g.name} [${variant}] layer ${li} ${node.name}`),
-      );
+      g.nodes.forEach((node, li) => {
+        const label = `${g.name} [${variant}] layer ${li} ${node.name}`;
+        // A layer fused or banded into another has no output of its own: that layer's output checks it.
+        if (node.name in run.gen.fused) expect(run.layers!.get(li)!.length, label).toBe(0);
+        else expectSame(run.layers!.get(li)!, values[node.outputs[0]], label);
+      });
     }
     const want = opts.expectKernels?.[variant];
     if (want) for (const k of want) expect(run.gen.kernels, `${g.name} [${variant}]`).toContain(k);

@@ -129,7 +129,7 @@ export function compileOptions(cmd: Command, outDefault: string): Command {
     )
     .option(
       '--no-fuse',
-      'keep every conv apart from the max pool after it (by default an int8 conv runs inside that pool a band of rows at a time, so its whole output never takes arena)',
+      'keep every layer on its own (by default an int8 conv runs inside the max pool after it, and runs of int8 convs whose intermediates would take the most arena run a band of rows at a time, so those outputs are never stored whole)',
     )
     .option(
       '--stack-bytes <n>',

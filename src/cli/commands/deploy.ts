@@ -225,7 +225,8 @@ export function register(program: Command): void {
         if (opts.debugLayers) {
           const d = await debugLayers(session, project.graph, first, { fused });
           const pairs = d.layers.filter((l) => l.fusedInto).map((l) => `"${l.node}" into "${l.fusedInto}"`);
-          if (pairs.length > 0) log(`debug-layers: fused (checked through the pool's output): ${pairs.join(', ')}`);
+          if (pairs.length > 0)
+            log(`debug-layers: fused or banded (checked through the output of the layer they run in): ${pairs.join(', ')}`);
           if (d.firstMismatch) {
             const m = d.firstMismatch;
             log(

@@ -75,6 +75,28 @@ function fastKernel(ctx: NodeContext<Node<'DepthwiseConv2D'>>): { kernel: FastDe
 
 export const depthwiseConv2dScratch: ScratchRule<Node<'DepthwiseConv2D'>> = (ctx) => fastKernel(ctx)?.scratch ?? 0;
 
+/** The scratch this int8 node's kernel takes when a caller runs it on bands of rows (band-chain.ts) whose outputs
+ *  number each of `bandRows` (in_h, pad_top and out_h set to the band's), or undefined when it cannot: every kernel
+ *  here reads only input rows [0, in_h), treats rows outside as padding from pad_top on and writes out_h rows, but the
+ *  DSP kernel's scratch follows out_h (the 3×3 stride-1 planes, or the row ring when a band has too few outputs for
+ *  them), so it is the largest band's figure, within the bounds the whole layer's choice of that kernel checked. */
+export function depthwiseBandScratch(ctx: NodeContext<Node<'DepthwiseConv2D'>>, bandRows: readonly number[]): number | undefined {
+  const w = ctx.input(1)!;
+  if (ctx.input(0)!.dtype !== 'i8' || ctx.output().dtype !== 'i8' || !w.data || w.storage !== undefined) return undefined;
+  const fast = fastKernel(ctx);
+  if (fast?.kernel !== 'tfg_depthwise_conv2d_s8_dsp') return fast?.scratch ?? 0;
+  const a = ctx.node.attrs;
+  const [, kH, kW, ch] = w.shape;
+  const outW = ctx.output().shape[2];
+  let most = 0;
+  for (const rows of bandRows) {
+    const [rowBytes, wBytes] = depthwiseDspScratch(ch, kH, kW, rows, outW, a.strides[0], a.strides[1]);
+    if (rowBytes > TFG_DW_ROWBUF_BYTES || wBytes > TFG_DW_WBUF_BYTES) return undefined;
+    most = Math.max(most, rowBytes + wBytes);
+  }
+  return most;
+}
+
 /** The DSP kernel reads a channel's whole plane (3×3 path) or an output row's input rows (row-ring path) into scratch
  *  before writing those outputs, and the MLA kernel a 4-channel group's input rows into its ring before writing that
  *  group's outputs of those rows, so at stride 1 with the output shaped as the input either may write over its input. */

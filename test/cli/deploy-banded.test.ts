@@ -1,0 +1,77 @@
+// Banded chains through the real CLI on QEMU mps2-an386 with the shipped MLPerf Tiny VWW model: its first layers run
+// banded (tinyforge.json's `fused`), the device's outputs are the reference interpreter's bytes, --debug-layers finds
+// no mismatch, --profile-layers times each chain at its last layer, and --no-fuse gives the unbanded model with a
+// larger arena and the same outputs.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'tfg-band-'));
+const MODEL = 'examples/mlperf-tiny/vww01/models/vww_96_int8.tflite';
+
+function deploy(out: string, ...extra: string[]) {
+  const r = spawnSync(
+    'node',
+    [
+      'bin/tinyforge.js',
+      'deploy',
+      MODEL,
+      '--board',
+      'mps2-an386',
+      '--dataset',
+      'synthetic',
+      '--samples',
+      '1',
+      '--out',
+      out,
+      '--json',
+      ...extra,
+    ],
+    { encoding: 'utf8', timeout: 300_000 },
+  );
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface PerLayer {
+  node: string;
+  macs: number;
+  latency: number;
+  fused_into?: string;
+  fused_from?: string[];
+}
+
+describe('deploy VWW with banded chains', () => {
+  it('bands its first layers with identical bytes and a smaller arena; --no-fuse turns it off', () => {
+    const bandedDir = join(dir, 'banded');
+    const r = deploy(bandedDir, '--debug-layers', '--profile-layers');
+    expect(r.stderr).not.toContain('error[');
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(bandedDir, 'tinyforge.json'), 'utf8'));
+    const g = JSON.parse(readFileSync(join(bandedDir, 'model.tfir.json'), 'utf8')) as { nodes: { name: string; op: string }[] };
+    const names = g.nodes.map((n) => n.name);
+    // L0 conv 3×3 s2, L1 depthwise, L2 pointwise run inside L3 (depthwise s2).
+    for (const l of [0, 1, 2]) expect(manifest.fused[names[l]], `layer ${l}`).toBe(names[3]);
+    const banded = Object.keys(manifest.fused).length;
+    expect(r.stderr).not.toContain('first mismatch');
+    expect(r.stderr).toContain(`debug-layers: all ${g.nodes.length - banded} layer outputs equal the reference interpreter`);
+    const report = JSON.parse(r.stdout);
+    expect(report.accuracy).toMatchObject({ agreement: 1, agreement_kind: 'identical-bytes' });
+    const perLayer = report.latency.per_layer as PerLayer[];
+    const last = perLayer.find((l) => l.node === names[3])!;
+    expect(last.fused_from).toEqual(names.slice(0, 3));
+    for (const l of [0, 1, 2]) {
+      expect(perLayer[l]).toMatchObject({ fused_into: names[3], macs: 0 });
+      expect(last.latency).toBeGreaterThan(100 * perLayer[l].latency); // the chain's work is timed at its last layer
+    }
+
+    const plainDir = join(dir, 'unbanded');
+    const u = deploy(plainDir, '--no-fuse');
+    expect(u.code).toBe(0);
+    const plain = JSON.parse(readFileSync(join(plainDir, 'tinyforge.json'), 'utf8'));
+    expect(plain.fused).toBeUndefined();
+    expect(manifest.arena_bytes).toBeLessThan(plain.arena_bytes);
+    expect(JSON.parse(u.stdout).accuracy).toMatchObject({ agreement: 1, agreement_kind: 'identical-bytes' });
+  }, 600_000);
+});

@@ -1,0 +1,213 @@
+// Banded chains (src/codegen/band-chain.ts): which runs band, that the arena shrinks, and that the banded layers give
+// the reference interpreter's bytes on the host (ASan/UBSan) with every kernel set and on QEMU: the M4 (DSP kernels),
+// the M3 and the M0 (MLA kernels).
+import { describe, expect, it } from 'vitest';
+import { generateModel } from '../../src/codegen/generate.ts';
+import { GraphBuilder } from '../../src/ir/builder.ts';
+import type { Graph, Pads } from '../../src/ir/graph.ts';
+import { runGraph } from '../../src/reference/interpreter.ts';
+import { randomInputs } from '../firmware/kernel-check.ts';
+import { runOnQemu } from '../firmware/qemu/qemu-run.ts';
+import { q, qAxis, randI32, randI8, rng } from './graphs.ts';
+import { runOnHost } from './host-run.ts';
+
+/** [op, name, out channels (conv), k, stride, pads]; 'cat' concatenates the tensor with itself along the channels. */
+type Step = [op: 'conv' | 'dw' | 'cat', name: string, outC: number, k: number, stride: number, pads: Pads];
+
+/** An int8 chain of Conv2D / DepthwiseConv2D layers (relu6-like activations, per-channel weights). */
+function chain(name: string, input: [number, number, number, number], steps: Step[], seed: number): Graph {
+  const r = rng(seed);
+  const b = new GraphBuilder(name);
+  let scale = 0.05;
+  let h = b.input('x', input, 'i8', q(scale, 3));
+  let c = input[3];
+  for (const [op, layer, outC, k, stride, pads] of steps) {
+    if (op === 'cat') {
+      h = b.node('Concat', [h, h], { axis: 3 }, { name: layer, dtype: 'i8', quant: q(scale, -20) });
+      c *= 2;
+      continue;
+    }
+    const dw = op === 'dw';
+    const oc = dw ? c : outC;
+    const shape = dw ? [1, k, k, c] : [oc, k, k, c];
+    const ws = Array.from({ length: oc }, () => 0.003 + 0.01 * r());
+    const w = b.constant(
+      `${layer}.w`,
+      randI8(
+        r,
+        shape.reduce((a, d) => a * d, 1),
+        -127,
+        127,
+      ),
+      shape,
+      qAxis(ws, dw ? 3 : 0),
+    );
+    const bias = b.constant(
+      `${layer}.b`,
+      randI32(r, oc, -2000, 2000),
+      [oc],
+      { scale: ws.map((s) => Math.fround(s * scale)), zeroPoint: ws.map(() => 0), axis: 0 },
+      'i32',
+    );
+    const common = {
+      strides: [stride, stride] as [number, number],
+      dilations: [1, 1] as [number, number],
+      pads,
+      activation: 'relu' as const,
+    };
+    const outScale = 0.04 + 0.05 * r();
+    h = dw
+      ? b.node('DepthwiseConv2D', [h, w, bias], { ...common, multiplier: 1 }, { name: layer, dtype: 'i8', quant: q(outScale, -20) })
+      : b.node('Conv2D', [h, w, bias], { ...common, groups: 1 }, { name: layer, dtype: 'i8', quant: q(outScale, -20) });
+    scale = Math.fround(outScale);
+    c = oc;
+  }
+  b.output(h);
+  return b.build();
+}
+
+const SAME: Pads = [1, 1, 1, 1];
+/** TF 'same' at stride 2 over an even size: the extra row and column at the bottom and right. */
+const SAME_S2_EVEN: Pads = [0, 0, 1, 1];
+const VALID: Pads = [0, 0, 0, 0];
+
+/** VWW's first layers: a stride-2 3×3 conv over 3 channels, depthwise s1, pointwise, depthwise s2, pointwise. */
+const vwwLike = (name: string, size: [number, number], firstPads: Pads, seed: number): Graph =>
+  chain(
+    name,
+    [1, size[0], size[1], 3],
+    [
+      ['conv', 'c0', 8, 3, 2, firstPads],
+      ['dw', 'd1', 0, 3, 1, SAME],
+      ['conv', 'p2', 16, 1, 1, VALID],
+      ['dw', 'd3', 0, 3, 2, size[0] % 4 === 0 ? SAME_S2_EVEN : SAME],
+      ['conv', 'p4', 12, 1, 1, VALID],
+    ],
+    seed,
+  );
+
+/** The chain's output is read twice (a channel concat of it with itself, twice, then a 1×1 conv): the arena's peak is
+ *  past the chain, so the chain makes several rows a step where its windows still fit under it. */
+const wideTail = (): Graph =>
+  chain(
+    'wide tail',
+    [1, 40, 24, 3],
+    [
+      ['conv', 'c0', 8, 3, 2, SAME_S2_EVEN],
+      ['dw', 'd1', 0, 3, 1, SAME],
+      ['conv', 'p2', 16, 1, 1, VALID],
+      ['dw', 'd3', 0, 3, 2, SAME_S2_EVEN],
+      ['cat', 'cat1', 0, 0, 0, VALID],
+      ['cat', 'cat2', 0, 0, 0, VALID],
+      ['conv', 'q', 4, 1, 1, VALID],
+    ],
+    4,
+  );
+
+const CASES: Graph[] = [
+  vwwLike('vww-like same', [32, 32], SAME_S2_EVEN, 1),
+  // Odd sizes: 'valid' first conv (31 → 15), then 'same' depthwise s2 over 15 rows (→ 8, padded on both sides).
+  vwwLike('odd valid', [31, 21], VALID, 2),
+  // 'same' over an odd size (25 → 13) and 6 channels (not whole words).
+  chain(
+    'odd same',
+    [1, 25, 19, 3],
+    [
+      ['conv', 'c0', 6, 3, 2, SAME],
+      ['dw', 'd1', 0, 3, 1, SAME],
+      ['conv', 'p2', 10, 1, 1, VALID],
+      ['dw', 'd3', 0, 3, 2, SAME],
+      ['conv', 'p4', 8, 1, 1, VALID],
+    ],
+    3,
+  ),
+  wideTail(),
+];
+
+const SETS = ['reference', 'cortex-m-dsp', 'cortex-m-mla'] as const;
+const bytes = (d: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }): number[] =>
+  Array.from(new Int8Array(d.buffer, d.byteOffset, d.byteLength));
+
+describe('banded chains', () => {
+  for (const graph of CASES) {
+    it(`${graph.name}: bands a chain, a smaller arena, every set the reference's bytes on the host`, () => {
+      const inputs = randomInputs(graph, 3, 7);
+      const want = inputs.map((x) => bytes(runGraph(graph, { x }).outputs[graph.outputs[0]] as Int8Array));
+      const values = runGraph(graph, { x: inputs[0] }, { collect: true }).values!;
+      for (const kernels of SETS) {
+        const off = generateModel(graph, { board: { kernels }, fuse: false });
+        expect(off.fused, kernels).toEqual({});
+        const run = runOnHost(graph, inputs, { board: { kernels }, layers: true });
+        const banded = Object.keys(run.gen.fused);
+        // The big intermediates band (the first layers'; in the wide tail at least the pointwise one's).
+        expect(banded, kernels).toContain(graph.name === 'wide tail' ? 'p2' : 'c0');
+        expect(run.gen.arenaBytes, kernels).toBeLessThan(off.arenaBytes);
+        for (const name of banded)
+          expect(run.gen.plan.bufferOf[graph.nodes.find((n) => n.name === name)!.outputs[0]], `${kernels} ${name}`).toBeUndefined();
+        inputs.forEach((_, i) => expect(bytes(run.outputs[i]), `${kernels} sample ${i}`).toEqual(want[i]));
+        graph.nodes.forEach((node, l) => {
+          const got = run.layers!.get(l)!;
+          if (banded.includes(node.name)) expect(got.length, `${kernels} ${node.name}`).toBe(0);
+          else expect(bytes(got), `${kernels} layer ${node.name}`).toEqual(bytes(values[node.outputs[0]] as Int8Array));
+        });
+      }
+    });
+  }
+
+  it('wide tail: the chain makes several rows a step where the arena allows', () => {
+    // On the reference and MLA sets the windows of two rows a step still fit under the peak past the chain; on the DSP
+    // set the depthwise kernel's larger scratch would not, so it keeps one row a step.
+    for (const [kernels, rows] of [
+      ['reference', 2],
+      ['cortex-m-mla', 2],
+      ['cortex-m-dsp', 1],
+    ] as const) {
+      const gen = generateModel(wideTail(), { board: { kernels } });
+      expect(gen.bands.length, kernels).toBe(1);
+      expect(gen.bands[0].nodes, kernels).toContain('d3');
+      expect(gen.bands[0].rowsPerStep, kernels).toBe(rows);
+    }
+  });
+
+  it('runs the depthwise kernels and the first layers’ conv kernels banded', () => {
+    const used = (kernels: string) => new Set(CASES.flatMap((g) => generateModel(g, { board: { kernels } }).kernels));
+    const dsp = [...used('cortex-m-dsp')];
+    for (const k of ['tfg_conv2d_s8_fewch_dsp', 'tfg_conv2d_s8_1x1_dsp', 'tfg_depthwise_conv2d_s8_dsp']) expect(dsp).toContain(k);
+    const mla = [...used('cortex-m-mla')];
+    for (const k of ['tfg_conv2d_s8_fewch_mla', 'tfg_conv2d_s8_im2col_mla', 'tfg_depthwise_conv2d_s8_mla']) expect(mla).toContain(k);
+    const ref = [...used('reference')];
+    for (const k of ['tfg_conv2d_s8', 'tfg_depthwise_conv2d_s8']) expect(ref).toContain(k);
+  });
+
+  it('leaves a layer unbanded whose output is a graph output too, or that another layer reads too', () => {
+    const g = CASES[0];
+    const d1 = g.nodes[1].outputs[0];
+    const fused = (h: Graph) => generateModel(h, { board: { kernels: 'cortex-m-dsp' } }).fused;
+    expect(Object.keys(fused(g))).toContain('d1');
+    expect(Object.keys(fused({ ...g, outputs: [...g.outputs, d1] }))).not.toContain('d1');
+    const twice = structuredClone(g);
+    twice.tensors.d1b = { ...twice.tensors[d1], name: 'd1b' };
+    twice.nodes.push({ ...twice.nodes[2], name: 'p2b', inputs: [d1, ...twice.nodes[2].inputs.slice(1)], outputs: ['d1b'] });
+    twice.outputs.push('d1b');
+    expect(Object.keys(fused(twice))).not.toContain('d1');
+  });
+
+  for (const [kernels, target] of [
+    ['cortex-m-dsp', 'mps2-an386'],
+    ['cortex-m-mla', 'mps2-an385'],
+    ['cortex-m-mla', 'mps2-an385-armv6m'],
+  ] as const)
+    it(`${kernels} on ${target}: the banded layers give the reference's bytes`, () => {
+      for (const graph of CASES) {
+        const inputs = randomInputs(graph, 2, 11);
+        const gen = generateModel(graph, { board: { kernels } });
+        expect(Object.keys(gen.fused)).toContain(graph.name === 'wide tail' ? 'p2' : 'c0');
+        const run = runOnQemu(gen, inputs, target);
+        inputs.forEach((x, i) =>
+          expect(bytes(run.outputs[i]), `${graph.name} sample ${i}`).toEqual(
+            bytes(runGraph(graph, { x }).outputs[graph.outputs[0]] as Int8Array),
+          ),
+        );
+      }
+    });
+});
