@@ -314,10 +314,11 @@ function mlperfPerOpRow(): BenchRow {
   return {
     id: 'mlperf-per-op-an386',
     group: 'mlperf',
-    what: "MLPerf Tiny per op, mps2-an386: instructions per inference (one sample, --profile-layers) beside TFLM+CMSIS-NN's",
+    // --no-fuse: a banded chain's time lands on its last layer, so per-op figures time each layer alone.
+    what: "MLPerf Tiny per op, mps2-an386: instructions per inference (one sample, --profile-layers, layers unfused so each op is timed alone) beside TFLM+CMSIS-NN's",
     commands: PER_OP_MODELS.map((k) => {
       const m = MLPERF_MODELS[k];
-      return `deploy ${m.file} --board mps2-an386 ${m.data.replace(/--samples \d+/, '--samples 1')} --profile-layers`;
+      return `deploy ${m.file} --board mps2-an386 ${m.data.replace(/--samples \d+/, '--samples 1')} --profile-layers --no-fuse`;
     }),
     figures: (o) =>
       PER_OP_MODELS.flatMap((key, i) => {
