@@ -229,7 +229,7 @@ export interface CompileOptions extends PrepareOptions {
   layerKernels?: Record<string, LayerKernel>;
   /** What --tune measured, recorded in the manifest. */
   tuning?: KernelTuning;
-  /** false with --no-fuse: no Conv2D is fused into the MaxPool reading it (codegen's GenerateOptions.fuse). */
+  /** false with --no-fuse: every layer's output stored whole, no conv fused into a max pool, no banded chain (GenerateOptions.fuse). */
   fuse?: boolean;
 }
 
