@@ -129,7 +129,7 @@ for (const [target, core] of [
       const refs = inputs.map((x) => bytes(runGraph(g, { x }).outputs[g.outputs[0]]));
       const ticks: Record<string, number[]> = {};
       for (const kernels of ['reference', 'cortex-m-mla']) {
-        const gen = generateModel(g, { board: { kernels } });
+        const gen = generateModel(g, { board: { kernels }, fuse: false }); // unfused: each conv timed as its own layer
         expect(gen.kernels).toEqual(kernels === 'reference' ? ['tfg_conv2d_s8'] : ['tfg_conv2d_s8_fewch_mla', 'tfg_conv2d_s8_im2col_mla']);
         const run = runOnQemu(gen, inputs, target);
         run.outputs.forEach((o, i) => expect(Array.from(o), `${kernels} sample ${i}`).toEqual(Array.from(refs[i])));
