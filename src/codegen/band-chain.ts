@@ -1,11 +1,14 @@
-// Banded chains (patch-based inference): a run of int8 convolutions (Conv2D, DepthwiseConv2D) each read only by the
-// next runs as one layer at the last one's place, one output row of the last layer at a time. Each layer computes just
-// the rows its reader needs next, with its own kernel on a band of rows (a copy of its geometry with in_h, pad_top and
-// out_h set to the band's, as conv-pool.ts does), into a window of full-width rows: the rows its reader's kernel spans,
-// kept from one step to the next and shifted down by the reader's stride, so no row is computed twice. The chain's
-// intermediates never exist whole: the arena holds the windows instead. The arithmetic is the same kernels' on the same
-// rows, so the result is bit-exact with the unbanded layers (and the reference interpreter).
-import type { Graph, Node } from '../ir/graph.ts';
+// Banded chains (patch-based inference): a run of int8 layers (Conv2D, DepthwiseConv2D, same-shape Add) each of whose
+// outputs, but the last's, is read by later layers of the run alone runs as one layer at the last one's place, one
+// output row of the last layer at a time. A run may branch and join: a residual block's input read by its first conv
+// and its Add, or by two stride-2 convs. Each layer computes just the rows its readers need next (the most any of them
+// asks for), with its own kernel on a band of rows (a copy of its geometry with in_h, pad_top and out_h set to the
+// band's, as conv-pool.ts does; an Add row by row), into a window of full-width rows: from the first row any of its
+// readers still reads (the least) up, kept from one step to the next and shifted down as they move on, so no row is
+// computed twice. The chain's intermediates never exist whole: the arena holds the windows instead. The arithmetic is
+// the same kernels' on the same rows, so the result is bit-exact with the unbanded layers (and the reference
+// interpreter).
+import { isConstant, type Graph, type Node } from '../ir/graph.ts';
 import type { EmitContext, NodeContext, OpEmission } from './op-emitter.ts';
 import { conv2dRunsOnBands } from './ops/conv2d.ts';
 import { depthwiseBandScratch } from './ops/depthwise-conv2d.ts';
@@ -13,9 +16,12 @@ import { cComment } from './c-names.ts';
 import { GEOMS, withLocalGeometry } from './conv-pool.ts';
 import { ARENA_ALIGN } from './memory-planner.ts';
 
-/** One layer of a chain: how its output rows map to input rows. */
+/** One layer of a chain: how its output rows map to input rows, and where its data inputs come from. */
 export interface BandLayer {
   node: number;
+  /** 'conv' (Conv2D, DepthwiseConv2D: one call of its kernel per band) or 'add' (an element-wise Add of two tensors of
+   *  its output's shape: one call per row). */
+  kind: 'conv' | 'add';
   /** Row stride, pad_top, the input rows one window spans ((k_h − 1)·dil_h + 1), input and output heights, and the
    *  bytes of one input and one output row. */
   stride: number;
@@ -25,6 +31,8 @@ export interface BandLayer {
   outH: number;
   inRowBytes: number;
   outRowBytes: number;
+  /** Per data input: the chain layer whose window it is, or −1 for a tensor stored whole outside the chain. */
+  reads: number[];
 }
 
 export interface BandChain {
@@ -51,39 +59,44 @@ export function chainScratchBytes(c: BandChain): number {
   return c.windowRows.reduce((sum, _, i) => sum + windowBytes(c, i), 0) + c.kernelScratch;
 }
 
+/** The first input row layer l reads to make its output rows from `done` on, and the end of the rows it reads to make
+ *  them up to `need` (both clamped to the image). */
+const firstRow = (l: BandLayer, done: number): number => Math.max(0, done * l.stride - l.padTop);
+const endRow = (l: BandLayer, need: number): number => Math.min(l.inH, (need - 1) * l.stride - l.padTop + l.span);
+
+/** The layers reading window w (their indices). */
+const readersOf = (layers: readonly BandLayer[], w: number): number[] => layers.flatMap((l, j) => (l.reads.includes(w) ? [j] : []));
+
 /** The schedule the generated loop follows (the C below computes the same figures at run time): per step of
- *  `rowsPerStep` output rows of the last layer, from the last layer back, how many rows each layer must have made (`need`) and the first row its
- *  reader still reads (`lo`); then, from the first layer on, each window drops the rows before `lo` and each layer
- *  makes its rows [done, need) in one call. Returns each window's most rows and each layer's band heights (its calls'
- *  out_h), or undefined when some call would read no image row or a reader would skip rows its window never held. */
+ *  `rowsPerStep` output rows of the last layer, from the last layer back, how many rows each layer must have made
+ *  (`need`: the most any of its readers asks for); then each window drops the rows before the first one any unfinished
+ *  reader still reads (`lo`, at most the rows made); then, from the first layer on, each layer makes its rows
+ *  [done, need) in one call (an Add one call per row). Returns each window's most rows and each layer's band heights
+ *  (its calls' out_h), or undefined when some call would read no image row. */
 function schedule(layers: readonly BandLayer[], rowsPerStep: number): { windowRows: number[]; bandRows: number[][] } | undefined {
   const n = layers.length;
   const done = new Array<number>(n).fill(0);
   const first = new Array<number>(n - 1).fill(0); // each window's first row
   const windowRows = new Array<number>(n - 1).fill(0);
   const bandRows = layers.map(() => new Set<number>());
+  const readers = layers.slice(0, -1).map((_, w) => readersOf(layers, w));
   const last = layers[n - 1];
   for (let r = 0; r < last.outH; r += rowsPerStep) {
     const need = [...done];
-    const lo = [...first];
     need[n - 1] = Math.min(last.outH, r + rowsPerStep);
     for (let i = n - 1; i > 0; i--) {
       if (need[i] <= done[i]) continue;
-      const l = layers[i];
-      lo[i - 1] = Math.max(0, done[i] * l.stride - l.padTop);
-      need[i - 1] = Math.max(done[i - 1], Math.min(l.inH, (need[i] - 1) * l.stride - l.padTop + l.span));
+      for (const p of layers[i].reads) if (p >= 0) need[p] = Math.max(need[p], endRow(layers[i], need[i]));
     }
-    for (let i = 0; i < n - 1; i++) {
-      if (lo[i] <= first[i]) continue;
-      if (lo[i] > done[i]) return undefined; // rows its reader skips: not a sliding window
-      first[i] = lo[i];
+    for (let w = 0; w < n - 1; w++) {
+      let lo = done[w];
+      for (const j of readers[w]) if (done[j] < layers[j].outH) lo = Math.min(lo, firstRow(layers[j], done[j]));
+      first[w] = Math.max(first[w], lo);
     }
     for (let i = 0; i < n; i++) {
       if (need[i] <= done[i]) continue;
       const l = layers[i];
-      const top = done[i] * l.stride - l.padTop;
-      const end = Math.min(l.inH, (need[i] - 1) * l.stride - l.padTop + l.span);
-      if (end - Math.max(0, top) <= 0) return undefined;
+      if (endRow(l, need[i]) - firstRow(l, done[i]) <= 0) return undefined;
       bandRows[i].add(need[i] - done[i]);
       if (i < n - 1) windowRows[i] = Math.max(windowRows[i], need[i] - first[i]);
       done[i] = need[i];
@@ -92,50 +105,87 @@ function schedule(layers: readonly BandLayer[], rowsPerStep: number): { windowRo
   return { windowRows, bandRows: bandRows.map((s) => [...s]) };
 }
 
-/** Whether node `node` can be a chain layer, and its BandLayer. */
+/** Whether node `index` can be a chain layer, and its BandLayer (its `reads` still to fill in). */
 function bandLayer(g: Graph, index: number): BandLayer | undefined {
   const node = g.nodes[index];
+  const y = g.tensors[node.outputs[0]];
+  if (node.outputs.length !== 1 || y.shape.length !== 4 || y.shape[0] !== 1 || y.dtype !== 'i8') return undefined;
+  const rowBytes = y.shape[2] * y.shape[3];
+  if (node.op === 'Add') {
+    // Same shapes only (no broadcast): row r of each input makes row r of the output.
+    const same = node.inputs.length === 2 && node.inputs.every((x) => g.tensors[x].dtype === 'i8' && !isConstant(g.tensors[x]));
+    if (!same || !node.inputs.every((x) => g.tensors[x].shape.join() === y.shape.join())) return undefined;
+    const h = y.shape[1];
+    return {
+      node: index,
+      kind: 'add',
+      stride: 1,
+      padTop: 0,
+      span: 1,
+      inH: h,
+      outH: h,
+      inRowBytes: rowBytes,
+      outRowBytes: rowBytes,
+      reads: [],
+    };
+  }
   if (node.op !== 'Conv2D' && node.op !== 'DepthwiseConv2D') return undefined;
   const c = node as Node<'Conv2D' | 'DepthwiseConv2D'>;
   const x = g.tensors[c.inputs[0]];
-  const y = g.tensors[c.outputs[0]];
-  if (x.shape.length !== 4 || x.shape[0] !== 1 || x.dtype !== 'i8' || y.dtype !== 'i8') return undefined;
+  if (x.shape.length !== 4 || x.shape[0] !== 1 || x.dtype !== 'i8') return undefined;
   const kH = g.tensors[c.inputs[1]].shape[1];
   const a = c.attrs;
   return {
     node: index,
+    kind: 'conv',
     stride: a.strides[0],
     padTop: a.pads[0],
     span: (kH - 1) * a.dilations[0] + 1,
     inH: x.shape[1],
     outH: y.shape[1],
     inRowBytes: x.shape[2] * x.shape[3],
-    outRowBytes: y.shape[2] * y.shape[3],
+    outRowBytes: rowBytes,
+    reads: [],
   };
 }
+
+/** A layer's data inputs: a conv's first, both of an Add's. */
+const dataInputs = (node: Node, l: BandLayer): readonly string[] => (l.kind === 'add' ? node.inputs : node.inputs.slice(0, 1));
 
 /** The scratch node `index`'s kernel takes on bands of these heights, or undefined when it cannot run on bands. */
 export type BandScratch = (index: number, bandRows: readonly number[]) => number | undefined;
 
 /** The band scratch rule of each op a chain takes: its op's own (ops/conv2d.ts, ops/depthwise-conv2d.ts); a conv's
- *  kernels take scratch that does not follow the rows, so it is the whole layer's (`scratch`). */
+ *  and an Add's kernels take scratch that does not follow the rows, so it is the whole layer's (`scratch`). */
 export function bandScratchRule(g: Graph, contextOf: (node: Node) => NodeContext, scratch: readonly number[]): BandScratch {
   return (index, rows) => {
     const node = g.nodes[index];
     if (node.op === 'Conv2D') return conv2dRunsOnBands(contextOf(node) as NodeContext<Node<'Conv2D'>>) ? scratch[index] : undefined;
     if (node.op === 'DepthwiseConv2D') return depthwiseBandScratch(contextOf(node) as NodeContext<Node<'DepthwiseConv2D'>>, rows);
+    if (node.op === 'Add') return scratch[index]; // the element-wise kernels' scratch does not follow the rows either
     return undefined;
   };
 }
 
-/** The chain of nodes `nodes` (each the one reader of the one before), making `rowsPerStep` output rows a step, or
- *  undefined when it cannot run banded. */
+/** The chain of nodes `nodes` (in graph order; each one's output, but the last's, read by later ones of them alone,
+ *  and no graph output), making `rowsPerStep` output rows a step, or undefined when it cannot run banded. */
 export function bandChain(g: Graph, nodes: readonly number[], bandScratch: BandScratch, rowsPerStep = 1): BandChain | undefined {
   const layers: BandLayer[] = [];
-  for (const i of nodes) {
+  const at = new Map<string, number>(); // an intermediate tensor → its layer
+  for (const [k, i] of nodes.entries()) {
     const l = bandLayer(g, i);
     if (!l) return undefined;
+    const node = g.nodes[i];
+    // A chain tensor may only be a layer's data input (never a conv's weights or bias).
+    if (node.inputs.some((x, s) => at.has(x) && s >= dataInputs(node, l).length)) return undefined;
+    l.reads = dataInputs(node, l).map((x) => at.get(x) ?? -1);
     layers.push(l);
+    if (k < nodes.length - 1) at.set(node.outputs[0], k);
+  }
+  for (const [t, k] of at) {
+    if (g.outputs.includes(t)) return undefined;
+    const readers = g.nodes.flatMap((n, j) => (n.inputs.includes(t) ? [j] : []));
+    if (readers.length === 0 || readers.some((j) => !nodes.includes(j) || nodes.indexOf(j) <= k)) return undefined;
   }
   const s = schedule(layers, rowsPerStep);
   if (!s) return undefined;
@@ -148,8 +198,8 @@ export function bandChain(g: Graph, nodes: readonly number[], bandScratch: BandS
   return { nodes: [...nodes], layers, rowsPerStep, windowRows: s.windowRows, kernelScratch };
 }
 
-/** The runs of ≥ 2 nodes that could form chains: each node's output is read by the next node only (as its data
- *  input), is no graph output, and neither node is in `taken` (fused elsewhere). Longest runs; callers pick sub-runs. */
+/** The runs of ≥ 2 consecutive nodes that could band (int8 convs and same-shape Adds, none in `taken`: fused
+ *  elsewhere). Longest runs; callers pick sub-runs, which bandChain checks (each intermediate read inside alone). */
 export function chainRuns(g: Graph, taken: ReadonlySet<number>): number[][] {
   const runs: number[][] = [];
   let run: number[] = [];
@@ -157,21 +207,12 @@ export function chainRuns(g: Graph, taken: ReadonlySet<number>): number[][] {
     if (run.length >= 2) runs.push(run);
     run = [];
   };
-  g.nodes.forEach((node, i) => {
+  g.nodes.forEach((_, i) => {
     if (taken.has(i) || bandLayer(g, i) === undefined) return close();
-    const prev = run[run.length - 1];
-    if (prev !== undefined && !feedsOnly(g, prev, i)) close();
     run.push(i);
   });
   close();
   return runs;
-}
-
-/** True when node a's output is read by node b alone, as b's data input, and is no graph output. */
-function feedsOnly(g: Graph, a: number, b: number): boolean {
-  const out = g.nodes[a].outputs[0];
-  if (g.outputs.includes(out) || g.nodes[b].inputs[0] !== out) return false;
-  return g.nodes.every((n, j) => j === b || !n.inputs.includes(out)) && g.nodes[b].inputs.indexOf(out, 1) < 0;
 }
 
 /** The most layers one chain takes: what the arena gains from banding is the few large intermediates of a run, while
@@ -246,29 +287,48 @@ export function emitBandChain(
   const decls: string[] = [];
   const kernels: string[] = [];
   const names = ctxs.map((ctx) => cComment(ctx.node.name));
+  // Row `row` of a data input of layer i (its window's, or the whole tensor's), and of layer i's output.
+  const inRow = (i: number, slot: number, row: string): string => {
+    const l = c.layers[i];
+    const p = l.reads[slot];
+    const x = ctxs[i].node.inputs[slot];
+    return p < 0
+      ? `(${ctxs[i].ptr(x)} + ${row} * ${l.inRowBytes})`
+      : `((const int8_t *)(arena + ${windowAt[p]}) + (${row} - bc_first${p}) * ${l.inRowBytes})`;
+  };
+  const outRow = (i: number, row: string): string => {
+    const l = c.layers[i];
+    return i === n - 1
+      ? `(${ctxs[i].ptr(ctxs[i].node.outputs[0])} + ${row} * ${l.outRowBytes})`
+      : `((int8_t *)(arena + ${windowAt[i]}) + (${row} - bc_first${i}) * ${l.outRowBytes})`;
+  };
   const calls = c.layers.map((l, i) => {
     const ctx = ctxs[i];
     const x = ctx.node.inputs[0];
     const y = ctx.node.outputs[0];
-    const e = withLocalGeometry(
-      {
+    const scratch = (bytes: number): string => {
+      ctx.scratch(bytes); // the emitter's kernel and its op's scratch rule agree for the whole layer
+      return c.kernelScratch > 0 ? `arena + ${kernelScratchAt}, ${c.kernelScratch}` : 'NULL, 0';
+    };
+    if (l.kind === 'add') {
+      // One row: the emitter sees tensors of one row, whose pointers follow bc_row.
+      const row = (t: { shape: number[] }) => ({ ...t, shape: [1, 1, ...t.shape.slice(2)] });
+      const e = emitters[i]({
         ...ctx,
+        input: (s) => (s < 2 ? row(ctx.input(s)!) : ctx.input(s)) as ReturnType<typeof ctx.input>,
+        output: () => row(ctx.output()) as ReturnType<typeof ctx.output>,
         ptr: (name) => {
-          if (name === x)
-            return i === 0
-              ? `(${ctx.ptr(name)} + bc_lo * ${l.inRowBytes})`
-              : `((const int8_t *)(arena + ${windowAt[i - 1]}) + (bc_lo - bc_first${i - 1}) * ${l.inRowBytes})`;
-          if (name === y)
-            return i === n - 1
-              ? `(${ctx.ptr(name)} + bc_done${i} * ${l.outRowBytes})`
-              : `((int8_t *)(arena + ${windowAt[i]}) + (bc_done${i} - bc_first${i}) * ${l.outRowBytes})`;
-          return ctx.ptr(name);
+          const slot = ctx.node.inputs.indexOf(name);
+          if (slot >= 0) return inRow(i, slot, 'bc_row');
+          return name === y ? outRow(i, 'bc_row') : ctx.ptr(name);
         },
-        scratch: (bytes) => {
-          ctx.scratch(bytes); // the emitter's kernel and its op's scratch rule agree for the whole layer
-          return c.kernelScratch > 0 ? `arena + ${kernelScratchAt}, ${c.kernelScratch}` : 'NULL, 0';
-        },
-      },
+        scratch,
+      });
+      kernels.push(e.kernel!);
+      return { call: e.call, field: (v: string) => v };
+    }
+    const e = withLocalGeometry(
+      { ...ctx, ptr: (name) => (name === x ? inRow(i, 0, 'bc_lo') : name === y ? outRow(i, `bc_done${i}`) : ctx.ptr(name)), scratch },
       `bc_g${i}`,
       emitters[i],
     );
@@ -278,44 +338,67 @@ export function emitBandChain(
   });
   const doneDecl = c.layers.map((_, i) => `bc_done${i} = 0`).join(', ');
   const firstDecl = c.windowRows.map((_, i) => `bc_first${i} = 0`).join(', ');
+  // C of firstRow / endRow before clamping: the first input row a layer's next band reads, and the end of its rows.
+  const top = (l: BandLayer, done: string): string => `${done} * ${l.stride} - ${l.padTop}`;
+  const end = (l: BandLayer, need: string): string => `(${need} - 1) * ${l.stride} - ${l.padTop} + ${l.span}`;
   lines.push(
     `  {`,
-    `    /* ${n} layers banded: per ${c.rowsPerStep} output row(s) of the last, each makes the rows its reader needs next into its window of rows */`,
+    `    /* ${n} layers banded: per ${c.rowsPerStep} output row(s) of the last, each makes the rows its readers need next into its window of rows */`,
     ...decls,
     `    int32_t ${doneDecl}, ${firstDecl};`,
     `    for (int32_t bc_r = 0; bc_r < ${last.outH}; bc_r += ${c.rowsPerStep}) {`,
     `      int32_t ${c.layers.map((_, i) => (i === n - 1 ? `bc_need${i} = ${lastNeed}` : `bc_need${i} = bc_done${i}`)).join(', ')};`,
-    `      int32_t ${c.windowRows.map((_, i) => `bc_lo${i} = bc_first${i}`).join(', ')};`,
   );
-  // From the last layer back: the rows each layer must have made, and the first row its reader still reads.
+  // From the last layer back: the rows each layer must have made, the most any of its readers asks for.
   for (let i = n - 1; i > 0; i--) {
     const l = c.layers[i];
+    const ps = [...new Set(l.reads.filter((p) => p >= 0))];
+    if (ps.length === 0) continue;
     lines.push(
       `      if (bc_need${i} > bc_done${i}) {`,
-      `        const int32_t bc_t = bc_done${i} * ${l.stride} - ${l.padTop}, bc_e = (bc_need${i} - 1) * ${l.stride} - ${l.padTop} + ${l.span};`,
-      `        bc_lo${i - 1} = bc_t > 0 ? bc_t : 0;`,
-      `        bc_need${i - 1} = bc_e < ${l.inH} ? bc_e : ${l.inH};`,
-      `        if (bc_need${i - 1} < bc_done${i - 1}) bc_need${i - 1} = bc_done${i - 1};`,
+      `        const int32_t bc_e = ${end(l, `bc_need${i}`)} < ${l.inH} ? ${end(l, `bc_need${i}`)} : ${l.inH};`,
+      ...ps.map((p) => `        if (bc_e > bc_need${p}) bc_need${p} = bc_e;`),
       `      }`,
     );
   }
-  // Each window drops the rows its reader is past.
-  for (let i = 0; i < n - 1; i++) {
-    const rb = c.layers[i].outRowBytes;
+  // Each window drops the rows before the first one an unfinished reader still reads.
+  for (let w = 0; w < n - 1; w++) {
+    const rb = c.layers[w].outRowBytes;
+    lines.push(`      {`, `        int32_t bc_lo = bc_done${w};`);
+    for (const j of readersOf(c.layers, w)) {
+      const l = c.layers[j];
+      lines.push(
+        `        if (bc_done${j} < ${l.outH}) {`,
+        `          const int32_t bc_t = ${top(l, `bc_done${j}`)};`,
+        `          if ((bc_t > 0 ? bc_t : 0) < bc_lo) bc_lo = bc_t > 0 ? bc_t : 0;`,
+        `        }`,
+      );
+    }
     lines.push(
-      `      if (bc_lo${i} > bc_first${i}) {`,
-      `        memmove(arena + ${windowAt[i]}, arena + ${windowAt[i]} + (bc_lo${i} - bc_first${i}) * ${rb}, (size_t)(bc_done${i} - bc_lo${i}) * ${rb}u);`,
-      `        bc_first${i} = bc_lo${i};`,
+      `        if (bc_lo > bc_first${w}) {`,
+      `          memmove(arena + ${windowAt[w]}, arena + ${windowAt[w]} + (bc_lo - bc_first${w}) * ${rb}, (size_t)(bc_done${w} - bc_lo) * ${rb}u);`,
+      `          bc_first${w} = bc_lo;`,
+      `        }`,
       `      }`,
     );
   }
-  // From the first layer on: each makes its rows [done, need) in one call.
+  // From the first layer on: each makes its rows [done, need) in one call (an Add one call per row).
   for (let i = 0; i < n; i++) {
     const l = c.layers[i];
     const { call, field } = calls[i];
+    if (l.kind === 'add') {
+      lines.push(
+        `      for (int32_t bc_row = bc_done${i}; bc_row < bc_need${i}; ++bc_row) { /* ${names[i]} */`,
+        `        status = ${call};`,
+        `        if (status != TFG_OK) return (int32_t)status;`,
+        `      }`,
+        `      bc_done${i} = bc_need${i};`,
+      );
+      continue;
+    }
     lines.push(
       `      if (bc_need${i} > bc_done${i}) { /* ${names[i]} */`,
-      `        const int32_t bc_t = bc_done${i} * ${l.stride} - ${l.padTop}, bc_e = (bc_need${i} - 1) * ${l.stride} - ${l.padTop} + ${l.span};`,
+      `        const int32_t bc_t = ${top(l, `bc_done${i}`)}, bc_e = ${end(l, `bc_need${i}`)};`,
       `        const int32_t bc_lo = bc_t > 0 ? bc_t : 0, bc_end = bc_e < ${l.inH} ? bc_e : ${l.inH};`,
       `        bc_g${i}.in_h = ${field('bc_end - bc_lo')};`,
       `        bc_g${i}.pad_top = ${field('bc_lo - bc_t')};`,

@@ -149,10 +149,12 @@ export function planMemory(g: Graph, opts: PlanOptions = {}): MemoryPlan {
     return true;
   };
 
+  // A layer that runs fused producers reads their inputs while it writes its output: never in place.
+  const hosts = new Set((opts.fused ?? []).map((f) => f.pool));
   if (inPlace) {
     g.nodes.forEach((node, i) => {
       const out = node.outputs[0];
-      if (node.outputs.length !== 1 || !isActivation(out)) return;
+      if (node.outputs.length !== 1 || !isActivation(out) || hosts.has(i)) return;
       if (node.op === 'Reshape') {
         if (isActivation(node.inputs[0])) tryMerge(node.inputs[0], out, node, i);
         return;

@@ -1,7 +1,7 @@
-// Banded chains through the real CLI on QEMU mps2-an386 with the shipped MLPerf Tiny VWW model: its first layers run
-// banded (tinyforge.json's `fused`), the device's outputs are the reference interpreter's bytes, --debug-layers finds
-// no mismatch, --profile-layers times each chain at its last layer, and --no-fuse gives the unbanded model with a
-// larger arena and the same outputs.
+// Banded chains through the real CLI on QEMU mps2-an386 with the shipped MLPerf Tiny VWW and IC models: their first
+// layers run banded (tinyforge.json's `fused`; IC's through its residual Adds), the device's outputs are the reference
+// interpreter's bytes, --debug-layers finds no mismatch, --profile-layers times each chain at its last layer, and
+// --no-fuse gives the unbanded model with a larger arena and the same outputs.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,14 +10,19 @@ import { describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'tfg-band-'));
 const MODEL = 'examples/mlperf-tiny/vww01/models/vww_96_int8.tflite';
+const IC = 'examples/mlperf-tiny/ic01/models/pretrainedResnet_quant.tflite';
 
 function deploy(out: string, ...extra: string[]) {
+  return deployModel(MODEL, out, ...extra);
+}
+
+function deployModel(model: string, out: string, ...extra: string[]) {
   const r = spawnSync(
     'node',
     [
       'bin/tinyforge.js',
       'deploy',
-      MODEL,
+      model,
       '--board',
       'mps2-an386',
       '--dataset',
@@ -73,5 +78,26 @@ describe('deploy VWW with banded chains', () => {
     expect(plain.fused).toBeUndefined();
     expect(manifest.arena_bytes).toBeLessThan(plain.arena_bytes);
     expect(JSON.parse(u.stdout).accuracy).toMatchObject({ agreement: 1, agreement_kind: 'identical-bytes' });
+  }, 600_000);
+
+  it('bands IC (ResNet-8) through its residual Adds with identical bytes and a smaller arena', () => {
+    const out = join(dir, 'ic');
+    const r = deployModel(IC, out, '--debug-layers');
+    expect(r.stderr).not.toContain('error[');
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'tinyforge.json'), 'utf8'));
+    const g = JSON.parse(readFileSync(join(out, 'model.tfir.json'), 'utf8')) as { nodes: { name: string; op: string }[] };
+    // The first block's input (read by its first conv and its Add) and its Add (read by both convs of the stride-2
+    // block) run banded.
+    const adds = g.nodes.flatMap((n, i) => (n.op === 'Add' ? [i] : []));
+    expect(manifest.fused[g.nodes[0].name]).toBeDefined();
+    expect(manifest.fused[g.nodes[adds[0]].name]).toBeDefined();
+    const banded = Object.keys(manifest.fused).length;
+    expect(r.stderr).not.toContain('first mismatch');
+    expect(r.stderr).toContain(`debug-layers: all ${g.nodes.length - banded} layer outputs equal the reference interpreter`);
+    expect(JSON.parse(r.stdout).accuracy).toMatchObject({ agreement: 1, agreement_kind: 'identical-bytes' });
+    const plain = join(dir, 'ic-unbanded');
+    expect(deployModel(IC, plain, '--no-fuse').code).toBe(0);
+    expect(manifest.arena_bytes).toBeLessThan(JSON.parse(readFileSync(join(plain, 'tinyforge.json'), 'utf8')).arena_bytes);
   }, 600_000);
 });
