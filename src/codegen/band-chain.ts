@@ -67,12 +67,28 @@ const endRow = (l: BandLayer, need: number): number => Math.min(l.inH, (need - 1
 /** The layers reading window w (their indices). */
 const readersOf = (layers: readonly BandLayer[], w: number): number[] => layers.flatMap((l, j) => (l.reads.includes(w) ? [j] : []));
 
+/** How many rows layer l can make once its input has `made` rows: those whose windows end within them. */
+const makeable = (l: BandLayer, made: number): number =>
+  made >= l.inH ? l.outH : made + l.padTop - l.span < 0 ? 0 : Math.floor((made + l.padTop - l.span) / l.stride) + 1;
+
+/** The most rows each layer makes in one call: the rows a step of the last layer's `rowsPerStep` takes of it at most
+ *  (the product of the strides on its way there), so a step's calls make no more than the steady state asks. */
+function rowCaps(layers: readonly BandLayer[], rowsPerStep: number): number[] {
+  const n = layers.length;
+  const cap = new Array<number>(n).fill(0);
+  cap[n - 1] = rowsPerStep;
+  for (let i = n - 1; i > 0; i--) for (const p of layers[i].reads) if (p >= 0) cap[p] = Math.max(cap[p], cap[i] * layers[i].stride);
+  return cap;
+}
+
 /** The schedule the generated loop follows (the C below computes the same figures at run time): per step of
  *  `rowsPerStep` output rows of the last layer, from the last layer back, how many rows each layer must have made
- *  (`need`: the most any of its readers asks for); then each window drops the rows before the first one any unfinished
- *  reader still reads (`lo`, at most the rows made); then, from the first layer on, each layer makes its rows
- *  [done, need) in one call (an Add one call per row). Returns each window's most rows and each layer's band heights
- *  (its calls' out_h), or undefined when some call would read no image row. */
+ *  (`need`: the most any of its readers asks for); then rounds until the last layer has its rows: each window drops the
+ *  rows before the first one any unfinished reader still reads (at most the rows made), and from the first layer on,
+ *  each layer makes in one call (an Add one call per row) the rows towards its need that its inputs allow, at most its
+ *  cap (rowCaps). In the steady state a step is one round; the first steps take several, so a reader consumes rows as
+ *  they come instead of its producers making the whole look-ahead at once. Returns each window's most rows and each
+ *  layer's band heights (its calls' out_h), or undefined when some call would read no image row. */
 function schedule(layers: readonly BandLayer[], rowsPerStep: number): { windowRows: number[]; bandRows: number[][] } | undefined {
   const n = layers.length;
   const done = new Array<number>(n).fill(0);
@@ -80,6 +96,7 @@ function schedule(layers: readonly BandLayer[], rowsPerStep: number): { windowRo
   const windowRows = new Array<number>(n - 1).fill(0);
   const bandRows = layers.map(() => new Set<number>());
   const readers = layers.slice(0, -1).map((_, w) => readersOf(layers, w));
+  const cap = rowCaps(layers, rowsPerStep);
   const last = layers[n - 1];
   for (let r = 0; r < last.outH; r += rowsPerStep) {
     const need = [...done];
@@ -88,18 +105,26 @@ function schedule(layers: readonly BandLayer[], rowsPerStep: number): { windowRo
       if (need[i] <= done[i]) continue;
       for (const p of layers[i].reads) if (p >= 0) need[p] = Math.max(need[p], endRow(layers[i], need[i]));
     }
-    for (let w = 0; w < n - 1; w++) {
-      let lo = done[w];
-      for (const j of readers[w]) if (done[j] < layers[j].outH) lo = Math.min(lo, firstRow(layers[j], done[j]));
-      first[w] = Math.max(first[w], lo);
-    }
-    for (let i = 0; i < n; i++) {
-      if (need[i] <= done[i]) continue;
-      const l = layers[i];
-      if (endRow(l, need[i]) - firstRow(l, done[i]) <= 0) return undefined;
-      bandRows[i].add(need[i] - done[i]);
-      if (i < n - 1) windowRows[i] = Math.max(windowRows[i], need[i] - first[i]);
-      done[i] = need[i];
+    while (done[n - 1] < need[n - 1]) {
+      for (let w = 0; w < n - 1; w++) {
+        let lo = done[w];
+        for (const j of readers[w]) if (done[j] < layers[j].outH) lo = Math.min(lo, firstRow(layers[j], done[j]));
+        first[w] = Math.max(first[w], lo);
+      }
+      let moved = false;
+      for (let i = 0; i < n; i++) {
+        const l = layers[i];
+        let to = Math.min(need[i], done[i] + cap[i]);
+        for (const p of l.reads) if (p >= 0) to = Math.min(to, makeable(l, done[p]));
+        if (to <= done[i]) continue;
+        if (endRow(l, to) - firstRow(l, done[i]) <= 0) return undefined;
+        bandRows[i].add(to - done[i]);
+        if (i < n - 1) windowRows[i] = Math.max(windowRows[i], to - first[i]);
+        done[i] = to;
+        moved = true;
+      }
+      // The first layer short of its need has its inputs' rows (they are earlier and met theirs): never reached.
+      if (!moved) throw new Error('banded chain: a round made no rows');
     }
   }
   return { windowRows, bandRows: bandRows.map((s) => [...s]) };
@@ -361,54 +386,71 @@ export function emitBandChain(
       `      }`,
     );
   }
-  // Each window drops the rows before the first one an unfinished reader still reads.
+  // Rounds until the last layer has its rows: each window drops the rows before the first one an unfinished reader
+  // still reads, then from the first layer on each makes the rows towards its need its inputs allow, at most its cap.
+  lines.push(`      while (bc_done${n - 1} < bc_need${n - 1}) {`);
   for (let w = 0; w < n - 1; w++) {
     const rb = c.layers[w].outRowBytes;
-    lines.push(`      {`, `        int32_t bc_lo = bc_done${w};`);
+    lines.push(`        {`, `          int32_t bc_lo = bc_done${w};`);
     for (const j of readersOf(c.layers, w)) {
       const l = c.layers[j];
       lines.push(
-        `        if (bc_done${j} < ${l.outH}) {`,
-        `          const int32_t bc_t = ${top(l, `bc_done${j}`)};`,
-        `          if ((bc_t > 0 ? bc_t : 0) < bc_lo) bc_lo = bc_t > 0 ? bc_t : 0;`,
-        `        }`,
+        `          if (bc_done${j} < ${l.outH}) {`,
+        `            const int32_t bc_t = ${top(l, `bc_done${j}`)};`,
+        `            if ((bc_t > 0 ? bc_t : 0) < bc_lo) bc_lo = bc_t > 0 ? bc_t : 0;`,
+        `          }`,
       );
     }
     lines.push(
-      `        if (bc_lo > bc_first${w}) {`,
-      `          memmove(arena + ${windowAt[w]}, arena + ${windowAt[w]} + (bc_lo - bc_first${w}) * ${rb}, (size_t)(bc_done${w} - bc_lo) * ${rb}u);`,
-      `          bc_first${w} = bc_lo;`,
+      `          if (bc_lo > bc_first${w}) {`,
+      `            memmove(arena + ${windowAt[w]}, arena + ${windowAt[w]} + (bc_lo - bc_first${w}) * ${rb}, (size_t)(bc_done${w} - bc_lo) * ${rb}u);`,
+      `            bc_first${w} = bc_lo;`,
+      `          }`,
       `        }`,
-      `      }`,
     );
   }
-  // From the first layer on: each makes its rows [done, need) in one call (an Add one call per row).
+  const cap = rowCaps(c.layers, c.rowsPerStep);
   for (let i = 0; i < n; i++) {
     const l = c.layers[i];
     const { call, field } = calls[i];
-    if (l.kind === 'add') {
-      lines.push(
-        `      for (int32_t bc_row = bc_done${i}; bc_row < bc_need${i}; ++bc_row) { /* ${names[i]} */`,
-        `        status = ${call};`,
-        `        if (status != TFG_OK) return (int32_t)status;`,
-        `      }`,
-        `      bc_done${i} = bc_need${i};`,
-      );
-      continue;
-    }
     lines.push(
-      `      if (bc_need${i} > bc_done${i}) { /* ${names[i]} */`,
-      `        const int32_t bc_t = ${top(l, `bc_done${i}`)}, bc_e = ${end(l, `bc_need${i}`)};`,
-      `        const int32_t bc_lo = bc_t > 0 ? bc_t : 0, bc_end = bc_e < ${l.inH} ? bc_e : ${l.inH};`,
-      `        bc_g${i}.in_h = ${field('bc_end - bc_lo')};`,
-      `        bc_g${i}.pad_top = ${field('bc_lo - bc_t')};`,
-      `        bc_g${i}.out_h = ${field(`bc_need${i} - bc_done${i}`)};`,
-      `        status = ${call};`,
-      `        if (status != TFG_OK) return (int32_t)status;`,
-      `        bc_done${i} = bc_need${i};`,
-      `      }`,
+      `        { /* ${names[i]} */`,
+      `          int32_t bc_to = bc_done${i} + ${cap[i]} < bc_need${i} ? bc_done${i} + ${cap[i]} : bc_need${i};`,
     );
+    // makeable(): the rows whose windows end within the rows its inputs have made.
+    for (const p of [...new Set(l.reads.filter((q) => q >= 0))])
+      lines.push(
+        `          {`,
+        `            const int32_t bc_d = bc_done${p} + ${l.padTop - l.span};`,
+        `            const int32_t bc_m = bc_done${p} >= ${l.inH} ? ${l.outH} : bc_d < 0 ? 0 : bc_d / ${l.stride} + 1;`,
+        `            if (bc_m < bc_to) bc_to = bc_m;`,
+        `          }`,
+      );
+    if (l.kind === 'add')
+      lines.push(
+        `          for (int32_t bc_row = bc_done${i}; bc_row < bc_to; ++bc_row) {`,
+        `            status = ${call};`,
+        `            if (status != TFG_OK) return (int32_t)status;`,
+        `          }`,
+        `          if (bc_to > bc_done${i}) bc_done${i} = bc_to;`,
+        `        }`,
+      );
+    else
+      lines.push(
+        `          if (bc_to > bc_done${i}) {`,
+        `            const int32_t bc_t = ${top(l, `bc_done${i}`)}, bc_e = ${end(l, 'bc_to')};`,
+        `            const int32_t bc_lo = bc_t > 0 ? bc_t : 0, bc_end = bc_e < ${l.inH} ? bc_e : ${l.inH};`,
+        `            bc_g${i}.in_h = ${field('bc_end - bc_lo')};`,
+        `            bc_g${i}.pad_top = ${field('bc_lo - bc_t')};`,
+        `            bc_g${i}.out_h = ${field(`bc_to - bc_done${i}`)};`,
+        `            status = ${call};`,
+        `            if (status != TFG_OK) return (int32_t)status;`,
+        `            bc_done${i} = bc_to;`,
+        `          }`,
+        `        }`,
+      );
   }
+  lines.push(`      }`);
   lines.push(`    }`, `  }`);
   return { kernels, block: lines.join('\n') };
 }

@@ -56,18 +56,22 @@ describe('deploy VWW with banded chains', () => {
     const manifest = JSON.parse(readFileSync(join(bandedDir, 'tinyforge.json'), 'utf8'));
     const g = JSON.parse(readFileSync(join(bandedDir, 'model.tfir.json'), 'utf8')) as { nodes: { name: string; op: string }[] };
     const names = g.nodes.map((n) => n.name);
-    // L0 conv 3×3 s2, L1 depthwise, L2 pointwise run inside L3 (depthwise s2).
-    for (const l of [0, 1, 2]) expect(manifest.fused[names[l]], `layer ${l}`).toBe(names[3]);
+    // L0 conv 3×3 s2, L1 depthwise, L2 pointwise run inside one later layer (the chain's last: L3, the depthwise s2,
+    // or further on).
+    const host = manifest.fused[names[0]] as string;
+    const hostAt = names.indexOf(host);
+    expect(hostAt).toBeGreaterThanOrEqual(3);
+    for (const l of [0, 1, 2]) expect(manifest.fused[names[l]], `layer ${l}`).toBe(host);
     const banded = Object.keys(manifest.fused).length;
     expect(r.stderr).not.toContain('first mismatch');
     expect(r.stderr).toContain(`debug-layers: all ${g.nodes.length - banded} layer outputs equal the reference interpreter`);
     const report = JSON.parse(r.stdout);
     expect(report.accuracy).toMatchObject({ agreement: 1, agreement_kind: 'identical-bytes' });
     const perLayer = report.latency.per_layer as PerLayer[];
-    const last = perLayer.find((l) => l.node === names[3])!;
-    expect(last.fused_from).toEqual(names.slice(0, 3));
+    const last = perLayer.find((l) => l.node === host)!;
+    expect(last.fused_from).toEqual(names.slice(0, hostAt));
     for (const l of [0, 1, 2]) {
-      expect(perLayer[l]).toMatchObject({ fused_into: names[3], macs: 0 });
+      expect(perLayer[l]).toMatchObject({ fused_into: host, macs: 0 });
       expect(last.latency).toBeGreaterThan(100 * perLayer[l].latency); // the chain's work is timed at its last layer
     }
 
