@@ -39,8 +39,9 @@ export interface BandChain {
   /** Node indices in order; the chain runs at the last one's place. */
   nodes: number[];
   layers: BandLayer[];
-  /** Output rows of the last layer per step. */
+  /** Output rows of the last layer per step, and the most rows each layer makes in one call (rowCaps). */
   rowsPerStep: number;
+  caps: number[];
   /** Per intermediate (output of layers[i], i < last): the rows its window holds at most. */
   windowRows: number[];
   /** Kernel scratch the layers share (the largest any of them takes on its bands), after the windows. */
@@ -71,32 +72,49 @@ const readersOf = (layers: readonly BandLayer[], w: number): number[] => layers.
 const makeable = (l: BandLayer, made: number): number =>
   made >= l.inH ? l.outH : made + l.padTop - l.span < 0 ? 0 : Math.floor((made + l.padTop - l.span) / l.stride) + 1;
 
-/** The most rows each layer makes in one call: the rows a step of the last layer's `rowsPerStep` takes of it at most
- *  (the product of the strides on its way there), so a step's calls make no more than the steady state asks. */
-function rowCaps(layers: readonly BandLayer[], rowsPerStep: number): number[] {
+/** The most rows each layer makes in one call: `rowsPerStep`, or with `steady` the rows a step of the last layer takes
+ *  of it (the product of the strides on its way there: fewer calls, larger windows). */
+export function rowCaps(layers: readonly BandLayer[], rowsPerStep: number, steady: boolean): number[] {
   const n = layers.length;
-  const cap = new Array<number>(n).fill(0);
-  cap[n - 1] = rowsPerStep;
-  for (let i = n - 1; i > 0; i--) for (const p of layers[i].reads) if (p >= 0) cap[p] = Math.max(cap[p], cap[i] * layers[i].stride);
+  const cap = new Array<number>(n).fill(rowsPerStep);
+  if (steady)
+    for (let i = n - 1; i > 0; i--) for (const p of layers[i].reads) if (p >= 0) cap[p] = Math.max(cap[p], cap[i] * layers[i].stride);
   return cap;
+}
+
+/** The input rows layers `readers` can use in their next calls (each at most its cap rows towards its need). */
+function asked(
+  layers: readonly BandLayer[],
+  readers: readonly number[],
+  need: readonly number[],
+  done: readonly number[],
+  cap: readonly number[],
+): number {
+  let ask = 0;
+  for (const j of readers) ask = Math.max(ask, endRow(layers[j], Math.min(need[j], done[j] + cap[j])));
+  return ask;
 }
 
 /** The schedule the generated loop follows (the C below computes the same figures at run time): per step of
  *  `rowsPerStep` output rows of the last layer, from the last layer back, how many rows each layer must have made
  *  (`need`: the most any of its readers asks for); then rounds until the last layer has its rows: each window drops the
  *  rows before the first one any unfinished reader still reads (at most the rows made), and from the first layer on,
- *  each layer makes in one call (an Add one call per row) the rows towards its need that its inputs allow, at most its
- *  cap (rowCaps). In the steady state a step is one round; the first steps take several, so a reader consumes rows as
- *  they come instead of its producers making the whole look-ahead at once. Returns each window's most rows and each
- *  layer's band heights (its calls' out_h), or undefined when some call would read no image row. */
-function schedule(layers: readonly BandLayer[], rowsPerStep: number): { windowRows: number[]; bandRows: number[][] } | undefined {
+ *  each layer makes in one call (an Add one call per row) the rows towards its need that its inputs allow and its
+ *  readers can use in their next calls (asked), at most its cap (rowCaps). A reader consumes rows as they come instead
+ *  of its producers making the whole look-ahead at once. (A round always makes rows: the first layer short of its need
+ *  has its inputs' rows, and a layer its readers ask nothing of is not what blocks them.) Returns each window's most rows and each
+ *  layer's band heights (its calls' out_h), or undefined when some call would read no image row (or a round stalled). */
+function schedule(
+  layers: readonly BandLayer[],
+  rowsPerStep: number,
+  cap: readonly number[],
+): { windowRows: number[]; bandRows: number[][] } | undefined {
   const n = layers.length;
   const done = new Array<number>(n).fill(0);
   const first = new Array<number>(n - 1).fill(0); // each window's first row
   const windowRows = new Array<number>(n - 1).fill(0);
   const bandRows = layers.map(() => new Set<number>());
   const readers = layers.slice(0, -1).map((_, w) => readersOf(layers, w));
-  const cap = rowCaps(layers, rowsPerStep);
   const last = layers[n - 1];
   for (let r = 0; r < last.outH; r += rowsPerStep) {
     const need = [...done];
@@ -116,6 +134,7 @@ function schedule(layers: readonly BandLayer[], rowsPerStep: number): { windowRo
         const l = layers[i];
         let to = Math.min(need[i], done[i] + cap[i]);
         for (const p of l.reads) if (p >= 0) to = Math.min(to, makeable(l, done[p]));
+        if (i < n - 1) to = Math.min(to, asked(layers, readers[i], need, done, cap));
         if (to <= done[i]) continue;
         if (endRow(l, to) - firstRow(l, done[i]) <= 0) return undefined;
         bandRows[i].add(to - done[i]);
@@ -123,8 +142,7 @@ function schedule(layers: readonly BandLayer[], rowsPerStep: number): { windowRo
         done[i] = to;
         moved = true;
       }
-      // The first layer short of its need has its inputs' rows (they are earlier and met theirs): never reached.
-      if (!moved) throw new Error('banded chain: a round made no rows');
+      if (!moved) return undefined; // see above: never reached, but a chain that stalled would loop in C
     }
   }
   return { windowRows, bandRows: bandRows.map((s) => [...s]) };
@@ -194,7 +212,13 @@ export function bandScratchRule(g: Graph, contextOf: (node: Node) => NodeContext
 
 /** The chain of nodes `nodes` (in graph order; each one's output, but the last's, read by later ones of them alone,
  *  and no graph output), making `rowsPerStep` output rows a step, or undefined when it cannot run banded. */
-export function bandChain(g: Graph, nodes: readonly number[], bandScratch: BandScratch, rowsPerStep = 1): BandChain | undefined {
+export function bandChain(
+  g: Graph,
+  nodes: readonly number[],
+  bandScratch: BandScratch,
+  rowsPerStep = 1,
+  steady = false,
+): BandChain | undefined {
   const layers: BandLayer[] = [];
   const at = new Map<string, number>(); // an intermediate tensor → its layer
   for (const [k, i] of nodes.entries()) {
@@ -212,7 +236,8 @@ export function bandChain(g: Graph, nodes: readonly number[], bandScratch: BandS
     const readers = g.nodes.flatMap((n, j) => (n.inputs.includes(t) ? [j] : []));
     if (readers.length === 0 || readers.some((j) => !nodes.includes(j) || nodes.indexOf(j) <= k)) return undefined;
   }
-  const s = schedule(layers, rowsPerStep);
+  const caps = rowCaps(layers, rowsPerStep, steady);
+  const s = schedule(layers, rowsPerStep, caps);
   if (!s) return undefined;
   let kernelScratch = 0;
   for (const [i, l] of layers.entries()) {
@@ -220,7 +245,7 @@ export function bandChain(g: Graph, nodes: readonly number[], bandScratch: BandS
     if (bytes === undefined) return undefined;
     kernelScratch = Math.max(kernelScratch, bytes);
   }
-  return { nodes: [...nodes], layers, rowsPerStep, windowRows: s.windowRows, kernelScratch };
+  return { nodes: [...nodes], layers, rowsPerStep, caps, windowRows: s.windowRows, kernelScratch };
 }
 
 /** The runs of ≥ 2 consecutive nodes that could band (int8 convs and same-shape Adds, none in `taken`: fused
@@ -242,13 +267,15 @@ export function chainRuns(g: Graph, taken: ReadonlySet<number>): number[][] {
 
 /** The most layers one chain takes: what the arena gains from banding is the few large intermediates of a run, while
  *  the candidates (and memory plans) to compare grow with the square of the length. */
-export const MAX_CHAIN_LAYERS = 8;
+export const MAX_CHAIN_LAYERS = 12;
 
 /** Picks chains from `runs` while the arena shrinks: each round takes the sub-run (of at most MAX_CHAIN_LAYERS layers)
- *  whose chain gives the smallest arena together with the chains taken so far (fewer layers first among equals),
- *  while it is smaller than without it. Then each chain makes as many rows a step (doubling from 1) as keep that
- *  arena: each kernel call has a cost of its own (VWW on mps2-an386: +3.4% instructions at one row a step, +0.5% at
- *  four). `arenaWith` plans memory for a set of chains. */
+ *  whose chain (each layer making one row a call) gives the smallest arena together with the chains taken so far
+ *  (fewer layers first among equals), while it is smaller than without it; then splits a chain in two while that
+ *  shrinks it further. Then each chain makes as many rows a step (doubling from 1), with its layers making a steady
+ *  step's rows a call where they can (rowCaps), as keep that arena: each kernel call has a cost of its own (VWW on
+ *  mps2-an386, one chain L0–L7: +4.1% instructions at one row a call, 25,344 B instead of 19,584 B at a steady step's
+ *  rows). `arenaWith` plans memory for a set of chains. */
 export function chooseChains(
   g: Graph,
   runs: readonly number[][],
@@ -277,13 +304,28 @@ export function chooseChains(
     chosen.push(pick.chain);
     best = pick.arena;
   }
+  // One chain at a time may miss two shorter ones doing better together (each stage's peak under its own windows):
+  // split a chosen chain in two while that shrinks the arena.
+  for (let split = true; split;) {
+    split = false;
+    for (const [i, c] of chosen.entries())
+      for (let m = 2; m <= c.nodes.length - 2 && !split; m++) {
+        const parts = [c.nodes.slice(0, m), c.nodes.slice(m)].flatMap((ns) => bandChain(g, ns, bandScratch) ?? []);
+        const trial = [...chosen.slice(0, i), ...parts, ...chosen.slice(i + 1)];
+        const arena = arenaWith(trial);
+        if (arena < best) {
+          chosen.splice(0, chosen.length, ...trial);
+          best = arena;
+          split = true;
+        }
+      }
+  }
   for (const [i, c] of chosen.entries()) {
-    for (let rows = 2; rows < c.layers[c.layers.length - 1].outH; rows *= 2) {
-      const wider = bandChain(g, c.nodes, bandScratch, rows);
-      if (!wider) break;
-      const trial = chosen.map((d, j) => (j === i ? wider : d));
-      if (arenaWith(trial) > best) break;
-      chosen[i] = wider;
+    const fits = (v: BandChain | undefined): v is BandChain => !!v && arenaWith(chosen.map((d, j) => (j === i ? v : d))) <= best;
+    for (let rows = 1; rows < c.layers[c.layers.length - 1].outH; rows *= 2) {
+      const v = [true, false].map((steady) => bandChain(g, c.nodes, bandScratch, rows, steady)).find(fits);
+      if (!v) break;
+      chosen[i] = v;
     }
   }
   return chosen;
@@ -387,7 +429,8 @@ export function emitBandChain(
     );
   }
   // Rounds until the last layer has its rows: each window drops the rows before the first one an unfinished reader
-  // still reads, then from the first layer on each makes the rows towards its need its inputs allow, at most its cap.
+  // still reads, then from the first layer on each makes the rows towards its need its inputs allow and its readers can
+  // use next, at most rowsPerStep.
   lines.push(`      while (bc_done${n - 1} < bc_need${n - 1}) {`);
   for (let w = 0; w < n - 1; w++) {
     const rb = c.layers[w].outRowBytes;
@@ -409,14 +452,11 @@ export function emitBandChain(
       `        }`,
     );
   }
-  const cap = rowCaps(c.layers, c.rowsPerStep);
+  const nextRows = (i: number): string => `bc_done${i} + ${c.caps[i]} < bc_need${i} ? bc_done${i} + ${c.caps[i]} : bc_need${i}`;
   for (let i = 0; i < n; i++) {
     const l = c.layers[i];
     const { call, field } = calls[i];
-    lines.push(
-      `        { /* ${names[i]} */`,
-      `          int32_t bc_to = bc_done${i} + ${cap[i]} < bc_need${i} ? bc_done${i} + ${cap[i]} : bc_need${i};`,
-    );
+    lines.push(`        { /* ${names[i]} */`, `          int32_t bc_to = ${nextRows(i)};`);
     // makeable(): the rows whose windows end within the rows its inputs have made.
     for (const p of [...new Set(l.reads.filter((q) => q >= 0))])
       lines.push(
@@ -426,6 +466,21 @@ export function emitBandChain(
         `            if (bc_m < bc_to) bc_to = bc_m;`,
         `          }`,
       );
+    // asked(): the input rows its readers can use in their next calls.
+    if (i < n - 1) {
+      lines.push(`          {`, `            int32_t bc_ask = 0;`);
+      for (const j of readersOf(c.layers, i)) {
+        const r = c.layers[j];
+        lines.push(
+          `            {`,
+          `              const int32_t bc_n = ${nextRows(j)};`,
+          `              const int32_t bc_a = ${end(r, 'bc_n')} < ${r.inH} ? ${end(r, 'bc_n')} : ${r.inH};`,
+          `              if (bc_a > bc_ask) bc_ask = bc_a;`,
+          `            }`,
+        );
+      }
+      lines.push(`            if (bc_ask < bc_to) bc_to = bc_ask;`, `          }`);
+    }
     if (l.kind === 'add')
       lines.push(
         `          for (int32_t bc_row = bc_done${i}; bc_row < bc_to; ++bc_row) {`,

@@ -157,6 +157,20 @@ const CASES: Graph[] = [
   residual('residual', [24, 16], 5),
   // An odd height: the 'same' stride-2 conv pads both sides, the 1×1 shortcut reads the last row alone.
   residual('residual odd', [19, 13], 6),
+  // A stride-2 chain whose output is read twice: far under the peak past it, its first layer makes a steady step's
+  // rows (twice the last one's) a call.
+  chain(
+    'steady',
+    [1, 32, 12, 3],
+    [
+      ['conv', 'c0', 4, 3, 1, SAME],
+      ['dw', 'd1', 0, 3, 2, SAME_S2_EVEN],
+      ['cat', 'cat1', 0, 0, 0, VALID],
+      ['cat', 'cat2', 0, 0, 0, VALID],
+      ['conv', 'q', 4, 1, 1, VALID],
+    ],
+    8,
+  ),
   // One block alone: its input (the stem's output) read by the branch's first conv and by the Add.
   chain(
     'block',
@@ -212,17 +226,23 @@ describe('banded chains', () => {
   }
 
   it('wide tail: the chain makes several rows a step where the arena allows', () => {
-    // On the reference and MLA sets the windows of two rows a step still fit under the peak past the chain; on the DSP
-    // set the depthwise kernel's larger scratch would not, so it keeps one row a step.
-    for (const [kernels, rows] of [
-      ['reference', 2],
-      ['cortex-m-mla', 2],
-      ['cortex-m-dsp', 1],
-    ] as const) {
+    // The arena's peak is past the chain: its windows of several rows a step still fit under it, on every set.
+    for (const kernels of SETS) {
       const gen = generateModel(wideTail(), { board: { kernels } });
       expect(gen.bands.length, kernels).toBe(1);
       expect(gen.bands[0].nodes, kernels).toContain('d3');
-      expect(gen.bands[0].rowsPerStep, kernels).toBe(rows);
+      expect(gen.bands[0].rowsPerStep, kernels).toBeGreaterThan(1);
+    }
+  });
+
+  it('steady: far under the peak, each layer makes a steady step’s rows a call (the stride-2 layer’s input twice its rows)', () => {
+    for (const kernels of SETS) {
+      const [band] = generateModel(
+        CASES.find((g) => g.name === 'steady')!,
+        { board: { kernels } },
+      ).bands;
+      expect(band.rowsPerStep, kernels).toBeGreaterThan(1);
+      expect(band.caps, kernels).toEqual([2 * band.rowsPerStep, band.rowsPerStep]);
     }
   });
 
