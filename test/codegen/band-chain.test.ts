@@ -1,6 +1,6 @@
-// Banded chains (src/codegen/band-chain.ts): which runs band, that the arena shrinks, and that the banded layers give
-// the reference interpreter's bytes on the host (ASan/UBSan) with every kernel set and on QEMU: the M4 (DSP kernels),
-// the M3 and the M0 (MLA kernels).
+// Banded chains (src/codegen/band-chain.ts), residual blocks too: which runs band, that the arena shrinks, and that
+// the banded layers give the reference interpreter's bytes on the host (ASan/UBSan) with every kernel set and on QEMU:
+// the M4 (DSP kernels), the M3 and the M0 (MLA kernels).
 import { describe, expect, it } from 'vitest';
 import { generateModel } from '../../src/codegen/generate.ts';
 import { GraphBuilder } from '../../src/ir/builder.ts';
