@@ -76,8 +76,9 @@ export interface GeneratedModel {
   /** Layers run inside another: convs fused into the MaxPool reading them (conv-pool.ts), conv node name → pool node
    *  name, and banded chains' layers (band-chain.ts), node name → the chain's last node name. */
   fused: Record<string, string>;
-  /** The banded chains (band-chain.ts): their nodes in order and the last one's output rows per step. */
-  bands: { nodes: string[]; rowsPerStep: number }[];
+  /** The banded chains (band-chain.ts): their nodes in order, the last one's output rows per step and the most rows
+   *  each layer makes a call. */
+  bands: { nodes: string[]; rowsPerStep: number; caps: number[] }[];
   /** With `stream`: the streaming form's figures (the plan, kernels and layers are then those of one step). */
   stream?: GeneratedStream;
 }
@@ -503,7 +504,7 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
     io: fullIo,
     names,
     fused,
-    bands: chains.map((c) => ({ nodes: c.nodes.map((i) => g.nodes[i].name), rowsPerStep: c.rowsPerStep })),
+    bands: chains.map((c) => ({ nodes: c.nodes.map((i) => g.nodes[i].name), rowsPerStep: c.rowsPerStep, caps: c.caps })),
     ...(form ? { stream: { steps: form.steps, stepInputBytes: form.frameBytes, stateBytes } } : {}),
   };
 }

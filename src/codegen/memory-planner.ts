@@ -149,10 +149,12 @@ export function planMemory(g: Graph, opts: PlanOptions = {}): MemoryPlan {
     return true;
   };
 
+  // A layer that runs fused producers reads their inputs while it writes its output: never in place.
+  const hosts = new Set((opts.fused ?? []).map((f) => f.pool));
   if (inPlace) {
     g.nodes.forEach((node, i) => {
       const out = node.outputs[0];
-      if (node.outputs.length !== 1 || !isActivation(out)) return;
+      if (node.outputs.length !== 1 || !isActivation(out) || hosts.has(i)) return;
       if (node.op === 'Reshape') {
         if (isActivation(node.inputs[0])) tryMerge(node.inputs[0], out, node, i);
         return;
@@ -197,25 +199,34 @@ export function planMemory(g: Graph, opts: PlanOptions = {}): MemoryPlan {
   });
   const arena = buffers.filter((b) => b.home === 'arena');
 
-  // Greedy by size, best fit: each buffer takes the smallest gap between already-placed buffers that overlap it in time.
-  const placed: PlannedBuffer[] = [];
-  const bySize = [...arena].sort((a, b) => b.size - a.size || a.start - b.start || a.id - b.id);
-  for (const b of bySize) {
-    const conflicts = placed.filter((p) => p.start <= b.end && b.start <= p.end).sort((p, q) => p.offset - q.offset);
-    let cursor = 0;
-    let best = -1;
-    let bestGap = Infinity;
-    for (const p of conflicts) {
-      const gap = p.offset - cursor;
-      if (gap >= b.size && gap < bestGap) {
-        best = cursor;
-        bestGap = gap;
+  // Greedy best fit: each buffer, in turn, takes the smallest gap between already-placed buffers that overlap it in
+  // time. Two orders, keeping the smaller arena (the first among equals): by size (large first), and by lifetime (long
+  // first; a tensor living across several layers below the one-layer scratch of each, as banded chains' are).
+  const place = (order: readonly PlannedBuffer[]): number => {
+    const placed: PlannedBuffer[] = [];
+    for (const b of order) {
+      const conflicts = placed.filter((p) => p.start <= b.end && b.start <= p.end).sort((p, q) => p.offset - q.offset);
+      let cursor = 0;
+      let best = -1;
+      let bestGap = Infinity;
+      for (const p of conflicts) {
+        const gap = p.offset - cursor;
+        if (gap >= b.size && gap < bestGap) {
+          best = cursor;
+          bestGap = gap;
+        }
+        cursor = Math.max(cursor, p.offset + p.size);
       }
-      cursor = Math.max(cursor, p.offset + p.size);
+      b.offset = best >= 0 ? best : cursor;
+      placed.push(b);
     }
-    b.offset = best >= 0 ? best : cursor;
-    placed.push(b);
-  }
+    return arena.reduce((m, b) => Math.max(m, b.offset + b.size), 0);
+  };
+  const bySize = [...arena].sort((a, b) => b.size - a.size || a.start - b.start || a.id - b.id);
+  const byLife = [...arena].sort((a, b) => b.end - b.start - (a.end - a.start) || b.size - a.size || a.start - b.start || a.id - b.id);
+  const sized = place(bySize);
+  const sizedAt = arena.map((b) => b.offset);
+  if (place(byLife) >= sized) arena.forEach((b, i) => (b.offset = sizedAt[i]));
 
   const arenaBytes = arena.reduce((m, b) => Math.max(m, b.offset + b.size), 0);
   let lowerBound = 0;

@@ -1,6 +1,6 @@
-// Banded chains (src/codegen/band-chain.ts): which runs band, that the arena shrinks, and that the banded layers give
-// the reference interpreter's bytes on the host (ASan/UBSan) with every kernel set and on QEMU: the M4 (DSP kernels),
-// the M3 and the M0 (MLA kernels).
+// Banded chains (src/codegen/band-chain.ts), residual blocks too: which runs band, that the arena shrinks, and that
+// the banded layers give the reference interpreter's bytes on the host (ASan/UBSan) with every kernel set and on QEMU:
+// the M4 (DSP kernels), the M3 and the M0 (MLA kernels).
 import { describe, expect, it } from 'vitest';
 import { generateModel } from '../../src/codegen/generate.ts';
 import { GraphBuilder } from '../../src/ir/builder.ts';
@@ -11,22 +11,33 @@ import { runOnQemu } from '../firmware/qemu/qemu-run.ts';
 import { q, qAxis, randI32, randI8, rng } from './graphs.ts';
 import { runOnHost } from './host-run.ts';
 
-/** [op, name, out channels (conv), k, stride, pads]; 'cat' concatenates the tensor with itself along the channels. */
-type Step = [op: 'conv' | 'dw' | 'cat', name: string, outC: number, k: number, stride: number, pads: Pads];
+/** [op, name, out channels (conv), k, stride, pads, from]; 'cat' concatenates the tensor with itself along the
+ *  channels; 'add' adds the output of the earlier step `from` (or the input, 'x') to the tensor; a step with `from`
+ *  but another op reads that earlier output instead of the tensor (a residual block's second branch). */
+type Step = [op: 'conv' | 'dw' | 'cat' | 'add', name: string, outC: number, k: number, stride: number, pads: Pads, from?: string];
 
-/** An int8 chain of Conv2D / DepthwiseConv2D layers (relu6-like activations, per-channel weights). */
+/** An int8 chain of Conv2D / DepthwiseConv2D layers (relu6-like activations, per-channel weights), with Adds. */
 function chain(name: string, input: [number, number, number, number], steps: Step[], seed: number): Graph {
   const r = rng(seed);
   const b = new GraphBuilder(name);
   let scale = 0.05;
   let h = b.input('x', input, 'i8', q(scale, 3));
   let c = input[3];
-  for (const [op, layer, outC, k, stride, pads] of steps) {
+  const made = new Map<string, { h: string; scale: number; c: number }>([['x', { h, scale, c }]]);
+  for (const [op, layer, outC, k, stride, pads, from] of steps) {
     if (op === 'cat') {
       h = b.node('Concat', [h, h], { axis: 3 }, { name: layer, dtype: 'i8', quant: q(scale, -20) });
       c *= 2;
+    } else if (op === 'add') {
+      const outScale = 0.06 + 0.05 * r();
+      h = b.node('Add', [made.get(from!)!.h, h], { activation: 'relu' }, { name: layer, dtype: 'i8', quant: q(outScale, -128) });
+      scale = Math.fround(outScale);
+    }
+    if (op === 'cat' || op === 'add') {
+      made.set(layer, { h, scale, c });
       continue;
     }
+    if (from) ({ h, scale, c } = made.get(from)!);
     const dw = op === 'dw';
     const oc = dw ? c : outC;
     const shape = dw ? [1, k, k, c] : [oc, k, k, c];
@@ -61,6 +72,7 @@ function chain(name: string, input: [number, number, number, number], steps: Ste
       : b.node('Conv2D', [h, w, bias], { ...common, groups: 1 }, { name: layer, dtype: 'i8', quant: q(outScale, -20) });
     scale = Math.fround(outScale);
     c = oc;
+    made.set(layer, { h, scale, c });
   }
   b.output(h);
   return b.build();
@@ -104,6 +116,26 @@ const wideTail = (): Graph =>
     4,
   );
 
+/** IC's (ResNet-8's) first stages: a stem conv, a residual block whose Add reads the block's input and its branch's
+ *  output, then a stride-2 block whose input two stride-2 convs read (3×3 branch, 1×1 shortcut), then a 1×1 head. */
+const residual = (name: string, size: [number, number], seed: number): Graph =>
+  chain(
+    name,
+    [1, size[0], size[1], 3],
+    [
+      ['conv', 'stem', 8, 3, 1, SAME],
+      ['conv', 'b1a', 8, 3, 1, SAME],
+      ['conv', 'b1b', 8, 3, 1, SAME],
+      ['add', 'add1', 0, 0, 0, VALID, 'stem'],
+      ['conv', 'b2a', 16, 3, 2, size[0] % 2 === 0 ? SAME_S2_EVEN : SAME],
+      ['conv', 'b2b', 16, 3, 1, SAME],
+      ['conv', 'b2s', 16, 1, 2, VALID, 'add1'],
+      ['add', 'add2', 0, 0, 0, VALID, 'b2b'],
+      ['conv', 'head', 4, 1, 1, VALID],
+    ],
+    seed,
+  );
+
 const CASES: Graph[] = [
   vwwLike('vww-like same', [32, 32], SAME_S2_EVEN, 1),
   // Odd sizes: 'valid' first conv (31 → 15), then 'same' depthwise s2 over 15 rows (→ 8, padded on both sides).
@@ -122,7 +154,47 @@ const CASES: Graph[] = [
     3,
   ),
   wideTail(),
+  residual('residual', [24, 16], 5),
+  // An odd height: the 'same' stride-2 conv pads both sides, the 1×1 shortcut reads the last row alone.
+  residual('residual odd', [19, 13], 6),
+  // A stride-2 chain whose output is read twice: far under the peak past it, its first layer makes a steady step's
+  // rows (twice the last one's) a call.
+  chain(
+    'steady',
+    [1, 32, 12, 3],
+    [
+      ['conv', 'c0', 4, 3, 1, SAME],
+      ['dw', 'd1', 0, 3, 2, SAME_S2_EVEN],
+      ['cat', 'cat1', 0, 0, 0, VALID],
+      ['cat', 'cat2', 0, 0, 0, VALID],
+      ['conv', 'q', 4, 1, 1, VALID],
+    ],
+    8,
+  ),
+  // One block alone: its input (the stem's output) read by the branch's first conv and by the Add.
+  chain(
+    'block',
+    [1, 20, 12, 3],
+    [
+      ['conv', 'stem', 8, 3, 1, SAME],
+      ['conv', 'b1a', 8, 3, 1, SAME],
+      ['conv', 'b1b', 8, 3, 1, SAME],
+      ['add', 'add1', 0, 0, 0, VALID, 'stem'],
+    ],
+    7,
+  ),
 ];
+
+/** The layers each case must band: the big intermediates (the first layers'; in the wide tail at least the pointwise
+ *  one's; in the residual cases the blocks' inputs, which two layers read, and the layers reading them). */
+const mustBand = (g: Graph): string[] =>
+  g.name === 'wide tail'
+    ? ['p2']
+    : g.name.startsWith('residual')
+      ? ['stem', 'add1', 'b2a', 'b2s']
+      : g.name === 'block'
+        ? ['stem', 'b1b']
+        : ['c0'];
 
 const SETS = ['reference', 'cortex-m-dsp', 'cortex-m-mla'] as const;
 const bytes = (d: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }): number[] =>
@@ -139,8 +211,7 @@ describe('banded chains', () => {
         expect(off.fused, kernels).toEqual({});
         const run = runOnHost(graph, inputs, { board: { kernels }, layers: true });
         const banded = Object.keys(run.gen.fused);
-        // The big intermediates band (the first layers'; in the wide tail at least the pointwise one's).
-        expect(banded, kernels).toContain(graph.name === 'wide tail' ? 'p2' : 'c0');
+        for (const name of mustBand(graph)) expect(banded, kernels).toContain(name);
         expect(run.gen.arenaBytes, kernels).toBeLessThan(off.arenaBytes);
         for (const name of banded)
           expect(run.gen.plan.bufferOf[graph.nodes.find((n) => n.name === name)!.outputs[0]], `${kernels} ${name}`).toBeUndefined();
@@ -155,17 +226,23 @@ describe('banded chains', () => {
   }
 
   it('wide tail: the chain makes several rows a step where the arena allows', () => {
-    // On the reference and MLA sets the windows of two rows a step still fit under the peak past the chain; on the DSP
-    // set the depthwise kernel's larger scratch would not, so it keeps one row a step.
-    for (const [kernels, rows] of [
-      ['reference', 2],
-      ['cortex-m-mla', 2],
-      ['cortex-m-dsp', 1],
-    ] as const) {
+    // The arena's peak is past the chain: its windows of several rows a step still fit under it, on every set.
+    for (const kernels of SETS) {
       const gen = generateModel(wideTail(), { board: { kernels } });
       expect(gen.bands.length, kernels).toBe(1);
       expect(gen.bands[0].nodes, kernels).toContain('d3');
-      expect(gen.bands[0].rowsPerStep, kernels).toBe(rows);
+      expect(gen.bands[0].rowsPerStep, kernels).toBeGreaterThan(1);
+    }
+  });
+
+  it('steady: far under the peak, each layer makes a steady step’s rows a call (the stride-2 layer’s input twice its rows)', () => {
+    for (const kernels of SETS) {
+      const [band] = generateModel(
+        CASES.find((g) => g.name === 'steady')!,
+        { board: { kernels } },
+      ).bands;
+      expect(band.rowsPerStep, kernels).toBeGreaterThan(1);
+      expect(band.caps, kernels).toEqual([2 * band.rowsPerStep, band.rowsPerStep]);
     }
   });
 
@@ -201,7 +278,7 @@ describe('banded chains', () => {
       for (const graph of CASES) {
         const inputs = randomInputs(graph, 2, 11);
         const gen = generateModel(graph, { board: { kernels } });
-        expect(Object.keys(gen.fused)).toContain(graph.name === 'wide tail' ? 'p2' : 'c0');
+        for (const name of mustBand(graph)) expect(Object.keys(gen.fused), graph.name).toContain(name);
         const run = runOnQemu(gen, inputs, target);
         inputs.forEach((x, i) =>
           expect(bytes(run.outputs[i]), `${graph.name} sample ${i}`).toEqual(

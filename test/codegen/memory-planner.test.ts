@@ -193,4 +193,28 @@ describe('planMemory', () => {
     expect(noReuse.arenaBytes).toBe(2048); // d reuses c's bytes
     simulate(g, plan);
   });
+
+  it('places a tensor living across layers first where that beats largest first (a banded chain between layers with large scratch)', () => {
+    const t = (name: string, shape: number[]): Tensor => ({ name, shape, dtype: 'f32' });
+    const w: Tensor = { name: 'w', shape: [1], dtype: 'f32', data: new Float32Array(1) };
+    const g: Graph = {
+      name: 'lifetimes',
+      inputs: ['x'],
+      outputs: ['y'],
+      metadata: {},
+      tensors: { x: t('x', [1, 16]), a: t('a', [1, 2048]), u: t('u', [1, 1]), b: t('b', [1, 1024]), y: t('y', [1, 1024]), w },
+      nodes: [
+        { name: 'r', op: 'Relu', inputs: ['x'], outputs: ['a'], attrs: {} },
+        { name: 'q', op: 'Relu', inputs: ['x'], outputs: ['u'], attrs: {} },
+        { name: 'fc', op: 'Dense', inputs: ['a', 'w', ''], outputs: ['b'], attrs: { activation: 'none' } },
+        { name: 'sm', op: 'Softmax', inputs: ['b'], outputs: ['y'], attrs: { axis: -1, beta: 1 } },
+      ],
+    };
+    // Largest first puts q's scratch at 0, a above it, fc's scratch at 0 again and b, too large for the gap left, on
+    // top (22,784 B); a first fits the lower bound: a + b + fc's scratch.
+    const plan = planMemory(g, { inPlace: false, scratch: [0, 10_496, 7_168, 0] });
+    expect(plan.lowerBound).toBe(8192 + 4096 + 7168);
+    expect(plan.arenaBytes).toBe(plan.lowerBound);
+    simulate(g, plan);
+  });
 });
