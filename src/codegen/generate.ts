@@ -233,13 +233,13 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
   const planFor = (chains: readonly BandChain[]): MemoryPlan => {
     const s = [...scratch];
     const inPlace = [...kernelInPlace];
-    const pairs = fusions.map((f) => ({ conv: f.conv, pool: f.pool }));
+    const pairs = fusions.map((f) => ({ node: f.conv, into: f.pool }));
     for (const c of chains) {
       const last = c.nodes[c.nodes.length - 1];
       for (const i of c.nodes) {
         s[i] = 0;
         inPlace[i] = false;
-        if (i !== last) pairs.push({ conv: i, pool: last });
+        if (i !== last) pairs.push({ node: i, into: last });
       }
       s[last] = chainScratchBytes(c);
     }
@@ -341,30 +341,19 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
     const out = node.outputs[0];
     const comment = cComment(`${node.name} (${node.op}) → ${out} [${g.tensors[out].shape.join(', ')}] ${g.tensors[out].dtype}`);
     const chain = chains.find((c) => c.nodes.includes(index));
-    const chainLast = chain?.nodes[chain.nodes.length - 1];
-    if (chain && chainLast !== index) {
-      // Computed a band of rows at a time inside its chain's last layer: no output of its own for the hook to show.
+    const into = fused[node.name];
+    if (into !== undefined) {
+      // Computed a band of rows at a time inside a later layer: no output of its own for the hook to show.
       layers.push({
         index,
-        comment: `${comment}, banded into ${cComment(g.nodes[chainLast!].name)}`,
+        comment: `${comment}, ${chain ? 'banded' : 'fused'} into ${cComment(into)}`,
         call: '',
         outPtr: 'NULL',
         outBytes: 0,
       });
       return;
     }
-    const fusion = fusions.find((f) => f.conv === index || f.pool === index);
-    if (fusion?.conv === index) {
-      // Computed band by band inside its pool's layer: no output of its own for the hook to show.
-      layers.push({
-        index,
-        comment: `${comment}, fused into ${cComment(g.nodes[fusion.pool].name)}`,
-        call: '',
-        outPtr: 'NULL',
-        outBytes: 0,
-      });
-      return;
-    }
+    const fusion = fusions.find((f) => f.pool === index);
     try {
       const ctx = emitContext(node, index);
       let e: OpEmission & { block?: string };

@@ -84,9 +84,10 @@ export interface PlanOptions {
   /** Per node index: its kernel may write over a same-sized dying input although its op's facts do not say so for
    *  every kernel (the ops' in-place rules). */
   kernelInPlace?: readonly boolean[];
-  /** Producer → consumer node pairs run as one layer at the consumer's place (conv-pool.ts): the producer's output is
-   *  never stored whole (the consumer's scratch holds it a band at a time), and its inputs live until the consumer. */
-  fused?: readonly { conv: number; pool: number }[];
+  /** Nodes run inside a later layer `into` (a conv fused into its pool, conv-pool.ts; a banded chain's layer inside
+   *  its last, band-chain.ts): the node's output is never stored whole (that layer's scratch holds it a band at a
+   *  time), and its inputs live until that layer. */
+  fused?: readonly { node: number; into: number }[];
 }
 
 const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
@@ -101,7 +102,7 @@ export function planMemory(g: Graph, opts: PlanOptions = {}): MemoryPlan {
   const alignment = opts.alignment ?? ARENA_ALIGN;
   const inPlace = opts.inPlace ?? true;
   const n = g.nodes.length;
-  const unstored = new Set((opts.fused ?? []).map((f) => g.nodes[f.conv].outputs[0]));
+  const unstored = new Set((opts.fused ?? []).map((f) => g.nodes[f.node].outputs[0]));
   const isActivation = (name: string): boolean =>
     name !== '' && g.tensors[name] !== undefined && !isConstant(g.tensors[name]) && !unstored.has(name);
 
@@ -115,7 +116,7 @@ export function planMemory(g: Graph, opts: PlanOptions = {}): MemoryPlan {
   });
   for (const name of g.outputs) lastUse.set(name, n);
   for (const f of opts.fused ?? [])
-    for (const x of g.nodes[f.conv].inputs) if (isActivation(x)) lastUse.set(x, Math.max(lastUse.get(x) ?? f.pool, f.pool));
+    for (const x of g.nodes[f.node].inputs) if (isActivation(x)) lastUse.set(x, Math.max(lastUse.get(x) ?? f.into, f.into));
 
   // Union-find over tensors sharing memory.
   const parent = new Map<string, string>();
@@ -150,7 +151,7 @@ export function planMemory(g: Graph, opts: PlanOptions = {}): MemoryPlan {
   };
 
   // A layer that runs fused producers reads their inputs while it writes its output: never in place.
-  const hosts = new Set((opts.fused ?? []).map((f) => f.pool));
+  const hosts = new Set((opts.fused ?? []).map((f) => f.into));
   if (inPlace) {
     g.nodes.forEach((node, i) => {
       const out = node.outputs[0];
