@@ -341,7 +341,7 @@ export function generateModel(full: Graph, opts: GenerateOptions = {}): Generate
     const out = node.outputs[0];
     const comment = cComment(`${node.name} (${node.op}) → ${out} [${g.tensors[out].shape.join(', ')}] ${g.tensors[out].dtype}`);
     const chain = chains.find((c) => c.nodes.includes(index));
-    const into = fused[node.name];
+    const into = Object.hasOwn(fused, node.name) ? fused[node.name] : undefined; // a node may be named "constructor"
     if (into !== undefined) {
       // Computed a band of rows at a time inside a later layer: no output of its own for the hook to show.
       layers.push({

@@ -40,7 +40,7 @@ export async function profileLayers(session: DeviceSession, g: Graph, input: Ten
   return r.layers.map((lat, i) => {
     const node = g.nodes[i];
     const window = node ? nodeWindow(node, g) : null;
-    const into = node ? fused[node.name] : undefined;
+    const into = node && Object.hasOwn(fused, node.name) ? fused[node.name] : undefined;
     const from = node ? fusedFrom.get(node.name) : undefined;
     return {
       layer: i,
@@ -101,7 +101,7 @@ export async function debugLayers(
   for (const { layer, output } of dev.layers) {
     const node = g.nodes[layer];
     if (!node) continue;
-    const into = opts.fused?.[node.name];
+    const into = opts.fused && Object.hasOwn(opts.fused, node.name) ? opts.fused[node.name] : undefined;
     if (into !== undefined && output.length === 0) {
       layers.push({ layer, node: node.name, op: node.op, differing: 0, elements: 0, maxAbsDiff: 0, fusedInto: into });
       continue;
